@@ -1,0 +1,59 @@
+"""Creating the QApplication: font, translations, error handling; then the main window."""
+
+from __future__ import annotations
+
+import sys
+
+from PySide6.QtCore import QLocale, QTranslator
+from PySide6.QtGui import QFont, QFontDatabase
+from PySide6.QtWidgets import QApplication
+
+import resources
+from rasoat import APP_NAME, __version__
+
+
+def create_app(argv: list[str] | None = None) -> QApplication:
+    """The one QApplication (tests get theirs from pytest-qt and call ``configure_app``)."""
+    app = QApplication.instance()
+    if not isinstance(app, QApplication):
+        app = QApplication(argv if argv is not None else sys.argv[:1])
+    configure_app(app)
+    return app
+
+
+def configure_app(app: QApplication) -> None:
+    app.setApplicationName(APP_NAME)
+    app.setApplicationVersion(__version__)
+    app.setOrganizationName("rasoat")
+    # Be Vietnam Pro is shipped, so diacritics look the same on every laptop, old Windows
+    # installs with poor Vietnamese fonts included.
+    family = None
+    for style in ("regular", "bold", "italic", "bolditalic"):
+        font_id = QFontDatabase.addApplicationFont(str(resources.font_path(style)))
+        if font_id >= 0 and family is None:
+            families = QFontDatabase.applicationFontFamilies(font_id)
+            family = families[0] if families else None
+    if family:
+        app.setFont(QFont(family, 10))
+    install_translator(app)
+
+
+def install_translator(app: QApplication, locale: str | None = None) -> QTranslator | None:
+    """UI strings are written in Vietnamese; a .qm in resources/i18n translates them (e.g. en)."""
+    name = locale or QLocale.system().name()
+    if name.startswith("vi"):
+        return None
+    translator = QTranslator(app)
+    if translator.load(str(resources.resource_path("i18n", f"rasoat_{name.split('_')[0]}.qm"))):
+        app.installTranslator(translator)
+        return translator
+    return None
+
+
+def run_gui(path: str | None = None) -> int:
+    app = create_app()
+    from desktop.main_window import MainWindow
+
+    window = MainWindow()
+    window.show()
+    return app.exec()

@@ -1,0 +1,5 @@
+import sys
+
+from rasoat.cli import main
+
+sys.exit(main())

@@ -1,0 +1,60 @@
+"""The `rasoat` command: no arguments opens the GUI; subcommands do headless work.
+
+Each subcommand lives in its own module under ``rasoat/commands/`` and exposes
+``register(subparsers)``; this module only finds them, so adding a command never touches it.
+Heavy packages (Qt above all) are imported inside the commands, never here.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import pkgutil
+import sys
+from collections.abc import Sequence
+
+from rasoat import __version__
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="rasoat",
+        description="Rà soát hộ nghèo, hộ cận nghèo. Không có lệnh con: mở giao diện.",
+    )
+    parser.add_argument("--version", action="version", version=f"rasoat {__version__}")
+    parser.add_argument("--self-test", action="store_true", help="tự kiểm tra rồi thoát")
+    sub = parser.add_subparsers(dest="command", metavar="LỆNH")
+    from rasoat import commands
+
+    for info in sorted(pkgutil.iter_modules(commands.__path__), key=lambda i: i.name):
+        module = importlib.import_module(f"rasoat.commands.{info.name}")
+        module.register(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser()
+    # `rasoat FILE` opens that commune file in the GUI (what a file association calls).
+    single = args_list[0] if len(args_list) == 1 else "-"
+    if not single.startswith("-") and single not in _commands(parser):
+        from rasoat.launch import launch
+
+        return launch(single)
+    args = parser.parse_args(args_list)
+    if args.self_test:
+        from rasoat.selftest import run_self_test
+
+        return run_self_test()
+    if getattr(args, "func", None) is not None:
+        return int(args.func(args) or 0)
+    from rasoat.launch import launch
+
+    return launch(None)
+
+
+def _commands(parser: argparse.ArgumentParser) -> set[str]:
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            return set(action.choices)
+    return set()

@@ -1,0 +1,1 @@
+"""One module per `rasoat` subcommand group; each defines ``register(subparsers)``."""

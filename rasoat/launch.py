@@ -1,0 +1,22 @@
+"""What `rasoat` with no subcommand does: the GUI when there is a screen, else the headless job."""
+
+from __future__ import annotations
+
+import sys
+
+from rasoat.display import has_display
+
+
+def launch(path: str | None) -> int:
+    if not has_display():
+        print(
+            "Không tìm thấy màn hình (DISPLAY) nên không mở được cửa sổ. "
+            "Chạy phần việc chính không cần màn hình thay thế.",
+            file=sys.stderr,
+        )
+        from rasoat.headless import run_headless
+
+        return run_headless()
+    from desktop.app import run_gui
+
+    return run_gui(path)

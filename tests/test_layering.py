@@ -1,0 +1,59 @@
+"""The layering rule: desktop → reports, db → forms. The core never loads Qt, and forms/ never
+reaches into storage or reports. Checked by importing every module in a fresh interpreter
+(what actually gets loaded) and by reading the import statements (what could be)."""
+
+from __future__ import annotations
+
+import ast
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+FORBIDDEN = {
+    "forms": {"PySide6", "shiboken6", "desktop", "db", "reports", "sqlite3", "sqlite_utils"},
+    "db": {"PySide6", "shiboken6", "desktop", "reports"},
+    "reports": {"PySide6", "shiboken6", "desktop"},
+}
+
+PROBE = """
+import importlib, json, pkgutil, sys
+loaded = {}
+for pkg_name in %r:
+    pkg = importlib.import_module(pkg_name)
+    for info in pkgutil.walk_packages(pkg.__path__, pkg_name + "."):
+        importlib.import_module(info.name)
+print(json.dumps(sorted(m for m in sys.modules if m.split(".")[0] in ("PySide6", "shiboken6"))))
+"""
+
+
+def test_core_packages_load_no_qt_in_a_fresh_interpreter() -> None:
+    out = subprocess.run(
+        [sys.executable, "-c", PROBE % (["forms", "db", "reports"],)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert json.loads(out.stdout.strip().splitlines()[-1]) == []
+
+
+@pytest.mark.parametrize("package", sorted(FORBIDDEN))
+def test_core_packages_import_nothing_forbidden(package: str) -> None:
+    offenders = []
+    for path in sorted((ROOT / package).rglob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"), str(path))
+        for node in ast.walk(tree):
+            names: list[str] = []
+            if isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+                names = [node.module]
+            for name in names:
+                if name.split(".")[0] in FORBIDDEN[package]:
+                    offenders.append(f"{path.relative_to(ROOT)}:{node.lineno} imports {name}")
+    assert offenders == []
