@@ -1,0 +1,48 @@
+"""Benchmarks: `make bench` runs every ``bench/bench_*.py`` and writes docs/benchmarks.md.
+
+Each module defines ``run(quick: bool) -> list[Row]``. Figures are measured, never asserted:
+the tests stay free of timing.
+"""
+
+from __future__ import annotations
+
+import resource
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+
+@dataclass
+class Row:
+    name: str  # what was measured, in English
+    value: float
+    unit: str  # "s", "ms", "MB", …
+    goal: str = ""  # e.g. "< 1 s"
+    baseline: float | None = None  # the bare-library figure for the same work, same run
+    note: str = ""
+
+    @property
+    def ratio(self) -> float | None:
+        if self.baseline is None or self.baseline == 0:
+            return None
+        return self.value / self.baseline
+
+
+@contextmanager
+def timer() -> Iterator[Callable[[], float]]:
+    """``with timer() as elapsed: …; elapsed()`` gives seconds."""
+    start = time.perf_counter()
+    end: list[float] = []
+    yield lambda: (end[0] if end else time.perf_counter()) - start
+    end.append(time.perf_counter())
+
+
+def peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def percentile(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    k = max(0, min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1))))
+    return ordered[k]

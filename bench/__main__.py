@@ -1,0 +1,112 @@
+"""Runs the benchmarks and rewrites docs/benchmarks.md.
+
+python -m bench            # all
+python -m bench db forms   # only bench_db.py and bench_forms.py
+python -m bench --quick    # smaller sizes, to check the benchmarks themselves run
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import os
+import platform
+import subprocess
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+
+from bench import Row
+
+ROOT = Path(__file__).resolve().parents[1]
+OUT = ROOT / "docs" / "benchmarks.md"
+
+
+def machine() -> str:
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    mem = ""
+    try:
+        pages = os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+        mem = f", {pages / 2**30:.0f} GiB RAM"
+    except (ValueError, OSError):
+        pass
+    return (
+        f"{platform.system()} {platform.release()}, {os.cpu_count()} cores ({cpu}){mem}, "
+        f"Python {platform.python_version()}"
+    )
+
+
+def fmt(value: float | None) -> str:
+    if value is None:
+        return ""
+    return f"{value:,.3g}" if value < 100 else f"{value:,.0f}"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench")
+    parser.add_argument("only", nargs="*")
+    parser.add_argument("--quick", action="store_true")
+    args = parser.parse_args()
+    names = sorted(p.stem for p in (ROOT / "bench").glob("bench_*.py"))
+    if args.only:
+        names = [n for n in names if n.removeprefix("bench_") in args.only]
+    sections: list[str] = []
+    for name in names:
+        module = importlib.import_module(f"bench.{name}")
+        print(f"== {name}", flush=True)
+        # Each benchmark in its own process would be fairer for memory; the ones that
+        # measure memory or cold starts spawn their own subprocesses.
+        rows: list[Row] = module.run(args.quick)
+        lines = [
+            f"## {name.removeprefix('bench_')}",
+            "",
+            (module.__doc__ or "").strip(),
+            "",
+            "| measure | value | unit | bare baseline | ratio | goal | note |",
+            "|---|---|---|---|---|---|---|",
+        ]
+        for r in rows:
+            ratio = f"{r.ratio:.2f}×" if r.ratio is not None else ""
+            lines.append(
+                f"| {r.name} | {fmt(r.value)} | {r.unit} | {fmt(r.baseline)} | {ratio} "
+                f"| {r.goal} | {r.note} |"
+            )
+            print(f"   {r.name}: {fmt(r.value)} {r.unit} {ratio}", flush=True)
+        sections.append("\n".join(lines))
+    if args.quick:
+        print("(--quick: docs/benchmarks.md left unchanged)")
+        return 0
+    commit = subprocess.run(
+        ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True
+    ).stdout.strip()
+    header = [
+        "# Benchmarks",
+        "",
+        "Written by `make bench`; do not edit by hand.",
+        "",
+        f"- Date: {datetime.now(UTC):%Y-%m-%d %H:%M} UTC",
+        f"- Machine: {machine()}",
+        f"- Commit: {commit}",
+        "",
+    ]
+    if args.only and OUT.exists():
+        # Keep the other sections of the last full run.
+        old = OUT.read_text(encoding="utf-8").split("\n## ")[1:]
+        kept = {s.split("\n", 1)[0]: "## " + s for s in old}
+        for s in sections:
+            kept[s.split("\n", 1)[0].removeprefix("## ")] = s
+        sections = [kept[k] for k in sorted(kept)]
+    OUT.write_text("\n".join(header) + "\n" + "\n\n".join(sections) + "\n", encoding="utf-8")
+    print(f"wrote {OUT}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
