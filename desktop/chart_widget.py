@@ -1,0 +1,143 @@
+"""A small painted bar chart (QPainter): grouped bars with a legend.
+
+QtCharts lives in PySide6-Addons, which we do not ship (see pyproject), so the dashboard
+draws its own bars. The widget knows nothing about households: it paints labelled groups of
+numbers, one colour per series.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from PySide6.QtCore import QRectF, QSize, Qt
+from PySide6.QtGui import QColor, QFontMetrics, QPainter, QPaintEvent, QPen
+from PySide6.QtWidgets import QSizePolicy, QWidget
+
+PALETTE = ["#c0392b", "#e67e22", "#f1c40f", "#27ae60", "#7f8c8d", "#2980b9", "#8e44ad"]
+
+
+@dataclass
+class ChartData:
+    """Groups along the x axis; each series gives one value per group."""
+
+    title: str = ""
+    groups: list[str] = field(default_factory=list)
+    series: list[tuple[str, list[float]]] = field(default_factory=list)
+    stacked: bool = False
+
+    def max_value(self) -> float:
+        if not self.groups or not self.series:
+            return 0.0
+        if self.stacked:
+            return max(
+                sum(values[i] for _, values in self.series if i < len(values))
+                for i in range(len(self.groups))
+            )
+        return max((max(values, default=0.0) for _, values in self.series), default=0.0)
+
+
+def nice_ceiling(value: float) -> float:
+    """The smallest 1/2/5×10^k at or above value, so axis ticks are round numbers."""
+    if value <= 0:
+        return 1.0
+    magnitude = 1.0
+    while magnitude * 10 <= value:
+        magnitude *= 10
+    while magnitude > value:
+        magnitude /= 10
+    for step in (1, 2, 5, 10):
+        if step * magnitude >= value:
+            return step * magnitude
+    return 10 * magnitude
+
+
+class BarChart(QWidget):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._data = ChartData()
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        self.setMinimumHeight(220)
+
+    def sizeHint(self) -> QSize:
+        return QSize(520, 300)
+
+    def data(self) -> ChartData:
+        return self._data
+
+    def set_data(self, data: ChartData) -> None:
+        self._data = data
+        self.setToolTip(data.title)
+        self.update()
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.fillRect(self.rect(), self.palette().base())
+        data = self._data
+        metrics = QFontMetrics(self.font())
+        line = metrics.height()
+        text_pen = QPen(self.palette().text().color())
+        painter.setPen(text_pen)
+        top = 6.0
+        if data.title:
+            bold = painter.font()
+            bold.setBold(True)
+            painter.setFont(bold)
+            painter.drawText(QRectF(8, top, self.width() - 16, line), data.title)
+            painter.setFont(self.font())
+            top += line + 4
+        # Legend, one line of swatches.
+        x = 8.0
+        for i, (name, _) in enumerate(data.series):
+            painter.fillRect(QRectF(x, top + 3, 12, line - 6), QColor(PALETTE[i % len(PALETTE)]))
+            painter.drawText(QRectF(x + 16, top, metrics.horizontalAdvance(name) + 4, line), name)
+            x += 16 + metrics.horizontalAdvance(name) + 16
+        top += line + 6
+        if not data.groups or not data.series:
+            painter.drawText(
+                QRectF(0, top, self.width(), self.height() - top),
+                Qt.AlignmentFlag.AlignCenter,
+                self.tr("Chưa có số liệu"),
+            )
+            return
+        ceiling = nice_ceiling(data.max_value())
+        axis_w = metrics.horizontalAdvance(f"{ceiling:,.0f}") + 10
+        left = 8.0 + axis_w
+        bottom = self.height() - line * 2 - 6
+        plot_h = max(10.0, bottom - top)
+        right = self.width() - 8.0
+        grid = QPen(QColor("#d0d0d0"))
+        for k in range(5):
+            value = ceiling * k / 4
+            y = bottom - plot_h * k / 4
+            painter.setPen(grid)
+            painter.drawLine(int(left), int(y), int(right), int(y))
+            painter.setPen(text_pen)
+            painter.drawText(
+                QRectF(0, y - line / 2, axis_w + 2, line),
+                Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
+                f"{value:,.0f}",
+            )
+        group_w = (right - left) / len(data.groups)
+        bars = 1 if data.stacked else len(data.series)
+        bar_w = max(2.0, group_w * 0.8 / bars)
+        for g, label in enumerate(data.groups):
+            gx = left + g * group_w + group_w * 0.1
+            base = bottom
+            for s, (_, values) in enumerate(data.series):
+                value = values[g] if g < len(values) else 0.0
+                h = plot_h * value / ceiling
+                bx = gx if data.stacked else gx + s * bar_w
+                rect = QRectF(bx, base - h, bar_w - 1, h)
+                painter.fillRect(rect, QColor(PALETTE[s % len(PALETTE)]))
+                if data.stacked:
+                    base -= h
+            painter.setPen(text_pen)
+            painter.drawText(
+                QRectF(left + g * group_w, bottom + 2, group_w, line * 2),
+                Qt.AlignmentFlag.AlignHCenter
+                | Qt.AlignmentFlag.AlignTop
+                | Qt.TextFlag.TextWordWrap,
+                metrics.elidedText(label, Qt.TextElideMode.ElideRight, int(group_w * 2)),
+            )
+        painter.end()

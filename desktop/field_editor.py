@@ -1,0 +1,215 @@
+"""One input widget per answer type: yes/no/blank, whole number, decimal, text, one choice,
+several choices. Form pages and the member roster both build their inputs here, so every
+field behaves the same under the keyboard (Tab moves on, Space/arrow keys pick).
+
+Blank always means "not asked / not known" (``None``), never "no".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from typing import Any
+
+from PySide6.QtCore import Signal
+from PySide6.QtGui import QDoubleValidator, QIntValidator
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QHBoxLayout,
+    QLineEdit,
+    QWidget,
+)
+
+Choice = tuple[str, str]  # (stored value, Vietnamese label)
+
+
+class FieldEditor(QWidget):
+    """Base: ``value()``/``set_value()`` in model terms; ``changed`` when the user edits."""
+
+    changed = Signal()
+
+    def value(self) -> Any:
+        raise NotImplementedError
+
+    def set_value(self, value: Any) -> None:
+        raise NotImplementedError
+
+    def set_problem(self, message: str) -> None:
+        """Marks the field invalid (red frame and tooltip) or clears it with ""."""
+        self.setToolTip(message)
+        self.setStyleSheet("QLineEdit, QComboBox { border: 1px solid #b00020; }" if message else "")
+
+
+class _Single(FieldEditor):
+    def __init__(self, widget: QWidget, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(widget)
+        self.setFocusProxy(widget)
+
+
+class TextEditor(_Single):
+    def __init__(self, parent: QWidget | None = None, *, placeholder: str = "") -> None:
+        # A plain QLineEdit: Unikey/Telex compose through the input method, so no key filters.
+        self.edit = QLineEdit()
+        super().__init__(self.edit, parent)
+        self.edit.setPlaceholderText(placeholder)
+        self.edit.textEdited.connect(lambda _t: self.changed.emit())
+
+    def value(self) -> str:
+        return self.edit.text()
+
+    def set_value(self, value: Any) -> None:
+        self.edit.setText("" if value is None else str(value))
+
+
+class NumberEditor(TextEditor):
+    """Whole or decimal numbers; blank means unknown. Out-of-range input is left for the
+    validation messages rather than blocked, so the surveyor sees why."""
+
+    def __init__(
+        self,
+        parent: QWidget | None = None,
+        *,
+        decimal: bool = False,
+        unit: str = "",
+    ) -> None:
+        super().__init__(parent, placeholder=unit)
+        self.decimal = decimal
+        if decimal:
+            validator = QDoubleValidator(0.0, 1e12, 2, self.edit)
+            validator.setNotation(QDoubleValidator.Notation.StandardNotation)
+            self.edit.setValidator(validator)
+        else:
+            self.edit.setValidator(QIntValidator(0, 2_000_000_000, self.edit))
+
+    def value(self) -> int | float | None:
+        text = self.edit.text().strip().replace(",", ".")
+        if not text:
+            return None
+        try:
+            return float(text) if self.decimal else int(text)
+        except ValueError:
+            return None
+
+    def set_value(self, value: Any) -> None:
+        if value is None:
+            self.edit.setText("")
+        elif self.decimal:
+            self.edit.setText(f"{float(value):g}")
+        else:
+            self.edit.setText(str(int(value)))
+
+
+class ChoiceEditor(_Single):
+    """One option, or blank. Typing the first letters of a label selects it."""
+
+    def __init__(self, choices: Sequence[Choice], parent: QWidget | None = None) -> None:
+        self.combo = QComboBox()
+        super().__init__(self.combo, parent)
+        self.combo.addItem("—", None)
+        for value, label in choices:
+            self.combo.addItem(label, value)
+        self.combo.currentIndexChanged.connect(lambda _i: self.changed.emit())
+
+    def value(self) -> str | None:
+        data = self.combo.currentData()
+        return None if data is None else str(data)
+
+    def set_value(self, value: Any) -> None:
+        self.combo.blockSignals(True)
+        if value is None:
+            self.combo.setCurrentIndex(0)
+        else:
+            key = value.value if hasattr(value, "value") else value
+            self.combo.setCurrentIndex(max(0, self.combo.findData(key)))
+        self.combo.blockSignals(False)
+
+
+class YesNoEditor(ChoiceEditor):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__([("yes", self.tr("Có")), ("no", self.tr("Không"))], parent)
+
+    def value(self) -> bool | None:  # type: ignore[override]
+        data = self.combo.currentData()
+        return None if data is None else data == "yes"
+
+    def set_value(self, value: Any) -> None:
+        super().set_value(None if value is None else ("yes" if value else "no"))
+
+
+class MultiChoiceEditor(FieldEditor):
+    def __init__(self, choices: Sequence[Choice], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.boxes: list[tuple[str, QCheckBox]] = []
+        for value, label in choices:
+            box = QCheckBox(label)
+            box.toggled.connect(lambda _c: self.changed.emit())
+            layout.addWidget(box)
+            self.boxes.append((value, box))
+        layout.addStretch()
+        if self.boxes:
+            self.setFocusProxy(self.boxes[0][1])
+
+    def value(self) -> list[str]:
+        return [value for value, box in self.boxes if box.isChecked()]
+
+    def set_value(self, value: Any) -> None:
+        chosen = {v.value if hasattr(v, "value") else v for v in (value or [])}
+        for key, box in self.boxes:
+            box.blockSignals(True)
+            box.setChecked(key in chosen)
+            box.blockSignals(False)
+
+
+class DateEditor(TextEditor):
+    """dd/mm/yyyy, as Vietnamese forms write dates; blank or unreadable means unknown."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent, placeholder="dd/mm/yyyy")
+
+    def value(self) -> date | None:
+        return parse_date(self.edit.text())
+
+    def set_value(self, value: Any) -> None:
+        self.edit.setText(value.strftime("%d/%m/%Y") if isinstance(value, date) else "")
+
+
+def parse_date(text: str) -> date | None:
+    parts = [p for p in text.replace("-", "/").replace(".", "/").split("/") if p.strip()]
+    if len(parts) != 3:
+        return None
+    try:
+        day, month, year = (int(p) for p in parts)
+        if day > 31:  # ISO order, as pasted from a spreadsheet
+            day, year = year, day
+        return date(year, month, day)
+    except ValueError:
+        return None
+
+
+def make_editor(
+    kind: str,
+    choices: Sequence[Choice] = (),
+    *,
+    unit: str = "",
+    parent: QWidget | None = None,
+) -> FieldEditor:
+    """kind: "bool", "int", "float", "text", "date", "choice" or "multi"."""
+    if kind == "bool":
+        return YesNoEditor(parent)
+    if kind == "int":
+        return NumberEditor(parent, unit=unit)
+    if kind == "float":
+        return NumberEditor(parent, decimal=True, unit=unit)
+    if kind == "choice":
+        return ChoiceEditor(choices, parent)
+    if kind == "multi":
+        return MultiChoiceEditor(choices, parent)
+    if kind == "date":
+        return DateEditor(parent)
+    return TextEditor(parent, placeholder=unit)

@@ -1,0 +1,177 @@
+"""The member roster: one row of inputs per member, edited inline, checked as you type.
+
+The roster writes straight into the ``Member`` dataclasses of the household it shows; the
+rules (12-digit ID number, plausible birth year, exactly one head) live in
+``forms.definitions.validate_household`` and come back here as messages next to the field.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.field_editor import FieldEditor, make_editor
+from desktop.labels import enum_choices
+from forms.model import Household, Member, Relationship, Sex, nfc
+
+# (attribute, kind, header); the order is the paper roster's, so Tab follows the form.
+COLUMNS: tuple[tuple[str, str, str], ...] = (
+    ("name", "text", "Họ và tên"),
+    ("relationship", "choice", "Quan hệ với chủ hộ"),
+    ("sex", "choice", "Giới tính"),
+    ("birth_year", "int", "Năm sinh"),
+    ("ethnicity", "text", "Dân tộc"),
+    ("id_number", "text", "Số CCCD/định danh"),
+)
+ENUMS: dict[str, Any] = {"relationship": Relationship, "sex": Sex}
+
+
+class MemberRow:
+    def __init__(self, member: Member, editors: dict[str, FieldEditor], remove: QPushButton):
+        self.member = member
+        self.editors = editors
+        self.remove = remove
+
+
+class MemberRoster(QWidget):
+    changed = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.household = Household()
+        self.rows: list[MemberRow] = []
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        self.grid_host = QWidget()
+        self.grid = QGridLayout(self.grid_host)
+        self.grid.setColumnStretch(0, 3)
+        self.grid.setColumnStretch(5, 2)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(self.grid_host)
+        outer.addWidget(scroll, 1)
+        buttons = QHBoxLayout()
+        self.add_button = QPushButton(self.tr("&Thêm thành viên"))
+        self.add_button.setToolTip(self.tr("Thêm một dòng thành viên (Ctrl+Shift+N)"))
+        self.add_button.clicked.connect(self.add_member)
+        buttons.addWidget(self.add_button)
+        buttons.addStretch()
+        outer.addLayout(buttons)
+        self.messages = QLabel()
+        self.messages.setObjectName("rosterMessages")
+        self.messages.setWordWrap(True)
+        self.messages.setStyleSheet("color: #b00020")
+        outer.addWidget(self.messages)
+        shortcut = QShortcut(QKeySequence("Ctrl+Shift+N"), self)
+        shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        shortcut.activated.connect(self.add_member)
+        self._headers()
+
+    def _headers(self) -> None:
+        for col, (_, _, header) in enumerate(COLUMNS):
+            label = QLabel(f"<b>{self.tr(header)}</b>")
+            self.grid.addWidget(label, 0, col)
+
+    def set_household(self, household: Household) -> None:
+        self.household = household
+        for row in self.rows:
+            for editor in row.editors.values():
+                editor.deleteLater()
+            row.remove.deleteLater()
+        self.rows = []
+        for member in household.members:
+            self._add_row(member)
+        self.messages.clear()
+
+    def add_member(self) -> Member:
+        member = Member()
+        if not self.household.members:
+            member.relationship = Relationship.HEAD
+        self.household.members.append(member)
+        row = self._add_row(member)
+        row.editors["name"].setFocus()
+        self.changed.emit()
+        return member
+
+    def remove_member(self, member: Member) -> None:
+        for i, row in enumerate(self.rows):
+            if row.member is member:
+                for editor in row.editors.values():
+                    self.grid.removeWidget(editor)
+                    editor.deleteLater()
+                self.grid.removeWidget(row.remove)
+                row.remove.deleteLater()
+                del self.rows[i]
+                break
+        self.household.members.remove(member)
+        self.changed.emit()
+
+    def _add_row(self, member: Member) -> MemberRow:
+        r = len(self.rows) + 1
+        while self.grid.itemAtPosition(r, 0) is not None:
+            r += 1
+        editors: dict[str, FieldEditor] = {}
+        for col, (attr, kind, header) in enumerate(COLUMNS):
+            choices = enum_choices(ENUMS[attr]) if attr in ENUMS else ()
+            editor = make_editor(kind, choices, unit=self.tr(header) if kind != "choice" else "")
+            editor.set_value(getattr(member, attr))
+            editor.changed.connect(lambda a=attr, e=editor, m=member: self._edited(m, a, e))
+            self.grid.addWidget(editor, r, col)
+            editors[attr] = editor
+        remove = QPushButton(self.tr("Xóa"))
+        remove.setFocusPolicy(Qt.FocusPolicy.ClickFocus)  # Tab goes to the next member, not here
+        remove.clicked.connect(lambda _c=False, m=member: self.remove_member(m))
+        self.grid.addWidget(remove, r, len(COLUMNS))
+        row = MemberRow(member, editors, remove)
+        self.rows.append(row)
+        return row
+
+    def _edited(self, member: Member, attr: str, editor: FieldEditor) -> None:
+        value = editor.value()
+        if attr in ENUMS:
+            value = None if value is None else ENUMS[attr](value)
+        elif attr in ("name", "ethnicity", "id_number"):
+            text = nfc(value or "")
+            value = text if (text or attr == "name") else None
+        setattr(member, attr, value)
+        self.changed.emit()
+
+    def show_issues(self, issues: Sequence[Any]) -> None:
+        """Puts ``forms.definitions.Issue`` messages next to their member's field."""
+        for row in self.rows:
+            for editor in row.editors.values():
+                editor.set_problem("")
+        lines: list[str] = []
+        for issue in issues:
+            member_id = getattr(issue, "member_id", None)
+            target = str(getattr(issue, "target", "")).rsplit(".", 1)[-1]
+            for number, row in enumerate(self.rows, start=1):
+                if row.member.id == member_id:
+                    if target in row.editors:
+                        row.editors[target].set_problem(issue.message)
+                    lines.append(
+                        self.tr("Thành viên {n}: {msg}").format(n=number, msg=issue.message)
+                    )
+                    break
+            else:
+                if member_id is None and target in ("members", "head", "relationship", ""):
+                    lines.append(issue.message)
+        self.messages.setText("\n".join(lines))
+
+    def editor(self, member: Member, attr: str) -> FieldEditor:
+        for row in self.rows:
+            if row.member is member:
+                return row.editors[attr]
+        raise KeyError(attr)
