@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import logging
 import sys
+from typing import Any
 
 from PySide6.QtCore import QLocale, QTranslator
 from PySide6.QtGui import QFont, QFontDatabase
@@ -10,6 +12,8 @@ from PySide6.QtWidgets import QApplication
 
 import resources
 from rasoat import APP_NAME, __version__
+
+log = logging.getLogger(__name__)
 
 
 def create_app(argv: list[str] | None = None) -> QApplication:
@@ -56,4 +60,22 @@ def run_gui(path: str | None = None) -> int:
 
     window = MainWindow()
     window.show()
+    app.processEvents()
+    open_startup_file(window, path)
     return app.exec()
+
+
+def open_startup_file(window: Any, path: str | None) -> None:
+    """Opens the requested, last or demo file; a failure leaves the empty window with a
+    message, never a traceback."""
+    from desktop.commune_file import startup_file
+
+    try:
+        target = startup_file(path)
+    except Exception:
+        log.exception("preparing the start-up file failed")
+        window.statusBar().showMessage(
+            window.tr("Không chuẩn bị được tệp xã mẫu (đã ghi nhật ký).")
+        )
+        return
+    window.open_path(target)

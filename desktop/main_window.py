@@ -1,25 +1,49 @@
-"""The main window: menus and the household list of the open commune file."""
+"""The main window: menus, and for the open commune file the household list, the village
+meeting, posting and decision, and the dashboard; the household editor opens over them."""
 
 from __future__ import annotations
 
-from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QLabel, QMainWindow, QMenu, QWidget
+import logging
+from pathlib import Path
+from typing import Any
 
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QLabel,
+    QMainWindow,
+    QMenu,
+    QMessageBox,
+    QStackedWidget,
+    QTabWidget,
+    QWidget,
+)
+
+from desktop.labels import label
+from forms.model import Category
 from rasoat import APP_NAME
+
+log = logging.getLogger(__name__)
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, store: Any = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(self.tr("{app} — Rà soát hộ nghèo, hộ cận nghèo").format(app=APP_NAME))
-        self.resize(1100, 700)
+        self.resize(1200, 760)
         self.menus: dict[str, QMenu] = {}
+        self.store: Any = None
+        self.bridge: Any = None
+        self.list: Any = None
+        self.editor: Any = None
+        self.tabs: QTabWidget | None = None
         self._build_menus()
-        placeholder = QLabel(self.tr("Chưa mở tệp dữ liệu xã."))
-        placeholder.setMargin(24)
-        self.setCentralWidget(placeholder)
-        self.statusBar().showMessage(self.tr("Sẵn sàng"))
+        self.counts = QLabel()
+        self.statusBar().addPermanentWidget(self.counts)
+        self.set_store(store)
 
+    # --- menus ---------------------------------------------------------------------------
     def _build_menus(self) -> None:
         bar = self.menuBar()
         for key, title in (
@@ -29,15 +53,265 @@ class MainWindow(QMainWindow):
             ("help", self.tr("Trợ &giúp")),
         ):
             self.menus[key] = bar.addMenu(title)
-        quit_action = QAction(self.tr("&Thoát"), self)
-        quit_action.setShortcut(QKeySequence.StandardKey.Quit)
-        quit_action.triggered.connect(self.close)
-        self.menus["file"].addAction(quit_action)
-        about = QAction(self.tr("&Giới thiệu"), self)
-        about.triggered.connect(self.show_about)
-        self.menus["help"].addAction(about)
+        self._action("file", self.tr("Tạo tệp &xã mới…"), self.new_commune, "Ctrl+Shift+O")
+        self._action(
+            "file", self.tr("&Mở tệp xã…"), self.open_commune, QKeySequence.StandardKey.Open
+        )
+        self.menus["file"].addSeparator()
+        self._action("file", self.tr("&Thoát"), self.close, QKeySequence.StandardKey.Quit)
+        self.household_actions = [
+            self._action("household", self.tr("&Thêm hộ"), self.add_household, "Ctrl+N"),
+            self._action("household", self.tr("&Mở hộ đang chọn"), self.open_selected, "Ctrl+E"),
+            self._action(
+                "household", self.tr("&Xóa hộ đang chọn…"), self.delete_selected, "Ctrl+Del"
+            ),
+            self._action(
+                "household", self.tr("&Tìm hộ"), self.focus_search, QKeySequence.StandardKey.Find
+            ),
+        ]
+        self._action("help", self.tr("&Giới thiệu"), self.show_about)
+        self._fill_report_menu()
+
+    def _action(self, menu: str, text: str, slot: Any, shortcut: Any = None) -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        action.triggered.connect(slot)
+        self.menus[menu].addAction(action)
+        return action
+
+    def _fill_report_menu(self) -> None:
+        try:
+            from desktop.report_runner import fill_report_menu
+        except ImportError:  # reports not landed in this build
+            log.info("reports are not available")
+            return
+        fill_report_menu(self, self.menus["report"])
+
+    # --- the open file -------------------------------------------------------------------
+    def set_store(self, store: Any) -> None:
+        for action in self.household_actions:
+            action.setEnabled(store is not None)
+        if store is None:
+            placeholder = QLabel(
+                self.tr("Chưa mở tệp dữ liệu xã. Vào Tệp → Tạo tệp xã mới… hoặc Mở tệp xã…")
+            )
+            placeholder.setMargin(24)
+            self.setCentralWidget(placeholder)
+            self.statusBar().showMessage(self.tr("Sẵn sàng"))
+            return
+        from desktop.dashboard import Dashboard
+        from desktop.household_editor import HouseholdEditor
+        from desktop.household_list import HouseholdList
+        from desktop.meeting_mode import MeetingMode
+        from desktop.posting_page import PostingPage
+        from desktop.store_bridge import StoreBridge
+
+        self.store = store
+        self.bridge = StoreBridge(store, self)
+        self.list = HouseholdList(store)
+        current = store.current_round()
+        if current is not None:
+            self.list.set_round(str(current.id))
+        self.meeting = MeetingMode(store)
+        self.posting = PostingPage(store)
+        self.dashboard = Dashboard(store)
+        self.tabs = QTabWidget()
+        self.tabs.addTab(self.list, self.tr("Danh sách hộ"))
+        self.tabs.addTab(self.meeting, self.tr("Họp dân bình xét"))
+        self.tabs.addTab(self.posting, self.tr("Niêm yết, khiếu nại, quyết định"))
+        self.tabs.addTab(self.dashboard, self.tr("Tổng hợp"))
+        self.tabs.currentChanged.connect(self._tab_changed)
+        self.editor = HouseholdEditor(store)
+        self.stack = QStackedWidget()
+        self.stack.addWidget(self.tabs)
+        self.stack.addWidget(self.editor)
+        self.setCentralWidget(self.stack)
+        self.list.open_requested.connect(self.open_household)
+        self.list.counts_changed.connect(self.update_counts)
+        self.editor.closed.connect(self.show_list)
+        self.editor.navigate.connect(self.step_household)
+        self.bridge.changed.connect(self._store_changed)
+        commune = store.commune()
+        self.setWindowTitle(
+            self.tr("{commune}, {province} — {app}").format(
+                commune=commune.commune_name, province=commune.province_name, app=APP_NAME
+            )
+        )
+        self.statusBar().showMessage(str(getattr(store, "path", "")), 5000)
+        self.update_counts()
+        self.list.search.setFocus()
+
+    def update_counts(self) -> None:
+        if self.list is None:
+            return
+        counts = self.store.category_counts(self.list.counts_query())
+        parts = []
+        for category in Category:
+            n = int(counts.get(category, counts.get(category.value, 0)))
+            parts.append(f"{label(category)}: {n}")
+        self.counts.setText("  ·  ".join(parts))
+
+    def _store_changed(self, kind: str, _ids: list[str]) -> None:
+        # The editor saves continuously; refresh the list lazily when it is shown again.
+        self._list_stale = True
+        if self.stack.currentWidget() is self.tabs:
+            self._refresh_views()
+
+    def _refresh_views(self) -> None:
+        self._list_stale = False
+        self.list.refresh()
+        self.update_counts()
+
+    def _tab_changed(self, index: int) -> None:
+        widget = self.tabs.widget(index) if self.tabs else None
+        if widget is self.dashboard:
+            self.dashboard.refresh()
+        elif widget is self.meeting:
+            self.meeting.load()
+        elif widget is self.posting:
+            self.posting.refresh()
+
+    # --- households ----------------------------------------------------------------------
+    def open_household(self, household_id: str) -> bool:
+        household = self.store.get_household(household_id)
+        if household is None:
+            self.statusBar().showMessage(self.tr("Không tìm thấy hộ này (có thể đã bị xóa)."), 5000)
+            return False
+        self.editor.open_household(household)
+        self.stack.setCurrentWidget(self.editor)
+        self.editor.identity.code.setFocus()
+        return True
+
+    def open_selected(self) -> None:
+        household_id = self.list.current_id() if self.list else None
+        if household_id:
+            self.open_household(household_id)
+
+    def add_household(self) -> None:
+        if self.editor is None:
+            return
+        village = self.list.village.currentData() or ""
+        self.editor.new_household(village)
+        self.stack.setCurrentWidget(self.editor)
+
+    def step_household(self, step: int) -> None:
+        current = self.editor.household
+        if current is None:
+            return
+        neighbour = self.list.neighbour_id(current.id, step)
+        if neighbour:
+            self.open_household(neighbour)
+        else:
+            self.statusBar().showMessage(self.tr("Đã đến đầu/cuối danh sách."), 3000)
+
+    def show_list(self) -> None:
+        self.stack.setCurrentWidget(self.tabs)
+        self._refresh_views()
+        self.list.view.setFocus()
+
+    def confirm_delete(self, text: str) -> bool:
+        answer = QMessageBox.question(
+            self,
+            self.tr("Xóa hộ"),
+            self.tr("Xóa hộ {h} khỏi danh sách? Lịch sử của hộ vẫn được giữ lại.").format(h=text),
+        )
+        return answer == QMessageBox.StandardButton.Yes
+
+    def delete_selected(self) -> bool:
+        household_id = self.list.current_id() if self.list else None
+        if not household_id:
+            self.statusBar().showMessage(self.tr("Hãy chọn một hộ trong danh sách."), 3000)
+            return False
+        row = self.list.model.row_at(self.list.view.currentIndex().row())
+        if not self.confirm_delete(f"{row.code} — {row.head_name}"):
+            return False
+        self.store.delete_household(household_id)
+        self._refresh_views()
+        return True
+
+    def focus_search(self) -> None:
+        if self.list is not None:
+            self.stack.setCurrentWidget(self.tabs)
+            self.tabs.setCurrentWidget(self.list)
+            self.list.search.setFocus()
+            self.list.search.selectAll()
+
+    # --- files ---------------------------------------------------------------------------
+    def open_commune(self) -> None:
+        from rasoat import paths
+
+        name, _ = QFileDialog.getOpenFileName(
+            self, self.tr("Mở tệp xã"), str(paths.data_dir()), self.tr("Tệp Rà soát (*.sqlite)")
+        )
+        if name:
+            self.open_path(Path(name))
+
+    def open_path(self, path: Path) -> bool:
+        from desktop.commune_file import open_store
+
+        try:
+            store = open_store(path)
+        except Exception as exc:
+            message = getattr(exc, "message", "") or self.tr("Không mở được tệp {p}.").format(
+                p=path
+            )
+            log.exception("opening %s failed", path)
+            QMessageBox.warning(self, self.tr("Không mở được tệp"), message)
+            return False
+        self._close_store()
+        self.set_store(store)
+        return True
+
+    def new_commune(self) -> None:
+        from desktop.commune_file import create_from_choice
+        from desktop.first_run_dialog import FirstRunDialog
+
+        dialog = FirstRunDialog(self)
+        if not dialog.exec() or dialog.choice is None:
+            return
+        if dialog.choice.open_path is not None:
+            self.open_path(dialog.choice.open_path)
+            return
+        try:
+            store = create_from_choice(dialog.choice)
+        except Exception as exc:
+            log.exception("creating a commune file failed")
+            QMessageBox.warning(
+                self,
+                self.tr("Không tạo được tệp"),
+                getattr(exc, "message", "") or self.tr("Không tạo được tệp xã (đã ghi nhật ký)."),
+            )
+            return
+        self._close_store()
+        self.set_store(store)
+
+    def _close_store(self) -> None:
+        if self.editor is not None and self.editor.dirty:
+            self.editor.save()
+        if self.store is not None:
+            try:
+                self.store.close()
+            except Exception:
+                log.exception("closing the store failed")
+        self.store = None
+
+    def closeEvent(self, event: Any) -> None:
+        self._close_store()
+        super().closeEvent(event)
 
     def show_about(self) -> None:
         from desktop.about_dialog import AboutDialog
 
         AboutDialog(self).exec()
+
+    def keyPressEvent(self, event: Any) -> None:
+        # Enter on the list opens the household (QTableView's activated covers double-click).
+        if (
+            self.list is not None
+            and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+            and self.stack.currentWidget() is self.tabs
+        ):
+            self.open_selected()
+            return
+        super().keyPressEvent(event)

@@ -1,0 +1,344 @@
+"""The household editor: identification and member roster, then Phiếu A, B1, B2 and the
+causes/needs page as wizard steps, with the live classification panel beside them.
+
+Every edit re-runs ``forms.classify.classify`` and ``forms.definitions.validate_household``
+(both fast and pure); every step change, Ctrl+S, a pause in typing and closing the window
+save the household with its result in one store transaction, so nothing typed is lost.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QPushButton,
+    QSplitter,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.causes_page import CausesPage
+from desktop.classification_panel import ClassificationPanel
+from desktop.field_editor import FieldEditor, make_editor
+from desktop.form_page import FormPage, read_answer, write_answer
+from desktop.labels import enum_choices
+from desktop.member_details import MemberDetails
+from desktop.member_roster import MemberRoster
+from forms.model import Area, Household, nfc
+
+log = logging.getLogger(__name__)
+AUTOSAVE_MS = 1500
+
+# Household-level facts that identify or flag the household; asked on the first step unless a
+# form definition already asks them.
+FLAG_TARGETS = (
+    ("meritorious_household", "Hộ có người có công với cách mạng"),
+    ("social_protection", "Hộ bảo trợ xã hội"),
+    ("agri_forestry_fishery", "Sống chủ yếu bằng nông, lâm, ngư, diêm nghiệp"),
+)
+
+
+class IdentityPage(QWidget):
+    """Mã hộ, thôn, địa chỉ, khu vực, flags; and the roster below them."""
+
+    changed = Signal()
+
+    def __init__(self, villages: list[str], asked: set[str], parent: QWidget | None = None):
+        super().__init__(parent)
+        self.household = Household()
+        layout = QVBoxLayout(self)
+        layout.addWidget(QLabel(self.tr("<h3>Thông tin chung và danh sách thành viên</h3>")))
+        form = QFormLayout()
+        layout.addLayout(form)
+        self.code = QLineEdit()
+        form.addRow(self.tr("Mã hộ:"), self.code)
+        self.village = QComboBox()
+        for name in villages:
+            self.village.addItem(name, name)
+        form.addRow(self.tr("Thôn:"), self.village)
+        self.address = QLineEdit()
+        form.addRow(self.tr("Địa chỉ:"), self.address)
+        self.area = make_editor("choice", enum_choices(Area))
+        form.addRow(self.tr("Khu vực:"), self.area)
+        self.flags: dict[str, FieldEditor] = {}
+        for target, text in FLAG_TARGETS:
+            if target in asked:
+                continue
+            editor = make_editor("bool")
+            form.addRow(self.tr(text) + ":", editor)
+            editor.changed.connect(lambda t=target, e=editor: self._flag(t, e))
+            self.flags[target] = editor
+        self.roster = MemberRoster()
+        layout.addWidget(self.roster, 1)
+        self.code.textEdited.connect(self._edited)
+        self.address.textEdited.connect(self._edited)
+        self.village.currentIndexChanged.connect(self._edited)
+        self.area.changed.connect(self._edited)
+        self.roster.changed.connect(self.changed)
+
+    def set_household(self, household: Household) -> None:
+        self.household = household
+        for w in (self.code, self.address, self.village, self.area):
+            w.blockSignals(True)
+        self.code.setText(household.code)
+        self.address.setText(household.address)
+        if household.village and self.village.findData(household.village) < 0:
+            self.village.addItem(household.village, household.village)
+        self.village.setCurrentIndex(max(0, self.village.findData(household.village)))
+        self.area.set_value(household.area)
+        for w in (self.code, self.address, self.village, self.area):
+            w.blockSignals(False)
+        for target, editor in self.flags.items():
+            editor.set_value(read_answer(household, target))
+        self.roster.set_household(household)
+
+    def _flag(self, target: str, editor: FieldEditor) -> None:
+        write_answer(self.household, target, editor.value())
+        self.changed.emit()
+
+    def _edited(self) -> None:
+        h = self.household
+        h.code = nfc(self.code.text())
+        h.address = nfc(self.address.text())
+        h.village = str(self.village.currentData() or "")
+        area = self.area.value()
+        h.area = Area(area) if area else None
+        self.changed.emit()
+
+
+class HouseholdEditor(QWidget):
+    """Shows one household at a time. ``closed`` when the user goes back to the list;
+    ``navigate(step)`` asks the owner for the next (+1) or previous (-1) household."""
+
+    closed = Signal()
+    navigate = Signal(int)
+    saved = Signal(str)
+
+    def __init__(self, store: Any, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        from forms import definitions
+
+        self.store = store
+        self.household: Household | None = None
+        self.round: Any = store.current_round()
+        self.standard: Any = None
+        self.dirty = False
+        self.last_error = ""
+        forms_ = [definitions.phieu_a(), definitions.phieu_b1(), definitions.phieu_b2()]
+        asked = {q.target for f in forms_ for s in f.sections for q in s.questions}
+        self.identity = IdentityPage([v.name for v in store.villages()], asked)
+        self.pages: list[FormPage] = [FormPage(f) for f in forms_]
+        self.members = MemberDetails(definitions.member_questions())
+        self.causes = CausesPage()
+        self.steps: list[tuple[str, QWidget]] = [
+            (self.tr("1. Thông tin hộ, thành viên"), self.identity),
+            (self.tr("2. Phiếu A"), self.pages[0]),
+            (self.tr("3. Phiếu B1"), self.pages[1]),
+            (self.tr("4. Phiếu B2 — hộ"), self.pages[2]),
+            (self.tr("5. Phiếu B2 — thành viên"), self.members),
+            (self.tr("6. Nguyên nhân, nhu cầu"), self.causes),
+        ]
+
+        outer = QVBoxLayout(self)
+        top = QHBoxLayout()
+        self.title = QLabel()
+        self.title.setTextFormat(Qt.TextFormat.RichText)
+        top.addWidget(self.title, 1)
+        self.status = QLabel()
+        top.addWidget(self.status)
+        outer.addLayout(top)
+        split = QSplitter()
+        self.step_list = QListWidget()
+        self.step_list.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.step_list.setMaximumWidth(210)
+        self.stack = QStackedWidget()
+        for text, widget in self.steps:
+            self.step_list.addItem(text)
+            self.stack.addWidget(widget)
+        self.panel = ClassificationPanel()
+        split.addWidget(self.step_list)
+        split.addWidget(self.stack)
+        split.addWidget(self.panel)
+        split.setStretchFactor(1, 3)
+        split.setStretchFactor(2, 2)
+        outer.addWidget(split, 1)
+        buttons = QHBoxLayout()
+        self.back_button = QPushButton(self.tr("← Danh sách hộ (Esc)"))
+        self.prev_button = QPushButton(self.tr("Bước &trước"))
+        self.next_button = QPushButton(self.tr("Bước &sau"))
+        self.save_button = QPushButton(self.tr("&Lưu (Ctrl+S)"))
+        for b in (self.back_button, self.prev_button, self.next_button, self.save_button):
+            b.setFocusPolicy(Qt.FocusPolicy.TabFocus)
+        buttons.addWidget(self.back_button)
+        buttons.addStretch()
+        buttons.addWidget(self.prev_button)
+        buttons.addWidget(self.next_button)
+        buttons.addWidget(self.save_button)
+        outer.addLayout(buttons)
+
+        self.step_list.currentRowChanged.connect(self.go_to_step)
+        self.back_button.clicked.connect(self.close_editor)
+        self.prev_button.clicked.connect(lambda: self.go_to_step(self.stack.currentIndex() - 1))
+        self.next_button.clicked.connect(lambda: self.go_to_step(self.stack.currentIndex() + 1))
+        self.save_button.clicked.connect(self.save)
+        for widget in (self.identity, *self.pages, self.members, self.causes):
+            widget.changed.connect(self.on_changed)  # type: ignore[attr-defined]
+        for keys, slot in (
+            ("Ctrl+S", self.save),
+            ("Ctrl+PgDown", lambda: self._navigate(1)),
+            ("Ctrl+PgUp", lambda: self._navigate(-1)),
+            ("Alt+Right", lambda: self.go_to_step(self.stack.currentIndex() + 1)),
+            ("Alt+Left", lambda: self.go_to_step(self.stack.currentIndex() - 1)),
+            ("Esc", self.close_editor),
+        ):
+            shortcut = QShortcut(QKeySequence(keys), self)
+            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            shortcut.activated.connect(slot)
+        self._autosave = QTimer(self)
+        self._autosave.setSingleShot(True)
+        self._autosave.setInterval(AUTOSAVE_MS)
+        self._autosave.timeout.connect(self.save)
+        self.step_list.setCurrentRow(0)
+
+    # --- loading -------------------------------------------------------------------------
+    def load_standard(self) -> None:
+        from forms.standards import load_standard, standard_for_year
+
+        self.round = self.store.current_round()
+        if self.round is not None:
+            self.standard = load_standard(self.round.standard_id)
+        else:
+            from datetime import date
+
+            self.standard = standard_for_year(date.today().year)
+
+    def open_household(self, household: Household) -> None:
+        if self.household is not None and self.dirty:
+            self.save()
+        if self.standard is None:
+            self.load_standard()
+        self.household = household
+        self.dirty = False
+        self.identity.set_household(household)
+        for page in self.pages:
+            page.set_household(household)
+        self.members.set_household(household)
+        self.causes.set_household(household)
+        self.go_to_step(0)
+        self.recompute()
+        self.status.setText(self.tr("Đã lưu"))
+
+    def new_household(self, village: str = "") -> Household:
+        household = Household(village=village)
+        commune = self.store.commune()
+        household.area = getattr(commune, "area", None)
+        self.open_household(household)
+        self.identity.roster.add_member()
+        self.identity.code.setFocus()
+        return household
+
+    # --- steps ---------------------------------------------------------------------------
+    def go_to_step(self, index: int) -> None:
+        if not 0 <= index < self.stack.count():
+            return
+        if index != self.stack.currentIndex() and self.dirty:
+            self.save()
+        self.stack.setCurrentIndex(index)
+        self.step_list.blockSignals(True)
+        self.step_list.setCurrentRow(index)
+        self.step_list.blockSignals(False)
+        widget = self.stack.currentWidget()
+        if widget is self.members and self.household is not None:
+            self.members.set_household(self.household)  # the roster may have changed
+        widget.focusNextChild() if widget.focusWidget() is None else None
+        self.prev_button.setEnabled(index > 0)
+        self.next_button.setEnabled(index < self.stack.count() - 1)
+
+    def current_step(self) -> int:
+        return self.stack.currentIndex()
+
+    # --- live classification -------------------------------------------------------------
+    def on_changed(self) -> None:
+        self.dirty = True
+        self.status.setText(self.tr("Chưa lưu…"))
+        self.recompute()
+        self._autosave.start()
+
+    def classify(self) -> Any:
+        from forms.classify import classify
+
+        assert self.household is not None
+        year = self.round.year if self.round is not None else self.standard.valid_years[0]
+        reference = getattr(self.round, "reference_date", None)
+        return classify(self.household, self.standard, year, reference)
+
+    def recompute(self) -> Any:
+        from forms.definitions import validate_household
+
+        if self.household is None:
+            return None
+        h = self.household
+        try:
+            result = self.classify()
+        except Exception:  # a rule bug must not cost the surveyor their typing
+            log.exception("classification failed for household %s", h.id)
+            self.panel.show_message(self.tr("Không tính được phân loại (đã ghi nhật ký lỗi)."))
+            result = None
+        else:
+            self.panel.show_result(result)
+            self.causes.set_category(result.category)
+        reference = getattr(self.round, "reference_date", None)
+        issues = validate_household(h, reference) if reference else validate_household(h, None)  # type: ignore[arg-type]
+        self.identity.roster.show_issues(issues)
+        for page in self.pages:
+            page.show_issues(issues)
+        head = h.head_name() or self.tr("(chưa có chủ hộ)")
+        self.title.setText(
+            self.tr("<b>Hộ {code}</b> — {head} — {village}").format(
+                code=h.code or self.tr("mới"), head=head, village=h.village
+            )
+        )
+        return result
+
+    # --- saving --------------------------------------------------------------------------
+    def save(self) -> bool:
+        self._autosave.stop()
+        if self.household is None:
+            return False
+        result = self.recompute()
+        round_id = self.round.id if self.round is not None else None
+        try:
+            self.store.save_household(
+                self.household, round_id=round_id, result=result if round_id else None
+            )
+        except Exception as exc:
+            message = getattr(exc, "message", "") or self.tr("Không lưu được hộ (đã ghi nhật ký).")
+            log.exception("saving household %s failed", self.household.id)
+            self.last_error = message
+            self.status.setText(message)
+            return False
+        self.dirty = False
+        self.last_error = ""
+        self.status.setText(self.tr("Đã lưu"))
+        self.saved.emit(self.household.id)
+        return True
+
+    def _navigate(self, step: int) -> None:
+        if self.dirty:
+            self.save()
+        self.navigate.emit(step)
+
+    def close_editor(self) -> None:
+        if self.dirty:
+            self.save()
+        self.closed.emit()

@@ -1,0 +1,296 @@
+"""The household list: a table model that pages through ``Store.list_households`` (never the
+whole commune in memory), with search-as-you-type, filters and sortable columns."""
+
+from __future__ import annotations
+
+import dataclasses
+from enum import Enum
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+    QTimer,
+    Signal,
+)
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.labels import enum_choices, label
+from forms.model import Category, Transition
+
+PAGE = 200
+SEARCH_DELAY_MS = (
+    150  # long enough to skip the keystrokes of a fast typist, short enough to feel live
+)
+
+# (HouseholdRow attribute = order_by column, header)
+COLUMNS: tuple[tuple[str, str], ...] = (
+    ("code", "Mã hộ"),
+    ("head_name", "Chủ hộ"),
+    ("village", "Thôn"),
+    ("size", "Nhân khẩu"),
+    ("category", "Phân loại"),
+    ("b1_score", "Điểm B1"),
+    ("deprivation_count", "Số chỉ số thiếu hụt"),
+    ("transition", "Biến động"),
+    ("updated_at", "Cập nhật"),
+)
+NUMERIC = {"size", "b1_score", "deprivation_count"}
+
+
+def _as_enum(enum_cls: type[Enum], value: Any) -> Enum | None:
+    if value is None or value == "":
+        return None
+    try:
+        return enum_cls(value)
+    except ValueError:
+        return None
+
+
+class HouseholdTableModel(QAbstractTableModel):
+    def __init__(self, store: Any, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        from db.store import HouseholdQuery
+
+        self.store = store
+        self.query = HouseholdQuery(limit=PAGE, offset=0)
+        self._count = 0
+        self._pages: dict[int, list[Any]] = {}
+        self.refresh()
+
+    # --- filters -------------------------------------------------------------------------
+    def set_filters(self, **changes: Any) -> None:
+        """Any HouseholdQuery field: text, village, category, transition, round_id, …"""
+        self.query = dataclasses.replace(self.query, **changes)
+        self.refresh()
+
+    def refresh(self) -> None:
+        self.beginResetModel()
+        self._pages.clear()
+        q = dataclasses.replace(self.query, limit=PAGE, offset=0)
+        self._count = self.store.count_households(q)
+        self.endResetModel()
+
+    def _page(self, number: int) -> list[Any]:
+        page = self._pages.get(number)
+        if page is None:
+            q = dataclasses.replace(self.query, limit=PAGE, offset=number * PAGE)
+            page = self.store.list_households(q)
+            if len(self._pages) > 50:  # keep memory flat while scrolling 100,000 rows
+                self._pages.clear()
+            self._pages[number] = page
+        return page
+
+    def row_at(self, row: int) -> Any | None:
+        page = self._page(row // PAGE)
+        offset = row % PAGE
+        return page[offset] if offset < len(page) else None
+
+    def household_id(self, row: int) -> str | None:
+        item = self.row_at(row)
+        return None if item is None else str(item.id)
+
+    # --- Qt model ------------------------------------------------------------------------
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else self._count
+
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> Any:
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
+            return self.tr(COLUMNS[section][1])
+        return None
+
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = 0) -> Any:
+        if not index.isValid():
+            return None
+        attr = COLUMNS[index.column()][0]
+        if role == Qt.ItemDataRole.TextAlignmentRole and attr in NUMERIC:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.UserRole):
+            return None
+        item = self.row_at(index.row())
+        if item is None:
+            return None
+        if role == Qt.ItemDataRole.UserRole:
+            return str(item.id)
+        value = getattr(item, attr, None)
+        if attr == "category":
+            return label(_as_enum(Category, value)) or ""
+        if attr == "transition":
+            return label(_as_enum(Transition, value)) or ""
+        if attr == "updated_at" and value:
+            return str(value)[:16].replace("T", " ")
+        return "" if value is None else value
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        self.set_filters(
+            order_by=COLUMNS[column][0], descending=order == Qt.SortOrder.DescendingOrder
+        )
+
+
+class HouseholdList(QWidget):
+    """Search box and filters over the table. ``open_requested(id)`` on Enter/double-click."""
+
+    open_requested = Signal(str)
+    counts_changed = Signal()
+
+    def __init__(self, store: Any, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.store = store
+        layout = QVBoxLayout(self)
+        bar = QHBoxLayout()
+        self.search = QLineEdit()
+        self.search.setPlaceholderText(
+            self.tr("Tìm theo tên chủ hộ, mã hộ… (gõ có dấu hay không dấu đều được)")
+        )
+        self.search.setClearButtonEnabled(True)
+        bar.addWidget(self.search, 3)
+        self.village = QComboBox()
+        self.category = QComboBox()
+        self.transition = QComboBox()
+        for combo, tip in (
+            (self.village, self.tr("Lọc theo thôn")),
+            (self.category, self.tr("Lọc theo phân loại")),
+            (self.transition, self.tr("Lọc theo biến động")),
+        ):
+            combo.setToolTip(tip)
+            bar.addWidget(combo, 1)
+        layout.addLayout(bar)
+        self.model = HouseholdTableModel(store, self)
+        self.view = QTableView()
+        self.view.setModel(self.model)
+        self.view.setSortingEnabled(True)
+        self.view.sortByColumn(0, Qt.SortOrder.AscendingOrder)
+        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.view.setAlternatingRowColors(True)
+        self.view.verticalHeader().setVisible(False)
+        # Fixed row heights: Qt then never asks for every row's size hint (100,000 rows).
+        self.view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        self.view.verticalHeader().setDefaultSectionSize(24)
+        header = self.view.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        for col, width in ((0, 110), (2, 130), (3, 80), (4, 150), (5, 70), (6, 120), (7, 190)):
+            header.resizeSection(col, width)
+        layout.addWidget(self.view, 1)
+        self.empty = QLabel()
+        layout.addWidget(self.empty)
+
+        self._debounce = QTimer(self)
+        self._debounce.setSingleShot(True)
+        self._debounce.setInterval(SEARCH_DELAY_MS)
+        self._debounce.timeout.connect(self.apply_search)
+        self.search.textChanged.connect(lambda _t: self._debounce.start())
+        self.search.returnPressed.connect(self._search_enter)
+        self.view.activated.connect(self._activated)
+        self.fill_filters()
+        for combo in (self.village, self.category, self.transition):
+            combo.currentIndexChanged.connect(self.apply_filters)
+        self._update_empty()
+
+    def fill_filters(self) -> None:
+        self.village.blockSignals(True)
+        current = self.village.currentData()
+        self.village.clear()
+        self.village.addItem(self.tr("Tất cả thôn"), None)
+        for v in self.store.villages():
+            self.village.addItem(v.name, v.name)
+        self.village.setCurrentIndex(max(0, self.village.findData(current)))
+        self.village.blockSignals(False)
+        for combo, enum_cls, everything in (
+            (self.category, Category, self.tr("Mọi phân loại")),
+            (self.transition, Transition, self.tr("Mọi biến động")),
+        ):
+            if combo.count():
+                continue
+            combo.addItem(everything, None)
+            for value, text in enum_choices(enum_cls):
+                combo.addItem(text, value)
+
+    def apply_search(self) -> None:
+        self._debounce.stop()
+        self.model.set_filters(text=self.search.text().strip())
+        self._after_query()
+
+    def apply_filters(self) -> None:
+        self.model.set_filters(
+            village=self.village.currentData(),
+            category=_as_enum(Category, self.category.currentData()),
+            transition=_as_enum(Transition, self.transition.currentData()),
+        )
+        self._after_query()
+
+    def set_round(self, round_id: str | None) -> None:
+        self.model.set_filters(round_id=round_id)
+        self._after_query()
+
+    def refresh(self) -> None:
+        self.fill_filters()
+        self.model.refresh()
+        self._after_query()
+
+    def _after_query(self) -> None:
+        self._update_empty()
+        self.counts_changed.emit()
+
+    def _update_empty(self) -> None:
+        n = self.model.rowCount()
+        self.empty.setText(
+            self.tr("{n} hộ").format(n=f"{n:,}".replace(",", "."))
+            if n
+            else self.tr("Không có hộ nào khớp với điều kiện tìm/lọc.")
+        )
+
+    def _search_enter(self) -> None:
+        self.apply_search()
+        if self.model.rowCount():
+            self.view.setFocus()
+            self.view.selectRow(0)
+
+    def _activated(self, index: QModelIndex) -> None:
+        household_id = self.model.household_id(index.row())
+        if household_id:
+            self.open_requested.emit(household_id)
+
+    def current_id(self) -> str | None:
+        index = self.view.currentIndex()
+        return self.model.household_id(index.row()) if index.isValid() else None
+
+    def neighbour_id(self, household_id: str, step: int) -> str | None:
+        """The household ``step`` rows away in the current order (for Ctrl+PgDown/PgUp).
+
+        Starts from the selected row; otherwise looks only in pages already loaded, so this
+        never walks 100,000 rows."""
+        rows: list[int] = []
+        current = self.view.currentIndex()
+        if current.isValid():
+            rows.append(current.row())
+        for number, page in self.model._pages.items():
+            rows.extend(number * PAGE + i for i, r in enumerate(page) if str(r.id) == household_id)
+        for row in rows:
+            if self.model.household_id(row) == household_id:
+                target = row + step
+                if 0 <= target < self.model.rowCount():
+                    self.view.selectRow(target)
+                    return self.model.household_id(target)
+                return None
+        return None
+
+    def counts_query(self) -> Any:
+        return dataclasses.replace(self.model.query, limit=PAGE, offset=0)
