@@ -1,0 +1,127 @@
+"""The "Báo cáo" menu: one entry per document of ``reports.catalog.DOCUMENTS``, built in a
+worker thread with a progress bar, then opened with the system's viewer.
+
+The worker opens its own Store on the same file: SQLite connections belong to the thread
+that made them, and the GUI thread must never wait for a long report.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QObject, QThread, QUrl, Signal
+from PySide6.QtGui import QAction, QDesktopServices
+from PySide6.QtWidgets import QMenu, QMessageBox, QProgressDialog
+
+log = logging.getLogger(__name__)
+
+
+def _title(kind: str, spec: Any) -> str:
+    if isinstance(spec, str):
+        return spec
+    if isinstance(spec, dict):
+        return str(spec.get("title", kind))
+    return str(getattr(spec, "title", kind))
+
+
+def _formats(spec: Any) -> list[str]:
+    value = spec.get("formats") if isinstance(spec, dict) else getattr(spec, "formats", None)
+    return list(value or ["pdf"])
+
+
+class ReportWorker(QObject):
+    progress = Signal(int, int)
+    finished = Signal(str)
+    failed = Signal(str)
+
+    def __init__(self, store_path: Path, kind: str, out: Path, fmt: str, round_id: Any) -> None:
+        super().__init__()
+        self.store_path, self.kind, self.out, self.fmt, self.round_id = (
+            store_path,
+            kind,
+            out,
+            fmt,
+            round_id,
+        )
+
+    def run(self) -> None:
+        from desktop import session
+        from rasoat.identity import device_id
+
+        try:
+            from db.store import Store
+
+            import reports
+
+            with Store.open(self.store_path, user=session.surveyor(), device=device_id()) as store:
+                path = reports.build(
+                    self.kind,
+                    store,
+                    self.out,
+                    fmt=self.fmt,
+                    round_id=self.round_id,
+                    progress=lambda done, total: self.progress.emit(done, total),
+                )
+        except Exception as exc:
+            log.exception("building report %s failed", self.kind)
+            self.failed.emit(getattr(exc, "message", "") or "")
+            return
+        self.finished.emit(str(path))
+
+
+def fill_report_menu(window: Any, menu: QMenu) -> None:
+    from reports.catalog import DOCUMENTS
+
+    for kind, spec in DOCUMENTS.items():
+        for fmt in _formats(spec):
+            text = f"{_title(kind, spec)} ({fmt.upper()})"
+            action = QAction(text, window)
+            action.triggered.connect(lambda _c=False, k=kind, f=fmt: run_report(window, k, f))
+            menu.addAction(action)
+
+
+def run_report(window: Any, kind: str, fmt: str) -> None:
+    from rasoat import paths
+
+    store = getattr(window, "store", None)
+    if store is None:
+        QMessageBox.information(window, window.tr("Báo cáo"), window.tr("Hãy mở tệp xã trước."))
+        return
+    current = store.current_round()
+    out = paths.output_dir() / f"{kind}.{fmt}"
+    dialog = QProgressDialog(window.tr("Đang lập báo cáo…"), window.tr("Ẩn"), 0, 0, window)
+    dialog.setWindowTitle(window.tr("Báo cáo"))
+    dialog.setMinimumDuration(300)
+    thread = QThread(window)
+    worker = ReportWorker(Path(store.path), kind, out, fmt, current.id if current else None)
+    worker.moveToThread(thread)
+    thread.started.connect(worker.run)
+
+    def progress(done: int, total: int) -> None:
+        dialog.setMaximum(max(total, 1))
+        dialog.setValue(done)
+
+    def finished(path: str) -> None:
+        dialog.close()
+        thread.quit()
+        QDesktopServices.openUrl(QUrl.fromLocalFile(path))
+        window.statusBar().showMessage(window.tr("Đã lưu báo cáo: {p}").format(p=path), 8000)
+
+    def failed(message: str) -> None:
+        dialog.close()
+        thread.quit()
+        QMessageBox.warning(
+            window,
+            window.tr("Không lập được báo cáo"),
+            message or window.tr("Không lập được báo cáo (đã ghi nhật ký lỗi)."),
+        )
+
+    worker.progress.connect(progress)
+    worker.finished.connect(finished)
+    worker.failed.connect(failed)
+    thread.finished.connect(worker.deleteLater)
+    thread.finished.connect(thread.deleteLater)
+    window._report_jobs = [*getattr(window, "_report_jobs", []), (thread, worker)]
+    thread.start()
