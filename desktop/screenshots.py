@@ -1,9 +1,15 @@
 """Saves PNGs of the main screens (run by `make screenshot` under Xvfb): a tool for looking at
-what we build as a user sees it."""
+what we build as a user sees it.
+
+Uses a throw-away RASOAT_HOME and a fresh demo commune, so the pictures never show a real
+commune's data and never depend on what is on this machine.
+"""
 
 from __future__ import annotations
 
+import os
 import sys
+import tempfile
 from pathlib import Path
 
 from PySide6.QtCore import QTimer
@@ -12,23 +18,71 @@ from PySide6.QtWidgets import QWidget
 from desktop.app import create_app
 
 
+def settle(rounds: int = 8) -> None:
+    app = create_app()
+    for _ in range(rounds):
+        app.processEvents()
+
+
 def grab(widget: QWidget, path: Path) -> None:
     widget.show()
     widget.raise_()
-    for _ in range(5):
-        create_app().processEvents()
+    settle()
     widget.grab().save(str(path))
     print(f"đã lưu {path}")
 
 
 def main(out_dir: str) -> int:
-    out = Path(out_dir)
+    out = Path(out_dir).resolve()
     out.mkdir(parents=True, exist_ok=True)
+    os.environ["RASOAT_HOME"] = tempfile.mkdtemp(prefix="rasoat-screens-")
     app = create_app([])
-    from desktop.main_window import MainWindow
+    from datetime import date
 
-    window = MainWindow()
+    from db.demo import create_demo_commune
+
+    from desktop.commune_file import open_store
+    from desktop.first_run_dialog import FirstRunDialog
+    from desktop.main_window import MainWindow
+    from rasoat import paths
+
+    demo = paths.demo_file()
+    create_demo_commune(demo)
+    store = open_store(demo)
+    window = MainWindow(store)
+    window.resize(1280, 760)
     grab(window, out / "main-window.png")
+
+    # The editor on a poor household, when the demo has one, so the panel shows deprivations.
+    from db.store import HouseholdQuery
+
+    from forms.model import Category
+
+    current = store.current_round()
+    rows = store.list_households(
+        HouseholdQuery(category=Category.POOR, round_id=current.id if current else None, limit=1)
+    ) or store.list_households(HouseholdQuery(limit=1))
+    if rows:
+        window.open_household(str(rows[0].id))
+        grab(window, out / "household-editor.png")
+        window.editor.go_to_step(3)
+        grab(window, out / "household-editor-b2.png")
+        window.editor.dirty = False
+        window.show_list()
+
+    assert window.tabs is not None
+    window.tabs.setCurrentWidget(window.meeting)
+    window.meeting.attendees.setValue(40)
+    grab(window, out / "meeting-mode.png")
+    window.tabs.setCurrentWidget(window.posting)
+    grab(window, out / "posting.png")
+    window.tabs.setCurrentWidget(window.dashboard)
+    grab(window, out / "dashboard.png")
+
+    dialog = FirstRunDialog(today=date(2026, 9, 1))
+    grab(dialog, out / "first-run-dialog.png")
+    dialog.close()
+    window.close()
     QTimer.singleShot(0, app.quit)
     app.exec()
     return 0

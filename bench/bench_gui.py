@@ -1,0 +1,128 @@
+"""Desktop GUI at commune scale: a file of 100,000 households (generated once with
+``db.demo.create_demo_commune`` and cached under /tmp), measured in the offscreen Qt platform:
+opening the file to the first paint of the household list, a keystroke in the search box to
+the repainted filtered list (the 150 ms typing debounce is left out: it is a deliberate pause,
+not work), and opening a household in the editor with its live classification."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+import time
+from pathlib import Path
+
+from bench import Row, percentile
+
+CACHE = Path(tempfile.gettempdir()) / "rasoat-bench-gui"
+
+
+def commune_file(households: int) -> Path:
+    from db.demo import create_demo_commune
+
+    CACHE.mkdir(parents=True, exist_ok=True)
+    path = CACHE / f"xa-{households}.rasoat.sqlite"
+    if not path.exists():
+        tmp = path.with_suffix(".partial")
+        if tmp.exists():
+            tmp.unlink()
+        create_demo_commune(tmp, households=households, seed=7)
+        shutil.move(str(tmp), path)
+    return path
+
+
+def run(quick: bool) -> list[Row]:
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    os.environ.setdefault("RASOAT_HOME", tempfile.mkdtemp(prefix="rasoat-bench-home-"))
+    from PySide6.QtCore import QEvent, QObject, Qt
+    from PySide6.QtTest import QTest
+
+    from desktop.app import create_app
+    from desktop.commune_file import open_store
+    from desktop.main_window import MainWindow
+
+    households = 2_000 if quick else 100_000
+    path = commune_file(households)
+    app = create_app([])
+
+    class PaintWatch(QObject):
+        painted = False
+
+        def eventFilter(self, obj: QObject, event: QEvent) -> bool:
+            if event.type() == QEvent.Type.Paint:
+                self.painted = True
+            return False
+
+    # Open to first paint of the list.
+    start = time.perf_counter()
+    store = open_store(path)
+    window = MainWindow(store)
+    watch = PaintWatch()
+    window.list.view.viewport().installEventFilter(watch)
+    window.show()
+    while not watch.painted:
+        app.processEvents()
+    first_paint = time.perf_counter() - start
+
+    # Keystroke to repainted, filtered list.
+    search = window.list.search
+    latencies: list[float] = []
+    words = ["nguyen", "tran thi", "le van", "hoang", "pham", "dinh", "vu", "ma"]
+    if quick:
+        words = words[:3]
+    for word in words:
+        search.clear()
+        window.list.apply_search()
+        for ch in word:
+            t0 = time.perf_counter()
+            QTest.sendKeyEvent(
+                QTest.KeyAction.Click,
+                search,
+                Qt.Key.Key_unknown,
+                ch,
+                Qt.KeyboardModifier.NoModifier,
+            )
+            window.list.apply_search()
+            window.list.view.viewport().repaint()
+            latencies.append(time.perf_counter() - t0)
+    rows_found = window.list.model.rowCount()
+
+    # Opening a household (fetch, fill every page, classify, validate).
+    search.clear()
+    window.list.apply_search()
+    opens: list[float] = []
+    for row in range(0, 20 if quick else 50):
+        household_id = window.list.model.household_id(row * 37 % window.list.model.rowCount())
+        t0 = time.perf_counter()
+        window.open_household(household_id)
+        app.processEvents()
+        opens.append(time.perf_counter() - t0)
+        window.editor.dirty = False
+        window.show_list()
+    window.close()
+    store_path = str(path)
+    return [
+        Row(
+            "open file to first paint of the list",
+            first_paint,
+            "s",
+            goal="< 1 s",
+            note=f"{households:,} households; {store_path}",
+        ),
+        Row("keystroke to filtered list, p50", percentile(latencies, 50) * 1000, "ms"),
+        Row(
+            "keystroke to filtered list, p95",
+            percentile(latencies, 95) * 1000,
+            "ms",
+            goal="< 50 ms",
+            note=f"{len(latencies)} keystrokes; last query matched {rows_found:,}",
+        ),
+        Row("open a household in the editor, p50", percentile(opens, 50) * 1000, "ms"),
+        Row(
+            "open a household in the editor, p95",
+            percentile(opens, 95) * 1000,
+            "ms",
+            goal="< 200 ms",
+            note=f"{len(opens)} households",
+        ),
+    ]
