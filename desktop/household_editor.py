@@ -71,6 +71,13 @@ class IdentityPage(QWidget):
         self.area = make_editor("choice", enum_choices(Area))
         form.addRow(self.tr("Khu vực:"), self.area)
         self.flags: dict[str, FieldEditor] = {}
+        self.region: FieldEditor | None = None
+        if "region" not in asked and hasattr(Household(), "region"):
+            from forms.model import Region
+
+            self.region = make_editor("choice", enum_choices(Region))
+            form.addRow(self.tr("Vùng kinh tế - xã hội:"), self.region)
+            self.region.changed.connect(lambda: self._flag("region", self.region))
         for target, text in FLAG_TARGETS:
             if target in asked:
                 continue
@@ -100,9 +107,12 @@ class IdentityPage(QWidget):
             w.blockSignals(False)
         for target, editor in self.flags.items():
             editor.set_value(read_answer(household, target))
+        if self.region is not None:
+            self.region.set_value(read_answer(household, "region"))
         self.roster.set_household(household)
 
-    def _flag(self, target: str, editor: FieldEditor) -> None:
+    def _flag(self, target: str, editor: FieldEditor | None) -> None:
+        assert editor is not None
         write_answer(self.household, target, editor.value())
         self.changed.emit()
 

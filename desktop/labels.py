@@ -4,21 +4,15 @@ shared with the reports) and shaped as (value, label) choices for the input widg
 from __future__ import annotations
 
 from enum import Enum
-from functools import cache
 from typing import Any
 
 from desktop.field_editor import Choice
 
 
-@cache
 def label_table(enum_cls: type[Enum]) -> dict[Any, str]:
-    """The ``forms.labels`` dict whose keys are the members of ``enum_cls``."""
     from forms import labels
 
-    for value in vars(labels).values():
-        if isinstance(value, dict) and value and all(isinstance(k, enum_cls) for k in value):
-            return value
-    return {}
+    return labels.BY_ENUM.get(enum_cls, {})
 
 
 def label(member: Enum | None) -> str:
