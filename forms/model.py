@@ -29,6 +29,17 @@ class Area(StrEnum):
     URBAN = "urban"  # phường
 
 
+class Region(StrEnum):
+    """The six socio-economic regions; Phiếu B1 points differ by region."""
+
+    NORTHERN_MOUNTAINS = "northern_mountains"  # Trung du và miền núi phía Bắc
+    RED_RIVER_DELTA = "red_river_delta"  # Đồng bằng sông Hồng
+    CENTRAL_COAST = "central_coast"  # Bắc Trung Bộ và duyên hải miền Trung
+    CENTRAL_HIGHLANDS = "central_highlands"  # Tây Nguyên
+    SOUTHEAST = "southeast"  # Đông Nam Bộ
+    MEKONG_DELTA = "mekong_delta"  # Đồng bằng sông Cửu Long
+
+
 class Sex(StrEnum):
     MALE = "male"
     FEMALE = "female"
@@ -196,6 +207,7 @@ class Household:
     village: str = ""  # thôn/bản/ấp/tổ dân phố (name as the commune writes it)
     address: str = ""
     area: Area | None = None
+    region: Region | None = None  # vùng kinh tế - xã hội (for item-by-item B1 scoring)
     members: list[Member] = field(default_factory=list)
 
     # Policy categories (for lists and reports; some also feed Phiếu A).

@@ -49,3 +49,13 @@ def output_dir() -> Path:
 
 def demo_file() -> Path:
     return data_dir() / "xa-mau.rasoat.sqlite"
+
+
+def settings_file() -> Path:
+    """The user's settings (``rasoat.settings``), JSON."""
+    return config_dir() / "settings.json"
+
+
+def log_file() -> Path:
+    """The current log file; older ones sit beside it as ``rasoat.log.1`` … (``rasoat.logs``)."""
+    return log_dir() / "rasoat.log"

@@ -1,0 +1,406 @@
+"""Classification: poor, near-poor, middle-living-standard or none, with the reasons.
+
+The rule of both standards (Decree 07/2021/NĐ-CP, Decree 351/2025/NĐ-CP): income at or below
+the line *and* at least ``deprivation_threshold`` deprivations → poor; income at or below the
+line and fewer → near-poor. Income is judged by the Phiếu B1 score against the standard's
+threshold when both are known, otherwise by the directly entered per-capita income. Above the
+line, a household living from agriculture, forestry, fishery or salt-making whose income lies
+in the standard's middle band is middle-living-standard. When the answers cannot settle the
+category the result is UNDETERMINED and its reasons say what is missing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from forms.b1 import B1Table, score_b1_detail
+from forms.definitions import screening_exclusions
+from forms.indicators import Context, IndicatorOutcome, IndicatorStatus, evaluate
+from forms.model import Area, Category, Household
+from forms.standards import Standard
+
+__all__ = [
+    "ENGINE_VERSION",
+    "IndicatorOutcome",
+    "IndicatorStatus",
+    "Result",
+    "WhatIf",
+    "classify",
+    "default_reference_date",
+    "result_from_dict",
+    "result_to_dict",
+    "what_if",
+]
+
+# Bump when a rule changes what a household is classified as; stored with every result.
+ENGINE_VERSION = "1.0"
+
+AREA_VI = {Area.RURAL: "nông thôn", Area.URBAN: "thành thị"}
+CATEGORY_VI = {
+    Category.POOR: "hộ nghèo",
+    Category.NEAR_POOR: "hộ cận nghèo",
+    Category.MIDDLE: "hộ có mức sống trung bình",
+    Category.NOT_POOR: "không thuộc hộ nghèo, cận nghèo",
+    Category.UNDETERMINED: "chưa xác định",
+}
+
+
+def money(value: int) -> str:
+    """1500000 → '1.500.000 đồng' (Vietnamese thousands separator)."""
+    return f"{value:,}".replace(",", ".") + " đồng"
+
+
+@dataclass
+class Result:
+    category: Category
+    b1_score: int | None
+    income: int | None  # per capita per month entered directly, VND
+    income_basis: str  # Vietnamese: what decided the income side
+    deprivation_count: int
+    indicators: list[IndicatorOutcome]
+    reasons: list[str]
+    warnings: list[str]
+    standard_id: str
+    standard_version: str
+    engine_version: str = ENGINE_VERSION
+    review_year: int | None = None
+    reference_date: date | None = None
+    income_line: int | None = None  # the line applied (VND per person per month)
+    b1_threshold: int | None = None  # the score threshold applied, when B1 decided
+
+    @property
+    def deprived_ids(self) -> list[str]:
+        return [o.id for o in self.indicators if o.status is IndicatorStatus.DEPRIVED]
+
+    @property
+    def unknown_ids(self) -> list[str]:
+        return [o.id for o in self.indicators if o.status is IndicatorStatus.UNKNOWN]
+
+    @property
+    def deprivation_score(self) -> int:
+        """Điểm B2: 10 points per deprived indicator."""
+        return self.deprivation_count * 10
+
+
+def default_reference_date(review_year: int) -> date:
+    """31 December of the review year: with it, ages from a full birth date agree with ages
+    from the birth year alone (the year's birthday has passed), as the forms mostly ask."""
+    return date(review_year, 12, 31)
+
+
+def classify(
+    household: Household,
+    standard: Standard,
+    review_year: int,
+    reference_date: date | None = None,
+    b1_table: B1Table | None = None,
+) -> Result:
+    reference = reference_date or default_reference_date(review_year)
+    ctx = Context.of(household, reference)
+    outcomes = [evaluate(spec, ctx) for spec in standard.indicators]
+    deprived = [o for o in outcomes if o.status is IndicatorStatus.DEPRIVED]
+    unknown = [o for o in outcomes if o.status is IndicatorStatus.UNKNOWN]
+    reasons: list[str] = []
+    warnings: list[str] = []
+    if not standard.applies_to(review_year):
+        years = f"{standard.valid_years[0]}–{standard.valid_years[-1]}"
+        warnings.append(
+            f"{standard.name} áp dụng cho kỳ rà soát {years}, không phải {review_year}."
+        )
+
+    # --- the income side ----------------------------------------------------------------
+    b1_score: int | None = None
+    b1_source = ""
+    if household.b1_total is not None:
+        b1_score, b1_source = household.b1_total, "Điểm B1 nhập từ phiếu"
+    if b1_table is not None and household.b1_answers:
+        detail = score_b1_detail(household, b1_table)
+        if detail.total is not None:
+            if b1_score is not None and b1_score != detail.total:
+                warnings.append(
+                    f"Điểm B1 nhập từ phiếu ({b1_score}) khác điểm tính theo bảng điểm "
+                    f"({detail.total}): dùng điểm nhập từ phiếu."
+                )
+            elif b1_score is None:
+                b1_score, b1_source = detail.total, f"Điểm B1 tính theo bảng điểm {b1_table.name}"
+            if b1_table.warning and b1_source.startswith("Điểm B1 tính"):
+                warnings.append(b1_table.warning)
+        elif b1_score is None:
+            reasons.append("Chưa tính được điểm B1: chưa trả lời " + ", ".join(detail.missing))
+
+    income = household.income_per_capita
+    area = household.area
+    count = len(deprived)
+
+    def make(
+        category: Category, basis: str = "", line: int | None = None, used: int | None = None
+    ) -> Result:
+        return Result(
+            category=category,
+            b1_score=b1_score,
+            income=income,
+            income_basis=basis,
+            deprivation_count=count,
+            indicators=outcomes,
+            reasons=reasons,
+            warnings=warnings,
+            standard_id=standard.id,
+            standard_version=standard.version,
+            review_year=review_year,
+            reference_date=reference,
+            income_line=line,
+            b1_threshold=used,
+        )
+
+    if area is None:
+        reasons.append("Chưa xác định hộ ở nông thôn (xã) hay thành thị (phường).")
+        return make(Category.UNDETERMINED)
+
+    line = standard.income_lines[area]
+    threshold = standard.b1_thresholds[area]
+    where = AREA_VI[area]
+    below: bool | None = None
+    basis = ""
+    used_threshold: int | None = None
+    if b1_score is not None and threshold is not None:
+        below = b1_score <= threshold
+        basis = b1_source
+        used_threshold = threshold
+        sign = "≤" if below else ">"
+        side = "không vượt" if below else "trên"
+        reasons.append(
+            f"{b1_source}: {b1_score} {sign} {threshold} điểm ({where}), thu nhập coi như "
+            f"{side} chuẩn {money(line)}/người/tháng."
+        )
+    elif income is not None:
+        below = income <= line
+        basis = "Thu nhập bình quân đầu người nhập trực tiếp"
+        sign = "≤" if below else ">"
+        reasons.append(
+            f"Thu nhập bình quân {money(income)}/người/tháng {sign} chuẩn {where} {money(line)}."
+        )
+        if b1_score is not None:
+            warnings.append(
+                f"{standard.name} chưa có ngưỡng điểm B1 ({where}, chưa xác nhận): "
+                "phân loại theo thu nhập nhập trực tiếp."
+            )
+    elif b1_score is not None:
+        reasons.append(
+            f"{standard.name} chưa có ngưỡng điểm B1 tương ứng chuẩn {money(line)} ({where}, chưa "
+            "xác nhận): cần nhập thu nhập bình quân đầu người hoặc nạp chuẩn của tỉnh có ngưỡng B1."
+        )
+    else:
+        reasons.append("Chưa có điểm B1 hoặc thu nhập bình quân đầu người.")
+
+    exclusions = screening_exclusions(household)
+    if exclusions:
+        reasons.append(
+            "Phiếu A: " + "; ".join(exclusions) + " → không thuộc diện hộ nghèo, hộ cận nghèo."
+        )
+        warnings.append("Tiêu chí loại trừ của Phiếu A chưa được đối chiếu với văn bản chính thức.")
+        if below:
+            warnings.append("Phiếu A loại hộ nhưng thu nhập ở mức nghèo: cần kiểm tra lại phiếu.")
+        below = False
+
+    def done(category: Category) -> Result:
+        if category in (Category.POOR, Category.NEAR_POOR):
+            shaky = [o.name for o in deprived if o.unconfirmed]
+            if shaky:
+                warnings.append(
+                    "Cách đo của các chỉ số thiếu hụt sau chưa được xác nhận từ văn bản: "
+                    + ", ".join(shaky)
+                    + "."
+                )
+        reasons.append(f"Kết luận: {CATEGORY_VI[category]}.")
+        return make(category, basis, line, used_threshold)
+
+    need = standard.deprivation_threshold
+    total = len(outcomes)
+    if below is None:
+        return done(Category.UNDETERMINED)
+    if below:
+        if count >= need:
+            reasons.append(f"Thiếu hụt {count}/{total} chỉ số (từ {need} trở lên).")
+            return done(Category.POOR)
+        if count + len(unknown) < need:
+            reasons.append(f"Thiếu hụt {count}/{total} chỉ số (dưới {need}).")
+            return done(Category.NEAR_POOR)
+        reasons.append(
+            f"Thiếu hụt {count}/{total} chỉ số; chưa đủ thông tin ở "
+            + ", ".join(o.name for o in unknown)
+            + f": chưa phân biệt được hộ nghèo (từ {need} chỉ số) và hộ cận nghèo."
+        )
+        return done(Category.UNDETERMINED)
+
+    band = standard.middle_bands[area]
+    agri = household.agri_forestry_fishery
+    if band is None:
+        if agri is not False:
+            warnings.append(
+                f"{standard.name} chưa có ngưỡng thu nhập hộ có mức sống trung bình "
+                "(chưa xác nhận): chưa xác định được hộ có mức sống trung bình."
+            )
+        return done(Category.NOT_POOR)
+    low, high = band
+    if agri is False:
+        return done(Category.NOT_POOR)
+    if income is None:
+        if agri:
+            warnings.append(
+                "Chưa có thu nhập bình quân đầu người: chưa xác định được hộ có mức sống "
+                "trung bình."
+            )
+        return done(Category.NOT_POOR)
+    if income <= low:
+        if basis != "Thu nhập bình quân đầu người nhập trực tiếp" and not exclusions:
+            warnings.append(
+                f"Thu nhập nhập trực tiếp {money(income)} không vượt chuẩn nhưng điểm B1 trên "
+                "ngưỡng: cần kiểm tra lại."
+            )
+        return done(Category.NOT_POOR)
+    if income > high:
+        reasons.append(f"Thu nhập bình quân {money(income)} trên mức {money(high)}.")
+        return done(Category.NOT_POOR)
+    band_text = f"trên {money(low)} đến {money(high)}"
+    if agri is None:
+        reasons.append(
+            f"Thu nhập {money(income)} thuộc khoảng {band_text} nhưng chưa rõ hộ có sống chủ "
+            "yếu bằng nông, lâm, ngư, diêm nghiệp không."
+        )
+        return done(Category.UNDETERMINED)
+    reasons.append(
+        f"Hộ nông, lâm, ngư, diêm nghiệp có thu nhập {money(income)} thuộc khoảng {band_text}."
+    )
+    return done(Category.MIDDLE)
+
+
+# --- what-if ------------------------------------------------------------------------------
+
+
+@dataclass
+class WhatIf:
+    first: Result
+    second: Result
+    differences: list[str] = field(default_factory=list)  # Vietnamese
+
+    @property
+    def changed(self) -> bool:
+        return self.first.category is not self.second.category
+
+
+def what_if(
+    household: Household,
+    standard_a: Standard,
+    standard_b: Standard,
+    review_year: int,
+    reference_date: date | None = None,
+    b1_table: B1Table | None = None,
+) -> WhatIf:
+    """The same household under two standards, and what differs, in Vietnamese."""
+    a = classify(household, standard_a, review_year, reference_date, b1_table)
+    b = classify(household, standard_b, review_year, reference_date, b1_table)
+    diffs: list[str] = []
+    if a.category is not b.category:
+        diffs.append(
+            f"Phân loại: {CATEGORY_VI[a.category]} theo {standard_a.name} → "
+            f"{CATEGORY_VI[b.category]} theo {standard_b.name}."
+        )
+    if a.income_line != b.income_line and a.income_line and b.income_line:
+        diffs.append(f"Chuẩn thu nhập: {money(a.income_line)} → {money(b.income_line)}.")
+    if a.income_basis != b.income_basis:
+        diffs.append(
+            f"Căn cứ thu nhập: {a.income_basis or 'chưa có'} → {b.income_basis or 'chưa có'}."
+        )
+    if a.deprivation_count != b.deprivation_count:
+        diffs.append(f"Số chỉ số thiếu hụt: {a.deprivation_count} → {b.deprivation_count}.")
+    by_id_a = {o.id: o for o in a.indicators}
+    by_id_b = {o.id: o for o in b.indicators}
+    status_vi = {
+        IndicatorStatus.DEPRIVED: "thiếu hụt",
+        IndicatorStatus.NOT_DEPRIVED: "không thiếu hụt",
+        IndicatorStatus.UNKNOWN: "chưa đủ thông tin",
+    }
+    for iid, o in by_id_a.items():
+        other = by_id_b.get(iid)
+        if other is None:
+            diffs.append(
+                f"Chỉ số '{o.name}' chỉ có trong {standard_a.name} ({status_vi[o.status]})."
+            )
+        elif other.status is not o.status:
+            diffs.append(f"Chỉ số '{o.name}': {status_vi[o.status]} → {status_vi[other.status]}.")
+    for iid, o in by_id_b.items():
+        if iid not in by_id_a:
+            diffs.append(
+                f"Chỉ số '{o.name}' chỉ có trong {standard_b.name} ({status_vi[o.status]})."
+            )
+    if not diffs:
+        diffs.append("Không có khác biệt.")
+    return WhatIf(a, b, diffs)
+
+
+# --- JSON-ready dicts ---------------------------------------------------------------------
+
+
+def result_to_dict(r: Result) -> dict[str, Any]:
+    return {
+        "category": r.category.value,
+        "b1_score": r.b1_score,
+        "income": r.income,
+        "income_basis": r.income_basis,
+        "deprivation_count": r.deprivation_count,
+        "indicators": [
+            {
+                "id": o.id,
+                "name": o.name,
+                "dimension": o.dimension,
+                "status": o.status.value,
+                "reason": o.reason,
+                "member_ids": list(o.member_ids),
+                "unconfirmed": o.unconfirmed,
+            }
+            for o in r.indicators
+        ],
+        "reasons": list(r.reasons),
+        "warnings": list(r.warnings),
+        "standard_id": r.standard_id,
+        "standard_version": r.standard_version,
+        "engine_version": r.engine_version,
+        "review_year": r.review_year,
+        "reference_date": r.reference_date.isoformat() if r.reference_date else None,
+        "income_line": r.income_line,
+        "b1_threshold": r.b1_threshold,
+    }
+
+
+def result_from_dict(d: dict[str, Any]) -> Result:
+    ref = d.get("reference_date")
+    return Result(
+        category=Category(d["category"]),
+        b1_score=d.get("b1_score"),
+        income=d.get("income"),
+        income_basis=d.get("income_basis", ""),
+        deprivation_count=int(d.get("deprivation_count", 0)),
+        indicators=[
+            IndicatorOutcome(
+                id=o["id"],
+                name=o["name"],
+                dimension=o.get("dimension", ""),
+                status=IndicatorStatus(o["status"]),
+                reason=o.get("reason", ""),
+                member_ids=list(o.get("member_ids", [])),
+                unconfirmed=bool(o.get("unconfirmed", False)),
+            )
+            for o in d.get("indicators", [])
+        ],
+        reasons=list(d.get("reasons", [])),
+        warnings=list(d.get("warnings", [])),
+        standard_id=d["standard_id"],
+        standard_version=d.get("standard_version", ""),
+        engine_version=d.get("engine_version", ""),
+        review_year=d.get("review_year"),
+        reference_date=date.fromisoformat(ref) if ref else None,
+        income_line=d.get("income_line"),
+        b1_threshold=d.get("b1_threshold"),
+    )

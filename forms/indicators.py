@@ -1,0 +1,620 @@
+"""The deprivation indicators as small pure functions.
+
+Each rule reads the household (and its members' ages on the reference date) with the
+thresholds its standard file gives, and answers deprived / not deprived / not enough
+information, with a one-line Vietnamese reason naming the members or facts behind it. A
+missing answer that could change the outcome gives UNKNOWN ("chưa đủ thông tin"), never a
+silent default; a deprivation already proven by one member stands whatever else is missing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from enum import Enum, StrEnum
+from typing import TYPE_CHECKING, Any
+
+from forms.model import (
+    Education,
+    Employment,
+    Household,
+    InfoAsset,
+    Latrine,
+    Member,
+    Schooling,
+    Waste,
+    WaterSource,
+)
+
+if TYPE_CHECKING:
+    from forms.standards import IndicatorSpec
+
+
+class IndicatorStatus(StrEnum):
+    DEPRIVED = "deprived"
+    NOT_DEPRIVED = "not_deprived"
+    UNKNOWN = "unknown"
+
+
+@dataclass
+class IndicatorOutcome:
+    id: str
+    name: str  # Vietnamese
+    dimension: str  # Vietnamese
+    status: IndicatorStatus
+    reason: str  # Vietnamese, one line
+    member_ids: list[str] = field(default_factory=list)
+    unconfirmed: bool = False  # the standard marks this indicator's measure unconfirmed
+
+
+@dataclass
+class Context:
+    """What every rule needs, computed once per household."""
+
+    household: Household
+    reference: date
+    ages: list[int | None]
+
+    @classmethod
+    def of(cls, household: Household, reference: date) -> Context:
+        return cls(household, reference, [m.age_on(reference) for m in household.members])
+
+
+# A rule's answer before the standard's names are attached.
+Verdict = tuple[IndicatorStatus, str, list[str]]
+Rule = Callable[[Context, dict[str, Any]], Verdict]
+
+D, N, U = IndicatorStatus.DEPRIVED, IndicatorStatus.NOT_DEPRIVED, IndicatorStatus.UNKNOWN
+
+
+def who(ctx: Context, index: int) -> str:
+    """'Lò Văn A (34 tuổi)': how reasons name a member."""
+    m = ctx.household.members[index]
+    name = m.name or f"thành viên thứ {index + 1}"
+    age = ctx.ages[index]
+    return f"{name} ({age} tuổi)" if age is not None else name
+
+
+def _names(ctx: Context, indices: Sequence[int]) -> str:
+    return ", ".join(who(ctx, i) for i in indices)
+
+
+def _ids(ctx: Context, indices: Sequence[int]) -> list[str]:
+    return [ctx.household.members[i].id for i in indices]
+
+
+def _missing(ctx: Context, indices: Sequence[int], what: str) -> Verdict:
+    return U, f"Chưa đủ thông tin: chưa có {what} của {_names(ctx, indices)}", _ids(ctx, indices)
+
+
+def _no_members() -> Verdict:
+    return U, "Chưa đủ thông tin: hộ chưa có thành viên", []
+
+
+# --- employment ---------------------------------------------------------------------------
+
+
+def employment(ctx: Context, p: dict[str, Any]) -> Verdict:
+    if not ctx.household.members:
+        return _no_members()
+    min_age: int = p["min_age"]
+    jobless: list[int] = []
+    no_contract: list[int] = []
+    unknown: list[int] = []
+    for i, m in enumerate(ctx.household.members):
+        age = ctx.ages[i]
+        if age is not None and age < min_age:
+            continue
+        if m.employment is Employment.UNEMPLOYED:
+            (jobless if age is not None else unknown).append(i)
+        elif m.employment is Employment.WAGE_NO_CONTRACT:
+            (no_contract if age is not None else unknown).append(i)
+        elif m.employment is None or age is None:
+            unknown.append(i)
+    if jobless or no_contract:
+        parts = []
+        if jobless:
+            parts.append(f"Không có việc làm: {_names(ctx, jobless)}")
+        if no_contract:
+            parts.append(f"Làm công không có hợp đồng lao động: {_names(ctx, no_contract)}")
+        return D, "; ".join(parts), _ids(ctx, jobless + no_contract)
+    if unknown:
+        return _missing(ctx, unknown, "tuổi hoặc tình trạng việc làm")
+    return N, f"Không ai từ {min_age} tuổi thiếu việc làm hoặc làm công không hợp đồng", []
+
+
+# --- dependants ---------------------------------------------------------------------------
+
+
+def _dependant(m: Member, age: int | None, child_below: int, elderly: int) -> bool | None:
+    allowance = m.monthly_social_allowance
+    if age is None:
+        return True if allowance and m.disability else None
+    if age < child_below:
+        return True
+    if allowance is False:
+        return False
+    qualifies: bool | None = True if age >= elderly or m.disability else None
+    if qualifies is None and m.disability is False:
+        qualifies = False
+    if qualifies is False:
+        return False
+    return qualifies if allowance else None
+
+
+def dependants(ctx: Context, p: dict[str, Any]) -> Verdict:
+    members = ctx.household.members
+    if not members:
+        return _no_members()
+    child_below: int = p["child_below_age"]
+    elderly: int = p["elderly_age"]
+    yes: list[int] = []
+    maybe: list[int] = []
+    for i, m in enumerate(members):
+        flag = _dependant(m, ctx.ages[i], child_below, elderly)
+        if flag:
+            yes.append(i)
+        elif flag is None:
+            maybe.append(i)
+    n = len(members)
+    if 2 * len(yes) > n:
+        return (
+            D,
+            f"{len(yes)}/{n} người là người phụ thuộc (quá một nửa): {_names(ctx, yes)}",
+            _ids(ctx, yes),
+        )
+    if 2 * (len(yes) + len(maybe)) <= n:
+        return N, f"{len(yes)}/{n} người là người phụ thuộc (không quá một nửa)", _ids(ctx, yes)
+    return _missing(ctx, maybe, "tuổi, tình trạng khuyết tật hoặc trợ cấp xã hội hằng tháng")
+
+
+# --- health -------------------------------------------------------------------------------
+
+
+def nutrition(ctx: Context, p: dict[str, Any]) -> Verdict:
+    if not ctx.household.members:
+        return _no_members()
+    below: int = p["child_below_age"]
+    bad: list[int] = []
+    unknown: list[int] = []
+    children = 0
+    for i, m in enumerate(ctx.household.members):
+        age = ctx.ages[i]
+        if age is not None and age >= below:
+            continue
+        flags = (m.stunted, m.underweight)
+        if age is None:
+            if True in flags or m.stunted is None and m.underweight is None:
+                unknown.append(i)
+            continue
+        children += 1
+        if True in flags:
+            bad.append(i)
+        elif None in flags:
+            unknown.append(i)
+    if bad:
+        details = []
+        for i in bad:
+            m = ctx.household.members[i]
+            what = " và ".join(
+                w for w, f in (("thấp còi", m.stunted), ("nhẹ cân", m.underweight)) if f
+            )
+            details.append(f"{who(ctx, i)} {what}")
+        return D, "Trẻ em suy dinh dưỡng: " + ", ".join(details), _ids(ctx, bad)
+    if unknown:
+        return _missing(ctx, unknown, "tuổi hoặc tình trạng dinh dưỡng")
+    if children == 0:
+        return N, f"Hộ không có trẻ em dưới {below} tuổi", []
+    return N, f"Không trẻ em nào dưới {below} tuổi bị thấp còi hoặc nhẹ cân", []
+
+
+def health_insurance(ctx: Context, p: dict[str, Any]) -> Verdict:
+    if not ctx.household.members:
+        return _no_members()
+    min_age: int = p["min_age"]
+    lacking: list[int] = []
+    unknown: list[int] = []
+    for i, m in enumerate(ctx.household.members):
+        age = ctx.ages[i]
+        if age is not None and age < min_age or m.health_insurance is True:
+            continue
+        if age is None or m.health_insurance is None:
+            unknown.append(i)
+        else:
+            lacking.append(i)
+    if lacking:
+        return D, f"Thiếu BHYT: {_names(ctx, lacking)}", _ids(ctx, lacking)
+    if unknown:
+        return _missing(ctx, unknown, "tuổi hoặc thông tin thẻ BHYT")
+    return N, f"Mọi thành viên từ {min_age} tuổi có BHYT", []
+
+
+# --- education ----------------------------------------------------------------------------
+
+
+def _bands(p: dict[str, Any]) -> list[dict[str, Any]]:
+    bands: list[dict[str, Any]] = p["bands"]
+    return bands
+
+
+def _band_for(bands: list[dict[str, Any]], age: int) -> dict[str, Any] | None:
+    for band in bands:
+        if band["min_age"] <= age <= band["max_age"]:
+            return band
+    return None
+
+
+def adult_education(ctx: Context, p: dict[str, Any]) -> Verdict:
+    if not ctx.household.members:
+        return _no_members()
+    bands = _bands(p)
+    lo = min(b["min_age"] for b in bands)
+    hi = max(b["max_age"] for b in bands)
+    always_ok = set.intersection(*(set(b["accepted"]) for b in bands))
+    lacking: list[int] = []
+    unknown: list[int] = []
+    for i, m in enumerate(ctx.household.members):
+        age = ctx.ages[i]
+        attending = m.schooling is not None and m.schooling is not Schooling.NOT_ATTENDING
+        edu = m.education.value if m.education is not None else None
+        if age is None:
+            if not attending and edu not in always_ok:
+                unknown.append(i)
+            continue
+        band = _band_for(bands, age)
+        if band is None or attending or edu in band["accepted"]:
+            continue
+        if m.schooling is None or edu is None:
+            unknown.append(i)
+        else:
+            lacking.append(i)
+    if lacking:
+        details = []
+        for i in lacking:
+            band = _band_for(bands, ctx.ages[i] or 0)
+            expected = band["expected"] if band else ""
+            details.append(f"{who(ctx, i)} không đi học, chưa {expected}")
+        return D, "Thiếu trình độ giáo dục: " + "; ".join(details), _ids(ctx, lacking)
+    if unknown:
+        return _missing(ctx, unknown, "tuổi, tình trạng đi học hoặc bằng cấp")
+    return N, f"Mọi thành viên {lo}–{hi} tuổi đang đi học hoặc có bằng cấp phù hợp", []
+
+
+SCHOOLING_VI = {
+    Schooling.NOT_ATTENDING: "không đi học",
+    Schooling.PRESCHOOL: "đang học mầm non",
+    Schooling.PRIMARY: "đang học tiểu học",
+    Schooling.LOWER_SECONDARY: "đang học trung học cơ sở",
+    Schooling.UPPER_SECONDARY: "đang học trung học phổ thông",
+    Schooling.VOCATIONAL: "đang học nghề",
+    Schooling.HIGHER: "đang học cao đẳng, đại học",
+}
+
+
+def child_schooling(ctx: Context, p: dict[str, Any]) -> Verdict:
+    if not ctx.household.members:
+        return _no_members()
+    bands = _bands(p)
+    lo = min(b["min_age"] for b in bands)
+    hi = max(b["max_age"] for b in bands)
+    lacking: list[int] = []
+    unknown: list[int] = []
+    for i, m in enumerate(ctx.household.members):
+        age = ctx.ages[i]
+        if age is None:
+            unknown.append(i)
+            continue
+        band = _band_for(bands, age)
+        if band is None:
+            continue
+        if m.schooling is None:
+            unknown.append(i)
+        elif m.schooling.value not in band["accepted"]:
+            lacking.append(i)
+    if lacking:
+        details = []
+        for i in lacking:
+            m = ctx.household.members[i]
+            band = _band_for(bands, ctx.ages[i] or 0)
+            assert band is not None
+            assert m.schooling is not None
+            if m.schooling is Schooling.NOT_ATTENDING:
+                details.append(f"{who(ctx, i)} không đi học")
+            else:
+                details.append(
+                    f"{who(ctx, i)} {SCHOOLING_VI[m.schooling]}, không đúng bậc {band['expected']}"
+                )
+        return D, "Trẻ em không đi học đúng bậc: " + "; ".join(details), _ids(ctx, lacking)
+    if unknown:
+        return _missing(ctx, unknown, "tuổi hoặc tình trạng đi học")
+    return N, f"Mọi trẻ em {lo}–{hi} tuổi đi học đúng bậc (hoặc hộ không có trẻ em)", []
+
+
+# --- housing ------------------------------------------------------------------------------
+
+
+def housing_quality(ctx: Context, p: dict[str, Any]) -> Verdict:
+    h = ctx.household
+    need: int = p["min_durable"]
+    parts = (("tường", h.wall_durable), ("khung, cột", h.frame_durable), ("mái", h.roof_durable))
+    durable = [n for n, v in parts if v is True]
+    weak = [n for n, v in parts if v is False]
+    missing = [n for n, v in parts if v is None]
+    if len(durable) >= need:
+        return N, f"{len(durable)}/3 kết cấu chính bền chắc ({', '.join(durable)})", []
+    if len(durable) + len(missing) < need:
+        return (
+            D,
+            f"Nhà không bền chắc: chỉ {len(durable)}/3 kết cấu chính bền chắc; "
+            f"không bền chắc: {', '.join(weak)}",
+            [],
+        )
+    return U, f"Chưa đủ thông tin: chưa có vật liệu {', '.join(missing)}", []
+
+
+def _m2(value: float) -> str:
+    text = f"{value:.1f}".replace(".", ",")
+    return text.removesuffix(",0")
+
+
+def floor_area(ctx: Context, p: dict[str, Any]) -> Verdict:
+    h = ctx.household
+    limit: float = p["min_m2_per_person"]
+    n = len(h.members)
+    if h.floor_area_m2 is None:
+        return U, "Chưa đủ thông tin: chưa có diện tích nhà ở", []
+    if n == 0:
+        return _no_members()
+    if h.floor_area_m2 <= 0:
+        return U, "Chưa đủ thông tin: diện tích nhà ở không hợp lệ", []
+    per = h.floor_area_m2 / n
+    text = f"{_m2(h.floor_area_m2)} m² cho {n} người: {_m2(per)} m²/người"
+    # Compared without dividing, so 48 m² for 6 people is exactly 8 m² and not deprived.
+    if h.floor_area_m2 < limit * n:
+        return D, f"{text}, dưới {_m2(limit)} m²/người", []
+    return N, f"{text}, không dưới {_m2(limit)} m²/người", []
+
+
+# --- water and sanitation -----------------------------------------------------------------
+
+WATER_VI = {
+    WaterSource.PIPED: "nước máy",
+    WaterSource.DRILLED_WELL: "giếng khoan",
+    WaterSource.PROTECTED_DUG_WELL: "giếng đào được bảo vệ",
+    WaterSource.UNPROTECTED_DUG_WELL: "giếng đào không được bảo vệ",
+    WaterSource.PROTECTED_SPRING: "nước khe, mó được bảo vệ",
+    WaterSource.UNPROTECTED_SPRING: "nước khe, mó không được bảo vệ",
+    WaterSource.RAINWATER: "nước mưa",
+    WaterSource.BOTTLED: "nước mua (bình, xe chở)",
+    WaterSource.SURFACE: "nước sông, suối, ao, hồ",
+    WaterSource.OTHER: "nguồn khác",
+}
+
+LATRINE_VI = {
+    Latrine.FLUSH_SEPTIC: "nhà tiêu tự hoại",
+    Latrine.SEMI_SEPTIC: "nhà tiêu bán tự hoại",
+    Latrine.VENTILATED_PIT: "nhà tiêu thấm dội nước / chìm có ống thông hơi",
+    Latrine.DOUBLE_VAULT: "nhà tiêu hai ngăn",
+    Latrine.SIMPLE_PIT: "hố đào đơn giản",
+    Latrine.HANGING: "cầu tõm, cầu ao",
+    Latrine.NONE: "không có nhà tiêu",
+    Latrine.OTHER: "loại khác",
+}
+
+
+def _by_type(
+    value: Enum | None,
+    p: dict[str, Any],
+    good_key: str,
+    bad_key: str,
+    labels: dict[Any, str],
+    what: str,
+    good: str,
+    bad: str,
+) -> Verdict:
+    if value is None:
+        return U, f"Chưa đủ thông tin: chưa có {what}", []
+    label = labels.get(value, str(value.value))
+    if value.value in p[good_key]:
+        return N, f"{good}: {label}", []
+    if value.value in p[bad_key]:
+        return D, f"{bad}: {label}", []
+    return U, f"Chưa đủ thông tin: {what} là {label}, cần xác định có hợp vệ sinh không", []
+
+
+def water(ctx: Context, p: dict[str, Any]) -> Verdict:
+    return _by_type(
+        ctx.household.water_source,
+        p,
+        "hygienic",
+        "not_hygienic",
+        WATER_VI,
+        "nguồn nước sinh hoạt",
+        "Có nguồn nước hợp vệ sinh",
+        "Không có nguồn nước hợp vệ sinh",
+    )
+
+
+def latrine(ctx: Context, p: dict[str, Any]) -> Verdict:
+    return _by_type(
+        ctx.household.latrine,
+        p,
+        "hygienic",
+        "not_hygienic",
+        LATRINE_VI,
+        "loại nhà tiêu",
+        "Có nhà tiêu hợp vệ sinh",
+        "Không có nhà tiêu hợp vệ sinh",
+    )
+
+
+WASTE_VI = {
+    Waste.COLLECTED: "được thu gom",
+    Waste.BURIED_OR_BURNED_SAFELY: "tự xử lý hợp vệ sinh",
+    Waste.DUMPED: "vứt bừa bãi, ra sông suối",
+    Waste.OTHER: "cách khác",
+}
+
+
+def waste(ctx: Context, p: dict[str, Any]) -> Verdict:
+    return _by_type(
+        ctx.household.waste,
+        p,
+        "handled",
+        "not_handled",
+        WASTE_VI,
+        "cách xử lý rác thải",
+        "Rác thải sinh hoạt",
+        "Rác thải sinh hoạt không được thu gom, xử lý",
+    )
+
+
+# --- information --------------------------------------------------------------------------
+
+
+def telecom(ctx: Context, p: dict[str, Any]) -> Verdict:
+    members = ctx.household.members
+    if not members:
+        return _no_members()
+    users = [i for i, m in enumerate(members) if m.uses_telecom is True]
+    if users:
+        return N, f"Có thành viên sử dụng điện thoại/internet: {_names(ctx, users)}", []
+    unknown = [i for i, m in enumerate(members) if m.uses_telecom is None]
+    if unknown:
+        return _missing(ctx, unknown, "thông tin sử dụng điện thoại/internet")
+    return D, "Không thành viên nào sử dụng dịch vụ viễn thông (điện thoại, internet)", []
+
+
+INFO_ASSET_VI = {
+    InfoAsset.TV: "ti vi",
+    InfoAsset.RADIO: "radio",
+    InfoAsset.COMPUTER: "máy tính",
+    InfoAsset.SMARTPHONE: "điện thoại thông minh",
+}
+
+
+def info_assets(ctx: Context, p: dict[str, Any]) -> Verdict:
+    h = ctx.household
+    owned = [a for a in h.info_assets if a.value in p["assets"]]
+    if owned:
+        return (
+            N,
+            "Có phương tiện tiếp cận thông tin: "
+            + ", ".join(INFO_ASSET_VI.get(a, a.value) for a in owned),
+            [],
+        )
+    loudspeaker = h.loudspeaker_access if p["loudspeaker_counts"] else False
+    if loudspeaker:
+        return N, "Không có phương tiện nhưng nghe được loa truyền thanh thôn", []
+    if not h.info_assets_answered:
+        return U, "Chưa đủ thông tin: chưa hỏi phương tiện tiếp cận thông tin", []
+    if loudspeaker is None:
+        return U, "Chưa đủ thông tin: chưa biết hộ có nghe được loa truyền thanh thôn", []
+    return D, "Không có phương tiện tiếp cận thông tin và không nghe được loa truyền thanh", []
+
+
+def digital_services(ctx: Context, p: dict[str, Any]) -> Verdict:
+    value = ctx.household.uses_digital_services
+    if value is None:
+        return U, "Chưa đủ thông tin: chưa biết hộ có sử dụng internet, dịch vụ số", []
+    if value:
+        return N, "Hộ sử dụng internet, dịch vụ số", []
+    return D, "Hộ không sử dụng internet, dịch vụ số", []
+
+
+RULES: dict[str, Rule] = {
+    "employment": employment,
+    "dependants": dependants,
+    "nutrition": nutrition,
+    "health_insurance": health_insurance,
+    "adult_education": adult_education,
+    "child_schooling": child_schooling,
+    "housing_quality": housing_quality,
+    "floor_area": floor_area,
+    "water": water,
+    "latrine": latrine,
+    "telecom": telecom,
+    "info_assets": info_assets,
+    "digital_services": digital_services,
+    "waste": waste,
+}
+
+
+# --- parameter checks for standard files ----------------------------------------------------
+
+
+def _enum_list(values: Any, enum_cls: type[Enum]) -> bool:
+    allowed = {e.value for e in enum_cls}
+    return isinstance(values, list) and all(v in allowed for v in values)
+
+
+def _int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 0
+
+
+def _bands_ok(value: Any, enum_cls: type[Enum]) -> bool:
+    return (
+        isinstance(value, list)
+        and bool(value)
+        and all(
+            isinstance(b, dict)
+            and _int(b.get("min_age"))
+            and _int(b.get("max_age"))
+            and b["min_age"] <= b["max_age"]
+            and _enum_list(b.get("accepted"), enum_cls)
+            and isinstance(b.get("expected"), str)
+            for b in value
+        )
+    )
+
+
+_CHECKS: dict[str, dict[str, Callable[[Any], bool]]] = {
+    "employment": {"min_age": _int},
+    "dependants": {"child_below_age": _int, "elderly_age": _int},
+    "nutrition": {"child_below_age": _int},
+    "health_insurance": {"min_age": _int},
+    "adult_education": {"bands": lambda v: _bands_ok(v, Education)},
+    "child_schooling": {"bands": lambda v: _bands_ok(v, Schooling)},
+    "housing_quality": {"min_durable": lambda v: _int(v) and 1 <= v <= 3},
+    "floor_area": {
+        "min_m2_per_person": lambda v: (
+            isinstance(v, int | float) and not isinstance(v, bool) and v > 0
+        )
+    },
+    "water": {
+        "hygienic": lambda v: _enum_list(v, WaterSource),
+        "not_hygienic": lambda v: _enum_list(v, WaterSource),
+    },
+    "latrine": {
+        "hygienic": lambda v: _enum_list(v, Latrine),
+        "not_hygienic": lambda v: _enum_list(v, Latrine),
+    },
+    "telecom": {},
+    "info_assets": {
+        "assets": lambda v: _enum_list(v, InfoAsset),
+        "loudspeaker_counts": lambda v: isinstance(v, bool),
+    },
+    "digital_services": {},
+    "waste": {
+        "handled": lambda v: _enum_list(v, Waste),
+        "not_handled": lambda v: _enum_list(v, Waste),
+    },
+}
+
+
+def check_params(rule: str, params: dict[str, Any]) -> str | None:
+    """A Vietnamese description of what is wrong with a rule's thresholds, or None."""
+    for key, ok in _CHECKS[rule].items():
+        if key not in params:
+            return f"thiếu tham số '{key}'."
+        if not ok(params[key]):
+            return f"tham số '{key}' không hợp lệ: {params[key]!r}."
+    return None
+
+
+def evaluate(spec: IndicatorSpec, ctx: Context) -> IndicatorOutcome:
+    status, reason, member_ids = RULES[spec.rule](ctx, spec.params)
+    return IndicatorOutcome(
+        spec.id, spec.name, spec.dimension, status, reason, member_ids, spec.unconfirmed
+    )

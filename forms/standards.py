@@ -1,0 +1,277 @@
+"""Poverty standards as data: ``forms/standards/*.toml``, each value with its legal source.
+
+The national standards ship with the application; a province may load a higher local
+standard from its own file (``load_standard_file``), either complete or as ``base = "<id>"``
+plus the tables it changes. Values no source confirms are marked ``unconfirmed`` in the file
+and listed in ``Standard.unconfirmed`` (and in docs/domain.md); a value that is not known at
+all is left out, never guessed, and the engine then says it cannot decide.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from forms.model import Area
+
+FORMAT_VERSION = 1
+NATIONAL_IDS = ("nd07-2022-2025", "nd351-2026-2030")
+
+
+class StandardError(ValueError):
+    """A standard file that cannot be used; the message is Vietnamese, for the user."""
+
+
+@dataclass(frozen=True)
+class IndicatorSpec:
+    """One deprivation indicator of a standard: which rule measures it, with what thresholds."""
+
+    id: str
+    name: str  # Vietnamese, as the decree names it
+    dimension: str  # Vietnamese
+    rule: str  # the function in forms.indicators.RULES
+    unconfirmed: bool
+    source: str
+    params: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)
+
+
+@dataclass(frozen=True)
+class Standard:
+    id: str
+    name: str
+    version: str
+    source: str
+    valid_years: list[int] = field(hash=False)
+    income_lines: dict[Area, int] = field(hash=False)  # VND per person per month
+    # (lower exclusive, upper inclusive) VND per person per month; None = not known.
+    middle_bands: dict[Area, tuple[int, int] | None] = field(hash=False)
+    b1_thresholds: dict[Area, int | None] = field(hash=False)  # None = unconfirmed
+    deprivation_threshold: int
+    deprivation_points: int
+    indicators: list[IndicatorSpec] = field(hash=False)
+    # Vietnamese descriptions of what no source confirms.
+    unconfirmed: list[str] = field(hash=False)
+    local: bool = False  # loaded from a province's file
+    sources: dict[str, str] = field(default_factory=dict, hash=False, compare=False)
+
+    def indicator(self, indicator_id: str) -> IndicatorSpec:
+        for spec in self.indicators:
+            if spec.id == indicator_id:
+                return spec
+        raise KeyError(indicator_id)
+
+    def applies_to(self, review_year: int) -> bool:
+        return review_year in self.valid_years
+
+    @property
+    def title(self) -> str:
+        return f"{self.name} ({self.source})"
+
+
+def _data_dir() -> Any:
+    return resources.files("forms") / "standards"
+
+
+@cache
+def _national(standard_id: str) -> Standard:
+    text = (_data_dir() / f"{standard_id}.toml").read_text(encoding="utf-8")
+    return parse_standard(tomllib.loads(text), where=f"{standard_id}.toml")
+
+
+def list_standards() -> list[Standard]:
+    """The national standards, oldest first."""
+    return [_national(i) for i in NATIONAL_IDS]
+
+
+def load_standard(standard_id: str) -> Standard:
+    if standard_id in NATIONAL_IDS:
+        return _national(standard_id)
+    raise StandardError(
+        f"Không có chuẩn nghèo mã '{standard_id}'. Các chuẩn có sẵn: {', '.join(NATIONAL_IDS)}; "
+        "chuẩn của tỉnh được nạp từ tệp."
+    )
+
+
+def standard_for_year(review_year: int) -> Standard:
+    """The national standard proposed for a review year (the user may pick another).
+
+    2026 still uses the 2022–2025 standard (Decree 351/2025/NĐ-CP keeps it in force); a year
+    outside every range falls back to the nearest standard.
+    """
+    standards = list_standards()
+    for std in standards:
+        if std.applies_to(review_year):
+            return std
+    if review_year < min(standards[0].valid_years):
+        return standards[0]
+    return standards[-1]
+
+
+def load_standard_file(path: str | Path) -> Standard:
+    """A province's standard file: complete, or ``base = "<national id>"`` plus changes."""
+    path = Path(path)
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise StandardError(f"Không đọc được tệp chuẩn nghèo {path.name}: {exc}.") from exc
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise StandardError(
+            f"Tệp chuẩn nghèo {path.name} không đúng định dạng TOML: {exc}."
+        ) from exc
+    base_id = data.pop("base", None)
+    if base_id is not None:
+        if not isinstance(base_id, str) or base_id not in NATIONAL_IDS:
+            raise StandardError(
+                f"Tệp {path.name}: 'base' phải là một trong {', '.join(NATIONAL_IDS)}."
+            )
+        text = (_data_dir() / f"{base_id}.toml").read_text(encoding="utf-8")
+        merged = tomllib.loads(text)
+        for key, value in data.items():
+            if isinstance(value, dict) and isinstance(merged.get(key), dict):
+                merged[key] = {**merged[key], **value}
+            else:
+                merged[key] = value
+        data = merged
+    return parse_standard(data, where=path.name, local=True)
+
+
+# --- parsing and validation ------------------------------------------------------------
+
+
+def _req(data: dict[str, Any], key: str, kind: type | tuple[type, ...], where: str) -> Any:
+    if key not in data:
+        raise StandardError(f"Tệp {where}: thiếu trường '{key}'.")
+    value = data[key]
+    if not isinstance(value, kind) or isinstance(value, bool) and kind is not bool:
+        raise StandardError(f"Tệp {where}: trường '{key}' không hợp lệ: {value!r}.")
+    return value
+
+
+def _money(table: dict[str, Any], key: str, where: str) -> int | None:
+    value = table.get(key)
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+        raise StandardError(f"Tệp {where}: '{key}' phải là số nguyên dương, không phải {value!r}.")
+    return value
+
+
+def parse_standard(data: dict[str, Any], *, where: str, local: bool = False) -> Standard:
+    from forms.indicators import RULES, check_params
+
+    version = data.get("format_version", FORMAT_VERSION)
+    if version != FORMAT_VERSION:
+        raise StandardError(f"Tệp {where}: phiên bản định dạng {version!r} không được hỗ trợ.")
+    sid = _req(data, "id", str, where)
+    name = _req(data, "name", str, where)
+    source = _req(data, "source", str, where)
+    years = _req(data, "valid_years", list, where)
+    if not years or not all(isinstance(y, int) and 2000 <= y <= 2100 for y in years):
+        raise StandardError(f"Tệp {where}: 'valid_years' phải là danh sách năm.")
+    threshold = _req(data, "deprivation_threshold", int, where)
+    if threshold < 1:
+        raise StandardError(f"Tệp {where}: 'deprivation_threshold' phải lớn hơn 0.")
+    unconfirmed: list[str] = []
+    sources: dict[str, str] = {}
+
+    lines_t = _req(data, "income_lines", dict, where)
+    lines: dict[Area, int] = {}
+    for area in Area:
+        value = _money(lines_t, area.value, where)
+        if value is None:
+            raise StandardError(f"Tệp {where}: thiếu chuẩn thu nhập '{area.value}'.")
+        lines[area] = value
+    sources["income_lines"] = str(lines_t.get("source", source))
+    if lines_t.get("unconfirmed"):
+        unconfirmed.append("Chuẩn thu nhập (mức thu nhập bình quân)")
+
+    band_t = data.get("middle_band", {})
+    bands: dict[Area, tuple[int, int] | None] = {}
+    for area in Area:
+        upper = _money(band_t, f"{area.value}_upper", where)
+        if upper is not None and upper <= lines[area]:
+            raise StandardError(
+                f"Tệp {where}: mức trên của hộ có mức sống trung bình ({area.value}) phải lớn "
+                "hơn chuẩn thu nhập."
+            )
+        bands[area] = (lines[area], upper) if upper is not None else None
+        if upper is None:
+            unconfirmed.append(f"Ngưỡng thu nhập hộ có mức sống trung bình ({_area_vi(area)})")
+    if band_t.get("unconfirmed") and any(bands.values()):
+        unconfirmed.append("Ngưỡng thu nhập hộ có mức sống trung bình")
+    sources["middle_band"] = str(band_t.get("source", source))
+
+    b1_t = data.get("b1_thresholds", {})
+    b1: dict[Area, int | None] = {}
+    for area in Area:
+        value = b1_t.get(area.value)
+        if value is not None and (isinstance(value, bool) or not isinstance(value, int)):
+            raise StandardError(f"Tệp {where}: ngưỡng điểm B1 '{area.value}' phải là số nguyên.")
+        b1[area] = value
+        if value is None:
+            unconfirmed.append(f"Ngưỡng điểm B1 tương ứng chuẩn thu nhập ({_area_vi(area)})")
+    if b1_t.get("unconfirmed") and any(v is not None for v in b1.values()):
+        unconfirmed.append("Ngưỡng điểm B1")
+    sources["b1_thresholds"] = str(b1_t.get("source", source))
+
+    specs: list[IndicatorSpec] = []
+    raw_indicators = _req(data, "indicators", list, where)
+    if len(raw_indicators) < threshold:
+        raise StandardError(f"Tệp {where}: số chỉ số ít hơn ngưỡng thiếu hụt.")
+    seen: set[str] = set()
+    for raw in raw_indicators:
+        if not isinstance(raw, dict):
+            raise StandardError(f"Tệp {where}: mỗi chỉ số phải là một bảng [[indicators]].")
+        iid = _req(raw, "id", str, where)
+        if iid in seen:
+            raise StandardError(f"Tệp {where}: chỉ số '{iid}' bị lặp.")
+        seen.add(iid)
+        rule = _req(raw, "rule", str, where)
+        if rule not in RULES:
+            raise StandardError(
+                f"Tệp {where}: chỉ số '{iid}' dùng quy tắc '{rule}' không có trong phần mềm."
+            )
+        params = {
+            k: v
+            for k, v in raw.items()
+            if k not in {"id", "name", "dimension", "rule", "unconfirmed", "source"}
+        }
+        problem = check_params(rule, params)
+        if problem:
+            raise StandardError(f"Tệp {where}: chỉ số '{iid}': {problem}")
+        spec = IndicatorSpec(
+            id=iid,
+            name=_req(raw, "name", str, where),
+            dimension=_req(raw, "dimension", str, where),
+            rule=rule,
+            unconfirmed=bool(raw.get("unconfirmed", False)),
+            source=str(raw.get("source", "")),
+            params=params,
+        )
+        if spec.unconfirmed:
+            unconfirmed.append(f"Chỉ số '{spec.name}': cách đo, ngưỡng")
+        specs.append(spec)
+    return Standard(
+        id=sid,
+        name=name,
+        version=str(data.get("version", "")),
+        source=source,
+        valid_years=sorted(years),
+        income_lines=lines,
+        middle_bands=bands,
+        b1_thresholds=b1,
+        deprivation_threshold=threshold,
+        deprivation_points=int(data.get("deprivation_points", 10)),
+        indicators=specs,
+        unconfirmed=unconfirmed,
+        local=local,
+        sources=sources,
+    )
+
+
+def _area_vi(area: Area) -> str:
+    return "nông thôn" if area is Area.RURAL else "thành thị"

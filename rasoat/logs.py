@@ -1,0 +1,62 @@
+"""The log file: a rotating file in ``paths.log_dir()``, so an officer can send it when
+something goes wrong, and it never fills an old laptop's disk.
+
+``setup_logging()`` is called once by every entry point that runs the app (GUI, self-test);
+calling it again (or after RASOAT_HOME changed, as in tests) replaces our handler instead of
+adding a second one.
+"""
+
+from __future__ import annotations
+
+import logging
+import logging.handlers
+import sys
+from pathlib import Path
+from types import TracebackType
+
+from rasoat import __version__, paths
+
+MAX_BYTES = 1_000_000
+BACKUP_COUNT = 5  # six files of 1 MB at most
+FORMAT = "%(asctime)s %(levelname)-7s %(name)s [%(threadName)s]: %(message)s"
+
+log = logging.getLogger(__name__)
+
+
+class _RasoatFileHandler(logging.handlers.RotatingFileHandler):
+    """Our own subclass, so setup_logging can find and replace exactly its own handler."""
+
+
+def setup_logging(level: int = logging.INFO) -> Path:
+    """Logs to the rotating file from now on; returns the file's path."""
+    root = logging.getLogger()
+    file = paths.log_file()
+    for handler in list(root.handlers):
+        if isinstance(handler, _RasoatFileHandler):
+            root.removeHandler(handler)
+            handler.close()
+    handler = _RasoatFileHandler(
+        file, maxBytes=MAX_BYTES, backupCount=BACKUP_COUNT, encoding="utf-8", delay=True
+    )
+    handler.setFormatter(logging.Formatter(FORMAT))
+    handler.setLevel(level)
+    root.addHandler(handler)
+    if root.level == logging.NOTSET or root.level > level:
+        root.setLevel(level)
+    log.info("rasoat %s started (Python %s, %s)", __version__, sys.version.split()[0], sys.platform)
+    return file
+
+
+def current_log_file() -> Path:
+    """The file our handler writes to, else where it would be."""
+    for handler in logging.getLogger().handlers:
+        if isinstance(handler, _RasoatFileHandler):
+            return Path(handler.baseFilename)
+    return paths.log_file()
+
+
+def log_uncaught(
+    exc_type: type[BaseException], exc: BaseException, tb: TracebackType | None
+) -> None:
+    """Writes an exception nobody caught, with its traceback, to the log."""
+    log.critical("unexpected error", exc_info=(exc_type, exc, tb))

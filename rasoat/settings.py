@@ -1,0 +1,236 @@
+"""User settings, declared once as data (Picard-style) and kept as JSON in the config folder.
+
+Every setting is one ``Setting`` in ``SETTINGS``: its key, type, default, Vietnamese label and
+help. The settings dialog is built from that list, and loading validates against it: a damaged
+file or a bad value falls back to the defaults with a logged warning, never a crash (the
+damaged file is kept beside the new one so nothing the user typed is silently destroyed).
+
+    from rasoat import settings
+    settings.get("posting_days")          # 7 unless the user changed it
+    settings.update(surveyor_name="Lò Thị Hoa")
+    settings.remember_file(path)          # last opened file + recent files
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from rasoat import paths
+
+log = logging.getLogger(__name__)
+
+RECENT_MAX = 10
+
+
+@dataclass(frozen=True)
+class Setting:
+    key: str
+    type: type  # str, int or list (of str)
+    default: Any
+    label_vi: str
+    help_vi: str
+    minimum: int | None = None  # for int settings
+    maximum: int | None = None
+    folder: bool = False  # a str that names a folder: the dialog offers a folder chooser
+    editable: bool = True  # False: remembered by the app, not shown in the settings dialog
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting(
+        "surveyor_name",
+        str,
+        "",
+        "Người rà soát",
+        "Họ tên người rà soát trên máy này; ghi vào lịch sử sửa đổi và các biểu in.",
+    ),
+    Setting(
+        "upper_level_name",
+        str,
+        "",
+        "Cấp trên nhận báo cáo",
+        "Tên cơ quan nhận báo cáo của xã, ví dụ “UBND tỉnh …” (từ 2025 không còn cấp huyện).",
+    ),
+    Setting(
+        "posting_days",
+        int,
+        7,
+        "Số ngày niêm yết công khai",
+        "Văn bản pháp luật chưa xác nhận được số ngày niêm yết; thông báo của các địa phương "
+        "thường ghi 3–7 ngày. Vì vậy đây là một thiết lập, mặc định 7 ngày.",
+        minimum=1,
+        maximum=60,
+    ),
+    Setting(
+        "backups_kept",
+        int,
+        10,
+        "Số bản sao lưu giữ lại",
+        "Mỗi lần mở tệp xã, chương trình sao lưu tệp; chỉ giữ lại bấy nhiêu bản gần nhất.",
+        minimum=1,
+        maximum=100,
+    ),
+    Setting(
+        "output_dir",
+        str,
+        "",
+        "Thư mục lưu biểu in",
+        "Nơi lưu các tệp PDF, Excel đã xuất. Để trống: thư mục “output” trong dữ liệu của "
+        "chương trình.",
+        folder=True,
+    ),
+    Setting(
+        "last_file",
+        str,
+        "",
+        "Tệp xã mở lần trước",
+        "Tệp được mở lại khi khởi động chương trình.",
+        editable=False,
+    ),
+    Setting(
+        "recent_files",
+        list,
+        [],
+        "Tệp xã mở gần đây",
+        "Các tệp xã đã mở gần đây, mới nhất trước.",
+        editable=False,
+    ),
+)
+
+BY_KEY: dict[str, Setting] = {s.key: s for s in SETTINGS}
+
+
+class SettingError(ValueError):
+    """A value that does not fit its declared setting; ``message`` is Vietnamese."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+def defaults() -> dict[str, Any]:
+    return {s.key: _copy(s.default) for s in SETTINGS}
+
+
+def validate(key: str, value: Any) -> Any:
+    """The value as stored (NFC text, stripped), or SettingError."""
+    setting = BY_KEY.get(key)
+    if setting is None:
+        raise SettingError(f"Không có thiết lập “{key}”.")
+    if setting.type is int:
+        # bool is an int to Python but never what the user meant here.
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise SettingError(f"{setting.label_vi}: cần một số nguyên.")
+        if setting.minimum is not None and value < setting.minimum:
+            raise SettingError(f"{setting.label_vi}: ít nhất là {setting.minimum}.")
+        if setting.maximum is not None and value > setting.maximum:
+            raise SettingError(f"{setting.label_vi}: nhiều nhất là {setting.maximum}.")
+        return value
+    if setting.type is str:
+        if not isinstance(value, str):
+            raise SettingError(f"{setting.label_vi}: cần một chuỗi chữ.")
+        return unicodedata.normalize("NFC", value).strip()
+    if setting.type is list:
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise SettingError(f"{setting.label_vi}: cần một danh sách chuỗi chữ.")
+        return [unicodedata.normalize("NFC", v) for v in value]
+    raise SettingError(f"{setting.label_vi}: kiểu {setting.type.__name__} chưa được hỗ trợ.")
+
+
+def load() -> dict[str, Any]:
+    """All settings, every key present and valid. Never raises for a bad file."""
+    values = defaults()
+    file = paths.settings_file()
+    try:
+        text = file.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return values
+    except OSError:
+        log.warning("cannot read settings %s; using defaults", file, exc_info=True)
+        return values
+    try:
+        data = json.loads(text)
+        if not isinstance(data, dict):
+            raise ValueError("settings file is not a JSON object")
+    except ValueError:
+        log.warning("settings %s are damaged; using defaults", file, exc_info=True)
+        _keep_damaged(file)
+        return values
+    for key, value in data.items():
+        if key not in BY_KEY:
+            # A newer version's setting, or an old one we dropped: ignore, keep the file.
+            log.info("ignoring unknown setting %r", key)
+            continue
+        try:
+            values[key] = validate(key, value)
+        except SettingError as exc:
+            log.warning("setting %r=%r is invalid (%s); using the default", key, value, exc)
+    return values
+
+
+def save(values: dict[str, Any]) -> None:
+    """Validates every given value (SettingError on the first bad one, nothing written), merges
+    them into the stored settings and writes atomically."""
+    clean = {key: validate(key, value) for key, value in values.items()}
+    merged = load()
+    merged.update(clean)
+    file = paths.settings_file()
+    tmp = file.with_name(file.name + ".tmp")
+    tmp.write_text(json.dumps(merged, ensure_ascii=False, indent=1), encoding="utf-8")
+    # os.replace is atomic on Windows and POSIX alike: a crash mid-write never leaves half a file.
+    os.replace(tmp, file)
+
+
+def get(key: str) -> Any:
+    if key not in BY_KEY:
+        raise KeyError(key)
+    return load()[key]
+
+
+def update(**values: Any) -> None:
+    save(values)
+
+
+def output_folder() -> Path:
+    """Where documents go: the chosen folder, else the default under the data folder."""
+    chosen = get("output_dir")
+    if chosen:
+        path = Path(chosen)
+        try:
+            path.mkdir(parents=True, exist_ok=True)
+            return path
+        except OSError:
+            log.warning("output folder %s unusable; using the default", path, exc_info=True)
+    return paths.output_dir()
+
+
+def last_file() -> Path | None:
+    value = get("last_file")
+    return Path(value) if value else None
+
+
+def recent_files() -> list[Path]:
+    return [Path(p) for p in get("recent_files")]
+
+
+def remember_file(path: Path) -> None:
+    """The file just opened becomes the last file and heads the recent list."""
+    text = str(Path(path).resolve())
+    recent = [p for p in get("recent_files") if p != text]
+    save({"last_file": text, "recent_files": [text, *recent][:RECENT_MAX]})
+
+
+def _keep_damaged(file: Path) -> None:
+    try:
+        os.replace(file, file.with_name(file.name + ".damaged"))
+    except OSError:
+        log.warning("could not set the damaged settings file aside", exc_info=True)
+
+
+def _copy(value: Any) -> Any:
+    return list(value) if isinstance(value, list) else value

@@ -1,0 +1,73 @@
+"""The log file: rotating, in the log folder, one handler however often it is set up."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from collections.abc import Iterator
+
+import pytest
+
+from rasoat import logs, paths
+
+
+@pytest.fixture(autouse=True)
+def _restore_root_logger() -> Iterator[None]:
+    root = logging.getLogger()
+    handlers, level = list(root.handlers), root.level
+    yield
+    for h in root.handlers:
+        if h not in handlers:
+            h.close()
+    root.handlers[:] = handlers
+    root.setLevel(level)
+
+
+def ours() -> list[logging.Handler]:
+    return [h for h in logging.getLogger().handlers if isinstance(h, logs._RasoatFileHandler)]
+
+
+def test_logs_go_to_the_file_in_the_log_folder() -> None:
+    file = logs.setup_logging()
+    assert file == paths.log_dir() / "rasoat.log"
+    assert logs.current_log_file() == file
+    logging.getLogger("desktop.something").warning("nhà văn hóa thôn Nà Sáy")
+    for h in ours():
+        h.flush()
+    text = file.read_text(encoding="utf-8")
+    assert "started" in text
+    assert "WARNING" in text
+    assert "nhà văn hóa thôn Nà Sáy" in text
+
+
+def test_setting_up_twice_keeps_one_handler() -> None:
+    logs.setup_logging()
+    logs.setup_logging()
+    assert len(ours()) == 1
+
+
+def test_the_file_rotates_and_keeps_a_bounded_number() -> None:
+    file = logs.setup_logging()
+    handler = ours()[0]
+    assert isinstance(handler, logs._RasoatFileHandler)
+    handler.maxBytes = 2_000  # the real limit is 1 MB; the rotation logic is the same
+    for i in range(400):
+        logging.getLogger("bench").info("dòng %d %s", i, "x" * 40)
+    handler.flush()
+    rotated = sorted(p.name for p in file.parent.glob("rasoat.log.*"))
+    assert rotated == [f"rasoat.log.{i}" for i in range(1, logs.BACKUP_COUNT + 1)]
+    assert file.stat().st_size <= 2_000
+
+
+def test_uncaught_errors_are_written_with_their_traceback() -> None:
+    file = logs.setup_logging()
+    try:
+        raise ZeroDivisionError("chia cho 0")
+    except ZeroDivisionError:
+        logs.log_uncaught(*sys.exc_info())  # type: ignore[arg-type]
+    for h in ours():
+        h.flush()
+    text = file.read_text(encoding="utf-8")
+    assert "CRITICAL" in text
+    assert "Traceback" in text
+    assert "chia cho 0" in text

@@ -1,0 +1,117 @@
+"""Settings: declared once, stored as JSON, and a damaged file never stops the app."""
+
+from __future__ import annotations
+
+import json
+import logging
+import unicodedata
+from pathlib import Path
+
+import pytest
+
+from rasoat import paths, settings
+
+
+def test_defaults_when_no_file_exists() -> None:
+    assert not paths.settings_file().exists()
+    values = settings.load()
+    assert values["posting_days"] == 7
+    assert values["backups_kept"] == 10
+    assert values["recent_files"] == []
+    assert set(values) == {s.key for s in settings.SETTINGS}
+
+
+def test_every_setting_is_declared_with_vietnamese_label_and_valid_default() -> None:
+    keys = [s.key for s in settings.SETTINGS]
+    assert len(keys) == len(set(keys))
+    for s in settings.SETTINGS:
+        assert s.label_vi
+        assert s.help_vi
+        assert unicodedata.is_normalized("NFC", s.label_vi + s.help_vi)
+        assert settings.validate(s.key, s.default) == s.default
+
+
+def test_update_persists_as_json_and_keeps_other_values() -> None:
+    settings.update(surveyor_name="Lò Thị Hoa", posting_days=5)
+    settings.update(upper_level_name="UBND tỉnh Điện Biên")
+    stored = json.loads(paths.settings_file().read_text(encoding="utf-8"))
+    assert stored["surveyor_name"] == "Lò Thị Hoa"
+    assert stored["posting_days"] == 5
+    assert settings.get("upper_level_name") == "UBND tỉnh Điện Biên"
+
+
+def test_text_is_stored_nfc() -> None:
+    decomposed = unicodedata.normalize("NFD", "Nguyễn Văn Đức")
+    settings.update(surveyor_name=decomposed)
+    assert settings.get("surveyor_name") == "Nguyễn Văn Đức"
+
+
+@pytest.mark.parametrize(
+    ("key", "value"),
+    [
+        ("posting_days", 0),
+        ("posting_days", "7"),
+        ("posting_days", True),
+        ("backups_kept", 1000),
+        ("surveyor_name", 12),
+        ("recent_files", "a.sqlite"),
+        ("no_such_key", 1),
+    ],
+)
+def test_invalid_values_are_refused_and_nothing_is_written(key: str, value: object) -> None:
+    with pytest.raises(settings.SettingError) as err:
+        settings.save({"surveyor_name": "An", key: value})
+    assert err.value.message
+    assert not paths.settings_file().exists()
+
+
+def test_damaged_file_falls_back_to_defaults_with_a_warning(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    paths.settings_file().write_text('{"posting_days": 5,', encoding="utf-8")
+    with caplog.at_level(logging.WARNING, logger="rasoat.settings"):
+        values = settings.load()
+    assert values == settings.defaults()
+    assert "damaged" in caplog.text
+    # The broken file is set aside, not destroyed, and saving works again.
+    damaged = paths.settings_file().with_name("settings.json.damaged")
+    assert damaged.read_text(encoding="utf-8") == '{"posting_days": 5,'
+    settings.update(posting_days=4)
+    assert settings.get("posting_days") == 4
+
+
+def test_not_an_object_counts_as_damaged() -> None:
+    paths.settings_file().write_text("[1, 2]", encoding="utf-8")
+    assert settings.load() == settings.defaults()
+
+
+def test_one_bad_value_falls_back_alone(caplog: pytest.LogCaptureFixture) -> None:
+    paths.settings_file().write_text(
+        json.dumps({"posting_days": -3, "surveyor_name": "Hoa", "from_the_future": 1}),
+        encoding="utf-8",
+    )
+    with caplog.at_level(logging.WARNING, logger="rasoat.settings"):
+        values = settings.load()
+    assert values["posting_days"] == 7
+    assert values["surveyor_name"] == "Hoa"
+    assert "posting_days" in caplog.text
+
+
+def test_remember_file_keeps_last_and_a_bounded_recent_list(tmp_path: Path) -> None:
+    files = [tmp_path / f"xa-{i}.rasoat.sqlite" for i in range(settings.RECENT_MAX + 3)]
+    for f in files:
+        settings.remember_file(f)
+    settings.remember_file(files[2])
+    assert settings.last_file() == files[2].resolve()
+    recent = settings.recent_files()
+    assert recent[0] == files[2].resolve()
+    assert len(recent) == settings.RECENT_MAX
+    assert len(set(recent)) == len(recent)
+
+
+def test_output_folder_defaults_under_data_and_follows_the_setting(tmp_path: Path) -> None:
+    assert settings.output_folder() == paths.output_dir()
+    chosen = tmp_path / "Biểu in"
+    settings.update(output_dir=str(chosen))
+    assert settings.output_folder() == chosen
+    assert chosen.is_dir()
