@@ -1,0 +1,308 @@
+"""What a package holds, and its whole-package validation.
+
+Two parts travel in the container (``container``):
+
+* ``commune.json`` — the commune, its villages and rounds, as the sending file has them;
+* ``households.jsonl`` — one household record per line: the household through
+  ``forms.codec``, its current rev, the rev history that merging needs, its metadata, and its
+  classification results.
+
+``read_package`` validates everything (container, checksums, every record through the codec,
+the counts in the manifest) and returns plain dataclasses; nothing is written anywhere.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from db.exchange import container
+from db.exchange.errors import PackageError
+from forms.classify import result_from_dict
+from forms.codec import CodecError, household_from_dict, to_dict
+from forms.model import Household
+
+COMMUNE_PART = "commune.json"
+HOUSEHOLDS_PART = "households.jsonl"
+PARTS = frozenset({COMMUNE_PART, HOUSEHOLDS_PART})
+MAX_TEXT = 1000  # metadata strings (rev ids, device, user, timestamps) are short
+MAX_REVS = 10_000
+
+
+@dataclass(frozen=True)
+class RevEntry:
+    """One row of a household's history: ``rev`` was made from ``parent_rev``."""
+
+    rev: str
+    parent_rev: str | None
+    device: str = ""
+    user: str = ""
+    at: str = ""
+
+
+@dataclass
+class PackageRecord:
+    household: Household
+    rev: str
+    revs: list[RevEntry]
+    deleted: bool = False
+    created_at: str = ""
+    created_device: str = ""
+    updated_at: str = ""
+    updated_device: str = ""
+    updated_by: str = ""
+    # round id (as the sending file names it) -> result_to_dict(...) of that round
+    results: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+    def ancestry(self) -> dict[str, str | None]:
+        """rev -> parent rev, for the ancestry tests of merging."""
+        return {r.rev: r.parent_rev for r in self.revs}
+
+
+@dataclass
+class Package:
+    manifest: dict[str, Any]
+    commune: dict[str, Any]
+    records: list[PackageRecord]
+
+    @property
+    def package_id(self) -> str:
+        return str(self.manifest["package_id"])
+
+    @property
+    def commune_code(self) -> str:
+        return str(self.manifest.get("commune", {}).get("code", ""))
+
+
+# --- writing ------------------------------------------------------------------------------
+
+
+def record_to_dict(rec: PackageRecord) -> dict[str, Any]:
+    return {
+        "household": to_dict(rec.household),
+        "rev": rec.rev,
+        "revs": [
+            {
+                "rev": r.rev,
+                "parent_rev": r.parent_rev,
+                "device": r.device,
+                "user": r.user,
+                "at": r.at,
+            }
+            for r in rec.revs
+        ],
+        "deleted": rec.deleted,
+        "created_at": rec.created_at,
+        "created_device": rec.created_device,
+        "updated_at": rec.updated_at,
+        "updated_device": rec.updated_device,
+        "updated_by": rec.updated_by,
+        "results": rec.results,
+    }
+
+
+def counts_of(records: Iterable[PackageRecord]) -> dict[str, Any]:
+    households = members = deleted = 0
+    by_category: Counter[str] = Counter()
+    for rec in records:
+        if rec.deleted:
+            deleted += 1
+            continue
+        households += 1
+        members += len(rec.household.members)
+        for res in rec.results.values():
+            cat = res.get("category")
+            if isinstance(cat, str):
+                by_category[cat] += 1
+    return {
+        "households": households,
+        "members": members,
+        "deleted": deleted,
+        "results_by_category": dict(sorted(by_category.items())),
+    }
+
+
+def write_package(
+    path: Path,
+    header: Mapping[str, Any],
+    commune: Mapping[str, Any],
+    records: list[PackageRecord],
+    *,
+    password: str | None = None,
+    recovery_key: str | None = None,
+    scrypt_n: int | None = None,
+) -> container.Written:
+    lines = (json.dumps(record_to_dict(r), ensure_ascii=False, sort_keys=True) for r in records)
+    households = ("\n".join(lines) + ("\n" if records else "")).encode("utf-8")
+    commune_bytes = json.dumps(dict(commune), ensure_ascii=False, indent=1).encode("utf-8")
+    full_header = {**header, "counts": counts_of(records)}
+    kwargs: dict[str, Any] = {}
+    if scrypt_n is not None:
+        kwargs["scrypt_n"] = scrypt_n
+    return container.write_container(
+        path,
+        full_header,
+        {COMMUNE_PART: commune_bytes, HOUSEHOLDS_PART: households},
+        password=password,
+        recovery_key=recovery_key,
+        **kwargs,
+    )
+
+
+# --- reading ------------------------------------------------------------------------------
+
+
+def read_package(
+    path: Path,
+    *,
+    password: str | None = None,
+    recovery_key: str | None = None,
+    limits: container.Limits = container.DEFAULT_LIMITS,
+) -> Package:
+    raw = container.read_container(
+        path, allowed_parts=PARTS, password=password, recovery_key=recovery_key, limits=limits
+    )
+    commune = _parse_commune(raw.parts[COMMUNE_PART])
+    records = _parse_records(raw.parts[HOUSEHOLDS_PART])
+    declared = raw.manifest.get("counts")
+    if declared != counts_of(records):
+        raise PackageError("Số liệu trong bản kê không khớp với dữ liệu của gói.")
+    return Package(manifest=raw.manifest, commune=commune, records=records)
+
+
+def _parse_commune(raw: bytes) -> dict[str, Any]:
+    try:
+        data = json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
+        raise PackageError("Phần thông tin xã của gói bị hỏng.") from exc
+    if not isinstance(data, dict):
+        raise PackageError("Phần thông tin xã của gói bị hỏng.")
+    return data
+
+
+def _parse_records(raw: bytes) -> list[PackageRecord]:
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise PackageError("Dữ liệu hộ trong gói không phải văn bản UTF-8 hợp lệ.") from exc
+    records: list[PackageRecord] = []
+    ids: set[str] = set()
+    codes: set[str] = set()
+    for lineno, line in enumerate(text.split("\n"), start=1):
+        if not line.strip():
+            continue
+        try:
+            obj = json.loads(line)
+        except (json.JSONDecodeError, RecursionError) as exc:
+            raise PackageError(f"Dữ liệu hộ ở dòng {lineno} của gói bị hỏng.") from exc
+        try:
+            rec = record_from_dict(obj)
+        except PackageError as exc:
+            raise PackageError(f"Hộ ở dòng {lineno} của gói không hợp lệ: {exc}") from exc
+        if rec.household.id in ids:
+            raise PackageError(f"Hộ ở dòng {lineno} bị trùng mã định danh trong gói.")
+        if not rec.deleted and rec.household.code in codes:
+            raise PackageError(
+                f"Mã hộ '{rec.household.code}' xuất hiện hai lần trong gói (dòng {lineno})."
+            )
+        ids.add(rec.household.id)
+        if not rec.deleted:
+            codes.add(rec.household.code)
+        records.append(rec)
+    return records
+
+
+def _text(obj: Mapping[str, Any], key: str, *, required: bool = False) -> str:
+    value = obj.get(key, "")
+    if value is None and not required:
+        return ""
+    if not isinstance(value, str) or len(value) > MAX_TEXT or (required and not value):
+        raise PackageError(f"trường '{key}' sai.")
+    return value
+
+
+def record_from_dict(obj: Any) -> PackageRecord:
+    """One record, checked field by field; raises ``PackageError`` (Vietnamese)."""
+    if not isinstance(obj, dict):
+        raise PackageError("bản ghi không phải một đối tượng.")
+    known = {
+        "household",
+        "rev",
+        "revs",
+        "deleted",
+        "created_at",
+        "created_device",
+        "updated_at",
+        "updated_device",
+        "updated_by",
+        "results",
+    }
+    unknown = set(obj) - known
+    if unknown:
+        raise PackageError(f"có trường không biết: {', '.join(sorted(map(str, unknown)))[:200]}.")
+    hh = obj.get("household")
+    if not isinstance(hh, dict):
+        raise PackageError("thiếu dữ liệu hộ.")
+    try:
+        household = household_from_dict(hh)
+    except CodecError as exc:
+        raise PackageError(str(exc)) from exc
+    except (TypeError, ValueError, RecursionError) as exc:
+        raise PackageError("dữ liệu hộ sai kiểu.") from exc
+    if not household.id or len(household.id) > MAX_TEXT:
+        raise PackageError("hộ thiếu mã định danh.")
+    if not household.code.strip() or len(household.code) > MAX_TEXT:
+        raise PackageError("hộ thiếu mã hộ.")
+    rev = _text(obj, "rev", required=True)
+    revs_raw = obj.get("revs")
+    if not isinstance(revs_raw, list) or not revs_raw or len(revs_raw) > MAX_REVS:
+        raise PackageError("thiếu lịch sử phiên bản (revs).")
+    revs: list[RevEntry] = []
+    for item in revs_raw:
+        if not isinstance(item, dict):
+            raise PackageError("lịch sử phiên bản sai kiểu.")
+        parent = item.get("parent_rev")
+        if parent is not None and (not isinstance(parent, str) or len(parent) > MAX_TEXT):
+            raise PackageError("lịch sử phiên bản sai kiểu.")
+        revs.append(
+            RevEntry(
+                rev=_text(item, "rev", required=True),
+                parent_rev=parent or None,
+                device=_text(item, "device"),
+                user=_text(item, "user"),
+                at=_text(item, "at"),
+            )
+        )
+    if rev not in {r.rev for r in revs}:
+        raise PackageError("phiên bản hiện tại không có trong lịch sử.")
+    deleted = obj.get("deleted", False)
+    if not isinstance(deleted, bool):
+        raise PackageError("trường 'deleted' sai.")
+    results_raw = obj.get("results", {})
+    if not isinstance(results_raw, dict):
+        raise PackageError("kết quả phân loại sai kiểu.")
+    results: dict[str, dict[str, Any]] = {}
+    for round_id, res in results_raw.items():
+        if not isinstance(res, dict) or len(str(round_id)) > MAX_TEXT:
+            raise PackageError("kết quả phân loại sai kiểu.")
+        try:
+            result_from_dict(res)
+        except Exception as exc:  # result_from_dict raises whatever the bad value provokes
+            raise PackageError("kết quả phân loại không hợp lệ.") from exc
+        results[str(round_id)] = res
+    return PackageRecord(
+        household=household,
+        rev=rev,
+        revs=revs,
+        deleted=deleted,
+        created_at=_text(obj, "created_at"),
+        created_device=_text(obj, "created_device"),
+        updated_at=_text(obj, "updated_at"),
+        updated_device=_text(obj, "updated_device"),
+        updated_by=_text(obj, "updated_by"),
+        results=results,
+    )
