@@ -1,0 +1,138 @@
+"""What a printed document is, independent of how it is rendered.
+
+The content builders (``reports/content_*.py``) fill these plain dataclasses; ``reports/pdf.py``
+and ``reports/xlsx.py`` render them. Both renderers read the same rows, so the PDF and the XLSX
+of one document cannot disagree.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Literal
+
+from forms.model import nfc
+
+CellValue = str | int | float | None
+ColumnKind = Literal["text", "int", "year", "float", "percent"]
+RowStyle = Literal["data", "section", "total", "member"]
+ParaStyle = Literal["body", "heading", "italic", "center", "bold", "small"]
+
+
+@dataclass
+class Column:
+    title: str
+    code: str = ""  # the row of column codes under the header: A, B, 1, 2, "9=1-2"
+    width: float = 1.0  # relative weight; renderers scale to the page or to characters
+    kind: ColumnKind = "text"
+    group: str = ""  # a header spanning the consecutive columns sharing it
+
+
+@dataclass
+class TableRow:
+    cells: list[CellValue]
+    style: RowStyle = "data"  # "section": one text over the whole row (a village, a category)
+
+
+@dataclass
+class Table:
+    columns: list[Column]
+    rows: list[TableRow] = field(default_factory=list)
+    sheet: str = ""  # the XLSX sheet name (≤ 31 characters)
+    caption: str = ""  # a line above the table (PDF) / a title row (XLSX)
+    show_codes: bool = False
+
+    def add(self, cells: list[CellValue], style: RowStyle = "data") -> None:
+        self.rows.append(TableRow(cells, style))
+
+    def section(self, text: str) -> None:
+        self.rows.append(TableRow([text], "section"))
+
+    def data_rows(self) -> list[TableRow]:
+        return [r for r in self.rows if r.style in ("data", "member")]
+
+
+@dataclass
+class Para:
+    text: str
+    style: ParaStyle = "body"
+
+
+@dataclass
+class SignatureBox:
+    title: str  # "CHỦ TỊCH", "THƯ KÝ"
+    note: str = "(Ký, ghi rõ họ tên)"
+    name: str = ""
+    above: str = ""  # a line over the title, e.g. "TM. ỦY BAN NHÂN DÂN"
+
+
+@dataclass
+class Signatures:
+    boxes: list[SignatureBox]
+
+
+Block = Para | Table | Signatures
+
+
+@dataclass
+class Header:
+    """The administrative header: issuing body left, national motto right, place and date."""
+
+    issuer: list[str]  # e.g. ["UBND XÃ AN BÌNH", "THÔN ĐÔNG"]; the last line is bold
+    place: str
+    when: date | None = None  # None prints "ngày … tháng … năm …" to be filled by hand
+    number: str = ""  # "Số: …/TB-UBND"; empty for unnumbered documents
+    form_mark: str = ""  # "Mẫu số 01", "Phụ lục V"
+    motto_only: bool = False  # a citizen's form: no issuing body
+
+    def date_line(self) -> str:
+        if self.when is None:
+            return f"{self.place}, ngày …… tháng …… năm ……"
+        d = self.when
+        return f"{self.place}, ngày {d.day:02d} tháng {d.month:02d} năm {d.year}"
+
+
+@dataclass
+class Part:
+    """One headed piece starting on a new page (a certificate, a list, a form)."""
+
+    header: Header
+    title: str
+    subtitles: list[str] = field(default_factory=list)
+    blocks: list[Block] = field(default_factory=list)
+
+    def tables(self) -> list[Table]:
+        return [b for b in self.blocks if isinstance(b, Table)]
+
+
+@dataclass
+class Document:
+    kind: str
+    title: str  # for file metadata
+    parts: list[Part]
+    landscape: bool = False
+
+    def tables(self) -> list[Table]:
+        return [t for p in self.parts for t in p.tables()]
+
+
+def clean(value: CellValue) -> CellValue:
+    """Text is drawn in NFC: reportlab does no shaping, decomposed marks would print loose."""
+    return nfc(value) if isinstance(value, str) else value
+
+
+def format_number(value: CellValue, kind: ColumnKind) -> str:
+    """Vietnamese number style: '.' groups thousands, ',' marks decimals."""
+    if value is None or value == "":
+        return ""
+    if isinstance(value, str):
+        return value
+    if kind == "year":  # years and codes are not quantities: no thousands separator
+        return str(int(value))
+    if kind in ("float", "percent"):
+        text = f"{float(value):,.1f}"
+    elif isinstance(value, float) and not value.is_integer():
+        text = f"{value:,.1f}"
+    else:
+        text = f"{int(value):,}"
+    return text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")

@@ -1,0 +1,395 @@
+"""Render a ``reports.document.Document`` as PDF with reportlab (platypus).
+
+Be Vietnam Pro is embedded (reportlab subsets TTFs), every text is NFC, table headers repeat on
+each page and every page carries "Trang x/y". Data cells are plain strings wrapped with
+``simpleSplit`` rather than Paragraphs: a 5,000-row list stays close to a bare reportlab table.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT
+from reportlab.lib.pagesizes import A4, landscape
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.lib.utils import simpleSplit
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import (
+    CondPageBreak,
+    Flowable,
+    KeepTogether,
+    LongTable,
+    PageBreak,
+    Paragraph,
+    SimpleDocTemplate,
+    Spacer,
+)
+from reportlab.platypus import Table as RLTable
+from reportlab.platypus.flowables import HRFlowable
+
+import resources
+from reports.document import (
+    Column,
+    Document,
+    Header,
+    Para,
+    Part,
+    Signatures,
+    Table,
+    clean,
+    format_number,
+)
+
+FONT = "BeVietnamPro"
+FONT_BOLD = "BeVietnamPro-Bold"
+FONT_ITALIC = "BeVietnamPro-Italic"
+FONT_BOLDITALIC = "BeVietnamPro-BoldItalic"
+TABLE_FONT_SIZE = 8.0
+TABLE_LEADING = 9.6
+MARGIN = 15 * mm
+
+Progress = Callable[[int, int], None]
+
+
+def register_fonts() -> None:
+    if FONT in pdfmetrics.getRegisteredFontNames():
+        return
+    for name, style in (
+        (FONT, "regular"),
+        (FONT_BOLD, "bold"),
+        (FONT_ITALIC, "italic"),
+        (FONT_BOLDITALIC, "bolditalic"),
+    ):
+        pdfmetrics.registerFont(TTFont(name, str(resources.font_path(style))))
+    pdfmetrics.registerFontFamily(
+        FONT, normal=FONT, bold=FONT_BOLD, italic=FONT_ITALIC, boldItalic=FONT_BOLDITALIC
+    )
+
+
+def _styles() -> dict[str, ParagraphStyle]:
+    base = ParagraphStyle("body", fontName=FONT, fontSize=11, leading=14.5, alignment=TA_JUSTIFY)
+    return {
+        "body": base,
+        "heading": ParagraphStyle("heading", base, fontName=FONT_BOLD, spaceBefore=4),
+        "bold": ParagraphStyle("bold", base, fontName=FONT_BOLD),
+        "italic": ParagraphStyle("italic", base, fontName=FONT_ITALIC),
+        "center": ParagraphStyle("center", base, alignment=TA_CENTER),
+        "small": ParagraphStyle("small", base, fontSize=9, leading=11),
+        "title": ParagraphStyle(
+            "title", base, fontName=FONT_BOLD, fontSize=13, leading=17, alignment=TA_CENTER
+        ),
+        "subtitle": ParagraphStyle(
+            "subtitle", base, fontName=FONT_BOLD, fontSize=11.5, leading=15, alignment=TA_CENTER
+        ),
+        "hdr": ParagraphStyle("hdr", base, fontSize=11, leading=14, alignment=TA_CENTER),
+        "hdr_bold": ParagraphStyle(
+            "hdr_bold", base, fontName=FONT_BOLD, fontSize=11, leading=14, alignment=TA_CENTER
+        ),
+        "hdr_italic": ParagraphStyle(
+            "hdr_italic", base, fontName=FONT_ITALIC, fontSize=11, leading=14, alignment=TA_CENTER
+        ),
+        "th": ParagraphStyle(
+            "th",
+            base,
+            fontName=FONT_BOLD,
+            fontSize=TABLE_FONT_SIZE,
+            leading=TABLE_LEADING,
+            alignment=TA_CENTER,
+        ),
+        "caption": ParagraphStyle("caption", base, fontName=FONT_BOLD, fontSize=10.5, leading=14),
+        "sig": ParagraphStyle(
+            "sig", base, fontName=FONT_BOLD, fontSize=11, leading=14, alignment=TA_CENTER
+        ),
+        "sig_note": ParagraphStyle(
+            "sig_note", base, fontName=FONT_ITALIC, fontSize=10, leading=13, alignment=TA_CENTER
+        ),
+        "mark": ParagraphStyle(
+            "mark", base, fontName=FONT_ITALIC, fontSize=10, leading=12, alignment=TA_CENTER
+        ),
+    }
+
+
+def _esc(text: str) -> str:
+    return str(clean(text)).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _p(text: str, style: ParagraphStyle) -> Paragraph:
+    # Paragraph markup: our texts may carry <b>/<i> on purpose, so only NFC here.
+    return Paragraph(str(clean(text)), style)
+
+
+class _NumberedCanvas(Canvas):
+    """Holds each page until the end so "Trang x/y" can carry the total (two-pass numbering)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("initialFontName", FONT)  # else Helvetica is referenced, unembedded
+        super().__init__(*args, **kwargs)
+        self._pages: list[dict[str, Any]] = []
+
+    def showPage(self) -> None:  # reportlab's name
+        self._pages.append(dict(self.__dict__))
+        self._startPage()
+
+    def save(self) -> None:
+        total = len(self._pages)
+        for number, state in enumerate(self._pages, start=1):
+            self.__dict__.update(state)
+            self.setFont(FONT_ITALIC, 8)
+            width = self._pagesize[0]
+            self.drawCentredString(width / 2, 8 * mm, f"Trang {number}/{total}")
+            super().showPage()
+        super().save()
+
+
+def page_size(doc: Document) -> tuple[float, float]:
+    return landscape(A4) if doc.landscape else A4
+
+
+def render_pdf(doc: Document, out: Path, progress: Progress | None = None) -> Path:
+    register_fonts()
+    styles = _styles()
+    size = page_size(doc)
+    width = size[0] - 2 * MARGIN
+    template = SimpleDocTemplate(
+        str(out),
+        pagesize=size,
+        leftMargin=MARGIN,
+        rightMargin=MARGIN,
+        topMargin=12 * mm,
+        bottomMargin=15 * mm,
+        title=clean(doc.title),
+        author="Rà soát",
+        creator="Rà soát (rasoat)",
+    )
+    story: list[Flowable] = []
+    total_rows = sum(len(t.rows) for t in doc.tables()) or 1
+    offset = [0]  # rows of the tables laid out before the current one
+
+    def tick_for(rows: int) -> Callable[[int], None]:
+        base = offset[0]
+        offset[0] += rows
+
+        def report(done: int) -> None:
+            if progress is not None:
+                progress(min(base + done, total_rows), total_rows)
+
+        return report
+
+    for index, part in enumerate(doc.parts):
+        if index:
+            story.append(PageBreak())
+        story.extend(_part(part, styles, width, tick_for))
+    template.build(story, canvasmaker=_NumberedCanvas)
+    if progress is not None:
+        progress(total_rows, total_rows)
+    return out
+
+
+def _part(
+    part: Part,
+    styles: dict[str, ParagraphStyle],
+    width: float,
+    tick_for: Callable[[int], Callable[[int], None]],
+) -> list[Flowable]:
+    out: list[Flowable] = [_header(part.header, styles, width), Spacer(1, 5 * mm)]
+    out.append(_p(part.title.upper(), styles["title"]))
+    for line in part.subtitles:
+        out.append(_p(line, styles["subtitle"]))
+    out.append(Spacer(1, 4 * mm))
+    for block in part.blocks:
+        if isinstance(block, Para):
+            style = styles[block.style]
+            out.append(_p(block.text, style))
+            out.append(Spacer(1, 1.2 * mm))
+        elif isinstance(block, Table):
+            if block.caption:
+                out.append(CondPageBreak(30 * mm))
+                out.append(_p(block.caption, styles["caption"]))
+                out.append(Spacer(1, 1.5 * mm))
+            out.extend(_table(block, styles, width, tick_for(len(block.rows))))
+            out.append(Spacer(1, 3 * mm))
+        elif isinstance(block, Signatures):
+            out.append(_signatures(block, styles, width))
+    return out
+
+
+def _header(header: Header, styles: dict[str, ParagraphStyle], width: float) -> Flowable:
+    right: list[Flowable] = []
+    if header.form_mark:
+        right.append(_p(header.form_mark, styles["mark"]))
+    right += [
+        _p("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", styles["hdr_bold"]),
+        _p("Độc lập - Tự do - Hạnh phúc", styles["hdr_bold"]),
+        HRFlowable(width="45%", thickness=0.6, color=colors.black, spaceBefore=1, spaceAfter=3),
+        _p(header.date_line(), styles["hdr_italic"]),
+    ]
+    if header.motto_only:
+        return RLTable(
+            [[right]],
+            colWidths=[width],
+            style=[("VALIGN", (0, 0), (-1, -1), "TOP"), ("ALIGN", (0, 0), (-1, -1), "CENTER")],
+        )
+    left: list[Flowable] = []
+    for i, line in enumerate(header.issuer):
+        last = i == len(header.issuer) - 1
+        left.append(_p(line.upper() if last else line, styles["hdr_bold" if last else "hdr"]))
+    left.append(HRFlowable(width="35%", thickness=0.6, color=colors.black, spaceBefore=1))
+    if header.number:
+        left.append(Spacer(1, 2))
+        left.append(_p(header.number, styles["hdr"]))
+    return RLTable(
+        [[left, right]],
+        colWidths=[width * 0.4, width * 0.6],
+        style=[
+            ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ("ALIGN", (0, 0), (-1, -1), "CENTER"),
+            ("LEFTPADDING", (0, 0), (-1, -1), 0),
+            ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+        ],
+    )
+
+
+def _widths(columns: list[Column], width: float) -> list[float]:
+    total = sum(c.width for c in columns) or 1
+    return [width * c.width / total for c in columns]
+
+
+def _header_rows(
+    table: Table, styles: dict[str, ParagraphStyle]
+) -> tuple[list[list[Any]], list[tuple[Any, ...]]]:
+    cols = table.columns
+    rows: list[list[Any]] = []
+    commands: list[tuple[Any, ...]] = []
+    grouped = any(c.group for c in cols)
+    if grouped:
+        top: list[Any] = []
+        bottom: list[Any] = []
+        i = 0
+        while i < len(cols):
+            col = cols[i]
+            if not col.group:
+                top.append(_p(col.title, styles["th"]))
+                bottom.append("")
+                commands.append(("SPAN", (i, 0), (i, 1)))
+                i += 1
+                continue
+            j = i
+            while j + 1 < len(cols) and cols[j + 1].group == col.group:
+                j += 1
+            top.append(_p(col.group, styles["th"]))
+            top.extend([""] * (j - i))
+            bottom.extend(_p(c.title, styles["th"]) for c in cols[i : j + 1])
+            if j > i:
+                commands.append(("SPAN", (i, 0), (j, 0)))
+            i = j + 1
+        rows += [top, bottom]
+    else:
+        rows.append([_p(c.title, styles["th"]) for c in cols])
+    if table.show_codes:
+        rows.append([c.code for c in cols])
+        n = len(rows) - 1
+        commands += [
+            ("FONTNAME", (0, n), (-1, n), FONT_ITALIC),
+            ("ALIGN", (0, n), (-1, n), "CENTER"),
+        ]
+    return rows, commands
+
+
+def _table(
+    table: Table,
+    styles: dict[str, ParagraphStyle],
+    width: float,
+    tick: Callable[[int], None],
+) -> list[Flowable]:
+    cols = table.columns
+    widths = _widths(cols, width)
+    header, commands = _header_rows(table, styles)
+    n_head = len(header)
+    data: list[list[Any]] = list(header)
+    pad = 4.0
+    commands += [
+        ("FONTNAME", (0, 0), (-1, -1), FONT),
+        ("FONTSIZE", (0, 0), (-1, -1), TABLE_FONT_SIZE),
+        ("LEADING", (0, 0), (-1, -1), TABLE_LEADING),
+        ("GRID", (0, 0), (-1, -1), 0.4, colors.black),
+        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+        ("VALIGN", (0, n_head), (-1, -1), "TOP"),
+        ("LEFTPADDING", (0, 0), (-1, -1), pad / 2),
+        ("RIGHTPADDING", (0, 0), (-1, -1), pad / 2),
+        ("TOPPADDING", (0, 0), (-1, -1), 1.5),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 2.5),
+        ("BACKGROUND", (0, 0), (-1, n_head - 1), colors.Color(0.92, 0.92, 0.92)),
+    ]
+    for i, col in enumerate(cols):
+        if col.kind != "text":
+            commands.append(("ALIGN", (i, n_head), (i, -1), "RIGHT"))
+    for row in table.rows:
+        r = len(data)
+        if row.style == "section":
+            text = str(clean(row.cells[0]) or "")
+            data.append([text] + [""] * (len(cols) - 1))
+            commands += [
+                ("SPAN", (0, r), (-1, r)),
+                ("FONTNAME", (0, r), (-1, r), FONT_BOLD),
+                ("ALIGN", (0, r), (-1, r), "LEFT"),
+            ]
+            continue
+        font = FONT_BOLD if row.style == "total" else FONT
+        cells: list[str] = []
+        for i, col in enumerate(cols):
+            value = row.cells[i] if i < len(row.cells) else None
+            text = format_number(clean(value), col.kind)
+            if col.kind == "text" and text:
+                inner = widths[i] - pad
+                if pdfmetrics.stringWidth(text, font, TABLE_FONT_SIZE) > inner:
+                    text = "\n".join(simpleSplit(text, font, TABLE_FONT_SIZE, inner))
+            cells.append(text)
+        data.append(cells)
+        if row.style == "total":
+            commands.append(("FONTNAME", (0, r), (-1, r), FONT_BOLD))
+        elif row.style == "member":
+            commands.append(("TEXTCOLOR", (0, r), (-1, r), colors.Color(0.2, 0.2, 0.2)))
+    body_rows = len(data) - n_head
+
+    class _Tracked(LongTable):
+        """Reports layout progress each time the table breaks across a page."""
+
+        def split(self, aw: float, ah: float) -> list[Flowable]:
+            pieces: list[Flowable] = super().split(aw, ah)
+            if len(pieces) == 2:
+                remaining = len(pieces[1]._cellvalues) - n_head
+                tick(body_rows - remaining)
+            return pieces
+
+    return [_Tracked(data, colWidths=widths, repeatRows=n_head, style=commands)]
+
+
+def _signatures(block: Signatures, styles: dict[str, ParagraphStyle], width: float) -> Flowable:
+    cells: list[list[Flowable]] = []
+    for box in block.boxes:
+        cell: list[Flowable] = []
+        if box.above:
+            cell.append(_p(box.above, styles["sig"]))
+        cell.append(_p(box.title, styles["sig"]))
+        if box.note:
+            cell.append(_p(box.note, styles["sig_note"]))
+        cell.append(Spacer(1, 20 * mm))
+        if box.name:
+            cell.append(_p(box.name, styles["sig"]))
+        cells.append(cell)
+    n = max(len(cells), 1)
+    grid = RLTable(
+        [cells],
+        colWidths=[width / n] * n,
+        style=[("VALIGN", (0, 0), (-1, -1), "TOP"), ("ALIGN", (0, 0), (-1, -1), "CENTER")],
+    )
+    return KeepTogether([Spacer(1, 4 * mm), grid])
+
+
+__all__ = ["TA_LEFT", "register_fonts", "render_pdf"]

@@ -1,0 +1,137 @@
+"""Render the tables of a ``reports.document.Document`` as an XLSX workbook (openpyxl).
+
+One sheet per table: title rows, the (possibly two-row) header and the column codes, frozen
+so they stay on screen; numbers stay numbers, so the commune can sum and filter them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+from reports.document import Document, Part, Table, clean
+
+Progress = Callable[[int, int], None]
+
+CHARS_PER_WEIGHT = 7.0  # a column of weight 1 is about seven characters wide
+THIN = Side(style="thin", color="000000")
+BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+HEAD_FILL = PatternFill("solid", fgColor="EBEBEB")
+FORMATS = {"int": "#,##0", "year": "0", "float": "#,##0.0", "percent": "0.0"}
+FORBIDDEN_SHEET_CHARS = str.maketrans(dict.fromkeys("[]:*?/\\", " "))
+
+
+def sheet_name(name: str, taken: set[str]) -> str:
+    base = (str(clean(name)) or "Bảng").translate(FORBIDDEN_SHEET_CHARS).strip()[:31]
+    candidate, n = base, 2
+    while candidate.casefold() in taken:
+        suffix = f" ({n})"
+        candidate, n = base[: 31 - len(suffix)] + suffix, n + 1
+    taken.add(candidate.casefold())
+    return candidate
+
+
+def render_xlsx(doc: Document, out: Path, progress: Progress | None = None) -> Path:
+    wb = Workbook()
+    default = wb.active
+    taken: set[str] = set()
+    pairs = [(part, table) for part in doc.parts for table in part.tables()]
+    total = sum(len(t.rows) for _, t in pairs) or 1
+    done = 0
+    for part, table in pairs:
+        ws = wb.create_sheet(sheet_name(table.sheet or table.caption or part.title, taken))
+        _write(ws, part, table)
+        done += len(table.rows)
+        if progress is not None:
+            progress(done, total)
+    if pairs and default is not None:
+        wb.remove(default)
+    wb.properties.title = str(clean(doc.title))
+    wb.properties.creator = "Rà soát"
+    wb.save(out)
+    return out
+
+
+def _write(ws: Worksheet, part: Part, table: Table) -> None:
+    cols = table.columns
+    ncol = len(cols)
+    row = 1
+    bold = Font(bold=True)
+    titles = [part.header.issuer[-1].upper()] if part.header.issuer else []
+    titles += [part.title.upper(), *part.subtitles]
+    if table.caption:
+        titles.append(table.caption)
+    for i, text in enumerate(titles):
+        cell = ws.cell(row=row, column=1, value=clean(text))
+        cell.font = Font(bold=True, size=13 if i == 1 else 11)
+        cell.alignment = Alignment(horizontal="center" if i else "left")
+        if i and ncol > 1:
+            ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=ncol)
+        row += 1
+    row += 1
+    first_header = row
+    grouped = any(c.group for c in cols)
+    if grouped:
+        i = 0
+        while i < ncol:
+            col = cols[i]
+            if not col.group:
+                ws.cell(row=row, column=i + 1, value=clean(col.title))
+                ws.merge_cells(start_row=row, start_column=i + 1, end_row=row + 1, end_column=i + 1)
+                i += 1
+                continue
+            j = i
+            while j + 1 < ncol and cols[j + 1].group == col.group:
+                j += 1
+            ws.cell(row=row, column=i + 1, value=clean(col.group))
+            if j > i:
+                ws.merge_cells(start_row=row, start_column=i + 1, end_row=row, end_column=j + 1)
+            for k in range(i, j + 1):
+                ws.cell(row=row + 1, column=k + 1, value=clean(cols[k].title))
+            i = j + 1
+        row += 2
+    else:
+        for i, col in enumerate(cols):
+            ws.cell(row=row, column=i + 1, value=clean(col.title))
+        row += 1
+    if table.show_codes:
+        for i, col in enumerate(cols):
+            ws.cell(row=row, column=i + 1, value=col.code).font = Font(italic=True)
+        row += 1
+    for r in range(first_header, row):
+        for c in range(1, ncol + 1):
+            cell = ws.cell(row=r, column=c)
+            cell.border = BOX
+            cell.fill = HEAD_FILL
+            if r < row - (1 if table.show_codes else 0):
+                cell.font = bold
+            cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+    ws.freeze_panes = ws.cell(row=row, column=1)
+    for i, col in enumerate(cols):
+        ws.column_dimensions[get_column_letter(i + 1)].width = max(
+            4.0, col.width * CHARS_PER_WEIGHT
+        )
+    formats = [FORMATS.get(c.kind) for c in cols]
+    for trow in table.rows:
+        if trow.style == "section":
+            cell = ws.cell(row=row, column=1, value=clean(trow.cells[0]))
+            cell.font = bold
+            if ncol > 1:
+                ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=ncol)
+            row += 1
+            continue
+        for i in range(ncol):
+            value = clean(trow.cells[i]) if i < len(trow.cells) else None
+            cell = ws.cell(row=row, column=i + 1, value=value)
+            cell.border = BOX
+            fmt = formats[i]
+            if fmt and isinstance(value, int | float):
+                cell.number_format = fmt
+            if trow.style == "total":
+                cell.font = bold
+        row += 1

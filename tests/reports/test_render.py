@@ -1,0 +1,107 @@
+"""The two renderers on a hand-made document: what every printed list relies on."""
+
+from __future__ import annotations
+
+import unicodedata
+from datetime import date
+from pathlib import Path
+
+from openpyxl import load_workbook
+from pypdf import PdfReader
+
+from reports.document import (
+    Column,
+    Document,
+    Header,
+    Para,
+    Part,
+    SignatureBox,
+    Signatures,
+    Table,
+    format_number,
+)
+from reports.pdf import render_pdf
+from reports.xlsx import render_xlsx
+
+
+def _doc(rows: int, name: str = "Nguyễn Thị Ánh") -> Document:
+    table = Table(
+        [
+            Column("STT", "A", 0.6, "int"),
+            Column("Họ và tên chủ hộ", "B", 3),
+            Column("Nam", "1", 1, "year", group="Năm sinh"),
+            Column("Nữ", "2", 1, "year", group="Năm sinh"),
+            Column("Số nhân khẩu", "3", 1, "int"),
+        ],
+        sheet="Danh sách",
+        show_codes=True,
+    )
+    table.section("Thôn Đồng Tâm")
+    for i in range(rows):
+        table.add([i + 1, f"{name} {i}", 1970 + i % 30, None, 1000 + i])
+    table.add([None, "Tổng cộng", None, None, sum(1000 + i for i in range(rows))], "total")
+    part = Part(
+        Header(["UBND xã Đắk Sắk", "Thôn Đồng Tâm"], "Đồng Tâm", date(2026, 11, 20), "Số: 12/TB"),
+        "Danh sách hộ nghèo",
+        ["Năm 2026"],
+        [Para("Căn cứ Nghị định số 07/2021/NĐ-CP."), table, Signatures([SignatureBox("THƯ KÝ")])],
+    )
+    return Document("test", "Danh sách thử", [part], landscape=True)
+
+
+def _pages(path: Path) -> list[str]:
+    return [p.extract_text() or "" for p in PdfReader(path).pages]
+
+
+def test_long_table_repeats_its_header_and_numbers_every_page(tmp_path: Path) -> None:
+    progress: list[tuple[int, int]] = []
+    out = render_pdf(_doc(2000), tmp_path / "a.pdf", lambda d, t: progress.append((d, t)))
+    pages = _pages(out)
+    assert len(pages) > 20
+    for i, text in enumerate(pages, start=1):
+        assert "Họ và tên chủ hộ" in text
+        assert f"Trang {i}/{len(pages)}" in text
+    assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in pages[0]
+    assert "Đồng Tâm, ngày 20 tháng 11 năm 2026" in pages[0]
+    assert "CỘNG HÒA" not in pages[1]
+    everything = "\n".join(pages)
+    assert "Nguyễn Thị Ánh 1999" in everything
+    assert format_number(sum(1000 + i for i in range(2000)), "int") in pages[-1]
+    assert progress[-1] == (2002, 2002)
+    assert [d for d, _ in progress] == sorted(d for d, _ in progress)
+
+
+def test_decomposed_text_prints_composed(tmp_path: Path) -> None:
+    nfd = unicodedata.normalize("NFD", "Hoàng Thị Thủy")
+    text = "\n".join(_pages(render_pdf(_doc(3, name=nfd), tmp_path / "a.pdf")))
+    assert "Hoàng Thị Thủy 0" in text
+
+
+def test_font_is_embedded(tmp_path: Path) -> None:
+    reader = PdfReader(render_pdf(_doc(3), tmp_path / "a.pdf"))
+    fonts = reader.pages[0]["/Resources"]["/Font"]
+    names = {str(f.get_object()["/BaseFont"]) for f in fonts.values()}
+    assert any(n.endswith("+BeVietnamPro-Regular") for n in names)
+
+
+def test_xlsx_keeps_numbers_as_numbers_and_freezes_the_header(tmp_path: Path) -> None:
+    wb = load_workbook(render_xlsx(_doc(50), tmp_path / "a.xlsx"))
+    ws = wb["Danh sách"]
+    cells = [[c.value for c in row] for row in ws.iter_rows()]
+    header_row = next(i for i, r in enumerate(cells) if r[1] == "Họ và tên chủ hộ")
+    assert cells[header_row][2] == "Năm sinh"
+    assert cells[header_row + 1][2:4] == ["Nam", "Nữ"]
+    assert cells[header_row + 2][:3] == ["A", "B", "1"]
+    assert ws.freeze_panes == f"A{header_row + 4}"
+    assert cells[header_row + 3][0] == "Thôn Đồng Tâm"
+    first = cells[header_row + 4]
+    assert first[:5] == [1, "Nguyễn Thị Ánh 0", 1970, None, 1000]
+    assert cells[-1][4] == sum(1000 + i for i in range(50))
+    assert ws.column_dimensions["B"].width > ws.column_dimensions["A"].width
+
+
+def test_number_format_is_vietnamese() -> None:
+    assert format_number(1234567, "int") == "1.234.567"
+    assert format_number(12.5, "percent") == "12,5"
+    assert format_number(1985, "year") == "1985"
+    assert format_number(None, "int") == ""
