@@ -354,8 +354,11 @@ def housing_quality(ctx: Context, p: dict[str, Any]) -> Verdict:
 
 
 def _m2(value: float) -> str:
-    text = f"{value:.1f}".replace(".", ",")
-    return text.removesuffix(",0")
+    """7.975 → '7,98'; 8.0 → '8' (two decimals, so a value just under 8 never prints as 8)."""
+    text = f"{value:.2f}".rstrip("0").rstrip(".")
+    if text == f"{round(value)}" and value != round(value):
+        text = f"{value:.3f}"
+    return text.replace(".", ",")
 
 
 def floor_area(ctx: Context, p: dict[str, Any]) -> Verdict:

@@ -1,0 +1,399 @@
+"""Each deprivation indicator at and around its thresholds, worked out by hand from the
+rules in the domain notes (Decree 07/2021/NĐ-CP; Decree 351/2025/NĐ-CP). Review year 2025
+(2027 for the new indicators): ages are the review year minus the birth year."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from forms.classify import IndicatorStatus, classify
+from forms.indicators import IndicatorOutcome
+from forms.model import (
+    Education,
+    Employment,
+    Household,
+    InfoAsset,
+    Latrine,
+    Relationship,
+    Schooling,
+    Waste,
+    WaterSource,
+)
+from forms.standards import load_standard
+
+D, N, U = IndicatorStatus.DEPRIVED, IndicatorStatus.NOT_DEPRIVED, IndicatorStatus.UNKNOWN
+
+
+def outcome(h: Household, iid: str, year: int = 2025) -> IndicatorOutcome:
+    std = load_standard("nd07-2022-2025" if year <= 2026 else "nd351-2026-2030")
+    result = classify(h, std, year)
+    return next(o for o in result.indicators if o.id == iid)
+
+
+def test_the_baseline_household_is_deprived_in_nothing(b: Any) -> None:
+    for year in (2025, 2027):
+        std = load_standard("nd07-2022-2025" if year == 2025 else "nd351-2026-2030")
+        h = b.household()
+        if year == 2027:
+            h.members[2].schooling = Schooling.LOWER_SECONDARY  # 12 by then
+        result = classify(h, std, year)
+        assert [(o.id, o.status) for o in result.indicators if o.status is not N] == []
+        assert len(result.indicators) == 12
+
+
+# --- health insurance: members aged 6 or over ----------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("birth_year", "expected"),
+    [(2019, D), (2020, N), (1950, D)],  # 6, 5, 75 years old in 2025
+)
+def test_health_insurance_counts_from_age_six(b: Any, birth_year: int, expected: Any) -> None:
+    h = b.household()
+    h.members.append(
+        b.member(
+            "Lò Văn Em",
+            birth_year,
+            health_insurance=False,
+            schooling=Schooling.PRIMARY if birth_year > 2018 else Schooling.NOT_ATTENDING,
+        )
+    )
+    if birth_year == 2020:
+        h.members[-1].schooling = Schooling.PRESCHOOL
+    assert outcome(h, "health_insurance").status is expected
+
+
+def test_health_insurance_reason_names_every_member_with_age(b: Any) -> None:
+    h = b.household()
+    h.members[0].health_insurance = False
+    h.members[3].health_insurance = False
+    o = outcome(h, "health_insurance")
+    assert o.status is D
+    assert o.reason == "Thiếu BHYT: Lò Văn An (40 tuổi), Lò Thị Dung (6 tuổi)"
+    assert o.member_ids == [h.members[0].id, h.members[3].id]
+
+
+def test_health_insurance_not_asked_is_not_enough_information(b: Any) -> None:
+    h = b.household()
+    h.members[1].health_insurance = None
+    o = outcome(h, "health_insurance")
+    assert o.status is U
+    assert "Chưa đủ thông tin" in o.reason
+    assert "Lò Thị Bình" in o.reason
+
+
+# --- floor area: below 8 m² per person -----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("area", "expected"),
+    [(32.0, N), (31.9, D), (40.0, N), (8.0, D), (100.0, N)],  # 4 members: 8 m² each is 32
+)
+def test_floor_area_eight_square_metres_per_person(b: Any, area: float, expected: Any) -> None:
+    assert outcome(b.household(floor_area_m2=area), "floor_area").status is expected
+
+
+def test_floor_area_reason_shows_the_arithmetic(b: Any) -> None:
+    o = outcome(b.household(floor_area_m2=30.0), "floor_area")
+    assert o.reason == "30 m² cho 4 người: 7,5 m²/người, dưới 8 m²/người"
+
+
+def test_floor_area_just_under_eight_never_prints_as_eight(b: Any) -> None:
+    o = outcome(b.household(floor_area_m2=31.98), "floor_area")
+    assert o.status is D
+    assert "8 m²/người, dưới" not in o.reason
+
+
+def test_floor_area_missing_is_unknown(b: Any) -> None:
+    assert outcome(b.household(floor_area_m2=None), "floor_area").status is U
+
+
+# --- housing quality: at least two of walls, frame, roof durable ---------------------------
+
+
+@pytest.mark.parametrize(
+    ("wall", "frame", "roof", "expected"),
+    [
+        (True, True, True, N),
+        (True, True, False, N),
+        (False, True, True, N),
+        (True, False, False, D),
+        (False, False, False, D),
+        (True, None, False, U),
+        (True, True, None, N),
+        (False, False, None, D),
+    ],
+)
+def test_housing_quality_two_of_three_rule(
+    b: Any, wall: bool | None, frame: bool | None, roof: bool | None, expected: Any
+) -> None:
+    h = b.household(wall_durable=wall, frame_durable=frame, roof_durable=roof)
+    assert outcome(h, "housing_quality").status is expected
+
+
+# --- water and latrine types ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        (WaterSource.PIPED, N),
+        (WaterSource.DRILLED_WELL, N),
+        (WaterSource.PROTECTED_DUG_WELL, N),
+        (WaterSource.UNPROTECTED_DUG_WELL, D),
+        (WaterSource.PROTECTED_SPRING, N),
+        (WaterSource.UNPROTECTED_SPRING, D),
+        (WaterSource.RAINWATER, N),
+        (WaterSource.BOTTLED, N),
+        (WaterSource.SURFACE, D),
+        (WaterSource.OTHER, U),
+        (None, U),
+    ],
+)
+def test_water_source_types(b: Any, source: WaterSource | None, expected: Any) -> None:
+    assert outcome(b.household(water_source=source), "water").status is expected
+
+
+@pytest.mark.parametrize(
+    ("kind", "expected"),
+    [
+        (Latrine.FLUSH_SEPTIC, N),
+        (Latrine.SEMI_SEPTIC, N),
+        (Latrine.VENTILATED_PIT, N),
+        (Latrine.DOUBLE_VAULT, N),
+        (Latrine.SIMPLE_PIT, D),
+        (Latrine.HANGING, D),
+        (Latrine.NONE, D),
+        (Latrine.OTHER, U),
+    ],
+)
+def test_latrine_types(b: Any, kind: Latrine, expected: Any) -> None:
+    assert outcome(b.household(latrine=kind), "latrine").status is expected
+
+
+def test_water_reason_names_the_source(b: Any) -> None:
+    o = outcome(b.household(water_source=WaterSource.SURFACE), "water")
+    assert o.reason == "Không có nguồn nước hợp vệ sinh: nước sông, suối, ao, hồ"
+
+
+# --- children's school attendance: 3 to under 16 at the level for their age -----------------
+
+
+@pytest.mark.parametrize(
+    ("birth_year", "schooling", "expected"),
+    [
+        (2022, Schooling.NOT_ATTENDING, D),  # 3
+        (2023, Schooling.NOT_ATTENDING, N),  # 2: too young to count
+        (2020, Schooling.PRESCHOOL, N),  # 5
+        (2019, Schooling.PRESCHOOL, D),  # 6: should be in primary
+        (2015, Schooling.PRIMARY, N),  # 10
+        (2014, Schooling.PRIMARY, D),  # 11: should be in lower secondary
+        (2014, Schooling.LOWER_SECONDARY, N),  # 11
+        (2011, Schooling.LOWER_SECONDARY, N),  # 14
+        (2010, Schooling.NOT_ATTENDING, D),  # 15
+        (2010, Schooling.UPPER_SECONDARY, N),  # 15
+    ],
+)
+def test_child_school_attendance_by_age(
+    b: Any, birth_year: int, schooling: Schooling, expected: Any
+) -> None:
+    h = b.household()
+    h.members[3] = b.member(
+        "Lò Thị Dung",
+        birth_year,
+        schooling=schooling,
+        education=Education.NONE,
+        employment=Employment.STUDENT,
+    )
+    assert outcome(h, "child_schooling").status is expected
+
+
+def test_child_school_reason_says_what_is_wrong(b: Any) -> None:
+    h = b.household()
+    h.members[3] = b.member(
+        "Lò Thị Dung",
+        2014,
+        schooling=Schooling.PRIMARY,
+        education=Education.PRIMARY,
+        employment=Employment.STUDENT,
+    )
+    o = outcome(h, "child_schooling")
+    assert o.reason == (
+        "Trẻ em không đi học đúng bậc: Lò Thị Dung (11 tuổi) đang học tiểu học, "
+        "không đúng bậc trung học cơ sở"
+    )
+
+
+# --- adults' education: 16–30, attending or holding the expected certificate ---------------
+
+
+@pytest.mark.parametrize(
+    ("birth_year", "education", "schooling", "expected"),
+    [
+        (2009, Education.LOWER_SECONDARY, Schooling.NOT_ATTENDING, N),  # 16
+        (2009, Education.PRIMARY, Schooling.NOT_ATTENDING, D),  # 16
+        (2008, Education.PRIMARY, Schooling.VOCATIONAL, N),  # 17, in training
+        (2007, Education.LOWER_SECONDARY, Schooling.NOT_ATTENDING, D),  # 18
+        (2007, Education.VOCATIONAL, Schooling.NOT_ATTENDING, N),  # 18
+        (2007, Education.LOWER_SECONDARY, Schooling.UPPER_SECONDARY, N),  # 18, attending
+        (1995, Education.PRIMARY, Schooling.NOT_ATTENDING, D),  # 30
+        (1994, Education.PRIMARY, Schooling.NOT_ATTENDING, N),  # 31: outside the range
+    ],
+)
+def test_adult_education(
+    b: Any, birth_year: int, education: Education, schooling: Schooling, expected: Any
+) -> None:
+    h = b.household()
+    h.members.append(b.member("Lò Văn Giang", birth_year, education=education, schooling=schooling))
+    h.floor_area_m2 = 100.0
+    assert outcome(h, "adult_education").status is expected
+
+
+# --- nutrition: children under 16 stunted or underweight ------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("birth_year", "stunted", "underweight", "expected"),
+    [
+        (2010, True, False, D),  # 15
+        (2019, False, True, D),  # 6
+        (2009, True, False, N),  # 16: not a child any more
+        (2019, None, False, U),
+    ],
+)
+def test_nutrition(
+    b: Any, birth_year: int, stunted: bool | None, underweight: bool | None, expected: Any
+) -> None:
+    h = b.household()
+    h.members[3].birth_year = birth_year
+    h.members[3].stunted = stunted
+    h.members[3].underweight = underweight
+    assert outcome(h, "nutrition").status is expected
+
+
+# --- dependants: more than half the household -------------------------------------------------
+
+
+def test_dependants_exactly_half_is_not_deprived(b: Any) -> None:
+    o = outcome(b.household(), "dependants")
+    assert o.status is N
+    assert o.reason.startswith("2/4 người là người phụ thuộc")
+
+
+def test_dependants_three_of_five_is_deprived(b: Any) -> None:
+    h = b.household()
+    h.members.append(
+        b.member("Lò Văn Hải", 2021, schooling=Schooling.PRESCHOOL, employment=Employment.STUDENT)
+    )
+    h.floor_area_m2 = 100.0
+    o = outcome(h, "dependants")
+    assert o.status is D
+    assert o.reason.startswith("3/5 người là người phụ thuộc (quá một nửa)")
+
+
+@pytest.mark.parametrize(
+    ("birth_year", "allowance", "disability", "expected"),
+    [
+        (1965, True, False, D),  # 60 with a monthly social allowance: a dependant
+        (1965, False, False, N),  # 60 without an allowance: not
+        (1966, True, False, N),  # 59, allowance, no disability: not
+        (1985, True, True, D),  # disabled with an allowance: a dependant
+    ],
+)
+def test_dependants_elderly_and_disabled_with_allowance(
+    b: Any, birth_year: int, allowance: bool, disability: bool, expected: Any
+) -> None:
+    # Head, one child and the person in question: 2 of 3 dependants is more than half.
+    h = b.household()
+    del h.members[1]
+    del h.members[2]
+    h.members.append(
+        b.member(
+            "Lò Văn Ông",
+            birth_year,
+            monthly_social_allowance=allowance,
+            disability=disability,
+            employment=Employment.RETIRED,
+            relationship=Relationship.PARENT,
+        )
+    )
+    assert outcome(h, "dependants").status is expected
+
+
+# --- employment ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("birth_year", "employment", "expected"),
+    [
+        (1985, Employment.UNEMPLOYED, D),
+        (1985, Employment.WAGE_NO_CONTRACT, D),
+        (1985, Employment.WAGE_WITH_CONTRACT, N),
+        (1985, Employment.HOMEMAKER, N),
+        (2010, Employment.UNEMPLOYED, D),  # 15: working age
+        (2011, Employment.UNEMPLOYED, N),  # 14: below working age
+        (1985, None, U),
+    ],
+)
+def test_employment(b: Any, birth_year: int, employment: Employment | None, expected: Any) -> None:
+    h = b.household()
+    h.members[1].birth_year = birth_year
+    h.members[1].employment = employment
+    if birth_year >= 2010:
+        h.members[1].schooling = Schooling.UPPER_SECONDARY
+    assert outcome(h, "employment").status is expected
+
+
+def test_employment_reason(b: Any) -> None:
+    h = b.household()
+    h.members[0].employment = Employment.WAGE_NO_CONTRACT
+    assert outcome(h, "employment").reason == (
+        "Làm công không có hợp đồng lao động: Lò Văn An (40 tuổi)"
+    )
+
+
+# --- information ---------------------------------------------------------------------------
+
+
+def test_telecom_nobody_uses_phone_or_internet(b: Any) -> None:
+    h = b.household()
+    for m in h.members:
+        m.uses_telecom = False
+    assert outcome(h, "telecom").status is D
+    h.members[2].uses_telecom = True
+    assert outcome(h, "telecom").status is N
+
+
+@pytest.mark.parametrize(
+    ("assets", "answered", "loudspeaker", "expected"),
+    [
+        ([], True, False, D),
+        ([], True, True, N),
+        ([InfoAsset.RADIO], True, False, N),
+        ([], False, None, U),
+        ([], True, None, U),
+    ],
+)
+def test_information_assets(
+    b: Any, assets: list[InfoAsset], answered: bool, loudspeaker: bool | None, expected: Any
+) -> None:
+    h = b.household(
+        info_assets=assets, info_assets_answered=answered, loudspeaker_access=loudspeaker
+    )
+    assert outcome(h, "info_access").status is expected
+
+
+# --- the 2027–2030 indicators ----------------------------------------------------------------
+
+
+def test_2027_replaces_information_assets_with_digital_services_and_adds_waste(b: Any) -> None:
+    std = load_standard("nd351-2026-2030")
+    ids = [i.id for i in std.indicators]
+    assert "info_access" not in ids
+    assert {"digital_services", "waste"} <= set(ids)
+    h = b.household(uses_digital_services=False, waste=Waste.DUMPED)
+    assert outcome(h, "digital_services", 2027).status is D
+    assert outcome(h, "waste", 2027).status is D
+    assert outcome(b.household(waste=Waste.BURIED_OR_BURNED_SAFELY), "waste", 2027).status is N

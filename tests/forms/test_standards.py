@@ -1,0 +1,116 @@
+"""The standards as data: the national files, and a province's own file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from forms.model import Area, Category
+from forms.standards import StandardError, list_standards, load_standard, load_standard_file
+
+
+def test_national_standards_carry_the_confirmed_values() -> None:
+    nd07, nd351 = list_standards()
+    assert (nd07.id, nd351.id) == ("nd07-2022-2025", "nd351-2026-2030")
+    assert nd07.valid_years == [2022, 2023, 2024, 2025, 2026]
+    assert nd07.income_lines == {Area.RURAL: 1_500_000, Area.URBAN: 2_000_000}
+    assert nd351.income_lines == {Area.RURAL: 2_200_000, Area.URBAN: 2_800_000}
+    assert nd07.middle_bands == {
+        Area.RURAL: (1_500_000, 2_250_000),
+        Area.URBAN: (2_000_000, 3_000_000),
+    }
+    assert nd07.b1_thresholds == {Area.RURAL: 140, Area.URBAN: 175}
+    assert nd07.deprivation_threshold == nd351.deprivation_threshold == 3
+    assert len(nd07.indicators) == len(nd351.indicators) == 12
+    assert "07/2021/NĐ-CP" in nd07.source
+    assert "351/2025/NĐ-CP" in nd351.source
+
+
+def test_unknown_2027_values_are_absent_and_listed_as_unconfirmed() -> None:
+    nd351 = load_standard("nd351-2026-2030")
+    assert nd351.b1_thresholds == {Area.RURAL: None, Area.URBAN: None}
+    assert nd351.middle_bands == {Area.RURAL: None, Area.URBAN: None}
+    text = " ".join(nd351.unconfirmed)
+    assert "Ngưỡng điểm B1" in text
+    assert "mức sống trung bình" in text
+    assert all(i.source for i in nd351.indicators)
+
+
+def test_the_nd07_dimensions_follow_the_decree_order() -> None:
+    nd07 = load_standard("nd07-2022-2025")
+    dims = []
+    for i in nd07.indicators:
+        if i.dimension not in dims:
+            dims.append(i.dimension)
+    assert dims == [
+        "Việc làm",
+        "Y tế",
+        "Giáo dục",
+        "Nhà ở",
+        "Nước sinh hoạt và vệ sinh",
+        "Thông tin",
+    ]
+
+
+def test_unknown_standard_id_is_a_vietnamese_error() -> None:
+    with pytest.raises(StandardError, match="Không có chuẩn nghèo"):
+        load_standard("nd99")
+
+
+def test_province_file_on_a_national_base_supplies_b1_thresholds(tmp_path: Path, b) -> None:
+    from forms.classify import classify
+
+    path = tmp_path / "tinh.toml"
+    path.write_text(
+        'base = "nd351-2026-2030"\n'
+        'id = "tinh-x-2027"\n'
+        'name = "Chuẩn nghèo tỉnh X 2027–2030"\n'
+        'source = "Nghị quyết HĐND tỉnh X (ví dụ kiểm thử)"\n'
+        "[income_lines]\nrural = 2_500_000\n"
+        "[b1_thresholds]\nrural = 160\nurban = 190\nunconfirmed = false\n",
+        encoding="utf-8",
+    )
+    std = load_standard_file(path)
+    assert std.local
+    assert std.income_lines == {Area.RURAL: 2_500_000, Area.URBAN: 2_800_000}
+    assert std.b1_thresholds == {Area.RURAL: 160, Area.URBAN: 190}
+    h = b.household(b1_total=160)
+    # The 12-year-old still in primary is the one deprivation.
+    r = classify(h, std, 2027)
+    assert r.category is Category.NEAR_POOR
+    assert r.b1_threshold == 160
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("id = 1", "không đúng|thiếu|không hợp lệ"),
+        ('base = "nd00"', "'base' phải là"),
+        ('base = "nd07-2022-2025"\n[income_lines]\nrural = -5', "số nguyên dương"),
+        (
+            'base = "nd07-2022-2025"\n[[indicators]]\nid = "x"\nname = "X"\ndimension = "Y"\n'
+            'rule = "magic"',
+            "số chỉ số ít hơn|quy tắc 'magic'",
+        ),
+        ("this is = not toml [", "TOML"),
+    ],
+)
+def test_bad_province_files_are_refused_in_vietnamese(
+    tmp_path: Path, text: str, message: str
+) -> None:
+    path = tmp_path / "bad.toml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(StandardError, match=message):
+        load_standard_file(path)
+
+
+def test_a_rule_threshold_of_the_wrong_type_is_refused(tmp_path: Path) -> None:
+    src = Path(__file__).resolve().parents[2] / "forms" / "standards" / "nd07-2022-2025.toml"
+    text = src.read_text(encoding="utf-8").replace(
+        "min_m2_per_person = 8.0", 'min_m2_per_person = "tám"'
+    )
+    path = tmp_path / "tinh.toml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(StandardError, match="min_m2_per_person"):
+        load_standard_file(path)
