@@ -87,6 +87,7 @@ class FormPage(QWidget):
         super().__init__(parent)
         self.form = form
         self.household = Household()
+        self.reference_date: Any = None
         self.editors: dict[str, FieldEditor] = {}
         self.questions: dict[str, Any] = {}
         self._rows: dict[str, tuple[QFormLayout, QWidget]] = {}
@@ -128,12 +129,17 @@ class FormPage(QWidget):
         from forms.definitions import is_visible
 
         for qid, (layout, editor) in self._rows.items():
-            layout.setRowVisible(editor, is_visible(self.questions[qid], self.household))
+            visible = is_visible(self.questions[qid], self.household, self.reference_date)
+            layout.setRowVisible(editor, visible)
 
     def visible_question_ids(self) -> list[str]:
         from forms.definitions import is_visible
 
-        return [q for q, question in self.questions.items() if is_visible(question, self.household)]
+        return [
+            q
+            for q, question in self.questions.items()
+            if is_visible(question, self.household, self.reference_date)
+        ]
 
     def _edited(self, question: Any, editor: FieldEditor) -> None:
         write_answer(self.household, question.target, editor.value())

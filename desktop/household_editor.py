@@ -69,10 +69,13 @@ class IdentityPage(QWidget):
         self.address = QLineEdit()
         form.addRow(self.tr("Địa chỉ:"), self.address)
         self.area = make_editor("choice", enum_choices(Area))
-        form.addRow(self.tr("Khu vực:"), self.area)
+        if "area" not in asked:
+            form.addRow(self.tr("Khu vực:"), self.area)
+        else:
+            self.area.hide()
         self.flags: dict[str, FieldEditor] = {}
         self.region: FieldEditor | None = None
-        if "region" not in asked and hasattr(Household(), "region"):
+        if "region" not in asked:
             from forms.model import Region
 
             self.region = make_editor("choice", enum_choices(Region))
@@ -121,8 +124,9 @@ class IdentityPage(QWidget):
         h.code = nfc(self.code.text())
         h.address = nfc(self.address.text())
         h.village = str(self.village.currentData() or "")
-        area = self.area.value()
-        h.area = Area(area) if area else None
+        if self.area.isVisibleTo(self):
+            area = self.area.value()
+            h.area = Area(area) if area else None
         self.changed.emit()
 
 
@@ -140,11 +144,17 @@ class HouseholdEditor(QWidget):
 
         self.store = store
         self.household: Household | None = None
-        self.round: Any = store.current_round()
+        self.round: Any = None
         self.standard: Any = None
         self.dirty = False
         self.last_error = ""
-        forms_ = [definitions.phieu_a(), definitions.phieu_b1(), definitions.phieu_b2()]
+        self.excluded = False
+        self.load_standard()
+        forms_ = [
+            definitions.phieu_a(),
+            definitions.phieu_b1(),
+            definitions.phieu_b2(self.standard),
+        ]
         asked = {q.target for f in forms_ for s in f.sections for q in s.questions}
         self.identity = IdentityPage([v.name for v in store.villages()], asked)
         self.pages: list[FormPage] = [FormPage(f) for f in forms_]
@@ -198,8 +208,8 @@ class HouseholdEditor(QWidget):
 
         self.step_list.currentRowChanged.connect(self.go_to_step)
         self.back_button.clicked.connect(self.close_editor)
-        self.prev_button.clicked.connect(lambda: self.go_to_step(self.stack.currentIndex() - 1))
-        self.next_button.clicked.connect(lambda: self.go_to_step(self.stack.currentIndex() + 1))
+        self.prev_button.clicked.connect(lambda: self.step(-1))
+        self.next_button.clicked.connect(lambda: self.step(1))
         self.save_button.clicked.connect(self.save)
         for widget in (self.identity, *self.pages, self.members, self.causes):
             widget.changed.connect(self.on_changed)  # type: ignore[attr-defined]
@@ -207,8 +217,8 @@ class HouseholdEditor(QWidget):
             ("Ctrl+S", self.save),
             ("Ctrl+PgDown", lambda: self._navigate(1)),
             ("Ctrl+PgUp", lambda: self._navigate(-1)),
-            ("Alt+Right", lambda: self.go_to_step(self.stack.currentIndex() + 1)),
-            ("Alt+Left", lambda: self.go_to_step(self.stack.currentIndex() - 1)),
+            ("Alt+Right", lambda: self.step(1)),
+            ("Alt+Left", lambda: self.step(-1)),
             ("Esc", self.close_editor),
         ):
             shortcut = QShortcut(QKeySequence(keys), self)
@@ -235,12 +245,13 @@ class HouseholdEditor(QWidget):
     def open_household(self, household: Household) -> None:
         if self.household is not None and self.dirty:
             self.save()
-        if self.standard is None:
-            self.load_standard()
         self.household = household
         self.dirty = False
+        reference = self.reference_date()
+        self.members.reference_date = reference
         self.identity.set_household(household)
         for page in self.pages:
+            page.reference_date = reference
             page.set_household(household)
         self.members.set_household(household)
         self.causes.set_household(household)
@@ -274,6 +285,12 @@ class HouseholdEditor(QWidget):
         self.prev_button.setEnabled(index > 0)
         self.next_button.setEnabled(index < self.stack.count() - 1)
 
+    def step(self, direction: int) -> None:
+        index = self.stack.currentIndex() + direction
+        while self.excluded and index in (2, 3, 4):
+            index += direction
+        self.go_to_step(index)
+
     def current_step(self) -> int:
         return self.stack.currentIndex()
 
@@ -284,13 +301,38 @@ class HouseholdEditor(QWidget):
         self.recompute()
         self._autosave.start()
 
+    def reference_date(self) -> Any:
+        from forms.classify import default_reference_date
+
+        reference = getattr(self.round, "reference_date", None)
+        return reference or default_reference_date(self.review_year())
+
+    def review_year(self) -> int:
+        if self.round is not None:
+            return int(self.round.year)
+        return int(self.standard.valid_years[-1])
+
+    def _mark_needed_steps(self) -> None:
+        """Phiếu B1/B2 are skipped when Phiếu A already takes the household out."""
+        from forms.definitions import screening_exclusions
+
+        assert self.household is not None
+        excluded = screening_exclusions(self.household)
+        for step in (2, 3, 4):
+            item = self.step_list.item(step)
+            item.setForeground(Qt.GlobalColor.gray if excluded else Qt.GlobalColor.black)
+            item.setToolTip(
+                self.tr("Không cần: Phiếu A đã loại trừ ({why}).").format(why="; ".join(excluded))
+                if excluded
+                else ""
+            )
+        self.excluded = bool(excluded)
+
     def classify(self) -> Any:
         from forms.classify import classify
 
         assert self.household is not None
-        year = self.round.year if self.round is not None else self.standard.valid_years[0]
-        reference = getattr(self.round, "reference_date", None)
-        return classify(self.household, self.standard, year, reference)
+        return classify(self.household, self.standard, self.review_year(), self.reference_date())
 
     def recompute(self) -> Any:
         from forms.definitions import validate_household
@@ -307,8 +349,8 @@ class HouseholdEditor(QWidget):
         else:
             self.panel.show_result(result)
             self.causes.set_category(result.category)
-        reference = getattr(self.round, "reference_date", None)
-        issues = validate_household(h, reference) if reference else validate_household(h, None)  # type: ignore[arg-type]
+        issues = validate_household(h, self.reference_date(), self.standard)
+        self._mark_needed_steps()
         self.identity.roster.show_issues(issues)
         for page in self.pages:
             page.show_issues(issues)

@@ -57,6 +57,9 @@ class MainWindow(QMainWindow):
         self._action(
             "file", self.tr("&Mở tệp xã…"), self.open_commune, QKeySequence.StandardKey.Open
         )
+        from desktop.settings_dialog import open_settings
+
+        self._action("file", self.tr("Thiết &lập…"), lambda: open_settings(self))
         self.menus["file"].addSeparator()
         self._action("file", self.tr("&Thoát"), self.close, QKeySequence.StandardKey.Quit)
         self.household_actions = [
@@ -81,12 +84,15 @@ class MainWindow(QMainWindow):
         return action
 
     def _fill_report_menu(self) -> None:
+        from desktop.report_runner import fill_report_menu
+
         try:
-            from desktop.report_runner import fill_report_menu
-        except ImportError:  # reports not landed in this build
-            log.info("reports are not available")
-            return
-        fill_report_menu(self, self.menus["report"])
+            fill_report_menu(self, self.menus["report"])
+        except ImportError:  # a build without reports.catalog: the menu says so
+            log.warning("reports.catalog is not available", exc_info=True)
+            none = QAction(self.tr("(chưa có báo cáo nào)"), self)
+            none.setEnabled(False)
+            self.menus["report"].addAction(none)
 
     # --- the open file -------------------------------------------------------------------
     def set_store(self, store: Any) -> None:

@@ -22,6 +22,8 @@ class MemberDetails(QWidget):
     def __init__(self, form: Any, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.form = form
+        self.reference_date: Any = None
+        self._rows: dict[tuple[str, str], tuple[QFormLayout, Member, Any]] = {}
         self.household = Household()
         self.editors: dict[tuple[str, str], FieldEditor] = {}
         outer = QVBoxLayout(self)
@@ -50,6 +52,7 @@ class MemberDetails(QWidget):
             if widget is not None:
                 widget.deleteLater()
         self.editors = {}
+        self._rows = {}
         if not household.members:
             self.body_layout.addWidget(QLabel(self.tr("Chưa có thành viên nào trong hộ.")))
         for number, member in enumerate(household.members, start=1):
@@ -65,9 +68,19 @@ class MemberDetails(QWidget):
                 editor.changed.connect(lambda q=question, e=editor, m=member: self._edited(m, q, e))
                 layout.addRow(question.label, editor)
                 self.editors[(member.id, question.id)] = editor
+                self._rows[(member.id, question.id)] = (layout, member, question)
             self.body_layout.addWidget(box)
         self.body_layout.addStretch()
+        self.refresh_visibility()
+
+    def refresh_visibility(self) -> None:
+        from forms.definitions import is_visible
+
+        for key, (layout, member, question) in self._rows.items():
+            visible = is_visible(question, member, self.reference_date)
+            layout.setRowVisible(self.editors[key], visible)
 
     def _edited(self, member: Member, question: Any, editor: FieldEditor) -> None:
         write_answer(member, question.target, editor.value())
+        self.refresh_visibility()
         self.changed.emit()

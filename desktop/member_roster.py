@@ -155,18 +155,18 @@ class MemberRoster(QWidget):
                 editor.set_problem("")
         lines: list[str] = []
         for issue in issues:
-            member_id = getattr(issue, "member_id", None)
-            target = str(getattr(issue, "target", "")).rsplit(".", 1)[-1]
-            for number, row in enumerate(self.rows, start=1):
+            if target_of(issue) == "birth_date":
+                issue = _retarget(issue, "birth_year")  # the roster asks the year only
+            member_id = issue.member_id
+            target = target_of(issue)
+            for row in self.rows:
                 if row.member.id == member_id:
                     if target in row.editors:
                         row.editors[target].set_problem(issue.message)
-                    lines.append(
-                        self.tr("Thành viên {n}: {msg}").format(n=number, msg=issue.message)
-                    )
+                        lines.append(issue.message)
                     break
             else:
-                if member_id is None and target in ("members", "head", "relationship", ""):
+                if member_id is None and target == "members":
                     lines.append(issue.message)
         self.messages.setText("\n".join(lines))
 
@@ -175,3 +175,13 @@ class MemberRoster(QWidget):
             if row.member is member:
                 return row.editors[attr]
         raise KeyError(attr)
+
+
+def target_of(issue: Any) -> str:
+    return str(issue.target).rsplit(".", 1)[-1]
+
+
+def _retarget(issue: Any, target: str) -> Any:
+    import dataclasses
+
+    return dataclasses.replace(issue, target=target)

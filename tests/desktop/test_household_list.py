@@ -1,0 +1,72 @@
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt
+from pytestqt.qtbot import QtBot
+
+from desktop.household_list import HouseholdList
+from forms.model import Household, Member, Relationship
+
+
+def household(code: str, head: str, village: str) -> Household:
+    return Household(
+        code=code,
+        village=village,
+        members=[Member(name=head, relationship=Relationship.HEAD, birth_year=1970)],
+    )
+
+
+def fill(store: Any) -> None:
+    for code, head, village in (
+        ("H001", "Nguyễn Văn An", "Thôn Nà Lầu"),
+        ("H002", "Đinh Thị Bích", "Thôn Nà Lầu"),
+        ("H003", "Nguyễn Thị Ánh", "Bản Khuổi Phìn"),
+        ("H004", "Lò Văn Pản", "Bản Khuổi Phìn"),
+    ):
+        store.save_household(household(code, head, village))
+
+
+def heads(view: HouseholdList) -> list[str]:
+    model = view.model
+    return [model.index(r, 1).data() for r in range(model.rowCount())]
+
+
+def test_search_without_diacritics_finds_vietnamese_names(
+    qtbot: QtBot, app: Any, store: Any
+) -> None:
+    fill(store)
+    view = HouseholdList(store)
+    qtbot.addWidget(view)
+    assert view.model.rowCount() == 4
+    view.search.setText("nguyen")
+    qtbot.waitUntil(lambda: view.model.rowCount() == 2, timeout=2000)
+    assert sorted(heads(view)) == ["Nguyễn Thị Ánh", "Nguyễn Văn An"]
+    view.search.setText("dinh")
+    view.apply_search()
+    assert heads(view) == ["Đinh Thị Bích"]
+
+
+def test_village_filter_and_sorting(qtbot: QtBot, app: Any, store: Any) -> None:
+    fill(store)
+    view = HouseholdList(store)
+    qtbot.addWidget(view)
+    view.village.setCurrentIndex(view.village.findData("Bản Khuổi Phìn"))
+    assert sorted(heads(view)) == ["Lò Văn Pản", "Nguyễn Thị Ánh"]
+    view.village.setCurrentIndex(0)
+    view.view.sortByColumn(0, Qt.SortOrder.DescendingOrder)
+    assert view.model.index(0, 0).data() == "H004"
+    assert "4 hộ" in view.empty.text()
+
+
+def test_list_pages_through_the_store(qtbot: QtBot, app: Any, store: Any) -> None:
+    from desktop import household_list
+
+    for i in range(household_list.PAGE * 2 + 5):
+        store.save_household(household(f"X{i:04d}", f"Chủ hộ {i}", "Thôn Nà Lầu"))
+    view = HouseholdList(store)
+    qtbot.addWidget(view)
+    assert view.model.rowCount() == household_list.PAGE * 2 + 5
+    assert len(view.model._pages) <= 1  # only what was painted is loaded
+    last = view.model.rowCount() - 1
+    assert view.model.index(last, 0).data() == f"X{last:04d}"
