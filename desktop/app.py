@@ -56,6 +56,10 @@ def install_translator(app: QApplication, locale: str | None = None) -> QTransla
 
 def run_gui(path: str | None = None) -> int:
     app = create_app()
+    from desktop.error_dialog import install_excepthook
+
+    # From here an unexpected error is logged and shown as a short message; the app goes on.
+    install_excepthook()
     from desktop.main_window import MainWindow
 
     window = MainWindow()

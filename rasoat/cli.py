@@ -23,6 +23,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"rasoat {__version__}")
     parser.add_argument("--self-test", action="store_true", help="tự kiểm tra rồi thoát")
+    # Hidden: opens the main window, exits at its first paint (bench/bench_startup.py).
+    parser.add_argument("--startup-probe", action="store_true", help=argparse.SUPPRESS)
     sub = parser.add_subparsers(dest="command", metavar="LỆNH")
     from rasoat import commands
 
@@ -42,6 +44,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         return launch(single)
     args = parser.parse_args(args_list)
+    if args.startup_probe:
+        from rasoat.selftest import run_startup_probe
+
+        return run_startup_probe()
     if args.self_test:
         from rasoat.selftest import run_self_test
 

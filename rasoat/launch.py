@@ -8,6 +8,9 @@ from rasoat.display import has_display
 
 
 def launch(path: str | None) -> int:
+    from rasoat.logs import setup_logging
+
+    setup_logging()
     if not has_display():
         print(
             "Không tìm thấy màn hình (DISPLAY) nên không mở được cửa sổ. "

@@ -1,0 +1,68 @@
+"""The frozen bundle (dist/rasoat/, built by `make package`): it runs, self-tests, and holds
+every data file of our packages. Skipped when no bundle was built."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+BUNDLE = ROOT / "dist" / "rasoat"
+EXE = BUNDLE / ("rasoat.exe" if sys.platform == "win32" else "rasoat")
+DATA_PACKAGES = ("forms", "db", "reports", "desktop", "resources")
+
+pytestmark = [
+    pytest.mark.bundle,
+    pytest.mark.skipif(not EXE.exists(), reason="no bundle: run `make package` first"),
+]
+
+
+def run_bundle(*args: str, home: Path) -> subprocess.CompletedProcess[str]:
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", RASOAT_HOME=str(home))
+    return subprocess.run([str(EXE), *args], env=env, capture_output=True, text=True, timeout=180)
+
+
+def test_bundle_prints_its_version(tmp_path: Path) -> None:
+    done = run_bundle("--version", home=tmp_path)
+    assert done.returncode == 0
+    assert done.stdout.startswith("rasoat ")
+
+
+def test_bundle_self_test_passes(tmp_path: Path, complete_tree: None) -> None:
+    done = run_bundle("--self-test", home=tmp_path)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "Tự kiểm tra ĐẠT" in done.stdout
+
+
+def test_bundle_startup_probe_paints_the_main_window(tmp_path: Path, complete_tree: None) -> None:
+    done = run_bundle("--startup-probe", home=tmp_path)
+    assert done.returncode == 0, done.stdout + done.stderr
+    seconds = float(done.stdout.split("first_paint_s=")[1].split()[0])
+    assert seconds > 0
+
+
+def test_every_data_file_of_our_packages_is_bundled() -> None:
+    internal = BUNDLE / "_internal"
+    missing = []
+    for package in DATA_PACKAGES:
+        for file in (ROOT / package).rglob("*"):
+            if (
+                file.is_file()
+                and file.suffix not in (".py", ".pyc")
+                and "__pycache__" not in file.parts
+                and not (internal / file.relative_to(ROOT)).is_file()
+            ):
+                missing.append(str(file.relative_to(ROOT)))
+    assert missing == []
+
+
+def test_unused_qt_modules_and_test_tools_are_left_out() -> None:
+    names = {p.name for p in BUNDLE.rglob("*")}
+    for unwanted in ("QtNetwork.abi3.so", "QtQml.abi3.so", "QtWebEngineCore.abi3.so", "tkinter"):
+        assert unwanted not in names
+    for unwanted_dir in ("pytest", "_pytest", "hypothesis", "PIL"):
+        assert not (BUNDLE / "_internal" / unwanted_dir).exists()
