@@ -11,7 +11,7 @@ import enum
 import typing
 from typing import Any
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QFormLayout,
     QGroupBox,
@@ -97,6 +97,7 @@ class FormPage(QWidget):
         title.setWordWrap(True)
         outer.addWidget(title)
         scroll = QScrollArea()
+        scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Tab goes to the fields, not the frame
         scroll.setWidgetResizable(True)
         body = QWidget()
         self.body_layout = QVBoxLayout(body)

@@ -198,7 +198,7 @@ class HouseholdEditor(QWidget):
         self.next_button = QPushButton(self.tr("Bước &sau"))
         self.save_button = QPushButton(self.tr("&Lưu (Ctrl+S)"))
         for b in (self.back_button, self.prev_button, self.next_button, self.save_button):
-            b.setFocusPolicy(Qt.FocusPolicy.TabFocus)
+            b.setFocusPolicy(Qt.FocusPolicy.ClickFocus)  # keys: Esc, Alt+←/→, Ctrl+S
         buttons.addWidget(self.back_button)
         buttons.addStretch()
         buttons.addWidget(self.prev_button)

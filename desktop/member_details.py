@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QFormLayout, QGroupBox, QLabel, QScrollArea, QVBoxLayout, QWidget
 
 from desktop.field_editor import FieldEditor
@@ -30,6 +30,7 @@ class MemberDetails(QWidget):
         outer.setContentsMargins(0, 0, 0, 0)
         outer.addWidget(QLabel(f"<h3>{form.title}</h3>"))
         scroll = QScrollArea()
+        scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Tab goes to the fields, not the frame
         scroll.setWidgetResizable(True)
         outer.addWidget(scroll, 1)
         self.body = QWidget()

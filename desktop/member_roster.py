@@ -59,6 +59,7 @@ class MemberRoster(QWidget):
         self.grid.setColumnStretch(0, 3)
         self.grid.setColumnStretch(5, 2)
         scroll = QScrollArea()
+        scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Tab goes to the fields, not the frame
         scroll.setWidgetResizable(True)
         scroll.setWidget(self.grid_host)
         outer.addWidget(scroll, 1)
@@ -114,6 +115,7 @@ class MemberRoster(QWidget):
                 self.grid.removeWidget(row.remove)
                 row.remove.deleteLater()
                 del self.rows[i]
+                self._tab_order()
                 break
         self.household.members.remove(member)
         self.changed.emit()
@@ -136,7 +138,18 @@ class MemberRoster(QWidget):
         self.grid.addWidget(remove, r, len(COLUMNS))
         row = MemberRow(member, editors, remove)
         self.rows.append(row)
+        self._tab_order()
         return row
+
+    def _tab_order(self) -> None:
+        """Tab walks the roster row by row, then reaches "Thêm thành viên" (grid order, not
+        creation order, which would put the button first)."""
+        chain: list[QWidget] = [
+            e.focusProxy() or e for row in self.rows for e in row.editors.values()
+        ]
+        chain.append(self.add_button)
+        for first, second in zip(chain, chain[1:], strict=False):
+            QWidget.setTabOrder(first, second)
 
     def _edited(self, member: Member, attr: str, editor: FieldEditor) -> None:
         value = editor.value()

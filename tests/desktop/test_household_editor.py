@@ -1,0 +1,180 @@
+"""The household editor driven from the keyboard, as a surveyor with the paper forms would."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
+
+from desktop.main_window import MainWindow
+from forms.model import Category, Relationship
+
+
+def focused() -> Any:
+    widget = QApplication.focusWidget()
+    assert widget is not None
+    return widget
+
+
+def type_text(text: str) -> None:
+    # Per-character key events: QTest.keyClicks aborts on non-Latin-1 characters.
+    for ch in text:
+        QTest.sendKeyEvent(
+            QTest.KeyAction.Click, focused(), Qt.Key.Key_unknown, ch, Qt.KeyboardModifier.NoModifier
+        )
+
+
+def tab(times: int = 1) -> None:
+    for _ in range(times):
+        QTest.keyClick(focused(), Qt.Key.Key_Tab)
+
+
+def answer(text: str) -> None:
+    """Type into the focused field, then Tab on."""
+    type_text(text)
+    tab()
+
+
+def shortcut(key: Qt.Key, modifier: Qt.KeyboardModifier) -> None:
+    QTest.keyClick(focused(), key, modifier)
+
+
+def open_window(qtbot: QtBot, store: Any) -> MainWindow:
+    window = MainWindow(store)
+    qtbot.addWidget(window)
+    window.show()
+    window.activateWindow()
+    qtbot.waitExposed(window)
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is not None, timeout=2000)
+    return window
+
+
+def test_whole_household_by_keyboard_is_poor_and_survives_reopening(
+    qtbot: QtBot, app: Any, store: Any, commune_path: Path
+) -> None:
+    window = open_window(qtbot, store)
+    shortcut(Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)  # Thêm hộ
+    editor = window.editor
+    assert window.stack.currentWidget() is editor
+    assert focused() is editor.identity.code
+    answer("H100")
+    tab()  # village: the list's first village
+    answer("Bản Nà Lầu, ngõ 2")
+    tab(2)  # the two policy flags stay blank
+    # The roster: one member, already marked head of household.
+    answer("Lò Văn Pản")
+    tab()  # relationship: Chủ hộ
+    answer("N")  # Nam
+    answer("1975")
+    answer("Tày")
+    answer("012345678901")
+    household = editor.household
+    assert household is not None
+    assert household.members[0].name == "Lò Văn Pản"
+    assert household.members[0].relationship is Relationship.HEAD
+    assert household.members[0].id_number == "012345678901"
+
+    shortcut(Qt.Key.Key_Right, Qt.KeyboardModifier.AltModifier)  # Phiếu A
+    assert editor.current_step() == 1
+    editor.pages[0].editors["a1"].setFocus()
+    for _ in range(4):
+        answer("K")  # Không: no exclusion criterion applies
+    shortcut(Qt.Key.Key_Right, Qt.KeyboardModifier.AltModifier)  # Phiếu B1
+    page = editor.pages[1]
+    page.editors["area"].setFocus()
+    answer("N")  # Nông thôn
+    tab()  # region left blank: the total is entered from the paper form
+    answer("120")
+    assert household.b1_total == 120
+    shortcut(Qt.Key.Key_Right, Qt.KeyboardModifier.AltModifier)  # Phiếu B2
+    page = editor.pages[2]
+    page.editors["wall_durable"].setFocus()
+    answer("K")
+    answer("K")
+    answer("K")
+    answer("9")  # m² for the household
+    answer("S")  # Sông, suối, ao, hồ
+    answer("C")  # Cầu tõm
+    assert editor.panel.result.category is Category.POOR
+    assert editor.panel.category_text() == "Hộ nghèo"
+    assert editor.panel.result.deprivation_count >= 3
+
+    shortcut(Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    assert not editor.dirty
+    saved = household
+    window.close()
+
+    from desktop.commune_file import open_store
+
+    again = open_store(commune_path)
+    try:
+        reread = again.get_household(saved.id)
+        assert reread == saved
+        result = again.result_for(saved.id, again.current_round().id)
+        assert result is not None
+        assert result.category is Category.POOR
+    finally:
+        again.close()
+
+
+def test_invalid_id_number_is_named_and_blocks_nothing_else(
+    qtbot: QtBot, app: Any, store: Any
+) -> None:
+    window = open_window(qtbot, store)
+    window.add_household()
+    editor = window.editor
+    roster = editor.identity.roster
+    member = editor.household.members[0]
+    roster.editor(member, "id_number").setFocus()
+    type_text("12345")
+    assert "12 chữ số" in roster.messages.text()
+    assert "12 chữ số" in roster.editor(member, "id_number").toolTip()
+    tab()  # focus moves on: nothing is blocked
+    roster.editor(member, "name").setFocus()
+    type_text("Hoàng Thị Nga")
+    assert member.name == "Hoàng Thị Nga"
+    assert editor.save()
+    assert store.get_household(editor.household.id).members[0].id_number == "12345"
+    roster.editor(member, "id_number").setFocus()
+    type_text("1234567")
+    assert "12 chữ số" not in roster.messages.text()
+
+
+def test_a_second_head_of_household_is_reported(qtbot: QtBot, app: Any, store: Any) -> None:
+    window = open_window(qtbot, store)
+    window.add_household()
+    roster = window.editor.identity.roster
+    second = roster.add_member()
+    relationship = roster.editor(second, "relationship")
+    relationship.set_value("head")
+    relationship.changed.emit()
+    assert "2 chủ hộ" in roster.messages.text()
+
+
+def test_next_and_previous_household_shortcuts(qtbot: QtBot, app: Any, store: Any) -> None:
+    from forms.model import Household, Member
+
+    for code in ("A1", "A2", "A3"):
+        store.save_household(
+            Household(
+                code=code,
+                village="Thôn Nà Lầu",
+                members=[Member(name=f"Chủ {code}", relationship=Relationship.HEAD)],
+            )
+        )
+    window = open_window(qtbot, store)
+    window.list.refresh()
+    window.list.view.selectRow(0)
+    window.open_selected()
+    assert window.editor.household.code == "A1"
+    shortcut(Qt.Key.Key_PageDown, Qt.KeyboardModifier.ControlModifier)
+    assert window.editor.household.code == "A2"
+    shortcut(Qt.Key.Key_PageDown, Qt.KeyboardModifier.ControlModifier)
+    shortcut(Qt.Key.Key_PageUp, Qt.KeyboardModifier.ControlModifier)
+    assert window.editor.household.code == "A2"
+    shortcut(Qt.Key.Key_Escape, Qt.KeyboardModifier.NoModifier)
+    assert window.stack.currentWidget() is window.tabs
