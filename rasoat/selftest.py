@@ -48,6 +48,7 @@ class SelfTest:
         self.commune: Path | None = None
         self.store: Any = None
         self.households: list[Any] = []
+        self.round_id: str | None = None
 
     def step(self, title: str, action: Callable[[], str]) -> bool:
         start = time.perf_counter()
@@ -86,30 +87,35 @@ class SelfTest:
             raise RuntimeError(f"không thấy tệp {self.commune}")
         store_class = _need("db.store", "Store")
         self.store = store_class.open(self.commune, user="tự kiểm tra", device="self-test")
-        self.households = _households(self.store)
+        self.households = list(self.store.iter_households())
         if not self.households:
             raise RuntimeError("xã mẫu không có hộ nào")
         return f"{len(self.households)} hộ trong {self.commune}"
 
     def classify_all(self) -> str:
         classify = _need("forms.classify", "classify")
-        standard_for_year = _need("forms.standards", "standard_for_year")
-        year = _review_year(self.store)
-        standard = standard_for_year(year)
+        load_standard = _need("forms.standards", "load_standard")
+        review = self.store.current_round()
+        if review is None:
+            raise RuntimeError("xã mẫu chưa có kỳ rà soát")
+        self.round_id = review.id
+        standard = load_standard(review.standard_id)
         counts: dict[str, int] = {}
         for household in self.households:
-            result = classify(household, standard, year)
+            result = classify(household, standard, review.year, review.reference_date)
+            # Written back like the app does, so the PDF below reads real results.
+            self.store.save_result(household.id, review.id, result)
             category = getattr(result.category, "value", str(result.category))
             counts[category] = counts.get(category, 0) + 1
         summary = ", ".join(f"{k}: {v}" for k, v in sorted(counts.items()))
-        return f"{len(self.households)} hộ theo {standard.id} năm {year} ({summary})"
+        return f"{len(self.households)} hộ theo {standard.id}, năm {review.year} ({summary})"
 
     def write_pdf(self, folder: Path) -> str:
         build = _need("reports", "build")
         documents = _need("reports.catalog", "DOCUMENTS")
         kind = _first_pdf_kind(documents)
         out = folder / f"{kind}.pdf"
-        written = Path(build(kind, self.store, out, fmt="pdf"))
+        written = Path(build(kind, self.store, out, fmt="pdf", round_id=self.round_id))
         data = written.read_bytes()
         if not data.startswith(b"%PDF-"):
             raise RuntimeError(f"{written} không phải tệp PDF")
@@ -215,25 +221,6 @@ def _need(module: str, name: str) -> Any:
         return getattr(importlib.import_module(module), name)
     except (ImportError, AttributeError) as exc:
         raise Missing(f"{module}.{name}") from exc
-
-
-def _households(store: Any) -> list[Any]:
-    for name in ("households", "list_households", "all_households"):
-        method = getattr(store, name, None)
-        if callable(method):
-            return list(method())
-    raise Missing("db.store.Store.households()")
-
-
-def _review_year(store: Any) -> int:
-    for name in ("current_round", "active_round"):
-        method = getattr(store, name, None)
-        if callable(method):
-            review = method()
-            year = getattr(review, "year", None)
-            if isinstance(year, int):
-                return year
-    raise Missing("db.store.Store.current_round().year")
 
 
 def _first_pdf_kind(documents: Any) -> str:
