@@ -49,7 +49,8 @@ def open_window(qtbot: QtBot, store: Any) -> MainWindow:
     window.show()
     window.activateWindow()
     qtbot.waitExposed(window)
-    qtbot.waitUntil(lambda: QApplication.focusWidget() is not None, timeout=2000)
+    qtbot.waitUntil(window.isActiveWindow, timeout=2000)
+    qtbot.waitUntil(lambda: window.isAncestorOf(QApplication.focusWidget()), timeout=2000)
     return window
 
 
