@@ -47,6 +47,9 @@ CATEGORY_VI = {
 }
 
 
+DIRECT = "Thu nhập bình quân đầu người nhập trực tiếp"
+
+
 def money(value: int) -> str:
     """1500000 → '1.500.000 đồng' (Vietnamese thousands separator)."""
     return f"{value:,}".replace(",", ".") + " đồng"
@@ -176,7 +179,7 @@ def classify(
         )
     elif income is not None:
         below = income <= line
-        basis = "Thu nhập bình quân đầu người nhập trực tiếp"
+        basis = DIRECT
         sign = "≤" if below else ">"
         reasons.append(
             f"Thu nhập bình quân {money(income)}/người/tháng {sign} chuẩn {where} {money(line)}."
@@ -234,6 +237,12 @@ def classify(
         )
         return done(Category.UNDETERMINED)
 
+    if income is not None and income <= line and basis != DIRECT and not exclusions:
+        reasons.append(
+            f"Điểm B1 trên ngưỡng nhưng thu nhập nhập trực tiếp {money(income)} không vượt chuẩn "
+            f"{money(line)}: hai căn cứ mâu thuẫn, cần kiểm tra lại phiếu."
+        )
+        return done(Category.UNDETERMINED)
     band = standard.middle_bands[area]
     agri = household.agri_forestry_fishery
     if band is None:
@@ -254,11 +263,6 @@ def classify(
             )
         return done(Category.NOT_POOR)
     if income <= low:
-        if basis != "Thu nhập bình quân đầu người nhập trực tiếp" and not exclusions:
-            warnings.append(
-                f"Thu nhập nhập trực tiếp {money(income)} không vượt chuẩn nhưng điểm B1 trên "
-                "ngưỡng: cần kiểm tra lại."
-            )
         return done(Category.NOT_POOR)
     if income > high:
         reasons.append(f"Thu nhập bình quân {money(income)} trên mức {money(high)}.")

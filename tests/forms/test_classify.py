@@ -288,3 +288,10 @@ def test_classification_is_deterministic(b: Any) -> None:
     h = deprive(b.household(), 2)
     std = load_standard(ND07)
     assert result_to_dict(classify(h, std, 2025)) == result_to_dict(classify(h, std, 2025))
+
+
+def test_b1_above_the_line_but_income_below_is_a_conflict_to_recheck(b: Any) -> None:
+    h = b.household(b1_total=160, income_per_capita=1_400_000, agri_forestry_fishery=True)
+    r = classify(h, load_standard(ND07), 2025)
+    assert r.category is Category.UNDETERMINED
+    assert "mâu thuẫn" in r.reasons[1]

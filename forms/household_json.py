@@ -1,0 +1,165 @@
+"""The household JSON format (docs/household-json.md): a versioned document of households,
+built on ``forms.codec`` so it carries exactly the fields of ``forms.model``.
+
+    {"format_version": 1, "review_year": 2025, "households": [{…}, …]}
+
+The JSON Schema (``forms/schema/household.schema.json``) is generated from the dataclasses by
+``json_schema()``; a test keeps the shipped file equal to it, so the two cannot drift.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import types
+import typing
+from datetime import date
+from enum import Enum
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from forms.codec import CodecError, household_from_dict, to_dict
+from forms.model import Household, Member
+
+FORMAT_VERSION = 1
+SCHEMA_ID = "https://rasoat.invalid/schema/household-v1.json"
+
+
+class HouseholdJsonError(ValueError):
+    """A document that cannot be read; the message is Vietnamese, for the user."""
+
+
+@dataclasses.dataclass
+class HouseholdDocument:
+    households: list[Household]
+    review_year: int | None = None
+    reference_date: date | None = None
+
+
+def dump_document(
+    households: list[Household],
+    review_year: int | None = None,
+    reference_date: date | None = None,
+) -> dict[str, Any]:
+    doc: dict[str, Any] = {"format_version": FORMAT_VERSION}
+    if review_year is not None:
+        doc["review_year"] = review_year
+    if reference_date is not None:
+        doc["reference_date"] = reference_date.isoformat()
+    doc["households"] = [to_dict(h) for h in households]
+    return doc
+
+
+def load_document(data: Any) -> HouseholdDocument:
+    if not isinstance(data, dict):
+        raise HouseholdJsonError("Tệp hộ gia đình phải là một đối tượng JSON.")
+    version = data.get("format_version")
+    if version != FORMAT_VERSION:
+        raise HouseholdJsonError(
+            f"Phiên bản định dạng {version!r} không được hỗ trợ (cần format_version = "
+            f"{FORMAT_VERSION})."
+        )
+    unknown = sorted(set(data) - {"format_version", "review_year", "reference_date", "households"})
+    if unknown:
+        raise HouseholdJsonError(f"Tệp hộ gia đình có trường không biết: {', '.join(unknown)}.")
+    year = data.get("review_year")
+    if year is not None and (isinstance(year, bool) or not isinstance(year, int)):
+        raise HouseholdJsonError(f"'review_year' phải là một năm, không phải {year!r}.")
+    ref_text = data.get("reference_date")
+    try:
+        reference = date.fromisoformat(ref_text) if ref_text is not None else None
+    except (TypeError, ValueError) as exc:
+        raise HouseholdJsonError(f"'reference_date' không hợp lệ: {ref_text!r}.") from exc
+    raw = data.get("households")
+    if not isinstance(raw, list):
+        raise HouseholdJsonError("Thiếu danh sách 'households'.")
+    households = []
+    for n, item in enumerate(raw, 1):
+        try:
+            households.append(household_from_dict(item))
+        except CodecError as exc:
+            raise HouseholdJsonError(f"Hộ thứ {n}: {exc}") from exc
+    return HouseholdDocument(households, year, reference)
+
+
+def read_document(path: str | Path) -> HouseholdDocument:
+    path = Path(path)
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise HouseholdJsonError(f"Không đọc được tệp {path.name}: {exc}.") from exc
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise HouseholdJsonError(f"Tệp {path.name} không phải JSON hợp lệ: {exc}.") from exc
+    return load_document(data)
+
+
+# --- JSON Schema, generated from the dataclasses ------------------------------------------------
+
+
+def _schema_of(hint: Any) -> dict[str, Any]:
+    origin = typing.get_origin(hint)
+    args = typing.get_args(hint)
+    if origin in (typing.Union, types.UnionType):
+        (inner,) = [a for a in args if a is not type(None)]
+        return {"anyOf": [_schema_of(inner), {"type": "null"}]}
+    if origin is list:
+        return {"type": "array", "items": _schema_of(args[0])}
+    if origin is dict:
+        return {"type": "object", "additionalProperties": _schema_of(args[1])}
+    if hint is Member:
+        return {"$ref": "#/$defs/member"}
+    if isinstance(hint, type) and issubclass(hint, Enum):
+        return {"type": "string", "enum": [e.value for e in hint]}
+    if hint is date:
+        return {"type": "string", "format": "date", "pattern": r"^\d{4}-\d{2}-\d{2}$"}
+    if hint is bool:
+        return {"type": "boolean"}
+    if hint is int:
+        return {"type": "integer"}
+    if hint is float:
+        return {"type": "number"}
+    if hint is str:
+        return {"type": "string"}
+    if hint is typing.Any:
+        return {}
+    raise TypeError(f"no JSON Schema for {hint!r}")
+
+
+def _object_schema(cls: type) -> dict[str, Any]:
+    hints = typing.get_type_hints(cls)
+    return {
+        "type": "object",
+        "additionalProperties": False,
+        "properties": {f.name: _schema_of(hints[f.name]) for f in dataclasses.fields(cls)},
+    }
+
+
+def json_schema() -> dict[str, Any]:
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": SCHEMA_ID,
+        "title": "Rà soát: tệp hộ gia đình",
+        "description": "Households with their members and answers (docs/household-json.md).",
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["format_version", "households"],
+        "properties": {
+            "format_version": {"const": FORMAT_VERSION},
+            "review_year": {"type": "integer", "minimum": 2000, "maximum": 2100},
+            "reference_date": _schema_of(date),
+            "households": {"type": "array", "items": {"$ref": "#/$defs/household"}},
+        },
+        "$defs": {"household": _object_schema(Household), "member": _object_schema(Member)},
+    }
+
+
+def shipped_schema_text() -> str:
+    return (resources.files("forms") / "schema" / "household.schema.json").read_text(
+        encoding="utf-8"
+    )
+
+
+def schema_text() -> str:
+    """The schema as the shipped file holds it (stable key order, trailing newline)."""
+    return json.dumps(json_schema(), ensure_ascii=False, indent=2) + "\n"

@@ -1,0 +1,80 @@
+"""`rasoat classify IN.json [--standard ID|FILE] [--year Y]`: classify every household of a
+household JSON file (docs/household-json.md) and print one JSON result per line (JSON Lines)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+
+def register(subparsers: Any) -> None:
+    parser = subparsers.add_parser(
+        "classify",
+        help="phân loại các hộ trong một tệp JSON, in mỗi hộ một dòng JSON",
+        description=(
+            "Phân loại hộ nghèo, cận nghèo theo chuẩn nghèo. Đầu vào: tệp hộ gia đình JSON "
+            "(docs/household-json.md; '-' là đầu vào chuẩn). Đầu ra: mỗi hộ một dòng JSON."
+        ),
+    )
+    parser.add_argument("input", help="tệp JSON các hộ gia đình, hoặc '-'")
+    parser.add_argument(
+        "--standard",
+        help="mã chuẩn nghèo (nd07-2022-2025, nd351-2026-2030) hoặc tệp chuẩn của tỉnh (.toml)",
+    )
+    parser.add_argument("--year", type=int, help="năm rà soát (mặc định: theo tệp, hoặc năm nay)")
+    parser.add_argument("--reference-date", help="ngày tính tuổi, YYYY-MM-DD")
+    parser.add_argument("--b1-table", help="tệp bảng điểm B1 (.toml) để tính điểm từng câu")
+    parser.set_defaults(func=run)
+
+
+def _fail(message: str) -> int:
+    print(f"rasoat classify: {message}", file=sys.stderr)
+    return 2
+
+
+def run(args: argparse.Namespace) -> int:
+    from forms.b1 import B1TableError, load_b1_table
+    from forms.classify import classify, result_to_dict
+    from forms.household_json import HouseholdJsonError, load_document, read_document
+    from forms.standards import (
+        StandardError,
+        load_standard,
+        load_standard_file,
+        standard_for_year,
+    )
+
+    try:
+        if args.input == "-":
+            doc = load_document(json.load(sys.stdin))
+        else:
+            doc = read_document(args.input)
+    except (HouseholdJsonError, json.JSONDecodeError) as exc:
+        return _fail(str(exc))
+    year = args.year or doc.review_year or date.today().year
+    try:
+        reference = (
+            date.fromisoformat(args.reference_date) if args.reference_date else doc.reference_date
+        )
+    except ValueError:
+        return _fail(f"ngày tính tuổi không hợp lệ: {args.reference_date!r}")
+    try:
+        if args.standard is None:
+            standard = standard_for_year(year)
+        elif args.standard.endswith(".toml") or Path(args.standard).exists():
+            standard = load_standard_file(args.standard)
+        else:
+            standard = load_standard(args.standard)
+        table = load_b1_table(args.b1_table) if args.b1_table else None
+    except (StandardError, B1TableError) as exc:
+        return _fail(str(exc))
+    out = sys.stdout
+    for h in doc.households:
+        result = classify(h, standard, year, reference, table)
+        line = {"household_id": h.id, "code": h.code, "result": result_to_dict(result)}
+        out.write(json.dumps(line, ensure_ascii=False) + "\n")
+    out.flush()
+    return 0

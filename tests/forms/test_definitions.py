@@ -1,0 +1,158 @@
+"""The forms as data: every question answerable, skip logic, validation messages."""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import date
+from typing import Any
+
+import pytest
+
+from forms import catalog, definitions, labels
+from forms.b1 import example_table
+from forms.definitions import is_visible, read_target, validate_household
+from forms.model import Household, Member, Relationship
+from forms.standards import load_standard
+
+REF = date(2025, 12, 31)
+
+
+def all_forms() -> list[definitions.Form]:
+    return [
+        definitions.phieu_a(),
+        definitions.phieu_b1(example_table()),
+        definitions.phieu_b2(),
+        definitions.member_questions(),
+    ]
+
+
+def test_every_question_targets_a_model_field_and_has_options_when_it_should() -> None:
+    household_fields = {f.name for f in dataclasses.fields(Household)}
+    member_fields = {f.name for f in dataclasses.fields(Member)}
+    for form in all_forms():
+        fields = member_fields if form.id == "members" else household_fields
+        ids = [q.id for q in form.questions()]
+        assert len(ids) == len(set(ids)), form.id
+        for q in form.questions():
+            assert q.target.partition(".")[0] in fields, q.id
+            assert q.kind in definitions.KINDS
+            assert q.label
+            if q.kind in ("choice", "multi"):
+                assert q.options, q.id
+
+
+def test_enum_options_come_from_the_labels() -> None:
+    q = next(q for q in definitions.phieu_b2().questions() if q.id == "water_source")
+    assert [o.label for o in q.options] == list(labels.WATER_SOURCE_LABELS.values())
+
+
+def test_phieu_b2_per_standard() -> None:
+    ids_2025 = {q.id for q in definitions.phieu_b2(load_standard("nd07-2022-2025")).questions()}
+    ids_2027 = {q.id for q in definitions.phieu_b2(load_standard("nd351-2026-2030")).questions()}
+    assert "info_assets" in ids_2025 and "waste" not in ids_2025
+    assert "waste" in ids_2027 and "info_assets" not in ids_2027
+
+
+def test_phieu_a_exclusion_questions_are_marked_unconfirmed() -> None:
+    qs = definitions.phieu_a().questions()
+    assert qs
+    assert all(q.effect == "exclude" and q.unconfirmed for q in qs)
+
+
+def test_skip_logic_loudspeaker_only_without_assets(b: Any) -> None:
+    q = next(q for q in definitions.phieu_b2().questions() if q.id == "loudspeaker")
+    h = b.household()
+    assert not is_visible(q, h)
+    h.info_assets = []
+    assert is_visible(q, h)
+
+
+def test_skip_logic_child_questions_by_age(b: Any) -> None:
+    q = next(q for q in definitions.member_questions().questions() if q.id == "stunted")
+    adult, child = b.household().members[0], b.household().members[3]
+    assert not is_visible(q, adult, REF)
+    assert is_visible(q, child, REF)
+    assert is_visible(q, Member(name="Chưa có tuổi"), REF)
+
+
+def test_read_target_follows_dotted_paths(b: Any) -> None:
+    h = b.household()
+    assert read_target(h, "screening.a1") is False
+    assert read_target(h, "b1_answers.house_type") is None
+
+
+def test_a_complete_household_has_no_issues(b: Any) -> None:
+    h = b.household()
+    h.members[0].id_number = "014085001234"
+    assert validate_household(h, REF, load_standard("nd07-2022-2025")) == []
+
+
+def messages(h: Household) -> list[str]:
+    return [i.message for i in validate_household(h, REF, load_standard("nd07-2022-2025"))]
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (
+            lambda h: setattr(h.members[0], "id_number", "01408500123"),
+            "Lò Văn An: số định danh phải gồm đúng 12 chữ số.",
+        ),
+        (
+            lambda h: setattr(h.members[0], "birth_year", 1890),
+            "Lò Văn An: năm sinh 1890 không hợp lý.",
+        ),
+        (
+            lambda h: setattr(h.members[1], "relationship", Relationship.HEAD),
+            "Hộ có 2 chủ hộ: Lò Văn An, Lò Thị Bình.",
+        ),
+        (lambda h: setattr(h.members[0], "relationship", Relationship.CHILD), "Hộ chưa có chủ hộ."),
+        (
+            lambda h: setattr(h, "floor_area_m2", 0.0),
+            "Tổng diện tích nhà ở: 0 nhỏ hơn mức tối thiểu 0,1.",
+        ),
+        (lambda h: setattr(h, "water_source", None), "Chưa trả lời: Nguồn nước sinh hoạt chính"),
+        (
+            lambda h: setattr(h.members[0], "stunted", True),
+            "Lò Văn An: thấp còi/nhẹ cân chỉ tính cho trẻ dưới 16 tuổi.",
+        ),
+        (lambda h: h.members.clear(), "Hộ chưa có thành viên nào."),
+        (lambda h: h.causes.append("ufo"), "Nguyên nhân nghèo không có: ufo."),
+    ],
+)
+def test_validation_messages(b: Any, change: Any, message: str) -> None:
+    h = b.household()
+    change(h)
+    assert message in messages(h)
+
+
+def test_duplicate_id_numbers_are_errors(b: Any) -> None:
+    h = b.household()
+    h.members[0].id_number = h.members[1].id_number = "014085001234"
+    issues = validate_household(h, REF)
+    dup = [i for i in issues if "trùng số định danh" in i.message]
+    assert dup[0].member_id == h.members[1].id
+    assert dup[0].severity == "error"
+
+
+def test_labels_cover_every_enum_member() -> None:
+    for enum_cls, table in labels.BY_ENUM.items():
+        assert set(table) == set(enum_cls), enum_cls
+        assert all(v for v in table.values())
+    assert labels.CATEGORY_LABELS[next(iter(labels.CATEGORY_LABELS))] == "Hộ nghèo"
+
+
+def test_catalogs_carry_sources_and_flags_are_derived(b: Any) -> None:
+    for items in (catalog.causes(), catalog.needs(), catalog.household_flags()):
+        assert items
+        assert all(i.source for i in items)
+        assert len({i.id for i in items}) == len(items)
+    h = b.household()
+    values = {f.id: catalog.flag_value(f, h, REF) for f in catalog.household_flags()}
+    assert values == {
+        "meritorious": None,
+        "no_labour": False,
+        "ethnic_minority": True,
+        "female_head": False,
+        "social_protection": None,
+    }
