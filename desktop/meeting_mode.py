@@ -176,13 +176,13 @@ class MeetingMode(QWidget):
             if attendees.value() == 0:
                 attendees.setValue(value)
 
-    def set_vote(self, r: int, agree: int, attendees: int, note: str = "") -> None:
+    def set_vote(self, r: int, agree: int, attendees: int, note: str = "") -> bool:
         """Enter one household's vote as the keyboard would, and save it."""
         a, t, n = self._widgets(r)
         a.setValue(agree)
         t.setValue(attendees)
         n.setText(note)
-        self.save_row(r)
+        return self.save_row(r)
 
     def save_row(self, r: int) -> bool:
         agree, attendees, note = self._widgets(r)

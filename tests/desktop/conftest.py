@@ -44,3 +44,33 @@ def store(commune_path: Path) -> Iterator[Any]:
     store = open_store(commune_path)
     yield store
     store.close()
+
+
+def poor_household(code: str, village: str, head: str = "Lò Văn Pản") -> Any:
+    """Rural, B1 total 120 from the paper form, dwelling deprived in four indicators."""
+    from forms.model import Area, Household, Latrine, Member, Relationship, Sex, WaterSource
+
+    return Household(
+        code=code,
+        village=village,
+        area=Area.RURAL,
+        members=[Member(name=head, relationship=Relationship.HEAD, sex=Sex.MALE, birth_year=1975)],
+        screening={"a1": False, "a2": False, "a3": False, "a4": False},
+        b1_total=120,
+        wall_durable=False,
+        frame_durable=False,
+        roof_durable=False,
+        floor_area_m2=6.0,
+        water_source=WaterSource.SURFACE,
+        latrine=Latrine.HANGING,
+    )
+
+
+def save_classified(store: Any, household: Any) -> Any:
+    from forms.classify import classify
+    from forms.standards import load_standard
+
+    current = store.current_round()
+    result = classify(household, load_standard(current.standard_id), current.year)
+    store.save_household(household, round_id=current.id, result=result)
+    return result
