@@ -30,18 +30,9 @@ log = logging.getLogger(__name__)
 
 def posting_days() -> int:
     """Posting length from the settings (the statutory number is unconfirmed: a setting)."""
-    try:
-        from rasoat import settings
-    except ImportError:
-        # TODO(rasoat/settings.py): the packaging engineer's settings module; 7 days meanwhile.
-        return 7
-    getter = getattr(settings, "get", None)
-    if callable(getter):
-        try:
-            return int(getter("posting_days"))
-        except Exception:
-            log.warning("no posting_days setting; using 7")
-    return 7
+    from rasoat import settings
+
+    return int(settings.get("posting_days"))
 
 
 def _qdate(value: date) -> QDate:

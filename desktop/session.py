@@ -1,53 +1,26 @@
-"""What the desktop remembers between runs: the last commune file and the surveyor's name.
-
-A small JSON file in the config folder (``rasoat.paths``), so tests and portable installs
-keep it under RASOAT_HOME like everything else.
-"""
+"""Who is at the keyboard and which file was open last: read from and written to
+``rasoat.settings`` (one settings file for the whole app)."""
 
 from __future__ import annotations
 
-import getpass
-import json
-import logging
 from pathlib import Path
 
-from rasoat import paths
-
-log = logging.getLogger(__name__)
-
-
-def _file() -> Path:
-    return paths.config_dir() / "desktop-session.json"
-
-
-def _read() -> dict[str, str]:
-    try:
-        data = json.loads(_file().read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    return {str(k): str(v) for k, v in data.items()} if isinstance(data, dict) else {}
-
-
-def _write(data: dict[str, str]) -> None:
-    try:
-        _file().write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
-    except OSError:
-        log.warning("could not remember the desktop session", exc_info=True)
+from rasoat import settings
+from rasoat.identity import os_user
 
 
 def last_file() -> Path | None:
-    value = _read().get("last_file")
-    return Path(value) if value else None
+    return settings.last_file()
 
 
 def surveyor() -> str:
-    return _read().get("surveyor") or getpass.getuser()
+    """The surveyor's name from the settings, else the computer's login name, so every
+    change in the history carries someone's name."""
+    return str(settings.get("surveyor_name") or "") or os_user()
 
 
 def remember(*, last: Path | None = None, surveyor_name: str | None = None) -> None:
-    data = _read()
     if last is not None:
-        data["last_file"] = str(last)
+        settings.remember_file(last)
     if surveyor_name:
-        data["surveyor"] = surveyor_name
-    _write(data)
+        settings.update(surveyor_name=surveyor_name)

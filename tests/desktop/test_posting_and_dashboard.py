@@ -1,0 +1,64 @@
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from pytestqt.qtbot import QtBot
+
+from desktop.dashboard import Dashboard, category_by_village
+from desktop.posting_page import PostingPage
+from tests.desktop.conftest import poor_household, save_classified
+
+
+def test_posting_complaint_and_decision_are_saved(qtbot: QtBot, app: Any, store: Any) -> None:
+    save_classified(store, poor_household("P1", "Thôn Nà Lầu", "Lò Văn Pản"))
+    page = PostingPage(store, today=date(2026, 11, 2))
+    qtbot.addWidget(page)
+    assert page.end.date().toPython() == date(2026, 11, 9)  # 7 days by default
+    page.village.setCurrentIndex(page.village.findData("Thôn Nà Lầu"))
+    assert page.save_posting()
+    round_id = store.current_round().id
+    (posting,) = store.postings(round_id)
+    assert (posting.village, posting.start) == ("Thôn Nà Lầu", date(2026, 11, 2))
+
+    assert not page.add_complaint()
+    assert "người khiếu nại" in page.message.text()
+    page.complainant.setText("Hoàng Văn Tú")
+    page.about.setCurrentIndex(1)
+    page.content.setText("Hộ mới xây nhà kiên cố")
+    assert page.add_complaint()
+    (complaint,) = store.complaints(round_id)
+    assert complaint.household_id == store.household_by_code("P1").id
+    assert page.table.rowCount() == 1
+    assert page.resolve(complaint.id, "Đã kiểm tra: nhà vẫn tạm, giữ kết quả")
+    assert store.complaints(round_id)[0].outcome.startswith("Đã kiểm tra")
+
+    page.number.setText("125/QĐ-UBND")
+    page.signer.setText("Nguyễn Văn Hùng")
+    assert page.save_decision()
+    assert store.decision(round_id).number == "125/QĐ-UBND"
+
+
+def test_posting_end_before_start_is_refused(qtbot: QtBot, app: Any, store: Any) -> None:
+    page = PostingPage(store, today=date(2026, 11, 2))
+    qtbot.addWidget(page)
+    page.end.setDate(page.start.date().addDays(-1))
+    assert not page.save_posting()
+    assert "sau ngày bắt đầu" in page.message.text()
+
+
+def test_dashboard_counts_households_per_village(qtbot: QtBot, app: Any, store: Any) -> None:
+    save_classified(store, poor_household("P1", "Thôn Nà Lầu"))
+    save_classified(store, poor_household("P2", "Thôn Nà Lầu"))
+    save_classified(store, poor_household("P3", "Bản Khuổi Phìn"))
+    data = category_by_village(store, store.current_round().id)
+    assert data.groups == ["Thôn Nà Lầu", "Bản Khuổi Phìn"]
+    poor = dict(data.series)["Hộ nghèo"]
+    assert poor == [2.0, 1.0]
+    board = Dashboard(store)
+    qtbot.addWidget(board)
+    board.refresh()
+    indicators = board.by_indicator.data()
+    assert indicators.groups  # one bar group per indicator of the standard
+    deprived = dict(indicators.series)["2026"]
+    assert max(deprived) == 3.0
