@@ -42,6 +42,8 @@ class RevEntry:
     device: str = ""
     user: str = ""
     at: str = ""
+    # A rev made by resolving a merge conflict has a second parent: the side not kept.
+    merge_parent: str | None = None
 
 
 @dataclass
@@ -57,10 +59,6 @@ class PackageRecord:
     updated_by: str = ""
     # round id (as the sending file names it) -> result_to_dict(...) of that round
     results: dict[str, dict[str, Any]] = field(default_factory=dict)
-
-    def ancestry(self) -> dict[str, str | None]:
-        """rev -> parent rev, for the ancestry tests of merging."""
-        return {r.rev: r.parent_rev for r in self.revs}
 
 
 @dataclass
@@ -92,6 +90,7 @@ def record_to_dict(rec: PackageRecord) -> dict[str, Any]:
                 "device": r.device,
                 "user": r.user,
                 "at": r.at,
+                "merge_parent": r.merge_parent,
             }
             for r in rec.revs
         ],
@@ -266,8 +265,10 @@ def record_from_dict(obj: Any) -> PackageRecord:
         if not isinstance(item, dict):
             raise PackageError("lịch sử phiên bản sai kiểu.")
         parent = item.get("parent_rev")
-        if parent is not None and (not isinstance(parent, str) or len(parent) > MAX_TEXT):
-            raise PackageError("lịch sử phiên bản sai kiểu.")
+        merge_parent = item.get("merge_parent")
+        for value in (parent, merge_parent):
+            if value is not None and (not isinstance(value, str) or len(value) > MAX_TEXT):
+                raise PackageError("lịch sử phiên bản sai kiểu.")
         revs.append(
             RevEntry(
                 rev=_text(item, "rev", required=True),
@@ -275,6 +276,7 @@ def record_from_dict(obj: Any) -> PackageRecord:
                 device=_text(item, "device"),
                 user=_text(item, "user"),
                 at=_text(item, "at"),
+                merge_parent=merge_parent or None,
             )
         )
     if rev not in {r.rev for r in revs}:

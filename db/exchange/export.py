@@ -1,0 +1,217 @@
+"""Making a package from a commune file: the whole round, one surveyor's work, or villages.
+
+Only made when the user asks: a package holds names and ID numbers (personal data).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+from db.exchange import history
+from db.exchange.container import Written
+from db.exchange.package import PackageRecord, RevEntry, write_package
+from db.households import household_from_docs
+from db.store import Store
+from rasoat import __version__
+
+ScopeKind = Literal["commune", "surveyor", "villages"]
+Progress = Callable[[int, int], None]
+
+
+@dataclass(frozen=True)
+class ExportScope:
+    """What goes into the package.
+
+    ``commune``: every household (for the upper level or a full copy); ``surveyor``: households
+    changed since ``since`` (ISO time) and/or touched by ``device`` (one laptop's work for the
+    commune officer); ``villages``: the households of the named villages.
+    """
+
+    kind: ScopeKind = "commune"
+    since: str | None = None
+    device: str | None = None
+    villages: tuple[str, ...] = ()
+
+    def describe(self) -> str:
+        if self.kind == "commune":
+            return "toàn bộ dữ liệu của xã"
+        if self.kind == "villages":
+            return "các thôn: " + ", ".join(self.villages)
+        parts = []
+        if self.since:
+            parts.append(f"thay đổi từ {self.since}")
+        if self.device:
+            parts.append(f"của máy {self.device}")
+        return "phần việc của điều tra viên (" + ", ".join(parts or ["tất cả"]) + ")"
+
+
+@dataclass
+class ExportResult:
+    written: Written
+    households: int
+    members: int
+    recovery_key: str | None = None
+    notes: list[str] = field(default_factory=list)
+
+
+def _selected_ids(store: Store, scope: ExportScope) -> list[str]:
+    conn = store.conn
+    if scope.kind == "commune":
+        rows = conn.execute("SELECT id FROM households ORDER BY code").fetchall()
+    elif scope.kind == "villages":
+        if not scope.villages:
+            return []
+        marks = ",".join("?" * len(scope.villages))
+        rows = conn.execute(
+            f"SELECT id FROM households WHERE village IN ({marks}) ORDER BY code",
+            list(scope.villages),
+        ).fetchall()
+    else:
+        sql = "SELECT id FROM households h WHERE 1 = 1"
+        params: list[Any] = []
+        if scope.since:
+            sql += " AND h.updated_at >= ?"
+            params.append(scope.since)
+        if scope.device:
+            sql += (
+                " AND EXISTS (SELECT 1 FROM household_revs r WHERE r.household_id = h.id"
+                " AND r.device = ?)"
+            )
+            params.append(scope.device)
+        rows = conn.execute(sql + " ORDER BY code", params).fetchall()
+    return [r[0] for r in rows]
+
+
+def collect_records(
+    store: Store, ids: list[str], progress: Progress | None = None
+) -> list[PackageRecord]:
+    conn = store.conn
+    merge_parents: dict[str, str] = {}
+    if history.has_schema(conn):
+        merge_parents = dict(conn.execute("SELECT rev, merge_parent FROM exchange_merge_parents"))
+    out: list[PackageRecord] = []
+    chunk = 500
+    for start in range(0, len(ids), chunk):
+        part = ids[start : start + chunk]
+        marks = ",".join("?" * len(part))
+        members: dict[str, list[str]] = {hid: [] for hid in part}
+        for hid, doc in conn.execute(
+            f"SELECT household_id, doc FROM members WHERE deleted = 0 AND household_id IN"
+            f" ({marks}) ORDER BY household_id, position",
+            part,
+        ):
+            members[hid].append(doc)
+        revs: dict[str, list[RevEntry]] = {hid: [] for hid in part}
+        for hid, rev, parent, device, user, at in conn.execute(
+            f"SELECT household_id, rev, parent_rev, device, user, at FROM household_revs"
+            f" WHERE household_id IN ({marks}) ORDER BY at, rowid",
+            part,
+        ):
+            revs[hid].append(RevEntry(rev, parent, device, user, at, merge_parents.get(rev)))
+        results: dict[str, dict[str, dict[str, Any]]] = {hid: {} for hid in part}
+        for hid, round_id, doc in conn.execute(
+            f"SELECT household_id, round_id, doc FROM results WHERE household_id IN ({marks})",
+            part,
+        ):
+            results[hid][round_id] = json.loads(doc)
+        rows = conn.execute(
+            f"SELECT id, doc, rev, deleted, created_at, created_device, updated_at,"
+            f" updated_device, updated_by FROM households WHERE id IN ({marks})",
+            part,
+        ).fetchall()
+        by_id = {r[0]: r for r in rows}
+        for hid in part:
+            r = by_id[hid]
+            out.append(
+                PackageRecord(
+                    household=household_from_docs(r[1], members[hid]),
+                    rev=r[2],
+                    revs=revs[hid],
+                    deleted=bool(r[3]),
+                    created_at=r[4],
+                    created_device=r[5],
+                    updated_at=r[6],
+                    updated_device=r[7],
+                    updated_by=r[8],
+                    results=results[hid],
+                )
+            )
+        if progress is not None:
+            progress(min(start + chunk, len(ids)), len(ids))
+    return out
+
+
+def commune_part(store: Store) -> dict[str, Any]:
+    return {
+        "commune": {k: str(v) for k, v in asdict(store.commune()).items()},
+        "villages": [asdict(v) for v in store.villages()],
+        "rounds": [
+            {
+                **asdict(r),
+                "reference_date": r.reference_date.isoformat() if r.reference_date else None,
+            }
+            for r in store.rounds()
+        ],
+    }
+
+
+def export_package(
+    store: Store,
+    path: Path,
+    scope: ExportScope = ExportScope(),
+    *,
+    password: str | None = None,
+    recovery_key: str | None = None,
+    scrypt_n: int | None = None,
+    progress: Progress | None = None,
+) -> ExportResult:
+    """Writes ``path`` (a ``.rasoat`` file). With a password and no ``recovery_key`` a new
+    recovery key is made: it is in the result and must be shown/printed for the user."""
+    records = collect_records(store, _selected_ids(store, scope), progress)
+    commune = store.commune()
+    current = store.current_round()
+    header: dict[str, Any] = {
+        "app_version": __version__,
+        "created_by": store.user,
+        "device": store.device,
+        "commune": {
+            "code": commune.commune_code,
+            "name": commune.commune_name,
+            "province_code": commune.province_code,
+            "province_name": commune.province_name,
+        },
+        "round": (
+            {"id": current.id, "year": current.year, "standard_id": current.standard_id}
+            if current
+            else None
+        ),
+        "standard": current.standard_id if current else None,
+        "scope": {
+            "kind": scope.kind,
+            "since": scope.since,
+            "device": scope.device,
+            "villages": list(scope.villages),
+            "description": scope.describe(),
+        },
+        "personal_data": True,
+    }
+    written = write_package(
+        Path(path),
+        header,
+        commune_part(store),
+        records,
+        password=password,
+        recovery_key=recovery_key,
+        scrypt_n=scrypt_n,
+    )
+    counts = written.manifest["counts"]
+    return ExportResult(
+        written=written,
+        households=counts["households"],
+        members=counts["members"],
+        recovery_key=written.recovery_key,
+    )

@@ -1,0 +1,524 @@
+"""Import a package into a commune file: validate it whole, plan, then apply in ONE transaction.
+
+Households are matched by id (the same household keeps its id on every laptop that started
+from the same commune file) and checked by code. For each incoming household, with the
+ancestry of revs (``household_revs`` plus the package's own history):
+
+* incoming rev equal to, or an ancestor of, the local rev → nothing to do;
+* local rev an ancestor of the incoming rev → changed only there: applied;
+* otherwise → changed on both sides: a **conflict**, stored for the officer, never resolved
+  silently. A new household whose code is taken here by another household is a conflict too.
+
+Applying goes through the Store's own write helpers (members, causes, search index, audit
+with the package as ``source``), then puts the incoming rev and its history in place.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+from db.exchange import history
+from db.exchange.errors import PackageError
+from db.exchange.package import (
+    Package,
+    PackageRecord,
+    read_package,
+    record_from_dict,
+    record_to_dict,
+)
+from db.exchange.receipt import Action, Entry, Receipt
+from db.records import Change
+from db.store import Store, now_utc
+from forms.classify import result_from_dict
+from forms.model import Household
+
+Progress = Callable[[int, int], None]
+Choice = Literal["keep_mine", "take_theirs"]
+
+
+@dataclass
+class Planned:
+    record: PackageRecord
+    action: Action
+    local_rev: str | None
+    detail: str = ""
+
+
+@dataclass
+class Conflict:
+    id: str
+    household_id: str
+    code: str
+    kind: Literal["both_changed", "code_taken"]
+    package_id: str
+    source: str
+    local: Household | None  # as it is in the commune file now (None: no such household)
+    local_rev: str | None
+    incoming: PackageRecord
+    created_at: str
+
+
+# --- planning (reads only) ----------------------------------------------------------------
+
+
+def plan(store: Store, package: Package) -> list[Planned]:
+    conn = store.conn
+    ancestry = history.Ancestry(conn)
+    for rec in package.records:
+        ancestry.add({r.rev: (r.parent_rev, r.merge_parent) for r in rec.revs})
+    decided: set[tuple[str, str]] = set()
+    if history.has_schema(conn):
+        decided = {
+            (r[0], r[1])
+            for r in conn.execute(
+                "SELECT household_id, incoming_rev FROM exchange_conflicts"
+                " WHERE resolved_at IS NOT NULL"
+            )
+        }
+    out: list[Planned] = []
+    for rec in package.records:
+        h = rec.household
+        row = conn.execute(
+            "SELECT rev, deleted, code FROM households WHERE id = ?", (h.id,)
+        ).fetchone()
+        if (h.id, rec.rev) in decided:
+            out.append(Planned(rec, "decided", row[0] if row else None))
+            continue
+        if row is None:
+            if rec.deleted:
+                out.append(Planned(rec, "unchanged", None, "đã xoá ở máy gửi"))
+                continue
+            taken = _code_owner(conn, h.code, h.id)
+            if taken:
+                out.append(
+                    Planned(rec, "code_taken", None, f"mã hộ đã dùng cho hộ của {taken} ở đây")
+                )
+                continue
+            out.append(Planned(rec, "added", None, _duplicate_hint(conn, h)))
+            continue
+        local_rev, local_deleted, _code = row[0], bool(row[1]), row[2]
+        if ancestry.is_ancestor(rec.rev, local_rev):
+            out.append(Planned(rec, "unchanged" if rec.rev == local_rev else "older", local_rev))
+        elif ancestry.is_ancestor(local_rev, rec.rev):
+            if not rec.deleted:
+                taken = _code_owner(conn, h.code, h.id)
+                if taken:
+                    detail = f"mã hộ mới đã dùng cho hộ của {taken} ở đây"
+                    out.append(Planned(rec, "code_taken", local_rev, detail))
+                    continue
+            if rec.deleted and local_deleted:
+                action: Action = "unchanged"
+            else:
+                action = "deleted" if rec.deleted else "updated"
+            out.append(Planned(rec, action, local_rev, _duplicate_hint(conn, h)))
+        else:
+            out.append(Planned(rec, "conflict", local_rev, "cả hai bên đều đã sửa hộ này"))
+    return out
+
+
+def _code_owner(conn: sqlite3.Connection, code: str, household_id: str) -> str | None:
+    row = conn.execute(
+        "SELECT head_name, code FROM households WHERE code = ? AND deleted = 0 AND id != ?",
+        (code, household_id),
+    ).fetchone()
+    return (row[0] or row[1]) if row else None
+
+
+def _duplicate_hint(conn: sqlite3.Connection, h: Household) -> str:
+    """Members' ID numbers that already belong to another household here: the same household
+    may have been entered twice under two codes. Flagged, never merged automatically."""
+    numbers = [m.id_number for m in h.members if m.id_number]
+    if not numbers:
+        return ""
+    marks = ",".join("?" * len(numbers))
+    rows = conn.execute(
+        f"SELECT DISTINCT hh.code FROM members m JOIN households hh ON hh.id = m.household_id"
+        f" WHERE m.deleted = 0 AND hh.deleted = 0 AND hh.id != ? AND m.id_number IN ({marks})",
+        (h.id, *numbers),
+    ).fetchall()
+    if not rows:
+        return ""
+    codes = ", ".join(sorted(r[0] for r in rows))
+    return f"có thể trùng hộ mã {codes} (cùng số CCCD của thành viên)"
+
+
+# --- importing ----------------------------------------------------------------------------
+
+
+def import_package(
+    store: Store,
+    path: Path,
+    *,
+    password: str | None = None,
+    recovery_key: str | None = None,
+    progress: Progress | None = None,
+) -> Receipt:
+    """Validates the whole package, then merges it in one transaction. Raises
+    ``PackageError`` (Vietnamese) and writes nothing when the package cannot be used."""
+    path = Path(path)
+    package = read_package(path, password=password, recovery_key=recovery_key)
+    return merge_package(store, package, source_name=path.name, progress=progress)
+
+
+def merge_package(
+    store: Store,
+    package: Package,
+    *,
+    source_name: str,
+    progress: Progress | None = None,
+) -> Receipt:
+    commune = store.commune()
+    if package.commune_code != commune.commune_code:
+        name = package.manifest.get("commune", {}).get("name", "")
+        raise PackageError(
+            f"Gói này là của xã {name} (mã {package.commune_code}), không phải của "
+            f"{commune.commune_name} (mã {commune.commune_code}): không gộp."
+        )
+    round_map = _round_map(store, package)
+    steps = plan(store, package)
+    m = package.manifest
+    receipt = Receipt(
+        package_id=package.package_id,
+        source=source_name,
+        commune_code=commune.commune_code,
+        commune_name=commune.commune_name,
+        scope=str((m.get("scope") or {}).get("description", "")),
+        package_created_at=str(m.get("created_at", "")),
+        package_created_by=str(m.get("created_by", "")),
+        package_device=str(m.get("device", "")),
+        imported_at=now_utc(),
+        imported_by=store.user,
+        device=store.device,
+    )
+    for step in steps:
+        h = step.record.household
+        receipt.entries.append(
+            Entry(h.id, h.code, h.head_name(), h.village, step.action, step.detail)
+        )
+        if step.action in ("added", "updated") and step.detail:
+            receipt.warnings.append(f"Hộ {h.code}: {step.detail}.")
+    to_write = [s for s in steps if s.action in ("added", "updated", "deleted")]
+    new_conflicts = [
+        s for s in steps if s.action in ("conflict", "code_taken") and not _known_conflict(store, s)
+    ]
+    if not to_write and not new_conflicts:
+        return receipt  # nothing to change: importing the same package twice is a no-op
+    source = f"gói {source_name} ({package.package_id})"
+    at = receipt.imported_at
+    with store.transaction(source=source):
+        history.ensure_schema(store.conn)
+        _ensure_villages(store, steps)
+        _ensure_rounds(store, package, round_map)
+        total = len(to_write)
+        for i, step in enumerate(to_write):
+            _apply(store, step.record, round_map, at)
+            if progress is not None and (i % 200 == 0 or i == total - 1):
+                progress(i + 1, total)
+        for step in new_conflicts:
+            _store_conflict(store, step, package.package_id, source, at)
+        receipt.written = True
+        store.conn.execute(
+            "INSERT INTO exchange_imports VALUES (?, ?, ?, ?, ?, ?)",
+            (package.package_id, at, source_name, store.user, store.device, receipt.to_json()),
+        )
+        store._audit(
+            "exchange_imports",
+            package.package_id,
+            None,
+            "insert",
+            None,
+            {
+                a: receipt.count(a)
+                for a in ("added", "updated", "deleted", "conflict", "code_taken")
+            },
+            at,
+        )
+        store._notify(Change("household", [s.record.household.id for s in to_write]))
+    return receipt
+
+
+def _known_conflict(store: Store, step: Planned) -> bool:
+    if not history.has_schema(store.conn):
+        return False
+    row = store.conn.execute(
+        "SELECT 1 FROM exchange_conflicts WHERE household_id = ? AND incoming_rev = ?",
+        (step.record.household.id, step.record.rev),
+    ).fetchone()
+    return row is not None
+
+
+def _round_map(store: Store, package: Package) -> dict[str, str]:
+    """Package round id -> local round id (same id; else the same periodic year); rounds
+    unknown here are created with the package's id. Checked before anything is written."""
+    local = store.rounds()
+    local_ids = {r.id for r in local}
+    rounds = package.commune.get("rounds", [])
+    if not isinstance(rounds, list):
+        raise PackageError("Danh sách kỳ rà soát trong gói bị hỏng.")
+    by_id: dict[str, dict[str, Any]] = {}
+    for r in rounds:
+        ok = (
+            isinstance(r, dict)
+            and isinstance(r.get("id"), str)
+            and isinstance(r.get("year"), int)
+            and isinstance(r.get("standard_id"), str)
+            and r.get("kind") in ("periodic", "adhoc")
+        )
+        if not ok:
+            raise PackageError("Một kỳ rà soát trong gói không hợp lệ.")
+        by_id[r["id"]] = r
+    mapping: dict[str, str] = {}
+    for rec in package.records:
+        for round_id in rec.results:
+            if round_id in mapping:
+                continue
+            if round_id in local_ids:
+                mapping[round_id] = round_id
+                continue
+            r = by_id.get(round_id)
+            if r is None:
+                raise PackageError(
+                    f"Hộ {rec.household.code} có kết quả của một kỳ rà soát không có trong gói."
+                )
+            same = [x for x in local if x.year == r["year"] and x.kind == "periodic" == r["kind"]]
+            mapping[round_id] = same[0].id if same else round_id
+    return mapping
+
+
+def _ensure_rounds(store: Store, package: Package, mapping: dict[str, str]) -> None:
+    local_ids = {r.id for r in store.rounds()}
+    for r in package.commune.get("rounds", []):
+        if mapping.get(r["id"]) == r["id"] and r["id"] not in local_ids:
+            store.conn.execute(
+                "INSERT INTO rounds VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (
+                    r["id"],
+                    r["year"],
+                    r["standard_id"],
+                    r["kind"],
+                    str(r.get("started_at") or now_utc()),
+                    r.get("reference_date") if isinstance(r.get("reference_date"), str) else None,
+                    str(package.manifest.get("device", "")),
+                ),
+            )
+            store._notify(Change("round", [r["id"]]))
+
+
+def _ensure_villages(store: Store, steps: list[Planned]) -> None:
+    known = {v.name for v in store.villages()}
+    for step in steps:
+        name = step.record.household.village
+        if step.action in ("added", "updated") and name and name not in known:
+            store.add_village(name)
+            known.add(name)
+
+
+def _put_history(store: Store, rec: PackageRecord) -> None:
+    hid = rec.household.id
+    store.conn.executemany(
+        "INSERT OR IGNORE INTO household_revs VALUES (?, ?, ?, ?, ?, ?, ?)",
+        [
+            (
+                r.rev,
+                hid,
+                r.parent_rev,
+                r.device,
+                r.user,
+                r.at,
+                int(rec.deleted and r.rev == rec.rev),
+            )
+            for r in rec.revs
+        ],
+    )
+    store.conn.executemany(
+        "INSERT OR IGNORE INTO exchange_merge_parents VALUES (?, ?)",
+        [(r.rev, r.merge_parent) for r in rec.revs if r.merge_parent],
+    )
+
+
+def _write_content(store: Store, rec: PackageRecord, at: str) -> str | None:
+    """Writes the household (or its deletion) through the Store; returns the rev the Store
+    made for it, or None when nothing changed."""
+    hid = rec.household.id
+    before = store.household_rev(hid)
+    if rec.deleted:
+        if before is not None and not before[1]:
+            store.delete_household(hid)
+    else:
+        store._write_household(rec.household, at)
+    after = store.household_rev(hid)
+    if after is None or (before is not None and after[0] == before[0]):
+        return None
+    return after[0]
+
+
+def _apply(store: Store, rec: PackageRecord, round_map: dict[str, str], at: str) -> None:
+    """Fast-forward (or add) one household to the incoming rev, history included."""
+    hid = rec.household.id
+    made = _write_content(store, rec, at)
+    if made is not None:
+        # The Store gave the write a rev of this laptop; the household takes the sender's.
+        store.conn.execute("DELETE FROM household_revs WHERE rev = ?", (made,))
+    _put_history(store, rec)
+    store.conn.execute(
+        "UPDATE households SET rev = ?, updated_at = ?, updated_device = ?, updated_by = ?"
+        " WHERE id = ?",
+        (rec.rev, rec.updated_at or at, rec.updated_device, rec.updated_by, hid),
+    )
+    if rec.created_at:
+        store.conn.execute(
+            "UPDATE households SET created_at = ?, created_device = ? WHERE id = ?",
+            (rec.created_at, rec.created_device, hid),
+        )
+    if not rec.deleted:
+        _write_results(store, rec, round_map, at)
+
+
+def _write_results(store: Store, rec: PackageRecord, round_map: dict[str, str], at: str) -> None:
+    for round_id, res in rec.results.items():
+        local_round = round_map.get(round_id, round_id)
+        store._write_answers(rec.household, local_round, at)
+        store._write_result(rec.household.id, local_round, result_from_dict(res), at)
+
+
+def _store_conflict(store: Store, step: Planned, package_id: str, source: str, at: str) -> None:
+    h = step.record.household
+    conflict_id = str(uuid.uuid4())
+    kind = "code_taken" if step.action == "code_taken" else "both_changed"
+    cur = store.conn.execute(
+        "INSERT OR IGNORE INTO exchange_conflicts (id, household_id, code, kind, package_id,"
+        " source, local_rev, incoming_rev, incoming, created_at)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            conflict_id,
+            h.id,
+            h.code,
+            kind,
+            package_id,
+            source,
+            step.local_rev,
+            step.record.rev,
+            json.dumps(record_to_dict(step.record), ensure_ascii=False),
+            at,
+        ),
+    )
+    if cur.rowcount:
+        store._audit(
+            "exchange_conflicts",
+            conflict_id,
+            h.id if step.local_rev else None,
+            "insert",
+            None,
+            {"kind": kind, "code": h.code, "incoming_rev": step.record.rev},
+            at,
+        )
+
+
+# --- conflicts ----------------------------------------------------------------------------
+
+
+def open_conflicts(store: Store) -> list[Conflict]:
+    """Conflicts still waiting for the officer, oldest first."""
+    if not history.has_schema(store.conn):
+        return []
+    rows = store.conn.execute(
+        "SELECT id, household_id, code, kind, package_id, source, incoming, created_at"
+        " FROM exchange_conflicts WHERE resolved_at IS NULL ORDER BY created_at, code"
+    ).fetchall()
+    out = []
+    for cid, hid, code, kind, package_id, source, incoming, created_at in rows:
+        local = store.get_household(hid)
+        current = store.household_rev(hid)
+        out.append(
+            Conflict(
+                id=cid,
+                household_id=hid,
+                code=code,
+                kind=kind,
+                package_id=package_id,
+                source=source,
+                local=local,
+                local_rev=current[0] if current else None,
+                incoming=record_from_dict(json.loads(incoming)),
+                created_at=created_at,
+            )
+        )
+    return out
+
+
+def resolve_conflict(store: Store, conflict_id: str, choice: Choice) -> None:
+    """The officer's decision, audited. ``keep_mine`` keeps the commune file's version;
+    ``take_theirs`` takes the package's. Either way a new rev records both sides as parents,
+    so neither laptop's next package brings the conflict back."""
+    found = [c for c in open_conflicts(store) if c.id == conflict_id]
+    if not found:
+        raise PackageError("Không tìm thấy xung đột này, hoặc đã được giải quyết.")
+    c = found[0]
+    rec = c.incoming
+    at = now_utc()
+    label = "giữ bản của xã" if choice == "keep_mine" else "nhận bản trong gói"
+    source = f"giải quyết xung đột ({label}): {c.source}"
+    round_map = {rid: rid for rid in rec.results}
+    with store.transaction(source=source):
+        if c.kind == "code_taken" and c.local_rev is None:
+            if choice == "take_theirs":
+                owner = _code_owner(store.conn, rec.household.code, rec.household.id)
+                if owner:
+                    raise PackageError(
+                        f"Mã hộ {rec.household.code} vẫn đang dùng cho hộ của {owner}: hãy đổi "
+                        "mã của một trong hai hộ rồi chọn lại."
+                    )
+                _apply(store, rec, round_map, at)
+        elif choice == "keep_mine":
+            _put_history(store, rec)
+            _merge_rev(store, c, rec, at, made=None)
+        else:
+            made = _write_content(store, rec, at)
+            _put_history(store, rec)
+            _merge_rev(store, c, rec, at, made=made)
+            if not rec.deleted:
+                known = {r.id for r in store.rounds()}
+                _write_results(
+                    store,
+                    rec,
+                    {k: v for k, v in round_map.items() if v in known},
+                    at,
+                )
+        store.conn.execute(
+            "UPDATE exchange_conflicts SET resolved_at = ?, resolution = ?, resolved_by = ?"
+            " WHERE id = ?",
+            (at, choice, store.user, c.id),
+        )
+        store._audit(
+            "exchange_conflicts",
+            c.id,
+            c.household_id if store.household_rev(c.household_id) else None,
+            "update",
+            {"resolution": None},
+            {"resolution": choice, "incoming_rev": rec.rev, "local_rev": c.local_rev},
+            at,
+        )
+        store._notify(Change("household", [c.household_id]))
+
+
+def _merge_rev(store: Store, c: Conflict, rec: PackageRecord, at: str, made: str | None) -> None:
+    """Gives the household a rev whose parents are the local rev and the incoming rev."""
+    if made is None:
+        current = store.household_rev(c.household_id)
+        assert current is not None
+        made = str(uuid.uuid4())
+        store.conn.execute(
+            "UPDATE households SET rev = ?, updated_at = ?, updated_device = ?, updated_by = ?"
+            " WHERE id = ?",
+            (made, at, store.device, store.user, c.household_id),
+        )
+        store._append_rev(c.household_id, made, current[0], at, deleted=current[1])
+    store.conn.execute(
+        "INSERT OR REPLACE INTO exchange_merge_parents VALUES (?, ?)", (made, rec.rev)
+    )

@@ -1,0 +1,111 @@
+"""The receipt of one import: what arrived, what changed, what conflicted.
+
+Printable as plain Vietnamese text and kept as JSON in the commune file
+(``exchange_imports``); it can also be written next to the package and sent back.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+from typing import Any, Literal
+
+Action = Literal[
+    "added",  # new household
+    "updated",  # changed only on the sending side: applied
+    "deleted",  # deleted on the sending side: applied
+    "unchanged",  # same rev as here
+    "older",  # this file already has a newer version
+    "conflict",  # changed on both sides: waits for the officer
+    "code_taken",  # the household code belongs to another household here
+    "decided",  # a conflict already decided by the officer for this very version
+]
+
+ACTION_LABELS: dict[str, str] = {
+    "added": "Hộ mới",
+    "updated": "Cập nhật",
+    "deleted": "Đã xoá",
+    "unchanged": "Không đổi",
+    "older": "Bản cũ hơn (bỏ qua)",
+    "conflict": "Xung đột (chờ cán bộ quyết định)",
+    "code_taken": "Trùng mã hộ (chờ cán bộ quyết định)",
+    "decided": "Đã quyết định trước đây",
+}
+
+
+@dataclass
+class Entry:
+    household_id: str
+    code: str
+    head_name: str
+    village: str
+    action: Action
+    detail: str = ""
+
+
+@dataclass
+class Receipt:
+    package_id: str
+    source: str  # the package's file name
+    commune_code: str
+    commune_name: str
+    scope: str
+    package_created_at: str
+    package_created_by: str
+    package_device: str
+    imported_at: str = ""
+    imported_by: str = ""
+    device: str = ""
+    entries: list[Entry] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # Vietnamese
+    written: bool = False  # False when nothing needed writing (e.g. imported twice)
+
+    def count(self, action: str) -> int:
+        return sum(1 for e in self.entries if e.action == action)
+
+    @property
+    def changed(self) -> int:
+        return sum(1 for e in self.entries if e.action in ("added", "updated", "deleted"))
+
+    @property
+    def conflicts(self) -> list[Entry]:
+        return [e for e in self.entries if e.action in ("conflict", "code_taken")]
+
+    def summary(self) -> str:
+        parts = [
+            f"{ACTION_LABELS[a].split(' (')[0].lower()}: {self.count(a)}"
+            for a in ACTION_LABELS
+            if self.count(a)
+        ]
+        return f"{len(self.entries)} hộ trong gói — " + (", ".join(parts) or "không có hộ nào")
+
+    def text(self) -> str:
+        lines = [
+            "BIÊN NHẬN NHẬP GÓI DỮ LIỆU RÀ SOÁT",
+            f"Gói: {self.source} (mã gói {self.package_id})",
+            f"Xã: {self.commune_name} ({self.commune_code}) — phạm vi: {self.scope}",
+            f"Gói tạo lúc {self.package_created_at} bởi {self.package_created_by} "
+            f"trên máy {self.package_device}",
+            f"Nhập lúc {self.imported_at} bởi {self.imported_by} trên máy {self.device}",
+            "",
+            self.summary(),
+        ]
+        if not self.written:
+            lines.append("Không có gì cần ghi: tệp của xã đã có đủ dữ liệu của gói này.")
+        for w in self.warnings:
+            lines.append(f"Lưu ý: {w}")
+        interesting = [e for e in self.entries if e.action != "unchanged"]
+        if interesting:
+            lines += ["", "Mã hộ | Chủ hộ | Thôn | Kết quả | Ghi chú"]
+            for e in sorted(interesting, key=lambda e: (e.action, e.code)):
+                lines.append(
+                    f"{e.code} | {e.head_name} | {e.village} | {ACTION_LABELS[e.action]}"
+                    + (f" | {e.detail}" if e.detail else "")
+                )
+        return "\n".join(lines) + "\n"
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    def to_json(self) -> str:
+        return json.dumps(self.to_dict(), ensure_ascii=False, indent=1)

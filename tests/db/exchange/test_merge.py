@@ -1,0 +1,203 @@
+"""Two laptops edit overlapping households from the same starting file; the commune officer
+merges both: every one-sided change arrives, every two-sided change is a listed conflict,
+nothing is lost, re-import is a no-op, and the officer's decisions are audited."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from db.exchange.errors import PackageError
+from db.exchange.export import ExportScope, export_package
+from db.exchange.merge import import_package, open_conflicts, resolve_conflict
+from db.store import Store
+from forms.model import Household, Member, Relationship
+from tests.db.exchange.commune import copy_to, make_commune, table_dump
+
+
+def edit(path: Path, device: str, codes: list[str], note: str) -> None:
+    with Store.open(path, user=f"Điều tra viên {device}", device=device) as store:
+        for code in codes:
+            h = store.household_by_code(code)
+            assert h is not None
+            h.note = note
+            store.save_household(h)
+
+
+def add(path: Path, device: str, code: str, head: str, id_number: str | None = None) -> str:
+    with Store.open(path, user="ĐTV", device=device) as store:
+        h = Household(
+            code=code,
+            village="Thôn 1",
+            members=[Member(name=head, relationship=Relationship.HEAD, id_number=id_number)],
+        )
+        store.save_household(h)
+        return h.id
+
+
+@pytest.fixture
+def laptops(tmp_path: Path) -> tuple[Path, Path, Path]:
+    base = make_commune(tmp_path / "xa.rasoat-db", 12)
+    a = copy_to(base, tmp_path / "may-a.db")
+    b = copy_to(base, tmp_path / "may-b.db")
+    edit(a, "may-a", ["HO00000", "HO00001", "HO00002", "HO00003"], "sửa ở máy A")
+    add(a, "may-a", "HO-A1", "Lò Văn Páo")
+    with Store.open(a, user="ĐTV", device="may-a") as store:
+        gone = store.household_by_code("HO00010")
+        assert gone is not None
+        store.delete_household(gone.id)
+    edit(b, "may-b", ["HO00002", "HO00003", "HO00004", "HO00005"], "sửa ở máy B")
+    add(b, "may-b", "HO-B1", "Hà Thị Mơ")
+    return base, a, b
+
+
+def export_from(path: Path, device: str, out: Path) -> Path:
+    with Store.open(path, user="ĐTV", device=device) as store:
+        export_package(store, out, ExportScope(kind="surveyor", device=device))
+    return out
+
+
+def test_two_laptops_merge_without_losing_anything(laptops, tmp_path: Path) -> None:
+    base, a, b = laptops
+    pa = export_from(a, "may-a", tmp_path / "a.rasoat")
+    pb = export_from(b, "may-b", tmp_path / "b.rasoat")
+    with Store.open(base, user="Cán bộ xã", device="may-xa") as office:
+        ra = import_package(office, pa)
+        assert ra.count("updated") == 4
+        assert ra.count("added") == 1
+        assert ra.count("deleted") == 1
+        assert ra.conflicts == []
+        rb = import_package(office, pb)
+        assert rb.count("updated") == 2  # HO00004, HO00005
+        assert rb.count("added") == 1
+        assert sorted(e.code for e in rb.conflicts) == ["HO00002", "HO00003"]
+        # Laptop A's versions stay; laptop B's wait in the conflict list, side by side.
+        for code in ("HO00000", "HO00001", "HO00002", "HO00003"):
+            h = office.household_by_code(code)
+            assert h is not None
+            assert h.note == "sửa ở máy A"
+        for code in ("HO00004", "HO00005"):
+            h = office.household_by_code(code)
+            assert h is not None
+            assert h.note == "sửa ở máy B"
+        assert office.household_by_code("HO00010") is None
+        assert office.household_by_code("HO-A1") is not None
+        assert office.household_by_code("HO-B1") is not None
+        conflicts = {c.code: c for c in open_conflicts(office)}
+        assert set(conflicts) == {"HO00002", "HO00003"}
+        c = conflicts["HO00002"]
+        assert c.local is not None
+        assert c.local.note == "sửa ở máy A"
+        assert c.incoming.household.note == "sửa ở máy B"
+        # Every audit row of the merge names its package.
+        audit = office.audit_for_household(office.household_by_code("HO-A1").id)  # type: ignore[union-attr]
+        assert audit
+        assert all(e.source and "a.rasoat" in e.source for e in audit)
+    assert "HO00002" in rb.text()
+    assert "Xung đột" in rb.text()
+
+
+def test_importing_twice_changes_nothing(laptops, tmp_path: Path) -> None:
+    base, a, b = laptops
+    pa = export_from(a, "may-a", tmp_path / "a.rasoat")
+    pb = export_from(b, "may-b", tmp_path / "b.rasoat")
+    with Store.open(base, user="Cán bộ xã", device="may-xa") as office:
+        import_package(office, pa)
+        import_package(office, pb)
+    before = table_dump(base)
+    with Store.open(base, user="Cán bộ xã", device="may-xa") as office:
+        again_a = import_package(office, pa)
+        again_b = import_package(office, pb)
+    assert not again_a.written
+    assert not again_b.written
+    assert again_b.conflicts  # still listed as waiting, not stored twice
+    assert table_dump(base) == before
+
+
+def test_conflict_decisions_are_audited_and_do_not_come_back(laptops, tmp_path: Path) -> None:
+    base, a, b = laptops
+    pa = export_from(a, "may-a", tmp_path / "a.rasoat")
+    pb = export_from(b, "may-b", tmp_path / "b.rasoat")
+    with Store.open(base, user="Cán bộ xã", device="may-xa") as office:
+        import_package(office, pa)
+        import_package(office, pb)
+        conflicts = {c.code: c for c in open_conflicts(office)}
+        resolve_conflict(office, conflicts["HO00002"].id, "keep_mine")
+        resolve_conflict(office, conflicts["HO00003"].id, "take_theirs")
+        assert open_conflicts(office) == []
+        kept = office.household_by_code("HO00002")
+        taken = office.household_by_code("HO00003")
+        assert kept is not None
+        assert taken is not None
+        assert kept.note == "sửa ở máy A"
+        assert taken.note == "sửa ở máy B"
+        for h, choice in ((kept, "keep_mine"), (taken, "take_theirs")):
+            rows = [e for e in office.audit_for_household(h.id) if e.table == "exchange_conflicts"]
+            assert rows[-1].new is not None
+            assert rows[-1].new["resolution"] == choice
+            assert rows[-1].source is not None
+            assert "giải quyết xung đột" in rows[-1].source
+        again = import_package(office, pb)
+        assert again.conflicts == []
+        assert not again.written
+        export_package(office, tmp_path / "xa.rasoat")
+    # Laptop B takes the commune's decisions back without a conflict of its own.
+    with Store.open(b, user="ĐTV", device="may-b") as laptop:
+        back = import_package(laptop, tmp_path / "xa.rasoat")
+        assert back.conflicts == []
+        h = laptop.household_by_code("HO00002")
+        assert h is not None
+        assert h.note == "sửa ở máy A"
+        assert laptop.household_by_code("HO00010") is None
+
+
+def test_same_code_under_another_household_is_never_overwritten(tmp_path: Path) -> None:
+    base = make_commune(tmp_path / "xa.db", 2)
+    a = copy_to(base, tmp_path / "a.db")
+    add(a, "may-a", "HO-9", "Lò Văn Páo", id_number="010068001234")
+    add(base, "may-xa", "HO-9", "Hoàng Văn Khải")
+    add(base, "may-xa", "HO-7", "Lò Văn Páo", id_number="010068001234")
+    pa = export_from(a, "may-a", tmp_path / "a.rasoat")
+    with Store.open(base, user="Cán bộ xã", device="may-xa") as office:
+        receipt = import_package(office, pa)
+        assert [e.action for e in receipt.conflicts] == ["code_taken"]
+        h = office.household_by_code("HO-9")
+        assert h is not None
+        assert h.head_name() == "Hoàng Văn Khải"
+
+
+def test_possible_duplicate_is_flagged_by_id_number(tmp_path: Path) -> None:
+    base = make_commune(tmp_path / "xa.db", 2)
+    a = copy_to(base, tmp_path / "a.db")
+    add(a, "may-a", "HO-NEW", "Lò Văn Páo", id_number="010068001234")
+    add(base, "may-xa", "HO-OLD", "Lò Văn Pao", id_number="010068001234")
+    pa = export_from(a, "may-a", tmp_path / "a.rasoat")
+    with Store.open(base, user="Cán bộ xã", device="may-xa") as office:
+        receipt = import_package(office, pa)
+    assert receipt.count("added") == 1
+    assert any("HO-OLD" in w and "CCCD" in w for w in receipt.warnings)
+
+
+def test_package_of_another_commune_is_refused(tmp_path: Path) -> None:
+    from db.records import CommuneInfo
+    from forms.model import Area
+
+    base = make_commune(tmp_path / "xa.db", 2)
+    other = tmp_path / "khac.db"
+    Store.create(
+        other,
+        CommuneInfo("10", "Tỉnh Lào Cai", "10999", "Xã Khác", Area.RURAL),
+        user="x",
+        device="y",
+    ).close()
+    pkg = tmp_path / "xa.rasoat"
+    with Store.open(base, user="x", device="y") as store:
+        export_package(store, pkg)
+    before = table_dump(other)
+    with (
+        Store.open(other, user="x", device="y") as store,
+        pytest.raises(PackageError, match="không phải của Xã Khác"),
+    ):
+        import_package(store, pkg)
+    assert table_dump(other) == before
