@@ -17,6 +17,11 @@ built=$(date +%s)
 size_mb=$(du -sm "$DIST/rasoat" | cut -f1)
 files=$(find "$DIST/rasoat" -type f | wc -l)
 echo "package: $DIST/rasoat/ built in $((built - start)) s: ${size_mb} MB, ${files} files"
+# Beside the bundle, not in it: when the build started (tests/packaging/test_bundle.py does not
+# expect files added after that) and what it measured.
+printf 'started_epoch=%s\nbuild_seconds=%s\nsize_mb=%s\nfiles=%s\ncommit=%s\n' \
+    "$start" "$((built - start))" "$size_mb" "$files" "$(git rev-parse --short HEAD 2>/dev/null || echo none)" \
+    > "$DIST/rasoat-build.txt"
 
 # The self-test uses its own throw-away RASOAT_HOME so building never touches the builder's
 # own settings, logs or communes.
