@@ -105,7 +105,7 @@ class SelfTest:
             result = classify(household, standard, review.year, review.reference_date)
             # Written back like the app does, so the PDF below reads real results.
             self.store.save_result(household.id, review.id, result)
-            category = getattr(result.category, "value", str(result.category))
+            category = _category_label(result.category)
             counts[category] = counts.get(category, 0) + 1
         summary = ", ".join(f"{k}: {v}" for k, v in sorted(counts.items()))
         return f"{len(self.households)} hộ theo {standard.id}, năm {review.year} ({summary})"
@@ -229,3 +229,12 @@ def _first_pdf_kind(documents: Any) -> str:
         if not formats or "pdf" in formats:
             return str(kind)
     raise Missing("một biểu PDF trong reports.catalog.DOCUMENTS")
+
+
+def _category_label(category: Any) -> str:
+    try:
+        from forms.labels import label
+
+        return str(label(category))
+    except (ImportError, KeyError):
+        return str(getattr(category, "value", category))
