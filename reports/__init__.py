@@ -1,4 +1,81 @@
 """The printed documents of the review: PDF (reportlab) and XLSX (openpyxl).
 
 Reads through ``db`` and ``forms``; never imports Qt, so every document can be made by the CLI.
+
+    import reports
+    reports.build("meeting_list", store, Path("ds.pdf"), village="Thôn Đông")
+
+``reports.catalog.DOCUMENTS`` lists the kinds. Errors the user can act on are raised as
+``reports.ReportError`` with a Vietnamese ``message``.
 """
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from reports.review import ReportError
+
+__all__ = ["ReportError", "build", "build_document"]
+
+
+def build_document(
+    kind: str,
+    store: Any,
+    *,
+    round_id: str | None = None,
+    village: str | None = None,
+    household_id: str | None = None,
+) -> Any:
+    """The ``reports.document.Document`` of a kind, before rendering (tests, previews)."""
+    from reports.catalog import DOCUMENTS
+    from reports.review import load_review
+
+    spec = DOCUMENTS.get(kind)
+    if spec is None:
+        raise ReportError(f"Không có loại tài liệu '{kind}'. Xem: rasoat report --list")
+    if spec.needs_household and household_id is None:
+        raise ReportError("Tài liệu này in cho một hộ: hãy chọn hộ (mã hộ).")
+    data = load_review(store, round_id, village=village if "village" in spec.params else None)
+    return spec.build(data, village, household_id)
+
+
+def build(
+    kind: str,
+    store: Any,
+    out_path: Path | str,
+    *,
+    fmt: str = "pdf",
+    round_id: str | None = None,
+    village: str | None = None,
+    household_id: str | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> Path:
+    """Write one document of ``kind`` (see ``reports.catalog.DOCUMENTS``) as PDF or XLSX."""
+    from reports.catalog import DOCUMENTS
+
+    spec = DOCUMENTS.get(kind)
+    if spec is not None and fmt not in spec.formats:
+        allowed = ", ".join(f.upper() for f in spec.formats)
+        raise ReportError(f"'{spec.title}' chỉ xuất được dạng {allowed}.")
+    document = build_document(
+        kind, store, round_id=round_id, village=village, household_id=household_id
+    )
+    out = Path(out_path)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        if fmt == "pdf":
+            from reports.pdf import render_pdf
+
+            return render_pdf(document, out, progress)
+        if fmt == "xlsx":
+            from reports.xlsx import render_xlsx
+
+            return render_xlsx(document, out, progress)
+    except PermissionError as exc:
+        raise ReportError(
+            f"Không ghi được tệp {out}: tệp đang mở trong chương trình khác "
+            "hoặc không có quyền ghi."
+        ) from exc
+    raise ReportError(f"Định dạng '{fmt}' không được hỗ trợ (chỉ pdf, xlsx).")

@@ -209,7 +209,7 @@ def _part(
             out.append(Spacer(1, 1.2 * mm))
         elif isinstance(block, Table):
             if block.caption:
-                out.append(CondPageBreak(30 * mm))
+                out.append(CondPageBreak(60 * mm))  # a caption never ends a page
                 out.append(_p(block.caption, styles["caption"]))
                 out.append(Spacer(1, 1.5 * mm))
             out.extend(_table(block, styles, width, tick_for(len(block.rows))))

@@ -1,0 +1,102 @@
+"""`rasoat report KIND FILE --out PATH [--village NAME] [--round YEAR] [--household CODE]
+[--format pdf|xlsx]`: print one document of a commune file; `rasoat report --list` lists them."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+
+def register(subparsers: Any) -> None:
+    parser = subparsers.add_parser(
+        "report",
+        help="lập một tài liệu (PDF, Excel) từ tệp xã",
+        description=(
+            "Lập tài liệu in của đợt rà soát (danh sách, biên bản, thông báo, giấy chứng nhận, "
+            "báo cáo tổng hợp) từ tệp dữ liệu xã. Xem các loại: rasoat report --list"
+        ),
+    )
+    parser.add_argument("kind", nargs="?", metavar="LOẠI", help="loại tài liệu (xem --list)")
+    parser.add_argument("file", nargs="?", metavar="TỆP_XÃ", help="tệp dữ liệu xã (.sqlite)")
+    parser.add_argument("--out", metavar="ĐƯỜNG_DẪN", help="tệp kết quả (.pdf hoặc .xlsx)")
+    parser.add_argument("--village", metavar="THÔN", help="chỉ một thôn (tên như trong tệp xã)")
+    parser.add_argument("--round", metavar="NĂM", help="kỳ rà soát (năm); mặc định kỳ mới nhất")
+    parser.add_argument("--household", metavar="MÃ_HỘ", help="mã hộ (phiếu, giấy chứng nhận)")
+    parser.add_argument("--format", choices=("pdf", "xlsx"), help="mặc định theo đuôi của --out")
+    parser.add_argument("--list", action="store_true", help="liệt kê các loại tài liệu")
+    parser.set_defaults(func=run)
+
+
+def _fail(message: str) -> int:
+    print(f"rasoat report: {message}", file=sys.stderr)
+    return 2
+
+
+def list_kinds() -> str:
+    from reports.catalog import DOCUMENTS
+
+    width = max(len(k) for k in DOCUMENTS)
+    lines = []
+    for kind, spec in DOCUMENTS.items():
+        extra = []
+        if "village" in spec.params:
+            extra.append("--village")
+        if "household" in spec.params:
+            extra.append("--household" + (" (bắt buộc)" if spec.needs_household else ""))
+        formats = "/".join(f.upper() for f in spec.formats)
+        options = f"; {', '.join(extra)}" if extra else ""
+        lines.append(f"{kind.ljust(width)}  {spec.title} [{formats}{options}]")
+    return "\n".join(lines)
+
+
+def run(args: argparse.Namespace) -> int:
+    if args.list:
+        print(list_kinds())
+        return 0
+    from reports.catalog import DOCUMENTS
+
+    if not args.kind or not args.file:
+        return _fail("cần LOẠI và TỆP_XÃ, ví dụ: rasoat report meeting_list xa.sqlite --out ds.pdf")
+    if args.kind not in DOCUMENTS:
+        return _fail(f"không có loại tài liệu '{args.kind}'. Các loại:\n{list_kinds()}")
+    spec = DOCUMENTS[args.kind]
+    path = Path(args.file)
+    if not path.is_file():
+        return _fail(f"không tìm thấy tệp xã {path}.")
+    fmt = args.format
+    if fmt is None:
+        suffix = Path(args.out).suffix.lower().lstrip(".") if args.out else ""
+        fmt = suffix if suffix in ("pdf", "xlsx") else spec.formats[0]
+    if fmt not in spec.formats:
+        allowed = ", ".join(f.upper() for f in spec.formats)
+        return _fail(f"'{spec.title}' chỉ xuất được dạng {allowed}.")
+    out = Path(args.out) if args.out else Path.cwd() / f"{args.kind}.{fmt}"
+
+    import reports
+    from db.errors import StoreError
+    from db.store import Store
+    from rasoat.identity import device_id
+
+    try:
+        with Store.open(path, user="rasoat report", device=device_id()) as store:
+            household_id = None
+            if args.household:
+                household = store.household_by_code(args.household)
+                if household is None:
+                    return _fail(f"không có hộ mã '{args.household}' trong tệp xã.")
+                household_id = household.id
+            written = reports.build(
+                args.kind,
+                store,
+                out,
+                fmt=fmt,
+                round_id=args.round,
+                village=args.village,
+                household_id=household_id,
+            )
+    except (StoreError, reports.ReportError) as exc:
+        return _fail(exc.message)
+    print(f"Đã lưu {spec.title}: {written}")
+    return 0

@@ -1,0 +1,80 @@
+"""Every printable document: its Vietnamese title, the parameters it takes, its formats and the
+function that builds it. The GUI's report menu and ``rasoat report`` both read this table."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from reports.certificate import certificates
+from reports.document import Document
+from reports.exchange import exchange_workbook
+from reports.household_form import household_form
+from reports.lists import escaped_list, final_list, meeting_list, posting_list
+from reports.minutes import meeting_minutes
+from reports.notice import posting_notice
+from reports.review import ReviewData
+from reports.summary import summary_report
+
+Builder = Callable[..., Document]
+
+
+@dataclass(frozen=True)
+class DocumentSpec:
+    title: str  # Vietnamese, as the menu and `rasoat report --list` show it
+    params: tuple[str, ...]  # of "round", "village", "household": which the builder reads
+    formats: tuple[str, ...]
+    builder: Builder
+    needs_household: bool = False  # True: household_id is required
+
+    def build(self, data: ReviewData, village: str | None, household_id: str | None) -> Document:
+        kwargs: dict[str, Any] = {}
+        if "village" in self.params:
+            kwargs["village"] = village
+        if "household" in self.params:
+            kwargs["household_id"] = household_id
+        return self.builder(data, **kwargs)
+
+
+BOTH = ("pdf", "xlsx")
+DOCUMENTS: dict[str, DocumentSpec] = {
+    "meeting_list": DocumentSpec(
+        "Danh sách hộ đưa ra bình xét tại cuộc họp thôn", ("round", "village"), BOTH, meeting_list
+    ),
+    "meeting_minutes": DocumentSpec(
+        "Biên bản họp dân thống nhất kết quả rà soát", ("round", "village"), BOTH, meeting_minutes
+    ),
+    "posting_list": DocumentSpec(
+        "Danh sách niêm yết công khai", ("round", "village"), BOTH, posting_list
+    ),
+    "posting_notice": DocumentSpec(
+        "Thông báo niêm yết công khai", ("round",), ("pdf",), posting_notice
+    ),
+    "final_list": DocumentSpec(
+        "Danh sách hộ nghèo, hộ cận nghèo của xã", ("round",), BOTH, final_list
+    ),
+    "escaped_list": DocumentSpec(
+        "Danh sách hộ thoát nghèo, thoát cận nghèo", ("round",), BOTH, escaped_list
+    ),
+    "summary": DocumentSpec("Báo cáo tổng hợp kết quả rà soát", ("round",), BOTH, summary_report),
+    "certificate": DocumentSpec(
+        "Giấy chứng nhận hộ nghèo, hộ cận nghèo",
+        ("round", "village", "household"),
+        ("pdf",),
+        certificates,
+    ),
+    "household_form": DocumentSpec(
+        "Phiếu rà soát của một hộ (để ký)",
+        ("round", "household"),
+        ("pdf",),
+        household_form,
+        needs_household=True,
+    ),
+    "exchange_workbook": DocumentSpec(
+        "Tệp Excel danh sách sau rà soát (gửi cấp trên)",
+        ("round", "village"),
+        ("xlsx",),
+        exchange_workbook,
+    ),
+}

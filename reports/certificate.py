@@ -1,0 +1,137 @@
+"""Giấy chứng nhận hộ nghèo, hộ cận nghèo (annex of Decision 24/2021/QĐ-TTg).
+
+The first part (header, number "…/GCN-HN.HCN", household, member table) is [confirmed]; the
+yearly status part of the annex is [unconfirmed] and left out. Certificates are numbered in the
+order of the commune's list (poor, then near-poor; by village and household code), so a
+certificate printed alone carries the same number as in the whole batch.
+"""
+
+from __future__ import annotations
+
+from forms.labels import RELATIONSHIP_LABELS
+from forms.model import Category, Sex
+from reports.document import Column, Document, Header, Para, Part, SignatureBox, Signatures, Table
+from reports.review import Entry, ReportError, ReviewData, village_title
+
+
+def numbered(data: ReviewData) -> list[tuple[int, Entry]]:
+    out: list[Entry] = []
+    for category in (Category.POOR, Category.NEAR_POOR):
+        chosen = [e for e in data.entries if e.category is category]
+        for _v, entries in data.village_order(chosen):
+            out.extend(entries)
+    return list(enumerate(out, start=1))
+
+
+def certificate_part(data: ReviewData, number: int, e: Entry) -> Part:
+    h = e.household
+    head = h.head()
+    who = "ông/bà"
+    if head is not None and head.sex is not None:
+        who = "ông" if head.sex is Sex.MALE else "bà"
+    kind = "hộ nghèo" if e.category is Category.POOR else "hộ cận nghèo"
+    decision = data.decision
+    basis = (
+        f"Căn cứ Quyết định số {decision.number} ngày {decision.date:%d/%m/%Y} của Chủ tịch "
+        f"UBND {data.commune_full} về việc công nhận hộ nghèo, hộ cận nghèo năm {data.year + 1};"
+        if decision
+        else f"Căn cứ Quyết định số …/QĐ-UBND ngày …/…/{data.year} của Chủ tịch UBND "
+        f"{data.commune_full} về việc công nhận hộ nghèo, hộ cận nghèo năm {data.year + 1};"
+    )
+    residence = ", ".join(
+        p
+        for p in (
+            h.address,
+            village_title(h.village),
+            data.commune_full,
+            data.commune.province_name,
+        )
+        if p
+    )
+    members = Table(
+        [
+            Column("STT", "", 0.5, "int"),
+            Column("Họ và tên", "", 2.6),
+            Column("Dân tộc", "", 1.0),
+            Column("Quan hệ với chủ hộ", "", 1.3),
+            Column("Nam", "", 0.7, "year", group="Năm sinh"),
+            Column("Nữ", "", 0.7, "year", group="Năm sinh"),
+            Column("Ghi chú", "", 1.2),
+        ],
+        sheet=h.code,
+    )
+    for n, m in enumerate(h.members, start=1):
+        year = m.year_of_birth()
+        members.add(
+            [
+                n,
+                m.name,
+                m.ethnicity or "",
+                RELATIONSHIP_LABELS[m.relationship] if m.relationship else "",
+                year if m.sex is Sex.MALE else None,
+                year if m.sex is Sex.FEMALE else None,
+                m.note,
+            ]
+        )
+    return Part(
+        Header(
+            data.commune_issuer(),
+            data.commune_short,
+            when=decision.date if decision else None,
+            number=f"Số: {number:04d}/GCN-HN.HCN",
+        ),
+        "Giấy chứng nhận hộ nghèo, hộ cận nghèo",
+        [f"Năm {data.year + 1}"],
+        [
+            Para(
+                "Căn cứ Quyết định số 24/2021/QĐ-TTg của Thủ tướng Chính phủ quy định quy trình "
+                "rà soát hộ nghèo, hộ cận nghèo hằng năm;",
+                "italic",
+            ),
+            Para(basis, "italic"),
+            Para(f"Chủ tịch Ủy ban nhân dân {data.commune_full} chứng nhận:"),
+            Para(f"Hộ {who}: <b>{h.head_name()}</b>; mã hộ: {h.code}"),
+            Para(f"Dân tộc: {head.ethnicity if head and head.ethnicity else '……'}"),
+            Para(
+                f"Số định danh cá nhân/CCCD: {head.id_number if head and head.id_number else '……'}"
+                "; ngày cấp: ……………"
+            ),
+            Para(f"Nơi thường trú: {residence}"),
+            Para(f"Là <b>{kind}</b> năm {data.year + 1}."),
+            Para("I. Danh sách thành viên hộ gia đình", "heading"),
+            members,
+            Signatures(
+                [
+                    SignatureBox("", note=""),
+                    SignatureBox(
+                        "CHỦ TỊCH",
+                        above="TM. ỦY BAN NHÂN DÂN",
+                        note="(Ký, đóng dấu)",
+                        name=decision.signer if decision else "",
+                    ),
+                ]
+            ),
+        ],
+    )
+
+
+def certificates(
+    data: ReviewData, village: str | None = None, household_id: str | None = None
+) -> Document:
+    chosen = numbered(data)
+    if household_id is not None:
+        chosen = [(n, e) for n, e in chosen if e.household.id == household_id]
+        if not chosen:
+            raise ReportError(
+                "Hộ này không thuộc danh sách hộ nghèo, hộ cận nghèo của kỳ rà soát: "
+                "không cấp giấy chứng nhận."
+            )
+    elif village is not None:
+        chosen = [(n, e) for n, e in chosen if e.household.village == village]
+    if not chosen:
+        raise ReportError("Không có hộ nghèo, hộ cận nghèo nào để cấp giấy chứng nhận.")
+    return Document(
+        "certificate",
+        "Giấy chứng nhận hộ nghèo, hộ cận nghèo",
+        [certificate_part(data, n, e) for n, e in chosen],
+    )

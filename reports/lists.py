@@ -1,0 +1,298 @@
+"""The lists of households: for the village meeting, for public posting, the commune's final
+lists and the escaped lists (documents.md §2). One table shape, different selections."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from forms.labels import TRANSITION_LABELS
+from forms.model import Transition
+from reports.document import Column, Document, Header, Para, Part, SignatureBox, Signatures, Table
+from reports.review import (
+    ESCAPED_NEAR_POVERTY,
+    ESCAPED_POVERTY,
+    GROUP_TITLES,
+    LIST_GROUPS,
+    NEAR_POOR,
+    POOR,
+    Entry,
+    ReportError,
+    ReviewData,
+    village_title,
+)
+
+ROMAN = ("I", "II", "III", "IV", "V", "VI")
+X = "x"
+
+
+def period(start: date | None, end: date | None) -> str:
+    if start is None or end is None:
+        return "Thời gian niêm yết: từ ngày …/…/… đến ngày …/…/…"
+    return f"Thời gian niêm yết: từ ngày {start:%d/%m/%Y} đến ngày {end:%d/%m/%Y}"
+
+
+def kind_label(entry: Entry) -> str:
+    """Nghèo cũ / nghèo mới / tái nghèo … — what the lists call the household's movement."""
+    if entry.transition is None or entry.transition is Transition.UNKNOWN:
+        return ""
+    return TRANSITION_LABELS[entry.transition]
+
+
+def household_columns(with_village: bool) -> list[Column]:
+    cols = [
+        Column("STT", "A", 0.6, "int"),
+        Column("Họ và tên chủ hộ", "B", 3.2),
+        Column("Mã hộ", "C", 1.4),
+    ]
+    if with_village:
+        cols.append(Column("Thôn", "D", 1.6))
+    cols += [
+        Column("Dân tộc", "E", 1.1),
+        Column("Số nhân khẩu", "1", 0.9, "int"),
+        Column("Điểm B1", "2", 0.8, "int"),
+        Column("Điểm B2", "3", 0.8, "int"),
+        Column("Phân loại", "F", 2.0),
+        Column("DTTS", "G", 0.7, group="Đặc điểm hộ"),
+        Column("Không có KNLĐ", "H", 0.9, group="Đặc điểm hộ"),
+        Column("Có công", "I", 0.7, group="Đặc điểm hộ"),
+        Column("Nguyên nhân nghèo", "J", 2.6),
+        Column("Ghi chú", "K", 1.6),
+    ]
+    return cols
+
+
+def household_cells(n: int, e: Entry, ref: date, with_village: bool, note: str = "") -> list:
+    h, r = e.household, e.result
+    head = h.head()
+    cells: list = [n, h.head_name(), h.code]
+    if with_village:
+        cells.append(h.village)
+    cells += [
+        head.ethnicity if head and head.ethnicity else "",
+        h.size(),
+        r.b1_score,
+        r.deprivation_score,
+        kind_label(e),
+        X if e.flag("ethnic_minority", ref) else "",
+        X if e.flag("no_labour", ref) else "",
+        X if h.meritorious_household else "",
+        e.cause_labels(),
+        note,
+    ]
+    return cells
+
+
+def total_cells(label: str, entries: list[Entry], with_village: bool) -> list:
+    persons = sum(e.household.size() for e in entries)
+    cells: list = [None, f"{label}: {len(entries)} hộ, {persons} khẩu", None]
+    if with_village:
+        cells.append(None)
+    cells += [None, persons]
+    return cells
+
+
+def grouped_table(
+    data: ReviewData,
+    groups: tuple[str, ...],
+    village: str | None,
+    *,
+    sheet: str,
+    note_for: dict[str, str] | None = None,
+    keep: set[str] | None = None,
+) -> tuple[Table, dict[str, tuple[int, int]]]:
+    """One table with a section per list (I. Hộ nghèo …); across villages, a sub-heading row
+    per village. Returns the table and (households, persons) per group."""
+    with_village = village is None
+    table = Table(household_columns(with_village), sheet=sheet, show_codes=True)
+    counts: dict[str, tuple[int, int]] = {}
+    ref = data.reference
+    for gi, group in enumerate(groups):
+        chosen = [
+            e for e in data.in_group(group, village) if keep is None or e.household.id in keep
+        ]
+        counts[group] = (len(chosen), sum(e.household.size() for e in chosen))
+        table.section(f"{ROMAN[gi]}. {GROUP_TITLES[group].upper()}")
+        n = 0
+        for v, entries in data.village_order(chosen):
+            if with_village:
+                table.section(village_title(v))
+            for e in entries:
+                n += 1
+                note = (note_for or {}).get(e.household.id, "")
+                table.add(household_cells(n, e, ref, with_village, note))
+        table.add(total_cells(f"Cộng {GROUP_TITLES[group].lower()}", chosen, with_village), "total")
+    return table, counts
+
+
+def _villages(data: ReviewData, village: str | None) -> list[str]:
+    if village is not None:
+        return [village]
+    present = {e.household.village for e in data.entries}
+    return [v for v in data.villages if v in present] or data.villages[:1]
+
+
+def meeting_list(data: ReviewData, village: str | None = None) -> Document:
+    """Danh sách hộ đưa ra bình xét tại cuộc họp thôn — one part per village."""
+    parts = []
+    for v in _villages(data, village):
+        table, counts = grouped_table(data, LIST_GROUPS, v, sheet=village_title(v))
+        parts.append(
+            Part(
+                Header(data.village_issuer(v), village_title(v)),
+                "Danh sách hộ gia đình đưa ra bình xét tại cuộc họp thôn",
+                [f"{village_title(v)}, {data.commune_full} - Kỳ rà soát năm {data.year}"],
+                [
+                    Para(
+                        "Danh sách gồm các hộ nghèo, hộ cận nghèo, hộ thoát nghèo và hộ thoát "
+                        "cận nghèo theo kết quả rà soát (Điểm B1: thu nhập; Điểm B2: 10 điểm "
+                        "mỗi chỉ số thiếu hụt).",
+                        "small",
+                    ),
+                    table,
+                    Signatures(
+                        [
+                            SignatureBox("NGƯỜI LẬP DANH SÁCH"),
+                            SignatureBox("TRƯỞNG THÔN"),
+                        ]
+                    ),
+                ],
+            )
+        )
+    return Document("meeting_list", "Danh sách bình xét tại cuộc họp thôn", parts, landscape=True)
+
+
+def _passed_ids(data: ReviewData) -> set[str]:
+    """Households whose meeting vote stands (no vote recorded: the meeting is not yet held)."""
+    return {e.household.id for e in data.entries if e.vote is None or e.vote.passed}
+
+
+def posting_list(data: ReviewData, village: str | None = None) -> Document:
+    """Danh sách niêm yết công khai — at the village (with ``village``) or the commune office."""
+    keep = _passed_ids(data)
+    posting = data.posting_for(village)
+    table, _counts = grouped_table(data, LIST_GROUPS, village, sheet="Niêm yết", keep=keep)
+    if village is None:
+        header = Header(data.commune_issuer(), data.commune_short)
+        where = f"tại trụ sở UBND {data.commune_full}"
+    else:
+        header = Header(data.village_issuer(village), village_title(village))
+        where = f"tại nhà văn hóa {village_title(village)}"
+    part = Part(
+        header,
+        "Danh sách niêm yết công khai hộ nghèo, hộ cận nghèo, hộ thoát nghèo, hộ thoát cận nghèo",
+        [
+            f"{data.commune_title} - Kỳ rà soát năm {data.year}",
+            period(posting.start if posting else None, posting.end if posting else None),
+        ],
+        [
+            Para(
+                f"Niêm yết {where}. Mọi ý kiến, khiếu nại về danh sách xin gửi Ban chỉ đạo rà "
+                f"soát {data.commune_full} trong thời gian niêm yết.",
+                "small",
+            ),
+            table,
+            Signatures(
+                [SignatureBox("TM. ỦY BAN NHÂN DÂN" if village is None else "TRƯỞNG THÔN", name="")]
+            ),
+        ],
+    )
+    return Document("posting_list", "Danh sách niêm yết công khai", [part], landscape=True)
+
+
+def _decision_line(data: ReviewData) -> str:
+    d = data.decision
+    if d is None:
+        return (
+            f"(Kèm theo Quyết định số …/QĐ-UBND ngày …/…/{data.year} của UBND {data.commune_full})"
+        )
+    return (
+        f"(Kèm theo Quyết định số {d.number} ngày {d.date:%d/%m/%Y} của UBND {data.commune_full})"
+    )
+
+
+def final_columns() -> list[Column]:
+    return [
+        Column("STT", "A", 0.6, "int"),
+        Column("Mã hộ", "B", 1.4),
+        Column("Họ và tên chủ hộ", "C", 3.0),
+        Column("Thôn", "D", 1.6),
+        Column("Số nhân khẩu", "1", 0.9, "int"),
+        Column("Phân loại", "E", 2.0),
+        Column("Điểm B1", "2", 0.8, "int"),
+        Column("Số chỉ số thiếu hụt", "3", 1.0, "int"),
+        Column("Các chỉ số thiếu hụt", "F", 4.0),
+        Column("Nguyên nhân nghèo", "G", 2.6),
+    ]
+
+
+def final_part(data: ReviewData, group: str, title: str) -> Part:
+    table = Table(final_columns(), sheet=GROUP_TITLES[group], show_codes=True)
+    chosen = data.in_group(group)
+    n = 0
+    for v, entries in data.village_order(chosen):
+        table.section(village_title(v))
+        for e in entries:
+            n += 1
+            r = e.result
+            deprived = "; ".join(o.name for o in r.indicators if o.id in set(r.deprived_ids))
+            table.add(
+                [
+                    n,
+                    e.household.code,
+                    e.household.head_name(),
+                    e.household.village,
+                    e.household.size(),
+                    kind_label(e),
+                    r.b1_score,
+                    r.deprivation_count,
+                    deprived,
+                    e.cause_labels(),
+                ]
+            )
+    persons = sum(e.household.size() for e in chosen)
+    table.add([None, None, f"Tổng cộng: {len(chosen)} hộ, {persons} khẩu", None, persons], "total")
+    return Part(
+        Header(
+            data.commune_issuer(),
+            data.commune_short,
+            when=data.decision.date if data.decision else None,
+        ),
+        title,
+        [f"{data.commune_title} năm {data.year + 1}", _decision_line(data)],
+        [
+            table,
+            Signatures(
+                [
+                    SignatureBox(
+                        "CHỦ TỊCH",
+                        above="TM. ỦY BAN NHÂN DÂN",
+                        note="(Ký, đóng dấu)",
+                        name=data.decision.signer if data.decision else "",
+                    )
+                ]
+            ),
+        ],
+    )
+
+
+def final_list(data: ReviewData, village: str | None = None) -> Document:
+    """The commune's lists of poor and near-poor households, attached to the decision."""
+    if village is not None:
+        raise ReportError("Danh sách chính thức lập cho cả xã, không theo từng thôn.")
+    parts = [
+        final_part(data, POOR, "Danh sách hộ nghèo"),
+        final_part(data, NEAR_POOR, "Danh sách hộ cận nghèo"),
+    ]
+    return Document("final_list", "Danh sách hộ nghèo, hộ cận nghèo", parts, landscape=True)
+
+
+def escaped_list(data: ReviewData, village: str | None = None) -> Document:
+    if village is not None:
+        raise ReportError("Danh sách chính thức lập cho cả xã, không theo từng thôn.")
+    parts = [
+        final_part(data, ESCAPED_POVERTY, "Danh sách hộ thoát nghèo"),
+        final_part(data, ESCAPED_NEAR_POVERTY, "Danh sách hộ thoát cận nghèo"),
+    ]
+    return Document(
+        "escaped_list", "Danh sách hộ thoát nghèo, thoát cận nghèo", parts, landscape=True
+    )

@@ -1,0 +1,135 @@
+"""Biên bản kết quả họp dân (Phụ lục V, Circular 07/2021) with the vote on each household.
+
+The first half follows the annex [confirmed]; the results and signatures part is
+[unconfirmed] (documents.md §1) and keeps to what the procedure requires: the share agreeing
+per household against the ≥ 50% rule, and the three signatures.
+"""
+
+from __future__ import annotations
+
+from reports.document import Column, Document, Header, Para, Part, SignatureBox, Signatures, Table
+from reports.lists import ROMAN
+from reports.review import GROUP_TITLES, LIST_GROUPS, ReviewData, village_title
+
+DOTS = "……………"
+
+
+def _percent(part: int, whole: int) -> str:
+    if whole <= 0:
+        return "…"
+    return f"{100 * part / whole:.1f}".replace(".", ",")
+
+
+def minutes_part(data: ReviewData, village: str) -> Part:
+    vt = village_title(village)
+    entries = data.village_entries(village)
+    votes = [e.vote for e in entries if e.vote is not None]
+    meeting_date = max((v.meeting_date for v in votes), default=None)
+    attendees = max((v.attendees for v in votes), default=0)
+    reviewed = len(entries)
+    when = f"ngày {meeting_date:%d/%m/%Y}" if meeting_date else "ngày …… tháng …… năm ……"
+    blocks: list = [
+        Para(
+            f"Hôm nay, vào hồi …… giờ …… {when}, tại {DOTS}, {vt}, {data.commune_full} tổ chức "
+            f"họp dân để thống nhất kết quả rà soát hộ nghèo, hộ cận nghèo năm {data.year}."
+        ),
+        Para("I. THÀNH PHẦN THAM DỰ", "heading"),
+        Para(f"- Chủ trì: Ông/Bà {DOTS} Trưởng thôn/Tổ trưởng tổ dân phố."),
+        Para(f"- Thư ký: Ông/Bà {DOTS}"),
+        Para(f"- Đại diện Ban chỉ đạo rà soát {data.commune_full}: …… người."),
+        Para("- Đại diện Chi bộ, các tổ chức đoàn thể: …… người."),
+        Para("- Đại diện Ban công tác Mặt trận thôn: …… người."),
+        Para(
+            f"- Đại diện {attendees or '……'} hộ gia đình trên tổng số {reviewed} hộ có tên trong "
+            f"Danh sách hộ gia đình cần rà soát, chiếm tỷ lệ {_percent(attendees, reviewed)} %."
+        ),
+        Para("- Rà soát viên: …… người."),
+        Para("II. KẾT QUẢ HỌP DÂN", "heading"),
+    ]
+    table = Table(
+        [
+            Column("STT", "A", 0.5, "int"),
+            Column("Họ và tên chủ hộ", "B", 2.6),
+            Column("Mã hộ", "C", 1.3),
+            Column("Số người dự họp", "1", 0.9, "int"),
+            Column("Số người đồng ý", "2", 0.9, "int"),
+            Column("Tỷ lệ đồng ý (%)", "3=2/1", 0.9, "percent"),
+            Column("Kết quả", "D", 1.6),
+        ],
+        sheet=vt,
+        show_codes=True,
+    )
+    summary: list[Para] = []
+    for gi, group in enumerate(LIST_GROUPS):
+        chosen = sorted(data.in_group(group, village), key=lambda e: e.household.code)
+        passed = [e for e in chosen if e.vote is not None and e.vote.passed]
+        summary.append(
+            Para(
+                f"- {GROUP_TITLES[group]}: {len(chosen)} hộ đưa ra bình xét; "
+                f"{len(passed)} hộ được thống nhất (từ 50% số người dự họp đồng ý trở lên)."
+            )
+        )
+        table.section(f"{ROMAN[gi]}. {GROUP_TITLES[group].upper()}")
+        for n, e in enumerate(chosen, start=1):
+            v = e.vote
+            if v is None:
+                table.add(
+                    [
+                        n,
+                        e.household.head_name(),
+                        e.household.code,
+                        None,
+                        None,
+                        None,
+                        "Chưa biểu quyết",
+                    ]
+                )
+                continue
+            share = 100 * v.agree / v.attendees if v.attendees else None
+            outcome = "Thống nhất" if v.passed else "Không thống nhất, rà soát lại"
+            table.add(
+                [n, e.household.head_name(), e.household.code, v.attendees, v.agree, share, outcome]
+            )
+    blocks += summary
+    blocks.append(Para("Danh sách kèm theo, với kết quả biểu quyết từng hộ:", "italic"))
+    blocks.append(table)
+    notes = [e for e in entries if e.vote is not None and e.vote.note]
+    blocks.append(Para("III. Ý KIẾN KHÁC", "heading"))
+    if notes:
+        for e in notes:
+            assert e.vote is not None
+            blocks.append(
+                Para(f"- Hộ {e.household.head_name()} ({e.household.code}): {e.vote.note}")
+            )
+    else:
+        blocks.append(Para(f"{DOTS}{DOTS}{DOTS}"))
+    blocks.append(
+        Para(
+            "Cuộc họp kết thúc vào hồi …… giờ …… cùng ngày. Biên bản được lập thành 02 bản: "
+            f"thôn giữ 01 bản, gửi UBND {data.commune_full} 01 bản."
+        )
+    )
+    blocks.append(
+        Signatures(
+            [
+                SignatureBox("THƯ KÝ"),
+                SignatureBox("ĐẠI DIỆN CÁC HỘ GIA ĐÌNH"),
+                SignatureBox("CHỦ TRÌ"),
+            ]
+        )
+    )
+    return Part(
+        Header(data.village_issuer(village), vt, when=meeting_date),
+        "Biên bản kết quả họp dân để thống nhất kết quả rà soát",
+        [f"hộ nghèo, hộ cận nghèo năm {data.year}"],
+        blocks,
+    )
+
+
+def meeting_minutes(data: ReviewData, village: str | None = None) -> Document:
+    villages = [village] if village is not None else data.villages
+    return Document(
+        "meeting_minutes",
+        "Biên bản họp dân",
+        [minutes_part(data, v) for v in villages],
+    )

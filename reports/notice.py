@@ -1,0 +1,62 @@
+"""Thông báo niêm yết công khai (documents.md §3, from a real 2022 commune notice)."""
+
+from __future__ import annotations
+
+from reports.document import Document, Header, Para, Part, SignatureBox, Signatures
+from reports.lists import period
+from reports.review import GROUP_TITLES, LIST_GROUPS, ReviewData, village_title
+
+
+def posting_notice(data: ReviewData, village: str | None = None) -> Document:
+    passed = {e.household.id for e in data.entries if e.vote is None or e.vote.passed}
+    lines: list[Para] = []
+    for group in LIST_GROUPS:
+        chosen = [e for e in data.in_group(group, village) if e.household.id in passed]
+        persons = sum(e.household.size() for e in chosen)
+        lines.append(Para(f"- {GROUP_TITLES[group]}: {len(chosen)} hộ, {persons} khẩu;"))
+    posting = data.posting_for(None)
+    places = [f"Trụ sở UBND {data.commune_full}"]
+    places += [f"Nhà văn hóa {village_title(v)}" for v in data.villages]
+    blocks: list = [
+        Para("Căn cứ Nghị định số 07/2021/NĐ-CP của Chính phủ quy định chuẩn nghèo đa chiều;"),
+        Para(
+            "Căn cứ Quyết định số 24/2021/QĐ-TTg của Thủ tướng Chính phủ quy định quy trình rà "
+            "soát hộ nghèo, hộ cận nghèo hằng năm;"
+        ),
+        Para(
+            f"Căn cứ Kế hoạch rà soát hộ nghèo, hộ cận nghèo năm {data.year} của cấp trên và "
+            f"của UBND {data.commune_full};"
+        ),
+        Para(
+            f"Ủy ban nhân dân {data.commune_full} thông báo niêm yết công khai danh sách hộ "
+            f"nghèo, hộ cận nghèo năm {data.year} như sau:"
+        ),
+        Para("1. Danh sách niêm yết", "heading"),
+        *lines,
+        Para("(Có danh sách kèm theo)", "italic"),
+        Para("2. Thời gian niêm yết", "heading"),
+        Para(period(posting.start if posting else None, posting.end if posting else None) + "."),
+        Para("3. Địa điểm niêm yết", "heading"),
+        *[Para(f"- {p};") for p in places],
+        Para(
+            "Trong thời gian niêm yết, mọi ý kiến thắc mắc, khiếu nại xin gửi về Ban chỉ đạo "
+            f"rà soát hộ nghèo, hộ cận nghèo {data.commune_full} (qua Trưởng thôn hoặc trực "
+            "tiếp tại trụ sở UBND) để được xem xét, giải quyết."
+        ),
+        Signatures(
+            [
+                SignatureBox("Nơi nhận:", note="- Như trên;<br/>- Lưu: VT."),
+                SignatureBox("CHỦ TỊCH", above="TM. ỦY BAN NHÂN DÂN", note="(Ký, đóng dấu)"),
+            ]
+        ),
+    ]
+    part = Part(
+        Header(data.commune_issuer(), data.commune_short, number="Số: …/TB-UBND"),
+        "Thông báo",
+        [
+            "Về việc niêm yết công khai danh sách hộ nghèo, hộ cận nghèo "
+            f"{data.commune_full} năm {data.year}"
+        ],
+        blocks,
+    )
+    return Document("posting_notice", "Thông báo niêm yết công khai", [part])

@@ -1,0 +1,214 @@
+"""The one query layer of the reports: everything a document shows about a round, read once.
+
+``load_review`` asks the Store (and ``db.report_queries`` for what the Store does not offer)
+and returns plain dataclasses; every document builder works from a ``ReviewData`` only, so the
+PDF and the XLSX of a document are made from the same rows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from db.records import CommuneInfo, Decision, MeetingVote, Posting, Round
+from forms import catalog
+from forms.classify import Result
+from forms.model import Area, Category, Household, Transition
+from forms.standards import Standard, load_standard
+
+Progress = Callable[[int, int], None]
+
+# The lists of the procedure; a household escaping poverty into near-poverty is on two.
+POOR, NEAR_POOR, ESCAPED_POVERTY, ESCAPED_NEAR_POVERTY = (
+    "poor",
+    "near_poor",
+    "escaped_poverty",
+    "escaped_near_poverty",
+)
+LIST_GROUPS = (POOR, NEAR_POOR, ESCAPED_POVERTY, ESCAPED_NEAR_POVERTY)
+GROUP_TITLES = {
+    POOR: "Hộ nghèo",
+    NEAR_POOR: "Hộ cận nghèo",
+    ESCAPED_POVERTY: "Hộ thoát nghèo",
+    ESCAPED_NEAR_POVERTY: "Hộ thoát cận nghèo",
+}
+ESCAPES_POVERTY = {Transition.POOR_TO_NEAR_POOR, Transition.ESCAPED_POVERTY}
+VILLAGE_WORDS = ("thôn", "bản", "buôn", "ấp", "khóm", "sóc", "tổ", "khu", "xóm", "làng", "plei")
+
+
+class ReportError(Exception):
+    """A document that cannot be made; ``message`` is Vietnamese, for the user."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+@dataclass
+class Entry:
+    household: Household
+    result: Result
+    transition: Transition | None = None
+    vote: MeetingVote | None = None
+
+    @property
+    def category(self) -> Category:
+        return self.result.category
+
+    def groups(self) -> list[str]:
+        out: list[str] = []
+        if self.category is Category.POOR:
+            out.append(POOR)
+        if self.category is Category.NEAR_POOR:
+            out.append(NEAR_POOR)
+        if self.transition in ESCAPES_POVERTY:
+            out.append(ESCAPED_POVERTY)
+        if self.transition is Transition.ESCAPED_NEAR_POVERTY:
+            out.append(ESCAPED_NEAR_POVERTY)
+        return out
+
+    def flag(self, flag_id: str, reference: date) -> bool:
+        for item in catalog.household_flags():
+            if item.id == flag_id:
+                return catalog.flag_value(item, self.household, reference) is True
+        return False
+
+    def cause_labels(self) -> str:
+        items = catalog.causes()
+        return "; ".join(catalog.label_of(items, c) for c in self.household.causes)
+
+
+@dataclass
+class ReviewData:
+    commune: CommuneInfo
+    round: Round
+    standard: Standard
+    villages: list[str]
+    entries: list[Entry]
+    postings: list[Posting] = field(default_factory=list)
+    decision: Decision | None = None
+
+    @property
+    def year(self) -> int:
+        return self.round.year
+
+    @property
+    def reference(self) -> date:
+        return self.round.reference_date or date(self.round.year, 12, 31)
+
+    def in_group(self, group: str, village: str | None = None) -> list[Entry]:
+        return [
+            e
+            for e in self.entries
+            if group in e.groups() and (village is None or e.household.village == village)
+        ]
+
+    def village_entries(self, village: str) -> list[Entry]:
+        return [e for e in self.entries if e.household.village == village]
+
+    def village_order(self, entries: Iterable[Entry]) -> list[tuple[str, list[Entry]]]:
+        """Entries grouped by village in the commune's village order, then by household code."""
+        by: dict[str, list[Entry]] = {}
+        for e in entries:
+            by.setdefault(e.household.village, []).append(e)
+        order = [v for v in self.villages if v in by] + sorted(set(by) - set(self.villages))
+        return [(v, sorted(by[v], key=lambda e: e.household.code)) for v in order]
+
+    # --- headers -----------------------------------------------------------------------
+    @property
+    def commune_kind(self) -> str:
+        return "phường" if self.commune.area is Area.URBAN else "xã"
+
+    @property
+    def commune_short(self) -> str:
+        """ "Xã An Bình" → "An Bình" (the name without its kind)."""
+        name = " ".join(self.commune.commune_name.split())
+        for prefix in ("Xã ", "Phường ", "Đặc khu ", "Thị trấn "):
+            if name.startswith(prefix):
+                return name[len(prefix) :]
+        return name
+
+    @property
+    def commune_full(self) -> str:
+        """ "xã An Bình" as running text writes it."""
+        return f"{self.commune_kind} {self.commune_short}"
+
+    @property
+    def commune_title(self) -> str:
+        """ "Xã An Bình" at the start of a line (str.capitalize would lower the name)."""
+        full = self.commune_full
+        return full[:1].upper() + full[1:]
+
+    def commune_issuer(self) -> list[str]:
+        return ["ỦY BAN NHÂN DÂN", f"{self.commune_kind.upper()} {self.commune_short.upper()}"]
+
+    def village_issuer(self, village: str) -> list[str]:
+        return [f"UBND {self.commune_full}", village_title(village)]
+
+    def posting_for(self, village: str | None) -> Posting | None:
+        """The posting of a village, or of the commune office (stored with an empty village)."""
+        wanted = village or ""
+        for p in self.postings:
+            if p.village == wanted:
+                return p
+        if village is None and self.postings:
+            return min(self.postings, key=lambda p: p.start)
+        return None
+
+
+def village_title(village: str) -> str:
+    """ "Đông" → "Thôn Đông"; names that already say what they are stay as they are."""
+    name = " ".join(village.split())
+    if name.split(" ", 1)[0].casefold() in VILLAGE_WORDS:
+        return name
+    return f"Thôn {name}"
+
+
+def load_review(
+    store: Any,
+    round_id: str | None = None,
+    *,
+    village: str | None = None,
+    progress: Progress | None = None,
+) -> ReviewData:
+    """Read one round from an open ``db.store.Store``."""
+    from db import report_queries
+
+    rounds = list(store.rounds())
+    if round_id is None:
+        current = store.current_round()
+        if current is None:
+            raise ReportError("Tệp xã chưa có kỳ rà soát nào: hãy mở một kỳ rà soát trước.")
+    else:
+        found = [r for r in rounds if r.id == round_id or str(r.year) == str(round_id)]
+        if not found:
+            raise ReportError(f"Không tìm thấy kỳ rà soát {round_id}.")
+        current = found[-1]
+    villages = [v.name for v in store.villages()]
+    if village is not None and village not in villages:
+        known = ", ".join(villages) or "(chưa có thôn nào)"
+        raise ReportError(f"Không có thôn '{village}' trong tệp xã. Các thôn: {known}.")
+    transitions = report_queries.transitions(report_queries.connection(store), current.id)
+    votes = {v.household_id: v for v in store.meeting_votes(current.id)}
+    entries: list[Entry] = []
+    for household, result in store.results_for_round(current.id):
+        if result is None:
+            continue
+        if village is not None and household.village != village:
+            continue
+        entries.append(
+            Entry(household, result, transitions.get(household.id), votes.get(household.id))
+        )
+        if progress is not None and len(entries) % 500 == 0:
+            progress(0, 1)  # reading: the total is not known yet, keep the bar alive
+    return ReviewData(
+        commune=store.commune(),
+        round=current,
+        standard=load_standard(current.standard_id),
+        villages=villages,
+        entries=entries,
+        postings=list(store.postings(current.id)),
+        decision=store.decision(current.id),
+    )

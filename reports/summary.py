@@ -1,0 +1,263 @@
+"""The summary report tables (documents.md §7, proxy layouts; the official Mẫu 7.x columns are
+[unconfirmed]): results by village, deprivations by indicator, target groups, causes, and the
+movement of poor and near-poor households since the last review."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from forms import catalog
+from forms.model import Category, Transition
+from reports.document import Column, Document, Header, Para, Part, SignatureBox, Signatures, Table
+from reports.review import Entry, ReportError, ReviewData, village_title
+
+T = Transition
+
+
+def _rate(part: int, whole: int) -> float | None:
+    return round(100 * part / whole, 1) if whole else None
+
+
+def _rows(data: ReviewData) -> list[tuple[str, list[Entry]]]:
+    """(label, entries) per village, then the commune total."""
+    rows = [(village_title(v), es) for v, es in data.village_order(data.entries)]
+    return [*rows, ("Tổng cộng", list(data.entries))]
+
+
+def _add(table: Table, label: str, cells: list, n: int, total_label: str = "Tổng cộng") -> None:
+    table.add(
+        [n if label != total_label else None, label, *cells],
+        "total" if label == total_label else "data",
+    )
+
+
+def results_table(data: ReviewData) -> Table:
+    cols = [
+        Column("STT", "A", 0.5, "int"),
+        Column("Thôn", "B", 2.0),
+        Column("Tổng số hộ", "1", 1.0, "int"),
+        Column("Tổng số khẩu", "2", 1.0, "int"),
+    ]
+    for label, code in (("Hộ nghèo", 3), ("Hộ cận nghèo", 5), ("Hộ có mức sống trung bình", 7)):
+        cols.append(Column("Số hộ", str(code), 0.9, "int", group=label))
+        cols.append(Column("Tỷ lệ (%)", f"{code + 1}={code}/1", 0.9, "percent", group=label))
+    cols += [
+        Column("Khẩu nghèo", "9", 0.9, "int"),
+        Column("Khẩu cận nghèo", "10", 0.9, "int"),
+    ]
+    table = Table(
+        cols,
+        sheet="Kết quả theo thôn",
+        caption="Biểu 1. Kết quả rà soát theo thôn",
+        show_codes=True,
+    )
+    for n, (label, es) in enumerate(_rows(data), start=1):
+        total = len(es)
+        by = {c: [e for e in es if e.category is c] for c in Category}
+        cells: list = [total, sum(e.household.size() for e in es)]
+        for c in (Category.POOR, Category.NEAR_POOR, Category.MIDDLE):
+            cells += [len(by[c]), _rate(len(by[c]), total)]
+        cells += [
+            sum(e.household.size() for e in by[Category.POOR]),
+            sum(e.household.size() for e in by[Category.NEAR_POOR]),
+        ]
+        _add(table, label, cells, n)
+    return table
+
+
+def deprivation_table(data: ReviewData, category: Category, number: int) -> Table:
+    specs = data.standard.indicators
+    name = "hộ nghèo" if category is Category.POOR else "hộ cận nghèo"
+    cols = [
+        Column("STT", "A", 0.5, "int"),
+        Column("Thôn", "B", 1.8),
+        Column(f"Tổng số {name}", "1", 0.9, "int"),
+        Column("Tổng số chỉ số thiếu hụt", "2", 0.9, "int"),
+    ]
+    cols += [
+        Column(spec.name, str(i + 3), 0.85, "int", group="Số hộ thiếu hụt theo từng chỉ số")
+        for i, spec in enumerate(specs)
+    ]
+    table = Table(
+        cols,
+        sheet=f"Thiếu hụt {name}",
+        caption=f"Biểu {number}. Mức độ thiếu hụt các dịch vụ xã hội cơ bản của {name}",
+        show_codes=True,
+    )
+    total_row: list = []
+    for n, (label, es) in enumerate(_rows(data), start=1):
+        chosen = [e for e in es if e.category is category]
+        per = [sum(1 for e in chosen if spec.id in e.result.deprived_ids) for spec in specs]
+        cells = [len(chosen), sum(e.result.deprivation_count for e in chosen), *per]
+        _add(table, label, cells, n)
+        total_row = cells
+    if total_row:
+        households = total_row[0]
+        table.add([None, "Tỷ lệ (%)", None, None, *[_rate(c, households) for c in total_row[2:]]])
+    return table
+
+
+def groups_table(data: ReviewData, ref_flags: list[str]) -> Table:
+    flags = {f.id: f for f in catalog.household_flags()}
+    shown = [f for f in ref_flags if f in flags]
+    short = {"ethnic_minority": "Hộ DTTS", "no_labour": "Không có KNLĐ", "meritorious": "Có công"}
+    cols = [Column("STT", "A", 0.5, "int"), Column("Thôn", "B", 1.8)]
+    for group in ("Hộ nghèo", "Hộ cận nghèo"):
+        cols.append(Column("Tổng số", "", 0.8, "int", group=group))
+        cols += [Column(short.get(f, flags[f].label), "", 0.9, "int", group=group) for f in shown]
+        cols.append(Column("Khác", "", 0.8, "int", group=group))
+    for i, c in enumerate(cols[2:], start=1):
+        c.code = str(i)
+    table = Table(
+        cols,
+        sheet="Theo nhóm đối tượng",
+        caption="Biểu 4. Hộ nghèo, hộ cận nghèo theo nhóm đối tượng",
+        show_codes=True,
+    )
+    ref = data.reference
+    for n, (label, es) in enumerate(_rows(data), start=1):
+        cells: list = []
+        for category in (Category.POOR, Category.NEAR_POOR):
+            chosen = [e for e in es if e.category is category]
+            cells.append(len(chosen))
+            cells += [sum(1 for e in chosen if e.flag(f, ref)) for f in shown]
+            cells.append(sum(1 for e in chosen if not any(e.flag(f, ref) for f in shown)))
+        _add(table, label, cells, n)
+    return table
+
+
+def causes_table(data: ReviewData) -> Table:
+    causes = catalog.causes()
+    cols = [
+        Column("STT", "A", 0.5, "int"),
+        Column("Thôn", "B", 1.8),
+        Column("Số hộ nghèo", "1", 0.8, "int"),
+    ]
+    cols += [
+        Column(c.label, str(i + 2), 0.9, "int", group="Nguyên nhân nghèo (số hộ)")
+        for i, c in enumerate(causes)
+    ]
+    table = Table(
+        cols,
+        sheet="Nguyên nhân nghèo",
+        caption="Biểu 5. Nguyên nhân nghèo (một hộ có thể có nhiều nguyên nhân)",
+        show_codes=True,
+    )
+    for n, (label, es) in enumerate(_rows(data), start=1):
+        chosen = [e for e in es if e.category is Category.POOR]
+        cells = [
+            len(chosen),
+            *[sum(1 for e in chosen if c.id in e.household.causes) for c in causes],
+        ]
+        _add(table, label, cells, n)
+    return table
+
+
+# Movement columns: (group, title, transitions counted). Start = end + decreases − increases.
+POOR_MOVES = (
+    ("Giảm trong kỳ", "Thoát nghèo, thành hộ cận nghèo", {T.POOR_TO_NEAR_POOR}),
+    ("Giảm trong kỳ", "Thoát nghèo, vượt chuẩn cận nghèo", {T.ESCAPED_POVERTY}),
+    ("Tăng trong kỳ", "Hộ cận nghèo thành hộ nghèo", {T.NEAR_POOR_TO_POOR}),
+    ("Tăng trong kỳ", "Tái nghèo", {T.FELL_BACK_POOR}),
+    ("Tăng trong kỳ", "Nghèo phát sinh mới", {T.NEWLY_POOR}),
+)
+NEAR_POOR_MOVES = (
+    ("Giảm trong kỳ", "Cận nghèo thành hộ nghèo", {T.NEAR_POOR_TO_POOR}),
+    ("Giảm trong kỳ", "Thoát cận nghèo", {T.ESCAPED_NEAR_POVERTY}),
+    ("Tăng trong kỳ", "Hộ nghèo thành hộ cận nghèo", {T.POOR_TO_NEAR_POOR}),
+    ("Tăng trong kỳ", "Tái cận nghèo", {T.FELL_BACK_NEAR_POOR}),
+    ("Tăng trong kỳ", "Cận nghèo phát sinh mới", {T.NEWLY_NEAR_POOR}),
+)
+
+
+def movement_table(data: ReviewData, category: Category, number: int) -> Table:
+    poor = category is Category.POOR
+    moves = POOR_MOVES if poor else NEAR_POOR_MOVES
+    name = "hộ nghèo" if poor else "hộ cận nghèo"
+    cols = [
+        Column("STT", "A", 0.5, "int"),
+        Column("Thôn", "B", 1.6),
+        Column("Đơn vị", "C", 0.9),
+        Column("Đầu kỳ", "1", 0.9, "int"),
+    ]
+    cols += [
+        Column(title, str(i + 2), 1.1, "int", group=group)
+        for i, (group, title, _t) in enumerate(moves)
+    ]
+    cols.append(Column("Cuối kỳ", "7=1-2-3+4+5+6", 1.2, "int"))
+    table = Table(
+        cols,
+        sheet=f"Diễn biến {name}",
+        caption=f"Biểu {number}. Tổng hợp diễn biến {name} so với kỳ rà soát trước",
+        show_codes=True,
+    )
+    decreases = [t for g, _title, ts in moves if g == "Giảm trong kỳ" for t in ts]
+    for n, (label, es) in enumerate(_rows(data), start=1):
+        for unit, measure in (("Hộ", _count), ("Nhân khẩu", _persons)):
+            end = [e for e in es if e.category is category]
+            moved = [[e for e in es if e.transition in ts] for _g, _t, ts in moves]
+            out_ = [e for e in es if e.transition in decreases]
+            increases = [
+                e
+                for ms, (g, _t, _ts) in zip(moved, moves, strict=True)
+                if g == "Tăng trong kỳ"
+                for e in ms
+            ]
+            inc_ids = {e.household.id for e in increases}
+            stayed = [e for e in end if e.household.id not in inc_ids]
+            start = measure(stayed) + measure(out_)
+            cells = [unit, start, *[measure(m) for m in moved], measure(end)]
+            is_total = label == "Tổng cộng"
+            table.add(
+                [None if is_total or unit != "Hộ" else n, label if unit == "Hộ" else "", *cells],
+                "total" if is_total else "data",
+            )
+    return table
+
+
+def _count(es: list[Entry]) -> int:
+    return len(es)
+
+
+def _persons(es: list[Entry]) -> int:
+    return sum(e.household.size() for e in es)
+
+
+Builder = Callable[[ReviewData], Table]
+
+
+def summary_report(data: ReviewData, village: str | None = None) -> Document:
+    if village is not None:
+        raise ReportError("Báo cáo tổng hợp lập cho cả xã, không theo từng thôn.")
+    if not data.entries:
+        raise ReportError("Kỳ rà soát chưa có hộ nào được phân loại.")
+    tables = [
+        results_table(data),
+        deprivation_table(data, Category.POOR, 2),
+        deprivation_table(data, Category.NEAR_POOR, 3),
+        groups_table(data, ["ethnic_minority", "no_labour", "meritorious"]),
+        causes_table(data),
+        movement_table(data, Category.POOR, 6),
+        movement_table(data, Category.NEAR_POOR, 7),
+    ]
+    part = Part(
+        Header(data.commune_issuer(), data.commune_short),
+        "Báo cáo kết quả rà soát hộ nghèo, hộ cận nghèo",
+        [f"{data.commune_title} năm {data.year}", f"(Theo {data.standard.name})"],
+        [
+            Para(
+                "Số liệu tính trên các hộ đã được phân loại trong kỳ rà soát; đầu kỳ suy ra "
+                "từ kết quả kỳ rà soát trước được lưu trong tệp xã. Mẫu biểu theo cách các "
+                "xã thường lập (chưa đối chiếu Mẫu 7.x của Thông tư).",
+                "small",
+            ),
+            *tables,
+            Signatures(
+                [
+                    SignatureBox("NGƯỜI LẬP BIỂU"),
+                    SignatureBox("CHỦ TỊCH", above="TM. ỦY BAN NHÂN DÂN", note="(Ký, đóng dấu)"),
+                ]
+            ),
+        ],
+    )
+    return Document("summary", "Báo cáo tổng hợp kết quả rà soát", [part], landscape=True)

@@ -1,0 +1,80 @@
+"""Communes for the report tests, written through the real Store into real SQLite files.
+
+``small_commune``: two villages, two rounds (2025 and 2026) so that transitions exist, a
+meeting vote, a posting and a decision. ``big_village``: one village of 2,000 households, built
+once per session (page breaks and repeated headers on a long list).
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from db.records import CommuneInfo
+from db.store import Store
+from forms.classify import classify
+from forms.demo import generate_households
+from forms.model import Area, Category
+from forms.standards import load_standard
+
+VILLAGES = ["Thôn Đồng Tâm", "Bản Nà Hin"]
+COMMUNE = CommuneInfo("12", "Tỉnh Lai Châu", "03430", "Xã Bình Lư", Area.RURAL)
+STANDARD = "nd07-2022-2025"
+
+
+def build_commune(path: Path, n: int, villages: list[str], *, seed: int = 3) -> Path:
+    standard = load_standard(STANDARD)
+    households = list(generate_households(n, seed=seed, villages=villages))
+    with Store.create(path, COMMUNE, user="Kiểm thử", device="test") as store:
+        for v in villages:
+            store.add_village(v)
+        last = store.start_round(2025, STANDARD, reference_date=date(2025, 12, 31))
+        with store.transaction():
+            for i, h in enumerate(households):
+                # Last year's answers differ for some households, so that the 2026 round
+                # shows every kind of movement (escapes, newly poor, fell back…).
+                before = copy.deepcopy(h)
+                if before.b1_total is not None and i % 3 == 0:
+                    before.b1_total += 40 if i % 2 else -40
+                store.save_household(before, round_id=last.id, result=classify(before, standard, 2025))
+        now = store.start_round(2026, STANDARD, reference_date=date(2026, 12, 31))
+        with store.transaction():
+            for h in households:
+                store.save_household(h, round_id=now.id, result=classify(h, standard, 2026))
+    return path
+
+
+@pytest.fixture(scope="session")
+def small_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = build_commune(tmp_path_factory.mktemp("small") / "xa.rasoat.sqlite", 160, VILLAGES)
+    with Store.open(path, user="Kiểm thử", device="test") as store:
+        rnd = store.current_round()
+        assert rnd is not None
+        rows = list(store.results_for_round(rnd.id))
+        poor = [h for h, r in rows if r.category is Category.POOR and h.village == VILLAGES[0]]
+        for i, h in enumerate(poor):
+            agree = 3 if i == 0 else 20  # the first poor household fails the ≥ 50% rule
+            store.save_meeting_vote(
+                h.id, rnd.id, agree=agree, attendees=30, meeting_date=date(2026, 11, 10)
+            )
+        store.save_posting(rnd.id, VILLAGES[0], date(2026, 11, 12), date(2026, 11, 18))
+        store.save_posting(rnd.id, "", date(2026, 11, 13), date(2026, 11, 19))
+        store.save_decision(rnd.id, "125/QĐ-UBND", date(2026, 12, 10), "Lò Văn Thành")
+    return path
+
+
+@pytest.fixture
+def small_store(small_file: Path) -> Iterator[Store]:
+    with Store.open(small_file, user="Kiểm thử", device="test") as store:
+        yield store
+
+
+@pytest.fixture(scope="session")
+def big_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return build_commune(
+        tmp_path_factory.mktemp("big") / "xa.rasoat.sqlite", 2000, ["Thôn Đồng Tâm"], seed=5
+    )
