@@ -1,0 +1,109 @@
+"""The demo commune file: what `make run` opens when there is no data yet, and what tests,
+benchmarks and screenshots use.
+
+A real commune (Xã Bảo Yên, Lào Cai, official codes from ``vietnam-provinces``) with the
+fictional villages and households of ``forms.demo``: a finished 2025 round (results,
+postings, decision) and a current 2026 round under standard ``nd07-2022-2025``, so
+transitions, history and every screen have something to show.
+"""
+
+from __future__ import annotations
+
+import copy
+import random
+from datetime import date
+from pathlib import Path
+
+from db.records import CommuneInfo
+from db.store import Store
+from forms.classify import classify
+from forms.demo import DEMO_VILLAGES, generate_households
+from forms.model import Area, Category
+
+DEMO_USER = "Dữ liệu mẫu"
+DEMO_DEVICE = "demo"
+DEMO_STANDARD = "nd07-2022-2025"
+PREVIOUS_YEAR, CURRENT_YEAR = 2025, 2026
+
+
+def demo_commune_info() -> CommuneInfo:
+    province_code, commune_code = 15, 2947
+    province_name, commune_name = "Lào Cai", "Xã Bảo Yên"
+    try:
+        import vietnam_provinces as vp
+
+        for p in vp.Province.iter_all():
+            if int(p.code) == province_code:
+                province_name = " ".join(p.name.split())
+        for w in vp.Ward.iter_all():
+            if int(w.code) == commune_code:
+                commune_name = " ".join(w.name.split())
+    except ImportError:  # the names above are the package's own; codes do not change
+        pass
+    return CommuneInfo(
+        province_code=str(province_code),
+        province_name=province_name,
+        commune_code=str(commune_code),
+        commune_name=commune_name,
+        area=Area.RURAL,
+    )
+
+
+def create_demo_commune(path: str | Path, households: int = 300, seed: int = 1) -> Path:
+    """Write a new demo commune file at ``path`` (which must not exist yet)."""
+    from forms.standards import load_standard
+
+    path = Path(path)
+    standard = load_standard(DEMO_STANDARD)
+    rng = random.Random(seed)
+    with Store.create(path, demo_commune_info(), user=DEMO_USER, device=DEMO_DEVICE) as store:
+        for name in DEMO_VILLAGES:
+            store.add_village(name)
+        before = store.start_round(PREVIOUS_YEAR, DEMO_STANDARD, "periodic")
+        current = store.start_round(CURRENT_YEAR, DEMO_STANDARD, "periodic")
+        with store.transaction(source="demo"):
+            for h in generate_households(households, seed):
+                if rng.random() < 0.96:  # a few households are new this year
+                    last_year = copy.deepcopy(h)
+                    big = rng.random() < 0.15
+                    shift = rng.randint(-70, 60) if big else rng.randint(-25, 18)
+                    if last_year.b1_total is not None:
+                        last_year.b1_total = max(0, last_year.b1_total + shift)
+                    if last_year.income_per_capita is not None:
+                        last_year.income_per_capita = max(
+                            100_000, last_year.income_per_capita + shift * 8_000
+                        )
+                    store.save_household(
+                        last_year,
+                        round_id=before.id,
+                        result=classify(last_year, standard, PREVIOUS_YEAR),
+                    )
+                store.save_household(
+                    h, round_id=current.id, result=classify(h, standard, CURRENT_YEAR)
+                )
+            for i, name in enumerate(DEMO_VILLAGES):
+                store.save_posting(
+                    before.id, name, date(PREVIOUS_YEAR, 11, 3 + i), date(PREVIOUS_YEAR, 11, 10 + i)
+                )
+            store.save_decision(
+                before.id,
+                f"215/QĐ-UBND-{PREVIOUS_YEAR}",
+                date(PREVIOUS_YEAR, 12, 12),
+                "Nguyễn Văn Hùng",
+            )
+            # The first village has held its 2026 meeting for the households it must consider.
+            for _h, result in list(store.results_for_round(current.id)):
+                if _h.village != DEMO_VILLAGES[0]:
+                    continue
+                if result.category not in (Category.POOR, Category.NEAR_POOR):
+                    continue
+                attendees = rng.randint(25, 45)
+                agree = attendees - rng.randint(0, attendees // 3)
+                store.save_meeting_vote(
+                    _h.id,
+                    current.id,
+                    agree=agree,
+                    attendees=attendees,
+                    meeting_date=date(CURRENT_YEAR, 10, 20),
+                )
+    return path

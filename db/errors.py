@@ -1,0 +1,57 @@
+"""Errors the storage layer raises, each with a Vietnamese ``message`` for the user."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+class StoreError(Exception):
+    """Anything the user should read about; ``message`` is Vietnamese and complete."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class DatabaseDamaged(StoreError):
+    """The file fails ``PRAGMA integrity_check`` or SQLite cannot read it."""
+
+    def __init__(self, path: Path, backup: Path | None, detail: str = "") -> None:
+        self.path = path
+        self.backup = backup
+        self.detail = detail
+        if backup is not None:
+            way_out = (
+                f"Hãy khôi phục từ bản sao lưu gần nhất: {backup} "
+                f'(lệnh: rasoat db restore "{path}").'
+            )
+        else:
+            way_out = "Không tìm thấy bản sao lưu nào của tệp này; hãy liên hệ cán bộ kỹ thuật."
+        super().__init__(f"Tệp dữ liệu {path} bị hỏng, không mở được. {way_out}")
+
+
+class NotACommuneFile(StoreError):
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        super().__init__(f"Tệp {path} không phải tệp dữ liệu rà soát của xã.")
+
+
+class TooNewVersion(StoreError):
+    def __init__(self, path: Path, found: int, supported: int) -> None:
+        self.path = path
+        self.found = found
+        self.supported = supported
+        super().__init__(
+            f"Tệp {path} được tạo bằng phiên bản Rà soát mới hơn (cấu trúc dữ liệu số {found}, "
+            f"phiên bản này chỉ đọc được đến số {supported}). Hãy cập nhật phần mềm."
+        )
+
+
+class AlreadyExists(StoreError):
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        super().__init__(f"Tệp {path} đã có; không tạo đè lên dữ liệu cũ.")
+
+
+class NotFound(StoreError):
+    """A row the caller named does not exist (or was deleted)."""

@@ -1,0 +1,45 @@
+"""Numbered schema steps. ``PRAGMA user_version`` says how many have run.
+
+A step never changes once it has landed: files in the field were made with it. Change the
+schema by adding ``m000N_<what>.py`` with ``apply(conn)`` and appending it to ``STEPS``.
+Each step runs inside the caller's transaction and must not commit.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+
+from db.migrations import m0001_initial, m0002_search
+
+Step = Callable[[sqlite3.Connection], None]
+
+STEPS: list[Step] = [m0001_initial.apply, m0002_search.apply]
+LATEST = len(STEPS)
+
+
+def migrate(conn: sqlite3.Connection, target: int = LATEST) -> int:
+    """Run the steps after the file's version up to ``target``, one transaction each.
+
+    Returns the version reached. ``conn`` must be in autocommit mode (isolation_level=None).
+    """
+    version = int(conn.execute("PRAGMA user_version").fetchone()[0])
+    while version < target:
+        step = STEPS[version]
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            step(conn)
+            conn.execute(f"PRAGMA user_version = {version + 1}")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        conn.execute("COMMIT")
+        version += 1
+    return version
+
+
+def run_statements(conn: sqlite3.Connection, script: str) -> None:
+    """``executescript`` would COMMIT the caller's transaction; this runs one by one."""
+    for statement in script.split(";"):
+        if statement.strip():
+            conn.execute(statement)

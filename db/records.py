@@ -1,0 +1,135 @@
+"""The plain dataclasses the Store takes and returns besides the engine's own."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any, Literal
+
+from forms.model import Area, Category, Transition
+
+RoundKind = Literal["periodic", "adhoc"]
+AuditAction = Literal["insert", "update", "delete"]
+
+
+@dataclass(frozen=True)
+class CommuneInfo:
+    province_code: str
+    province_name: str
+    commune_code: str
+    commune_name: str
+    area: Area
+
+
+@dataclass(frozen=True)
+class Village:
+    id: str
+    name: str
+    code: str | None = None
+
+
+@dataclass(frozen=True)
+class Round:
+    id: str
+    year: int
+    standard_id: str
+    kind: RoundKind
+    started_at: str
+    reference_date: date | None = None
+
+
+@dataclass(frozen=True)
+class HouseholdQuery:
+    """What the household list shows. ``round_id=None`` means the current round."""
+
+    text: str = ""
+    village: str | None = None
+    category: Category | None = None
+    transition: Transition | None = None
+    round_id: str | None = None
+    order_by: str = "code"
+    descending: bool = False
+    limit: int = 200
+    offset: int = 0
+
+
+@dataclass(frozen=True)
+class HouseholdRow:
+    id: str
+    code: str
+    head_name: str
+    village: str
+    size: int
+    category: Category | None
+    b1_score: int | None
+    deprivation_count: int | None
+    transition: Transition | None
+    updated_at: str
+
+
+@dataclass(frozen=True)
+class MeetingVote:
+    id: str
+    household_id: str
+    round_id: str
+    agree: int
+    attendees: int
+    note: str
+    meeting_date: date
+
+    @property
+    def passed(self) -> bool:
+        """At least 50% of those present agree (the review procedure of Decision 24/2021/QĐ-TTg)."""
+        return self.attendees > 0 and self.agree * 2 >= self.attendees
+
+
+@dataclass(frozen=True)
+class Posting:
+    id: str
+    round_id: str
+    village: str
+    start: date
+    end: date
+
+
+@dataclass(frozen=True)
+class Complaint:
+    id: str
+    round_id: str
+    household_id: str | None
+    complainant: str
+    content: str
+    received: date
+    outcome: str | None = None
+    resolved_at: str | None = None
+
+
+@dataclass(frozen=True)
+class Decision:
+    id: str
+    round_id: str
+    number: str
+    date: date
+    signer: str
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    at: str
+    user: str
+    device: str
+    table: str
+    row_id: str
+    action: AuditAction
+    old: dict[str, Any] | None
+    new: dict[str, Any] | None
+    source: str | None = None
+
+
+@dataclass(frozen=True)
+class Change:
+    """What one committed write touched: ``kind`` is "household", "village", "round",
+    "meeting", "posting", "complaint", "decision" or "commune"."""
+
+    kind: str
+    ids: list[str] = field(default_factory=list)

@@ -1,0 +1,1272 @@
+"""One commune's data in one SQLite file: the only door to it (Anki's Collection, smaller).
+
+Everything takes and returns plain dataclasses (``forms.model``, ``forms.classify.Result``,
+``db.records``); SQL stays in ``db/``. Every write runs in one transaction that also writes
+its audit rows, and listeners hear about it after the commit (``subscribe``).
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import uuid
+import zlib
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import UTC, date, datetime
+from pathlib import Path
+from types import TracebackType
+from typing import TYPE_CHECKING, Any
+
+import sqlite_utils
+
+from db import backup
+from db.errors import (
+    AlreadyExists,
+    DatabaseDamaged,
+    NotACommuneFile,
+    NotFound,
+    StoreError,
+    TooNewVersion,
+)
+from db.households import (
+    ORDER_COLUMNS,
+    diff,
+    household_doc,
+    household_from_docs,
+    row_from_sql,
+)
+from db.migrations import LATEST, migrate
+from db.records import (
+    AuditAction,
+    AuditEntry,
+    Change,
+    CommuneInfo,
+    Complaint,
+    Decision,
+    HouseholdQuery,
+    HouseholdRow,
+    MeetingVote,
+    Posting,
+    Round,
+    RoundKind,
+    Village,
+)
+from db.search import index_text, match_expression
+from forms.model import Area, Category, Household, Transition, nfc
+
+if TYPE_CHECKING:
+    from forms.classify import Result
+
+__all__ = [
+    "APPLICATION_ID",
+    "AuditEntry",
+    "Change",
+    "CommuneInfo",
+    "Complaint",
+    "Decision",
+    "HouseholdQuery",
+    "HouseholdRow",
+    "MeetingVote",
+    "Posting",
+    "Round",
+    "Store",
+    "Village",
+]
+
+# PRAGMA application_id: tells a commune file from any other SQLite file ("RSAT").
+APPLICATION_ID = 0x52534154
+_HEADER = b"SQLite format 3\x00"
+_CHUNK = 500
+
+
+def now_utc() -> str:
+    return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def _uuid() -> str:
+    return str(uuid.uuid4())
+
+
+def _dumps(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def _connect(path: Path) -> sqlite3.Connection:
+    # Autocommit mode: transactions are ours (BEGIN IMMEDIATE in Store.transaction).
+    conn = sqlite3.connect(str(path), isolation_level=None, timeout=10)
+    return conn
+
+
+def _configure(conn: sqlite3.Connection) -> None:
+    conn.execute("PRAGMA journal_mode = WAL")
+    # FULL: a save that returned survives a power cut too, not only a crash of the app.
+    conn.execute("PRAGMA synchronous = FULL")
+    conn.execute("PRAGMA foreign_keys = ON")
+
+
+class Store:
+    """Open with ``Store.open`` or ``Store.create``; use as a context manager."""
+
+    def __init__(self, path: Path, conn: sqlite3.Connection, user: str, device: str) -> None:
+        self.path = path
+        self.conn = conn
+        self.db = sqlite_utils.Database(conn)
+        self.user = nfc(user)
+        self.device = device
+        self._depth = 0
+        self._pending: list[Change] = []
+        self._listeners: list[Callable[[Change], None]] = []
+        self._source: str | None = None
+        self._dirty = False
+        self._closed = False
+
+    # --- opening and closing -----------------------------------------------------------
+    @classmethod
+    def create(cls, path: str | Path, commune: CommuneInfo, *, user: str, device: str) -> Store:
+        path = Path(path)
+        if path.exists() and path.stat().st_size > 0:
+            raise AlreadyExists(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        conn = _connect(path)
+        try:
+            _configure(conn)
+            conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+            migrate(conn)
+            store = cls(path, conn, user, device)
+            with store.transaction():
+                conn.execute(
+                    "INSERT INTO commune VALUES (1, ?, ?, ?, ?, ?)",
+                    (
+                        nfc(commune.province_code),
+                        nfc(commune.province_name),
+                        nfc(commune.commune_code),
+                        " ".join(nfc(commune.commune_name).split()),
+                        Area(commune.area).value,
+                    ),
+                )
+                conn.execute("INSERT INTO meta VALUES ('created_at', ?)", (now_utc(),))
+                conn.execute("INSERT INTO meta VALUES ('created_device', ?)", (device,))
+                store._seen()
+                store._notify(Change("commune", []))
+        except BaseException:
+            conn.close()
+            raise
+        return store
+
+    @classmethod
+    def open(cls, path: str | Path, *, user: str, device: str) -> Store:
+        path = Path(path)
+        if not path.is_file():
+            raise StoreError(f"Không tìm thấy tệp dữ liệu {path}.")
+        with path.open("rb") as f:
+            head = f.read(len(_HEADER))
+        if head != _HEADER:
+            if backup.latest_backup(path) is not None:
+                raise DatabaseDamaged(path, backup.latest_backup(path), "bad header")
+            raise NotACommuneFile(path)
+        conn = _connect(path)
+        try:
+            app_id = int(conn.execute("PRAGMA application_id").fetchone()[0])
+            version = int(conn.execute("PRAGMA user_version").fetchone()[0])
+            if app_id != APPLICATION_ID:
+                raise NotACommuneFile(path)
+            if version > LATEST:
+                raise TooNewVersion(path, version, LATEST)
+            _configure(conn)
+            problems = [r[0] for r in conn.execute("PRAGMA integrity_check")]
+            if problems != ["ok"]:
+                raise DatabaseDamaged(path, backup.latest_backup(path), "; ".join(problems)[:500])
+            if version < LATEST:
+                backup.make_backup(path, "migration", conn)
+                migrate(conn)
+            store = cls(path, conn, user, device)
+            with store.transaction():
+                store._seen()
+        except StoreError:
+            conn.close()
+            raise
+        except sqlite3.OperationalError as exc:
+            conn.close()
+            if "locked" in str(exc) or "busy" in str(exc):
+                raise StoreError(
+                    f"Tệp {path} đang được một chương trình khác ghi; hãy thử lại sau."
+                ) from exc
+            raise DatabaseDamaged(path, backup.latest_backup(path), str(exc)) from exc
+        except sqlite3.DatabaseError as exc:
+            conn.close()
+            raise DatabaseDamaged(path, backup.latest_backup(path), str(exc)) from exc
+        return store
+
+    def close(self) -> None:
+        """Close the file; when this session wrote anything, keep a rolling backup."""
+        if self._closed:
+            return
+        self._closed = True
+        try:
+            if self._dirty:
+                backup.make_backup(self.path, "close", self.conn)
+                backup.prune(self.path, "close")
+        finally:
+            self.conn.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    # --- transactions and change reports -----------------------------------------------
+    @contextmanager
+    def transaction(self, source: str | None = None) -> Iterator[None]:
+        """BEGIN IMMEDIATE … COMMIT (ROLLBACK on error); nested calls become savepoints.
+
+        ``source`` (e.g. the import package) is written on every audit row inside.
+        """
+        depth = self._depth
+        if depth == 0:
+            self.conn.execute("BEGIN IMMEDIATE")
+        else:
+            self.conn.execute(f"SAVEPOINT sp{depth}")
+        self._depth += 1
+        outer_source = self._source
+        if source is not None:
+            self._source = source
+        pending_before = len(self._pending)
+        try:
+            yield
+        except BaseException:
+            if depth == 0:
+                self.conn.execute("ROLLBACK")
+                self._pending.clear()
+            else:
+                self.conn.execute(f"ROLLBACK TO sp{depth}")
+                self.conn.execute(f"RELEASE sp{depth}")
+                del self._pending[pending_before:]
+            raise
+        else:
+            if depth == 0:
+                self.conn.execute("COMMIT")
+            else:
+                self.conn.execute(f"RELEASE sp{depth}")
+        finally:
+            self._depth = depth
+            self._source = outer_source
+        if depth == 0:
+            self._flush()
+
+    def subscribe(self, callback: Callable[[Change], None]) -> Callable[[], None]:
+        """``callback`` hears every committed write; returns a function that unsubscribes."""
+        self._listeners.append(callback)
+        return lambda: self._listeners.remove(callback)
+
+    def _notify(self, change: Change) -> None:
+        self._pending.append(change)
+
+    def _flush(self) -> None:
+        if not self._pending:
+            return
+        self._dirty = True
+        merged: dict[str, list[str]] = {}
+        for change in self._pending:
+            ids = merged.setdefault(change.kind, [])
+            ids.extend(i for i in change.ids if i not in ids)
+        self._pending.clear()
+        for kind, ids in merged.items():
+            for listener in list(self._listeners):
+                listener(Change(kind, ids))
+
+    def _audit(
+        self,
+        table: str,
+        row_id: str,
+        household_id: str | None,
+        action: AuditAction,
+        old: dict[str, Any] | None,
+        new: dict[str, Any] | None,
+        at: str,
+    ) -> None:
+        self.conn.execute(
+            "INSERT INTO audit (at, user, device, tbl, row_id, household_id, action, old, new,"
+            " source) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                at,
+                self.user,
+                self.device,
+                table,
+                row_id,
+                household_id,
+                action,
+                None if old is None else _dumps(old),
+                None if new is None else _dumps(new),
+                self._source,
+            ),
+        )
+
+    def _seen(self) -> None:
+        at = now_utc()
+        self.conn.execute(
+            "INSERT INTO surveyors VALUES (?, ?, ?, ?) ON CONFLICT (name, device) "
+            "DO UPDATE SET last_seen = excluded.last_seen",
+            (self.user, self.device, at, at),
+        )
+
+    # --- commune and villages ----------------------------------------------------------
+    def commune(self) -> CommuneInfo:
+        row = self.conn.execute(
+            "SELECT province_code, province_name, commune_code, commune_name, area FROM commune"
+        ).fetchone()
+        if row is None:
+            raise NotACommuneFile(self.path)
+        return CommuneInfo(row[0], row[1], row[2], row[3], Area(row[4]))
+
+    def surveyors(self) -> list[tuple[str, str, str]]:
+        """(name, device, last seen) of everyone who opened this file, latest first."""
+        return [
+            (r[0], r[1], r[2])
+            for r in self.conn.execute(
+                "SELECT name, device, last_seen FROM surveyors ORDER BY last_seen DESC"
+            )
+        ]
+
+    def villages(self) -> list[Village]:
+        return [
+            Village(r[0], r[1], r[2])
+            for r in self.conn.execute(
+                "SELECT id, name, code FROM villages ORDER BY position, name"
+            )
+        ]
+
+    def add_village(self, name: str, code: str | None = None) -> Village:
+        name = " ".join(nfc(name).split())
+        if not name:
+            raise StoreError("Tên thôn/bản không được để trống.")
+        if any(v.name == name for v in self.villages()):
+            raise StoreError(f"Thôn/bản “{name}” đã có.")
+        at = now_utc()
+        village = Village(_uuid(), name, code)
+        with self.transaction():
+            position = self.conn.execute("SELECT COUNT(*) FROM villages").fetchone()[0]
+            self.conn.execute(
+                "INSERT INTO villages VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (village.id, name, code, position, at, self.device, at, self.device),
+            )
+            self._audit("villages", village.id, None, "insert", None, {"name": name}, at)
+            self._notify(Change("village", [village.id]))
+        return village
+
+    def rename_village(self, village_id: str, name: str) -> None:
+        """Renames the village and every household in it (each household saved with history)."""
+        name = " ".join(nfc(name).split())
+        if not name:
+            raise StoreError("Tên thôn/bản không được để trống.")
+        row = self.conn.execute("SELECT name FROM villages WHERE id = ?", (village_id,)).fetchone()
+        if row is None:
+            raise NotFound("Không tìm thấy thôn/bản cần đổi tên.")
+        old = row[0]
+        if old == name:
+            return
+        if any(v.name == name for v in self.villages()):
+            raise StoreError(f"Thôn/bản “{name}” đã có.")
+        at = now_utc()
+        with self.transaction():
+            self.conn.execute(
+                "UPDATE villages SET name = ?, updated_at = ?, updated_device = ? WHERE id = ?",
+                (name, at, self.device, village_id),
+            )
+            self._audit("villages", village_id, None, "update", {"name": old}, {"name": name}, at)
+            for h in list(self.iter_households(village=old)):
+                h.village = name
+                self.save_household(h)
+            self._notify(Change("village", [village_id]))
+
+    # --- rounds --------------------------------------------------------------------------
+    def start_round(
+        self,
+        year: int,
+        standard_id: str,
+        kind: RoundKind = "periodic",
+        reference_date: date | None = None,
+    ) -> Round:
+        if kind not in ("periodic", "adhoc"):
+            raise ValueError(f"unknown round kind {kind!r}")
+        if kind == "periodic" and any(
+            r.year == year and r.kind == "periodic" for r in self.rounds()
+        ):
+            raise StoreError(f"Đã có kỳ rà soát định kỳ năm {year}.")
+        rnd = Round(_uuid(), year, standard_id, kind, now_utc(), reference_date)
+        with self.transaction():
+            self.conn.execute(
+                "INSERT INTO rounds VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (
+                    rnd.id,
+                    year,
+                    standard_id,
+                    kind,
+                    rnd.started_at,
+                    reference_date.isoformat() if reference_date else None,
+                    self.device,
+                ),
+            )
+            self._notify(Change("round", [rnd.id]))
+        return rnd
+
+    def rounds(self) -> list[Round]:
+        """Oldest first."""
+        return [
+            Round(r[0], r[1], r[2], r[3], r[4], date.fromisoformat(r[5]) if r[5] else None)
+            for r in self.conn.execute(
+                "SELECT id, year, standard_id, kind, started_at, reference_date FROM rounds "
+                "ORDER BY year, started_at"
+            )
+        ]
+
+    def round(self, round_id: str) -> Round | None:
+        return next((r for r in self.rounds() if r.id == round_id), None)
+
+    def current_round(self) -> Round | None:
+        found = self.rounds()
+        return found[-1] if found else None
+
+    def previous_round(self, round_id: str) -> Round | None:
+        """The latest round of an earlier year: what transitions compare against."""
+        this = self.round(round_id)
+        if this is None:
+            return None
+        earlier = [r for r in self.rounds() if r.year < this.year]
+        return earlier[-1] if earlier else None
+
+    # --- households: writing -------------------------------------------------------------
+    def next_code(self, village: str = "") -> str:
+        """A free household code ``VV-NNNN``: VV is the village's place in the list."""
+        names = [v.name for v in self.villages()]
+        prefix = f"{names.index(village) + 1:02d}-" if village in names else "00-"
+        used = self.conn.execute(
+            "SELECT MAX(CAST(substr(code, 4) AS INTEGER)) FROM households "
+            "WHERE code GLOB ? || '[0-9]*'",
+            (prefix,),
+        ).fetchone()[0]
+        return f"{prefix}{(used or 0) + 1:04d}"
+
+    def save_household(
+        self,
+        h: Household,
+        *,
+        round_id: str | None = None,
+        result: Result | None = None,
+    ) -> None:
+        """Household, members, causes/needs, search index, audit, history and (with
+        ``round_id``) the round's answers and result, in one transaction.
+
+        A household without a code gets the next free one (``h.code`` is set).
+        """
+        if result is not None and round_id is None:
+            raise ValueError("a result needs the round it belongs to")
+        if not h.code.strip():
+            h.code = self.next_code(h.village)
+        with self.transaction():
+            self._write_household(h, now_utc())
+            if round_id is not None:
+                self._write_answers(h, round_id, now_utc())
+                if result is not None:
+                    self._write_result(h.id, round_id, result, now_utc())
+            self._notify(Change("household", [h.id]))
+
+    def save_result(self, household_id: str, round_id: str, result: Result) -> None:
+        """Only the round's result (reclassification), with its audit row."""
+        with self.transaction():
+            self._write_result(household_id, round_id, result, now_utc())
+            self._notify(Change("household", [household_id]))
+
+    def _write_household(self, h: Household, at: str) -> None:
+        code = nfc(h.code)
+        clash = self.conn.execute(
+            "SELECT 1 FROM households WHERE code = ? AND deleted = 0 AND id != ?", (code, h.id)
+        ).fetchone()
+        if clash:
+            raise StoreError(f"Mã hộ {code} đã được dùng cho một hộ khác.")
+        doc, member_docs = household_doc(h)
+        doc["code"] = code
+        old = self.conn.execute(
+            "SELECT rowid, doc, rev, deleted FROM households WHERE id = ?", (h.id,)
+        ).fetchone()
+        # Members reference their household: a new household row must come first.
+        members_changed = self._write_members(h.id, member_docs, at) if old else True
+        rev = _uuid()
+        fields = (code, nfc(h.village), nfc(h.head_name()), h.size(), _dumps(doc))
+        if old is None:
+            cur = self.conn.execute(
+                "INSERT INTO households (id, code, village, head_name, size, doc, rev, created_at,"
+                " created_device, updated_at, updated_device, updated_by, deleted)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0)",
+                (h.id, *fields, rev, at, self.device, at, self.device, self.user),
+            )
+            rowid = cur.lastrowid
+            self._audit("households", h.id, h.id, "insert", None, doc, at)
+            self._write_members(h.id, member_docs, at)
+            parent = None
+        else:
+            rowid, old_doc_text, parent, was_deleted = old
+            old_doc = json.loads(old_doc_text)
+            before, after = diff(old_doc, doc)
+            if was_deleted:
+                before["deleted"], after["deleted"] = True, False
+            if not before and not after and not members_changed:
+                return  # nothing changed: no new revision, no history noise
+            self.conn.execute(
+                "UPDATE households SET code = ?, village = ?, head_name = ?, size = ?, doc = ?,"
+                " rev = ?, updated_at = ?, updated_device = ?, updated_by = ?, deleted = 0"
+                " WHERE id = ?",
+                (*fields, rev, at, self.device, self.user, h.id),
+            )
+            if before or after:
+                self._audit("households", h.id, h.id, "update", before, after, at)
+            if old_doc.get("causes") == doc["causes"] and old_doc.get("needs") == doc["needs"]:
+                self._index(rowid, h)
+                self._append_rev(h.id, rev, parent, at, deleted=False)
+                return
+        self.conn.execute("DELETE FROM household_causes WHERE household_id = ?", (h.id,))
+        self.conn.execute("DELETE FROM household_needs WHERE household_id = ?", (h.id,))
+        self.conn.executemany(
+            "INSERT OR IGNORE INTO household_causes VALUES (?, ?)", [(h.id, c) for c in h.causes]
+        )
+        self.conn.executemany(
+            "INSERT OR IGNORE INTO household_needs VALUES (?, ?)", [(h.id, n) for n in h.needs]
+        )
+        self._index(rowid, h)
+        self._append_rev(h.id, rev, parent, at, deleted=False)
+
+    def _index(self, rowid: int | None, h: Household) -> None:
+        self.conn.execute("DELETE FROM search_index WHERE rowid = ?", (rowid,))
+        self.conn.execute(
+            "INSERT INTO search_index (rowid, text) VALUES (?, ?)", (rowid, index_text(h))
+        )
+
+    def _append_rev(
+        self, household_id: str, rev: str, parent: str | None, at: str, *, deleted: bool
+    ) -> None:
+        self.conn.execute(
+            "INSERT INTO household_revs VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (rev, household_id, parent, self.device, self.user, at, int(deleted)),
+        )
+
+    def _write_members(self, household_id: str, docs: list[dict[str, Any]], at: str) -> bool:
+        ids = [d["id"] for d in docs]
+        if len(set(ids)) != len(ids):
+            raise StoreError("Một thành viên bị ghi hai lần trong cùng một hộ.")
+        existing: dict[str, tuple[str, int, str, int]] = {}
+        marks = ",".join("?" * len(ids))
+        query = (
+            "SELECT id, household_id, position, doc, deleted FROM members WHERE household_id = ?"
+        )
+        params: list[Any] = [household_id]
+        if ids:
+            query += f" OR id IN ({marks})"
+            params += ids
+        for mid, hid, position, doc_text, deleted in self.conn.execute(query, params):
+            existing[mid] = (hid, position, doc_text, deleted)
+        changed = False
+        for position, doc in enumerate(docs):
+            mid = doc["id"]
+            text = _dumps(doc)
+            id_number = doc.get("id_number") or None
+            name = doc.get("name") or ""
+            if mid not in existing:
+                self.conn.execute(
+                    "INSERT INTO members VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0)",
+                    (
+                        mid,
+                        household_id,
+                        position,
+                        name,
+                        id_number,
+                        text,
+                        at,
+                        self.device,
+                        at,
+                        self.device,
+                    ),
+                )
+                self._audit("members", mid, household_id, "insert", None, doc, at)
+                changed = True
+                continue
+            old_hid, old_position, old_text, deleted = existing[mid]
+            if (
+                old_text == text
+                and old_position == position
+                and not deleted
+                and (old_hid == household_id)
+            ):
+                continue
+            before, after = diff(json.loads(old_text), doc)
+            if old_position != position:
+                before["position"], after["position"] = old_position, position
+            if deleted:
+                before["deleted"], after["deleted"] = True, False
+            if old_hid != household_id:
+                before["household_id"], after["household_id"] = old_hid, household_id
+            self.conn.execute(
+                "UPDATE members SET household_id = ?, position = ?, name = ?, id_number = ?,"
+                " doc = ?, updated_at = ?, updated_device = ?, deleted = 0 WHERE id = ?",
+                (household_id, position, name, id_number, text, at, self.device, mid),
+            )
+            self._audit("members", mid, household_id, "update", before, after, at)
+            changed = True
+        for mid, (hid, _position, old_text, deleted) in existing.items():
+            if hid == household_id and mid not in ids and not deleted:
+                self._delete_member(mid, household_id, old_text, at)
+                changed = True
+        return changed
+
+    def _delete_member(self, member_id: str, household_id: str, old_text: str, at: str) -> None:
+        self.conn.execute(
+            "UPDATE members SET deleted = 1, updated_at = ?, updated_device = ? WHERE id = ?",
+            (at, self.device, member_id),
+        )
+        self._audit("members", member_id, household_id, "delete", json.loads(old_text), None, at)
+
+    def _write_answers(self, h: Household, round_id: str, at: str) -> None:
+        if self.round(round_id) is None:
+            raise NotFound("Không tìm thấy kỳ rà soát.")
+        doc, members = household_doc(h)
+        doc["members"] = members
+        text = zlib.compress(_dumps(doc).encode(), 6)
+        rev = self.conn.execute("SELECT rev FROM households WHERE id = ?", (h.id,)).fetchone()[0]
+        old = self.conn.execute(
+            "SELECT id, household_rev, doc FROM answers WHERE household_id = ? AND round_id = ?",
+            (h.id, round_id),
+        ).fetchone()
+        if old is None:
+            answer_id = _uuid()
+            self.conn.execute(
+                "INSERT INTO answers VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 0)",
+                (answer_id, h.id, round_id, rev, text, at, self.device, at, self.device),
+            )
+            new = {"round_id": round_id, "household_rev": rev}
+            self._audit("answers", answer_id, h.id, "insert", None, new, at)
+        elif zlib.decompress(old[2]) != zlib.decompress(text):
+            self.conn.execute(
+                "UPDATE answers SET household_rev = ?, doc = ?, updated_at = ?,"
+                " updated_device = ? WHERE id = ?",
+                (rev, text, at, self.device, old[0]),
+            )
+            self._audit(
+                "answers",
+                old[0],
+                h.id,
+                "update",
+                {"household_rev": old[1]},
+                {"household_rev": rev},
+                at,
+            )
+
+    def _write_result(self, household_id: str, round_id: str, result: Result, at: str) -> None:
+        from forms.classify import result_to_dict
+
+        rnd = self.round(round_id)
+        if rnd is None:
+            raise NotFound("Không tìm thấy kỳ rà soát.")
+        transition = self._transition(household_id, rnd, result.category)
+        summary = {
+            "category": result.category.value,
+            "b1_score": result.b1_score,
+            "deprivation_count": result.deprivation_count,
+            "transition": transition.value if transition else None,
+            "standard_id": result.standard_id,
+            "standard_version": result.standard_version,
+            "engine_version": result.engine_version,
+            "reasons": list(result.reasons),
+        }
+        doc = _dumps(result_to_dict(result))
+        old = self.conn.execute(
+            "SELECT id, doc, transition FROM results WHERE household_id = ? AND round_id = ?",
+            (household_id, round_id),
+        ).fetchone()
+        values = (
+            summary["category"],
+            result.b1_score,
+            result.deprivation_count,
+            summary["transition"],
+            result.standard_id,
+            result.engine_version,
+            doc,
+        )
+        if old is None:
+            result_id = _uuid()
+            self.conn.execute(
+                "INSERT INTO results (id, household_id, round_id, category, b1_score,"
+                " deprivation_count, transition, standard_id, engine_version, doc, created_at,"
+                " created_device, updated_at, updated_device)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (result_id, household_id, round_id, *values, at, self.device, at, self.device),
+            )
+            self._audit("results", result_id, household_id, "insert", None, summary, at)
+            return
+        if old[1] == doc and old[2] == summary["transition"]:
+            return
+        old_summary = json.loads(old[1])
+        old_view = {k: old_summary.get(k) for k in summary}
+        old_view["transition"] = old[2]
+        before, after = diff(old_view, summary)
+        self.conn.execute(
+            "UPDATE results SET category = ?, b1_score = ?, deprivation_count = ?, transition = ?,"
+            " standard_id = ?, engine_version = ?, doc = ?, updated_at = ?, updated_device = ?"
+            " WHERE id = ?",
+            (*values, at, self.device, old[0]),
+        )
+        if not before and not after:
+            before, after = {"detail": "changed"}, {"detail": "changed"}
+        self._audit("results", old[0], household_id, "update", before, after, at)
+
+    def _transition(self, household_id: str, rnd: Round, current: Category) -> Transition | None:
+        """Against the household's categories in earlier years; None in a file's first year."""
+        from forms.transitions import transition_from_history
+
+        earlier = [r for r in self.rounds() if r.year < rnd.year]
+        if not earlier:
+            return None
+        marks = ",".join("?" * len(earlier))
+        found = {
+            round_id: Category(category)
+            for round_id, category in self.conn.execute(
+                f"SELECT round_id, category FROM results WHERE household_id = ?"
+                f" AND round_id IN ({marks})",
+                (household_id, *[r.id for r in earlier]),
+            )
+        }
+        # One entry per year: the year's last round that classified the household.
+        by_year: dict[int, Category | None] = {}
+        for r in earlier:
+            if r.id in found or r.year not in by_year:
+                by_year[r.year] = found.get(r.id, by_year.get(r.year))
+        history = [by_year[y] for y in sorted(by_year)]
+        return transition_from_history(history, current)
+
+    def delete_household(self, household_id: str) -> None:
+        """Tombstone: the row stays (deleted = 1) with its history; lists no longer show it."""
+        row = self.conn.execute(
+            "SELECT rowid, doc, rev, deleted FROM households WHERE id = ?", (household_id,)
+        ).fetchone()
+        if row is None or row[3]:
+            raise NotFound("Không tìm thấy hộ cần xoá.")
+        rowid, doc_text, parent, _ = row
+        at = now_utc()
+        rev = _uuid()
+        with self.transaction():
+            for mid, text in self.conn.execute(
+                "SELECT id, doc FROM members WHERE household_id = ? AND deleted = 0",
+                (household_id,),
+            ).fetchall():
+                self._delete_member(mid, household_id, text, at)
+            self.conn.execute(
+                "UPDATE households SET deleted = 1, rev = ?, updated_at = ?, updated_device = ?,"
+                " updated_by = ? WHERE id = ?",
+                (rev, at, self.device, self.user, household_id),
+            )
+            self.conn.execute("DELETE FROM search_index WHERE rowid = ?", (rowid,))
+            self._audit(
+                "households", household_id, household_id, "delete", json.loads(doc_text), None, at
+            )
+            self._append_rev(household_id, rev, parent, at, deleted=True)
+            self._notify(Change("household", [household_id]))
+
+    # --- households: reading -------------------------------------------------------------
+    def get_household(self, household_id: str) -> Household | None:
+        row = self.conn.execute(
+            "SELECT doc FROM households WHERE id = ? AND deleted = 0", (household_id,)
+        ).fetchone()
+        if row is None:
+            return None
+        return household_from_docs(row[0], self._member_docs([household_id])[household_id])
+
+    def household_by_code(self, code: str) -> Household | None:
+        row = self.conn.execute(
+            "SELECT id FROM households WHERE code = ? AND deleted = 0", (nfc(code),)
+        ).fetchone()
+        return self.get_household(row[0]) if row else None
+
+    def household_rev(self, household_id: str) -> tuple[str, bool] | None:
+        """(current rev, deleted) of a household, tombstones included."""
+        row = self.conn.execute(
+            "SELECT rev, deleted FROM households WHERE id = ?", (household_id,)
+        ).fetchone()
+        return (row[0], bool(row[1])) if row else None
+
+    def _member_docs(self, household_ids: list[str]) -> dict[str, list[str]]:
+        out: dict[str, list[str]] = {hid: [] for hid in household_ids}
+        marks = ",".join("?" * len(household_ids))
+        for hid, doc in self.conn.execute(
+            f"SELECT household_id, doc FROM members WHERE deleted = 0 AND household_id IN ({marks})"
+            " ORDER BY household_id, position",
+            household_ids,
+        ):
+            out[hid].append(doc)
+        return out
+
+    def iter_households(self, village: str | None = None) -> Iterator[Household]:
+        """Every live household in code order, read in chunks (safe to write in between)."""
+        last = ""
+        while True:
+            sql = "SELECT id, code, doc FROM households WHERE deleted = 0 AND code > ?"
+            params: list[Any] = [last]
+            if village is not None:
+                sql += " AND village = ?"
+                params.append(village)
+            rows = self.conn.execute(sql + f" ORDER BY code LIMIT {_CHUNK}", params).fetchall()
+            if not rows:
+                return
+            members = self._member_docs([r[0] for r in rows])
+            for hid, _code, doc in rows:
+                yield household_from_docs(doc, members[hid])
+            last = rows[-1][1]
+
+    def results_for_round(self, round_id: str) -> Iterator[tuple[Household, Result]]:
+        """(household, its result) for every live household classified in the round."""
+        from forms.classify import result_from_dict
+
+        last = ""
+        while True:
+            rows = self.conn.execute(
+                "SELECT h.id, h.code, h.doc, r.doc FROM results r JOIN households h"
+                " ON h.id = r.household_id WHERE r.round_id = ? AND h.deleted = 0 AND h.code > ?"
+                f" ORDER BY h.code LIMIT {_CHUNK}",
+                (round_id, last),
+            ).fetchall()
+            if not rows:
+                return
+            members = self._member_docs([r[0] for r in rows])
+            for hid, _code, doc, result_doc in rows:
+                yield (
+                    household_from_docs(doc, members[hid]),
+                    result_from_dict(json.loads(result_doc)),
+                )
+            last = rows[-1][1]
+
+    def result_for(self, household_id: str, round_id: str) -> Result | None:
+        from forms.classify import result_from_dict
+
+        row = self.conn.execute(
+            "SELECT doc FROM results WHERE household_id = ? AND round_id = ?",
+            (household_id, round_id),
+        ).fetchone()
+        return result_from_dict(json.loads(row[0])) if row else None
+
+    def answers_for(self, household_id: str, round_id: str) -> Household | None:
+        """The household as it was answered in that round (its last save in the round)."""
+        from forms.codec import household_from_dict
+
+        row = self.conn.execute(
+            "SELECT doc FROM answers WHERE household_id = ? AND round_id = ? AND deleted = 0",
+            (household_id, round_id),
+        ).fetchone()
+        return household_from_dict(json.loads(zlib.decompress(row[0]))) if row else None
+
+    # --- the household list ------------------------------------------------------------
+    def _resolve_round(self, round_id: str | None) -> str | None:
+        if round_id is not None:
+            return round_id
+        current = self.current_round()
+        return current.id if current else None
+
+    def _where(self, q: HouseholdQuery, *, with_category: bool = True) -> tuple[str, list[Any]]:
+        sql = (
+            " FROM households h LEFT JOIN results r ON r.household_id = h.id AND r.round_id = ?"
+            " WHERE h.deleted = 0"
+        )
+        params: list[Any] = [self._resolve_round(q.round_id)]
+        if q.village is not None:
+            sql += " AND h.village = ?"
+            params.append(q.village)
+        if with_category and q.category is not None:
+            if Category(q.category) is Category.UNDETERMINED:
+                sql += " AND (r.category = ? OR r.category IS NULL)"
+            else:
+                sql += " AND r.category = ?"
+            params.append(Category(q.category).value)
+        if q.transition is not None:
+            sql += " AND r.transition = ?"
+            params.append(Transition(q.transition).value)
+        expression = match_expression(q.text) if q.text else None
+        if expression is not None:
+            sql += " AND h.rowid IN (SELECT rowid FROM search_index WHERE search_index MATCH ?)"
+            params.append(expression)
+        return sql, params
+
+    def list_households(self, q: HouseholdQuery) -> list[HouseholdRow]:
+        column = ORDER_COLUMNS.get(q.order_by)
+        if column is None:
+            raise ValueError(f"cannot order households by {q.order_by!r}")
+        where, params = self._where(q)
+        direction = "DESC" if q.descending else "ASC"
+        sql = (
+            "SELECT h.id, h.code, h.head_name, h.village, h.size, r.category, r.b1_score,"
+            " r.deprivation_count, r.transition, h.updated_at"
+            + where
+            + f" ORDER BY {column} {direction}, h.code {direction} LIMIT ? OFFSET ?"
+        )
+        return [
+            row_from_sql(r)
+            for r in self.conn.execute(sql, [*params, max(0, q.limit), max(0, q.offset)])
+        ]
+
+    def count_households(self, q: HouseholdQuery) -> int:
+        where, params = self._where(q)
+        return int(self.conn.execute("SELECT COUNT(*)" + where, params).fetchone()[0])
+
+    def category_counts(self, q: HouseholdQuery) -> dict[Category, int]:
+        """Households per category under the query's other filters; none yet → UNDETERMINED."""
+        where, params = self._where(q, with_category=False)
+        counts = dict.fromkeys(Category, 0)
+        for category, n in self.conn.execute(
+            "SELECT r.category, COUNT(*)" + where + " GROUP BY r.category", params
+        ):
+            key = Category(category) if category else Category.UNDETERMINED
+            counts[key] += n
+        return counts
+
+    def search(self, text: str, limit: int = 50) -> list[HouseholdRow]:
+        """Diacritic- and case-insensitive prefix search over names, ID numbers, codes and
+        villages; every typed word must match. At most ``limit`` rows, in code order."""
+        expression = match_expression(text)
+        if expression is None:
+            return []
+        current = self.current_round()
+        rows = self.conn.execute(
+            "SELECT h.id, h.code, h.head_name, h.village, h.size, r.category, r.b1_score,"
+            " r.deprivation_count, r.transition, h.updated_at FROM"
+            " (SELECT rowid FROM search_index WHERE search_index MATCH ? LIMIT ?) s"
+            " JOIN households h ON h.rowid = s.rowid"
+            " LEFT JOIN results r ON r.household_id = h.id AND r.round_id = ?"
+            " WHERE h.deleted = 0",
+            (expression, limit, current.id if current else None),
+        ).fetchall()
+        return sorted((row_from_sql(r) for r in rows), key=lambda r: r.code)
+
+    # --- village meeting, posting, complaints, decision --------------------------------
+    def _household_exists(self, household_id: str) -> None:
+        if not self.conn.execute(
+            "SELECT 1 FROM households WHERE id = ? AND deleted = 0", (household_id,)
+        ).fetchone():
+            raise NotFound("Không tìm thấy hộ.")
+
+    def save_meeting_vote(
+        self,
+        household_id: str,
+        round_id: str,
+        *,
+        agree: int,
+        attendees: int,
+        note: str = "",
+        meeting_date: date | None = None,
+    ) -> MeetingVote:
+        if agree < 0 or attendees < 0:
+            raise StoreError("Số người không được âm.")
+        if agree > attendees:
+            raise StoreError(f"Số người đồng ý ({agree}) lớn hơn số người dự họp ({attendees}).")
+        self._household_exists(household_id)
+        if self.round(round_id) is None:
+            raise NotFound("Không tìm thấy kỳ rà soát.")
+        when = meeting_date or date.today()
+        at = now_utc()
+        with self.transaction():
+            old = self.conn.execute(
+                "SELECT id, agree, attendees, note, meeting_date FROM meeting_votes"
+                " WHERE household_id = ? AND round_id = ?",
+                (household_id, round_id),
+            ).fetchone()
+            new: dict[str, Any] = {
+                "agree": agree,
+                "attendees": attendees,
+                "note": nfc(note),
+                "meeting_date": when.isoformat(),
+            }
+            if old is None:
+                vote_id = _uuid()
+                self.conn.execute(
+                    "INSERT INTO meeting_votes VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (
+                        vote_id,
+                        household_id,
+                        round_id,
+                        agree,
+                        attendees,
+                        new["note"],
+                        new["meeting_date"],
+                        at,
+                        self.device,
+                        at,
+                        self.device,
+                    ),
+                )
+                self._audit("meeting_votes", vote_id, household_id, "insert", None, new, at)
+            else:
+                vote_id = old[0]
+                before, after = diff(
+                    {"agree": old[1], "attendees": old[2], "note": old[3], "meeting_date": old[4]},
+                    new,
+                )
+                if before or after:
+                    self.conn.execute(
+                        "UPDATE meeting_votes SET agree = ?, attendees = ?, note = ?,"
+                        " meeting_date = ?, updated_at = ?, updated_device = ? WHERE id = ?",
+                        (
+                            agree,
+                            attendees,
+                            new["note"],
+                            new["meeting_date"],
+                            at,
+                            self.device,
+                            vote_id,
+                        ),
+                    )
+                    self._audit("meeting_votes", vote_id, household_id, "update", before, after, at)
+            self._notify(Change("meeting", [household_id]))
+        return MeetingVote(vote_id, household_id, round_id, agree, attendees, new["note"], when)
+
+    def meeting_votes(self, round_id: str, village: str | None = None) -> list[MeetingVote]:
+        sql = (
+            "SELECT v.id, v.household_id, v.round_id, v.agree, v.attendees, v.note,"
+            " v.meeting_date FROM meeting_votes v JOIN households h ON h.id = v.household_id"
+            " WHERE v.round_id = ? AND h.deleted = 0"
+        )
+        params: list[Any] = [round_id]
+        if village is not None:
+            sql += " AND h.village = ?"
+            params.append(village)
+        return [
+            MeetingVote(r[0], r[1], r[2], r[3], r[4], r[5], date.fromisoformat(r[6]))
+            for r in self.conn.execute(sql + " ORDER BY h.code", params)
+        ]
+
+    def save_posting(self, round_id: str, village: str, start: date, end: date) -> Posting:
+        if end < start:
+            raise StoreError("Ngày kết thúc niêm yết phải sau ngày bắt đầu.")
+        if self.round(round_id) is None:
+            raise NotFound("Không tìm thấy kỳ rà soát.")
+        at = now_utc()
+        with self.transaction():
+            old = self.conn.execute(
+                "SELECT id FROM postings WHERE round_id = ? AND village = ?", (round_id, village)
+            ).fetchone()
+            posting_id = old[0] if old else _uuid()
+            self.conn.execute(
+                "INSERT INTO postings VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (round_id,"
+                " village) DO UPDATE SET start_date = excluded.start_date,"
+                " end_date = excluded.end_date, updated_at = excluded.updated_at,"
+                " updated_device = excluded.updated_device",
+                (
+                    posting_id,
+                    round_id,
+                    village,
+                    start.isoformat(),
+                    end.isoformat(),
+                    at,
+                    self.device,
+                    at,
+                    self.device,
+                ),
+            )
+            self._audit(
+                "postings",
+                posting_id,
+                None,
+                "update" if old else "insert",
+                None,
+                {"village": village, "start": start.isoformat(), "end": end.isoformat()},
+                at,
+            )
+            self._notify(Change("posting", [posting_id]))
+        return Posting(posting_id, round_id, village, start, end)
+
+    def postings(self, round_id: str) -> list[Posting]:
+        return [
+            Posting(r[0], r[1], r[2], date.fromisoformat(r[3]), date.fromisoformat(r[4]))
+            for r in self.conn.execute(
+                "SELECT id, round_id, village, start_date, end_date FROM postings"
+                " WHERE round_id = ? ORDER BY village",
+                (round_id,),
+            )
+        ]
+
+    def add_complaint(
+        self,
+        round_id: str,
+        household_id: str | None,
+        complainant: str,
+        content: str,
+        received: date,
+    ) -> Complaint:
+        complainant, content = nfc(complainant), nfc(content)
+        if not complainant or not content:
+            raise StoreError("Hãy nhập người khiếu nại và nội dung khiếu nại.")
+        if household_id:
+            self._household_exists(household_id)
+        if self.round(round_id) is None:
+            raise NotFound("Không tìm thấy kỳ rà soát.")
+        c = Complaint(_uuid(), round_id, household_id or None, complainant, content, received)
+        at = now_utc()
+        with self.transaction():
+            self.conn.execute(
+                "INSERT INTO complaints VALUES (?, ?, ?, ?, ?, ?, NULL, NULL, ?, ?, ?, ?)",
+                (
+                    c.id,
+                    round_id,
+                    c.household_id,
+                    complainant,
+                    content,
+                    received.isoformat(),
+                    at,
+                    self.device,
+                    at,
+                    self.device,
+                ),
+            )
+            self._audit(
+                "complaints",
+                c.id,
+                c.household_id,
+                "insert",
+                None,
+                {"complainant": complainant, "content": content, "received": received.isoformat()},
+                at,
+            )
+            self._notify(Change("complaint", [c.id]))
+        return c
+
+    def resolve_complaint(self, complaint_id: str, outcome: str) -> None:
+        outcome = nfc(outcome)
+        row = self.conn.execute(
+            "SELECT household_id, outcome FROM complaints WHERE id = ?", (complaint_id,)
+        ).fetchone()
+        if row is None:
+            raise NotFound("Không tìm thấy khiếu nại.")
+        at = now_utc()
+        with self.transaction():
+            self.conn.execute(
+                "UPDATE complaints SET outcome = ?, resolved_at = ?, updated_at = ?,"
+                " updated_device = ? WHERE id = ?",
+                (outcome, at, at, self.device, complaint_id),
+            )
+            self._audit(
+                "complaints",
+                complaint_id,
+                row[0],
+                "update",
+                {"outcome": row[1]},
+                {"outcome": outcome},
+                at,
+            )
+            self._notify(Change("complaint", [complaint_id]))
+
+    def complaints(self, round_id: str) -> list[Complaint]:
+        return [
+            Complaint(r[0], r[1], r[2], r[3], r[4], date.fromisoformat(r[5]), r[6], r[7])
+            for r in self.conn.execute(
+                "SELECT id, round_id, household_id, complainant, content, received, outcome,"
+                " resolved_at FROM complaints WHERE round_id = ? ORDER BY received, created_at",
+                (round_id,),
+            )
+        ]
+
+    def save_decision(self, round_id: str, number: str, when: date, signer: str) -> Decision:
+        number, signer = nfc(number), nfc(signer)
+        if not number or not signer:
+            raise StoreError("Hãy nhập số quyết định và người ký.")
+        if self.round(round_id) is None:
+            raise NotFound("Không tìm thấy kỳ rà soát.")
+        at = now_utc()
+        new = {"number": number, "date": when.isoformat(), "signer": signer}
+        with self.transaction():
+            old = self.conn.execute(
+                "SELECT id, number, date, signer FROM decisions WHERE round_id = ?", (round_id,)
+            ).fetchone()
+            if old is None:
+                decision_id = _uuid()
+                self.conn.execute(
+                    "INSERT INTO decisions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (
+                        decision_id,
+                        round_id,
+                        number,
+                        new["date"],
+                        signer,
+                        at,
+                        self.device,
+                        at,
+                        self.device,
+                    ),
+                )
+                self._audit("decisions", decision_id, None, "insert", None, new, at)
+            else:
+                decision_id = old[0]
+                before, after = diff({"number": old[1], "date": old[2], "signer": old[3]}, new)
+                if before or after:
+                    self.conn.execute(
+                        "UPDATE decisions SET number = ?, date = ?, signer = ?, updated_at = ?,"
+                        " updated_device = ? WHERE id = ?",
+                        (number, new["date"], signer, at, self.device, decision_id),
+                    )
+                    self._audit("decisions", decision_id, None, "update", before, after, at)
+            self._notify(Change("decision", [decision_id]))
+        return Decision(decision_id, round_id, number, when, signer)
+
+    def decision(self, round_id: str) -> Decision | None:
+        r = self.conn.execute(
+            "SELECT id, round_id, number, date, signer FROM decisions WHERE round_id = ?",
+            (round_id,),
+        ).fetchone()
+        return Decision(r[0], r[1], r[2], date.fromisoformat(r[3]), r[4]) if r else None
+
+    # --- history -------------------------------------------------------------------------
+    def audit_for_household(self, household_id: str) -> list[AuditEntry]:
+        """Every recorded change of the household, its members, answers, results, votes and
+        complaints, oldest first."""
+        return self._audit_entries("WHERE household_id = ?", [household_id])
+
+    def audit_for_row(self, table: str, row_id: str) -> list[AuditEntry]:
+        return self._audit_entries("WHERE tbl = ? AND row_id = ?", [table, row_id])
+
+    def _audit_entries(self, where: str, params: list[Any]) -> list[AuditEntry]:
+        return [
+            AuditEntry(
+                r[0],
+                r[1],
+                r[2],
+                r[3],
+                r[4],
+                r[5],
+                json.loads(r[6]) if r[6] is not None else None,
+                json.loads(r[7]) if r[7] is not None else None,
+                r[8],
+            )
+            for r in self.conn.execute(
+                "SELECT at, user, device, tbl, row_id, action, old, new, source FROM audit "
+                + where
+                + " ORDER BY id",
+                params,
+            )
+        ]
+
+    def household_revs(self, household_id: str) -> list[tuple[str, str | None, str, str, str]]:
+        """(rev, parent_rev, device, user, at) of every saved version, oldest first."""
+        return [
+            (r[0], r[1], r[2], r[3], r[4])
+            for r in self.conn.execute(
+                "SELECT rev, parent_rev, device, user, at FROM household_revs"
+                " WHERE household_id = ? ORDER BY rowid",
+                (household_id,),
+            )
+        ]
+
+    def integrity_problems(self) -> list[str]:
+        """Empty when ``PRAGMA integrity_check`` and the foreign keys are fine."""
+        problems = [r[0] for r in self.conn.execute("PRAGMA integrity_check")]
+        problems = [] if problems == ["ok"] else problems
+        for table, rowid, parent, _ in self.conn.execute("PRAGMA foreign_key_check"):
+            problems.append(f"{table} rowid {rowid}: missing row in {parent}")
+        return problems

@@ -1,0 +1,268 @@
+"""Round trips of every entity through a real file, and the list/search queries."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from db.errors import AlreadyExists, NotFound, StoreError
+from db.records import Change
+from db.store import HouseholdQuery, Store
+from forms.classify import classify
+from forms.demo import generate_households
+from forms.model import (
+    Area,
+    Category,
+    Education,
+    Household,
+    Member,
+    Relationship,
+    Sex,
+    WaterSource,
+)
+from forms.standards import load_standard
+
+STANDARD = load_standard("nd07-2022-2025")
+
+
+def household(
+    code: str = "", village: str = "Thôn Đồng Tâm", head: str = "Nguyễn Thị Ánh"
+) -> Household:
+    return Household(
+        code=code,
+        village=village,
+        area=Area.RURAL,
+        b1_total=120,
+        water_source=WaterSource.SURFACE,
+        causes=["capital", "land"],
+        needs=["credit"],
+        members=[
+            Member(
+                name=head,
+                relationship=Relationship.HEAD,
+                sex=Sex.FEMALE,
+                birth_year=1980,
+                id_number="002180123456",
+                education=Education.PRIMARY,
+            ),
+            Member(
+                name="Đinh Văn Hùng",
+                relationship=Relationship.SPOUSE,
+                sex=Sex.MALE,
+                birth_date=date(1978, 5, 2),
+            ),
+        ],
+    )
+
+
+def reopen(store: Store) -> Store:
+    store.close()
+    return Store.open(store.path, user="Lò Văn Ín", device="laptop-1")
+
+
+def test_commune_villages_rounds_round_trip(store: Store) -> None:
+    store.rename_village(store.villages()[1].id, "Bản Nà Hin Mới")
+    r1 = store.start_round(2025, "nd07-2022-2025")
+    r2 = store.start_round(2026, "nd07-2022-2025", "adhoc", reference_date=date(2026, 6, 30))
+    store = reopen(store)
+    try:
+        assert store.commune().commune_name == "Xã Bảo Yên"
+        assert store.commune().area is Area.RURAL
+        assert [v.name for v in store.villages()] == ["Thôn Đồng Tâm", "Bản Nà Hin Mới"]
+        assert store.rounds() == [r1, r2]
+        assert store.current_round() == r2
+        assert store.previous_round(r2.id) == r1
+    finally:
+        store.close()
+
+
+def test_create_refuses_existing_file(store: Store, db_path: Path) -> None:
+    with pytest.raises(AlreadyExists) as exc:
+        Store.create(db_path, store.commune(), user="x", device="y")
+    assert "đã có" in exc.value.message
+
+
+def test_household_round_trip_with_result(store: Store) -> None:
+    rnd = store.start_round(2026, "nd07-2022-2025")
+    h = household("01-0001")
+    result = classify(h, STANDARD, 2026)
+    store.save_household(h, round_id=rnd.id, result=result)
+    store = reopen(store)
+    try:
+        assert store.get_household(h.id) == h
+        assert store.household_by_code("01-0001") == h
+        assert store.answers_for(h.id, rnd.id) == h
+        assert store.result_for(h.id, rnd.id) == result
+        [(back, back_result)] = list(store.results_for_round(rnd.id))
+        assert back == h
+        assert back_result == result
+        counted = store.conn.execute(
+            "SELECT cause_id FROM household_causes WHERE household_id = ? ORDER BY 1", (h.id,)
+        ).fetchall()
+        assert counted == [("capital",), ("land",)]
+    finally:
+        store.close()
+
+
+def test_member_removed_reordered_and_edited(store: Store) -> None:
+    h = household("01-0001")
+    store.save_household(h)
+    child = Member(name="Đinh Thị Mai", relationship=Relationship.CHILD, birth_year=2015)
+    h.members = [child, h.members[0]]
+    h.members[1].name = "Nguyễn Thị Ánh Hồng"
+    store.save_household(h)
+    back = store.get_household(h.id)
+    assert back is not None
+    assert [m.name for m in back.members] == ["Đinh Thị Mai", "Nguyễn Thị Ánh Hồng"]
+
+
+def test_missing_code_gets_next_free_code(store: Store) -> None:
+    a, b = household(), household(village="Bản Nà Hin")
+    c = household()
+    for h in (a, b, c):
+        store.save_household(h)
+    assert (a.code, b.code, c.code) == ("01-0001", "02-0001", "01-0002")
+
+
+def test_duplicate_code_is_refused(store: Store) -> None:
+    store.save_household(household("01-0001"))
+    with pytest.raises(StoreError) as exc:
+        store.save_household(household("01-0001"))
+    assert "01-0001" in exc.value.message
+    assert store.count_households(HouseholdQuery()) == 1
+
+
+def test_delete_leaves_tombstone(store: Store) -> None:
+    h = household("01-0001")
+    store.save_household(h)
+    store.delete_household(h.id)
+    assert store.get_household(h.id) is None
+    assert store.household_by_code("01-0001") is None
+    assert store.search("nguyen") == []
+    assert store.count_households(HouseholdQuery()) == 0
+    rev, deleted = store.household_rev(h.id) or ("", False)
+    assert deleted
+    revs = store.household_revs(h.id)
+    assert revs[-1][0] == rev
+    assert revs[-1][1] == revs[0][0]
+    # The code is free again, and saving the deleted household brings it back.
+    with pytest.raises(NotFound):
+        store.delete_household(h.id)
+    store.save_household(h)
+    assert store.get_household(h.id) == h
+
+
+def test_iter_households_by_village(store: Store) -> None:
+    for h in generate_households(30, villages=["Thôn Đồng Tâm", "Bản Nà Hin"]):
+        store.save_household(h)
+    everyone = list(store.iter_households())
+    assert len(everyone) == 30
+    assert [h.code for h in everyone] == sorted(h.code for h in everyone)
+    ban = list(store.iter_households(village="Bản Nà Hin"))
+    assert ban
+    assert all(h.village == "Bản Nà Hin" for h in ban)
+
+
+def test_list_count_and_category_counts(store: Store) -> None:
+    rnd = store.start_round(2026, "nd07-2022-2025")
+    households = list(generate_households(60, villages=["Thôn Đồng Tâm", "Bản Nà Hin"]))
+    expected: dict[Category, int] = dict.fromkeys(Category, 0)
+    with store.transaction():
+        for h in households:
+            r = classify(h, STANDARD, 2026)
+            expected[r.category] += 1
+            store.save_household(h, round_id=rnd.id, result=r)
+    assert store.category_counts(HouseholdQuery()) == expected
+    assert store.count_households(HouseholdQuery()) == 60
+    poor = store.list_households(HouseholdQuery(category=Category.POOR, limit=1000))
+    assert len(poor) == expected[Category.POOR]
+    assert all(r.category is Category.POOR for r in poor)
+    page1 = store.list_households(HouseholdQuery(limit=25))
+    page3 = store.list_households(HouseholdQuery(limit=25, offset=50))
+    assert len(page1) == 25
+    assert len(page3) == 10
+    assert [r.code for r in page1] == sorted(h.code for h in households)[:25]
+    by_size = store.list_households(HouseholdQuery(order_by="size", descending=True, limit=60))
+    assert [r.size for r in by_size] == sorted((h.size() for h in households), reverse=True)
+    village = store.count_households(HouseholdQuery(village="Bản Nà Hin"))
+    assert village == sum(h.village == "Bản Nà Hin" for h in households)
+    with pytest.raises(ValueError, match="order"):
+        store.list_households(HouseholdQuery(order_by="rowid; DROP TABLE households"))
+
+
+def test_meeting_posting_complaint_decision_round_trip(store: Store) -> None:
+    rnd = store.start_round(2026, "nd07-2022-2025")
+    h = household("01-0001")
+    store.save_household(h)
+    vote = store.save_meeting_vote(h.id, rnd.id, agree=10, attendees=20, note="Đồng ý")
+    assert vote.passed
+    vote = store.save_meeting_vote(
+        h.id, rnd.id, agree=9, attendees=20, meeting_date=date(2026, 10, 2)
+    )
+    assert not vote.passed
+    with pytest.raises(StoreError):
+        store.save_meeting_vote(h.id, rnd.id, agree=21, attendees=20)
+    posting = store.save_posting(rnd.id, "Thôn Đồng Tâm", date(2026, 11, 1), date(2026, 11, 7))
+    complaint = store.add_complaint(
+        rnd.id, h.id, "Lò Thị Pươm", "Hộ chưa được rà soát", date(2026, 11, 3)
+    )
+    store.resolve_complaint(complaint.id, "Đã rà soát lại")
+    decision = store.save_decision(rnd.id, "12/QĐ-UBND", date(2026, 12, 10), "Hoàng Văn Nam")
+    store = reopen(store)
+    try:
+        assert store.meeting_votes(rnd.id) == [vote]
+        assert store.meeting_votes(rnd.id, "Bản Nà Hin") == []
+        assert store.postings(rnd.id) == [posting]
+        [back] = store.complaints(rnd.id)
+        assert back.outcome == "Đã rà soát lại"
+        assert back.resolved_at
+        assert (back.complainant, back.content, back.received) == (
+            complaint.complainant,
+            complaint.content,
+            complaint.received,
+        )
+        assert store.decision(rnd.id) == decision
+    finally:
+        store.close()
+
+
+def test_listeners_hear_after_commit_only(store: Store) -> None:
+    heard: list[Change] = []
+    store.subscribe(heard.append)
+    h = household("01-0001")
+    with store.transaction():
+        store.save_household(h)
+        store.add_village("Thôn Mới")
+        assert heard == []
+    assert [c.kind for c in heard] == ["household", "village"]
+    assert heard[0].ids == [h.id]
+    heard.clear()
+
+    def failing_write() -> None:
+        with store.transaction():
+            store.save_household(household("01-0002"))
+            raise RuntimeError("boom")
+
+    with pytest.raises(RuntimeError):
+        failing_write()
+    assert heard == []
+    assert store.household_by_code("01-0002") is None
+
+
+def test_rolling_backups_on_close(db_path: Path, store: Store) -> None:
+    from db import backup
+
+    store.save_household(household("01-0001"))
+    store.close()
+    assert len(backup.list_backups(db_path, "close")) == 1
+    for _ in range(backup.KEEP + 2):
+        with Store.open(db_path, user="a", device="b") as s:
+            s.add_village(f"Thôn {len(s.villages())}")
+    assert len(backup.list_backups(db_path, "close")) == backup.KEEP
+    # A session that only reads leaves no backup behind.
+    before = backup.list_backups(db_path)
+    with Store.open(db_path, user="a", device="b") as s:
+        s.villages()
+    assert backup.list_backups(db_path) == before
