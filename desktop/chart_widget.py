@@ -107,9 +107,10 @@ class BarChart(QWidget):
         plot_h = max(10.0, bottom - top)
         right = self.width() - 8.0
         grid = QPen(QColor("#d0d0d0"))
-        for k in range(5):
-            value = ceiling * k / 4
-            y = bottom - plot_h * k / 4
+        # Five intervals: a 1/2/5 ceiling then gives round ticks (0, 10, 20 … 50).
+        for k in range(6):
+            value = ceiling * k / 5
+            y = bottom - plot_h * k / 5
             painter.setPen(grid)
             painter.drawLine(int(left), int(y), int(right), int(y))
             painter.setPen(text_pen)

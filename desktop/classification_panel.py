@@ -4,18 +4,11 @@ reason. It shows a ``forms.classify.Result``; it never decides anything itself."
 
 from __future__ import annotations
 
+from html import escape
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QBrush, QColor
-from PySide6.QtWidgets import (
-    QHeaderView,
-    QLabel,
-    QTreeWidget,
-    QTreeWidgetItem,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QLabel, QScrollArea, QVBoxLayout, QWidget
 
 from desktop.labels import label
 
@@ -28,7 +21,7 @@ CATEGORY_COLOURS = {
 }
 STATUS_MARKS = {
     "deprived": ("✗", "#c0392b"),
-    "not_deprived": ("✓", "#27ae60"),
+    "not_deprived": ("✓", "#1e8449"),
     "unknown": ("?", "#7f8c8d"),
 }
 
@@ -38,8 +31,7 @@ class ClassificationPanel(QWidget):
         super().__init__(parent)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 0, 0, 0)
-        heading = QLabel(self.tr("<b>Kết quả phân loại (tự tính)</b>"))
-        layout.addWidget(heading)
+        layout.addWidget(QLabel(self.tr("<b>Kết quả phân loại (tự tính)</b>")))
         self.category = QLabel()
         self.category.setObjectName("category")
         self.category.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -49,15 +41,18 @@ class ClassificationPanel(QWidget):
         self.summary.setWordWrap(True)
         self.summary.setTextFormat(Qt.TextFormat.RichText)
         layout.addWidget(self.summary)
-        self.indicators = QTreeWidget()
-        self.indicators.setColumnCount(2)
-        self.indicators.setHeaderLabels([self.tr("Chỉ số thiếu hụt"), self.tr("Lý do")])
-        self.indicators.setRootIsDecorated(False)
+        # One rich-text label in a scroll area: reasons wrap to the panel's width, which a
+        # table column cannot do.
+        self.indicators = QLabel()
         self.indicators.setWordWrap(True)
-        self.indicators.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # keyboard stays in the form
-        self.indicators.header().setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
-        self.indicators.header().setStretchLastSection(True)
-        layout.addWidget(self.indicators, 1)
+        self.indicators.setTextFormat(Qt.TextFormat.RichText)
+        self.indicators.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        self.indicators.setMargin(4)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # the keyboard stays in the form
+        scroll.setWidget(self.indicators)
+        layout.addWidget(scroll, 1)
         self.notes = QLabel()
         self.notes.setWordWrap(True)
         self.notes.setStyleSheet("color: #a04000")
@@ -68,10 +63,19 @@ class ClassificationPanel(QWidget):
     def category_text(self) -> str:
         return self.category.text()
 
+    def indicator_lines(self) -> list[str]:
+        """Plain text of each indicator line (what a screen reader would say)."""
+        if self.result is None:
+            return []
+        out = []
+        for o in self.result.indicators:
+            mark = STATUS_MARKS.get(str(o.status.value), ("?", ""))[0]
+            out.append(f"{mark} {o.name}: {o.reason}")
+        return out
+
     def show_result(self, result: Any) -> None:
         self.result = result
-        key = str(result.category.value)
-        colour = CATEGORY_COLOURS.get(key, "#7f8c8d")
+        colour = CATEGORY_COLOURS.get(str(result.category.value), "#7f8c8d")
         self.category.setText(label(result.category))
         self.category.setStyleSheet(
             f"background: {colour}; color: white; font-size: 16pt; font-weight: bold;"
@@ -86,20 +90,20 @@ class ClassificationPanel(QWidget):
             ).format(
                 b1=b1,
                 income=income,
-                basis=result.income_basis or "",
+                basis=escape(result.income_basis or ""),
                 count=result.deprivation_count,
                 b2=result.deprivation_count * 10,
             )
         )
-        self.indicators.clear()
-        for outcome in result.indicators:
-            mark, colour = STATUS_MARKS.get(str(outcome.status.value), ("?", "#7f8c8d"))
-            item = QTreeWidgetItem([f"{mark} {outcome.name}", outcome.reason])
-            item.setForeground(0, QBrush(QColor(colour)))
-            item.setToolTip(0, outcome.dimension)
-            item.setToolTip(1, outcome.reason)
-            item.setData(0, Qt.ItemDataRole.UserRole, outcome.id)
-            self.indicators.addTopLevelItem(item)
+        rows = []
+        for o in result.indicators:
+            mark, colour = STATUS_MARKS.get(str(o.status.value), ("?", "#7f8c8d"))
+            rows.append(
+                f"<p style='margin:0 0 4px 0'><span style='color:{colour}'><b>{mark} "
+                f"{escape(o.name)}</b></span><br><span style='color:#555'>"
+                f"{escape(o.reason)}</span></p>"
+            )
+        self.indicators.setText("".join(rows))
         notes = [*result.reasons, *result.warnings]
         self.notes.setText("\n".join(f"• {n}" for n in notes))
 

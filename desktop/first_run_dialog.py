@@ -135,7 +135,7 @@ class FirstRunDialog(QDialog):
         path_row = QHBoxLayout()
         path_row.addWidget(self.path, 1)
         path_row.addWidget(browse)
-        form.addRow(self.tr("Lưu tệp &tại:"), path_row)
+        form.addRow(self.tr("Lưu tệp tại:"), path_row)
 
         self.error = QLabel()
         self.error.setStyleSheet("color: #b00020")
@@ -161,7 +161,7 @@ class FirstRunDialog(QDialog):
         self.standard.currentIndexChanged.connect(self._standard_changed)
         self._fill_communes()
         self._fill_standards()
-        self.resize(620, 560)
+        self.resize(620, 470)
 
     def _contains_completer(self, combo: QComboBox) -> None:
         # Matching anywhere in the name: users type "Hòa Bình", not "Xã Hòa Bình".

@@ -109,7 +109,11 @@ class FormPage(QWidget):
             layout.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
             for question in section.questions:
                 editor = question_editor(question)
-                label = question.label + (" *" if question.required else "")
+                label = question.label
+                if question.unit:
+                    label += f" ({question.unit})"
+                if question.required:
+                    label += " *"
                 layout.addRow(label, editor)
                 editor.changed.connect(lambda q=question, e=editor: self._edited(q, e))
                 self.editors[question.id] = editor

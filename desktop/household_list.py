@@ -45,7 +45,7 @@ COLUMNS: tuple[tuple[str, str], ...] = (
     ("b1_score", "Điểm B1"),
     ("deprivation_count", "Số chỉ số thiếu hụt"),
     ("transition", "Biến động"),
-    ("updated_at", "Cập nhật"),
+    ("updated_at", "Ngày cập nhật"),
 )
 NUMERIC = {"size", "b1_score", "deprivation_count"}
 
@@ -133,7 +133,8 @@ class HouseholdTableModel(QAbstractTableModel):
         if attr == "transition":
             return label(_as_enum(Transition, value)) or ""
         if attr == "updated_at" and value:
-            return str(value)[:16].replace("T", " ")
+            text = str(value)  # ISO, UTC: shown as dd/mm/yyyy, as Vietnamese forms write dates
+            return f"{text[8:10]}/{text[5:7]}/{text[:4]}"
         return "" if value is None else value
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:

@@ -92,6 +92,8 @@ class MeetingMode(QWidget):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(COL_HEAD, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(COL_NOTE, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(COL_PROPOSAL, QHeaderView.ResizeMode.ResizeToContents)
+        header.resizeSection(COL_RESULT, 170)
         layout.addWidget(self.table, 1)
         self.summary = QLabel()
         layout.addWidget(self.summary)

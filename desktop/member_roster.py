@@ -36,6 +36,7 @@ COLUMNS: tuple[tuple[str, str, str], ...] = (
     ("id_number", "text", "Số CCCD/định danh"),
 )
 ENUMS: dict[str, Any] = {"relationship": Relationship, "sex": Sex}
+WIDTHS = {"relationship": 190, "sex": 80, "birth_year": 80, "ethnicity": 110}
 
 
 class MemberRow:
@@ -55,8 +56,13 @@ class MemberRoster(QWidget):
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         self.grid_host = QWidget()
-        self.grid = QGridLayout(self.grid_host)
-        self.grid.setColumnStretch(0, 3)
+        host_layout = QVBoxLayout(self.grid_host)
+        host_layout.setContentsMargins(4, 4, 4, 4)
+        self.grid = QGridLayout()
+        host_layout.addLayout(self.grid)
+        host_layout.addStretch(1)  # rows stay at the top instead of spreading over the frame
+        self.grid.setColumnStretch(0, 4)
+        self.grid.setColumnStretch(1, 2)
         self.grid.setColumnStretch(5, 2)
         scroll = QScrollArea()
         scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Tab goes to the fields, not the frame
@@ -128,11 +134,16 @@ class MemberRoster(QWidget):
         for col, (attr, kind, header) in enumerate(COLUMNS):
             choices = enum_choices(ENUMS[attr]) if attr in ENUMS else ()
             editor = make_editor(kind, choices, unit=self.tr(header) if kind != "choice" else "")
+            if attr in WIDTHS:
+                editor.setMaximumWidth(WIDTHS[attr])
+            if attr == "name":
+                editor.setMinimumWidth(170)
             editor.set_value(getattr(member, attr))
             editor.changed.connect(lambda a=attr, e=editor, m=member: self._edited(m, a, e))
             self.grid.addWidget(editor, r, col)
             editors[attr] = editor
         remove = QPushButton(self.tr("Xóa"))
+        remove.setMaximumWidth(56)
         remove.setFocusPolicy(Qt.FocusPolicy.ClickFocus)  # Tab goes to the next member, not here
         remove.clicked.connect(lambda _c=False, m=member: self.remove_member(m))
         self.grid.addWidget(remove, r, len(COLUMNS))

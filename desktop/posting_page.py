@@ -71,6 +71,7 @@ class PostingPage(QWidget):
         ):
             form.addWidget(QLabel(text))
             form.addWidget(w)
+        form.addStretch()
         form.addWidget(self.save_posting_button)
         layout.addWidget(posting)
         self.postings = QLabel()
