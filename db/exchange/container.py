@@ -17,6 +17,7 @@ import binascii
 import io
 import json
 import os
+import struct
 import uuid
 import zipfile
 import zlib
@@ -251,7 +252,15 @@ class _ZipGuard:
             self.zf = zipfile.ZipFile(io.BytesIO(path.read_bytes()))
         except OSError as exc:
             raise PackageError(f"Không đọc được tệp gói: {path.name}.") from exc
-        except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError) as exc:
+        except (
+            zipfile.BadZipFile,
+            zipfile.LargeZipFile,
+            ValueError,
+            EOFError,
+            NotImplementedError,  # a damaged header claiming an unknown zip version
+            struct.error,
+            UnicodeDecodeError,
+        ) as exc:
             raise PackageError(
                 "Tệp không phải gói dữ liệu Rà soát, hoặc đã bị cắt cụt / hỏng."
             ) from exc

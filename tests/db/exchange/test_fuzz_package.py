@@ -13,6 +13,14 @@ from db.exchange.errors import PackageError
 from db.exchange.package import read_package, write_package
 from tests.db.exchange.records import records
 
+
+class Packages(dict):
+    """Package bytes by name; a short repr keeps hypothesis reports readable."""
+
+    def __repr__(self) -> str:
+        return f"<{len(self)} packages>"
+
+
 HEADER = {"app_version": "0.1.0", "commune": {"code": "10105", "name": "Xã Tân Lập"}}
 
 
@@ -30,7 +38,7 @@ def originals(tmp_path_factory: pytest.TempPathFactory) -> dict[str, bytes]:
         recovery_key="AAAA-BBBB-CCCC-DDDD-EEEE-FFFF-GGGG-HHHH",
         scrypt_n=2**4,
     )
-    return {name: (folder / f"{name}.rasoat").read_bytes() for name in ("plain", "enc")}
+    return Packages({name: (folder / f"{name}.rasoat").read_bytes() for name in ("plain", "enc")})
 
 
 mutation = st.one_of(
@@ -99,3 +107,47 @@ def test_mutations_do_hit_the_data(originals: dict[str, bytes], tmp_path: Path) 
     path.write_bytes(mutate(data, ("flip", [(0.5, 0x20)])))
     with pytest.raises(PackageError):
         read_package(path)
+
+
+@pytest.fixture(scope="module")
+def office(tmp_path_factory: pytest.TempPathFactory):
+    from db.exchange.export import export_package
+    from db.store import Store
+    from tests.db.exchange.commune import make_commune
+
+    folder = tmp_path_factory.mktemp("office")
+    path = make_commune(folder / "xa.db", 6)
+    store = Store.open(path, user="Cán bộ xã", device="may-xa")
+    export_package(store, folder / "plain.rasoat")
+    export_package(store, folder / "enc.rasoat", password="mk", scrypt_n=2**4)
+    packages = Packages({n: (folder / f"{n}.rasoat").read_bytes() for n in ("plain", "enc")})
+    yield store, packages
+    store.close()
+
+
+def _file_state(path: Path) -> tuple[bytes, bytes]:
+    wal = path.with_name(path.name + "-wal")
+    return path.read_bytes(), wal.read_bytes() if wal.exists() else b""
+
+
+@settings(
+    max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(which=st.sampled_from(["plain", "enc"]), how=mutation)
+def test_corrupted_package_leaves_the_commune_file_byte_for_byte(
+    office, tmp_path: Path, which: str, how: tuple
+) -> None:
+    from db.exchange.merge import import_package
+
+    store, packages = office
+    path = tmp_path / "bad.rasoat"
+    path.write_bytes(mutate(packages[which], how))
+    before = _file_state(store.path)
+    try:
+        receipt = import_package(store, path, password="mk")
+    except PackageError:
+        pass
+    else:
+        # A harmless mutation reads back as the same package: nothing new to write.
+        assert not receipt.written
+    assert _file_state(store.path) == before
