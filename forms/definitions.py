@@ -192,7 +192,7 @@ def member_questions() -> Form:
 
 def screening_exclusions(household: Household) -> list[str]:
     """Labels of the Phiếu A exclusion criteria the household answered "yes" to."""
-    if not household.screening:
+    if True not in household.screening.values():
         return []
     return [
         q.label.rstrip("?")

@@ -37,7 +37,7 @@ class IndicatorStatus(StrEnum):
     UNKNOWN = "unknown"
 
 
-@dataclass
+@dataclass(slots=True)
 class IndicatorOutcome:
     id: str
     name: str  # Vietnamese
@@ -48,7 +48,7 @@ class IndicatorOutcome:
     unconfirmed: bool = False  # the standard marks this indicator's measure unconfirmed
 
 
-@dataclass
+@dataclass(slots=True)
 class Context:
     """What every rule needs, computed once per household."""
 
@@ -233,37 +233,27 @@ def health_insurance(ctx: Context, p: dict[str, Any]) -> Verdict:
 # --- education ----------------------------------------------------------------------------
 
 
-def _bands(p: dict[str, Any]) -> list[dict[str, Any]]:
-    bands: list[dict[str, Any]] = p["bands"]
-    return bands
-
-
-def _band_for(bands: list[dict[str, Any]], age: int) -> dict[str, Any] | None:
-    for band in bands:
-        if band["min_age"] <= age <= band["max_age"]:
-            return band
-    return None
+def _band_for(p: dict[str, Any], age: int) -> dict[str, Any] | None:
+    band: dict[str, Any] | None = p["_by_age"].get(age)
+    return band
 
 
 def adult_education(ctx: Context, p: dict[str, Any]) -> Verdict:
     if not ctx.household.members:
         return _no_members()
-    bands = _bands(p)
-    lo = min(b["min_age"] for b in bands)
-    hi = max(b["max_age"] for b in bands)
-    always_ok = set.intersection(*(set(b["accepted"]) for b in bands))
+    lo, hi, always_ok = p["_lo"], p["_hi"], p["_always_ok"]
     lacking: list[int] = []
     unknown: list[int] = []
     for i, m in enumerate(ctx.household.members):
         age = ctx.ages[i]
         attending = m.schooling is not None and m.schooling is not Schooling.NOT_ATTENDING
-        edu = m.education.value if m.education is not None else None
+        edu = m.education
         if age is None:
             if not attending and edu not in always_ok:
                 unknown.append(i)
             continue
-        band = _band_for(bands, age)
-        if band is None or attending or edu in band["accepted"]:
+        band = _band_for(p, age)
+        if band is None or attending or edu in band["_accepted"]:
             continue
         if m.schooling is None or edu is None:
             unknown.append(i)
@@ -272,7 +262,7 @@ def adult_education(ctx: Context, p: dict[str, Any]) -> Verdict:
     if lacking:
         details = []
         for i in lacking:
-            band = _band_for(bands, ctx.ages[i] or 0)
+            band = _band_for(p, ctx.ages[i] or 0)
             expected = band["expected"] if band else ""
             details.append(f"{who(ctx, i)} không đi học, chưa {expected}")
         return D, "Thiếu trình độ giáo dục: " + "; ".join(details), _ids(ctx, lacking)
@@ -295,9 +285,7 @@ SCHOOLING_VI = {
 def child_schooling(ctx: Context, p: dict[str, Any]) -> Verdict:
     if not ctx.household.members:
         return _no_members()
-    bands = _bands(p)
-    lo = min(b["min_age"] for b in bands)
-    hi = max(b["max_age"] for b in bands)
+    lo, hi = p["_lo"], p["_hi"]
     lacking: list[int] = []
     unknown: list[int] = []
     for i, m in enumerate(ctx.household.members):
@@ -305,18 +293,18 @@ def child_schooling(ctx: Context, p: dict[str, Any]) -> Verdict:
         if age is None:
             unknown.append(i)
             continue
-        band = _band_for(bands, age)
+        band = _band_for(p, age)
         if band is None:
             continue
         if m.schooling is None:
             unknown.append(i)
-        elif m.schooling.value not in band["accepted"]:
+        elif m.schooling not in band["_accepted"]:
             lacking.append(i)
     if lacking:
         details = []
         for i in lacking:
             m = ctx.household.members[i]
-            band = _band_for(bands, ctx.ages[i] or 0)
+            band = _band_for(p, ctx.ages[i] or 0)
             assert band is not None
             assert m.schooling is not None
             if m.schooling is Schooling.NOT_ATTENDING:
@@ -419,9 +407,9 @@ def _by_type(
     if value is None:
         return U, f"Chưa đủ thông tin: chưa có {what}", []
     label = labels.get(value, str(value.value))
-    if value.value in p[good_key]:
+    if value in p[good_key]:
         return N, f"{good}: {label}", []
-    if value.value in p[bad_key]:
+    if value in p[bad_key]:
         return D, f"{bad}: {label}", []
     return U, f"Chưa đủ thông tin: {what} là {label}, cần xác định có hợp vệ sinh không", []
 
@@ -482,7 +470,7 @@ def telecom(ctx: Context, p: dict[str, Any]) -> Verdict:
         return _no_members()
     users = [i for i, m in enumerate(members) if m.uses_telecom is True]
     if users:
-        return N, f"Có thành viên sử dụng điện thoại/internet: {_names(ctx, users)}", []
+        return N, f"{len(users)}/{len(members)} thành viên sử dụng điện thoại/internet", []
     unknown = [i for i, m in enumerate(members) if m.uses_telecom is None]
     if unknown:
         return _missing(ctx, unknown, "thông tin sử dụng điện thoại/internet")
@@ -499,7 +487,7 @@ INFO_ASSET_VI = {
 
 def info_assets(ctx: Context, p: dict[str, Any]) -> Verdict:
     h = ctx.household
-    owned = [a for a in h.info_assets if a.value in p["assets"]]
+    owned = [a for a in h.info_assets if a in p["assets"]]
     if owned:
         return (
             N,
@@ -614,6 +602,26 @@ def check_params(rule: str, params: dict[str, Any]) -> str | None:
         if not ok(params[key]):
             return f"tham số '{key}' không hợp lệ: {params[key]!r}."
     return None
+
+
+def prepare(rule: str, params: dict[str, Any]) -> dict[str, Any]:
+    """Checked parameters turned into what the rule reads fast: sets for type lists, an
+    age → band table for the education bands (derived keys start with '_')."""
+    out = dict(params)
+    for key, value in params.items():
+        if isinstance(value, list) and all(isinstance(v, str) for v in value):
+            out[key] = frozenset(value)
+    if "bands" in params:
+        bands = [{**b, "_accepted": frozenset(b["accepted"])} for b in params["bands"]]
+        by_age: dict[int, dict[str, Any]] = {}
+        for band in reversed(bands):  # the first band listed wins where bands overlap
+            for age in range(band["min_age"], band["max_age"] + 1):
+                by_age[age] = band
+        out["_by_age"] = by_age
+        out["_lo"] = min(b["min_age"] for b in bands)
+        out["_hi"] = max(b["max_age"] for b in bands)
+        out["_always_ok"] = frozenset.intersection(*(b["_accepted"] for b in bands))
+    return out
 
 
 def evaluate(spec: IndicatorSpec, ctx: Context) -> IndicatorOutcome:

@@ -161,7 +161,7 @@ def _money(table: dict[str, Any], key: str, where: str) -> int | None:
 
 
 def parse_standard(data: dict[str, Any], *, where: str, local: bool = False) -> Standard:
-    from forms.indicators import RULES, check_params
+    from forms.indicators import RULES, check_params, prepare
 
     version = data.get("format_version", FORMAT_VERSION)
     if version != FORMAT_VERSION:
@@ -250,7 +250,7 @@ def parse_standard(data: dict[str, Any], *, where: str, local: bool = False) -> 
             rule=rule,
             unconfirmed=bool(raw.get("unconfirmed", False)),
             source=str(raw.get("source", "")),
-            params=params,
+            params=prepare(rule, params),
         )
         if spec.unconfirmed:
             unconfirmed.append(f"Chỉ số '{spec.name}': cách đo, ngưỡng")
