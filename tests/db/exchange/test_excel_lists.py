@@ -89,3 +89,54 @@ def test_member_row_before_any_head_is_reported(tmp_path: Path) -> None:
     parsed = parse_sheet(sheets[0], layouts[0])
     assert parsed.errors[0].row == 6
     assert "trước mọi chủ hộ" in parsed.errors[0].message
+
+
+def test_written_lists_start_the_first_year_from_real_history(tmp_path: Path) -> None:
+    from db.exchange.excel_store import write_excel_lists
+    from db.store import Store
+    from tests.db.exchange.commune import COMMUNE
+
+    path = build(tmp_path / "ds.xlsx")
+    layouts, sheets = open_workbook(path)
+    parsed = parse_sheet(sheets[0], layouts[0], code_prefix="TL-")
+    with Store.create(tmp_path / "xa.db", COMMUNE, user="Cán bộ", device="may-xa") as store:
+        done = write_excel_lists(
+            store, parsed, year=2025, standard_id="nd07-2022-2025", source=path
+        )
+        assert done.households == 3
+        assert done.members == 6
+        h = store.household_by_code("TL-1")
+        assert h is not None
+        assert [m.name for m in h.members] == ["Lò Văn Páo", "Lò Thị Mai", "Lò Văn Sơn"]
+        result = store.result_for(h.id, done.round_id)
+        assert result is not None
+        assert result.category is Category.POOR
+        assert {v.name for v in store.villages()} == {"Thôn Nà Lộc", "Thôn Khe Mụ"}
+        assert all(e.source == "Excel ds.xlsx" for e in store.audit_for_household(h.id))
+        # The same list twice: refused whole, nothing written.
+        import pytest
+
+        from db.exchange.errors import PackageError
+
+        with pytest.raises(PackageError, match="đã có trong tệp"):
+            write_excel_lists(store, parsed, year=2025, standard_id="nd07-2022-2025", source=path)
+        assert len(list(store.iter_households())) == 3
+
+
+def test_lists_with_errors_are_not_written(tmp_path: Path) -> None:
+    import pytest
+
+    from db.exchange.errors import PackageError
+    from db.exchange.excel_store import write_excel_lists
+    from db.store import Store
+    from tests.db.exchange.commune import COMMUNE
+
+    rows = [list(r) for r in ROWS]
+    rows[0][5] = "không rõ"
+    path = build(tmp_path / "ds.xlsx", rows)
+    layouts, sheets = open_workbook(path)
+    parsed = parse_sheet(sheets[0], layouts[0])
+    with Store.create(tmp_path / "xa.db", COMMUNE, user="Cán bộ", device="may-xa") as store:
+        with pytest.raises(PackageError, match="Dòng 6, cột F"):
+            write_excel_lists(store, parsed, year=2025, standard_id="nd07-2022-2025", source=path)
+        assert list(store.iter_households()) == []

@@ -1,0 +1,92 @@
+"""Writing last year's Excel lists into a commune file, once the report has no errors.
+
+Each household is saved with its members and, in the round of that year (created if the file
+has none), a result carrying the category the list recorded — so the first year in the app
+starts from real history and transitions (nghèo cũ, thoát nghèo, …) are computed against it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from db.exchange.errors import PackageError
+from db.exchange.excel_lists import ImportedHousehold, ParsedSheet
+from db.store import Store
+from forms.classify import Result
+
+
+@dataclass
+class ExcelImportResult:
+    round_id: str
+    households: int
+    members: int
+
+
+def _result(item: ImportedHousehold, year: int, standard_id: str, source: str) -> Result:
+    assert item.category is not None
+    return Result(
+        category=item.category,
+        b1_score=item.b1_score,
+        income=None,
+        income_basis="Theo danh sách năm trước nhập từ Excel",
+        deprivation_count=0,
+        indicators=[],
+        reasons=[f"Phân loại theo danh sách năm {year} nhập từ tệp Excel {source}."],
+        warnings=["Kết quả nhập từ danh sách, không tính lại từ phiếu."],
+        standard_id=standard_id,
+        standard_version="",
+        review_year=year,
+    )
+
+
+def problems_with_file(store: Store, parsed: ParsedSheet) -> list[str]:
+    """What the commune file itself objects to (codes already used), before any write."""
+    out = []
+    for item in parsed.households:
+        existing = store.household_by_code(item.household.code)
+        if existing is not None:
+            out.append(
+                f"Dòng {item.row}: mã hộ {item.household.code} đã có trong tệp của xã "
+                f"(hộ {existing.head_name()})."
+            )
+    return out
+
+
+def write_excel_lists(
+    store: Store,
+    parsed: ParsedSheet,
+    *,
+    year: int,
+    standard_id: str,
+    source: Path,
+    progress: Callable[[int, int], None] | None = None,
+) -> ExcelImportResult:
+    """All or nothing, in one transaction; refuses a report that still has errors."""
+    if parsed.errors:
+        raise PackageError(
+            "Danh sách còn lỗi, chưa ghi gì. Hãy sửa tệp Excel hoặc cách chọn cột:\n"
+            + "\n".join(i.text() for i in parsed.errors[:50])
+        )
+    clashes = problems_with_file(store, parsed)
+    if clashes:
+        raise PackageError("Chưa ghi gì:\n" + "\n".join(clashes[:50]))
+    rounds = [r for r in store.rounds() if r.year == year and r.kind == "periodic"]
+    with store.transaction(source=f"Excel {source.name}"):
+        rnd = rounds[0] if rounds else store.start_round(year, standard_id)
+        known = {v.name for v in store.villages()}
+        total = len(parsed.households)
+        for i, item in enumerate(parsed.households):
+            h = item.household
+            if h.village and h.village not in known:
+                store.add_village(h.village)
+                known.add(h.village)
+            store.save_household(
+                h,
+                round_id=rnd.id,
+                result=_result(item, year, rnd.standard_id, source.name),
+            )
+            if progress is not None and (i % 100 == 0 or i == total - 1):
+                progress(i + 1, total)
+    return ExcelImportResult(rnd.id, len(parsed.households), parsed.members)
