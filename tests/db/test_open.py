@@ -1,0 +1,83 @@
+"""Opening files that are not what they should be: clear Vietnamese messages, a way out."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from db import backup
+from db.errors import DatabaseDamaged, NotACommuneFile, StoreError, TooNewVersion
+from db.migrations import LATEST
+from db.store import Store
+from forms.demo import generate_households
+
+
+def test_missing_file(tmp_path: Path) -> None:
+    with pytest.raises(StoreError) as exc:
+        Store.open(tmp_path / "khong-co.sqlite", user="a", device="b")
+    assert "Không tìm thấy" in exc.value.message
+
+
+def test_text_file_is_not_a_commune_file(tmp_path: Path) -> None:
+    path = tmp_path / "ghi-chu.txt"
+    path.write_text("danh sách hộ nghèo", encoding="utf-8")
+    with pytest.raises(NotACommuneFile) as exc:
+        Store.open(path, user="a", device="b")
+    assert "không phải tệp dữ liệu rà soát" in exc.value.message
+
+
+def test_other_sqlite_file_is_not_a_commune_file(tmp_path: Path) -> None:
+    path = tmp_path / "other.sqlite"
+    conn = sqlite3.connect(path)
+    conn.execute("CREATE TABLE t (x)")
+    conn.close()
+    with pytest.raises(NotACommuneFile):
+        Store.open(path, user="a", device="b")
+
+
+def test_newer_schema_is_refused(db_path: Path, store: Store) -> None:
+    store.close()
+    conn = sqlite3.connect(db_path)
+    conn.execute(f"PRAGMA user_version = {LATEST + 1}")
+    conn.close()
+    with pytest.raises(TooNewVersion) as exc:
+        Store.open(db_path, user="a", device="b")
+    assert "mới hơn" in exc.value.message
+
+
+def test_damaged_file_names_the_backup_and_restore_works(db_path: Path, store: Store) -> None:
+    with store.transaction():
+        for h in generate_households(200):
+            store.save_household(h)
+    store.close()  # leaves a backup
+    size = db_path.stat().st_size
+    page = 4096
+    with db_path.open("r+b") as f:
+        for offset in range(page * 3, size - page, page * 7):
+            f.seek(offset)
+            f.write(b"\xde\xad\xbe\xef" * 256)
+    with pytest.raises(DatabaseDamaged) as exc:
+        Store.open(db_path, user="a", device="b")
+    latest = backup.latest_backup(db_path)
+    assert latest is not None
+    assert str(latest) in exc.value.message
+    assert "rasoat db restore" in exc.value.message
+
+    used, kept = backup.restore(db_path)
+    assert used == latest
+    assert kept is not None
+    assert kept.exists()
+    with Store.open(db_path, user="a", device="b") as s:
+        assert s.integrity_problems() == []
+        assert len(list(s.iter_households())) == 200
+
+
+def test_damaged_header_with_a_backup_is_damage(db_path: Path, store: Store) -> None:
+    store.add_village("Thôn Mới")
+    store.close()
+    with db_path.open("r+b") as f:
+        f.write(b"\x00" * 100)
+    with pytest.raises(DatabaseDamaged):
+        Store.open(db_path, user="a", device="b")

@@ -1,0 +1,76 @@
+"""Diacritic-insensitive prefix search over names, ID numbers, codes and villages."""
+
+from __future__ import annotations
+
+import pytest
+
+from db.store import HouseholdQuery, Store
+from forms.model import Household, Member, Relationship
+
+
+@pytest.fixture
+def filled(store: Store) -> Store:
+    people = [
+        ("01-0001", "Thôn Đồng Tâm", ["Nguyễn Thị Ánh", "Trần Văn Bình"], "002180000001"),
+        ("01-0002", "Thôn Đồng Tâm", ["Đinh Công Hùng"], "002080000002"),
+        ("02-0001", "Bản Nà Hin", ["Giàng A Páo", "Sùng Thị Mỷ"], None),
+        ("02-0002", "Bản Nà Hin", ["Lò Văn Ánh"], None),
+    ]
+    for code, village, names, id_number in people:
+        members = [Member(name=n) for n in names]
+        members[0].relationship = Relationship.HEAD
+        members[0].id_number = id_number
+        store.save_household(Household(code=code, village=village, members=members))
+    return store
+
+
+def codes(store: Store, text: str) -> list[str]:
+    return [r.code for r in store.search(text)]
+
+
+@pytest.mark.parametrize("text", ["nguyen thi anh", "Nguyễn Thị Ánh", "NGUYEN", "ngu th an"])
+def test_full_name_any_spelling(filled: Store, text: str) -> None:
+    assert codes(filled, text) == ["01-0001"]
+
+
+@pytest.mark.parametrize("text", ["anh", "ANH", "Ánh", "an"])
+def test_given_name_matches_all_holders(filled: Store, text: str) -> None:
+    assert codes(filled, text) == ["01-0001", "02-0002"]
+
+
+def test_d_with_stroke(filled: Store) -> None:
+    assert codes(filled, "dinh") == ["01-0002"]
+    assert codes(filled, "Đinh") == ["01-0002"]
+    assert codes(filled, "dong tam") == ["01-0001", "01-0002"]
+
+
+def test_id_number_code_and_village(filled: Store) -> None:
+    assert codes(filled, "00218") == ["01-0001"]
+    assert codes(filled, "02-0001") == ["02-0001"]
+    assert codes(filled, "ban na") == ["02-0001", "02-0002"]
+    assert codes(filled, "mỷ") == ["02-0001"]
+
+
+def test_nothing_and_punctuation(filled: Store) -> None:
+    assert codes(filled, "xyz") == []
+    assert codes(filled, "") == []
+    assert codes(filled, "\"*'") == []
+    assert codes(filled, 'anh" OR "x') == []
+
+
+def test_index_follows_edits_and_deletes(filled: Store) -> None:
+    h = filled.household_by_code("02-0002")
+    assert h is not None
+    h.members[0].name = "Lò Văn Khăm"
+    filled.save_household(h)
+    assert codes(filled, "anh") == ["01-0001"]
+    assert codes(filled, "kham") == ["02-0002"]
+    filled.delete_household(h.id)
+    assert codes(filled, "kham") == []
+
+
+def test_list_filter_uses_search(filled: Store) -> None:
+    rows = filled.list_households(HouseholdQuery(text="anh"))
+    assert [r.code for r in rows] == ["01-0001", "02-0002"]
+    assert filled.count_households(HouseholdQuery(text="anh", village="Bản Nà Hin")) == 1
+    assert filled.search("anh", limit=1)[0].code in ("01-0001", "02-0002")
