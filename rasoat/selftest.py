@@ -63,7 +63,10 @@ class SelfTest:
         step = Step(title, ok, detail, time.perf_counter() - start)
         self.steps.append(step)
         mark = "ĐẠT " if ok else "LỖI "
-        print(f"[{mark}] {title} ({step.seconds:.2f} s): {detail}", file=self.out, flush=True)
+        line = f"[{mark}] {title} ({step.seconds:.2f} s): {detail}"
+        # Also logged: a windowed Windows build has no console, the log is where CI reads it.
+        log.info("self-test %s", line)
+        print(line, file=self.out, flush=True)
         return ok
 
     # --- the steps ---------------------------------------------------------------------------
@@ -155,6 +158,7 @@ def run_self_test(out: TextIO | None = None) -> int:
         if window_ok or test.store is not None:
             test.step("Đóng", test.close)
     failed = [s for s in test.steps if not s.ok]
+    log.info("self-test finished: %d of %d steps failed", len(failed), len(test.steps))
     if failed:
         print(
             f"Tự kiểm tra KHÔNG ĐẠT: {len(failed)}/{len(test.steps)} bước lỗi. "
