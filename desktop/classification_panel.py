@@ -58,7 +58,7 @@ class ClassificationPanel(QWidget):
         self.notes.setStyleSheet("color: #a04000")
         layout.addWidget(self.notes)
         self.result: Any = None
-        self.setMinimumWidth(340)
+        self.setMinimumWidth(300)
 
     def category_text(self) -> str:
         return self.category.text()

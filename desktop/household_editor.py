@@ -180,7 +180,7 @@ class HouseholdEditor(QWidget):
         split = QSplitter()
         self.step_list = QListWidget()
         self.step_list.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        self.step_list.setMinimumWidth(200)
+        self.step_list.setMinimumWidth(175)
         self.step_list.setMaximumWidth(230)
         self.stack = QStackedWidget()
         for text, widget in self.steps:

@@ -23,3 +23,41 @@ def test_about_dialog_shows_version(qtbot: QtBot) -> None:
     dialog = AboutDialog()
     qtbot.addWidget(dialog)
     assert __version__ in dialog.text.text()
+
+
+def test_first_start_opens_the_demo_commune(qtbot: QtBot, qapp) -> None:
+    from desktop.app import open_startup_file
+    from rasoat import paths
+
+    configure_app(qapp)
+    window = MainWindow()
+    qtbot.addWidget(window)
+    assert not paths.demo_file().exists()
+    open_startup_file(window, None)
+    assert window.store is not None
+    assert window.store.path == paths.demo_file()
+    assert window.list.model.rowCount() == 300
+    assert "Hộ nghèo:" in window.counts.text()
+    window.close()
+
+
+def test_delete_asks_and_keeps_history(qtbot: QtBot, qapp, store) -> None:
+    from forms.model import Household, Member, Relationship
+
+    configure_app(qapp)
+    h = Household(
+        code="D1",
+        village="Thôn Nà Lầu",
+        members=[Member(name="Vi Văn Khánh", relationship=Relationship.HEAD)],
+    )
+    store.save_household(h)
+    window = MainWindow(store)
+    qtbot.addWidget(window)
+    window.list.view.selectRow(0)
+    window.confirm_delete = lambda _text: False  # the user answers "No"
+    assert not window.delete_selected()
+    assert store.get_household(h.id) is not None
+    window.confirm_delete = lambda _text: True
+    assert window.delete_selected()
+    assert window.list.model.rowCount() == 0
+    assert [e.action for e in store.audit_for_household(h.id)][-1] == "delete"
