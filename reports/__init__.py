@@ -35,6 +35,8 @@ def build_document(
     spec = DOCUMENTS.get(kind)
     if spec is None:
         raise ReportError(f"Không có loại tài liệu '{kind}'. Xem: rasoat report --list")
+    if village is not None and "village" not in spec.params:
+        raise ReportError(f"'{spec.title}' lập cho cả xã, không theo từng thôn.")
     if spec.needs_household and household_id is None:
         raise ReportError("Tài liệu này in cho một hộ: hãy chọn hộ (mã hộ).")
     data = load_review(store, round_id, village=village if "village" in spec.params else None)

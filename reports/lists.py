@@ -82,9 +82,9 @@ def household_cells(n: int, e: Entry, ref: date, with_village: bool, note: str =
     return cells
 
 
-def total_cells(label: str, entries: list[Entry], with_village: bool) -> list:
+def total_cells(entries: list[Entry], with_village: bool) -> list:
     persons = sum(e.household.size() for e in entries)
-    cells: list = [None, f"{label}: {len(entries)} hộ, {persons} khẩu", None]
+    cells: list = [None, f"Cộng: {len(entries)} hộ, {persons} khẩu", None]
     if with_village:
         cells.append(None)
     cells += [None, persons]
@@ -120,7 +120,7 @@ def grouped_table(
                 n += 1
                 note = (note_for or {}).get(e.household.id, "")
                 table.add(household_cells(n, e, ref, with_village, note))
-        table.add(total_cells(f"Cộng {GROUP_TITLES[group].lower()}", chosen, with_village), "total")
+        table.add(total_cells(chosen, with_village), "total")
     return table, counts
 
 

@@ -40,7 +40,9 @@ def build_commune(path: Path, n: int, villages: list[str], *, seed: int = 3) -> 
                 before = copy.deepcopy(h)
                 if before.b1_total is not None and i % 3 == 0:
                     before.b1_total += 40 if i % 2 else -40
-                store.save_household(before, round_id=last.id, result=classify(before, standard, 2025))
+                store.save_household(
+                    before, round_id=last.id, result=classify(before, standard, 2025)
+                )
         now = store.start_round(2026, STANDARD, reference_date=date(2026, 12, 31))
         with store.transaction():
             for h in households:

@@ -1,0 +1,296 @@
+"""Each document from a commune written through the real Store: names with diacritics,
+counts and totals checked against the Store's own answers, in the PDF and in the XLSX."""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+import subprocess
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+
+import reports
+from db.store import Store
+from forms.model import Category, Household, Transition
+from reports.catalog import DOCUMENTS
+from tests.reports.conftest import VILLAGES
+
+
+def pdf_text(path: Path) -> str:
+    return subprocess.run(
+        ["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True
+    ).stdout
+
+
+def flat(text: str) -> str:
+    return " ".join(text.split())
+
+
+def sheet_rows(path: Path, sheet: str | None = None) -> list[list]:
+    wb = load_workbook(path)
+    ws = wb[sheet] if sheet else wb.worksheets[0]
+    return [[c.value for c in row] for row in ws.iter_rows()]
+
+
+def current(store: Store) -> list[tuple[Household, Category, Transition | None]]:
+    rnd = store.current_round()
+    assert rnd is not None
+    with sqlite3.connect(store.path) as conn:
+        moves = dict(
+            conn.execute(
+                "SELECT household_id, transition FROM results WHERE round_id = ?", (rnd.id,)
+            )
+        )
+    return [
+        (h, r.category, Transition(moves[h.id]) if moves[h.id] else None)
+        for h, r in store.results_for_round(rnd.id)
+    ]
+
+
+def data_rows(rows: list[list], code_col: int) -> list[list]:
+    return [
+        r for r in rows if isinstance(r[code_col], str) and re.fullmatch(r"\d\d-\d{4}", r[code_col])
+    ]
+
+
+def test_catalog_lists_every_kind_with_a_vietnamese_title() -> None:
+    assert {
+        "meeting_list",
+        "meeting_minutes",
+        "posting_list",
+        "posting_notice",
+        "final_list",
+        "escaped_list",
+        "summary",
+        "certificate",
+        "household_form",
+        "exchange_workbook",
+    } <= set(DOCUMENTS)
+    for spec in DOCUMENTS.values():
+        assert spec.title
+        assert set(spec.formats) <= {"pdf", "xlsx"}
+
+
+def test_meeting_list_of_one_village(small_store: Store, tmp_path: Path) -> None:
+    village = VILLAGES[0]
+    rows = [x for x in current(small_store) if x[0].village == village]
+    poor = [h for h, c, _t in rows if c is Category.POOR]
+    near = [h for h, c, _t in rows if c is Category.NEAR_POOR]
+    assert poor
+    assert near
+    pdf = reports.build("meeting_list", small_store, tmp_path / "ds.pdf", village=village)
+    text = pdf_text(pdf)
+    assert "DANH SÁCH HỘ GIA ĐÌNH ĐƯA RA BÌNH XÉT TẠI CUỘC HỌP THÔN" in text
+    assert "UBND xã Bình Lư" in text
+    assert "THÔN ĐỒNG TÂM" in text
+    for h in poor + near:
+        assert h.head_name() in text
+    others = [h for h, c, _t in current(small_store) if h.village != village and c is Category.POOR]
+    assert all(h.code not in text for h in others)
+    assert f"Cộng: {len(poor)} hộ, {sum(h.size() for h in poor)} khẩu" in flat(text)
+
+    xlsx = reports.build(
+        "meeting_list", small_store, tmp_path / "ds.xlsx", fmt="xlsx", village=village
+    )
+    cells = sheet_rows(xlsx)
+    listed = data_rows(cells, 2)
+    escaped = [
+        h
+        for h, _c, t in rows
+        if t
+        in (
+            Transition.POOR_TO_NEAR_POOR,
+            Transition.ESCAPED_POVERTY,
+            Transition.ESCAPED_NEAR_POVERTY,
+        )
+    ]
+    assert len(listed) == len(poor) + len(near) + len(escaped)
+    first = listed[0]
+    assert isinstance(first[4], int)
+    assert isinstance(first[0], int)
+    by_code = {h.code: h for h in poor + near}
+    for r in listed:
+        if r[2] in by_code:
+            assert r[1] == by_code[r[2]].head_name()
+            assert r[4] == by_code[r[2]].size()
+
+
+def test_minutes_count_the_votes_and_apply_the_half_rule(
+    small_store: Store, tmp_path: Path
+) -> None:
+    village = VILLAGES[0]
+    poor = [h for h, c, _t in current(small_store) if h.village == village and c is Category.POOR]
+    text = flat(
+        pdf_text(
+            reports.build("meeting_minutes", small_store, tmp_path / "bb.pdf", village=village)
+        )
+    )
+    assert "BIÊN BẢN KẾT QUẢ HỌP DÂN ĐỂ THỐNG NHẤT KẾT QUẢ RÀ SOÁT" in text
+    assert f"Hộ nghèo: {len(poor)} hộ đưa ra bình xét; {len(poor) - 1} hộ được thống nhất" in text
+    assert "Không thống nhất, rà soát lại" in text
+    assert "10,0" in text
+    assert "ngày 10/11/2026" in text
+    for title in ("THƯ KÝ", "ĐẠI DIỆN CÁC HỘ GIA ĐÌNH", "CHỦ TRÌ"):
+        assert title in text
+
+
+def test_posting_list_leaves_out_a_rejected_household(small_store: Store, tmp_path: Path) -> None:
+    village = VILLAGES[0]
+    poor = sorted(
+        (h for h, c, _t in current(small_store) if h.village == village and c is Category.POOR),
+        key=lambda h: h.code,
+    )
+    rnd = small_store.current_round()
+    assert rnd is not None
+    rejected = [v.household_id for v in small_store.meeting_votes(rnd.id) if not v.passed]
+    assert len(rejected) == 1
+    text = pdf_text(
+        reports.build("posting_list", small_store, tmp_path / "ny.pdf", village=village)
+    )
+    assert "từ ngày 12/11/2026 đến ngày 18/11/2026" in text
+    shown = [h for h in poor if h.code in text]
+    assert len(shown) == len(poor) - 1
+    assert rejected[0] not in {h.id for h in shown}
+    commune = pdf_text(reports.build("posting_list", small_store, tmp_path / "ny-xa.pdf"))
+    assert "từ ngày 13/11/2026 đến ngày 19/11/2026" in commune
+    assert VILLAGES[1].upper() not in commune  # village sub-headings keep the name's case
+    assert VILLAGES[1] in commune
+
+
+def test_notice_counts_households_and_persons(small_store: Store, tmp_path: Path) -> None:
+    rnd = small_store.current_round()
+    assert rnd is not None
+    rejected = {v.household_id for v in small_store.meeting_votes(rnd.id) if not v.passed}
+    near = [h for h, c, _t in current(small_store) if c is Category.NEAR_POOR]
+    poor = [h for h, c, _t in current(small_store) if c is Category.POOR and h.id not in rejected]
+    text = flat(pdf_text(reports.build("posting_notice", small_store, tmp_path / "tb.pdf")))
+    assert "THÔNG BÁO" in text
+    assert "Số: …/TB-UBND" in text
+    assert f"Hộ nghèo: {len(poor)} hộ, {sum(h.size() for h in poor)} khẩu" in text
+    assert f"Hộ cận nghèo: {len(near)} hộ, {sum(h.size() for h in near)} khẩu" in text
+    assert "Từ ngày" not in text
+    assert "từ ngày 13/11/2026 đến ngày 19/11/2026" in text
+    assert f"Nhà văn hóa {VILLAGES[1]}" in text
+
+
+def test_final_and_escaped_lists(small_store: Store, tmp_path: Path) -> None:
+    rows = current(small_store)
+    poor = [h for h, c, _t in rows if c is Category.POOR]
+    text = flat(pdf_text(reports.build("final_list", small_store, tmp_path / "ds.pdf")))
+    assert "Quyết định số 125/QĐ-UBND ngày 10/12/2026" in text
+    assert f"Tổng cộng: {len(poor)} hộ, {sum(h.size() for h in poor)} khẩu" in text
+    assert "Lò Văn Thành" in text
+    escaped = [
+        h for h, _c, t in rows if t in (Transition.POOR_TO_NEAR_POOR, Transition.ESCAPED_POVERTY)
+    ]
+    assert escaped
+    xlsx = reports.build("escaped_list", small_store, tmp_path / "tn.xlsx", fmt="xlsx")
+    wb = load_workbook(xlsx)
+    assert wb.sheetnames == ["Hộ thoát nghèo", "Hộ thoát cận nghèo"]
+    listed = data_rows([[c.value for c in r] for r in wb["Hộ thoát nghèo"].iter_rows()], 1)
+    assert sorted(r[1] for r in listed) == sorted(h.code for h in escaped)
+    with pytest.raises(reports.ReportError):
+        reports.build("final_list", small_store, tmp_path / "x.pdf", village=VILLAGES[0])
+
+
+def test_summary_tables_add_up(small_store: Store, tmp_path: Path) -> None:
+    rows = current(small_store)
+    xlsx = reports.build("summary", small_store, tmp_path / "bc.xlsx", fmt="xlsx")
+    wb = load_workbook(xlsx)
+    results = [[c.value for c in r] for r in wb["Kết quả theo thôn"].iter_rows()]
+    total = next(r for r in results if r[1] == "Tổng cộng")
+    poor = sum(1 for _h, c, _t in rows if c is Category.POOR)
+    near = sum(1 for _h, c, _t in rows if c is Category.NEAR_POOR)
+    assert total[2] == len(rows)
+    assert total[3] == sum(h.size() for h, _c, _t in rows)
+    assert (total[4], total[6]) == (poor, near)
+    assert total[5] == pytest.approx(round(100 * poor / len(rows), 1))
+    village_rows = [r for r in results if r[1] in VILLAGES]
+    assert sum(r[4] for r in village_rows) == poor
+    for name in ("Diễn biến hộ nghèo", "Diễn biến hộ cận nghèo"):
+        moves = [[c.value for c in r] for r in wb[name].iter_rows()]
+        body = [r for r in moves if r[2] in ("Hộ", "Nhân khẩu")]
+        assert body
+        for r in body:  # end = start − decreases + increases
+            assert r[9] == r[3] - r[4] - r[5] + r[6] + r[7] + r[8]
+        hh_total = next(r for r in body if r[1] == "Tổng cộng")
+        assert hh_total[9] == (poor if name.endswith("hộ nghèo") else near)
+    escaped_now = sum(1 for _h, _c, t in rows if t is Transition.ESCAPED_POVERTY)
+    poor_moves = [[c.value for c in r] for r in wb["Diễn biến hộ nghèo"].iter_rows()]
+    assert next(r for r in poor_moves if r[1] == "Tổng cộng")[5] == escaped_now
+    text = pdf_text(reports.build("summary", small_store, tmp_path / "bc.pdf"))
+    assert "Việc làm" in text
+    assert "Tổng cộng" in text
+
+
+def test_certificate_number_is_the_same_alone_and_in_the_batch(
+    small_store: Store, tmp_path: Path
+) -> None:
+    rows = current(small_store)
+    poor = sorted(
+        (h for h, c, _t in rows if c is Category.POOR),
+        key=lambda h: (VILLAGES.index(h.village), h.code),
+    )
+    batch = pdf_text(reports.build("certificate", small_store, tmp_path / "all.pdf"))
+    assert batch.count("GIẤY CHỨNG NHẬN HỘ NGHÈO, HỘ CẬN NGHÈO") == sum(
+        1 for _h, c, _t in rows if c in (Category.POOR, Category.NEAR_POOR)
+    )
+    second = poor[1]
+    alone = pdf_text(
+        reports.build("certificate", small_store, tmp_path / "one.pdf", household_id=second.id)
+    )
+    assert "Số: 0002/GCN-HN.HCN" in alone
+    assert "Trang 1/1" in alone
+    for m in second.members:
+        assert m.name in alone
+    assert "Lò Văn Thành" in alone
+    not_poor = next(h for h, c, _t in rows if c is Category.NOT_POOR)
+    with pytest.raises(reports.ReportError) as err:
+        reports.build("certificate", small_store, tmp_path / "x.pdf", household_id=not_poor.id)
+    assert "không cấp giấy chứng nhận" in err.value.message
+
+
+def test_household_form_prints_the_answers(small_store: Store, tmp_path: Path) -> None:
+    h = next(h for h, c, _t in current(small_store) if c is Category.POOR)
+    text = pdf_text(
+        reports.build("household_form", small_store, tmp_path / "p.pdf", household_id=h.id)
+    )
+    assert "PHIẾU RÀ SOÁT HỘ GIA ĐÌNH" in text
+    assert "Phiếu B2" in text
+    assert "Hộ nghèo" in text
+    assert h.head_name() in text
+    for m in h.members:
+        assert m.name in text
+    with pytest.raises(reports.ReportError):
+        reports.build("household_form", small_store, tmp_path / "p.pdf")
+
+
+def test_exchange_workbook_has_one_row_per_person(small_store: Store, tmp_path: Path) -> None:
+    rows = current(small_store)
+    listed = [h for h, c, _t in rows if c in (Category.POOR, Category.NEAR_POOR)]
+    wb = load_workbook(
+        reports.build("exchange_workbook", small_store, tmp_path / "x.xlsx", fmt="xlsx")
+    )
+    assert len(wb.sheetnames) == 3
+    cells = [[c.value for c in r] for r in wb.worksheets[0].iter_rows()]
+    assert "DANH SÁCH HỘ NGHÈO, HỘ CẬN NGHÈO SAU KHI RÀ SOÁT" in [r[0] for r in cells]
+    header = next(i for i, r in enumerate(cells) if r[0] == "STT hộ")
+    assert cells[header][:3] == ["STT hộ", "Họ và tên chủ hộ", "Họ và tên thành viên"]
+    body = cells[header + 1 :]
+    assert len(body) == sum(h.size() for h in listed)
+    heads = [r for r in body if r[0] is not None]
+    assert [r[0] for r in heads] == list(range(1, len(listed) + 1))
+    assert all(r[3] == "Chủ hộ" for r in heads)
+    assert {r[25] for r in body} == {h.code for h in listed}
+    assert all(r[10] == "Xã Bình Lư" and r[11] == "03430" for r in body)
+
+
+def test_errors_the_user_can_act_on(small_store: Store, tmp_path: Path) -> None:
+    with pytest.raises(reports.ReportError, match="Không có loại tài liệu"):
+        reports.build("nope", small_store, tmp_path / "x.pdf")
+    with pytest.raises(reports.ReportError, match="chỉ xuất được dạng PDF"):
+        reports.build("certificate", small_store, tmp_path / "x.xlsx", fmt="xlsx")
+    with pytest.raises(reports.ReportError, match="Không có thôn"):
+        reports.build("meeting_list", small_store, tmp_path / "x.pdf", village="Thôn Không Có")
