@@ -1,0 +1,125 @@
+"""The upper level's view: many commune packages opened read-only, summarised side by side.
+
+No commune file is written. Counts are per commune for one review year (default: each
+package's latest round): households and persons by category, and by transition from the
+commune's earlier rounds carried in the package. ``reports`` renders these rows.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from db.exchange.errors import PackageError
+from db.exchange.package import Package, read_package
+from forms.model import Category, Transition
+from forms.transitions import transition_from_history
+
+
+@dataclass
+class CommuneSummary:
+    commune_code: str
+    commune_name: str
+    province_name: str
+    year: int | None
+    households: int = 0  # live households in the package
+    persons: int = 0
+    by_category: Counter[Category] = field(default_factory=Counter)
+    persons_by_category: Counter[Category] = field(default_factory=Counter)
+    by_transition: Counter[Transition] = field(default_factory=Counter)
+    unclassified: int = 0  # households with no result in that year
+    source: str = ""
+
+
+@dataclass
+class OpenFailure:
+    path: Path
+    message: str  # Vietnamese
+
+
+def open_packages(
+    paths: Sequence[Path],
+    *,
+    password: str | None = None,
+    recovery_key: str | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> tuple[list[tuple[Path, Package]], list[OpenFailure]]:
+    """Every package validated whole; the ones that fail are listed, not fatal."""
+    opened: list[tuple[Path, Package]] = []
+    failed: list[OpenFailure] = []
+    for i, path in enumerate(paths):
+        try:
+            opened.append(
+                (Path(path), read_package(Path(path), password=password, recovery_key=recovery_key))
+            )
+        except PackageError as exc:
+            failed.append(OpenFailure(Path(path), str(exc)))
+        if progress is not None:
+            progress(i + 1, len(paths))
+    return opened, failed
+
+
+def _rounds(package: Package) -> dict[str, tuple[int, str]]:
+    out: dict[str, tuple[int, str]] = {}
+    for r in package.commune.get("rounds", []) or []:
+        if isinstance(r, dict) and isinstance(r.get("id"), str) and isinstance(r.get("year"), int):
+            out[r["id"]] = (r["year"], str(r.get("started_at", "")))
+    return out
+
+
+def summarise(package: Package, year: int | None = None, source: str = "") -> CommuneSummary:
+    rounds = _rounds(package)
+    years = sorted({y for y, _ in rounds.values()})
+    if year is None and years:
+        year = years[-1]
+    commune: dict[str, Any] = package.manifest.get("commune", {}) or {}
+    s = CommuneSummary(
+        commune_code=str(commune.get("code", "")),
+        commune_name=str(commune.get("name", "")),
+        province_name=str(commune.get("province_name", "")),
+        year=year,
+        source=source,
+    )
+    for rec in package.records:
+        if rec.deleted:
+            continue
+        size = len(rec.household.members)
+        s.households += 1
+        s.persons += size
+        by_year: dict[int, tuple[str, Category]] = {}
+        for round_id, res in rec.results.items():
+            if round_id not in rounds:
+                continue
+            y, started = rounds[round_id]
+            cat = Category(res["category"])
+            if y not in by_year or started > by_year[y][0]:
+                by_year[y] = (started, cat)
+        if year is None or year not in by_year:
+            s.unclassified += 1
+            continue
+        current = by_year[year][1]
+        s.by_category[current] += 1
+        s.persons_by_category[current] += size
+        history = [by_year[y][1] if y in by_year else None for y in years if y < year]
+        # Years before the household's first review are not "not poor": drop leading gaps.
+        while history and history[0] is None:
+            history.pop(0)
+        s.by_transition[transition_from_history(history, current)] += 1
+    return s
+
+
+def summaries(
+    packages: Sequence[tuple[Path, Package]], year: int | None = None
+) -> list[CommuneSummary]:
+    """One row per commune, in commune-code order. Two packages of the same commune: the
+    newer one counts (an upper level keeps receiving updated packages)."""
+    latest: dict[str, tuple[str, Path, Package]] = {}
+    for path, pkg in packages:
+        created = str(pkg.manifest.get("created_at", ""))
+        code = pkg.commune_code
+        if code not in latest or created > latest[code][0]:
+            latest[code] = (created, path, pkg)
+    return [summarise(pkg, year, source=path.name) for _, (_, path, pkg) in sorted(latest.items())]

@@ -1,0 +1,65 @@
+"""The upper level opens many commune packages read-only and gets counts per commune."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+from db.exchange.excel_lists import open_workbook, parse_sheet
+from db.exchange.excel_store import write_excel_lists
+from db.exchange.export import export_package
+from db.exchange.upper_level import open_packages, summaries
+from db.records import CommuneInfo
+from db.store import Store
+from forms.classify import Result
+from forms.model import Category, Transition
+from tests.db.exchange.commune import COMMUNE
+from tests.db.exchange.workbook import build
+
+
+def result(category: Category) -> Result:
+    return Result(category, None, None, "", 0, [], [], [], "nd351-2026-2030", "", review_year=2026)
+
+
+def commune_package(tmp_path: Path, info: CommuneInfo, moves: dict[str, Category]) -> Path:
+    xlsx = build(tmp_path / f"{info.commune_code}.xlsx")
+    layouts, sheets = open_workbook(xlsx)
+    parsed = parse_sheet(sheets[0], layouts[0], code_prefix="TL-")
+    db = tmp_path / f"{info.commune_code}.db"
+    with Store.create(db, info, user="Cán bộ", device="may-xa") as store:
+        write_excel_lists(store, parsed, year=2025, standard_id="nd07-2022-2025", source=xlsx)
+        rnd = store.start_round(2026, "nd351-2026-2030")
+        for code, category in moves.items():
+            h = store.household_by_code(code)
+            assert h is not None
+            store.save_result(h.id, rnd.id, result(category))
+        out = tmp_path / f"{info.commune_code}.rasoat"
+        export_package(store, out)
+    return out
+
+
+def test_counts_per_commune_by_category_and_transition(tmp_path: Path) -> None:
+    other = replace(COMMUNE, commune_code="10999", commune_name="Xã Bản Xèo")
+    a = commune_package(tmp_path, COMMUNE, {"TL-1": Category.NEAR_POOR, "TL-2": Category.NEAR_POOR})
+    b = commune_package(tmp_path, other, {"TL-1": Category.POOR, "TL-3": Category.NOT_POOR})
+    broken = tmp_path / "hong.rasoat"
+    broken.write_bytes(a.read_bytes()[:100])
+    opened, failed = open_packages([b, a, broken])
+    assert [f.path.name for f in failed] == ["hong.rasoat"]
+    rows = summaries(opened, year=2026)
+    assert [r.commune_name for r in rows] == ["Xã Tân Lập", "Xã Bản Xèo"]
+    first, second = rows
+    assert first.households == 3
+    assert first.persons == 6
+    assert first.by_category == {Category.NEAR_POOR: 2}
+    assert first.unclassified == 1
+    assert first.by_transition == {
+        Transition.POOR_TO_NEAR_POOR: 1,
+        Transition.STAYED_NEAR_POOR: 1,
+    }
+    assert second.by_category == {Category.POOR: 1, Category.NOT_POOR: 1}
+    assert second.by_transition == {
+        Transition.STAYED_POOR: 1,
+        Transition.ESCAPED_POVERTY: 1,
+    }
+    assert second.persons_by_category[Category.POOR] == 3
