@@ -51,9 +51,8 @@ class ReportWorker(QObject):
         from rasoat.identity import device_id
 
         try:
-            from db.store import Store
-
             import reports
+            from db.store import Store
 
             with Store.open(self.store_path, user=session.surveyor(), device=device_id()) as store:
                 path = reports.build(
@@ -83,14 +82,15 @@ def fill_report_menu(window: Any, menu: QMenu) -> None:
 
 
 def run_report(window: Any, kind: str, fmt: str) -> None:
-    from rasoat import paths
+    from rasoat import settings
 
     store = getattr(window, "store", None)
     if store is None:
         QMessageBox.information(window, window.tr("Báo cáo"), window.tr("Hãy mở tệp xã trước."))
         return
     current = store.current_round()
-    out = paths.output_dir() / f"{kind}.{fmt}"
+    # The folder chosen in Thiết lập, else the default under the data folder.
+    out = settings.output_folder() / f"{kind}.{fmt}"
     dialog = QProgressDialog(window.tr("Đang lập báo cáo…"), window.tr("Ẩn"), 0, 0, window)
     dialog.setWindowTitle(window.tr("Báo cáo"))
     dialog.setMinimumDuration(300)
