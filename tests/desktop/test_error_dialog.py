@@ -106,3 +106,40 @@ def test_uninstall_restores_the_previous_hook(qtbot, hooked_log: Path) -> None:
     install_excepthook()  # a second install replaces, and still restores the original
     uninstall_excepthook()
     assert sys.excepthook is before
+
+
+@pytest.mark.qt_no_exception_capture
+def test_a_failing_menu_action_keeps_the_commune_file_open(
+    qtbot, app, hooked_log: Path, commune_path: Path
+) -> None:
+    from PySide6.QtGui import QAction
+
+    from db.store import Store
+    from desktop.commune_file import open_store
+    from desktop.main_window import MainWindow
+
+    store = open_store(commune_path)
+    window = MainWindow(store)
+    qtbot.addWidget(window)
+    window.show()
+    reporter = install_excepthook(lambda: window)
+
+    def broken() -> None:
+        store.add_village("Thôn Trước Lỗi")
+        raise ValueError("lỗi giữa chừng")
+
+    action = QAction("Hỏng", window)
+    action.triggered.connect(broken)
+    action.trigger()
+
+    qtbot.waitUntil(lambda: reporter.dialog is not None and reporter.dialog.isVisible())
+    assert reporter.dialog is not None
+    reporter.dialog.accept()
+    # The window, its file and the work saved before the error are all still there.
+    assert window.isVisible()
+    assert window.store is store
+    store.add_village("Thôn Sau Lỗi")
+    store.close()
+    with Store.open(commune_path, user="kiểm tra", device="test") as again:
+        names = {v.name for v in again.villages()}
+    assert {"Thôn Trước Lỗi", "Thôn Sau Lỗi"} <= names
