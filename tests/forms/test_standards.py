@@ -114,3 +114,11 @@ def test_a_rule_threshold_of_the_wrong_type_is_refused(tmp_path: Path) -> None:
     path.write_text(text, encoding="utf-8")
     with pytest.raises(StandardError, match="min_m2_per_person"):
         load_standard_file(path)
+
+
+def test_domain_doc_lists_every_indicator_of_both_standards() -> None:
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "domain.md").read_text("utf-8")
+    for std in list_standards():
+        for spec in std.indicators:
+            assert f"`{spec.id}`" in doc, spec.id
+    assert "## 7. Unconfirmed values" in doc
