@@ -160,6 +160,9 @@ class HouseholdList(QWidget):
         )
         self.search.setClearButtonEnabled(True)
         bar.addWidget(self.search, 3)
+        self.round = QComboBox()
+        self.round.setToolTip(self.tr("Kỳ rà soát: phân loại và biến động theo kỳ này"))
+        bar.addWidget(self.round, 1)
         self.village = QComboBox()
         self.category = QComboBox()
         self.transition = QComboBox()
@@ -203,9 +206,18 @@ class HouseholdList(QWidget):
         self.fill_filters()
         for combo in (self.village, self.category, self.transition):
             combo.currentIndexChanged.connect(self.apply_filters)
+        self.round.currentIndexChanged.connect(lambda _i: self.set_round(self.round.currentData()))
         self._update_empty()
 
     def fill_filters(self) -> None:
+        self.round.blockSignals(True)
+        chosen = self.round.currentData() or self.model.query.round_id
+        self.round.clear()
+        self.round.addItem(self.tr("Không theo kỳ nào"), None)
+        for rnd in sorted(self.store.rounds(), key=lambda r: r.year, reverse=True):
+            self.round.addItem(self.tr("Kỳ rà soát {y}").format(y=rnd.year), str(rnd.id))
+        self.round.setCurrentIndex(max(0, self.round.findData(chosen)))
+        self.round.blockSignals(False)
         self.village.blockSignals(True)
         current = self.village.currentData()
         self.village.clear()
@@ -239,6 +251,9 @@ class HouseholdList(QWidget):
 
     def set_round(self, round_id: str | None) -> None:
         self.model.set_filters(round_id=round_id)
+        self.round.blockSignals(True)
+        self.round.setCurrentIndex(max(0, self.round.findData(round_id)))
+        self.round.blockSignals(False)
         self._after_query()
 
     def refresh(self) -> None:

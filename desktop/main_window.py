@@ -295,6 +295,9 @@ class MainWindow(QMainWindow):
     def _close_store(self) -> None:
         if self.editor is not None and self.editor.dirty:
             self.editor.save()
+        if self.bridge is not None:
+            self.bridge.detach()
+            self.bridge = None
         if self.store is not None:
             try:
                 self.store.close()

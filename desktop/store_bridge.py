@@ -3,32 +3,25 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from PySide6.QtCore import QObject, Signal
+
+from db.store import Change, Store
 
 
 class StoreBridge(QObject):
-    """Owns the open Store; screens read through ``store`` and listen to ``changed``.
-
-    ``changed`` carries the change kind (e.g. "household") and the ids it touched.
-    """
+    """Screens read through ``store`` and listen to ``changed(kind, ids)``, where kind is
+    the Change kind ("household", "village", "round", …)."""
 
     changed = Signal(str, list)
 
-    def __init__(self, store: Any, parent: QObject | None = None) -> None:
+    def __init__(self, store: Store, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.store = store
-        subscribe = getattr(store, "subscribe", None)
-        if subscribe is not None:
-            subscribe(self._on_change)
+        self._unsubscribe = store.subscribe(self._on_change)
 
-    def _on_change(self, change: Any) -> None:
-        kind = str(getattr(change, "kind", "")) or "unknown"
-        ids = [str(i) for i in getattr(change, "ids", ()) or ()]
-        self.changed.emit(kind, ids)
+    def _on_change(self, change: Change) -> None:
+        self.changed.emit(change.kind, [str(i) for i in change.ids])
 
-    def close(self) -> None:
-        close = getattr(self.store, "close", None)
-        if close is not None:
-            close()
+    def detach(self) -> None:
+        """Stops listening (the store is being closed or replaced)."""
+        self._unsubscribe()
