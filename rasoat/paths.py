@@ -1,22 +1,37 @@
 """Where the application keeps its files. The one place that knows; tests point it elsewhere.
 
-``RASOAT_HOME`` overrides everything (tests, portable installs on a USB stick); otherwise the
-platform's user folders from platformdirs.
+``RASOAT_HOME`` overrides everything (tests, scripted set-ups); then a portable copy: a
+frozen bundle with a folder named ``PORTABLE_DIR_NAME`` beside its executable keeps everything
+in that folder (run from a USB stick, leave nothing on the laptop); otherwise the platform's
+user folders from platformdirs.
 """
 
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 import platformdirs
 
 APP_DIR_NAME = "rasoat"
+PORTABLE_DIR_NAME = "du-lieu-rasoat"
 
 
 def _home() -> Path | None:
     value = os.environ.get("RASOAT_HOME")
-    return Path(value) if value else None
+    if value:
+        return Path(value)
+    return portable_home()
+
+
+def portable_home() -> Path | None:
+    """The portable data folder beside a frozen executable, when the user created it. Only
+    for frozen bundles: a source checkout never changes where its data goes by accident."""
+    if not getattr(sys, "frozen", False):
+        return None
+    folder = Path(sys.executable).resolve().parent / PORTABLE_DIR_NAME
+    return folder if folder.is_dir() else None
 
 
 def data_dir() -> Path:
