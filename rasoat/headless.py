@@ -27,7 +27,7 @@ def run_headless(out: TextIO | None = None) -> int:
                 print(f"Tệp xã {commune} chưa có thôn nào.", file=sys.stderr)
                 return 1
             village = villages[0].name
-            pdf = paths.output_dir() / f"danh-sach-hop-thon-{_slug(village)}.pdf"
+            pdf = paths.output_dir() / f"danh-sach-hop-{_slug(village)}.pdf"
             reports.build("meeting_list", store, pdf, village=village)
     except (StoreError, reports.ReportError) as exc:
         print(exc.message, file=sys.stderr)
