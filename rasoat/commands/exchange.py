@@ -1,0 +1,394 @@
+"""Moving data between laptops and up to the upper level, without a window:
+
+  rasoat export  XA.db GOI.rasoat [--scope …] [--password]   xuất gói dữ liệu
+  rasoat import  XA.db GOI.rasoat [--receipt BIENNHAN.txt]    nhập / gộp một gói
+  rasoat merge   XA.db GOI1.rasoat GOI2.rasoat …              gộp nhiều gói một lượt
+  rasoat conflicts XA.db [--keep-mine ID | --take-theirs ID]  xem / giải quyết xung đột
+  rasoat excel-import XA.db DS.xlsx [--map truong=COT] [--write]  nhập danh sách năm trước
+  rasoat summary GOI1.rasoat … [--xlsx TONGHOP.xlsx]          tổng hợp nhiều xã (cấp trên)
+
+Passwords are asked for on the terminal (never on the command line, where other users of the
+machine could read them); ``RASOAT_PASSWORD`` serves scripts.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+PERSONAL_DATA = (
+    "Lưu ý: gói chứa họ tên và số CCCD của người dân (dữ liệu cá nhân). Chỉ chuyển cho người "
+    "có trách nhiệm; nên đặt mật khẩu khi gửi qua thư điện tử hoặc USB."
+)
+
+
+def register(subparsers: Any) -> None:
+    p = subparsers.add_parser("export", help="xuất gói dữ liệu (.rasoat) từ tệp của xã")
+    p.add_argument("db", help="tệp dữ liệu của xã")
+    p.add_argument("out", help="tệp gói sẽ tạo (.rasoat)")
+    p.add_argument(
+        "--scope",
+        choices=["commune", "surveyor", "villages"],
+        default="commune",
+        help="commune: cả xã (gửi cấp trên); surveyor: phần việc của một máy/từ một ngày; "
+        "villages: một số thôn",
+    )
+    p.add_argument("--since", help="chỉ các hộ thay đổi từ thời điểm này (YYYY-MM-DD)")
+    p.add_argument("--device", help="chỉ các hộ do máy này sửa (mã máy)")
+    p.add_argument("--village", action="append", default=[], help="tên thôn (lặp lại được)")
+    p.add_argument("--password", action="store_true", help="đặt mật khẩu cho gói (sẽ hỏi)")
+    p.add_argument("--recovery-key", help="khoá khôi phục đã in của xã (nếu không: tạo mới)")
+    p.set_defaults(func=run_export)
+
+    p = subparsers.add_parser("import", help="nhập / gộp một gói dữ liệu vào tệp của xã")
+    p.add_argument("db", help="tệp dữ liệu của xã")
+    p.add_argument("package", help="gói dữ liệu (.rasoat)")
+    p.add_argument("--recovery-key", help="mở gói bằng khoá khôi phục thay cho mật khẩu")
+    p.add_argument("--receipt", help="ghi biên nhận ra tệp (.txt hoặc .json)")
+    p.set_defaults(func=run_import)
+
+    p = subparsers.add_parser("merge", help="gộp nhiều gói dữ liệu vào tệp của xã")
+    p.add_argument("db", help="tệp dữ liệu của xã")
+    p.add_argument("packages", nargs="+", help="các gói dữ liệu (.rasoat)")
+    p.add_argument("--recovery-key", help="mở các gói bằng khoá khôi phục")
+    p.set_defaults(func=run_merge)
+
+    p = subparsers.add_parser("conflicts", help="xem và giải quyết các xung đột khi gộp")
+    p.add_argument("db", help="tệp dữ liệu của xã")
+    g = p.add_mutually_exclusive_group()
+    g.add_argument("--keep-mine", metavar="ID", help="giữ bản của xã cho xung đột này")
+    g.add_argument("--take-theirs", metavar="ID", help="nhận bản trong gói cho xung đột này")
+    p.set_defaults(func=run_conflicts)
+
+    p = subparsers.add_parser(
+        "excel-import", help="nhập danh sách hộ nghèo, cận nghèo năm trước từ Excel"
+    )
+    p.add_argument("db", help="tệp dữ liệu của xã")
+    p.add_argument("xlsx", help="tệp Excel danh sách")
+    p.add_argument("--sheet", type=int, default=1, help="số thứ tự trang tính (từ 1)")
+    p.add_argument(
+        "--map",
+        action="append",
+        default=[],
+        metavar="TRUONG=COT",
+        help="chọn cột cho một trường, ví dụ category=O (xem danh sách trường khi chạy)",
+    )
+    p.add_argument("--year", type=int, required=True, help="năm của danh sách (kỳ rà soát)")
+    p.add_argument("--standard", default="nd07-2022-2025", help="chuẩn nghèo của năm đó")
+    p.add_argument(
+        "--category",
+        choices=["poor", "near_poor", "middle", "not_poor"],
+        help="loại hộ chung cho cả trang khi không có cột phân loại",
+    )
+    p.add_argument("--code-prefix", default="", help="tiền tố ghép với STT hộ thành mã hộ")
+    p.add_argument("--write", action="store_true", help="ghi vào tệp (mặc định chỉ kiểm tra)")
+    p.set_defaults(func=run_excel_import)
+
+    p = subparsers.add_parser("summary", help="tổng hợp nhiều gói của các xã (cấp trên)")
+    p.add_argument("packages", nargs="+", help="các gói dữ liệu (.rasoat)")
+    p.add_argument("--year", type=int, help="năm rà soát (mặc định: kỳ mới nhất của mỗi xã)")
+    p.add_argument("--recovery-key", help="mở các gói bằng khoá khôi phục")
+    p.add_argument("--xlsx", help="ghi bảng tổng hợp ra tệp Excel")
+    p.set_defaults(func=run_summary)
+
+
+def _fail(command: str, message: str) -> int:
+    print(f"rasoat {command}: {message}", file=sys.stderr)
+    return 2
+
+
+def _open_store(path: str) -> Any:
+    from db.store import Store
+    from rasoat.identity import device_id, os_user
+
+    return Store.open(Path(path), user=os_user(), device=device_id())
+
+
+def _password_for_reading(manifest: dict[str, Any], recovery_key: str | None) -> str | None:
+    from db.exchange.container import is_encrypted
+
+    if not is_encrypted(manifest) or recovery_key:
+        return None
+    if os.environ.get("RASOAT_PASSWORD"):
+        return os.environ["RASOAT_PASSWORD"]
+    return getpass.getpass("Mật khẩu của gói: ")
+
+
+def run_export(args: argparse.Namespace) -> int:
+    from db.errors import StoreError
+    from db.exchange.errors import PackageError
+    from db.exchange.export import ExportScope, export_package
+
+    password = None
+    if args.password:
+        password = os.environ.get("RASOAT_PASSWORD") or getpass.getpass("Mật khẩu cho gói: ")
+        if not os.environ.get("RASOAT_PASSWORD"):
+            again = getpass.getpass("Nhập lại mật khẩu: ")
+            if again != password:
+                return _fail("export", "Hai lần nhập mật khẩu không khớp.")
+        if not password:
+            return _fail("export", "Mật khẩu không được để trống.")
+    scope = ExportScope(
+        kind=args.scope, since=args.since, device=args.device, villages=tuple(args.village)
+    )
+    try:
+        with _open_store(args.db) as store:
+            result = export_package(
+                store, Path(args.out), scope, password=password, recovery_key=args.recovery_key
+            )
+    except (StoreError, PackageError) as exc:
+        return _fail("export", getattr(exc, "message", str(exc)))
+    print(
+        f"Đã xuất {result.households} hộ, {result.members} nhân khẩu ({scope.describe()}) "
+        f"vào {args.out}."
+    )
+    print(PERSONAL_DATA)
+    if result.recovery_key:
+        print()
+        print("KHOÁ KHÔI PHỤC — in hoặc chép lại và cất giữ cẩn thận; chỉ hiện một lần:")
+        print(f"    {result.recovery_key}")
+        print("Khi quên mật khẩu, gói vẫn mở được bằng khoá này (rasoat import --recovery-key).")
+    return 0
+
+
+def _read(path: Path, recovery_key: str | None) -> Any:
+    from db.exchange.container import read_manifest
+    from db.exchange.package import read_package
+
+    manifest = read_manifest(path)
+    password = _password_for_reading(manifest, recovery_key)
+    return read_package(path, password=password, recovery_key=recovery_key)
+
+
+def run_import(args: argparse.Namespace) -> int:
+    from db.errors import StoreError
+    from db.exchange.errors import PackageError
+    from db.exchange.merge import merge_package
+
+    path = Path(args.package)
+    try:
+        package = _read(path, args.recovery_key)
+        with _open_store(args.db) as store:
+            receipt = merge_package(store, package, source_name=path.name)
+    except (StoreError, PackageError) as exc:
+        return _fail("import", getattr(exc, "message", str(exc)))
+    print(receipt.text(), end="")
+    if args.receipt:
+        out = Path(args.receipt)
+        text = receipt.to_json() if out.suffix.lower() == ".json" else receipt.text()
+        out.write_text(text, encoding="utf-8")
+        print(f"Đã ghi biên nhận vào {out}.")
+    if receipt.conflicts:
+        print(f"Còn {len(receipt.conflicts)} xung đột chờ quyết định: rasoat conflicts {args.db}")
+    return 0
+
+
+def run_merge(args: argparse.Namespace) -> int:
+    from db.errors import StoreError
+    from db.exchange.errors import PackageError
+    from db.exchange.merge import merge_package, open_conflicts
+
+    failures = 0
+    try:
+        with _open_store(args.db) as store:
+            for name in args.packages:
+                path = Path(name)
+                try:
+                    receipt = merge_package(
+                        store, _read(path, args.recovery_key), source_name=path.name
+                    )
+                except PackageError as exc:
+                    failures += 1
+                    print(f"{path.name}: KHÔNG NHẬP — {exc}")
+                    continue
+                print(f"{path.name}: {receipt.summary()}")
+            pending = len(open_conflicts(store))
+    except StoreError as exc:
+        return _fail("merge", exc.message)
+    if pending:
+        print(f"Còn {pending} xung đột chờ quyết định: rasoat conflicts {args.db}")
+    return 1 if failures else 0
+
+
+def run_conflicts(args: argparse.Namespace) -> int:
+    from db.errors import StoreError
+    from db.exchange.errors import PackageError
+    from db.exchange.merge import open_conflicts, resolve_conflict
+
+    try:
+        with _open_store(args.db) as store:
+            chosen = args.keep_mine or args.take_theirs
+            if chosen:
+                matches = [c for c in open_conflicts(store) if c.id.startswith(chosen)]
+                if len(matches) != 1:
+                    return _fail("conflicts", f"Không xác định được xung đột “{chosen}”.")
+                choice = "keep_mine" if args.keep_mine else "take_theirs"
+                resolve_conflict(store, matches[0].id, choice)
+                print(f"Đã giải quyết xung đột của hộ {matches[0].code}.")
+                return 0
+            conflicts = open_conflicts(store)
+            if not conflicts:
+                print("Không có xung đột nào chờ quyết định.")
+            for c in conflicts:
+                local = c.local.head_name() if c.local else "(không có)"
+                print(
+                    f"{c.id[:8]}  hộ {c.code}  ở xã: {local}  trong gói: "
+                    f"{c.incoming.household.head_name()}  ({c.source})"
+                )
+    except (StoreError, PackageError) as exc:
+        return _fail("conflicts", getattr(exc, "message", str(exc)))
+    return 0
+
+
+def run_excel_import(args: argparse.Namespace) -> int:
+    from openpyxl.utils import column_index_from_string
+
+    from db.errors import StoreError
+    from db.exchange.errors import PackageError
+    from db.exchange.excel_lists import FIELDS, open_workbook, parse_sheet
+    from db.exchange.excel_store import write_excel_lists
+    from forms.model import Category
+
+    path = Path(args.xlsx)
+    try:
+        layouts, sheets = open_workbook(path)
+    except PackageError as exc:
+        return _fail("excel-import", str(exc))
+    if not 1 <= args.sheet <= len(layouts):
+        return _fail("excel-import", f"Tệp chỉ có {len(layouts)} trang tính.")
+    layout, rows = layouts[args.sheet - 1], sheets[args.sheet - 1]
+    for item in args.map:
+        field_name, _, column = item.partition("=")
+        if field_name not in FIELDS:
+            return _fail("excel-import", f"Không có trường “{field_name}”.")
+        if column:
+            layout.mapping[field_name] = column_index_from_string(column.upper()) - 1
+        else:
+            layout.mapping.pop(field_name, None)
+    print(f"Trang tính “{layout.title}”, tiêu đề kết thúc ở dòng {layout.header_row}.")
+    print("Cách chọn cột (đổi bằng --map truong=COT, bỏ bằng --map truong=):")
+    from openpyxl.utils import get_column_letter
+
+    for name, (label, _kind) in FIELDS.items():
+        col = layout.mapping.get(name)
+        where = (
+            f"cột {get_column_letter(col + 1)} “{layout.headers[col]}”"
+            if col is not None and col < len(layout.headers)
+            else "(không chọn)"
+        )
+        print(f"  {name:<22} {label:<36} {where}")
+    parsed = parse_sheet(
+        rows,
+        layout,
+        default_category=Category(args.category) if args.category else None,
+        code_prefix=args.code_prefix,
+    )
+    print(parsed.report())
+    if parsed.errors:
+        return 1
+    if not args.write:
+        print("Chưa ghi gì (chạy lại với --write để ghi vào tệp của xã).")
+        return 0
+    try:
+        with _open_store(args.db) as store:
+            done = write_excel_lists(
+                store, parsed, year=args.year, standard_id=args.standard, source=path
+            )
+    except (StoreError, PackageError) as exc:
+        return _fail("excel-import", getattr(exc, "message", str(exc)))
+    print(f"Đã ghi {done.households} hộ, {done.members} nhân khẩu vào kỳ rà soát năm {args.year}.")
+    return 0
+
+
+def run_summary(args: argparse.Namespace) -> int:
+    from db.exchange.upper_level import open_packages, summaries
+    from forms.model import Category
+
+    password = None
+    if not args.recovery_key and os.environ.get("RASOAT_PASSWORD"):
+        password = os.environ["RASOAT_PASSWORD"]
+    opened, failed = open_packages(
+        [Path(p) for p in args.packages], password=password, recovery_key=args.recovery_key
+    )
+    for f in failed:
+        print(f"{f.path.name}: KHÔNG MỞ ĐƯỢC — {f.message}")
+    rows = summaries(opened, args.year)
+    print("Mã xã | Xã | Năm | Số hộ | Hộ nghèo | Hộ cận nghèo | Chưa phân loại")
+    for r in rows:
+        print(
+            f"{r.commune_code} | {r.commune_name} | {r.year or ''} | {r.households} | "
+            f"{r.by_category[Category.POOR]} | {r.by_category[Category.NEAR_POOR]} | "
+            f"{r.unclassified}"
+        )
+    if args.xlsx:
+        from reports.xlsx import render_xlsx
+
+        render_xlsx(summary_document(rows), Path(args.xlsx))
+        print(f"Đã ghi bảng tổng hợp vào {args.xlsx}.")
+    return 1 if failed else 0
+
+
+def summary_document(rows: list[Any]) -> Any:
+    """The upper level's table across communes, built from ``reports`` blocks (one row per
+    commune; households by category and by movement)."""
+    from datetime import date
+
+    from forms.labels import CATEGORY_LABELS
+    from forms.model import Category, Transition
+    from reports.document import Column, Document, Header, Part, Table
+
+    moves = [
+        (Transition.STAYED_POOR, "Nghèo cũ"),
+        (Transition.NEWLY_POOR, "Nghèo phát sinh mới"),
+        (Transition.FELL_BACK_POOR, "Tái nghèo"),
+        (Transition.ESCAPED_POVERTY, "Thoát nghèo"),
+        (Transition.POOR_TO_NEAR_POOR, "Thoát nghèo thành cận nghèo"),
+        (Transition.ESCAPED_NEAR_POVERTY, "Thoát cận nghèo"),
+    ]
+    cats = [Category.POOR, Category.NEAR_POOR, Category.MIDDLE]
+    columns = [
+        Column("Mã xã", width=1.0),
+        Column("Xã, phường", width=2.6),
+        Column("Năm", width=0.8, kind="year"),
+        Column("Tổng số hộ", width=1.0, kind="int"),
+        Column("Tổng số khẩu", width=1.0, kind="int"),
+        *[Column(str(CATEGORY_LABELS[c]), width=1.0, kind="int", group="Số hộ") for c in cats],
+        *[Column(label, width=1.1, kind="int", group="Diễn biến (hộ)") for _, label in moves],
+        Column("Chưa phân loại", width=1.0, kind="int"),
+    ]
+    table = Table(columns, sheet="Tổng hợp", caption="Kết quả rà soát theo xã")
+    for r in rows:
+        table.add(
+            [
+                r.commune_code,
+                r.commune_name,
+                r.year,
+                r.households,
+                r.persons,
+                *[r.by_category[c] for c in cats],
+                *[r.by_transition[t] for t, _ in moves],
+                r.unclassified,
+            ]
+        )
+    total = [
+        "",
+        "Tổng cộng",
+        None,
+        sum(r.households for r in rows),
+        sum(r.persons for r in rows),
+        *[sum(r.by_category[c] for r in rows) for c in cats],
+        *[sum(r.by_transition[t] for r in rows) for t, _ in moves],
+        sum(r.unclassified for r in rows),
+    ]
+    table.add(total, style="total")
+    province = next((r.province_name for r in rows if r.province_name), "")
+    part = Part(
+        header=Header(issuer=[province.upper() or "CẤP TỈNH"], place="", when=date.today()),
+        title="TỔNG HỢP KẾT QUẢ RÀ SOÁT HỘ NGHÈO, HỘ CẬN NGHÈO THEO XÃ",
+        blocks=[table],
+    )
+    return Document(kind="upper_level_summary", title=part.title, parts=[part], landscape=True)

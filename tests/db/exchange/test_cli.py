@@ -1,0 +1,113 @@
+"""The exchange commands, run as a user would: export, import, merge, conflicts,
+excel-import and the upper level's summary."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+
+from rasoat.cli import main
+from tests.db.exchange.commune import copy_to, make_commune
+from tests.db.exchange.test_merge import edit
+from tests.db.exchange.workbook import build
+
+
+def test_export_with_password_then_import_with_the_recovery_key(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    base = make_commune(tmp_path / "xa.db", 5)
+    laptop = copy_to(base, tmp_path / "may.db")
+    edit(laptop, "may-a", ["HO00001"], "đã sửa")
+    monkeypatch.setenv("RASOAT_PASSWORD", "mật-khẩu")
+    pkg = tmp_path / "a.rasoat"
+    assert main(["export", str(laptop), str(pkg), "--password"]) == 0
+    out = capsys.readouterr().out
+    assert "Đã xuất 5 hộ" in out
+    assert "dữ liệu cá nhân" in out
+    key = out.split("chỉ hiện một lần:")[1].split()[0]
+    monkeypatch.delenv("RASOAT_PASSWORD")
+    receipt = tmp_path / "bien-nhan.json"
+    code = main(["import", str(base), str(pkg), "--recovery-key", key, "--receipt", str(receipt)])
+    assert code == 0
+    out = capsys.readouterr().out
+    assert "BIÊN NHẬN NHẬP GÓI" in out
+    assert "cập nhật: 1" in out
+    assert json.loads(receipt.read_text(encoding="utf-8"))["written"] is True
+
+
+def test_bad_package_gets_a_vietnamese_message(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    base = make_commune(tmp_path / "xa.db", 2)
+    bad = tmp_path / "hong.rasoat"
+    bad.write_bytes(b"PK\x03\x04 nothing more")
+    assert main(["import", str(base), str(bad)]) == 2
+    assert "không phải gói dữ liệu" in capsys.readouterr().err
+
+
+def test_merge_several_then_resolve_conflicts(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    base = make_commune(tmp_path / "xa.db", 4)
+    a = copy_to(base, tmp_path / "a.db")
+    b = copy_to(base, tmp_path / "b.db")
+    edit(a, "may-a", ["HO00001"], "A")
+    edit(b, "may-b", ["HO00001", "HO00002"], "B")
+    for laptop, name in ((a, "a.rasoat"), (b, "b.rasoat")):
+        assert main(["export", str(laptop), str(tmp_path / name)]) == 0
+    capsys.readouterr()
+    assert main(["merge", str(base), str(tmp_path / "a.rasoat"), str(tmp_path / "b.rasoat")]) == 0
+    out = capsys.readouterr().out
+    assert "Còn 1 xung đột" in out
+    assert main(["conflicts", str(base)]) == 0
+    line = capsys.readouterr().out.strip()
+    assert "HO00001" in line
+    assert main(["conflicts", str(base), "--take-theirs", line.split()[0]]) == 0
+    assert "Đã giải quyết" in capsys.readouterr().out
+    assert main(["conflicts", str(base)]) == 0
+    assert "Không có xung đột" in capsys.readouterr().out
+
+
+def test_excel_import_checks_first_and_writes_on_request(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from db.records import CommuneInfo
+    from db.store import Store
+    from forms.model import Area
+
+    db = tmp_path / "xa.db"
+    Store.create(
+        db, CommuneInfo("10", "Lào Cai", "10105", "Xã Tân Lập", Area.RURAL), user="x", device="y"
+    ).close()
+    xlsx = build(tmp_path / "ds.xlsx")
+    assert main(["excel-import", str(db), str(xlsx), "--year", "2025"]) == 0
+    out = capsys.readouterr().out
+    assert "Đọc được 3 hộ, 6 nhân khẩu; 0 lỗi" in out
+    assert "Chưa ghi gì" in out
+    # Unmapping the category column without a sheet-wide category is an error: nothing written.
+    assert (
+        main(
+            ["excel-import", str(db), str(xlsx), "--year", "2025", "--map", "category=", "--write"]
+        )
+        == 1
+    )
+    assert main(["excel-import", str(db), str(xlsx), "--year", "2025", "--write"]) == 0
+    assert "Đã ghi 3 hộ" in capsys.readouterr().out
+
+
+def test_summary_across_communes_to_xlsx(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    base = make_commune(tmp_path / "xa.db", 3)
+    pkg = tmp_path / "xa.rasoat"
+    assert main(["export", str(base), str(pkg)]) == 0
+    out_xlsx = tmp_path / "tong-hop.xlsx"
+    assert main(["summary", str(pkg), "--xlsx", str(out_xlsx)]) == 0
+    assert "10105 | Xã Tân Lập" in capsys.readouterr().out
+    ws = load_workbook(out_xlsx).worksheets[0]
+    values = [c for row in ws.iter_rows(values_only=True) for c in row if c is not None]
+    assert "Xã Tân Lập" in values
+    assert "Tổng cộng" in values
