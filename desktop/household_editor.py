@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
@@ -42,9 +42,15 @@ AUTOSAVE_MS = 1500
 # Household-level facts that identify or flag the household; asked on the first step unless a
 # form definition already asks them.
 FLAG_TARGETS = (
-    ("meritorious_household", "Hộ có người có công với cách mạng"),
-    ("social_protection", "Hộ bảo trợ xã hội"),
-    ("agri_forestry_fishery", "Sống chủ yếu bằng nông, lâm, ngư, diêm nghiệp"),
+    (
+        "meritorious_household",
+        QT_TRANSLATE_NOOP("IdentityPage", "Hộ có người có công với cách mạng"),
+    ),
+    ("social_protection", QT_TRANSLATE_NOOP("IdentityPage", "Hộ bảo trợ xã hội")),
+    (
+        "agri_forestry_fishery",
+        QT_TRANSLATE_NOOP("IdentityPage", "Sống chủ yếu bằng nông, lâm, ngư, diêm nghiệp"),
+    ),
 )
 
 

@@ -8,6 +8,7 @@ from enum import Enum
 from typing import Any
 
 from PySide6.QtCore import (
+    QT_TRANSLATE_NOOP,
     QAbstractTableModel,
     QModelIndex,
     QPersistentModelIndex,
@@ -37,15 +38,15 @@ SEARCH_DELAY_MS = (
 
 # (HouseholdRow attribute = order_by column, header)
 COLUMNS: tuple[tuple[str, str], ...] = (
-    ("code", "Mã hộ"),
-    ("head_name", "Chủ hộ"),
-    ("village", "Thôn"),
-    ("size", "Nhân khẩu"),
-    ("category", "Phân loại"),
-    ("b1_score", "Điểm B1"),
-    ("deprivation_count", "Số chỉ số thiếu hụt"),
-    ("transition", "Biến động"),
-    ("updated_at", "Ngày cập nhật"),
+    ("code", QT_TRANSLATE_NOOP("HouseholdTableModel", "Mã hộ")),
+    ("head_name", QT_TRANSLATE_NOOP("HouseholdTableModel", "Chủ hộ")),
+    ("village", QT_TRANSLATE_NOOP("HouseholdTableModel", "Thôn")),
+    ("size", QT_TRANSLATE_NOOP("HouseholdTableModel", "Nhân khẩu")),
+    ("category", QT_TRANSLATE_NOOP("HouseholdTableModel", "Phân loại")),
+    ("b1_score", QT_TRANSLATE_NOOP("HouseholdTableModel", "Điểm B1")),
+    ("deprivation_count", QT_TRANSLATE_NOOP("HouseholdTableModel", "Số chỉ số thiếu hụt")),
+    ("transition", QT_TRANSLATE_NOOP("HouseholdTableModel", "Biến động")),
+    ("updated_at", QT_TRANSLATE_NOOP("HouseholdTableModel", "Ngày cập nhật")),
 )
 NUMERIC = {"size", "b1_score", "deprivation_count"}
 

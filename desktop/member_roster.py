@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QGridLayout,
@@ -28,12 +28,12 @@ from forms.model import Household, Member, Relationship, Sex, nfc
 
 # (attribute, kind, header); the order is the paper roster's, so Tab follows the form.
 COLUMNS: tuple[tuple[str, str, str], ...] = (
-    ("name", "text", "Họ và tên"),
-    ("relationship", "choice", "Quan hệ với chủ hộ"),
-    ("sex", "choice", "Giới tính"),
-    ("birth_year", "int", "Năm sinh"),
-    ("ethnicity", "text", "Dân tộc"),
-    ("id_number", "text", "Số CCCD/định danh"),
+    ("name", "text", QT_TRANSLATE_NOOP("MemberRoster", "Họ và tên")),
+    ("relationship", "choice", QT_TRANSLATE_NOOP("MemberRoster", "Quan hệ với chủ hộ")),
+    ("sex", "choice", QT_TRANSLATE_NOOP("MemberRoster", "Giới tính")),
+    ("birth_year", "int", QT_TRANSLATE_NOOP("MemberRoster", "Năm sinh")),
+    ("ethnicity", "text", QT_TRANSLATE_NOOP("MemberRoster", "Dân tộc")),
+    ("id_number", "text", QT_TRANSLATE_NOOP("MemberRoster", "Số CCCD/định danh")),
 )
 ENUMS: dict[str, Any] = {"relationship": Relationship, "sex": Sex}
 WIDTHS = {"relationship": 190, "sex": 80, "birth_year": 80, "ethnicity": 110}
