@@ -56,7 +56,7 @@ def member_from_dict(data: dict[str, Any]) -> Member:
 def _from_dict(cls: type[T], data: dict[str, Any], what: str) -> T:
     if not isinstance(data, dict):
         raise CodecError(f"Dữ liệu {what} phải là một đối tượng.")
-    hints = typing.get_type_hints(cls)
+    hints = _hints(cls)
     names = {f.name for f in dataclasses.fields(cls)}
     unknown = sorted(set(data) - names)
     if unknown:
@@ -68,6 +68,17 @@ def _from_dict(cls: type[T], data: dict[str, Any], what: str) -> T:
         except (TypeError, ValueError) as exc:
             raise CodecError(f"Trường '{name}' của {what} không hợp lệ: {data[name]!r}.") from exc
     return cls(**kwargs)
+
+
+_HINTS: dict[type, dict[str, Any]] = {}
+
+
+def _hints(cls: type) -> dict[str, Any]:
+    # Evaluating string annotations compiles code: cached, it was 80% of decoding time.
+    hints = _HINTS.get(cls)
+    if hints is None:
+        hints = _HINTS[cls] = typing.get_type_hints(cls)
+    return hints
 
 
 def _decode(hint: Any, value: Any) -> Any:
