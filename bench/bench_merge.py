@@ -1,0 +1,101 @@
+"""Merging surveyors' packages into one commune file (issue 8): 20 packages of 5,000
+households each, imported one after the other, each validated whole and applied in one
+transaction. Goal: the whole merge under 30 s. Baseline: reading and validating the same
+packages without writing (the part of the work that is not SQLite)."""
+
+from __future__ import annotations
+
+import random
+import tempfile
+import uuid
+from pathlib import Path
+
+from bench import Row, peak_rss_mb, timer
+from db.exchange.merge import import_package
+from db.exchange.package import PackageRecord, RevEntry, read_package, write_package
+from db.records import CommuneInfo
+from db.store import Store
+from forms.model import Area, Household, Member, Relationship, Sex
+
+COMMUNE = CommuneInfo("10", "Tỉnh Lào Cai", "10105", "Xã Tân Lập", Area.RURAL)
+SURNAMES = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Đặng", "Bùi", "Đỗ", "Hồ", "Lò"]
+GIVEN = ["Văn An", "Thị Bình", "Văn Cường", "Thị Dung", "Đức Minh", "Thị Hoà", "Quốc Huy"]
+
+
+def _household(code: str, rng: random.Random) -> Household:
+    members = [
+        Member(
+            name=f"{rng.choice(SURNAMES)} {rng.choice(GIVEN)}",
+            relationship=Relationship.HEAD if i == 0 else Relationship.CHILD,
+            sex=rng.choice(list(Sex)),
+            birth_year=rng.randint(1940, 2024),
+            ethnicity="Kinh",
+            id_number=f"{rng.randint(0, 10**12 - 1):012d}",
+        )
+        for i in range(rng.randint(1, 6))
+    ]
+    return Household(code=code, village=f"Thôn {rng.randint(1, 12)}", members=members)
+
+
+def _package(path: Path, laptop: int, households: int, rng: random.Random) -> None:
+    records = []
+    for i in range(households):
+        rev = str(uuid.uuid4())
+        records.append(
+            PackageRecord(
+                household=_household(f"{laptop:02d}-{i:05d}", rng),
+                rev=rev,
+                revs=[RevEntry(rev, None, f"may-{laptop}", "ĐTV", "2026-09-01T00:00:00Z")],
+                created_at="2026-09-01T00:00:00Z",
+                created_device=f"may-{laptop}",
+                updated_at="2026-09-01T00:00:00Z",
+                updated_device=f"may-{laptop}",
+                updated_by="ĐTV",
+            )
+        )
+    header = {"app_version": "bench", "commune": {"code": COMMUNE.commune_code}}
+    write_package(path, header, {"rounds": []}, records)
+
+
+def run(quick: bool) -> list[Row]:
+    packages, per = (2, 500) if quick else (20, 5000)
+    rng = random.Random(8)
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        paths = [folder / f"may-{i}.rasoat" for i in range(packages)]
+        for i, p in enumerate(paths):
+            _package(p, i, per, rng)
+        with timer() as read_only:
+            for p in paths:
+                read_package(p)
+        base = read_only()
+        db = folder / "xa.db"
+        Store.create(db, COMMUNE, user="Cán bộ xã", device="may-xa").close()
+        with Store.open(db, user="Cán bộ xã", device="may-xa") as store, timer() as elapsed:
+            for p in paths:
+                import_package(store, p)
+        merged = elapsed()
+        with Store.open(db, user="Cán bộ xã", device="may-xa") as store, timer() as again:
+            for p in paths[:2]:
+                import_package(store, p)
+        again_s = again() * packages / 2
+        size_mb = db.stat().st_size / 1e6
+    total = packages * per
+    return [
+        Row(
+            f"merge {packages} packages x {per} households ({total} new)",
+            merged,
+            "s",
+            goal="< 30 s" if not quick else "",
+            baseline=base,
+            note="baseline: read + validate the packages only",
+        ),
+        Row(
+            f"re-import the same {packages} packages (no-op)",
+            again_s,
+            "s",
+            note="measured on 2, scaled",
+        ),
+        Row("commune file after merge", size_mb, "MB"),
+        Row("peak RSS", peak_rss_mb(), "MB"),
+    ]
