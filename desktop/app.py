@@ -82,4 +82,12 @@ def open_startup_file(window: Any, path: str | None) -> None:
             window.tr("Không chuẩn bị được tệp xã mẫu (đã ghi nhật ký).")
         )
         return
-    window.open_path(target)
+    from rasoat import paths
+
+    if window.open_path(target) and target == paths.demo_file():
+        window.statusBar().showMessage(
+            window.tr(
+                "Đang mở xã mẫu (dữ liệu giả để làm quen). Vào Tệp → Tạo tệp xã mới… "
+                "để bắt đầu với xã của bạn."
+            )
+        )

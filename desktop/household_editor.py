@@ -267,12 +267,13 @@ class HouseholdEditor(QWidget):
         self.status.setText(self.tr("Đã lưu"))
 
     def new_household(self, village: str = "") -> Household:
-        household = Household(village=village)
+        household = Household(village=village, code=self.store.next_code(village))
         commune = self.store.commune()
         household.area = getattr(commune, "area", None)
         self.open_household(household)
         self.identity.roster.add_member()
         self.identity.code.setFocus()
+        self.identity.code.selectAll()  # the proposed code is kept with Tab, replaced by typing
         return household
 
     # --- steps ---------------------------------------------------------------------------

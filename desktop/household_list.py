@@ -16,6 +16,7 @@ from PySide6.QtCore import (
     QTimer,
     Signal,
 )
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -48,6 +49,7 @@ COLUMNS: tuple[tuple[str, str], ...] = (
     ("transition", QT_TRANSLATE_NOOP("HouseholdTableModel", "Biến động")),
     ("updated_at", QT_TRANSLATE_NOOP("HouseholdTableModel", "Ngày cập nhật")),
 )
+CATEGORY_COLOURS = {"poor": "#c0392b", "near_poor": "#d35400", "undetermined": "#7f8c8d"}
 NUMERIC = {"size", "b1_score", "deprivation_count"}
 
 
@@ -121,6 +123,10 @@ class HouseholdTableModel(QAbstractTableModel):
         attr = COLUMNS[index.column()][0]
         if role == Qt.ItemDataRole.TextAlignmentRole and attr in NUMERIC:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == Qt.ItemDataRole.ForegroundRole and attr == "category":
+            item = self.row_at(index.row())
+            colour = CATEGORY_COLOURS.get(str(getattr(item, "category", "") or ""))
+            return QColor(colour) if colour else None
         if role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.UserRole):
             return None
         item = self.row_at(index.row())

@@ -197,7 +197,8 @@ class MainWindow(QMainWindow):
     def add_household(self) -> None:
         if self.editor is None:
             return
-        village = self.list.village.currentData() or ""
+        villages = [v.name for v in self.store.villages()]
+        village = self.list.village.currentData() or (villages[0] if villages else "")
         self.editor.new_household(village)
         self.stack.setCurrentWidget(self.editor)
 

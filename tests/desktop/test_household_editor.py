@@ -62,6 +62,7 @@ def test_whole_household_by_keyboard_is_poor_and_survives_reopening(
     editor = window.editor
     assert window.stack.currentWidget() is editor
     assert focused() is editor.identity.code
+    assert editor.identity.code.text() == "01-0001"  # proposed: first free code of the village
     answer("H100")
     tab()  # village: the list's first village
     answer("Bản Nà Lầu, ngõ 2")
@@ -75,6 +76,7 @@ def test_whole_household_by_keyboard_is_poor_and_survives_reopening(
     answer("012345678901")
     household = editor.household
     assert household is not None
+    assert household.code == "H100"
     assert household.members[0].name == "Lò Văn Pản"
     assert household.members[0].relationship is Relationship.HEAD
     assert household.members[0].id_number == "012345678901"
