@@ -158,3 +158,20 @@ def test_catalogs_carry_sources_and_flags_are_derived(b: Any) -> None:
         "female_head": False,
         "social_protection": None,
     }
+
+
+def test_all_vietnamese_data_text_is_nfc() -> None:
+    import unicodedata
+
+    from forms.standards import list_standards
+
+    texts = [q.label for f in all_forms() for q in f.questions()]
+    texts += [o.label for f in all_forms() for q in f.questions() for o in q.options]
+    texts += [s.title for f in all_forms() for s in f.sections]
+    texts += [i.label for i in catalog.causes() + catalog.needs() + catalog.household_flags()]
+    for std in list_standards():
+        texts += [std.name, std.source, *std.unconfirmed]
+        texts += [i.name for i in std.indicators] + [i.dimension for i in std.indicators]
+    for table in labels.BY_ENUM.values():
+        texts += list(table.values())
+    assert [t for t in texts if not unicodedata.is_normalized("NFC", t)] == []
