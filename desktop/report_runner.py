@@ -36,7 +36,17 @@ class ReportWorker(QObject):
     finished = Signal(str)
     failed = Signal(str)
 
-    def __init__(self, store_path: Path, kind: str, out: Path, fmt: str, round_id: Any) -> None:
+    def __init__(
+        self,
+        store_path: Path,
+        kind: str,
+        out: Path,
+        fmt: str,
+        round_id: Any,
+        *,
+        village: str | None = None,
+        household_id: str | None = None,
+    ) -> None:
         super().__init__()
         self.store_path, self.kind, self.out, self.fmt, self.round_id = (
             store_path,
@@ -45,6 +55,7 @@ class ReportWorker(QObject):
             fmt,
             round_id,
         )
+        self.village, self.household_id = village, household_id
 
     def run(self) -> None:
         from desktop import session
@@ -61,6 +72,8 @@ class ReportWorker(QObject):
                     self.out,
                     fmt=self.fmt,
                     round_id=self.round_id,
+                    village=self.village,
+                    household_id=self.household_id,
                     progress=lambda done, total: self.progress.emit(done, total),
                 )
         except Exception as exc:
@@ -88,14 +101,40 @@ def run_report(window: Any, kind: str, fmt: str) -> None:
     if store is None:
         QMessageBox.information(window, window.tr("Báo cáo"), window.tr("Hãy mở tệp xã trước."))
         return
+    from reports.catalog import DOCUMENTS
+
+    spec = DOCUMENTS[kind]
     current = store.current_round()
+    # Per-village documents follow the list's village filter; per-household ones the open
+    # household, else the one selected in the list.
+    village = window.list.village.currentData() if "village" in spec.params else None
+    household_id = None
+    if "household" in spec.params:
+        open_household = (
+            window.editor.household if window.stack.currentWidget() is window.editor else None
+        )
+        household_id = open_household.id if open_household else window.list.current_id()
+        if spec.needs_household and household_id is None:
+            QMessageBox.information(
+                window, window.tr("Báo cáo"), window.tr("Hãy chọn một hộ trong danh sách trước.")
+            )
+            return
     # The folder chosen in Thiết lập, else the default under the data folder.
-    out = settings.output_folder() / f"{kind}.{fmt}"
+    suffix = f"-{file_stem(village)}" if village else ""
+    out = settings.output_folder() / f"{kind}{suffix}.{fmt}"
     dialog = QProgressDialog(window.tr("Đang lập báo cáo…"), window.tr("Ẩn"), 0, 0, window)
     dialog.setWindowTitle(window.tr("Báo cáo"))
     dialog.setMinimumDuration(300)
     thread = QThread(window)
-    worker = ReportWorker(Path(store.path), kind, out, fmt, current.id if current else None)
+    worker = ReportWorker(
+        Path(store.path),
+        kind,
+        out,
+        fmt,
+        current.id if current else None,
+        village=village,
+        household_id=household_id,
+    )
     worker.moveToThread(thread)
     thread.started.connect(worker.run)
 
@@ -125,3 +164,9 @@ def run_report(window: Any, kind: str, fmt: str) -> None:
     thread.finished.connect(thread.deleteLater)
     window._report_jobs = [*getattr(window, "_report_jobs", []), (thread, worker)]
     thread.start()
+
+
+def file_stem(name: str) -> str:
+    from desktop.first_run_dialog import file_name_for
+
+    return file_name_for(name).removesuffix(".rasoat.sqlite")
