@@ -140,7 +140,7 @@ def run_self_test(out: TextIO | None = None) -> int:
 
     stream = out or sys.stdout
     log_file = setup_logging()
-    print(f"Tự kiểm tra Rà soát {__version__}", file=stream, flush=True)
+    print(f"Tự kiểm tra Rà soát {__version__}; nhật ký: {log_file}", file=stream, flush=True)
     test = SelfTest(stream)
     # ignore_cleanup_errors: on Windows a file a failed step left open cannot be deleted; the
     # result of the test matters more than a leftover temporary folder.

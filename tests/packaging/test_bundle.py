@@ -72,3 +72,31 @@ def test_unused_qt_modules_and_test_tools_are_left_out() -> None:
         assert unwanted not in names
     for unwanted_dir in ("pytest", "_pytest", "hypothesis", "tkinter"):
         assert not (BUNDLE / "_internal" / unwanted_dir).exists()
+
+
+def test_bundle_with_a_portable_folder_keeps_its_files_there(
+    tmp_path: Path, complete_tree: None
+) -> None:
+    import shutil
+
+    from rasoat.paths import PORTABLE_DIR_NAME
+
+    stick = tmp_path / "USB" / "rasoat"
+    try:  # hard links: a 190 MB copy in no time, when tmp is on the same disk
+        shutil.copytree(BUNDLE, stick, symlinks=True, copy_function=os.link)
+    except OSError:
+        shutil.rmtree(stick, ignore_errors=True)
+        shutil.copytree(BUNDLE, stick, symlinks=True)
+    (stick / PORTABLE_DIR_NAME).mkdir()
+    env = {k: v for k, v in os.environ.items() if k != "RASOAT_HOME"}
+    env["QT_QPA_PLATFORM"] = "offscreen"
+    done = subprocess.run(
+        [str(stick / EXE.name), "--self-test"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert (stick / PORTABLE_DIR_NAME / "logs" / "rasoat.log").is_file()
+    assert str(stick / PORTABLE_DIR_NAME) in done.stdout
