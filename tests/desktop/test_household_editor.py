@@ -181,3 +181,30 @@ def test_next_and_previous_household_shortcuts(qtbot: QtBot, app: Any, store: An
     assert window.editor.household.code == "A2"
     shortcut(Qt.Key.Key_Escape, Qt.KeyboardModifier.NoModifier)
     assert window.stack.currentWidget() is window.tabs
+
+
+def test_typing_is_saved_after_a_pause_and_on_close(
+    qtbot: QtBot, app: Any, store: Any, commune_path: Path
+) -> None:
+    window = open_window(qtbot, store)
+    window.add_household()
+    editor = window.editor
+    roster = editor.identity.roster
+    member = editor.household.members[0]
+    roster.editor(member, "name").setFocus()
+    type_text("Triệu Thị Lan")
+    assert editor.dirty
+    qtbot.waitUntil(lambda: not editor.dirty, timeout=5000)  # saved after the typing pause
+    assert store.get_household(editor.household.id).members[0].name == "Triệu Thị Lan"
+    roster.editor(member, "birth_year").setFocus()
+    type_text("1990")
+    household_id = editor.household.id
+    window.close()  # straight after typing: nothing may be lost
+
+    from desktop.commune_file import open_store
+
+    again = open_store(commune_path)
+    try:
+        assert again.get_household(household_id).members[0].birth_year == 1990
+    finally:
+        again.close()
