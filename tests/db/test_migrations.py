@@ -57,6 +57,7 @@ def version_one_file(path: Path, households: int) -> list[str]:
     conn.execute("INSERT INTO commune VALUES (1, '15', 'Lào Cai', '2947', 'Xã Bảo Yên', 'rural')")
     at = "2025-10-01T08:00:00.000Z"
     ids = []
+    conn.execute("BEGIN")
     for h in generate_households(households, seed=5):
         doc = to_dict(h)
         members = doc.pop("members")
@@ -72,6 +73,7 @@ def version_one_file(path: Path, households: int) -> list[str]:
                 (m["id"], h.id, i, m["name"], m["id_number"], json.dumps(m), at, at),
             )
         ids.append(h.id)
+    conn.execute("COMMIT")
     conn.close()
     return ids
 
