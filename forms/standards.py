@@ -55,6 +55,8 @@ class Standard:
     indicators: list[IndicatorSpec] = field(hash=False)
     # Vietnamese descriptions of what no source confirms.
     unconfirmed: list[str] = field(hash=False)
+    # Decree 30/2025/NĐ-CP low-income workers: upper per-capita income; None = not known.
+    low_income_upper: dict[Area, int | None] = field(default_factory=dict, hash=False)
     local: bool = False  # loaded from a province's file
     sources: dict[str, str] = field(default_factory=dict, hash=False, compare=False)
 
@@ -205,6 +207,12 @@ def parse_standard(data: dict[str, Any], *, where: str, local: bool = False) -> 
         unconfirmed.append("Ngưỡng thu nhập hộ có mức sống trung bình")
     sources["middle_band"] = str(band_t.get("source", source))
 
+    low_t = data.get("low_income_workers", {})
+    low: dict[Area, int | None] = {a: _money(low_t, f"{a.value}_upper", where) for a in Area}
+    sources["low_income_workers"] = str(low_t.get("source", ""))
+    if low_t.get("workers_unconfirmed"):
+        unconfirmed.append("Người lao động có thu nhập thấp: thành viên nào được tính")
+
     b1_t = data.get("b1_thresholds", {})
     b1: dict[Area, int | None] = {}
     for area in Area:
@@ -268,6 +276,7 @@ def parse_standard(data: dict[str, Any], *, where: str, local: bool = False) -> 
         deprivation_points=int(data.get("deprivation_points", 10)),
         indicators=specs,
         unconfirmed=unconfirmed,
+        low_income_upper=low,
         local=local,
         sources=sources,
     )
