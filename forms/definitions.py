@@ -60,6 +60,8 @@ class Question:
     effect: str = ""  # Phiếu A: "exclude" takes the household out of the review
     unconfirmed: bool = False
     standards: tuple[str, ...] = ()  # empty: asked under every standard
+    pattern: str = ""  # text answers must match it entirely (regular expression)
+    pattern_message: str = ""  # Vietnamese, said when they do not
 
 
 @dataclass(frozen=True)
@@ -121,6 +123,8 @@ def _question(raw: dict[str, Any]) -> Question:
         effect=raw.get("effect", ""),
         unconfirmed=bool(raw.get("unconfirmed", False)),
         standards=tuple(raw.get("standards", ())),
+        pattern=raw.get("pattern", ""),
+        pattern_message=raw.get("pattern_message", ""),
     )
 
 
@@ -244,7 +248,14 @@ def is_visible(
 
 # --- validation ---------------------------------------------------------------------------
 
-_ID_NUMBER = re.compile(r"\d{12}")
+
+@cache
+def _compiled(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern)
+
+
+def _matches(q: Question, value: str) -> bool:
+    return _compiled(q.pattern).fullmatch(value) is not None
 
 
 def _num(value: float) -> str:
@@ -310,16 +321,13 @@ def validate_household(
                 continue
             value = read_target(m, q.target)
             _check_range(q, value, m.id, issues)
+            if q.pattern and isinstance(value, str) and value and not _matches(q, value):
+                message = q.pattern_message or f"{q.label} không đúng định dạng"
+                issues.append(Issue(q.target, m.id, f"{who}: {message}.", "error"))
             if q.required and _unanswered(q, value):
                 issues.append(Issue(q.target, m.id, f"{who}: chưa trả lời {q.label}", "warning"))
         if m.id_number:
-            if not _ID_NUMBER.fullmatch(m.id_number):
-                issues.append(
-                    Issue(
-                        "id_number", m.id, f"{who}: số định danh phải gồm đúng 12 chữ số.", "error"
-                    )
-                )
-            elif m.id_number in seen_ids:
+            if m.id_number in seen_ids:
                 issues.append(
                     Issue(
                         "id_number",
