@@ -1,0 +1,325 @@
+"""Tệp → Xuất gói dữ liệu…: one surveyor's work, the whole commune, or some villages, as one
+`.rasoat` file, optionally password-protected with a recovery key printed once.
+
+Work runs in a worker thread on its own Store connection (``ExchangeJob``), with a progress
+bar; the dialog only touches widgets from the GUI thread.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QDate, QObject, Qt, QThread, Signal
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QMessageBox,
+    QProgressBar,
+    QPushButton,
+    QRadioButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+PERSONAL_DATA = (
+    "Gói dữ liệu chứa họ tên, năm sinh và số CCCD của người dân (dữ liệu cá nhân). "
+    "Chỉ tạo khi cần, chỉ chuyển cho người có trách nhiệm, và nên đặt mật khẩu khi gửi qua "
+    "thư điện tử hoặc USB."
+)
+
+
+class ExchangeJob(QObject):
+    """Runs ``work(store, progress)`` in a QThread on a Store of its own (same file)."""
+
+    progress = Signal(int, int)
+    finished = Signal(object)
+    failed = Signal(str)
+
+    def __init__(
+        self, store_path: Path, user: str, device: str, work: Callable[[Any, Any], Any]
+    ) -> None:
+        super().__init__()
+        self.store_path, self.user, self.device, self.work = store_path, user, device, work
+
+    def run(self) -> None:
+        from db.errors import StoreError
+        from db.exchange.errors import PackageError
+        from db.store import Store
+
+        try:
+            with Store.open(self.store_path, user=self.user, device=self.device) as store:
+                result = self.work(store, lambda d, t: self.progress.emit(d, t))
+        except (PackageError, StoreError) as exc:
+            self.failed.emit(getattr(exc, "message", None) or str(exc))
+            return
+        except Exception as exc:  # shown to the user, never swallowed silently
+            self.failed.emit(f"Lỗi không mong đợi: {exc}")
+            return
+        self.finished.emit(result)
+
+
+def start_job(owner: QObject, store: Any, work: Callable[[Any, Any], Any]) -> ExchangeJob:
+    """Starts ``work`` off the GUI thread; keeps thread and job alive on ``owner``."""
+    thread = QThread(owner)
+    job = ExchangeJob(Path(store.path), store.user, store.device, work)
+    job.moveToThread(thread)
+    thread.started.connect(job.run)
+    job.finished.connect(thread.quit)
+    job.failed.connect(thread.quit)
+    thread.finished.connect(thread.deleteLater)
+    owner._exchange_job = (thread, job)  # type: ignore[attr-defined]
+    thread.start()
+    return job
+
+
+def announce(store: Any, kind: str = "household") -> None:
+    """Tells the GUI's screens that another connection changed the file."""
+    from db.records import Change
+
+    with store.transaction():
+        store._notify(Change(kind, []))
+
+
+class ExportDialog(QDialog):
+    def __init__(self, store: Any, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.store = store
+        self.result_info: Any = None
+        self.setWindowTitle("Xuất gói dữ liệu")
+        layout = QVBoxLayout(self)
+
+        warning = QLabel(PERSONAL_DATA)
+        warning.setWordWrap(True)
+        warning.setStyleSheet("color: #8a3b00;")
+        layout.addWidget(warning)
+
+        scope_box = QGroupBox("Phạm vi")
+        scope_layout = QVBoxLayout(scope_box)
+        self.scope_commune = QRadioButton("Toàn bộ dữ liệu của xã (gửi cấp trên, sao lưu)")
+        self.scope_surveyor = QRadioButton("Phần việc của một máy / từ một ngày (gửi cán bộ xã)")
+        self.scope_villages = QRadioButton("Một số thôn")
+        self.scope_group = QButtonGroup(self)
+        for b in (self.scope_commune, self.scope_surveyor, self.scope_villages):
+            self.scope_group.addButton(b)
+            scope_layout.addWidget(b)
+        self.scope_commune.setChecked(True)
+        surveyor_row = QFormLayout()
+        self.device = QComboBox()
+        self.device.addItem("(mọi máy)", None)
+        seen: set[str] = set()
+        for name, device, _last in store.surveyors():
+            if device not in seen:
+                seen.add(device)
+                self.device.addItem(f"{device} — {name}", device)
+        self.use_since = QCheckBox("Chỉ các hộ thay đổi từ ngày")
+        self.since = QDateEdit(QDate.currentDate().addDays(-30))
+        self.since.setCalendarPopup(True)
+        self.since.setDisplayFormat("dd/MM/yyyy")
+        since_row = QHBoxLayout()
+        since_row.addWidget(self.use_since)
+        since_row.addWidget(self.since)
+        surveyor_row.addRow("Máy:", self.device)
+        surveyor_row.addRow(since_row)
+        scope_layout.addLayout(surveyor_row)
+        self.villages = QListWidget()
+        for v in store.villages():
+            item = QListWidgetItem(v.name)
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            item.setCheckState(Qt.CheckState.Unchecked)
+            self.villages.addItem(item)
+        self.villages.setMaximumHeight(110)
+        scope_layout.addWidget(self.villages)
+        layout.addWidget(scope_box)
+
+        form = QFormLayout()
+        path_row = QHBoxLayout()
+        commune = store.commune()
+        default = Path.home() / f"{commune.commune_code}-{commune.commune_name}.rasoat"
+        self.path = QLineEdit(str(default))
+        browse = QPushButton("Chọn…")
+        browse.clicked.connect(self._browse)
+        path_row.addWidget(self.path)
+        path_row.addWidget(browse)
+        form.addRow("Lưu vào tệp:", path_row)
+        self.protect = QCheckBox("Đặt mật khẩu cho gói")
+        self.password = QLineEdit()
+        self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.password2 = QLineEdit()
+        self.password2.setEchoMode(QLineEdit.EchoMode.Password)
+        self.recovery_in = QLineEdit()
+        self.recovery_in.setPlaceholderText("để trống: tạo khoá khôi phục mới")
+        form.addRow(self.protect)
+        form.addRow("Mật khẩu:", self.password)
+        form.addRow("Nhập lại mật khẩu:", self.password2)
+        form.addRow("Khoá khôi phục đã in:", self.recovery_in)
+        layout.addLayout(form)
+        self.protect.toggled.connect(self._sync)
+
+        self.progress = QProgressBar()
+        self.progress.setVisible(False)
+        layout.addWidget(self.progress)
+        self.status = QLabel()
+        self.status.setWordWrap(True)
+        self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        layout.addWidget(self.status)
+        self.recovery_out = QLineEdit()
+        self.recovery_out.setReadOnly(True)
+        self.recovery_out.setVisible(False)
+        layout.addWidget(self.recovery_out)
+        self.save_key = QPushButton("Lưu khoá khôi phục ra tệp để in…")
+        self.save_key.setVisible(False)
+        self.save_key.clicked.connect(self._save_key)
+        layout.addWidget(self.save_key)
+
+        self.buttons = QDialogButtonBox()
+        self.export_button = self.buttons.addButton(
+            "Xuất gói", QDialogButtonBox.ButtonRole.AcceptRole
+        )
+        self.buttons.addButton("Đóng", QDialogButtonBox.ButtonRole.RejectRole)
+        self.export_button.clicked.connect(self.start_export)
+        self.buttons.rejected.connect(self.reject)
+        layout.addWidget(self.buttons)
+        for b in (self.scope_commune, self.scope_surveyor, self.scope_villages):
+            b.toggled.connect(self._sync)
+        self._sync()
+
+    def _sync(self) -> None:
+        surveyor = self.scope_surveyor.isChecked()
+        self.device.setEnabled(surveyor)
+        self.use_since.setEnabled(surveyor)
+        self.since.setEnabled(surveyor)
+        self.villages.setEnabled(self.scope_villages.isChecked())
+        for w in (self.password, self.password2, self.recovery_in):
+            w.setEnabled(self.protect.isChecked())
+
+    def _browse(self) -> None:
+        name, _ = QFileDialog.getSaveFileName(
+            self, "Lưu gói dữ liệu", self.path.text(), "Gói Rà soát (*.rasoat)"
+        )
+        if name:
+            self.path.setText(name if name.endswith(".rasoat") else name + ".rasoat")
+
+    def scope(self) -> Any:
+        from db.exchange.export import ExportScope
+
+        if self.scope_surveyor.isChecked():
+            since = self.since.date().toString("yyyy-MM-dd") if self.use_since.isChecked() else None
+            return ExportScope(kind="surveyor", since=since, device=self.device.currentData())
+        if self.scope_villages.isChecked():
+            names = tuple(
+                self.villages.item(i).text()
+                for i in range(self.villages.count())
+                if self.villages.item(i).checkState() == Qt.CheckState.Checked
+            )
+            return ExportScope(kind="villages", villages=names)
+        return ExportScope()
+
+    def _problem(self) -> str | None:
+        if not self.path.text().strip():
+            return "Hãy chọn nơi lưu gói."
+        if self.scope_villages.isChecked() and not self.scope().villages:
+            return "Hãy đánh dấu ít nhất một thôn."
+        if self.protect.isChecked():
+            if not self.password.text():
+                return "Hãy nhập mật khẩu."
+            if self.password.text() != self.password2.text():
+                return "Hai lần nhập mật khẩu không khớp."
+            if self.recovery_in.text().strip():
+                from db.exchange.crypto import normalise_recovery_key
+                from db.exchange.errors import PackageError
+
+                try:
+                    normalise_recovery_key(self.recovery_in.text())
+                except PackageError as exc:
+                    return str(exc)
+        return None
+
+    def start_export(self) -> None:
+        problem = self._problem()
+        if problem:
+            QMessageBox.warning(self, "Xuất gói dữ liệu", problem)
+            return
+        from db.exchange.export import export_package
+
+        scope = self.scope()
+        out = Path(self.path.text().strip())
+        password = self.password.text() if self.protect.isChecked() else None
+        recovery = (self.recovery_in.text().strip() or None) if password else None
+
+        def work(store: Any, progress: Any) -> Any:
+            return export_package(
+                store, out, scope, password=password, recovery_key=recovery, progress=progress
+            )
+
+        self.export_button.setEnabled(False)
+        self.progress.setVisible(True)
+        self.progress.setRange(0, 0)
+        self.status.setText("Đang xuất…")
+        job = start_job(self, self.store, work)
+        job.progress.connect(self._on_progress)
+        job.finished.connect(self._on_done)
+        job.failed.connect(self._on_failed)
+
+    def _on_progress(self, done: int, total: int) -> None:
+        self.progress.setRange(0, max(total, 1))
+        self.progress.setValue(done)
+
+    def _on_done(self, result: Any) -> None:
+        self.result_info = result
+        self.progress.setVisible(False)
+        self.export_button.setEnabled(True)
+        self.status.setText(
+            f"Đã xuất {result.households} hộ, {result.members} nhân khẩu vào {result.written.path}."
+        )
+        if result.recovery_key:
+            self.status.setText(
+                self.status.text()
+                + "\n\nKHOÁ KHÔI PHỤC (chỉ hiện một lần — hãy in hoặc chép lại và cất giữ): "
+                "khi quên mật khẩu, gói vẫn mở được bằng khoá này."
+            )
+            self.recovery_out.setText(result.recovery_key)
+            self.recovery_out.setVisible(True)
+            self.save_key.setVisible(True)
+
+    def _on_failed(self, message: str) -> None:
+        self.progress.setVisible(False)
+        self.export_button.setEnabled(True)
+        self.status.setText("")
+        QMessageBox.critical(self, "Không xuất được gói", message)
+
+    def _save_key(self) -> None:
+        name, _ = QFileDialog.getSaveFileName(
+            self, "Lưu khoá khôi phục", str(Path.home() / "khoa-khoi-phuc.txt"), "Văn bản (*.txt)"
+        )
+        if name:
+            self.write_key(Path(name))
+
+    def write_key(self, path: Path) -> None:
+        commune = self.store.commune()
+        path.write_text(
+            "KHOÁ KHÔI PHỤC GÓI DỮ LIỆU RÀ SOÁT\n"
+            f"{commune.commune_name} ({commune.commune_code})\n\n"
+            f"    {self.recovery_out.text()}\n\n"
+            "Dùng khoá này để mở gói khi quên mật khẩu. Cất giữ như con dấu; không gửi kèm gói.\n",
+            encoding="utf-8",
+        )
+
+
+def open_export_dialog(window: Any) -> None:
+    if getattr(window, "store", None) is None:
+        return
+    ExportDialog(window.store, window).exec()

@@ -1,0 +1,217 @@
+"""Households changed on two laptops, side by side: the commune file's version and the
+package's, with the differing lines marked. The officer decides each one; nothing is resolved
+without a click, and every decision goes to the audit log (``db.exchange.merge``)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtGui import QBrush, QColor
+from PySide6.QtWidgets import (
+    QDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMessageBox,
+    QPushButton,
+    QSplitter,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from forms.model import Household
+
+DIFF_BRUSH = QBrush(QColor("#ffe9b3"))
+
+FIELD_LABELS = {
+    "code": "Mã hộ",
+    "village": "Thôn",
+    "address": "Địa chỉ",
+    "area": "Khu vực",
+    "region": "Vùng",
+    "meritorious_household": "Hộ có người có công",
+    "social_protection": "Hộ bảo trợ xã hội",
+    "agri_forestry_fishery": "Hộ nông, lâm, ngư, diêm nghiệp",
+    "b1_total": "Tổng điểm B1",
+    "income_per_capita": "Thu nhập bình quân",
+    "floor_area_m2": "Diện tích nhà (m²)",
+    "water_source": "Nguồn nước",
+    "latrine": "Nhà tiêu",
+    "note": "Ghi chú",
+}
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, bool):
+        return "Có" if value else "Không"
+    if isinstance(value, list | dict):
+        return (
+            ", ".join(f"{k}: {v}" for k, v in value.items())
+            if isinstance(value, dict)
+            else ", ".join(map(str, value))
+        )
+    return str(value)
+
+
+def comparison_rows(
+    local: Household | None, incoming: Household | None
+) -> list[tuple[str, str, str]]:
+    """(label, here, in the package) for every field, members one line each."""
+    from forms.codec import to_dict
+
+    a = to_dict(local) if local is not None else {}
+    b = to_dict(incoming) if incoming is not None else {}
+    rows: list[tuple[str, str, str]] = []
+    keys = [k for k in (a.keys() | b.keys()) if k not in ("id", "members")]
+    ordered = [k for k in FIELD_LABELS if k in keys] + sorted(
+        k for k in keys if k not in FIELD_LABELS
+    )
+    rows.append(
+        ("Chủ hộ", local.head_name() if local else "—", incoming.head_name() if incoming else "—")
+    )
+    rows.append(
+        (
+            "Số nhân khẩu",
+            str(local.size()) if local else "—",
+            str(incoming.size()) if incoming else "—",
+        )
+    )
+    for key in ordered:
+        rows.append((FIELD_LABELS.get(key, key), _text(a.get(key)), _text(b.get(key))))
+    ma = local.members if local else []
+    mb = incoming.members if incoming else []
+    for i in range(max(len(ma), len(mb))):
+
+        def describe(m: Any) -> str:
+            parts = [m.name, str(m.year_of_birth() or "")]
+            if m.id_number:
+                parts.append(f"CCCD {m.id_number}")
+            return " · ".join(p for p in parts if p)
+
+        rows.append(
+            (
+                f"Thành viên {i + 1}",
+                describe(ma[i]) if i < len(ma) else "—",
+                describe(mb[i]) if i < len(mb) else "—",
+            )
+        )
+    return rows
+
+
+class MergeConflictsDialog(QDialog):
+    def __init__(self, store: Any, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.store = store
+        self.conflicts: list[Any] = []
+        self.setWindowTitle("Xung đột khi gộp dữ liệu")
+        self.resize(900, 560)
+        layout = QVBoxLayout(self)
+        intro = QLabel(
+            "Các hộ dưới đây đã được sửa ở cả tệp của xã và trong gói nhận về. Phần mềm không "
+            "tự chọn: hãy so sánh hai bản và quyết định từng hộ. Mỗi quyết định được ghi vào "
+            "nhật ký."
+        )
+        intro.setWordWrap(True)
+        layout.addWidget(intro)
+        split = QSplitter()
+        self.list = QListWidget()
+        self.list.currentRowChanged.connect(self._show)
+        split.addWidget(self.list)
+        right = QWidget()
+        right_layout = QVBoxLayout(right)
+        self.detail = QLabel()
+        self.detail.setWordWrap(True)
+        right_layout.addWidget(self.detail)
+        self.table = QTableWidget(0, 3)
+        self.table.setHorizontalHeaderLabels(["", "Bản trong tệp của xã", "Bản trong gói"])
+        self.table.verticalHeader().setVisible(False)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        right_layout.addWidget(self.table)
+        buttons = QHBoxLayout()
+        self.keep_button = QPushButton("Giữ bản của xã")
+        self.take_button = QPushButton("Nhận bản trong gói")
+        self.keep_button.clicked.connect(lambda: self.decide("keep_mine"))
+        self.take_button.clicked.connect(lambda: self.decide("take_theirs"))
+        close = QPushButton("Đóng")
+        close.clicked.connect(self.accept)
+        buttons.addWidget(self.keep_button)
+        buttons.addWidget(self.take_button)
+        buttons.addStretch(1)
+        buttons.addWidget(close)
+        right_layout.addLayout(buttons)
+        split.addWidget(right)
+        split.setStretchFactor(1, 3)
+        layout.addWidget(split, 1)
+        self.reload()
+
+    def reload(self) -> None:
+        from db.exchange.merge import open_conflicts
+
+        self.conflicts = open_conflicts(self.store)
+        self.list.clear()
+        for c in self.conflicts:
+            self.list.addItem(QListWidgetItem(f"{c.code} — {c.incoming.household.head_name()}"))
+        if self.conflicts:
+            self.list.setCurrentRow(0)
+        else:
+            self._show(-1)
+
+    def _show(self, row: int) -> None:
+        has = 0 <= row < len(self.conflicts)
+        self.keep_button.setEnabled(has)
+        self.take_button.setEnabled(has)
+        self.table.setRowCount(0)
+        if not has:
+            self.detail.setText("Không còn xung đột nào chờ quyết định.")
+            return
+        c = self.conflicts[row]
+        kind = (
+            "Mã hộ này đang dùng cho một hộ khác trong tệp của xã."
+            if c.kind == "code_taken"
+            else "Cả hai bên đều đã sửa hộ này."
+        )
+        rec = c.incoming
+        self.detail.setText(
+            f"{kind}\nGói: {c.source}\nBản trong gói sửa lúc {rec.updated_at or '?'} "
+            f"bởi {rec.updated_by or '?'} trên máy {rec.updated_device or '?'}."
+            + ("\nBản trong gói là lệnh XOÁ hộ." if rec.deleted else "")
+        )
+        rows = comparison_rows(c.local, None if rec.deleted else rec.household)
+        self.table.setRowCount(len(rows))
+        for i, (label, here, there) in enumerate(rows):
+            for col, value in enumerate((label, here, there)):
+                item = QTableWidgetItem(value)
+                if here != there:
+                    item.setBackground(DIFF_BRUSH)
+                self.table.setItem(i, col, item)
+
+    def current(self) -> Any:
+        row = self.list.currentRow()
+        return self.conflicts[row] if 0 <= row < len(self.conflicts) else None
+
+    def decide(self, choice: str) -> None:
+        from db.exchange.errors import PackageError
+        from db.exchange.merge import resolve_conflict
+
+        c = self.current()
+        if c is None:
+            return
+        try:
+            resolve_conflict(self.store, c.id, choice)  # type: ignore[arg-type]
+        except PackageError as exc:
+            QMessageBox.warning(self, "Chưa giải quyết được", str(exc))
+            return
+        self.reload()
+
+
+def open_conflicts_dialog(window: Any) -> None:
+    if getattr(window, "store", None) is None:
+        return
+    MergeConflictsDialog(window.store, window).exec()

@@ -1,0 +1,103 @@
+"""The export, import and conflict dialogs on real commune files: work runs in a worker
+thread, the receipt is shown, and conflicts are decided side by side."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from db.exchange.package import read_package
+from db.store import Store
+from desktop.export_dialog import ExportDialog
+from desktop.import_dialog import ImportDialog
+from desktop.merge_conflicts_dialog import MergeConflictsDialog
+from tests.db.exchange.commune import copy_to, make_commune
+from tests.db.exchange.test_merge import edit, export_from
+
+
+def test_export_with_password_shows_the_recovery_key_once(qtbot: Any, tmp_path: Path) -> None:
+    db = make_commune(tmp_path / "xa.db", 4)
+    with Store.open(db, user="Cán bộ xã", device="may-xa") as store:
+        dialog = ExportDialog(store)
+        qtbot.addWidget(dialog)
+        out = tmp_path / "goi.rasoat"
+        dialog.path.setText(str(out))
+        dialog.protect.setChecked(True)
+        dialog.password.setText("mật khẩu")
+        dialog.password2.setText("mật khẩu")
+        dialog.start_export()
+        qtbot.waitUntil(lambda: dialog.result_info is not None, timeout=20000)
+        assert "Đã xuất 4 hộ" in dialog.status.text()
+        key = dialog.recovery_out.text()
+        assert not dialog.recovery_out.isHidden()
+        assert len(read_package(out, recovery_key=key).records) == 4
+        dialog.write_key(tmp_path / "khoa.txt")
+        assert key in (tmp_path / "khoa.txt").read_text(encoding="utf-8")
+
+
+def test_export_refuses_mismatched_passwords(qtbot: Any, tmp_path: Path) -> None:
+    db = make_commune(tmp_path / "xa.db", 1)
+    with Store.open(db, user="Cán bộ xã", device="may-xa") as store:
+        dialog = ExportDialog(store)
+        qtbot.addWidget(dialog)
+        dialog.protect.setChecked(True)
+        dialog.password.setText("một")
+        dialog.password2.setText("hai")
+        assert dialog._problem() == "Hai lần nhập mật khẩu không khớp."
+
+
+def test_import_shows_receipt_then_conflicts_are_decided(qtbot: Any, tmp_path: Path) -> None:
+    base = make_commune(tmp_path / "xa.db", 4)
+    a = copy_to(base, tmp_path / "a.db")
+    edit(a, "may-a", ["HO00001", "HO00002"], "sửa ở máy A")
+    edit(base, "may-xa", ["HO00001"], "sửa ở xã")
+    pkg = export_from(a, "may-a", tmp_path / "a.rasoat")
+    with Store.open(base, user="Cán bộ xã", device="may-xa") as store:
+        heard: list[str] = []
+        store.subscribe(lambda change: heard.append(change.kind))
+        dialog = ImportDialog(store)
+        qtbot.addWidget(dialog)
+        dialog.set_package(pkg)
+        assert "Xã Tân Lập" in dialog.about.text()
+        assert dialog.import_button.isEnabled()
+        dialog.start_import()
+        qtbot.waitUntil(lambda: dialog.receipt is not None, timeout=20000)
+        assert "BIÊN NHẬN" in dialog.text.toPlainText()
+        assert "HO00001" in dialog.text.toPlainText()
+        assert "household" in heard  # the main window's screens hear about the merge
+        assert dialog.conflicts_button.isEnabled()
+        dialog.save_receipt(tmp_path / "bien-nhan.txt")
+        assert "Xung đột" in (tmp_path / "bien-nhan.txt").read_text(encoding="utf-8")
+        h = store.household_by_code("HO00002")
+        assert h is not None
+        assert h.note == "sửa ở máy A"
+
+        conflicts = MergeConflictsDialog(store)
+        qtbot.addWidget(conflicts)
+        assert conflicts.list.count() == 1
+        cells = {
+            conflicts.table.item(r, 0).text(): (
+                conflicts.table.item(r, 1).text(),
+                conflicts.table.item(r, 2).text(),
+            )
+            for r in range(conflicts.table.rowCount())
+        }
+        assert cells["Ghi chú"] == ("sửa ở xã", "sửa ở máy A")
+        conflicts.take_button.click()
+        assert conflicts.list.count() == 0
+        assert not conflicts.keep_button.isEnabled()
+        h = store.household_by_code("HO00001")
+        assert h is not None
+        assert h.note == "sửa ở máy A"
+
+
+def test_import_of_a_broken_file_says_why_and_writes_nothing(qtbot: Any, tmp_path: Path) -> None:
+    base = make_commune(tmp_path / "xa.db", 1)
+    bad = tmp_path / "hong.rasoat"
+    bad.write_bytes(b"not a package")
+    with Store.open(base, user="Cán bộ xã", device="may-xa") as store:
+        dialog = ImportDialog(store)
+        qtbot.addWidget(dialog)
+        dialog.set_package(bad)
+        assert "không phải gói" in dialog.about.text()
+        assert not dialog.import_button.isEnabled()
