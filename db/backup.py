@@ -68,7 +68,7 @@ def restore(path: Path, backup: Path | None = None) -> tuple[Path, Path | None]:
     """Put ``backup`` (default: the latest) in place of ``path``.
 
     The file being replaced is not deleted: it moves into the backup folder as
-    ``…-replaced.sqlite`` (with its WAL), in case the user picked the wrong backup.
+    ``…-before-restore.old`` (with its WAL), in case the user picked the wrong backup.
     Returns (the backup used, where the replaced file went or None when there was none).
     """
     chosen = backup if backup is not None else latest_backup(path)
@@ -79,7 +79,7 @@ def restore(path: Path, backup: Path | None = None) -> tuple[Path, Path | None]:
     kept: Path | None = None
     if path.exists():
         stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
-        kept = backup_dir(path) / f"{path.stem}-{stamp}-replaced.damaged"
+        kept = backup_dir(path) / f"{path.stem}-{stamp}-before-restore.old"
         kept.parent.mkdir(parents=True, exist_ok=True)
         shutil.move(path, kept)
         for extra in ("-wal", "-shm"):
