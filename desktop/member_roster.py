@@ -139,6 +139,9 @@ class MemberRoster(QWidget):
             if attr == "name":
                 editor.setMinimumWidth(170)
             editor.set_value(getattr(member, attr))
+            if attr == "birth_year" and member.birth_date is not None:
+                # Known from the birth date (Phiếu B2, members page): say so instead of blank.
+                editor.edit.setPlaceholderText(str(member.birth_date.year))  # type: ignore[attr-defined]
             editor.changed.connect(lambda a=attr, e=editor, m=member: self._edited(m, a, e))
             self.grid.addWidget(editor, r, col)
             editors[attr] = editor
