@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from desktop.chart_widget import BarChart, ChartData
@@ -34,29 +35,56 @@ def _get(counts: dict[Any, int], category: Category) -> int:
     return int(counts.get(category, counts.get(category.value, 0)))
 
 
+class DeprivationTally:
+    """Households deprived in each indicator, one series per round (oldest first), counted
+    a chunk at a time so a 100,000-household commune never freezes the window."""
+
+    def __init__(self, store: Any, rounds: list[Any]) -> None:
+        self.names: dict[str, str] = {}
+        self.tallies: list[tuple[str, Counter[str]]] = [(str(r.year), Counter()) for r in rounds]
+        self._sources = [
+            (tally, iter(store.results_for_round(r.id)))
+            for (_, tally), r in zip(self.tallies, rounds, strict=True)
+        ]
+
+    def step(self, chunk: int = 500) -> bool:
+        """Counts up to ``chunk`` results; True while there is more to count."""
+        while self._sources:
+            tally, results = self._sources[0]
+            for _ in range(chunk):
+                item = next(results, None)
+                if item is None:
+                    self._sources.pop(0)
+                    break
+                for outcome in item[1].indicators:
+                    self.names.setdefault(outcome.id, outcome.name)
+                    if str(outcome.status.value) == "deprived":
+                        tally[outcome.id] += 1
+            else:
+                return True
+        return False
+
+    def data(self) -> ChartData:
+        order = list(self.names)
+        series = [(year, [float(t[i]) for i in order]) for year, t in self.tallies]
+        return ChartData(groups=[self.names[i] for i in order], series=series)
+
+
 def deprivation_by_indicator(store: Any, rounds: list[Any]) -> ChartData:
-    """Households deprived in each indicator, one series per round (oldest first)."""
-    names: dict[str, str] = {}
-    series: list[tuple[str, list[float]]] = []
-    tallies: list[tuple[str, Counter[str]]] = []
-    for rnd in rounds:
-        tally: Counter[str] = Counter()
-        for _household, result in store.results_for_round(rnd.id):
-            for outcome in result.indicators:
-                names.setdefault(outcome.id, outcome.name)
-                if str(outcome.status.value) == "deprived":
-                    tally[outcome.id] += 1
-        tallies.append((str(rnd.year), tally))
-    order = list(names)
-    for year, tally in tallies:
-        series.append((year, [float(tally[i]) for i in order]))
-    return ChartData(groups=[names[i] for i in order], series=series)
+    tally = DeprivationTally(store, rounds)
+    while tally.step():
+        pass
+    return tally.data()
 
 
 class Dashboard(QWidget):
     def __init__(self, store: Any, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.store = store
+        self.tally: DeprivationTally | None = None
+        self._timer = QTimer(self)
+        self._timer.setInterval(0)
+        self._timer.timeout.connect(self._count_some)
         layout = QVBoxLayout(self)
         top = QHBoxLayout()
         self.heading = QLabel()
@@ -70,7 +98,11 @@ class Dashboard(QWidget):
         layout.addWidget(self.by_village, 1)
         layout.addWidget(self.by_indicator, 1)
 
+    def busy(self) -> bool:
+        return self._timer.isActive()
+
     def refresh(self) -> None:
+        self._timer.stop()
         current = self.store.current_round()
         if current is None:
             self.heading.setText(self.tr("Chưa có kỳ rà soát."))
@@ -83,6 +115,14 @@ class Dashboard(QWidget):
         self.by_village.set_data(data)
         earlier = [r for r in self.store.rounds() if r.year < current.year]
         rounds = ([max(earlier, key=lambda r: r.year)] if earlier else []) + [current]
-        dep = deprivation_by_indicator(self.store, rounds)
-        dep.title = self.tr("Số hộ thiếu hụt theo từng chỉ số: kỳ trước và kỳ này")
-        self.by_indicator.set_data(dep)
+        self.tally = DeprivationTally(self.store, rounds)
+        self.by_indicator.set_data(ChartData(title=self.tr("Đang đếm các chỉ số thiếu hụt…")))
+        self._timer.start()
+
+    def _count_some(self) -> None:
+        if self.tally is None or not self.tally.step():
+            self._timer.stop()
+            if self.tally is not None:
+                data = self.tally.data()
+                data.title = self.tr("Số hộ thiếu hụt theo từng chỉ số: kỳ trước và kỳ này")
+                self.by_indicator.set_data(data)

@@ -40,7 +40,6 @@ def main(out_dir: str) -> int:
     from datetime import date
 
     from db.demo import create_demo_commune
-
     from desktop.commune_file import open_store
     from desktop.first_run_dialog import FirstRunDialog
     from desktop.main_window import MainWindow
@@ -55,7 +54,6 @@ def main(out_dir: str) -> int:
 
     # The editor on a poor household, when the demo has one, so the panel shows deprivations.
     from db.store import HouseholdQuery
-
     from forms.model import Category
 
     current = store.current_round()
@@ -77,6 +75,8 @@ def main(out_dir: str) -> int:
     window.tabs.setCurrentWidget(window.posting)
     grab(window, out / "posting.png")
     window.tabs.setCurrentWidget(window.dashboard)
+    while window.dashboard.busy():
+        settle(1)
     grab(window, out / "dashboard.png")
 
     dialog = FirstRunDialog(today=date(2026, 9, 1))

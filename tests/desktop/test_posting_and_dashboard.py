@@ -58,6 +58,7 @@ def test_dashboard_counts_households_per_village(qtbot: QtBot, app: Any, store: 
     board = Dashboard(store)
     qtbot.addWidget(board)
     board.refresh()
+    qtbot.waitUntil(lambda: not board.busy(), timeout=5000)
     indicators = board.by_indicator.data()
     assert indicators.groups  # one bar group per indicator of the standard
     deprived = dict(indicators.series)["2026"]
