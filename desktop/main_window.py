@@ -61,6 +61,18 @@ class MainWindow(QMainWindow):
 
         self._action("file", self.tr("Thiết &lập…"), lambda: open_settings(self))
         self.menus["file"].addSeparator()
+        from desktop.excel_import_dialog import open_excel_import_dialog
+        from desktop.export_dialog import open_export_dialog
+        from desktop.import_dialog import open_import_dialog
+        from desktop.merge_conflicts_dialog import open_conflicts_dialog
+
+        self._action("file", self.tr("&Xuất gói dữ liệu…"), lambda: open_export_dialog(self))
+        self._action("file", self.tr("N&hập / gộp gói dữ liệu…"), lambda: open_import_dialog(self))
+        self._action("file", self.tr("Xung đột khi &gộp…"), lambda: open_conflicts_dialog(self))
+        self._action(
+            "file", self.tr("Nhập danh sách từ E&xcel…"), lambda: open_excel_import_dialog(self)
+        )
+        self.menus["file"].addSeparator()
         self._action("file", self.tr("&Thoát"), self.close, QKeySequence.StandardKey.Quit)
         self.household_actions = [
             self._action("household", self.tr("&Thêm hộ"), self.add_household, "Ctrl+N"),

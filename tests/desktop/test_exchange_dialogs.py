@@ -101,3 +101,20 @@ def test_import_of_a_broken_file_says_why_and_writes_nothing(qtbot: Any, tmp_pat
         dialog.set_package(bad)
         assert "không phải gói" in dialog.about.text()
         assert not dialog.import_button.isEnabled()
+
+
+def test_file_menu_offers_the_exchange_actions(qtbot: Any, qapp: Any) -> None:
+    from desktop.app import configure_app
+    from desktop.main_window import MainWindow
+
+    configure_app(qapp)
+    window = MainWindow()
+    qtbot.addWidget(window)
+    texts = [a.text().replace("&", "") for a in window.menus["file"].actions()]
+    for wanted in (
+        "Xuất gói dữ liệu…",
+        "Nhập / gộp gói dữ liệu…",
+        "Xung đột khi gộp…",
+        "Nhập danh sách từ Excel…",
+    ):
+        assert wanted in texts
