@@ -63,6 +63,12 @@ class CausesPage(QWidget):
             )
         )
 
+    def focus_first(self) -> None:
+        for boxes in self.boxes.values():
+            for box in boxes.values():
+                box.setFocus()
+                return
+
     def _edited(self, attr: str) -> None:
         setattr(self.household, attr, [i for i, box in self.boxes[attr].items() if box.isChecked()])
         self.changed.emit()

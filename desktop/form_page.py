@@ -146,6 +146,12 @@ class FormPage(QWidget):
             if is_visible(question, self.household, self.reference_date)
         ]
 
+    def focus_first(self) -> None:
+        """Puts the cursor in the first question shown (after Alt+→ to this page)."""
+        for qid in self.visible_question_ids():
+            self.editors[qid].setFocus()
+            return
+
     def _edited(self, question: Any, editor: FieldEditor) -> None:
         write_answer(self.household, question.target, editor.value())
         self.refresh_visibility()

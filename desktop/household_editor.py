@@ -289,7 +289,10 @@ class HouseholdEditor(QWidget):
         widget = self.stack.currentWidget()
         if widget is self.members and self.household is not None:
             self.members.set_household(self.household)  # the roster may have changed
-        widget.focusNextChild() if widget.focusWidget() is None else None
+        if widget is self.identity:
+            self.identity.code.setFocus()
+        else:
+            widget.focus_first()  # type: ignore[attr-defined]
         self.prev_button.setEnabled(index > 0)
         self.next_button.setEnabled(index < self.stack.count() - 1)
 

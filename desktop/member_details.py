@@ -81,6 +81,12 @@ class MemberDetails(QWidget):
             visible = is_visible(question, member, self.reference_date)
             layout.setRowVisible(self.editors[key], visible)
 
+    def focus_first(self) -> None:
+        for key, (layout, _member, _question) in self._rows.items():
+            if layout.isRowVisible(self.editors[key]):
+                self.editors[key].setFocus()
+                return
+
     def _edited(self, member: Member, question: Any, editor: FieldEditor) -> None:
         write_answer(member, question.target, editor.value())
         self.refresh_visibility()
