@@ -52,7 +52,16 @@ def first_paint(command: list[str]) -> float:
     return painted - started
 
 
+def load_note() -> str:
+    """Start-up times swing with whatever else the 2 cores are doing: say how busy they were."""
+    try:
+        return f"load avg {os.getloadavg()[0]:.1f}"
+    except OSError:
+        return ""
+
+
 def start_rows(label: str, command: list[str], runs: int, baseline: Row | None) -> list[Row]:
+    load = load_note()
     try:
         times = [first_paint(command) for _ in range(runs)]
     except RuntimeError as exc:
@@ -64,6 +73,7 @@ def start_rows(label: str, command: list[str], runs: int, baseline: Row | None) 
         "s",
         "< 2 s",
         baseline.value if baseline else None,
+        note=load,
     )
     rows = [first]
     if len(times) > 1:
@@ -74,7 +84,7 @@ def start_rows(label: str, command: list[str], runs: int, baseline: Row | None) 
                 warm,
                 "s",
                 "< 2 s",
-                note=f"min {min(times[1:]):.2f} s, max {max(times[1:]):.2f} s",
+                note=f"min {min(times[1:]):.2f} s, max {max(times[1:]):.2f} s; {load}",
             )
         )
     return rows
