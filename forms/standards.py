@@ -138,7 +138,22 @@ def load_standard_file(path: str | Path) -> Standard:
             else:
                 merged[key] = value
         data = merged
-    return parse_standard(data, where=path.name, local=True)
+    std = parse_standard(data, where=path.name, local=True)
+    # A province may set a standard *higher* than the national one, never a lower one.
+    for national in list_standards():
+        if not set(national.valid_years) & set(std.valid_years):
+            continue
+        for area in Area:
+            if std.income_lines[area] < national.income_lines[area]:
+                own, floor = (
+                    f"{v:,}".replace(",", ".")
+                    for v in (std.income_lines[area], national.income_lines[area])
+                )
+                raise StandardError(
+                    f"Tệp {path.name}: chuẩn thu nhập {_area_vi(area)} ({own} đồng) thấp hơn "
+                    f"chuẩn quốc gia ({floor} đồng) của {national.name}."
+                )
+    return std
 
 
 # --- parsing and validation ------------------------------------------------------------

@@ -122,3 +122,13 @@ def test_domain_doc_lists_every_indicator_of_both_standards() -> None:
         for spec in std.indicators:
             assert f"`{spec.id}`" in doc, spec.id
     assert "## 7. Unconfirmed values" in doc
+
+
+def test_a_province_standard_may_not_be_lower_than_the_national_one(tmp_path: Path) -> None:
+    path = tmp_path / "thap.toml"
+    path.write_text(
+        'base = "nd07-2022-2025"\nid = "tinh-thap"\n[income_lines]\nurban = 1_900_000\n',
+        encoding="utf-8",
+    )
+    with pytest.raises(StandardError, match="thấp hơn chuẩn quốc gia"):
+        load_standard_file(path)
