@@ -33,10 +33,12 @@ from db.exchange.package import (
     record_to_dict,
 )
 from db.exchange.receipt import Action, Entry, Receipt
+from db.households import household_doc
 from db.records import Change
-from db.store import Store, now_utc
+from db.search import index_text
+from db.store import Store, _dumps, now_utc
 from forms.classify import result_from_dict
-from forms.model import Household
+from forms.model import Household, nfc
 
 Progress = Callable[[int, int], None]
 Choice = Literal["keep_mine", "take_theirs"]
@@ -216,10 +218,23 @@ def merge_package(
         _ensure_villages(store, steps)
         _ensure_rounds(store, package, round_map)
         total = len(to_write)
-        for i, step in enumerate(to_write):
+        fresh = _bulk_candidates(store, [s.record for s in to_write if s.action == "added"])
+        done = 0
+        for start in range(0, len(fresh), 500):
+            _add_new(store, fresh[start : start + 500], at)
+            done += len(fresh[start : start + 500])
+            if progress is not None:
+                progress(done, total)
+        fresh_ids = {r.household.id for r in fresh}
+        for step in to_write:
+            if step.record.household.id in fresh_ids:
+                if step.record.results:
+                    _write_results(store, step.record, round_map, at)
+                continue
             _apply(store, step.record, round_map, at)
-            if progress is not None and (i % 200 == 0 or i == total - 1):
-                progress(i + 1, total)
+            done += 1
+            if progress is not None and (done % 200 == 0 or done == total):
+                progress(done, total)
         for step in new_conflicts:
             _store_conflict(store, step, package.package_id, source, at)
         receipt.written = True
@@ -378,6 +393,121 @@ def _apply(store: Store, rec: PackageRecord, round_map: dict[str, str], at: str)
         )
     if not rec.deleted:
         _write_results(store, rec, round_map, at)
+
+
+def _bulk_candidates(store: Store, records: list[PackageRecord]) -> list[PackageRecord]:
+    """New households whose members are new too: these can be inserted in bulk. A member id
+    already in the file (a member moved between households) takes the Store's own path."""
+    out: list[PackageRecord] = []
+    for start in range(0, len(records), 500):
+        chunk = records[start : start + 500]
+        ids = [m.id for r in chunk for m in r.household.members]
+        taken: set[str] = set()
+        for i in range(0, len(ids), 900):
+            part = ids[i : i + 900]
+            marks = ",".join("?" * len(part))
+            taken.update(
+                r[0]
+                for r in store.conn.execute(f"SELECT id FROM members WHERE id IN ({marks})", part)
+            )
+        out += [r for r in chunk if not any(m.id in taken for m in r.household.members)]
+    return out
+
+
+def _add_new(store: Store, records: list[PackageRecord], at: str) -> None:
+    """The Store's insert of a new household (rows, members, causes/needs, search index,
+    audit with the package as source, history), batched: merging thousands of surveyed
+    households one statement at a time is what made a merge slow."""
+    conn = store.conn
+    households, members, audit, causes, needs, index_rows = [], [], [], [], [], []
+    source = store._source
+    for rec in records:
+        h = rec.household
+        doc, member_docs = household_doc(h)
+        code = nfc(h.code)
+        doc["code"] = code
+        households.append(
+            (
+                h.id,
+                code,
+                nfc(h.village),
+                nfc(h.head_name()),
+                h.size(),
+                _dumps(doc),
+                rec.rev,
+                rec.created_at or at,
+                rec.created_device or store.device,
+                rec.updated_at or at,
+                rec.updated_device or store.device,
+                rec.updated_by or store.user,
+            )
+        )
+        audit.append(
+            (
+                at,
+                store.user,
+                store.device,
+                "households",
+                h.id,
+                h.id,
+                "insert",
+                None,
+                _dumps(doc),
+                source,
+            )
+        )
+        for position, mdoc in enumerate(member_docs):
+            members.append(
+                (
+                    mdoc["id"],
+                    h.id,
+                    position,
+                    mdoc.get("name") or "",
+                    mdoc.get("id_number") or None,
+                    _dumps(mdoc),
+                    at,
+                    store.device,
+                    at,
+                    store.device,
+                )
+            )
+            audit.append(
+                (
+                    at,
+                    store.user,
+                    store.device,
+                    "members",
+                    mdoc["id"],
+                    h.id,
+                    "insert",
+                    None,
+                    _dumps(mdoc),
+                    source,
+                )
+            )
+        causes += [(h.id, c) for c in h.causes]
+        needs += [(h.id, n) for n in h.needs]
+        index_rows.append((h.id, index_text(h)))
+    conn.executemany(
+        "INSERT INTO households (id, code, village, head_name, size, doc, rev, created_at,"
+        " created_device, updated_at, updated_device, updated_by, deleted)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0)",
+        households,
+    )
+    conn.executemany("INSERT INTO members VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0)", members)
+    conn.executemany("INSERT OR IGNORE INTO household_causes VALUES (?, ?)", causes)
+    conn.executemany("INSERT OR IGNORE INTO household_needs VALUES (?, ?)", needs)
+    conn.executemany(
+        "INSERT INTO audit (at, user, device, tbl, row_id, household_id, action, old, new,"
+        " source) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        audit,
+    )
+    conn.executemany(
+        "INSERT INTO search_index (rowid, text) SELECT rowid, ? FROM households WHERE id = ?",
+        [(text, hid) for hid, text in index_rows],
+    )
+    for rec in records:
+        _put_history(store, rec)
 
 
 def _write_results(store: Store, rec: PackageRecord, round_map: dict[str, str], at: str) -> None:

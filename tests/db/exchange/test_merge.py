@@ -52,6 +52,13 @@ def laptops(tmp_path: Path) -> tuple[Path, Path, Path]:
     return base, a, b
 
 
+def ra_package_revs(path: Path, household_id: str) -> list:
+    from db.exchange.package import read_package
+
+    rec = next(r for r in read_package(path).records if r.household.id == household_id)
+    return rec.revs
+
+
 def export_from(path: Path, device: str, out: Path) -> Path:
     with Store.open(path, user="ĐTV", device=device) as store:
         export_package(store, out, ExportScope(kind="surveyor", device=device))
@@ -82,8 +89,17 @@ def test_two_laptops_merge_without_losing_anything(laptops, tmp_path: Path) -> N
             assert h is not None
             assert h.note == "sửa ở máy B"
         assert office.household_by_code("HO00010") is None
-        assert office.household_by_code("HO-A1") is not None
+        added = office.household_by_code("HO-A1")
+        assert added is not None
         assert office.household_by_code("HO-B1") is not None
+        # A household added by the merge is as if the Store had written it: searchable,
+        # with its history and audit rows, and the file's keys intact.
+        assert [r.code for r in office.search("pao")] == ["HO-A1"]
+        assert [r[0] for r in office.household_revs(added.id)] == [
+            r.rev for r in ra_package_revs(pa, added.id)
+        ]
+        assert {e.table for e in office.audit_for_household(added.id)} >= {"households", "members"}
+        assert office.integrity_problems() == []
         conflicts = {c.code: c for c in open_conflicts(office)}
         assert set(conflicts) == {"HO00002", "HO00003"}
         c = conflicts["HO00002"]
