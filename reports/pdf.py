@@ -55,6 +55,7 @@ TABLE_LEADING = 9.6
 MARGIN = 15 * mm
 
 Progress = Callable[[int, int], None]
+ROMAN_MARKS = {"I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X"}
 
 
 def register_fonts() -> None:
@@ -301,6 +302,42 @@ def _header_rows(
     return rows, commands
 
 
+class _HeadedTable(Flowable):
+    """A header table drawn above each page's piece of the body.
+
+    reportlab's own ``repeatRows`` rebuilds a cell map of the whole remaining table at every
+    page break when any cell spans (the grouped header always does): quadratic in rows. Here
+    the spans live in the small header table and the body, span-free, splits like a bare
+    table.
+    """
+
+    def __init__(
+        self, head: RLTable, body: LongTable, on_split: Callable[[int], None] | None
+    ) -> None:
+        super().__init__()
+        self.head, self.body, self.on_split = head, body, on_split
+        self._head_h = self._body_h = 0.0
+
+    def wrap(self, aw: float, ah: float) -> tuple[float, float]:
+        _w, self._head_h = self.head.wrap(aw, ah)
+        _w, self._body_h = self.body.wrap(aw, ah - self._head_h)
+        self.width, self.height = aw, self._head_h + self._body_h
+        return self.width, self.height
+
+    def split(self, aw: float, ah: float) -> list[Flowable]:
+        _w, head_h = self.head.wrap(aw, ah)
+        pieces = self.body.split(aw, ah - head_h)
+        if len(pieces) < 2:
+            return []
+        if self.on_split is not None:
+            self.on_split(len(pieces[-1]._cellvalues))
+        return [_HeadedTable(self.head, p, self.on_split) for p in pieces]
+
+    def draw(self) -> None:
+        self.body.drawOn(self.canv, 0, 0)
+        self.head.drawOn(self.canv, 0, self._body_h)
+
+
 def _table(
     table: Table,
     styles: dict[str, ParagraphStyle],
@@ -309,39 +346,53 @@ def _table(
 ) -> list[Flowable]:
     cols = table.columns
     widths = _widths(cols, width)
-    header, commands = _header_rows(table, styles)
-    n_head = len(header)
-    data: list[list[Any]] = list(header)
+    header, head_commands = _header_rows(table, styles)
     pad = 4.0
-    commands += [
+    common: list[tuple[Any, ...]] = [
         ("FONTNAME", (0, 0), (-1, -1), FONT),
         ("FONTSIZE", (0, 0), (-1, -1), TABLE_FONT_SIZE),
         ("LEADING", (0, 0), (-1, -1), TABLE_LEADING),
         ("GRID", (0, 0), (-1, -1), 0.4, colors.black),
-        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-        ("VALIGN", (0, n_head), (-1, -1), "TOP"),
         ("LEFTPADDING", (0, 0), (-1, -1), pad / 2),
         ("RIGHTPADDING", (0, 0), (-1, -1), pad / 2),
         ("TOPPADDING", (0, 0), (-1, -1), 1.5),
         ("BOTTOMPADDING", (0, 0), (-1, -1), 2.5),
-        ("BACKGROUND", (0, 0), (-1, n_head - 1), colors.Color(0.92, 0.92, 0.92)),
     ]
+    head = RLTable(
+        header,
+        colWidths=widths,
+        style=[
+            *common,
+            *head_commands,
+            ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+            ("BACKGROUND", (0, 0), (-1, -1), colors.Color(0.92, 0.92, 0.92)),
+        ],
+    )
+    commands = [*common, ("VALIGN", (0, 0), (-1, -1), "TOP")]
     for i, col in enumerate(cols):
         if col.kind != "text":
-            commands.append(("ALIGN", (i, n_head), (i, -1), "RIGHT"))
+            commands.append(("ALIGN", (i, 0), (i, -1), "RIGHT"))
+    # Section rows (a list, a village) write their text in the widest of the first two
+    # columns, the way official tables put "I" / "HỘ NGHÈO" in the STT and name columns.
+    label = 1 if len(cols) > 1 and widths[1] > widths[0] else 0
+    data: list[list[str]] = []
     for row in table.rows:
         r = len(data)
         if row.style == "section":
+            cells = [""] * len(cols)
             text = str(clean(row.cells[0]) or "")
-            data.append([text] + [""] * (len(cols) - 1))
-            commands += [
-                ("SPAN", (0, r), (-1, r)),
-                ("FONTNAME", (0, r), (-1, r), FONT_BOLD),
-                ("ALIGN", (0, r), (-1, r), "LEFT"),
-            ]
+            mark, dot, rest = text.partition(". ")
+            if label == 1 and dot and mark in ROMAN_MARKS:
+                cells[0], text = mark, rest
+            cells[label] = "\n".join(
+                simpleSplit(text, FONT_BOLD, TABLE_FONT_SIZE, widths[label] - pad)
+            )
+            data.append(cells)
+            commands.append(("FONTNAME", (0, r), (-1, r), FONT_BOLD))
+            commands.append(("ALIGN", (0, r), (-1, r), "LEFT"))
             continue
         font = FONT_BOLD if row.style == "total" else FONT
-        cells: list[str] = []
+        cells = []
         for i, col in enumerate(cols):
             value = row.cells[i] if i < len(row.cells) else None
             text = format_number(clean(value), col.kind)
@@ -355,19 +406,11 @@ def _table(
             commands.append(("FONTNAME", (0, r), (-1, r), FONT_BOLD))
         elif row.style == "member":
             commands.append(("TEXTCOLOR", (0, r), (-1, r), colors.Color(0.2, 0.2, 0.2)))
-    body_rows = len(data) - n_head
-
-    class _Tracked(LongTable):
-        """Reports layout progress each time the table breaks across a page."""
-
-        def split(self, aw: float, ah: float) -> list[Flowable]:
-            pieces: list[Flowable] = super().split(aw, ah)
-            if len(pieces) == 2:
-                remaining = len(pieces[1]._cellvalues) - n_head
-                tick(body_rows - remaining)
-            return pieces
-
-    return [_Tracked(data, colWidths=widths, repeatRows=n_head, style=commands)]
+    if not data:
+        return [head]
+    total = len(data)
+    body = LongTable(data, colWidths=widths, style=commands)
+    return [_HeadedTable(head, body, lambda remaining: tick(total - remaining))]
 
 
 def _signatures(block: Signatures, styles: dict[str, ParagraphStyle], width: float) -> Flowable:

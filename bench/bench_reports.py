@@ -1,0 +1,131 @@
+"""Printed documents: a 5,000-row household list (the meeting-list columns, rows made by the
+list's own row builder from generated households) rendered as PDF and as XLSX. The PDF is set
+against a bare reportlab LongTable of the same cell texts, widths, font and grid, built in the
+same run; the difference is our header block, text wrapping, section/total styling and the
+two-pass "Trang x/y" numbering. Last row: `reports.build` end to end from a commune file (the
+demo commune, one round read through the Store), where reading the households dominates."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from datetime import date
+from pathlib import Path
+
+from bench import Row, peak_rss_mb, timer
+
+CACHE = Path(tempfile.gettempdir()) / "rasoat-bench-reports"
+
+
+def _document(n: int) -> object:
+    from forms.classify import classify
+    from forms.demo import generate_households
+    from forms.standards import load_standard
+    from reports.document import Document, Header, Part, Table
+    from reports.lists import household_cells, household_columns
+    from reports.review import Entry
+
+    standard = load_standard("nd07-2022-2025")
+    ref = date(2026, 12, 31)
+    table = Table(household_columns(True), sheet="Danh sách", show_codes=True)
+    for i, h in enumerate(generate_households(n, seed=11)):
+        entry = Entry(h, classify(h, standard, 2026))
+        table.add(household_cells(i + 1, entry, ref, True))
+    part = Part(
+        Header(["UBND xã Bảo Yên", "Thôn Đồng Tâm"], "Thôn Đồng Tâm"), "Danh sách", [], [table]
+    )
+    return Document("bench", "Danh sách", [part], landscape=True)
+
+
+def _bare(doc: object, out: Path) -> None:
+    """The same texts in a plain LongTable: what reportlab costs with nothing of ours."""
+    from reportlab.lib import colors
+    from reportlab.lib.pagesizes import A4, landscape
+    from reportlab.platypus import LongTable, SimpleDocTemplate
+
+    from reports.document import format_number
+    from reports.pdf import FONT, MARGIN, TABLE_FONT_SIZE, _widths, register_fonts
+
+    register_fonts()
+    table = doc.parts[0].tables()[0]  # type: ignore[attr-defined]
+    data = [[c.title for c in table.columns]]
+    for row in table.rows:
+        data.append(
+            [format_number(v, c.kind) for v, c in zip(row.cells, table.columns, strict=False)]
+        )
+    size = landscape(A4)
+    widths = _widths(table.columns, size[0] - 2 * MARGIN)
+    style = [
+        ("FONTNAME", (0, 0), (-1, -1), FONT),
+        ("FONTSIZE", (0, 0), (-1, -1), TABLE_FONT_SIZE),
+        ("GRID", (0, 0), (-1, -1), 0.4, colors.black),
+    ]
+    SimpleDocTemplate(str(out), pagesize=size).build(
+        [LongTable(data, colWidths=widths, repeatRows=1, style=style)]
+    )
+
+
+def _commune(households: int) -> Path:
+    from db.demo import create_demo_commune
+
+    CACHE.mkdir(parents=True, exist_ok=True)
+    path = CACHE / f"xa-{households}.rasoat.sqlite"
+    if not path.exists():
+        tmp = path.with_suffix(".partial")
+        if tmp.exists():
+            tmp.unlink()
+        create_demo_commune(tmp, households=households, seed=7)
+        shutil.move(str(tmp), path)
+    return path
+
+
+def run(quick: bool) -> list[Row]:
+    os.environ.setdefault("RASOAT_HOME", tempfile.mkdtemp(prefix="rasoat-bench-home-"))
+    from reports.pdf import render_pdf
+    from reports.xlsx import render_xlsx
+
+    n = 500 if quick else 5000
+    out = Path(tempfile.mkdtemp(prefix="rasoat-bench-reports-"))
+    doc = _document(n)
+    _bare(doc, out / "warm.pdf")  # font loading and imports out of both timings
+    with timer() as bare:
+        _bare(doc, out / "bare.pdf")
+    with timer() as ours:
+        render_pdf(doc, out / "ours.pdf")  # type: ignore[arg-type]
+    with timer() as xlsx:
+        render_xlsx(doc, out / "ours.xlsx")  # type: ignore[arg-type]
+    rows = [
+        Row(
+            f"list of {n:,} rows to PDF (14 columns, repeated header, Trang x/y)",
+            ours(),
+            "s",
+            goal="< 3 s, ≤ 1.5× bare",
+            baseline=bare(),
+        ),
+        Row(f"list of {n:,} rows to XLSX", xlsx(), "s", goal="< 3 s"),
+    ]
+
+    import reports
+    from db.store import Store
+
+    households = 1000 if quick else 10_000
+    commune = _commune(households)
+    with Store.open(commune, user="bench", device="bench") as store:
+        first = store.villages()[0].name
+        with timer() as whole:
+            reports.build("meeting_list", store, out / "e2e.pdf")
+        with timer() as one:
+            reports.build("meeting_list", store, out / "e2e-one.pdf", village=first)
+    rows += [
+        Row(
+            f"reports.build meeting_list, all villages, {households:,}-household commune",
+            whole(),
+            "s",
+            note="reading every household through the Store is most of it",
+        ),
+        Row(f"reports.build meeting_list, one village of {households:,}", one(), "s"),
+        Row("peak RSS", peak_rss_mb(), "MB"),
+    ]
+    shutil.rmtree(out, ignore_errors=True)
+    return rows
