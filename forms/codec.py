@@ -9,6 +9,7 @@ disappears silently.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import types
 import typing
 from datetime import date
@@ -24,6 +25,9 @@ class CodecError(ValueError):
     """A value that does not fit the model; the message is Vietnamese, for the user."""
 
 
+_PLAIN = frozenset({str, int, float, bool})
+
+
 def to_dict(obj: Household | Member) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for f in dataclasses.fields(obj):
@@ -32,6 +36,10 @@ def to_dict(obj: Household | Member) -> dict[str, Any]:
 
 
 def _encode(value: Any) -> Any:
+    # Most values are plain: answer them before the isinstance chain (the storage layer
+    # encodes the whole household on every save; this halves the cost).
+    if value is None or type(value) in _PLAIN:
+        return value
     if isinstance(value, Enum):
         return value.value
     if isinstance(value, date):
@@ -81,13 +89,24 @@ def _hints(cls: type) -> dict[str, Any]:
     return hints
 
 
-def _decode(hint: Any, value: Any) -> Any:
+@functools.cache
+def _shape(hint: Any) -> tuple[Any, tuple[Any, ...], Any]:
+    """(origin, args, the non-None member of an Optional): typing's introspection is slow
+    and the hints are few, so each is taken apart once (the storage layer decodes every
+    household it reads)."""
     origin = typing.get_origin(hint)
     args = typing.get_args(hint)
     if origin in (typing.Union, types.UnionType):
+        (inner,) = [a for a in args if a is not type(None)]
+        return typing.Union, args, inner
+    return origin, args, None
+
+
+def _decode(hint: Any, value: Any) -> Any:
+    origin, args, inner = _shape(hint)
+    if origin is typing.Union:
         if value is None and type(None) in args:
             return None
-        (inner,) = [a for a in args if a is not type(None)]
         return _decode(inner, value)
     if origin is list:
         if not isinstance(value, list):
