@@ -103,6 +103,9 @@ def _configure(conn: sqlite3.Connection) -> None:
     # FULL: a save that returned survives a power cut too, not only a crash of the app.
     conn.execute("PRAGMA synchronous = FULL")
     conn.execute("PRAGMA foreign_keys = ON")
+    conn.execute("PRAGMA cache_size = -65536")
+    # Savepoints (nested transactions) keep their journals in memory, not in temp files.
+    conn.execute("PRAGMA temp_store = MEMORY")
 
 
 class Store:
@@ -469,10 +472,11 @@ class Store:
             raise ValueError("a result needs the round it belongs to")
         if not h.code.strip():
             h.code = self.next_code(h.village)
+        docs = household_doc(h)
         with self.transaction():
-            self._write_household(h, now_utc())
+            self._write_household(h, now_utc(), docs)
             if round_id is not None:
-                self._write_answers(h, round_id, now_utc())
+                self._write_answers(h, round_id, now_utc(), docs)
                 if result is not None:
                     self._write_result(h.id, round_id, result, now_utc())
             self._notify(Change("household", [h.id]))
@@ -483,15 +487,17 @@ class Store:
             self._write_result(household_id, round_id, result, now_utc())
             self._notify(Change("household", [household_id]))
 
-    def _write_household(self, h: Household, at: str) -> None:
+    def _write_household(
+        self, h: Household, at: str, docs: tuple[dict[str, Any], list[dict[str, Any]]] | None = None
+    ) -> None:
         code = nfc(h.code)
         clash = self.conn.execute(
             "SELECT 1 FROM households WHERE code = ? AND deleted = 0 AND id != ?", (code, h.id)
         ).fetchone()
         if clash:
             raise StoreError(f"Mã hộ {code} đã được dùng cho một hộ khác.")
-        doc, member_docs = household_doc(h)
-        doc["code"] = code
+        doc, member_docs = docs or household_doc(h)
+        doc = dict(doc, code=code)
         old = self.conn.execute(
             "SELECT rowid, doc, rev, deleted FROM households WHERE id = ?", (h.id,)
         ).fetchone()
@@ -630,11 +636,17 @@ class Store:
         )
         self._audit("members", member_id, household_id, "delete", json.loads(old_text), None, at)
 
-    def _write_answers(self, h: Household, round_id: str, at: str) -> None:
+    def _write_answers(
+        self,
+        h: Household,
+        round_id: str,
+        at: str,
+        docs: tuple[dict[str, Any], list[dict[str, Any]]] | None = None,
+    ) -> None:
         if self.round(round_id) is None:
             raise NotFound("Không tìm thấy kỳ rà soát.")
-        doc, members = household_doc(h)
-        doc["members"] = members
+        doc, members = docs or household_doc(h)
+        doc = dict(doc, members=members)
         text = zlib.compress(_dumps(doc).encode(), 6)
         rev = self.conn.execute("SELECT rev FROM households WHERE id = ?", (h.id,)).fetchone()[0]
         old = self.conn.execute(

@@ -1,0 +1,315 @@
+"""Storage at the scale of a merged district file: 100,000 generated households (``forms.demo``,
+about 3.8 members each) with their 2026 answers and results. Each Store figure stands beside
+the bare ``sqlite3`` figure for the same data in the same schema, measured in the same run: the
+bare inserts write the same household, member, answer, result and search-index rows with
+``executemany`` but no audit log, revision history or change checks; the bare search runs the
+same FTS5 MATCH; the bare reclassification load reads the same rows and only ``json.loads``
+them (no dataclasses). Saves use ``synchronous=FULL`` inside one transaction per batch of
+1,000 households; generation and classification happen outside the timed parts."""
+
+from __future__ import annotations
+
+import json
+import random
+import sqlite3
+import tempfile
+import time
+import zlib
+from pathlib import Path
+from typing import Any
+
+from bench import Row, percentile, timer
+
+BATCH = 1_000
+
+
+def _households(n: int) -> list[Any]:
+    from forms.classify import classify
+    from forms.demo import generate_households
+    from forms.standards import load_standard
+
+    standard = load_standard("nd07-2022-2025")
+    return [(h, classify(h, standard, 2026)) for h in generate_households(n, seed=11)]
+
+
+def _bare_insert(path: Path, data: list[Any], round_id: str) -> float:
+    """The same rows as Store.save_household, written with plain executemany."""
+    from db.households import household_doc
+    from db.migrations import migrate
+    from db.search import index_text
+    from forms.classify import result_to_dict
+
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.execute("PRAGMA journal_mode = WAL")
+    conn.execute("PRAGMA synchronous = FULL")
+    migrate(conn)
+    conn.execute(
+        "INSERT INTO rounds VALUES (?, 2026, 'nd07-2022-2025', 'periodic', '', NULL, '')",
+        (round_id,),
+    )
+    at = "2026-10-01T00:00:00.000Z"
+    with timer() as elapsed:
+        for start in range(0, len(data), BATCH):
+            households, members, answers, results, index = [], [], [], [], []
+            for h, r in data[start : start + BATCH]:
+                doc, mdocs = household_doc(h)
+                households.append(
+                    (
+                        h.id,
+                        h.code,
+                        h.village,
+                        h.head_name(),
+                        h.size(),
+                        json.dumps(doc, ensure_ascii=False),
+                        h.id,
+                        at,
+                        "d",
+                        at,
+                        "d",
+                        "u",
+                    )
+                )
+                for i, m in enumerate(mdocs):
+                    members.append(
+                        (
+                            m["id"],
+                            h.id,
+                            i,
+                            m["name"],
+                            m["id_number"],
+                            json.dumps(m, ensure_ascii=False),
+                            at,
+                            "d",
+                            at,
+                            "d",
+                        )
+                    )
+                full = dict(doc, members=mdocs)
+                answers.append(
+                    (
+                        h.id + "a",
+                        h.id,
+                        round_id,
+                        h.id,
+                        zlib.compress(json.dumps(full, ensure_ascii=False).encode(), 6),
+                        at,
+                        "d",
+                        at,
+                        "d",
+                    )
+                )
+                results.append(
+                    (
+                        h.id + "r",
+                        h.id,
+                        round_id,
+                        r.category.value,
+                        r.b1_score,
+                        r.deprivation_count,
+                        None,
+                        r.standard_id,
+                        r.engine_version,
+                        json.dumps(result_to_dict(r), ensure_ascii=False),
+                        at,
+                        "d",
+                        at,
+                        "d",
+                    )
+                )
+                index.append((h.id, index_text(h)))
+            conn.execute("BEGIN IMMEDIATE")
+            conn.executemany(
+                "INSERT INTO households (id, code, village, head_name, size, doc, rev, created_at,"
+                " created_device, updated_at, updated_device, updated_by)"
+                " VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+                households,
+            )
+            conn.executemany("INSERT INTO members VALUES (?,?,?,?,?,?,?,?,?,?,0)", members)
+            conn.executemany("INSERT INTO answers VALUES (?,?,?,?,?,?,?,?,?,0)", answers)
+            conn.executemany(
+                "INSERT INTO results (id, household_id, round_id, category, b1_score,"
+                " deprivation_count, transition, standard_id, engine_version, doc, created_at,"
+                " created_device, updated_at, updated_device) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                results,
+            )
+            conn.executemany(
+                "INSERT INTO search_index (rowid, text) SELECT rowid, ? FROM households"
+                " WHERE id = ?",
+                [(text, hid) for hid, text in index],
+            )
+            conn.execute("COMMIT")
+        seconds = elapsed()
+    conn.close()
+    return seconds
+
+
+def run(quick: bool) -> list[Row]:
+    from db.records import CommuneInfo
+    from db.search import match_expression
+    from db.store import HouseholdQuery, Store
+    from forms.model import Area, Category
+    from forms.text import fold
+
+    n = 2_000 if quick else 100_000
+    folder = Path(tempfile.mkdtemp(prefix="rasoat-bench-db-"))
+    data = _households(n)
+    rows: list[Row] = []
+
+    # --- insert --------------------------------------------------------------------------
+    path = folder / "store.sqlite"
+    info = CommuneInfo("15", "Lào Cai", "2947", "Xã Bảo Yên", Area.RURAL)
+    store = Store.create(path, info, user="bench", device="bench")
+    rnd = store.start_round(2026, "nd07-2022-2025")
+    with timer() as elapsed:
+        for start in range(0, n, BATCH):
+            with store.transaction():
+                for h, r in data[start : start + BATCH]:
+                    store.save_household(h, round_id=rnd.id, result=r)
+        insert_s = elapsed()
+    store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    store.close()
+    bare_path = folder / "bare.sqlite"
+    bare_s = _bare_insert(bare_path, data, "round-2026")
+    members = sum(h.size() for h, _ in data)
+    rows.append(
+        Row(
+            f"insert {n:,} households ({members:,} members) with results",
+            insert_s,
+            "s",
+            baseline=bare_s,
+            goal="≤ 2× bare",
+            note=f"{n / insert_s:,.0f} households/s; audit and history included",
+        )
+    )
+    size_mb = path.stat().st_size / 2**20
+    rows.append(
+        Row(
+            "file size",
+            size_mb,
+            "MB",
+            baseline=bare_path.stat().st_size / 2**20,
+            note="audit log and revision history included",
+        )
+    )
+
+    # --- open ----------------------------------------------------------------------------
+    opens, bare_opens = [], []
+    for _ in range(3):
+        with timer() as elapsed:
+            s = Store.open(path, user="bench", device="bench")
+            opens.append(elapsed())
+        s.close()
+        with timer() as elapsed:
+            c = sqlite3.connect(path)
+            c.execute("PRAGMA integrity_check").fetchall()
+            bare_opens.append(elapsed())
+        c.close()
+    rows.append(
+        Row(
+            "open the file (integrity_check included)",
+            min(opens),
+            "s",
+            baseline=min(bare_opens),
+            goal="≤ 2× bare",
+            note="bare: connect + PRAGMA integrity_check",
+        )
+    )
+
+    store = Store.open(path, user="bench", device="bench")
+    # --- search as you type ---------------------------------------------------------------
+    rng = random.Random(5)
+    names = [m.name for h, _ in rng.sample(data, 40) for m in h.members[:1]]
+    typed: list[str] = []
+    for name in names:
+        typed += [name[:k] for k in range(1, len(name) + 1) if not name[:k].endswith(" ")]
+    times, bare_times = [], []
+    bare = sqlite3.connect(path)
+    current = store.current_round()
+    assert current is not None
+    for text in typed:
+        t = time.perf_counter()
+        store.search(text, limit=50)
+        times.append((time.perf_counter() - t) * 1000)
+        expression = match_expression(text)
+        t = time.perf_counter()
+        bare.execute(
+            "SELECT h.id, h.code, h.head_name, h.village, h.size, r.category, r.b1_score,"
+            " r.deprivation_count, r.transition, h.updated_at FROM"
+            " (SELECT rowid FROM search_index WHERE search_index MATCH ? LIMIT 50) s"
+            " JOIN households h ON h.rowid = s.rowid LEFT JOIN results r"
+            " ON r.household_id = h.id AND r.round_id = ? WHERE h.deleted = 0",
+            (expression, current.id),
+        ).fetchall()
+        bare_times.append((time.perf_counter() - t) * 1000)
+    note = f"{len(typed)} keystrokes typing {len(names)} names, e.g. “{fold(names[0])}”"
+    rows.append(
+        Row(
+            "search per keystroke p50",
+            percentile(times, 50),
+            "ms",
+            baseline=percentile(bare_times, 50),
+            note=note,
+        )
+    )
+    rows.append(
+        Row(
+            "search per keystroke p95",
+            percentile(times, 95),
+            "ms",
+            baseline=percentile(bare_times, 95),
+            goal="< 20 ms",
+        )
+    )
+
+    # --- the household list (GUI paging) -------------------------------------------------
+    list_times = []
+    for q in (
+        HouseholdQuery(),
+        HouseholdQuery(offset=n // 2),
+        HouseholdQuery(category=Category.POOR),
+        HouseholdQuery(order_by="category"),
+        HouseholdQuery(text="nguyen"),
+    ):
+        t = time.perf_counter()
+        store.count_households(q)
+        store.list_households(q)
+        store.category_counts(q)
+        list_times.append((time.perf_counter() - t) * 1000)
+    rows.append(
+        Row(
+            "household list page + count + category counts (worst of 5 queries)",
+            max(list_times),
+            "ms",
+            note="code order, mid-list offset, filter, sort, search",
+        )
+    )
+
+    # --- load all results for reclassification ----------------------------------------------
+    with timer() as elapsed:
+        loaded = sum(1 for _ in store.results_for_round(current.id))
+        load_s = elapsed()
+    with timer() as elapsed:
+        docs: dict[str, list[Any]] = {}
+        for hid, doc in bare.execute("SELECT household_id, doc FROM members WHERE deleted = 0"):
+            docs.setdefault(hid, []).append(json.loads(doc))
+        for hid, hdoc, rdoc in bare.execute(
+            "SELECT h.id, h.doc, r.doc FROM results r JOIN households h ON h.id = r.household_id"
+            " WHERE r.round_id = ? AND h.deleted = 0 ORDER BY h.code",
+            (current.id,),
+        ):
+            json.loads(hdoc)
+            json.loads(rdoc)
+        bare_load_s = elapsed()
+    rows.append(
+        Row(
+            f"load all {loaded:,} households with results for reclassification",
+            load_s,
+            "s",
+            baseline=bare_load_s,
+            goal="≤ 2× bare",
+            note="Store builds Household/Member/Result dataclasses; bare only json.loads",
+        )
+    )
+    bare.close()
+    store.close()
+    return rows
