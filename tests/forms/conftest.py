@@ -4,7 +4,6 @@ out by hand from the legal text)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -105,6 +104,3 @@ class Builders:
 @pytest.fixture(scope="session")
 def b() -> type[Builders]:
     return Builders
-
-
-Build = Callable[..., Household]
