@@ -100,3 +100,10 @@ def test_bundle_with_a_portable_folder_keeps_its_files_there(
     assert done.returncode == 0, done.stdout + done.stderr
     assert (stick / PORTABLE_DIR_NAME / "logs" / "rasoat.log").is_file()
     assert str(stick / PORTABLE_DIR_NAME) in done.stdout
+
+
+def test_licences_travel_with_the_bundle() -> None:
+    internal = BUNDLE / "_internal"
+    assert "GNU GENERAL PUBLIC LICENSE" in (internal / "LICENSE").read_text(encoding="utf-8")
+    assert (internal / "resources" / "fonts" / "OFL.txt").is_file()
+    assert list(internal.glob("reportlab-*.dist-info/licenses/*"))
