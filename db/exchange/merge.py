@@ -426,6 +426,7 @@ def _add_new(store: Store, records: list[PackageRecord], at: str) -> None:
         doc, member_docs = household_doc(h)
         code = nfc(h.code)
         doc["code"] = code
+        doc_text = _dumps(doc)  # one encoding serves the row and its audit entry
         households.append(
             (
                 h.id,
@@ -433,7 +434,7 @@ def _add_new(store: Store, records: list[PackageRecord], at: str) -> None:
                 nfc(h.village),
                 nfc(h.head_name()),
                 h.size(),
-                _dumps(doc),
+                doc_text,
                 rec.rev,
                 rec.created_at or at,
                 rec.created_device or store.device,
@@ -452,11 +453,12 @@ def _add_new(store: Store, records: list[PackageRecord], at: str) -> None:
                 h.id,
                 "insert",
                 None,
-                _dumps(doc),
+                doc_text,
                 source,
             )
         )
         for position, mdoc in enumerate(member_docs):
+            mtext = _dumps(mdoc)
             members.append(
                 (
                     mdoc["id"],
@@ -464,7 +466,7 @@ def _add_new(store: Store, records: list[PackageRecord], at: str) -> None:
                     position,
                     mdoc.get("name") or "",
                     mdoc.get("id_number") or None,
-                    _dumps(mdoc),
+                    mtext,
                     at,
                     store.device,
                     at,
@@ -481,7 +483,7 @@ def _add_new(store: Store, records: list[PackageRecord], at: str) -> None:
                     h.id,
                     "insert",
                     None,
-                    _dumps(mdoc),
+                    mtext,
                     source,
                 )
             )
