@@ -28,6 +28,11 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--year", type=int, help="năm rà soát (mặc định: theo tệp, hoặc năm nay)")
     parser.add_argument("--reference-date", help="ngày tính tuổi, YYYY-MM-DD")
     parser.add_argument("--b1-table", help="tệp bảng điểm B1 (.toml) để tính điểm từng câu")
+    parser.add_argument(
+        "--what-if",
+        metavar="STANDARD",
+        help="phân loại thêm theo một chuẩn khác (mã hoặc tệp) và liệt kê khác biệt",
+    )
     parser.set_defaults(func=run)
 
 
@@ -38,9 +43,10 @@ def _fail(message: str) -> int:
 
 def run(args: argparse.Namespace) -> int:
     from forms.b1 import B1TableError, load_b1_table
-    from forms.classify import classify, result_to_dict
+    from forms.classify import classify, result_to_dict, what_if
     from forms.household_json import HouseholdJsonError, load_document, read_document
     from forms.standards import (
+        Standard,
         StandardError,
         load_standard,
         load_standard_file,
@@ -61,20 +67,31 @@ def run(args: argparse.Namespace) -> int:
         )
     except ValueError:
         return _fail(f"ngày tính tuổi không hợp lệ: {args.reference_date!r}")
+
+    def pick(name: str) -> Standard:
+        if name.endswith(".toml") or Path(name).exists():
+            return load_standard_file(name)
+        return load_standard(name)
+
     try:
-        if args.standard is None:
-            standard = standard_for_year(year)
-        elif args.standard.endswith(".toml") or Path(args.standard).exists():
-            standard = load_standard_file(args.standard)
-        else:
-            standard = load_standard(args.standard)
+        standard = standard_for_year(year) if args.standard is None else pick(args.standard)
+        other = pick(args.what_if) if args.what_if else None
         table = load_b1_table(args.b1_table) if args.b1_table else None
     except (StandardError, B1TableError) as exc:
         return _fail(str(exc))
     out = sys.stdout
     for h in doc.households:
-        result = classify(h, standard, year, reference, table)
-        line = {"household_id": h.id, "code": h.code, "result": result_to_dict(result)}
+        line: dict[str, Any] = {"household_id": h.id, "code": h.code}
+        if other is None:
+            line["result"] = result_to_dict(classify(h, standard, year, reference, table))
+        else:
+            w = what_if(h, standard, other, year, reference, table)
+            line["result"] = result_to_dict(w.first)
+            line["what_if"] = {
+                "standard_id": other.id,
+                "result": result_to_dict(w.second),
+                "differences": w.differences,
+            }
         out.write(json.dumps(line, ensure_ascii=False) + "\n")
     out.flush()
     return 0

@@ -109,3 +109,13 @@ def test_cli_errors_are_vietnamese_with_exit_code_2(tmp_path: Path) -> None:
     out = run_cli(str(EXAMPLE), "--standard", "khong-co")
     assert out.returncode == 2
     assert "Không có chuẩn nghèo" in out.stderr
+
+
+def test_cli_what_if_adds_the_other_standard_and_the_differences() -> None:
+    out = run_cli(str(EXAMPLE), "--what-if", "nd351-2026-2030")
+    assert out.returncode == 0, out.stderr
+    lines = [json.loads(line) for line in out.stdout.splitlines()]
+    urban = lines[1]
+    assert urban["result"]["standard_id"] == "nd07-2022-2025"
+    assert urban["what_if"]["standard_id"] == "nd351-2026-2030"
+    assert "Chuẩn thu nhập: 2.000.000 đồng → 2.800.000 đồng." in urban["what_if"]["differences"]
