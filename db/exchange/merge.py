@@ -326,9 +326,10 @@ def _ensure_rounds(store: Store, package: Package, mapping: dict[str, str]) -> N
 
 
 def _ensure_villages(store: Store, steps: list[Planned]) -> None:
-    known = {v.name for v in store.villages()}
+    # Compared as the Store names villages (single spaces), so no name is added twice.
+    known = {" ".join(v.name.split()) for v in store.villages()}
     for step in steps:
-        name = step.record.household.village
+        name = " ".join(step.record.household.village.split())
         if step.action in ("added", "updated") and name and name not in known:
             store.add_village(name)
             known.add(name)

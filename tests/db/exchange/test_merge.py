@@ -217,3 +217,27 @@ def test_package_of_another_commune_is_refused(tmp_path: Path) -> None:
     ):
         import_package(store, pkg)
     assert table_dump(other) == before
+
+
+def test_sql_and_odd_text_in_names_travel_as_plain_data(tmp_path: Path) -> None:
+    base = make_commune(tmp_path / "xa.db", 1)
+    a = copy_to(base, tmp_path / "a.db")
+    name = "Robert'); DROP TABLE households;--"
+    code = "x' OR '1'='1"
+    with Store.open(a, user="ĐTV", device="may-a") as store:
+        store.save_household(
+            Household(
+                code=code,
+                village="Thôn  1",  # a double space, as some official names have
+                members=[Member(name=name, relationship=Relationship.HEAD)],
+            )
+        )
+    pkg = export_from(a, "may-a", tmp_path / "a.rasoat")
+    with Store.open(base, user="Cán bộ xã", device="may-xa") as office:
+        receipt = import_package(office, pkg)
+        assert receipt.count("added") == 1
+        h = office.household_by_code(code)
+        assert h is not None
+        assert h.head_name() == name
+        assert len(list(office.iter_households())) == 2
+        assert office.integrity_problems() == []
