@@ -110,7 +110,7 @@ def employment(ctx: Context, p: dict[str, Any]) -> Verdict:
             (jobless if age is not None else unknown).append(i)
         elif m.employment is Employment.WAGE_NO_CONTRACT:
             (no_contract if age is not None else unknown).append(i)
-        elif m.employment is None or age is None:
+        elif m.employment is None:
             unknown.append(i)
     if jobless or no_contract:
         parts = []

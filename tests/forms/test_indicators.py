@@ -397,3 +397,11 @@ def test_2027_replaces_information_assets_with_digital_services_and_adds_waste(b
     assert outcome(h, "digital_services", 2027).status is D
     assert outcome(h, "waste", 2027).status is D
     assert outcome(b.household(waste=Waste.BURIED_OR_BURNED_SAFELY), "waste", 2027).status is N
+
+
+def test_employment_unknown_age_matters_only_for_a_depriving_answer(b: Any) -> None:
+    h = b.household()
+    h.members[0].birth_year = None  # self-employed: fine at any age
+    assert outcome(h, "employment").status is N
+    h.members[0].employment = Employment.UNEMPLOYED  # deprived only if 15 or over: unknown
+    assert outcome(h, "employment").status is U
