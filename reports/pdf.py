@@ -312,26 +312,36 @@ class _HeadedTable(Flowable):
     """
 
     def __init__(
-        self, head: RLTable, body: LongTable, on_split: Callable[[int], None] | None
+        self,
+        head: RLTable,
+        body: LongTable,
+        on_split: Callable[[int], None] | None,
+        head_heights: dict[float, float] | None = None,
     ) -> None:
         super().__init__()
         self.head, self.body, self.on_split = head, body, on_split
-        self._head_h = self._body_h = 0.0
+        # The header is the same on every page: lay it out once per width, not per piece.
+        self.head_heights = {} if head_heights is None else head_heights
+        self._body_h = 0.0
+
+    def _head_height(self, aw: float, ah: float) -> float:
+        if aw not in self.head_heights:
+            self.head_heights[aw] = self.head.wrap(aw, ah)[1]
+        return self.head_heights[aw]
 
     def wrap(self, aw: float, ah: float) -> tuple[float, float]:
-        _w, self._head_h = self.head.wrap(aw, ah)
-        _w, self._body_h = self.body.wrap(aw, ah - self._head_h)
-        self.width, self.height = aw, self._head_h + self._body_h
+        head_h = self._head_height(aw, ah)
+        _w, self._body_h = self.body.wrap(aw, ah - head_h)
+        self.width, self.height = aw, head_h + self._body_h
         return self.width, self.height
 
     def split(self, aw: float, ah: float) -> list[Flowable]:
-        _w, head_h = self.head.wrap(aw, ah)
-        pieces = self.body.split(aw, ah - head_h)
+        pieces = self.body.split(aw, ah - self._head_height(aw, ah))
         if len(pieces) < 2:
             return []
         if self.on_split is not None:
             self.on_split(len(pieces[-1]._cellvalues))
-        return [_HeadedTable(self.head, p, self.on_split) for p in pieces]
+        return [_HeadedTable(self.head, p, self.on_split, self.head_heights) for p in pieces]
 
     def draw(self) -> None:
         self.body.drawOn(self.canv, 0, 0)
