@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QObject, Qt, QThread
 from PySide6.QtWidgets import QLabel, QPushButton, QVBoxLayout, QWidget
 
 from desktop.error_dialog import ErrorDialog, install_excepthook, uninstall_excepthook
@@ -143,3 +143,32 @@ def test_a_failing_menu_action_keeps_the_commune_file_open(
     with Store.open(commune_path, user="kiểm tra", device="test") as again:
         names = {v.name for v in again.villages()}
     assert {"Thôn Trước Lỗi", "Thôn Sau Lỗi"} <= names
+
+
+class FailingWorker(QObject):
+    def run(self) -> None:
+        raise OSError("ổ USB bị rút ra giữa chừng")
+
+
+@pytest.mark.qt_no_exception_capture
+def test_an_error_in_a_worker_thread_reaches_the_gui_thread(qtbot, hooked_log: Path) -> None:
+    window = Window()
+    qtbot.addWidget(window)
+    window.show()
+    reporter = install_excepthook(lambda: window)
+    thread = QThread()
+    worker = FailingWorker()
+    worker.moveToThread(thread)
+    thread.started.connect(worker.run)
+    thread.start()
+    try:
+        # The dialog is made in the GUI thread (widgets must never be touched from a worker).
+        qtbot.waitUntil(lambda: reporter.dialog is not None and reporter.dialog.isVisible())
+        assert reporter.dialog is not None
+        assert reporter.dialog.thread() is window.thread()
+    finally:
+        thread.quit()
+        thread.wait()
+    for h in logging.getLogger().handlers:
+        h.flush()
+    assert "ổ USB bị rút ra giữa chừng" in hooked_log.read_text(encoding="utf-8")
