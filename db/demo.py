@@ -91,16 +91,20 @@ def create_demo_commune(path: str | Path, households: int = 300, seed: int = 1) 
                 date(PREVIOUS_YEAR, 12, 12),
                 "Nguyễn Văn Hùng",
             )
-            # The first village has held its 2026 meeting for the households it must consider.
-            for _h, result in list(store.results_for_round(current.id)):
-                if _h.village != DEMO_VILLAGES[0]:
-                    continue
-                if result.category not in (Category.POOR, Category.NEAR_POOR):
+            # One village has held its 2026 meeting for the households it must consider.
+            proposed = [
+                h
+                for h, result in store.results_for_round(current.id)
+                if result.category in (Category.POOR, Category.NEAR_POOR)
+            ]
+            met = next((v for v in DEMO_VILLAGES if any(h.village == v for h in proposed)), None)
+            for h in proposed:
+                if h.village != met:
                     continue
                 attendees = rng.randint(25, 45)
                 agree = attendees - rng.randint(0, attendees // 3)
                 store.save_meeting_vote(
-                    _h.id,
+                    h.id,
                     current.id,
                     agree=agree,
                     attendees=attendees,

@@ -383,6 +383,7 @@ class Store:
                 (name, at, self.device, village_id),
             )
             self._audit("villages", village_id, None, "update", {"name": old}, {"name": name}, at)
+            self.conn.execute("UPDATE postings SET village = ? WHERE village = ?", (name, old))
             for h in list(self.iter_households(village=old)):
                 h.village = name
                 self.save_household(h)
@@ -734,6 +735,38 @@ class Store:
         if not before and not after:
             before, after = {"detail": "changed"}, {"detail": "changed"}
         self._audit("results", old[0], household_id, "update", before, after, at)
+        if "category" in after:
+            self._refresh_later_transitions(household_id, rnd, at)
+
+    def _refresh_later_transitions(self, household_id: str, rnd: Round, at: str) -> None:
+        """A corrected category changes the transitions of the years after it."""
+        for later in self.rounds():
+            if later.year <= rnd.year:
+                continue
+            row = self.conn.execute(
+                "SELECT id, category, transition FROM results WHERE household_id = ?"
+                " AND round_id = ?",
+                (household_id, later.id),
+            ).fetchone()
+            if row is None:
+                continue
+            found = self._transition(household_id, later, Category(row[1]))
+            value = found.value if found else None
+            if value != row[2]:
+                self.conn.execute(
+                    "UPDATE results SET transition = ?, updated_at = ?, updated_device = ?"
+                    " WHERE id = ?",
+                    (value, at, self.device, row[0]),
+                )
+                self._audit(
+                    "results",
+                    row[0],
+                    household_id,
+                    "update",
+                    {"transition": row[2]},
+                    {"transition": value},
+                    at,
+                )
 
     def _transition(self, household_id: str, rnd: Round, current: Category) -> Transition | None:
         """Against the household's categories in earlier years; None in a file's first year."""

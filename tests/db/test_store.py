@@ -20,6 +20,7 @@ from forms.model import (
     Member,
     Relationship,
     Sex,
+    Transition,
     WaterSource,
 )
 from forms.standards import load_standard
@@ -266,3 +267,37 @@ def test_rolling_backups_on_close(db_path: Path, store: Store) -> None:
     with Store.open(db_path, user="a", device="b") as s:
         s.villages()
     assert backup.list_backups(db_path) == before
+
+
+def test_transitions_follow_the_previous_year(store: Store) -> None:
+    import dataclasses
+
+    r2024 = store.start_round(2024, "nd07-2022-2025")
+    r2025 = store.start_round(2025, "nd07-2022-2025")
+    r2026 = store.start_round(2026, "nd07-2022-2025")
+    h = household("01-0001")
+    base = classify(h, STANDARD, 2026)
+
+    def save(rnd_id: str, category: Category) -> None:
+        store.save_household(
+            h, round_id=rnd_id, result=dataclasses.replace(base, category=category)
+        )
+
+    def transition(rnd_id: str) -> Transition | None:
+        [row] = store.list_households(HouseholdQuery(round_id=rnd_id))
+        return row.transition
+
+    save(r2024.id, Category.POOR)
+    assert transition(r2024.id) is None  # nothing earlier to compare with
+    save(r2025.id, Category.NOT_POOR)
+    assert transition(r2025.id) is Transition.ESCAPED_POVERTY
+    save(r2026.id, Category.POOR)
+    assert transition(r2026.id) is Transition.FELL_BACK_POOR
+    # Correcting 2025 changes what 2026 is: poor both years.
+    save(r2025.id, Category.POOR)
+    assert transition(r2025.id) is Transition.STAYED_POOR
+    assert transition(r2026.id) is Transition.STAYED_POOR
+    only = store.list_households(
+        HouseholdQuery(round_id=r2026.id, transition=Transition.STAYED_POOR)
+    )
+    assert [r.code for r in only] == ["01-0001"]

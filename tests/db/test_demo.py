@@ -1,0 +1,45 @@
+"""The demo commune file that `make run`, the screenshots and the reports start from."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from db.demo import CURRENT_YEAR, PREVIOUS_YEAR, create_demo_commune
+from db.errors import AlreadyExists
+from db.store import HouseholdQuery, Store
+from forms.demo import DEMO_VILLAGES
+from forms.model import Category, Transition
+
+
+def test_demo_commune(tmp_path: Path) -> None:
+    path = create_demo_commune(tmp_path / "mau.sqlite", households=120, seed=2)
+    with Store.open(path, user="a", device="b") as store:
+        assert store.commune().commune_name == "Xã Bảo Yên"
+        assert store.commune().province_name == "Lào Cai"
+        assert [v.name for v in store.villages()] == DEMO_VILLAGES
+        before, current = store.rounds()
+        assert (before.year, current.year) == (PREVIOUS_YEAR, CURRENT_YEAR)
+        assert store.current_round() == current
+        assert store.count_households(HouseholdQuery()) == 120
+        counts = store.category_counts(HouseholdQuery())
+        assert sum(counts.values()) == 120
+        assert counts[Category.POOR] > 0
+        assert counts[Category.NEAR_POOR] > 0
+        results = list(store.results_for_round(current.id))
+        assert len(results) == 120
+        assert all(r.standard_id == "nd07-2022-2025" for _, r in results)
+        transitions = {r.transition for r in store.list_households(HouseholdQuery(limit=200))}
+        assert Transition.STAYED_POOR in transitions
+        assert None not in transitions
+        assert store.decision(before.id) is not None
+        assert len(store.postings(before.id)) == len(DEMO_VILLAGES)
+        assert store.meeting_votes(current.id)
+        assert store.integrity_problems() == []
+
+
+def test_demo_commune_does_not_overwrite(tmp_path: Path) -> None:
+    path = create_demo_commune(tmp_path / "mau.sqlite", households=3)
+    with pytest.raises(AlreadyExists):
+        create_demo_commune(path, households=3)
