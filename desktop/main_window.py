@@ -7,7 +7,6 @@ import logging
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QFileDialog,
@@ -326,14 +325,3 @@ class MainWindow(QMainWindow):
         from desktop.about_dialog import AboutDialog
 
         AboutDialog(self).exec()
-
-    def keyPressEvent(self, event: Any) -> None:
-        # Enter on the list opens the household (QTableView's activated covers double-click).
-        if (
-            self.list is not None
-            and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
-            and self.stack.currentWidget() is self.tabs
-        ):
-            self.open_selected()
-            return
-        super().keyPressEvent(event)

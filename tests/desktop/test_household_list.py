@@ -70,3 +70,19 @@ def test_list_pages_through_the_store(qtbot: QtBot, app: Any, store: Any) -> Non
     assert len(view.model._pages) <= 1  # only what was painted is loaded
     last = view.model.rowCount() - 1
     assert view.model.index(last, 0).data() == f"X{last:04d}"
+
+
+def test_enter_in_search_then_enter_opens_the_household(qtbot: QtBot, app: Any, store: Any) -> None:
+    from PySide6.QtTest import QTest
+
+    fill(store)
+    view = HouseholdList(store)
+    qtbot.addWidget(view)
+    opened: list[str] = []
+    view.open_requested.connect(opened.append)
+    view.show()
+    view.search.setText("pan")
+    QTest.keyClick(view.search, Qt.Key.Key_Return)
+    assert view.view.hasFocus() or view.view.currentIndex().row() == 0
+    QTest.keyClick(view.view, Qt.Key.Key_Return)
+    assert opened == [store.household_by_code("H004").id]
