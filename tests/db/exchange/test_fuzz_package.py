@@ -3,7 +3,9 @@ returns exactly the original data; nothing else escapes (no crash, no partial pa
 
 from __future__ import annotations
 
+import zipfile
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -151,3 +153,90 @@ def test_corrupted_package_leaves_the_commune_file_byte_for_byte(
         # A harmless mutation reads back as the same package: nothing new to write.
         assert not receipt.written
     assert _file_state(store.path) == before
+
+
+@pytest.fixture(scope="module")
+def template(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    from db.exchange.export import export_package
+    from db.store import Store
+    from tests.db.exchange.commune import make_commune
+
+    folder = tmp_path_factory.mktemp("template")
+    path = make_commune(folder / "xa.db", 5)
+    with Store.open(path, user="Cán bộ xã", device="may-xa") as store:
+        export_package(store, folder / "plain.rasoat")
+    with zipfile.ZipFile(folder / "plain.rasoat") as zf:
+        parts = {n: zf.read(n) for n in zf.namelist()}
+    return Packages({"db": path.read_bytes(), "parts": parts})
+
+
+json_value = st.recursive(
+    st.none() | st.booleans() | st.integers(-(2**70), 2**70) | st.text(max_size=30),
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3)
+    ),
+    max_leaves=6,
+)
+
+
+def _paths(obj: Any, prefix: tuple = ()) -> list[tuple]:
+    out = [prefix] if prefix else []
+    if isinstance(obj, dict):
+        for k, v in obj.items():
+            out += _paths(v, (*prefix, k))
+    elif isinstance(obj, list):
+        for i, v in enumerate(obj):
+            out += _paths(v, (*prefix, i))
+    return out
+
+
+@settings(
+    max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(data=st.data())
+def test_malicious_records_with_valid_checksums(
+    template: dict[str, Any], tmp_path_factory: pytest.TempPathFactory, data: st.DataObject
+) -> None:
+    """Records edited field by field, checksums and manifest recomputed (a forger's package):
+    refused whole with nothing written, or imported leaving a consistent file."""
+    import hashlib
+    import json
+
+    from db.exchange.merge import import_package
+    from db.store import Store
+
+    folder = tmp_path_factory.mktemp("case")
+    parts = dict(template["parts"])
+    lines = parts["households.jsonl"].decode().splitlines()
+    index = data.draw(st.integers(0, len(lines) - 1))
+    record = json.loads(lines[index])
+    path = data.draw(st.sampled_from(_paths(record)))
+    value = data.draw(json_value)
+    target = record
+    for key in path[:-1]:
+        target = target[key]
+    target[path[-1]] = value
+    lines[index] = json.dumps(record, ensure_ascii=False)
+    body = ("\n".join(lines) + "\n").encode()
+    parts["households.jsonl"] = body
+    manifest = json.loads(parts["manifest.json"])
+    manifest["parts"]["households.jsonl"] = {
+        "sha256": hashlib.sha256(body).hexdigest(),
+        "size": len(body),
+    }
+    parts["manifest.json"] = json.dumps(manifest).encode()
+    pkg = folder / "forged.rasoat"
+    with zipfile.ZipFile(pkg, "w") as zf:
+        for name, blob in parts.items():
+            zf.writestr(name, blob)
+    db = folder / "xa.db"
+    db.write_bytes(template["db"])
+    with Store.open(db, user="Cán bộ xã", device="may-xa") as store:
+        before = _file_state(db)
+        try:
+            import_package(store, pkg)
+        except PackageError:
+            assert _file_state(db) == before
+        else:
+            assert store.integrity_problems() == []
+            assert len(list(store.iter_households())) >= 4
