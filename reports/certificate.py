@@ -10,7 +10,17 @@ from __future__ import annotations
 
 from forms.labels import RELATIONSHIP_LABELS
 from forms.model import Category, Sex
-from reports.document import Column, Document, Header, Para, Part, SignatureBox, Signatures, Table
+from reports.document import (
+    Column,
+    Document,
+    Header,
+    Para,
+    Part,
+    SignatureBox,
+    Signatures,
+    Table,
+    esc,
+)
 from reports.review import Entry, ReportError, ReviewData, village_title
 
 
@@ -90,14 +100,14 @@ def certificate_part(data: ReviewData, number: int, e: Entry) -> Part:
             ),
             Para(basis, "italic"),
             Para(f"Chủ tịch Ủy ban nhân dân {data.commune_full} chứng nhận:"),
-            Para(f"Hộ {who}: <b>{h.head_name()}</b>; mã hộ: {h.code}"),
+            Para(f"Hộ {who}: <b>{esc(h.head_name())}</b>; mã hộ: {esc(h.code)}", markup=True),
             Para(f"Dân tộc: {head.ethnicity if head and head.ethnicity else '……'}"),
             Para(
                 f"Số định danh cá nhân/CCCD: {head.id_number if head and head.id_number else '……'}"
                 "; ngày cấp: ……………"
             ),
             Para(f"Nơi thường trú: {residence}"),
-            Para(f"Là <b>{kind}</b> năm {data.year + 1}."),
+            Para(f"Là <b>{kind}</b> năm {data.year + 1}.", markup=True),
             Para("I. Danh sách thành viên hộ gia đình", "heading"),
             members,
             Signatures(

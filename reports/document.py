@@ -56,6 +56,7 @@ class Table:
 class Para:
     text: str
     style: ParaStyle = "body"
+    markup: bool = False  # True: ``text`` carries <b>/<i>/<br/>; data inside it went through esc()
 
 
 @dataclass
@@ -114,6 +115,11 @@ class Document:
 
     def tables(self) -> list[Table]:
         return [t for p in self.parts for t in p.tables()]
+
+
+def esc(text: str) -> str:
+    """Data placed inside a markup paragraph: '&', '<' in a name or a note stay text."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def clean(value: CellValue) -> CellValue:

@@ -19,6 +19,7 @@ from reports.document import (
     SignatureBox,
     Signatures,
     Table,
+    esc,
     format_number,
 )
 from reports.review import Entry, ReportError, ReviewData, village_title
@@ -68,8 +69,9 @@ def household_form_part(data: ReviewData, e: Entry) -> Part:
     ref = data.reference
     blocks: list = [
         Para(
-            f"Mã hộ: <b>{h.code}</b>; chủ hộ: <b>{h.head_name()}</b>; "
-            f"số nhân khẩu: {h.size()}; địa chỉ: {h.address or village_title(h.village)}"
+            f"Mã hộ: <b>{esc(h.code)}</b>; chủ hộ: <b>{esc(h.head_name())}</b>; "
+            f"số nhân khẩu: {h.size()}; địa chỉ: {esc(h.address or village_title(h.village))}",
+            markup=True,
         )
     ]
     forms = [definitions.phieu_a(), definitions.phieu_b1(), definitions.phieu_b2(data.standard)]
@@ -92,7 +94,7 @@ def household_form_part(data: ReviewData, e: Entry) -> Part:
             f"Điểm B2: {r.deprivation_score} ({r.deprivation_count} chỉ số thiếu hụt"
             f"{': ' + '; '.join(deprived) if deprived else ''})."
         ),
-        Para(f"Phân loại: <b>{CATEGORY_LABELS[r.category]}</b>."),
+        Para(f"Phân loại: <b>{CATEGORY_LABELS[r.category]}</b>.", markup=True),
         *[Para(f"- {reason}", "small") for reason in r.reasons],
         Signatures([SignatureBox("CHỦ HỘ"), SignatureBox("RÀ SOÁT VIÊN")]),
     ]

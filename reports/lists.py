@@ -258,7 +258,10 @@ def final_part(data: ReviewData, group: str, title: str) -> Part:
             when=data.decision.date if data.decision else None,
         ),
         title,
-        [f"{data.commune_title} năm {data.year + 1}", _decision_line(data)],
+        [
+            f"{data.commune_title} - kết quả rà soát năm {data.year}, áp dụng năm {data.year + 1}",
+            _decision_line(data),
+        ],
         [
             table,
             Signatures(

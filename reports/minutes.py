@@ -14,12 +14,6 @@ from reports.review import GROUP_TITLES, LIST_GROUPS, ReviewData, village_title
 DOTS = "……………"
 
 
-def _percent(part: int, whole: int) -> str:
-    if whole <= 0:
-        return "…"
-    return f"{100 * part / whole:.1f}".replace(".", ",")
-
-
 def minutes_part(data: ReviewData, village: str) -> Part:
     vt = village_title(village)
     entries = data.village_entries(village)
@@ -39,10 +33,12 @@ def minutes_part(data: ReviewData, village: str) -> Part:
         Para(f"- Đại diện Ban chỉ đạo rà soát {data.commune_full}: …… người."),
         Para("- Đại diện Chi bộ, các tổ chức đoàn thể: …… người."),
         Para("- Đại diện Ban công tác Mặt trận thôn: …… người."),
+        # Households represented are counted in the room, not stored: left for the secretary.
         Para(
-            f"- Đại diện {attendees or '……'} hộ gia đình trên tổng số {reviewed} hộ có tên trong "
-            f"Danh sách hộ gia đình cần rà soát, chiếm tỷ lệ {_percent(attendees, reviewed)} %."
+            f"- Đại diện …… hộ gia đình trên tổng số {reviewed} hộ có tên trong Danh sách hộ "
+            "gia đình cần rà soát, chiếm tỷ lệ …… %."
         ),
+        Para(f"- Tổng số người dự họp và biểu quyết: {attendees or '……'} người."),
         Para("- Rà soát viên: …… người."),
         Para("II. KẾT QUẢ HỌP DÂN", "heading"),
     ]

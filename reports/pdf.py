@@ -43,6 +43,7 @@ from reports.document import (
     Signatures,
     Table,
     clean,
+    esc,
     format_number,
 )
 
@@ -116,13 +117,18 @@ def _styles() -> dict[str, ParagraphStyle]:
     }
 
 
-def _esc(text: str) -> str:
-    return str(clean(text)).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+# Signs that data files and labels use but Be Vietnam Pro has no glyph for: drawn as a gap
+# otherwise. Everything text-like passes through ``_printable``.
+FALLBACK = str.maketrans({"→": "->", "⇒": "=>", "←": "<-", "✓": "x", "✔": "x", "✗": "x"})
+
+
+def _printable(text: str) -> str:
+    return str(clean(text)).translate(FALLBACK)
 
 
 def _p(text: str, style: ParagraphStyle) -> Paragraph:
-    # Paragraph markup: our texts may carry <b>/<i> on purpose, so only NFC here.
-    return Paragraph(str(clean(text)), style)
+    # Paragraph markup: our texts may carry <b>/<i>/<br/> on purpose, so no escaping here.
+    return Paragraph(_printable(text), style)
 
 
 class _NumberedCanvas(Canvas):
@@ -206,7 +212,7 @@ def _part(
     for block in part.blocks:
         if isinstance(block, Para):
             style = styles[block.style]
-            out.append(_p(block.text, style))
+            out.append(_p(block.text if block.markup else esc(block.text), style))
             out.append(Spacer(1, 1.2 * mm))
         elif isinstance(block, Table):
             if block.caption:
@@ -382,17 +388,17 @@ def _table(
     for i, col in enumerate(cols):
         if col.kind != "text":
             commands.append(("ALIGN", (i, 0), (i, -1), "RIGHT"))
-    # Section rows (a list, a village) write their text in the widest of the first two
+    # Section rows (a list, a village) write their text in the widest of the first three
     # columns, the way official tables put "I" / "HỘ NGHÈO" in the STT and name columns.
-    label = 1 if len(cols) > 1 and widths[1] > widths[0] else 0
+    label = max(range(min(3, len(cols))), key=lambda i: widths[i])
     data: list[list[str]] = []
     for row in table.rows:
         r = len(data)
         if row.style == "section":
             cells = [""] * len(cols)
-            text = str(clean(row.cells[0]) or "")
+            text = _printable(str(row.cells[0] or ""))
             mark, dot, rest = text.partition(". ")
-            if label == 1 and dot and mark in ROMAN_MARKS:
+            if label > 0 and dot and mark in ROMAN_MARKS:
                 cells[0], text = mark, rest
             cells[label] = "\n".join(
                 simpleSplit(text, FONT_BOLD, TABLE_FONT_SIZE, widths[label] - pad)
@@ -407,6 +413,7 @@ def _table(
             value = row.cells[i] if i < len(row.cells) else None
             text = format_number(clean(value), col.kind)
             if col.kind == "text" and text:
+                text = text.translate(FALLBACK)
                 inner = widths[i] - pad
                 if pdfmetrics.stringWidth(text, font, TABLE_FONT_SIZE) > inner:
                     text = "\n".join(simpleSplit(text, font, TABLE_FONT_SIZE, inner))

@@ -105,3 +105,14 @@ def test_number_format_is_vietnamese() -> None:
     assert format_number(12.5, "percent") == "12,5"
     assert format_number(1985, "year") == "1985"
     assert format_number(None, "int") == ""
+
+
+def test_markup_characters_in_data_and_missing_glyphs(tmp_path: Path) -> None:
+    part = Part(
+        Header(["UBND xã A"], "A"),
+        "Thử",
+        [],
+        [Para("Ý kiến: thu nhập < 1.500.000 & nhà tạm → đề nghị xét"), _doc(2).parts[0].blocks[1]],
+    )
+    text = "\n".join(_pages(render_pdf(Document("t", "t", [part]), tmp_path / "a.pdf")))
+    assert "thu nhập < 1.500.000 & nhà tạm -> đề nghị xét" in text
