@@ -45,13 +45,41 @@ def test_bundle_startup_probe_paints_the_main_window(tmp_path: Path, complete_tr
     assert seconds > 0
 
 
-def test_every_data_file_of_our_packages_is_bundled() -> None:
-    internal = BUNDLE / "_internal"
-    # Files added after the build started cannot be in it; a rebuild (make package) covers them.
-    built_at = EXE.stat().st_mtime
+def build_started() -> float:
+    """Files added after the build started cannot be in it; a rebuild (make package) adds them."""
     record = BUNDLE.parent / "rasoat-build.txt"
     if record.exists():
-        built_at = float(record.read_text().split("started_epoch=")[1].split()[0])
+        return float(record.read_text().split("started_epoch=")[1].split()[0])
+    return EXE.stat().st_mtime
+
+
+def listed_commands(help_text: str) -> set[str]:
+    return {line.split()[0] for line in help_text.splitlines() if line.startswith("    ")}
+
+
+def test_every_subcommand_is_found_in_the_bundle(tmp_path: Path) -> None:
+    # cli.py discovers rasoat/commands/*.py with pkgutil at run time: the frozen importer must
+    # list them too, and the spec must have collected them.
+    modules = (ROOT / "rasoat" / "commands").glob("*.py")
+    if any(p.stat().st_mtime >= build_started() for p in modules):
+        pytest.skip("a command module changed after the bundle was built: run `make package`")
+    source = subprocess.run(
+        [sys.executable, "-m", "rasoat", "--help"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    done = run_bundle("--help", home=tmp_path)
+    assert done.returncode == 0
+    expected = listed_commands(source.stdout)
+    assert expected
+    assert listed_commands(done.stdout) == expected
+
+
+def test_every_data_file_of_our_packages_is_bundled() -> None:
+    internal = BUNDLE / "_internal"
+    built_at = build_started()
     missing = []
     for package in DATA_PACKAGES:
         for file in (ROOT / package).rglob("*"):
