@@ -57,6 +57,18 @@ def _package(path: Path, laptop: int, households: int, rng: random.Random) -> No
     write_package(path, header, {"rounds": []}, records)
 
 
+def _edited(src: Path, out: Path) -> None:
+    package = read_package(src)
+    for rec in package.records:
+        rec.household.note = "sửa lần hai"
+        rev = str(uuid.uuid4())
+        rec.revs.append(RevEntry(rev, rec.rev, "may-0", "ĐTV", "2026-10-01T00:00:00Z"))
+        rec.rev = rev
+        rec.updated_at = "2026-10-01T00:00:00Z"
+    header = {"app_version": "bench", "commune": {"code": COMMUNE.commune_code}}
+    write_package(out, header, {"rounds": []}, package.records)
+
+
 def run(quick: bool) -> list[Row]:
     packages, per = (2, 500) if quick else (20, 5000)
     rng = random.Random(8)
@@ -79,6 +91,13 @@ def run(quick: bool) -> list[Row]:
             for p in paths[:2]:
                 import_package(store, p)
         again_s = again() * packages / 2
+        # The usual second trip: the same laptop sends its households back, each edited once.
+        edited = folder / "may-0-edited.rasoat"
+        _edited(paths[0], edited)
+        with Store.open(db, user="Cán bộ xã", device="may-xa") as store, timer() as upd:
+            receipt = import_package(store, edited)
+        assert receipt.count("updated") == per, receipt.summary()
+        updated_s = upd()
         size_mb = db.stat().st_size / 1e6
     total = packages * per
     return [
@@ -96,6 +115,7 @@ def run(quick: bool) -> list[Row]:
             "s",
             note="measured on 2, scaled",
         ),
+        Row(f"merge 1 package of {per} edited households (fast-forward)", updated_s, "s"),
         Row("commune file after merge", size_mb, "MB"),
         Row("peak RSS", peak_rss_mb(), "MB"),
     ]
