@@ -294,3 +294,22 @@ def test_errors_the_user_can_act_on(small_store: Store, tmp_path: Path) -> None:
         reports.build("certificate", small_store, tmp_path / "x.xlsx", fmt="xlsx")
     with pytest.raises(reports.ReportError, match="Không có thôn"):
         reports.build("meeting_list", small_store, tmp_path / "x.pdf", village="Thôn Không Có")
+
+
+def test_exchange_workbook_reads_back_through_the_excel_import(
+    small_store: Store, tmp_path: Path
+) -> None:
+    from db.exchange.excel_lists import open_workbook, parse_sheet
+
+    rows = current(small_store)
+    listed = {h.code: (h, c) for h, c, _t in rows if c in (Category.POOR, Category.NEAR_POOR)}
+    path = reports.build("exchange_workbook", small_store, tmp_path / "x.xlsx", fmt="xlsx")
+    layouts, sheets = open_workbook(path)
+    parsed = parse_sheet(sheets[0], layouts[0])
+    assert parsed.errors == []
+    assert len(parsed.households) == len(listed)
+    for imported in parsed.households:
+        h, category = listed[imported.household.code]
+        assert imported.category is category
+        assert imported.household.head_name() == h.head_name()
+        assert [m.name for m in imported.household.members] == [m.name for m in h.members]
