@@ -108,6 +108,23 @@ def _configure(conn: sqlite3.Connection) -> None:
     conn.execute("PRAGMA temp_store = MEMORY")
 
 
+def _write_failure(path: Path, exc: BaseException) -> str | None:
+    """The Vietnamese message for a write SQLite refused for a reason the user can fix."""
+    if not isinstance(exc, sqlite3.OperationalError):
+        return None
+    text = str(exc)
+    if "full" in text:
+        return f"Ổ đĩa đã đầy, không lưu được vào {path}. Hãy giải phóng chỗ trống rồi lưu lại."
+    if "readonly" in text or "read-only" in text:
+        return (
+            f"Không ghi được vào tệp {path} (tệp hoặc thư mục chỉ cho đọc). "
+            "Hãy chép tệp vào máy rồi mở lại."
+        )
+    if "locked" in text or "busy" in text:
+        return f"Tệp {path} đang được một chương trình khác ghi; hãy thử lại sau."
+    return None
+
+
 class Store:
     """Open with ``Store.open`` or ``Store.create``; use as a context manager."""
 
@@ -191,10 +208,9 @@ class Store:
             raise
         except sqlite3.OperationalError as exc:
             conn.close()
-            if "locked" in str(exc) or "busy" in str(exc):
-                raise StoreError(
-                    f"Tệp {path} đang được một chương trình khác ghi; hãy thử lại sau."
-                ) from exc
+            message = _write_failure(path, exc)
+            if message is not None:
+                raise StoreError(message) from exc
             raise DatabaseDamaged(path, backup.latest_backup(path), str(exc)) from exc
         except sqlite3.DatabaseError as exc:
             conn.close()
@@ -243,18 +259,33 @@ class Store:
         pending_before = len(self._pending)
         try:
             yield
-        except BaseException:
+        except BaseException as exc:
             if depth == 0:
-                self.conn.execute("ROLLBACK")
+                if self.conn.in_transaction:
+                    self.conn.execute("ROLLBACK")
                 self._pending.clear()
             else:
-                self.conn.execute(f"ROLLBACK TO sp{depth}")
-                self.conn.execute(f"RELEASE sp{depth}")
+                # SQLite may already have rolled the whole transaction back (disk full).
+                if self.conn.in_transaction:
+                    self.conn.execute(f"ROLLBACK TO sp{depth}")
+                    self.conn.execute(f"RELEASE sp{depth}")
                 del self._pending[pending_before:]
+            message = _write_failure(self.path, exc)
+            if message is not None and depth == 0:
+                raise StoreError(message) from exc
             raise
         else:
             if depth == 0:
-                self.conn.execute("COMMIT")
+                try:
+                    self.conn.execute("COMMIT")
+                except sqlite3.OperationalError as exc:
+                    if self.conn.in_transaction:
+                        self.conn.execute("ROLLBACK")
+                    self._pending.clear()
+                    message = _write_failure(self.path, exc)
+                    if message is None:
+                        raise
+                    raise StoreError(message) from exc
             else:
                 self.conn.execute(f"RELEASE sp{depth}")
         finally:

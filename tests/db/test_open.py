@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from pathlib import Path
 
@@ -81,3 +82,38 @@ def test_damaged_header_with_a_backup_is_damage(db_path: Path, store: Store) -> 
         f.write(b"\x00" * 100)
     with pytest.raises(DatabaseDamaged):
         Store.open(db_path, user="a", device="b")
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root writes to read-only files anyway")
+def test_read_only_file(db_path: Path, store: Store) -> None:
+    store.close()
+    db_path.chmod(0o444)
+    db_path.parent.chmod(0o555)
+    try:
+        with pytest.raises(StoreError) as exc:
+            Store.open(db_path, user="a", device="b")
+        assert "chỉ cho đọc" in exc.value.message
+    finally:
+        db_path.parent.chmod(0o755)
+        db_path.chmod(0o644)
+
+
+def test_disk_full_is_a_clear_message(db_path: Path, store: Store) -> None:
+    from db.store import HouseholdQuery
+    from forms.demo import generate_households
+
+    pages = store.conn.execute("PRAGMA page_count").fetchone()[0]
+    store.conn.execute(f"PRAGMA max_page_count = {pages + 2}")  # a disk that is nearly full
+
+    def save_many() -> None:
+        with store.transaction():
+            for h in generate_households(50):
+                store.save_household(h)
+
+    with pytest.raises(StoreError) as exc:
+        save_many()
+    assert "Ổ đĩa đã đầy" in exc.value.message
+    assert store.count_households(HouseholdQuery()) == 0
+    store.conn.execute("PRAGMA max_page_count = 1073741823")
+    save_many()  # the store still works once there is room
+    assert store.count_households(HouseholdQuery()) == 50
