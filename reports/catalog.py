@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from reports.certificate import certificates
+from reports.detail_list import detail_list
 from reports.document import Document
 from reports.exchange import exchange_workbook
 from reports.household_form import household_form
@@ -56,6 +57,12 @@ DOCUMENTS: dict[str, DocumentSpec] = {
     ),
     "escaped_list": DocumentSpec(
         "Danh sách hộ thoát nghèo, thoát cận nghèo", ("round",), BOTH, escaped_list
+    ),
+    "detail_list": DocumentSpec(
+        "Danh sách chi tiết hộ nghèo, hộ cận nghèo (kèm thành viên)",
+        ("round", "village"),
+        BOTH,
+        detail_list,
     ),
     "summary": DocumentSpec("Báo cáo tổng hợp kết quả rà soát", ("round",), BOTH, summary_report),
     "certificate": DocumentSpec(

@@ -313,3 +313,23 @@ def test_exchange_workbook_reads_back_through_the_excel_import(
         assert imported.category is category
         assert imported.household.head_name() == h.head_name()
         assert [m.name for m in imported.household.members] == [m.name for m in h.members]
+
+
+def test_detail_list_has_the_head_then_the_members(small_store: Store, tmp_path: Path) -> None:
+    rows = current(small_store)
+    poor = sorted(
+        ((h, t) for h, c, t in rows if c is Category.POOR),
+        key=lambda x: (VILLAGES.index(x[0].village), x[0].code),
+    )
+    xlsx = reports.build("detail_list", small_store, tmp_path / "ct.xlsx", fmt="xlsx")
+    cells = [[c.value for c in r] for r in load_workbook(xlsx)["Chi tiết hộ nghèo"].iter_rows()]
+    heads = [i for i, r in enumerate(cells) if isinstance(r[0], int)]
+    assert [cells[i][3] for i in heads] == [h.code for h, _t in poor]
+    for i, (h, t) in zip(heads, poor, strict=True):
+        assert cells[i][2] == h.head_name()
+        members = [r[2] for r in cells[i + 1 : i + h.size()]]
+        assert members == [m.name for m in h.members if m is not h.head()]
+        assert (cells[i][10] == "x") == (t is Transition.STAYED_POOR)
+    text = pdf_text(reports.build("detail_list", small_store, tmp_path / "ct.pdf"))
+    assert "DANH SÁCH CHI TIẾT HỘ NGHÈO" in text
+    assert "DANH SÁCH CHI TIẾT HỘ CẬN NGHÈO" in text

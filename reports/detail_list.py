@@ -1,0 +1,133 @@
+"""Danh sách chi tiết hộ nghèo / hộ cận nghèo (documents.md §2, [proxy] layout): each head's
+row followed by the members' rows, with the household's movement, flags and the support it
+needs.
+
+The support columns group our needs catalog (``forms/data/needs.toml``) under the six headings
+of the lists communes exchange; the grouping is ours, not a legal text.
+"""
+
+from __future__ import annotations
+
+from forms.labels import RELATIONSHIP_LABELS
+from forms.model import Member, Sex, Transition
+from reports.document import Column, Document, Header, Part, SignatureBox, Signatures, Table
+from reports.review import NEAR_POOR, POOR, Entry, ReviewData, village_title
+
+SUPPORT = (
+    ("Y tế", {"health_insurance"}),
+    ("Giáo dục", {"education", "training"}),
+    ("Sản xuất", {"land", "means", "extension"}),
+    ("Vay vốn tín dụng", {"credit"}),
+    ("Nhà ở", {"housing"}),
+    ("Khác", {"jobs", "other"}),
+)
+T = Transition
+# Chia theo: nghèo mới | tái nghèo | nghèo cũ (and the near-poor twins).
+MOVES = {
+    POOR: (
+        {T.NEWLY_POOR, T.NEAR_POOR_TO_POOR},
+        {T.FELL_BACK_POOR},
+        {T.STAYED_POOR},
+    ),
+    NEAR_POOR: (
+        {T.NEWLY_NEAR_POOR, T.POOR_TO_NEAR_POOR},
+        {T.FELL_BACK_NEAR_POOR},
+        {T.STAYED_NEAR_POOR},
+    ),
+}
+X = "x"
+
+
+def columns(group: str) -> list[Column]:
+    word = "nghèo" if group == POOR else "cận nghèo"
+    split = f"Chia hộ {word} theo"
+    return [
+        Column("STT chủ hộ", "A", 0.6, "int"),
+        Column("STT thành viên", "B", 0.7, "int"),
+        Column("Họ, tên chủ hộ và thành viên trong hộ", "C", 3.0),
+        Column("Mã hộ", "D", 1.2),
+        Column("Nam", "1", 0.7, "year", group="Năm sinh"),
+        Column("Nữ", "2", 0.7, "year", group="Năm sinh"),
+        Column("Dân tộc", "E", 1.0),
+        Column("Quan hệ với chủ hộ", "F", 1.2),
+        Column(f"{word.capitalize()} mới", "G", 0.8, group=split),
+        Column(f"Tái {word}", "H", 0.8, group=split),
+        Column(f"{word.capitalize()} cũ", "I", 0.8, group=split),
+        Column("Hộ chính sách có công", "J", 0.9),
+        Column("Hộ DTTS", "K", 0.8),
+        Column("Hộ không có khả năng lao động", "L", 1.0),
+        *[
+            Column(title, chr(ord("M") + i), 0.8, group="Chính sách hỗ trợ")
+            for i, (title, _ids) in enumerate(SUPPORT)
+        ],
+    ]
+
+
+def _member_cells(m: Member) -> list:
+    year = m.year_of_birth()
+    return [
+        m.name,
+        None,
+        year if m.sex is Sex.MALE else None,
+        year if m.sex is Sex.FEMALE else None,
+        m.ethnicity or "",
+        RELATIONSHIP_LABELS[m.relationship] if m.relationship else "",
+    ]
+
+
+def rows_for(table: Table, n: int, e: Entry, group: str, data: ReviewData) -> None:
+    h = e.household
+    head = h.head()
+    ordered = ([head] if head else []) + [m for m in h.members if m is not head]
+    ref = data.reference
+    marks = [X if e.transition in ts else "" for ts in MOVES[group]]
+    flags = [
+        X if h.meritorious_household else "",
+        X if e.flag("ethnic_minority", ref) else "",
+        X if e.flag("no_labour", ref) else "",
+    ]
+    support = [X if ids & set(h.needs) else "" for _title, ids in SUPPORT]
+    for i, m in enumerate(ordered):
+        cells = _member_cells(m)
+        cells[1] = h.code if i == 0 else ""
+        if i == 0:
+            table.add([n, None, *cells, *marks, *flags, *support])
+        else:
+            table.add([None, i, *cells], "member")
+
+
+def detail_part(data: ReviewData, group: str, village: str | None) -> Part:
+    word = "hộ nghèo" if group == POOR else "hộ cận nghèo"
+    table = Table(columns(group), sheet=f"Chi tiết {word}", show_codes=True)
+    chosen = data.in_group(group, village)
+    n = 0
+    for v, entries in data.village_order(chosen):
+        table.section(village_title(v))
+        for e in entries:
+            n += 1
+            rows_for(table, n, e, group, data)
+    persons = sum(e.household.size() for e in chosen)
+    table.add([None, None, f"Tổng cộng: {len(chosen)} hộ, {persons} khẩu"], "total")
+    return Part(
+        Header(data.commune_issuer(), data.commune_short),
+        f"Danh sách chi tiết {word}",
+        [f"{data.commune_title} - kết quả rà soát năm {data.year}"],
+        [
+            table,
+            Signatures(
+                [
+                    SignatureBox("NGƯỜI LẬP BIỂU"),
+                    SignatureBox("CHỦ TỊCH", above="TM. ỦY BAN NHÂN DÂN", note="(Ký, đóng dấu)"),
+                ]
+            ),
+        ],
+    )
+
+
+def detail_list(data: ReviewData, village: str | None = None) -> Document:
+    return Document(
+        "detail_list",
+        "Danh sách chi tiết hộ nghèo, hộ cận nghèo",
+        [detail_part(data, POOR, village), detail_part(data, NEAR_POOR, village)],
+        landscape=True,
+    )
