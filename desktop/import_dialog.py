@@ -172,14 +172,15 @@ class ImportDialog(QDialog):
             self,
             "Lưu biên nhận",
             str(Path.home() / "bien-nhan.txt"),
-            "Văn bản (*.txt);;JSON (*.json)",
+            "Văn bản (*.txt);;PDF để in (*.pdf);;JSON gửi lại (*.json)",
         )
         if name:
             self.save_receipt(Path(name))
 
     def save_receipt(self, path: Path) -> None:
-        text = self.receipt.to_json() if path.suffix == ".json" else self.receipt.text()
-        path.write_text(text, encoding="utf-8")
+        from rasoat.commands.exchange import save_receipt
+
+        save_receipt(self.receipt, path)
 
     def show_conflicts(self) -> None:
         from desktop.merge_conflicts_dialog import MergeConflictsDialog

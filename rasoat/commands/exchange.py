@@ -48,7 +48,7 @@ def register(subparsers: Any) -> None:
     p.add_argument("db", help="tệp dữ liệu của xã")
     p.add_argument("package", help="gói dữ liệu (.rasoat)")
     p.add_argument("--recovery-key", help="mở gói bằng khoá khôi phục thay cho mật khẩu")
-    p.add_argument("--receipt", help="ghi biên nhận ra tệp (.txt hoặc .json)")
+    p.add_argument("--receipt", help="ghi biên nhận ra tệp (.txt, .json hoặc .pdf để in)")
     p.set_defaults(func=run_import)
 
     p = subparsers.add_parser("merge", help="gộp nhiều gói dữ liệu vào tệp của xã")
@@ -179,8 +179,7 @@ def run_import(args: argparse.Namespace) -> int:
     print(receipt.text(), end="")
     if args.receipt:
         out = Path(args.receipt)
-        text = receipt.to_json() if out.suffix.lower() == ".json" else receipt.text()
-        out.write_text(text, encoding="utf-8")
+        save_receipt(receipt, out)
         print(f"Đã ghi biên nhận vào {out}.")
     if receipt.conflicts:
         print(f"Còn {len(receipt.conflicts)} xung đột chờ quyết định: rasoat conflicts {args.db}")
@@ -392,3 +391,50 @@ def summary_document(rows: list[Any]) -> Any:
         blocks=[table],
     )
     return Document(kind="upper_level_summary", title=part.title, parts=[part], landscape=True)
+
+
+def save_receipt(receipt: Any, out: Path) -> Path:
+    """The receipt as text, JSON (to send back) or a PDF to print, by the file's suffix."""
+    suffix = out.suffix.lower()
+    if suffix == ".json":
+        out.write_text(receipt.to_json(), encoding="utf-8")
+    elif suffix == ".pdf":
+        from reports.pdf import render_pdf
+
+        render_pdf(receipt_document(receipt), out)
+    else:
+        out.write_text(receipt.text(), encoding="utf-8")
+    return out
+
+
+def receipt_document(receipt: Any) -> Any:
+    from datetime import date
+
+    from db.exchange.receipt import ACTION_LABELS
+    from reports.document import Column, Document, Header, Para, Part, Table
+
+    header, _, _rest = receipt.text().partition("\n\n")
+    table = Table(
+        [
+            Column("Mã hộ", width=1.2),
+            Column("Chủ hộ", width=2.5),
+            Column("Thôn", width=1.6),
+            Column("Kết quả", width=2.2),
+            Column("Ghi chú", width=3.0),
+        ],
+        sheet="Biên nhận",
+    )
+    for e in sorted(receipt.entries, key=lambda e: (e.action, e.code)):
+        if e.action != "unchanged":
+            table.add([e.code, e.head_name, e.village, ACTION_LABELS[e.action], e.detail])
+    blocks: list[Any] = [Para(line) for line in header.splitlines()[1:]]
+    blocks.append(Para(receipt.summary(), "bold"))
+    blocks += [Para(f"Lưu ý: {w}", "italic") for w in receipt.warnings]
+    if table.rows:
+        blocks.append(table)
+    part = Part(
+        header=Header(issuer=[f"UBND {receipt.commune_name.upper()}"], place="", when=date.today()),
+        title="BIÊN NHẬN NHẬP GÓI DỮ LIỆU RÀ SOÁT",
+        blocks=blocks,
+    )
+    return Document(kind="exchange_receipt", title=part.title, parts=[part])

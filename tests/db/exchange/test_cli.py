@@ -36,6 +36,13 @@ def test_export_with_password_then_import_with_the_recovery_key(
     assert "BIÊN NHẬN NHẬP GÓI" in out
     assert "cập nhật: 1" in out
     assert json.loads(receipt.read_text(encoding="utf-8"))["written"] is True
+    pdf = tmp_path / "bien-nhan.pdf"
+    assert main(["import", str(base), str(pkg), "--recovery-key", key, "--receipt", str(pdf)]) == 0
+    from pypdf import PdfReader
+
+    text = "".join(page.extract_text() for page in PdfReader(pdf).pages)
+    assert "BIÊN NHẬN NHẬP GÓI DỮ LIỆU RÀ SOÁT" in text
+    assert "không đổi: 5" in text  # the second import found everything already there
 
 
 def test_bad_package_gets_a_vietnamese_message(
