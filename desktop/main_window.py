@@ -130,8 +130,8 @@ class MainWindow(QMainWindow):
         current = store.current_round()
         if current is not None:
             self.list.set_round(str(current.id))
-        self.meeting = MeetingMode(store)
-        self.posting = PostingPage(store)
+        self.meeting = MeetingMode(store, autoload=False)
+        self.posting = PostingPage(store, autoload=False)
         self.dashboard = Dashboard(store)
         self.tabs = QTabWidget()
         self.tabs.addTab(self.list, self.tr("Danh sách hộ"))
@@ -185,7 +185,10 @@ class MainWindow(QMainWindow):
         if widget is self.dashboard:
             self.dashboard.refresh()
         elif widget is self.meeting:
-            self.meeting.load()
+            if self.meeting.village.count() == 0:
+                self.meeting.fill_villages()
+            else:
+                self.meeting.load()
         elif widget is self.posting:
             self.posting.refresh()
 

@@ -59,7 +59,7 @@ def proposed_rows(store: Any, round_id: str, village: str) -> list[Any]:
 class MeetingMode(QWidget):
     vote_saved = Signal(str)
 
-    def __init__(self, store: Any, parent: QWidget | None = None) -> None:
+    def __init__(self, store: Any, parent: QWidget | None = None, *, autoload: bool = True) -> None:
         super().__init__(parent)
         self.store = store
         self.rows: list[Any] = []
@@ -102,7 +102,8 @@ class MeetingMode(QWidget):
         layout.addWidget(self.message)
         self.village.currentIndexChanged.connect(self.load)
         self.attendees.valueChanged.connect(self._default_attendees)
-        self.fill_villages()
+        if autoload:  # the main window loads the tab when it is first shown
+            self.fill_villages()
 
     def fill_villages(self) -> None:
         self.village.blockSignals(True)

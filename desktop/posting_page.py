@@ -51,7 +51,14 @@ def date_edit(value: date) -> QDateEdit:
 
 
 class PostingPage(QWidget):
-    def __init__(self, store: Any, parent: QWidget | None = None, *, today: date | None = None):
+    def __init__(
+        self,
+        store: Any,
+        parent: QWidget | None = None,
+        *,
+        today: date | None = None,
+        autoload: bool = True,
+    ):
         super().__init__(parent)
         self.store = store
         self.today = today or date.today()
@@ -140,7 +147,8 @@ class PostingPage(QWidget):
         self.resolve_button.clicked.connect(self._ask_resolve)
         self.save_decision_button.clicked.connect(self.save_decision)
         self.start.dateChanged.connect(lambda d: self.end.setDate(d.addDays(posting_days())))
-        self.refresh()
+        if autoload:  # the main window loads the tab when it is first shown
+            self.refresh()
 
     def round_id(self) -> str | None:
         current = self.store.current_round()
