@@ -163,7 +163,8 @@ def load() -> dict[str, Any]:
         return values
     for key, value in data.items():
         if key not in BY_KEY:
-            # A newer version's setting, or an old one we dropped: ignore, keep the file.
+            # A newer version's setting, or an old one we dropped: ignored here, and kept in
+            # the file by save() so going back and forth between versions loses nothing.
             log.info("ignoring unknown setting %r", key)
             continue
         try:
@@ -177,8 +178,7 @@ def save(values: dict[str, Any]) -> None:
     """Validates every given value (SettingError on the first bad one, nothing written), merges
     them into the stored settings and writes atomically."""
     clean = {key: validate(key, value) for key, value in values.items()}
-    merged = load()
-    merged.update(clean)
+    merged = {**_unknown_entries(), **load(), **clean}
     file = paths.settings_file()
     tmp = file.with_name(file.name + ".tmp")
     tmp.write_text(json.dumps(merged, ensure_ascii=False, indent=1), encoding="utf-8")
@@ -223,6 +223,14 @@ def remember_file(path: Path) -> None:
     text = str(Path(path).resolve())
     recent = [p for p in get("recent_files") if p != text]
     save({"last_file": text, "recent_files": [text, *recent][:RECENT_MAX]})
+
+
+def _unknown_entries() -> dict[str, Any]:
+    try:
+        data = json.loads(paths.settings_file().read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return {k: v for k, v in data.items() if k not in BY_KEY} if isinstance(data, dict) else {}
 
 
 def _keep_damaged(file: Path) -> None:

@@ -115,3 +115,14 @@ def test_output_folder_defaults_under_data_and_follows_the_setting(tmp_path: Pat
     settings.update(output_dir=str(chosen))
     assert settings.output_folder() == chosen
     assert chosen.is_dir()
+
+
+def test_settings_of_a_newer_version_survive_a_save() -> None:
+    paths.settings_file().write_text(
+        json.dumps({"theme_of_2027": "tối", "posting_days": 5}), encoding="utf-8"
+    )
+    settings.update(surveyor_name="Hoa")
+    stored = json.loads(paths.settings_file().read_text(encoding="utf-8"))
+    assert stored["theme_of_2027"] == "tối"
+    assert stored["posting_days"] == 5
+    assert stored["surveyor_name"] == "Hoa"
