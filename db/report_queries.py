@@ -6,10 +6,16 @@ takes the Store's own connection (the caller's thread owns it).
 
 from __future__ import annotations
 
+import json
 import sqlite3
+from collections.abc import Iterator
 from typing import Any
 
-from forms.model import Transition
+from db.households import household_from_docs
+from forms.classify import Result, result_from_dict
+from forms.model import Household, Transition
+
+_CHUNK = 500
 
 
 def connection(store: Any) -> sqlite3.Connection:
@@ -24,15 +30,45 @@ def connection(store: Any) -> sqlite3.Connection:
     raise TypeError("the store exposes no sqlite3 connection")
 
 
-def transitions(conn: sqlite3.Connection, round_id: str) -> dict[str, Transition | None]:
-    """Household id → its stored transition into ``round_id`` (None when not computed)."""
-    rows = conn.execute(
-        "SELECT household_id, transition FROM results WHERE round_id = ?", (round_id,)
-    ).fetchall()
-    out: dict[str, Transition | None] = {}
-    for household_id, value in rows:
-        try:
-            out[str(household_id)] = Transition(value) if value else None
-        except ValueError:
-            out[str(household_id)] = None  # written by a newer version: show it as unknown
-    return out
+def _transition(value: str | None) -> Transition | None:
+    try:
+        return Transition(value) if value else None
+    except ValueError:
+        return None
+
+
+def round_results(
+    conn: sqlite3.Connection, round_id: str, village: str | None = None
+) -> Iterator[tuple[Household, Result, Transition | None]]:
+    """Live households classified in a round, with their result and stored transition, in
+    code order; with ``village``, only that village's rows are read and decoded (a village
+    list of a large commune must not decode the whole commune)."""
+    last = ""
+    while True:
+        sql = (
+            "SELECT h.id, h.code, h.doc, r.doc, r.transition FROM results r JOIN households h"
+            " ON h.id = r.household_id WHERE r.round_id = ? AND h.deleted = 0 AND h.code > ?"
+        )
+        params: list[Any] = [round_id, last]
+        if village is not None:
+            sql += " AND h.village = ?"
+            params.append(village)
+        rows = conn.execute(sql + f" ORDER BY h.code LIMIT {_CHUNK}", params).fetchall()
+        if not rows:
+            return
+        ids = [r[0] for r in rows]
+        members: dict[str, list[str]] = {hid: [] for hid in ids}
+        marks = ",".join("?" * len(ids))
+        for hid, doc in conn.execute(
+            f"SELECT household_id, doc FROM members WHERE deleted = 0 AND household_id IN ({marks})"
+            " ORDER BY household_id, position",
+            ids,
+        ):
+            members[hid].append(doc)
+        for hid, _code, doc, result_doc, transition in rows:
+            yield (
+                household_from_docs(doc, members[hid]),
+                result_from_dict(json.loads(result_doc)),
+                _transition(transition),
+            )
+        last = rows[-1][1]

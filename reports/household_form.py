@@ -101,7 +101,7 @@ def household_form_part(data: ReviewData, e: Entry) -> Part:
     return Part(
         Header(data.village_issuer(h.village), village_title(h.village)),
         "Phiếu rà soát hộ gia đình",
-        [f"Kỳ rà soát năm {data.year} - {data.standard.name}"],
+        [f"Kỳ rà soát năm {data.year} - {data.standard_name}"],
         blocks,
     )
 

@@ -16,7 +16,7 @@ from db.records import CommuneInfo, Decision, MeetingVote, Posting, Round
 from forms import catalog
 from forms.classify import Result
 from forms.model import Area, Category, Household, Transition
-from forms.standards import Standard, load_standard
+from forms.standards import Standard, StandardError, load_standard
 
 Progress = Callable[[int, int], None]
 
@@ -84,7 +84,7 @@ class Entry:
 class ReviewData:
     commune: CommuneInfo
     round: Round
-    standard: Standard
+    standard: Standard | None  # None: a province's standard file this machine has not loaded
     villages: list[str]
     entries: list[Entry]
     postings: list[Posting] = field(default_factory=list)
@@ -93,6 +93,19 @@ class ReviewData:
     @property
     def year(self) -> int:
         return self.round.year
+
+    @property
+    def standard_name(self) -> str:
+        return self.standard.name if self.standard else f"chuẩn nghèo {self.round.standard_id}"
+
+    def indicators(self) -> list[tuple[str, str]]:
+        """(id, name) in the standard's order: the columns of the deprivation tables. Without
+        the standard file, the order the results were scored in (the same order)."""
+        if self.standard is not None:
+            return [(i.id, i.name) for i in self.standard.indicators]
+        for e in self.entries:
+            return [(o.id, o.name) for o in e.result.indicators]
+        return []
 
     @property
     def reference(self) -> date:
@@ -190,23 +203,21 @@ def load_review(
     if village is not None and village not in villages:
         known = ", ".join(villages) or "(chưa có thôn nào)"
         raise ReportError(f"Không có thôn '{village}' trong tệp xã. Các thôn: {known}.")
-    transitions = report_queries.transitions(report_queries.connection(store), current.id)
     votes = {v.household_id: v for v in store.meeting_votes(current.id)}
+    conn = report_queries.connection(store)
     entries: list[Entry] = []
-    for household, result in store.results_for_round(current.id):
-        if result is None:
-            continue
-        if village is not None and household.village != village:
-            continue
-        entries.append(
-            Entry(household, result, transitions.get(household.id), votes.get(household.id))
-        )
+    for household, result, transition in report_queries.round_results(conn, current.id, village):
+        entries.append(Entry(household, result, transition, votes.get(household.id)))
         if progress is not None and len(entries) % 500 == 0:
             progress(0, 1)  # reading: the total is not known yet, keep the bar alive
+    try:
+        standard: Standard | None = load_standard(current.standard_id)
+    except StandardError:
+        standard = None
     return ReviewData(
         commune=store.commune(),
         round=current,
-        standard=load_standard(current.standard_id),
+        standard=standard,
         villages=villages,
         entries=entries,
         postings=list(store.postings(current.id)),

@@ -66,7 +66,7 @@ def results_table(data: ReviewData) -> Table:
 
 
 def deprivation_table(data: ReviewData, category: Category, number: int) -> Table:
-    specs = data.standard.indicators
+    specs = data.indicators()
     name = "hộ nghèo" if category is Category.POOR else "hộ cận nghèo"
     cols = [
         Column("STT", "A", 0.5, "int"),
@@ -75,8 +75,8 @@ def deprivation_table(data: ReviewData, category: Category, number: int) -> Tabl
         Column("Tổng số chỉ số thiếu hụt", "2", 0.9, "int"),
     ]
     cols += [
-        Column(spec.name, str(i + 3), 0.85, "int", group="Số hộ thiếu hụt theo từng chỉ số")
-        for i, spec in enumerate(specs)
+        Column(name, str(i + 3), 0.85, "int", group="Số hộ thiếu hụt theo từng chỉ số")
+        for i, (_id, name) in enumerate(specs)
     ]
     table = Table(
         cols,
@@ -87,7 +87,7 @@ def deprivation_table(data: ReviewData, category: Category, number: int) -> Tabl
     total_row: list = []
     for n, (label, es) in enumerate(_rows(data), start=1):
         chosen = [e for e in es if e.category is category]
-        per = [sum(1 for e in chosen if spec.id in e.result.deprived_ids) for spec in specs]
+        per = [sum(1 for e in chosen if i in e.result.deprived_ids) for i, _name in specs]
         cells = [len(chosen), sum(e.result.deprivation_count for e in chosen), *per]
         _add(table, label, cells, n)
         total_row = cells
@@ -243,7 +243,7 @@ def summary_report(data: ReviewData, village: str | None = None) -> Document:
     part = Part(
         Header(data.commune_issuer(), data.commune_short),
         "Báo cáo kết quả rà soát hộ nghèo, hộ cận nghèo",
-        [f"{data.commune_title} năm {data.year}", f"(Theo {data.standard.name})"],
+        [f"{data.commune_title} năm {data.year}", f"(Theo {data.standard_name})"],
         [
             Para(
                 "Số liệu tính trên các hộ đã được phân loại trong kỳ rà soát; đầu kỳ suy ra "
