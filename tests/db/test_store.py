@@ -301,3 +301,12 @@ def test_transitions_follow_the_previous_year(store: Store) -> None:
         HouseholdQuery(round_id=r2026.id, transition=Transition.STAYED_POOR)
     )
     assert [r.code for r in only] == ["01-0001"]
+
+
+def test_surveyors_are_recorded_per_laptop(db_path: Path, store: Store) -> None:
+    store.close()
+    with Store.open(db_path, user="Hoàng Thị Hoa", device="laptop-2"):
+        pass
+    with Store.open(db_path, user="Lò Văn Ín", device="laptop-1") as s:
+        seen = {(name, device) for name, device, _ in s.surveyors()}
+    assert seen == {("Lò Văn Ín", "laptop-1"), ("Hoàng Thị Hoa", "laptop-2")}
