@@ -180,7 +180,8 @@ def save(values: dict[str, Any]) -> None:
     clean = {key: validate(key, value) for key, value in values.items()}
     merged = {**_unknown_entries(), **load(), **clean}
     file = paths.settings_file()
-    tmp = file.with_name(file.name + ".tmp")
+    # Per process: two copies of the app saving at once must not write into one temp file.
+    tmp = file.with_name(f"{file.name}.{os.getpid()}.tmp")
     tmp.write_text(json.dumps(merged, ensure_ascii=False, indent=1), encoding="utf-8")
     # os.replace is atomic on Windows and POSIX alike: a crash mid-write never leaves half a file.
     os.replace(tmp, file)
