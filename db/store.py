@@ -1005,6 +1005,22 @@ class Store:
             counts[key] += n
         return counts
 
+    def cause_counts(self, q: HouseholdQuery) -> dict[str, int]:
+        """Households per cause of poverty (``Household.causes`` ids) under the query."""
+        return self._tag_counts("household_causes", "cause_id", q)
+
+    def need_counts(self, q: HouseholdQuery) -> dict[str, int]:
+        """Households per need (``Household.needs`` ids) under the query."""
+        return self._tag_counts("household_needs", "need_id", q)
+
+    def _tag_counts(self, table: str, column: str, q: HouseholdQuery) -> dict[str, int]:
+        where, params = self._where(q)
+        sql = (
+            f"SELECT t.{column}, COUNT(*) FROM {table} t JOIN"
+            f" (SELECT h.id{where}) k ON k.id = t.household_id GROUP BY t.{column} ORDER BY 1"
+        )
+        return dict(self.conn.execute(sql, params))
+
     def search(self, text: str, limit: int = 50) -> list[HouseholdRow]:
         """Diacritic- and case-insensitive prefix search over names, ID numbers, codes and
         villages; every typed word must match. At most ``limit`` rows, in code order."""

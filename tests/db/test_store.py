@@ -310,3 +310,16 @@ def test_surveyors_are_recorded_per_laptop(db_path: Path, store: Store) -> None:
     with Store.open(db_path, user="Lò Văn Ín", device="laptop-1") as s:
         seen = {(name, device) for name, device, _ in s.surveyors()}
     assert seen == {("Lò Văn Ín", "laptop-1"), ("Hoàng Thị Hoa", "laptop-2")}
+
+
+def test_causes_and_needs_are_counted(store: Store) -> None:
+    rnd = store.start_round(2026, "nd07-2022-2025")
+    a, b = household("01-0001"), household("02-0001", village="Bản Nà Hin")
+    b.causes, b.needs = ["land", "illness"], []
+    for h in (a, b):
+        store.save_household(h, round_id=rnd.id, result=classify(h, STANDARD, 2026))
+    assert store.cause_counts(HouseholdQuery()) == {"capital": 1, "illness": 1, "land": 2}
+    assert store.need_counts(HouseholdQuery()) == {"credit": 1}
+    assert store.cause_counts(HouseholdQuery(village="Bản Nà Hin")) == {"illness": 1, "land": 1}
+    store.delete_household(a.id)
+    assert store.cause_counts(HouseholdQuery()) == {"illness": 1, "land": 1}
