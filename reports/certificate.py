@@ -144,4 +144,5 @@ def certificates(
         "certificate",
         "Giấy chứng nhận hộ nghèo, hộ cận nghèo",
         [certificate_part(data, n, e) for n, e in chosen],
+        pages_per_part=True,
     )

@@ -112,6 +112,7 @@ class Document:
     title: str  # for file metadata
     parts: list[Part]
     landscape: bool = False
+    pages_per_part: bool = False  # "Trang x/y" counts within each part (one per household)
 
     def tables(self) -> list[Table]:
         return [t for p in self.parts for t in p.tables()]

@@ -115,5 +115,8 @@ def household_form(
     if not found:
         raise ReportError("Hộ này chưa được phân loại trong kỳ rà soát đã chọn.")
     return Document(
-        "household_form", "Phiếu rà soát hộ gia đình", [household_form_part(data, found[0])]
+        "household_form",
+        "Phiếu rà soát hộ gia đình",
+        [household_form_part(data, found[0])],
+        pages_per_part=True,
     )

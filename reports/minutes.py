@@ -115,7 +115,7 @@ def minutes_part(data: ReviewData, village: str) -> Part:
         )
     )
     return Part(
-        Header(data.village_issuer(village), vt, when=meeting_date),
+        Header(data.village_issuer(village), vt, when=meeting_date, form_mark="Phụ lục V"),
         "Biên bản kết quả họp dân để thống nhất kết quả rà soát",
         [f"hộ nghèo, hộ cận nghèo năm {data.year}"],
         blocks,

@@ -132,12 +132,17 @@ def _p(text: str, style: ParagraphStyle) -> Paragraph:
 
 
 class _NumberedCanvas(Canvas):
-    """Holds each page until the end so "Trang x/y" can carry the total (two-pass numbering)."""
+    """Holds each page until the end so "Trang x/y" can carry the total (two-pass numbering).
+
+    With part numbering on, each part (a certificate, a household's form) counts its own pages:
+    ``_PartStart`` records the page each part begins on.
+    """
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("initialFontName", FONT)  # else Helvetica is referenced, unembedded
         super().__init__(*args, **kwargs)
         self._pages: list[dict[str, Any]] = []
+        self.part_starts: list[int] = []  # shared by every page snapshot (same list object)
 
     def showPage(self) -> None:  # reportlab's name
         self._pages.append(dict(self.__dict__))
@@ -145,13 +150,30 @@ class _NumberedCanvas(Canvas):
 
     def save(self) -> None:
         total = len(self._pages)
+        starts = sorted(set(self.part_starts)) or [1]
+        bounds = [*starts[1:], total + 1]
         for number, state in enumerate(self._pages, start=1):
             self.__dict__.update(state)
+            first, end = 1, total + 1
+            for start, stop in zip(starts, bounds, strict=True):
+                if start <= number < stop:
+                    first, end = start, stop
             self.setFont(FONT_ITALIC, 8)
             width = self._pagesize[0]
-            self.drawCentredString(width / 2, 8 * mm, f"Trang {number}/{total}")
+            label = f"Trang {number - first + 1}/{end - first}"
+            self.drawCentredString(width / 2, 8 * mm, label)
             super().showPage()
         super().save()
+
+
+class _PartStart(Flowable):
+    """Zero-size mark: the page a part begins on (for per-part page numbers)."""
+
+    def wrap(self, aw: float, ah: float) -> tuple[float, float]:
+        return 0, 0
+
+    def draw(self) -> None:
+        self.canv.part_starts.append(self.canv.getPageNumber())
 
 
 def page_size(doc: Document) -> tuple[float, float]:
@@ -191,6 +213,8 @@ def render_pdf(doc: Document, out: Path, progress: Progress | None = None) -> Pa
     for index, part in enumerate(doc.parts):
         if index:
             story.append(PageBreak())
+        if doc.pages_per_part:
+            story.append(_PartStart())
         story.extend(_part(part, styles, width, tick_for))
     template.build(story, canvasmaker=_NumberedCanvas)
     if progress is not None:

@@ -234,6 +234,9 @@ def test_certificate_number_is_the_same_alone_and_in_the_batch(
         key=lambda h: (VILLAGES.index(h.village), h.code),
     )
     batch = pdf_text(reports.build("certificate", small_store, tmp_path / "all.pdf"))
+    pages = batch.split("\f")[:-1]
+    assert len(pages) > 2
+    assert all("Trang 1/1" in page for page in pages)  # each certificate numbers its pages
     assert batch.count("GIẤY CHỨNG NHẬN HỘ NGHÈO, HỘ CẬN NGHÈO") == sum(
         1 for _h, c, _t in rows if c in (Category.POOR, Category.NEAR_POOR)
     )
