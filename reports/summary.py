@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from forms import catalog
-from forms.model import Category, Transition
+from forms.model import Category, Member, Schooling, Transition
 from reports.document import Column, Document, Header, Para, Part, SignatureBox, Signatures, Table
 from reports.review import Entry, ReportError, ReviewData, village_title
 
@@ -215,6 +215,51 @@ def movement_table(data: ReviewData, category: Category, number: int) -> Table:
     return table
 
 
+def children_table(data: ReviewData, number: int) -> Table:
+    """Children under 16 in poor and near-poor households and what they lack (facts answered
+    "no" only: unknown answers are not counted as lacking)."""
+    ref = data.reference
+    cols = [Column("STT", "A", 0.5, "int"), Column("Thôn", "B", 1.8)]
+    for group in ("Trẻ em trong hộ nghèo", "Trẻ em trong hộ cận nghèo"):
+        cols += [
+            Column("Dưới 16 tuổi", "", 0.9, "int", group=group),
+            Column("Không có BHYT", "", 0.9, "int", group=group),
+            Column("Suy dinh dưỡng", "", 0.9, "int", group=group),
+            Column("3-15 tuổi không đi học", "", 1.0, "int", group=group),
+        ]
+    for i, c in enumerate(cols[2:], start=1):
+        c.code = str(i)
+    table = Table(
+        cols,
+        sheet="Trẻ em",
+        caption=f"Biểu {number}. Trẻ em dưới 16 tuổi trong hộ nghèo, hộ cận nghèo",
+        show_codes=True,
+    )
+
+    def age(m: Member) -> int | None:
+        return m.age_on(ref)
+
+    for n, (label, es) in enumerate(_rows(data), start=1):
+        cells: list = []
+        for category in (Category.POOR, Category.NEAR_POOR):
+            kids = [
+                m
+                for e in es
+                if e.category is category
+                for m in e.household.members
+                if (a := age(m)) is not None and a < 16
+            ]
+            school_age = [m for m in kids if (age(m) or 0) >= 3]
+            cells += [
+                len(kids),
+                sum(1 for m in kids if m.health_insurance is False),
+                sum(1 for m in kids if m.stunted is True or m.underweight is True),
+                sum(1 for m in school_age if m.schooling is Schooling.NOT_ATTENDING),
+            ]
+        _add(table, label, cells, n)
+    return table
+
+
 def _count(es: list[Entry]) -> int:
     return len(es)
 
@@ -239,6 +284,7 @@ def summary_report(data: ReviewData, village: str | None = None) -> Document:
         causes_table(data),
         movement_table(data, Category.POOR, 6),
         movement_table(data, Category.NEAR_POOR, 7),
+        children_table(data, 8),
     ]
     part = Part(
         Header(data.commune_issuer(), data.commune_short),

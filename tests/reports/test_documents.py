@@ -336,3 +336,19 @@ def test_detail_list_has_the_head_then_the_members(small_store: Store, tmp_path:
     text = pdf_text(reports.build("detail_list", small_store, tmp_path / "ct.pdf"))
     assert "DANH SÁCH CHI TIẾT HỘ NGHÈO" in text
     assert "DANH SÁCH CHI TIẾT HỘ CẬN NGHÈO" in text
+
+
+def test_children_table_counts_children_of_poor_households(
+    small_store: Store, tmp_path: Path
+) -> None:
+    rnd = small_store.current_round()
+    assert rnd is not None
+    ref = rnd.reference_date
+    assert ref is not None
+    poor = [h for h, c, _t in current(small_store) if c is Category.POOR]
+    kids = [m for h in poor for m in h.members if (a := m.age_on(ref)) is not None and a < 16]
+    xlsx = reports.build("summary", small_store, tmp_path / "bc.xlsx", fmt="xlsx")
+    cells = [[c.value for c in r] for r in load_workbook(xlsx)["Trẻ em"].iter_rows()]
+    total = next(r for r in cells if r[1] == "Tổng cộng")
+    assert total[2] == len(kids)
+    assert total[3] == sum(1 for m in kids if m.health_insurance is False)
