@@ -122,6 +122,10 @@ class SelfTest:
         data = written.read_bytes()
         if not data.startswith(b"%PDF-"):
             raise RuntimeError(f"{written} không phải tệp PDF")
+        # The shipped font is what makes diacritics print right on any laptop; a bundle that
+        # lost resources/fonts would fall back to Helvetica and garble every Vietnamese name.
+        if b"BeVietnamPro" not in data:
+            raise RuntimeError("tệp PDF không nhúng phông chữ Be Vietnam Pro")
         return f"“{kind}”, {len(data) / 1024:.0f} KB"
 
     def close(self) -> str:
