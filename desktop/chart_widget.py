@@ -135,7 +135,7 @@ class BarChart(QWidget):
                     base -= h
             painter.setPen(text_pen)
             painter.drawText(
-                QRectF(left + g * group_w, bottom + 2, group_w, line * 2),
+                QRectF(left + g * group_w + 3, bottom + 2, group_w - 6, line * 2),
                 Qt.AlignmentFlag.AlignHCenter
                 | Qt.AlignmentFlag.AlignTop
                 | Qt.TextFlag.TextWordWrap,
