@@ -53,7 +53,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         return run_self_test()
     if getattr(args, "func", None) is not None:
-        return int(args.func(args) or 0)
+        from rasoat.logs import run_command
+
+        return run_command(args.func, args)
     from rasoat.launch import launch
 
     return launch(None)

@@ -11,8 +11,10 @@ from __future__ import annotations
 import logging
 import logging.handlers
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from types import TracebackType
+from typing import Any
 
 from rasoat import __version__, paths
 
@@ -60,3 +62,21 @@ def log_uncaught(
 ) -> None:
     """Writes an exception nobody caught, with its traceback, to the log."""
     log.critical("unexpected error", exc_info=(exc_type, exc, tb))
+
+
+def run_command(func: Callable[[Any], int | None], args: Any) -> int:
+    """Runs a CLI subcommand; an exception it did not handle becomes a short Vietnamese message
+    on stderr naming the log file, where the traceback goes (the same promise the GUI's error
+    dialog makes). Logging is set up only then, so ordinary runs leave the logging alone."""
+    try:
+        return int(func(args) or 0)
+    except Exception as exc:
+        file = setup_logging()
+        log.critical("command %s failed", getattr(args, "command", "?"), exc_info=exc)
+        print(
+            f"Lỗi không mong muốn ({type(exc).__name__}): {exc}\n"
+            f"Việc vừa làm chưa hoàn thành; dữ liệu đã lưu trước đó vẫn an toàn.\n"
+            f"Chi tiết đã ghi vào nhật ký: {file}",
+            file=sys.stderr,
+        )
+        return 70  # EX_SOFTWARE: an internal error, not a usage error (2) or a refusal (1)

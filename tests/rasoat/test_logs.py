@@ -71,3 +71,33 @@ def test_uncaught_errors_are_written_with_their_traceback() -> None:
     assert "CRITICAL" in text
     assert "Traceback" in text
     assert "chia cho 0" in text
+
+
+def test_a_command_that_fails_prints_a_short_message_and_logs_the_traceback(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    def broken(args: object) -> int:
+        raise KeyError("mã hộ")
+
+    assert logs.run_command(broken, object()) == 70
+    err = capsys.readouterr().err
+    assert "Lỗi không mong muốn" in err
+    assert str(paths.log_file()) in err
+    assert "Traceback" not in err
+    for h in ours():
+        h.flush()
+    assert "Traceback" in paths.log_file().read_text(encoding="utf-8")
+
+
+def test_a_command_that_works_leaves_logging_alone() -> None:
+    assert logs.run_command(lambda args: 3, object()) == 3
+    assert logs.run_command(lambda args: None, object()) == 0
+    assert ours() == []
+
+
+def test_usage_errors_still_exit_as_argparse_says() -> None:
+    def usage(args: object) -> int:
+        raise SystemExit(2)
+
+    with pytest.raises(SystemExit):
+        logs.run_command(usage, object())
