@@ -22,7 +22,7 @@ import uuid
 import zipfile
 import zlib
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -66,7 +66,6 @@ class Written:
     manifest: dict[str, Any]
     recovery_key: str | None = None  # shown to the user once, when a new one was made
     size: int = 0
-    extra: dict[str, Any] = field(default_factory=dict)
 
 
 def _b64(data: bytes) -> str:
@@ -115,8 +114,7 @@ def write_container(
     new_recovery: str | None = None
     if password:
         if recovery_key is None:
-            recovery_key = new_recovery_key = crypto.new_recovery_key()
-            new_recovery = new_recovery_key
+            recovery_key = new_recovery = crypto.new_recovery_key()
         recovery_key = crypto.normalise_recovery_key(recovery_key)
         data_key = crypto.new_data_key()
         params = crypto.KdfParams(salt=os.urandom(16), n=scrypt_n)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, Literal
 
@@ -55,7 +55,6 @@ class ExportResult:
     households: int
     members: int
     recovery_key: str | None = None
-    notes: list[str] = field(default_factory=list)
 
 
 def _selected_ids(store: Store, scope: ExportScope) -> list[str]:
