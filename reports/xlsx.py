@@ -7,10 +7,13 @@ so they stay on screen; numbers stay numbers, so the commune can sum and filter 
 from __future__ import annotations
 
 from collections.abc import Callable
+from copy import copy
 from pathlib import Path
 
 from openpyxl import Workbook
+from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -43,12 +46,16 @@ def render_xlsx(doc: Document, out: Path, progress: Progress | None = None) -> P
     pairs = [(part, table) for part in doc.parts for table in part.tables()]
     total = sum(len(t.rows) for _, t in pairs) or 1
     done = 0
+    # A scratch sheet lends a cell to set styles on (see _write); removed before saving.
+    scratch = wb.create_sheet("scratch")
+    spare = scratch.cell(row=1, column=1)
     for part, table in pairs:
         ws = wb.create_sheet(sheet_name(table.sheet or table.caption or part.title, taken))
-        _write(ws, part, table)
+        _write(ws, part, table, spare)
         done += len(table.rows)
         if progress is not None:
             progress(done, total)
+    wb.remove(scratch)
     if pairs and default is not None:
         wb.remove(default)
     wb.properties.title = str(clean(doc.title))
@@ -57,7 +64,7 @@ def render_xlsx(doc: Document, out: Path, progress: Progress | None = None) -> P
     return out
 
 
-def _write(ws: Worksheet, part: Part, table: Table) -> None:
+def _write(ws: Worksheet, part: Part, table: Table, spare: Cell) -> None:
     cols = table.columns
     ncol = len(cols)
     row = 1
@@ -117,6 +124,20 @@ def _write(ws: Worksheet, part: Part, table: Table) -> None:
             4.0, col.width * CHARS_PER_WEIGHT
         )
     formats = [FORMATS.get(c.kind) for c in cols]
+    # Setting border/font/format cell by cell hashes openpyxl style objects each time (most
+    # of the write on a long list); each combination is set up once on a spare cell and its
+    # style array copied (openpyxl's ``_style`` is the documented-by-use way to do that).
+    styles: dict[tuple[str | None, bool], StyleArray] = {}
+
+    def style_for(fmt: str | None, is_bold: bool) -> StyleArray:
+        key = (fmt, is_bold)
+        if key not in styles:
+            spare.border = BOX
+            spare.number_format = fmt or "General"
+            spare.font = bold if is_bold else Font()
+            styles[key] = copy(spare._style)
+        return styles[key]
+
     for trow in table.rows:
         if trow.style == "section":
             cell = ws.cell(row=row, column=1, value=clean(trow.cells[0]))
@@ -125,13 +146,10 @@ def _write(ws: Worksheet, part: Part, table: Table) -> None:
                 ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=ncol)
             row += 1
             continue
+        is_total = trow.style == "total"
         for i in range(ncol):
             value = clean(trow.cells[i]) if i < len(trow.cells) else None
             cell = ws.cell(row=row, column=i + 1, value=value)
-            cell.border = BOX
-            fmt = formats[i]
-            if fmt and isinstance(value, int | float):
-                cell.number_format = fmt
-            if trow.style == "total":
-                cell.font = bold
+            fmt = formats[i] if isinstance(value, int | float) else None
+            cell._style = copy(style_for(fmt, is_total))
         row += 1
