@@ -140,3 +140,42 @@ def test_lists_with_errors_are_not_written(tmp_path: Path) -> None:
         with pytest.raises(PackageError, match="Dòng 6, cột F"):
             write_excel_lists(store, parsed, year=2025, standard_id="nd07-2022-2025", source=path)
         assert list(store.iter_households()) == []
+
+
+def test_reads_back_the_workbook_the_app_sends_upward(tmp_path: Path) -> None:
+    """The exchange workbook ``reports`` writes is what next year's import reads: codes,
+    members and categories survive the trip."""
+    import reports
+    from db.exchange.excel_store import write_excel_lists
+    from db.store import Store
+    from tests.db.exchange.commune import COMMUNE
+
+    xlsx = build(tmp_path / "ds.xlsx")
+    layouts, sheets = open_workbook(xlsx)
+    parsed = parse_sheet(sheets[0], layouts[0], code_prefix="TL-")
+    with Store.create(tmp_path / "xa.db", COMMUNE, user="Cán bộ", device="may-xa") as store:
+        done = write_excel_lists(
+            store, parsed, year=2025, standard_id="nd07-2022-2025", source=xlsx
+        )
+        out = reports.build(
+            "exchange_workbook",
+            store,
+            tmp_path / "gui-len.xlsx",
+            fmt="xlsx",
+            round_id=done.round_id,
+        )
+    layouts, sheets = open_workbook(out)
+    first = layouts[0]
+    assert "household_code" in first.mapping
+    again = parse_sheet(sheets[0], first)
+    assert again.errors == []
+    got = {h.household.code: h for h in again.households}
+    assert set(got) == {"TL-1", "TL-2", "TL-3"}
+    assert got["TL-1"].category is Category.POOR
+    assert got["TL-2"].category is Category.NEAR_POOR
+    assert [m.name for m in got["TL-1"].household.members] == [
+        "Lò Văn Páo",
+        "Lò Thị Mai",
+        "Lò Văn Sơn",
+    ]
+    assert got["TL-1"].household.members[0].id_number == "010068001234"
