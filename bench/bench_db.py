@@ -292,7 +292,7 @@ def run(quick: bool) -> list[Row]:
         docs: dict[str, list[Any]] = {}
         for hid, doc in bare.execute("SELECT household_id, doc FROM members WHERE deleted = 0"):
             docs.setdefault(hid, []).append(json.loads(doc))
-        for hid, hdoc, rdoc in bare.execute(
+        for _hid, hdoc, rdoc in bare.execute(
             "SELECT h.id, h.doc, r.doc FROM results r JOIN households h ON h.id = r.household_id"
             " WHERE r.round_id = ? AND h.deleted = 0 ORDER BY h.code",
             (current.id,),
