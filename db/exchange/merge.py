@@ -164,7 +164,7 @@ def import_package(
     """Validates the whole package, then merges it in one transaction. Raises
     ``PackageError`` (Vietnamese) and writes nothing when the package cannot be used."""
     path = Path(path)
-    package = read_package(path, password=password, recovery_key=recovery_key)
+    package = read_package(path, password=password, recovery_key=recovery_key, progress=progress)
     return merge_package(store, package, source_name=path.name, progress=progress)
 
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -161,12 +161,14 @@ def read_package(
     password: str | None = None,
     recovery_key: str | None = None,
     limits: container.Limits = container.DEFAULT_LIMITS,
+    progress: Callable[[int, int], None] | None = None,
 ) -> Package:
+    """``progress(done, total)`` hears about record checking, the long part."""
     raw = container.read_container(
         path, allowed_parts=PARTS, password=password, recovery_key=recovery_key, limits=limits
     )
     commune = _parse_commune(raw.parts[COMMUNE_PART])
-    records = _parse_records(raw.parts[HOUSEHOLDS_PART])
+    records = _parse_records(raw.parts[HOUSEHOLDS_PART], progress)
     declared = raw.manifest.get("counts")
     if declared != counts_of(records):
         raise PackageError("Số liệu trong bản kê không khớp với dữ liệu của gói.")
@@ -183,7 +185,9 @@ def _parse_commune(raw: bytes) -> dict[str, Any]:
     return data
 
 
-def _parse_records(raw: bytes) -> list[PackageRecord]:
+def _parse_records(
+    raw: bytes, progress: Callable[[int, int], None] | None = None
+) -> list[PackageRecord]:
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -191,7 +195,10 @@ def _parse_records(raw: bytes) -> list[PackageRecord]:
     records: list[PackageRecord] = []
     ids: set[str] = set()
     codes: set[str] = set()
-    for lineno, line in enumerate(text.split("\n"), start=1):
+    lines = text.split("\n")
+    for lineno, line in enumerate(lines, start=1):
+        if progress is not None and lineno % 500 == 0:
+            progress(lineno, len(lines))
         if not line.strip():
             continue
         try:
