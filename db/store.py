@@ -568,19 +568,21 @@ class Store:
                 self._index(rowid, h)
                 self._append_rev(h.id, rev, parent, at, deleted=False)
                 return
-        self.conn.execute("DELETE FROM household_causes WHERE household_id = ?", (h.id,))
-        self.conn.execute("DELETE FROM household_needs WHERE household_id = ?", (h.id,))
+        if old is not None:
+            self.conn.execute("DELETE FROM household_causes WHERE household_id = ?", (h.id,))
+            self.conn.execute("DELETE FROM household_needs WHERE household_id = ?", (h.id,))
         self.conn.executemany(
             "INSERT OR IGNORE INTO household_causes VALUES (?, ?)", [(h.id, c) for c in h.causes]
         )
         self.conn.executemany(
             "INSERT OR IGNORE INTO household_needs VALUES (?, ?)", [(h.id, n) for n in h.needs]
         )
-        self._index(rowid, h)
+        self._index(rowid, h, new=old is None)
         self._append_rev(h.id, rev, parent, at, deleted=False)
 
-    def _index(self, rowid: int | None, h: Household) -> None:
-        self.conn.execute("DELETE FROM search_index WHERE rowid = ?", (rowid,))
+    def _index(self, rowid: int | None, h: Household, *, new: bool = False) -> None:
+        if not new:
+            self.conn.execute("DELETE FROM search_index WHERE rowid = ?", (rowid,))
         self.conn.execute(
             "INSERT INTO search_index (rowid, text) VALUES (?, ?)", (rowid, index_text(h))
         )
