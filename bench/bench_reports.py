@@ -89,21 +89,30 @@ def run(quick: bool) -> list[Row]:
     out = Path(tempfile.mkdtemp(prefix="rasoat-bench-reports-"))
     doc = _document(n)
     _bare(doc, out / "warm.pdf")  # font loading and imports out of both timings
-    with timer() as bare:
-        _bare(doc, out / "bare.pdf")
-    with timer() as ours:
-        render_pdf(doc, out / "ours.pdf")  # type: ignore[arg-type]
+    # Alternate the two and keep each one's best of three: on a shared, loaded machine a
+    # single run of either swings by ±30%.
+    bare_runs: list[float] = []
+    our_runs: list[float] = []
+    for _ in range(1 if quick else 3):
+        with timer() as bare:
+            _bare(doc, out / "bare.pdf")
+        with timer() as ours:
+            render_pdf(doc, out / "ours.pdf")  # type: ignore[arg-type]
+        bare_runs.append(bare())
+        our_runs.append(ours())
     with timer() as xlsx:
         render_xlsx(doc, out / "ours.xlsx")  # type: ignore[arg-type]
+    load = f"load avg {os.getloadavg()[0]:.1f}"
     rows = [
         Row(
             f"list of {n:,} rows to PDF (14 columns, repeated header, Trang x/y)",
-            ours(),
+            min(our_runs),
             "s",
             goal="< 3 s, ≤ 1.5× bare",
-            baseline=bare(),
+            baseline=min(bare_runs),
+            note=f"best of {len(our_runs)}; {load}",
         ),
-        Row(f"list of {n:,} rows to XLSX", xlsx(), "s", goal="< 3 s"),
+        Row(f"list of {n:,} rows to XLSX", xlsx(), "s", goal="< 3 s", note=load),
     ]
 
     import reports

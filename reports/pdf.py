@@ -388,10 +388,9 @@ def _table(
     widths = _widths(cols, width)
     header, head_commands = _header_rows(table, styles)
     pad = 4.0
+    # Every command visits every cell: one FONT instead of FONTNAME + FONTSIZE + LEADING.
     common: list[tuple[Any, ...]] = [
-        ("FONTNAME", (0, 0), (-1, -1), FONT),
-        ("FONTSIZE", (0, 0), (-1, -1), TABLE_FONT_SIZE),
-        ("LEADING", (0, 0), (-1, -1), TABLE_LEADING),
+        ("FONT", (0, 0), (-1, -1), FONT, TABLE_FONT_SIZE, TABLE_LEADING),
         ("GRID", (0, 0), (-1, -1), 0.4, colors.black),
         ("LEFTPADDING", (0, 0), (-1, -1), pad / 2),
         ("RIGHTPADDING", (0, 0), (-1, -1), pad / 2),
