@@ -97,20 +97,17 @@ def grouped_table(
     village: str | None,
     *,
     sheet: str,
-    note_for: dict[str, str] | None = None,
     keep: set[str] | None = None,
-) -> tuple[Table, dict[str, tuple[int, int]]]:
-    """One table with a section per list (I. Hộ nghèo …); across villages, a sub-heading row
-    per village. Returns the table and (households, persons) per group."""
+) -> Table:
+    """One table with a section per list (I. Hộ nghèo …) and its total; across villages, a
+    sub-heading row per village. ``keep``: only these household ids."""
     with_village = village is None
     table = Table(household_columns(with_village), sheet=sheet, show_codes=True)
-    counts: dict[str, tuple[int, int]] = {}
     ref = data.reference
     for gi, group in enumerate(groups):
         chosen = [
             e for e in data.in_group(group, village) if keep is None or e.household.id in keep
         ]
-        counts[group] = (len(chosen), sum(e.household.size() for e in chosen))
         table.section(f"{ROMAN[gi]}. {GROUP_TITLES[group].upper()}")
         n = 0
         for v, entries in data.village_order(chosen):
@@ -118,10 +115,9 @@ def grouped_table(
                 table.section(village_title(v))
             for e in entries:
                 n += 1
-                note = (note_for or {}).get(e.household.id, "")
-                table.add(household_cells(n, e, ref, with_village, note))
+                table.add(household_cells(n, e, ref, with_village))
         table.add(total_cells(chosen, with_village), "total")
-    return table, counts
+    return table
 
 
 def _villages(data: ReviewData, village: str | None) -> list[str]:
@@ -135,7 +131,7 @@ def meeting_list(data: ReviewData, village: str | None = None) -> Document:
     """Danh sách hộ đưa ra bình xét tại cuộc họp thôn — one part per village."""
     parts = []
     for v in _villages(data, village):
-        table, counts = grouped_table(data, LIST_GROUPS, v, sheet=village_title(v))
+        table = grouped_table(data, LIST_GROUPS, v, sheet=village_title(v))
         parts.append(
             Part(
                 Header(data.village_issuer(v), village_title(v)),
@@ -170,7 +166,7 @@ def posting_list(data: ReviewData, village: str | None = None) -> Document:
     """Danh sách niêm yết công khai — at the village (with ``village``) or the commune office."""
     keep = _passed_ids(data)
     posting = data.posting_for(village)
-    table, _counts = grouped_table(data, LIST_GROUPS, village, sheet="Niêm yết", keep=keep)
+    table = grouped_table(data, LIST_GROUPS, village, sheet="Niêm yết", keep=keep)
     if village is None:
         header = Header(data.commune_issuer(), data.commune_short)
         where = f"tại trụ sở UBND {data.commune_full}"
@@ -192,7 +188,11 @@ def posting_list(data: ReviewData, village: str | None = None) -> Document:
             ),
             table,
             Signatures(
-                [SignatureBox("TM. ỦY BAN NHÂN DÂN" if village is None else "TRƯỞNG THÔN", name="")]
+                [
+                    SignatureBox("CHỦ TỊCH", above="TM. ỦY BAN NHÂN DÂN", note="(Ký, đóng dấu)")
+                    if village is None
+                    else SignatureBox("TRƯỞNG THÔN")
+                ]
             ),
         ],
     )
