@@ -13,7 +13,6 @@ from typing import Any
 
 from PySide6.QtWidgets import (
     QComboBox,
-    QDialog,
     QDialogButtonBox,
     QFileDialog,
     QFormLayout,
@@ -31,7 +30,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.export_dialog import announce, start_job
+from desktop.export_dialog import JobDialog, announce, start_job
 
 CATEGORY_CHOICES = [
     (None, "(theo cột Phân loại hộ)"),
@@ -46,7 +45,7 @@ STANDARDS = [
 ]
 
 
-class ExcelImportDialog(QDialog):
+class ExcelImportDialog(JobDialog):
     def __init__(self, store: Any, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.store = store

@@ -86,6 +86,35 @@ def start_job(owner: QObject, store: Any, work: Callable[[Any, Any], Any]) -> Ex
     return job
 
 
+def job_running(owner: QObject) -> bool:
+    pair = getattr(owner, "_exchange_job", None)
+    if pair is None:
+        return False
+    try:
+        return bool(pair[0].isRunning())
+    except RuntimeError:  # the thread object was already deleted: finished
+        return False
+
+
+class JobDialog(QDialog):
+    """A dialog that cannot be closed while its worker is writing: the thread belongs to it,
+    and a merge cut off halfway would only roll back, but the user should see it end."""
+
+    def reject(self) -> None:
+        if job_running(self):
+            QMessageBox.information(
+                self, self.windowTitle(), "Đang xử lý, hãy chờ đến khi xong rồi đóng."
+            )
+            return
+        super().reject()
+
+    def closeEvent(self, event: Any) -> None:
+        if job_running(self):
+            event.ignore()
+            return
+        super().closeEvent(event)
+
+
 def announce(store: Any, kind: str = "household") -> None:
     """Tells the GUI's screens that another connection changed the file."""
     from db.records import Change
@@ -94,7 +123,7 @@ def announce(store: Any, kind: str = "household") -> None:
         store._notify(Change(kind, []))
 
 
-class ExportDialog(QDialog):
+class ExportDialog(JobDialog):
     def __init__(self, store: Any, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.store = store
