@@ -236,6 +236,9 @@ def merge_package(
             if progress is not None and (done % 200 == 0 or done == total):
                 progress(done, total)
         for step in new_conflicts:
+            # Results are kept under this file's round ids, so a later decision needs no
+            # package to map them.
+            step.record.results = {round_map.get(k, k): v for k, v in step.record.results.items()}
             _store_conflict(store, step, package.package_id, source, at)
         receipt.written = True
         store.conn.execute(

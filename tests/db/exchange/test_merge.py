@@ -241,3 +241,33 @@ def test_sql_and_odd_text_in_names_travel_as_plain_data(tmp_path: Path) -> None:
         assert h.head_name() == name
         assert len(list(office.iter_households())) == 2
         assert office.integrity_problems() == []
+
+
+def test_taking_theirs_brings_their_classification_too(tmp_path: Path) -> None:
+    from forms.classify import Result
+    from forms.model import Category
+
+    base = make_commune(tmp_path / "xa.db", 2)
+    a = copy_to(base, tmp_path / "a.db")
+    with Store.open(a, user="ĐTV", device="may-a") as store:
+        rnd = store.current_round()
+        assert rnd is not None
+        h = store.household_by_code("HO00001")
+        assert h is not None
+        h.note = "đã phỏng vấn"
+        result = Result(Category.POOR, 95, None, "", 3, [], [], [], rnd.standard_id, "")
+        store.save_household(h, round_id=rnd.id, result=result)
+    edit(base, "may-xa", ["HO00001"], "sửa ở xã")
+    pkg = export_from(a, "may-a", tmp_path / "a.rasoat")
+    with Store.open(base, user="Cán bộ xã", device="may-xa") as office:
+        receipt = import_package(office, pkg)
+        assert [e.code for e in receipt.conflicts] == ["HO00001"]
+        h = office.household_by_code("HO00001")
+        assert h is not None
+        assert office.result_for(h.id, rnd.id) is None  # nothing applied before the decision
+        (conflict,) = open_conflicts(office)
+        resolve_conflict(office, conflict.id, "take_theirs")
+        got = office.result_for(h.id, rnd.id)
+        assert got is not None
+        assert got.category is Category.POOR
+        assert got.b1_score == 95
