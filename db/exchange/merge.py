@@ -50,6 +50,10 @@ class Planned:
     action: Action
     local_rev: str | None
     detail: str = ""
+    # Same household version on both sides, but results (round id -> result) this file lacks:
+    # a reclassification saved without editing the household. Only these are written.
+    only_results: dict[str, dict[str, Any]] | None = None
+    warn: bool = False  # the detail goes to the receipt's warnings too
 
 
 @dataclass
@@ -69,8 +73,9 @@ class Conflict:
 # --- planning (reads only) ----------------------------------------------------------------
 
 
-def plan(store: Store, package: Package) -> list[Planned]:
+def plan(store: Store, package: Package, round_map: dict[str, str] | None = None) -> list[Planned]:
     conn = store.conn
+    round_map = round_map or {}
     ancestry = history.Ancestry(conn)
     for rec in package.records:
         ancestry.add({r.rev: (r.parent_rev, r.merge_parent) for r in rec.revs})
@@ -102,10 +107,21 @@ def plan(store: Store, package: Package) -> list[Planned]:
                     Planned(rec, "code_taken", None, f"mã hộ đã dùng cho hộ của {taken} ở đây")
                 )
                 continue
-            out.append(Planned(rec, "added", None, _duplicate_hint(conn, h)))
+            hint = _duplicate_hint(conn, h)
+            out.append(Planned(rec, "added", None, hint, warn=bool(hint)))
             continue
         local_rev, local_deleted, _code = row[0], bool(row[1]), row[2]
         if ancestry.is_ancestor(rec.rev, local_rev):
+            if rec.rev == local_rev and rec.results and not rec.deleted:
+                missing, differing = _result_gaps(conn, rec, round_map)
+                if missing:
+                    detail = "thêm kết quả phân loại (hộ không đổi)"
+                    out.append(Planned(rec, "updated", local_rev, detail, only_results=missing))
+                    continue
+                if differing:
+                    detail = "kết quả phân loại khác nhau ở hai bên; giữ kết quả của xã"
+                    out.append(Planned(rec, "unchanged", local_rev, detail, warn=True))
+                    continue
             out.append(Planned(rec, "unchanged" if rec.rev == local_rev else "older", local_rev))
         elif ancestry.is_ancestor(local_rev, rec.rev):
             if not rec.deleted:
@@ -118,10 +134,31 @@ def plan(store: Store, package: Package) -> list[Planned]:
                 action: Action = "unchanged"
             else:
                 action = "deleted" if rec.deleted else "updated"
-            out.append(Planned(rec, action, local_rev, _duplicate_hint(conn, h)))
+            hint = _duplicate_hint(conn, h)
+            out.append(Planned(rec, action, local_rev, hint, warn=bool(hint)))
         else:
             out.append(Planned(rec, "conflict", local_rev, "cả hai bên đều đã sửa hộ này"))
     return out
+
+
+def _result_gaps(
+    conn: sqlite3.Connection, rec: PackageRecord, round_map: dict[str, str]
+) -> tuple[dict[str, dict[str, Any]], list[str]]:
+    """(results this file lacks, rounds whose results differ) for an unchanged household.
+    Results carry no history of their own, so differing ones are reported, never chosen."""
+    missing: dict[str, dict[str, Any]] = {}
+    differing: list[str] = []
+    for round_id, res in rec.results.items():
+        local_round = round_map.get(round_id, round_id)
+        row = conn.execute(
+            "SELECT doc FROM results WHERE household_id = ? AND round_id = ?",
+            (rec.household.id, local_round),
+        ).fetchone()
+        if row is None:
+            missing[round_id] = res
+        elif json.loads(row[0]) != res:
+            differing.append(local_round)
+    return missing, differing
 
 
 def _code_owner(conn: sqlite3.Connection, code: str, household_id: str) -> str | None:
@@ -183,7 +220,7 @@ def merge_package(
             f"{commune.commune_name} (mã {commune.commune_code}): không gộp."
         )
     round_map = _round_map(store, package)
-    steps = plan(store, package)
+    steps = plan(store, package, round_map)
     m = package.manifest
     receipt = Receipt(
         package_id=package.package_id,
@@ -203,7 +240,7 @@ def merge_package(
         receipt.entries.append(
             Entry(h.id, h.code, h.head_name(), h.village, step.action, step.detail)
         )
-        if step.action in ("added", "updated") and step.detail:
+        if step.warn:
             receipt.warnings.append(f"Hộ {h.code}: {step.detail}.")
     to_write = [s for s in steps if s.action in ("added", "updated", "deleted")]
     new_conflicts = [
@@ -227,6 +264,16 @@ def merge_package(
                 progress(done, total)
         fresh_ids = {r.household.id for r in fresh}
         for step in to_write:
+            if step.only_results is not None:
+                only = PackageRecord(
+                    household=step.record.household,
+                    rev=step.record.rev,
+                    revs=step.record.revs,
+                    results=step.only_results,
+                )
+                _write_results(store, only, round_map, at)
+                done += 1
+                continue
             if step.record.household.id in fresh_ids:
                 if step.record.results:
                     _write_results(store, step.record, round_map, at)

@@ -271,3 +271,46 @@ def test_taking_theirs_brings_their_classification_too(tmp_path: Path) -> None:
         assert got is not None
         assert got.category is Category.POOR
         assert got.b1_score == 95
+
+
+def test_a_reclassification_without_edits_arrives_but_never_overwrites(tmp_path: Path) -> None:
+    from forms.classify import Result
+    from forms.model import Category
+
+    def classify_as(path: Path, device: str, category: Category) -> None:
+        with Store.open(path, user="ĐTV", device=device) as store:
+            rnd = store.current_round()
+            assert rnd is not None
+            h = store.household_by_code("HO00000")
+            assert h is not None
+            result = Result(category, None, None, "", 0, [], [], [], rnd.standard_id, "")
+            store.save_result(h.id, rnd.id, result)
+
+    base = make_commune(tmp_path / "xa.db", 1)
+    a = copy_to(base, tmp_path / "a.db")
+    classify_as(a, "may-a", Category.NEAR_POOR)
+    pkg = tmp_path / "a.rasoat"
+    with Store.open(a, user="ĐTV", device="may-a") as store:
+        export_package(store, pkg)
+    with Store.open(base, user="Cán bộ xã", device="may-xa") as office:
+        receipt = import_package(office, pkg)
+        assert receipt.count("updated") == 1
+        rnd = office.current_round()
+        h = office.household_by_code("HO00000")
+        assert rnd is not None
+        assert h is not None
+        got = office.result_for(h.id, rnd.id)
+        assert got is not None
+        assert got.category is Category.NEAR_POOR
+    # Both sides classify differently later: reported, the commune's result stays.
+    classify_as(a, "may-a", Category.POOR)
+    classify_as(base, "may-xa", Category.NOT_POOR)
+    with Store.open(a, user="ĐTV", device="may-a") as store:
+        export_package(store, pkg)
+    with Store.open(base, user="Cán bộ xã", device="may-xa") as office:
+        receipt = import_package(office, pkg)
+        assert receipt.changed == 0
+        assert any("khác nhau" in w for w in receipt.warnings)
+        got = office.result_for(h.id, rnd.id)
+        assert got is not None
+        assert got.category is Category.NOT_POOR
