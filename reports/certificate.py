@@ -60,7 +60,7 @@ def certificate_part(data: ReviewData, number: int, e: Entry) -> Part:
     )
     members = Table(
         [
-            Column("STT", "", 0.5, "int"),
+            Column("STT", "", 0.5, "plain"),
             Column("Họ và tên", "", 2.6),
             Column("Dân tộc", "", 1.0),
             Column("Quan hệ với chủ hộ", "", 1.3),

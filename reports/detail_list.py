@@ -42,8 +42,8 @@ def columns(group: str) -> list[Column]:
     word = "nghèo" if group == POOR else "cận nghèo"
     split = f"Chia hộ {word} theo"
     return [
-        Column("STT chủ hộ", "A", 0.6, "int"),
-        Column("STT thành viên", "B", 0.7, "int"),
+        Column("STT chủ hộ", "A", 0.6, "plain"),
+        Column("STT thành viên", "B", 0.7, "plain"),
         Column("Họ, tên chủ hộ và thành viên trong hộ", "C", 3.0),
         Column("Mã hộ", "D", 1.2),
         Column("Nam", "1", 0.7, "year", group="Năm sinh"),

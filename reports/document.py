@@ -14,7 +14,7 @@ from typing import Literal
 from forms.model import nfc
 
 CellValue = str | int | float | None
-ColumnKind = Literal["text", "int", "year", "float", "percent"]
+ColumnKind = Literal["text", "int", "plain", "year", "float", "percent"]
 RowStyle = Literal["data", "section", "total", "member"]
 ParaStyle = Literal["body", "heading", "italic", "center", "bold", "small"]
 
@@ -134,7 +134,7 @@ def format_number(value: CellValue, kind: ColumnKind) -> str:
         return ""
     if isinstance(value, str):
         return value
-    if kind == "year":  # years and codes are not quantities: no thousands separator
+    if kind in ("year", "plain"):  # years, row numbers: not quantities, no separator
         return str(int(value))
     if kind in ("float", "percent"):
         text = f"{float(value):,.1f}"

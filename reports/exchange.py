@@ -27,7 +27,7 @@ SHEETS = (
 
 def columns() -> list[Column]:
     spec = [
-        ("STT hộ", 0.9, "int"),
+        ("STT hộ", 0.9, "plain"),
         ("Họ và tên chủ hộ", 3.0, "text"),
         ("Họ và tên thành viên", 3.0, "text"),
         ("Quan hệ với chủ hộ", 1.6, "text"),

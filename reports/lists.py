@@ -40,7 +40,7 @@ def kind_label(entry: Entry) -> str:
 
 def household_columns(with_village: bool) -> list[Column]:
     cols = [
-        Column("STT", "A", 0.6, "int"),
+        Column("STT", "A", 0.6, "plain"),
         Column("Họ và tên chủ hộ", "B", 3.2),
         Column("Mã hộ", "C", 1.4),
     ]
@@ -212,7 +212,7 @@ def _decision_line(data: ReviewData) -> str:
 
 def final_columns() -> list[Column]:
     return [
-        Column("STT", "A", 0.6, "int"),
+        Column("STT", "A", 0.6, "plain"),
         Column("Mã hộ", "B", 1.4),
         Column("Họ và tên chủ hộ", "C", 3.0),
         Column("Thôn", "D", 1.6),

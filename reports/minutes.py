@@ -44,7 +44,7 @@ def minutes_part(data: ReviewData, village: str) -> Part:
     ]
     table = Table(
         [
-            Column("STT", "A", 0.5, "int"),
+            Column("STT", "A", 0.5, "plain"),
             Column("Họ và tên chủ hộ", "B", 2.6),
             Column("Mã hộ", "C", 1.3),
             Column("Số người dự họp", "1", 0.9, "int"),

@@ -196,6 +196,8 @@ def render_pdf(doc: Document, out: Path, progress: Progress | None = None) -> Pa
         author="Rà soát",
         creator="Rà soát (rasoat)",
     )
+    # What a flowable may use at the top of a page: the frame less its 6 pt paddings.
+    frame_height = template.height - 12
     story: list[Flowable] = []
     total_rows = sum(len(t.rows) for t in doc.tables()) or 1
     offset = [0]  # rows of the tables laid out before the current one
@@ -215,7 +217,7 @@ def render_pdf(doc: Document, out: Path, progress: Progress | None = None) -> Pa
             story.append(PageBreak())
         if doc.pages_per_part:
             story.append(_PartStart())
-        story.extend(_part(part, styles, width, tick_for))
+        story.extend(_part(part, styles, width, frame_height, tick_for))
     template.build(story, canvasmaker=_NumberedCanvas)
     if progress is not None:
         progress(total_rows, total_rows)
@@ -226,6 +228,7 @@ def _part(
     part: Part,
     styles: dict[str, ParagraphStyle],
     width: float,
+    frame_height: float,
     tick_for: Callable[[int], Callable[[int], None]],
 ) -> list[Flowable]:
     out: list[Flowable] = [_header(part.header, styles, width), Spacer(1, 5 * mm)]
@@ -243,10 +246,12 @@ def _part(
                 out.append(CondPageBreak(60 * mm))  # a caption never ends a page
                 out.append(_p(block.caption, styles["caption"]))
                 out.append(Spacer(1, 1.5 * mm))
-            out.extend(_table(block, styles, width, tick_for(len(block.rows))))
+            out.extend(_table(block, styles, width, frame_height, tick_for(len(block.rows))))
             out.append(Spacer(1, 3 * mm))
         elif isinstance(block, Signatures):
             out.append(_signatures(block, styles, width))
+    if isinstance(out[-1], Spacer):
+        out.pop()  # a trailing spacer on a full page would start an empty one
     return out
 
 
@@ -333,12 +338,14 @@ def _header_rows(
 
 
 class _HeadedTable(Flowable):
-    """A header table drawn above each page's piece of the body.
+    """A piece of a table's body with the header drawn above it where a reader needs one.
 
     reportlab's own ``repeatRows`` rebuilds a cell map of the whole remaining table at every
-    page break when any cell spans (the grouped header always does): quadratic in rows. Here
-    the spans live in the small header table and the body, span-free, splits like a bare
-    table.
+    page break when any cell spans (the grouped header always does), and LongTable re-measures
+    all remaining rows at each break: both grow with the square of the rows. Here the spans
+    live in a small header table, and the body comes in chunks of ``CHUNK_ROWS`` rows. A chunk
+    draws the header when it is the table's first, or when it starts at the top of a page
+    (its available height is the whole frame), so chunk joins are invisible.
     """
 
     def __init__(
@@ -346,15 +353,22 @@ class _HeadedTable(Flowable):
         head: RLTable,
         body: LongTable,
         on_split: Callable[[int], None] | None,
-        head_heights: dict[float, float] | None = None,
+        frame_height: float,
+        first: bool,
+        head_heights: dict[float, float],
     ) -> None:
         super().__init__()
         self.head, self.body, self.on_split = head, body, on_split
+        self.frame_height, self.first = frame_height, first
         # The header is the same on every page: lay it out once per width, not per piece.
-        self.head_heights = {} if head_heights is None else head_heights
+        self.head_heights = head_heights
         self._body_h = 0.0
+        self._show_head = first
 
     def _head_height(self, aw: float, ah: float) -> float:
+        self._show_head = self.first or ah >= self.frame_height - 1
+        if not self._show_head:
+            return 0.0
         if aw not in self.head_heights:
             self.head_heights[aw] = self.head.wrap(aw, ah)[1]
         return self.head_heights[aw]
@@ -371,17 +385,32 @@ class _HeadedTable(Flowable):
             return []
         if self.on_split is not None:
             self.on_split(len(pieces[-1]._cellvalues))
-        return [_HeadedTable(self.head, p, self.on_split, self.head_heights) for p in pieces]
+        return [
+            _HeadedTable(
+                self.head,
+                p,
+                self.on_split,
+                self.frame_height,
+                self.first and i == 0,
+                self.head_heights,
+            )
+            for i, p in enumerate(pieces)
+        ]
 
     def draw(self) -> None:
         self.body.drawOn(self.canv, 0, 0)
-        self.head.drawOn(self.canv, 0, self._body_h)
+        if self._show_head:
+            self.head.drawOn(self.canv, 0, self._body_h)
+
+
+CHUNK_ROWS = 400
 
 
 def _table(
     table: Table,
     styles: dict[str, ParagraphStyle],
     width: float,
+    frame_height: float,
     tick: Callable[[int], None],
 ) -> list[Flowable]:
     cols = table.columns
@@ -415,6 +444,7 @@ def _table(
     # columns, the way official tables put "I" / "HỘ NGHÈO" in the STT and name columns.
     label = max(range(min(3, len(cols))), key=lambda i: widths[i])
     data: list[list[str]] = []
+    row_styles: list[tuple[int, str, Any]] = []  # (row, command, value) over the whole row
     for row in table.rows:
         r = len(data)
         if row.style == "section":
@@ -423,12 +453,10 @@ def _table(
             mark, dot, rest = text.partition(". ")
             if label > 0 and dot and mark in ROMAN_MARKS:
                 cells[0], text = mark, rest
-            cells[label] = "\n".join(
-                simpleSplit(text, FONT_BOLD, TABLE_FONT_SIZE, widths[label] - pad)
-            )
+            inner = widths[label] - pad
+            cells[label] = "\n".join(simpleSplit(text, FONT_BOLD, TABLE_FONT_SIZE, inner))
             data.append(cells)
-            commands.append(("FONTNAME", (0, r), (-1, r), FONT_BOLD))
-            commands.append(("ALIGN", (0, r), (-1, r), "LEFT"))
+            row_styles += [(r, "FONTNAME", FONT_BOLD), (r, "ALIGN", "LEFT")]
             continue
         font = FONT_BOLD if row.style == "total" else FONT
         cells = []
@@ -443,14 +471,28 @@ def _table(
             cells.append(text)
         data.append(cells)
         if row.style == "total":
-            commands.append(("FONTNAME", (0, r), (-1, r), FONT_BOLD))
+            row_styles.append((r, "FONTNAME", FONT_BOLD))
         elif row.style == "member":
-            commands.append(("TEXTCOLOR", (0, r), (-1, r), colors.Color(0.2, 0.2, 0.2)))
+            row_styles.append((r, "TEXTCOLOR", colors.Color(0.2, 0.2, 0.2)))
     if not data:
         return [head]
     total = len(data)
-    body = LongTable(data, colWidths=widths, style=commands)
-    return [_HeadedTable(head, body, lambda remaining: tick(total - remaining))]
+    heights: dict[float, float] = {}
+    out: list[Flowable] = []
+    for start in range(0, total, CHUNK_ROWS):
+        stop = min(start + CHUNK_ROWS, total)
+        chunk_commands = commands + [
+            (name, (0, r - start), (-1, r - start), value)
+            for r, name, value in row_styles
+            if start <= r < stop
+        ]
+        body = LongTable(data[start:stop], colWidths=widths, style=chunk_commands)
+
+        def on_split(remaining: int, stop: int = stop) -> None:
+            tick(stop - remaining)
+
+        out.append(_HeadedTable(head, body, on_split, frame_height, start == 0, heights))
+    return out
 
 
 def _signatures(block: Signatures, styles: dict[str, ParagraphStyle], width: float) -> Flowable:

@@ -33,7 +33,7 @@ def _add(table: Table, label: str, cells: list, n: int, total_label: str = "Tổ
 
 def results_table(data: ReviewData) -> Table:
     cols = [
-        Column("STT", "A", 0.5, "int"),
+        Column("STT", "A", 0.5, "plain"),
         Column("Thôn", "B", 2.0),
         Column("Tổng số hộ", "1", 1.0, "int"),
         Column("Tổng số khẩu", "2", 1.0, "int"),
@@ -69,7 +69,7 @@ def deprivation_table(data: ReviewData, category: Category, number: int) -> Tabl
     specs = data.indicators()
     name = "hộ nghèo" if category is Category.POOR else "hộ cận nghèo"
     cols = [
-        Column("STT", "A", 0.5, "int"),
+        Column("STT", "A", 0.5, "plain"),
         Column("Thôn", "B", 1.8),
         Column(f"Tổng số {name}", "1", 0.9, "int"),
         Column("Tổng số chỉ số thiếu hụt", "2", 0.9, "int"),
@@ -101,7 +101,7 @@ def groups_table(data: ReviewData, ref_flags: list[str]) -> Table:
     flags = {f.id: f for f in catalog.household_flags()}
     shown = [f for f in ref_flags if f in flags]
     short = {"ethnic_minority": "Hộ DTTS", "no_labour": "Không có KNLĐ", "meritorious": "Có công"}
-    cols = [Column("STT", "A", 0.5, "int"), Column("Thôn", "B", 1.8)]
+    cols = [Column("STT", "A", 0.5, "plain"), Column("Thôn", "B", 1.8)]
     for group in ("Hộ nghèo", "Hộ cận nghèo"):
         cols.append(Column("Tổng số", "", 0.8, "int", group=group))
         cols += [Column(short.get(f, flags[f].label), "", 0.9, "int", group=group) for f in shown]
@@ -129,7 +129,7 @@ def groups_table(data: ReviewData, ref_flags: list[str]) -> Table:
 def causes_table(data: ReviewData) -> Table:
     causes = catalog.causes()
     cols = [
-        Column("STT", "A", 0.5, "int"),
+        Column("STT", "A", 0.5, "plain"),
         Column("Thôn", "B", 1.8),
         Column("Số hộ nghèo", "1", 0.8, "int"),
     ]
@@ -175,7 +175,7 @@ def movement_table(data: ReviewData, category: Category, number: int) -> Table:
     moves = POOR_MOVES if poor else NEAR_POOR_MOVES
     name = "hộ nghèo" if poor else "hộ cận nghèo"
     cols = [
-        Column("STT", "A", 0.5, "int"),
+        Column("STT", "A", 0.5, "plain"),
         Column("Thôn", "B", 1.6),
         Column("Đơn vị", "C", 0.9),
         Column("Đầu kỳ", "1", 0.9, "int"),
@@ -219,7 +219,7 @@ def children_table(data: ReviewData, number: int) -> Table:
     """Children under 16 in poor and near-poor households and what they lack (facts answered
     "no" only: unknown answers are not counted as lacking)."""
     ref = data.reference
-    cols = [Column("STT", "A", 0.5, "int"), Column("Thôn", "B", 1.8)]
+    cols = [Column("STT", "A", 0.5, "plain"), Column("Thôn", "B", 1.8)]
     for group in ("Trẻ em trong hộ nghèo", "Trẻ em trong hộ cận nghèo"):
         cols += [
             Column("Dưới 16 tuổi", "", 0.9, "int", group=group),

@@ -25,7 +25,7 @@ CHARS_PER_WEIGHT = 7.0  # a column of weight 1 is about seven characters wide
 THIN = Side(style="thin", color="000000")
 BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 HEAD_FILL = PatternFill("solid", fgColor="EBEBEB")
-FORMATS = {"int": "#,##0", "year": "0", "float": "#,##0.0", "percent": "0.0"}
+FORMATS = {"int": "#,##0", "plain": "0", "year": "0", "float": "#,##0.0", "percent": "0.0"}
 FORBIDDEN_SHEET_CHARS = str.maketrans(dict.fromkeys("[]:*?/\\", " "))
 
 
