@@ -209,10 +209,17 @@ class ExportDialog(JobDialog):
         self.recovery_out.setReadOnly(True)
         self.recovery_out.setVisible(False)
         layout.addWidget(self.recovery_out)
-        self.save_key = QPushButton("Lưu khoá khôi phục ra tệp để in…")
+        key_row = QHBoxLayout()
+        self.print_button = QPushButton("In khoá khôi phục…")
+        self.print_button.setVisible(False)
+        self.print_button.clicked.connect(self._print_key)
+        self.save_key = QPushButton("Lưu khoá ra tệp…")
         self.save_key.setVisible(False)
         self.save_key.clicked.connect(self._save_key)
-        layout.addWidget(self.save_key)
+        key_row.addWidget(self.print_button)
+        key_row.addWidget(self.save_key)
+        key_row.addStretch(1)
+        layout.addLayout(key_row)
 
         self.buttons = QDialogButtonBox()
         self.export_button = self.buttons.addButton(
@@ -323,6 +330,7 @@ class ExportDialog(JobDialog):
             self.recovery_out.setText(result.recovery_key)
             self.recovery_out.setVisible(True)
             self.save_key.setVisible(True)
+            self.print_button.setVisible(True)
 
     def _on_failed(self, message: str) -> None:
         self.progress.setVisible(False)
@@ -337,15 +345,32 @@ class ExportDialog(JobDialog):
         if name:
             self.write_key(Path(name))
 
-    def write_key(self, path: Path) -> None:
+    def key_sheet(self) -> str:
         commune = self.store.commune()
-        path.write_text(
+        return (
             "KHOÁ KHÔI PHỤC GÓI DỮ LIỆU RÀ SOÁT\n"
             f"{commune.commune_name} ({commune.commune_code})\n\n"
             f"    {self.recovery_out.text()}\n\n"
-            "Dùng khoá này để mở gói khi quên mật khẩu. Cất giữ như con dấu; không gửi kèm gói.\n",
-            encoding="utf-8",
+            "Dùng khoá này để mở gói khi quên mật khẩu. Cất giữ như con dấu; không gửi kèm gói.\n"
         )
+
+    def write_key(self, path: Path) -> None:
+        path.write_text(self.key_sheet(), encoding="utf-8")
+
+    def _print_key(self) -> None:
+        from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+
+        printer = QPrinter()
+        if QPrintDialog(printer, self).exec() == QDialog.DialogCode.Accepted:
+            self.print_key(printer)
+
+    def print_key(self, printer: Any) -> None:
+        from PySide6.QtGui import QFont, QTextDocument
+
+        doc = QTextDocument()
+        doc.setDefaultFont(QFont("Be Vietnam Pro", 14))
+        doc.setPlainText(self.key_sheet())
+        doc.print_(printer)
 
 
 def open_export_dialog(window: Any) -> None:

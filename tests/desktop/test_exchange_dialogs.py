@@ -33,6 +33,16 @@ def test_export_with_password_shows_the_recovery_key_once(qtbot: Any, tmp_path: 
         assert len(read_package(out, recovery_key=key).records) == 4
         dialog.write_key(tmp_path / "khoa.txt")
         assert key in (tmp_path / "khoa.txt").read_text(encoding="utf-8")
+        from pypdf import PdfReader
+        from PySide6.QtPrintSupport import QPrinter
+
+        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+        printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+        printer.setOutputFileName(str(tmp_path / "khoa.pdf"))
+        dialog.print_key(printer)
+        text = "".join(p.extract_text() for p in PdfReader(tmp_path / "khoa.pdf").pages)
+        assert key in text
+        assert " ".join(text.split()).startswith("KHOÁ KHÔI PHỤC GÓI DỮ LIỆU RÀ SOÁT Xã Tân Lập")
 
 
 def test_export_refuses_mismatched_passwords(qtbot: Any, tmp_path: Path) -> None:
