@@ -7,6 +7,7 @@ its audit rows, and listeners hear about it after the commit (``subscribe``).
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import sqlite3
 import uuid
@@ -909,9 +910,11 @@ class Store:
 
         last = ""
         while True:
+            # CROSS JOIN keeps households (code order, from the index) as the outer loop: each
+            # chunk then costs its own rows, not a scan of the whole round.
             rows = self.conn.execute(
-                "SELECT h.id, h.code, h.doc, r.doc FROM results r JOIN households h"
-                " ON h.id = r.household_id WHERE r.round_id = ? AND h.deleted = 0 AND h.code > ?"
+                "SELECT h.id, h.code, h.doc, r.doc FROM households h CROSS JOIN results r"
+                " ON r.household_id = h.id AND r.round_id = ? WHERE h.deleted = 0 AND h.code > ?"
                 f" ORDER BY h.code LIMIT {_CHUNK}",
                 (round_id, last),
             ).fetchall()
@@ -951,12 +954,18 @@ class Store:
         current = self.current_round()
         return current.id if current else None
 
-    def _where(self, q: HouseholdQuery, *, with_category: bool = True) -> tuple[str, list[Any]]:
-        sql = (
-            " FROM households h LEFT JOIN results r ON r.household_id = h.id AND r.round_id = ?"
-            " WHERE h.deleted = 0"
-        )
-        params: list[Any] = [self._resolve_round(q.round_id)]
+    def _where(
+        self, q: HouseholdQuery, *, with_category: bool = True, join: bool | None = None
+    ) -> tuple[str, list[Any]]:
+        """FROM … WHERE for the query. Results are joined only when a filter (or ``join``)
+        needs them: the household indexes alone answer the common list and count."""
+        needs_results = (with_category and q.category is not None) or q.transition is not None
+        sql = " FROM households h"
+        params: list[Any] = []
+        if join or (join is None and needs_results):
+            sql += " LEFT JOIN results r ON r.household_id = h.id AND r.round_id = ?"
+            params.append(self._resolve_round(q.round_id))
+        sql += " WHERE h.deleted = 0"
         if q.village is not None:
             sql += " AND h.village = ?"
             params.append(q.village)
@@ -979,18 +988,27 @@ class Store:
         column = ORDER_COLUMNS.get(q.order_by)
         if column is None:
             raise ValueError(f"cannot order households by {q.order_by!r}")
-        where, params = self._where(q)
         direction = "DESC" if q.descending else "ASC"
-        sql = (
+        order = f" ORDER BY {column} {direction}, h.code {direction}"
+        page = [max(0, q.limit), max(0, q.offset)]
+        select = (
             "SELECT h.id, h.code, h.head_name, h.village, h.size, r.category, r.b1_score,"
             " r.deprivation_count, r.transition, h.updated_at"
-            + where
-            + f" ORDER BY {column} {direction}, h.code {direction} LIMIT ? OFFSET ?"
         )
-        return [
-            row_from_sql(r)
-            for r in self.conn.execute(sql, [*params, max(0, q.limit), max(0, q.offset)])
-        ]
+        if column.startswith("h.") and q.category is None and q.transition is None:
+            # Page through the household indexes first; only the page's rows meet results.
+            where, params = self._where(q, join=False)
+            sql = (
+                select + f" FROM (SELECT h.rowid AS k{where}{order} LIMIT ? OFFSET ?) page"
+                " JOIN households h ON h.rowid = page.k"
+                " LEFT JOIN results r ON r.household_id = h.id AND r.round_id = ?" + order
+            )
+            params = [*params, *page, self._resolve_round(q.round_id)]
+        else:
+            where, params = self._where(q, join=True)
+            sql = select + where + order + " LIMIT ? OFFSET ?"
+            params = [*params, *page]
+        return [row_from_sql(r) for r in self.conn.execute(sql, params)]
 
     def count_households(self, q: HouseholdQuery) -> int:
         where, params = self._where(q)
@@ -998,13 +1016,22 @@ class Store:
 
     def category_counts(self, q: HouseholdQuery) -> dict[Category, int]:
         """Households per category under the query's other filters; none yet → UNDETERMINED."""
-        where, params = self._where(q, with_category=False)
         counts = dict.fromkeys(Category, 0)
-        for category, n in self.conn.execute(
-            "SELECT r.category, COUNT(*)" + where + " GROUP BY r.category", params
-        ):
-            key = Category(category) if category else Category.UNDETERMINED
-            counts[key] += n
+        # Driven from the round's results (a covering index) rather than from households.
+        sql = (
+            "SELECT r.category, COUNT(*) FROM results r JOIN households h"
+            " ON h.id = r.household_id WHERE r.round_id = ? AND h.deleted = 0"
+        )
+        params: list[Any] = [self._resolve_round(q.round_id)]
+        where, more = self._where(q, with_category=False, join=False)
+        sql += where.split(" WHERE h.deleted = 0", 1)[1]
+        params += more  # a transition filter in there refers to this query's ``r``
+        for category, n in self.conn.execute(sql + " GROUP BY r.category", params):
+            counts[Category(category)] += n
+        if q.transition is None:
+            # Households the round has not classified yet count as undetermined.
+            total = self.count_households(dataclasses.replace(q, category=None))
+            counts[Category.UNDETERMINED] += total - sum(counts.values())
         return counts
 
     def cause_counts(self, q: HouseholdQuery) -> dict[str, int]:

@@ -10,11 +10,11 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Callable
 
-from db.migrations import m0001_initial, m0002_search
+from db.migrations import m0001_initial, m0002_search, m0003_list_indexes
 
 Step = Callable[[sqlite3.Connection], None]
 
-STEPS: list[Step] = [m0001_initial.apply, m0002_search.apply]
+STEPS: list[Step] = [m0001_initial.apply, m0002_search.apply, m0003_list_indexes.apply]
 LATEST = len(STEPS)
 
 

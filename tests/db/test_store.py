@@ -323,3 +323,27 @@ def test_causes_and_needs_are_counted(store: Store) -> None:
     assert store.cause_counts(HouseholdQuery(village="Bản Nà Hin")) == {"illness": 1, "land": 1}
     store.delete_household(a.id)
     assert store.cause_counts(HouseholdQuery()) == {"illness": 1, "land": 1}
+
+
+def test_unclassified_households_in_lists_and_counts(store: Store) -> None:
+    rnd = store.start_round(2026, "nd07-2022-2025")
+    households = list(generate_households(12, villages=["Thôn Đồng Tâm", "Bản Nà Hin"]))
+    for h in households[:9]:
+        store.save_household(h, round_id=rnd.id, result=classify(h, STANDARD, 2026))
+    for h in households[9:]:
+        store.save_household(h)  # not classified in the round yet
+    counts = store.category_counts(HouseholdQuery())
+    assert sum(counts.values()) == 12
+    undetermined = store.list_households(HouseholdQuery(category=Category.UNDETERMINED))
+    assert {h.id for h in households[9:]} <= {r.id for r in undetermined}
+    assert len(undetermined) == counts[Category.UNDETERMINED]
+    village = store.category_counts(HouseholdQuery(village="Bản Nà Hin"))
+    assert sum(village.values()) == sum(h.village == "Bản Nà Hin" for h in households)
+    # Paging by a household column and by a result column agree with a plain sort.
+    by_name = store.list_households(HouseholdQuery(order_by="head_name", limit=5, offset=3))
+    names = sorted((h.head_name(), h.code) for h in households)
+    assert [(r.head_name, r.code) for r in by_name] == names[3:8]
+    by_score = store.list_households(HouseholdQuery(order_by="b1_score", descending=True))
+    scores = [r.b1_score for r in by_score if r.b1_score is not None]
+    assert scores == sorted(scores, reverse=True)
+    assert len(by_score) == 12
