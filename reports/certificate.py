@@ -48,16 +48,12 @@ def certificate_part(data: ReviewData, number: int, e: Entry) -> Part:
         else f"Căn cứ Quyết định số …/QĐ-UBND ngày …/…/{data.year} của Chủ tịch UBND "
         f"{data.commune_full} về việc công nhận hộ nghèo, hộ cận nghèo năm {data.year + 1};"
     )
-    residence = ", ".join(
-        p
-        for p in (
-            h.address,
-            village_title(h.village),
-            data.commune_full,
-            data.commune.province_name,
-        )
-        if p
-    )
+    residence = ""
+    places = (h.address, village_title(h.village), data.commune_full, data.commune.province_name)
+    for piece in places:
+        # Addresses often already name the village or commune: say each place once.
+        if piece and piece.casefold() not in residence.casefold():
+            residence = f"{residence}, {piece}" if residence else piece
     members = Table(
         [
             Column("STT", "", 0.5, "plain"),
