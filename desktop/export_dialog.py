@@ -154,6 +154,8 @@ class ExportDialog(JobDialog):
             if device not in seen:
                 seen.add(device)
                 self.device.addItem(f"{device} — {name}", device)
+        # A surveyor exporting usually sends this laptop's own work.
+        self.device.setCurrentIndex(max(self.device.findData(store.device), 0))
         self.use_since = QCheckBox("Chỉ các hộ thay đổi từ ngày")
         self.since = QDateEdit(QDate.currentDate().addDays(-30))
         self.since.setCalendarPopup(True)

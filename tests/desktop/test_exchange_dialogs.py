@@ -45,6 +45,25 @@ def test_export_with_password_shows_the_recovery_key_once(qtbot: Any, tmp_path: 
         assert " ".join(text.split()).startswith("KHOÁ KHÔI PHỤC GÓI DỮ LIỆU RÀ SOÁT Xã Tân Lập")
 
 
+def test_surveyor_scope_defaults_to_this_laptop(qtbot: Any, tmp_path: Path) -> None:
+    base = make_commune(tmp_path / "xa.db", 3)
+    a = copy_to(base, tmp_path / "a.db")
+    edit(a, "may-a", ["HO00002"], "A")
+    with Store.open(a, user="ĐTV", device="may-a") as store:
+        dialog = ExportDialog(store)
+        qtbot.addWidget(dialog)
+        dialog.scope_surveyor.setChecked(True)
+        assert dialog.device.isEnabled()
+        assert not dialog.villages.isEnabled()
+        scope = dialog.scope()
+        assert scope.kind == "surveyor"
+        assert scope.device == "may-a"
+        dialog.path.setText(str(tmp_path / "a.rasoat"))
+        dialog.start_export()
+        qtbot.waitUntil(lambda: dialog.result_info is not None, timeout=20000)
+    assert [r.household.code for r in read_package(tmp_path / "a.rasoat").records] == ["HO00002"]
+
+
 def test_export_refuses_mismatched_passwords(qtbot: Any, tmp_path: Path) -> None:
     db = make_commune(tmp_path / "xa.db", 1)
     with Store.open(db, user="Cán bộ xã", device="may-xa") as store:
