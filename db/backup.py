@@ -1,8 +1,9 @@
 """Backups beside the commune file: ``<file>.backups/<stem>-<UTC time>-<reason>.sqlite``.
 
 Copies go through SQLite's online backup API, so a file in WAL mode is copied whole and
-consistent. "close" backups roll (the newest ``KEEP`` stay); "migration" and "restore"
-backups are kept, because they hold data from before something irreversible.
+consistent. "close" backups roll (the newest ``KEEP`` stay, ``KEEP_LARGE`` of a file over
+``LARGE``); "migration" and "manual" backups are kept, because they hold data from before
+something irreversible or were asked for.
 """
 
 from __future__ import annotations
@@ -13,6 +14,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 KEEP = 10
+KEEP_LARGE = 3
+LARGE = 256 * 2**20  # bytes
 SUFFIX = ".sqlite"
 
 
@@ -55,8 +58,18 @@ def make_backup(path: Path, reason: str, conn: sqlite3.Connection | None = None)
     return target
 
 
-def prune(path: Path, reason: str = "close", keep: int = KEEP) -> list[Path]:
+def keep_for(path: Path) -> int:
+    """How many rolling backups to keep: fewer of a district-size file (a copy is ~1.5 GB)."""
+    try:
+        big = path.stat().st_size > LARGE
+    except OSError:
+        big = False
+    return KEEP_LARGE if big else KEEP
+
+
+def prune(path: Path, reason: str = "close", keep: int | None = None) -> list[Path]:
     """Delete all but the newest ``keep`` backups made for ``reason``; returns those removed."""
+    keep = keep_for(path) if keep is None else keep
     found = list_backups(path, reason)
     doomed = found[: max(0, len(found) - keep)]
     for p in doomed:

@@ -48,7 +48,12 @@ def test_newer_schema_is_refused(db_path: Path, store: Store) -> None:
     assert "mới hơn" in exc.value.message
 
 
-def test_damaged_file_names_the_backup_and_restore_works(db_path: Path, store: Store) -> None:
+@pytest.mark.parametrize("full_check", [True, False], ids=["integrity_check", "quick_check"])
+def test_damaged_file_names_the_backup_and_restore_works(
+    db_path: Path, store: Store, full_check: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if not full_check:  # as a district-size file is opened
+        monkeypatch.setattr("db.store.FULL_CHECK_LIMIT", 0)
     with store.transaction():
         for h in generate_households(200):
             store.save_household(h)
