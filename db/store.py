@@ -330,7 +330,10 @@ class Store:
         old: dict[str, Any] | None,
         new: dict[str, Any] | None,
         at: str,
+        *,
+        new_json: str | None = None,
     ) -> None:
+        """``new_json``: ``new`` already serialised (a row's own document), not dumped twice."""
         self.conn.execute(
             "INSERT INTO audit (at, user, device, tbl, row_id, household_id, action, old, new,"
             " source) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -343,7 +346,7 @@ class Store:
                 household_id,
                 action,
                 None if old is None else _dumps(old),
-                None if new is None else _dumps(new),
+                new_json if new_json is not None else None if new is None else _dumps(new),
                 self._source,
             ),
         )
@@ -511,12 +514,16 @@ class Store:
         if not h.code.strip():
             h.code = self.next_code(h.village)
         docs = household_doc(h)
+        rounds = self.rounds() if round_id is not None else []
+        rnd = next((r for r in rounds if r.id == round_id), None)
+        if round_id is not None and rnd is None:
+            raise NotFound("Không tìm thấy kỳ rà soát.")
         with self.transaction():
-            self._write_household(h, now_utc(), docs)
-            if round_id is not None:
-                self._write_answers(h, round_id, now_utc(), docs)
+            rev = self._write_household(h, now_utc(), docs)
+            if rnd is not None:
+                self._write_answers(h, rnd.id, now_utc(), docs, rev=rev, checked=True)
                 if result is not None:
-                    self._write_result(h.id, round_id, result, now_utc())
+                    self._write_result(h.id, rnd.id, result, now_utc(), rounds=rounds)
             self._notify(Change("household", [h.id]))
 
     def save_result(self, household_id: str, round_id: str, result: Result) -> None:
@@ -527,7 +534,8 @@ class Store:
 
     def _write_household(
         self, h: Household, at: str, docs: tuple[dict[str, Any], list[dict[str, Any]]] | None = None
-    ) -> None:
+    ) -> str:
+        """Writes what changed; returns the household's rev afterwards."""
         code = nfc(h.code)
         clash = self.conn.execute(
             "SELECT 1 FROM households WHERE code = ? AND deleted = 0 AND id != ?", (code, h.id)
@@ -551,7 +559,7 @@ class Store:
                 (h.id, *fields, rev, at, self.device, at, self.device, self.user),
             )
             rowid = cur.lastrowid
-            self._audit("households", h.id, h.id, "insert", None, doc, at)
+            self._audit("households", h.id, h.id, "insert", None, doc, at, new_json=fields[4])
             self._write_members(h.id, member_docs, at)
             parent = None
         else:
@@ -561,7 +569,7 @@ class Store:
             if was_deleted:
                 before["deleted"], after["deleted"] = True, False
             if not before and not after and not members_changed:
-                return  # nothing changed: no new revision, no history noise
+                return str(parent)  # nothing changed: no new revision, no history noise
             self.conn.execute(
                 "UPDATE households SET code = ?, village = ?, head_name = ?, size = ?, doc = ?,"
                 " rev = ?, updated_at = ?, updated_device = ?, updated_by = ?, deleted = 0"
@@ -573,7 +581,7 @@ class Store:
             if old_doc.get("causes") == doc["causes"] and old_doc.get("needs") == doc["needs"]:
                 self._index(rowid, h)
                 self._append_rev(h.id, rev, parent, at, deleted=False)
-                return
+                return rev
         if old is not None:
             self.conn.execute("DELETE FROM household_causes WHERE household_id = ?", (h.id,))
             self.conn.execute("DELETE FROM household_needs WHERE household_id = ?", (h.id,))
@@ -585,6 +593,7 @@ class Store:
         )
         self._index(rowid, h, new=old is None)
         self._append_rev(h.id, rev, parent, at, deleted=False)
+        return rev
 
     def _index(self, rowid: int | None, h: Household, *, new: bool = False) -> None:
         if not new:
@@ -638,7 +647,7 @@ class Store:
                         self.device,
                     ),
                 )
-                self._audit("members", mid, household_id, "insert", None, doc, at)
+                self._audit("members", mid, household_id, "insert", None, doc, at, new_json=text)
                 changed = True
                 continue
             old_hid, old_position, old_text, deleted = existing[mid]
@@ -682,13 +691,20 @@ class Store:
         round_id: str,
         at: str,
         docs: tuple[dict[str, Any], list[dict[str, Any]]] | None = None,
+        *,
+        rev: str | None = None,
+        checked: bool = False,
     ) -> None:
-        if self.round(round_id) is None:
+        """``rev``: the household's current rev when the caller knows it; ``checked``: the
+        round is known to exist."""
+        if not checked and self.round(round_id) is None:
             raise NotFound("Không tìm thấy kỳ rà soát.")
         doc, members = docs or household_doc(h)
         doc = dict(doc, members=members)
         text = zlib.compress(_dumps(doc).encode(), 6)
-        rev = self.conn.execute("SELECT rev FROM households WHERE id = ?", (h.id,)).fetchone()[0]
+        if rev is None:
+            query = "SELECT rev FROM households WHERE id = ?"
+            rev = str(self.conn.execute(query, (h.id,)).fetchone()[0])
         old = self.conn.execute(
             "SELECT id, household_rev, doc FROM answers WHERE household_id = ? AND round_id = ?",
             (h.id, round_id),
@@ -717,13 +733,23 @@ class Store:
                 at,
             )
 
-    def _write_result(self, household_id: str, round_id: str, result: Result, at: str) -> None:
+    def _write_result(
+        self,
+        household_id: str,
+        round_id: str,
+        result: Result,
+        at: str,
+        *,
+        rounds: list[Round] | None = None,
+    ) -> None:
+        """``rounds``: ``self.rounds()`` when the caller has just read it."""
         from forms.classify import result_to_dict
 
-        rnd = self.round(round_id)
+        rounds = rounds or self.rounds()
+        rnd = next((r for r in rounds if r.id == round_id), None)
         if rnd is None:
             raise NotFound("Không tìm thấy kỳ rà soát.")
-        transition = self._transition(household_id, rnd, result.category)
+        transition = self._transition(household_id, rnd, result.category, rounds)
         summary = {
             "category": result.category.value,
             "b1_score": result.b1_score,
@@ -807,11 +833,17 @@ class Store:
                     at,
                 )
 
-    def _transition(self, household_id: str, rnd: Round, current: Category) -> Transition | None:
+    def _transition(
+        self,
+        household_id: str,
+        rnd: Round,
+        current: Category,
+        rounds: list[Round] | None = None,
+    ) -> Transition | None:
         """Against the household's categories in earlier years; None in a file's first year."""
         from forms.transitions import transition_from_history
 
-        earlier = [r for r in self.rounds() if r.year < rnd.year]
+        earlier = [r for r in (rounds or self.rounds()) if r.year < rnd.year]
         if not earlier:
             return None
         marks = ",".join("?" * len(earlier))
