@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import logging
 import sqlite3
 import uuid
 import zlib
@@ -74,6 +75,8 @@ __all__ = [
     "Store",
     "Village",
 ]
+
+log = logging.getLogger(__name__)
 
 # PRAGMA application_id: tells a commune file from any other SQLite file ("RSAT").
 APPLICATION_ID = 0x52534154
@@ -319,7 +322,11 @@ class Store:
         self._pending.clear()
         for kind, ids in merged.items():
             for listener in list(self._listeners):
-                listener(Change(kind, ids))
+                try:
+                    listener(Change(kind, ids))
+                except Exception:
+                    # The write is committed: a failing screen must not make it look lost.
+                    log.exception("a change listener failed")
 
     def _audit(
         self,

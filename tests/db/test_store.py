@@ -347,3 +347,23 @@ def test_unclassified_households_in_lists_and_counts(store: Store) -> None:
     scores = [r.b1_score for r in by_score if r.b1_score is not None]
     assert scores == sorted(scores, reverse=True)
     assert len(by_score) == 12
+
+
+def test_a_failing_listener_does_not_lose_the_save(
+    store: Store, caplog: pytest.LogCaptureFixture
+) -> None:
+    heard: list[Change] = []
+
+    def broken(_change: Change) -> None:
+        raise RuntimeError("screen bug")
+
+    store.subscribe(broken)
+    unsubscribe = store.subscribe(heard.append)
+    h = household("01-0001")
+    store.save_household(h)  # does not raise
+    assert store.get_household(h.id) == h
+    assert [c.kind for c in heard] == ["household"]
+    assert "a change listener failed" in caplog.text
+    unsubscribe()
+    store.save_household(household("01-0002"))
+    assert len(heard) == 1
