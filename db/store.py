@@ -1338,14 +1338,14 @@ class Store:
             )
         ]
 
-    def save_decision(self, round_id: str, number: str, when: date, signer: str) -> Decision:
+    def save_decision(self, round_id: str, number: str, date: date, signer: str) -> Decision:
         number, signer = nfc(number), nfc(signer)
         if not number or not signer:
             raise StoreError("Hãy nhập số quyết định và người ký.")
         if self.round(round_id) is None:
             raise NotFound("Không tìm thấy kỳ rà soát.")
         at = now_utc()
-        new = {"number": number, "date": when.isoformat(), "signer": signer}
+        new = {"number": number, "date": date.isoformat(), "signer": signer}
         with self.transaction():
             old = self.conn.execute(
                 "SELECT id, number, date, signer FROM decisions WHERE round_id = ?", (round_id,)
@@ -1378,7 +1378,7 @@ class Store:
                     )
                     self._audit("decisions", decision_id, None, "update", before, after, at)
             self._notify(Change("decision", [decision_id]))
-        return Decision(decision_id, round_id, number, when, signer)
+        return Decision(decision_id, round_id, number, date, signer)
 
     def decision(self, round_id: str) -> Decision | None:
         r = self.conn.execute(

@@ -210,7 +210,9 @@ def test_meeting_posting_complaint_decision_round_trip(store: Store) -> None:
         rnd.id, h.id, "Lò Thị Pươm", "Hộ chưa được rà soát", date(2026, 11, 3)
     )
     store.resolve_complaint(complaint.id, "Đã rà soát lại")
-    decision = store.save_decision(rnd.id, "12/QĐ-UBND", date(2026, 12, 10), "Hoàng Văn Nam")
+    decision = store.save_decision(
+        rnd.id, "12/QĐ-UBND", date=date(2026, 12, 10), signer="Hoàng Văn Nam"
+    )
     store = reopen(store)
     try:
         assert store.meeting_votes(rnd.id) == [vote]
