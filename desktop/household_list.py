@@ -83,7 +83,11 @@ class HouseholdTableModel(QAbstractTableModel):
         self.beginResetModel()
         self._pages.clear()
         q = dataclasses.replace(self.query, limit=PAGE, offset=0)
-        self._count = self.store.count_households(q)
+        # The first page is needed for the first paint anyway; when it is not full it is
+        # the whole answer and the COUNT query can be skipped (most searches by name).
+        first = self.store.list_households(q)
+        self._pages[0] = first
+        self._count = len(first) if len(first) < PAGE else self.store.count_households(q)
         self.endResetModel()
 
     def _page(self, number: int) -> list[Any]:

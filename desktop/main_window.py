@@ -7,6 +7,7 @@ import logging
 from pathlib import Path
 from typing import Any
 
+from PySide6.QtCore import QTimer
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QFileDialog,
@@ -24,6 +25,7 @@ from forms.model import Category
 from rasoat import APP_NAME
 
 log = logging.getLogger(__name__)
+COUNTS_DELAY_MS = 300
 
 
 class MainWindow(QMainWindow):
@@ -145,7 +147,13 @@ class MainWindow(QMainWindow):
         self.stack.addWidget(self.editor)
         self.setCentralWidget(self.stack)
         self.list.open_requested.connect(self.open_household)
-        self.list.counts_changed.connect(self.update_counts)
+        # Counts per category cost more than the list itself on a big commune: they follow a
+        # moment after the list, so typing in the search box never waits for them.
+        self._counts_timer = QTimer(self)
+        self._counts_timer.setSingleShot(True)
+        self._counts_timer.setInterval(COUNTS_DELAY_MS)
+        self._counts_timer.timeout.connect(self.update_counts)
+        self.list.counts_changed.connect(self._counts_timer.start)
         self.editor.closed.connect(self.show_list)
         self.editor.navigate.connect(self.step_household)
         self.bridge.changed.connect(self._store_changed)
