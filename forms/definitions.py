@@ -62,6 +62,9 @@ class Question:
     standards: tuple[str, ...] = ()  # empty: asked under every standard
     pattern: str = ""  # text answers must match it entirely (regular expression)
     pattern_message: str = ""  # Vietnamese, said when they do not
+    # Another target whose answer also answers this one (a full birth date gives the year),
+    # so a required question is not reported unanswered when that one is filled.
+    answered_by: str = ""
 
 
 @dataclass(frozen=True)
@@ -125,6 +128,7 @@ def _question(raw: dict[str, Any]) -> Question:
         standards=tuple(raw.get("standards", ())),
         pattern=raw.get("pattern", ""),
         pattern_message=raw.get("pattern_message", ""),
+        answered_by=raw.get("answered_by", ""),
     )
 
 
@@ -285,8 +289,13 @@ def _check_range(q: Question, value: Any, member_id: str | None, issues: list[Is
         )
 
 
-def _unanswered(q: Question, value: Any) -> bool:
-    return value is None or value == ""
+def _unanswered(q: Question, value: Any, owner: Household | Member | None = None) -> bool:
+    if value is not None and value != "":
+        return False
+    if q.answered_by and owner is not None:
+        other = read_target(owner, q.answered_by)
+        return other is None or other == ""
+    return True
 
 
 def validate_household(
@@ -310,7 +319,7 @@ def validate_household(
                 continue
             value = read_target(h, q.target)
             _check_range(q, value, None, issues)
-            if q.required and _unanswered(q, value):
+            if q.required and _unanswered(q, value, h):
                 issues.append(Issue(q.target, None, f"Chưa trả lời: {q.label}", "warning"))
     member_form = member_questions()
     seen_ids: dict[str, str] = {}
@@ -324,7 +333,7 @@ def validate_household(
             if q.pattern and isinstance(value, str) and value and not _matches(q, value):
                 message = q.pattern_message or f"{q.label} không đúng định dạng"
                 issues.append(Issue(q.target, m.id, f"{who}: {message}.", "error"))
-            if q.required and _unanswered(q, value):
+            if q.required and _unanswered(q, value, m):
                 issues.append(Issue(q.target, m.id, f"{who}: chưa trả lời {q.label}", "warning"))
         if m.id_number:
             if m.id_number in seen_ids:

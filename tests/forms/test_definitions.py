@@ -11,7 +11,7 @@ import pytest
 from forms import catalog, definitions, labels
 from forms.b1 import example_table
 from forms.definitions import is_visible, read_target, validate_household
-from forms.model import Household, Member, Relationship
+from forms.model import Area, Household, Member, Relationship
 from forms.standards import load_standard
 
 REF = date(2025, 12, 31)
@@ -175,3 +175,17 @@ def test_all_vietnamese_data_text_is_nfc() -> None:
     for table in labels.BY_ENUM.values():
         texts += list(table.values())
     assert [t for t in texts if not unicodedata.is_normalized("NFC", t)] == []
+
+
+def test_a_full_birth_date_answers_the_birth_year_question() -> None:
+    with_date = Member(
+        name="Bùi Quốc Đức", relationship=Relationship.HEAD, birth_date=date(1997, 3, 2)
+    )
+    neither = Member(name="Đỗ Thanh Hạnh", relationship=Relationship.SPOUSE)
+    h = Household(code="01-0005", area=Area.RURAL, members=[with_date, neither])
+    unanswered = [
+        i.member_id
+        for i in validate_household(h, date(2026, 12, 31))
+        if i.target == "birth_year" and "chưa trả lời" in i.message
+    ]
+    assert unanswered == [neither.id]
