@@ -315,15 +315,15 @@ class Store:
         if not self._pending:
             return
         self._dirty = True
-        merged: dict[str, list[str]] = {}
+        # dicts as ordered sets: a merge notifies thousands of ids at once.
+        merged: dict[str, dict[str, None]] = {}
         for change in self._pending:
-            ids = merged.setdefault(change.kind, [])
-            ids.extend(i for i in change.ids if i not in ids)
+            merged.setdefault(change.kind, {}).update(dict.fromkeys(change.ids))
         self._pending.clear()
         for kind, ids in merged.items():
             for listener in list(self._listeners):
                 try:
-                    listener(Change(kind, ids))
+                    listener(Change(kind, list(ids)))
                 except Exception:
                     # The write is committed: a failing screen must not make it look lost.
                     log.exception("a change listener failed")

@@ -13,8 +13,21 @@ import unicodedata
 _EXTRA = str.maketrans({"đ": "d", "Đ": "d", "ð": "d", "Ð": "d", "ł": "l", "Ł": "l"})
 
 
+# The combining-mark blocks, dropped in one translate call after NFD: several times faster
+# than testing each character (search folds every name on every save).
+_MARKS = dict.fromkeys(
+    c
+    for lo, hi in ((0x0300, 0x0370), (0x1AB0, 0x1B00), (0x1DC0, 0x1E00), (0x20D0, 0x2100))
+    for c in range(lo, hi)
+    if unicodedata.combining(chr(c))
+)
+
+
 def fold(text: str) -> str:
     """Lower-case, diacritic-free, single-spaced form of ``text``."""
-    decomposed = unicodedata.normalize("NFD", unicodedata.normalize("NFC", text))
-    bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return " ".join(bare.translate(_EXTRA).casefold().split())
+    if text.isascii():
+        return " ".join(text.casefold().split())
+    bare = unicodedata.normalize("NFD", text).translate(_MARKS).translate(_EXTRA)
+    if not bare.isascii():  # marks outside those blocks, or non-Latin scripts
+        bare = "".join(ch for ch in bare if not unicodedata.combining(ch))
+    return " ".join(bare.casefold().split())
