@@ -33,6 +33,7 @@ from desktop.labels import enum_choices, label
 from forms.model import Category, Transition
 
 PAGE = 200
+MIN_SEARCH_CHARS = 2
 SEARCH_DELAY_MS = (
     150  # long enough to skip the keystrokes of a fast typist, short enough to feel live
 )
@@ -249,7 +250,13 @@ class HouseholdList(QWidget):
 
     def apply_search(self) -> None:
         self._debounce.stop()
-        self.model.set_filters(text=self.search.text().strip())
+        text = self.search.text().strip()
+        if len(text) < MIN_SEARCH_CHARS:
+            # One letter matches half a commune: it filters nothing useful and costs the most.
+            text = ""
+        if text == self.model.query.text:
+            return
+        self.model.set_filters(text=text)
         self._after_query()
 
     def apply_filters(self) -> None:

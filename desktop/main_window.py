@@ -186,6 +186,7 @@ class MainWindow(QMainWindow):
     def _refresh_views(self) -> None:
         self._list_stale = False
         self.list.refresh()
+        self._counts_timer.stop()  # counted right now instead
         self.update_counts()
 
     def _tab_changed(self, index: int) -> None:

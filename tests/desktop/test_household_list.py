@@ -86,3 +86,15 @@ def test_enter_in_search_then_enter_opens_the_household(qtbot: QtBot, app: Any, 
     assert view.view.hasFocus() or view.view.currentIndex().row() == 0
     QTest.keyClick(view.view, Qt.Key.Key_Return)
     assert opened == [store.household_by_code("H004").id]
+
+
+def test_one_letter_does_not_filter_yet(qtbot: QtBot, app: Any, store: Any) -> None:
+    fill(store)
+    view = HouseholdList(store)
+    qtbot.addWidget(view)
+    view.search.setText("đ")
+    view.apply_search()
+    assert view.model.rowCount() == 4
+    view.search.setText("đi")
+    view.apply_search()
+    assert heads(view) == ["Đinh Thị Bích"]
