@@ -3,7 +3,8 @@
 opening the file to the first paint of the household list, a keystroke in the search box to
 the repainted filtered list (the 150 ms typing debounce is left out: it is a deliberate pause,
 not work; the first letter of a word does not query, by design, and counts as a sample;
-the per-category counts in the status bar follow 300 ms later and are not in the figure), and opening a household in the editor with its live classification."""
+the per-category counts in the status bar follow 300 ms later and are not in the figure),
+and opening a household in the editor with its live classification."""
 
 from __future__ import annotations
 
