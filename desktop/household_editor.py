@@ -183,6 +183,9 @@ class HouseholdEditor(QWidget):
         self.status = QLabel()
         top.addWidget(self.status)
         outer.addLayout(top)
+        self.meeting_note = QLabel()
+        self.meeting_note.setStyleSheet("color: #a04000; font-weight: bold")
+        outer.addWidget(self.meeting_note)
         split = QSplitter()
         self.step_list = QListWidget()
         self.step_list.setFocusPolicy(Qt.FocusPolicy.NoFocus)
@@ -265,6 +268,28 @@ class HouseholdEditor(QWidget):
         self.go_to_step(0)
         self.recompute()
         self.status.setText(self.tr("Đã lưu"))
+        self.meeting_note.setText(self.meeting_state(household))
+
+    def meeting_state(self, household: Household) -> str:
+        """The village meeting's word on this household in this round, if it has spoken."""
+        if self.round is None or not household.village:
+            return ""
+        votes = [
+            v
+            for v in self.store.meeting_votes(self.round.id, household.village)
+            if v.household_id == household.id
+        ]
+        if not votes:
+            return ""
+        last = votes[-1]
+        if last.passed:
+            return self.tr("Họp thôn đã thông qua ({a}/{t} đồng ý).").format(
+                a=last.agree, t=last.attendees
+            )
+        return self.tr(
+            "Cần rà soát lại: họp thôn chưa thông qua ({a}/{t} đồng ý), phải rà soát lại "
+            "và đưa ra cuộc họp mới."
+        ).format(a=last.agree, t=last.attendees)
 
     def new_household(self, village: str = "") -> Household:
         household = Household(village=village, code=self.store.next_code(village))

@@ -57,3 +57,17 @@ def test_more_agreeing_than_present_is_refused(qtbot: QtBot, app: Any, store: An
     assert not meeting.set_vote(0, 31, 30)
     assert "lớn hơn số người dự họp" in meeting.message.text()
     assert store.meeting_votes(store.current_round().id) == []
+
+
+def test_a_household_voted_down_shows_as_needing_review_in_the_editor(
+    qtbot: QtBot, app: Any, store: Any
+) -> None:
+    from desktop.household_editor import HouseholdEditor
+
+    h = poor_household("P1", "Thôn Nà Lầu")
+    save_classified(store, h)
+    store.save_meeting_vote(h.id, store.current_round().id, agree=10, attendees=30)
+    editor = HouseholdEditor(store)
+    qtbot.addWidget(editor)
+    editor.open_household(store.get_household(h.id))
+    assert editor.meeting_note.text().startswith("Cần rà soát lại")
