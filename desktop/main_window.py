@@ -58,6 +58,8 @@ class MainWindow(QMainWindow):
         self._action(
             "file", self.tr("&Mở tệp xã…"), self.open_commune, QKeySequence.StandardKey.Open
         )
+        self.recent_menu = self.menus["file"].addMenu(self.tr("Tệp xã mở &gần đây"))
+        self.recent_menu.aboutToShow.connect(self._fill_recent)
         from desktop.settings_dialog import open_settings
 
         self._action("file", self.tr("Thiết &lập…"), lambda: open_settings(self))
@@ -276,6 +278,16 @@ class MainWindow(QMainWindow):
         )
         if name:
             self.open_path(Path(name))
+
+    def _fill_recent(self) -> None:
+        from rasoat import settings
+
+        self.recent_menu.clear()
+        for path in settings.recent_files():
+            action = self.recent_menu.addAction(str(path))
+            action.triggered.connect(lambda _c=False, p=path: self.open_path(p))
+        if self.recent_menu.isEmpty():
+            self.recent_menu.addAction(self.tr("(chưa có)")).setEnabled(False)
 
     def open_path(self, path: Path) -> bool:
         from desktop.commune_file import open_store

@@ -61,3 +61,13 @@ def test_delete_asks_and_keeps_history(qtbot: QtBot, qapp, store) -> None:
     assert window.delete_selected()
     assert window.list.model.rowCount() == 0
     assert [e.action for e in store.audit_for_household(h.id)][-1] == "delete"
+
+
+def test_recent_files_menu_lists_the_opened_file(qtbot: QtBot, qapp, commune_path) -> None:
+    configure_app(qapp)
+    window = MainWindow()
+    qtbot.addWidget(window)
+    assert window.open_path(commune_path)
+    window._fill_recent()
+    assert [a.text() for a in window.recent_menu.actions()] == [str(commune_path.resolve())]
+    window.close()
