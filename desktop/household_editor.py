@@ -268,7 +268,10 @@ class HouseholdEditor(QWidget):
         self.go_to_step(0)
         self.recompute()
         self.status.setText(self.tr("Đã lưu"))
-        self.meeting_note.setText(self.meeting_state(household))
+        state = self.meeting_state(household)
+        self.meeting_note.setText(state)
+        colour = "#b00020" if state.startswith(self.tr("Cần rà soát lại")) else "#1e7e34"
+        self.meeting_note.setStyleSheet(f"color: {colour}; font-weight: bold")
 
     def meeting_state(self, household: Household) -> str:
         """The village meeting's word on this household in this round, if it has spoken."""
