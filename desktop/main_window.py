@@ -170,7 +170,7 @@ class MainWindow(QMainWindow):
         self.list.search.setFocus()
 
     def update_counts(self) -> None:
-        if self.list is None:
+        if self.list is None or self.store is None:
             return
         counts = self.store.category_counts(self.list.counts_query())
         parts = []
@@ -329,6 +329,9 @@ class MainWindow(QMainWindow):
         self.set_store(store)
 
     def _close_store(self) -> None:
+        # A pending recount would otherwise run against the closed store.
+        if self.list is not None:
+            self._counts_timer.stop()
         if self.editor is not None and self.editor.dirty:
             self.editor.save()
         if self.bridge is not None:

@@ -71,3 +71,20 @@ def test_recent_files_menu_lists_the_opened_file(qtbot: QtBot, qapp, commune_pat
     window._fill_recent()
     assert [a.text() for a in window.recent_menu.actions()] == [str(commune_path.resolve())]
     window.close()
+
+
+def test_closing_with_a_recount_pending_does_not_touch_the_closed_file(
+    qtbot: QtBot, qapp, commune_path
+) -> None:
+    # Search schedules the per-category counts a moment later; closing the window in
+    # between used to run them against the closed store (an error in the event loop).
+    from desktop.main_window import COUNTS_DELAY_MS
+
+    configure_app(qapp)
+    window = MainWindow()
+    qtbot.addWidget(window)
+    assert window.open_path(commune_path)
+    window.list.counts_changed.emit()
+    window.close()
+    assert window.store is None
+    qtbot.wait(COUNTS_DELAY_MS * 2)
