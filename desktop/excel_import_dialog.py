@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.export_dialog import JobDialog, announce, start_job
+from desktop.export_dialog import JobDialog, announce
 
 CATEGORY_CHOICES = [
     (None, "(theo cột Phân loại hộ)"),
@@ -226,16 +226,7 @@ class ExcelImportDialog(JobDialog):
 
         self.write_button.setEnabled(False)
         self.check_button.setEnabled(False)
-        self.progress.setVisible(True)
-        self.progress.setRange(0, 0)
-        job = start_job(self, self.store, work)
-        job.progress.connect(self._on_progress)
-        job.finished.connect(self._on_done)
-        job.failed.connect(self._on_failed)
-
-    def _on_progress(self, done: int, total: int) -> None:
-        self.progress.setRange(0, max(total, 1))
-        self.progress.setValue(done)
+        self.run_job(work)
 
     def _on_done(self, done: Any) -> None:
         self.done = done

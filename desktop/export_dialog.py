@@ -98,7 +98,32 @@ def job_running(owner: QObject) -> bool:
 
 class JobDialog(QDialog):
     """A dialog that cannot be closed while its worker is writing: the thread belongs to it,
-    and a merge cut off halfway would only roll back, but the user should see it end."""
+    and a merge cut off halfway would only roll back, but the user should see it end.
+
+    Subclasses have ``store`` and a ``progress`` bar, and answer ``_on_done(result)`` and
+    ``_on_failed(message)``; ``run_job`` does the rest."""
+
+    store: Any
+    progress: QProgressBar
+
+    def run_job(self, work: Callable[[Any, Any], Any]) -> ExchangeJob:
+        self.progress.setVisible(True)
+        self.progress.setRange(0, 0)  # busy until the worker reports a total
+        job = start_job(self, self.store, work)
+        job.progress.connect(self._on_progress)
+        job.finished.connect(self._on_done)
+        job.failed.connect(self._on_failed)
+        return job
+
+    def _on_progress(self, done: int, total: int) -> None:
+        self.progress.setRange(0, max(total, 1))
+        self.progress.setValue(done)
+
+    def _on_done(self, result: Any) -> None:
+        raise NotImplementedError
+
+    def _on_failed(self, message: str) -> None:
+        raise NotImplementedError
 
     def reject(self) -> None:
         if job_running(self):
@@ -304,17 +329,8 @@ class ExportDialog(JobDialog):
             )
 
         self.export_button.setEnabled(False)
-        self.progress.setVisible(True)
-        self.progress.setRange(0, 0)
         self.status.setText("Đang xuất…")
-        job = start_job(self, self.store, work)
-        job.progress.connect(self._on_progress)
-        job.finished.connect(self._on_done)
-        job.failed.connect(self._on_failed)
-
-    def _on_progress(self, done: int, total: int) -> None:
-        self.progress.setRange(0, max(total, 1))
-        self.progress.setValue(done)
+        self.run_job(work)
 
     def _on_done(self, result: Any) -> None:
         self.result_info = result

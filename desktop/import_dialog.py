@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.export_dialog import JobDialog, announce, start_job
+from desktop.export_dialog import JobDialog, announce
 
 
 class ImportDialog(JobDialog):
@@ -139,17 +139,8 @@ class ImportDialog(JobDialog):
             )
 
         self.import_button.setEnabled(False)
-        self.progress.setVisible(True)
-        self.progress.setRange(0, 0)
         self.text.setPlainText("Đang kiểm tra toàn bộ gói rồi gộp…")
-        job = start_job(self, self.store, work)
-        job.progress.connect(self._on_progress)
-        job.finished.connect(self._on_done)
-        job.failed.connect(self._on_failed)
-
-    def _on_progress(self, done: int, total: int) -> None:
-        self.progress.setRange(0, max(total, 1))
-        self.progress.setValue(done)
+        self.run_job(work)
 
     def _on_done(self, receipt: Any) -> None:
         self.receipt = receipt
