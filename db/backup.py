@@ -58,13 +58,15 @@ def make_backup(path: Path, reason: str, conn: sqlite3.Connection | None = None)
     return target
 
 
-def keep_for(path: Path) -> int:
-    """How many rolling backups to keep: fewer of a district-size file (a copy is ~1.5 GB)."""
+def keep_for(path: Path, wanted: int | None = None) -> int:
+    """How many rolling backups to keep: ``wanted`` (the user's setting) or ``KEEP``, but
+    never more than ``KEEP_LARGE`` of a district-size file (a copy is ~1.5 GB)."""
+    keep = KEEP if wanted is None else max(1, wanted)
     try:
         big = path.stat().st_size > LARGE
     except OSError:
         big = False
-    return KEEP_LARGE if big else KEEP
+    return min(keep, KEEP_LARGE) if big else keep
 
 
 def prune(path: Path, reason: str = "close", keep: int | None = None) -> list[Path]:

@@ -145,6 +145,9 @@ class Store:
         self._source: str | None = None
         self._dirty = False
         self._closed = False
+        # How many rolling backups close() keeps; None: db.backup's default. The desktop
+        # sets it from the user's settings (storage does not read settings itself).
+        self.backups_kept: int | None = None
 
     # --- opening and closing -----------------------------------------------------------
     @classmethod
@@ -234,7 +237,7 @@ class Store:
         try:
             if self._dirty:
                 backup.make_backup(self.path, "close", self.conn)
-                backup.prune(self.path, "close")
+                backup.prune(self.path, "close", backup.keep_for(self.path, self.backups_kept))
         finally:
             self.conn.close()
 

@@ -8,7 +8,7 @@ from typing import Any
 
 from desktop import session
 from desktop.first_run_dialog import FirstRunChoice
-from rasoat import paths
+from rasoat import paths, settings
 from rasoat.identity import device_id
 
 
@@ -16,6 +16,7 @@ def open_store(path: Path) -> Any:
     from db.store import Store
 
     store = Store.open(path, user=session.surveyor(), device=device_id())
+    store.backups_kept = settings.get("backups_kept")
     session.remember(last=path)
     return store
 

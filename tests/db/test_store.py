@@ -271,6 +271,27 @@ def test_rolling_backups_on_close(db_path: Path, store: Store) -> None:
     assert backup.list_backups(db_path) == before
 
 
+def test_rolling_backups_follow_the_users_count(db_path: Path, store: Store) -> None:
+    from db import backup
+
+    store.close()
+    for _ in range(4):
+        with Store.open(db_path, user="a", device="b") as s:
+            s.backups_kept = 2
+            s.add_village(f"Thôn {len(s.villages())}")
+    assert len(backup.list_backups(db_path, "close")) == 2
+
+
+def test_a_district_size_file_keeps_few_backups_whatever_the_setting(db_path: Path) -> None:
+    from db import backup
+
+    assert backup.keep_for(db_path, 20) == 20
+    with db_path.open("wb") as f:  # a sparse file of the size, cheap to make
+        f.truncate(backup.LARGE + 1)
+    assert backup.keep_for(db_path, 20) == backup.KEEP_LARGE
+    assert backup.keep_for(db_path, 1) == 1
+
+
 def test_transitions_follow_the_previous_year(store: Store) -> None:
     import dataclasses
 
