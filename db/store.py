@@ -183,7 +183,13 @@ class Store:
         return store
 
     @classmethod
-    def open(cls, path: str | Path, *, user: str, device: str) -> Store:
+    def open(cls, path: str | Path, *, user: str, device: str, check: bool = True) -> Store:
+        """Open a commune file, migrating it (after a backup) when it is older.
+
+        ``check=False`` skips only the page-level check (header, application id and version
+        are always checked): for a caller that runs ``check_file`` right after, off its main
+        thread, so a district-size file shows at once (the check alone takes seconds there).
+        """
         path = Path(path)
         if not path.is_file():
             raise StoreError(f"Không tìm thấy tệp dữ liệu {path}.")
@@ -202,13 +208,10 @@ class Store:
             if version > LATEST:
                 raise TooNewVersion(path, version, LATEST)
             _configure(conn)
-            # Full check for a commune-size file; a district-size merge (100,000 households,
-            # ~1.5 GB) would wait ~20 s, so it gets quick_check (every page and row, not the
-            # index/table agreement); `rasoat db check` always runs the full check.
-            check = "integrity_check" if path.stat().st_size <= FULL_CHECK_LIMIT else "quick_check"
-            problems = [r[0] for r in conn.execute(f"PRAGMA {check}")]
-            if problems != ["ok"]:
-                raise DatabaseDamaged(path, backup.latest_backup(path), "; ".join(problems)[:500])
+            if check:
+                problems = _open_check(conn, path)
+                if problems:
+                    raise DatabaseDamaged(path, backup.latest_backup(path), problems)
             if version < LATEST:
                 backup.make_backup(path, "migration", conn)
                 migrate(conn)
@@ -1438,3 +1441,40 @@ class Store:
         for table, rowid, parent, _ in self.conn.execute("PRAGMA foreign_key_check"):
             problems.append(f"{table} rowid {rowid}: missing row in {parent}")
         return problems
+
+
+def _open_check(conn: sqlite3.Connection, path: Path) -> str:
+    """The check made when a file is opened: '' when fine, else what SQLite found.
+
+    Full check for a commune-size file; a district-size merge (100,000 households, ~1.5 GB)
+    would wait ~20 s, so it gets quick_check (every page and row, not the index/table
+    agreement); `rasoat db check` always runs the full check.
+    """
+    pragma = "integrity_check" if path.stat().st_size <= FULL_CHECK_LIMIT else "quick_check"
+    problems = [r[0] for r in conn.execute(f"PRAGMA {pragma}")]
+    return "" if problems == ["ok"] else "; ".join(problems)[:500]
+
+
+def is_large_file(path: str | Path) -> bool:
+    """District-size: opening checks it with quick_check only, and a GUI defers even that."""
+    try:
+        return Path(path).stat().st_size > FULL_CHECK_LIMIT
+    except OSError:
+        return False
+
+
+def check_file(path: str | Path) -> DatabaseDamaged | None:
+    """The open-time check on a read-only connection of its own (safe from a worker thread
+    while a Store has the file open): None when fine, else the error to show the user."""
+    path = Path(path)
+    try:
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    except sqlite3.Error as exc:
+        return DatabaseDamaged(path, backup.latest_backup(path), str(exc))
+    try:
+        problems = _open_check(conn, path)
+    except sqlite3.DatabaseError as exc:
+        problems = str(exc)
+    finally:
+        conn.close()
+    return DatabaseDamaged(path, backup.latest_backup(path), problems) if problems else None

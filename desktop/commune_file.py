@@ -13,12 +13,22 @@ from rasoat.identity import device_id
 
 
 def open_store(path: Path) -> Any:
+    """Opens ``path``; a district-size file without its page check, which the caller then
+    runs in a worker (``needs_deferred_check``) so the list shows at once."""
     from db.store import Store
 
-    store = Store.open(path, user=session.surveyor(), device=device_id())
+    store = Store.open(
+        path, user=session.surveyor(), device=device_id(), check=not needs_deferred_check(path)
+    )
     store.backups_kept = settings.get("backups_kept")
     session.remember(last=path)
     return store
+
+
+def needs_deferred_check(path: Path) -> bool:
+    from db.store import is_large_file
+
+    return is_large_file(path)
 
 
 def create_from_choice(choice: FirstRunChoice) -> Any:

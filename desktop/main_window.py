@@ -290,7 +290,8 @@ class MainWindow(QMainWindow):
             self.recent_menu.addAction(self.tr("(chưa có)")).setEnabled(False)
 
     def open_path(self, path: Path) -> bool:
-        from desktop.commune_file import open_store
+        from desktop.commune_file import needs_deferred_check, open_store
+        from desktop.integrity_check import start_integrity_check
 
         try:
             store = open_store(path)
@@ -303,7 +304,33 @@ class MainWindow(QMainWindow):
             return False
         self._close_store()
         self.set_store(store)
+        if needs_deferred_check(path):
+            check = start_integrity_check(self, Path(path))
+            check.damaged.connect(self._file_damaged)
+            check.done.connect(self._check_done)
+            self.statusBar().showMessage(self.tr("Đang kiểm tra tệp dữ liệu lớn ở chế độ nền…"))
         return True
+
+    def _check_done(self) -> None:
+        if self.store is not None:
+            self.statusBar().showMessage(self.tr("Đã kiểm tra tệp dữ liệu: không có lỗi."), 10_000)
+
+    def _file_damaged(self, message: str) -> None:
+        """The deferred check failed: close the file (nothing more is written to it) and say
+        how to restore it, as opening a damaged commune file says."""
+        log.error("deferred integrity check failed: %s", message)
+        self._close_store()
+        self.set_store(None)
+        label = QLabel(message)
+        label.setWordWrap(True)
+        label.setMargin(24)
+        label.setStyleSheet("color: #b3261e;")
+        self.setCentralWidget(label)
+        self.damaged_message = message
+        box = QMessageBox(
+            QMessageBox.Icon.Critical, self.tr("Tệp dữ liệu bị hỏng"), message, parent=self
+        )
+        box.open()  # not exec(): the check ends at any moment, never block inside a slot
 
     def new_commune(self) -> None:
         from desktop.commune_file import create_from_choice

@@ -122,3 +122,29 @@ def test_disk_full_is_a_clear_message(db_path: Path, store: Store) -> None:
     store.conn.execute("PRAGMA max_page_count = 1073741823")
     save_many()  # the store still works once there is room
     assert store.count_households(HouseholdQuery()) == 50
+
+
+def test_check_file_finds_the_damage_a_deferred_open_skipped(
+    db_path: Path, store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from db.store import check_file, is_large_file
+
+    with store.transaction():
+        for h in generate_households(200):
+            store.save_household(h)
+    store.close()
+    assert check_file(db_path) is None
+    monkeypatch.setattr("db.store.FULL_CHECK_LIMIT", 0)  # as a district-size file
+    assert is_large_file(db_path)
+    with db_path.open("r+b") as f:  # damage the pages of the last rows saved
+        f.seek(db_path.stat().st_size - 4096 * 4)
+        f.write(b"\xde\xad\xbe\xef" * 1024)
+    found = check_file(db_path)
+    assert isinstance(found, DatabaseDamaged)
+    assert "rasoat db restore" in found.message
+    # The header, id and version are still checked at once; the page check was left to
+    # check_file, which a GUI runs in a worker after the first paint.
+    text = db_path.with_suffix(".txt")
+    text.write_text("danh sách hộ nghèo", encoding="utf-8")
+    with pytest.raises(NotACommuneFile):
+        Store.open(text, user="a", device="b", check=False)

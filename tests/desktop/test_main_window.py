@@ -88,3 +88,49 @@ def test_closing_with_a_recount_pending_does_not_touch_the_closed_file(
     window.close()
     assert window.store is None
     qtbot.wait(COUNTS_DELAY_MS * 2)
+
+
+def _large_commune(commune_path, monkeypatch, *, damaged: bool):
+    from db.store import Store
+    from forms.demo import generate_households
+
+    with Store.open(commune_path, user="a", device="b") as store, store.transaction():
+        for h in generate_households(200):
+            store.save_household(h)
+    monkeypatch.setattr("db.store.FULL_CHECK_LIMIT", 0)  # as a district-size file
+    if damaged:
+        with commune_path.open("r+b") as f:
+            f.seek(commune_path.stat().st_size - 4096 * 4)
+            f.write(b"\xde\xad\xbe\xef" * 1024)
+
+
+def test_a_large_file_opens_at_once_and_is_checked_behind(
+    qtbot: QtBot, qapp, commune_path, monkeypatch
+) -> None:
+    configure_app(qapp)
+    _large_commune(commune_path, monkeypatch, damaged=False)
+    window = MainWindow()
+    qtbot.addWidget(window)
+    assert window.open_path(commune_path)
+    assert "Đang kiểm tra" in window.statusBar().currentMessage()
+    qtbot.waitUntil(lambda: "không có lỗi" in window.statusBar().currentMessage(), timeout=10_000)
+    assert window.store is not None
+    assert window.list.model.rowCount() == 200
+    window.close()
+
+
+def test_a_damaged_large_file_is_closed_with_the_way_out(
+    qtbot: QtBot, qapp, commune_path, monkeypatch
+) -> None:
+    from PySide6.QtWidgets import QMessageBox
+
+    configure_app(qapp)
+    _large_commune(commune_path, monkeypatch, damaged=True)
+    window = MainWindow()
+    qtbot.addWidget(window)
+    assert window.open_path(commune_path)  # shown at once, before the check
+    qtbot.waitUntil(lambda: window.store is None, timeout=10_000)
+    assert "rasoat db restore" in window.damaged_message
+    boxes = [w for w in window.findChildren(QMessageBox) if w.isVisible()]
+    assert [b.windowTitle() for b in boxes] == ["Tệp dữ liệu bị hỏng"]
+    boxes[0].close()
