@@ -139,7 +139,9 @@ class _NumberedCanvas(Canvas):
     """
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("initialFontName", FONT)  # else Helvetica is referenced, unembedded
+        # Else Helvetica is referenced, unembedded. The doc template passes None explicitly,
+        # so setdefault would keep it.
+        kwargs["initialFontName"] = kwargs.get("initialFontName") or FONT
         super().__init__(*args, **kwargs)
         self._pages: list[dict[str, Any]] = []
         self.part_starts: list[int] = []  # shared by every page snapshot (same list object)
@@ -266,10 +268,10 @@ def _header(header: Header, styles: dict[str, ParagraphStyle], width: float) -> 
         _p(header.date_line(), styles["hdr_italic"]),
     ]
     if header.motto_only:
-        return RLTable(
+        return _layout_grid(
             [[right]],
-            colWidths=[width],
-            style=[("VALIGN", (0, 0), (-1, -1), "TOP"), ("ALIGN", (0, 0), (-1, -1), "CENTER")],
+            [width],
+            [("VALIGN", (0, 0), (-1, -1), "TOP"), ("ALIGN", (0, 0), (-1, -1), "CENTER")],
         )
     left: list[Flowable] = []
     for i, line in enumerate(header.issuer):
@@ -279,16 +281,22 @@ def _header(header: Header, styles: dict[str, ParagraphStyle], width: float) -> 
     if header.number:
         left.append(Spacer(1, 2))
         left.append(_p(header.number, styles["hdr"]))
-    return RLTable(
+    return _layout_grid(
         [[left, right]],
-        colWidths=[width * 0.4, width * 0.6],
-        style=[
+        [width * 0.4, width * 0.6],
+        [
             ("VALIGN", (0, 0), (-1, -1), "TOP"),
             ("ALIGN", (0, 0), (-1, -1), "CENTER"),
             ("LEFTPADDING", (0, 0), (-1, -1), 0),
             ("RIGHTPADDING", (0, 0), (-1, -1), 0),
         ],
     )
+
+
+def _layout_grid(cells: list[list[Any]], widths: list[float], commands: list[Any]) -> RLTable:
+    """A borderless table that only places paragraphs side by side. Its cells still get
+    reportlab's default font (Helvetica, unembedded) unless told otherwise."""
+    return RLTable(cells, colWidths=widths, style=[("FONTNAME", (0, 0), (-1, -1), FONT), *commands])
 
 
 def _widths(columns: list[Column], width: float) -> list[float]:
@@ -509,10 +517,10 @@ def _signatures(block: Signatures, styles: dict[str, ParagraphStyle], width: flo
             cell.append(_p(box.name, styles["sig"]))
         cells.append(cell)
     n = max(len(cells), 1)
-    grid = RLTable(
+    grid = _layout_grid(
         [cells],
-        colWidths=[width / n] * n,
-        style=[("VALIGN", (0, 0), (-1, -1), "TOP"), ("ALIGN", (0, 0), (-1, -1), "CENTER")],
+        [width / n] * n,
+        [("VALIGN", (0, 0), (-1, -1), "TOP"), ("ALIGN", (0, 0), (-1, -1), "CENTER")],
     )
     return KeepTogether([Spacer(1, 4 * mm), grid])
 

@@ -85,6 +85,9 @@ def test_font_is_embedded(tmp_path: Path) -> None:
     fonts = reader.pages[0]["/Resources"]["/Font"]
     names = {str(f.get_object()["/BaseFont"]) for f in fonts.values()}
     assert any(n.endswith("+BeVietnamPro-Regular") for n in names)
+    # Nothing else, not even an unused Helvetica: a viewer without it substitutes a font
+    # that lacks Vietnamese letters.
+    assert all("+BeVietnamPro-" in n for n in names), names
 
 
 def test_xlsx_keeps_numbers_as_numbers_and_freezes_the_header(tmp_path: Path) -> None:
