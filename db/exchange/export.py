@@ -11,7 +11,6 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-from db.exchange import history
 from db.exchange.container import Written
 from db.exchange.package import PackageRecord, RevEntry, write_package
 from db.households import household_from_docs
@@ -89,9 +88,9 @@ def collect_records(
     store: Store, ids: list[str], progress: Progress | None = None
 ) -> list[PackageRecord]:
     conn = store.conn
-    merge_parents: dict[str, str] = {}
-    if history.has_schema(conn):
-        merge_parents = dict(conn.execute("SELECT rev, merge_parent FROM exchange_merge_parents"))
+    merge_parents: dict[str, str] = dict(
+        conn.execute("SELECT rev, merge_parent FROM exchange_merge_parents")
+    )
     out: list[PackageRecord] = []
     chunk = 500
     for start in range(0, len(ids), chunk):

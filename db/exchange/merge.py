@@ -79,15 +79,13 @@ def plan(store: Store, package: Package, round_map: dict[str, str] | None = None
     ancestry = history.Ancestry(conn)
     for rec in package.records:
         ancestry.add({r.rev: (r.parent_rev, r.merge_parent) for r in rec.revs})
-    decided: set[tuple[str, str]] = set()
-    if history.has_schema(conn):
-        decided = {
-            (r[0], r[1])
-            for r in conn.execute(
-                "SELECT household_id, incoming_rev FROM exchange_conflicts"
-                " WHERE resolved_at IS NOT NULL"
-            )
-        }
+    decided: set[tuple[str, str]] = {
+        (r[0], r[1])
+        for r in conn.execute(
+            "SELECT household_id, incoming_rev FROM exchange_conflicts"
+            " WHERE resolved_at IS NOT NULL"
+        )
+    }
     out: list[Planned] = []
     for rec in package.records:
         h = rec.household
@@ -251,7 +249,6 @@ def merge_package(
     source = f"gói {source_name} ({package.package_id})"
     at = receipt.imported_at
     with store.transaction(source=source):
-        history.ensure_schema(store.conn)
         _ensure_villages(store, steps)
         _ensure_rounds(store, package, round_map)
         total = len(to_write)
@@ -309,8 +306,6 @@ def merge_package(
 
 
 def _known_conflict(store: Store, step: Planned) -> bool:
-    if not history.has_schema(store.conn):
-        return False
     row = store.conn.execute(
         "SELECT 1 FROM exchange_conflicts WHERE household_id = ? AND incoming_rev = ?",
         (step.record.household.id, step.record.rev),
@@ -608,8 +603,6 @@ def _store_conflict(store: Store, step: Planned, package_id: str, source: str, a
 
 def open_conflicts(store: Store) -> list[Conflict]:
     """Conflicts still waiting for the officer, oldest first."""
-    if not history.has_schema(store.conn):
-        return []
     rows = store.conn.execute(
         "SELECT id, household_id, code, kind, package_id, source, incoming, created_at"
         " FROM exchange_conflicts WHERE resolved_at IS NULL ORDER BY created_at, code"

@@ -10,11 +10,16 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Callable
 
-from db.migrations import m0001_initial, m0002_search, m0003_list_indexes
+from db.migrations import m0001_initial, m0002_search, m0003_list_indexes, m0004_exchange
 
 Step = Callable[[sqlite3.Connection], None]
 
-STEPS: list[Step] = [m0001_initial.apply, m0002_search.apply, m0003_list_indexes.apply]
+STEPS: list[Step] = [
+    m0001_initial.apply,
+    m0002_search.apply,
+    m0003_list_indexes.apply,
+    m0004_exchange.apply,
+]
 LATEST = len(STEPS)
 
 

@@ -111,3 +111,25 @@ def test_failed_step_rolls_back(tmp_path: Path) -> None:
         migrate(conn)
     assert conn.execute("PRAGMA user_version").fetchone()[0] == 1
     conn.close()
+
+
+def test_exchange_tables_made_before_their_migration_are_kept(tmp_path: Path) -> None:
+    # Before step 4 the merge created its tables on first use: such a file upgrades cleanly
+    # and keeps the conflicts already waiting for the officer.
+    from db.migrations import m0004_exchange, run_statements
+
+    path = tmp_path / "merged.rasoat.sqlite"
+    version_one_file(path, 5)
+    conn = sqlite3.connect(path, isolation_level=None)
+    migrate(conn, target=3)
+    run_statements(conn, m0004_exchange.SCHEMA)
+    conn.execute(
+        "INSERT INTO exchange_conflicts (id, household_id, code, kind, package_id, source,"
+        " incoming_rev, incoming, created_at) VALUES"
+        " ('c1', 'h1', '01-0001', 'both_changed', 'p1', 'gói máy 2', 'r2', '{}', '2026-11-20')"
+    )
+    conn.close()
+    with Store.open(path, user="a", device="b") as store:
+        assert store.conn.execute("PRAGMA user_version").fetchone()[0] == LATEST
+        count = store.conn.execute("SELECT count(*) FROM exchange_conflicts").fetchone()[0]
+        assert count == 1
