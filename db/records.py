@@ -47,6 +47,9 @@ class HouseholdQuery:
     category: Category | None = None
     transition: Transition | None = None
     round_id: str | None = None
+    # Only households the village meeting did not pass (under half agreed): they go back for
+    # re-survey and a new meeting (Decision 24/2021/QĐ-TTg, step 3).
+    needs_resurvey: bool = False
     order_by: str = "code"
     descending: bool = False
     limit: int = 200

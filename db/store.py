@@ -1028,6 +1028,12 @@ class Store:
         if q.transition is not None:
             sql += " AND r.transition = ?"
             params.append(Transition(q.transition).value)
+        if q.needs_resurvey:
+            sql += (
+                " AND h.id IN (SELECT household_id FROM meeting_votes"
+                " WHERE round_id = ? AND agree * 2 < attendees)"
+            )
+            params.append(self._resolve_round(q.round_id))
         expression = match_expression(q.text) if q.text else None
         if expression is not None:
             sql += " AND h.rowid IN (SELECT rowid FROM search_index WHERE search_index MATCH ?)"

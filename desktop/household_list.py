@@ -19,6 +19,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QCheckBox,
     QComboBox,
     QHBoxLayout,
     QHeaderView,
@@ -185,6 +186,14 @@ class HouseholdList(QWidget):
         ):
             combo.setToolTip(tip)
             bar.addWidget(combo, 1)
+        self.resurvey = QCheckBox(self.tr("Cần rà soát lại"))
+        self.resurvey.setToolTip(
+            self.tr(
+                "Chỉ hiện các hộ dưới một nửa số người dự họp đồng ý: "
+                "rà soát lại rồi đưa ra cuộc họp mới"
+            )
+        )
+        bar.addWidget(self.resurvey)
         layout.addLayout(bar)
         self.model = HouseholdTableModel(store, self)
         self.view = QTableView()
@@ -218,6 +227,7 @@ class HouseholdList(QWidget):
         self.fill_filters()
         for combo in (self.village, self.category, self.transition):
             combo.currentIndexChanged.connect(self.apply_filters)
+        self.resurvey.toggled.connect(self.apply_filters)
         self.round.currentIndexChanged.connect(lambda _i: self.set_round(self.round.currentData()))
         self._update_empty()
 
@@ -264,6 +274,7 @@ class HouseholdList(QWidget):
             village=self.village.currentData(),
             category=_as_enum(Category, self.category.currentData()),
             transition=_as_enum(Transition, self.transition.currentData()),
+            needs_resurvey=self.resurvey.isChecked(),
         )
         self._after_query()
 

@@ -390,3 +390,20 @@ def test_a_failing_listener_does_not_lose_the_save(
     unsubscribe()
     store.save_household(household("01-0002"))
     assert len(heard) == 1
+
+
+def test_households_the_meeting_sent_back_for_resurvey(store: Store) -> None:
+    rnd = store.start_round(2026, "nd07-2022-2025")
+    passed, exactly_half, failed, no_vote = (household(f"01-000{i}") for i in range(1, 5))
+    for h in (passed, exactly_half, failed, no_vote):
+        store.save_household(h)
+    store.save_meeting_vote(passed.id, rnd.id, agree=15, attendees=20)
+    store.save_meeting_vote(exactly_half.id, rnd.id, agree=10, attendees=20)  # 50 % passes
+    store.save_meeting_vote(failed.id, rnd.id, agree=9, attendees=20)
+    q = HouseholdQuery(needs_resurvey=True)
+    assert [r.code for r in store.list_households(q)] == ["01-0003"]
+    assert store.count_households(q) == 1
+    assert sum(store.category_counts(q).values()) == 1
+    # A new meeting that passes takes it off the list.
+    store.save_meeting_vote(failed.id, rnd.id, agree=12, attendees=20)
+    assert store.list_households(q) == []

@@ -5,6 +5,7 @@ from typing import Any
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
+from db.records import HouseholdQuery
 from desktop.household_list import HouseholdList
 from forms.model import Household, Member, Relationship
 
@@ -98,3 +99,19 @@ def test_one_letter_does_not_filter_yet(qtbot: QtBot, app: Any, store: Any) -> N
     view.search.setText("đi")
     view.apply_search()
     assert heads(view) == ["Đinh Thị Bích"]
+
+
+def test_resurvey_filter_shows_households_the_meeting_did_not_pass(
+    qtbot: QtBot, app: Any, store: Any
+) -> None:
+    fill(store)
+    rnd = store.current_round()
+    by_code = {r.code: r.id for r in store.list_households(HouseholdQuery())}
+    store.save_meeting_vote(by_code["H002"], rnd.id, agree=4, attendees=30)
+    store.save_meeting_vote(by_code["H003"], rnd.id, agree=25, attendees=30)
+    view = HouseholdList(store)
+    qtbot.addWidget(view)
+    view.resurvey.setChecked(True)
+    assert heads(view) == ["Đinh Thị Bích"]
+    view.resurvey.setChecked(False)
+    assert view.model.rowCount() == 4
