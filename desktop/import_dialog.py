@@ -168,7 +168,7 @@ class ImportDialog(JobDialog):
             self.save_receipt(Path(name))
 
     def save_receipt(self, path: Path) -> None:
-        from rasoat.commands.exchange import save_receipt
+        from reports.receipt import save_receipt
 
         save_receipt(self.receipt, path)
 

@@ -178,6 +178,8 @@ def run_import(args: argparse.Namespace) -> int:
         return _fail("import", getattr(exc, "message", str(exc)))
     print(receipt.text(), end="")
     if args.receipt:
+        from reports.receipt import save_receipt
+
         out = Path(args.receipt)
         save_receipt(receipt, out)
         print(f"Đã ghi biên nhận vào {out}.")
@@ -324,117 +326,9 @@ def run_summary(args: argparse.Namespace) -> int:
             f"{r.unclassified}"
         )
     if args.xlsx:
+        from reports.upper_level import upper_level_document
         from reports.xlsx import render_xlsx
 
-        render_xlsx(summary_document(rows), Path(args.xlsx))
+        render_xlsx(upper_level_document(rows), Path(args.xlsx))
         print(f"Đã ghi bảng tổng hợp vào {args.xlsx}.")
     return 1 if failed else 0
-
-
-def summary_document(rows: list[Any]) -> Any:
-    """The upper level's table across communes, built from ``reports`` blocks (one row per
-    commune; households by category and by movement)."""
-    from datetime import date
-
-    from forms.labels import CATEGORY_LABELS
-    from forms.model import Category, Transition
-    from reports.document import Column, Document, Header, Part, Table
-
-    moves = [
-        (Transition.STAYED_POOR, "Nghèo cũ"),
-        (Transition.NEWLY_POOR, "Nghèo phát sinh mới"),
-        (Transition.FELL_BACK_POOR, "Tái nghèo"),
-        (Transition.ESCAPED_POVERTY, "Thoát nghèo"),
-        (Transition.POOR_TO_NEAR_POOR, "Thoát nghèo thành cận nghèo"),
-        (Transition.ESCAPED_NEAR_POVERTY, "Thoát cận nghèo"),
-    ]
-    cats = [Category.POOR, Category.NEAR_POOR, Category.MIDDLE]
-    columns = [
-        Column("Mã xã", width=1.0),
-        Column("Xã, phường", width=2.6),
-        Column("Năm", width=0.8, kind="year"),
-        Column("Tổng số hộ", width=1.0, kind="int"),
-        Column("Tổng số khẩu", width=1.0, kind="int"),
-        *[Column(str(CATEGORY_LABELS[c]), width=1.0, kind="int", group="Số hộ") for c in cats],
-        *[Column(label, width=1.1, kind="int", group="Diễn biến (hộ)") for _, label in moves],
-        Column("Chưa phân loại", width=1.0, kind="int"),
-    ]
-    table = Table(columns, sheet="Tổng hợp", caption="Kết quả rà soát theo xã")
-    for r in rows:
-        table.add(
-            [
-                r.commune_code,
-                r.commune_name,
-                r.year,
-                r.households,
-                r.persons,
-                *[r.by_category[c] for c in cats],
-                *[r.by_transition[t] for t, _ in moves],
-                r.unclassified,
-            ]
-        )
-    total = [
-        "",
-        "Tổng cộng",
-        None,
-        sum(r.households for r in rows),
-        sum(r.persons for r in rows),
-        *[sum(r.by_category[c] for r in rows) for c in cats],
-        *[sum(r.by_transition[t] for r in rows) for t, _ in moves],
-        sum(r.unclassified for r in rows),
-    ]
-    table.add(total, style="total")
-    province = next((r.province_name for r in rows if r.province_name), "")
-    part = Part(
-        header=Header(issuer=[province.upper() or "CẤP TỈNH"], place="", when=date.today()),
-        title="TỔNG HỢP KẾT QUẢ RÀ SOÁT HỘ NGHÈO, HỘ CẬN NGHÈO THEO XÃ",
-        blocks=[table],
-    )
-    return Document(kind="upper_level_summary", title=part.title, parts=[part], landscape=True)
-
-
-def save_receipt(receipt: Any, out: Path) -> Path:
-    """The receipt as text, JSON (to send back) or a PDF to print, by the file's suffix."""
-    suffix = out.suffix.lower()
-    if suffix == ".json":
-        out.write_text(receipt.to_json(), encoding="utf-8")
-    elif suffix == ".pdf":
-        from reports.pdf import render_pdf
-
-        render_pdf(receipt_document(receipt), out)
-    else:
-        out.write_text(receipt.text(), encoding="utf-8")
-    return out
-
-
-def receipt_document(receipt: Any) -> Any:
-    from datetime import date
-
-    from db.exchange.receipt import ACTION_LABELS
-    from reports.document import Column, Document, Header, Para, Part, Table
-
-    header, _, _rest = receipt.text().partition("\n\n")
-    table = Table(
-        [
-            Column("Mã hộ", width=1.2),
-            Column("Chủ hộ", width=2.5),
-            Column("Thôn", width=1.6),
-            Column("Kết quả", width=2.2),
-            Column("Ghi chú", width=3.0),
-        ],
-        sheet="Biên nhận",
-    )
-    for e in sorted(receipt.entries, key=lambda e: (e.action, e.code)):
-        if e.action != "unchanged":
-            table.add([e.code, e.head_name, e.village, ACTION_LABELS[e.action], e.detail])
-    blocks: list[Any] = [Para(line) for line in header.splitlines()[1:]]
-    blocks.append(Para(receipt.summary(), "bold"))
-    blocks += [Para(f"Lưu ý: {w}", "italic") for w in receipt.warnings]
-    if table.rows:
-        blocks.append(table)
-    part = Part(
-        header=Header(issuer=[f"UBND {receipt.commune_name.upper()}"], place="", when=date.today()),
-        title="BIÊN NHẬN NHẬP GÓI DỮ LIỆU RÀ SOÁT",
-        blocks=blocks,
-    )
-    return Document(kind="exchange_receipt", title=part.title, parts=[part])
