@@ -108,6 +108,15 @@ class MainWindow(QMainWindow):
             none = QAction(self.tr("(chưa có báo cáo nào)"), self)
             none.setEnabled(False)
             self.menus["report"].addAction(none)
+        self.menus["report"].addSeparator()
+        upper = QAction(self.tr("Tổng hợp nhiều xã (cấp trên)…"), self)
+        upper.triggered.connect(self.show_upper_level)
+        self.menus["report"].addAction(upper)
+
+    def show_upper_level(self) -> None:
+        from desktop.upper_level_dialog import UpperLevelDialog
+
+        UpperLevelDialog(self).exec()
 
     # --- the open file -------------------------------------------------------------------
     def set_store(self, store: Any) -> None:

@@ -1,0 +1,208 @@
+"""Báo cáo → Tổng hợp nhiều xã: the upper level opens many commune packages read-only and
+sees them side by side (households by category and by movement), then saves the table as
+Excel or PDF. No commune file is needed or written."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QObject, Qt, QThread, Signal
+from PySide6.QtWidgets import (
+    QDialogButtonBox,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QProgressBar,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.export_dialog import JobDialog
+from forms.labels import CATEGORY_LABELS
+from forms.model import Category
+
+COLUMNS = [
+    "Mã xã",
+    "Xã, phường",
+    "Năm",
+    "Số hộ",
+    "Số khẩu",
+    str(CATEGORY_LABELS[Category.POOR]),
+    str(CATEGORY_LABELS[Category.NEAR_POOR]),
+    str(CATEGORY_LABELS[Category.MIDDLE]),
+    "Chưa phân loại",
+]
+
+
+class SummaryJob(QObject):
+    """Reads and validates every package whole, then summarises: off the GUI thread."""
+
+    progress = Signal(int, int)
+    finished = Signal(object)
+
+    def __init__(self, paths: Sequence[Path], password: str | None) -> None:
+        super().__init__()
+        self.paths, self.password = list(paths), password
+
+    def run(self) -> None:
+        from db.exchange.upper_level import OpenFailure, open_packages, summaries
+
+        try:
+            opened, failed = open_packages(
+                self.paths, password=self.password, progress=self.progress.emit
+            )
+            rows = summaries(opened)
+        except Exception as exc:  # shown to the user, never swallowed
+            rows, failed = [], [OpenFailure(Path("?"), f"Lỗi không mong đợi: {exc}")]
+        self.finished.emit((rows, failed))
+
+
+class UpperLevelDialog(JobDialog):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("Tổng hợp nhiều xã (cấp trên)"))
+        self.resize(1000, 560)
+        self.rows: list[Any] = []
+        layout = QVBoxLayout(self)
+        layout.addWidget(
+            QLabel(
+                self.tr(
+                    "Chọn các gói dữ liệu (.rasoat) các xã gửi lên. Gói chỉ được đọc, không tệp "
+                    "nào bị ghi. Hai gói của cùng một xã: lấy gói mới hơn."
+                )
+            )
+        )
+        bar = QHBoxLayout()
+        self.choose_button = QPushButton(self.tr("&Chọn gói dữ liệu…"))
+        self.choose_button.clicked.connect(self._choose)
+        bar.addWidget(self.choose_button)
+        bar.addWidget(QLabel(self.tr("Mật khẩu (nếu gói có đặt):")))
+        self.password = QLineEdit()
+        self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        bar.addWidget(self.password, 1)
+        layout.addLayout(bar)
+        self.progress = QProgressBar()
+        self.progress.setVisible(False)
+        layout.addWidget(self.progress)
+        self.table = QTableWidget(0, len(COLUMNS))
+        self.table.setHorizontalHeaderLabels(COLUMNS)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        layout.addWidget(self.table, 1)
+        self.problems = QPlainTextEdit()
+        self.problems.setReadOnly(True)
+        self.problems.setMaximumHeight(90)
+        self.problems.setVisible(False)
+        layout.addWidget(self.problems)
+        buttons = QDialogButtonBox()
+        self.xlsx_button = buttons.addButton(
+            self.tr("Lưu &Excel…"), QDialogButtonBox.ButtonRole.ActionRole
+        )
+        self.pdf_button = buttons.addButton(
+            self.tr("Lưu &PDF…"), QDialogButtonBox.ButtonRole.ActionRole
+        )
+        close = buttons.addButton(self.tr("Đóng"), QDialogButtonBox.ButtonRole.RejectRole)
+        close.clicked.connect(self.reject)
+        self.xlsx_button.clicked.connect(lambda: self._save_as("xlsx"))
+        self.pdf_button.clicked.connect(lambda: self._save_as("pdf"))
+        layout.addWidget(buttons)
+        self._sync()
+
+    def _sync(self) -> None:
+        for button in (self.xlsx_button, self.pdf_button):
+            button.setEnabled(bool(self.rows))
+
+    def _choose(self) -> None:
+        names, _ = QFileDialog.getOpenFileNames(
+            self,
+            self.tr("Chọn gói dữ liệu các xã"),
+            str(Path.home()),
+            self.tr("Gói Rà soát (*.rasoat)"),
+        )
+        if names:
+            self.load([Path(n) for n in names])
+
+    def load(self, paths: Sequence[Path]) -> None:
+        """Reads the packages in a worker; the table fills when it ends."""
+        self.choose_button.setEnabled(False)
+        self.progress.setVisible(True)
+        self.progress.setRange(0, 0)
+        job = SummaryJob(paths, self.password.text() or None)
+        thread = QThread(self)
+        job.moveToThread(thread)
+        thread.started.connect(job.run)
+        job.progress.connect(self._on_progress)
+        job.finished.connect(self._on_done)
+        job.finished.connect(thread.quit)
+        thread.finished.connect(thread.deleteLater)
+        self._exchange_job = (thread, job)  # JobDialog will not close while it runs
+        thread.start()
+
+    def _on_done(self, result: Any) -> None:
+        self.rows, failed = result
+        self.progress.setVisible(False)
+        self.choose_button.setEnabled(True)
+        self.table.setRowCount(len(self.rows))
+        for r, s in enumerate(self.rows):
+            values = [
+                s.commune_code,
+                s.commune_name,
+                s.year or "",
+                s.households,
+                s.persons,
+                s.by_category[Category.POOR],
+                s.by_category[Category.NEAR_POOR],
+                s.by_category[Category.MIDDLE],
+                s.unclassified,
+            ]
+            for c, value in enumerate(values):
+                item = QTableWidgetItem(str(value))
+                if isinstance(value, int):
+                    item.setTextAlignment(
+                        Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+                    )
+                self.table.setItem(r, c, item)
+        self.problems.setVisible(bool(failed))
+        self.problems.setPlainText(
+            "\n".join(
+                self.tr("{f}: không mở được — {m}").format(f=f.path.name, m=f.message)
+                for f in failed
+            )
+        )
+        self._sync()
+
+    def _on_failed(self, message: str) -> None:  # SummaryJob reports failures as rows
+        self.problems.setVisible(True)
+        self.problems.setPlainText(message)
+
+    def _save_as(self, fmt: str) -> None:
+        name, _ = QFileDialog.getSaveFileName(
+            self,
+            self.tr("Lưu bảng tổng hợp"),
+            str(Path.home() / f"tong-hop-cac-xa.{fmt}"),
+            "Excel (*.xlsx)" if fmt == "xlsx" else "PDF (*.pdf)",
+        )
+        if name:
+            self.save(Path(name))
+
+    def save(self, path: Path) -> Path:
+        from reports.upper_level import upper_level_document
+
+        document = upper_level_document(self.rows)
+        if path.suffix.lower() == ".pdf":
+            from reports.pdf import render_pdf
+
+            return render_pdf(document, path)
+        from reports.xlsx import render_xlsx
+
+        return render_xlsx(document, path)
