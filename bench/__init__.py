@@ -7,10 +7,17 @@ the tests stay free of timing.
 from __future__ import annotations
 
 import resource
+import shutil
+import tempfile
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
+
+# Demo communes are slow to build at scale (100,000 households: tens of minutes): kept here
+# between runs, shared by every benchmark.
+CACHE = Path(tempfile.gettempdir()) / "rasoat-bench"
 
 
 @dataclass
@@ -46,3 +53,22 @@ def percentile(values: list[float], p: float) -> float:
     ordered = sorted(values)
     k = max(0, min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1))))
     return ordered[k]
+
+
+def cached_demo_commune(households: int, seed: int = 7) -> Path:
+    """A demo commune file of that size, built once (``db.demo``) and reused."""
+    from db.demo import create_demo_commune
+
+    CACHE.mkdir(parents=True, exist_ok=True)
+    path = CACHE / f"xa-{households}.rasoat.sqlite"
+    if not path.exists():
+        tmp = path.with_suffix(".partial")
+        for leftover in (tmp, Path(f"{tmp}.backups")):
+            if leftover.is_dir():
+                shutil.rmtree(leftover)
+            elif leftover.exists():
+                leftover.unlink()
+        create_demo_commune(tmp, households=households, seed=seed)
+        shutil.rmtree(f"{tmp}.backups", ignore_errors=True)  # the build's own close backups
+        shutil.move(str(tmp), path)
+    return path

@@ -9,28 +9,10 @@ and opening a household in the editor with its live classification."""
 from __future__ import annotations
 
 import os
-import shutil
 import tempfile
 import time
-from pathlib import Path
 
-from bench import Row, percentile
-
-CACHE = Path(tempfile.gettempdir()) / "rasoat-bench-gui"
-
-
-def commune_file(households: int) -> Path:
-    from db.demo import create_demo_commune
-
-    CACHE.mkdir(parents=True, exist_ok=True)
-    path = CACHE / f"xa-{households}.rasoat.sqlite"
-    if not path.exists():
-        tmp = path.with_suffix(".partial")
-        if tmp.exists():
-            tmp.unlink()
-        create_demo_commune(tmp, households=households, seed=7)
-        shutil.move(str(tmp), path)
-    return path
+from bench import Row, cached_demo_commune, percentile
 
 
 def run(quick: bool) -> list[Row]:
@@ -44,7 +26,7 @@ def run(quick: bool) -> list[Row]:
     from desktop.main_window import MainWindow
 
     households = 2_000 if quick else 100_000
-    path = commune_file(households)
+    path = cached_demo_commune(households)
     app = create_app([])
 
     class PaintWatch(QObject):

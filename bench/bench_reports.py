@@ -15,9 +15,7 @@ import tempfile
 from datetime import date
 from pathlib import Path
 
-from bench import Row, peak_rss_mb, timer
-
-CACHE = Path(tempfile.gettempdir()) / "rasoat-bench-reports"
+from bench import Row, cached_demo_commune, peak_rss_mb, timer
 
 
 def _document(n: int) -> object:
@@ -68,20 +66,6 @@ def _bare(doc: object, out: Path) -> None:
     )
 
 
-def _commune(households: int) -> Path:
-    from db.demo import create_demo_commune
-
-    CACHE.mkdir(parents=True, exist_ok=True)
-    path = CACHE / f"xa-{households}.rasoat.sqlite"
-    if not path.exists():
-        tmp = path.with_suffix(".partial")
-        if tmp.exists():
-            tmp.unlink()
-        create_demo_commune(tmp, households=households, seed=7)
-        shutil.move(str(tmp), path)
-    return path
-
-
 def run(quick: bool) -> list[Row]:
     os.environ.setdefault("RASOAT_HOME", tempfile.mkdtemp(prefix="rasoat-bench-home-"))
     from reports.pdf import render_pdf
@@ -121,7 +105,7 @@ def run(quick: bool) -> list[Row]:
     from db.store import Store
 
     households = 1000 if quick else 10_000
-    commune = _commune(households)
+    commune = cached_demo_commune(households)
     with Store.open(commune, user="bench", device="bench") as store:
         first = store.villages()[0].name
         with timer() as whole:
