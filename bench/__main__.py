@@ -99,7 +99,8 @@ def main() -> int:
     if args.only and OUT.exists():
         # Keep the other sections of the last full run.
         old = OUT.read_text(encoding="utf-8").split("\n## ")[1:]
-        kept = {s.split("\n", 1)[0]: "## " + s for s in old}
+        # Stripped, or every partial run would add a blank line between sections.
+        kept = {s.split("\n", 1)[0]: ("## " + s).rstrip() for s in old}
         for s in sections:
             kept[s.split("\n", 1)[0].removeprefix("## ")] = s
         sections = [kept[k] for k in sorted(kept)]

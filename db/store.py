@@ -83,6 +83,10 @@ APPLICATION_ID = 0x52534154
 _HEADER = b"SQLite format 3\x00"
 _CHUNK = 500
 FULL_CHECK_LIMIT = 256 * 2**20  # bytes; about 15,000 households
+# Above this many search matches the list walks its ORDER BY index (Store._scan_in_order):
+# sorting costs about 2.5 µs per match, walking about 0.15 µs per index entry until a page
+# of 200 is full; the two meet near 1,000 matches in a 100,000-household file.
+ORDERED_SCAN_MATCHES = 1_000
 
 
 def now_utc() -> str:
@@ -1005,10 +1009,19 @@ class Store:
         return current.id if current else None
 
     def _where(
-        self, q: HouseholdQuery, *, with_category: bool = True, join: bool | None = None
+        self,
+        q: HouseholdQuery,
+        *,
+        with_category: bool = True,
+        join: bool | None = None,
+        ordered_scan: bool = False,
     ) -> tuple[str, list[Any]]:
         """FROM … WHERE for the query. Results are joined only when a filter (or ``join``)
-        needs them: the household indexes alone answer the common list and count."""
+        needs them: the household indexes alone answer the common list and count.
+
+        ``ordered_scan`` keeps SQLite from driving the query from the search matches (the
+        unary ``+`` hides the rowid term from the planner), so it walks the ORDER BY index
+        and stops at the page's end: see ``list_households``."""
         needs_results = (with_category and q.category is not None) or q.transition is not None
         sql = " FROM households h"
         params: list[Any] = []
@@ -1036,9 +1049,32 @@ class Store:
             params.append(self._resolve_round(q.round_id))
         expression = match_expression(q.text) if q.text else None
         if expression is not None:
-            sql += " AND h.rowid IN (SELECT rowid FROM search_index WHERE search_index MATCH ?)"
+            rowid = "+h.rowid" if ordered_scan else "h.rowid"
+            sql += f" AND {rowid} IN (SELECT rowid FROM search_index WHERE search_index MATCH ?)"
             params.append(expression)
         return sql, params
+
+    def _match_count(self, expression: str) -> int:
+        # FTS5 answers COUNT(*) from its doclists without touching the households table;
+        # the index holds live households only (deletes remove their row).
+        return int(
+            self.conn.execute(
+                "SELECT COUNT(*) FROM search_index WHERE search_index MATCH ?", (expression,)
+            ).fetchone()[0]
+        )
+
+    def _scan_in_order(self, q: HouseholdQuery, column: str) -> bool:
+        """Whether a text search should walk the ORDER BY index rather than sort its matches.
+
+        Left to itself SQLite reads every match's household row and sorts them all: 60 ms
+        for "ng" (24,000 matches) in a 100,000-household file. Walking the code index and
+        testing each entry against the match list stops after one page: 10 ms. When the
+        matches are few the sort is cheaper than the walk (a name matching nobody would walk
+        the whole index), hence the threshold, measured at commune and district scale."""
+        if not q.text or column not in ("h.code", "h.village"):
+            return False
+        expression = match_expression(q.text)
+        return expression is not None and self._match_count(expression) > ORDERED_SCAN_MATCHES
 
     def list_households(self, q: HouseholdQuery) -> list[HouseholdRow]:
         column = ORDER_COLUMNS.get(q.order_by)
@@ -1053,7 +1089,7 @@ class Store:
         )
         if column.startswith("h.") and q.category is None and q.transition is None:
             # Page through the household indexes first; only the page's rows meet results.
-            where, params = self._where(q, join=False)
+            where, params = self._where(q, join=False, ordered_scan=self._scan_in_order(q, column))
             sql = (
                 select + f" FROM (SELECT h.rowid AS k{where}{order} LIMIT ? OFFSET ?) page"
                 " JOIN households h ON h.rowid = page.k"
@@ -1067,6 +1103,10 @@ class Store:
         return [row_from_sql(r) for r in self.conn.execute(sql, params)]
 
     def count_households(self, q: HouseholdQuery) -> int:
+        expression = match_expression(q.text) if q.text else None
+        only_text = (q.village, q.category, q.transition) == (None, None, None)
+        if expression is not None and only_text and not q.needs_resurvey:
+            return self._match_count(expression)  # 2 ms instead of 50 at 100,000 households
         where, params = self._where(q)
         return int(self.conn.execute("SELECT COUNT(*)" + where, params).fetchone()[0])
 

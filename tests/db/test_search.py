@@ -6,6 +6,7 @@ import pytest
 
 from db.store import HouseholdQuery, Store
 from forms.model import Household, Member, Relationship
+from forms.text import fold
 
 
 @pytest.fixture
@@ -74,3 +75,58 @@ def test_list_filter_uses_search(filled: Store) -> None:
     assert [r.code for r in rows] == ["01-0001", "02-0002"]
     assert filled.count_households(HouseholdQuery(text="anh", village="Bản Nà Hin")) == 1
     assert filled.search("anh", limit=1)[0].code in ("01-0001", "02-0002")
+
+
+SURNAMES = ["Nguyễn", "Trần", "Lò", "Đinh", "Giàng"]
+GIVEN = ["Thị Ánh", "Văn Bình", "A Páo", "Thị Mỷ", "Công Hùng", "Văn Khăm"]
+
+
+@pytest.fixture
+def many(store: Store) -> Store:
+    """120 households with few distinct names, so a prefix matches many or few of them."""
+    with store.transaction("test"):
+        for i in range(120):
+            village = "Thôn Đồng Tâm" if i % 3 else "Bản Nà Hin"
+            name = f"{SURNAMES[i % 5]} {GIVEN[(i * 7) % 6]}"
+            # Codes not in insertion order, so the index walk and the rowid order differ.
+            code = f"{(i * 37) % 120:03d}"
+            head = Member(name=name, relationship=Relationship.HEAD)
+            store.save_household(Household(code=code, village=village, members=[head]))
+    for h in store.list_households(HouseholdQuery(text="khăm", limit=5)):
+        store.delete_household(h.id)  # deleted households must drop out of both plans
+    return store
+
+
+@pytest.mark.parametrize("threshold", [0, 10**9], ids=["index-walk", "sort-matches"])
+@pytest.mark.parametrize("text", ["th", "nguyen", "dinh hung", "khăm", "xyz", "ban"])
+def test_both_search_plans_page_and_count_alike(
+    many: Store, monkeypatch: pytest.MonkeyPatch, threshold: int, text: str
+) -> None:
+    import db.store
+
+    monkeypatch.setattr(db.store, "ORDERED_SCAN_MATCHES", threshold)
+    words = fold(text).split()
+    expected = [
+        r
+        for r in many.list_households(HouseholdQuery(limit=1000))
+        if all(
+            any(part.startswith(w) for part in fold(f"{r.head_name} {r.village}").split())
+            for w in words
+        )
+    ]
+    for order_by in ("code", "village"):
+        for descending in (False, True):
+            key = (lambda r: (r.village, r.code)) if order_by == "village" else (lambda r: r.code)
+            pages = [
+                many.list_households(
+                    HouseholdQuery(
+                        text=text, order_by=order_by, descending=descending, limit=7, offset=n
+                    )
+                )
+                for n in range(0, 120, 7)
+            ]
+            want = sorted(expected, key=key, reverse=descending)
+            assert [r.code for page in pages for r in page] == [r.code for r in want]
+    assert many.count_households(HouseholdQuery(text=text)) == len(expected)
+    in_village = [r for r in expected if r.village == "Bản Nà Hin"]
+    assert many.count_households(HouseholdQuery(text=text, village="Bản Nà Hin")) == len(in_village)
