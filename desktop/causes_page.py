@@ -8,6 +8,7 @@ from typing import Any
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QCheckBox, QGroupBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
+from desktop.i18n import data_tr
 from forms.model import Household
 
 
@@ -34,7 +35,9 @@ class CausesPage(QWidget):
             group = QGroupBox(title)
             layout = QVBoxLayout(group)
             for item in items:
-                text = item.label + (self.tr(" (chưa xác nhận)") if item.unconfirmed else "")
+                text = data_tr(item.label)
+                if item.unconfirmed:
+                    text += self.tr(" (chưa xác nhận)")
                 box = QCheckBox(text)
                 box.setToolTip(str(getattr(item, "source", "") or ""))
                 box.toggled.connect(lambda _c, a=attr: self._edited(a))

@@ -10,6 +10,7 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QScrollArea, QVBoxLayout, QWidget
 
+from desktop.i18n import data_tr
 from desktop.labels import label
 
 CATEGORY_COLOURS = {
@@ -70,7 +71,7 @@ class ClassificationPanel(QWidget):
         out = []
         for o in self.result.indicators:
             mark = STATUS_MARKS.get(str(o.status.value), ("?", ""))[0]
-            out.append(f"{mark} {o.name}: {o.reason}")
+            out.append(f"{mark} {data_tr(o.name)}: {o.reason}")
         return out
 
     def show_result(self, result: Any) -> None:
@@ -100,7 +101,7 @@ class ClassificationPanel(QWidget):
             mark, colour = STATUS_MARKS.get(str(o.status.value), ("?", "#7f8c8d"))
             rows.append(
                 f"<p style='margin:0 0 4px 0'><span style='color:{colour}'><b>{mark} "
-                f"{escape(o.name)}</b></span><br><span style='color:#555'>"
+                f"{escape(data_tr(o.name))}</b></span><br><span style='color:#555'>"
                 f"{escape(o.reason)}</span></p>"
             )
         self.indicators.setText("".join(rows))

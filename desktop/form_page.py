@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.field_editor import FieldEditor, make_editor
+from desktop.i18n import data_tr
 from forms.model import Household, Member, nfc
 
 
@@ -71,10 +72,10 @@ def write_answer(obj: Household | Member, target: str, value: Any) -> None:
 
 
 def question_editor(question: Any, parent: QWidget | None = None) -> FieldEditor:
-    choices = [(str(o.value), str(o.label)) for o in (question.options or [])]
-    editor = make_editor(question.kind, choices, unit=question.unit or "", parent=parent)
-    tip = question.help or ""
-    editor.setToolTip(tip)
+    choices = [(str(o.value), data_tr(str(o.label))) for o in (question.options or [])]
+    unit = data_tr(question.unit or "")
+    editor = make_editor(question.kind, choices, unit=unit, parent=parent)
+    editor.setToolTip(data_tr(question.help or ""))
     return editor
 
 
@@ -93,7 +94,7 @@ class FormPage(QWidget):
         self._rows: dict[str, tuple[QFormLayout, QWidget]] = {}
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
-        title = QLabel(f"<h3>{form.title}</h3>")
+        title = QLabel(f"<h3>{data_tr(form.title)}</h3>")
         title.setWordWrap(True)
         outer.addWidget(title)
         scroll = QScrollArea()
@@ -104,14 +105,14 @@ class FormPage(QWidget):
         scroll.setWidget(body)
         outer.addWidget(scroll, 1)
         for section in form.sections:
-            box = QGroupBox(section.title)
+            box = QGroupBox(data_tr(section.title))
             layout = QFormLayout(box)
             layout.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
             for question in section.questions:
                 editor = question_editor(question)
-                label = question.label
+                label = data_tr(question.label)
                 if question.unit:
-                    label += f" ({question.unit})"
+                    label += f" ({data_tr(question.unit)})"
                 if question.required:
                     label += " *"
                 layout.addRow(label, editor)

@@ -1,5 +1,6 @@
-"""Vietnamese labels for model enums, taken from ``forms.labels`` (the one place that has them,
-shared with the reports) and shaped as (value, label) choices for the input widgets."""
+"""Labels for model enums, taken from ``forms.labels`` (the one place that has them, shared
+with the reports), in the UI language (``data_tr``) and shaped as (value, label) choices for
+the input widgets."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from enum import Enum
 from typing import Any
 
 from desktop.field_editor import Choice
+from desktop.i18n import data_tr
 
 
 def label_table(enum_cls: type[Enum]) -> dict[Any, str]:
@@ -18,9 +20,9 @@ def label_table(enum_cls: type[Enum]) -> dict[Any, str]:
 def label(member: Enum | None) -> str:
     if member is None:
         return ""
-    return label_table(type(member)).get(member, str(member.value))
+    return data_tr(label_table(type(member)).get(member, str(member.value)))
 
 
 def enum_choices(enum_cls: type[Enum]) -> list[Choice]:
     table = label_table(enum_cls)
-    return [(str(m.value), table.get(m, str(m.value))) for m in enum_cls]
+    return [(str(m.value), data_tr(table.get(m, str(m.value)))) for m in enum_cls]

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QFormLayout, QGroupBox, QLabel, QScrollArea, QVBox
 
 from desktop.field_editor import FieldEditor
 from desktop.form_page import question_editor, read_answer, write_answer
+from desktop.i18n import data_tr
 from forms.model import Household, Member
 
 # The roster already asks these; asking twice would let the answers disagree.
@@ -28,7 +29,7 @@ class MemberDetails(QWidget):
         self.editors: dict[tuple[str, str], FieldEditor] = {}
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
-        outer.addWidget(QLabel(f"<h3>{form.title}</h3>"))
+        outer.addWidget(QLabel(f"<h3>{data_tr(form.title)}</h3>"))
         scroll = QScrollArea()
         scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Tab goes to the fields, not the frame
         scroll.setWidgetResizable(True)
@@ -67,7 +68,7 @@ class MemberDetails(QWidget):
                 editor = question_editor(question)
                 editor.set_value(read_answer(member, question.target))
                 editor.changed.connect(lambda q=question, e=editor, m=member: self._edited(m, q, e))
-                layout.addRow(question.label, editor)
+                layout.addRow(data_tr(question.label), editor)
                 self.editors[(member.id, question.id)] = editor
                 self._rows[(member.id, question.id)] = (layout, member, question)
             self.body_layout.addWidget(box)

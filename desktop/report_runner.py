@@ -15,15 +15,17 @@ from PySide6.QtCore import QObject, QThread, QUrl, Signal
 from PySide6.QtGui import QAction, QDesktopServices
 from PySide6.QtWidgets import QMenu, QMessageBox, QProgressDialog
 
+from desktop.i18n import data_tr
+
 log = logging.getLogger(__name__)
 
 
 def _title(kind: str, spec: Any) -> str:
     if isinstance(spec, str):
-        return spec
+        return data_tr(spec)
     if isinstance(spec, dict):
-        return str(spec.get("title", kind))
-    return str(getattr(spec, "title", kind))
+        return data_tr(str(spec.get("title", kind)))
+    return data_tr(str(getattr(spec, "title", kind)))
 
 
 def _formats(spec: Any) -> list[str]:
