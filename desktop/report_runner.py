@@ -67,7 +67,12 @@ class ReportWorker(QObject):
             import reports
             from db.store import Store
 
-            with Store.open(self.store_path, user=session.surveyor(), device=device_id()) as store:
+            # A second connection for this thread: the window's Store belongs to the GUI
+            # thread. The file was checked when the window opened it (a district-size file
+            # is being checked in the background), so the page check is not run twice.
+            with Store.open(
+                self.store_path, user=session.surveyor(), device=device_id(), check=False
+            ) as store:
                 path = reports.build(
                     self.kind,
                     store,
@@ -76,6 +81,7 @@ class ReportWorker(QObject):
                     round_id=self.round_id,
                     village=self.village,
                     household_id=self.household_id,
+                    upper_level=session.upper_level(),
                     progress=lambda done, total: self.progress.emit(done, total),
                 )
         except Exception as exc:

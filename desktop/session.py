@@ -19,6 +19,11 @@ def surveyor() -> str:
     return str(settings.get("surveyor_name") or "") or os_user()
 
 
+def upper_level() -> str:
+    """The body the commune reports to, printed as "Kính gửi" on the summary report."""
+    return str(settings.get("upper_level_name") or "")
+
+
 def remember(*, last: Path | None = None, surveyor_name: str | None = None) -> None:
     if last is not None:
         settings.remember_file(last)

@@ -27,8 +27,12 @@ def build_document(
     round_id: str | None = None,
     village: str | None = None,
     household_id: str | None = None,
+    upper_level: str = "",
 ) -> Any:
-    """The ``reports.document.Document`` of a kind, before rendering (tests, previews)."""
+    """The ``reports.document.Document`` of a kind, before rendering (tests, previews).
+
+    ``upper_level`` names the body the commune reports to (the setting "Cấp trên nhận báo
+    cáo"), printed as "Kính gửi" on the documents sent up."""
     from reports.catalog import DOCUMENTS
     from reports.review import load_review
 
@@ -39,7 +43,12 @@ def build_document(
         raise ReportError(f"'{spec.title}' lập cho cả xã, không theo từng thôn.")
     if spec.needs_household and household_id is None:
         raise ReportError("Tài liệu này in cho một hộ: hãy chọn hộ (mã hộ).")
-    data = load_review(store, round_id, village=village if "village" in spec.params else None)
+    data = load_review(
+        store,
+        round_id,
+        village=village if "village" in spec.params else None,
+        upper_level=upper_level,
+    )
     return spec.build(data, village, household_id)
 
 
@@ -53,6 +62,7 @@ def build(
     village: str | None = None,
     household_id: str | None = None,
     progress: Callable[[int, int], None] | None = None,
+    upper_level: str = "",
 ) -> Path:
     """Write one document of ``kind`` (see ``reports.catalog.DOCUMENTS``) as PDF or XLSX."""
     from reports.catalog import DOCUMENTS
@@ -62,7 +72,12 @@ def build(
         allowed = ", ".join(f.upper() for f in spec.formats)
         raise ReportError(f"'{spec.title}' chỉ xuất được dạng {allowed}.")
     document = build_document(
-        kind, store, round_id=round_id, village=village, household_id=household_id
+        kind,
+        store,
+        round_id=round_id,
+        village=village,
+        household_id=household_id,
+        upper_level=upper_level,
     )
     out = Path(out_path)
     out.parent.mkdir(parents=True, exist_ok=True)

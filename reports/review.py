@@ -89,6 +89,9 @@ class ReviewData:
     entries: list[Entry]
     postings: list[Posting] = field(default_factory=list)
     decision: Decision | None = None
+    # The body the commune reports to ("UBND tỉnh …"): a setting of this machine, not of the
+    # file, so the caller passes it; empty prints a line to fill in by hand.
+    upper_level: str = ""
 
     @property
     def year(self) -> int:
@@ -185,6 +188,7 @@ def load_review(
     *,
     village: str | None = None,
     progress: Progress | None = None,
+    upper_level: str = "",
 ) -> ReviewData:
     """Read one round from an open ``db.store.Store``."""
     from db import report_queries
@@ -222,4 +226,5 @@ def load_review(
         entries=entries,
         postings=list(store.postings(current.id)),
         decision=store.decision(current.id),
+        upper_level=" ".join(upper_level.split()),
     )

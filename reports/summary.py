@@ -291,6 +291,7 @@ def summary_report(data: ReviewData, village: str | None = None) -> Document:
         "Báo cáo kết quả rà soát hộ nghèo, hộ cận nghèo",
         [f"{data.commune_title} năm {data.year}", f"(Theo {data.standard_name})"],
         [
+            Para(f"Kính gửi: {data.upper_level or '…' * 20}", "center"),
             Para(
                 "Số liệu tính trên các hộ đã được phân loại trong kỳ rà soát; đầu kỳ suy ra "
                 "từ kết quả kỳ rà soát trước được lưu trong tệp xã. Mẫu biểu theo cách các "

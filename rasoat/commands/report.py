@@ -25,6 +25,11 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--round", metavar="NĂM", help="kỳ rà soát (năm); mặc định kỳ mới nhất")
     parser.add_argument("--household", metavar="MÃ_HỘ", help="mã hộ (phiếu, giấy chứng nhận)")
     parser.add_argument("--format", choices=("pdf", "xlsx"), help="mặc định theo đuôi của --out")
+    parser.add_argument(
+        "--upper-level",
+        metavar="CƠ_QUAN",
+        help="cơ quan nhận báo cáo (Kính gửi); mặc định theo thiết lập “Cấp trên nhận báo cáo”",
+    )
     parser.add_argument("--list", action="store_true", help="liệt kê các loại tài liệu")
     parser.set_defaults(func=run)
 
@@ -32,6 +37,14 @@ def register(subparsers: Any) -> None:
 def _fail(message: str) -> int:
     print(f"rasoat report: {message}", file=sys.stderr)
     return 2
+
+
+def _upper_level(given: str | None) -> str:
+    if given is not None:
+        return given
+    from rasoat import settings
+
+    return str(settings.get("upper_level_name") or "")
 
 
 def list_kinds() -> str:
@@ -95,6 +108,7 @@ def run(args: argparse.Namespace) -> int:
                 round_id=args.round,
                 village=args.village,
                 household_id=household_id,
+                upper_level=_upper_level(args.upper_level),
             )
     except (StoreError, reports.ReportError) as exc:
         return _fail(exc.message)

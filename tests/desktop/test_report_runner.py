@@ -41,3 +41,18 @@ def test_worker_reports_a_failure_in_vietnamese(
     with qtbot.waitSignal(worker.failed, timeout=30_000) as failed:
         worker.run()
     assert "hộ" in failed.args[0]
+
+
+def test_worker_addresses_the_summary_to_the_upper_level_setting(
+    qtbot: QtBot, app: Any, store: Any, commune_path: Path, tmp_path: Path
+) -> None:
+    from rasoat import settings
+
+    settings.update(upper_level_name="UBND tỉnh Tuyên Quang")
+    save_classified(store, poor_household("P1", "Thôn Nà Lầu", "Lò Văn Pản"))
+    out = tmp_path / "bao-cao.pdf"
+    worker = ReportWorker(commune_path, "summary", out, "pdf", store.current_round().id)
+    with qtbot.waitSignal(worker.finished, timeout=30_000):
+        worker.run()
+    text = "".join(page.extract_text() for page in PdfReader(out).pages)
+    assert "Kính gửi: UBND tỉnh Tuyên Quang" in text

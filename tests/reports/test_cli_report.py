@@ -124,3 +124,19 @@ def test_headless_builds_the_demo_and_prints_the_first_village_list(
     assert "Đang tạo xã mẫu" in out
     assert "Đang tạo xã mẫu" not in again
     assert str(pdfs[0]) in again
+
+
+def test_summary_is_addressed_to_the_upper_level_of_the_settings(
+    small_file: Path, tmp_path: Path
+) -> None:
+    from rasoat import settings
+
+    out = tmp_path / "bc.pdf"
+    assert main(["report", "summary", str(small_file), "--out", str(out)]) == 0
+    assert "Kính gửi: ……" in pdf_text(out)  # not set yet: a line to fill in by hand
+    settings.update(upper_level_name="UBND tỉnh Lai Châu")
+    assert main(["report", "summary", str(small_file), "--out", str(out)]) == 0
+    assert "Kính gửi: UBND tỉnh Lai Châu" in pdf_text(out)
+    args = ["report", "summary", str(small_file), "--out", str(out), "--upper-level", "Sở Y tế"]
+    assert main(args) == 0
+    assert "Kính gửi: Sở Y tế" in pdf_text(out)
