@@ -79,6 +79,7 @@ def plan(store: Store, package: Package, round_map: dict[str, str] | None = None
     ancestry = history.Ancestry(conn)
     for rec in package.records:
         ancestry.add({r.rev: (r.parent_rev, r.merge_parent) for r in rec.revs})
+    in_package = _package_id_numbers(package)
     decided: set[tuple[str, str]] = {
         (r[0], r[1])
         for r in conn.execute(
@@ -105,7 +106,7 @@ def plan(store: Store, package: Package, round_map: dict[str, str] | None = None
                     Planned(rec, "code_taken", None, f"mã hộ đã dùng cho hộ của {taken} ở đây")
                 )
                 continue
-            hint = _duplicate_hint(conn, h)
+            hint = _duplicate_hint(conn, h, in_package)
             out.append(Planned(rec, "added", None, hint, warn=bool(hint)))
             continue
         local_rev, local_deleted, _code = row[0], bool(row[1]), row[2]
@@ -132,7 +133,7 @@ def plan(store: Store, package: Package, round_map: dict[str, str] | None = None
                 action: Action = "unchanged"
             else:
                 action = "deleted" if rec.deleted else "updated"
-            hint = _duplicate_hint(conn, h)
+            hint = _duplicate_hint(conn, h, in_package)
             out.append(Planned(rec, action, local_rev, hint, warn=bool(hint)))
         else:
             out.append(Planned(rec, "conflict", local_rev, "cả hai bên đều đã sửa hộ này"))
@@ -167,10 +168,26 @@ def _code_owner(conn: sqlite3.Connection, code: str, household_id: str) -> str |
     return (row[0] or row[1]) if row else None
 
 
-def _duplicate_hint(conn: sqlite3.Connection, h: Household) -> str:
-    """Members' ID numbers that already belong to another household here: the same household
-    may have been entered twice under two codes. Flagged, never merged automatically."""
-    numbers = [m.id_number for m in h.members if m.id_number]
+def _package_id_numbers(package: Package) -> dict[str, set[tuple[str, str]]]:
+    """ID number -> (household id, code) of every live household of the package carrying it."""
+    out: dict[str, set[tuple[str, str]]] = {}
+    for rec in package.records:
+        if not rec.deleted:
+            for m in rec.household.members:
+                if m.id_number:
+                    out.setdefault(m.id_number, set()).add((rec.household.id, rec.household.code))
+    return out
+
+
+def _duplicate_hint(
+    conn: sqlite3.Connection,
+    h: Household,
+    in_package: dict[str, set[tuple[str, str]]] | None = None,
+) -> str:
+    """Members' ID numbers that already belong to another household here, or to another
+    household of the same package: the same household may have been entered twice under two
+    codes (on one laptop, or on two). Flagged, never merged automatically."""
+    numbers = sorted({m.id_number for m in h.members if m.id_number})
     if not numbers:
         return ""
     marks = ",".join("?" * len(numbers))
@@ -179,10 +196,19 @@ def _duplicate_hint(conn: sqlite3.Connection, h: Household) -> str:
         f" WHERE m.deleted = 0 AND hh.deleted = 0 AND hh.id != ? AND m.id_number IN ({marks})",
         (h.id, *numbers),
     ).fetchall()
-    if not rows:
-        return ""
-    codes = ", ".join(sorted(r[0] for r in rows))
-    return f"có thể trùng hộ mã {codes} (cùng số CCCD của thành viên)"
+    here = {r[0] for r in rows}
+    packed = {
+        code for n in numbers for hid, code in (in_package or {}).get(n, ()) if hid != h.id
+    } - here
+    hints = []
+    if here:
+        hints.append(f"có thể trùng hộ mã {', '.join(sorted(here))} (cùng số CCCD của thành viên)")
+    if packed:
+        hints.append(
+            f"có thể trùng hộ mã {', '.join(sorted(packed))} trong cùng gói"
+            " (cùng số CCCD của thành viên)"
+        )
+    return "; ".join(hints)
 
 
 # --- importing ----------------------------------------------------------------------------

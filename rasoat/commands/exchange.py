@@ -207,6 +207,8 @@ def run_merge(args: argparse.Namespace) -> int:
                     print(f"{path.name}: KHÔNG NHẬP — {exc}")
                     continue
                 print(f"{path.name}: {receipt.summary()}")
+                for warning in receipt.warnings:  # possible duplicates, differing results
+                    print(f"  Lưu ý: {warning}")
             pending = len(open_conflicts(store))
     except StoreError as exc:
         return _fail("merge", exc.message)
