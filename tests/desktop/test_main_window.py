@@ -134,3 +134,24 @@ def test_a_damaged_large_file_is_closed_with_the_way_out(
     boxes = [w for w in window.findChildren(QMessageBox) if w.isVisible()]
     assert [b.windowTitle() for b in boxes] == ["Tệp dữ liệu bị hỏng"]
     boxes[0].close()
+
+
+def test_meeting_votes_refresh_the_list_when_it_is_shown_again(qtbot: QtBot, qapp, store) -> None:
+    from tests.desktop.conftest import poor_household, save_classified
+
+    configure_app(qapp)
+    for code in ("P1", "P2"):
+        save_classified(store, poor_household(code, "Thôn Nà Lầu"))
+    window = MainWindow(store)
+    qtbot.addWidget(window)
+    window.list.resurvey.setChecked(True)  # the list shows the households voted down
+    assert window.list.model.rowCount() == 0
+    window.tabs.setCurrentWidget(window.meeting)
+    window.meeting.village.setCurrentIndex(window.meeting.village.findData("Thôn Nà Lầu"))
+    assert window.meeting.set_vote(0, 25, 30)
+    assert window.meeting.set_vote(1, 12, 30)
+    # Not re-queried on every vote (at 100,000 households that was most of each vote's time).
+    assert window.list.model.rowCount() == 0
+    window.tabs.setCurrentWidget(window.list)
+    assert [window.list.model.row_at(r).code for r in range(window.list.model.rowCount())] == ["P2"]
+    assert "Hộ nghèo: 1" in window.counts.text()
