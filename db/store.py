@@ -348,12 +348,14 @@ class Store:
         new: dict[str, Any] | None,
         at: str,
         *,
-        new_json: str | None = None,
+        in_row: bool = False,
     ) -> None:
-        """``new_json``: ``new`` already serialised (a row's own document), not dumped twice."""
+        """``in_row``: the insert of a household or member row, whose new value is the row's
+        own document. The audit row points at it instead of holding a second copy; a trigger
+        copies the document in before the row first changes (migration m0005)."""
         self.conn.execute(
             "INSERT INTO audit (at, user, device, tbl, row_id, household_id, action, old, new,"
-            " source) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " source, new_in_row) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 at,
                 self.user,
@@ -363,8 +365,9 @@ class Store:
                 household_id,
                 action,
                 None if old is None else _dumps(old),
-                new_json if new_json is not None else None if new is None else _dumps(new),
+                None if new is None or in_row else _dumps(new),
                 self._source,
+                int(in_row),
             ),
         )
 
@@ -576,7 +579,7 @@ class Store:
                 (h.id, *fields, rev, at, self.device, at, self.device, self.user),
             )
             rowid = cur.lastrowid
-            self._audit("households", h.id, h.id, "insert", None, doc, at, new_json=fields[4])
+            self._audit("households", h.id, h.id, "insert", None, doc, at, in_row=True)
             self._write_members(h.id, member_docs, at)
             parent = None
         else:
@@ -664,7 +667,7 @@ class Store:
                         self.device,
                     ),
                 )
-                self._audit("members", mid, household_id, "insert", None, doc, at, new_json=text)
+                self._audit("members", mid, household_id, "insert", None, doc, at, in_row=True)
                 changed = True
                 continue
             old_hid, old_position, old_text, deleted = existing[mid]
@@ -1483,6 +1486,8 @@ class Store:
         return self._audit_entries("WHERE tbl = ? AND row_id = ?", [table, row_id])
 
     def _audit_entries(self, where: str, params: list[Any]) -> list[AuditEntry]:
+        # An insert row with new_in_row = 1 reads its new value from the row's document,
+        # which has not changed since (the m0005 triggers copy it in before it does).
         return [
             AuditEntry(
                 r[0],
@@ -1496,9 +1501,10 @@ class Store:
                 r[8],
             )
             for r in self.conn.execute(
-                "SELECT at, user, device, tbl, row_id, action, old, new, source FROM audit "
-                + where
-                + " ORDER BY id",
+                "SELECT at, user, device, tbl, row_id, action, old, CASE WHEN new_in_row = 0"
+                " THEN new WHEN tbl = 'households' THEN (SELECT doc FROM households h"
+                " WHERE h.id = a.row_id) ELSE (SELECT doc FROM members m WHERE m.id = a.row_id)"
+                " END, source FROM audit a " + where + " ORDER BY id",
                 params,
             )
         ]

@@ -498,7 +498,7 @@ def _add_new(store: Store, records: list[PackageRecord], at: str) -> None:
         doc, member_docs = household_doc(h)
         code = nfc(h.code)
         doc["code"] = code
-        doc_text = _dumps(doc)  # one encoding serves the row and its audit entry
+        doc_text = _dumps(doc)
         households.append(
             (
                 h.id,
@@ -525,8 +525,9 @@ def _add_new(store: Store, records: list[PackageRecord], at: str) -> None:
                 h.id,
                 "insert",
                 None,
-                doc_text,
+                None,
                 source,
+                1,  # new_in_row: the audit row points at the row's document (m0005)
             )
         )
         for position, mdoc in enumerate(member_docs):
@@ -555,8 +556,9 @@ def _add_new(store: Store, records: list[PackageRecord], at: str) -> None:
                     h.id,
                     "insert",
                     None,
-                    mtext,
+                    None,
                     source,
+                    1,
                 )
             )
         causes += [(h.id, c) for c in h.causes]
@@ -573,7 +575,7 @@ def _add_new(store: Store, records: list[PackageRecord], at: str) -> None:
     conn.executemany("INSERT OR IGNORE INTO household_needs VALUES (?, ?)", needs)
     conn.executemany(
         "INSERT INTO audit (at, user, device, tbl, row_id, household_id, action, old, new,"
-        " source) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        " source, new_in_row) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         audit,
     )
     conn.executemany(

@@ -10,7 +10,13 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Callable
 
-from db.migrations import m0001_initial, m0002_search, m0003_list_indexes, m0004_exchange
+from db.migrations import (
+    m0001_initial,
+    m0002_search,
+    m0003_list_indexes,
+    m0004_exchange,
+    m0005_audit_row_docs,
+)
 
 Step = Callable[[sqlite3.Connection], None]
 
@@ -19,6 +25,7 @@ STEPS: list[Step] = [
     m0002_search.apply,
     m0003_list_indexes.apply,
     m0004_exchange.apply,
+    m0005_audit_row_docs.apply,
 ]
 LATEST = len(STEPS)
 

@@ -13,6 +13,7 @@ from db.migrations import LATEST, STEPS, migrate
 from db.store import APPLICATION_ID, Store
 from forms.codec import to_dict
 from forms.demo import generate_households
+from forms.model import Household, Member
 
 
 def tables(conn: sqlite3.Connection) -> set[str]:
@@ -133,3 +134,39 @@ def test_exchange_tables_made_before_their_migration_are_kept(tmp_path: Path) ->
         assert store.conn.execute("PRAGMA user_version").fetchone()[0] == LATEST
         count = store.conn.execute("SELECT count(*) FROM exchange_conflicts").fetchone()[0]
         assert count == 1
+
+
+def test_audit_copies_made_before_step_5_are_kept_and_later_inserts_point_at_their_row(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "old.rasoat.sqlite"
+    [hid] = version_one_file(path, 1)
+    conn = sqlite3.connect(path, isolation_level=None)
+    migrate(conn, target=4)
+    doc = conn.execute("SELECT doc FROM households WHERE id = ?", (hid,)).fetchone()[0]
+    conn.execute(
+        "INSERT INTO audit (at, user, device, tbl, row_id, household_id, action, new)"
+        " VALUES ('2025-10-01', 'old', 'old', 'households', ?, ?, 'insert', ?)",
+        (hid, hid, doc),
+    )
+    conn.close()
+    with Store.open(path, user="a", device="b") as store:
+        h = store.get_household(hid)
+        assert h is not None
+        code = h.code
+        h.code = "99-9999"
+        store.save_household(h)
+        [inserted, updated] = store.audit_for_row("households", hid)
+        assert inserted.new == json.loads(doc)
+        assert inserted.new is not None
+        assert inserted.new["code"] == code
+        assert (updated.old, updated.new) == ({"code": code}, {"code": "99-9999"})
+        fresh = Household(code="01-0001", members=[Member(name="Lò Thị Mai")])
+        store.save_household(fresh)
+        [entry, _member] = store.audit_for_household(fresh.id)
+        assert entry.new is not None
+        assert entry.new["code"] == "01-0001"
+        row = store.conn.execute(
+            "SELECT new, new_in_row FROM audit WHERE row_id = ?", (fresh.id,)
+        ).fetchone()
+        assert row == (None, 1)
