@@ -7,6 +7,7 @@ numbers, one colour per series.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
 from PySide6.QtCore import QRectF, QSize, Qt
@@ -36,19 +37,35 @@ class ChartData:
         return max((max(values, default=0.0) for _, values in self.series), default=0.0)
 
 
-def nice_ceiling(value: float) -> float:
-    """The smallest 1/2/5×10^k at or above value, so axis ticks are round numbers."""
-    if value <= 0:
-        return 1.0
-    magnitude = 1.0
-    while magnitude * 10 <= value:
-        magnitude *= 10
-    while magnitude > value:
-        magnitude /= 10
-    for step in (1, 2, 5, 10):
-        if step * magnitude >= value:
-            return step * magnitude
-    return 10 * magnitude
+def nice_axis(value: float) -> tuple[int, int]:
+    """(ceiling, step) of a count axis: whole-number steps of 1, 2, 2.5 or 5 × 10^k, ending at
+    the first tick at or above ``value``, with 4–6 intervals when the value allows (3–7 at
+    worst, fewer only below 3). A maximum of 107 gives 0, 20 … 120, not 0 … 200."""
+    top = max(1, math.ceil(value))
+    steps: list[tuple[int, bool]] = []  # (step, is 2.5 × 10^k)
+    power = 1
+    while not steps or steps[-1][0] < top:
+        steps += [(power, False), (2 * power, False)]
+        if power >= 10:
+            steps.append((power * 5 // 2, True))  # 25, 250, …: 2.5 × 10^k only when whole
+        steps.append((5 * power, False))
+        power *= 10
+    for low, high in ((4, 6), (3, 7)):
+        fits = [
+            (math.ceil(top / step) * step, quarter, abs(math.ceil(top / step) - 5), step)
+            for step, quarter in steps
+            if low <= math.ceil(top / step) <= high
+        ]
+        if fits:
+            # The tightest ceiling; on a tie 1/2/5 before 2.5, then about five intervals.
+            ceiling, _quarter, _distance, step = min(fits)
+            return ceiling, step
+    return top, 1  # 1 or 2: one tick per household
+
+
+def nice_ceiling(value: float) -> int:
+    """The top of the axis for a maximum of ``value`` (see ``nice_axis``)."""
+    return nice_axis(value)[0]
 
 
 class BarChart(QWidget):
@@ -100,17 +117,17 @@ class BarChart(QWidget):
                 self.tr("Chưa có số liệu"),
             )
             return
-        ceiling = nice_ceiling(data.max_value())
+        ceiling, step = nice_axis(data.max_value())
+        intervals = ceiling // step
         axis_w = metrics.horizontalAdvance(f"{ceiling:,.0f}") + 10
         left = 8.0 + axis_w
         bottom = self.height() - line * 2 - 6
         plot_h = max(10.0, bottom - top)
         right = self.width() - 8.0
         grid = QPen(QColor("#d0d0d0"))
-        # Five intervals: a 1/2/5 ceiling then gives round ticks (0, 10, 20 … 50).
-        for k in range(6):
-            value = ceiling * k / 5
-            y = bottom - plot_h * k / 5
+        for k in range(intervals + 1):
+            value = step * k
+            y = bottom - plot_h * k / intervals
             painter.setPen(grid)
             painter.drawLine(int(left), int(y), int(right), int(y))
             painter.setPen(text_pen)

@@ -3,16 +3,69 @@ from __future__ import annotations
 from PySide6.QtGui import QColor
 from pytestqt.qtbot import QtBot
 
-from desktop.chart_widget import PALETTE, BarChart, ChartData, nice_ceiling
+from desktop.chart_widget import PALETTE, BarChart, ChartData, nice_axis, nice_ceiling
 
 
-def test_nice_ceiling_rounds_up_to_1_2_5() -> None:
-    assert nice_ceiling(0) == 1
-    assert nice_ceiling(7) == 10
-    assert nice_ceiling(13) == 20
-    assert nice_ceiling(41) == 50
-    assert nice_ceiling(100) == 100
-    assert nice_ceiling(101) == 200
+def _is_nice_step(step: int) -> bool:
+    """1, 2, 2.5 or 5 × 10^k, a whole number."""
+    digits = str(step).rstrip("0")
+    return digits in ("1", "2", "25", "5")
+
+
+MAXIMA = [*range(0, 2001), 2_499, 3_820, 9_999, 10_001, 12_651, 99_999, 100_000, 250_001]
+
+
+def test_axis_ends_at_the_first_round_tick_at_or_above_the_maximum() -> None:
+    for maximum in MAXIMA:
+        ceiling, step = nice_axis(maximum)
+        where = f"maximum {maximum}: axis {ceiling}, step {step}"
+        assert isinstance(ceiling, int), where  # counts of households
+        assert isinstance(step, int), where
+        assert _is_nice_step(step), where
+        assert ceiling % step == 0, where
+        assert ceiling >= maximum, where
+        assert ceiling < max(maximum, 1) + step, where  # the first tick at or above
+        if maximum >= 3:
+            assert 3 <= ceiling // step <= 7, where
+        if maximum >= 30:
+            assert 4 <= ceiling // step <= 6, where  # 1/2/2.5/5 steps: always about five
+        assert nice_ceiling(maximum) == ceiling, where
+
+
+def test_axis_hand_values() -> None:
+    assert nice_axis(0) == (1, 1)  # an empty chart still has an axis
+    assert nice_axis(0.4) == (1, 1)
+    assert nice_axis(7) == (8, 2)
+    assert nice_axis(41) == (50, 10)
+    assert nice_axis(100) == (100, 20)
+    assert nice_axis(101) == (120, 20)  # was 200: half the chart empty
+    assert nice_axis(107) == (120, 20)
+    assert nice_axis(130) == (150, 25)
+    assert nice_axis(1234) == (1250, 250)
+    assert nice_axis(12.5) == (14, 2)  # a fractional maximum rounds up first
+
+
+def test_painted_ticks_follow_the_axis(qtbot: QtBot) -> None:
+    chart = BarChart()
+    qtbot.addWidget(chart)
+    chart.resize(500, 320)
+    chart.set_data(ChartData(groups=["Thôn 1", "Thôn 2"], series=[("Nghèo", [107, 40])]))
+    image = chart.grab().toImage()
+    # The tallest bar reaches 107/120 of the plot, not about half of it as on a 0–200 axis.
+    colour = QColor(PALETTE[0]).name()
+    columns = [
+        [y for y in range(image.height()) if image.pixelColor(x, y).name() == colour]
+        for x in range(image.width())
+    ]
+    rows = max(columns, key=len)  # through the tallest bar (the legend swatch is short)
+    bar_height = max(rows) - min(rows)
+    # Right of the bars only the grid lines cross (antialiased over two pixel rows).
+    x = image.width() - 12
+    inked = [image.pixelColor(x, y) != image.pixelColor(x, 0) for y in range(image.height())]
+    lines = [y for y in range(1, len(inked)) if inked[y] and not inked[y - 1]]
+    assert len(lines) == 7  # 0, 20 … 120
+    plot_height = max(lines) - min(lines)
+    assert abs(bar_height / plot_height - 107 / 120) < 0.03
 
 
 def test_stacked_maximum_is_the_tallest_stack() -> None:
