@@ -113,13 +113,22 @@ def plan(store: Store, package: Package, round_map: dict[str, str] | None = None
         if ancestry.is_ancestor(rec.rev, local_rev):
             if rec.rev == local_rev and rec.results and not rec.deleted:
                 missing, differing = _result_gaps(conn, rec, round_map)
-                if missing:
-                    detail = "thêm kết quả phân loại (hộ không đổi)"
-                    out.append(Planned(rec, "updated", local_rev, detail, only_results=missing))
+                recomputed, notes = _settle_results(store, rec, differing)
+                if missing or recomputed:
+                    details = ["thêm kết quả phân loại (hộ không đổi)"] if missing else []
+                    out.append(
+                        Planned(
+                            rec,
+                            "updated",
+                            local_rev,
+                            "; ".join(details + notes),
+                            only_results={**missing, **recomputed},
+                            warn=bool(notes),
+                        )
+                    )
                     continue
-                if differing:
-                    detail = "kết quả phân loại khác nhau ở hai bên; giữ kết quả của xã"
-                    out.append(Planned(rec, "unchanged", local_rev, detail, warn=True))
+                if notes:
+                    out.append(Planned(rec, "unchanged", local_rev, "; ".join(notes), warn=True))
                     continue
             out.append(Planned(rec, "unchanged" if rec.rev == local_rev else "older", local_rev))
         elif ancestry.is_ancestor(local_rev, rec.rev):
@@ -140,13 +149,22 @@ def plan(store: Store, package: Package, round_map: dict[str, str] | None = None
     return out
 
 
+@dataclass
+class Differing:
+    """A round whose result differs on the two sides of one household version."""
+
+    package_round: str  # the round id as the package names it
+    local_round: str
+    local: dict[str, Any]  # result_to_dict of this file's result
+    incoming: dict[str, Any]
+
+
 def _result_gaps(
     conn: sqlite3.Connection, rec: PackageRecord, round_map: dict[str, str]
-) -> tuple[dict[str, dict[str, Any]], list[str]]:
-    """(results this file lacks, rounds whose results differ) for an unchanged household.
-    Results carry no history of their own, so differing ones are reported, never chosen."""
+) -> tuple[dict[str, dict[str, Any]], list[Differing]]:
+    """(results this file lacks, rounds whose results differ) for an unchanged household."""
     missing: dict[str, dict[str, Any]] = {}
-    differing: list[str] = []
+    differing: list[Differing] = []
     for round_id, res in rec.results.items():
         local_round = round_map.get(round_id, round_id)
         row = conn.execute(
@@ -155,9 +173,85 @@ def _result_gaps(
         ).fetchone()
         if row is None:
             missing[round_id] = res
-        elif json.loads(row[0]) != res:
-            differing.append(local_round)
+        elif (local := json.loads(row[0])) != res:
+            differing.append(Differing(round_id, local_round, local, res))
     return missing, differing
+
+
+def _settle_results(
+    store: Store, rec: PackageRecord, differing: list[Differing]
+) -> tuple[dict[str, dict[str, Any]], list[str]]:
+    """Same household version on both sides, different results for a round: (results to
+    write, keyed by the package's round id; notes for the receipt).
+
+    A result is not an edit: it is derived from the household as answered in the round and
+    the round's standard, and the commune file's round (its standard, year and reference
+    date) is authoritative. So neither side is chosen: the result is recomputed here with
+    ``forms.classify``, the way the household editor computes it. If the recomputed result
+    is this file's, it stays; otherwise the recomputed one is written (audited with the
+    package as source). Either way the receipt names both categories and the recomputed
+    one. It is not listed as a conflict: there is nothing for the officer to choose between
+    that the standard does not already decide.
+
+    Not recomputed (this file's result kept, the difference reported as before): a result
+    of this file not computed from the forms (no indicator outcomes, e.g. last year's Excel
+    list), a round whose answers here are not this household version (an earlier round,
+    answered before later edits), or a standard this app does not know."""
+    from forms.classify import classify, result_to_dict
+    from forms.codec import to_dict
+    from forms.standards import StandardError, load_standard
+
+    write: dict[str, dict[str, Any]] = {}
+    notes: list[str] = []
+    for d in differing:
+        rnd = store.round(d.local_round)
+        theirs, ours = _category_label(d.incoming), _category_label(d.local)
+        year = f"kỳ {rnd.year}" if rnd is not None else "một kỳ"
+        kept = (
+            f"kết quả phân loại {year} khác nhau ở hai bên (xã: {ours}; gói: {theirs},"
+            f" {_standard_label(d.incoming)}); giữ kết quả của xã"
+        )
+        answers = store.answers_for(rec.household.id, d.local_round)
+        if (
+            rnd is None
+            or not d.local.get("indicators")
+            or answers is None
+            or to_dict(answers) != to_dict(rec.household)
+        ):
+            notes.append(kept + " (không tính lại được từ phiếu)")
+            continue
+        try:
+            standard = load_standard(rnd.standard_id)
+        except StandardError:
+            notes.append(kept + " (phần mềm không có chuẩn nghèo của kỳ này)")
+            continue
+        expected = result_to_dict(classify(rec.household, standard, rnd.year, rnd.reference_date))
+        recomputed = f"tính lại theo {standard.name} của {year}: {_category_label(expected)}"
+        if expected == d.local:
+            notes.append(kept + f"; {recomputed}, đúng kết quả của xã")
+        else:
+            write[d.package_round] = expected
+            notes.append(
+                f"kết quả phân loại {year} khác nhau ở hai bên (xã: {ours}; gói: {theirs},"
+                f" {_standard_label(d.incoming)}); {recomputed}, đã ghi kết quả tính lại"
+            )
+    return write, notes
+
+
+def _category_label(result: dict[str, Any]) -> str:
+    from forms.labels import CATEGORY_LABELS
+    from forms.model import Category
+
+    try:
+        return CATEGORY_LABELS[Category(str(result.get("category")))]
+    except ValueError:
+        return str(result.get("category"))
+
+
+def _standard_label(result: dict[str, Any]) -> str:
+    standard = str(result.get("standard_id") or "?")
+    engine = result.get("engine_version")
+    return f"chuẩn {standard}" + (f", cách tính {engine}" if engine else "")
 
 
 def _code_owner(conn: sqlite3.Connection, code: str, household_id: str) -> str | None:
