@@ -35,6 +35,8 @@ from forms.model import Category, Transition
 
 PAGE = 200
 MIN_SEARCH_CHARS = 2
+SEARCH_PADDING = 44  # px: the line edit's frame and text margins, and its clear button
+FILTER_MIN_CHARS = 12
 SEARCH_DELAY_MS = (
     150  # long enough to skip the keystrokes of a fast typist, short enough to feel live
 )
@@ -62,6 +64,16 @@ def _as_enum(enum_cls: type[Enum], value: Any) -> Enum | None:
         return enum_cls(value)
     except ValueError:
         return None
+
+
+def _filter_combo() -> QComboBox:
+    """A filter box that shares the row's width instead of claiming its longest choice (a
+    transition label is 40 characters): the search box keeps room for its whole hint at the
+    default window size. The open list still shows every choice in full."""
+    combo = QComboBox()
+    combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+    combo.setMinimumContentsLength(FILTER_MIN_CHARS)
+    return combo
 
 
 class HouseholdTableModel(QAbstractTableModel):
@@ -168,17 +180,26 @@ class HouseholdList(QWidget):
         layout = QVBoxLayout(self)
         bar = QHBoxLayout()
         self.search = QLineEdit()
-        self.search.setPlaceholderText(
-            self.tr("Tìm theo tên chủ hộ, mã hộ… (gõ có dấu hay không dấu đều được)")
+        placeholder = self.tr("Tìm theo tên, mã hộ, số CCCD… (gõ không dấu cũng được)")
+        self.search.setPlaceholderText(placeholder)
+        self.search.setToolTip(
+            self.tr(
+                "Tìm theo tên chủ hộ hay người trong hộ, số CCCD, mã hộ hoặc tên thôn; "
+                "gõ có dấu hay không dấu đều được. Enter: xuống danh sách."
+            )
         )
         self.search.setClearButtonEnabled(True)
+        # Never clipped: at least as wide as the hint, plus the frame and the clear button.
+        self.search.setMinimumWidth(
+            self.search.fontMetrics().horizontalAdvance(placeholder) + SEARCH_PADDING
+        )
         bar.addWidget(self.search, 3)
-        self.round = QComboBox()
+        self.round = _filter_combo()
         self.round.setToolTip(self.tr("Kỳ rà soát: phân loại và biến động theo kỳ này"))
         bar.addWidget(self.round, 1)
-        self.village = QComboBox()
-        self.category = QComboBox()
-        self.transition = QComboBox()
+        self.village = _filter_combo()
+        self.category = _filter_combo()
+        self.transition = _filter_combo()
         for combo, tip in (
             (self.village, self.tr("Lọc theo thôn")),
             (self.category, self.tr("Lọc theo phân loại")),

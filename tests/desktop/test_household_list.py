@@ -115,3 +115,30 @@ def test_resurvey_filter_shows_households_the_meeting_did_not_pass(
     assert heads(view) == ["Đinh Thị Bích"]
     view.resurvey.setChecked(False)
     assert view.model.rowCount() == 4
+
+
+def test_search_hint_is_whole_in_the_window_at_its_default_size(
+    qtbot: QtBot, app: Any, store: Any
+) -> None:
+    from PySide6.QtWidgets import QToolButton
+
+    from desktop.main_window import MainWindow
+
+    fill(store)
+    window = MainWindow(store)
+    qtbot.addWidget(window)
+    default_width = window.width()
+    window.show()
+    qtbot.waitExposed(window)
+    search = window.list.search
+    hint = search.placeholderText()
+    assert "không dấu" in hint
+    assert "có dấu hay không dấu" in search.toolTip()  # the full sentence, on hover
+    # The filter row fits the default window without widening it…
+    row = window.list.layout().itemAt(0).layout()
+    assert row.minimumSize().width() <= default_width
+    # …and the hint fits left of the clear button (whose place is kept while it is hidden).
+    [clear] = search.findChildren(QToolButton)
+    assert search.fontMetrics().horizontalAdvance(hint) <= clear.geometry().left() - 4
+    for combo in (window.list.village, window.list.transition):
+        assert combo.width() < 250  # shares the row; its list still shows each choice whole
