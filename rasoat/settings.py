@@ -25,7 +25,7 @@ from rasoat import paths
 
 log = logging.getLogger(__name__)
 
-RECENT_MAX = 10
+RECENT_MAX = 10  # the default of "recent_files_kept"
 
 
 @dataclass(frozen=True)
@@ -74,6 +74,15 @@ SETTINGS: tuple[Setting, ...] = (
         "Mỗi lần mở tệp xã, chương trình sao lưu tệp; chỉ giữ lại bấy nhiêu bản gần nhất.",
         minimum=1,
         maximum=100,
+    ),
+    Setting(
+        "recent_files_kept",
+        int,
+        RECENT_MAX,
+        "Số tệp xã mở gần đây",
+        "Số tệp xã được nhớ trong Tệp → Tệp xã mở gần đây, mới nhất trước.",
+        minimum=1,
+        maximum=30,
     ),
     Setting(
         "output_dir",
@@ -216,14 +225,18 @@ def last_file() -> Path | None:
 
 
 def recent_files() -> list[Path]:
-    return [Path(p) for p in get("recent_files")]
+    """Newest first, as many as the user keeps (a lowered setting shows at once)."""
+    values = load()
+    return [Path(p) for p in values["recent_files"][: values["recent_files_kept"]]]
 
 
 def remember_file(path: Path) -> None:
-    """The file just opened becomes the last file and heads the recent list."""
+    """The file just opened becomes the last file and heads the recent list, which keeps as
+    many files as the "recent_files_kept" setting says."""
     text = str(Path(path).resolve())
-    recent = [p for p in get("recent_files") if p != text]
-    save({"last_file": text, "recent_files": [text, *recent][:RECENT_MAX]})
+    values = load()
+    recent = [p for p in values["recent_files"] if p != text]
+    save({"last_file": text, "recent_files": [text, *recent][: values["recent_files_kept"]]})
 
 
 def _unknown_entries() -> dict[str, Any]:

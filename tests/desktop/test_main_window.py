@@ -155,3 +155,20 @@ def test_meeting_votes_refresh_the_list_when_it_is_shown_again(qtbot: QtBot, qap
     window.tabs.setCurrentWidget(window.list)
     assert [window.list.model.row_at(r).code for r in range(window.list.model.rowCount())] == ["P2"]
     assert "Hộ nghèo: 1" in window.counts.text()
+
+
+def test_recent_files_menu_keeps_as_many_as_the_setting(qtbot: QtBot, qapp, tmp_path) -> None:
+    from rasoat import settings
+
+    configure_app(qapp)
+    files = [tmp_path / f"xa-{i}.rasoat.sqlite" for i in range(4)]
+    for f in files:
+        settings.remember_file(f)
+    settings.update(recent_files_kept=2)  # as the settings dialog saves it
+    window = MainWindow()
+    qtbot.addWidget(window)
+    window._fill_recent()
+    assert [a.text() for a in window.recent_menu.actions()] == [
+        str(files[3].resolve()),
+        str(files[2].resolve()),
+    ]

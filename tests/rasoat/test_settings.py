@@ -18,6 +18,7 @@ def test_defaults_when_no_file_exists() -> None:
     assert values["posting_days"] == 7
     assert values["backups_kept"] == 10
     assert values["recent_files"] == []
+    assert values["recent_files_kept"] == settings.RECENT_MAX == 10
     assert set(values) == {s.key for s in settings.SETTINGS}
 
 
@@ -55,6 +56,9 @@ def test_text_is_stored_nfc() -> None:
         ("backups_kept", 1000),
         ("surveyor_name", 12),
         ("recent_files", "a.sqlite"),
+        ("recent_files_kept", 0),
+        ("recent_files_kept", 31),
+        ("recent_files_kept", "5"),
         ("no_such_key", 1),
     ],
 )
@@ -107,6 +111,30 @@ def test_remember_file_keeps_last_and_a_bounded_recent_list(tmp_path: Path) -> N
     assert recent[0] == files[2].resolve()
     assert len(recent) == settings.RECENT_MAX
     assert len(set(recent)) == len(recent)
+
+
+def test_recent_list_keeps_as_many_files_as_the_setting_says(tmp_path: Path) -> None:
+    files = [tmp_path / f"xa-{i}.rasoat.sqlite" for i in range(8)]
+    settings.update(recent_files_kept=3)
+    for f in files:
+        settings.remember_file(f)
+    assert settings.recent_files() == [f.resolve() for f in reversed(files[-3:])]
+    stored = json.loads(paths.settings_file().read_text(encoding="utf-8"))
+    assert len(stored["recent_files"]) == 3  # trimmed where the list is written
+    # More kept from now on: the list grows again as files are opened.
+    settings.update(recent_files_kept=5)
+    for f in files[:2]:
+        settings.remember_file(f)
+    assert settings.recent_files() == [
+        f.resolve() for f in (files[1], files[0], files[7], files[6], files[5])
+    ]
+    # Fewer: the menu shows the newest ones at once, before any file is opened again.
+    settings.update(recent_files_kept=2)
+    assert settings.recent_files() == [files[1].resolve(), files[0].resolve()]
+    settings.remember_file(files[7])
+    assert settings.recent_files() == [files[7].resolve(), files[1].resolve()]
+    stored = json.loads(paths.settings_file().read_text(encoding="utf-8"))
+    assert len(stored["recent_files"]) == 2
 
 
 def test_output_folder_defaults_under_data_and_follows_the_setting(tmp_path: Path) -> None:
