@@ -500,26 +500,27 @@ def _ensure_villages(store: Store, steps: list[Planned]) -> None:
             known.add(name)
 
 
-def _put_history(store: Store, rec: PackageRecord) -> None:
-    hid = rec.household.id
+def _put_history(store: Store, *records: PackageRecord) -> None:
+    # Two statements for any number of records: a merge adds thousands at a time.
     store.conn.executemany(
         "INSERT OR IGNORE INTO household_revs VALUES (?, ?, ?, ?, ?, ?, ?)",
         [
             (
                 r.rev,
-                hid,
+                rec.household.id,
                 r.parent_rev,
                 r.device,
                 r.user,
                 r.at,
                 int(rec.deleted and r.rev == rec.rev),
             )
+            for rec in records
             for r in rec.revs
         ],
     )
     store.conn.executemany(
         "INSERT OR IGNORE INTO exchange_merge_parents VALUES (?, ?)",
-        [(r.rev, r.merge_parent) for r in rec.revs if r.merge_parent],
+        [(r.rev, r.merge_parent) for rec in records for r in rec.revs if r.merge_parent],
     )
 
 
@@ -587,7 +588,10 @@ def _add_new(store: Store, records: list[PackageRecord], at: str) -> None:
     conn = store.conn
     households, members, audit, causes, needs, index_rows = [], [], [], [], [], []
     source = store._source
-    for rec in records:
+    # Rowids given here, as SQLite would pick them (the largest plus one), so the search
+    # index rows need no lookup of their household by id.
+    last_rowid = int(conn.execute("SELECT COALESCE(MAX(rowid), 0) FROM households").fetchone()[0])
+    for rowid, rec in enumerate(records, start=last_rowid + 1):
         h = rec.household
         doc, member_docs = household_doc(h)
         code = nfc(h.code)
@@ -595,6 +599,7 @@ def _add_new(store: Store, records: list[PackageRecord], at: str) -> None:
         doc_text = _dumps(doc)
         households.append(
             (
+                rowid,
                 h.id,
                 code,
                 nfc(h.village),
@@ -657,11 +662,11 @@ def _add_new(store: Store, records: list[PackageRecord], at: str) -> None:
             )
         causes += [(h.id, c) for c in h.causes]
         needs += [(h.id, n) for n in h.needs]
-        index_rows.append((h.id, index_text(h)))
+        index_rows.append((rowid, index_text(h)))
     conn.executemany(
-        "INSERT INTO households (id, code, village, head_name, size, doc, rev, created_at,"
+        "INSERT INTO households (rowid, id, code, village, head_name, size, doc, rev, created_at,"
         " created_device, updated_at, updated_device, updated_by, deleted)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0)",
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0)",
         households,
     )
     conn.executemany("INSERT INTO members VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0)", members)
@@ -672,12 +677,8 @@ def _add_new(store: Store, records: list[PackageRecord], at: str) -> None:
         " source, new_in_row) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         audit,
     )
-    conn.executemany(
-        "INSERT INTO search_index (rowid, text) SELECT rowid, ? FROM households WHERE id = ?",
-        [(text, hid) for hid, text in index_rows],
-    )
-    for rec in records:
-        _put_history(store, rec)
+    conn.executemany("INSERT INTO search_index (rowid, text) VALUES (?, ?)", index_rows)
+    _put_history(store, *records)
 
 
 def _write_results(store: Store, rec: PackageRecord, round_map: dict[str, str], at: str) -> None:
