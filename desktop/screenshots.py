@@ -69,8 +69,20 @@ def main(out_dir: str) -> int:
         window.show_list()
 
     assert window.tabs is not None
-    window.tabs.setCurrentWidget(window.meeting)
-    window.meeting.attendees.setValue(40)
+    # The meeting of the village with the most households put to it, two votes typed in:
+    # one passes, one is under half (back to re-survey and a new meeting).
+    from desktop.meeting_mode import agenda
+
+    meeting = window.meeting
+    window.tabs.setCurrentWidget(meeting)
+    if current is not None:
+        sizes = {v.name: len(agenda(store, current.id, v.name)) for v in store.villages()}
+        meeting.village.setCurrentIndex(meeting.village.findData(max(sizes, key=sizes.__getitem__)))
+    meeting.attendees.setValue(40)
+    if len(meeting.rows) > 2:
+        meeting.set_vote(0, 31, 40, "Nhất trí")
+        meeting.set_vote(1, 17, 40, "Hộ mới mua xe máy, cần xác minh thu nhập")
+        meeting.table.setCurrentIndex(meeting.model.index(2, 3))
     grab(window, out / "meeting-mode.png")
     window.tabs.setCurrentWidget(window.posting)
     grab(window, out / "posting.png")
