@@ -1,12 +1,17 @@
 """Households changed on two laptops, side by side: the commune file's version and the
 package's, with the differing lines marked. The officer decides each one; nothing is resolved
-without a click, and every decision goes to the audit log (``db.exchange.merge``)."""
+without a click, and every decision goes to the audit log (``db.exchange.merge``).
+
+When one side is a deletion, the view says so plainly: a household the commune file deleted
+shows who deleted it and when, and its last content struck through beside the package's
+version; the choices become "keep it deleted" and "restore it with the package's data" (or,
+for a deletion in the package, "keep the household" and "delete it")."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtGui import QBrush, QColor
+from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import (
     QDialog,
     QHBoxLayout,
@@ -23,9 +28,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.labels import local_time
 from forms.model import Household
 
 DIFF_BRUSH = QBrush(QColor("#ffe9b3"))
+DELETED_BRUSH = QBrush(QColor("#8a8a8a"))
 
 FIELD_LABELS = {
     "code": "Mã hộ",
@@ -135,8 +142,9 @@ class MergeConflictsDialog(QDialog):
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         right_layout.addWidget(self.table)
         buttons = QHBoxLayout()
-        self.keep_button = QPushButton("Giữ bản của xã")
-        self.take_button = QPushButton("Nhận bản trong gói")
+        self.keep_button = QPushButton()
+        self.take_button = QPushButton()
+        self._label_buttons(None)
         self.keep_button.clicked.connect(lambda: self.decide("keep_mine"))
         self.take_button.clicked.connect(lambda: self.decide("take_theirs"))
         close = QPushButton("Đóng")
@@ -157,7 +165,12 @@ class MergeConflictsDialog(QDialog):
         self.conflicts = open_conflicts(self.store)
         self.list.clear()
         for c in self.conflicts:
-            self.list.addItem(QListWidgetItem(f"{c.code} — {c.incoming.household.head_name()}"))
+            text = f"{c.code} — {c.incoming.household.head_name()}"
+            if c.local_deletion is not None:
+                text += self.tr(" (đã xoá ở xã)")
+            elif c.incoming.deleted:
+                text += self.tr(" (gói xoá hộ)")
+            self.list.addItem(QListWidgetItem(text))
         if self.conflicts:
             self.list.setCurrentRow(0)
         else:
@@ -168,35 +181,99 @@ class MergeConflictsDialog(QDialog):
         self.keep_button.setEnabled(has)
         self.take_button.setEnabled(has)
         self.table.setRowCount(0)
+        self._label_buttons(self.conflicts[row] if has else None)
         if not has:
-            self.detail.setText("Không còn xung đột nào chờ quyết định.")
+            self.detail.setText(self.tr("Không còn xung đột nào chờ quyết định."))
             return
         c = self.conflicts[row]
-        kind = (
-            "Mã hộ này đang dùng cho một hộ khác trong tệp của xã."
-            if c.kind == "code_taken"
-            else "Cả hai bên đều đã sửa hộ này."
-        )
+        gone = c.local_deletion
         rec = c.incoming
-        self.detail.setText(
-            f"{kind}\nGói: {c.source}\nBản trong gói sửa lúc {rec.updated_at or '?'} "
-            f"bởi {rec.updated_by or '?'} trên máy {rec.updated_device or '?'}."
-            + ("\nBản trong gói là lệnh XOÁ hộ." if rec.deleted else "")
+        if c.kind == "code_taken":
+            kind = self.tr("Mã hộ này đang dùng cho một hộ khác trong tệp của xã.")
+        elif gone is not None and not rec.deleted:
+            kind = self.tr(
+                "Tệp của xã đã XOÁ hộ này, nhưng trong gói hộ vẫn được sửa tiếp. Chọn giữ "
+                "việc xoá hộ, hoặc khôi phục hộ với dữ liệu trong gói."
+            )
+        else:
+            kind = self.tr("Cả hai bên đều đã sửa hộ này.")
+        lines = [kind]
+        if gone is not None:
+            lines.append(self._deleted_here(gone))
+        lines.append(self.tr("Gói: {source}").format(source=c.source))
+        lines.append(
+            self.tr("Bản trong gói sửa lúc {at} bởi {user} trên máy {device}.").format(
+                at=local_time(rec.updated_at) if rec.updated_at else "?",
+                user=rec.updated_by or "?",
+                device=rec.updated_device or "?",
+            )
         )
-        rows = comparison_rows(c.local, None if rec.deleted else rec.household)
+        if rec.deleted:
+            lines.append(self.tr("Bản trong gói là lệnh XOÁ hộ."))
+        self.detail.setText("\n".join(lines))
+        local = gone.last if gone is not None else c.local
+        rows = comparison_rows(local, None if rec.deleted else rec.household)
+        if gone is not None or rec.deleted:
+            rows.insert(
+                0,
+                (
+                    self.tr("Tình trạng"),
+                    self.tr("ĐÃ XOÁ") if gone is not None else self.tr("Đang có"),
+                    self.tr("Xoá hộ") if rec.deleted else self.tr("Đang có (đã sửa)"),
+                ),
+            )
+        self.table.setHorizontalHeaderLabels(
+            [
+                "",
+                self.tr("Bản trong tệp của xã (ĐÃ XOÁ)")
+                if gone is not None
+                else self.tr("Bản trong tệp của xã"),
+                self.tr("Bản trong gói"),
+            ]
+        )
         self.table.setRowCount(len(rows))
         for i, (label, here, there) in enumerate(rows):
             for col, value in enumerate((label, here, there)):
                 item = QTableWidgetItem(value)
                 if here != there:
                     item.setBackground(DIFF_BRUSH)
+                if i == 0 and col == 1 and gone is not None:
+                    item.setToolTip(self._deleted_here(gone))
+                if col == 1 and gone is not None and i > 0:
+                    # The last content of a deleted household: there, but plainly gone.
+                    font = QFont(item.font())
+                    font.setStrikeOut(True)
+                    item.setFont(font)
+                    item.setForeground(DELETED_BRUSH)
                 self.table.setItem(i, col, item)
+
+    def _deleted_here(self, gone: Any) -> str:
+        text = self.tr("Đã xoá lúc {at} bởi {user} trên máy {device}").format(
+            at=local_time(gone.at) if gone.at else "?",
+            user=gone.user or "?",
+            device=gone.device or "?",
+        )
+        if gone.source:
+            text += self.tr(" (khi nhập {source})").format(source=gone.source)
+        return text + "."
+
+    def _label_buttons(self, c: Any) -> None:
+        """The two choices, named for what they do to this household."""
+        if c is not None and c.local_deletion is not None and not c.incoming.deleted:
+            keep, take = self.tr("&Giữ việc xoá hộ"), self.tr("&Khôi phục hộ theo bản trong gói")
+        elif c is not None and c.incoming.deleted and c.local_deletion is None:
+            keep, take = self.tr("&Giữ hộ (bản của xã)"), self.tr("&Xoá hộ theo gói")
+        else:
+            keep, take = self.tr("&Giữ bản của xã"), self.tr("&Nhận bản trong gói")
+        self.keep_button.setText(keep)
+        self.take_button.setText(take)
 
     def current(self) -> Any:
         row = self.list.currentRow()
         return self.conflicts[row] if 0 <= row < len(self.conflicts) else None
 
     def decide(self, choice: str) -> None:
+        from db.errors import StoreError
         from db.exchange.errors import PackageError
         from db.exchange.merge import resolve_conflict
 
@@ -205,8 +282,9 @@ class MergeConflictsDialog(QDialog):
             return
         try:
             resolve_conflict(self.store, c.id, choice)  # type: ignore[arg-type]
-        except PackageError as exc:
-            QMessageBox.warning(self, "Chưa giải quyết được", str(exc))
+        except (PackageError, StoreError) as exc:
+            message = getattr(exc, "message", "") or str(exc)
+            QMessageBox.warning(self, self.tr("Chưa giải quyết được"), message)
             return
         self.reload()
 

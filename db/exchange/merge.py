@@ -33,7 +33,7 @@ from db.exchange.package import (
     record_to_dict,
 )
 from db.exchange.receipt import Action, Entry, Receipt
-from db.households import household_doc
+from db.households import household_doc, household_from_docs
 from db.records import Change
 from db.search import index_text
 from db.store import Store, _dumps, now_utc
@@ -68,6 +68,20 @@ class Conflict:
     local_rev: str | None
     incoming: PackageRecord
     created_at: str
+    # The commune file deleted the household the package changed: who, when, and the
+    # household as it was when deleted (``local`` is then None).
+    local_deletion: Deletion | None = None
+
+
+@dataclass(frozen=True)
+class Deletion:
+    """A household's deletion in the commune file, from its history and audit rows."""
+
+    at: str
+    user: str
+    device: str
+    source: str | None  # e.g. the package that brought the deletion; None when typed here
+    last: Household | None  # the household as it was when deleted
 
 
 # --- planning (reads only) ----------------------------------------------------------------
@@ -746,33 +760,76 @@ def open_conflicts(store: Store) -> list[Conflict]:
                 local_rev=current[0] if current else None,
                 incoming=record_from_dict(json.loads(incoming)),
                 created_at=created_at,
+                local_deletion=_deletion(store, hid, current[0])
+                if current and current[1]
+                else None,
             )
         )
     return out
 
 
+def _deletion(store: Store, household_id: str, rev: str) -> Deletion:
+    """Who deleted the household and when (the deleting rev's history row: on another laptop
+    when a package brought the deletion), and its last content: the household row keeps its
+    document, and the members deleted with it are those of the deletion's audit rows."""
+    conn = store.conn
+    made = conn.execute(
+        "SELECT at, user, device FROM household_revs WHERE rev = ?", (rev,)
+    ).fetchone()
+    audited = conn.execute(
+        "SELECT at, user, device, source FROM audit WHERE household_id = ? AND tbl = 'households'"
+        " AND row_id = ? AND action = 'delete' ORDER BY id DESC LIMIT 1",
+        (household_id, household_id),
+    ).fetchone()
+    doc = conn.execute("SELECT doc FROM households WHERE id = ?", (household_id,)).fetchone()
+    last = None
+    if doc is not None:
+        members = []
+        if audited is not None:
+            members = [
+                r[0]
+                for r in conn.execute(
+                    "SELECT doc FROM members WHERE household_id = ? AND id IN (SELECT row_id"
+                    " FROM audit WHERE household_id = ? AND tbl = 'members' AND action = 'delete'"
+                    " AND at = ?) ORDER BY position",
+                    (household_id, household_id, audited[0]),
+                )
+            ]
+        last = household_from_docs(doc[0], members)
+    at, user, device = made or (audited[:3] if audited else ("", "", ""))
+    return Deletion(at, user, device, audited[3] if audited else None, last)
+
+
 def resolve_conflict(store: Store, conflict_id: str, choice: Choice) -> None:
     """The officer's decision, audited. ``keep_mine`` keeps the commune file's version;
     ``take_theirs`` takes the package's. Either way a new rev records both sides as parents,
-    so neither laptop's next package brings the conflict back."""
+    so neither laptop's next package brings the conflict back. When the commune file had
+    deleted the household (``Conflict.local_deletion``), ``keep_mine`` keeps it deleted and
+    ``take_theirs`` restores it with the package's content and results."""
     found = [c for c in open_conflicts(store) if c.id == conflict_id]
     if not found:
         raise PackageError("Không tìm thấy xung đột này, hoặc đã được giải quyết.")
     c = found[0]
     rec = c.incoming
     at = now_utc()
-    label = "giữ bản của xã" if choice == "keep_mine" else "nhận bản trong gói"
+    if c.local_deletion is not None and not rec.deleted:
+        label = "giữ việc xoá hộ" if choice == "keep_mine" else "khôi phục hộ theo bản trong gói"
+    else:
+        label = "giữ bản của xã" if choice == "keep_mine" else "nhận bản trong gói"
     source = f"giải quyết xung đột ({label}): {c.source}"
     round_map = {rid: rid for rid in rec.results}
+    if choice == "take_theirs" and not rec.deleted:
+        # Taking a version back (a deleted household restored, or a new code) must not take a
+        # code another household uses now: checked before anything is written.
+        owner = _code_owner(store.conn, rec.household.code, rec.household.id)
+        if owner:
+            raise PackageError(
+                f"Mã hộ {rec.household.code} vẫn đang dùng cho hộ của {owner}: hãy đổi "
+                "mã của một trong hai hộ rồi chọn lại."
+            )
     with store.transaction(source=source):
         if c.kind == "code_taken" and c.local_rev is None:
             if choice == "take_theirs":
-                owner = _code_owner(store.conn, rec.household.code, rec.household.id)
-                if owner:
-                    raise PackageError(
-                        f"Mã hộ {rec.household.code} vẫn đang dùng cho hộ của {owner}: hãy đổi "
-                        "mã của một trong hai hộ rồi chọn lại."
-                    )
                 _apply(store, rec, round_map, at)
         elif choice == "keep_mine":
             _put_history(store, rec)

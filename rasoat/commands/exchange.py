@@ -238,6 +238,9 @@ def run_conflicts(args: argparse.Namespace) -> int:
                 print("Không có xung đột nào chờ quyết định.")
             for c in conflicts:
                 local = c.local.head_name() if c.local else "(không có)"
+                if c.local_deletion is not None:
+                    gone = c.local_deletion
+                    local = f"(đã xoá lúc {gone.at} bởi {gone.user} trên máy {gone.device})"
                 print(
                     f"{c.id[:8]}  hộ {c.code}  ở xã: {local}  trong gói: "
                     f"{c.incoming.household.head_name()}  ({c.source})"
