@@ -68,11 +68,6 @@ def passed(agree: int, attendees: int) -> bool:
     return attendees > 0 and agree * 2 >= attendees
 
 
-def proposed_rows(store: Any, round_id: str, village: str) -> list[Any]:
-    """Households of the village the meeting must consider, in code order, each once."""
-    return [row for row, _vote in agenda(store, round_id, village)]
-
-
 def agenda(store: Any, round_id: str, village: str) -> list[tuple[Any, Any]]:
     """(household row, its saved vote or None) for every household put to the meeting."""
     return list(
