@@ -67,11 +67,15 @@ class MainWindow(QMainWindow):
         from desktop.excel_import_dialog import open_excel_import_dialog
         from desktop.export_dialog import open_export_dialog
         from desktop.import_dialog import open_import_dialog
+        from desktop.import_history_dialog import open_import_history_dialog
         from desktop.merge_conflicts_dialog import open_conflicts_dialog
 
         self._action("file", self.tr("&Xuất gói dữ liệu…"), lambda: open_export_dialog(self))
         self._action("file", self.tr("N&hập / gộp gói dữ liệu…"), lambda: open_import_dialog(self))
         self._action("file", self.tr("Xung đột khi &gộp…"), lambda: open_conflicts_dialog(self))
+        self._action(
+            "file", self.tr("Lịch &sử nhập gói…"), lambda: open_import_history_dialog(self)
+        )
         self._action(
             "file", self.tr("Nhập danh sách từ E&xcel…"), lambda: open_excel_import_dialog(self)
         )

@@ -8,12 +8,87 @@ Three small tables (made by migration ``db/migrations/m0004_exchange.py``):
 * ``exchange_imports`` — one row per imported package with its receipt.
 
 The Store's ``household_revs`` holds single-parent history; ancestry here follows both parents.
+``imports`` reads the import history back (the GUI's Tệp → Lịch sử nhập gói…).
 """
 
 from __future__ import annotations
 
+import json
 import sqlite3
+from collections import Counter
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from db.exchange.receipt import Receipt
+
+
+@dataclass(frozen=True)
+class ImportRecord:
+    """One imported package, as ``exchange_imports`` keeps it."""
+
+    package_id: str
+    imported_at: str
+    source: str  # the package's file name
+    user: str  # who imported it, on which laptop
+    device: str
+    created_by: str  # who made the package (the surveyor), on which laptop
+    created_device: str
+    scope: str
+    counts: Mapping[str, int]  # receipt action -> households ("added", "conflict", …)
+    warnings: int
+    open_conflicts: int  # conflicts of this package still waiting for the officer
+    receipt_json: str
+
+    @property
+    def conflicts(self) -> int:
+        return self.counts.get("conflict", 0) + self.counts.get("code_taken", 0)
+
+    def receipt(self) -> Receipt:
+        return Receipt.from_json(self.receipt_json)
+
+
+def imports(conn: sqlite3.Connection) -> list[ImportRecord]:
+    """Every import that wrote something, newest first. (Importing a package again writes
+    nothing, so it leaves no row.)"""
+    waiting = Counter(
+        r[0]
+        for r in conn.execute("SELECT package_id FROM exchange_conflicts WHERE resolved_at IS NULL")
+    )
+    out: list[ImportRecord] = []
+    for package_id, at, source, user, device, text in conn.execute(
+        "SELECT package_id, imported_at, source, user, device, receipt FROM exchange_imports"
+        " ORDER BY imported_at DESC, rowid DESC"
+    ):
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError:
+            data = {}
+        if not isinstance(data, dict):
+            data = {}
+        entries = data.get("entries")
+        counts = Counter(
+            str(e.get("action"))
+            for e in (entries if isinstance(entries, list) else [])
+            if isinstance(e, dict)
+        )
+        warnings = data.get("warnings")
+        out.append(
+            ImportRecord(
+                package_id=package_id,
+                imported_at=at,
+                source=source,
+                user=user,
+                device=device,
+                created_by=str(data.get("package_created_by", "")),
+                created_device=str(data.get("package_device", "")),
+                scope=str(data.get("scope", "")),
+                counts=dict(counts),
+                warnings=len(warnings) if isinstance(warnings, list) else 0,
+                open_conflicts=waiting.get(package_id, 0),
+                receipt_json=text,
+            )
+        )
+    return out
 
 
 class Ancestry:

@@ -7,7 +7,7 @@ Printable as plain Vietnamese text and kept as JSON in the commune file
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from typing import Any, Literal
 
 Action = Literal[
@@ -106,6 +106,26 @@ class Receipt:
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Receipt:
+        """A receipt kept in the commune file, read back (keys it does not know are left out,
+        so a receipt written by a later version still reads)."""
+        known = {f.name for f in fields(cls)} - {"entries"}
+        entry_keys = {f.name for f in fields(Entry)}
+        entries = [
+            Entry(**{k: v for k, v in e.items() if k in entry_keys})
+            for e in data.get("entries", [])
+            if isinstance(e, dict)
+        ]
+        return cls(**{k: v for k, v in data.items() if k in known}, entries=entries)
+
+    @classmethod
+    def from_json(cls, text: str) -> Receipt:
+        data = json.loads(text)
+        if not isinstance(data, dict):
+            raise ValueError("not a receipt")
+        return cls.from_dict(data)
 
     def to_json(self) -> str:
         return json.dumps(self.to_dict(), ensure_ascii=False, indent=1)

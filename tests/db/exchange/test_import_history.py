@@ -1,0 +1,52 @@
+"""The commune file remembers each import that wrote something: when, which package, who
+made it on which laptop, what it brought, and its receipt, readable back as it was."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from db.exchange.history import imports
+from db.exchange.merge import import_package, open_conflicts, resolve_conflict
+from db.exchange.receipt import Receipt
+from db.store import Store
+from tests.db.exchange.commune import copy_to, make_commune
+from tests.db.exchange.test_merge import add, edit, export_from
+
+
+def test_each_import_is_listed_newest_first_with_its_receipt(tmp_path: Path) -> None:
+    base = make_commune(tmp_path / "xa.db", 4)
+    a = copy_to(base, tmp_path / "a.db")
+    b = copy_to(base, tmp_path / "b.db")
+    edit(a, "may-a", ["HO00001", "HO00002"], "A")
+    add(a, "may-a", "HO-A1", "Lò Văn Páo")
+    edit(b, "may-b", ["HO00002"], "B")
+    pa = export_from(a, "may-a", tmp_path / "a.rasoat")
+    pb = export_from(b, "may-b", tmp_path / "b.rasoat")
+    with Store.open(base, user="Cán bộ xã", device="may-xa") as office:
+        assert imports(office.conn) == []
+        ra = import_package(office, pa)
+        rb = import_package(office, pb)
+        assert not import_package(office, pb).written  # a second import leaves no row
+        first, second = imports(office.conn)[::-1]
+        assert (first.source, second.source) == ("a.rasoat", "b.rasoat")
+        assert first.package_id == ra.package_id
+        assert (first.user, first.device) == ("Cán bộ xã", "may-xa")
+        assert (first.created_by, first.created_device) == ("ĐTV", "may-a")
+        assert first.counts["added"] == 1
+        assert first.counts["updated"] == 2
+        assert first.conflicts == 0
+        assert second.conflicts == 1
+        assert second.open_conflicts == 1
+        # The kept receipt reads back as it was printed.
+        assert first.receipt().text() == ra.text()
+        assert second.receipt() == Receipt.from_json(rb.to_json())
+        (conflict,) = open_conflicts(office)
+        resolve_conflict(office, conflict.id, "keep_mine")
+        assert imports(office.conn)[0].open_conflicts == 0
+        assert imports(office.conn)[0].conflicts == 1
+
+
+def test_a_receipt_with_keys_of_a_later_version_still_reads() -> None:
+    r = Receipt("p", "a.rasoat", "10105", "Xã Tân Lập", "cả xã", "2026", "ĐTV", "may-a")
+    data = r.to_dict() | {"signed_by": "x"}
+    assert Receipt.from_dict(data) == r
