@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from html import escape
 
-from PySide6.QtCore import QRectF, QSize, Qt
-from PySide6.QtGui import QColor, QFontMetrics, QPainter, QPaintEvent, QPen
-from PySide6.QtWidgets import QSizePolicy, QWidget
+from PySide6.QtCore import QEvent, QRectF, QSize, Qt
+from PySide6.QtGui import QColor, QFontMetrics, QHelpEvent, QPainter, QPaintEvent, QPen
+from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
 
 PALETTE = ["#c0392b", "#e67e22", "#f1c40f", "#27ae60", "#7f8c8d", "#2980b9", "#8e44ad"]
 
@@ -68,12 +69,28 @@ def nice_ceiling(value: float) -> int:
     return nice_axis(value)[0]
 
 
+def two_lines(metrics: QFontMetrics, text: str, width: float) -> str:
+    """``text`` broken at spaces into at most two lines of ``width``; the second ends in "…"
+    when the rest does not fit (Qt's word wrap would cut the third line off unmarked)."""
+    words = text.split()
+    first = ""
+    while words and metrics.horizontalAdvance(f"{first} {words[0]}".strip()) <= width:
+        first = f"{first} {words.pop(0)}".strip()
+    if not first:  # one word wider than the bar: it is elided on the first line
+        return metrics.elidedText(text, Qt.TextElideMode.ElideRight, int(width))
+    rest = " ".join(words)
+    if not rest:
+        return first
+    return first + "\n" + metrics.elidedText(rest, Qt.TextElideMode.ElideRight, int(width))
+
+
 class BarChart(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._data = ChartData()
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.setMinimumHeight(220)
+        self._groups_x = (0.0, 0.0)  # left edge and width of a group, as last painted
 
     def sizeHint(self) -> QSize:
         return QSize(520, 300)
@@ -153,9 +170,31 @@ class BarChart(QWidget):
             painter.setPen(text_pen)
             painter.drawText(
                 QRectF(left + g * group_w + 3, bottom + 2, group_w - 6, line * 2),
-                Qt.AlignmentFlag.AlignHCenter
-                | Qt.AlignmentFlag.AlignTop
-                | Qt.TextFlag.TextWordWrap,
-                metrics.elidedText(label, Qt.TextElideMode.ElideRight, int(group_w * 2)),
+                Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop,
+                two_lines(metrics, label, group_w - 6),
             )
+        self._groups_x = (left, group_w)
         painter.end()
+
+    def event(self, event: QEvent) -> bool:
+        # A cut label is read whole, with its numbers, by hovering over its group.
+        if event.type() == QEvent.Type.ToolTip and isinstance(event, QHelpEvent):
+            text = self.group_tooltip(event.pos().x())
+            if text:
+                QToolTip.showText(event.globalPos(), text, self)
+                return True
+        return super().event(event)
+
+    def group_tooltip(self, x: float) -> str:
+        left, group_w = self._groups_x
+        data = self._data
+        if group_w <= 0 or x < left:
+            return data.title
+        g = int((x - left) // group_w)
+        if not 0 <= g < len(data.groups):
+            return data.title
+        lines = [f"<b>{escape(data.groups[g])}</b>"]
+        for name, values in data.series:
+            value = values[g] if g < len(values) else 0
+            lines.append(f"{escape(name)}: {value:,.0f}".replace(",", "."))
+        return "<br>".join(lines)

@@ -1,9 +1,16 @@
 from __future__ import annotations
 
-from PySide6.QtGui import QColor
+from PySide6.QtGui import QColor, QFontMetrics
 from pytestqt.qtbot import QtBot
 
-from desktop.chart_widget import PALETTE, BarChart, ChartData, nice_axis, nice_ceiling
+from desktop.chart_widget import (
+    PALETTE,
+    BarChart,
+    ChartData,
+    nice_axis,
+    nice_ceiling,
+    two_lines,
+)
 
 
 def _is_nice_step(step: int) -> bool:
@@ -94,3 +101,34 @@ def test_empty_chart_paints_without_data(qtbot: QtBot) -> None:
     qtbot.addWidget(chart)
     chart.resize(300, 200)
     assert not chart.grab().isNull()
+
+
+def test_long_labels_take_two_lines_and_say_they_are_cut(qtbot: QtBot) -> None:
+    chart = BarChart()
+    qtbot.addWidget(chart)
+    metrics = QFontMetrics(chart.font())
+    width = metrics.horizontalAdvance("Trình độ giáo")
+    label = "Trình độ giáo dục của người lớn"
+    text = two_lines(metrics, label, width)
+    first, second = text.split("\n")
+    assert label.startswith(first)
+    assert second.endswith("…")
+    assert all(metrics.horizontalAdvance(part) <= width for part in (first, second))
+    assert two_lines(metrics, "Việc làm", width) == "Việc làm"
+
+
+def test_hovering_a_group_names_it_whole_with_its_numbers(qtbot: QtBot) -> None:
+    chart = BarChart()
+    qtbot.addWidget(chart)
+    chart.resize(300, 250)
+    groups = ["Trình độ giáo dục của người lớn", "Việc làm"]
+    chart.set_data(
+        ChartData(title="Thiếu hụt", groups=groups, series=[("2025", [1200, 3]), ("2026", [7])])
+    )
+    chart.grab()  # paints, which lays the groups out
+    tip = chart.group_tooltip(chart.width() * 0.45)
+    assert "Trình độ giáo dục của người lớn" in tip
+    assert "2025: 1.200" in tip
+    assert "2026: 7" in tip
+    assert "Việc làm" in chart.group_tooltip(chart.width() - 20)
+    assert "2026: 0" in chart.group_tooltip(chart.width() - 20)
