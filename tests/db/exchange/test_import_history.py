@@ -9,19 +9,11 @@ from db.exchange.history import imports
 from db.exchange.merge import import_package, open_conflicts, resolve_conflict
 from db.exchange.receipt import Receipt
 from db.store import Store
-from tests.db.exchange.commune import copy_to, make_commune
-from tests.db.exchange.test_merge import add, edit, export_from
+from tests.db.exchange.test_merge import two_surveyor_packages
 
 
 def test_each_import_is_listed_newest_first_with_its_receipt(tmp_path: Path) -> None:
-    base = make_commune(tmp_path / "xa.db", 4)
-    a = copy_to(base, tmp_path / "a.db")
-    b = copy_to(base, tmp_path / "b.db")
-    edit(a, "may-a", ["HO00001", "HO00002"], "A")
-    add(a, "may-a", "HO-A1", "Lò Văn Páo")
-    edit(b, "may-b", ["HO00002"], "B")
-    pa = export_from(a, "may-a", tmp_path / "a.rasoat")
-    pb = export_from(b, "may-b", tmp_path / "b.rasoat")
+    base, pa, pb = two_surveyor_packages(tmp_path)
     with Store.open(base, user="Cán bộ xã", device="may-xa") as office:
         assert imports(office.conn) == []
         ra = import_package(office, pa)

@@ -65,6 +65,20 @@ def export_from(path: Path, device: str, out: Path) -> Path:
     return out
 
 
+def two_surveyor_packages(tmp_path: Path) -> tuple[Path, Path, Path]:
+    """A commune file of 4 and two laptops' packages from it: "may-a" edits HO00001-2 and
+    adds HO-A1; "may-b" edits HO00002 too (a conflict once both are imported)."""
+    base = make_commune(tmp_path / "xa.db", 4)
+    a = copy_to(base, tmp_path / "a.db")
+    b = copy_to(base, tmp_path / "b.db")
+    edit(a, "may-a", ["HO00001", "HO00002"], "A")
+    add(a, "may-a", "HO-A1", "Lò Văn Páo")
+    edit(b, "may-b", ["HO00002"], "B")
+    pa = export_from(a, "may-a", tmp_path / "a.rasoat")
+    pb = export_from(b, "may-b", tmp_path / "b.rasoat")
+    return base, pa, pb
+
+
 def test_two_laptops_merge_without_losing_anything(laptops, tmp_path: Path) -> None:
     base, a, b = laptops
     pa = export_from(a, "may-a", tmp_path / "a.rasoat")
