@@ -45,9 +45,9 @@ def data_strings() -> list[str]:
                 found.update(o.label for o in q.options)
     for table in labels.BY_ENUM.values():
         found.update(table.values())
-    for items in (catalog.causes(), catalog.needs(), catalog.income_sources()):
-        found.update(item.label for item in items)
-    found.update(item.label for item in catalog.household_flags())
+    lists = (catalog.causes, catalog.needs, catalog.income_sources, catalog.household_flags)
+    for items in lists:
+        found.update(item.label for item in items())
     for standard in standards.list_standards():
         found.update(spec.name for spec in standard.indicators)
         found.update(spec.dimension for spec in standard.indicators)
