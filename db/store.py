@@ -1483,11 +1483,18 @@ class Store:
         return self._audit_entries("WHERE household_id = ?", [household_id])
 
     def audit_for_row(self, table: str, row_id: str) -> list[AuditEntry]:
+        """Every recorded change of one row. A household's rows are found through its index;
+        other tables' by reading the whole log (no index by row since migration m0006: it
+        cost every merge more than these rare lookups gain)."""
+        if table == "households":
+            return self._audit_entries(
+                "WHERE household_id = ? AND tbl = ? AND row_id = ?", [row_id, table, row_id]
+            )
         return self._audit_entries("WHERE tbl = ? AND row_id = ?", [table, row_id])
 
     def _audit_entries(self, where: str, params: list[Any]) -> list[AuditEntry]:
         # An insert row with new_in_row = 1 reads its new value from the row's document,
-        # which has not changed since (the m0005 triggers copy it in before it does).
+        # which has not changed since (the m0005/m0006 triggers copy it in before it does).
         return [
             AuditEntry(
                 r[0],

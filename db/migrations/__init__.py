@@ -16,6 +16,7 @@ from db.migrations import (
     m0003_list_indexes,
     m0004_exchange,
     m0005_audit_row_docs,
+    m0006_audit_by_household,
 )
 
 Step = Callable[[sqlite3.Connection], None]
@@ -26,6 +27,7 @@ STEPS: list[Step] = [
     m0003_list_indexes.apply,
     m0004_exchange.apply,
     m0005_audit_row_docs.apply,
+    m0006_audit_by_household.apply,
 ]
 LATEST = len(STEPS)
 

@@ -229,3 +229,33 @@ def test_a_document_changed_outside_the_store_still_leaves_the_insert_intact(
     assert entries[0].new["code"] == "01-0001"
     assert entries[1].new is not None
     assert entries[1].new["name"] == "Sùng A Páo"
+
+
+def test_a_moved_member_keeps_its_insert_after_later_changes(store: Store) -> None:
+    # The insert row is found through the household it was written under (m0006), so the
+    # move itself copies the document in: a later change, made in the new household, could
+    # not find it any more.
+    first = new_household()
+    child = Member(name="Sùng Thị Dua", relationship=Relationship.CHILD, sex=Sex.FEMALE)
+    first.members.append(child)
+    store.save_household(first)
+    second = Household(
+        code="01-0002",
+        village="Thôn Đồng Tâm",
+        members=[Member(name="Giàng A Chu", relationship=Relationship.HEAD), child],
+    )
+    store.save_household(second)  # the child now lives in the second household
+    child.birth_year = 2015
+    store.save_household(second)
+    [inserted] = [
+        e
+        for e in store.audit_for_household(first.id)
+        if e.table == "members" and e.row_id == child.id and e.action == "insert"
+    ]
+    assert inserted.new is not None
+    assert (inserted.new["name"], inserted.new["birth_year"]) == ("Sùng Thị Dua", None)
+    assert [e.action for e in store.audit_for_row("members", child.id)] == [
+        "insert",
+        "update",
+        "update",
+    ]

@@ -170,3 +170,35 @@ def test_audit_copies_made_before_step_5_are_kept_and_later_inserts_point_at_the
             "SELECT new, new_in_row FROM audit WHERE row_id = ?", (fresh.id,)
         ).fetchone()
         assert row == (None, 1)
+
+
+def test_members_moved_before_step_6_keep_their_insert(tmp_path: Path) -> None:
+    # Before step 6 a move did not copy the document into the insert row pointing at it;
+    # step 6 finds such rows through the household, so it copies them in first.
+    path = tmp_path / "old.rasoat.sqlite"
+    first, second = version_one_file(path, 2)
+    conn = sqlite3.connect(path, isolation_level=None)
+    migrate(conn, target=5)
+    member_id, doc = conn.execute(
+        "SELECT id, doc FROM members WHERE household_id = ? ORDER BY position", (first,)
+    ).fetchone()
+    conn.execute(
+        "INSERT INTO audit (at, user, device, tbl, row_id, household_id, action, new_in_row)"
+        " VALUES ('2025-10-01', 'old', 'old', 'members', ?, ?, 'insert', 1)",
+        (member_id, first),
+    )
+    conn.execute(
+        "UPDATE members SET household_id = ?, position = 9 WHERE id = ?", (second, member_id)
+    )
+    conn.close()
+    with Store.open(path, user="a", device="b") as store:
+        row = store.conn.execute(
+            "SELECT new, new_in_row FROM audit WHERE row_id = ? AND action = 'insert'",
+            (member_id,),
+        ).fetchone()
+        assert row == (doc, 0)
+        store.conn.execute("UPDATE members SET doc = '{}' WHERE id = ?", (member_id,))
+        [inserted] = store.audit_for_row("members", member_id)
+        assert inserted.new == json.loads(doc)
+        names = {r[1] for r in store.conn.execute("PRAGMA index_list(audit)")}
+        assert "audit_row" not in names
