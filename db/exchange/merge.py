@@ -56,6 +56,9 @@ class Planned:
     # a reclassification saved without editing the household. Only these are written.
     only_results: dict[str, dict[str, Any]] | None = None
     warn: bool = False  # the detail goes to the receipt's warnings too
+    # Deleted on both sides, each without the other's last version: the two histories are
+    # joined (a rev with both as parents), with nothing for the officer to decide.
+    join: bool = False
 
 
 @dataclass
@@ -159,6 +162,9 @@ def plan(store: Store, package: Package, round_map: dict[str, str] | None = None
                 action = "deleted" if rec.deleted else "updated"
             hint = known.duplicate_hint(h, in_package)
             out.append(Planned(rec, action, local_rev, hint, warn=bool(hint)))
+        elif rec.deleted and local_deleted:
+            detail = "cả hai bên đều đã xoá hộ này"
+            out.append(Planned(rec, "unchanged", local_rev, detail, join=True))
         else:
             out.append(Planned(rec, "conflict", local_rev, "cả hai bên đều đã sửa hộ này"))
     return out
@@ -445,7 +451,8 @@ def _merge(
     new_conflicts = [
         s for s in steps if s.action in ("conflict", "code_taken") and not _known_conflict(store, s)
     ]
-    if not to_write and not new_conflicts:
+    to_join = [s for s in steps if s.join]
+    if not to_write and not new_conflicts and not to_join:
         return receipt  # nothing to change: importing the same package twice is a no-op
     source = f"gói {source_name} ({package.package_id})"
     at = receipt.imported_at
@@ -480,6 +487,9 @@ def _merge(
             done += 1
             if progress is not None and (done % 200 == 0 or done == total):
                 progress(done, total)
+        for step in to_join:
+            _put_history(store, step.record)
+            _join_revs(store, step.record.household.id, step.record.rev, at, made=None)
         for step in new_conflicts:
             # Results are kept under this file's round ids, so a later decision needs no
             # package to map them.
@@ -899,11 +909,11 @@ def resolve_conflict(store: Store, conflict_id: str, choice: Choice) -> None:
                 _apply(store, rec, round_map, at)
         elif choice == "keep_mine":
             _put_history(store, rec)
-            _merge_rev(store, c, rec, at, made=None)
+            _join_revs(store, c.household_id, rec.rev, at, made=None)
         else:
             made = _write_content(store, rec, at)
             _put_history(store, rec)
-            _merge_rev(store, c, rec, at, made=made)
+            _join_revs(store, c.household_id, rec.rev, at, made=made)
             if not rec.deleted:
                 known = {r.id for r in store.rounds()}
                 _write_results(
@@ -929,18 +939,21 @@ def resolve_conflict(store: Store, conflict_id: str, choice: Choice) -> None:
         store._notify(Change("household", [c.household_id]))
 
 
-def _merge_rev(store: Store, c: Conflict, rec: PackageRecord, at: str, made: str | None) -> None:
-    """Gives the household a rev whose parents are the local rev and the incoming rev."""
+def _join_revs(
+    store: Store, household_id: str, incoming_rev: str, at: str, made: str | None
+) -> None:
+    """Gives the household a rev whose parents are the local rev and the incoming rev (or
+    adds the incoming rev as second parent of ``made``, a rev just written)."""
     if made is None:
-        current = store.household_rev(c.household_id)
+        current = store.household_rev(household_id)
         assert current is not None
         made = str(uuid.uuid4())
         store.conn.execute(
             "UPDATE households SET rev = ?, updated_at = ?, updated_device = ?, updated_by = ?"
             " WHERE id = ?",
-            (made, at, store.device, store.user, c.household_id),
+            (made, at, store.device, store.user, household_id),
         )
-        store._append_rev(c.household_id, made, current[0], at, deleted=current[1])
+        store._append_rev(household_id, made, current[0], at, deleted=current[1])
     store.conn.execute(
-        "INSERT OR REPLACE INTO exchange_merge_parents VALUES (?, ?)", (made, rec.rev)
+        "INSERT OR REPLACE INTO exchange_merge_parents VALUES (?, ?)", (made, incoming_rev)
     )

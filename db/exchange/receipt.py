@@ -94,7 +94,9 @@ class Receipt:
             lines.append("Không có gì cần ghi: tệp của xã đã có đủ dữ liệu của gói này.")
         for w in self.warnings:
             lines.append(f"Lưu ý: {w}")
-        interesting = [e for e in self.entries if e.action != "unchanged"]
+        # Unchanged households are left out unless there is something to say about them
+        # (e.g. deleted on both sides).
+        interesting = [e for e in self.entries if e.action != "unchanged" or e.detail]
         if interesting:
             lines += ["", "Mã hộ | Chủ hộ | Thôn | Kết quả | Ghi chú"]
             for e in sorted(interesting, key=lambda e: (e.action, e.code)):

@@ -160,3 +160,38 @@ def test_rasoat_conflicts_says_it_was_deleted_here(
     line = capsys.readouterr().out.strip()
     assert "hộ HO00001  ở xã: (đã xoá lúc 20" in line
     assert "bởi Cán bộ Hà trên máy may-xa)" in line
+
+
+def test_deleted_on_both_sides_is_no_conflict_and_stays_settled(tmp_path: Path) -> None:
+    # A household both the surveyor and the office deleted (e.g. a duplicate found twice):
+    # the two sides agree, so there is nothing to decide; the histories are joined so that
+    # neither file brings it back as a conflict later.
+    base = make_commune(tmp_path / "xa.db", 3)
+    a = copy_to(base, tmp_path / "a.db")
+    edit(a, "may-a", ["HO00002"], "trùng với hộ HO00003")
+    with Store.open(a, user="ĐTV Lò Mai", device="may-a") as laptop:
+        h = laptop.household_by_code("HO00002")
+        assert h is not None
+        laptop.delete_household(h.id)
+    hid = delete_here(base, "HO00002")
+    pkg = export_from(a, "may-a", tmp_path / "a.rasoat")
+    with Store.open(base, user="Cán bộ xã", device="may-xa") as office:
+        receipt = import_package(office, pkg)
+        assert receipt.conflicts == []
+        assert open_conflicts(office) == []
+        [entry] = [e for e in receipt.entries if e.household_id == hid]
+        assert (entry.action, entry.detail) == ("unchanged", "cả hai bên đều đã xoá hộ này")
+        assert "cả hai bên đều đã xoá hộ này" in receipt.text()
+        assert receipt.written  # the joined history
+        current = office.household_rev(hid)
+        assert current is not None
+        assert current[1]  # still deleted
+        assert office.integrity_problems() == []
+    before = table_dump(base)
+    with Store.open(base, user="Cán bộ xã", device="may-xa") as office:
+        assert not import_package(office, pkg).written
+    assert table_dump(base) == before
+    # The laptop takes the office's file back without a conflict either.
+    back = export_from(base, "may-xa", tmp_path / "xa.rasoat")
+    with Store.open(a, user="ĐTV Lò Mai", device="may-a") as laptop:
+        assert import_package(laptop, back).conflicts == []
