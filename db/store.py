@@ -677,10 +677,12 @@ class Store:
                 continue
             old_hid, old_position, old_text, deleted = existing[mid]
             if (
-                old_text == text
-                and old_position == position
+                old_position == position
                 and not deleted
-                and (old_hid == household_id)
+                and old_hid == household_id
+                # The same content written differently (a file from an older version, a
+                # merged package) is no change either: no revision, no empty history entry.
+                and (old_text == text or json.loads(old_text) == doc)
             ):
                 continue
             before, after = diff(json.loads(old_text), doc)
