@@ -11,6 +11,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from PySide6.QtCore import QT_TRANSLATE_NOOP
 from PySide6.QtWidgets import (
     QComboBox,
     QDialogButtonBox,
@@ -33,15 +34,21 @@ from PySide6.QtWidgets import (
 from desktop.export_dialog import JobDialog, announce
 
 CATEGORY_CHOICES = [
-    (None, "(theo cột Phân loại hộ)"),
-    ("poor", "Hộ nghèo"),
-    ("near_poor", "Hộ cận nghèo"),
-    ("middle", "Hộ có mức sống trung bình"),
-    ("not_poor", "Không nghèo (thoát nghèo, thoát cận nghèo)"),
+    (None, QT_TRANSLATE_NOOP("ExcelImportDialog", "(theo cột Phân loại hộ)")),
+    ("poor", QT_TRANSLATE_NOOP("ExcelImportDialog", "Hộ nghèo")),
+    ("near_poor", QT_TRANSLATE_NOOP("ExcelImportDialog", "Hộ cận nghèo")),
+    ("middle", QT_TRANSLATE_NOOP("ExcelImportDialog", "Hộ có mức sống trung bình")),
+    (
+        "not_poor",
+        QT_TRANSLATE_NOOP("ExcelImportDialog", "Không nghèo (thoát nghèo, thoát cận nghèo)"),
+    ),
 ]
 STANDARDS = [
-    ("nd07-2022-2025", "Chuẩn nghèo 2022–2025 (Nghị định 07/2021/NĐ-CP)"),
-    ("nd351-2026-2030", "Chuẩn nghèo 2026–2030"),
+    (
+        "nd07-2022-2025",
+        QT_TRANSLATE_NOOP("ExcelImportDialog", "Chuẩn nghèo 2022–2025 (Nghị định 07/2021/NĐ-CP)"),
+    ),
+    ("nd351-2026-2030", QT_TRANSLATE_NOOP("ExcelImportDialog", "Chuẩn nghèo 2026–2030")),
 ]
 
 
@@ -53,13 +60,13 @@ class ExcelImportDialog(JobDialog):
         self.sheets: list[Any] = []
         self.parsed: Any = None
         self.done: Any = None
-        self.setWindowTitle("Nhập danh sách hộ nghèo, cận nghèo năm trước từ Excel")
+        self.setWindowTitle(self.tr("Nhập danh sách hộ nghèo, cận nghèo năm trước từ Excel"))
         self.resize(860, 680)
         layout = QVBoxLayout(self)
         row = QHBoxLayout()
         self.path = QLineEdit()
-        self.path.setPlaceholderText("Chọn tệp Excel (.xlsx)")
-        browse = QPushButton("Chọn…")
+        self.path.setPlaceholderText(self.tr("Chọn tệp Excel (.xlsx)"))
+        browse = QPushButton(self.tr("Chọn…"))
         browse.clicked.connect(self._browse)
         row.addWidget(self.path)
         row.addWidget(browse)
@@ -67,25 +74,27 @@ class ExcelImportDialog(JobDialog):
         form = QFormLayout()
         self.sheet = QComboBox()
         self.sheet.currentIndexChanged.connect(self._show_mapping)
-        form.addRow("Trang tính:", self.sheet)
+        form.addRow(self.tr("Trang tính:"), self.sheet)
         self.year = QSpinBox()
         self.year.setRange(2016, 2100)
         self.year.setValue(date.today().year - 1)
-        form.addRow("Danh sách của năm:", self.year)
+        form.addRow(self.tr("Danh sách của năm:"), self.year)
         self.standard = QComboBox()
         for sid, label in STANDARDS:
-            self.standard.addItem(label, sid)
-        form.addRow("Chuẩn nghèo áp dụng năm đó:", self.standard)
+            self.standard.addItem(self.tr(label), sid)
+        form.addRow(self.tr("Chuẩn nghèo áp dụng năm đó:"), self.standard)
         self.category = QComboBox()
         for value, label in CATEGORY_CHOICES:
-            self.category.addItem(label, value)
-        form.addRow("Loại hộ cho cả trang:", self.category)
+            self.category.addItem(self.tr(label), value)
+        form.addRow(self.tr("Loại hộ cho cả trang:"), self.category)
         self.prefix = QLineEdit()
-        self.prefix.setPlaceholderText("ví dụ HN2025- (ghép với STT hộ khi không có cột Mã hộ)")
-        form.addRow("Tiền tố mã hộ:", self.prefix)
+        self.prefix.setPlaceholderText(
+            self.tr("ví dụ HN2025- (ghép với STT hộ khi không có cột Mã hộ)")
+        )
+        form.addRow(self.tr("Tiền tố mã hộ:"), self.prefix)
         layout.addLayout(form)
         self.mapping = QTableWidget(0, 2)
-        self.mapping.setHorizontalHeaderLabels(["Thông tin", "Lấy từ cột"])
+        self.mapping.setHorizontalHeaderLabels([self.tr("Thông tin"), self.tr("Lấy từ cột")])
         self.mapping.verticalHeader().setVisible(False)
         self.mapping.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         layout.addWidget(self.mapping, 2)
@@ -96,11 +105,13 @@ class ExcelImportDialog(JobDialog):
         self.progress.setVisible(False)
         layout.addWidget(self.progress)
         buttons = QDialogButtonBox()
-        self.check_button = buttons.addButton("Kiểm tra", QDialogButtonBox.ButtonRole.ActionRole)
-        self.write_button = buttons.addButton(
-            "Ghi vào tệp của xã", QDialogButtonBox.ButtonRole.ActionRole
+        self.check_button = buttons.addButton(
+            self.tr("Kiểm tra"), QDialogButtonBox.ButtonRole.ActionRole
         )
-        buttons.addButton("Đóng", QDialogButtonBox.ButtonRole.RejectRole)
+        self.write_button = buttons.addButton(
+            self.tr("Ghi vào tệp của xã"), QDialogButtonBox.ButtonRole.ActionRole
+        )
+        buttons.addButton(self.tr("Đóng"), QDialogButtonBox.ButtonRole.RejectRole)
         buttons.rejected.connect(self.reject)
         self.check_button.clicked.connect(self.check)
         self.write_button.clicked.connect(self.start_write)
@@ -114,7 +125,7 @@ class ExcelImportDialog(JobDialog):
 
     def _browse(self) -> None:
         name, _ = QFileDialog.getOpenFileName(
-            self, "Chọn tệp Excel", str(Path.home()), "Excel (*.xlsx *.xlsm)"
+            self, self.tr("Chọn tệp Excel"), str(Path.home()), self.tr("Excel (*.xlsx *.xlsm)")
         )
         if name:
             self.load(Path(name))
@@ -133,7 +144,11 @@ class ExcelImportDialog(JobDialog):
         self.sheet.blockSignals(True)
         self.sheet.clear()
         for layout in self.layouts:
-            self.sheet.addItem(f"{layout.title} ({len(layout.mapping)} cột nhận ra)")
+            self.sheet.addItem(
+                self.tr("{sheet} ({n} cột nhận ra)").format(
+                    sheet=layout.title, n=len(layout.mapping)
+                )
+            )
         # Start on the sheet whose headers were recognised best.
         best = max(range(len(self.layouts)), key=lambda i: len(self.layouts[i].mapping), default=0)
         self.sheet.setCurrentIndex(best)
@@ -154,12 +169,13 @@ class ExcelImportDialog(JobDialog):
             return
         layout = self.layouts[index]
         self.mapping.setRowCount(len(FIELDS))
+        empty = self.tr("(trống)")
         for row, (name, (label, _kind)) in enumerate(FIELDS.items()):
             self.mapping.setItem(row, 0, QTableWidgetItem(label))
             combo = QComboBox()
-            combo.addItem("(không lấy)", None)
+            combo.addItem(self.tr("(không lấy)"), None)
             for col, header in enumerate(layout.headers):
-                combo.addItem(f"{get_column_letter(col + 1)} — {header or '(trống)'}", col)
+                combo.addItem(f"{get_column_letter(col + 1)} — {header or empty}", col)
             chosen = layout.mapping.get(name)
             if chosen is not None:
                 combo.setCurrentIndex(combo.findData(chosen))
@@ -167,8 +183,10 @@ class ExcelImportDialog(JobDialog):
             self.mapping.setCellWidget(row, 1, combo)
             self.combos[name] = combo
         self.report.setPlainText(
-            f"Tiêu đề kết thúc ở dòng {layout.header_row}. Hãy xem lại cột của từng thông tin "
-            "rồi bấm “Kiểm tra”. Chưa có gì được ghi."
+            self.tr(
+                "Tiêu đề kết thúc ở dòng {row}. Hãy xem lại cột của từng thông tin "
+                "rồi bấm “Kiểm tra”. Chưa có gì được ghi."
+            ).format(row=layout.header_row)
         )
         self._sync()
 
@@ -204,10 +222,12 @@ class ExcelImportDialog(JobDialog):
 
             clashes = problems_with_file(self.store, self.parsed)
             if clashes:
-                text += "\n" + "\n".join(f"Lỗi — {c}" for c in clashes)
+                text += "\n" + "\n".join(
+                    self.tr("Lỗi — {problem}").format(problem=c) for c in clashes
+                )
                 self.parsed = None
             else:
-                text += "\nKhông có lỗi: có thể ghi vào tệp của xã."
+                text += "\n" + self.tr("Không có lỗi: có thể ghi vào tệp của xã.")
         self.report.setPlainText(text)
         self._sync()
 
@@ -233,17 +253,21 @@ class ExcelImportDialog(JobDialog):
         self.progress.setVisible(False)
         self.parsed = None
         self.report.appendPlainText(
-            f"\nĐã ghi {done.households} hộ, {done.members} nhân khẩu vào kỳ rà soát năm "
-            f"{self.year.value()}."
+            "\n"
+            + self.tr(
+                "Đã ghi {households} hộ, {members} nhân khẩu vào kỳ rà soát năm {year}."
+            ).format(households=done.households, members=done.members, year=self.year.value())
         )
         announce(self.store)
         self._sync()
 
     def _on_failed(self, message: str) -> None:
         self.progress.setVisible(False)
-        self.report.appendPlainText(f"\nKhông ghi gì. {message}")
+        self.report.appendPlainText(
+            "\n" + self.tr("Không ghi gì. {message}").format(message=message)
+        )
         self._sync()
-        QMessageBox.critical(self, "Không nhập được danh sách", message)
+        QMessageBox.critical(self, self.tr("Không nhập được danh sách"), message)
 
 
 def open_excel_import_dialog(window: Any) -> None:

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QDate, QObject, Qt, QThread, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QDate, QObject, Qt, QThread, Signal
 from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
@@ -35,10 +35,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-PERSONAL_DATA = (
+PERSONAL_DATA = QT_TRANSLATE_NOOP(
+    "ExportDialog",
     "Gói dữ liệu chứa họ tên, năm sinh và số CCCD của người dân (dữ liệu cá nhân). "
     "Chỉ tạo khi cần, chỉ chuyển cho người có trách nhiệm, và nên đặt mật khẩu khi gửi qua "
-    "thư điện tử hoặc USB."
+    "thư điện tử hoặc USB.",
 )
 
 
@@ -67,7 +68,7 @@ class ExchangeJob(QObject):
             self.failed.emit(getattr(exc, "message", None) or str(exc))
             return
         except Exception as exc:  # shown to the user, never swallowed silently
-            self.failed.emit(f"Lỗi không mong đợi: {exc}")
+            self.failed.emit(self.tr("Lỗi không mong đợi: {error}").format(error=exc))
             return
         self.finished.emit(result)
 
@@ -128,7 +129,7 @@ class JobDialog(QDialog):
     def reject(self) -> None:
         if job_running(self):
             QMessageBox.information(
-                self, self.windowTitle(), "Đang xử lý, hãy chờ đến khi xong rồi đóng."
+                self, self.windowTitle(), self.tr("Đang xử lý, hãy chờ đến khi xong rồi đóng.")
             )
             return
         super().reject()
@@ -153,19 +154,21 @@ class ExportDialog(JobDialog):
         super().__init__(parent)
         self.store = store
         self.result_info: Any = None
-        self.setWindowTitle("Xuất gói dữ liệu")
+        self.setWindowTitle(self.tr("Xuất gói dữ liệu"))
         layout = QVBoxLayout(self)
 
-        warning = QLabel(PERSONAL_DATA)
+        warning = QLabel(self.tr(PERSONAL_DATA))
         warning.setWordWrap(True)
         warning.setStyleSheet("color: #8a3b00;")
         layout.addWidget(warning)
 
-        scope_box = QGroupBox("Phạm vi")
+        scope_box = QGroupBox(self.tr("Phạm vi"))
         scope_layout = QVBoxLayout(scope_box)
-        self.scope_commune = QRadioButton("Toàn bộ dữ liệu của xã (gửi cấp trên, sao lưu)")
-        self.scope_surveyor = QRadioButton("Phần việc của một máy / từ một ngày (gửi cán bộ xã)")
-        self.scope_villages = QRadioButton("Một số thôn")
+        self.scope_commune = QRadioButton(self.tr("Toàn bộ dữ liệu của xã (gửi cấp trên, sao lưu)"))
+        self.scope_surveyor = QRadioButton(
+            self.tr("Phần việc của một máy / từ một ngày (gửi cán bộ xã)")
+        )
+        self.scope_villages = QRadioButton(self.tr("Một số thôn"))
         self.scope_group = QButtonGroup(self)
         for b in (self.scope_commune, self.scope_surveyor, self.scope_villages):
             self.scope_group.addButton(b)
@@ -173,7 +176,7 @@ class ExportDialog(JobDialog):
         self.scope_commune.setChecked(True)
         surveyor_row = QFormLayout()
         self.device = QComboBox()
-        self.device.addItem("(mọi máy)", None)
+        self.device.addItem(self.tr("(mọi máy)"), None)
         seen: set[str] = set()
         for name, device, _last in store.surveyors():
             if device not in seen:
@@ -181,14 +184,14 @@ class ExportDialog(JobDialog):
                 self.device.addItem(f"{device} — {name}", device)
         # A surveyor exporting usually sends this laptop's own work.
         self.device.setCurrentIndex(max(self.device.findData(store.device), 0))
-        self.use_since = QCheckBox("Chỉ các hộ thay đổi từ ngày")
+        self.use_since = QCheckBox(self.tr("Chỉ các hộ thay đổi từ ngày"))
         self.since = QDateEdit(QDate.currentDate().addDays(-30))
         self.since.setCalendarPopup(True)
         self.since.setDisplayFormat("dd/MM/yyyy")
         since_row = QHBoxLayout()
         since_row.addWidget(self.use_since)
         since_row.addWidget(self.since)
-        surveyor_row.addRow("Máy:", self.device)
+        surveyor_row.addRow(self.tr("Máy:"), self.device)
         surveyor_row.addRow(since_row)
         scope_layout.addLayout(surveyor_row)
         self.villages = QListWidget()
@@ -206,22 +209,22 @@ class ExportDialog(JobDialog):
         commune = store.commune()
         default = Path.home() / f"{commune.commune_code}-{commune.commune_name}.rasoat"
         self.path = QLineEdit(str(default))
-        browse = QPushButton("Chọn…")
+        browse = QPushButton(self.tr("Chọn…"))
         browse.clicked.connect(self._browse)
         path_row.addWidget(self.path)
         path_row.addWidget(browse)
-        form.addRow("Lưu vào tệp:", path_row)
-        self.protect = QCheckBox("Đặt mật khẩu cho gói")
+        form.addRow(self.tr("Lưu vào tệp:"), path_row)
+        self.protect = QCheckBox(self.tr("Đặt mật khẩu cho gói"))
         self.password = QLineEdit()
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
         self.password2 = QLineEdit()
         self.password2.setEchoMode(QLineEdit.EchoMode.Password)
         self.recovery_in = QLineEdit()
-        self.recovery_in.setPlaceholderText("để trống: tạo khoá khôi phục mới")
+        self.recovery_in.setPlaceholderText(self.tr("để trống: tạo khoá khôi phục mới"))
         form.addRow(self.protect)
-        form.addRow("Mật khẩu:", self.password)
-        form.addRow("Nhập lại mật khẩu:", self.password2)
-        form.addRow("Khoá khôi phục đã in:", self.recovery_in)
+        form.addRow(self.tr("Mật khẩu:"), self.password)
+        form.addRow(self.tr("Nhập lại mật khẩu:"), self.password2)
+        form.addRow(self.tr("Khoá khôi phục đã in:"), self.recovery_in)
         layout.addLayout(form)
         self.protect.toggled.connect(self._sync)
 
@@ -237,10 +240,10 @@ class ExportDialog(JobDialog):
         self.recovery_out.setVisible(False)
         layout.addWidget(self.recovery_out)
         key_row = QHBoxLayout()
-        self.print_button = QPushButton("In khoá khôi phục…")
+        self.print_button = QPushButton(self.tr("In khoá khôi phục…"))
         self.print_button.setVisible(False)
         self.print_button.clicked.connect(self._print_key)
-        self.save_key = QPushButton("Lưu khoá ra tệp…")
+        self.save_key = QPushButton(self.tr("Lưu khoá ra tệp…"))
         self.save_key.setVisible(False)
         self.save_key.clicked.connect(self._save_key)
         key_row.addWidget(self.print_button)
@@ -250,9 +253,9 @@ class ExportDialog(JobDialog):
 
         self.buttons = QDialogButtonBox()
         self.export_button = self.buttons.addButton(
-            "Xuất gói", QDialogButtonBox.ButtonRole.AcceptRole
+            self.tr("Xuất gói"), QDialogButtonBox.ButtonRole.AcceptRole
         )
-        self.buttons.addButton("Đóng", QDialogButtonBox.ButtonRole.RejectRole)
+        self.buttons.addButton(self.tr("Đóng"), QDialogButtonBox.ButtonRole.RejectRole)
         self.export_button.clicked.connect(self.start_export)
         self.buttons.rejected.connect(self.reject)
         layout.addWidget(self.buttons)
@@ -271,7 +274,7 @@ class ExportDialog(JobDialog):
 
     def _browse(self) -> None:
         name, _ = QFileDialog.getSaveFileName(
-            self, "Lưu gói dữ liệu", self.path.text(), "Gói Rà soát (*.rasoat)"
+            self, self.tr("Lưu gói dữ liệu"), self.path.text(), self.tr("Gói Rà soát (*.rasoat)")
         )
         if name:
             self.path.setText(name if name.endswith(".rasoat") else name + ".rasoat")
@@ -293,14 +296,14 @@ class ExportDialog(JobDialog):
 
     def _problem(self) -> str | None:
         if not self.path.text().strip():
-            return "Hãy chọn nơi lưu gói."
+            return self.tr("Hãy chọn nơi lưu gói.")
         if self.scope_villages.isChecked() and not self.scope().villages:
-            return "Hãy đánh dấu ít nhất một thôn."
+            return self.tr("Hãy đánh dấu ít nhất một thôn.")
         if self.protect.isChecked():
             if not self.password.text():
-                return "Hãy nhập mật khẩu."
+                return self.tr("Hãy nhập mật khẩu.")
             if self.password.text() != self.password2.text():
-                return "Hai lần nhập mật khẩu không khớp."
+                return self.tr("Hai lần nhập mật khẩu không khớp.")
             if self.recovery_in.text().strip():
                 from db.exchange.crypto import normalise_recovery_key
                 from db.exchange.errors import PackageError
@@ -314,7 +317,7 @@ class ExportDialog(JobDialog):
     def start_export(self) -> None:
         problem = self._problem()
         if problem:
-            QMessageBox.warning(self, "Xuất gói dữ liệu", problem)
+            QMessageBox.warning(self, self.tr("Xuất gói dữ liệu"), problem)
             return
         from db.exchange.export import export_package
 
@@ -329,7 +332,7 @@ class ExportDialog(JobDialog):
             )
 
         self.export_button.setEnabled(False)
-        self.status.setText("Đang xuất…")
+        self.status.setText(self.tr("Đang xuất…"))
         self.run_job(work)
 
     def _on_done(self, result: Any) -> None:
@@ -337,13 +340,18 @@ class ExportDialog(JobDialog):
         self.progress.setVisible(False)
         self.export_button.setEnabled(True)
         self.status.setText(
-            f"Đã xuất {result.households} hộ, {result.members} nhân khẩu vào {result.written.path}."
+            self.tr("Đã xuất {households} hộ, {members} nhân khẩu vào {path}.").format(
+                households=result.households, members=result.members, path=result.written.path
+            )
         )
         if result.recovery_key:
             self.status.setText(
                 self.status.text()
-                + "\n\nKHOÁ KHÔI PHỤC (chỉ hiện một lần — hãy in hoặc chép lại và cất giữ): "
-                "khi quên mật khẩu, gói vẫn mở được bằng khoá này."
+                + "\n\n"
+                + self.tr(
+                    "KHOÁ KHÔI PHỤC (chỉ hiện một lần — hãy in hoặc chép lại và cất giữ): "
+                    "khi quên mật khẩu, gói vẫn mở được bằng khoá này."
+                )
             )
             self.recovery_out.setText(result.recovery_key)
             self.recovery_out.setVisible(True)
@@ -354,22 +362,29 @@ class ExportDialog(JobDialog):
         self.progress.setVisible(False)
         self.export_button.setEnabled(True)
         self.status.setText("")
-        QMessageBox.critical(self, "Không xuất được gói", message)
+        QMessageBox.critical(self, self.tr("Không xuất được gói"), message)
 
     def _save_key(self) -> None:
         name, _ = QFileDialog.getSaveFileName(
-            self, "Lưu khoá khôi phục", str(Path.home() / "khoa-khoi-phuc.txt"), "Văn bản (*.txt)"
+            self,
+            self.tr("Lưu khoá khôi phục"),
+            str(Path.home() / "khoa-khoi-phuc.txt"),
+            self.tr("Văn bản (*.txt)"),
         )
         if name:
             self.write_key(Path(name))
 
     def key_sheet(self) -> str:
         commune = self.store.commune()
+        title = self.tr("KHOÁ KHÔI PHỤC GÓI DỮ LIỆU RÀ SOÁT")
+        advice = self.tr(
+            "Dùng khoá này để mở gói khi quên mật khẩu. Cất giữ như con dấu; không gửi kèm gói."
+        )
         return (
-            "KHOÁ KHÔI PHỤC GÓI DỮ LIỆU RÀ SOÁT\n"
+            f"{title}\n"
             f"{commune.commune_name} ({commune.commune_code})\n\n"
             f"    {self.recovery_out.text()}\n\n"
-            "Dùng khoá này để mở gói khi quên mật khẩu. Cất giữ như con dấu; không gửi kèm gói.\n"
+            f"{advice}\n"
         )
 
     def write_key(self, path: Path) -> None:

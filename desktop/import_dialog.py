@@ -31,14 +31,14 @@ class ImportDialog(JobDialog):
         self.store = store
         self.receipt: Any = None
         self.manifest: dict[str, Any] | None = None
-        self.setWindowTitle("Nhập / gộp gói dữ liệu")
+        self.setWindowTitle(self.tr("Nhập / gộp gói dữ liệu"))
         self.resize(720, 560)
         layout = QVBoxLayout(self)
         row = QHBoxLayout()
         self.path = QLineEdit()
-        self.path.setPlaceholderText("Chọn tệp gói dữ liệu (.rasoat)")
+        self.path.setPlaceholderText(self.tr("Chọn tệp gói dữ liệu (.rasoat)"))
         self.path.editingFinished.connect(self.load_manifest)
-        browse = QPushButton("Chọn…")
+        browse = QPushButton(self.tr("Chọn…"))
         browse.clicked.connect(self._browse)
         row.addWidget(self.path)
         row.addWidget(browse)
@@ -50,9 +50,9 @@ class ImportDialog(JobDialog):
         self.password = QLineEdit()
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
         self.recovery = QLineEdit()
-        self.recovery.setPlaceholderText("chỉ khi quên mật khẩu: 8 nhóm 4 ký tự")
-        form.addRow("Mật khẩu của gói:", self.password)
-        form.addRow("hoặc khoá khôi phục:", self.recovery)
+        self.recovery.setPlaceholderText(self.tr("chỉ khi quên mật khẩu: 8 nhóm 4 ký tự"))
+        form.addRow(self.tr("Mật khẩu của gói:"), self.password)
+        form.addRow(self.tr("hoặc khoá khôi phục:"), self.recovery)
         layout.addLayout(form)
         self.progress = QProgressBar()
         self.progress.setVisible(False)
@@ -61,14 +61,16 @@ class ImportDialog(JobDialog):
         self.text.setReadOnly(True)
         layout.addWidget(self.text, 1)
         buttons = QDialogButtonBox()
-        self.import_button = buttons.addButton("Nhập / gộp", QDialogButtonBox.ButtonRole.ActionRole)
+        self.import_button = buttons.addButton(
+            self.tr("Nhập / gộp"), QDialogButtonBox.ButtonRole.ActionRole
+        )
         self.save_button = buttons.addButton(
-            "Lưu biên nhận…", QDialogButtonBox.ButtonRole.ActionRole
+            self.tr("Lưu biên nhận…"), QDialogButtonBox.ButtonRole.ActionRole
         )
         self.conflicts_button = buttons.addButton(
-            "Xem xung đột…", QDialogButtonBox.ButtonRole.ActionRole
+            self.tr("Xem xung đột…"), QDialogButtonBox.ButtonRole.ActionRole
         )
-        buttons.addButton("Đóng", QDialogButtonBox.ButtonRole.RejectRole)
+        buttons.addButton(self.tr("Đóng"), QDialogButtonBox.ButtonRole.RejectRole)
         buttons.rejected.connect(self.reject)
         self.import_button.clicked.connect(self.start_import)
         self.save_button.clicked.connect(self._save_receipt)
@@ -88,7 +90,10 @@ class ImportDialog(JobDialog):
 
     def _browse(self) -> None:
         name, _ = QFileDialog.getOpenFileName(
-            self, "Chọn gói dữ liệu", str(Path.home()), "Gói Rà soát (*.rasoat);;Mọi tệp (*)"
+            self,
+            self.tr("Chọn gói dữ liệu"),
+            str(Path.home()),
+            self.tr("Gói Rà soát (*.rasoat);;Mọi tệp (*)"),
         )
         if name:
             self.set_package(Path(name))
@@ -108,21 +113,31 @@ class ImportDialog(JobDialog):
             try:
                 self.manifest = read_manifest(Path(text))
             except PackageError as exc:
-                self.about.setText(f"Không dùng được tệp này: {exc}")
+                self.about.setText(self.tr("Không dùng được tệp này: {error}").format(error=exc))
         if self.manifest is not None:
             m = self.manifest
             commune = m.get("commune") or {}
             counts = m.get("counts") or {}
             scope = (m.get("scope") or {}).get("description", "")
+            households, members = counts.get("households", "?"), counts.get("members", "?")
+            if counts.get("deleted"):
+                sizes = self.tr("{households} hộ, {members} nhân khẩu, {deleted} hộ đã xoá")
+            else:
+                sizes = self.tr("{households} hộ, {members} nhân khẩu")
             lines = [
-                f"Gói của {commune.get('name', '?')} (mã {commune.get('code', '?')}) — {scope}",
-                f"Tạo lúc {m.get('created_at', '?')} bởi {m.get('created_by', '?')} "
-                f"trên máy {m.get('device', '?')}, phần mềm {m.get('app_version', '?')}",
-                f"{counts.get('households', '?')} hộ, {counts.get('members', '?')} nhân khẩu"
-                + (f", {counts.get('deleted')} hộ đã xoá" if counts.get("deleted") else ""),
+                self.tr("Gói của {commune} (mã {code}) — {scope}").format(
+                    commune=commune.get("name", "?"), code=commune.get("code", "?"), scope=scope
+                ),
+                self.tr("Tạo lúc {at} bởi {user} trên máy {device}, phần mềm {version}").format(
+                    at=m.get("created_at", "?"),
+                    user=m.get("created_by", "?"),
+                    device=m.get("device", "?"),
+                    version=m.get("app_version", "?"),
+                ),
+                sizes.format(households=households, members=members, deleted=counts.get("deleted")),
             ]
             if is_encrypted(m):
-                lines.append("Gói có mật khẩu: nhập mật khẩu hoặc khoá khôi phục.")
+                lines.append(self.tr("Gói có mật khẩu: nhập mật khẩu hoặc khoá khôi phục."))
             self.about.setText("\n".join(lines))
         self._sync()
 
@@ -139,7 +154,7 @@ class ImportDialog(JobDialog):
             )
 
         self.import_button.setEnabled(False)
-        self.text.setPlainText("Đang kiểm tra toàn bộ gói rồi gộp…")
+        self.text.setPlainText(self.tr("Đang kiểm tra toàn bộ gói rồi gộp…"))
         self.run_job(work)
 
     def _on_done(self, receipt: Any) -> None:
@@ -153,16 +168,16 @@ class ImportDialog(JobDialog):
 
     def _on_failed(self, message: str) -> None:
         self.progress.setVisible(False)
-        self.text.setPlainText(f"Không nhập gì. {message}")
+        self.text.setPlainText(self.tr("Không nhập gì. {message}").format(message=message))
         self._sync()
-        QMessageBox.critical(self, "Không nhập được gói", message)
+        QMessageBox.critical(self, self.tr("Không nhập được gói"), message)
 
     def _save_receipt(self) -> None:
         name, _ = QFileDialog.getSaveFileName(
             self,
-            "Lưu biên nhận",
+            self.tr("Lưu biên nhận"),
             str(Path.home() / "bien-nhan.txt"),
-            "Văn bản (*.txt);;PDF để in (*.pdf);;JSON gửi lại (*.json)",
+            self.tr("Văn bản (*.txt);;PDF để in (*.pdf);;JSON gửi lại (*.json)"),
         )
         if name:
             self.save_receipt(Path(name))

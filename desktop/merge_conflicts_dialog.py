@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import (
     QDialog,
@@ -34,21 +35,24 @@ from forms.model import Household
 DIFF_BRUSH = QBrush(QColor("#ffe9b3"))
 DELETED_BRUSH = QBrush(QColor("#8a8a8a"))
 
+# The helpers below have no ``self``: they translate under the dialog's context.
 FIELD_LABELS = {
-    "code": "Mã hộ",
-    "village": "Thôn",
-    "address": "Địa chỉ",
-    "area": "Khu vực",
-    "region": "Vùng",
-    "meritorious_household": "Hộ có người có công",
-    "social_protection": "Hộ bảo trợ xã hội",
-    "agri_forestry_fishery": "Hộ nông, lâm, ngư, diêm nghiệp",
-    "b1_total": "Tổng điểm B1",
-    "income_per_capita": "Thu nhập bình quân",
-    "floor_area_m2": "Diện tích nhà (m²)",
-    "water_source": "Nguồn nước",
-    "latrine": "Nhà tiêu",
-    "note": "Ghi chú",
+    "code": QT_TRANSLATE_NOOP("MergeConflictsDialog", "Mã hộ"),
+    "village": QT_TRANSLATE_NOOP("MergeConflictsDialog", "Thôn"),
+    "address": QT_TRANSLATE_NOOP("MergeConflictsDialog", "Địa chỉ"),
+    "area": QT_TRANSLATE_NOOP("MergeConflictsDialog", "Khu vực"),
+    "region": QT_TRANSLATE_NOOP("MergeConflictsDialog", "Vùng"),
+    "meritorious_household": QT_TRANSLATE_NOOP("MergeConflictsDialog", "Hộ có người có công"),
+    "social_protection": QT_TRANSLATE_NOOP("MergeConflictsDialog", "Hộ bảo trợ xã hội"),
+    "agri_forestry_fishery": QT_TRANSLATE_NOOP(
+        "MergeConflictsDialog", "Hộ nông, lâm, ngư, diêm nghiệp"
+    ),
+    "b1_total": QT_TRANSLATE_NOOP("MergeConflictsDialog", "Tổng điểm B1"),
+    "income_per_capita": QT_TRANSLATE_NOOP("MergeConflictsDialog", "Thu nhập bình quân"),
+    "floor_area_m2": QT_TRANSLATE_NOOP("MergeConflictsDialog", "Diện tích nhà (m²)"),
+    "water_source": QT_TRANSLATE_NOOP("MergeConflictsDialog", "Nguồn nước"),
+    "latrine": QT_TRANSLATE_NOOP("MergeConflictsDialog", "Nhà tiêu"),
+    "note": QT_TRANSLATE_NOOP("MergeConflictsDialog", "Ghi chú"),
 }
 
 
@@ -56,7 +60,11 @@ def _text(value: Any) -> str:
     if value is None:
         return "—"
     if isinstance(value, bool):
-        return "Có" if value else "Không"
+        return (
+            QCoreApplication.translate("MergeConflictsDialog", "Có")
+            if value
+            else QCoreApplication.translate("MergeConflictsDialog", "Không")
+        )
     if isinstance(value, list | dict):
         return (
             ", ".join(f"{k}: {v}" for k, v in value.items())
@@ -64,6 +72,17 @@ def _text(value: Any) -> str:
             else ", ".join(map(str, value))
         )
     return str(value)
+
+
+def _describe(m: Any) -> str:
+    parts = [m.name, str(m.year_of_birth() or "")]
+    if m.id_number:
+        parts.append(
+            QCoreApplication.translate("MergeConflictsDialog", "CCCD {number}").format(
+                number=m.id_number
+            )
+        )
+    return " · ".join(p for p in parts if p)
 
 
 def comparison_rows(
@@ -80,32 +99,36 @@ def comparison_rows(
         k for k in keys if k not in FIELD_LABELS
     )
     rows.append(
-        ("Chủ hộ", local.head_name() if local else "—", incoming.head_name() if incoming else "—")
+        (
+            QCoreApplication.translate("MergeConflictsDialog", "Chủ hộ"),
+            local.head_name() if local else "—",
+            incoming.head_name() if incoming else "—",
+        )
     )
     rows.append(
         (
-            "Số nhân khẩu",
+            QCoreApplication.translate("MergeConflictsDialog", "Số nhân khẩu"),
             str(local.size()) if local else "—",
             str(incoming.size()) if incoming else "—",
         )
     )
     for key in ordered:
-        rows.append((FIELD_LABELS.get(key, key), _text(a.get(key)), _text(b.get(key))))
+        name = (
+            QCoreApplication.translate("MergeConflictsDialog", FIELD_LABELS[key])
+            if key in FIELD_LABELS
+            else key
+        )
+        rows.append((name, _text(a.get(key)), _text(b.get(key))))
     ma = local.members if local else []
     mb = incoming.members if incoming else []
     for i in range(max(len(ma), len(mb))):
-
-        def describe(m: Any) -> str:
-            parts = [m.name, str(m.year_of_birth() or "")]
-            if m.id_number:
-                parts.append(f"CCCD {m.id_number}")
-            return " · ".join(p for p in parts if p)
-
         rows.append(
             (
-                f"Thành viên {i + 1}",
-                describe(ma[i]) if i < len(ma) else "—",
-                describe(mb[i]) if i < len(mb) else "—",
+                QCoreApplication.translate("MergeConflictsDialog", "Thành viên {n}").format(
+                    n=i + 1
+                ),
+                _describe(ma[i]) if i < len(ma) else "—",
+                _describe(mb[i]) if i < len(mb) else "—",
             )
         )
     return rows
@@ -116,13 +139,15 @@ class MergeConflictsDialog(QDialog):
         super().__init__(parent)
         self.store = store
         self.conflicts: list[Any] = []
-        self.setWindowTitle("Xung đột khi gộp dữ liệu")
+        self.setWindowTitle(self.tr("Xung đột khi gộp dữ liệu"))
         self.resize(900, 560)
         layout = QVBoxLayout(self)
         intro = QLabel(
-            "Các hộ dưới đây đã được sửa ở cả tệp của xã và trong gói nhận về. Phần mềm không "
-            "tự chọn: hãy so sánh hai bản và quyết định từng hộ. Mỗi quyết định được ghi vào "
-            "nhật ký."
+            self.tr(
+                "Các hộ dưới đây đã được sửa ở cả tệp của xã và trong gói nhận về. Phần mềm không "
+                "tự chọn: hãy so sánh hai bản và quyết định từng hộ. Mỗi quyết định được ghi vào "
+                "nhật ký."
+            )
         )
         intro.setWordWrap(True)
         layout.addWidget(intro)
@@ -136,7 +161,9 @@ class MergeConflictsDialog(QDialog):
         self.detail.setWordWrap(True)
         right_layout.addWidget(self.detail)
         self.table = QTableWidget(0, 3)
-        self.table.setHorizontalHeaderLabels(["", "Bản trong tệp của xã", "Bản trong gói"])
+        self.table.setHorizontalHeaderLabels(
+            ["", self.tr("Bản trong tệp của xã"), self.tr("Bản trong gói")]
+        )
         self.table.verticalHeader().setVisible(False)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
@@ -147,7 +174,7 @@ class MergeConflictsDialog(QDialog):
         self._label_buttons(None)
         self.keep_button.clicked.connect(lambda: self.decide("keep_mine"))
         self.take_button.clicked.connect(lambda: self.decide("take_theirs"))
-        close = QPushButton("Đóng")
+        close = QPushButton(self.tr("Đóng"))
         close.clicked.connect(self.accept)
         buttons.addWidget(self.keep_button)
         buttons.addWidget(self.take_button)
