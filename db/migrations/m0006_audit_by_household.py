@@ -31,21 +31,18 @@ _KEEP = (
     " AND tbl = '{table}' AND row_id = old.id AND new_in_row = 1"
 )
 
+# (table, its household column, the columns whose change copies the document in)
+_TABLES = (("households", "id", "doc"), ("members", "household_id", "doc, household_id"))
+
 TRIGGERS = [
-    "CREATE TRIGGER households_doc_kept_for_audit BEFORE UPDATE OF doc ON households"
-    " WHEN old.doc IS NOT new.doc BEGIN "
-    + _KEEP.format(household="id", table="households")
-    + "; END",
-    "CREATE TRIGGER households_deleted_doc_kept_for_audit BEFORE DELETE ON households BEGIN "
-    + _KEEP.format(household="id", table="households")
-    + "; END",
-    "CREATE TRIGGER members_doc_kept_for_audit BEFORE UPDATE OF doc, household_id ON members"
-    " WHEN old.doc IS NOT new.doc OR old.household_id IS NOT new.household_id BEGIN "
-    + _KEEP.format(household="household_id", table="members")
-    + "; END",
-    "CREATE TRIGGER members_deleted_doc_kept_for_audit BEFORE DELETE ON members BEGIN "
-    + _KEEP.format(household="household_id", table="members")
-    + "; END",
+    f"CREATE TRIGGER {table}_doc_kept_for_audit BEFORE UPDATE OF {columns} ON {table} WHEN "
+    + " OR ".join(f"old.{c} IS NOT new.{c}" for c in columns.split(", "))
+    + f" BEGIN {_KEEP.format(household=household, table=table)}; END"
+    for table, household, columns in _TABLES
+] + [
+    f"CREATE TRIGGER {table}_deleted_doc_kept_for_audit BEFORE DELETE ON {table}"
+    f" BEGIN {_KEEP.format(household=household, table=table)}; END"
+    for table, household, _columns in _TABLES
 ]
 
 
