@@ -1255,6 +1255,38 @@ class Store:
             self._notify(Change("meeting", [household_id]))
         return MeetingVote(vote_id, household_id, round_id, agree, attendees, new["note"], when)
 
+    def delete_meeting_vote(self, household_id: str, round_id: str) -> MeetingVote:
+        """Removes the household's vote in the round (typed on the wrong household): the
+        household is back to not yet voted. Returns the vote removed; its values stay in the
+        audit log."""
+        with self.transaction():
+            row = self.conn.execute(
+                "SELECT id, agree, attendees, note, meeting_date FROM meeting_votes"
+                " WHERE household_id = ? AND round_id = ?",
+                (household_id, round_id),
+            ).fetchone()
+            if row is None:
+                raise NotFound("Không tìm thấy kết quả biểu quyết cần xoá của hộ này.")
+            vote_id, agree, attendees, note, meeting_date = row
+            self.conn.execute("DELETE FROM meeting_votes WHERE id = ?", (vote_id,))
+            old = {
+                "agree": agree,
+                "attendees": attendees,
+                "note": note,
+                "meeting_date": meeting_date,
+            }
+            self._audit("meeting_votes", vote_id, household_id, "delete", old, None, now_utc())
+            self._notify(Change("meeting", [household_id]))
+        return MeetingVote(
+            vote_id,
+            household_id,
+            round_id,
+            agree,
+            attendees,
+            note,
+            date.fromisoformat(meeting_date),
+        )
+
     def meeting_votes(self, round_id: str, village: str | None = None) -> list[MeetingVote]:
         sql = (
             "SELECT v.id, v.household_id, v.round_id, v.agree, v.attendees, v.note,"

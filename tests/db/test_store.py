@@ -231,6 +231,52 @@ def test_meeting_posting_complaint_decision_round_trip(store: Store) -> None:
         store.close()
 
 
+def test_a_vote_typed_on_the_wrong_household_is_deleted_with_its_history_kept(
+    store: Store,
+) -> None:
+    rnd = store.start_round(2026, "nd07-2022-2025")
+    wrong, other = household("01-0001"), household("01-0002")
+    store.save_household(wrong)
+    store.save_household(other)
+    store.save_meeting_vote(
+        wrong.id, rnd.id, agree=7, attendees=30, note="Nhầm hộ", meeting_date=date(2026, 10, 2)
+    )
+    kept = store.save_meeting_vote(other.id, rnd.id, agree=25, attendees=30)
+    before = {h: store.audit_for_household(h) for h in (wrong.id, other.id)}
+    wrong_saved = store.get_household(wrong.id)
+    heard: list[Change] = []
+    store.subscribe(heard.append)
+
+    removed = store.delete_meeting_vote(wrong.id, rnd.id)
+
+    assert (removed.agree, removed.attendees, removed.note) == (7, 30, "Nhầm hộ")
+    assert heard == [Change("meeting", [wrong.id])]
+    store = reopen(store)
+    try:
+        assert store.meeting_votes(rnd.id) == [kept]
+        entries = store.audit_for_household(wrong.id)
+        assert entries[:-1] == before[wrong.id]
+        last = entries[-1]
+        assert (last.table, last.row_id, last.action) == ("meeting_votes", removed.id, "delete")
+        assert last.old == {
+            "agree": 7,
+            "attendees": 30,
+            "note": "Nhầm hộ",
+            "meeting_date": "2026-10-02",
+        }
+        assert last.new is None
+        assert store.audit_for_household(other.id) == before[other.id]
+        assert store.get_household(wrong.id) == wrong_saved
+        with pytest.raises(NotFound) as again:
+            store.delete_meeting_vote(wrong.id, rnd.id)
+        assert again.value.message == "Không tìm thấy kết quả biểu quyết cần xoá của hộ này."
+        assert store.audit_for_household(wrong.id) == entries
+        # The household can be voted on again, as one never voted on.
+        assert store.save_meeting_vote(wrong.id, rnd.id, agree=20, attendees=30).passed
+    finally:
+        store.close()
+
+
 def test_listeners_hear_after_commit_only(store: Store) -> None:
     heard: list[Change] = []
     store.subscribe(heard.append)
