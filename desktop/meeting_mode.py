@@ -6,7 +6,8 @@ re-survey and a new meeting ("cần rà soát lại").
 A model/view table: one light row per household, read in one query (``Store.meeting_agenda``),
 with editors only for the cell being typed in, so a village of thousands opens at once. Typing
 a number starts editing; Enter goes down to the next household, Tab to the next cell to type
-in; each vote is saved as soon as its cell is left.
+in; each vote is saved as soon as its cell is left. A vote typed on the wrong household is
+cleared with Delete (or the button, or the table's context menu), after a confirmation.
 """
 
 from __future__ import annotations
@@ -25,7 +26,14 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtGui import QColor, QFont, QKeyEvent, QRegularExpressionValidator
+from PySide6.QtGui import (
+    QAction,
+    QColor,
+    QFont,
+    QKeyEvent,
+    QKeySequence,
+    QRegularExpressionValidator,
+)
 from PySide6.QtWidgets import (
     QAbstractItemDelegate,
     QAbstractItemView,
@@ -34,6 +42,8 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QMessageBox,
+    QPushButton,
     QSpinBox,
     QStyledItemDelegate,
     QStyleOptionViewItem,
@@ -137,6 +147,12 @@ class MeetingTableModel(QAbstractTableModel):
 
     def set_saved(self, r: int, vote: Any) -> None:
         self.rows[r].vote = vote
+        self.dataChanged.emit(self.index(r, 0), self.index(r, COL_NOTE))
+
+    def set_cleared(self, r: int) -> None:
+        """The row's vote was deleted: back to not yet voted, nothing typed."""
+        row = self.rows[r]
+        row.vote, row.agree, row.attendees, row.note = None, None, None, ""
         self.dataChanged.emit(self.index(r, 0), self.index(r, COL_NOTE))
 
     def state(self, r: int) -> str:
@@ -392,6 +408,15 @@ class MeetingMode(QWidget):
         ):
             header.resizeSection(col, width)
         layout.addWidget(self.table, 1)
+        # Delete on the table, its context menu and a button: clear a vote typed on the wrong
+        # household (after a confirmation). Not while a cell is being typed in: the editor
+        # has the focus then, and Delete edits its text.
+        self.clear_action = QAction(self.tr("&Xoá kết quả biểu quyết…"), self.table)
+        self.clear_action.setShortcut(QKeySequence(Qt.Key.Key_Delete))
+        self.clear_action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+        self.clear_action.triggered.connect(self.clear_current_vote)
+        self.table.addAction(self.clear_action)
+        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
         hint = QLabel(
             self.tr(
                 "Gõ số rồi Enter để sang hộ dưới, Tab để sang ô bên cạnh; mỗi phiếu được lưu "
@@ -403,13 +428,23 @@ class MeetingMode(QWidget):
         hint.setEnabled(False)  # greyed: an explanation
         layout.addWidget(hint)
         self.summary = QLabel()
-        layout.addWidget(self.summary)
+        below = QHBoxLayout()
+        below.addWidget(self.summary, 1)
+        self.clear_button = QPushButton(self.tr("Xoá &kết quả biểu quyết…"))
+        self.clear_button.setToolTip(
+            self.tr("Xoá kết quả biểu quyết của hộ đang chọn (phím Delete trong bảng)")
+        )
+        self.clear_button.clicked.connect(self.clear_current_vote)
+        below.addWidget(self.clear_button)
+        layout.addLayout(below)
         self.message = QLabel()
         self.message.setStyleSheet("color: #b00020")
         layout.addWidget(self.message)
         self.village.currentIndexChanged.connect(self.load)
         self.attendees.valueChanged.connect(self.model.set_default_attendees)
         self.model.edited.connect(self.save_row)
+        self.table.selectionModel().currentChanged.connect(self._update_clear)
+        self._update_clear()
         if autoload:  # the main window loads the tab when it is first shown
             self.fill_villages()
 
@@ -462,6 +497,7 @@ class MeetingMode(QWidget):
         if rows:
             self.table.setCurrentIndex(self.model.index(0, COL_AGREE))
         self._update_summary()
+        self._update_clear()
 
     def set_vote(self, r: int, agree: int, attendees: int, note: str = "") -> bool:
         """Enter one household's vote (as typing it in the three cells would), and save it."""
@@ -505,8 +541,74 @@ class MeetingMode(QWidget):
         row.attendees = attendees  # the meeting's attendance, now this household's own
         self.model.set_saved(r, vote)
         self._update_summary()
+        self._update_clear()
         self.vote_saved.emit(str(row.household.id))
         return True
+
+    def current_row(self) -> int | None:
+        index = self.table.currentIndex()
+        return index.row() if index.isValid() and index.row() < len(self.model.rows) else None
+
+    def clear_current_vote(self) -> bool:
+        """Asks, then deletes the saved vote of the selected household (Delete, the button or
+        the context menu); False when there is none or the officer says no."""
+        r = self.current_row()
+        if r is None or self.model.rows[r].vote is None:
+            return False
+        if not self.confirm_clear(r):
+            self.table.setFocus()
+            return False
+        return self.clear_vote(r)
+
+    def confirm_clear(self, r: int) -> bool:
+        row = self.model.rows[r]
+        vote = row.vote
+        answer = QMessageBox.question(
+            self,
+            self.tr("Xoá kết quả biểu quyết"),
+            self.tr(
+                "Xoá kết quả biểu quyết của hộ {code} — {head} ({a}/{t} người đồng ý)?\n"
+                "Hộ sẽ trở lại chưa biểu quyết; lịch sử thay đổi vẫn được giữ lại."
+            ).format(
+                code=row.household.code,
+                head=row.household.head_name,
+                a=vote.agree,
+                t=vote.attendees,
+            ),
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No,  # Enter, pressed as in the table, keeps the vote
+        )
+        return answer == QMessageBox.StandardButton.Yes
+
+    def clear_vote(self, r: int) -> bool:
+        """Deletes row ``r``'s saved vote (no question asked); the row shows as not voted."""
+        round_id = self.round_id()
+        if round_id is None or not 0 <= r < len(self.model.rows):
+            return False
+        row = self.model.rows[r]
+        if row.vote is None:
+            return False
+        try:
+            self.store.delete_meeting_vote(str(row.household.id), round_id)
+        except Exception as exc:
+            log.exception("deleting a meeting vote failed")
+            self.message.setText(
+                getattr(exc, "message", "") or self.tr("Không xoá được kết quả biểu quyết.")
+            )
+            return False
+        self.message.clear()
+        self.model.set_cleared(r)
+        self._update_summary()
+        self._update_clear()
+        self.table.setCurrentIndex(self.model.index(r, COL_AGREE))
+        self.table.setFocus()
+        return True
+
+    def _update_clear(self, *_: Any) -> None:
+        r = self.current_row()
+        voted = r is not None and self.model.rows[r].vote is not None
+        self.clear_action.setEnabled(voted)
+        self.clear_button.setEnabled(voted)
 
     def result_text(self, r: int) -> str:
         return self.model.result_text(r)

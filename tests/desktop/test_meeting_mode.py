@@ -251,3 +251,70 @@ def test_a_village_of_thousands_opens_as_one_light_table(
     again = _village_meeting(qtbot, store)
     assert again.attendees.value() == 40
     assert again.result_text(n - 1) == "Cần rà soát lại"
+
+
+def test_a_vote_typed_on_the_wrong_household_is_cleared_after_a_confirmation(
+    qtbot: QtBot, app: Any, store: Any, monkeypatch: Any
+) -> None:
+    from PySide6.QtWidgets import QMessageBox
+
+    save_classified(store, poor_household("P1", "Thôn Nà Lầu", "Lò Văn Pản"))
+    save_classified(store, poor_household("P2", "Thôn Nà Lầu", "Hoàng Thị Nga"))
+    meeting = _village_meeting(qtbot, store)
+    meeting.attendees.setValue(30)
+    assert meeting.set_vote(0, 25, 30)
+    assert meeting.set_vote(1, 12, 30, "Nhầm hộ")
+    ids = [str(r.id) for r in meeting.rows]
+    table, model = meeting.table, meeting.model
+    table.setCurrentIndex(model.index(1, COL_RESULT))
+    table.setFocus()
+    assert meeting.clear_button.isEnabled()
+    assert "Xoá kết quả biểu quyết…" in [a.text().replace("&", "") for a in table.actions()]
+
+    asked: list[str] = []
+    answer = [QMessageBox.StandardButton.No]
+
+    def question(_parent: Any, _title: str, text: str, *_args: Any) -> Any:
+        asked.append(text)
+        return answer[0]
+
+    monkeypatch.setattr(QMessageBox, "question", question)
+    # Delete on the row asks first; "No" keeps the vote.
+    _type(Qt.Key.Key_Delete)
+    assert len(asked) == 1
+    assert "P2 — Hoàng Thị Nga" in asked[0]
+    assert "12/30" in asked[0]
+    assert ids[1] in _votes(store)
+    assert meeting.result_text(1) == "Cần rà soát lại"
+
+    answer[0] = QMessageBox.StandardButton.Yes
+    _type(Qt.Key.Key_Delete)
+    assert len(asked) == 2
+    assert ids[1] not in _votes(store)
+    assert ids[0] in _votes(store)
+    assert meeting.result_text(1) == "Chưa biểu quyết"
+    assert model.index(1, COL_AGREE).data() == ""
+    assert model.index(1, COL_NOTE).data() == ""
+    assert model.index(1, COL_ATTENDEES).data() == "30"  # the meeting's attendance again
+    assert "1 thông qua; 0 cần rà soát lại; 1 chưa biểu quyết" in meeting.summary.text()
+    assert table.hasFocus()
+    assert not meeting.clear_button.isEnabled()
+    # Nothing left to clear on that row: Delete asks nothing.
+    _type(Qt.Key.Key_Delete)
+    assert len(asked) == 2
+    # The right household is voted on again from the keyboard, as one never voted on.
+    assert table.currentIndex() == model.index(1, COL_AGREE)
+    _type("20")
+    _type(Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: ids[1] in _votes(store))
+    assert _votes(store)[ids[1]].passed
+
+    # The button does the same for the selected household.
+    table.setCurrentIndex(model.index(0, COL_PROPOSAL))
+    meeting.clear_button.click()
+    assert len(asked) == 3
+    assert ids[0] not in _votes(store)
+    assert meeting.result_text(0) == "Chưa biểu quyết"
+    again = _village_meeting(qtbot, store)
+    assert again.result_text(0) == "Chưa biểu quyết"
+    assert again.result_text(1).startswith("Thông qua")
