@@ -6,7 +6,7 @@ import logging
 import sys
 from typing import Any
 
-from PySide6.QtCore import QLocale, QTranslator
+from PySide6.QtCore import QCoreApplication, QLocale, QTranslator
 from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import QApplication
 
@@ -79,15 +79,18 @@ def open_startup_file(window: Any, path: str | None) -> None:
     except Exception:
         log.exception("preparing the start-up file failed")
         window.statusBar().showMessage(
-            window.tr("Không chuẩn bị được tệp xã mẫu (đã ghi nhật ký).")
+            QCoreApplication.translate(
+                "MainWindow", "Không chuẩn bị được tệp xã mẫu (đã ghi nhật ký)."
+            )
         )
         return
     from rasoat import paths
 
     if window.open_path(target) and target == paths.demo_file():
         window.statusBar().showMessage(
-            window.tr(
+            QCoreApplication.translate(
+                "MainWindow",
                 "Đang mở xã mẫu (dữ liệu giả để làm quen). Vào Tệp → Tạo tệp xã mới… "
-                "để bắt đầu với xã của bạn."
+                "để bắt đầu với xã của bạn.",
             )
         )

@@ -11,7 +11,7 @@ import logging
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QObject, QThread, QUrl, Signal
+from PySide6.QtCore import QCoreApplication, QObject, QThread, QUrl, Signal
 from PySide6.QtGui import QAction, QDesktopServices
 from PySide6.QtWidgets import QMenu, QMessageBox, QProgressDialog
 
@@ -107,7 +107,11 @@ def run_report(window: Any, kind: str, fmt: str) -> None:
 
     store = getattr(window, "store", None)
     if store is None:
-        QMessageBox.information(window, window.tr("Báo cáo"), window.tr("Hãy mở tệp xã trước."))
+        QMessageBox.information(
+            window,
+            QCoreApplication.translate("MainWindow", "Báo cáo"),
+            QCoreApplication.translate("MainWindow", "Hãy mở tệp xã trước."),
+        )
         return
     from reports.catalog import DOCUMENTS
 
@@ -124,14 +128,22 @@ def run_report(window: Any, kind: str, fmt: str) -> None:
         household_id = open_household.id if open_household else window.list.current_id()
         if spec.needs_household and household_id is None:
             QMessageBox.information(
-                window, window.tr("Báo cáo"), window.tr("Hãy chọn một hộ trong danh sách trước.")
+                window,
+                QCoreApplication.translate("MainWindow", "Báo cáo"),
+                QCoreApplication.translate("MainWindow", "Hãy chọn một hộ trong danh sách trước."),
             )
             return
     # The folder chosen in Thiết lập, else the default under the data folder.
     suffix = f"-{file_stem(village)}" if village else ""
     out = settings.output_folder() / f"{kind}{suffix}.{fmt}"
-    dialog = QProgressDialog(window.tr("Đang lập báo cáo…"), window.tr("Ẩn"), 0, 0, window)
-    dialog.setWindowTitle(window.tr("Báo cáo"))
+    dialog = QProgressDialog(
+        QCoreApplication.translate("MainWindow", "Đang lập báo cáo…"),
+        QCoreApplication.translate("MainWindow", "Ẩn"),
+        0,
+        0,
+        window,
+    )
+    dialog.setWindowTitle(QCoreApplication.translate("MainWindow", "Báo cáo"))
     dialog.setMinimumDuration(300)
     thread = QThread(window)
     worker = ReportWorker(
@@ -154,15 +166,20 @@ def run_report(window: Any, kind: str, fmt: str) -> None:
         dialog.close()
         thread.quit()
         QDesktopServices.openUrl(QUrl.fromLocalFile(path))
-        window.statusBar().showMessage(window.tr("Đã lưu báo cáo: {p}").format(p=path), 8000)
+        window.statusBar().showMessage(
+            QCoreApplication.translate("MainWindow", "Đã lưu báo cáo: {p}").format(p=path), 8000
+        )
 
     def failed(message: str) -> None:
         dialog.close()
         thread.quit()
         QMessageBox.warning(
             window,
-            window.tr("Không lập được báo cáo"),
-            message or window.tr("Không lập được báo cáo (đã ghi nhật ký lỗi)."),
+            QCoreApplication.translate("MainWindow", "Không lập được báo cáo"),
+            message
+            or QCoreApplication.translate(
+                "MainWindow", "Không lập được báo cáo (đã ghi nhật ký lỗi)."
+            ),
         )
 
     worker.progress.connect(progress)

@@ -131,3 +131,25 @@ def test_the_exchange_dialogs_texts_reach_linguist(tmp_path: Path) -> None:
                 assert not any(isinstance(a, ast.JoinedStr) for a in call.args), (
                     f"{name}.py:{call.lineno}: an f-string passed to {call.func.attr}()"
                 )
+
+
+def test_every_extracted_text_sits_under_a_class_that_looks_it_up(tmp_path: Path) -> None:
+    """Qt looks a text up under the class name of the object whose ``tr`` is called.
+    lupdate files ``window.tr("…")`` under "window", and texts after a function nested in a
+    loop under no name at all: such texts were extracted but could never be found."""
+    desktop = Path(__file__).resolve().parents[2] / "desktop"
+    ts = tmp_path / "all.ts"
+    subprocess.run(
+        [str(TOOLS / "pyside6-lupdate"), *map(str, sorted(desktop.glob("*.py"))), "-ts", str(ts)],
+        check=True,
+        capture_output=True,
+    )
+    contexts = {c.findtext("name") for c in ET.parse(ts).getroot().iter("context")}
+    classes = {
+        node.name
+        for path in desktop.glob("*.py")
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+        if isinstance(node, ast.ClassDef)
+    }
+    assert "MainWindow" in contexts
+    assert contexts - classes == set()
