@@ -62,3 +62,34 @@ def test_bad_values_are_rejected(field: str, value: object) -> None:
     data[field] = value
     with pytest.raises(CodecError):
         household_from_dict(data)
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("sex", "nam"),  # not a code
+        ("sex", ["male"]),  # not even hashable
+        ("sex", True),
+        ("birth_year", True),  # a boolean is no year
+        ("birth_year", 1980.0),
+        ("health_insurance", 1),
+        ("ethnicity", 5),
+        ("stunted", "có"),
+    ],
+)
+def test_bad_member_values_are_rejected(field: str, value: object) -> None:
+    data = to_dict(sample())
+    data["members"][0][field] = value
+    with pytest.raises(CodecError, match=field):
+        household_from_dict(data)
+
+
+def test_optional_member_values_round_trip_including_none() -> None:
+    h = sample()
+    data = to_dict(h)
+    for key in ("sex", "birth_year", "ethnicity", "health_insurance", "education"):
+        data["members"][0][key] = None
+    again = household_from_dict(data)
+    assert again.members[0].sex is None
+    assert again.members[0].education is None
+    assert to_dict(again) == data
