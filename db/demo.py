@@ -98,16 +98,27 @@ def create_demo_commune(path: str | Path, households: int = 300, seed: int = 1) 
                 if result.category in (Category.POOR, Category.NEAR_POOR)
             ]
             met = next((v for v in DEMO_VILLAGES if any(h.village == v for h in proposed)), None)
-            for h in proposed:
-                if h.village != met:
-                    continue
+            voted = [h for h in proposed if h.village == met]
+            # About 1 in 25, and at least one, is voted down (under half agreeing: surveyed
+            # again and put to a new meeting), so the demo shows that case too. Drawn from a
+            # generator of its own: the other votes are those the demo always had.
+            doubts = random.Random(f"demo-meeting-{seed}")
+            down = (
+                set(doubts.sample(range(len(voted)), max(1, len(voted) // 25))) if voted else set()
+            )
+            for i, h in enumerate(voted):
                 attendees = rng.randint(25, 45)
                 agree = attendees - rng.randint(0, attendees // 3)
+                note = ""
+                if i in down:
+                    agree = doubts.randint(attendees // 5, (attendees - 1) // 2)
+                    note = "Nhiều người dự họp cho biết hộ còn thu nhập chưa kê khai"
                 store.save_meeting_vote(
                     h.id,
                     current.id,
                     agree=agree,
                     attendees=attendees,
+                    note=note,
                     meeting_date=date(CURRENT_YEAR, 10, 20),
                 )
     return path

@@ -39,6 +39,26 @@ def test_demo_commune(tmp_path: Path) -> None:
         assert store.integrity_problems() == []
 
 
+@pytest.mark.parametrize(("households", "seed"), [(300, 1), (120, 2)])
+def test_the_demo_meeting_votes_a_few_households_down(
+    tmp_path: Path, households: int, seed: int
+) -> None:
+    def meeting(name: str) -> dict[str, tuple[int, int, str]]:
+        path = create_demo_commune(tmp_path / name, households=households, seed=seed)
+        with Store.open(path, user="a", device="b") as store:
+            current = store.current_round()
+            assert current is not None
+            votes = store.meeting_votes(current.id)
+        return {v.household_id: (v.agree, v.attendees, v.note) for v in votes}
+
+    votes = meeting("mau.sqlite")
+    down = [(a, t, note) for a, t, note in votes.values() if a * 2 < t]
+    # Under half agreeing: the red "re-survey" case of the meeting screen, with its reason.
+    assert 1 <= len(down) <= max(1, len(votes) // 25)
+    assert all(note for _, _, note in down)
+    assert meeting("lai.sqlite") == votes  # the same seed, the same meeting
+
+
 def test_demo_commune_does_not_overwrite(tmp_path: Path) -> None:
     path = create_demo_commune(tmp_path / "mau.sqlite", households=3)
     with pytest.raises(AlreadyExists):
