@@ -561,24 +561,31 @@ class MeetingMode(QWidget):
         return self.clear_vote(r)
 
     def confirm_clear(self, r: int) -> bool:
+        """Asks before clearing row ``r``'s vote; keeping it is the default (Enter, Esc)."""
         row = self.model.rows[r]
         vote = row.vote
-        answer = QMessageBox.question(
-            self,
+        box = QMessageBox(
+            QMessageBox.Icon.Question,
             self.tr("Xoá kết quả biểu quyết"),
-            self.tr(
-                "Xoá kết quả biểu quyết của hộ {code} — {head} ({a}/{t} người đồng ý)?\n"
-                "Hộ sẽ trở lại chưa biểu quyết; lịch sử thay đổi vẫn được giữ lại."
-            ).format(
-                code=row.household.code,
-                head=row.household.head_name,
-                a=vote.agree,
-                t=vote.attendees,
+            self.tr("Xoá kết quả biểu quyết của hộ {code} — {head}?").format(
+                code=row.household.code, head=row.household.head_name
             ),
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-            QMessageBox.StandardButton.No,  # Enter, pressed as in the table, keeps the vote
+            parent=self,
         )
-        return answer == QMessageBox.StandardButton.Yes
+        box.setInformativeText(
+            self.tr(
+                "Đang lưu: {a}/{t} người dự họp đồng ý. Hộ sẽ trở lại chưa biểu quyết; "
+                "lịch sử thay đổi vẫn được giữ lại."
+            ).format(a=vote.agree, t=vote.attendees)
+        )
+        # Buttons of our own: Qt has no Vietnamese for its standard Yes/No.
+        delete = box.addButton(self.tr("&Xoá"), QMessageBox.ButtonRole.YesRole)
+        keep = box.addButton(self.tr("&Không xoá"), QMessageBox.ButtonRole.NoRole)
+        box.setDefaultButton(keep)  # Enter, pressed as in the table, keeps the vote
+        box.setEscapeButton(keep)
+        box.exec()
+        box.deleteLater()
+        return box.clickedButton() is delete
 
     def clear_vote(self, r: int) -> bool:
         """Deletes row ``r``'s saved vote (no question asked); the row shows as not voted."""
