@@ -112,7 +112,7 @@ def create_demo_commune(path: str | Path, households: int = 300, seed: int = 1) 
                 note = ""
                 if i in down:
                     agree = doubts.randint(attendees // 5, (attendees - 1) // 2)
-                    note = "Nhiều người dự họp cho biết hộ còn thu nhập chưa kê khai"
+                    note = "Còn thu nhập chưa kê khai, cần xác minh"
                 store.save_meeting_vote(
                     h.id,
                     current.id,
