@@ -5,8 +5,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QCheckBox, QGroupBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QBoxLayout,
+    QCheckBox,
+    QFrame,
+    QGroupBox,
+    QLabel,
+    QScrollArea,
+    QStyle,
+    QVBoxLayout,
+    QWidget,
+)
 
 from desktop.i18n import data_tr
 from forms.model import Household
@@ -25,8 +35,18 @@ class CausesPage(QWidget):
         self.note = QLabel()
         self.note.setWordWrap(True)
         outer.addWidget(self.note)
-        row = QHBoxLayout()
-        outer.addLayout(row, 1)
+        # Two columns when there is room, one under the other in a narrow window (1024 px),
+        # scrolled: the longest item is 45 characters, two columns need 780 px.
+        self.scroll = QScrollArea()
+        self.scroll.setWidgetResizable(True)
+        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Tab goes to the boxes
+        inner = QWidget()
+        self.columns = QBoxLayout(QBoxLayout.Direction.LeftToRight, inner)
+        self.columns.setContentsMargins(0, 0, 0, 0)
+        self.scroll.setWidget(inner)
+        outer.addWidget(self.scroll, 1)
+        self.groups: list[QGroupBox] = []
         self.boxes: dict[str, dict[str, QCheckBox]] = {"causes": {}, "needs": {}}
         for attr, title, items in (
             ("causes", self.tr("Nguyên nhân nghèo"), catalog.causes()),
@@ -44,7 +64,22 @@ class CausesPage(QWidget):
                 layout.addWidget(box)
                 self.boxes[attr][item.id] = box
             layout.addStretch()
-            row.addWidget(group)
+            self.columns.addWidget(group)
+            self.groups.append(group)
+
+    def side_by_side_width(self) -> int:
+        """The width the two columns need, with room for a vertical scroll bar."""
+        widths = [group.minimumSizeHint().width() for group in self.groups]
+        space = max(0, self.columns.spacing()) * (len(widths) - 1)
+        bar = self.style().pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent)
+        return sum(widths) + space + bar
+
+    def resizeEvent(self, event: Any) -> None:
+        super().resizeEvent(event)
+        wide = self.scroll.width() >= self.side_by_side_width()
+        direction = QBoxLayout.Direction.LeftToRight if wide else QBoxLayout.Direction.TopToBottom
+        if self.columns.direction() != direction:
+            self.columns.setDirection(direction)
 
     def set_household(self, household: Household, category: Any = None) -> None:
         self.household = household

@@ -201,6 +201,9 @@ class HouseholdEditor(QWidget):
         split.addWidget(self.panel)
         split.setStretchFactor(1, 3)
         split.setStretchFactor(2, 2)
+        # The steps at their narrowest, the form gets the most; on a narrow window (1024 px)
+        # the form gives way down to its own minimum, the panel down to its.
+        split.setSizes([self.step_list.minimumWidth(), 760, 300])
         outer.addWidget(split, 1)
         buttons = QHBoxLayout()
         self.back_button = QPushButton(self.tr("← Danh sách hộ (Esc)"))

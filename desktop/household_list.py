@@ -10,7 +10,9 @@ from typing import Any
 from PySide6.QtCore import (
     QT_TRANSLATE_NOOP,
     QAbstractTableModel,
+    QEvent,
     QModelIndex,
+    QObject,
     QPersistentModelIndex,
     Qt,
     QTimer,
@@ -21,7 +23,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QComboBox,
-    QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
@@ -31,12 +32,14 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.labels import enum_choices, label
+from desktop.small_screens import WrappingRow
 from forms.model import Category, Transition
 
 PAGE = 200
 MIN_SEARCH_CHARS = 2
 SEARCH_PADDING = 44  # px: the line edit's frame and text margins, and its clear button
 FILTER_MIN_CHARS = 12
+FILTER_SQUEEZED_CHARS = 10  # how narrow a filter box gets before the row breaks in two
 SEARCH_DELAY_MS = (
     150  # long enough to skip the keystrokes of a fast typist, short enough to feel live
 )
@@ -53,6 +56,20 @@ COLUMNS: tuple[tuple[str, str], ...] = (
     ("transition", QT_TRANSLATE_NOOP("HouseholdTableModel", "Biến động")),
     ("updated_at", QT_TRANSLATE_NOOP("HouseholdTableModel", "Ngày cập nhật")),
 )
+# Widths of the columns beside the head's name, which takes the rest of the row: (width,
+# narrowest). On a narrow window (1024 px) the text columns give way to the name, down to
+# room for a village's name, a category and a code; the numbers keep their titles whole.
+COLUMN_WIDTHS = {
+    0: (110, 85),
+    2: (130, 110),
+    3: (80, 80),
+    4: (150, 110),
+    5: (70, 70),
+    6: (120, 120),
+    7: (190, 120),
+    8: (100, 100),
+}
+NAME_MIN_WIDTH = 180  # px
 CATEGORY_COLOURS = {"poor": "#c0392b", "near_poor": "#d35400", "undetermined": "#7f8c8d"}
 NUMERIC = {"size", "b1_score", "deprivation_count"}
 
@@ -73,6 +90,9 @@ def _filter_combo() -> QComboBox:
     combo = QComboBox()
     combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
     combo.setMinimumContentsLength(FILTER_MIN_CHARS)
+    # A little narrower than that rather than breaking the row at the default window size.
+    squeeze = combo.fontMetrics().averageCharWidth() * (FILTER_MIN_CHARS - FILTER_SQUEEZED_CHARS)
+    combo.setMinimumWidth(combo.sizeHint().width() - squeeze)
     return combo
 
 
@@ -131,7 +151,10 @@ class HouseholdTableModel(QAbstractTableModel):
         return 0 if parent.isValid() else len(COLUMNS)
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> Any:
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
+        if orientation == Qt.Orientation.Horizontal and role in (
+            Qt.ItemDataRole.DisplayRole,
+            Qt.ItemDataRole.ToolTipRole,  # the whole title when the column is narrow
+        ):
             return self.tr(COLUMNS[section][1])
         return None
 
@@ -178,7 +201,9 @@ class HouseholdList(QWidget):
         super().__init__(parent)
         self.store = store
         layout = QVBoxLayout(self)
-        bar = QHBoxLayout()
+        # One row when it fits; on a narrow window (1024 px) the search box on one line, the
+        # filters under it (in the same order, so Tab still goes left to right).
+        bar = WrappingRow()
         self.search = QLineEdit()
         placeholder = self.tr("Tìm theo tên, mã hộ, số CCCD… (gõ không dấu cũng được)")
         self.search.setPlaceholderText(placeholder)
@@ -196,7 +221,7 @@ class HouseholdList(QWidget):
         bar.addWidget(self.search, 3)
         self.round = _filter_combo()
         self.round.setToolTip(self.tr("Kỳ rà soát: phân loại và biến động theo kỳ này"))
-        bar.addWidget(self.round, 1)
+        bar.addWidget(self.round, 1, line=1)
         self.village = _filter_combo()
         self.category = _filter_combo()
         self.transition = _filter_combo()
@@ -206,7 +231,7 @@ class HouseholdList(QWidget):
             (self.transition, self.tr("Lọc theo biến động")),
         ):
             combo.setToolTip(tip)
-            bar.addWidget(combo, 1)
+            bar.addWidget(combo, 1, line=1)
         self.resurvey = QCheckBox(self.tr("Cần rà soát lại"))
         self.resurvey.setToolTip(
             self.tr(
@@ -214,7 +239,7 @@ class HouseholdList(QWidget):
                 "rà soát lại rồi đưa ra cuộc họp mới"
             )
         )
-        bar.addWidget(self.resurvey)
+        bar.addWidget(self.resurvey, line=1)
         layout.addLayout(bar)
         self.model = HouseholdTableModel(store, self)
         self.view = QTableView()
@@ -232,8 +257,11 @@ class HouseholdList(QWidget):
         header = self.view.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-        for col, width in ((0, 110), (2, 130), (3, 80), (4, 150), (5, 70), (6, 120), (7, 190)):
-            header.resizeSection(col, width)
+        self._fitting_columns = False
+        self.columns_set_by_user = False
+        self.fit_columns()
+        header.sectionResized.connect(self._section_resized)
+        self.view.viewport().installEventFilter(self)
         layout.addWidget(self.view, 1)
         self.empty = QLabel()
         layout.addWidget(self.empty)
@@ -251,6 +279,33 @@ class HouseholdList(QWidget):
         self.resurvey.toggled.connect(self.apply_filters)
         self.round.currentIndexChanged.connect(lambda _i: self.set_round(self.round.currentData()))
         self._update_empty()
+
+    def fit_columns(self) -> None:
+        """The columns at their widths where the view has room for them and the head's name;
+        narrower, in proportion, where it has not. Once the user has set a width by hand,
+        the widths are left alone."""
+        if self.columns_set_by_user:
+            return
+        room = self.view.viewport().width() - NAME_MIN_WIDTH
+        widest = sum(w for w, _ in COLUMN_WIDTHS.values())
+        narrowest = sum(n for _, n in COLUMN_WIDTHS.values())
+        share = min(1.0, max(0.0, (room - narrowest) / (widest - narrowest)))
+        self._fitting_columns = True
+        try:
+            for col, (width, narrow) in COLUMN_WIDTHS.items():
+                size = narrow + round((width - narrow) * share)
+                self.view.horizontalHeader().resizeSection(col, size)
+        finally:
+            self._fitting_columns = False
+
+    def _section_resized(self, section: int, _old: int, _new: int) -> None:
+        if section != 1 and not self._fitting_columns:  # 1 stretches with the view
+            self.columns_set_by_user = True
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Resize and watched is self.view.viewport():
+            self.fit_columns()
+        return super().eventFilter(watched, event)
 
     def fill_filters(self) -> None:
         self.round.blockSignals(True)

@@ -7,7 +7,7 @@ import logging
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QSize, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QFileDialog,
@@ -21,18 +21,21 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.labels import label
+from desktop.small_screens import ElidedLabel, ElidingStatusBar, fit_to_screen
 from forms.model import Category
 from rasoat import APP_NAME
 
 log = logging.getLogger(__name__)
 COUNTS_DELAY_MS = 300
+DEFAULT_SIZE = QSize(1200, 760)
 
 
 class MainWindow(QMainWindow):
     def __init__(self, store: Any = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(self.tr("{app} — Rà soát hộ nghèo, hộ cận nghèo").format(app=APP_NAME))
-        self.resize(1200, 760)
+        # Smaller on a smaller screen (1024x768, 1280x720), never past its free area.
+        fit_to_screen(self, DEFAULT_SIZE)
         self.menus: dict[str, QMenu] = {}
         self.store: Any = None
         self.bridge: Any = None
@@ -40,8 +43,13 @@ class MainWindow(QMainWindow):
         self.editor: Any = None
         self.tabs: QTabWidget | None = None
         self._build_menus()
-        self.counts = QLabel()
-        self.statusBar().addPermanentWidget(self.counts)
+        # Messages and the counts per category end in "…" when the window is too narrow for
+        # them (the counts alone are 670 px), the whole text in their tooltips; the counts
+        # give way to a message.
+        self.setStatusBar(ElidingStatusBar(self))
+        self.counts = ElidedLabel()
+        self.counts.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        self.statusBar().addPermanentWidget(self.counts, 1)
         self.set_store(store)
 
     # --- menus ---------------------------------------------------------------------------

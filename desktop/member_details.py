@@ -64,6 +64,8 @@ class MemberDetails(QWidget):
                 )
             )
             layout = QFormLayout(box)
+            # On a narrow window (1024 px) a long row puts its answer under the question.
+            layout.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
             for question in self.questions():
                 editor = question_editor(question)
                 editor.set_value(read_answer(member, question.target))

@@ -1,0 +1,110 @@
+"""The pieces that let the main window fit a 1024x768 screen."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QEvent, QPoint, QRect, QSize
+from PySide6.QtGui import QHelpEvent
+from PySide6.QtWidgets import QApplication, QLineEdit, QWidget
+from pytestqt.qtbot import QtBot
+
+from desktop.small_screens import (
+    ElidedLabel,
+    ElidingStatusBar,
+    WrappingRow,
+    first_geometry,
+)
+
+
+def test_the_first_geometry_fits_the_free_part_of_a_small_screen() -> None:
+    # 1024x768 with a 40 px taskbar: the window and its frame inside 1024x728.
+    rect = first_geometry(QSize(1200, 760), QRect(0, 0, 1024, 728), QSize(16, 40))
+    assert rect.size() == QSize(1008, 688)
+    frame = rect.adjusted(-8, -32, 8, 8)
+    assert QRect(0, 0, 1024, 728).contains(frame)
+    # A big screen: the default size, centred.
+    rect = first_geometry(QSize(1200, 760), QRect(0, 0, 1920, 1040), QSize(16, 40))
+    assert rect.size() == QSize(1200, 760)
+    assert abs(rect.center().x() - 960) <= 1
+    # A second screen to the right, its taskbar on top.
+    rect = first_geometry(QSize(1200, 760), QRect(1366, 30, 1280, 690), QSize(16, 40))
+    assert QRect(1366, 30, 1280, 690).contains(rect.adjusted(-8, -32, 8, 8))
+
+
+def _row(qtbot: QtBot) -> tuple[QWidget, WrappingRow, list[QWidget]]:
+    host = QWidget()
+    qtbot.addWidget(host)
+    row = WrappingRow(host)
+    widgets = [QLineEdit(host) for _ in range(5)]
+    widgets[0].setMinimumWidth(300)
+    for w in widgets[1:]:
+        w.setMinimumWidth(120)
+    row.addWidget(widgets[0], 3)
+    for w in widgets[1:]:
+        row.addWidget(w, 1, line=1)
+    return host, row, widgets
+
+
+def test_a_wrapping_row_is_one_line_while_it_fits_then_two(qtbot: QtBot, app: Any) -> None:
+    host, row, widgets = _row(qtbot)
+    one_line = 300 + 4 * 120 + 4 * row.spacing()
+    assert row.minimumSize().width() == max(300, 4 * 120 + 3 * row.spacing())
+    host.resize(one_line + 50, 200)
+    host.show()
+    qtbot.waitExposed(host)
+    assert not row.wrapped
+    assert len({w.y() for w in widgets}) == 1
+    assert widgets[0].width() > 300  # the stretch goes to the search box first…
+    host.resize(one_line - 10, 200)
+    qtbot.waitUntil(lambda: row.wrapped)
+    first, second = widgets[0], widgets[1:]
+    assert all(w.y() > first.y() for w in second)
+    assert first.geometry().right() <= host.width()
+    assert all(w.geometry().right() <= host.width() and w.width() >= 120 for w in second)
+    assert row.heightForWidth(one_line - 10) > row.heightForWidth(one_line + 50)
+
+
+def test_an_elided_label_keeps_its_whole_text(qtbot: QtBot, app: Any, monkeypatch: Any) -> None:
+    text = "Hộ nghèo: 33  ·  Hộ cận nghèo: 24  ·  Hộ có mức sống trung bình: 39"
+    label = ElidedLabel(text)
+    qtbot.addWidget(label)
+    assert label.minimumSizeHint().width() < label.sizeHint().width() // 3
+    label.resize(label.sizeHint())
+    assert not label.elided()
+    label.resize(120, label.height())
+    assert label.elided()
+    assert label.text() == text
+    shown: list[str] = []
+
+    class ToolTip:  # the offscreen platform cannot raise a real one
+        @staticmethod
+        def showText(_pos: Any, tip: str, _widget: Any) -> None:
+            shown.append(tip)
+
+    monkeypatch.setattr("desktop.small_screens.QToolTip", ToolTip)
+    where = QPoint(5, 5)
+    QApplication.sendEvent(label, QHelpEvent(QEvent.Type.ToolTip, where, label.mapToGlobal(where)))
+    assert shown == [text]  # hovering shows the whole text
+
+
+def test_status_messages_are_shown_in_an_elided_label(qtbot: QtBot, app: Any) -> None:
+    bar = ElidingStatusBar()
+    qtbot.addWidget(bar)
+    counts = ElidedLabel("Hộ nghèo: 33  ·  Hộ cận nghèo: 24  ·  Không nghèo: 183")
+    bar.addPermanentWidget(counts, 1)
+    bar.resize(640, 30)
+    bar.show()
+    qtbot.waitExposed(bar)
+    message = "Đang mở xã mẫu (dữ liệu giả để làm quen). Vào Tệp → Tạo tệp xã mới…"
+    bar.showMessage(message, 500)
+    assert bar.currentMessage() == message
+    assert bar.message.text() == message
+    qtbot.waitUntil(lambda: counts.width() < counts.sizeHint().width())
+    # The counts give way to the message, which is whole; neither widens the bar.
+    assert bar.message.width() >= bar.message.sizeHint().width()
+    assert not bar.message.elided()
+    assert counts.elided()
+    assert bar.minimumSizeHint().width() < 300
+    qtbot.waitUntil(lambda: bar.message.text() == "", timeout=3000)  # its time is up
+    qtbot.waitUntil(lambda: not counts.elided())
