@@ -51,6 +51,10 @@ def main(out_dir: str) -> int:
     window = MainWindow(store)
     window.resize(1280, 760)
     grab(window, out / "main-window.png")
+    # The smallest screen the app is made for: the filter row breaks into two lines.
+    window.resize(1024, 768)
+    grab(window, out / "main-window-1024.png")
+    window.resize(1280, 760)
 
     # The editor on a poor household, when the demo has one, so the panel shows deprivations.
     from db.store import HouseholdQuery
