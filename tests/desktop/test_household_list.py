@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
@@ -122,12 +123,16 @@ def test_search_hint_is_whole_in_the_window_at_its_default_size(
 ) -> None:
     from PySide6.QtWidgets import QToolButton
 
-    from desktop.main_window import MainWindow
+    from desktop.main_window import DEFAULT_SIZE, MainWindow
 
     fill(store)
     window = MainWindow(store)
     qtbot.addWidget(window)
+    # The offscreen test screen is smaller than the default size, which the window would
+    # shrink to fit: give it the default size a laptop screen leaves it.
+    window.resize(DEFAULT_SIZE)
     default_width = window.width()
+    assert default_width == DEFAULT_SIZE.width()
     window.show()
     qtbot.waitExposed(window)
     search = window.list.search
@@ -142,3 +147,7 @@ def test_search_hint_is_whole_in_the_window_at_its_default_size(
     assert search.fontMetrics().horizontalAdvance(hint) <= clear.geometry().left() - 4
     for combo in (window.list.village, window.list.transition):
         assert combo.width() < 250  # shares the row; its list still shows each choice whole
+        # one row at the default size: the filters beside the search box, not under it
+        assert combo.mapTo(window, combo.rect().center()).y() == pytest.approx(
+            search.mapTo(window, search.rect().center()).y(), abs=4
+        )
