@@ -277,6 +277,18 @@ class MainWindow(QMainWindow):
         return answer == QMessageBox.StandardButton.Yes
 
     def delete_selected(self) -> bool:
+        # Only on the list, where the selected household is in sight: on another tab the list's
+        # selection is hidden, and Ctrl+Del in the meeting table means its own row.
+        on_list = (
+            self.tabs is not None
+            and self.stack.currentWidget() is self.tabs
+            and self.tabs.currentWidget() is self.list
+        )
+        if self.list is not None and not on_list:
+            self.statusBar().showMessage(
+                self.tr("Xóa hộ ở thẻ Danh sách hộ: chọn hộ ở đó rồi bấm Ctrl+Del."), 5000
+            )
+            return False
         household_id = self.list.current_id() if self.list else None
         if not household_id:
             self.statusBar().showMessage(self.tr("Hãy chọn một hộ trong danh sách."), 3000)

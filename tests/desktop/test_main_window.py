@@ -57,8 +57,17 @@ def test_delete_asks_and_keeps_history(qtbot: QtBot, qapp, store) -> None:
     window.confirm_delete = lambda _text: False  # the user answers "No"
     assert not window.delete_selected()
     assert store.get_household(h.id) is not None
-    window.confirm_delete = lambda _text: True
+    # On another tab the list's selection is out of sight: nothing is asked or deleted.
+    asked: list[str] = []
+    window.confirm_delete = lambda text: asked.append(text) or True
+    window.tabs.setCurrentWidget(window.meeting)
+    assert not window.delete_selected()
+    assert asked == []
+    assert "Danh sách hộ" in window.statusBar().currentMessage()
+    assert store.get_household(h.id) is not None
+    window.tabs.setCurrentWidget(window.list)
     assert window.delete_selected()
+    assert asked == ["D1 — Vi Văn Khánh"]
     assert window.list.model.rowCount() == 0
     assert [e.action for e in store.audit_for_household(h.id)][-1] == "delete"
 
