@@ -93,7 +93,7 @@ class MainWindow(QMainWindow):
             self._action("household", self.tr("&Thêm hộ"), self.add_household, "Ctrl+N"),
             self._action("household", self.tr("&Mở hộ đang chọn"), self.open_selected, "Ctrl+E"),
             self._action(
-                "household", self.tr("&Xóa hộ đang chọn…"), self.delete_selected, "Ctrl+Del"
+                "household", self.tr("&Xoá hộ đang chọn…"), self.delete_selected, "Ctrl+Del"
             ),
             self._action(
                 "household", self.tr("&Tìm hộ"), self.focus_search, QKeySequence.StandardKey.Find
@@ -233,7 +233,7 @@ class MainWindow(QMainWindow):
     def open_household(self, household_id: str) -> bool:
         household = self.store.get_household(household_id)
         if household is None:
-            self.statusBar().showMessage(self.tr("Không tìm thấy hộ này (có thể đã bị xóa)."), 5000)
+            self.statusBar().showMessage(self.tr("Không tìm thấy hộ này (có thể đã bị xoá)."), 5000)
             return False
         self.editor.open_household(household)
         self.stack.setCurrentWidget(self.editor)
@@ -271,8 +271,8 @@ class MainWindow(QMainWindow):
     def confirm_delete(self, text: str) -> bool:
         answer = QMessageBox.question(
             self,
-            self.tr("Xóa hộ"),
-            self.tr("Xóa hộ {h} khỏi danh sách? Lịch sử của hộ vẫn được giữ lại.").format(h=text),
+            self.tr("Xoá hộ"),
+            self.tr("Xoá hộ {h} khỏi danh sách? Lịch sử của hộ vẫn được giữ lại.").format(h=text),
         )
         return answer == QMessageBox.StandardButton.Yes
 
@@ -286,7 +286,7 @@ class MainWindow(QMainWindow):
         )
         if self.list is not None and not on_list:
             self.statusBar().showMessage(
-                self.tr("Xóa hộ ở thẻ Danh sách hộ: chọn hộ ở đó rồi bấm Ctrl+Del."), 5000
+                self.tr("Xoá hộ ở thẻ Danh sách hộ: chọn hộ ở đó rồi bấm Ctrl+Del."), 5000
             )
             return False
         household_id = self.list.current_id() if self.list else None

@@ -145,7 +145,7 @@ class MemberRoster(QWidget):
             editor.changed.connect(lambda a=attr, e=editor, m=member: self._edited(m, a, e))
             self.grid.addWidget(editor, r, col)
             editors[attr] = editor
-        remove = QPushButton(self.tr("Xóa"))
+        remove = QPushButton(self.tr("Xoá"))
         remove.setMaximumWidth(56)
         remove.setFocusPolicy(Qt.FocusPolicy.ClickFocus)  # Tab goes to the next member, not here
         remove.clicked.connect(lambda _c=False, m=member: self.remove_member(m))
