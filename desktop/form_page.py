@@ -12,6 +12,7 @@ import typing
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QFormLayout,
     QGroupBox,
@@ -71,6 +72,16 @@ def write_answer(obj: Household | Member, target: str, value: Any) -> None:
         obj.info_assets_answered = True  # type: ignore[union-attr]
 
 
+def split_title(title: str, longest: int = 40) -> tuple[str, str]:
+    """(group box title, explanation shown under it). A group box title cannot wrap, so a long
+    title's explanation in brackets, "Tiêu chí loại trừ (có một tiêu chí → …)", goes into the
+    box as a wrapped line: the page then fits a 1024-pixel screen."""
+    head, sep, rest = title.partition(" (")
+    if len(title) <= longest or not sep or not rest.endswith(")"):
+        return title, ""
+    return head, rest[0].upper() + rest[1:-1] + "."
+
+
 def question_editor(question: Any, parent: QWidget | None = None) -> FieldEditor:
     choices = [(str(o.value), data_tr(str(o.label))) for o in (question.options or [])]
     unit = data_tr(question.unit or "")
@@ -92,6 +103,7 @@ class FormPage(QWidget):
         self.editors: dict[str, FieldEditor] = {}
         self.questions: dict[str, Any] = {}
         self._rows: dict[str, tuple[QFormLayout, QWidget]] = {}
+        self._labels: list[QLabel] = []
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         title = QLabel(f"<h3>{data_tr(form.title)}</h3>")
@@ -105,9 +117,14 @@ class FormPage(QWidget):
         scroll.setWidget(body)
         outer.addWidget(scroll, 1)
         for section in form.sections:
-            box = QGroupBox(data_tr(section.title))
+            heading, explanation = split_title(data_tr(section.title))
+            box = QGroupBox(heading)
             layout = QFormLayout(box)
             layout.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
+            if explanation:
+                note = QLabel(explanation)
+                note.setWordWrap(True)
+                layout.addRow(note)
             for question in section.questions:
                 editor = question_editor(question)
                 label = data_tr(question.label)
@@ -115,13 +132,33 @@ class FormPage(QWidget):
                     label += f" ({data_tr(question.unit)})"
                 if question.required:
                     label += " *"
-                layout.addRow(label, editor)
+                text = QLabel(label)
+                text.setWordWrap(True)
+                text.setBuddy(editor)
+                self._labels.append(text)
+                layout.addRow(text, editor)
                 editor.changed.connect(lambda q=question, e=editor: self._edited(q, e))
                 self.editors[question.id] = editor
                 self.questions[question.id] = question
                 self._rows[question.id] = (layout, editor)
             self.body_layout.addWidget(box)
         self.body_layout.addStretch()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        self._fit_labels(event.size().width())
+        super().resizeEvent(event)
+
+    def _fit_labels(self, width: int) -> None:
+        # A label allowed to wrap asks for little width, and the form would wrap it even where
+        # the line fits. Each gets its one-line width, up to what its answer leaves of the
+        # page: only the longer questions wrap, and only on a narrow screen (1024 px), instead
+        # of pushing the answers off the page's right edge.
+        for label in self._labels:
+            answer = label.buddy()
+            # the page's margins, the box's and the form's spacing: about 60 px
+            room = max(160, width - (answer.minimumSizeHint().width() if answer else 0) - 60)
+            one_line = label.fontMetrics().horizontalAdvance(label.text()) + 4
+            label.setMinimumWidth(min(one_line, room))
 
     def set_household(self, household: Household) -> None:
         self.household = household

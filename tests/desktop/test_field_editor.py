@@ -63,3 +63,14 @@ def test_dates_in_vietnamese_and_iso_order() -> None:
     assert parse_date("2026-09-05") == date(2026, 9, 5)
     assert parse_date("31/02/2026") is None
     assert parse_date("") is None
+
+
+def test_a_long_section_title_puts_its_explanation_under_it() -> None:
+    from desktop.form_page import split_title
+
+    assert split_title(
+        "Tiêu chí loại trừ (có một tiêu chí → không thuộc diện rà soát hộ nghèo, cận nghèo)"
+    ) == ("Tiêu chí loại trừ", "Có một tiêu chí → không thuộc diện rà soát hộ nghèo, cận nghèo.")
+    assert split_title("Điểm B1 (điểm A)") == ("Điểm B1 (điểm A)", "")  # short: kept whole
+    long_plain = "Nước sinh hoạt, vệ sinh và môi trường của hộ gia đình đang ở"
+    assert split_title(long_plain) == (long_plain, "")

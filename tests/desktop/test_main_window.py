@@ -261,3 +261,50 @@ def test_main_window_fits_a_1024_by_768_screen(qtbot: QtBot, qapp, tmp_path) -> 
     assert scroll.widget().minimumSizeHint().width() <= scroll.viewport().width()
     editor.dirty = False
     window.close()
+
+
+def test_form_questions_wrap_only_where_the_screen_is_narrow(qtbot: QtBot, qapp, tmp_path) -> None:
+    # Phiếu A's questions are long: at 1024 px they used to push the answers off the page
+    # (a sideways scroll); wrapping every label would wrap them on a wide screen too.
+    from PySide6.QtWidgets import QLabel, QScrollArea
+
+    from db.demo import create_demo_commune
+    from desktop.commune_file import open_store
+    from desktop.form_page import FormPage
+
+    configure_app(qapp)
+    store = open_store(create_demo_commune(tmp_path / "xa-mau.rasoat.sqlite"))
+    window = MainWindow(store)
+    qtbot.addWidget(window)
+    window.resize(1024, 768)
+    window.show()
+    qtbot.waitExposed(window)
+    assert window.open_household(window.list.model.household_id(0))
+    editor = window.editor
+    pages = [
+        (step, page)
+        for step in range(len(editor.steps))
+        if isinstance(page := editor.stack.widget(step), FormPage)
+    ]
+    assert len(pages) >= 3  # Phiếu A, B1, B2
+    for step, page in pages:
+        editor.go_to_step(step)
+        qtbot.wait(1)
+        [scroll] = page.findChildren(QScrollArea)
+        assert scroll.horizontalScrollBar().maximum() == 0, page.form.title
+    window.resize(1366, 768)
+    checked = 0
+    for step, page in pages:
+        editor.go_to_step(step)
+        qtbot.wait(1)
+        [scroll] = page.findChildren(QScrollArea)
+        room = scroll.viewport().width() * 0.55  # leaves the answer room enough
+        for label in page.findChildren(QLabel):
+            if label.buddy() is None:
+                continue
+            metrics = label.fontMetrics()
+            if metrics.horizontalAdvance(label.text()) + 4 <= room:
+                lines = label.heightForWidth(label.width()) // metrics.lineSpacing()
+                assert lines == 1, label.text()
+                checked += 1
+    assert checked > 10
