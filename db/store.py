@@ -1201,11 +1201,7 @@ class Store:
         when = meeting_date or date.today()
         at = now_utc()
         with self.transaction():
-            old = self.conn.execute(
-                "SELECT id, agree, attendees, note, meeting_date FROM meeting_votes"
-                " WHERE household_id = ? AND round_id = ?",
-                (household_id, round_id),
-            ).fetchone()
+            old = self._vote_row(household_id, round_id)
             new: dict[str, Any] = {
                 "agree": agree,
                 "attendees": attendees,
@@ -1255,16 +1251,21 @@ class Store:
             self._notify(Change("meeting", [household_id]))
         return MeetingVote(vote_id, household_id, round_id, agree, attendees, new["note"], when)
 
+    def _vote_row(self, household_id: str, round_id: str) -> tuple[Any, ...] | None:
+        """(id, agree, attendees, note, meeting_date) of the household's vote in the round."""
+        row: tuple[Any, ...] | None = self.conn.execute(
+            "SELECT id, agree, attendees, note, meeting_date FROM meeting_votes"
+            " WHERE household_id = ? AND round_id = ?",
+            (household_id, round_id),
+        ).fetchone()
+        return row
+
     def delete_meeting_vote(self, household_id: str, round_id: str) -> MeetingVote:
         """Removes the household's vote in the round (typed on the wrong household): the
         household is back to not yet voted. Returns the vote removed; its values stay in the
         audit log."""
         with self.transaction():
-            row = self.conn.execute(
-                "SELECT id, agree, attendees, note, meeting_date FROM meeting_votes"
-                " WHERE household_id = ? AND round_id = ?",
-                (household_id, round_id),
-            ).fetchone()
+            row = self._vote_row(household_id, round_id)
             if row is None:
                 raise NotFound("Không tìm thấy kết quả biểu quyết cần xoá của hộ này.")
             vote_id, agree, attendees, note, meeting_date = row
