@@ -99,7 +99,7 @@ def plan(store: Store, package: Package, round_map: dict[str, str] | None = None
     for rec in package.records:
         ancestry.add({r.rev: (r.parent_rev, r.merge_parent) for r in rec.revs})
     in_package = _package_id_numbers(package)
-    known = _Lookups(conn, package)
+    known = _Lookups(conn, [r.household for r in package.records])
     decided: set[tuple[str, str]] = {
         (r[0], r[1])
         for r in conn.execute(
@@ -275,14 +275,6 @@ def _standard_label(result: dict[str, Any]) -> str:
     return f"chuẩn {standard}" + (f", cách tính {engine}" if engine else "")
 
 
-def _code_owner(conn: sqlite3.Connection, code: str, household_id: str) -> str | None:
-    row = conn.execute(
-        "SELECT head_name, code FROM households WHERE code = ? AND deleted = 0 AND id != ?",
-        (code, household_id),
-    ).fetchone()
-    return (row[0] or row[1]) if row else None
-
-
 def _package_id_numbers(package: Package) -> dict[str, set[tuple[str, str]]]:
     """ID number -> (household id, code) of every live household of the package carrying it."""
     out: dict[str, set[tuple[str, str]]] = {}
@@ -302,12 +294,11 @@ def _chunks(values: list[str], size: int = 900) -> Iterator[tuple[list[str], str
 
 
 class _Lookups:
-    """What planning needs to know of this file about a package's households, read by
-    chunks of a few hundred: one query per household made planning a 5,000-household
-    package take as long as reading it."""
+    """What planning (and a conflict's decision) needs to know of this file about some
+    households, read by chunks of a few hundred: one query per household made planning a
+    5,000-household package take as long as reading it."""
 
-    def __init__(self, conn: sqlite3.Connection, package: Package) -> None:
-        households = [r.household for r in package.records]
+    def __init__(self, conn: sqlite3.Connection, households: list[Household]) -> None:
         self.rows: dict[str, tuple[str, int, str]] = {}  # id -> (rev, deleted, code)
         for ids, marks in _chunks(sorted({h.id for h in households})):
             for hid, rev, deleted, code in conn.execute(
@@ -377,11 +368,11 @@ def import_package(
     """Validates the whole package, then merges it in one transaction. Raises
     ``PackageError`` (Vietnamese) and writes nothing when the package cannot be used."""
     path = Path(path)
-    with collector_paused():
+    with collector_paused():  # merge_package pauses it for its own part
         package = read_package(
             path, password=password, recovery_key=recovery_key, progress=progress
         )
-        return merge_package(store, package, source_name=path.name, progress=progress)
+    return merge_package(store, package, source_name=path.name, progress=progress)
 
 
 @contextmanager
@@ -897,7 +888,9 @@ def resolve_conflict(store: Store, conflict_id: str, choice: Choice) -> None:
     if choice == "take_theirs" and not rec.deleted:
         # Taking a version back (a deleted household restored, or a new code) must not take a
         # code another household uses now: checked before anything is written.
-        owner = _code_owner(store.conn, rec.household.code, rec.household.id)
+        owner = _Lookups(store.conn, [rec.household]).code_owner(
+            rec.household.code, rec.household.id
+        )
         if owner:
             raise PackageError(
                 f"Mã hộ {rec.household.code} vẫn đang dùng cho hộ của {owner}: hãy đổi "
