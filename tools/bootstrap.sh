@@ -1,12 +1,18 @@
 #!/usr/bin/env bash
 # Sets up everything `make run` / `make test` need, idempotently:
 #   1. Debian/Ubuntu packages Qt and the checks need (only those missing, only where apt exists);
-#   2. a virtualenv in .venv with the project installed as `-e .[dev]`.
+#   2. a virtualenv (.venv, or $VENV) from requirements.lock: every dependency at the exact
+#      version and hash the lock names, then the project itself as `-e .` with no dependencies.
 # A second call is a few dpkg/stat look-ups: well under a second.
+#
+# PYTHON picks the interpreter (default python3) and VENV the folder: `make test-pythons` uses
+# both to run the suite on every supported Python found on the machine.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-VENV=.venv
+VENV=${VENV:-.venv}
+PYTHON=${PYTHON:-python3}
+LOCK=requirements.lock
 STAMP=$VENV/.installed
 
 # Qt offscreen + xcb runtime, Xvfb for screenshots, poppler for PDF checks, binutils for
@@ -30,7 +36,7 @@ install_system_packages() {
     fi
     local want=("$glib" "${PKGS[@]}")
     # python3 -m venv needs ensurepip, which Debian splits into python3-venv.
-    python3 -c 'import ensurepip' 2>/dev/null || want+=(python3-venv)
+    "$PYTHON" -c 'import ensurepip' 2>/dev/null || want+=(python3-venv)
     local missing=()
     for p in "${want[@]}"; do
         dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p")
@@ -44,12 +50,20 @@ install_system_packages() {
 }
 
 install_venv() {
-    if [ -x "$VENV/bin/python" ] && [ -f "$STAMP" ] && [ "$STAMP" -nt pyproject.toml ]; then
+    if [ -x "$VENV/bin/python" ] && [ -f "$STAMP" ] && [ "$STAMP" -nt pyproject.toml ] &&
+       [ "$STAMP" -nt "$LOCK" ]; then
         return 0
     fi
-    [ -x "$VENV/bin/python" ] || python3 -m venv "$VENV"
-    "$VENV/bin/python" -m pip install -q --upgrade pip
-    "$VENV/bin/python" -m pip install -q -e '.[dev]'
+    [ -x "$VENV/bin/python" ] || "$PYTHON" -m venv "$VENV"
+    echo "bootstrap: installing the locked dependencies into $VENV ($("$VENV/bin/python" -V))"
+    # Hash-checking mode: a package whose file differs from the one locked is refused, and so
+    # is any dependency the lock does not name. Versions the lock does not name cannot slip in.
+    "$VENV/bin/python" -m pip install -q --disable-pip-version-check --require-hashes \
+        --no-deps -r "$LOCK"
+    # The project itself, editable, with nothing more: its dependencies are the lock's.
+    "$VENV/bin/python" -m pip install -q --disable-pip-version-check --no-deps \
+        --no-build-isolation -e .
+    "$VENV/bin/python" -m pip check
     touch "$STAMP"
 }
 
