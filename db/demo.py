@@ -30,14 +30,11 @@ def demo_commune_info() -> CommuneInfo:
     province_code, commune_code = 15, 2947
     province_name, commune_name = "Lào Cai", "Xã Bảo Yên"
     try:
-        import vietnam_provinces as vp
+        from forms import admin_units
 
-        for p in vp.Province.iter_all():
-            if int(p.code) == province_code:
-                province_name = " ".join(p.name.split())
-        for w in vp.Ward.iter_all():
-            if int(w.code) == commune_code:
-                commune_name = " ".join(w.name.split())
+        province, commune = admin_units.province(province_code), admin_units.commune(commune_code)
+        province_name = province.name if province else province_name
+        commune_name = commune.name if commune else commune_name
     except ImportError:  # the names above are the package's own; codes do not change
         pass
     return CommuneInfo(

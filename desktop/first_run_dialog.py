@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop import admin_units
+from forms import admin_units
 from forms.model import Area, nfc
 from rasoat import paths
 

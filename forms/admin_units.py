@@ -1,0 +1,82 @@
+"""Provinces and communes of the 2025 two-tier system, from the ``vietnam-provinces`` package.
+
+The one place their names are normalised, whatever the data release says:
+
+- NFC and single spaces (ten ward names in the 2025.10 data carry a double space);
+- a province is named without the word "Tỉnh": releases from 2026 on write "Tỉnh Tuyên Quang"
+  where 2025.10 wrote "Tuyên Quang", and officers, documents and files already stored say
+  "Tuyên Quang". Centrally run cities keep "Thành phố" (both releases write "Thành phố Hà
+  Nội"), and communes keep "Xã", "Phường" or "Đặc khu", which are part of how they are named.
+
+The lock file installs one release on every Python; this keeps names stable if that moves.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+from functools import cache
+
+PROVINCE_KIND = "tỉnh"
+
+
+def clean(name: str) -> str:
+    return " ".join(unicodedata.normalize("NFC", name).split())
+
+
+def province_name(raw: str, kind: str) -> str:
+    """A province's name as officers write it: "Lào Cai" whether the data says "Tỉnh Lào Cai"."""
+    name = clean(raw)
+    if kind == PROVINCE_KIND:
+        head, _, rest = name.partition(" ")
+        if head.casefold() == "tỉnh" and rest:
+            return rest
+    return name
+
+
+@dataclass(frozen=True)
+class Unit:
+    code: int
+    name: str
+    kind: str  # "tỉnh", "thành phố trung ương", "xã", "phường", "đặc khu"
+
+    @property
+    def urban(self) -> bool:
+        # A ward is urban by default; special zones are left rural (unconfirmed, see domain §1).
+        return self.kind == "phường"
+
+
+@cache
+def provinces() -> tuple[Unit, ...]:
+    import vietnam_provinces as vp
+
+    units = []
+    for p in vp.Province.iter_all():
+        kind = str(p.division_type.value)
+        units.append(Unit(int(p.code), province_name(p.name, kind), kind))
+    return tuple(sorted(units, key=lambda u: u.code))
+
+
+@cache
+def communes(province_code: int) -> tuple[Unit, ...]:
+    import vietnam_provinces as vp
+
+    units = [
+        Unit(int(w.code), clean(w.name), str(w.division_type.value))
+        for w in vp.Ward.iter_all()
+        if int(w.province_code) == province_code
+    ]
+    return tuple(sorted(units, key=lambda u: u.name))
+
+
+def province(code: int) -> Unit | None:
+    return next((u for u in provinces() if u.code == code), None)
+
+
+def commune(code: int) -> Unit | None:
+    import vietnam_provinces as vp
+
+    for w in vp.Ward.iter_all():
+        if int(w.code) == code:
+            return next((u for u in communes(int(w.province_code)) if u.code == code), None)
+    return None
