@@ -1,10 +1,14 @@
 # Every target sets up what it needs first (tools/bootstrap.sh is idempotent and fast).
 SHELL := /bin/bash
-VENV := .venv
+# Every install comes from requirements.lock (exact versions and hashes). PYTHON and VENV pick
+# another interpreter and folder: `make test PYTHON=python3.13 VENV=.venv-3.13`.
+VENV ?= .venv
+PYTHON ?= python3
+export VENV PYTHON
 PY := $(VENV)/bin/python
 
 
-.PHONY: setup run test lint bench package screenshot clean
+.PHONY: setup run test test-pythons lint bench package screenshot clean lock upgrade-deps
 
 setup:
 	@tools/bootstrap.sh
@@ -21,6 +25,20 @@ lint: setup
 
 test: lint
 	QT_QPA_PLATFORM=offscreen $(VENV)/bin/pytest -q
+
+# The suite on every supported Python found on this machine (3.11-3.13), one venv each.
+test-pythons:
+	@tools/test-pythons.sh
+
+# After editing dependencies in pyproject.toml: the lock follows, keeping every other version.
+lock: setup
+	@tools/lock.sh
+
+# Moving the locked versions is deliberate: newest releases allowed, then the whole suite
+# (the binding test and the long-session test are the gate) on every Python found here.
+upgrade-deps: setup
+	@tools/lock.sh --upgrade
+	@$(MAKE) --no-print-directory test-pythons
 
 bench: setup
 	QT_QPA_PLATFORM=offscreen $(PY) -m bench
