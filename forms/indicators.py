@@ -23,6 +23,7 @@ from forms.model import (
     Latrine,
     Member,
     Schooling,
+    Sex,
     Waste,
     WaterSource,
 )
@@ -95,18 +96,71 @@ def _no_members() -> Verdict:
 # --- employment ---------------------------------------------------------------------------
 
 
+def _months_old(birth: date, reference: date) -> int:
+    """Completed months of age on the reference date."""
+    months = (reference.year - birth.year) * 12 + reference.month - birth.month
+    return months - (reference.day < birth.day)
+
+
+def retirement_months(p: dict[str, Any], year: int, sex: Sex) -> int:
+    """The retirement age, in months, in the calendar year ``year`` (the standard's table)."""
+    rows: list[dict[str, Any]] = p["_retirement"]
+    row = rows[0]
+    for candidate in rows:
+        if candidate["year"] <= year:
+            row = candidate
+    years, months = row[sex.value]
+    return int(years) * 12 + int(months)
+
+
+def _ym(months: int) -> str:
+    return f"{months // 12} tuổi {months % 12} tháng" if months % 12 else f"{months // 12} tuổi"
+
+
+def past_retirement(m: Member, reference: date, p: dict[str, Any]) -> bool | None:
+    """Whether the member has reached the retirement age by the reference date (so is no
+    longer of working age); None when the birth date or the sex would be needed to tell.
+
+    With only a birth year, the member may have been born any day of it: the answer is known
+    only when the earliest and the latest birthday agree.
+    """
+    if m.birth_date is not None:
+        oldest = youngest = _months_old(m.birth_date, reference)
+    elif m.birth_year is not None:
+        oldest = _months_old(date(m.birth_year, 1, 1), reference)
+        youngest = _months_old(date(m.birth_year, 12, 31), reference)
+    else:
+        return None
+    sexes = [m.sex] if m.sex is not None else list(Sex)
+    bounds = [retirement_months(p, reference.year, s) for s in sexes]
+    if youngest >= max(bounds):
+        return True
+    if oldest < min(bounds):
+        return False
+    return None
+
+
 def employment(ctx: Context, p: dict[str, Any]) -> Verdict:
+    """Working age is from ``min_age`` up to the retirement age of the reference date's year
+    (Labour Code 2019 Art. 169): a retired 75-year-old without work deprives no one."""
     if not ctx.household.members:
         return _no_members()
     min_age: int = p["min_age"]
     jobless: list[int] = []
     no_contract: list[int] = []
     unknown: list[int] = []
+    unsure_age: list[int] = []
     for i, m in enumerate(ctx.household.members):
         age = ctx.ages[i]
         if age is not None and age < min_age:
             continue
-        if m.employment is Employment.UNEMPLOYED:
+        depriving = m.employment in (Employment.UNEMPLOYED, Employment.WAGE_NO_CONTRACT)
+        past = past_retirement(m, ctx.reference, p) if age is not None else None
+        if past:
+            continue
+        if depriving and age is not None and past is None:
+            unsure_age.append(i)
+        elif m.employment is Employment.UNEMPLOYED:
             (jobless if age is not None else unknown).append(i)
         elif m.employment is Employment.WAGE_NO_CONTRACT:
             (no_contract if age is not None else unknown).append(i)
@@ -119,9 +173,21 @@ def employment(ctx: Context, p: dict[str, Any]) -> Verdict:
         if no_contract:
             parts.append(f"Làm công không có hợp đồng lao động: {_names(ctx, no_contract)}")
         return D, "; ".join(parts), _ids(ctx, jobless + no_contract)
+    if unsure_age:
+        return _missing(
+            ctx, unsure_age, "ngày sinh hoặc giới tính (để biết còn trong độ tuổi lao động)"
+        )
     if unknown:
         return _missing(ctx, unknown, "tuổi hoặc tình trạng việc làm")
-    return N, f"Không ai từ {min_age} tuổi thiếu việc làm hoặc làm công không hợp đồng", []
+    year = ctx.reference.year
+    male = _ym(retirement_months(p, year, Sex.MALE))
+    female = _ym(retirement_months(p, year, Sex.FEMALE))
+    return (
+        N,
+        f"Không ai trong độ tuổi lao động (từ {min_age} tuổi đến tuổi nghỉ hưu năm {year}: "
+        f"nam {male}, nữ {female}) thiếu việc làm hoặc làm công không hợp đồng",
+        [],
+    )
 
 
 # --- dependants ---------------------------------------------------------------------------
@@ -560,8 +626,30 @@ def _bands_ok(value: Any, enum_cls: type[Enum]) -> bool:
     )
 
 
+def _age_pair(value: Any) -> bool:
+    return (
+        isinstance(value, list)
+        and len(value) == 2
+        and all(_int(v) for v in value)
+        and 15 <= value[0] <= 80
+        and value[1] < 12
+    )
+
+
+def _retirement_ok(value: Any) -> bool:
+    """Rows {year, male = [years, months], female = [years, months]}, years ascending."""
+    if not isinstance(value, list) or not value:
+        return False
+    years = [row.get("year") if isinstance(row, dict) else None for row in value]
+    return (
+        all(isinstance(y, int) and not isinstance(y, bool) for y in years)
+        and years == sorted(set(years))  # type: ignore[type-var]
+        and all(_age_pair(row.get("male")) and _age_pair(row.get("female")) for row in value)
+    )
+
+
 _CHECKS: dict[str, dict[str, Callable[[Any], bool]]] = {
-    "employment": {"min_age": _int},
+    "employment": {"min_age": _int, "retirement_ages": _retirement_ok},
     "dependants": {"child_below_age": _int, "elderly_age": _int},
     "nutrition": {"child_below_age": _int},
     "health_insurance": {"min_age": _int},
@@ -611,6 +699,8 @@ def prepare(rule: str, params: dict[str, Any]) -> dict[str, Any]:
     for key, value in params.items():
         if isinstance(value, list) and all(isinstance(v, str) for v in value):
             out[key] = frozenset(value)
+    if "retirement_ages" in params:
+        out["_retirement"] = sorted(params["retirement_ages"], key=lambda row: row["year"])
     if "bands" in params:
         bands = [{**b, "_accepted": frozenset(b["accepted"])} for b in params["bands"]]
         by_age: dict[int, dict[str, Any]] = {}

@@ -4,6 +4,8 @@ rules in the domain notes (Decree 07/2021/NĐ-CP; Decree 351/2025/NĐ-CP). Revie
 
 from __future__ import annotations
 
+from datetime import date
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -18,6 +20,7 @@ from forms.model import (
     Latrine,
     Relationship,
     Schooling,
+    Sex,
     Waste,
     WaterSource,
 )
@@ -405,3 +408,101 @@ def test_employment_unknown_age_matters_only_for_a_depriving_answer(b: Any) -> N
     assert outcome(h, "employment").status is N
     h.members[0].employment = Employment.UNEMPLOYED  # deprived only if 15 or over: unknown
     assert outcome(h, "employment").status is U
+
+
+# --- employment: working age ends at the retirement age of the reference date's year --------
+# Labour Code 2019 Art. 169, Decree 135/2020/NĐ-CP: in 2026 men retire at 61 years 6 months
+# (738 months), women at 57 years (684 months); in 2025 men at 61 years 3 months (735).
+
+
+def employment_on(h: Household, reference: date) -> IndicatorOutcome:
+    result = classify(h, load_standard("nd07-2022-2025"), reference.year, reference)
+    return next(o for o in result.indicators if o.id == "employment")
+
+
+@pytest.mark.parametrize(
+    ("sex", "birth", "reference", "expected"),
+    [
+        # 2026-12-31: born 1965-06-30 is 61 y 6 m exactly, so retired; a day younger is not.
+        (Sex.MALE, date(1965, 6, 30), date(2026, 12, 31), N),
+        (Sex.MALE, date(1965, 7, 1), date(2026, 12, 31), D),
+        # women 57 y 0 m in 2026
+        (Sex.FEMALE, date(1969, 12, 31), date(2026, 12, 31), N),
+        (Sex.FEMALE, date(1970, 1, 1), date(2026, 12, 31), D),
+        # 2025-12-31: men 61 y 3 m; 1964-09-30 has reached it, 1964-10-01 has not
+        (Sex.MALE, date(1964, 9, 30), date(2025, 12, 31), N),
+        (Sex.MALE, date(1964, 10, 1), date(2025, 12, 31), D),
+        # a reference date inside the year: 2026-06-30, the man born 1965-01-01 is 61 y 5 m
+        (Sex.MALE, date(1965, 1, 1), date(2026, 6, 30), D),
+        (Sex.MALE, date(1964, 12, 30), date(2026, 6, 30), N),  # 61 y 6 m on that day
+        # after the table: 2040 keeps the last ages (men 62, women 60)
+        (Sex.FEMALE, date(1980, 12, 31), date(2040, 12, 31), N),  # 60 y 0 m
+        (Sex.FEMALE, date(1981, 1, 1), date(2040, 12, 31), D),  # 59 y 11 m
+        # a 75-year-old without work is past working age
+        (Sex.MALE, date(1951, 3, 1), date(2026, 12, 31), N),
+    ],
+)
+def test_employment_ends_at_the_retirement_age(
+    b: Any, sex: Sex, birth: date, reference: date, expected: Any
+) -> None:
+    h = b.household()
+    h.members[1].birth_date = birth
+    h.members[1].birth_year = birth.year
+    h.members[1].sex = sex
+    h.members[1].employment = Employment.UNEMPLOYED
+    assert employment_on(h, reference).status is expected
+
+
+@pytest.mark.parametrize(
+    ("sex", "birth_year", "expected"),
+    [
+        # birth year only, 2026-12-31: a man born in 1965 is 61 y 0 m to 61 y 11 m: cannot tell
+        (Sex.MALE, 1965, U),
+        (Sex.MALE, 1966, D),  # at most 60 y 11 m
+        (Sex.MALE, 1964, N),  # at least 62 y 0 m
+        (Sex.FEMALE, 1969, N),  # at least 57 y 0 m
+        (Sex.FEMALE, 1970, D),  # at most 56 y 11 m
+        (None, 1966, U),  # 60 y 0-11 m: past a woman's age, not a man's
+        (None, 1950, N),  # 76: past both
+    ],
+)
+def test_employment_retirement_with_birth_year_only(
+    b: Any, sex: Sex | None, birth_year: int, expected: Any
+) -> None:
+    h = b.household()
+    h.members[1].birth_year = birth_year
+    h.members[1].sex = sex
+    h.members[1].employment = Employment.WAGE_NO_CONTRACT
+    o = employment_on(h, date(2026, 12, 31))
+    assert o.status is expected
+    if expected is U:
+        assert "ngày sinh hoặc giới tính" in o.reason
+
+
+def test_employment_not_asked_of_the_retired_is_no_gap(b: Any) -> None:
+    h = b.household()
+    h.members[1].birth_year = 1951
+    h.members[1].employment = None
+    o = employment_on(h, date(2026, 12, 31))
+    assert o.status is N
+    assert o.reason == (
+        "Không ai trong độ tuổi lao động (từ 15 tuổi đến tuổi nghỉ hưu năm 2026: "
+        "nam 61 tuổi 6 tháng, nữ 57 tuổi) thiếu việc làm hoặc làm công không hợp đồng"
+    )
+
+
+def test_retirement_table_is_checked_when_a_standard_is_loaded(tmp_path: Any) -> None:
+    from forms.standards import StandardError, load_standard_file
+
+    std = load_standard("nd351-2026-2030")
+    assert std.indicator("employment").params["retirement_source"].startswith("Bộ luật Lao động")
+    path = tmp_path / "tinh.toml"
+    text = (Path(__file__).parents[2] / "forms" / "standards" / "nd07-2022-2025.toml").read_text(
+        encoding="utf-8"
+    )
+    path.write_text(
+        text.replace("{ year = 2022, male = [60, 6]", "{ year = 2020, male = [60, 6]"),
+        encoding="utf-8",
+    )
+    with pytest.raises(StandardError, match="retirement_ages"):
+        load_standard_file(path)
