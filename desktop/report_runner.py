@@ -1,5 +1,6 @@
 """The "Báo cáo" menu: one entry per document of ``reports.catalog.DOCUMENTS``, built in a
-worker thread with a progress bar, then opened with the system's viewer.
+worker thread (``desktop.worker``) with a progress bar; then ``ReportSavedDialog`` says where
+the file is (and opens it with the system's viewer, never waiting on it).
 
 The worker opens its own Store on the same file: SQLite connections belong to the thread
 that made them, and the GUI thread must never wait for a long report.
@@ -8,14 +9,17 @@ that made them, and the GUI thread must never wait for a long report.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QObject, QThread, QUrl, Signal
-from PySide6.QtGui import QAction, QDesktopServices
+from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMenu, QMessageBox, QProgressDialog
 
 from desktop.i18n import data_tr
+from desktop.report_saved_dialog import ReportSavedDialog, opens_automatically
+from desktop.worker import Job, error_text, start_job
 
 log = logging.getLogger(__name__)
 
@@ -33,62 +37,40 @@ def _formats(spec: Any) -> list[str]:
     return list(value or ["pdf"])
 
 
-class ReportWorker(QObject):
-    progress = Signal(int, int)
-    finished = Signal(str)
-    failed = Signal(str)
+def build_report(
+    store_path: Path,
+    kind: str,
+    out: Path,
+    fmt: str,
+    round_id: Any,
+    progress: Callable[[int, int], None],
+    *,
+    village: str | None = None,
+    household_id: str | None = None,
+) -> Path:
+    """Writes one document; runs in the worker thread (``desktop.worker``)."""
+    import reports
+    from db.store import Store
+    from desktop import session
+    from rasoat.identity import device_id
 
-    def __init__(
-        self,
-        store_path: Path,
-        kind: str,
-        out: Path,
-        fmt: str,
-        round_id: Any,
-        *,
-        village: str | None = None,
-        household_id: str | None = None,
-    ) -> None:
-        super().__init__()
-        self.store_path, self.kind, self.out, self.fmt, self.round_id = (
-            store_path,
-            kind,
-            out,
-            fmt,
-            round_id,
+    # A second connection for this thread: the window's Store belongs to the GUI thread. The
+    # file was checked when the window opened it (a district-size file is being checked in
+    # the background), so the page check is not run twice.
+    with Store.open(store_path, user=session.surveyor(), device=device_id(), check=False) as store:
+        return Path(
+            reports.build(
+                kind,
+                store,
+                out,
+                fmt=fmt,
+                round_id=round_id,
+                village=village,
+                household_id=household_id,
+                upper_level=session.upper_level(),
+                progress=progress,
+            )
         )
-        self.village, self.household_id = village, household_id
-
-    def run(self) -> None:
-        from desktop import session
-        from rasoat.identity import device_id
-
-        try:
-            import reports
-            from db.store import Store
-
-            # A second connection for this thread: the window's Store belongs to the GUI
-            # thread. The file was checked when the window opened it (a district-size file
-            # is being checked in the background), so the page check is not run twice.
-            with Store.open(
-                self.store_path, user=session.surveyor(), device=device_id(), check=False
-            ) as store:
-                path = reports.build(
-                    self.kind,
-                    store,
-                    self.out,
-                    fmt=self.fmt,
-                    round_id=self.round_id,
-                    village=self.village,
-                    household_id=self.household_id,
-                    upper_level=session.upper_level(),
-                    progress=lambda done, total: self.progress.emit(done, total),
-                )
-        except Exception as exc:
-            log.exception("building report %s failed", self.kind)
-            self.failed.emit(getattr(exc, "message", "") or "")
-            return
-        self.finished.emit(str(path))
 
 
 def fill_report_menu(window: Any, menu: QMenu) -> None:
@@ -102,7 +84,7 @@ def fill_report_menu(window: Any, menu: QMenu) -> None:
             menu.addAction(action)
 
 
-def run_report(window: Any, kind: str, fmt: str) -> None:
+def run_report(window: Any, kind: str, fmt: str) -> Job | None:
     from rasoat import settings
 
     store = getattr(window, "store", None)
@@ -112,7 +94,7 @@ def run_report(window: Any, kind: str, fmt: str) -> None:
             QCoreApplication.translate("MainWindow", "Báo cáo"),
             QCoreApplication.translate("MainWindow", "Hãy mở tệp xã trước."),
         )
-        return
+        return None
     from reports.catalog import DOCUMENTS
 
     spec = DOCUMENTS[kind]
@@ -132,10 +114,11 @@ def run_report(window: Any, kind: str, fmt: str) -> None:
                 QCoreApplication.translate("MainWindow", "Báo cáo"),
                 QCoreApplication.translate("MainWindow", "Hãy chọn một hộ trong danh sách trước."),
             )
-            return
+            return None
     # The folder chosen in Thiết lập, else the default under the data folder.
     suffix = f"-{file_stem(village)}" if village else ""
     out = settings.output_folder() / f"{kind}{suffix}.{fmt}"
+    title = _title(kind, spec)
     dialog = QProgressDialog(
         QCoreApplication.translate("MainWindow", "Đang lập báo cáo…"),
         QCoreApplication.translate("MainWindow", "Ẩn"),
@@ -145,50 +128,53 @@ def run_report(window: Any, kind: str, fmt: str) -> None:
     )
     dialog.setWindowTitle(QCoreApplication.translate("MainWindow", "Báo cáo"))
     dialog.setMinimumDuration(300)
-    thread = QThread(window)
-    worker = ReportWorker(
-        Path(store.path),
-        kind,
-        out,
-        fmt,
-        current.id if current else None,
-        village=village,
-        household_id=household_id,
-    )
-    worker.moveToThread(thread)
-    thread.started.connect(worker.run)
 
+    # These run on the GUI thread: desktop.worker delivers them through its Job's slots.
     def progress(done: int, total: int) -> None:
         dialog.setMaximum(max(total, 1))
         dialog.setValue(done)
 
-    def finished(path: str) -> None:
+    def done(path: Path) -> None:
         dialog.close()
-        thread.quit()
-        QDesktopServices.openUrl(QUrl.fromLocalFile(path))
+        dialog.deleteLater()
         window.statusBar().showMessage(
             QCoreApplication.translate("MainWindow", "Đã lưu báo cáo: {p}").format(p=path), 8000
         )
+        saved = getattr(window, "report_saved", None)
+        if saved is None:
+            saved = window.report_saved = ReportSavedDialog(window)
+        saved.show_saved(title, path, open_file=opens_automatically())
 
-    def failed(message: str) -> None:
+    def failed(exc: BaseException) -> None:
+        log.error("building report %s failed", kind, exc_info=exc)
         dialog.close()
-        thread.quit()
-        QMessageBox.warning(
-            window,
+        dialog.deleteLater()
+        box = QMessageBox(
+            QMessageBox.Icon.Warning,
             QCoreApplication.translate("MainWindow", "Không lập được báo cáo"),
-            message
+            error_text(exc)
             or QCoreApplication.translate(
                 "MainWindow", "Không lập được báo cáo (đã ghi nhật ký lỗi)."
             ),
+            parent=window,
+        )
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.open()  # not exec(): no nested event loop inside the job's slot
+        window.report_failed = box
+
+    def work(report_progress: Callable[[int, int], None]) -> Path:
+        return build_report(
+            Path(store.path),
+            kind,
+            out,
+            fmt,
+            current.id if current else None,
+            report_progress,
+            village=village,
+            household_id=household_id,
         )
 
-    worker.progress.connect(progress)
-    worker.finished.connect(finished)
-    worker.failed.connect(failed)
-    thread.finished.connect(worker.deleteLater)
-    thread.finished.connect(thread.deleteLater)
-    window._report_jobs = [*getattr(window, "_report_jobs", []), (thread, worker)]
-    thread.start()
+    return start_job(window, work, done=done, failed=failed, progress=progress, name=kind)
 
 
 def file_stem(name: str) -> str:

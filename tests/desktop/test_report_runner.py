@@ -1,58 +1,200 @@
+"""The Báo cáo menu the way the officer uses it: a real MainWindow, the menu's action, the
+report written by the real worker thread, and the window told where the file went. Any Qt
+warning (from any thread: tests/conftest.py) fails these tests."""
+
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import pytest
+from openpyxl import load_workbook
 from pypdf import PdfReader
+from PySide6.QtCore import QObject, Qt, QUrl, Slot
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
 
 from desktop.main_window import MainWindow
-from desktop.report_runner import ReportWorker
+from desktop.report_runner import build_report
 from tests.desktop.conftest import poor_household, save_classified
 
 
-def test_report_menu_lists_every_document(qtbot: QtBot, app: Any) -> None:
+class UrlCatcher(QObject):
+    """Qt's own extension point for ``QDesktopServices.openUrl``: registered for file URLs,
+    it receives them instead of the system's viewer (nothing is started in the tests)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.urls: list[QUrl] = []
+
+    @Slot(QUrl)
+    def open(self, url: QUrl) -> None:
+        self.urls.append(url)
+
+
+@pytest.fixture
+def viewer(app: Any) -> Iterator[UrlCatcher]:
+    catcher = UrlCatcher()
+    QDesktopServices.setUrlHandler("file", catcher, "open")
+    yield catcher
+    QDesktopServices.unsetUrlHandler("file")
+
+
+@pytest.fixture
+def window(qtbot: QtBot, app: Any, store: Any) -> Iterator[MainWindow]:
+    save_classified(store, poor_household("P1", "Thôn Nà Lầu", "Lò Văn Pản"))
+    window = MainWindow(store)
+    qtbot.addWidget(window)
+    window.show()
+    yield window
+    window.close()
+
+
+def report_action(window: MainWindow, kind: str, fmt: str) -> Any:
     from reports.catalog import DOCUMENTS
 
-    window = MainWindow()
-    qtbot.addWidget(window)
+    text = f"{DOCUMENTS[kind].title} ({fmt.upper()})"
+    return next(a for a in window.menus["report"].actions() if a.text() == text)
+
+
+def print_from_menu(qtbot: QtBot, window: MainWindow, kind: str, fmt: str) -> Path:
+    """Triggers the menu entry and waits, on the real event loop, until the window says
+    where the file is; returns that path."""
+    from rasoat import settings
+
+    before = getattr(window, "report_saved", None)
+    previous = before.path if before is not None else None
+    report_action(window, kind, fmt).trigger()
+    expected_stem = kind
+
+    def saved() -> bool:
+        dialog = getattr(window, "report_saved", None)
+        return (
+            dialog is not None
+            and dialog.isVisible()
+            and dialog.path is not None
+            and dialog.path != previous
+            and dialog.path.name.startswith(expected_stem)
+            and dialog.path.suffix == f".{fmt}"
+        )
+
+    qtbot.waitUntil(saved, timeout=60_000)
+    path: Path = window.report_saved.path
+    assert path.parent == settings.output_folder()
+    assert path.is_file()
+    assert path.stat().st_size > 0
+    assert str(path) in window.report_saved.path_label.text()
+    assert str(path) in window.statusBar().currentMessage()
+    return path
+
+
+def pdf_text(path: Path) -> str:
+    return "".join(page.extract_text() for page in PdfReader(path).pages)
+
+
+def test_report_menu_lists_every_document(window: MainWindow) -> None:
+    from reports.catalog import DOCUMENTS
+
     texts = [a.text() for a in window.menus["report"].actions()]
     for spec in DOCUMENTS.values():
         assert any(t.startswith(spec.title) for t in texts)
 
 
-def test_worker_builds_the_final_list_pdf(
-    qtbot: QtBot, app: Any, store: Any, commune_path: Path, tmp_path: Path
+def test_every_document_prints_from_the_menu_in_its_worker(
+    qtbot: QtBot, window: MainWindow, viewer: UrlCatcher
 ) -> None:
-    save_classified(store, poor_household("P1", "Thôn Nà Lầu", "Lò Văn Pản"))
-    out = tmp_path / "danh-sach.pdf"
-    worker = ReportWorker(commune_path, "final_list", out, "pdf", store.current_round().id)
-    with qtbot.waitSignal(worker.finished, timeout=30_000) as done:
-        worker.run()  # the worker's body, here on the test's thread
-    assert done.args == [str(out)]
-    text = "".join(page.extract_text() for page in PdfReader(out).pages)
-    assert "Lò Văn Pản" in text
+    from reports.catalog import DOCUMENTS
+
+    # The household documents print for the household selected in the list, as the officer
+    # would have it.
+    window.list.view.selectRow(0)
+    assert window.list.current_id() is not None
+    for kind, spec in DOCUMENTS.items():
+        for fmt in spec.formats:
+            path = print_from_menu(qtbot, window, kind, fmt)
+            if fmt == "pdf":
+                assert len(PdfReader(path).pages) >= 1
+            else:
+                assert load_workbook(path, read_only=True).sheetnames
+    # Offscreen nobody could see a viewer: nothing was handed to one.
+    assert viewer.urls == []
 
 
-def test_worker_reports_a_failure_in_vietnamese(
-    qtbot: QtBot, app: Any, store: Any, commune_path: Path, tmp_path: Path
-) -> None:
-    worker = ReportWorker(commune_path, "household_form", tmp_path / "x.pdf", "pdf", None)
-    with qtbot.waitSignal(worker.failed, timeout=30_000) as failed:
-        worker.run()
-    assert "hộ" in failed.args[0]
+def test_the_final_list_names_the_household(qtbot: QtBot, window: MainWindow) -> None:
+    path = print_from_menu(qtbot, window, "final_list", "pdf")
+    assert "Lò Văn Pản" in pdf_text(path)
 
 
-def test_worker_addresses_the_summary_to_the_upper_level_setting(
-    qtbot: QtBot, app: Any, store: Any, commune_path: Path, tmp_path: Path
+def test_the_summary_is_addressed_to_the_upper_level_setting(
+    qtbot: QtBot, window: MainWindow
 ) -> None:
     from rasoat import settings
 
     settings.update(upper_level_name="UBND tỉnh Tuyên Quang")
-    save_classified(store, poor_household("P1", "Thôn Nà Lầu", "Lò Văn Pản"))
-    out = tmp_path / "bao-cao.pdf"
-    worker = ReportWorker(commune_path, "summary", out, "pdf", store.current_round().id)
-    with qtbot.waitSignal(worker.finished, timeout=30_000):
-        worker.run()
-    text = "".join(page.extract_text() for page in PdfReader(out).pages)
-    assert "Kính gửi: UBND tỉnh Tuyên Quang" in text
+    path = print_from_menu(qtbot, window, "summary", "pdf")
+    assert "Kính gửi: UBND tỉnh Tuyên Quang" in pdf_text(path)
+
+
+def test_the_saved_message_opens_the_file_or_its_folder_and_closes_with_esc(
+    qtbot: QtBot, window: MainWindow, viewer: UrlCatcher
+) -> None:
+    path = print_from_menu(qtbot, window, "final_list", "pdf")
+    dialog = window.report_saved
+    assert not dialog.isModal()
+    assert [b.text().replace("&", "") for b in (dialog.folder_button, dialog.file_button)] == [
+        "Mở thư mục",
+        "Mở tệp",
+    ]
+    qtbot.mouseClick(dialog.file_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(dialog.folder_button, Qt.MouseButton.LeftButton)
+    assert [u.toLocalFile() for u in viewer.urls] == [str(path), str(path.parent)]
+    assert not dialog.note.isVisible()
+    qtbot.keyClick(dialog, Qt.Key.Key_Escape)
+    assert not dialog.isVisible()
+
+
+@pytest.mark.qt_log_ignore("does not support QPlatformServices::openDocument")
+def test_no_viewer_on_the_machine_is_not_an_error(qtbot: QtBot, window: MainWindow) -> None:
+    # Offscreen Qt has no viewer at all: openUrl returns False, as on a machine with no PDF
+    # reader. The message says where the file is instead.
+    path = print_from_menu(qtbot, window, "final_list", "pdf")
+    dialog = window.report_saved
+    qtbot.mouseClick(dialog.file_button, Qt.MouseButton.LeftButton)
+    assert dialog.note.isVisible()
+    assert dialog.note.text() == f"Không mở được tệp tự động; tệp ở: {path}"
+    assert dialog.isVisible()
+
+
+def test_a_report_that_cannot_be_written_says_so(
+    qtbot: QtBot, window: MainWindow, caplog: pytest.LogCaptureFixture
+) -> None:
+    from rasoat import settings
+
+    # Where the file should go there is a folder of the same name (on Windows, the same
+    # happens when the file is open in another program).
+    (settings.output_folder() / "final_list.pdf").mkdir(parents=True)
+    report_action(window, "final_list", "pdf").trigger()
+
+    def warned() -> list[QMessageBox]:
+        return [
+            w
+            for w in window.findChildren(QMessageBox)
+            if w.isVisible() and w.windowTitle() == "Không lập được báo cáo"
+        ]
+
+    qtbot.waitUntil(lambda: bool(warned()), timeout=60_000)
+    assert warned()[0].text() == "Không lập được báo cáo (đã ghi nhật ký lỗi)."
+    assert "building report final_list failed" in caplog.text
+    warned()[0].close()
+
+
+def test_a_missing_household_is_reported_in_vietnamese(
+    store: Any, commune_path: Path, tmp_path: Path
+) -> None:
+    from reports.review import ReportError
+
+    with pytest.raises(ReportError) as raised:
+        build_report(commune_path, "household_form", tmp_path / "x.pdf", "pdf", None, print)
+    assert "hộ" in raised.value.message

@@ -1,0 +1,186 @@
+"""Background jobs: the one way work leaves the GUI thread and its results come back.
+
+The rule: no widget, dialog, timer or status bar is touched outside the GUI thread. PySide runs
+a slot connected to a plain function or lambda in the thread that *emits* the signal, so a
+worker's ``finished`` connected to a closure ran that closure in the worker thread (a report
+closed its progress dialog there and the window froze for good). Here a worker's signals only
+ever reach the slots of ``Job``, a QObject created in the GUI thread and parented to the
+window or dialog that started it: Qt queues them across threads, and the slots call the
+caller's callbacks on the GUI thread (checked while ``__debug__``).
+
+    job = start_job(window, work, done=show_result, failed=show_error, progress=advance)
+
+``work(progress)`` runs in a QThread of its own; it opens its own Store when it needs one
+(SQLite connections belong to the thread that made them). ``done(result)``,
+``failed(exc)`` and ``progress(done, total)`` run in the GUI thread, and never after the
+owner was deleted (the ``Job`` goes with it). The thread is not the owner's child: a window
+closed while a report is being written must not destroy a running QThread; it is kept here
+until it ends, and the application waits for it before quitting.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QCoreApplication, QObject, QThread, Signal, Slot
+
+log = logging.getLogger(__name__)
+
+Progress = Callable[[int, int], None]
+Work = Callable[[Progress], Any]
+
+
+def on_gui_thread() -> bool:
+    app = QCoreApplication.instance()
+    return app is not None and QThread.currentThread() is app.thread()
+
+
+def _check_gui_thread(where: str) -> None:
+    assert on_gui_thread(), f"{where} ran outside the GUI thread"
+
+
+class _Task(QObject):
+    """Lives in the worker thread; its signals are the only way results leave it."""
+
+    progress = Signal(int, int)
+    finished = Signal(object)
+    failed = Signal(object)
+
+    def __init__(self, work: Work) -> None:
+        super().__init__()
+        self.work = work
+
+    @Slot()
+    def run(self) -> None:
+        try:
+            result = self.work(self.progress.emit)
+        except Exception as exc:  # handed to the GUI thread, which says it in Vietnamese
+            self.failed.emit(exc)
+            return
+        self.finished.emit(result)
+
+
+class _Keeper(QObject):
+    """Holds every running thread (and its task) until it ends; lives in the GUI thread."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.running: dict[int, tuple[QThread, _Task]] = {}
+        app = QCoreApplication.instance()
+        assert app is not None
+        app.aboutToQuit.connect(self.wait_all)
+
+    def hold(self, thread: QThread, task: _Task) -> None:
+        self.running[id(thread)] = (thread, task)
+        thread.finished.connect(self._release)
+
+    @Slot()
+    def _release(self) -> None:
+        _check_gui_thread("worker._Keeper._release")
+        sender = self.sender()
+        held = self.running.pop(id(sender), None)
+        if held is not None:
+            held[0].wait()  # finished was emitted: the thread is ending, this is immediate
+            held[0].deleteLater()
+
+    @Slot()
+    def wait_all(self) -> None:
+        for thread, _task in list(self.running.values()):
+            thread.wait()
+
+
+_keeper: _Keeper | None = None
+
+
+def _the_keeper() -> _Keeper:
+    global _keeper
+    if _keeper is None:
+        _keeper = _Keeper()
+    return _keeper
+
+
+class Job(QObject):
+    """The GUI side of one background job: its slots are where the worker's results arrive."""
+
+    def __init__(
+        self,
+        owner: QObject,
+        work: Work,
+        *,
+        done: Callable[[Any], None],
+        failed: Callable[[BaseException], None],
+        progress: Progress | None = None,
+        name: str = "",
+    ) -> None:
+        _check_gui_thread("worker.Job()")
+        super().__init__(owner)
+        self._done, self._failed, self._progress = done, failed, progress
+        self.ended = False
+        self.thread = QThread()
+        self.thread.setObjectName(name or "worker")
+        self._task = _Task(work)
+        self._task.moveToThread(self.thread)
+        self.thread.started.connect(self._task.run)
+        # Receivers are this object's slots (GUI thread): queued across threads by Qt.
+        self._task.progress.connect(self._on_progress)
+        self._task.finished.connect(self._on_finished)
+        self._task.failed.connect(self._on_failed)
+        # QThread.quit is thread-safe; the thread object itself lives in the GUI thread.
+        self._task.finished.connect(self.thread.quit)
+        self._task.failed.connect(self.thread.quit)
+        self.thread.finished.connect(self._task.deleteLater)
+        _the_keeper().hold(self.thread, self._task)
+
+    def start(self) -> Job:
+        self.thread.start()
+        return self
+
+    def running(self) -> bool:
+        return not self.ended
+
+    @Slot(int, int)
+    def _on_progress(self, done: int, total: int) -> None:
+        _check_gui_thread("worker.Job progress")
+        if self._progress is not None and not self.ended:
+            self._progress(done, total)
+
+    @Slot(object)
+    def _on_finished(self, result: Any) -> None:
+        _check_gui_thread("worker.Job done")
+        self.ended = True
+        self._done(result)
+
+    @Slot(object)
+    def _on_failed(self, exc: BaseException) -> None:
+        _check_gui_thread("worker.Job failed")
+        self.ended = True
+        self._failed(exc)
+
+
+def start_job(
+    owner: QObject,
+    work: Work,
+    *,
+    done: Callable[[Any], None],
+    failed: Callable[[BaseException], None],
+    progress: Progress | None = None,
+    name: str = "",
+) -> Job:
+    """Runs ``work(progress)`` off the GUI thread; the callbacks run on it (see the module)."""
+    return Job(owner, work, done=done, failed=failed, progress=progress, name=name).start()
+
+
+def job_running(job: Job | None) -> bool:
+    if job is None:
+        return False
+    try:
+        return job.running()
+    except RuntimeError:  # its owner, and it, were deleted
+        return False
+
+
+def error_text(exc: BaseException) -> str:
+    """The Vietnamese ``.message`` every error of ours carries, else ''."""
+    return str(getattr(exc, "message", "") or "")
