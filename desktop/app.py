@@ -57,16 +57,27 @@ def install_translator(app: QApplication, locale: str | None = None) -> QTransla
 def run_gui(path: str | None = None) -> int:
     app = create_app()
     from desktop.error_dialog import install_excepthook
+    from rasoat import crash
 
     # From here an unexpected error is logged and shown as a short message; the app goes on.
     install_excepthook()
+    # A fatal error leaves its trace in the log folder; the last unclean exit is reported.
+    previous = crash.start()
     from desktop.main_window import MainWindow
 
     window = MainWindow()
     window.show()
     app.processEvents()
     open_startup_file(window, path)
-    return app.exec()
+    if previous is not None:
+        from desktop.crash_notice import show_crash_notice
+        from rasoat.logs import current_log_file
+
+        show_crash_notice(window, previous, current_log_file())
+    try:
+        return app.exec()
+    finally:
+        crash.end()
 
 
 def open_startup_file(window: Any, path: str | None) -> None:

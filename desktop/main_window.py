@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 from desktop.labels import label
 from desktop.small_screens import ElidedLabel, ElidingStatusBar, fit_to_screen
 from forms.model import Category
-from rasoat import APP_NAME
+from rasoat import APP_NAME, crash
 
 log = logging.getLogger(__name__)
 COUNTS_DELAY_MS = 300
@@ -62,6 +62,8 @@ class MainWindow(QMainWindow):
             ("help", self.tr("Trợ &giúp")),
         ):
             self.menus[key] = bar.addMenu(title)
+            # The last commands are what a crash report names (rasoat.crash).
+            self.menus[key].triggered.connect(self._command_used)
         self._action("file", self.tr("Tạo tệp &xã mới…"), self.new_commune, "Ctrl+Shift+O")
         self._action(
             "file", self.tr("&Mở tệp xã…"), self.open_commune, QKeySequence.StandardKey.Open
@@ -109,6 +111,19 @@ class MainWindow(QMainWindow):
         action.triggered.connect(slot)
         self.menus[menu].addAction(action)
         return action
+
+    def _command_used(self, action: QAction) -> None:
+        crash.record(self.tr("Lệnh: {c}").format(c=action.text().replace("&", "")))
+
+    def _household_code(self) -> str:
+        household = self.editor.household if self.editor is not None else None
+        if household is None:
+            return ""
+        return household.code or self.tr("(hộ mới, chưa có mã)")
+
+    def _household_saved(self, _household_id: str) -> None:
+        code = self._household_code()
+        crash.record(self.tr("Lưu hộ {c}").format(c=code), household=code, saved=True)
 
     def _fill_report_menu(self) -> None:
         from desktop.report_runner import fill_report_menu
@@ -179,6 +194,7 @@ class MainWindow(QMainWindow):
         self._counts_timer.timeout.connect(self.update_counts)
         self.list.counts_changed.connect(self._counts_timer.start)
         self.editor.closed.connect(self.show_list)
+        self.editor.saved.connect(self._household_saved)
         self.editor.navigate.connect(self.step_household)
         self.bridge.changed.connect(self._store_changed)
         commune = store.commune()
@@ -216,6 +232,8 @@ class MainWindow(QMainWindow):
 
     def _tab_changed(self, index: int) -> None:
         widget = self.tabs.widget(index) if self.tabs else None
+        if self.tabs is not None:
+            crash.record(self.tr("Thẻ: {t}").format(t=self.tabs.tabText(index)))
         if widget is self.list:
             if self._list_stale:
                 self._refresh_views()
@@ -238,6 +256,8 @@ class MainWindow(QMainWindow):
         self.editor.open_household(household)
         self.stack.setCurrentWidget(self.editor)
         self.editor.identity.code.setFocus()
+        code = self._household_code()
+        crash.record(self.tr("Mở hộ {c}").format(c=code), household=code)
         return True
 
     def open_selected(self) -> None:
@@ -252,6 +272,8 @@ class MainWindow(QMainWindow):
         village = self.list.village.currentData() or (villages[0] if villages else "")
         self.editor.new_household(village)
         self.stack.setCurrentWidget(self.editor)
+        code = self._household_code()
+        crash.record(self.tr("Thêm hộ mới"), household=code)
 
     def step_household(self, step: int) -> None:
         current = self.editor.household
@@ -264,6 +286,8 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(self.tr("Đã đến đầu/cuối danh sách."), 3000)
 
     def show_list(self) -> None:
+        if self.stack.currentWidget() is self.editor:
+            crash.record(self.tr("Đóng hộ, về danh sách"), household="")
         self.stack.setCurrentWidget(self.tabs)
         self._refresh_views()
         self.list.view.setFocus()
@@ -342,6 +366,7 @@ class MainWindow(QMainWindow):
             return False
         self._close_store()
         self.set_store(store)
+        crash.record(self.tr("Mở tệp xã"), file=Path(path).name, household="")
         if needs_deferred_check(path):
             check = start_integrity_check(self, Path(path))
             check.damaged.connect(self._file_damaged)
