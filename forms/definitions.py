@@ -42,6 +42,7 @@ class Condition:
     not_equals: Any = None
     answered: bool | None = None
     age_below: int | None = None  # member questions: shown for members younger than this
+    one_of: tuple[str, ...] | None = None  # shown only when the target's answer is one of these
 
 
 @dataclass(frozen=True)
@@ -100,7 +101,13 @@ def _options(spec: str) -> list[Option]:
     if spec.startswith("catalog:"):
         items = getattr(catalog, spec.removeprefix("catalog:"))()
         return [Option(i.id, i.label) for i in items]
-    return [Option(str(k.value), v) for k, v in _ENUMS[spec].items()]
+    return [Option(str(k.value), v) for k, v in _ENUMS[spec].items() if k not in labels.RETIRED]
+
+
+def _condition(raw: dict[str, Any]) -> Condition:
+    if "one_of" in raw:
+        raw = {**raw, "one_of": tuple(raw["one_of"])}
+    return Condition(**raw)
 
 
 def _question(raw: dict[str, Any]) -> Question:
@@ -122,7 +129,7 @@ def _question(raw: dict[str, Any]) -> Question:
         maximum=raw.get("maximum"),
         unit=raw.get("unit", ""),
         help=raw.get("help", ""),
-        show_if=Condition(**cond) if cond else None,
+        show_if=_condition(cond) if cond else None,
         effect=raw.get("effect", ""),
         unconfirmed=bool(raw.get("unconfirmed", False)),
         standards=tuple(raw.get("standards", ())),
@@ -246,6 +253,8 @@ def is_visible(
         if cond.equals is not None and value != cond.equals:
             return False
         if cond.not_equals is not None and value == cond.not_equals:
+            return False
+        if cond.one_of is not None and value not in cond.one_of:
             return False
     return True
 

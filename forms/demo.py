@@ -228,9 +228,9 @@ _GOOD_WATER = (
 _POOR_LATRINE = (Latrine.SIMPLE_PIT, Latrine.HANGING, Latrine.NONE)
 _GOOD_LATRINE = (
     Latrine.FLUSH_SEPTIC,
-    Latrine.SEMI_SEPTIC,
+    Latrine.POUR_FLUSH,
     Latrine.DOUBLE_VAULT,
-    Latrine.VENTILATED_PIT,
+    Latrine.VENTILATED_DRY_PIT,
 )
 
 
@@ -313,6 +313,9 @@ def _household(
     h.floor_area_m2 = round(per_person * max(1, h.size()), 1)
     h.water_source = rng.choice(_POOR_WATER if bad() < deprive else _GOOD_WATER)
     h.latrine = rng.choice(_POOR_LATRINE if bad() < deprive * 1.2 else _GOOD_LATRINE)
+    # QCVN types count as hygienic only when built and used to the standard (no extra draw,
+    # so the demo commune keeps its random sequence).
+    h.latrine_to_standard = True if h.latrine in _GOOD_LATRINE else None
     h.info_assets_answered = True
     h.info_assets = [
         a for a in InfoAsset if bad() >= deprive * 1.3 or a is InfoAsset.RADIO and bad() < 0.2

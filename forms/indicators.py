@@ -450,9 +450,14 @@ WATER_VI = {
 
 LATRINE_VI = {
     Latrine.FLUSH_SEPTIC: "nhà tiêu tự hoại",
-    Latrine.SEMI_SEPTIC: "nhà tiêu bán tự hoại",
-    Latrine.VENTILATED_PIT: "nhà tiêu thấm dội nước / chìm có ống thông hơi",
-    Latrine.DOUBLE_VAULT: "nhà tiêu hai ngăn",
+    Latrine.POUR_FLUSH: "nhà tiêu thấm dội nước",
+    Latrine.VENTILATED_DRY_PIT: "nhà tiêu khô chìm có ống thông hơi",
+    Latrine.RAISED_SINGLE_VAULT: "nhà tiêu khô nổi một ngăn",
+    Latrine.DOUBLE_VAULT: "nhà tiêu khô nổi hai ngăn",
+    Latrine.SEMI_SEPTIC: "nhà tiêu bán tự hoại (cách ghi cũ, cần chọn lại loại nhà tiêu)",
+    Latrine.VENTILATED_PIT: (
+        "nhà tiêu thấm dội nước / chìm có ống thông hơi (cách ghi cũ, cần chọn lại loại nhà tiêu)"
+    ),
     Latrine.SIMPLE_PIT: "hố đào đơn giản",
     Latrine.HANGING: "cầu tõm, cầu ao",
     Latrine.NONE: "không có nhà tiêu",
@@ -494,8 +499,10 @@ def water(ctx: Context, p: dict[str, Any]) -> Verdict:
 
 
 def latrine(ctx: Context, p: dict[str, Any]) -> Verdict:
-    return _by_type(
-        ctx.household.latrine,
+    """A QCVN 01:2011/BYT type counts only when built, used and kept to the regulation."""
+    h = ctx.household
+    verdict = _by_type(
+        h.latrine,
         p,
         "hygienic",
         "not_hygienic",
@@ -504,6 +511,18 @@ def latrine(ctx: Context, p: dict[str, Any]) -> Verdict:
         "Có nhà tiêu hợp vệ sinh",
         "Không có nhà tiêu hợp vệ sinh",
     )
+    if verdict[0] is not N or not p["built_to_standard_required"] or h.latrine is None:
+        return verdict
+    label = LATRINE_VI.get(h.latrine, h.latrine.value)
+    if h.latrine_to_standard is None:
+        return (
+            U,
+            f"Chưa đủ thông tin: chưa biết {label} có được xây dựng, sử dụng đúng quy chuẩn không",
+            [],
+        )
+    if h.latrine_to_standard:
+        return N, f"Có nhà tiêu hợp vệ sinh: {label}, xây dựng và sử dụng đúng quy chuẩn", []
+    return D, f"Không có nhà tiêu hợp vệ sinh: {label} không đúng quy chuẩn", []
 
 
 WASTE_VI = {
@@ -668,6 +687,7 @@ _CHECKS: dict[str, dict[str, Callable[[Any], bool]]] = {
     "latrine": {
         "hygienic": lambda v: _enum_list(v, Latrine),
         "not_hygienic": lambda v: _enum_list(v, Latrine),
+        "built_to_standard_required": lambda v: isinstance(v, bool),
     },
     "telecom": {},
     "info_assets": {

@@ -117,14 +117,20 @@ WATER_SOURCE_LABELS: dict[WaterSource, str] = {
 
 LATRINE_LABELS: dict[Latrine, str] = {
     Latrine.FLUSH_SEPTIC: "Tự hoại",
-    Latrine.SEMI_SEPTIC: "Bán tự hoại",
-    Latrine.VENTILATED_PIT: "Thấm dội nước / chìm có ống thông hơi",
-    Latrine.DOUBLE_VAULT: "Hai ngăn",
+    Latrine.POUR_FLUSH: "Thấm dội nước",
+    Latrine.VENTILATED_DRY_PIT: "Khô chìm có ống thông hơi",
+    Latrine.RAISED_SINGLE_VAULT: "Khô nổi một ngăn",
+    Latrine.DOUBLE_VAULT: "Khô nổi hai ngăn",
     Latrine.SIMPLE_PIT: "Hố đào đơn giản",
     Latrine.HANGING: "Cầu tõm, cầu ao",
     Latrine.NONE: "Không có nhà tiêu",
     Latrine.OTHER: "Khác",
+    Latrine.SEMI_SEPTIC: "Bán tự hoại (cách ghi cũ, cần chọn lại)",
+    Latrine.VENTILATED_PIT: "Thấm dội nước / chìm có ống thông hơi (cách ghi cũ, cần chọn lại)",
 }
+
+# Answers kept only so stored households still read: labelled, never offered in a form.
+RETIRED: frozenset[Enum] = frozenset({Latrine.SEMI_SEPTIC, Latrine.VENTILATED_PIT})
 
 INFO_ASSET_LABELS: dict[InfoAsset, str] = {
     InfoAsset.TV: "Ti vi",

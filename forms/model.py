@@ -108,14 +108,22 @@ class WaterSource(StrEnum):
 
 
 class Latrine(StrEnum):
+    """The latrine types of QCVN 01:2011/BYT, then the clearly unhygienic ones."""
+
     FLUSH_SEPTIC = "flush_septic"  # tự hoại
-    SEMI_SEPTIC = "semi_septic"  # bán tự hoại
-    VENTILATED_PIT = "ventilated_pit"  # thấm dội nước / hai ngăn / chìm có ống thông hơi
-    DOUBLE_VAULT = "double_vault"  # hai ngăn
+    POUR_FLUSH = "pour_flush"  # thấm dội nước
+    VENTILATED_DRY_PIT = "ventilated_dry_pit"  # khô chìm có ống thông hơi
+    RAISED_SINGLE_VAULT = "raised_single_vault"  # khô nổi một ngăn
+    DOUBLE_VAULT = "double_vault"  # khô nổi hai ngăn
     SIMPLE_PIT = "simple_pit"  # hố đào đơn giản
     HANGING = "hanging"  # cầu tõm, trên ao
     NONE = "none"  # không có nhà tiêu
     OTHER = "other"
+    # Retired answers (before the QCVN list): still read from stored households, no longer
+    # offered; "bán tự hoại" is not a QCVN type and the old combined answer named three types,
+    # so the indicator asks for the type again instead of guessing.
+    SEMI_SEPTIC = "semi_septic"  # bán tự hoại
+    VENTILATED_PIT = "ventilated_pit"  # thấm dội nước / hai ngăn / chìm có ống thông hơi
 
 
 class InfoAsset(StrEnum):
@@ -233,6 +241,8 @@ class Household:
     floor_area_m2: float | None = None
     water_source: WaterSource | None = None
     latrine: Latrine | None = None
+    # Built, used and kept to QCVN 01:2011/BYT: a listed type is hygienic only then.
+    latrine_to_standard: bool | None = None
     info_assets: list[InfoAsset] = field(default_factory=list)
     info_assets_answered: bool = False  # distinguishes "owns none" from "not asked"
     loudspeaker_access: bool | None = None  # nghe được loa truyền thanh thôn

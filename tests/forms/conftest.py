@@ -85,6 +85,7 @@ def household(*members: Member, **kw: Any) -> Household:
         "floor_area_m2": 40.0,
         "water_source": WaterSource.PIPED,
         "latrine": Latrine.FLUSH_SEPTIC,
+        "latrine_to_standard": True,
         "info_assets": [InfoAsset.TV],
         "info_assets_answered": True,
         "loudspeaker_access": True,

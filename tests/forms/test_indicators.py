@@ -159,21 +159,73 @@ def test_water_source_types(b: Any, source: WaterSource | None, expected: Any) -
     assert outcome(b.household(water_source=source), "water").status is expected
 
 
+# QCVN 01:2011/BYT types are hygienic only when built and used to the regulation (the
+# follow-up answer); the clearly unhygienic ones are deprived whatever the follow-up says; the
+# retired answers of the old list ask for the type again.
+QCVN_TYPES = [
+    Latrine.FLUSH_SEPTIC,
+    Latrine.POUR_FLUSH,
+    Latrine.VENTILATED_DRY_PIT,
+    Latrine.RAISED_SINGLE_VAULT,
+    Latrine.DOUBLE_VAULT,
+]
+
+
 @pytest.mark.parametrize(
-    ("kind", "expected"),
-    [
-        (Latrine.FLUSH_SEPTIC, N),
-        (Latrine.SEMI_SEPTIC, N),
-        (Latrine.VENTILATED_PIT, N),
-        (Latrine.DOUBLE_VAULT, N),
-        (Latrine.SIMPLE_PIT, D),
-        (Latrine.HANGING, D),
-        (Latrine.NONE, D),
-        (Latrine.OTHER, U),
+    ("kind", "to_standard", "expected"),
+    [(k, True, N) for k in QCVN_TYPES]
+    + [(k, False, D) for k in QCVN_TYPES]
+    + [(k, None, U) for k in QCVN_TYPES]
+    + [
+        (Latrine.SIMPLE_PIT, None, D),
+        (Latrine.HANGING, True, D),
+        (Latrine.NONE, None, D),
+        (Latrine.OTHER, True, U),
+        (Latrine.SEMI_SEPTIC, True, U),
+        (Latrine.VENTILATED_PIT, True, U),
+        (None, True, U),
     ],
 )
-def test_latrine_types(b: Any, kind: Latrine, expected: Any) -> None:
-    assert outcome(b.household(latrine=kind), "latrine").status is expected
+def test_latrine_types(b: Any, kind: Latrine, to_standard: bool | None, expected: Any) -> None:
+    h = b.household(latrine=kind, latrine_to_standard=to_standard)
+    assert outcome(h, "latrine").status is expected
+    assert outcome(h, "latrine", 2027).status is expected
+
+
+def test_latrine_reasons(b: Any) -> None:
+    h = b.household(latrine=Latrine.POUR_FLUSH, latrine_to_standard=False)
+    assert outcome(h, "latrine").reason == (
+        "Không có nhà tiêu hợp vệ sinh: nhà tiêu thấm dội nước không đúng quy chuẩn"
+    )
+    h.latrine_to_standard = None
+    assert outcome(h, "latrine").reason == (
+        "Chưa đủ thông tin: chưa biết nhà tiêu thấm dội nước có được xây dựng, sử dụng đúng "
+        "quy chuẩn không"
+    )
+    h.latrine = Latrine.VENTILATED_PIT
+    assert "cách ghi cũ, cần chọn lại loại nhà tiêu" in outcome(h, "latrine").reason
+
+
+def test_latrine_follow_up_asked_only_for_qcvn_types(b: Any) -> None:
+    from forms.definitions import is_visible, phieu_b2
+
+    q = next(q for s in phieu_b2().sections for q in s.questions if q.id == "latrine_to_standard")
+    latrine_q = next(q for s in phieu_b2().sections for q in s.questions if q.id == "latrine")
+    offered = [o.value for o in latrine_q.options]
+    assert offered == [k.value for k in QCVN_TYPES] + ["simple_pit", "hanging", "none", "other"]
+    for kind in Latrine:
+        assert is_visible(q, b.household(latrine=kind)) is (kind in QCVN_TYPES)
+
+
+def test_stored_household_with_a_retired_latrine_answer_still_reads(b: Any) -> None:
+    from forms.codec import household_from_dict, to_dict
+
+    data = to_dict(b.household())
+    data["latrine"] = "ventilated_pit"
+    del data["latrine_to_standard"]  # written before the follow-up existed
+    h = household_from_dict(data)
+    assert h.latrine is Latrine.VENTILATED_PIT
+    assert outcome(h, "latrine").status is U
 
 
 def test_water_reason_names_the_source(b: Any) -> None:
