@@ -40,6 +40,9 @@ def configure_app(app: QApplication) -> None:
     if family:
         app.setFont(QFont(family, 10))
     install_translator(app)
+    from desktop.wheel_guard import install_wheel_guard
+
+    install_wheel_guard(app)
 
 
 def install_translator(app: QApplication, locale: str | None = None) -> QTranslator | None:
