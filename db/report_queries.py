@@ -9,13 +9,46 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
+from db.deep_check import naming_damage
 from db.households import household_from_docs
+from db.records import HouseholdQuery, MeetingVote
 from forms.classify import Result, result_from_dict
-from forms.model import Household, Transition
+from forms.meeting import PROPOSED_CATEGORIES, PROPOSED_TRANSITIONS
+from forms.model import Category, Household, Transition
 
 _CHUNK = 500
+
+
+def _sql_list(values: tuple[Category, ...] | tuple[Transition, ...]) -> str:
+    # Enum values of our own, not user input: written into the SQL so the planner sees them.
+    return ",".join(f"'{v.value}'" for v in values)
+
+
+# "The list after the meeting" in SQL, the same rule as ``forms.meeting.standing``: a result
+# put to the village meeting (``r``, with its vote ``v``) that under half of those present
+# agreed to is sent back for re-survey; every other result stands.
+ON_AGENDA = (
+    f"(r.category IN ({_sql_list(PROPOSED_CATEGORIES)})"
+    f" OR r.transition IN ({_sql_list(PROPOSED_TRANSITIONS)}))"
+)
+SENT_BACK = (
+    f"(v.id IS NOT NULL AND NOT (v.attendees > 0 AND v.agree * 2 >= v.attendees) AND {ON_AGENDA})"
+)
+
+
+@dataclass(frozen=True)
+class Listed:
+    """One household of a round as the lists after the meeting see it."""
+
+    household: Household
+    result: Result
+    transition: Transition | None
+    vote: MeetingVote | None
+    sent_back: bool  # the meeting did not agree: on the re-survey list, on no other list
 
 
 def connection(store: Any) -> sqlite3.Connection:
@@ -41,13 +74,26 @@ def round_results(
     conn: sqlite3.Connection, round_id: str, village: str | None = None
 ) -> Iterator[tuple[Household, Result, Transition | None]]:
     """Live households classified in a round, with their result and stored transition, in
-    code order; with ``village``, only that village's rows are read and decoded (a village
-    list of a large commune must not decode the whole commune)."""
+    code order, whatever the meeting said (see ``after_meeting`` for the lists)."""
+    for item in after_meeting(conn, round_id, village):
+        yield item.household, item.result, item.transition
+
+
+def after_meeting(
+    conn: sqlite3.Connection, round_id: str, village: str | None = None
+) -> Iterator[Listed]:
+    """The list after the meeting: every live household classified in a round, with its
+    result, stored transition, vote and whether the meeting sent it back, in code order.
+    With ``village``, only that village's rows are read and decoded (a village list of a
+    large commune must not decode the whole commune)."""
     last = ""
     while True:
         sql = (
-            "SELECT h.id, h.code, h.doc, r.doc, r.transition FROM results r JOIN households h"
-            " ON h.id = r.household_id WHERE r.round_id = ? AND h.deleted = 0 AND h.code > ?"
+            "SELECT h.id, h.code, h.doc, r.doc, r.transition, v.id, v.agree, v.attendees,"
+            f" v.note, v.meeting_date, {SENT_BACK} FROM results r JOIN households h"
+            " ON h.id = r.household_id LEFT JOIN meeting_votes v ON v.household_id = h.id"
+            " AND v.round_id = r.round_id"
+            " WHERE r.round_id = ? AND h.deleted = 0 AND h.code > ?"
         )
         params: list[Any] = [round_id, last]
         if village is not None:
@@ -65,10 +111,45 @@ def round_results(
             ids,
         ):
             members[hid].append(doc)
-        for hid, _code, doc, result_doc, transition in rows:
-            yield (
-                household_from_docs(doc, members[hid]),
-                result_from_dict(json.loads(result_doc)),
-                _transition(transition),
-            )
+        listed = []
+        with naming_damage(conn):  # a damaged household is named, with every other one
+            for hid, _code, doc, result_doc, transition, vid, agree, att, note, day, back in rows:
+                vote = None
+                if vid is not None:
+                    vote = MeetingVote(
+                        vid, hid, round_id, agree, att, note, date.fromisoformat(day)
+                    )
+                listed.append(
+                    Listed(
+                        household_from_docs(doc, members[hid]),
+                        result_from_dict(json.loads(result_doc)),
+                        _transition(transition),
+                        vote,
+                        bool(back),
+                    )
+                )
+        yield from listed
         last = rows[-1][1]
+
+
+def after_meeting_counts(store: Any, q: HouseholdQuery) -> dict[Category, int]:
+    """``Store.category_counts`` after the meeting: a household sent back for re-survey is
+    on no list until a new vote, so it counts as not yet determined (Chưa xác định), not
+    under the category the meeting rejected. The dashboard and the status bar read this."""
+    counts: dict[Category, int] = dict(store.category_counts(q))
+    # The Store's own filter (village, text, transition …), so both counts agree on scope.
+    where, params = store._where(q, with_category=False, join=False)
+    sql = (
+        "SELECT r.category, COUNT(*) FROM results r JOIN households h ON h.id = r.household_id"
+        " JOIN meeting_votes v ON v.household_id = h.id AND v.round_id = r.round_id"
+        f" WHERE r.round_id = ? AND h.deleted = 0 AND {SENT_BACK}"
+        + where.split(" WHERE h.deleted = 0", 1)[1]
+        + " GROUP BY r.category"
+    )
+    round_id = store._resolve_round(q.round_id)
+    for category, n in connection(store).execute(sql, [round_id, *params]):
+        found = Category(category)
+        moved = min(n, counts.get(found, 0))
+        counts[found] = counts.get(found, 0) - moved
+        counts[Category.UNDETERMINED] = counts.get(Category.UNDETERMINED, 0) + moved
+    return counts

@@ -23,10 +23,13 @@ SHOWN = (
 
 
 def category_by_village(store: Any, round_id: str) -> ChartData:
+    from db.report_queries import after_meeting_counts
     from db.store import HouseholdQuery
 
     villages = [v.name for v in store.villages()]
-    counts = [store.category_counts(HouseholdQuery(village=v, round_id=round_id)) for v in villages]
+    counts = [
+        after_meeting_counts(store, HouseholdQuery(village=v, round_id=round_id)) for v in villages
+    ]
     series = [(label(c), [float(_get(per, c)) for per in counts]) for c in SHOWN]
     return ChartData(groups=villages, series=series, stacked=True)
 

@@ -210,7 +210,9 @@ class MainWindow(QMainWindow):
     def update_counts(self) -> None:
         if self.list is None or self.store is None:
             return
-        counts = self.store.category_counts(self.list.counts_query())
+        from db.report_queries import after_meeting_counts
+
+        counts = after_meeting_counts(self.store, self.list.counts_query())
         parts = []
         for category in Category:
             n = int(counts.get(category, counts.get(category.value, 0)))

@@ -53,16 +53,11 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.labels import label
+from forms.meeting import PROPOSED_CATEGORIES, PROPOSED_TRANSITIONS, passed
 from forms.model import Category, Transition
 
 log = logging.getLogger(__name__)
 
-PROPOSED_CATEGORIES = (Category.POOR, Category.NEAR_POOR)
-PROPOSED_TRANSITIONS = (
-    Transition.ESCAPED_POVERTY,
-    Transition.POOR_TO_NEAR_POOR,
-    Transition.ESCAPED_NEAR_POVERTY,
-)
 COL_CODE, COL_HEAD, COL_PROPOSAL, COL_AGREE, COL_ATTENDEES, COL_RESULT, COL_NOTE = range(7)
 EDITABLE = (COL_AGREE, COL_ATTENDEES, COL_NOTE)
 NUMBERS = (COL_AGREE, COL_ATTENDEES)
@@ -71,11 +66,6 @@ PASSED_COLOUR = QColor("#1e7b34")
 AGAIN_COLOUR = QColor("#b00020")
 AGAIN_BACKGROUND = QColor("#fde2e2")
 PENDING_COLOUR = QColor("#777777")
-
-
-def passed(agree: int, attendees: int) -> bool:
-    """The result stands with at least half of those present agreeing (Decision 24/2021)."""
-    return attendees > 0 and agree * 2 >= attendees
 
 
 def agenda(store: Any, round_id: str, village: str) -> list[tuple[Any, Any]]:

@@ -12,7 +12,7 @@ from reports.detail_list import detail_list
 from reports.document import Document
 from reports.exchange import exchange_workbook
 from reports.household_form import household_form
-from reports.lists import escaped_list, final_list, meeting_list, posting_list
+from reports.lists import escaped_list, final_list, meeting_list, posting_list, resurvey_list
 from reports.minutes import meeting_minutes
 from reports.notice import posting_notice
 from reports.review import ReviewData
@@ -48,6 +48,12 @@ DOCUMENTS: dict[str, DocumentSpec] = {
     ),
     "posting_list": DocumentSpec(
         "Danh sách niêm yết công khai", ("round", "village"), BOTH, posting_list
+    ),
+    "resurvey_list": DocumentSpec(
+        "Danh sách hộ cần rà soát lại, bổ sung thông tin",
+        ("round", "village"),
+        BOTH,
+        resurvey_list,
     ),
     "posting_notice": DocumentSpec(
         "Thông báo niêm yết công khai", ("round",), ("pdf",), posting_notice

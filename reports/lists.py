@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from forms.labels import TRANSITION_LABELS
-from forms.model import Transition
+from forms.labels import CATEGORY_LABELS, TRANSITION_LABELS
+from forms.model import Category, Transition
 from reports.document import Column, Document, Header, Para, Part, SignatureBox, Signatures, Table
 from reports.review import (
     ESCAPED_NEAR_POVERTY,
@@ -97,17 +97,16 @@ def grouped_table(
     village: str | None,
     *,
     sheet: str,
-    keep: set[str] | None = None,
+    proposed: bool = False,
 ) -> Table:
     """One table with a section per list (I. Hộ nghèo …) and its total; across villages, a
-    sub-heading row per village. ``keep``: only these household ids."""
+    sub-heading row per village. ``proposed``: the lists as put to the village meeting,
+    otherwise the lists after it (households sent back for re-survey left out)."""
     with_village = village is None
     table = Table(household_columns(with_village), sheet=sheet, show_codes=True)
     ref = data.reference
     for gi, group in enumerate(groups):
-        chosen = [
-            e for e in data.in_group(group, village) if keep is None or e.household.id in keep
-        ]
+        chosen = data.in_group(group, village, proposed=proposed)
         table.section(f"{ROMAN[gi]}. {GROUP_TITLES[group].upper()}")
         n = 0
         for v, entries in data.village_order(chosen):
@@ -131,7 +130,7 @@ def meeting_list(data: ReviewData, village: str | None = None) -> Document:
     """Danh sách hộ đưa ra bình xét tại cuộc họp thôn — one part per village."""
     parts = []
     for v in _villages(data, village):
-        table = grouped_table(data, LIST_GROUPS, v, sheet=village_title(v))
+        table = grouped_table(data, LIST_GROUPS, v, sheet=village_title(v), proposed=True)
         parts.append(
             Part(
                 Header(data.village_issuer(v), village_title(v)),
@@ -157,16 +156,10 @@ def meeting_list(data: ReviewData, village: str | None = None) -> Document:
     return Document("meeting_list", "Danh sách bình xét tại cuộc họp thôn", parts, landscape=True)
 
 
-def _passed_ids(data: ReviewData) -> set[str]:
-    """Households whose meeting vote stands (no vote recorded: the meeting is not yet held)."""
-    return {e.household.id for e in data.entries if e.vote is None or e.vote.passed}
-
-
 def posting_list(data: ReviewData, village: str | None = None) -> Document:
     """Danh sách niêm yết công khai — at the village (with ``village``) or the commune office."""
-    keep = _passed_ids(data)
     posting = data.posting_for(village)
-    table = grouped_table(data, LIST_GROUPS, village, sheet="Niêm yết", keep=keep)
+    table = grouped_table(data, LIST_GROUPS, village, sheet="Niêm yết")
     if village is None:
         header = Header(data.commune_issuer(), data.commune_short)
         where = f"tại trụ sở UBND {data.commune_full}"
@@ -299,3 +292,86 @@ def escaped_list(data: ReviewData, village: str | None = None) -> Document:
     return Document(
         "escaped_list", "Danh sách hộ thoát nghèo, thoát cận nghèo", parts, landscape=True
     )
+
+
+def _proposal(e: Entry) -> str:
+    label = CATEGORY_LABELS[e.result.category]
+    if e.proposed is not None and e.proposed is not Transition.UNKNOWN:
+        return f"{label} ({TRANSITION_LABELS[e.proposed]})"
+    return label
+
+
+def _missing(e: Entry) -> str:
+    names = [o.name for o in e.result.indicators if o.id in set(e.result.unknown_ids)]
+    reasons = "; ".join(e.result.reasons)
+    if names:
+        return f"Thiếu thông tin chỉ số: {'; '.join(names)}" + (f". {reasons}" if reasons else "")
+    return reasons or "Thiếu thông tin để phân loại"
+
+
+def resurvey_list(data: ReviewData, village: str | None = None) -> Document:
+    """Danh sách hộ cần rà soát lại, bổ sung thông tin: the households the village meeting
+    sent back (on no other list until a new vote), and those whose result could not be
+    determined (chưa xác định), which would otherwise be on no list at all."""
+    cols = [
+        Column("STT", "A", 0.6, "plain"),
+        Column("Họ và tên chủ hộ", "B", 3.0),
+        Column("Mã hộ", "C", 1.3),
+        Column("Thôn", "D", 1.8),
+        Column("Kết quả rà soát đưa ra họp", "E", 3.0),
+        Column("Lý do rà soát lại, nội dung cần bổ sung", "F", 5.0),
+    ]
+    table = Table(cols, sheet="Rà soát lại", show_codes=True)
+    back = data.sent_back(village)
+    open_ = [
+        e
+        for e in data.entries
+        if not e.sent_back
+        and e.result.category is Category.UNDETERMINED
+        and (village is None or e.household.village == village)
+    ]
+    sections = (
+        ("I. HỘ CUỘC HỌP THÔN KHÔNG THỐNG NHẤT, CẦN RÀ SOÁT LẠI", back),
+        ("II. HỘ CHƯA XÁC ĐỊNH ĐƯỢC KẾT QUẢ, CẦN BỔ SUNG THÔNG TIN", open_),
+    )
+    for title, chosen in sections:
+        table.section(title)
+        n = 0
+        for _v, entries in data.village_order(chosen):
+            for e in entries:
+                n += 1
+                h = e.household
+                if e.sent_back and e.vote is not None:
+                    v = e.vote
+                    why = (
+                        f"Họp thôn ngày {v.meeting_date:%d/%m/%Y}: {v.agree}/{v.attendees} "
+                        "người dự họp đồng ý (dưới 50%)"
+                    ) + (f". Ý kiến: {v.note}" if v.note else "")
+                    table.add([n, h.head_name(), h.code, h.village, _proposal(e), why])
+                else:
+                    table.add([n, h.head_name(), h.code, h.village, "Chưa xác định", _missing(e)])
+        table.add([None, f"Cộng: {len(chosen)} hộ"], "total")
+    if village is None:
+        header = Header(data.commune_issuer(), data.commune_short)
+        signer = SignatureBox("CHỦ TỊCH", above="TM. ỦY BAN NHÂN DÂN", note="(Ký, đóng dấu)")
+        where = data.commune_title
+    else:
+        header = Header(data.village_issuer(village), village_title(village))
+        signer = SignatureBox("TRƯỞNG THÔN")
+        where = f"{village_title(village)}, {data.commune_full}"
+    part = Part(
+        header,
+        "Danh sách hộ cần rà soát lại, bổ sung thông tin",
+        [f"{where} - Kỳ rà soát năm {data.year}"],
+        [
+            Para(
+                "Các hộ dưới đây không có tên trong danh sách niêm yết, danh sách chính thức "
+                "và báo cáo tổng hợp cho đến khi được rà soát lại và cuộc họp thôn biểu quyết "
+                "lại (từ 50% số người dự họp đồng ý trở lên).",
+                "small",
+            ),
+            table,
+            Signatures([SignatureBox("NGƯỜI LẬP DANH SÁCH"), signer]),
+        ],
+    )
+    return Document("resurvey_list", "Danh sách hộ cần rà soát lại", [part], landscape=True)

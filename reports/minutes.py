@@ -57,7 +57,9 @@ def minutes_part(data: ReviewData, village: str) -> Part:
     )
     summary: list[Para] = []
     for gi, group in enumerate(LIST_GROUPS):
-        chosen = sorted(data.in_group(group, village), key=lambda e: e.household.code)
+        chosen = sorted(
+            data.in_group(group, village, proposed=True), key=lambda e: e.household.code
+        )
         passed = [e for e in chosen if e.vote is not None and e.vote.passed]
         summary.append(
             Para(

@@ -8,10 +8,9 @@ from reports.review import GROUP_TITLES, LIST_GROUPS, ReviewData, village_title
 
 
 def posting_notice(data: ReviewData, village: str | None = None) -> Document:
-    passed = {e.household.id for e in data.entries if e.vote is None or e.vote.passed}
     lines: list[Para] = []
     for group in LIST_GROUPS:
-        chosen = [e for e in data.in_group(group, village) if e.household.id in passed]
+        chosen = data.in_group(group, village)
         persons = sum(e.household.size() for e in chosen)
         lines.append(Para(f"- {GROUP_TITLES[group]}: {len(chosen)} hộ, {persons} khẩu;"))
     posting = data.posting_for(None)

@@ -48,24 +48,35 @@ class ReportError(Exception):
 
 @dataclass
 class Entry:
+    """A household as the lists after the village meeting see it."""
+
     household: Household
     result: Result
-    transition: Transition | None = None
+    transition: Transition | None = None  # None too when the meeting sent the result back
     vote: MeetingVote | None = None
+    # Under half of the meeting agreed: the household is on the re-survey list and on no
+    # other list, counted nowhere as what it was proposed to be, until a new vote.
+    sent_back: bool = False
+    proposed: Transition | None = None  # the transition put to the meeting, whatever it said
 
     @property
     def category(self) -> Category:
-        return self.result.category
+        """The category after the meeting: a sent-back result is not determined yet."""
+        return Category.UNDETERMINED if self.sent_back else self.result.category
 
-    def groups(self) -> list[str]:
+    def groups(self, proposed: bool = False) -> list[str]:
+        """The lists the household is on after the meeting; ``proposed``: the lists it was
+        put to the meeting on (the meeting list and the minutes)."""
+        category = self.result.category if proposed else self.category
+        moved = self.proposed if proposed else self.transition
         out: list[str] = []
-        if self.category is Category.POOR:
+        if category is Category.POOR:
             out.append(POOR)
-        if self.category is Category.NEAR_POOR:
+        if category is Category.NEAR_POOR:
             out.append(NEAR_POOR)
-        if self.transition in ESCAPES_POVERTY:
+        if moved in ESCAPES_POVERTY:
             out.append(ESCAPED_POVERTY)
-        if self.transition is Transition.ESCAPED_NEAR_POVERTY:
+        if moved is Transition.ESCAPED_NEAR_POVERTY:
             out.append(ESCAPED_NEAR_POVERTY)
         return out
 
@@ -114,11 +125,22 @@ class ReviewData:
     def reference(self) -> date:
         return self.round.reference_date or date(self.round.year, 12, 31)
 
-    def in_group(self, group: str, village: str | None = None) -> list[Entry]:
+    def sent_back(self, village: str | None = None) -> list[Entry]:
+        """The re-survey list: households the village meeting did not agree to."""
         return [
             e
             for e in self.entries
-            if group in e.groups() and (village is None or e.household.village == village)
+            if e.sent_back and (village is None or e.household.village == village)
+        ]
+
+    def in_group(
+        self, group: str, village: str | None = None, *, proposed: bool = False
+    ) -> list[Entry]:
+        """The households of one list after the meeting (``proposed``: as put to it)."""
+        return [
+            e
+            for e in self.entries
+            if group in e.groups(proposed) and (village is None or e.household.village == village)
         ]
 
     def village_entries(self, village: str) -> list[Entry]:
@@ -207,11 +229,19 @@ def load_review(
     if village is not None and village not in villages:
         known = ", ".join(villages) or "(chưa có thôn nào)"
         raise ReportError(f"Không có thôn '{village}' trong tệp xã. Các thôn: {known}.")
-    votes = {v.household_id: v for v in store.meeting_votes(current.id)}
     conn = report_queries.connection(store)
     entries: list[Entry] = []
-    for household, result, transition in report_queries.round_results(conn, current.id, village):
-        entries.append(Entry(household, result, transition, votes.get(household.id)))
+    for item in report_queries.after_meeting(conn, current.id, village):
+        entries.append(
+            Entry(
+                item.household,
+                item.result,
+                None if item.sent_back else item.transition,
+                item.vote,
+                sent_back=item.sent_back,
+                proposed=item.transition,
+            )
+        )
         if progress is not None and len(entries) % 500 == 0:
             progress(0, 1)  # reading: the total is not known yet, keep the bar alive
     try:

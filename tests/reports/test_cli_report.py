@@ -59,13 +59,19 @@ def test_report_for_one_household_by_code(small_file: Path, tmp_path: Path) -> N
     with Store.open(small_file, user="t", device="t") as store:
         rnd = store.current_round()
         assert rnd is not None
-        h = next(h for h, r in store.results_for_round(rnd.id) if r.category is Category.POOR)
+        rejected = {v.household_id for v in store.meeting_votes(rnd.id) if not v.passed}
+        poor = [h for h, r in store.results_for_round(rnd.id) if r.category is Category.POOR]
+    h = next(h for h in poor if h.id not in rejected)
     out = tmp_path / "gcn.pdf"
     assert (
         main(["report", "certificate", str(small_file), "--household", h.code, "--out", str(out)])
         == 0
     )
     assert h.head_name() in pdf_text(out)
+    # The household the village meeting voted down gets no certificate.
+    back = next(h for h in poor if h.id in rejected)
+    argv = ["report", "certificate", str(small_file), "--household", back.code, "--out", str(out)]
+    assert main(argv) == 2
 
 
 @pytest.mark.parametrize(

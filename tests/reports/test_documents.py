@@ -13,6 +13,7 @@ from openpyxl import load_workbook
 
 import reports
 from db.store import Store
+from forms.meeting import stands
 from forms.model import Category, Household, Transition
 from reports.catalog import DOCUMENTS
 from tests.reports.conftest import VILLAGES
@@ -34,7 +35,8 @@ def sheet_rows(path: Path, sheet: str | None = None) -> list[list]:
     return [[c.value for c in row] for row in ws.iter_rows()]
 
 
-def current(store: Store) -> list[tuple[Household, Category, Transition | None]]:
+def proposed(store: Store) -> list[tuple[Household, Category, Transition | None]]:
+    """Every classified household as put to the village meeting (the Store's own answers)."""
     rnd = store.current_round()
     assert rnd is not None
     with sqlite3.connect(store.path) as conn:
@@ -47,6 +49,22 @@ def current(store: Store) -> list[tuple[Household, Category, Transition | None]]
         (h, r.category, Transition(moves[h.id]) if moves[h.id] else None)
         for h, r in store.results_for_round(rnd.id)
     ]
+
+
+def current(store: Store) -> list[tuple[Household, Category, Transition | None]]:
+    """After the meeting, by the pure rule: a household voted down is on no list (its
+    category not determined) until a new vote."""
+    rnd = store.current_round()
+    assert rnd is not None
+    votes = {v.household_id: v for v in store.meeting_votes(rnd.id)}
+    out = []
+    for h, c, t in proposed(store):
+        v = votes.get(h.id)
+        if stands(c, t, v.agree if v else None, v.attendees if v else None):
+            out.append((h, c, t))
+        else:
+            out.append((h, Category.UNDETERMINED, None))
+    return out
 
 
 def data_rows(rows: list[list], code_col: int) -> list[list]:
@@ -75,7 +93,7 @@ def test_catalog_lists_every_kind_with_a_vietnamese_title() -> None:
 
 def test_meeting_list_of_one_village(small_store: Store, tmp_path: Path) -> None:
     village = VILLAGES[0]
-    rows = [x for x in current(small_store) if x[0].village == village]
+    rows = [x for x in proposed(small_store) if x[0].village == village]
     poor = [h for h, c, _t in rows if c is Category.POOR]
     near = [h for h, c, _t in rows if c is Category.NEAR_POOR]
     assert poor
@@ -121,7 +139,7 @@ def test_minutes_count_the_votes_and_apply_the_half_rule(
     small_store: Store, tmp_path: Path
 ) -> None:
     village = VILLAGES[0]
-    poor = [h for h, c, _t in current(small_store) if h.village == village and c is Category.POOR]
+    poor = [h for h, c, _t in proposed(small_store) if h.village == village and c is Category.POOR]
     text = flat(
         pdf_text(
             reports.build("meeting_minutes", small_store, tmp_path / "bb.pdf", village=village)
@@ -139,7 +157,7 @@ def test_minutes_count_the_votes_and_apply_the_half_rule(
 def test_posting_list_leaves_out_a_rejected_household(small_store: Store, tmp_path: Path) -> None:
     village = VILLAGES[0]
     poor = sorted(
-        (h for h, c, _t in current(small_store) if h.village == village and c is Category.POOR),
+        (h for h, c, _t in proposed(small_store) if h.village == village and c is Category.POOR),
         key=lambda h: h.code,
     )
     rnd = small_store.current_round()
