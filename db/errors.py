@@ -55,3 +55,25 @@ class AlreadyExists(StoreError):
 
 class NotFound(StoreError):
     """A row the caller named does not exist (or was deleted)."""
+
+
+class BackupFailed(StoreError):
+    """A backup could not be written (full disk, read-only folder, removed stick). Nothing
+    partial is left behind and the commune file itself is untouched."""
+
+
+class DamagedRecords(StoreError):
+    """Stored documents that no longer decode, named by household code (``bad``: code, what).
+
+    The file itself passes SQLite's check: everything else in it can still be read."""
+
+    def __init__(self, path: Path, bad: list[tuple[str, str]], context: str = "") -> None:
+        self.path = path
+        self.bad = bad
+        names = ", ".join(code for code, _ in bad[:20]) + (" …" if len(bad) > 20 else "")
+        lead = f"{context} " if context else ""
+        super().__init__(
+            f"{lead}Tệp {path} có {len(bad)} hộ bị hỏng dữ liệu, không đọc được: {names}. "
+            "Các hộ khác không bị ảnh hưởng. Hãy nhập lại các hộ này, hoặc khôi phục từ một bản "
+            f'sao lưu tốt (lệnh: rasoat db restore "{path}" --list).'
+        )

@@ -1,0 +1,96 @@
+"""The deep check: every stored document decoded, each bad one named by household code.
+
+SQLite's own check looks at pages and indexes; a changed byte inside a household's JSON
+passes it and only fails when a report decodes that household. This finds such records up
+front so a report, an export or a backup can name them instead of stopping with a bare
+decoding error.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import zlib
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+# (table, how its document is stored, the decoder, the SQL that lists (code, id, doc)).
+_DOCS: tuple[tuple[str, str], ...] = (
+    (
+        "households",
+        "SELECT code, id, doc FROM households WHERE deleted = 0",
+    ),
+    (
+        "members",
+        "SELECT coalesce(h.code, m.household_id), m.id, m.doc FROM members m"
+        " LEFT JOIN households h ON h.id = m.household_id WHERE m.deleted = 0",
+    ),
+    (
+        "answers",
+        "SELECT coalesce(h.code, a.household_id), a.id, a.doc FROM answers a"
+        " LEFT JOIN households h ON h.id = a.household_id WHERE a.deleted = 0",
+    ),
+    (
+        "results",
+        "SELECT coalesce(h.code, r.household_id), r.id, r.doc FROM results r"
+        " LEFT JOIN households h ON h.id = r.household_id",
+    ),
+)
+
+_WHAT = {
+    "households": "thông tin hộ",
+    "members": "nhân khẩu",
+    "answers": "phiếu rà soát",
+    "results": "kết quả phân loại",
+}
+
+
+def _decoders() -> dict[str, Callable[[Any], object]]:
+    from forms.classify import result_from_dict
+    from forms.codec import household_from_dict, member_from_dict
+
+    return {
+        "households": lambda d: household_from_dict(json.loads(d)),
+        "members": lambda d: member_from_dict(json.loads(d)),
+        "answers": lambda d: household_from_dict(json.loads(zlib.decompress(d))),
+        "results": lambda d: result_from_dict(json.loads(d)),
+    }
+
+
+def bad_documents(conn: sqlite3.Connection) -> list[tuple[str, str]]:
+    """(household code, what is damaged) for every live document that does not decode,
+    in code order; one entry per household and kind of document."""
+    decoders = _decoders()
+    found: dict[tuple[str, str], None] = {}
+    for table, sql in _DOCS:
+        decode = decoders[table]
+        for code, _row_id, doc in conn.execute(sql):
+            try:
+                decode(doc)
+            except Exception:  # any failure to decode is damage, whatever raised it
+                found[(str(code), _WHAT[table])] = None
+    return sorted(found)
+
+
+def describe(bad: list[tuple[str, str]]) -> list[str]:
+    """One Vietnamese line per damaged record, for `rasoat db check`."""
+    return [f"Hộ {code}: {what} bị hỏng, không đọc được." for code, what in bad]
+
+
+@contextmanager
+def naming_damage(conn: sqlite3.Connection, path: Path | None = None) -> Iterator[None]:
+    """A document that fails to decode inside becomes ``DamagedRecords`` naming every bad
+    household, so a report refuses with that list instead of a bare decoding error."""
+    from db.errors import DamagedRecords
+
+    try:
+        yield
+    except (ValueError, KeyError, TypeError, zlib.error) as exc:
+        bad = bad_documents(conn)
+        if not bad:
+            raise
+        if path is None:
+            path = Path(conn.execute("PRAGMA database_list").fetchone()[2])
+        raise DamagedRecords(path, bad) from exc
