@@ -1,22 +1,42 @@
 """Backups beside the commune file: ``<file>.backups/<stem>-<UTC time>-<reason>.sqlite``.
 
-Copies go through SQLite's online backup API, so a file in WAL mode is copied whole and
-consistent. "close" backups roll (the newest ``KEEP`` stay, ``KEEP_LARGE`` of a file over
-``LARGE``); "migration" and "manual" backups are kept, because they hold data from before
-something irreversible or were asked for.
+A backup is never half-written: SQLite's online backup API copies the file (its WAL
+included, consistent) to a temporary ``….partial`` name, the copy is checked (SQLite's check
+and, for a commune-size file, every stored document), synced to the disk, and only then
+renamed to its ``.sqlite`` name. So every ``.sqlite`` in the folder is a checked, complete
+copy, and only those count and rotate: a killed or failed backup never pushes out a good one.
+A copy whose check fails is kept aside as ``….damaged`` (newest ``KEEP_DAMAGED``) and never
+counts as a backup.
+
+"close" backups roll (the newest ``KEEP`` stay, ``KEEP_LARGE`` of a file over ``LARGE``);
+"migration", "manual" and "before-restore" backups are kept, because they hold data from
+before something irreversible or were asked for.
 """
 
 from __future__ import annotations
 
+import contextlib
+import os
 import shutil
 import sqlite3
+from collections.abc import Iterable
 from datetime import UTC, datetime
 from pathlib import Path
 
+from db.errors import BackupFailed, DamagedRecords, StoreError
+
 KEEP = 10
 KEEP_LARGE = 3
+KEEP_DAMAGED = 2
 LARGE = 256 * 2**20  # bytes
 SUFFIX = ".sqlite"
+PARTIAL = ".partial"
+DAMAGED = ".damaged"
+OLD = ".old"
+BEFORE_RESTORE = "before-restore"
+# Above this size a copy gets quick_check and no document check (seconds, not minutes, for
+# a district-size file); the same limit as opening (db.store.FULL_CHECK_LIMIT).
+DEEP_LIMIT = 256 * 2**20
 
 
 def backup_dir(path: Path) -> Path:
@@ -24,7 +44,7 @@ def backup_dir(path: Path) -> Path:
 
 
 def list_backups(path: Path, reason: str | None = None) -> list[Path]:
-    """Oldest first (the names sort by time)."""
+    """Oldest first (the names sort by time). Only finished, checked copies are listed."""
     folder = backup_dir(path)
     if not folder.is_dir():
         return []
@@ -34,28 +54,195 @@ def list_backups(path: Path, reason: str | None = None) -> list[Path]:
     return found
 
 
+def list_set_aside(path: Path) -> list[Path]:
+    """Copies that are not backups but are kept for the user: damaged copies and files a
+    restore moved aside raw (``.old`` with its ``-wal``), oldest first."""
+    folder = backup_dir(path)
+    if not folder.is_dir():
+        return []
+    return sorted(p for p in folder.iterdir() if p.suffix in (DAMAGED, OLD) and p.is_file())
+
+
 def latest_backup(path: Path) -> Path | None:
     found = list_backups(path)
     return found[-1] if found else None
 
 
-def make_backup(path: Path, reason: str, conn: sqlite3.Connection | None = None) -> Path:
-    """Copy the database at ``path`` (through ``conn`` when one is open) into its backup folder."""
-    folder = backup_dir(path)
-    folder.mkdir(parents=True, exist_ok=True)
-    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
-    target = folder / f"{path.stem}-{stamp}-{reason}{SUFFIX}"
-    source = conn if conn is not None else sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+def _stamp() -> str:
+    return datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
+
+
+def _fsync(p: Path) -> None:
+    fd = os.open(p, os.O_RDONLY)
     try:
-        dest = sqlite3.connect(target)
-        try:
-            source.backup(dest)
-        finally:
-            dest.close()
+        os.fsync(fd)
     finally:
-        if conn is None:
-            source.close()
+        os.close(fd)
+
+
+def _remove(p: Path) -> None:
+    for side in (p, *(p.with_name(p.name + s) for s in ("-wal", "-shm", "-journal"))):
+        with contextlib.suppress(OSError):
+            side.unlink()
+
+
+def copy_problems(conn: sqlite3.Connection, size: int, deep: bool = True) -> list[str]:
+    """What is wrong with the database on ``conn`` ([] when fine): SQLite's check, then
+    (when ``deep`` and the file is commune-size) every stored document."""
+    from db.deep_check import bad_documents, describe
+
+    pragma = "integrity_check" if size <= DEEP_LIMIT else "quick_check"
+    try:
+        problems = [r[0] for r in conn.execute(f"PRAGMA {pragma}")]
+        if problems != ["ok"]:
+            return problems
+        if deep and size <= DEEP_LIMIT:
+            return describe(bad_documents(conn))
+    except sqlite3.DatabaseError as exc:
+        return [str(exc)]
+    return []
+
+
+def check_backup(p: Path, deep: bool = True) -> list[str]:
+    """Problems of the copy at ``p`` ([] when it is a usable commune file), read-only."""
+    try:
+        with p.open("rb") as f:
+            if f.read(16) != b"SQLite format 3\x00":
+                return ["không phải tệp SQLite hoặc chỉ được ghi một phần"]
+        conn = sqlite3.connect(f"{p.resolve().as_uri()}?mode=ro", uri=True)
+    except (OSError, sqlite3.Error) as exc:
+        return [str(exc)]
+    try:
+        return copy_problems(conn, p.stat().st_size, deep)
+    finally:
+        conn.close()
+
+
+def looks_whole(p: Path) -> bool:
+    """A cheap test (no page read) that ``p`` was written to the end: the size its header
+    gives is its size. A copy cut short by a kill fails it; full checks are for restoring."""
+    try:
+        with p.open("rb") as f:
+            head = f.read(100)
+        size = p.stat().st_size
+    except OSError:
+        return False
+    if len(head) < 100 or not head.startswith(b"SQLite format 3\x00"):
+        return False
+    page = int.from_bytes(head[16:18], "big")
+    page = 65536 if page == 1 else page
+    pages = int.from_bytes(head[28:32], "big")
+    return pages > 0 and size == page * pages
+
+
+def newest_good(path: Path, skip: Iterable[Path] = ()) -> Path | None:
+    """The newest backup that passes its check (restore's default), or None."""
+    return choose(path, skip)[0]
+
+
+def choose(path: Path, skip: Iterable[Path] = ()) -> tuple[Path | None, list[Path]]:
+    """(the newest good backup, the damaged ones newer than it, newest first).
+
+    Copies made just before a restore are not chosen by default: restoring "the latest"
+    means going back, not undoing the restore (that takes ``--from``)."""
+    skipped: list[Path] = []
+    avoid = set(skip)
+    for p in reversed(list_backups(path)):
+        if p in avoid or p.stem.endswith("-" + BEFORE_RESTORE):
+            continue
+        if check_backup(p):
+            skipped.append(p)
+            continue
+        return p, skipped
+    return None, skipped
+
+
+def _failure(folder: Path, exc: BaseException) -> str:
+    text = str(exc)
+    if "full" in text or getattr(exc, "errno", None) == 28:
+        return (
+            f"Ổ đĩa đã đầy, không ghi được bản sao lưu vào {folder}. Dữ liệu đã lưu vẫn nằm "
+            "nguyên trong tệp xã; hãy giải phóng chỗ trống để có bản sao lưu mới."
+        )
+    if "readonly" in text or "read-only" in text or isinstance(exc, PermissionError):
+        return (
+            f"Không ghi được bản sao lưu vào {folder} (thư mục chỉ cho đọc). Dữ liệu đã lưu "
+            "vẫn nằm nguyên trong tệp xã; hãy chép tệp xã vào máy rồi mở lại."
+        )
+    return (
+        f"Không ghi được bản sao lưu vào {folder} ({text}). Nếu tệp nằm trên USB hay thẻ "
+        "nhớ, hãy kiểm tra nó còn được cắm; dữ liệu đã lưu trước đó không bị ảnh hưởng."
+    )
+
+
+def _write_copy(source: sqlite3.Connection, tmp: Path) -> None:
+    dest = sqlite3.connect(tmp)
+    try:
+        source.backup(dest)
+        # A self-contained file: rollback journal, so no -wal ever sits beside a backup.
+        dest.execute("PRAGMA journal_mode = DELETE")
+    finally:
+        dest.close()
+    _fsync(tmp)
+
+
+def make_backup(
+    path: Path, reason: str, conn: sqlite3.Connection | None = None, *, deep: bool = True
+) -> Path:
+    """A checked copy of the database at ``path`` (through ``conn`` when one is open).
+
+    Raises ``BackupFailed`` when it cannot be written (nothing is left behind) and
+    ``DamagedRecords`` when the copy holds damaged documents (it is kept as ``.damaged``,
+    not as a backup, so the last good backup stays the newest good one)."""
+    from db.deep_check import bad_documents
+
+    folder = backup_dir(path)
+    target = folder / f"{path.stem}-{_stamp()}-{reason}{SUFFIX}"
+    tmp = target.with_name(target.name + PARTIAL)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        for stale in folder.glob("*" + PARTIAL):  # left by a backup that was killed
+            _remove(stale)
+        source = conn if conn is not None else sqlite3.connect(path)
+        try:
+            _write_copy(source, tmp)
+        finally:
+            if conn is None:
+                source.close()
+        check = sqlite3.connect(f"{tmp.resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            size = tmp.stat().st_size
+            problems = copy_problems(check, size, deep=False)
+            bad = bad_documents(check) if deep and not problems and size <= DEEP_LIMIT else []
+        finally:
+            check.close()
+    except (OSError, sqlite3.Error) as exc:
+        _remove(tmp)
+        raise BackupFailed(_failure(folder, exc)) from exc
+    except BaseException:
+        _remove(tmp)
+        raise
+    if problems or bad:
+        aside = target.with_suffix(DAMAGED)
+        tmp.replace(aside)
+        _prune_damaged(path)
+        good = latest_backup(path)
+        keep = f" Bản sao lưu tốt gần nhất vẫn được giữ: {good}." if good else ""
+        if bad:
+            raise DamagedRecords(path, bad, f"Bản sao lưu không được dùng ({aside}).{keep}")
+        raise BackupFailed(
+            f"Bản sao chép tệp {path} không qua được kiểm tra ({problems[0]}); nó được để "
+            f"riêng ở {aside}, không tính là bản sao lưu.{keep}"
+        )
+    tmp.replace(target)
+    _fsync(folder)
     return target
+
+
+def _prune_damaged(path: Path) -> None:
+    damaged = [p for p in list_set_aside(path) if p.suffix == DAMAGED]
+    for p in damaged[: max(0, len(damaged) - KEEP_DAMAGED)]:
+        p.unlink()
 
 
 def keep_for(path: Path, wanted: int | None = None) -> int:
@@ -70,38 +257,102 @@ def keep_for(path: Path, wanted: int | None = None) -> int:
 
 
 def prune(path: Path, reason: str = "close", keep: int | None = None) -> list[Path]:
-    """Delete all but the newest ``keep`` backups made for ``reason``; returns those removed."""
+    """Delete all but the newest ``keep`` backups made for ``reason``; returns those removed.
+
+    Only called right after a checked backup was renamed into place, so the newest is good;
+    a copy that does not pass its check (left by an older version) never counts towards
+    ``keep`` and is never what pushes a good one out."""
     keep = keep_for(path) if keep is None else keep
     found = list_backups(path, reason)
-    doomed = found[: max(0, len(found) - keep)]
+    kept: list[Path] = []
+    for p in reversed(found):
+        if len(kept) >= keep:
+            break
+        if looks_whole(p):
+            kept.append(p)
+    doomed = [p for p in found if p not in kept]
     for p in doomed:
         p.unlink()
     return doomed
 
 
 def restore(path: Path, backup: Path | None = None) -> tuple[Path, Path | None]:
-    """Put ``backup`` (default: the latest) in place of ``path``.
+    """Put ``backup`` (default: the newest good one) in place of ``path``.
 
-    The file being replaced is not deleted: it moves into the backup folder as
-    ``…-before-restore.old`` (with its WAL), in case the user picked the wrong backup.
-    Returns (the backup used, where the replaced file went or None when there was none).
+    Nothing is touched until the chosen copy has passed its check (a damaged one is refused
+    with the newest good one named). The file being replaced is kept whole, with what its
+    WAL held, as a ``…-before-restore.sqlite`` backup (listed, and restorable to undo), or
+    moved aside raw as ``….old`` when it is too damaged to copy. Returns (the backup used,
+    where the replaced file went or None when there was none).
     """
-    chosen = backup if backup is not None else latest_backup(path)
-    if chosen is None or not chosen.is_file():
-        from db.errors import StoreError
-
-        raise StoreError(f"Không tìm thấy bản sao lưu nào cho tệp {path}.")
-    kept: Path | None = None
-    if path.exists():
-        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
-        kept = backup_dir(path) / f"{path.stem}-{stamp}-before-restore.old"
-        kept.parent.mkdir(parents=True, exist_ok=True)
-        shutil.move(path, kept)
-        for extra in ("-wal", "-shm"):
-            side = path.with_name(path.name + extra)
-            if side.exists():
-                shutil.move(side, kept.with_name(kept.name + extra))
+    if backup is None:
+        chosen, _ = choose(path)
+        if chosen is None:
+            raise StoreError(f"Không tìm thấy bản sao lưu nào dùng được cho tệp {path}.")
+    else:
+        chosen = backup
+        if not chosen.is_file():
+            raise StoreError(f"Không tìm thấy bản sao lưu {chosen}.")
+        problems = check_backup(chosen)
+        if problems:
+            good = newest_good(path, skip=[chosen])
+            offer = (
+                f'Bản sao lưu tốt mới nhất: {good} (lệnh: rasoat db restore "{path}" '
+                f'--from "{good}").'
+                if good is not None
+                else "Không còn bản sao lưu nào dùng được."
+            )
+            raise StoreError(
+                f"Bản sao lưu {chosen} bị hỏng ({problems[0]}); không dùng nó, tệp {path} "
+                f"chưa bị thay đổi. {offer}"
+            )
     tmp = path.with_name(path.name + ".restoring")
-    shutil.copyfile(chosen, tmp)
+    try:
+        _remove(tmp)
+        source = sqlite3.connect(f"{chosen.resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            _write_copy(source, tmp)
+        finally:
+            source.close()
+    except (OSError, sqlite3.Error) as exc:
+        _remove(tmp)
+        raise BackupFailed(
+            _failure(path.parent, exc).replace("bản sao lưu", "tệp khôi phục")
+            + f" Tệp {path} chưa bị thay đổi."
+        ) from exc
+    try:
+        kept = _keep_displaced(path) if path.exists() else None
+    except OSError as exc:
+        _remove(tmp)
+        raise BackupFailed(
+            _failure(backup_dir(path), exc) + f" Tệp {path} chưa bị thay đổi."
+        ) from exc
+    # The old -wal must go before the new file takes the name: SQLite would otherwise
+    # replay its frames onto the restored file. Its content is in the kept copy.
+    for extra in ("-wal", "-shm"):
+        with contextlib.suppress(FileNotFoundError):
+            path.with_name(path.name + extra).unlink()
     tmp.replace(path)
+    _fsync(path.parent)
     return chosen, kept
+
+
+def _keep_displaced(path: Path) -> Path:
+    """A complete copy of the file a restore is about to replace (its WAL included)."""
+    try:
+        return make_backup(path, BEFORE_RESTORE, deep=False)
+    except BackupFailed:
+        pass
+    # Too damaged for SQLite to copy: keep the raw bytes, the -wal beside them.
+    kept = backup_dir(path) / f"{path.stem}-{_stamp()}-{BEFORE_RESTORE}{OLD}"
+    try:
+        kept.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(path, kept)
+        side = path.with_name(path.name + "-wal")
+        if side.exists():
+            shutil.copyfile(side, kept.with_name(kept.name + "-wal"))
+        _fsync(kept)
+    except OSError:
+        _remove(kept)
+        raise
+    return kept

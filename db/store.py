@@ -14,7 +14,7 @@ import sqlite3
 import uuid
 import zlib
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from datetime import UTC, date, datetime
 from pathlib import Path
 from types import TracebackType
@@ -154,6 +154,8 @@ class Store:
         self._source: str | None = None
         self._dirty = False
         self._closed = False
+        # Vietnamese notices for the user the GUI shows when idle (a vanished -wal).
+        self.notices: list[str] = []
         # How many rolling backups close() keeps; None: db.backup's default. The desktop
         # sets it from the user's settings (storage does not read settings itself).
         self.backups_kept: int | None = None
@@ -206,7 +208,7 @@ class Store:
             head = f.read(len(_HEADER))
         if head != _HEADER:
             if backup.latest_backup(path) is not None:
-                raise DatabaseDamaged(path, backup.latest_backup(path), "bad header")
+                raise DatabaseDamaged(path, backup.newest_good(path), "bad header")
             raise NotACommuneFile(path)
         conn = _connect(path)
         try:
@@ -220,9 +222,9 @@ class Store:
             if check:
                 problems = _open_check(conn, path)
                 if problems:
-                    raise DatabaseDamaged(path, backup.latest_backup(path), problems)
+                    raise DatabaseDamaged(path, backup.newest_good(path), problems)
             if version < LATEST:
-                backup.make_backup(path, "migration", conn)
+                backup.make_backup(path, "migration", conn, deep=False)
                 migrate(conn)
             store = cls(path, conn, user, device)
             with store.transaction():
@@ -235,23 +237,87 @@ class Store:
             message = _write_failure(path, exc)
             if message is not None:
                 raise StoreError(message) from exc
-            raise DatabaseDamaged(path, backup.latest_backup(path), str(exc)) from exc
+            raise DatabaseDamaged(path, backup.newest_good(path), str(exc)) from exc
         except sqlite3.DatabaseError as exc:
             conn.close()
-            raise DatabaseDamaged(path, backup.latest_backup(path), str(exc)) from exc
+            raise DatabaseDamaged(path, backup.newest_good(path), str(exc)) from exc
         return store
 
     def close(self) -> None:
-        """Close the file; when this session wrote anything, keep a rolling backup."""
+        """Close the file, leaving it complete on its own (the WAL checkpointed and emptied);
+        when this session wrote anything, keep a checked rolling backup.
+
+        A backup that cannot be made raises ``StoreError`` (``BackupFailed`` or
+        ``DamagedRecords``) after the file is closed: the saved data is safe either way."""
         if self._closed:
             return
         self._closed = True
+        failure: StoreError | None = None
         try:
+            self._recover_vanished_wal()
+            try:
+                self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            except sqlite3.Error:
+                log.warning("checkpoint on close failed", exc_info=True)
             if self._dirty:
-                backup.make_backup(self.path, "close", self.conn)
-                backup.prune(self.path, "close", backup.keep_for(self.path, self.backups_kept))
+                try:
+                    backup.make_backup(self.path, "close", self.conn)
+                    backup.prune(self.path, "close", backup.keep_for(self.path, self.backups_kept))
+                except StoreError as exc:
+                    log.error("backup on close failed: %s", exc.message)
+                    failure = exc
         finally:
             self.conn.close()
+        if failure is not None:
+            raise failure
+
+    def checkpoint(self) -> str | None:
+        """Copy every save from the WAL into the main file, so that a copy of the
+        ``.sqlite`` alone is complete (the desktop calls it when idle a few seconds after a
+        save). Returns a Vietnamese notice when the ``-wal`` had vanished (see
+        ``_recover_vanished_wal``), else None."""
+        self._recover_vanished_wal()
+        if self._depth == 0 and not self._closed:
+            try:
+                # PASSIVE: never waits for a reader (a worker's check); what a reader still
+                # needs is copied at the next checkpoint.
+                self.conn.execute("PRAGMA wal_checkpoint(PASSIVE)")
+            except sqlite3.Error:
+                log.warning("idle checkpoint failed", exc_info=True)
+        notices, self.notices = self.notices, []
+        return " ".join(notices) or None
+
+    def _wal_path(self) -> Path:
+        return self.path.with_name(self.path.name + "-wal")
+
+    def _recover_vanished_wal(self) -> None:
+        """While the file is open its ``-wal`` exists; when something removed it (an
+        antivirus, a cleaner, a careless copy), this connection still holds it open, so its
+        saves are checkpointed into the main file at once and the file reopened with a new
+        WAL, and the user is told (``notices``)."""
+        if self._closed or self._depth or self._wal_path().exists():
+            return
+        log.warning("the -wal of %s vanished while open", self.path)
+        try:
+            self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            saved = True
+        except sqlite3.Error:
+            log.exception("checkpointing a vanished -wal failed")
+            saved = False
+        self.conn.close()
+        self.conn = _connect(self.path)
+        _configure(self.conn)
+        self.db = sqlite_utils.Database(self.conn)
+        self.notices.append(
+            f"Tệp nhật ký ghi {self._wal_path().name} của tệp xã đã bị một chương trình "
+            "khác xoá (phần mềm diệt virus?). "
+            + (
+                "Mọi dữ liệu đã lưu đã được ghi lại vào tệp chính; có thể làm việc tiếp."
+                if saved
+                else "Không ghi lại được các lần lưu gần nhất; hãy kiểm tra tệp "
+                f'(rasoat db check "{self.path}").'
+            )
+        )
 
     def __enter__(self) -> Store:
         return self
@@ -273,6 +339,8 @@ class Store:
         """
         depth = self._depth
         if depth == 0:
+            # Never write into a -wal that is no longer on disk: its saves would go at close.
+            self._recover_vanished_wal()
             self.conn.execute("BEGIN IMMEDIATE")
         else:
             self.conn.execute(f"SAVEPOINT sp{depth}")
@@ -925,7 +993,9 @@ class Store:
         ).fetchone()
         if row is None:
             return None
-        return household_from_docs(row[0], self._member_docs([household_id])[household_id])
+        members = self._member_docs([household_id])[household_id]
+        with self._naming_damage():
+            return household_from_docs(row[0], members)
 
     def household_by_code(self, code: str) -> Household | None:
         row = self.conn.execute(
@@ -964,8 +1034,9 @@ class Store:
             if not rows:
                 return
             members = self._member_docs([r[0] for r in rows])
-            for hid, _code, doc in rows:
-                yield household_from_docs(doc, members[hid])
+            with self._naming_damage():
+                decoded = [household_from_docs(doc, members[hid]) for hid, _code, doc in rows]
+            yield from decoded
             last = rows[-1][1]
 
     def results_for_round(self, round_id: str) -> Iterator[tuple[Household, Result]]:
@@ -985,11 +1056,12 @@ class Store:
             if not rows:
                 return
             members = self._member_docs([r[0] for r in rows])
-            for hid, _code, doc, result_doc in rows:
-                yield (
-                    household_from_docs(doc, members[hid]),
-                    result_from_dict(json.loads(result_doc)),
-                )
+            with self._naming_damage():
+                decoded = [
+                    (household_from_docs(doc, members[hid]), result_from_dict(json.loads(rdoc)))
+                    for hid, _code, doc, rdoc in rows
+                ]
+            yield from decoded
             last = rows[-1][1]
 
     def result_for(self, household_id: str, round_id: str) -> Result | None:
@@ -999,7 +1071,10 @@ class Store:
             "SELECT doc FROM results WHERE household_id = ? AND round_id = ?",
             (household_id, round_id),
         ).fetchone()
-        return result_from_dict(json.loads(row[0])) if row else None
+        if row is None:
+            return None
+        with self._naming_damage():
+            return result_from_dict(json.loads(row[0]))
 
     def answers_for(self, household_id: str, round_id: str) -> Household | None:
         """The household as it was answered in that round (its last save in the round)."""
@@ -1009,7 +1084,10 @@ class Store:
             "SELECT doc FROM answers WHERE household_id = ? AND round_id = ? AND deleted = 0",
             (household_id, round_id),
         ).fetchone()
-        return household_from_dict(json.loads(zlib.decompress(row[0]))) if row else None
+        if row is None:
+            return None
+        with self._naming_damage():
+            return household_from_dict(json.loads(zlib.decompress(row[0])))
 
     # --- the household list ------------------------------------------------------------
     def _resolve_round(self, round_id: str | None) -> str | None:
@@ -1567,6 +1645,18 @@ class Store:
             )
         ]
 
+    def damaged_records(self) -> list[tuple[str, str]]:
+        """The deep check: (household code, what) for every stored document that no longer
+        decodes (``db.deep_check``); empty when all decode."""
+        from db.deep_check import bad_documents
+
+        return bad_documents(self.conn)
+
+    def _naming_damage(self) -> AbstractContextManager[None]:
+        from db.deep_check import naming_damage
+
+        return naming_damage(self.conn, self.path)
+
     def integrity_problems(self) -> list[str]:
         """Empty when ``PRAGMA integrity_check`` and the foreign keys are fine."""
         problems = [r[0] for r in self.conn.execute("PRAGMA integrity_check")]
@@ -1603,11 +1693,11 @@ def check_file(path: str | Path) -> DatabaseDamaged | None:
     try:
         conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
     except sqlite3.Error as exc:
-        return DatabaseDamaged(path, backup.latest_backup(path), str(exc))
+        return DatabaseDamaged(path, backup.newest_good(path), str(exc))
     try:
         problems = _open_check(conn, path)
     except sqlite3.DatabaseError as exc:
         problems = str(exc)
     finally:
         conn.close()
-    return DatabaseDamaged(path, backup.latest_backup(path), problems) if problems else None
+    return DatabaseDamaged(path, backup.newest_good(path), problems) if problems else None

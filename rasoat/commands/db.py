@@ -15,8 +15,18 @@ def register(subparsers: Any) -> None:
         description="Kiểm tra, sao lưu và khôi phục tệp dữ liệu xã (.sqlite).",
     )
     sub = parser.add_subparsers(dest="db_command", metavar="VIỆC", required=True)
-    check = sub.add_parser("check", help="kiểm tra tệp có hỏng không")
+    check = sub.add_parser(
+        "check",
+        help="kiểm tra tệp có hỏng không",
+        description=(
+            "Kiểm tra tệp xã: các trang dữ liệu của SQLite và (tệp cỡ một xã, hoặc khi có "
+            "--deep) từng hồ sơ hộ, nhân khẩu, phiếu, kết quả; hộ hỏng được nêu theo mã hộ."
+        ),
+    )
     check.add_argument("file", metavar="TỆP_XÃ")
+    check.add_argument(
+        "--deep", action="store_true", help="đọc thử mọi hồ sơ, kể cả với tệp cỡ huyện"
+    )
     check.set_defaults(func=check_file)
     save = sub.add_parser("backup", help="sao lưu tệp ngay bây giờ")
     save.add_argument("file", metavar="TỆP_XÃ")
@@ -25,8 +35,9 @@ def register(subparsers: Any) -> None:
         "restore",
         help="khôi phục tệp từ bản sao lưu (mặc định: bản mới nhất)",
         description=(
-            "Đặt bản sao lưu vào chỗ tệp xã. Tệp đang có không bị xoá: nó được chuyển vào "
-            "thư mục sao lưu (đuôi .old)."
+            "Đặt một bản sao lưu đã kiểm tra vào chỗ tệp xã (bản hỏng bị từ chối trước khi "
+            "đụng đến tệp). Tệp đang có không bị xoá: một bản đầy đủ của nó được giữ trong "
+            "thư mục sao lưu (…-before-restore), hoàn tác được bằng --from."
         ),
     )
     restore.add_argument("file", metavar="TỆP_XÃ")
@@ -50,17 +61,21 @@ def _fail(message: str) -> int:
 
 
 def check_file(args: argparse.Namespace) -> int:
+    from db import backup
+    from db.deep_check import describe
     from db.errors import StoreError
     from db.migrations import LATEST
-    from db.store import HouseholdQuery
+    from db.store import HouseholdQuery, is_large_file
 
     path = Path(args.file)
     try:
         store = _open(path)
     except StoreError as exc:
         return _fail(exc.message)
+    deep = args.deep or not is_large_file(path)
     with store:
         problems = store.integrity_problems()
+        bad = store.damaged_records() if deep and not problems else []
         commune = store.commune()
         print(f"Tệp: {path}")
         print(f"Xã: {commune.commune_name}, {commune.province_name}")
@@ -73,7 +88,21 @@ def check_file(args: argparse.Namespace) -> int:
             print(f"  {p}", file=sys.stderr)
         print(f'Hãy khôi phục từ bản sao lưu: rasoat db restore "{path}"', file=sys.stderr)
         return 1
-    print("Kết quả kiểm tra: tệp không có lỗi.")
+    if bad:
+        print(f"Có {len(bad)} hồ sơ bị hỏng, không đọc được:", file=sys.stderr)
+        for line in describe(bad):
+            print(f"  {line}", file=sys.stderr)
+        print(
+            "Các hộ khác không bị ảnh hưởng. Hãy nhập lại các hộ trên, hoặc khôi phục từ một "
+            f'bản sao lưu tốt: rasoat db restore "{path}" --list',
+            file=sys.stderr,
+        )
+        return 1
+    checked = "từng hồ sơ đều đọc được" if deep else "chưa đọc thử từng hồ sơ (dùng --deep)"
+    print(f"Kết quả kiểm tra: tệp không có lỗi ({checked}).")
+    good = backup.latest_backup(path)
+    if good is not None:
+        print(f"Bản sao lưu mới nhất: {good}")
     return 0
 
 
@@ -87,7 +116,7 @@ def backup_file(args: argparse.Namespace) -> int:
             made = backup.make_backup(path, "manual", store.conn)
     except StoreError as exc:
         return _fail(exc.message)
-    print(f"Đã sao lưu vào {made}")
+    print(f"Đã sao lưu (đã kiểm tra) vào {made}")
     return 0
 
 
@@ -98,20 +127,35 @@ def restore_file(args: argparse.Namespace) -> int:
     path = Path(args.file)
     if args.list:
         found = backup.list_backups(path)
-        if not found:
+        aside = backup.list_set_aside(path)
+        if not found and not aside:
             return _fail(f"Không có bản sao lưu nào cho tệp {path}.")
         for p in reversed(found):
             print(p)
+        if aside:
+            print("Bản để riêng (không phải bản sao lưu tốt; chỉ dùng khi cần cứu dữ liệu):")
+            for p in reversed(aside):
+                print(f"  {p}")
         return 0
     try:
-        used, kept = backup.restore(path, Path(args.source) if args.source else None)
+        skipped: list[Path] = []
+        chosen = Path(args.source) if args.source else None
+        if chosen is None:
+            chosen, skipped = backup.choose(path)
+            if chosen is None:
+                listed = "".join(f"\n  {p}" for p in skipped)
+                return _fail(f"Không có bản sao lưu nào dùng được cho tệp {path}.{listed}")
+        used, kept = backup.restore(path, chosen)
         with _open(path) as store:
             problems = store.integrity_problems()
     except StoreError as exc:
         return _fail(exc.message)
+    for p in skipped:
+        print(f"Bỏ qua bản sao lưu bị hỏng: {p}")
     print(f"Đã khôi phục {path} từ bản sao lưu {used}.")
     if kept is not None:
-        print(f"Tệp cũ được giữ lại ở {kept}.")
+        print(f"Tệp cũ được giữ nguyên vẹn ở {kept}.")
+        print(f'Muốn hoàn tác: rasoat db restore "{path}" --from "{kept}"')
     if problems:
-        return _fail("Bản sao lưu này cũng có lỗi; hãy thử một bản cũ hơn (--list, --from).")
+        return _fail("Tệp sau khi khôi phục vẫn có lỗi; hãy thử một bản cũ hơn (--list, --from).")
     return 0

@@ -170,13 +170,21 @@ def run_import(args: argparse.Namespace) -> int:
     from db.exchange.merge import merge_package
 
     path = Path(args.package)
+    receipt = None
+    after = ""
     try:
         package = _read(path, args.recovery_key)
         with _open_store(args.db) as store:
             receipt = merge_package(store, package, source_name=path.name)
     except (StoreError, PackageError) as exc:
-        return _fail("import", getattr(exc, "message", str(exc)))
+        if receipt is None:
+            return _fail("import", getattr(exc, "message", str(exc)))
+        # Committed, then closing failed (its backup: a full disk): the work is done and
+        # its receipt is owed; the failure is said after it.
+        after = getattr(exc, "message", str(exc))
     print(receipt.text(), end="")
+    if after:
+        print(f"Lưu ý: việc nhập đã được lưu, nhưng {after}", file=sys.stderr)
     if args.receipt:
         from reports.receipt import save_receipt
 
@@ -194,6 +202,7 @@ def run_merge(args: argparse.Namespace) -> int:
     from db.exchange.merge import merge_package, open_conflicts
 
     failures = 0
+    pending: int | None = None
     try:
         with _open_store(args.db) as store:
             for name in args.packages:
@@ -211,7 +220,9 @@ def run_merge(args: argparse.Namespace) -> int:
                     print(f"  Lưu ý: {warning}")
             pending = len(open_conflicts(store))
     except StoreError as exc:
-        return _fail("merge", exc.message)
+        if pending is None:
+            return _fail("merge", exc.message)
+        print(f"Lưu ý: việc gộp đã được lưu, nhưng {exc.message}", file=sys.stderr)
     if pending:
         print(f"Còn {pending} xung đột chờ quyết định: rasoat conflicts {args.db}")
     return 1 if failures else 0

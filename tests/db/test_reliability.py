@@ -1,0 +1,341 @@
+"""Issue 16, nothing lost: backups never half-written, a restore that cannot make things
+worse, a complete file at rest, damaged records named, a full disk said clearly.
+
+Kills are real (a forked child killed with SIGKILL); the full disk is a real tmpfs of a few
+hundred KB (root only, skipped otherwise); files are real SQLite files in tmp_path.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import shutil
+import signal
+import sqlite3
+import subprocess
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+
+from db import backup
+from db.errors import StoreError
+from db.store import Store
+from forms.demo import generate_households
+from forms.model import Household
+from rasoat.cli import main
+
+from .conftest import commune_info
+
+
+def _file_with(path: Path, households: int) -> list[str]:
+    """A commune file with a round and ``households`` saved households; their ids."""
+    with Store.create(path, commune_info(), user="a", device="b") as s:
+        s.add_village("Thôn Đồng Tâm")
+        rnd = s.start_round(2026, "nd07-2022-2025")
+        ids = []
+        with s.transaction():
+            for h in generate_households(households, seed=3):
+                s.save_household(h, round_id=rnd.id)
+                ids.append(h.id)
+    return ids
+
+
+def _new(n: int, seed: int) -> list[Household]:
+    """``n`` households with codes of their own (the demo generator repeats codes)."""
+    out = []
+    for i, h in enumerate(generate_households(n, seed=seed)):
+        h.code = f"S{seed}-{i:04d}"
+        out.append(h)
+    return out
+
+
+def _saves_then_dies(path: Path, households: int, seed: int) -> list[str]:
+    """Saves households in a child that then dies without closing (as a killed app does):
+    its saves stay in the -wal. Returns the ids it saved (every save returned)."""
+    todo = _new(households, seed)
+    pid = os.fork()
+    if pid == 0:
+        try:
+            s = Store.open(path, user="c", device="child")
+            for h in todo:
+                s.save_household(h)
+        finally:
+            os._exit(0)
+    os.waitpid(pid, 0)
+    return [h.id for h in todo]
+
+
+def _ids_in(path: Path) -> set[str]:
+    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        return {r[0] for r in conn.execute("SELECT id FROM households WHERE deleted = 0")}
+    finally:
+        conn.close()
+
+
+def _usable(p: Path) -> bool:
+    try:
+        conn = sqlite3.connect(f"file:{p}?mode=ro", uri=True)
+        try:
+            return [r[0] for r in conn.execute("PRAGMA integrity_check")] == ["ok"]
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError:
+        return False
+
+
+def _half_written(folder: Path, name: str, good: Path) -> Path:
+    """A backup as the old make_backup left it when killed: the first pages only."""
+    bad = folder / name
+    bad.write_bytes(good.read_bytes()[: 4096 * 3])
+    return bad
+
+
+# --- 1. backups ----------------------------------------------------------------------------
+def test_backup_is_checked_and_never_left_half_written(tmp_path: Path) -> None:
+    path = tmp_path / "xa.sqlite"
+    _file_with(path, 30)
+    made = backup.make_backup(path, "manual")
+    assert _usable(made)
+    # Nothing but finished, self-contained backups in the folder: no temporary file, no -wal.
+    assert sorted(backup.backup_dir(path).iterdir()) == backup.list_backups(path)
+
+
+def _close_then_die(path: Path, run: int) -> int:
+    pid = os.fork()
+    if pid == 0:
+        try:
+            s = Store.open(path, user="c", device=f"run-{run}")
+            for h in _new(40, 100 + run):
+                s.save_household(h)
+            s.close()
+        finally:
+            os._exit(0)
+    return pid
+
+
+def test_killed_during_close_the_newest_backup_is_always_usable(tmp_path: Path) -> None:
+    path = tmp_path / "xa.sqlite"
+    _file_with(path, 100)
+    rng = random.Random(16)
+    for run in range(12):
+        pid = _close_then_die(path, run)
+        time.sleep(rng.uniform(0.05, 0.6))
+        os.kill(pid, signal.SIGKILL)
+        os.waitpid(pid, 0)
+        for p in backup.list_backups(path):
+            assert _usable(p), p
+        assert backup.newest_good(path) == backup.latest_backup(path)
+
+
+def test_a_damaged_backup_never_pushes_out_the_last_good_one(tmp_path: Path) -> None:
+    path = tmp_path / "xa.sqlite"
+    _file_with(path, 10)
+    good = backup.make_backup(path, "close")
+    folder = backup.backup_dir(path)
+    for i in range(3):  # left by an older version killed mid-backup
+        _half_written(folder, f"xa-20991231T00000{i}000000Z-close.sqlite", good)
+    backup.prune(path, "close", keep=2)
+    assert good.exists()
+    assert backup.newest_good(path) == good
+
+
+# --- 2. restore ----------------------------------------------------------------------------
+def test_restore_refuses_a_damaged_backup_before_touching_the_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "xa.sqlite"
+    _file_with(path, 10)
+    good = backup.make_backup(path, "close")
+    bad = _half_written(backup.backup_dir(path), "xa-20991231T000000000000Z-close.sqlite", good)
+    before = path.read_bytes()
+    capsys.readouterr()
+    assert main(["db", "restore", str(path), "--from", str(bad)]) == 1
+    err = capsys.readouterr().err
+    assert "hỏng" in err
+    assert str(good) in err  # the newest good backup is offered, not the same one again
+    assert path.read_bytes() == before
+    assert not list(backup.backup_dir(path).glob("*before-restore*"))
+    # Without --from the newest good backup is used, the damaged one skipped and named.
+    assert main(["db", "restore", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert str(good) in out
+    assert str(bad) in out
+
+
+def test_restore_keeps_the_displaced_file_whole_and_can_be_undone(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "xa.sqlite"
+    first = _file_with(path, 10)
+    old = backup.make_backup(path, "manual")
+    later = _saves_then_dies(path, 20, seed=77)  # acknowledged, only in the -wal
+    assert path.with_name(path.name + "-wal").stat().st_size > 0
+    capsys.readouterr()
+    assert main(["db", "restore", str(path), "--from", str(old)]) == 0
+    out = capsys.readouterr().out
+    assert _ids_in(path) == set(first)
+    [kept] = [p for p in backup.list_backups(path) if "before-restore" in p.name]
+    assert str(kept) in out
+    assert main(["db", "restore", str(path), "--list"]) == 0
+    assert str(kept) in capsys.readouterr().out
+    # Undo: every save is back, the 20 from the -wal too.
+    assert main(["db", "restore", str(path), "--from", str(kept)]) == 0
+    assert _ids_in(path) == set(first) | set(later)
+    assert main(["db", "check", str(path)]) == 0
+
+
+def test_restore_never_applies_the_old_wal_to_the_restored_file(tmp_path: Path) -> None:
+    path = tmp_path / "xa.sqlite"
+    first = _file_with(path, 5)
+    old = backup.make_backup(path, "manual")
+    _saves_then_dies(path, 8, seed=5)
+    backup.restore(path, old)
+    assert not path.with_name(path.name + "-wal").exists()
+    assert _ids_in(path) == set(first)
+
+
+# --- 3. a complete file at rest ------------------------------------------------------------
+def test_checkpoint_puts_every_save_in_the_main_file(tmp_path: Path) -> None:
+    path = tmp_path / "xa.sqlite"
+    _file_with(path, 3)
+    with Store.open(path, user="a", device="b") as s:
+        todo = _new(15, 9)
+        for h in todo:
+            s.save_household(h)
+        saved = [h.id for h in todo]
+        assert s.checkpoint() is None
+        copy = tmp_path / "usb.sqlite"
+        shutil.copyfile(path, copy)  # the officer copies only the .sqlite
+        assert set(saved) <= _ids_in(copy)
+    assert not path.with_name(path.name + "-wal").exists()
+
+
+def test_a_vanished_wal_is_noticed_and_its_saves_kept(tmp_path: Path) -> None:
+    path = tmp_path / "xa.sqlite"
+    _file_with(path, 3)
+    s = Store.open(path, user="a", device="b")
+    try:
+        saved = []
+        for h in _new(12, 11):
+            s.save_household(h)
+            saved.append(h.id)
+        path.with_name(path.name + "-wal").unlink()  # an antivirus, a careless copy
+        message = s.checkpoint()
+        assert message is not None
+        assert "-wal" in message
+        for h in _new(4, 12):  # the store goes on working
+            s.save_household(h)
+            saved.append(h.id)
+    finally:
+        s.close()
+    assert set(saved) <= _ids_in(path)
+    assert main(["db", "check", str(path)]) == 0
+
+
+# --- 4. damaged records --------------------------------------------------------------------
+def _damage_one_household(path: Path) -> str:
+    conn = sqlite3.connect(path)
+    hid, code, doc = conn.execute(
+        "SELECT id, code, doc FROM households WHERE deleted = 0 ORDER BY code LIMIT 1 OFFSET 5"
+    ).fetchone()
+    i = doc.index('"', 5)
+    conn.execute("UPDATE households SET doc = ? WHERE id = ?", (doc[:i] + "#" + doc[i + 1 :], hid))
+    conn.commit()
+    conn.close()
+    return str(code)
+
+
+def test_deep_check_names_the_damaged_household(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "mau.sqlite"
+    assert main(["demo", "--households", "30", "--out", str(path)]) == 0
+    good = backup.make_backup(path, "manual")
+    code = _damage_one_household(path)
+    capsys.readouterr()
+    assert main(["db", "check", "--deep", str(path)]) == 1
+    err = capsys.readouterr().err
+    assert code in err
+    # Documents refuse with the list of bad households, never a bare exit 70.
+    for kind in ("final_list", "detail_list", "certificate"):
+        out = tmp_path / f"{kind}.pdf"
+        assert main(["report", kind, str(path), "--out", str(out)]) not in (0, 70), kind
+        assert code in capsys.readouterr().err
+    # A backup of the damaged file does not become the newest good one.
+    assert main(["db", "backup", str(path)]) == 1
+    assert code in capsys.readouterr().err
+    assert backup.newest_good(path) == good
+
+
+# --- 5. full disk --------------------------------------------------------------------------
+@contextmanager
+def _tmpfs(where: Path, size: str) -> Iterator[Path]:
+    """A real, tiny filesystem (root only): a disk that fills up."""
+    if os.geteuid() != 0 or shutil.which("mount") is None:
+        pytest.skip("a tmpfs needs root")
+    where.mkdir(exist_ok=True)
+    done = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(where)], capture_output=True
+    )
+    if done.returncode != 0:
+        pytest.skip("cannot mount a tmpfs here")
+    try:
+        yield where
+    finally:
+        subprocess.run(["umount", str(where)], check=True)
+
+
+@pytest.fixture
+def small_disk(tmp_path: Path) -> Iterator[Path]:
+    with _tmpfs(tmp_path / "disk", "1536k") as where:
+        yield where
+
+
+def test_full_disk_close_says_so_and_leaves_nothing_partial(small_disk: Path) -> None:
+    path = small_disk / "xa.sqlite"
+    _file_with(path, 2)
+    s = Store.open(path, user="a", device="b")
+
+    def save_until_full() -> None:
+        for h in _new(400, 4):
+            s.save_household(h)
+
+    with pytest.raises(StoreError) as exc:
+        save_until_full()
+    assert "Ổ đĩa đã đầy" in exc.value.message
+    with pytest.raises(StoreError) as exc:
+        s.close()
+    assert "đầy" in exc.value.message
+    assert "sao lưu" in exc.value.message
+    for p in backup.backup_dir(path).iterdir():
+        assert p in backup.list_backups(path)
+        assert _usable(p), p
+    assert _usable(path)
+
+
+def test_a_committed_import_prints_its_receipt_when_the_backup_has_no_room(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from tests.db.exchange.commune import copy_to, make_commune
+    from tests.db.exchange.test_merge import edit
+
+    base = make_commune(tmp_path / "xa.db", 30)
+    laptop = copy_to(base, tmp_path / "may.db")
+    edit(laptop, "may-a", [f"HO{i:05d}" for i in range(30)], "đã sửa")
+    pkg = tmp_path / "a.rasoat"
+    assert main(["export", str(laptop), str(pkg)]) == 0
+    capsys.readouterr()
+    # The backups' folder alone is full: the import commits, the backup on close cannot.
+    with _tmpfs(backup.backup_dir(base), "32k") as folder:
+        for p in folder.iterdir():
+            p.unlink()
+        assert main(["import", str(base), str(pkg)]) == 0
+        done = capsys.readouterr()
+        assert "BIÊN NHẬN NHẬP GÓI" in done.out
+        assert "cập nhật: 30" in done.out
+        assert "Ổ đĩa đã đầy" in done.err
+        assert list(folder.iterdir()) == []  # nothing partial
