@@ -443,7 +443,9 @@ WATER_VI = {
     WaterSource.PROTECTED_SPRING: "nước khe, mó được bảo vệ",
     WaterSource.UNPROTECTED_SPRING: "nước khe, mó không được bảo vệ",
     WaterSource.RAINWATER: "nước mưa",
-    WaterSource.BOTTLED: "nước mua (bình, xe chở)",
+    WaterSource.BOTTLED_OR_JAR: "nước đóng chai, bình",
+    WaterSource.TANKER: "nước mua từ xe chở",
+    WaterSource.BOTTLED: "nước mua (bình, xe chở) (cách ghi cũ, cần chọn lại nguồn nước)",
     WaterSource.SURFACE: "nước sông, suối, ao, hồ",
     WaterSource.OTHER: "nguồn khác",
 }

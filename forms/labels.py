@@ -110,9 +110,11 @@ WATER_SOURCE_LABELS: dict[WaterSource, str] = {
     WaterSource.PROTECTED_SPRING: "Nước khe, mó được bảo vệ",
     WaterSource.UNPROTECTED_SPRING: "Nước khe, mó không được bảo vệ",
     WaterSource.RAINWATER: "Nước mưa",
-    WaterSource.BOTTLED: "Nước mua (bình, xe chở)",
+    WaterSource.BOTTLED_OR_JAR: "Nước đóng chai, bình",
+    WaterSource.TANKER: "Nước mua từ xe chở (xe bồn)",
     WaterSource.SURFACE: "Sông, suối, ao, hồ",
     WaterSource.OTHER: "Khác",
+    WaterSource.BOTTLED: "Nước mua (bình, xe chở) (cách ghi cũ, cần chọn lại)",
 }
 
 LATRINE_LABELS: dict[Latrine, str] = {
@@ -130,7 +132,9 @@ LATRINE_LABELS: dict[Latrine, str] = {
 }
 
 # Answers kept only so stored households still read: labelled, never offered in a form.
-RETIRED: frozenset[Enum] = frozenset({Latrine.SEMI_SEPTIC, Latrine.VENTILATED_PIT})
+RETIRED: frozenset[Enum] = frozenset(
+    {Latrine.SEMI_SEPTIC, Latrine.VENTILATED_PIT, WaterSource.BOTTLED}
+)
 
 INFO_ASSET_LABELS: dict[InfoAsset, str] = {
     InfoAsset.TV: "Ti vi",

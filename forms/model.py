@@ -102,9 +102,13 @@ class WaterSource(StrEnum):
     PROTECTED_SPRING = "protected_spring"  # nước khe/mó được bảo vệ
     UNPROTECTED_SPRING = "unprotected_spring"  # nước khe/mó không được bảo vệ
     RAINWATER = "rainwater"  # nước mưa
-    BOTTLED = "bottled"  # nước mua (bình, xe chở)
+    BOTTLED_OR_JAR = "bottled_or_jar"  # nước đóng chai, bình
+    TANKER = "tanker"  # nước mua từ xe chở (xe bồn)
     SURFACE = "surface"  # sông, suối, ao, hồ
     OTHER = "other"
+    # Retired: one answer for bottled water and water bought from a tanker, which the rule now
+    # tells apart; still read from stored households, no longer offered, asked again.
+    BOTTLED = "bottled"  # nước mua (bình, xe chở)
 
 
 class Latrine(StrEnum):

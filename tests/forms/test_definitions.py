@@ -43,7 +43,10 @@ def test_every_question_targets_a_model_field_and_has_options_when_it_should() -
 
 def test_enum_options_come_from_the_labels() -> None:
     q = next(q for q in definitions.phieu_b2().questions() if q.id == "water_source")
-    assert [o.label for o in q.options] == list(labels.WATER_SOURCE_LABELS.values())
+    # every label except the retired answers, which stored households keep but forms never offer
+    offered = [v for k, v in labels.WATER_SOURCE_LABELS.items() if k not in labels.RETIRED]
+    assert [o.label for o in q.options] == offered
+    assert len(offered) == len(labels.WATER_SOURCE_LABELS) - 1
 
 
 def test_phieu_b2_per_standard() -> None:

@@ -149,7 +149,9 @@ def test_housing_quality_two_of_three_rule(
         (WaterSource.PROTECTED_SPRING, N),
         (WaterSource.UNPROTECTED_SPRING, D),
         (WaterSource.RAINWATER, N),
-        (WaterSource.BOTTLED, N),
+        (WaterSource.BOTTLED_OR_JAR, N),  # nước đóng chai, bình
+        (WaterSource.TANKER, D),  # bought from a tanker: not hygienic by default
+        (WaterSource.BOTTLED, U),  # the retired "bottled or tanker" answer: asked again
         (WaterSource.SURFACE, D),
         (WaterSource.OTHER, U),
         (None, U),
@@ -226,6 +228,18 @@ def test_stored_household_with_a_retired_latrine_answer_still_reads(b: Any) -> N
     h = household_from_dict(data)
     assert h.latrine is Latrine.VENTILATED_PIT
     assert outcome(h, "latrine").status is U
+
+
+def test_water_offers_bottled_and_tanker_apart(b: Any) -> None:
+    from forms.definitions import phieu_b2
+
+    q = next(q for s in phieu_b2().sections for q in s.questions if q.id == "water_source")
+    labels = {o.value: o.label for o in q.options}
+    assert labels["bottled_or_jar"] == "Nước đóng chai, bình"
+    assert labels["tanker"] == "Nước mua từ xe chở (xe bồn)"
+    assert "bottled" not in labels
+    o = outcome(b.household(water_source=WaterSource.TANKER), "water", 2027)
+    assert o.reason == "Không có nguồn nước hợp vệ sinh: nước mua từ xe chở"
 
 
 def test_water_reason_names_the_source(b: Any) -> None:
