@@ -49,6 +49,8 @@ def build_document(
         village=village if "village" in spec.params else None,
         upper_level=upper_level,
     )
+    if spec.prepare is not None:
+        spec.prepare(store, data)
     return spec.build(data, village, household_id)
 
 

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from reports.certificate import certificates
+from reports.certificate import assign_numbers, certificates
 from reports.detail_list import detail_list
 from reports.document import Document
 from reports.exchange import exchange_workbook
@@ -28,6 +28,9 @@ class DocumentSpec:
     formats: tuple[str, ...]
     builder: Builder
     needs_household: bool = False  # True: household_id is required
+    # Writes the document needs in the commune file before it is built (certificate numbers
+    # given once and stored); called by ``reports.build_document`` with the store and data.
+    prepare: Callable[[Any, ReviewData], None] | None = None
 
     def build(self, data: ReviewData, village: str | None, household_id: str | None) -> Document:
         kwargs: dict[str, Any] = {}
@@ -76,6 +79,7 @@ DOCUMENTS: dict[str, DocumentSpec] = {
         ("round", "village", "household"),
         ("pdf",),
         certificates,
+        prepare=assign_numbers,
     ),
     "household_form": DocumentSpec(
         "Phiếu rà soát của một hộ (để ký)",

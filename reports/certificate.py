@@ -1,12 +1,14 @@
 """Giấy chứng nhận hộ nghèo, hộ cận nghèo (annex of Decision 24/2021/QĐ-TTg).
 
 The first part (header, number "…/GCN-HN.HCN", household, member table) is [confirmed]; the
-yearly status part of the annex is [unconfirmed] and left out. Certificates are numbered in the
-order of the commune's list (poor, then near-poor; by village and household code), so a
-certificate printed alone carries the same number as in the whole batch.
+yearly status part of the annex is [unconfirmed] and left out. Numbers are given once per
+commune and round and stored (``db.certificates``): a certificate printed alone, in its
+village's batch or in the commune's carries the same number.
 """
 
 from __future__ import annotations
+
+from typing import Any
 
 from forms.labels import RELATIONSHIP_LABELS
 from forms.model import Category, Sex
@@ -24,16 +26,28 @@ from reports.document import (
 from reports.review import Entry, ReportError, ReviewData, village_title
 
 
-def numbered(data: ReviewData) -> list[tuple[int, Entry]]:
+def assign_numbers(store: Any, data: ReviewData) -> None:
+    """Give numbers to the commune's listed households that have none, then read them all
+    (the village batch needs the commune's numbering, not its own)."""
+    from db import certificates
+    from db.report_queries import connection
+
+    if certificates.assign(store, data.round.id):
+        data.certificate_numbers = certificates.numbers(connection(store), data.round.id)
+
+
+def numbered(data: ReviewData) -> list[tuple[int | None, Entry]]:
+    """The listed households in list order with their stored numbers (None: not numbered
+    yet, printed as a blank to fill in)."""
     out: list[Entry] = []
     for category in (Category.POOR, Category.NEAR_POOR):
         chosen = [e for e in data.entries if e.category is category]
         for _v, entries in data.village_order(chosen):
             out.extend(entries)
-    return list(enumerate(out, start=1))
+    return [(data.certificate_numbers.get(e.household.id), e) for e in out]
 
 
-def certificate_part(data: ReviewData, number: int, e: Entry) -> Part:
+def certificate_part(data: ReviewData, number: int | None, e: Entry) -> Part:
     h = e.household
     head = h.head()
     who = "ông/bà"
@@ -84,7 +98,7 @@ def certificate_part(data: ReviewData, number: int, e: Entry) -> Part:
             data.commune_issuer(),
             data.commune_short,
             when=decision.date if decision else None,
-            number=f"Số: {number:04d}/GCN-HN.HCN",
+            number=f"Số: {number:04d}/GCN-HN.HCN" if number else "Số: ……/GCN-HN.HCN",
         ),
         "Giấy chứng nhận hộ nghèo, hộ cận nghèo",
         [f"Năm {data.year + 1}"],

@@ -103,6 +103,7 @@ class ReviewData:
     # The body the commune reports to ("UBND tỉnh …"): a setting of this machine, not of the
     # file, so the caller passes it; empty prints a line to fill in by hand.
     upper_level: str = ""
+    certificate_numbers: dict[str, int] = field(default_factory=dict)  # household id → number
 
     @property
     def year(self) -> int:
@@ -213,7 +214,7 @@ def load_review(
     upper_level: str = "",
 ) -> ReviewData:
     """Read one round from an open ``db.store.Store``."""
-    from db import report_queries
+    from db import certificates, report_queries
 
     rounds = list(store.rounds())
     if round_id is None:
@@ -257,4 +258,5 @@ def load_review(
         postings=list(store.postings(current.id)),
         decision=store.decision(current.id),
         upper_level=" ".join(upper_level.split()),
+        certificate_numbers=certificates.numbers(conn, current.id),
     )

@@ -17,6 +17,7 @@ from db.migrations import (
     m0004_exchange,
     m0005_audit_row_docs,
     m0006_audit_by_household,
+    m0007_certificate_numbers,
 )
 
 Step = Callable[[sqlite3.Connection], None]
@@ -28,6 +29,7 @@ STEPS: list[Step] = [
     m0004_exchange.apply,
     m0005_audit_row_docs.apply,
     m0006_audit_by_household.apply,
+    m0007_certificate_numbers.apply,
 ]
 LATEST = len(STEPS)
 
