@@ -27,6 +27,9 @@ from rasoat import APP_NAME, crash
 
 log = logging.getLogger(__name__)
 COUNTS_DELAY_MS = 300
+# A few seconds after the last save the WAL is checkpointed into the main file, so a copy
+# of the .sqlite alone (to a USB stick) holds every save (issue 16).
+IDLE_CHECKPOINT_MS = 3000
 DEFAULT_SIZE = QSize(1200, 760)
 
 
@@ -197,6 +200,13 @@ class MainWindow(QMainWindow):
         self.editor.saved.connect(self._household_saved)
         self.editor.navigate.connect(self.step_household)
         self.bridge.changed.connect(self._store_changed)
+        # A bound method of this window: Qt queues the restart to the GUI thread even when a
+        # save is committed elsewhere, so the timer only ever runs on the GUI thread.
+        self._idle_timer = QTimer(self)
+        self._idle_timer.setSingleShot(True)
+        self._idle_timer.setInterval(IDLE_CHECKPOINT_MS)
+        self._idle_timer.timeout.connect(self._idle_checkpoint)
+        self.bridge.changed.connect(self._restart_idle_timer)
         commune = store.commune()
         self.setWindowTitle(
             self.tr("{commune}, {province} — {app}").format(
@@ -206,6 +216,22 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(str(getattr(store, "path", "")), 5000)
         self.update_counts()
         self.list.search.setFocus()
+
+    def _restart_idle_timer(self, _kind: str = "", _ids: list[str] | None = None) -> None:
+        self._idle_timer.start()
+
+    def _idle_checkpoint(self) -> None:
+        """Put every save into the main file; say so if the -wal had vanished."""
+        if self.store is None:
+            return
+        notice = self.store.checkpoint()
+        if notice:
+            log.warning("%s", notice)
+            self.statusBar().showMessage(notice, 30_000)
+            box = QMessageBox(
+                QMessageBox.Icon.Warning, self.tr("Tệp nhật ký ghi bị xoá"), notice, parent=self
+            )
+            box.open()  # not exec(): a timer's slot never blocks
 
     def update_counts(self) -> None:
         if self.list is None or self.store is None:
@@ -424,6 +450,7 @@ class MainWindow(QMainWindow):
         # A pending recount would otherwise run against the closed store.
         if self.list is not None:
             self._counts_timer.stop()
+            self._idle_timer.stop()
         if self.editor is not None and self.editor.dirty:
             self.editor.save()
         if self.bridge is not None:
@@ -432,8 +459,13 @@ class MainWindow(QMainWindow):
         if self.store is not None:
             try:
                 self.store.close()
-            except Exception:
+            except Exception as exc:
                 log.exception("closing the store failed")
+                # The file is closed and its saves are safe; only its backup failed (a full
+                # disk, a removed stick) or found damaged households: the officer must know.
+                message = getattr(exc, "message", "")
+                if message:
+                    QMessageBox.warning(self, self.tr("Chưa sao lưu được"), message)
         self.store = None
 
     def closeEvent(self, event: Any) -> None:

@@ -1,0 +1,57 @@
+"""Issue 16: a few seconds after a save the main file alone holds it (a copy of the .sqlite
+to a USB stick is complete); a -wal removed while the window is open is noticed and said."""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtWidgets import QMessageBox
+from pytestqt.qtbot import QtBot
+
+from desktop.main_window import MainWindow
+
+from .conftest import poor_household
+
+
+def _codes(path: Path) -> set[str]:
+    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        return {r[0] for r in conn.execute("SELECT code FROM households")}
+    finally:
+        conn.close()
+
+
+def test_idle_checkpoint_puts_the_save_in_the_main_file(
+    qtbot: QtBot, app: Any, store: Any, tmp_path: Path
+) -> None:
+    window = MainWindow(store)
+    qtbot.addWidget(window)
+    window._idle_timer.setInterval(50)
+    store.save_household(poor_household("NL-001", "Thôn Nà Lầu"))
+    usb = tmp_path / "usb.sqlite"
+
+    def copied_holds_it() -> bool:
+        shutil.copyfile(store.path, usb)  # the officer copies only the .sqlite
+        return "NL-001" in _codes(usb)
+
+    qtbot.waitUntil(copied_holds_it)
+
+
+def test_a_vanished_wal_is_said_and_nothing_lost(
+    qtbot: QtBot, app: Any, store: Any, tmp_path: Path
+) -> None:
+    window = MainWindow(store)
+    qtbot.addWidget(window)
+    store.save_household(poor_household("NL-002", "Thôn Nà Lầu"))
+    window._idle_timer.stop()  # the test fires it itself, after the -wal is gone
+    store.path.with_name(store.path.name + "-wal").unlink()
+    window._idle_checkpoint()
+    boxes = [w for w in window.findChildren(QMessageBox) if w.isVisible()]
+    assert len(boxes) == 1
+    assert "-wal" in boxes[0].text()
+    assert "đã được ghi lại" in boxes[0].text()
+    boxes[0].close()
+    assert "NL-002" in _codes(store.path)
