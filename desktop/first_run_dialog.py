@@ -8,10 +8,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
-    QCompleter,
     QDialog,
     QDialogButtonBox,
     QFileDialog,
@@ -27,6 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.folding_completer import make_folding, set_items
 from forms import admin_units
 from forms.model import Area, nfc
 from rasoat import paths
@@ -86,17 +85,12 @@ class FirstRunDialog(QDialog):
         layout.addLayout(form)
 
         self.province = QComboBox()
-        self.province.setEditable(True)
-        self.province.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
-        for unit in admin_units.provinces():
-            self.province.addItem(unit.name, unit.code)
-        self._contains_completer(self.province)
+        make_folding(self.province)
+        set_items(self.province, ((unit.name, unit.code) for unit in admin_units.provinces()))
         form.addRow(self.tr("Tỉnh/thành &phố:"), self.province)
 
         self.commune = QComboBox()
-        self.commune.setEditable(True)
-        self.commune.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
-        self._contains_completer(self.commune)
+        make_folding(self.commune)
         form.addRow(self.tr("&Xã/phường/đặc khu:"), self.commune)
 
         area_row = QHBoxLayout()
@@ -157,26 +151,20 @@ class FirstRunDialog(QDialog):
 
         self.province.currentIndexChanged.connect(self._fill_communes)
         self.commune.currentIndexChanged.connect(self._commune_changed)
+        self.province.currentIndexChanged.connect(self._clear_stale_error)
+        self.commune.currentIndexChanged.connect(self._clear_stale_error)
         self.year.valueChanged.connect(self._fill_standards)
         self.standard.currentIndexChanged.connect(self._standard_changed)
         self._fill_communes()
         self._fill_standards()
         self.resize(620, 470)
 
-    def _contains_completer(self, combo: QComboBox) -> None:
-        # Matching anywhere in the name: users type "Hòa Bình", not "Xã Hòa Bình".
-        completer = combo.completer()
-        if isinstance(completer, QCompleter):
-            completer.setFilterMode(Qt.MatchFlag.MatchContains)
-            completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
-
     def _fill_communes(self) -> None:
         code = self.province.currentData()
         self.commune.blockSignals(True)
         self.commune.clear()
         if code is not None:
-            for unit in admin_units.communes(int(code)):
-                self.commune.addItem(unit.name, unit.code)
+            set_items(self.commune, ((u.name, u.code) for u in admin_units.communes(int(code))))
         self.commune.blockSignals(False)
         self._commune_changed()
 
@@ -200,6 +188,11 @@ class FirstRunDialog(QDialog):
             if code is not None and unit.code == int(code):
                 return unit
         return None
+
+    def _clear_stale_error(self) -> None:
+        # A message about the province or commune goes once a right one is chosen.
+        if self.error.text():
+            self.error.setText(self.validate())
 
     def _commune_changed(self) -> None:
         unit = self.selected_commune()

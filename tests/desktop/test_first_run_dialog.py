@@ -70,3 +70,63 @@ def test_creating_a_commune_file(qtbot: QtBot, app: Any, tmp_path: Path) -> None
         assert store.commune().province_name == "Tuyên Quang"
     finally:
         store.close()
+
+
+def show_active(qtbot: QtBot, dialog: Any) -> None:
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    dialog.activateWindow()
+    qtbot.waitUntil(dialog.isActiveWindow, timeout=2000)
+
+
+def type_into_picker(qtbot: QtBot, combo: Any, text: str) -> None:
+    """Clear the box and type as the officer does, then Tab out."""
+    line = combo.lineEdit()
+    line.setFocus()
+    qtbot.waitUntil(combo.hasFocus, timeout=2000)
+    line.selectAll()
+    QTest.keyClick(line, Qt.Key.Key_Delete)
+    type_text(line, text)
+    QTest.keyClick(line, Qt.Key.Key_Tab)
+
+
+def test_pickers_ignore_diacritics_and_match_anywhere(qtbot: QtBot, app: Any) -> None:
+    dialog = FirstRunDialog(today=date(2026, 9, 1))
+    qtbot.addWidget(dialog)
+    show_active(qtbot, dialog)
+
+    completer = dialog.province.completer()
+    completer.setCompletionPrefix("lang s")
+    assert completer.currentCompletion() == "Lạng Sơn"
+    completer.setCompletionPrefix("DIEN BIEN")
+    assert completer.currentCompletion() == "Điện Biên"
+
+    # The officer asks for "Tạo" before choosing: the message names what is missing.
+    dialog.province.setCurrentIndex(-1)
+    dialog.province.setEditText("")
+    dialog.create_button.click()
+    assert "tỉnh" in dialog.error.text()
+
+    type_into_picker(qtbot, dialog.province, "lang s")
+    assert dialog.selected_province() is not None
+    assert dialog.selected_province().name == "Lạng Sơn"
+    # The message about the province went with the right choice.
+    assert "tỉnh" not in dialog.error.text()
+
+    commune_completer = dialog.commune.completer()
+    for typed in ("van quan", "Văn Q", "xa van qu"):
+        commune_completer.setCompletionPrefix(typed)
+        assert commune_completer.currentCompletion() == "Xã Văn Quan", typed
+    type_into_picker(qtbot, dialog.commune, "van quan")
+    assert dialog.selected_commune() is not None
+    assert dialog.selected_commune().name == "Xã Văn Quan"
+    assert dialog.path.text().endswith("xa-van-quan.rasoat.sqlite")
+
+
+def test_a_typed_text_matching_many_names_chooses_none(qtbot: QtBot, app: Any) -> None:
+    dialog = FirstRunDialog(today=date(2026, 9, 1))
+    qtbot.addWidget(dialog)
+    show_active(qtbot, dialog)
+    pick(dialog, "Lạng Sơn")
+    type_into_picker(qtbot, dialog.commune, "van")  # Văn Quan, Vân Nham, Vạn Linh …
+    assert dialog.selected_commune() is None
