@@ -9,17 +9,25 @@ from __future__ import annotations
 
 from reports.document import Column, Document, Header, Para, Part, SignatureBox, Signatures, Table
 from reports.lists import ROMAN
-from reports.review import GROUP_TITLES, LIST_GROUPS, ReviewData, village_title
+from reports.review import (
+    GROUP_TITLES,
+    LIST_GROUPS,
+    Entry,
+    ReportError,
+    ReviewData,
+    village_title,
+)
 
 DOTS = "……………"
 
 
 def minutes_part(data: ReviewData, village: str) -> Part:
     vt = village_title(village)
-    entries = data.village_entries(village)
+    entries = agenda(data, village)
     votes = [e.vote for e in entries if e.vote is not None]
     meeting_date = max((v.meeting_date for v in votes), default=None)
     attendees = max((v.attendees for v in votes), default=0)
+    # The households put to the meeting, not every household of the village.
     reviewed = len(entries)
     when = f"ngày {meeting_date:%d/%m/%Y}" if meeting_date else "ngày …… tháng …… năm ……"
     blocks: list = [
@@ -61,10 +69,13 @@ def minutes_part(data: ReviewData, village: str) -> Part:
             data.in_group(group, village, proposed=True), key=lambda e: e.household.code
         )
         passed = [e for e in chosen if e.vote is not None and e.vote.passed]
+        # Before any vote is typed in, a count of 0 would read as "nobody agreed": the
+        # secretary fills the blank in by hand instead.
+        agreed = str(len(passed)) if votes else "……"
         summary.append(
             Para(
                 f"- {GROUP_TITLES[group]}: {len(chosen)} hộ đưa ra bình xét; "
-                f"{len(passed)} hộ được thống nhất (từ 50% số người dự họp đồng ý trở lên)."
+                f"{agreed} hộ được thống nhất (từ 50% số người dự họp đồng ý trở lên)."
             )
         )
         table.section(f"{ROMAN[gi]}. {GROUP_TITLES[group].upper()}")
@@ -124,10 +135,21 @@ def minutes_part(data: ReviewData, village: str) -> Part:
     )
 
 
+def agenda(data: ReviewData, village: str) -> list[Entry]:
+    """The village's households put to its meeting (on any list as proposed)."""
+    return [e for e in data.village_entries(village) if e.groups(proposed=True)]
+
+
 def meeting_minutes(data: ReviewData, village: str | None = None) -> Document:
+    """One set of minutes per village that has households to put to its meeting; a village
+    with nobody to review holds no meeting and gets no empty minutes."""
     villages = [village] if village is not None else data.villages
+    held = [v for v in villages if agenda(data, v)]
+    if not held:
+        where = village_title(village) if village is not None else data.commune_full
+        raise ReportError(f"{where} không có hộ nào đưa ra bình xét tại cuộc họp thôn.")
     return Document(
         "meeting_minutes",
         "Biên bản họp dân",
-        [minutes_part(data, v) for v in villages],
+        [minutes_part(data, v) for v in held],
     )
