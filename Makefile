@@ -8,7 +8,7 @@ export VENV PYTHON
 PY := $(VENV)/bin/python
 
 
-.PHONY: setup run test test-pythons lint bench package screenshot clean lock upgrade-deps
+.PHONY: setup run test test-pythons lint bench package screenshot clean lock upgrade-deps soak
 
 setup:
 	@tools/bootstrap.sh
@@ -42,6 +42,11 @@ upgrade-deps: setup
 
 bench: setup
 	QT_QPA_PLATFORM=offscreen $(PY) -m bench
+
+# Long experiments, not part of `make test`: kills during saves and close/backup
+# (bench/soak_kill.py, figures in docs/reliability.md).
+soak: setup
+	$(PY) -m bench.soak_kill
 
 package: setup
 	@tools/package.sh
