@@ -2,9 +2,20 @@
 
 from __future__ import annotations
 
+from db.records import Posting
 from reports.document import Document, Header, Para, Part, SignatureBox, Signatures
 from reports.lists import period
 from reports.review import GROUP_TITLES, LIST_GROUPS, ReviewData, village_title
+
+
+def _own(data: ReviewData, village: str) -> Posting | None:
+    """The village's own posting only (``posting_for`` falls back for the commune office)."""
+    return next((p for p in data.postings if p.village == village), None)
+
+
+def _when(posting: Posting | None) -> str:
+    text = period(posting.start if posting else None, posting.end if posting else None)
+    return text.replace("Thời gian niêm yết: t", "t", 1)
 
 
 def posting_notice(data: ReviewData, village: str | None = None) -> Document:
@@ -13,9 +24,9 @@ def posting_notice(data: ReviewData, village: str | None = None) -> Document:
         chosen = data.in_group(group, village)
         persons = sum(e.household.size() for e in chosen)
         lines.append(Para(f"- {GROUP_TITLES[group]}: {len(chosen)} hộ, {persons} khẩu;"))
-    posting = data.posting_for(None)
-    places = [f"Trụ sở UBND {data.commune_full}"]
-    places += [f"Nhà văn hóa {village_title(v)}" for v in data.villages]
+    # Each place is posted for its own period (the village's posting, the commune office's).
+    places = [(f"Trụ sở UBND {data.commune_full}", _own(data, ""))]
+    places += [(f"Nhà văn hóa {village_title(v)}", _own(data, v)) for v in data.villages]
     blocks: list = [
         Para("Căn cứ Nghị định số 07/2021/NĐ-CP của Chính phủ quy định chuẩn nghèo đa chiều;"),
         Para(
@@ -33,10 +44,8 @@ def posting_notice(data: ReviewData, village: str | None = None) -> Document:
         Para("1. Danh sách niêm yết", "heading"),
         *lines,
         Para("(Có danh sách kèm theo)", "italic"),
-        Para("2. Thời gian niêm yết", "heading"),
-        Para(period(posting.start if posting else None, posting.end if posting else None) + "."),
-        Para("3. Địa điểm niêm yết", "heading"),
-        *[Para(f"- {p};") for p in places],
+        Para("2. Địa điểm và thời gian niêm yết", "heading"),
+        *[Para(f"- {place}: {_when(p)};") for place, p in places],
         Para(
             "Trong thời gian niêm yết, mọi ý kiến thắc mắc, khiếu nại xin gửi về Ban chỉ đạo "
             f"rà soát hộ nghèo, hộ cận nghèo {data.commune_full} (qua Trưởng thôn hoặc trực "
@@ -44,7 +53,12 @@ def posting_notice(data: ReviewData, village: str | None = None) -> Document:
         ),
         Signatures(
             [
-                SignatureBox("Nơi nhận:", note="- Như trên;<br/>- Lưu: VT."),
+                # No "Như trên": the notice has no "Kính gửi" for it to point back to.
+                SignatureBox(
+                    "Nơi nhận:",
+                    note="- Trưởng các thôn (để niêm yết);<br/>- Ban chỉ đạo rà soát "
+                    f"{data.commune_full};<br/>- Lưu: VT.",
+                ),
                 SignatureBox("CHỦ TỊCH", above="TM. ỦY BAN NHÂN DÂN", note="(Ký, đóng dấu)"),
             ]
         ),

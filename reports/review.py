@@ -35,6 +35,10 @@ GROUP_TITLES = {
     ESCAPED_NEAR_POVERTY: "Hộ thoát cận nghèo",
 }
 ESCAPES_POVERTY = {Transition.POOR_TO_NEAR_POOR, Transition.ESCAPED_POVERTY}
+# Leaving the near-poor list either way (documents.md §4, Điều 1: escaped near-poverty
+# counts those who fell into poverty): a near-poor household that became poor is on the
+# poor list and on this one, labelled as such, never silently gone from the near-poor list.
+LEAVES_NEAR_POVERTY = {Transition.ESCAPED_NEAR_POVERTY, Transition.NEAR_POOR_TO_POOR}
 VILLAGE_WORDS = ("thôn", "bản", "buôn", "ấp", "khóm", "sóc", "tổ", "khu", "xóm", "làng", "plei")
 
 
@@ -76,7 +80,7 @@ class Entry:
             out.append(NEAR_POOR)
         if moved in ESCAPES_POVERTY:
             out.append(ESCAPED_POVERTY)
-        if moved is Transition.ESCAPED_NEAR_POVERTY:
+        if moved in LEAVES_NEAR_POVERTY:
             out.append(ESCAPED_NEAR_POVERTY)
         return out
 

@@ -7,6 +7,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from openpyxl import load_workbook
 
 import reports
 from db.store import Store
@@ -48,3 +49,48 @@ def test_no_minutes_for_a_village_with_nobody_to_review(small_file: Path, tmp_pa
         text = flat_text(reports.build("meeting_minutes", store, tmp_path / "all.pdf"))
     assert text.count("BIÊN BẢN KẾT QUẢ HỌP DÂN") == len(VILLAGES)
     assert "THÔN TRỐNG" not in text
+
+
+def test_notice_posts_each_place_for_its_own_period(small_store: Store, tmp_path: Path) -> None:
+    text = flat_text(reports.build("posting_notice", small_store, tmp_path / "tb.pdf"))
+    assert "Trụ sở UBND xã Bình Lư: từ ngày 13/11/2026 đến ngày 19/11/2026" in text
+    assert f"Nhà văn hóa {VILLAGES[0]}: từ ngày 12/11/2026 đến ngày 18/11/2026" in text
+    assert f"Nhà văn hóa {VILLAGES[1]}: từ ngày …/…/… đến ngày …/…/…" in text
+    assert "Như trên" not in text  # nothing above for it to point back to
+
+
+def test_near_poor_turned_poor_leaves_the_near_poor_list_as_such(
+    small_file: Path, tmp_path: Path
+) -> None:
+    import dataclasses
+
+    from forms.model import Category, Transition
+
+    path = tmp_path / "xa.sqlite"
+    shutil.copy(small_file, path)
+    with Store.open(path, user="t", device="t") as store:
+        last, now = sorted(store.rounds(), key=lambda r: r.year)
+        rejected = {v.household_id for v in store.meeting_votes(now.id) if not v.passed}
+        h, _r = next(
+            (h, r)
+            for h, r in store.results_for_round(now.id)
+            if r.category is Category.POOR and h.id not in rejected
+        )
+        before = store.result_for(h.id, last.id)
+        assert before is not None
+        # Last year near-poor: this year's transition becomes "near-poor to poor".
+        store.save_result(h.id, last.id, dataclasses.replace(before, category=Category.NEAR_POOR))
+        data = load_review(store)
+        (e,) = [e for e in data.entries if e.household.id == h.id]
+        assert e.transition is Transition.NEAR_POOR_TO_POOR
+        text = flat_text(reports.build("escaped_list", store, tmp_path / "tn.pdf"))
+        final = flat_text(reports.build("final_list", store, tmp_path / "ds.pdf"))
+        xlsx = reports.build("escaped_list", store, tmp_path / "tn.xlsx", fmt="xlsx")
+    part = text[text.index("DANH SÁCH HỘ THOÁT CẬN NGHÈO") :]
+    assert h.code in part
+    rows = [[c.value for c in r] for r in load_workbook(xlsx)["Hộ thoát cận nghèo"].iter_rows()]
+    (row,) = [r for r in rows if h.code in r]
+    assert "Hộ cận nghèo rơi xuống hộ nghèo" in row
+    near = final[final.index("DANH SÁCH HỘ CẬN NGHÈO") :]
+    assert h.code not in near
+    assert h.code in final[: final.index("DANH SÁCH HỘ CẬN NGHÈO")]
