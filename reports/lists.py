@@ -196,54 +196,71 @@ def _decision_line(data: ReviewData) -> str:
     d = data.decision
     if d is None:
         return (
-            f"(Kèm theo Quyết định số …/QĐ-UBND ngày …/…/{data.year} của UBND {data.commune_full})"
+            f"(Kèm theo Quyết định số …/QĐ-UBND ngày …/…/{data.year} của Chủ tịch UBND "
+            f"{data.commune_full})"
         )
     return (
-        f"(Kèm theo Quyết định số {d.number} ngày {d.date:%d/%m/%Y} của UBND {data.commune_full})"
+        f"(Kèm theo Quyết định số {d.number} ngày {d.date:%d/%m/%Y} của Chủ tịch UBND "
+        f"{data.commune_full})"
     )
 
 
 def final_columns() -> list[Column]:
     return [
         Column("STT", "A", 0.6, "plain"),
-        Column("Mã hộ", "B", 1.4),
-        Column("Họ và tên chủ hộ", "C", 3.0),
-        Column("Thôn", "D", 1.6),
-        Column("Số nhân khẩu", "1", 0.9, "int"),
-        Column("Phân loại", "E", 2.0),
-        Column("Điểm B1", "2", 0.8, "int"),
-        Column("Số chỉ số thiếu hụt", "3", 1.0, "int"),
-        Column("Các chỉ số thiếu hụt", "F", 4.0),
-        Column("Nguyên nhân nghèo", "G", 2.6),
+        Column("Mã hộ", "B", 1.3),
+        Column("Họ và tên chủ hộ", "C", 3.4),  # also holds the total: "Tổng cộng: … hộ, … khẩu"
+        Column("Thôn", "D", 1.5),
+        Column("Dân tộc", "E", 1.0),
+        Column("Số nhân khẩu", "1", 0.8, "int"),
+        Column("Phân loại", "F", 1.9),
+        Column("Điểm B1", "2", 0.7, "int"),
+        Column("Số chỉ số thiếu hụt", "3", 0.9, "int"),
+        Column("Các chỉ số thiếu hụt", "G", 2.8),
+        Column("DTTS", "H", 0.6, group="Đặc điểm hộ"),
+        Column("Không có KNLĐ", "I", 0.8, group="Đặc điểm hộ"),
+        Column("Có công", "J", 0.6, group="Đặc điểm hộ"),
+        Column("Bảo trợ xã hội", "K", 0.8, group="Đặc điểm hộ"),
+        Column("Nguyên nhân nghèo", "L", 2.2),
     ]
 
 
 def final_part(data: ReviewData, group: str, title: str) -> Part:
     table = Table(final_columns(), sheet=GROUP_TITLES[group], show_codes=True)
     chosen = data.in_group(group)
+    ref = data.reference
     n = 0
     for v, entries in data.village_order(chosen):
         table.section(village_title(v))
         for e in entries:
             n += 1
             r = e.result
+            h = e.household
+            head = h.head()
             deprived = "; ".join(o.name for o in r.indicators if o.id in set(r.deprived_ids))
             table.add(
                 [
                     n,
-                    e.household.code,
-                    e.household.head_name(),
-                    e.household.village,
-                    e.household.size(),
+                    h.code,
+                    h.head_name(),
+                    h.village,
+                    head.ethnicity if head and head.ethnicity else "",
+                    h.size(),
                     kind_label(e),
                     r.b1_score,
                     r.deprivation_count,
                     deprived,
+                    X if e.flag("ethnic_minority", ref) else "",
+                    X if e.flag("no_labour", ref) else "",
+                    X if h.meritorious_household or e.flag("meritorious", ref) else "",
+                    X if e.flag("social_protection", ref) else "",
                     e.cause_labels(),
                 ]
             )
     persons = sum(e.household.size() for e in chosen)
-    table.add([None, None, f"Tổng cộng: {len(chosen)} hộ, {persons} khẩu", None, persons], "total")
+    table.add(
+        [None, None, f"Tổng cộng: {len(chosen)} hộ, {persons} khẩu", None, None, persons], "total"
+    )
     return Part(
         Header(
             data.commune_issuer(),

@@ -94,3 +94,24 @@ def test_near_poor_turned_poor_leaves_the_near_poor_list_as_such(
     near = final[final.index("DANH SÁCH HỘ CẬN NGHÈO") :]
     assert h.code not in near
     assert h.code in final[: final.index("DANH SÁCH HỘ CẬN NGHÈO")]
+
+
+def test_final_list_has_ethnicity_and_the_flags(small_store: Store, tmp_path: Path) -> None:
+    from forms.model import Category
+
+    xlsx = reports.build("final_list", small_store, tmp_path / "ds.xlsx", fmt="xlsx")
+    ws = load_workbook(xlsx)["Hộ nghèo"]
+    rows = [[c.value for c in r] for r in ws.iter_rows()]
+    header = [v for r in rows[:10] for v in r if isinstance(v, str)]
+    for title in ("Dân tộc", "DTTS", "Không có KNLĐ", "Có công", "Bảo trợ xã hội"):
+        assert title in header
+    data = load_review(small_store)
+    by_code = {e.household.code: e for e in data.entries if e.category is Category.POOR}
+    listed = [r for r in rows if r[1] in by_code]
+    assert len(listed) == len(by_code)
+    for r in listed:
+        head = by_code[r[1]].household.head()
+        assert r[4] == (head.ethnicity if head and head.ethnicity else None)
+        assert r[10] == ("x" if by_code[r[1]].flag("ethnic_minority", data.reference) else None)
+    text = flat_text(reports.build("final_list", small_store, tmp_path / "ds.pdf"))
+    assert "Quyết định số 125/QĐ-UBND ngày 10/12/2026 của Chủ tịch UBND xã Bình Lư" in text
