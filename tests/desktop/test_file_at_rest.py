@@ -55,3 +55,34 @@ def test_a_vanished_wal_is_said_and_nothing_lost(
     assert "đã được ghi lại" in boxes[0].text()
     boxes[0].close()
     assert "NL-002" in _codes(store.path)
+
+
+def test_restore_from_the_window_keeps_the_open_file_and_undoes(
+    qtbot: QtBot, app: Any, store: Any
+) -> None:
+    from db import backup
+    from desktop.restore_dialog import RestoreDialog, restore_into
+
+    path = Path(store.path)
+    store.save_household(poor_household("NL-010", "Thôn Nà Lầu"))
+    old = backup.make_backup(path, "manual", store.conn)
+    store.save_household(poor_household("NL-011", "Thôn Nà Lầu"))  # only in the -wal yet
+    window = MainWindow(store)
+    qtbot.addWidget(window)
+    dialog = RestoreDialog(path, window)
+    qtbot.addWidget(dialog)
+    assert dialog.list.item(0).text() == old.name
+    bad = old.with_name(old.name.replace("manual", "close").replace("2026", "2099", 1))
+    bad.write_bytes(old.read_bytes()[:8192])
+    assert backup.check_backup(bad)
+    text = restore_into(window, path, bad)
+    assert "bị hỏng" in text, text
+    assert old.name in text
+    assert window.store is store  # refused before the open file was touched
+    text = restore_into(window, path, old)
+    assert "Đã khôi phục" in text
+    assert window.store is not None
+    assert window.store.household_by_code("NL-011") is None
+    [kept] = [p for p in backup.list_backups(path) if "before-restore" in p.name]
+    restore_into(window, path, kept)  # undo: the save from the -wal is back
+    assert window.store.household_by_code("NL-011") is not None
