@@ -339,3 +339,20 @@ def test_a_committed_import_prints_its_receipt_when_the_backup_has_no_room(
         assert "cập nhật: 30" in done.out
         assert "Ổ đĩa đã đầy" in done.err
         assert list(folder.iterdir()) == []  # nothing partial
+
+
+def test_soak_in_small() -> None:
+    """`make soak`'s kill experiments (bench/soak_kill.py), a few kills of each kind."""
+    import sys
+
+    root = Path(__file__).resolve().parents[2]
+    done = subprocess.run(
+        [sys.executable, "-m", "bench.soak_kill", "--saves", "4", "--closes", "8", "--seed", "3"],
+        cwd=root,
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, done.stderr
+    out = done.stdout
+    assert "lost: 0" in out
+    assert "Newest backup unusable after a kill: 0 times" in out
