@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from reports.certificate import assign_numbers, certificates
+from reports.decision import recognition_decision
 from reports.detail_list import detail_list
 from reports.document import Document
 from reports.exchange import exchange_workbook
@@ -63,6 +64,13 @@ DOCUMENTS: dict[str, DocumentSpec] = {
     ),
     "final_list": DocumentSpec(
         "Danh sách hộ nghèo, hộ cận nghèo của xã", ("round",), BOTH, final_list
+    ),
+    "decision": DocumentSpec(
+        "Quyết định công nhận hộ nghèo, hộ cận nghèo, hộ thoát nghèo, hộ thoát cận nghèo "
+        "(kèm danh sách)",
+        ("round",),
+        ("pdf",),
+        recognition_decision,
     ),
     "escaped_list": DocumentSpec(
         "Danh sách hộ thoát nghèo, thoát cận nghèo", ("round",), BOTH, escaped_list

@@ -57,10 +57,10 @@ def certificate_part(data: ReviewData, number: int | None, e: Entry) -> Part:
     decision = data.decision
     basis = (
         f"Căn cứ Quyết định số {decision.number} ngày {decision.date:%d/%m/%Y} của Chủ tịch "
-        f"UBND {data.commune_full} về việc công nhận hộ nghèo, hộ cận nghèo năm {data.year + 1};"
+        f"UBND {data.commune_full} về việc {data.decision_subject};"
         if decision
         else f"Căn cứ Quyết định số …/QĐ-UBND ngày …/…/{data.year} của Chủ tịch UBND "
-        f"{data.commune_full} về việc công nhận hộ nghèo, hộ cận nghèo năm {data.year + 1};"
+        f"{data.commune_full} về việc {data.decision_subject};"
     )
     residence = ""
     places = (h.address, village_title(h.village), data.commune_full, data.commune.province_name)

@@ -101,6 +101,9 @@ class Part:
     title: str
     subtitles: list[str] = field(default_factory=list)
     blocks: list[Block] = field(default_factory=list)
+    # None: the document's orientation. A decision (portrait) with its lists attached
+    # (landscape) is one document of both.
+    landscape: bool | None = None
 
     def tables(self) -> list[Table]:
         return [b for b in self.blocks if isinstance(b, Table)]

@@ -217,9 +217,9 @@ def final_columns() -> list[Column]:
         Column("Điểm B1", "2", 0.7, "int"),
         Column("Số chỉ số thiếu hụt", "3", 0.9, "int"),
         Column("Các chỉ số thiếu hụt", "G", 2.8),
-        Column("DTTS", "H", 0.6, group="Đặc điểm hộ"),
+        Column("DTTS", "H", 0.7, group="Đặc điểm hộ"),
         Column("Không có KNLĐ", "I", 0.8, group="Đặc điểm hộ"),
-        Column("Có công", "J", 0.6, group="Đặc điểm hộ"),
+        Column("Có công", "J", 0.7, group="Đặc điểm hộ"),
         Column("Bảo trợ xã hội", "K", 0.8, group="Đặc điểm hộ"),
         Column("Nguyên nhân nghèo", "L", 2.2),
     ]

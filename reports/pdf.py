@@ -21,13 +21,16 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
+    BaseDocTemplate,
     CondPageBreak,
     Flowable,
+    Frame,
     KeepTogether,
     LongTable,
+    NextPageTemplate,
     PageBreak,
+    PageTemplate,
     Paragraph,
-    SimpleDocTemplate,
     Spacer,
 )
 from reportlab.platypus import Table as RLTable
@@ -182,24 +185,34 @@ def page_size(doc: Document) -> tuple[float, float]:
     return landscape(A4) if doc.landscape else A4
 
 
+def _landscape(doc: Document, part: Part) -> bool:
+    return doc.landscape if part.landscape is None else part.landscape
+
+
 def render_pdf(doc: Document, out: Path, progress: Progress | None = None) -> Path:
     register_fonts()
     styles = _styles()
-    size = page_size(doc)
-    width = size[0] - 2 * MARGIN
-    template = SimpleDocTemplate(
+    top, bottom = 12 * mm, 15 * mm
+    # One page template per orientation the parts use, the first part's first.
+    wanted = [_landscape(doc, p) for p in doc.parts] or [doc.landscape]
+    names = {False: "portrait", True: "landscape"}
+    templates = []
+    for flag in dict.fromkeys(wanted):
+        size = landscape(A4) if flag else A4
+        frame = Frame(MARGIN, bottom, size[0] - 2 * MARGIN, size[1] - top - bottom)
+        templates.append(PageTemplate(names[flag], [frame], pagesize=size))
+    template = BaseDocTemplate(
         str(out),
-        pagesize=size,
+        pagesize=landscape(A4) if wanted[0] else A4,
+        pageTemplates=templates,
         leftMargin=MARGIN,
         rightMargin=MARGIN,
-        topMargin=12 * mm,
-        bottomMargin=15 * mm,
+        topMargin=top,
+        bottomMargin=bottom,
         title=clean(doc.title),
         author="Rà soát",
         creator="Rà soát (rasoat)",
     )
-    # What a flowable may use at the top of a page: the frame less its 6 pt paddings.
-    frame_height = template.height - 12
     story: list[Flowable] = []
     total_rows = sum(len(t.rows) for t in doc.tables()) or 1
     offset = [0]  # rows of the tables laid out before the current one
@@ -215,10 +228,17 @@ def render_pdf(doc: Document, out: Path, progress: Progress | None = None) -> Pa
         return report
 
     for index, part in enumerate(doc.parts):
+        flag = _landscape(doc, part)
+        size = landscape(A4) if flag else A4
         if index:
+            if flag != _landscape(doc, doc.parts[index - 1]):
+                story.append(NextPageTemplate(names[flag]))
             story.append(PageBreak())
         if doc.pages_per_part:
             story.append(_PartStart())
+        width = size[0] - 2 * MARGIN
+        # What a flowable may use at the top of a page: the frame less its 6 pt paddings.
+        frame_height = size[1] - top - bottom - 12
         story.extend(_part(part, styles, width, frame_height, tick_for))
     template.build(story, canvasmaker=_NumberedCanvas)
     if progress is not None:

@@ -127,6 +127,20 @@ class ReviewData:
         return []
 
     @property
+    def standard_title(self) -> str:
+        """The standard this round was scored on, with its legal source, as documents cite it."""
+        return self.standard.title if self.standard else self.standard_name
+
+    @property
+    def decision_subject(self) -> str:
+        """What the commune chairman's decision recognises; the certificate and the attached
+        lists cite it in the same words."""
+        return (
+            "công nhận hộ nghèo, hộ cận nghèo, hộ thoát nghèo, hộ thoát cận nghèo năm "
+            f"{self.year + 1}"
+        )
+
+    @property
     def reference(self) -> date:
         return self.round.reference_date or date(self.round.year, 12, 31)
 

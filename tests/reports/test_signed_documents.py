@@ -115,3 +115,42 @@ def test_final_list_has_ethnicity_and_the_flags(small_store: Store, tmp_path: Pa
         assert r[10] == ("x" if by_code[r[1]].flag("ethnic_minority", data.reference) else None)
     text = flat_text(reports.build("final_list", small_store, tmp_path / "ds.pdf"))
     assert "Quyết định số 125/QĐ-UBND ngày 10/12/2026 của Chủ tịch UBND xã Bình Lư" in text
+
+
+def test_the_recognition_decision_with_its_lists(small_store: Store, tmp_path: Path) -> None:
+    from forms.model import Category
+
+    pdf = reports.build("decision", small_store, tmp_path / "qd.pdf")
+    pages = pdf_pages(pdf)
+    info = subprocess.run(
+        ["pdfinfo", "-f", "1", "-l", str(len(pages)), str(pdf)],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    sizes = [
+        tuple(float(x) for x in line.split(":", 1)[1].split("pts")[0].split(" x "))
+        for line in info.splitlines()
+        if line.startswith("Page") and "size" in line
+    ]
+    assert sizes[0][0] < sizes[0][1]  # the decision: portrait
+    assert all(w > h for w, h in sizes[1:])  # the lists: landscape
+    first = pages[0]
+    data = load_review(small_store)
+    poor = [e for e in data.entries if e.category is Category.POOR]
+    assert "QUYẾT ĐỊNH" in first
+    assert "Số: 125/QĐ-UBND" in first
+    assert f"Về việc {data.decision_subject}" in first
+    assert f"1. Hộ nghèo: {len(poor)} hộ, {sum(e.household.size() for e in poor)} khẩu" in first
+    assert "Điều 2." in first
+    assert "Lò Văn Thành" in first
+    assert data.standard is not None
+    assert data.standard.name in first
+    assert first.rstrip().endswith("Trang 1/1")  # the decision numbers its own pages
+    lists = " ".join(pages[1:])
+    for title in ("DANH SÁCH HỘ NGHÈO", "DANH SÁCH HỘ CẬN NGHÈO", "DANH SÁCH HỘ THOÁT NGHÈO"):
+        assert title in lists
+    assert pages[1].rstrip().endswith("Trang 1/" + pages[1].rstrip()[-1])
+    # The certificate cites the decision in its own words.
+    cert = flat_text(reports.build("certificate", small_store, tmp_path / "gcn.pdf"))
+    assert f"về việc {data.decision_subject}" in cert
