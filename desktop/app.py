@@ -6,7 +6,7 @@ import logging
 import sys
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QLocale, QTranslator
+from PySide6.QtCore import QCoreApplication, QLocale, Qt, QTranslator
 from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import QApplication
 
@@ -46,15 +46,28 @@ def configure_app(app: QApplication) -> None:
 
 
 def install_translator(app: QApplication, locale: str | None = None) -> QTranslator | None:
-    """UI strings are written in Vietnamese; a .qm in resources/i18n translates them (e.g. en)."""
+    """UI strings are written in Vietnamese; a .qm in resources/i18n translates them (e.g. en).
+    Qt's own texts (buttons, file and print dialogs) get our Vietnamese unless another
+    language's catalogue is found."""
     name = locale or QLocale.system().name()
     if name.startswith("vi"):
+        install_vietnamese_qt(app)
         return None
     translator = QTranslator(app)
     if translator.load(str(resources.resource_path("i18n", f"rasoat_{name.split('_')[0]}.qm"))):
         app.installTranslator(translator)
         return translator
+    install_vietnamese_qt(app)
     return None
+
+
+def install_vietnamese_qt(app: QApplication) -> None:
+    from desktop.qt_strings import install_qt_strings
+
+    install_qt_strings(app)
+    # Qt's own file and print dialogs, which speak our Vietnamese, rather than the system's,
+    # which speak the language Windows was installed in (often English on these laptops).
+    app.setAttribute(Qt.ApplicationAttribute.AA_DontUseNativeDialogs, True)
 
 
 def run_gui(path: str | None = None) -> int:

@@ -6,20 +6,26 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from rasoat.crash import PreviousSession
+
+
+def _tr(text: str) -> str:
+    # Filed under MainWindow, whose texts the translator is asked for (like report_runner).
+    return QCoreApplication.translate("MainWindow", text)
 
 
 def notice_text(previous: PreviousSession, store: Any, log_file: Path) -> str:
     parts = [previous.summary()]
     if store is not None:
         parts.append(
-            QMessageBox.tr("Tệp xã {name} đã được mở lại và kiểm tra: không có lỗi.").format(
+            _tr("Tệp xã {name} đã được mở lại và kiểm tra: không có lỗi.").format(
                 name=Path(str(store.path)).name
             )
         )
-    parts.append(QMessageBox.tr("Chi tiết đã ghi vào nhật ký: {log}").format(log=log_file))
+    parts.append(_tr("Chi tiết đã ghi vào nhật ký: {log}").format(log=log_file))
     return "\n\n".join(parts)
 
 
@@ -28,10 +34,10 @@ def show_crash_notice(parent: QWidget, previous: PreviousSession, log_file: Path
     to the household it names. Returns the box (tests read it)."""
     box = QMessageBox(parent)
     box.setIcon(QMessageBox.Icon.Warning)
-    box.setWindowTitle(QMessageBox.tr("Rà soát đã đóng bất thường lần trước"))
+    box.setWindowTitle(_tr("Rà soát đã đóng bất thường lần trước"))
     box.setText(notice_text(previous, getattr(parent, "store", None), log_file))
     box.setStandardButtons(QMessageBox.StandardButton.Ok)
-    box.button(QMessageBox.StandardButton.Ok).setText(QMessageBox.tr("Đã hiểu"))
+    box.button(QMessageBox.StandardButton.Ok).setText(_tr("Đã hiểu"))
     box.setModal(False)
     box.show()
     return box

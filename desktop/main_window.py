@@ -326,12 +326,16 @@ class MainWindow(QMainWindow):
         self.list.view.setFocus()
 
     def confirm_delete(self, text: str) -> bool:
-        answer = QMessageBox.question(
+        from desktop.confirm import confirm_destructive
+
+        return confirm_destructive(
             self,
             self.tr("Xoá hộ"),
-            self.tr("Xoá hộ {h} khỏi danh sách? Lịch sử của hộ vẫn được giữ lại.").format(h=text),
+            self.tr("Xoá hộ {h} khỏi danh sách?").format(h=text),
+            self.tr("&Xoá hộ"),
+            self.tr("&Không xoá"),
+            self.tr("Lịch sử của hộ vẫn được giữ lại."),
         )
-        return answer == QMessageBox.StandardButton.Yes
 
     def delete_selected(self) -> bool:
         # Only on the list, where the selected household is in sight: on another tab the list's

@@ -42,7 +42,6 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
-    QMessageBox,
     QPushButton,
     QSpinBox,
     QStyledItemDelegate,
@@ -554,28 +553,21 @@ class MeetingMode(QWidget):
         """Asks before clearing row ``r``'s vote; keeping it is the default (Enter, Esc)."""
         row = self.model.rows[r]
         vote = row.vote
-        box = QMessageBox(
-            QMessageBox.Icon.Question,
+        from desktop.confirm import confirm_destructive
+
+        return confirm_destructive(
+            self,
             self.tr("Xoá kết quả biểu quyết"),
             self.tr("Xoá kết quả biểu quyết của hộ {code} — {head}?").format(
                 code=row.household.code, head=row.household.head_name
             ),
-            parent=self,
-        )
-        box.setInformativeText(
+            self.tr("&Xoá"),
+            self.tr("&Không xoá"),
             self.tr(
                 "Đang lưu: {a}/{t} người dự họp đồng ý. Hộ sẽ trở lại chưa biểu quyết; "
                 "lịch sử thay đổi vẫn được giữ lại."
-            ).format(a=vote.agree, t=vote.attendees)
+            ).format(a=vote.agree, t=vote.attendees),
         )
-        # Buttons of our own: Qt has no Vietnamese for its standard Yes/No.
-        delete = box.addButton(self.tr("&Xoá"), QMessageBox.ButtonRole.YesRole)
-        keep = box.addButton(self.tr("&Không xoá"), QMessageBox.ButtonRole.NoRole)
-        box.setDefaultButton(keep)  # Enter, pressed as in the table, keeps the vote
-        box.setEscapeButton(keep)
-        box.exec()
-        box.deleteLater()
-        return box.clickedButton() is delete
 
     def clear_vote(self, r: int) -> bool:
         """Deletes row ``r``'s saved vote (no question asked); the row shows as not voted."""
