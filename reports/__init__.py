@@ -51,7 +51,24 @@ def build_document(
     )
     if spec.prepare is not None:
         spec.prepare(store, data)
-    return spec.build(data, village, household_id)
+    document = spec.build(data, village, household_id)
+    name_the_standard(document, data)
+    return document
+
+
+def name_the_standard(document: Any, data: Any) -> None:
+    """Every document says which standard its round was scored on (a 2026 round may be on
+    the 2022-2025 or the 2027-2030 standard): a line under the title of each part that does
+    not already name it. The exchange workbook keeps the importers' fixed rows."""
+    if document.kind == "exchange_workbook":
+        return
+    name = data.standard_name
+    for part in document.parts:
+        said = any(name in line for line in part.subtitles) or any(
+            name in getattr(b, "text", "") for b in part.blocks
+        )
+        if not said:
+            part.subtitles.append(f"(Chuẩn nghèo áp dụng: {name})")
 
 
 def build(

@@ -11,6 +11,7 @@ from openpyxl import load_workbook
 
 import reports
 from db.store import Store
+from reports.catalog import DOCUMENTS
 from reports.review import load_review
 from tests.reports.conftest import VILLAGES
 
@@ -154,3 +155,26 @@ def test_the_recognition_decision_with_its_lists(small_store: Store, tmp_path: P
     # The certificate cites the decision in its own words.
     cert = flat_text(reports.build("certificate", small_store, tmp_path / "gcn.pdf"))
     assert f"về việc {data.decision_subject}" in cert
+
+
+@pytest.mark.parametrize("kind", [k for k in DOCUMENTS if k != "exchange_workbook"])
+def test_every_document_names_the_standard_applied(
+    small_store: Store, tmp_path: Path, kind: str
+) -> None:
+    data = load_review(small_store)
+    assert data.standard is not None
+    household = next(e.household.id for e in data.entries if e.groups())
+    spec = DOCUMENTS[kind]
+    village = VILLAGES[0] if "village" in spec.params and kind != "certificate" else None
+    pdf = reports.build(
+        kind,
+        small_store,
+        tmp_path / f"{kind}.pdf",
+        fmt=spec.formats[0] if "pdf" not in spec.formats else "pdf",
+        village=village,
+        household_id=household if "household" in spec.params else None,
+    )
+    if pdf.suffix == ".pdf":
+        for page in pdf_pages(pdf):
+            if "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in page:  # each part's first page
+                assert data.standard.name in page, kind
