@@ -17,11 +17,19 @@ from rasoat import __version__
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from rasoat import argparse_vi
+
+    argparse_vi.install()
     parser = argparse.ArgumentParser(
         prog="rasoat",
         description="Rà soát hộ nghèo, hộ cận nghèo. Không có lệnh con: mở giao diện.",
     )
-    parser.add_argument("--version", action="version", version=f"rasoat {__version__}")
+    parser.add_argument(
+        "--version",
+        action="version",
+        version=f"rasoat {__version__}",
+        help="xem số phiên bản rồi thoát",
+    )
     parser.add_argument("--self-test", action="store_true", help="tự kiểm tra rồi thoát")
     # Hidden: opens the main window, exits at its first paint (bench/bench_startup.py).
     parser.add_argument("--startup-probe", action="store_true", help=argparse.SUPPRESS)

@@ -21,3 +21,46 @@ def test_help_lists_in_vietnamese() -> None:
         [sys.executable, "-m", "rasoat", "--help"], capture_output=True, text=True, check=True
     )
     assert "Rà soát hộ nghèo" in out.stdout
+
+
+ARGPARSE_ENGLISH = (
+    "usage:",
+    "positional arguments",
+    "options:",
+    "optional arguments",
+    "show this help",
+    "show program's version",
+    "error:",
+    "the following arguments are required",
+    "unrecognized arguments",
+    "invalid choice",
+)
+
+
+def _english(text: str) -> list[str]:
+    return [w for w in ARGPARSE_ENGLISH if w in text]
+
+
+def test_help_and_usage_errors_are_in_vietnamese(capsys: pytest.CaptureFixture[str]) -> None:
+    import argparse
+
+    from rasoat.cli import build_parser
+
+    parser = build_parser()
+    texts = [parser.format_help()]
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for name, sub in action.choices.items():
+                texts.append(sub.format_help())
+                assert "cách dùng:" in texts[-1], name
+    bad_calls = (["db"], ["db", "--nope"], ["khong-co-lenh-nay", "x"], ["report", "-f", "doc"])
+    for argv in bad_calls:
+        with pytest.raises(SystemExit) as done:
+            main(argv)
+        assert done.value.code == 2
+        texts.append(capsys.readouterr().err)
+    assert "cách dùng:" in texts[0]
+    assert "tuỳ chọn" in texts[0]
+    assert len(texts) > 10
+    found = {w for t in texts for w in _english(t)}
+    assert found == set()
