@@ -390,4 +390,12 @@ def validate_household(
             issues.append(
                 Issue(f"screening.{key}", None, f"Phiếu A không có câu hỏi '{key}'.", "warning")
             )
+    # The hard limits every way in enforces (forms.validate), as errors, unless an answer
+    # check above already spoke about that field.
+    from forms.validate import check_household
+
+    said = {(i.target, i.member_id) for i in issues if i.severity == "error"}
+    for p in check_household(h, date.today()):
+        if (p.target, p.member_id) not in said:
+            issues.append(Issue(p.target, p.member_id, p.message, "error"))
     return issues

@@ -23,6 +23,10 @@ from forms.codec import CodecError, household_from_dict, to_dict
 from forms.model import Household, Member
 
 FORMAT_VERSION = 1
+# A commune of 5,000 households is about 15 MB of JSON; nesting deeper than a household's own
+# (document > households > household > members > member > field) is no household.
+MAX_BYTES = 64 * 1024 * 1024
+MAX_DEPTH = 12
 SCHEMA_ID = "https://rasoat.invalid/schema/household-v1.json"
 
 
@@ -86,12 +90,40 @@ def load_document(data: Any) -> HouseholdDocument:
 def read_document(path: str | Path) -> HouseholdDocument:
     path = Path(path)
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        with path.open("rb") as f:
+            raw = f.read(MAX_BYTES + 1)
     except OSError as exc:
         raise HouseholdJsonError(f"Không đọc được tệp {path.name}: {exc}.") from exc
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise HouseholdJsonError(f"Tệp {path.name} không phải JSON hợp lệ: {exc}.") from exc
-    return load_document(data)
+    return load_document(parse_bounded(raw, path.name))
+
+
+def parse_bounded(raw: bytes, name: str = "dữ liệu") -> Any:
+    """JSON text of at most ``MAX_BYTES`` and ``MAX_DEPTH`` levels, or ``HouseholdJsonError``."""
+    if len(raw) > MAX_BYTES:
+        raise HouseholdJsonError(f"Tệp {name} lớn quá {MAX_BYTES // (1024 * 1024)} MB.")
+    try:
+        data = json.loads(raw.decode("utf-8"))
+    except (json.JSONDecodeError, UnicodeDecodeError, RecursionError) as exc:
+        raise HouseholdJsonError(f"Tệp {name} không phải JSON hợp lệ: {exc}.") from exc
+    if _depth(data) > MAX_DEPTH:
+        raise HouseholdJsonError(f"Tệp {name} lồng quá {MAX_DEPTH} cấp: không phải tệp hộ.")
+    return data
+
+
+def _depth(value: Any) -> int:
+    # Iterative: a deeply nested file must not exhaust the stack here either.
+    deepest = 0
+    stack: list[tuple[Any, int]] = [(value, 1)]
+    while stack:
+        item, level = stack.pop()
+        deepest = max(deepest, level)
+        if level > MAX_DEPTH:
+            break
+        if isinstance(item, dict):
+            stack.extend((v, level + 1) for v in item.values())
+        elif isinstance(item, list):
+            stack.extend((v, level + 1) for v in item)
+    return deepest
 
 
 # --- JSON Schema, generated from the dataclasses ------------------------------------------------

@@ -13,7 +13,9 @@ steps, none of which writes anything:
 
 from __future__ import annotations
 
+import math
 import re
+import zipfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -26,6 +28,7 @@ from openpyxl.utils import get_column_letter  # type: ignore[import-untyped]
 from db.exchange.errors import PackageError
 from forms.model import Category, Household, Member, Relationship, Sex, nfc
 from forms.text import fold
+from forms.validate import MAX_B1_TOTAL, check_household
 
 # Target field -> header names it is known by (folded). Order matters: the first field whose
 # synonym matches a header takes the column, so specific names come before general ones.
@@ -123,22 +126,89 @@ class ParsedSheet:
         return "\n".join(lines)
 
 
-def open_workbook(path: Path) -> tuple[list[SheetLayout], list[list[list[Any]]]]:
-    """Every sheet's guessed layout and its cell values (rows of values)."""
+# Ceilings for a workbook from outside. A 6 KB file declaring the dimension A1:XFD1048576
+# exhausted memory in 8 s: the declared dimension is never trusted (reset, then rows are read
+# in streaming mode up to these bounds). A commune's list is a few thousand rows.
+MAX_SHEETS = 50
+MAX_ROWS = 50_000
+MAX_COLUMNS = 64
+MAX_XML_BYTES = 256 * 1024 * 1024  # all parts unpacked
+MAX_ZIP_ENTRIES = 2_000
+MAX_ZIP_RATIO = 200
+
+
+def _check_archive(path: Path) -> None:
+    """Refuses a workbook whose parts would unpack to far more than its size (a zip bomb)
+    before openpyxl unpacks anything."""
     try:
-        wb = load_workbook(Path(path), read_only=True, data_only=True)
+        with zipfile.ZipFile(path) as zf:
+            infos = zf.infolist()
+    except (OSError, zipfile.BadZipFile, ValueError, EOFError, NotImplementedError) as exc:
+        raise PackageError(f"Không đọc được tệp Excel {path.name}: {exc}") from exc
+    if len(infos) > MAX_ZIP_ENTRIES:
+        raise PackageError(f"Tệp Excel {path.name} có cấu trúc lạ (quá nhiều phần).")
+    total = 0
+    for info in infos:
+        total += info.file_size
+        if info.file_size > 1024 * 1024 and info.file_size > MAX_ZIP_RATIO * max(
+            info.compress_size, 1
+        ):
+            raise PackageError(
+                f"Tệp Excel {path.name} có dấu hiệu nén bất thường (bom nén), không mở."
+            )
+    if total > MAX_XML_BYTES:
+        raise PackageError(f"Tệp Excel {path.name} quá lớn để mở an toàn.")
+
+
+def open_workbook(path: Path) -> tuple[list[SheetLayout], list[list[list[Any]]]]:
+    """Every sheet's guessed layout and its cell values (rows of values, trailing blanks cut).
+
+    Streaming (``read_only``) and bounded: at most ``MAX_SHEETS`` sheets, ``MAX_COLUMNS``
+    columns and ``MAX_ROWS`` rows each; a sheet with data beyond is refused. Formulas are never
+    evaluated: ``data_only`` gives the value Excel saved, or nothing."""
+    path = Path(path)
+    _check_archive(path)
+    try:
+        wb = load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many types for a file that is not a workbook
-        raise PackageError(f"Không đọc được tệp Excel {Path(path).name}: {exc}") from exc
+        raise PackageError(f"Không đọc được tệp Excel {path.name}: {exc}") from exc
     layouts: list[SheetLayout] = []
     sheets: list[list[list[Any]]] = []
     try:
+        if len(wb.worksheets) > MAX_SHEETS:
+            raise PackageError(f"Tệp Excel có hơn {MAX_SHEETS} trang tính: không mở.")
         for ws in wb.worksheets:
-            rows = [list(r) for r in ws.iter_rows(values_only=True)]
+            rows = _bounded_rows(ws)
             sheets.append(rows)
             layouts.append(guess_layout(ws.title, rows))
+    except PackageError:
+        raise
+    except Exception as exc:  # a damaged sheet part: openpyxl raises what its parser meets
+        raise PackageError(f"Không đọc được tệp Excel {path.name}: {exc}") from exc
     finally:
         wb.close()
     return layouts, sheets
+
+
+def _bounded_rows(ws: Any) -> list[list[Any]]:
+    ws.reset_dimensions()  # the declared dimension is a claim, not a fact
+    rows: list[list[Any]] = []
+    for r in ws.iter_rows(max_row=MAX_ROWS + 1, max_col=MAX_COLUMNS, values_only=True):
+        row = list(r)
+        while row and (row[-1] is None or row[-1] == ""):
+            row.pop()
+        if len(rows) == MAX_ROWS:
+            if row:
+                raise PackageError(
+                    f"Trang tính “{ws.title}” có hơn {MAX_ROWS:,} dòng: quá lớn để nhập.".replace(
+                        ",", "."
+                    )
+                )
+            break
+        rows.append(row)
+    while rows and not rows[-1]:
+        rows.pop()
+    return rows
 
 
 def _cell_text(value: Any) -> str:
@@ -285,6 +355,9 @@ def parse_id_number(value: Any) -> tuple[str | None, str | None]:
     if value is None or value == "":
         return None, None
     if isinstance(value, int | float) and not isinstance(value, bool):
+        # A negative or fractional number is no CCCD (-10000 became '-00000010000').
+        if not math.isfinite(value) or value < 0 or value != int(value):
+            raise ValueError
         digits = str(int(value))
         if len(digits) < 12:
             return digits.zfill(12), "ô số bị Excel bỏ số 0 đầu; đã thêm lại cho đủ 12 chữ số"
@@ -378,8 +451,11 @@ def parse_sheet(
             if b1_raw is not None:
                 try:
                     b1 = int(float(str(b1_raw).replace(",", ".")))
-                except ValueError:
+                except (ValueError, OverflowError):  # "nan", "inf"
                     err(excel_row, "b1_score", f"điểm B1 “{b1_raw}” không phải là số.")
+                if b1 is not None and not 0 <= b1 <= MAX_B1_TOTAL:
+                    err(excel_row, "b1_score", f"điểm B1 {b1} ngoài khoảng 0–{MAX_B1_TOTAL}.")
+                    b1 = None
             village = _cell_text(get("village"))
             merit_raw = _cell_text(get("meritorious_household"))
             household = Household(
@@ -460,9 +536,32 @@ def parse_sheet(
         member.ethnicity = eth or None
         assert current is not None
         current.household.members.append(member)
+    # The same hard limits as every other way in (text length, control characters, ranges);
+    # what the row checks above already said is not said twice.
+    today = date.today()
+    said = {(i.row, i.column) for i in out.errors}
+    for item in out.households:
+        for problem in check_household(item.household, today):
+            f = _FIELD_OF_TARGET.get(problem.target, "")
+            if (item.row, col_name(f) if f in m else "") in said:
+                continue
+            err(item.row, f, problem.message)
     if not out.households and not out.errors:
         out.issues.append(Issue(0, "", "Không tìm thấy hộ nào dưới dòng tiêu đề."))
     return out
+
+
+# forms.validate targets -> the workbook field whose column a problem is reported at.
+_FIELD_OF_TARGET = {
+    "code": "household_code",
+    "village": "village",
+    "address": "address",
+    "name": "member_name",
+    "ethnicity": "ethnicity",
+    "id_number": "id_number",
+    "birth_year": "birth_date",
+    "birth_date": "birth_date",
+}
 
 
 def field_labels() -> Iterable[tuple[str, str]]:

@@ -14,6 +14,7 @@ the counts in the manifest) and returns plain dataclasses; nothing is written an
 from __future__ import annotations
 
 import json
+import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -25,12 +26,18 @@ from db.exchange.errors import PackageError
 from forms.classify import result_from_dict
 from forms.codec import CodecError, household_from_dict, to_dict
 from forms.model import Household
+from forms.validate import check_household, result_problem, text_problem
 
 COMMUNE_PART = "commune.json"
 HOUSEHOLDS_PART = "households.jsonl"
 PARTS = frozenset({COMMUNE_PART, HOUSEHOLDS_PART})
-MAX_TEXT = 1000  # metadata strings (rev ids, device, user, timestamps) are short
-MAX_REVS = 10_000
+MAX_TEXT = 200  # metadata strings (device, user, timestamps) are short
+# History entries: per household, and for the whole package. A household saved a thousand
+# times is far beyond any review; 5,000 forged entries per household cost 39 s and 1.6 GB.
+MAX_REVS = 1_000
+MAX_PACKAGE_REVS = 300_000
+MAX_RESULTS = 50  # rounds per household
+MAX_ROUNDS = 100
 
 
 @dataclass(frozen=True)
@@ -182,7 +189,26 @@ def _parse_commune(raw: bytes) -> dict[str, Any]:
         raise PackageError("Phần thông tin xã của gói bị hỏng.") from exc
     if not isinstance(data, dict):
         raise PackageError("Phần thông tin xã của gói bị hỏng.")
+    rounds = data.get("rounds", [])
+    if not isinstance(rounds, list) or len(rounds) > MAX_ROUNDS:
+        raise PackageError("Danh sách kỳ rà soát trong gói bị hỏng.")
+    for r in rounds:
+        if not isinstance(r, dict) or not _round_ok(r):
+            raise PackageError("Một kỳ rà soát trong gói không hợp lệ.")
     return data
+
+
+def _round_ok(r: Mapping[str, Any]) -> bool:
+    year = r.get("year")
+    if type(year) is not int or not 2000 <= year <= 2100:
+        return False
+    for key in ("id", "standard_id", "kind", "started_at", "reference_date"):
+        value = r.get(key)
+        if value is None and key in ("started_at", "reference_date"):
+            continue
+        if not isinstance(value, str) or not value or text_problem(value, 100):
+            return False
+    return True
 
 
 def _parse_records(
@@ -196,6 +222,7 @@ def _parse_records(
     ids: set[str] = set()
     codes: set[str] = set()
     lines = text.split("\n")
+    total_revs = 0
     for lineno, line in enumerate(lines, start=1):
         if progress is not None and lineno % 500 == 0:
             progress(lineno, len(lines))
@@ -209,6 +236,13 @@ def _parse_records(
             rec = record_from_dict(obj)
         except PackageError as exc:
             raise PackageError(f"Hộ ở dòng {lineno} của gói không hợp lệ: {exc}") from exc
+        total_revs += len(rec.revs)
+        if total_revs > MAX_PACKAGE_REVS:
+            raise PackageError(
+                f"Gói có hơn {MAX_PACKAGE_REVS:,} mục lịch sử phiên bản: quá lớn để nhập.".replace(
+                    ",", "."
+                )
+            )
         if rec.household.id in ids:
             raise PackageError(f"Hộ ở dòng {lineno} bị trùng mã định danh trong gói.")
         if not rec.deleted and rec.household.code in codes:
@@ -226,9 +260,20 @@ def _text(obj: Mapping[str, Any], key: str, *, required: bool = False) -> str:
     value = obj.get(key, "")
     if value is None and not required:
         return ""
-    if not isinstance(value, str) or len(value) > MAX_TEXT or (required and not value):
+    if not isinstance(value, str) or text_problem(value, MAX_TEXT) or (required and not value):
         raise PackageError(f"trường '{key}' sai.")
     return value
+
+
+# Revs are UUIDs when made here; older files and tools used short tokens, so any short id
+# of letters, digits and dashes is taken (it is copied into every history row).
+_REV_ID = re.compile(r"[0-9A-Za-z][0-9A-Za-z-]{0,63}")
+
+
+def _rev_id(value: Any, key: str) -> str:
+    if not isinstance(value, str) or not _REV_ID.fullmatch(value):
+        raise PackageError(f"lịch sử phiên bản: '{key}' không phải mã phiên bản hợp lệ.")
+    return str(value)
 
 
 def record_from_dict(obj: Any) -> PackageRecord:
@@ -259,11 +304,12 @@ def record_from_dict(obj: Any) -> PackageRecord:
         raise PackageError(str(exc)) from exc
     except (TypeError, ValueError, RecursionError) as exc:
         raise PackageError("dữ liệu hộ sai kiểu.") from exc
-    if not household.id or len(household.id) > MAX_TEXT:
-        raise PackageError("hộ thiếu mã định danh.")
-    if not household.code.strip() or len(household.code) > MAX_TEXT:
-        raise PackageError("hộ thiếu mã hộ.")
-    rev = _text(obj, "rev", required=True)
+    problems = check_household(household)
+    if problems:
+        shown = "; ".join(p.message for p in problems[:5])
+        more = f" (và {len(problems) - 5} lỗi khác)" if len(problems) > 5 else ""
+        raise PackageError(f"{shown}{more}")
+    rev = _rev_id(obj.get("rev"), "rev")
     revs_raw = obj.get("revs")
     if not isinstance(revs_raw, list) or not revs_raw or len(revs_raw) > MAX_REVS:
         raise PackageError("thiếu lịch sử phiên bản (revs).")
@@ -273,12 +319,12 @@ def record_from_dict(obj: Any) -> PackageRecord:
             raise PackageError("lịch sử phiên bản sai kiểu.")
         parent = item.get("parent_rev")
         merge_parent = item.get("merge_parent")
-        for value in (parent, merge_parent):
-            if value is not None and (not isinstance(value, str) or len(value) > MAX_TEXT):
-                raise PackageError("lịch sử phiên bản sai kiểu.")
+        for key, value in (("parent_rev", parent), ("merge_parent", merge_parent)):
+            if value is not None and value != "":
+                _rev_id(value, key)
         revs.append(
             RevEntry(
-                rev=_text(item, "rev", required=True),
+                rev=_rev_id(item.get("rev"), "rev"),
                 parent_rev=parent or None,
                 device=_text(item, "device"),
                 user=_text(item, "user"),
@@ -292,12 +338,15 @@ def record_from_dict(obj: Any) -> PackageRecord:
     if not isinstance(deleted, bool):
         raise PackageError("trường 'deleted' sai.")
     results_raw = obj.get("results", {})
-    if not isinstance(results_raw, dict):
+    if not isinstance(results_raw, dict) or len(results_raw) > MAX_RESULTS:
         raise PackageError("kết quả phân loại sai kiểu.")
     results: dict[str, dict[str, Any]] = {}
     for round_id, res in results_raw.items():
-        if not isinstance(res, dict) or len(str(round_id)) > MAX_TEXT:
+        if not isinstance(res, dict) or text_problem(str(round_id), 100):
             raise PackageError("kết quả phân loại sai kiểu.")
+        wrong = result_problem(res)
+        if wrong:
+            raise PackageError(f"hộ {household.code}: kết quả phân loại không hợp lệ ({wrong}).")
         try:
             result_from_dict(res)
         except Exception as exc:  # result_from_dict raises whatever the bad value provokes

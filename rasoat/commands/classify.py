@@ -37,14 +37,28 @@ def register(subparsers: Any) -> None:
 
 
 def _fail(message: str) -> int:
+    """Unusable input (unreadable file, unknown standard): exit 2."""
     print(f"rasoat classify: {message}", file=sys.stderr)
     return 2
+
+
+def _refuse(messages: list[str]) -> int:
+    """Readable input holding impossible values: exit 1, every reason listed."""
+    for message in messages:
+        print(f"rasoat classify: {message}", file=sys.stderr)
+    print(f"rasoat classify: không phân loại — {len(messages)} lỗi dữ liệu.", file=sys.stderr)
+    return 1
 
 
 def run(args: argparse.Namespace) -> int:
     from forms.b1 import B1TableError, load_b1_table
     from forms.classify import classify, result_to_dict, what_if
-    from forms.household_json import HouseholdJsonError, load_document, read_document
+    from forms.household_json import (
+        HouseholdJsonError,
+        load_document,
+        parse_bounded,
+        read_document,
+    )
     from forms.standards import (
         Standard,
         StandardError,
@@ -55,12 +69,20 @@ def run(args: argparse.Namespace) -> int:
 
     try:
         if args.input == "-":
-            doc = load_document(json.load(sys.stdin))
+            doc = load_document(parse_bounded(sys.stdin.buffer.read(), "đầu vào chuẩn"))
         else:
             doc = read_document(args.input)
-    except (HouseholdJsonError, json.JSONDecodeError) as exc:
+    except HouseholdJsonError as exc:
         return _fail(str(exc))
-    year = args.year or doc.review_year or date.today().year
+    if args.year is not None and not 2000 <= args.year <= 2100:
+        return _fail(f"năm rà soát {args.year} ngoài khoảng 2000–2100.")
+    from forms.validate import check_household
+
+    today = date.today()
+    problems = [p.message for h in doc.households for p in check_household(h, today)]
+    if problems:
+        return _refuse(problems)
+    year = args.year or doc.review_year or today.year
     try:
         reference = (
             date.fromisoformat(args.reference_date) if args.reference_date else doc.reference_date

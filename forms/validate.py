@@ -1,0 +1,291 @@
+"""Hard limits on household data from anywhere (a package, a workbook, a JSON file, a form).
+
+``forms.definitions.validate_household`` judges *answers* (unanswered, out of the form's range,
+a head missing): a household with such issues is still stored. The checks here are what no
+stored household may break, whatever its source: bounded text without control characters,
+ids as UUIDs, codes and CCCD numbers by pattern, years in range, finite non-negative numbers,
+no date in the future. Data arriving from a file is refused when any of them fails; the GUI
+shows them as errors (through ``validate_household``).
+
+Each problem names the household (its code) and the field in Vietnamese. Pure: no I/O, and
+``today`` is a parameter so that tests and callers decide what "the future" is.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+import uuid
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from forms.model import Household, Member
+
+# Longest text per field (characters). A name or village of thousands of characters is no
+# name: it is a file made to hurt (a 5 MB village name made every later export unreadable).
+MAX_NAME = 200
+MAX_SHORT = 200  # village, ethnicity, option and catalog ids
+MAX_ADDRESS = 500
+MAX_NOTE = 4000
+MAX_CODE = 40
+MAX_MEMBERS = 100
+MAX_LIST = 100  # causes, needs, income sources, info assets
+MAX_ANSWERS = 300  # screening and B1 answers
+# Money per person per month (VND): ten billion is far beyond any household; 10^30 is not one.
+MAX_MONEY = 10_000_000_000
+MAX_AREA_M2 = 1_000_000.0
+MAX_B1_TOTAL = 10_000
+EARLIEST_BIRTH_YEAR = 1880
+
+# Codes are typed freely in the editor (quotes and all, and they must travel in packages), so
+# the pattern asks only for printable text without surrounding or doubled-up line spaces.
+CODE_PATTERN = re.compile(r"\S(?:[^\r\n]*\S)?")
+ID_NUMBER_PATTERN = re.compile(r"[0-9]{12}|[0-9]{9}")  # CCCD, or the old 9-digit CMND
+# Multi-line fields keep line breaks and tabs; nothing else below U+0020 anywhere.
+_MULTILINE = frozenset({"note", "address"})
+
+FIELD_LABELS: dict[str, str] = {
+    "code": "Mã hộ",
+    "id": "Mã định danh",
+    "village": "Thôn",
+    "address": "Địa chỉ",
+    "note": "Ghi chú",
+    "members": "Thành viên",
+    "name": "Họ và tên",
+    "ethnicity": "Dân tộc",
+    "id_number": "Số định danh cá nhân (CCCD)",
+    "birth_year": "Năm sinh",
+    "birth_date": "Ngày sinh",
+    "floor_area_m2": "Diện tích nhà ở",
+    "income_per_capita": "Thu nhập bình quân",
+    "b1_total": "Tổng điểm B1",
+    "screening": "Phiếu A",
+    "b1_answers": "Phiếu B1",
+    "income_sources": "Nguồn thu nhập",
+    "causes": "Nguyên nhân nghèo",
+    "needs": "Nhu cầu hỗ trợ",
+    "package_id": "Mã gói",
+}
+
+
+@dataclass(frozen=True)
+class Problem:
+    household: str  # the household's code as given (shortened), "" when unknown
+    target: str  # attribute path on Household/Member ("members[2].id_number" style in text)
+    member_id: str | None
+    message: str  # Vietnamese, already names the household and the field
+
+    def __str__(self) -> str:
+        return self.message
+
+
+def printable(text: str, limit: int = 60) -> str:
+    """``text`` safe to put in a message: control characters shown as '?', cut to ``limit``."""
+    cleaned = "".join("?" if _bad_char(c, multiline=False) else c for c in text[: limit + 1])
+    return cleaned if len(cleaned) <= limit else cleaned[:limit] + "…"
+
+
+def _bad_char(c: str, *, multiline: bool) -> bool:
+    if c >= " " and c != "\x7f":
+        # Surrogates cannot be written as UTF-8 (SQLite, JSON, XLSX would all fail later).
+        return unicodedata.category(c) == "Cs" or "\x80" <= c <= "\x9f"
+    return not (multiline and c in "\n\t")
+
+
+def text_problem(value: str, limit: int, *, multiline: bool = False) -> str | None:
+    """Why ``value`` cannot be stored as text of at most ``limit`` characters, or None."""
+    if len(value) > limit:
+        return f"dài {len(value):,} ký tự, quá giới hạn {limit:,}".replace(",", ".")
+    if any(_bad_char(c, multiline=multiline) for c in value):
+        return "chứa ký tự điều khiển (không in được)"
+    return None
+
+
+def is_uuid(value: object) -> bool:
+    """A canonical UUID text (36 characters, lower or upper case hex)."""
+    if not isinstance(value, str) or len(value) != 36:
+        return False
+    try:
+        return str(uuid.UUID(value)) == value.lower()
+    except ValueError:
+        return False
+
+
+def code_problem(code: str) -> str | None:
+    if not code.strip():
+        return "để trống"
+    if len(code) > MAX_CODE:
+        return f"dài quá {MAX_CODE} ký tự"
+    if not CODE_PATTERN.fullmatch(code):
+        return "không được có dấu cách ở đầu, cuối hoặc xuống dòng"
+    return None
+
+
+def number_problem(value: float | int, maximum: float) -> str | None:
+    if isinstance(value, float) and not math.isfinite(value):
+        return "không phải là số hữu hạn"
+    if value < 0:
+        return "không được âm"
+    if value > maximum:
+        return f"lớn quá mức hợp lý ({maximum:,.0f})".replace(",", ".")
+    return None
+
+
+class _Collector:
+    def __init__(self, household: Household) -> None:
+        self.code = printable(household.code, 40) if isinstance(household.code, str) else ""
+        self.problems: list[Problem] = []
+
+    def add(self, target: str, member: tuple[int, Member] | None, problem: str) -> None:
+        label = FIELD_LABELS.get(target.split(".")[0], target)
+        who = f"Hộ {self.code}" if self.code else "Hộ (chưa có mã)"
+        if member is not None:
+            n, m = member
+            name = printable(m.name, 40) if isinstance(m.name, str) and m.name else ""
+            who += f", thành viên thứ {n}" + (f" ({name})" if name else "")
+        self.problems.append(
+            Problem(
+                self.code, target, member[1].id if member else None, f"{who}: {label} {problem}."
+            )
+        )
+
+    def text(
+        self, target: str, value: object, limit: int, member: tuple[int, Member] | None = None
+    ) -> None:
+        if value is None:
+            return
+        if not isinstance(value, str):
+            self.add(target, member, "phải là văn bản")
+            return
+        found = text_problem(value, limit, multiline=target in _MULTILINE)
+        if found:
+            self.add(target, member, found)
+
+    def ids(self, target: str, values: Iterable[object], member: tuple[int, Member] | None) -> None:
+        values = list(values)
+        if len(values) > MAX_LIST:
+            self.add(target, member, f"có {len(values)} mục, quá giới hạn {MAX_LIST}")
+            return
+        for v in values:
+            self.text(target, v, MAX_SHORT, member)
+
+
+def check_household(household: Household, today: date | None = None) -> list[Problem]:
+    """Every hard problem of ``household`` (empty when it may be stored)."""
+    today = today or date.today()
+    c = _Collector(household)
+    h = household
+    if not isinstance(h.code, str):
+        c.add("code", None, "phải là văn bản")
+    else:
+        found = code_problem(h.code) or text_problem(h.code, MAX_CODE)
+        if found:
+            c.add("code", None, found)
+    if not is_uuid(h.id):
+        c.add("id", None, "phải là một UUID")
+    c.text("village", h.village, MAX_SHORT)
+    c.text("address", h.address, MAX_ADDRESS)
+    c.text("note", h.note, MAX_NOTE)
+    if h.income_per_capita is not None:
+        found = number_problem(h.income_per_capita, MAX_MONEY)
+        if found:
+            c.add("income_per_capita", None, found)
+    if h.floor_area_m2 is not None:
+        found = number_problem(h.floor_area_m2, MAX_AREA_M2)
+        if found:
+            c.add("floor_area_m2", None, found)
+    if h.b1_total is not None:
+        found = number_problem(h.b1_total, MAX_B1_TOTAL)
+        if found:
+            c.add("b1_total", None, found)
+    for name in ("income_sources", "causes", "needs"):
+        c.ids(name, getattr(h, name), None)
+    for name, answers in (("screening", h.screening), ("b1_answers", h.b1_answers)):
+        if len(answers) > MAX_ANSWERS:
+            c.add(name, None, f"có {len(answers)} câu trả lời, quá giới hạn {MAX_ANSWERS}")
+            continue
+        for key, value in answers.items():
+            c.text(name, key, MAX_SHORT)
+            if name == "b1_answers":
+                c.text(name, value, MAX_SHORT)
+    if len(h.members) > MAX_MEMBERS:
+        c.add("members", None, f"có {len(h.members)} người, quá giới hạn {MAX_MEMBERS}")
+        return c.problems
+    seen: set[str] = set()
+    for n, m in enumerate(h.members, 1):
+        _check_member(c, (n, m), today, seen)
+    return c.problems
+
+
+def _check_member(c: _Collector, who: tuple[int, Member], today: date, seen: set[str]) -> None:
+    m = who[1]
+    if not is_uuid(m.id):
+        c.add("id", who, "phải là một UUID")
+    elif m.id in seen:
+        c.add("id", who, "trùng với một thành viên khác")
+    else:
+        seen.add(m.id)
+    c.text("name", m.name, MAX_NAME, who)
+    c.text("ethnicity", m.ethnicity, MAX_SHORT, who)
+    c.text("note", m.note, MAX_NOTE, who)
+    if m.id_number is not None and not (
+        isinstance(m.id_number, str) and ID_NUMBER_PATTERN.fullmatch(m.id_number)
+    ):
+        c.add("id_number", who, "phải gồm đúng 12 chữ số (hoặc 9 với CMND cũ)")
+    if m.birth_year is not None and not EARLIEST_BIRTH_YEAR <= m.birth_year <= today.year:
+        c.add("birth_year", who, f"{m.birth_year} ngoài khoảng {EARLIEST_BIRTH_YEAR}–{today.year}")
+    if m.birth_date is not None:
+        if m.birth_date > today:
+            c.add("birth_date", who, "ở tương lai")
+        elif m.birth_date.year < EARLIEST_BIRTH_YEAR:
+            c.add("birth_date", who, f"trước năm {EARLIEST_BIRTH_YEAR}")
+
+
+# --- classification results as they travel in packages ------------------------------------
+
+_RESULT_TEXT = ("income_basis", "standard_id", "standard_version", "engine_version")
+_RESULT_INTS = ("b1_score", "income", "review_year", "income_line", "b1_threshold")
+
+
+def result_problem(d: Mapping[str, Any]) -> str | None:
+    """Why a ``forms.classify.result_to_dict`` document is not one (wrong types, huge texts),
+    or None. ``result_from_dict`` alone accepted any type in most fields."""
+    for key in _RESULT_TEXT:
+        value = d.get(key, "")
+        if not isinstance(value, str) or text_problem(value, MAX_NOTE):
+            return f"trường '{key}' sai"
+    for key in _RESULT_INTS:
+        value = d.get(key)
+        if value is not None and (type(value) is not int or not 0 <= value <= MAX_MONEY):
+            return f"trường '{key}' sai"
+    count = d.get("deprivation_count", 0)
+    if type(count) is not int or not 0 <= count <= 1000:
+        return "trường 'deprivation_count' sai"
+    for key in ("reasons", "warnings"):
+        items = d.get(key, [])
+        if not isinstance(items, list) or len(items) > MAX_ANSWERS:
+            return f"trường '{key}' sai"
+        if any(not isinstance(x, str) or text_problem(x, MAX_NOTE) for x in items):
+            return f"trường '{key}' sai"
+    indicators = d.get("indicators", [])
+    if not isinstance(indicators, list) or len(indicators) > MAX_ANSWERS:
+        return "trường 'indicators' sai"
+    for o in indicators:
+        if not isinstance(o, dict):
+            return "trường 'indicators' sai"
+        for key in ("id", "name", "dimension", "status", "reason"):
+            value = o.get(key, "")
+            if not isinstance(value, str) or text_problem(value, MAX_NOTE):
+                return f"chỉ số: trường '{key}' sai"
+        ids = o.get("member_ids", [])
+        if not isinstance(ids, list) or len(ids) > MAX_MEMBERS or not all(map(is_uuid, ids)):
+            return "chỉ số: trường 'member_ids' sai"
+        if not isinstance(o.get("unconfirmed", False), bool):
+            return "chỉ số: trường 'unconfirmed' sai"
+    ref = d.get("reference_date")
+    if ref is not None and (not isinstance(ref, str) or len(ref) != 10):
+        return "trường 'reference_date' sai"
+    return None

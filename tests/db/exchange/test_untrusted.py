@@ -1,0 +1,219 @@
+"""Untrusted packages, workbooks and JSON stay harmless (issue 17): impossible values and
+costly shapes are refused with a Vietnamese reason naming the household and field."""
+
+from __future__ import annotations
+
+import json
+import random
+import zipfile
+from datetime import date
+from pathlib import Path
+
+import pytest
+from openpyxl import Workbook, load_workbook
+
+from db.exchange.errors import PackageError
+from db.exchange.excel_lists import MAX_COLUMNS, open_workbook, parse_sheet
+from db.exchange.package import MAX_REVS, RevEntry, read_package, write_package
+from rasoat.cli import main
+from tests.db.exchange.records import records
+from tests.db.exchange.workbook import build, person
+
+HEADER = {"app_version": "0.1.0", "commune": {"code": "10105", "name": "Xã Tân Lập"}}
+
+
+def rewrite_manifest(path: Path, **changes: object) -> None:
+    with zipfile.ZipFile(path) as zf:
+        parts = {n: zf.read(n) for n in zf.namelist()}
+    manifest = json.loads(parts["manifest.json"])
+    manifest.update(changes)
+    parts["manifest.json"] = json.dumps(manifest).encode()
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, data in parts.items():
+            zf.writestr(name, data)
+
+
+def test_a_huge_package_id_is_refused(tmp_path: Path) -> None:
+    pkg = tmp_path / "p.rasoat"
+    write_package(pkg, HEADER, {"villages": []}, records(2))
+    rewrite_manifest(pkg, package_id="x" * 900_000)
+    with pytest.raises(PackageError, match="Mã gói"):
+        read_package(pkg)
+
+
+def test_a_forged_author_with_control_characters_is_refused(tmp_path: Path) -> None:
+    pkg = tmp_path / "p.rasoat"
+    write_package(pkg, HEADER, {"villages": []}, records(2))
+    rewrite_manifest(pkg, created_by="Giám đốc\x00Sở")
+    with pytest.raises(PackageError, match="created_by"):
+        read_package(pkg)
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "said"),
+    [
+        ("birth_year", 3000, "Năm sinh 3000"),
+        ("id_number", "abc", "CCCD"),
+        ("name", "Nguyễn\x00An", "ký tự điều khiển"),
+        ("birth_date", date(2999, 1, 1), "Ngày sinh ở tương lai"),
+    ],
+)
+def test_impossible_member_values_are_refused(
+    tmp_path: Path, field: str, value: object, said: str
+) -> None:
+    recs = records(3)
+    setattr(recs[1].household.members[0], field, value)
+    pkg = tmp_path / "p.rasoat"
+    write_package(pkg, HEADER, {"villages": []}, recs)
+    with pytest.raises(PackageError, match=f"Hộ {recs[1].household.code}.*{said}"):
+        read_package(pkg)
+
+
+@pytest.mark.parametrize("area", [float("nan"), float("inf"), -5.0])
+def test_floor_area_must_be_a_finite_non_negative_number(tmp_path: Path, area: float) -> None:
+    recs = records(2)
+    recs[0].household.floor_area_m2 = area
+    pkg = tmp_path / "p.rasoat"
+    write_package(pkg, HEADER, {"villages": []}, recs)
+    with pytest.raises(PackageError, match="Diện tích"):
+        read_package(pkg)
+
+
+def test_a_huge_village_name_is_refused(tmp_path: Path) -> None:
+    recs = records(2)
+    rng = random.Random(5)
+    recs[0].household.village = "".join(rng.choice("abcdeghiklmnopqrstuvxy ") for _ in range(10**6))
+    pkg = tmp_path / "p.rasoat"
+    write_package(pkg, HEADER, {"villages": []}, recs)
+    with pytest.raises(PackageError, match="Thôn dài"):
+        read_package(pkg)
+
+
+def test_wrongly_typed_results_are_refused(tmp_path: Path) -> None:
+    recs = records(1)
+    recs[0].results = {"r1": {"category": "poor", "standard_id": "x", "income": "nhiều"}}
+    pkg = tmp_path / "p.rasoat"
+    write_package(pkg, HEADER, {"villages": [], "rounds": []}, recs)
+    with pytest.raises(PackageError, match="income"):
+        read_package(pkg)
+
+
+def test_history_per_household_is_bounded(tmp_path: Path) -> None:
+    recs = records(1)
+    rec = recs[0]
+    forged = [RevEntry(rev=f"f-{i:05x}", parent_rev=None) for i in range(MAX_REVS)]
+    rec.revs = [*forged, *rec.revs]
+    pkg = tmp_path / "p.rasoat"
+    write_package(pkg, HEADER, {"villages": []}, recs)
+    with pytest.raises(PackageError, match="lịch sử"):
+        read_package(pkg)
+    rec.revs = rec.revs[-10:]
+    write_package(pkg, HEADER, {"villages": []}, recs)
+    assert len(read_package(pkg).records[0].revs) == 10
+
+
+def test_a_rev_id_is_short(tmp_path: Path) -> None:
+    recs = records(1)
+    recs[0].rev = "r" * 5000
+    recs[0].revs = [RevEntry(rev=recs[0].rev, parent_rev=None)]
+    pkg = tmp_path / "p.rasoat"
+    write_package(pkg, HEADER, {"villages": []}, recs)
+    with pytest.raises(PackageError, match="mã phiên bản"):
+        read_package(pkg)
+
+
+# --- workbooks ----------------------------------------------------------------------------
+
+
+def test_a_declared_huge_dimension_is_not_trusted(tmp_path: Path) -> None:
+    path = build(tmp_path / "ds.xlsx")
+    wb = load_workbook(path)
+    wb.active["XFD2"] = "xa"  # one far cell: the sheet is as wide as Excel allows
+    wb.save(path)
+    layouts, sheets = open_workbook(path)
+    assert max(len(r) for r in sheets[0]) <= MAX_COLUMNS
+    assert layouts[0].mapping["head_name"] == 1
+
+
+def test_rows_beyond_the_ceiling_are_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import db.exchange.excel_lists as excel_lists
+
+    monkeypatch.setattr(excel_lists, "MAX_ROWS", 5)
+    path = build(tmp_path / "ds.xlsx")
+    with pytest.raises(PackageError, match="hơn 5 dòng"):
+        open_workbook(path)
+
+
+def test_a_negative_cccd_and_a_future_year_are_errors(tmp_path: Path) -> None:
+    rows = [
+        person(
+            1, "Lò Văn A", "Lò Văn A", "Chủ hộ", "3000", "Nam", -10000, "Thôn 1", "Thái", "Nghèo"
+        ),
+    ]
+    layouts, sheets = open_workbook(build(tmp_path / "ds.xlsx", rows))
+    parsed = parse_sheet(sheets[0], layouts[0])
+    texts = [i.text() for i in parsed.errors]
+    assert any("số CCCD “-10000”" in t for t in texts), texts
+    assert any("Năm sinh 3000" in t for t in texts), texts
+    assert all("-00000010000" not in t for t in texts)
+
+
+def test_an_overlong_workbook_name_is_an_error(tmp_path: Path) -> None:
+    name = "Lò Văn " + "A" * 300
+    rows = [person(1, name, "", "Chủ hộ", "1970", "Nam", None, "Thôn 1", "Thái", "Nghèo")]
+    layouts, sheets = open_workbook(build(tmp_path / "ds.xlsx", rows))
+    parsed = parse_sheet(sheets[0], layouts[0])
+    assert any("Họ và tên dài 307 ký tự" in i.message for i in parsed.errors), parsed.report()
+
+
+def test_a_zip_bomb_workbook_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "bom.xlsx"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("xl/worksheets/sheet1.xml", b" " * (64 * 1024 * 1024))
+    with pytest.raises(PackageError, match="bom nén"):
+        open_workbook(path)
+
+
+def test_a_non_workbook_is_unusable_input(tmp_path: Path) -> None:
+    path = tmp_path / "x.xlsx"
+    wb = Workbook()
+    wb.save(path)
+    path.write_bytes(path.read_bytes()[:300])
+    with pytest.raises(PackageError):
+        open_workbook(path)
+
+
+# --- classify -----------------------------------------------------------------------------
+
+
+def _doc(tmp_path: Path, **member: object) -> Path:
+    m = {"name": "A", "relationship": "head", "birth_year": 1970, **member}
+    doc = {"format_version": 1, "households": [{"code": "H1", "members": [m]}]}
+    path = tmp_path / "in.json"
+    path.write_text(json.dumps(doc), encoding="utf-8")
+    return path
+
+
+def test_classify_refuses_impossible_values_with_exit_1(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["classify", str(_doc(tmp_path, birth_date="2999-01-01"))]) == 1
+    err = capsys.readouterr().err
+    assert "Hộ H1, thành viên thứ 1 (A): Ngày sinh ở tương lai" in err
+    path = _doc(tmp_path)
+    doc = json.loads(path.read_text())
+    doc["households"][0]["income_per_capita"] = 10**30
+    path.write_text(json.dumps(doc))
+    assert main(["classify", str(path)]) == 1
+    assert "Thu nhập" in capsys.readouterr().err
+
+
+def test_classify_deep_json_is_unusable_input_not_a_crash(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "deep.json"
+    path.write_text("[" * 100_000 + "]" * 100_000)
+    assert main(["classify", str(path)]) == 2
+    assert "không phải JSON hợp lệ" in capsys.readouterr().err
