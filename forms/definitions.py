@@ -42,6 +42,7 @@ class Condition:
     not_equals: Any = None
     answered: bool | None = None
     age_below: int | None = None  # member questions: shown for members younger than this
+    age_from: int | None = None  # member questions: shown for members this old or older
     one_of: tuple[str, ...] | None = None  # shown only when the target's answer is one of these
 
 
@@ -245,6 +246,10 @@ def is_visible(
             return True
         age = obj.age_on(reference_date or date.today())
         if age is not None and age >= cond.age_below:
+            return False
+    if cond.age_from is not None and isinstance(obj, Member):
+        age = obj.age_on(reference_date or date.today())
+        if age is not None and age < cond.age_from:
             return False
     if cond.target:
         value = _plain(read_target(obj, cond.target))

@@ -406,6 +406,8 @@ def _members(rng: random.Random, group: _Group, wealth: float, deprive: float) -
         if age >= 15:
             m.education = _education(rng, age, wealth, deprive)
             m.employment = _employment(rng, age, m, deprive)
+        if 16 <= age <= 30:
+            m.enterprise_training = False  # no extra draw: the demo keeps its random sequence
         members.append(m)
     # A few members with facts not yet asked.
     if rng.random() < 0.03:
@@ -432,7 +434,7 @@ def _education(rng: random.Random, age: int, wealth: float, deprive: float) -> E
         Education.PRIMARY,
         Education.LOWER_SECONDARY,
         Education.UPPER_SECONDARY,
-        Education.VOCATIONAL,
+        Education.VOCATIONAL_INTERMEDIATE,
         Education.COLLEGE,
         Education.UNIVERSITY,
     ]

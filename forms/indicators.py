@@ -308,20 +308,27 @@ def adult_education(ctx: Context, p: dict[str, Any]) -> Verdict:
     if not ctx.household.members:
         return _no_members()
     lo, hi, always_ok = p["_lo"], p["_hi"], p["_always_ok"]
+    enterprise_counts: bool = p["enterprise_training_counts"]
     lacking: list[int] = []
     unknown: list[int] = []
     for i, m in enumerate(ctx.household.members):
         age = ctx.ages[i]
         attending = m.schooling is not None and m.schooling is not Schooling.NOT_ATTENDING
+        trained = enterprise_counts and m.enterprise_training is True
         edu = m.education
         if age is None:
-            if not attending and edu not in always_ok:
+            if not attending and not trained and edu not in always_ok:
                 unknown.append(i)
             continue
         band = _band_for(p, age)
-        if band is None or attending or edu in band["_accepted"]:
+        if band is None or attending or trained or edu in band["_accepted"]:
             continue
-        if m.schooling is None or edu is None:
+        if (
+            m.schooling is None
+            or edu is None
+            or enterprise_counts
+            and m.enterprise_training is None
+        ):
             unknown.append(i)
         else:
             lacking.append(i)
@@ -333,7 +340,9 @@ def adult_education(ctx: Context, p: dict[str, Any]) -> Verdict:
             details.append(f"{who(ctx, i)} không đi học, chưa {expected}")
         return D, "Thiếu trình độ giáo dục: " + "; ".join(details), _ids(ctx, lacking)
     if unknown:
-        return _missing(ctx, unknown, "tuổi, tình trạng đi học hoặc bằng cấp")
+        return _missing(
+            ctx, unknown, "tuổi, tình trạng đi học, bằng cấp hoặc đào tạo tại doanh nghiệp"
+        )
     return N, f"Mọi thành viên {lo}–{hi} tuổi đang đi học hoặc có bằng cấp phù hợp", []
 
 
@@ -674,7 +683,10 @@ _CHECKS: dict[str, dict[str, Callable[[Any], bool]]] = {
     "dependants": {"child_below_age": _int, "elderly_age": _int},
     "nutrition": {"child_below_age": _int},
     "health_insurance": {"min_age": _int},
-    "adult_education": {"bands": lambda v: _bands_ok(v, Education)},
+    "adult_education": {
+        "bands": lambda v: _bands_ok(v, Education),
+        "enterprise_training_counts": lambda v: isinstance(v, bool),
+    },
     "child_schooling": {"bands": lambda v: _bands_ok(v, Schooling)},
     "housing_quality": {"min_durable": lambda v: _int(v) and 1 <= v <= 3},
     "floor_area": {

@@ -76,9 +76,11 @@ EDUCATION_LABELS: dict[Education, str] = {
     Education.PRIMARY: "Tiểu học",
     Education.LOWER_SECONDARY: "Trung học cơ sở",
     Education.UPPER_SECONDARY: "Trung học phổ thông",
-    Education.VOCATIONAL: "Sơ cấp, trung cấp nghề",
+    Education.VOCATIONAL_ELEMENTARY: "Sơ cấp (giáo dục nghề nghiệp)",
+    Education.VOCATIONAL_INTERMEDIATE: "Trung cấp",
     Education.COLLEGE: "Cao đẳng",
     Education.UNIVERSITY: "Đại học trở lên",
+    Education.VOCATIONAL: "Sơ cấp, trung cấp nghề (cách ghi cũ)",
 }
 
 SCHOOLING_LABELS: dict[Schooling, str] = {
@@ -133,7 +135,7 @@ LATRINE_LABELS: dict[Latrine, str] = {
 
 # Answers kept only so stored households still read: labelled, never offered in a form.
 RETIRED: frozenset[Enum] = frozenset(
-    {Latrine.SEMI_SEPTIC, Latrine.VENTILATED_PIT, WaterSource.BOTTLED}
+    {Latrine.SEMI_SEPTIC, Latrine.VENTILATED_PIT, WaterSource.BOTTLED, Education.VOCATIONAL}
 )
 
 INFO_ASSET_LABELS: dict[InfoAsset, str] = {

@@ -64,9 +64,13 @@ class Education(StrEnum):
     PRIMARY = "primary"  # tiểu học
     LOWER_SECONDARY = "lower_secondary"  # trung học cơ sở
     UPPER_SECONDARY = "upper_secondary"  # trung học phổ thông
-    VOCATIONAL = "vocational"  # sơ cấp / trung cấp nghề
+    VOCATIONAL_ELEMENTARY = "vocational_elementary"  # sơ cấp (giáo dục nghề nghiệp)
+    VOCATIONAL_INTERMEDIATE = "vocational_intermediate"  # trung cấp
     COLLEGE = "college"  # cao đẳng
     UNIVERSITY = "university"  # đại học trở lên
+    # Retired: sơ cấp and trung cấp in one answer. Both count wherever either does, so stored
+    # households keep their result; the form now asks which.
+    VOCATIONAL = "vocational"  # sơ cấp / trung cấp nghề
 
 
 class Schooling(StrEnum):
@@ -186,6 +190,8 @@ class Member:
     health_insurance: bool | None = None  # có thẻ BHYT còn hạn
     education: Education | None = None
     schooling: Schooling | None = None
+    # Hired by an enterprise and certified for its on-the-job training (adult education).
+    enterprise_training: bool | None = None
     employment: Employment | None = None
     disability: bool | None = None  # người khuyết tật
     monthly_social_allowance: bool | None = None  # hưởng trợ cấp xã hội hằng tháng

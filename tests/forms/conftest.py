@@ -33,6 +33,7 @@ def member(name: str, birth_year: int, **kw: Any) -> Member:
         "health_insurance": True,
         "education": Education.UPPER_SECONDARY,
         "schooling": Schooling.NOT_ATTENDING,
+        "enterprise_training": False,
         "employment": Employment.SELF_EMPLOYED,
         "disability": False,
         "monthly_social_allowance": False,

@@ -305,7 +305,11 @@ def test_child_school_reason_says_what_is_wrong(b: Any) -> None:
         (2009, Education.PRIMARY, Schooling.NOT_ATTENDING, D),  # 16
         (2008, Education.PRIMARY, Schooling.VOCATIONAL, N),  # 17, in training
         (2007, Education.LOWER_SECONDARY, Schooling.NOT_ATTENDING, D),  # 18
-        (2007, Education.VOCATIONAL, Schooling.NOT_ATTENDING, N),  # 18
+        (2007, Education.VOCATIONAL, Schooling.NOT_ATTENDING, N),  # 18, the retired answer
+        (2007, Education.VOCATIONAL_ELEMENTARY, Schooling.NOT_ATTENDING, N),  # 18, sơ cấp
+        (2007, Education.VOCATIONAL_INTERMEDIATE, Schooling.NOT_ATTENDING, N),  # 18, trung cấp
+        (1995, Education.COLLEGE, Schooling.NOT_ATTENDING, N),  # 30, cao đẳng
+        (2009, Education.VOCATIONAL_ELEMENTARY, Schooling.NOT_ATTENDING, N),  # 16
         (2007, Education.LOWER_SECONDARY, Schooling.UPPER_SECONDARY, N),  # 18, attending
         (1995, Education.PRIMARY, Schooling.NOT_ATTENDING, D),  # 30
         (1994, Education.PRIMARY, Schooling.NOT_ATTENDING, N),  # 31: outside the range
@@ -318,6 +322,50 @@ def test_adult_education(
     h.members.append(b.member("Lò Văn Giang", birth_year, education=education, schooling=schooling))
     h.floor_area_m2 = 100.0
     assert outcome(h, "adult_education").status is expected
+
+
+@pytest.mark.parametrize(
+    ("birth_year", "trained", "expected"),
+    [
+        (2009, True, N),  # 16, primary only, hired and certified by an enterprise
+        (1995, True, N),  # 30, the same
+        (1995, False, D),
+        (1995, None, U),  # not asked: it could clear the deprivation
+        (1994, None, N),  # 31: outside the range, nothing to ask
+    ],
+)
+def test_adult_education_enterprise_training(
+    b: Any, birth_year: int, trained: bool | None, expected: Any
+) -> None:
+    h = b.household()
+    h.members.append(
+        b.member(
+            "Lò Văn Giang",
+            birth_year,
+            education=Education.PRIMARY,
+            schooling=Schooling.NOT_ATTENDING,
+            enterprise_training=trained,
+        )
+    )
+    h.floor_area_m2 = 100.0
+    assert outcome(h, "adult_education").status is expected
+
+
+def test_enterprise_training_asked_only_from_16_to_30(b: Any) -> None:
+    from datetime import date as d
+
+    from forms.definitions import is_visible, member_questions
+
+    q = next(
+        q for s in member_questions().sections for q in s.questions if q.id == "enterprise_training"
+    )
+    ref = d(2025, 12, 31)
+    assert [is_visible(q, b.member("X", y), ref) for y in (2010, 2009, 1995, 1994)] == [
+        False,
+        True,
+        True,
+        False,
+    ]
 
 
 # --- nutrition: children under 16 stunted or underweight ------------------------------------
