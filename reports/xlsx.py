@@ -18,6 +18,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from reports.document import Document, Part, Table, clean
+from reports.xlsx_text import keep_cells_as_text
 
 Progress = Callable[[int, int], None]
 
@@ -60,6 +61,7 @@ def render_xlsx(doc: Document, out: Path, progress: Progress | None = None) -> P
         wb.remove(default)
     wb.properties.title = str(clean(doc.title))
     wb.properties.creator = "Rà soát"
+    keep_cells_as_text(wb)
     wb.save(out)
     return out
 
