@@ -241,6 +241,9 @@ def parse_standard(data: dict[str, Any], *, where: str, local: bool = False) -> 
         unconfirmed.append("Ngưỡng điểm B1")
     sources["b1_thresholds"] = str(b1_t.get("source", source))
 
+    if data.get("deprivation_points_unconfirmed"):
+        unconfirmed.append("Điểm cho mỗi chỉ số thiếu hụt (điểm B2)")
+
     specs: list[IndicatorSpec] = []
     raw_indicators = _req(data, "indicators", list, where)
     if len(raw_indicators) < threshold:

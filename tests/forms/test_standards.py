@@ -34,7 +34,11 @@ def test_unknown_2027_values_are_absent_and_listed_as_unconfirmed() -> None:
     text = " ".join(nd351.unconfirmed)
     assert "Ngưỡng điểm B1" in text
     assert "mức sống trung bình" in text
+    assert "Điểm cho mỗi chỉ số thiếu hụt" in text  # 10 points: the 2022–2025 circular's rule
+    assert all(i.unconfirmed for i in nd351.indicators)  # every measure of the new standard
     assert all(i.source for i in nd351.indicators)
+    nd07 = load_standard("nd07-2022-2025")
+    assert "Điểm cho mỗi chỉ số thiếu hụt (điểm B2)" not in nd07.unconfirmed
 
 
 def test_the_nd07_dimensions_follow_the_decree_order() -> None:
