@@ -390,6 +390,27 @@ def collector_paused() -> Iterator[None]:
             gc.enable()
 
 
+def refuse_other_commune(path: Path, package: Package) -> None:
+    """Raises ``PackageError`` when ``package`` belongs to another commune than the commune
+    file at ``path``, reading the file without writing to it: opening a ``Store`` records the
+    user as last seen, so a refused import changed the file's bytes. Nothing is said when the
+    file cannot be read here; opening it says why."""
+    try:
+        conn = sqlite3.connect(f"{Path(path).resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            row = conn.execute("SELECT commune_code, commune_name FROM commune").fetchone()
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        return
+    if row is not None and package.commune_code != str(row[0]):
+        name = package.manifest.get("commune", {}).get("name", "")
+        raise PackageError(
+            f"Gói này là của xã {name} (mã {package.commune_code}), không phải của "
+            f"{row[1]} (mã {row[0]}): không gộp."
+        )
+
+
 def merge_package(
     store: Store,
     package: Package,

@@ -176,6 +176,15 @@ def read_package(
     )
     commune = _parse_commune(raw.parts[COMMUNE_PART])
     records = _parse_records(raw.parts[HOUSEHOLDS_PART], progress)
+    # Every result belongs to a round the package carries (an export carries all of the
+    # file's rounds), so a package is refused before any commune file is opened.
+    rounds = {r["id"] for r in commune.get("rounds", [])}
+    for rec in records:
+        missing = set(rec.results) - rounds
+        if missing:
+            raise PackageError(
+                f"Hộ {rec.household.code} có kết quả của một kỳ rà soát không có trong gói."
+            )
     declared = raw.manifest.get("counts")
     if declared != counts_of(records):
         raise PackageError("Số liệu trong bản kê không khớp với dữ liệu của gói.")

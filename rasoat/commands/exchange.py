@@ -9,6 +9,11 @@
 
 Passwords are asked for on the terminal (never on the command line, where other users of the
 machine could read them); ``RASOAT_PASSWORD`` serves scripts.
+
+Exit codes (every command; docs/exchange-format.md): 0 done; 1 refused with reasons (rows of
+a workbook, packages of a merge or summary that could not be taken); 2 unusable input (a file
+that cannot be read, a damaged or foreign package, a wrong password, a bad option). A refused
+import or excel-import leaves the commune file byte-identical.
 """
 
 from __future__ import annotations
@@ -167,13 +172,14 @@ def _read(path: Path, recovery_key: str | None) -> Any:
 def run_import(args: argparse.Namespace) -> int:
     from db.errors import StoreError
     from db.exchange.errors import PackageError
-    from db.exchange.merge import merge_package
+    from db.exchange.merge import merge_package, refuse_other_commune
 
     path = Path(args.package)
     receipt = None
     after = ""
     try:
         package = _read(path, args.recovery_key)
+        refuse_other_commune(Path(args.db), package)  # before opening writes "last seen"
         with _open_store(args.db) as store:
             receipt = merge_package(store, package, source_name=path.name)
     except (StoreError, PackageError) as exc:
@@ -271,6 +277,9 @@ def run_excel_import(args: argparse.Namespace) -> int:
     from forms.model import Category
 
     path = Path(args.xlsx)
+    if not 2000 <= args.year <= 2100:
+        # --year 99999 --write stored a round three report kinds could not print.
+        return _fail("excel-import", f"Năm {args.year} ngoài khoảng 2000–2100.")
     try:
         layouts, sheets = open_workbook(path)
     except PackageError as exc:
@@ -283,7 +292,11 @@ def run_excel_import(args: argparse.Namespace) -> int:
         if field_name not in FIELDS:
             return _fail("excel-import", f"Không có trường “{field_name}”.")
         if column:
-            layout.mapping[field_name] = column_index_from_string(column.upper()) - 1
+            try:
+                index = column_index_from_string(column.upper()) - 1
+            except ValueError:
+                return _fail("excel-import", f"Cột “{column}” không phải tên cột Excel (A, B, …).")
+            layout.mapping[field_name] = index
         else:
             layout.mapping.pop(field_name, None)
     print(f"Trang tính “{layout.title}”, tiêu đề kết thúc ở dòng {layout.header_row}.")

@@ -217,3 +217,41 @@ def test_classify_deep_json_is_unusable_input_not_a_crash(
     path.write_text("[" * 100_000 + "]" * 100_000)
     assert main(["classify", str(path)]) == 2
     assert "không phải JSON hợp lệ" in capsys.readouterr().err
+
+
+# --- refusals write nothing; exit codes ---------------------------------------------------
+
+
+def test_a_refused_import_leaves_the_commune_file_byte_identical(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from db.records import CommuneInfo
+    from db.store import Store
+    from forms.model import Area
+    from tests.db.exchange.commune import make_commune
+
+    ours = make_commune(tmp_path / "xa.db", 3)
+    other = tmp_path / "khac.db"
+    with Store.create(
+        other, CommuneInfo("10", "Lào Cai", "99999", "Xã Khác", Area.RURAL), user="a", device="b"
+    ) as store:
+        store.start_round(2026, "nd351-2026-2030")
+    pkg = tmp_path / "khac.rasoat"
+    assert main(["export", str(other), str(pkg)]) == 0
+    before = ours.read_bytes()
+    assert main(["import", str(ours), str(pkg)]) == 2
+    assert "không phải của Xã Tân Lập" in capsys.readouterr().err
+    assert ours.read_bytes() == before
+
+
+def test_excel_import_bad_options_are_unusable_input_not_internal_errors(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from tests.db.exchange.commune import make_commune
+
+    db = make_commune(tmp_path / "xa.db", 1)
+    xlsx = build(tmp_path / "ds.xlsx")
+    assert main(["excel-import", str(db), str(xlsx), "--year", "99999", "--write"]) == 2
+    assert "ngoài khoảng" in capsys.readouterr().err
+    assert main(["excel-import", str(db), str(xlsx), "--year", "2025", "--map", "sex=1"]) == 2
+    assert "không phải tên cột" in capsys.readouterr().err
