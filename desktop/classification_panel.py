@@ -56,6 +56,7 @@ class ClassificationPanel(QWidget):
         layout.addWidget(scroll, 1)
         self.notes = QLabel()
         self.notes.setWordWrap(True)
+        self.notes.setTextFormat(Qt.TextFormat.PlainText)  # reasons may quote data
         self.notes.setStyleSheet("color: #a04000")
         layout.addWidget(self.notes)
         self.result: Any = None
