@@ -9,6 +9,7 @@ save the household with its result in one store transaction, so nothing typed is
 from __future__ import annotations
 
 import logging
+from html import escape
 from typing import Any
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt, QTimer, Signal
@@ -399,7 +400,10 @@ class HouseholdEditor(QWidget):
         head = h.head_name() or self.tr("(chưa có chủ hộ)")
         self.title.setText(
             self.tr("<b>Hộ {code}</b> — {head} — {village}").format(
-                code=h.code or self.tr("mới"), head=head, village=h.village
+                # Names come from packages and workbooks: shown as text, never as markup.
+                code=escape(h.code or self.tr("mới")),
+                head=escape(head),
+                village=escape(h.village),
             )
         )
         return result
