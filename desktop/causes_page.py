@@ -37,15 +37,15 @@ class CausesPage(QWidget):
         outer.addWidget(self.note)
         # Two columns when there is room, one under the other in a narrow window (1024 px),
         # scrolled: the longest item is 45 characters, two columns need 780 px.
-        self.scroll = QScrollArea()
-        self.scroll.setWidgetResizable(True)
-        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
-        self.scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Tab goes to the boxes
+        self.scroll_area = QScrollArea()
+        self.scroll_area.setWidgetResizable(True)
+        self.scroll_area.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroll_area.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Tab goes to the boxes
         inner = QWidget()
         self.columns = QBoxLayout(QBoxLayout.Direction.LeftToRight, inner)
         self.columns.setContentsMargins(0, 0, 0, 0)
-        self.scroll.setWidget(inner)
-        outer.addWidget(self.scroll, 1)
+        self.scroll_area.setWidget(inner)
+        outer.addWidget(self.scroll_area, 1)
         self.groups: list[QGroupBox] = []
         self.boxes: dict[str, dict[str, QCheckBox]] = {"causes": {}, "needs": {}}
         for attr, title, items in (
@@ -76,7 +76,7 @@ class CausesPage(QWidget):
 
     def resizeEvent(self, event: Any) -> None:
         super().resizeEvent(event)
-        wide = self.scroll.width() >= self.side_by_side_width()
+        wide = self.scroll_area.width() >= self.side_by_side_width()
         direction = QBoxLayout.Direction.LeftToRight if wide else QBoxLayout.Direction.TopToBottom
         if self.columns.direction() != direction:
             self.columns.setDirection(direction)

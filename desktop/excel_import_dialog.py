@@ -59,7 +59,9 @@ class ExcelImportDialog(JobDialog):
         self.layouts: list[Any] = []
         self.sheets: list[Any] = []
         self.parsed: Any = None
-        self.done: Any = None
+        # Not "done": that name is QDialog.done(), which reject() calls; a None there crashed
+        # the app when the dialog was closed.
+        self.written: Any = None
         self.setWindowTitle(self.tr("Nhập danh sách hộ nghèo, cận nghèo năm trước từ Excel"))
         self.resize(860, 680)
         layout = QVBoxLayout(self)
@@ -249,7 +251,7 @@ class ExcelImportDialog(JobDialog):
         self.run_job(work)
 
     def _on_done(self, done: Any) -> None:
-        self.done = done
+        self.written = done
         self.progress.setVisible(False)
         self.parsed = None
         self.report.appendPlainText(

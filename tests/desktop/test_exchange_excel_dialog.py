@@ -40,11 +40,11 @@ def test_mapping_report_and_write(qtbot: Any, tmp_path: Path) -> None:
 
         dialog.year.setValue(2025)
         dialog.start_write()
-        qtbot.waitUntil(lambda: dialog.done is not None, timeout=20000)
+        qtbot.waitUntil(lambda: dialog.written is not None, timeout=20000)
         assert "Đã ghi 3 hộ, 6 nhân khẩu" in dialog.report.toPlainText()
         h = store.household_by_code("HCN-1")
         assert h is not None
-        result = store.result_for(h.id, dialog.done.round_id)
+        result = store.result_for(h.id, dialog.written.round_id)
         assert result is not None
         assert result.category is Category.NEAR_POOR
 
