@@ -87,7 +87,7 @@ class FirstRunDialog(QDialog):
         self.province = QComboBox()
         make_folding(self.province)
         set_items(self.province, ((unit.name, unit.code) for unit in admin_units.provinces()))
-        form.addRow(self.tr("Tỉnh/thành &phố:"), self.province)
+        form.addRow(self.tr("&Tỉnh/thành phố:"), self.province)
 
         self.commune = QComboBox()
         make_folding(self.commune)
@@ -106,11 +106,11 @@ class FirstRunDialog(QDialog):
         self.villages.setTabChangesFocus(True)
         self.villages.setPlaceholderText(self.tr("Mỗi dòng một thôn, bản, ấp hoặc tổ dân phố"))
         self.villages.setFixedHeight(110)
-        form.addRow(self.tr("&Thôn/bản/ấp/tổ dân phố:"), self.villages)
+        form.addRow(self.tr("Thôn/&bản/ấp/tổ dân phố:"), self.villages)
 
         self.surveyor = QLineEdit()
         self.surveyor.setPlaceholderText(self.tr("Họ và tên"))
-        form.addRow(self.tr("&Người rà soát:"), self.surveyor)
+        form.addRow(self.tr("Người rà &soát:"), self.surveyor)
 
         self.year = QSpinBox()
         self.year.setRange(2022, 2030)

@@ -208,7 +208,7 @@ class HouseholdEditor(QWidget):
         outer.addWidget(split, 1)
         buttons = QHBoxLayout()
         self.back_button = QPushButton(self.tr("← Danh sách hộ (Esc)"))
-        self.prev_button = QPushButton(self.tr("Bước &trước"))
+        self.prev_button = QPushButton(self.tr("Bước t&rước"))
         self.next_button = QPushButton(self.tr("Bước &sau"))
         self.save_button = QPushButton(self.tr("&Lưu (Ctrl+S)"))
         for b in (self.back_button, self.prev_button, self.next_button, self.save_button):

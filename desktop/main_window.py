@@ -67,7 +67,7 @@ class MainWindow(QMainWindow):
             self.menus[key] = bar.addMenu(title)
             # The last commands are what a crash report names (rasoat.crash).
             self.menus[key].triggered.connect(self._command_used)
-        self._action("file", self.tr("Tạo tệp &xã mới…"), self.new_commune, "Ctrl+Shift+O")
+        self._action("file", self.tr("&Tạo tệp xã mới…"), self.new_commune, "Ctrl+Shift+O")
         self._action(
             "file", self.tr("&Mở tệp xã…"), self.open_commune, QKeySequence.StandardKey.Open
         )
@@ -83,14 +83,14 @@ class MainWindow(QMainWindow):
         from desktop.import_history_dialog import open_import_history_dialog
         from desktop.merge_conflicts_dialog import open_conflicts_dialog
 
-        self._action("file", self.tr("&Xuất gói dữ liệu…"), lambda: open_export_dialog(self))
+        self._action("file", self.tr("Xuất gói &dữ liệu…"), lambda: open_export_dialog(self))
         self._action("file", self.tr("N&hập / gộp gói dữ liệu…"), lambda: open_import_dialog(self))
-        self._action("file", self.tr("Xung đột khi &gộp…"), lambda: open_conflicts_dialog(self))
+        self._action("file", self.tr("&Xung đột khi gộp…"), lambda: open_conflicts_dialog(self))
         self._action(
             "file", self.tr("Lịch &sử nhập gói…"), lambda: open_import_history_dialog(self)
         )
         self._action(
-            "file", self.tr("Nhập danh sách từ E&xcel…"), lambda: open_excel_import_dialog(self)
+            "file", self.tr("Nhập danh sách từ &Excel…"), lambda: open_excel_import_dialog(self)
         )
         from desktop.restore_dialog import open_restore_dialog
 
@@ -98,7 +98,7 @@ class MainWindow(QMainWindow):
             "file", self.tr("&Khôi phục từ bản sao lưu…"), lambda: open_restore_dialog(self)
         )
         self.menus["file"].addSeparator()
-        self._action("file", self.tr("&Thoát"), self.close, QKeySequence.StandardKey.Quit)
+        self._action("file", self.tr("Th&oát"), self.close, QKeySequence.StandardKey.Quit)
         self.household_actions = [
             self._action("household", self.tr("&Thêm hộ"), self.add_household, "Ctrl+N"),
             self._action("household", self.tr("&Mở hộ đang chọn"), self.open_selected, "Ctrl+E"),
@@ -106,7 +106,7 @@ class MainWindow(QMainWindow):
                 "household", self.tr("&Xoá hộ đang chọn…"), self.delete_selected, "Ctrl+Del"
             ),
             self._action(
-                "household", self.tr("&Tìm hộ"), self.focus_search, QKeySequence.StandardKey.Find
+                "household", self.tr("Tìm &hộ"), self.focus_search, QKeySequence.StandardKey.Find
             ),
         ]
         self._action("help", self.tr("&Giới thiệu"), self.show_about)

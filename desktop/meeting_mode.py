@@ -355,7 +355,7 @@ class MeetingMode(QWidget):
         layout = QVBoxLayout(self)
         layout.addWidget(QLabel(self.tr("<h3>Họp dân bình xét</h3>")))
         bar = QHBoxLayout()
-        village_label = QLabel(self.tr("&Thôn:"))
+        village_label = QLabel(self.tr("Thô&n:"))
         bar.addWidget(village_label)
         self.village = QComboBox()
         village_label.setBuddy(self.village)

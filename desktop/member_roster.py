@@ -70,7 +70,7 @@ class MemberRoster(QWidget):
         scroll.setWidget(self.grid_host)
         outer.addWidget(scroll, 1)
         buttons = QHBoxLayout()
-        self.add_button = QPushButton(self.tr("&Thêm thành viên"))
+        self.add_button = QPushButton(self.tr("Thêm thành &viên"))
         self.add_button.setToolTip(self.tr("Thêm một dòng thành viên (Ctrl+Shift+N)"))
         self.add_button.clicked.connect(self.add_member)
         buttons.addWidget(self.add_button)

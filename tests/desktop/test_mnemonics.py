@@ -1,0 +1,138 @@
+"""Every Alt+letter leads to one place: no two mnemonics clash among what is reachable at once
+(the menu bar with the visible controls of the window; each menu's own entries; each dialog).
+Alt+T once opened the Tệp menu when the officer wanted "Thêm thành viên", and the name typed
+next triggered "Nhập / gộp gói dữ liệu…"."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QApplication,
+    QGroupBox,
+    QLabel,
+    QMainWindow,
+    QMenu,
+    QTabBar,
+    QWidget,
+)
+from pytestqt.qtbot import QtBot
+
+from desktop.main_window import MainWindow
+from tests.desktop.conftest import poor_household, save_classified
+
+
+def mnemonic(text: str) -> str | None:
+    found = re.search(r"&([^&\s])", text.replace("&&", ""))
+    return found.group(1).casefold() if found else None
+
+
+def reachable(window: QWidget) -> list[str]:
+    texts: list[str] = []
+    if isinstance(window, QMainWindow):
+        texts += [a.text() for a in window.menuBar().actions()]
+    for child in window.findChildren(QWidget):
+        if not child.isVisibleTo(window):
+            continue
+        if (
+            isinstance(child, QAbstractButton)
+            or isinstance(child, QLabel)
+            and child.buddy() is not None
+        ):
+            texts.append(child.text())
+        elif isinstance(child, QTabBar):
+            texts += [child.tabText(i) for i in range(child.count())]
+        elif isinstance(child, QGroupBox) and child.isCheckable():
+            texts.append(child.title())
+    return texts
+
+
+def clashes(texts: list[str]) -> dict[str, list[str]]:
+    by_key: dict[str, list[str]] = {}
+    for text in texts:
+        key = mnemonic(text)
+        if key:
+            by_key.setdefault(key, []).append(text)
+    return {k: v for k, v in by_key.items() if len(v) > 1}
+
+
+def all_menus(window: MainWindow) -> list[QMenu]:
+    menus = list(window.menus.values())
+    menus += [a.menu() for m in list(menus) for a in m.actions() if a.menu() is not None]
+    return menus
+
+
+@pytest.fixture
+def window(qtbot: QtBot, app: Any, store: Any) -> MainWindow:
+    household = poor_household("H-0001", "Thôn Nà Lầu")
+    save_classified(store, household)
+    window = MainWindow(store)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    window.household_id = household.id  # type: ignore[attr-defined]
+    return window
+
+
+def test_the_main_window_its_tabs_and_menus(window: MainWindow) -> None:
+    found: dict[str, Any] = {}
+    assert window.tabs is not None
+    for i in range(window.tabs.count()):
+        window.tabs.setCurrentIndex(i)
+        QApplication.processEvents()
+        found[window.tabs.tabText(i)] = clashes(reachable(window))
+    for menu in all_menus(window):
+        found[menu.title()] = clashes([a.text() for a in menu.actions()])
+    assert {k: v for k, v in found.items() if v} == {}
+
+
+def test_every_step_of_the_household_editor(window: MainWindow) -> None:
+    assert window.open_household(window.household_id)  # type: ignore[attr-defined]
+    editor = window.editor
+    found = {}
+    for title, page in editor.steps:
+        editor.stack.setCurrentWidget(page)
+        QApplication.processEvents()
+        found[title] = clashes(reachable(window))
+    assert {k: v for k, v in found.items() if v} == {}
+
+
+def dialogs(store: Any, parent: QWidget) -> list[tuple[str, Callable[[], QWidget]]]:
+    from desktop.excel_import_dialog import ExcelImportDialog
+    from desktop.export_dialog import ExportDialog
+    from desktop.first_run_dialog import FirstRunDialog
+    from desktop.import_dialog import ImportDialog
+    from desktop.import_history_dialog import ImportHistoryDialog
+    from desktop.merge_conflicts_dialog import MergeConflictsDialog
+    from desktop.restore_dialog import RestoreDialog
+    from desktop.settings_dialog import SettingsDialog
+    from desktop.upper_level_dialog import UpperLevelDialog
+
+    return [
+        ("first-run", lambda: FirstRunDialog(parent)),
+        ("export", lambda: ExportDialog(store, parent)),
+        ("import", lambda: ImportDialog(store, parent)),
+        ("excel", lambda: ExcelImportDialog(store, parent)),
+        ("history", lambda: ImportHistoryDialog(store, parent)),
+        ("conflicts", lambda: MergeConflictsDialog(store, parent)),
+        ("restore", lambda: RestoreDialog(Path(store.path), parent)),
+        ("settings", lambda: SettingsDialog(parent)),
+        ("upper-level", lambda: UpperLevelDialog(parent)),
+    ]
+
+
+def test_every_dialog(qtbot: QtBot, window: MainWindow) -> None:
+    found = {}
+    for name, make in dialogs(window.store, window):
+        dialog = make()
+        qtbot.addWidget(dialog)
+        dialog.show()
+        QApplication.processEvents()
+        found[name] = clashes(reachable(dialog))
+        dialog.close()
+    assert {k: v for k, v in found.items() if v} == {}
