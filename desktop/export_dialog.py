@@ -1,8 +1,8 @@
 """Tệp → Xuất gói dữ liệu…: one surveyor's work, the whole commune, or some villages, as one
 `.rasoat` file, optionally password-protected with a recovery key printed once.
 
-Work runs in a worker thread on its own Store connection (``ExchangeJob``), with a progress
-bar; the dialog only touches widgets from the GUI thread.
+Work runs in a worker thread on its own Store connection (``JobDialog.run_job``, through
+``desktop.worker``), with a progress bar; the dialog only touches widgets from the GUI thread.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QDate, QObject, Qt, QThread, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QDate, Qt
 from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
@@ -35,6 +35,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.worker import Job, Progress, Work, error_text, job_running, start_job
+
 PERSONAL_DATA = QT_TRANSLATE_NOOP(
     "ExportDialog",
     "Gói dữ liệu chứa họ tên, năm sinh và số CCCD của người dân (dữ liệu cá nhân). "
@@ -43,58 +45,29 @@ PERSONAL_DATA = QT_TRANSLATE_NOOP(
 )
 
 
-class ExchangeJob(QObject):
-    """Runs ``work(store, progress)`` in a QThread on a Store of its own (same file)."""
+def in_own_store(store: Any, work: Callable[[Any, Any], Any]) -> Work:
+    """``work(store, progress)`` made to run in a worker thread on a Store of its own (same
+    file, same user and device): SQLite connections belong to the thread that made them."""
+    path, user, device = Path(store.path), store.user, store.device
 
-    progress = Signal(int, int)
-    finished = Signal(object)
-    failed = Signal(str)
-
-    def __init__(
-        self, store_path: Path, user: str, device: str, work: Callable[[Any, Any], Any]
-    ) -> None:
-        super().__init__()
-        self.store_path, self.user, self.device, self.work = store_path, user, device, work
-
-    def run(self) -> None:
-        from db.errors import StoreError
-        from db.exchange.errors import PackageError
+    def run(progress: Progress) -> Any:
         from db.store import Store
 
-        try:
-            with Store.open(self.store_path, user=self.user, device=self.device) as store:
-                result = self.work(store, lambda d, t: self.progress.emit(d, t))
-        except (PackageError, StoreError) as exc:
-            self.failed.emit(getattr(exc, "message", None) or str(exc))
-            return
-        except Exception as exc:  # shown to the user, never swallowed silently
-            self.failed.emit(self.tr("Lỗi không mong đợi: {error}").format(error=exc))
-            return
-        self.finished.emit(result)
+        with Store.open(path, user=user, device=device) as own:
+            return work(own, progress)
+
+    return run
 
 
-def start_job(owner: QObject, store: Any, work: Callable[[Any, Any], Any]) -> ExchangeJob:
-    """Starts ``work`` off the GUI thread; keeps thread and job alive on ``owner``."""
-    thread = QThread(owner)
-    job = ExchangeJob(Path(store.path), store.user, store.device, work)
-    job.moveToThread(thread)
-    thread.started.connect(job.run)
-    job.finished.connect(thread.quit)
-    job.failed.connect(thread.quit)
-    thread.finished.connect(thread.deleteLater)
-    owner._exchange_job = (thread, job)  # type: ignore[attr-defined]
-    thread.start()
-    return job
+def failure_message(exc: BaseException) -> str:
+    """What the officer reads when an exchange job fails: our errors carry Vietnamese."""
+    from db.errors import StoreError
+    from db.exchange.errors import PackageError
 
-
-def job_running(owner: QObject) -> bool:
-    pair = getattr(owner, "_exchange_job", None)
-    if pair is None:
-        return False
-    try:
-        return bool(pair[0].isRunning())
-    except RuntimeError:  # the thread object was already deleted: finished
-        return False
+    if isinstance(exc, PackageError | StoreError):
+        return error_text(exc) or str(exc)
+    # shown to the user, never swallowed silently
+    return QCoreApplication.translate("JobDialog", "Lỗi không mong đợi: {error}").format(error=exc)
 
 
 class JobDialog(QDialog):
@@ -107,14 +80,19 @@ class JobDialog(QDialog):
     store: Any
     progress: QProgressBar
 
-    def run_job(self, work: Callable[[Any, Any], Any]) -> ExchangeJob:
+    def run_job(self, work: Callable[[Any, Any], Any]) -> Job:
+        """Runs ``work(store, progress)`` in a worker on a Store of its own; ``_on_done`` and
+        ``_on_failed`` run on the GUI thread (``desktop.worker``)."""
         self.progress.setVisible(True)
         self.progress.setRange(0, 0)  # busy until the worker reports a total
-        job = start_job(self, self.store, work)
-        job.progress.connect(self._on_progress)
-        job.finished.connect(self._on_done)
-        job.failed.connect(self._on_failed)
-        return job
+        return start_job(
+            self,
+            in_own_store(self.store, work),
+            done=self._on_done,
+            failed=lambda exc: self._on_failed(failure_message(exc)),
+            progress=self._on_progress,
+            name=type(self).__name__,
+        )
 
     def _on_progress(self, done: int, total: int) -> None:
         self.progress.setRange(0, max(total, 1))

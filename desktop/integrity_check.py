@@ -10,40 +10,49 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QThread, Signal
+from PySide6.QtCore import QObject, Signal
+
+from desktop.worker import Progress, start_job
 
 
 class IntegrityCheck(QObject):
-    """``damaged(message)`` when the file fails; ``done()`` either way."""
+    """``damaged(message)`` when the file fails; ``done()`` either way. Lives in the GUI
+    thread and emits there (``desktop.worker`` brings the result back), so whatever is
+    connected to it may touch widgets."""
 
     damaged = Signal(str)
     done = Signal()
 
-    def __init__(self, path: Path) -> None:
-        super().__init__()
+    def __init__(self, path: Path, parent: QObject) -> None:
+        super().__init__(parent)
         self.path = path
 
-    def run(self) -> None:
-        from db.store import check_file
-
-        try:
-            found = check_file(self.path)
-        except Exception as exc:  # a check that cannot run is itself a reason to stop
-            self.damaged.emit(f"Không kiểm tra được tệp {self.path}: {exc}")
-        else:
-            if found is not None:
-                self.damaged.emit(found.message)
+    def found(self, message: str | None) -> None:
+        if message is not None:
+            self.damaged.emit(message)
         self.done.emit()
+
+    def could_not_run(self, exc: BaseException) -> None:
+        # a check that cannot run is itself a reason to stop
+        self.found(f"Không kiểm tra được tệp {self.path}: {exc}")
+
+
+def check_message(path: Path, _progress: Progress) -> str | None:
+    """In the worker thread: the damage found, in Vietnamese, or None."""
+    from db.store import check_file
+
+    found = check_file(path)
+    return found.message if found is not None else None
 
 
 def start_integrity_check(owner: QObject, path: Path) -> IntegrityCheck:
-    """Runs the check in a thread owned by ``owner`` (kept alive there until it ends)."""
-    thread = QThread(owner)
-    check = IntegrityCheck(path)
-    check.moveToThread(thread)
-    thread.started.connect(check.run)
-    check.done.connect(thread.quit)
-    thread.finished.connect(thread.deleteLater)
-    owner._integrity_check = (thread, check)  # type: ignore[attr-defined]
-    thread.start()
+    """Runs the check in a worker for ``owner``; connect to the returned object's signals."""
+    check = IntegrityCheck(path, owner)
+    start_job(
+        owner,
+        lambda progress: check_message(path, progress),
+        done=check.found,
+        failed=check.could_not_run,
+        name="integrity-check",
+    )
     return check

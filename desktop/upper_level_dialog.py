@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QObject, Qt, QThread, Signal
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFileDialog,
@@ -25,7 +25,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.export_dialog import JobDialog
+from desktop.export_dialog import JobDialog, failure_message
+from desktop.worker import Progress, start_job
 from forms.labels import CATEGORY_LABELS
 from forms.model import Category
 
@@ -42,27 +43,17 @@ COLUMNS = [
 ]
 
 
-class SummaryJob(QObject):
-    """Reads and validates every package whole, then summarises: off the GUI thread."""
+def read_summaries(paths: Sequence[Path], password: str | None, progress: Progress) -> Any:
+    """Reads and validates every package whole, then summarises: in a worker thread. A
+    package that cannot be read is a row of ``failed``, never an exception."""
+    from db.exchange.upper_level import OpenFailure, open_packages, summaries
 
-    progress = Signal(int, int)
-    finished = Signal(object)
-
-    def __init__(self, paths: Sequence[Path], password: str | None) -> None:
-        super().__init__()
-        self.paths, self.password = list(paths), password
-
-    def run(self) -> None:
-        from db.exchange.upper_level import OpenFailure, open_packages, summaries
-
-        try:
-            opened, failed = open_packages(
-                self.paths, password=self.password, progress=self.progress.emit
-            )
-            rows = summaries(opened)
-        except Exception as exc:  # shown to the user, never swallowed
-            rows, failed = [], [OpenFailure(Path("?"), f"Lỗi không mong đợi: {exc}")]
-        self.finished.emit((rows, failed))
+    try:
+        opened, failed = open_packages(paths, password=password, progress=progress)
+        rows = summaries(opened)
+    except Exception as exc:  # shown to the user, never swallowed
+        rows, failed = [], [OpenFailure(Path("?"), f"Lỗi không mong đợi: {exc}")]
+    return rows, failed
 
 
 class UpperLevelDialog(JobDialog):
@@ -137,16 +128,17 @@ class UpperLevelDialog(JobDialog):
         self.choose_button.setEnabled(False)
         self.progress.setVisible(True)
         self.progress.setRange(0, 0)
-        job = SummaryJob(paths, self.password.text() or None)
-        thread = QThread(self)
-        job.moveToThread(thread)
-        thread.started.connect(job.run)
-        job.progress.connect(self._on_progress)
-        job.finished.connect(self._on_done)
-        job.finished.connect(thread.quit)
-        thread.finished.connect(thread.deleteLater)
-        self._exchange_job = (thread, job)  # JobDialog will not close while it runs
-        thread.start()
+        paths, password = list(paths), self.password.text() or None
+        # No commune Store here: the packages are read in the worker, which JobDialog's
+        # reject() waits for like any other job.
+        start_job(
+            self,
+            lambda progress: read_summaries(paths, password, progress),
+            done=self._on_done,
+            failed=lambda exc: self._on_failed(failure_message(exc)),
+            progress=self._on_progress,
+            name="upper-level",
+        )
 
     def _on_done(self, result: Any) -> None:
         self.rows, failed = result
@@ -181,7 +173,9 @@ class UpperLevelDialog(JobDialog):
         )
         self._sync()
 
-    def _on_failed(self, message: str) -> None:  # SummaryJob reports failures as rows
+    def _on_failed(self, message: str) -> None:  # read_summaries reports failures as rows
+        self.progress.setVisible(False)
+        self.choose_button.setEnabled(True)
         self.problems.setVisible(True)
         self.problems.setPlainText(message)
 

@@ -30,6 +30,7 @@ log = logging.getLogger(__name__)
 
 Progress = Callable[[int, int], None]
 Work = Callable[[Progress], Any]
+_Callbacks = tuple[Callable[[Any], None], Callable[[BaseException], None], Progress | None]
 
 
 def on_gui_thread() -> bool:
@@ -82,8 +83,10 @@ class _Keeper(QObject):
         sender = self.sender()
         held = self.running.pop(id(sender), None)
         if held is not None:
-            held[0].wait()  # finished was emitted: the thread is ending, this is immediate
-            held[0].deleteLater()
+            # finished was emitted: the thread is ending, this wait is immediate. Then the
+            # last references go and Python deletes both objects here (they were made from
+            # Python, without a parent: no deleteLater, which would delete them twice).
+            held[0].wait()
 
     @Slot()
     def wait_all(self) -> None:
@@ -116,47 +119,58 @@ class Job(QObject):
     ) -> None:
         _check_gui_thread("worker.Job()")
         super().__init__(owner)
-        self._done, self._failed, self._progress = done, failed, progress
-        self.ended = False
-        self.thread = QThread()
-        self.thread.setObjectName(name or "worker")
+        # The callbacks usually hold the owner (a closure over the window, a dialog's bound
+        # method) while the owner holds this child: a reference cycle, which Python's
+        # collector may break in whatever thread allocates, deleting a dialog from the worker
+        # thread. They are dropped as soon as the job ends (_end), breaking the cycle here.
+        self._callbacks: _Callbacks | None = (done, failed, progress)
+        self.worker_thread = QThread()
+        self.worker_thread.setObjectName(name or "worker")
         self._task = _Task(work)
-        self._task.moveToThread(self.thread)
-        self.thread.started.connect(self._task.run)
+        self._task.moveToThread(self.worker_thread)
+        self.worker_thread.started.connect(self._task.run)
         # Receivers are this object's slots (GUI thread): queued across threads by Qt.
         self._task.progress.connect(self._on_progress)
         self._task.finished.connect(self._on_finished)
         self._task.failed.connect(self._on_failed)
         # QThread.quit is thread-safe; the thread object itself lives in the GUI thread.
-        self._task.finished.connect(self.thread.quit)
-        self._task.failed.connect(self.thread.quit)
-        self.thread.finished.connect(self._task.deleteLater)
-        _the_keeper().hold(self.thread, self._task)
+        self._task.finished.connect(self.worker_thread.quit)
+        self._task.failed.connect(self.worker_thread.quit)
+        _the_keeper().hold(self.worker_thread, self._task)
 
     def start(self) -> Job:
-        self.thread.start()
+        self.worker_thread.start()
         return self
 
     def running(self) -> bool:
-        return not self.ended
+        return self._callbacks is not None
+
+    def _end(self) -> _Callbacks | None:
+        callbacks, self._callbacks = self._callbacks, None
+        # Deleted once control is back in the event loop: an owner's Job children are its
+        # unfinished jobs.
+        self.deleteLater()
+        return callbacks
 
     @Slot(int, int)
     def _on_progress(self, done: int, total: int) -> None:
         _check_gui_thread("worker.Job progress")
-        if self._progress is not None and not self.ended:
-            self._progress(done, total)
+        if self._callbacks is not None and self._callbacks[2] is not None:
+            self._callbacks[2](done, total)
 
     @Slot(object)
     def _on_finished(self, result: Any) -> None:
         _check_gui_thread("worker.Job done")
-        self.ended = True
-        self._done(result)
+        callbacks = self._end()
+        if callbacks is not None:
+            callbacks[0](result)
 
     @Slot(object)
     def _on_failed(self, exc: BaseException) -> None:
         _check_gui_thread("worker.Job failed")
-        self.ended = True
-        self._failed(exc)
+        callbacks = self._end()
+        if callbacks is not None:
+            callbacks[1](exc)
 
 
 def start_job(
@@ -172,13 +186,9 @@ def start_job(
     return Job(owner, work, done=done, failed=failed, progress=progress, name=name).start()
 
 
-def job_running(job: Job | None) -> bool:
-    if job is None:
-        return False
-    try:
-        return job.running()
-    except RuntimeError:  # its owner, and it, were deleted
-        return False
+def job_running(owner: QObject) -> bool:
+    """Whether a job started for ``owner`` has not ended yet (a dialog that must not close)."""
+    return any(job.running() for job in owner.findChildren(Job))
 
 
 def error_text(exc: BaseException) -> str:
