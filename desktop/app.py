@@ -111,13 +111,5 @@ def open_startup_file(window: Any, path: str | None) -> None:
             )
         )
         return
-    from rasoat import paths
-
-    if window.open_path(target) and target == paths.demo_file():
-        window.statusBar().showMessage(
-            QCoreApplication.translate(
-                "MainWindow",
-                "Đang mở xã mẫu (dữ liệu giả để làm quen). Vào Tệp → Tạo tệp xã mới… "
-                "để bắt đầu với xã của bạn.",
-            )
-        )
+    # On the demo commune the window says so in a line of its own (MainWindow.demo_banner).
+    window.open_path(target)

@@ -372,11 +372,34 @@ class HouseholdList(QWidget):
 
     def _update_empty(self) -> None:
         n = self.model.rowCount()
-        self.empty.setText(
-            self.tr("{n} hộ").format(n=f"{n:,}".replace(",", "."))
-            if n
-            else self.tr("Không có hộ nào khớp với điều kiện tìm/lọc.")
-        )
+        self.empty.setWordWrap(True)
+        if n:
+            self.empty.setText(self.tr("{n} hộ").format(n=f"{n:,}".replace(",", ".")))
+        elif self.filtered():
+            self.empty.setText(
+                self.tr(
+                    "Không có hộ nào khớp với điều kiện tìm/lọc. Xoá ô tìm và chọn «Tất cả "
+                    "thôn», «Mọi phân loại», «Mọi biến động» để xem lại mọi hộ."
+                )
+            )
+        elif self.store.count_households(_everything()) == 0:
+            # A new commune: say how to begin instead of talking about filters nobody set.
+            self.empty.setText(
+                self.tr(
+                    "Xã này chưa có hộ nào. Bắt đầu bằng một trong các cách:\n"
+                    "• Ctrl+N (Hộ gia đình → Thêm hộ): nhập hộ đầu tiên từ phiếu.\n"
+                    "• Tệp → Nhập danh sách từ Excel…: danh sách hộ nghèo, hộ cận nghèo năm "
+                    "trước; khi đó cột «Biến động» cho biết hộ nào thoát nghèo, hộ nào mới.\n"
+                    "• Tệp → Nhập / gộp gói dữ liệu…: dữ liệu do máy khác gửi sang."
+                )
+            )
+        else:
+            self.empty.setText(self.tr("Kỳ rà soát này chưa có hộ nào."))
+
+    def filtered(self) -> bool:
+        """True when a search or a filter hides some households."""
+        q = self.model.query
+        return bool(q.text or q.village or q.category or q.transition or q.needs_resurvey)
 
     def _search_enter(self) -> None:
         self.apply_search()
@@ -415,3 +438,9 @@ class HouseholdList(QWidget):
 
     def counts_query(self) -> Any:
         return dataclasses.replace(self.model.query, limit=PAGE, offset=0)
+
+
+def _everything() -> Any:
+    from db.store import HouseholdQuery
+
+    return HouseholdQuery()

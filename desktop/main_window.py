@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QStackedWidget,
     QTabWidget,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -192,7 +193,7 @@ class MainWindow(QMainWindow):
         self.stack = QStackedWidget()
         self.stack.addWidget(self.tabs)
         self.stack.addWidget(self.editor)
-        self.setCentralWidget(self.stack)
+        self.setCentralWidget(self._with_demo_banner(self.stack, store))
         self.list.open_requested.connect(self.open_household)
         # Counts per category cost more than the list itself on a big commune: they follow a
         # moment after the list, so typing in the search box never waits for them.
@@ -237,6 +238,35 @@ class MainWindow(QMainWindow):
                 QMessageBox.Icon.Warning, self.tr("Tệp nhật ký ghi bị xoá"), notice, parent=self
             )
             box.open()  # not exec(): a timer's slot never blocks
+
+    def _with_demo_banner(self, content: QWidget, store: Any) -> QWidget:
+        """On the demo commune a line above everything says so, for as long as it is open
+        (a status-bar message went as soon as a menu was hovered)."""
+        from rasoat import paths
+
+        self.demo_banner = None
+        try:
+            is_demo = Path(store.path).resolve() == paths.demo_file().resolve()
+        except (OSError, TypeError):
+            is_demo = False
+        if not is_demo:
+            return content
+        banner = QLabel(
+            self.tr(
+                "Đang mở xã mẫu (dữ liệu giả để làm quen). Vào Tệp → Tạo tệp xã mới… để bắt "
+                "đầu với xã của bạn."
+            )
+        )
+        banner.setWordWrap(True)
+        banner.setStyleSheet("background: #fff4c2; color: #5a4300; padding: 4px 8px;")
+        self.demo_banner = banner
+        box = QWidget()
+        layout = QVBoxLayout(box)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(banner)
+        layout.addWidget(content, 1)
+        return box
 
     def update_counts(self) -> None:
         if self.list is None or self.store is None:

@@ -151,3 +151,24 @@ def test_search_hint_is_whole_in_the_window_at_its_default_size(
         assert combo.mapTo(window, combo.rect().center()).y() == pytest.approx(
             search.mapTo(window, search.rect().center()).y(), abs=4
         )
+
+
+def test_a_new_commune_says_how_to_begin(qtbot: QtBot, app: Any, store: Any) -> None:
+    from tests.desktop.conftest import poor_household, save_classified
+
+    households = HouseholdList(store)
+    qtbot.addWidget(households)
+    text = households.empty.text()
+    assert "chưa có hộ nào" in text
+    assert "Ctrl+N" in text
+    assert "Excel" in text
+    assert "khớp" not in text  # nobody set a filter
+
+    save_classified(store, poor_household("H-0001", "Thôn Nà Lầu"))
+    households.refresh()
+    assert households.empty.text() == "1 hộ"
+
+    households.search.setText("khong-ai-ten-nay")
+    households.apply_search()
+    assert "khớp" in households.empty.text()
+    assert "Tất cả thôn" in households.empty.text()

@@ -38,6 +38,26 @@ def test_first_start_opens_the_demo_commune(qtbot: QtBot, qapp) -> None:
     assert window.store.path == paths.demo_file()
     assert window.list.model.rowCount() == 300
     assert "Hộ nghèo:" in window.counts.text()
+    # The demo is said in a line of its own, which hovering a menu (its status tips replace
+    # the status bar's message) does not take away.
+    window.show()
+    qtbot.waitExposed(window)
+    assert window.demo_banner is not None
+    assert window.demo_banner.isVisible()
+    assert "xã mẫu" in window.demo_banner.text()
+    from PySide6.QtGui import QStatusTipEvent
+    from PySide6.QtWidgets import QApplication
+
+    QApplication.sendEvent(window, QStatusTipEvent("Tạo tệp xã mới"))
+    assert window.demo_banner.isVisible()
+    window.close()
+
+
+def test_an_ordinary_commune_has_no_demo_banner(qtbot: QtBot, qapp, store) -> None:
+    configure_app(qapp)
+    window = MainWindow(store)
+    qtbot.addWidget(window)
+    assert window.demo_banner is None
     window.close()
 
 
