@@ -77,6 +77,11 @@ class MainWindow(QMainWindow):
         from desktop.settings_dialog import open_settings
 
         self._action("file", self.tr("Thiết &lập…"), lambda: open_settings(self))
+        from desktop.new_round_dialog import open_new_round_dialog
+
+        self.new_round_action = self._action(
+            "file", self.tr("Kỳ &rà soát mới…"), lambda: open_new_round_dialog(self)
+        )
         self.menus["file"].addSeparator()
         from desktop.excel_import_dialog import open_excel_import_dialog
         from desktop.export_dialog import open_export_dialog

@@ -1,0 +1,127 @@
+"""Tệp → Kỳ rà soát mới…: next year's review in the same commune file.
+
+Nothing is copied: households, members and their answers belong to the commune, not to a
+round, so every household is carried forward as it is. What is new is the round: its year and
+the standard it is scored on. Last round's results stay where they are and are the baseline
+the new results are compared with (thoát nghèo, nghèo mới, tái nghèo … in the Biến động
+column); a household shows as not yet reviewed in the new round until it is opened and saved.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.i18n import data_tr
+
+
+class NewRoundDialog(QDialog):
+    def __init__(self, store: Any, parent: QWidget | None = None, *, today: date | None = None):
+        super().__init__(parent)
+        self.store = store
+        self.started: Any = None
+        self.setWindowTitle(self.tr("Kỳ rà soát mới"))
+        today = today or date.today()
+        rounds = store.rounds()
+        last = rounds[-1] if rounds else None
+        layout = QVBoxLayout(self)
+        intro = QLabel(
+            self.tr(
+                "Các hộ, thành viên và câu trả lời đã có được giữ nguyên và mang sang kỳ mới. "
+                "Kết quả của kỳ trước ({previous}) là mốc để tính biến động (thoát nghèo, "
+                "nghèo mới, tái nghèo…). Trong kỳ mới, mỗi hộ cần được mở, rà soát lại và lưu."
+            ).format(
+                previous=self.tr("năm {y}").format(y=last.year) if last else self.tr("chưa có")
+            )
+        )
+        intro.setWordWrap(True)
+        layout.addWidget(intro)
+        form = QFormLayout()
+        self.year = QSpinBox()
+        self.year.setRange(2016, 2100)
+        years = {r.year for r in rounds if r.kind == "periodic"}
+        proposed = max(today.year, (last.year + 1) if last else today.year)
+        while proposed in years:
+            proposed += 1
+        self.year.setValue(proposed)
+        form.addRow(self.tr("&Năm rà soát:"), self.year)
+        self.standard = QComboBox()
+        form.addRow(self.tr("&Chuẩn áp dụng:"), self.standard)
+        layout.addLayout(form)
+        self.note = QLabel()
+        self.note.setWordWrap(True)
+        layout.addWidget(self.note)
+        self.error = QLabel()
+        self.error.setStyleSheet("color: #b00020")
+        self.error.setWordWrap(True)
+        layout.addWidget(self.error)
+        buttons = QDialogButtonBox()
+        self.start_button = buttons.addButton(
+            self.tr("&Bắt đầu kỳ mới"), QDialogButtonBox.ButtonRole.AcceptRole
+        )
+        buttons.addButton(self.tr("Hủy"), QDialogButtonBox.ButtonRole.RejectRole)
+        buttons.accepted.connect(self.start)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+        self.year.valueChanged.connect(self._fill_standards)
+        self.standard.currentIndexChanged.connect(self._standard_changed)
+        self._proposed_id = ""
+        self._fill_standards()
+        self.resize(560, 300)
+
+    def _fill_standards(self) -> None:
+        from forms import standards
+
+        self.standard.blockSignals(True)
+        self.standard.clear()
+        for std in standards.list_standards():
+            self.standard.addItem(data_tr(std.name), std.id)
+        proposed = standards.standard_for_year(self.year.value())
+        self._proposed_id = proposed.id
+        self.standard.setCurrentIndex(max(0, self.standard.findData(proposed.id)))
+        self.standard.blockSignals(False)
+        self._standard_changed()
+
+    def _standard_changed(self) -> None:
+        if self.standard.currentData() != self._proposed_id:
+            self.note.setText(
+                self.tr(
+                    "Cảnh báo: năm {year} thường áp dụng chuẩn khác. Chỉ đổi khi có văn bản "
+                    "hướng dẫn của cấp trên."
+                ).format(year=self.year.value())
+            )
+        else:
+            self.note.setText("")
+        self.error.setText("")
+
+    def start(self) -> None:
+        try:
+            self.started = self.store.start_round(self.year.value(), self.standard.currentData())
+        except Exception as exc:
+            message = getattr(exc, "message", "") or str(exc)
+            self.error.setText(message or self.tr("Không bắt đầu được kỳ rà soát mới."))
+            return
+        self.accept()
+
+
+def open_new_round_dialog(window: Any) -> None:
+    if getattr(window, "store", None) is None:
+        return
+    dialog = NewRoundDialog(window.store, window)
+    if dialog.exec() and dialog.started is not None:
+        window.list.refresh()
+        window.list.set_round(str(dialog.started.id))
+        window.statusBar().showMessage(
+            window.tr("Đã bắt đầu kỳ rà soát năm {y}.").format(y=dialog.started.year), 8000
+        )
