@@ -11,8 +11,8 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
-from PySide6.QtCore import Signal
-from PySide6.QtGui import QDoubleValidator, QIntValidator
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QColor, QDoubleValidator, QIntValidator
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -104,14 +104,28 @@ class NumberEditor(TextEditor):
 
 
 class ChoiceEditor(_Single):
-    """One option, or blank. Typing the first letters of a label selects it."""
+    """One option, or blank. Typing the first letters of a label selects it.
 
-    def __init__(self, choices: Sequence[Choice], parent: QWidget | None = None) -> None:
+    A stored answer that is not offered (an answer the forms no longer ask, ``former``, or a
+    value from a newer version) is shown as one more item with its label, and ``value()``
+    gives it back unchanged until the officer picks another: showing "—" would invite
+    re-answering blind, and writing "—" back would erase the answer silently.
+    """
+
+    def __init__(
+        self,
+        choices: Sequence[Choice],
+        parent: QWidget | None = None,
+        *,
+        former: Sequence[Choice] = (),
+    ) -> None:
         self.combo = QComboBox()
         super().__init__(self.combo, parent)
+        self.former = dict(former)
         self.combo.addItem("—", None)
         for value, label in choices:
             self.combo.addItem(label, value)
+        self._offered = self.combo.count()
         self.combo.currentIndexChanged.connect(lambda _i: self.changed.emit())
 
     def value(self) -> str | None:
@@ -120,12 +134,26 @@ class ChoiceEditor(_Single):
 
     def set_value(self, value: Any) -> None:
         self.combo.blockSignals(True)
+        while self.combo.count() > self._offered:  # the previous household's old answer
+            self.combo.removeItem(self.combo.count() - 1)
         if value is None:
             self.combo.setCurrentIndex(0)
         else:
-            key = value.value if hasattr(value, "value") else value
-            self.combo.setCurrentIndex(max(0, self.combo.findData(key)))
+            key = str(value.value if hasattr(value, "value") else value)
+            index = self.combo.findData(key)
+            if index < 0:
+                label = self.former.get(key) or self.tr(
+                    "{value} (cách ghi cũ, cần chọn lại)"
+                ).format(value=key)
+                self.combo.addItem(label, key)
+                index = self.combo.count() - 1
+                self.combo.setItemData(index, QColor("#a04000"), Qt.ItemDataRole.ForegroundRole)
+            self.combo.setCurrentIndex(index)
         self.combo.blockSignals(False)
+
+    def is_former_answer(self) -> bool:
+        """Whether the answer shown is one the form no longer offers."""
+        return self.combo.currentIndex() >= self._offered
 
 
 class YesNoEditor(ChoiceEditor):
@@ -197,9 +225,11 @@ def make_editor(
     choices: Sequence[Choice] = (),
     *,
     unit: str = "",
+    former: Sequence[Choice] = (),
     parent: QWidget | None = None,
 ) -> FieldEditor:
-    """kind: "bool", "int", "float", "text", "date", "choice" or "multi"."""
+    """kind: "bool", "int", "float", "text", "date", "choice" or "multi"; ``former``: labels
+    of stored answers no longer offered (a "choice" shows them, see ``ChoiceEditor``)."""
     if kind == "bool":
         return YesNoEditor(parent)
     if kind == "int":
@@ -207,7 +237,7 @@ def make_editor(
     if kind == "float":
         return NumberEditor(parent, decimal=True, unit=unit)
     if kind == "choice":
-        return ChoiceEditor(choices, parent)
+        return ChoiceEditor(choices, parent, former=former)
     if kind == "multi":
         return MultiChoiceEditor(choices, parent)
     if kind == "date":

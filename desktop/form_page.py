@@ -84,8 +84,9 @@ def split_title(title: str, longest: int = 40) -> tuple[str, str]:
 
 def question_editor(question: Any, parent: QWidget | None = None) -> FieldEditor:
     choices = [(str(o.value), data_tr(str(o.label))) for o in (question.options or [])]
+    former = [(str(o.value), data_tr(str(o.label))) for o in question.former_options]
     unit = data_tr(question.unit or "")
-    editor = make_editor(question.kind, choices, unit=unit, parent=parent)
+    editor = make_editor(question.kind, choices, unit=unit, former=former, parent=parent)
     editor.setToolTip(data_tr(question.help or ""))
     return editor
 

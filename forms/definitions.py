@@ -67,6 +67,9 @@ class Question:
     # Another target whose answer also answers this one (a full birth date gives the year),
     # so a required question is not reported unanswered when that one is filled.
     answered_by: str = ""
+    # Answers no longer offered that stored households may still hold (forms.labels.RETIRED):
+    # the GUI shows such a stored answer with its label and keeps it until another is chosen.
+    former_options: list[Option] = field(default_factory=list, hash=False)
 
 
 @dataclass(frozen=True)
@@ -105,6 +108,12 @@ def _options(spec: str) -> list[Option]:
     return [Option(str(k.value), v) for k, v in _ENUMS[spec].items() if k not in labels.RETIRED]
 
 
+def _former_options(spec: str) -> list[Option]:
+    if spec.startswith("catalog:"):
+        return []
+    return [Option(str(k.value), v) for k, v in _ENUMS[spec].items() if k in labels.RETIRED]
+
+
 def _condition(raw: dict[str, Any]) -> Condition:
     if "one_of" in raw:
         raw = {**raw, "one_of": tuple(raw["one_of"])}
@@ -116,8 +125,10 @@ def _question(raw: dict[str, Any]) -> Question:
     if kind not in KINDS:
         raise ValueError(f"question {raw['id']}: unknown kind {kind!r}")
     options = [Option(str(o["value"]), o["label"]) for o in raw.get("options", [])]
+    former: list[Option] = []
     if "options_from" in raw:
         options = _options(raw["options_from"])
+        former = _former_options(raw["options_from"])
     cond = raw.get("show_if")
     return Question(
         id=raw["id"],
@@ -137,6 +148,7 @@ def _question(raw: dict[str, Any]) -> Question:
         pattern=raw.get("pattern", ""),
         pattern_message=raw.get("pattern_message", ""),
         answered_by=raw.get("answered_by", ""),
+        former_options=former,
     )
 
 
