@@ -55,11 +55,8 @@ class CausesPage(QWidget):
             group = QGroupBox(title)
             layout = QVBoxLayout(group)
             for item in items:
-                text = data_tr(item.label)
-                if item.unconfirmed:
-                    text += self.tr(" (chưa xác nhận)")
-                box = QCheckBox(text)
-                box.setToolTip(str(getattr(item, "source", "") or ""))
+                # Where each item comes from is on the "Căn cứ pháp lý" screen, not here.
+                box = QCheckBox(data_tr(item.label))
                 box.toggled.connect(lambda _c, a=attr: self._edited(a))
                 layout.addWidget(box)
                 self.boxes[attr][item.id] = box

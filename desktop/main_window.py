@@ -115,6 +115,9 @@ class MainWindow(QMainWindow):
                 "household", self.tr("Tìm &hộ"), self.focus_search, QKeySequence.StandardKey.Find
             ),
         ]
+        from desktop.legal_basis_dialog import open_legal_basis
+
+        self._action("help", self.tr("&Căn cứ pháp lý…"), lambda: open_legal_basis(self))
         self._action("help", self.tr("&Giới thiệu"), self.show_about)
         self._fill_report_menu()
 

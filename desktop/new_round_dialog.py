@@ -12,6 +12,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -123,5 +124,8 @@ def open_new_round_dialog(window: Any) -> None:
         window.list.refresh()
         window.list.set_round(str(dialog.started.id))
         window.statusBar().showMessage(
-            window.tr("Đã bắt đầu kỳ rà soát năm {y}.").format(y=dialog.started.year), 8000
+            QCoreApplication.translate("MainWindow", "Đã bắt đầu kỳ rà soát năm {y}.").format(
+                y=dialog.started.year
+            ),
+            8000,
         )

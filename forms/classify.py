@@ -189,13 +189,13 @@ def classify(
         )
         if b1_score is not None:
             warnings.append(
-                f"{standard.name} chưa có ngưỡng điểm B1 ({where}, chưa xác nhận): "
+                f"{standard.name} chưa có ngưỡng điểm B1 ({where}): "
                 "phân loại theo thu nhập nhập trực tiếp."
             )
     elif b1_score is not None:
         reasons.append(
-            f"{standard.name} chưa có ngưỡng điểm B1 tương ứng chuẩn {money(line)} ({where}, chưa "
-            "xác nhận): cần nhập thu nhập bình quân đầu người hoặc nạp chuẩn của tỉnh có ngưỡng B1."
+            f"{standard.name} chưa có ngưỡng điểm B1 tương ứng chuẩn {money(line)} ({where}): "
+            "cần nhập thu nhập bình quân đầu người hoặc nạp chuẩn của tỉnh có ngưỡng B1."
         )
     else:
         reasons.append("Chưa có điểm B1 hoặc thu nhập bình quân đầu người.")
@@ -205,20 +205,14 @@ def classify(
         reasons.append(
             "Phiếu A: " + "; ".join(exclusions) + " → không thuộc diện hộ nghèo, hộ cận nghèo."
         )
-        warnings.append("Tiêu chí loại trừ của Phiếu A chưa được đối chiếu với văn bản chính thức.")
         if below:
             warnings.append("Phiếu A loại hộ nhưng thu nhập ở mức nghèo: cần kiểm tra lại phiếu.")
         below = False
 
+    # How sure the law behind each rule is (Phiếu A's exclusions, each indicator's measure) is
+    # not a status of this household: it is said on the "Căn cứ pháp lý" screen
+    # (forms.legal_basis) and in docs/domain.md, never beside a household's result.
     def done(category: Category) -> Result:
-        if category in (Category.POOR, Category.NEAR_POOR):
-            shaky = [o.name for o in deprived if o.unconfirmed]
-            if shaky:
-                warnings.append(
-                    "Cách đo của các chỉ số thiếu hụt sau chưa được xác nhận từ văn bản: "
-                    + ", ".join(shaky)
-                    + "."
-                )
         reasons.append(f"Kết luận: {CATEGORY_VI[category]}.")
         return make(category, basis, line, used_threshold)
 
@@ -251,8 +245,8 @@ def classify(
     if band is None:
         if agri is not False:
             warnings.append(
-                f"{standard.name} chưa có ngưỡng thu nhập hộ có mức sống trung bình "
-                "(chưa xác nhận): chưa xác định được hộ có mức sống trung bình."
+                f"{standard.name} chưa có ngưỡng thu nhập hộ có mức sống trung bình: "
+                "chưa xác định được hộ có mức sống trung bình."
             )
         return done(Category.NOT_POOR)
     low, high = band

@@ -61,8 +61,8 @@ SETTINGS: tuple[Setting, ...] = (
         int,
         7,
         "Số ngày niêm yết công khai",
-        "Văn bản pháp luật chưa xác nhận được số ngày niêm yết; thông báo của các địa phương "
-        "thường ghi 3–7 ngày. Vì vậy đây là một thiết lập, mặc định 7 ngày.",
+        "Số ngày niêm yết công khai danh sách tại nhà văn hoá thôn và trụ sở xã, theo hướng "
+        "dẫn của tỉnh (các địa phương thường ghi 3–7 ngày).",
         minimum=1,
         maximum=60,
     ),

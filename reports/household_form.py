@@ -60,8 +60,8 @@ def _fill(table: Table, form: Form, obj: Household | Member, ref: date) -> None:
             continue
         table.section(section.title)
         for q in questions:
-            label = q.label + (" (chưa xác nhận)" if q.unconfirmed else "")
-            table.add([label, answer_text(q, definitions.read_target(obj, q.target))])
+            # A form the officer signs states questions, not how sure we are of their source.
+            table.add([q.label, answer_text(q, definitions.read_target(obj, q.target))])
 
 
 def household_form_part(data: ReviewData, e: Entry) -> Part:

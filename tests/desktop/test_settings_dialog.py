@@ -32,7 +32,8 @@ def test_one_editor_per_editable_setting_with_current_values(qtbot) -> None:
     assert isinstance(days, QSpinBox)
     assert days.value() == 5
     assert (days.minimum(), days.maximum()) == (1, 60)
-    assert "chưa xác nhận" in days.toolTip()
+    assert "niêm yết" in days.toolTip()
+    assert "xác nhận" not in days.toolTip()  # legal confidence is on the Căn cứ pháp lý screen
     upper = dialog.editors["upper_level_name"]
     assert isinstance(upper, QLineEdit)
     assert upper.text() == "UBND tỉnh Lai Châu"

@@ -64,3 +64,20 @@ def test_help_and_usage_errors_are_in_vietnamese(capsys: pytest.CaptureFixture[s
     assert len(texts) > 10
     found = {w for t in texts for w in _english(t)}
     assert found == set()
+
+
+def test_can_cu_prints_each_rule_with_its_source(capsys: pytest.CaptureFixture[str]) -> None:
+    import json
+
+    from forms.legal_basis import legal_basis
+    from forms.standards import load_standard
+
+    assert main(["can-cu", "--standard", "nd351-2026-2030", "--json"]) == 0
+    rows = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    expected = legal_basis(load_standard("nd351-2026-2030"))
+    assert [r["rule"] for r in rows] == [b.rule for b in expected]
+    assert main(["can-cu", "--standard", "nd351-2026-2030", "--chua-ro"]) == 0
+    out = capsys.readouterr().out
+    assert out.count("CHƯA CÓ VĂN BẢN NÊU RÕ") == sum(not b.confirmed for b in expected)
+    assert main(["can-cu", "--standard", "khong-co"]) == 2
+    assert "Không có chuẩn nghèo" in capsys.readouterr().err

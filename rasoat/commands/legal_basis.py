@@ -1,0 +1,54 @@
+"""`rasoat can-cu [--standard ID] [--chua-ro]`: each rule the app applies under a standard, the
+text it rests on and how sure we are of it (the GUI's Trợ giúp → Căn cứ pháp lý…)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import Any
+
+
+def register(subparsers: Any) -> None:
+    parser = subparsers.add_parser(
+        "can-cu",
+        help="căn cứ pháp lý của từng quy tắc phân loại và mức chắc chắn",
+        description=(
+            "In từng quy tắc phần mềm áp dụng khi phân loại hộ theo một chuẩn, văn bản làm căn "
+            "cứ và mức chắc chắn (có văn bản / chưa có văn bản nêu rõ)."
+        ),
+    )
+    parser.add_argument(
+        "--standard", metavar="MÃ_CHUẨN", help="mã chuẩn (mặc định: chuẩn áp dụng năm nay)"
+    )
+    parser.add_argument(
+        "--chua-ro", action="store_true", help="chỉ in những điều chưa có văn bản nêu rõ"
+    )
+    parser.add_argument("--json", action="store_true", help="in dạng JSON, mỗi dòng một quy tắc")
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from dataclasses import asdict
+    from datetime import date
+
+    from forms.legal_basis import legal_basis
+    from forms.standards import StandardError, load_standard, standard_for_year
+
+    try:
+        standard = (
+            load_standard(args.standard) if args.standard else standard_for_year(date.today().year)
+        )
+    except StandardError as exc:
+        print(str(exc), file=sys.stderr)
+        return 2
+    rows = [b for b in legal_basis(standard) if not (args.chua_ro and b.confirmed)]
+    if args.json:
+        for b in rows:
+            print(json.dumps(asdict(b), ensure_ascii=False))
+        return 0
+    print(standard.name)
+    for b in rows:
+        sure = "có văn bản" if b.confirmed else "CHƯA CÓ VĂN BẢN NÊU RÕ"
+        print(f"- [{b.topic}] {b.rule}\n    căn cứ: {b.source} ({sure})")
+    return 0
