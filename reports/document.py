@@ -41,6 +41,10 @@ class Table:
     sheet: str = ""  # the XLSX sheet name (≤ 31 characters)
     caption: str = ""  # a line above the table (PDF) / a title row (XLSX)
     show_codes: bool = False
+    # XLSX only, for workbooks an importer reads by fixed cell positions: the part's title in
+    # this cell ("A4") and the first data row (8); the header sits right above the data.
+    title_cell: str = ""
+    first_data_row: int = 0
 
     def add(self, cells: list[CellValue], style: RowStyle = "data") -> None:
         self.rows.append(TableRow(cells, style))

@@ -1,13 +1,17 @@
 """The workbook communes exchange after the review (documents.md §2, [proxy]): three sheets,
 one row per person; the head's row carries the household number and the household's facts,
 members follow with them blank. District columns stay empty (no districts since July 2025).
-"Mã hộ" is added as the last column so a file read back (``db.exchange.excel_lists``) keeps
-each household's stable code."""
+
+Cells sit where an importer reading fixed positions looks for them: sheet 1 has its title in
+A4, a two-row header with the column numbers under it (rows 5-7) and data from row 8 in
+columns A..AA; sheets 2 and 3 have their title in B5 and data from row 10 in columns A..P.
+"Mã hộ" is one column past the fixed ones (AB, Q) so a file read back
+(``db.exchange.excel_lists``) keeps each household's stable code."""
 
 from __future__ import annotations
 
 from forms.labels import CATEGORY_LABELS, RELATIONSHIP_LABELS, SEX_LABELS
-from forms.model import Member
+from forms.model import Category, Member, Relationship, Sex
 from reports.document import Column, Document, Header, Part, Table
 from reports.review import (
     ESCAPED_NEAR_POVERTY,
@@ -18,43 +22,113 @@ from reports.review import (
     ReviewData,
 )
 
+# (sheet name, title, lists, title cell, first data row, fixed columns A..?)
 SHEETS = (
-    ("Hộ nghèo, cận nghèo", "Danh sách hộ nghèo, hộ cận nghèo sau khi rà soát", (POOR, NEAR_POOR)),
-    ("Hộ thoát nghèo", "Danh sách hộ thoát nghèo sau khi rà soát", (ESCAPED_POVERTY,)),
-    ("Hộ thoát cận nghèo", "Danh sách hộ thoát cận nghèo sau khi rà soát", (ESCAPED_NEAR_POVERTY,)),
+    (
+        "Hộ nghèo, cận nghèo",
+        "Danh sách hộ nghèo, hộ cận nghèo sau khi rà soát",
+        (POOR, NEAR_POOR),
+        "A4",
+        8,
+        27,  # A..AA
+    ),
+    (
+        "Hộ thoát nghèo",
+        "Danh sách hộ thoát nghèo sau khi rà soát",
+        (ESCAPED_POVERTY,),
+        "B5",
+        10,
+        16,  # A..P
+    ),
+    (
+        "Hộ thoát cận nghèo",
+        "Danh sách hộ thoát cận nghèo sau khi rà soát",
+        (ESCAPED_NEAR_POVERTY,),
+        "B5",
+        10,
+        16,
+    ),
 )
+# The header groups the administrative columns so the header takes two rows and the column
+# numbers a third: our own Excel import reads the second row into the blanks of the first and
+# skips the number row, so it finds the data where a fixed-position importer does.
+UNIT = "Đơn vị hành chính"
 
 
-def columns() -> list[Column]:
+def columns(fixed: int = 27) -> list[Column]:
     spec = [
-        ("STT hộ", 0.9, "plain"),
-        ("Họ và tên chủ hộ", 3.0, "text"),
-        ("Họ và tên thành viên", 3.0, "text"),
-        ("Quan hệ với chủ hộ", 1.6, "text"),
-        ("Ngày sinh", 1.6, "text"),
-        ("Giới tính", 1.0, "text"),
-        ("Số CCCD", 2.0, "text"),
-        ("Tỉnh", 2.0, "text"),
-        ("Huyện", 1.0, "text"),
-        ("Mã huyện", 1.0, "text"),
-        ("Xã", 2.0, "text"),
-        ("Mã xã", 1.0, "text"),
-        ("Thôn", 1.8, "text"),
-        ("Dân tộc", 1.2, "text"),
-        ("Phân loại hộ", 1.8, "text"),
-        ("Số quyết định công nhận", 1.8, "text"),
-        ("Ngày ban hành quyết định", 1.6, "text"),
-        ("Điểm B1", 0.9, "int"),
-        ("Điểm B2", 0.9, "int"),
-        ("Hộ DTTS", 0.9, "text"),
-        ("Hộ không có khả năng lao động", 1.4, "text"),
-        ("Hộ có thành viên là người có công", 1.4, "text"),
-        ("Nguyên nhân nghèo", 3.0, "text"),
-        ("Tuổi", 0.7, "int"),
-        ("Số nhân khẩu", 0.9, "int"),
-        ("Mã hộ", 1.2, "text"),
+        ("TT", 0.6, "plain", ""),  # running number of the person rows, read by nobody
+        ("STT hộ", 0.8, "plain", ""),
+        ("Họ và tên chủ hộ", 3.0, "text", ""),
+        ("Họ và tên thành viên", 3.0, "text", ""),
+        ("Quan hệ với chủ hộ", 1.6, "text", ""),
+        ("Ngày sinh", 1.6, "text", ""),
+        ("Giới tính", 1.0, "text", ""),
+        ("Số CCCD", 2.0, "text", ""),
+        ("Tỉnh", 2.0, "text", UNIT),
+        ("Huyện", 1.0, "text", UNIT),
+        ("Mã huyện", 1.0, "text", UNIT),
+        ("Xã", 2.0, "text", UNIT),
+        ("Mã xã", 1.0, "text", UNIT),
+        ("Thôn", 1.8, "text", ""),
+        ("Dân tộc", 1.2, "text", ""),
+        ("Phân loại hộ", 1.8, "text", ""),
+        ("Số quyết định công nhận", 1.8, "text", ""),
+        ("Ngày ban hành quyết định", 1.6, "text", ""),
+        ("Điểm B1", 0.9, "int", ""),
+        ("Điểm B2", 0.9, "int", ""),
+        ("Hộ DTTS", 0.9, "text", ""),
+        ("Hộ không có khả năng lao động", 1.4, "text", ""),
+        ("Hộ có thành viên là người có công", 1.4, "text", ""),
+        ("Nguyên nhân nghèo", 3.0, "text", ""),
+        ("Ghi chú", 1.2, "text", ""),
+        ("Tuổi", 0.7, "int", ""),
+        ("Số nhân khẩu", 0.9, "int", ""),
+    ][:fixed]
+    spec.append(("Mã hộ", 1.2, "text", ""))
+    return [
+        Column(t, str(i + 1), w, k, group=g)  # type: ignore[arg-type]
+        for i, (t, w, k, g) in enumerate(spec)
     ]
-    return [Column(t, "", w, k) for t, w, k in spec]  # type: ignore[arg-type]
+
+
+def category_text(category: Category) -> str:
+    """The category as exchanged files write it: "Hộ mức sống trung bình" (our label says "Hộ
+    có mức sống trung bình", which importers, ours included, do not recognise)."""
+    if category is Category.MIDDLE:
+        return "Hộ mức sống trung bình"
+    return CATEGORY_LABELS[category]
+
+
+def commune_code(code: str) -> str:
+    """Commune codes are five digits, leading zero kept ("02947"); a file may hold "2947"."""
+    text = str(code).strip()
+    return text.zfill(5) if text.isdigit() else text
+
+
+def relationship_text(m: Member, head: Member | None) -> str:
+    """As exchanged files write it, per person ("Vợ", "Bố", "Chị"), which our Excel import and
+    others read back; the combined labels ("Bố/mẹ") only when the sex is not known."""
+    rel, sex = m.relationship, m.sex
+    if rel is None:
+        return ""
+    by_sex = {
+        Relationship.SPOUSE: ("Chồng", "Vợ"),
+        Relationship.PARENT: ("Bố", "Mẹ"),
+        Relationship.GRANDPARENT: ("Ông", "Bà"),
+    }
+    if rel in by_sex and sex is not None:
+        male, female = by_sex[rel]
+        return male if sex is Sex.MALE else female
+    if rel is Relationship.SIBLING and sex is not None and head is not None:
+        mine, theirs = m.year_of_birth(), head.year_of_birth()
+        if mine is not None and theirs is not None:
+            if mine > theirs:
+                return "Em"
+            return "Anh" if sex is Sex.MALE else "Chị"
+    if rel is Relationship.OTHER:
+        return "Khác"
+    return RELATIONSHIP_LABELS[rel]
 
 
 def birth_text(m: Member) -> str:
@@ -63,61 +137,70 @@ def birth_text(m: Member) -> str:
     return str(m.birth_year) if m.birth_year is not None else ""
 
 
-def person_rows(n: int, e: Entry, data: ReviewData) -> list[list]:
+def person_rows(n: int, e: Entry, data: ReviewData, fixed: int = 27) -> list[list]:
     h, r = e.household, e.result
     ref = data.reference
     d = data.decision
     rows: list[list] = []
     head = h.head()
     ordered = ([head] if head else []) + [m for m in h.members if m is not head]
+    code = commune_code(data.commune.commune_code)
     for i, m in enumerate(ordered):
         first = i == 0
-        rows.append(
-            [
-                n if first else None,
-                h.head_name(),
-                m.name,
-                RELATIONSHIP_LABELS[m.relationship] if m.relationship else "",
-                birth_text(m),
-                SEX_LABELS[m.sex] if m.sex else "",
-                m.id_number or "",
-                data.commune.province_name,
-                "",
-                "",
-                data.commune.commune_name,
-                data.commune.commune_code,
-                h.village,
-                m.ethnicity or "",
-                CATEGORY_LABELS[r.category] if first else "",
-                (d.number if d else "") if first else "",
-                (f"{d.date:%d/%m/%Y}" if d else "") if first else "",
-                r.b1_score if first else None,
-                r.deprivation_score if first else None,
-                ("x" if e.flag("ethnic_minority", ref) else "") if first else "",
-                ("x" if e.flag("no_labour", ref) else "") if first else "",
-                ("x" if h.meritorious_household else "") if first else "",
-                e.cause_labels() if first else "",
-                m.age_on(ref),
-                h.size() if first else None,
-                h.code,
-            ]
-        )
+        row = [
+            None,  # the running number, set by the caller
+            n if first else None,
+            h.head_name(),
+            m.name,
+            relationship_text(m, head),
+            birth_text(m),
+            SEX_LABELS[m.sex] if m.sex else "",
+            m.id_number or "",
+            data.commune.province_name,
+            "",
+            "",
+            data.commune.commune_name,
+            code,
+            h.village,
+            m.ethnicity or "",
+            category_text(r.category) if first else "",
+            (d.number if d else "") if first else "",
+            (f"{d.date:%d/%m/%Y}" if d else "") if first else "",
+            r.b1_score if first else None,
+            r.deprivation_score if first else None,
+            ("x" if e.flag("ethnic_minority", ref) else "") if first else "",
+            ("x" if e.flag("no_labour", ref) else "") if first else "",
+            ("x" if h.meritorious_household else "") if first else "",
+            e.cause_labels() if first else "",
+            "",
+            m.age_on(ref),
+            h.size() if first else None,
+        ][:fixed]
+        rows.append([*row, h.code])
     return rows
 
 
 def exchange_workbook(data: ReviewData, village: str | None = None) -> Document:
     parts = []
-    for sheet, title, groups in SHEETS:
-        table = Table(columns(), sheet=sheet)
+    for sheet, title, groups, title_cell, first_row, fixed in SHEETS:
+        table = Table(
+            columns(fixed),
+            sheet=sheet,
+            show_codes=True,
+            title_cell=title_cell,
+            first_data_row=first_row,
+        )
         chosen = [e for e in data.entries if set(e.groups()) & set(groups)]
         if village is not None:
             chosen = [e for e in chosen if e.household.village == village]
-        n = 0
+        n = running = 0
         for _v, entries in data.village_order(chosen):
             for e in entries:
                 n += 1
-                for row in person_rows(n, e, data):
-                    table.add(row, "data" if row[0] is not None else "member")
+                for row in person_rows(n, e, data, fixed):
+                    running += 1
+                    row[0] = running
+                    table.add(row, "data" if row[1] is not None else "member")
         parts.append(
             Part(
                 Header(data.commune_issuer(), data.commune_short),

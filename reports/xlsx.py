@@ -15,6 +15,8 @@ from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
+from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
+from openpyxl.worksheet.page import PageMargins
 from openpyxl.worksheet.worksheet import Worksheet
 
 from reports.document import Document, Part, Table, clean
@@ -26,6 +28,7 @@ CHARS_PER_WEIGHT = 7.0  # a column of weight 1 is about seven characters wide
 THIN = Side(style="thin", color="000000")
 BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 HEAD_FILL = PatternFill("solid", fgColor="EBEBEB")
+WRAP = Alignment(vertical="top", wrap_text=True)
 FORMATS = {"int": "#,##0", "plain": "0", "year": "0", "float": "#,##0.0", "percent": "0.0"}
 FORBIDDEN_SHEET_CHARS = str.maketrans(dict.fromkeys("[]:*?/\\", " "))
 
@@ -66,11 +69,10 @@ def render_xlsx(doc: Document, out: Path, progress: Progress | None = None) -> P
     return out
 
 
-def _write(ws: Worksheet, part: Part, table: Table, spare: Cell) -> None:
-    cols = table.columns
-    ncol = len(cols)
+def _titles(ws: Worksheet, part: Part, table: Table) -> int:
+    """The issuer, title and subtitle rows from row 1; returns the first header row."""
+    ncol = len(table.columns)
     row = 1
-    bold = Font(bold=True)
     titles = [part.header.issuer[-1].upper()] if part.header.issuer else []
     titles += [part.title.upper(), *part.subtitles]
     if table.caption:
@@ -82,9 +84,60 @@ def _write(ws: Worksheet, part: Part, table: Table, spare: Cell) -> None:
         if i and ncol > 1:
             ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=ncol)
         row += 1
-    row += 1
-    first_header = row
+    return row + 1
+
+
+def _fixed_titles(ws: Worksheet, part: Part, table: Table, header_rows: int) -> int:
+    """Titles for a workbook read by fixed positions: the administrative header in the rows
+    above the title, the title in ``table.title_cell``, subtitles while rows remain before the
+    header (none on a sheet whose header follows the title directly)."""
+    ncol = len(table.columns)
+    letters, title_row = coordinate_from_string(table.title_cell)
+    title_col = column_index_from_string(letters)
+    header_row = table.first_data_row - header_rows
+    if not 1 < title_row < header_row:
+        raise ValueError(
+            f"{table.title_cell} leaves no room for a header above row {table.first_data_row}"
+        )
+    split = max(2, round(ncol * 0.4))  # the left 40 % for the issuer, as on paper
+    left = list(part.header.issuer)
+    right = ["CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc"]
+    if not part.header.motto_only:
+        right.append(part.header.date_line())
+    for i in range(min(title_row - 1, max(len(left), len(right)))):
+        r = i + 1
+        if i < len(left):
+            cell = ws.cell(row=r, column=1, value=clean(left[i]))
+            cell.font = Font(bold=True)
+            cell.alignment = Alignment(horizontal="center")
+            ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=split)
+        if i < len(right) and split < ncol:
+            cell = ws.cell(row=r, column=split + 1, value=clean(right[i]))
+            cell.font = Font(bold=i < 2, italic=i == 2)
+            cell.alignment = Alignment(horizontal="center")
+            ws.merge_cells(start_row=r, start_column=split + 1, end_row=r, end_column=ncol)
+    lines = [part.title.upper(), *part.subtitles][: header_row - title_row]
+    for i, text in enumerate(lines):
+        r = title_row + i
+        cell = ws.cell(row=r, column=title_col, value=clean(text))
+        cell.font = Font(bold=True, size=13 if i == 0 else 11)
+        cell.alignment = Alignment(horizontal="center")
+        if title_col < ncol:
+            ws.merge_cells(start_row=r, start_column=title_col, end_row=r, end_column=ncol)
+    return header_row
+
+
+def _write(ws: Worksheet, part: Part, table: Table, spare: Cell) -> None:
+    cols = table.columns
+    ncol = len(cols)
+    bold = Font(bold=True)
     grouped = any(c.group for c in cols)
+    header_rows = (2 if grouped else 1) + (1 if table.show_codes else 0)
+    if table.title_cell:
+        row = _fixed_titles(ws, part, table, header_rows)
+    else:
+        row = _titles(ws, part, table)
+    first_header = row
     if grouped:
         i = 0
         while i < ncol:
@@ -121,11 +174,14 @@ def _write(ws: Worksheet, part: Part, table: Table, spare: Cell) -> None:
                 cell.font = bold
             cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
     ws.freeze_panes = ws.cell(row=row, column=1)
+    data_start = row
     for i, col in enumerate(cols):
         ws.column_dimensions[get_column_letter(i + 1)].width = max(
             4.0, col.width * CHARS_PER_WEIGHT
         )
-    formats = [FORMATS.get(c.kind) for c in cols]
+    # Text columns are formatted as text ("@"): a commune code "02947" or a CCCD typed over
+    # later keeps its leading zero.
+    formats = [FORMATS.get(c.kind, "@") for c in cols]
     # Setting border/font/format cell by cell hashes openpyxl style objects each time (most
     # of the write on a long list); each combination is set up once on a spare cell and its
     # style array copied (openpyxl's ``_style`` is the documented-by-use way to do that).
@@ -137,6 +193,7 @@ def _write(ws: Worksheet, part: Part, table: Table, spare: Cell) -> None:
             spare.border = BOX
             spare.number_format = fmt or "General"
             spare.font = bold if is_bold else Font()
+            spare.alignment = WRAP
             styles[key] = copy(spare._style)
         return styles[key]
 
@@ -152,6 +209,22 @@ def _write(ws: Worksheet, part: Part, table: Table, spare: Cell) -> None:
         for i in range(ncol):
             value = clean(trow.cells[i]) if i < len(trow.cells) else None
             cell = ws.cell(row=row, column=i + 1, value=value)
-            fmt = formats[i] if isinstance(value, int | float) else None
+            fmt = formats[i] if isinstance(value, int | float) == (formats[i] != "@") else None
             cell._style = copy(style_for(fmt, is_total))
         row += 1
+    _page_setup(ws, first_header, data_start - 1)
+
+
+def _page_setup(ws: Worksheet, first_header: int, last_header: int) -> None:
+    """Printed from Excel as the PDF prints: A4 landscape, one page wide, the header rows on
+    every page, "Trang x/y" at the foot."""
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0  # as many pages down as the rows need
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_title_rows = f"{first_header}:{last_header}"
+    ws.print_options.horizontalCentered = True
+    ws.page_margins = PageMargins(left=0.4, right=0.4, top=0.5, bottom=0.6, footer=0.3)
+    ws.oddFooter.center.text = "Trang &P/&N"
+    ws.oddFooter.center.size = 9

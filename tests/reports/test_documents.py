@@ -289,23 +289,35 @@ def test_household_form_prints_the_answers(small_store: Store, tmp_path: Path) -
 
 
 def test_exchange_workbook_has_one_row_per_person(small_store: Store, tmp_path: Path) -> None:
+    """Cells where an importer of exchanged files reads them (documents.md §2): title in A4,
+    data from row 8, A a running number, B the household number, M the commune code."""
     rows = current(small_store)
     listed = [h for h, c, _t in rows if c in (Category.POOR, Category.NEAR_POOR)]
     wb = load_workbook(
         reports.build("exchange_workbook", small_store, tmp_path / "x.xlsx", fmt="xlsx")
     )
     assert len(wb.sheetnames) == 3
-    cells = [[c.value for c in r] for r in wb.worksheets[0].iter_rows()]
-    assert "DANH SÁCH HỘ NGHÈO, HỘ CẬN NGHÈO SAU KHI RÀ SOÁT" in [r[0] for r in cells]
-    header = next(i for i, r in enumerate(cells) if r[0] == "STT hộ")
-    assert cells[header][:3] == ["STT hộ", "Họ và tên chủ hộ", "Họ và tên thành viên"]
-    body = cells[header + 1 :]
+    ws = wb.worksheets[0]
+    assert ws["A4"].value == "DANH SÁCH HỘ NGHÈO, HỘ CẬN NGHÈO SAU KHI RÀ SOÁT"
+    cells = [[c.value for c in r] for r in ws.iter_rows()]
+    assert cells[4][:4] == ["TT", "STT hộ", "Họ và tên chủ hộ", "Họ và tên thành viên"]
+    assert cells[4][26] == "Số nhân khẩu"
+    assert cells[4][27] == "Mã hộ"
+    body = cells[7:]
     assert len(body) == sum(h.size() for h in listed)
-    heads = [r for r in body if r[0] is not None]
-    assert [r[0] for r in heads] == list(range(1, len(listed) + 1))
-    assert all(r[3] == "Chủ hộ" for r in heads)
-    assert {r[25] for r in body} == {h.code for h in listed}
-    assert all(r[10] == "Xã Bình Lư" and r[11] == "03430" for r in body)
+    assert [r[0] for r in body] == list(range(1, len(body) + 1))
+    heads = [r for r in body if r[1] is not None]
+    assert [r[1] for r in heads] == list(range(1, len(listed) + 1))
+    assert all(r[4] == "Chủ hộ" for r in heads)
+    assert {r[27] for r in body} == {h.code for h in listed}
+    assert all(r[11] == "Xã Bình Lư" and r[12] == "03430" for r in body)
+    assert ws["M8"].data_type == "s"
+    assert ws["M8"].number_format == "@"
+    for sheet in wb.worksheets[1:]:
+        assert sheet["B5"].value.startswith("DANH SÁCH HỘ THOÁT")
+        assert sheet["P7"].value == "Phân loại hộ"
+        assert sheet["Q7"].value == "Mã hộ"
+        assert sheet["A10"].value in (1, None)  # data from row 10 (None: nobody escaped)
 
 
 def test_errors_the_user_can_act_on(small_store: Store, tmp_path: Path) -> None:
