@@ -52,7 +52,7 @@ class LegalBasisDialog(QDialog):
             self.standard.setCurrentIndex(max(0, self.standard.findData(standard_id)))
         form.addRow(self.tr("&Chuẩn:"), self.standard)
         layout.addLayout(form)
-        self.only_unsure = QCheckBox(self.tr("Chỉ hiện những điều &chưa có văn bản nêu rõ"))
+        self.only_unsure = QCheckBox(self.tr("C&hỉ hiện những điều chưa có văn bản nêu rõ"))
         layout.addWidget(self.only_unsure)
         self.table = QTableWidget(0, 4)
         self.table.setHorizontalHeaderLabels(

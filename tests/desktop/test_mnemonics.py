@@ -108,7 +108,9 @@ def dialogs(store: Any, parent: QWidget) -> list[tuple[str, Callable[[], QWidget
     from desktop.first_run_dialog import FirstRunDialog
     from desktop.import_dialog import ImportDialog
     from desktop.import_history_dialog import ImportHistoryDialog
+    from desktop.legal_basis_dialog import LegalBasisDialog
     from desktop.merge_conflicts_dialog import MergeConflictsDialog
+    from desktop.new_round_dialog import NewRoundDialog
     from desktop.restore_dialog import RestoreDialog
     from desktop.settings_dialog import SettingsDialog
     from desktop.upper_level_dialog import UpperLevelDialog
@@ -123,6 +125,8 @@ def dialogs(store: Any, parent: QWidget) -> list[tuple[str, Callable[[], QWidget
         ("restore", lambda: RestoreDialog(Path(store.path), parent)),
         ("settings", lambda: SettingsDialog(parent)),
         ("upper-level", lambda: UpperLevelDialog(parent)),
+        ("new-round", lambda: NewRoundDialog(store, parent)),
+        ("legal-basis", lambda: LegalBasisDialog(None, parent)),
     ]
 
 
