@@ -117,10 +117,25 @@ def load_standard_file(path: str | Path) -> Standard:
     """A province's standard file: complete, or ``base = "<national id>"`` plus changes."""
     path = Path(path)
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        raw = path.read_bytes()
     except OSError as exc:
         raise StandardError(f"Không đọc được tệp chuẩn nghèo {path.name}: {exc}.") from exc
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise StandardError(
+            f"Tệp chuẩn nghèo {path.name} không đúng định dạng TOML: {exc}."
+        ) from exc
+    return parse_standard_text(text, path.name)
+
+
+def parse_standard_text(text: str, name: str) -> Standard:
+    """A province's standard file from its text (as kept in the commune file); ``name`` is
+    the file's name, for the messages."""
+    path = Path(name)
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
         raise StandardError(
             f"Tệp chuẩn nghèo {path.name} không đúng định dạng TOML: {exc}."
         ) from exc

@@ -18,6 +18,7 @@ from db.migrations import (
     m0005_audit_row_docs,
     m0006_audit_by_household,
     m0007_certificate_numbers,
+    m0008_round_basis,
 )
 
 Step = Callable[[sqlite3.Connection], None]
@@ -30,6 +31,7 @@ STEPS: list[Step] = [
     m0005_audit_row_docs.apply,
     m0006_audit_by_household.apply,
     m0007_certificate_numbers.apply,
+    m0008_round_basis.apply,
 ]
 LATEST = len(STEPS)
 

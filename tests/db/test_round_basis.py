@@ -1,0 +1,88 @@
+"""A round's chosen standard with the instruction it follows, and province standard files
+kept in the commune file (issue 18, the transition year)."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from db import round_basis
+from db.store import Store
+from forms.model import Area
+from forms.standards import StandardError
+
+PROVINCE_B1 = """
+base = "nd351-2026-2030"
+
+[b1_thresholds]
+rural = 150
+urban = 175
+unconfirmed = false
+source = "Văn bản số 1234 ngày 15/11/2026 của UBND tỉnh (tệp thử)"
+"""
+
+
+def test_the_choice_is_kept_with_its_instruction_and_survives_reopening(
+    store: Store, db_path: Path
+) -> None:
+    started = round_basis.start_round(
+        store, 2026, "nd351-2026-2030", "  2150/UBND-VX ", date(2026, 11, 20)
+    )
+    got = round_basis.choice(store, started.id)
+    assert got is not None
+    assert got.standard_id == "nd351-2026-2030"
+    assert got.proposed_standard_id == "nd07-2022-2025"  # Decree 351 keeps it for 2026
+    assert (got.instruction_number, got.instruction_date) == ("2150/UBND-VX", date(2026, 11, 20))
+    assert got.chosen_by == "Lò Văn Ín"
+    store.close()
+    again = Store.open(db_path, user="Lò Văn Ín", device="laptop-1")
+    try:
+        kept = round_basis.choice(again, started.id)
+        assert kept is not None
+        assert kept.instruction_number == "2150/UBND-VX"
+        assert again.round(started.id).standard_id == "nd351-2026-2030"
+    finally:
+        again.close()
+
+
+def test_a_round_started_without_the_record_has_no_choice(store: Store) -> None:
+    started = store.start_round(2026, "nd07-2022-2025")
+    assert round_basis.choice(store, started.id) is None
+
+
+def test_a_province_b1_file_is_checked_kept_and_used(store: Store, tmp_path: Path) -> None:
+    path = tmp_path / "lao-cai-b1.toml"
+    path.write_text(PROVINCE_B1, encoding="utf-8")
+    assert round_basis.resolve(store, "nd351-2026-2030").b1_thresholds[Area.RURAL] is None
+    loaded = round_basis.load_province_file(store, path)
+    assert loaded.source.startswith("Văn bản số 1234")
+    path.unlink()  # the commune file carries it now
+    std = round_basis.resolve(store, "nd351-2026-2030")
+    assert std.local
+    assert std.b1_thresholds == {Area.RURAL: 150, Area.URBAN: 175}
+    assert std.income_lines[Area.RURAL] == 2_200_000  # the rest is the national standard's
+    assert not round_basis.resolve(store, "nd07-2022-2025").local
+    [kept] = round_basis.province_standards(store)
+    assert kept.file_name == "lao-cai-b1.toml"
+    round_basis.forget_province_file(store, "nd351-2026-2030")
+    assert not round_basis.resolve(store, "nd351-2026-2030").local
+
+
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [
+        ('base = "nd351-2026-2030"\n[income_lines]\nrural = 1_000_000\n', "thấp hơn"),
+        ('base = "nd99"\n', "'base' phải là"),
+        ("b1 = [", "không đúng định dạng TOML"),
+    ],
+)
+def test_an_unusable_province_file_is_refused_in_words_and_not_kept(
+    store: Store, tmp_path: Path, text: str, said: str
+) -> None:
+    path = tmp_path / "tinh.toml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(StandardError, match=said):
+        round_basis.load_province_file(store, path)
+    assert round_basis.province_standards(store) == []
