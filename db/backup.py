@@ -16,6 +16,7 @@ before something irreversible or were asked for.
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import shutil
 import sqlite3
@@ -23,7 +24,7 @@ from collections.abc import Iterable
 from datetime import UTC, datetime
 from pathlib import Path
 
-from db.errors import BackupFailed, DamagedRecords, StoreError
+from db.errors import BackupFailed, DamagedRecords, InUseElsewhere, StoreError
 
 KEEP = 10
 KEEP_LARGE = 3
@@ -157,8 +158,35 @@ def choose(path: Path, skip: Iterable[Path] = ()) -> tuple[Path | None, list[Pat
     return None, skipped
 
 
+def _folder_refuses(folder: Path) -> int | None:
+    """Why a file cannot be created in ``folder`` (an errno), None when it can. SQLite says
+    only "unable to open database file"; this tells a read-only folder (errno EACCES,
+    EPERM, EROFS, also for root on an immutable folder) from a vanished one (ENOENT)."""
+    probe = folder / f".rasoat-probe-{os.getpid()}"
+    try:
+        fd = os.open(probe, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+    except FileExistsError:
+        return None
+    except OSError as exc:
+        return exc.errno
+    os.close(fd)
+    with contextlib.suppress(OSError):
+        probe.unlink()
+    return None
+
+
 def _failure(folder: Path, exc: BaseException) -> str:
     text = str(exc)
+    if isinstance(exc, sqlite3.Error) and "unable to open" in text:
+        refused = _folder_refuses(folder)
+        if refused in (errno.EACCES, errno.EPERM, errno.EROFS):
+            exc = PermissionError(refused, text)
+            text = "read-only"
+        elif refused in (errno.ENOENT, errno.ENOTDIR):
+            return (
+                f"Không ghi được bản sao lưu: thư mục {folder} không còn (USB hay thẻ nhớ đã "
+                "bị rút?). Dữ liệu đã lưu trước đó không bị ảnh hưởng; hãy cắm lại rồi mở tệp."
+            )
     if "full" in text or getattr(exc, "errno", None) == 28:
         return (
             f"Ổ đĩa đã đầy, không ghi được bản sao lưu vào {folder}. Dữ liệu đã lưu vẫn nằm "
@@ -276,6 +304,28 @@ def prune(path: Path, reason: str = "close", keep: int | None = None) -> list[Pa
     return doomed
 
 
+def in_use(path: Path) -> bool:
+    """Whether another connection (another program, another window, a worker) has the
+    file at ``path`` open. Every connection to a WAL file holds a shared lock on it while
+    open, so an exclusive lock is refused exactly then (SQLite keeps its locks per file
+    within a process too, so a connection of this process counts). A file SQLite cannot
+    read at all is not "in use": restoring over it is what it needs."""
+    if not path.is_file():
+        return False
+    conn = sqlite3.connect(str(path), isolation_level=None, timeout=0.5)
+    try:
+        conn.execute("PRAGMA locking_mode = EXCLUSIVE")
+        conn.execute("BEGIN EXCLUSIVE")
+        conn.execute("ROLLBACK")
+    except sqlite3.OperationalError as exc:
+        return exc.sqlite_errorcode & 0xFF in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
+    except sqlite3.DatabaseError:
+        return False
+    finally:
+        conn.close()
+    return False
+
+
 def restore(path: Path, backup: Path | None = None) -> tuple[Path, Path | None]:
     """Put ``backup`` (default: the newest good one) in place of ``path``.
 
@@ -284,7 +334,12 @@ def restore(path: Path, backup: Path | None = None) -> tuple[Path, Path | None]:
     WAL held, as a ``…-before-restore.sqlite`` backup (listed, and restorable to undo), or
     moved aside raw as ``….old`` when it is too damaged to copy. Returns (the backup used,
     where the replaced file went or None when there was none).
+
+    Refused (``InUseElsewhere``, nothing touched) while another connection has the file
+    open: the file would be replaced under it, and what it wrote next would be lost.
     """
+    if in_use(path):
+        raise InUseElsewhere(path)
     if backup is None:
         chosen, _ = choose(path)
         if chosen is None:
@@ -320,6 +375,9 @@ def restore(path: Path, backup: Path | None = None) -> tuple[Path, Path | None]:
             _failure(path.parent, exc).replace("bản sao lưu", "tệp khôi phục")
             + f" Tệp {path} chưa bị thay đổi."
         ) from exc
+    if in_use(path):  # opened while the copy was being written
+        _remove(tmp)
+        raise InUseElsewhere(path)
     try:
         kept = _keep_displaced(path) if path.exists() else None
     except OSError as exc:

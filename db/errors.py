@@ -77,3 +77,32 @@ class DamagedRecords(StoreError):
             "Các hộ khác không bị ảnh hưởng. Hãy nhập lại các hộ này, hoặc khôi phục từ một bản "
             f'sao lưu tốt (lệnh: rasoat db restore "{path}" --list).'
         )
+
+
+class WalGoneElsewhere(StoreError):
+    """Another program has the file open and the ``-wal`` beside it was removed (an
+    antivirus, a cleaning tool): SQLite cannot read it from here until that program writes
+    its saves into the main file. Nothing is damaged; restoring a backup would lose them."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        super().__init__(
+            f"Tệp {path} đang được mở ở một chương trình khác (một cửa sổ Rà soát khác hoặc "
+            f"một lệnh rasoat), và tệp nhật ký ghi {path.name}-wal bên cạnh nó vừa bị một "
+            "chương trình khác xoá (phần mềm diệt virus?). Tệp không bị hỏng: đừng khôi phục "
+            "từ bản sao lưu. Chương trình đang mở tệp sẽ ghi lại mọi dữ liệu vào tệp chính ở "
+            "lần lưu tiếp theo hoặc khi đóng tệp; hãy lưu hoặc đóng tệp ở đó rồi mở lại."
+        )
+
+
+class InUseElsewhere(StoreError):
+    """A restore was asked while another connection (another window, a command) has the
+    file open: replacing it under that program would lose what it writes next."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        super().__init__(
+            f"Tệp {path} đang được mở ở một chương trình khác (một cửa sổ Rà soát khác hoặc "
+            "một lệnh rasoat đang chạy). Hãy đóng tệp ở chương trình đó rồi khôi phục lại; "
+            "tệp chưa bị thay đổi."
+        )

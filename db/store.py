@@ -11,6 +11,7 @@ import dataclasses
 import json
 import logging
 import sqlite3
+import time
 import uuid
 import zlib
 from collections.abc import Callable, Iterable, Iterator
@@ -30,6 +31,7 @@ from db.errors import (
     NotFound,
     StoreError,
     TooNewVersion,
+    WalGoneElsewhere,
 )
 from db.households import (
     ORDER_COLUMNS,
@@ -87,6 +89,10 @@ FULL_CHECK_LIMIT = 256 * 2**20  # bytes; about 15,000 households
 # sorting costs about 2.5 µs per match, walking about 0.15 µs per index entry until a page
 # of 200 is full; the two meet near 1,000 matches in a 100,000-household file.
 ORDERED_SCAN_MATCHES = 1_000
+# Opening while another program's -wal is gone (WalGoneElsewhere) is tried this many times,
+# WAL_GONE_WAIT seconds apart: that program may be writing its saves back at this moment.
+WAL_GONE_TRIES = 5
+WAL_GONE_WAIT = 0.2
 
 
 def now_utc() -> str:
@@ -122,6 +128,22 @@ def _configure(conn: sqlite3.Connection) -> None:
     conn.execute("PRAGMA temp_store = MEMORY")
 
 
+def _wal_gone_elsewhere(path: Path, exc: BaseException) -> bool:
+    """Whether SQLite failed to read ``path`` because another connection's ``-wal`` was
+    removed: the ``-shm`` (that connection's index into its WAL) is there, the ``-wal`` is not
+    (or is the empty one this failed attempt created), and SQLite reports an I/O error
+    (SQLITE_IOERR_SHORT_READ), not damage."""
+    code = getattr(exc, "sqlite_errorcode", None)
+    if code is None or code & 0xFF != sqlite3.SQLITE_IOERR:
+        return False
+    wal = path.with_name(path.name + "-wal")
+    try:
+        empty = not wal.exists() or wal.stat().st_size == 0
+        return empty and path.with_name(path.name + "-shm").exists()
+    except OSError:
+        return False
+
+
 def _write_failure(path: Path, exc: BaseException) -> str | None:
     """The Vietnamese message for a write SQLite refused for a reason the user can fix."""
     if not isinstance(exc, sqlite3.OperationalError):
@@ -154,6 +176,9 @@ class Store:
         self._source: str | None = None
         self._dirty = False
         self._closed = False
+        # (device, inode) of the -wal this connection writes to: a -wal replaced under it
+        # (removed, then created anew by another program's attempt to open) counts as gone.
+        self._wal_id: tuple[int, int] | None = None
         # Vietnamese notices for the user the GUI shows when idle (a vanished -wal).
         self.notices: list[str] = []
         # How many rolling backups close() keeps; None: db.backup's default. The desktop
@@ -200,8 +225,23 @@ class Store:
         ``check=False`` skips only the page-level check (header, application id and version
         are always checked): for a caller that runs ``check_file`` right after, off its main
         thread, so a district-size file shows at once (the check alone takes seconds there).
+
+        While another program has the file open and its ``-wal`` was removed, SQLite cannot
+        read the file from here: that is said as ``WalGoneElsewhere`` (nothing is damaged),
+        never as a damaged file whose way out, a restore, would lose that program's saves.
         """
         path = Path(path)
+        for attempt in range(WAL_GONE_TRIES):
+            try:
+                return cls._open_once(path, user=user, device=device, check=check)
+            except WalGoneElsewhere:
+                if attempt == WAL_GONE_TRIES - 1:
+                    raise
+                time.sleep(WAL_GONE_WAIT)
+        raise AssertionError("unreachable")
+
+    @classmethod
+    def _open_once(cls, path: Path, *, user: str, device: str, check: bool) -> Store:
         if not path.is_file():
             raise StoreError(f"Không tìm thấy tệp dữ liệu {path}.")
         with path.open("rb") as f:
@@ -229,17 +269,22 @@ class Store:
             store = cls(path, conn, user, device)
             with store.transaction():
                 store._seen()
+            store._wal_id = store._wal_identity()
         except StoreError:
             conn.close()
             raise
         except sqlite3.OperationalError as exc:
             conn.close()
+            if _wal_gone_elsewhere(path, exc):
+                raise WalGoneElsewhere(path) from exc
             message = _write_failure(path, exc)
             if message is not None:
                 raise StoreError(message) from exc
             raise DatabaseDamaged(path, backup.newest_good(path), str(exc)) from exc
         except sqlite3.DatabaseError as exc:
             conn.close()
+            if _wal_gone_elsewhere(path, exc):
+                raise WalGoneElsewhere(path) from exc
             raise DatabaseDamaged(path, backup.newest_good(path), str(exc)) from exc
         return store
 
@@ -290,12 +335,25 @@ class Store:
     def _wal_path(self) -> Path:
         return self.path.with_name(self.path.name + "-wal")
 
+    def _wal_identity(self) -> tuple[int, int] | None:
+        try:
+            st = self._wal_path().stat()
+        except OSError:
+            return None
+        return (st.st_dev, st.st_ino)
+
     def _recover_vanished_wal(self) -> None:
         """While the file is open its ``-wal`` exists; when something removed it (an
         antivirus, a cleaner, a careless copy), this connection still holds it open, so its
         saves are checkpointed into the main file at once and the file reopened with a new
-        WAL, and the user is told (``notices``)."""
-        if self._closed or self._depth or self._wal_path().exists():
+        WAL, and the user is told (``notices``). A ``-wal`` that is there but is not the one
+        this connection writes to (another program, trying to open the file meanwhile,
+        created an empty one) is gone just the same."""
+        if self._closed or self._depth:
+            return
+        current = self._wal_identity()
+        if current is not None and (self._wal_id is None or current == self._wal_id):
+            self._wal_id = current
             return
         log.warning("the -wal of %s vanished while open", self.path)
         try:
@@ -308,6 +366,7 @@ class Store:
         self.conn = _connect(self.path)
         _configure(self.conn)
         self.db = sqlite_utils.Database(self.conn)
+        self._wal_id = self._wal_identity()
         self.notices.append(
             f"Tệp nhật ký ghi {self._wal_path().name} của tệp xã đã bị một chương trình "
             "khác xoá (phần mềm diệt virus?). "

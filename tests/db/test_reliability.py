@@ -356,3 +356,197 @@ def test_soak_in_small() -> None:
     out = done.stdout
     assert "lost: 0" in out
     assert "Newest backup unusable after a kill: 0 times" in out
+
+
+# --- 6. a second program opens while the first one's -wal is gone ---------------------------
+def _opens_in_child(path: Path) -> tuple[str, str]:
+    """Opens ``path`` in another process (as a second app would); (error class, message),
+    ('', '') when it opened."""
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        os.close(read_end)
+        try:
+            try:
+                Store.open(path, user="b", device="other").close()
+                said = "|"
+            except StoreError as exc:
+                said = f"{type(exc).__name__}|{exc.message}"
+            os.write(write_end, said.encode())
+        finally:
+            os._exit(0)
+    os.close(write_end)
+    with os.fdopen(read_end, "rb") as f:
+        said = f.read().decode()
+    os.waitpid(pid, 0)
+    kind, _, message = said.partition("|")
+    return kind, message
+
+
+def test_a_second_program_opening_while_the_wal_is_gone_is_not_told_damage(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "xa.sqlite"
+    _file_with(path, 3)
+    backup.make_backup(path, "manual")  # a backup a 'damaged' message would offer
+    s = Store.open(path, user="a", device="first")
+    try:
+        saved = []
+        for h in _new(10, 21):
+            s.save_household(h)
+            saved.append(h.id)
+        path.with_name(path.name + "-wal").unlink()  # an antivirus
+        kind, message = _opens_in_child(path)
+        assert kind == "WalGoneElsewhere", message
+        assert "không bị hỏng" in message
+        assert "đừng khôi phục" in message
+        # That attempt left an empty -wal of its own: the first program still sees its own
+        # as gone, writes its saves into the main file and goes on.
+        assert path.with_name(path.name + "-wal").exists()
+        notice = s.checkpoint()
+        assert notice is not None
+        assert "-wal" in notice
+        assert _opens_in_child(path) == ("", "")
+        for h in _new(3, 22):
+            s.save_household(h)
+            saved.append(h.id)
+    finally:
+        s.close()
+    assert set(saved) <= _ids_in(path)
+    assert main(["db", "check", str(path)]) == 0
+
+
+# --- 7. restore while another program has the file open --------------------------------------
+def test_restore_is_refused_while_another_program_has_the_file_open(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "xa.sqlite"
+    _file_with(path, 3)
+    good = backup.make_backup(path, "manual")
+    read_end, write_end = os.pipe()
+    go_r, go_w = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # another window: the file open, a save in its -wal
+        try:
+            s = Store.open(path, user="c", device="other")
+            s.save_household(_new(1, 31)[0])
+            os.write(write_end, b"open")
+            os.read(go_r, 1)
+            s.close()
+        finally:
+            os._exit(0)
+    assert os.read(read_end, 4) == b"open"
+    try:
+        before = path.read_bytes()
+        kept = backup.list_backups(path)
+        assert backup.in_use(path)
+        capsys.readouterr()
+        assert main(["db", "restore", str(path), "--from", str(good)]) == 1
+        err = capsys.readouterr().err
+        assert "đang được mở ở một chương trình khác" in err
+        assert "chưa bị thay đổi" in err
+        assert path.read_bytes() == before
+        assert backup.list_backups(path) == kept
+        assert not path.with_name(path.name + ".restoring").exists()
+    finally:
+        os.write(go_w, b"x")
+        os.waitpid(pid, 0)
+    assert not backup.in_use(path)
+    assert main(["db", "restore", str(path), "--from", str(good)]) == 0
+
+
+# --- 8. a read-only folder or file, a folder that is gone ------------------------------------
+@contextmanager
+def _immutable(p: Path) -> Iterator[None]:
+    """``chattr +i``: not even root may write (the folder: create or delete entries in it);
+    always undone. Skipped where chattr is missing or the filesystem has no such flag."""
+    if shutil.which("chattr") is None:
+        pytest.skip("no chattr here")
+    if subprocess.run(["chattr", "+i", str(p)], capture_output=True).returncode != 0:
+        pytest.skip("chattr +i is not allowed here (not root, or not ext4/xfs/btrfs)")
+    try:
+        yield
+    finally:
+        subprocess.run(["chattr", "-i", str(p)], check=True)
+
+
+def test_a_read_only_backup_folder_is_said_so_and_nothing_is_lost(tmp_path: Path) -> None:
+    path = tmp_path / "xa.sqlite"
+    _file_with(path, 3)
+    folder = backup.backup_dir(path)
+    before = sorted(folder.iterdir())
+    s = Store.open(path, user="a", device="b")
+    h = _new(1, 41)[0]
+    s.save_household(h)
+    with _immutable(folder), pytest.raises(StoreError) as exc:
+        s.close()
+    assert "chỉ cho đọc" in exc.value.message
+    assert "Dữ liệu đã lưu vẫn nằm nguyên" in exc.value.message
+    assert sorted(folder.iterdir()) == before  # no .partial, no probe
+    assert h.id in _ids_in(path)
+
+
+def test_a_read_only_commune_file_is_said_so_on_opening(tmp_path: Path) -> None:
+    path = tmp_path / "xa.sqlite"
+    _file_with(path, 3)
+    with _immutable(path), pytest.raises(StoreError) as exc:
+        Store.open(path, user="a", device="b")
+    assert "chỉ cho đọc" in exc.value.message
+    assert "Hãy chép tệp vào máy" in exc.value.message
+
+
+def test_a_backup_whose_folder_cannot_be_made_says_so_and_leaves_nothing(
+    tmp_path: Path,
+) -> None:
+    """The backups' folder name taken by a file (as a half-unmounted stick shows a dead
+    entry): the close says the backup failed, the saves are in the file."""
+    path = tmp_path / "xa.sqlite"
+    _file_with(path, 3)
+    shutil.rmtree(backup.backup_dir(path))
+    backup.backup_dir(path).write_text("not a folder")
+    s = Store.open(path, user="a", device="b")
+    h = _new(1, 42)[0]
+    s.save_household(h)
+    with pytest.raises(StoreError) as exc:
+        s.close()
+    assert "Không ghi được bản sao lưu" in exc.value.message
+    assert "không bị ảnh hưởng" in exc.value.message
+    assert h.id in _ids_in(path)
+    left = {p.name for p in tmp_path.iterdir()} - {"xa.sqlite-wal", "xa.sqlite-shm"}
+    assert left == {"xa.sqlite", "xa.sqlite.backups"}  # nothing partial beside the file
+
+
+def test_a_file_whose_folder_is_gone_is_said_not_found(tmp_path: Path) -> None:
+    """A removed stick: the file and its folder are gone."""
+    stick = tmp_path / "usb"
+    path = stick / "xa.sqlite"
+    _file_with(path, 1)
+    shutil.rmtree(stick)
+    with pytest.raises(StoreError) as exc:
+        Store.open(path, user="a", device="b")
+    assert "Không tìm thấy tệp dữ liệu" in exc.value.message
+    assert not stick.exists()  # opening never creates the folder again
+
+
+# --- 9. a .partial left by a killed backup ---------------------------------------------------
+def test_a_stale_partial_is_never_listed_and_the_next_backup_removes_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "xa.sqlite"
+    _file_with(path, 3)
+    good = backup.make_backup(path, "manual")
+    folder = backup.backup_dir(path)
+    stale = folder / "xa-20261202T000000000000Z-close.sqlite.partial"
+    _half_written(folder, stale.name, good)
+    (folder / (stale.name + "-journal")).write_bytes(b"\0" * 512)
+    assert backup.list_backups(path)[-1] == good
+    assert not [p for p in backup.list_backups(path) if ".partial" in p.name]
+    assert backup.list_set_aside(path) == []
+    capsys.readouterr()
+    assert main(["db", "restore", str(path), "--list"]) == 0
+    listed = capsys.readouterr().out
+    assert good.name in listed
+    assert ".partial" not in listed
+    assert backup.newest_good(path) == good
+    backup.make_backup(path, "manual")
+    assert not [p for p in folder.iterdir() if ".partial" in p.name]
