@@ -203,3 +203,29 @@ def test_typing_is_saved_after_a_pause_and_on_close(
         assert again.get_household(household_id).members[0].birth_year == 1990
     finally:
         again.close()
+
+
+def test_a_child_is_not_asked_for_a_job(qtbot: QtBot, app: Any, store: Any) -> None:
+    from datetime import date
+
+    from forms.model import Member
+    from tests.desktop.conftest import poor_household, save_classified
+
+    household = poor_household("H-0009", "Thôn Nà Lầu")
+    year = store.current_round().year
+    household.members.append(
+        Member(name="Lò Thị Bé", relationship=Relationship.CHILD, birth_date=date(year - 9, 3, 1))
+    )
+    save_classified(store, household)
+    window = open_window(qtbot, store)
+    assert window.open_household(household.id)
+    details = window.editor.members
+    head, child = household.members
+
+    def asked(member: Any) -> bool:
+        layout, _m, _q = details._rows[(member.id, "employment")]
+        return layout.isRowVisible(details.editors[(member.id, "employment")])
+
+    assert asked(head)
+    assert not asked(child)
+    window.close()

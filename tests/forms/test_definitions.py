@@ -80,6 +80,22 @@ def test_skip_logic_child_questions_by_age(b: Any) -> None:
     assert is_visible(q, Member(name="Chưa có tuổi"), REF)
 
 
+def test_children_are_not_asked_for_a_job(b: Any) -> None:
+    q = next(q for q in definitions.member_questions().questions() if q.id == "employment")
+    asked = {
+        age: is_visible(q, Member(name="x", birth_date=date(REF.year - age, 1, 1)), REF)
+        for age in (4, 9, 14, 15, 40, 75)
+    }
+    assert asked == {4: False, 9: False, 14: False, 15: True, 40: True, 75: True}
+    assert is_visible(q, Member(name="Chưa có tuổi"), REF)  # asked until the age is known
+    # A hidden question is never reported unanswered.
+    h = b.household()
+    for m in h.members:
+        if m.age_on(REF) is not None and m.age_on(REF) < 15:
+            m.employment = None
+    assert not [i for i in validate_household(h, REF) if i.target == "employment"]
+
+
 def test_read_target_follows_dotted_paths(b: Any) -> None:
     h = b.household()
     assert read_target(h, "screening.a1") is False
