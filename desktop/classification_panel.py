@@ -84,17 +84,23 @@ class ClassificationPanel(QWidget):
             "border-radius: 4px; padding: 4px;"
         )
         b1 = "—" if result.b1_score is None else str(result.b1_score)
-        income = "—" if result.income is None else f"{result.income:,}".replace(",", ".") + " đ"
+        if result.income is None:
+            # A new household has neither a B1 score nor an income yet: say what is missing
+            # rather than "— ()".
+            income = self.tr("chưa có (cần điểm B1 hoặc thu nhập)")
+        else:
+            income = "<b>{v} đ</b>".format(v=f"{result.income:,}".replace(",", "."))
+            if result.income_basis:
+                income += f" ({escape(result.income_basis)})"
         self.summary.setText(
             self.tr(
-                "Điểm B1: <b>{b1}</b><br>Thu nhập bình quân: <b>{income}</b> ({basis})<br>"
+                "Điểm B1: <b>{b1}</b><br>Thu nhập bình quân: {income}<br>"
                 "Số chỉ số thiếu hụt: <b>{count}</b> (điểm B2: {b2})"
             ).format(
                 b1=b1,
                 income=income,
-                basis=escape(result.income_basis or ""),
                 count=result.deprivation_count,
-                b2=result.deprivation_count * 10,
+                b2=result.deprivation_score,
             )
         )
         rows = []

@@ -229,3 +229,14 @@ def test_a_child_is_not_asked_for_a_job(qtbot: QtBot, app: Any, store: Any) -> N
     assert asked(head)
     assert not asked(child)
     window.close()
+
+
+def test_a_new_household_says_what_its_income_still_needs(
+    qtbot: QtBot, app: Any, store: Any
+) -> None:
+    window = open_window(qtbot, store)
+    window.add_household()
+    summary = window.editor.panel.summary.text()
+    assert "()" not in summary
+    assert "cần điểm B1 hoặc thu nhập" in summary
+    window.close()
