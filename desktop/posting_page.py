@@ -266,11 +266,38 @@ class PostingPage(QWidget):
         if not number or not signer:
             self._say(self.tr("Hãy nhập số quyết định và người ký."), error=True)
             return False
+        remarks = self.decision_remarks()
+        if remarks and not self.confirm_decision_anyway(remarks):
+            self._say(remarks[0], error=True)
+            return False
         return self._write(
             lambda: self.store.save_decision(
                 round_id, number, _pydate(self.decision_date.date()), signer
             ),
             self.tr("Đã lưu quyết định số {n}.").format(n=number),
+        )
+
+    def decision_remarks(self) -> list[str]:
+        from forms.posting import PostingPeriod, decision_remarks
+
+        round_id = self.round_id()
+        if round_id is None:
+            return []
+        periods = [PostingPeriod(p.village, p.start, p.end) for p in self.store.postings(round_id)]
+        open_complaints = sum(1 for c in self.store.complaints(round_id) if not c.outcome)
+        return decision_remarks(_pydate(self.decision_date.date()), periods, open_complaints)
+
+    def confirm_decision_anyway(self, remarks: list[str]) -> bool:
+        """The decision date breaks the order of the steps: say how, keep the date by default."""
+        from desktop.confirm import confirm_destructive
+
+        return confirm_destructive(
+            self,
+            self.tr("Ngày quyết định"),
+            self.tr("Kiểm tra lại ngày quyết định trước khi lưu:"),
+            self.tr("&Vẫn lưu"),
+            self.tr("&Sửa ngày"),
+            "\n".join(f"• {r}" for r in remarks),
         )
 
     def _write(self, action: Any, done: str) -> bool:

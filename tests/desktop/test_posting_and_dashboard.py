@@ -35,8 +35,45 @@ def test_posting_complaint_and_decision_are_saved(qtbot: QtBot, app: Any, store:
 
     page.number.setText("125/QĐ-UBND")
     page.signer.setText("Nguyễn Văn Hùng")
+    page.decision_date.setDate(date(2026, 11, 10))  # the day after the posting ended
+    assert page.decision_remarks() == []
     assert page.save_decision()
     assert store.decision(round_id).number == "125/QĐ-UBND"
+
+
+def test_a_decision_dated_within_the_posting_asks_first(qtbot: QtBot, app: Any, store: Any) -> None:
+    from PySide6.QtCore import Qt, QTimer
+    from PySide6.QtTest import QTest
+    from PySide6.QtWidgets import QApplication, QMessageBox
+
+    save_classified(store, poor_household("P1", "Thôn Nà Lầu", "Lò Văn Pản"))
+    page = PostingPage(store, today=date(2026, 11, 2))
+    qtbot.addWidget(page)
+    page.village.setCurrentIndex(page.village.findData("Thôn Nà Lầu"))
+    assert page.save_posting()
+    page.number.setText("125/QĐ-UBND")
+    page.signer.setText("Nguyễn Văn Hùng")  # dated today: the first day of the posting
+    asked: list[str] = []
+
+    def answer(key: Qt.Key, modifier: Qt.KeyboardModifier = Qt.KeyboardModifier.NoModifier):
+        def press() -> None:
+            box = QApplication.activeModalWidget()
+            assert isinstance(box, QMessageBox)
+            asked.append(box.informativeText())
+            QTest.keyClick(box, key, modifier)
+
+        QTimer.singleShot(100, press)
+
+    answer(Qt.Key.Key_Return)  # Enter keeps the safe choice: change the date
+    assert not page.save_decision()
+    assert "Thôn Nà Lầu" in asked[-1]
+    assert "02/11/2026 – 09/11/2026" in asked[-1]
+    assert store.decision(store.current_round().id) is None
+    assert "niêm yết" in page.message.text()
+
+    answer(Qt.Key.Key_V, Qt.KeyboardModifier.AltModifier)  # "Vẫn lưu": the officer insists
+    assert page.save_decision()
+    assert store.decision(store.current_round().id) is not None
 
 
 def test_posting_end_before_start_is_refused(qtbot: QtBot, app: Any, store: Any) -> None:
