@@ -49,7 +49,11 @@ def create_from_choice(choice: FirstRunChoice) -> Any:
     store = Store.create(choice.path, info, user=choice.surveyor, device=device_id())
     for name in choice.villages:
         store.add_village(name)
-    store.start_round(choice.year, choice.standard_id, "periodic")
+    from db import round_basis
+
+    round_basis.start_round(
+        store, choice.year, choice.standard_id, choice.instruction_number, choice.instruction_date
+    )
     session.remember(last=choice.path)
     return store
 

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.folding_completer import make_folding, set_items
+from desktop.standard_choice import StandardChoice
 from forms import admin_units
 from forms.model import Area, nfc
 from rasoat import paths
@@ -44,6 +45,9 @@ class FirstRunChoice:
     year: int = 0
     standard_id: str = ""
     open_path: Path | None = None
+    # The instruction the standard's choice follows (db.round_basis keeps it with the round).
+    instruction_number: str = ""
+    instruction_date: date | None = None
 
 
 def file_name_for(commune: str) -> str:
@@ -116,12 +120,10 @@ class FirstRunDialog(QDialog):
         self.year.setRange(2022, 2030)
         self.year.setValue(min(max(today.year, 2022), 2030))
         form.addRow(self.tr("Năm &rà soát:"), self.year)
-        self.standard = QComboBox()
-        form.addRow(self.tr("&Chuẩn áp dụng:"), self.standard)
-        self.standard_note = QLabel()
-        self.standard_note.setWordWrap(True)
-        self.standard_note.setStyleSheet("color: #a04000")
-        form.addRow("", self.standard_note)
+        self.standard_choice = StandardChoice(today=today)
+        self.standard = self.standard_choice.standard
+        self.standard_note = self.standard_choice.note
+        form.addRow(self.standard_choice)
 
         self.path = QLineEdit()
         browse = QPushButton(self.tr("Chọn…"))
@@ -153,11 +155,10 @@ class FirstRunDialog(QDialog):
         self.commune.currentIndexChanged.connect(self._commune_changed)
         self.province.currentIndexChanged.connect(self._clear_stale_error)
         self.commune.currentIndexChanged.connect(self._clear_stale_error)
-        self.year.valueChanged.connect(self._fill_standards)
-        self.standard.currentIndexChanged.connect(self._standard_changed)
+        self.year.valueChanged.connect(self.standard_choice.set_year)
         self._fill_communes()
-        self._fill_standards()
-        self.resize(620, 470)
+        self.standard_choice.set_year(self.year.value())
+        self.resize(680, 700)
 
     def _fill_communes(self) -> None:
         code = self.province.currentData()
@@ -201,30 +202,6 @@ class FirstRunDialog(QDialog):
         (self.urban if unit.urban else self.rural).setChecked(True)
         self.path.setText(str(paths.data_dir() / file_name_for(unit.name)))
 
-    def _fill_standards(self) -> None:
-        from forms import standards
-
-        self.standard.blockSignals(True)
-        self.standard.clear()
-        for std in standards.list_standards():
-            self.standard.addItem(std.name, std.id)
-        proposed = standards.standard_for_year(self.year.value())
-        self._proposed_id = proposed.id
-        self.standard.setCurrentIndex(max(0, self.standard.findData(proposed.id)))
-        self.standard.blockSignals(False)
-        self._standard_changed()
-
-    def _standard_changed(self) -> None:
-        if self.standard.currentData() != self._proposed_id:
-            self.standard_note.setText(
-                self.tr(
-                    "Cảnh báo: năm {year} thường áp dụng chuẩn khác. Chỉ đổi khi có văn bản "
-                    "hướng dẫn của cấp trên."
-                ).format(year=self.year.value())
-            )
-        else:
-            self.standard_note.setText("")
-
     def _browse_save(self) -> None:
         name, _ = QFileDialog.getSaveFileName(
             self, self.tr("Lưu tệp xã"), self.path.text(), self.tr("Tệp Rà soát (*.sqlite)")
@@ -254,7 +231,7 @@ class FirstRunDialog(QDialog):
             return self.tr("Hãy chọn nơi lưu tệp.")
         if Path(self.path.text()).exists():
             return self.tr("Đã có tệp này. Chọn tên khác hoặc bấm «Mở tệp có sẵn…».")
-        return ""
+        return self.standard_choice.problem()
 
     def _accept_create(self) -> None:
         problem = self.validate()
@@ -269,6 +246,8 @@ class FirstRunDialog(QDialog):
             villages=split_villages(self.villages.toPlainText()),
             surveyor=nfc(self.surveyor.text()),
             year=self.year.value(),
-            standard_id=str(self.standard.currentData() or ""),
+            standard_id=self.standard_choice.standard_id(),
+            instruction_number=self.standard_choice.instruction()[0],
+            instruction_date=self.standard_choice.instruction()[1],
         )
         self.accept()

@@ -14,7 +14,6 @@ from typing import Any
 
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import (
-    QComboBox,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -24,7 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.i18n import data_tr
+from desktop.standard_choice import StandardChoice
 
 
 class NewRoundDialog(QDialog):
@@ -57,12 +56,11 @@ class NewRoundDialog(QDialog):
             proposed += 1
         self.year.setValue(proposed)
         form.addRow(self.tr("&Năm rà soát:"), self.year)
-        self.standard = QComboBox()
-        form.addRow(self.tr("&Chuẩn áp dụng:"), self.standard)
         layout.addLayout(form)
-        self.note = QLabel()
-        self.note.setWordWrap(True)
-        layout.addWidget(self.note)
+        self.choice = StandardChoice(today=today)
+        self.standard = self.choice.standard
+        self.note = self.choice.note
+        layout.addWidget(self.choice)
         self.error = QLabel()
         self.error.setStyleSheet("color: #b00020")
         self.error.setWordWrap(True)
@@ -75,40 +73,24 @@ class NewRoundDialog(QDialog):
         buttons.accepted.connect(self.start)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
-        self.year.valueChanged.connect(self._fill_standards)
-        self.standard.currentIndexChanged.connect(self._standard_changed)
-        self._proposed_id = ""
-        self._fill_standards()
-        self.resize(560, 300)
-
-    def _fill_standards(self) -> None:
-        from forms import standards
-
-        self.standard.blockSignals(True)
-        self.standard.clear()
-        for std in standards.list_standards():
-            self.standard.addItem(data_tr(std.name), std.id)
-        proposed = standards.standard_for_year(self.year.value())
-        self._proposed_id = proposed.id
-        self.standard.setCurrentIndex(max(0, self.standard.findData(proposed.id)))
-        self.standard.blockSignals(False)
-        self._standard_changed()
-
-    def _standard_changed(self) -> None:
-        if self.standard.currentData() != self._proposed_id:
-            self.note.setText(
-                self.tr(
-                    "Cảnh báo: năm {year} thường áp dụng chuẩn khác. Chỉ đổi khi có văn bản "
-                    "hướng dẫn của cấp trên."
-                ).format(year=self.year.value())
-            )
-        else:
-            self.note.setText("")
-        self.error.setText("")
+        self.year.valueChanged.connect(self.choice.set_year)
+        self.year.valueChanged.connect(lambda _y: self.error.setText(""))
+        self.standard.currentIndexChanged.connect(lambda _i: self.error.setText(""))
+        self.choice.set_year(self.year.value())
+        self.resize(640, 460)
 
     def start(self) -> None:
+        from db import round_basis
+
+        problem = self.choice.problem()
+        self.error.setText(problem)
+        if problem:
+            return
+        number, when = self.choice.instruction()
         try:
-            self.started = self.store.start_round(self.year.value(), self.standard.currentData())
+            self.started = round_basis.start_round(
+                self.store, self.year.value(), self.choice.standard_id(), number, when
+            )
         except Exception as exc:
             message = getattr(exc, "message", "") or str(exc)
             self.error.setText(message or self.tr("Không bắt đầu được kỳ rà soát mới."))

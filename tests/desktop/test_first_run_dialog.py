@@ -130,3 +130,43 @@ def test_a_typed_text_matching_many_names_chooses_none(qtbot: QtBot, app: Any) -
     pick(dialog, "Lạng Sơn")
     type_into_picker(qtbot, dialog.commune, "van")  # Văn Quan, Vân Nham, Vạn Linh …
     assert dialog.selected_commune() is None
+
+
+def test_the_end_of_2026_review_under_the_new_standard_records_the_instruction(
+    qtbot: QtBot, app: Any, tmp_path: Path
+) -> None:
+    """Issue 18: a province may order the end-of-2026 review under the 2027-2030 standard;
+    the new file's round keeps that choice with the instruction's number and date."""
+    from db import round_basis
+    from desktop.commune_file import create_from_choice
+
+    dialog = FirstRunDialog(today=date(2026, 12, 2))
+    qtbot.addWidget(dialog)
+    pick(dialog, "Tuyên Quang")
+    type_text(dialog.villages, "Thôn Nà Lầu")
+    type_text(dialog.surveyor, "Lò Thị Mai")
+    dialog.path.setText(str(tmp_path / "xa.rasoat.sqlite"))
+    assert dialog.standard.currentData() == "nd07-2022-2025"
+    assert "Như năm 2021" in dialog.standard_choice.about.text()
+    dialog.standard.setCurrentIndex(dialog.standard.findData("nd351-2026-2030"))
+    dialog.create_button.click()
+    assert "số và ngày ban hành" in dialog.error.text()
+    assert dialog.choice is None
+    type_text(dialog.standard_choice.number, "88/HD-UBND")
+    type_text(dialog.standard_choice.date.edit, "25/11/2026")
+    dialog.create_button.click()
+    assert dialog.error.text() == ""
+    assert dialog.choice is not None
+    store = create_from_choice(dialog.choice)
+    try:
+        current = store.current_round()
+        assert (current.year, current.standard_id) == (2026, "nd351-2026-2030")
+        kept = round_basis.choice(store, current.id)
+        assert kept is not None
+        assert kept.proposed_standard_id == "nd07-2022-2025"
+        assert (kept.instruction_number, kept.instruction_date) == (
+            "88/HD-UBND",
+            date(2026, 11, 25),
+        )
+    finally:
+        store.close()

@@ -56,6 +56,8 @@ def test_next_year_from_the_menu_keeps_households_and_compares_with_last_year(
         # Scored on the 2022-2025 standard, as if the province said so: the 2027-2030 one has
         # no B1 threshold yet, and this test is about the baseline, not the standard.
         dialog.standard.setCurrentIndex(dialog.standard.findData("nd07-2022-2025"))
+        dialog.choice.number.setText("15/HD-UBND")
+        dialog.choice.date.set_value(date(2026, 11, 2))
         dialog.start_button.click()
 
     QTimer.singleShot(100, start_next_year)
@@ -80,3 +82,51 @@ def test_next_year_from_the_menu_keeps_households_and_compares_with_last_year(
     assert result.category is not Category.POOR
     assert row.transition in (Transition.ESCAPED_POVERTY, Transition.POOR_TO_NEAR_POOR)
     window.close()
+
+
+def test_both_standards_are_named_in_full_and_the_choice_kept_with_its_instruction(
+    qtbot: QtBot, app: Any, store: Any
+) -> None:
+    """The transition year: the end-of-2026 review under the 2027-2030 standard, as a
+    province may instruct (as in 2021), is refused without the instruction, then recorded
+    with its number and date."""
+    from db import round_basis
+
+    assert [r.year for r in store.rounds()] == [2026]
+    dialog = NewRoundDialog(store, today=date(2026, 12, 2))
+    qtbot.addWidget(dialog)
+    dialog.year.setValue(2028)
+    about = dialog.choice.about.text()
+    assert "Chuẩn nghèo đa chiều giai đoạn 2022–2025" in about
+    assert "Chuẩn nghèo đa chiều giai đoạn 2026–2030" in about
+    assert "2022–2026: chuẩn thu nhập 1.500.000 đồng/người/tháng ở nông thôn, 2.000.000" in about
+    assert "2027–2030: chuẩn thu nhập 2.200.000 đồng/người/tháng ở nông thôn, 2.800.000" in about
+    assert dialog.standard.itemText(1).endswith("(năm rà soát 2027–2030)")
+    dialog.standard.setCurrentIndex(dialog.standard.findData("nd07-2022-2025"))
+    dialog.start_button.click()
+    assert "số và ngày ban hành" in dialog.error.text()
+    assert [r.year for r in store.rounds()] == [2026]
+    dialog.choice.number.setText("  2150/UBND-VX ")
+    dialog.choice.date.edit.setText("31/12/2099")
+    dialog.start_button.click()
+    assert "sau ngày hôm nay" in dialog.error.text()
+    dialog.choice.date.edit.setText("20/11/2026")
+    dialog.start_button.click()
+    assert dialog.error.text() == ""
+    started = dialog.started
+    assert (started.year, started.standard_id) == (2028, "nd07-2022-2025")
+    kept = round_basis.choice(store, started.id)
+    assert kept is not None
+    assert (kept.standard_id, kept.proposed_standard_id) == ("nd07-2022-2025", "nd351-2026-2030")
+    assert (kept.instruction_number, kept.instruction_date) == ("2150/UBND-VX", date(2026, 11, 20))
+
+
+def test_the_proposed_standard_needs_no_instruction(qtbot: QtBot, app: Any, store: Any) -> None:
+    from db import round_basis
+
+    dialog = NewRoundDialog(store, today=date(2026, 12, 2))
+    qtbot.addWidget(dialog)
+    dialog.start_button.click()
+    kept = round_basis.choice(store, dialog.started.id)
+    assert kept is not None
+    assert (kept.standard_id, kept.instruction_number) == ("nd351-2026-2030", "")
