@@ -130,4 +130,5 @@ def detail_list(data: ReviewData, village: str | None = None) -> Document:
         "Danh sách chi tiết hộ nghèo, hộ cận nghèo",
         [detail_part(data, POOR, village), detail_part(data, NEAR_POOR, village)],
         landscape=True,
+        pages_per_part=True,  # each list is signed on its own
     )

@@ -153,7 +153,14 @@ def meeting_list(data: ReviewData, village: str | None = None) -> Document:
                 ],
             )
         )
-    return Document("meeting_list", "Danh sách bình xét tại cuộc họp thôn", parts, landscape=True)
+    # Each village's list is signed on its own: its pages count from 1 (Trang 1/n).
+    return Document(
+        "meeting_list",
+        "Danh sách bình xét tại cuộc họp thôn",
+        parts,
+        landscape=True,
+        pages_per_part=True,
+    )
 
 
 def posting_list(data: ReviewData, village: str | None = None) -> Document:
@@ -296,7 +303,13 @@ def final_list(data: ReviewData, village: str | None = None) -> Document:
         final_part(data, POOR, "Danh sách hộ nghèo"),
         final_part(data, NEAR_POOR, "Danh sách hộ cận nghèo"),
     ]
-    return Document("final_list", "Danh sách hộ nghèo, hộ cận nghèo", parts, landscape=True)
+    return Document(
+        "final_list",
+        "Danh sách hộ nghèo, hộ cận nghèo",
+        parts,
+        landscape=True,
+        pages_per_part=True,  # each list is signed on its own
+    )
 
 
 def escaped_list(data: ReviewData, village: str | None = None) -> Document:
@@ -307,7 +320,11 @@ def escaped_list(data: ReviewData, village: str | None = None) -> Document:
         final_part(data, ESCAPED_NEAR_POVERTY, "Danh sách hộ thoát cận nghèo"),
     ]
     return Document(
-        "escaped_list", "Danh sách hộ thoát nghèo, thoát cận nghèo", parts, landscape=True
+        "escaped_list",
+        "Danh sách hộ thoát nghèo, thoát cận nghèo",
+        parts,
+        landscape=True,
+        pages_per_part=True,  # each list is signed on its own
     )
 
 

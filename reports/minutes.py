@@ -79,6 +79,8 @@ def minutes_part(data: ReviewData, village: str) -> Part:
             )
         )
         table.section(f"{ROMAN[gi]}. {GROUP_TITLES[group].upper()}")
+        if not chosen:  # said in words: a bare heading would read as a list cut off
+            table.add([None, "Không có hộ nào"])
         for n, e in enumerate(chosen, start=1):
             v = e.vote
             if v is None:
@@ -152,4 +154,5 @@ def meeting_minutes(data: ReviewData, village: str | None = None) -> Document:
         "meeting_minutes",
         "Biên bản họp dân",
         [minutes_part(data, v) for v in held],
+        pages_per_part=True,  # each village's minutes are signed on their own
     )

@@ -261,6 +261,10 @@ def _part(
     for block in part.blocks:
         if isinstance(block, Para):
             style = styles[block.style]
+            if block.style == "heading":
+                # A section heading ("III. Ý KIẾN KHÁC") never ends a page: it moves on when
+                # the page has no room for it and a few lines of what it heads.
+                out.append(CondPageBreak(HEADING_ROOM))
             out.append(_p(block.text if block.markup else esc(block.text), style))
             out.append(Spacer(1, 1.2 * mm))
         elif isinstance(block, Table):
@@ -271,10 +275,33 @@ def _part(
             out.extend(_table(block, styles, width, frame_height, tick_for(len(block.rows))))
             out.append(Spacer(1, 3 * mm))
         elif isinstance(block, Signatures):
-            out.append(_signatures(block, styles, width))
+            out.append(_keep_with_signatures(out, _signatures(block, styles, width)))
     if isinstance(out[-1], Spacer):
         out.pop()  # a trailing spacer on a full page would start an empty one
     return out
+
+
+HEADING_ROOM = 35 * mm  # a heading and about four lines under it
+
+
+def _keep_with_signatures(out: list[Flowable], signatures: list[Flowable]) -> Flowable:
+    """The signature block with what it signs: the last rows of the table before it (its tail
+    piece, see ``_table``) or the last paragraph, taken off ``out`` and kept on one page with
+    the signatures, so a signature block never stands alone at the top of a page."""
+    kept: list[Flowable] = []
+    while out:
+        item = out.pop()
+        kept.insert(0, item)
+        if isinstance(item, CondPageBreak):
+            continue
+        if isinstance(item, _HeadedTable | Paragraph):
+            break
+    if not any(isinstance(k, _HeadedTable | Paragraph) for k in kept):
+        out.extend(kept)
+        kept = []
+    # One flat KeepTogether: a nested one reports a height of 0xffffff to force its own split,
+    # which would push the whole group to a new page even where it fits.
+    return KeepTogether([*kept, *signatures])
 
 
 def _header(header: Header, styles: dict[str, ParagraphStyle], width: float) -> Flowable:
@@ -432,6 +459,7 @@ class _HeadedTable(Flowable):
 
 
 CHUNK_ROWS = 400
+TAIL_ROWS = 2  # the rows a signature block keeps with it (the last household, the total)
 
 
 def _table(
@@ -505,14 +533,43 @@ def _table(
     if not data:
         return [head]
     total = len(data)
+    sections = {r for r, name, _v in row_styles if name == "ALIGN"}  # section rows
+    # A section row (a list's "II. HỘ CẬN NGHÈO", a village) never ends a page: each run of
+    # section rows is tied to the first row after it.
+    ties: list[tuple[int, int]] = []
+    r = 0
+    while r < total:
+        if r in sections:
+            end = r
+            while end + 1 < total and end in sections:
+                end += 1
+            ties.append((r, end))
+            r = end + 1
+        else:
+            r += 1
+    # Chunks (see _HeadedTable) join where a page may break: never inside a tie, and the last
+    # TAIL_ROWS rows form their own piece, which the signatures keep with them.
+    cuts = list(range(CHUNK_ROWS, total, CHUNK_ROWS))
+    if total > TAIL_ROWS:
+        cuts.append(total - TAIL_ROWS)
+    bounds = [0]
+    for cut in sorted(set(cuts)):
+        for a, b in ties:
+            if a < cut <= b:
+                cut = a
+        if cut > bounds[-1]:
+            bounds.append(cut)
+    bounds.append(total)
     heights: dict[float, float] = {}
     out: list[Flowable] = []
-    for start in range(0, total, CHUNK_ROWS):
-        stop = min(start + CHUNK_ROWS, total)
+    for start, stop in zip(bounds, bounds[1:], strict=False):
         chunk_commands = commands + [
             (name, (0, r - start), (-1, r - start), value)
             for r, name, value in row_styles
             if start <= r < stop
+        ]
+        chunk_commands += [
+            ("NOSPLIT", (0, a - start), (-1, b - start)) for a, b in ties if start <= a and b < stop
         ]
         body = LongTable(data[start:stop], colWidths=widths, style=chunk_commands)
 
@@ -523,7 +580,9 @@ def _table(
     return out
 
 
-def _signatures(block: Signatures, styles: dict[str, ParagraphStyle], width: float) -> Flowable:
+def _signatures(
+    block: Signatures, styles: dict[str, ParagraphStyle], width: float
+) -> list[Flowable]:
     cells: list[list[Flowable]] = []
     for box in block.boxes:
         cell: list[Flowable] = []
@@ -542,7 +601,7 @@ def _signatures(block: Signatures, styles: dict[str, ParagraphStyle], width: flo
         [width / n] * n,
         [("VALIGN", (0, 0), (-1, -1), "TOP"), ("ALIGN", (0, 0), (-1, -1), "CENTER")],
     )
-    return KeepTogether([Spacer(1, 4 * mm), grid])
+    return [Spacer(1, 4 * mm), grid]
 
 
 __all__ = ["TA_LEFT", "register_fonts", "render_pdf"]
