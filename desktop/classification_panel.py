@@ -59,6 +59,15 @@ class ClassificationPanel(QWidget):
         self.notes.setTextFormat(Qt.TextFormat.PlainText)  # reasons may quote data
         self.notes.setStyleSheet("color: #a04000")
         layout.addWidget(self.notes)
+        # During 2026–2027 the same household under the other national standard: a province
+        # may review the end of 2026 under the 2027–2030 one, so both are worth seeing.
+        self.other = QLabel()
+        self.other.setObjectName("other_standard")
+        self.other.setWordWrap(True)
+        self.other.setTextFormat(Qt.TextFormat.PlainText)
+        self.other.setStyleSheet("border-top: 1px solid #999; padding-top: 4px")
+        self.other.hide()
+        layout.addWidget(self.other)
         self.result: Any = None
         self.setMinimumWidth(300)
 
@@ -114,6 +123,28 @@ class ClassificationPanel(QWidget):
         self.indicators.setText("".join(rows))
         notes = [*result.reasons, *result.warnings]
         self.notes.setText("\n".join(f"• {n}" for n in notes))
+
+    def show_other(self, years: str, what: Any) -> None:
+        """``what``: a ``forms.classify.WhatIf`` (this standard first, the other second), or
+        None to hide the line."""
+        if what is None:
+            self.other.hide()
+            self.other.clear()
+            return
+        other = what.second
+        lines = [
+            self.tr("Theo chuẩn {years}: {category}").format(
+                years=years, category=label(other.category)
+            )
+        ]
+        differences = [d for d in what.differences if not d.startswith("Phân loại:")]
+        if other.category.value == "undetermined":
+            lines += [f"• {r}" for r in other.reasons if not r.startswith("Kết luận:")]
+        # The panel is narrow: indicators found in one standard only go in the tooltip.
+        lines += [f"• {d}" for d in differences if " chỉ có trong " not in d][:4]
+        self.other.setToolTip("\n".join(f"• {d}" for d in differences))
+        self.other.setText("\n".join(lines))
+        self.other.show()
 
     def show_message(self, message: str) -> None:
         self.result = None

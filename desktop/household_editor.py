@@ -246,11 +246,14 @@ class HouseholdEditor(QWidget):
 
     # --- loading -------------------------------------------------------------------------
     def load_standard(self) -> None:
-        from forms.standards import load_standard, standard_for_year
+        from forms.standards import standard_for_year
 
         self.round = self.store.current_round()
         if self.round is not None:
-            self.standard = load_standard(self.round.standard_id)
+            from db import round_basis
+
+            # The province's file for this standard when one was loaded in Thiết lập.
+            self.standard = round_basis.resolve(self.store, self.round.standard_id)
         else:
             from datetime import date
 
@@ -392,6 +395,7 @@ class HouseholdEditor(QWidget):
         else:
             self.panel.show_result(result)
             self.causes.set_category(result.category)
+        self._show_other_standard()
         issues = validate_household(h, self.reference_date(), self.standard)
         self._mark_needed_steps()
         self.identity.roster.show_issues(issues)
@@ -407,6 +411,28 @@ class HouseholdEditor(QWidget):
             )
         )
         return result
+
+    def _show_other_standard(self) -> None:
+        """During 2026 and 2027, the transition between the 2022–2025 and 2027–2030
+        standards, the result under the other national standard beside the main one."""
+        from db import round_basis
+        from forms.classify import what_if
+        from forms.standards import NATIONAL_IDS
+
+        year = self.review_year()
+        others = [i for i in NATIONAL_IDS if i != self.standard.id]
+        if year not in (2026, 2027) or len(others) != 1 or self.household is None:
+            self.panel.show_other("", None)
+            return
+        try:
+            other = round_basis.resolve(self.store, others[0])
+            what = what_if(self.household, self.standard, other, year, self.reference_date())
+        except Exception:  # the main result matters more than the comparison
+            log.exception("what-if failed for household %s", self.household.id)
+            self.panel.show_other("", None)
+            return
+        years = f"{min(other.valid_years)}–{max(other.valid_years)}"
+        self.panel.show_other(years, what)
 
     # --- saving --------------------------------------------------------------------------
     def save(self) -> bool:
