@@ -37,6 +37,21 @@ COLUMNS: tuple[tuple[str, str, str], ...] = (
 )
 ENUMS: dict[str, Any] = {"relationship": Relationship, "sex": Sex}
 WIDTHS = {"relationship": 190, "sex": 80, "birth_year": 80, "ethnicity": 110}
+REMOVE = "remove"
+# The longest answer each text column must show whole on one line per member.
+SAMPLES = {"birth_year": "0000", "ethnicity": "Tày Nùng", "id_number": "000000000000"}
+# Where each field goes when the page is too narrow for one line per member (1024 px, the
+# classification panel beside it): two lines, (line, column, column span). Tab still follows
+# the paper roster (_tab_order), whatever the lines.
+NARROW: dict[str, tuple[int, int, int]] = {
+    "name": (0, 0, 2),
+    "relationship": (0, 2, 1),
+    "sex": (0, 3, 1),
+    "birth_year": (1, 0, 1),
+    "ethnicity": (1, 1, 1),
+    "id_number": (1, 2, 1),
+    REMOVE: (1, 3, 1),
+}
 
 
 class MemberRow:
@@ -84,12 +99,74 @@ class MemberRoster(QWidget):
         shortcut = QShortcut(QKeySequence("Ctrl+Shift+N"), self)
         shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         shortcut.activated.connect(self.add_member)
-        self._headers()
-
-    def _headers(self) -> None:
-        for col, (_, _, header) in enumerate(COLUMNS):
+        self.narrow = False
+        self.headers: dict[str, QLabel] = {}
+        for attr, _, header in COLUMNS:
             label = QLabel(f"<b>{self.tr(header)}</b>")
-            self.grid.addWidget(label, 0, col)
+            label.setWordWrap(True)
+            self.headers[attr] = label
+        self._place()
+
+    # --- layout: one line per member, or two when the page is narrow -----------------------
+    def _place(self) -> None:
+        """Puts the headers and every row's widgets in the grid for the current mode."""
+        for label in self.headers.values():
+            self.grid.removeWidget(label)
+        for row in self.rows:
+            for widget in (*row.editors.values(), row.remove):
+                self.grid.removeWidget(widget)
+        for col in range(8):
+            self.grid.setColumnStretch(col, 0)
+        if self.narrow:
+            for attr, label in self.headers.items():
+                line, col, span = NARROW[attr]
+                self.grid.addWidget(label, line, col, 1, span)
+            for i, row in enumerate(self.rows):
+                base = 2 + 2 * i
+                for attr, widget in (*row.editors.items(), (REMOVE, row.remove)):
+                    line, col, span = NARROW[attr]
+                    self.grid.addWidget(widget, base + line, col, 1, span)
+            self.grid.setColumnStretch(0, 1)
+            self.grid.setColumnStretch(1, 1)
+            self.grid.setColumnStretch(2, 2)
+        else:
+            for col, (attr, _, _) in enumerate(COLUMNS):
+                self.grid.addWidget(self.headers[attr], 0, col)
+            for i, row in enumerate(self.rows):
+                for col, (attr, _, _) in enumerate(COLUMNS):
+                    self.grid.addWidget(row.editors[attr], 1 + i, col)
+                self.grid.addWidget(row.remove, 1 + i, len(COLUMNS))
+            self.grid.setColumnStretch(0, 4)
+            self.grid.setColumnStretch(1, 2)
+            self.grid.setColumnStretch(5, 2)
+
+    def wide_width(self) -> int:
+        """The narrowest width at which one line per member still shows every answer whole
+        (a name, the relationship, a 12-digit ID number …), margins included."""
+        metrics = self.fontMetrics()
+        total = 0
+        for attr, kind, _ in COLUMNS:
+            if attr == "name":
+                width = 170
+            elif kind == "choice":
+                width = min(WIDTHS.get(attr, 200), self._choice_width(attr))
+            else:
+                width = metrics.horizontalAdvance(SAMPLES[attr]) + 24
+                width = min(width, WIDTHS.get(attr, width))
+            total += width
+        spacing = max(self.grid.horizontalSpacing(), 0) * len(COLUMNS)
+        return total + 56 + spacing + 16  # the Xoá button, host margins, the frame
+
+    def _choice_width(self, attr: str) -> int:
+        sample = self.rows[0].editors[attr] if self.rows else None
+        return sample.sizeHint().width() if sample is not None else WIDTHS.get(attr, 120)
+
+    def resizeEvent(self, event: Any) -> None:
+        super().resizeEvent(event)
+        narrow = self.width() < self.wide_width()
+        if narrow != self.narrow:
+            self.narrow = narrow
+            self._place()
 
     def set_household(self, household: Household) -> None:
         self.household = household
@@ -100,6 +177,7 @@ class MemberRoster(QWidget):
         self.rows = []
         for member in household.members:
             self._add_row(member)
+        self._place()
         self.messages.clear()
 
     def add_member(self) -> Member:
@@ -121,37 +199,38 @@ class MemberRoster(QWidget):
                 self.grid.removeWidget(row.remove)
                 row.remove.deleteLater()
                 del self.rows[i]
+                self._place()
                 self._tab_order()
                 break
         self.household.members.remove(member)
         self.changed.emit()
 
     def _add_row(self, member: Member) -> MemberRow:
-        r = len(self.rows) + 1
-        while self.grid.itemAtPosition(r, 0) is not None:
-            r += 1
         editors: dict[str, FieldEditor] = {}
-        for col, (attr, kind, header) in enumerate(COLUMNS):
+        for attr, kind, header in COLUMNS:
             choices = enum_choices(ENUMS[attr]) if attr in ENUMS else ()
             editor = make_editor(kind, choices, unit=self.tr(header) if kind != "choice" else "")
             if attr in WIDTHS:
                 editor.setMaximumWidth(WIDTHS[attr])
             if attr == "name":
                 editor.setMinimumWidth(170)
+            elif attr in SAMPLES:
+                # Never narrower than its longest answer: a 12-digit ID number shows whole.
+                sample = self.fontMetrics().horizontalAdvance(SAMPLES[attr]) + 24
+                editor.setMinimumWidth(min(sample, WIDTHS.get(attr, sample)))
             editor.set_value(getattr(member, attr))
             if attr == "birth_year" and member.birth_date is not None:
                 # Known from the birth date (Phiếu B2, members page): say so instead of blank.
                 editor.edit.setPlaceholderText(str(member.birth_date.year))  # type: ignore[attr-defined]
             editor.changed.connect(lambda a=attr, e=editor, m=member: self._edited(m, a, e))
-            self.grid.addWidget(editor, r, col)
             editors[attr] = editor
         remove = QPushButton(self.tr("Xoá"))
         remove.setMaximumWidth(56)
         remove.setFocusPolicy(Qt.FocusPolicy.ClickFocus)  # Tab goes to the next member, not here
         remove.clicked.connect(lambda _c=False, m=member: self.remove_member(m))
-        self.grid.addWidget(remove, r, len(COLUMNS))
         row = MemberRow(member, editors, remove)
         self.rows.append(row)
+        self._place()
         self._tab_order()
         return row
 

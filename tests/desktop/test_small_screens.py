@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QEvent, QPoint, QRect, QSize
+from PySide6.QtCore import QEvent, QPoint, QRect, QSize, Qt
 from PySide6.QtGui import QHelpEvent
 from PySide6.QtWidgets import QApplication, QLineEdit, QWidget
 from pytestqt.qtbot import QtBot
@@ -108,3 +108,54 @@ def test_status_messages_are_shown_in_an_elided_label(qtbot: QtBot, app: Any) ->
     assert bar.minimumSizeHint().width() < 300
     qtbot.waitUntil(lambda: bar.message.text() == "", timeout=3000)  # its time is up
     qtbot.waitUntil(lambda: not counts.elided())
+
+
+def test_the_member_roster_takes_two_lines_per_member_when_narrow(qtbot: QtBot, app: Any) -> None:
+    from PySide6.QtWidgets import QScrollArea
+
+    from desktop.member_roster import COLUMNS, MemberRoster
+    from forms.model import Household, Member, Relationship
+
+    roster = MemberRoster()
+    qtbot.addWidget(roster)
+    household = Household(
+        members=[
+            Member(name="Hoàng Văn Khánh", relationship=Relationship.HEAD, id_number="0" * 12),
+            Member(name="Hà Thị Trang", relationship=Relationship.SPOUSE),
+        ]
+    )
+    roster.set_household(household)
+    scroll = roster.findChild(QScrollArea)
+    positions: dict[bool, Any] = {}
+    for width in (roster.wide_width() + 20, 500):
+        roster.resize(width, 400)
+        roster.show()
+        qtbot.waitExposed(roster)
+        QApplication.processEvents()
+        first = roster.rows[0]
+        rows = {
+            roster.grid.getItemPosition(roster.grid.indexOf(e))[0] for e in first.editors.values()
+        }
+        positions[roster.narrow] = rows
+        # Every answer is in sight: nothing to scroll sideways, the ID number whole.
+        assert scroll.horizontalScrollBar().maximum() == 0, width
+        id_edit = first.editors["id_number"]
+        assert id_edit.width() >= id_edit.fontMetrics().horizontalAdvance("0" * 12)
+        assert first.remove.isVisible()
+    assert positions[False] == {1}  # one line per member when wide
+    assert len(positions[True]) == 2  # two when narrow
+
+    # Tab follows the paper roster whatever the lines: name, relationship, sex, year, …
+    def focus_target(editor: Any) -> Any:
+        return editor.focusProxy() or editor
+
+    chain: list[Any] = []
+    widget = focus_target(roster.rows[0].editors["name"])
+    for _ in range(len(COLUMNS) + 1):
+        chain.append(widget)
+        widget = widget.nextInFocusChain()
+        while not widget.focusPolicy() & Qt.FocusPolicy.TabFocus or not widget.isVisible():
+            widget = widget.nextInFocusChain()
+    expected = [focus_target(e) for e in roster.rows[0].editors.values()]
+    expected.append(focus_target(roster.rows[1].editors["name"]))
+    assert chain == expected
