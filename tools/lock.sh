@@ -13,7 +13,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 UV=${UV:-.venv/bin/uv}
-"$UV" pip compile pyproject.toml --extra dev --universal --python-version 3.11 \
+"$UV" pip compile pyproject.toml --extra dev --extra registry --universal --python-version 3.11 \
     --generate-hashes --no-header --quiet -c tools/lock-constraints.txt \
     -o requirements.lock "$@"
 echo "lock: requirements.lock written; review 'git diff requirements.lock' before committing"
