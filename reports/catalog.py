@@ -7,6 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from reports import whatif
 from reports.certificate import assign_numbers, certificates
 from reports.decision import recognition_decision
 from reports.detail_list import detail_list
@@ -102,4 +103,5 @@ DOCUMENTS: dict[str, DocumentSpec] = {
         ("xlsx",),
         exchange_workbook,
     ),
+    "whatif": DocumentSpec(whatif.TITLE, ("round", "village"), BOTH, whatif.whatif_report),
 }
