@@ -145,12 +145,15 @@ class Job(QObject):
     def running(self) -> bool:
         return self._callbacks is not None
 
-    def _end(self) -> _Callbacks | None:
+    def _end(self, call: Callable[[_Callbacks], None]) -> None:
         callbacks, self._callbacks = self._callbacks, None
-        # Deleted once control is back in the event loop: an owner's Job children are its
-        # unfinished jobs.
-        self.deleteLater()
-        return callbacks
+        try:
+            if callbacks is not None:
+                call(callbacks)
+        finally:
+            # After the callback (it may open a dialog), once control is back in the event
+            # loop: an owner's Job children are its unfinished jobs.
+            self.deleteLater()
 
     @Slot(int, int)
     def _on_progress(self, done: int, total: int) -> None:
@@ -161,16 +164,12 @@ class Job(QObject):
     @Slot(object)
     def _on_finished(self, result: Any) -> None:
         _check_gui_thread("worker.Job done")
-        callbacks = self._end()
-        if callbacks is not None:
-            callbacks[0](result)
+        self._end(lambda callbacks: callbacks[0](result))
 
     @Slot(object)
     def _on_failed(self, exc: BaseException) -> None:
         _check_gui_thread("worker.Job failed")
-        callbacks = self._end()
-        if callbacks is not None:
-            callbacks[1](exc)
+        self._end(lambda callbacks: callbacks[1](exc))
 
 
 def start_job(
