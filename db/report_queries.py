@@ -153,3 +153,38 @@ def after_meeting_counts(store: Any, q: HouseholdQuery) -> dict[Category, int]:
         counts[found] = counts.get(found, 0) - moved
         counts[Category.UNDETERMINED] = counts.get(Category.UNDETERMINED, 0) + moved
     return counts
+
+
+@dataclass(frozen=True)
+class Recognised:
+    """One household of a round's recognised lists (poor or near-poor after its meeting)."""
+
+    household_id: str
+    village: str
+    category: Category
+    persons: int
+    deleted: bool  # since removed from the file (died, moved away): an "other decrease"
+
+
+LISTED = _sql_list((Category.POOR, Category.NEAR_POOR))
+
+
+def recognised(conn: sqlite3.Connection, round_id: str) -> list[Recognised]:
+    """A round's recognised poor and near-poor lists, as the next year's summary starts from
+    them ("Đầu kỳ"): its poor and near-poor results the meeting did not send back, households
+    deleted since included (they left the list as "khác giảm"). Lists imported from last
+    year's Excel file are results of that year's round and count the same way. Persons are
+    the members the file holds now (a household's size last year is not stored)."""
+    sql = (
+        "SELECT h.id, h.village, r.category, h.deleted,"
+        " (SELECT COUNT(*) FROM members m WHERE m.household_id = h.id"
+        "  AND (m.deleted = 0 OR h.deleted = 1))"
+        " FROM results r JOIN households h ON h.id = r.household_id"
+        " LEFT JOIN meeting_votes v ON v.household_id = h.id AND v.round_id = r.round_id"
+        f" WHERE r.round_id = ? AND r.category IN ({LISTED})"
+        f" AND NOT {SENT_BACK} ORDER BY h.code"
+    )
+    return [
+        Recognised(hid, village, Category(category), persons, bool(deleted))
+        for hid, village, category, deleted, persons in conn.execute(sql, (round_id,))
+    ]

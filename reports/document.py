@@ -145,7 +145,7 @@ def format_number(value: CellValue, kind: ColumnKind) -> str:
         return str(int(value))
     if kind in ("float", "percent"):
         text = f"{float(value):,.1f}"
-    elif isinstance(value, float) and not value.is_integer():
+    elif isinstance(value, float):  # a rate row: 0,0 and 50,0 like 17,4, one format a row
         text = f"{value:,.1f}"
     else:
         text = f"{int(value):,}"

@@ -13,6 +13,7 @@ from datetime import date
 from typing import Any
 
 from db.records import CommuneInfo, Decision, MeetingVote, Posting, Round
+from db.report_queries import Recognised
 from forms import catalog
 from forms.classify import Result
 from forms.model import Area, Category, Household, Transition
@@ -108,6 +109,10 @@ class ReviewData:
     # file, so the caller passes it; empty prints a line to fill in by hand.
     upper_level: str = ""
     certificate_numbers: dict[str, int] = field(default_factory=dict)  # household id → number
+    # Last year's recognised lists (the previous round after its meeting): the summary's
+    # "Đầu kỳ". None: the file holds no earlier round.
+    previous: list[Recognised] | None = None
+    previous_year: int | None = None
 
     @property
     def year(self) -> int:
@@ -249,6 +254,7 @@ def load_review(
         known = ", ".join(villages) or "(chưa có thôn nào)"
         raise ReportError(f"Không có thôn '{village}' trong tệp xã. Các thôn: {known}.")
     conn = report_queries.connection(store)
+    before = store.previous_round(current.id)
     entries: list[Entry] = []
     for item in report_queries.after_meeting(conn, current.id, village):
         entries.append(
@@ -277,4 +283,6 @@ def load_review(
         decision=store.decision(current.id),
         upper_level=" ".join(upper_level.split()),
         certificate_numbers=certificates.numbers(conn, current.id),
+        previous=report_queries.recognised(conn, before.id) if before else None,
+        previous_year=before.year if before else None,
     )

@@ -111,7 +111,11 @@ def groups_table(data: ReviewData, ref_flags: list[str]) -> Table:
     table = Table(
         cols,
         sheet="Theo nhóm đối tượng",
-        caption="Biểu 4. Hộ nghèo, hộ cận nghèo theo nhóm đối tượng",
+        caption=(
+            "Biểu 4. Hộ nghèo, hộ cận nghèo theo nhóm đối tượng (một hộ có thể thuộc nhiều "
+            "nhóm, nên các cột nhóm cộng lại có thể lớn hơn Tổng số; cột Khác: hộ không "
+            "thuộc nhóm nào)"
+        ),
         show_codes=True,
     )
     ref = data.reference
@@ -171,45 +175,91 @@ NEAR_POOR_MOVES = (
 
 
 def movement_table(data: ReviewData, category: Category, number: int) -> Table:
+    """Start (last year's recognised list) − decreases + increases = end (this year's list
+    after the meeting). The "khác" columns hold what transitions do not explain, so the row
+    adds up: households deleted, moved to another village, sent back by the meeting, not
+    classified this year (khác giảm); on this list without being on last year's and without a
+    counted movement, e.g. moved in or last year's list not in the file (khác tăng)."""
     poor = category is Category.POOR
     moves = POOR_MOVES if poor else NEAR_POOR_MOVES
     name = "hộ nghèo" if poor else "hộ cận nghèo"
+    down = [m for m in moves if m[0] == "Giảm trong kỳ"]
+    up = [m for m in moves if m[0] == "Tăng trong kỳ"]
+    start_title = (
+        f"Đầu kỳ (danh sách công nhận năm {data.previous_year})" if data.previous_year else "Đầu kỳ"
+    )
+    titles = [
+        *[(g, t) for g, t, _ts in down],
+        ("Giảm trong kỳ", "Giảm khác"),
+        *[(g, t) for g, t, _ts in up],
+        ("Tăng trong kỳ", "Tăng khác"),
+    ]
     cols = [
         Column("STT", "A", 0.5, "plain"),
         Column("Thôn", "B", 1.6),
         Column("Đơn vị", "C", 0.9),
-        Column("Đầu kỳ", "1", 0.9, "int"),
+        Column(start_title, "1", 1.1, "int"),
     ]
-    cols += [
-        Column(title, str(i + 2), 1.1, "int", group=group)
-        for i, (group, title, _t) in enumerate(moves)
-    ]
-    cols.append(Column("Cuối kỳ", "7=1-2-3+4+5+6", 1.2, "int"))
+    cols += [Column(t, str(i + 2), 1.0, "int", group=g) for i, (g, t) in enumerate(titles)]
+    n_down, n_up = len(down) + 1, len(up) + 1
+    formula = "-".join(str(i + 2) for i in range(n_down))
+    formula += "".join(f"+{i + 2 + n_down}" for i in range(n_up))
+    end_code = n_down + n_up + 2
+    cols.append(Column("Cuối kỳ", f"{end_code}=1-{formula}", 1.2, "int"))
     table = Table(
         cols,
         sheet=f"Diễn biến {name}",
-        caption=f"Biểu {number}. Tổng hợp diễn biến {name} so với kỳ rà soát trước",
+        caption=f"Biểu {number}. Tổng hợp diễn biến {name} so với danh sách năm trước",
         show_codes=True,
     )
-    decreases = [t for g, _title, ts in moves if g == "Giảm trong kỳ" for t in ts]
-    for n, (label, es) in enumerate(_rows(data), start=1):
-        for unit, measure in (("Hộ", _count), ("Nhân khẩu", _persons)):
-            end = [e for e in es if e.category is category]
-            moved = [[e for e in es if e.transition in ts] for _g, _t, ts in moves]
-            out_ = [e for e in es if e.transition in decreases]
-            increases = [
-                e
-                for ms, (g, _t, _ts) in zip(moved, moves, strict=True)
-                if g == "Tăng trong kỳ"
-                for e in ms
-            ]
-            inc_ids = {e.household.id for e in increases}
-            stayed = [e for e in end if e.household.id not in inc_ids]
-            start = measure(stayed) + measure(out_)
-            cells = [unit, start, *[measure(m) for m in moved], measure(end)]
-            is_total = label == "Tổng cộng"
+    known = data.previous is not None
+    before = [r for r in data.previous or [] if r.category is category]
+    villages = [v for v, _es in data.village_order(data.entries)]
+    villages += sorted({r.village for r in before} - set(villages))
+    rows = [(village_title(v), v) for v in villages] + [("Tổng cộng", None)]
+    for n, (label, village) in enumerate(rows, start=1):
+        es = [e for e in data.entries if village is None or e.household.village == village]
+        start = {r.household_id: r.persons for r in before if village in (None, r.village)}
+        end = {e.household.id: e.household.size() for e in es if e.category is category}
+        moved_out = [
+            {e.household.id for e in es if e.transition in ts and e.household.id in start}
+            - set(end)
+            for _g, _t, ts in down
+        ]
+        moved_in = [
+            {e.household.id for e in es if e.transition in ts and e.household.id in end}
+            - set(start)
+            for _g, _t, ts in up
+        ]
+        other_out = set(start) - set(end) - set().union(*moved_out)
+        other_in = set(end) - set(start) - set().union(*moved_in)
+        size = {**start, **end}
+        for unit in ("Hộ", "Nhân khẩu"):
+
+            def measure(
+                ids: set[str] | dict[str, int], unit: str = unit, size: dict[str, int] = size
+            ) -> int:
+                return len(ids) if unit == "Hộ" else sum(size[i] for i in ids)
+
+            if known:
+                cells: list = [
+                    measure(start),
+                    *[measure(m) for m in moved_out],
+                    measure(other_out),
+                    *[measure(m) for m in moved_in],
+                    measure(other_in),
+                    measure(end),
+                ]
+            else:  # no earlier round in the file: the start is not known, only the end
+                cells = [None] * (n_down + n_up + 1) + [measure(end)]
+            is_total = village is None
             table.add(
-                [None if is_total or unit != "Hộ" else n, label if unit == "Hộ" else "", *cells],
+                [
+                    None if is_total or unit != "Hộ" else n,
+                    label if unit == "Hộ" else "",
+                    unit,
+                    *cells,
+                ],
                 "total" if is_total else "data",
             )
     return table
@@ -287,15 +337,18 @@ def summary_report(data: ReviewData, village: str | None = None) -> Document:
         children_table(data, 8),
     ]
     part = Part(
-        Header(data.commune_issuer(), data.commune_short),
+        Header(data.commune_issuer(), data.commune_short, number="Số: …/BC-UBND"),
         "Báo cáo kết quả rà soát hộ nghèo, hộ cận nghèo",
         [f"{data.commune_title} năm {data.year}", f"(Theo {data.standard_name})"],
         [
             Para(f"Kính gửi: {data.upper_level or '…' * 20}", "center"),
             Para(
-                "Số liệu tính trên các hộ đã được phân loại trong kỳ rà soát; đầu kỳ suy ra "
-                "từ kết quả kỳ rà soát trước được lưu trong tệp xã. Mẫu biểu theo cách các "
-                "xã thường lập (chưa đối chiếu Mẫu 7.x của Thông tư).",
+                "Số liệu tính trên danh sách sau cuộc họp thôn của kỳ rà soát; đầu kỳ là danh "
+                "sách hộ nghèo, hộ cận nghèo được công nhận năm trước (kỳ rà soát trước hoặc "
+                "danh sách nhập từ Excel), giảm khác / tăng khác là phần biến động không do "
+                "thoát nghèo, tái nghèo, phát sinh mới (chuyển đi, chuyển đến, bị trả lại rà "
+                "soát…). Mẫu biểu theo cách các xã thường lập (chưa đối chiếu Mẫu 7.x của "
+                "Thông tư).",
                 "small",
             ),
             *tables,

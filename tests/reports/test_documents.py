@@ -231,10 +231,10 @@ def test_summary_tables_add_up(small_store: Store, tmp_path: Path) -> None:
         moves = [[c.value for c in r] for r in wb[name].iter_rows()]
         body = [r for r in moves if r[2] in ("Hộ", "Nhân khẩu")]
         assert body
-        for r in body:  # end = start − decreases + increases
-            assert r[9] == r[3] - r[4] - r[5] + r[6] + r[7] + r[8]
+        for r in body:  # end = start − decreases (also khác giảm) + increases (also khác tăng)
+            assert r[11] == r[3] - r[4] - r[5] - r[6] + r[7] + r[8] + r[9] + r[10]
         hh_total = next(r for r in body if r[1] == "Tổng cộng")
-        assert hh_total[9] == (poor if name.endswith("hộ nghèo") else near)
+        assert hh_total[11] == (poor if name.endswith("hộ nghèo") else near)
     escaped_now = sum(1 for _h, _c, t in rows if t is Transition.ESCAPED_POVERTY)
     poor_moves = [[c.value for c in r] for r in wb["Diễn biến hộ nghèo"].iter_rows()]
     assert next(r for r in poor_moves if r[1] == "Tổng cộng")[5] == escaped_now
