@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import getpass
+import os
 import uuid
+
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from rasoat import paths
 
@@ -28,3 +32,30 @@ def os_user() -> str:
         return getpass.getuser()
     except (KeyError, OSError):
         return "unknown"
+
+
+def signing_key() -> Ed25519PrivateKey:
+    """The laptop's Ed25519 key that signs its packages (issue 17), made the first time the
+    laptop exports or merges and kept beside the device id. Readable by its owner only
+    (0600): whoever holds it can make packages in this laptop's name."""
+    path = paths.config_dir() / "signing-key.pem"
+    try:
+        loaded = serialization.load_pem_private_key(path.read_bytes(), password=None)
+        if isinstance(loaded, Ed25519PrivateKey):
+            return loaded
+    except FileNotFoundError:
+        pass
+    except (OSError, ValueError) as exc:
+        # A damaged key is not replaced silently: a new key makes the commune ask about this
+        # laptop again, which the officer should hear about from us first.
+        raise OSError(f"Khoá ký của máy này bị hỏng: {path}") from exc
+    key = Ed25519PrivateKey.generate()
+    pem = key.private_bytes(
+        serialization.Encoding.PEM,
+        serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption(),
+    )
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "wb") as fh:
+        fh.write(pem)
+    return key

@@ -27,12 +27,16 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from db.exchange import crypto
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+from db.exchange import crypto, signing
 from db.exchange.errors import PackageError, PasswordRequiredError, WrongPasswordError
 from forms.validate import is_uuid, text_problem
 
 FORMAT_NAME = "rasoat-package"
-FORMAT_VERSION = 1
+# 2: signed (Ed25519 over the manifest), encrypted parts compressed before sealing and bound
+# to the whole manifest. 1: unsigned, still read (with a warning at import).
+FORMAT_VERSION = 2
 MANIFEST_NAME = "manifest.json"
 SUFFIX = ".rasoat"
 
@@ -59,6 +63,7 @@ DEFAULT_LIMITS = Limits()
 class Container:
     manifest: dict[str, Any]
     parts: dict[str, bytes]
+    signer: signing.Signer | None = None  # None: an unsigned (format 1) package
 
 
 @dataclass
@@ -82,9 +87,17 @@ def _unb64(value: Any, what: str) -> bytes:
         raise PackageError(f"Thông tin mã hoá của gói bị hỏng ({what}).") from exc
 
 
-def _aad(package_id: str, name: str, digest: str) -> bytes:
-    # Binding the manifest's checksum into each part's tag makes the manifest tamper-evident.
-    return f"{package_id}/{name}/{digest}".encode()
+def _aad(package_id: str, name: str, digest: str, header: str = "") -> bytes:
+    # Binding the manifest's checksum into each part's tag makes the manifest tamper-evident;
+    # from format 2 the rest of the manifest too (author, device, scope, commune, counts):
+    # ``header`` is the SHA-256 of everything but the parts and the signature.
+    base = f"{package_id}/{name}/{digest}"
+    return (base + "/" + header if header else base).encode()
+
+
+def header_digest(manifest: Mapping[str, Any]) -> str:
+    body = {k: v for k, v in manifest.items() if k not in ("parts", signing.SIGNATURE_FIELD)}
+    return crypto.sha256_hex(signing.canonical(body))
 
 
 def write_container(
@@ -95,17 +108,20 @@ def write_container(
     password: str | None = None,
     recovery_key: str | None = None,
     scrypt_n: int = crypto.DEFAULT_SCRYPT_N,
+    signer: Ed25519PrivateKey | None = None,
 ) -> Written:
     """Writes a package atomically (a temporary file renamed into place).
 
     ``header`` holds the descriptive manifest fields; this function adds format, id, parts
     and encryption. With a password and no ``recovery_key`` a new recovery key is made and
-    returned in ``Written.recovery_key``: the caller must show it to the user.
+    returned in ``Written.recovery_key``: the caller must show it to the user. With
+    ``signer`` the package is signed (format 2); without, it is a format 1 package, which
+    readers take only with a warning (kept for tests of older packages and tools).
     """
     package_id = str(uuid.uuid4())
     manifest: dict[str, Any] = {
         "format": FORMAT_NAME,
-        "format_version": FORMAT_VERSION,
+        "format_version": FORMAT_VERSION if signer is not None else 1,
         "package_id": package_id,
         **header,
     }
@@ -147,18 +163,28 @@ def write_container(
     else:
         data_key = b""
         encryption = None
+    manifest["encryption"] = encryption
+    bound = header_digest(manifest) if signer is not None else ""
     for name, data in parts.items():
         digest = crypto.sha256_hex(data)
         info: dict[str, Any] = {"sha256": digest, "size": len(data)}
         if encryption is not None:
-            nonce, sealed = crypto.seal(data_key, data, _aad(package_id, name, digest))
+            plain = data
+            if signer is not None:
+                # Ciphertext does not compress: the JSON is deflated before sealing (an
+                # encrypted package was 16 times the size of a plain one).
+                plain = zlib.compress(data, 6)
+                info["compression"] = "zlib"
+            nonce, sealed = crypto.seal(data_key, plain, _aad(package_id, name, digest, bound))
             info["nonce"] = _b64(nonce)
+            info["stored_size"] = len(sealed)
             stored[name] = sealed
         else:
             stored[name] = data
         part_info[name] = info
     manifest["parts"] = part_info
-    manifest["encryption"] = encryption
+    if signer is not None:
+        manifest[signing.SIGNATURE_FIELD] = signing.sign(manifest, signer)
 
     path = Path(path)
     tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex[:8]}.tmp")
@@ -179,10 +205,14 @@ def write_container(
 
 
 def read_manifest(path: Path, *, limits: Limits = DEFAULT_LIMITS) -> dict[str, Any]:
-    """The manifest alone, checked, without a password: what a dialog shows before opening."""
+    """The manifest alone, checked (its signature too), without a password: what a dialog
+    shows before opening."""
     with _open_zip(Path(path), limits) as zf:
         infos = _check_entries(zf, limits, allowed=None)
-        return _parse_manifest(_read_entry(zf, infos[MANIFEST_NAME], limits.manifest_bytes))
+        manifest = _parse_manifest(_read_entry(zf, infos[MANIFEST_NAME], limits.manifest_bytes))
+    if manifest["format_version"] >= 2:
+        signing.verify(manifest)
+    return manifest
 
 
 def read_container(
@@ -203,6 +233,9 @@ def read_container(
             raise PackageError("Gói dữ liệu không đầy đủ: danh sách phần trong gói không khớp.")
         if set(declared) != set(allowed_parts):
             raise PackageError("Gói dữ liệu thiếu phần dữ liệu bắt buộc.")
+        # The signature first: a changed manifest is refused before any password is tried.
+        signer = signing.verify(manifest) if manifest["format_version"] >= 2 else None
+        bound = header_digest(manifest) if signer is not None else ""
         data_key = _data_key(manifest, password, recovery_key)
         parts: dict[str, bytes] = {}
         for name, info in declared.items():
@@ -210,26 +243,48 @@ def read_container(
             if expected_size > limits.part_bytes:
                 raise PackageError("Gói dữ liệu quá lớn để mở an toàn.")
             sealed = data_key is not None
-            ceiling = expected_size + (16 if sealed else 0)
+            compressed = sealed and info.get("compression") == "zlib"
+            if compressed:
+                stored_size = info.get("stored_size")
+                if type(stored_size) is not int or not 16 <= stored_size <= limits.part_bytes:
+                    raise PackageError("Bản kê của gói ghi sai kích thước phần mã hoá.")
+                ceiling = stored_size
+            else:
+                ceiling = expected_size + (16 if sealed else 0)
             raw = _read_entry(zf, infos[name], ceiling)
             if sealed:
                 assert data_key is not None
                 nonce = _unb64(info.get("nonce"), "nonce")
                 opened = crypto.open_sealed(
-                    data_key, nonce, raw, _aad(manifest["package_id"], name, info["sha256"])
+                    data_key,
+                    nonce,
+                    raw,
+                    _aad(manifest["package_id"], name, info["sha256"], bound),
                 )
                 if opened is None:
                     raise PackageError(
                         "Gói dữ liệu đã bị thay đổi hoặc hỏng (phần mã hoá không xác thực được)."
                     )
-                raw = opened
+                raw = _inflate(opened, expected_size) if compressed else opened
             if len(raw) != expected_size or crypto.sha256_hex(raw) != info["sha256"]:
                 raise PackageError(
                     f"Gói dữ liệu đã bị thay đổi hoặc hỏng: mã kiểm tra của phần '{name}' "
                     "không khớp."
                 )
             parts[name] = raw
-    return Container(manifest=manifest, parts=parts)
+    return Container(manifest=manifest, parts=parts, signer=signer)
+
+
+def _inflate(data: bytes, expected_size: int) -> bytes:
+    """A sealed part's JSON, inflated to at most its declared size (a bomb stops there)."""
+    inflater = zlib.decompressobj()
+    try:
+        out = inflater.decompress(data, expected_size + 1)
+    except zlib.error as exc:
+        raise PackageError("Gói dữ liệu đã bị hỏng (không giải nén được).") from exc
+    if len(out) != expected_size or not inflater.eof:
+        raise PackageError("Gói dữ liệu có kích thước phần không khớp với bản kê.")
+    return out
 
 
 def is_encrypted(manifest: Mapping[str, Any]) -> bool:

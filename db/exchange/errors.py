@@ -1,6 +1,15 @@
-"""The one error type of the exchange layer: its message is Vietnamese, shown to the user as is."""
+"""The error types of the exchange layer: their message is Vietnamese, shown to the user as is.
+
+Two kinds, told apart by the command line's exit codes: ``PackageError`` itself is unusable
+input (a damaged, foreign-format or tampered file, a wrong password: exit 2);
+``PackageRefused`` is a readable package that is not taken for reasons the user can act on
+(a laptop not confirmed, deletions not confirmed: exit 1). Another commune's package is
+unusable in this file (exit 2).
+"""
 
 from __future__ import annotations
+
+from typing import Any
 
 
 class PackageError(ValueError):
@@ -13,3 +22,24 @@ class WrongPasswordError(PackageError):
 
 class PasswordRequiredError(PackageError):
     """The package is encrypted and no password or recovery key was given."""
+
+
+class PackageRefused(PackageError):
+    """A valid package refused with reasons (exit 1); nothing has been written."""
+
+
+class SenderNotTrusted(PackageRefused):
+    """Signed by a laptop this commune file does not know, or by a key other than the one it
+    knows for that laptop: the officer must confirm the fingerprint (``check``)."""
+
+    def __init__(self, message: str, check: Any) -> None:
+        super().__init__(message)
+        self.check = check  # db.exchange.devices.SenderCheck
+
+
+class DeletionsNotConfirmed(PackageRefused):
+    """The package deletes households here and the officer has not confirmed it."""
+
+    def __init__(self, message: str, deletions: list[Any]) -> None:
+        super().__init__(message)
+        self.deletions = deletions  # db.exchange.devices.Deletion

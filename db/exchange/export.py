@@ -11,6 +11,8 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, Literal
 
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
 from db.exchange.container import Written
 from db.exchange.package import PackageRecord, RevEntry, write_package
 from db.households import household_from_docs
@@ -166,9 +168,17 @@ def export_package(
     recovery_key: str | None = None,
     scrypt_n: int | None = None,
     progress: Progress | None = None,
+    signer: Ed25519PrivateKey | None = None,
 ) -> ExportResult:
     """Writes ``path`` (a ``.rasoat`` file). With a password and no ``recovery_key`` a new
-    recovery key is made: it is in the result and must be shown/printed for the user."""
+    recovery key is made: it is in the result and must be shown/printed for the user.
+
+    Signed with ``signer``, by default this laptop's key (``rasoat.identity.signing_key``,
+    made on first use): a package is always signed by the laptop that made it."""
+    if signer is None:
+        from rasoat.identity import signing_key
+
+        signer = signing_key()
     records = collect_records(store, _selected_ids(store, scope), progress)
     commune = store.commune()
     current = store.current_round()
@@ -205,6 +215,7 @@ def export_package(
         password=password,
         recovery_key=recovery_key,
         scrypt_n=scrypt_n,
+        signer=signer,
     )
     counts = written.manifest["counts"]
     return ExportResult(

@@ -19,17 +19,18 @@ import gc
 import json
 import sqlite3
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-from db.exchange import history
+from db.exchange import devices, history
 from db.exchange.errors import PackageError
 from db.exchange.package import (
     Package,
     PackageRecord,
+    RevEntry,
     read_package,
     record_from_dict,
     record_to_dict,
@@ -364,15 +365,25 @@ def import_package(
     password: str | None = None,
     recovery_key: str | None = None,
     progress: Progress | None = None,
+    trusted: Collection[str] = (),
+    allow_deletions: bool = False,
 ) -> Receipt:
     """Validates the whole package, then merges it in one transaction. Raises
-    ``PackageError`` (Vietnamese) and writes nothing when the package cannot be used."""
+    ``PackageError`` (Vietnamese) and writes nothing when the package cannot be used, and
+    ``PackageRefused`` when it needs the officer's confirmation (see ``merge_package``)."""
     path = Path(path)
     with collector_paused():  # merge_package pauses it for its own part
         package = read_package(
             path, password=password, recovery_key=recovery_key, progress=progress
         )
-    return merge_package(store, package, source_name=path.name, progress=progress)
+    return merge_package(
+        store,
+        package,
+        source_name=path.name,
+        progress=progress,
+        trusted=trusted,
+        allow_deletions=allow_deletions,
+    )
 
 
 @contextmanager
@@ -391,24 +402,59 @@ def collector_paused() -> Iterator[None]:
 
 
 def refuse_other_commune(path: Path, package: Package) -> None:
-    """Raises ``PackageError`` when ``package`` belongs to another commune than the commune
-    file at ``path``, reading the file without writing to it: opening a ``Store`` records the
-    user as last seen, so a refused import changed the file's bytes. Nothing is said when the
-    file cannot be read here; opening it says why."""
+    """Raises ``PackageError`` (unusable here: exit 2) when ``package`` belongs to another
+    commune than the commune file at ``path``, reading the file without writing to it:
+    opening a ``Store`` records the user as last seen, so a refused import changed the
+    file's bytes. Nothing is said when the file cannot be read here; opening it says why."""
+    precheck(path, package, trusted=None)
+
+
+@dataclass(frozen=True)
+class Precheck:
+    """What the officer must confirm before a package is merged, read without writing."""
+
+    sender: devices.SenderCheck | None
+    deletions: list[devices.Deletion]
+
+
+def precheck(
+    path: Path,
+    package: Package,
+    *,
+    trusted: Collection[str] | None = (),
+    allow_deletions: bool | None = None,
+    own_key: bytes | None = None,
+) -> Precheck:
+    """Every refusal ``merge_package`` would make before writing, on a read-only connection
+    (opening a ``Store`` writes the "last seen" row, so a refused file would change): another
+    commune, a laptop not confirmed (unless its fingerprint is in ``trusted``), deletions
+    not confirmed (unless ``allow_deletions``). ``None`` skips a check and only reports.
+    Nothing is said when the file cannot be read here; opening it says why."""
     try:
         conn = sqlite3.connect(f"{Path(path).resolve().as_uri()}?mode=ro", uri=True)
+    except sqlite3.Error:
+        return Precheck(None, [])
+    try:
         try:
             row = conn.execute("SELECT commune_code, commune_name FROM commune").fetchone()
-        finally:
-            conn.close()
-    except sqlite3.Error:
-        return
-    if row is not None and package.commune_code != str(row[0]):
-        name = package.manifest.get("commune", {}).get("name", "")
-        raise PackageError(
-            f"Gói này là của xã {name} (mã {package.commune_code}), không phải của "
-            f"{row[1]} (mã {row[0]}): không gộp."
-        )
+        except sqlite3.Error:
+            return Precheck(None, [])
+        if row is not None and package.commune_code != str(row[0]):
+            name = package.manifest.get("commune", {}).get("name", "")
+            raise PackageError(
+                f"Gói này là của xã {name} (mã {package.commune_code}), không phải của "
+                f"{row[1]} (mã {row[0]}): không gộp."
+            )
+        key = own_key if own_key is not None else devices.own_public_key()
+        sender = devices.check_sender(conn, package, key)
+        if trusted is not None:
+            devices.refuse_untrusted(sender, trusted)
+        deletions = devices.deletions_in(conn, package)
+        if allow_deletions is not None:
+            devices.refuse_deletions(deletions, allow_deletions)
+        return Precheck(sender, deletions)
+    finally:
+        conn.close()
 
 
 def merge_package(
@@ -417,7 +463,17 @@ def merge_package(
     *,
     source_name: str,
     progress: Progress | None = None,
+    trusted: Collection[str] = (),
+    allow_deletions: bool = False,
+    own_key: bytes | None = None,
 ) -> Receipt:
+    """Merges a package read and validated whole. Refused (``PackageRefused``, nothing
+    written) when it is another commune's; when a laptop this file does not know signed it,
+    or a key other than the one kept for that laptop, unless the officer confirmed that
+    fingerprint (``trusted``); when it deletes households here, unless ``allow_deletions``
+    (the officer saw the list). An unsigned package is merged with a warning, its history
+    and "updated by" marked unverified. ``own_key``: this laptop's public key (default: from
+    ``rasoat.identity``), whose packages need no confirmation."""
     commune = store.commune()
     if package.commune_code != commune.commune_code:
         name = package.manifest.get("commune", {}).get("name", "")
@@ -425,8 +481,30 @@ def merge_package(
             f"Gói này là của xã {name} (mã {package.commune_code}), không phải của "
             f"{commune.commune_name} (mã {commune.commune_code}): không gộp."
         )
+    key = own_key if own_key is not None else devices.own_public_key()
+    sender = devices.check_sender(store.conn, package, key)
+    devices.refuse_untrusted(sender, trusted)
+    if package.signer is None:
+        package = _unverified(package)
     with collector_paused():
-        return _merge(store, package, commune, source_name, progress)
+        return _merge(store, package, commune, source_name, progress, sender, allow_deletions)
+
+
+def _unverified(package: Package) -> Package:
+    """An unsigned package's claims of who changed what, marked as such before storing."""
+
+    def mark(text: str) -> str:
+        return (
+            (text + devices.UNVERIFIED) if text and not text.endswith(devices.UNVERIFIED) else text
+        )
+
+    for rec in package.records:
+        rec.updated_by = mark(rec.updated_by)
+        rec.revs = [
+            RevEntry(r.rev, r.parent_rev, r.device, mark(r.user), r.at, r.merge_parent)
+            for r in rec.revs
+        ]
+    return package
 
 
 def _merge(
@@ -435,9 +513,18 @@ def _merge(
     commune: CommuneInfo,
     source_name: str,
     progress: Progress | None,
+    sender: devices.SenderCheck,
+    allow_deletions: bool,
 ) -> Receipt:
     round_map = _round_map(store, package)
     steps = plan(store, package, round_map)
+    deleting = [
+        devices.Deletion(h.id, h.code, h.head_name(), h.village)
+        for s in steps
+        if s.action == "deleted"
+        for h in [s.record.household]
+    ]
+    devices.refuse_deletions(deleting, allow_deletions)
     m = package.manifest
     receipt = Receipt(
         package_id=package.package_id,
@@ -451,7 +538,13 @@ def _merge(
         imported_at=now_utc(),
         imported_by=store.user,
         device=store.device,
+        sender=sender.status,
+        sender_fingerprint=sender.fingerprint,
     )
+    if sender.status != "own" and sender.message():
+        receipt.warnings.append(sender.message())
+    if deleting:
+        receipt.warnings.append(devices.deletions_message(deleting) + " (cán bộ đã xác nhận)")
     for step in steps:
         h = step.record.household
         receipt.entries.append(
@@ -464,11 +557,12 @@ def _merge(
         s for s in steps if s.action in ("conflict", "code_taken") and not _known_conflict(store, s)
     ]
     to_join = [s for s in steps if s.join]
-    if not to_write and not new_conflicts and not to_join:
+    if not to_write and not new_conflicts and not to_join and not sender.needs_confirmation:
         return receipt  # nothing to change: importing the same package twice is a no-op
     source = f"gói {source_name} ({package.package_id})"
     at = receipt.imported_at
     with store.transaction(source=source):
+        devices.remember_sender(store.conn, sender, package, store.user, at)
         _ensure_villages(store, steps)
         _ensure_rounds(store, package, round_map)
         total = len(to_write)

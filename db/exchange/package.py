@@ -21,8 +21,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
 from db.exchange import container
 from db.exchange.errors import PackageError
+from db.exchange.signing import Signer
 from forms.classify import result_from_dict
 from forms.codec import CodecError, household_from_dict, to_dict
 from forms.model import Household
@@ -73,6 +76,9 @@ class Package:
     manifest: dict[str, Any]
     commune: dict[str, Any]
     records: list[PackageRecord]
+    # The verified key that signed the manifest (and through it every part); None for an
+    # unsigned package of format 1, whose authors and history are only claims.
+    signer: Signer | None = None
 
     @property
     def package_id(self) -> str:
@@ -141,6 +147,7 @@ def write_package(
     password: str | None = None,
     recovery_key: str | None = None,
     scrypt_n: int | None = None,
+    signer: Ed25519PrivateKey | None = None,
 ) -> container.Written:
     lines = (json.dumps(record_to_dict(r), ensure_ascii=False, sort_keys=True) for r in records)
     households = ("\n".join(lines) + ("\n" if records else "")).encode("utf-8")
@@ -155,6 +162,7 @@ def write_package(
         {COMMUNE_PART: commune_bytes, HOUSEHOLDS_PART: households},
         password=password,
         recovery_key=recovery_key,
+        signer=signer,
         **kwargs,
     )
 
@@ -188,7 +196,7 @@ def read_package(
     declared = raw.manifest.get("counts")
     if declared != counts_of(records):
         raise PackageError("Số liệu trong bản kê không khớp với dữ liệu của gói.")
-    return Package(manifest=raw.manifest, commune=commune, records=records)
+    return Package(manifest=raw.manifest, commune=commune, records=records, signer=raw.signer)
 
 
 def _parse_commune(raw: bytes) -> dict[str, Any]:

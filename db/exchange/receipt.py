@@ -33,6 +33,15 @@ ACTION_LABELS: dict[str, str] = {
 }
 
 
+SENDER_LABELS: dict[str, str] = {
+    "own": "gói do chính máy này ký",
+    "known": "đúng khoá đã biết của máy gửi",
+    "unknown": "máy gửi mới, cán bộ đã xác nhận dấu vân tay",
+    "changed": "khoá mới của máy gửi, cán bộ đã xác nhận dấu vân tay",
+    "unsigned": "KHÔNG CÓ CHỮ KÝ (gói của phiên bản cũ)",
+}
+
+
 @dataclass
 class Entry:
     household_id: str
@@ -59,6 +68,10 @@ class Receipt:
     entries: list[Entry] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)  # Vietnamese
     written: bool = False  # False when nothing needed writing (e.g. imported twice)
+    # db.exchange.devices.SenderCheck.status: own, known, unknown/changed (confirmed by the
+    # officer), unsigned; "" in receipts kept before packages were signed.
+    sender: str = ""
+    sender_fingerprint: str = ""
 
     def count(self, action: str) -> int:
         return sum(1 for e in self.entries if e.action == action)
@@ -87,6 +100,11 @@ class Receipt:
             f"Gói tạo lúc {self.package_created_at} bởi {self.package_created_by} "
             f"trên máy {self.package_device}",
             f"Nhập lúc {self.imported_at} bởi {self.imported_by} trên máy {self.device}",
+        ]
+        if self.sender:
+            fp = f" (dấu vân tay {self.sender_fingerprint})" if self.sender_fingerprint else ""
+            lines.append(f"Chữ ký: {SENDER_LABELS.get(self.sender, self.sender)}{fp}")
+        lines += [
             "",
             self.summary(),
         ]

@@ -19,6 +19,7 @@ from db.migrations import (
     m0006_audit_by_household,
     m0007_certificate_numbers,
     m0008_round_basis,
+    m0010_exchange_devices,
 )
 
 Step = Callable[[sqlite3.Connection], None]
@@ -32,6 +33,7 @@ STEPS: list[Step] = [
     m0006_audit_by_household.apply,
     m0007_certificate_numbers.apply,
     m0008_round_basis.apply,
+    m0010_exchange_devices.apply,
 ]
 LATEST = len(STEPS)
 

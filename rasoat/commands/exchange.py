@@ -54,12 +54,14 @@ def register(subparsers: Any) -> None:
     p.add_argument("package", help="gói dữ liệu (.rasoat)")
     p.add_argument("--recovery-key", help="mở gói bằng khoá khôi phục thay cho mật khẩu")
     p.add_argument("--receipt", help="ghi biên nhận ra tệp (.txt, .json hoặc .pdf để in)")
+    _confirmations(p)
     p.set_defaults(func=run_import)
 
     p = subparsers.add_parser("merge", help="gộp nhiều gói dữ liệu vào tệp của xã")
     p.add_argument("db", help="tệp dữ liệu của xã")
     p.add_argument("packages", nargs="+", help="các gói dữ liệu (.rasoat)")
     p.add_argument("--recovery-key", help="mở các gói bằng khoá khôi phục")
+    _confirmations(p)
     p.set_defaults(func=run_merge)
 
     p = subparsers.add_parser("conflicts", help="xem và giải quyết các xung đột khi gộp")
@@ -101,9 +103,41 @@ def register(subparsers: Any) -> None:
     p.set_defaults(func=run_summary)
 
 
+def _confirmations(p: Any) -> None:
+    p.add_argument(
+        "--trust-device",
+        action="append",
+        default=[],
+        metavar="DAU_VAN_TAY",
+        help="nhận gói của máy mới hoặc máy đã đổi khoá có dấu vân tay này (sau khi đã đối "
+        "chiếu với người gửi); lặp lại được",
+    )
+    p.add_argument(
+        "--allow-deletions",
+        action="store_true",
+        help="đồng ý để gói xoá các hộ được liệt kê (mặc định: từ chối gói có xoá hộ)",
+    )
+
+
 def _fail(command: str, message: str) -> int:
     print(f"rasoat {command}: {message}", file=sys.stderr)
     return 2
+
+
+def _refused(command: str, exc: Exception) -> int:
+    """A readable package not taken for reasons the officer can act on: exit 1."""
+    from db.exchange.errors import DeletionsNotConfirmed, SenderNotTrusted
+
+    print(f"rasoat {command}: {exc}", file=sys.stderr)
+    if isinstance(exc, SenderNotTrusted):
+        print(
+            f"Khi đã đối chiếu dấu vân tay với người gửi, chạy lại với "
+            f"--trust-device {exc.check.fingerprint}",
+            file=sys.stderr,
+        )
+    if isinstance(exc, DeletionsNotConfirmed):
+        print("Khi đã xem danh sách và đồng ý, chạy lại với --allow-deletions", file=sys.stderr)
+    return 1
 
 
 def _open_store(path: str) -> Any:
@@ -151,6 +185,7 @@ def run_export(args: argparse.Namespace) -> int:
         f"Đã xuất {result.households} hộ, {result.members} nhân khẩu ({scope.describe()}) "
         f"vào {args.out}."
     )
+    print(f"Gói được ký bởi máy này; dấu vân tay khoá: {_signed_by(result.written.manifest)}")
     print(PERSONAL_DATA)
     if result.recovery_key:
         print()
@@ -158,6 +193,12 @@ def run_export(args: argparse.Namespace) -> int:
         print(f"    {result.recovery_key}")
         print("Khi quên mật khẩu, gói vẫn mở được bằng khoá này (rasoat import --recovery-key).")
     return 0
+
+
+def _signed_by(manifest: dict[str, Any]) -> str:
+    from db.exchange.signing import verify
+
+    return verify(manifest).fingerprint
 
 
 def _read(path: Path, recovery_key: str | None) -> Any:
@@ -171,17 +212,34 @@ def _read(path: Path, recovery_key: str | None) -> Any:
 
 def run_import(args: argparse.Namespace) -> int:
     from db.errors import StoreError
-    from db.exchange.errors import PackageError
-    from db.exchange.merge import merge_package, refuse_other_commune
+    from db.exchange.errors import PackageError, PackageRefused
+    from db.exchange.merge import merge_package, precheck
 
     path = Path(args.package)
     receipt = None
     after = ""
     try:
         package = _read(path, args.recovery_key)
-        refuse_other_commune(Path(args.db), package)  # before opening writes "last seen"
+        # Every refusal before opening: opening writes "last seen", and a refused file
+        # must stay byte-identical.
+        precheck(
+            Path(args.db),
+            package,
+            trusted=args.trust_device,
+            allow_deletions=args.allow_deletions,
+        )
         with _open_store(args.db) as store:
-            receipt = merge_package(store, package, source_name=path.name)
+            receipt = merge_package(
+                store,
+                package,
+                source_name=path.name,
+                trusted=args.trust_device,
+                allow_deletions=args.allow_deletions,
+            )
+    except PackageRefused as exc:
+        if receipt is None:
+            return _refused("import", exc)
+        after = str(exc)
     except (StoreError, PackageError) as exc:
         if receipt is None:
             return _fail("import", getattr(exc, "message", str(exc)))
@@ -204,18 +262,43 @@ def run_import(args: argparse.Namespace) -> int:
 
 def run_merge(args: argparse.Namespace) -> int:
     from db.errors import StoreError
-    from db.exchange.errors import PackageError
-    from db.exchange.merge import merge_package, open_conflicts
+    from db.exchange.errors import PackageError, SenderNotTrusted
+    from db.exchange.merge import merge_package, open_conflicts, precheck
 
     failures = 0
     pending: int | None = None
+    # Every package read and checked before the commune file is opened: when none can be
+    # taken, the file is never opened for writing (and stays byte-identical).
+    readable: list[tuple[Path, Any]] = []
+    for name in args.packages:
+        path = Path(name)
+        try:
+            package = _read(path, args.recovery_key)
+            precheck(
+                Path(args.db),
+                package,
+                trusted=args.trust_device,
+                allow_deletions=args.allow_deletions,
+            )
+        except PackageError as exc:
+            failures += 1
+            print(f"{path.name}: KHÔNG NHẬP — {exc}")
+            if isinstance(exc, SenderNotTrusted):
+                print(f"  (đã đối chiếu thì thêm --trust-device {exc.check.fingerprint})")
+            continue
+        readable.append((path, package))
+    if not readable:
+        return 1 if failures else 0
     try:
         with _open_store(args.db) as store:
-            for name in args.packages:
-                path = Path(name)
+            for path, package in readable:
                 try:
                     receipt = merge_package(
-                        store, _read(path, args.recovery_key), source_name=path.name
+                        store,
+                        package,
+                        source_name=path.name,
+                        trusted=args.trust_device,
+                        allow_deletions=args.allow_deletions,
                     )
                 except PackageError as exc:
                     failures += 1

@@ -137,7 +137,7 @@ def test_a_deletion_brought_by_a_package_names_it(tmp_path: Path) -> None:
     pa = export_from(a, "may-a", tmp_path / "a.rasoat")
     pb = export_from(b, "may-b", tmp_path / "b.rasoat")
     with Store.open(base, user="Cán bộ xã", device="may-xa") as office:
-        assert import_package(office, pa).count("deleted") == 1
+        assert import_package(office, pa, allow_deletions=True).count("deleted") == 1
         import_package(office, pb)
         gone = conflict_of(office).local_deletion
     assert gone is not None

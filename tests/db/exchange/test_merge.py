@@ -84,7 +84,8 @@ def test_two_laptops_merge_without_losing_anything(laptops, tmp_path: Path) -> N
     pa = export_from(a, "may-a", tmp_path / "a.rasoat")
     pb = export_from(b, "may-b", tmp_path / "b.rasoat")
     with Store.open(base, user="Cán bộ xã", device="may-xa") as office:
-        ra = import_package(office, pa)
+        # Laptop A deleted a household: the officer has seen the list (item 6, issue 17).
+        ra = import_package(office, pa, allow_deletions=True)
         assert ra.count("updated") == 4
         assert ra.count("added") == 1
         assert ra.count("deleted") == 1
@@ -133,7 +134,7 @@ def test_importing_twice_changes_nothing(laptops, tmp_path: Path) -> None:
     pa = export_from(a, "may-a", tmp_path / "a.rasoat")
     pb = export_from(b, "may-b", tmp_path / "b.rasoat")
     with Store.open(base, user="Cán bộ xã", device="may-xa") as office:
-        import_package(office, pa)
+        import_package(office, pa, allow_deletions=True)
         import_package(office, pb)
     before = table_dump(base)
     with Store.open(base, user="Cán bộ xã", device="may-xa") as office:
@@ -150,7 +151,7 @@ def test_conflict_decisions_are_audited_and_do_not_come_back(laptops, tmp_path: 
     pa = export_from(a, "may-a", tmp_path / "a.rasoat")
     pb = export_from(b, "may-b", tmp_path / "b.rasoat")
     with Store.open(base, user="Cán bộ xã", device="may-xa") as office:
-        import_package(office, pa)
+        import_package(office, pa, allow_deletions=True)
         import_package(office, pb)
         conflicts = {c.code: c for c in open_conflicts(office)}
         resolve_conflict(office, conflicts["HO00002"].id, "keep_mine")
@@ -174,7 +175,7 @@ def test_conflict_decisions_are_audited_and_do_not_come_back(laptops, tmp_path: 
         export_package(office, tmp_path / "xa.rasoat")
     # Laptop B takes the commune's decisions back without a conflict of its own.
     with Store.open(b, user="ĐTV", device="may-b") as laptop:
-        back = import_package(laptop, tmp_path / "xa.rasoat")
+        back = import_package(laptop, tmp_path / "xa.rasoat", allow_deletions=True)
         assert back.conflicts == []
         h = laptop.household_by_code("HO00002")
         assert h is not None
