@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +21,12 @@ def register(subparsers: Any) -> None:
     )
     parser.add_argument("kind", nargs="?", metavar="LOẠI", help="loại tài liệu (xem --list)")
     parser.add_argument("file", nargs="?", metavar="TỆP_XÃ", help="tệp dữ liệu xã (.sqlite)")
-    parser.add_argument("--out", metavar="ĐƯỜNG_DẪN", help="tệp kết quả (.pdf hoặc .xlsx)")
+    parser.add_argument(
+        "--out",
+        metavar="ĐƯỜNG_DẪN",
+        help="tệp kết quả (.pdf hoặc .xlsx); mặc định tên theo tài liệu, thôn và ngày, "
+        "không ghi đè tệp đã có",
+    )
     parser.add_argument("--village", metavar="THÔN", help="chỉ một thôn (tên như trong tệp xã)")
     parser.add_argument("--round", metavar="NĂM", help="kỳ rà soát (năm); mặc định kỳ mới nhất")
     parser.add_argument("--household", metavar="MÃ_HỘ", help="mã hộ (phiếu, giấy chứng nhận)")
@@ -85,7 +91,8 @@ def run(args: argparse.Namespace) -> int:
     if fmt not in spec.formats:
         allowed = ", ".join(f.upper() for f in spec.formats)
         return _fail(f"'{spec.title}' chỉ xuất được dạng {allowed}.")
-    out = Path(args.out) if args.out else Path.cwd() / f"{args.kind}.{fmt}"
+    out = Path(args.out) if args.out else None
+    replaced = out is not None and out.exists()
 
     import reports
     from db.errors import StoreError
@@ -100,6 +107,13 @@ def run(args: argparse.Namespace) -> int:
                 if household is None:
                     return _fail(f"không có hộ mã '{args.household}' trong tệp xã.")
                 household_id = household.id
+            if out is None:  # a Vietnamese name with village and date, never over a file
+                from reports.file_names import default_file_name, free_path
+
+                name = default_file_name(
+                    args.kind, args.village, date.today(), fmt, household_code=args.household
+                )
+                out = free_path(Path.cwd(), name)
             written = reports.build(
                 args.kind,
                 store,
@@ -112,5 +126,6 @@ def run(args: argparse.Namespace) -> int:
             )
     except (StoreError, reports.ReportError) as exc:
         return _fail(exc.message)
-    print(f"Đã lưu {spec.title}: {written}")
+    # A file named with --out is the user's choice to replace; said, never silent.
+    print(f"Đã lưu {spec.title}: {written}" + (" (thay tệp cũ cùng tên)" if replaced else ""))
     return 0
