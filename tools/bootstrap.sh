@@ -16,10 +16,13 @@ LOCK=requirements.lock
 STAMP=$VENV/.installed
 
 # Qt offscreen + xcb runtime, Xvfb for screenshots, poppler for PDF checks, binutils for
-# PyInstaller. Ubuntu 24.04 renamed libglib2.0-0 to libglib2.0-0t64; pick what apt knows.
+# PyInstaller, PostgreSQL's server for the registry tests (they start a throwaway cluster
+# themselves: no service is started or needed). Ubuntu 24.04 renamed libglib2.0-0 to
+# libglib2.0-0t64; pick what apt knows.
 PKGS=(libgl1 libegl1 libxkbcommon0 libfontconfig1 libdbus-1-3 libxkbcommon-x11-0
       libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1 libxcb-render-util0
-      libxcb-shape0 libxcb-randr0 libxcb-xinerama0 xvfb xauth poppler-utils fonts-dejavu-core binutils)
+      libxcb-shape0 libxcb-randr0 libxcb-xinerama0 xvfb xauth poppler-utils fonts-dejavu-core binutils
+      postgresql)
 
 as_root() {
     if [ "$(id -u)" -eq 0 ]; then "$@";

@@ -1,0 +1,43 @@
+"""The throwaway cluster itself: a real server answers on its socket, and nothing of it is
+left once it is stopped."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import psycopg
+import pytest
+
+from registry.throwaway import Cluster, ClusterUnavailable, throwaway_cluster
+
+
+def test_the_session_cluster_answers_on_a_socket_only(pg_dsn: str) -> None:
+    with psycopg.connect(pg_dsn) as conn:
+        assert conn.execute("SELECT 1").fetchone() == (1,)
+        assert conn.execute("SHOW listen_addresses").fetchone() == ("",)
+        assert str(conn.info.host).startswith("/")
+
+
+def test_a_cluster_is_removed_when_it_stops(pg_cluster: Cluster) -> None:
+    try:
+        with throwaway_cluster(port=5439) as cluster:
+            root = cluster.data.parent
+            with psycopg.connect(cluster.dsn()) as conn:
+                assert conn.execute("SELECT current_user").fetchone() == (cluster.user,)
+    except ClusterUnavailable as exc:  # pragma: no cover - the session cluster started
+        pytest.fail(str(exc))
+    assert not Path(root).exists()
+
+
+def test_a_failing_body_still_stops_and_removes_the_cluster(pg_cluster: Cluster) -> None:
+    roots: list[Path] = []
+
+    def body() -> None:
+        with throwaway_cluster(port=5440) as cluster:
+            roots.append(cluster.data.parent)
+            raise RuntimeError("boom")
+
+    with pytest.raises(RuntimeError, match="boom"):
+        body()
+    assert len(roots) == 1
+    assert not roots[0].exists()
