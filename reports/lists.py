@@ -55,9 +55,14 @@ def household_columns(with_village: bool) -> list[Column]:
         Column("DTTS", "G", 0.7, group="Đặc điểm hộ"),
         Column("Không có KNLĐ", "H", 0.9, group="Đặc điểm hộ"),
         Column("Có công", "I", 0.7, group="Đặc điểm hộ"),
-        Column("Nguyên nhân nghèo", "J", 2.6),
-        Column("Ghi chú", "K", 1.6),
+        Column("Nguyên nhân nghèo", "J", 3.2),
+        Column("Ghi chú", "K", 1.0),  # empty until the meeting writes in it: narrow
     ]
+    # Letters for text columns run on without a gap whether or not "Thôn" is shown.
+    letters = iter("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+    for col in cols:
+        if not col.code.isdigit():
+            col.code = next(letters)
     return cols
 
 

@@ -311,7 +311,8 @@ def _header(header: Header, styles: dict[str, ParagraphStyle], width: float) -> 
     right += [
         _p("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", styles["hdr_bold"]),
         _p("Độc lập - Tự do - Hạnh phúc", styles["hdr_bold"]),
-        HRFlowable(width="45%", thickness=0.6, color=colors.black, spaceBefore=1, spaceAfter=3),
+        # Clear of the descenders above and the italics below (a rule touching letters).
+        HRFlowable(width="45%", thickness=0.6, color=colors.black, spaceBefore=3, spaceAfter=4),
         _p(header.date_line(), styles["hdr_italic"]),
     ]
     if header.motto_only:
@@ -323,8 +324,9 @@ def _header(header: Header, styles: dict[str, ParagraphStyle], width: float) -> 
     left: list[Flowable] = []
     for i, line in enumerate(header.issuer):
         last = i == len(header.issuer) - 1
-        left.append(_p(line.upper() if last else line, styles["hdr_bold" if last else "hdr"]))
-    left.append(HRFlowable(width="35%", thickness=0.6, color=colors.black, spaceBefore=1))
+        # Both lines of the issuer bold, as the administrative header is printed.
+        left.append(_p(line.upper() if last else line, styles["hdr_bold"]))
+    left.append(HRFlowable(width="35%", thickness=0.6, color=colors.black, spaceBefore=3))
     if header.number:
         left.append(Spacer(1, 2))
         left.append(_p(header.number, styles["hdr"]))

@@ -107,3 +107,11 @@ def test_each_part_of_a_list_counts_its_own_pages(
 ) -> None:
     marks = footers(reports.build(kind, small_store, tmp_path / f"{kind}.pdf"))
     assert len(restarts(marks)) == parts
+
+
+def test_column_codes_have_no_gap() -> None:
+    from reports.lists import household_columns
+
+    for with_village in (True, False):
+        letters = [c.code for c in household_columns(with_village) if not c.code.isdigit()]
+        assert letters == [chr(ord("A") + i) for i in range(len(letters))]
