@@ -35,8 +35,16 @@ class FieldEditor(QWidget):
     def set_value(self, value: Any) -> None:
         raise NotImplementedError
 
+    _problem: str | None = None
+
     def set_problem(self, message: str) -> None:
         """Marks the field invalid (red frame and tooltip) or clears it with ""."""
+        # Every field of the page hears this on every keystroke, and setStyleSheet re-polishes
+        # the widget even with the same sheet (a third of a keystroke's time): only a change
+        # is applied.
+        if message == self._problem:
+            return
+        self._problem = message
         self.setToolTip(message)
         self.setStyleSheet("QLineEdit, QComboBox { border: 1px solid #b00020; }" if message else "")
 

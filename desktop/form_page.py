@@ -198,8 +198,11 @@ class FormPage(QWidget):
 
     def show_issues(self, issues: list[Any]) -> None:
         by_target = {q.target: qid for qid, q in self.questions.items()}
-        for editor in self.editors.values():
-            editor.set_problem("")
+        # Each field told once, its final message: clearing then marking a field again on
+        # every keystroke restyled it twice.
+        messages = dict.fromkeys(self.editors, "")
         for issue in issues:
             if getattr(issue, "member_id", None) is None and issue.target in by_target:
-                self.editors[by_target[issue.target]].set_problem(issue.message)
+                messages[by_target[issue.target]] = issue.message
+        for qid, message in messages.items():
+            self.editors[qid].set_problem(message)
