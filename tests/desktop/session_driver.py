@@ -1,0 +1,998 @@
+"""A surveyor's afternoon, driven through the real main window: keystrokes go to whatever has
+the focus, dialogs are driven as they open, prints and packages go through the real worker
+threads, and a watchdog times the GUI thread all along.
+
+Used by ``tests/desktop/test_long_session.py`` (part of ``make test``) and by ``make soak``
+(``python -m tests.desktop.session_driver``, the same driver for many more events).
+
+How it runs: each part of the session is a generator that sends one key (or looks at one
+thing) and yields. ``Session.run`` steps it from a timer inside a real ``QEventLoop``, so
+between two keys Qt runs its timers, queued signals and deferred deletes as it would under a
+person's fingers. A modal dialog opened by a key (``exec()``) runs its own event loop: the
+key that opens one is sent from a timer (``post``), and the generator goes on driving the
+dialog from inside that loop. Any other modal that appears (a message after a print, a
+warning) is closed with Esc from a timer and recorded.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import faulthandler
+import os
+import random
+import sys
+import threading
+import time
+import zipfile
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QEventLoop, QObject, Qt, QTimer
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication, QComboBox, QMessageBox, QWidget
+
+from forms.model import (
+    Area,
+    Category,
+    Education,
+    Employment,
+    Household,
+    InfoAsset,
+    Latrine,
+    Member,
+    Relationship,
+    Schooling,
+    Sex,
+    WaterSource,
+)
+
+Steps = Iterator[Any]
+NO_MOD = Qt.KeyboardModifier.NoModifier
+CTRL = Qt.KeyboardModifier.ControlModifier
+ALT = Qt.KeyboardModifier.AltModifier
+SHIFT = Qt.KeyboardModifier.ShiftModifier
+
+PROVINCE = "Tuyên Quang"
+COMMUNE = "Thượng Lâm"  # typed as a user would: the completer matches anywhere in the name
+VILLAGES = ("Thôn Nà Lầu", "Bản Khuổi Phìn", "Thôn Khau Cưởm", "Tổ Phiêng Ngòa")
+SURVEYOR = "Lò Thị Mai"
+REVIEW_YEAR = 2026
+STANDARD = "nd07-2022-2025"
+
+
+class SessionFailure(AssertionError):
+    """The session could not go on: what was expected, at which step."""
+
+
+class WatchdogStall(BaseException):
+    """Raised in the GUI thread by the watchdog's own thread when the GUI stopped ticking."""
+
+
+# --- the paper forms ---------------------------------------------------------------------
+# What the surveyor reads off the paper and types: plain ``forms.model`` households, drawn
+# from a seeded ``random.Random`` so a failure can be replayed. Names carry the letters
+# outside Latin-1 (ạ, ơ, ư, ỳ…) that once aborted QTest.keyClicks.
+
+SURNAMES = ("Lò", "Hoàng", "Ma", "Nông", "Triệu", "Đặng", "Lương", "Vi", "Bế", "Nguyễn")
+MIDDLE_M = ("Văn", "Đức", "Quang", "Hữu")
+MIDDLE_F = ("Thị", "Thị Thu", "Ngọc", "Thị Hồng")
+GIVEN_M = ("Pản", "Tỉnh", "Khánh", "Thượng", "Quỳnh", "Dũng", "Hưởng", "Lực", "Sơn", "Đạt")
+GIVEN_F = ("Nga", "Mai", "Lụa", "Thơm", "Hường", "Yến", "Ngọc", "Điệp", "Thuỷ", "Ánh")
+ETHNICITIES = ("Tày", "Nùng", "Dao", "Kinh", "H'Mông", "Sán Dìu")
+ADDRESSES = ("Bản trên, gần suối", "Ngõ 2, cạnh nhà văn hoá", "Đồi chè phía tây", "Xóm Mới")
+
+# Each target is a recipe; ``classify`` decides the category, the recipes only make every
+# category come up.
+TARGETS = (
+    Category.POOR,
+    Category.NEAR_POOR,
+    Category.MIDDLE,
+    Category.NOT_POOR,
+    Category.UNDETERMINED,
+    "excluded",  # Phiếu A takes the household out: B1/B2 are skipped
+)
+
+
+def _name(rng: random.Random, sex: Sex) -> str:
+    middle, given = (MIDDLE_M, GIVEN_M) if sex is Sex.MALE else (MIDDLE_F, GIVEN_F)
+    return f"{rng.choice(SURNAMES)} {rng.choice(middle)} {rng.choice(given)}"
+
+
+def _member(rng: random.Random, relationship: Relationship, born: int, sex: Sex) -> Member:
+    age = REVIEW_YEAR - born
+    m = Member(
+        name=_name(rng, sex),
+        relationship=relationship,
+        sex=sex,
+        birth_year=born,
+        ethnicity=rng.choice(ETHNICITIES) if rng.random() < 0.9 else None,
+        id_number="".join(rng.choice("0123456789") for _ in range(12)) if age >= 14 else None,
+        health_insurance=True,
+        uses_telecom=True if age >= 15 else None,
+    )
+    if age < 16:
+        m.stunted = False
+        m.underweight = False
+    if age < 31:
+        m.schooling = (
+            Schooling.PRIMARY
+            if age < 11
+            else Schooling.LOWER_SECONDARY
+            if age < 15
+            else Schooling.UPPER_SECONDARY
+            if age < 18
+            else Schooling.NOT_ATTENDING
+        )
+    if age >= 15:
+        m.education = rng.choice(
+            (
+                Education.LOWER_SECONDARY,
+                Education.UPPER_SECONDARY,
+                Education.VOCATIONAL_INTERMEDIATE,
+            )
+        )
+        m.employment = rng.choice((Employment.SELF_EMPLOYED, Employment.WAGE_WITH_CONTRACT))
+        if rng.random() < 0.2:
+            m.disability = False
+    return m
+
+
+def paper_household(rng: random.Random, target: Any, village: str, code: str) -> Household:
+    head_sex = rng.choice((Sex.MALE, Sex.FEMALE))
+    members = [_member(rng, Relationship.HEAD, rng.randint(1955, 1990), head_sex)]
+    if rng.random() < 0.8:
+        other = Sex.FEMALE if head_sex is Sex.MALE else Sex.MALE
+        members.append(_member(rng, Relationship.SPOUSE, rng.randint(1958, 1992), other))
+    for _ in range(rng.randint(0, 2)):
+        child = _member(
+            rng, Relationship.CHILD, rng.randint(2008, 2018), rng.choice((Sex.MALE, Sex.FEMALE))
+        )
+        members.append(child)
+    h = Household(
+        code=code,
+        village=village,
+        address=rng.choice(ADDRESSES) if rng.random() < 0.7 else "",
+        area=Area.RURAL,
+        members=members,
+        meritorious_household=rng.choice((None, False, True)),
+        social_protection=rng.choice((None, False)),
+        screening={"a1": False, "a2": False, "a3": False, "a4": False},
+    )
+    durable = target in (Category.NEAR_POOR, Category.MIDDLE, Category.NOT_POOR)
+    h.wall_durable = h.frame_durable = h.roof_durable = durable or rng.random() < 0.2
+    h.floor_area_m2 = float(rng.randint(30, 90) if durable else rng.randint(5, 12))
+    h.water_source = WaterSource.PIPED if durable else WaterSource.SURFACE
+    h.latrine = Latrine.FLUSH_SEPTIC if durable else rng.choice((Latrine.HANGING, Latrine.NONE))
+    h.latrine_to_standard = True if durable else None  # asked only for the QCVN types
+    assets = [a for a in InfoAsset if rng.random() < 0.5] if durable else []
+    h.info_assets = assets or ([InfoAsset.SMARTPHONE] if durable else [])
+    h.info_assets_answered = bool(h.info_assets)
+    h.loudspeaker_access = None if h.info_assets else rng.choice((True, False))
+    if target == Category.POOR:
+        h.b1_total = rng.randint(60, 140)
+    elif target == Category.NEAR_POOR:
+        h.b1_total = rng.randint(90, 140)
+    elif target == Category.MIDDLE:
+        h.b1_total = rng.randint(141, 200)
+        h.agri_forestry_fishery = True
+        h.income_per_capita = rng.randrange(1_600_000, 2_200_000, 50_000)
+        h.income_sources = ["agriculture", "forestry"] if rng.random() < 0.5 else ["agriculture"]
+    elif target == Category.NOT_POOR:
+        h.b1_total = rng.randint(150, 260)
+        h.agri_forestry_fishery = False
+        if rng.random() < 0.5:
+            h.income_per_capita = rng.randrange(3_000_000, 6_000_000, 100_000)
+            h.income_sources = ["wages", "business"]
+    elif target == Category.UNDETERMINED:
+        h.b1_total = None  # the surveyor has not scored B1 yet
+    else:  # excluded by Phiếu A: the surveyor stops after it
+        h.screening[rng.choice(("a1", "a2", "a3", "a4"))] = True
+        for attr in ("wall_durable", "frame_durable", "roof_durable", "floor_area_m2"):
+            setattr(h, attr, None)
+        h.water_source = h.latrine = h.loudspeaker_access = None
+        h.info_assets, h.info_assets_answered = [], False
+        for m in h.members:
+            for attr in (
+                "health_insurance",
+                "uses_telecom",
+                "stunted",
+                "underweight",
+                "schooling",
+                "education",
+                "employment",
+                "disability",
+            ):
+                setattr(m, attr, None)
+    return h
+
+
+def paper_households(rng: random.Random, count: int) -> list[Household]:
+    """``count`` households over the villages, every target in turn (shuffled)."""
+    targets = [TARGETS[i % len(TARGETS)] for i in range(count)]
+    rng.shuffle(targets)
+    return [
+        paper_household(rng, t, VILLAGES[rng.randrange(len(VILLAGES))], "")
+        for i, t in enumerate(targets)
+    ]
+
+
+def expected_result(h: Household) -> Any:
+    from forms.classify import classify, default_reference_date
+    from forms.standards import load_standard
+
+    return classify(h, load_standard(STANDARD), REVIEW_YEAR, default_reference_date(REVIEW_YEAR))
+
+
+# --- the watchdog ------------------------------------------------------------------------
+
+
+@dataclass
+class Stall:
+    seconds: float
+    step: str
+
+
+class Watchdog(QObject):
+    """A GUI-thread timer ticks every ``interval_ms``; a gap over ``stall_s`` between two ticks
+    is a stall (the window did not answer for that long), recorded with the step it happened
+    in. A Python thread watches the ticks: no tick for ``deadlock_s`` means the GUI thread is
+    stuck, so it dumps every thread's traceback to stderr and raises ``WatchdogStall`` in the
+    GUI thread; if that thread is stuck in C and cannot raise, it ends the process rather than
+    leave CI hanging."""
+
+    def __init__(
+        self, *, interval_ms: int = 50, stall_s: float = 1.0, deadlock_s: float = 20.0
+    ) -> None:
+        super().__init__()
+        self.stall_s, self.deadlock_s = stall_s, deadlock_s
+        self.step = "start"
+        self.stalls: list[Stall] = []
+        self.worst = Stall(0.0, "")
+        self.ticks = 0
+        self.last = time.monotonic()
+        self.timer = QTimer(self)
+        self.timer.setTimerType(Qt.TimerType.PreciseTimer)
+        self.timer.setInterval(interval_ms)
+        self.timer.timeout.connect(self._tick)
+        self._armed = False
+        self._stop = threading.Event()
+        self.tripped = False
+        self._main = threading.main_thread().ident
+        self._thread = threading.Thread(target=self._watch, name="gui-watchdog", daemon=True)
+
+    def start(self) -> None:
+        self.last = time.monotonic()
+        self.timer.start()
+        self._armed = True
+        if not self._thread.is_alive():
+            self._thread.start()
+
+    def pause(self) -> None:
+        """Between parts of the session, while the test itself reads the results."""
+        self.timer.stop()
+        self._armed = False
+
+    def stop(self) -> None:
+        self.pause()
+        self._stop.set()
+
+    def _tick(self) -> None:
+        now = time.monotonic()
+        gap = now - self.last
+        self.last = now
+        self.ticks += 1
+        if gap > self.worst.seconds:
+            self.worst = Stall(gap, self.step)
+        if gap > self.stall_s:
+            self.stalls.append(Stall(gap, self.step))
+
+    def _watch(self) -> None:
+        while not self._stop.wait(0.25):
+            if not self._armed or time.monotonic() - self.last < self.deadlock_s:
+                continue
+            self.tripped = True
+            sys.stderr.write(
+                f"\n*** GUI thread silent for {self.deadlock_s:.0f} s during step "
+                f"{self.step!r}; tracebacks of all threads:\n"
+            )
+            faulthandler.dump_traceback(file=sys.stderr, all_threads=True)
+            sys.stderr.flush()
+            if self._main is not None:
+                ctypes.pythonapi.PyThreadState_SetAsyncExc(
+                    ctypes.c_ulong(self._main), ctypes.py_object(WatchdogStall)
+                )
+            if self._stop.wait(15.0):
+                return
+            if self._armed and time.monotonic() - self.last >= self.deadlock_s:
+                sys.stderr.write("*** GUI thread still stuck (in C): ending the process.\n")
+                sys.stderr.flush()
+                os._exit(70)
+
+
+# --- the driver --------------------------------------------------------------------------
+
+
+@dataclass
+class Wait:
+    """Yielded by a step: resume when ``done()`` is true (polled on the event loop)."""
+
+    done: Callable[[], bool]
+    what: str
+    timeout_s: float = 60.0
+
+
+@dataclass
+class Modal:
+    step: str
+    kind: str
+    title: str
+    text: str
+
+
+@dataclass
+class Figures:
+    events: int = 0
+    households: int = 0
+    prints: int = 0
+    packages: int = 0
+    seconds: float = 0.0
+    modals: list[Modal] = field(default_factory=list)
+
+
+def focused() -> QWidget:
+    widget = QApplication.focusWidget()
+    if widget is None:
+        widget = QApplication.activeWindow()
+    if widget is None:
+        raise SessionFailure("no widget has the keyboard focus")
+    return widget
+
+
+class Session:
+    """One window, one surveyor. Parts of the session are generators (``create_commune``,
+    ``enter_households``…); ``run`` plays one on the real event loop."""
+
+    def __init__(self, window: Any, *, seed: int, watchdog: Watchdog | None = None) -> None:
+        self.window = window
+        self.rng = random.Random(seed)
+        self.watchdog = watchdog or Watchdog()
+        self.figures = Figures()
+        self.entered: list[Household] = []  # the paper forms typed in, with their saved ids
+        self.expected_modals: tuple[type, ...] = ()
+        self._gen: Steps | None = None
+        self._busy = False
+        self._wait: Wait | None = None
+        self._wait_until = 0.0
+        self._error: BaseException | None = None
+        self._loop: QEventLoop | None = None
+        self._timer = QTimer()
+        self._timer.timeout.connect(self._step)
+        self._modal_timer = QTimer()
+        self._modal_timer.setInterval(100)
+        self._modal_timer.timeout.connect(self._dismiss_modal)
+
+    # --- running -------------------------------------------------------------------------
+    def run(self, steps: Steps) -> None:
+        """Plays ``steps`` on a real event loop; re-raises what failed inside it."""
+        self._gen, self._error, self._wait = steps, None, None
+        self._loop = QEventLoop()
+        started = time.monotonic()
+        self.watchdog.start()
+        self._modal_timer.start()
+        self._timer.start(0)
+        try:
+            self._loop.exec()
+        finally:
+            self._timer.stop()
+            self._modal_timer.stop()
+            self.watchdog.pause()
+            self.figures.seconds += time.monotonic() - started
+        if self._error is not None:
+            raise self._error
+
+    def _finish(self, error: BaseException | None = None) -> None:
+        self._error = error
+        self._timer.stop()
+        if self._gen is not None:
+            with contextlib.suppress(Exception):
+                self._gen.close()
+        self._gen = None
+        if self._loop is not None:
+            self._loop.exit()
+
+    def _step(self) -> None:
+        if self._busy or self._gen is None:
+            return  # a modal's own loop, opened inside a step, is running
+        if self._wait is not None:
+            try:
+                ready = self._wait.done()
+            except Exception as exc:  # the condition itself failed: that is the failure
+                self._finish(exc)
+                return
+            if not ready:
+                if time.monotonic() > self._wait_until:
+                    self._finish(
+                        SessionFailure(
+                            f"waited {self._wait.timeout_s:.0f} s for {self._wait.what} "
+                            f"(step {self.watchdog.step!r})"
+                        )
+                    )
+                return
+            self._wait = None
+            self._timer.setInterval(0)
+        self._busy = True
+        try:
+            command = next(self._gen)
+        except StopIteration:
+            self._busy = False
+            self._finish()
+            return
+        except BaseException as exc:
+            self._busy = False
+            self._finish(exc)
+            return
+        self._busy = False
+        if isinstance(command, Wait):
+            self._wait = command
+            self._wait_until = time.monotonic() + command.timeout_s
+            self._timer.setInterval(10)  # polling, not spinning
+
+    def _dismiss_modal(self) -> None:
+        """A modal nobody drives (a message after a print, an unexpected warning): Esc."""
+        modal = QApplication.activeModalWidget()
+        if modal is None or isinstance(modal, self.expected_modals):
+            return
+        text = getattr(modal, "text", None)
+        self.figures.modals.append(
+            Modal(
+                self.watchdog.step,
+                type(modal).__name__,
+                modal.windowTitle(),
+                text() if callable(text) else "",
+            )
+        )
+        QTest.keyClick(modal.focusWidget() or modal, Qt.Key.Key_Escape)
+        self.figures.events += 1
+        icon = getattr(modal, "icon", None)
+        if callable(icon) and icon() in (QMessageBox.Icon.Warning, QMessageBox.Icon.Critical):
+            # The app said something went wrong: that ends the session, whatever the step.
+            last = self.figures.modals[-1]
+            self._finish(SessionFailure(f"{last.title}: {last.text} (step {last.step!r})"))
+
+    # --- the keyboard --------------------------------------------------------------------
+    def step(self, name: str) -> None:
+        self.watchdog.step = name
+
+    def key(self, key: Qt.Key, modifier: Qt.KeyboardModifier = NO_MOD) -> Steps:
+        QTest.keyClick(focused(), key, modifier)
+        self.figures.events += 1
+        yield
+
+    def post(self, key: Qt.Key, modifier: Qt.KeyboardModifier = NO_MOD) -> Steps:
+        """A key that opens a modal dialog: sent from a timer, so its exec() loop is not
+        entered inside a step."""
+        QTimer.singleShot(0, lambda: QTest.keyClick(focused(), key, modifier))
+        self.figures.events += 1
+        yield
+
+    def type(self, text: str) -> Steps:
+        # One event per character, carrying the text: QTest.keyClicks aborts beyond Latin-1.
+        for ch in text:
+            if ch == "\n":
+                yield from self.key(Qt.Key.Key_Return)
+                continue
+            QTest.sendKeyEvent(QTest.KeyAction.Click, focused(), Qt.Key.Key_unknown, ch, NO_MOD)
+            self.figures.events += 1
+            yield
+
+    def tab(self, times: int = 1) -> Steps:
+        for _ in range(times):
+            yield from self.key(Qt.Key.Key_Tab)
+
+    def expect_focus(self, widget: QWidget, what: str) -> None:
+        focus = QApplication.focusWidget()
+        target = widget.focusProxy() or widget
+        if focus is not target and not (focus is not None and widget.isAncestorOf(focus)):
+            raise SessionFailure(
+                f"{what}: the focus is on {self.describe(focus)}, not where the form goes next"
+            )
+
+    def describe(self, widget: QWidget | None) -> str:
+        """Which question a widget answers, for a failure message."""
+        if widget is None:
+            return "nothing"
+        editor = getattr(self.window, "editor", None)
+        pages = [*editor.pages, editor.members] if editor is not None else []
+        for page in pages:
+            for qid, field_editor in page.editors.items():
+                if field_editor is widget or field_editor.isAncestorOf(widget):
+                    return f"{type(widget).__name__} of {qid} ({type(page).__name__})"
+        return f"{type(widget).__name__} {widget.objectName()!r}"
+
+    def tab_to(self, widget: QWidget, what: str, limit: int = 40) -> Steps:
+        """Tab until ``widget`` has the focus, as a person looks at the screen and tabs on."""
+        for _ in range(limit):
+            if QApplication.focusWidget() is (widget.focusProxy() or widget):
+                return
+            yield from self.key(Qt.Key.Key_Tab)
+        raise SessionFailure(f"{what}: not reached with Tab")
+
+    def choose(self, combo: QComboBox, value: Any, what: str) -> Steps:
+        """A choice by arrow keys from wherever the combo box is (value None: the blank)."""
+        key = value.value if hasattr(value, "value") else value
+        index = combo.findData(key)
+        if index < 0:
+            raise SessionFailure(f"{what}: no option {key!r}")
+        self.expect_focus(combo, what)
+        while combo.currentIndex() != index:
+            down = combo.currentIndex() < index
+            yield from self.key(Qt.Key.Key_Down if down else Qt.Key.Key_Up)
+
+    def yes_no(self, value: bool | None, what: str) -> Steps:
+        """Có / Không typed as their first letter (the combo's own keyboard search)."""
+        focus = QApplication.focusWidget()
+        if not isinstance(focus, QComboBox):
+            raise SessionFailure(f"{what}: a yes/no answer expected here")
+        if value is None:
+            if focus.currentIndex() != 0:
+                yield from self.key(Qt.Key.Key_Home)
+            return
+        yield from self.type("C" if value else "K")
+        expected = "yes" if value else "no"
+        if focus.currentData() != expected:
+            raise SessionFailure(f"{what}: typed {expected!r}, the box shows {focus.currentText()}")
+
+    def wait(self, done: Callable[[], bool], what: str, timeout_s: float = 60.0) -> Steps:
+        yield Wait(done, what, timeout_s)
+
+    def pause(self, ms: int) -> Steps:
+        until = time.monotonic() + ms / 1000
+        yield Wait(lambda: time.monotonic() >= until, f"a {ms} ms pause", ms / 1000 + 5)
+
+    # --- a new commune, from the first-run dialog ----------------------------------------
+    def create_commune(self) -> Steps:
+        from desktop.first_run_dialog import FirstRunDialog
+
+        self.step("new commune: first-run dialog")
+        self.expected_modals = (FirstRunDialog,)
+        yield from self.post(Qt.Key.Key_O, CTRL | SHIFT)  # Tệp → Tạo tệp xã mới…
+        yield from self.wait(
+            lambda: isinstance(QApplication.activeModalWidget(), FirstRunDialog),
+            "the first-run dialog",
+        )
+        dialog = QApplication.activeModalWidget()
+        assert isinstance(dialog, FirstRunDialog)
+        yield from self.pick_completion(dialog.province, PROVINCE, "province")
+        yield from self.tab_to(dialog.commune, "commune")
+        yield from self.pick_completion(dialog.commune, COMMUNE, "commune")
+        yield from self.tab_to(dialog.villages, "villages")
+        yield from self.type("\n".join(VILLAGES))
+        yield from self.tab_to(dialog.surveyor, "surveyor")
+        yield from self.type(SURVEYOR)
+        yield from self.tab_to(dialog.year, "review year")
+        yield from self.key(Qt.Key.Key_A, CTRL)
+        yield from self.type(str(REVIEW_YEAR))
+        yield from self.tab_to(dialog.create_button, "Tạo tệp xã")
+        yield from self.key(Qt.Key.Key_Space)
+        if dialog.error.text():
+            raise SessionFailure(f"first-run dialog refused: {dialog.error.text()}")
+        yield from self.wait(lambda: self.window.store is not None, "the new commune file")
+        self.expected_modals = ()
+        yield from self.back_to_window()
+
+    def back_to_window(self) -> Steps:
+        """A closed dialog gives the keyboard back to the window (the window manager does
+        that on a desktop; the offscreen platform needs asking)."""
+        yield from self.wait(lambda: QApplication.activeModalWidget() is None, "dialog closed")
+        if not self.window.isActiveWindow():
+            self.window.activateWindow()
+        yield from self.wait(
+            lambda: self.window.isActiveWindow() and QApplication.focusWidget() is not None,
+            "the main window back in focus",
+        )
+
+    def pick_completion(self, combo: QComboBox, text: str, what: str) -> Steps:
+        """Types part of a name into an editable combo box and takes the completer's first
+        match with Down and Enter, as a user who knows only "Thượng Lâm" does."""
+        self.expect_focus(combo, what)
+        yield from self.key(Qt.Key.Key_A, CTRL)
+        yield from self.type(text)
+        yield from self.wait(lambda: combo.completer().popup().isVisible(), f"{what} completions")
+        yield from self.key(Qt.Key.Key_Down)
+        yield from self.key(Qt.Key.Key_Return)
+        if text not in combo.currentText():
+            raise SessionFailure(f"{what}: chose {combo.currentText()!r} for {text!r}")
+
+    # --- households ----------------------------------------------------------------------
+    def enter_households(self, paper: list[Household]) -> Steps:
+        for number, h in enumerate(paper, start=1):
+            yield from self.enter_household(number, h)
+
+    def enter_household(self, number: int, h: Household) -> Steps:
+        window = self.window
+        self.step(f"household {number}: Ctrl+N")
+        yield from self.key(Qt.Key.Key_N, CTRL)  # Hộ gia đình → Thêm hộ
+        editor = window.editor
+        if window.stack.currentWidget() is not editor or editor.household is None:
+            raise SessionFailure("Ctrl+N did not open a new household")
+        saved = editor.household
+        identity = editor.identity
+        self.expect_focus(identity.code, "household code")
+        h.code = identity.code.text()  # the proposed code, kept with Tab
+        h.id = saved.id
+        self.step(f"household {number}: identity")
+        yield from self.tab()
+        yield from self.choose(identity.village, h.village, "village")
+        yield from self.tab()
+        yield from self.type(h.address)
+        yield from self.tab()
+        for target in ("meritorious_household", "social_protection"):
+            if target in identity.flags:
+                yield from self.yes_no(getattr(h, target), target)
+                yield from self.tab()
+        roster = identity.roster
+        for i, m in enumerate(h.members):
+            self.step(f"household {number}: member {i + 1}")
+            if i > 0:
+                yield from self.key(Qt.Key.Key_N, CTRL | SHIFT)  # Thêm thành viên
+            row = roster.rows[i]
+            self.expect_focus(row.editors["name"], f"member {i + 1} name")
+            m.id = row.member.id
+            yield from self.type(m.name)
+            yield from self.tab()
+            yield from self.choose(row.editors["relationship"].combo, m.relationship, "relation")
+            yield from self.tab()
+            yield from self.choose(row.editors["sex"].combo, m.sex, "sex")
+            yield from self.tab()
+            yield from self.type(str(m.birth_year))
+            yield from self.tab()
+            yield from self.type(m.ethnicity or "")
+            yield from self.tab()
+            yield from self.type(m.id_number or "")
+
+        for step, title, page in (
+            (1, "Phiếu A", editor.pages[0]),
+            (2, "Phiếu B1", editor.pages[1]),
+            (3, "Phiếu B2", editor.pages[2]),
+        ):
+            yield from self.key(Qt.Key.Key_Right, ALT)  # Bước sau
+            if any(h.screening.values()) and step > 1:
+                # Phiếu A took the household out: the editor skips B1 and B2.
+                if editor.current_step() != 5:
+                    raise SessionFailure("Phiếu A excluded the household, B1/B2 not skipped")
+                break
+            if editor.current_step() != step:
+                raise SessionFailure(f"Alt+Right did not reach {title}")
+            self.step(f"household {number}: {title}")
+            yield from self.answer_form(page, h, title)
+        else:
+            yield from self.key(Qt.Key.Key_Right, ALT)
+            yield from self.member_answers(number, h, editor.members)
+        self.step(f"household {number}: back to the list (Esc)")
+        yield from self.key(Qt.Key.Key_Escape)
+        if window.stack.currentWidget() is not window.tabs:
+            raise SessionFailure("Esc did not close the household editor")
+        if editor.last_error:
+            raise SessionFailure(f"household {number} not saved: {editor.last_error}")
+        self.entered.append(h)
+        self.figures.households += 1
+
+    def answer_form(self, page: Any, obj: Any, title: str) -> Steps:
+        """Each question the page shows, in order, answered from the paper with Tab between:
+        the questions come from the form definitions, so a new question is answered too."""
+        from desktop.form_page import read_answer
+
+        for qid, question in page.questions.items():
+            editor = page.editors[qid]
+            if not editor.isVisibleTo(page):
+                continue  # skipped by the form's own logic, and by Tab
+            what = f"{title} {qid}"
+            self.expect_focus(editor, what)
+            yield from self.answer(editor, question.kind, read_answer(obj, question.target), what)
+
+    def answer(self, editor: Any, kind: str, value: Any, what: str) -> Steps:
+        if kind == "bool":
+            yield from self.yes_no(value, what)
+        elif kind == "choice":
+            yield from self.choose(editor.combo, value, what)
+        elif kind == "multi":
+            chosen = {v.value if hasattr(v, "value") else v for v in value or []}
+            for option, box in editor.boxes:
+                self.expect_focus(box, f"{what}: {option}")
+                if option in chosen:
+                    yield from self.key(Qt.Key.Key_Space)
+                if box is not editor.boxes[-1][1]:
+                    yield from self.tab()
+        elif kind == "date":
+            yield from self.type(value.strftime("%d/%m/%Y") if value else "")
+        elif kind == "float":
+            yield from self.type("" if value is None else f"{value:g}")
+        else:
+            yield from self.type("" if value is None else str(value))
+        yield from self.tab()
+
+    def member_answers(self, number: int, h: Household, details: Any) -> Steps:
+        """Phiếu B2's questions for each member, as the members page shows them."""
+        from desktop.form_page import read_answer
+
+        for i, m in enumerate(h.members):
+            self.step(f"household {number}: Phiếu B2, member {i + 1}")
+            for question in details.questions():
+                editor = details.editors[(m.id, question.id)]
+                if not editor.isVisibleTo(details):
+                    continue
+                what = f"member {i + 1} {question.id}"
+                self.expect_focus(editor, what)
+                value = read_answer(m, question.target)
+                yield from self.answer(editor, question.kind, value, what)
+
+    # --- checking what was saved (read-only, through the window's Store) -----------------
+    def check_saved(self) -> list[str]:
+        """Every typed household as saved, question by question (the form definitions' own
+        list, with the roster), and its result; returns the differences found."""
+        from desktop.form_page import read_answer
+        from desktop.member_roster import COLUMNS
+
+        editor = self.window.editor
+        store = self.window.store
+        round_id = store.current_round().id
+        targets = ["code", "village", "address", *editor.identity.flags]
+        targets += [q.target for page in editor.pages for q in page.questions.values()]
+        member_targets = [attr for attr, _kind, _header in COLUMNS]
+        member_targets += [q.target for q in editor.members.questions()]
+        problems: list[str] = []
+        for paper in self.entered:
+            saved = store.get_household(paper.id)
+            if saved is None:
+                problems.append(f"{paper.code}: not saved")
+                continue
+            for target in targets:
+                typed, kept = read_answer(paper, target), read_answer(saved, target)
+                if typed != kept and not (typed is None and kept in ("", [], {})):
+                    problems.append(f"{paper.code} {target}: typed {typed!r}, saved {kept!r}")
+            if len(saved.members) != len(paper.members):
+                problems.append(f"{paper.code}: {len(saved.members)} members saved")
+            for pm, sm in zip(paper.members, saved.members, strict=False):
+                for target in member_targets:
+                    typed, kept = read_answer(pm, target), read_answer(sm, target)
+                    if typed != kept:
+                        problems.append(
+                            f"{paper.code} {pm.name} {target}: typed {typed!r}, saved {kept!r}"
+                        )
+            result = store.result_for(paper.id, round_id)
+            expected = expected_result(paper)
+            if result is None:
+                problems.append(f"{paper.code}: no result saved")
+                continue
+            got = (result.category, result.b1_score, result.deprivation_count)
+            want = (expected.category, expected.b1_score, expected.deprivation_count)
+            if got != want:
+                problems.append(f"{paper.code}: result {got}, expected {want}")
+        return problems
+
+    # --- the village meeting -------------------------------------------------------------
+    def meeting_votes(self, attendees: int = 30) -> Steps:
+        """Ctrl+Tab to the meeting tab; each village: Tab to the attendance, type it, Tab
+        into the table, then per household the agreeing count and Enter. One vote per
+        village is under half."""
+        window = self.window
+        meeting = window.meeting
+        self.step("meeting: Ctrl+Tab to the meeting tab")
+        yield from self.focus_list()
+        yield from self.key(Qt.Key.Key_Tab, CTRL)
+        if window.tabs.currentWidget() is not meeting:
+            raise SessionFailure("Ctrl+Tab did not show the meeting tab")
+        self.votes: dict[str, tuple[int, int]] = {}
+        for v_index in range(meeting.village.count()):
+            village = meeting.village.itemData(v_index)
+            self.step(f"meeting: {village}")
+            yield from self.key(_mnemonic(meeting, meeting.village), ALT)  # Thôn
+            yield from self.choose(meeting.village, village, "meeting village")
+            yield from self.key(_mnemonic(meeting, meeting.attendees), ALT)  # Số người dự họp
+            self.expect_focus(meeting.attendees, "attendees")
+            yield from self.key(Qt.Key.Key_A, CTRL)
+            yield from self.type(str(attendees))
+            yield from self.tab_to(meeting.table, "meeting table")
+            rows = meeting.rows
+            for r, household in enumerate(rows):
+                under_half = r == len(rows) - 1
+                agree = self.rng.randint(3, attendees // 2 - 1) if under_half else attendees - r % 5
+                yield from self.type(str(agree))
+                yield from self.key(Qt.Key.Key_Return)
+                self.votes[str(household.id)] = (agree, attendees)
+            if rows:
+                last = str(rows[-1].id)
+                yield from self.wait(
+                    lambda last=last: any(
+                        str(v.household_id) == last
+                        for v in window.store.meeting_votes(window.store.current_round().id)
+                    ),
+                    "the last vote saved",
+                )
+        yield from self.key(Qt.Key.Key_Tab, CTRL | SHIFT)  # back to the list
+
+    def focus_list(self) -> Steps:
+        if self.window.stack.currentWidget() is not self.window.tabs:
+            raise SessionFailure("the household list is not shown")
+        yield from self.key(Qt.Key.Key_F, CTRL)  # Tìm hộ: focus back in the tabs
+
+    def check_votes(self) -> list[str]:
+        store = self.window.store
+        saved = {str(v.household_id): v for v in store.meeting_votes(store.current_round().id)}
+        problems = []
+        for hid, (agree, attendees) in self.votes.items():
+            vote = saved.get(hid)
+            if vote is None:
+                problems.append(f"vote for {hid} not saved")
+            elif (vote.agree, vote.attendees, vote.passed) != (
+                agree,
+                attendees,
+                agree * 2 >= attendees,
+            ):
+                problems.append(f"vote for {hid}: typed {agree}/{attendees}, saved {vote}")
+        return problems
+
+    # --- printing ------------------------------------------------------------------------
+    def print_everything(self, rounds: int = 1) -> Steps:
+        """Every document of the Báo cáo menu in each format, through the menu's own actions
+        and the report worker; each file checked as it lands."""
+        from rasoat import settings
+        from reports.catalog import DOCUMENTS
+
+        window = self.window
+        # The household whose own documents (certificate, signed form) are printed: found
+        # by its code in the search box, Enter selects it. A poor one the meeting agreed on.
+        chosen = next(
+            h
+            for h in self.entered
+            if expected_result(h).category is Category.POOR
+            and self.votes.get(h.id, (0, 1))[0] * 2 >= self.votes.get(h.id, (0, 1))[1]
+        )
+        self.step(f"print: search {chosen.code}")
+        yield from self.focus_list()
+        yield from self.type(chosen.code)
+        yield from self.pause(400)  # the list follows typing after a short pause
+        yield from self.key(Qt.Key.Key_Return)  # into the list, first match selected
+        if window.list.current_id() != chosen.id:
+            raise SessionFailure(f"searching {chosen.code} did not select it")
+        actions = [a for a in window.menus["report"].actions() if a.text().endswith(")")]
+        wanted = {(k, f) for k, spec in DOCUMENTS.items() for f in spec.formats}
+        if len(actions) != len(wanted):
+            raise SessionFailure(f"{len(actions)} report actions for {len(wanted)} documents")
+        self.printed: list[Path] = []
+        for _ in range(rounds):
+            for action, (kind, fmt) in zip(actions, _menu_order(DOCUMENTS), strict=True):
+                self.step(f"print {kind} ({fmt})")
+                village = (
+                    window.list.village.currentData()
+                    if "village" in DOCUMENTS[kind].params
+                    else None
+                )
+                suffix = f"-{_stem(village)}" if village else ""
+                out = settings.output_folder() / f"{kind}{suffix}.{fmt}"
+                before = out.stat().st_mtime_ns if out.exists() else None
+                QTimer.singleShot(0, action.trigger)  # as a click on the menu entry
+                yield
+                yield from self.wait(
+                    lambda out=out, before=before, fmt=fmt: (
+                        _document_ready(out, before, fmt) and _saved_message_names(window, out)
+                    ),
+                    f"{out.name} written and named in the message",
+                    timeout_s=120,
+                )
+                self.printed.append(out)
+                self.figures.prints += 1
+                # The message naming the file is not modal; Esc closes it, as a person would.
+                saved = window.report_saved
+                QTest.keyClick(saved.focusWidget() or saved, Qt.Key.Key_Escape)
+                self.figures.events += 1
+                yield from self.wait(lambda saved=saved: not saved.isVisible(), "message closed")
+                yield from self.back_to_window()
+
+    # --- export and re-import ------------------------------------------------------------
+    def export_and_import(self, folder: Path, number: int = 1) -> Steps:
+        from desktop.export_dialog import ExportDialog, job_running
+        from desktop.import_dialog import ImportDialog
+
+        window = self.window
+        package = folder / f"goi-{number}.rasoat"
+        self.step(f"export {number}: Tệp → Xuất gói dữ liệu…")
+        self.expected_modals = (ExportDialog, ImportDialog)
+        yield from self.focus_list()
+        QTimer.singleShot(0, lambda: _menu_action(window, "Xuất gói").trigger())
+        yield
+        yield from self.wait(
+            lambda: isinstance(QApplication.activeModalWidget(), ExportDialog), "export dialog"
+        )
+        dialog = QApplication.activeModalWidget()
+        assert isinstance(dialog, ExportDialog)
+        yield from self.tab_to(dialog.path, "package file name")
+        yield from self.key(Qt.Key.Key_A, CTRL)
+        yield from self.type(str(package))
+        yield from self.tab_to(dialog.export_button, "Xuất gói")
+        yield from self.key(Qt.Key.Key_Space)
+        yield from self.wait(
+            lambda: dialog.result_info is not None and not job_running(dialog), "the export"
+        )
+        exported = dialog.result_info
+        if exported.households != len(self.entered) or not package.exists():
+            raise SessionFailure(f"exported {exported.households} of {len(self.entered)}")
+        yield from self.key(Qt.Key.Key_Escape)
+        yield from self.back_to_window()
+        self.figures.packages += 1
+
+        self.step(f"import {number}: Tệp → Nhập / gộp gói dữ liệu…")
+        QTimer.singleShot(0, lambda: _menu_action(window, "Nhập / gộp").trigger())
+        yield
+        yield from self.wait(
+            lambda: isinstance(QApplication.activeModalWidget(), ImportDialog), "import dialog"
+        )
+        importer = QApplication.activeModalWidget()
+        assert isinstance(importer, ImportDialog)
+        yield from self.tab_to(importer.path, "package to import")
+        yield from self.type(str(package))
+        yield from self.tab()  # leaving the field reads the package's manifest
+        yield from self.wait(lambda: importer.manifest is not None, "the package's manifest")
+        yield from self.tab_to(importer.import_button, "Nhập / gộp")
+        yield from self.key(Qt.Key.Key_Space)
+        yield from self.wait(
+            lambda: importer.receipt is not None and not job_running(importer), "the import"
+        )
+        self.receipt = importer.receipt
+        yield from self.key(Qt.Key.Key_Escape)
+        yield from self.back_to_window()
+        self.expected_modals = ()
+
+
+def _mnemonic(parent: QWidget, buddy: QWidget) -> Qt.Key:
+    """The Alt+letter of the label that names ``buddy``, as the screen shows it."""
+    from PySide6.QtWidgets import QLabel
+
+    for label in parent.findChildren(QLabel):
+        if label.buddy() is buddy and "&" in label.text():
+            letter = label.text().split("&", 1)[1][0]
+            return Qt.Key(ord(letter.upper()))
+    raise SessionFailure(f"no label with a mnemonic names {type(buddy).__name__}")
+
+
+def _menu_order(documents: dict[str, Any]) -> list[tuple[str, str]]:
+    return [(k, f) for k, spec in documents.items() for f in spec.formats]
+
+
+def _stem(name: str) -> str:
+    from desktop.first_run_dialog import file_name_for
+
+    return file_name_for(name).removesuffix(".rasoat.sqlite")
+
+
+def _menu_action(window: Any, starts: str) -> Any:
+    for action in window.menus["file"].actions():
+        if action.text().replace("&", "").startswith(starts):
+            return action
+    raise SessionFailure(f"no Tệp menu entry {starts!r}")
+
+
+def _saved_message_names(window: Any, out: Path) -> bool:
+    """The message shown after a print names the file that was written."""
+    saved = getattr(window, "report_saved", None)
+    return saved is not None and saved.isVisible() and saved.path_label.text() == str(out)
+
+
+def _document_ready(out: Path, before: int | None, fmt: str) -> bool:
+    """The document was (re)written and is whole: a PDF from %PDF to %%EOF, an XLSX a
+    readable zip."""
+    if not out.exists() or out.stat().st_size == 0:
+        return False
+    if before is not None and out.stat().st_mtime_ns == before:
+        return False
+    data = out.read_bytes()
+    if fmt == "pdf":
+        return data.startswith(b"%PDF") and b"%%EOF" in data[-1024:]
+    try:
+        with zipfile.ZipFile(out) as z:
+            return "[Content_Types].xml" in z.namelist() and z.testzip() is None
+    except zipfile.BadZipFile:
+        return False

@@ -1,0 +1,102 @@
+"""A surveyor's afternoon in the real window: the suite once passed while the app aborted after
+a few hundred edits and froze on every print, because no test used the app the way a person
+does. This one does, from the keyboard, with the real event loop and the real worker threads,
+and a watchdog on the GUI thread: no gap of over a second between its ticks, no deadlock.
+
+It is the gate for moving a locked dependency (``make upgrade-deps``). ``make soak`` plays
+the same driver for 50,000+ events (``tests/desktop/session_driver.py``)."""
+
+from __future__ import annotations
+
+import random
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import pytest
+from pytestqt.qtbot import QtBot
+
+from desktop.main_window import MainWindow
+from forms.model import Category
+from tests.desktop.session_driver import (
+    COMMUNE,
+    PROVINCE,
+    SURVEYOR,
+    VILLAGES,
+    Session,
+    expected_result,
+    paper_households,
+)
+
+SEED = 20261202
+HOUSEHOLDS = 30
+MIN_EVENTS = 5_000
+
+
+@pytest.fixture
+def session(qtbot: QtBot, app: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Any:
+    monkeypatch.setenv("RASOAT_HOME", str(tmp_path / "home"))
+    window = MainWindow()
+    qtbot.addWidget(window)
+    window.show()
+    window.activateWindow()
+    qtbot.waitExposed(window)
+    qtbot.waitUntil(window.isActiveWindow, timeout=5000)
+    session = Session(window, seed=SEED)
+    yield session
+    session.watchdog.stop()
+    window.close()
+
+
+@pytest.mark.slow
+def test_a_surveyors_afternoon(session: Session, tmp_path: Path) -> None:
+    window = session.window
+
+    # A new commune from the first-run dialog, by keyboard, into tmp_path.
+    session.run(session.create_commune())
+    store = window.store
+    assert Path(store.path).is_relative_to(tmp_path)
+    commune = store.commune()
+    assert (commune.province_name, COMMUNE in commune.commune_name) == (PROVINCE, True)
+    assert [v.name for v in store.villages()] == list(VILLAGES)
+    assert store.current_round().year == 2026
+    assert SURVEYOR in {name for name, _device, _last in store.surveyors()}
+
+    # Households typed in from the paper forms, through every category.
+    paper = paper_households(random.Random(SEED), HOUSEHOLDS)
+    categories = Counter(expected_result(h).category for h in paper)
+    assert set(categories) == set(Category), categories
+    session.run(session.enter_households(paper))
+    assert session.check_saved() == []
+    assert session.figures.households == HOUSEHOLDS
+
+    # The village meeting, one vote under half in each village.
+    session.run(session.meeting_votes())
+    assert session.check_votes() == []
+    assert any(a * 2 < t for a, t in session.votes.values())
+
+    # Every document of the Báo cáo menu, each format, through the report worker.
+    session.run(session.print_everything())
+    assert session.figures.prints == len(session.printed)
+    for out in session.printed:
+        data = out.read_bytes()
+        assert data.startswith(b"%PDF" if out.suffix == ".pdf" else b"PK"), out
+
+    # A package out and back in: nothing new, nothing in conflict.
+    session.run(session.export_and_import(tmp_path))
+    receipt = session.receipt
+    assert len(receipt.entries) == HOUSEHOLDS
+    assert receipt.conflicts == []
+    assert receipt.changed == 0
+
+    figures = session.figures
+    unexpected = [m for m in figures.modals if not m.step.startswith("print")]
+    assert unexpected == []
+    assert figures.events >= MIN_EVENTS
+    stalls = session.watchdog.stalls
+    assert stalls == [], f"the window did not answer: {stalls}"
+    print(
+        f"\nlong session: {figures.events} events in {figures.seconds:.0f} s "
+        f"({figures.events / figures.seconds:.0f}/s), worst gap "
+        f"{session.watchdog.worst.seconds * 1000:.0f} ms ({session.watchdog.worst.step})"
+    )
