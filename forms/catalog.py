@@ -1,4 +1,4 @@
-"""Causes of poverty, support needs, income sources and household flags, as data
+"""Causes of poverty, support needs, support kinds, income sources and household flags, as data
 (``forms/data/*.toml``), each item with its source and an ``unconfirmed`` mark."""
 
 from __future__ import annotations
@@ -20,6 +20,8 @@ class CatalogItem:
     unconfirmed: bool
     source: str
     field: str = ""  # flags only: the Household attribute or derivation it reads
+    meets: tuple[str, ...] = ()  # support kinds only: the needs (needs.toml) they answer
+    amount: bool = False  # support kinds only: recorded with an amount in VND
 
 
 @cache
@@ -32,6 +34,8 @@ def _load(name: str) -> tuple[CatalogItem, ...]:
             unconfirmed=bool(raw.get("unconfirmed", False)),
             source=raw.get("source", ""),
             field=raw.get("field", ""),
+            meets=tuple(raw.get("meets", ())),
+            amount=bool(raw.get("amount", False)),
         )
         for raw in tomllib.loads(text)["items"]
     )
@@ -51,6 +55,11 @@ def income_sources() -> list[CatalogItem]:
 
 def household_flags() -> list[CatalogItem]:
     return list(_load("flags"))
+
+
+def support_kinds() -> list[CatalogItem]:
+    """Kinds of support delivered during the year (issue 24), each with the needs it meets."""
+    return list(_load("support_kinds"))
 
 
 def label_of(items: list[CatalogItem], item_id: str) -> str:

@@ -20,6 +20,7 @@ from db.migrations import (
     m0007_certificate_numbers,
     m0008_round_basis,
     m0010_exchange_devices,
+    m0011_year_round,
 )
 
 Step = Callable[[sqlite3.Connection], None]
@@ -34,6 +35,7 @@ STEPS: list[Step] = [
     m0007_certificate_numbers.apply,
     m0008_round_basis.apply,
     m0010_exchange_devices.apply,
+    m0011_year_round.apply,
 ]
 LATEST = len(STEPS)
 

@@ -1,0 +1,648 @@
+"""The list all year round (issue 24): applications, the monthly regular review, support
+delivered and the cadre responsible for each household, over one commune file.
+
+Functions taking the ``db.store.Store``; every write is one ``store.transaction()`` with its
+audit rows (``Store._audit``, as households are audited) and a ``Change`` for the screens.
+Tables: migration m0011. The pure rules (deadlines, kinds) are in ``forms.applications``.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from db.errors import NotFound, StoreError
+from db.records import Change, Round
+from forms import catalog
+from forms.applications import (
+    ApplicationKind,
+    ApplicationStatus,
+    Lateness,
+    lateness,
+)
+from forms.model import Category, nfc
+
+# The monthly regular review is stored as a round of kind "adhoc" (the kind m0001 already
+# allows, "rà soát thường xuyên"): one table of rounds serves both reviews, and the meeting,
+# posting and decision screens work on either.
+REGULAR = "adhoc"
+LISTED = (Category.POOR, Category.NEAR_POOR)
+
+
+def _uuid() -> str:
+    return str(uuid.uuid4())
+
+
+def _now() -> str:
+    from db.store import now_utc
+
+    return now_utc()
+
+
+def _clean(text: str) -> str:
+    return " ".join(nfc(text).split())
+
+
+# --- applications ------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Application:
+    id: str
+    household_id: str
+    kind: ApplicationKind
+    submitted_on: date
+    submitted_by: str
+    request: str
+    status: ApplicationStatus
+    round_id: str | None = None
+    decision_id: str | None = None
+    decided_on: date | None = None  # the date of the round's decision, once there is one
+    code: str = ""  # the household's code, head and village, for lists
+    head_name: str = ""
+    village: str = ""
+
+    def lateness(self, today: date) -> Lateness:
+        return lateness(self.kind, self.submitted_on, self.status, today, self.decided_on)
+
+
+_APP_SELECT = (
+    "SELECT a.id, a.household_id, a.kind, a.submitted_on, a.submitted_by, a.request, a.status,"
+    " a.round_id, COALESCE(a.decision_id, d.id), d.date, h.code, h.head_name, h.village"
+    " FROM applications a JOIN households h ON h.id = a.household_id"
+    " LEFT JOIN decisions d ON d.round_id = a.round_id"
+    " WHERE a.deleted = 0"
+)
+
+
+def _application(r: tuple[Any, ...]) -> Application:
+    status = ApplicationStatus(r[6])
+    decided_on = date.fromisoformat(r[9]) if r[9] else None
+    # A round's decision settles its applications the moment it is saved, whichever screen
+    # saved it (the posting page knows nothing of applications).
+    if status is ApplicationStatus.IN_REVIEW and decided_on is not None:
+        status = ApplicationStatus.DECIDED
+    return Application(
+        id=r[0],
+        household_id=r[1],
+        kind=ApplicationKind(r[2]),
+        submitted_on=date.fromisoformat(r[3]),
+        submitted_by=r[4],
+        request=r[5],
+        status=status,
+        round_id=r[7],
+        decision_id=r[8] if decided_on is not None else None,
+        decided_on=decided_on,
+        code=r[10],
+        head_name=r[11],
+        village=r[12],
+    )
+
+
+def add_application(
+    store: Any,
+    household_id: str,
+    kind: ApplicationKind | str,
+    submitted_on: date,
+    submitted_by: str,
+    request: str = "",
+) -> Application:
+    kind = ApplicationKind(kind)
+    submitted_by, request = _clean(submitted_by), nfc(request).strip()
+    if not submitted_by:
+        raise StoreError("Hãy ghi tên người nộp giấy đề nghị.")
+    store._household_exists(household_id)
+    at = _now()
+    app_id = _uuid()
+    new = {
+        "kind": kind.value,
+        "submitted_on": submitted_on.isoformat(),
+        "submitted_by": submitted_by,
+        "request": request,
+        "status": ApplicationStatus.OPEN.value,
+    }
+    with store.transaction():
+        store.conn.execute(
+            "INSERT INTO applications (id, household_id, kind, submitted_on, submitted_by,"
+            " request, status, created_at, created_device, updated_at, updated_device)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                app_id,
+                household_id,
+                kind.value,
+                new["submitted_on"],
+                submitted_by,
+                request,
+                new["status"],
+                at,
+                store.device,
+                at,
+                store.device,
+            ),
+        )
+        store._audit("applications", app_id, household_id, "insert", None, new, at)
+        store._notify(Change("application", [app_id]))
+    found = application(store, app_id)
+    assert found is not None
+    return found
+
+
+def application(store: Any, application_id: str) -> Application | None:
+    r = store.conn.execute(_APP_SELECT + " AND a.id = ?", (application_id,)).fetchone()
+    return _application(r) if r else None
+
+
+def applications(
+    store: Any, *, household_id: str | None = None, open_only: bool = False
+) -> list[Application]:
+    """Oldest first. ``open_only``: not yet decided nor withdrawn."""
+    sql, params = _APP_SELECT, []
+    if household_id is not None:
+        sql += " AND a.household_id = ?"
+        params.append(household_id)
+    found = [
+        _application(r)
+        for r in store.conn.execute(sql + " ORDER BY a.submitted_on, h.code", params)
+    ]
+    if open_only:
+        done = (ApplicationStatus.DECIDED, ApplicationStatus.WITHDRAWN)
+        found = [a for a in found if a.status not in done]
+    return found
+
+
+def _set_application(store: Any, app: Application, changes: dict[str, Any], at: str) -> None:
+    old_row = store.conn.execute(
+        "SELECT status, round_id, decision_id FROM applications WHERE id = ?", (app.id,)
+    ).fetchone()
+    old = dict(zip(("status", "round_id", "decision_id"), old_row, strict=True))
+    before = {k: old[k] for k in changes if old[k] != changes[k]}
+    after = {k: changes[k] for k in before}
+    if not after:
+        return
+    sets = ", ".join(f"{k} = ?" for k in after)
+    store.conn.execute(
+        f"UPDATE applications SET {sets}, updated_at = ?, updated_device = ? WHERE id = ?",
+        (*after.values(), at, store.device, app.id),
+    )
+    store._audit("applications", app.id, app.household_id, "update", before, after, at)
+    store._notify(Change("application", [app.id]))
+
+
+def withdraw_application(store: Any, application_id: str) -> None:
+    app = application(store, application_id)
+    if app is None:
+        raise NotFound("Không tìm thấy giấy đề nghị.")
+    with store.transaction():
+        _set_application(store, app, {"status": ApplicationStatus.WITHDRAWN.value}, _now())
+
+
+def settle_decisions(store: Any) -> int:
+    """Writes down, audited, what reads already show: applications whose round has its
+    decision are decided, linked to it. Returns how many changed."""
+    pending = [
+        a
+        for a in applications(store)
+        if a.status is ApplicationStatus.DECIDED and a.decision_id is not None
+    ]
+    stored = dict(
+        store.conn.execute("SELECT id, status FROM applications WHERE status = 'in_review'")
+    )
+    pending = [a for a in pending if a.id in stored]
+    if not pending:
+        return 0
+    at = _now()
+    with store.transaction():
+        for a in pending:
+            _set_application(
+                store,
+                a,
+                {"status": ApplicationStatus.DECIDED.value, "decision_id": a.decision_id},
+                at,
+            )
+    return len(pending)
+
+
+# --- the monthly regular review ----------------------------------------------------------
+def regular_rounds(store: Any, year: int | None = None) -> list[Round]:
+    return [r for r in store.rounds() if r.kind == REGULAR and (year is None or r.year == year)]
+
+
+def regular_month(rnd: Round) -> int | None:
+    """The month a regular round reviews (its reference date's month)."""
+    return rnd.reference_date.month if rnd.reference_date else None
+
+
+def last_periodic(store: Any) -> Round | None:
+    periodic = [r for r in store.rounds() if r.kind == "periodic"]
+    return periodic[-1] if periodic else None
+
+
+def start_regular_round(store: Any, year: int, month: int, standard_id: str | None = None) -> Round:
+    """Opens the month's regular review: a round of its own (kind "adhoc") holding the
+    households whose in-year applications (Mẫu số 04) are open, each classified on its current
+    answers. The standard is the one the lists in force were made with unless named."""
+    if any(regular_month(r) == month for r in regular_rounds(store, year)):
+        raise StoreError(f"Đã có kỳ rà soát thường xuyên tháng {month}/{year}.")
+    if standard_id is None:
+        basis = last_periodic(store)
+        if basis is None:
+            raise StoreError("Chưa có kỳ rà soát định kỳ nào: chưa biết chuẩn nghèo áp dụng.")
+        standard_id = basis.standard_id
+    # Reference date: the 15th, the day the month's regular review starts (Decision
+    # 24/2021/QĐ-TTg, see docs/domain.md §5); ages are counted on it.
+    reference = date(year, month, 15)
+    with store.transaction():
+        rnd: Round = store.start_round(year, standard_id, REGULAR, reference_date=reference)
+        waiting = [
+            a
+            for a in applications(store, open_only=True)
+            if a.status is ApplicationStatus.OPEN and a.kind is not ApplicationKind.PERIODIC_REVIEW
+        ]
+        for a in waiting:
+            add_to_round(store, rnd.id, a.household_id)
+    return rnd
+
+
+def add_to_round(store: Any, round_id: str, household_id: str) -> None:
+    """Puts a household (one that applied or changed) into a regular round: classified on its
+    current answers, its result saved in the round; its open in-year applications join it."""
+    from db import round_basis
+    from forms.classify import classify
+
+    rnd = store.round(round_id)
+    if rnd is None:
+        raise NotFound("Không tìm thấy kỳ rà soát.")
+    h = store.get_household(household_id)
+    if h is None:
+        raise NotFound("Không tìm thấy hộ.")
+    standard = round_basis.resolve(store, rnd.standard_id)
+    result = classify(h, standard, rnd.year, rnd.reference_date)
+    at = _now()
+    with store.transaction():
+        store.save_household(h, round_id=round_id, result=result)
+        for a in applications(store, household_id=household_id, open_only=True):
+            if a.kind is ApplicationKind.PERIODIC_REVIEW and rnd.kind == REGULAR:
+                continue  # a Mẫu 01 request waits for the periodic review
+            _set_application(
+                store,
+                a,
+                {"status": ApplicationStatus.IN_REVIEW.value, "round_id": round_id},
+                at,
+            )
+
+
+def round_household_ids(store: Any, round_id: str) -> list[str]:
+    return [
+        r[0]
+        for r in store.conn.execute(
+            "SELECT r.household_id FROM results r JOIN households h ON h.id = r.household_id"
+            " WHERE r.round_id = ? AND h.deleted = 0 ORDER BY h.code",
+            (round_id,),
+        )
+    ]
+
+
+# --- support delivered -------------------------------------------------------------------
+@dataclass(frozen=True)
+class SupportRecord:
+    id: str
+    household_id: str
+    kind: str  # forms/data/support_kinds.toml
+    given_on: date
+    programme: str
+    given_by: str
+    amount: int | None = None  # VND, for loans
+    note: str = ""
+
+
+def _support(r: tuple[Any, ...]) -> SupportRecord:
+    return SupportRecord(r[0], r[1], r[2], date.fromisoformat(r[3]), r[4], r[5], r[6], r[7])
+
+
+_SUPPORT_SELECT = (
+    "SELECT id, household_id, kind, given_on, programme, given_by, amount, note"
+    " FROM support_records WHERE deleted = 0"
+)
+
+
+def add_support(
+    store: Any,
+    household_id: str,
+    kind: str,
+    given_on: date,
+    programme: str = "",
+    given_by: str = "",
+    amount: int | None = None,
+    note: str = "",
+) -> SupportRecord:
+    kinds = {k.id: k for k in catalog.support_kinds()}
+    if kind not in kinds:
+        raise StoreError(f"Loại hỗ trợ không có trong danh mục: {kind}.")
+    if amount is not None and amount < 0:
+        raise StoreError("Số tiền hỗ trợ không được âm.")
+    store._household_exists(household_id)
+    record = SupportRecord(
+        _uuid(),
+        household_id,
+        kind,
+        given_on,
+        _clean(programme),
+        _clean(given_by),
+        amount,
+        nfc(note).strip(),
+    )
+    at = _now()
+    new = {
+        "kind": kind,
+        "given_on": given_on.isoformat(),
+        "programme": record.programme,
+        "given_by": record.given_by,
+        "amount": amount,
+        "note": record.note,
+    }
+    with store.transaction():
+        store.conn.execute(
+            "INSERT INTO support_records (id, household_id, kind, given_on, programme, given_by,"
+            " amount, note, created_at, created_device, updated_at, updated_device)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                record.id,
+                household_id,
+                kind,
+                new["given_on"],
+                record.programme,
+                record.given_by,
+                amount,
+                record.note,
+                at,
+                store.device,
+                at,
+                store.device,
+            ),
+        )
+        store._audit("support_records", record.id, household_id, "insert", None, new, at)
+        store._notify(Change("support", [record.id]))
+    return record
+
+
+def delete_support(store: Any, support_id: str) -> None:
+    r = store.conn.execute(_SUPPORT_SELECT + " AND id = ?", (support_id,)).fetchone()
+    if r is None:
+        raise NotFound("Không tìm thấy lần hỗ trợ này.")
+    at = _now()
+    with store.transaction():
+        store.conn.execute(
+            "UPDATE support_records SET deleted = 1, updated_at = ?, updated_device = ?"
+            " WHERE id = ?",
+            (at, store.device, support_id),
+        )
+        store._audit("support_records", support_id, r[1], "delete", {"deleted": 0}, None, at)
+        store._notify(Change("support", [support_id]))
+
+
+def support_for(store: Any, household_id: str, year: int | None = None) -> list[SupportRecord]:
+    sql, params = _SUPPORT_SELECT + " AND household_id = ?", [household_id]
+    if year is not None:
+        sql += " AND given_on LIKE ?"
+        params.append(f"{year}-%")
+    return [_support(r) for r in store.conn.execute(sql + " ORDER BY given_on", params)]
+
+
+@dataclass(frozen=True)
+class NeedLine:
+    need: str  # needs.toml id
+    label: str
+    support: list[SupportRecord] = field(default_factory=list)
+
+    @property
+    def met(self) -> bool:
+        return bool(self.support)
+
+
+def needs_against_support(
+    store: Any, household_id: str, year: int
+) -> tuple[list[NeedLine], list[SupportRecord]]:
+    """Each need the household stated with the year's support that answers it (a support
+    kind's ``meets``), and the year's support that answers none of its needs."""
+    h = store.get_household(household_id)
+    if h is None:
+        raise NotFound("Không tìm thấy hộ.")
+    meets = {k.id: set(k.meets) for k in catalog.support_kinds()}
+    given = support_for(store, household_id, year)
+    lines = [
+        NeedLine(
+            need,
+            catalog.label_of(catalog.needs(), need),
+            [s for s in given if need in meets.get(s.kind, set())],
+        )
+        for need in h.needs
+    ]
+    used = {s.id for line in lines for s in line.support}
+    return lines, [s for s in given if s.id not in used]
+
+
+@dataclass(frozen=True)
+class UnmetRow:
+    household_id: str
+    code: str
+    head_name: str
+    village: str
+    category: Category
+    unmet: list[str]  # need labels
+    cadre: str = ""
+
+
+def needs_without_support(store: Any, year: int, round_id: str | None = None) -> list[UnmetRow]:
+    """Poor and near-poor households of the round (default: the latest periodic one) with a
+    stated need that no support of ``year`` answered, in village and code order."""
+    rnd = store.round(round_id) if round_id else last_periodic(store)
+    if rnd is None:
+        return []
+    meets = {k.id: set(k.meets) for k in catalog.support_kinds()}
+    met: dict[str, set[str]] = defaultdict(set)
+    for hid, kind in store.conn.execute(
+        "SELECT household_id, kind FROM support_records WHERE deleted = 0 AND given_on LIKE ?",
+        (f"{year}-%",),
+    ):
+        met[hid] |= meets.get(kind, set())
+    needs = {n.id: n.label for n in catalog.needs()}
+    order = {n: i for i, n in enumerate(needs)}  # the catalogue's order, not the index's
+    cadres = cadre_names(store)
+    rows: list[UnmetRow] = []
+    for hid, code, head, village, cat in store.conn.execute(
+        "SELECT h.id, h.code, h.head_name, h.village, r.category FROM results r"
+        " JOIN households h ON h.id = r.household_id"
+        " LEFT JOIN villages vi ON vi.name = h.village"
+        " WHERE r.round_id = ? AND h.deleted = 0 AND r.category IN (?, ?)"
+        " ORDER BY vi.position IS NULL, vi.position, h.village, h.code",
+        (rnd.id, *(c.value for c in LISTED)),
+    ):
+        stated = sorted(
+            (
+                n
+                for (n,) in store.conn.execute(
+                    "SELECT need_id FROM household_needs WHERE household_id = ?", (hid,)
+                )
+            ),
+            key=lambda n: (order.get(n, len(order)), n),
+        )
+        unmet = [needs.get(n, n) for n in stated if n not in met[hid]]
+        if unmet:
+            rows.append(
+                UnmetRow(hid, code, head, village, Category(cat), unmet, cadres.get(hid, ""))
+            )
+    return rows
+
+
+def support_by_kind_and_village(store: Any, year: int) -> dict[str, dict[str, int]]:
+    """village → support kind → number of supports given in ``year``."""
+    out: dict[str, dict[str, int]] = defaultdict(dict)
+    for village, kind, n in store.conn.execute(
+        "SELECT h.village, s.kind, COUNT(*) FROM support_records s"
+        " JOIN households h ON h.id = s.household_id"
+        " WHERE s.deleted = 0 AND h.deleted = 0 AND s.given_on LIKE ? GROUP BY h.village, s.kind",
+        (f"{year}-%",),
+    ):
+        out[village][kind] = n
+    return dict(out)
+
+
+# --- cadres ------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class CadreAssignment:
+    id: str
+    household_id: str | None
+    village: str | None
+    cadre_name: str
+    cadre_role: str
+
+
+def assign_cadre(
+    store: Any,
+    name: str,
+    role: str = "",
+    *,
+    household_id: str | None = None,
+    village: str | None = None,
+) -> CadreAssignment:
+    """The cadre responsible for one household, or for a whole village (its households
+    without one of their own). An empty ``name`` removes the assignment."""
+    if (household_id is None) == (village is None):
+        raise ValueError("assign to a household or a village, not both")
+    if household_id is not None:
+        store._household_exists(household_id)
+    elif village not in [v.name for v in store.villages()]:
+        raise NotFound(f"Không có thôn/bản “{village}”.")
+    name, role = _clean(name), _clean(role)
+    column, target = ("household_id", household_id) if household_id else ("village", village)
+    old = store.conn.execute(
+        "SELECT id, cadre_name, cadre_role FROM cadre_assignments"
+        f" WHERE deleted = 0 AND {column} = ?",
+        (target,),
+    ).fetchone()
+    at = _now()
+    with store.transaction():
+        if old is not None and (old[1], old[2]) == (name, role):
+            return CadreAssignment(old[0], household_id, village, name, role)
+        if old is not None:
+            store.conn.execute(
+                "UPDATE cadre_assignments SET deleted = 1, updated_at = ?, updated_device = ?"
+                " WHERE id = ?",
+                (at, store.device, old[0]),
+            )
+            store._audit(
+                "cadre_assignments",
+                old[0],
+                household_id,
+                "delete",
+                {"cadre_name": old[1], "cadre_role": old[2], column: target},
+                None,
+                at,
+            )
+        assignment = CadreAssignment(_uuid(), household_id, village, name, role)
+        if name:
+            store.conn.execute(
+                "INSERT INTO cadre_assignments (id, household_id, village, cadre_name,"
+                " cadre_role, created_at, created_device, updated_at, updated_device)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    assignment.id,
+                    household_id,
+                    village,
+                    name,
+                    role,
+                    at,
+                    store.device,
+                    at,
+                    store.device,
+                ),
+            )
+            store._audit(
+                "cadre_assignments",
+                assignment.id,
+                household_id,
+                "insert",
+                None,
+                {"cadre_name": name, "cadre_role": role, column: target},
+                at,
+            )
+        store._notify(Change("cadre", [assignment.id]))
+    return assignment
+
+
+def assignments(store: Any) -> list[CadreAssignment]:
+    return [
+        CadreAssignment(*r)
+        for r in store.conn.execute(
+            "SELECT id, household_id, village, cadre_name, cadre_role FROM cadre_assignments"
+            " WHERE deleted = 0 ORDER BY cadre_name, village, household_id"
+        )
+    ]
+
+
+def cadre_names(store: Any) -> dict[str, str]:
+    """household id → the cadre responsible (its own, else its village's), live households."""
+    by_village: dict[str, str] = {}
+    own: dict[str, str] = {}
+    for a in assignments(store):
+        if a.village is not None:
+            by_village[a.village] = a.cadre_name
+        elif a.household_id is not None:
+            own[a.household_id] = a.cadre_name
+    out: dict[str, str] = {}
+    for hid, village in store.conn.execute("SELECT id, village FROM households WHERE deleted = 0"):
+        name = own.get(hid) or by_village.get(village)
+        if name:
+            out[hid] = name
+    return out
+
+
+def cadre_for(store: Any, household_id: str) -> CadreAssignment | None:
+    """The household's own assignment, else its village's."""
+    found = assignments(store)
+    own = next((a for a in found if a.household_id == household_id), None)
+    if own is not None:
+        return own
+    r = store.conn.execute(
+        "SELECT village FROM households WHERE id = ?", (household_id,)
+    ).fetchone()
+    return next((a for a in found if r is not None and a.village == r[0]), None)
+
+
+def cadres(store: Any) -> list[str]:
+    """Every cadre named in an assignment, in alphabetical order."""
+    return sorted({a.cadre_name for a in assignments(store)})
+
+
+def households_of(store: Any, cadre_name: str) -> list[str]:
+    """The ids of the households a cadre is responsible for, in code order."""
+    names = cadre_names(store)
+    wanted = {hid for hid, name in names.items() if name == cadre_name}
+    return [
+        hid
+        for (hid,) in store.conn.execute(
+            "SELECT id FROM households WHERE deleted = 0 ORDER BY code"
+        )
+        if hid in wanted
+    ]

@@ -1,0 +1,82 @@
+"""A household's application to be reviewed (issue 24): its kinds, the form it is made on and
+the deadline the procedure sets for the commune's decision. Pure: no storage, no Qt.
+
+Decision 24/2021/QĐ-TTg: a household asks to be reviewed in the periodic review on Mẫu số 01
+(the review runs 1 September – 14 December); during the year, in the regular review held each
+month, it asks on Mẫu số 04 to be reviewed or to be recognised as having escaped poverty, and
+the commune decides within 15 days of the request (``docs/domain.md`` §5, [confirmed]).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from enum import StrEnum
+
+# Decision 24/2021/QĐ-TTg: the regular review's decision within 15 days of the request.
+REGULAR_DECISION_DAYS = 15
+# Decision 24/2021/QĐ-TTg: the periodic review ends by 14 December of its year.
+PERIODIC_END = (12, 14)
+
+
+class ApplicationKind(StrEnum):
+    PERIODIC_REVIEW = "periodic_review"  # Mẫu số 01, reviewed in the periodic review
+    REGULAR_REVIEW = "regular_review"  # Mẫu số 04, reviewed in the month's regular review
+    ESCAPE = "escape"  # Mẫu số 04, to be recognised as having escaped
+
+
+class ApplicationStatus(StrEnum):
+    OPEN = "open"  # received, not yet in a round
+    IN_REVIEW = "in_review"  # its household is in a round being reviewed
+    DECIDED = "decided"  # the round's decision has been issued
+    WITHDRAWN = "withdrawn"
+
+
+KIND_LABELS = {
+    ApplicationKind.PERIODIC_REVIEW: "Đề nghị rà soát (kỳ định kỳ)",
+    ApplicationKind.REGULAR_REVIEW: "Đề nghị rà soát trong năm (thường xuyên)",
+    ApplicationKind.ESCAPE: "Đề nghị công nhận thoát nghèo, thoát cận nghèo",
+}
+STATUS_LABELS = {
+    ApplicationStatus.OPEN: "Mới nhận",
+    ApplicationStatus.IN_REVIEW: "Đang rà soát",
+    ApplicationStatus.DECIDED: "Đã có quyết định",
+    ApplicationStatus.WITHDRAWN: "Đã rút",
+}
+
+
+def form_number(kind: ApplicationKind) -> str:
+    """The official form the application is made on."""
+    return "01" if kind is ApplicationKind.PERIODIC_REVIEW else "04"
+
+
+def deadline(kind: ApplicationKind, submitted: date) -> date:
+    """The day by which the commune must decide."""
+    if kind is ApplicationKind.PERIODIC_REVIEW:
+        end = date(submitted.year, *PERIODIC_END)
+        # A request received after the periodic review ended waits for next year's.
+        return end if submitted <= end else date(submitted.year + 1, *PERIODIC_END)
+    return submitted + timedelta(days=REGULAR_DECISION_DAYS)
+
+
+@dataclass(frozen=True)
+class Lateness:
+    deadline: date
+    late: bool
+    days_left: int  # negative: days past the deadline
+
+
+def lateness(
+    kind: ApplicationKind,
+    submitted: date,
+    status: ApplicationStatus,
+    today: date,
+    decided_on: date | None = None,
+) -> Lateness:
+    """Late: still undecided after the deadline, or decided after it."""
+    due = deadline(kind, submitted)
+    if status is ApplicationStatus.WITHDRAWN:
+        return Lateness(due, False, (due - today).days)
+    if status is ApplicationStatus.DECIDED and decided_on is not None:
+        return Lateness(due, decided_on > due, (due - decided_on).days)
+    return Lateness(due, today > due, (due - today).days)
