@@ -1,0 +1,375 @@
+"""Loading commune packages into the registry (``rasoat registry load DSN PACKAGE…``).
+
+Each package is read with ``db.exchange.package.read_package`` (the commune import's reader:
+container, checksums, signature when signed, every record through the codec and the
+validators, counts) and checked whole before anything is written; then one transaction writes
+it: a ``loads`` row with the receipt, the rows with ``COPY``, and the commune's previous
+load closed (``valid_to``, ``superseded_by``) with its rows kept as history.
+
+Refused, with nothing written: a damaged or invalid file, a package of another province or of
+a commune not in the province's 2025 list, a package with only part of a commune (a
+surveyor's or a few villages'), and a package older than (or as old as) the one the commune
+already has. A package loaded before is recognised by its id or its bytes and changes nothing.
+"""
+
+from __future__ import annotations
+
+import getpass
+import hashlib
+import json
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, Literal
+
+import psycopg
+
+from db.exchange.errors import PackageError
+from db.exchange.package import Package, PackageRecord, read_package
+from db.exchange.receipt import Action, Entry, Receipt
+from forms.admin_units import communes
+from forms.codec import to_dict
+from registry.database import province_name, registry_province
+
+Status = Literal["loaded", "unchanged", "refused"]
+
+HOUSEHOLD_COLUMNS = (
+    "province_code", "commune_code", "load_id", "household_id", "code", "village", "head_name",
+    "size", "deleted", "rev", "updated_at", "doc",
+)  # fmt: skip
+MEMBER_COLUMNS = (
+    "province_code", "commune_code", "load_id", "household_id", "position", "member_id", "name",
+    "relationship", "sex", "birth_year", "ethnicity", "id_number",
+)  # fmt: skip
+RESULT_COLUMNS = (
+    "province_code", "commune_code", "load_id", "household_id", "round_id", "year",
+    "standard_id", "category", "b1_score", "income", "deprivation_count", "deprived", "doc",
+)  # fmt: skip
+ROUND_COLUMNS = (
+    "province_code", "commune_code", "load_id", "round_id", "year", "standard_id", "kind",
+    "started_at", "reference_date",
+)  # fmt: skip
+
+
+@dataclass
+class LoadOutcome:
+    path: Path
+    status: Status
+    message: str  # Vietnamese, one line
+    receipt: Receipt | None = None
+    load_id: int | None = None
+    commune_code: str = ""
+
+
+def commune_code_of(value: Any) -> str:
+    text = str(value or "").strip()
+    return f"{int(text):05d}" if text.isdigit() else text
+
+
+def province_code_of(value: Any) -> str:
+    text = str(value or "").strip()
+    return f"{int(text):02d}" if text.isdigit() else text
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _fingerprint(package: Package) -> str:
+    signer = getattr(package, "signer", None)  # packages gained signatures (format 2)
+    return str(getattr(signer, "fingerprint", "") or "") if signer is not None else ""
+
+
+def load_packages(
+    conn: psycopg.Connection[Any],
+    paths: Iterable[Path],
+    *,
+    password: str | None = None,
+    recovery_key: str | None = None,
+    user: str | None = None,
+    progress: Callable[[LoadOutcome], None] | None = None,
+) -> list[LoadOutcome]:
+    """Loads each package in its own transaction; a refused one does not stop the others."""
+    province = registry_province(conn)
+    outcomes = []
+    for path in paths:
+        outcome = load_package(
+            conn, Path(path), province, password=password, recovery_key=recovery_key, user=user
+        )
+        outcomes.append(outcome)
+        if progress is not None:
+            progress(outcome)
+    return outcomes
+
+
+def load_package(
+    conn: psycopg.Connection[Any],
+    path: Path,
+    province: str,
+    *,
+    password: str | None = None,
+    recovery_key: str | None = None,
+    user: str | None = None,
+) -> LoadOutcome:
+    def refused(message: str, commune: str = "") -> LoadOutcome:
+        return LoadOutcome(path, "refused", message, commune_code=commune)
+
+    try:
+        sha = _sha256(path)
+    except OSError as exc:
+        return refused(f"Không đọc được tệp {path.name}: {exc.strerror or exc}.")
+    # The very bytes already loaded: nothing to read or write (a re-sent package, a re-run).
+    known = conn.execute(
+        "SELECT id, commune_code, loaded_at FROM loads WHERE province_code = %s"
+        " AND package_sha256 = %s",
+        (province, sha),
+    ).fetchone()
+    if known is not None:
+        return _unchanged(path, known)
+    try:
+        package = read_package(path, password=password, recovery_key=recovery_key)
+    except PackageError as exc:
+        return refused(f"Gói {path.name} bị hỏng hoặc không hợp lệ: {exc}")
+    info = package.manifest.get("commune", {}) or {}
+    pkg_province = province_code_of(info.get("province_code"))
+    commune = commune_code_of(info.get("code"))
+    commune_name = str(info.get("name", "")) or commune
+    if pkg_province != province:
+        return refused(
+            f"Gói {path.name} là của {info.get('province_name') or 'tỉnh khác'} "
+            f"(mã {pkg_province or '?'}), không phải của {province_name(province)} "
+            f"(mã {province}): không nạp.",
+            commune,
+        )
+    if not commune.isdigit() or int(commune) not in {c.code for c in communes(int(province))}:
+        return refused(
+            f"Gói {path.name}: mã xã '{commune}' không thuộc {province_name(province)} theo "
+            "danh mục đơn vị hành chính năm 2025: không nạp.",
+            commune,
+        )
+    scope = package.manifest.get("scope", {}) or {}
+    if scope.get("kind", "commune") != "commune":
+        return refused(
+            f"Gói {path.name} chỉ có một phần dữ liệu của {commune_name} "
+            f"({scope.get('description', '')}); cấp tỉnh chỉ nhận gói toàn bộ dữ liệu của xã.",
+            commune,
+        )
+    created = str(package.manifest.get("created_at", ""))
+    who = user or getpass.getuser()
+    with conn.transaction():
+        # One loader per commune at a time: the check of the current state and the write that
+        # replaces it must see the same state.
+        conn.execute(
+            "SELECT pg_advisory_xact_lock(hashtext(%s))", (f"registry:{province}:{commune}",)
+        )
+        again = conn.execute(
+            "SELECT id, commune_code, loaded_at FROM loads WHERE province_code = %s"
+            " AND (package_id = %s OR package_sha256 = %s)",
+            (province, package.package_id, sha),
+        ).fetchone()
+        if again is not None:
+            return _unchanged(path, again)
+        current = conn.execute(
+            "SELECT id, package_created_at FROM loads WHERE province_code = %s"
+            " AND commune_code = %s AND valid_to IS NULL",
+            (province, commune),
+        ).fetchone()
+        if current is not None and created <= current[1]:
+            return refused(
+                f"Gói {path.name} của {commune_name} tạo lúc {created or '?'}, không mới hơn "
+                f"gói đã nạp (tạo lúc {current[1]}): không nạp.",
+                commune,
+            )
+        previous: dict[str, tuple[str, bool]] = {}
+        if current is not None:
+            previous = {
+                hid: (rev, deleted)
+                for hid, rev, deleted in conn.execute(
+                    "SELECT household_id, rev, deleted FROM households"
+                    " WHERE province_code = %s AND load_id = %s",
+                    (province, current[0]),
+                )
+            }
+        receipt = _receipt(package, path, commune, commune_name, previous, who)
+        counts = package.manifest.get("counts", {}) or {}
+        results = sum(len(r.results) for r in package.records)
+        if current is not None:  # closed first: one open load per commune (loads_current)
+            conn.execute(
+                "UPDATE loads SET valid_to = now() WHERE province_code = %s AND id = %s",
+                (province, current[0]),
+            )
+        inserted = conn.execute(
+            "INSERT INTO loads (province_code, commune_code, commune_name, province_name,"
+            " package_id, package_sha256, package_created_at, package_created_by, package_device,"
+            " signer, source, loaded_by, households, members, results, receipt)"
+            " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s) RETURNING id",
+            (
+                province,
+                commune,
+                commune_name,
+                province_name(province),
+                package.package_id,
+                sha,
+                created,
+                str(package.manifest.get("created_by", "")),
+                str(package.manifest.get("device", "")),
+                _fingerprint(package),
+                path.name,
+                who,
+                int(counts.get("households", 0)),
+                int(counts.get("members", 0)),
+                results,
+                receipt.to_json(indent=None),
+            ),
+        ).fetchone()
+        assert inserted is not None
+        load_id = int(inserted[0])
+        if current is not None:
+            conn.execute(
+                "UPDATE loads SET superseded_by = %s WHERE province_code = %s AND id = %s",
+                (load_id, province, current[0]),
+            )
+        write_rows(conn, province, commune, load_id, package)
+    status_text = receipt.summary()
+    return LoadOutcome(
+        path,
+        "loaded",
+        f"Đã nạp gói {path.name} của {commune_name}: {status_text}.",
+        receipt,
+        load_id,
+        commune,
+    )
+
+
+def _unchanged(path: Path, known: tuple[Any, ...]) -> LoadOutcome:
+    load_id, commune, loaded_at = known
+    when = loaded_at.astimezone().strftime("%H:%M ngày %d/%m/%Y")
+    return LoadOutcome(
+        path,
+        "unchanged",
+        f"Gói {path.name} đã được nạp lúc {when}: không có gì thay đổi.",
+        None,
+        int(load_id),
+        str(commune),
+    )
+
+
+def _receipt(
+    package: Package,
+    path: Path,
+    commune: str,
+    commune_name: str,
+    previous: dict[str, tuple[str, bool]],
+    user: str,
+) -> Receipt:
+    """The commune import's receipt, against the commune's previous load: added, updated,
+    deleted, unchanged per household."""
+    manifest = package.manifest
+    receipt = Receipt(
+        package_id=package.package_id,
+        source=path.name,
+        commune_code=commune,
+        commune_name=commune_name,
+        scope=str((manifest.get("scope") or {}).get("description", "")),
+        package_created_at=str(manifest.get("created_at", "")),
+        package_created_by=str(manifest.get("created_by", "")),
+        package_device=str(manifest.get("device", "")),
+        imported_at=datetime.now(UTC).isoformat(timespec="seconds"),
+        imported_by=user,
+        device="cơ sở dữ liệu của tỉnh",
+        written=True,
+    )
+    seen: set[str] = set()
+    for rec in package.records:
+        hh = rec.household
+        seen.add(hh.id)
+        before = previous.get(hh.id)
+        action: Action
+        if rec.deleted:
+            action = "deleted" if before is not None and not before[1] else "unchanged"
+        elif before is None or before[1]:
+            action = "added"
+        elif before[0] != rec.rev:
+            action = "updated"
+        else:
+            action = "unchanged"
+        receipt.entries.append(Entry(hh.id, hh.code, hh.head_name(), hh.village, action))
+    gone = [hid for hid, (_rev, deleted) in previous.items() if hid not in seen and not deleted]
+    if gone:
+        receipt.warnings.append(
+            f"{len(gone)} hộ có trong gói trước của xã nhưng không có trong gói này "
+            "(không còn trong tệp của xã): không còn trong số liệu hiện tại của tỉnh."
+        )
+    return receipt
+
+
+def rows_of(
+    province: str, commune: str, load_id: int, package: Package
+) -> tuple[
+    list[tuple[Any, ...]], list[tuple[Any, ...]], list[tuple[Any, ...]], list[tuple[Any, ...]]
+]:
+    """The rows a package writes: rounds, households, members, results (also what the
+    benchmark's bare COPY writes)."""
+    years: dict[str, int] = {}
+    rounds = []
+    for r in package.commune.get("rounds", []) or []:
+        years[r["id"]] = r["year"]
+        rounds.append(
+            (province, commune, load_id, r["id"], r["year"], r["standard_id"], r["kind"],
+             r.get("started_at"), r.get("reference_date"))
+        )  # fmt: skip
+    households, members, results = [], [], []
+    for rec in package.records:
+        households.append(_household_row(province, commune, load_id, rec))
+        hid = rec.household.id
+        for pos, m in enumerate(rec.household.members):
+            members.append(
+                (province, commune, load_id, hid, pos, m.id, m.name,
+                 m.relationship.value if m.relationship else None,
+                 m.sex.value if m.sex else None, m.year_of_birth(), m.ethnicity, m.id_number)
+            )  # fmt: skip
+        for round_id, res in rec.results.items():
+            deprived = [o["id"] for o in res.get("indicators", []) if o.get("status") == "deprived"]
+            results.append(
+                (province, commune, load_id, hid, round_id, years[round_id], res["standard_id"],
+                 res["category"], res.get("b1_score"), res.get("income"),
+                 int(res.get("deprivation_count", 0)), deprived,
+                 json.dumps(res, ensure_ascii=False))
+            )  # fmt: skip
+    return rounds, households, members, results
+
+
+def _household_row(
+    province: str, commune: str, load_id: int, rec: PackageRecord
+) -> tuple[Any, ...]:
+    hh = rec.household
+    return (
+        province, commune, load_id, hh.id, hh.code, hh.village, hh.head_name(), hh.size(),
+        rec.deleted, rec.rev, rec.updated_at, json.dumps(to_dict(hh), ensure_ascii=False),
+    )  # fmt: skip
+
+
+def copy_rows(
+    conn: psycopg.Connection[Any],
+    table: str,
+    columns: tuple[str, ...],
+    rows: Iterable[tuple[Any, ...]],
+) -> None:
+    with conn.cursor().copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+        for row in rows:
+            copy.write_row(row)
+
+
+def write_rows(
+    conn: psycopg.Connection[Any], province: str, commune: str, load_id: int, package: Package
+) -> None:
+    rounds, households, members, results = rows_of(province, commune, load_id, package)
+    copy_rows(conn, "rounds", ROUND_COLUMNS, rounds)
+    copy_rows(conn, "households", HOUSEHOLD_COLUMNS, households)
+    copy_rows(conn, "members", MEMBER_COLUMNS, members)
+    copy_rows(conn, "results", RESULT_COLUMNS, results)

@@ -1,0 +1,97 @@
+"""Commune packages for the registry tests and the benchmark: demo households
+(``forms.demo``) classified with ``forms.classify`` and written by the exporter's package
+writer (``db.exchange.package.write_package``), as a commune laptop exports its whole file."""
+
+from __future__ import annotations
+
+import uuid
+from pathlib import Path
+from typing import Any
+
+from db.exchange.package import PackageRecord, RevEntry, write_package
+from forms.classify import classify_many, result_to_dict
+from forms.demo import generate_households
+from forms.model import Household
+from forms.standards import standard_for_year
+
+PROVINCE = "15"  # Lào Cai
+PROVINCE_NAME = "Lào Cai"
+# Communes of Lào Cai in the 2025 list (forms.admin_units.communes(15)).
+COMMUNES = {"02947": "Xã Bảo Yên", "02674": "Phường Cam Đường", "02647": "Phường Lào Cai"}
+
+
+def households(n: int, seed: int) -> list[Household]:
+    return list(generate_households(n, seed=seed))
+
+
+def make_package(
+    path: Path,
+    commune: str = "02947",
+    *,
+    n: int = 20,
+    seed: int = 1,
+    created_at: str = "2026-10-01T08:00:00+00:00",
+    province: str = PROVINCE,
+    province_name: str = PROVINCE_NAME,
+    scope: str = "commune",
+    homes: list[Household] | None = None,
+    years: tuple[int, ...] = (2025, 2026),
+) -> Path:
+    homes = homes if homes is not None else households(n, seed)
+    rounds = []
+    results: dict[str, dict[int, dict[str, Any]]] = {}
+    for year in years:
+        round_id = f"r{year}"
+        standard = standard_for_year(year)
+        rounds.append(
+            {
+                "id": round_id,
+                "year": year,
+                "standard_id": standard.id,
+                "kind": "periodic",
+                "started_at": f"{year}-09-01T00:00:00Z",
+                "reference_date": None,
+            }
+        )
+        done = classify_many(homes, standard, year)
+        results[round_id] = {i: result_to_dict(r) for i, r in enumerate(done)}
+    records = []
+    for i, hh in enumerate(homes):
+        rev = str(uuid.UUID(int=(hash((hh.id, created_at)) & ((1 << 128) - 1))))
+        records.append(
+            PackageRecord(
+                household=hh,
+                rev=rev,
+                revs=[RevEntry(rev, None, "may-xa", "Cán bộ xã", created_at)],
+                created_at=created_at,
+                created_device="may-xa",
+                updated_at=created_at,
+                updated_device="may-xa",
+                updated_by="Cán bộ xã",
+                results={rid: results[rid][i] for rid in results},
+            )
+        )
+    name = COMMUNES.get(commune, f"Xã {commune}")
+    header = {
+        "app_version": "test",
+        "created_by": "Cán bộ xã",
+        "created_at": created_at,
+        "device": "may-xa",
+        "commune": {
+            "code": commune,
+            "name": name,
+            "province_code": province,
+            "province_name": province_name,
+        },
+        "round": None,
+        "standard": None,
+        "scope": {"kind": scope, "description": "toàn bộ dữ liệu của xã"},
+        "personal_data": True,
+    }
+    commune_part = {
+        "commune": {"commune_code": commune, "commune_name": name},
+        "villages": [],
+        "rounds": rounds,
+    }
+    write_package(path, header, commune_part, records)
+    return path

@@ -1,0 +1,40 @@
+"""`rasoat registry` end to end against the real server: init, load with printable
+receipts, a refusal's exit status."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from rasoat.cli import main
+from tests.registry.packages import make_package
+
+
+def test_init_load_and_receipts(
+    pg_dsn: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["registry", "init", pg_dsn, "--province", "15"]) == 0
+    pkg = make_package(tmp_path / "bao-yen.rasoat", n=6)
+    receipts = tmp_path / "bien-nhan"
+    assert main(["registry", "load", pg_dsn, str(pkg), "--receipts", str(receipts)]) == 0
+    out = capsys.readouterr().out
+    assert "Đã nạp gói bao-yen.rasoat của Xã Bảo Yên" in out
+    assert (receipts / "bien-nhan-bao-yen.pdf").read_bytes().startswith(b"%PDF")
+    assert '"commune_code": "02947"' in (receipts / "bien-nhan-bao-yen.json").read_text()
+    assert main(["registry", "load", pg_dsn, str(pkg)]) == 0
+    assert "không có gì thay đổi" in capsys.readouterr().out
+    other = make_package(
+        tmp_path / "khac.rasoat", "16279", province="38", province_name="Thanh Hóa"
+    )
+    assert main(["registry", "load", pg_dsn, str(other)]) == 1
+    err = capsys.readouterr().err
+    assert "không phải của Lào Cai" in err
+
+
+def test_a_wrong_dsn_is_a_message_not_a_traceback(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    dsn = f"host={tmp_path} port=1 dbname=x connect_timeout=2"
+    assert main(["registry", "init", dsn, "--province", "15"]) == 1
+    assert "Không kết nối được" in capsys.readouterr().err

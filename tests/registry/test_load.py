@@ -1,0 +1,136 @@
+"""Loading commune packages into a real PostgreSQL registry: validated whole, one transaction
+per package, idempotent, newer supersedes with history kept, bad packages refused with
+nothing written."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import psycopg
+import pytest
+
+from registry.database import RegistryError, connect, init
+from registry.load import load_packages
+from tests.registry.packages import households, make_package
+
+TABLES = ("loads", "rounds", "households", "members", "results")
+
+
+def dump(dsn: str) -> dict[str, list[tuple[Any, ...]]]:
+    with psycopg.connect(dsn) as conn:
+        out = {}
+        for t in TABLES:
+            cols = "*" if t != "loads" else "id, package_id, valid_to, superseded_by"
+            out[t] = sorted(map(repr, conn.execute(f"SELECT {cols} FROM {t}").fetchall()))
+        return out  # type: ignore[return-value]
+
+
+@pytest.fixture
+def registry(pg_dsn: str) -> str:
+    with connect(pg_dsn) as conn:
+        init(conn, "15")
+    return pg_dsn
+
+
+def load(dsn: str, *paths: Path) -> list[Any]:
+    with connect(dsn) as conn:
+        return load_packages(conn, paths, user="Cán bộ tỉnh")
+
+
+def test_init_is_repeatable_and_keeps_its_province(registry: str) -> None:
+    with connect(registry) as conn:
+        assert init(conn, "15") == 1
+        with pytest.raises(RegistryError, match="đã lập cho tỉnh Lào Cai"):
+            init(conn, "38")
+        versions = conn.execute("SELECT version, name FROM schema_migrations").fetchall()
+    assert versions == [(1, "initial")]
+
+
+def test_a_package_is_loaded_whole_and_a_second_time_changes_nothing(
+    registry: str, tmp_path: Path
+) -> None:
+    pkg = make_package(tmp_path / "xa.rasoat", n=25)
+    [first] = load(registry, pkg)
+    assert first.status == "loaded", first.message
+    assert first.receipt is not None
+    assert first.receipt.count("added") == 25
+    with psycopg.connect(registry) as conn:
+        assert conn.execute("SELECT count(*) FROM households").fetchone() == (25,)
+        members = sum(h.size() for h in households(25, 1))
+        assert conn.execute("SELECT count(*) FROM members").fetchone() == (members,)
+        assert conn.execute("SELECT count(*) FROM results").fetchone() == (50,)
+        assert conn.execute(
+            "SELECT province_code, commune_code, households FROM loads"
+        ).fetchall() == [("15", "02947", 25)]
+    before = dump(registry)
+    [again] = load(registry, pkg)
+    assert again.status == "unchanged"
+    assert "không có gì thay đổi" in again.message
+    assert dump(registry) == before
+
+
+def test_a_newer_package_supersedes_and_keeps_history(registry: str, tmp_path: Path) -> None:
+    homes = households(10, 2)
+    old = make_package(tmp_path / "a.rasoat", homes=homes, created_at="2026-10-01T08:00:00+00:00")
+    homes[0].members[0].name = "Lò Thị Mới"
+    newer = make_package(
+        tmp_path / "b.rasoat", homes=homes[:9], created_at="2026-10-05T08:00:00+00:00"
+    )
+    load(registry, old)
+    [second] = load(registry, newer)
+    assert second.status == "loaded"
+    assert second.receipt is not None
+    assert second.receipt.count("updated") == 9  # every rev differs in these test packages
+    assert any("1 hộ có trong gói trước" in w for w in second.receipt.warnings)
+    with psycopg.connect(registry) as conn:
+        rows = conn.execute(
+            "SELECT id, valid_to IS NULL, superseded_by FROM loads ORDER BY id"
+        ).fetchall()
+        assert rows == [(1, False, 2), (2, True, None)]
+        current = conn.execute(
+            "SELECT count(*) FROM households h JOIN loads l ON l.province_code = h.province_code"
+            " AND l.id = h.load_id WHERE l.valid_to IS NULL"
+        ).fetchone()
+        assert current == (9,)
+        assert conn.execute("SELECT count(*) FROM households").fetchone() == (19,)
+        names = conn.execute("SELECT name FROM members WHERE load_id = 2 AND position = 0")
+        assert ("Lò Thị Mới",) in names.fetchall()
+    # The older one again: already loaded (same bytes), so nothing changes either way.
+    [older] = load(registry, old)
+    assert older.status == "unchanged"
+
+
+def test_refused_packages_write_nothing(registry: str, tmp_path: Path) -> None:
+    base = make_package(tmp_path / "base.rasoat", n=5, created_at="2026-10-05T08:00:00+00:00")
+    load(registry, base)
+    before = dump(registry)
+    older = make_package(tmp_path / "old.rasoat", n=5, seed=9, created_at="2026-10-01T00:00:00Z")
+    other_province = make_package(
+        tmp_path / "tinh-khac.rasoat", "16279", province="38", province_name="Thanh Hóa"
+    )
+    unknown_commune = make_package(tmp_path / "xa-la.rasoat", "99999")
+    partial = make_package(tmp_path / "mot-phan.rasoat", "02674", scope="surveyor")
+    damaged = tmp_path / "hong.rasoat"
+    data = bytearray(make_package(tmp_path / "tot.rasoat", "02647").read_bytes())
+    data[len(data) // 2] ^= 0xFF
+    damaged.write_bytes(bytes(data))
+    garbage = tmp_path / "rac.rasoat"
+    garbage.write_bytes(b"not a package")
+    outcomes = load(registry, older, other_province, unknown_commune, partial, damaged, garbage)
+    assert [o.status for o in outcomes] == ["refused"] * 6
+    messages = [o.message for o in outcomes]
+    assert "không mới hơn gói đã nạp" in messages[0]
+    assert "Thanh Hóa" in messages[1]
+    assert "không phải của Lào Cai" in messages[1]
+    assert "không thuộc Lào Cai" in messages[2]
+    assert "chỉ có một phần dữ liệu" in messages[3]
+    assert "bị hỏng hoặc không hợp lệ" in messages[4]
+    assert "bị hỏng hoặc không hợp lệ" in messages[5]
+    assert dump(registry) == before
+
+
+def test_loading_needs_an_initialised_registry(pg_dsn: str, tmp_path: Path) -> None:
+    pkg = make_package(tmp_path / "xa.rasoat", n=2)
+    with pytest.raises(RegistryError, match="chưa được khởi tạo"):
+        load(pg_dsn, pkg)
