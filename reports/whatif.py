@@ -36,7 +36,13 @@ def whatif_report(
     other = other or other_national(main.id)
     if other.id == main.id and other.local == main.local:
         raise ReportError("Hãy chọn một chuẩn khác chuẩn của kỳ rà soát để so sánh.")
-    entries = [e for e in data.entries if village is None or e.household.village == village]
+    # The households of the list after the meeting: one the meeting sent back for re-survey
+    # is on no list until a new vote, this comparison included (reports.review.sent_back).
+    entries = [
+        e
+        for e in data.entries
+        if not e.sent_back and (village is None or e.household.village == village)
+    ]
     compared: list[tuple[str, WhatIf, str, str]] = []
     for e in entries:
         h = e.household
