@@ -44,9 +44,13 @@ bench: setup
 	QT_QPA_PLATFORM=offscreen $(PY) -m bench
 
 # Long experiments, not part of `make test`: kills during saves and close/backup
-# (bench/soak_kill.py, figures in docs/reliability.md).
+# (bench/soak_kill.py, figures in docs/reliability.md); then the long-session test's driver
+# for 50,000+ keys and choices in the real window (households, meeting votes, every print,
+# packages out and back): events/s and the worst stall of the GUI thread, figures in
+# docs/benchmarks.md.
 soak: setup
 	$(PY) -m bench.soak_kill
+	QT_QPA_PLATFORM=offscreen $(PY) -m tests.desktop.session_driver --events 50000
 
 package: setup
 	@tools/package.sh

@@ -996,3 +996,76 @@ def _document_ready(out: Path, before: int | None, fmt: str) -> bool:
             return "[Content_Types].xml" in z.namelist() and z.testzip() is None
     except zipfile.BadZipFile:
         return False
+
+
+# --- make soak ---------------------------------------------------------------------------
+
+
+def soak(target_events: int, seed: int, folder: Path) -> tuple[Figures, Watchdog]:
+    """The long session again and again (households in batches, the meeting, every print, a
+    package out and in) until ``target_events`` keys and choices went in; fails as the test
+    does on anything saved wrong, any modal warning, any stall."""
+    from desktop.app import create_app
+    from desktop.main_window import MainWindow
+
+    os.environ["RASOAT_HOME"] = str(folder / "home")
+    app = create_app()
+    window = MainWindow()
+    window.show()
+    window.activateWindow()
+    for _ in range(20):
+        app.processEvents()
+    session = Session(window, seed=seed)
+    session.run(session.create_commune())
+    rng = random.Random(seed)
+    rounds = 0
+    while session.figures.events < target_events:
+        rounds += 1
+        session.run(session.enter_households(paper_households(rng, 20)))
+        problems = session.check_saved()
+        if problems:
+            raise SessionFailure("; ".join(problems[:10]))
+        session.run(session.meeting_votes())
+        problems = session.check_votes()
+        if problems:
+            raise SessionFailure("; ".join(problems[:10]))
+        session.run(session.print_everything())
+        session.run(session.export_and_import(folder, rounds))
+        if session.receipt.conflicts or session.receipt.changed:
+            raise SessionFailure(f"re-import changed something: {session.receipt.summary()}")
+        f, w = session.figures, session.watchdog
+        print(
+            f"round {rounds}: {f.events} events, {f.households} households, {f.prints} prints, "
+            f"{f.packages} packages, {f.seconds:.0f} s, {f.events / f.seconds:.0f} events/s, "
+            f"worst gap {w.worst.seconds * 1000:.0f} ms ({w.worst.step})",
+            flush=True,
+        )
+    session.watchdog.stop()
+    window.close()
+    return session.figures, session.watchdog
+
+
+def main(argv: list[str] | None = None) -> int:
+    import argparse
+    import platform
+    import tempfile
+
+    parser = argparse.ArgumentParser(description="make soak: the long session, much longer")
+    parser.add_argument("--events", type=int, default=50_000)
+    parser.add_argument("--seed", type=int, default=20261202)
+    args = parser.parse_args(argv)
+    with tempfile.TemporaryDirectory(prefix="rasoat-soak-") as folder:
+        figures, watchdog = soak(args.events, args.seed, Path(folder))
+    print(
+        f"\nsoak: {figures.events} events ({figures.households} households, {figures.prints} "
+        f"prints, {figures.packages} packages out and back) in {figures.seconds:.0f} s: "
+        f"{figures.events / figures.seconds:.0f} events/s; worst stall "
+        f"{watchdog.worst.seconds * 1000:.0f} ms ({watchdog.worst.step}); stalls over "
+        f"{watchdog.stall_s:.0f} s: {len(watchdog.stalls)}; modals closed: {len(figures.modals)}; "
+        f"{platform.platform()}, {os.cpu_count()} cores, Python {platform.python_version()}"
+    )
+    return 1 if watchdog.stalls else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

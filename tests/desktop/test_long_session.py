@@ -100,3 +100,40 @@ def test_a_surveyors_afternoon(session: Session, tmp_path: Path) -> None:
         f"({figures.events / figures.seconds:.0f}/s), worst gap "
         f"{session.watchdog.worst.seconds * 1000:.0f} ms ({session.watchdog.worst.step})"
     )
+
+
+def test_the_watchdog_names_the_step_that_stalled(session: Session) -> None:
+    import time
+
+    def steps() -> Any:
+        session.step("a slow slot")
+        time.sleep(1.3)  # the GUI thread busy, as a slot doing a long job would be
+        yield
+
+    session.run(steps())
+    assert [s.step for s in session.watchdog.stalls] == ["a slow slot"]
+    assert session.watchdog.stalls[0].seconds > 1.0
+
+
+def test_a_stuck_gui_thread_fails_instead_of_hanging(qtbot: QtBot, app: Any) -> None:
+    import time
+
+    from tests.desktop.session_driver import Watchdog, WatchdogStall
+
+    window = MainWindow()
+    qtbot.addWidget(window)
+    watchdog = Watchdog(deadlock_s=1.0)
+    session = Session(window, seed=SEED, watchdog=watchdog)
+
+    def steps() -> Any:
+        session.step("stuck")
+        for _ in range(1000):  # 10 s that never give the event loop back
+            time.sleep(0.01)
+        yield
+
+    try:
+        with pytest.raises(WatchdogStall):
+            session.run(steps())
+        assert watchdog.tripped
+    finally:
+        watchdog.stop()
