@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from reports import whatif
+from reports import whatif, year_round
 from reports.certificate import assign_numbers, certificates
 from reports.decision import recognition_decision
 from reports.detail_list import detail_list
@@ -104,4 +104,18 @@ DOCUMENTS: dict[str, DocumentSpec] = {
         exchange_workbook,
     ),
     "whatif": DocumentSpec(whatif.TITLE, ("round", "village"), BOTH, whatif.whatif_report),
+    "monthly_report": DocumentSpec(
+        "Báo cáo rà soát thường xuyên tháng (gửi cấp trên)",
+        ("round",),
+        BOTH,
+        year_round.monthly_report,
+        prepare=year_round.latest_regular,
+    ),
+    "needs_without_support": DocumentSpec(
+        "Hộ có nhu cầu chưa được hỗ trợ trong năm",
+        ("round", "village"),
+        BOTH,
+        year_round.needs_without_support,
+        prepare=year_round.stash_support,
+    ),
 }

@@ -1,0 +1,104 @@
+"""`rasoat application add|list|print TỆP_XÃ …`: households' applications to be reviewed
+(Mẫu số 01 / 04, issue 24), the open ones with their deadline and which are late, and the
+official form as PDF."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+KINDS = {"01": "periodic_review", "04": "regular_review", "thoat": "escape"}
+
+
+def register(subparsers: Any) -> None:
+    parser = subparsers.add_parser(
+        "application",
+        help="giấy đề nghị rà soát của hộ (Mẫu số 01 / 04): ghi, xem, in",
+        description="Ghi giấy đề nghị rà soát của hộ, xem các giấy còn mở với hạn giải quyết, "
+        "in giấy đề nghị theo mẫu.",
+    )
+    sub = parser.add_subparsers(dest="action", metavar="VIỆC", required=True)
+    add = sub.add_parser("add", help="ghi một giấy đề nghị")
+    add.add_argument("file", metavar="TỆP_XÃ")
+    add.add_argument("--household", metavar="MÃ_HỘ", required=True, help="mã hộ")
+    add.add_argument(
+        "--kind",
+        choices=sorted(KINDS),
+        required=True,
+        help="01: rà soát kỳ định kỳ; 04: rà soát trong năm; thoat: công nhận thoát nghèo",
+    )
+    add.add_argument("--date", metavar="YYYY-MM-DD", help="ngày nhận (mặc định: hôm nay)")
+    add.add_argument("--by", metavar="TÊN", required=True, help="người nộp")
+    add.add_argument("--request", metavar="NỘI_DUNG", default="", help="lý do đề nghị")
+    lst = sub.add_parser("list", help="liệt kê giấy đề nghị, hạn giải quyết, giấy trễ hạn")
+    lst.add_argument("file", metavar="TỆP_XÃ")
+    lst.add_argument("--all", action="store_true", help="cả giấy đã giải quyết hoặc đã rút")
+    lst.add_argument("--today", metavar="YYYY-MM-DD", help="tính trễ hạn theo ngày này")
+    prn = sub.add_parser("print", help="in giấy đề nghị (PDF)")
+    prn.add_argument("file", metavar="TỆP_XÃ")
+    prn.add_argument("id", metavar="MÃ_GIẤY", help="mã giấy (cột đầu của `list`), đủ vài ký tự đầu")
+    prn.add_argument("--out", metavar="TỆP", help="tệp PDF")
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from db import year_round
+    from db.errors import StoreError
+    from db.store import Store
+    from forms.applications import KIND_LABELS, STATUS_LABELS
+    from rasoat.identity import device_id
+
+    path = Path(args.file)
+    if not path.exists():
+        print(f"rasoat application: không tìm thấy tệp xã {path}.", file=sys.stderr)
+        return 2
+    try:
+        with Store.open(path, user="rasoat application", device=device_id()) as store:
+            if args.action == "add":
+                h = store.household_by_code(args.household)
+                if h is None:
+                    print(f"rasoat application: không có hộ mã {args.household}.", file=sys.stderr)
+                    return 2
+                when = date.fromisoformat(args.date) if args.date else date.today()
+                app = year_round.add_application(
+                    store, h.id, KINDS[args.kind], when, args.by, args.request
+                )
+                print(app.id)
+                return 0
+            if args.action == "list":
+                today = date.fromisoformat(args.today) if args.today else date.today()
+                for a in year_round.applications(store, open_only=not args.all):
+                    late = a.lateness(today)
+                    mark = "TRỄ HẠN" if late.late else ""
+                    print(
+                        "\t".join(
+                            [
+                                a.id[:8],
+                                a.code,
+                                a.head_name,
+                                f"{a.submitted_on:%d/%m/%Y}",
+                                KIND_LABELS[a.kind],
+                                STATUS_LABELS[a.status],
+                                f"hạn {late.deadline:%d/%m/%Y}",
+                                mark,
+                            ]
+                        ).rstrip()
+                    )
+                return 0
+            found = [a for a in year_round.applications(store) if a.id.startswith(args.id)]
+            if len(found) != 1:
+                print("rasoat application: mã giấy không khớp đúng một giấy.", file=sys.stderr)
+                return 2
+            from reports.pdf import render_pdf
+            from reports.year_round import application_form
+
+            out = Path(args.out or f"giay-de-nghi-{found[0].code}.pdf")
+            render_pdf(application_form(store, found[0].id), out)
+            print(out)
+            return 0
+    except StoreError as exc:
+        print(f"rasoat application: {exc.message}", file=sys.stderr)
+        return 1

@@ -1,0 +1,351 @@
+"""The documents of the list all year round (issue 24): a household's application printed as
+the official request form (Mẫu số 01 / 04 of Decision 24/2021/QĐ-TTg), the monthly report of
+the regular review to the upper level, the households whose stated needs got no support this
+year, and a cadre's households with their causes, needs and support.
+
+What is known of each layout, and how sure, is in ``docs/domain.md`` (§5, "Applications");
+the forms themselves carry only what the household fills in.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from db import year_round
+from forms import catalog
+from forms.applications import ApplicationKind, form_number
+from forms.labels import CATEGORY_LABELS, TRANSITION_LABELS, label
+from forms.model import Category, Transition
+from reports.document import (
+    Column,
+    Document,
+    Header,
+    Para,
+    Part,
+    SignatureBox,
+    Signatures,
+    Table,
+    esc,
+)
+from reports.review import ReportError, ReviewData, load_review, village_title
+
+BLANK = "……"
+_TITLES = {
+    ApplicationKind.PERIODIC_REVIEW: (
+        "GIẤY ĐỀ NGHỊ",
+        "Rà soát hộ nghèo, hộ cận nghèo; xác định hộ có mức sống trung bình",
+    ),
+    ApplicationKind.REGULAR_REVIEW: ("GIẤY ĐỀ NGHỊ", "Rà soát hộ nghèo, hộ cận nghèo"),
+    ApplicationKind.ESCAPE: ("GIẤY ĐỀ NGHỊ", "Công nhận hộ thoát nghèo, hộ thoát cận nghèo"),
+}
+
+
+def _commune(store: Any) -> tuple[str, str]:
+    """("xã Bảo Yên", "Bảo Yên") from the commune file."""
+    data = ReviewData(store.commune(), None, None, [], [])  # type: ignore[arg-type]
+    return data.commune_full, data.commune_short
+
+
+def _dmy(d: date | None) -> str:
+    return f"{d:%d/%m/%Y}" if d else BLANK
+
+
+# --- the request form --------------------------------------------------------------------
+def _status(m: Any) -> str:
+    from forms.model import Employment, Schooling
+
+    if m.schooling is not None and m.schooling is not Schooling.NOT_ATTENDING:
+        return "Đang đi học"
+    if m.employment is None:
+        return ""
+    if m.employment is Employment.UNEMPLOYED:
+        return "Không có việc làm"
+    if m.employment in (
+        Employment.WAGE_WITH_CONTRACT,
+        Employment.WAGE_NO_CONTRACT,
+        Employment.SELF_EMPLOYED,
+    ):
+        return "Có việc làm"
+    return label(m.employment)
+
+
+def application_form(store: Any, application_id: str) -> Document:
+    app = year_round.application(store, application_id)
+    if app is None:
+        raise ReportError("Không tìm thấy giấy đề nghị này.")
+    h = store.get_household(app.household_id)
+    if h is None:
+        raise ReportError("Không tìm thấy hộ của giấy đề nghị.")
+    commune_full, commune_short = _commune(store)
+    head = h.head()
+    title, subject = _TITLES[app.kind]
+    born = BLANK
+    if head is not None:
+        born = _dmy(head.birth_date) if head.birth_date else str(head.year_of_birth() or BLANK)
+    lines = [
+        f"Kính gửi: Chủ tịch Ủy ban nhân dân {commune_full}",
+        f"Họ và tên: <b>{esc(h.head_name() or BLANK)}</b>; giới tính: "
+        f"{esc(label(head.sex) if head and head.sex else BLANK)}; ngày sinh: {esc(born)}",
+        f"Dân tộc: {esc((head.ethnicity if head else None) or BLANK)}; số định danh cá nhân/CCCD: "
+        f"{esc((head.id_number if head else None) or BLANK)}",
+        f"Nơi thường trú: {esc(h.address or village_title(h.village) + ', ' + commune_full)}",
+        f"Nơi ở hiện tại: {esc(h.address or village_title(h.village) + ', ' + commune_full)}",
+    ]
+    blocks: list[Any] = [Para(text, markup=True) for text in lines]
+    members = Table(
+        [
+            Column("TT", "", 0.4, "plain"),
+            Column("Họ và tên", "", 2.4),
+            Column("Giới tính", "", 0.8),
+            Column("Ngày sinh", "", 1.0),
+            Column("Quan hệ với chủ hộ", "", 1.2),
+            Column("Tình trạng", "", 1.4),
+        ],
+        sheet="Thanh vien",
+        caption="Các thành viên trong hộ gia đình:",
+    )
+    for n, m in enumerate(h.members, start=1):
+        born = _dmy(m.birth_date) if m.birth_date else str(m.year_of_birth() or "")
+        members.add([n, m.name, label(m.sex), born, label(m.relationship), _status(m)])
+    blocks += [
+        members,
+        Para(f"Lý do đề nghị: {esc(app.request or BLANK)}", markup=True),
+        Para(
+            "Tôi xin cam đoan những thông tin trên là đúng sự thật, nếu sai tôi xin chịu "
+            "trách nhiệm trước pháp luật."
+        ),
+        Signatures([SignatureBox("NGƯỜI ĐỀ NGHỊ", name=app.submitted_by)]),
+    ]
+    part = Part(
+        Header(
+            [],
+            commune_short,
+            when=app.submitted_on,
+            form_mark=f"Mẫu số {form_number(app.kind)}",
+            motto_only=True,
+        ),
+        title,
+        [subject],
+        blocks,
+    )
+    return Document("application_form", f"{title} - {h.code}", [part])
+
+
+# --- the monthly report ------------------------------------------------------------------
+def _before(entry: Any) -> str:
+    t: Transition | None = entry.transition
+    if t in (Transition.STAYED_POOR, Transition.POOR_TO_NEAR_POOR, Transition.ESCAPED_POVERTY):
+        return CATEGORY_LABELS[Category.POOR]
+    if t in (
+        Transition.STAYED_NEAR_POOR,
+        Transition.NEAR_POOR_TO_POOR,
+        Transition.ESCAPED_NEAR_POVERTY,
+    ):
+        return CATEGORY_LABELS[Category.NEAR_POOR]
+    return "Ngoài danh sách" if t not in (None, Transition.UNKNOWN) else ""
+
+
+def monthly_report(data: ReviewData, village: str | None = None) -> Document:
+    """The regular review of one month, for the upper level (by the 5th of the next month,
+    February to September): each household reviewed, its category before and after, and the
+    totals by change."""
+    if data.round.kind != year_round.REGULAR:
+        data = data.__dict__.get("monthly") or data
+    opened = data.round.kind == year_round.REGULAR
+    month = data.round.reference_date.month if opened and data.round.reference_date else 0
+    entries = data.entries if opened else []
+    table = Table(
+        [
+            Column("STT", "A", 0.4, "plain"),
+            Column("Mã hộ", "B", 0.9),
+            Column("Họ và tên chủ hộ", "C", 2.0),
+            Column("Thôn", "D", 1.2),
+            Column("Số nhân khẩu", "1", 0.6, "int"),
+            Column("Trước rà soát", "E", 1.1),
+            Column("Sau rà soát", "F", 1.1),
+            Column("Biến động", "G", 1.6),
+        ],
+        sheet=f"Thang {month}",
+        show_codes=True,
+    )
+    counts: dict[str, list[int]] = {}
+    for n, e in enumerate(entries, start=1):
+        h = e.household
+        after = CATEGORY_LABELS[e.result.category]
+        change = TRANSITION_LABELS[e.transition] if e.transition else ""
+        table.add([n, h.code, h.head_name(), h.village, h.size(), _before(e), after, change])
+        if change:
+            counts.setdefault(change, [0, 0])
+            counts[change][0] += 1
+            counts[change][1] += h.size()
+    table.add(["", "", "Tổng số", "", sum(e.household.size() for e in entries)], "total")
+    totals = Table(
+        [
+            Column("Biến động", "A", 2.5),
+            Column("Số hộ", "1", 0.8, "int"),
+            Column("Số khẩu", "2", 0.8, "int"),
+        ],
+        sheet="Tong hop",
+        caption="Tổng hợp theo biến động",
+    )
+    for change, (households, persons) in sorted(counts.items()):
+        totals.add([change, households, persons])
+    decision = data.decision if opened else None
+    said = (
+        f"Quyết định số {decision.number} ngày {decision.date:%d/%m/%Y}; danh sách áp dụng "
+        "từ ngày quyết định."
+        if decision
+        else "Chưa có quyết định công nhận của Chủ tịch UBND."
+        if opened
+        else "Chưa mở kỳ rà soát thường xuyên nào (Tệp → Rà soát thường xuyên tháng…)."
+    )
+    part = Part(
+        Header(data.commune_issuer(), data.commune_short, number="Số: …/BC-UBND"),
+        f"BÁO CÁO KẾT QUẢ RÀ SOÁT HỘ NGHÈO, HỘ CẬN NGHÈO THƯỜNG XUYÊN THÁNG {month or '…'}/"
+        f"{data.round.year}",
+        [
+            f"{data.commune_title}"
+            + (f" — Kính gửi: {data.upper_level}" if data.upper_level else "")
+        ],
+        [
+            Para(
+                f"Số hộ được rà soát trong tháng: {len(entries)} (hộ có giấy đề nghị hoặc "
+                f"có thay đổi). {said}"
+            ),
+            table,
+            totals,
+            Signatures(
+                [
+                    SignatureBox("NGƯỜI LẬP BIỂU"),
+                    SignatureBox("CHỦ TỊCH", above="TM. ỦY BAN NHÂN DÂN"),
+                ]
+            ),
+        ],
+    )
+    return Document("monthly_report", part.title, [part], landscape=True)
+
+
+def latest_regular(store: Any, data: ReviewData) -> None:
+    """``prepare`` step: asked from a periodic round (the menu prints for the current round),
+    the monthly report is that of the newest regular round."""
+    if data.round.kind == year_round.REGULAR:
+        return
+    rounds = year_round.regular_rounds(store)
+    if rounds:
+        data.__dict__["monthly"] = load_review(store, rounds[-1].id, upper_level=data.upper_level)
+
+
+# --- support -----------------------------------------------------------------------------
+def _support_text(records: list[year_round.SupportRecord]) -> str:
+    kinds = catalog.support_kinds()
+    out = []
+    for s in records:
+        text = f"{catalog.label_of(kinds, s.kind)} ({s.given_on:%d/%m/%Y}"
+        if s.amount:
+            text += f", {s.amount:,} đồng".replace(",", ".")
+        if s.programme:
+            text += f", {s.programme}"
+        out.append(text + ")")
+    return "; ".join(out)
+
+
+def stash_support(store: Any, data: ReviewData) -> None:
+    """``prepare`` step: the support rows are not part of a round, so they are read here."""
+    year = data.reference.year
+    data.__dict__["unmet"] = year_round.needs_without_support(store, year, data.round.id)
+
+
+def needs_without_support(data: ReviewData, village: str | None = None) -> Document:
+    rows: list[year_round.UnmetRow] = data.__dict__.get("unmet", [])
+    if village is not None:
+        rows = [r for r in rows if r.village == village]
+    year = data.reference.year
+    table = Table(
+        [
+            Column("STT", "A", 0.4, "plain"),
+            Column("Mã hộ", "B", 0.9),
+            Column("Họ và tên chủ hộ", "C", 2.0),
+            Column("Thôn", "D", 1.2),
+            Column("Phân loại", "E", 1.0),
+            Column("Nhu cầu chưa được hỗ trợ", "F", 3.0),
+            Column("Cán bộ phụ trách", "G", 1.4),
+        ],
+        sheet="Nhu cau chua ho tro",
+        show_codes=True,
+    )
+    for n, r in enumerate(rows, start=1):
+        table.add(
+            [
+                n,
+                r.code,
+                r.head_name,
+                r.village,
+                CATEGORY_LABELS[r.category],
+                "; ".join(r.unmet),
+                r.cadre,
+            ]
+        )
+    part = Part(
+        Header(data.commune_issuer(), data.commune_short),
+        f"DANH SÁCH HỘ NGHÈO, HỘ CẬN NGHÈO CÓ NHU CẦU CHƯA ĐƯỢC HỖ TRỢ NĂM {year}",
+        [data.commune_title + (f", {village_title(village)}" if village else "")],
+        [
+            Para(
+                f"Hộ nghèo, hộ cận nghèo theo kỳ rà soát năm {data.round.year} có nhu cầu hỗ trợ "
+                f"đã ghi khi rà soát mà trong năm {year} chưa nhận hỗ trợ nào đáp ứng: "
+                f"{len(rows)} hộ."
+            ),
+            table,
+            Signatures([SignatureBox("NGƯỜI LẬP BIỂU")]),
+        ],
+    )
+    return Document("needs_without_support", part.title, [part], landscape=True)
+
+
+def cadre_households(store: Any, cadre: str, year: int | None = None) -> Document:
+    """A cadre's households with their category, causes, needs and the year's support."""
+    ids = year_round.households_of(store, cadre)
+    rnd = year_round.last_periodic(store) or store.current_round()
+    data = load_review(store, rnd.id if rnd else None)
+    year = year or data.reference.year
+    causes, needs = catalog.causes(), catalog.needs()
+    table = Table(
+        [
+            Column("STT", "A", 0.4, "plain"),
+            Column("Mã hộ", "B", 0.9),
+            Column("Họ và tên chủ hộ", "C", 1.8),
+            Column("Thôn", "D", 1.1),
+            Column("Phân loại", "E", 0.9),
+            Column("Nguyên nhân nghèo", "F", 2.0),
+            Column("Nhu cầu hỗ trợ", "G", 2.0),
+            Column(f"Đã hỗ trợ năm {year}", "H", 2.6),
+        ],
+        sheet="Ho phu trach",
+        show_codes=True,
+    )
+    results = {e.household.id: e.result.category for e in data.entries}
+    for n, hid in enumerate(ids, start=1):
+        h = store.get_household(hid)
+        if h is None:
+            continue
+        cat = results.get(hid)
+        table.add(
+            [
+                n,
+                h.code,
+                h.head_name(),
+                h.village,
+                CATEGORY_LABELS[cat] if cat else "",
+                "; ".join(catalog.label_of(causes, c) for c in h.causes),
+                "; ".join(catalog.label_of(needs, x) for x in h.needs),
+                _support_text(year_round.support_for(store, hid, year)),
+            ]
+        )
+    part = Part(
+        Header(data.commune_issuer(), data.commune_short),
+        "DANH SÁCH HỘ DO CÁN BỘ PHỤ TRÁCH",
+        [f"Cán bộ phụ trách: {cadre} — {data.commune_title}"],
+        [table, Signatures([SignatureBox("CÁN BỘ PHỤ TRÁCH", name=cadre)])],
+    )
+    return Document("cadre_households", part.title, [part], landscape=True)

@@ -1,0 +1,141 @@
+"""Issue 24's documents on real files: the request form (Mẫu 01 / 04) as PDF, the monthly
+report of a regular round whose decision changes two households' status mid-year (PDF and
+XLSX), the needs-without-support report on the demo commune, a cadre's households; the CLI."""
+
+from __future__ import annotations
+
+import subprocess
+from datetime import date
+from pathlib import Path
+
+import openpyxl
+
+from db import year_round
+from db.demo import create_demo_commune
+from db.store import Store
+from forms import catalog
+from forms.model import Category
+from rasoat.cli import main
+from reports import build, build_document
+from reports.pdf import render_pdf
+from reports.year_round import application_form, cadre_households
+
+
+def _text(pdf: Path) -> str:
+    return subprocess.run(
+        ["pdftotext", "-layout", str(pdf), "-"], check=True, capture_output=True, text=True
+    ).stdout
+
+
+def _demo(tmp_path: Path) -> Path:
+    return create_demo_commune(tmp_path / "demo.rasoat.sqlite", households=80)
+
+
+def test_the_monthly_round_and_its_report(tmp_path: Path) -> None:
+    path = _demo(tmp_path)
+    with Store.open(path, user="Cán bộ", device="laptop-1") as store:
+        last = year_round.last_periodic(store)
+        assert last is not None
+        poor = [h for h, r in store.results_for_round(last.id) if r.category is Category.POOR]
+        movers = poor[:2]
+        for h in movers:
+            year_round.add_application(store, h.id, "escape", date(2027, 3, 3), h.head_name())
+            h.b1_total, h.income_per_capita = 260, 4_000_000
+            store.save_household(h)
+        rnd = year_round.start_regular_round(store, 2027, 3)
+        store.save_decision(rnd.id, "05/QĐ-UBND", date(2027, 3, 17), "Nguyễn Văn Hùng")
+        pdf = build("monthly_report", store, tmp_path / "thang3.pdf", round_id=rnd.id)
+        xlsx = build("monthly_report", store, tmp_path / "thang3.xlsx", fmt="xlsx", round_id=rnd.id)
+        doc = build_document("monthly_report", store, round_id=rnd.id)
+    text = _text(pdf)
+    assert "THƯỜNG XUYÊN THÁNG 3/2027" in text
+    assert "05/QĐ-UBND" in text
+    for h in movers:
+        assert h.code in text
+    rows = doc.parts[0].tables()[0].data_rows()
+    assert [r.cells[5] for r in rows] == ["Hộ nghèo", "Hộ nghèo"]
+    assert {r.cells[7] for r in rows} == {"Thoát nghèo (vượt chuẩn cận nghèo)"}
+    sheet = openpyxl.load_workbook(xlsx).worksheets[0]
+    codes = {c.value for row in sheet.iter_rows() for c in row}
+    assert {h.code for h in movers} <= codes
+
+
+def test_the_request_form_and_a_cadres_households(tmp_path: Path) -> None:
+    path = _demo(tmp_path)
+    with Store.open(path, user="Cán bộ", device="laptop-1") as store:
+        h = next(iter(store.iter_households()))
+        app = year_round.add_application(
+            store, h.id, "regular_review", date(2026, 5, 4), h.head_name(), "Chồng mất việc làm"
+        )
+        form = render_pdf(application_form(store, app.id), tmp_path / "don.pdf")
+        year_round.assign_cadre(store, "Hoàng Văn Dũng", "Trưởng thôn", village=h.village)
+        year_round.add_support(store, h.id, "credit", date(2026, 6, 1), "NHCSXH", amount=30_000_000)
+        listed = render_pdf(cadre_households(store, "Hoàng Văn Dũng", 2026), tmp_path / "cb.pdf")
+    text = _text(form)
+    assert "Mẫu số 04" in text
+    assert "GIẤY ĐỀ NGHỊ" in text
+    assert "Chồng mất việc làm" in text
+    assert h.members[-1].name in text
+    assert "chưa xác nhận" not in text  # the form says nothing of our confidence
+    cadre_text = _text(listed)
+    assert "Hoàng Văn Dũng" in cadre_text
+    assert h.code in cadre_text
+    assert "30.000.000 đồng" in cadre_text
+
+
+def test_needs_without_support_on_the_demo_commune(tmp_path: Path) -> None:
+    path = _demo(tmp_path)
+    with Store.open(path, user="Cán bộ", device="laptop-1") as store:
+        last = year_round.last_periodic(store)
+        assert last is not None
+        before = year_round.needs_without_support(store, 2026, last.id)
+        assert before
+        first = before[0]
+        h = store.get_household(first.household_id)
+        assert h is not None
+        answers = {n: k.id for k in catalog.support_kinds() for n in k.meets}
+        for need in h.needs:
+            year_round.add_support(store, h.id, answers[need], date(2026, 8, 1), "Chương trình")
+        doc = build_document("needs_without_support", store, round_id=last.id)
+        out = build(
+            "needs_without_support", store, tmp_path / "nc.xlsx", fmt="xlsx", round_id=last.id
+        )
+    codes = [r.cells[1] for r in doc.parts[0].tables()[0].data_rows()]
+    assert first.code not in codes
+    assert codes  # others still wait
+    assert out.exists()
+
+
+def test_cli_application_add_list_print(tmp_path: Path, capsys: object) -> None:
+    path = _demo(tmp_path)
+    with Store.open(path, user="x", device="y") as store:
+        code = next(iter(store.iter_households())).code
+    assert (
+        main(
+            [
+                "application",
+                "add",
+                str(path),
+                "--household",
+                code,
+                "--kind",
+                "04",
+                "--date",
+                "2026-05-01",
+                "--by",
+                "Lò Văn Ín",
+                "--request",
+                "Rà soát lại",
+            ]
+        )
+        == 0
+    )
+    app_id = capsys.readouterr().out.strip()  # type: ignore[attr-defined]
+    assert main(["application", "list", str(path), "--today", "2026-06-01"]) == 0
+    listed = capsys.readouterr().out  # type: ignore[attr-defined]
+    assert code in listed
+    assert "hạn 16/05/2026" in listed
+    assert "TRỄ HẠN" in listed
+    out = tmp_path / "don.pdf"
+    assert main(["application", "print", str(path), app_id[:8], "--out", str(out)]) == 0
+    assert "Mẫu số 04" in _text(out)
