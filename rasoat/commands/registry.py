@@ -2,6 +2,9 @@
 
     rasoat registry init DSN --province MÃ_TỈNH
     rasoat registry load DSN GÓI… [--receipts THƯ_MỤC]
+    rasoat registry report DSN --kind summary|list [--commune MÃ] [--year NĂM] --out TỆP
+    rasoat registry export DSN --out THƯ_MỤC [--history]
+    rasoat registry whatif DSN --standard MÃ_CHUẨN [--year NĂM] [--workers 2]
 
 The registry, psycopg and pyarrow are not in the commune laptops' bundle
 (packaging/rasoat.spec excludes them): there this command says so instead of failing. Every
@@ -41,6 +44,30 @@ def register(subparsers: Any) -> None:
         help="lưu biên nhận của từng gói đã nạp (PDF để in, JSON để gửi lại xã)",
     )
     load.set_defaults(func=run_load)
+    report = sub.add_parser("report", help="báo cáo tổng hợp theo xã, danh sách hộ của một xã")
+    report.add_argument("dsn", metavar="DSN", help="chuỗi kết nối PostgreSQL")
+    report.add_argument("--kind", choices=("summary", "list"), required=True)
+    report.add_argument("--commune", metavar="MÃ_XÃ", help="mã xã (cho danh sách)")
+    report.add_argument(
+        "--category",
+        action="append",
+        choices=("poor", "near_poor", "middle", "not_poor", "undetermined"),
+        help="chỉ các hộ thuộc loại này (có thể lặp lại)",
+    )
+    report.add_argument("--year", type=int, metavar="NĂM", help="năm rà soát (mặc định: mới nhất)")
+    report.add_argument("--out", metavar="TỆP", type=Path, required=True, help=".pdf hoặc .xlsx")
+    report.set_defaults(func=run_report)
+    export = sub.add_parser("export", help="xuất tệp Parquet cho phân tích")
+    export.add_argument("dsn", metavar="DSN", help="chuỗi kết nối PostgreSQL")
+    export.add_argument("--out", metavar="THƯ_MỤC", type=Path, required=True)
+    export.add_argument("--history", action="store_true", help="gồm cả các gói đã thay thế")
+    export.set_defaults(func=run_export)
+    whatif = sub.add_parser("whatif", help="phân loại lại toàn tỉnh theo một chuẩn khác")
+    whatif.add_argument("dsn", metavar="DSN", help="chuỗi kết nối PostgreSQL")
+    whatif.add_argument("--standard", metavar="MÃ_CHUẨN", required=True)
+    whatif.add_argument("--year", type=int, metavar="NĂM")
+    whatif.add_argument("--workers", type=int, default=2, metavar="SỐ", help="số tiến trình")
+    whatif.set_defaults(func=run_whatif)
 
 
 def _unavailable() -> int:
@@ -97,3 +124,92 @@ def run_load(args: argparse.Namespace) -> int:
     refused = sum(o.status == "refused" for o in outcomes)
     print(f"Đã nạp {loaded} gói, {same} gói đã có từ trước, {refused} gói bị từ chối.")
     return 1 if refused else 0
+
+
+def run_report(args: argparse.Namespace) -> int:
+    try:
+        from registry import queries
+        from registry.database import RegistryError, connect
+        from reports.registry_summary import list_document, summary_document
+    except ImportError:
+        return _unavailable()
+    fmt = args.out.suffix.lower().lstrip(".")
+    if fmt not in ("pdf", "xlsx"):
+        print("rasoat registry report: --out phải là tệp .pdf hoặc .xlsx.", file=sys.stderr)
+        return 2
+    if args.kind == "list" and not args.commune:
+        print("rasoat registry report: danh sách cần --commune MÃ_XÃ.", file=sys.stderr)
+        return 2
+    try:
+        with connect(args.dsn) as conn:
+            if args.kind == "summary":
+                document = summary_document(queries.summary(conn, args.year))
+            else:
+                categories = tuple(args.category or ())
+                head, rows = queries.commune_list(conn, args.commune, args.year, categories)
+                document = list_document(head, rows, categories)
+    except RegistryError as exc:
+        print(f"rasoat registry report: {exc.message}", file=sys.stderr)
+        return 1
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    if fmt == "pdf":
+        from reports.pdf import render_pdf
+
+        render_pdf(document, args.out)
+    else:
+        from reports.xlsx import render_xlsx
+
+        render_xlsx(document, args.out)
+    print(args.out)
+    return 0
+
+
+def run_export(args: argparse.Namespace) -> int:
+    try:
+        from registry.database import RegistryError, connect
+        from registry.export import export_parquet
+    except ImportError:
+        return _unavailable()
+    try:
+        with connect(args.dsn) as conn:
+            written = export_parquet(conn, args.out, history=args.history)
+    except RegistryError as exc:
+        print(f"rasoat registry export: {exc.message}", file=sys.stderr)
+        return 1
+    for path in written.values():
+        print(path)
+    return 0
+
+
+def run_whatif(args: argparse.Namespace) -> int:
+    try:
+        from registry.database import RegistryError, connect
+        from registry.whatif import province_whatif
+    except ImportError:
+        return _unavailable()
+    from forms.labels import CATEGORY_LABELS
+    from forms.model import Category
+    from forms.standards import StandardError
+
+    try:
+        with connect(args.dsn) as conn:
+            result = province_whatif(conn, args.standard, args.year, workers=args.workers)
+    except (RegistryError, StandardError) as exc:
+        print(f"rasoat registry whatif: {getattr(exc, 'message', exc)}", file=sys.stderr)
+        return 1
+    poor, near = Category.POOR.value, Category.NEAR_POOR.value
+    print(
+        f"{result.province_name}, năm {result.year}, theo {result.standard_name}: "
+        f"{result.households} hộ tính lại."
+    )
+    print(
+        f"Mã xã | Xã | Số hộ | {CATEGORY_LABELS[Category.POOR]} (đã lưu → mới) | "
+        f"{CATEGORY_LABELS[Category.NEAR_POOR]} (đã lưu → mới) | Đổi phân loại"
+    )
+    for c in result.communes:
+        print(
+            f"{c.commune_code} | {c.commune_name} | {c.households} | "
+            f"{c.stored(poor)} → {c.under_new(poor)} | {c.stored(near)} → {c.under_new(near)} | "
+            f"{c.changed}"
+        )
+    return 0

@@ -5,6 +5,7 @@ writer (``db.exchange.package.write_package``), as a commune laptop exports its 
 from __future__ import annotations
 
 import uuid
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +22,16 @@ COMMUNES = {"02947": "Xã Bảo Yên", "02674": "Phường Cam Đường", "0264
 
 
 def households(n: int, seed: int) -> list[Household]:
-    return list(generate_households(n, seed=seed))
+    """Demo households the commune import accepts today: forms.demo draws birth dates up to
+    the end of the current year, which the validator refuses as "in the future" when run
+    before then (seen in December); such a date is dropped, the birth year kept."""
+    today = date.today()
+    homes = list(generate_households(n, seed=seed))
+    for hh in homes:
+        for m in hh.members:
+            if m.birth_date is not None and m.birth_date > today:
+                m.birth_year, m.birth_date = m.birth_date.year, None
+    return homes
 
 
 def make_package(

@@ -1,0 +1,114 @@
+"""Parquet files for analysts: households, members and results of every commune's current
+load (or of every load with ``history``), written in batches from server-side cursors with
+pyarrow, so a province of a million households never sits in memory."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import psycopg
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from registry.database import registry_province
+
+BATCH = 20_000
+
+TABLES: dict[str, tuple[str, pa.Schema]] = {
+    "households": (
+        "SELECT t.province_code, t.commune_code, t.load_id, t.household_id, t.code, t.village,"
+        " t.head_name, t.size, t.deleted, t.rev, t.updated_at FROM households t",
+        pa.schema(
+            [
+                ("province_code", pa.string()),
+                ("commune_code", pa.string()),
+                ("load_id", pa.int64()),
+                ("household_id", pa.string()),
+                ("code", pa.string()),
+                ("village", pa.string()),
+                ("head_name", pa.string()),
+                ("size", pa.int32()),
+                ("deleted", pa.bool_()),
+                ("rev", pa.string()),
+                ("updated_at", pa.string()),
+            ]
+        ),
+    ),
+    "members": (
+        "SELECT t.province_code, t.commune_code, t.load_id, t.household_id, t.position,"
+        " t.member_id, t.name, t.relationship, t.sex, t.birth_year, t.ethnicity, t.id_number"
+        " FROM members t",
+        pa.schema(
+            [
+                ("province_code", pa.string()),
+                ("commune_code", pa.string()),
+                ("load_id", pa.int64()),
+                ("household_id", pa.string()),
+                ("position", pa.int32()),
+                ("member_id", pa.string()),
+                ("name", pa.string()),
+                ("relationship", pa.string()),
+                ("sex", pa.string()),
+                ("birth_year", pa.int32()),
+                ("ethnicity", pa.string()),
+                ("id_number", pa.string()),
+            ]
+        ),
+    ),
+    "results": (
+        "SELECT t.province_code, t.commune_code, t.load_id, t.household_id, t.round_id, t.year,"
+        " t.standard_id, t.category, t.b1_score, t.income, t.deprivation_count, t.deprived"
+        " FROM results t",
+        pa.schema(
+            [
+                ("province_code", pa.string()),
+                ("commune_code", pa.string()),
+                ("load_id", pa.int64()),
+                ("household_id", pa.string()),
+                ("round_id", pa.string()),
+                ("year", pa.int32()),
+                ("standard_id", pa.string()),
+                ("category", pa.string()),
+                ("b1_score", pa.int32()),
+                ("income", pa.int64()),
+                ("deprivation_count", pa.int32()),
+                ("deprived", pa.list_(pa.string())),
+            ]
+        ),
+    ),
+}
+
+
+def export_parquet(
+    conn: psycopg.Connection[Any], folder: Path, *, history: bool = False
+) -> dict[str, Path]:
+    """``folder/households.parquet``, ``members.parquet``, ``results.parquet``; returns them.
+    Personal data (names, ID numbers): the files are for the province's own analysts."""
+    province = registry_province(conn)
+    folder.mkdir(parents=True, exist_ok=True)
+    written: dict[str, Path] = {}
+    for name, (select, schema) in TABLES.items():
+        sql = select + (
+            " JOIN loads l ON l.province_code = t.province_code AND l.id = t.load_id"
+            " WHERE t.province_code = %s"
+        )
+        if not history:
+            sql += " AND l.valid_to IS NULL"
+        out = folder / f"{name}.parquet"
+        with (
+            pq.ParquetWriter(out, schema) as writer,
+            conn.transaction(),
+            conn.cursor(name=f"rasoat_export_{name}") as cur,
+        ):
+            cur.execute(sql, (province,))
+            while rows := cur.fetchmany(BATCH):
+                columns = list(zip(*rows, strict=True))
+                writer.write_batch(
+                    pa.RecordBatch.from_arrays(
+                        [pa.array(c, type=f.type) for c, f in zip(columns, schema, strict=True)],
+                        schema=schema,
+                    )
+                )
+        written[name] = out
+    return written

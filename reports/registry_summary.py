@@ -1,0 +1,216 @@
+"""The province's documents from the registry (``registry.queries``): the summary by commune
+(the commune summary's Biểu 1-3 and the movements, one row per commune) and one commune's
+list. Printed by ``rasoat registry report``; nothing of the commune GUI prints them."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+
+from forms.labels import CATEGORY_LABELS
+from forms.model import Category, Transition
+from forms.standards import StandardError, load_standard
+from registry.queries import CommuneRow, ListedHousehold, Summary
+from reports.document import Column, Document, Header, Para, Part, Table
+
+T = Transition
+MOVES = (
+    (T.STAYED_POOR, "Nghèo cũ"),
+    (T.NEWLY_POOR, "Nghèo phát sinh mới"),
+    (T.FELL_BACK_POOR, "Tái nghèo"),
+    (T.NEAR_POOR_TO_POOR, "Cận nghèo thành nghèo"),
+    (T.ESCAPED_POVERTY, "Thoát nghèo"),
+    (T.POOR_TO_NEAR_POOR, "Thoát nghèo thành cận nghèo"),
+    (T.NEWLY_NEAR_POOR, "Cận nghèo phát sinh mới"),
+    (T.ESCAPED_NEAR_POVERTY, "Thoát cận nghèo"),
+)
+
+
+def _rate(part: int, whole: int) -> float | None:
+    return round(100 * part / whole, 1) if whole else None
+
+
+def _total(rows: Sequence[CommuneRow]) -> CommuneRow:
+    total = CommuneRow("", "Tổng cộng")
+    for r in rows:
+        total.households += r.households
+        total.persons += r.persons
+        total.by_category.update(r.by_category)
+        total.persons_by_category.update(r.persons_by_category)
+        total.deprived.update(r.deprived)
+        total.deprivations.update(r.deprivations)
+        total.by_transition.update(r.by_transition)
+    return total
+
+
+def _indicators(summary: Summary) -> list[tuple[str, str]]:
+    try:
+        return [(s.id, s.name) for s in load_standard(summary.standard_id).indicators]
+    except (StandardError, KeyError, FileNotFoundError):
+        seen = sorted({i for r in summary.rows for _c, i in r.deprived})
+        return [(i, i) for i in seen]
+
+
+def results_table(summary: Summary) -> Table:
+    cols = [
+        Column("Mã xã", "A", 0.8),
+        Column("Xã, phường", "B", 2.0),
+        Column("Tổng số hộ", "1", 1.0, "int"),
+        Column("Tổng số khẩu", "2", 1.0, "int"),
+    ]
+    for label, code in (("Hộ nghèo", 3), ("Hộ cận nghèo", 5), ("Hộ có mức sống trung bình", 7)):
+        cols.append(Column("Số hộ", str(code), 0.9, "int", group=label))
+        cols.append(Column("Tỷ lệ (%)", f"{code + 1}={code}/1", 0.9, "percent", group=label))
+    cols += [
+        Column("Khẩu nghèo", "9", 0.9, "int"),
+        Column("Khẩu cận nghèo", "10", 0.9, "int"),
+        Column("Chưa phân loại", "11", 0.9, "int"),
+    ]
+    table = Table(
+        cols, sheet="Kết quả theo xã", caption="Biểu 1. Kết quả rà soát theo xã", show_codes=True
+    )
+    for r, style in [(r, "data") for r in summary.rows] + [(_total(summary.rows), "total")]:
+        cells: list[object] = [r.commune_code, r.commune_name, r.households, r.persons]
+        for c in (Category.POOR, Category.NEAR_POOR, Category.MIDDLE):
+            cells += [r.by_category[c], _rate(r.by_category[c], r.households)]
+        cells += [
+            r.persons_by_category[Category.POOR],
+            r.persons_by_category[Category.NEAR_POOR],
+            r.unclassified,
+        ]
+        table.add(cells, style)  # type: ignore[arg-type]
+    return table
+
+
+def deprivation_table(summary: Summary, category: Category, number: int) -> Table:
+    specs = _indicators(summary)
+    name = "hộ nghèo" if category is Category.POOR else "hộ cận nghèo"
+    cols = [
+        Column("Mã xã", "A", 0.7),
+        Column("Xã, phường", "B", 1.6),
+        Column(f"Tổng số {name}", "1", 0.8, "int"),
+        Column("Tổng số chỉ số thiếu hụt", "2", 0.8, "int"),
+    ]
+    cols += [
+        Column(label, str(i + 3), 0.8, "int", group="Số hộ thiếu hụt theo từng chỉ số")
+        for i, (_id, label) in enumerate(specs)
+    ]
+    table = Table(
+        cols,
+        sheet=f"Thiếu hụt {name}",
+        caption=f"Biểu {number}. Mức độ thiếu hụt các dịch vụ xã hội cơ bản của {name}, theo xã",
+        show_codes=True,
+    )
+    total = _total(summary.rows)
+    for r, style in [(r, "data") for r in summary.rows] + [(total, "total")]:
+        table.add(
+            [
+                r.commune_code,
+                r.commune_name,
+                r.by_category[category],
+                r.deprivations[category],
+                *[r.deprived[(category.value, i)] for i, _n in specs],
+            ],
+            style,  # type: ignore[arg-type]
+        )
+    households = total.by_category[category]
+    table.add(
+        [
+            None,
+            "Tỷ lệ (%)",
+            None,
+            None,
+            *[_rate(total.deprived[(category.value, i)], households) for i, _n in specs],
+        ]
+    )
+    return table
+
+
+def movement_table(summary: Summary) -> Table:
+    cols = [Column("Mã xã", "A", 0.7), Column("Xã, phường", "B", 1.6)]
+    cols += [
+        Column(label, str(i + 1), 0.9, "int", group=f"Diễn biến so với năm {summary.previous_year}")
+        for i, (_t, label) in enumerate(MOVES)
+    ]
+    table = Table(
+        cols,
+        sheet="Diễn biến",
+        caption="Biểu 4. Diễn biến hộ nghèo, hộ cận nghèo so với năm trước, theo xã (số hộ)",
+        show_codes=True,
+    )
+    for r, style in [(r, "data") for r in summary.rows] + [(_total(summary.rows), "total")]:
+        table.add(
+            [r.commune_code, r.commune_name, *[r.by_transition[t] for t, _l in MOVES]],
+            style,  # type: ignore[arg-type]
+        )
+    return table
+
+
+def _header(summary: Summary) -> Header:
+    name = summary.province_name.upper()
+    return Header(issuer=[f"UBND {name}" if name else "CẤP TỈNH"], place="", when=date.today())
+
+
+def summary_document(summary: Summary) -> Document:
+    blocks: list[object] = [
+        Para(
+            f"Số liệu của {len(summary.rows)} xã, phường theo gói dữ liệu mới nhất mỗi xã đã "
+            f"gửi lên; phân loại theo kỳ rà soát năm {summary.year}.",
+            "small",
+        ),
+        results_table(summary),
+        deprivation_table(summary, Category.POOR, 2),
+        deprivation_table(summary, Category.NEAR_POOR, 3),
+    ]
+    if summary.previous_year is not None:
+        blocks.append(movement_table(summary))
+    part = Part(
+        _header(summary),
+        "Tổng hợp kết quả rà soát hộ nghèo, hộ cận nghèo theo xã",
+        [f"{summary.province_name} năm {summary.year}"],
+        blocks,  # type: ignore[arg-type]
+    )
+    return Document("registry_summary", part.title, [part], landscape=True)
+
+
+def list_document(
+    summary: Summary, rows: Sequence[ListedHousehold], categories: Sequence[str] = ()
+) -> Document:
+    commune = summary.rows[0]
+    labels = {str(c.value): str(CATEGORY_LABELS[c]) for c in Category}
+    what = ", ".join(labels.get(c, c).lower() for c in categories) or "tất cả các hộ"
+    table = Table(
+        [
+            Column("STT", "", 0.5, "plain"),
+            Column("Mã hộ", "", 1.0),
+            Column("Họ tên chủ hộ", "", 2.2),
+            Column("Thôn", "", 1.6),
+            Column("Số khẩu", "", 0.7, "int"),
+            Column(f"Phân loại năm {summary.year}", "", 1.4),
+            Column("Số chỉ số thiếu hụt", "", 0.9, "int"),
+            Column(
+                f"Năm {summary.previous_year}" if summary.previous_year else "Năm trước", "", 1.4
+            ),
+        ],
+        sheet="Danh sách",
+    )
+    for n, h in enumerate(rows, start=1):
+        table.add(
+            [
+                n,
+                h.code,
+                h.head_name,
+                h.village,
+                h.size,
+                labels.get(h.category or "", "Chưa phân loại"),
+                h.deprivation_count,
+                labels.get(h.previous or "", "—"),
+            ]
+        )
+    part = Part(
+        _header(summary),
+        f"Danh sách hộ của {commune.commune_name}",
+        [f"({what}; kỳ rà soát năm {summary.year}; mã xã {commune.commune_code})"],
+        [Para(f"Tổng số: {len(rows)} hộ.", "bold"), table],
+    )
+    return Document("registry_list", part.title, [part], landscape=True)
