@@ -57,9 +57,9 @@ def create_demo_commune(path: str | Path, households: int = 300, seed: int = 1) 
         for name in DEMO_VILLAGES:
             store.add_village(name)
         before = store.start_round(PREVIOUS_YEAR, DEMO_STANDARD, "periodic")
-        current = store.start_round(CURRENT_YEAR, DEMO_STANDARD, "periodic")
         with store.transaction(source="demo"):
-            for h in generate_households(households, seed):
+            this_year = list(generate_households(households, seed))
+            for h in this_year:
                 if rng.random() < 0.96:  # a few households are new this year
                     last_year = copy.deepcopy(h)
                     big = rng.random() < 0.15
@@ -75,6 +75,12 @@ def create_demo_commune(path: str | Path, households: int = 300, seed: int = 1) 
                         round_id=before.id,
                         result=classify(last_year, standard, PREVIOUS_YEAR),
                     )
+            # The year before the periodic review: a March regular round, started before it
+            # so the periodic round stays the current one (rounds sort by start).
+            _year_round_demo(store, before.id)
+        current = store.start_round(CURRENT_YEAR, DEMO_STANDARD, "periodic")
+        with store.transaction(source="demo"):
+            for h in this_year:
                 store.save_household(
                     h, round_id=current.id, result=classify(h, standard, CURRENT_YEAR)
                 )
@@ -119,3 +125,66 @@ def create_demo_commune(path: str | Path, households: int = 300, seed: int = 1) 
                     meeting_date=date(CURRENT_YEAR, 10, 20),
                 )
     return path
+
+
+def _year_round_demo(store: Store, before_id: str) -> None:
+    """Issue 24 on the demo: a cadre for each village, applications (one decided in the March
+    regular round, one late, one for the periodic review), support given to some households."""
+    from db import year_round
+
+    heads = ["Hoàng Văn Dũng", "Nông Thị Hoa", "Triệu Văn Sơn", "Lý Thị Mai", "Vàng A Sử"]
+    for i, name in enumerate(DEMO_VILLAGES):
+        year_round.assign_cadre(store, heads[i % len(heads)], "Trưởng thôn", village=name)
+    poor = [h for h, r in store.results_for_round(before_id) if r.category is Category.POOR]
+    if len(poor) < 4:
+        return
+    year_round.assign_cadre(
+        store, "Đặng Thị Lan", "Công chức Văn hóa - Xã hội", household_id=poor[0].id
+    )
+    escaping = poor[1]
+    year_round.add_application(
+        store,
+        escaping.id,
+        "escape",
+        date(CURRENT_YEAR, 3, 4),
+        escaping.head_name(),
+        "Gia đình đã có thu nhập ổn định từ nuôi lợn, xin công nhận thoát nghèo",
+    )
+    escaping.b1_total = 230
+    escaping.income_per_capita = 2_600_000
+    store.save_household(escaping)
+    march = year_round.start_regular_round(store, CURRENT_YEAR, 3)
+    store.save_decision(
+        march.id, f"31/QĐ-UBND-{CURRENT_YEAR}", date(CURRENT_YEAR, 3, 18), "Nguyễn Văn Hùng"
+    )
+    late = poor[2]
+    year_round.add_application(
+        store,
+        late.id,
+        "regular_review",
+        date(CURRENT_YEAR, 8, 12),
+        late.head_name(),
+        "Chủ hộ bị tai nạn lao động, đề nghị rà soát lại",
+    )
+    year_round.add_application(
+        store,
+        poor[3].id,
+        "periodic_review",
+        date(CURRENT_YEAR, 9, 8),
+        poor[3].head_name(),
+        "Đề nghị rà soát trong kỳ rà soát định kỳ",
+    )
+    kinds = ["health_insurance", "credit", "education_fee", "housing", "production_means"]
+    for i, h in enumerate(poor[: min(len(poor), 12)]):
+        kind = kinds[i % len(kinds)]
+        year_round.add_support(
+            store,
+            h.id,
+            kind,
+            date(CURRENT_YEAR, 1 + i % 9, 10),
+            {"credit": "Ngân hàng Chính sách xã hội", "health_insurance": "BHYT hộ nghèo"}.get(
+                kind, "Chương trình MTQG giảm nghèo bền vững"
+            ),
+            "UBND xã",
+            amount=50_000_000 if kind == "credit" else None,
+        )

@@ -19,8 +19,10 @@ def test_demo_commune(tmp_path: Path) -> None:
         assert store.commune().commune_name == "Xã Bảo Yên"
         assert store.commune().province_name == "Lào Cai"
         assert [v.name for v in store.villages()] == DEMO_VILLAGES
-        before, current = store.rounds()
+        # The demo's March regular round (issue 24) sits between the two periodic rounds.
+        before, march, current = store.rounds()
         assert (before.year, current.year) == (PREVIOUS_YEAR, CURRENT_YEAR)
+        assert (march.kind, march.year, current.kind) == ("adhoc", CURRENT_YEAR, "periodic")
         assert store.current_round() == current
         assert store.count_households(HouseholdQuery()) == 120
         counts = store.category_counts(HouseholdQuery())
@@ -37,6 +39,15 @@ def test_demo_commune(tmp_path: Path) -> None:
         assert len(store.postings(before.id)) == len(DEMO_VILLAGES)
         assert store.meeting_votes(current.id)
         assert store.integrity_problems() == []
+        from db import year_round
+
+        apps = year_round.applications(store)
+        assert len(apps) == 3
+        assert [a.status.value for a in apps] == ["decided", "open", "open"]
+        assert year_round.round_household_ids(store, march.id) == [apps[0].household_id]
+        assert year_round.needs_without_support(store, CURRENT_YEAR)
+        assert year_round.support_by_kind_and_village(store, CURRENT_YEAR)
+        assert len(year_round.cadres(store)) >= 2
 
 
 @pytest.mark.parametrize(("households", "seed"), [(300, 1), (120, 2)])
