@@ -104,15 +104,17 @@ class Session:
         self._lock: IO[bytes] | None = None
         self._fatal: IO[bytes] | None = None
         self._state: dict[str, Any] = {}
+        self._catching = False
 
     @property
     def active(self) -> bool:
         return self._lock is not None
 
-    def start(self) -> PreviousSession | None:
+    def start(self, *, catch_faults: bool = True) -> PreviousSession | None:
         """Takes the lock, reads what an unclean previous session left, begins a new trace.
         Returns None when the last session ended cleanly, or when another instance is running
-        (then this one keeps no trace: the other one owns it)."""
+        (then this one keeps no trace: the other one owns it). ``catch_faults=False`` leaves
+        faulthandler alone (a test runner has its own)."""
         self.folder.mkdir(parents=True, exist_ok=True)
         lock = open(self.folder / LOCK_NAME, "a+b")  # noqa: SIM115 - held for the process life
         if not _try_lock(lock):
@@ -126,7 +128,9 @@ class Session:
         if self.fatal_path.exists() and self.fatal_path.stat().st_size > FATAL_KEEP_MAX:
             self.fatal_path.unlink()
         self._fatal = open(self.fatal_path, "ab")  # noqa: SIM115 - faulthandler keeps the fd
-        faulthandler.enable(file=self._fatal, all_threads=True)
+        if catch_faults:
+            faulthandler.enable(file=self._fatal, all_threads=True)
+        self._catching = catch_faults
         self._state = {
             "started": time.time(),
             "pid": os.getpid(),
@@ -165,11 +169,12 @@ class Session:
         """A clean exit: nothing to report next time."""
         if not self.active:
             return
-        # Back to the console (where Python writes a fault by default), never to the closed file.
-        faulthandler.disable()
-        if sys.__stderr__ is not None:
-            with contextlib.suppress(Exception):
-                faulthandler.enable(file=sys.__stderr__, all_threads=True)
+        if self._catching:
+            # Back to the console (where Python writes a fault), never to the closed file.
+            faulthandler.disable()
+            if sys.__stderr__ is not None:
+                with contextlib.suppress(Exception):
+                    faulthandler.enable(file=sys.__stderr__, all_threads=True)
         if self._fatal is not None:
             self._fatal.close()
             self._fatal = None
@@ -227,13 +232,13 @@ class Session:
 _current: Session | None = None
 
 
-def start(folder: Path | None = None) -> PreviousSession | None:
+def start(folder: Path | None = None, *, catch_faults: bool = True) -> PreviousSession | None:
     """Arms the trace for this process (the GUI calls it once at start)."""
     global _current
     from rasoat import paths
 
     _current = Session(folder or paths.log_dir())
-    return _current.start()
+    return _current.start(catch_faults=catch_faults)
 
 
 def record(action: str, **kwargs: Any) -> None:

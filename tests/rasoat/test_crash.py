@@ -44,7 +44,7 @@ def test_a_fatal_error_is_reported_at_the_next_start(rasoat_home: Path) -> None:
     setup_logging()  # as the app does before anything else
     session = crash.Session(paths.log_dir())
     try:
-        previous = session.start()
+        previous = session.start(catch_faults=False)
     finally:
         session.end()
     assert previous is not None
@@ -68,7 +68,7 @@ def test_a_fatal_error_is_reported_at_the_next_start(rasoat_home: Path) -> None:
     # Reported once: the start after that one has nothing to say.
     again = crash.Session(paths.log_dir())
     try:
-        assert again.start() is None
+        assert again.start(catch_faults=False) is None
     finally:
         again.end()
 
@@ -79,7 +79,7 @@ def test_a_killed_session_is_reported_without_a_fault_trace(rasoat_home: Path) -
 
     session = crash.Session(paths.log_dir())
     try:
-        previous = session.start()
+        previous = session.start(catch_faults=False)
     finally:
         session.end()
     assert previous is not None
@@ -92,7 +92,7 @@ def test_a_clean_exit_reports_nothing(rasoat_home: Path) -> None:
     assert done.returncode == 0, done.stderr
     session = crash.Session(paths.log_dir())
     try:
-        assert session.start() is None
+        assert session.start(catch_faults=False) is None
     finally:
         session.end()
 
@@ -117,7 +117,7 @@ def test_a_second_window_does_not_call_the_first_one_crashed(rasoat_home: Path) 
             subprocess.run(["sleep", "0.05"], check=True)
         assert ready.exists()
         second = crash.Session(paths.log_dir())
-        assert second.start() is None
+        assert second.start(catch_faults=False) is None
         assert not second.active
         second.record("ignored")  # keeps no trace of its own, touches not the first one's
         assert (paths.log_dir() / crash.STATE_NAME).exists()
@@ -130,7 +130,7 @@ def test_a_damaged_trace_still_counts_as_an_unclean_exit(rasoat_home: Path) -> N
     (paths.log_dir() / crash.STATE_NAME).write_text("{not json", encoding="utf-8")
     session = crash.Session(paths.log_dir())
     try:
-        previous = session.start()
+        previous = session.start(catch_faults=False)
     finally:
         session.end()
     assert previous is not None
