@@ -1,6 +1,13 @@
 """Tệp → Nhập / gộp gói dữ liệu…: choose a `.rasoat` file, see what it is (manifest, read
 without the password), open it with the password or the recovery key, merge it in a worker
-thread, then read, save or print the receipt and go on to the conflicts."""
+thread, then read, save or print the receipt and go on to the conflicts.
+
+Importing is two jobs. The first reads and checks the whole package and asks the commune
+file, read-only, what the officer must confirm (``db.exchange.merge.precheck``): a laptop
+not known here or with a changed key (its name and fingerprint shown), and households the
+package deletes. Each is asked in a message box whose default answer is not to import
+(Escape or Enter refuses; Alt+N takes the laptop, Alt+X the deletions). Only then does the
+second job open the file for writing and merge, so a refused package changes nothing."""
 
 from __future__ import annotations
 
@@ -22,7 +29,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.export_dialog import JobDialog, announce
+from desktop.export_dialog import JobDialog, announce, failure_message
+from desktop.worker import start_job
 
 
 class ImportDialog(JobDialog):
@@ -142,20 +150,105 @@ class ImportDialog(JobDialog):
         self._sync()
 
     def start_import(self) -> None:
-        from db.exchange.merge import import_package
-
         path = Path(self.path.text().strip())
         password = self.password.text() or None
         recovery = self.recovery.text().strip() or None
+        commune_file = Path(self.store.path)
 
-        def work(store: Any, progress: Any) -> Any:
-            return import_package(
-                store, path, password=password, recovery_key=recovery, progress=progress
-            )
+        def check(progress: Any) -> Any:
+            from db.exchange.merge import collector_paused, precheck
+            from db.exchange.package import read_package
+
+            with collector_paused():
+                package = read_package(
+                    path, password=password, recovery_key=recovery, progress=progress
+                )
+            # Reports only (None): the questions are asked on the GUI thread.
+            return package, precheck(commune_file, package, trusted=None, allow_deletions=None)
 
         self.import_button.setEnabled(False)
         self.text.setPlainText(self.tr("Đang kiểm tra toàn bộ gói rồi gộp…"))
+        self.progress.setVisible(True)
+        self.progress.setRange(0, 0)
+        start_job(
+            self,
+            check,
+            done=lambda result: self._on_checked(path, *result),
+            failed=lambda exc: self._on_failed(failure_message(exc)),
+            progress=self._on_progress,
+            name="ImportCheck",
+        )
+
+    def _on_checked(self, path: Path, package: Any, pre: Any) -> None:
+        from db.exchange.merge import merge_package
+
+        trusted: list[str] = []
+        if pre.sender is not None and pre.sender.needs_confirmation:
+            if not self.confirm_sender(pre.sender):
+                self._cancelled(self.tr("Chưa xác nhận máy gửi gói."))
+                return
+            trusted.append(pre.sender.fingerprint)
+        allow_deletions = bool(pre.deletions)
+        if pre.deletions and not self.confirm_deletions(pre.deletions):
+            self._cancelled(self.tr("Chưa đồng ý cho gói xoá hộ."))
+            return
+
+        def work(store: Any, progress: Any) -> Any:
+            return merge_package(
+                store,
+                package,
+                source_name=path.name,
+                progress=progress,
+                trusted=trusted,
+                allow_deletions=allow_deletions,
+            )
+
         self.run_job(work)
+
+    def _cancelled(self, why: str) -> None:
+        self.progress.setVisible(False)
+        self.text.setPlainText(self.tr("Không nhập gì. {why}").format(why=why))
+        self._sync()
+
+    def confirm_sender(self, check: Any) -> bool:
+        """The officer's explicit yes for a laptop not known here (or a changed key)."""
+        box = QMessageBox(self)
+        box.setIcon(
+            QMessageBox.Icon.Warning if check.status == "changed" else QMessageBox.Icon.Question
+        )
+        box.setWindowTitle(self.tr("Xác nhận máy gửi gói"))
+        box.setText(check.message())
+        box.setInformativeText(
+            self.tr(
+                "Máy: {device} — người tạo: {name}\nDấu vân tay: {fingerprint}\n"
+                "Chỉ nhận khi người gửi đọc đúng dấu vân tay này."
+            ).format(device=check.device, name=check.name or "?", fingerprint=check.fingerprint)
+        )
+        take = box.addButton(self.tr("&Nhận gói của máy này"), QMessageBox.ButtonRole.AcceptRole)
+        refuse = box.addButton(self.tr("&Không nhập"), QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(refuse)
+        box.setEscapeButton(refuse)
+        box.exec()
+        return box.clickedButton() is take
+
+    def confirm_deletions(self, deletions: list[Any]) -> bool:
+        """The officer's explicit yes for households the package deletes, listed."""
+        from db.exchange.devices import deletions_message
+
+        box = QMessageBox(self)
+        box.setIcon(QMessageBox.Icon.Warning)
+        box.setWindowTitle(self.tr("Gói có xoá hộ"))
+        box.setText(deletions_message(deletions))
+        box.setInformativeText(self.tr("Nhập gói và xoá các hộ này khỏi tệp của xã?"))
+        take = box.addButton(
+            self.tr("&Xoá {count} hộ và nhập").format(count=len(deletions)),
+            QMessageBox.ButtonRole.AcceptRole,
+        )
+        refuse = box.addButton(self.tr("&Không nhập"), QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(refuse)
+        box.setEscapeButton(refuse)
+        box.exec()
+        return box.clickedButton() is take
 
     def _on_done(self, receipt: Any) -> None:
         self.receipt = receipt

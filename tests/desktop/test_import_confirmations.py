@@ -1,0 +1,102 @@
+"""The import dialog asks before a package of an unknown laptop or one deleting households is
+merged (issue 17, items 6 and 7), answered by keyboard: Escape refuses and leaves the data
+unchanged, Alt+N takes the laptop, Alt+X the deletions."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from db.exchange import signing
+from db.exchange.export import ExportScope, export_package
+from db.store import Store
+from desktop.import_dialog import ImportDialog
+from tests.db.exchange.commune import copy_to, make_commune, table_dump
+from tests.db.exchange.test_merge import edit
+
+
+def answer(
+    qtbot: Any, keys: list[tuple[Any, Any]], seen: list[str], shots: Path | None = None
+) -> None:
+    """Presses ``keys`` in the next message box, recording its text."""
+
+    def press() -> None:
+        box = QApplication.activeModalWidget()
+        if not isinstance(box, QMessageBox):
+            QTimer.singleShot(50, press)
+            return
+        seen.append(box.text() + "\n" + box.informativeText())
+        if shots is not None and len(seen) == 1:
+            box.grab().save(str(shots))
+        key, modifier = keys.pop(0)
+        # To the focused button, as a person's keyboard would (the box is the active window).
+        qtbot.keyClick(QApplication.focusWidget() or box, key, modifier)
+        if keys:
+            QTimer.singleShot(50, lambda: press_next(box))
+
+    def press_next(previous: QMessageBox) -> None:
+        if QApplication.activeModalWidget() is previous:
+            QTimer.singleShot(50, lambda: press_next(previous))
+            return
+        press()
+
+    QTimer.singleShot(50, press)
+
+
+def package_of_another_laptop(tmp_path: Path, delete: bool = False) -> tuple[Path, Path, str]:
+    base = make_commune(tmp_path / "xa.db", 3)
+    laptop = copy_to(base, tmp_path / "a.db")
+    edit(laptop, "may-a", ["HO00001"], "sửa ở máy A")
+    key = Ed25519PrivateKey.generate()
+    pkg = tmp_path / "a.rasoat"
+    with Store.open(laptop, user="Lò Thị Mai", device="may-a") as store:
+        if delete:
+            h = store.household_by_code("HO00002")
+            assert h is not None
+            store.delete_household(h.id)
+        export_package(store, pkg, ExportScope(), signer=key)
+    return base, pkg, signing.fingerprint(signing.public_bytes(key))
+
+
+def test_an_unknown_laptop_is_asked_about_and_escape_refuses(qtbot: Any, tmp_path: Path) -> None:
+    base, pkg, fp = package_of_another_laptop(tmp_path)
+    with Store.open(base, user="Cán bộ xã", device="may-xa") as store:
+        before = table_dump(base)
+        dialog = ImportDialog(store)
+        qtbot.addWidget(dialog)
+        dialog.set_package(pkg)
+        seen: list[str] = []
+        answer(qtbot, [(Qt.Key.Key_Escape, Qt.KeyboardModifier.NoModifier)], seen)
+        dialog.start_import()
+        qtbot.waitUntil(lambda: "Không nhập gì" in dialog.text.toPlainText(), timeout=20000)
+        assert fp in seen[0]
+        assert "may-a" in seen[0]
+        assert "Lò Thị Mai" in seen[0]
+        assert dialog.receipt is None
+        assert table_dump(base) == before
+
+
+def test_alt_n_takes_the_laptop_and_alt_x_the_deletions(qtbot: Any, tmp_path: Path) -> None:
+    base, pkg, fp = package_of_another_laptop(tmp_path, delete=True)
+    with Store.open(base, user="Cán bộ xã", device="may-xa") as store:
+        dialog = ImportDialog(store)
+        qtbot.addWidget(dialog)
+        dialog.set_package(pkg)
+        seen: list[str] = []
+        alt = Qt.KeyboardModifier.AltModifier
+        answer(qtbot, [(Qt.Key.Key_N, alt), (Qt.Key.Key_X, alt)], seen, tmp_path / "hoi.png")
+        dialog.start_import()
+        qtbot.waitUntil(lambda: dialog.receipt is not None, timeout=20000)
+        assert "Gói này xoá 1 hộ" in seen[1]
+        assert "HO00002" in seen[1]
+        text = dialog.text.toPlainText()
+        assert fp in text
+        assert "Gói này xoá 1 hộ" in text
+        assert store.household_by_code("HO00002") is None
+        h = store.household_by_code("HO00001")
+        assert h is not None
+        assert h.note == "sửa ở máy A"
