@@ -94,3 +94,20 @@ def naming_damage(conn: sqlite3.Connection, path: Path | None = None) -> Iterato
         if path is None:
             path = Path(conn.execute("PRAGMA database_list").fetchone()[2])
         raise DamagedRecords(path, bad) from exc
+
+
+def check_path(path: Path) -> tuple[list[str], list[tuple[str, str]]]:
+    """The full check of the file at ``path`` on a read-only connection of its own (safe in
+    a worker thread while a Store has the file open): (SQLite's problems, the damaged
+    documents as ``bad_documents`` gives them). Documents are read only when SQLite finds
+    the pages sound; both empty when the file is fine."""
+    conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    try:
+        problems = [r[0] for r in conn.execute("PRAGMA integrity_check")]
+        if problems != ["ok"]:
+            return problems, []
+        return [], bad_documents(conn)
+    except sqlite3.DatabaseError as exc:
+        return [str(exc)], []
+    finally:
+        conn.close()

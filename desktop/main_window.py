@@ -103,6 +103,9 @@ class MainWindow(QMainWindow):
         self._action(
             "file", self.tr("&Khôi phục từ bản sao lưu…"), lambda: open_restore_dialog(self)
         )
+        from desktop.file_check_dialog import open_file_check
+
+        self._action("file", self.tr("K&iểm tra tệp dữ liệu…"), lambda: open_file_check(self))
         self.menus["file"].addSeparator()
         self._action("file", self.tr("Th&oát"), self.close, QKeySequence.StandardKey.Quit)
         self.household_actions = [
