@@ -158,6 +158,13 @@ def _write_failure(path: Path, exc: BaseException) -> str | None:
         )
     if "locked" in text or "busy" in text:
         return f"Tệp {path} đang được một chương trình khác ghi; hãy thử lại sau."
+    if "disk I/O error" in text:
+        # What a pulled-out stick or a failing card gives: the write did not happen.
+        return (
+            f"Không ghi được vào tệp {path} (lỗi đọc ghi ổ đĩa: USB hay thẻ nhớ bị rút ra, "
+            "hoặc hỏng?). Lần lưu này chưa được ghi; những lần lưu trước không bị ảnh hưởng. "
+            "Hãy cắm lại, đóng rồi mở lại tệp, và nhập lại thay đổi vừa rồi."
+        )
     return None
 
 

@@ -495,6 +495,26 @@ def test_a_read_only_commune_file_is_said_so_on_opening(tmp_path: Path) -> None:
     assert "Hãy chép tệp vào máy" in exc.value.message
 
 
+def test_a_write_the_disk_refuses_is_said_and_nothing_half_saved(tmp_path: Path) -> None:
+    """The -wal made unwritable while the file is open: SQLite gets the write error a pulled
+    stick gives (SQLITE_IOERR_WRITE); the save says so in Vietnamese, the others are kept."""
+    path = tmp_path / "xa.sqlite"
+    _file_with(path, 2)
+    first, second, third = _new(3, 43)
+    s = Store.open(path, user="a", device="b")
+    try:
+        s.save_household(first)
+        with _immutable(path.with_name(path.name + "-wal")), pytest.raises(StoreError) as exc:
+            s.save_household(second)
+        assert "lỗi đọc ghi ổ đĩa" in exc.value.message
+        assert "chưa được ghi" in exc.value.message
+        s.save_household(third)  # the disk is back: the store goes on
+    finally:
+        s.close()
+    assert {first.id, third.id} <= _ids_in(path)
+    assert second.id not in _ids_in(path)
+
+
 def test_a_backup_whose_folder_cannot_be_made_says_so_and_leaves_nothing(
     tmp_path: Path,
 ) -> None:
