@@ -86,3 +86,27 @@ def test_restore_from_the_window_keeps_the_open_file_and_undoes(
     [kept] = [p for p in backup.list_backups(path) if "before-restore" in p.name]
     restore_into(window, path, kept)  # undo: the save from the -wal is back
     assert window.store.household_by_code("NL-011") is not None
+
+
+def test_restore_from_the_window_is_refused_while_another_window_has_the_file(
+    qtbot: QtBot, app: Any, store: Any
+) -> None:
+    from db import backup
+    from db.store import Store
+    from desktop.restore_dialog import restore_into
+
+    path = Path(store.path)
+    old = backup.make_backup(path, "manual", store.conn)
+    window = MainWindow(store)
+    qtbot.addWidget(window)
+    other = Store.open(path, user="b", device="another-window")
+    try:
+        other.save_household(poor_household("NL-020", "Thôn Nà Lầu"))  # in its -wal
+        text = restore_into(window, path, old)
+        assert "đang được mở ở một chương trình khác" in text, text
+        assert "chưa bị thay đổi" in text
+        assert window.store is not None  # the window has its file again
+        assert window.store.household_by_code("NL-020") is not None
+    finally:
+        other.close()
+    assert "NL-020" in _codes(path)
