@@ -193,6 +193,8 @@ class ExportDialog(JobDialog):
         path_row.addWidget(browse)
         form.addRow(self.tr("Lưu vào tệp:"), path_row)
         self.protect = QCheckBox(self.tr("Đặt mật khẩu cho gói"))
+        # On by default: every package holds names and ID numbers (issue 17).
+        self.protect.setChecked(True)
         self.password = QLineEdit()
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
         self.password2 = QLineEdit()
@@ -282,6 +284,11 @@ class ExportDialog(JobDialog):
                 return self.tr("Hãy nhập mật khẩu.")
             if self.password.text() != self.password2.text():
                 return self.tr("Hai lần nhập mật khẩu không khớp.")
+            from db.exchange.crypto import passphrase_problem
+
+            weak = passphrase_problem(self.password.text())
+            if weak:
+                return weak
             if self.recovery_in.text().strip():
                 from db.exchange.crypto import normalise_recovery_key
                 from db.exchange.errors import PackageError

@@ -107,3 +107,33 @@ def open_sealed(key: bytes, nonce: bytes, ciphertext: bytes, aad: bytes) -> byte
 
 def sha256_hex(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
+
+
+MIN_PASSPHRASE = 10
+PASSPHRASE_HINT = (
+    "Gợi ý: ghép ba, bốn từ dễ nhớ mà người khác khó đoán, có dấu cách, ví dụ "
+    "“ruộng bậc thang mùa lúa chín”."
+)
+# Sequences people reach for first; "1" was found on the second guess in 0.23 s.
+_OBVIOUS = ("0123456789", "1234567890", "abcdefghij", "qwertyuiop", "matkhau", "password")
+
+
+def passphrase_problem(password: str) -> str | None:
+    """Why a password is too weak to protect personal data (Vietnamese, with a hint), or None.
+
+    scrypt makes each guess cost ~0.1 s; what remains is not to be among the first guesses:
+    at least 10 characters, several different ones, not digits alone under 16, not an
+    obvious sequence."""
+    text = unicodedata.normalize("NFC", password)
+    folded = "".join(text.lower().split())
+    if len(text) < MIN_PASSPHRASE:
+        return f"Mật khẩu quá ngắn: cần ít nhất {MIN_PASSPHRASE} ký tự. {PASSPHRASE_HINT}"
+    if len(set(folded)) < 5:
+        return f"Mật khẩu lặp lại quá ít ký tự khác nhau, dễ bị đoán. {PASSPHRASE_HINT}"
+    if folded.isdigit() and len(folded) < 16:
+        return (
+            f"Mật khẩu chỉ có chữ số (như ngày sinh, số điện thoại) dễ bị đoán. {PASSPHRASE_HINT}"
+        )
+    if any(seq in folded for seq in _OBVIOUS):
+        return f"Mật khẩu chứa một dãy quen thuộc (1234…, abcd…, matkhau). {PASSPHRASE_HINT}"
+    return None

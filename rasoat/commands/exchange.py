@@ -46,13 +46,13 @@ def register(subparsers: Any) -> None:
     p.add_argument("--device", help="chỉ các hộ do máy này sửa (mã máy)")
     p.add_argument("--village", action="append", default=[], help="tên thôn (lặp lại được)")
     p.add_argument("--password", action="store_true", help="đặt mật khẩu cho gói (sẽ hỏi)")
-    p.add_argument("--recovery-key", help="khoá khôi phục đã in của xã (nếu không: tạo mới)")
+    _recovery_options(p, "dùng khoá khôi phục đã in của xã (nếu không: tạo mới)")
     p.set_defaults(func=run_export)
 
     p = subparsers.add_parser("import", help="nhập / gộp một gói dữ liệu vào tệp của xã")
     p.add_argument("db", help="tệp dữ liệu của xã")
     p.add_argument("package", help="gói dữ liệu (.rasoat)")
-    p.add_argument("--recovery-key", help="mở gói bằng khoá khôi phục thay cho mật khẩu")
+    _recovery_options(p, "mở gói bằng khoá khôi phục thay cho mật khẩu")
     p.add_argument("--receipt", help="ghi biên nhận ra tệp (.txt, .json hoặc .pdf để in)")
     _confirmations(p)
     p.set_defaults(func=run_import)
@@ -60,7 +60,7 @@ def register(subparsers: Any) -> None:
     p = subparsers.add_parser("merge", help="gộp nhiều gói dữ liệu vào tệp của xã")
     p.add_argument("db", help="tệp dữ liệu của xã")
     p.add_argument("packages", nargs="+", help="các gói dữ liệu (.rasoat)")
-    p.add_argument("--recovery-key", help="mở các gói bằng khoá khôi phục")
+    _recovery_options(p, "mở các gói bằng khoá khôi phục")
     _confirmations(p)
     p.set_defaults(func=run_merge)
 
@@ -98,9 +98,38 @@ def register(subparsers: Any) -> None:
     p = subparsers.add_parser("summary", help="tổng hợp nhiều gói của các xã (cấp trên)")
     p.add_argument("packages", nargs="+", help="các gói dữ liệu (.rasoat)")
     p.add_argument("--year", type=int, help="năm rà soát (mặc định: kỳ mới nhất của mỗi xã)")
-    p.add_argument("--recovery-key", help="mở các gói bằng khoá khôi phục")
+    _recovery_options(p, "mở các gói bằng khoá khôi phục")
     p.add_argument("--xlsx", help="ghi bảng tổng hợp ra tệp Excel")
     p.set_defaults(func=run_summary)
+
+
+def _recovery_options(p: Any, what: str) -> None:
+    # Never the key itself on the command line, where other users of the machine read it.
+    p.add_argument(
+        "--recovery-key",
+        action="store_true",
+        help=what + " (sẽ hỏi; hoặc biến môi trường RASOAT_RECOVERY_KEY)",
+    )
+    p.add_argument("--recovery-key-file", metavar="TEP", help=what + ", đọc từ tệp")
+
+
+def _recovery_key(args: argparse.Namespace) -> str | None:
+    """The recovery key from a file, the environment or a prompt; None when not asked for."""
+    from db.exchange.errors import PackageError
+
+    if getattr(args, "recovery_key_file", None):
+        try:
+            text = Path(args.recovery_key_file).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise PackageError(f"Không đọc được tệp khoá khôi phục: {exc}") from exc
+        # The key sheet the dialog saves has a title and advice around the key.
+        for line in text.splitlines():
+            if line.count("-") == 7 and len(line.strip()) == 39:
+                return line.strip()
+        return text.strip()
+    if not getattr(args, "recovery_key", False):
+        return None
+    return os.environ.get("RASOAT_RECOVERY_KEY") or getpass.getpass("Khoá khôi phục: ")
 
 
 def _confirmations(p: Any) -> None:
@@ -171,13 +200,28 @@ def run_export(args: argparse.Namespace) -> int:
                 return _fail("export", "Hai lần nhập mật khẩu không khớp.")
         if not password:
             return _fail("export", "Mật khẩu không được để trống.")
+        from db.exchange.crypto import passphrase_problem
+
+        weak = passphrase_problem(password)
+        if weak:
+            return _fail("export", weak)
+    else:
+        print(
+            "Lưu ý: gói KHÔNG có mật khẩu (thêm --password để đặt); chỉ chuyển tay, không gửi "
+            "qua thư điện tử.",
+            file=sys.stderr,
+        )
+    try:
+        recovery = _recovery_key(args) if password else None
+    except PackageError as exc:
+        return _fail("export", str(exc))
     scope = ExportScope(
         kind=args.scope, since=args.since, device=args.device, villages=tuple(args.village)
     )
     try:
         with _open_store(args.db) as store:
             result = export_package(
-                store, Path(args.out), scope, password=password, recovery_key=args.recovery_key
+                store, Path(args.out), scope, password=password, recovery_key=recovery
             )
     except (StoreError, PackageError) as exc:
         return _fail("export", getattr(exc, "message", str(exc)))
@@ -219,7 +263,7 @@ def run_import(args: argparse.Namespace) -> int:
     receipt = None
     after = ""
     try:
-        package = _read(path, args.recovery_key)
+        package = _read(path, _recovery_key(args))
         # Every refusal before opening: opening writes "last seen", and a refused file
         # must stay byte-identical.
         precheck(
@@ -270,10 +314,14 @@ def run_merge(args: argparse.Namespace) -> int:
     # Every package read and checked before the commune file is opened: when none can be
     # taken, the file is never opened for writing (and stays byte-identical).
     readable: list[tuple[Path, Any]] = []
+    try:
+        recovery = _recovery_key(args)
+    except PackageError as exc:
+        return _fail("merge", str(exc))
     for name in args.packages:
         path = Path(name)
         try:
-            package = _read(path, args.recovery_key)
+            package = _read(path, recovery)
             precheck(
                 Path(args.db),
                 package,
@@ -418,14 +466,19 @@ def run_excel_import(args: argparse.Namespace) -> int:
 
 
 def run_summary(args: argparse.Namespace) -> int:
+    from db.exchange.errors import PackageError
     from db.exchange.upper_level import open_packages, summaries
     from forms.model import Category
 
+    try:
+        recovery = _recovery_key(args)
+    except PackageError as exc:
+        return _fail("summary", str(exc))
     password = None
-    if not args.recovery_key and os.environ.get("RASOAT_PASSWORD"):
+    if not recovery and os.environ.get("RASOAT_PASSWORD"):
         password = os.environ["RASOAT_PASSWORD"]
     opened, failed = open_packages(
-        [Path(p) for p in args.packages], password=password, recovery_key=args.recovery_key
+        [Path(p) for p in args.packages], password=password, recovery_key=recovery
     )
     for f in failed:
         print(f"{f.path.name}: KHÔNG MỞ ĐƯỢC — {f.message}")

@@ -22,9 +22,9 @@ def test_export_with_password_shows_the_recovery_key_once(qtbot: Any, tmp_path: 
         qtbot.addWidget(dialog)
         out = tmp_path / "goi.rasoat"
         dialog.path.setText(str(out))
-        dialog.protect.setChecked(True)
-        dialog.password.setText("mật khẩu")
-        dialog.password2.setText("mật khẩu")
+        assert dialog.protect.isChecked()  # on by default: personal data (issue 17)
+        dialog.password.setText("mật khẩu đủ dài")
+        dialog.password2.setText("mật khẩu đủ dài")
         dialog.start_export()
         qtbot.waitUntil(lambda: dialog.result_info is not None, timeout=20000)
         assert "Đã xuất 4 hộ" in dialog.status.text()
@@ -59,6 +59,7 @@ def test_surveyor_scope_defaults_to_this_laptop(qtbot: Any, tmp_path: Path) -> N
         assert scope.kind == "surveyor"
         assert scope.device == "may-a"
         dialog.path.setText(str(tmp_path / "a.rasoat"))
+        dialog.protect.setChecked(False)
         dialog.start_export()
         qtbot.waitUntil(lambda: dialog.result_info is not None, timeout=20000)
     assert [r.household.code for r in read_package(tmp_path / "a.rasoat").records] == ["HO00002"]
@@ -73,6 +74,23 @@ def test_export_refuses_mismatched_passwords(qtbot: Any, tmp_path: Path) -> None
         dialog.password.setText("một")
         dialog.password2.setText("hai")
         assert dialog._problem() == "Hai lần nhập mật khẩu không khớp."
+
+
+def test_export_refuses_a_weak_password_with_a_hint(qtbot: Any, tmp_path: Path) -> None:
+    db = make_commune(tmp_path / "xa.db", 1)
+    with Store.open(db, user="Cán bộ xã", device="may-xa") as store:
+        dialog = ExportDialog(store)
+        qtbot.addWidget(dialog)
+        dialog.path.setText(str(tmp_path / "goi.rasoat"))
+        for weak in ("1", "12345678901", "aaaaaaaaaaaa", "matkhau2026"):
+            dialog.password.setText(weak)
+            dialog.password2.setText(weak)
+            problem = dialog._problem()
+            assert problem is not None
+            assert "Gợi ý" in problem
+        dialog.password.setText("ruộng bậc thang mùa lúa chín")
+        dialog.password2.setText("ruộng bậc thang mùa lúa chín")
+        assert dialog._problem() is None
 
 
 def test_import_shows_receipt_then_conflicts_are_decided(qtbot: Any, tmp_path: Path) -> None:

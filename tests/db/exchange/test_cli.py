@@ -21,7 +21,7 @@ def test_export_with_password_then_import_with_the_recovery_key(
     base = make_commune(tmp_path / "xa.db", 5)
     laptop = copy_to(base, tmp_path / "may.db")
     edit(laptop, "may-a", ["HO00001"], "đã sửa")
-    monkeypatch.setenv("RASOAT_PASSWORD", "mật-khẩu")
+    monkeypatch.setenv("RASOAT_PASSWORD", "mật khẩu đủ dài")
     pkg = tmp_path / "a.rasoat"
     assert main(["export", str(laptop), str(pkg), "--password"]) == 0
     out = capsys.readouterr().out
@@ -30,19 +30,34 @@ def test_export_with_password_then_import_with_the_recovery_key(
     key = out.split("chỉ hiện một lần:")[1].split()[0]
     monkeypatch.delenv("RASOAT_PASSWORD")
     receipt = tmp_path / "bien-nhan.json"
-    code = main(["import", str(base), str(pkg), "--recovery-key", key, "--receipt", str(receipt)])
+    # The key from a file (never on the command line, where other users could read it).
+    key_file = tmp_path / "khoa.txt"
+    key_file.write_text(f"KHOÁ KHÔI PHỤC\n\n    {key}\n", encoding="utf-8")
+    args = ["import", str(base), str(pkg), "--recovery-key-file", str(key_file)]
+    code = main([*args, "--receipt", str(receipt)])
     assert code == 0
     out = capsys.readouterr().out
     assert "BIÊN NHẬN NHẬP GÓI" in out
     assert "cập nhật: 1" in out
     assert json.loads(receipt.read_text(encoding="utf-8"))["written"] is True
     pdf = tmp_path / "bien-nhan.pdf"
-    assert main(["import", str(base), str(pkg), "--recovery-key", key, "--receipt", str(pdf)]) == 0
+    monkeypatch.setenv("RASOAT_RECOVERY_KEY", key)  # or asked on the terminal
+    assert main(["import", str(base), str(pkg), "--recovery-key", "--receipt", str(pdf)]) == 0
     from pypdf import PdfReader
 
     text = "".join(page.extract_text() for page in PdfReader(pdf).pages)
     assert "BIÊN NHẬN NHẬP GÓI DỮ LIỆU RÀ SOÁT" in text
     assert "không đổi: 5" in text  # the second import found everything already there
+
+
+def test_a_weak_export_password_is_refused_with_a_hint(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    base = make_commune(tmp_path / "xa.db", 1)
+    monkeypatch.setenv("RASOAT_PASSWORD", "1")
+    assert main(["export", str(base), str(tmp_path / "a.rasoat"), "--password"]) == 2
+    assert "Gợi ý" in capsys.readouterr().err
+    assert not (tmp_path / "a.rasoat").exists()
 
 
 def test_bad_package_gets_a_vietnamese_message(
