@@ -181,18 +181,24 @@ def _failure(folder: Path, exc: BaseException) -> str:
         refused = _folder_refuses(folder)
         if refused in (errno.EACCES, errno.EPERM, errno.EROFS):
             exc = PermissionError(refused, text)
-            text = "read-only"
         elif refused in (errno.ENOENT, errno.ENOTDIR):
             return (
                 f"Không ghi được bản sao lưu: thư mục {folder} không còn (USB hay thẻ nhớ đã "
                 "bị rút?). Dữ liệu đã lưu trước đó không bị ảnh hưởng; hãy cắm lại rồi mở tệp."
             )
-    if "full" in text or getattr(exc, "errno", None) == 28:
+    # SQLite's own texts are matched, never an OSError's, which holds a path ("…/full/…").
+    said = text if isinstance(exc, sqlite3.Error) else ""
+    if "full" in said or getattr(exc, "errno", None) == errno.ENOSPC:
         return (
             f"Ổ đĩa đã đầy, không ghi được bản sao lưu vào {folder}. Dữ liệu đã lưu vẫn nằm "
             "nguyên trong tệp xã; hãy giải phóng chỗ trống để có bản sao lưu mới."
         )
-    if "readonly" in text or "read-only" in text or isinstance(exc, PermissionError):
+    if (
+        "readonly" in said
+        or "read-only" in said
+        or isinstance(exc, PermissionError)
+        or getattr(exc, "errno", None) == errno.EROFS
+    ):
         return (
             f"Không ghi được bản sao lưu vào {folder} (thư mục chỉ cho đọc). Dữ liệu đã lưu "
             "vẫn nằm nguyên trong tệp xã; hãy chép tệp xã vào máy rồi mở lại."
