@@ -380,7 +380,14 @@ def _members(rng: random.Random, group: _Group, wealth: float, deprive: float) -
         if relationship is Relationship.CHILD and family:
             m.name = _name(rng, group, sex, family)
         if rng.random() < 0.3:
-            m.birth_date = date(birth_year, rng.randint(1, 12), rng.randint(1, 28))
+            born = date(birth_year, rng.randint(1, 12), rng.randint(1, 28))
+            # A baby of the review year gets its year only: a date drawn in it may still be
+            # to come (a demo made on 2 December had babies born on the 20th, which every
+            # import rightly refused as a date in the future).
+            if age > 0:
+                m.birth_date = born
+            else:
+                m.birth_year = birth_year
         else:
             m.birth_year = birth_year
         m.id_number = _id_number(rng, sex, birth_year) if age >= 14 else None

@@ -56,3 +56,16 @@ def test_custom_villages() -> None:
     hs = list(generate_households(30, villages=["Ấp Một", "Ấp Hai"]))
     assert {h.village for h in hs} == {"Ấp Một", "Ấp Hai"}
     assert all(h.code[:3] in ("01-", "02-") for h in hs)
+
+
+def test_no_birth_date_can_be_in_the_future() -> None:
+    # Dates are drawn over a whole year: one in the review year itself may be to come (a demo
+    # made on 2 December had babies born on the 20th, and every import refused its package).
+    year = 2026
+    late = [
+        (h.code, m.birth_date)
+        for h in generate_households(2000)
+        for m in h.members
+        if m.birth_date is not None and m.birth_date.year >= year
+    ]
+    assert late == []
