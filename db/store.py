@@ -307,10 +307,19 @@ class Store:
         failure: StoreError | None = None
         try:
             self._recover_vanished_wal()
+            unmerged = ""
             try:
                 self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-            except sqlite3.Error:
+            except sqlite3.Error as exc:
                 log.warning("checkpoint on close failed", exc_info=True)
+                # The saves are safe in the -wal (SQLite replays it on the next opening), but
+                # the .sqlite alone is no longer complete: a copy of it alone would miss them.
+                unmerged = (
+                    f"Không ghi được các lần lưu vào tệp chính {self.path} ({exc}); chúng vẫn "
+                    f"nằm an toàn trong tệp {self._wal_path().name} bên cạnh và sẽ được ghi vào "
+                    "khi tệp được mở lại ở chỗ ghi được. Đừng chép riêng tệp .sqlite lúc này: "
+                    "hãy chép cả hai tệp, hoặc bản sao lưu mới nhất."
+                )
             if self._dirty:
                 try:
                     backup.make_backup(self.path, "close", self.conn)
@@ -318,6 +327,10 @@ class Store:
                 except StoreError as exc:
                     log.error("backup on close failed: %s", exc.message)
                     failure = exc
+            if unmerged:
+                failure = StoreError(
+                    unmerged + (" " + failure.message if failure is not None else "")
+                )
         finally:
             self.conn.close()
         if failure is not None:

@@ -515,6 +515,27 @@ def test_a_write_the_disk_refuses_is_said_and_nothing_half_saved(tmp_path: Path)
     assert second.id not in _ids_in(path)
 
 
+def test_a_main_file_that_cannot_be_written_at_close_is_said_and_the_saves_kept(
+    tmp_path: Path,
+) -> None:
+    """The .sqlite made unwritable while open: the saves stay in the -wal, and closing says
+    so (a copy of the .sqlite alone would miss them) instead of closing silently."""
+    path = tmp_path / "xa.sqlite"
+    _file_with(path, 2)
+    s = Store.open(path, user="a", device="b")
+    h = _new(1, 44)[0]
+    with _immutable(path):
+        s.save_household(h)  # into the -wal: fine
+        with pytest.raises(StoreError) as exc:
+            s.close()
+    assert "Đừng chép riêng tệp .sqlite" in exc.value.message
+    assert "xa.sqlite-wal" in exc.value.message
+    assert h.id in _ids_in(path)  # the -wal is read on the next opening
+    newest = backup.latest_backup(path)
+    assert newest is not None
+    assert h.id in _ids_in(newest)
+
+
 def test_a_backup_whose_folder_cannot_be_made_says_so_and_leaves_nothing(
     tmp_path: Path,
 ) -> None:
