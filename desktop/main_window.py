@@ -44,7 +44,7 @@ class MainWindow(QMainWindow):
         self.store: Any = None
         self.bridge: Any = None
         self.list: Any = None
-        self.editor: Any = None
+        self._editor: Any = None
         self.tabs: QTabWidget | None = None
         self._build_menus()
         # Messages and the counts per category end in "…" when the window is too narrow for
@@ -132,11 +132,26 @@ class MainWindow(QMainWindow):
         self.menus[menu].addAction(action)
         return action
 
+    @property
+    def editor(self) -> Any:
+        """The household editor, built the first time it is wanted. Its pages and fields were
+        most of what opening a commune cost: built with the window, they froze a new
+        commune's first screen for over a second on a busy laptop."""
+        if self._editor is None and self.store is not None:
+            from desktop.household_editor import HouseholdEditor
+
+            self._editor = HouseholdEditor(self.store)
+            self.stack.addWidget(self._editor)
+            self._editor.closed.connect(self.show_list)
+            self._editor.saved.connect(self._household_saved)
+            self._editor.navigate.connect(self.step_household)
+        return self._editor
+
     def _command_used(self, action: QAction) -> None:
         crash.record(self.tr("Lệnh: {c}").format(c=action.text().replace("&", "")))
 
     def _household_code(self) -> str:
-        household = self.editor.household if self.editor is not None else None
+        household = self._editor.household if self._editor is not None else None
         if household is None:
             return ""
         return household.code or self.tr("(hộ mới, chưa có mã)")
@@ -178,7 +193,6 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(self.tr("Sẵn sàng"))
             return
         from desktop.dashboard import Dashboard
-        from desktop.household_editor import HouseholdEditor
         from desktop.household_list import HouseholdList
         from desktop.meeting_mode import MeetingMode
         from desktop.posting_page import PostingPage
@@ -200,10 +214,9 @@ class MainWindow(QMainWindow):
         self.tabs.addTab(self.posting, self.tr("Niêm yết, khiếu nại, quyết định"))
         self.tabs.addTab(self.dashboard, self.tr("Tổng hợp"))
         self.tabs.currentChanged.connect(self._tab_changed)
-        self.editor = HouseholdEditor(store)
+        self._editor = None  # built when a household is first opened (``editor``)
         self.stack = QStackedWidget()
         self.stack.addWidget(self.tabs)
-        self.stack.addWidget(self.editor)
         self.setCentralWidget(self._with_demo_banner(self.stack, store))
         self.list.open_requested.connect(self.open_household)
         # Counts per category cost more than the list itself on a big commune: they follow a
@@ -213,9 +226,6 @@ class MainWindow(QMainWindow):
         self._counts_timer.setInterval(COUNTS_DELAY_MS)
         self._counts_timer.timeout.connect(self.update_counts)
         self.list.counts_changed.connect(self._counts_timer.start)
-        self.editor.closed.connect(self.show_list)
-        self.editor.saved.connect(self._household_saved)
-        self.editor.navigate.connect(self.step_household)
         self.bridge.changed.connect(self._store_changed)
         # A bound method of this window: Qt queues the restart to the GUI thread even when a
         # save is committed elsewhere, so the timer only ever runs on the GUI thread.
@@ -360,7 +370,7 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(self.tr("Đã đến đầu/cuối danh sách."), 3000)
 
     def show_list(self) -> None:
-        if self.stack.currentWidget() is self.editor:
+        if self._editor is not None and self.stack.currentWidget() is self._editor:
             crash.record(self.tr("Đóng hộ, về danh sách"), household="")
         self.stack.setCurrentWidget(self.tabs)
         self._refresh_views()
@@ -501,8 +511,8 @@ class MainWindow(QMainWindow):
         if self.list is not None:
             self._counts_timer.stop()
             self._idle_timer.stop()
-        if self.editor is not None and self.editor.dirty:
-            self.editor.save()
+        if self._editor is not None and self._editor.dirty:
+            self._editor.save()
         if self.bridge is not None:
             self.bridge.detach()
             self.bridge = None
