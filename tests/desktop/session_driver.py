@@ -61,10 +61,13 @@ VILLAGES = ("Thôn Nà Lầu", "Bản Khuổi Phìn", "Thôn Khau Cưởm", "T�
 SURVEYOR = "Lò Thị Mai"
 REVIEW_YEAR = 2026
 STANDARD = "nd07-2022-2025"
+PASSWORD = "ruộng bậc thang mùa lúa chín"
 
 
 # Documents that a periodic review round cannot give, and the reason the app says instead.
-REFUSED = {"monthly_report": "kỳ rà soát tháng"}
+# (None now: the monthly report from a periodic round is printed with the latest monthly
+# round's households, or none.)
+REFUSED: dict[str, str] = {}
 
 
 class SessionFailure(AssertionError):
@@ -935,6 +938,13 @@ class Session:
         yield from self.tab_to(dialog.path, "package file name")
         yield from self.key(Qt.Key.Key_A, CTRL)
         yield from self.type(str(package))
+        # Packages hold personal data: the password is asked for by default.
+        if not dialog.protect.isChecked():
+            raise SessionFailure("the export dialog does not protect the package by default")
+        yield from self.tab_to(dialog.password, "password")
+        yield from self.type(PASSWORD)
+        yield from self.tab_to(dialog.password2, "password again")
+        yield from self.type(PASSWORD)
         yield from self.tab_to(dialog.export_button, "Xuất gói")
         yield from self.key(Qt.Key.Key_Space)
         yield from self.wait(
@@ -943,6 +953,8 @@ class Session:
         exported = dialog.result_info
         if exported.households != len(self.entered) or not package.exists():
             raise SessionFailure(f"exported {exported.households} of {len(self.entered)}")
+        if not exported.recovery_key:
+            raise SessionFailure("a protected package gave no recovery key to keep")
         yield from self.key(Qt.Key.Key_Escape)
         yield from self.back_to_window()
         self.figures.packages += 1
@@ -959,6 +971,8 @@ class Session:
         yield from self.type(str(package))
         yield from self.tab()  # leaving the field reads the package's manifest
         yield from self.wait(lambda: importer.manifest is not None, "the package's manifest")
+        yield from self.tab_to(importer.password, "the package's password")
+        yield from self.type(PASSWORD)
         yield from self.tab_to(importer.import_button, "Nhập / gộp")
         yield from self.key(Qt.Key.Key_Space)
         yield from self.wait(
