@@ -13,4 +13,3 @@ def rasoat_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.Mo
     home = tmp_path_factory.mktemp("rasoat-home")
     monkeypatch.setenv("RASOAT_HOME", str(home))
     return home
-

@@ -29,12 +29,23 @@ def answer(
         if not isinstance(box, QMessageBox):
             QTimer.singleShot(50, press)
             return
+        key, modifier = keys[0]
+        # The box must be the active window for its Alt+letter to reach it: a box that has
+        # only just opened may not be yet, so wait for it, as a person waits to see it.
+        box.activateWindow()
+        if not box.isActiveWindow():
+            QTimer.singleShot(50, press)
+            return
         seen.append(box.text() + "\n" + box.informativeText())
         if shots is not None and len(seen) == 1:
             box.grab().save(str(shots))
-        key, modifier = keys.pop(0)
+        keys.pop(0)
         # To the focused button, as a person's keyboard would (the box is the active window).
-        qtbot.keyClick(QApplication.focusWidget() or box, key, modifier)
+        # A box just opened may not have the focus yet: then the key goes to the box itself.
+        target = QApplication.focusWidget()
+        if target is None or not box.isAncestorOf(target):
+            target = box
+        qtbot.keyClick(target, key, modifier)
         if keys:
             QTimer.singleShot(50, lambda: press_next(box))
 
