@@ -258,6 +258,9 @@ def stash_support(store: Any, data: ReviewData) -> None:
 
 def needs_without_support(data: ReviewData, village: str | None = None) -> Document:
     rows: list[year_round.UnmetRow] = data.__dict__.get("unmet", [])
+    # The list after the meeting: a household sent back for re-survey is on no list.
+    sent_back = {e.household.id for e in data.entries if e.sent_back}
+    rows = [r for r in rows if r.household_id not in sent_back]
     if village is not None:
         rows = [r for r in rows if r.village == village]
     year = data.reference.year
