@@ -3,7 +3,7 @@ delivered and the cadre responsible for each household, over one commune file.
 
 Functions taking the ``db.store.Store``; every write is one ``store.transaction()`` with its
 audit rows (``Store._audit``, as households are audited) and a ``Change`` for the screens.
-Tables: migration m0011. The pure rules (deadlines, kinds) are in ``forms.applications``.
+Tables: migration m0010. The pure rules (deadlines, kinds) are in ``forms.applications``.
 """
 
 from __future__ import annotations

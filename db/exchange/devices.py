@@ -2,7 +2,7 @@
 the two things an officer confirms before a package is merged (issue 17).
 
 A package is signed by the laptop that made it (``signing``). This file keeps, per device
-id, the key it has confirmed (``exchange_devices``, m0010). A package signed by this
+id, the key it has confirmed (``exchange_devices``, m0009). A package signed by this
 laptop's own key or by the kept key passes; the first package of a laptop (``unknown``) or one
 signed by another key than the kept one (``changed``: a reinstalled laptop, or someone
 forging its name) is merged only when the officer confirms its fingerprint. An unsigned
@@ -95,7 +95,7 @@ def check_sender(
                 (device,),
             )
         ]
-    except sqlite3.OperationalError:  # a file from before m0010, read before migrating
+    except sqlite3.OperationalError:  # a file from before m0009, read before migrating
         kept = []
     if fp in kept:
         return SenderCheck("known", device, name, fp)

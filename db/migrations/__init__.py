@@ -19,8 +19,8 @@ from db.migrations import (
     m0006_audit_by_household,
     m0007_certificate_numbers,
     m0008_round_basis,
-    m0010_exchange_devices,
-    m0011_year_round,
+    m0009_exchange_devices,
+    m0010_year_round,
 )
 
 Step = Callable[[sqlite3.Connection], None]
@@ -34,8 +34,8 @@ STEPS: list[Step] = [
     m0006_audit_by_household.apply,
     m0007_certificate_numbers.apply,
     m0008_round_basis.apply,
-    m0010_exchange_devices.apply,
-    m0011_year_round.apply,
+    m0009_exchange_devices.apply,
+    m0010_year_round.apply,
 ]
 LATEST = len(STEPS)
 
