@@ -101,7 +101,7 @@ def run_report(window: Any, kind: str, fmt: str) -> Job | None:
     current = store.current_round()
     # Per-village documents follow the list's village filter; per-household ones the open
     # household, else the one selected in the list.
-    village = window.list.village.currentData() if "village" in spec.params else None
+    village = village_in_sight(window) if "village" in spec.params else None
     household_id = None
     if "household" in spec.params:
         open_household = (
@@ -175,6 +175,22 @@ def run_report(window: Any, kind: str, fmt: str) -> Job | None:
         )
 
     return start_job(window, work, done=done, failed=failed, progress=progress, name=kind)
+
+
+def village_in_sight(window: Any) -> str | None:
+    """The village of the screen the print was asked from: the meeting's or the posting's
+    village on those tabs (the officer is looking at it), else the list's village filter."""
+    tabs = getattr(window, "tabs", None)
+    stack = getattr(window, "stack", None)
+    on_tabs = tabs is not None and (stack is None or stack.currentWidget() is tabs)
+    if on_tabs:
+        current = tabs.currentWidget()
+        for page in (getattr(window, "meeting", None), getattr(window, "posting", None)):
+            if page is not None and current is page:
+                village = page.village.currentData()
+                return str(village) if village else None
+    village = window.list.village.currentData()
+    return str(village) if village else None
 
 
 def file_stem(name: str) -> str:

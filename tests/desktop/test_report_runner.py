@@ -198,3 +198,22 @@ def test_a_missing_household_is_reported_in_vietnamese(
     with pytest.raises(ReportError) as raised:
         build_report(commune_path, "household_form", tmp_path / "x.pdf", "pdf", None, print)
     assert "hộ" in raised.value.message
+
+
+def test_a_village_print_follows_the_screen_it_was_asked_from(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    from desktop.report_runner import village_in_sight
+
+    # The list shows every village; the meeting tab is on Bản Khuổi Phìn.
+    assert window.tabs is not None
+    window.list.village.setCurrentIndex(0)
+    window.tabs.setCurrentWidget(window.meeting)
+    window.meeting.village.setCurrentIndex(window.meeting.village.findData("Bản Khuổi Phìn"))
+    assert village_in_sight(window) == "Bản Khuổi Phìn"
+    path = print_from_menu(qtbot, window, "meeting_list", "pdf")
+    assert "ban-khuoi-phin" in path.name
+    # Back on the list, its own village filter counts.
+    window.tabs.setCurrentWidget(window.list)
+    window.list.village.setCurrentIndex(window.list.village.findData("Thôn Nà Lầu"))
+    assert village_in_sight(window) == "Thôn Nà Lầu"
