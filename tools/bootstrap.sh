@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Sets up everything `make run` / `make test` need, idempotently:
 #   1. Debian/Ubuntu packages Qt and the checks need (only those missing, only where apt exists);
-#   2. a virtualenv (.venv, or $VENV) from requirements.lock: every dependency at the exact
+#   2. a virtualenv (.venv, or $VENV) from requirements.txt: every dependency at the exact
 #      version and hash the lock names, then the project itself as `-e .` with no dependencies.
 # A second call is a few dpkg/stat look-ups: well under a second.
 #
@@ -12,7 +12,7 @@ cd "$(dirname "$0")/.."
 
 VENV=${VENV:-.venv}
 PYTHON=${PYTHON:-python3}
-LOCK=requirements.lock
+LOCK=requirements.txt
 STAMP=$VENV/.installed
 
 # Qt offscreen + xcb runtime, Xvfb for screenshots, poppler for PDF checks, binutils for
