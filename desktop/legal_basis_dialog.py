@@ -1,6 +1,6 @@
 """Trợ giúp → Căn cứ pháp lý…: each rule the app applies, the text it rests on, and how sure
 we are of it (``forms.legal_basis``). The one screen where legal confidence is shown: forms,
-the classification panel and printed documents never carry "chưa xác nhận"."""
+the classification panel and printed documents never say how sure a rule is."""
 
 from __future__ import annotations
 

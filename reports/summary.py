@@ -347,8 +347,7 @@ def summary_report(data: ReviewData, village: str | None = None) -> Document:
                 "sách hộ nghèo, hộ cận nghèo được công nhận năm trước (kỳ rà soát trước hoặc "
                 "danh sách nhập từ Excel), giảm khác / tăng khác là phần biến động không do "
                 "thoát nghèo, tái nghèo, phát sinh mới (chuyển đi, chuyển đến, bị trả lại rà "
-                "soát…). Mẫu biểu theo cách các xã thường lập (chưa đối chiếu Mẫu 7.x của "
-                "Thông tư).",
+                "soát…).",
                 "small",
             ),
             *tables,

@@ -134,3 +134,19 @@ def test_the_dashboard_reads_the_list_after_the_meeting(small_store: Store) -> N
     poor = dict(chart.series)[label(Category.POOR)]
     raw = small_store.category_counts(HouseholdQuery(village=village, round_id=rnd.id))
     assert poor[chart.groups.index(village)] == raw[Category.POOR] - 1
+
+
+@pytest.mark.parametrize("kind", sorted(DOCUMENTS))
+def test_no_document_says_how_sure_a_rule_is(small_store: Store, tmp_path: Path, kind: str) -> None:
+    # Legal confidence is for the Căn cứ pháp lý screen and docs/domain.md: an officer who
+    # signs a paper reading "chưa đối chiếu" takes it as a remark about the households.
+    hid, _code, _village = _rejected(small_store)
+    for fmt in DOCUMENTS[kind].formats:
+        try:
+            out = reports.build(
+                kind, small_store, tmp_path / f"{kind}.{fmt}", fmt=fmt, household_id=hid
+            )
+        except reports.ReportError:
+            continue
+        text = _text(out).casefold()
+        assert [w for w in ("xác nhận", "đối chiếu", "dự thảo") if w in text] == [], (kind, fmt)
