@@ -16,14 +16,18 @@ byte-identical; ``merge_package`` runs them again inside its transaction.
 
 from __future__ import annotations
 
+import dataclasses
 import sqlite3
 from collections.abc import Collection
 from dataclasses import dataclass
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from db.exchange.errors import DeletionsNotConfirmed, SenderNotTrusted
 from db.exchange.package import Package
 from db.exchange.signing import normalise_fingerprint
+
+if TYPE_CHECKING:
+    from db.store import Store
 
 Status = Literal["own", "known", "unknown", "changed", "unsigned"]
 UNVERIFIED = " (chưa xác thực)"
@@ -125,22 +129,108 @@ def remember_sender(
         "UPDATE exchange_devices SET retired_at = ? WHERE device = ? AND retired_at IS NULL",
         (at, check.device),
     )
+    # A key the officer stopped trusting and now confirms again keeps its first sighting.
     conn.execute(
-        "INSERT OR REPLACE INTO exchange_devices (device, fingerprint, public_key, name,"
-        " first_seen, trusted_by, retired_at) VALUES (?, ?, ?, ?, ?, ?, NULL)",
+        "INSERT INTO exchange_devices (device, fingerprint, public_key, name, first_seen,"
+        " trusted_by, retired_at) VALUES (?, ?, ?, ?, ?, ?, NULL)"
+        " ON CONFLICT (device, fingerprint) DO UPDATE SET retired_at = NULL,"
+        " name = excluded.name, trusted_by = excluded.trusted_by",
         (check.device, check.fingerprint, package.signer.public_b64, check.name, at, user),
     )
 
 
-def known_devices(conn: sqlite3.Connection) -> list[tuple[str, str, str, str, str | None]]:
-    """(device, fingerprint, name, first seen, retired at) of every key kept, oldest first."""
+@dataclass(frozen=True)
+class KnownDevice:
+    """One key this commune file has kept for a laptop, with what it brought (the screen
+    Tệp → Các máy đã biết… and ``rasoat devices``)."""
+
+    device: str  # the laptop's device id
+    fingerprint: str
+    name: str  # who made the packages on it, as their manifests say
+    trusted_by: str  # the officer who confirmed the key here
+    first_seen: str
+    last_seen: str  # the newest import signed with this key (first_seen when none wrote)
+    packages: int  # imports signed with this key that wrote something
+    retired_at: str | None
+    replaced: bool  # retired because the laptop came back with another key
+
+    @property
+    def trusted(self) -> bool:
+        return self.retired_at is None
+
+
+def known_devices(conn: sqlite3.Connection) -> list[KnownDevice]:
+    """Every key kept, trusted ones first, then by device and age. Packages and last seen
+    are counted from the import receipts, which name the key that signed each package."""
+    try:
+        rows = conn.execute(
+            "SELECT d.device, d.fingerprint, d.name, d.trusted_by, d.first_seen, d.retired_at,"
+            " (SELECT COUNT(*) FROM exchange_imports i WHERE json_valid(i.receipt)"
+            "   AND json_extract(i.receipt, '$.sender_fingerprint') = d.fingerprint),"
+            " (SELECT MAX(i.imported_at) FROM exchange_imports i WHERE json_valid(i.receipt)"
+            "   AND json_extract(i.receipt, '$.sender_fingerprint') = d.fingerprint),"
+            " EXISTS (SELECT 1 FROM exchange_devices n WHERE n.device = d.device"
+            "   AND n.fingerprint != d.fingerprint AND n.first_seen >= d.first_seen)"
+            " FROM exchange_devices d"
+            " ORDER BY d.retired_at IS NOT NULL, d.device, d.first_seen"
+        ).fetchall()
+    except sqlite3.OperationalError:  # a file from before m0009
+        return []
     return [
-        (r[0], r[1], r[2], r[3], r[4])
-        for r in conn.execute(
-            "SELECT device, fingerprint, name, first_seen, retired_at FROM exchange_devices"
-            " ORDER BY first_seen, device"
+        KnownDevice(
+            device=r[0],
+            fingerprint=r[1],
+            name=r[2],
+            trusted_by=r[3],
+            first_seen=r[4],
+            last_seen=max(r[4], r[7] or ""),
+            packages=int(r[6]),
+            retired_at=r[5],
+            replaced=r[5] is not None and bool(r[8]),
         )
+        for r in rows
     ]
+
+
+def stop_trusting(store: Store, device: str, fingerprint: str) -> KnownDevice:
+    """The officer no longer trusts this key (a laptop lost or handed on): it is retired, so
+    its next package is asked about again like an unknown laptop's. Audited as a change of
+    the ``exchange_devices`` row. ``NotFound`` when no trusted key matches."""
+    from db.errors import NotFound
+    from db.records import Change
+    from db.store import now_utc
+
+    fp = normalise_fingerprint(fingerprint)
+    found = [d for d in known_devices(store.conn) if d.fingerprint == fp and d.trusted]
+    if device:
+        found = [d for d in found if d.device == device]
+    if not found:
+        raise NotFound(f"Không có máy nào đang được tin cậy với dấu vân tay {fp}.")
+    target = found[0]
+    at = now_utc()
+    with store.transaction():
+        store.conn.execute(
+            "UPDATE exchange_devices SET retired_at = ? WHERE device = ? AND fingerprint = ?",
+            (at, target.device, target.fingerprint),
+        )
+        store._audit(
+            "exchange_devices",
+            f"{target.device}/{target.fingerprint}",
+            None,
+            "update",
+            {"retired_at": None},
+            {"retired_at": at},
+            at,
+        )
+        store._notify(Change("devices", [target.device]))
+    return dataclasses.replace(target, retired_at=at)
+
+
+def own_fingerprint() -> str:
+    """This laptop's fingerprint, to read to another officer by phone."""
+    from db.exchange.signing import fingerprint
+
+    return fingerprint(own_public_key())
 
 
 def deletions_in(conn: sqlite3.Connection, package: Package) -> list[Deletion]:

@@ -4,6 +4,7 @@
   rasoat import  XA.db GOI.rasoat [--receipt BIENNHAN.txt]    nhập / gộp một gói
   rasoat merge   XA.db GOI1.rasoat GOI2.rasoat …              gộp nhiều gói một lượt
   rasoat conflicts XA.db [--keep-mine ID | --take-theirs ID]  xem / giải quyết xung đột
+  rasoat devices XA.db [--untrust DAU_VAN_TAY] | --own        các máy đã biết, dấu vân tay
   rasoat excel-import XA.db DS.xlsx [--map truong=COT] [--write]  nhập danh sách năm trước
   rasoat summary GOI1.rasoat … [--xlsx TONGHOP.xlsx]          tổng hợp nhiều xã (cấp trên)
 
@@ -70,6 +71,22 @@ def register(subparsers: Any) -> None:
     g.add_argument("--keep-mine", metavar="ID", help="giữ bản của xã cho xung đột này")
     g.add_argument("--take-theirs", metavar="ID", help="nhận bản trong gói cho xung đột này")
     p.set_defaults(func=run_conflicts)
+
+    p = subparsers.add_parser(
+        "devices", help="các máy đã gửi gói cho tệp của xã (dấu vân tay, tin cậy hay không)"
+    )
+    p.add_argument("db", nargs="?", help="tệp dữ liệu của xã")
+    p.add_argument(
+        "--own", action="store_true", help="in dấu vân tay của máy này (để đọc qua điện thoại)"
+    )
+    p.add_argument(
+        "--untrust",
+        metavar="DAU_VAN_TAY",
+        help="thôi tin cậy máy có dấu vân tay này: gói sau của máy đó phải xác nhận lại",
+    )
+    p.add_argument("--device", help="mã máy, khi cùng một dấu vân tay có ở nhiều máy")
+    p.add_argument("--yes", action="store_true", help="không hỏi lại khi thôi tin cậy")
+    p.set_defaults(func=run_devices)
 
     p = subparsers.add_parser(
         "excel-import", help="nhập danh sách hộ nghèo, cận nghèo năm trước từ Excel"
@@ -396,6 +413,64 @@ def run_conflicts(args: argparse.Namespace) -> int:
     except (StoreError, PackageError) as exc:
         return _fail("conflicts", getattr(exc, "message", str(exc)))
     return 0
+
+
+def run_devices(args: argparse.Namespace) -> int:
+    from db.errors import StoreError
+    from db.exchange.devices import known_devices, own_fingerprint, stop_trusting
+
+    if args.own:
+        from rasoat.identity import device_id
+
+        try:
+            print(f"Máy này: {device_id()}  dấu vân tay {own_fingerprint()}")
+        except OSError as exc:
+            return _fail("devices", str(exc))
+        if not args.db:
+            return 0
+    if not args.db:
+        return _fail("devices", "cần tệp dữ liệu của xã (hoặc --own).")
+    try:
+        with _open_store(args.db) as store:
+            if args.untrust:
+                if not args.yes and not _agree(
+                    f"Thôi tin cậy máy có dấu vân tay {args.untrust}? Gói sau của máy đó sẽ "
+                    "phải được xác nhận lại. [c/K] "
+                ):
+                    print("Không thay đổi gì.")
+                    return 1
+                gone = stop_trusting(store, args.device or "", args.untrust)
+                print(f"Đã thôi tin cậy máy {gone.device} (dấu vân tay {gone.fingerprint}).")
+                return 0
+            devices = known_devices(store.conn)
+            if not devices:
+                print("Tệp của xã chưa nhận gói nào có chữ ký của máy khác.")
+            for d in devices:
+                print(
+                    f"{d.device}  {d.name or '-'}  {d.fingerprint}  {_device_state(d)}  "
+                    f"gói: {d.packages}  lần đầu {d.first_seen[:16]}  lần cuối "
+                    f"{d.last_seen[:16]}  xác nhận bởi {d.trusted_by}"
+                )
+    except StoreError as exc:
+        return _fail("devices", exc.message)
+    return 0
+
+
+def _device_state(d: Any) -> str:
+    if d.trusted:
+        return "tin cậy"
+    if d.replaced:
+        return f"khoá cũ (đã thay {d.retired_at[:10]})"
+    return f"đã thôi tin cậy ({d.retired_at[:10]})"
+
+
+def _agree(question: str) -> bool:
+    """A yes/no question on the terminal; anything but c/có (or no terminal) is No."""
+    try:
+        answer = input(question)
+    except EOFError:
+        return False
+    return answer.strip().casefold() in ("c", "có", "co", "y", "yes")
 
 
 def run_excel_import(args: argparse.Namespace) -> int:
