@@ -20,7 +20,7 @@ import errno
 import os
 import shutil
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -38,6 +38,15 @@ BEFORE_RESTORE = "before-restore"
 # Above this size a copy gets quick_check and no document check (seconds, not minutes, for
 # a district-size file); the same limit as opening (db.store.FULL_CHECK_LIMIT).
 DEEP_LIMIT = 256 * 2**20
+# Called with the name of each step of a backup as it begins ("close:copy", "close:fsync",
+# "close:check", "close:rename", "rotation", "rotated"): the kill experiments
+# (bench/soak_kill.py) record in which step each kill landed. Empty in the app.
+phase_hooks: list[Callable[[str], None]] = []
+
+
+def _phase(name: str) -> None:
+    for hook in phase_hooks:
+        hook(name)
 
 
 def backup_dir(path: Path) -> Path:
@@ -209,7 +218,8 @@ def _failure(folder: Path, exc: BaseException) -> str:
     )
 
 
-def _write_copy(source: sqlite3.Connection, tmp: Path) -> None:
+def _write_copy(source: sqlite3.Connection, tmp: Path, step: str = "copy") -> None:
+    _phase(f"{step}:copy")
     dest = sqlite3.connect(tmp)
     try:
         source.backup(dest)
@@ -217,6 +227,7 @@ def _write_copy(source: sqlite3.Connection, tmp: Path) -> None:
         dest.execute("PRAGMA journal_mode = DELETE")
     finally:
         dest.close()
+    _phase(f"{step}:fsync")
     _fsync(tmp)
 
 
@@ -239,10 +250,11 @@ def make_backup(
             _remove(stale)
         source = conn if conn is not None else sqlite3.connect(path)
         try:
-            _write_copy(source, tmp)
+            _write_copy(source, tmp, reason)
         finally:
             if conn is None:
                 source.close()
+        _phase(f"{reason}:check")
         check = sqlite3.connect(f"{tmp.resolve().as_uri()}?mode=ro", uri=True)
         try:
             size = tmp.stat().st_size
@@ -268,8 +280,10 @@ def make_backup(
             f"Bản sao chép tệp {path} không qua được kiểm tra ({problems[0]}); nó được để "
             f"riêng ở {aside}, không tính là bản sao lưu.{keep}"
         )
+    _phase(f"{reason}:rename")
     tmp.replace(target)
     _fsync(folder)
+    _phase(f"{reason}:done")
     return target
 
 
@@ -296,6 +310,7 @@ def prune(path: Path, reason: str = "close", keep: int | None = None) -> list[Pa
     Only called right after a checked backup was renamed into place, so the newest is good;
     a copy that does not pass its check (left by an older version) never counts towards
     ``keep`` and is never what pushes a good one out."""
+    _phase("rotation")
     keep = keep_for(path) if keep is None else keep
     found = list_backups(path, reason)
     kept: list[Path] = []
@@ -307,6 +322,7 @@ def prune(path: Path, reason: str = "close", keep: int | None = None) -> list[Pa
     doomed = [p for p in found if p not in kept]
     for p in doomed:
         p.unlink()
+    _phase("rotated")
     return doomed
 
 
@@ -372,7 +388,7 @@ def restore(path: Path, backup: Path | None = None) -> tuple[Path, Path | None]:
         _remove(tmp)
         source = sqlite3.connect(f"{chosen.resolve().as_uri()}?mode=ro", uri=True)
         try:
-            _write_copy(source, tmp)
+            _write_copy(source, tmp, "restore")
         finally:
             source.close()
     except (OSError, sqlite3.Error) as exc:
