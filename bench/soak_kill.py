@@ -263,7 +263,9 @@ def main(argv: list[str] | None = None) -> int:
             if newest is not None and usable.problems(newest):
                 bad_backups += 1
                 print(f"run {run}: newest backup {newest.name} unusable", file=sys.stderr)
-            if len(backup.list_backups(path, "close")) < good_before:
+            # A close killed after its rename, before its rotation, leaves KEEP + 1: the
+            # next rotation rightly takes one away. Fewer than that is a good backup lost.
+            if len(backup.list_backups(path, "close")) < min(good_before, backup.KEEP):
                 pushed_out += 1
                 print(f"run {run} ({where}): a good close backup was lost", file=sys.stderr)
             if n % 50 == 0 or n == len(runs):
