@@ -1,15 +1,20 @@
 """Thiết lập: the settings dialog, built from ``rasoat.settings.SETTINGS`` — one row per
-editable setting, so a new setting appears here without touching this module."""
+editable setting, so a new setting appears here without touching this module. With a commune
+file open it also loads the province's standard or B1 threshold file into that file
+(``db.round_basis.load_province_file``): the setting belongs to the commune, not the laptop."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFileDialog,
     QFormLayout,
+    QGroupBox,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -24,8 +29,10 @@ from rasoat import paths, settings
 
 
 class SettingsDialog(QDialog):
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None, store: Any = None) -> None:
         super().__init__(parent)
+        # The main window's open commune file, when there is one.
+        self.store = store if store is not None else getattr(parent, "store", None)
         self.setWindowTitle(self.tr("Thiết lập"))
         self.editors: dict[str, QLineEdit | QSpinBox] = {}
         current = settings.load()
@@ -63,6 +70,8 @@ class SettingsDialog(QDialog):
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
+        if self.store is not None:
+            layout.addWidget(self._province_box())
         layout.addWidget(note)
         layout.addWidget(buttons)
         self.resize(560, self.sizeHint().height())
@@ -99,6 +108,87 @@ class SettingsDialog(QDialog):
 
         choose.clicked.connect(pick)
         return box
+
+    # --- the province's standard file (kept in the commune file) --------------------------
+    def _province_box(self) -> QWidget:
+        box = QGroupBox(self.tr("Chuẩn nghèo, ngưỡng điểm B1 của tỉnh"))
+        column = QVBoxLayout(box)
+        self.province_label = QLabel()
+        self.province_label.setWordWrap(True)
+        self.province_label.setTextFormat(Qt.TextFormat.PlainText)
+        column.addWidget(self.province_label)
+        self.province_button = QPushButton(self.tr("&Nạp tệp của tỉnh…"))
+        self.province_button.setToolTip(
+            self.tr(
+                "Tệp chuẩn nghèo hoặc ngưỡng điểm B1 do tỉnh ban hành (.toml); được lưu vào "
+                "tệp của xã và dùng thay chuẩn quốc gia mà tệp nêu."
+            )
+        )
+        self.province_button.clicked.connect(self.choose_province_file)
+        row = QHBoxLayout()
+        row.addWidget(self.province_button)
+        row.addStretch(1)
+        column.addLayout(row)
+        self._show_province_files()
+        return box
+
+    def _show_province_files(self) -> None:
+        from db import round_basis
+
+        loaded = round_basis.province_standards(self.store)
+        if not loaded:
+            self.province_label.setText(
+                self.tr("Chưa nạp tệp nào: các kỳ rà soát dùng chuẩn quốc gia.")
+            )
+            return
+        lines = [
+            self.tr("{standard}: tệp {file}, căn cứ {source} (nạp ngày {day}, {who})").format(
+                standard=p.standard.name,
+                file=p.file_name,
+                source=p.source,
+                day=p.loaded_at[:10],
+                who=p.loaded_by,
+            )
+            for p in loaded
+        ]
+        self.province_label.setText("\n".join(lines))
+
+    def choose_province_file(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(
+            self,
+            self.tr("Chọn tệp chuẩn nghèo hoặc ngưỡng điểm B1 của tỉnh"),
+            str(paths.output_dir()),
+            self.tr("Tệp chuẩn nghèo (*.toml);;Mọi tệp (*)"),
+        )
+        if path:
+            self.load_province_file(Path(path))
+
+    def load_province_file(self, path: Path) -> bool:
+        """Checks and keeps the file; a refusal names the file and the field in Vietnamese."""
+        from db import round_basis
+        from db.errors import StoreError
+        from forms.standards import StandardError
+
+        try:
+            loaded = round_basis.load_province_file(self.store, path)
+        except (StandardError, StoreError) as exc:
+            message = exc.message if isinstance(exc, StoreError) else str(exc)
+            QMessageBox.warning(self, self.tr("Không nạp được tệp của tỉnh"), message)
+            return False
+        self._show_province_files()
+        QMessageBox.information(
+            self,
+            self.tr("Đã nạp tệp của tỉnh"),
+            self.tr("Từ nay {standard} dùng giá trị trong tệp {file}.\nCăn cứ: {source}").format(
+                standard=loaded.standard.name, file=loaded.file_name, source=loaded.source
+            ),
+        )
+        # Open households show their result under the loaded values at once.
+        editor = getattr(self.parent(), "_editor", None)
+        if editor is not None and getattr(editor, "household", None) is not None:
+            editor.load_standard()
+            editor.recompute()
+        return True
 
     def values(self) -> dict[str, Any]:
         out: dict[str, Any] = {}

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
+import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QLineEdit, QSpinBox
+from PySide6.QtWidgets import QFileDialog, QLineEdit, QMessageBox, QSpinBox
+from pytestqt.qtbot import QtBot
 
 from desktop.settings_dialog import SettingsDialog
 from rasoat import paths, settings
@@ -76,3 +79,91 @@ def test_opens_on_defaults_when_the_file_is_damaged(qtbot) -> None:
     days = dialog.editors["posting_days"]
     assert isinstance(days, QSpinBox)
     assert days.value() == 7
+
+
+PROVINCE_B1 = """
+base = "nd351-2026-2030"
+
+[b1_thresholds]
+rural = 150
+urban = 180
+source = "Công văn số 2150/UBND-VX ngày 20/11/2026 của UBND tỉnh Tuyên Quang (tệp thử)"
+"""
+
+
+def boxes(monkeypatch: Any) -> list[tuple[str, str, str]]:
+    said: list[tuple[str, str, str]] = []
+    for kind in ("warning", "information"):
+        monkeypatch.setattr(
+            QMessageBox,
+            kind,
+            lambda _parent, title, text, *a, _kind=kind, **k: said.append((_kind, title, text)),
+        )
+    return said
+
+
+def test_the_province_file_is_chosen_checked_kept_and_its_source_shown(
+    qtbot: QtBot, app: Any, store: Any, tmp_path: Path, monkeypatch: Any
+) -> None:
+    from db import round_basis
+    from forms.model import Area
+
+    path = tmp_path / "tuyen-quang-b1.toml"
+    path.write_text(PROVINCE_B1, encoding="utf-8")
+    said = boxes(monkeypatch)
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(path), ""))
+    dialog = SettingsDialog(store=store)
+    qtbot.addWidget(dialog)
+    assert "Chưa nạp tệp nào" in dialog.province_label.text()
+    assert dialog.province_button.text() == "&Nạp tệp của tỉnh…"
+    qtbot.mouseClick(dialog.province_button, Qt.MouseButton.LeftButton)
+    [(kind, _title, text)] = said
+    assert kind == "information"
+    assert "Công văn số 2150/UBND-VX" in text
+    shown = dialog.province_label.text()
+    assert "tuyen-quang-b1.toml" in shown
+    assert "Công văn số 2150/UBND-VX" in shown
+    assert "Chuẩn nghèo đa chiều giai đoạn 2026–2030" in shown
+    path.unlink()  # kept in the commune file, not read from the folder again
+    assert round_basis.resolve(store, "nd351-2026-2030").b1_thresholds == {
+        Area.RURAL: 150,
+        Area.URBAN: 180,
+    }
+    # The choice belongs to the commune file: a new dialog shows it without "Lưu".
+    again = SettingsDialog(store=store)
+    qtbot.addWidget(again)
+    assert "tuyen-quang-b1.toml" in again.province_label.text()
+
+
+@pytest.mark.parametrize(
+    ("text", "field"),
+    [
+        ('base = "nd351-2026-2030"\n[b1_thresholds]\nrural = "một trăm"\n', "'rural'"),
+        ('base = "nd351-2026-2030"\n[income_lines]\nurban = 1_000_000\n', "chuẩn thu nhập"),
+        ("[b1_thresholds\n", "không đúng định dạng TOML"),
+    ],
+)
+def test_an_unusable_province_file_is_refused_in_vietnamese_naming_the_field(
+    qtbot: QtBot, app: Any, store: Any, tmp_path: Path, monkeypatch: Any, text: str, field: str
+) -> None:
+    from db import round_basis
+
+    path = tmp_path / "tinh.toml"
+    path.write_text(text, encoding="utf-8")
+    said = boxes(monkeypatch)
+    dialog = SettingsDialog(store=store)
+    qtbot.addWidget(dialog)
+    assert not dialog.load_province_file(path)
+    [(kind, title, message)] = said
+    assert (kind, title) == ("warning", "Không nạp được tệp của tỉnh")
+    assert "tinh.toml" in message
+    assert field in message
+    assert "Traceback" not in message
+    assert round_basis.province_standards(store) == []
+    assert "Chưa nạp tệp nào" in dialog.province_label.text()
+
+
+def test_without_a_commune_file_there_is_no_province_button(qtbot: QtBot) -> None:
+    dialog = SettingsDialog()
+    qtbot.addWidget(dialog)
+    assert not hasattr(dialog, "province_button")
