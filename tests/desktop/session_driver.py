@@ -983,6 +983,29 @@ class Session:
         yield from self.back_to_window()
         self.expected_modals = ()
 
+    def known_devices(self) -> Steps:
+        """Tệp → Các máy đã biết…, then Alt+M shows this laptop's fingerprint to read out."""
+        from desktop.known_devices_dialog import KnownDevicesDialog
+
+        self.step("known laptops: Tệp → Các máy đã biết…")
+        self.expected_modals = (KnownDevicesDialog,)
+        yield from self.focus_list()
+        QTimer.singleShot(0, lambda: _menu_action(self.window, "Các máy đã biết").trigger())
+        yield
+        yield from self.wait(
+            lambda: isinstance(QApplication.activeModalWidget(), KnownDevicesDialog),
+            "known laptops dialog",
+        )
+        dialog = QApplication.activeModalWidget()
+        assert isinstance(dialog, KnownDevicesDialog)
+        yield from self.key(Qt.Key.Key_M, ALT)
+        yield from self.wait(lambda: dialog.own_fingerprint.isVisible(), "own fingerprint")
+        if len(dialog.own_fingerprint.text().split()) != 5:
+            raise SessionFailure(f"own fingerprint {dialog.own_fingerprint.text()!r}")
+        yield from self.key(Qt.Key.Key_Escape)
+        yield from self.back_to_window()
+        self.expected_modals = ()
+
 
 def _mnemonic(parent: QWidget, buddy: QWidget) -> Qt.Key:
     """The Alt+letter of the label that names ``buddy``, as the screen shows it."""
@@ -1068,6 +1091,7 @@ def soak(target_events: int, seed: int, folder: Path) -> tuple[Figures, Watchdog
             raise SessionFailure("; ".join(problems[:10]))
         session.run(session.print_everything())
         session.run(session.export_and_import(folder, rounds))
+        session.run(session.known_devices())
         if session.receipt.conflicts or session.receipt.changed:
             raise SessionFailure(f"re-import changed something: {session.receipt.summary()}")
         f, w = session.figures, session.watchdog

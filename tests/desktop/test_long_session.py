@@ -94,6 +94,7 @@ def test_a_surveyors_afternoon(session: Session, tmp_path: Path) -> None:
     assert len(receipt.entries) == HOUSEHOLDS
     assert receipt.conflicts == []
     assert receipt.changed == 0
+    session.run(session.known_devices())
 
     figures = session.figures
     unexpected = [m for m in figures.modals if not m.step.startswith("print")]

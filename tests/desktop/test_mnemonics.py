@@ -108,6 +108,7 @@ def dialogs(store: Any, parent: QWidget) -> list[tuple[str, Callable[[], QWidget
     from desktop.first_run_dialog import FirstRunDialog
     from desktop.import_dialog import ImportDialog
     from desktop.import_history_dialog import ImportHistoryDialog
+    from desktop.known_devices_dialog import KnownDevicesDialog
     from desktop.legal_basis_dialog import LegalBasisDialog
     from desktop.merge_conflicts_dialog import MergeConflictsDialog
     from desktop.new_round_dialog import NewRoundDialog
@@ -121,6 +122,7 @@ def dialogs(store: Any, parent: QWidget) -> list[tuple[str, Callable[[], QWidget
         ("import", lambda: ImportDialog(store, parent)),
         ("excel", lambda: ExcelImportDialog(store, parent)),
         ("history", lambda: ImportHistoryDialog(store, parent)),
+        ("known-devices", lambda: KnownDevicesDialog(store, parent)),
         ("conflicts", lambda: MergeConflictsDialog(store, parent)),
         ("restore", lambda: RestoreDialog(Path(store.path), parent)),
         ("settings", lambda: SettingsDialog(parent)),
