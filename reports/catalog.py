@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from reports import whatif, year_round
+from reports import low_income, whatif, year_round
 from reports.certificate import assign_numbers, certificates
 from reports.decision import recognition_decision
 from reports.detail_list import detail_list
@@ -117,5 +117,12 @@ DOCUMENTS: dict[str, DocumentSpec] = {
         BOTH,
         year_round.needs_without_support,
         prepare=year_round.stash_support,
+    ),
+    "low_income_list": DocumentSpec(
+        low_income.TITLE,
+        ("round", "village"),
+        BOTH,
+        low_income.low_income_list,
+        prepare=low_income.stash_applications,
     ),
 }
