@@ -1,6 +1,6 @@
 """Moving data between laptops and up to the upper level, without a window:
 
-  rasoat export  XA.db GOI.rasoat [--scope …] [--password]   xuất gói dữ liệu
+  rasoat export  XA.db GOI.rasoat [--scope …] [--no-password] xuất gói (có mật khẩu)
   rasoat import  XA.db GOI.rasoat [--receipt BIENNHAN.txt]    nhập / gộp một gói
   rasoat merge   XA.db GOI1.rasoat GOI2.rasoat …              gộp nhiều gói một lượt
   rasoat conflicts XA.db [--keep-mine ID | --take-theirs ID]  xem / giải quyết xung đột
@@ -8,8 +8,11 @@
   rasoat excel-import XA.db DS.xlsx [--map truong=COT] [--write]  nhập danh sách năm trước
   rasoat summary GOI1.rasoat … [--xlsx TONGHOP.xlsx]          tổng hợp nhiều xã (cấp trên)
 
-Passwords are asked for on the terminal (never on the command line, where other users of the
-machine could read them); ``RASOAT_PASSWORD`` serves scripts.
+A package holds names and ID numbers, so ``export`` protects it with a password by default,
+as the export dialog does (same strength rule, ``db.exchange.crypto.passphrase_problem``);
+``--no-password`` is the explicit way out, for a package carried by hand. Passwords are asked
+for on the terminal or read from a file (``--password-file``), never taken on the command
+line, where other users of the machine could read them; ``RASOAT_PASSWORD`` serves scripts.
 
 Exit codes (every command; docs/exchange-format.md): 0 done; 1 refused with reasons (rows of
 a workbook, packages of a merge or summary that could not be taken); 2 unusable input (a file
@@ -46,13 +49,31 @@ def register(subparsers: Any) -> None:
     p.add_argument("--since", help="chỉ các hộ thay đổi từ thời điểm này (YYYY-MM-DD)")
     p.add_argument("--device", help="chỉ các hộ do máy này sửa (mã máy)")
     p.add_argument("--village", action="append", default=[], help="tên thôn (lặp lại được)")
-    p.add_argument("--password", action="store_true", help="đặt mật khẩu cho gói (sẽ hỏi)")
+    protect = p.add_mutually_exclusive_group()
+    protect.add_argument(
+        "--password",
+        action="store_true",
+        help="đặt mật khẩu cho gói (mặc định; sẽ hỏi hai lần, hoặc biến môi trường "
+        "RASOAT_PASSWORD)",
+    )
+    protect.add_argument(
+        "--password-file",
+        "--passphrase-file",
+        metavar="TEP",
+        help="đọc mật khẩu cho gói từ dòng đầu của tệp",
+    )
+    protect.add_argument(
+        "--no-password",
+        action="store_true",
+        help="KHÔNG đặt mật khẩu (gói chứa dữ liệu cá nhân: chỉ chuyển tay, không gửi qua mạng)",
+    )
     _recovery_options(p, "dùng khoá khôi phục đã in của xã (nếu không: tạo mới)")
     p.set_defaults(func=run_export)
 
     p = subparsers.add_parser("import", help="nhập / gộp một gói dữ liệu vào tệp của xã")
     p.add_argument("db", help="tệp dữ liệu của xã")
     p.add_argument("package", help="gói dữ liệu (.rasoat)")
+    _password_file_option(p)
     _recovery_options(p, "mở gói bằng khoá khôi phục thay cho mật khẩu")
     p.add_argument("--receipt", help="ghi biên nhận ra tệp (.txt, .json hoặc .pdf để in)")
     _confirmations(p)
@@ -61,6 +82,7 @@ def register(subparsers: Any) -> None:
     p = subparsers.add_parser("merge", help="gộp nhiều gói dữ liệu vào tệp của xã")
     p.add_argument("db", help="tệp dữ liệu của xã")
     p.add_argument("packages", nargs="+", help="các gói dữ liệu (.rasoat)")
+    _password_file_option(p)
     _recovery_options(p, "mở các gói bằng khoá khôi phục")
     _confirmations(p)
     p.set_defaults(func=run_merge)
@@ -115,9 +137,20 @@ def register(subparsers: Any) -> None:
     p = subparsers.add_parser("summary", help="tổng hợp nhiều gói của các xã (cấp trên)")
     p.add_argument("packages", nargs="+", help="các gói dữ liệu (.rasoat)")
     p.add_argument("--year", type=int, help="năm rà soát (mặc định: kỳ mới nhất của mỗi xã)")
+    _password_file_option(p)
     _recovery_options(p, "mở các gói bằng khoá khôi phục")
     p.add_argument("--xlsx", help="ghi bảng tổng hợp ra tệp Excel")
     p.set_defaults(func=run_summary)
+
+
+def _password_file_option(p: Any) -> None:
+    p.add_argument(
+        "--password-file",
+        "--passphrase-file",
+        metavar="TEP",
+        help="đọc mật khẩu của gói từ dòng đầu của tệp (nếu không: hỏi, hoặc biến môi "
+        "trường RASOAT_PASSWORD)",
+    )
 
 
 def _recovery_options(p: Any, what: str) -> None:
@@ -193,14 +226,72 @@ def _open_store(path: str) -> Any:
     return Store.open(Path(path), user=os_user(), device=device_id())
 
 
-def _password_for_reading(manifest: dict[str, Any], recovery_key: str | None) -> str | None:
+NO_TERMINAL = (
+    "Không có bàn phím để hỏi mật khẩu (lệnh chạy từ một chương trình khác): dùng "
+    "--password-file TEP hoặc biến môi trường RASOAT_PASSWORD."
+)
+
+
+def _ask(prompt: str) -> str:
+    """A password typed on the terminal; ``PackageError`` when there is no terminal to ask on
+    (getpass then reads standard input, which may be closed or empty)."""
+    from db.exchange.errors import PackageError
+
+    try:
+        return getpass.getpass(prompt)
+    except (EOFError, OSError) as exc:
+        raise PackageError(NO_TERMINAL) from exc
+
+
+def _password_from_file(name: str) -> str:
+    from db.exchange.errors import PackageError
+
+    try:
+        with open(name, encoding="utf-8") as f:
+            line = f.readline(4096)
+    except (OSError, UnicodeDecodeError) as exc:
+        raise PackageError(f"Không đọc được tệp mật khẩu {Path(name).name}: {exc}") from exc
+    password = line.rstrip("\r\n")
+    if not password:
+        raise PackageError(f"Tệp mật khẩu {Path(name).name} không có mật khẩu ở dòng đầu.")
+    return password
+
+
+def _password_for_reading(
+    manifest: dict[str, Any], recovery_key: str | None, password_file: str | None = None
+) -> str | None:
     from db.exchange.container import is_encrypted
 
     if not is_encrypted(manifest) or recovery_key:
         return None
+    if password_file:
+        return _password_from_file(password_file)
     if os.environ.get("RASOAT_PASSWORD"):
         return os.environ["RASOAT_PASSWORD"]
-    return getpass.getpass("Mật khẩu của gói: ")
+    return _ask("Mật khẩu của gói: ")
+
+
+def _export_password(args: argparse.Namespace) -> str | None:
+    """The new package's password (checked for strength), or None with --no-password."""
+    from db.exchange.crypto import passphrase_problem
+    from db.exchange.errors import PackageError
+
+    if args.no_password:
+        return None
+    if args.password_file:
+        password = _password_from_file(args.password_file)
+    elif os.environ.get("RASOAT_PASSWORD"):
+        password = os.environ["RASOAT_PASSWORD"]
+    else:
+        password = _ask("Mật khẩu cho gói: ")
+        if not password:
+            raise PackageError("Mật khẩu không được để trống (hoặc chọn --no-password).")
+        if _ask("Nhập lại mật khẩu: ") != password:
+            raise PackageError("Hai lần nhập mật khẩu không khớp.")
+    weak = passphrase_problem(password)
+    if weak:
+        raise PackageError(weak)
+    return password
 
 
 def run_export(args: argparse.Namespace) -> int:
@@ -208,30 +299,17 @@ def run_export(args: argparse.Namespace) -> int:
     from db.exchange.errors import PackageError
     from db.exchange.export import ExportScope, export_package
 
-    password = None
-    if args.password:
-        password = os.environ.get("RASOAT_PASSWORD") or getpass.getpass("Mật khẩu cho gói: ")
-        if not os.environ.get("RASOAT_PASSWORD"):
-            again = getpass.getpass("Nhập lại mật khẩu: ")
-            if again != password:
-                return _fail("export", "Hai lần nhập mật khẩu không khớp.")
-        if not password:
-            return _fail("export", "Mật khẩu không được để trống.")
-        from db.exchange.crypto import passphrase_problem
-
-        weak = passphrase_problem(password)
-        if weak:
-            return _fail("export", weak)
-    else:
-        print(
-            "Lưu ý: gói KHÔNG có mật khẩu (thêm --password để đặt); chỉ chuyển tay, không gửi "
-            "qua thư điện tử.",
-            file=sys.stderr,
-        )
     try:
+        password = _export_password(args)
         recovery = _recovery_key(args) if password else None
     except PackageError as exc:
         return _fail("export", str(exc))
+    if password is None:
+        print(
+            "Lưu ý: gói KHÔNG có mật khẩu (--no-password); chỉ chuyển tay, không gửi qua thư "
+            "điện tử hay mạng.",
+            file=sys.stderr,
+        )
     scope = ExportScope(
         kind=args.scope, since=args.since, device=args.device, villages=tuple(args.village)
     )
@@ -262,12 +340,12 @@ def _signed_by(manifest: dict[str, Any]) -> str:
     return verify(manifest).fingerprint
 
 
-def _read(path: Path, recovery_key: str | None) -> Any:
+def _read(path: Path, recovery_key: str | None, password_file: str | None = None) -> Any:
     from db.exchange.container import read_manifest
     from db.exchange.package import read_package
 
     manifest = read_manifest(path)
-    password = _password_for_reading(manifest, recovery_key)
+    password = _password_for_reading(manifest, recovery_key, password_file)
     return read_package(path, password=password, recovery_key=recovery_key)
 
 
@@ -280,7 +358,7 @@ def run_import(args: argparse.Namespace) -> int:
     receipt = None
     after = ""
     try:
-        package = _read(path, _recovery_key(args))
+        package = _read(path, _recovery_key(args), args.password_file)
         # Every refusal before opening: opening writes "last seen", and a refused file
         # must stay byte-identical.
         precheck(
@@ -338,7 +416,7 @@ def run_merge(args: argparse.Namespace) -> int:
     for name in args.packages:
         path = Path(name)
         try:
-            package = _read(path, recovery)
+            package = _read(path, recovery, args.password_file)
             precheck(
                 Path(args.db),
                 package,
@@ -550,7 +628,12 @@ def run_summary(args: argparse.Namespace) -> int:
     except PackageError as exc:
         return _fail("summary", str(exc))
     password = None
-    if not recovery and os.environ.get("RASOAT_PASSWORD"):
+    if not recovery and args.password_file:
+        try:
+            password = _password_from_file(args.password_file)
+        except PackageError as exc:
+            return _fail("summary", str(exc))
+    elif not recovery and os.environ.get("RASOAT_PASSWORD"):
         password = os.environ["RASOAT_PASSWORD"]
     opened, failed = open_packages(
         [Path(p) for p in args.packages], password=password, recovery_key=recovery

@@ -327,7 +327,7 @@ def test_a_committed_import_prints_its_receipt_when_the_backup_has_no_room(
     laptop = copy_to(base, tmp_path / "may.db")
     edit(laptop, "may-a", [f"HO{i:05d}" for i in range(30)], "đã sửa")
     pkg = tmp_path / "a.rasoat"
-    assert main(["export", str(laptop), str(pkg)]) == 0
+    assert main(["export", str(laptop), str(pkg), "--no-password"]) == 0
     capsys.readouterr()
     # The backups' folder alone is full: the import commits, the backup on close cannot.
     with _tmpfs(backup.backup_dir(base), "32k") as folder:

@@ -71,8 +71,10 @@ def test_bad_package_gets_a_vietnamese_message(
 
 
 def test_merge_several_then_resolve_conflicts(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    # Packages are encrypted by default; the script's password serves export and merge.
+    monkeypatch.setenv("RASOAT_PASSWORD", "mật khẩu đủ dài")
     base = make_commune(tmp_path / "xa.db", 4)
     a = copy_to(base, tmp_path / "a.db")
     b = copy_to(base, tmp_path / "b.db")
@@ -121,8 +123,9 @@ def test_excel_import_checks_first_and_writes_on_request(
 
 
 def test_summary_across_communes_to_xlsx(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    monkeypatch.setenv("RASOAT_PASSWORD", "mật khẩu đủ dài")
     base = make_commune(tmp_path / "xa.db", 3)
     pkg = tmp_path / "xa.rasoat"
     assert main(["export", str(base), str(pkg)]) == 0

@@ -234,7 +234,7 @@ def test_deletions_are_listed_and_refused_until_confirmed(
         for (hid,) in store.conn.execute("SELECT id FROM households").fetchall():
             store.delete_household(hid)
     pkg = tmp_path / "xoa.rasoat"
-    assert main(["export", str(laptop), str(pkg)]) == 0
+    assert main(["export", str(laptop), str(pkg), "--no-password"]) == 0
     capsys.readouterr()
     before = sha(base)
     assert main(["import", str(base), str(pkg)]) == 1

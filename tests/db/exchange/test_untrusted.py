@@ -237,7 +237,7 @@ def test_a_refused_import_leaves_the_commune_file_byte_identical(
     ) as store:
         store.start_round(2026, "nd351-2026-2030")
     pkg = tmp_path / "khac.rasoat"
-    assert main(["export", str(other), str(pkg)]) == 0
+    assert main(["export", str(other), str(pkg), "--no-password"]) == 0
     before = ours.read_bytes()
     assert main(["import", str(ours), str(pkg)]) == 2
     assert "không phải của Xã Tân Lập" in capsys.readouterr().err
