@@ -1,5 +1,12 @@
 """Certificate numbers: given once per commune and round, stored, reprinted unchanged.
 
+Only a file holding the round's decision numbers certificates (the certificate cites the
+decision, and the commune officer's laptop is the one that records it): a surveyor's laptop
+prints them with "Số: ……" and gets the numbers by package. Packages carry the numbers of
+their households (``exported``); a merge takes a number this file lacks and records any
+disagreement — a household with two numbers, a number held by two households — as a
+conflict for the officer (``merge_incoming``, ``resolve``), never overwriting a number.
+
 The order of first assignment is the commune's list after the meeting (poor, then near-poor;
 villages in the commune's order; household code), so a commune that prints all its
 certificates at once gets them numbered as its list reads. A household that joins the list
@@ -10,7 +17,10 @@ number unused, so no two families ever hold the same number of a round.
 from __future__ import annotations
 
 import sqlite3
-from typing import Any
+import uuid
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any, Literal
 
 from db.report_queries import SENT_BACK, connection
 from forms.model import Category
@@ -31,7 +41,9 @@ def numbers(conn: sqlite3.Connection, round_id: str) -> dict[str, int]:
 def assign(store: Any, round_id: str) -> int:
     """Numbers the households on the round's poor and near-poor lists after the meeting that
     have none yet; returns how many were numbered. One transaction, so two prints at once
-    cannot hand out the same number (the UNIQUE constraint would refuse it anyway)."""
+    cannot hand out the same number (the UNIQUE constraint would refuse it anyway).
+
+    Nothing is numbered while the round has no decision in this file: see the module."""
     conn = connection(store)
     listed = ",".join(f"'{c.value}'" for c in _LISTED)
     order = " ".join(f"WHEN '{c.value}' THEN {i}" for i, c in enumerate(_LISTED))
@@ -45,16 +57,15 @@ def assign(store: Any, round_id: str) -> int:
         f" ORDER BY CASE r.category {order} END, vi.position IS NULL, vi.position, h.village,"
         " h.code"
     )
+    if not has_decision(conn, round_id):
+        return 0
     missing = [row[0] for row in conn.execute(sql, (round_id,))]
     if not missing:
         return 0
     from db.store import now_utc
 
     with store.transaction():
-        top = conn.execute(
-            "SELECT COALESCE(MAX(number), 0) FROM certificate_numbers WHERE round_id = ?",
-            (round_id,),
-        ).fetchone()[0]
+        top = highest(conn, round_id)
         at = now_utc()
         conn.executemany(
             "INSERT INTO certificate_numbers (round_id, household_id, number, assigned_at,"
@@ -62,3 +73,270 @@ def assign(store: Any, round_id: str) -> int:
             [(round_id, hid, top + i, at, store.device) for i, hid in enumerate(missing, start=1)],
         )
     return len(missing)
+
+
+def has_decision(conn: sqlite3.Connection, round_id: str) -> bool:
+    row = conn.execute("SELECT 1 FROM decisions WHERE round_id = ?", (round_id,)).fetchone()
+    return row is not None
+
+
+def highest(conn: sqlite3.Connection, round_id: str) -> int:
+    """The highest number ever seen for the round: stored here, or met in a package's
+    conflict. A number taken from a household by a decision (``resolve``) or held by another
+    laptop's certificate is never handed out again."""
+    row = conn.execute(
+        "SELECT MAX(n) FROM (SELECT MAX(number) AS n FROM certificate_numbers WHERE round_id = ?"
+        " UNION ALL SELECT MAX(MAX(incoming_number), COALESCE(MAX(local_number), 0))"
+        " FROM certificate_conflicts WHERE round_id = ?)",
+        (round_id, round_id),
+    ).fetchone()
+    return int(row[0] or 0)
+
+
+# --- through packages ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Carried:
+    """One household's certificate number as a package carries it (round id as the sending
+    file names it)."""
+
+    round_id: str
+    household_id: str
+    number: int
+    assigned_at: str
+    assigned_device: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "round": self.round_id,
+            "household": self.household_id,
+            "number": self.number,
+            "assigned_at": self.assigned_at,
+            "assigned_device": self.assigned_device,
+        }
+
+
+def exported(conn: sqlite3.Connection, household_ids: Iterable[str]) -> list[Carried]:
+    """The numbers of these households in every round, for a package."""
+    ids = list(household_ids)
+    out: list[Carried] = []
+    for start in range(0, len(ids), 900):
+        part = ids[start : start + 900]
+        marks = ",".join("?" * len(part))
+        out.extend(
+            Carried(*row)
+            for row in conn.execute(
+                "SELECT round_id, household_id, number, assigned_at, assigned_device"
+                f" FROM certificate_numbers WHERE household_id IN ({marks})"
+                " ORDER BY round_id, number",
+                part,
+            )
+        )
+    return out
+
+
+ConflictKind = Literal["two_numbers", "number_taken"]
+Choice = Literal["keep_mine", "take_theirs"]
+
+
+@dataclass(frozen=True)
+class CertificateConflict:
+    id: str
+    round_id: str
+    household_id: str
+    code: str  # the household's code here
+    kind: ConflictKind
+    incoming_number: int
+    local_number: int | None  # the household's number here
+    other_code: str | None  # for number_taken: the household holding the number here
+    incoming_device: str
+    package_id: str
+    source: str
+    created_at: str
+
+    def describe(self) -> str:
+        """Vietnamese, for the receipt, the command line and the conflicts screen."""
+        theirs = f"số {self.incoming_number:04d} (máy {self.incoming_device})"
+        if self.kind == "two_numbers":
+            mine = f"{self.local_number:04d}" if self.local_number else "……"
+            return (
+                f"Hộ {self.code}: giấy chứng nhận mang số {mine} ở tệp này nhưng {theirs} "
+                "trong gói; giữ số của tệp này cho đến khi cán bộ quyết định."
+            )
+        return (
+            f"Hộ {self.code}: gói cấp {theirs}, nhưng số này ở tệp này là của hộ "
+            f"{self.other_code}; giữ số của hộ {self.other_code} cho đến khi cán bộ quyết định."
+        )
+
+
+@dataclass(frozen=True)
+class MergePlan:
+    """What a package's numbers do to this file, read only."""
+
+    take: list[Carried]  # numbers this file lacks, free here: stored as they are
+    conflicts: list[tuple[ConflictKind, Carried, int | None, str | None]]
+    skipped: list[Carried]  # households or rounds not in this file after the merge
+
+    @property
+    def empty(self) -> bool:
+        return not self.take and not self.conflicts
+
+
+def plan_incoming(
+    conn: sqlite3.Connection,
+    carried: Iterable[Carried],
+    round_map: Mapping[str, str],
+    present: set[str],
+) -> MergePlan:
+    """``round_map``: the package's round id → this file's; ``present``: household ids that
+    are live here once the merge's households are written. A number already known as a
+    conflict (open or decided) is not raised again."""
+    take: list[Carried] = []
+    conflicts: list[tuple[ConflictKind, Carried, int | None, str | None]] = []
+    skipped: list[Carried] = []
+    local_rounds = {r[0] for r in conn.execute("SELECT id FROM rounds")}
+    by_round: dict[str, tuple[dict[str, int], dict[int, str]]] = {}
+    for c in carried:
+        rid = round_map.get(c.round_id, c.round_id)
+        if rid not in local_rounds or c.household_id not in present:
+            skipped.append(c)
+            continue
+        if rid not in by_round:
+            rows = conn.execute(
+                "SELECT household_id, number FROM certificate_numbers WHERE round_id = ?", (rid,)
+            ).fetchall()
+            by_round[rid] = (dict(rows), {n: h for h, n in rows})
+        of_household, of_number = by_round[rid]
+        local = Carried(rid, c.household_id, c.number, c.assigned_at, c.assigned_device)
+        mine = of_household.get(c.household_id)
+        holder = of_number.get(c.number)
+        if mine == c.number:
+            continue
+        known = conn.execute(
+            "SELECT 1 FROM certificate_conflicts WHERE round_id = ? AND household_id = ?"
+            " AND incoming_number = ?",
+            (rid, c.household_id, c.number),
+        ).fetchone()
+        if known is not None:
+            continue
+        if mine is not None:
+            conflicts.append(("two_numbers", local, mine, None))
+        elif holder is not None:
+            conflicts.append(("number_taken", local, None, holder))
+        else:
+            take.append(local)
+            # Later entries of the same package see this one as taken.
+            of_household[c.household_id] = c.number
+            of_number[c.number] = c.household_id
+    return MergePlan(take, conflicts, skipped)
+
+
+def apply_incoming(
+    conn: sqlite3.Connection, plan: MergePlan, package_id: str, source: str, at: str
+) -> None:
+    """Writes a plan inside the caller's transaction (the merge's)."""
+    conn.executemany(
+        "INSERT INTO certificate_numbers (round_id, household_id, number, assigned_at,"
+        " assigned_device) VALUES (?, ?, ?, ?, ?)",
+        [
+            (c.round_id, c.household_id, c.number, c.assigned_at, c.assigned_device)
+            for c in plan.take
+        ],
+    )
+    conn.executemany(
+        "INSERT OR IGNORE INTO certificate_conflicts (id, round_id, household_id, kind,"
+        " incoming_number, local_number, other_household_id, incoming_device,"
+        " incoming_assigned_at, package_id, source, created_at)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            (
+                str(uuid.uuid4()),
+                c.round_id,
+                c.household_id,
+                kind,
+                c.number,
+                mine,
+                other,
+                c.assigned_device,
+                c.assigned_at,
+                package_id,
+                source,
+                at,
+            )
+            for kind, c, mine, other in plan.conflicts
+        ],
+    )
+
+
+_CONFLICT_SQL = (
+    "SELECT c.id, c.round_id, c.household_id, h.code, c.kind, c.incoming_number,"
+    " (SELECT number FROM certificate_numbers n WHERE n.round_id = c.round_id"
+    " AND n.household_id = c.household_id),"
+    " (SELECT o.code FROM certificate_numbers n JOIN households o ON o.id = n.household_id"
+    " WHERE n.round_id = c.round_id AND n.number = c.incoming_number"
+    " AND n.household_id <> c.household_id),"
+    " c.incoming_device, c.package_id, c.source, c.created_at"
+    " FROM certificate_conflicts c JOIN households h ON h.id = c.household_id"
+)
+
+
+def open_conflicts(conn: sqlite3.Connection) -> list[CertificateConflict]:
+    """Disagreements still waiting for the officer, oldest first; the numbers as they are in
+    this file now."""
+    return [
+        CertificateConflict(*row)
+        for row in conn.execute(
+            _CONFLICT_SQL + " WHERE c.resolved_at IS NULL ORDER BY c.created_at, h.code"
+        )
+    ]
+
+
+def conflicts_from(conn: sqlite3.Connection, package_id: str) -> list[CertificateConflict]:
+    return [
+        CertificateConflict(*row)
+        for row in conn.execute(
+            _CONFLICT_SQL + " WHERE c.package_id = ? ORDER BY h.code", (package_id,)
+        )
+    ]
+
+
+def resolve(store: Any, conflict_id: str, choice: Choice) -> CertificateConflict:
+    """The officer's decision. ``keep_mine``: this file's numbers stand (the other laptop's
+    certificate is to be reissued). ``take_theirs``: the household takes the package's
+    number; a household holding it here loses it and gets the next free number at the next
+    print. A number given up is never handed out again (``highest``). Audited."""
+    from db.errors import StoreError
+    from db.store import now_utc
+
+    conn = store.conn
+    found = [c for c in open_conflicts(conn) if c.id == conflict_id]
+    if not found:
+        raise StoreError("Không tìm thấy xung đột số giấy chứng nhận này, hoặc đã được giải quyết.")
+    c = found[0]
+    at = now_utc()
+    with store.transaction(source=f"giải quyết xung đột số giấy chứng nhận: {c.source}"):
+        before = {"number": c.local_number}
+        if choice == "take_theirs":
+            conn.execute(
+                "DELETE FROM certificate_numbers WHERE round_id = ? AND (household_id = ?"
+                " OR number = ?)",
+                (c.round_id, c.household_id, c.incoming_number),
+            )
+            conn.execute(
+                "INSERT INTO certificate_numbers (round_id, household_id, number, assigned_at,"
+                " assigned_device) VALUES (?, ?, ?, ?, ?)",
+                (c.round_id, c.household_id, c.incoming_number, at, store.device),
+            )
+        conn.execute(
+            "UPDATE certificate_conflicts SET resolved_at = ?, resolution = ?, resolved_by = ?"
+            " WHERE id = ?",
+            (at, choice, store.user, c.id),
+        )
+        after = {
+            "number": c.incoming_number if choice == "take_theirs" else c.local_number,
+            "resolution": choice,
+            "other": c.other_code,
+        }
+        store._audit("certificate_conflicts", c.id, c.household_id, "update", before, after, at)
+    return c

@@ -13,8 +13,9 @@ from typing import Any, Literal
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
+from db import certificates
 from db.exchange.container import Written
-from db.exchange.package import PackageRecord, RevEntry, write_package
+from db.exchange.package import CERTIFICATES_KEY, PackageRecord, RevEntry, write_package
 from db.households import household_from_docs
 from db.store import Store
 from rasoat import __version__
@@ -180,6 +181,16 @@ def export_package(
 
         signer = signing_key()
     records = collect_records(store, _selected_ids(store, scope), progress)
+    commune_doc = commune_part(store)
+    # Certificate numbers travel with their households (db.certificates: a merge takes them,
+    # or shows a disagreement as a conflict). commune.json, not the household records: an
+    # older reader ignores an extra key there but refuses unknown fields in a record.
+    commune_doc[CERTIFICATES_KEY] = [
+        c.to_dict()
+        for c in certificates.exported(
+            store.conn, [r.household.id for r in records if not r.deleted]
+        )
+    ]
     commune = store.commune()
     current = store.current_round()
     header: dict[str, Any] = {
@@ -210,7 +221,7 @@ def export_package(
     written = write_package(
         Path(path),
         header,
-        commune_part(store),
+        commune_doc,
         records,
         password=password,
         recovery_key=recovery_key,

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
+from db import certificates
 from db.exchange import devices, history
 from db.exchange.errors import PackageError
 from db.exchange.package import (
@@ -557,7 +558,16 @@ def _merge(
         s for s in steps if s.action in ("conflict", "code_taken") and not _known_conflict(store, s)
     ]
     to_join = [s for s in steps if s.join]
-    if not to_write and not new_conflicts and not to_join and not sender.needs_confirmation:
+    numbers = _plan_certificates(store, package, steps, round_map)
+    for kind, c, mine, other in numbers.conflicts:
+        receipt.warnings.append(_certificate_warning(store, kind, c, mine, other))
+    if (
+        not to_write
+        and not new_conflicts
+        and not to_join
+        and numbers.empty
+        and not sender.needs_confirmation
+    ):
         return receipt  # nothing to change: importing the same package twice is a no-op
     source = f"gói {source_name} ({package.package_id})"
     at = receipt.imported_at
@@ -601,6 +611,7 @@ def _merge(
             # package to map them.
             step.record.results = {round_map.get(k, k): v for k, v in step.record.results.items()}
             _store_conflict(store, step, package.package_id, source, at)
+        certificates.apply_incoming(store.conn, numbers, package.package_id, source, at)
         receipt.written = True
         store.conn.execute(
             "INSERT INTO exchange_imports VALUES (?, ?, ?, ?, ?, ?)",
@@ -627,6 +638,50 @@ def _merge(
         )
         store._notify(Change("household", [s.record.household.id for s in to_write]))
     return receipt
+
+
+def _plan_certificates(
+    store: Store, package: Package, steps: list[Planned], round_map: dict[str, str]
+) -> certificates.MergePlan:
+    """The package's certificate numbers against this file's, for the households live here
+    once the merge is written (a household left in conflict gets its number when a later
+    package brings it again after the decision)."""
+    live = {r[0] for r in store.conn.execute("SELECT id FROM households WHERE deleted = 0")}
+    for step in steps:
+        hid = step.record.household.id
+        if step.action == "added":
+            live.add(hid)
+        elif step.action == "deleted":
+            live.discard(hid)
+    return certificates.plan_incoming(store.conn, package.certificates, round_map, live)
+
+
+def _certificate_warning(
+    store: Store,
+    kind: certificates.ConflictKind,
+    c: certificates.Carried,
+    mine: int | None,
+    other: str | None,
+) -> str:
+    codes = dict(
+        store.conn.execute(
+            "SELECT id, code FROM households WHERE id IN (?, ?)", (c.household_id, other or "")
+        ).fetchall()
+    )
+    return certificates.CertificateConflict(
+        id="",
+        round_id=c.round_id,
+        household_id=c.household_id,
+        code=codes.get(c.household_id, c.household_id),
+        kind=kind,
+        incoming_number=c.number,
+        local_number=mine,
+        other_code=codes.get(other or "", other),
+        incoming_device=c.assigned_device,
+        package_id="",
+        source="",
+        created_at="",
+    ).describe()
 
 
 def _known_conflict(store: Store, step: Planned) -> bool:

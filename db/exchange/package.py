@@ -23,6 +23,7 @@ from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
+from db.certificates import Carried
 from db.exchange import container
 from db.exchange.errors import PackageError
 from db.exchange.signing import Signer
@@ -41,6 +42,10 @@ MAX_REVS = 1_000
 MAX_PACKAGE_REVS = 300_000
 MAX_RESULTS = 50  # rounds per household
 MAX_ROUNDS = 100
+# ``commune.json``'s "certificate_numbers": the certificate numbers of the package's
+# households. Readers before it ignore the key, so no format version moved.
+CERTIFICATES_KEY = "certificate_numbers"
+MAX_CERTIFICATE = 999_999
 
 
 @dataclass(frozen=True)
@@ -79,6 +84,8 @@ class Package:
     # The verified key that signed the manifest (and through it every part); None for an
     # unsigned package of format 1, whose authors and history are only claims.
     signer: Signer | None = None
+    # The households' certificate numbers (``db.certificates``), checked on reading.
+    certificates: list[Carried] = field(default_factory=list)
 
     @property
     def package_id(self) -> str:
@@ -196,7 +203,57 @@ def read_package(
     declared = raw.manifest.get("counts")
     if declared != counts_of(records):
         raise PackageError("Số liệu trong bản kê không khớp với dữ liệu của gói.")
-    return Package(manifest=raw.manifest, commune=commune, records=records, signer=raw.signer)
+    return Package(
+        manifest=raw.manifest,
+        commune=commune,
+        records=records,
+        signer=raw.signer,
+        certificates=_parse_certificates(commune, records),
+    )
+
+
+def _parse_certificates(commune: Mapping[str, Any], records: list[PackageRecord]) -> list[Carried]:
+    """The certificate numbers, each of a live household and a round of the package, a
+    number and a household at most once per round (the sending file's UNIQUE constraints)."""
+    raw = commune.get(CERTIFICATES_KEY, [])
+    if not isinstance(raw, list):
+        raise PackageError("Danh sách số giấy chứng nhận trong gói bị hỏng.")
+    rounds = {r["id"] for r in commune.get("rounds", [])}
+    codes = {r.household.id: r.household.code for r in records if not r.deleted}
+    out: list[Carried] = []
+    seen: set[tuple[str, object]] = set()
+    for item in raw:
+        ok = (
+            isinstance(item, dict)
+            and set(item) == {"round", "household", "number", "assigned_at", "assigned_device"}
+            and item["round"] in rounds
+            and item["household"] in codes
+            and type(item["number"]) is int
+            and 0 < item["number"] <= MAX_CERTIFICATE
+            and all(
+                isinstance(item[k], str) and not text_problem(item[k], MAX_TEXT)
+                for k in ("assigned_at", "assigned_device")
+            )
+        )
+        if not ok:
+            raise PackageError("Một số giấy chứng nhận trong gói không hợp lệ.")
+        for key in ((item["round"], item["household"]), (item["round"], item["number"])):
+            if key in seen:
+                raise PackageError(
+                    f"Gói ghi hai số giấy chứng nhận cho hộ {codes[item['household']]}, hoặc "
+                    "một số cho hai hộ, trong cùng một kỳ."
+                )
+            seen.add(key)
+        out.append(
+            Carried(
+                item["round"],
+                item["household"],
+                item["number"],
+                item["assigned_at"],
+                item["assigned_device"],
+            )
+        )
+    return out
 
 
 def _parse_commune(raw: bytes) -> dict[str, Any]:

@@ -21,6 +21,7 @@ from db.migrations import (
     m0008_round_basis,
     m0009_exchange_devices,
     m0010_year_round,
+    m0011_certificate_conflicts,
 )
 
 Step = Callable[[sqlite3.Connection], None]
@@ -36,6 +37,7 @@ STEPS: list[Step] = [
     m0008_round_basis.apply,
     m0009_exchange_devices.apply,
     m0010_year_round.apply,
+    m0011_certificate_conflicts.apply,
 ]
 LATEST = len(STEPS)
 

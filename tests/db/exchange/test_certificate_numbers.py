@@ -1,0 +1,170 @@
+"""Certificate numbers through packages (issue 15 item 2): a household's number travels with
+it and stays the same on every laptop; only a file holding the round's decision numbers; a
+household with two numbers, or a number held by two households, is a conflict for the
+officer and never overwritten."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sqlite3
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from db import certificates
+from db.exchange.errors import PackageError
+from db.exchange.export import ExportScope, export_package
+from db.exchange.merge import import_package
+from db.exchange.package import read_package, write_package
+from db.store import Store
+from tests.db.exchange.commune import table_dump
+from tests.reports.conftest import VILLAGES, build_commune
+
+
+def numbers(path: Path) -> dict[str, int]:
+    """household code → number in the current round."""
+    with Store.open(path, user="t", device="t") as store:
+        rnd = store.current_round()
+        assert rnd is not None
+        by_id = certificates.numbers(store.conn, rnd.id)
+        return {h.code: by_id[h.id] for h, _r in store.results_for_round(rnd.id) if h.id in by_id}
+
+
+def decide_and_number(path: Path, device: str, vote_down: str | None = None) -> int:
+    with Store.open(path, user="Cán bộ", device=device) as store:
+        rnd = store.current_round()
+        assert rnd is not None
+        if vote_down is not None:
+            h = store.household_by_code(vote_down)
+            assert h is not None
+            store.save_meeting_vote(
+                h.id, rnd.id, agree=2, attendees=30, meeting_date=date(2026, 11, 10)
+            )
+        store.save_decision(rnd.id, "125/QĐ-UBND", date(2026, 12, 10), "Lò Văn Thành")
+        return certificates.assign(store, rnd.id)
+
+
+def export_all(path: Path, device: str, out: Path) -> Path:
+    with Store.open(path, user="Cán bộ", device=device) as store:
+        export_package(store, out, ExportScope(kind="commune"))
+    return out
+
+
+@pytest.fixture
+def base(tmp_path: Path) -> Path:
+    return build_commune(tmp_path / "xa.db", 40, VILLAGES)
+
+
+def test_numbers_travel_unchanged_and_only_the_deciding_file_numbers(
+    base: Path, tmp_path: Path
+) -> None:
+    commune = shutil.copy(base, tmp_path / "xa-can-bo.db")
+    surveyor = shutil.copy(base, tmp_path / "may-dtv.db")
+    with Store.open(surveyor, user="ĐTV", device="may-dtv") as store:
+        rnd = store.current_round()
+        assert rnd is not None
+        # No decision in this file: nothing is numbered (the certificate prints "Số: ……").
+        assert certificates.assign(store, rnd.id) == 0
+    assert decide_and_number(commune, "may-xa") > 0
+    given = numbers(commune)
+    package = export_all(commune, "may-xa", tmp_path / "xa.rasoat")
+    with Store.open(surveyor, user="ĐTV", device="may-dtv") as store:
+        receipt = import_package(store, package)
+    assert receipt.written
+    assert not receipt.warnings
+    assert numbers(surveyor) == given
+    # The same package again writes nothing; the surveyor's package back changes nothing.
+    before = table_dump(surveyor)
+    with Store.open(surveyor, user="ĐTV", device="may-dtv") as store:
+        again = import_package(store, tmp_path / "xa.rasoat")
+    assert not again.written
+    assert table_dump(surveyor) == before
+    back = export_all(surveyor, "may-dtv", tmp_path / "dtv.rasoat")
+    assert len(read_package(back).certificates) == len(given)
+    with Store.open(commune, user="Cán bộ", device="may-xa") as store:
+        assert not import_package(store, back).warnings
+    assert numbers(commune) == given
+
+
+def test_disagreeing_numbers_are_conflicts_never_overwritten(base: Path, tmp_path: Path) -> None:
+    a = shutil.copy(base, tmp_path / "may-a.db")
+    b = shutil.copy(base, tmp_path / "may-b.db")
+    # Both laptops recorded a decision (a copy of the commune's file, say) and numbered: B
+    # as the list stood, A after its meeting sent B's 0001 back for re-survey.
+    decide_and_number(b, "may-b")
+    theirs = numbers(b)
+    sent_back = next(code for code, n in theirs.items() if n == 1)
+    decide_and_number(a, "may-a", vote_down=sent_back)
+    mine = numbers(a)
+    assert sent_back not in mine
+    holder = next(code for code, n in mine.items() if n == 1)
+    package = export_all(b, "may-b", tmp_path / "b.rasoat")
+    with Store.open(a, user="Cán bộ", device="may-a") as store:
+        receipt = import_package(store, package)
+        conflicts = certificates.open_conflicts(store.conn)
+    assert numbers(a) == mine  # nothing overwritten
+    differing = {code for code in mine if mine[code] != theirs[code]}
+    assert {c.code for c in conflicts} == differing | {sent_back}
+    taken = next(c for c in conflicts if c.code == sent_back)
+    assert (taken.kind, taken.incoming_number, taken.other_code) == ("number_taken", 1, holder)
+    assert all(c.kind == "two_numbers" for c in conflicts if c is not taken)
+    warning = (
+        f"Hộ {sent_back}: gói cấp số 0001 (máy may-b), nhưng số này ở tệp này là của hộ {holder}"
+    )
+    assert any(w.startswith(warning) for w in receipt.warnings)
+    assert len(receipt.warnings) == len(conflicts)
+    before = table_dump(a)
+    with Store.open(a, user="Cán bộ", device="may-a") as store:
+        assert not import_package(store, package).written  # not raised twice
+    assert table_dump(a) == before
+    # The officer: the sent-back household keeps B's certificate 0001; its holder here gives
+    # it up and, at the next print, gets a number nobody ever held (B gave up to len(theirs)).
+    with Store.open(a, user="Cán bộ", device="may-a") as store:
+        certificates.resolve(store, taken.id, "take_theirs")
+        other = next(
+            c for c in certificates.open_conflicts(store.conn) if c.code not in (sent_back, holder)
+        )
+        certificates.resolve(store, other.id, "keep_mine")
+        rnd = store.current_round()
+        assert rnd is not None
+        assert certificates.assign(store, rnd.id) == 1
+        audit = store.conn.execute(
+            "SELECT new FROM audit WHERE tbl = 'certificate_conflicts'"
+        ).fetchall()
+    after = numbers(a)
+    assert after[sent_back] == 1
+    assert after[holder] == max(max(theirs.values()), max(mine.values())) + 1
+    assert after[other.code] == mine[other.code]
+    assert len(audit) == 2
+    assert json.loads(audit[0][0])["resolution"] == "take_theirs"
+
+
+def test_a_package_giving_one_number_twice_is_refused(base: Path, tmp_path: Path) -> None:
+    decide_and_number(base, "may-xa")
+    good = read_package(export_all(base, "may-xa", tmp_path / "ok.rasoat"))
+    forged = dict(good.commune)
+    entries = [c.to_dict() for c in good.certificates]
+    entries[1]["number"] = entries[0]["number"]
+    forged["certificate_numbers"] = entries
+    header = {
+        k: v
+        for k, v in good.manifest.items()
+        if k
+        not in (
+            "counts",
+            "parts",
+            "package_id",
+            "format",
+            "format_version",
+            "encryption",
+            "signature",
+        )
+    }
+    path = tmp_path / "forged.rasoat"
+    write_package(path, header, forged, good.records)
+    with pytest.raises(PackageError, match="một số cho hai hộ"):
+        read_package(path)
+    with sqlite3.connect(base) as conn:
+        assert conn.execute("SELECT COUNT(*) FROM certificate_conflicts").fetchone()[0] == 0
