@@ -31,13 +31,67 @@ def _sql_list(values: tuple[Category, ...] | tuple[Transition, ...]) -> str:
 # "The list after the meeting" in SQL, the same rule as ``forms.meeting.standing``: a result
 # put to the village meeting (``r``, with its vote ``v``) that under half of those present
 # agreed to is sent back for re-survey; every other result stands.
-ON_AGENDA = (
-    f"(r.category IN ({_sql_list(PROPOSED_CATEGORIES)})"
-    f" OR r.transition IN ({_sql_list(PROPOSED_TRANSITIONS)}))"
-)
-SENT_BACK = (
-    f"(v.id IS NOT NULL AND NOT (v.attendees > 0 AND v.agree * 2 >= v.attendees) AND {ON_AGENDA})"
-)
+def _sent_back(r: str = "r", v: str = "v") -> str:
+    on_agenda = (
+        f"({r}.category IN ({_sql_list(PROPOSED_CATEGORIES)})"
+        f" OR {r}.transition IN ({_sql_list(PROPOSED_TRANSITIONS)}))"
+    )
+    return (
+        f"({v}.id IS NOT NULL AND NOT ({v}.attendees > 0 AND {v}.agree * 2 >= {v}.attendees)"
+        f" AND {on_agenda})"
+    )
+
+
+SENT_BACK = _sent_back()
+
+
+# --- the lists in force (issue 24) -------------------------------------------------------
+# A monthly regular round ("adhoc") holds only the households that applied or changed; its
+# decision updates their status from the decision date. The lists in force on a date D are
+# therefore the periodic round's list after its meeting, each household's row replaced by
+# its row in the latest regular round decided on or before D. One definition, here, read by
+# the household list and its counts (``db.store``), the lists printed as "the current list"
+# and the year-round reports.
+def updating_rounds(conn: sqlite3.Connection, base_round_id: str | None, on: date) -> list[str]:
+    """The regular rounds whose decisions update a periodic round's lists by ``on``, in the
+    order they apply. Only rounds started after the periodic one count (a later periodic
+    review surveys every household again, so it supersedes the regular rounds before it),
+    and none decided before the periodic round's own decision."""
+    if base_round_id is None:
+        return []
+    return [
+        rid
+        for (rid,) in conn.execute(
+            "SELECT r.id FROM rounds b JOIN rounds r ON r.kind = 'adhoc'"
+            " AND (r.year > b.year OR (r.year = b.year AND r.started_at > b.started_at))"
+            " JOIN decisions d ON d.round_id = r.id"
+            " LEFT JOIN decisions bd ON bd.round_id = b.id"
+            " WHERE b.id = ? AND b.kind = 'periodic' AND d.date <= ?"
+            " AND (bd.date IS NULL OR d.date >= bd.date)"
+            " ORDER BY d.date, r.year, r.started_at",
+            (base_round_id, on.isoformat()),
+        )
+    ]
+
+
+def in_force_round(base_round_id: str | None, updating: list[str]) -> tuple[str, list[Any]]:
+    """An SQL expression (and its parameters) for the round whose result stands for the
+    household ``h`` in the lists in force: its latest row among ``updating`` (from
+    ``updating_rounds``) that the regular round's meeting did not send back, else the base
+    round. With nothing updating it is the base round's id alone, so the common case keeps
+    the plain, indexed query."""
+    if not updating:
+        return "?", [base_round_id]
+    marks = ",".join("?" * len(updating))
+    rank = " ".join(f"WHEN ? THEN {i}" for i in range(len(updating)))
+    expression = (
+        "COALESCE((SELECT x.round_id FROM results x LEFT JOIN meeting_votes xv"
+        " ON xv.household_id = x.household_id AND xv.round_id = x.round_id"
+        f" WHERE x.household_id = h.id AND x.round_id IN ({marks})"
+        f" AND NOT {_sent_back('x', 'xv')}"
+        f" ORDER BY CASE x.round_id {rank} END DESC LIMIT 1), ?)"
+    )
+    return expression, [*updating, *updating, base_round_id]
 
 
 @dataclass(frozen=True)
@@ -80,22 +134,42 @@ def round_results(
 
 
 def after_meeting(
-    conn: sqlite3.Connection, round_id: str, village: str | None = None
+    conn: sqlite3.Connection,
+    round_id: str,
+    village: str | None = None,
+    *,
+    on: date | None = None,
 ) -> Iterator[Listed]:
     """The list after the meeting: every live household classified in a round, with its
     result, stored transition, vote and whether the meeting sent it back, in code order.
     With ``village``, only that village's rows are read and decoded (a village list of a
-    large commune must not decode the whole commune)."""
-    last = ""
-    while True:
-        sql = (
-            "SELECT h.id, h.code, h.doc, r.doc, r.transition, v.id, v.agree, v.attendees,"
-            f" v.note, v.meeting_date, {SENT_BACK} FROM results r JOIN households h"
+    large commune must not decode the whole commune). With ``on``, the lists in force on
+    that date: a periodic round's rows updated by the regular rounds decided by then
+    (``updating_rounds``); each row's vote is that of the round its result comes from."""
+    updating = updating_rounds(conn, round_id, on) if on is not None else []
+    if updating:
+        expression, chosen = in_force_round(round_id, updating)
+        source = (
+            "FROM households h JOIN results r ON r.household_id = h.id"
+            f" AND r.round_id = {expression}"
+            " LEFT JOIN meeting_votes v ON v.household_id = h.id AND v.round_id = r.round_id"
+            " WHERE h.deleted = 0 AND h.code > ?"
+        )
+    else:
+        chosen = [round_id]
+        source = (
+            "FROM results r JOIN households h"
             " ON h.id = r.household_id LEFT JOIN meeting_votes v ON v.household_id = h.id"
             " AND v.round_id = r.round_id"
             " WHERE r.round_id = ? AND h.deleted = 0 AND h.code > ?"
         )
-        params: list[Any] = [round_id, last]
+    last = ""
+    while True:
+        sql = (
+            "SELECT h.id, h.code, h.doc, r.doc, r.transition, v.id, v.agree, v.attendees,"
+            f" v.note, v.meeting_date, {SENT_BACK}, r.round_id " + source
+        )
+        params: list[Any] = [*chosen, last]
         if village is not None:
             sql += " AND h.village = ?"
             params.append(village)
@@ -113,12 +187,11 @@ def after_meeting(
             members[hid].append(doc)
         listed = []
         with naming_damage(conn):  # a damaged household is named, with every other one
-            for hid, _code, doc, result_doc, transition, vid, agree, att, note, day, back in rows:
+            for row in rows:
+                hid, _code, doc, result_doc, transition, vid, agree, att, note, day, back, rid = row
                 vote = None
                 if vid is not None:
-                    vote = MeetingVote(
-                        vid, hid, round_id, agree, att, note, date.fromisoformat(day)
-                    )
+                    vote = MeetingVote(vid, hid, rid, agree, att, note, date.fromisoformat(day))
                 listed.append(
                     Listed(
                         household_from_docs(doc, members[hid]),
@@ -139,15 +212,15 @@ def after_meeting_counts(store: Any, q: HouseholdQuery) -> dict[Category, int]:
     counts: dict[Category, int] = dict(store.category_counts(q))
     # The Store's own filter (village, text, transition …), so both counts agree on scope.
     where, params = store._where(q, with_category=False, join=False)
+    round_sql, round_params = store._round_sql(q)  # the lists in force, as the counts
     sql = (
         "SELECT r.category, COUNT(*) FROM results r JOIN households h ON h.id = r.household_id"
         " JOIN meeting_votes v ON v.household_id = h.id AND v.round_id = r.round_id"
-        f" WHERE r.round_id = ? AND h.deleted = 0 AND {SENT_BACK}"
+        f" WHERE r.round_id = {round_sql} AND h.deleted = 0 AND {SENT_BACK}"
         + where.split(" WHERE h.deleted = 0", 1)[1]
         + " GROUP BY r.category"
     )
-    round_id = store._resolve_round(q.round_id)
-    for category, n in connection(store).execute(sql, [round_id, *params]):
+    for category, n in connection(store).execute(sql, [*round_params, *params]):
         found = Category(category)
         moved = min(n, counts.get(found, 0))
         counts[found] = counts.get(found, 0) - moved

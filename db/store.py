@@ -646,8 +646,20 @@ class Store:
         return next((r for r in self.rounds() if r.id == round_id), None)
 
     def current_round(self) -> Round | None:
+        """The round the household list shows: the newest periodic review. A monthly
+        regular round (kind "adhoc") holds only the households that applied or changed and
+        updates this round's lists from its decision date
+        (``db.report_queries.updating_rounds``), so opening one must not take the list's
+        place. In a file with no periodic round, the newest round of any kind."""
         found = self.rounds()
-        return found[-1] if found else None
+        periodic = [r for r in found if r.kind == "periodic"]
+        return (periodic or found)[-1] if found else None
+
+    def open_regular_round(self) -> Round | None:
+        """The newest monthly regular round still waiting for its decision, if any."""
+        decided = {rid for (rid,) in self.conn.execute("SELECT round_id FROM decisions")}
+        waiting = [r for r in self.rounds() if r.kind == "adhoc" and r.id not in decided]
+        return waiting[-1] if waiting else None
 
     def previous_round(self, round_id: str) -> Round | None:
         """The latest round of an earlier year: what transitions compare against."""
@@ -1175,6 +1187,17 @@ class Store:
         current = self.current_round()
         return current.id if current else None
 
+    def _round_sql(self, q: HouseholdQuery) -> tuple[str, list[Any]]:
+        """The round whose results the query shows, as SQL over ``h``: the round asked, or
+        the lists in force on ``q.on`` (today) over the current round."""
+        from db import report_queries
+
+        if q.round_id is not None:
+            return "?", [q.round_id]
+        base = self._resolve_round(None)
+        updating = report_queries.updating_rounds(self.conn, base, q.on or date.today())
+        return report_queries.in_force_round(base, updating)
+
     def _where(
         self,
         q: HouseholdQuery,
@@ -1193,8 +1216,9 @@ class Store:
         sql = " FROM households h"
         params: list[Any] = []
         if join or (join is None and needs_results):
-            sql += " LEFT JOIN results r ON r.household_id = h.id AND r.round_id = ?"
-            params.append(self._resolve_round(q.round_id))
+            round_sql, round_params = self._round_sql(q)
+            sql += f" LEFT JOIN results r ON r.household_id = h.id AND r.round_id = {round_sql}"
+            params += round_params
         sql += " WHERE h.deleted = 0"
         if q.village is not None:
             sql += " AND h.village = ?"
@@ -1257,12 +1281,14 @@ class Store:
         if column.startswith("h.") and q.category is None and q.transition is None:
             # Page through the household indexes first; only the page's rows meet results.
             where, params = self._where(q, join=False, ordered_scan=self._scan_in_order(q, column))
+            round_sql, round_params = self._round_sql(q)
             sql = (
                 select + f" FROM (SELECT h.rowid AS k{where}{order} LIMIT ? OFFSET ?) page"
                 " JOIN households h ON h.rowid = page.k"
-                " LEFT JOIN results r ON r.household_id = h.id AND r.round_id = ?" + order
+                f" LEFT JOIN results r ON r.household_id = h.id AND r.round_id = {round_sql}"
+                + order
             )
-            params = [*params, *page, self._resolve_round(q.round_id)]
+            params = [*params, *page, *round_params]
         else:
             where, params = self._where(q, join=True)
             sql = select + where + order + " LIMIT ? OFFSET ?"
@@ -1281,11 +1307,11 @@ class Store:
         """Households per category under the query's other filters; none yet → UNDETERMINED."""
         counts = dict.fromkeys(Category, 0)
         # Driven from the round's results (a covering index) rather than from households.
+        round_sql, params = self._round_sql(q)
         sql = (
             "SELECT r.category, COUNT(*) FROM results r JOIN households h"
-            " ON h.id = r.household_id WHERE r.round_id = ? AND h.deleted = 0"
+            f" ON h.id = r.household_id WHERE r.round_id = {round_sql} AND h.deleted = 0"
         )
-        params: list[Any] = [self._resolve_round(q.round_id)]
         where, more = self._where(q, with_category=False, join=False)
         sql += where.split(" WHERE h.deleted = 0", 1)[1]
         params += more  # a transition filter in there refers to this query's ``r``
@@ -1319,15 +1345,15 @@ class Store:
         expression = match_expression(text)
         if expression is None:
             return []
-        current = self.current_round()
+        round_sql, round_params = self._round_sql(HouseholdQuery())
         rows = self.conn.execute(
             "SELECT h.id, h.code, h.head_name, h.village, h.size, r.category, r.b1_score,"
             " r.deprivation_count, r.transition, h.updated_at FROM"
             " (SELECT rowid FROM search_index WHERE search_index MATCH ? LIMIT ?) s"
             " JOIN households h ON h.rowid = s.rowid"
-            " LEFT JOIN results r ON r.household_id = h.id AND r.round_id = ?"
+            f" LEFT JOIN results r ON r.household_id = h.id AND r.round_id = {round_sql}"
             " WHERE h.deleted = 0",
-            (expression, limit, current.id if current else None),
+            (expression, limit, *round_params),
         ).fetchall()
         return sorted((row_from_sql(r) for r in rows), key=lambda r: r.code)
 

@@ -73,7 +73,10 @@ def test_commune_villages_rounds_round_trip(store: Store) -> None:
         assert store.commune().area is Area.RURAL
         assert [v.name for v in store.villages()] == ["Thôn Đồng Tâm", "Bản Nà Hin Mới"]
         assert store.rounds() == [r1, r2]
-        assert store.current_round() == r2
+        # A regular ("adhoc") round updates the periodic round's lists, it does not take the
+        # household list's place (issue 24).
+        assert store.current_round() == r1
+        assert store.open_regular_round() == r2
         assert store.previous_round(r2.id) == r1
     finally:
         store.close()
