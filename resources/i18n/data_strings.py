@@ -39,6 +39,7 @@ STRINGS = (
     QT_TRANSLATE_NOOP('FormData', 'Danh sách hộ nghèo, hộ cận nghèo của xã'),
     QT_TRANSLATE_NOOP('FormData', 'Danh sách hộ thoát nghèo, thoát cận nghèo'),
     QT_TRANSLATE_NOOP('FormData', 'Danh sách hộ đưa ra bình xét tại cuộc họp thôn'),
+    QT_TRANSLATE_NOOP('FormData', 'Danh sách người lao động có thu nhập thấp đề nghị xác định'),
     QT_TRANSLATE_NOOP('FormData', 'Danh sách niêm yết công khai'),
     QT_TRANSLATE_NOOP('FormData', 'Dinh dưỡng'),
     QT_TRANSLATE_NOOP('FormData', 'Diêm nghiệp (làm muối)'),
