@@ -121,6 +121,15 @@ class MainWindow(QMainWindow):
                 "household", self.tr("Tìm &hộ"), self.focus_search, QKeySequence.StandardKey.Find
             ),
         ]
+        from desktop.low_income_dialog import open_low_income_dialog
+
+        self.household_actions.append(
+            self._action(
+                "household",
+                self.tr("&Người lao động có thu nhập thấp…"),
+                lambda: open_low_income_dialog(self),
+            )
+        )
         from desktop.legal_basis_dialog import open_legal_basis
 
         self._action("help", self.tr("&Căn cứ pháp lý…"), lambda: open_legal_basis(self))

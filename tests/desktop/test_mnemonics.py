@@ -110,6 +110,7 @@ def dialogs(store: Any, parent: QWidget) -> list[tuple[str, Callable[[], QWidget
     from desktop.import_history_dialog import ImportHistoryDialog
     from desktop.known_devices_dialog import KnownDevicesDialog
     from desktop.legal_basis_dialog import LegalBasisDialog
+    from desktop.low_income_dialog import LowIncomeDialog
     from desktop.merge_conflicts_dialog import MergeConflictsDialog
     from desktop.new_round_dialog import NewRoundDialog
     from desktop.restore_dialog import RestoreDialog
@@ -129,6 +130,7 @@ def dialogs(store: Any, parent: QWidget) -> list[tuple[str, Callable[[], QWidget
         ("upper-level", lambda: UpperLevelDialog(parent)),
         ("new-round", lambda: NewRoundDialog(store, parent)),
         ("legal-basis", lambda: LegalBasisDialog(None, parent)),
+        ("low-income", lambda: LowIncomeDialog(store, parent)),
     ]
 
 
