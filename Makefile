@@ -8,7 +8,7 @@ export VENV PYTHON
 PY := $(VENV)/bin/python
 
 
-.PHONY: setup run test test-pythons lint bench package screenshot clean lock upgrade-deps soak
+.PHONY: setup run test test-pythons lint bench package screenshot clean lock upgrade-deps soak fuzz
 
 setup:
 	@tools/bootstrap.sh
@@ -51,6 +51,13 @@ bench: setup
 soak: setup
 	$(PY) -m bench.soak_kill
 	QT_QPA_PLATFORM=offscreen $(PY) -m tests.desktop.session_driver --events 50000
+
+# Mutation fuzzing (issue 17): 12,000 damaged or forged packages, workbooks and household
+# JSON files through rasoat import / excel-import / classify, each in a forked child on a fresh
+# copy of a demo commune (bench/fuzz.py; figures in docs/reliability.md). Fails on any internal
+# error, crash, hang or file written by a refused input. `make test` runs a few hundred.
+fuzz: setup
+	nice $(PY) -m bench.fuzz
 
 package: setup
 	@tools/package.sh

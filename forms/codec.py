@@ -49,9 +49,19 @@ def _from_dict(cls: type[T], data: dict[str, Any], what: str) -> T:
             raise CodecError(f"Dữ liệu {what} có trường không biết: {', '.join(unknown)}.")
         try:
             kwargs[name] = decode(value)
+        except CodecError as exc:
+            # A member's own field: say which, not the whole roster back (fuzzing found
+            # messages of hundreds of kilobytes quoting every member).
+            raise CodecError(f"Trường '{name}' của {what}: {exc}") from exc
         except (TypeError, ValueError) as exc:
-            raise CodecError(f"Trường '{name}' của {what} không hợp lệ: {value!r}.") from exc
+            raise CodecError(f"Trường '{name}' của {what} không hợp lệ: {_quoted(value)}.") from exc
     return cls(**kwargs)
+
+
+def _quoted(value: Any, limit: int = 60) -> str:
+    """A value as a message may quote it: its repr cut to ``limit`` characters."""
+    text = repr(value)
+    return text if len(text) <= limit else text[:limit] + "…"
 
 
 # Every household the application reads or writes goes through this codec (storage, reports,
