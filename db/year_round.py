@@ -453,12 +453,20 @@ class UnmetRow:
     cadre: str = ""
 
 
-def needs_without_support(store: Any, year: int, round_id: str | None = None) -> list[UnmetRow]:
-    """Poor and near-poor households of the round (default: the latest periodic one) with a
-    stated need that no support of ``year`` answered, in village and code order."""
+def needs_without_support(
+    store: Any, year: int, round_id: str | None = None, on: date | None = None
+) -> list[UnmetRow]:
+    """Poor and near-poor households of the lists in force on ``on`` (default: today) over
+    the round (default: the latest periodic one) with a stated need that no support of
+    ``year`` answered, in village and code order."""
+    from db import report_queries
+
     rnd = store.round(round_id) if round_id else last_periodic(store)
     if rnd is None:
         return []
+    in_force, round_params = report_queries.in_force_round(
+        rnd.id, report_queries.updating_rounds(store.conn, rnd.id, on or date.today())
+    )
     meets = {k.id: set(k.meets) for k in catalog.support_kinds()}
     met: dict[str, set[str]] = defaultdict(set)
     for hid, kind in store.conn.execute(
@@ -474,9 +482,9 @@ def needs_without_support(store: Any, year: int, round_id: str | None = None) ->
         "SELECT h.id, h.code, h.head_name, h.village, r.category FROM results r"
         " JOIN households h ON h.id = r.household_id"
         " LEFT JOIN villages vi ON vi.name = h.village"
-        " WHERE r.round_id = ? AND h.deleted = 0 AND r.category IN (?, ?)"
+        f" WHERE r.round_id = {in_force} AND h.deleted = 0 AND r.category IN (?, ?)"
         " ORDER BY vi.position IS NULL, vi.position, h.village, h.code",
-        (rnd.id, *(c.value for c in LISTED)),
+        (*round_params, *(c.value for c in LISTED)),
     ):
         stated = sorted(
             (

@@ -17,7 +17,7 @@ from reports.household_form import household_form
 from reports.lists import escaped_list, final_list, meeting_list, posting_list, resurvey_list
 from reports.minutes import meeting_minutes
 from reports.notice import posting_notice
-from reports.review import ReviewData
+from reports.review import ReviewData, lists_in_force
 from reports.summary import summary_report
 
 Builder = Callable[..., Document]
@@ -64,7 +64,11 @@ DOCUMENTS: dict[str, DocumentSpec] = {
         "Thông báo niêm yết công khai", ("round",), ("pdf",), posting_notice
     ),
     "final_list": DocumentSpec(
-        "Danh sách hộ nghèo, hộ cận nghèo của xã", ("round",), BOTH, final_list
+        "Danh sách hộ nghèo, hộ cận nghèo của xã",
+        ("round",),
+        BOTH,
+        final_list,
+        prepare=lists_in_force,
     ),
     "decision": DocumentSpec(
         "Quyết định công nhận hộ nghèo, hộ cận nghèo, hộ thoát nghèo, hộ thoát cận nghèo "
@@ -81,6 +85,7 @@ DOCUMENTS: dict[str, DocumentSpec] = {
         ("round", "village"),
         BOTH,
         detail_list,
+        prepare=lists_in_force,
     ),
     "summary": DocumentSpec("Báo cáo tổng hợp kết quả rà soát", ("round",), BOTH, summary_report),
     "certificate": DocumentSpec(

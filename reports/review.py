@@ -235,8 +235,10 @@ def load_review(
     village: str | None = None,
     progress: Progress | None = None,
     upper_level: str = "",
+    in_force_on: date | None = None,
 ) -> ReviewData:
-    """Read one round from an open ``db.store.Store``."""
+    """Read one round from an open ``db.store.Store``. ``in_force_on``: the lists in force
+    on that date (the round's rows updated by the regular rounds decided by then)."""
     from db import certificates, report_queries
 
     rounds = list(store.rounds())
@@ -255,20 +257,7 @@ def load_review(
         raise ReportError(f"Không có thôn '{village}' trong tệp xã. Các thôn: {known}.")
     conn = report_queries.connection(store)
     before = store.previous_round(current.id)
-    entries: list[Entry] = []
-    for item in report_queries.after_meeting(conn, current.id, village):
-        entries.append(
-            Entry(
-                item.household,
-                item.result,
-                None if item.sent_back else item.transition,
-                item.vote,
-                sent_back=item.sent_back,
-                proposed=item.transition,
-            )
-        )
-        if progress is not None and len(entries) % 500 == 0:
-            progress(0, 1)  # reading: the total is not known yet, keep the bar alive
+    entries = _entries(conn, current.id, village, progress, in_force_on)
     try:
         standard: Standard | None = load_standard(current.standard_id)
     except StandardError:
@@ -286,3 +275,42 @@ def load_review(
         previous=report_queries.recognised(conn, before.id) if before else None,
         previous_year=before.year if before else None,
     )
+
+
+def _entries(
+    conn: Any,
+    round_id: str,
+    village: str | None,
+    progress: Progress | None,
+    on: date | None,
+) -> list[Entry]:
+    from db import report_queries
+
+    entries: list[Entry] = []
+    for item in report_queries.after_meeting(conn, round_id, village, on=on):
+        entries.append(
+            Entry(
+                item.household,
+                item.result,
+                None if item.sent_back else item.transition,
+                item.vote,
+                sent_back=item.sent_back,
+                proposed=item.transition,
+            )
+        )
+        if progress is not None and len(entries) % 500 == 0:
+            progress(0, 1)  # reading: the total is not known yet, keep the bar alive
+    return entries
+
+
+def lists_in_force(store: Any, data: ReviewData, on: date | None = None) -> None:
+    """``prepare`` step of the documents that print the current lists: asked for the round
+    the household list shows, they print the lists in force today (its rows updated by the
+    monthly regular rounds decided since, issue 24), as the list on screen does."""
+    from db import report_queries
+
+    if store.current_round() != data.round:
+        return
+    conn = report_queries.connection(store)
+    if report_queries.updating_rounds(conn, data.round.id, on or date.today()):
+        data.entries = _entries(conn, data.round.id, None, None, on or date.today())

@@ -310,7 +310,7 @@ def cadre_households(store: Any, cadre: str, year: int | None = None) -> Documen
     """A cadre's households with their category, causes, needs and the year's support."""
     ids = year_round.households_of(store, cadre)
     rnd = year_round.last_periodic(store) or store.current_round()
-    data = load_review(store, rnd.id if rnd else None)
+    data = load_review(store, rnd.id if rnd else None, in_force_on=date.today())
     year = year or data.reference.year
     causes, needs = catalog.causes(), catalog.needs()
     table = Table(
