@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import getpass
 import os
 import shutil
 import sqlite3
@@ -348,7 +349,9 @@ def in_use(path: Path) -> bool:
     return False
 
 
-def restore(path: Path, backup: Path | None = None) -> tuple[Path, Path | None]:
+def restore(
+    path: Path, backup: Path | None = None, *, user: str = "", device: str = ""
+) -> tuple[Path, Path | None]:
     """Put ``backup`` (default: the newest good one) in place of ``path``.
 
     Nothing is touched until the chosen copy has passed its check (a damaged one is refused
@@ -359,6 +362,9 @@ def restore(path: Path, backup: Path | None = None) -> tuple[Path, Path | None]:
 
     Refused (``InUseElsewhere``, nothing touched) while another connection has the file
     open: the file would be replaced under it, and what it wrote next would be lost.
+
+    The restore is then recorded in the restored file's audit log (who: ``user`` on
+    ``device``), after the rows it had when the backup was made: its chain goes on from there.
     """
     if in_use(path):
         raise InUseElsewhere(path)
@@ -414,7 +420,26 @@ def restore(path: Path, backup: Path | None = None) -> tuple[Path, Path | None]:
             path.with_name(path.name + extra).unlink()
     tmp.replace(path)
     _fsync(path.parent)
+    _record_restore(path, chosen, kept, user, device)
     return chosen, kept
+
+
+def _record_restore(path: Path, chosen: Path, kept: Path | None, user: str, device: str) -> None:
+    from db.audit import record_event
+    from db.store import Store
+
+    if not user:
+        try:
+            user = getpass.getuser()
+        except (KeyError, OSError):
+            user = "?"
+    # Opening migrates a backup made by an older version, as any opening would.
+    with Store.open(path, user=user, device=device, check=False) as store:
+        record_event(
+            store,
+            "restore",
+            {"backup": chosen.name, "kept": kept.name if kept is not None else None},
+        )
 
 
 def _keep_displaced(path: Path) -> Path:

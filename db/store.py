@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 import sqlite_utils
 
-from db import backup
+from db import audit, backup
 from db.errors import (
     AlreadyExists,
     DatabaseDamaged,
@@ -504,23 +504,26 @@ class Store:
     ) -> None:
         """``in_row``: the insert of a household or member row, whose new value is the row's
         own document. The audit row points at it instead of holding a second copy; a trigger
-        copies the document in before the row first changes (migration m0005)."""
-        self.conn.execute(
-            "INSERT INTO audit (at, user, device, tbl, row_id, household_id, action, old, new,"
-            " source, new_in_row) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (
-                at,
-                self.user,
-                self.device,
-                table,
-                row_id,
-                household_id,
-                action,
-                None if old is None else _dumps(old),
-                None if new is None or in_row else _dumps(new),
-                self._source,
-                int(in_row),
-            ),
+        copies the document in before the row first changes (migration m0005). Appended to
+        the hash chain by ``db.audit.append``, the one way into the log."""
+        new_text = None if new is None else _dumps(new)
+        audit.append(
+            self.conn,
+            [
+                audit.Row(
+                    at,
+                    self.user,
+                    self.device,
+                    table,
+                    row_id,
+                    household_id,
+                    action,
+                    None if old is None else _dumps(old),
+                    None if in_row else new_text,
+                    self._source,
+                    new_text if in_row else None,
+                )
+            ],
         )
 
     def _seen(self) -> None:
@@ -628,6 +631,11 @@ class Store:
                     reference_date.isoformat() if reference_date else None,
                     self.device,
                 ),
+            )
+            audit.record_event(
+                self,
+                "round_started",
+                {"round_id": rnd.id, "year": year, "kind": kind, "standard": standard_id},
             )
             self._notify(Change("round", [rnd.id]))
         return rnd

@@ -157,10 +157,11 @@ class ApplicationsDialog(QDialog):
             if not name:
                 return None
             path = Path(name)
-        from reports.pdf import render_pdf
+        from reports import save_document
         from reports.year_round import application_form
 
-        return render_pdf(application_form(self.store, app.id), path)
+        document = application_form(self.store, app.id)
+        return save_document(document, self.store, path, household_id=app.household_id)
 
     def open_regular_round(self) -> Any:
         try:

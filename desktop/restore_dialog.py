@@ -76,6 +76,8 @@ def restore_into(window: Any, path: Path, chosen: Path) -> str:
     the Vietnamese message to show (what was done, or why nothing was)."""
     from db import backup
     from db.errors import StoreError
+    from desktop import session
+    from rasoat.identity import device_id
 
     problems = backup.check_backup(chosen)
     if problems:  # refused before the open file is even closed
@@ -91,7 +93,7 @@ def restore_into(window: Any, path: Path, chosen: Path) -> str:
     window._close_store()
     window.set_store(None)
     try:
-        _used, kept = backup.restore(path, chosen)
+        _used, kept = backup.restore(path, chosen, user=session.surveyor(), device=device_id())
     except StoreError as exc:
         window.open_path(path)
         return exc.message

@@ -17,7 +17,7 @@ from typing import Any
 
 from reports.review import ReportError
 
-__all__ = ["ReportError", "build", "build_document"]
+__all__ = ["ReportError", "build", "build_document", "save_document"]
 
 
 def build_document(
@@ -98,20 +98,56 @@ def build(
         household_id=household_id,
         upper_level=upper_level,
     )
+    return save_document(
+        document,
+        store,
+        out_path,
+        fmt=fmt,
+        progress=progress,
+        village=village,
+        household_id=household_id,
+    )
+
+
+def save_document(
+    document: Any,
+    store: Any,
+    out_path: Path | str,
+    *,
+    fmt: str = "pdf",
+    progress: Callable[[int, int], None] | None = None,
+    village: str | None = None,
+    household_id: str | None = None,
+) -> Path:
+    """Render ``document`` as PDF or XLSX and record the print in ``store``'s audit log
+    (kind, title, village, format, file; who and when are the log's own): every document
+    of a commune file leaves here, ``build``'s and the single forms' alike."""
+    from db.audit import record_event
+
     out = Path(out_path)
     out.parent.mkdir(parents=True, exist_ok=True)
     try:
         if fmt == "pdf":
             from reports.pdf import render_pdf
 
-            return render_pdf(document, out, progress)
-        if fmt == "xlsx":
+            written = render_pdf(document, out, progress)
+        elif fmt == "xlsx":
             from reports.xlsx import render_xlsx
 
-            return render_xlsx(document, out, progress)
+            written = render_xlsx(document, out, progress)
+        else:
+            raise ReportError(f"Định dạng '{fmt}' không được hỗ trợ (chỉ pdf, xlsx).")
     except PermissionError as exc:
         raise ReportError(
             f"Không ghi được tệp {out}: tệp đang mở trong chương trình khác "
             "hoặc không có quyền ghi."
         ) from exc
-    raise ReportError(f"Định dạng '{fmt}' không được hỗ trợ (chỉ pdf, xlsx).")
+    details = {
+        "document": document.kind,
+        "title": document.title,
+        "village": village,
+        "format": fmt,
+        "file": out.name,
+    }
+    record_event(store, "print", details, household_id=household_id)
+    return written

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from db.audit import record_event
 from db.exchange.errors import PackageError
 from db.exchange.excel_lists import ImportedHousehold, ParsedSheet
 from db.store import Store
@@ -49,7 +50,7 @@ def problems_with_file(store: Store, parsed: ParsedSheet) -> list[str]:
         if existing is not None:
             out.append(
                 f"Dòng {item.row}: mã hộ {item.household.code} đã có trong tệp của xã "
-                f"(hộ {existing.head_name()})."
+                f"({existing.village or 'chưa có thôn'})."
             )
     return out
 
@@ -89,4 +90,9 @@ def write_excel_lists(
             )
             if progress is not None and (i % 100 == 0 or i == total - 1):
                 progress(i + 1, total)
+        record_event(
+            store,
+            "excel_import",
+            {"file": source.name, "year": year, "households": total, "members": parsed.members},
+        )
     return ExcelImportResult(rnd.id, len(parsed.households), parsed.members)

@@ -14,6 +14,7 @@ from typing import Any, Literal
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from db import certificates
+from db.audit import record_event
 from db.exchange.container import Written
 from db.exchange.package import CERTIFICATES_KEY, PackageRecord, RevEntry, write_package
 from db.households import household_from_docs
@@ -229,6 +230,17 @@ def export_package(
         signer=signer,
     )
     counts = written.manifest["counts"]
+    record_event(
+        store,
+        "export",
+        {
+            "file": Path(path).name,
+            "scope": scope.describe(),
+            "households": counts["households"],
+            "members": counts["members"],
+            "encrypted": password is not None,
+        },
+    )
     return ExportResult(
         written=written,
         households=counts["households"],

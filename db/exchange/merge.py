@@ -26,6 +26,8 @@ from pathlib import Path
 from typing import Any, Literal
 
 from db import certificates
+from db.audit import Row
+from db.audit import append as append_audit
 from db.exchange import devices, history
 from db.exchange.errors import PackageError
 from db.exchange.package import (
@@ -155,7 +157,8 @@ def plan(store: Store, package: Package, round_map: dict[str, str] | None = None
             if not rec.deleted:
                 taken = known.code_owner(h.code, h.id)
                 if taken:
-                    detail = f"mã hộ mới đã dùng cho hộ của {taken} ở đây"
+                    # Never the other household's head by name: receipts are printed and kept.
+                    detail = "mã hộ mới đã dùng cho một hộ khác ở đây"
                     out.append(Planned(rec, "code_taken", local_rev, detail))
                     continue
             if rec.deleted and local_deleted:
@@ -837,7 +840,8 @@ def _add_new(store: Store, records: list[PackageRecord], at: str) -> None:
     audit with the package as source, history), batched: merging thousands of surveyed
     households one statement at a time is what made a merge slow."""
     conn = store.conn
-    households, members, audit, causes, needs, index_rows = [], [], [], [], [], []
+    households, members, causes, needs, index_rows = [], [], [], [], []
+    audit: list[Row] = []
     source = store._source
     # Rowids given here, as SQLite would pick them (the largest plus one), so the search
     # index rows need no lookup of their household by id.
@@ -866,7 +870,8 @@ def _add_new(store: Store, records: list[PackageRecord], at: str) -> None:
             )
         )
         audit.append(
-            (
+            # in_row: the audit row points at the row's document (m0005)
+            Row(
                 at,
                 store.user,
                 store.device,
@@ -877,7 +882,7 @@ def _add_new(store: Store, records: list[PackageRecord], at: str) -> None:
                 None,
                 None,
                 source,
-                1,  # new_in_row: the audit row points at the row's document (m0005)
+                in_row=doc_text,
             )
         )
         for position, mdoc in enumerate(member_docs):
@@ -897,7 +902,7 @@ def _add_new(store: Store, records: list[PackageRecord], at: str) -> None:
                 )
             )
             audit.append(
-                (
+                Row(
                     at,
                     store.user,
                     store.device,
@@ -908,7 +913,7 @@ def _add_new(store: Store, records: list[PackageRecord], at: str) -> None:
                     None,
                     None,
                     source,
-                    1,
+                    in_row=mtext,
                 )
             )
         causes += [(h.id, c) for c in h.causes]
@@ -923,11 +928,7 @@ def _add_new(store: Store, records: list[PackageRecord], at: str) -> None:
     conn.executemany("INSERT INTO members VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0)", members)
     conn.executemany("INSERT OR IGNORE INTO household_causes VALUES (?, ?)", causes)
     conn.executemany("INSERT OR IGNORE INTO household_needs VALUES (?, ?)", needs)
-    conn.executemany(
-        "INSERT INTO audit (at, user, device, tbl, row_id, household_id, action, old, new,"
-        " source, new_in_row) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        audit,
-    )
+    append_audit(conn, audit)
     conn.executemany("INSERT INTO search_index (rowid, text) VALUES (?, ?)", index_rows)
     _put_history(store, *records)
 

@@ -22,6 +22,7 @@ from db.migrations import (
     m0009_exchange_devices,
     m0010_year_round,
     m0011_certificate_conflicts,
+    m0012_audit_chain,
 )
 
 Step = Callable[[sqlite3.Connection], None]
@@ -38,6 +39,7 @@ STEPS: list[Step] = [
     m0009_exchange_devices.apply,
     m0010_year_round.apply,
     m0011_certificate_conflicts.apply,
+    m0012_audit_chain.apply,
 ]
 LATEST = len(STEPS)
 

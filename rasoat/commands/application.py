@@ -92,11 +92,12 @@ def run(args: argparse.Namespace) -> int:
             if len(found) != 1:
                 print("rasoat application: mã giấy không khớp đúng một giấy.", file=sys.stderr)
                 return 2
-            from reports.pdf import render_pdf
+            from reports import save_document
             from reports.year_round import application_form
 
             out = Path(args.out or f"giay-de-nghi-{found[0].code}.pdf")
-            render_pdf(application_form(store, found[0].id), out)
+            document = application_form(store, found[0].id)
+            save_document(document, store, out, household_id=found[0].household_id)
             print(out)
             return 0
     except StoreError as exc:

@@ -20,7 +20,8 @@ def register(subparsers: Any) -> None:
         help="kiểm tra tệp có hỏng không",
         description=(
             "Kiểm tra tệp xã: các trang dữ liệu của SQLite và (tệp cỡ một xã, hoặc khi có "
-            "--deep) từng hồ sơ hộ, nhân khẩu, phiếu, kết quả; hộ hỏng được nêu theo mã hộ."
+            "--deep) từng hồ sơ hộ, nhân khẩu, phiếu, kết quả; hộ hỏng được nêu theo mã hộ; "
+            "chuỗi mã kiểm tra của nhật ký thay đổi (dòng đầu tiên bị sửa hay bị xoá được nêu)."
         ),
     )
     check.add_argument("file", metavar="TỆP_XÃ")
@@ -61,7 +62,7 @@ def _fail(message: str) -> int:
 
 
 def check_file(args: argparse.Namespace) -> int:
-    from db import backup
+    from db import audit, backup
     from db.deep_check import describe
     from db.errors import StoreError
     from db.migrations import LATEST
@@ -76,6 +77,7 @@ def check_file(args: argparse.Namespace) -> int:
     with store:
         problems = store.integrity_problems()
         bad = store.damaged_records() if deep and not problems else []
+        broken = audit.verify(store.conn) if not problems else None
         commune = store.commune()
         print(f"Tệp: {path}")
         print(f"Xã: {commune.commune_name}, {commune.province_name}")
@@ -98,8 +100,17 @@ def check_file(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 1
+    if broken is not None:
+        print(broken.message, file=sys.stderr)
+        print(
+            "Dữ liệu các hộ vẫn dùng được; nhật ký từ dòng này về sau không còn tin được. "
+            "Hãy báo cán bộ phụ trách và giữ nguyên tệp cùng các bản sao lưu của nó để kiểm "
+            f'tra lại (rasoat db restore "{path}" --list).',
+            file=sys.stderr,
+        )
+        return 1
     checked = "từng hồ sơ đều đọc được" if deep else "chưa đọc thử từng hồ sơ (dùng --deep)"
-    print(f"Kết quả kiểm tra: tệp không có lỗi ({checked}).")
+    print(f"Kết quả kiểm tra: tệp không có lỗi ({checked}); nhật ký thay đổi nguyên vẹn.")
     good = backup.latest_backup(path)
     if good is not None:
         print(f"Bản sao lưu mới nhất: {good}")
@@ -123,6 +134,7 @@ def backup_file(args: argparse.Namespace) -> int:
 def restore_file(args: argparse.Namespace) -> int:
     from db import backup
     from db.errors import StoreError
+    from rasoat.identity import device_id, os_user
 
     path = Path(args.file)
     if args.list:
@@ -145,7 +157,7 @@ def restore_file(args: argparse.Namespace) -> int:
             if chosen is None:
                 listed = "".join(f"\n  {p}" for p in skipped)
                 return _fail(f"Không có bản sao lưu nào dùng được cho tệp {path}.{listed}")
-        used, kept = backup.restore(path, chosen)
+        used, kept = backup.restore(path, chosen, user=os_user(), device=device_id())
         with _open(path) as store:
             problems = store.integrity_problems()
     except StoreError as exc:

@@ -1,0 +1,297 @@
+"""The audit log: every row appended through one function, hash-chained, and checked.
+
+Every audit row (a data change written by ``Store._audit`` or a merge's batch, or an *event*
+recorded by ``record_event``: a round started, a package exported or imported, a restore, a
+settings change, a printed document) goes in through ``append``, which gives it its ``hash``:
+
+    hash = SHA-256(previous row's hash || canonical(row))
+
+the first row's previous hash being 32 zero bytes. ``canonical(row)`` is the UTF-8 JSON array
+``[id, at, user, device, tbl, row_id, household_id, action, old, new, source]`` (no spaces, not
+ASCII-escaped), where ``old`` and ``new`` are the stored JSON *texts*, and ``new`` is the
+row's effective new value: for an insert row with ``new_in_row`` = 1 (m0005) the document of
+the row it points at, which the m0005/m0006 triggers later copy into ``new`` unchanged, so
+that copy leaves the hash valid. ``new_in_row`` itself is not covered for that reason.
+
+The chain is computed here, in Python, inside the writing transaction, not by a trigger
+calling a registered SQLite function: every audit row is written by our Python code (the
+triggers only copy a document into a row that exists), so a trigger would buy nothing but a
+second write of every row (AFTER INSERT … UPDATE audit SET hash) and a function to register
+on every connection, the read-only check connections included. A row inserted by another
+tool has no hash (or a wrong one) and ``verify`` names it.
+
+The encoding is part of the file format: changing it needs a new migration re-chaining the
+log (m0011 chained the rows written before the chain existed).
+
+What the chain proves: no row of the log was changed or removed with a tool other than this
+program (``sqlite3``, a DB browser) since it was written, short of someone recomputing every
+hash after it, which needs knowing this encoding (the chain has no secret key; see
+``docs/privacy.md``). It does not prove every change of the data went through the log.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from db.store import Store
+
+GENESIS = bytes(32)
+# The ``tbl`` of an event row: its ``row_id`` is the event's kind, ``new`` its details.
+EVENTS = "events"
+
+# Event kinds, with what the log screen and report call them.
+EVENT_KINDS: dict[str, str] = {
+    "round_started": "Mở kỳ rà soát",
+    "export": "Xuất gói dữ liệu",
+    "excel_import": "Nhập danh sách từ Excel",
+    "restore": "Khôi phục từ bản sao lưu",
+    "settings": "Đổi thiết lập",
+    "print": "In / lưu tài liệu",
+}
+
+_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+
+# The effective new value of a row: its own ``new``, or the document of the row it points at.
+EFFECTIVE_NEW = (
+    "CASE WHEN a.new_in_row = 0 THEN a.new WHEN a.tbl = 'households' THEN"
+    " (SELECT doc FROM households h WHERE h.id = a.row_id)"
+    " ELSE (SELECT doc FROM members m WHERE m.id = a.row_id) END"
+)
+
+
+@dataclass(frozen=True)
+class Row:
+    """One audit row to append. ``old``/``new`` are JSON texts; ``in_row`` the document text
+    of the row an insert points at (``new_in_row`` = 1; ``new`` is then left empty)."""
+
+    at: str
+    user: str
+    device: str
+    tbl: str
+    row_id: str
+    household_id: str | None
+    action: str
+    old: str | None
+    new: str | None
+    source: str | None = None
+    in_row: str | None = None
+
+
+def entry_hash(prev: bytes, row_id: int, fields: Sequence[Any]) -> bytes:
+    """The chain hash of the row ``row_id`` whose ``fields`` are (at, user, device, tbl,
+    row_id, household_id, action, old, effective new, source)."""
+    payload = _ENCODER.encode([row_id, *fields]).encode("utf-8")
+    return hashlib.sha256(prev + payload).digest()
+
+
+def tip(conn: sqlite3.Connection) -> tuple[int, bytes]:
+    """(the id the next row takes minus one, the hash it chains from). The id follows
+    AUTOINCREMENT's sequence, so rows removed from the end leave a gap ``verify`` sees."""
+    last = conn.execute("SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1").fetchone()
+    seq = conn.execute("SELECT seq FROM sqlite_sequence WHERE name = 'audit'").fetchone()
+    last_id = int(last[0]) if last else 0
+    prev = bytes(last[1]) if last and last[1] is not None else GENESIS
+    return max(last_id, int(seq[0]) if seq else 0), prev
+
+
+def append(conn: sqlite3.Connection, rows: Sequence[Row]) -> None:
+    """Append ``rows`` to the log, chained; call inside the writing transaction (the write
+    lock held by BEGIN IMMEDIATE keeps the tip ours until the commit)."""
+    if not rows:
+        return
+    last_id, prev = tip(conn)
+    params = []
+    for row_id, r in enumerate(rows, start=last_id + 1):
+        new = r.in_row if r.in_row is not None else r.new
+        fields = (
+            r.at,
+            r.user,
+            r.device,
+            r.tbl,
+            r.row_id,
+            r.household_id,
+            r.action,
+            r.old,
+            new,
+            r.source,
+        )
+        prev = entry_hash(prev, row_id, fields)
+        stored_new = None if r.in_row is not None else r.new
+        params.append((row_id, *fields[:8], stored_new, r.source, int(r.in_row is not None), prev))
+    conn.executemany(
+        "INSERT INTO audit (id, at, user, device, tbl, row_id, household_id, action, old, new,"
+        " source, new_in_row, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        params,
+    )
+
+
+def record_event(
+    store: Store,
+    kind: str,
+    details: dict[str, Any] | None = None,
+    *,
+    household_id: str | None = None,
+) -> None:
+    """Record that something happened (``EVENT_KINDS``) in the log, in a transaction of its
+    own (or the caller's). Who: ``store.user`` — the officer's name from the settings for
+    now; when users and roles come (issue 20 item 2) the signed-in user goes there.
+
+    An event tells no screen to refresh and does not count as a change of the data: closing
+    a Store that only recorded events (a print) makes no rolling backup, which would push
+    the oldest one out."""
+    from db.store import now_utc
+
+    if kind not in EVENT_KINDS:
+        raise ValueError(f"unknown audit event {kind!r}")
+    with store.transaction():
+        append(
+            store.conn,
+            [
+                Row(
+                    now_utc(),
+                    store.user,
+                    store.device,
+                    EVENTS,
+                    kind,
+                    household_id,
+                    "insert",
+                    None,
+                    _ENCODER.encode(details or {}),
+                    store._source,
+                )
+            ],
+        )
+
+
+# --- checking the chain --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Broken:
+    """The first row where the chain breaks; ``message`` says it in Vietnamese."""
+
+    id: int
+    at: str
+    household_code: str | None
+    what: str
+    message: str
+
+
+_TABLE_NAMES = {
+    "households": "hộ",
+    "members": "nhân khẩu",
+    "answers": "phiếu",
+    "results": "kết quả phân loại",
+    "meeting_votes": "biểu quyết họp thôn",
+    "complaints": "khiếu nại",
+    "decisions": "quyết định",
+    "villages": "thôn",
+    "postings": "niêm yết",
+    "applications": "đơn đề nghị",
+    "support_records": "hỗ trợ",
+    "cadre_assignments": "cán bộ phụ trách",
+    "exchange_conflicts": "xung đột khi nhập gói",
+}
+_ACTION_NAMES = {"insert": "thêm", "update": "sửa", "delete": "xoá"}
+
+
+def describe(tbl: str, row_id: str, action: str) -> str:
+    """What an audit row records, in Vietnamese ("sửa nhân khẩu", "In / lưu tài liệu")."""
+    if tbl == EVENTS:
+        return EVENT_KINDS.get(row_id, row_id)
+    if tbl == "exchange_imports":  # the import's own row: its counts, the package as source
+        return "Nhập gói dữ liệu"
+    return f"{_ACTION_NAMES.get(action, action)} {_TABLE_NAMES.get(tbl, tbl)}"
+
+
+def local_time(at: str) -> str:
+    """An audit time (UTC ISO) as the officer reads it: local "HH:MM ngày dd/mm/yyyy"."""
+    try:
+        moment = datetime.fromisoformat(at.replace("Z", "+00:00")).astimezone()
+    except ValueError:
+        return at
+    return moment.strftime("%H:%M ngày %d/%m/%Y")
+
+
+def _rows(conn: sqlite3.Connection) -> Iterator[tuple[Any, ...]]:
+    yield from conn.execute(
+        "SELECT a.id, a.at, a.user, a.device, a.tbl, a.row_id, a.household_id, a.action, a.old,"
+        f" {EFFECTIVE_NEW}, a.source, a.hash FROM audit a ORDER BY a.id"
+    )
+
+
+def verify(conn: sqlite3.Connection) -> Broken | None:
+    """Walk the whole log in order; None when every row's hash is right and nothing is
+    missing from the end, else the first broken row."""
+    prev, prev_id = GENESIS, 0
+    for row in _rows(conn):
+        row_id, fields, stored = int(row[0]), row[1:11], row[11]
+        if stored is None:
+            return _broken(conn, row, prev_id, "không có mã kiểm tra (được ghi ngoài phần mềm)")
+        if entry_hash(prev, row_id, fields) != bytes(stored):
+            if row_id != prev_id + 1:
+                why = (
+                    f"các dòng ngay trước nó (từ số {prev_id + 1} đến {row_id - 1}) "
+                    "đã bị xoá khỏi nhật ký"
+                )
+            else:
+                # Without a key the chain cannot tell this row edited from the one before it
+                # edited with its hash recomputed: both are said.
+                why = "bị sửa (hoặc dòng ngay trước nó bị sửa)"
+            return _broken(conn, row, prev_id, why)
+        prev, prev_id = bytes(stored), row_id
+    seq = conn.execute("SELECT seq FROM sqlite_sequence WHERE name = 'audit'").fetchone()
+    if seq is not None and int(seq[0]) > prev_id:
+        missing = int(seq[0]) - prev_id
+        return Broken(
+            prev_id + 1,
+            "",
+            None,
+            "",
+            f"Nhật ký thay đổi đã bị xoá mất {missing} dòng cuối (sau dòng số {prev_id}) "
+            "bằng một công cụ khác ngoài phần mềm.",
+        )
+    return None
+
+
+def _broken(conn: sqlite3.Connection, row: tuple[Any, ...], prev_id: int, why: str) -> Broken:
+    row_id, at, tbl, row_ref, household_id, action = (
+        int(row[0]),
+        str(row[1]),
+        str(row[4]),
+        str(row[5]),
+        row[6],
+        str(row[7]),
+    )
+    code = None
+    if household_id is not None:
+        found = conn.execute("SELECT code FROM households WHERE id = ?", (household_id,)).fetchone()
+        code = found[0] if found else None
+    what = describe(tbl, row_ref, action)
+    where = f"hộ {code}, " if code else ""
+    return Broken(
+        row_id,
+        at,
+        code,
+        what,
+        f"Nhật ký thay đổi đã bị sửa ngoài phần mềm: dòng số {row_id} (lúc {local_time(at)}, "
+        f"{where}{what}) {why}.",
+    )
+
+
+def verify_path(path: Path) -> Broken | None:
+    """``verify`` on a read-only connection of its own (a worker thread's, while a Store has
+    the file open: Tệp → Kiểm tra tệp dữ liệu…)."""
+    conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    try:
+        return verify(conn)
+    finally:
+        conn.close()

@@ -1,0 +1,198 @@
+"""The audit log's hash chain (issue 20 item 3): a row changed or removed with another tool
+is found and named; the triggers' own copies, a merge and the migration keep it valid."""
+
+from __future__ import annotations
+
+import random
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from db import audit
+from db.exchange.export import export_package
+from db.exchange.merge import import_package
+from db.store import Store
+from forms.model import Household, Member, Relationship, Sex
+from rasoat.cli import main
+from tests.db.exchange.commune import copy_to, make_commune
+from tests.db.exchange.records import household
+
+
+def saved(store: Store, code: str, name: str) -> Household:
+    h = Household(
+        code=code,
+        village="Thôn Đồng Tâm",
+        members=[Member(name=name, relationship=Relationship.HEAD, sex=Sex.FEMALE)],
+    )
+    store.save_household(h)
+    return h
+
+
+def sql(path: Path, statement: str, *params: object) -> None:
+    """What someone with the sqlite3 tool does: a plain connection, no Store."""
+    conn = sqlite3.connect(path)
+    with conn:
+        conn.execute(statement, params)
+    conn.close()
+
+
+def test_a_new_file_chains_every_row_and_checks_clean(store: Store) -> None:
+    h = saved(store, "01-0001", "Lò Thị Mai")
+    h.members[0].name = "Lò Thị Mai Anh"
+    store.save_household(h)
+    store.start_round(2026, "nd351-2026-2030")
+    hashes = [r[0] for r in store.conn.execute("SELECT hash FROM audit ORDER BY id")]
+    assert len(hashes) >= 5
+    assert all(h is not None and len(h) == 32 for h in hashes)
+    assert audit.verify(store.conn) is None
+
+
+def test_an_edited_row_is_found_and_named(store: Store, db_path: Path) -> None:
+    saved(store, "01-0001", "Lò Thị Mai")
+    h = saved(store, "01-0002", "Vàng Thị Dợ")
+    h.members[0].name = "Vàng Thị Dở"
+    store.save_household(h)
+    saved(store, "01-0003", "Giàng A Tủa")
+    store.close()
+    (target,) = [
+        r[0]
+        for r in sqlite3.connect(db_path).execute(
+            "SELECT id FROM audit WHERE tbl = 'members' AND action = 'update'"
+        )
+    ]
+    sql(db_path, 'UPDATE audit SET new = \'{"name":"Người khác"}\' WHERE id = ?', target)
+    with Store.open(db_path, user="x", device="y") as again:
+        broken = audit.verify(again.conn)
+    assert broken is not None
+    assert broken.id == target
+    assert broken.household_code == "01-0002"
+    assert broken.what == "sửa nhân khẩu"
+    assert f"dòng số {target}" in broken.message
+    assert "hộ 01-0002" in broken.message
+    assert "bị sửa" in broken.message
+
+
+def test_a_deleted_row_is_found_and_so_are_rows_cut_from_the_end(
+    store: Store, db_path: Path
+) -> None:
+    for i in range(3):
+        saved(store, f"01-000{i}", "Lò Thị Mai")
+    store.close()
+    conn = sqlite3.connect(db_path)
+    ids = [r[0] for r in conn.execute("SELECT id FROM audit ORDER BY id")]
+    conn.close()
+    middle = ids[len(ids) // 2]
+    sql(db_path, "DELETE FROM audit WHERE id = ?", middle)
+    broken = audit.verify_path(db_path)
+    assert broken is not None
+    assert broken.id == middle + 1
+    assert f"từ số {middle} đến {middle}" in broken.message
+    assert "bị xoá" in broken.message
+
+    # Rows cut from the end leave no row after them to break: the sequence says so.
+    sql(db_path, "DELETE FROM audit WHERE id >= ?", middle)
+    broken = audit.verify_path(db_path)
+    assert broken is not None
+    assert "dòng cuối" in broken.message
+    assert f"sau dòng số {middle - 1}" in broken.message
+
+
+def test_a_row_inserted_by_another_tool_has_no_hash_and_is_named(
+    store: Store, db_path: Path
+) -> None:
+    saved(store, "01-0001", "Lò Thị Mai")
+    store.close()
+    sql(
+        db_path,
+        "INSERT INTO audit (at, user, device, tbl, row_id, action) VALUES"
+        " ('2026-01-01T00:00:00Z', 'ai đó', 'máy lạ', 'events', 'print', 'insert')",
+    )
+    broken = audit.verify_path(db_path)
+    assert broken is not None
+    assert "ghi ngoài phần mềm" in broken.message
+
+
+def test_the_triggers_copying_a_document_keep_the_chain(store: Store, db_path: Path) -> None:
+    # The insert rows point at the row's document; changing the document makes the m0005/6
+    # triggers copy it into the audit row: same text, same hash.
+    h = saved(store, "01-0001", "Lò Thị Mai")
+    pointing = store.conn.execute("SELECT COUNT(*) FROM audit WHERE new_in_row = 1").fetchone()
+    assert pointing[0] == 2
+    h.members[0].name = "Lò Thị Mai Anh"
+    h.b1_total = 120
+    store.save_household(h)
+    assert store.conn.execute("SELECT COUNT(*) FROM audit WHERE new_in_row = 1").fetchone() == (0,)
+    assert audit.verify(store.conn) is None
+
+
+def test_a_merge_appends_to_the_local_chain(tmp_path: Path) -> None:
+    office = make_commune(tmp_path / "xa.sqlite", 4)
+    laptop = copy_to(office, tmp_path / "may.sqlite")
+    rng = random.Random(9)
+    with Store.open(laptop, user="ĐTV", device="may-1") as store:
+        for i in range(10, 16):
+            store.save_household(household(i, rng))
+        export_package(store, tmp_path / "gui.rasoat")
+    with Store.open(office, user="Cán bộ xã", device="may-xa") as store:
+        import_package(store, tmp_path / "gui.rasoat")
+        assert audit.verify(store.conn) is None
+        rows = store.conn.execute("SELECT COUNT(*) FROM audit").fetchone()[0]
+        assert rows > 20
+
+
+def test_a_file_made_before_the_chain_is_chained_by_its_migration(tmp_path: Path) -> None:
+    """m0012 chains the rows already there: build a file at the version before it, write
+    audit rows with the old schema's own writer (plain SQL), then open it."""
+    from db.migrations import STEPS, m0012_audit_chain, migrate
+
+    before = STEPS.index(m0012_audit_chain.apply)
+    path = tmp_path / "cu.sqlite"
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.execute("PRAGMA application_id = 1381187924")
+    migrate(conn, before)
+    conn.execute(
+        "INSERT INTO commune VALUES (1, '10', 'Tỉnh Lào Cai', '10105', 'Xã Tân Lập', 'rural')"
+    )
+    conn.execute(
+        "INSERT INTO households (id, code, doc, rev, created_at, created_device, updated_at,"
+        " updated_device, updated_by) VALUES ('h1', '01-0001', '{\"code\":\"01-0001\"}', 'r1',"
+        " 't', 'd', 't', 'd', 'u')"
+    )
+    for action, new, in_row in (("insert", None, 1), ("update", '{"b1_total":150}', 0)):
+        conn.execute(
+            "INSERT INTO audit (at, user, device, tbl, row_id, household_id, action, new,"
+            " new_in_row) VALUES ('2025-05-01T00:00:00Z', 'u', 'd', 'households', 'h1', 'h1',"
+            " ?, ?, ?)",
+            (action, new, in_row),
+        )
+    conn.close()
+    with Store.open(path, user="Cán bộ xã", device="may-xa") as store:
+        assert audit.verify(store.conn) is None
+        saved(store, "01-0002", "Lò Thị Mai")
+        assert audit.verify(store.conn) is None
+    sql(path, "UPDATE audit SET at = '2025-05-02T00:00:00Z' WHERE id = 1")
+    broken = audit.verify_path(path)
+    assert broken is not None
+    assert broken.id == 1
+    assert broken.household_code == "01-0001"
+
+
+def test_rasoat_db_check_names_the_broken_row(
+    store: Store, db_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    saved(store, "01-0007", "Lò Thị Mai")
+    store.close()
+    assert main(["db", "check", str(db_path)]) == 0
+    assert "nhật ký thay đổi nguyên vẹn" in capsys.readouterr().out
+    sql(db_path, "UPDATE audit SET user = 'người khác' WHERE tbl = 'households'")
+    assert main(["db", "check", str(db_path)]) == 1
+    err = capsys.readouterr().err
+    assert "Nhật ký thay đổi đã bị sửa ngoài phần mềm" in err
+    assert "hộ 01-0007" in err
+    assert "thêm hộ" in err
+
+
+@pytest.mark.parametrize("kind", sorted(audit.EVENT_KINDS))
+def test_every_event_kind_has_a_vietnamese_name(kind: str) -> None:
+    assert audit.describe(audit.EVENTS, kind, "insert") == audit.EVENT_KINDS[kind]
