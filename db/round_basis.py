@@ -3,9 +3,10 @@
 The standard of a round is chosen once, when the round starts (Tệp → Kỳ rà soát mới…, the
 first-run dialog, ``rasoat``); ``record_choice`` keeps who chose it, the standard the app
 proposed for that year and the instruction (number, date) the choice follows. A province
-standard or B1 threshold file (``forms.standards.load_standard_file``) is checked before it is
-kept, kept whole, and from then on stands for the national standard it names: ``resolve``
-gives the standard every classification of this commune file uses.
+standard, B1 threshold or B1 table file (``forms.standards.load_standard_file``; the tables
+as ``[b1_tables]``) is checked before it is kept, kept whole, and from then on stands for the
+national standard it names: ``resolve`` gives the standard every classification of this
+commune file uses.
 """
 
 from __future__ import annotations
@@ -176,9 +177,11 @@ def resolve(store: Any, standard_id: str) -> Standard:
 
 
 def _source_of(std: Standard) -> str:
-    """The province's own source: the B1 thresholds' when it sets them, else the file's."""
+    """The province's own source: the B1 thresholds' or tables' when it sets them, else the
+    file's."""
     national = standards.load_standard(std.id)
-    b1 = std.sources.get("b1_thresholds", "")
-    if b1 and b1 != national.sources.get("b1_thresholds"):
-        return b1
+    for key in ("b1_thresholds", "b1_tables"):
+        own = std.sources.get(key, "")
+        if own and own != national.sources.get(key):
+            return own
     return std.source

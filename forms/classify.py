@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from forms.b1 import B1Table, score_b1_detail
+from forms.b1 import NO_TABLE, B1Table, score_b1_detail
 from forms.definitions import screening_exclusions
 from forms.indicators import Context, IndicatorOutcome, IndicatorStatus, evaluate
 from forms.model import Area, Category, Household
@@ -121,9 +121,13 @@ def classify(
     b1_source = ""
     if household.b1_total is not None:
         b1_score, b1_source = household.b1_total, "Điểm B1 nhập từ phiếu"
+    # The tables of the standard (a province's file) unless the caller names a table file.
+    b1_table = b1_table or standard.b1_table
     if b1_table is not None and household.b1_answers:
         detail = score_b1_detail(household, b1_table)
-        if detail.total is not None:
+        if detail.no_table and b1_score is None:
+            reasons.append(NO_TABLE)
+        elif detail.total is not None:
             if b1_score is not None and b1_score != detail.total:
                 warnings.append(
                     f"Điểm B1 nhập từ phiếu ({b1_score}) khác điểm tính theo bảng điểm "

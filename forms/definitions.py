@@ -184,29 +184,53 @@ def phieu_a() -> Form:
     return _form("phieu_a")
 
 
-def phieu_b1(table: B1Table | None = None) -> Form:
-    """Phiếu B1; with a B1 table loaded, its items follow as one more section."""
+def phieu_b1(table: B1Table | None = None, household: Household | None = None) -> Form:
+    """Phiếu B1; with a B1 table file, its items follow as one more section: those the
+    household answers (its area's and region's table) when one is given, else all of them.
+    Items filling a slot (land, livestock, boats) are asked in the slot's wording."""
     form = _form("phieu_b1")
     if table is None:
         return form
-    items = [
-        Question(
-            id=f"b1.{item.id}",
-            label=item.label,
-            kind="choice",
-            target=f"b1_answers.{item.id}",
-            options=[Option(o.id, o.label) for o in item.options],
-            unconfirmed=table.unconfirmed or table.example,
+    slots = b1_slots()
+    items = table.items_for(household) if household is not None else table.items
+    questions = []
+    for item in items:
+        slot = slots.get(item.id)
+        questions.append(
+            Question(
+                id=f"b1.{item.id}",
+                label=slot.label if slot else item.label,
+                kind="choice",
+                target=f"b1_answers.{item.id}",
+                options=[Option(o.id, o.label) for o in item.options],
+                help=slot.help if slot else "",
+                unconfirmed=table.unconfirmed or table.example,
+            )
         )
-        for item in table.items
-    ]
     return Form(
         form.id,
         form.title,
-        [*form.sections, Section(table.name, items)],
+        [*form.sections, Section(table.name, questions)],
         form.source,
         form.unconfirmed,
     )
+
+
+@dataclass(frozen=True)
+class B1Slot:
+    id: str
+    label: str
+    help: str
+
+
+@cache
+def b1_slots() -> dict[str, B1Slot]:
+    """The land, livestock and boats slots of Phiếu B1 (``[[b1_slots]]``)."""
+    text = (resources.files("forms") / "data" / "phieu_b1.toml").read_text(encoding="utf-8")
+    return {
+        s["id"]: B1Slot(s["id"], s["label"], s.get("help", ""))
+        for s in tomllib.loads(text).get("b1_slots", [])
+    }
 
 
 def phieu_b2(standard: Standard | None = None) -> Form:

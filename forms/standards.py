@@ -16,7 +16,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from forms.model import Area
+from forms.b1 import B1Table, B1TableError, parse_b1_table
+from forms.model import Area, Region
 
 FORMAT_VERSION = 1
 NATIONAL_IDS = ("nd07-2022-2025", "nd351-2026-2030")
@@ -58,6 +59,10 @@ class Standard:
     # Decree 30/2025/NĐ-CP low-income workers: upper per-capita income; None = not known.
     low_income_upper: dict[Area, int | None] = field(default_factory=dict, hash=False)
     local: bool = False  # loaded from a province's file
+    # Phiếu B1 point tables (one urban, a rural one per region), ``[b1_tables]``; None: none
+    # loaded (no official values ship), the B1 total is typed from the paper form.
+    b1_table: B1Table | None = field(default=None, hash=False, compare=False)
+    b1_regions: list[Region] = field(default_factory=list, hash=False, compare=False)
     sources: dict[str, str] = field(default_factory=dict, hash=False, compare=False)
 
     def indicator(self, indicator_id: str) -> IndicatorSpec:
@@ -256,6 +261,8 @@ def parse_standard(data: dict[str, Any], *, where: str, local: bool = False) -> 
         unconfirmed.append("Ngưỡng điểm B1")
     sources["b1_thresholds"] = str(b1_t.get("source", source))
 
+    b1_table, b1_regions = _b1_tables(data.get("b1_tables", {}), where, unconfirmed, sources)
+
     if data.get("deprivation_points_unconfirmed"):
         unconfirmed.append("Điểm cho mỗi chỉ số thiếu hụt (điểm B2)")
 
@@ -312,7 +319,46 @@ def parse_standard(data: dict[str, Any], *, where: str, local: bool = False) -> 
         low_income_upper=low,
         local=local,
         sources=sources,
+        b1_table=b1_table,
+        b1_regions=b1_regions,
     )
+
+
+def _b1_tables(
+    raw: Any, where: str, unconfirmed: list[str], sources: dict[str, str]
+) -> tuple[B1Table | None, list[Region]]:
+    """``[b1_tables]``: the scheme (regions, source, confidence) and, in a province's file,
+    the tables themselves (format 2 of ``forms.b1``: ``[[b1_tables.tables]]``)."""
+    if not isinstance(raw, dict):
+        raise StandardError(f"Tệp {where}: [b1_tables] phải là một bảng.")
+    regions_raw = raw.get("regions", [])
+    known = {r.value for r in Region}
+    if not isinstance(regions_raw, list) or any(r not in known for r in regions_raw):
+        raise StandardError(
+            f"Tệp {where}: [b1_tables] 'regions' chỉ gồm các vùng {', '.join(sorted(known))}."
+        )
+    regions = [Region(r) for r in regions_raw]
+    sources["b1_tables"] = str(raw.get("source", ""))
+    table: B1Table | None = None
+    if "tables" in raw:
+        data = {
+            "format_version": 2,
+            "id": raw.get("id", where),
+            "name": raw.get("name", "Bảng điểm B1"),
+            "source": raw.get("source", ""),
+            "unconfirmed": raw.get("unconfirmed", False),
+            "example": raw.get("example", False),
+            "tables": raw["tables"],
+        }
+        try:
+            table = parse_b1_table(data)
+        except B1TableError as exc:
+            raise StandardError(f"Tệp {where}, [b1_tables]: {exc}") from exc
+    if table is None:
+        unconfirmed.append("Bảng điểm B1 (điểm từng câu hỏi, theo khu vực và vùng)")
+    elif raw.get("unconfirmed"):
+        unconfirmed.append("Bảng điểm B1")
+    return table, regions
 
 
 def _area_vi(area: Area) -> str:
