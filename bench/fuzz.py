@@ -246,7 +246,7 @@ def _zip_member_mutation(parts: dict[str, bytes], rng: random.Random) -> None:
 # --- packages ------------------------------------------------------------------------------
 
 
-def _resign(manifest: dict[str, Any], key: Any) -> None:
+def resign(manifest: dict[str, Any], key: Any) -> None:
     from db.exchange.signing import SIGNATURE_FIELD, sign
 
     manifest.pop(SIGNATURE_FIELD, None)
@@ -303,7 +303,7 @@ def mutate_package(data: bytes, rng: random.Random, forger: Any) -> bytes:
                 "size": len(blob),
             }
     if rng.random() < 0.85:
-        _resign(manifest, forger)
+        resign(manifest, forger)
     parts["manifest.json"] = _dumps(manifest).encode("utf-8", "surrogatepass")
     if encrypted:
         # Ciphertext is stored uncompressed in real packages; keep that layout.

@@ -69,7 +69,10 @@ def load_document(data: Any) -> HouseholdDocument:
         raise HouseholdJsonError(f"Tệp hộ gia đình có trường không biết: {', '.join(unknown)}.")
     year = data.get("review_year")
     if year is not None and (isinstance(year, bool) or not isinstance(year, int)):
-        raise HouseholdJsonError(f"'review_year' phải là một năm, không phải {year!r}.")
+        raise HouseholdJsonError(f"'review_year' phải là một năm, không phải {year!r:.40}.")
+    if year is not None and not 2000 <= year <= 2100:
+        # As the schema says; a year of 10^30 stopped classify with an internal error.
+        raise HouseholdJsonError("'review_year' phải là một năm từ 2000 đến 2100.")
     ref_text = data.get("reference_date")
     try:
         reference = date.fromisoformat(ref_text) if ref_text is not None else None
@@ -103,7 +106,7 @@ def parse_bounded(raw: bytes, name: str = "dữ liệu") -> Any:
         raise HouseholdJsonError(f"Tệp {name} lớn quá {MAX_BYTES // (1024 * 1024)} MB.")
     try:
         data = json.loads(raw.decode("utf-8"))
-    except (json.JSONDecodeError, UnicodeDecodeError, RecursionError) as exc:
+    except (ValueError, RecursionError) as exc:  # a number over 4,300 digits: ValueError
         raise HouseholdJsonError(f"Tệp {name} không phải JSON hợp lệ: {exc}.") from exc
     if _depth(data) > MAX_DEPTH:
         raise HouseholdJsonError(f"Tệp {name} lồng quá {MAX_DEPTH} cấp: không phải tệp hộ.")
