@@ -312,8 +312,16 @@ class HouseholdList(QWidget):
         chosen = self.round.currentData() or self.model.query.round_id
         self.round.clear()
         self.round.addItem(self.tr("Không theo kỳ nào"), None)
+        current = self.store.current_round()
         for rnd in sorted(self.store.rounds(), key=lambda r: r.year, reverse=True):
-            self.round.addItem(self.tr("Kỳ rà soát {y}").format(y=rnd.year), str(rnd.id))
+            if current is not None and rnd.id == current.id:
+                label = self.tr("Kỳ rà soát {y} (hiện hành)").format(y=rnd.year)
+            elif rnd.kind == "adhoc":
+                month = rnd.reference_date.month if rnd.reference_date else "…"
+                label = self.tr("Rà soát thường xuyên tháng {m}/{y}").format(m=month, y=rnd.year)
+            else:
+                label = self.tr("Kỳ rà soát {y}").format(y=rnd.year)
+            self.round.addItem(label, str(rnd.id))
         self.round.setCurrentIndex(max(0, self.round.findData(chosen)))
         self.round.blockSignals(False)
         self.village.blockSignals(True)
@@ -355,7 +363,11 @@ class HouseholdList(QWidget):
         self._after_query()
 
     def set_round(self, round_id: str | None) -> None:
-        self.model.set_filters(round_id=round_id)
+        # The current round is read as the lists in force (no round id): the periodic round
+        # updated by the monthly rounds decided since (issue 24), as counts and papers are.
+        current = self.store.current_round()
+        in_force = current is not None and round_id == str(current.id)
+        self.model.set_filters(round_id=None if in_force else round_id)
         self.round.blockSignals(True)
         self.round.setCurrentIndex(max(0, self.round.findData(round_id)))
         self.round.blockSignals(False)

@@ -82,6 +82,12 @@ class MainWindow(QMainWindow):
         self.new_round_action = self._action(
             "file", self.tr("Kỳ &rà soát mới…"), lambda: open_new_round_dialog(self)
         )
+        from desktop.round_choice import open_applications, open_monthly_round
+
+        # A monthly round leaves the household list on the periodic review (issue 24).
+        self._action(
+            "file", self.tr("Rà soát thường x&uyên tháng…"), lambda: open_monthly_round(self)
+        )
         self.menus["file"].addSeparator()
         from desktop.excel_import_dialog import open_excel_import_dialog
         from desktop.export_dialog import open_export_dialog
@@ -128,6 +134,11 @@ class MainWindow(QMainWindow):
                 "household",
                 self.tr("&Người lao động có thu nhập thấp…"),
                 lambda: open_low_income_dialog(self),
+            )
+        )
+        self.household_actions.append(
+            self._action(
+                "household", self.tr("&Giấy đề nghị rà soát…"), lambda: open_applications(self)
             )
         )
         from desktop.legal_basis_dialog import open_legal_basis

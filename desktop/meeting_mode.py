@@ -354,6 +354,12 @@ class MeetingMode(QWidget):
         self.store = store
         layout = QVBoxLayout(self)
         layout.addWidget(QLabel(self.tr("<h3>Họp dân bình xét</h3>")))
+        from desktop.round_choice import RoundChoice
+
+        self.round_choice = RoundChoice()
+        self.round_choice.refresh(store)
+        self.round_choice.changed.connect(self.load)
+        layout.addWidget(self.round_choice)
         bar = QHBoxLayout()
         village_label = QLabel(self.tr("Thô&n:"))
         bar.addWidget(village_label)
@@ -451,10 +457,11 @@ class MeetingMode(QWidget):
         self.load()
 
     def round_id(self) -> str | None:
-        current = self.store.current_round()
-        return None if current is None else str(current.id)
+        """The round chosen at the top: the periodic review or a monthly regular one."""
+        return self.round_choice.round_id()
 
     def load(self) -> None:
+        self.round_choice.refresh(self.store)
         round_id = self.round_id()
         village = self.village.currentData()
         self.message.clear()

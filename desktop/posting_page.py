@@ -64,6 +64,12 @@ class PostingPage(QWidget):
         self.today = today or date.today()
         layout = QVBoxLayout(self)
         layout.addWidget(QLabel(self.tr("<h3>Niêm yết công khai, khiếu nại và quyết định</h3>")))
+        from desktop.round_choice import RoundChoice
+
+        self.round_choice = RoundChoice()
+        self.round_choice.refresh(store)
+        self.round_choice.changed.connect(self.refresh)
+        layout.addWidget(self.round_choice)
 
         posting = QGroupBox(self.tr("Niêm yết danh sách tại thôn"))
         form = QHBoxLayout(posting)
@@ -151,10 +157,11 @@ class PostingPage(QWidget):
             self.refresh()
 
     def round_id(self) -> str | None:
-        current = self.store.current_round()
-        return None if current is None else str(current.id)
+        """The round chosen at the top: the periodic review or a monthly regular one."""
+        return self.round_choice.round_id()
 
     def refresh(self) -> None:
+        self.round_choice.refresh(self.store)
         self.village.clear()
         for v in self.store.villages():
             self.village.addItem(v.name, v.name)
