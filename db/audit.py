@@ -295,3 +295,85 @@ def verify_path(path: Path) -> Broken | None:
         return verify(conn)
     finally:
         conn.close()
+
+
+# --- reading the log back (the history screen and report) ----------------------------------
+
+
+@dataclass(frozen=True)
+class LogLine:
+    """One audit row as the history screen and report show it. The new value of an insert
+    pointing at its row's document (``new_in_row``) is left out (None): a whole household or
+    member is not copied onto a log page; it is shown as added."""
+
+    id: int
+    at: str
+    user: str
+    device: str
+    table: str
+    row_id: str
+    household_id: str | None
+    household_code: str | None
+    action: str
+    old: dict[str, Any] | None
+    new: dict[str, Any] | None
+    source: str | None
+
+    @property
+    def what(self) -> str:
+        return describe(self.table, self.row_id, self.action)
+
+
+def log_lines(
+    conn: sqlite3.Connection,
+    *,
+    household_id: str | None = None,
+    since: str | None = None,
+    until: str | None = None,
+) -> list[LogLine]:
+    """Audit rows oldest first: one household's (its index), or those written from ``since``
+    up to but not including ``until`` (UTC ISO times, as the log stores them)."""
+    where, params = [], []
+    if household_id is not None:
+        where.append("a.household_id = ?")
+        params.append(household_id)
+    if since is not None:
+        where.append("a.at >= ?")
+        params.append(since)
+    if until is not None:
+        where.append("a.at < ?")
+        params.append(until)
+    sql = (
+        "SELECT a.id, a.at, a.user, a.device, a.tbl, a.row_id, a.household_id, h.code,"
+        " a.action, a.old, CASE WHEN a.new_in_row = 1 THEN NULL ELSE a.new END, a.source"
+        " FROM audit a LEFT JOIN households h ON h.id = a.household_id"
+        + (" WHERE " + " AND ".join(where) if where else "")
+        + " ORDER BY a.id"
+    )
+    return [
+        LogLine(
+            int(r[0]),
+            r[1],
+            r[2],
+            r[3],
+            r[4],
+            r[5],
+            r[6],
+            r[7],
+            r[8],
+            _json(r[9]),
+            _json(r[10]),
+            r[11],
+        )
+        for r in conn.execute(sql, params)
+    ]
+
+
+def _json(text: str | None) -> dict[str, Any] | None:
+    if text is None:
+        return None
+    try:
+        value = json.loads(text)
+    except ValueError:
+        return {"?": text[:60]}
+    return value if isinstance(value, dict) else {"?": value}

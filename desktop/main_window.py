@@ -115,6 +115,9 @@ class MainWindow(QMainWindow):
         from desktop.file_check_dialog import open_file_check
 
         self._action("file", self.tr("K&iểm tra tệp dữ liệu…"), lambda: open_file_check(self))
+        from desktop.audit_dialog import open_audit_dialog
+
+        self._action("file", self.tr("&Nhật ký thay đổi…"), lambda: open_audit_dialog(self))
         self.menus["file"].addSeparator()
         self._action("file", self.tr("Th&oát"), self.close, QKeySequence.StandardKey.Quit)
         self.household_actions = [

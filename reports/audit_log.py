@@ -1,0 +1,258 @@
+"""The audit log on paper (issue 20 item 3): one household's history, and the log of a period.
+
+Both read ``db.audit.log_lines`` and say, for each row, when, who on which laptop, what was
+done and to what. A household's history shows the values that changed (the officer sees that
+household anyway); the period log names the household by its code and the fields changed,
+never their values, so a page of it carries no one's personal data. Inserts pointing at their
+row's document are shown as added, never copied out whole. Each closes with the state of the
+log's hash chain (``db.audit.verify``).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time, timedelta
+from functools import cache
+from typing import Any
+
+from db.audit import EVENTS, LogLine, local_time, log_lines, verify
+from reports.document import Column, Document, Header, Para, Part, Table
+from reports.review import ReportError
+
+# Fields of the stored documents that no form question names.
+_OTHER_FIELDS = {
+    "deleted": "Đã xoá",
+    "position": "Thứ tự trong hộ",
+    "household_id": "Thuộc hộ",
+    "category": "Loại hộ",
+    "b1_score": "Điểm B1",
+    "deprivation_count": "Số chỉ số thiếu hụt",
+    "transition": "Biến động",
+    "agree": "Số đồng ý",
+    "attendees": "Số người dự họp",
+    "meeting_date": "Ngày họp",
+    "relationship": "Quan hệ với chủ hộ",
+    "sex": "Giới tính",
+    "head_name": "Chủ hộ",
+}
+_IMPORT_COUNTS = {
+    "added": "thêm",
+    "updated": "cập nhật",
+    "deleted": "xoá",
+    "conflict": "xung đột",
+    "code_taken": "trùng mã",
+}
+_VALUE_LIMIT = 60
+# Bookkeeping a reader of the history has no use for (the result's reasons are on the
+# household's own screen).
+_HIDDEN = frozenset(
+    {"reasons", "engine_version", "standard_version", "household_rev", "round_id", "id"}
+)
+
+
+@cache
+def _labels() -> dict[str, str]:
+    """Field path → its Vietnamese label: the form questions' own, then the validation's."""
+    from forms import definitions
+    from forms.validate import FIELD_LABELS
+
+    labels = {**_OTHER_FIELDS, **FIELD_LABELS}
+    for form in (
+        definitions.phieu_a(),
+        definitions.phieu_b1(),
+        definitions.phieu_b2(),
+        definitions.member_questions(),
+    ):
+        for q in form.questions():
+            labels.setdefault(q.target, q.label)
+    return labels
+
+
+def field_label(path: str) -> str:
+    return _labels().get(path) or _labels().get(path.split(".")[0], path)
+
+
+def _enum_label(path: str, value: Any) -> str | None:
+    from forms.labels import CATEGORY_LABELS, TRANSITION_LABELS
+    from forms.model import Category, Transition
+
+    try:
+        if path == "category":
+            return CATEGORY_LABELS[Category(value)]
+        if path == "transition":
+            return TRANSITION_LABELS[Transition(value)]
+    except (ValueError, KeyError):
+        return None
+    return None
+
+
+def _value(value: Any, path: str = "") -> str:
+    label = _enum_label(path, value) if isinstance(value, str) else None
+    if label is not None:
+        return label
+    if value is None or value == "" or value == []:
+        return "—"
+    if value is True:
+        return "có"
+    if value is False:
+        return "không"
+    if isinstance(value, list):
+        text = ", ".join(_value(v) for v in value)
+    elif isinstance(value, dict):
+        text = "; ".join(f"{field_label(k)}: {_value(v)}" for k, v in value.items())
+    else:
+        text = str(value)
+    return text if len(text) <= _VALUE_LIMIT else text[:_VALUE_LIMIT] + "…"
+
+
+def _changes(old: dict[str, Any], new: dict[str, Any]) -> list[tuple[str, Any, Any]]:
+    """(field path, old, new) per changed field; a form's answers one level down."""
+    out: list[tuple[str, Any, Any]] = []
+    for key in sorted((old.keys() | new.keys()) - _HIDDEN):
+        before, after = old.get(key), new.get(key)
+        if isinstance(before, dict) and isinstance(after, dict):
+            for sub in sorted(before.keys() | after.keys()):
+                if before.get(sub) != after.get(sub):
+                    out.append((f"{key}.{sub}", before.get(sub), after.get(sub)))
+        else:
+            out.append((key, before, after))
+    return out
+
+
+def _event_text(line: LogLine) -> str:
+    d = line.new or {}
+    kind = line.row_id
+    if kind == "print":
+        village = f", {d['village']}" if d.get("village") else ""
+        return (
+            f"{d.get('title', d.get('document', ''))}{village} ({str(d.get('format', '')).upper()})"
+        )
+    if kind == "export":
+        locked = ", có mật khẩu" if d.get("encrypted") else ""
+        return f"{d.get('file', '')}: {d.get('scope', '')}, {d.get('households', 0)} hộ{locked}"
+    if kind == "excel_import":
+        return f"{d.get('file', '')}: {d.get('households', 0)} hộ, năm {d.get('year', '')}"
+    if kind == "restore":
+        kept = f"; tệp cũ giữ ở {d['kept']}" if d.get("kept") else ""
+        return f"từ bản sao lưu {d.get('backup', '')}{kept}"
+    if kind == "round_started":
+        kind_text = "định kỳ" if d.get("kind") == "periodic" else "thường xuyên"
+        return f"Năm {d.get('year', '')}, {kind_text}, chuẩn {d.get('standard', '')}"
+    if kind == "settings":
+        changed = d.get("changed") or {}
+        return "; ".join(f"{k}: {_value(v[0])} → {_value(v[1])}" for k, v in changed.items())
+    return _value(d)
+
+
+def content(line: LogLine, *, values: bool) -> str:
+    """What the row changed: fields with old → new values (``values``), or field names only."""
+    if line.table == EVENTS:
+        return _event_text(line)
+    if line.table == "exchange_imports":
+        counts = line.new or {}
+        return ", ".join(f"{_IMPORT_COUNTS.get(k, k)} {v}" for k, v in counts.items()) + " hộ"
+    if line.action == "insert":
+        # Never the whole document: what was added is on the household's own screen.
+        category = (line.new or {}).get("category")
+        label = _enum_label("category", category) if line.table == "results" else None
+        return f"thêm mới: {label}" if label else "thêm mới"
+    if line.action == "delete":
+        return "đã xoá"
+    changes = _changes(line.old or {}, line.new or {})
+    if not values:
+        return ", ".join(dict.fromkeys(field_label(p) for p, _o, _n in changes))
+    return "; ".join(f"{field_label(p)}: {_value(o, p)} → {_value(n, p)}" for p, o, n in changes)
+
+
+def _header(store: Any) -> tuple[Header, str]:
+    commune = store.commune()
+    name = " ".join(commune.commune_name.split())
+    short = name
+    for prefix in ("Xã ", "Phường ", "Đặc khu ", "Thị trấn "):
+        if name.startswith(prefix):
+            short = name[len(prefix) :]
+    return Header(["ỦY BAN NHÂN DÂN", name.upper()], short, when=date.today()), name
+
+
+def _chain_text(store: Any) -> str:
+    """The chain's state, as the caption of the table (the XLSX keeps captions, not
+    paragraphs)."""
+    broken = verify(store.conn)
+    if broken is None:
+        return "Nhật ký thay đổi nguyên vẹn: chuỗi mã kiểm tra khớp đến dòng cuối."
+    return broken.message
+
+
+def _table(lines: list[LogLine], *, household: bool, caption: str) -> Table:
+    columns = [
+        Column("Thời gian", width=1.6),
+        Column("Người thực hiện", width=1.4),
+        Column("Máy", width=0.9),
+        Column("Việc", width=1.5),
+    ]
+    if not household:
+        columns.append(Column("Mã hộ", width=0.9))
+    columns += [Column("Nội dung", width=4.0 if household else 3.0), Column("Nguồn", width=1.6)]
+    table = Table(columns, sheet="Nhật ký", caption=caption)
+    for line in lines:
+        cells: list[Any] = [
+            local_time(line.at).replace(" ngày ", " "),
+            line.user,
+            line.device,
+            line.what,
+        ]
+        if not household:
+            cells.append(line.household_code or "")
+        cells += [content(line, values=household), line.source or ""]
+        table.add(cells)
+    return table
+
+
+def household_history(store: Any, household_id: str) -> Document:
+    """Every recorded change and event of one household, oldest first."""
+    h = store.get_household(household_id)
+    if h is None:
+        raise ReportError("Không tìm thấy hộ này trong tệp xã.")
+    header, commune = _header(store)
+    lines = log_lines(store.conn, household_id=household_id)
+    part = Part(
+        header,
+        f"LỊCH SỬ THAY ĐỔI CỦA HỘ {h.code}",
+        [f"Chủ hộ: {h.head_name() or '—'} — {h.village or '—'}, {commune}"],
+        [
+            Para(f"Có {len(lines)} dòng nhật ký về hộ này (cũ nhất trước)."),
+            _table(lines, household=True, caption=_chain_text(store)),
+        ],
+        landscape=True,
+    )
+    return Document("audit_household", f"Lịch sử thay đổi của hộ {h.code}", [part], landscape=True)
+
+
+def day_start_utc(day: date) -> str:
+    moment = datetime.combine(day, time.min).astimezone()  # local midnight
+    return moment.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def period_log(store: Any, start: date, end: date) -> Document:
+    """The log from ``start`` to ``end`` (both included, the laptop's local days)."""
+    if end < start:
+        raise ReportError("Ngày kết thúc phải sau ngày bắt đầu.")
+    header, commune = _header(store)
+    lines = log_lines(
+        store.conn, since=day_start_utc(start), until=day_start_utc(end + timedelta(1))
+    )
+    part = Part(
+        header,
+        "NHẬT KÝ THAO TÁC TRÊN TỆP DỮ LIỆU RÀ SOÁT",
+        [f"{commune}, từ ngày {start:%d/%m/%Y} đến ngày {end:%d/%m/%Y}"],
+        [
+            Para(
+                f"Có {len(lines)} dòng nhật ký. Cột “Nội dung” chỉ nêu tên các trường đã thay "
+                "đổi; giá trị xem trong lịch sử của từng hộ."
+            ),
+            _table(lines, household=False, caption=_chain_text(store)),
+        ],
+        landscape=True,
+    )
+    return Document(
+        "audit_period", f"Nhật ký thao tác {start:%d/%m/%Y}–{end:%d/%m/%Y}", [part], landscape=True
+    )

@@ -1,0 +1,82 @@
+"""Tệp → Nhật ký thay đổi…: a household's history with the values changed, the log of a
+period with field names only, the chain's state, and both saved as PDF and Excel through a
+worker (the save recorded in the log, as every printed document)."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtWidgets import QMessageBox
+
+from db.demo import create_demo_commune
+from db.store import HouseholdQuery, Store
+from desktop.audit_dialog import AuditDialog
+
+
+def texts(dialog: AuditDialog, column: int) -> list[str]:
+    return [dialog.table.item(r, column).text() for r in range(dialog.table.rowCount())]
+
+
+def test_history_period_chain_and_saving(
+    qtbot: Any, app: Any, tmp_path: Path, monkeypatch: Any
+) -> None:
+    monkeypatch.setattr(QMessageBox, "information", lambda *a, **k: None)
+    path = create_demo_commune(tmp_path / "demo.rasoat.sqlite", households=20)
+    with Store.open(path, user="Cán bộ Lan", device="may-xa") as store:
+        row = store.list_households(HouseholdQuery(limit=1))[0]
+        h = store.get_household(row.id)
+        assert h is not None
+        h.b1_total = (h.b1_total or 0) + 5
+        store.save_household(h)
+        dialog = AuditDialog(store, household_code=h.code)
+        qtbot.addWidget(dialog)
+        dialog.show()
+        qtbot.waitExposed(dialog)
+        qtbot.waitUntil(lambda: "nguyên vẹn" in dialog.chain.text())
+        assert texts(dialog, 1)[-1] == "Cán bộ Lan"
+        assert texts(dialog, 3)[-1] == "sửa hộ"
+        assert f"Tổng điểm B1: {h.b1_total - 5} → {h.b1_total}" in texts(dialog, 5)[-1]
+        dialog.grab().save(str(tmp_path / "audit-household.png"))
+
+        job = dialog.save(tmp_path / "ls.pdf", "pdf")
+        qtbot.waitUntil(lambda: not job.running(), timeout=20_000)
+        assert (tmp_path / "ls.pdf").read_bytes().startswith(b"%PDF")
+
+        dialog.by_period.setChecked(True)
+        dialog.start.setDate(dialog.end.date().addDays(-1))
+        dialog.reload()
+        whats = texts(dialog, 3)
+        assert "Mở kỳ rà soát" in whats
+        assert "In / lưu tài liệu" in whats  # the history just saved
+        # The period's lines name fields, never values.
+        changed = [c for w, c in zip(whats, texts(dialog, 5), strict=True) if w == "sửa hộ"]
+        assert changed[-1] == "Tổng điểm B1"
+        job = dialog.save(tmp_path / "nk.xlsx", "xlsx")
+        qtbot.waitUntil(lambda: not job.running(), timeout=20_000)
+        assert (tmp_path / "nk.xlsx").stat().st_size > 0
+        dialog.grab().save(str(tmp_path / "audit-period.png"))
+
+    conn = sqlite3.connect(path)
+    printed = conn.execute(
+        "SELECT new FROM audit WHERE tbl = 'events' AND row_id = 'print' ORDER BY id"
+    ).fetchall()
+    conn.close()
+    assert [p[0].count("audit_") for p in printed] == [1, 1]
+
+
+def test_a_tampered_log_is_shown_in_red(qtbot: Any, app: Any, tmp_path: Path) -> None:
+    path = create_demo_commune(tmp_path / "demo.rasoat.sqlite", households=5)
+    conn = sqlite3.connect(path)
+    with conn:
+        conn.execute("UPDATE audit SET user = 'ai đó' WHERE id = 12")
+    conn.close()
+    with Store.open(path, user="Cán bộ Lan", device="may-xa") as store:
+        dialog = AuditDialog(store)
+        qtbot.addWidget(dialog)
+        qtbot.waitUntil(lambda: "Đang kiểm tra" not in dialog.chain.text())
+        assert "dòng số 12" in dialog.chain.text()
+        assert "bị sửa" in dialog.chain.text()
+        assert date.today().year > 2000

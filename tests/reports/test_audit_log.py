@@ -1,0 +1,81 @@
+"""The audit log on paper: a household's history shows what changed with its values; the log
+of a period names households by code and fields by name, and carries no one's name or ID
+number; both say whether the log's chain is whole."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import date, timedelta
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+import reports
+from db.demo import create_demo_commune
+from db.store import HouseholdQuery, Store
+from reports.audit_log import household_history, period_log
+
+
+def cells(path: Path) -> list[str]:
+    book = openpyxl.load_workbook(path)
+    return [str(c.value) for ws in book.worksheets for r in ws.iter_rows() for c in r if c.value]
+
+
+@pytest.fixture
+def demo(tmp_path: Path) -> Path:
+    return create_demo_commune(tmp_path / "demo.sqlite", households=12)
+
+
+def test_history_and_period_log_as_pdf_and_xlsx(demo: Path, tmp_path: Path) -> None:
+    today = date.today()
+    with Store.open(demo, user="Cán bộ Lan", device="may-xa") as store:
+        h = store.get_household(store.list_households(HouseholdQuery(limit=1))[0].id)
+        assert h is not None
+        old_name = h.members[0].name
+        h.members[0].name = old_name + " Anh"
+        store.save_household(h)
+        names = [m.name for row in store.iter_households() for m in row.members]
+        ids = [m.id_number for row in store.iter_households() for m in row.members if m.id_number]
+
+        history = household_history(store, h.id)
+        reports.save_document(history, store, tmp_path / "ls.xlsx", fmt="xlsx", household_id=h.id)
+        pdf = reports.save_document(history, store, tmp_path / "ls.pdf", household_id=h.id)
+        period = period_log(store, today - timedelta(days=1), today)
+        reports.save_document(period, store, tmp_path / "nk.xlsx", fmt="xlsx")
+        reports.save_document(period, store, tmp_path / "nk.pdf")
+
+    assert pdf.read_bytes().startswith(b"%PDF")
+    shown = cells(tmp_path / "ls.xlsx")
+    assert f"LỊCH SỬ THAY ĐỔI CỦA HỘ {h.code}" in shown
+    assert f"Họ và tên: {old_name} → {old_name} Anh" in shown
+    assert "Cán bộ Lan" in shown
+    assert any("nguyên vẹn" in c for c in shown)
+
+    logged = cells(tmp_path / "nk.xlsx")
+    assert "Họ và tên" in logged  # the field, not its value
+    assert h.code in logged
+    assert "Mở kỳ rà soát" in logged
+    text = "\n".join(logged)
+    assert not [n for n in names if n and n in text]
+    assert not [i for i in ids if i in text]
+
+
+def test_the_report_says_when_the_chain_is_broken(demo: Path, tmp_path: Path) -> None:
+    conn = sqlite3.connect(demo)
+    with conn:
+        conn.execute("DELETE FROM audit WHERE id = 30")
+    conn.close()
+    today = date.today()
+    with Store.open(demo, user="Cán bộ Lan", device="may-xa") as store:
+        document = period_log(store, today, today)
+        reports.save_document(document, store, tmp_path / "nk.xlsx", fmt="xlsx")
+    assert any("dòng số 31" in c and "bị xoá" in c for c in cells(tmp_path / "nk.xlsx"))
+
+
+def test_a_period_ending_before_it_starts_is_refused(demo: Path) -> None:
+    with (
+        Store.open(demo, user="Cán bộ Lan", device="may-xa") as store,
+        pytest.raises(reports.ReportError, match="Ngày kết thúc"),
+    ):
+        period_log(store, date(2026, 5, 2), date(2026, 5, 1))
