@@ -197,8 +197,10 @@ class SettingsDialog(QDialog):
         return out
 
     def accept(self) -> None:
+        before = settings.load()
+        values = self.values()
         try:
-            settings.save(self.values())
+            settings.save(values)
         except settings.SettingError as exc:
             QMessageBox.warning(self, self.tr("Thiết lập chưa hợp lệ"), exc.message)
             return
@@ -209,7 +211,35 @@ class SettingsDialog(QDialog):
                 self.tr("Không ghi được tệp {file}.").format(file=paths.settings_file()),
             )
             return
+        self._record_changes(before, settings.load(), list(values))
         super().accept()
+
+    def _record_changes(
+        self, before: dict[str, Any], after: dict[str, Any], keys: list[str]
+    ) -> None:
+        """Settings belong to the laptop; the change is recorded in the audit log of the
+        commune file open at the time (issue 20 item 3): [old, new] under each setting's
+        Vietnamese label, as the log screen shows it."""
+        if self.store is None:
+            return
+        from db.audit import record_event
+        from db.errors import StoreError
+
+        def plain(value: Any) -> Any:
+            return value if isinstance(value, str | int | float | bool | None) else str(value)
+
+        changed = {
+            settings.BY_KEY[k].label_vi: [plain(before.get(k)), plain(after.get(k))]
+            for k in keys
+            if before.get(k) != after.get(k)
+        }
+        if not changed:
+            return
+        try:
+            record_event(self.store, "settings", {"changed": changed})
+        except StoreError as exc:
+            # The settings are saved; only the log line could not be written.
+            QMessageBox.warning(self, self.tr("Thiết lập"), exc.message)
 
 
 def open_settings(parent: QWidget | None = None) -> bool:
