@@ -15,6 +15,14 @@ from collections.abc import Sequence
 
 from rasoat import __version__
 
+EXIT_CODES = (
+    "Mã thoát của mọi lệnh: 0 xong; 1 từ chối, có nêu lý do (dòng lỗi của bảng Excel, dữ "
+    "liệu hộ không thể có, gói của máy chưa xác nhận hoặc xoá hộ chưa đồng ý); 2 đầu vào "
+    "không dùng được (tệp không đọc được, gói hỏng hoặc của xã khác, sai mật khẩu, tuỳ chọn "
+    "sai); 70 lỗi của phần mềm (chi tiết trong nhật ký). Khi bị từ chối (1, 2), tệp của xã "
+    "không bị thay đổi."
+)
+
 
 def build_parser() -> argparse.ArgumentParser:
     from rasoat import argparse_vi
@@ -23,6 +31,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="rasoat",
         description="Rà soát hộ nghèo, hộ cận nghèo. Không có lệnh con: mở giao diện.",
+        # The same for every command (docs/exchange-format.md); scripts rely on them.
+        epilog=EXIT_CODES,
     )
     parser.add_argument(
         "--version",

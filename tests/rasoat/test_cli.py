@@ -81,3 +81,11 @@ def test_can_cu_prints_each_rule_with_its_source(capsys: pytest.CaptureFixture[s
     assert out.count("CHƯA CÓ VĂN BẢN NÊU RÕ") == sum(not b.confirmed for b in expected)
     assert main(["can-cu", "--standard", "khong-co"]) == 2
     assert "Không có chuẩn nghèo" in capsys.readouterr().err
+
+
+def test_help_documents_the_exit_codes(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        main(["--help"])
+    out = " ".join(capsys.readouterr().out.split())
+    assert "Mã thoát của mọi lệnh: 0 xong; 1 từ chối" in out
+    assert "2 đầu vào không dùng được" in out
