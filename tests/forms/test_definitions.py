@@ -208,3 +208,12 @@ def test_a_full_birth_date_answers_the_birth_year_question() -> None:
         if i.target == "birth_year" and "chưa trả lời" in i.message
     ]
     assert unanswered == [neither.id]
+
+
+def test_phieu_a_a4_speaks_of_the_one_income_line() -> None:
+    """Issue 18 correction 3: since 2022 poor and near-poor share one income line and differ by
+    the number of deprivations, so a4 no longer compares with a near-poor line."""
+    [a4] = [q for q in definitions.phieu_a().questions() if q.id == "a4"]
+    assert "cận nghèo" not in a4.label
+    assert "cao hơn chuẩn thu nhập của chuẩn nghèo" in a4.label
+    assert a4.effect == "exclude"
