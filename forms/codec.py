@@ -9,6 +9,7 @@ disappears silently.
 from __future__ import annotations
 
 import dataclasses
+import re
 import types
 import typing
 from collections.abc import Callable
@@ -54,8 +55,21 @@ def _from_dict(cls: type[T], data: dict[str, Any], what: str) -> T:
             # messages of hundreds of kilobytes quoting every member).
             raise CodecError(f"Trường '{name}' của {what}: {exc}") from exc
         except (TypeError, ValueError) as exc:
-            raise CodecError(f"Trường '{name}' của {what} không hợp lệ: {_quoted(value)}.") from exc
+            # A person's name, ID number, birth or income is not repeated back (these messages
+            # reach the terminal and logs: issue 20 item 6, docs/privacy.md), nor any value
+            # that could be one in the wrong field: only a single Latin word, such as a
+            # misspelt option, is quoted to help find it.
+            quotable = isinstance(value, str) and _OPTION_LIKE.fullmatch(value) is not None
+            shown = f": {_quoted(value)}" if quotable and name not in PERSONAL_FIELDS else ""
+            raise CodecError(f"Trường '{name}' của {what} không hợp lệ{shown}.") from exc
     return cls(**kwargs)
+
+
+# Fields whose value a message never quotes (personal data; a container quotes its members).
+PERSONAL_FIELDS = frozenset(
+    {"name", "id_number", "birth_date", "birth_year", "income_per_capita", "members", "note"}
+)
+_OPTION_LIKE = re.compile(r"[A-Za-z_-]{1,30}")
 
 
 def _quoted(value: Any, limit: int = 60) -> str:

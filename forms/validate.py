@@ -7,7 +7,8 @@ ids as UUIDs, codes and CCCD numbers by pattern, years in range, finite non-nega
 no date in the future. Data arriving from a file is refused when any of them fails; the GUI
 shows them as errors (through ``validate_household``).
 
-Each problem names the household (its code) and the field in Vietnamese. Pure: no I/O, and
+Each problem names the household (its code), the member by position and the field in
+Vietnamese, never a name, an ID number or a birth date (docs/privacy.md). Pure: no I/O, and
 ``today`` is a parameter so that tests and callers decide what "the future" is.
 """
 
@@ -143,9 +144,9 @@ class _Collector:
         label = FIELD_LABELS.get(target.split(".")[0], target)
         who = f"Hộ {self.code}" if self.code else "Hộ (chưa có mã)"
         if member is not None:
-            n, m = member
-            name = printable(m.name, 40) if isinstance(m.name, str) and m.name else ""
-            who += f", thành viên thứ {n}" + (f" ({name})" if name else "")
+            # By position, never by name: these messages reach the terminal, receipts and
+            # logs, which must not carry personal data (issue 20 item 6).
+            who += f", thành viên thứ {member[0]}"
         self.problems.append(
             Problem(
                 self.code, target, member[1].id if member else None, f"{who}: {label} {problem}."
@@ -236,7 +237,7 @@ def _check_member(c: _Collector, who: tuple[int, Member], today: date, seen: set
     ):
         c.add("id_number", who, "phải gồm đúng 12 chữ số (hoặc 9 với CMND cũ)")
     if m.birth_year is not None and not EARLIEST_BIRTH_YEAR <= m.birth_year <= today.year:
-        c.add("birth_year", who, f"{m.birth_year} ngoài khoảng {EARLIEST_BIRTH_YEAR}–{today.year}")
+        c.add("birth_year", who, f"ngoài khoảng {EARLIEST_BIRTH_YEAR}–{today.year}")
     if m.birth_date is not None:
         if m.birth_date > today:
             c.add("birth_date", who, "ở tương lai")

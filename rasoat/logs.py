@@ -4,13 +4,23 @@ something goes wrong, and it never fills an old laptop's disk.
 ``setup_logging()`` is called once by every entry point that runs the app (GUI, self-test);
 calling it again (or after RASOAT_HOME changed, as in tests) replaces our handler instead of
 adding a second one.
+
+No personal data in the log (issue 20 item 6; docs/privacy.md): our own messages name a
+household by its code and a file by its name, and the text of an exception — which may quote
+a value from the data (a library's "'…' is not a valid …", a repr) — is passed through
+``redact`` before it is written: quoted values become '…' and runs of 9 to 12 digits (a CCCD,
+an old CMND, a phone number) become '#'. The traceback's frames (file, line, code) stay, so
+the log still says where it failed. Old log files go after the retention time chosen in
+Thiết lập (``rasoat.retention``).
 """
 
 from __future__ import annotations
 
 import logging
 import logging.handlers
+import re
 import sys
+import traceback
 from collections.abc import Callable
 from pathlib import Path
 from types import TracebackType
@@ -23,6 +33,49 @@ BACKUP_COUNT = 5  # six files of 1 MB at most
 FORMAT = "%(asctime)s %(levelname)-7s %(name)s [%(threadName)s]: %(message)s"
 
 log = logging.getLogger(__name__)
+
+
+# A CCCD has 12 digits, an old CMND 9, a phone number 10 or 11: no count, id or time we log
+# is written as such a run.
+_DIGITS = re.compile(r"(?<![0-9])[0-9]{9,12}(?![0-9])")
+_QUOTED = re.compile(r"'[^'\n]*'|\"[^\"\n]*\"|“[^”\n]*”|‘[^’\n]*’")
+# Lines of a formatted traceback that are ours, not the exception's text.
+_TRACEBACK_LINES = (
+    "Traceback (most recent call last):",
+    "During handling of the above exception, another exception occurred:",
+    "The above exception was the direct cause of the following exception:",
+)
+
+
+def redact(text: str) -> str:
+    """``text`` (an exception's message) without the values it may quote."""
+    return _DIGITS.sub(lambda m: "#" * len(m.group()), _QUOTED.sub("'…'", text))
+
+
+def redacted_exception(exc: BaseException) -> str:
+    """What to show of an unexpected exception: its type and its redacted message."""
+    return f"{type(exc).__name__}: {redact(str(exc))}"
+
+
+class PrivacyFormatter(logging.Formatter):
+    """Digit runs out of every message; the exception's own lines also lose quoted values."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        # Another handler may have formatted this record first and cached its traceback
+        # text, values and all: ours is always made here.
+        cached, record.exc_text = record.exc_text, None
+        try:
+            text = super().format(record)
+        finally:
+            record.exc_text = cached
+        return _DIGITS.sub(lambda m: "#" * len(m.group()), text)
+
+    def formatException(self, ei: Any) -> str:
+        lines = "".join(traceback.format_exception(*ei)).splitlines()
+        return "\n".join(
+            line if not line or line[0].isspace() or line in _TRACEBACK_LINES else redact(line)
+            for line in lines
+        )
 
 
 class _RasoatFileHandler(logging.handlers.RotatingFileHandler):
@@ -40,7 +93,7 @@ def setup_logging(level: int = logging.INFO) -> Path:
     handler = _RasoatFileHandler(
         file, maxBytes=MAX_BYTES, backupCount=BACKUP_COUNT, encoding="utf-8", delay=True
     )
-    handler.setFormatter(logging.Formatter(FORMAT))
+    handler.setFormatter(PrivacyFormatter(FORMAT))
     handler.setLevel(level)
     root.addHandler(handler)
     if root.level == logging.NOTSET or root.level > level:
@@ -74,7 +127,7 @@ def run_command(func: Callable[[Any], int | None], args: Any) -> int:
         file = setup_logging()
         log.critical("command %s failed", getattr(args, "command", "?"), exc_info=exc)
         print(
-            f"Lỗi không mong muốn ({type(exc).__name__}): {exc}\n"
+            f"Lỗi không mong muốn ({redacted_exception(exc)})\n"
             f"Việc vừa làm chưa hoàn thành; dữ liệu đã lưu trước đó vẫn an toàn.\n"
             f"Chi tiết đã ghi vào nhật ký: {file}",
             file=sys.stderr,

@@ -29,16 +29,15 @@ def receipt_document(receipt: Receipt) -> Document:
     table = Table(
         [
             Column("Mã hộ", width=1.2),
-            Column("Chủ hộ", width=2.5),
-            Column("Thôn", width=1.6),
-            Column("Kết quả", width=2.2),
-            Column("Ghi chú", width=3.0),
+            Column("Thôn", width=2.1),
+            Column("Kết quả", width=2.4),
+            Column("Ghi chú", width=4.8),
         ],
         sheet="Biên nhận",
     )
     for e in sorted(receipt.entries, key=lambda e: (e.action, e.code)):
         if e.action != "unchanged":
-            table.add([e.code, e.head_name, e.village, ACTION_LABELS[e.action], e.detail])
+            table.add([e.code, e.village, ACTION_LABELS[e.action], e.detail])
     blocks: list[Any] = [Para(line) for line in header.splitlines()[1:]]
     blocks.append(Para(receipt.summary(), "bold"))
     blocks += [Para(f"Lưu ý: {w}", "italic") for w in receipt.warnings]

@@ -254,7 +254,8 @@ def deletions_in(conn: sqlite3.Connection, package: Package) -> list[Deletion]:
 
 
 def deletions_message(deletions: list[Deletion], shown: int = 20) -> str:
-    codes = ", ".join(f"{d.code} ({d.head_name})" if d.head_name else d.code for d in deletions)
+    # Code and village, never the head's name: this text goes into receipts and the terminal.
+    codes = ", ".join(f"{d.code} ({d.village})" if d.village else d.code for d in deletions)
     if len(deletions) > shown:
         rest = len(deletions) - shown
         codes = ", ".join(d.code for d in deletions[:shown]) + f" và {rest} hộ khác"

@@ -504,8 +504,7 @@ def parse_sheet(
             err(
                 excel_row,
                 "birth_date",
-                f"ngày sinh “{_cell_text(get('birth_date'))}” không đọc được "
-                "(cần dd/mm/yyyy hoặc năm 4 chữ số).",
+                "ngày sinh không đọc được (cần dd/mm/yyyy hoặc năm 4 chữ số).",
             )
         if member.birth_date and member.birth_date > date.today():
             err(excel_row, "birth_date", "ngày sinh ở tương lai.")
@@ -513,7 +512,7 @@ def parse_sheet(
         if sex_text:
             member.sex = parse_sex(sex_text)
             if member.sex is None:
-                err(excel_row, "sex", f"giới tính “{sex_text}” không rõ (Nam / Nữ).")
+                err(excel_row, "sex", "giới tính không rõ (cần Nam / Nữ).")
         try:
             member.id_number, warning = parse_id_number(get("id_number"))
             if warning:
@@ -522,7 +521,7 @@ def parse_sheet(
             err(
                 excel_row,
                 "id_number",
-                f"số CCCD “{_cell_text(get('id_number'))}” phải có 12 chữ số (hoặc 9 với CMND).",
+                "số CCCD phải có 12 chữ số (hoặc 9 với CMND).",
             )
         if member.id_number:
             if member.id_number in ids:

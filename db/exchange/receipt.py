@@ -116,10 +116,12 @@ class Receipt:
         # (e.g. deleted on both sides).
         interesting = [e for e in self.entries if e.action != "unchanged" or e.detail]
         if interesting:
-            lines += ["", "Mã hộ | Chủ hộ | Thôn | Kết quả | Ghi chú"]
+            # Households by code and village, not by name: a receipt is saved, printed and
+            # kept in the commune file's import history (issue 20 item 6).
+            lines += ["", "Mã hộ | Thôn | Kết quả | Ghi chú"]
             for e in sorted(interesting, key=lambda e: (e.action, e.code)):
                 lines.append(
-                    f"{e.code} | {e.head_name} | {e.village} | {ACTION_LABELS[e.action]}"
+                    f"{e.code} | {e.village} | {ACTION_LABELS[e.action]}"
                     + (f" | {e.detail}" if e.detail else "")
                 )
         return "\n".join(lines) + "\n"

@@ -64,9 +64,11 @@ def test_validation_report_names_row_column_and_problem(tmp_path: Path) -> None:
     parsed = parse_sheet(sheets[0], layouts[0])
     texts = [i.text() for i in parsed.errors]
     assert (
-        "Lỗi — Dòng 7, cột E (Ngày sinh (dd/mm/yyyy)): ngày sinh “31/02/1970” không đọc được "
+        "Lỗi — Dòng 7, cột E (Ngày sinh (dd/mm/yyyy)): ngày sinh không đọc được "
         "(cần dd/mm/yyyy hoặc năm 4 chữ số)." in texts
     )
+    # Row and column lead to the cell; its value (a birth date, a CCCD) is not repeated.
+    assert all("31/02/1970" not in t and "12345" not in t for t in texts)
     assert any(t.startswith("Lỗi — Dòng 8, cột G (Số CCCD)") for t in texts)
     assert any(t.startswith("Lỗi — Dòng 9, cột O (Phân loại hộ)") for t in texts)
     assert any("Dòng 11" in t and "trùng với người ở dòng 6" in t for t in texts)

@@ -52,7 +52,7 @@ def test_a_forged_author_with_control_characters_is_refused(tmp_path: Path) -> N
 @pytest.mark.parametrize(
     ("field", "value", "said"),
     [
-        ("birth_year", 3000, "Năm sinh 3000"),
+        ("birth_year", 3000, "Năm sinh ngoài khoảng"),
         ("id_number", "abc", "CCCD"),
         ("name", "Nguyễn\x00An", "ký tự điều khiển"),
         ("birth_date", date(2999, 1, 1), "Ngày sinh ở tương lai"),
@@ -155,9 +155,10 @@ def test_a_negative_cccd_and_a_future_year_are_errors(tmp_path: Path) -> None:
     layouts, sheets = open_workbook(build(tmp_path / "ds.xlsx", rows))
     parsed = parse_sheet(sheets[0], layouts[0])
     texts = [i.text() for i in parsed.errors]
-    assert any("số CCCD “-10000”" in t for t in texts), texts
-    assert any("Năm sinh 3000" in t for t in texts), texts
-    assert all("-00000010000" not in t for t in texts)
+    # Row, column and field; the value itself is not repeated (issue 20 item 6).
+    assert any("cột G (Số CCCD): số CCCD phải có 12 chữ số" in t for t in texts), texts
+    assert any("Năm sinh ngoài khoảng" in t for t in texts), texts
+    assert all("10000" not in t and "Lò Văn A" not in t for t in texts)
 
 
 def test_an_overlong_workbook_name_is_an_error(tmp_path: Path) -> None:
@@ -201,7 +202,7 @@ def test_classify_refuses_impossible_values_with_exit_1(
 ) -> None:
     assert main(["classify", str(_doc(tmp_path, birth_date="2999-01-01"))]) == 1
     err = capsys.readouterr().err
-    assert "Hộ H1, thành viên thứ 1 (A): Ngày sinh ở tương lai" in err
+    assert "Hộ H1, thành viên thứ 1: Ngày sinh ở tương lai" in err
     path = _doc(tmp_path)
     doc = json.loads(path.read_text())
     doc["households"][0]["income_per_capita"] = 10**30
