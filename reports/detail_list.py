@@ -10,14 +10,23 @@ from __future__ import annotations
 
 from forms.labels import RELATIONSHIP_LABELS
 from forms.model import Member, Sex, Transition
-from reports.document import Column, Document, Header, Part, SignatureBox, Signatures, Table
+from reports.document import (
+    Column,
+    Document,
+    Header,
+    Para,
+    Part,
+    SignatureBox,
+    Signatures,
+    Table,
+)
 from reports.review import NEAR_POOR, POOR, Entry, ReviewData, village_title
 
 SUPPORT = (
     ("Y tế", {"health_insurance"}),
     ("Giáo dục", {"education", "training"}),
     ("Sản xuất", {"land", "means", "extension"}),
-    ("Vay vốn tín dụng", {"credit"}),
+    ("Vay vốn", {"credit"}),  # "tín dụng" left off: the header stays two lines
     ("Nhà ở", {"housing"}),
     ("Khác", {"jobs", "other"}),
 )
@@ -38,26 +47,32 @@ MOVES = {
 X = "x"
 
 
+SUPPORT_WIDTHS = (10.5, 11.1, 11.1, 11.2, 10.9, 11.2)
+
+
 def columns(group: str) -> list[Column]:
+    # Weights in millimetres of A4 landscape at 10 pt: the household's flags under one group
+    # with the short names of the final list (said in full in the note above the table), so
+    # no header runs to six lines; "Mã hộ" as wide as a code.
     word = "nghèo" if group == POOR else "cận nghèo"
     split = f"Chia hộ {word} theo"
     return [
-        Column("STT chủ hộ", "A", 0.6, "plain"),
-        Column("STT thành viên", "B", 0.7, "plain"),
-        Column("Họ, tên chủ hộ và thành viên trong hộ", "C", 3.0),
-        Column("Mã hộ", "D", 1.2),
-        Column("Nam", "1", 0.7, "year", group="Năm sinh"),
-        Column("Nữ", "2", 0.7, "year", group="Năm sinh"),
-        Column("Dân tộc", "E", 1.0),
-        Column("Quan hệ với chủ hộ", "F", 1.2),
-        Column(f"{word.capitalize()} mới", "G", 0.8, group=split),
-        Column(f"Tái {word}", "H", 0.8, group=split),
-        Column(f"{word.capitalize()} cũ", "I", 0.8, group=split),
-        Column("Hộ chính sách có công", "J", 0.9),
-        Column("Hộ DTTS", "K", 0.8),
-        Column("Hộ không có khả năng lao động", "L", 1.0),
+        Column("STT chủ hộ", "A", 9, "plain"),
+        Column("STT thành viên", "B", 12.2, "plain"),
+        Column("Họ, tên chủ hộ và thành viên trong hộ", "C", 33),
+        Column("Mã hộ", "D", 17.5),
+        Column("Nam", "1", 10, "year", group="Năm sinh"),
+        Column("Nữ", "2", 10, "year", group="Năm sinh"),
+        Column("Dân tộc", "E", 13),
+        Column("Quan hệ với chủ hộ", "F", 16.5),
+        Column(f"{word.capitalize()} mới", "G", 13.5, group=split),
+        Column(f"Tái {word}", "H", 13.5, group=split),
+        Column(f"{word.capitalize()} cũ", "I", 13.5, group=split),
+        Column("Có công", "J", 11.5, group="Đặc điểm hộ"),
+        Column("DTTS", "K", 12, group="Đặc điểm hộ"),
+        Column("Không có KNLĐ", "L", 19, group="Đặc điểm hộ"),
         *[
-            Column(title, chr(ord("M") + i), 0.8, group="Chính sách hỗ trợ")
+            Column(title, chr(ord("M") + i), SUPPORT_WIDTHS[i], group="Chính sách hỗ trợ")
             for i, (title, _ids) in enumerate(SUPPORT)
         ],
     ]
@@ -113,6 +128,11 @@ def detail_part(data: ReviewData, group: str, village: str | None) -> Part:
         f"Danh sách chi tiết {word}",
         [f"{data.commune_title} - kết quả rà soát năm {data.year}"],
         [
+            Para(
+                "Đặc điểm hộ: Có công: hộ chính sách có công với cách mạng; "
+                "DTTS: hộ dân tộc thiểu số; Không có KNLĐ: hộ không có khả năng lao động.",
+                "small",
+            ),
             table,
             Signatures(
                 [

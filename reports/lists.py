@@ -23,6 +23,8 @@ from reports.review import (
 
 ROMAN = ("I", "II", "III", "IV", "V", "VI")
 X = "x"
+# The short column headers, said in full in the note above each list that uses them.
+ABBREVIATIONS = "DTTS: hộ dân tộc thiểu số; KNLĐ: khả năng lao động."
 
 
 def period(start: date | None, end: date | None) -> str:
@@ -39,24 +41,27 @@ def kind_label(entry: Entry) -> str:
 
 
 def household_columns(with_village: bool) -> list[Column]:
+    # Weights in millimetres of A4 landscape at 10 pt: the flags' two-word headers on two
+    # lines under their group, the numbers' on three beside it (the header stays three lines
+    # high), "Mã hộ" as wide as a code; what is left goes to Nguyên nhân nghèo.
     cols = [
-        Column("STT", "A", 0.6, "plain"),
-        Column("Họ và tên chủ hộ", "B", 3.2),
-        Column("Mã hộ", "C", 1.4),
+        Column("STT", "A", 9.5, "plain"),
+        Column("Họ và tên chủ hộ", "B", 36 if with_village else 40),
+        Column("Mã hộ", "C", 18),
     ]
     if with_village:
-        cols.append(Column("Thôn", "D", 1.6))
+        cols.append(Column("Thôn", "D", 20))
     cols += [
-        Column("Dân tộc", "E", 1.1),
-        Column("Số nhân khẩu", "1", 0.9, "int"),
-        Column("Điểm B1", "2", 0.8, "int"),
-        Column("Điểm B2", "3", 0.8, "int"),
-        Column("Phân loại", "F", 2.0),
-        Column("DTTS", "G", 0.7, group="Đặc điểm hộ"),
-        Column("Không có KNLĐ", "H", 0.9, group="Đặc điểm hộ"),
-        Column("Có công", "I", 0.7, group="Đặc điểm hộ"),
-        Column("Nguyên nhân nghèo", "J", 3.2),
-        Column("Ghi chú", "K", 1.0),  # empty until the meeting writes in it: narrow
+        Column("Dân tộc", "E", 15.9),
+        Column("Số nhân khẩu", "1", 13, "int"),
+        Column("Điểm B1", "2", 12, "int"),
+        Column("Điểm B2", "3", 12, "int"),
+        Column("Phân loại", "F", 24 if with_village else 26),
+        Column("DTTS", "G", 12, group="Đặc điểm hộ"),
+        Column("Không có KNLĐ", "H", 19, group="Đặc điểm hộ"),
+        Column("Có công", "I", 11.5, group="Đặc điểm hộ"),
+        Column("Nguyên nhân nghèo", "J", 49 if with_village else 63),
+        Column("Ghi chú", "K", 15.2),  # empty until the meeting writes in it: narrow
     ]
     # Letters for text columns run on without a gap whether or not "Thôn" is shown.
     letters = iter("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
@@ -145,7 +150,7 @@ def meeting_list(data: ReviewData, village: str | None = None) -> Document:
                     Para(
                         "Danh sách gồm các hộ nghèo, hộ cận nghèo, hộ thoát nghèo và hộ thoát "
                         "cận nghèo theo kết quả rà soát (Điểm B1: thu nhập; Điểm B2: 10 điểm "
-                        "mỗi chỉ số thiếu hụt).",
+                        f"mỗi chỉ số thiếu hụt). {ABBREVIATIONS}",
                         "small",
                     ),
                     table,
@@ -188,7 +193,7 @@ def posting_list(data: ReviewData, village: str | None = None) -> Document:
         [
             Para(
                 f"Niêm yết {where}. Mọi ý kiến, khiếu nại về danh sách xin gửi Ban chỉ đạo rà "
-                f"soát {data.commune_full} trong thời gian niêm yết.",
+                f"soát {data.commune_full} trong thời gian niêm yết. {ABBREVIATIONS}",
                 "small",
             ),
             table,
@@ -218,29 +223,39 @@ def _decision_line(data: ReviewData) -> str:
 
 
 def final_columns() -> list[Column]:
+    # Weights in millimetres of A4 landscape at 10 pt (see household_columns): the
+    # deprivations as the indicators' numbers, named in the note above the table, so a row
+    # takes two or three lines, not five.
     return [
-        Column("STT", "A", 0.6, "plain"),
-        Column("Mã hộ", "B", 1.3),
-        Column("Họ và tên chủ hộ", "C", 3.4),  # also holds the total: "Tổng cộng: … hộ, … khẩu"
-        Column("Thôn", "D", 1.5),
-        Column("Dân tộc", "E", 1.0),
-        Column("Số nhân khẩu", "1", 0.8, "int"),
-        Column("Phân loại", "F", 1.9),
-        Column("Điểm B1", "2", 0.7, "int"),
-        Column("Số chỉ số thiếu hụt", "3", 0.9, "int"),
-        Column("Các chỉ số thiếu hụt", "G", 2.8),
-        Column("DTTS", "H", 0.7, group="Đặc điểm hộ"),
-        Column("Không có KNLĐ", "I", 0.8, group="Đặc điểm hộ"),
-        Column("Có công", "J", 0.7, group="Đặc điểm hộ"),
-        Column("Bảo trợ xã hội", "K", 0.8, group="Đặc điểm hộ"),
-        Column("Nguyên nhân nghèo", "L", 2.2),
+        Column("STT", "A", 9, "plain"),
+        Column("Mã hộ", "B", 18),
+        Column("Họ và tên chủ hộ", "C", 31),  # also holds the total: "Tổng cộng: … hộ, … khẩu"
+        Column("Thôn", "D", 20),
+        Column("Dân tộc", "E", 14.5),
+        Column("Số nhân khẩu", "1", 12.5, "int"),
+        Column("Phân loại", "F", 28),  # "Thoát nghèo (vượt chuẩn cận nghèo)"
+        Column("Điểm B1", "2", 11, "int"),
+        Column("Số", "3", 9.5, "int", group="Thiếu hụt"),
+        Column("Các chỉ số", "G", 17, group="Thiếu hụt"),
+        Column("DTTS", "H", 12, group="Đặc điểm hộ"),
+        Column("Không có KNLĐ", "I", 19, group="Đặc điểm hộ"),
+        Column("Có công", "J", 11.5, group="Đặc điểm hộ"),
+        Column("Bảo trợ xã hội", "K", 15.5, group="Đặc điểm hộ"),
+        Column("Nguyên nhân nghèo", "L", 38),
     ]
+
+
+def indicator_note(data: ReviewData) -> str:
+    """What the numbers of the deprivation column and the short headers stand for."""
+    named = "; ".join(f"{i} - {name}" for i, (_id, name) in enumerate(data.indicators(), 1))
+    return f"Các chỉ số thiếu hụt (cột G) ghi theo số thứ tự: {named}. {ABBREVIATIONS}"
 
 
 def final_part(data: ReviewData, group: str, title: str) -> Part:
     table = Table(final_columns(), sheet=GROUP_TITLES[group], show_codes=True)
     chosen = data.in_group(group)
     ref = data.reference
+    number = {id_: i for i, (id_, _name) in enumerate(data.indicators(), 1)}
     n = 0
     for v, entries in data.village_order(chosen):
         table.section(village_title(v))
@@ -249,7 +264,7 @@ def final_part(data: ReviewData, group: str, title: str) -> Part:
             r = e.result
             h = e.household
             head = h.head()
-            deprived = "; ".join(o.name for o in r.indicators if o.id in set(r.deprived_ids))
+            deprived = ", ".join(str(number[i]) for i in r.deprived_ids if i in number)
             table.add(
                 [
                     n,
@@ -285,6 +300,7 @@ def final_part(data: ReviewData, group: str, title: str) -> Part:
             _decision_line(data),
         ],
         [
+            Para(indicator_note(data), "small"),
             table,
             Signatures(
                 [
@@ -383,7 +399,8 @@ def resurvey_list(data: ReviewData, village: str | None = None) -> Document:
                 if e.sent_back and e.vote is not None:
                     v = e.vote
                     why = (
-                        f"Họp thôn ngày {v.meeting_date:%d/%m/%Y}: {v.agree}/{v.attendees} "
+                        # One line each at 10 pt: the date, then the share agreeing.
+                        f"Họp thôn ngày {v.meeting_date:%d/%m/%Y}:\n{v.agree}/{v.attendees} "
                         "người dự họp đồng ý (dưới 50%)"
                     ) + (f". Ý kiến: {v.note}" if v.note else "")
                     table.add([n, h.head_name(), h.code, h.village, _proposal(e), why])

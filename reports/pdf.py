@@ -54,8 +54,11 @@ FONT = "BeVietnamPro"
 FONT_BOLD = "BeVietnamPro-Bold"
 FONT_ITALIC = "BeVietnamPro-Italic"
 FONT_BOLDITALIC = "BeVietnamPro-BoldItalic"
-TABLE_FONT_SIZE = 8.0
-TABLE_LEADING = 9.6
+TABLE_FONT_SIZE = 10.0  # the floor for any text on our paper (issue 15, item 12)
+TABLE_LEADING = 12.0
+BODY_SIZE = 13.0
+BODY_LEADING = 16.5
+FOOTER_SIZE = 10.0
 MARGIN = 15 * mm
 
 Progress = Callable[[int, int], None]
@@ -78,26 +81,36 @@ def register_fonts() -> None:
 
 
 def _styles() -> dict[str, ParagraphStyle]:
-    base = ParagraphStyle("body", fontName=FONT, fontSize=11, leading=14.5, alignment=TA_JUSTIFY)
+    # Sizes of Decree 30/2020/NĐ-CP, Appendix I, as commune paper is printed: body 13 pt, title
+    # 14, issuer and national-name lines 12-13, motto and date line 13; nothing under 10 pt
+    # (issue 15, item 12), tables included.
+    base = ParagraphStyle(
+        "body", fontName=FONT, fontSize=BODY_SIZE, leading=BODY_LEADING, alignment=TA_JUSTIFY
+    )
     return {
         "body": base,
         "heading": ParagraphStyle("heading", base, fontName=FONT_BOLD, spaceBefore=4),
         "bold": ParagraphStyle("bold", base, fontName=FONT_BOLD),
         "italic": ParagraphStyle("italic", base, fontName=FONT_ITALIC),
         "center": ParagraphStyle("center", base, alignment=TA_CENTER),
-        "small": ParagraphStyle("small", base, fontSize=9, leading=11),
+        "small": ParagraphStyle("small", base, fontSize=11, leading=13.5),
         "title": ParagraphStyle(
-            "title", base, fontName=FONT_BOLD, fontSize=13, leading=17, alignment=TA_CENTER
+            "title", base, fontName=FONT_BOLD, fontSize=14, leading=18, alignment=TA_CENTER
         ),
         "subtitle": ParagraphStyle(
-            "subtitle", base, fontName=FONT_BOLD, fontSize=11.5, leading=15, alignment=TA_CENTER
+            "subtitle", base, fontName=FONT_BOLD, fontSize=13, leading=16.5, alignment=TA_CENTER
         ),
-        "hdr": ParagraphStyle("hdr", base, fontSize=11, leading=14, alignment=TA_CENTER),
+        "hdr": ParagraphStyle("hdr", base, fontSize=13, leading=16, alignment=TA_CENTER),
+        # The issuer and "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM": 12-13 pt, here the smaller so
+        # the national name keeps one line in a portrait header's right column.
         "hdr_bold": ParagraphStyle(
-            "hdr_bold", base, fontName=FONT_BOLD, fontSize=11, leading=14, alignment=TA_CENTER
+            "hdr_bold", base, fontName=FONT_BOLD, fontSize=12, leading=15, alignment=TA_CENTER
+        ),
+        "hdr_motto": ParagraphStyle(
+            "hdr_motto", base, fontName=FONT_BOLD, fontSize=13, leading=16, alignment=TA_CENTER
         ),
         "hdr_italic": ParagraphStyle(
-            "hdr_italic", base, fontName=FONT_ITALIC, fontSize=11, leading=14, alignment=TA_CENTER
+            "hdr_italic", base, fontName=FONT_ITALIC, fontSize=13, leading=16, alignment=TA_CENTER
         ),
         "th": ParagraphStyle(
             "th",
@@ -107,15 +120,15 @@ def _styles() -> dict[str, ParagraphStyle]:
             leading=TABLE_LEADING,
             alignment=TA_CENTER,
         ),
-        "caption": ParagraphStyle("caption", base, fontName=FONT_BOLD, fontSize=10.5, leading=14),
+        "caption": ParagraphStyle("caption", base, fontName=FONT_BOLD, fontSize=12, leading=15.5),
         "sig": ParagraphStyle(
-            "sig", base, fontName=FONT_BOLD, fontSize=11, leading=14, alignment=TA_CENTER
+            "sig", base, fontName=FONT_BOLD, fontSize=13, leading=16, alignment=TA_CENTER
         ),
         "sig_note": ParagraphStyle(
-            "sig_note", base, fontName=FONT_ITALIC, fontSize=10, leading=13, alignment=TA_CENTER
+            "sig_note", base, fontName=FONT_ITALIC, fontSize=12, leading=15, alignment=TA_CENTER
         ),
         "mark": ParagraphStyle(
-            "mark", base, fontName=FONT_ITALIC, fontSize=10, leading=12, alignment=TA_CENTER
+            "mark", base, fontName=FONT_ITALIC, fontSize=11, leading=13.5, alignment=TA_CENTER
         ),
     }
 
@@ -163,7 +176,7 @@ class _NumberedCanvas(Canvas):
             for start, stop in zip(starts, bounds, strict=True):
                 if start <= number < stop:
                     first, end = start, stop
-            self.setFont(FONT_ITALIC, 8)
+            self.setFont(FONT_ITALIC, FOOTER_SIZE)
             width = self._pagesize[0]
             label = f"Trang {number - first + 1}/{end - first}"
             self.drawCentredString(width / 2, 8 * mm, label)
@@ -310,7 +323,7 @@ def _header(header: Header, styles: dict[str, ParagraphStyle], width: float) -> 
         right.append(_p(header.form_mark, styles["mark"]))
     right += [
         _p("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", styles["hdr_bold"]),
-        _p("Độc lập - Tự do - Hạnh phúc", styles["hdr_bold"]),
+        _p("Độc lập - Tự do - Hạnh phúc", styles["hdr_motto"]),
         # Clear of the descenders above and the italics below (a rule touching letters).
         HRFlowable(width="45%", thickness=0.6, color=colors.black, spaceBefore=3, spaceAfter=4),
         _p(header.date_line(), styles["hdr_italic"]),
@@ -348,9 +361,29 @@ def _layout_grid(cells: list[list[Any]], widths: list[float], commands: list[Any
     return RLTable(cells, colWidths=widths, style=[("FONTNAME", (0, 0), (-1, -1), FONT), *commands])
 
 
+CELL_PAD = 4.0  # left + right padding of a table cell
+
+
 def _widths(columns: list[Column], width: float) -> list[float]:
+    """The columns' weights scaled to the page, each at least as wide as the longest word of
+    its title (and its code), so a header never breaks inside a word ("DTT/S") at 10 pt. What
+    a narrow column gains comes off the columns with room to spare, in proportion."""
     total = sum(c.width for c in columns) or 1
-    return [width * c.width / total for c in columns]
+    out = [width * c.width / total for c in columns]
+    need = [
+        max(
+            pdfmetrics.stringWidth(word, FONT_BOLD, TABLE_FONT_SIZE)
+            for word in [*c.title.split(), c.code, ""]
+        )
+        + CELL_PAD
+        + 1
+        for c in columns
+    ]
+    short = sum(max(n - w, 0) for n, w in zip(need, out, strict=True))
+    spare = sum(max(w - n, 0) for n, w in zip(need, out, strict=True))
+    if short <= 0 or spare <= short:
+        return out
+    return [n if w < n else w - (w - n) * short / spare for n, w in zip(need, out, strict=True)]
 
 
 def _header_rows(
@@ -474,7 +507,7 @@ def _table(
     cols = table.columns
     widths = _widths(cols, width)
     header, head_commands = _header_rows(table, styles)
-    pad = 4.0
+    pad = CELL_PAD
     # Every command visits every cell: one FONT instead of FONTNAME + FONTSIZE + LEADING.
     common: list[tuple[Any, ...]] = [
         ("FONT", (0, 0), (-1, -1), FONT, TABLE_FONT_SIZE, TABLE_LEADING),
@@ -503,6 +536,7 @@ def _table(
     label = max(range(min(3, len(cols))), key=lambda i: widths[i])
     data: list[list[str]] = []
     row_styles: list[tuple[int, str, Any]] = []  # (row, command, value) over the whole row
+    spans: list[tuple[int, int, int]] = []  # (row, first column, last column)
     for row in table.rows:
         r = len(data)
         if row.style == "section":
@@ -518,12 +552,24 @@ def _table(
             continue
         font = FONT_BOLD if row.style == "total" else FONT
         cells = []
+        reach = {}  # a total's label -> the last empty cell after it that it spreads over
+        if row.style == "total":
+            values = [*row.cells, *[None] * (len(cols) - len(row.cells))]
+            for i, col in enumerate(cols):
+                if col.kind == "text" and values[i] not in (None, ""):
+                    j = i
+                    while j + 1 < len(cols) and values[j + 1] in (None, ""):
+                        j += 1
+                    if j > i:
+                        reach[i] = j
+                        spans.append((r, i, j))
         for i, col in enumerate(cols):
             value = row.cells[i] if i < len(row.cells) else None
             text = format_number(clean(value), col.kind)
             if col.kind == "text" and text:
                 text = text.translate(FALLBACK)
-                inner = widths[i] - pad
+                # "Tổng cộng: 1.234 hộ, 5.678 khẩu" on one line over the empty cells beside it.
+                inner = sum(widths[i : reach.get(i, i) + 1]) - pad
                 if pdfmetrics.stringWidth(text, font, TABLE_FONT_SIZE) > inner:
                     text = "\n".join(simpleSplit(text, font, TABLE_FONT_SIZE, inner))
             cells.append(text)
@@ -573,6 +619,9 @@ def _table(
         chunk_commands += [
             ("NOSPLIT", (0, a - start), (-1, b - start)) for a, b in ties if start <= a and b < stop
         ]
+        chunk_commands += [
+            ("SPAN", (i, r - start), (j, r - start)) for r, i, j in spans if start <= r < stop
+        ]
         body = LongTable(data[start:stop], colWidths=widths, style=chunk_commands)
 
         def on_split(remaining: int, stop: int = stop) -> None:
@@ -580,6 +629,31 @@ def _table(
 
         out.append(_HeadedTable(head, body, on_split, frame_height, start == 0, heights))
     return out
+
+
+def _signature_widths(
+    block: Signatures, styles: dict[str, ParagraphStyle], width: float
+) -> list[float]:
+    """Each box as wide as its longest line ("ĐẠI DIỆN CÁC HỘ GIA ĐÌNH" keeps one line beside
+    "THƯ KÝ" at 13 pt), the room left shared equally."""
+    needs = []
+    for box in block.boxes:
+        lines = [(box.above, "sig"), (box.title, "sig"), (box.note, "sig_note"), (box.name, "sig")]
+        needs.append(
+            max(
+                pdfmetrics.stringWidth(
+                    _printable(line), styles[style].fontName, styles[style].fontSize
+                )
+                for text, style in lines
+                for line in text.split("<br/>")  # "Nơi nhận" lists its lines so
+            )
+            + 14  # the cell's paddings and a little air
+        )
+    n = max(len(needs), 1)
+    total = sum(needs)
+    if not needs or total > width:
+        return [width / n] * n
+    return [need + (width - total) / n for need in needs]
 
 
 def _signatures(
@@ -597,10 +671,9 @@ def _signatures(
         if box.name:
             cell.append(_p(box.name, styles["sig"]))
         cells.append(cell)
-    n = max(len(cells), 1)
     grid = _layout_grid(
         [cells],
-        [width / n] * n,
+        _signature_widths(block, styles, width),
         [("VALIGN", (0, 0), (-1, -1), "TOP"), ("ALIGN", (0, 0), (-1, -1), "CENTER")],
     )
     return [Spacer(1, 4 * mm), grid]

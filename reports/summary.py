@@ -69,13 +69,14 @@ def deprivation_table(data: ReviewData, category: Category, number: int) -> Tabl
     specs = data.indicators()
     name = "hộ nghèo" if category is Category.POOR else "hộ cận nghèo"
     cols = [
-        Column("STT", "A", 0.5, "plain"),
-        Column("Thôn", "B", 1.8),
-        Column(f"Tổng số {name}", "1", 0.9, "int"),
-        Column("Tổng số chỉ số thiếu hụt", "2", 0.9, "int"),
+        # Millimetres of A4 landscape at 10 pt: twelve indicators as wide as "Việc làm".
+        Column("STT", "A", 9, "plain"),
+        Column("Thôn", "B", 25),
+        Column(f"Tổng số {name}", "1", 15, "int"),
+        Column("Tổng số chỉ số thiếu hụt", "2", 15, "int"),
     ]
     cols += [
-        Column(name, str(i + 3), 0.85, "int", group="Số hộ thiếu hụt theo từng chỉ số")
+        Column(name, str(i + 3), 16.9, "int", group="Số hộ thiếu hụt theo từng chỉ số")
         for i, (_id, name) in enumerate(specs)
     ]
     table = Table(

@@ -115,3 +115,35 @@ def test_column_codes_have_no_gap() -> None:
     for with_village in (True, False):
         letters = [c.code for c in household_columns(with_village) if not c.code.isdigit()]
         assert letters == [chr(ord("A") + i) for i in range(len(letters))]
+
+
+SET_FONT = re.compile(rb"/[\w+-]+\s+(-?[\d.]+)\s+Tf\b")
+
+
+def font_sizes(path: Path) -> set[float]:
+    """Every font size the pages' content streams set (the "Tf" operator)."""
+    from pypdf import PdfReader
+
+    sizes: set[float] = set()
+    for page in PdfReader(path).pages:
+        data = page.get_contents()
+        assert data is not None
+        sizes.update(float(m[1]) for m in SET_FONT.finditer(data.get_data()))
+    return sizes
+
+
+@pytest.mark.parametrize("kind", [k for k, s in DOCUMENTS.items() if "pdf" in s.formats])
+def test_no_text_under_10_pt(small_store: Store, tmp_path: Path, kind: str) -> None:
+    """Issue 15, item 12: body 13 pt as in Decree 30/2020/NĐ-CP practice, nothing under 10 pt
+    (table cells, column codes and "Trang x/y" included)."""
+    household = None
+    if DOCUMENTS[kind].needs_household:
+        rnd = small_store.current_round()
+        assert rnd is not None
+        household = next(iter(small_store.results_for_round(rnd.id)))[0].id
+    pdf = reports.build(kind, small_store, tmp_path / f"{kind}.pdf", household_id=household)
+    sizes = font_sizes(pdf)
+    assert sizes
+    assert min(sizes) >= 10, sorted(sizes)
+    if kind in ("posting_notice", "decision", "meeting_minutes"):
+        assert 13 in sizes  # their body text
