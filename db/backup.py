@@ -461,3 +461,47 @@ def _keep_displaced(path: Path) -> Path:
         _remove(kept)
         raise
     return kept
+
+
+def expire(
+    path: Path, max_age_days: int, now: float | None = None, check: bool = True
+) -> list[Path]:
+    """Removes backups (of every reason) and set-aside copies older than ``max_age_days``
+    (the retention set in Thiết lập, issue 20 item 6: personal data, a purged household's
+    included, does not live on in old copies); returns those removed.
+
+    Never the newest good backup: the newest copy that passes its check stays, however old,
+    so a file whose officer has not opened it for a year can still be restored. When no copy
+    passes (``check``: the full check, run only when something is old enough to go), nothing
+    is removed: which copy is usable cannot be told. Age is the file's modification time."""
+    cutoff = (datetime.now(UTC).timestamp() if now is None else now) - max_age_days * 86400
+
+    def old(p: Path) -> bool:
+        try:
+            return p.stat().st_mtime < cutoff
+        except OSError:
+            return False
+
+    copies = list_backups(path)
+    aside = list_set_aside(path)
+    doomed = [p for p in copies + aside if old(p)]
+    if not doomed:
+        return []
+    keep: Path | None = None
+    for p in reversed(copies):
+        if looks_whole(p) and (not check or not check_backup(p)):
+            keep = p
+            break
+    if keep is None:
+        return []
+    removed: list[Path] = []
+    for p in doomed:
+        if p == keep:
+            continue
+        with contextlib.suppress(FileNotFoundError):
+            p.unlink()
+            removed.append(p)
+        if p.suffix == OLD:  # a raw copy set aside by a restore goes with its -wal
+            with contextlib.suppress(FileNotFoundError):
+                p.with_name(p.name + "-wal").unlink()
+    return removed

@@ -3,6 +3,7 @@ device id for the history), which file was last used, the demo commune when ther
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 from typing import Any
 
@@ -10,6 +11,8 @@ from desktop import session
 from desktop.first_run_dialog import FirstRunChoice
 from rasoat import paths, settings
 from rasoat.identity import device_id
+
+log = logging.getLogger(__name__)
 
 
 def open_store(path: Path) -> Any:
@@ -22,6 +25,15 @@ def open_store(path: Path) -> Any:
     )
     store.backups_kept = settings.get("backups_kept")
     session.remember(last=path)
+    if not needs_deferred_check(path):
+        # Backups past the retention time go now (the newest good one stays); a district-size
+        # file's copies take minutes to check and are left to 'rasoat expire'.
+        from rasoat.retention import expire_backups
+
+        try:
+            expire_backups(path)
+        except OSError:
+            log.warning("removing old backups of %s failed", path.name, exc_info=True)
     return store
 
 

@@ -99,6 +99,11 @@ def setup_logging(level: int = logging.INFO) -> Path:
     if root.level == logging.NOTSET or root.level > level:
         root.setLevel(level)
     log.info("rasoat %s started (Python %s, %s)", __version__, sys.version.split()[0], sys.platform)
+    from rasoat.retention import expire_logs
+
+    removed = expire_logs(current=file)
+    if removed:
+        log.info("%d log files past their retention time removed", len(removed))
     return file
 
 

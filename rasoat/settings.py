@@ -75,6 +75,27 @@ SETTINGS: tuple[Setting, ...] = (
         minimum=1,
         maximum=100,
     ),
+    # How long personal data lives on in copies (issue 20 item 6; docs/privacy.md): the
+    # commune's choice, not a legal value. A year keeps last review's state for complaints.
+    Setting(
+        "backup_retention_days",
+        int,
+        365,
+        "Thời hạn giữ bản sao lưu (ngày)",
+        "Bản sao lưu cũ hơn số ngày này được xoá khi mở tệp xã (bản sao lưu chứa dữ liệu cá "
+        "nhân của người dân). Bản sao lưu tốt gần nhất luôn được giữ lại.",
+        minimum=7,
+        maximum=3650,
+    ),
+    Setting(
+        "log_retention_days",
+        int,
+        90,
+        "Thời hạn giữ nhật ký (ngày)",
+        "Tệp nhật ký của chương trình cũ hơn số ngày này được xoá khi khởi động.",
+        minimum=7,
+        maximum=3650,
+    ),
     Setting(
         "recent_files_kept",
         int,

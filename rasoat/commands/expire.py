@@ -1,0 +1,43 @@
+"""`rasoat expire XA.db [--days N]`: removes the commune file's backups and the program's log
+files past their retention time (Thiết lập; rasoat.retention), never the newest good backup."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+
+def register(subparsers: Any) -> None:
+    p = subparsers.add_parser(
+        "expire",
+        help="xoá bản sao lưu và nhật ký quá thời hạn giữ (giữ lại bản sao lưu tốt gần nhất)",
+    )
+    p.add_argument("db", help="tệp dữ liệu của xã")
+    p.add_argument("--days", type=int, help="thời hạn giữ bản sao lưu (ngày), thay cho thiết lập")
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from db.backup import expire
+    from rasoat import settings
+    from rasoat.retention import expire_logs
+
+    path = Path(args.db)
+    if not path.is_file():
+        print(f"rasoat expire: không có tệp {path}.", file=sys.stderr)
+        return 2
+    days = args.days if args.days is not None else int(settings.get("backup_retention_days"))
+    if days < 1:
+        print("rasoat expire: --days phải từ 1 trở lên.", file=sys.stderr)
+        return 2
+    removed = expire(path, days)
+    for p in removed:
+        print(f"Đã xoá bản sao lưu {p.name}")
+    logs = expire_logs()
+    print(
+        f"Đã xoá {len(removed)} bản sao lưu cũ hơn {days} ngày và {len(logs)} tệp nhật ký "
+        "quá thời hạn giữ."
+    )
+    return 0
