@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import threading
+import time
 import zlib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -59,11 +61,55 @@ def _decoders() -> dict[str, Callable[[Any], object]]:
     }
 
 
-def bad_documents(conn: sqlite3.Connection) -> list[tuple[str, str]]:
+class Cancelled(Exception):
+    """The check was stopped (``Cancel.cancel``) before it finished."""
+
+
+class Cancel:
+    """Stops a check running in another thread, at once: the flag is read between
+    documents, and a statement SQLite is running (an integrity_check of a large file takes
+    seconds) is interrupted. The desktop stops a background check this way before it closes
+    the file, so its reading connection never keeps the close from emptying the -wal."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._conn: sqlite3.Connection | None = None
+        self.cancelled = False
+
+    def cancel(self) -> None:
+        with self._lock:
+            self.cancelled = True
+            if self._conn is not None:
+                self._conn.interrupt()
+
+    def attach(self, conn: sqlite3.Connection | None) -> None:
+        """The connection to interrupt (None before it is closed)."""
+        with self._lock:
+            self._conn = conn
+            if conn is not None and self.cancelled:
+                conn.interrupt()
+
+    def tick(self) -> None:
+        if self.cancelled:
+            raise Cancelled
+
+
+# A background check lets the GUI thread have the interpreter this often (documents), for
+# this long: decoding is pure Python, and without a pause the window's own Python waited
+# for the interpreter lock behind it.
+YIELD_EVERY = 64
+YIELD_S = 0.001
+
+
+def bad_documents(
+    conn: sqlite3.Connection, tick: Callable[[], None] | None = None
+) -> list[tuple[str, str]]:
     """(household code, what is damaged) for every live document that does not decode,
-    in code order; one entry per household and kind of document."""
+    in code order; one entry per household and kind of document. ``tick`` is called every
+    ``YIELD_EVERY`` documents (a background check pauses there and may stop)."""
     decoders = _decoders()
     found: dict[tuple[str, str], None] = {}
+    seen = 0
     for table, sql in _DOCS:
         decode = decoders[table]
         for code, _row_id, doc in conn.execute(sql):
@@ -71,6 +117,9 @@ def bad_documents(conn: sqlite3.Connection) -> list[tuple[str, str]]:
                 decode(doc)
             except Exception:  # any failure to decode is damage, whatever raised it
                 found[(str(code), _WHAT[table])] = None
+            seen += 1
+            if tick is not None and seen % YIELD_EVERY == 0:
+                tick()
     return sorted(found)
 
 
@@ -96,18 +145,39 @@ def naming_damage(conn: sqlite3.Connection, path: Path | None = None) -> Iterato
         raise DamagedRecords(path, bad) from exc
 
 
-def check_path(path: Path) -> tuple[list[str], list[tuple[str, str]]]:
+def check_path(
+    path: Path, *, pages: bool = True, cancel: Cancel | None = None
+) -> tuple[list[str], list[tuple[str, str]]]:
     """The full check of the file at ``path`` on a read-only connection of its own (safe in
     a worker thread while a Store has the file open): (SQLite's problems, the damaged
     documents as ``bad_documents`` gives them). Documents are read only when SQLite finds
-    the pages sound; both empty when the file is fine."""
+    the pages sound; both empty when the file is fine. ``pages=False`` skips SQLite's own
+    check (the window's check after opening: opening has just made it); damage SQLite meets
+    while reading the documents is still reported as a problem. ``cancel`` stops it early
+    (``Cancelled``)."""
     conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    tick: Callable[[], None] | None = None
+    if cancel is not None:
+        cancel.attach(conn)
+        guard = cancel
+
+        def tick() -> None:
+            guard.tick()
+            time.sleep(YIELD_S)
+
     try:
-        problems = [r[0] for r in conn.execute("PRAGMA integrity_check")]
-        if problems != ["ok"]:
-            return problems, []
-        return [], bad_documents(conn)
+        if cancel is not None:
+            cancel.tick()
+        if pages:
+            problems = [r[0] for r in conn.execute("PRAGMA integrity_check")]
+            if problems != ["ok"]:
+                return problems, []
+        return [], bad_documents(conn, tick)
     except sqlite3.DatabaseError as exc:
+        if cancel is not None and cancel.cancelled:
+            raise Cancelled from exc
         return [str(exc)], []
     finally:
+        if cancel is not None:
+            cancel.attach(None)
         conn.close()

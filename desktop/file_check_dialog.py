@@ -9,10 +9,12 @@ Only damage SQLite itself finds points to a restore; even then the file is not c
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QObject, Qt
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -23,16 +25,82 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.worker import Progress, error_text, start_job
+from desktop.worker import Job, error_text, start_job
 
+log = logging.getLogger(__name__)
 Found = tuple[list[str], list[tuple[str, str]]]
 
 
-def run_check(path: Path, _progress: Progress) -> Found:
-    """In the worker thread: (SQLite's problems, damaged documents by household code)."""
-    from db.deep_check import check_path
+class BackgroundCheck(QObject):
+    """One deep check of a file in a worker (``db.deep_check.check_path``); ``done(found)``
+    or ``failed(exc)`` run on the GUI thread, never after ``stop``.
 
-    return check_path(path)
+    The main window stops every one of these (its children, the check dialog's included)
+    before it closes the file: ``stop`` interrupts the check and waits for its thread, so
+    no reading connection is left open to keep the close from emptying the ``-wal``."""
+
+    def __init__(
+        self,
+        owner: QObject,
+        path: Path,
+        *,
+        done: Callable[[Found], None],
+        failed: Callable[[BaseException], None],
+        pages: bool = True,
+        name: str = "file-check",
+        interrupted: Callable[[], None] | None = None,
+    ) -> None:
+        from db.deep_check import Cancel, check_path
+
+        super().__init__(owner)
+        self.path = path
+        self.cancel = Cancel()
+        self.stopped = False
+        self._done, self._failed, self._interrupted = done, failed, interrupted
+        cancel = self.cancel
+        self.job: Job = start_job(
+            self,
+            lambda _progress: check_path(path, pages=pages, cancel=cancel),
+            done=self._on_done,
+            failed=self._on_failed,
+            name=name,
+        )
+
+    def running(self) -> bool:
+        return not self.stopped and self.job.running()
+
+    def stop(self) -> None:
+        """Cancel and wait (an interrupted statement ends at once)."""
+        if self.stopped:
+            return
+        self.stopped = True
+        self.cancel.cancel()
+        if self.job.running():
+            # quit() here, not by the job's own queued signal: that one is delivered to the
+            # GUI thread, which is waiting right here, and the wait would never end.
+            self.job.worker_thread.quit()
+            self.job.worker_thread.wait()
+            if self._interrupted is not None:
+                self._interrupted()
+
+    def _on_done(self, found: Found) -> None:
+        if not self.stopped:
+            self.stopped = True
+            self._done(found)
+
+    def _on_failed(self, exc: BaseException) -> None:
+        from db.deep_check import Cancelled
+
+        if self.stopped or isinstance(exc, Cancelled):
+            return
+        self.stopped = True
+        self._failed(exc)
+
+
+def stop_checks(owner: QObject) -> None:
+    """Stops every background check started under ``owner`` (before its file closes)."""
+    for check in owner.findChildren(BackgroundCheck):
+        check.stop()
 
 
 class FileCheckDialog(QDialog):
@@ -61,6 +129,12 @@ class FileCheckDialog(QDialog):
         self.list = QListWidget()
         self.list.hide()
         layout.addWidget(self.list)
+        # The audit log's hash chain (db.audit), checked after the pages (issue 20 item 3).
+        self.chain = QLabel()
+        self.chain.setWordWrap(True)
+        self.chain.setTextFormat(Qt.TextFormat.PlainText)
+        layout.addWidget(self.chain)
+        self.chain_checked = False
         buttons = QDialogButtonBox()
         buttons.addButton(self.tr("Đó&ng"), QDialogButtonBox.ButtonRole.RejectRole)
         buttons.rejected.connect(self.reject)
@@ -68,13 +142,19 @@ class FileCheckDialog(QDialog):
         self.resize(620, 380)
 
     def start(self) -> None:
-        path = self.path
-        start_job(
+        BackgroundCheck(
             self,
-            lambda progress: run_check(path, progress),
+            self.path,
             done=self.show_result,
             failed=self.show_failure,
-            name="file-check",
+            interrupted=self.show_interrupted,
+        )
+
+    def show_interrupted(self) -> None:
+        self.busy.hide()
+        self.finished_check = True
+        self.summary.setText(
+            self.tr("Đã dừng kiểm tra vì tệp {name} đã được đóng.").format(name=self.path.name)
         )
 
     def show_result(self, found: Found) -> None:
@@ -111,6 +191,46 @@ class FileCheckDialog(QDialog):
                 ).format(name=self.path.name)
             )
 
+        if not self.problems:
+            self._check_chain()
+
+    def _check_chain(self) -> None:
+        from db.audit import verify_path
+
+        self.chain.setText(self.tr("Đang kiểm tra chuỗi mã của nhật ký thay đổi…"))
+        path = self.path
+        start_job(
+            self,
+            lambda _progress: verify_path(path),
+            done=self._chain_done,
+            failed=self._chain_failed,
+        )
+
+    def _chain_done(self, broken: Any) -> None:
+        self.chain_checked = True
+        if broken is None:
+            self.chain.setText(
+                self.tr("Nhật ký thay đổi nguyên vẹn: chuỗi mã kiểm tra khớp đến dòng cuối.")
+            )
+            return
+        self.chain.setText(
+            broken.message
+            + " "
+            + self.tr(
+                "Dữ liệu các hộ vẫn dùng được; nhật ký từ dòng này về sau không còn tin được. "
+                "Hãy báo cán bộ phụ trách và giữ nguyên tệp cùng các bản sao lưu của nó."
+            )
+        )
+        self.chain.setStyleSheet("color: #b3261e;")
+
+    def _chain_failed(self, exc: BaseException) -> None:
+        self.chain_checked = True
+        self.chain.setText(
+            self.tr("Không kiểm tra được nhật ký thay đổi: {why}").format(
+                why=error_text(exc) or str(exc)
+            )
+        )
+
     def show_failure(self, exc: BaseException) -> None:
         self.busy.hide()
         self.finished_check = True
@@ -129,13 +249,17 @@ class FileCheckDialog(QDialog):
         self.list.setVisible(bool(lines))
 
 
-def open_file_check(window: Any) -> FileCheckDialog | None:
-    """Shows the dialog for the window's open file (not modal: work goes on) and starts."""
+def open_file_check(window: Any, found: Found | None = None) -> FileCheckDialog | None:
+    """Shows the dialog for the window's open file (not modal: work goes on) and starts
+    the check, or shows ``found``, what the check after opening found."""
     store = window.store
     if store is None:
         return None
     dialog = FileCheckDialog(Path(store.path), window)
     dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     dialog.show()
-    dialog.start()
+    if found is None:
+        dialog.start()
+    else:
+        dialog.show_result(found)
     return dialog

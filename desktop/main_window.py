@@ -31,6 +31,9 @@ COUNTS_DELAY_MS = 300
 # A few seconds after the last save the WAL is checkpointed into the main file, so a copy
 # of the .sqlite alone (to a USB stick) holds every save (issue 16).
 IDLE_CHECKPOINT_MS = 3000
+# The deep check after opening a file (every stored document decoded, issue 16) starts this
+# long after the list is shown, so it never competes with the opening itself.
+DEEP_CHECK_DELAY_MS = 1500
 DEFAULT_SIZE = QSize(1200, 760)
 
 
@@ -54,6 +57,11 @@ class MainWindow(QMainWindow):
         self.counts = ElidedLabel()
         self.counts.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         self.statusBar().addPermanentWidget(self.counts, 1)
+        self._deep_timer = QTimer(self)
+        self._deep_timer.setSingleShot(True)
+        self._deep_timer.setInterval(DEEP_CHECK_DELAY_MS)
+        self._deep_timer.timeout.connect(self._start_deep_check)
+        self.deep_found: Any = None  # what the check after opening found, once it ended
         self.set_store(store)
 
     # --- menus ---------------------------------------------------------------------------
@@ -101,9 +109,6 @@ class MainWindow(QMainWindow):
         self._action(
             "file", self.tr("Lịch &sử nhập gói…"), lambda: open_import_history_dialog(self)
         )
-        from desktop.known_devices_dialog import open_known_devices_dialog
-
-        self._action("file", self.tr("Các máy đã &biết…"), lambda: open_known_devices_dialog(self))
         self._action(
             "file", self.tr("Nhập danh sách từ &Excel…"), lambda: open_excel_import_dialog(self)
         )
@@ -243,7 +248,7 @@ class MainWindow(QMainWindow):
         self._editor = None  # built when a household is first opened (``editor``)
         self.stack = QStackedWidget()
         self.stack.addWidget(self.tabs)
-        self.setCentralWidget(self._with_demo_banner(self.stack, store))
+        self.setCentralWidget(self._with_banners(self.stack, store))
         self.list.open_requested.connect(self.open_household)
         # Counts per category cost more than the list itself on a big commune: they follow a
         # moment after the list, so typing in the search box never waits for them.
@@ -286,18 +291,32 @@ class MainWindow(QMainWindow):
             )
             box.open()  # not exec(): a timer's slot never blocks
 
-    def _with_demo_banner(self, content: QWidget, store: Any) -> QWidget:
-        """On the demo commune a line above everything says so, for as long as it is open
-        (a status-bar message went as soon as a menu was hovered)."""
+    def _with_banners(self, content: QWidget, store: Any) -> QWidget:
+        """Above everything: on the demo commune a line that says so, for as long as it is
+        open (a status-bar message went as soon as a menu was hovered); and, hidden until
+        the check after opening finds something, the damaged households."""
+        from desktop.damage_banner import DamageBanner
+        from desktop.file_check_dialog import open_file_check
+        from desktop.restore_dialog import open_restore_dialog
         from rasoat import paths
 
         self.demo_banner = None
+        self.damage_banner = DamageBanner(
+            lambda: open_file_check(self, self.deep_found),
+            lambda: open_restore_dialog(self),
+        )
+        box = QWidget()
+        layout = QVBoxLayout(box)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self.damage_banner)
         try:
             is_demo = Path(store.path).resolve() == paths.demo_file().resolve()
         except (OSError, TypeError):
             is_demo = False
         if not is_demo:
-            return content
+            layout.addWidget(content, 1)
+            return box
         banner = QLabel(
             self.tr(
                 "Đang mở xã mẫu (dữ liệu giả để làm quen). Vào Tệp → Tạo tệp xã mới… để bắt "
@@ -307,10 +326,6 @@ class MainWindow(QMainWindow):
         banner.setWordWrap(True)
         banner.setStyleSheet("background: #fff4c2; color: #5a4300; padding: 4px 8px;")
         self.demo_banner = banner
-        box = QWidget()
-        layout = QVBoxLayout(box)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.setSpacing(0)
         layout.addWidget(banner)
         layout.addWidget(content, 1)
         return box
@@ -486,11 +501,52 @@ class MainWindow(QMainWindow):
             check.damaged.connect(self._file_damaged)
             check.done.connect(self._check_done)
             self.statusBar().showMessage(self.tr("Đang kiểm tra tệp dữ liệu lớn ở chế độ nền…"))
+        else:
+            self._deep_timer.start()
         return True
 
     def _check_done(self) -> None:
         if self.store is not None:
             self.statusBar().showMessage(self.tr("Đã kiểm tra tệp dữ liệu: không có lỗi."), 10_000)
+            self._deep_timer.start()  # then the documents, as for any file
+
+    def _start_deep_check(self) -> None:
+        """Every stored document decoded in a worker (the pages were checked on opening):
+        a household whose record no longer decodes is named in the banner, nothing else."""
+        from desktop.file_check_dialog import BackgroundCheck
+
+        if self.store is None:
+            return
+        self.deep_found = None
+        BackgroundCheck(
+            self,
+            Path(self.store.path),
+            done=self._deep_check_found,
+            failed=self._deep_check_failed,
+            pages=False,
+            name="deep-check-after-open",
+        )
+
+    def _deep_check_found(self, found: Any) -> None:
+        if self.store is None:
+            return
+        self.deep_found = found
+        problems, bad = found
+        if problems or bad:
+            log.error("the check after opening found damage: %s %s", problems[:5], bad[:20])
+            self.damage_banner.show_found(Path(self.store.path).name, problems, bad)
+
+    def _deep_check_failed(self, exc: BaseException) -> None:
+        from desktop.worker import error_text
+
+        log.error("the check after opening could not run", exc_info=exc)
+        if self.store is not None:
+            self.statusBar().showMessage(
+                self.tr("Không kiểm tra được tệp {name}: {why}").format(
+                    name=Path(self.store.path).name, why=error_text(exc) or str(exc)
+                ),
+                30_000,
+            )
 
     def _file_damaged(self, message: str) -> None:
         """The deferred check failed: close the file (nothing more is written to it) and say
@@ -537,6 +593,11 @@ class MainWindow(QMainWindow):
         if self.list is not None:
             self._counts_timer.stop()
             self._idle_timer.stop()
+        # A check still reading the file would keep the close from emptying its -wal.
+        from desktop.file_check_dialog import stop_checks
+
+        self._deep_timer.stop()
+        stop_checks(self)
         if self._editor is not None and self._editor.dirty:
             self._editor.save()
         if self.bridge is not None:
