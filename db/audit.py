@@ -237,7 +237,9 @@ def verify(conn: sqlite3.Connection) -> Broken | None:
         if stored is None:
             return _broken(conn, row, prev_id, "không có mã kiểm tra (được ghi ngoài phần mềm)")
         if entry_hash(prev, row_id, fields) != bytes(stored):
-            if row_id != prev_id + 1:
+            if row_id == prev_id + 2:
+                why = f"dòng ngay trước nó (số {prev_id + 1}) đã bị xoá khỏi nhật ký"
+            elif row_id != prev_id + 1:
                 why = (
                     f"các dòng ngay trước nó (từ số {prev_id + 1} đến {row_id - 1}) "
                     "đã bị xoá khỏi nhật ký"

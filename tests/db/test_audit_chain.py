@@ -87,7 +87,7 @@ def test_a_deleted_row_is_found_and_so_are_rows_cut_from_the_end(
     broken = audit.verify_path(db_path)
     assert broken is not None
     assert broken.id == middle + 1
-    assert f"từ số {middle} đến {middle}" in broken.message
+    assert f"(số {middle}) đã bị xoá" in broken.message
     assert "bị xoá" in broken.message
 
     # Rows cut from the end leave no row after them to break: the sequence says so.
