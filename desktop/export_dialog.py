@@ -7,6 +7,7 @@ Work runs in a worker thread on its own Store connection (``JobDialog.run_job``,
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -24,6 +25,7 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QLabel,
+    QLayout,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
@@ -127,12 +129,39 @@ def announce(store: Any, kind: str = "household") -> None:
         store._notify(Change(kind, []))
 
 
+def indented(inner: QWidget | QLayout) -> QHBoxLayout:
+    """``inner`` under its radio button, indented past the button's circle."""
+    row = QHBoxLayout()
+    row.addSpacing(26)
+    if isinstance(inner, QLayout):
+        row.addLayout(inner, 1)
+    else:
+        row.addWidget(inner, 1)
+    return row
+
+
+def default_package_path(store: Any) -> Path:
+    """``02947-xa-bao-yen-2026-12-02.rasoat`` in the folder saved into last (the Documents
+    folder at first), never the name of a file already there."""
+    from datetime import date
+
+    from rasoat import settings
+    from reports.file_names import free_path, slug
+
+    commune = store.commune()
+    name = f"{commune.commune_code}-{slug(commune.commune_name)}-{date.today().isoformat()}"
+    return free_path(settings.output_folder(), f"{name}.rasoat")
+
+
 class ExportDialog(JobDialog):
     def __init__(self, store: Any, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.store = store
         self.result_info: Any = None
         self.setWindowTitle(self.tr("Xuất gói dữ liệu"))
+        # Wide enough for the scope's sentences and a path; 690 px tall at most, so it fits
+        # a 1024×768 screen with the task bar.
+        self.setMinimumWidth(660)
         layout = QVBoxLayout(self)
 
         warning = QLabel(self.tr(PERSONAL_DATA))
@@ -140,6 +169,8 @@ class ExportDialog(JobDialog):
         warning.setStyleSheet("color: #8a3b00;")
         layout.addWidget(warning)
 
+        # Each choice with its own options indented under it, in a dialog wide enough for
+        # the sentences (issue 19 item 9: it was squashed to 406 px, the villages three rows).
         scope_box = QGroupBox(self.tr("Phạm vi"))
         scope_layout = QVBoxLayout(scope_box)
         self.scope_commune = QRadioButton(self.tr("Toàn bộ dữ liệu của xã (gửi cấp trên, sao lưu)"))
@@ -150,43 +181,62 @@ class ExportDialog(JobDialog):
         self.scope_group = QButtonGroup(self)
         for b in (self.scope_commune, self.scope_surveyor, self.scope_villages):
             self.scope_group.addButton(b)
-            scope_layout.addWidget(b)
         self.scope_commune.setChecked(True)
-        surveyor_row = QFormLayout()
         self.device = QComboBox()
+        self.device.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.device.addItem(self.tr("(mọi máy)"), None)
-        seen: set[str] = set()
-        for name, device, _last in store.surveyors():
-            if device not in seen:
-                seen.add(device)
-                self.device.addItem(f"{device} — {name}", device)
+        self.device_details: dict[str, str] = {}
+        for text, device, detail in self.laptops(store):
+            self.device.addItem(text, device)
+            self.device_details[device] = detail
         # A surveyor exporting usually sends this laptop's own work.
         self.device.setCurrentIndex(max(self.device.findData(store.device), 0))
+        # The device id and key fingerprint, to compare with the other laptop's screen.
+        self.device_detail = QLabel()
+        self.device_detail.setStyleSheet("color: #555;")
+        self.device_detail.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.device.currentIndexChanged.connect(self._show_device_detail)
+        self._show_device_detail()
         self.use_since = QCheckBox(self.tr("Chỉ các hộ thay đổi từ ngày"))
         self.since = QDateEdit(QDate.currentDate().addDays(-30))
         self.since.setCalendarPopup(True)
         self.since.setDisplayFormat("dd/MM/yyyy")
+        surveyor_form = QFormLayout()
+        device_label = QLabel(self.tr("Máy:"))
+        device_label.setBuddy(self.device)
+        device_row = QHBoxLayout()
+        device_row.addWidget(self.device)
+        device_row.addStretch(1)
+        surveyor_form.addRow(device_label, device_row)
+        surveyor_form.addRow("", self.device_detail)
         since_row = QHBoxLayout()
         since_row.addWidget(self.use_since)
         since_row.addWidget(self.since)
-        surveyor_row.addRow(self.tr("Máy:"), self.device)
-        surveyor_row.addRow(since_row)
-        scope_layout.addLayout(surveyor_row)
+        since_row.addStretch(1)
+        surveyor_form.addRow(since_row)
         self.villages = QListWidget()
+        # Villages in columns across the width, so a commune's twenty fit in a few rows.
+        self.villages.setFlow(QListWidget.Flow.TopToBottom)
+        self.villages.setWrapping(True)
+        self.villages.setResizeMode(QListWidget.ResizeMode.Adjust)
+        self.villages.setSpacing(2)
         for v in store.villages():
             item = QListWidgetItem(v.name)
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
             item.setCheckState(Qt.CheckState.Unchecked)
             self.villages.addItem(item)
-        self.villages.setMaximumHeight(110)
-        scope_layout.addWidget(self.villages)
+        self.villages.setFixedHeight(4 * self.villages.sizeHintForRow(0) + 12)
+        scope_layout.addWidget(self.scope_commune)
+        scope_layout.addWidget(self.scope_surveyor)
+        scope_layout.addLayout(indented(surveyor_form))
+        scope_layout.addWidget(self.scope_villages)
+        scope_layout.addLayout(indented(self.villages))
         layout.addWidget(scope_box)
 
         form = QFormLayout()
         path_row = QHBoxLayout()
-        commune = store.commune()
-        default = Path.home() / f"{commune.commune_code}-{commune.commune_name}.rasoat"
-        self.path = QLineEdit(str(default))
+        self.path = QLineEdit(str(default_package_path(store)))
+        self.path.setMinimumWidth(360)
         browse = QPushButton(self.tr("Chọn…"))
         browse.clicked.connect(self._browse)
         path_row.addWidget(self.path)
@@ -242,6 +292,46 @@ class ExportDialog(JobDialog):
         for b in (self.scope_commune, self.scope_surveyor, self.scope_villages):
             b.toggled.connect(self._sync)
         self._sync()
+
+    def laptops(self, store: Any) -> list[tuple[str, str, str]]:
+        """(what the list shows, device id, detail) per laptop that worked on this file: the
+        people who used it and "máy này" for this one; the device id and the key's
+        fingerprint (as Tệp → Các máy đã biết… shows them) only as the detail."""
+        from db.exchange.devices import known_devices, own_fingerprint
+
+        names: dict[str, list[str]] = {}
+        last: dict[str, str] = {}
+        for name, device, seen in store.surveyors():
+            if name and name not in names.setdefault(device, []):
+                names[device].append(name)
+            last[device] = max(last.get(device, ""), seen or "")
+        prints = {d.device: d.fingerprint for d in known_devices(store.conn) if d.trusted}
+        # A damaged key is said when exporting; the list still opens.
+        with contextlib.suppress(OSError):
+            prints[store.device] = own_fingerprint()
+        out: list[tuple[str, str, str]] = []
+        for device, people in names.items():
+            who = ", ".join(people) or self.tr("không rõ người dùng")
+            if device == store.device:
+                text = self.tr("Máy này — {who}").format(who=who)
+            else:
+                text = self.tr("Máy của {who}").format(who=who)
+            out.append((text, device, last[device]))
+        shown = [t for t, _d, _s in out]
+        rows = []
+        for text, device, seen in out:
+            if shown.count(text) > 1 and seen:
+                # Two laptops used by the same person: told apart by when each was last used.
+                text += " " + self.tr("(dùng lần cuối {day})").format(day=_day(seen))
+            detail = self.tr("mã máy {device}").format(device=device)
+            if device in prints:
+                detail += " · " + self.tr("dấu vân tay {fp}").format(fp=prints[device])
+            rows.append((text, device, detail))
+        return rows
+
+    def _show_device_detail(self) -> None:
+        device = self.device.currentData()
+        self.device_detail.setText(self.device_details.get(device, "") if device else "")
 
     def _sync(self) -> None:
         surveyor = self.scope_surveyor.isChecked()
@@ -318,6 +408,9 @@ class ExportDialog(JobDialog):
 
         self.export_button.setEnabled(False)
         self.status.setText(self.tr("Đang xuất…"))
+        from rasoat import settings
+
+        settings.remember_output_folder(out.parent)
         self.run_job(work)
 
     def _on_done(self, result: Any) -> None:
@@ -353,7 +446,7 @@ class ExportDialog(JobDialog):
         name, _ = QFileDialog.getSaveFileName(
             self,
             self.tr("Lưu khoá khôi phục"),
-            str(Path.home() / "khoa-khoi-phuc.txt"),
+            str(Path(self.path.text()).with_name("khoa-khoi-phuc.txt")),
             self.tr("Văn bản (*.txt)"),
         )
         if name:
@@ -395,3 +488,13 @@ def open_export_dialog(window: Any) -> None:
     if getattr(window, "store", None) is None:
         return
     ExportDialog(window.store, window).exec()
+
+
+def _day(stamp: str) -> str:
+    """dd/mm/yyyy of an ISO time stamp ("" when it is not one)."""
+    from datetime import datetime
+
+    try:
+        return datetime.fromisoformat(stamp).strftime("%d/%m/%Y")
+    except ValueError:
+        return stamp[:10]

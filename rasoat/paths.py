@@ -62,6 +62,17 @@ def output_dir() -> Path:
     return path
 
 
+def documents_dir() -> Path:
+    """Where printed documents and packages are proposed until the officer picks a folder:
+    the user's Documents folder (platformdirs), not the home folder, where a file is lost
+    among the system's. A portable or test home keeps them in its own output folder (a copy
+    run from a USB stick leaves nothing on the laptop)."""
+    if _home() is not None:
+        return output_dir()
+    path = Path(platformdirs.user_documents_dir())
+    return path if path.is_dir() else Path.home()
+
+
 def demo_file() -> Path:
     return data_dir() / "xa-mau.rasoat.sqlite"
 

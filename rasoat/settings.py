@@ -110,8 +110,8 @@ SETTINGS: tuple[Setting, ...] = (
         str,
         "",
         "Thư mục lưu biểu in",
-        "Nơi lưu các tệp PDF, Excel đã xuất. Để trống: thư mục “output” trong dữ liệu của "
-        "chương trình.",
+        "Thư mục đề xuất khi lưu tệp PDF, Excel và gói dữ liệu; chương trình nhớ thư mục chọn "
+        "lần gần nhất. Để trống: thư mục Tài liệu (Documents) của máy.",
         folder=True,
     ),
     Setting(
@@ -228,7 +228,8 @@ def update(**values: Any) -> None:
 
 
 def output_folder() -> Path:
-    """Where documents go: the chosen folder, else the default under the data folder."""
+    """Where documents and packages are proposed: the folder chosen last (in a save dialog or
+    in Thiết lập), else the Documents folder (``paths.documents_dir``)."""
     chosen = get("output_dir")
     if chosen:
         path = Path(chosen)
@@ -237,7 +238,16 @@ def output_folder() -> Path:
             return path
         except OSError:
             log.warning("output folder %s unusable; using the default", path, exc_info=True)
-    return paths.output_dir()
+    return paths.documents_dir()
+
+
+def remember_output_folder(folder: Path) -> None:
+    """The folder the officer just saved into is proposed next time. A settings file that
+    cannot be written only loses the memory, never the document: logged, not raised."""
+    try:
+        save({"output_dir": str(Path(folder).resolve())})
+    except (OSError, SettingError):
+        log.warning("could not remember the output folder %s", folder, exc_info=True)
 
 
 def last_file() -> Path | None:

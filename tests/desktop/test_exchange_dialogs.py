@@ -165,3 +165,74 @@ def test_file_menu_offers_the_exchange_actions(qtbot: Any, qapp: Any) -> None:
         "Nhập danh sách từ Excel…",
     ):
         assert wanted in texts
+
+
+def test_export_names_laptops_by_their_people_and_saves_where_chosen_last(
+    qtbot: Any, tmp_path: Path
+) -> None:
+    from datetime import date
+
+    from db.exchange.devices import own_fingerprint
+    from rasoat import settings
+
+    base = make_commune(tmp_path / "xa.db", 3)
+    edit(base, "7f3a9c1b2d4e", ["HO00001"], "sửa ở máy của Lò Thị Mai")
+    with Store.open(base, user="Lò Thị Mai", device="7f3a9c1b2d4e"):
+        pass
+    with Store.open(base, user="Hà Văn Nam", device="may-xa") as store:
+        dialog = ExportDialog(store)
+        qtbot.addWidget(dialog)
+        # The password is on by default (every package holds personal data).
+        assert dialog.protect.isChecked()
+        items = {dialog.device.itemData(i): dialog.device.itemText(i) for i in range(1, 4)}
+        assert items["may-xa"] == "Máy này — Hà Văn Nam, Cán bộ xã"  # latest first
+        assert items["7f3a9c1b2d4e"] == "Máy của Lò Thị Mai, Điều tra viên 7f3a9c1b2d4e"
+        # The hex id only as a detail, with this laptop's fingerprint to compare.
+        assert dialog.device.currentData() == "may-xa"
+        assert dialog.device_detail.text() == f"mã máy may-xa · dấu vân tay {own_fingerprint()}"
+        dialog.device.setCurrentIndex(dialog.device.findData("7f3a9c1b2d4e"))
+        assert dialog.device_detail.text() == "mã máy 7f3a9c1b2d4e"
+        # Proposed in the folder saved into last (the Documents folder, or the test home's
+        # output folder), never the home folder, named after the commune and the day.
+        proposed = Path(dialog.path.text())
+        assert proposed.parent == settings.output_folder() != Path.home()
+        assert proposed.name == f"10105-xa-tan-lap-{date.today().isoformat()}.rasoat"
+        chosen = tmp_path / "Gói gửi xã"
+        chosen.mkdir()
+        dialog.path.setText(str(chosen / "goi.rasoat"))
+        dialog.protect.setChecked(False)
+        dialog.start_export()
+        qtbot.waitUntil(lambda: dialog.result_info is not None, timeout=20000)
+        assert settings.output_folder() == chosen
+        again = ExportDialog(store)
+        qtbot.addWidget(again)
+        assert Path(again.path.text()).parent == chosen
+
+
+def test_export_dialog_reads_on_a_1024_by_768_screen(qtbot: Any, tmp_path: Path) -> None:
+    from PySide6.QtCore import QPoint, QRect
+
+    db = make_commune(tmp_path / "xa.db", 1)
+    with Store.open(db, user="Cán bộ xã", device="may-xa") as store:
+        for name in ("Thôn Đồng Tâm", "Bản Phiêng Luông", "Thôn Làng Mới", "Bản Co Hương"):
+            store.add_village(name)
+        dialog = ExportDialog(store)
+        qtbot.addWidget(dialog)
+        dialog.scope_villages.setChecked(True)
+        dialog.show()
+        qtbot.waitExposed(dialog)
+        dialog.adjustSize()
+        assert dialog.width() <= 1024
+        assert dialog.height() <= 690  # the screen less a task bar and the title bar
+        scope = dialog.scope_villages.parentWidget()
+        inside = QRect(0, 0, scope.width(), scope.height())
+        for child in (dialog.villages, dialog.device, dialog.since, dialog.scope_surveyor):
+            box = child.geometry().translated(child.parentWidget().mapTo(scope, QPoint(0, 0)))
+            assert inside.contains(box), child
+        # Every village name shows whole.
+        fm = dialog.villages.fontMetrics()
+        for i in range(dialog.villages.count()):
+            item = dialog.villages.item(i)
+            rect = dialog.villages.visualItemRect(item)
+            assert rect.width() >= fm.horizontalAdvance(item.text()), item.text()
+            assert dialog.villages.viewport().rect().contains(rect), item.text()

@@ -154,3 +154,18 @@ def test_settings_of_a_newer_version_survive_a_save() -> None:
     assert stored["theme_of_2027"] == "tối"
     assert stored["posting_days"] == 5
     assert stored["surveyor_name"] == "Hoa"
+
+
+def test_documents_are_proposed_in_the_documents_folder_then_where_last_saved(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # An installed copy (no RASOAT_HOME): the user's Documents folder, not the home folder.
+    monkeypatch.setenv("HOME", str(tmp_path))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    monkeypatch.delenv("XDG_DOCUMENTS_DIR", raising=False)
+    monkeypatch.delenv("RASOAT_HOME")
+    (tmp_path / "Documents").mkdir()
+    assert settings.output_folder() == tmp_path / "Documents"
+    settings.remember_output_folder(tmp_path / "Documents" / ".." / "Biểu in xã")
+    assert settings.output_folder() == tmp_path / "Biểu in xã"
