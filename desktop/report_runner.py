@@ -1,6 +1,9 @@
-"""The "Báo cáo" menu: one entry per document of ``reports.catalog.DOCUMENTS``, built in a
-worker thread (``desktop.worker``) with a progress bar; then ``ReportSavedDialog`` says where
-the file is (and opens it with the system's viewer, never waiting on it).
+"""The "Báo cáo" menu: one entry per document of ``reports.catalog.DOCUMENTS``. A save dialog
+proposes a Vietnamese name with the village and the day (``reports.file_names``), free in the
+folder the officer saved into last (``rasoat.settings.output_folder``: the Documents folder at
+first); the document is built in a worker thread (``desktop.worker``) with a progress bar; then
+``ReportSavedDialog`` says where the file is (and opens it with the system's viewer, never
+waiting on it).
 
 The worker opens its own Store on the same file: SQLite connections belong to the thread
 that made them, and the GUI thread must never wait for a long report.
@@ -10,16 +13,17 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QMenu, QMessageBox, QProgressDialog
+from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox, QProgressDialog
 
 from desktop.i18n import data_tr
 from desktop.report_saved_dialog import ReportSavedDialog, opens_automatically
-from desktop.worker import Job, error_text, start_job
+from desktop.worker import error_text, start_job
 
 log = logging.getLogger(__name__)
 
@@ -84,9 +88,56 @@ def fill_report_menu(window: Any, menu: QMenu) -> None:
             menu.addAction(action)
 
 
-def run_report(window: Any, kind: str, fmt: str) -> Job | None:
+def proposed_path(
+    kind: str, fmt: str, village: str | None, household_code: str | None = None
+) -> Path:
+    """``danh-sach-hop-thon-na-pan-2026-12-02.pdf`` in the folder saved into last, with
+    ``-2``, ``-3`` … when a file of that name is already there."""
     from rasoat import settings
+    from reports.file_names import default_file_name, free_path
 
+    name = default_file_name(kind, village, date.today(), fmt, household_code=household_code)
+    return free_path(settings.output_folder(), name)
+
+
+FILTERS = {
+    "pdf": QT_TRANSLATE_NOOP("MainWindow", "Tài liệu PDF (*.pdf)"),
+    "xlsx": QT_TRANSLATE_NOOP("MainWindow", "Bảng tính Excel (*.xlsx)"),
+}
+
+
+def ask_where(
+    window: Any, title: str, proposed: Path, fmt: str, chosen: Callable[[Path], None]
+) -> QFileDialog:
+    """Qt's save dialog (the project's own Vietnamese, ``desktop.qt_strings``), window-modal
+    and opened with ``open()``: no nested event loop, and the print starts from its
+    ``fileSelected``. Choosing an existing file asks before replacing it ("Đã có tệp …")."""
+    dialog = QFileDialog(window, title, str(proposed.parent))
+    dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
+    dialog.setNameFilter(QCoreApplication.translate("MainWindow", FILTERS.get(fmt, "*")))
+    dialog.setDefaultSuffix(fmt)
+    dialog.selectFile(proposed.name)
+    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    # Qt's default 627 px cut the places on the left and the column titles ("Dung lượn…").
+    dialog.resize(780, 480)
+
+    def selected(name: str) -> None:
+        from rasoat import settings
+
+        path = Path(name)
+        if path.suffix.lower() != f".{fmt}":
+            path = path.with_name(f"{path.name}.{fmt}")
+        settings.remember_output_folder(path.parent)
+        chosen(path)
+
+    dialog.fileSelected.connect(selected)
+    dialog.open()
+    return dialog
+
+
+def run_report(window: Any, kind: str, fmt: str) -> QFileDialog | None:
+    """Asks where to save (``window.report_chooser``), then builds the document in a worker
+    (``window.report_job``)."""
     store = getattr(window, "store", None)
     if store is None:
         QMessageBox.information(
@@ -98,7 +149,6 @@ def run_report(window: Any, kind: str, fmt: str) -> Job | None:
     from reports.catalog import DOCUMENTS
 
     spec = DOCUMENTS[kind]
-    current = store.current_round()
     # Per-village documents follow the list's village filter; per-household ones the open
     # household, else the one selected in the list.
     village = village_in_sight(window) if "village" in spec.params else None
@@ -115,10 +165,30 @@ def run_report(window: Any, kind: str, fmt: str) -> Job | None:
                 QCoreApplication.translate("MainWindow", "Hãy chọn một hộ trong danh sách trước."),
             )
             return None
-    # The folder chosen in Thiết lập, else the default under the data folder.
-    suffix = f"-{file_stem(village)}" if village else ""
-    out = settings.output_folder() / f"{kind}{suffix}.{fmt}"
+    household = store.get_household(household_id) if household_id else None
     title = _title(kind, spec)
+    proposed = proposed_path(kind, fmt, village, household.code if household else None)
+    window.report_chooser = ask_where(
+        window,
+        QCoreApplication.translate("MainWindow", "Lưu {title}").format(title=title),
+        proposed,
+        fmt,
+        lambda out: _start(window, store, kind, fmt, title, out, village, household_id),
+    )
+    return window.report_chooser
+
+
+def _start(
+    window: Any,
+    store: Any,
+    kind: str,
+    fmt: str,
+    title: str,
+    out: Path,
+    village: str | None,
+    household_id: str | None,
+) -> None:
+    current = store.current_round()
     dialog = QProgressDialog(
         QCoreApplication.translate("MainWindow", "Đang lập báo cáo…"),
         QCoreApplication.translate("MainWindow", "Ẩn"),
@@ -174,7 +244,9 @@ def run_report(window: Any, kind: str, fmt: str) -> Job | None:
             household_id=household_id,
         )
 
-    return start_job(window, work, done=done, failed=failed, progress=progress, name=kind)
+    window.report_job = start_job(
+        window, work, done=done, failed=failed, progress=progress, name=kind
+    )
 
 
 def village_in_sight(window: Any) -> str | None:
@@ -191,9 +263,3 @@ def village_in_sight(window: Any) -> str | None:
                 return str(village) if village else None
     village = window.list.village.currentData()
     return str(village) if village else None
-
-
-def file_stem(name: str) -> str:
-    from desktop.first_run_dialog import file_name_for
-
-    return file_name_for(name).removesuffix(".rasoat.sqlite")

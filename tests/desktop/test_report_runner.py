@@ -5,19 +5,21 @@ warning (from any thread: tests/conftest.py) fails these tests."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 import pytest
 from openpyxl import load_workbook
 from pypdf import PdfReader
-from PySide6.QtCore import QObject, Qt, QUrl, Slot
+from PySide6.QtCore import QObject, Qt, QTimer, QUrl, Slot
 from PySide6.QtGui import QDesktopServices
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtWidgets import QApplication, QFileDialog, QLineEdit, QMessageBox
 from pytestqt.qtbot import QtBot
 
 from desktop.main_window import MainWindow
 from desktop.report_runner import build_report
+from reports.file_names import default_file_name
 from tests.desktop.conftest import poor_household, save_classified
 
 
@@ -67,7 +69,11 @@ def print_from_menu(qtbot: QtBot, window: MainWindow, kind: str, fmt: str) -> Pa
     before = getattr(window, "report_saved", None)
     previous = before.path if before is not None else None
     report_action(window, kind, fmt).trigger()
-    expected_stem = kind
+    # The save dialog proposes the document's Vietnamese name, free in the folder saved into
+    # last; Enter takes it.
+    chooser = accept_proposed(qtbot, window)
+    expected_stem = default_file_name(kind, None, date.today(), fmt).split("-20")[0]
+    assert chooser.startswith(expected_stem)
 
     def saved() -> bool:
         dialog = getattr(window, "report_saved", None)
@@ -88,6 +94,25 @@ def print_from_menu(qtbot: QtBot, window: MainWindow, kind: str, fmt: str) -> Pa
     assert str(path) in window.report_saved.path_label.text()
     assert str(path) in window.statusBar().currentMessage()
     return path
+
+
+def accept_proposed(qtbot: QtBot, window: MainWindow) -> str:
+    """Waits for the print's save dialog, checks where it is and presses Enter; returns the
+    proposed file name."""
+    from rasoat import settings
+
+    qtbot.waitUntil(lambda: chooser_shown(window), timeout=10_000)
+    chooser: QFileDialog = window.report_chooser
+    assert chooser.acceptMode() == QFileDialog.AcceptMode.AcceptSave
+    assert Path(chooser.directory().absolutePath()) == settings.output_folder()
+    name = chooser.findChild(QLineEdit, "fileNameEdit").text()
+    qtbot.keyClick(chooser.focusWidget() or chooser, Qt.Key.Key_Return)
+    return str(name)
+
+
+def chooser_shown(window: MainWindow) -> bool:
+    chooser = getattr(window, "report_chooser", None)
+    return chooser is not None and chooser.isVisible()
 
 
 def pdf_text(path: Path) -> str:
@@ -172,10 +197,13 @@ def test_a_report_that_cannot_be_written_says_so(
 ) -> None:
     from rasoat import settings
 
-    # Where the file should go there is a folder of the same name (on Windows, the same
-    # happens when the file is open in another program).
-    (settings.output_folder() / "final_list.pdf").mkdir(parents=True)
+    # The folder chosen is gone by the time the file is written (a USB stick pulled out:
+    # here a plain file stands where the folder was).
+    gone = settings.output_folder() / "USB"
+    gone.write_bytes(b"")
     report_action(window, "final_list", "pdf").trigger()
+    qtbot.waitUntil(lambda: chooser_shown(window), timeout=10_000)
+    window.report_chooser.fileSelected.emit(str(gone / "danh-sach.pdf"))
 
     def warned() -> list[QMessageBox]:
         return [
@@ -212,8 +240,68 @@ def test_a_village_print_follows_the_screen_it_was_asked_from(
     window.meeting.village.setCurrentIndex(window.meeting.village.findData("Bản Khuổi Phìn"))
     assert village_in_sight(window) == "Bản Khuổi Phìn"
     path = print_from_menu(qtbot, window, "meeting_list", "pdf")
-    assert "ban-khuoi-phin" in path.name
+    assert path.name.startswith("danh-sach-hop-thon-khuoi-phin-")
     # Back on the list, its own village filter counts.
     window.tabs.setCurrentWidget(window.list)
     window.list.village.setCurrentIndex(window.list.village.findData("Thôn Nà Lầu"))
     assert village_in_sight(window) == "Thôn Nà Lầu"
+
+
+def test_printing_again_never_overwrites_and_the_folder_is_remembered(
+    qtbot: QtBot, window: MainWindow, tmp_path: Path
+) -> None:
+    from rasoat import settings
+
+    first = print_from_menu(qtbot, window, "final_list", "pdf")
+    second = print_from_menu(qtbot, window, "final_list", "pdf")
+    assert first.name == default_file_name("final_list", None, date.today(), "pdf")
+    assert second.name == first.name.replace(".pdf", "-2.pdf")
+    assert first.is_file()
+    # The officer saves into another folder: it is proposed the next time.
+    chosen = tmp_path / "Biểu in tháng 12"
+    chosen.mkdir()
+    report_action(window, "summary", "xlsx").trigger()
+    qtbot.waitUntil(lambda: chooser_shown(window), timeout=10_000)
+    chooser = window.report_chooser
+    name = chooser.findChild(QLineEdit, "fileNameEdit")
+    name.setText(str(chosen / "bao-cao-xa"))
+    qtbot.keyClick(name, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: (chosen / "bao-cao-xa.xlsx").is_file(), timeout=60_000)
+    assert settings.output_folder() == chosen
+    report_action(window, "summary", "pdf").trigger()
+    qtbot.waitUntil(lambda: chooser_shown(window), timeout=10_000)
+    assert Path(window.report_chooser.directory().absolutePath()) == chosen
+    window.report_chooser.reject()
+
+
+def test_replacing_a_file_is_asked_in_vietnamese_and_refused_by_default(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    from rasoat import settings
+
+    existing = settings.output_folder() / "danh-sach-cu.pdf"
+    existing.write_bytes(b"%PDF old")
+    report_action(window, "final_list", "pdf").trigger()
+    qtbot.waitUntil(lambda: chooser_shown(window), timeout=10_000)
+    chooser = window.report_chooser
+    name = chooser.findChild(QLineEdit, "fileNameEdit")
+    name.setText(existing.name)
+    seen: list[tuple[str, bool]] = []
+
+    def answer() -> None:
+        # Qt asks from inside the dialog's accept() (its own event loop): read it, then Esc.
+        box = QApplication.activeModalWidget()
+        if not isinstance(box, QMessageBox):
+            QTimer.singleShot(20, answer)
+            return
+        no = box.button(QMessageBox.StandardButton.No)
+        seen.append((box.text(), box.defaultButton() is no))
+        qtbot.keyClick(box, Qt.Key.Key_Escape)
+
+    QTimer.singleShot(0, answer)
+    qtbot.keyClick(name, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: bool(seen), timeout=10_000)
+    assert seen == [(f"Đã có tệp {existing.name}.\nGhi đè lên tệp đó?", True)]
+    assert chooser.isVisible()  # back to choosing a name; nothing written
+    assert existing.read_bytes() == b"%PDF old"
+    chooser.reject()
