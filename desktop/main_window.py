@@ -283,6 +283,12 @@ class MainWindow(QMainWindow):
         if self.store is None:
             return
         notice = self.store.checkpoint()
+        from desktop.file_check_dialog import BackgroundCheck
+
+        if any(check.running() for check in self.findChildren(BackgroundCheck)):
+            # A check reading the file holds back what a checkpoint may copy: the saves made
+            # meanwhile reach the main file at the next try, not only at the next save.
+            self._idle_timer.start()
         if notice:
             log.warning("%s", notice)
             self.statusBar().showMessage(notice, 30_000)
@@ -598,6 +604,7 @@ class MainWindow(QMainWindow):
 
         self._deep_timer.stop()
         stop_checks(self)
+        self.deep_found = None  # what it found was about this file
         if self._editor is not None and self._editor.dirty:
             self._editor.save()
         if self.bridge is not None:

@@ -94,6 +94,10 @@ def test_a_surveyors_afternoon(session: Session, tmp_path: Path) -> None:
     assert len(receipt.entries) == HOUSEHOLDS
     assert receipt.conflicts == []
     assert receipt.changed == 0
+    # Closed and opened again (Tệp xã mở gần đây): every stored document is checked after
+    # opening, in the background (issue 16).
+    session.run(session.reopen_file())
+    store = window.store
     session.run(session.known_devices())
 
     figures = session.figures
