@@ -32,7 +32,7 @@ from typing import Any
 
 from PySide6.QtCore import QEventLoop, QObject, Qt, QTimer
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication, QComboBox, QMessageBox, QWidget
+from PySide6.QtWidgets import QApplication, QComboBox, QFileDialog, QMessageBox, QWidget
 
 from forms.model import (
     Area,
@@ -907,31 +907,30 @@ class Session:
         for _ in range(rounds):
             for action, (kind, fmt) in zip(actions, _menu_order(DOCUMENTS), strict=True):
                 self.step(f"print {kind} ({fmt})")
-                village = (
-                    window.list.village.currentData()
-                    if "village" in DOCUMENTS[kind].params
-                    else None
-                )
-                suffix = f"-{_stem(village)}" if village else ""
-                out = settings.output_folder() / f"{kind}{suffix}.{fmt}"
-                before = out.stat().st_mtime_ns if out.exists() else None
+                self.expected_modals = (QFileDialog,)
+                QTimer.singleShot(0, action.trigger)  # as a click on the menu entry
+                yield
+                # The save dialog proposes a Vietnamese name, free in the folder saved into
+                # last (never an existing file); Enter takes it.
+                yield from self.wait(lambda: _chooser(window) is not None, "save dialog")
+                out = _proposed(_chooser(window))
+                if out.parent != settings.output_folder() or out.exists():
+                    raise SessionFailure(f"print {kind}: proposed {out}")
+                yield from self.key(Qt.Key.Key_Return)
+                self.expected_modals = ()
                 if kind in REFUSED:
                     # Refused, with the reason, in this kind of round: the message is the test.
                     self.allowed_refusal = REFUSED[kind]
                     seen = len(self.figures.modals)
-                    QTimer.singleShot(0, action.trigger)
-                    yield
                     yield from self.wait(
                         lambda seen=seen: len(self.figures.modals) > seen, f"{kind} refused"
                     )
                     self.allowed_refusal = ""
                     yield from self.back_to_window()
                     continue
-                QTimer.singleShot(0, action.trigger)  # as a click on the menu entry
-                yield
                 yield from self.wait(
-                    lambda out=out, before=before, fmt=fmt: (
-                        _document_ready(out, before, fmt) and _saved_message_names(window, out)
+                    lambda out=out, fmt=fmt: (
+                        _document_ready(out, None, fmt) and _saved_message_names(window, out)
                     ),
                     f"{out.name} written and named in the message",
                     timeout_s=120,
@@ -1049,17 +1048,24 @@ def _menu_order(documents: dict[str, Any]) -> list[tuple[str, str]]:
     return [(k, f) for k, spec in documents.items() for f in spec.formats]
 
 
-def _stem(name: str) -> str:
-    from desktop.first_run_dialog import file_name_for
-
-    return file_name_for(name).removesuffix(".rasoat.sqlite")
-
-
 def _menu_action(window: Any, starts: str) -> Any:
     for action in window.menus["file"].actions():
         if action.text().replace("&", "").startswith(starts):
             return action
     raise SessionFailure(f"no Tệp menu entry {starts!r}")
+
+
+def _chooser(window: Any) -> Any:
+    """The print's save dialog, while it is shown."""
+    chooser = getattr(window, "report_chooser", None)
+    return chooser if chooser is not None and chooser.isVisible() else None
+
+
+def _proposed(chooser: Any) -> Path:
+    from PySide6.QtWidgets import QLineEdit
+
+    name = chooser.findChild(QLineEdit, "fileNameEdit").text()
+    return Path(chooser.directory().absolutePath()) / name
 
 
 def _saved_message_names(window: Any, out: Path) -> bool:
