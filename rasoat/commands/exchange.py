@@ -23,6 +23,8 @@ import or excel-import leaves the commune file byte-identical.
 from __future__ import annotations
 
 import argparse
+import contextlib
+import errno
 import getpass
 import os
 import sys
@@ -196,6 +198,18 @@ def _confirmations(p: Any) -> None:
         action="store_true",
         help="đồng ý để gói xoá các hộ được liệt kê (mặc định: từ chối gói có xoá hộ)",
     )
+
+
+def _write_refused(exc: OSError) -> str:
+    """Why a file could not be written, in Vietnamese, from its errno (never its text,
+    which holds the path)."""
+    if exc.errno == errno.ENOSPC:
+        return "Ổ đĩa đã đầy; hãy giải phóng chỗ trống hoặc chọn nơi khác."
+    if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        return "thư mục chỉ cho đọc; hãy chọn nơi khác."
+    if exc.errno in (errno.ENOENT, errno.ENOTDIR):
+        return "thư mục không còn (USB hay thẻ nhớ đã bị rút?)."
+    return f"lỗi đọc ghi ổ đĩa ({exc.strerror or exc.errno})."
 
 
 def _fail(command: str, message: str) -> int:
@@ -392,7 +406,19 @@ def run_import(args: argparse.Namespace) -> int:
         from reports.receipt import save_receipt
 
         out = Path(args.receipt)
-        save_receipt(receipt, out)
+        try:
+            save_receipt(receipt, out)
+        except OSError as exc:
+            # The import is saved and its receipt printed above; a full or read-only stick
+            # only keeps the file from being written, and no half-written one is left.
+            with contextlib.suppress(OSError):
+                out.unlink()
+            print(
+                f"Lưu ý: việc nhập đã được lưu (biên nhận ở trên), nhưng không ghi được tệp "
+                f"biên nhận {out}: {_write_refused(exc)}",
+                file=sys.stderr,
+            )
+            return 1
         print(f"Đã ghi biên nhận vào {out}.")
     if receipt.conflicts:
         print(f"Còn {len(receipt.conflicts)} xung đột chờ quyết định: rasoat conflicts {args.db}")

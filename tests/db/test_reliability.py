@@ -341,6 +341,36 @@ def test_a_committed_import_prints_its_receipt_when_the_backup_has_no_room(
         assert list(folder.iterdir()) == []  # nothing partial
 
 
+def test_a_committed_import_whose_receipt_file_has_no_room_says_so(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """--receipt on a full stick: the receipt is printed, the import is saved, the file is
+    not left half-written and the message says why, never an unexpected error (exit 70)."""
+    from tests.db.exchange.commune import copy_to, make_commune
+    from tests.db.exchange.test_merge import edit
+
+    base = make_commune(tmp_path / "xa.db", 30)
+    laptop = copy_to(base, tmp_path / "may.db")
+    edit(laptop, "may-a", [f"HO{i:05d}" for i in range(30)], "đã sửa")
+    pkg = tmp_path / "a.rasoat"
+    assert main(["export", str(laptop), str(pkg), "--no-password"]) == 0
+    capsys.readouterr()
+    with _tmpfs(tmp_path / "usb", "32k") as stick:
+        (stick / "filler").write_bytes(b"\0" * (32 * 1024 - 4096))  # the stick is full
+        out = stick / "bien-nhan.pdf"
+        assert main(["import", str(base), str(pkg), "--receipt", str(out)]) == 1
+        said = capsys.readouterr()
+        assert "BIÊN NHẬN NHẬP GÓI" in said.out
+        assert "cập nhật: 30" in said.out
+        assert "việc nhập đã được lưu" in said.err
+        assert "Ổ đĩa đã đầy" in said.err
+        assert str(out) in said.err
+        assert not out.exists()  # nothing partial
+    with Store.open(base, user="a", device="b") as s:
+        h = s.household_by_code("HO00000")
+        assert h is not None
+
+
 def test_soak_in_small() -> None:
     """`make soak`'s kill experiments (bench/soak_kill.py), a few kills of each kind."""
     import sys
