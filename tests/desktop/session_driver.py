@@ -1032,6 +1032,29 @@ class Session:
         yield from self.back_to_window()
         self.expected_modals = ()
 
+    def audit_log(self) -> Steps:
+        """Tệp → Nhật ký thay đổi…: the log has rows and its hash chain is whole after
+        everything the session did (saves, votes, prints, a package out and in); Esc."""
+        from desktop.audit_dialog import AuditDialog
+
+        self.step("audit log: Tệp → Nhật ký thay đổi…")
+        self.expected_modals = (AuditDialog,)
+        yield from self.focus_list()
+        QTimer.singleShot(0, lambda: _menu_action(self.window, "Nhật ký thay đổi").trigger())
+        yield
+        yield from self.wait(
+            lambda: isinstance(QApplication.activeModalWidget(), AuditDialog), "audit log dialog"
+        )
+        dialog = QApplication.activeModalWidget()
+        assert isinstance(dialog, AuditDialog)
+        self.step("audit log: the chain checked")
+        yield from self.wait(lambda: "Đang kiểm tra" not in dialog.chain.text(), "the chain")
+        if "nguyên vẹn" not in dialog.chain.text() or dialog.table.rowCount() == 0:
+            raise SessionFailure(f"audit log: {dialog.chain.text()!r}, {dialog.table.rowCount()}")
+        yield from self.key(Qt.Key.Key_Escape)
+        yield from self.back_to_window()
+        self.expected_modals = ()
+
 
 def _mnemonic(parent: QWidget, buddy: QWidget) -> Qt.Key:
     """The Alt+letter of the label that names ``buddy``, as the screen shows it."""
@@ -1125,6 +1148,7 @@ def soak(target_events: int, seed: int, folder: Path) -> tuple[Figures, Watchdog
         session.run(session.print_everything())
         session.run(session.export_and_import(folder, rounds))
         session.run(session.known_devices())
+        session.run(session.audit_log())
         if session.receipt.conflicts or session.receipt.changed:
             raise SessionFailure(f"re-import changed something: {session.receipt.summary()}")
         session.run(session.reopen_file())

@@ -99,6 +99,7 @@ def test_a_surveyors_afternoon(session: Session, tmp_path: Path) -> None:
     session.run(session.reopen_file())
     store = window.store
     session.run(session.known_devices())
+    session.run(session.audit_log())
 
     figures = session.figures
     unexpected = [m for m in figures.modals if not m.step.startswith("print")]
