@@ -71,29 +71,38 @@ def _tr(text: str) -> str:
     return QCoreApplication.translate("RestoreDialog", text)
 
 
+def refusal(path: Path, chosen: Path) -> tuple[str, Path | None] | None:
+    """None when ``chosen`` passes its check, else (why it is refused, the newest good
+    backup to offer instead or None)."""
+    from db import backup
+
+    if not backup.check_backup(chosen):
+        return None
+    good = backup.newest_good(path, skip=[chosen])
+    offer = (
+        _tr("Bản sao lưu tốt mới nhất: {g}").format(g=good.name)
+        if good is not None
+        else _tr("Không còn bản sao lưu nào dùng được.")
+    )
+    text = _tr("Bản sao lưu {b} bị hỏng; không dùng nó, tệp chưa bị thay đổi. {o}").format(
+        b=chosen.name, o=offer
+    )
+    return text, good
+
+
 def restore_into(window: Any, path: Path, chosen: Path) -> str:
     """Closes the window's file, restores ``chosen`` into ``path`` and reopens it; returns
     the Vietnamese message to show (what was done, or why nothing was)."""
     from db import backup
     from db.errors import StoreError
-    from desktop import session
-    from rasoat.identity import device_id
 
-    problems = backup.check_backup(chosen)
-    if problems:  # refused before the open file is even closed
-        good = backup.newest_good(path, skip=[chosen])
-        offer = (
-            _tr("Bản sao lưu tốt mới nhất: {g}").format(g=good.name)
-            if good is not None
-            else _tr("Không còn bản sao lưu nào dùng được.")
-        )
-        return _tr("Bản sao lưu {b} bị hỏng; không dùng nó, tệp chưa bị thay đổi. {o}").format(
-            b=chosen.name, o=offer
-        )
+    refused = refusal(path, chosen)
+    if refused is not None:  # refused before the open file is even closed
+        return refused[0]
     window._close_store()
     window.set_store(None)
     try:
-        _used, kept = backup.restore(path, chosen, user=session.surveyor(), device=device_id())
+        _used, kept = backup.restore(path, chosen)
     except StoreError as exc:
         window.open_path(path)
         return exc.message
@@ -112,4 +121,22 @@ def open_restore_dialog(window: Any) -> None:
     dialog = RestoreDialog(path, window)
     if not dialog.exec() or dialog.chosen is None:
         return
-    QMessageBox.information(window, _tr("Khôi phục"), restore_into(window, path, dialog.chosen))
+    chosen = dialog.chosen
+    refused = refusal(path, chosen)
+    if refused is not None:
+        text, good = refused
+        if good is None:
+            QMessageBox.warning(window, _tr("Khôi phục"), text)
+            return
+        # The way out, offered at once: the newest backup that passes its check.
+        answer = QMessageBox.question(
+            window,
+            _tr("Khôi phục"),
+            text + "\n\n" + _tr("Khôi phục từ bản sao lưu tốt mới nhất này?"),
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No,
+        )
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        chosen = good
+    QMessageBox.information(window, _tr("Khôi phục"), restore_into(window, path, chosen))

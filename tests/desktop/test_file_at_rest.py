@@ -110,3 +110,23 @@ def test_restore_from_the_window_is_refused_while_another_window_has_the_file(
     finally:
         other.close()
     assert "NL-020" in _codes(path)
+
+
+def test_a_damaged_backup_chosen_in_the_window_offers_the_newest_good_one(
+    qtbot: QtBot, app: Any, store: Any
+) -> None:
+    from db import backup
+    from desktop.restore_dialog import refusal
+
+    path = Path(store.path)
+    store.save_household(poor_household("NL-030", "Thôn Nà Lầu"))
+    good = backup.make_backup(path, "manual", store.conn)
+    bad = good.with_name(good.name.replace("manual", "close").replace("2026", "2099", 1))
+    bad.write_bytes(good.read_bytes()[:8192])
+    assert refusal(path, good) is None
+    refused = refusal(path, bad)
+    assert refused is not None
+    text, offered = refused
+    assert offered == good
+    assert "bị hỏng" in text
+    assert good.name in text
