@@ -181,7 +181,12 @@ def export_package(
         from rasoat.identity import signing_key
 
         signer = signing_key()
-    records = collect_records(store, _selected_ids(store, scope), progress)
+    from db.deep_check import naming_damage
+
+    # A household whose stored document no longer decodes: refused naming every damaged
+    # one by code (db.errors.DamagedRecords), never a bare decoding error (issue 16).
+    with naming_damage(store.conn, Path(store.path)):
+        records = collect_records(store, _selected_ids(store, scope), progress)
     commune_doc = commune_part(store)
     # Certificate numbers travel with their households (db.certificates: a merge takes them,
     # or shows a disagreement as a conflict). commune.json, not the household records: an

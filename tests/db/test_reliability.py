@@ -265,6 +265,11 @@ def test_deep_check_names_the_damaged_household(
         out = tmp_path / f"{kind}.pdf"
         assert main(["report", kind, str(path), "--out", str(out)]) not in (0, 70), kind
         assert code in capsys.readouterr().err
+    # So does an export (it stopped with a bare JSONDecodeError, exit 70), writing nothing.
+    package = tmp_path / "goi.rasoat"
+    assert main(["export", str(path), str(package), "--no-password"]) not in (0, 70)
+    assert code in capsys.readouterr().err
+    assert not package.exists()
     # A backup of the damaged file does not become the newest good one.
     assert main(["db", "backup", str(path)]) == 1
     assert code in capsys.readouterr().err
