@@ -391,6 +391,9 @@ def test_soak_in_small() -> None:
     out = done.stdout
     assert "lost: 0" in out
     assert "Newest backup unusable after a kill: 0 times" in out
+    assert "good close backups lost to a kill: 0" in out
+    # Each close kill is counted in the step of the close it landed in.
+    assert "Where the close/backup kills landed" in out
 
 
 # --- 6. a second program opens while the first one's -wal is gone ---------------------------
