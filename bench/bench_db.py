@@ -24,6 +24,114 @@ from bench import Row, percentile, timer
 BATCH = 1_000
 
 
+SAVES = 200
+
+
+def _saves_with_and_without_chain(store: Any, data: list[Any]) -> tuple[list[float], list[float]]:
+    """Times single saves (one transaction each, synchronous=FULL: the fsync dominates),
+    alternating the real ``db.audit.append`` with one that writes the same rows unchained,
+    so both see the same disk and the same file. The unchained rows are then removed again
+    and the chain is whole for the measures that follow."""
+    from db import audit
+
+    chained = audit.append
+
+    first = int(store.conn.execute("SELECT COALESCE(MAX(id), 0) FROM audit").fetchone()[0])
+    times: dict[bool, list[float]] = {True: [], False: []}
+    rng = random.Random(11)
+    try:
+        for i, (h, _r) in enumerate(rng.sample(data, 2 * SAVES)):
+            with_chain = i % 2 == 0
+            audit.append = chained if with_chain else _unchained  # type: ignore[assignment]
+            h.b1_total = (h.b1_total or 0) + 1
+            t = time.perf_counter()
+            store.save_household(h)
+            times[with_chain].append((time.perf_counter() - t) * 1000)
+    finally:
+        audit.append = chained  # type: ignore[assignment]
+    with store.transaction():
+        store.conn.execute("DELETE FROM audit WHERE id > ? AND hash IS NULL", (first,))
+    # What is left after removing them is a chain with holes: re-chain the tail, as a bench
+    # only may (the rows are this run's own).
+    _rechain_from(store.conn, first)
+    return times[True], times[False]
+
+
+def _unchained(conn: sqlite3.Connection, rows: Any) -> None:
+    """``db.audit.append`` as it was before the chain (m0012): the same rows, no hash."""
+    conn.executemany(
+        "INSERT INTO audit (at, user, device, tbl, row_id, household_id, action, old, new,"
+        " source, new_in_row) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            (
+                r.at,
+                r.user,
+                r.device,
+                r.tbl,
+                r.row_id,
+                r.household_id,
+                r.action,
+                r.old,
+                None if r.in_row is not None else r.new,
+                r.source,
+                int(r.in_row is not None),
+            )
+            for r in rows
+        ],
+    )
+
+
+def _inserts_with_and_without_chain(folder: Path, data: list[Any]) -> tuple[float, float, int]:
+    from db import audit
+    from db.records import CommuneInfo
+    from db.store import Store
+    from forms.model import Area
+
+    chained = audit.append
+    sample = data[: min(len(data), 10 * BATCH)]
+    batch = BATCH // 5
+    spent = {True: 0.0, False: 0.0}
+    path = folder / "chain.sqlite"
+    info = CommuneInfo("15", "Lào Cai", "2947", "Xã Bảo Yên", Area.RURAL)
+    with Store.create(path, info, user="bench", device="bench") as store:
+        rnd = store.start_round(2026, "nd07-2022-2025")
+        try:
+            for i, start in enumerate(range(0, len(sample), batch)):
+                with_chain = i % 2 == 0
+                audit.append = chained if with_chain else _unchained  # type: ignore[assignment]
+                t = time.perf_counter()
+                with store.transaction():
+                    for h, r in sample[start : start + batch]:
+                        store.save_household(h, round_id=rnd.id, result=r)
+                spent[with_chain] += time.perf_counter() - t
+        finally:
+            audit.append = chained  # type: ignore[assignment]
+    shutil.rmtree(path.with_name(path.name + ".backups"), ignore_errors=True)
+    path.unlink()
+    return spent[True], spent[False], len(sample) // 2
+
+
+def _rechain_from(conn: sqlite3.Connection, first: int) -> None:
+    from db.audit import EFFECTIVE_NEW, GENESIS, entry_hash
+
+    prev_row = conn.execute("SELECT hash FROM audit WHERE id = ?", (first,)).fetchone()
+    prev = bytes(prev_row[0]) if prev_row and prev_row[0] is not None else GENESIS
+    tail = conn.execute(
+        "SELECT a.id, a.at, a.user, a.device, a.tbl, a.row_id, a.household_id, a.action, a.old,"
+        f" {EFFECTIVE_NEW}, a.source FROM audit a WHERE a.id > ? ORDER BY a.id",
+        (first,),
+    ).fetchall()
+    conn.execute("BEGIN IMMEDIATE")
+    for new_id, row in enumerate(tail, start=first + 1):
+        conn.execute("UPDATE audit SET id = ? WHERE id = ?", (new_id, row[0]))
+        prev = entry_hash(prev, new_id, row[1:])
+        conn.execute("UPDATE audit SET hash = ? WHERE id = ?", (prev, new_id))
+    conn.execute(
+        "UPDATE sqlite_sequence SET seq = (SELECT MAX(id) FROM audit) WHERE name = 'audit'"
+    )
+    conn.execute("COMMIT")
+
+
 def _households(n: int) -> list[Any]:
     from forms.classify import classify
     from forms.demo import generate_households
@@ -312,6 +420,55 @@ def run(quick: bool) -> list[Row]:
             worst([HouseholdQuery(order_by="category")]),
             "ms",
             note="sorts every household: no index serves it",
+        )
+    )
+
+    # --- the audit chain: one save with and without it, and checking it ---------------------
+    saves, unchained = _saves_with_and_without_chain(store, data)
+    rows.append(
+        Row(
+            "save one household (an editor autosave) p50",
+            percentile(saves, 50),
+            "ms",
+            baseline=percentile(unchained, 50),
+            goal="≤ 1.1× unchained",
+            note=f"{len(saves)} saves each way, alternating; baseline: the same audit rows "
+            "without their SHA-256 chain (db.audit.append before m0012)",
+        )
+    )
+    rows.append(
+        Row(
+            "save one household p95",
+            percentile(saves, 95),
+            "ms",
+            baseline=percentile(unchained, 95),
+        )
+    )
+    chained_s, unchained_s, inserted = _inserts_with_and_without_chain(folder, data)
+    rows.append(
+        Row(
+            f"insert {inserted:,} households in batches of {BATCH // 5}, chained",
+            chained_s,
+            "s",
+            baseline=unchained_s,
+            goal="≤ 1.1× unchained",
+            note="a fresh file; batches alternate with the same batches unchained, so machine "
+            "load falls on both; the chain's own cost on a merge-like insert",
+        )
+    )
+    from db import audit
+
+    audit_rows = int(store.conn.execute("SELECT COUNT(*) FROM audit").fetchone()[0])
+    with timer() as elapsed:
+        broken = audit.verify(store.conn)
+        verify_s = elapsed()
+    rows.append(
+        Row(
+            "verify the audit chain (rasoat db check)",
+            verify_s,
+            "s",
+            note=f"{audit_rows:,} rows; "
+            + ("whole" if broken is None else "BROKEN (the unchained saves)"),
         )
     )
 
