@@ -46,6 +46,21 @@ def _clean(text: str) -> str:
     return " ".join(nfc(text).split())
 
 
+def household_stored(store: Any, household_id: str) -> bool:
+    """Whether the household is saved (support and cadres can be recorded only then)."""
+    return (
+        store.conn.execute(
+            "SELECT 1 FROM households WHERE id = ? AND deleted = 0", (household_id,)
+        ).fetchone()
+        is not None
+    )
+
+
+def _household_code(store: Any, household_id: str) -> str:
+    r = store.conn.execute("SELECT code FROM households WHERE id = ?", (household_id,)).fetchone()
+    return str(r[0]) if r else ""
+
+
 # --- applications ------------------------------------------------------------------------
 @dataclass(frozen=True)
 class Application:
@@ -335,13 +350,26 @@ def add_support(
     given_by: str = "",
     amount: int | None = None,
     note: str = "",
+    *,
+    today: date | None = None,
 ) -> SupportRecord:
-    kinds = {k.id: k for k in catalog.support_kinds()}
-    if kind not in kinds:
-        raise StoreError(f"Loại hỗ trợ không có trong danh mục: {kind}.")
-    if amount is not None and amount < 0:
-        raise StoreError("Số tiền hỗ trợ không được âm.")
+    """``today``: what "the future" is for the given date (the validator's)."""
+    from forms.validate import support_problems
+
     store._household_exists(household_id)
+    problems = support_problems(
+        _household_code(store, household_id),
+        kind=kind,
+        given_on=given_on,
+        programme=_clean(programme),
+        given_by=_clean(given_by),
+        amount=amount,
+        note=nfc(note).strip(),
+        kinds={k.id: k.amount for k in catalog.support_kinds()},
+        today=today,
+    )
+    if problems:
+        raise StoreError(" ".join(problems))
     record = SupportRecord(
         _uuid(),
         household_id,
@@ -543,6 +571,15 @@ def assign_cadre(
     elif village not in [v.name for v in store.villages()]:
         raise NotFound(f"Không có thôn/bản “{village}”.")
     name, role = _clean(name), _clean(role)
+    from forms.validate import cadre_problems
+
+    problems = cadre_problems(
+        name,
+        role,
+        f"Hộ {_household_code(store, household_id)}" if household_id else f"Thôn {village}",
+    )
+    if problems:
+        raise StoreError(" ".join(problems))
     column, target = ("household_id", household_id) if household_id else ("village", village)
     old = store.conn.execute(
         "SELECT id, cadre_name, cadre_role FROM cadre_assignments"

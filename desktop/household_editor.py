@@ -35,6 +35,7 @@ from desktop.form_page import FormPage, read_answer, write_answer
 from desktop.labels import enum_choices
 from desktop.member_details import MemberDetails
 from desktop.member_roster import MemberRoster
+from desktop.support_page import SupportPage
 from forms.model import Area, Household, nfc
 
 log = logging.getLogger(__name__)
@@ -167,6 +168,7 @@ class HouseholdEditor(QWidget):
         self.pages: list[FormPage] = [FormPage(f) for f in forms_]
         self.members = MemberDetails(definitions.member_questions())
         self.causes = CausesPage()
+        self.support = SupportPage(store)
         self.steps: list[tuple[str, QWidget]] = [
             (self.tr("1. Thông tin hộ, thành viên"), self.identity),
             (self.tr("2. Phiếu A"), self.pages[0]),
@@ -174,6 +176,7 @@ class HouseholdEditor(QWidget):
             (self.tr("4. Phiếu B2 — hộ"), self.pages[2]),
             (self.tr("5. Phiếu B2 — thành viên"), self.members),
             (self.tr("6. Nguyên nhân, nhu cầu"), self.causes),
+            (self.tr("7. Hỗ trợ, cán bộ phụ trách"), self.support),
         ]
 
         outer = QVBoxLayout(self)
@@ -272,6 +275,7 @@ class HouseholdEditor(QWidget):
             page.set_household(household)
         self.members.set_household(household)
         self.causes.set_household(household)
+        self.support.set_household(household.id)
         self.go_to_step(0)
         self.recompute()
         self.status.setText(self.tr("Đã lưu"))
@@ -324,6 +328,8 @@ class HouseholdEditor(QWidget):
         widget = self.stack.currentWidget()
         if widget is self.members and self.household is not None:
             self.members.set_household(self.household)  # the roster may have changed
+        if widget is self.support:
+            self.support.refresh()  # the needs of step 6 were just saved
         if widget is self.identity:
             self.identity.code.setFocus()
         else:

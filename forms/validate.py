@@ -290,3 +290,77 @@ def result_problem(d: Mapping[str, Any]) -> str | None:
     if ref is not None and (not isinstance(ref, str) or len(ref) != 10):
         return "trường 'reference_date' sai"
     return None
+
+
+# --- the list all year round (issue 24): support delivered, cadres -----------------------
+SUPPORT_FIELD_LABELS: dict[str, str] = {
+    "kind": "Loại hỗ trợ",
+    "given_on": "Ngày hỗ trợ",
+    "programme": "Chương trình, nguồn hỗ trợ",
+    "given_by": "Đơn vị, người hỗ trợ",
+    "amount": "Số tiền",
+    "note": "Ghi chú",
+}
+# A preferential loan to one household is tens of millions of đồng; ten billion is no loan.
+MAX_SUPPORT_AMOUNT = MAX_MONEY
+EARLIEST_SUPPORT = date(2000, 1, 1)
+
+
+def support_problems(
+    household_code: str,
+    *,
+    kind: str,
+    given_on: object,
+    programme: str,
+    given_by: str,
+    amount: object,
+    note: str,
+    kinds: Mapping[str, bool],
+    today: date | None = None,
+) -> list[str]:
+    """Why a support record cannot be stored, each naming the household and the field
+    (empty when it may be). ``kinds``: the catalogue's kind ids → whether it has an amount."""
+    today = today or date.today()
+    who = f"Hộ {printable(household_code, 40)}" if household_code else "Hộ (chưa có mã)"
+    found: list[str] = []
+
+    def add(target: str, problem: str) -> None:
+        found.append(f"{who}: {SUPPORT_FIELD_LABELS[target]} {problem}.")
+
+    if kind not in kinds:
+        add("kind", "không có trong danh mục")
+    if not isinstance(given_on, date):
+        add("given_on", "chưa ghi")
+    elif given_on > today:
+        add("given_on", "ở tương lai")
+    elif given_on < EARLIEST_SUPPORT:
+        add("given_on", f"trước năm {EARLIEST_SUPPORT.year}")
+    for target, value, limit in (
+        ("programme", programme, MAX_SHORT),
+        ("given_by", given_by, MAX_NAME),
+        ("note", note, MAX_NOTE),
+    ):
+        problem = text_problem(value, limit, multiline=target == "note")
+        if problem:
+            add(target, problem)
+    if amount is not None:
+        if kind in kinds and not kinds[kind]:
+            add("amount", "không áp dụng cho loại hỗ trợ này")
+        elif isinstance(amount, bool) or not isinstance(amount, int):
+            add("amount", "phải là số nguyên (đồng)")
+        else:
+            problem = number_problem(amount, MAX_SUPPORT_AMOUNT)
+            if problem:
+                add("amount", problem)
+    return found
+
+
+def cadre_problems(name: str, role: str, target: str) -> list[str]:
+    """Why a cadre assignment cannot be stored; ``target`` names the household ("Hộ 01-0005")
+    or the village ("Thôn Bản Lề") it is for."""
+    found: list[str] = []
+    for label, value in (("Tên cán bộ phụ trách", name), ("Chức vụ", role)):
+        problem = text_problem(value, MAX_NAME)
+        if problem:
+            found.append(f"{target}: {label} {problem}.")
+    return found

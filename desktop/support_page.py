@@ -1,0 +1,326 @@
+"""Support received and the cadre responsible, on a household's page (issue 24): each need
+stated at the review beside the support of the year that answers it, the year's support
+records (added and removed here), and the cadre for this household (else its village's).
+
+Every write goes through ``db.year_round`` (validated by ``forms.validate``, audited); the
+page only gathers what the officer typed and shows the Vietnamese message when it is refused.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from html import escape
+from typing import Any
+
+from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtGui import QBrush, QColor
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDateEdit,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.confirm import confirm_destructive
+from desktop.i18n import data_tr
+
+UNMET = QColor("#b3261e")
+MET = QColor("#1e7e34")
+
+
+def money(amount: int | None) -> str:
+    """Vietnamese grouping: 20.000.000 đ."""
+    return "" if amount is None else f"{amount:,} đ".replace(",", ".")
+
+
+def parse_money(text: str) -> int | None | str:
+    """The amount typed (dots, commas and spaces as grouping), None when empty, the text
+    itself when it is no whole number (the validator then names the field)."""
+    digits = text.replace(".", "").replace(",", "").replace(" ", "").removesuffix("đ")
+    if not digits:
+        return None
+    return int(digits) if digits.isdigit() else text
+
+
+def _item(text: str) -> QTableWidgetItem:
+    item = QTableWidgetItem(text)
+    item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEditable)
+    return item
+
+
+class SupportPage(QWidget):
+    """``changed`` after a support record or the cadre was written (already saved)."""
+
+    changed = Signal()
+
+    def __init__(self, store: Any, parent: QWidget | None = None, today: date | None = None):
+        super().__init__(parent)
+        from forms import catalog
+
+        self.store = store
+        self.today = today or date.today()
+        self.household_id: str | None = None
+        self.kinds = {k.id: k for k in catalog.support_kinds()}
+        layout = QVBoxLayout(self)
+        self.heading = QLabel()
+        layout.addWidget(self.heading)
+
+        cadre_row = QHBoxLayout()
+        cadre_row.addWidget(QLabel(self.tr("Cán bộ phụ trách hộ:")))
+        self.cadre_name = QLineEdit()
+        self.cadre_name.setPlaceholderText(self.tr("Họ và tên"))
+        self.cadre_role = QLineEdit()
+        self.cadre_role.setPlaceholderText(self.tr("Chức vụ, ví dụ Trưởng thôn"))
+        self.cadre_button = QPushButton(self.tr("Ghi &cán bộ"))
+        self.cadre_button.clicked.connect(self.save_cadre)
+        cadre_row.addWidget(self.cadre_name, 2)
+        cadre_row.addWidget(self.cadre_role, 2)
+        cadre_row.addWidget(self.cadre_button)
+        layout.addLayout(cadre_row)
+        self.cadre_note = QLabel()
+        self.cadre_note.setWordWrap(True)
+        layout.addWidget(self.cadre_note)
+
+        self.needs = QTableWidget(0, 3)
+        self.needs.setHorizontalHeaderLabels(
+            [self.tr("Nhu cầu hỗ trợ"), self.tr("Đã hỗ trợ trong năm"), self.tr("Tình trạng")]
+        )
+        self.needs.verticalHeader().setVisible(False)
+        self.needs.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.needs.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        layout.addWidget(self.needs, 1)
+
+        self.records = QTableWidget(0, 5)
+        self.records.setHorizontalHeaderLabels(
+            [
+                self.tr("Ngày"),
+                self.tr("Loại hỗ trợ"),
+                self.tr("Chương trình"),
+                self.tr("Người, đơn vị hỗ trợ"),
+                self.tr("Số tiền"),
+            ]
+        )
+        self.records.verticalHeader().setVisible(False)
+        self.records.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
+        self.records.setSelectionMode(QTableWidget.SelectionMode.SingleSelection)
+        for col in (1, 2, 3):
+            self.records.horizontalHeader().setSectionResizeMode(
+                col, QHeaderView.ResizeMode.Stretch
+            )
+        layout.addWidget(self.records, 1)
+        self.remove_button = QPushButton(self.tr("&Xoá lần hỗ trợ đang chọn…"))
+        self.remove_button.clicked.connect(lambda: self.remove_selected())
+        layout.addWidget(self.remove_button, 0, Qt.AlignmentFlag.AlignLeft)
+
+        box = QGroupBox(self.tr("Ghi một lần hỗ trợ"))
+        form = QFormLayout(box)
+        self.kind = QComboBox()
+        for kind in self.kinds.values():
+            self.kind.addItem(data_tr(kind.label), kind.id)
+        self.given_on = QDateEdit(QDate(self.today.year, self.today.month, self.today.day))
+        self.given_on.setCalendarPopup(True)
+        self.given_on.setDisplayFormat("dd/MM/yyyy")
+        self.programme = QLineEdit()
+        self.given_by = QLineEdit()
+        self.amount = QLineEdit()
+        self.amount.setPlaceholderText(self.tr("đồng, ví dụ 50.000.000"))
+        form.addRow(self.tr("&Loại hỗ trợ:"), self.kind)
+        form.addRow(self.tr("&Ngày:"), self.given_on)
+        form.addRow(self.tr("C&hương trình, nguồn:"), self.programme)
+        form.addRow(self.tr("Người, đơn vị &hỗ trợ:"), self.given_by)
+        form.addRow(self.tr("Số &tiền:"), self.amount)
+        self.add_button = QPushButton(self.tr("&Ghi lần hỗ trợ"))
+        self.add_button.clicked.connect(self.add_support)
+        form.addRow(self.add_button)
+        self.error = QLabel()
+        self.error.setWordWrap(True)
+        self.error.setStyleSheet("color: #b3261e")
+        form.addRow(self.error)
+        layout.addWidget(box)
+        self.kind.currentIndexChanged.connect(self._kind_changed)
+        self._kind_changed()
+
+    # --- showing -------------------------------------------------------------------------
+    def set_household(self, household_id: str | None) -> None:
+        self.household_id = household_id
+        self.error.clear()
+        self.refresh()
+
+    def refresh(self) -> None:
+        from db import year_round
+
+        year = self.today.year
+        stored = self.household_id is not None and year_round.household_stored(
+            self.store, self.household_id
+        )
+        for w in (self.cadre_name, self.cadre_role, self.cadre_button, self.add_button):
+            w.setEnabled(stored)
+        self.remove_button.setEnabled(stored)
+        self.heading.setText(
+            self.tr("<h3>Hỗ trợ đã nhận năm {y} và cán bộ phụ trách</h3>").format(y=year)
+        )
+        self.needs.setRowCount(0)
+        self.records.setRowCount(0)
+        if not stored:
+            self.cadre_note.setText(self.tr("Hộ chưa được lưu: hãy lưu hộ (Ctrl+S) trước."))
+            return
+        assert self.household_id is not None
+        lines, _other = year_round.needs_against_support(self.store, self.household_id, year)
+        self.needs.setRowCount(len(lines) or 1)
+        if not lines:
+            self.needs.setItem(0, 0, _item(self.tr("Hộ chưa ghi nhu cầu hỗ trợ nào (bước 6).")))
+        for row, line in enumerate(lines):
+            given = "; ".join(
+                f"{data_tr(self.kinds[s.kind].label) if s.kind in self.kinds else s.kind}"
+                f" ({s.given_on:%d/%m/%Y})"
+                for s in line.support
+            )
+            state = _item(self.tr("Đã hỗ trợ") if line.met else self.tr("Chưa được hỗ trợ"))
+            state.setForeground(QBrush(MET if line.met else UNMET))
+            self.needs.setItem(row, 0, _item(data_tr(line.label)))
+            self.needs.setItem(row, 1, _item(given))
+            self.needs.setItem(row, 2, state)
+        self.needs.resizeColumnToContents(2)
+        support = year_round.support_for(self.store, self.household_id, year)
+        self.records.setRowCount(len(support))
+        for row, s in enumerate(support):
+            kind = self.kinds.get(s.kind)
+            cells = [
+                f"{s.given_on:%d/%m/%Y}",
+                data_tr(kind.label) if kind else s.kind,
+                s.programme,
+                s.given_by,
+                money(s.amount),
+            ]
+            for col, text in enumerate(cells):
+                item = _item(text)
+                if col == 0:
+                    item.setData(Qt.ItemDataRole.UserRole, s.id)
+                self.records.setItem(row, col, item)
+        self.records.resizeColumnToContents(0)
+        self.remove_button.setEnabled(bool(support))
+        self._show_cadre()
+
+    def _show_cadre(self) -> None:
+        from db import year_round
+
+        assert self.household_id is not None
+        found = year_round.cadre_for(self.store, self.household_id)
+        own = found is not None and found.household_id == self.household_id
+        self.cadre_name.setText(found.cadre_name if own and found else "")
+        self.cadre_role.setText(found.cadre_role if own and found else "")
+        if found is not None and not own:
+            # Names come from packages: shown as text, never as markup.
+            self.cadre_note.setText(
+                self.tr("Theo thôn: {name} {role}. Ghi tên ở đây nếu hộ có cán bộ riêng.").format(
+                    name=escape(found.cadre_name),
+                    role=f"({escape(found.cadre_role)})" if found.cadre_role else "",
+                )
+            )
+        elif found is None:
+            self.cadre_note.setText(self.tr("Hộ và thôn chưa có cán bộ phụ trách."))
+        else:
+            self.cadre_note.setText(self.tr("Để trống tên rồi bấm Ghi để bỏ cán bộ riêng của hộ."))
+
+    def _kind_changed(self) -> None:
+        kind = self.kinds.get(str(self.kind.currentData()))
+        takes_amount = bool(kind and kind.amount)
+        self.amount.setEnabled(takes_amount)
+        if not takes_amount:
+            self.amount.clear()
+
+    def focus_first(self) -> None:
+        self.kind.setFocus()
+
+    # --- writing -------------------------------------------------------------------------
+    def add_support(self) -> bool:
+        from db import year_round
+        from db.errors import StoreError
+
+        if self.household_id is None:
+            return False
+        d = self.given_on.date()
+        amount = parse_money(self.amount.text())
+        try:
+            year_round.add_support(
+                self.store,
+                self.household_id,
+                str(self.kind.currentData()),
+                date(d.year(), d.month(), d.day()),
+                programme=self.programme.text(),
+                given_by=self.given_by.text(),
+                amount=amount,  # type: ignore[arg-type]  # text: the validator names it
+                today=self.today,
+            )
+        except StoreError as exc:
+            self.error.setText(exc.message)
+            return False
+        self.error.clear()
+        self.amount.clear()
+        self.refresh()
+        self.changed.emit()
+        return True
+
+    def selected_support_id(self) -> str | None:
+        row = self.records.currentRow()
+        item = self.records.item(row, 0) if row >= 0 else None
+        return str(item.data(Qt.ItemDataRole.UserRole)) if item is not None else None
+
+    def remove_selected(self, ask: bool = True) -> bool:
+        from db import year_round
+        from db.errors import StoreError
+
+        support_id = self.selected_support_id()
+        if support_id is None:
+            self.error.setText(self.tr("Hãy chọn một lần hỗ trợ trong bảng trước."))
+            return False
+        row = self.records.currentRow()
+        what = " — ".join(
+            self.records.item(row, c).text() for c in (0, 1) if self.records.item(row, c)
+        )
+        if ask and not confirm_destructive(
+            self,
+            self.tr("Xoá lần hỗ trợ"),
+            self.tr("Xoá lần hỗ trợ {what} khỏi hồ sơ của hộ?").format(what=what),
+            self.tr("&Xoá"),
+            self.tr("&Giữ lại"),
+        ):
+            return False
+        try:
+            year_round.delete_support(self.store, support_id)
+        except StoreError as exc:
+            self.error.setText(exc.message)
+            return False
+        self.refresh()
+        self.changed.emit()
+        return True
+
+    def save_cadre(self) -> bool:
+        from db import year_round
+        from db.errors import StoreError
+
+        if self.household_id is None:
+            return False
+        try:
+            year_round.assign_cadre(
+                self.store,
+                self.cadre_name.text(),
+                self.cadre_role.text(),
+                household_id=self.household_id,
+            )
+        except StoreError as exc:
+            self.error.setText(exc.message)
+            return False
+        self.error.clear()
+        self._show_cadre()
+        self.changed.emit()
+        return True
