@@ -111,10 +111,17 @@ def plan(store: Store, package: Package, round_map: dict[str, str] | None = None
             " WHERE resolved_at IS NOT NULL"
         )
     }
+    purged = {r[0] for r in conn.execute("SELECT id FROM purged_households")}
     out: list[Planned] = []
     for rec in package.records:
         h = rec.household
         row = known.rows.get(h.id)
+        if h.id in purged:
+            # The officer purged its personal data here (db.purge): a laptop that still
+            # had it must not bring it back; said on the receipt, never silently.
+            detail = "dữ liệu cá nhân của hộ đã được xoá hẳn ở máy này, không nhận lại"
+            out.append(Planned(rec, "purged", row[0] if row else None, detail, warn=True))
+            continue
         if (h.id, rec.rev) in decided:
             out.append(Planned(rec, "decided", row[0] if row else None))
             continue
@@ -551,9 +558,8 @@ def _merge(
         receipt.warnings.append(devices.deletions_message(deleting) + " (cán bộ đã xác nhận)")
     for step in steps:
         h = step.record.household
-        receipt.entries.append(
-            Entry(h.id, h.code, h.head_name(), h.village, step.action, step.detail)
-        )
+        head = "" if step.action == "purged" else h.head_name()
+        receipt.entries.append(Entry(h.id, h.code, head, h.village, step.action, step.detail))
         if step.warn:
             receipt.warnings.append(f"Hộ {h.code}: {step.detail}.")
     to_write = [s for s in steps if s.action in ("added", "updated", "deleted")]

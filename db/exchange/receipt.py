@@ -19,6 +19,7 @@ Action = Literal[
     "conflict",  # changed on both sides: waits for the officer
     "code_taken",  # the household code belongs to another household here
     "decided",  # a conflict already decided by the officer for this very version
+    "purged",  # its personal data was purged here (db.purge): never taken back
 ]
 
 ACTION_LABELS: dict[str, str] = {
@@ -30,6 +31,7 @@ ACTION_LABELS: dict[str, str] = {
     "conflict": "Xung đột (chờ cán bộ quyết định)",
     "code_taken": "Trùng mã hộ (chờ cán bộ quyết định)",
     "decided": "Đã quyết định trước đây",
+    "purged": "Đã xoá hẳn dữ liệu ở đây (không nhận lại)",
 }
 
 

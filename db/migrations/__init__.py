@@ -23,6 +23,7 @@ from db.migrations import (
     m0010_year_round,
     m0011_certificate_conflicts,
     m0012_audit_chain,
+    m0013_purged_households,
 )
 
 Step = Callable[[sqlite3.Connection], None]
@@ -40,6 +41,7 @@ STEPS: list[Step] = [
     m0010_year_round.apply,
     m0011_certificate_conflicts.apply,
     m0012_audit_chain.apply,
+    m0013_purged_households.apply,
 ]
 LATEST = len(STEPS)
 

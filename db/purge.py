@@ -1,0 +1,245 @@
+"""Deletion that deletes (issue 20 item 4): a deleted household's personal data purged.
+
+Deleting a household (``Store.delete_household``) only hides it: the row, its members, its
+forms, results and every old value in the audit log stay, so a deletion by mistake can be
+taken back and a package can still be merged against it. Purging is the officer's second,
+explicit step, with a reason: afterwards only a tombstone is left (``purged_households``:
+id, code, village, who, when, why; m0013) and the ``households`` row reduced to its id, code
+and village (its revisions, which hold no personal data, stay so that packages still find
+their common history).
+
+The audit log is hash-chained over each row's old and new *values* (``db.audit``), so blanking
+them would break the chain. The chain's encoding is not changed: the purge blanks ``old`` and
+``new`` of the household's audit rows and lists those row ids in its own ``purge`` event,
+appended to the chain in the same transaction; ``db.audit.verify`` accepts a blanked row
+only when a purge event names it, and still checks that the next row follows the blanked
+row's stored hash. What is lost is the proof that those blanked rows were not edited before
+the purge — they no longer hold anything to edit.
+
+SQLite keeps removed content in free pages (and the -wal) until they are reused, so the
+purge runs with ``secure_delete`` on, then rebuilds the search index's segments, VACUUMs the
+file (free pages of earlier edits of the household held old versions too) and truncates the
+-wal. Backups made before the purge still hold the data until they are removed by the
+retention time (``db.backup.expire``; ``docs/privacy.md``).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+from db import audit
+from db.errors import NotFound, StoreError
+from db.households import household_doc
+from db.records import Change
+from db.store import Store, _dumps, now_utc
+from forms.model import Household
+
+# Rows about one household, removed whole: (table, its household column).
+_HOUSEHOLD_TABLES = (
+    ("household_causes", "household_id"),
+    ("household_needs", "household_id"),
+    ("answers", "household_id"),
+    ("results", "household_id"),
+    ("meeting_votes", "household_id"),
+    ("complaints", "household_id"),
+    ("applications", "household_id"),
+    ("support_records", "household_id"),
+    ("cadre_assignments", "household_id"),
+    ("low_income_applications", "household_id"),
+    ("exchange_conflicts", "household_id"),
+    ("members", "household_id"),  # last: rows above may refer to a member
+)
+# Kept: certificate_numbers and certificate_conflicts (a number and a round, nothing
+# personal; a number once given must not be given again) and household_revs (rev ids,
+# devices and the officers who saved).
+
+
+@dataclass(frozen=True)
+class Tombstone:
+    """What is left of a purged household."""
+
+    id: str
+    code: str
+    village: str
+    purged_at: str
+    purged_by: str
+    reason: str
+
+
+def tombstone(store: Store, household_id: str) -> Tombstone | None:
+    r = store.conn.execute(
+        "SELECT id, code, village, purged_at, purged_by, reason FROM purged_households"
+        " WHERE id = ?",
+        (household_id,),
+    ).fetchone()
+    return Tombstone(*r) if r else None
+
+
+def tombstones(store: Store) -> list[Tombstone]:
+    return [
+        Tombstone(*r)
+        for r in store.conn.execute(
+            "SELECT id, code, village, purged_at, purged_by, reason FROM purged_households"
+            " ORDER BY purged_at, code"
+        )
+    ]
+
+
+def purged_ids(store: Store) -> set[str]:
+    return {r[0] for r in store.conn.execute("SELECT id FROM purged_households")}
+
+
+def deleted_households(store: Store) -> list[tuple[str, str, str, str]]:
+    """(id, code, village, deleted at) of households deleted but not yet purged, newest
+    first: what the purge can be asked for."""
+    return [
+        (r[0], r[1], r[2], r[3])
+        for r in store.conn.execute(
+            "SELECT h.id, h.code, h.village, h.updated_at FROM households h"
+            " WHERE h.deleted = 1 AND h.id NOT IN (SELECT id FROM purged_households)"
+            " ORDER BY h.updated_at DESC, h.code"
+        )
+    ]
+
+
+def purge_household(store: Store, household_id: str, reason: str) -> Tombstone:
+    """Purge a deleted household's personal data, leaving its tombstone; recorded in the
+    audit log as a ``purge`` event. Refused (StoreError, in Vietnamese) for a household that
+    is not deleted, already purged, or without a reason."""
+    reason = " ".join(reason.split())
+    row = store.conn.execute(
+        "SELECT code, village, deleted FROM households WHERE id = ?", (household_id,)
+    ).fetchone()
+    if row is None:
+        raise NotFound("Không tìm thấy hộ cần xoá hẳn dữ liệu.")
+    code, village, deleted = row
+    if tombstone(store, household_id) is not None:
+        raise StoreError(f"Hộ {code}: dữ liệu cá nhân đã được xoá hẳn trước đây.")
+    if not deleted:
+        raise StoreError(
+            f"Hộ {code}: chỉ xoá hẳn dữ liệu của hộ đã xoá khỏi danh sách; hãy xoá hộ trước."
+        )
+    if not reason:
+        raise StoreError(f"Hộ {code}: cần ghi lý do xoá hẳn dữ liệu cá nhân.")
+    at = now_utc()
+    conn = store.conn
+    conn.execute("PRAGMA secure_delete = ON")
+    try:
+        with store.transaction():
+            # Rows first: the m0005/m0006 triggers copy a deleted or changed document into
+            # the audit rows still pointing at it, which are blanked right after.
+            for table, column in _HOUSEHOLD_TABLES:
+                conn.execute(f"DELETE FROM {table} WHERE {column} = ?", (household_id,))
+            bare = Household(code=code, id=household_id, village=village)
+            conn.execute(
+                "UPDATE households SET head_name = '', size = 0, doc = ? WHERE id = ?",
+                (_dumps(household_doc(bare)[0]), household_id),
+            )
+            rows = [
+                int(r[0])
+                for r in conn.execute(
+                    "SELECT id FROM audit WHERE household_id = ? AND tbl != ?"
+                    " AND (old IS NOT NULL OR new IS NOT NULL OR new_in_row = 1)",
+                    (household_id, audit.EVENTS),
+                )
+            ]
+            _blank(store, rows)
+            _scrub_receipts(store, household_id)
+            conn.execute(
+                "INSERT INTO purged_households VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (household_id, code, village, at, store.user, store.device, reason),
+            )
+            audit.record_event(
+                store,
+                "purge",
+                {"code": code, "village": village, "reason": reason, "audit_rows": rows},
+                household_id=household_id,
+            )
+            store._notify(Change("household", [household_id]))
+        _compact(store)
+    finally:
+        conn.execute("PRAGMA secure_delete = OFF")
+    return Tombstone(household_id, code, village, at, store.user, reason)
+
+
+def erase_member(store: Store, member_id: str, reason: str) -> str:
+    """Erase the data of one person removed from a household's roster (a justified request:
+    the member row is already deleted by saving the household without them). Their member
+    row goes and the old/new values of its audit rows are blanked, recorded as an
+    ``erase_member`` event. Returns the household's code."""
+    reason = " ".join(reason.split())
+    row = store.conn.execute(
+        "SELECT m.household_id, m.deleted, m.position, h.code FROM members m"
+        " JOIN households h ON h.id = m.household_id WHERE m.id = ?",
+        (member_id,),
+    ).fetchone()
+    if row is None:
+        raise NotFound("Không tìm thấy người cần xoá dữ liệu.")
+    household_id, deleted, position, code = row
+    if not deleted:
+        raise StoreError(
+            f"Hộ {code}, thành viên thứ {position + 1}: hãy bỏ người này khỏi danh sách nhân"
+            " khẩu của hộ (mở hộ, xoá dòng, lưu) trước khi xoá hẳn dữ liệu."
+        )
+    if not reason:
+        raise StoreError(f"Hộ {code}: cần ghi lý do xoá dữ liệu của người này.")
+    conn = store.conn
+    conn.execute("PRAGMA secure_delete = ON")
+    try:
+        with store.transaction():
+            conn.execute("DELETE FROM members WHERE id = ?", (member_id,))
+            conn.execute("DELETE FROM low_income_applications WHERE member_id = ?", (member_id,))
+            rows = [
+                int(r[0])
+                for r in conn.execute(
+                    "SELECT id FROM audit WHERE household_id = ? AND tbl = 'members'"
+                    " AND row_id = ?",
+                    (household_id, member_id),
+                )
+            ]
+            _blank(store, rows)
+            audit.record_event(
+                store,
+                "erase_member",
+                {"code": code, "reason": reason, "audit_rows": rows},
+                household_id=household_id,
+            )
+            store._notify(Change("household", [household_id]))
+        _compact(store)
+    finally:
+        conn.execute("PRAGMA secure_delete = OFF")
+    return str(code)
+
+
+def _blank(store: Store, rows: list[int]) -> None:
+    store.conn.executemany(
+        "UPDATE audit SET old = NULL, new = NULL, new_in_row = 0 WHERE id = ?",
+        [(i,) for i in rows],
+    )
+
+
+def _scrub_receipts(store: Store, household_id: str) -> None:
+    """Import receipts kept in the file name each household's head: that name goes."""
+    for rowid, text in store.conn.execute(
+        "SELECT rowid, receipt FROM exchange_imports WHERE receipt LIKE ?",
+        (f"%{household_id}%",),
+    ).fetchall():
+        data = json.loads(text)
+        for entry in data.get("entries", []):
+            if entry.get("household_id") == household_id:
+                entry["head_name"] = ""
+        store.conn.execute(
+            "UPDATE exchange_imports SET receipt = ? WHERE rowid = ?",
+            (json.dumps(data, ensure_ascii=False), rowid),
+        )
+
+
+def _compact(store: Store) -> None:
+    """Removed content leaves the file: the search index's segments rewritten (a deleted
+    row's words stay in them until merged), free pages dropped, the -wal emptied."""
+    conn = store.conn
+    with store.transaction():
+        conn.execute("INSERT INTO search_index (search_index) VALUES ('optimize')")
+    conn.execute("VACUUM")
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
