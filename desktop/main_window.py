@@ -109,6 +109,9 @@ class MainWindow(QMainWindow):
         self._action(
             "file", self.tr("Lịch &sử nhập gói…"), lambda: open_import_history_dialog(self)
         )
+        from desktop.known_devices_dialog import open_known_devices_dialog
+
+        self._action("file", self.tr("Các máy đã &biết…"), lambda: open_known_devices_dialog(self))
         self._action(
             "file", self.tr("Nhập danh sách từ &Excel…"), lambda: open_excel_import_dialog(self)
         )
