@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from db.certificates import CertificateConflict
 from desktop.labels import local_time
 from forms.model import Household
 
@@ -134,19 +135,60 @@ def comparison_rows(
     return rows
 
 
+def _number(n: int | None) -> str:
+    if n is None:
+        return QCoreApplication.translate("MergeConflictsDialog", "chưa có số")
+    return f"{n:04d}"
+
+
+def certificate_rows(c: CertificateConflict) -> list[tuple[str, str, str]]:
+    """(label, this file, the package) for a certificate-number conflict: the household's
+    number on each side and, when the package's number is held by another household here,
+    which household holds it on each side."""
+    rows = [
+        (
+            QCoreApplication.translate("MergeConflictsDialog", "Số của hộ {code}").format(
+                code=c.code
+            ),
+            _number(c.local_number),
+            _number(c.incoming_number),
+        )
+    ]
+    if c.other_code:
+        rows.append(
+            (
+                QCoreApplication.translate("MergeConflictsDialog", "Số {number} là của hộ").format(
+                    number=_number(c.incoming_number)
+                ),
+                c.other_code,
+                c.code,
+            )
+        )
+    rows.append(
+        (
+            QCoreApplication.translate("MergeConflictsDialog", "Máy cấp số trong gói"),
+            "",
+            c.incoming_device,
+        )
+    )
+    return rows
+
+
 class MergeConflictsDialog(QDialog):
     def __init__(self, store: Any, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.store = store
         self.conflicts: list[Any] = []
+        self.certificate_conflicts: list[CertificateConflict] = []
+        self.entries: list[Any] = []
         self.setWindowTitle(self.tr("Xung đột khi gộp dữ liệu"))
         self.resize(900, 560)
         layout = QVBoxLayout(self)
         intro = QLabel(
             self.tr(
-                "Các hộ dưới đây đã được sửa ở cả tệp của xã và trong gói nhận về. Phần mềm không "
-                "tự chọn: hãy so sánh hai bản và quyết định từng hộ. Mỗi quyết định được ghi vào "
-                "nhật ký."
+                "Các hộ dưới đây đã được sửa ở cả tệp của xã và trong gói nhận về, hoặc có số giấy "
+                "chứng nhận khác nhau giữa hai bên. Phần mềm không tự chọn: hãy so sánh hai bản và "
+                "quyết định từng hộ. Mỗi quyết định được ghi vào nhật ký."
             )
         )
         intro.setWordWrap(True)
@@ -183,13 +225,19 @@ class MergeConflictsDialog(QDialog):
         right_layout.addLayout(buttons)
         split.addWidget(right)
         split.setStretchFactor(1, 3)
+        split.setSizes([300, 600])
         layout.addWidget(split, 1)
         self.reload()
 
     def reload(self) -> None:
+        from db import certificates
         from db.exchange.merge import open_conflicts
 
         self.conflicts = open_conflicts(self.store)
+        self.certificate_conflicts = certificates.open_conflicts(self.store.conn)
+        self.entries = [*self.conflicts, *self.certificate_conflicts]
+        row = max(self.list.currentRow(), 0)
+        self.list.blockSignals(True)
         self.list.clear()
         for c in self.conflicts:
             text = f"{c.code} — {c.incoming.household.head_name()}"
@@ -198,19 +246,33 @@ class MergeConflictsDialog(QDialog):
             elif c.incoming.deleted:
                 text += self.tr(" (gói xoá hộ)")
             self.list.addItem(QListWidgetItem(text))
-        if self.conflicts:
-            self.list.setCurrentRow(0)
+        for n in self.certificate_conflicts:
+            item = QListWidgetItem(
+                self.tr("{code} — số GCN {mine} / {theirs}").format(
+                    code=n.code, mine=_number(n.local_number), theirs=_number(n.incoming_number)
+                )
+            )
+            item.setToolTip(n.describe())
+            self.list.addItem(item)
+        self.list.blockSignals(False)
+        if self.entries:
+            # The next waiting conflict stays where the decided one was: Enter by Enter.
+            self.list.setCurrentRow(min(row, len(self.entries) - 1))
+            self._show(self.list.currentRow())
         else:
             self._show(-1)
 
     def _show(self, row: int) -> None:
-        has = 0 <= row < len(self.conflicts)
+        has = 0 <= row < len(self.entries)
         self.keep_button.setEnabled(has)
         self.take_button.setEnabled(has)
         self.table.setRowCount(0)
-        self._label_buttons(self.conflicts[row] if has else None)
+        self._label_buttons(self.entries[row] if has else None)
         if not has:
             self.detail.setText(self.tr("Không còn xung đột nào chờ quyết định."))
+            return
+        if isinstance(self.entries[row], CertificateConflict):
+            self._show_certificate(self.entries[row])
             return
         c = self.conflicts[row]
         gone = c.local_deletion
@@ -274,6 +336,39 @@ class MergeConflictsDialog(QDialog):
                     item.setForeground(DELETED_BRUSH)
                 self.table.setItem(i, col, item)
 
+    def _show_certificate(self, c: CertificateConflict) -> None:
+        year = next((r.year for r in self.store.rounds() if r.id == c.round_id), None)
+        lines = [c.describe()]
+        if c.other_code:
+            lines.append(
+                self.tr(
+                    "Nhận số trong gói thì hộ {other} mất số {number} và được cấp số mới khi in "
+                    "lần sau; giấy chứng nhận đã in cho hộ đó phải in lại."
+                ).format(other=c.other_code, number=_number(c.incoming_number))
+            )
+        else:
+            lines.append(
+                self.tr(
+                    "Giữ số của xã thì giấy chứng nhận in trên máy {device} phải in lại với số "
+                    "của xã."
+                ).format(device=c.incoming_device)
+            )
+        if year is not None:
+            lines.append(self.tr("Kỳ rà soát năm {year}.").format(year=year))
+        lines.append(self.tr("Gói: {source}").format(source=c.source))
+        self.detail.setText("\n".join(lines))
+        self.table.setHorizontalHeaderLabels(
+            ["", self.tr("Trong tệp của xã"), self.tr("Trong gói")]
+        )
+        rows = certificate_rows(c)
+        self.table.setRowCount(len(rows))
+        for i, (label, here, there) in enumerate(rows):
+            for col, value in enumerate((label, here, there)):
+                item = QTableWidgetItem(value)
+                if here != there and here:
+                    item.setBackground(DIFF_BRUSH)
+                self.table.setItem(i, col, item)
+
     def _deleted_here(self, gone: Any) -> str:
         text = self.tr("Đã xoá lúc {at} bởi {user} trên máy {device}").format(
             at=local_time(gone.at) if gone.at else "?",
@@ -286,7 +381,9 @@ class MergeConflictsDialog(QDialog):
 
     def _label_buttons(self, c: Any) -> None:
         """The two choices, named for what they do to this household."""
-        if c is not None and c.local_deletion is not None and not c.incoming.deleted:
+        if isinstance(c, CertificateConflict):
+            keep, take = self.tr("&Giữ số của xã"), self.tr("&Nhận số trong gói")
+        elif c is not None and c.local_deletion is not None and not c.incoming.deleted:
             keep, take = self.tr("&Giữ việc xoá hộ"), self.tr("&Khôi phục hộ theo bản trong gói")
         elif c is not None and c.incoming.deleted and c.local_deletion is None:
             keep, take = self.tr("&Giữ hộ (bản của xã)"), self.tr("&Xoá hộ theo gói")
@@ -297,9 +394,10 @@ class MergeConflictsDialog(QDialog):
 
     def current(self) -> Any:
         row = self.list.currentRow()
-        return self.conflicts[row] if 0 <= row < len(self.conflicts) else None
+        return self.entries[row] if 0 <= row < len(self.entries) else None
 
     def decide(self, choice: str) -> None:
+        from db import certificates
         from db.errors import StoreError
         from db.exchange.errors import PackageError
         from db.exchange.merge import resolve_conflict
@@ -308,7 +406,10 @@ class MergeConflictsDialog(QDialog):
         if c is None:
             return
         try:
-            resolve_conflict(self.store, c.id, choice)  # type: ignore[arg-type]
+            if isinstance(c, CertificateConflict):
+                certificates.resolve(self.store, c.id, choice)  # type: ignore[arg-type]
+            else:
+                resolve_conflict(self.store, c.id, choice)  # type: ignore[arg-type]
         except (PackageError, StoreError) as exc:
             message = getattr(exc, "message", "") or str(exc)
             QMessageBox.warning(self, self.tr("Chưa giải quyết được"), message)

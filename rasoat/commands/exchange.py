@@ -364,6 +364,7 @@ def _read(path: Path, recovery_key: str | None, password_file: str | None = None
 
 
 def run_import(args: argparse.Namespace) -> int:
+    from db import certificates
     from db.errors import StoreError
     from db.exchange.errors import PackageError, PackageRefused
     from db.exchange.merge import merge_package, precheck
@@ -371,6 +372,7 @@ def run_import(args: argparse.Namespace) -> int:
     path = Path(args.package)
     receipt = None
     after = ""
+    numbers = 0  # this package's certificate-number conflicts still waiting
     try:
         package = _read(path, _recovery_key(args), args.password_file)
         # Every refusal before opening: opening writes "last seen", and a refused file
@@ -388,6 +390,9 @@ def run_import(args: argparse.Namespace) -> int:
                 source_name=path.name,
                 trusted=args.trust_device,
                 allow_deletions=args.allow_deletions,
+            )
+            numbers = sum(
+                c.package_id == package.package_id for c in certificates.open_conflicts(store.conn)
             )
     except PackageRefused as exc:
         if receipt is None:
@@ -420,12 +425,14 @@ def run_import(args: argparse.Namespace) -> int:
             )
             return 1
         print(f"Đã ghi biên nhận vào {out}.")
-    if receipt.conflicts:
-        print(f"Còn {len(receipt.conflicts)} xung đột chờ quyết định: rasoat conflicts {args.db}")
+    if receipt.conflicts or numbers:
+        waiting = len(receipt.conflicts) + numbers
+        print(f"Còn {waiting} xung đột chờ quyết định: rasoat conflicts {args.db}")
     return 0
 
 
 def run_merge(args: argparse.Namespace) -> int:
+    from db import certificates
     from db.errors import StoreError
     from db.exchange.errors import PackageError, SenderNotTrusted
     from db.exchange.merge import merge_package, open_conflicts, precheck
@@ -476,7 +483,7 @@ def run_merge(args: argparse.Namespace) -> int:
                 print(f"{path.name}: {receipt.summary()}")
                 for warning in receipt.warnings:  # possible duplicates, differing results
                     print(f"  Lưu ý: {warning}")
-            pending = len(open_conflicts(store))
+            pending = len(open_conflicts(store)) + len(certificates.open_conflicts(store.conn))
     except StoreError as exc:
         if pending is None:
             return _fail("merge", exc.message)
@@ -487,6 +494,7 @@ def run_merge(args: argparse.Namespace) -> int:
 
 
 def run_conflicts(args: argparse.Namespace) -> int:
+    from db import certificates
     from db.errors import StoreError
     from db.exchange.errors import PackageError
     from db.exchange.merge import open_conflicts, resolve_conflict
@@ -495,15 +503,26 @@ def run_conflicts(args: argparse.Namespace) -> int:
         with _open_store(args.db) as store:
             chosen = args.keep_mine or args.take_theirs
             if chosen:
-                matches = [c for c in open_conflicts(store) if c.id.startswith(chosen)]
+                # Household and certificate-number conflicts share one id space for the
+                # officer: an id prefix naming one of each is refused as ambiguous.
+                matches: list[Any] = [c for c in open_conflicts(store) if c.id.startswith(chosen)]
+                matches += [
+                    c for c in certificates.open_conflicts(store.conn) if c.id.startswith(chosen)
+                ]
                 if len(matches) != 1:
                     return _fail("conflicts", f"Không xác định được xung đột “{chosen}”.")
-                choice = "keep_mine" if args.keep_mine else "take_theirs"
-                resolve_conflict(store, matches[0].id, choice)
-                print(f"Đã giải quyết xung đột của hộ {matches[0].code}.")
+                choice: certificates.Choice = "keep_mine" if args.keep_mine else "take_theirs"
+                found = matches[0]
+                if isinstance(found, certificates.CertificateConflict):
+                    certificates.resolve(store, found.id, choice)
+                    print(f"Đã giải quyết xung đột số giấy chứng nhận của hộ {found.code}.")
+                else:
+                    resolve_conflict(store, found.id, choice)
+                    print(f"Đã giải quyết xung đột của hộ {found.code}.")
                 return 0
             conflicts = open_conflicts(store)
-            if not conflicts:
+            numbers = certificates.open_conflicts(store.conn)
+            if not conflicts and not numbers:
                 print("Không có xung đột nào chờ quyết định.")
             for c in conflicts:
                 local = c.local.head_name() if c.local else "(không có)"
@@ -513,6 +532,22 @@ def run_conflicts(args: argparse.Namespace) -> int:
                 print(
                     f"{c.id[:8]}  hộ {c.code}  ở xã: {local}  trong gói: "
                     f"{c.incoming.household.head_name()}  ({c.source})"
+                )
+            if numbers:
+                print(
+                    "Số giấy chứng nhận (--keep-mine: giữ số của xã, --take-theirs: nhận số "
+                    "trong gói):"
+                )
+            for n in numbers:
+                mine = f"{n.local_number:04d}" if n.local_number else "chưa có số"
+                held = (
+                    f", số {n.incoming_number:04d} ở xã là của hộ {n.other_code}"
+                    if n.other_code
+                    else ""
+                )
+                print(
+                    f"{n.id[:8]}  hộ {n.code}  số ở xã: {mine}  số trong gói: "
+                    f"{n.incoming_number:04d} (máy {n.incoming_device}){held}  ({n.source})"
                 )
     except (StoreError, PackageError) as exc:
         return _fail("conflicts", getattr(exc, "message", str(exc)))
