@@ -94,7 +94,18 @@ class ImportDialog(JobDialog):
         self.recovery.setEnabled(encrypted)
         self.import_button.setEnabled(self.manifest is not None)
         self.save_button.setEnabled(self.receipt is not None)
-        self.conflicts_button.setEnabled(self.receipt is not None and bool(self.receipt.conflicts))
+        self.conflicts_button.setEnabled(self.receipt is not None and self._waiting())
+
+    def _waiting(self) -> bool:
+        """The package left households or certificate numbers for the officer to decide."""
+        from db import certificates
+
+        if self.receipt is None:
+            return False
+        if self.receipt.conflicts:
+            return True
+        package_id = self.receipt.package_id
+        return any(c.package_id == package_id for c in certificates.open_conflicts(self.store.conn))
 
     def _browse(self) -> None:
         name, _ = QFileDialog.getOpenFileName(

@@ -106,3 +106,27 @@ def test_certificate_conflicts_are_shown_and_decided_from_the_keyboard(
             "SELECT COUNT(*) FROM audit WHERE tbl = 'certificate_conflicts'"
         ).fetchone()[0]
         assert audit == 2
+
+
+def test_the_import_dialog_offers_the_conflicts_of_certificate_numbers(
+    qtbot: Any, app: Any, tmp_path: Path
+) -> None:
+    from desktop.import_dialog import ImportDialog
+
+    base = build_commune(tmp_path / "xa.db", 40, VILLAGES)
+    a = Path(shutil.copy(base, tmp_path / "may-a.db"))
+    b = Path(shutil.copy(base, tmp_path / "may-b.db"))
+    decide_and_number(b, "may-b")
+    sent_back = next(code for code, n in numbers(b).items() if n == 1)
+    decide_and_number(a, "may-a", vote_down=sent_back)
+    package = export_all(b, "may-b", tmp_path / "b.rasoat")
+    with Store.open(a, user="Cán bộ", device="may-a") as store:
+        dialog = ImportDialog(store)
+        qtbot.addWidget(dialog)
+        dialog.set_package(package)
+        dialog.start_import()
+        qtbot.waitUntil(lambda: dialog.receipt is not None, timeout=20000)
+        assert dialog.receipt is not None
+        # No household conflict: only numbers wait, and the officer is still led to them.
+        assert not dialog.receipt.conflicts
+        assert dialog.conflicts_button.isEnabled()
