@@ -50,6 +50,9 @@ class HouseholdQuery:
     # Only households the village meeting did not pass (under half agreed): they go back for
     # re-survey and a new meeting (Decision 24/2021/QĐ-TTg, step 3).
     needs_resurvey: bool = False
+    # Only the households this cadre is responsible for: their own assignment, else their
+    # village's (issue 24, m0010's cadre_assignments).
+    cadre: str | None = None
     # The day the lists in force are read on when ``round_id`` is None (None: today): the
     # current round's rows updated by the regular rounds decided by then (issue 24).
     on: date | None = None

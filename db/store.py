@@ -1246,6 +1246,17 @@ class Store:
                 " WHERE round_id = ? AND agree * 2 < attendees)"
             )
             params.append(self._resolve_round(q.round_id))
+        if q.cadre is not None:
+            # Its own cadre, else its village's: a household's own assignment wins.
+            sql += (
+                " AND (h.id IN (SELECT household_id FROM cadre_assignments WHERE deleted = 0"
+                " AND household_id IS NOT NULL AND cadre_name = ?)"
+                " OR (h.village IN (SELECT village FROM cadre_assignments WHERE deleted = 0"
+                " AND village IS NOT NULL AND cadre_name = ?)"
+                " AND h.id NOT IN (SELECT household_id FROM cadre_assignments WHERE deleted = 0"
+                " AND household_id IS NOT NULL)))"
+            )
+            params += [q.cadre, q.cadre]
         expression = match_expression(q.text) if q.text else None
         if expression is not None:
             rowid = "+h.rowid" if ordered_scan else "h.rowid"
@@ -1305,7 +1316,7 @@ class Store:
 
     def count_households(self, q: HouseholdQuery) -> int:
         expression = match_expression(q.text) if q.text else None
-        only_text = (q.village, q.category, q.transition) == (None, None, None)
+        only_text = (q.village, q.category, q.transition, q.cadre) == (None, None, None, None)
         if expression is not None and only_text and not q.needs_resurvey:
             return self._match_count(expression)  # 2 ms instead of 50 at 100,000 households
         where, params = self._where(q)

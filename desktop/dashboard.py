@@ -4,6 +4,7 @@ round beside the previous one, as painted bar charts."""
 from __future__ import annotations
 
 from collections import Counter
+from datetime import date
 from typing import Any
 
 from PySide6.QtCore import QTimer
@@ -36,6 +37,22 @@ def category_by_village(store: Any, round_id: str) -> ChartData:
 
 def _get(counts: dict[Any, int], category: Category) -> int:
     return int(counts.get(category, counts.get(category.value, 0)))
+
+
+def support_by_village(store: Any, year: int) -> ChartData:
+    """Supports given in ``year``, stacked by kind (the catalogue's order), per village."""
+    from db import year_round
+    from desktop.i18n import data_tr
+    from forms import catalog
+
+    counts = year_round.support_by_kind_and_village(store, year)
+    villages = [v.name for v in store.villages()]
+    villages += sorted(v for v in counts if v not in villages)
+    kinds = [k for k in catalog.support_kinds() if any(k.id in c for c in counts.values())]
+    series = [
+        (data_tr(k.label), [float(counts.get(v, {}).get(k.id, 0)) for v in villages]) for k in kinds
+    ]
+    return ChartData(groups=villages, series=series, stacked=True)
 
 
 class DeprivationTally:
@@ -98,8 +115,10 @@ class Dashboard(QWidget):
         layout.addLayout(top)
         self.by_village = BarChart()
         self.by_indicator = BarChart()
+        self.support = BarChart()
         layout.addWidget(self.by_village, 1)
         layout.addWidget(self.by_indicator, 1)
+        layout.addWidget(self.support, 1)
 
     def busy(self) -> bool:
         return self._timer.isActive()
@@ -111,11 +130,21 @@ class Dashboard(QWidget):
             self.heading.setText(self.tr("Chưa có kỳ rà soát."))
             self.by_village.set_data(ChartData())
             self.by_indicator.set_data(ChartData())
+            self.support.set_data(ChartData())
             return
         self.heading.setText(self.tr("<h3>Tổng hợp kỳ rà soát năm {y}</h3>").format(y=current.year))
         data = category_by_village(self.store, current.id)
         data.title = self.tr("Số hộ theo phân loại, từng thôn (năm {y})").format(y=current.year)
         self.by_village.set_data(data)
+        # Support is counted in the calendar year it was given (this year's, not the round's).
+        year = date.today().year
+        support = support_by_village(self.store, year)
+        support.title = (
+            self.tr("Số lần hỗ trợ theo loại, từng thôn (năm {y})").format(y=year)
+            if support.series
+            else self.tr("Chưa ghi lần hỗ trợ nào trong năm {y}.").format(y=year)
+        )
+        self.support.set_data(support)
         earlier = [r for r in self.store.rounds() if r.year < current.year]
         rounds = ([max(earlier, key=lambda r: r.year)] if earlier else []) + [current]
         self.tally = DeprivationTally(self.store, rounds)

@@ -225,10 +225,12 @@ class HouseholdList(QWidget):
         self.village = _filter_combo()
         self.category = _filter_combo()
         self.transition = _filter_combo()
+        self.cadre = _filter_combo()
         for combo, tip in (
             (self.village, self.tr("Lọc theo thôn")),
             (self.category, self.tr("Lọc theo phân loại")),
             (self.transition, self.tr("Lọc theo biến động")),
+            (self.cadre, self.tr("Lọc theo cán bộ phụ trách (của hộ, hoặc của thôn)")),
         ):
             combo.setToolTip(tip)
             bar.addWidget(combo, 1, line=1)
@@ -274,7 +276,7 @@ class HouseholdList(QWidget):
         self.search.returnPressed.connect(self._search_enter)
         self.view.activated.connect(self._activated)
         self.fill_filters()
-        for combo in (self.village, self.category, self.transition):
+        for combo in (self.village, self.category, self.transition, self.cadre):
             combo.currentIndexChanged.connect(self.apply_filters)
         self.resurvey.toggled.connect(self.apply_filters)
         self.round.currentIndexChanged.connect(lambda _i: self.set_round(self.round.currentData()))
@@ -332,6 +334,7 @@ class HouseholdList(QWidget):
             self.village.addItem(v.name, v.name)
         self.village.setCurrentIndex(max(0, self.village.findData(current)))
         self.village.blockSignals(False)
+        self._fill_cadres()
         for combo, enum_cls, everything in (
             (self.category, Category, self.tr("Mọi phân loại")),
             (self.transition, Transition, self.tr("Mọi biến động")),
@@ -341,6 +344,23 @@ class HouseholdList(QWidget):
             combo.addItem(everything, None)
             for value, text in enum_choices(enum_cls):
                 combo.addItem(text, value)
+
+    def _fill_cadres(self) -> None:
+        from db import year_round
+
+        self.cadre.blockSignals(True)
+        chosen = self.cadre.currentData()
+        self.cadre.clear()
+        self.cadre.addItem(self.tr("Mọi cán bộ phụ trách"), None)
+        for name in year_round.cadres(self.store):
+            self.cadre.addItem(name, name)
+        self.cadre.setCurrentIndex(max(0, self.cadre.findData(chosen)))
+        self.cadre.blockSignals(False)
+        # Only once a cadre is assigned: until then it filters nothing and costs the filter
+        # row its one line at the default window size.
+        self.cadre.setVisible(self.cadre.count() > 1)
+        if self.cadre.currentData() != chosen:  # the chosen cadre has no assignment left
+            self.model.set_filters(cadre=None)
 
     def apply_search(self) -> None:
         self._debounce.stop()
@@ -359,6 +379,7 @@ class HouseholdList(QWidget):
             category=_as_enum(Category, self.category.currentData()),
             transition=_as_enum(Transition, self.transition.currentData()),
             needs_resurvey=self.resurvey.isChecked(),
+            cadre=self.cadre.currentData(),
         )
         self._after_query()
 
@@ -411,7 +432,9 @@ class HouseholdList(QWidget):
     def filtered(self) -> bool:
         """True when a search or a filter hides some households."""
         q = self.model.query
-        return bool(q.text or q.village or q.category or q.transition or q.needs_resurvey)
+        return bool(
+            q.text or q.village or q.category or q.transition or q.needs_resurvey or q.cadre
+        )
 
     def _search_enter(self) -> None:
         self.apply_search()

@@ -152,6 +152,13 @@ class MainWindow(QMainWindow):
                 "household", self.tr("&Giấy đề nghị rà soát…"), lambda: open_applications(self)
             )
         )
+        from desktop.cadre_dialog import open_cadre_dialog
+
+        self.household_actions.append(
+            self._action(
+                "household", self.tr("&Cán bộ phụ trách thôn…"), lambda: open_cadre_dialog(self)
+            )
+        )
         from desktop.legal_basis_dialog import open_legal_basis
 
         self._action("help", self.tr("&Căn cứ pháp lý…"), lambda: open_legal_basis(self))

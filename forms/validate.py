@@ -99,7 +99,9 @@ def _bad_char(c: str, *, multiline: bool) -> bool:
 def text_problem(value: str, limit: int, *, multiline: bool = False) -> str | None:
     """Why ``value`` cannot be stored as text of at most ``limit`` characters, or None."""
     if len(value) > limit:
-        return f"dài {len(value):,} ký tự, quá giới hạn {limit:,}".replace(",", ".")
+        # Thousands grouped with dots, the Vietnamese way; the comma between stays a comma.
+        length, most = (f"{n:,}".replace(",", ".") for n in (len(value), limit))
+        return f"dài {length} ký tự, quá giới hạn {most}"
     if any(_bad_char(c, multiline=multiline) for c in value):
         return "chứa ký tự điều khiển (không in được)"
     return None

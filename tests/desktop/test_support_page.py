@@ -109,3 +109,63 @@ def test_amounts_as_typed() -> None:
     assert parse_money(" 1,5 ") == 15  # grouping marks only: no decimals in đồng
     assert parse_money("") is None
     assert parse_money("abc") == "abc"
+
+
+def test_a_cadre_per_village_filters_the_list(qtbot: QtBot, app: Any, store: Any) -> None:
+    from desktop.cadre_dialog import CadreDialog
+    from desktop.household_list import HouseholdList
+
+    a = _needy(store)
+    b = poor_household("01-0002", "Thôn Nà Lầu", head="Đinh Văn Hùng")
+    c = poor_household("02-0001", "Bản Khuổi Phìn", head="Vàng A Sử")
+    for h in (b, c):
+        save_classified(store, h)
+    dialog = CadreDialog(store)
+    qtbot.addWidget(dialog)
+    dialog.set_row("Thôn Nà Lầu", "  Hoàng  Văn Dũng ", "Trưởng thôn")
+    dialog.set_row("Bản Khuổi Phìn", "Nông Thị Hoa", "x" * 201)
+    assert not dialog.save()
+    assert dialog.error.text() == "Thôn Bản Khuổi Phìn: Chức vụ dài 201 ký tự, quá giới hạn 200."
+    dialog.set_row("Bản Khuổi Phìn", "Nông Thị Hoa", "Công chức văn hoá - xã hội")
+    assert dialog.save()
+    year_round.assign_cadre(store, "Nông Thị Hoa", household_id=b.id)
+
+    listing = HouseholdList(store)
+    qtbot.addWidget(listing)
+    listing.refresh()
+    assert [listing.cadre.itemText(i) for i in range(listing.cadre.count())] == [
+        "Mọi cán bộ phụ trách",
+        "Hoàng Văn Dũng",
+        "Nông Thị Hoa",
+    ]
+    listing.cadre.setCurrentIndex(listing.cadre.findData("Hoàng Văn Dũng"))
+    shown = [listing.model.household_id(r) for r in range(listing.model.rowCount())]
+    assert shown == [a.id]  # 01-0002 has a cadre of its own
+    assert store.count_households(listing.model.query) == 1
+    listing.cadre.setCurrentIndex(listing.cadre.findData("Nông Thị Hoa"))
+    shown = [listing.model.household_id(r) for r in range(listing.model.rowCount())]
+    assert shown == [b.id, c.id]
+
+
+def test_the_dashboard_shows_support_by_kind_and_village(
+    qtbot: QtBot, app: Any, store: Any
+) -> None:
+    from desktop.dashboard import Dashboard
+
+    h = _needy(store)
+    today = date.today()
+    year_round.add_support(store, h.id, "credit", today, "NHCSXH", amount=30_000_000)
+    year_round.add_support(store, h.id, "health_insurance", today, "BHYT")
+    board = Dashboard(store)
+    qtbot.addWidget(board)
+    board.resize(1000, 900)
+    board.refresh()
+    data = board.support.data()
+    assert data.groups == ["Thôn Nà Lầu", "Bản Khuổi Phìn"]
+    assert data.series == [
+        ("Thẻ bảo hiểm y tế", [1.0, 0.0]),
+        ("Vay vốn tín dụng ưu đãi", [1.0, 0.0]),
+    ]
+    assert data.title == f"Số lần hỗ trợ theo loại, từng thôn (năm {today.year})"
+    qtbot.waitUntil(lambda: not board.busy(), timeout=5000)
+    board.grab().save("/tmp/g2/dashboard.png")
