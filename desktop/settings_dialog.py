@@ -87,7 +87,8 @@ class SettingsDialog(QDialog):
             return spin
         line = QLineEdit(str(value))
         if setting.folder:
-            line.setPlaceholderText(str(paths.output_dir()))
+            # Empty means what a save dialog proposes first: the Documents folder.
+            line.setPlaceholderText(str(paths.documents_dir()))
         return line
 
     def _with_folder_button(self, line: QLineEdit | QSpinBox) -> QWidget:
@@ -101,7 +102,7 @@ class SettingsDialog(QDialog):
         def pick() -> None:
             assert isinstance(line, QLineEdit)
             folder = QFileDialog.getExistingDirectory(
-                self, self.tr("Chọn thư mục"), line.text() or str(paths.output_dir())
+                self, self.tr("Chọn thư mục"), line.text() or str(settings.output_folder())
             )
             if folder:
                 line.setText(folder)
