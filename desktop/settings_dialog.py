@@ -154,15 +154,23 @@ class SettingsDialog(QDialog):
         ]
         self.province_label.setText("\n".join(lines))
 
-    def choose_province_file(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(
+    def choose_province_file(self) -> QFileDialog:
+        """Qt's open dialog (``self.province_chooser``), window-modal and opened with
+        ``open()``: no nested event loop; the file is loaded from its ``fileSelected``."""
+        chooser = QFileDialog(
             self,
             self.tr("Chọn tệp chuẩn nghèo hoặc ngưỡng điểm B1 của tỉnh"),
             str(paths.output_dir()),
-            self.tr("Tệp chuẩn nghèo (*.toml);;Mọi tệp (*)"),
         )
-        if path:
-            self.load_province_file(Path(path))
+        chooser.setAcceptMode(QFileDialog.AcceptMode.AcceptOpen)
+        chooser.setFileMode(QFileDialog.FileMode.ExistingFile)
+        chooser.setNameFilter(self.tr("Tệp chuẩn nghèo (*.toml);;Mọi tệp (*)"))
+        chooser.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        chooser.resize(780, 480)
+        chooser.fileSelected.connect(lambda name: self.load_province_file(Path(name)))
+        self.province_chooser = chooser
+        chooser.open()
+        return chooser
 
     def load_province_file(self, path: Path) -> bool:
         """Checks and keeps the file; a refusal names the file and the field in Vietnamese."""

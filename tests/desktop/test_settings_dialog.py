@@ -111,12 +111,18 @@ def test_the_province_file_is_chosen_checked_kept_and_its_source_shown(
     path = tmp_path / "tuyen-quang-b1.toml"
     path.write_text(PROVINCE_B1, encoding="utf-8")
     said = boxes(monkeypatch)
-    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(path), ""))
     dialog = SettingsDialog(store=store)
     qtbot.addWidget(dialog)
+    dialog.show()
     assert "Chưa nạp tệp nào" in dialog.province_label.text()
     assert dialog.province_button.text() == "&Nạp tệp của tỉnh…"
     qtbot.mouseClick(dialog.province_button, Qt.MouseButton.LeftButton)
+    chooser = dialog.province_chooser
+    assert isinstance(chooser, QFileDialog)
+    assert chooser.isVisible()
+    assert chooser.windowTitle() == "Chọn tệp chuẩn nghèo hoặc ngưỡng điểm B1 của tỉnh"
+    chooser.selectFile(str(path))
+    chooser.accept()
     [(kind, _title, text)] = said
     assert kind == "information"
     assert "Công văn số 2150/UBND-VX" in text
