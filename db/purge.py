@@ -26,6 +26,7 @@ retention time (``db.backup.expire``; ``docs/privacy.md``).
 from __future__ import annotations
 
 import json
+import zlib
 from dataclasses import dataclass
 
 from db import audit
@@ -190,6 +191,7 @@ def erase_member(store: Store, member_id: str, reason: str) -> str:
         with store.transaction():
             conn.execute("DELETE FROM members WHERE id = ?", (member_id,))
             conn.execute("DELETE FROM low_income_applications WHERE member_id = ?", (member_id,))
+            _drop_from_answers(store, household_id, member_id)
             rows = [
                 int(r[0])
                 for r in conn.execute(
@@ -210,6 +212,22 @@ def erase_member(store: Store, member_id: str, reason: str) -> str:
     finally:
         conn.execute("PRAGMA secure_delete = OFF")
     return str(code)
+
+
+def _drop_from_answers(store: Store, household_id: str, member_id: str) -> None:
+    """The rounds' snapshots of the household list the member too: they go from there."""
+    for answer_id, doc in store.conn.execute(
+        "SELECT id, doc FROM answers WHERE household_id = ?", (household_id,)
+    ).fetchall():
+        snapshot = json.loads(zlib.decompress(doc))
+        members = snapshot.get("members", [])
+        kept = [m for m in members if m.get("id") != member_id]
+        if len(kept) != len(members):
+            snapshot["members"] = kept
+            store.conn.execute(
+                "UPDATE answers SET doc = ? WHERE id = ?",
+                (zlib.compress(_dumps(snapshot).encode(), 6), answer_id),
+            )
 
 
 def _blank(store: Store, rows: list[int]) -> None:

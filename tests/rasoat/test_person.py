@@ -97,6 +97,10 @@ def test_erasing_a_removed_member_is_audited(
     with Store.open(path, user="Cán bộ xã", device="may-xa") as store:
         assert people.find(store, "ducperson") == []
         assert audit.verify(store.conn) is None
+        for rnd in store.rounds():
+            answered = store.answers_for(hid, rnd.id)
+            assert answered is not None
+            assert [m.name for m in answered.members] == [NAME]
         (event,) = [
             line
             for line in audit.log_lines(store.conn, household_id=hid)
