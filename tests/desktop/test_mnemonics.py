@@ -113,6 +113,7 @@ def dialogs(store: Any, parent: QWidget) -> list[tuple[str, Callable[[], QWidget
     from desktop.low_income_dialog import LowIncomeDialog
     from desktop.merge_conflicts_dialog import MergeConflictsDialog
     from desktop.new_round_dialog import NewRoundDialog
+    from desktop.person_dialog import PersonDialog
     from desktop.restore_dialog import RestoreDialog
     from desktop.settings_dialog import SettingsDialog
     from desktop.upper_level_dialog import UpperLevelDialog
@@ -131,6 +132,7 @@ def dialogs(store: Any, parent: QWidget) -> list[tuple[str, Callable[[], QWidget
         ("new-round", lambda: NewRoundDialog(store, parent)),
         ("legal-basis", lambda: LegalBasisDialog(None, parent)),
         ("low-income", lambda: LowIncomeDialog(store, parent)),
+        ("person", lambda: PersonDialog(store, parent)),
     ]
 
 
