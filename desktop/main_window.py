@@ -126,6 +126,9 @@ class MainWindow(QMainWindow):
         from desktop.audit_dialog import open_audit_dialog
 
         self._action("file", self.tr("&Nhật ký thay đổi…"), lambda: open_audit_dialog(self))
+        from desktop.person_dialog import open_person_dialog
+
+        self._action("file", self.tr("Dữ liệu &cá nhân…"), lambda: open_person_dialog(self))
         self.menus["file"].addSeparator()
         self._action("file", self.tr("Th&oát"), self.close, QKeySequence.StandardKey.Quit)
         self.household_actions = [
