@@ -29,7 +29,7 @@ def run(args: argparse.Namespace) -> int:
     from db.errors import StoreError
     from db.store import Store
     from forms.standards import StandardError
-    from rasoat.identity import device_id
+    from rasoat.identity import device_id, os_user
     from reports.review import ReportError, load_review
     from reports.whatif import whatif_report
 
@@ -43,12 +43,16 @@ def run(args: argparse.Namespace) -> int:
         print("rasoat whatif: --out phải là tệp .pdf hoặc .xlsx.", file=sys.stderr)
         return 2
     try:
-        with Store.open(path, user="rasoat whatif", device=device_id()) as store:
+        with Store.open(path, user=os_user(), device=device_id()) as store:
             other = round_basis.resolve(store, args.standard)
             data = load_review(store, None)
             if data.standard is not None:
                 data.standard = round_basis.resolve(store, data.standard.id)
             document = whatif_report(data, other=other)
+            # Rendered while the file is open: the print is recorded in its audit log.
+            from reports import save_document
+
+            save_document(document, store, out, fmt=fmt)
     except StandardError as exc:
         print(f"rasoat whatif: {exc}", file=sys.stderr)
         return 2
@@ -58,13 +62,5 @@ def run(args: argparse.Namespace) -> int:
     except ReportError as exc:
         print(f"rasoat whatif: {exc.message}", file=sys.stderr)
         return 1
-    if fmt == "pdf":
-        from reports.pdf import render_pdf
-
-        render_pdf(document, out)
-    else:
-        from reports.xlsx import render_xlsx
-
-        render_xlsx(document, out)
     print(out)
     return 0

@@ -131,3 +131,16 @@ def test_a_restore_is_recorded_in_the_restored_file(
     assert details["backup"] == made.name
     assert str(details["kept"]).endswith("-before-restore.sqlite")
     assert audit.verify_path(path) is None
+
+
+def test_the_cli_whatif_print_is_recorded(
+    demo: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = copy(demo, tmp_path)
+    out = tmp_path / "so-sanh.pdf"
+    assert main(["whatif", str(path), "--standard", "nd351-2026-2030", "--out", str(out)]) == 0
+    capsys.readouterr()
+    assert out.read_bytes().startswith(b"%PDF")
+    kind, _user, _hid, details = events(path)[-1]
+    assert (kind, details["document"], details["format"]) == ("print", "whatif", "pdf")
+    assert audit.verify_path(path) is None
