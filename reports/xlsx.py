@@ -1,11 +1,17 @@
 """Render the tables of a ``reports.document.Document`` as an XLSX workbook (openpyxl).
 
-One sheet per table: title rows, the (possibly two-row) header and the column codes, frozen
-so they stay on screen; numbers stay numbers, so the commune can sum and filter them.
+One sheet per table: title rows, the notes the PDF prints above that table (what DTTS and
+KNLĐ stand for, which indicator each number names), the (possibly two-row) header and the
+column codes, frozen so they stay on screen; numbers stay numbers, so the commune can sum and
+filter them. A workbook read by fixed cell positions (``Table.title_cell``: the exchange
+workbook) gets no notes: its rows are the importers' contract.
 """
 
 from __future__ import annotations
 
+import html
+import math
+import re
 from collections.abc import Callable
 from copy import copy
 from pathlib import Path
@@ -19,7 +25,7 @@ from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
 from openpyxl.worksheet.page import PageMargins
 from openpyxl.worksheet.worksheet import Worksheet
 
-from reports.document import Document, Part, Table, clean
+from reports.document import Document, Para, Part, Table, clean
 from reports.xlsx_text import keep_cells_as_text
 
 Progress = Callable[[int, int], None]
@@ -31,6 +37,8 @@ HEAD_FILL = PatternFill("solid", fgColor="EBEBEB")
 WRAP = Alignment(vertical="top", wrap_text=True)
 FORMATS = {"int": "#,##0", "plain": "0", "year": "0", "float": "#,##0.0", "percent": "0.0"}
 FORBIDDEN_SHEET_CHARS = str.maketrans(dict.fromkeys("[]:*?/\\", " "))
+NOTE_LINE_HEIGHT = 14.0  # points per line of a 10 pt note; Excel does not fit merged rows
+TAG = re.compile(r"<[^>]+>")
 
 
 def sheet_name(name: str, taken: set[str]) -> str:
@@ -55,7 +63,7 @@ def render_xlsx(doc: Document, out: Path, progress: Progress | None = None) -> P
     spare = scratch.cell(row=1, column=1)
     for part, table in pairs:
         ws = wb.create_sheet(sheet_name(table.sheet or table.caption or part.title, taken))
-        _write(ws, part, table, spare)
+        _write(ws, part, table, spare, notes_for(part, table))
         done += len(table.rows)
         if progress is not None:
             progress(done, total)
@@ -83,6 +91,43 @@ def _titles(ws: Worksheet, part: Part, table: Table) -> int:
         cell.alignment = Alignment(horizontal="center" if i else "left")
         if i and ncol > 1:
             ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=ncol)
+        row += 1
+    return row + 1
+
+
+def notes_for(part: Part, table: Table) -> list[str]:
+    """The paragraphs the PDF prints between the previous table (or the titles) and this one,
+    as plain text: the key to the table's abbreviations and numbers."""
+    notes: list[str] = []
+    for block in part.blocks:
+        if block is table:
+            return notes
+        if isinstance(block, Table):
+            notes = []
+        elif isinstance(block, Para):
+            text = block.text
+            if block.markup:
+                text = html.unescape(TAG.sub(" ", text.replace("<br/>", "\n")))
+            text = "\n".join(" ".join(line.split()) for line in text.split("\n")).strip()
+            if text:
+                notes.append(str(clean(text)))
+    return []
+
+
+def _notes(ws: Worksheet, row: int, notes: list[str], table: Table) -> int:
+    """Each note on its own row over the table's width, wrapped, tall enough for its lines;
+    returns the row after them (one left empty above the header)."""
+    ncol = len(table.columns)
+    chars = sum(max(4.0, c.width * CHARS_PER_WEIGHT) for c in table.columns)
+    for text in notes:
+        cell = ws.cell(row=row, column=1, value=text)
+        cell.font = Font(italic=True, size=10)
+        cell.alignment = Alignment(horizontal="left", vertical="top", wrap_text=True)
+        if ncol > 1:
+            ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=ncol)
+        # A 10 pt character is narrower than the 11 pt one a column width counts in.
+        lines = sum(max(1, math.ceil(len(line) / (chars * 1.1))) for line in text.split("\n"))
+        ws.row_dimensions[row].height = NOTE_LINE_HEIGHT * lines
         row += 1
     return row + 1
 
@@ -127,7 +172,9 @@ def _fixed_titles(ws: Worksheet, part: Part, table: Table, header_rows: int) -> 
     return header_row
 
 
-def _write(ws: Worksheet, part: Part, table: Table, spare: Cell) -> None:
+def _write(
+    ws: Worksheet, part: Part, table: Table, spare: Cell, notes: list[str] | None = None
+) -> None:
     cols = table.columns
     ncol = len(cols)
     bold = Font(bold=True)
@@ -137,6 +184,8 @@ def _write(ws: Worksheet, part: Part, table: Table, spare: Cell) -> None:
         row = _fixed_titles(ws, part, table, header_rows)
     else:
         row = _titles(ws, part, table)
+        if notes:
+            row = _notes(ws, row - 1, notes, table)
     first_header = row
     if grouped:
         i = 0
