@@ -15,6 +15,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from db import certificates
 from db.audit import record_event
+from db.exchange import year_round_part
 from db.exchange.container import Written
 from db.exchange.package import CERTIFICATES_KEY, PackageRecord, RevEntry, write_package
 from db.households import household_from_docs
@@ -197,6 +198,11 @@ def export_package(
             store.conn, [r.household.id for r in records if not r.deleted]
         )
     ]
+    # Applications, support and cadres of the package's households (issue 24); the same
+    # place and reason as the certificate numbers.
+    commune_doc[year_round_part.KEY] = year_round_part.exported(
+        store.conn, [r.household.id for r in records], scope.kind == "commune"
+    )
     commune = store.commune()
     current = store.current_round()
     header: dict[str, Any] = {

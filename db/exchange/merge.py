@@ -28,7 +28,7 @@ from typing import Any, Literal
 from db import certificates
 from db.audit import Row
 from db.audit import append as append_audit
-from db.exchange import devices, history
+from db.exchange import devices, history, year_round_part
 from db.exchange.errors import PackageError
 from db.exchange.package import (
     Package,
@@ -570,11 +570,14 @@ def _merge(
     numbers = _plan_certificates(store, package, steps, round_map)
     for kind, c, mine, other in numbers.conflicts:
         receipt.warnings.append(_certificate_warning(store, kind, c, mine, other))
+    year_round = _plan_year_round(store, package, steps, round_map)
+    receipt.warnings.extend(year_round.conflicts)
     if (
         not to_write
         and not new_conflicts
         and not to_join
         and numbers.empty
+        and year_round.empty
         and not sender.needs_confirmation
     ):
         return receipt  # nothing to change: importing the same package twice is a no-op
@@ -621,6 +624,9 @@ def _merge(
             step.record.results = {round_map.get(k, k): v for k, v in step.record.results.items()}
             _store_conflict(store, step, package.package_id, source, at)
         certificates.apply_incoming(store.conn, numbers, package.package_id, source, at)
+        year_round_part.apply(store, year_round, at)
+        if not year_round.empty:
+            store._notify(Change("support", []))
         receipt.written = True
         store.conn.execute(
             "INSERT INTO exchange_imports VALUES (?, ?, ?, ?, ?, ?)",
@@ -663,6 +669,30 @@ def _plan_certificates(
         elif step.action == "deleted":
             live.discard(hid)
     return certificates.plan_incoming(store.conn, package.certificates, round_map, live)
+
+
+def _plan_year_round(
+    store: Store, package: Package, steps: list[Planned], round_map: dict[str, str]
+) -> year_round_part.Plan:
+    """Applications, support and cadres of the households live here once the merge is
+    written (``db.exchange.year_round_part``)."""
+    live = {r[0] for r in store.conn.execute("SELECT id FROM households WHERE deleted = 0")}
+    codes = {r.household.id: r.household.code for r in package.records}
+    for step in steps:
+        hid = step.record.household.id
+        if step.action == "added":
+            live.add(hid)
+        elif step.action == "deleted":
+            live.discard(hid)
+    villages = {" ".join(v.name.split()) for v in store.villages()}
+    villages |= {
+        " ".join(s.record.household.village.split())
+        for s in steps
+        if s.action in ("added", "updated")
+    }
+    return year_round_part.plan(
+        store.conn, package.year_round, live, villages, codes, round_map, store.device
+    )
 
 
 def _certificate_warning(

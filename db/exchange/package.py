@@ -24,7 +24,7 @@ from typing import Any
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from db.certificates import Carried
-from db.exchange import container
+from db.exchange import container, year_round_part
 from db.exchange.errors import PackageError
 from db.exchange.signing import Signer
 from forms.classify import result_from_dict
@@ -86,6 +86,8 @@ class Package:
     signer: Signer | None = None
     # The households' certificate numbers (``db.certificates``), checked on reading.
     certificates: list[Carried] = field(default_factory=list)
+    # Applications, support records, cadre assignments (``db.exchange.year_round_part``).
+    year_round: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
 
     @property
     def package_id(self) -> str:
@@ -209,6 +211,7 @@ def read_package(
         records=records,
         signer=raw.signer,
         certificates=_parse_certificates(commune, records),
+        year_round=year_round_part.parse(commune, {r.household.id for r in records}),
     )
 
 
