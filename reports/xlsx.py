@@ -31,6 +31,11 @@ from reports.xlsx_text import keep_cells_as_text
 Progress = Callable[[int, int], None]
 
 CHARS_PER_WEIGHT = 7.0  # a column of weight 1 is about seven characters wide
+# The signed lists give their columns in millimetres of the A4 landscape page (267 mm between
+# the margins; weights elsewhere add up to under 50). An Excel width unit, one character of the
+# default 11 pt font, is about 1.9 mm: a 12 mm "DTTS" column is 6 characters, not 84.
+MM_TABLE = 150.0
+MM_PER_CHAR = 1.9
 THIN = Side(style="thin", color="000000")
 BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 HEAD_FILL = PatternFill("solid", fgColor="EBEBEB")
@@ -95,6 +100,15 @@ def _titles(ws: Worksheet, part: Part, table: Table) -> int:
     return row + 1
 
 
+def char_widths(table: Table) -> list[float]:
+    """Each column's width in Excel characters, from millimetres or from weights."""
+    in_mm = sum(c.width for c in table.columns) > MM_TABLE
+    return [
+        max(4.0, c.width / MM_PER_CHAR if in_mm else c.width * CHARS_PER_WEIGHT)
+        for c in table.columns
+    ]
+
+
 def notes_for(part: Part, table: Table) -> list[str]:
     """The paragraphs the PDF prints between the previous table (or the titles) and this one,
     as plain text: the key to the table's abbreviations and numbers."""
@@ -118,7 +132,7 @@ def _notes(ws: Worksheet, row: int, notes: list[str], table: Table) -> int:
     """Each note on its own row over the table's width, wrapped, tall enough for its lines;
     returns the row after them (one left empty above the header)."""
     ncol = len(table.columns)
-    chars = sum(max(4.0, c.width * CHARS_PER_WEIGHT) for c in table.columns)
+    chars = sum(char_widths(table))
     for text in notes:
         cell = ws.cell(row=row, column=1, value=text)
         cell.font = Font(italic=True, size=10)
@@ -224,10 +238,8 @@ def _write(
             cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
     ws.freeze_panes = ws.cell(row=row, column=1)
     data_start = row
-    for i, col in enumerate(cols):
-        ws.column_dimensions[get_column_letter(i + 1)].width = max(
-            4.0, col.width * CHARS_PER_WEIGHT
-        )
+    for i, width in enumerate(char_widths(table)):
+        ws.column_dimensions[get_column_letter(i + 1)].width = width
     # Text columns are formatted as text ("@"): a commune code "02947" or a CCCD typed over
     # later keeps its leading zero.
     formats = [FORMATS.get(c.kind, "@") for c in cols]

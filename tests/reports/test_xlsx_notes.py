@@ -101,3 +101,20 @@ def test_markup_notes_are_written_as_plain_text() -> None:
         ],
     )
     assert notes_for(part, table) == ["Ghi chú: A & B\ndòng hai"]
+
+
+@pytest.mark.parametrize("kind", ["meeting_list", "final_list", "detail_list"])
+def test_columns_given_in_millimetres_get_sensible_widths(
+    small_store: Store, tmp_path: Path, kind: str
+) -> None:
+    """The signed lists size their columns in millimetres of the page: about 140 characters
+    across in Excel, as the PDF's 267 mm, not seven times the millimetres."""
+    from openpyxl.utils import get_column_letter
+
+    wb = load_workbook(reports.build(kind, small_store, tmp_path / "a.xlsx", fmt="xlsx"))
+    for ws in wb.worksheets:
+        widths = [
+            ws.column_dimensions[get_column_letter(i)].width for i in range(1, ws.max_column + 1)
+        ]
+        assert 110 <= sum(widths) <= 175, (ws.title, widths)
+        assert all(w >= 4 for w in widths)
