@@ -1,0 +1,55 @@
+"""The administrative header and the lists' widths as printed (issue 15, item 12), read from
+the PDF itself: which font each line is set in, and where the words fall."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import reports
+from db.store import Store
+
+
+def runs(path: Path) -> list[tuple[str, str]]:
+    """(text, font) of every text run on the first page, in reading order."""
+    from pypdf import PdfReader
+
+    found: list[tuple[str, str]] = []
+
+    def visit(text: str, _cm: object, _tm: object, font: dict | None, _size: object) -> None:
+        if text.strip():
+            found.append((text.strip(), str((font or {}).get("/BaseFont", ""))))
+
+    PdfReader(path).pages[0].extract_text(visitor_text=visit)
+    return found
+
+
+@pytest.mark.parametrize("kind", ["decision", "posting_notice", "summary"])
+def test_both_issuer_lines_and_the_national_name_are_bold(
+    small_store: Store, tmp_path: Path, kind: str
+) -> None:
+    """Decree 30/2020/NĐ-CP's header: the issuing body's two lines (the council above, the
+    commune below in capitals) and "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in bold; the date
+    line in italics. It once set the upper line in the regular weight."""
+    pdf = reports.build(kind, small_store, tmp_path / f"{kind}.pdf")
+    fonts = dict(runs(pdf))
+    assert fonts["ỦY BAN NHÂN DÂN"].endswith("-Bold"), fonts
+    commune = next(t for t in fonts if t.startswith("XÃ ") and t.isupper())
+    assert fonts[commune].endswith("-Bold")
+    assert fonts["CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"].endswith("-Bold")
+    date_line = next(t for t in fonts if ", ngày" in t)
+    assert fonts[date_line].endswith("-Italic")
+
+
+def test_an_empty_note_column_leaves_its_width_to_the_causes() -> None:
+    """The meeting list's "Ghi chú" is empty until the meeting writes in it; "Nguyên nhân
+    nghèo" holds the longest text of the row, so it gets the width, at least thrice the
+    note's."""
+    from reports.lists import household_columns
+    from reports.pdf import _widths
+
+    for with_village in (False, True):
+        columns = household_columns(with_village=with_village)
+        widths = dict(zip([c.title for c in columns], _widths(columns, 770.0), strict=True))
+        assert widths["Nguyên nhân nghèo"] >= 3 * widths["Ghi chú"], widths
