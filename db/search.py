@@ -6,6 +6,7 @@ Both sides go through ``forms.text.fold``; every typed word is a prefix, all mus
 from __future__ import annotations
 
 import re
+import sqlite3
 
 from forms.model import Household
 from forms.text import fold
@@ -18,6 +19,27 @@ def index_text(h: Household) -> str:
     parts += [m.name for m in h.members]
     parts += [m.id_number for m in h.members if m.id_number]
     return fold(" ".join(parts))
+
+
+def year_round_words(conn: sqlite3.Connection, household_id: str) -> str:
+    """What a household is also found by (issue 24): the programme and giver of its support,
+    who submitted its applications and the cadre responsible for it (its own, else its
+    village's), folded like the rest of its row."""
+    words = [
+        text
+        for (text,) in conn.execute(
+            "SELECT programme || ' ' || given_by FROM support_records"
+            " WHERE household_id = ?1 AND deleted = 0"
+            " UNION ALL SELECT submitted_by FROM applications"
+            " WHERE household_id = ?1 AND deleted = 0"
+            " UNION ALL SELECT cadre_name FROM cadre_assignments WHERE deleted = 0"
+            " AND (household_id = ?1 OR (village = (SELECT village FROM households WHERE id = ?1)"
+            " AND NOT EXISTS (SELECT 1 FROM cadre_assignments WHERE deleted = 0"
+            " AND household_id = ?1)))",
+            (household_id,),
+        )
+    ]
+    return fold(" ".join(words))
 
 
 def match_expression(text: str) -> str | None:

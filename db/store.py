@@ -56,7 +56,7 @@ from db.records import (
     RoundKind,
     Village,
 )
-from db.search import index_text, match_expression
+from db.search import index_text, match_expression, year_round_words
 from forms.model import Area, Category, Household, Transition, nfc
 
 if TYPE_CHECKING:
@@ -790,9 +790,27 @@ class Store:
     def _index(self, rowid: int | None, h: Household, *, new: bool = False) -> None:
         if not new:
             self.conn.execute("DELETE FROM search_index WHERE rowid = ?", (rowid,))
-        self.conn.execute(
-            "INSERT INTO search_index (rowid, text) VALUES (?, ?)", (rowid, index_text(h))
-        )
+        text = f"{index_text(h)} {year_round_words(self.conn, h.id)}".strip()
+        self.conn.execute("INSERT INTO search_index (rowid, text) VALUES (?, ?)", (rowid, text))
+
+    def reindex(self, household_ids: Iterable[str] = (), village: str | None = None) -> None:
+        """The search rows of these households (and of ``village``'s) again: their support,
+        applications or cadre changed (``db.search.year_round_words``)."""
+        ids = set(household_ids)
+        if village is not None:
+            ids |= {
+                r[0]
+                for r in self.conn.execute(
+                    "SELECT id FROM households WHERE village = ? AND deleted = 0", (village,)
+                )
+            }
+        for hid in sorted(ids):
+            found = self.conn.execute(
+                "SELECT rowid FROM households WHERE id = ? AND deleted = 0", (hid,)
+            ).fetchone()
+            h = self.get_household(hid) if found else None
+            if found and h is not None:
+                self._index(found[0], h)
 
     def _append_rev(
         self, household_id: str, rev: str, parent: str | None, at: str, *, deleted: bool

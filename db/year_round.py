@@ -157,6 +157,7 @@ def add_application(
             ),
         )
         store._audit("applications", app_id, household_id, "insert", None, new, at)
+        store.reindex([household_id])  # found by who submitted it
         store._notify(Change("application", [app_id]))
     found = application(store, app_id)
     assert found is not None
@@ -410,6 +411,7 @@ def add_support(
             ),
         )
         store._audit("support_records", record.id, household_id, "insert", None, new, at)
+        store.reindex([household_id])  # found by programme and giver
         store._notify(Change("support", [record.id]))
     return record
 
@@ -426,6 +428,7 @@ def delete_support(store: Any, support_id: str) -> None:
             (at, store.device, support_id),
         )
         store._audit("support_records", support_id, r[1], "delete", {"deleted": 0}, None, at)
+        store.reindex([r[1]])
         store._notify(Change("support", [support_id]))
 
 
@@ -632,6 +635,7 @@ def assign_cadre(
                 {"cadre_name": name, "cadre_role": role, column: target},
                 at,
             )
+        store.reindex([household_id] if household_id else [], village)  # found by the cadre
         store._notify(Change("cadre", [assignment.id]))
     return assignment
 

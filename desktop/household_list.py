@@ -209,7 +209,8 @@ class HouseholdList(QWidget):
         self.search.setPlaceholderText(placeholder)
         self.search.setToolTip(
             self.tr(
-                "Tìm theo tên chủ hộ hay người trong hộ, số CCCD, mã hộ hoặc tên thôn; "
+                "Tìm theo tên chủ hộ hay người trong hộ, số CCCD, mã hộ, tên thôn, cán bộ "
+                "phụ trách, chương trình hay người hỗ trợ, người nộp giấy đề nghị; "
                 "gõ có dấu hay không dấu đều được. Enter: xuống danh sách."
             )
         )

@@ -326,7 +326,14 @@ def _status(value: str) -> str:
 
 
 def apply(store: Any, p: Plan, at: str) -> None:
-    """Writes ``p`` in the caller's transaction, each row audited."""
+    """Writes ``p`` in the caller's transaction, each row audited; the households concerned
+    are indexed again for search (``db.search.year_round_words``)."""
+    households: set[str] = set()
+    villages: set[str] = set()
+    for _table, row in p.inserts:
+        _touched(row, households, villages)
+    for _table, mine, _changes in p.updates:
+        _touched(mine, households, villages)
     for table, row in p.inserts:
         cols = _columns(table)
         store.conn.execute(
@@ -351,3 +358,13 @@ def apply(store: Any, p: Plan, at: str) -> None:
             None if action == "delete" else {k: changes[k] for k in shown},
             at,
         )
+    store.reindex(households)
+    for village in sorted(villages):
+        store.reindex(village=village)
+
+
+def _touched(row: Mapping[str, Any], households: set[str], villages: set[str]) -> None:
+    if row["household_id"] is not None:
+        households.add(row["household_id"])
+    elif row.get("village") is not None:
+        villages.add(row["village"])

@@ -24,6 +24,7 @@ from db.migrations import (
     m0011_certificate_conflicts,
     m0012_audit_chain,
     m0013_purged_households,
+    m0014_year_round_search,
 )
 
 Step = Callable[[sqlite3.Connection], None]
@@ -42,6 +43,7 @@ STEPS: list[Step] = [
     m0011_certificate_conflicts.apply,
     m0012_audit_chain.apply,
     m0013_purged_households.apply,
+    m0014_year_round_search.apply,
 ]
 LATEST = len(STEPS)
 

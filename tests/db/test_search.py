@@ -130,3 +130,59 @@ def test_both_search_plans_page_and_count_alike(
     assert many.count_households(HouseholdQuery(text=text)) == len(expected)
     in_village = [r for r in expected if r.village == "Bản Nà Hin"]
     assert many.count_households(HouseholdQuery(text=text, village="Bản Nà Hin")) == len(in_village)
+
+
+def test_support_applications_and_cadres_are_found_without_diacritics(filled: Store) -> None:
+    """Issue 24: a household is found by its support's programme and giver, who submitted
+    its application and its cadre (its own, else its village's)."""
+    from datetime import date
+
+    from db import year_round
+
+    ids = {r.code: r.id for r in filled.search("0")}
+    year_round.add_support(
+        filled, ids["01-0001"], "credit", date(2026, 3, 2), "Ngân hàng Chính sách xã hội"
+    )
+    year_round.add_application(filled, ids["02-0001"], "escape", date(2026, 4, 1), "Vàng Thị Dung")
+    year_round.assign_cadre(filled, "Hoàng Văn Dũng", "Trưởng thôn", village="Bản Nà Hin")
+    year_round.assign_cadre(filled, "Nông Thị Hoa", household_id=ids["02-0002"])
+    assert codes(filled, "chinh sach xa hoi") == ["01-0001"]
+    assert codes(filled, "vang thi dung") == ["02-0001"]
+    assert codes(filled, "hoang van dung") == ["02-0001"]  # 02-0002 has its own cadre
+    assert codes(filled, "nong thi hoa") == ["02-0002"]
+    assert filled.count_households(HouseholdQuery(text="dung")) == 1
+    # Edits follow: the household saved again keeps its words; a deleted support drops them.
+    h = filled.get_household(ids["01-0001"])
+    assert h is not None
+    filled.save_household(h)
+    assert codes(filled, "chinh sach") == ["01-0001"]
+    [loan] = year_round.support_for(filled, ids["01-0001"])
+    year_round.delete_support(filled, loan.id)
+    assert codes(filled, "chinh sach") == []
+    year_round.assign_cadre(filled, "", village="Bản Nà Hin")
+    assert codes(filled, "hoang van") == []
+
+
+def test_step_14_indexes_the_records_written_before_it(filled: Store) -> None:
+    from datetime import date
+
+    from db import year_round
+    from db.migrations import migrate
+
+    ids = {r.code: r.id for r in filled.search("0")}
+    year_round.add_support(filled, ids["02-0002"], "housing", date(2026, 3, 2), "Nhà ở 2026")
+    # The row as step 13 files wrote it: the household's own words only.
+    rowid = filled.conn.execute(
+        "SELECT rowid FROM households WHERE id = ?", (ids["02-0002"],)
+    ).fetchone()[0]
+    with filled.transaction():
+        filled.conn.execute("DELETE FROM search_index WHERE rowid = ?", (rowid,))
+        filled.conn.execute(
+            "INSERT INTO search_index (rowid, text) VALUES (?, ?)",
+            (rowid, fold("02-0002 Bản Nà Hin Lò Văn Ánh")),
+        )
+    assert codes(filled, "nha o 2026") == []
+    filled.conn.execute("PRAGMA user_version = 13")
+    assert migrate(filled.conn) == 14
+    assert codes(filled, "nha o 2026") == ["02-0002"]
+    assert codes(filled, "lo van anh") == ["02-0002"]
