@@ -80,7 +80,7 @@ class SupportPage(QWidget):
         self.cadre_name.setPlaceholderText(self.tr("Họ và tên"))
         self.cadre_role = QLineEdit()
         self.cadre_role.setPlaceholderText(self.tr("Chức vụ, ví dụ Trưởng thôn"))
-        self.cadre_button = QPushButton(self.tr("Ghi &cán bộ"))
+        self.cadre_button = QPushButton(self.tr("Ghi cán bộ &phụ trách"))
         self.cadre_button.clicked.connect(self.save_cadre)
         cadre_row.addWidget(self.cadre_name, 2)
         cadre_row.addWidget(self.cadre_role, 2)
@@ -123,6 +123,8 @@ class SupportPage(QWidget):
 
         box = QGroupBox(self.tr("Ghi một lần hỗ trợ"))
         form = QFormLayout(box)
+        # Mnemonics unlike the editor's (Bước t&rước, Bước &sau, &Lưu) and the menu bar's
+        # (&Tệp, &Hộ gia đình, &Báo cáo, Trợ &giúp): Alt+M records, Alt+P sets the cadre.
         self.kind = QComboBox()
         for kind in self.kinds.values():
             self.kind.addItem(data_tr(kind.label), kind.id)
@@ -133,12 +135,12 @@ class SupportPage(QWidget):
         self.given_by = QLineEdit()
         self.amount = QLineEdit()
         self.amount.setPlaceholderText(self.tr("đồng, ví dụ 50.000.000"))
-        form.addRow(self.tr("&Loại hỗ trợ:"), self.kind)
+        form.addRow(self.tr("L&oại hỗ trợ:"), self.kind)
         form.addRow(self.tr("&Ngày:"), self.given_on)
-        form.addRow(self.tr("C&hương trình, nguồn:"), self.programme)
-        form.addRow(self.tr("Người, đơn vị &hỗ trợ:"), self.given_by)
-        form.addRow(self.tr("Số &tiền:"), self.amount)
-        self.add_button = QPushButton(self.tr("&Ghi lần hỗ trợ"))
+        form.addRow(self.tr("&Chương trình, nguồn:"), self.programme)
+        form.addRow(self.tr("Người, đơn &vị hỗ trợ:"), self.given_by)
+        form.addRow(self.tr("Số t&iền:"), self.amount)
+        self.add_button = QPushButton(self.tr("Ghi lần hỗ trợ &mới"))
         self.add_button.clicked.connect(self.add_support)
         form.addRow(self.add_button)
         self.error = QLabel()

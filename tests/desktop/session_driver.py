@@ -1009,6 +1009,69 @@ class Session:
         yield from self.back_to_window()
         self.expected_modals = ()
 
+    def support_and_cadre(self, amount: str = "20.000.000") -> Steps:
+        """The first household of the list opened (Ctrl+E), its step 7: a preferential loan
+        recorded from the keyboard (Alt+M) and a cadre of its own (Alt+P); Esc (issue 24)."""
+        from db import year_round
+
+        window = self.window
+        self.step("support: the first household opened (Ctrl+E)")
+        yield from self.focus_list()
+        window.list.view.selectRow(0)
+        household_id = window.list.current_id()
+        yield from self.key(Qt.Key.Key_E, CTRL)
+        editor = window.editor
+        if window.stack.currentWidget() is not editor or household_id is None:
+            raise SessionFailure("Ctrl+E did not open the household")
+        before = len(year_round.support_for(window.store, household_id))
+        while editor.current_step() < 6:
+            step = editor.current_step()
+            yield from self.key(Qt.Key.Key_Right, ALT)
+            if editor.current_step() == step:
+                raise SessionFailure("Alt+Right did not reach step 7")
+        page = editor.support
+        self.step("support: a loan recorded")
+        yield from self.choose(page.kind, "credit", "support kind")
+        yield from self.tab_to(page.programme, "programme")
+        yield from self.type("Ngân hàng Chính sách xã hội")
+        yield from self.tab()
+        yield from self.type("Cán bộ tín dụng xã")
+        yield from self.tab()
+        yield from self.type(amount)
+        yield from self.key(Qt.Key.Key_M, ALT)  # Ghi lần hỗ trợ mới
+        # A mnemonic clicks the button after its press animation (animateClick).
+        yield from self.wait(
+            lambda: (
+                len(year_round.support_for(window.store, household_id)) > before
+                or bool(page.error.text())
+            ),
+            "support recorded",
+            timeout_s=10,
+        )
+        given = year_round.support_for(window.store, household_id)
+        if len(given) != before + 1 or given[-1].amount != int(amount.replace(".", "")):
+            raise SessionFailure(f"support not recorded: {page.error.text()!r}")
+        self.step("support: a cadre of its own")
+        yield from self.tab_to(page.cadre_name, "cadre name", limit=60)
+        yield from self.type("Hoàng Văn Dũng")
+        yield from self.tab()
+        yield from self.type("Trưởng thôn")
+        yield from self.key(Qt.Key.Key_P, ALT)  # Ghi cán bộ phụ trách
+        yield from self.wait(
+            lambda: (
+                year_round.cadre_for(window.store, household_id) is not None
+                or bool(page.error.text())
+            ),
+            "cadre assigned",
+            timeout_s=10,
+        )
+        cadre = year_round.cadre_for(window.store, household_id)
+        if cadre is None or cadre.household_id != household_id:
+            raise SessionFailure(f"cadre not assigned: {page.error.text()!r}")
+        yield from self.key(Qt.Key.Key_Escape)
+        if window.stack.currentWidget() is not window.tabs:
+            raise SessionFailure("Esc did not close the household editor")
+
     def known_devices(self) -> Steps:
         """Tệp → Các máy đã biết…, then Alt+M shows this laptop's fingerprint to read out."""
         from desktop.known_devices_dialog import KnownDevicesDialog

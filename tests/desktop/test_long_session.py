@@ -74,6 +74,8 @@ def test_a_surveyors_afternoon(session: Session, tmp_path: Path) -> None:
     session.run(session.meeting_votes())
     assert session.check_votes() == []
     assert any(a * 2 < t for a, t in session.votes.values())
+    # Support and a cadre on a household's page (issue 24); they travel in the package below.
+    session.run(session.support_and_cadre())
 
     # Every document of the Báo cáo menu, each format, through the report worker.
     session.run(session.print_everything())
