@@ -8,7 +8,15 @@ from datetime import date
 from typing import Any
 
 from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
 
 from desktop.chart_widget import BarChart, ChartData
 from desktop.labels import label
@@ -116,9 +124,20 @@ class Dashboard(QWidget):
         self.by_village = BarChart()
         self.by_indicator = BarChart()
         self.support = BarChart()
-        layout.addWidget(self.by_village, 1)
-        layout.addWidget(self.by_indicator, 1)
-        layout.addWidget(self.support, 1)
+        # Three charts of at least 220 px each need more height than a 1024x768 laptop
+        # leaves under the menu, tabs and status bar: they scroll there, and fill the tab
+        # on a taller screen.
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        charts = QWidget()
+        column = QVBoxLayout(charts)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.addWidget(self.by_village, 1)
+        column.addWidget(self.by_indicator, 1)
+        column.addWidget(self.support, 1)
+        scroll.setWidget(charts)
+        layout.addWidget(scroll, 1)
 
     def busy(self) -> bool:
         return self._timer.isActive()

@@ -18,12 +18,14 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
     QFormLayout,
+    QFrame,
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
+    QScrollArea,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -70,7 +72,18 @@ class SupportPage(QWidget):
         self.today = today or date.today()
         self.household_id: str | None = None
         self.kinds = {k.id: k for k in catalog.support_kinds()}
-        layout = QVBoxLayout(self)
+        # Scrolled, as the other steps are: the needs, the year's support and the form below
+        # them need about 520 px, more than a 768 px screen leaves under the window's rows.
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        self.scroll_area = QScrollArea()
+        self.scroll_area.setWidgetResizable(True)
+        self.scroll_area.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroll_area.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Tab goes to the fields
+        inner = QWidget()
+        self.scroll_area.setWidget(inner)
+        outer.addWidget(self.scroll_area)
+        layout = QVBoxLayout(inner)
         self.heading = QLabel()
         layout.addWidget(self.heading)
 

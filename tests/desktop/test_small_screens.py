@@ -159,3 +159,30 @@ def test_the_member_roster_takes_two_lines_per_member_when_narrow(qtbot: QtBot, 
     expected = [focus_target(e) for e in roster.rows[0].editors.values()]
     expected.append(focus_target(roster.rows[1].editors["name"]))
     assert chain == expected
+
+
+def test_every_step_of_the_household_editor_fits_a_small_screen(
+    qtbot: QtBot, app: Any, store: Any
+) -> None:
+    """1024x768 less a 40 px taskbar and the window's frame: no step may ask for more (a step
+    that is not scrolled, or the dashboard's three charts, grew the window to 797 px, past the
+    screen's bottom edge)."""
+    from desktop.main_window import MainWindow
+    from tests.desktop.test_wheel_guard import poor_household, save_classified
+
+    household = poor_household("H-0001", "Thôn Nà Lầu")
+    save_classified(store, household)
+    window = MainWindow(store)
+    qtbot.addWidget(window)
+    window.resize(1008, 688)
+    window.show()
+    qtbot.waitExposed(window)
+    assert window.open_household(household.id)
+    editor = window.editor
+    for title, page in editor.steps:
+        editor.stack.setCurrentWidget(page)
+        QApplication.processEvents()
+        hint = window.minimumSizeHint()
+        assert hint.width() <= 1008, (title, hint)
+        assert hint.height() <= 688, (title, hint)
+    window.close()
