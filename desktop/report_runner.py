@@ -51,6 +51,7 @@ def build_report(
     *,
     village: str | None = None,
     household_id: str | None = None,
+    identity: bool = False,
 ) -> Path:
     """Writes one document; runs in the worker thread (``desktop.worker``)."""
     import reports
@@ -72,6 +73,7 @@ def build_report(
                 village=village,
                 household_id=household_id,
                 upper_level=session.upper_level(),
+                identity=identity,
                 progress=progress,
             )
         )
@@ -86,6 +88,18 @@ def fill_report_menu(window: Any, menu: QMenu) -> None:
             action = QAction(text, window)
             action.triggered.connect(lambda _c=False, k=kind, f=fmt: run_report(window, k, f))
             menu.addAction(action)
+        if kind == "exchange_workbook":
+            # The workbook sent up leaves out full birth dates and CCCD numbers unless this is
+            # ticked for one print (docs/privacy.md): unticked again once the print starts.
+            identity = QAction(
+                QCoreApplication.translate(
+                    "MainWindow", "Tệp Excel gửi cấp trên: lần in tới kèm ngày sinh, số CCCD"
+                ),
+                window,
+            )
+            identity.setCheckable(True)
+            menu.addAction(identity)
+            window.exchange_identity = identity
 
 
 def proposed_path(
@@ -167,13 +181,15 @@ def run_report(window: Any, kind: str, fmt: str) -> QFileDialog | None:
             return None
     household = store.get_household(household_id) if household_id else None
     title = _title(kind, spec)
+    ticked = getattr(window, "exchange_identity", None)
+    identity = kind == "exchange_workbook" and ticked is not None and ticked.isChecked()
     proposed = proposed_path(kind, fmt, village, household.code if household else None)
     window.report_chooser = ask_where(
         window,
         QCoreApplication.translate("MainWindow", "Lưu {title}").format(title=title),
         proposed,
         fmt,
-        lambda out: _start(window, store, kind, fmt, title, out, village, household_id),
+        lambda out: _start(window, store, kind, fmt, title, out, village, household_id, identity),
     )
     return window.report_chooser
 
@@ -187,7 +203,11 @@ def _start(
     out: Path,
     village: str | None,
     household_id: str | None,
+    identity: bool = False,
 ) -> None:
+    ticked = getattr(window, "exchange_identity", None)
+    if identity and ticked is not None:
+        ticked.setChecked(False)  # the minimum again for the next print
     current = store.current_round()
     dialog = QProgressDialog(
         QCoreApplication.translate("MainWindow", "Đang lập báo cáo…"),
@@ -242,6 +262,7 @@ def _start(
             report_progress,
             village=village,
             household_id=household_id,
+            identity=identity,
         )
 
     window.report_job = start_job(

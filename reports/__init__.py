@@ -28,11 +28,14 @@ def build_document(
     village: str | None = None,
     household_id: str | None = None,
     upper_level: str = "",
+    identity: bool = False,
 ) -> Any:
     """The ``reports.document.Document`` of a kind, before rendering (tests, previews).
 
     ``upper_level`` names the body the commune reports to (the setting "Cấp trên nhận báo
-    cáo"), printed as "Kính gửi" on the documents sent up."""
+    cáo"), printed as "Kính gửi" on the documents sent up. ``identity`` puts each person's
+    full birth date and CCCD number in the exchange workbook (by default: year of birth,
+    no CCCD)."""
     from reports.catalog import DOCUMENTS
     from reports.review import load_review
 
@@ -43,12 +46,17 @@ def build_document(
         raise ReportError(f"'{spec.title}' lập cho cả xã, không theo từng thôn.")
     if spec.needs_household and household_id is None:
         raise ReportError("Tài liệu này in cho một hộ: hãy chọn hộ (mã hộ).")
+    if identity and kind != "exchange_workbook":
+        raise ReportError(
+            "Chỉ tệp Excel gửi cấp trên mới có tuỳ chọn kèm ngày sinh đầy đủ và số CCCD."
+        )
     data = load_review(
         store,
         round_id,
         village=village if "village" in spec.params else None,
         upper_level=upper_level,
     )
+    data.identity = identity
     if spec.prepare is not None:
         spec.prepare(store, data)
     document = spec.build(data, village, household_id)
@@ -82,6 +90,7 @@ def build(
     household_id: str | None = None,
     progress: Callable[[int, int], None] | None = None,
     upper_level: str = "",
+    identity: bool = False,
 ) -> Path:
     """Write one document of ``kind`` (see ``reports.catalog.DOCUMENTS``) as PDF or XLSX."""
     from reports.catalog import DOCUMENTS
@@ -97,6 +106,7 @@ def build(
         village=village,
         household_id=household_id,
         upper_level=upper_level,
+        identity=identity,
     )
     return save_document(
         document,

@@ -6,7 +6,12 @@ Cells sit where an importer reading fixed positions looks for them: sheet 1 has 
 A4, a two-row header with the column numbers under it (rows 5-7) and data from row 8 in
 columns A..AA; sheets 2 and 3 have their title in B5 and data from row 10 in columns A..P.
 "Mã hộ" is one column past the fixed ones (AB, Q) so a file read back
-(``db.exchange.excel_lists``) keeps each household's stable code."""
+(``db.exchange.excel_lists``) keeps each household's stable code.
+
+What goes up is what the upper level's documents use (docs/privacy.md): names, relationship,
+sex, year of birth, ethnicity, the household's facts. The birth column carries the year and
+the CCCD column stays empty unless ``ReviewData.identity`` asks for the full date and
+number (``rasoat report exchange_workbook --full-identity``, the Báo cáo menu's check)."""
 
 from __future__ import annotations
 
@@ -137,6 +142,16 @@ def birth_text(m: Member) -> str:
     return str(m.birth_year) if m.birth_year is not None else ""
 
 
+def birth_sent(m: Member, identity: bool) -> str:
+    """The birth column sent up: the year only unless the full date is asked for. The upper
+    level's lists with members print "Năm sinh" (documents.md §2) and its tables count by
+    age, which the "Tuổi" column carries; a day and month identify a person, not a need."""
+    if identity:
+        return birth_text(m)
+    year = m.year_of_birth()
+    return str(year) if year is not None else ""
+
+
 def person_rows(n: int, e: Entry, data: ReviewData, fixed: int = 27) -> list[list]:
     h, r = e.household, e.result
     ref = data.reference
@@ -153,9 +168,11 @@ def person_rows(n: int, e: Entry, data: ReviewData, fixed: int = 27) -> list[lis
             h.head_name(),
             m.name,
             relationship_text(m, head),
-            birth_text(m),
+            birth_sent(m, data.identity),
             SEX_LABELS[m.sex] if m.sex else "",
-            m.id_number or "",
+            # The column stays where fixed-position importers read it, empty by default: no
+            # list or table of the upper level uses a CCCD number (docs/privacy.md).
+            (m.id_number or "") if data.identity else "",
             data.commune.province_name,
             "",
             "",

@@ -113,6 +113,10 @@ class ReviewData:
     # "Đầu kỳ". None: the file holds no earlier round.
     previous: list[Recognised] | None = None
     previous_year: int | None = None
+    # The exchange workbook sent up carries each person's full birth date and CCCD number
+    # only when asked: the upper level's own lists and tables need names, year of birth and
+    # counts (docs/privacy.md, "What the upper level gets").
+    identity: bool = False
 
     @property
     def year(self) -> int:

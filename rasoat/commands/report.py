@@ -36,6 +36,12 @@ def register(subparsers: Any) -> None:
         metavar="CƠ_QUAN",
         help="cơ quan nhận báo cáo (Kính gửi); mặc định theo thiết lập “Cấp trên nhận báo cáo”",
     )
+    parser.add_argument(
+        "--full-identity",
+        action="store_true",
+        help="exchange_workbook: kèm ngày sinh đầy đủ và số CCCD (mặc định chỉ năm sinh, "
+        "không có số CCCD: các danh sách, biểu của cấp trên không dùng đến)",
+    )
     parser.add_argument("--list", action="store_true", help="liệt kê các loại tài liệu")
     parser.set_defaults(func=run)
 
@@ -123,6 +129,7 @@ def run(args: argparse.Namespace) -> int:
                 village=args.village,
                 household_id=household_id,
                 upper_level=_upper_level(args.upper_level),
+                identity=args.full_identity,
             )
     except (StoreError, reports.ReportError) as exc:
         return _fail(exc.message)

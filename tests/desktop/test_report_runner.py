@@ -305,3 +305,32 @@ def test_replacing_a_file_is_asked_in_vietnamese_and_refused_by_default(
     assert chooser.isVisible()  # back to choosing a name; nothing written
     assert existing.read_bytes() == b"%PDF old"
     chooser.reject()
+
+
+def test_the_workbook_sent_up_carries_cccd_only_when_ticked_for_one_print(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    """Báo cáo → the exchange workbook: the minimum by default; the tick under it adds birth
+    dates and CCCD numbers to the next print only (docs/privacy.md)."""
+    from datetime import date as day
+
+    household = poor_household("CCCD-1", window.store.villages()[0].name)
+    household.members[0].id_number = "001075012345"
+    household.members[0].birth_date = day(1975, 3, 14)
+    save_classified(window.store, household)
+    ids = {"001075012345"}
+
+    def cccd_sent(path: Path) -> set[str]:
+        ws = load_workbook(path).worksheets[0]
+        return {str(c.value) for row in ws.iter_rows(min_row=8) for c in row} & (
+            ids | {"14/03/1975"}
+        )
+
+    tick = window.exchange_identity
+    assert tick.isCheckable()
+    assert not tick.isChecked()
+    assert cccd_sent(print_from_menu(qtbot, window, "exchange_workbook", "xlsx")) == set()
+    tick.setChecked(True)
+    assert cccd_sent(print_from_menu(qtbot, window, "exchange_workbook", "xlsx"))
+    assert not tick.isChecked()
+    assert cccd_sent(print_from_menu(qtbot, window, "exchange_workbook", "xlsx")) == set()

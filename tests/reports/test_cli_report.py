@@ -146,3 +146,25 @@ def test_summary_is_addressed_to_the_upper_level_of_the_settings(
     args = ["report", "summary", str(small_file), "--out", str(out), "--upper-level", "Sở Y tế"]
     assert main(args) == 0
     assert "Kính gửi: Sở Y tế" in pdf_text(out)
+
+
+def test_the_workbook_sent_up_takes_cccd_only_with_full_identity(
+    small_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with Store.open(small_file, user="t", device="t") as store:
+        ids = {m.id_number for h in store.iter_households() for m in h.members} - {None, ""}
+    assert ids
+
+    def cccd_sent(path: Path) -> set[str]:
+        ws = load_workbook(path).worksheets[0]
+        return {str(c.value) for row in ws.iter_rows(min_row=8) for c in row} & ids
+
+    plain, full = tmp_path / "x.xlsx", tmp_path / "full.xlsx"
+    assert main(["report", "exchange_workbook", str(small_file), "--out", str(plain)]) == 0
+    args = ["report", "exchange_workbook", str(small_file), "--out", str(full)]
+    assert main([*args, "--full-identity"]) == 0
+    assert cccd_sent(plain) == set()
+    assert cccd_sent(full)
+    capsys.readouterr()
+    assert main(["report", "final_list", str(small_file), "--full-identity"]) == 2
+    assert "số CCCD" in capsys.readouterr().err

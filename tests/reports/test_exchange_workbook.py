@@ -3,8 +3,10 @@ upper level is what a commune importing it gets (issue 15, item 8)."""
 
 from __future__ import annotations
 
+import zipfile
 from pathlib import Path
 
+import pytest
 from openpyxl import load_workbook
 
 import reports
@@ -19,7 +21,9 @@ def test_every_field_reads_back_through_the_excel_import(
     small_store: Store, tmp_path: Path
 ) -> None:
     data = load_review(small_store)
-    path = reports.build("exchange_workbook", small_store, tmp_path / "x.xlsx", fmt="xlsx")
+    path = reports.build(
+        "exchange_workbook", small_store, tmp_path / "x.xlsx", fmt="xlsx", identity=True
+    )
     layouts, sheets = open_workbook(path)
     expected = {
         0: {
@@ -79,3 +83,59 @@ def test_the_demo_commune_code_keeps_its_leading_zero(tmp_path: Path) -> None:
     assert ws["M5"].value is None
     assert ws["M6"].value == "Mã xã"
     assert ws["M8"].value == "02947"
+
+
+def _sent(path: Path) -> bytes:
+    """Every byte of the workbook's parts, inflated: what the upper level can read."""
+    with zipfile.ZipFile(path) as z:
+        return b"".join(z.read(name) for name in z.namelist())
+
+
+def test_by_default_no_cccd_and_no_birth_date_goes_up(small_store: Store, tmp_path: Path) -> None:
+    """The upper level's lists and tables use names, year of birth and counts: a default
+    workbook holds no CCCD number, no day and month of birth, no income figure."""
+    data = load_review(small_store)
+    sent = [e for e in data.entries if e.groups()]
+    people = [m for e in sent for m in e.household.members]
+    assert any(m.id_number for m in people)
+    assert any(m.birth_date for m in people)
+    default = _sent(
+        reports.build("exchange_workbook", small_store, tmp_path / "x.xlsx", fmt="xlsx")
+    )
+    full = _sent(
+        reports.build(
+            "exchange_workbook", small_store, tmp_path / "full.xlsx", fmt="xlsx", identity=True
+        )
+    )
+    for m in people:
+        if m.id_number:
+            assert m.id_number.encode() not in default, m.id_number
+            assert m.id_number.encode() in full
+        if m.birth_date:
+            assert f"{m.birth_date:%d/%m/%Y}".encode() not in default
+            assert f"{m.birth_date:%d/%m/%Y}".encode() in full
+        assert m.name.encode() in default  # the lists are lists with names
+    incomes = [e.household.income_per_capita for e in sent if e.household.income_per_capita]
+    for income in incomes:  # never sent: no list or table of the upper level shows one
+        assert f">{income}<".encode() not in default, income
+    # What stays reads back: names, year of birth, relationship, ethnicity.
+    layouts, sheets = open_workbook(tmp_path / "x.xlsx")
+    parsed = parse_sheet(sheets[0], layouts[0])
+    assert parsed.issues == [], parsed.report()
+    by_code = {e.household.code: e.household for e in sent}
+    for imported in parsed.households:
+        h = by_code[imported.household.code]
+        head = h.head()
+        ordered = ([head] if head else []) + [m for m in h.members if m is not head]
+        for mine, back in zip(ordered, imported.household.members, strict=True):
+            assert back.name == mine.name
+            assert back.year_of_birth() == mine.year_of_birth()
+            assert back.birth_date is None
+            assert back.id_number is None
+
+
+def test_only_the_exchange_workbook_takes_the_identity_option(
+    small_store: Store, tmp_path: Path
+) -> None:
+    with pytest.raises(reports.ReportError, match="kèm ngày sinh đầy đủ và số CCCD"):
+        reports.build("final_list", small_store, tmp_path / "x.pdf", identity=True)

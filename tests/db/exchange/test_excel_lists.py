@@ -165,6 +165,7 @@ def test_reads_back_the_workbook_the_app_sends_upward(tmp_path: Path) -> None:
             tmp_path / "gui-len.xlsx",
             fmt="xlsx",
             round_id=done.round_id,
+            identity=True,  # CCCD numbers go up only when asked (docs/privacy.md)
         )
     layouts, sheets = open_workbook(out)
     first = layouts[0]
