@@ -137,6 +137,17 @@ MAX_ZIP_ENTRIES = 2_000
 MAX_ZIP_RATIO = 200
 
 
+def _unreadable(path: Path) -> str:
+    """The officer's message for a workbook that cannot be read. The library's own reason is
+    English and technical ("File is not a zip file", "no valid workbook part"); it stays in
+    the log through the chained exception, and the message says what to do."""
+    return (
+        f"Không đọc được tệp Excel {path.name}: tệp bị hỏng, chưa chép xong, hoặc không phải "
+        "tệp Excel .xlsx. Hãy mở tệp bằng Excel, chọn Lưu thành (Save As) kiểu .xlsx rồi "
+        "nhập lại."
+    )
+
+
 def _check_archive(path: Path) -> None:
     """Refuses a workbook whose parts would unpack to far more than its size (a zip bomb)
     before openpyxl unpacks anything."""
@@ -144,7 +155,7 @@ def _check_archive(path: Path) -> None:
         with zipfile.ZipFile(path) as zf:
             infos = zf.infolist()
     except (OSError, zipfile.BadZipFile, ValueError, EOFError, NotImplementedError) as exc:
-        raise PackageError(f"Không đọc được tệp Excel {path.name}: {exc}") from exc
+        raise PackageError(_unreadable(path)) from exc
     if len(infos) > MAX_ZIP_ENTRIES:
         raise PackageError(f"Tệp Excel {path.name} có cấu trúc lạ (quá nhiều phần).")
     total = 0
@@ -171,7 +182,7 @@ def open_workbook(path: Path) -> tuple[list[SheetLayout], list[list[list[Any]]]]
     try:
         wb = load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many types for a file that is not a workbook
-        raise PackageError(f"Không đọc được tệp Excel {path.name}: {exc}") from exc
+        raise PackageError(_unreadable(path)) from exc
     layouts: list[SheetLayout] = []
     sheets: list[list[list[Any]]] = []
     try:
@@ -184,7 +195,7 @@ def open_workbook(path: Path) -> tuple[list[SheetLayout], list[list[list[Any]]]]
     except PackageError:
         raise
     except Exception as exc:  # a damaged sheet part: openpyxl raises what its parser meets
-        raise PackageError(f"Không đọc được tệp Excel {path.name}: {exc}") from exc
+        raise PackageError(_unreadable(path)) from exc
     finally:
         wb.close()
     return layouts, sheets

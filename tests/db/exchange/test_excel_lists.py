@@ -182,3 +182,29 @@ def test_reads_back_the_workbook_the_app_sends_upward(tmp_path: Path) -> None:
         "Lò Văn Sơn",
     ]
     assert got["TL-1"].household.members[0].id_number == "010068001234"
+
+
+def test_an_unreadable_workbook_is_explained_in_vietnamese_only(tmp_path: Path) -> None:
+    """Not a zip, a zip without a workbook, a workbook cut short: the officer reads what to
+    do, not the library's English reason ("File is not a zip file")."""
+    import re
+    import zipfile
+
+    import pytest
+
+    from db.exchange.errors import PackageError
+
+    text = tmp_path / "danh-sach.xlsx"
+    text.write_text("Họ và tên;Năm sinh\n", encoding="utf-8")
+    empty_zip = tmp_path / "rong.xlsx"
+    with zipfile.ZipFile(empty_zip, "w") as zf:
+        zf.writestr("readme.txt", "không có trang tính")
+    whole = build(tmp_path / "day-du.xlsx", [ROWS[0]])
+    cut = tmp_path / "chep-do.xlsx"
+    cut.write_bytes(whole.read_bytes()[: whole.stat().st_size // 2])
+    for path in (text, empty_zip, cut):
+        with pytest.raises(PackageError) as caught:
+            open_workbook(path)
+        said = str(caught.value)
+        assert said.startswith(f"Không đọc được tệp Excel {path.name}: tệp bị hỏng")
+        assert not re.search(r"\b(file|zip|not|no|is|workbook|error)\b", said, re.I), said
