@@ -46,6 +46,8 @@ class SettingsDialog(QDialog):
             field: QWidget = editor
             if setting.folder:
                 field = self._with_folder_button(editor)
+            elif setting.key == "registry_dsn":
+                field = self._with_registry_check(editor)
             help_label = QLabel(setting.help_vi)
             help_label.setWordWrap(True)
             help_label.setEnabled(False)  # greyed: an explanation, not a value
@@ -109,6 +111,65 @@ class SettingsDialog(QDialog):
 
         choose.clicked.connect(pick)
         return box
+
+    # --- the province registry's connection (issue 21) -------------------------------------
+    def _with_registry_check(self, line: QLineEdit | QSpinBox) -> QWidget:
+        """The DSN with a password asked for the check only (never saved) and "Kiểm tra kết
+        nối", run in a worker (``desktop.registry_link.check``)."""
+        box = QWidget()
+        column = QVBoxLayout(box)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.addWidget(line)
+        row = QHBoxLayout()
+        row.addWidget(QLabel(self.tr("Mật khẩu:")))
+        self.registry_password = QLineEdit()
+        self.registry_password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.registry_password.setToolTip(self.tr("Chỉ dùng để kiểm tra, không được lưu."))
+        row.addWidget(self.registry_password, 1)
+        self.registry_check_button = QPushButton(self.tr("&Kiểm tra kết nối"))
+        self.registry_check_button.clicked.connect(self.check_registry)
+        row.addWidget(self.registry_check_button)
+        column.addLayout(row)
+        self.registry_status = QLabel()
+        self.registry_status.setWordWrap(True)
+        self.registry_status.setTextFormat(Qt.TextFormat.PlainText)
+        # Room for the two-line answer from the start: the dialog is sized before it comes.
+        self.registry_status.setMinimumHeight(2 * self.registry_status.fontMetrics().lineSpacing())
+        column.addWidget(self.registry_status)
+        return box
+
+    def check_registry(self) -> None:
+        from desktop.registry_link import RegistryProblem, check
+        from desktop.worker import start_job
+
+        editor = self.editors["registry_dsn"]
+        assert isinstance(editor, QLineEdit)
+        dsn, password = editor.text(), self.registry_password.text() or None
+        self.registry_check_button.setEnabled(False)
+        self.registry_status.setText(self.tr("Đang kết nối…"))
+
+        def done(reached: Any) -> None:
+            self.registry_check_button.setEnabled(True)
+            self.registry_status.setText(
+                self.tr(
+                    "Kết nối được: cơ sở dữ liệu của {province} ({code}), {n} xã đã nạp gói."
+                ).format(
+                    province=reached.province_name, code=reached.province_code, n=reached.communes
+                )
+            )
+
+        def failed(exc: BaseException) -> None:
+            self.registry_check_button.setEnabled(True)
+            message = (
+                exc.message
+                if isinstance(exc, RegistryProblem)
+                else self.tr("Lỗi không mong đợi ({kind}).").format(kind=type(exc).__name__)
+            )
+            self.registry_status.setText(message)
+
+        start_job(
+            self, lambda _p: check(dsn, password), done=done, failed=failed, name="registry-check"
+        )
 
     # --- the province's standard file (kept in the commune file) --------------------------
     def _province_box(self) -> QWidget:

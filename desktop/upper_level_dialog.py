@@ -1,6 +1,12 @@
 """Báo cáo → Tổng hợp nhiều xã: the upper level opens many commune packages read-only and
 sees them side by side (households by category and by movement), then saves the table as
-Excel or PDF. No commune file is needed or written."""
+Excel or PDF. No commune file is needed or written.
+
+At the province the same dialog reads the registry instead (issue 21): the DSN set in Thiết
+lập, a password asked here and never kept, each commune's latest loaded package summarised in
+SQL (``desktop.registry_link.summary``, in a worker) and saved as the registry's summary
+document (``reports.registry_summary``, Biểu 1–4 by commune), as ``rasoat registry report``
+prints it."""
 
 from __future__ import annotations
 
@@ -19,6 +25,7 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QProgressBar,
     QPushButton,
+    QRadioButton,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -63,7 +70,20 @@ class UpperLevelDialog(JobDialog):
         self.resize(1000, 560)
         self.rows: list[Any] = []
         layout = QVBoxLayout(self)
-        layout.addWidget(
+        self.registry_summary: Any = None  # registry.queries.Summary when read from there
+        self.from_packages = QRadioButton(self.tr("Từ các gói dữ liệu (.rasoat) các xã gửi lên"))
+        self.from_registry = QRadioButton(self.tr("Từ cơ sở dữ liệu của tỉnh"))
+        self.from_packages.setChecked(True)
+        self.from_registry.toggled.connect(self._show_source)
+        choice = QHBoxLayout()
+        choice.addWidget(self.from_packages)
+        choice.addWidget(self.from_registry)
+        choice.addStretch(1)
+        layout.addLayout(choice)
+        self.packages_box = QWidget()
+        column = QVBoxLayout(self.packages_box)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.addWidget(
             QLabel(
                 self.tr(
                     "Chọn các gói dữ liệu (.rasoat) các xã gửi lên. Gói chỉ được đọc, không tệp "
@@ -79,7 +99,9 @@ class UpperLevelDialog(JobDialog):
         self.password = QLineEdit()
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
         bar.addWidget(self.password, 1)
-        layout.addLayout(bar)
+        column.addLayout(bar)
+        layout.addWidget(self.packages_box)
+        layout.addWidget(self._registry_box())
         self.progress = QProgressBar()
         self.progress.setVisible(False)
         layout.addWidget(self.progress)
@@ -109,9 +131,110 @@ class UpperLevelDialog(JobDialog):
         layout.addWidget(buttons)
         self._sync()
 
+    def _registry_box(self) -> QWidget:
+        self.registry_box = QWidget()
+        column = QVBoxLayout(self.registry_box)
+        column.setContentsMargins(0, 0, 0, 0)
+        self.registry_note = QLabel()
+        self.registry_note.setWordWrap(True)
+        self.registry_note.setTextFormat(Qt.TextFormat.PlainText)
+        column.addWidget(self.registry_note)
+        bar = QHBoxLayout()
+        bar.addWidget(QLabel(self.tr("Mật khẩu cơ sở dữ liệu:")))
+        self.registry_password = QLineEdit()
+        self.registry_password.setEchoMode(QLineEdit.EchoMode.Password)
+        bar.addWidget(self.registry_password, 1)
+        self.read_registry_button = QPushButton(self.tr("&Đọc số liệu các xã"))
+        self.read_registry_button.clicked.connect(self.read_registry)
+        bar.addWidget(self.read_registry_button)
+        column.addLayout(bar)
+        self.registry_box.setVisible(False)
+        return self.registry_box
+
+    def _show_source(self) -> None:
+        from rasoat import settings
+
+        registry = self.from_registry.isChecked()
+        self.packages_box.setVisible(not registry)
+        self.registry_box.setVisible(registry)
+        if registry:
+            # Shown without any password: the setting refuses one (rasoat.settings).
+            dsn = settings.get("registry_dsn")
+            self.registry_note.setText(
+                self.tr(
+                    "Số liệu theo gói mới nhất mỗi xã đã nạp vào cơ sở dữ liệu của tỉnh ({dsn})."
+                ).format(dsn=dsn)
+                if dsn
+                else self.tr(
+                    "Chưa đặt chuỗi kết nối cơ sở dữ liệu của tỉnh: vào Tệp → Thiết lập, mục "
+                    "“Cơ sở dữ liệu của tỉnh”."
+                )
+            )
+
+    def read_registry(self) -> None:
+        """Reads the summary by commune from the registry in a worker."""
+        from desktop.registry_link import summary
+        from rasoat import settings
+
+        dsn, password = settings.get("registry_dsn"), self.registry_password.text() or None
+        self.read_registry_button.setEnabled(False)
+        self.progress.setVisible(True)
+        self.progress.setRange(0, 0)
+        start_job(
+            self,
+            lambda _progress: summary(dsn, password),
+            done=self._on_registry_done,
+            failed=self._on_registry_failed,
+            name="upper-level-registry",
+        )
+
+    def _on_registry_done(self, result: Any) -> None:
+        self.registry_summary, self.rows = result, []
+        self.progress.setVisible(False)
+        self.read_registry_button.setEnabled(True)
+        self.problems.setVisible(False)
+        self._fill(
+            [
+                [
+                    r.commune_code,
+                    r.commune_name,
+                    result.year,
+                    r.households,
+                    r.persons,
+                    r.by_category[Category.POOR.value],
+                    r.by_category[Category.NEAR_POOR.value],
+                    r.by_category[Category.MIDDLE.value],
+                    r.unclassified,
+                ]
+                for r in result.rows
+            ]
+        )
+        self._sync()
+
+    def _on_registry_failed(self, exc: BaseException) -> None:
+        from desktop.registry_link import RegistryProblem
+
+        self.read_registry_button.setEnabled(True)
+        self._on_failed(
+            exc.message
+            if isinstance(exc, RegistryProblem)
+            else self.tr("Lỗi không mong đợi ({kind}).").format(kind=type(exc).__name__)
+        )
+
+    def _fill(self, rows: list[list[Any]]) -> None:
+        self.table.setRowCount(len(rows))
+        for r, values in enumerate(rows):
+            for c, value in enumerate(values):
+                item = QTableWidgetItem(str(value))
+                if isinstance(value, int):
+                    item.setTextAlignment(
+                        Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+                    )
+                self.table.setItem(r, c, item)
+
     def _sync(self) -> None:
         for button in (self.xlsx_button, self.pdf_button):
-            button.setEnabled(bool(self.rows))
+            button.setEnabled(bool(self.rows) or self.registry_summary is not None)
 
     def _choose(self) -> None:
         names, _ = QFileDialog.getOpenFileNames(
@@ -142,28 +265,25 @@ class UpperLevelDialog(JobDialog):
 
     def _on_done(self, result: Any) -> None:
         self.rows, failed = result
+        self.registry_summary = None
         self.progress.setVisible(False)
         self.choose_button.setEnabled(True)
-        self.table.setRowCount(len(self.rows))
-        for r, s in enumerate(self.rows):
-            values = [
-                s.commune_code,
-                s.commune_name,
-                s.year or "",
-                s.households,
-                s.persons,
-                s.by_category[Category.POOR],
-                s.by_category[Category.NEAR_POOR],
-                s.by_category[Category.MIDDLE],
-                s.unclassified,
+        self._fill(
+            [
+                [
+                    s.commune_code,
+                    s.commune_name,
+                    s.year or "",
+                    s.households,
+                    s.persons,
+                    s.by_category[Category.POOR],
+                    s.by_category[Category.NEAR_POOR],
+                    s.by_category[Category.MIDDLE],
+                    s.unclassified,
+                ]
+                for s in self.rows
             ]
-            for c, value in enumerate(values):
-                item = QTableWidgetItem(str(value))
-                if isinstance(value, int):
-                    item.setTextAlignment(
-                        Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
-                    )
-                self.table.setItem(r, c, item)
+        )
         self.problems.setVisible(bool(failed))
         self.problems.setPlainText(
             "\n".join(
@@ -192,7 +312,12 @@ class UpperLevelDialog(JobDialog):
     def save(self, path: Path) -> Path:
         from reports.upper_level import upper_level_document
 
-        document = upper_level_document(self.rows)
+        if self.registry_summary is not None:
+            from reports.registry_summary import summary_document
+
+            document = summary_document(self.registry_summary)
+        else:
+            document = upper_level_document(self.rows)
         if path.suffix.lower() == ".pdf":
             from reports.pdf import render_pdf
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import re
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
@@ -39,6 +40,7 @@ class Setting:
     maximum: int | None = None
     folder: bool = False  # a str that names a folder: the dialog offers a folder chooser
     editable: bool = True  # False: remembered by the app, not shown in the settings dialog
+    secret_free: bool = False  # a connection string: refused when it carries a password
 
 
 SETTINGS: tuple[Setting, ...] = (
@@ -114,6 +116,18 @@ SETTINGS: tuple[Setting, ...] = (
         "lần gần nhất. Để trống: thư mục Tài liệu (Documents) của máy.",
         folder=True,
     ),
+    # The province registry (issue 21, docs/registry.md): only a province office's machine
+    # sets it. The password is never kept here: asked when connecting, or libpq's pgpass file.
+    Setting(
+        "registry_dsn",
+        str,
+        "",
+        "Cơ sở dữ liệu của tỉnh",
+        "Chỉ dùng ở máy của tỉnh: chuỗi kết nối PostgreSQL cho Báo cáo → Tổng hợp nhiều xã, ví "
+        "dụ “host=10.0.0.5 dbname=rasoat_tinh user=rasoat”. Không ghi mật khẩu ở đây: mật khẩu "
+        "được hỏi khi kết nối. Để trống ở máy của xã.",
+        secret_free=True,
+    ),
     Setting(
         "last_file",
         str,
@@ -164,12 +178,27 @@ def validate(key: str, value: Any) -> Any:
     if setting.type is str:
         if not isinstance(value, str):
             raise SettingError(f"{setting.label_vi}: cần một chuỗi chữ.")
-        return unicodedata.normalize("NFC", value).strip()
+        text = unicodedata.normalize("NFC", value).strip()
+        if setting.secret_free and has_password(text):
+            raise SettingError(
+                f"{setting.label_vi}: không ghi mật khẩu vào chuỗi kết nối (mật khẩu sẽ được "
+                "hỏi khi kết nối)."
+            )
+        return text
     if setting.type is list:
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
             raise SettingError(f"{setting.label_vi}: cần một danh sách chuỗi chữ.")
         return [unicodedata.normalize("NFC", v) for v in value]
     raise SettingError(f"{setting.label_vi}: kiểu {setting.type.__name__} chưa được hỗ trợ.")
+
+
+_PASSWORD = re.compile(r"(^|\s)password\s*=|[?&]password=|://[^/:@\s]*:[^@/\s]*@", re.I)
+
+
+def has_password(dsn: str) -> bool:
+    """Whether a PostgreSQL connection string (key=value or URI) names a password: such a
+    string would sit in the settings file and the audit log in clear."""
+    return bool(_PASSWORD.search(dsn))
 
 
 def load() -> dict[str, Any]:
@@ -200,7 +229,9 @@ def load() -> dict[str, Any]:
         try:
             values[key] = validate(key, value)
         except SettingError as exc:
-            log.warning("setting %r=%r is invalid (%s); using the default", key, value, exc)
+            # A connection string's value may hold a password: never in the log.
+            shown = "…" if BY_KEY[key].secret_free else repr(value)
+            log.warning("setting %r=%s is invalid (%s); using the default", key, shown, exc)
     return values
 
 

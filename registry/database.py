@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import psycopg
@@ -18,13 +19,39 @@ class RegistryError(Exception):
         self.message = message
 
 
-def connect(dsn: str) -> psycopg.Connection[Any]:
+def hide_password(text: str, dsn: str = "", password: str | None = None) -> str:
+    """``text`` with the password of ``dsn`` (``password=…`` or ``user:…@``) and the given
+    one replaced by ``***``: libpq may echo a piece of a malformed DSN in its message, and
+    a message is shown, logged or printed."""
+    secrets = {password} if password else set()
+    secrets.update(_secret(m) for m in _PASSWORD_IN_DSN.finditer(dsn))
+    for secret in sorted(secrets - {""}, key=len, reverse=True):
+        text = text.replace(secret, "***")
+    return _PASSWORD_IN_DSN.sub(lambda m: m.group(0).replace(_secret(m), "***"), text)
+
+
+def _secret(match: re.Match[str]) -> str:
+    return next((g for g in match.groups() if g), "")
+
+
+# key=value form (quoted or not), a URI's "user:secret@" and its "?password=secret".
+_PASSWORD_IN_DSN = re.compile(
+    r"password\s*=\s*'((?:[^'\\]|\\.)*)'|password\s*=\s*([^\s&']+)|//[^/:@\s]*:([^@/\s]+)@",
+    re.IGNORECASE,
+)
+
+
+def connect(dsn: str, password: str | None = None) -> psycopg.Connection[Any]:
+    """``password`` when given goes to libpq beside the DSN (the desktop asks for it and
+    never stores it); failures are RegistryError with the password hidden."""
+    extra: dict[str, Any] = {"password": password} if password else {}
     try:
-        return psycopg.connect(dsn, autocommit=True, application_name="rasoat registry")
-    except psycopg.OperationalError as exc:
+        return psycopg.connect(dsn, autocommit=True, application_name="rasoat registry", **extra)
+    except (psycopg.OperationalError, psycopg.ProgrammingError) as exc:
+        detail = hide_password(str(exc).strip(), dsn, password)
         raise RegistryError(
-            f"Không kết nối được cơ sở dữ liệu của tỉnh ({exc}). Kiểm tra chuỗi kết nối "
-            "(DSN) và máy chủ PostgreSQL."
+            f"Không kết nối được cơ sở dữ liệu của tỉnh ({detail}). Kiểm tra chuỗi kết nối "
+            "(DSN), mật khẩu và máy chủ PostgreSQL."
         ) from exc
 
 
