@@ -13,6 +13,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from enum import Enum, StrEnum
+from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from forms.model import (
@@ -67,6 +68,12 @@ Verdict = tuple[IndicatorStatus, str, list[str]]
 Rule = Callable[[Context, dict[str, Any]], Verdict]
 
 D, N, U = IndicatorStatus.DEPRIVED, IndicatorStatus.NOT_DEPRIVED, IndicatorStatus.UNKNOWN
+# Enum members the rules compare per member, held as plain names: on Python 3.11 reading
+# ``Employment.UNEMPLOYED`` off the class runs a Python-level descriptor (about 0.2 µs), and
+# the rules do so several times for every member of every household.
+_UNEMPLOYED, _NO_CONTRACT = Employment.UNEMPLOYED, Employment.WAGE_NO_CONTRACT
+_NOT_ATTENDING = Schooling.NOT_ATTENDING
+_MALE, _FEMALE = Sex.MALE, Sex.FEMALE
 
 
 def who(ctx: Context, index: int) -> str:
@@ -103,23 +110,24 @@ def _months_old(birth: date, reference: date) -> int:
 
 
 def retirement_months(p: dict[str, Any], year: int, sex: Sex) -> int:
-    """The retirement age, in months, in the calendar year ``year`` (the standard's table)."""
-    rows: list[dict[str, Any]] = p["_retirement"]
-    row = rows[0]
-    for candidate in rows:
-        if candidate["year"] <= year:
-            row = candidate
-    years, months = row[sex.value]
-    return int(years) * 12 + int(months)
+    """The retirement age, in months, in the calendar year ``year`` (the standard's table:
+    the last row from that year or before, the first row before the table starts).
+
+    Read from the table ``prepare`` compiled per year and sex: this runs for nearly every
+    adult of every household, and scanning the rows each time was a tenth of classification."""
+    by_year: dict[tuple[int, Sex], int] = p["_retirement_by_year"]
+    first, last = p["_retirement_span"]
+    return by_year[(min(max(year, first), last), sex)]
 
 
 def _ym(months: int) -> str:
     return f"{months // 12} tuổi {months % 12} tháng" if months % 12 else f"{months // 12} tuổi"
 
 
-def past_retirement(m: Member, reference: date, p: dict[str, Any]) -> bool | None:
-    """Whether the member has reached the retirement age by the reference date (so is no
-    longer of working age); None when the birth date or the sex would be needed to tell.
+def past_retirement(m: Member, reference: date, male: int, female: int) -> bool | None:
+    """Whether the member has reached the retirement age (``male``/``female``, in months, the
+    ages of the reference date's year) by the reference date, so is no longer of working age;
+    None when the birth date or the sex would be needed to tell.
 
     With only a birth year, the member may have been born any day of it: the answer is known
     only when the earliest and the latest birthday agree.
@@ -127,17 +135,33 @@ def past_retirement(m: Member, reference: date, p: dict[str, Any]) -> bool | Non
     if m.birth_date is not None:
         oldest = youngest = _months_old(m.birth_date, reference)
     elif m.birth_year is not None:
-        oldest = _months_old(date(m.birth_year, 1, 1), reference)
-        youngest = _months_old(date(m.birth_year, 12, 31), reference)
+        # _months_old from 1 January and from 31 December of the birth year, without
+        # building the two dates.
+        months = (reference.year - m.birth_year) * 12 + reference.month
+        oldest = months - 1
+        youngest = months - 12 - (reference.day < 31)
     else:
         return None
-    sexes = [m.sex] if m.sex is not None else list(Sex)
-    bounds = [retirement_months(p, reference.year, s) for s in sexes]
-    if youngest >= max(bounds):
+    sex = m.sex
+    if sex is None:
+        low, high = min(male, female), max(male, female)
+    else:
+        low = high = male if sex is _MALE else female
+    if youngest >= high:
         return True
-    if oldest < min(bounds):
+    if oldest < low:
         return False
     return None
+
+
+@cache
+def _working_age_text(min_age: int, year: int, male: int, female: int) -> str:
+    """The reason when no one of working age lacks work: the same for every such household of
+    a review, so made once."""
+    return (
+        f"Không ai trong độ tuổi lao động (từ {min_age} tuổi đến tuổi nghỉ hưu năm {year}: "
+        f"nam {_ym(male)}, nữ {_ym(female)}) thiếu việc làm hoặc làm công không hợp đồng"
+    )
 
 
 def employment(ctx: Context, p: dict[str, Any]) -> Verdict:
@@ -150,21 +174,25 @@ def employment(ctx: Context, p: dict[str, Any]) -> Verdict:
     no_contract: list[int] = []
     unknown: list[int] = []
     unsure_age: list[int] = []
+    reference = ctx.reference
+    male = retirement_months(p, reference.year, _MALE)
+    female = retirement_months(p, reference.year, _FEMALE)
     for i, m in enumerate(ctx.household.members):
         age = ctx.ages[i]
         if age is not None and age < min_age:
             continue
-        depriving = m.employment in (Employment.UNEMPLOYED, Employment.WAGE_NO_CONTRACT)
-        past = past_retirement(m, ctx.reference, p) if age is not None else None
+        job = m.employment
+        depriving = job is _UNEMPLOYED or job is _NO_CONTRACT
+        past = past_retirement(m, reference, male, female) if age is not None else None
         if past:
             continue
         if depriving and age is not None and past is None:
             unsure_age.append(i)
-        elif m.employment is Employment.UNEMPLOYED:
+        elif job is _UNEMPLOYED:
             (jobless if age is not None else unknown).append(i)
-        elif m.employment is Employment.WAGE_NO_CONTRACT:
+        elif job is _NO_CONTRACT:
             (no_contract if age is not None else unknown).append(i)
-        elif m.employment is None:
+        elif job is None:
             unknown.append(i)
     if jobless or no_contract:
         parts = []
@@ -179,15 +207,7 @@ def employment(ctx: Context, p: dict[str, Any]) -> Verdict:
         )
     if unknown:
         return _missing(ctx, unknown, "tuổi hoặc tình trạng việc làm")
-    year = ctx.reference.year
-    male = _ym(retirement_months(p, year, Sex.MALE))
-    female = _ym(retirement_months(p, year, Sex.FEMALE))
-    return (
-        N,
-        f"Không ai trong độ tuổi lao động (từ {min_age} tuổi đến tuổi nghỉ hưu năm {year}: "
-        f"nam {male}, nữ {female}) thiếu việc làm hoặc làm công không hợp đồng",
-        [],
-    )
+    return N, _working_age_text(min_age, reference.year, male, female), []
 
 
 # --- dependants ---------------------------------------------------------------------------
@@ -313,7 +333,7 @@ def adult_education(ctx: Context, p: dict[str, Any]) -> Verdict:
     unknown: list[int] = []
     for i, m in enumerate(ctx.household.members):
         age = ctx.ages[i]
-        attending = m.schooling is not None and m.schooling is not Schooling.NOT_ATTENDING
+        attending = m.schooling is not None and m.schooling is not _NOT_ATTENDING
         trained = enterprise_counts and m.enterprise_training is True
         edu = m.education
         if age is None:
@@ -382,7 +402,7 @@ def child_schooling(ctx: Context, p: dict[str, Any]) -> Verdict:
             band = _band_for(p, ctx.ages[i] or 0)
             assert band is not None
             assert m.schooling is not None
-            if m.schooling is Schooling.NOT_ATTENDING:
+            if m.schooling is _NOT_ATTENDING:
                 details.append(f"{who(ctx, i)} không đi học")
             else:
                 details.append(
@@ -734,7 +754,16 @@ def prepare(rule: str, params: dict[str, Any]) -> dict[str, Any]:
         if isinstance(value, list) and all(isinstance(v, str) for v in value):
             out[key] = frozenset(value)
     if "retirement_ages" in params:
-        out["_retirement"] = sorted(params["retirement_ages"], key=lambda row: row["year"])
+        rows = sorted(params["retirement_ages"], key=lambda row: row["year"])
+        by_year: dict[tuple[int, Sex], int] = {}
+        row = rows[0]
+        for year in range(rows[0]["year"], rows[-1]["year"] + 1):
+            row = next((r for r in rows if r["year"] == year), row)
+            for sex in Sex:
+                years, months = row[sex.value]
+                by_year[(year, sex)] = int(years) * 12 + int(months)
+        out["_retirement_by_year"] = by_year
+        out["_retirement_span"] = (rows[0]["year"], rows[-1]["year"])
     if "bands" in params:
         bands = [{**b, "_accepted": frozenset(b["accepted"])} for b in params["bands"]]
         by_age: dict[int, dict[str, Any]] = {}
