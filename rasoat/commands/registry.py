@@ -14,6 +14,7 @@ import of them is inside ``run`` so the bundle's import scan finds nothing to fo
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -33,10 +34,19 @@ def register(subparsers: Any) -> None:
     init.add_argument("dsn", metavar="DSN", help="chuỗi kết nối PostgreSQL")
     init.add_argument("--province", metavar="MÃ_TỈNH", required=True, help="mã tỉnh (2025)")
     init.set_defaults(func=run_init)
-    load = sub.add_parser("load", help="nạp gói dữ liệu của các xã (.rasoat)")
+    # No abbreviations: "--password X" must not be taken for "--password-file X".
+    load = sub.add_parser("load", help="nạp gói dữ liệu của các xã (.rasoat)", allow_abbrev=False)
     load.add_argument("dsn", metavar="DSN", help="chuỗi kết nối PostgreSQL")
     load.add_argument("packages", metavar="GÓI", nargs="+", type=Path, help="tệp gói .rasoat")
-    load.add_argument("--password", metavar="MẬT_KHẨU", help="mật khẩu của gói (nếu có)")
+    # Never the password itself on the command line, where other users of the machine read
+    # it (ps, shell history): a file's first line, or RASOAT_PASSWORD, as for `rasoat import`.
+    load.add_argument(
+        "--password-file",
+        "--passphrase-file",
+        metavar="TEP",
+        help="đọc mật khẩu của các gói có mật khẩu từ dòng đầu của tệp (hoặc biến môi trường "
+        "RASOAT_PASSWORD)",
+    )
     load.add_argument(
         "--receipts",
         metavar="THƯ_MỤC",
@@ -113,9 +123,19 @@ def run_load(args: argparse.Namespace) -> int:
             for suffix in (".pdf", ".json"):
                 save_receipt(outcome.receipt, args.receipts / f"bien-nhan-{stem}{suffix}")
 
+    password = os.environ.get("RASOAT_PASSWORD") or None
+    if args.password_file:
+        from db.exchange.errors import PackageError
+        from rasoat.commands.exchange import _password_from_file
+
+        try:
+            password = _password_from_file(args.password_file)
+        except PackageError as exc:
+            print(f"rasoat registry load: {exc}", file=sys.stderr)
+            return 2
     try:
         with connect(args.dsn) as conn:
-            outcomes = load_packages(conn, args.packages, password=args.password, progress=report)
+            outcomes = load_packages(conn, args.packages, password=password, progress=report)
     except RegistryError as exc:
         print(f"rasoat registry load: {exc.message}", file=sys.stderr)
         return 1

@@ -46,6 +46,7 @@ def make_package(
     scope: str = "commune",
     homes: list[Household] | None = None,
     years: tuple[int, ...] = (2025, 2026),
+    password: str | None = None,
 ) -> Path:
     homes = homes if homes is not None else households(n, seed)
     rounds = []
@@ -103,5 +104,8 @@ def make_package(
         "villages": [],
         "rounds": rounds,
     }
-    write_package(path, header, commune_part, records)
+    # A low scrypt cost where a password is given: the tests' time, not the format.
+    write_package(
+        path, header, commune_part, records, password=password, scrypt_n=2**10 if password else None
+    )
     return path

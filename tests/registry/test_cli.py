@@ -38,3 +38,20 @@ def test_a_wrong_dsn_is_a_message_not_a_traceback(
     dsn = f"host={tmp_path} port=1 dbname=x connect_timeout=2"
     assert main(["registry", "init", dsn, "--province", "15"]) == 1
     assert "Không kết nối được" in capsys.readouterr().err
+
+
+def test_a_protected_package_takes_its_password_from_a_file_never_argv(
+    pg_dsn: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["registry", "init", pg_dsn, "--province", "15"]) == 0
+    pkg = make_package(tmp_path / "bao-yen.rasoat", n=3, password="Nuoc-chay-da-mon-2026")
+    with pytest.raises(SystemExit):  # no --password option: it would sit in ps and history
+        main(["registry", "load", pg_dsn, str(pkg), "--password", "Nuoc-chay-da-mon-2026"])
+    capsys.readouterr()
+    secret = tmp_path / "mat-khau.txt"
+    secret.write_text("Nuoc-chay-da-mon-2026\n", encoding="utf-8")
+    assert main(["registry", "load", pg_dsn, str(pkg), "--password-file", str(secret)]) == 0
+    assert "Đã nạp gói bao-yen.rasoat" in capsys.readouterr().out
+    missing = tmp_path / "khong-co.txt"
+    assert main(["registry", "load", pg_dsn, str(pkg), "--password-file", str(missing)]) == 2
+    assert "Không đọc được tệp mật khẩu khong-co.txt" in capsys.readouterr().err

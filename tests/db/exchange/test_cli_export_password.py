@@ -131,3 +131,19 @@ def test_no_password_is_explicit_and_warned(
     assert exit_.value.code == 2
     with pytest.raises(SystemExit):
         main(["export", str(commune), str(pkg), "--no-password", "--password"])
+
+
+def test_a_password_typed_on_the_command_line_is_refused_not_read_as_a_file_name(
+    commune: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """argparse's abbreviations took "--password X" for "--password-file X", then printed X
+    (the password) in its "cannot read the password file" message."""
+    pkg = tmp_path / "a.rasoat"
+    assert main(["export", str(commune), str(pkg), "--no-password"]) == 0
+    capsys.readouterr()
+    with pytest.raises(SystemExit) as stopped:
+        main(["import", str(commune), str(pkg), "--password", GOOD])
+    assert stopped.value.code == 2
+    said = capsys.readouterr()
+    assert "không hiểu các tham số" in said.err
+    assert "Không đọc được tệp mật khẩu" not in said.err
