@@ -24,7 +24,7 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QObject, QThread, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QDeadlineTimer, QObject, Qt, QThread, Signal, Slot
 
 log = logging.getLogger(__name__)
 
@@ -89,9 +89,21 @@ class _Keeper(QObject):
             held[0].wait()
 
     @Slot()
-    def wait_all(self) -> None:
+    def wait_all(self, deadline_ms: int | None = None) -> bool:
+        """Waits (on quit) until every held thread has ended; False if ``deadline_ms`` came
+        first. Each thread is told to quit here, directly: a wait from the GUI thread must
+        not depend on anything queued to the GUI thread, which is blocked in it."""
+        _check_gui_thread("worker._Keeper.wait_all")
+        deadline = QDeadlineTimer(QDeadlineTimer.ForeverConstant.Forever)
+        if deadline_ms is not None:
+            deadline = QDeadlineTimer(deadline_ms)
+        ended = True
         for thread, _task in list(self.running.values()):
-            thread.wait()
+            # A running task is not cut short: quit() only ends the thread's event loop,
+            # which it enters once the work has returned (its result is queued to the Job).
+            thread.quit()
+            ended = thread.wait(deadline) and ended
+        return ended
 
 
 _keeper: _Keeper | None = None
@@ -133,9 +145,13 @@ class Job(QObject):
         self._task.progress.connect(self._on_progress)
         self._task.finished.connect(self._on_finished)
         self._task.failed.connect(self._on_failed)
-        # QThread.quit is thread-safe; the thread object itself lives in the GUI thread.
-        self._task.finished.connect(self.worker_thread.quit)
-        self._task.failed.connect(self.worker_thread.quit)
+        # The thread object lives in the GUI thread, so a plain connection would queue quit()
+        # there: a GUI thread waiting for this thread (on quit, a dialog stopping its job)
+        # would never run it, and the wait would never end. QThread.quit is thread-safe:
+        # called directly, in the worker thread, as the work returns.
+        direct = Qt.ConnectionType.DirectConnection
+        self._task.finished.connect(self.worker_thread.quit, direct)
+        self._task.failed.connect(self.worker_thread.quit, direct)
         _the_keeper().hold(self.worker_thread, self._task)
 
     def start(self) -> Job:

@@ -165,3 +165,47 @@ def test_a_qt_cross_thread_warning_from_a_worker_fails_the_test(tmp_path: Path) 
     assert "Cannot create children for a parent that is in a different thread" in out
     assert "Timers cannot be stopped from another thread" in out
     assert out.count("Qt messages with level WARNING or above emitted") == 2
+
+
+def test_waiting_from_the_gui_thread_for_a_running_job_ends(qtbot: QtBot, app: Any) -> None:
+    # The trap: the task's "finished" asked its thread to quit through a queued call to the
+    # GUI thread; a GUI thread blocked in wait() never ran it, and the wait never ended.
+    owner = QWidget()
+    qtbot.addWidget(owner)
+    release = threading.Event()
+
+    def work(progress: Any) -> str:
+        release.wait(10)
+        return "xong"
+
+    job = start_job(owner, work, done=lambda result: None, failed=lambda exc: None)
+    release.set()
+    # Bounded, so the old code fails here instead of hanging the run.
+    assert job.worker_thread.wait(5_000)
+
+
+def test_quitting_while_a_job_runs_waits_for_it_without_hanging(qtbot: QtBot, app: Any) -> None:
+    # What aboutToQuit runs: a long job still working when the window quits. The wait must
+    # end when the work ends, and the result is never handed to anyone from the worker.
+    from desktop import worker
+
+    owner = QWidget()
+    qtbot.addWidget(owner)
+    started, ended = threading.Event(), threading.Event()
+    called: list[tuple[Any, bool]] = []
+
+    def work(progress: Any) -> str:
+        started.set()
+        ended.wait(0.5)  # long enough that quitting finds it running
+        ended.set()
+        return "xong"
+
+    start_job(owner, work, done=lambda r: called.append((r, on_gui_thread())), failed=called.append)
+    assert started.wait(10)
+    keeper = worker._the_keeper()
+    assert keeper.wait_all(deadline_ms=10_000)
+    assert ended.is_set()
+    assert not keeper.running or all(not t.isRunning() for t, _ in keeper.running.values())
+    # Whatever arrives afterwards arrives on the GUI thread (or not at all once it quit).
+    qtbot.wait(50)
+    assert all(on_gui for _r, on_gui in called)
