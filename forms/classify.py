@@ -19,7 +19,7 @@ from typing import Any
 
 from forms.b1 import NO_TABLE, B1Table, score_b1_detail
 from forms.definitions import screening_exclusions
-from forms.indicators import Context, IndicatorOutcome, IndicatorStatus, evaluate
+from forms.indicators import Context, IndicatorOutcome, IndicatorStatus, evaluate_all
 from forms.model import Area, Category, Household
 from forms.standards import Standard
 
@@ -109,7 +109,7 @@ def classify(
 ) -> Result:
     reference = reference_date or default_reference_date(review_year)
     ctx = Context.of(household, reference)
-    outcomes = [evaluate(spec, ctx) for spec in standard.indicators]
+    outcomes = evaluate_all(standard.indicators, ctx)
     count = 0
     unknown: list[IndicatorOutcome] = []
     for o in outcomes:

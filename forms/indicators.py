@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from enum import Enum, StrEnum
-from functools import cache
+from functools import cache, lru_cache
 from typing import TYPE_CHECKING, Any
 
 from forms.model import (
@@ -436,6 +436,7 @@ def housing_quality(ctx: Context, p: dict[str, Any]) -> Verdict:
     return U, f"Chưa đủ thông tin: chưa có vật liệu {', '.join(missing)}", []
 
 
+@lru_cache(maxsize=4096)
 def _m2(value: float) -> str:
     """7.975 → '7,98'; 8.0 → '8' (two decimals, so a value just under 8 never prints as 8)."""
     text = f"{value:.2f}".rstrip("0").rstrip(".")
@@ -782,3 +783,17 @@ def evaluate(spec: IndicatorSpec, ctx: Context) -> IndicatorOutcome:
     return IndicatorOutcome(
         spec.id, spec.name, spec.dimension, status, reason, member_ids, spec.unconfirmed
     )
+
+
+def evaluate_all(specs: Sequence[IndicatorSpec], ctx: Context) -> list[IndicatorOutcome]:
+    """``evaluate`` for each indicator of a standard, in its order: one loop rather than a
+    call per indicator, since classification runs it for every household."""
+    outcomes = []
+    for spec in specs:
+        status, reason, member_ids = RULES[spec.rule](ctx, spec.params)
+        outcomes.append(
+            IndicatorOutcome(
+                spec.id, spec.name, spec.dimension, status, reason, member_ids, spec.unconfirmed
+            )
+        )
+    return outcomes
