@@ -1,0 +1,150 @@
+"""The restore window's check and restore run as worker jobs (real threads, a real backup
+folder made by db.backup): the window says it is working and takes no second click, a
+damaged backup is refused from the job's result, and the restore is audited under the
+window's user and device as the CLI's is."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QMessageBox
+from pytestqt.qtbot import QtBot
+
+from desktop.main_window import MainWindow
+from desktop.worker import Job, on_gui_thread
+
+from .conftest import poor_household
+
+
+def _restores(path: Path) -> list[tuple[str, str]]:
+    from db.audit import EVENTS
+
+    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        rows = conn.execute(
+            "SELECT user, device FROM audit WHERE tbl = ? AND row_id = 'restore'", (EVENTS,)
+        )
+        return [(r[0], r[1]) for r in rows]
+    finally:
+        conn.close()
+
+
+def test_the_check_and_the_restore_run_off_the_gui_thread(
+    qtbot: QtBot, app: Any, store: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from db import backup
+    from desktop import restore_dialog
+
+    path = Path(store.path)
+    user, device = store.user, store.device
+    store.save_household(poor_household("NL-040", "Thôn Nà Lầu"))
+    good = backup.make_backup(path, "manual", store.conn)
+    store.save_household(poor_household("NL-041", "Thôn Nà Lầu"))
+    bad = good.with_name(good.name.replace("manual", "close").replace("2026", "2099", 1))
+    bad.write_bytes(good.read_bytes()[:8192])  # newest, so first in the list
+    window = MainWindow(store)
+    qtbot.addWidget(window)
+    dialog = restore_dialog.RestoreDialog(path, window)
+    qtbot.addWidget(dialog)
+    dialog.show()
+
+    threads: list[bool] = []
+    real_check = restore_dialog.check_work
+
+    def check_work(p: Path, chosen: Path) -> Any:
+        threads.append(on_gui_thread())
+        return real_check(p, chosen)
+
+    monkeypatch.setattr(restore_dialog, "check_work", check_work)
+    asked: list[str] = []
+
+    def question(parent: Any, title: str, text: str, *args: Any) -> Any:
+        asked.append(text)
+        return QMessageBox.StandardButton.No
+
+    told: list[str] = []
+    monkeypatch.setattr(QMessageBox, "question", question)
+    monkeypatch.setattr(QMessageBox, "information", lambda _p, _t, text: told.append(text))
+
+    assert dialog.list.item(0).text() == bad.name
+    qtbot.mouseClick(dialog.restore_button, Qt.MouseButton.LeftButton)
+    assert "Đang kiểm tra" in dialog.status.text()
+    assert not dialog.restore_button.isEnabled()
+    dialog._accept()  # a second click (Enter) while the check runs: no second job
+    assert len([j for j in dialog.findChildren(Job) if j.running()]) == 1
+    dialog.reject()  # nor closing under it
+    assert dialog.isVisible()
+    qtbot.waitUntil(lambda: bool(asked), timeout=20_000)
+    assert threads == [False]
+    assert "bị hỏng" in asked[0]
+    assert good.name in asked[0]
+    assert window.store is store  # refused: the open file was never touched
+    assert dialog.restore_button.isEnabled()
+
+    dialog.list.setCurrentRow(1)
+    assert dialog.list.currentItem().text() == good.name
+    qtbot.mouseClick(dialog.restore_button, Qt.MouseButton.LeftButton)
+    assert not dialog.restore_button.isEnabled()
+    qtbot.waitUntil(lambda: bool(told), timeout=20_000)
+    assert "Đã khôi phục" in told[0]
+    assert dialog.result() == dialog.DialogCode.Accepted
+    assert dialog.chosen == good
+    assert threads == [False, False]
+    assert window.store is not None
+    assert window.store is not store
+    assert window.store.household_by_code("NL-040") is not None
+    assert window.store.household_by_code("NL-041") is None
+    assert _restores(path) == [(user, device)]
+    assert len([p for p in backup.list_backups(path) if "before-restore" in p.name]) == 1
+
+
+def test_a_restore_refused_by_another_window_gives_the_file_back(
+    qtbot: QtBot, app: Any, store: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from db import backup
+    from db.store import Store
+    from desktop.restore_dialog import RestoreDialog
+
+    path = Path(store.path)
+    backup.make_backup(path, "manual", store.conn)
+    window = MainWindow(store)
+    qtbot.addWidget(window)
+    dialog = RestoreDialog(path, window)
+    qtbot.addWidget(dialog)
+    warned: list[str] = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda _p, _t, text: warned.append(text))
+    other = Store.open(path, user="b", device="another-window")
+    try:
+        qtbot.mouseClick(dialog.restore_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: bool(warned), timeout=20_000)
+    finally:
+        other.close()
+    assert "đang được mở ở một chương trình khác" in warned[0], warned
+    assert window.store is not None  # the window has its file again
+    assert dialog.restore_button.isEnabled()
+    assert dialog.status.text() == warned[0]
+
+
+def test_the_raw_copies_set_aside_are_named_as_the_cli_lists_them(
+    qtbot: QtBot, app: Any, store: Any
+) -> None:
+    from db import backup
+    from desktop.restore_dialog import RestoreDialog
+
+    path = Path(store.path)
+    backup.make_backup(path, "manual", store.conn)
+    dialog = RestoreDialog(path)
+    qtbot.addWidget(dialog)
+    assert not dialog.aside.isVisibleTo(dialog)
+    offered = dialog.list.count()
+    raw = backup.backup_dir(path) / f"{path.name}.20260102-030405-before-restore.old"
+    raw.write_bytes(b"hong")
+    dialog = RestoreDialog(path)
+    qtbot.addWidget(dialog)
+    assert dialog.aside.isVisibleTo(dialog)
+    assert raw.name in dialog.aside.text()
+    assert dialog.list.count() == offered  # named, never offered
