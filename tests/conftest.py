@@ -1,8 +1,11 @@
 """Shared fixtures. Every test runs with its own RASOAT_HOME, so nothing touches the real
-user folders (qutebrowser-style: one paths module, pointed at tmp_path here)."""
+user folders (qutebrowser-style: one paths module, pointed at tmp_path here), and gets the
+root logger back as it found it."""
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -13,3 +16,18 @@ def rasoat_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.Mo
     home = tmp_path_factory.mktemp("rasoat-home")
     monkeypatch.setenv("RASOAT_HOME", str(home))
     return home
+
+
+@pytest.fixture(autouse=True)
+def _restore_root_logger() -> Iterator[None]:
+    # Any test may set up the app's logging as the app does (rasoat.logs.setup_logging, in
+    # tests/db/test_retention too): its file handler on the root logger must not outlive the
+    # test, or a later test sees a handler it never added (test_logs, run after tests/db).
+    root = logging.getLogger()
+    handlers, level = list(root.handlers), root.level
+    yield
+    for h in root.handlers:
+        if h not in handlers:
+            h.close()
+    root.handlers[:] = handlers
+    root.setLevel(level)
