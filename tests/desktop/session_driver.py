@@ -1118,6 +1118,27 @@ class Session:
         yield from self.back_to_window()
         self.expected_modals = ()
 
+    def restore_window(self) -> Steps:
+        """Tệp → Khôi phục từ bản sao lưu…: the reopened file's backups are listed (the
+        closes made them), nothing is being checked until asked; Esc closes it."""
+        from desktop.restore_dialog import RestoreDialog
+
+        self.step("restore window: Tệp → Khôi phục từ bản sao lưu…")
+        self.expected_modals = (RestoreDialog,)
+        yield from self.focus_list()
+        QTimer.singleShot(0, lambda: _menu_action(self.window, "Khôi phục từ bản").trigger())
+        yield
+        yield from self.wait(
+            lambda: isinstance(QApplication.activeModalWidget(), RestoreDialog), "restore window"
+        )
+        dialog = QApplication.activeModalWidget()
+        assert isinstance(dialog, RestoreDialog)
+        if dialog.list.count() == 0 or not dialog.restore_button.isEnabled() or dialog.busy():
+            raise SessionFailure(f"restore window: {dialog.list.count()} backups listed")
+        yield from self.key(Qt.Key.Key_Escape)
+        yield from self.back_to_window()
+        self.expected_modals = ()
+
 
 def _mnemonic(parent: QWidget, buddy: QWidget) -> Qt.Key:
     """The Alt+letter of the label that names ``buddy``, as the screen shows it."""

@@ -102,6 +102,7 @@ def test_a_surveyors_afternoon(session: Session, tmp_path: Path) -> None:
     store = window.store
     session.run(session.known_devices())
     session.run(session.audit_log())
+    session.run(session.restore_window())
 
     figures = session.figures
     unexpected = [m for m in figures.modals if not m.step.startswith("print")]
