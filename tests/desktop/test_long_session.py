@@ -17,7 +17,7 @@ import pytest
 from pytestqt.qtbot import QtBot
 
 from desktop.main_window import MainWindow
-from forms.model import Category
+from forms.model import Area, Category
 from tests.desktop.session_driver import (
     COMMUNE,
     PROVINCE,
@@ -101,6 +101,11 @@ def test_a_surveyors_afternoon(session: Session, tmp_path: Path) -> None:
     session.run(session.reopen_file())
     store = window.store
     session.run(session.known_devices())
+    # The province's B1 threshold file loaded in Thiết lập, from the keyboard (issue 18).
+    session.run(session.province_file(tmp_path))
+    from db import round_basis
+
+    assert round_basis.resolve(store, "nd351-2026-2030").b1_thresholds[Area.RURAL] == 150
     session.run(session.audit_log())
     session.run(session.restore_window())
 
@@ -152,3 +157,40 @@ def test_a_stuck_gui_thread_fails_instead_of_hanging(qtbot: QtBot, app: Any) -> 
         assert watchdog.tripped
     finally:
         watchdog.stop()
+
+
+def test_a_failure_inside_nested_modals_ends_the_session_instead_of_hanging(
+    qtbot: QtBot, app: Any
+) -> None:
+    """A step that fails while a message is open over a dialog (each in its own exec() loop)
+    is reported: the driver closes the modals it no longer drives. It used to hang, the
+    watchdog content since the GUI thread kept ticking."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
+
+    from tests.desktop.session_driver import SessionFailure
+
+    window = MainWindow()
+    qtbot.addWidget(window)
+    session = Session(window, seed=SEED)
+    outer = QDialog(window)
+    closed: list[str] = []
+
+    def steps() -> Any:
+        session.expected_modals = (QDialog,)
+        QTimer.singleShot(0, lambda: closed.append(f"outer {outer.exec()}"))
+        yield
+        yield from session.wait(lambda: QApplication.activeModalWidget() is outer, "outer")
+        box = QMessageBox(QMessageBox.Icon.Information, "x", "y", parent=outer)
+        QTimer.singleShot(0, lambda: closed.append(f"box {box.exec()}"))
+        yield
+        yield from session.wait(lambda: QApplication.activeModalWidget() is box, "box")
+        raise SessionFailure("the step failed here")
+
+    try:
+        with pytest.raises(SessionFailure, match="the step failed here"):
+            session.run(steps())
+    finally:
+        session.watchdog.stop()
+    assert QApplication.activeModalWidget() is None
+    assert [c.split()[0] for c in closed] == ["box", "outer"]

@@ -6,9 +6,16 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QFileDialog, QLineEdit, QMessageBox, QSpinBox
+from PySide6.QtWidgets import (
+    QApplication,
+    QFileDialog,
+    QLineEdit,
+    QMessageBox,
+    QSpinBox,
+    QWidget,
+)
 from pytestqt.qtbot import QtBot
 
 from desktop.settings_dialog import SettingsDialog
@@ -173,3 +180,51 @@ def test_without_a_commune_file_there_is_no_province_button(qtbot: QtBot) -> Non
     dialog = SettingsDialog()
     qtbot.addWidget(dialog)
     assert not hasattr(dialog, "province_button")
+
+
+def test_the_province_file_is_loaded_from_the_keyboard_inside_a_modal_thiet_lap(
+    qtbot: QtBot, app: Any, store: Any, tmp_path: Path
+) -> None:
+    """Thiết lập opened with exec() as the menu does, the open dialog over it with open() and
+    the message over that: Alt+N, the path typed, Enter, Enter, Esc. The long session's step
+    once hung here: it typed before the open dialog was active (the first letter went into
+    Thiết lập, Qt's "Không tìm thấy tệp" kept the chooser open) and its failure could not end
+    the nested exec() loops. Qt's message boxes, not replaced: they are what is driven."""
+    from db import round_basis
+    from desktop.settings_dialog import open_settings
+    from forms.model import Area
+    from tests.desktop.session_driver import Session, SessionFailure, Watchdog
+
+    window = QWidget()
+    window.store = store  # type: ignore[attr-defined]  # what SettingsDialog reads off the window
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    session = Session(window, seed=1, watchdog=Watchdog(deadlock_s=30))
+    path = tmp_path / "tinh-b1.toml"
+    seen: list[str] = []
+
+    def steps() -> Any:
+        session.expected_modals = (SettingsDialog, QFileDialog)
+        QTimer.singleShot(0, lambda: seen.append(str(open_settings(window))))
+        yield
+        yield from session.wait(
+            lambda: isinstance(QApplication.activeModalWidget(), SettingsDialog), "Thiết lập"
+        )
+        dialog = QApplication.activeModalWidget()
+        before = {k: e.text() for k, e in dialog.editors.items() if isinstance(e, QLineEdit)}
+        path.write_text(PROVINCE_B1, encoding="utf-8")
+        yield from session.load_province_file(dialog, path)
+        after = {k: e.text() for k, e in dialog.editors.items() if isinstance(e, QLineEdit)}
+        if after != before:
+            raise SessionFailure(f"keys landed in Thiết lập: {before} -> {after}")
+        yield from session.key(Qt.Key.Key_Escape)
+        yield from session.wait(lambda: QApplication.activeModalWidget() is None, "closed")
+
+    try:
+        session.run(steps())
+    finally:
+        session.watchdog.stop()
+    assert seen == ["False"]  # Esc: the settings themselves not saved
+    assert session.figures.modals == []
+    assert round_basis.resolve(store, "nd351-2026-2030").b1_thresholds[Area.RURAL] == 150
