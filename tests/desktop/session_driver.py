@@ -705,6 +705,106 @@ class Session:
         if path.name not in dialog.province_label.text():
             raise SessionFailure(f"Thiết lập shows {dialog.province_label.text()!r}")
 
+    # --- one person's data, a deleted household purged (issue 20) ---------------------------
+    def person_data(self, folder: Path) -> Steps:
+        """Tệp → Dữ liệu cá nhân…: a member found by a name typed without diacritics, what is
+        held about them printed to a PDF through the dialog's save dialog, Đóng; then a
+        household deleted from the list (Ctrl+Del, Alt+X) and purged there with a reason
+        (Alt+L, Alt+X, Alt+X in the question, whose default is No)."""
+        from db import purge
+
+        window = self.window
+        kept, gone = self.entered[0], self.entered[-1]
+        person = kept.members[-1]
+        plain = _without_diacritics(person.name)
+        dialog = yield from self.open_person_dialog()
+        self.step("person data: a name without diacritics")
+        yield from self.key(Qt.Key.Key_T, ALT)
+        yield from self.type(plain + "\n")
+        names = [p.name for p in dialog.people]
+        if person.name not in names:
+            raise SessionFailure(f"person data: {plain!r} found {names}")
+        self.step("person data: Alt+I, the PDF")
+        out = folder / "thong-tin-ca-nhan.pdf"
+        yield from self.key(Qt.Key.Key_I, ALT)
+        yield from self.active_file_dialog(dialog, "the person data's save dialog")
+        yield from self.key(Qt.Key.Key_A, CTRL)
+        yield from self.type(str(out))
+        yield from self.post(Qt.Key.Key_Return)
+        yield from self.wait(lambda: _document_ready(out, None, "pdf"), f"{out.name} written")
+        yield from self.back_to(dialog, "back in Dữ liệu cá nhân")
+        yield from self.key(Qt.Key.Key_G, ALT)  # Đóng
+        yield from self.back_to_window()
+
+        self.step(f"person data: household {gone.code} deleted from the list")
+        yield from self.focus_list()
+        yield from self.type(gone.code)
+        yield from self.pause(400)  # the list follows typing after a short pause
+        yield from self.key(Qt.Key.Key_Return)
+        if window.list.current_id() != gone.id:
+            raise SessionFailure(f"searching {gone.code} did not select it")
+        yield from self.confirm(lambda: self.post(Qt.Key.Key_Delete, CTRL), "Xoá hộ")
+        yield from self.wait(lambda: window.store.get_household(gone.id) is None, "deleted")
+        yield from self.back_to_window()
+
+        self.step(f"person data: household {gone.code} purged")
+        dialog = yield from self.open_person_dialog()
+        row = next((i for i, d in enumerate(dialog.deleted) if d[0] == gone.id), None)
+        if row is None:
+            raise SessionFailure(f"person data: {gone.code} not among the deleted households")
+        yield from self.tab_to(dialog.deleted_table, "deleted households")
+        while dialog.deleted_table.currentRow() != row:
+            yield from self.key(Qt.Key.Key_Down)
+        yield from self.key(Qt.Key.Key_Space)  # the current row selected, as Down alone may not
+        if not dialog.purge_button.isEnabled():
+            raise SessionFailure(f"person data: {gone.code} chosen, Xoá hẳn still disabled")
+        yield from self.key(Qt.Key.Key_L, ALT)
+        yield from self.type("Hộ chuyển đi nơi khác, đã quá thời hạn lưu")
+        yield from self.confirm(lambda: self.key(Qt.Key.Key_X, ALT), "Xoá hẳn")
+        yield from self.wait(lambda: purge.tombstone(window.store, gone.id) is not None, "purge")
+        yield from self.back_to(dialog, "back in Dữ liệu cá nhân")
+        yield from self.key(Qt.Key.Key_G, ALT)
+        yield from self.back_to_window()
+        self.entered.remove(gone)
+        self.expected_modals = ()
+        self.purged = gone
+
+    def open_person_dialog(self) -> Iterator[Any]:
+        from desktop.person_dialog import PersonDialog
+
+        self.step("person data: Tệp → Dữ liệu cá nhân…")
+        self.expected_modals = (PersonDialog, QFileDialog)
+        yield from self.focus_list()
+        QTimer.singleShot(0, lambda: _menu_action(self.window, "Dữ liệu cá nhân").trigger())
+        yield
+        yield from self.wait(
+            lambda: isinstance(QApplication.activeModalWidget(), PersonDialog), "person data"
+        )
+        dialog = QApplication.activeModalWidget()
+        assert isinstance(dialog, PersonDialog)
+        return dialog
+
+    def confirm(self, ask: Callable[[], Steps], do: str) -> Steps:
+        """A destructive step's question (``desktop.confirm``): its do-button chosen by its
+        Alt+letter, since Enter and Esc keep things as they are."""
+        self.expected_modals = (*self.expected_modals, QMessageBox)
+        yield from ask()
+        yield from self.wait(
+            lambda: isinstance(QApplication.activeModalWidget(), QMessageBox), f"{do}?"
+        )
+        box = QApplication.activeModalWidget()
+        button = next((b for b in box.buttons() if b.text().replace("&", "") == do), None)
+        if button is None or "&" not in button.text():
+            raise SessionFailure(f"{do}? has buttons {[b.text() for b in box.buttons()]}")
+        letter = button.text().split("&", 1)[1][0]
+        # A message box takes its buttons' letters without Alt (QMessageBox.keyPressEvent).
+        if not box.isAncestorOf(QApplication.focusWidget()):
+            box.activateWindow()
+            yield from self.wait(lambda: box.isAncestorOf(QApplication.focusWidget()), do)
+        yield from self.key(Qt.Key(ord(letter.upper())))
+        yield from self.wait(lambda: QApplication.activeModalWidget() is not box, f"{do} done")
+        self.expected_modals = self.expected_modals[:-1]
+
     # --- the file closed and opened again: the check after opening ------------------------
     def reopen_file(self) -> Steps:
         """Tệp → Tệp xã mở gần đây → this file: closed (checkpoint, checked backup) and
@@ -1245,6 +1345,14 @@ rural = 150
 urban = 180
 source = "Công văn số 2150/UBND-VX ngày 20/11/2026 của UBND tỉnh (tệp thử)"
 """
+
+
+def _without_diacritics(text: str) -> str:
+    """As an officer types a name on a keyboard without Vietnamese input: "Lo Thi Mai"."""
+    import unicodedata
+
+    text = text.replace("đ", "d").replace("Đ", "D")
+    return "".join(c for c in unicodedata.normalize("NFD", text) if not unicodedata.combining(c))
 
 
 def _mnemonic(parent: QWidget, buddy: QWidget) -> Qt.Key:

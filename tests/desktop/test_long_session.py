@@ -106,6 +106,16 @@ def test_a_surveyors_afternoon(session: Session, tmp_path: Path) -> None:
     from db import round_basis
 
     assert round_basis.resolve(store, "nd351-2026-2030").b1_thresholds[Area.RURAL] == 150
+    # One person's data found without diacritics and printed; a deleted household purged
+    # (issue 20): the list and the search no longer find it, the audit chain still verifies.
+    session.run(session.person_data(tmp_path))
+    from db import audit
+    from db.records import HouseholdQuery
+
+    gone = session.purged
+    assert gone.id not in {r.id for r in store.list_households(HouseholdQuery())}
+    assert store.search(gone.code) == []
+    assert audit.verify(store.conn) is None
     session.run(session.audit_log())
     session.run(session.restore_window())
 
