@@ -19,7 +19,7 @@ from typing import Any
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox, QProgressDialog
+from PySide6.QtWidgets import QFileDialog, QInputDialog, QMenu, QMessageBox, QProgressDialog
 
 from desktop.i18n import data_tr
 from desktop.report_saved_dialog import ReportSavedDialog, opens_automatically
@@ -52,6 +52,7 @@ def build_report(
     village: str | None = None,
     household_id: str | None = None,
     identity: bool = False,
+    cadre: str | None = None,
 ) -> Path:
     """Writes one document; runs in the worker thread (``desktop.worker``)."""
     import reports
@@ -75,6 +76,7 @@ def build_report(
                 upper_level=session.upper_level(),
                 identity=identity,
                 progress=progress,
+                cadre=cadre,
             )
         )
 
@@ -103,14 +105,20 @@ def fill_report_menu(window: Any, menu: QMenu) -> None:
 
 
 def proposed_path(
-    kind: str, fmt: str, village: str | None, household_code: str | None = None
+    kind: str,
+    fmt: str,
+    village: str | None,
+    household_code: str | None = None,
+    cadre: str | None = None,
 ) -> Path:
     """``danh-sach-hop-thon-na-pan-2026-12-02.pdf`` in the folder saved into last, with
     ``-2``, ``-3`` … when a file of that name is already there."""
     from rasoat import settings
     from reports.file_names import default_file_name, free_path
 
-    name = default_file_name(kind, village, date.today(), fmt, household_code=household_code)
+    name = default_file_name(
+        kind, village, date.today(), fmt, household_code=household_code, cadre=cadre
+    )
     return free_path(settings.output_folder(), name)
 
 
@@ -149,9 +157,10 @@ def ask_where(
     return dialog
 
 
-def run_report(window: Any, kind: str, fmt: str) -> QFileDialog | None:
+def run_report(window: Any, kind: str, fmt: str, cadre: str | None = None) -> QFileDialog | None:
     """Asks where to save (``window.report_chooser``), then builds the document in a worker
-    (``window.report_job``)."""
+    (``window.report_job``). A cadre's document first settles whose (``cadre_in_sight``),
+    asking in ``window.cadre_chooser`` when the screen does not say."""
     store = getattr(window, "store", None)
     if store is None:
         QMessageBox.information(
@@ -179,19 +188,84 @@ def run_report(window: Any, kind: str, fmt: str) -> QFileDialog | None:
                 QCoreApplication.translate("MainWindow", "Hãy chọn một hộ trong danh sách trước."),
             )
             return None
+    if "cadre" in spec.params and cadre is None:
+        from db import year_round
+
+        known = year_round.cadres(store)
+        if not known:
+            box = QMessageBox(
+                QMessageBox.Icon.Information,
+                QCoreApplication.translate("MainWindow", "Báo cáo"),
+                QCoreApplication.translate(
+                    "MainWindow",
+                    "Chưa phân công cán bộ phụ trách nào: hãy phân công trước "
+                    "(Hộ gia đình → Cán bộ phụ trách thôn…, hoặc ở bước 7 của một hộ).",
+                ),
+                parent=window,
+            )
+            box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+            box.open()
+            window.report_refused = box
+            return None
+        cadre = cadre_in_sight(window, store, household_id, known)
+        if cadre is None:
+            ask_cadre(window, known, lambda name: run_report(window, kind, fmt, name))
+            return None
     household = store.get_household(household_id) if household_id else None
     title = _title(kind, spec)
     ticked = getattr(window, "exchange_identity", None)
     identity = kind == "exchange_workbook" and ticked is not None and ticked.isChecked()
-    proposed = proposed_path(kind, fmt, village, household.code if household else None)
+    proposed = proposed_path(kind, fmt, village, household.code if household else None, cadre)
     window.report_chooser = ask_where(
         window,
         QCoreApplication.translate("MainWindow", "Lưu {title}").format(title=title),
         proposed,
         fmt,
-        lambda out: _start(window, store, kind, fmt, title, out, village, household_id, identity),
+        lambda out: _start(
+            window, store, kind, fmt, title, out, village, household_id, identity, cadre
+        ),
     )
     return window.report_chooser
+
+
+def cadre_in_sight(
+    window: Any, store: Any, household_id: str | None, known: list[str]
+) -> str | None:
+    """Whose households to print without asking: the list's cadre filter, else the cadre of
+    the household open or selected, else the only cadre assigned; None: ask."""
+    from db import year_round
+
+    chosen = window.list.cadre.currentData() if hasattr(window.list, "cadre") else None
+    if chosen:
+        return str(chosen)
+    if household_id is None:
+        open_household = (
+            window.editor.household if window.stack.currentWidget() is window.editor else None
+        )
+        household_id = open_household.id if open_household else window.list.current_id()
+    if household_id is not None:
+        assigned = year_round.cadre_for(store, household_id)
+        if assigned is not None:
+            return str(assigned.cadre_name)
+    return known[0] if len(known) == 1 else None
+
+
+def ask_cadre(window: Any, known: list[str], chosen: Callable[[str], None]) -> QInputDialog:
+    """Qt's item chooser, window-modal and opened with ``open()`` (no nested event loop)."""
+    dialog = QInputDialog(window)
+    dialog.setWindowTitle(QCoreApplication.translate("MainWindow", "Báo cáo"))
+    dialog.setLabelText(
+        QCoreApplication.translate("MainWindow", "In danh sách hộ của cán bộ phụ trách:")
+    )
+    dialog.setComboBoxItems(known)
+    dialog.setComboBoxEditable(False)
+    dialog.setOkButtonText(QCoreApplication.translate("MainWindow", "Tiếp tục"))
+    dialog.setCancelButtonText(QCoreApplication.translate("MainWindow", "Hủy"))
+    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    dialog.textValueSelected.connect(chosen)
+    dialog.open()
+    window.cadre_chooser = dialog
+    return dialog
 
 
 def _start(
@@ -204,6 +278,7 @@ def _start(
     village: str | None,
     household_id: str | None,
     identity: bool = False,
+    cadre: str | None = None,
 ) -> None:
     ticked = getattr(window, "exchange_identity", None)
     if identity and ticked is not None:
@@ -263,6 +338,7 @@ def _start(
             village=village,
             household_id=household_id,
             identity=identity,
+            cadre=cadre,
         )
 
     window.report_job = start_job(

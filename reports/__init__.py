@@ -29,13 +29,14 @@ def build_document(
     household_id: str | None = None,
     upper_level: str = "",
     identity: bool = False,
+    cadre: str | None = None,
 ) -> Any:
     """The ``reports.document.Document`` of a kind, before rendering (tests, previews).
 
     ``upper_level`` names the body the commune reports to (the setting "Cấp trên nhận báo
     cáo"), printed as "Kính gửi" on the documents sent up. ``identity`` puts each person's
     full birth date and CCCD number in the exchange workbook (by default: year of birth,
-    no CCCD)."""
+    no CCCD). ``cadre``: whose households, for the documents printed for one cadre."""
     from reports.catalog import DOCUMENTS
     from reports.review import load_review
 
@@ -46,6 +47,10 @@ def build_document(
         raise ReportError(f"'{spec.title}' lập cho cả xã, không theo từng thôn.")
     if spec.needs_household and household_id is None:
         raise ReportError("Tài liệu này in cho một hộ: hãy chọn hộ (mã hộ).")
+    if "cadre" in spec.params:
+        _check_cadre(store, cadre)
+    elif cadre is not None:
+        raise ReportError(f"'{spec.title}' không lập theo cán bộ phụ trách.")
     if identity and kind != "exchange_workbook":
         raise ReportError(
             "Chỉ tệp Excel gửi cấp trên mới có tuỳ chọn kèm ngày sinh đầy đủ và số CCCD."
@@ -57,11 +62,34 @@ def build_document(
         upper_level=upper_level,
     )
     data.identity = identity
+    if cadre is not None:
+        data.__dict__["cadre"] = cadre  # read by the document's prepare step and builder
     if spec.prepare is not None:
         spec.prepare(store, data)
-    document = spec.build(data, village, household_id)
+    document = spec.build(data, village, household_id, cadre)
     name_the_standard(document, data)
     return document
+
+
+def _check_cadre(store: Any, cadre: str | None) -> None:
+    """A cadre's document needs a cadre that has households assigned (a typo in ``--cadre``
+    would otherwise print an empty list that looks like a cadre with nothing to do)."""
+    from db import year_round
+
+    known = year_round.cadres(store)
+    if not known:
+        raise ReportError(
+            "Chưa phân công cán bộ phụ trách nào: hãy phân công trước "
+            "(Hộ gia đình → Cán bộ phụ trách thôn…)."
+        )
+    if not cadre:
+        raise ReportError("Hãy chọn cán bộ phụ trách: " + ", ".join(known) + ".")
+    if cadre not in known:
+        raise ReportError(
+            f"Không có cán bộ phụ trách '{cadre}' trong tệp xã. Các cán bộ đã phân công: "
+            + ", ".join(known)
+            + "."
+        )
 
 
 def name_the_standard(document: Any, data: Any) -> None:
@@ -91,6 +119,7 @@ def build(
     progress: Callable[[int, int], None] | None = None,
     upper_level: str = "",
     identity: bool = False,
+    cadre: str | None = None,
 ) -> Path:
     """Write one document of ``kind`` (see ``reports.catalog.DOCUMENTS``) as PDF or XLSX."""
     from reports.catalog import DOCUMENTS
@@ -107,6 +136,7 @@ def build(
         household_id=household_id,
         upper_level=upper_level,
         identity=identity,
+        cadre=cadre,
     )
     return save_document(
         document,

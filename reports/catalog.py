@@ -26,7 +26,9 @@ Builder = Callable[..., Document]
 @dataclass(frozen=True)
 class DocumentSpec:
     title: str  # Vietnamese, as the menu and `rasoat report --list` show it
-    params: tuple[str, ...]  # of "round", "village", "household": which the builder reads
+    # of "round", "village", "household", "cadre": which the builder reads ("cadre": the
+    # document is one cadre's and needs one, chosen by --cadre or in the window)
+    params: tuple[str, ...]
     formats: tuple[str, ...]
     builder: Builder
     needs_household: bool = False  # True: household_id is required
@@ -34,12 +36,20 @@ class DocumentSpec:
     # given once and stored); called by ``reports.build_document`` with the store and data.
     prepare: Callable[[Any, ReviewData], None] | None = None
 
-    def build(self, data: ReviewData, village: str | None, household_id: str | None) -> Document:
+    def build(
+        self,
+        data: ReviewData,
+        village: str | None,
+        household_id: str | None,
+        cadre: str | None = None,
+    ) -> Document:
         kwargs: dict[str, Any] = {}
         if "village" in self.params:
             kwargs["village"] = village
         if "household" in self.params:
             kwargs["household_id"] = household_id
+        if "cadre" in self.params:
+            kwargs["cadre"] = cadre
         return self.builder(data, **kwargs)
 
 
@@ -122,6 +132,13 @@ DOCUMENTS: dict[str, DocumentSpec] = {
         BOTH,
         year_round.needs_without_support,
         prepare=year_round.stash_support,
+    ),
+    "cadre_households": DocumentSpec(
+        year_round.CADRE_TITLE,
+        ("round", "cadre"),
+        BOTH,
+        year_round.cadre_list,
+        prepare=year_round.stash_cadre,
     ),
     "low_income_list": DocumentSpec(
         low_income.TITLE,

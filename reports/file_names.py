@@ -31,6 +31,7 @@ NAMES = {
     "certificate": "giay-chung-nhan",
     "household_form": "phieu-ra-soat",
     "exchange_workbook": "danh-sach-sau-ra-soat",
+    "cadre_households": "ho-can-bo-phu-trach",
 }
 MAX_STEM = 120  # well under every file system's limit, with room for the folder
 
@@ -56,8 +57,10 @@ def default_file_name(
     fmt: str = "pdf",
     *,
     household_code: str | None = None,
+    cadre: str | None = None,
 ) -> str:
-    """``<document>[-<village>][-<household code>]-<yyyy-mm-dd>.<fmt>``."""
+    """``<document>[-<village>][-<household code>][-<cadre>]-<yyyy-mm-dd>.<fmt>``: a cadre's
+    households by the cadre's name, so two cadres' lists printed the same day differ."""
     name = NAMES.get(kind)
     if name is None:
         from reports.catalog import DOCUMENTS
@@ -69,6 +72,8 @@ def default_file_name(
         parts.append(village_slug(village))
     if household_code:
         parts.append(slug(household_code))
+    if cadre:
+        parts.append(slug(cadre))
     stem = "-".join(p for p in parts if p)[:MAX_STEM].rstrip("-")
     return f"{stem}-{day.isoformat()}.{fmt}"
 

@@ -243,7 +243,8 @@ def _support_text(records: list[year_round.SupportRecord]) -> str:
     for s in records:
         text = f"{catalog.label_of(kinds, s.kind)} ({s.given_on:%d/%m/%Y}"
         if s.amount:
-            text += f", {s.amount:,} đồng".replace(",", ".")
+            # Only the amount's grouping becomes dots: the separator before it stays a comma.
+            text += ", " + f"{s.amount:,} đồng".replace(",", ".")
         if s.programme:
             text += f", {s.programme}"
         out.append(text + ")")
@@ -306,33 +307,52 @@ def needs_without_support(data: ReviewData, village: str | None = None) -> Docum
     return Document("needs_without_support", part.title, [part], landscape=True)
 
 
-def cadre_households(store: Any, cadre: str, year: int | None = None) -> Document:
-    """A cadre's households with their category, causes, needs and the year's support."""
-    ids = year_round.households_of(store, cadre)
-    rnd = year_round.last_periodic(store) or store.current_round()
-    data = load_review(store, rnd.id if rnd else None, in_force_on=date.today())
+CADRE_TITLE = "Danh sách hộ do một cán bộ phụ trách (nguyên nhân, nhu cầu, hỗ trợ)"
+
+
+def stash_cadre(store: Any, data: ReviewData, year: int | None = None) -> None:
+    """``prepare`` step of a cadre's households: the lists in force today (as on screen), the
+    households assigned to ``data.cadre`` (their own assignment, else their village's) and the
+    support each got in the round's year."""
+    from reports.review import lists_in_force
+
+    lists_in_force(store, data)
+    cadre = data.__dict__.get("cadre") or ""
     year = year or data.reference.year
+    rows = []
+    for hid in year_round.households_of(store, cadre):
+        h = store.get_household(hid)
+        if h is not None:
+            rows.append((h, year_round.support_for(store, hid, year)))
+    data.__dict__["cadre_rows"] = rows
+    data.__dict__["cadre_year"] = year
+
+
+def cadre_list(data: ReviewData, cadre: str | None = None) -> Document:
+    """A cadre's households with their category, causes, needs and the year's support: the
+    paper the cadre takes to the village, with room to note what each household says."""
+    cadre = cadre or data.__dict__.get("cadre") or ""
+    rows = data.__dict__.get("cadre_rows", [])
+    year = data.__dict__.get("cadre_year") or data.reference.year
     causes, needs = catalog.causes(), catalog.needs()
     table = Table(
         [
             Column("STT", "A", 0.4, "plain"),
             Column("Mã hộ", "B", 0.9),
-            Column("Họ và tên chủ hộ", "C", 1.8),
-            Column("Thôn", "D", 1.1),
+            Column("Họ và tên chủ hộ", "C", 1.7),
+            Column("Thôn", "D", 1.0),
             Column("Phân loại", "E", 0.9),
-            Column("Nguyên nhân nghèo", "F", 2.0),
-            Column("Nhu cầu hỗ trợ", "G", 2.0),
-            Column(f"Đã hỗ trợ năm {year}", "H", 2.6),
+            Column("Nguyên nhân nghèo", "F", 1.9),
+            Column("Nhu cầu hỗ trợ", "G", 1.9),
+            Column(f"Đã hỗ trợ năm {year}", "H", 2.4),
+            Column("Ghi chú", "I", 1.1),
         ],
         sheet="Ho phu trach",
         show_codes=True,
     )
-    results = {e.household.id: e.result.category for e in data.entries}
-    for n, hid in enumerate(ids, start=1):
-        h = store.get_household(hid)
-        if h is None:
-            continue
-        cat = results.get(hid)
+    results = {e.household.id: e.category for e in data.entries}
+    for n, (h, support) in enumerate(rows, start=1):
+        cat = results.get(h.id)
         table.add(
             [
                 n,
@@ -342,13 +362,34 @@ def cadre_households(store: Any, cadre: str, year: int | None = None) -> Documen
                 CATEGORY_LABELS[cat] if cat else "",
                 "; ".join(catalog.label_of(causes, c) for c in h.causes),
                 "; ".join(catalog.label_of(needs, x) for x in h.needs),
-                _support_text(year_round.support_for(store, hid, year)),
+                _support_text(support),
+                "",
             ]
         )
+    villages = sorted({h.village for h, _ in rows})
     part = Part(
         Header(data.commune_issuer(), data.commune_short),
         "DANH SÁCH HỘ DO CÁN BỘ PHỤ TRÁCH",
         [f"Cán bộ phụ trách: {cadre} — {data.commune_title}"],
-        [table, Signatures([SignatureBox("CÁN BỘ PHỤ TRÁCH", name=cadre)])],
+        [
+            Para(
+                f"{len(rows)} hộ"
+                + (f" ở {', '.join(village_title(v) for v in villages)}" if villages else "")
+                + f"; phân loại theo danh sách hiện hành, hỗ trợ đã nhận trong năm {year}."
+            ),
+            table,
+            Signatures([SignatureBox("CÁN BỘ PHỤ TRÁCH", name=cadre)]),
+        ],
     )
     return Document("cadre_households", part.title, [part], landscape=True)
+
+
+def cadre_households(store: Any, cadre: str, year: int | None = None) -> Document:
+    """The same document outside the catalog: the newest periodic round's lists in force today
+    (the Báo cáo menu and ``rasoat report cadre_households --cadre`` go through
+    ``reports.build_document``)."""
+    rnd = year_round.last_periodic(store) or store.current_round()
+    data = load_review(store, rnd.id if rnd else None, in_force_on=date.today())
+    data.__dict__["cadre"] = cadre
+    stash_cadre(store, data, year)
+    return cadre_list(data, cadre)

@@ -1,5 +1,6 @@
 """`rasoat report KIND FILE --out PATH [--village NAME] [--round YEAR] [--household CODE]
-[--format pdf|xlsx]`: print one document of a commune file; `rasoat report --list` lists them."""
+[--cadre NAME] [--format pdf|xlsx]`: print one document of a commune file; `rasoat report
+--list` lists them."""
 
 from __future__ import annotations
 
@@ -30,6 +31,11 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--village", metavar="THÔN", help="chỉ một thôn (tên như trong tệp xã)")
     parser.add_argument("--round", metavar="NĂM", help="kỳ rà soát (năm); mặc định kỳ mới nhất")
     parser.add_argument("--household", metavar="MÃ_HỘ", help="mã hộ (phiếu, giấy chứng nhận)")
+    parser.add_argument(
+        "--cadre",
+        metavar="CÁN_BỘ",
+        help="cadre_households: họ tên cán bộ phụ trách (như khi phân công)",
+    )
     parser.add_argument("--format", choices=("pdf", "xlsx"), help="mặc định theo đuôi của --out")
     parser.add_argument(
         "--upper-level",
@@ -70,6 +76,8 @@ def list_kinds() -> str:
             extra.append("--village")
         if "household" in spec.params:
             extra.append("--household" + (" (bắt buộc)" if spec.needs_household else ""))
+        if "cadre" in spec.params:
+            extra.append("--cadre (bắt buộc)")
         formats = "/".join(f.upper() for f in spec.formats)
         options = f"; {', '.join(extra)}" if extra else ""
         lines.append(f"{kind.ljust(width)}  {spec.title} [{formats}{options}]")
@@ -117,7 +125,12 @@ def run(args: argparse.Namespace) -> int:
                 from reports.file_names import default_file_name, free_path
 
                 name = default_file_name(
-                    args.kind, args.village, date.today(), fmt, household_code=args.household
+                    args.kind,
+                    args.village,
+                    date.today(),
+                    fmt,
+                    household_code=args.household,
+                    cadre=args.cadre,
                 )
                 out = free_path(Path.cwd(), name)
             written = reports.build(
@@ -130,6 +143,7 @@ def run(args: argparse.Namespace) -> int:
                 household_id=household_id,
                 upper_level=_upper_level(args.upper_level),
                 identity=args.full_identity,
+                cadre=args.cadre,
             )
     except (StoreError, reports.ReportError) as exc:
         return _fail(exc.message)

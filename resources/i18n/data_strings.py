@@ -38,6 +38,7 @@ STRINGS = (
     QT_TRANSLATE_NOOP('FormData', 'Cầu tõm, cầu ao'),
     QT_TRANSLATE_NOOP('FormData', 'Danh sách chi tiết hộ nghèo, hộ cận nghèo (kèm thành viên)'),
     QT_TRANSLATE_NOOP('FormData', 'Danh sách hộ cần rà soát lại, bổ sung thông tin'),
+    QT_TRANSLATE_NOOP('FormData', 'Danh sách hộ do một cán bộ phụ trách (nguyên nhân, nhu cầu, hỗ trợ)'),
     QT_TRANSLATE_NOOP('FormData', 'Danh sách hộ nghèo, hộ cận nghèo của xã'),
     QT_TRANSLATE_NOOP('FormData', 'Danh sách hộ thoát nghèo, thoát cận nghèo'),
     QT_TRANSLATE_NOOP('FormData', 'Danh sách hộ đưa ra bình xét tại cuộc họp thôn'),

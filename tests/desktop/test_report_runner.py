@@ -17,6 +17,7 @@ from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QApplication, QFileDialog, QLineEdit, QMessageBox
 from pytestqt.qtbot import QtBot
 
+from db import year_round
 from desktop.main_window import MainWindow
 from desktop.report_runner import build_report
 from reports.file_names import default_file_name
@@ -134,6 +135,8 @@ def test_every_document_prints_from_the_menu_in_its_worker(
 
     # The household documents print for the household selected in the list, as the officer
     # would have it.
+    # A cadre's households print for the selected household's cadre.
+    year_round.assign_cadre(window.store, "Hà Thị Mai", "Trưởng thôn", village="Thôn Nà Lầu")
     window.list.view.selectRow(0)
     assert window.list.current_id() is not None
     for kind, spec in DOCUMENTS.items():
@@ -334,3 +337,39 @@ def test_the_workbook_sent_up_carries_cccd_only_when_ticked_for_one_print(
     assert cccd_sent(print_from_menu(qtbot, window, "exchange_workbook", "xlsx"))
     assert not tick.isChecked()
     assert cccd_sent(print_from_menu(qtbot, window, "exchange_workbook", "xlsx")) == set()
+
+
+def test_a_cadres_households_print_for_the_cadre_chosen(qtbot: QtBot, window: MainWindow) -> None:
+    """Issue 24 item 4: none assigned, the officer is told to assign one; several and nothing on
+    screen says whose, the officer chooses; the file and the paper name the cadre."""
+    from rasoat import settings
+
+    action = report_action(window, "cadre_households", "pdf")
+    action.trigger()
+    qtbot.waitUntil(lambda: getattr(window, "report_refused", None) is not None)
+    refused = window.report_refused
+    assert "Chưa phân công cán bộ phụ trách" in refused.text()
+    refused.close()
+    assert not chooser_shown(window)
+
+    window.store.add_village("Thôn Khác")
+    save_classified(window.store, poor_household("P2", "Thôn Khác", "Vàng A Páo"))
+    year_round.assign_cadre(window.store, "Hà Thị Mai", "Trưởng thôn", village="Thôn Nà Lầu")
+    year_round.assign_cadre(window.store, "Vàng A Lử", "Cán bộ xã", village="Thôn Khác")
+    window.list.view.clearSelection()
+    window.list.view.setCurrentIndex(window.list.view.model().index(-1, -1))
+    action.trigger()
+    qtbot.waitUntil(lambda: getattr(window, "cadre_chooser", None) is not None)
+    ask = window.cadre_chooser
+    assert ask.comboBoxItems() == ["Hà Thị Mai", "Vàng A Lử"]
+    ask.setTextValue("Hà Thị Mai")
+    ask.accept()
+    name = accept_proposed(qtbot, window)
+    assert name.startswith("ho-can-bo-phu-trach-ha-thi-mai-")
+    out = settings.output_folder() / name
+    qtbot.waitUntil(lambda: getattr(window, "report_saved", None) is not None, timeout=60_000)
+    qtbot.waitUntil(lambda: window.report_saved.path == out, timeout=60_000)
+    text = pdf_text(out)
+    assert "Hà Thị Mai" in text
+    assert "Lò Văn Pản" in text
+    assert "Vàng A Páo" not in text

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from db import year_round
 from db.records import CommuneInfo
 from db.store import Store
 from forms.classify import classify
@@ -24,6 +25,14 @@ from forms.standards import load_standard
 VILLAGES = ["Thôn Đồng Tâm", "Bản Nà Hin"]
 COMMUNE = CommuneInfo("12", "Tỉnh Lai Châu", "03430", "Xã Bình Lư", Area.RURAL)
 STANDARD = "nd07-2022-2025"
+CADRE = "Hoàng Văn Dũng"  # the small file's cadre of VILLAGES[0]
+
+
+def cadre_for(kind: str) -> str | None:
+    """The cadre a document of ``kind`` is printed for in these tests (None: not a cadre's)."""
+    from reports.catalog import DOCUMENTS
+
+    return CADRE if "cadre" in DOCUMENTS[kind].params else None
 
 
 def build_commune(
@@ -68,6 +77,9 @@ def small_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
         store.save_posting(rnd.id, VILLAGES[0], date(2026, 11, 12), date(2026, 11, 18))
         store.save_posting(rnd.id, "", date(2026, 11, 13), date(2026, 11, 19))
         store.save_decision(rnd.id, "125/QĐ-UBND", date(2026, 12, 10), "Lò Văn Thành")
+        # A cadre for the first village: every document of the catalog can be printed,
+        # a cadre's households included (issue 24).
+        year_round.assign_cadre(store, CADRE, "Trưởng thôn", village=VILLAGES[0])
     return path
 
 

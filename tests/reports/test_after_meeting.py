@@ -17,6 +17,7 @@ from forms.meeting import Standing, passed, put_to_meeting, standing, stands
 from forms.model import Category, Transition
 from reports.catalog import DOCUMENTS
 from reports.review import load_review
+from tests.reports.conftest import cadre_for
 
 
 def _rejected(store: Store) -> tuple[str, str, str]:
@@ -144,7 +145,12 @@ def test_no_document_says_how_sure_a_rule_is(small_store: Store, tmp_path: Path,
     for fmt in DOCUMENTS[kind].formats:
         try:
             out = reports.build(
-                kind, small_store, tmp_path / f"{kind}.{fmt}", fmt=fmt, household_id=hid
+                kind,
+                small_store,
+                tmp_path / f"{kind}.{fmt}",
+                fmt=fmt,
+                household_id=hid,
+                cadre=cadre_for(kind),
             )
         except reports.ReportError:
             continue

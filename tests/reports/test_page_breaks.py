@@ -13,7 +13,7 @@ import pytest
 import reports
 from db.store import Store
 from reports.catalog import DOCUMENTS
-from tests.reports.conftest import VILLAGES
+from tests.reports.conftest import VILLAGES, cadre_for
 
 SIGNATURE_STARTS = ("NGƯỜI LẬP", "THƯ KÝ", "TM. ỦY BAN", "CHỦ TỊCH", "TRƯỞNG THÔN", "(Ký")
 HEADING = re.compile(r"^(?:[IVX]+\.?\s+[A-ZĐÀ-Ỹ ,]+|Biểu \d+\..*)$")
@@ -62,7 +62,7 @@ PDF_KINDS = [
 
 @pytest.mark.parametrize("kind", PDF_KINDS)
 def test_no_lonely_signatures_or_headings(small_store: Store, tmp_path: Path, kind: str) -> None:
-    pdf = reports.build(kind, small_store, tmp_path / f"{kind}.pdf")
+    pdf = reports.build(kind, small_store, tmp_path / f"{kind}.pdf", cadre=cadre_for(kind))
     assert problems(pdf, VILLAGES) == []
 
 
@@ -141,7 +141,9 @@ def test_no_text_under_10_pt(small_store: Store, tmp_path: Path, kind: str) -> N
         rnd = small_store.current_round()
         assert rnd is not None
         household = next(iter(small_store.results_for_round(rnd.id)))[0].id
-    pdf = reports.build(kind, small_store, tmp_path / f"{kind}.pdf", household_id=household)
+    pdf = reports.build(
+        kind, small_store, tmp_path / f"{kind}.pdf", household_id=household, cadre=cadre_for(kind)
+    )
     sizes = font_sizes(pdf)
     assert sizes
     assert min(sizes) >= 10, sorted(sizes)

@@ -14,7 +14,7 @@ import reports
 from db.store import Store
 from reports.catalog import DOCUMENTS
 from reports.review import load_review
-from tests.reports.conftest import VILLAGES
+from tests.reports.conftest import VILLAGES, cadre_for
 
 
 def pdf_pages(path: Path) -> list[str]:
@@ -180,6 +180,7 @@ def test_every_document_names_the_standard_applied(
         fmt=spec.formats[0] if "pdf" not in spec.formats else "pdf",
         village=village,
         household_id=household if "household" in spec.params else None,
+        cadre=cadre_for(kind),
     )
     if pdf.suffix == ".pdf":
         for page in pdf_pages(pdf):

@@ -13,6 +13,7 @@ from openpyxl.utils import get_column_letter
 import reports
 from db.store import Store
 from reports.catalog import DOCUMENTS
+from tests.reports.conftest import cadre_for
 
 XLSX_KINDS = [k for k, spec in DOCUMENTS.items() if "xlsx" in spec.formats]
 
@@ -21,7 +22,9 @@ XLSX_KINDS = [k for k, spec in DOCUMENTS.items() if "xlsx" in spec.formats]
 def test_every_sheet_is_set_up_for_a4_landscape(
     small_store: Store, tmp_path: Path, kind: str
 ) -> None:
-    out = reports.build(kind, small_store, tmp_path / f"{kind}.xlsx", fmt="xlsx")
+    out = reports.build(
+        kind, small_store, tmp_path / f"{kind}.xlsx", fmt="xlsx", cadre=cadre_for(kind)
+    )
     wb = load_workbook(out)
     assert wb.worksheets
     for ws in wb.worksheets:
