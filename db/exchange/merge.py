@@ -41,7 +41,7 @@ from db.exchange.package import (
 from db.exchange.receipt import Action, Entry, Receipt
 from db.households import household_doc, household_from_docs
 from db.records import Change, CommuneInfo
-from db.search import index_text
+from db.search import index_text, year_round_words
 from db.store import Store, _dumps, now_utc
 from forms.classify import result_from_dict
 from forms.model import Household, nfc
@@ -954,7 +954,7 @@ def _add_new(store: Store, records: list[PackageRecord], at: str) -> None:
             )
         causes += [(h.id, c) for c in h.causes]
         needs += [(h.id, n) for n in h.needs]
-        index_rows.append((rowid, index_text(h)))
+        index_rows.append((rowid, index_text(h), h.id, h.village))
     conn.executemany(
         "INSERT INTO households (rowid, id, code, village, head_name, size, doc, rev, created_at,"
         " created_device, updated_at, updated_device, updated_by, deleted)"
@@ -965,7 +965,27 @@ def _add_new(store: Store, records: list[PackageRecord], at: str) -> None:
     conn.executemany("INSERT OR IGNORE INTO household_causes VALUES (?, ?)", causes)
     conn.executemany("INSERT OR IGNORE INTO household_needs VALUES (?, ?)", needs)
     append_audit(conn, audit)
-    conn.executemany("INSERT INTO search_index (rowid, text) VALUES (?, ?)", index_rows)
+    # A household arriving in a village that already has a cadre is found by the cadre's name
+    # at once, as one typed in here is (Store._index); its own year-round rows, if the package
+    # brings any, are indexed again when they are written (year_round_part.apply). Only the
+    # villages with a cadre cost a query per household.
+    with_cadre = {
+        v
+        for (v,) in conn.execute(
+            "SELECT DISTINCT village FROM cadre_assignments"
+            " WHERE deleted = 0 AND village IS NOT NULL"
+        )
+    }
+    conn.executemany(
+        "INSERT INTO search_index (rowid, text) VALUES (?, ?)",
+        [
+            (
+                rowid,
+                f"{text} {year_round_words(conn, hid)}".strip() if village in with_cadre else text,
+            )
+            for rowid, text, hid, village in index_rows
+        ],
+    )
     _put_history(store, *records)
 
 

@@ -201,3 +201,31 @@ def test_a_broken_year_round_part_refuses_the_package(
         write_package(bad, header, commune_doc, good.records)
         with pytest.raises(PackageError, match=message):
             read_package(bad)
+
+
+def test_a_household_arriving_in_a_village_with_a_cadre_is_found_by_the_cadres_name(
+    laptops: tuple[Path, Path], tmp_path: Path
+) -> None:
+    """Issue 24: a household surveyed on the other laptop, merged into a village this file
+    gave a cadre, is found by that cadre's name at once (not only once something is written
+    again); one in a village without a cadre is not."""
+    from forms.demo import generate_households
+
+    commune, surveyor = laptops
+    with Store.open(commune, user="Cán bộ xã", device="may-xa") as store:
+        year_round.assign_cadre(store, "Hoàng Văn Dũng", "Trưởng thôn", village=VILLAGES[0])
+    with Store.open(surveyor, user="Điều tra viên", device="may-dtv") as store:
+        rnd = store.current_round()
+        assert rnd is not None
+        new = list(generate_households(2, seed=99, villages=VILLAGES))
+        new[0].village, new[1].village = VILLAGES[0], VILLAGES[1]
+        new[0].code, new[1].code = "01-0901", "02-0901"
+        for h in new:
+            store.save_household(h, round_id=rnd.id)
+    written, _ = merge(commune, "may-xa", export_all(surveyor, "may-dtv", tmp_path / "dtv.zip"))
+    assert written
+    with Store.open(commune, user="t", device="t") as store:
+        found = {r.id for r in store.search("hoang van dung", limit=500)}
+        assert new[0].id in found
+        assert new[1].id not in found
+        assert set(year_round.households_of(store, "Hoàng Văn Dũng")) <= found
