@@ -7,6 +7,7 @@ No as the default. Every one of these is in the audit log."""
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -159,13 +160,26 @@ class PersonDialog(QDialog):
             return self.tr("đã bỏ khỏi danh sách nhân khẩu")
         return self.tr("đang trong danh sách")
 
-    def _ask_print(self) -> None:
-        dialog = QFileDialog(self, self.tr("Lưu thông tin cá nhân"))
-        dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
-        dialog.setNameFilter(self.tr("Tệp PDF (*.pdf)"))
-        dialog.selectFile("thong-tin-ca-nhan.pdf")
-        dialog.fileSelected.connect(lambda name: self.print_to(Path(name)))
-        dialog.open()
+    def _ask_print(self) -> QFileDialog:
+        """The prints' own save dialog (``desktop.report_runner.ask_where``): a Vietnamese
+        name with the household and the day, free in the folder saved into last (else
+        Documents, never the program's working folder), replacing a file asked first."""
+        from desktop.report_runner import ask_where
+        from rasoat import settings
+        from reports.file_names import free_path, slug
+
+        row = self._selected(self.table)
+        code = self.people[row].code if row is not None else ""
+        name = "-".join(
+            part for part in ("thong-tin-ca-nhan", slug(code), date.today().isoformat()) if part
+        )
+        proposed = free_path(settings.output_folder(), f"{name}.pdf")
+        return ask_where(
+            self, self.tr("Lưu thông tin cá nhân"), proposed, "pdf", lambda p: self._printed(p)
+        )
+
+    def _printed(self, path: Path) -> None:
+        self.print_to(path)
 
     def print_to(self, path: Path) -> Path:
         from reports import save_document

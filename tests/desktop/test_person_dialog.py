@@ -41,3 +41,35 @@ def test_find_print_and_purge(qtbot: QtBot, app: Any, store: Any, tmp_path: Path
     dialog.search()
     assert dialog.people == []
     assert audit.verify(store.conn) is None
+
+
+def test_the_print_is_proposed_in_the_print_folder_with_the_household_code(
+    qtbot: QtBot, app: Any, store: Any
+) -> None:
+    """It opened in the program's working folder with one fixed name for every person."""
+    from datetime import date
+
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QLineEdit
+
+    from rasoat import settings
+
+    h = poor_household("H-0011", "Thôn Nà Lầu", head="Lò Văn Thànhdialog")
+    save_classified(store, h)
+    dialog = PersonDialog(store)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    dialog.query.setText("thanhdialog")
+    dialog.search()
+    chooser = dialog._ask_print()  # deletes itself on close: not given to qtbot
+    qtbot.waitUntil(chooser.isVisible)
+    assert Path(chooser.directory().absolutePath()) == settings.output_folder()
+    name = chooser.findChild(QLineEdit, "fileNameEdit").text()
+    assert name == f"thong-tin-ca-nhan-h-0011-{date.today().isoformat()}.pdf"
+    qtbot.keyClick(chooser.focusWidget() or chooser, Qt.Key.Key_Return)
+    out = settings.output_folder() / name
+    qtbot.waitUntil(out.exists)
+    del chooser
+    qtbot.wait(50)
+    assert out.read_bytes().startswith(b"%PDF")
