@@ -1,6 +1,6 @@
 # Every target sets up what it needs first (tools/bootstrap.sh is idempotent and fast).
 SHELL := /bin/bash
-# Every install comes from requirements.txt (exact versions and hashes). PYTHON and VENV pick
+# Every install comes from pylock.toml (exact versions and hashes). PYTHON and VENV pick
 # another interpreter and folder: `make test PYTHON=python3.13 VENV=.venv-3.13`.
 VENV ?= .venv
 PYTHON ?= python3

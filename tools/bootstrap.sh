@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Sets up everything `make run` / `make test` need, idempotently:
 #   1. Debian/Ubuntu packages Qt and the checks need (only those missing, only where apt exists);
-#   2. a virtualenv (.venv, or $VENV) from requirements.txt: every dependency at the exact
+#   2. a virtualenv (.venv, or $VENV) from pylock.toml: every dependency at the exact
 #      version and hash the lock names, then the project itself as `-e .` with no dependencies.
 # A second call is a few dpkg/stat look-ups: well under a second.
 #
@@ -12,7 +12,7 @@ cd "$(dirname "$0")/.."
 
 VENV=${VENV:-.venv}
 PYTHON=${PYTHON:-python3}
-LOCK=requirements.txt
+LOCK=pylock.toml
 STAMP=$VENV/.installed
 
 # Qt offscreen + xcb runtime, Xvfb for screenshots, poppler for PDF checks, binutils for
@@ -59,10 +59,9 @@ install_venv() {
     fi
     [ -x "$VENV/bin/python" ] || "$PYTHON" -m venv "$VENV"
     echo "bootstrap: installing the locked dependencies into $VENV ($("$VENV/bin/python" -V))"
-    # Hash-checking mode: a package whose file differs from the one locked is refused, and so
-    # is any dependency the lock does not name. Versions the lock does not name cannot slip in.
-    "$VENV/bin/python" -m pip install -q --disable-pip-version-check --require-hashes \
-        --no-deps -r "$LOCK"
+    # Each file checked against the lock's hash (a file that differs is refused), with no
+    # dependency resolution: versions the lock does not name cannot slip in.
+    "$VENV/bin/python" tools/install_lock.py "$LOCK"
     # The project itself, editable, with nothing more: its dependencies are the lock's.
     "$VENV/bin/python" -m pip install -q --disable-pip-version-check --no-deps \
         --no-build-isolation -e .

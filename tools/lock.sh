@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Writes requirements.txt: every runtime, dev and packaging dependency of pyproject.toml at an
+# Writes pylock.toml (PEP 751): every runtime, dev and packaging dependency of pyproject.toml at an
 # exact version with the hashes of all its files, one universal lock for every platform (the
 # Windows build too) and every supported Python (3.11 and up; markers where they differ).
 #
@@ -15,5 +15,5 @@ cd "$(dirname "$0")/.."
 UV=${UV:-.venv/bin/uv}
 "$UV" pip compile pyproject.toml --extra dev --extra registry --universal --python-version 3.11 \
     --generate-hashes --no-header --quiet -c tools/lock-constraints.txt \
-    -o requirements.txt "$@"
-echo "lock: requirements.txt written; review 'git diff requirements.txt' before committing"
+    --format pylock.toml -o pylock.toml "$@"
+echo "lock: pylock.toml written; review 'git diff pylock.toml' before committing"

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # `make test-pythons`: the whole of `make test` on every supported Python (3.11 and up) found
-# on this machine, each in its own virtualenv (.venv-3.N) installed from requirements.txt.
+# on this machine, each in its own virtualenv (.venv-3.N) installed from pylock.toml.
 # Finds interpreters on PATH (python3.N) and under pyenv; says which it ran and which it did not
 # find, and fails if any run failed.
 set -uo pipefail

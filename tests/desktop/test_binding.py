@@ -41,5 +41,5 @@ def test_void_calls_keep_none_reference_count(qapp: Any) -> None:
             now = sys.getrefcount(None)
             assert abs(now - before) < 50, (
                 f"None: {before} -> {now} after {7 * (i + 1)} void calls: the Qt binding drops "
-                "or leaks references (see requirements.txt)"
+                "or leaks references (see pylock.toml)"
             )
