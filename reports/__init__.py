@@ -60,6 +60,7 @@ def build_document(
         round_id,
         village=village if "village" in spec.params else None,
         upper_level=upper_level,
+        current_in_force=spec.in_force,
     )
     data.identity = identity
     if cadre is not None:

@@ -17,7 +17,7 @@ from reports.household_form import household_form
 from reports.lists import escaped_list, final_list, meeting_list, posting_list, resurvey_list
 from reports.minutes import meeting_minutes
 from reports.notice import posting_notice
-from reports.review import ReviewData, lists_in_force
+from reports.review import ReviewData
 from reports.summary import summary_report
 
 Builder = Callable[..., Document]
@@ -35,6 +35,10 @@ class DocumentSpec:
     # Writes the document needs in the commune file before it is built (certificate numbers
     # given once and stored); called by ``reports.build_document`` with the store and data.
     prepare: Callable[[Any, ReviewData], None] | None = None
+    # Prints the lists in force today when asked for the round the household list shows
+    # (its rows updated by the monthly regular rounds decided since, issue 24), as the list
+    # on screen does: ``load_review`` reads them so in its one pass.
+    in_force: bool = False
 
     def build(
         self,
@@ -78,7 +82,7 @@ DOCUMENTS: dict[str, DocumentSpec] = {
         ("round",),
         BOTH,
         final_list,
-        prepare=lists_in_force,
+        in_force=True,
     ),
     "decision": DocumentSpec(
         "Quyết định công nhận hộ nghèo, hộ cận nghèo, hộ thoát nghèo, hộ thoát cận nghèo "
@@ -95,7 +99,7 @@ DOCUMENTS: dict[str, DocumentSpec] = {
         ("round", "village"),
         BOTH,
         detail_list,
-        prepare=lists_in_force,
+        in_force=True,
     ),
     "summary": DocumentSpec("Báo cáo tổng hợp kết quả rà soát", ("round",), BOTH, summary_report),
     "certificate": DocumentSpec(
@@ -139,6 +143,7 @@ DOCUMENTS: dict[str, DocumentSpec] = {
         BOTH,
         year_round.cadre_list,
         prepare=year_round.stash_cadre,
+        in_force=True,
     ),
     "low_income_list": DocumentSpec(
         low_income.TITLE,

@@ -240,9 +240,12 @@ def load_review(
     progress: Progress | None = None,
     upper_level: str = "",
     in_force_on: date | None = None,
+    current_in_force: bool = False,
 ) -> ReviewData:
     """Read one round from an open ``db.store.Store``. ``in_force_on``: the lists in force
-    on that date (the round's rows updated by the regular rounds decided by then)."""
+    on that date (the round's rows updated by the regular rounds decided by then).
+    ``current_in_force``: the lists in force today when the round read is the one the
+    household list shows (``Store.current_round``), the round as decided otherwise."""
     from db import certificates, report_queries
 
     rounds = list(store.rounds())
@@ -261,6 +264,8 @@ def load_review(
         raise ReportError(f"Không có thôn '{village}' trong tệp xã. Các thôn: {known}.")
     conn = report_queries.connection(store)
     before = store.previous_round(current.id)
+    if current_in_force and in_force_on is None and store.current_round() == current:
+        in_force_on = date.today()
     entries = _entries(conn, current.id, village, progress, in_force_on)
     try:
         standard: Standard | None = load_standard(current.standard_id)
@@ -305,16 +310,3 @@ def _entries(
         if progress is not None and len(entries) % 500 == 0:
             progress(0, 1)  # reading: the total is not known yet, keep the bar alive
     return entries
-
-
-def lists_in_force(store: Any, data: ReviewData, on: date | None = None) -> None:
-    """``prepare`` step of the documents that print the current lists: asked for the round
-    the household list shows, they print the lists in force today (its rows updated by the
-    monthly regular rounds decided since, issue 24), as the list on screen does."""
-    from db import report_queries
-
-    if store.current_round() != data.round:
-        return
-    conn = report_queries.connection(store)
-    if report_queries.updating_rounds(conn, data.round.id, on or date.today()):
-        data.entries = _entries(conn, data.round.id, None, None, on or date.today())

@@ -311,12 +311,9 @@ CADRE_TITLE = "Danh sách hộ do một cán bộ phụ trách (nguyên nhân, n
 
 
 def stash_cadre(store: Any, data: ReviewData, year: int | None = None) -> None:
-    """``prepare`` step of a cadre's households: the lists in force today (as on screen), the
-    households assigned to ``data.cadre`` (their own assignment, else their village's) and the
-    support each got in the round's year."""
-    from reports.review import lists_in_force
-
-    lists_in_force(store, data)
+    """``prepare`` step of a cadre's households (read as the lists in force today, as on
+    screen: the spec's ``in_force``): the households assigned to ``data.cadre`` (their own
+    assignment, else their village's) and the support each got in the round's year."""
     cadre = data.__dict__.get("cadre") or ""
     year = year or data.reference.year
     rows = []

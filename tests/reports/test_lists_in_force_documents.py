@@ -11,7 +11,7 @@ from db import year_round
 from db.store import Store
 from forms.model import Category
 from reports import build_document
-from reports.review import lists_in_force, load_review
+from reports.review import load_review
 from reports.year_round import cadre_households
 from tests.db.conftest import commune_info
 from tests.db.test_year_round import _escaped, _periodic, _poor
@@ -48,8 +48,7 @@ def test_the_current_lists_follow_a_monthly_decision(tmp_path: Path) -> None:
         march = year_round.start_regular_round(store, 2026, 3)
         store.save_decision(march.id, "31/QĐ-UBND", DECIDED, "Nguyễn Văn Hùng")
 
-        before = load_review(store, periodic)
-        lists_in_force(store, before, on=date(2026, 3, 19))
+        before = load_review(store, periodic, in_force_on=date(2026, 3, 19))
         assert {e.result.category for e in before.entries} == {Category.POOR}
 
         assert _codes(build_document("final_list", store)) == {"01-0003"}
