@@ -1395,10 +1395,17 @@ class Store:
         return sorted((row_from_sql(r) for r in rows), key=lambda r: r.code)
 
     # --- village meeting, posting, complaints, decision --------------------------------
+    def household_stored(self, household_id: str) -> bool:
+        """Whether the household is saved and not deleted."""
+        return (
+            self.conn.execute(
+                "SELECT 1 FROM households WHERE id = ? AND deleted = 0", (household_id,)
+            ).fetchone()
+            is not None
+        )
+
     def _household_exists(self, household_id: str) -> None:
-        if not self.conn.execute(
-            "SELECT 1 FROM households WHERE id = ? AND deleted = 0", (household_id,)
-        ).fetchone():
+        if not self.household_stored(household_id):
             raise NotFound("Không tìm thấy hộ.")
 
     def save_meeting_vote(

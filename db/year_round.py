@@ -48,12 +48,7 @@ def _clean(text: str) -> str:
 
 def household_stored(store: Any, household_id: str) -> bool:
     """Whether the household is saved (support and cadres can be recorded only then)."""
-    return (
-        store.conn.execute(
-            "SELECT 1 FROM households WHERE id = ? AND deleted = 0", (household_id,)
-        ).fetchone()
-        is not None
-    )
+    return bool(store.household_stored(household_id))
 
 
 def _household_code(store: Any, household_id: str) -> str:
