@@ -1,0 +1,213 @@
+"""The commune file encrypted at rest: its key, the recovery key and the key file (issue 20).
+
+The root secret is a random recovery key (160 bits, printed once as 8 groups of 4, the same
+form as a package's: ``db.exchange.crypto.new_recovery_key``). The file's SQLCipher key is
+derived from it alone (HKDF-SHA256, ``FILE_KEY_INFO``), so the printed recovery key always
+opens the file and every backup of it, even when the passphrase and the key file are lost.
+
+The passphrase only unlocks the recovery key: the key file beside the commune file
+(``<file>.khoa``) holds the recovery key sealed with AES-GCM under a key derived from the
+passphrase by scrypt (``db.exchange.crypto``'s parameters, N=2^15, r=8, p=1, 16-byte salt).
+Changing the passphrase rewrites only the key file; the file's key never changes, so old
+backups stay readable. A copy of the key file goes into the backup folder with every backup
+of an encrypted file (``backup_key_file``).
+"""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+import json
+import os
+import secrets
+from pathlib import Path
+
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
+from db.errors import StoreError
+from db.exchange import crypto
+from db.exchange.errors import PackageError
+
+KEY_FILE_SUFFIX = ".khoa"
+KEY_FILE_FORMAT = "rasoat-khoa-tep-xa"
+KEY_FILE_VERSION = 1
+# Names the product and the format version: a key derived for anything else differs.
+FILE_KEY_INFO = b"rasoat commune file SQLCipher key v1"
+_AAD = b"rasoat-khoa-tep-xa-v1"
+_SALT_BYTES = 16
+PLAIN_HEADER = b"SQLite format 3\x00"
+
+
+class WrongPassphrase(StoreError):
+    """The passphrase (or recovery key) given does not open the commune file."""
+
+    def __init__(self, path: Path, recovery: bool = False) -> None:
+        self.path = path
+        what = "Mã khôi phục" if recovery else "Mật khẩu tệp xã"
+        super().__init__(
+            f"{what} không đúng: không mở được tệp {path.name}. Hãy nhập lại; nếu quên mật "
+            "khẩu, hãy mở bằng mã khôi phục đã in khi mã hoá tệp rồi đặt mật khẩu mới."
+        )
+
+
+class PassphraseNeeded(StoreError):
+    """The file is encrypted and no key was given to open it."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        super().__init__(
+            f"Tệp {path.name} đã được mã hoá: cần mật khẩu tệp xã (hoặc mã khôi phục) để mở."
+        )
+
+
+def key_file(path: Path) -> Path:
+    """Where the key file of the commune file at ``path`` is kept (beside it)."""
+    return path.with_name(path.name + KEY_FILE_SUFFIX)
+
+
+def backup_key_file(path: Path) -> Path:
+    """The copy of the key file kept in the backup folder of ``path``."""
+    from db.backup import backup_dir
+
+    return backup_dir(path) / (path.name + KEY_FILE_SUFFIX)
+
+
+def find_key_file(path: Path) -> Path | None:
+    """The key file that unlocks ``path``: beside it, else (for a file that lies in a
+    backup folder, a backup) the copy that folder holds; None when there is none."""
+    beside = key_file(path)
+    if beside.is_file():
+        return beside
+    folder = path.parent
+    if folder.name.endswith(".backups"):
+        copy = folder / (folder.name.removesuffix(".backups") + KEY_FILE_SUFFIX)
+        if copy.is_file():
+            return copy
+    return None
+
+
+def is_encrypted(path: Path) -> bool:
+    """Whether the file at ``path`` is an encrypted commune file, told without a key.
+
+    A plain SQLite file starts with ``SQLite format 3\\0``; a SQLCipher file starts with its
+    random salt and is a whole number of pages. A file with neither (a text file, a file cut
+    short) is not called encrypted, unless a key file says so: then the passphrase is asked
+    and a wrong one said, rather than "damaged"."""
+    try:
+        size = path.stat().st_size
+        with path.open("rb") as f:
+            head = f.read(len(PLAIN_HEADER))
+    except OSError:
+        return False
+    if size == 0 or head == PLAIN_HEADER:
+        return False
+    return (size >= 1024 and size % 1024 == 0) or find_key_file(path) is not None
+
+
+def file_key(recovery_key: str) -> bytes:
+    """The SQLCipher raw key (32 bytes) of every file encrypted under ``recovery_key``.
+
+    HKDF is enough: the recovery key is 160 random bits, not a password to stretch."""
+    raw = base64.b32decode(normalise(recovery_key).replace("-", ""))
+    hkdf = HKDF(algorithm=hashes.SHA256(), length=crypto.KEY_BYTES, salt=None, info=FILE_KEY_INFO)
+    return hkdf.derive(raw)
+
+
+def normalise(recovery_key: str) -> str:
+    """The recovery key as printed (8 groups of 4), from what was typed; ``StoreError`` with
+    the expected form when it cannot be one."""
+    try:
+        return crypto.normalise_recovery_key(recovery_key)
+    except PackageError as exc:
+        raise StoreError(str(exc).replace("Khoá khôi phục", "Mã khôi phục")) from exc
+
+
+def new_recovery_key() -> str:
+    return crypto.new_recovery_key()
+
+
+def write_key_file(target: Path, recovery_key: str, passphrase: str) -> None:
+    """Seal ``recovery_key`` under ``passphrase`` into ``target``, atomically (a crash never
+    leaves half a key file: the old one stays until the new one is whole on disk)."""
+    params = crypto.KdfParams(salt=secrets.token_bytes(_SALT_BYTES))
+    kek = crypto.password_kek(passphrase, params)
+    nonce, sealed = crypto.seal(kek, normalise(recovery_key).encode("ascii"), _AAD)
+    doc = {
+        "format": KEY_FILE_FORMAT,
+        "version": KEY_FILE_VERSION,
+        "kdf": {
+            "name": "scrypt",
+            "n": params.n,
+            "r": params.r,
+            "p": params.p,
+            "salt": base64.b64encode(params.salt).decode("ascii"),
+        },
+        "cipher": "AES-256-GCM",
+        "nonce": base64.b64encode(nonce).decode("ascii"),
+        "sealed": base64.b64encode(sealed).decode("ascii"),
+    }
+    tmp = target.with_name(target.name + ".tmp")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        with tmp.open("w", encoding="utf-8") as f:
+            json.dump(doc, f, indent=1)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise
+
+
+def _read_key_file(kf: Path) -> tuple[crypto.KdfParams, bytes, bytes]:
+    try:
+        doc = json.loads(kf.read_text(encoding="utf-8"))
+        if doc.get("format") != KEY_FILE_FORMAT or doc.get("version") != KEY_FILE_VERSION:
+            raise ValueError("format")
+        kdf = doc["kdf"]
+        if kdf.get("name") != "scrypt":
+            raise ValueError("kdf")
+        params = crypto.KdfParams(
+            salt=base64.b64decode(kdf["salt"]), n=int(kdf["n"]), r=int(kdf["r"]), p=int(kdf["p"])
+        )
+        params.check()
+        return params, base64.b64decode(doc["nonce"]), base64.b64decode(doc["sealed"])
+    except (OSError, ValueError, KeyError, TypeError, PackageError) as exc:
+        raise StoreError(
+            f"Tệp khoá {kf.name} bị hỏng hoặc không đọc được. Hãy mở tệp xã bằng mã khôi "
+            "phục rồi đặt lại mật khẩu (một tệp khoá mới sẽ được ghi)."
+        ) from exc
+
+
+def recovery_from_passphrase(path: Path, passphrase: str) -> str | None:
+    """The recovery key the key file of ``path`` seals under ``passphrase``, None when the
+    passphrase is wrong. ``StoreError`` when there is no usable key file."""
+    kf = find_key_file(path)
+    if kf is None:
+        raise StoreError(
+            f"Không tìm thấy tệp khoá {key_file(path).name} bên cạnh tệp {path.name}. Hãy mở "
+            "tệp bằng mã khôi phục đã in khi mã hoá, rồi đặt lại mật khẩu."
+        )
+    params, nonce, sealed = _read_key_file(kf)
+    opened = crypto.open_sealed(crypto.password_kek(passphrase, params), nonce, sealed, _AAD)
+    return None if opened is None else opened.decode("ascii")
+
+
+def check_passphrase(path: str | Path, passphrase: str) -> bool:
+    """Whether ``passphrase`` unlocks the commune file at ``path`` (the idle lock's check):
+    only the key file is read (one scrypt, ~0.1 s), the database is not touched. False
+    also when there is no usable key file."""
+    try:
+        return recovery_from_passphrase(Path(path), passphrase) is not None
+    except StoreError:
+        return False
+
+
+def key_from_passphrase(path: Path, passphrase: str) -> bytes:
+    """The file key of ``path`` unlocked by ``passphrase``; ``WrongPassphrase`` if wrong."""
+    recovery = recovery_from_passphrase(path, passphrase)
+    if recovery is None:
+        raise WrongPassphrase(path)
+    return file_key(recovery)
