@@ -102,7 +102,10 @@ def text_problem(value: str, limit: int, *, multiline: bool = False) -> str | No
         # Thousands grouped with dots, the Vietnamese way; the comma between stays a comma.
         length, most = (f"{n:,}".replace(",", ".") for n in (len(value), limit))
         return f"dài {length} ký tự, quá giới hạn {most}"
-    if any(_bad_char(c, multiline=multiline) for c in value):
+    # isprintable() (in C) is False for every character _bad_char refuses (controls, C1,
+    # surrogates) and for a few it takes (other spaces, format characters, unassigned): only
+    # those texts need the loop, which made reading a package most of a registry load.
+    if not value.isprintable() and any(_bad_char(c, multiline=multiline) for c in value):
         return "chứa ký tự điều khiển (không in được)"
     return None
 

@@ -6,7 +6,14 @@ from datetime import date
 
 from forms.definitions import validate_household
 from forms.model import Household, Member, Relationship
-from forms.validate import check_household, is_uuid, printable, result_problem
+from forms.validate import (
+    _bad_char,
+    check_household,
+    is_uuid,
+    printable,
+    result_problem,
+    text_problem,
+)
 
 TODAY = date(2026, 12, 2)
 
@@ -85,3 +92,17 @@ def test_the_forms_show_the_hard_limits_as_errors_once() -> None:
     errors = [i for i in issues if i.severity == "error"]
     assert sum(i.target == "id_number" for i in errors) == 1  # the form's own pattern says it
     assert any(i.target == "name" and "ký tự điều khiển" in i.message for i in errors)
+
+
+def test_text_problem_refuses_every_control_and_surrogate_and_takes_the_rest() -> None:
+    """text_problem skips its per-character loop for printable texts: no refused character
+    may be printable, and a refused one still is found inside Vietnamese text."""
+    for multiline in (False, True):
+        bad = [chr(i) for i in range(0x110000) if _bad_char(chr(i), multiline=multiline)]
+        assert not any(c.isprintable() for c in bad)
+        assert len(bad) == (0x20 + 0x21 + 0x800 - (2 if multiline else 0))
+        for c in ("\x00", "\x1b", "\x7f", "\x85", "\ud800", "\udfff"):
+            assert text_problem(f"Lò Văn{c}Páo", 200, multiline=multiline)
+    assert text_problem("Lò Văn\u00a0Páo\u200b", 200) is None  # other spaces, format chars
+    assert text_problem("dòng\nhai", 200)
+    assert not text_problem("dòng\nhai", 200, multiline=True)
