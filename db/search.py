@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 import sqlite3
 
+from db.year_round import responsible_cadre
 from forms.model import Household
 from forms.text import fold
 
@@ -23,8 +24,8 @@ def index_text(h: Household) -> str:
 
 def year_round_words(conn: sqlite3.Connection, household_id: str) -> str:
     """What a household is also found by (issue 24): the programme and giver of its support,
-    who submitted its applications and the cadre responsible for it (its own, else its
-    village's), folded like the rest of its row."""
+    who submitted its applications and the cadre responsible for it
+    (``db.year_round.responsible_cadre``), folded like the rest of its row."""
     words = [
         text
         for (text,) in conn.execute(
@@ -32,10 +33,9 @@ def year_round_words(conn: sqlite3.Connection, household_id: str) -> str:
             " WHERE household_id = ?1 AND deleted = 0"
             " UNION ALL SELECT submitted_by FROM applications"
             " WHERE household_id = ?1 AND deleted = 0"
-            " UNION ALL SELECT cadre_name FROM cadre_assignments WHERE deleted = 0"
-            " AND (household_id = ?1 OR (village = (SELECT village FROM households WHERE id = ?1)"
-            " AND NOT EXISTS (SELECT 1 FROM cadre_assignments WHERE deleted = 0"
-            " AND household_id = ?1)))",
+            " UNION ALL SELECT cadre FROM"
+            f" (SELECT {responsible_cadre()} AS cadre FROM households h WHERE h.id = ?1)"
+            " WHERE cadre IS NOT NULL",
             (household_id,),
         )
     ]

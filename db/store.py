@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 import sqlite_utils
 
-from db import audit, backup
+from db import audit, backup, users
 from db.errors import (
     AlreadyExists,
     DatabaseDamaged,
@@ -57,7 +57,9 @@ from db.records import (
     Village,
 )
 from db.search import index_text, match_expression, year_round_words
+from db.year_round import responsible_cadre
 from forms.model import Area, Category, Household, Transition, nfc
+from forms.roles import Action, User
 
 if TYPE_CHECKING:
     from forms.classify import Result
@@ -191,6 +193,11 @@ class Store:
         # How many rolling backups close() keeps; None: db.backup's default. The desktop
         # sets it from the user's settings (storage does not read settings itself).
         self.backups_kept: int | None = None
+        # Users and roles (db.users): whether the file has users, who signed in, and whether
+        # the write under way is only an audit event (which needs no role).
+        self.has_users = False
+        self.signed_in: User | None = None
+        self.writing_event = False
 
     # --- opening and closing -----------------------------------------------------------
     @classmethod
@@ -276,6 +283,7 @@ class Store:
             store = cls(path, conn, user, device)
             with store.transaction():
                 store._seen()
+            store.has_users = users.exist(conn)
             store._wal_id = store._wal_identity()
         except StoreError:
             conn.close()
@@ -418,6 +426,7 @@ class Store:
         """
         depth = self._depth
         if depth == 0:
+            users.check_write(self)
             # Never write into a -wal that is no longer on disk: its saves would go at close.
             self._recover_vanished_wal()
             self.conn.execute("BEGIN IMMEDIATE")
@@ -464,6 +473,11 @@ class Store:
             self._source = outer_source
         if depth == 0:
             self._flush()
+
+    def require(self, action: Action, village: str | None = None) -> None:
+        """Refuse (``NotPermitted``, Vietnamese reason) what the signed-in user's role does
+        not allow; a file without users allows everything (``db.users``)."""
+        users.require(self, action, village)
 
     def subscribe(self, callback: Callable[[Change], None]) -> Callable[[], None]:
         """``callback`` hears every committed write; returns a function that unsubscribes."""
@@ -561,6 +575,7 @@ class Store:
         ]
 
     def add_village(self, name: str, code: str | None = None) -> Village:
+        self.require(Action.SETTINGS)
         name = " ".join(nfc(name).split())
         if not name:
             raise StoreError("Tên thôn/bản không được để trống.")
@@ -580,6 +595,7 @@ class Store:
 
     def rename_village(self, village_id: str, name: str) -> None:
         """Renames the village and every household in it (each household saved with history)."""
+        self.require(Action.SETTINGS)
         name = " ".join(nfc(name).split())
         if not name:
             raise StoreError("Tên thôn/bản không được để trống.")
@@ -614,6 +630,7 @@ class Store:
     ) -> Round:
         if kind not in ("periodic", "adhoc"):
             raise ValueError(f"unknown round kind {kind!r}")
+        self.require(Action.ROUND)
         if kind == "periodic" and any(
             r.year == year and r.kind == "periodic" for r in self.rounds()
         ):
@@ -703,6 +720,11 @@ class Store:
         """
         if result is not None and round_id is None:
             raise ValueError("a result needs the round it belongs to")
+        # A surveyor limited to villages neither writes there nor moves a household out.
+        self.require(Action.EDIT_HOUSEHOLD, nfc(h.village))
+        stored_village = self._village_of(h.id)
+        if stored_village is not None and stored_village != nfc(h.village):
+            self.require(Action.EDIT_HOUSEHOLD, stored_village)
         if not h.code.strip():
             h.code = self.next_code(h.village)
         docs = household_doc(h)
@@ -720,6 +742,7 @@ class Store:
 
     def save_result(self, household_id: str, round_id: str, result: Result) -> None:
         """Only the round's result (reclassification), with its audit row."""
+        self.require(Action.EDIT_HOUSEHOLD, self._village_of(household_id))
         with self.transaction():
             self._write_result(household_id, round_id, result, now_utc())
             self._notify(Change("household", [household_id]))
@@ -1082,6 +1105,7 @@ class Store:
         ).fetchone()
         if row is None or row[3]:
             raise NotFound("Không tìm thấy hộ cần xoá.")
+        self.require(Action.DELETE_HOUSEHOLD, self._village_of(household_id))
         rowid, doc_text, parent, _ = row
         at = now_utc()
         rev = _uuid()
@@ -1265,16 +1289,8 @@ class Store:
             )
             params.append(self._resolve_round(q.round_id))
         if q.cadre is not None:
-            # Its own cadre, else its village's: a household's own assignment wins.
-            sql += (
-                " AND (h.id IN (SELECT household_id FROM cadre_assignments WHERE deleted = 0"
-                " AND household_id IS NOT NULL AND cadre_name = ?)"
-                " OR (h.village IN (SELECT village FROM cadre_assignments WHERE deleted = 0"
-                " AND village IS NOT NULL AND cadre_name = ?)"
-                " AND h.id NOT IN (SELECT household_id FROM cadre_assignments WHERE deleted = 0"
-                " AND household_id IS NOT NULL)))"
-            )
-            params += [q.cadre, q.cadre]
+            sql += f" AND {responsible_cadre()} = ?"
+            params.append(q.cadre)
         expression = match_expression(q.text) if q.text else None
         if expression is not None:
             rowid = "+h.rowid" if ordered_scan else "h.rowid"
@@ -1395,6 +1411,12 @@ class Store:
         return sorted((row_from_sql(r) for r in rows), key=lambda r: r.code)
 
     # --- village meeting, posting, complaints, decision --------------------------------
+    def _village_of(self, household_id: str) -> str | None:
+        row = self.conn.execute(
+            "SELECT village FROM households WHERE id = ?", (household_id,)
+        ).fetchone()
+        return None if row is None else str(row[0])
+
     def household_stored(self, household_id: str) -> bool:
         """Whether the household is saved and not deleted."""
         return (
@@ -1418,6 +1440,7 @@ class Store:
         note: str = "",
         meeting_date: date | None = None,
     ) -> MeetingVote:
+        self.require(Action.MEETING)
         if agree < 0 or attendees < 0:
             raise StoreError("Số người không được âm.")
         if agree > attendees:
@@ -1491,6 +1514,7 @@ class Store:
         """Removes the household's vote in the round (typed on the wrong household): the
         household is back to not yet voted. Returns the vote removed; its values stay in the
         audit log."""
+        self.require(Action.MEETING)
         with self.transaction():
             row = self._vote_row(household_id, round_id)
             if row is None:
@@ -1565,6 +1589,7 @@ class Store:
         return agenda
 
     def save_posting(self, round_id: str, village: str, start: date, end: date) -> Posting:
+        self.require(Action.POSTING)
         if end < start:
             raise StoreError("Ngày kết thúc niêm yết phải sau ngày bắt đầu.")
         if self.round(round_id) is None:
@@ -1622,6 +1647,7 @@ class Store:
         content: str,
         received: date,
     ) -> Complaint:
+        self.require(Action.COMPLAINTS)
         complainant, content = nfc(complainant), nfc(content)
         if not complainant or not content:
             raise StoreError("Hãy nhập người khiếu nại và nội dung khiếu nại.")
@@ -1660,6 +1686,7 @@ class Store:
         return c
 
     def resolve_complaint(self, complaint_id: str, outcome: str) -> None:
+        self.require(Action.COMPLAINTS)
         outcome = nfc(outcome)
         row = self.conn.execute(
             "SELECT household_id, outcome FROM complaints WHERE id = ?", (complaint_id,)
@@ -1695,6 +1722,7 @@ class Store:
         ]
 
     def save_decision(self, round_id: str, number: str, date: date, signer: str) -> Decision:
+        self.require(Action.DECISION)
         number, signer = nfc(number), nfc(signer)
         if not number or not signer:
             raise StoreError("Hãy nhập số quyết định và người ký.")

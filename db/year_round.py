@@ -645,33 +645,40 @@ def assignments(store: Any) -> list[CadreAssignment]:
     ]
 
 
+def responsible_cadre(household: str = "h", column: str = "cadre_name") -> str:
+    """The one rule for who is responsible for a household, as an SQL expression over the
+    ``households`` row aliased ``household``: its own assignment, else its village's (seed 002
+    asks for a cadre per village and per household; a household's own one is the exception
+    that wins). ``column`` is the assignment's column wanted (``cadre_name``, ``id``). The
+    list's cadre filter, the search row and the printed cadre list all go through it, so they
+    cannot disagree; each lookup is one of m0010's unique partial indexes."""
+    return (
+        f"COALESCE((SELECT {column} FROM cadre_assignments WHERE deleted = 0"
+        f" AND household_id = {household}.id),"
+        f" (SELECT {column} FROM cadre_assignments WHERE deleted = 0"
+        f" AND village = {household}.village))"
+    )
+
+
 def cadre_names(store: Any) -> dict[str, str]:
-    """household id → the cadre responsible (its own, else its village's), live households."""
-    by_village: dict[str, str] = {}
-    own: dict[str, str] = {}
-    for a in assignments(store):
-        if a.village is not None:
-            by_village[a.village] = a.cadre_name
-        elif a.household_id is not None:
-            own[a.household_id] = a.cadre_name
-    out: dict[str, str] = {}
-    for hid, village in store.conn.execute("SELECT id, village FROM households WHERE deleted = 0"):
-        name = own.get(hid) or by_village.get(village)
-        if name:
-            out[hid] = name
-    return out
+    """household id → the cadre responsible (``responsible_cadre``), live households."""
+    return dict(
+        store.conn.execute(
+            f"SELECT h.id, {responsible_cadre()} AS cadre FROM households h"
+            " WHERE h.deleted = 0 AND cadre IS NOT NULL"
+        )
+    )
 
 
 def cadre_for(store: Any, household_id: str) -> CadreAssignment | None:
-    """The household's own assignment, else its village's."""
-    found = assignments(store)
-    own = next((a for a in found if a.household_id == household_id), None)
-    if own is not None:
-        return own
+    """The household's own assignment, else its village's (``responsible_cadre``)."""
     r = store.conn.execute(
-        "SELECT village FROM households WHERE id = ?", (household_id,)
+        "SELECT a.id, a.household_id, a.village, a.cadre_name, a.cadre_role"
+        " FROM households h JOIN cadre_assignments a"
+        f" ON a.id = {responsible_cadre(column='id')} WHERE h.id = ?",
+        (household_id,),
     ).fetchone()
-    return next((a for a in found if r is not None and a.village == r[0]), None)
+    return CadreAssignment(*r) if r else None
 
 
 def cadres(store: Any) -> list[str]:
@@ -681,12 +688,11 @@ def cadres(store: Any) -> list[str]:
 
 def households_of(store: Any, cadre_name: str) -> list[str]:
     """The ids of the households a cadre is responsible for, in code order."""
-    names = cadre_names(store)
-    wanted = {hid for hid, name in names.items() if name == cadre_name}
     return [
         hid
         for (hid,) in store.conn.execute(
-            "SELECT id FROM households WHERE deleted = 0 ORDER BY code"
+            f"SELECT h.id FROM households h WHERE h.deleted = 0 AND {responsible_cadre()} = ?"
+            " ORDER BY h.code",
+            (cadre_name,),
         )
-        if hid in wanted
     ]

@@ -200,3 +200,59 @@ def test_a_cadres_file_name() -> None:
 
     name = default_file_name("cadre_households", None, date(2026, 12, 2), cadre="Hoàng Văn Dũng")
     assert name == "ho-can-bo-phu-trach-hoang-van-dung-2026-12-02.pdf"
+
+
+def test_the_list_filter_the_search_and_the_printed_list_agree_on_a_cadre(
+    tmp_path: Path,
+) -> None:
+    """Issue 24: "its own cadre, else its village's" is one rule (``responsible_cadre``): a
+    household with its own cadre, one with only its village's and one with neither are found
+    alike by the list's cadre filter, the search and the printed cadre list."""
+    from db.records import HouseholdQuery
+
+    path = _demo(tmp_path)
+    village_cadre, own_cadre = "Sầm Thị Ngoan", "Mạc Văn Khiêm"
+    with Store.open(path, user="Cán bộ", device="laptop-1") as store:
+        villages = [v.name for v in store.villages()]
+        by_village = {v: [h for h in store.iter_households() if h.village == v] for v in villages}
+        here, bare = villages[0], villages[1]
+        year_round.assign_cadre(store, village_cadre, "Trưởng thôn", village=here)
+        year_round.assign_cadre(store, "", village=bare)
+        # The demo gives one household a cadre of its own: the village's is taken elsewhere.
+        from_village = [
+            h for h in by_village[here] if year_round.cadre_for(store, h.id).household_id is None
+        ]  # type: ignore[union-attr]
+        own, villages_own = from_village[0], from_village[1]
+        year_round.assign_cadre(store, own_cadre, "Cán bộ xã", household_id=own.id)
+        neither = next(h for h in by_village[bare] if year_round.cadre_for(store, h.id) is None)
+        watched = {own.code, villages_own.code, neither.code}
+
+        def listed(cadre: str) -> set[str]:
+            rows = store.list_households(HouseholdQuery(cadre=cadre, limit=1000))
+            return {r.code for r in rows}
+
+        def searched(cadre: str) -> set[str]:
+            rows = store.list_households(HouseholdQuery(text=cadre, limit=1000))
+            return {r.code for r in rows}
+
+        def printed(cadre: str) -> set[str]:
+            doc = build_document("cadre_households", store, cadre=cadre)
+            return {r.cells[1] for r in doc.parts[0].tables()[0].data_rows()}
+
+        names = year_round.cadre_names(store)
+        for cadre, expected in ((village_cadre, villages_own.code), (own_cadre, own.code)):
+            assert listed(cadre) == printed(cadre)
+            assert listed(cadre) & watched == {expected}
+            assert searched(cadre) & watched == {expected}
+            assert {
+                store.get_household(i).code for i in year_round.households_of(store, cadre)
+            } == (  # type: ignore[union-attr]
+                listed(cadre)
+            )
+        assert own.code not in listed(village_cadre)  # its own cadre wins over the village's
+        assert names[own.id] == own_cadre
+        assert names[villages_own.id] == village_cadre
+        assert neither.id not in names
+        assert year_round.cadre_for(store, villages_own.id).cadre_name == village_cadre  # type: ignore[union-attr]
+        for cadre in year_round.cadres(store):
+            assert neither.code not in listed(cadre) | searched(cadre) | printed(cadre)
