@@ -9,11 +9,12 @@ silent default; a deprivation already proven by one member stands whatever else 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from enum import Enum, StrEnum
 from functools import cache, lru_cache
+from operator import attrgetter
 from typing import TYPE_CHECKING, Any
 
 from forms.model import (
@@ -649,6 +650,30 @@ RULES: dict[str, Rule] = {
 }
 
 
+# Rules that read nothing but these answers of the household (no member, no date): under one
+# standard their outcome is a function of the key alone, so ``evaluate_all`` makes it once per
+# distinct key and shares it (most households answer these from a handful of choices). A key
+# must name every field its rule reads; the stored-results digest
+# (tests/forms/test_classify_stored.py) and tests/forms/test_indicators.py guard that.
+HOUSEHOLD_KEYS: dict[str, Callable[[Household], Hashable]] = {
+    "housing_quality": attrgetter("wall_durable", "frame_durable", "roof_durable"),
+    "water": attrgetter("water_source"),
+    "latrine": attrgetter("latrine", "latrine_to_standard"),
+    "waste": attrgetter("waste"),
+    "digital_services": attrgetter("uses_digital_services"),
+    "info_assets": lambda h: (
+        tuple(h.info_assets),
+        h.info_assets_answered,
+        h.loudspeaker_access,
+    ),
+}
+
+
+# Rules whose reason carries the household's own figures even when it names no member (the
+# floor area per person): sharing their outcomes would keep one per household anyway.
+UNSHARED = frozenset({"floor_area"})
+
+
 # --- parameter checks for standard files ----------------------------------------------------
 
 
@@ -779,21 +804,44 @@ def prepare(rule: str, params: dict[str, Any]) -> dict[str, Any]:
 
 
 def evaluate(spec: IndicatorSpec, ctx: Context) -> IndicatorOutcome:
-    status, reason, member_ids = RULES[spec.rule](ctx, spec.params)
-    return IndicatorOutcome(
-        spec.id, spec.name, spec.dimension, status, reason, member_ids, spec.unconfirmed
-    )
+    return evaluate_all((spec,), ctx)[0]
 
 
 def evaluate_all(specs: Sequence[IndicatorSpec], ctx: Context) -> list[IndicatorOutcome]:
     """``evaluate`` for each indicator of a standard, in its order: one loop rather than a
-    call per indicator, since classification runs it for every household."""
+    call per indicator, since classification runs it for every household.
+
+    Outcomes are shared between households where they cannot differ, so that a commune's
+    results do not hold the same texts thousands of times (and are not built thousands of
+    times): a rule of ``HOUSEHOLD_KEYS`` runs once per distinct key under a standard; any
+    other rule's outcome that names no member is shared with every household given the same
+    status and reason (except ``UNSHARED`` rules, whose reasons carry the household's own
+    figures). Shared outcomes are read-only, as every outcome is to its readers."""
     outcomes = []
+    household = ctx.household
     for spec in specs:
-        status, reason, member_ids = RULES[spec.rule](ctx, spec.params)
-        outcomes.append(
-            IndicatorOutcome(
-                spec.id, spec.name, spec.dimension, status, reason, member_ids, spec.unconfirmed
+        rule, params, key, memo, sid, name, dimension, unconfirmed = spec.plan
+        if key is not None:
+            k = key(household)
+            outcome = memo.get(k)
+            if outcome is None:
+                status, reason, member_ids = rule(ctx, params)
+                outcome = memo[k] = IndicatorOutcome(
+                    sid, name, dimension, status, reason, member_ids, unconfirmed
+                )
+            outcomes.append(outcome)
+            continue
+        status, reason, member_ids = rule(ctx, params)
+        if member_ids or memo is None:
+            outcomes.append(
+                IndicatorOutcome(sid, name, dimension, status, reason, member_ids, unconfirmed)
             )
-        )
+            continue
+        # Naming no member, the reason is one of a few texts of the standard: share it.
+        outcome = memo.get((status, reason))
+        if outcome is None:
+            outcome = memo[status, reason] = IndicatorOutcome(
+                sid, name, dimension, status, reason, member_ids, unconfirmed
+            )
+        outcomes.append(outcome)
     return outcomes

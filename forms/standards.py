@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import tomllib
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, cached_property
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -38,6 +38,26 @@ class IndicatorSpec:
     unconfirmed: bool
     source: str
     params: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)
+
+    @cached_property
+    def plan(self) -> tuple[Any, ...]:
+        """What ``forms.indicators.evaluate_all`` reads for this indicator, looked up once:
+        the rule, its prepared thresholds, the key of a household-level rule (else None), the
+        outcomes shared so far (None for a rule that shares none), then the names every
+        outcome carries."""
+        from forms.indicators import HOUSEHOLD_KEYS, RULES, UNSHARED
+
+        memo: dict[Any, Any] | None = None if self.rule in UNSHARED else {}
+        return (
+            RULES[self.rule],
+            self.params,
+            HOUSEHOLD_KEYS.get(self.rule),
+            memo,
+            self.id,
+            self.name,
+            self.dimension,
+            self.unconfirmed,
+        )
 
 
 @dataclass(frozen=True)
