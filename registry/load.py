@@ -6,6 +6,12 @@ validators, counts) and checked whole before anything is written; then one trans
 it: a ``loads`` row with the receipt, the rows with ``COPY``, and the commune's previous
 load closed (``valid_to``, ``superseded_by``) with its rows kept as history.
 
+Reading is most of a load (decrypting, decoding and validating every record; the COPY itself
+is a fraction), so with several large packages it runs in worker processes (``prepare``), a
+few packages ahead of the one being written: the next packages are read and validated while
+this one is written. A worker sends back only what the write needs: the rows as tuples
+and one compact entry per household for the receipt, never the decoded households.
+
 Refused, with nothing written: a damaged or invalid file, a package of another province or of
 a commune not in the province's 2025 list, a package with only part of a commune (a
 surveyor's or a few villages'), and a package older than (or as old as) the one the commune
@@ -14,11 +20,17 @@ already has. A package loaded before is recognised by its id or its bytes and ch
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import getpass
 import hashlib
 import json
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+import multiprocessing
+import os
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Literal
@@ -26,7 +38,7 @@ from typing import Any, Literal
 import psycopg
 
 from db.exchange.errors import PackageError
-from db.exchange.package import Package, PackageRecord, read_package
+from db.exchange.package import Package, read_package
 from db.exchange.receipt import Action, Entry, Receipt
 from forms.admin_units import communes
 from forms.codec import to_dict
@@ -52,6 +64,11 @@ ROUND_COLUMNS = (
 )  # fmt: skip
 
 
+Row = tuple[Any, ...]
+# Per household, what the receipt needs: id, code, head's name, village, rev, deleted.
+ReceiptLine = tuple[str, str, str, str, str, bool]
+
+
 @dataclass
 class LoadOutcome:
     path: Path
@@ -60,6 +77,25 @@ class LoadOutcome:
     receipt: Receipt | None = None
     load_id: int | None = None
     commune_code: str = ""
+
+
+@dataclass
+class Prepared:
+    """A package read and validated whole, reduced to what its write needs. Rows lack their
+    first three columns (province, commune, load id), added as they are written."""
+
+    manifest: dict[str, Any]
+    package_id: str
+    signer: str
+    entries: list[ReceiptLine]
+    rounds: list[Row] = field(default_factory=list)
+    households: list[Row] = field(default_factory=list)
+    members: list[Row] = field(default_factory=list)
+    results: list[Row] = field(default_factory=list)
+
+    @property
+    def commune(self) -> dict[str, Any]:
+        return self.manifest.get("commune", {}) or {}
 
 
 def commune_code_of(value: Any) -> str:
@@ -85,6 +121,61 @@ def _fingerprint(package: Package) -> str:
     return str(getattr(signer, "fingerprint", "") or "") if signer is not None else ""
 
 
+@contextlib.contextmanager
+def _no_gc() -> Iterator[None]:
+    """Reading a package makes hundreds of thousands of small objects, none in a cycle: the
+    cyclic collector ran over them again and again (a third of a 3,000-household read)."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
+
+
+def prepare(path: Path, password: str | None, recovery_key: str | None) -> Prepared | str:
+    """Reads and validates one package whole (the commune import's reader), then makes its
+    rows; a refused package is its Vietnamese message. Runs in a worker process when
+    ``load_packages`` reads ahead, so everything it returns is plain and picklable."""
+    try:
+        with _no_gc():
+            package = read_package(path, password=password, recovery_key=recovery_key)
+            prepared = Prepared(
+                manifest=package.manifest,
+                package_id=package.package_id,
+                signer=_fingerprint(package),
+                entries=[
+                    (
+                        r.household.id,
+                        r.household.code,
+                        r.household.head_name(),
+                        r.household.village,
+                        r.rev,
+                        r.deleted,
+                    )
+                    for r in package.records
+                ],  # fmt: skip
+            )
+            rounds, households, members, results = rows_of(package)
+            prepared.rounds, prepared.households = rounds, households
+            prepared.members, prepared.results = members, results
+            return prepared
+    except PackageError as exc:
+        return f"Gói {path.name} bị hỏng hoặc không hợp lệ: {exc}"
+
+
+def _reader_count(paths: list[Path]) -> int:
+    """Worker processes for reading: none for one package or a few small ones (a worker's
+    start, about a second, would cost more than it saves), else one per core up to two."""
+    if len(paths) < 2:
+        return 0
+    with contextlib.suppress(OSError):
+        if sum(p.stat().st_size for p in paths) < 4_000_000:
+            return 0
+    return min(2, os.cpu_count() or 1)
+
+
 def load_packages(
     conn: psycopg.Connection[Any],
     paths: Iterable[Path],
@@ -93,49 +184,92 @@ def load_packages(
     recovery_key: str | None = None,
     user: str | None = None,
     progress: Callable[[LoadOutcome], None] | None = None,
+    workers: int | None = None,
 ) -> list[LoadOutcome]:
-    """Loads each package in its own transaction; a refused one does not stop the others."""
+    """Loads each package in its own transaction; a refused one does not stop the others.
+    ``workers``: processes reading ahead (None: ``_reader_count``; 0: read here)."""
     province = registry_province(conn)
+    who = user or getpass.getuser()
+    files = [Path(p) for p in paths]
+    count = _reader_count(files) if workers is None else workers
     outcomes = []
-    for path in paths:
-        outcome = load_package(
-            conn, Path(path), province, password=password, recovery_key=recovery_key, user=user
-        )
-        outcomes.append(outcome)
-        if progress is not None:
-            progress(outcome)
+    with contextlib.ExitStack() as stack:
+        pool = None
+        if count > 0:
+            pool = stack.enter_context(
+                ProcessPoolExecutor(count, mp_context=multiprocessing.get_context("spawn"))
+            )
+        for path, sha, read in _read_ahead(conn, province, files, pool, count, password,
+                                           recovery_key):  # fmt: skip
+            if isinstance(read, LoadOutcome):
+                outcome = read
+            elif isinstance(read, str):
+                outcome = LoadOutcome(path, "refused", read)
+            else:
+                outcome = _write(conn, path, sha, province, read, who)
+            outcomes.append(outcome)
+            if progress is not None:
+                progress(outcome)
     return outcomes
 
 
-def load_package(
+def _read_ahead(
     conn: psycopg.Connection[Any],
-    path: Path,
     province: str,
-    *,
-    password: str | None = None,
-    recovery_key: str | None = None,
-    user: str | None = None,
+    paths: list[Path],
+    pool: ProcessPoolExecutor | None,
+    ahead: int,
+    password: str | None,
+    recovery_key: str | None,
+) -> Iterator[tuple[Path, str, Prepared | str | LoadOutcome]]:
+    """Each path with what reading it gave, in order; with a pool, up to ``ahead + 1``
+    packages are being read while the caller writes (memory: that many packages' rows). The
+    very bytes already loaded are recognised by their SHA-256 here, before any reading."""
+    queue: deque[tuple[Path, str, Future[Prepared | str] | Prepared | str | LoadOutcome]]
+    queue = deque()
+    pending = iter(paths)
+
+    def start(path: Path) -> None:
+        try:
+            sha = _sha256(path)
+        except OSError as exc:
+            message = f"Không đọc được tệp {path.name}: {exc.strerror or exc}."
+            queue.append((path, "", LoadOutcome(path, "refused", message)))
+            return
+        known = conn.execute(
+            "SELECT id, commune_code, loaded_at FROM loads WHERE province_code = %s"
+            " AND package_sha256 = %s",
+            (province, sha),
+        ).fetchone()
+        if known is not None:
+            queue.append((path, sha, _unchanged(path, known)))
+        elif pool is None:
+            queue.append((path, sha, prepare(path, password, recovery_key)))
+        else:
+            queue.append((path, sha, pool.submit(prepare, path, password, recovery_key)))
+
+    while True:
+        while pool is not None and sum(isinstance(q[2], Future) for q in queue) <= ahead:
+            path = next(pending, None)
+            if path is None:
+                break
+            start(path)
+        if not queue:
+            path = next(pending, None)
+            if path is None:
+                return
+            start(path)
+        path, sha, item = queue.popleft()
+        yield path, sha, item.result() if isinstance(item, Future) else item
+
+
+def _write(
+    conn: psycopg.Connection[Any], path: Path, sha: str, province: str, package: Prepared, who: str
 ) -> LoadOutcome:
     def refused(message: str, commune: str = "") -> LoadOutcome:
         return LoadOutcome(path, "refused", message, commune_code=commune)
 
-    try:
-        sha = _sha256(path)
-    except OSError as exc:
-        return refused(f"Không đọc được tệp {path.name}: {exc.strerror or exc}.")
-    # The very bytes already loaded: nothing to read or write (a re-sent package, a re-run).
-    known = conn.execute(
-        "SELECT id, commune_code, loaded_at FROM loads WHERE province_code = %s"
-        " AND package_sha256 = %s",
-        (province, sha),
-    ).fetchone()
-    if known is not None:
-        return _unchanged(path, known)
-    try:
-        package = read_package(path, password=password, recovery_key=recovery_key)
-    except PackageError as exc:
-        return refused(f"Gói {path.name} bị hỏng hoặc không hợp lệ: {exc}")
-    info = package.manifest.get("commune", {}) or {}
+    info = package.commune
     pkg_province = province_code_of(info.get("province_code"))
     commune = commune_code_of(info.get("code"))
     commune_name = str(info.get("name", "")) or commune
@@ -160,7 +294,6 @@ def load_package(
             commune,
         )
     created = str(package.manifest.get("created_at", ""))
-    who = user or getpass.getuser()
     with conn.transaction():
         # One loader per commune at a time: the check of the current state and the write that
         # replaces it must see the same state.
@@ -197,7 +330,6 @@ def load_package(
             }
         receipt = _receipt(package, path, commune, commune_name, previous, who)
         counts = package.manifest.get("counts", {}) or {}
-        results = sum(len(r.results) for r in package.records)
         if current is not None:  # closed first: one open load per commune (loads_current)
             conn.execute(
                 "UPDATE loads SET valid_to = now() WHERE province_code = %s AND id = %s",
@@ -218,12 +350,12 @@ def load_package(
                 created,
                 str(package.manifest.get("created_by", "")),
                 str(package.manifest.get("device", "")),
-                _fingerprint(package),
+                package.signer,
                 path.name,
                 who,
                 int(counts.get("households", 0)),
                 int(counts.get("members", 0)),
-                results,
+                len(package.results),
                 receipt.to_json(indent=None),
             ),
         ).fetchone()
@@ -234,12 +366,11 @@ def load_package(
                 "UPDATE loads SET superseded_by = %s WHERE province_code = %s AND id = %s",
                 (load_id, province, current[0]),
             )
-        write_rows(conn, province, commune, load_id, package)
-    status_text = receipt.summary()
+        write_rows(conn, (province, commune, load_id), package)
     return LoadOutcome(
         path,
         "loaded",
-        f"Đã nạp gói {path.name} của {commune_name}: {status_text}.",
+        f"Đã nạp gói {path.name} của {commune_name}: {receipt.summary()}.",
         receipt,
         load_id,
         commune,
@@ -260,7 +391,7 @@ def _unchanged(path: Path, known: tuple[Any, ...]) -> LoadOutcome:
 
 
 def _receipt(
-    package: Package,
+    package: Prepared,
     path: Path,
     commune: str,
     commune_name: str,
@@ -285,20 +416,19 @@ def _receipt(
         written=True,
     )
     seen: set[str] = set()
-    for rec in package.records:
-        hh = rec.household
-        seen.add(hh.id)
-        before = previous.get(hh.id)
+    for hid, code, head, village, rev, deleted in package.entries:
+        seen.add(hid)
+        before = previous.get(hid)
         action: Action
-        if rec.deleted:
+        if deleted:
             action = "deleted" if before is not None and not before[1] else "unchanged"
         elif before is None or before[1]:
             action = "added"
-        elif before[0] != rec.rev:
+        elif before[0] != rev:
             action = "updated"
         else:
             action = "unchanged"
-        receipt.entries.append(Entry(hh.id, hh.code, hh.head_name(), hh.village, action))
+        receipt.entries.append(Entry(hid, code, head, village, action))
     gone = [hid for hid, (_rev, deleted) in previous.items() if hid not in seen and not deleted]
     if gone:
         receipt.warnings.append(
@@ -308,68 +438,58 @@ def _receipt(
     return receipt
 
 
-def rows_of(
-    province: str, commune: str, load_id: int, package: Package
-) -> tuple[
-    list[tuple[Any, ...]], list[tuple[Any, ...]], list[tuple[Any, ...]], list[tuple[Any, ...]]
-]:
-    """The rows a package writes: rounds, households, members, results (also what the
-    benchmark's bare COPY writes)."""
+def rows_of(package: Package) -> tuple[list[Row], list[Row], list[Row], list[Row]]:
+    """The rows a package writes (rounds, households, members, results), without their
+    first three columns: province, commune, load id (also what the benchmark's bare COPY
+    writes)."""
     years: dict[str, int] = {}
     rounds = []
     for r in package.commune.get("rounds", []) or []:
         years[r["id"]] = r["year"]
         rounds.append(
-            (province, commune, load_id, r["id"], r["year"], r["standard_id"], r["kind"],
-             r.get("started_at"), r.get("reference_date"))
+            (r["id"], r["year"], r["standard_id"], r["kind"], r.get("started_at"),
+             r.get("reference_date"))
         )  # fmt: skip
     households, members, results = [], [], []
+    dumps = json.JSONEncoder(ensure_ascii=False).encode
     for rec in package.records:
-        households.append(_household_row(province, commune, load_id, rec))
-        hid = rec.household.id
-        for pos, m in enumerate(rec.household.members):
+        hh = rec.household
+        hid = hh.id
+        households.append(
+            (hid, hh.code, hh.village, hh.head_name(), hh.size(), rec.deleted, rec.rev,
+             rec.updated_at, dumps(to_dict(hh)))
+        )  # fmt: skip
+        for pos, m in enumerate(hh.members):
             members.append(
-                (province, commune, load_id, hid, pos, m.id, m.name,
-                 m.relationship.value if m.relationship else None,
+                (hid, pos, m.id, m.name, m.relationship.value if m.relationship else None,
                  m.sex.value if m.sex else None, m.year_of_birth(), m.ethnicity, m.id_number)
             )  # fmt: skip
         for round_id, res in rec.results.items():
             deprived = [o["id"] for o in res.get("indicators", []) if o.get("status") == "deprived"]
             results.append(
-                (province, commune, load_id, hid, round_id, years[round_id], res["standard_id"],
-                 res["category"], res.get("b1_score"), res.get("income"),
-                 int(res.get("deprivation_count", 0)), deprived,
-                 json.dumps(res, ensure_ascii=False))
+                (hid, round_id, years[round_id], res["standard_id"], res["category"],
+                 res.get("b1_score"), res.get("income"), int(res.get("deprivation_count", 0)),
+                 deprived, dumps(res))
             )  # fmt: skip
     return rounds, households, members, results
-
-
-def _household_row(
-    province: str, commune: str, load_id: int, rec: PackageRecord
-) -> tuple[Any, ...]:
-    hh = rec.household
-    return (
-        province, commune, load_id, hh.id, hh.code, hh.village, hh.head_name(), hh.size(),
-        rec.deleted, rec.rev, rec.updated_at, json.dumps(to_dict(hh), ensure_ascii=False),
-    )  # fmt: skip
 
 
 def copy_rows(
     conn: psycopg.Connection[Any],
     table: str,
     columns: tuple[str, ...],
-    rows: Iterable[tuple[Any, ...]],
+    rows: Iterable[Row],
+    prefix: Row = (),
 ) -> None:
+    """``COPY`` of ``rows``, each after ``prefix`` (province, commune, load id)."""
     with conn.cursor().copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+        write = copy.write_row
         for row in rows:
-            copy.write_row(row)
+            write(prefix + row)
 
 
-def write_rows(
-    conn: psycopg.Connection[Any], province: str, commune: str, load_id: int, package: Package
-) -> None:
-    rounds, households, members, results = rows_of(province, commune, load_id, package)
-    copy_rows(conn, "rounds", ROUND_COLUMNS, rounds)
-    copy_rows(conn, "households", HOUSEHOLD_COLUMNS, households)
-    copy_rows(conn, "members", MEMBER_COLUMNS, members)
-    copy_rows(conn, "results", RESULT_COLUMNS, results)
+def write_rows(conn: psycopg.Connection[Any], prefix: Row, package: Prepared) -> None:
+    copy_rows(conn, "rounds", ROUND_COLUMNS, package.rounds, prefix)
+    copy_rows(conn, "households", HOUSEHOLD_COLUMNS, package.households, prefix)
+    copy_rows(conn, "members", MEMBER_COLUMNS, package.members, prefix)
+    copy_rows(conn, "results", RESULT_COLUMNS, package.results, prefix)

@@ -17,11 +17,13 @@ from tests.registry.packages import households, make_package
 TABLES = ("loads", "rounds", "households", "members", "results")
 
 
-def dump(dsn: str) -> dict[str, list[tuple[Any, ...]]]:
+def dump(dsn: str, *, when: bool = True) -> dict[str, list[tuple[Any, ...]]]:
+    """Every row; ``when=False`` has a load's closing time only as closed or not."""
+    closed = "valid_to" if when else "valid_to IS NULL"
     with psycopg.connect(dsn) as conn:
         out = {}
         for t in TABLES:
-            cols = "*" if t != "loads" else "id, package_id, valid_to, superseded_by"
+            cols = "*" if t != "loads" else f"id, package_id, {closed}, superseded_by"
             out[t] = sorted(map(repr, conn.execute(f"SELECT {cols} FROM {t}").fetchall()))
         return out  # type: ignore[return-value]
 
@@ -33,9 +35,9 @@ def registry(pg_dsn: str) -> str:
     return pg_dsn
 
 
-def load(dsn: str, *paths: Path) -> list[Any]:
+def load(dsn: str, *paths: Path, workers: int | None = None) -> list[Any]:
     with connect(dsn) as conn:
-        return load_packages(conn, paths, user="Cán bộ tỉnh")
+        return load_packages(conn, paths, user="Cán bộ tỉnh", workers=workers)
 
 
 def test_init_is_repeatable_and_keeps_its_province(registry: str) -> None:
@@ -134,3 +136,32 @@ def test_loading_needs_an_initialised_registry(pg_dsn: str, tmp_path: Path) -> N
     pkg = make_package(tmp_path / "xa.rasoat", n=2)
     with pytest.raises(RegistryError, match="chưa được khởi tạo"):
         load(pg_dsn, pkg)
+
+
+def test_packages_read_ahead_in_worker_processes_write_what_reading_here_writes(
+    pg_cluster: Any, tmp_path: Path
+) -> None:
+    """Many large packages are read in spawned worker processes while the previous one is
+    written: the same rows, receipts and refusals as reading them in this process."""
+    newer = make_package(tmp_path / "b.rasoat", n=6, seed=4, created_at="2026-10-05T08:00:00Z")
+    paths = [
+        make_package(tmp_path / "a.rasoat", n=8, seed=3),
+        make_package(tmp_path / "c.rasoat", "02674", n=5, seed=5),
+        tmp_path / "rac.rasoat",
+        newer,
+        newer,
+    ]
+    paths[2].write_bytes(b"not a package")
+    seen = []
+    for workers in (0, 2):
+        dsn = pg_cluster.create_database(f"ahead_{workers}")
+        with connect(dsn) as conn:
+            init(conn, "15")
+        outcomes = load(dsn, *paths, workers=workers)
+        receipts = [o.receipt and [(e.code, e.action) for e in o.receipt.entries] for o in outcomes]
+        # An unchanged package's message tells when it was loaded: not compared.
+        said = [(o.status, o.message if o.status != "unchanged" else "") for o in outcomes]
+        seen.append((said, receipts, dump(dsn, when=False)))
+    assert [s for s, _m in seen[0][0]] == ["loaded", "loaded", "refused", "loaded", "unchanged"]
+    assert seen[0][1][0] == [(h.code, "added") for h in households(8, 3)]
+    assert seen[1] == seen[0]
