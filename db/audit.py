@@ -144,17 +144,18 @@ def record_event(
     household_id: str | None = None,
 ) -> None:
     """Record that something happened (``EVENT_KINDS``) in the log, in a transaction of its
-    own (or the caller's). Who: ``store.user`` — the officer's name from the settings for
-    now; when users and roles come (issue 20 item 2) the signed-in user goes there.
+    own (or the caller's). Who: ``store.user`` — the signed-in user (``db.users``), else,
+    in a file without users, the officer's name from the settings.
 
     An event tells no screen to refresh and does not count as a change of the data: closing
     a Store that only recorded events (a print) makes no rolling backup, which would push
     the oldest one out."""
     from db.store import now_utc
 
+    from db.users import event_write
     if kind not in EVENT_KINDS:
         raise ValueError(f"unknown audit event {kind!r}")
-    with store.transaction():
+    with event_write(store), store.transaction():
         append(
             store.conn,
             [
@@ -202,6 +203,7 @@ _TABLE_NAMES = {
     "support_records": "hỗ trợ",
     "cadre_assignments": "cán bộ phụ trách",
     "exchange_conflicts": "xung đột khi nhập gói",
+    "users": "người dùng",
 }
 _ACTION_NAMES = {"insert": "thêm", "update": "sửa", "delete": "xoá"}
 

@@ -26,6 +26,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from db.errors import BackupFailed, DamagedRecords, InUseElsewhere, StoreError
+from forms.roles import Action, User
 
 KEEP = 10
 KEEP_LARGE = 3
@@ -350,7 +351,12 @@ def in_use(path: Path) -> bool:
 
 
 def restore(
-    path: Path, backup: Path | None = None, *, user: str = "", device: str = ""
+    path: Path,
+    backup: Path | None = None,
+    *,
+    user: str = "",
+    device: str = "",
+    signed_in: User | None = None,
 ) -> tuple[Path, Path | None]:
     """Put ``backup`` (default: the newest good one) in place of ``path``.
 
@@ -365,7 +371,15 @@ def restore(
 
     The restore is then recorded in the restored file's audit log (who: ``user`` on
     ``device``), after the rows it had when the backup was made: its chain goes on from there.
+
+    A file with users is restored only by a signed-in commune officer (``signed_in``,
+    ``db.users.require_on_path``); the restore is then recorded under their name.
     """
+    from db.users import require_on_path
+
+    require_on_path(path, signed_in, Action.RESTORE)
+    if signed_in is not None:
+        user = signed_in.name
     if in_use(path):
         raise InUseElsewhere(path)
     if backup is None:

@@ -24,6 +24,7 @@ from typing import Any, Literal
 
 from db.report_queries import SENT_BACK, connection
 from forms.model import Category
+from forms.roles import Action
 
 _LISTED = (Category.POOR, Category.NEAR_POOR)
 
@@ -44,6 +45,7 @@ def assign(store: Any, round_id: str) -> int:
     cannot hand out the same number (the UNIQUE constraint would refuse it anyway).
 
     Nothing is numbered while the round has no decision in this file: see the module."""
+    store.require(Action.CERTIFICATES)
     conn = connection(store)
     listed = ",".join(f"'{c.value}'" for c in _LISTED)
     order = " ".join(f"WHEN '{c.value}' THEN {i}" for i, c in enumerate(_LISTED))
@@ -306,6 +308,7 @@ def resolve(store: Any, conflict_id: str, choice: Choice) -> CertificateConflict
     certificate is to be reissued). ``take_theirs``: the household takes the package's
     number; a household holding it here loses it and gets the next free number at the next
     print. A number given up is never handed out again (``highest``). Audited."""
+    store.require(Action.CERTIFICATES)
     from db.errors import StoreError
     from db.store import now_utc
 

@@ -106,3 +106,12 @@ class InUseElsewhere(StoreError):
             "một lệnh rasoat đang chạy). Hãy đóng tệp ở chương trình đó rồi khôi phục lại; "
             "tệp chưa bị thay đổi."
         )
+
+
+class NotPermitted(StoreError):
+    """The signed-in user's role does not allow this (``forms.roles.may``), or the file has
+    users and nobody signed in. ``message`` says why; nothing was written."""
+
+
+class SignInFailed(StoreError):
+    """A wrong name or password (never which of the two), or a disabled user."""

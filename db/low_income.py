@@ -26,6 +26,7 @@ from forms.low_income import (
     low_income_workers,
 )
 from forms.model import Household, Member, nfc
+from forms.roles import Action
 
 # A household's income per person per month far above any bound is a typing slip.
 MAX_DECLARED_INCOME = 1_000_000_000
@@ -112,6 +113,7 @@ def add_application(
     note: str = "",
 ) -> LowIncomeApplication:
     """Records a member's application (outcome: not yet decided)."""
+    store.require(Action.APPLICATIONS)
     _round(store, round_id)
     h = store.get_household(household_id)
     if h is None:
@@ -173,6 +175,7 @@ def set_outcome(
     store: Any, application_id: str, outcome: Outcome | str, note: str | None = None
 ) -> LowIncomeApplication:
     """The commune's outcome (recognised or not), and a note when one is given."""
+    store.require(Action.APPLICATIONS)
     app = application(store, application_id)
     if app is None:
         raise NotFound("Không tìm thấy đơn của người lao động có thu nhập thấp.")

@@ -35,6 +35,7 @@ from db.households import household_doc
 from db.records import Change
 from db.store import Store, _dumps, now_utc
 from forms.model import Household
+from forms.roles import Action
 
 # Rows about one household, removed whole: (table, its household column).
 _HOUSEHOLD_TABLES = (
@@ -108,6 +109,7 @@ def purge_household(store: Store, household_id: str, reason: str) -> Tombstone:
     """Purge a deleted household's personal data, leaving its tombstone; recorded in the
     audit log as a ``purge`` event. Refused (StoreError, in Vietnamese) for a household that
     is not deleted, already purged, or without a reason."""
+    store.require(Action.PURGE)
     reason = " ".join(reason.split())
     row = store.conn.execute(
         "SELECT code, village, deleted FROM households WHERE id = ?", (household_id,)
@@ -169,6 +171,7 @@ def erase_member(store: Store, member_id: str, reason: str) -> str:
     the member row is already deleted by saving the household without them). Their member
     row goes and the old/new values of its audit rows are blanked, recorded as an
     ``erase_member`` event. Returns the household's code."""
+    store.require(Action.ERASE_PERSON)
     reason = " ".join(reason.split())
     row = store.conn.execute(
         "SELECT m.household_id, m.deleted, m.position, h.code FROM members m"

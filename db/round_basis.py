@@ -18,6 +18,7 @@ from typing import Any
 
 from db.report_queries import connection
 from forms import standards
+from forms.roles import Action
 from forms.standards import Standard, StandardError
 
 # A standard file is a page of TOML; a larger one is not a standard.
@@ -56,6 +57,7 @@ def record_choice(
     instruction_number: str = "",
     instruction_date: date | None = None,
 ) -> RoundChoice:
+    store.require(Action.ROUND)
     from db.store import now_utc
     from forms.model import nfc
 
@@ -118,6 +120,7 @@ def start_round(
 def load_province_file(store: Any, path: str | Path) -> ProvinceStandard:
     """Checks a province standard or B1 threshold file and keeps it in the commune file.
     Raises ``StandardError`` (Vietnamese) for a file that cannot be used."""
+    store.require(Action.SETTINGS)
     from db.store import now_utc
 
     path = Path(path)
@@ -146,6 +149,7 @@ def load_province_file(store: Any, path: str | Path) -> ProvinceStandard:
 
 
 def forget_province_file(store: Any, standard_id: str) -> None:
+    store.require(Action.SETTINGS)
     with store.transaction():
         connection(store).execute(
             "DELETE FROM province_standards WHERE standard_id = ?", (standard_id,)

@@ -283,7 +283,7 @@ class Store:
             store = cls(path, conn, user, device)
             with store.transaction():
                 store._seen()
-            store.has_users = users.exist(conn)
+            store.has_users = users.exist(store.conn)
             store._wal_id = store._wal_identity()
         except StoreError:
             conn.close()

@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Literal
 from db.exchange.errors import DeletionsNotConfirmed, SenderNotTrusted
 from db.exchange.package import Package
 from db.exchange.signing import normalise_fingerprint
+from forms.roles import Action
 
 if TYPE_CHECKING:
     from db.store import Store
@@ -196,6 +197,7 @@ def stop_trusting(store: Store, device: str, fingerprint: str) -> KnownDevice:
     """The officer no longer trusts this key (a laptop lost or handed on): it is retired, so
     its next package is asked about again like an unknown laptop's. Audited as a change of
     the ``exchange_devices`` row. ``NotFound`` when no trusted key matches."""
+    store.require(Action.SETTINGS)
     from db.errors import NotFound
     from db.records import Change
     from db.store import now_utc

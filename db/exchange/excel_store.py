@@ -16,6 +16,7 @@ from db.exchange.errors import PackageError
 from db.exchange.excel_lists import ImportedHousehold, ParsedSheet
 from db.store import Store
 from forms.classify import Result
+from forms.roles import Action
 
 
 @dataclass
@@ -65,6 +66,7 @@ def write_excel_lists(
     progress: Callable[[int, int], None] | None = None,
 ) -> ExcelImportResult:
     """All or nothing, in one transaction; refuses a report that still has errors."""
+    store.require(Action.IMPORT)
     if parsed.errors:
         raise PackageError(
             "Danh sách còn lỗi, chưa ghi gì. Hãy sửa tệp Excel hoặc cách chọn cột:\n"

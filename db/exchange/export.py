@@ -20,6 +20,7 @@ from db.exchange.container import Written
 from db.exchange.package import CERTIFICATES_KEY, PackageRecord, RevEntry, write_package
 from db.households import household_from_docs
 from db.store import Store
+from forms.roles import Action
 from rasoat import __version__
 
 ScopeKind = Literal["commune", "surveyor", "villages"]
@@ -178,6 +179,7 @@ def export_package(
 
     Signed with ``signer``, by default this laptop's key (``rasoat.identity.signing_key``,
     made on first use): a package is always signed by the laptop that made it."""
+    store.require(Action.EXPORT_UPPER if scope.kind == "commune" else Action.EXPORT_PACKAGE)
     if signer is None:
         from rasoat.identity import signing_key
 

@@ -44,6 +44,7 @@ from db.records import Change, CommuneInfo
 from db.search import index_text, year_round_words
 from db.store import Store, _dumps, now_utc
 from forms.classify import result_from_dict
+from forms.roles import Action as RoleAction
 from forms.model import Household, nfc
 
 Progress = Callable[[int, int], None]
@@ -382,6 +383,7 @@ def import_package(
     """Validates the whole package, then merges it in one transaction. Raises
     ``PackageError`` (Vietnamese) and writes nothing when the package cannot be used, and
     ``PackageRefused`` when it needs the officer's confirmation (see ``merge_package``)."""
+    store.require(RoleAction.IMPORT)
     path = Path(path)
     with collector_paused():  # merge_package pauses it for its own part
         package = read_package(
@@ -485,6 +487,7 @@ def merge_package(
     (the officer saw the list). An unsigned package is merged with a warning, its history
     and "updated by" marked unverified. ``own_key``: this laptop's public key (default: from
     ``rasoat.identity``), whose packages need no confirmation."""
+    store.require(RoleAction.IMPORT)
     commune = store.commune()
     if package.commune_code != commune.commune_code:
         name = package.manifest.get("commune", {}).get("name", "")
@@ -1100,6 +1103,7 @@ def resolve_conflict(store: Store, conflict_id: str, choice: Choice) -> None:
     so neither laptop's next package brings the conflict back. When the commune file had
     deleted the household (``Conflict.local_deletion``), ``keep_mine`` keeps it deleted and
     ``take_theirs`` restores it with the package's content and results."""
+    store.require(RoleAction.IMPORT)
     found = [c for c in open_conflicts(store) if c.id == conflict_id]
     if not found:
         raise PackageError("Không tìm thấy xung đột này, hoặc đã được giải quyết.")

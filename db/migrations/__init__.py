@@ -25,6 +25,7 @@ from db.migrations import (
     m0012_audit_chain,
     m0013_purged_households,
     m0014_year_round_search,
+    m0015_users,
 )
 
 Step = Callable[[sqlite3.Connection], None]
@@ -44,6 +45,7 @@ STEPS: list[Step] = [
     m0012_audit_chain.apply,
     m0013_purged_households.apply,
     m0014_year_round_search.apply,
+    m0015_users.apply,
 ]
 LATEST = len(STEPS)
 
