@@ -10,10 +10,10 @@ silent default; a deprivation already proven by one member stands whatever else 
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from enum import Enum, StrEnum
-from functools import cache, lru_cache
+from functools import cache, lru_cache, partial
 from operator import attrgetter
 from typing import TYPE_CHECKING, Any
 
@@ -40,15 +40,65 @@ class IndicatorStatus(StrEnum):
     UNKNOWN = "unknown"
 
 
-@dataclass(slots=True)
 class IndicatorOutcome:
-    id: str
-    name: str  # Vietnamese
-    dimension: str  # Vietnamese
-    status: IndicatorStatus
-    reason: str  # Vietnamese, one line
-    member_ids: list[str] = field(default_factory=list)
-    unconfirmed: bool = False  # the standard marks this indicator's measure unconfirmed
+    """One indicator's answer for one household.
+
+    ``reason`` may be given as a function making the text: a rule naming members passes one,
+    so the names and ages are formatted only when the reason is read (shown or stored), not
+    for every household classified; the text is then kept. Read-only to its readers:
+    outcomes naming no member are shared between households (``evaluate_all``)."""
+
+    __slots__ = ("id", "name", "dimension", "status", "_reason", "member_ids", "unconfirmed")
+
+    def __init__(
+        self,
+        id: str,
+        name: str,  # Vietnamese
+        dimension: str,  # Vietnamese
+        status: IndicatorStatus,
+        reason: str | Callable[[], str],  # Vietnamese, one line
+        member_ids: list[str] | None = None,
+        unconfirmed: bool = False,  # the standard marks this indicator's measure unconfirmed
+    ) -> None:
+        self.id = id
+        self.name = name
+        self.dimension = dimension
+        self.status = status
+        self._reason = reason
+        self.member_ids: list[str] = [] if member_ids is None else member_ids
+        self.unconfirmed = unconfirmed
+
+    @property
+    def reason(self) -> str:
+        reason = self._reason
+        if not isinstance(reason, str):
+            reason = self._reason = reason()
+        return reason
+
+    def _fields(self) -> tuple[Any, ...]:
+        return (
+            self.id,
+            self.name,
+            self.dimension,
+            self.status,
+            self.reason,
+            self.member_ids,
+            self.unconfirmed,
+        )
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, IndicatorOutcome):
+            return NotImplemented
+        return self._fields() == other._fields()
+
+    __hash__ = None  # type: ignore[assignment]  # mutable, as the dataclass it replaces
+
+    def __repr__(self) -> str:
+        return (
+            f"IndicatorOutcome(id={self.id!r}, name={self.name!r}, "
+            f"dimension={self.dimension!r}, status={self.status!r}, reason={self.reason!r}, "
+            f"member_ids={self.member_ids!r}, unconfirmed={self.unconfirmed!r})"
+        )
 
 
 @dataclass(slots=True)
@@ -64,8 +114,9 @@ class Context:
         return cls(household, reference, [m.age_on(reference) for m in household.members])
 
 
-# A rule's answer before the standard's names are attached.
-Verdict = tuple[IndicatorStatus, str, list[str]]
+# A rule's answer before the standard's names are attached; the reason may be a function
+# making it (see IndicatorOutcome), for reasons that name members.
+Verdict = tuple[IndicatorStatus, str | Callable[[], str], list[str]]
 Rule = Callable[[Context, dict[str, Any]], Verdict]
 
 D, N, U = IndicatorStatus.DEPRIVED, IndicatorStatus.NOT_DEPRIVED, IndicatorStatus.UNKNOWN
@@ -456,12 +507,17 @@ def floor_area(ctx: Context, p: dict[str, Any]) -> Verdict:
         return _no_members()
     if h.floor_area_m2 <= 0:
         return U, "Chưa đủ thông tin: diện tích nhà ở không hợp lệ", []
-    per = h.floor_area_m2 / n
-    text = f"{_m2(h.floor_area_m2)} m² cho {n} người: {_m2(per)} m²/người"
+    area = h.floor_area_m2
     # Compared without dividing, so 48 m² for 6 people is exactly 8 m² and not deprived.
-    if h.floor_area_m2 < limit * n:
-        return D, f"{text}, dưới {_m2(limit)} m²/người", []
-    return N, f"{text}, không dưới {_m2(limit)} m²/người", []
+    deprived = area < limit * n
+    # The figures differ in nearly every household: formatted when the reason is read, from
+    # the numbers as they are now.
+    return (D if deprived else N), partial(_floor_area_text, area, n, limit, deprived), []
+
+
+def _floor_area_text(area: float, n: int, limit: float, deprived: bool) -> str:
+    below = "dưới" if deprived else "không dưới"
+    return f"{_m2(area)} m² cho {n} người: {_m2(area / n)} m²/người, {below} {_m2(limit)} m²/người"
 
 
 # --- water and sanitation -----------------------------------------------------------------
@@ -832,7 +888,7 @@ def evaluate_all(specs: Sequence[IndicatorSpec], ctx: Context) -> list[Indicator
             outcomes.append(outcome)
             continue
         status, reason, member_ids = rule(ctx, params)
-        if member_ids or memo is None:
+        if member_ids or memo is None or not isinstance(reason, str):
             outcomes.append(
                 IndicatorOutcome(sid, name, dimension, status, reason, member_ids, unconfirmed)
             )
