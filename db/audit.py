@@ -151,8 +151,8 @@ def record_event(
     a Store that only recorded events (a print) makes no rolling backup, which would push
     the oldest one out."""
     from db.store import now_utc
-
     from db.users import event_write
+
     if kind not in EVENT_KINDS:
         raise ValueError(f"unknown audit event {kind!r}")
     with event_write(store), store.transaction():

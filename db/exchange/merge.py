@@ -44,8 +44,8 @@ from db.records import Change, CommuneInfo
 from db.search import index_text, year_round_words
 from db.store import Store, _dumps, now_utc
 from forms.classify import result_from_dict
-from forms.roles import Action as RoleAction
 from forms.model import Household, nfc
+from forms.roles import Action as RoleAction
 
 Progress = Callable[[int, int], None]
 Choice = Literal["keep_mine", "take_theirs"]
