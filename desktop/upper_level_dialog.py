@@ -6,7 +6,8 @@ At the province the same dialog reads the registry instead (issue 21): the DSN s
 lập, a password asked here and never kept, each commune's latest loaded package summarised in
 SQL (``desktop.registry_link.summary``, in a worker) and saved as the registry's summary
 document (``reports.registry_summary``, Biểu 1–4 by commune), as ``rasoat registry report``
-prints it."""
+prints it. Saving builds and renders the document in a worker too (``write_summary``): the
+GUI thread only starts it and shows how it ended."""
 
 from __future__ import annotations
 
@@ -33,7 +34,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.export_dialog import JobDialog, failure_message
-from desktop.worker import Progress, start_job
+from desktop.worker import Job, Progress, start_job
 from forms.labels import CATEGORY_LABELS
 from forms.model import Category
 
@@ -126,6 +127,10 @@ class UpperLevelDialog(JobDialog):
         )
         close = buttons.addButton(self.tr("Đóng"), QDialogButtonBox.ButtonRole.RejectRole)
         close.clicked.connect(self.reject)
+        self.saved_note = QLabel()
+        self.saved_note.setTextFormat(Qt.TextFormat.PlainText)
+        self.saved_path: Path | None = None
+        layout.addWidget(self.saved_note)
         self.xlsx_button.clicked.connect(lambda: self._save_as("xlsx"))
         self.pdf_button.clicked.connect(lambda: self._save_as("pdf"))
         layout.addWidget(buttons)
@@ -309,19 +314,60 @@ class UpperLevelDialog(JobDialog):
         if name:
             self.save(Path(name))
 
-    def save(self, path: Path) -> Path:
+    def save(self, path: Path) -> Job:
+        """Writes the table's document in a worker (a province's summary by commune is many
+        pages); returns the job, which tests wait on. Only the worker builds and renders it,
+        from the rows and summary already read; the GUI thread hears how it ended."""
+        summary, rows = self.registry_summary, list(self.rows)
+        self._set_saving(True)
+        return start_job(
+            self,
+            lambda _progress: write_summary(path, summary, rows),
+            done=self._saved,
+            failed=self._save_failed,
+            name="upper-level-save",
+        )
+
+    def _set_saving(self, saving: bool) -> None:
+        # Reading again meanwhile is fine: the worker saves what it was given.
+        for button in (self.xlsx_button, self.pdf_button):
+            button.setEnabled(not saving)
+        if saving:
+            self.saved_note.setText(self.tr("Đang lưu…"))
+        else:
+            self._sync()
+
+    def _saved(self, path: Path) -> None:
+        self._set_saving(False)
+        self.saved_path = path
+        self.saved_note.setText(self.tr("Đã lưu: {p}").format(p=path))
+
+    def _save_failed(self, exc: BaseException) -> None:
+        self._set_saving(False)
+        self.saved_note.setText("")
+        self.problems.setVisible(True)
+        self.problems.setPlainText(
+            self.tr("Không lưu được {f}: {m}").format(f=exc.filename, m=exc.strerror or exc)
+            if isinstance(exc, OSError) and exc.filename
+            else failure_message(exc)
+        )
+
+
+def write_summary(path: Path, registry_summary: Any, rows: list[Any]) -> Path:
+    """The registry's summary document (Biểu 1–4 by commune) when it was read from there,
+    else the packages' table, as PDF or XLSX by ``path``'s suffix: in a worker thread."""
+    if registry_summary is not None:
+        from reports.registry_summary import summary_document
+
+        document = summary_document(registry_summary)
+    else:
         from reports.upper_level import upper_level_document
 
-        if self.registry_summary is not None:
-            from reports.registry_summary import summary_document
+        document = upper_level_document(rows)
+    if path.suffix.lower() == ".pdf":
+        from reports.pdf import render_pdf
 
-            document = summary_document(self.registry_summary)
-        else:
-            document = upper_level_document(self.rows)
-        if path.suffix.lower() == ".pdf":
-            from reports.pdf import render_pdf
+        return Path(render_pdf(document, path))
+    from reports.xlsx import render_xlsx
 
-            return render_pdf(document, path)
-        from reports.xlsx import render_xlsx
-
-        return render_xlsx(document, path)
+    return Path(render_xlsx(document, path))

@@ -16,6 +16,19 @@ from tests.db.exchange.commune import COMMUNE
 from tests.db.exchange.test_upper_level import commune_package
 
 
+def saved(qtbot: QtBot, dialog: UpperLevelDialog, path: Path) -> Path:
+    """Saves through the dialog's worker job (a real thread) and waits for it to end: the
+    document is built and rendered off the GUI thread, which only hears the outcome."""
+    job = dialog.save(path)
+    assert job.running()
+    assert not dialog.pdf_button.isEnabled()  # no second save while this one runs
+    qtbot.waitUntil(lambda: not job.running(), timeout=30_000)
+    qtbot.waitUntil(lambda: dialog.saved_path == path, timeout=5_000)
+    assert dialog.saved_note.text() == f"Đã lưu: {path}"
+    assert dialog.pdf_button.isEnabled()
+    return path
+
+
 def test_many_communes_side_by_side_then_saved(qtbot: QtBot, app: Any, tmp_path: Path) -> None:
     other = replace(COMMUNE, commune_code="10999", commune_name="Xã Bản Xèo")
     a = commune_package(tmp_path, COMMUNE, {"TL-1": Category.NEAR_POOR, "TL-2": Category.POOR})
@@ -34,12 +47,27 @@ def test_many_communes_side_by_side_then_saved(qtbot: QtBot, app: Any, tmp_path:
     assert "hong.rasoat: không mở được" in dialog.problems.toPlainText()
     assert dialog.xlsx_button.isEnabled()
 
-    sheet = load_workbook(dialog.save(tmp_path / "tong-hop.xlsx")).active
+    sheet = load_workbook(saved(qtbot, dialog, tmp_path / "tong-hop.xlsx")).active
     values = [c for row in sheet.iter_rows(values_only=True) for c in row]
     assert "Xã Bản Xèo" in values
     assert "Tổng cộng" in values
     text = "".join(
-        p.extract_text() for p in PdfReader(dialog.save(tmp_path / "tong-hop.pdf")).pages
+        p.extract_text() for p in PdfReader(saved(qtbot, dialog, tmp_path / "tong-hop.pdf")).pages
     )
     assert "TỔNG HỢP KẾT QUẢ RÀ SOÁT" in text
     assert "Xã Bản Xèo" in text
+
+
+def test_a_save_that_fails_is_said_and_the_buttons_come_back(
+    qtbot: QtBot, app: Any, tmp_path: Path
+) -> None:
+    dialog = UpperLevelDialog()
+    qtbot.addWidget(dialog)
+    dialog.load([commune_package(tmp_path, COMMUNE, {"TL-1": Category.POOR})])
+    qtbot.waitUntil(lambda: dialog.table.rowCount() == 1, timeout=10_000)
+    job = dialog.save(tmp_path / "khong-co" / "tong-hop.pdf")
+    qtbot.waitUntil(lambda: not job.running(), timeout=30_000)
+    qtbot.waitUntil(lambda: dialog.pdf_button.isEnabled(), timeout=5_000)
+    assert dialog.problems.toPlainText().startswith("Không lưu được ")
+    assert "tong-hop.pdf" in dialog.problems.toPlainText()
+    assert dialog.saved_path is None

@@ -21,6 +21,7 @@ from desktop.upper_level_dialog import UpperLevelDialog
 from rasoat import settings
 from registry.database import connect, init
 from registry.load import load_packages
+from tests.desktop.test_upper_level_dialog import saved
 from tests.registry.packages import make_package
 
 SECRET = "mat-khau-bi-mat-42"
@@ -83,12 +84,13 @@ def test_summary_from_the_registry_then_saved(
 
     sheet_values = [
         c
-        for ws in openpyxl.load_workbook(dialog.save(tmp_path / "tinh.xlsx")).worksheets
+        for ws in openpyxl.load_workbook(saved(qtbot, dialog, tmp_path / "tinh.xlsx")).worksheets
         for row in ws.iter_rows(values_only=True)
         for c in row
     ]
     assert {"Xã Bảo Yên", "Phường Cam Đường", "Tổng cộng", 20} <= set(sheet_values)
-    text = "".join(p.extract_text() for p in PdfReader(dialog.save(tmp_path / "tinh.pdf")).pages)
+    pdf = PdfReader(saved(qtbot, dialog, tmp_path / "tinh.pdf"))
+    text = "".join(p.extract_text() for p in pdf.pages)
     assert "Biểu 1. Kết quả rà soát theo xã" in text
     assert "Xã Bảo Yên" in text
 
