@@ -15,6 +15,7 @@ import gc
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 from typing import Any
 
 from forms.b1 import NO_TABLE, B1Table, score_b1_detail
@@ -50,6 +51,8 @@ CATEGORY_VI = {
 }
 
 
+_CONCLUSION = {c: f"Kết luận: {text}." for c, text in CATEGORY_VI.items()}
+
 DIRECT = "Thu nhập bình quân đầu người nhập trực tiếp"
 
 # Read once per outcome of every household: on Python 3.11 ``IndicatorStatus.DEPRIVED`` off
@@ -57,8 +60,10 @@ DIRECT = "Thu nhập bình quân đầu người nhập trực tiếp"
 _DEPRIVED, _UNKNOWN = IndicatorStatus.DEPRIVED, IndicatorStatus.UNKNOWN
 
 
+@lru_cache(maxsize=4096, typed=True)  # typed: 2.0 must not print as 2
 def money(value: int) -> str:
-    """1500000 → '1.500.000 đồng' (Vietnamese thousands separator)."""
+    """1500000 → '1.500.000 đồng' (Vietnamese thousands separator). Cached: the standard's
+    lines appear in nearly every household's reasons, and incomes repeat."""
     return f"{value:,}".replace(",", ".") + " đồng"
 
 
@@ -94,6 +99,7 @@ class Result:
         return self.deprivation_count * 10
 
 
+@lru_cache(maxsize=64)
 def default_reference_date(review_year: int) -> date:
     """31 December of the review year: with it, ages from a full birth date agree with ages
     from the birth year alone (the year's birthday has passed), as the forms mostly ask."""
@@ -225,7 +231,7 @@ def classify(
     # not a status of this household: it is said on the "Căn cứ pháp lý" screen
     # (forms.legal_basis) and in docs/domain.md, never beside a household's result.
     def done(category: Category) -> Result:
-        reasons.append(f"Kết luận: {CATEGORY_VI[category]}.")
+        reasons.append(_CONCLUSION[category])
         return make(category, basis, line, used_threshold)
 
     need = standard.deprivation_threshold

@@ -172,6 +172,20 @@ def retirement_months(p: dict[str, Any], year: int, sex: Sex) -> int:
     return by_year[(min(max(year, first), last), sex)]
 
 
+def _retirement_pair(p: dict[str, Any], year: int) -> tuple[int, int]:
+    """(male, female) retirement ages in months in ``year``: both are needed for every
+    household, so read from the table once as a pair, kept per year in the prepared
+    parameters."""
+    pairs: dict[int, tuple[int, int]] = p["_retirement_pairs"]
+    pair = pairs.get(year)
+    if pair is None:
+        pair = pairs[year] = (
+            retirement_months(p, year, _MALE),
+            retirement_months(p, year, _FEMALE),
+        )
+    return pair
+
+
 def _ym(months: int) -> str:
     return f"{months // 12} tuổi {months % 12} tháng" if months % 12 else f"{months // 12} tuổi"
 
@@ -227,8 +241,7 @@ def employment(ctx: Context, p: dict[str, Any]) -> Verdict:
     unknown: list[int] = []
     unsure_age: list[int] = []
     reference = ctx.reference
-    male = retirement_months(p, reference.year, _MALE)
-    female = retirement_months(p, reference.year, _FEMALE)
+    male, female = _retirement_pair(p, reference.year)
     for i, m in enumerate(ctx.household.members):
         age = ctx.ages[i]
         if age is not None and age < min_age:
@@ -380,6 +393,7 @@ def adult_education(ctx: Context, p: dict[str, Any]) -> Verdict:
     if not ctx.household.members:
         return _no_members()
     lo, hi, always_ok = p["_lo"], p["_hi"], p["_always_ok"]
+    by_age: dict[int, dict[str, Any]] = p["_by_age"]
     enterprise_counts: bool = p["enterprise_training_counts"]
     lacking: list[int] = []
     unknown: list[int] = []
@@ -392,7 +406,7 @@ def adult_education(ctx: Context, p: dict[str, Any]) -> Verdict:
             if not attending and not trained and edu not in always_ok:
                 unknown.append(i)
             continue
-        band = _band_for(p, age)
+        band = by_age.get(age)
         if band is None or attending or trained or edu in band["_accepted"]:
             continue
         if (
@@ -433,6 +447,7 @@ def child_schooling(ctx: Context, p: dict[str, Any]) -> Verdict:
     if not ctx.household.members:
         return _no_members()
     lo, hi = p["_lo"], p["_hi"]
+    by_age: dict[int, dict[str, Any]] = p["_by_age"]
     lacking: list[int] = []
     unknown: list[int] = []
     for i, m in enumerate(ctx.household.members):
@@ -440,7 +455,7 @@ def child_schooling(ctx: Context, p: dict[str, Any]) -> Verdict:
         if age is None:
             unknown.append(i)
             continue
-        band = _band_for(p, age)
+        band = by_age.get(age)
         if band is None:
             continue
         if m.schooling is None:
@@ -846,6 +861,7 @@ def prepare(rule: str, params: dict[str, Any]) -> dict[str, Any]:
                 by_year[(year, sex)] = int(years) * 12 + int(months)
         out["_retirement_by_year"] = by_year
         out["_retirement_span"] = (rows[0]["year"], rows[-1]["year"])
+        out["_retirement_pairs"] = {}
     if "bands" in params:
         bands = [{**b, "_accepted": frozenset(b["accepted"])} for b in params["bands"]]
         by_age: dict[int, dict[str, Any]] = {}
