@@ -10,6 +10,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from rasoat import signin
+
 KINDS = {"01": "periodic_review", "04": "regular_review", "thoat": "escape"}
 
 
@@ -33,6 +35,7 @@ def register(subparsers: Any) -> None:
     add.add_argument("--date", metavar="YYYY-MM-DD", help="ngày nhận (mặc định: hôm nay)")
     add.add_argument("--by", metavar="TÊN", required=True, help="người nộp")
     add.add_argument("--request", metavar="NỘI_DUNG", default="", help="lý do đề nghị")
+    signin.add_options(add)
     lst = sub.add_parser("list", help="liệt kê giấy đề nghị, hạn giải quyết, giấy trễ hạn")
     lst.add_argument("file", metavar="TỆP_XÃ")
     lst.add_argument("--all", action="store_true", help="cả giấy đã giải quyết hoặc đã rút")
@@ -47,16 +50,14 @@ def register(subparsers: Any) -> None:
 def run(args: argparse.Namespace) -> int:
     from db import year_round
     from db.errors import StoreError
-    from db.store import Store
     from forms.applications import KIND_LABELS, STATUS_LABELS
-    from rasoat.identity import device_id
 
     path = Path(args.file)
     if not path.exists():
         print(f"rasoat application: không tìm thấy tệp xã {path}.", file=sys.stderr)
         return 2
     try:
-        with Store.open(path, user="rasoat application", device=device_id()) as store:
+        with signin.open_store(path, args, user="rasoat application") as store:
             if args.action == "add":
                 h = store.household_by_code(args.household)
                 if h is None:

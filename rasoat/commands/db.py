@@ -7,6 +7,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from rasoat import signin
+
 
 def register(subparsers: Any) -> None:
     parser = subparsers.add_parser(
@@ -46,6 +48,7 @@ def register(subparsers: Any) -> None:
         "--from", dest="source", metavar="BẢN_SAO_LƯU", help="bản sao lưu cần dùng"
     )
     restore.add_argument("--list", action="store_true", help="chỉ liệt kê các bản sao lưu")
+    signin.add_options(restore)
     restore.set_defaults(func=restore_file)
 
 
@@ -131,6 +134,15 @@ def backup_file(args: argparse.Namespace) -> int:
     return 0
 
 
+def _signed_in(path: Path, args: argparse.Namespace) -> Any:
+    """The user ``--user`` names, signed in on the file being replaced (a file with users is
+    restored only by a commune officer, ``db.backup.restore``); None without ``--user``."""
+    if not args.user:
+        return None
+    with signin.open_store(path, args, user=args.user) as store:
+        return store.signed_in
+
+
 def restore_file(args: argparse.Namespace) -> int:
     from db import backup
     from db.errors import StoreError
@@ -157,7 +169,9 @@ def restore_file(args: argparse.Namespace) -> int:
             if chosen is None:
                 listed = "".join(f"\n  {p}" for p in skipped)
                 return _fail(f"Không có bản sao lưu nào dùng được cho tệp {path}.{listed}")
-        used, kept = backup.restore(path, chosen, user=os_user(), device=device_id())
+        used, kept = backup.restore(
+            path, chosen, user=os_user(), device=device_id(), signed_in=_signed_in(path, args)
+        )
         with _open(path) as store:
             problems = store.integrity_problems()
     except StoreError as exc:

@@ -70,6 +70,7 @@ def register(subparsers: Any) -> None:
         help="KHÔNG đặt mật khẩu (gói chứa dữ liệu cá nhân: chỉ chuyển tay, không gửi qua mạng)",
     )
     _recovery_options(p, "dùng khoá khôi phục đã in của xã (nếu không: tạo mới)")
+    _user_options(p)
     p.set_defaults(func=run_export)
 
     p = subparsers.add_parser("import", help="nhập / gộp một gói dữ liệu vào tệp của xã")
@@ -79,6 +80,7 @@ def register(subparsers: Any) -> None:
     _recovery_options(p, "mở gói bằng khoá khôi phục thay cho mật khẩu")
     p.add_argument("--receipt", help="ghi biên nhận ra tệp (.txt, .json hoặc .pdf để in)")
     _confirmations(p)
+    _user_options(p)
     p.set_defaults(func=run_import)
 
     p = subparsers.add_parser("merge", help="gộp nhiều gói dữ liệu vào tệp của xã")
@@ -87,6 +89,7 @@ def register(subparsers: Any) -> None:
     _password_file_option(p)
     _recovery_options(p, "mở các gói bằng khoá khôi phục")
     _confirmations(p)
+    _user_options(p)
     p.set_defaults(func=run_merge)
 
     p = subparsers.add_parser("conflicts", help="xem và giải quyết các xung đột khi gộp")
@@ -94,6 +97,7 @@ def register(subparsers: Any) -> None:
     g = p.add_mutually_exclusive_group()
     g.add_argument("--keep-mine", metavar="ID", help="giữ bản của xã cho xung đột này")
     g.add_argument("--take-theirs", metavar="ID", help="nhận bản trong gói cho xung đột này")
+    _user_options(p)
     p.set_defaults(func=run_conflicts)
 
     p = subparsers.add_parser(
@@ -110,6 +114,7 @@ def register(subparsers: Any) -> None:
     )
     p.add_argument("--device", help="mã máy, khi cùng một dấu vân tay có ở nhiều máy")
     p.add_argument("--yes", action="store_true", help="không hỏi lại khi thôi tin cậy")
+    _user_options(p)
     p.set_defaults(func=run_devices)
 
     p = subparsers.add_parser(
@@ -134,6 +139,7 @@ def register(subparsers: Any) -> None:
     )
     p.add_argument("--code-prefix", default="", help="tiền tố ghép với STT hộ thành mã hộ")
     p.add_argument("--write", action="store_true", help="ghi vào tệp (mặc định chỉ kiểm tra)")
+    _user_options(p)
     p.set_defaults(func=run_excel_import)
 
     p = subparsers.add_parser("summary", help="tổng hợp nhiều gói của các xã (cấp trên)")
@@ -233,11 +239,18 @@ def _refused(command: str, exc: Exception) -> int:
     return 1
 
 
-def _open_store(path: str) -> Any:
-    from db.store import Store
-    from rasoat.identity import device_id, os_user
+def _user_options(p: Any) -> None:
+    from rasoat import signin
 
-    return Store.open(Path(path), user=os_user(), device=device_id())
+    # --password-file is the package's here: the user's password has a name of its own.
+    signin.add_options(p, password_file="--user-password-file")
+
+
+def _open_store(path: str, args: argparse.Namespace) -> Any:
+    from rasoat import signin
+    from rasoat.identity import os_user
+
+    return signin.open_store(Path(path), args, user=os_user())
 
 
 NO_TERMINAL = (
@@ -328,7 +341,7 @@ def run_export(args: argparse.Namespace) -> int:
         kind=args.scope, since=args.since, device=args.device, villages=tuple(args.village)
     )
     try:
-        with _open_store(args.db) as store:
+        with _open_store(args.db, args) as store:
             result = export_package(
                 store, Path(args.out), scope, password=password, recovery_key=recovery
             )
@@ -383,7 +396,7 @@ def run_import(args: argparse.Namespace) -> int:
             trusted=args.trust_device,
             allow_deletions=args.allow_deletions,
         )
-        with _open_store(args.db) as store:
+        with _open_store(args.db, args) as store:
             receipt = merge_package(
                 store,
                 package,
@@ -466,7 +479,7 @@ def run_merge(args: argparse.Namespace) -> int:
     if not readable:
         return 1 if failures else 0
     try:
-        with _open_store(args.db) as store:
+        with _open_store(args.db, args) as store:
             for path, package in readable:
                 try:
                     receipt = merge_package(
@@ -500,7 +513,7 @@ def run_conflicts(args: argparse.Namespace) -> int:
     from db.exchange.merge import open_conflicts, resolve_conflict
 
     try:
-        with _open_store(args.db) as store:
+        with _open_store(args.db, args) as store:
             chosen = args.keep_mine or args.take_theirs
             if chosen:
                 # Household and certificate-number conflicts share one id space for the
@@ -570,7 +583,7 @@ def run_devices(args: argparse.Namespace) -> int:
     if not args.db:
         return _fail("devices", "cần tệp dữ liệu của xã (hoặc --own).")
     try:
-        with _open_store(args.db) as store:
+        with _open_store(args.db, args) as store:
             if args.untrust:
                 if not args.yes and not _agree(
                     f"Thôi tin cậy máy có dấu vân tay {args.untrust}? Gói sau của máy đó sẽ "
@@ -669,7 +682,7 @@ def run_excel_import(args: argparse.Namespace) -> int:
         print("Chưa ghi gì (chạy lại với --write để ghi vào tệp của xã).")
         return 0
     try:
-        with _open_store(args.db) as store:
+        with _open_store(args.db, args) as store:
             done = write_excel_lists(
                 store, parsed, year=args.year, standard_id=args.standard, source=path
             )

@@ -8,6 +8,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from rasoat import signin
+
 
 def register(subparsers: Any) -> None:
     parser = subparsers.add_parser(
@@ -26,21 +28,21 @@ def register(subparsers: Any) -> None:
     purge.add_argument(
         "--yes", action="store_true", help="đã chắc chắn: không hỏi lại (không thể hoàn tác)"
     )
+    signin.add_options(purge)
     parser.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
     from db import purge
     from db.errors import StoreError
-    from db.store import Store
-    from rasoat.identity import device_id, os_user
+    from rasoat.identity import os_user
 
     path = Path(args.file)
     if not path.exists():
         print(f"rasoat household: không tìm thấy tệp xã {path}.", file=sys.stderr)
         return 2
     try:
-        with Store.open(path, user=os_user(), device=device_id()) as store:
+        with signin.open_store(path, args, user=os_user()) as store:
             if args.action == "deleted":
                 for _hid, code, village, at in purge.deleted_households(store):
                     print(f"{code}\t{village}\tđã xoá {at[:10]}")

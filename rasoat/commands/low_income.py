@@ -11,6 +11,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from rasoat import signin
+
 OUTCOMES = {"cho": "pending", "dat": "accepted", "khong-dat": "refused"}
 PROG = "rasoat low-income"
 
@@ -39,6 +41,8 @@ def register(subparsers: Any) -> None:
     out.add_argument("id", metavar="MÃ_ĐƠN", help="mã đơn (cột đầu của `list`), đủ vài ký tự đầu")
     out.add_argument("result", choices=sorted(OUTCOMES), help="dat, khong-dat hoặc cho")
     out.add_argument("--note", metavar="GHI_CHÚ")
+    signin.add_options(add)
+    signin.add_options(out)
     sug = sub.add_parser("suggest", help="gợi ý thành viên có thể thuộc diện (chưa có đơn)")
     sug.add_argument("file", metavar="TỆP_XÃ")
     prn = sub.add_parser("print", help="in danh sách đơn (PDF hoặc XLSX)")
@@ -54,15 +58,13 @@ def _fail(message: str, code: int = 2) -> int:
 
 def run(args: argparse.Namespace) -> int:
     from db.errors import StoreError
-    from db.store import Store
-    from rasoat.identity import device_id
     from reports.review import ReportError
 
     path = Path(args.file)
     if not path.exists():
         return _fail(f"không tìm thấy tệp xã {path}.")
     try:
-        with Store.open(path, user=PROG, device=device_id()) as store:
+        with signin.open_store(path, args, user=PROG) as store:
             rnd = store.current_round()
             if rnd is None:
                 return _fail("tệp xã chưa có kỳ rà soát nào.")

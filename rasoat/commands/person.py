@@ -10,6 +10,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from rasoat import signin
+
 
 def register(subparsers: Any) -> None:
     parser = subparsers.add_parser(
@@ -28,14 +30,14 @@ def register(subparsers: Any) -> None:
     erase.add_argument("file", metavar="TỆP_XÃ")
     erase.add_argument("member", metavar="MÃ_NGƯỜI", help="mã người (cột đầu của `find`)")
     erase.add_argument("--reason", metavar="LÝ_DO", required=True, help="lý do (bắt buộc)")
+    signin.add_options(erase)
     parser.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
     from db import people, purge
     from db.errors import StoreError
-    from db.store import Store
-    from rasoat.identity import device_id, os_user
+    from rasoat.identity import os_user
     from reports.review import ReportError
 
     path = Path(args.file)
@@ -43,7 +45,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"rasoat person: không tìm thấy tệp xã {path}.", file=sys.stderr)
         return 2
     try:
-        with Store.open(path, user=os_user(), device=device_id()) as store:
+        with signin.open_store(path, args, user=os_user()) as store:
             if args.action == "erase":
                 found = [
                     r[0]

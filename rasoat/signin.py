@@ -1,0 +1,78 @@
+"""Signing in on the command line (issue 20 item 2): ``--user NAME`` on the commands that
+change a commune file, the password asked on the terminal or read from the first line of
+``--password-file`` (never taken on the command line, where other users of the machine
+read it). A file without users needs neither. Refusals come from the Store itself
+(``db.users``): a command without ``--user`` on a file with users is refused with the
+message saying how to sign in."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+from pathlib import Path
+from typing import Any
+
+NO_TERMINAL = (
+    "Không có bàn phím để hỏi mật khẩu người dùng (lệnh chạy từ một chương trình khác): "
+    "dùng --password-file TEP."
+)
+
+
+def add_options(parser: argparse.ArgumentParser, *, password_file: str = "--password-file") -> None:
+    """``password_file``: the option's name, another one where ``--password-file`` already
+    means a package's password (``rasoat import``)."""
+    parser.add_argument(
+        "--user",
+        metavar="TÊN",
+        help="đăng nhập bằng người dùng này (khi tệp xã có người dùng); mật khẩu được hỏi",
+    )
+    parser.add_argument(
+        password_file,
+        dest="user_password_file",
+        metavar="TEP",
+        help="đọc mật khẩu người dùng từ dòng đầu của tệp thay vì hỏi",
+    )
+
+
+def read_password(file: str | None, prompt: str = "Mật khẩu: ") -> str:
+    from db.errors import StoreError
+
+    if file:
+        try:
+            with open(file, encoding="utf-8") as f:
+                line = f.readline(4096)
+        except (OSError, UnicodeDecodeError) as exc:
+            raise StoreError(f"Không đọc được tệp mật khẩu {Path(file).name}: {exc}") from exc
+        password = line.rstrip("\r\n")
+        if not password:
+            raise StoreError(f"Tệp mật khẩu {Path(file).name} không có mật khẩu ở dòng đầu.")
+        return password
+    try:
+        return getpass.getpass(prompt)
+    except (EOFError, OSError) as exc:
+        raise StoreError(NO_TERMINAL) from exc
+
+
+def sign_in(store: Any, args: argparse.Namespace) -> None:
+    """Sign ``args.user`` in when given (``SignInFailed`` on a wrong password)."""
+    from db import users
+
+    name = getattr(args, "user", None)
+    if not name:
+        return
+    password = read_password(getattr(args, "user_password_file", None), f"Mật khẩu của {name}: ")
+    users.sign_in(store, name, password)
+
+
+def open_store(path: Path, args: argparse.Namespace, *, user: str) -> Any:
+    """``Store.open`` then ``sign_in``; the Store is closed again when signing in fails."""
+    from db.store import Store
+    from rasoat.identity import device_id
+
+    store = Store.open(path, user=user, device=device_id())
+    try:
+        sign_in(store, args)
+    except BaseException:
+        store.close()
+        raise
+    return store
