@@ -24,6 +24,8 @@ from forms.applications import (
     lateness,
 )
 from forms.model import Category, nfc
+from forms.support_period import ListDecision, SupportPeriod
+from forms.support_period import support_period as _support_period
 
 # The monthly regular review is stored as a round of kind "adhoc" (the kind m0001 already
 # allows, "rà soát thường xuyên"): one table of rounds serves both reviews, and the meeting,
@@ -427,12 +429,47 @@ def delete_support(store: Any, support_id: str) -> None:
         store._notify(Change("support", [support_id]))
 
 
-def support_for(store: Any, household_id: str, year: int | None = None) -> list[SupportRecord]:
-    sql, params = _SUPPORT_SELECT + " AND household_id = ?", [household_id]
-    if year is not None:
-        sql += " AND given_on LIKE ?"
-        params.append(f"{year}-%")
-    return [_support(r) for r in store.conn.execute(sql + " ORDER BY given_on", params)]
+def list_decisions(store: Any) -> list[ListDecision]:
+    """The periodic reviews' decisions recognising the lists, oldest first."""
+    return [
+        ListDecision(number, date.fromisoformat(day), year)
+        for number, day, year in store.conn.execute(
+            "SELECT d.number, d.date, r.year FROM decisions d JOIN rounds r ON r.id = d.round_id"
+            " WHERE r.kind = 'periodic' ORDER BY d.date"
+        )
+    ]
+
+
+def support_period(store: Any, on: date | None = None) -> SupportPeriod:
+    """The support period of ``on`` (default today): the time the list in force on that day
+    is in force (``forms.support_period``). Every count of support reads it."""
+    return _support_period(list_decisions(store), on or date.today())
+
+
+def support_for(
+    store: Any, household_id: str, period: SupportPeriod | None = None
+) -> list[SupportRecord]:
+    """The household's support given in ``period`` (every one when None), oldest first."""
+    return support_by_household(store, [household_id], period).get(household_id, [])
+
+
+def support_by_household(
+    store: Any, household_ids: list[str], period: SupportPeriod | None = None
+) -> dict[str, list[SupportRecord]]:
+    """household id → its support given in ``period`` (all when None), oldest first: one
+    query for a whole printed list rather than one per household."""
+    found: dict[str, list[SupportRecord]] = {}
+    start, end = period.bounds() if period else ("", "9999-12-31")
+    for chunk in range(0, len(household_ids), 500):
+        ids = household_ids[chunk : chunk + 500]
+        marks = ",".join("?" * len(ids))
+        for r in store.conn.execute(
+            _SUPPORT_SELECT + f" AND household_id IN ({marks}) AND given_on >= ? AND given_on < ?"
+            " ORDER BY household_id, given_on, rowid",
+            (*ids, start, end),
+        ):
+            found.setdefault(r[1], []).append(_support(r))
+    return found
 
 
 @dataclass(frozen=True)
@@ -447,15 +484,15 @@ class NeedLine:
 
 
 def needs_against_support(
-    store: Any, household_id: str, year: int
+    store: Any, household_id: str, period: SupportPeriod
 ) -> tuple[list[NeedLine], list[SupportRecord]]:
-    """Each need the household stated with the year's support that answers it (a support
-    kind's ``meets``), and the year's support that answers none of its needs."""
+    """Each need the household stated with the period's support that answers it (a support
+    kind's ``meets``), and the period's support that answers none of its needs."""
     h = store.get_household(household_id)
     if h is None:
         raise NotFound("Không tìm thấy hộ.")
     meets = {k.id: set(k.meets) for k in catalog.support_kinds()}
-    given = support_for(store, household_id, year)
+    given = support_for(store, household_id, period)
     lines = [
         NeedLine(
             need,
@@ -480,11 +517,11 @@ class UnmetRow:
 
 
 def needs_without_support(
-    store: Any, year: int, round_id: str | None = None, on: date | None = None
+    store: Any, period: SupportPeriod, round_id: str | None = None, on: date | None = None
 ) -> list[UnmetRow]:
     """Poor and near-poor households of the lists in force on ``on`` (default: today) over
-    the round (default: the latest periodic one) with a stated need that no support of
-    ``year`` answered, in village and code order."""
+    the round (default: the latest periodic one) with a stated need that no support given in
+    ``period`` answered, in village and code order."""
     from db import report_queries
 
     rnd = store.round(round_id) if round_id else last_periodic(store)
@@ -496,8 +533,9 @@ def needs_without_support(
     meets = {k.id: set(k.meets) for k in catalog.support_kinds()}
     met: dict[str, set[str]] = defaultdict(set)
     for hid, kind in store.conn.execute(
-        "SELECT household_id, kind FROM support_records WHERE deleted = 0 AND given_on LIKE ?",
-        (f"{year}-%",),
+        "SELECT household_id, kind FROM support_records WHERE deleted = 0"
+        " AND given_on >= ? AND given_on < ?",
+        period.bounds(),
     ):
         met[hid] |= meets.get(kind, set())
     needs = {n.id: n.label for n in catalog.needs()}
@@ -529,14 +567,15 @@ def needs_without_support(
     return rows
 
 
-def support_by_kind_and_village(store: Any, year: int) -> dict[str, dict[str, int]]:
-    """village → support kind → number of supports given in ``year``."""
+def support_by_kind_and_village(store: Any, period: SupportPeriod) -> dict[str, dict[str, int]]:
+    """village → support kind → number of supports given in ``period``."""
     out: dict[str, dict[str, int]] = defaultdict(dict)
     for village, kind, n in store.conn.execute(
         "SELECT h.village, s.kind, COUNT(*) FROM support_records s"
         " JOIN households h ON h.id = s.household_id"
-        " WHERE s.deleted = 0 AND h.deleted = 0 AND s.given_on LIKE ? GROUP BY h.village, s.kind",
-        (f"{year}-%",),
+        " WHERE s.deleted = 0 AND h.deleted = 0 AND s.given_on >= ? AND s.given_on < ?"
+        " GROUP BY h.village, s.kind",
+        period.bounds(),
     ):
         out[village][kind] = n
     return dict(out)

@@ -47,13 +47,14 @@ def _get(counts: dict[Any, int], category: Category) -> int:
     return int(counts.get(category, counts.get(category.value, 0)))
 
 
-def support_by_village(store: Any, year: int) -> ChartData:
-    """Supports given in ``year``, stacked by kind (the catalogue's order), per village."""
+def support_by_village(store: Any, period: Any) -> ChartData:
+    """Supports given in ``period`` (``forms.support_period``), stacked by kind (the
+    catalogue's order), per village."""
     from db import year_round
     from desktop.i18n import data_tr
     from forms import catalog
 
-    counts = year_round.support_by_kind_and_village(store, year)
+    counts = year_round.support_by_kind_and_village(store, period)
     villages = [v.name for v in store.villages()]
     villages += sorted(v for v in counts if v not in villages)
     kinds = [k for k in catalog.support_kinds() if any(k.id in c for c in counts.values())]
@@ -155,13 +156,17 @@ class Dashboard(QWidget):
         data = category_by_village(self.store, current.id)
         data.title = self.tr("Số hộ theo phân loại, từng thôn (năm {y})").format(y=current.year)
         self.by_village.set_data(data)
-        # Support is counted in the calendar year it was given (this year's, not the round's).
-        year = date.today().year
-        support = support_by_village(self.store, year)
+        # Support counts in the support period of today: since the decision recognising the
+        # lists in force (forms.support_period), as on a household's page and the reports.
+        from db import year_round
+
+        period = year_round.support_period(self.store, date.today())
+        support = support_by_village(self.store, period)
+        since = f"{period.start:%d/%m/%Y}"
         support.title = (
-            self.tr("Số lần hỗ trợ theo loại, từng thôn (năm {y})").format(y=year)
+            self.tr("Số lần hỗ trợ theo loại, từng thôn (từ {d})").format(d=since)
             if support.series
-            else self.tr("Chưa ghi lần hỗ trợ nào trong năm {y}.").format(y=year)
+            else self.tr("Chưa ghi lần hỗ trợ nào từ {d}.").format(d=since)
         )
         self.support.set_data(support)
         earlier = [r for r in self.store.rounds() if r.year < current.year]

@@ -105,7 +105,7 @@ class SupportPage(QWidget):
 
         self.needs = QTableWidget(0, 3)
         self.needs.setHorizontalHeaderLabels(
-            [self.tr("Nhu cầu hỗ trợ"), self.tr("Đã hỗ trợ trong năm"), self.tr("Tình trạng")]
+            [self.tr("Nhu cầu hỗ trợ"), self.tr("Đã hỗ trợ trong kỳ"), self.tr("Tình trạng")]
         )
         self.needs.verticalHeader().setVisible(False)
         self.needs.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
@@ -173,7 +173,9 @@ class SupportPage(QWidget):
     def refresh(self) -> None:
         from db import year_round
 
-        year = self.today.year
+        # The support period of today: since the decision recognising the lists in force
+        # (forms.support_period), so in January last year's lists still count this support.
+        period = year_round.support_period(self.store, self.today)
         stored = self.household_id is not None and year_round.household_stored(
             self.store, self.household_id
         )
@@ -181,7 +183,9 @@ class SupportPage(QWidget):
             w.setEnabled(stored)
         self.remove_button.setEnabled(stored)
         self.heading.setText(
-            self.tr("<h3>Hỗ trợ đã nhận năm {y} và cán bộ phụ trách</h3>").format(y=year)
+            self.tr("<h3>Hỗ trợ đã nhận và cán bộ phụ trách</h3>{period}").format(
+                period=escape(period.describe())
+            )
         )
         self.needs.setRowCount(0)
         self.records.setRowCount(0)
@@ -189,7 +193,7 @@ class SupportPage(QWidget):
             self.cadre_note.setText(self.tr("Hộ chưa được lưu: hãy lưu hộ (Ctrl+S) trước."))
             return
         assert self.household_id is not None
-        lines, _other = year_round.needs_against_support(self.store, self.household_id, year)
+        lines, _other = year_round.needs_against_support(self.store, self.household_id, period)
         self.needs.setRowCount(len(lines) or 1)
         if not lines:
             self.needs.setItem(0, 0, _item(self.tr("Hộ chưa ghi nhu cầu hỗ trợ nào (bước 6).")))
@@ -205,7 +209,7 @@ class SupportPage(QWidget):
             self.needs.setItem(row, 1, _item(given))
             self.needs.setItem(row, 2, state)
         self.needs.resizeColumnToContents(2)
-        support = year_round.support_for(self.store, self.household_id, year)
+        support = year_round.support_for(self.store, self.household_id, period)
         self.records.setRowCount(len(support))
         for row, s in enumerate(support):
             kind = self.kinds.get(s.kind)

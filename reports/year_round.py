@@ -17,6 +17,7 @@ from forms import catalog
 from forms.applications import ApplicationKind, form_number
 from forms.labels import CATEGORY_LABELS, TRANSITION_LABELS, label
 from forms.model import Category, Transition
+from forms.support_period import SupportPeriod
 from reports.document import (
     Column,
     Document,
@@ -251,10 +252,13 @@ def _support_text(records: list[year_round.SupportRecord]) -> str:
     return "; ".join(out)
 
 
-def stash_support(store: Any, data: ReviewData) -> None:
-    """``prepare`` step: the support rows are not part of a round, so they are read here."""
-    year = data.reference.year
-    data.__dict__["unmet"] = year_round.needs_without_support(store, year, data.round.id)
+def stash_support(store: Any, data: ReviewData, on: date | None = None) -> None:
+    """``prepare`` step: the support rows are not part of a round, so they are read here,
+    those of the support period of ``on`` (default today: the list in force and its
+    support, ``forms.support_period``)."""
+    period = year_round.support_period(store, on)
+    data.__dict__["unmet"] = year_round.needs_without_support(store, period, data.round.id, on)
+    data.__dict__["support_period"] = period
 
 
 def needs_without_support(data: ReviewData, village: str | None = None) -> Document:
@@ -264,7 +268,9 @@ def needs_without_support(data: ReviewData, village: str | None = None) -> Docum
     rows = [r for r in rows if r.household_id not in sent_back]
     if village is not None:
         rows = [r for r in rows if r.village == village]
-    year = data.reference.year
+    period: SupportPeriod = data.__dict__.get("support_period") or SupportPeriod(
+        date(data.reference.year, 1, 1), date(data.reference.year + 1, 1, 1)
+    )
     table = Table(
         [
             Column("STT", "A", 0.4, "plain"),
@@ -292,12 +298,16 @@ def needs_without_support(data: ReviewData, village: str | None = None) -> Docum
         )
     part = Part(
         Header(data.commune_issuer(), data.commune_short),
-        f"DANH SÁCH HỘ NGHÈO, HỘ CẬN NGHÈO CÓ NHU CẦU CHƯA ĐƯỢC HỖ TRỢ NĂM {year}",
-        [data.commune_title + (f", {village_title(village)}" if village else "")],
+        "DANH SÁCH HỘ NGHÈO, HỘ CẬN NGHÈO CÓ NHU CẦU CHƯA ĐƯỢC HỖ TRỢ",
+        [
+            data.commune_title + (f", {village_title(village)}" if village else ""),
+            period.describe(),
+        ],
         [
             Para(
-                f"Hộ nghèo, hộ cận nghèo theo kỳ rà soát năm {data.round.year} có nhu cầu hỗ trợ "
-                f"đã ghi khi rà soát mà trong năm {year} chưa nhận hỗ trợ nào đáp ứng: "
+                f"Hộ nghèo, hộ cận nghèo theo danh sách hiện hành (kỳ rà soát năm "
+                f"{data.round.year}) có nhu cầu hỗ trợ đã ghi khi rà soát mà "
+                f"từ ngày {period.start:%d/%m/%Y} đến nay chưa nhận hỗ trợ nào đáp ứng: "
                 f"{len(rows)} hộ."
             ),
             table,
@@ -310,19 +320,25 @@ def needs_without_support(data: ReviewData, village: str | None = None) -> Docum
 CADRE_TITLE = "Danh sách hộ do một cán bộ phụ trách (nguyên nhân, nhu cầu, hỗ trợ)"
 
 
-def stash_cadre(store: Any, data: ReviewData, year: int | None = None) -> None:
+def stash_cadre(store: Any, data: ReviewData, on: date | None = None) -> None:
     """``prepare`` step of a cadre's households (read as the lists in force today, as on
     screen: the spec's ``in_force``): the households assigned to ``data.cadre`` (their own
-    assignment, else their village's) and the support each got in the round's year."""
+    assignment, else their village's) and the support each got in the support period of
+    ``on`` (default today, ``forms.support_period``). The households come from the entries
+    already read (one only re-read when it has no result in the round), their support from
+    one grouped query."""
     cadre = data.__dict__.get("cadre") or ""
-    year = year or data.reference.year
+    period = year_round.support_period(store, on)
+    read = {e.household.id: e.household for e in data.entries}
+    ids = year_round.households_of(store, cadre)
+    support = year_round.support_by_household(store, ids, period)
     rows = []
-    for hid in year_round.households_of(store, cadre):
-        h = store.get_household(hid)
+    for hid in ids:
+        h = read.get(hid) or store.get_household(hid)
         if h is not None:
-            rows.append((h, year_round.support_for(store, hid, year)))
+            rows.append((h, support.get(hid, [])))
     data.__dict__["cadre_rows"] = rows
-    data.__dict__["cadre_year"] = year
+    data.__dict__["support_period"] = period
 
 
 def cadre_list(data: ReviewData, cadre: str | None = None) -> Document:
@@ -330,7 +346,7 @@ def cadre_list(data: ReviewData, cadre: str | None = None) -> Document:
     paper the cadre takes to the village, with room to note what each household says."""
     cadre = cadre or data.__dict__.get("cadre") or ""
     rows = data.__dict__.get("cadre_rows", [])
-    year = data.__dict__.get("cadre_year") or data.reference.year
+    period: SupportPeriod | None = data.__dict__.get("support_period")
     causes, needs = catalog.causes(), catalog.needs()
     table = Table(
         [
@@ -341,7 +357,7 @@ def cadre_list(data: ReviewData, cadre: str | None = None) -> Document:
             Column("Phân loại", "E", 0.9),
             Column("Nguyên nhân nghèo", "F", 1.9),
             Column("Nhu cầu hỗ trợ", "G", 1.9),
-            Column(f"Đã hỗ trợ năm {year}", "H", 2.4),
+            Column("Đã hỗ trợ", "H", 2.4),
             Column("Ghi chú", "I", 1.1),
         ],
         sheet="Ho phu trach",
@@ -367,12 +383,14 @@ def cadre_list(data: ReviewData, cadre: str | None = None) -> Document:
     part = Part(
         Header(data.commune_issuer(), data.commune_short),
         "DANH SÁCH HỘ DO CÁN BỘ PHỤ TRÁCH",
-        [f"Cán bộ phụ trách: {cadre} — {data.commune_title}"],
+        [f"Cán bộ phụ trách: {cadre} — {data.commune_title}"]
+        + ([period.describe()] if period else []),
         [
             Para(
                 f"{len(rows)} hộ"
                 + (f" ở {', '.join(village_title(v) for v in villages)}" if villages else "")
-                + f"; phân loại theo danh sách hiện hành, hỗ trợ đã nhận trong năm {year}."
+                + "; phân loại theo danh sách hiện hành"
+                + (f", hỗ trợ đã nhận từ ngày {period.start:%d/%m/%Y}." if period else ".")
             ),
             table,
             Signatures([SignatureBox("CÁN BỘ PHỤ TRÁCH", name=cadre)]),
@@ -381,12 +399,12 @@ def cadre_list(data: ReviewData, cadre: str | None = None) -> Document:
     return Document("cadre_households", part.title, [part], landscape=True)
 
 
-def cadre_households(store: Any, cadre: str, year: int | None = None) -> Document:
+def cadre_households(store: Any, cadre: str, on: date | None = None) -> Document:
     """The same document outside the catalog: the newest periodic round's lists in force today
     (the Báo cáo menu and ``rasoat report cadre_households --cadre`` go through
     ``reports.build_document``)."""
     rnd = year_round.last_periodic(store) or store.current_round()
     data = load_review(store, rnd.id if rnd else None, in_force_on=date.today())
     data.__dict__["cadre"] = cadre
-    stash_cadre(store, data, year)
+    stash_cadre(store, data, on)
     return cadre_list(data, cadre)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -45,8 +46,9 @@ def test_demo_commune(tmp_path: Path) -> None:
         assert len(apps) == 3
         assert [a.status.value for a in apps] == ["decided", "open", "open"]
         assert year_round.round_household_ids(store, march.id) == [apps[0].household_id]
-        assert year_round.needs_without_support(store, CURRENT_YEAR)
-        assert year_round.support_by_kind_and_village(store, CURRENT_YEAR)
+        period = year_round.support_period(store, date(CURRENT_YEAR, 10, 1))
+        assert year_round.needs_without_support(store, period)
+        assert year_round.support_by_kind_and_village(store, period)
         assert len(year_round.cadres(store)) >= 2
 
 

@@ -131,19 +131,23 @@ def test_support_against_needs_and_the_needs_without_support(store: Store) -> No
     with pytest.raises(StoreError, match="danh mục"):
         year_round.add_support(store, a.id, "gold", date(2026, 1, 1))
 
-    lines, other = year_round.needs_against_support(store, a.id, 2026)
+    # The support period of June 2026: since the 2025 review's decision (10/12/2025), so the
+    # housing of June 2025 is last period's.
+    period = year_round.support_period(store, date(2026, 6, 1))
+    assert (period.start, period.end) == (date(2025, 12, 10), None)
+    lines, other = year_round.needs_against_support(store, a.id, period)
     assert [(line.need, line.met) for line in lines] == [("credit", True), ("housing", False)]
     assert lines[0].support == [loan]
     assert [s.kind for s in other] == ["health_insurance"]
 
-    unmet = year_round.needs_without_support(store, 2026)
+    unmet = year_round.needs_without_support(store, period)
     assert [(r.code, r.unmet) for r in unmet] == [
         ("01-0001", ["Hỗ trợ nhà ở"]),
         ("01-0002", ["Vay vốn tín dụng ưu đãi", "Hỗ trợ nhà ở"]),
     ]
     year_round.delete_support(store, loan.id)
-    assert year_round.support_for(store, a.id, 2026)[0].kind == "health_insurance"
-    counts = year_round.support_by_kind_and_village(store, 2026)
+    assert year_round.support_for(store, a.id, period)[0].kind == "health_insurance"
+    counts = year_round.support_by_kind_and_village(store, period)
     assert counts == {"Thôn Đồng Tâm": {"health_insurance": 1}}
     kinds = [e.action for e in store.audit_for_household(a.id) if e.table == "support_records"]
     assert kinds == ["insert", "insert", "delete"]
@@ -170,3 +174,31 @@ def test_a_cadre_for_each_village_and_household(store: Store) -> None:
     assert year_round.households_of(store, "Nông Thị Hoa") == []
     actions = [e.action for e in store.audit_for_household(b.id) if e.table == "cadre_assignments"]
     assert actions == ["insert", "delete", "insert"]
+
+
+def test_support_in_january_counts_against_the_lists_still_in_force(store: Store) -> None:
+    """Issue 24: the 2026 review decided on 15/12/2026 is the list in force in January 2027;
+    support given then answers its needs (the household's page, the dashboard's chart and
+    the needs-without-support report read the same period), that of 1 December does not."""
+    a = _poor("01-0001", "Lò Thị Ánh")
+    rnd = store.start_round(2026, STANDARD.id)
+    store.save_household(a, round_id=rnd.id, result=classify(a, STANDARD, 2026))
+    store.save_decision(rnd.id, "12/QĐ-UBND", date(2026, 12, 15), "Nguyễn Văn Hùng")
+    year_round.add_support(store, a.id, "credit", date(2026, 12, 1), "NHCSXH", amount=20_000_000)
+    year_round.add_support(
+        store, a.id, "housing", date(2027, 1, 5), "Nhà ở", today=date(2027, 1, 10)
+    )
+    january = year_round.support_period(store, date(2027, 1, 10))
+    assert (january.start, january.end) == (date(2026, 12, 15), None)
+    assert [s.kind for s in year_round.support_for(store, a.id, january)] == ["housing"]
+    lines, _ = year_round.needs_against_support(store, a.id, january)
+    assert [(line.need, line.met) for line in lines] == [("credit", False), ("housing", True)]
+    unmet = year_round.needs_without_support(store, january, on=date(2027, 1, 10))
+    assert [(r.code, r.unmet) for r in unmet] == [("01-0001", ["Vay vốn tín dụng ưu đãi"])]
+    assert year_round.support_by_kind_and_village(store, january) == {
+        "Thôn Đồng Tâm": {"housing": 1}
+    }
+    # Before the decision, the period was the calendar year: the December loan counted.
+    december = year_round.support_period(store, date(2026, 12, 10))
+    assert (december.start, december.end) == (date(2026, 1, 1), date(2026, 12, 15))
+    assert [s.kind for s in year_round.support_for(store, a.id, december)] == ["credit"]

@@ -53,9 +53,11 @@ def test_the_current_lists_follow_a_monthly_decision(tmp_path: Path) -> None:
 
         assert _codes(build_document("final_list", store)) == {"01-0003"}
         assert _codes(build_document("detail_list", store)) == {"01-0003"}
-        unmet = year_round.needs_without_support(store, 2026)
+        unmet = year_round.needs_without_support(store, year_round.support_period(store))
         assert [r.code for r in unmet] == ["01-0003"]
-        early = year_round.needs_without_support(store, 2026, on=date(2026, 3, 19))
+        early = year_round.needs_without_support(
+            store, year_round.support_period(store, date(2026, 3, 19)), on=date(2026, 3, 19)
+        )
         assert [r.code for r in early] == ["01-0001", "01-0002", "01-0003"]
         rows = build_document("needs_without_support", store).parts[0].tables()[0].data_rows()
         assert [r.cells[1] for r in rows] == ["01-0003"]

@@ -71,7 +71,9 @@ def test_the_request_form_and_a_cadres_households(tmp_path: Path) -> None:
         form = render_pdf(application_form(store, app.id), tmp_path / "don.pdf")
         year_round.assign_cadre(store, "Hoàng Văn Dũng", "Trưởng thôn", village=h.village)
         year_round.add_support(store, h.id, "credit", date(2026, 6, 1), "NHCSXH", amount=30_000_000)
-        listed = render_pdf(cadre_households(store, "Hoàng Văn Dũng", 2026), tmp_path / "cb.pdf")
+        listed = render_pdf(
+            cadre_households(store, "Hoàng Văn Dũng", date(2026, 10, 1)), tmp_path / "cb.pdf"
+        )
     text = _text(form)
     assert "Mẫu số 04" in text
     assert "GIẤY ĐỀ NGHỊ" in text
@@ -89,7 +91,9 @@ def test_needs_without_support_on_the_demo_commune(tmp_path: Path) -> None:
     with Store.open(path, user="Cán bộ", device="laptop-1") as store:
         last = year_round.last_periodic(store)
         assert last is not None
-        before = year_round.needs_without_support(store, 2026, last.id)
+        before = year_round.needs_without_support(
+            store, year_round.support_period(store, date(2026, 10, 1)), last.id
+        )
         assert before
         first = before[0]
         h = store.get_household(first.household_id)
