@@ -33,12 +33,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-import sqlite3
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+from db import driver
 
 if TYPE_CHECKING:
     from db.store import Store
@@ -95,7 +96,7 @@ def entry_hash(prev: bytes, row_id: int, fields: Sequence[Any]) -> bytes:
     return hashlib.sha256(prev + payload).digest()
 
 
-def tip(conn: sqlite3.Connection) -> tuple[int, bytes]:
+def tip(conn: driver.Connection) -> tuple[int, bytes]:
     """(the id the next row takes minus one, the hash it chains from). The id follows
     AUTOINCREMENT's sequence, so rows removed from the end leave a gap ``verify`` sees."""
     last = conn.execute("SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1").fetchone()
@@ -105,7 +106,7 @@ def tip(conn: sqlite3.Connection) -> tuple[int, bytes]:
     return max(last_id, int(seq[0]) if seq else 0), prev
 
 
-def append(conn: sqlite3.Connection, rows: Sequence[Row]) -> None:
+def append(conn: driver.Connection, rows: Sequence[Row]) -> None:
     """Append ``rows`` to the log, chained; call inside the writing transaction (the write
     lock held by BEGIN IMMEDIATE keeps the tip ours until the commit)."""
     if not rows:
@@ -226,14 +227,14 @@ def local_time(at: str) -> str:
     return moment.strftime("%H:%M ngày %d/%m/%Y")
 
 
-def _rows(conn: sqlite3.Connection) -> Iterator[tuple[Any, ...]]:
+def _rows(conn: driver.Connection) -> Iterator[tuple[Any, ...]]:
     yield from conn.execute(
         "SELECT a.id, a.at, a.user, a.device, a.tbl, a.row_id, a.household_id, a.action, a.old,"
         f" {EFFECTIVE_NEW}, a.source, a.hash FROM audit a ORDER BY a.id"
     )
 
 
-def verify(conn: sqlite3.Connection) -> Broken | None:
+def verify(conn: driver.Connection) -> Broken | None:
     """Walk the whole log in order; None when every row's hash is right and nothing is
     missing from the end, else the first broken row."""
     prev, prev_id = GENESIS, 0
@@ -277,7 +278,7 @@ def verify(conn: sqlite3.Connection) -> Broken | None:
     return None
 
 
-def purged_rows(conn: sqlite3.Connection) -> set[int]:
+def purged_rows(conn: driver.Connection) -> set[int]:
     """Ids of the audit rows whose old/new values a purge or an erasure blanked, as the
     events recording them list them (``details["audit_rows"]``)."""
     out: set[int] = set()
@@ -292,7 +293,7 @@ def purged_rows(conn: sqlite3.Connection) -> set[int]:
     return out
 
 
-def _broken(conn: sqlite3.Connection, row: tuple[Any, ...], prev_id: int, why: str) -> Broken:
+def _broken(conn: driver.Connection, row: tuple[Any, ...], prev_id: int, why: str) -> Broken:
     row_id, at, tbl, row_ref, household_id, action = (
         int(row[0]),
         str(row[1]),
@@ -320,7 +321,7 @@ def _broken(conn: sqlite3.Connection, row: tuple[Any, ...], prev_id: int, why: s
 def verify_path(path: Path) -> Broken | None:
     """``verify`` on a read-only connection of its own (a worker thread's, while a Store has
     the file open: Tệp → Kiểm tra tệp dữ liệu…)."""
-    conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    conn = driver.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
     try:
         return verify(conn)
     finally:
@@ -355,7 +356,7 @@ class LogLine:
 
 
 def log_lines(
-    conn: sqlite3.Connection,
+    conn: driver.Connection,
     *,
     household_id: str | None = None,
     since: str | None = None,

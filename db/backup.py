@@ -20,11 +20,11 @@ import errno
 import getpass
 import os
 import shutil
-import sqlite3
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from pathlib import Path
 
+from db import driver
 from db.errors import BackupFailed, DamagedRecords, InUseElsewhere, StoreError
 from forms.roles import Action, User
 
@@ -98,7 +98,7 @@ def _remove(p: Path) -> None:
             side.unlink()
 
 
-def copy_problems(conn: sqlite3.Connection, size: int, deep: bool = True) -> list[str]:
+def copy_problems(conn: driver.Connection, size: int, deep: bool = True) -> list[str]:
     """What is wrong with the database on ``conn`` ([] when fine): SQLite's check, then
     (when ``deep`` and the file is commune-size) every stored document."""
     from db.deep_check import bad_documents, describe
@@ -110,7 +110,7 @@ def copy_problems(conn: sqlite3.Connection, size: int, deep: bool = True) -> lis
             return problems
         if deep and size <= DEEP_LIMIT:
             return describe(bad_documents(conn))
-    except sqlite3.DatabaseError as exc:
+    except driver.DatabaseError as exc:
         return [str(exc)]
     return []
 
@@ -121,8 +121,8 @@ def check_backup(p: Path, deep: bool = True) -> list[str]:
         with p.open("rb") as f:
             if f.read(16) != b"SQLite format 3\x00":
                 return ["không phải tệp SQLite hoặc chỉ được ghi một phần"]
-        conn = sqlite3.connect(f"{p.resolve().as_uri()}?mode=ro", uri=True)
-    except (OSError, sqlite3.Error) as exc:
+        conn = driver.connect(f"{p.resolve().as_uri()}?mode=ro", uri=True)
+    except (OSError, driver.Error) as exc:
         return [str(exc)]
     try:
         return copy_problems(conn, p.stat().st_size, deep)
@@ -188,7 +188,7 @@ def _folder_refuses(folder: Path) -> int | None:
 
 def _failure(folder: Path, exc: BaseException) -> str:
     text = str(exc)
-    if isinstance(exc, sqlite3.Error) and "unable to open" in text:
+    if isinstance(exc, driver.Error) and "unable to open" in text:
         refused = _folder_refuses(folder)
         if refused in (errno.EACCES, errno.EPERM, errno.EROFS):
             exc = PermissionError(refused, text)
@@ -198,7 +198,7 @@ def _failure(folder: Path, exc: BaseException) -> str:
                 "bị rút?). Dữ liệu đã lưu trước đó không bị ảnh hưởng; hãy cắm lại rồi mở tệp."
             )
     # SQLite's own texts are matched, never an OSError's, which holds a path ("…/full/…").
-    said = text if isinstance(exc, sqlite3.Error) else ""
+    said = text if isinstance(exc, driver.Error) else ""
     if "full" in said or getattr(exc, "errno", None) == errno.ENOSPC:
         return (
             f"Ổ đĩa đã đầy, không ghi được bản sao lưu vào {folder}. Dữ liệu đã lưu vẫn nằm "
@@ -220,9 +220,9 @@ def _failure(folder: Path, exc: BaseException) -> str:
     )
 
 
-def _write_copy(source: sqlite3.Connection, tmp: Path, step: str = "copy") -> None:
+def _write_copy(source: driver.Connection, tmp: Path, step: str = "copy") -> None:
     _phase(f"{step}:copy")
-    dest = sqlite3.connect(tmp)
+    dest = driver.connect(tmp)
     try:
         source.backup(dest)
         # A self-contained file: rollback journal, so no -wal ever sits beside a backup.
@@ -234,7 +234,7 @@ def _write_copy(source: sqlite3.Connection, tmp: Path, step: str = "copy") -> No
 
 
 def make_backup(
-    path: Path, reason: str, conn: sqlite3.Connection | None = None, *, deep: bool = True
+    path: Path, reason: str, conn: driver.Connection | None = None, *, deep: bool = True
 ) -> Path:
     """A checked copy of the database at ``path`` (through ``conn`` when one is open).
 
@@ -250,21 +250,21 @@ def make_backup(
         folder.mkdir(parents=True, exist_ok=True)
         for stale in folder.glob("*" + PARTIAL):  # left by a backup that was killed
             _remove(stale)
-        source = conn if conn is not None else sqlite3.connect(path)
+        source = conn if conn is not None else driver.connect(path)
         try:
             _write_copy(source, tmp, reason)
         finally:
             if conn is None:
                 source.close()
         _phase(f"{reason}:check")
-        check = sqlite3.connect(f"{tmp.resolve().as_uri()}?mode=ro", uri=True)
+        check = driver.connect(f"{tmp.resolve().as_uri()}?mode=ro", uri=True)
         try:
             size = tmp.stat().st_size
             problems = copy_problems(check, size, deep=False)
             bad = bad_documents(check) if deep and not problems and size <= DEEP_LIMIT else []
         finally:
             check.close()
-    except (OSError, sqlite3.Error) as exc:
+    except (OSError, driver.Error) as exc:
         _remove(tmp)
         raise BackupFailed(_failure(folder, exc)) from exc
     except BaseException:
@@ -336,14 +336,14 @@ def in_use(path: Path) -> bool:
     read at all is not "in use": restoring over it is what it needs."""
     if not path.is_file():
         return False
-    conn = sqlite3.connect(str(path), isolation_level=None, timeout=0.5)
+    conn = driver.connect(str(path), isolation_level=None, timeout=0.5)
     try:
         conn.execute("PRAGMA locking_mode = EXCLUSIVE")
         conn.execute("BEGIN EXCLUSIVE")
         conn.execute("ROLLBACK")
-    except sqlite3.OperationalError as exc:
-        return exc.sqlite_errorcode & 0xFF in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
-    except sqlite3.DatabaseError:
+    except driver.OperationalError as exc:
+        return exc.sqlite_errorcode & 0xFF in (driver.SQLITE_BUSY, driver.SQLITE_LOCKED)
+    except driver.DatabaseError:
         return False
     finally:
         conn.close()
@@ -406,12 +406,12 @@ def restore(
     tmp = path.with_name(path.name + ".restoring")
     try:
         _remove(tmp)
-        source = sqlite3.connect(f"{chosen.resolve().as_uri()}?mode=ro", uri=True)
+        source = driver.connect(f"{chosen.resolve().as_uri()}?mode=ro", uri=True)
         try:
             _write_copy(source, tmp, "restore")
         finally:
             source.close()
-    except (OSError, sqlite3.Error) as exc:
+    except (OSError, driver.Error) as exc:
         _remove(tmp)
         raise BackupFailed(
             _failure(path.parent, exc).replace("bản sao lưu", "tệp khôi phục")

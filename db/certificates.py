@@ -16,12 +16,12 @@ number unused, so no two families ever hold the same number of a round.
 
 from __future__ import annotations
 
-import sqlite3
 import uuid
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from db import driver
 from db.report_queries import SENT_BACK, connection
 from forms.model import Category
 from forms.roles import Action
@@ -29,7 +29,7 @@ from forms.roles import Action
 _LISTED = (Category.POOR, Category.NEAR_POOR)
 
 
-def numbers(conn: sqlite3.Connection, round_id: str) -> dict[str, int]:
+def numbers(conn: driver.Connection, round_id: str) -> dict[str, int]:
     """household id → its certificate number in the round."""
     return dict(
         conn.execute(
@@ -77,12 +77,12 @@ def assign(store: Any, round_id: str) -> int:
     return len(missing)
 
 
-def has_decision(conn: sqlite3.Connection, round_id: str) -> bool:
+def has_decision(conn: driver.Connection, round_id: str) -> bool:
     row = conn.execute("SELECT 1 FROM decisions WHERE round_id = ?", (round_id,)).fetchone()
     return row is not None
 
 
-def highest(conn: sqlite3.Connection, round_id: str) -> int:
+def highest(conn: driver.Connection, round_id: str) -> int:
     """The highest number ever seen for the round: stored here, or met in a package's
     conflict. A number taken from a household by a decision (``resolve``) or held by another
     laptop's certificate is never handed out again."""
@@ -119,7 +119,7 @@ class Carried:
         }
 
 
-def exported(conn: sqlite3.Connection, household_ids: Iterable[str]) -> list[Carried]:
+def exported(conn: driver.Connection, household_ids: Iterable[str]) -> list[Carried]:
     """The numbers of these households in every round, for a package."""
     ids = list(household_ids)
     out: list[Carried] = []
@@ -186,7 +186,7 @@ class MergePlan:
 
 
 def plan_incoming(
-    conn: sqlite3.Connection,
+    conn: driver.Connection,
     carried: Iterable[Carried],
     round_map: Mapping[str, str],
     present: set[str],
@@ -235,7 +235,7 @@ def plan_incoming(
 
 
 def apply_incoming(
-    conn: sqlite3.Connection, plan: MergePlan, package_id: str, source: str, at: str
+    conn: driver.Connection, plan: MergePlan, package_id: str, source: str, at: str
 ) -> None:
     """Writes a plan inside the caller's transaction (the merge's)."""
     conn.executemany(
@@ -283,7 +283,7 @@ _CONFLICT_SQL = (
 )
 
 
-def open_conflicts(conn: sqlite3.Connection) -> list[CertificateConflict]:
+def open_conflicts(conn: driver.Connection) -> list[CertificateConflict]:
     """Disagreements still waiting for the officer, oldest first; the numbers as they are in
     this file now."""
     return [
@@ -294,7 +294,7 @@ def open_conflicts(conn: sqlite3.Connection) -> list[CertificateConflict]:
     ]
 
 
-def conflicts_from(conn: sqlite3.Connection, package_id: str) -> list[CertificateConflict]:
+def conflicts_from(conn: driver.Connection, package_id: str) -> list[CertificateConflict]:
     return [
         CertificateConflict(*row)
         for row in conn.execute(

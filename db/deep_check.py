@@ -9,7 +9,6 @@ decoding error.
 from __future__ import annotations
 
 import json
-import sqlite3
 import threading
 import time
 import zlib
@@ -17,6 +16,8 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
+
+from db import driver
 
 # (table, how its document is stored, the decoder, the SQL that lists (code, id, doc)).
 _DOCS: tuple[tuple[str, str], ...] = (
@@ -73,7 +74,7 @@ class Cancel:
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._conn: sqlite3.Connection | None = None
+        self._conn: driver.Connection | None = None
         self.cancelled = False
 
     def cancel(self) -> None:
@@ -82,7 +83,7 @@ class Cancel:
             if self._conn is not None:
                 self._conn.interrupt()
 
-    def attach(self, conn: sqlite3.Connection | None) -> None:
+    def attach(self, conn: driver.Connection | None) -> None:
         """The connection to interrupt (None before it is closed)."""
         with self._lock:
             self._conn = conn
@@ -102,7 +103,7 @@ YIELD_S = 0.001
 
 
 def bad_documents(
-    conn: sqlite3.Connection, tick: Callable[[], None] | None = None
+    conn: driver.Connection, tick: Callable[[], None] | None = None
 ) -> list[tuple[str, str]]:
     """(household code, what is damaged) for every live document that does not decode,
     in code order; one entry per household and kind of document. ``tick`` is called every
@@ -129,7 +130,7 @@ def describe(bad: list[tuple[str, str]]) -> list[str]:
 
 
 @contextmanager
-def naming_damage(conn: sqlite3.Connection, path: Path | None = None) -> Iterator[None]:
+def naming_damage(conn: driver.Connection, path: Path | None = None) -> Iterator[None]:
     """A document that fails to decode inside becomes ``DamagedRecords`` naming every bad
     household, so a report refuses with that list instead of a bare decoding error."""
     from db.errors import DamagedRecords
@@ -155,7 +156,7 @@ def check_path(
     check (the window's check after opening: opening has just made it); damage SQLite meets
     while reading the documents is still reported as a problem. ``cancel`` stops it early
     (``Cancelled``)."""
-    conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    conn = driver.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
     tick: Callable[[], None] | None = None
     if cancel is not None:
         cancel.attach(conn)
@@ -173,7 +174,7 @@ def check_path(
             if problems != ["ok"]:
                 return problems, []
         return [], bad_documents(conn, tick)
-    except sqlite3.DatabaseError as exc:
+    except driver.DatabaseError as exc:
         if cancel is not None and cancel.cancelled:
             raise Cancelled from exc
         return [str(exc)], []

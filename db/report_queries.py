@@ -7,12 +7,12 @@ takes the Store's own connection (the caller's thread owns it).
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from db import driver
 from db.deep_check import naming_damage
 from db.households import household_from_docs
 from db.records import HouseholdQuery, MeetingVote
@@ -52,7 +52,7 @@ SENT_BACK = _sent_back()
 # its row in the latest regular round decided on or before D. One definition, here, read by
 # the household list and its counts (``db.store``), the lists printed as "the current list"
 # and the year-round reports.
-def updating_rounds(conn: sqlite3.Connection, base_round_id: str | None, on: date) -> list[str]:
+def updating_rounds(conn: driver.Connection, base_round_id: str | None, on: date) -> list[str]:
     """The regular rounds whose decisions update a periodic round's lists by ``on``, in the
     order they apply. Only rounds started after the periodic one count (a later periodic
     review surveys every household again, so it supersedes the regular rounds before it),
@@ -105,14 +105,14 @@ class Listed:
     sent_back: bool  # the meeting did not agree: on the re-survey list, on no other list
 
 
-def connection(store: Any) -> sqlite3.Connection:
+def connection(store: Any) -> driver.Connection:
     """The sqlite3 connection under a Store (plain or wrapped in a sqlite-utils Database)."""
     for name in ("conn", "_conn", "connection", "db", "_db"):
         value = getattr(store, name, None)
-        if isinstance(value, sqlite3.Connection):
+        if isinstance(value, driver.Connection):
             return value
         inner = getattr(value, "conn", None)
-        if isinstance(inner, sqlite3.Connection):
+        if isinstance(inner, driver.Connection):
             return inner
     raise TypeError("the store exposes no sqlite3 connection")
 
@@ -125,7 +125,7 @@ def _transition(value: str | None) -> Transition | None:
 
 
 def round_results(
-    conn: sqlite3.Connection, round_id: str, village: str | None = None
+    conn: driver.Connection, round_id: str, village: str | None = None
 ) -> Iterator[tuple[Household, Result, Transition | None]]:
     """Live households classified in a round, with their result and stored transition, in
     code order, whatever the meeting said (see ``after_meeting`` for the lists)."""
@@ -134,7 +134,7 @@ def round_results(
 
 
 def after_meeting(
-    conn: sqlite3.Connection,
+    conn: driver.Connection,
     round_id: str,
     village: str | None = None,
     *,
@@ -242,7 +242,7 @@ class Recognised:
 LISTED = _sql_list((Category.POOR, Category.NEAR_POOR))
 
 
-def recognised(conn: sqlite3.Connection, round_id: str) -> list[Recognised]:
+def recognised(conn: driver.Connection, round_id: str) -> list[Recognised]:
     """A round's recognised poor and near-poor lists, as the next year's summary starts from
     them ("Đầu kỳ"): its poor and near-poor results the meeting did not send back, households
     deleted since included (they left the list as "khác giảm"). Lists imported from last

@@ -6,8 +6,8 @@ Both sides go through ``forms.text.fold``; every typed word is a prefix, all mus
 from __future__ import annotations
 
 import re
-import sqlite3
 
+from db import driver
 from db.year_round import responsible_cadre
 from forms.model import Household
 from forms.text import fold
@@ -22,7 +22,7 @@ def index_text(h: Household) -> str:
     return fold(" ".join(parts))
 
 
-def year_round_words(conn: sqlite3.Connection, household_id: str) -> str:
+def year_round_words(conn: driver.Connection, household_id: str) -> str:
     """What a household is also found by (issue 24): the programme and giver of its support,
     who submitted its applications and the cadre responsible for it
     (``db.year_round.responsible_cadre``), folded like the rest of its row."""

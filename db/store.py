@@ -10,7 +10,6 @@ from __future__ import annotations
 import dataclasses
 import json
 import logging
-import sqlite3
 import time
 import uuid
 import zlib
@@ -23,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 import sqlite_utils
 
-from db import audit, backup, users
+from db import audit, backup, driver, users
 from db.errors import (
     AlreadyExists,
     DatabaseDamaged,
@@ -114,13 +113,13 @@ def _dumps(value: Any) -> str:
     return _ENCODER.encode(value)
 
 
-def _connect(path: Path) -> sqlite3.Connection:
+def _connect(path: Path) -> driver.Connection:
     # Autocommit mode: transactions are ours (BEGIN IMMEDIATE in Store.transaction).
-    conn = sqlite3.connect(str(path), isolation_level=None, timeout=10)
+    conn = driver.connect(str(path), isolation_level=None, timeout=10)
     return conn
 
 
-def _configure(conn: sqlite3.Connection) -> None:
+def _configure(conn: driver.Connection) -> None:
     conn.execute("PRAGMA journal_mode = WAL")
     # FULL: a save that returned survives a power cut too, not only a crash of the app.
     conn.execute("PRAGMA synchronous = FULL")
@@ -136,7 +135,7 @@ def _wal_gone_elsewhere(path: Path, exc: BaseException) -> bool:
     (or is the empty one this failed attempt created), and SQLite reports an I/O error
     (SQLITE_IOERR_SHORT_READ), not damage."""
     code = getattr(exc, "sqlite_errorcode", None)
-    if code is None or code & 0xFF != sqlite3.SQLITE_IOERR:
+    if code is None or code & 0xFF != driver.SQLITE_IOERR:
         return False
     wal = path.with_name(path.name + "-wal")
     try:
@@ -148,7 +147,7 @@ def _wal_gone_elsewhere(path: Path, exc: BaseException) -> bool:
 
 def _write_failure(path: Path, exc: BaseException) -> str | None:
     """The Vietnamese message for a write SQLite refused for a reason the user can fix."""
-    if not isinstance(exc, sqlite3.OperationalError):
+    if not isinstance(exc, driver.OperationalError):
         return None
     text = str(exc)
     if "full" in text:
@@ -173,7 +172,7 @@ def _write_failure(path: Path, exc: BaseException) -> str | None:
 class Store:
     """Open with ``Store.open`` or ``Store.create``; use as a context manager."""
 
-    def __init__(self, path: Path, conn: sqlite3.Connection, user: str, device: str) -> None:
+    def __init__(self, path: Path, conn: driver.Connection, user: str, device: str) -> None:
         self.path = path
         self.conn = conn
         self.db = sqlite_utils.Database(conn)
@@ -288,7 +287,7 @@ class Store:
         except StoreError:
             conn.close()
             raise
-        except sqlite3.OperationalError as exc:
+        except driver.OperationalError as exc:
             conn.close()
             if _wal_gone_elsewhere(path, exc):
                 raise WalGoneElsewhere(path) from exc
@@ -296,7 +295,7 @@ class Store:
             if message is not None:
                 raise StoreError(message) from exc
             raise DatabaseDamaged(path, backup.newest_good(path), str(exc)) from exc
-        except sqlite3.DatabaseError as exc:
+        except driver.DatabaseError as exc:
             conn.close()
             if _wal_gone_elsewhere(path, exc):
                 raise WalGoneElsewhere(path) from exc
@@ -318,7 +317,7 @@ class Store:
             unmerged = ""
             try:
                 self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-            except sqlite3.Error as exc:
+            except driver.Error as exc:
                 log.warning("checkpoint on close failed", exc_info=True)
                 # The saves are safe in the -wal (SQLite replays it on the next opening), but
                 # the .sqlite alone is no longer complete: a copy of it alone would miss them.
@@ -355,7 +354,7 @@ class Store:
                 # PASSIVE: never waits for a reader (a worker's check); what a reader still
                 # needs is copied at the next checkpoint.
                 self.conn.execute("PRAGMA wal_checkpoint(PASSIVE)")
-            except sqlite3.Error:
+            except driver.Error:
                 log.warning("idle checkpoint failed", exc_info=True)
         notices, self.notices = self.notices, []
         return " ".join(notices) or None
@@ -387,7 +386,7 @@ class Store:
         try:
             self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
             saved = True
-        except sqlite3.Error:
+        except driver.Error:
             log.exception("checkpointing a vanished -wal failed")
             saved = False
         self.conn.close()
@@ -458,7 +457,7 @@ class Store:
             if depth == 0:
                 try:
                     self.conn.execute("COMMIT")
-                except sqlite3.OperationalError as exc:
+                except driver.OperationalError as exc:
                     if self.conn.in_transaction:
                         self.conn.execute("ROLLBACK")
                     self._pending.clear()
@@ -1843,7 +1842,7 @@ class Store:
         return problems
 
 
-def _open_check(conn: sqlite3.Connection, path: Path) -> str:
+def _open_check(conn: driver.Connection, path: Path) -> str:
     """The check made when a file is opened: '' when fine, else what SQLite found.
 
     Full check for a commune-size file; a district-size merge (100,000 households, ~1.5 GB)
@@ -1868,12 +1867,12 @@ def check_file(path: str | Path) -> DatabaseDamaged | None:
     while a Store has the file open): None when fine, else the error to show the user."""
     path = Path(path)
     try:
-        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
-    except sqlite3.Error as exc:
+        conn = driver.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    except driver.Error as exc:
         return DatabaseDamaged(path, backup.newest_good(path), str(exc))
     try:
         problems = _open_check(conn, path)
-    except sqlite3.DatabaseError as exc:
+    except driver.DatabaseError as exc:
         problems = str(exc)
     finally:
         conn.close()

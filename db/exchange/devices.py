@@ -17,11 +17,11 @@ byte-identical; ``merge_package`` runs them again inside its transaction.
 from __future__ import annotations
 
 import dataclasses
-import sqlite3
 from collections.abc import Collection
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
+from db import driver
 from db.exchange.errors import DeletionsNotConfirmed, SenderNotTrusted
 from db.exchange.package import Package
 from db.exchange.signing import normalise_fingerprint
@@ -82,7 +82,7 @@ class Deletion:
 
 
 def check_sender(
-    conn: sqlite3.Connection, package: Package, own_public_key: bytes | None
+    conn: driver.Connection, package: Package, own_public_key: bytes | None
 ) -> SenderCheck:
     device = str(package.manifest.get("device", ""))
     name = str(package.manifest.get("created_by", ""))
@@ -100,7 +100,7 @@ def check_sender(
                 (device,),
             )
         ]
-    except sqlite3.OperationalError:  # a file from before m0009, read before migrating
+    except driver.OperationalError:  # a file from before m0009, read before migrating
         kept = []
     if fp in kept:
         return SenderCheck("known", device, name, fp)
@@ -120,7 +120,7 @@ def refuse_untrusted(check: SenderCheck, trusted: Collection[str]) -> None:
 
 
 def remember_sender(
-    conn: sqlite3.Connection, check: SenderCheck, package: Package, user: str, at: str
+    conn: driver.Connection, check: SenderCheck, package: Package, user: str, at: str
 ) -> None:
     """Keeps the key of a laptop the officer has just confirmed (in the merge's transaction):
     a changed key retires the one kept before."""
@@ -160,7 +160,7 @@ class KnownDevice:
         return self.retired_at is None
 
 
-def known_devices(conn: sqlite3.Connection) -> list[KnownDevice]:
+def known_devices(conn: driver.Connection) -> list[KnownDevice]:
     """Every key kept, trusted ones first, then by device and age. Packages and last seen
     are counted from the import receipts, which name the key that signed each package."""
     try:
@@ -175,7 +175,7 @@ def known_devices(conn: sqlite3.Connection) -> list[KnownDevice]:
             " FROM exchange_devices d"
             " ORDER BY d.retired_at IS NOT NULL, d.device, d.first_seen"
         ).fetchall()
-    except sqlite3.OperationalError:  # a file from before m0009
+    except driver.OperationalError:  # a file from before m0009
         return []
     return [
         KnownDevice(
@@ -235,7 +235,7 @@ def own_fingerprint() -> str:
     return fingerprint(own_public_key())
 
 
-def deletions_in(conn: sqlite3.Connection, package: Package) -> list[Deletion]:
+def deletions_in(conn: driver.Connection, package: Package) -> list[Deletion]:
     """Live households here that the package marks deleted, by code: what the officer is
     asked about (an upper bound: one changed here since is a conflict instead)."""
     ids = [r.household.id for r in package.records if r.deleted]
@@ -249,7 +249,7 @@ def deletions_in(conn: sqlite3.Connection, package: Package) -> list[Deletion]:
                 f" AND id IN ({marks})",
                 part,
             ).fetchall()
-        except sqlite3.OperationalError:
+        except driver.OperationalError:
             return out
         out += [Deletion(r[0], r[1], r[2] or "", r[3] or "") for r in rows]
     return sorted(out, key=lambda d: d.code)

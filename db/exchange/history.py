@@ -14,11 +14,11 @@ The Store's ``household_revs`` holds single-parent history; ancestry here follow
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
+from db import driver
 from db.exchange.receipt import Receipt
 
 
@@ -47,7 +47,7 @@ class ImportRecord:
         return Receipt.from_json(self.receipt_json)
 
 
-def imports(conn: sqlite3.Connection) -> list[ImportRecord]:
+def imports(conn: driver.Connection) -> list[ImportRecord]:
     """Every import that wrote something, newest first. (Importing a package again writes
     nothing, so it leaves no row.)"""
     waiting = Counter(
@@ -94,7 +94,7 @@ def imports(conn: sqlite3.Connection) -> list[ImportRecord]:
 class Ancestry:
     """Parents of revs, from the commune file and from a package, both parents followed."""
 
-    def __init__(self, conn: sqlite3.Connection) -> None:
+    def __init__(self, conn: driver.Connection) -> None:
         self.conn = conn
         self.extra: dict[str, list[str]] = {}
 

@@ -23,12 +23,12 @@ Every write is audited under the record's table, in the merge's transaction.
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from db import driver
 from db.exchange.errors import PackageError
 from forms import catalog
 from forms.applications import STATUS_LABELS, ApplicationKind, ApplicationStatus
@@ -69,7 +69,7 @@ def _columns(table: str) -> tuple[str, ...]:
 
 
 # --- export ------------------------------------------------------------------------------
-def exported(conn: sqlite3.Connection, household_ids: Iterable[str], whole: bool) -> dict[str, Any]:
+def exported(conn: driver.Connection, household_ids: Iterable[str], whole: bool) -> dict[str, Any]:
     """The rows of the package's households, tombstones too (deletions travel); village
     cadres of their villages, or all of them when ``whole`` (the commune's package)."""
     ids = list(household_ids)
@@ -226,7 +226,7 @@ class Plan:
 
 
 def plan(
-    conn: sqlite3.Connection,
+    conn: driver.Connection,
     incoming: Mapping[str, list[dict[str, Any]]],
     live: set[str],
     villages: set[str],

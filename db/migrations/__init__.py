@@ -7,9 +7,9 @@ Each step runs inside the caller's transaction and must not commit.
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Callable
 
+from db import driver
 from db.migrations import (
     m0001_initial,
     m0002_search,
@@ -28,7 +28,7 @@ from db.migrations import (
     m0015_users,
 )
 
-Step = Callable[[sqlite3.Connection], None]
+Step = Callable[[driver.Connection], None]
 
 STEPS: list[Step] = [
     m0001_initial.apply,
@@ -50,7 +50,7 @@ STEPS: list[Step] = [
 LATEST = len(STEPS)
 
 
-def migrate(conn: sqlite3.Connection, target: int = LATEST) -> int:
+def migrate(conn: driver.Connection, target: int = LATEST) -> int:
     """Run the steps after the file's version up to ``target``, one transaction each.
 
     Returns the version reached. ``conn`` must be in autocommit mode (isolation_level=None).
@@ -70,7 +70,7 @@ def migrate(conn: sqlite3.Connection, target: int = LATEST) -> int:
     return version
 
 
-def run_statements(conn: sqlite3.Connection, script: str) -> None:
+def run_statements(conn: driver.Connection, script: str) -> None:
     """``executescript`` would COMMIT the caller's transaction; this runs one by one."""
     for statement in script.split(";"):
         if statement.strip():
