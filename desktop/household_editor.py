@@ -273,7 +273,8 @@ class HouseholdEditor(QWidget):
         for page in self.pages:
             page.reference_date = reference
             page.set_household(household)
-        self.members.set_household(household)
+        # The members page (step 5, a block of inputs per member) is built when it is shown
+        # (go_to_step): building it here was a third of opening a household.
         self.causes.set_household(household)
         self.support.set_household(household.id)
         self.go_to_step(0)

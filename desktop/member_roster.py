@@ -59,6 +59,7 @@ class MemberRow:
         self.member = member
         self.editors = editors
         self.remove = remove
+        self.year_placeholder = ""  # the year's own hint, when no birth date gives the year
 
 
 class MemberRoster(QWidget):
@@ -169,15 +170,24 @@ class MemberRoster(QWidget):
             self._place()
 
     def set_household(self, household: Household) -> None:
+        """Shows another household: the rows already built take its members (building a row,
+        its drop-downs filled item by item, and placing every row again for each row added
+        was most of the time of opening a household in the editor); only missing rows are
+        built and extra ones dropped, then everything is placed once."""
         self.household = household
-        for row in self.rows:
-            for editor in row.editors.values():
-                editor.deleteLater()
-            row.remove.deleteLater()
-        self.rows = []
-        for member in household.members:
-            self._add_row(member)
+        keep = min(len(self.rows), len(household.members))
+        for row in self.rows[keep:]:
+            for widget in (*row.editors.values(), row.remove):
+                self.grid.removeWidget(widget)
+                widget.deleteLater()
+        del self.rows[keep:]
+        for row, member in zip(self.rows, household.members, strict=False):
+            row.member = member
+            self._fill(row)
+        for member in household.members[keep:]:
+            self._add_row(member, place=False)
         self._place()
+        self._tab_order()
         self.messages.clear()
 
     def add_member(self) -> Member:
@@ -205,8 +215,10 @@ class MemberRoster(QWidget):
         self.household.members.remove(member)
         self.changed.emit()
 
-    def _add_row(self, member: Member) -> MemberRow:
+    def _add_row(self, member: Member, *, place: bool = True) -> MemberRow:
         editors: dict[str, FieldEditor] = {}
+        remove = QPushButton(self.tr("Xoá"))
+        row = MemberRow(member, editors, remove)
         for attr, kind, header in COLUMNS:
             choices = enum_choices(ENUMS[attr]) if attr in ENUMS else ()
             editor = make_editor(kind, choices, unit=self.tr(header) if kind != "choice" else "")
@@ -218,21 +230,31 @@ class MemberRoster(QWidget):
                 # Never narrower than its longest answer: a 12-digit ID number shows whole.
                 sample = self.fontMetrics().horizontalAdvance(SAMPLES[attr]) + 24
                 editor.setMinimumWidth(min(sample, WIDTHS.get(attr, sample)))
-            editor.set_value(getattr(member, attr))
-            if attr == "birth_year" and member.birth_date is not None:
-                # Known from the birth date (Phiếu B2, members page): say so instead of blank.
-                editor.edit.setPlaceholderText(str(member.birth_date.year))  # type: ignore[attr-defined]
-            editor.changed.connect(lambda a=attr, e=editor, m=member: self._edited(m, a, e))
+            # The row's member, not this one: a row is reused for the next household's.
+            editor.changed.connect(lambda a=attr, e=editor: self._edited(row.member, a, e))
             editors[attr] = editor
-        remove = QPushButton(self.tr("Xoá"))
+        row.year_placeholder = editors["birth_year"].edit.placeholderText()  # type: ignore[attr-defined]
+        self._fill(row)
         remove.setMaximumWidth(56)
         remove.setFocusPolicy(Qt.FocusPolicy.ClickFocus)  # Tab goes to the next member, not here
-        remove.clicked.connect(lambda _c=False, m=member: self.remove_member(m))
-        row = MemberRow(member, editors, remove)
+        remove.clicked.connect(lambda _c=False: self.remove_member(row.member))
         self.rows.append(row)
-        self._place()
-        self._tab_order()
+        if place:
+            self._place()
+            self._tab_order()
         return row
+
+    @staticmethod
+    def _fill(row: MemberRow) -> None:
+        member = row.member
+        for attr, editor in row.editors.items():
+            editor.set_value(getattr(member, attr))
+            editor.set_problem("")
+        # Known from the birth date (Phiếu B2, members page): say so instead of blank.
+        birth = member.birth_date
+        year = row.editors["birth_year"]
+        text = str(birth.year) if birth is not None else row.year_placeholder
+        year.edit.setPlaceholderText(text)  # type: ignore[attr-defined]
 
     def _tab_order(self) -> None:
         """Tab walks the roster row by row, then reaches "Thêm thành viên" (grid order, not

@@ -219,6 +219,7 @@ def test_a_child_is_not_asked_for_a_job(qtbot: QtBot, app: Any, store: Any) -> N
     save_classified(store, household)
     window = open_window(qtbot, store)
     assert window.open_household(household.id)
+    window.editor.go_to_step(4)  # the members page is built when shown
     details = window.editor.members
     head, child = household.members
 
@@ -239,4 +240,53 @@ def test_a_new_household_says_what_its_income_still_needs(
     summary = window.editor.panel.summary.text()
     assert "()" not in summary
     assert "cần điểm B1 hoặc thu nhập" in summary
+    window.close()
+
+
+def test_roster_rows_reused_for_the_next_household_edit_its_members(
+    qtbot: QtBot, app: Any, store: Any
+) -> None:
+    """Opening another household reuses the roster's rows: a row then edits the member of
+    the household shown, never one of the household shown before, and the rows it keeps,
+    adds or drops follow the household's members."""
+    from datetime import date
+
+    from forms.model import Member
+    from tests.desktop.conftest import poor_household, save_classified
+
+    big = poor_household("H-0011", "Thôn Nà Lầu", head="Lò Văn Lớn")
+    big.members += [
+        Member(name="Lò Thị Hai", relationship=Relationship.SPOUSE, birth_date=date(1980, 5, 2)),
+        Member(name="Lò Văn Ba", relationship=Relationship.CHILD, birth_year=2010),
+    ]
+    small = poor_household("H-0012", "Thôn Nà Lầu", head="Quàng Văn Nhỏ")
+    for household in (big, small):
+        save_classified(store, household)
+    window = open_window(qtbot, store)
+    roster = window.editor.identity.roster
+    assert window.open_household(big.id)
+    assert [r.editors["name"].value() for r in roster.rows] == [m.name for m in big.members]
+    # The year known from the birth date shows as the hint.
+    assert roster.rows[1].editors["birth_year"].edit.placeholderText() == "1980"
+    shown_big = window.editor.household
+    assert window.open_household(small.id)
+    shown = window.editor.household
+    assert [r.member for r in roster.rows] == shown.members
+    assert roster.rows[0].editors["name"].value() == "Quàng Văn Nhỏ"
+    assert roster.rows[0].editors["birth_year"].edit.placeholderText() != "1980"
+    roster.rows[0].editors["name"].setFocus()
+    roster.rows[0].editors["name"].edit.selectAll()
+    type_text("Quàng Văn Mới")
+    assert shown.members[0].name == "Quàng Văn Mới"
+    assert shown_big.members[0].name == "Lò Văn Lớn"
+    assert window.editor.save(), window.editor.last_error
+    assert store.get_household(small.id).members[0].name == "Quàng Văn Mới"
+    assert store.get_household(big.id).members[0].name == "Lò Văn Lớn"
+    assert window.open_household(big.id)
+    shown = window.editor.household
+    assert [r.editors["name"].value() for r in roster.rows] == [m.name for m in big.members]
+    assert roster.rows[1].editors["birth_year"].edit.placeholderText() == "1980"
+    roster.rows[2].remove.click()
+    assert [m.name for m in shown.members] == ["Lò Văn Lớn", "Lò Thị Hai"]
+    assert len(roster.rows) == 2
     window.close()
