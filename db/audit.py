@@ -204,6 +204,7 @@ _TABLE_NAMES = {
     "support_records": "hỗ trợ",
     "cadre_assignments": "cán bộ phụ trách",
     "exchange_conflicts": "xung đột khi nhập gói",
+    "year_round_conflicts": "xung đột đơn đề nghị, cán bộ phụ trách khi nhập gói",
     "users": "người dùng",
 }
 _ACTION_NAMES = {"insert": "thêm", "update": "sửa", "delete": "xoá"}

@@ -50,11 +50,13 @@ _HOUSEHOLD_TABLES = (
     ("cadre_assignments", "household_id"),
     ("low_income_applications", "household_id"),
     ("exchange_conflicts", "household_id"),
+    ("year_round_conflicts", "household_id"),
     ("members", "household_id"),  # last: rows above may refer to a member
 )
 # Kept: certificate_numbers and certificate_conflicts (a number and a round, nothing
-# personal; a number once given must not be given again) and household_revs (rev ids,
-# devices and the officers who saved).
+# personal; a number once given must not be given again), household_revs (rev ids,
+# devices and the officers who saved) and year_round_revs (applications' versions: times and
+# devices).
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ import logging
 import time
 import uuid
 import zlib
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import AbstractContextManager, contextmanager
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -815,9 +815,16 @@ class Store:
         text = f"{index_text(h)} {year_round_words(self.conn, h.id)}".strip()
         self.conn.execute("INSERT INTO search_index (rowid, text) VALUES (?, ?)", (rowid, text))
 
-    def reindex(self, household_ids: Iterable[str] = (), village: str | None = None) -> None:
+    def reindex(
+        self,
+        household_ids: Iterable[str] = (),
+        village: str | None = None,
+        *,
+        known: Mapping[str, Household] | None = None,
+    ) -> None:
         """The search rows of these households (and of ``village``'s) again: their support,
-        applications or cadre changed (``db.search.year_round_words``)."""
+        applications or cadre changed (``db.search.year_round_words``). ``known``: households
+        the caller holds as stored (a merge's), not read and decoded again."""
         ids = set(household_ids)
         if village is not None:
             ids |= {
@@ -830,7 +837,7 @@ class Store:
             found = self.conn.execute(
                 "SELECT rowid FROM households WHERE id = ? AND deleted = 0", (hid,)
             ).fetchone()
-            h = self.get_household(hid) if found else None
+            h = (known or {}).get(hid) or (self.get_household(hid) if found else None)
             if found and h is not None:
                 self._index(found[0], h)
 

@@ -205,6 +205,9 @@ def export_package(
     commune_doc[year_round_part.KEY] = year_round_part.exported(
         store.conn, [r.household.id for r in records], scope.kind == "commune"
     )
+    commune_doc[year_round_part.HISTORY_KEY] = year_round_part.exported_history(
+        store.conn, commune_doc[year_round_part.KEY]
+    )
     commune = store.commune()
     current = store.current_round()
     header: dict[str, Any] = {

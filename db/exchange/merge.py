@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import gc
 import json
+import sqlite3
 import uuid
 from collections.abc import Callable, Collection, Iterator
 from contextlib import contextmanager
@@ -24,7 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-from db import certificates, driver
+from db import certificates
 from db.audit import Row
 from db.audit import append as append_audit
 from db.exchange import devices, history, year_round_part
@@ -40,11 +41,12 @@ from db.exchange.package import (
 from db.exchange.receipt import Action, Entry, Receipt
 from db.households import household_doc, household_from_docs
 from db.records import Change, CommuneInfo
-from db.search import index_text, year_round_words
+from db.search import index_text
 from db.store import Store, _dumps, now_utc
 from forms.classify import result_from_dict
 from forms.model import Household, nfc
 from forms.roles import Action as RoleAction
+from forms.text import fold
 
 Progress = Callable[[int, int], None]
 Choice = Literal["keep_mine", "take_theirs"]
@@ -193,7 +195,7 @@ class Differing:
 
 
 def _result_gaps(
-    conn: driver.Connection, rec: PackageRecord, round_map: dict[str, str]
+    conn: sqlite3.Connection, rec: PackageRecord, round_map: dict[str, str]
 ) -> tuple[dict[str, dict[str, Any]], list[Differing]]:
     """(results this file lacks, rounds whose results differ) for an unchanged household."""
     missing: dict[str, dict[str, Any]] = {}
@@ -310,7 +312,7 @@ class _Lookups:
     households, read by chunks of a few hundred: one query per household made planning a
     5,000-household package take as long as reading it."""
 
-    def __init__(self, conn: driver.Connection, households: list[Household]) -> None:
+    def __init__(self, conn: sqlite3.Connection, households: list[Household]) -> None:
         self.rows: dict[str, tuple[str, int, str]] = {}  # id -> (rev, deleted, code)
         for ids, marks in _chunks(sorted({h.id for h in households})):
             for hid, rev, deleted, code in conn.execute(
@@ -443,13 +445,13 @@ def precheck(
     not confirmed (unless ``allow_deletions``). ``None`` skips a check and only reports.
     Nothing is said when the file cannot be read here; opening it says why."""
     try:
-        conn = driver.connect(f"{Path(path).resolve().as_uri()}?mode=ro", uri=True)
-    except driver.Error:
+        conn = sqlite3.connect(f"{Path(path).resolve().as_uri()}?mode=ro", uri=True)
+    except sqlite3.Error:
         return Precheck(None, [])
     try:
         try:
             row = conn.execute("SELECT commune_code, commune_name FROM commune").fetchone()
-        except driver.Error:
+        except sqlite3.Error:
             return Precheck(None, [])
         if row is not None and package.commune_code != str(row[0]):
             name = package.manifest.get("commune", {}).get("name", "")
@@ -569,10 +571,11 @@ def _merge(
         s for s in steps if s.action in ("conflict", "code_taken") and not _known_conflict(store, s)
     ]
     to_join = [s for s in steps if s.join]
-    numbers = _plan_certificates(store, package, steps, round_map)
+    live = _live_after(store, steps)
+    numbers = certificates.plan_incoming(store.conn, package.certificates, round_map, live)
     for kind, c, mine, other in numbers.conflicts:
         receipt.warnings.append(_certificate_warning(store, kind, c, mine, other))
-    year_round = _plan_year_round(store, package, steps, round_map)
+    year_round = _plan_year_round(store, package, steps, round_map, live)
     receipt.warnings.extend(year_round.conflicts)
     if (
         not to_write
@@ -626,7 +629,15 @@ def _merge(
             step.record.results = {round_map.get(k, k): v for k, v in step.record.results.items()}
             _store_conflict(store, step, package.package_id, source, at)
         certificates.apply_incoming(store.conn, numbers, package.package_id, source, at)
-        year_round_part.apply(store, year_round, at)
+        year_round_part.apply(
+            store,
+            year_round,
+            at,
+            package_id=package.package_id,
+            source=source,
+            # The households this merge wrote as the package has them: not decoded again.
+            decoded={s.record.household.id: s.record.household for s in to_write},
+        )
         if not year_round.empty:
             store._notify(Change("support", []))
         receipt.written = True
@@ -657,12 +668,10 @@ def _merge(
     return receipt
 
 
-def _plan_certificates(
-    store: Store, package: Package, steps: list[Planned], round_map: dict[str, str]
-) -> certificates.MergePlan:
-    """The package's certificate numbers against this file's, for the households live here
-    once the merge is written (a household left in conflict gets its number when a later
-    package brings it again after the decision)."""
+def _live_after(store: Store, steps: list[Planned]) -> set[str]:
+    """The households live here once the merge is written: what the certificate numbers
+    and the year-round records of the package are taken for (a household left in conflict
+    gets them when a later package brings them again after the decision). Read once a merge."""
     live = {r[0] for r in store.conn.execute("SELECT id FROM households WHERE deleted = 0")}
     for step in steps:
         hid = step.record.household.id
@@ -670,31 +679,26 @@ def _plan_certificates(
             live.add(hid)
         elif step.action == "deleted":
             live.discard(hid)
-    return certificates.plan_incoming(store.conn, package.certificates, round_map, live)
+    return live
 
 
 def _plan_year_round(
-    store: Store, package: Package, steps: list[Planned], round_map: dict[str, str]
+    store: Store,
+    package: Package,
+    steps: list[Planned],
+    round_map: dict[str, str],
+    live: set[str],
 ) -> year_round_part.Plan:
     """Applications, support and cadres of the households live here once the merge is
     written (``db.exchange.year_round_part``)."""
-    live = {r[0] for r in store.conn.execute("SELECT id FROM households WHERE deleted = 0")}
     codes = {r.household.id: r.household.code for r in package.records}
-    for step in steps:
-        hid = step.record.household.id
-        if step.action == "added":
-            live.add(hid)
-        elif step.action == "deleted":
-            live.discard(hid)
     villages = {" ".join(v.name.split()) for v in store.villages()}
     villages |= {
         " ".join(s.record.household.village.split())
         for s in steps
         if s.action in ("added", "updated")
     }
-    return year_round_part.plan(
-        store.conn, package.year_round, live, villages, codes, round_map, store.device
-    )
+    return year_round_part.plan(store.conn, package.year_round, live, villages, codes, round_map)
 
 
 def _certificate_warning(
@@ -956,7 +960,7 @@ def _add_new(store: Store, records: list[PackageRecord], at: str) -> None:
             )
         causes += [(h.id, c) for c in h.causes]
         needs += [(h.id, n) for n in h.needs]
-        index_rows.append((rowid, index_text(h), h.id, h.village))
+        index_rows.append((rowid, index_text(h), h.village))
     conn.executemany(
         "INSERT INTO households (rowid, id, code, village, head_name, size, doc, rev, created_at,"
         " created_device, updated_at, updated_device, updated_by, deleted)"
@@ -968,24 +972,22 @@ def _add_new(store: Store, records: list[PackageRecord], at: str) -> None:
     conn.executemany("INSERT OR IGNORE INTO household_needs VALUES (?, ?)", needs)
     append_audit(conn, audit)
     # A household arriving in a village that already has a cadre is found by the cadre's name
-    # at once, as one typed in here is (Store._index); its own year-round rows, if the package
-    # brings any, are indexed again when they are written (year_round_part.apply). Only the
-    # villages with a cadre cost a query per household.
-    with_cadre = {
-        v
-        for (v,) in conn.execute(
-            "SELECT DISTINCT village FROM cadre_assignments"
+    # at once, as one typed in here is (Store._index). A household new to this file has no
+    # support, application or cadre of its own yet (the package's are written after it, and
+    # indexed again then: year_round_part.apply), so of db.search.year_round_words only its
+    # village's cadre applies: read once for every village, not once per household.
+    cadre_words = {
+        v: fold(name)
+        for v, name in conn.execute(
+            "SELECT village, cadre_name FROM cadre_assignments"
             " WHERE deleted = 0 AND village IS NOT NULL"
         )
     }
     conn.executemany(
         "INSERT INTO search_index (rowid, text) VALUES (?, ?)",
         [
-            (
-                rowid,
-                f"{text} {year_round_words(conn, hid)}".strip() if village in with_cadre else text,
-            )
-            for rowid, text, hid, village in index_rows
+            (rowid, f"{text} {cadre_words[village]}" if village in cadre_words else text)
+            for rowid, text, village in index_rows
         ],
     )
     _put_history(store, *records)
@@ -1062,6 +1064,21 @@ def open_conflicts(store: Store) -> list[Conflict]:
             )
         )
     return out
+
+
+def waiting(store: Store, package_id: str | None = None) -> int:
+    """Conflicts of every kind still waiting for the officer — households, certificate
+    numbers, applications and cadres — or those of one package: what the import screen, the
+    import history and the command line say is left to decide."""
+    sql = "SELECT count(*) FROM exchange_conflicts WHERE resolved_at IS NULL"
+    params: tuple[str, ...] = ()
+    if package_id is not None:
+        sql, params = sql + " AND package_id = ?", (package_id,)
+    households = int(store.conn.execute(sql, params).fetchone()[0])
+    numbers = sum(
+        package_id in (None, c.package_id) for c in certificates.open_conflicts(store.conn)
+    )
+    return households + numbers + year_round_part.waiting(store.conn, package_id)
 
 
 def _deletion(store: Store, household_id: str, rev: str) -> Deletion:

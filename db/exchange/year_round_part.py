@@ -6,35 +6,48 @@ UUID, as households do, never overwriting silently.
   household left in conflict brings its records with a later package); a tombstone never
   seen here is not added.
 - Support records and cadre assignments never change after they are written, only get a
-  tombstone: a tombstone from either side wins (deleting is what someone did on purpose).
-  Two different cadres for the same village or household, each assigned on its own laptop,
-  are a conflict: this file's stays, the receipt names both.
-- An application changes status (in review, decided, withdrawn): the package's version is
-  taken when this file's is unchanged since it was written first, or was last written by
-  the same laptop as the package's, earlier. Otherwise two laptops changed it: a conflict,
-  this file's stays and the receipt says what each side holds. (Without a version history
-  per record, one laptop's change sent and then changed on the other also shows as a
-  conflict: shown, never a silent overwrite.)
+  tombstone: a tombstone from either side wins (deleting is what someone did on purpose), so
+  support records, only ever added, cannot conflict. A cadre is changed by a tombstone on the
+  old assignment and a new one: a package bringing a new cadre for a village or household
+  whose assignment here it also tombstones saw this file's and replaced it, and is taken.
+  Two live cadres for the same target, each assigned without seeing the other, are a
+  conflict, stored (m0015) for the officer; this file's stays until then. The same cadre
+  (name and role) assigned on both laptops is not: the assignment with the smaller id stays
+  on both, the other becomes a tombstone.
+- An application changes status (in review, decided, withdrawn). Its versions are named by
+  their ``updated_at``/``updated_device`` and their history is kept (``year_round_revs``,
+  m0015, written by a trigger) and carried beside the rows (``"year_round_history"``). As
+  for households (``db.exchange.history``): the package's version is taken when this file's
+  is one of its ancestors (changed only there), nothing happens when the package's is one of
+  this file's, and otherwise both changed it: a conflict stored for the officer, this file's
+  kept until then. Both sides arriving at the same content is no conflict: the histories are
+  joined.
 - A record taken from a package keeps the package's ``updated_at``/``updated_device``, so the
   same package imported again finds every record the same and writes nothing.
 
-Every write is audited under the record's table, in the merge's transaction.
+Every write is audited under the record's table, in the merge's transaction; a decision
+(``resolve``) too, under ``year_round_conflicts``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+import json
+import sqlite3
+import uuid
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import Any, Literal
 
-from db import driver
 from db.exchange.errors import PackageError
 from forms import catalog
 from forms.applications import STATUS_LABELS, ApplicationKind, ApplicationStatus
 from forms.validate import MAX_NAME, MAX_NOTE, MAX_SHORT, is_uuid, support_problems, text_problem
 
 KEY = "year_round"
+# Applications' version history, [record id, version, parent version] each: beside ``KEY``
+# rather than in it, since a reader refuses unknown keys there but passes over this one.
+HISTORY_KEY = "year_round_history"
 STAMPS = ("created_at", "created_device", "updated_at", "updated_device", "deleted")
 # The columns of each table that say what the record is (compared, copied), in order.
 CONTENT: dict[str, tuple[str, ...]] = {
@@ -69,7 +82,7 @@ def _columns(table: str) -> tuple[str, ...]:
 
 
 # --- export ------------------------------------------------------------------------------
-def exported(conn: driver.Connection, household_ids: Iterable[str], whole: bool) -> dict[str, Any]:
+def exported(conn: sqlite3.Connection, household_ids: Iterable[str], whole: bool) -> dict[str, Any]:
     """The rows of the package's households, tombstones too (deletions travel); village
     cadres of their villages, or all of them when ``whole`` (the commune's package)."""
     ids = list(household_ids)
@@ -104,6 +117,27 @@ def exported(conn: driver.Connection, household_ids: Iterable[str], whole: bool)
     return out
 
 
+def exported_history(conn: sqlite3.Connection, part: Mapping[str, Any]) -> list[list[str]]:
+    """The version history of the applications in ``part`` (``exported``'s result)."""
+    ids = sorted(row["id"] for row in part.get("applications", []))
+    return [
+        [record, rev, parent]
+        for chunk, marks in _chunks(ids)
+        for record, rev, parent in conn.execute(
+            "SELECT record_id, rev, parent_rev FROM year_round_revs"
+            f" WHERE record_id IN ({marks}) ORDER BY record_id, rev, parent_rev",
+            chunk,
+        )
+    ]
+
+
+def _chunks(values: list[str], size: int = 900) -> Iterator[tuple[list[str], str]]:
+    """(values, "?,?,…") by SQLite-sized chunks (at most 999 parameters in older builds)."""
+    for start in range(0, len(values), size):
+        chunk = values[start : start + size]
+        yield chunk, ",".join("?" * len(chunk))
+
+
 # --- reading -----------------------------------------------------------------------------
 def parse(commune: Mapping[str, Any], household_ids: set[str]) -> dict[str, list[dict[str, Any]]]:
     """The part checked whole: refused (``PackageError``) rather than half-taken."""
@@ -126,6 +160,24 @@ def parse(commune: Mapping[str, Any], household_ids: set[str]) -> dict[str, list
                 raise PackageError(f"Một {_WHAT[table]} trong gói không hợp lệ: {problem}.")
             seen.add(row["id"])
         out[table] = list(rows)
+    out["history"] = _history(commune, {r["id"] for r in out["applications"]})
+    return out
+
+
+def _history(commune: Mapping[str, Any], applications: set[str]) -> list[dict[str, Any]]:
+    raw = commune.get(HISTORY_KEY, [])  # none in packages made before it was carried
+    if not isinstance(raw, list) or len(raw) > MAX_ROWS:
+        raise PackageError("Lịch sử sửa giấy đề nghị trong gói bị hỏng.")
+    out = []
+    for entry in raw:
+        if (
+            not isinstance(entry, list)
+            or len(entry) != 3
+            or entry[0] not in applications
+            or not all(_text_ok(v, 2 * _STAMP_TEXT + 1, empty=False) for v in entry[1:])
+        ):
+            raise PackageError("Lịch sử sửa giấy đề nghị trong gói bị hỏng.")
+        out.append({"record_id": entry[0], "rev": entry[1], "parent_rev": entry[2]})
     return out
 
 
@@ -211,42 +263,127 @@ def _row_problem(
 
 
 # --- merging -----------------------------------------------------------------------------
+Choice = Literal["keep_mine", "take_theirs"]
+_KINDS = ("applications", "cadre_assignments")  # the tables whose records can conflict
+
+
+def version(row: Mapping[str, Any]) -> str:
+    """A record's version as m0015 names it: when, and on which laptop, it was written."""
+    return f"{row['updated_at']} {row['updated_device']}"
+
+
+def _first_version(row: Mapping[str, Any]) -> str:
+    return f"{row['created_at']} {row['created_device']}"
+
+
+@dataclass
+class Stored:
+    """A conflict the merge stores: this file's row (the live cadre of the same target, for
+    an assignment) and the package's."""
+
+    table: str
+    mine: dict[str, Any]
+    theirs: dict[str, Any]
+
+
 @dataclass
 class Plan:
     inserts: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
     updates: list[tuple[str, dict[str, Any], dict[str, Any]]] = field(default_factory=list)
+    history: list[tuple[str, str, str]] = field(default_factory=list)  # (record, rev, parent)
+    stored: list[Stored] = field(default_factory=list)  # new conflicts
     conflicts: list[str] = field(default_factory=list)  # Vietnamese, for the receipt
 
     @property
     def empty(self) -> bool:
-        return not self.inserts and not self.updates
+        return not (self.inserts or self.updates or self.history or self.stored)
 
     def count(self) -> int:
         return len(self.inserts) + len(self.updates)
 
 
+class _Versions:
+    """Applications' version parents, from this file (read by chunks) and the package."""
+
+    def __init__(
+        self, conn: sqlite3.Connection, ids: list[str], incoming: Iterable[Mapping[str, str]]
+    ) -> None:
+        self.parents: dict[tuple[str, str], set[str]] = {}
+        for chunk, marks in _chunks(sorted(set(ids))):
+            for record, rev, parent in conn.execute(
+                "SELECT record_id, rev, parent_rev FROM year_round_revs"
+                f" WHERE record_id IN ({marks})",
+                chunk,
+            ):
+                self.parents.setdefault((record, rev), set()).add(parent)
+        self.incoming: dict[str, list[tuple[str, str, str]]] = {}
+        for e in incoming:
+            self.parents.setdefault((e["record_id"], e["rev"]), set()).add(e["parent_rev"])
+            self.incoming.setdefault(e["record_id"], []).append(
+                (e["record_id"], e["rev"], e["parent_rev"])
+            )
+
+    def descends(self, record: str, rev: str, candidate: str, first: str) -> bool:
+        """True when ``candidate`` is ``rev`` or one of its ancestors; the version the record
+        was created at is an ancestor of all of them."""
+        if candidate in (rev, first):
+            return True
+        seen: set[str] = set()
+        todo = [rev]
+        while todo:
+            current = todo.pop()
+            if current == candidate:
+                return True
+            if current not in seen:
+                seen.add(current)
+                todo.extend(self.parents.get((record, current), ()))
+        return False
+
+
+def _local_rows(conn: sqlite3.Connection, table: str, ids: list[str]) -> dict[str, dict[str, Any]]:
+    cols = _columns(table)
+    return {
+        r[0]: dict(zip(cols, r, strict=True))
+        for chunk, marks in _chunks(sorted(set(ids)))
+        for r in conn.execute(f"SELECT {', '.join(cols)} FROM {table} WHERE id IN ({marks})", chunk)
+    }
+
+
 def plan(
-    conn: driver.Connection,
+    conn: sqlite3.Connection,
     incoming: Mapping[str, list[dict[str, Any]]],
     live: set[str],
     villages: set[str],
     codes: Mapping[str, str],
     round_map: Mapping[str, str],
-    device: str,
 ) -> Plan:
     """What the merge writes. ``live``: the households live here once the merge's household
     steps are written, ``villages`` the villages then; ``codes``: household id → code."""
     out = Plan()
     local_rounds = {r for (r,) in conn.execute("SELECT id FROM rounds")} | set(round_map.values())
     decisions = {d for (d,) in conn.execute("SELECT id FROM decisions")}
-    cadre_targets: dict[tuple[str, str], tuple[str, str]] = {}
-    for rid, hid, village, name in conn.execute(
-        "SELECT id, household_id, village, cadre_name FROM cadre_assignments WHERE deleted = 0"
-    ):
-        cadre_targets[("household_id", hid) if hid else ("village", village)] = (rid, name)
+    known = {
+        (t, rid, rev): resolved is not None
+        for t, rid, rev, resolved in conn.execute(
+            "SELECT tbl, record_id, incoming_rev, resolved_at FROM year_round_conflicts"
+        )
+    }
+    cadre_targets: dict[tuple[str, str], dict[str, Any]] = {}
+    cols = _columns("cadre_assignments")
+    for r in conn.execute(f"SELECT {', '.join(cols)} FROM cadre_assignments WHERE deleted = 0"):
+        row = dict(zip(cols, r, strict=True))
+        cadre_targets[_target(row)] = row
+    versions = _Versions(
+        conn, [r["id"] for r in incoming.get("applications", [])], incoming.get("history", [])
+    )
+    # Assignments the package gives a tombstone: a new one for the same target replaced them.
+    replaced = {r["id"] for r in incoming.get("cadre_assignments", []) if r["deleted"]}
     for table in TABLES:
-        cols = _columns(table)
-        for row in incoming.get(table, []):
+        rows = incoming.get(table, [])
+        if table == "cadre_assignments":  # tombstones first: they free their targets
+            rows = sorted(rows, key=lambda r: not r["deleted"])
+        local = _local_rows(conn, table, [r["id"] for r in rows])
+        for row in rows:
             row = dict(row)
             if table == "applications":
                 # This file's round ids; a decision not made here is not linked.
@@ -260,57 +397,118 @@ def plan(
                 continue
             if row.get("village") is not None and " ".join(row["village"].split()) not in villages:
                 continue  # a village none of whose households came
-            found = conn.execute(
-                f"SELECT {', '.join(cols)} FROM {table} WHERE id = ?", (row["id"],)
-            ).fetchone()
-            mine = dict(zip(cols, found, strict=True)) if found else None
-            who = f"Hộ {codes.get(hid, hid)}" if hid else f"Thôn {row['village']}"
+            mine = local.get(row["id"])
             if mine is None:
                 if row["deleted"]:
                     continue
                 if table == "cadre_assignments":
-                    target = ("household_id", hid) if hid else ("village", row["village"])
-                    other = cadre_targets.get(target)
-                    if other is not None:
-                        out.conflicts.append(
-                            f"{who}: cán bộ phụ trách đã được ghi ở cả hai máy (máy này: "
-                            f"{other[1]}; trong gói: {row['cadre_name']}); giữ {other[1]}, "
-                            "đổi lại ở trang của hộ hoặc Cán bộ phụ trách thôn nếu cần."
-                        )
-                        continue
-                    cadre_targets[target] = (row["id"], row["cadre_name"])
-                out.inserts.append((table, row))
+                    _plan_new_cadre(out, row, cadre_targets, replaced, known, codes)
+                else:
+                    out.inserts.append((table, row))
                 continue
-            same = all(mine[k] == row[k] for k in (*CONTENT[table], "deleted"))
-            if same or mine["deleted"]:
-                continue  # nothing new, or deleted here: the tombstone wins
-            if table != "applications":
-                if row["deleted"]:
-                    out.updates.append((table, mine, {"deleted": 1, **_stamps(row)}))
-                continue
+            if mine["deleted"]:
+                continue  # deleted here: the tombstone wins
             if row["deleted"]:
                 out.updates.append((table, mine, {"deleted": 1, **_stamps(row)}))
                 continue
-            if row["updated_device"] == device:
-                continue  # this file's own version coming back
-            untouched = (mine["updated_at"], mine["updated_device"]) == (
-                mine["created_at"],
-                mine["created_device"],
-            )
-            if mine["updated_device"] == row["updated_device"] and not untouched:
-                if row["updated_at"] <= mine["updated_at"]:
-                    continue  # the same laptop's version, or an older one
-                untouched = True  # a later version from the laptop that wrote this one
-            if untouched:
-                changes = {k: row[k] for k in CONTENT[table] if mine[k] != row[k]}
-                out.updates.append((table, mine, {**changes, **_stamps(row)}))
-                continue
-            out.conflicts.append(
-                f"{who}: giấy đề nghị ngày {_vn_date(row['submitted_on'])} đã được sửa ở cả "
-                f"hai máy (máy này: {_status(mine['status'])}; trong gói: "
-                f"{_status(row['status'])}); giữ bản của máy này."
-            )
+            if table != "applications":
+                continue  # never changed but by a tombstone
+            _plan_application(out, mine, row, versions, known, codes)
     return out
+
+
+def _plan_application(
+    out: Plan,
+    mine: dict[str, Any],
+    row: dict[str, Any],
+    versions: _Versions,
+    known: Mapping[tuple[str, str, str], bool],
+    codes: Mapping[str, str],
+) -> None:
+    rid, theirs, here, first = row["id"], version(row), version(mine), _first_version(mine)
+    if versions.descends(rid, here, theirs, first):
+        return  # the package's version, or an older one
+    carried = versions.incoming.get(rid, [])
+    if versions.descends(rid, theirs, here, first):
+        # Changed only in the package: taken, with its history.
+        changes = {k: row[k] for k in CONTENT["applications"] if mine[k] != row[k]}
+        out.updates.append(("applications", mine, {**changes, **_stamps(row)}))
+        out.history += carried
+        return
+    if all(mine[k] == row[k] for k in CONTENT["applications"]):
+        # The same change made on both sides: nothing to choose, the histories joined.
+        out.history += [*carried, (rid, here, theirs)]
+        return
+    key = ("applications", rid, theirs)
+    if key in known:
+        if not known[key]:
+            out.conflicts.append(_describe("applications", _who(row, codes), mine, row))
+        return
+    out.stored.append(Stored("applications", mine, row))
+    out.history += carried  # facts of the package's side, kept for the decision
+    out.conflicts.append(_describe("applications", _who(row, codes), mine, row))
+
+
+def _plan_new_cadre(
+    out: Plan,
+    row: dict[str, Any],
+    targets: dict[tuple[str, str], dict[str, Any]],
+    replaced: set[str],
+    known: Mapping[tuple[str, str, str], bool],
+    codes: Mapping[str, str],
+) -> None:
+    target = _target(row)
+    other = targets.get(target)
+    if other is None or other["id"] in replaced:
+        # Nobody here, or the package replaced this file's (its tombstone is planned).
+        out.inserts.append(("cadre_assignments", row))
+        targets[target] = row
+        return
+    if (other["cadre_name"], other["cadre_role"]) == (row["cadre_name"], row["cadre_role"]):
+        # The same cadre given on both laptops: one assignment stays, the same on both (the
+        # smaller id), the other kept as a tombstone so that it does not come back.
+        if row["id"] < other["id"]:
+            out.updates.append(("cadre_assignments", other, {"deleted": 1, **_stamps(row)}))
+            out.inserts.append(("cadre_assignments", row))
+            targets[target] = row
+        else:
+            out.inserts.append(("cadre_assignments", {**row, "deleted": 1}))
+        return
+    key = ("cadre_assignments", row["id"], version(row))
+    if key in known:
+        if not known[key]:
+            out.conflicts.append(_describe("cadre_assignments", _who(row, codes), other, row))
+        return
+    out.stored.append(Stored("cadre_assignments", other, row))
+    out.conflicts.append(_describe("cadre_assignments", _who(row, codes), other, row))
+
+
+def _target(row: Mapping[str, Any]) -> tuple[str, str]:
+    hid = row["household_id"]
+    return ("household_id", hid) if hid is not None else ("village", row["village"])
+
+
+def _who(row: Mapping[str, Any], codes: Mapping[str, str]) -> str:
+    hid = row["household_id"]
+    return f"Hộ {codes.get(hid, hid)}" if hid else f"Thôn {row['village']}"
+
+
+def _describe(
+    table: str, who: str, mine: Mapping[str, Any] | None, theirs: Mapping[str, Any]
+) -> str:
+    """A year-round conflict in Vietnamese: the receipt, the command line, the screen."""
+    if table == "cadre_assignments":
+        here = mine["cadre_name"] if mine is not None else "không có"
+        return (
+            f"{who}: cán bộ phụ trách đã được ghi ở cả hai máy (máy này: {here}; trong gói: "
+            f"{theirs['cadre_name']}); giữ {here} cho đến khi cán bộ quyết định."
+        )
+    here = _status(mine["status"]) if mine is not None else "không có"
+    return (
+        f"{who}: giấy đề nghị ngày {_vn_date(theirs['submitted_on'])} đã được sửa ở cả hai "
+        f"máy (máy này: {here}; trong gói: {_status(theirs['status'])}); giữ bản của máy "
+        "này cho đến khi cán bộ quyết định."
+    )
 
 
 def _stamps(row: Mapping[str, Any]) -> dict[str, Any]:
@@ -325,42 +523,69 @@ def _status(value: str) -> str:
     return STATUS_LABELS[ApplicationStatus(value)]
 
 
-def apply(store: Any, p: Plan, at: str) -> None:
-    """Writes ``p`` in the caller's transaction, each row audited; the households concerned
-    are indexed again for search (``db.search.year_round_words``)."""
+def apply(
+    store: Any,
+    p: Plan,
+    at: str,
+    *,
+    package_id: str = "",
+    source: str = "",
+    decoded: Mapping[str, Any] | None = None,
+) -> None:
+    """Writes ``p`` in the caller's transaction, each row audited, its conflicts stored
+    (``package_id``, ``source``); the households concerned are indexed again for search
+    (``db.search.year_round_words``), from ``decoded`` (household id → the ``Household`` the
+    merge just wrote) where it has them rather than decoding them again."""
     households: set[str] = set()
     villages: set[str] = set()
     for _table, row in p.inserts:
         _touched(row, households, villages)
     for _table, mine, _changes in p.updates:
         _touched(mine, households, villages)
-    for table, row in p.inserts:
-        cols = _columns(table)
-        store.conn.execute(
-            f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",
-            [row[c] for c in cols],
-        )
-        new = {k: row[k] for k in CONTENT[table] if k != "household_id"}
-        store._audit(table, row["id"], row["household_id"], "insert", None, new, at)
+    # Tombstones first: a cadre replaced frees its village or household for the new one.
     for table, mine, changes in p.updates:
-        sets = ", ".join(f"{k} = ?" for k in changes)
-        store.conn.execute(
-            f"UPDATE {table} SET {sets} WHERE id = ?", (*changes.values(), mine["id"])
-        )
-        shown = [k for k in changes if k not in ("updated_at", "updated_device")]
-        action = "delete" if changes.get("deleted") else "update"
-        store._audit(
-            table,
-            mine["id"],
-            mine["household_id"],
-            action,
-            {k: mine[k] for k in shown},
-            None if action == "delete" else {k: changes[k] for k in shown},
-            at,
-        )
-    store.reindex(households)
+        _update(store, table, mine, changes, at)
+    for table, row in p.inserts:
+        _insert(store, table, row, at)
+    store.conn.executemany(
+        "INSERT OR IGNORE INTO year_round_revs (record_id, rev, parent_rev) VALUES (?, ?, ?)",
+        p.history,
+    )
+    for s in p.stored:
+        _store_conflict(store, s, package_id, source, at)
+    store.reindex(households, known=decoded or {})
     for village in sorted(villages):
-        store.reindex(village=village)
+        store.reindex(village=village, known=decoded or {})
+
+
+def _insert(store: Any, table: str, row: Mapping[str, Any], at: str) -> None:
+    cols = _columns(table)
+    store.conn.execute(
+        f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",
+        [row[c] for c in cols],
+    )
+    new = {k: row[k] for k in CONTENT[table] if k != "household_id"}
+    if row["deleted"]:
+        new["deleted"] = 1  # a record kept as a tombstone, not to come back
+    store._audit(table, row["id"], row["household_id"], "insert", None, new, at)
+
+
+def _update(
+    store: Any, table: str, mine: Mapping[str, Any], changes: Mapping[str, Any], at: str
+) -> None:
+    sets = ", ".join(f"{k} = ?" for k in changes)
+    store.conn.execute(f"UPDATE {table} SET {sets} WHERE id = ?", (*changes.values(), mine["id"]))
+    shown = [k for k in changes if k not in ("updated_at", "updated_device")]
+    action = "delete" if changes.get("deleted") else "update"
+    store._audit(
+        table,
+        mine["id"],
+        mine["household_id"],
+        action,
+        {k: mine[k] for k in shown},
+        None if action == "delete" else {k: changes[k] for k in shown},
+        at,
+    )
 
 
 def _touched(row: Mapping[str, Any], households: set[str], villages: set[str]) -> None:
@@ -368,3 +593,175 @@ def _touched(row: Mapping[str, Any], households: set[str], villages: set[str]) -
         households.add(row["household_id"])
     elif row.get("village") is not None:
         villages.add(row["village"])
+
+
+def _store_conflict(store: Any, s: Stored, package_id: str, source: str, at: str) -> None:
+    conflict_id = str(uuid.uuid4())
+    theirs = s.theirs
+    cur = store.conn.execute(
+        "INSERT OR IGNORE INTO year_round_conflicts (id, tbl, record_id, local_id,"
+        " household_id, village, local, incoming, incoming_rev, package_id, source, created_at)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            conflict_id,
+            s.table,
+            theirs["id"],
+            s.mine["id"],
+            theirs["household_id"],
+            theirs.get("village"),
+            json.dumps(s.mine, ensure_ascii=False),
+            json.dumps(theirs, ensure_ascii=False),
+            version(theirs),
+            package_id,
+            source,
+            at,
+        ),
+    )
+    if cur.rowcount:
+        store._audit(
+            "year_round_conflicts",
+            conflict_id,
+            theirs["household_id"],
+            "insert",
+            None,
+            {"table": s.table, "record": theirs["id"], "incoming_rev": version(theirs)},
+            at,
+        )
+
+
+# --- conflicts ----------------------------------------------------------------------------
+@dataclass(frozen=True)
+class YearRoundConflict:
+    """An application changed on both sides, or two cadres for one target, waiting."""
+
+    id: str
+    table: str  # "applications" or "cadre_assignments"
+    household_id: str | None
+    code: str | None  # the household's code here; None for a village's cadre
+    village: str | None
+    local: dict[str, Any] | None  # as it is here now (the target's live cadre)
+    incoming: dict[str, Any]
+    package_id: str
+    source: str
+    created_at: str
+
+    def describe(self) -> str:
+        """Vietnamese, for the receipt, the command line and the conflicts screen."""
+        who = f"Hộ {self.code}" if self.household_id else f"Thôn {self.village}"
+        return _describe(self.table, who, self.local, self.incoming)
+
+
+def open_conflicts(conn: sqlite3.Connection) -> list[YearRoundConflict]:
+    """Conflicts still waiting for the officer, oldest first; this file's side as it is now."""
+    out = []
+    for cid, table, record, hid, village, incoming, package_id, source, at, code in conn.execute(
+        "SELECT c.id, c.tbl, c.record_id, c.household_id, c.village, c.incoming, c.package_id,"
+        " c.source, c.created_at, h.code FROM year_round_conflicts c"
+        " LEFT JOIN households h ON h.id = c.household_id"
+        " WHERE c.resolved_at IS NULL ORDER BY c.created_at, h.code, c.village"
+    ):
+        theirs = json.loads(incoming)
+        if table == "applications":
+            local = _local_rows(conn, table, [record]).get(record)
+        else:
+            column, value = _target(theirs)
+            cols = _columns(table)
+            found = conn.execute(
+                f"SELECT {', '.join(cols)} FROM {table} WHERE deleted = 0 AND {column} = ?",
+                (value,),
+            ).fetchone()
+            local = dict(zip(cols, found, strict=True)) if found else None
+        out.append(
+            YearRoundConflict(cid, table, hid, code, village, local, theirs, package_id, source, at)
+        )
+    return out
+
+
+def waiting(conn: sqlite3.Connection, package_id: str | None = None) -> int:
+    """How many of these conflicts wait for the officer (of one package, when given)."""
+    sql = "SELECT count(*) FROM year_round_conflicts WHERE resolved_at IS NULL"
+    params: tuple[str, ...] = ()
+    if package_id is not None:
+        sql, params = sql + " AND package_id = ?", (package_id,)
+    return int(conn.execute(sql, params).fetchone()[0])
+
+
+def resolve(store: Any, conflict_id: str, choice: Choice) -> YearRoundConflict:
+    """The officer's decision, audited. ``keep_mine``: this file's application stays, or its
+    cadre; ``take_theirs``: the package's. An application gets a new version whose parents
+    are both sides', and a cadre not kept a tombstone, so neither laptop's next package
+    brings the conflict back and the other laptop takes the decision without one."""
+    from db.errors import StoreError
+    from db.records import Change
+    from db.store import now_utc
+
+    found = [c for c in open_conflicts(store.conn) if c.id == conflict_id]
+    if not found:
+        raise StoreError("Không tìm thấy xung đột này, hoặc đã được giải quyết.")
+    c = found[0]
+    at = now_utc()
+    label = "giữ bản của xã" if choice == "keep_mine" else "nhận bản trong gói"
+    with store.transaction(source=f"giải quyết xung đột ({label}): {c.source}"):
+        if c.table == "applications":
+            _decide_application(store, c, choice, at)
+            store._notify(Change("application", [c.incoming["id"]]))
+        else:
+            _decide_cadre(store, c, choice, at)
+            store._notify(Change("cadre", [c.incoming["id"]]))
+        store.conn.execute(
+            "UPDATE year_round_conflicts SET resolved_at = ?, resolution = ?, resolved_by = ?"
+            " WHERE id = ?",
+            (at, choice, store.user, c.id),
+        )
+        store._audit(
+            "year_round_conflicts",
+            c.id,
+            c.household_id,
+            "update",
+            {"resolution": None},
+            {"resolution": choice, "record": c.incoming["id"]},
+            at,
+        )
+        if c.household_id is not None:
+            store.reindex([c.household_id])
+        elif c.village is not None:
+            store.reindex(village=c.village)
+    return c
+
+
+def _decide_application(store: Any, c: YearRoundConflict, choice: Choice, at: str) -> None:
+    mine, theirs = c.local, c.incoming
+    if mine is None or mine["deleted"]:
+        return  # deleted here since: the tombstone wins whatever the choice
+    changes: dict[str, Any] = {}
+    if choice == "take_theirs":
+        changes = {k: theirs[k] for k in CONTENT["applications"] if mine[k] != theirs[k]}
+    # A new version: the trigger gives it this file's as parent, the package's is added.
+    _update(
+        store,
+        "applications",
+        mine,
+        {**changes, "updated_at": at, "updated_device": store.device},
+        at,
+    )
+    store.conn.execute(
+        "INSERT OR IGNORE INTO year_round_revs (record_id, rev, parent_rev) VALUES (?, ?, ?)",
+        (mine["id"], f"{at} {store.device}", version(theirs)),
+    )
+
+
+def _decide_cadre(store: Any, c: YearRoundConflict, choice: Choice, at: str) -> None:
+    theirs = c.incoming
+    present = store.conn.execute(
+        "SELECT 1 FROM cadre_assignments WHERE id = ?", (theirs["id"],)
+    ).fetchone()
+    if choice == "take_theirs" and c.local is not None:
+        _update(
+            store,
+            "cadre_assignments",
+            c.local,
+            {"deleted": 1, "updated_at": at, "updated_device": store.device},
+            at,
+        )
+    if present is None:
+        _insert(store, "cadre_assignments", {**theirs, "deleted": int(choice == "keep_mine")}, at)

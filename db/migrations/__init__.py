@@ -26,6 +26,7 @@ from db.migrations import (
     m0013_purged_households,
     m0014_year_round_search,
     m0015_users,
+    m0016_year_round_conflicts,
 )
 
 Step = Callable[[driver.Connection], None]
@@ -46,6 +47,7 @@ STEPS: list[Step] = [
     m0013_purged_households.apply,
     m0014_year_round_search.apply,
     m0015_users.apply,
+    m0016_year_round_conflicts.apply,
 ]
 LATEST = len(STEPS)
 

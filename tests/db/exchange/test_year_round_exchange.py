@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from db import year_round
+from db.exchange import year_round_part
 from db.exchange.errors import PackageError
 from db.exchange.export import ExportScope, export_package
 from db.exchange.merge import import_package
@@ -157,16 +158,26 @@ def test_an_application_changed_on_both_laptops_is_a_conflict(
     with Store.open(commune, user="Cán bộ xã", device="may-xa") as store:
         rnd = year_round.start_regular_round(store, 2026, 5)
         assert year_round.round_household_ids(store, rnd.id) == [ids[1]]
-    written, warnings = merge(
-        commune, "may-xa", export_all(surveyor, "may-dtv", tmp_path / "d.rasoat")
-    )
-    assert not written
+    package = export_all(surveyor, "may-dtv", tmp_path / "d.rasoat")
+    written, warnings = merge(commune, "may-xa", package)
+    assert written  # the conflict, stored for the officer
     assert [w for w in warnings if "giấy đề nghị" in w] == [
         f"Hộ {_code(commune, ids[1])}: giấy đề nghị ngày 01/04/2026 đã được sửa ở cả hai máy"
-        " (máy này: Đang rà soát; trong gói: Đã rút); giữ bản của máy này."
+        " (máy này: Đang rà soát; trong gói: Đã rút); giữ bản của máy này cho đến khi cán bộ"
+        " quyết định."
     ]
     with Store.open(commune, user="t", device="may-xa") as store:
         assert year_round.applications(store)[0].status.value == "in_review"
+        [waiting] = year_round_part.open_conflicts(store.conn)
+        assert (waiting.table, waiting.household_id) == ("applications", ids[1])
+        assert waiting.local is not None
+        assert (waiting.local["status"], waiting.incoming["status"]) == ("in_review", "withdrawn")
+    # Imported again: the same conflict, not a second one, and not a byte written.
+    before = table_dump(commune)
+    written, warnings = merge(commune, "may-xa", package)
+    assert not written
+    assert any("giấy đề nghị" in w for w in warnings)
+    assert table_dump(commune) == before
 
 
 def _code(path: Path, household_id: str) -> str:

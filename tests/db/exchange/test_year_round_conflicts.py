@@ -1,0 +1,194 @@
+"""Year-round records through real packages between two real commune files (issue 24 item
+5): edited in turn on two laptops they merge without a conflict (each application carries its
+version history, as households do); changed on both they are one stored conflict, listed,
+decided either way on one laptop, audited, and the other laptop then takes the decision
+without a conflict of its own."""
+
+from __future__ import annotations
+
+import shutil
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from db import year_round
+from db.errors import StoreError
+from db.exchange import year_round_part
+from db.exchange.export import ExportScope, export_package
+from db.exchange.merge import import_package, waiting
+from db.store import Store
+from tests.db.exchange.commune import table_dump
+from tests.reports.conftest import VILLAGES, build_commune
+
+XA, DTV = "may-xa", "may-dtv"
+
+
+@pytest.fixture
+def laptops(tmp_path: Path) -> tuple[Path, Path]:
+    base = build_commune(tmp_path / "xa.db", 6, VILLAGES)
+    return shutil.copy(base, tmp_path / "xa-laptop.db"), shutil.copy(base, tmp_path / "dtv.db")
+
+
+class Trip:
+    """Packages sent between the two files, each a real export and import."""
+
+    def __init__(self, tmp_path: Path, files: tuple[Path, Path]) -> None:
+        self.tmp, self.files, self.n = tmp_path, dict(zip((XA, DTV), files, strict=True)), 0
+
+    def send(self, sender: str, receiver: str) -> tuple[bool, list[str]]:
+        self.n += 1
+        package = self.tmp / f"{self.n}-{sender}.rasoat"
+        with Store.open(self.files[sender], user="Cán bộ", device=sender) as store:
+            export_package(store, package, ExportScope(kind="commune"))
+        with Store.open(self.files[receiver], user="Cán bộ", device=receiver) as store:
+            receipt = import_package(store, package)
+        self.last = package
+        return receipt.written, [w for w in receipt.warnings if "cả hai máy" in w]
+
+    def store(self, laptop: str) -> Store:
+        return Store.open(self.files[laptop], user="Cán bộ", device=laptop)
+
+
+def _ids(path: Path) -> list[str]:
+    with Store.open(path, user="t", device="t") as store:
+        return [r[0] for r in store.conn.execute("SELECT id FROM households ORDER BY code")]
+
+
+def _status(trip: Trip, laptop: str) -> str:
+    with trip.store(laptop) as store:
+        [app] = year_round.applications(store)
+        return app.status.value
+
+
+def test_an_application_edited_in_turn_merges_without_a_conflict(
+    laptops: tuple[Path, Path], tmp_path: Path
+) -> None:
+    trip = Trip(tmp_path, laptops)
+    hid = _ids(laptops[0])[1]
+    with trip.store(XA) as store:
+        app = year_round.add_application(store, hid, "regular_review", date(2026, 4, 1), "Chủ hộ")
+    assert trip.send(XA, DTV)[1] == []
+    with trip.store(DTV) as store:  # the surveyor's laptop opens May's round: in review
+        year_round.start_regular_round(store, 2026, 5)
+    assert trip.send(DTV, XA) == (True, [])
+    assert _status(trip, XA) == "in_review"
+    with trip.store(XA) as store:  # then the commune's laptop: withdrawn
+        year_round.withdraw_application(store, app.id)
+    assert trip.send(XA, DTV) == (True, [])
+    assert _status(trip, DTV) == "withdrawn"
+    assert trip.send(DTV, XA) == (False, [])  # nothing new either way
+    for laptop in (XA, DTV):
+        with trip.store(laptop) as store:
+            assert year_round_part.open_conflicts(store.conn) == []
+
+
+@pytest.mark.parametrize("choice", ["keep_mine", "take_theirs"])
+def test_an_application_changed_on_both_is_one_stored_conflict_decided(
+    laptops: tuple[Path, Path], tmp_path: Path, choice: year_round_part.Choice
+) -> None:
+    trip = Trip(tmp_path, laptops)
+    hid = _ids(laptops[0])[1]
+    with trip.store(XA) as store:
+        app = year_round.add_application(store, hid, "escape", date(2026, 4, 1), "Chủ hộ")
+    trip.send(XA, DTV)
+    with trip.store(DTV) as store:
+        year_round.withdraw_application(store, app.id)
+    with trip.store(XA) as store:
+        year_round.start_regular_round(store, 2026, 5)
+    written, conflicts = trip.send(DTV, XA)
+    assert written
+    assert len(conflicts) == 1
+    with trip.store(XA) as store:
+        [c] = year_round_part.open_conflicts(store.conn)
+        assert waiting(store) == 1
+        assert waiting(store, package_id="not this one") == 0
+        assert "đã được sửa ở cả hai máy" in c.describe()
+        year_round_part.resolve(store, c.id, choice)
+        with pytest.raises(StoreError, match="đã được giải quyết"):
+            year_round_part.resolve(store, c.id, choice)
+        assert year_round_part.open_conflicts(store.conn) == []
+        decided = [
+            e
+            for e in store.audit_for_household(hid)
+            if e.table == "year_round_conflicts" and e.action == "update"
+        ]
+        assert [e.new["resolution"] for e in decided if e.new] == [choice]
+    expected = "in_review" if choice == "keep_mine" else "withdrawn"
+    assert _status(trip, XA) == expected
+    # The surveyor's package again: decided, so nothing to write and nothing to raise.
+    before = table_dump(laptops[0])
+    with trip.store(XA) as store:
+        assert import_package(store, trip.last).written is False
+    assert table_dump(laptops[0]) == before
+    # The decision travels: the surveyor's laptop takes it without a conflict.
+    assert trip.send(XA, DTV) == (True, [])
+    assert _status(trip, DTV) == expected
+    assert trip.send(DTV, XA) == (False, [])
+
+
+def test_a_cadre_replaced_in_turn_is_no_conflict_the_same_cadre_twice_neither(
+    laptops: tuple[Path, Path], tmp_path: Path
+) -> None:
+    trip = Trip(tmp_path, laptops)
+    hid = _ids(laptops[0])[0]
+    village = VILLAGES[0]
+    with trip.store(XA) as store:
+        year_round.assign_cadre(store, "Hoàng Văn Dũng", "Trưởng thôn", village=village)
+    with trip.store(DTV) as store:  # the same cadre for a household, on both laptops
+        year_round.assign_cadre(store, "Lò Văn Pản", "", household_id=hid)
+    with trip.store(XA) as store:
+        year_round.assign_cadre(store, "Lò Văn Pản", "", household_id=hid)
+    assert trip.send(XA, DTV) == (True, [])
+    with trip.store(DTV) as store:  # replaced on the other laptop, then sent back
+        year_round.assign_cadre(store, "Nông Thị Hoa", "Trưởng thôn", village=village)
+    assert trip.send(DTV, XA) == (True, [])
+    with trip.store(XA) as store:
+        year_round.assign_cadre(store, "Vàng A Sùng", "", village=village)
+    assert trip.send(XA, DTV) == (True, [])
+    # Written or not, by which of the two same assignments stays (the smaller id): settled.
+    assert trip.send(DTV, XA)[1] == []
+    assert trip.send(XA, DTV) == (False, [])
+    for laptop in (XA, DTV):
+        with trip.store(laptop) as store:
+            assert year_round_part.open_conflicts(store.conn) == []
+            live = [(a.id, a.cadre_name) for a in year_round.assignments(store)]
+            assert sorted(n for _, n in live) == ["Lò Văn Pản", "Vàng A Sùng"]
+            names = year_round.cadre_names(store)
+            assert names[hid] == "Lò Văn Pản"
+    with trip.store(XA) as xa, trip.store(DTV) as dtv:
+        assert year_round.assignments(xa) == year_round.assignments(dtv)
+
+
+@pytest.mark.parametrize("choice", ["keep_mine", "take_theirs"])
+def test_two_cadres_for_one_village_are_a_stored_conflict_decided(
+    laptops: tuple[Path, Path], tmp_path: Path, choice: year_round_part.Choice
+) -> None:
+    trip = Trip(tmp_path, laptops)
+    village = VILLAGES[0]
+    with trip.store(XA) as store:
+        year_round.assign_cadre(store, "Hoàng Văn Dũng", "Trưởng thôn", village=village)
+    with trip.store(DTV) as store:
+        year_round.assign_cadre(store, "Nông Thị Hoa", "", village=village)
+    written, [conflict] = trip.send(DTV, XA)
+    assert written
+    assert conflict == (
+        f"Thôn {village}: cán bộ phụ trách đã được ghi ở cả hai máy (máy này: Hoàng Văn Dũng;"
+        " trong gói: Nông Thị Hoa); giữ Hoàng Văn Dũng cho đến khi cán bộ quyết định."
+    )
+    with trip.store(XA) as store:
+        [c] = year_round_part.open_conflicts(store.conn)
+        assert (c.table, c.village, c.household_id) == ("cadre_assignments", village, None)
+        year_round_part.resolve(store, c.id, choice)
+        kept = year_round.assignments(store)
+    expected = "Hoàng Văn Dũng" if choice == "keep_mine" else "Nông Thị Hoa"
+    assert [a.cadre_name for a in kept] == [expected]
+    # The other laptop takes the decision: no conflict there either, the same cadre.
+    assert trip.send(XA, DTV)[1] == []
+    with trip.store(DTV) as store:
+        assert year_round_part.open_conflicts(store.conn) == []
+        assert [a.cadre_name for a in year_round.assignments(store)] == [expected]
+        assert {r.id for r in store.search(expected.split()[0], limit=50)} >= set(
+            year_round.households_of(store, expected)
+        )
+    assert trip.send(DTV, XA) == (False, [])
