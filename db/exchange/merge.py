@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import gc
 import json
-import sqlite3
 import uuid
 from collections.abc import Callable, Collection, Iterator
 from contextlib import contextmanager
@@ -25,7 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-from db import certificates
+from db import certificates, driver
 from db.audit import Row
 from db.audit import append as append_audit
 from db.exchange import devices, history, year_round_part
@@ -195,7 +194,7 @@ class Differing:
 
 
 def _result_gaps(
-    conn: sqlite3.Connection, rec: PackageRecord, round_map: dict[str, str]
+    conn: driver.Connection, rec: PackageRecord, round_map: dict[str, str]
 ) -> tuple[dict[str, dict[str, Any]], list[Differing]]:
     """(results this file lacks, rounds whose results differ) for an unchanged household."""
     missing: dict[str, dict[str, Any]] = {}
@@ -312,7 +311,7 @@ class _Lookups:
     households, read by chunks of a few hundred: one query per household made planning a
     5,000-household package take as long as reading it."""
 
-    def __init__(self, conn: sqlite3.Connection, households: list[Household]) -> None:
+    def __init__(self, conn: driver.Connection, households: list[Household]) -> None:
         self.rows: dict[str, tuple[str, int, str]] = {}  # id -> (rev, deleted, code)
         for ids, marks in _chunks(sorted({h.id for h in households})):
             for hid, rev, deleted, code in conn.execute(
@@ -445,13 +444,13 @@ def precheck(
     not confirmed (unless ``allow_deletions``). ``None`` skips a check and only reports.
     Nothing is said when the file cannot be read here; opening it says why."""
     try:
-        conn = sqlite3.connect(f"{Path(path).resolve().as_uri()}?mode=ro", uri=True)
-    except sqlite3.Error:
+        conn = driver.connect(f"{Path(path).resolve().as_uri()}?mode=ro", uri=True)
+    except driver.Error:
         return Precheck(None, [])
     try:
         try:
             row = conn.execute("SELECT commune_code, commune_name FROM commune").fetchone()
-        except sqlite3.Error:
+        except driver.Error:
             return Precheck(None, [])
         if row is not None and package.commune_code != str(row[0]):
             name = package.manifest.get("commune", {}).get("name", "")

@@ -32,13 +32,13 @@ Every write is audited under the record's table, in the merge's transaction; a d
 from __future__ import annotations
 
 import json
-import sqlite3
 import uuid
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Literal
 
+from db import driver
 from db.exchange.errors import PackageError
 from forms import catalog
 from forms.applications import STATUS_LABELS, ApplicationKind, ApplicationStatus
@@ -82,7 +82,7 @@ def _columns(table: str) -> tuple[str, ...]:
 
 
 # --- export ------------------------------------------------------------------------------
-def exported(conn: sqlite3.Connection, household_ids: Iterable[str], whole: bool) -> dict[str, Any]:
+def exported(conn: driver.Connection, household_ids: Iterable[str], whole: bool) -> dict[str, Any]:
     """The rows of the package's households, tombstones too (deletions travel); village
     cadres of their villages, or all of them when ``whole`` (the commune's package)."""
     ids = list(household_ids)
@@ -117,7 +117,7 @@ def exported(conn: sqlite3.Connection, household_ids: Iterable[str], whole: bool
     return out
 
 
-def exported_history(conn: sqlite3.Connection, part: Mapping[str, Any]) -> list[list[str]]:
+def exported_history(conn: driver.Connection, part: Mapping[str, Any]) -> list[list[str]]:
     """The version history of the applications in ``part`` (``exported``'s result)."""
     ids = sorted(row["id"] for row in part.get("applications", []))
     return [
@@ -306,7 +306,7 @@ class _Versions:
     """Applications' version parents, from this file (read by chunks) and the package."""
 
     def __init__(
-        self, conn: sqlite3.Connection, ids: list[str], incoming: Iterable[Mapping[str, str]]
+        self, conn: driver.Connection, ids: list[str], incoming: Iterable[Mapping[str, str]]
     ) -> None:
         self.parents: dict[tuple[str, str], set[str]] = {}
         for chunk, marks in _chunks(sorted(set(ids))):
@@ -340,7 +340,7 @@ class _Versions:
         return False
 
 
-def _local_rows(conn: sqlite3.Connection, table: str, ids: list[str]) -> dict[str, dict[str, Any]]:
+def _local_rows(conn: driver.Connection, table: str, ids: list[str]) -> dict[str, dict[str, Any]]:
     cols = _columns(table)
     return {
         r[0]: dict(zip(cols, r, strict=True))
@@ -350,7 +350,7 @@ def _local_rows(conn: sqlite3.Connection, table: str, ids: list[str]) -> dict[st
 
 
 def plan(
-    conn: sqlite3.Connection,
+    conn: driver.Connection,
     incoming: Mapping[str, list[dict[str, Any]]],
     live: set[str],
     villages: set[str],
@@ -651,7 +651,7 @@ class YearRoundConflict:
         return _describe(self.table, who, self.local, self.incoming)
 
 
-def open_conflicts(conn: sqlite3.Connection) -> list[YearRoundConflict]:
+def open_conflicts(conn: driver.Connection) -> list[YearRoundConflict]:
     """Conflicts still waiting for the officer, oldest first; this file's side as it is now."""
     out = []
     for cid, table, record, hid, village, incoming, package_id, source, at, code in conn.execute(
@@ -677,7 +677,7 @@ def open_conflicts(conn: sqlite3.Connection) -> list[YearRoundConflict]:
     return out
 
 
-def waiting(conn: sqlite3.Connection, package_id: str | None = None) -> int:
+def waiting(conn: driver.Connection, package_id: str | None = None) -> int:
     """How many of these conflicts wait for the officer (of one package, when given)."""
     sql = "SELECT count(*) FROM year_round_conflicts WHERE resolved_at IS NULL"
     params: tuple[str, ...] = ()
