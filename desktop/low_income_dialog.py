@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
     QDialog,
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -122,6 +121,7 @@ class LowIncomeDialog(QDialog):
         buttons.addWidget(close)
         layout.addLayout(buttons)
         self.apps: list[low_income.LowIncomeApplication] = []
+        self.printed: Path | None = None  # the last list written
         if self.round is None:
             for w in (self.add_button, self.accept_button, self.refuse_button):
                 w.setEnabled(False)
@@ -238,25 +238,42 @@ class LowIncomeDialog(QDialog):
         self.suggestions.show()
 
     def print_list(self, _checked: bool = False, path: Path | None = None) -> Path | None:
+        """Without ``path``: the prints' own save dialog (``report_runner.ask_where``, opened
+        without a nested event loop), a Vietnamese name free in the folder saved into last;
+        the list is written when a name is chosen (``printed``). With ``path``: written now."""
         if self.round is None:
             return None
-        from reports import build
-        from reports.file_names import default_file_name
-        from reports.review import ReportError
-
         if path is None:
-            name, _ = QFileDialog.getSaveFileName(
+            from desktop.report_runner import ask_where
+            from rasoat import settings
+            from reports.file_names import default_file_name, free_path
+
+            proposed = free_path(
+                settings.output_folder(), default_file_name("low_income_list", None, self.today)
+            )
+            ask_where(
                 self,
                 self.tr("Lưu danh sách người lao động có thu nhập thấp"),
-                default_file_name("low_income_list", None, self.today, "pdf"),
-                self.tr("PDF (*.pdf);;Excel (*.xlsx)"),
+                proposed,
+                "pdf",
+                self.print_to,
+                also=("xlsx",),
             )
-            if not name:
-                return None
-            path = Path(name)
+            return None
+        return self.print_to(path)
+
+    def print_to(self, path: Path) -> Path | None:
+        from reports import build
+        from reports.review import ReportError
+
+        if self.round is None:
+            return None
         fmt = "xlsx" if path.suffix.lower() == ".xlsx" else "pdf"
         try:
-            return build("low_income_list", self.store, path, fmt=fmt, round_id=self.round.id)
+            self.printed = build(
+                "low_income_list", self.store, path, fmt=fmt, round_id=self.round.id
+            )
+            return self.printed
         except ReportError as exc:
             QMessageBox.warning(self, self.tr("Không in được danh sách"), exc.message)
         except OSError:

@@ -129,14 +129,23 @@ FILTERS = {
 
 
 def ask_where(
-    window: Any, title: str, proposed: Path, fmt: str, chosen: Callable[[Path], None]
+    window: Any,
+    title: str,
+    proposed: Path,
+    fmt: str,
+    chosen: Callable[[Path], None],
+    also: tuple[str, ...] = (),
 ) -> QFileDialog:
     """Qt's save dialog (the project's own Vietnamese, ``desktop.qt_strings``), window-modal
     and opened with ``open()``: no nested event loop, and the print starts from its
-    ``fileSelected``. Choosing an existing file asks before replacing it ("Đã có tệp …")."""
+    ``fileSelected``. Choosing an existing file asks before replacing it ("Đã có tệp …").
+    ``also``: other formats the document prints in, offered as filters and kept when the
+    name typed ends in one of them."""
     dialog = QFileDialog(window, title, str(proposed.parent))
     dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
-    dialog.setNameFilter(QCoreApplication.translate("MainWindow", FILTERS.get(fmt, "*")))
+    dialog.setNameFilters(
+        [QCoreApplication.translate("MainWindow", FILTERS.get(f, "*")) for f in (fmt, *also)]
+    )
     dialog.setDefaultSuffix(fmt)
     dialog.selectFile(proposed.name)
     dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
@@ -147,7 +156,7 @@ def ask_where(
         from rasoat import settings
 
         path = Path(name)
-        if path.suffix.lower() != f".{fmt}":
+        if path.suffix.lower() not in {f".{f}" for f in (fmt, *also)}:
             path = path.with_name(f"{path.name}.{fmt}")
         settings.remember_output_folder(path.parent)
         chosen(path)

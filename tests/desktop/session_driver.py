@@ -1281,6 +1281,78 @@ class Session:
         if window.stack.currentWidget() is not window.tabs:
             raise SessionFailure("Esc did not close the household editor")
 
+    def low_income_worker(self, folder: Path, income: str = "1500000") -> Steps:
+        """Hộ gia đình → Người lao động có thu nhập thấp…: one member's application recorded
+        (Alt+M the household's code, Tab fills its members, Alt+B the income declared, Alt+G),
+        accepted (Alt+C) and the list printed through the dialog's save dialog (Alt+D); Đóng
+        (Alt+N). All from the keyboard (Decree 30/2025/NĐ-CP, issue 18)."""
+        from db import low_income
+        from desktop.low_income_dialog import LowIncomeDialog
+
+        window = self.window
+        listed = (Category.POOR, Category.NEAR_POOR)
+        h = next(h for h in self.entered[:-1] if expected_result(h).category not in listed)
+        self.step("low income: Hộ gia đình → Người lao động có thu nhập thấp…")
+        self.expected_modals = (LowIncomeDialog, QFileDialog)
+        yield from self.focus_list()
+        action = next(
+            a
+            for a in window.menus["household"].actions()
+            if a.text().replace("&", "").startswith("Người lao động có thu nhập thấp")
+        )
+        QTimer.singleShot(0, action.trigger)
+        yield
+        yield from self.wait(
+            lambda: isinstance(QApplication.activeModalWidget(), LowIncomeDialog), "low income"
+        )
+        dialog = QApplication.activeModalWidget()
+        assert isinstance(dialog, LowIncomeDialog)
+        round_id = window.store.current_round().id
+        before = len(low_income.applications(window.store, round_id))
+        self.step(f"low income: an application of household {h.code}")
+        yield from self.key(Qt.Key.Key_M, ALT)
+        yield from self.type(h.code)
+        yield from self.tab()  # leaving the code fills in its members
+        if dialog.member.count() != len(h.members):
+            raise SessionFailure(f"low income: {h.code} shows {dialog.member.count()} members")
+        yield from self.key(Qt.Key.Key_B, ALT)
+        yield from self.key(Qt.Key.Key_A, CTRL)
+        yield from self.type(income)
+        yield from self.key(Qt.Key.Key_G, ALT)  # Ghi đơn
+        yield from self.wait(
+            lambda: len(low_income.applications(window.store, round_id)) > before,
+            "application recorded",
+            timeout_s=10,
+        )
+        app = next(
+            a for a in low_income.applications(window.store, round_id) if a.household_id == h.id
+        )
+        if (app.member_name, app.declared_income) != (h.members[0].name, int(income)):
+            raise SessionFailure(f"low income: recorded {app.member_name}, {app.declared_income}")
+        self.step("low income: accepted (Alt+C)")
+        yield from self.key(Qt.Key.Key_C, ALT)
+        yield from self.wait(
+            lambda: any(
+                a.id == app.id and a.outcome.value == "accepted"
+                for a in low_income.applications(window.store, round_id)
+            ),
+            "application accepted",
+            timeout_s=10,
+        )
+        self.step("low income: Alt+D, the list as PDF")
+        out = folder / "lao-dong-thu-nhap-thap.pdf"
+        yield from self.key(Qt.Key.Key_D, ALT)
+        yield from self.active_file_dialog(dialog, "the low-income list's save dialog")
+        yield from self.key(Qt.Key.Key_A, CTRL)
+        yield from self.type(str(out))
+        yield from self.post(Qt.Key.Key_Return)
+        yield from self.wait(lambda: _document_ready(out, None, "pdf"), f"{out.name} written")
+        yield from self.back_to(dialog, "back in Người lao động có thu nhập thấp")
+        yield from self.key(Qt.Key.Key_N, ALT)  # Đóng
+        yield from self.back_to_window()
+        self.expected_modals = ()
+        self.low_income_list, self.low_income_code = out, h.code
+
     def known_devices(self) -> Steps:
         """Tệp → Các máy đã biết…, then Alt+M shows this laptop's fingerprint to read out."""
         from desktop.known_devices_dialog import KnownDevicesDialog

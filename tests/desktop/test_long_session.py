@@ -76,6 +76,12 @@ def test_a_surveyors_afternoon(session: Session, tmp_path: Path) -> None:
     assert any(a * 2 < t for a, t in session.votes.values())
     # Support and a cadre on a household's page (issue 24); they travel in the package below.
     session.run(session.support_and_cadre())
+    # A low-income worker's application recorded, accepted and the list printed (issue 18).
+    session.run(session.low_income_worker(tmp_path))
+    from pypdf import PdfReader
+
+    printed = PdfReader(session.low_income_list).pages
+    assert session.low_income_code in " ".join(p.extract_text() for p in printed)
 
     # Every document of the Báo cáo menu, each format, through the report worker.
     session.run(session.print_everything())
