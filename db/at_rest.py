@@ -102,7 +102,11 @@ def is_encrypted(path: Path) -> bool:
         return False
     if size == 0 or head == PLAIN_HEADER:
         return False
-    return (size >= 1024 and size % 1024 == 0) or find_key_file(path) is not None
+    if find_key_file(path) is not None:
+        return True
+    # No key file (lost): whole pages and a salt that is not zeros (a header wiped by
+    # damage is zeros; a salt of 16 zero bytes has odds of 2^-128).
+    return size >= 1024 and size % 1024 == 0 and head.strip(b"\x00") != b""
 
 
 def file_key(recovery_key: str) -> bytes:
@@ -211,3 +215,154 @@ def key_from_passphrase(path: Path, passphrase: str) -> bytes:
     if recovery is None:
         raise WrongPassphrase(path)
     return file_key(recovery)
+
+
+def key_from_recovery(path: Path, recovery_key: str) -> bytes:
+    """The file key of ``path`` from its printed recovery key, checked against the file
+    (``WrongPassphrase`` when it does not open it)."""
+    key = file_key(recovery_key)
+    if not _opens(path, key):
+        raise WrongPassphrase(path, recovery=True)
+    return key
+
+
+def open_key(
+    path: Path, *, passphrase: str | None = None, recovery_key: str | None = None
+) -> bytes:
+    """The file key from the passphrase (key file) or, failing that, the recovery key."""
+    if recovery_key:
+        return key_from_recovery(path, recovery_key)
+    if passphrase is None:
+        raise PassphraseNeeded(path)
+    return key_from_passphrase(path, passphrase)
+
+
+def _opens(path: Path, key: bytes) -> bool:
+    from db import driver
+
+    try:
+        conn = driver.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, key=key)
+    except driver.Error:
+        return False
+    try:
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        return True
+    except driver.DatabaseError:
+        return False
+    finally:
+        conn.close()
+
+
+def set_passphrase(path: Path, key: bytes, recovery_key: str, passphrase: str) -> None:
+    """A new key file for ``path`` sealing ``recovery_key`` under ``passphrase`` (after a
+    forgotten passphrase or a lost key file); ``key`` is the file key it was opened with,
+    checked to be the recovery key's. The copy in the backup folder is renewed too."""
+    problem = crypto.passphrase_problem(passphrase)
+    if problem is not None:
+        raise StoreError(problem)
+    if file_key(recovery_key) != key:
+        raise WrongPassphrase(path, recovery=True)
+    write_key_file(key_file(path), recovery_key, passphrase)
+    if backup_key_file(path).parent.is_dir():
+        write_key_file(backup_key_file(path), recovery_key, passphrase)
+
+
+def change_passphrase(
+    path: Path,
+    new_passphrase: str,
+    *,
+    old_passphrase: str | None = None,
+    recovery_key: str | None = None,
+) -> None:
+    """Change the passphrase of ``path``, proven by the old passphrase or the recovery key.
+    Only the key file changes: the file and its backups keep their key."""
+    if recovery_key:
+        key = key_from_recovery(path, recovery_key)
+        recovery = normalise(recovery_key)
+    else:
+        found = recovery_from_passphrase(path, old_passphrase or "")
+        if found is None:
+            raise WrongPassphrase(path)
+        recovery, key = found, file_key(found)
+    set_passphrase(path, key, recovery, new_passphrase)
+
+
+def encrypt_file(path: Path, passphrase: str) -> tuple[str, Path]:
+    """Convert the plain commune file at ``path`` to an encrypted one; returns (the recovery
+    key, to show once, the verified backup made first).
+
+    A checked backup first; then SQLCipher's ``sqlcipher_export`` writes an encrypted copy
+    beside the file, which is checked (integrity_check, then every table's row count against
+    the plain file) before it replaces the file atomically. The key file is written before
+    the replace, so the encrypted file never exists without it. Refused while the file is
+    open elsewhere (nothing is touched)."""
+    from db import backup, driver
+    from db.errors import InUseElsewhere
+
+    problem = crypto.passphrase_problem(passphrase)
+    if problem is not None:
+        raise StoreError(problem)
+    if is_encrypted(path):
+        raise StoreError(f"Tệp {path.name} đã được mã hoá rồi.")
+    if not path.is_file():
+        raise StoreError(f"Không tìm thấy tệp dữ liệu {path}.")
+    if backup.in_use(path):
+        raise InUseElsewhere(path)
+    made = backup.make_backup(path, "before-encrypt")
+    recovery = new_recovery_key()
+    key = file_key(recovery)
+    tmp = path.with_name(path.name + ".encrypting")
+    for side in (tmp, *(tmp.with_name(tmp.name + s) for s in ("-wal", "-shm", "-journal"))):
+        side.unlink(missing_ok=True)
+    src = driver.connect(str(path), isolation_level=None)
+    try:
+        src.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        version = int(src.execute("PRAGMA user_version").fetchone()[0])
+        app_id = int(src.execute("PRAGMA application_id").fetchone()[0])
+        tables = [
+            r[0]
+            for r in src.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table' AND sql NOT LIKE "
+                "'CREATE VIRTUAL%' AND name NOT LIKE 'sqlite_%'"
+            )
+        ]
+        counts = {t: src.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0] for t in tables}
+        src.execute(f"ATTACH DATABASE ? AS enc KEY \"x'{key.hex()}'\"", (str(tmp),))
+        src.execute("SELECT sqlcipher_export('enc')")
+        # sqlcipher_export copies the schema and rows, not the header's numbers.
+        src.execute(f"PRAGMA enc.user_version = {version}")
+        src.execute(f"PRAGMA enc.application_id = {app_id}")
+        src.execute("DETACH DATABASE enc")
+    except BaseException:
+        src.close()
+        tmp.unlink(missing_ok=True)
+        raise
+    src.close()
+    check = driver.connect(str(tmp), key=key)
+    try:
+        problems = [r[0] for r in check.execute("PRAGMA integrity_check")]
+        wrong = [
+            t
+            for t, n in counts.items()
+            if check.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0] != n
+        ]
+    finally:
+        check.close()
+    if problems != ["ok"] or wrong:
+        tmp.unlink(missing_ok=True)
+        raise StoreError(
+            f"Bản mã hoá của tệp {path.name} không qua được kiểm tra; tệp chưa bị thay đổi "
+            f"(bản sao lưu: {made.name})."
+        )
+    write_key_file(key_file(path), recovery, passphrase)
+    write_key_file(backup_key_file(path), recovery, passphrase)
+    fd = os.open(tmp, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+    for suffix in ("-wal", "-shm"):
+        path.with_name(path.name + suffix).unlink(missing_ok=True)
+    os.replace(tmp, path)
+    driver.remember(path, key)
+    return recovery, made

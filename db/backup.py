@@ -119,8 +119,10 @@ def check_backup(p: Path, deep: bool = True) -> list[str]:
     """Problems of the copy at ``p`` ([] when it is a usable commune file), read-only."""
     try:
         with p.open("rb") as f:
-            if f.read(16) != b"SQLite format 3\x00":
-                return ["không phải tệp SQLite hoặc chỉ được ghi một phần"]
+            head = f.read(16)
+        # An encrypted copy (its commune file's key known) has no plain header to check.
+        if head != b"SQLite format 3\x00" and (len(head) < 16 or driver.known_key(p) is None):
+            return ["không phải tệp SQLite hoặc chỉ được ghi một phần"]
         conn = driver.connect(f"{p.resolve().as_uri()}?mode=ro", uri=True)
     except (OSError, driver.Error) as exc:
         return [str(exc)]
@@ -139,7 +141,10 @@ def looks_whole(p: Path) -> bool:
         size = p.stat().st_size
     except OSError:
         return False
-    if len(head) < 100 or not head.startswith(b"SQLite format 3\x00"):
+    if len(head) == 100 and not head.startswith(b"SQLite format 3\x00"):
+        # Encrypted (SQLCipher encrypts the header too): whole pages is all that shows.
+        return size % 1024 == 0
+    if len(head) < 100:
         return False
     page = int.from_bytes(head[16:18], "big")
     page = 65536 if page == 1 else page
@@ -222,7 +227,9 @@ def _failure(folder: Path, exc: BaseException) -> str:
 
 def _write_copy(source: driver.Connection, tmp: Path, step: str = "copy") -> None:
     _phase(f"{step}:copy")
-    dest = driver.connect(tmp)
+    # The copy of an encrypted file is encrypted under the same key (SQLCipher's backup
+    # copies pages as they are; it refuses between a plain and an encrypted connection).
+    dest = driver.connect(tmp, key=driver.key_of(source))
     try:
         source.backup(dest)
         # A self-contained file: rollback journal, so no -wal ever sits beside a backup.
@@ -284,9 +291,22 @@ def make_backup(
         )
     _phase(f"{reason}:rename")
     tmp.replace(target)
+    _keep_key_file(path)
     _fsync(folder)
     _phase(f"{reason}:done")
     return target
+
+
+def _keep_key_file(path: Path) -> None:
+    """The backup folder of an encrypted file holds a copy of its key file (db.at_rest):
+    the backups open with the passphrase even when the file and the key beside it are lost."""
+    from db.at_rest import backup_key_file, key_file
+
+    beside = key_file(path)
+    if beside.is_file():
+        tmp = backup_key_file(path).with_name(backup_key_file(path).name + PARTIAL)
+        shutil.copyfile(beside, tmp)
+        tmp.replace(backup_key_file(path))
 
 
 def _prune_damaged(path: Path) -> None:

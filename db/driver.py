@@ -103,7 +103,8 @@ def _commune_of(path: Path) -> Path:
     name = path.name
     for suffix in _TEMP_SUFFIXES:
         if name.endswith(suffix):
-            return path.with_name(name.removesuffix(suffix))
+            path = path.with_name(name.removesuffix(suffix))
+            break
     if path.parent.name.endswith(".backups"):
         return path.parent.with_name(path.parent.name.removesuffix(".backups"))
     return path

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 import sqlite_utils
 
-from db import audit, backup, driver, users
+from db import at_rest, audit, backup, driver, users
 from db.errors import (
     AlreadyExists,
     DatabaseDamaged,
@@ -113,9 +113,9 @@ def _dumps(value: Any) -> str:
     return _ENCODER.encode(value)
 
 
-def _connect(path: Path) -> driver.Connection:
+def _connect(path: Path, key: bytes | None = None) -> driver.Connection:
     # Autocommit mode: transactions are ours (BEGIN IMMEDIATE in Store.transaction).
-    conn = driver.connect(str(path), isolation_level=None, timeout=10)
+    conn = driver.connect(str(path), key=key, isolation_level=None, timeout=10)
     return conn
 
 
@@ -232,7 +232,15 @@ class Store:
         return store
 
     @classmethod
-    def open(cls, path: str | Path, *, user: str, device: str, check: bool = True) -> Store:
+    def open(
+        cls,
+        path: str | Path,
+        *,
+        user: str,
+        device: str,
+        check: bool = True,
+        key: bytes | None = None,
+    ) -> Store:
         """Open a commune file, migrating it (after a backup) when it is older.
 
         ``check=False`` skips only the page-level check (header, application id and version
@@ -242,11 +250,16 @@ class Store:
         While another program has the file open and its ``-wal`` was removed, SQLite cannot
         read the file from here: that is said as ``WalGoneElsewhere`` (nothing is damaged),
         never as a damaged file whose way out, a restore, would lose that program's saves.
+
+        ``key``: the file key of an encrypted file (``db.at_rest``); once it opens the file it
+        is remembered for the process (``db.driver.remember``), its backups included. An
+        encrypted file without a key raises ``PassphraseNeeded``, with a wrong one
+        ``WrongPassphrase``.
         """
         path = Path(path)
         for attempt in range(WAL_GONE_TRIES):
             try:
-                return cls._open_once(path, user=user, device=device, check=check)
+                return cls._open_once(path, user=user, device=device, check=check, key=key)
             except WalGoneElsewhere:
                 if attempt == WAL_GONE_TRIES - 1:
                     raise
@@ -254,18 +267,31 @@ class Store:
         raise AssertionError("unreachable")
 
     @classmethod
-    def _open_once(cls, path: Path, *, user: str, device: str, check: bool) -> Store:
+    def _open_once(
+        cls, path: Path, *, user: str, device: str, check: bool, key: bytes | None = None
+    ) -> Store:
         if not path.is_file():
             raise StoreError(f"Không tìm thấy tệp dữ liệu {path}.")
         with path.open("rb") as f:
             head = f.read(len(_HEADER))
         if head != _HEADER:
-            if backup.latest_backup(path) is not None:
-                raise DatabaseDamaged(path, backup.newest_good(path), "bad header")
-            raise NotACommuneFile(path)
-        conn = _connect(path)
+            key = key if key is not None else driver.known_key(path)
+            if key is None and not at_rest.is_encrypted(path):
+                if backup.latest_backup(path) is not None:
+                    raise DatabaseDamaged(path, backup.newest_good(path), "bad header")
+                raise NotACommuneFile(path)
+            if key is None:
+                raise at_rest.PassphraseNeeded(path)
+        else:
+            key = None  # a plain file: a key would make SQLite read it as encrypted
+        conn = _connect(path, key)
         try:
-            app_id = int(conn.execute("PRAGMA application_id").fetchone()[0])
+            try:
+                app_id = int(conn.execute("PRAGMA application_id").fetchone()[0])
+            except driver.DatabaseError as exc:
+                if key is not None and "not a database" in str(exc):
+                    raise at_rest.WrongPassphrase(path) from exc
+                raise
             version = int(conn.execute("PRAGMA user_version").fetchone()[0])
             if app_id != APPLICATION_ID:
                 raise NotACommuneFile(path)
@@ -284,6 +310,8 @@ class Store:
                 store._seen()
             store.has_users = users.exist(store.conn)
             store._wal_id = store._wal_identity()
+            if key is not None:
+                driver.remember(path, key)
         except StoreError:
             conn.close()
             raise

@@ -60,3 +60,124 @@ def test_file_key_depends_on_the_recovery_key_alone(tmp_path: Path) -> None:
     with pytest.raises(StoreError) as exc:
         at_rest.file_key("ABCD-EFGH")
     assert "Mã khôi phục" in exc.value.message
+
+
+# --- the commune file itself, encrypted ------------------------------------------------
+
+
+def _plain_commune(path: Path, households: int = 20) -> None:
+    from db.demo import create_demo_commune
+
+    create_demo_commune(path, households=households)
+
+
+def _first_name(path: Path, key: bytes | None = None) -> str:
+    from db.store import Store
+
+    with Store.open(path, user="Cán bộ xã", device="may-xa", key=key) as store:
+        name = store.conn.execute("SELECT head_name FROM households LIMIT 1").fetchone()[0]
+    assert isinstance(name, str)
+    assert name
+    return name
+
+
+@pytest.fixture
+def encrypted(tmp_path: Path) -> tuple[Path, str, str]:
+    """(an encrypted commune file, its recovery key, a household member's name in it)."""
+    from db import driver
+
+    path = tmp_path / "xa.sqlite"
+    _plain_commune(path)
+    name = _first_name(path)
+    recovery, made = at_rest.encrypt_file(path, PASSPHRASE)
+    assert made.is_file()
+    assert "before-encrypt" in made.name
+    driver.forget(path)  # as a new process: nothing remembered
+    return path, recovery, name
+
+
+def test_encrypt_keeps_every_row_and_no_name_is_readable(
+    tmp_path: Path, encrypted: tuple[Path, str, str]
+) -> None:
+    from db import backup
+
+    path, recovery, name = encrypted
+    assert at_rest.is_encrypted(path)
+    assert name.encode() not in path.read_bytes()
+    [made] = backup.list_backups(path, "before-encrypt")
+    assert name.encode() in made.read_bytes()  # the verified plain backup made first
+    key = at_rest.key_from_passphrase(path, PASSPHRASE)
+    assert _first_name(path, key) == name
+    assert at_rest.key_from_recovery(path, recovery) == key
+    assert backup.check_backup(made) == []
+    with pytest.raises(StoreError) as exc:
+        at_rest.encrypt_file(path, PASSPHRASE)
+    assert "đã được mã hoá" in exc.value.message
+
+
+def test_without_or_with_a_wrong_passphrase_the_file_does_not_open(
+    encrypted: tuple[Path, str, str],
+) -> None:
+    from db.store import Store
+
+    path, _recovery, _name = encrypted
+    with pytest.raises(at_rest.PassphraseNeeded) as needed:
+        Store.open(path, user="a", device="b")
+    assert "mật khẩu" in needed.value.message
+    with pytest.raises(at_rest.WrongPassphrase) as wrong:
+        at_rest.key_from_passphrase(path, "không phải mật khẩu này")
+    assert "không đúng" in wrong.value.message
+    with pytest.raises(at_rest.WrongPassphrase):
+        Store.open(path, user="a", device="b", key=at_rest.file_key(at_rest.new_recovery_key()))
+    with pytest.raises(at_rest.WrongPassphrase):
+        at_rest.key_from_recovery(path, at_rest.new_recovery_key())
+
+
+def test_recovery_key_opens_and_sets_a_new_passphrase_even_without_the_key_file(
+    encrypted: tuple[Path, str, str],
+) -> None:
+    path, recovery, name = encrypted
+    at_rest.key_file(path).unlink()
+    at_rest.backup_key_file(path).unlink()
+    assert at_rest.is_encrypted(path)
+    assert not at_rest.check_passphrase(path, PASSPHRASE)
+    key = at_rest.key_from_recovery(path, recovery.lower())
+    assert _first_name(path, key) == name
+    new = "nương ngô trên đồi cao"
+    at_rest.change_passphrase(path, new, recovery_key=recovery)
+    assert at_rest.check_passphrase(path, new)
+    at_rest.change_passphrase(path, PASSPHRASE, old_passphrase=new)
+    assert at_rest.check_passphrase(path, PASSPHRASE)
+    assert not at_rest.check_passphrase(path, new)
+    with pytest.raises(at_rest.WrongPassphrase):
+        at_rest.change_passphrase(path, new, old_passphrase="sai mật khẩu rồi nhé")
+    with pytest.raises(StoreError) as weak:
+        at_rest.change_passphrase(path, "123", old_passphrase=PASSPHRASE)
+    assert "quá ngắn" in weak.value.message
+
+
+def test_backups_of_an_encrypted_file_are_encrypted_and_restore(
+    encrypted: tuple[Path, str, str],
+) -> None:
+    from db import backup, driver
+    from db.store import Store
+
+    path, _recovery, name = encrypted
+    key = at_rest.key_from_passphrase(path, PASSPHRASE)
+    with Store.open(path, user="Cán bộ xã", device="may-xa", key=key) as store:
+        store.conn.execute("SELECT 1")
+        made = backup.make_backup(path, "manual", store.conn)
+    assert name.encode() not in made.read_bytes()
+    assert not made.read_bytes().startswith(at_rest.PLAIN_HEADER)
+    assert backup.check_backup(made) == []
+    # A new process knowing only the passphrase: the backup folder's key file opens it.
+    driver.forget(path)
+    assert at_rest.check_passphrase(made, PASSPHRASE)
+    key = at_rest.key_from_passphrase(path, PASSPHRASE)
+    driver.remember(path, key)
+    used, kept = backup.restore(path, made, user="Cán bộ xã", device="may-xa")
+    assert used == made
+    assert kept is not None
+    assert name.encode() not in kept.read_bytes()
+    assert name.encode() not in path.read_bytes()
+    assert _first_name(path, key) == name
