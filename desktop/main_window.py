@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 from desktop.labels import label
 from desktop.small_screens import ElidedLabel, ElidingStatusBar, fit_to_screen
 from forms.model import Category
+from forms.roles import Action, may
 from rasoat import APP_NAME, crash
 
 log = logging.getLogger(__name__)
@@ -57,6 +58,15 @@ class MainWindow(QMainWindow):
         self.counts = ElidedLabel()
         self.counts.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         self.statusBar().addPermanentWidget(self.counts, 1)
+        # Who is signed in, and as what (a file with users only).
+        self.user_label = QLabel()
+        self.user_label.setObjectName("signed-in-user")
+        self.statusBar().addPermanentWidget(self.user_label)
+        self.user_label.hide()
+        self.locked: Any = None  # the lock's state while the window is locked (desktop.idle_lock)
+        from desktop.idle_lock import IdleLock
+
+        self.idle_lock = IdleLock(self)
         self._deep_timer = QTimer(self)
         self._deep_timer.setSingleShot(True)
         self._deep_timer.setInterval(DEEP_CHECK_DELAY_MS)
@@ -82,9 +92,15 @@ class MainWindow(QMainWindow):
         )
         self.recent_menu = self.menus["file"].addMenu(self.tr("Tệp xã mở &gần đây"))
         self.recent_menu.aboutToShow.connect(self._fill_recent)
-        from desktop.settings_dialog import open_settings
+        from desktop.users_dialog import open_users_dialog
 
-        self._action("file", self.tr("Thiết &lập…"), lambda: open_settings(self))
+        settings_action = self._action("file", self.tr("Thiết &lập…"), self._open_settings)
+        self.users_action = self._action(
+            "file", self.tr("Người dùng &và vai trò…"), lambda: open_users_dialog(self)
+        )
+        self.switch_user_action = self._action(
+            "file", self.tr("Đổi người dùng…"), self.switch_user, "Ctrl+Shift+U"
+        )
         from desktop.new_round_dialog import open_new_round_dialog
 
         self.new_round_action = self._action(
@@ -103,21 +119,29 @@ class MainWindow(QMainWindow):
         from desktop.import_history_dialog import open_import_history_dialog
         from desktop.merge_conflicts_dialog import open_conflicts_dialog
 
-        self._action("file", self.tr("Xuất gói &dữ liệu…"), lambda: open_export_dialog(self))
-        self._action("file", self.tr("N&hập / gộp gói dữ liệu…"), lambda: open_import_dialog(self))
-        self._action("file", self.tr("&Xung đột khi gộp…"), lambda: open_conflicts_dialog(self))
+        export = self._action(
+            "file", self.tr("Xuất gói &dữ liệu…"), lambda: open_export_dialog(self)
+        )
+        merge = self._action(
+            "file", self.tr("N&hập / gộp gói dữ liệu…"), lambda: open_import_dialog(self)
+        )
+        conflicts = self._action(
+            "file", self.tr("&Xung đột khi gộp…"), lambda: open_conflicts_dialog(self)
+        )
         self._action(
             "file", self.tr("Lịch &sử nhập gói…"), lambda: open_import_history_dialog(self)
         )
         from desktop.known_devices_dialog import open_known_devices_dialog
 
-        self._action("file", self.tr("Các máy đã &biết…"), lambda: open_known_devices_dialog(self))
-        self._action(
+        devices = self._action(
+            "file", self.tr("Các máy đã &biết…"), lambda: open_known_devices_dialog(self)
+        )
+        excel = self._action(
             "file", self.tr("Nhập danh sách từ &Excel…"), lambda: open_excel_import_dialog(self)
         )
         from desktop.restore_dialog import open_restore_dialog
 
-        self._action(
+        restore = self._action(
             "file", self.tr("&Khôi phục từ bản sao lưu…"), lambda: open_restore_dialog(self)
         )
         from desktop.file_check_dialog import open_file_check
@@ -164,6 +188,23 @@ class MainWindow(QMainWindow):
         )
         from desktop.legal_basis_dialog import open_legal_basis
 
+        # What each role may not do is disabled, its tooltip saying why (apply_role).
+        self.role_actions: list[tuple[QAction, Action]] = [
+            (settings_action, Action.SETTINGS),
+            (self.users_action, Action.USERS),
+            (self.new_round_action, Action.ROUND),
+            (export, Action.EXPORT_PACKAGE),
+            (merge, Action.IMPORT),
+            (conflicts, Action.IMPORT),
+            (devices, Action.SETTINGS),
+            (excel, Action.IMPORT),
+            (restore, Action.RESTORE),
+            (self.household_actions[0], Action.EDIT_HOUSEHOLD),
+            (self.household_actions[2], Action.DELETE_HOUSEHOLD),
+            (self.household_actions[4], Action.APPLICATIONS),
+            (self.household_actions[5], Action.APPLICATIONS),
+            (self.household_actions[6], Action.SETTINGS),
+        ]
         self._action("help", self.tr("&Căn cứ pháp lý…"), lambda: open_legal_basis(self))
         self._action("help", self.tr("&Giới thiệu"), self.show_about)
         self._fill_report_menu()
@@ -235,6 +276,7 @@ class MainWindow(QMainWindow):
             placeholder.setMargin(24)
             self.setCentralWidget(placeholder)
             self.statusBar().showMessage(self.tr("Sẵn sàng"))
+            self.apply_role()
             return
         from desktop.dashboard import Dashboard
         from desktop.household_list import HouseholdList
@@ -286,7 +328,72 @@ class MainWindow(QMainWindow):
         )
         self.statusBar().showMessage(str(getattr(store, "path", "")), 5000)
         self.update_counts()
+        self.apply_role()
         self.list.search.setFocus()
+
+    def _open_settings(self) -> None:
+        from desktop.settings_dialog import open_settings
+        from rasoat import settings
+
+        if open_settings(self):
+            self.idle_lock.set_minutes(int(settings.get("idle_lock_minutes") or 0))
+
+    # --- users and roles -----------------------------------------------------------------
+    def refused(self, action: Action, village: str | None = None) -> str | None:
+        """Why the signed-in user may not do ``action`` (None: they may): the Store's own
+        rule (``db.users``), asked before offering the command rather than after."""
+        store = self.store
+        if store is None or not getattr(store, "has_users", False):
+            return None
+        if store.signed_in is None:
+            return self.tr("Hãy đăng nhập (Tệp → Đổi người dùng…).")
+        return may(store.signed_in, action, village)
+
+    def apply_role(self) -> None:
+        """Disable what the signed-in user's role may not do, each saying why."""
+        for action, what in self.role_actions:
+            if action in self.household_actions and self.store is None:
+                continue  # set_store(None) disabled them: no file
+            reason = self.refused(what)
+            action.setEnabled(reason is None)
+            action.setToolTip(reason or action.text().replace("&", ""))
+            action.setStatusTip(reason or "")
+        for menu in self.menus.values():
+            menu.setToolTipsVisible(True)
+        if self.store is not None and self.tabs is not None:
+            for page, what in ((self.meeting, Action.MEETING), (self.posting, Action.POSTING)):
+                reason = self.refused(what)
+                index = self.tabs.indexOf(page)
+                # Still readable (a viewer reads and prints); greyed where it writes.
+                page.setEnabled(reason is None)
+                self.tabs.setTabToolTip(index, reason or "")
+        self.switch_user_action.setEnabled(bool(self.store and self.store.has_users))
+        self.show_user()
+
+    def show_user(self) -> None:
+        store = self.store
+        user = getattr(store, "signed_in", None) if store is not None else None
+        if user is None:
+            self.user_label.hide()
+            self.switch_user_action.setEnabled(bool(store and store.has_users))
+            return
+        self.user_label.setText(self.tr("Người dùng: {u}").format(u=user.label))
+        self.user_label.show()
+        self.switch_user_action.setEnabled(True)
+
+    def switch_user(self) -> bool:
+        """Tệp → Đổi người dùng…: another user signs in; giving up keeps the one there was."""
+        from desktop.sign_in_dialog import ask_sign_in
+
+        if self.store is None or not self.store.has_users:
+            return False
+        if self._editor is not None and self._editor.dirty:
+            self._editor.save()
+        if not ask_sign_in(self, self.store, switching=True):
+            return False
+        self.show_list()
+        self.apply_role()
+        return True
 
     def _restart_idle_timer(self, _kind: str = "", _ids: list[str] | None = None) -> None:
         self._idle_timer.start()
@@ -512,6 +619,16 @@ class MainWindow(QMainWindow):
             log.exception("opening %s failed", path)
             QMessageBox.warning(self, self.tr("Không mở được tệp"), message)
             return False
+        if store.has_users:
+            from desktop.sign_in_dialog import ask_sign_in
+
+            if not ask_sign_in(self, store):
+                store.close()
+                self.statusBar().showMessage(
+                    self.tr("Chưa đăng nhập: tệp {p} không được mở.").format(p=Path(path).name),
+                    10_000,
+                )
+                return False
         self._close_store()
         self.set_store(store)
         crash.record(self.tr("Mở tệp xã"), file=Path(path).name, household="")

@@ -158,11 +158,12 @@ class RestoreDialog(QDialog):
     def _restore(self, chosen: Path) -> None:
         window = self.main_window
         self._working(self.tr("Đang khôi phục từ bản sao lưu {b}…").format(b=chosen.name))
+        signed_in = getattr(window.store, "signed_in", None)
         user, device = release_file(window)
         path = self.path
         start_job(
             self,
-            lambda _progress: restore_work(path, chosen, user, device),
+            lambda _progress: restore_work(path, chosen, user, device, signed_in),
             done=lambda kept: self._restored(chosen, kept),
             failed=self._restore_failed,
             name="restore",
@@ -231,12 +232,15 @@ def release_file(window: Any) -> tuple[str, str]:
     return user, device
 
 
-def restore_work(path: Path, chosen: Path, user: str, device: str) -> Path | None:
+def restore_work(
+    path: Path, chosen: Path, user: str, device: str, signed_in: Any = None
+) -> Path | None:
     """``backup.restore`` as the CLI runs it (a worker's job: it checks and copies the whole
-    backup); returns where the replaced file was kept."""
+    backup); returns where the replaced file was kept. ``signed_in``: the window's user, in
+    a file with users (only a commune officer restores one)."""
     from db import backup
 
-    _used, kept = backup.restore(path, chosen, user=user, device=device)
+    _used, kept = backup.restore(path, chosen, user=user, device=device, signed_in=signed_in)
     return kept
 
 
@@ -258,9 +262,10 @@ def restore_into(window: Any, path: Path, chosen: Path) -> str:
     refused = refusal(path, chosen)
     if refused is not None:  # refused before the open file is even closed
         return refused[0]
+    signed_in = getattr(window.store, "signed_in", None)
     user, device = release_file(window)
     try:
-        kept = restore_work(path, chosen, user, device)
+        kept = restore_work(path, chosen, user, device, signed_in)
     except StoreError as exc:
         window.open_path(path)
         return exc.message

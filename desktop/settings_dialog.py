@@ -74,6 +74,15 @@ class SettingsDialog(QDialog):
         layout.addLayout(form)
         if self.store is not None:
             layout.addWidget(self._province_box())
+            users_button = QPushButton(self.tr("Người &dùng…"))
+            users_button.setToolTip(
+                self.tr("Người dùng của tệp xã và vai trò: cán bộ xã, điều tra viên, người xem.")
+            )
+            users_button.clicked.connect(self._open_users)
+            row = QHBoxLayout()
+            row.addWidget(users_button)
+            row.addStretch(1)
+            layout.addLayout(row)
         layout.addWidget(note)
         layout.addWidget(buttons)
         self.resize(560, self.sizeHint().height())
@@ -170,6 +179,13 @@ class SettingsDialog(QDialog):
         start_job(
             self, lambda _p: check(dsn, password), done=done, failed=failed, name="registry-check"
         )
+
+    def _open_users(self) -> None:
+        from desktop.users_dialog import UsersDialog
+
+        UsersDialog(self.store, self).exec()
+        if hasattr(self.parent(), "apply_role"):
+            self.parent().apply_role()  # type: ignore[attr-defined]
 
     # --- the province's standard file (kept in the commune file) --------------------------
     def _province_box(self) -> QWidget:

@@ -98,6 +98,18 @@ SETTINGS: tuple[Setting, ...] = (
         minimum=7,
         maximum=3650,
     ),
+    # The idle lock (issue 20 items 1 and 2; docs/privacy.md): the window hides the data and
+    # asks the password again after this long without a key or a mouse movement.
+    Setting(
+        "idle_lock_minutes",
+        int,
+        10,
+        "Khoá màn hình sau (phút)",
+        "Không dùng máy bấy nhiêu phút thì màn hình bị khoá, che mọi dữ liệu, và hỏi lại mật "
+        "khẩu (chỉ khi tệp xã có người dùng hoặc được mã hoá). 0: không bao giờ khoá.",
+        minimum=0,
+        maximum=240,
+    ),
     Setting(
         "recent_files_kept",
         int,

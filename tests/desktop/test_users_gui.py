@@ -1,0 +1,167 @@
+"""Users, roles and the idle lock in the window (issue 20 item 2): signing in when a file
+has users, what each role may not do disabled with the reason, switching user, and the
+lock hiding everything and giving back unsaved input."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
+
+from db import users
+from db.store import Store
+from desktop.idle_lock import lock
+from desktop.main_window import MainWindow
+from desktop.sign_in_dialog import SignInDialog
+from forms.roles import Role
+
+PASS = "mat-khau-9x"
+
+
+@pytest.fixture
+def with_users(commune_path: Path) -> Path:
+    with Store.open(commune_path, user="máy", device="test") as s:
+        users.add_user(s, "thu", "Hoàng Văn Thụ", Role.OFFICER, PASS)
+        users.add_user(s, "mai", "Lò Thị Mai", Role.SURVEYOR, PASS, ["Thôn Nà Lầu"])
+        users.add_user(s, "xem", "Vàng A Páo", Role.VIEWER, PASS)
+    return commune_path
+
+
+def _when_modal(qtbot: QtBot, act: Callable[[Any], None]) -> None:
+    """Run ``act`` on the next modal dialog, once it is shown (exec() blocks the test)."""
+
+    def step() -> None:
+        dialog = QApplication.activeModalWidget()
+        if dialog is None:
+            QTimer.singleShot(10, step)
+            return
+        act(dialog)
+
+    QTimer.singleShot(0, step)
+
+
+def _type_and_enter(qtbot: QtBot, dialog: Any, name: str | None, password: str) -> None:
+    if name is not None:
+        dialog.name.clear()
+        qtbot.keyClicks(dialog.name, name)
+    qtbot.keyClicks(dialog.password, password)
+    qtbot.keyClick(dialog.password, Qt.Key.Key_Return)
+
+
+def _open_as(qtbot: QtBot, path: Path, name: str) -> MainWindow:
+    window = MainWindow()
+    qtbot.addWidget(window)
+    seen: dict[str, str] = {}
+
+    def sign_in(dialog: Any) -> None:
+        assert isinstance(dialog, SignInDialog)
+        _type_and_enter(qtbot, dialog, name, "sai-mat-khau")
+        # Still there, saying so without telling which part was wrong.
+        seen["error"] = dialog.error.text()
+        assert dialog.isVisible()
+        _type_and_enter(qtbot, dialog, None, PASS)
+
+    _when_modal(qtbot, sign_in)
+    assert window.open_path(path)
+    assert seen["error"] == users.WRONG
+    return window
+
+
+def test_a_file_with_users_asks_who_is_there(qtbot: QtBot, app: Any, with_users: Path) -> None:
+    window = _open_as(qtbot, with_users, "mai")
+    assert window.store.signed_in.name == "mai"
+    assert window.user_label.text() == "Người dùng: Lò Thị Mai (Điều tra viên)"
+    # The surveyor's refusals are disabled beforehand, each saying why.
+    assert not window.new_round_action.isEnabled()
+    assert "không được mở kỳ rà soát" in window.new_round_action.toolTip()
+    assert not window.users_action.isEnabled()
+    assert not window.meeting.isEnabled()
+    assert "ghi kết quả họp dân" in window.tabs.tabToolTip(window.tabs.indexOf(window.meeting))
+    assert window.household_actions[0].isEnabled()  # Thêm hộ
+    assert window.refused(users.Action.EDIT_HOUSEHOLD, "Bản Khuổi Phìn") is not None
+    # Giving up the sign-in leaves the file closed.
+    other = MainWindow()
+    qtbot.addWidget(other)
+    _when_modal(qtbot, lambda d: d.reject())
+    assert not other.open_path(with_users)
+    assert other.store is None
+
+
+def test_switching_user_changes_what_is_offered(qtbot: QtBot, app: Any, with_users: Path) -> None:
+    window = _open_as(qtbot, with_users, "xem")
+    assert not window.household_actions[0].isEnabled()
+    assert "chỉ" not in window.household_actions[0].toolTip()
+    assert "người xem" in window.household_actions[0].toolTip()
+    _when_modal(qtbot, lambda d: _type_and_enter(qtbot, d, "thu", PASS))
+    assert window.switch_user()
+    assert window.store.user == "thu"
+    assert window.new_round_action.isEnabled()
+    assert window.users_action.isEnabled()
+    assert window.meeting.isEnabled()
+    assert "Cán bộ xã" in window.user_label.text()
+    # A disabled user cannot sign in: the switch is given up, the officer stays.
+    users.disable_user(window.store, "mai")
+
+    def refused(dialog: Any) -> None:
+        _type_and_enter(qtbot, dialog, "mai", PASS)
+        assert "ngừng sử dụng" in dialog.error.text()
+        dialog.reject()
+
+    _when_modal(qtbot, refused)
+    assert not window.switch_user()
+    assert window.store.user == "thu"
+
+
+def test_lock_hides_everything_and_unlock_gives_back_unsaved_input(
+    qtbot: QtBot, app: Any, with_users: Path, tmp_path: Path
+) -> None:
+    window = _open_as(qtbot, with_users, "thu")
+    window.show()
+    window.activateWindow()
+    qtbot.waitActive(window)
+    window.add_household()
+    code = window.editor.identity.code
+    code.setFocus()
+    code.clear()
+    qtbot.keyClicks(code, "HO-CHUA-LUU")
+    title = window.windowTitle()
+    assert "Thượng Lâm" in title
+    # The idle timer itself: an app-wide event filter restarts it, its timeout locks.
+    window.idle_lock.timer.setInterval(30)
+    window.idle_lock.minutes = 1
+    window.idle_lock.timer.start()
+    qtbot.waitUntil(lambda: window.locked is not None)
+    dialog = QApplication.activeModalWidget()
+    assert isinstance(dialog, SignInDialog)
+    assert not window.editor.isVisible()
+    assert not window.list.isVisible()
+    assert window.centralWidget().objectName() == "lock-cover"
+    assert "Thượng Lâm" not in window.windowTitle()
+    assert not window.menuBar().isEnabled()
+    window.grab().save(str(tmp_path / "locked.png"))
+    # Esc does not unlock; a wrong password says so.
+    qtbot.keyClick(dialog.password, Qt.Key.Key_Escape)
+    assert window.locked is not None
+    _type_and_enter(qtbot, dialog, None, "khong-dung")
+    assert dialog.error.text() == "Mật khẩu không đúng."
+    assert window.locked is not None
+    _type_and_enter(qtbot, dialog, None, PASS)
+    assert window.locked is None
+    assert window.windowTitle() == title
+    assert window.editor.isVisible()
+    assert window.editor.identity.code.text() == "HO-CHUA-LUU"
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is window.editor.identity.code)
+
+
+def test_nothing_to_check_against_means_no_lock(qtbot: QtBot, app: Any, commune_path: Path) -> None:
+    window = MainWindow()
+    qtbot.addWidget(window)
+    assert window.open_path(commune_path)
+    assert not lock(window)
+    assert window.locked is None
+    assert window.user_label.isHidden()
