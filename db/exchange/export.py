@@ -149,6 +149,11 @@ def collect_records(
     return out
 
 
+def _decided_on(store: Store, round_id: str) -> str | None:
+    decision = store.decision(round_id)
+    return decision.date.isoformat() if decision is not None else None
+
+
 def commune_part(store: Store) -> dict[str, Any]:
     return {
         "commune": {k: str(v) for k, v in asdict(store.commune()).items()},
@@ -157,6 +162,9 @@ def commune_part(store: Store) -> dict[str, Any]:
             {
                 **asdict(r),
                 "reference_date": r.reference_date.isoformat() if r.reference_date else None,
+                # The day its lists apply from: the upper level reads the lists in force
+                # (a monthly round's changes count from its decision; issue 24).
+                "decided_on": _decided_on(store, r.id),
             }
             for r in store.rounds()
         ],

@@ -62,17 +62,60 @@ def open_packages(
     return opened, failed
 
 
-def _rounds(package: Package) -> dict[str, tuple[int, str]]:
-    out: dict[str, tuple[int, str]] = {}
+@dataclass(frozen=True)
+class _Round:
+    year: int
+    started: str
+    periodic: bool
+    decided_on: str | None  # ISO date of its decision (packages since issue 24 carry it)
+
+
+def _rounds(package: Package) -> dict[str, _Round]:
+    out: dict[str, _Round] = {}
     for r in package.commune.get("rounds", []) or []:
         if isinstance(r, dict) and isinstance(r.get("id"), str) and isinstance(r.get("year"), int):
-            out[r["id"]] = (r["year"], str(r.get("started_at", "")))
+            decided = r.get("decided_on")
+            out[r["id"]] = _Round(
+                r["year"],
+                str(r.get("started_at", "")),
+                r.get("kind", "periodic") != "adhoc",
+                decided if isinstance(decided, str) else None,
+            )
     return out
 
 
+def _after(r: _Round, base: _Round) -> bool:
+    """``r`` belongs after the periodic round ``base`` (as ``report_queries.updating_rounds``:
+    a later year, or the same year started later)."""
+    return r.year > base.year or (r.year == base.year and r.started > base.started)
+
+
+def _updating(rounds: dict[str, _Round], base_id: str) -> list[str]:
+    """The monthly regular rounds whose decision updates a periodic round's lists (the lists
+    in force, ``db.report_queries.updating_rounds``), in the order they apply: decided,
+    started after it and before the next periodic round, not decided before its decision.
+    A regular round without its decision in the package changes nothing."""
+    base = rounds[base_id]
+    later = [r for r in rounds.values() if r.periodic and _after(r, base)]
+    nxt = min(later, key=lambda r: (r.year, r.started)) if later else None
+    found = [
+        (r.decided_on, r.year, r.started, rid)
+        for rid, r in rounds.items()
+        if not r.periodic
+        and r.decided_on is not None
+        and _after(r, base)
+        and (nxt is None or not _after(r, nxt))
+        and (base.decided_on is None or r.decided_on >= base.decided_on)
+    ]
+    return [rid for *_, rid in sorted(found)]
+
+
 def summarise(package: Package, year: int | None = None, source: str = "") -> CommuneSummary:
+    """Counts for a review year: each household's category in the lists in force after that
+    year's periodic review, updated by the monthly rounds decided since (issue 24); the years
+    are those of periodic reviews (a monthly round of next spring is not a review year)."""
     rounds = _rounds(package)
-    years = sorted({y for y, _ in rounds.values()})
+    years = sorted({r.year for r in rounds.values() if r.periodic})
     if year is None and years:
         year = years[-1]
     commune: dict[str, Any] = package.manifest.get("commune", {}) or {}
@@ -83,6 +126,7 @@ def summarise(package: Package, year: int | None = None, source: str = "") -> Co
         year=year,
         source=source,
     )
+    updating = {rid: _updating(rounds, rid) for rid, r in rounds.items() if r.periodic}
     for rec in package.records:
         if rec.deleted:
             continue
@@ -91,12 +135,15 @@ def summarise(package: Package, year: int | None = None, source: str = "") -> Co
         s.persons += size
         by_year: dict[int, tuple[str, Category]] = {}
         for round_id, res in rec.results.items():
-            if round_id not in rounds:
+            r = rounds.get(round_id)
+            if r is None or not r.periodic:
                 continue
-            y, started = rounds[round_id]
             cat = Category(res["category"])
-            if y not in by_year or started > by_year[y][0]:
-                by_year[y] = (started, cat)
+            for update in updating.get(round_id, []):
+                if update in rec.results:
+                    cat = Category(rec.results[update]["category"])
+            if r.year not in by_year or r.started > by_year[r.year][0]:
+                by_year[r.year] = (r.started, cat)
         if year is None or year not in by_year:
             s.unclassified += 1
             continue

@@ -260,3 +260,39 @@ def test_the_list_filter_the_search_and_the_printed_list_agree_on_a_cadre(
         assert year_round.cadre_for(store, villages_own.id).cadre_name == village_cadre  # type: ignore[union-attr]
         for cadre in year_round.cadres(store):
             assert neither.code not in listed(cadre) | searched(cadre) | printed(cadre)
+
+
+def test_a_monthly_decision_reaches_the_upper_level_through_the_package(tmp_path: Path) -> None:
+    """Issue 24: the commune's package for the upper level carries each round's decision
+    date; the upper level counts the lists in force after the 2026 review, with the two
+    households the March 2027 round recognised as escaped, and 2027 is no review year."""
+    from db.exchange.export import export_package
+    from db.exchange.upper_level import open_packages, summaries
+
+    path = _demo(tmp_path)
+    with Store.open(path, user="Cán bộ", device="laptop-1") as store:
+        current = store.current_round()
+        assert current is not None
+        store.save_decision(current.id, "300/QĐ-UBND", date(2026, 12, 15), "Nguyễn Văn Hùng")
+        poor = [h for h, r in store.results_for_round(current.id) if r.category is Category.POOR]
+        movers = poor[:2]
+        for h in movers:
+            year_round.add_application(store, h.id, "escape", date(2027, 3, 3), h.head_name())
+            h.b1_total, h.income_per_capita = 260, 4_000_000
+            store.save_household(h)
+        export_package(store, tmp_path / "truoc.rasoat")  # the round open, not decided
+        rnd = year_round.start_regular_round(store, 2027, 3)
+        export_package(store, tmp_path / "mo.rasoat")
+        store.save_decision(rnd.id, "05/QĐ-UBND", date(2027, 3, 17), "Nguyễn Văn Hùng")
+        export_package(store, tmp_path / "sau.rasoat")
+    counts = {}
+    for name in ("truoc", "mo", "sau"):
+        opened, failed = open_packages([tmp_path / f"{name}.rasoat"])
+        assert failed == []
+        [row] = summaries(opened)
+        assert row.year == 2026
+        assert row.unclassified == 0
+        counts[name] = row.by_category
+    assert counts["mo"] == counts["truoc"]  # undecided: nothing changes yet
+    assert counts["sau"][Category.POOR] == counts["truoc"][Category.POOR] - 2
+    assert sum(counts["sau"].values()) == sum(counts["truoc"].values())
