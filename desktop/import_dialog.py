@@ -97,15 +97,13 @@ class ImportDialog(JobDialog):
         self.conflicts_button.setEnabled(self.receipt is not None and self._waiting())
 
     def _waiting(self) -> bool:
-        """The package left households or certificate numbers for the officer to decide."""
-        from db import certificates
+        """The package left households, certificate numbers, applications or cadres for the
+        officer to decide."""
+        from db.exchange.merge import waiting
 
         if self.receipt is None:
             return False
-        if self.receipt.conflicts:
-            return True
-        package_id = self.receipt.package_id
-        return any(c.package_id == package_id for c in certificates.open_conflicts(self.store.conn))
+        return bool(self.receipt.conflicts) or waiting(self.store, self.receipt.package_id) > 0
 
     def _browse(self) -> None:
         name, _ = QFileDialog.getOpenFileName(

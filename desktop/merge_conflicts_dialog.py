@@ -1,6 +1,8 @@
 """Households changed on two laptops, side by side: the commune file's version and the
 package's, with the differing lines marked. The officer decides each one; nothing is resolved
-without a click, and every decision goes to the audit log (``db.exchange.merge``).
+without a click, and every decision goes to the audit log (``db.exchange.merge``). Certificate
+numbers (``db.certificates``), applications and cadres (``db.exchange.year_round_part``) that
+disagree wait in the same list and are decided with the same two buttons.
 
 When one side is a deletion, the view says so plainly: a household the commune file deleted
 shows who deleted it and when, and its last content struck through beside the package's
@@ -30,7 +32,9 @@ from PySide6.QtWidgets import (
 )
 
 from db.certificates import CertificateConflict
+from db.exchange.year_round_part import YearRoundConflict
 from desktop.labels import local_time
+from forms.applications import KIND_LABELS, STATUS_LABELS, ApplicationKind, ApplicationStatus
 from forms.model import Household
 
 DIFF_BRUSH = QBrush(QColor("#ffe9b3"))
@@ -174,12 +178,46 @@ def certificate_rows(c: CertificateConflict) -> list[tuple[str, str, str]]:
     return rows
 
 
+def year_round_rows(c: YearRoundConflict) -> list[tuple[str, str, str]]:
+    """(label, this file, the package) for an application changed on both sides or two cadres
+    of one village or household; the row each side last wrote, when and on which laptop."""
+    mine, theirs = c.local or {}, c.incoming
+
+    def both(key: str, show: Any = str) -> tuple[str, str]:
+        return (show(mine[key]) if key in mine else "—", show(theirs[key]))
+
+    def tr(text: str) -> str:
+        return QCoreApplication.translate("MergeConflictsDialog", text)
+
+    if c.table == "applications":
+        rows = [
+            (tr("Trạng thái"), *both("status", lambda v: STATUS_LABELS[ApplicationStatus(v)])),
+            (tr("Loại đề nghị"), *both("kind", lambda v: KIND_LABELS[ApplicationKind(v)])),
+            (tr("Ngày nhận"), *both("submitted_on", _vn_date)),
+            (tr("Người nộp"), *both("submitted_by")),
+            (tr("Nội dung đề nghị"), *both("request")),
+        ]
+    else:
+        rows = [
+            (tr("Cán bộ phụ trách"), *both("cadre_name")),
+            (tr("Chức vụ"), *both("cadre_role")),
+        ]
+    rows.append((tr("Ghi lúc"), *both("updated_at", local_time)))
+    rows.append((tr("Trên máy"), *both("updated_device")))
+    return rows
+
+
+def _vn_date(iso: str) -> str:
+    return "/".join(reversed(iso.split("-")))
+
+
 class MergeConflictsDialog(QDialog):
     def __init__(self, store: Any, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.store = store
         self.conflicts: list[Any] = []
         self.certificate_conflicts: list[CertificateConflict] = []
+        self.year_round_conflicts: list[YearRoundConflict] = []
         self.entries: list[Any] = []
         self.setWindowTitle(self.tr("Xung đột khi gộp dữ liệu"))
         self.resize(900, 560)
@@ -187,8 +225,9 @@ class MergeConflictsDialog(QDialog):
         intro = QLabel(
             self.tr(
                 "Các hộ dưới đây đã được sửa ở cả tệp của xã và trong gói nhận về, hoặc có số giấy "
-                "chứng nhận khác nhau giữa hai bên. Phần mềm không tự chọn: hãy so sánh hai bản và "
-                "quyết định từng hộ. Mỗi quyết định được ghi vào nhật ký."
+                "chứng nhận, giấy đề nghị, cán bộ phụ trách khác nhau giữa hai bên. Phần mềm không "
+                "tự chọn: hãy so sánh hai bản và quyết định từng mục. Mỗi quyết định được ghi vào "
+                "nhật ký."
             )
         )
         intro.setWordWrap(True)
@@ -231,11 +270,13 @@ class MergeConflictsDialog(QDialog):
 
     def reload(self) -> None:
         from db import certificates
+        from db.exchange import year_round_part
         from db.exchange.merge import open_conflicts
 
         self.conflicts = open_conflicts(self.store)
         self.certificate_conflicts = certificates.open_conflicts(self.store.conn)
-        self.entries = [*self.conflicts, *self.certificate_conflicts]
+        self.year_round_conflicts = year_round_part.open_conflicts(self.store.conn)
+        self.entries = [*self.conflicts, *self.certificate_conflicts, *self.year_round_conflicts]
         row = max(self.list.currentRow(), 0)
         self.list.blockSignals(True)
         self.list.clear()
@@ -253,6 +294,16 @@ class MergeConflictsDialog(QDialog):
                 )
             )
             item.setToolTip(n.describe())
+            self.list.addItem(item)
+        for y in self.year_round_conflicts:
+            who = y.code if y.household_id else y.village
+            what = (
+                self.tr("giấy đề nghị")
+                if y.table == "applications"
+                else self.tr("cán bộ phụ trách")
+            )
+            item = QListWidgetItem(f"{who} — {what}")
+            item.setToolTip(y.describe())
             self.list.addItem(item)
         self.list.blockSignals(False)
         if self.entries:
@@ -273,6 +324,9 @@ class MergeConflictsDialog(QDialog):
             return
         if isinstance(self.entries[row], CertificateConflict):
             self._show_certificate(self.entries[row])
+            return
+        if isinstance(self.entries[row], YearRoundConflict):
+            self._show_year_round(self.entries[row])
             return
         c = self.conflicts[row]
         gone = c.local_deletion
@@ -369,6 +423,24 @@ class MergeConflictsDialog(QDialog):
                     item.setBackground(DIFF_BRUSH)
                 self.table.setItem(i, col, item)
 
+    def _show_year_round(self, c: YearRoundConflict) -> None:
+        lines = [c.describe()]
+        if c.local is None or c.local.get("deleted"):
+            lines.append(self.tr("Ở tệp của xã mục này đã bị xoá: xoá vẫn được giữ."))
+        lines.append(self.tr("Gói: {source}").format(source=c.source))
+        self.detail.setText("\n".join(lines))
+        self.table.setHorizontalHeaderLabels(
+            ["", self.tr("Trong tệp của xã"), self.tr("Trong gói")]
+        )
+        rows = year_round_rows(c)
+        self.table.setRowCount(len(rows))
+        for i, (label, here, there) in enumerate(rows):
+            for col, value in enumerate((label, here, there)):
+                item = QTableWidgetItem(value)
+                if here != there:
+                    item.setBackground(DIFF_BRUSH)
+                self.table.setItem(i, col, item)
+
     def _deleted_here(self, gone: Any) -> str:
         text = self.tr("Đã xoá lúc {at} bởi {user} trên máy {device}").format(
             at=local_time(gone.at) if gone.at else "?",
@@ -383,6 +455,10 @@ class MergeConflictsDialog(QDialog):
         """The two choices, named for what they do to this household."""
         if isinstance(c, CertificateConflict):
             keep, take = self.tr("&Giữ số của xã"), self.tr("&Nhận số trong gói")
+        elif isinstance(c, YearRoundConflict) and c.table == "cadre_assignments":
+            keep, take = self.tr("&Giữ cán bộ của xã"), self.tr("&Nhận cán bộ trong gói")
+        elif isinstance(c, YearRoundConflict):
+            keep, take = self.tr("&Giữ bản của xã"), self.tr("&Nhận bản trong gói")
         elif c is not None and c.local_deletion is not None and not c.incoming.deleted:
             keep, take = self.tr("&Giữ việc xoá hộ"), self.tr("&Khôi phục hộ theo bản trong gói")
         elif c is not None and c.incoming.deleted and c.local_deletion is None:
@@ -399,6 +475,7 @@ class MergeConflictsDialog(QDialog):
     def decide(self, choice: str) -> None:
         from db import certificates
         from db.errors import StoreError
+        from db.exchange import year_round_part
         from db.exchange.errors import PackageError
         from db.exchange.merge import resolve_conflict
 
@@ -408,6 +485,8 @@ class MergeConflictsDialog(QDialog):
         try:
             if isinstance(c, CertificateConflict):
                 certificates.resolve(self.store, c.id, choice)  # type: ignore[arg-type]
+            elif isinstance(c, YearRoundConflict):
+                year_round_part.resolve(self.store, c.id, choice)  # type: ignore[arg-type]
             else:
                 resolve_conflict(self.store, c.id, choice)  # type: ignore[arg-type]
         except (PackageError, StoreError) as exc:

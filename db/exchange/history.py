@@ -38,10 +38,15 @@ class ImportRecord:
     warnings: int
     open_conflicts: int  # conflicts of this package still waiting for the officer
     receipt_json: str
+    year_round_conflicts: int = 0  # applications and cadres the package conflicted on
 
     @property
     def conflicts(self) -> int:
-        return self.counts.get("conflict", 0) + self.counts.get("code_taken", 0)
+        return (
+            self.counts.get("conflict", 0)
+            + self.counts.get("code_taken", 0)
+            + self.year_round_conflicts
+        )
 
     def receipt(self) -> Receipt:
         return Receipt.from_json(self.receipt_json)
@@ -52,8 +57,13 @@ def imports(conn: driver.Connection) -> list[ImportRecord]:
     nothing, so it leaves no row.)"""
     waiting = Counter(
         r[0]
-        for r in conn.execute("SELECT package_id FROM exchange_conflicts WHERE resolved_at IS NULL")
+        for r in conn.execute(
+            "SELECT package_id FROM exchange_conflicts WHERE resolved_at IS NULL"
+            " UNION ALL SELECT package_id FROM year_round_conflicts WHERE resolved_at IS NULL"
+        )
     )
+    # Not in the receipt's household entries: counted from where they are stored.
+    year_round = Counter(r[0] for r in conn.execute("SELECT package_id FROM year_round_conflicts"))
     out: list[ImportRecord] = []
     for package_id, at, source, user, device, text in conn.execute(
         "SELECT package_id, imported_at, source, user, device, receipt FROM exchange_imports"
@@ -86,6 +96,7 @@ def imports(conn: driver.Connection) -> list[ImportRecord]:
                 warnings=len(warnings) if isinstance(warnings, list) else 0,
                 open_conflicts=waiting.get(package_id, 0),
                 receipt_json=text,
+                year_round_conflicts=year_round.get(package_id, 0),
             )
         )
     return out

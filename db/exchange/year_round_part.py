@@ -490,7 +490,8 @@ def _target(row: Mapping[str, Any]) -> tuple[str, str]:
 
 def _who(row: Mapping[str, Any], codes: Mapping[str, str]) -> str:
     hid = row["household_id"]
-    return f"Hộ {codes.get(hid, hid)}" if hid else f"Thôn {row['village']}"
+    # A village by its name as the commune wrote it ("Thôn Đồng Tâm", "Bản Nà Hin").
+    return f"Hộ {codes.get(hid, hid)}" if hid else str(row["village"])
 
 
 def _describe(
@@ -647,7 +648,7 @@ class YearRoundConflict:
 
     def describe(self) -> str:
         """Vietnamese, for the receipt, the command line and the conflicts screen."""
-        who = f"Hộ {self.code}" if self.household_id else f"Thôn {self.village}"
+        who = f"Hộ {self.code}" if self.household_id else str(self.village)
         return _describe(self.table, who, self.local, self.incoming)
 
 

@@ -379,13 +379,14 @@ def _read(path: Path, recovery_key: str | None, password_file: str | None = None
 def run_import(args: argparse.Namespace) -> int:
     from db import certificates
     from db.errors import StoreError
+    from db.exchange import year_round_part
     from db.exchange.errors import PackageError, PackageRefused
     from db.exchange.merge import merge_package, precheck
 
     path = Path(args.package)
     receipt = None
     after = ""
-    numbers = 0  # this package's certificate-number conflicts still waiting
+    numbers = 0  # this package's certificate-number, application and cadre conflicts waiting
     try:
         package = _read(path, _recovery_key(args), args.password_file)
         # Every refusal before opening: opening writes "last seen", and a refused file
@@ -406,7 +407,7 @@ def run_import(args: argparse.Namespace) -> int:
             )
             numbers = sum(
                 c.package_id == package.package_id for c in certificates.open_conflicts(store.conn)
-            )
+            ) + year_round_part.waiting(store.conn, package.package_id)
     except PackageRefused as exc:
         if receipt is None:
             return _refused("import", exc)
@@ -445,10 +446,9 @@ def run_import(args: argparse.Namespace) -> int:
 
 
 def run_merge(args: argparse.Namespace) -> int:
-    from db import certificates
     from db.errors import StoreError
     from db.exchange.errors import PackageError, SenderNotTrusted
-    from db.exchange.merge import merge_package, open_conflicts, precheck
+    from db.exchange.merge import merge_package, precheck, waiting
 
     failures = 0
     pending: int | None = None
@@ -496,7 +496,7 @@ def run_merge(args: argparse.Namespace) -> int:
                 print(f"{path.name}: {receipt.summary()}")
                 for warning in receipt.warnings:  # possible duplicates, differing results
                     print(f"  Lưu ý: {warning}")
-            pending = len(open_conflicts(store)) + len(certificates.open_conflicts(store.conn))
+            pending = waiting(store)
     except StoreError as exc:
         if pending is None:
             return _fail("merge", exc.message)
@@ -509,6 +509,7 @@ def run_merge(args: argparse.Namespace) -> int:
 def run_conflicts(args: argparse.Namespace) -> int:
     from db import certificates
     from db.errors import StoreError
+    from db.exchange import year_round_part
     from db.exchange.errors import PackageError
     from db.exchange.merge import open_conflicts, resolve_conflict
 
@@ -516,11 +517,14 @@ def run_conflicts(args: argparse.Namespace) -> int:
         with _open_store(args.db, args) as store:
             chosen = args.keep_mine or args.take_theirs
             if chosen:
-                # Household and certificate-number conflicts share one id space for the
-                # officer: an id prefix naming one of each is refused as ambiguous.
+                # Household, certificate-number, application and cadre conflicts share one
+                # id space for the officer: an id prefix naming two is refused as ambiguous.
                 matches: list[Any] = [c for c in open_conflicts(store) if c.id.startswith(chosen)]
                 matches += [
                     c for c in certificates.open_conflicts(store.conn) if c.id.startswith(chosen)
+                ]
+                matches += [
+                    c for c in year_round_part.open_conflicts(store.conn) if c.id.startswith(chosen)
                 ]
                 if len(matches) != 1:
                     return _fail("conflicts", f"Không xác định được xung đột “{chosen}”.")
@@ -529,13 +533,19 @@ def run_conflicts(args: argparse.Namespace) -> int:
                 if isinstance(found, certificates.CertificateConflict):
                     certificates.resolve(store, found.id, choice)
                     print(f"Đã giải quyết xung đột số giấy chứng nhận của hộ {found.code}.")
+                elif isinstance(found, year_round_part.YearRoundConflict):
+                    year_round_part.resolve(store, found.id, choice)
+                    what = "giấy đề nghị" if found.table == "applications" else "cán bộ phụ trách"
+                    whose = f"hộ {found.code}" if found.household_id else str(found.village)
+                    print(f"Đã giải quyết xung đột {what} của {whose}.")
                 else:
                     resolve_conflict(store, found.id, choice)
                     print(f"Đã giải quyết xung đột của hộ {found.code}.")
                 return 0
             conflicts = open_conflicts(store)
             numbers = certificates.open_conflicts(store.conn)
-            if not conflicts and not numbers:
+            year_round = year_round_part.open_conflicts(store.conn)
+            if not conflicts and not numbers and not year_round:
                 print("Không có xung đột nào chờ quyết định.")
             for c in conflicts:
                 local = c.local.head_name() if c.local else "(không có)"
@@ -562,6 +572,13 @@ def run_conflicts(args: argparse.Namespace) -> int:
                     f"{n.id[:8]}  hộ {n.code}  số ở xã: {mine}  số trong gói: "
                     f"{n.incoming_number:04d} (máy {n.incoming_device}){held}  ({n.source})"
                 )
+            if year_round:
+                print(
+                    "Giấy đề nghị, cán bộ phụ trách (--keep-mine: giữ bản của xã, "
+                    "--take-theirs: nhận bản trong gói):"
+                )
+            for y in year_round:
+                print(f"{y.id[:8]}  {y.describe()}  ({y.source})")
     except (StoreError, PackageError) as exc:
         return _fail("conflicts", getattr(exc, "message", str(exc)))
     return 0

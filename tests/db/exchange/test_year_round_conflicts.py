@@ -50,6 +50,26 @@ class Trip:
         return Store.open(self.files[laptop], user="Cán bộ", device=laptop)
 
 
+def conflicting(tmp_path: Path) -> tuple[Trip, str, str]:
+    """An application sent from the commune's laptop and changed on both, and a village given
+    a cadre on each laptop without seeing the other's; returns the trip (the surveyor's package
+    not imported yet), the household's and the application's ids."""
+    base = build_commune(tmp_path / "xa.db", 6, VILLAGES)
+    files = tuple(Path(shutil.copy(base, tmp_path / f"{n}.db")) for n in (XA, DTV))
+    trip = Trip(tmp_path, (files[0], files[1]))
+    with trip.store(XA) as store:
+        hid = store.conn.execute("SELECT id FROM households ORDER BY code").fetchone()[0]
+        app = year_round.add_application(store, hid, "escape", date(2026, 4, 1), "Chủ hộ")
+    trip.send(XA, DTV)
+    with trip.store(DTV) as store:
+        year_round.withdraw_application(store, app.id)
+        year_round.assign_cadre(store, "Nông Thị Hoa", "", village=VILLAGES[0])
+    with trip.store(XA) as store:
+        year_round.start_regular_round(store, 2026, 5)
+        year_round.assign_cadre(store, "Hoàng Văn Dũng", "Trưởng thôn", village=VILLAGES[0])
+    return trip, hid, app.id
+
+
 def _ids(path: Path) -> list[str]:
     with Store.open(path, user="t", device="t") as store:
         return [r[0] for r in store.conn.execute("SELECT id FROM households ORDER BY code")]
@@ -173,7 +193,7 @@ def test_two_cadres_for_one_village_are_a_stored_conflict_decided(
     written, [conflict] = trip.send(DTV, XA)
     assert written
     assert conflict == (
-        f"Thôn {village}: cán bộ phụ trách đã được ghi ở cả hai máy (máy này: Hoàng Văn Dũng;"
+        f"{village}: cán bộ phụ trách đã được ghi ở cả hai máy (máy này: Hoàng Văn Dũng;"
         " trong gói: Nông Thị Hoa); giữ Hoàng Văn Dũng cho đến khi cán bộ quyết định."
     )
     with trip.store(XA) as store:
@@ -192,3 +212,35 @@ def test_two_cadres_for_one_village_are_a_stored_conflict_decided(
             year_round.households_of(store, expected)
         )
     assert trip.send(DTV, XA) == (False, [])
+
+
+def test_rasoat_conflicts_lists_and_decides_them(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from rasoat.cli import main
+
+    trip, hid, app_id = conflicting(tmp_path)
+    package = tmp_path / "dtv.rasoat"
+    with trip.store(DTV) as store:
+        export_package(store, package, ExportScope(kind="commune"))
+    commune = str(trip.files[XA])
+    capsys.readouterr()
+    assert main(["import", commune, str(package)]) == 0
+    assert "Còn 2 xung đột chờ quyết định" in capsys.readouterr().out
+    assert main(["conflicts", commune]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].startswith("Giấy đề nghị, cán bộ phụ trách (--keep-mine")
+    application = next(line for line in lines if "giấy đề nghị ngày 01/04/2026" in line)
+    cadre = next(line for line in lines if f"{VILLAGES[0]}: cán bộ phụ trách" in line)
+    assert "(máy này: Hoàng Văn Dũng; trong gói: Nông Thị Hoa)" in cadre
+    assert main(["conflicts", commune, "--take-theirs", application.split()[0]]) == 0
+    assert "Đã giải quyết xung đột giấy đề nghị của hộ" in capsys.readouterr().out
+    assert main(["conflicts", commune, "--keep-mine", cadre.split()[0]]) == 0
+    assert f"cán bộ phụ trách của {VILLAGES[0]}" in capsys.readouterr().out
+    assert main(["conflicts", commune]) == 0
+    assert "Không có xung đột nào chờ quyết định." in capsys.readouterr().out
+    assert _status(trip, XA) == "withdrawn"
+    with trip.store(XA) as store:
+        assert [a.cadre_name for a in year_round.assignments(store)] == ["Hoàng Văn Dũng"]
+        assert hid in year_round.households_of(store, "Hoàng Văn Dũng")
+        assert year_round.application(store, app_id) is not None

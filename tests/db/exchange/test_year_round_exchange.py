@@ -91,7 +91,7 @@ def test_support_recorded_on_two_laptops_merges_both_ways(
     written, warnings = merge(surveyor, "may-dtv", to_surveyor)
     assert written
     [conflict] = [w for w in warnings if "cán bộ phụ trách" in w]
-    assert conflict.startswith(f"Thôn {village}: cán bộ phụ trách đã được ghi ở cả hai máy")
+    assert conflict.startswith(f"{village}: cán bộ phụ trách đã được ghi ở cả hai máy")
     assert "máy này: Nông Thị Hoa; trong gói: Hoàng Văn Dũng" in conflict
     to_commune = export_all(surveyor, "may-dtv", tmp_path / "dtv.rasoat")
     written, warnings = merge(commune, "may-xa", to_commune)
