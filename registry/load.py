@@ -43,6 +43,7 @@ from db.exchange.receipt import Action, Entry, Receipt
 from forms.admin_units import communes
 from forms.codec import to_dict
 from registry.database import province_name, registry_province
+from registry.migrations import m0002_household_years as household_years
 
 Status = Literal["loaded", "unchanged", "refused"]
 
@@ -367,6 +368,8 @@ def _write(
                 (load_id, province, current[0]),
             )
         write_rows(conn, (province, commune, load_id), package)
+        # The narrow table the province's questions read (m0002), from the rows just copied.
+        conn.execute(household_years.FILL, {"province": province, "load": load_id})
     return LoadOutcome(
         path,
         "loaded",

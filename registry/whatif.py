@@ -108,20 +108,15 @@ def province_whatif(
         ).fetchall()
     )
     totals: dict[str, CommuneWhatIf] = {c: CommuneWhatIf(c, n) for c, n in names.items()}
+    # Each live household's document with its category stored for the year
+    # (``household_years``), streamed in the order the heap holds them.
     sql = """
-    WITH cur AS (
-        SELECT id, commune_code FROM loads WHERE province_code = %(p)s AND valid_to IS NULL
-    ), res AS (
-        SELECT DISTINCT ON (r.load_id, r.household_id) r.load_id, r.household_id, r.category
-        FROM results r JOIN cur ON r.province_code = %(p)s AND r.load_id = cur.id
-        JOIN rounds ro ON ro.province_code = r.province_code AND ro.load_id = r.load_id
-             AND ro.round_id = r.round_id
-        WHERE r.year = %(y)s
-        ORDER BY r.load_id, r.household_id, ro.started_at DESC NULLS LAST
-    )
-    SELECT cur.commune_code, res.category, h.doc::text
-    FROM cur JOIN households h ON h.province_code = %(p)s AND h.load_id = cur.id AND NOT h.deleted
-    LEFT JOIN res ON res.load_id = h.load_id AND res.household_id = h.household_id
+    SELECT l.commune_code, hy.category, h.doc::text
+    FROM loads l
+    JOIN households h ON h.province_code = l.province_code AND h.load_id = l.id AND NOT h.deleted
+    LEFT JOIN household_years hy ON hy.province_code = h.province_code
+         AND hy.load_id = h.load_id AND hy.household_id = h.household_id AND hy.year = %(y)s
+    WHERE l.province_code = %(p)s AND l.valid_to IS NULL
     """
     if limit is not None:
         sql += f" LIMIT {int(limit)}"

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from registry.migrations import m0001_initial
+from registry.migrations import m0001_initial, m0002_household_years
 
 STEPS: list[tuple[int, str, str]] = [
     (1, "initial", m0001_initial.SQL),
+    (2, "household_years", m0002_household_years.SQL),
 ]
 LATEST = STEPS[-1][0]
 
