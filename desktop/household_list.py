@@ -72,6 +72,14 @@ COLUMN_WIDTHS = {
 NAME_MIN_WIDTH = 180  # px
 CATEGORY_COLOURS = {"poor": "#c0392b", "near_poor": "#d35400", "undetermined": "#7f8c8d"}
 NUMERIC = {"size", "b1_score", "deprivation_count"}
+# The roles HouseholdTableModel.data answers, as plain ints (an enum member read per call
+# costs more than the answer).
+_DISPLAY = int(Qt.ItemDataRole.DisplayRole.value)
+_USER = int(Qt.ItemDataRole.UserRole.value)
+_ALIGN = int(Qt.ItemDataRole.TextAlignmentRole.value)
+_FOREGROUND = int(Qt.ItemDataRole.ForegroundRole.value)
+_ROLES = frozenset({_DISPLAY, _USER, _ALIGN, _FOREGROUND})
+_RIGHT = int((Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter).value)
 
 
 def _as_enum(enum_cls: type[Enum], value: Any) -> Enum | None:
@@ -96,6 +104,9 @@ def _filter_combo() -> QComboBox:
     return combo
 
 
+_CATEGORY_COLUMN = [attr for attr, _ in COLUMNS].index("category")
+
+
 class HouseholdTableModel(QAbstractTableModel):
     def __init__(self, store: Any, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -105,6 +116,7 @@ class HouseholdTableModel(QAbstractTableModel):
         self.query = HouseholdQuery(limit=PAGE, offset=0)
         self._count = 0
         self._pages: dict[int, list[Any]] = {}
+        self._cells: dict[int, tuple[Any, ...]] = {}
         self.refresh()
 
     # --- filters -------------------------------------------------------------------------
@@ -116,6 +128,7 @@ class HouseholdTableModel(QAbstractTableModel):
     def refresh(self) -> None:
         self.beginResetModel()
         self._pages.clear()
+        self._cells.clear()
         q = dataclasses.replace(self.query, limit=PAGE, offset=0)
         # The first page is needed for the first paint anyway; when it is not full it is
         # the whole answer and the COUNT query can be skipped (most searches by name).
@@ -131,6 +144,7 @@ class HouseholdTableModel(QAbstractTableModel):
             page = self.store.list_households(q)
             if len(self._pages) > 50:  # keep memory flat while scrolling 100,000 rows
                 self._pages.clear()
+                self._cells.clear()
             self._pages[number] = page
         return page
 
@@ -159,31 +173,50 @@ class HouseholdTableModel(QAbstractTableModel):
         return None
 
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = 0) -> Any:
-        if not index.isValid():
+        # The view asks every visible cell for a dozen roles on every repaint (about 1,500
+        # calls after a keystroke): the roles it does not use go first, and a row's cells are
+        # made once per fetched page (_cells), not per call.
+        if role not in _ROLES or not index.isValid():
             return None
-        attr = COLUMNS[index.column()][0]
-        if role == Qt.ItemDataRole.TextAlignmentRole and attr in NUMERIC:
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        if role == Qt.ItemDataRole.ForegroundRole and attr == "category":
-            item = self.row_at(index.row())
-            colour = CATEGORY_COLOURS.get(str(getattr(item, "category", "") or ""))
-            return QColor(colour) if colour else None
-        if role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.UserRole):
-            return None
-        item = self.row_at(index.row())
+        row = index.row()
+        cells = self._cells.get(row)
+        if cells is None:
+            cells = self._cells_of(row)
+            if cells is None:
+                return None
+        column = index.column()
+        if role == _DISPLAY:
+            return cells[column]
+        if role == _ALIGN:
+            return _RIGHT if COLUMNS[column][0] in NUMERIC else None
+        if role == _FOREGROUND:
+            return cells[-1] if column == _CATEGORY_COLUMN else None
+        return cells[-2]  # UserRole: the household id
+
+    def _cells_of(self, row: int) -> tuple[Any, ...] | None:
+        """A row's display texts by column, then its id and its category's colour."""
+        item = self.row_at(row)
         if item is None:
             return None
-        if role == Qt.ItemDataRole.UserRole:
-            return str(item.id)
-        value = getattr(item, attr, None)
-        if attr == "category":
-            return label(_as_enum(Category, value)) or ""
-        if attr == "transition":
-            return label(_as_enum(Transition, value)) or ""
-        if attr == "updated_at" and value:
-            text = str(value)  # ISO, UTC: shown as dd/mm/yyyy, as Vietnamese forms write dates
-            return f"{text[8:10]}/{text[5:7]}/{text[:4]}"
-        return "" if value is None else value
+        texts: list[Any] = []
+        for attr, _header in COLUMNS:
+            value = getattr(item, attr, None)
+            if attr == "category":
+                text: Any = label(_as_enum(Category, value)) or ""
+            elif attr == "transition":
+                text = label(_as_enum(Transition, value)) or ""
+            elif attr == "updated_at" and value:
+                iso = str(value)  # ISO, UTC: shown as dd/mm/yyyy, as Vietnamese forms write
+                text = f"{iso[8:10]}/{iso[5:7]}/{iso[:4]}"
+            else:
+                text = "" if value is None else value
+            texts.append(text)
+        colour = CATEGORY_COLOURS.get(str(getattr(item, "category", "") or ""))
+        cells = (*texts, str(item.id), QColor(colour) if colour else None)
+        if len(self._cells) > 2_000:  # flat memory while scrolling 100,000 rows
+            self._cells.clear()
+        self._cells[row] = cells
+        return cells
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         self.set_filters(
