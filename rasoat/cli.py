@@ -49,6 +49,9 @@ def build_parser() -> argparse.ArgumentParser:
     for info in sorted(pkgutil.iter_modules(commands.__path__), key=lambda i: i.name):
         module = importlib.import_module(f"rasoat.commands.{info.name}")
         module.register(sub)
+    from rasoat import unlock
+
+    unlock.add_options(parser)
     _no_abbreviations(parser)
     return parser
 
@@ -83,7 +86,15 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         return run_self_test()
     if getattr(args, "func", None) is not None:
+        from db.errors import StoreError
         from rasoat.logs import run_command
+        from rasoat.unlock import unlock
+
+        try:
+            unlock(args)
+        except StoreError as exc:
+            print(exc.message, file=sys.stderr)
+            return 1
 
         return run_command(args.func, args)
     from rasoat.launch import launch

@@ -1,4 +1,5 @@
-"""`rasoat db check|backup|restore FILE`: look after a commune file from the command line."""
+"""`rasoat db check|backup|restore|encrypt|passphrase FILE`: look after a commune file from the
+command line."""
 
 from __future__ import annotations
 
@@ -50,6 +51,30 @@ def register(subparsers: Any) -> None:
     restore.add_argument("--list", action="store_true", help="chỉ liệt kê các bản sao lưu")
     signin.add_options(restore)
     restore.set_defaults(func=restore_file)
+    encrypt = sub.add_parser(
+        "encrypt",
+        help="mã hoá tệp xã (cần mật khẩu tệp xã; in mã khôi phục một lần)",
+        description=(
+            "Mã hoá tệp xã: sao lưu (đã kiểm tra) trước, ghi bản mã hoá, kiểm tra nó rồi mới "
+            "thay tệp. Mật khẩu tệp xã được hỏi hai lần (hoặc đọc từ --new-passphrase-file); "
+            "mã khôi phục hiện một lần duy nhất: hãy in hoặc chép ra giấy, cất nơi an toàn."
+        ),
+    )
+    encrypt.add_argument("file", metavar="TỆP_XÃ")
+    encrypt.add_argument("--new-passphrase-file", metavar="TEP", help="đọc mật khẩu mới từ tệp")
+    encrypt.set_defaults(func=encrypt_file, unlock=False)
+    passphrase = sub.add_parser(
+        "passphrase",
+        help="đổi mật khẩu tệp xã (bằng mật khẩu cũ hoặc mã khôi phục)",
+        description=(
+            "Đổi mật khẩu của tệp xã đã mã hoá: mật khẩu cũ (hoặc --recovery-key-file khi "
+            "quên mật khẩu hay mất tệp khoá) rồi mật khẩu mới hai lần."
+        ),
+    )
+    passphrase.add_argument("file", metavar="TỆP_XÃ")
+    passphrase.add_argument("--new-passphrase-file", metavar="TEP", help="đọc mật khẩu mới từ tệp")
+    # It asks the old passphrase itself (rasoat.unlock would ask it a first time).
+    passphrase.set_defaults(func=change_passphrase, unlock=False)
 
 
 def _open(path: Path) -> Any:
@@ -184,4 +209,65 @@ def restore_file(args: argparse.Namespace) -> int:
         print(f'Muốn hoàn tác: rasoat db restore "{path}" --from "{kept}"')
     if problems:
         return _fail("Tệp sau khi khôi phục vẫn có lỗi; hãy thử một bản cũ hơn (--list, --from).")
+    return 0
+
+
+def _new_passphrase(args: argparse.Namespace) -> str:
+    from db.errors import StoreError
+
+    if args.new_passphrase_file:
+        return signin.read_password(args.new_passphrase_file)
+    first = signin.read_password(None, "Mật khẩu mới của tệp xã: ")
+    if signin.read_password(None, "Nhập lại mật khẩu mới: ") != first:
+        raise StoreError("Hai lần nhập mật khẩu mới không giống nhau; chưa có gì thay đổi.")
+    return first
+
+
+def encrypt_file(args: argparse.Namespace) -> int:
+    from db import at_rest
+    from db.errors import StoreError
+
+    path = Path(args.file)
+    try:
+        if at_rest.is_encrypted(path):
+            return _fail(f"Tệp {path.name} đã được mã hoá rồi.")
+        recovery, made = at_rest.encrypt_file(path, _new_passphrase(args))
+    except StoreError as exc:
+        return _fail(exc.message)
+    print(f"Đã mã hoá tệp {path} (bản sao lưu trước khi mã hoá: {made}).")
+    print(f"Tệp khoá: {at_rest.key_file(path)} (để cạnh tệp xã; bản sao trong thư mục sao lưu).")
+    print("MÃ KHÔI PHỤC (chỉ hiện một lần, hãy in hoặc chép ra giấy, cất nơi an toàn):")
+    print(f"    {recovery}")
+    print("Quên mật khẩu hay mất tệp khoá: mở bằng mã này rồi đặt mật khẩu mới")
+    print(f'(rasoat db passphrase "{path}" --recovery-key-file TEP).')
+    print(
+        f"Bản sao lưu {made.name} vẫn chưa mã hoá: khi đã cất mã khôi phục, hãy xoá nó "
+        "(hoặc để nó hết hạn theo thời gian giữ bản sao lưu trong Thiết lập)."
+    )
+    return 0
+
+
+def change_passphrase(args: argparse.Namespace) -> int:
+    from db import at_rest
+    from db.errors import StoreError
+
+    path = Path(args.file)
+    try:
+        if not at_rest.is_encrypted(path):
+            return _fail(f"Tệp {path.name} chưa được mã hoá (lệnh: rasoat db encrypt).")
+        if args.commune_recovery_key_file:
+            recovery = at_rest.normalise(signin.read_password(args.commune_recovery_key_file))
+            key = at_rest.key_from_recovery(path, recovery)
+        else:
+            old = signin.read_password(
+                args.commune_passphrase_file, "Mật khẩu hiện tại của tệp xã: "
+            )
+            found = at_rest.recovery_from_passphrase(path, old)
+            if found is None:
+                raise at_rest.WrongPassphrase(path)
+            recovery, key = found, at_rest.file_key(found)
+        at_rest.set_passphrase(path, key, recovery, _new_passphrase(args))
+    except StoreError as exc:
+        return _fail(exc.message)
+    print(f"Đã đổi mật khẩu tệp xã {path.name} (tệp khoá {at_rest.key_file(path).name} mới).")
     return 0

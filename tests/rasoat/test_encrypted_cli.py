@@ -1,0 +1,68 @@
+"""An encrypted commune file on the command line: encrypt, open with --passphrase-file, a
+wrong passphrase, the recovery key, a new passphrase (issue 20 item 1)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from db import at_rest, driver
+from db.demo import create_demo_commune
+from rasoat.cli import main
+
+PASSPHRASE = "ruộng bậc thang mùa lúa chín"
+
+
+def _write(path: Path, text: str) -> str:
+    path.write_text(text + "\n", encoding="utf-8")
+    return str(path)
+
+
+def test_encrypt_then_every_command_asks_the_passphrase(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = create_demo_commune(tmp_path / "xa.sqlite", households=15)
+    secret = _write(tmp_path / "mk.txt", PASSPHRASE)
+    assert main(["db", "encrypt", str(path), "--new-passphrase-file", secret]) == 0
+    out = capsys.readouterr().out
+    recovery = out.split("MÃ KHÔI PHỤC", 1)[1].splitlines()[1].strip()
+    assert at_rest.normalise(recovery) == recovery
+    assert at_rest.is_encrypted(path)
+    assert PASSPHRASE not in out
+    driver.forget(path)  # each command is a new process
+
+    assert main(["db", "check", str(path), "--passphrase-file", secret]) == 0
+    assert "không có lỗi" in capsys.readouterr().out
+    driver.forget(path)
+
+    wrong = _write(tmp_path / "sai.txt", "không phải mật khẩu này")
+    assert main(["db", "check", str(path), "--passphrase-file", wrong]) == 1
+    err = capsys.readouterr().err
+    assert "không đúng" in err
+    assert "Traceback" not in err
+    driver.forget(path)
+
+    # Forgotten passphrase: the recovery key opens it and sets a new one.
+    rec = _write(tmp_path / "khoiphuc.txt", recovery.lower())
+    new = _write(tmp_path / "moi.txt", "nương ngô trên đồi cao")
+    args = ["db", "passphrase", str(path), "--recovery-key-file", rec]
+    assert main([*args, "--new-passphrase-file", new]) == 0
+    capsys.readouterr()
+    driver.forget(path)
+    assert at_rest.check_passphrase(path, "nương ngô trên đồi cao")
+    assert main(["db", "backup", str(path), "--passphrase-file", new]) == 0
+    assert main(["db", "check", str(path), "--recovery-key-file", rec]) == 0
+    driver.forget(path)
+
+
+def test_a_plain_file_asks_nothing_and_cannot_be_encrypted_twice(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = create_demo_commune(tmp_path / "xa.sqlite", households=5)
+    assert main(["db", "check", str(path)]) == 0
+    secret = _write(tmp_path / "mk.txt", PASSPHRASE)
+    assert main(["db", "encrypt", str(path), "--new-passphrase-file", secret]) == 0
+    assert main(["db", "encrypt", str(path), "--new-passphrase-file", secret]) == 1
+    assert "đã được mã hoá" in capsys.readouterr().err
+    driver.forget(path)
