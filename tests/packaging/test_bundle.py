@@ -45,6 +45,26 @@ def test_bundle_startup_probe_paints_the_main_window(tmp_path: Path, complete_tr
     assert seconds > 0
 
 
+def test_bundle_opens_an_encrypted_commune_file(tmp_path: Path) -> None:
+    # SQLCipher (sqlcipher3's C extension) must be in the bundle: the file is encrypted here
+    # by the source tree, then checked by the frozen program with its passphrase.
+    from db import at_rest, driver
+    from db.demo import create_demo_commune
+
+    path = create_demo_commune(tmp_path / "xa.sqlite", households=5)
+    at_rest.encrypt_file(path, "ruộng bậc thang mùa lúa chín")
+    driver.forget(path)
+    secret = tmp_path / "mk.txt"
+    secret.write_text("ruộng bậc thang mùa lúa chín\n", encoding="utf-8")
+    done = run_bundle("db", "check", str(path), "--passphrase-file", str(secret), home=tmp_path)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "không có lỗi" in done.stdout
+    secret.write_text("không phải mật khẩu này\n", encoding="utf-8")
+    done = run_bundle("db", "check", str(path), "--passphrase-file", str(secret), home=tmp_path)
+    assert done.returncode == 1
+    assert "không đúng" in done.stderr
+
+
 def build_started() -> float:
     """Files added after the build started cannot be in it; a rebuild (make package) adds them."""
     record = BUNDLE.parent / "rasoat-build.txt"
