@@ -305,8 +305,8 @@ def needs_without_support(data: ReviewData, village: str | None = None) -> Docum
         ],
         [
             Para(
-                f"Hộ nghèo, hộ cận nghèo theo danh sách hiện hành (kỳ rà soát năm "
-                f"{data.round.year}) có nhu cầu hỗ trợ đã ghi khi rà soát mà "
+                f"Hộ nghèo, hộ cận nghèo theo kỳ rà soát năm {data.round.year} có nhu cầu "
+                "hỗ trợ đã ghi khi rà soát mà "
                 f"từ ngày {period.start:%d/%m/%Y} đến nay chưa nhận hỗ trợ nào đáp ứng: "
                 f"{len(rows)} hộ."
             ),
