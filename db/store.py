@@ -1573,7 +1573,11 @@ class Store:
             date.fromisoformat(meeting_date),
         )
 
-    def meeting_votes(self, round_id: str, village: str | None = None) -> list[MeetingVote]:
+    def meeting_votes(
+        self, round_id: str, village: str | None = None, household_id: str | None = None
+    ) -> list[MeetingVote]:
+        """The round's votes, of one village or of one household (the editor's note: a
+        village's votes are thousands of rows in a district file)."""
         sql = (
             "SELECT v.id, v.household_id, v.round_id, v.agree, v.attendees, v.note,"
             " v.meeting_date FROM meeting_votes v JOIN households h ON h.id = v.household_id"
@@ -1583,6 +1587,9 @@ class Store:
         if village is not None:
             sql += " AND h.village = ?"
             params.append(village)
+        if household_id is not None:
+            sql += " AND v.household_id = ?"
+            params.append(household_id)
         return [
             MeetingVote(r[0], r[1], r[2], r[3], r[4], r[5], date.fromisoformat(r[6]))
             for r in self.conn.execute(sql + " ORDER BY h.code", params)

@@ -289,11 +289,7 @@ class HouseholdEditor(QWidget):
         """The village meeting's word on this household in this round, if it has spoken."""
         if self.round is None or not household.village:
             return ""
-        votes = [
-            v
-            for v in self.store.meeting_votes(self.round.id, household.village)
-            if v.household_id == household.id
-        ]
+        votes = self.store.meeting_votes(self.round.id, household.village, household.id)
         if not votes:
             return ""
         last = votes[-1]
