@@ -20,7 +20,6 @@ import base64
 import hmac
 import json
 import secrets
-import sqlite3
 import unicodedata
 from collections.abc import Iterable
 from contextlib import contextmanager
@@ -28,6 +27,7 @@ from typing import TYPE_CHECKING, Any
 
 from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
 
+from db import driver
 from db.errors import NotPermitted, SignInFailed, StoreError
 from db.exchange.crypto import (
     DEFAULT_SCRYPT_N,
@@ -97,7 +97,7 @@ def password_problem(password: str) -> str | None:
 
 
 # --- reading -----------------------------------------------------------------------------
-def exist(conn: sqlite3.Connection) -> bool:
+def exist(conn: driver.Connection) -> bool:
     # A file before m0015 (a backup being checked) has no users table.
     if conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'users'").fetchone() is None:
         return False
@@ -298,13 +298,15 @@ def set_password(store: Store, name: str, password: str) -> None:
 def require_on_path(path: Any, signed_in: User | None, action: Action) -> None:
     """For work done on the file without a Store (a restore): the file's users decide. A
     file that cannot be read at all is not asked (restoring it is the way out)."""
+    # Through the driver: an encrypted file is read with its remembered key (sqlite3 could
+    # not read it, so its users were never asked and anyone could restore it).
     try:
-        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
-    except sqlite3.Error:
+        conn = driver.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    except driver.Error:
         return
     try:
         has = exist(conn)
-    except sqlite3.Error:
+    except driver.Error:
         has = False
     finally:
         conn.close()

@@ -181,3 +181,26 @@ def test_backups_of_an_encrypted_file_are_encrypted_and_restore(
     assert name.encode() not in kept.read_bytes()
     assert name.encode() not in path.read_bytes()
     assert _first_name(path, key) == name
+
+
+def test_restoring_an_encrypted_file_with_users_still_needs_an_officer(
+    encrypted: tuple[Path, str, str],
+) -> None:
+    """The users of an encrypted file are read with its key (db.users used to read the file
+    with sqlite3, which cannot, and then asked nobody)."""
+    from db import backup, users
+    from db.errors import NotPermitted
+    from db.store import Store
+    from forms.roles import Role
+
+    path, _recovery, _name = encrypted
+    key = at_rest.key_from_passphrase(path, PASSPHRASE)
+    with Store.open(path, user="máy", device="may-xa", key=key) as store:
+        users.add_user(store, "can_bo", "Hoàng Văn Thụ", Role.OFFICER, "mat-khau-9x")
+        users.add_user(store, "xem", "Vàng A Páo", Role.VIEWER, "mat-khau-9x")
+        users.sign_in(store, "xem", "mat-khau-9x")
+        viewer = store.signed_in
+    with pytest.raises(NotPermitted, match="đăng nhập"):
+        backup.restore(path)
+    with pytest.raises(NotPermitted, match="khôi phục"):
+        backup.restore(path, signed_in=viewer)
