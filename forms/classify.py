@@ -412,6 +412,47 @@ def result_to_dict(r: Result) -> dict[str, Any]:
     }
 
 
+# Outcomes naming no member, read back from stored results, by everything they say: a
+# commune's results repeat a few dozen of them (as classify shares them, forms.indicators),
+# and a report or an export over 100,000 households would otherwise hold each one 100,000
+# times. Bounded: the floor-area reasons are nearly all distinct.
+_STORED_OUTCOMES: dict[tuple[Any, ...], IndicatorOutcome] = {}
+_STORED_OUTCOMES_MAX = 20_000
+
+
+def _outcome_from_dict(o: dict[str, Any]) -> IndicatorOutcome:
+    member_ids = o.get("member_ids", [])
+    fields = (
+        o["id"],
+        o["name"],
+        o.get("dimension", ""),
+        o["status"],
+        o.get("reason", ""),
+        bool(o.get("unconfirmed", False)),
+    )
+    if member_ids:
+        return _new_outcome(fields, list(member_ids))
+    shared = _STORED_OUTCOMES.get(fields)
+    if shared is None:
+        if len(_STORED_OUTCOMES) >= _STORED_OUTCOMES_MAX:
+            _STORED_OUTCOMES.clear()
+        shared = _STORED_OUTCOMES[fields] = _new_outcome(fields, [])
+    return shared
+
+
+def _new_outcome(fields: tuple[Any, ...], member_ids: list[str]) -> IndicatorOutcome:
+    iid, name, dimension, status, reason, unconfirmed = fields
+    return IndicatorOutcome(
+        id=iid,
+        name=name,
+        dimension=dimension,
+        status=IndicatorStatus(status),
+        reason=reason,
+        member_ids=member_ids,
+        unconfirmed=unconfirmed,
+    )
+
+
 def result_from_dict(d: dict[str, Any]) -> Result:
     ref = d.get("reference_date")
     return Result(
@@ -420,18 +461,7 @@ def result_from_dict(d: dict[str, Any]) -> Result:
         income=d.get("income"),
         income_basis=d.get("income_basis", ""),
         deprivation_count=int(d.get("deprivation_count", 0)),
-        indicators=[
-            IndicatorOutcome(
-                id=o["id"],
-                name=o["name"],
-                dimension=o.get("dimension", ""),
-                status=IndicatorStatus(o["status"]),
-                reason=o.get("reason", ""),
-                member_ids=list(o.get("member_ids", [])),
-                unconfirmed=bool(o.get("unconfirmed", False)),
-            )
-            for o in d.get("indicators", [])
-        ],
+        indicators=[_outcome_from_dict(o) for o in d.get("indicators", [])],
         reasons=list(d.get("reasons", [])),
         warnings=list(d.get("warnings", [])),
         standard_id=d["standard_id"],
