@@ -15,6 +15,7 @@ from forms.classify import (
     ENGINE_VERSION,
     IndicatorStatus,
     classify,
+    classify_many,
     result_from_dict,
     result_to_dict,
     what_if,
@@ -296,3 +297,33 @@ def test_b1_above_the_line_but_income_below_is_a_conflict_to_recheck(b: Any) -> 
     r = classify(h, load_standard(ND07), 2025)
     assert r.category is Category.UNDETERMINED
     assert "mâu thuẫn" in r.reasons[1]
+
+
+def test_outcomes_are_shared_only_where_they_cannot_differ() -> None:
+    """Classification shares an outcome between households only when nothing in it is the
+    household's own: same answers to a household-level rule, or a reason naming no member.
+    Outcomes naming members, and the floor area's figures, stay each household's."""
+    from forms.demo import generate_households
+    from forms.standards import load_standard
+
+    std = load_standard("nd07-2022-2025")
+    results = classify_many(list(generate_households(400, seed=3)), std, 2025)
+    rule_of = {s.id: s.rule for s in std.indicators}
+    shared: list[Any] = []
+    for r in results:
+        for o in r.indicators:
+            if not o.member_ids and rule_of[o.id] != "floor_area":
+                shared.append(o)
+    assert len({id(o) for o in shared}) < len(shared) / 20
+    for own in (
+        [o for r in results for o in r.indicators if o.member_ids],
+        [o for r in results for o in r.indicators if rule_of[o.id] == "floor_area"],
+    ):
+        assert own
+        assert len({id(o) for o in own}) == len(own)
+    # Read back from storage, the same sharing, and the same dicts.
+    stored = [result_to_dict(r) for r in results]
+    again = [result_from_dict(json.loads(json.dumps(d))) for d in stored]
+    assert [result_to_dict(r) for r in again] == stored
+    water = {id(o) for r in again for o in r.indicators if rule_of[o.id] == "water"}
+    assert len(water) < len(again) / 10
