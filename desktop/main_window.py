@@ -505,6 +505,12 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(self.tr("Không tìm thấy hộ này (có thể đã bị xoá)."), 5000)
             return False
         self.editor.open_household(household)
+        # Read only where the signed-in user may not edit (a viewer; a surveyor outside their
+        # villages): the fields are shown greyed, and the status bar says why.
+        reason = self.refused(Action.EDIT_HOUSEHOLD, household.village)
+        self.editor.setEnabled(reason is None)
+        if reason is not None:
+            self.statusBar().showMessage(reason, 10_000)
         self.stack.setCurrentWidget(self.editor)
         self.editor.identity.code.setFocus()
         code = self._household_code()
@@ -521,6 +527,7 @@ class MainWindow(QMainWindow):
             return
         villages = [v.name for v in self.store.villages()]
         village = self.list.village.currentData() or (villages[0] if villages else "")
+        self.editor.setEnabled(True)
         self.editor.new_household(village)
         self.stack.setCurrentWidget(self.editor)
         code = self._household_code()

@@ -41,7 +41,7 @@ class NewUserDialog(QDialog):
         self.display = QLineEdit()
         self.role = QComboBox()
         for role in (Role.OFFICER, Role.SURVEYOR, Role.VIEWER) if not first else (Role.OFFICER,):
-            self.role.addItem(ROLE_NAMES[role], role)
+            self.role.addItem(ROLE_NAMES[role], role.value)
         self.villages = QListWidget()
         for village in store.villages():
             item = QListWidgetItem(village.name)

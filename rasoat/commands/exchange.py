@@ -271,17 +271,15 @@ def _ask(prompt: str) -> str:
 
 
 def _password_from_file(name: str) -> str:
+    """The first line of ``name`` (``rasoat.signin.read_password``), as a package error."""
+    from db.errors import StoreError
     from db.exchange.errors import PackageError
+    from rasoat import signin
 
     try:
-        with open(name, encoding="utf-8") as f:
-            line = f.readline(4096)
-    except (OSError, UnicodeDecodeError) as exc:
-        raise PackageError(f"Không đọc được tệp mật khẩu {Path(name).name}: {exc}") from exc
-    password = line.rstrip("\r\n")
-    if not password:
-        raise PackageError(f"Tệp mật khẩu {Path(name).name} không có mật khẩu ở dòng đầu.")
-    return password
+        return signin.read_password(name)
+    except StoreError as exc:
+        raise PackageError(exc.message) from exc
 
 
 def _password_for_reading(

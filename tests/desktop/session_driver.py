@@ -25,7 +25,7 @@ import sys
 import threading
 import time
 import zipfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -1417,6 +1417,90 @@ class Session:
         if dialog.list.count() == 0 or not dialog.restore_button.isEnabled() or dialog.busy():
             raise SessionFailure(f"restore window: {dialog.list.count()} backups listed")
         yield from self.key(Qt.Key.Key_Escape)
+        yield from self.back_to_window()
+        self.expected_modals = ()
+
+    def modal(self, kind: type, what: str) -> Generator[Any, None, Any]:
+        """Wait for a dialog of ``kind`` to be the modal one, with the keyboard (offscreen
+        activates a dialog only when asked); returns it."""
+        yield from self.wait(lambda: isinstance(QApplication.activeModalWidget(), kind), what)
+        dialog = QApplication.activeModalWidget()
+        if not dialog.isActiveWindow():
+            dialog.activateWindow()
+        yield from self.wait(
+            lambda: dialog.isActiveWindow() and dialog.isAncestorOf(QApplication.focusWidget()),
+            f"{what}: the keyboard",
+        )
+        return dialog
+
+    def users_and_lock(self, password: str = "mat-khau-9x") -> Steps:
+        """Tệp → Người dùng và vai trò…: the first officer and a surveyor made from the
+        keyboard; Ctrl+Shift+U signs the surveyor in, who finds Kỳ rà soát mới… disabled
+        with the reason; back to the officer; the idle lock, then unlocked (issue 20)."""
+        from desktop.sign_in_dialog import SignInDialog
+        from desktop.users_dialog import NewUserDialog, UsersDialog
+        from forms.roles import Role
+
+        self.step("users: Tệp → Người dùng và vai trò…")
+        self.expected_modals = (UsersDialog, NewUserDialog, SignInDialog)
+        yield from self.focus_list()
+        QTimer.singleShot(0, lambda: _menu_action(self.window, "Người dùng và vai trò").trigger())
+        yield
+        yield from self.wait(
+            lambda: isinstance(QApplication.activeModalWidget(), UsersDialog), "users dialog"
+        )
+        users_dialog = QApplication.activeModalWidget()
+        assert isinstance(users_dialog, UsersDialog)
+        for name, display, role in (
+            ("thu", "Hoàng Văn Thụ", Role.OFFICER),
+            ("mai", "Lò Thị Mai", Role.SURVEYOR),
+        ):
+            self.step(f"users: add {name}")
+            yield from self.key(Qt.Key.Key_T, ALT)
+            new = yield from self.modal(NewUserDialog, "new user")
+            yield from self.type(name)
+            yield from self.key(Qt.Key.Key_H, ALT)
+            yield from self.type(display)
+            yield from self.key(Qt.Key.Key_V, ALT)
+            yield from self.choose(new.role, role, "role")
+            yield from self.key(Qt.Key.Key_M, ALT)
+            yield from self.type(password)
+            yield from self.key(Qt.Key.Key_N, ALT)
+            yield from self.type(password)
+            yield from self.key(Qt.Key.Key_Return)
+            yield from self.back_to(users_dialog, "user added")
+        if users_dialog.table.rowCount() != 2:
+            raise SessionFailure(f"users: {users_dialog.table.rowCount()} listed")
+        yield from self.key(Qt.Key.Key_Escape)
+        yield from self.back_to_window()
+        for name in ("mai", "thu"):
+            self.step(f"users: Ctrl+Shift+U signs {name} in")
+            yield from self.post(Qt.Key.Key_U, CTRL | SHIFT)
+            yield from self.modal(SignInDialog, "sign-in")
+            yield from self.type(name)
+            yield from self.tab()
+            yield from self.type(password)
+            yield from self.key(Qt.Key.Key_Return)
+            yield from self.back_to_window()
+            if self.window.store.user != name:
+                raise SessionFailure(f"users: {self.window.store.user} signed in, not {name}")
+            if name == "mai":
+                new_round = _menu_action(self.window, "Kỳ rà soát mới")
+                if new_round.isEnabled() or "không được mở kỳ" not in new_round.toolTip():
+                    raise SessionFailure(f"users: the surveyor was offered {new_round.text()}")
+        self.step("idle lock: locked after the idle time, unlocked by the password")
+        lock = self.window.idle_lock
+        lock.minutes = 1
+        lock.timer.setInterval(200)  # the timer and its slot are the app's; only shorter
+        lock.timer.start()
+        yield from self.wait(lambda: self.window.locked is not None, "locked")
+        lock.set_minutes(0)  # not again right after the unlock
+        if "Xã" in self.window.windowTitle():
+            raise SessionFailure(f"idle lock: the title names {self.window.windowTitle()!r}")
+        yield from self.modal(SignInDialog, "lock dialog")
+        yield from self.type(password)
+        yield from self.key(Qt.Key.Key_Return)
+        yield from self.wait(lambda: self.window.locked is None, "unlocked")
         yield from self.back_to_window()
         self.expected_modals = ()
 

@@ -124,6 +124,8 @@ def test_a_surveyors_afternoon(session: Session, tmp_path: Path) -> None:
     assert audit.verify(store.conn) is None
     session.run(session.audit_log())
     session.run(session.restore_window())
+    # Users and roles (issue 20 item 2): an officer and a surveyor, a refusal, the lock.
+    session.run(session.users_and_lock())
 
     figures = session.figures
     unexpected = [m for m in figures.modals if not m.step.startswith("print")]

@@ -19,6 +19,7 @@ from desktop.idle_lock import lock
 from desktop.main_window import MainWindow
 from desktop.sign_in_dialog import SignInDialog
 from forms.roles import Role
+from tests.desktop.conftest import poor_household
 
 PASS = "mat-khau-9x"
 
@@ -29,6 +30,7 @@ def with_users(commune_path: Path) -> Path:
         users.add_user(s, "thu", "Hoàng Văn Thụ", Role.OFFICER, PASS)
         users.add_user(s, "mai", "Lò Thị Mai", Role.SURVEYOR, PASS, ["Thôn Nà Lầu"])
         users.add_user(s, "xem", "Vàng A Páo", Role.VIEWER, PASS)
+        s.save_household(poor_household("KP-01", "Bản Khuổi Phìn"))
     return commune_path
 
 
@@ -83,7 +85,11 @@ def test_a_file_with_users_asks_who_is_there(qtbot: QtBot, app: Any, with_users:
     assert not window.meeting.isEnabled()
     assert "ghi kết quả họp dân" in window.tabs.tabToolTip(window.tabs.indexOf(window.meeting))
     assert window.household_actions[0].isEnabled()  # Thêm hộ
-    assert window.refused(users.Action.EDIT_HOUSEHOLD, "Bản Khuổi Phìn") is not None
+    # A household outside her villages opens read-only, the status bar saying why.
+    household = window.store.household_by_code("KP-01")
+    assert window.open_household(household.id)
+    assert not window.editor.isEnabled()
+    assert "chỉ được nhập, sửa hộ gia đình ở Thôn Nà Lầu" in window.statusBar().currentMessage()
     # Giving up the sign-in leaves the file closed.
     other = MainWindow()
     qtbot.addWidget(other)
@@ -136,6 +142,7 @@ def test_lock_hides_everything_and_unlock_gives_back_unsaved_input(
     window.idle_lock.minutes = 1
     window.idle_lock.timer.start()
     qtbot.waitUntil(lambda: window.locked is not None)
+    window.idle_lock.set_minutes(0)  # not again right after the unlock
     dialog = QApplication.activeModalWidget()
     assert isinstance(dialog, SignInDialog)
     assert not window.editor.isVisible()
