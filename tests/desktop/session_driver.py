@@ -1281,6 +1281,50 @@ class Session:
         if window.stack.currentWidget() is not window.tabs:
             raise SessionFailure("Esc did not close the household editor")
 
+    def year_round_conflict(self, folder: Path) -> Steps:
+        """Issue 24: a village given a cadre here and another one on a second laptop (a copy
+        of this file, before), that laptop's package merged; the conflict waits on Tệp →
+        Xung đột khi gộp…, where the package's cadre is taken from the keyboard (Alt+N)."""
+        from db import year_round
+        from db.exchange.export import ExportScope, export_package
+        from db.exchange.merge import import_package
+        from db.store import Store
+        from desktop.merge_conflicts_dialog import MergeConflictsDialog
+
+        window = self.window
+        village, theirs = VILLAGES[2], "Nông Thị Hoa"
+        copy, package = folder / "may-dtv.db", folder / "may-dtv.rasoat"
+        window.store.conn.execute("VACUUM INTO ?", (str(copy),))
+        with Store.open(copy, user="Điều tra viên", device="may-dtv") as other:
+            year_round.assign_cadre(other, theirs, "", village=village)
+            export_package(other, package, ExportScope(kind="commune"))
+        year_round.assign_cadre(window.store, "Hoàng Văn Dũng", "Trưởng thôn", village=village)
+        if not import_package(window.store, package).warnings:
+            raise SessionFailure("two cadres for one village merged without a word")
+
+        self.step("year-round conflict: Tệp → Xung đột khi gộp…")
+        self.expected_modals = (MergeConflictsDialog,)
+        yield from self.focus_list()
+        QTimer.singleShot(0, lambda: _menu_action(window, "Xung đột khi gộp").trigger())
+        yield
+        yield from self.wait(
+            lambda: isinstance(QApplication.activeModalWidget(), MergeConflictsDialog),
+            "conflicts dialog",
+        )
+        dialog = QApplication.activeModalWidget()
+        assert isinstance(dialog, MergeConflictsDialog)
+        shown = [dialog.list.item(i).text() for i in range(dialog.list.count())]
+        if shown != [f"{village} — cán bộ phụ trách"]:
+            raise SessionFailure(f"the conflicts screen lists {shown}")
+        yield from self.key(Qt.Key.Key_N, ALT)  # Nhận cán bộ trong gói
+        yield from self.wait(lambda: dialog.list.count() == 0, "the decision")
+        yield from self.key(Qt.Key.Key_Escape)
+        yield from self.back_to_window()
+        self.expected_modals = ()
+        kept = {a.village: a.cadre_name for a in year_round.assignments(window.store)}
+        if kept.get(village) != theirs:
+            raise SessionFailure(f"{village}'s cadre after the decision: {kept.get(village)}")
+
     def low_income_worker(self, folder: Path, income: str = "1500000") -> Steps:
         """Hộ gia đình → Người lao động có thu nhập thấp…: one member's application recorded
         (Alt+M the household's code, Tab fills its members, Alt+B the income declared, Alt+G),

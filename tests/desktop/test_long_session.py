@@ -102,6 +102,9 @@ def test_a_surveyors_afternoon(session: Session, tmp_path: Path) -> None:
     assert len(receipt.entries) == HOUSEHOLDS
     assert receipt.conflicts == []
     assert receipt.changed == 0
+    # A village given two cadres, here and on a copy of this file, merged: decided on the
+    # conflicts screen (issue 24).
+    session.run(session.year_round_conflict(tmp_path))
     # Closed and opened again (Tệp xã mở gần đây): every stored document is checked after
     # opening, in the background (issue 16).
     session.run(session.reopen_file())
