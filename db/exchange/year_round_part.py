@@ -546,8 +546,7 @@ def apply(
     # Tombstones first: a cadre replaced frees its village or household for the new one.
     for table, mine, changes in p.updates:
         _update(store, table, mine, changes, at)
-    for table, row in p.inserts:
-        _insert(store, table, row, at)
+    _insert(store, p.inserts, at)
     store.conn.executemany(
         "INSERT OR IGNORE INTO year_round_revs (record_id, rev, parent_rev) VALUES (?, ?, ?)",
         p.history,
@@ -559,16 +558,40 @@ def apply(
         store.reindex(village=village, known=decoded or {})
 
 
-def _insert(store: Any, table: str, row: Mapping[str, Any], at: str) -> None:
-    cols = _columns(table)
-    store.conn.execute(
-        f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",
-        [row[c] for c in cols],
-    )
-    new = {k: row[k] for k in CONTENT[table] if k != "household_id"}
-    if row["deleted"]:
-        new["deleted"] = 1  # a record kept as a tombstone, not to come back
-    store._audit(table, row["id"], row["household_id"], "insert", None, new, at)
+def _insert(store: Any, rows: list[tuple[str, dict[str, Any]]], at: str) -> None:
+    """The rows, one statement a table, and their audit rows appended to the chain at once
+    (as ``Store._audit`` writes each): a package's support records come by thousands."""
+    from db import audit
+    from db.store import _dumps
+
+    by_table: dict[str, list[list[Any]]] = {}
+    audited: list[audit.Row] = []
+    for table, row in rows:
+        by_table.setdefault(table, []).append([row[c] for c in _columns(table)])
+        new = {k: row[k] for k in CONTENT[table] if k != "household_id"}
+        if row["deleted"]:
+            new["deleted"] = 1  # a record kept as a tombstone, not to come back
+        audited.append(
+            audit.Row(
+                at,
+                store.user,
+                store.device,
+                table,
+                row["id"],
+                row["household_id"],
+                "insert",
+                None,
+                _dumps(new),
+                store._source,
+            )
+        )
+    for table, values in by_table.items():
+        cols = _columns(table)
+        store.conn.executemany(
+            f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",
+            values,
+        )
+    audit.append(store.conn, audited)
 
 
 def _update(
@@ -765,4 +788,6 @@ def _decide_cadre(store: Any, c: YearRoundConflict, choice: Choice, at: str) -> 
             at,
         )
     if present is None:
-        _insert(store, "cadre_assignments", {**theirs, "deleted": int(choice == "keep_mine")}, at)
+        _insert(
+            store, [("cadre_assignments", {**theirs, "deleted": int(choice == "keep_mine")})], at
+        )

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from db import year_round
+from db import audit, year_round
 from db.errors import StoreError
 from db.exchange import year_round_part
 from db.exchange.export import ExportScope, export_package
@@ -134,6 +134,7 @@ def test_an_application_changed_on_both_is_one_stored_conflict_decided(
             if e.table == "year_round_conflicts" and e.action == "update"
         ]
         assert [e.new["resolution"] for e in decided if e.new] == [choice]
+        assert audit.verify(store.conn) is None  # the batched inserts chained as any other
     expected = "in_review" if choice == "keep_mine" else "withdrawn"
     assert _status(trip, XA) == expected
     # The surveyor's package again: decided, so nothing to write and nothing to raise.
