@@ -411,17 +411,8 @@ class MergeConflictsDialog(QDialog):
             lines.append(self.tr("Kỳ rà soát năm {year}.").format(year=year))
         lines.append(self.tr("Gói: {source}").format(source=c.source))
         self.detail.setText("\n".join(lines))
-        self.table.setHorizontalHeaderLabels(
-            ["", self.tr("Trong tệp của xã"), self.tr("Trong gói")]
-        )
-        rows = certificate_rows(c)
-        self.table.setRowCount(len(rows))
-        for i, (label, here, there) in enumerate(rows):
-            for col, value in enumerate((label, here, there)):
-                item = QTableWidgetItem(value)
-                if here != there and here:
-                    item.setBackground(DIFF_BRUSH)
-                self.table.setItem(i, col, item)
+        # A line this file leaves empty (the package's device) is information, not a difference.
+        self._side_by_side(certificate_rows(c), mark_empty=False)
 
     def _show_year_round(self, c: YearRoundConflict) -> None:
         lines = [c.describe()]
@@ -429,15 +420,18 @@ class MergeConflictsDialog(QDialog):
             lines.append(self.tr("Ở tệp của xã mục này đã bị xoá: xoá vẫn được giữ."))
         lines.append(self.tr("Gói: {source}").format(source=c.source))
         self.detail.setText("\n".join(lines))
+        self._side_by_side(year_round_rows(c))
+
+    def _side_by_side(self, rows: list[tuple[str, str, str]], *, mark_empty: bool = True) -> None:
+        """(label, this file, the package) rows, the differing ones marked."""
         self.table.setHorizontalHeaderLabels(
             ["", self.tr("Trong tệp của xã"), self.tr("Trong gói")]
         )
-        rows = year_round_rows(c)
         self.table.setRowCount(len(rows))
         for i, (label, here, there) in enumerate(rows):
             for col, value in enumerate((label, here, there)):
                 item = QTableWidgetItem(value)
-                if here != there:
+                if here != there and (here or mark_empty):
                     item.setBackground(DIFF_BRUSH)
                 self.table.setItem(i, col, item)
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
 from db import driver
@@ -129,15 +129,20 @@ class Ancestry:
 
     def is_ancestor(self, candidate: str, rev: str) -> bool:
         """True when ``candidate`` is ``rev`` or one of its ancestors."""
-        seen: set[str] = set()
-        todo = [rev]
-        while todo:
-            current = todo.pop()
-            if current == candidate:
-                return True
-            if current in seen:
-                continue
-            seen.add(current)
-            todo.extend(self.extra.get(current, ()))
-            todo.extend(self._local_parents(current))
-        return False
+        return reaches(rev, candidate, lambda r: [*self.extra.get(r, ()), *self._local_parents(r)])
+
+
+def reaches(rev: str, candidate: str, parents: Callable[[str], Iterable[str]]) -> bool:
+    """True when ``candidate`` is ``rev`` or one of its ancestors, ``parents`` giving each
+    version's (households' revs here, applications' versions in ``year_round_part``)."""
+    seen: set[str] = set()
+    todo = [rev]
+    while todo:
+        current = todo.pop()
+        if current == candidate:
+            return True
+        if current in seen:
+            continue
+        seen.add(current)
+        todo.extend(parents(current))
+    return False

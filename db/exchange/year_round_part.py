@@ -39,6 +39,7 @@ from datetime import date
 from typing import Any, Literal
 
 from db import driver
+from db.exchange import history
 from db.exchange.errors import PackageError
 from forms import catalog
 from forms.applications import STATUS_LABELS, ApplicationKind, ApplicationStatus
@@ -326,18 +327,9 @@ class _Versions:
     def descends(self, record: str, rev: str, candidate: str, first: str) -> bool:
         """True when ``candidate`` is ``rev`` or one of its ancestors; the version the record
         was created at is an ancestor of all of them."""
-        if candidate in (rev, first):
+        if candidate == first:
             return True
-        seen: set[str] = set()
-        todo = [rev]
-        while todo:
-            current = todo.pop()
-            if current == candidate:
-                return True
-            if current not in seen:
-                seen.add(current)
-                todo.extend(self.parents.get((record, current), ()))
-        return False
+        return history.reaches(rev, candidate, lambda r: self.parents.get((record, r), ()))
 
 
 def _local_rows(conn: driver.Connection, table: str, ids: list[str]) -> dict[str, dict[str, Any]]:
