@@ -144,6 +144,16 @@ class MainWindow(QMainWindow):
         restore = self._action(
             "file", self.tr("&Khôi phục từ bản sao lưu…"), lambda: open_restore_dialog(self)
         )
+        from desktop.encrypt_dialog import open_encrypt_dialog
+        from desktop.new_passphrase_dialog import change_file_passphrase
+
+        # One of the two shows: the first on a plain file, the second on an encrypted one.
+        self.encrypt_action = self._action(
+            "file", self.tr("Mã hoá tệ&p xã…"), lambda: open_encrypt_dialog(self)
+        )
+        self.file_passphrase_action = self._action(
+            "file", self.tr("Đổi mật khẩu tệp xã…"), lambda: change_file_passphrase(self)
+        )
         from desktop.file_check_dialog import open_file_check
 
         self._action("file", self.tr("K&iểm tra tệp dữ liệu…"), lambda: open_file_check(self))
@@ -369,6 +379,26 @@ class MainWindow(QMainWindow):
                 self.tabs.setTabToolTip(index, reason or "")
         self.switch_user_action.setEnabled(bool(self.store and self.store.has_users))
         self.show_user()
+        self._sync_file_key_actions()
+
+    def _sync_file_key_actions(self) -> None:
+        """Mã hoá tệp xã… on a plain file, Đổi mật khẩu tệp xã… on an encrypted one, both an
+        officer's; the demo commune stays plain (fake data, opened without a question)."""
+        from db.at_rest import is_encrypted
+        from rasoat import paths
+
+        path = Path(self.store.path) if self.store is not None else None
+        encrypted = path is not None and is_encrypted(path)
+        reason = self.refused(Action.ENCRYPT_FILE)
+        if path is not None and path.resolve() == paths.demo_file().resolve():
+            reason = self.tr("Xã mẫu (dữ liệu giả) luôn để không mã hoá.")
+        self.encrypt_action.setVisible(not encrypted)
+        self.encrypt_action.setEnabled(path is not None and reason is None)
+        self.file_passphrase_action.setVisible(encrypted)
+        self.file_passphrase_action.setEnabled(encrypted and reason is None)
+        for action in (self.encrypt_action, self.file_passphrase_action):
+            action.setToolTip(reason or action.text().replace("&", ""))
+            action.setStatusTip(reason or "")
 
     def show_user(self) -> None:
         store = self.store
@@ -616,9 +646,12 @@ class MainWindow(QMainWindow):
     def open_path(self, path: Path) -> bool:
         from desktop.commune_file import needs_deferred_check, open_store
         from desktop.integrity_check import start_integrity_check
+        from desktop.passphrase_dialog import open_unlocked
 
         try:
-            store = open_store(path)
+            # An encrypted file: its passphrase (or recovery key) asked until it opens it;
+            # giving up leaves the window as it was.
+            opened = open_unlocked(self, Path(path), lambda key: open_store(path, key))
         except Exception as exc:
             message = getattr(exc, "message", "") or self.tr("Không mở được tệp {p}.").format(
                 p=path
@@ -626,6 +659,13 @@ class MainWindow(QMainWindow):
             log.exception("opening %s failed", path)
             QMessageBox.warning(self, self.tr("Không mở được tệp"), message)
             return False
+        if opened is None:
+            self.statusBar().showMessage(
+                self.tr("Chưa nhập mật khẩu: tệp {p} không được mở.").format(p=Path(path).name),
+                10_000,
+            )
+            return False
+        store, unlocked = opened
         if store.has_users:
             from desktop.sign_in_dialog import ask_sign_in
 
@@ -639,6 +679,10 @@ class MainWindow(QMainWindow):
         self._close_store()
         self.set_store(store)
         crash.record(self.tr("Mở tệp xã"), file=Path(path).name, household="")
+        if unlocked is not None and unlocked.recovery is not None:
+            from desktop.new_passphrase_dialog import offer_new_passphrase
+
+            offer_new_passphrase(self, Path(path), unlocked.key, unlocked.recovery)
         if needs_deferred_check(path):
             check = start_integrity_check(self, Path(path))
             check.damaged.connect(self._file_damaged)

@@ -43,6 +43,7 @@ class Action(StrEnum):
     RESTORE = "restore"
     SETTINGS = "settings"
     USERS = "users"
+    ENCRYPT_FILE = "encrypt_file"
     PURGE = "purge"
     ERASE_PERSON = "erase_person"
     PRINT = "print"
@@ -66,6 +67,7 @@ ACTION_NAMES: dict[Action, str] = {
     Action.RESTORE: "khôi phục từ bản sao lưu",
     Action.SETTINGS: "đổi thiết lập",
     Action.USERS: "quản lý người dùng",
+    Action.ENCRYPT_FILE: "mã hoá tệp xã, đổi mật khẩu tệp xã",
     Action.PURGE: "xoá hẳn dữ liệu cá nhân của hộ",
     Action.ERASE_PERSON: "xoá dữ liệu cá nhân của một người",
     Action.PRINT: "in tài liệu",
@@ -95,6 +97,7 @@ ACTION_ROLES: dict[Action, frozenset[Role]] = {
     Action.RESTORE: _OFFICER,
     Action.SETTINGS: _OFFICER,
     Action.USERS: _OFFICER,
+    Action.ENCRYPT_FILE: _OFFICER,
     Action.PURGE: _OFFICER,
     Action.ERASE_PERSON: _OFFICER,
     Action.PRINT: _ALL,

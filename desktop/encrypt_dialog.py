@@ -1,0 +1,180 @@
+"""Tệp → Mã hoá tệp xã… (issue 20 item 1): the open commune file encrypted as
+``rasoat db encrypt`` does it (a verified backup first, then the conversion, checked), then
+its recovery key shown once, with "In mã khôi phục…" (a PDF, ``reports.recovery_key``) and
+"Tôi đã ghi lại" to close.
+
+The file is closed for the conversion (``db.at_rest.encrypt_file`` refuses a file in use)
+and opened again after it, encrypted or, when the conversion failed, as it was.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtGui import QCloseEvent, QFont
+from PySide6.QtWidgets import QDialogButtonBox, QLabel, QLineEdit, QMessageBox, QPushButton
+
+from desktop.new_passphrase_dialog import NewPassphraseDialog
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("EncryptDialog", text)
+
+
+class EncryptDialog(NewPassphraseDialog):
+    def __init__(self, window: Any) -> None:
+        path = Path(window.store.path)
+        commune = window.store.commune()
+
+        def work(_current: str, new: str) -> tuple[str, Path]:
+            from db import at_rest
+
+            return at_rest.encrypt_file(path, new)
+
+        super().__init__(
+            work,
+            title=_tr("Mã hoá tệp xã"),
+            explanation=_tr(
+                "Tệp xã và mọi bản sao lưu của nó sẽ được mã hoá: không có mật khẩu tệp xã "
+                "(hoặc mã khôi phục, hiện ra một lần ngay sau đây) thì không ai đọc được, kể cả "
+                "khi mất máy. Trước đó một bản sao lưu được tạo và kiểm tra; từ nay mỗi lần mở "
+                "tệp, chương trình sẽ hỏi mật khẩu này."
+            ),
+            ok_text=_tr("&Mã hoá"),
+            parent=window,
+        )
+        self.window_ = window
+        self.path = path
+        self.commune = (commune.commune_name, commune.commune_code)
+        self.recovery_key = ""
+        self.printed: Path | None = None
+
+    def starting(self) -> None:
+        from desktop.restore_dialog import release_file
+
+        release_file(self.window_)
+
+    def failed_work(self, _exc: BaseException) -> None:
+        # The file was closed for the conversion and is unchanged: the window gets it back.
+        self.window_.open_path(self.path)
+
+    def finished_work(self, result: Any) -> None:
+        recovery, _made = result
+        self.recovery_key = recovery
+        self.window_.open_path(self.path)
+        self._show_recovery_key()
+
+    def _show_recovery_key(self) -> None:
+        """The second page: the key, shown this once, to print or copy out."""
+        for i in reversed(range(self.form.rowCount())):
+            self.form.removeRow(i)
+        self.buttons.hide()
+        self.setWindowTitle(_tr("Mã khôi phục của tệp xã"))
+        self.explanation.setText(
+            _tr(
+                "Đã mã hoá tệp {f}. MÃ KHÔI PHỤC (chỉ hiện một lần): hãy in ra hoặc chép lại và "
+                "cất giữ như con dấu. Khi quên mật khẩu hoặc mất tệp khoá, mã này mở được tệp "
+                "và mọi bản sao lưu."
+            ).format(f=self.path.name)
+        )
+        self.key_field = QLineEdit(self.recovery_key)
+        self.key_field.setObjectName("recovery-key")
+        self.key_field.setReadOnly(True)
+        font = QFont(self.font())
+        font.setPointSize(font.pointSize() + 4)
+        font.setBold(True)
+        self.key_field.setFont(font)
+        self.key_field.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        # Whole on screen: a key read off a field that scrolls loses its ends.
+        self.key_field.setMinimumWidth(
+            self.key_field.fontMetrics().horizontalAdvance(self.recovery_key) + 32
+        )
+        # The dialog's own minimum was set, so its layout does not raise it: done here.
+        margins = self.layout_.contentsMargins()
+        self.setMinimumWidth(self.key_field.minimumWidth() + margins.left() + margins.right())
+        self.layout_.insertWidget(1, self.key_field)
+        self.print_button = QPushButton(_tr("&In mã khôi phục…"))
+        self.print_button.setAutoDefault(False)
+        self.print_button.clicked.connect(self.ask_print)
+        self.done_button = QPushButton(_tr("&Tôi đã ghi lại"))
+        self.done_button.setDefault(True)
+        self.done_button.clicked.connect(self._written_down)
+        done_box = QDialogButtonBox()
+        done_box.addButton(self.print_button, QDialogButtonBox.ButtonRole.ActionRole)
+        done_box.addButton(self.done_button, QDialogButtonBox.ButtonRole.AcceptRole)
+        self.layout_.addWidget(done_box)
+        self.note = QLabel()
+        self.note.setWordWrap(True)
+        self.note.hide()
+        self.layout_.addWidget(self.note)
+        self.say("")
+        self.done_button.setFocus()
+
+    def ask_print(self) -> None:
+        from desktop.report_runner import ask_where
+        from rasoat import settings
+        from reports.file_names import free_path, slug
+
+        proposed = free_path(settings.output_folder(), f"ma-khoi-phuc-{slug(self.commune[0])}.pdf")
+        ask_where(self, _tr("Lưu mã khôi phục để in"), proposed, "pdf", self.print_to)
+
+    def print_to(self, path: Path) -> Path | None:
+        from desktop.report_saved_dialog import open_in_system, opens_automatically
+        from reports.recovery_key import save_recovery_key
+
+        try:
+            self.printed = save_recovery_key(
+                path,
+                self.commune[0],
+                self.commune[1],
+                self.path.name,
+                self.recovery_key,
+                date.today(),
+            )
+        except OSError:
+            QMessageBox.warning(
+                self,
+                _tr("Không in được mã khôi phục"),
+                _tr("Không ghi được tệp {file}: hãy chọn thư mục khác.").format(file=path),
+            )
+            return None
+        self.note.setText(
+            _tr("Đã lưu vào {p}: in ra rồi xoá tệp này đi (ai có nó thì mở được tệp xã).").format(
+                p=path
+            )
+        )
+        self.note.show()
+        if opens_automatically():
+            open_in_system(path)
+        return self.printed
+
+    def _written_down(self) -> None:
+        self.recovery_key = ""
+        self.key_field.clear()
+        super(NewPassphraseDialog, self).accept()
+
+    def reject(self) -> None:
+        if self.recovery_key:
+            return  # shown once: it goes only with "Tôi đã ghi lại"
+        super().reject()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if self.recovery_key:
+            event.ignore()
+            return
+        super().closeEvent(event)
+
+
+def open_encrypt_dialog(window: Any) -> bool:
+    """Tệp → Mã hoá tệp xã… on the window's open (plain) file; True once it is encrypted."""
+    from db import at_rest
+
+    store = getattr(window, "store", None)
+    if store is None or at_rest.is_encrypted(Path(store.path)):
+        return False
+    dialog = EncryptDialog(window)
+    dialog.exec()
+    return bool(dialog.result_value)
