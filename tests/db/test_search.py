@@ -183,6 +183,7 @@ def test_step_14_indexes_the_records_written_before_it(filled: Store) -> None:
         )
     assert codes(filled, "nha o 2026") == []
     filled.conn.execute("PRAGMA user_version = 13")
-    assert migrate(filled.conn) == 14
+    # Step 14 alone: the steps after it have already run on this file.
+    assert migrate(filled.conn, 14) == 14
     assert codes(filled, "nha o 2026") == ["02-0002"]
     assert codes(filled, "lo van anh") == ["02-0002"]
