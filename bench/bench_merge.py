@@ -7,7 +7,9 @@ A second figure sets the SQLite part on its own: the very rows the merge wrote, 
 SQLite alone (``INSERT … SELECT`` from the merged file, no Python per row) into an empty file
 of the same schema, one transaction per package as the merge commits them. That is what
 this schema costs to write however fast the Python around it gets. Last, a commune-sized
-merge: 10 surveyors' packages of 300 households."""
+merge: 10 surveyors' packages of 300 households, then the same with the list all year round
+(issue 24): a cadre for every village of the commune file, each household with a support
+record and every fifth with an application."""
 
 from __future__ import annotations
 
@@ -43,7 +45,9 @@ def _household(code: str, rng: random.Random) -> Household:
     return Household(code=code, village=f"Thôn {rng.randint(1, 12)}", members=members)
 
 
-def _package(path: Path, laptop: int, households: int, rng: random.Random) -> None:
+def _package(
+    path: Path, laptop: int, households: int, rng: random.Random, year_round: bool = False
+) -> None:
     records = []
     for i in range(households):
         rev = str(uuid.uuid4())
@@ -60,7 +64,54 @@ def _package(path: Path, laptop: int, households: int, rng: random.Random) -> No
             )
         )
     header = {"app_version": "bench", "commune": {"code": COMMUNE.commune_code}}
-    write_package(path, header, {"rounds": []}, records)
+    commune: dict[str, object] = {"rounds": []}
+    if year_round:
+        commune["year_round"] = _year_round_rows(records, laptop)
+    write_package(path, header, commune, records)
+
+
+def _year_round_rows(
+    records: list[PackageRecord], laptop: int
+) -> dict[str, list[dict[str, object]]]:
+    """A support record for every household, an application for every fifth, as a surveyor's
+    laptop writes them (db.year_round's columns and stamps)."""
+    stamps = {
+        "created_at": "2026-09-02T00:00:00Z",
+        "created_device": f"may-{laptop}",
+        "updated_at": "2026-09-02T00:00:00Z",
+        "updated_device": f"may-{laptop}",
+        "deleted": 0,
+    }
+    support = [
+        {
+            "id": str(uuid.uuid4()),
+            "household_id": r.household.id,
+            "kind": "health_insurance",
+            "given_on": "2026-08-15",
+            "programme": "BHYT 2026",
+            "given_by": "UBND xã",
+            "amount": None,
+            "note": "",
+            **stamps,
+        }
+        for r in records
+    ]
+    applications = [
+        {
+            "id": str(uuid.uuid4()),
+            "household_id": r.household.id,
+            "kind": "regular_review",
+            "submitted_on": "2026-08-20",
+            "submitted_by": r.household.members[0].name,
+            "request": "",
+            "status": "open",
+            "round_id": None,
+            "decision_id": None,
+            **stamps,
+        }
+        for r in records[::5]
+    ]
+    return {"applications": applications, "support_records": support, "cadre_assignments": []}
 
 
 def _edited(src: Path, out: Path) -> None:
@@ -110,12 +161,20 @@ def _sqlite_only(merged: Path, out: Path, packages: int, per: int) -> float:
     return elapsed()
 
 
-def _commune_scale(folder: Path, rng: random.Random) -> float:
-    paths = [folder / f"thon-{i}.rasoat" for i in range(10)]
+def _commune_scale(folder: Path, rng: random.Random, year_round: bool = False) -> float:
+    tag = "-yr" if year_round else ""
+    paths = [folder / f"thon-{i}{tag}.rasoat" for i in range(10)]
     for i, p in enumerate(paths):
-        _package(p, 40 + i, 300, rng)
-    db = folder / "xa-nho.db"
+        _package(p, 40 + i, 300, rng, year_round)
+    db = folder / f"xa-nho{tag}.db"
     Store.create(db, COMMUNE, user="Cán bộ xã", device="may-xa").close()
+    if year_round:
+        from db import year_round as yr
+
+        with Store.open(db, user="Cán bộ xã", device="may-xa") as store:
+            for v in range(1, 13):
+                store.add_village(f"Thôn {v}")
+                yr.assign_cadre(store, f"Trưởng thôn {v}", "Trưởng thôn", village=f"Thôn {v}")
     with Store.open(db, user="Cán bộ xã", device="may-xa") as store, timer() as elapsed:
         for p in paths:
             import_package(store, p)
@@ -154,6 +213,7 @@ def run(quick: bool) -> list[Row]:
         size_mb = db.stat().st_size / 1e6
         sqlite_s = _sqlite_only(db, folder / "sqlite-only.db", packages, per)
         commune_s = _commune_scale(folder, rng)
+        year_round_s = _commune_scale(folder, rng, year_round=True)
     total = packages * per
     return [
         Row(
@@ -179,5 +239,11 @@ def run(quick: bool) -> list[Row]:
         Row(f"merge 1 package of {per} edited households (fast-forward)", updated_s, "s"),
         Row("commune file after merge", size_mb, "MB"),
         Row("merge 10 packages x 300 households into a new commune file", commune_s, "s"),
+        Row(
+            "the same with year-round records, into a file with village cadres",
+            year_round_s,
+            "s",
+            note="3,000 support records, 600 applications, 12 village cadres",
+        ),
         Row("peak RSS", peak_rss_mb(), "MB"),
     ]
