@@ -1443,6 +1443,52 @@ class Session:
         yield from self.back_to_window()
         self.expected_modals = ()
 
+    def upper_level(self, folder: Path, number: int = 1) -> Steps:
+        """Báo cáo → Tổng hợp nhiều xã (cấp trên)…: the package just exported chosen in Qt's
+        open dialog (Alt+C, its password typed first), one row for this commune; Alt+P saves
+        the table as PDF through the save dialog, written in a worker while the dialog stays
+        responsive; "Đã lưu" names the file; Esc (issue 21)."""
+        from desktop.upper_level_dialog import UpperLevelDialog
+
+        package, out = folder / f"goi-{number}.rasoat", folder / f"tong-hop-{number}.pdf"
+        self.step("upper level: Báo cáo → Tổng hợp nhiều xã…")
+        self.expected_modals = (UpperLevelDialog, QFileDialog)
+        yield from self.focus_list()
+        upper = next(
+            a for a in self.window.menus["report"].actions() if a.text().startswith("Tổng hợp")
+        )
+        QTimer.singleShot(0, upper.trigger)
+        yield
+        yield from self.wait(
+            lambda: isinstance(QApplication.activeModalWidget(), UpperLevelDialog), "upper level"
+        )
+        dialog = QApplication.activeModalWidget()
+        assert isinstance(dialog, UpperLevelDialog)
+        yield from self.tab_to(dialog.password, "the packages' password")
+        yield from self.type(PASSWORD)
+        self.step("upper level: Alt+C, the package chosen")
+        yield from self.post(Qt.Key.Key_C, ALT)
+        yield from self.active_file_dialog(dialog, "the packages' open dialog")
+        yield from self.type(str(package))
+        yield from self.post(Qt.Key.Key_Return)
+        yield from self.back_to(dialog, "back in Tổng hợp nhiều xã")
+        yield from self.wait(lambda: dialog.table.rowCount() == 1, "the commune's row")
+        if dialog.table.item(0, 3).text() != str(len(self.entered)):
+            raise SessionFailure(f"upper level: {dialog.table.item(0, 3).text()} households")
+        self.step("upper level: Alt+P, saved as PDF in a worker")
+        yield from self.post(Qt.Key.Key_P, ALT)
+        yield from self.active_file_dialog(dialog, "the summary's save dialog")
+        yield from self.key(Qt.Key.Key_A, CTRL)
+        yield from self.type(str(out))
+        yield from self.post(Qt.Key.Key_Return)
+        yield from self.back_to(dialog, "back in Tổng hợp nhiều xã")
+        yield from self.wait(lambda: dialog.saved_path == out, "the summary saved")
+        if not out.read_bytes().startswith(b"%PDF") or str(out) not in dialog.saved_note.text():
+            raise SessionFailure(f"upper level: {dialog.saved_note.text()!r}")
+        yield from self.key(Qt.Key.Key_Escape)
+        yield from self.back_to_window()
+        self.expected_modals = ()
+
     def restore_window(self) -> Steps:
         """Tệp → Khôi phục từ bản sao lưu…: the reopened file's backups are listed (the
         closes made them), nothing is being checked until asked; Esc closes it."""

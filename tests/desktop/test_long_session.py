@@ -102,6 +102,8 @@ def test_a_surveyors_afternoon(session: Session, tmp_path: Path) -> None:
     assert len(receipt.entries) == HOUSEHOLDS
     assert receipt.conflicts == []
     assert receipt.changed == 0
+    # The package seen from above, the summary saved as PDF in a worker (issue 21).
+    session.run(session.upper_level(tmp_path))
     # A village given two cadres, here and on a copy of this file, merged: decided on the
     # conflicts screen (issue 24).
     session.run(session.year_round_conflict(tmp_path))
