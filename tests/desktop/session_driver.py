@@ -657,6 +657,18 @@ class Session:
             what,
         )
 
+    def print_through(self, dialog: QWidget, key: Qt.Key, out: Path, what: str) -> Steps:
+        """A dialog's print: Alt+``key`` opens its save dialog (``report_runner.ask_where``),
+        the path typed over the name proposed, Enter; the PDF waited for, whole; the
+        keyboard back in ``dialog`` (called ``what``)."""
+        yield from self.key(key, ALT)
+        yield from self.active_file_dialog(dialog, f"{what}: the save dialog")
+        yield from self.key(Qt.Key.Key_A, CTRL)
+        yield from self.type(str(out))
+        yield from self.post(Qt.Key.Key_Return)
+        yield from self.wait(lambda: _document_ready(out, None, "pdf"), f"{out.name} written")
+        yield from self.back_to(dialog, f"back in {what}")
+
     # --- the province's standard file, in Thiết lập -----------------------------------------
     def province_file(self, folder: Path) -> Steps:
         """Tệp → Thiết lập…, Alt+N: the province's B1 threshold file's path typed into Qt's
@@ -726,13 +738,7 @@ class Session:
             raise SessionFailure(f"person data: {plain!r} found {names}")
         self.step("person data: Alt+I, the PDF")
         out = folder / "thong-tin-ca-nhan.pdf"
-        yield from self.key(Qt.Key.Key_I, ALT)
-        yield from self.active_file_dialog(dialog, "the person data's save dialog")
-        yield from self.key(Qt.Key.Key_A, CTRL)
-        yield from self.type(str(out))
-        yield from self.post(Qt.Key.Key_Return)
-        yield from self.wait(lambda: _document_ready(out, None, "pdf"), f"{out.name} written")
-        yield from self.back_to(dialog, "back in Dữ liệu cá nhân")
+        yield from self.print_through(dialog, Qt.Key.Key_I, out, "Dữ liệu cá nhân")
         yield from self.key(Qt.Key.Key_G, ALT)  # Đóng
         yield from self.back_to_window()
 
@@ -1385,13 +1391,7 @@ class Session:
         )
         self.step("low income: Alt+D, the list as PDF")
         out = folder / "lao-dong-thu-nhap-thap.pdf"
-        yield from self.key(Qt.Key.Key_D, ALT)
-        yield from self.active_file_dialog(dialog, "the low-income list's save dialog")
-        yield from self.key(Qt.Key.Key_A, CTRL)
-        yield from self.type(str(out))
-        yield from self.post(Qt.Key.Key_Return)
-        yield from self.wait(lambda: _document_ready(out, None, "pdf"), f"{out.name} written")
-        yield from self.back_to(dialog, "back in Người lao động có thu nhập thấp")
+        yield from self.print_through(dialog, Qt.Key.Key_D, out, "Người lao động có thu nhập thấp")
         yield from self.key(Qt.Key.Key_N, ALT)  # Đóng
         yield from self.back_to_window()
         self.expected_modals = ()

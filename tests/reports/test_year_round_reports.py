@@ -14,7 +14,7 @@ from db import year_round
 from db.demo import create_demo_commune
 from db.store import Store
 from forms import catalog
-from forms.model import Category
+from forms.model import Category, Household
 from rasoat.cli import main
 from reports import build, build_document
 from reports.pdf import render_pdf
@@ -31,17 +31,24 @@ def _demo(tmp_path: Path) -> Path:
     return create_demo_commune(tmp_path / "demo.rasoat.sqlite", households=80)
 
 
+def _two_escape(store: Store, round_id: str) -> list[Household]:
+    """Two poor households of the round apply in March 2027 to be recognised as escaped,
+    their answers now above the near-poor line."""
+    poor = [h for h, r in store.results_for_round(round_id) if r.category is Category.POOR]
+    movers = poor[:2]
+    for h in movers:
+        year_round.add_application(store, h.id, "escape", date(2027, 3, 3), h.head_name())
+        h.b1_total, h.income_per_capita = 260, 4_000_000
+        store.save_household(h)
+    return movers
+
+
 def test_the_monthly_round_and_its_report(tmp_path: Path) -> None:
     path = _demo(tmp_path)
     with Store.open(path, user="Cán bộ", device="laptop-1") as store:
         last = year_round.last_periodic(store)
         assert last is not None
-        poor = [h for h, r in store.results_for_round(last.id) if r.category is Category.POOR]
-        movers = poor[:2]
-        for h in movers:
-            year_round.add_application(store, h.id, "escape", date(2027, 3, 3), h.head_name())
-            h.b1_total, h.income_per_capita = 260, 4_000_000
-            store.save_household(h)
+        movers = _two_escape(store, last.id)
         rnd = year_round.start_regular_round(store, 2027, 3)
         store.save_decision(rnd.id, "05/QĐ-UBND", date(2027, 3, 17), "Nguyễn Văn Hùng")
         pdf = build("monthly_report", store, tmp_path / "thang3.pdf", round_id=rnd.id)
@@ -274,12 +281,7 @@ def test_a_monthly_decision_reaches_the_upper_level_through_the_package(tmp_path
         current = store.current_round()
         assert current is not None
         store.save_decision(current.id, "300/QĐ-UBND", date(2026, 12, 15), "Nguyễn Văn Hùng")
-        poor = [h for h, r in store.results_for_round(current.id) if r.category is Category.POOR]
-        movers = poor[:2]
-        for h in movers:
-            year_round.add_application(store, h.id, "escape", date(2027, 3, 3), h.head_name())
-            h.b1_total, h.income_per_capita = 260, 4_000_000
-            store.save_household(h)
+        _two_escape(store, current.id)
         export_package(store, tmp_path / "truoc.rasoat")  # the round open, not decided
         rnd = year_round.start_regular_round(store, 2027, 3)
         export_package(store, tmp_path / "mo.rasoat")
