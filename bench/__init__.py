@@ -49,6 +49,29 @@ def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+def reset_peak_rss() -> None:
+    """Forgets this process's peak resident size so far (Linux: clear_refs 5), so that
+    ``peak_rss_since_reset_mb`` is one benchmark's own when ``make bench`` runs several in
+    one process (``peak_rss_mb`` cannot be reset)."""
+    try:
+        with open("/proc/self/clear_refs", "w") as f:
+            f.write("5")
+    except OSError:
+        pass
+
+
+def peak_rss_since_reset_mb() -> float:
+    """The peak resident size since ``reset_peak_rss`` (VmHWM); ``peak_rss_mb`` elsewhere."""
+    try:
+        with open("/proc/self/status") as f:
+            for line in f:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return peak_rss_mb()
+
+
 def percentile(values: list[float], p: float) -> float:
     ordered = sorted(values)
     k = max(0, min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1))))

@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from datetime import date
 from itertools import islice
 
-from bench import Row
+from bench import Row, peak_rss_since_reset_mb, reset_peak_rss
 from forms.classify import classify, classify_many, result_to_dict
 from forms.demo import generate_households
 from forms.indicators import Context, evaluate_all
@@ -27,24 +27,6 @@ from forms.standards import load_standard, standard_for_year
 CHUNK = 10_000
 
 
-def _reset_peak_rss() -> None:
-    """Forgets this process's peak resident size so far (Linux: clear_refs 5), so that the
-    figure is this benchmark's own when ``make bench`` runs the others in the same process."""
-    try:
-        with open("/proc/self/clear_refs", "w") as f:
-            f.write("5")
-    except OSError:
-        pass
-
-
-def _peak_rss_mb() -> float:
-    with open("/proc/self/status") as f:
-        for line in f:
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) / 1024
-    return 0.0
-
-
 def _chunks(n: int) -> Iterator[list[Household]]:
     households = generate_households(n, seed=7)
     while chunk := list(islice(households, CHUNK)):
@@ -52,7 +34,7 @@ def _chunks(n: int) -> Iterator[list[Household]]:
 
 
 def run(quick: bool) -> list[Row]:
-    _reset_peak_rss()
+    reset_peak_rss()
     n = 5_000 if quick else 100_000
     std = load_standard("nd07-2022-2025")
     std27 = standard_for_year(2027)
@@ -147,7 +129,7 @@ def run(quick: bool) -> list[Row]:
         ),
         Row(
             "peak RSS",
-            _peak_rss_mb(),
+            peak_rss_since_reset_mb(),
             "MB",
             goal="< 500 MB",
             note="this benchmark's own (the peak is reset as it starts)",
