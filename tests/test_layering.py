@@ -60,3 +60,25 @@ def test_core_packages_import_nothing_forbidden(package: str) -> None:
                 if name.split(".")[0] in FORBIDDEN[package]:
                     offenders.append(f"{path.relative_to(ROOT)}:{node.lineno} imports {name}")
     assert offenders == []
+
+
+def test_commune_files_are_opened_through_the_one_driver() -> None:
+    """Two SQLite libraries in one process must never open the same file: closing one
+    library's descriptor drops the other's POSIX locks, and the Python sqlite3 module then
+    reads pages mid-write as "database disk image is malformed" (seen when tests still read
+    the Store's file with sqlite3 after db/driver.py moved everything to SQLCipher). So the
+    product and its tests call ``db.driver.connect``, never ``sqlite3.connect``; bench/ keeps
+    sqlite3 for its bare baselines, on files of its own."""
+    offenders = []
+    for package in ("db", "rasoat", "reports", "desktop", "tests"):
+        for path in sorted((ROOT / package).rglob("*.py")):
+            tree = ast.parse(path.read_text(encoding="utf-8"), str(path))
+            for node in ast.walk(tree):
+                if (
+                    isinstance(node, ast.Call)
+                    and isinstance(node.func, ast.Attribute)
+                    and isinstance(node.func.value, ast.Name)
+                    and node.func.value.id == "sqlite3"
+                ):
+                    offenders.append(f"{path.relative_to(ROOT)}:{node.lineno}")
+    assert offenders == []

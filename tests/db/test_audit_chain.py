@@ -4,12 +4,11 @@ is found and named; the triggers' own copies, a merge and the migration keep it 
 from __future__ import annotations
 
 import random
-import sqlite3
 from pathlib import Path
 
 import pytest
 
-from db import audit
+from db import audit, driver
 from db.exchange.export import export_package
 from db.exchange.merge import import_package
 from db.store import Store
@@ -31,7 +30,7 @@ def saved(store: Store, code: str, name: str) -> Household:
 
 def sql(path: Path, statement: str, *params: object) -> None:
     """What someone with the sqlite3 tool does: a plain connection, no Store."""
-    conn = sqlite3.connect(path)
+    conn = driver.connect(path)
     with conn:
         conn.execute(statement, params)
     conn.close()
@@ -57,7 +56,7 @@ def test_an_edited_row_is_found_and_named(store: Store, db_path: Path) -> None:
     store.close()
     (target,) = [
         r[0]
-        for r in sqlite3.connect(db_path).execute(
+        for r in driver.connect(db_path).execute(
             "SELECT id FROM audit WHERE tbl = 'members' AND action = 'update'"
         )
     ]
@@ -79,7 +78,7 @@ def test_a_deleted_row_is_found_and_so_are_rows_cut_from_the_end(
     for i in range(3):
         saved(store, f"01-000{i}", "Lò Thị Mai")
     store.close()
-    conn = sqlite3.connect(db_path)
+    conn = driver.connect(db_path)
     ids = [r[0] for r in conn.execute("SELECT id FROM audit ORDER BY id")]
     conn.close()
     middle = ids[len(ids) // 2]
@@ -148,7 +147,7 @@ def test_a_file_made_before_the_chain_is_chained_by_its_migration(tmp_path: Path
 
     before = STEPS.index(m0012_audit_chain.apply)
     path = tmp_path / "cu.sqlite"
-    conn = sqlite3.connect(path, isolation_level=None)
+    conn = driver.connect(path, isolation_level=None)
     conn.execute("PRAGMA application_id = 1381187924")
     migrate(conn, before)
     conn.execute(

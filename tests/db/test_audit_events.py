@@ -5,13 +5,12 @@ printed document; every path here is the real one (a real PDF, package, backup).
 from __future__ import annotations
 
 import json
-import sqlite3
 from pathlib import Path
 
 import pytest
 
 import reports
-from db import audit, backup
+from db import audit, backup, driver
 from db.demo import create_demo_commune
 from db.exchange.export import export_package
 from db.exchange.merge import import_package
@@ -21,7 +20,7 @@ from rasoat.cli import main
 
 def events(path: Path) -> list[tuple[str, str, str | None, dict[str, object]]]:
     """(kind, user, household id, details) of every event row, oldest first."""
-    conn = sqlite3.connect(path)
+    conn = driver.connect(path)
     try:
         return [
             (r[0], r[1], r[2], json.loads(r[3]))

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import json
-import sqlite3
 from pathlib import Path
 
 import pytest
 
-from db import backup
+from db import backup, driver
 from db.migrations import LATEST, STEPS, migrate
 from db.store import APPLICATION_ID, Store
 from forms.codec import to_dict
@@ -16,7 +15,7 @@ from forms.demo import generate_households
 from forms.model import Household, Member
 
 
-def tables(conn: sqlite3.Connection) -> set[str]:
+def tables(conn: driver.Connection) -> set[str]:
     return {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
 
 
@@ -52,7 +51,7 @@ def test_new_file_is_at_latest_version(db_path: Path, store: Store) -> None:
 def version_one_file(path: Path, households: int) -> list[str]:
     """A file as version 1 of the schema left it, filled by hand (the Store of today would
     write today's schema). Returns the household ids."""
-    conn = sqlite3.connect(path, isolation_level=None)
+    conn = driver.connect(path, isolation_level=None)
     conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
     assert migrate(conn, target=1) == 1
     conn.execute("INSERT INTO commune VALUES (1, '15', 'Lào Cai', '2947', 'Xã Bảo Yên', 'rural')")
@@ -83,7 +82,7 @@ def version_one_file(path: Path, households: int) -> list[str]:
 def test_upgrade_from_earlier_version(tmp_path: Path, start: int) -> None:
     path = tmp_path / "old.rasoat.sqlite"
     ids = version_one_file(path, 20)
-    conn = sqlite3.connect(path, isolation_level=None)
+    conn = driver.connect(path, isolation_level=None)
     assert migrate(conn, target=start) == start
     conn.close()
 
@@ -98,17 +97,17 @@ def test_upgrade_from_earlier_version(tmp_path: Path, start: int) -> None:
         assert len(list(store.iter_households())) == 20
     # The file as it was before the upgrade is kept.
     [kept] = backup.list_backups(path, "migration")
-    old = sqlite3.connect(kept)
+    old = driver.connect(kept)
     assert old.execute("PRAGMA user_version").fetchone()[0] == start
     old.close()
 
 
 def test_failed_step_rolls_back(tmp_path: Path) -> None:
-    conn = sqlite3.connect(tmp_path / "x.sqlite", isolation_level=None)
+    conn = driver.connect(tmp_path / "x.sqlite", isolation_level=None)
     migrate(conn, target=1)
     conn.execute("CREATE TABLE search_index (x)")  # makes step 2 fail half-way
 
-    with pytest.raises(sqlite3.OperationalError):
+    with pytest.raises(driver.OperationalError):
         migrate(conn)
     assert conn.execute("PRAGMA user_version").fetchone()[0] == 1
     conn.close()
@@ -121,7 +120,7 @@ def test_exchange_tables_made_before_their_migration_are_kept(tmp_path: Path) ->
 
     path = tmp_path / "merged.rasoat.sqlite"
     version_one_file(path, 5)
-    conn = sqlite3.connect(path, isolation_level=None)
+    conn = driver.connect(path, isolation_level=None)
     migrate(conn, target=3)
     run_statements(conn, m0004_exchange.SCHEMA)
     conn.execute(
@@ -141,7 +140,7 @@ def test_audit_copies_made_before_step_5_are_kept_and_later_inserts_point_at_the
 ) -> None:
     path = tmp_path / "old.rasoat.sqlite"
     [hid] = version_one_file(path, 1)
-    conn = sqlite3.connect(path, isolation_level=None)
+    conn = driver.connect(path, isolation_level=None)
     migrate(conn, target=4)
     doc = conn.execute("SELECT doc FROM households WHERE id = ?", (hid,)).fetchone()[0]
     conn.execute(
@@ -177,7 +176,7 @@ def test_members_moved_before_step_6_keep_their_insert(tmp_path: Path) -> None:
     # step 6 finds such rows through the household, so it copies them in first.
     path = tmp_path / "old.rasoat.sqlite"
     first, second = version_one_file(path, 2)
-    conn = sqlite3.connect(path, isolation_level=None)
+    conn = driver.connect(path, isolation_level=None)
     migrate(conn, target=5)
     member_id, doc = conn.execute(
         "SELECT id, doc FROM members WHERE household_id = ? ORDER BY position", (first,)

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import os
-import sqlite3
 from pathlib import Path
 
 import pytest
 
-from db import backup
+from db import backup, driver
 from db.errors import DatabaseDamaged, NotACommuneFile, StoreError, TooNewVersion
 from db.migrations import LATEST
 from db.store import Store
@@ -31,7 +30,7 @@ def test_text_file_is_not_a_commune_file(tmp_path: Path) -> None:
 
 def test_other_sqlite_file_is_not_a_commune_file(tmp_path: Path) -> None:
     path = tmp_path / "other.sqlite"
-    conn = sqlite3.connect(path)
+    conn = driver.connect(path)
     conn.execute("CREATE TABLE t (x)")
     conn.close()
     with pytest.raises(NotACommuneFile):
@@ -40,7 +39,7 @@ def test_other_sqlite_file_is_not_a_commune_file(tmp_path: Path) -> None:
 
 def test_newer_schema_is_refused(db_path: Path, store: Store) -> None:
     store.close()
-    conn = sqlite3.connect(db_path)
+    conn = driver.connect(db_path)
     conn.execute(f"PRAGMA user_version = {LATEST + 1}")
     conn.close()
     with pytest.raises(TooNewVersion) as exc:

@@ -6,13 +6,12 @@ household back is refused on the receipt."""
 from __future__ import annotations
 
 import os
-import sqlite3
 import time
 from pathlib import Path
 
 import pytest
 
-from db import audit, backup, purge
+from db import audit, backup, driver, purge
 from db.errors import StoreError
 from db.exchange.merge import import_package
 from db.store import Store
@@ -148,7 +147,7 @@ def test_tampering_a_blanked_row_is_still_seen(commune: tuple[Path, Path, str]) 
     with Store.open(base, user="Cán bộ xã", device="may-xa") as store:
         purge.purge_household(store, hid, "Yêu cầu của chủ hộ")
         rows = list(audit.log_lines(store.conn, household_id=hid))
-    conn = sqlite3.connect(base)
+    conn = driver.connect(base)
     try:
         # Writing a value back into a blanked row: no purge event vouches for it any more.
         conn.execute('UPDATE audit SET old = \'{"name":"x"}\' WHERE id = ?', (rows[0].id,))

@@ -11,7 +11,6 @@ import os
 import random
 import shutil
 import signal
-import sqlite3
 import subprocess
 import time
 from collections.abc import Iterator
@@ -20,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from db import backup
+from db import backup, driver
 from db.errors import StoreError
 from db.store import Store
 from forms.demo import generate_households
@@ -69,7 +68,7 @@ def _saves_then_dies(path: Path, households: int, seed: int) -> list[str]:
 
 
 def _ids_in(path: Path) -> set[str]:
-    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    conn = driver.connect(f"file:{path}?mode=ro", uri=True)
     try:
         return {r[0] for r in conn.execute("SELECT id FROM households WHERE deleted = 0")}
     finally:
@@ -78,12 +77,12 @@ def _ids_in(path: Path) -> set[str]:
 
 def _usable(p: Path) -> bool:
     try:
-        conn = sqlite3.connect(f"file:{p}?mode=ro", uri=True)
+        conn = driver.connect(f"file:{p}?mode=ro", uri=True)
         try:
             return [r[0] for r in conn.execute("PRAGMA integrity_check")] == ["ok"]
         finally:
             conn.close()
-    except sqlite3.DatabaseError:
+    except driver.DatabaseError:
         return False
 
 
@@ -238,7 +237,7 @@ def test_a_vanished_wal_is_noticed_and_its_saves_kept(tmp_path: Path) -> None:
 
 # --- 4. damaged records --------------------------------------------------------------------
 def _damage_one_household(path: Path) -> str:
-    conn = sqlite3.connect(path)
+    conn = driver.connect(path)
     hid, code, doc = conn.execute(
         "SELECT id, code, doc FROM households WHERE deleted = 0 ORDER BY code LIMIT 1 OFFSET 5"
     ).fetchone()

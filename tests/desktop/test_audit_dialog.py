@@ -4,13 +4,13 @@ worker (the save recorded in the log, as every printed document)."""
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 from PySide6.QtWidgets import QMessageBox
 
+from db import driver
 from db.demo import create_demo_commune
 from db.store import HouseholdQuery, Store
 from desktop.audit_dialog import AuditDialog
@@ -59,7 +59,7 @@ def test_history_period_chain_and_saving(
         assert (tmp_path / "nk.xlsx").stat().st_size > 0
         dialog.grab().save(str(tmp_path / "audit-period.png"))
 
-    conn = sqlite3.connect(path)
+    conn = driver.connect(path)
     printed = conn.execute(
         "SELECT new FROM audit WHERE tbl = 'events' AND row_id = 'print' ORDER BY id"
     ).fetchall()
@@ -69,7 +69,7 @@ def test_history_period_chain_and_saving(
 
 def test_a_tampered_log_is_shown_in_red(qtbot: Any, app: Any, tmp_path: Path) -> None:
     path = create_demo_commune(tmp_path / "demo.rasoat.sqlite", households=5)
-    conn = sqlite3.connect(path)
+    conn = driver.connect(path)
     with conn:
         conn.execute("UPDATE audit SET user = 'ai đó' WHERE id = 12")
     conn.close()

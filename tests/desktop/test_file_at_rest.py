@@ -4,20 +4,20 @@ to a USB stick is complete); a -wal removed while the window is open is noticed 
 from __future__ import annotations
 
 import shutil
-import sqlite3
 from pathlib import Path
 from typing import Any
 
 from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
 
+from db import driver
 from desktop.main_window import MainWindow
 
 from .conftest import poor_household
 
 
 def _codes(path: Path) -> set[str]:
-    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    conn = driver.connect(f"file:{path}?mode=ro", uri=True)
     try:
         return {r[0] for r in conn.execute("SELECT code FROM households")}
     finally:

@@ -3,10 +3,10 @@ names the first broken row as `rasoat db check` does (issue 20 item 3)."""
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 from typing import Any
 
+from db import driver
 from db.demo import create_demo_commune
 from desktop.file_check_dialog import FileCheckDialog
 
@@ -19,7 +19,7 @@ def test_the_chain_is_checked_and_a_broken_row_named(qtbot: Any, app: Any, tmp_p
     qtbot.waitUntil(lambda: whole.chain_checked)
     assert "nguyên vẹn" in whole.chain.text()
 
-    conn = sqlite3.connect(path)
+    conn = driver.connect(path)
     with conn:
         conn.execute("DELETE FROM audit WHERE id = 20")
     conn.close()

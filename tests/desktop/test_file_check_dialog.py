@@ -3,13 +3,13 @@ damaged households by code; the file stays open and the other households can be 
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 from typing import Any
 
 from PySide6.QtWidgets import QListWidget
 from pytestqt.qtbot import QtBot
 
+from db import driver
 from desktop.file_check_dialog import FileCheckDialog
 from desktop.main_window import MainWindow
 
@@ -19,7 +19,7 @@ from .conftest import poor_household, save_classified
 def _set_doc(path: Path, code: str, change: bool) -> None:
     """One changed byte inside a household's stored JSON (SQLite's check still passes), or
     that byte put back."""
-    conn = sqlite3.connect(path)
+    conn = driver.connect(path)
     try:
         hid, doc = conn.execute("SELECT id, doc FROM households WHERE code = ?", (code,)).fetchone()
         i = doc.index('"', 5) if change else doc.index("#")

@@ -5,7 +5,6 @@ window's user and device as the CLI's is."""
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +13,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
 
+from db import driver
 from desktop.main_window import MainWindow
 from desktop.worker import Job, on_gui_thread
 
@@ -23,7 +23,7 @@ from .conftest import poor_household
 def _restores(path: Path) -> list[tuple[str, str]]:
     from db.audit import EVENTS
 
-    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    conn = driver.connect(f"file:{path}?mode=ro", uri=True)
     try:
         rows = conn.execute(
             "SELECT user, device FROM audit WHERE tbl = ? AND row_id = 'restore'", (EVENTS,)

@@ -4,7 +4,6 @@ number; both say whether the log's chain is whole."""
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -12,6 +11,7 @@ import openpyxl
 import pytest
 
 import reports
+from db import driver
 from db.demo import create_demo_commune
 from db.store import HouseholdQuery, Store
 from reports.audit_log import household_history, period_log
@@ -62,7 +62,7 @@ def test_history_and_period_log_as_pdf_and_xlsx(demo: Path, tmp_path: Path) -> N
 
 
 def test_the_report_says_when_the_chain_is_broken(demo: Path, tmp_path: Path) -> None:
-    conn = sqlite3.connect(demo)
+    conn = driver.connect(demo)
     with conn:
         conn.execute("DELETE FROM audit WHERE id = 30")
     conn.close()

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import re
 import shutil
-import sqlite3
 import subprocess
 from datetime import date
 from pathlib import Path
 
 import reports
+from db import driver
 from db.store import Store
 from forms.model import Category
 from tests.reports.conftest import VILLAGES
@@ -53,7 +53,7 @@ def test_numbers_are_stable_across_batches(small_file: Path, tmp_path: Path) -> 
     assert village
     assert all(commune[code] == n for code, n in village.items())
     assert "0001" not in village.values()  # the poor of the first village come first
-    with sqlite3.connect(path) as conn:
+    with driver.connect(path) as conn:
         assert conn.execute("SELECT COUNT(*) FROM certificate_numbers").fetchone()[0] == len(listed)
     # A household voted back in after re-survey gets the next number; nobody else moves.
     (back,) = rejected

@@ -4,7 +4,6 @@ counts and totals checked against the Store's own answers, in the PDF and in the
 from __future__ import annotations
 
 import re
-import sqlite3
 import subprocess
 from pathlib import Path
 
@@ -12,6 +11,7 @@ import pytest
 from openpyxl import load_workbook
 
 import reports
+from db import driver
 from db.store import Store
 from forms.meeting import stands
 from forms.model import Category, Household, Transition
@@ -39,7 +39,7 @@ def proposed(store: Store) -> list[tuple[Household, Category, Transition | None]
     """Every classified household as put to the village meeting (the Store's own answers)."""
     rnd = store.current_round()
     assert rnd is not None
-    with sqlite3.connect(store.path) as conn:
+    with driver.connect(store.path) as conn:
         moves = dict(
             conn.execute(
                 "SELECT household_id, transition FROM results WHERE round_id = ?", (rnd.id,)

@@ -6,12 +6,12 @@ from __future__ import annotations
 
 import re
 import shutil
-import sqlite3
 from pathlib import Path
 
 from openpyxl import load_workbook
 
 import reports
+from db import driver
 from db.store import Store
 from forms.model import Category
 from tests.reports.test_documents import pdf_text
@@ -19,7 +19,7 @@ from tests.reports.test_documents import pdf_text
 
 def recognised_last_year(path: Path, category: Category) -> int:
     """Counted straight from the file: the 2025 round's results of the category."""
-    with sqlite3.connect(path) as conn:
+    with driver.connect(path) as conn:
         (count,) = conn.execute(
             "SELECT COUNT(*) FROM results r JOIN rounds o ON o.id = r.round_id"
             " WHERE o.year = 2025 AND r.category = ?",

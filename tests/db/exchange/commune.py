@@ -6,6 +6,7 @@ import random
 import shutil
 from pathlib import Path
 
+from db import driver
 from db.records import CommuneInfo
 from db.store import Store
 from forms.model import Area
@@ -30,9 +31,7 @@ def copy_to(src: Path, dst: Path) -> Path:
 
 def table_dump(path: Path) -> dict[str, list[tuple]]:
     """Every data table's rows, sorted: equality means nothing was written."""
-    import sqlite3
-
-    conn = sqlite3.connect(path)
+    conn = driver.connect(path)
     try:
         names = [
             r[0]

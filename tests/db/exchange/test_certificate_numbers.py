@@ -7,13 +7,12 @@ from __future__ import annotations
 
 import json
 import shutil
-import sqlite3
 from datetime import date
 from pathlib import Path
 
 import pytest
 
-from db import certificates
+from db import certificates, driver
 from db.exchange.errors import PackageError
 from db.exchange.export import ExportScope, export_package
 from db.exchange.merge import import_package
@@ -166,5 +165,5 @@ def test_a_package_giving_one_number_twice_is_refused(base: Path, tmp_path: Path
     write_package(path, header, forged, good.records)
     with pytest.raises(PackageError, match="một số cho hai hộ"):
         read_package(path)
-    with sqlite3.connect(base) as conn:
+    with driver.connect(base) as conn:
         assert conn.execute("SELECT COUNT(*) FROM certificate_conflicts").fetchone()[0] == 0
