@@ -74,6 +74,20 @@ def updating_rounds(conn: driver.Connection, base_round_id: str | None, on: date
     ]
 
 
+def decided_base(conn: driver.Connection, on: date) -> str | None:
+    """The periodic round whose decision made the lists in force on ``on``: the one with the
+    latest periodic decision on or before it, the decision ``forms.support_period`` opens
+    that day's support period with. None before any decision. While a newer periodic review
+    is still open (no decision yet), the lists in force are still this round's."""
+    found = conn.execute(
+        "SELECT r.id FROM decisions d JOIN rounds r ON r.id = d.round_id"
+        " WHERE r.kind = 'periodic' AND d.date <= ?"
+        " ORDER BY d.date DESC, r.year DESC, r.started_at DESC LIMIT 1",
+        (on.isoformat(),),
+    ).fetchone()
+    return str(found[0]) if found else None
+
+
 def in_force_round(base_round_id: str | None, updating: list[str]) -> tuple[str, list[Any]]:
     """An SQL expression (and its parameters) for the round whose result stands for the
     household ``h`` in the lists in force: its latest row among ``updating`` (from

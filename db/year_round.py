@@ -516,19 +516,33 @@ class UnmetRow:
     cadre: str = ""
 
 
-def needs_without_support(
-    store: Any, period: SupportPeriod, round_id: str | None = None, on: date | None = None
-) -> list[UnmetRow]:
-    """Poor and near-poor households of the lists in force on ``on`` (default: today) over
-    the round (default: the latest periodic one) with a stated need that no support given in
-    ``period`` answered, in village and code order."""
+def list_in_force(store: Any, on: date | None = None) -> Round | None:
+    """The periodic round whose lists are in force on ``on`` (default today): the one the
+    support period of that day follows (``report_queries.decided_base``), so a report's
+    households and its support agree; while a newer review is still open, the lists are
+    still the decided one's. Before any decision, the newest periodic round (the list the
+    commune is making, as the household list shows)."""
     from db import report_queries
 
-    rnd = store.round(round_id) if round_id else last_periodic(store)
+    found = report_queries.decided_base(store.conn, on or date.today())
+    return store.round(found) if found else last_periodic(store)
+
+
+def needs_without_support(
+    store: Any, period: SupportPeriod, on: date | None = None
+) -> list[UnmetRow]:
+    """Poor and near-poor households of the lists in force on ``on`` (default: today; the
+    round of ``list_in_force``, updated by the regular rounds decided by then, every round's
+    meeting heard) with a stated need that no support given in ``period`` answered, in
+    village and code order."""
+    from db import report_queries
+
+    on = on or date.today()
+    rnd = list_in_force(store, on)
     if rnd is None:
         return []
     in_force, round_params = report_queries.in_force_round(
-        rnd.id, report_queries.updating_rounds(store.conn, rnd.id, on or date.today())
+        rnd.id, report_queries.updating_rounds(store.conn, rnd.id, on)
     )
     meets = {k.id: set(k.meets) for k in catalog.support_kinds()}
     met: dict[str, set[str]] = defaultdict(set)
@@ -542,11 +556,15 @@ def needs_without_support(
     order = {n: i for i, n in enumerate(needs)}  # the catalogue's order, not the index's
     cadres = cadre_names(store)
     rows: list[UnmetRow] = []
+    # A household its (periodic) round's meeting sent back for re-survey is on no list; one
+    # a regular round's meeting sent back keeps its earlier row (``in_force_round``).
     for hid, code, head, village, cat in store.conn.execute(
         "SELECT h.id, h.code, h.head_name, h.village, r.category FROM results r"
         " JOIN households h ON h.id = r.household_id"
+        " LEFT JOIN meeting_votes v ON v.household_id = h.id AND v.round_id = r.round_id"
         " LEFT JOIN villages vi ON vi.name = h.village"
         f" WHERE r.round_id = {in_force} AND h.deleted = 0 AND r.category IN (?, ?)"
+        f" AND NOT {report_queries.SENT_BACK}"
         " ORDER BY vi.position IS NULL, vi.position, h.village, h.code",
         (*round_params, *(c.value for c in LISTED)),
     ):

@@ -253,24 +253,37 @@ def _support_text(records: list[year_round.SupportRecord]) -> str:
 
 
 def stash_support(store: Any, data: ReviewData, on: date | None = None) -> None:
-    """``prepare`` step: the support rows are not part of a round, so they are read here,
-    those of the support period of ``on`` (default today: the list in force and its
-    support, ``forms.support_period``)."""
+    """``prepare`` step: the report is of a day (``on``, default today), whatever round the
+    menu prints for: its households are the lists in force that day
+    (``db.year_round.list_in_force``) and its support that of the same day's support period
+    (``forms.support_period``), which both follow the same decision."""
+    on = on or date.today()
     period = year_round.support_period(store, on)
-    data.__dict__["unmet"] = year_round.needs_without_support(store, period, data.round.id, on)
+    data.__dict__["unmet"] = year_round.needs_without_support(store, period, on)
+    listed = year_round.list_in_force(store, on)
+    data.__dict__["unmet_round"] = listed
+    data.__dict__["unmet_on"] = on
+    if listed is not None and listed.standard_id != data.round.standard_id:
+        # The line naming the standard (``reports.name_the_standard``) names the lists'
+        # own: the 2026 review may be under a new standard while the 2025 lists still apply.
+        from forms.standards import StandardError, load_standard
+
+        try:
+            data.standard = load_standard(listed.standard_id)
+        except StandardError:
+            data.standard = None
     data.__dict__["support_period"] = period
 
 
 def needs_without_support(data: ReviewData, village: str | None = None) -> Document:
     rows: list[year_round.UnmetRow] = data.__dict__.get("unmet", [])
-    # The list after the meeting: a household sent back for re-survey is on no list.
-    sent_back = {e.household.id for e in data.entries if e.sent_back}
-    rows = [r for r in rows if r.household_id not in sent_back]
     if village is not None:
         rows = [r for r in rows if r.village == village]
     period: SupportPeriod = data.__dict__.get("support_period") or SupportPeriod(
         date(data.reference.year, 1, 1), date(data.reference.year + 1, 1, 1)
     )
+    listed = data.__dict__.get("unmet_round") or data.round
+    on: date = data.__dict__.get("unmet_on") or date.today()
     table = Table(
         [
             Column("STT", "A", 0.4, "plain"),
@@ -305,7 +318,8 @@ def needs_without_support(data: ReviewData, village: str | None = None) -> Docum
         ],
         [
             Para(
-                f"Hộ nghèo, hộ cận nghèo theo kỳ rà soát năm {data.round.year} có nhu cầu "
+                f"Hộ nghèo, hộ cận nghèo của danh sách đang áp dụng ngày {on:%d/%m/%Y} (kỳ rà "
+                f"soát năm {listed.year}) có nhu cầu "
                 "hỗ trợ đã ghi khi rà soát mà "
                 f"từ ngày {period.start:%d/%m/%Y} đến nay chưa nhận hỗ trợ nào đáp ứng: "
                 f"{len(rows)} hộ."

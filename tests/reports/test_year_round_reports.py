@@ -99,7 +99,7 @@ def test_needs_without_support_on_the_demo_commune(tmp_path: Path) -> None:
         last = year_round.last_periodic(store)
         assert last is not None
         before = year_round.needs_without_support(
-            store, year_round.support_period(store, date(2026, 10, 1)), last.id
+            store, year_round.support_period(store, date(2026, 10, 1)), date(2026, 10, 1)
         )
         assert before
         first = before[0]
@@ -116,6 +116,77 @@ def test_needs_without_support_on_the_demo_commune(tmp_path: Path) -> None:
     assert first.code not in codes
     assert codes  # others still wait
     assert out.exists()
+
+
+def _listed(store: Store, round_id: str) -> set[str]:
+    return {
+        h.code
+        for h, r in store.results_for_round(round_id)
+        if r.category in (Category.POOR, Category.NEAR_POOR)
+    }
+
+
+def test_needs_without_support_takes_the_list_its_support_period_follows(tmp_path: Path) -> None:
+    """The demo commune: the 2025 review decided on 12/12/2025, the 2026 review open without
+    a decision (one village's meeting held, one household sent back), a March regular round
+    decided. While 2026 is undecided the report's households are the 2025 lists updated in
+    March, as its support period (since 12/12/2025) is; once 2026 is decided, 2026's lists
+    after their meeting, and the period since that decision. The round the menu prints for
+    changes nothing."""
+    path = _demo(tmp_path)
+    with Store.open(path, user="Cán bộ", device="laptop-1") as store:
+        p2025, p2026 = (r for r in store.rounds() if r.kind == "periodic")
+        [march] = year_round.regular_rounds(store)
+        [escaped] = year_round.round_household_ids(store, march.id)
+        escaped_code = store.get_household(escaped).code
+        sent_back = store.conn.execute(
+            "SELECT h.code FROM meeting_votes v JOIN households h ON h.id = v.household_id"
+            " WHERE v.round_id = ? AND v.agree * 2 < v.attendees",
+            (p2026.id,),
+        ).fetchall()
+        assert len(sent_back) == 1
+        only_2025 = _listed(store, p2025.id) - _listed(store, p2026.id) - {escaped_code}
+        only_2026 = _listed(store, p2026.id) - _listed(store, p2025.id)
+        assert only_2025
+        assert only_2026
+
+        october = date(2026, 10, 1)
+        open_review = year_round.needs_without_support(
+            store, year_round.support_period(store, october), october
+        )
+        codes = {r.code for r in open_review}
+        assert codes <= _listed(store, p2025.id) - {escaped_code}
+        assert codes & only_2025
+        assert not codes & only_2026
+        for round_id in (None, p2026.id, p2025.id):
+            doc = build_document("needs_without_support", store, round_id=round_id)
+            part = doc.parts[0]
+            assert {r.cells[1] for r in part.tables()[0].data_rows()} == codes
+        assert "quyết định số 215/QĐ-UBND-2025 ngày 12/12/2025" in part.subtitles[1]
+        said = part.blocks[0].text
+        assert f"danh sách đang áp dụng ngày {date.today():%d/%m/%Y}" in said
+        assert "kỳ rà soát năm 2025" in said
+        render_pdf(doc, tmp_path / "open.pdf")
+
+        store.save_decision(p2026.id, "250/QĐ-UBND", date(2026, 12, 1), "Nguyễn Văn Hùng")
+        december = date(2026, 12, 2)
+        period = year_round.support_period(store, december)
+        assert period.start == date(2026, 12, 1)
+        decided = {r.code for r in year_round.needs_without_support(store, period, december)}
+        assert decided <= _listed(store, p2026.id) - {sent_back[0][0]}
+        assert decided & only_2026
+        assert not decided & only_2025
+        # Listed in 2026, needs stated, no support since the decision: the household sent
+        # back would be here but for its meeting.
+        assert sent_back[0][0] in _listed(store, p2026.id)
+        assert store.household_by_code(sent_back[0][0]).needs
+        assert not store.conn.execute(
+            "SELECT 1 FROM support_records WHERE given_on >= '2026-12-01'"
+        ).fetchone()
+        doc = build_document("needs_without_support", store)
+        assert {r.cells[1] for r in doc.parts[0].tables()[0].data_rows()} == decided
+        assert "kỳ rà soát năm 2026" in doc.parts[0].blocks[0].text
+        render_pdf(doc, tmp_path / "decided.pdf")
 
 
 def test_cli_application_add_list_print(tmp_path: Path, capsys: object) -> None:
