@@ -43,7 +43,6 @@ from db.exchange.receipt import Action, Entry, Receipt
 from forms.admin_units import communes
 from forms.codec import to_dict
 from registry.database import province_name, registry_province
-from registry.migrations import m0002_household_years as household_years
 
 Status = Literal["loaded", "unchanged", "refused"]
 
@@ -58,6 +57,10 @@ MEMBER_COLUMNS = (
 RESULT_COLUMNS = (
     "province_code", "commune_code", "load_id", "household_id", "round_id", "year",
     "standard_id", "category", "b1_score", "income", "deprivation_count", "deprived", "doc",
+)  # fmt: skip
+YEAR_COLUMNS = (
+    "province_code", "commune_code", "load_id", "household_id", "year", "round_id",
+    "standard_id", "category", "deprivation_count", "deprived", "size",
 )  # fmt: skip
 ROUND_COLUMNS = (
     "province_code", "commune_code", "load_id", "round_id", "year", "standard_id", "kind",
@@ -93,6 +96,7 @@ class Prepared:
     households: list[Row] = field(default_factory=list)
     members: list[Row] = field(default_factory=list)
     results: list[Row] = field(default_factory=list)
+    years: list[Row] = field(default_factory=list)  # household_years
 
     @property
     def commune(self) -> dict[str, Any]:
@@ -158,9 +162,9 @@ def prepare(path: Path, password: str | None, recovery_key: str | None) -> Prepa
                     for r in package.records
                 ],  # fmt: skip
             )
-            rounds, households, members, results = rows_of(package)
+            rounds, households, members, results, years = rows_of(package)
             prepared.rounds, prepared.households = rounds, households
-            prepared.members, prepared.results = members, results
+            prepared.members, prepared.results, prepared.years = members, results, years
             return prepared
     except PackageError as exc:
         return f"Gói {path.name} bị hỏng hoặc không hợp lệ: {exc}"
@@ -368,8 +372,6 @@ def _write(
                 (load_id, province, current[0]),
             )
         write_rows(conn, (province, commune, load_id), package)
-        # The narrow table the province's questions read (m0002), from the rows just copied.
-        conn.execute(household_years.FILL, {"province": province, "load": load_id})
     return LoadOutcome(
         path,
         "loaded",
@@ -441,19 +443,30 @@ def _receipt(
     return receipt
 
 
-def rows_of(package: Package) -> tuple[list[Row], list[Row], list[Row], list[Row]]:
-    """The rows a package writes (rounds, households, members, results), without their
-    first three columns: province, commune, load id (also what the benchmark's bare COPY
-    writes)."""
+def rows_of(
+    package: Package,
+) -> tuple[list[Row], list[Row], list[Row], list[Row], list[Row]]:
+    """The rows a package writes (rounds, households, members, results, household_years),
+    without their first three columns: province, commune, load id (also what the
+    benchmark's bare COPY writes).
+
+    household_years is migration 2's pick made here, in the reader (the server was the
+    bottleneck of a load): for each live household and year, the result of the round
+    started last (no start date last, then the greater round id), as ``m0002.FILL``
+    orders it; a test holds the two to the same rows."""
     years: dict[str, int] = {}
+    # Sort key of a round within its year: ORDER BY started_at DESC NULLS LAST, round_id DESC.
+    order: dict[str, tuple[bool, str, str]] = {}
     rounds = []
     for r in package.commune.get("rounds", []) or []:
         years[r["id"]] = r["year"]
+        started = r.get("started_at")
+        order[r["id"]] = (started is not None, started or "", r["id"])
         rounds.append(
             (r["id"], r["year"], r["standard_id"], r["kind"], r.get("started_at"),
              r.get("reference_date"))
         )  # fmt: skip
-    households, members, results = [], [], []
+    households, members, results, picked = [], [], [], []
     dumps = json.JSONEncoder(ensure_ascii=False).encode
     for rec in package.records:
         hh = rec.household
@@ -467,14 +480,20 @@ def rows_of(package: Package) -> tuple[list[Row], list[Row], list[Row], list[Row
                 (hid, pos, m.id, m.name, m.relationship.value if m.relationship else None,
                  m.sex.value if m.sex else None, m.year_of_birth(), m.ethnicity, m.id_number)
             )  # fmt: skip
+        latest: dict[int, Row] = {}
         for round_id, res in rec.results.items():
             deprived = [o["id"] for o in res.get("indicators", []) if o.get("status") == "deprived"]
-            results.append(
-                (hid, round_id, years[round_id], res["standard_id"], res["category"],
-                 res.get("b1_score"), res.get("income"), int(res.get("deprivation_count", 0)),
-                 deprived, dumps(res))
-            )  # fmt: skip
-    return rounds, households, members, results
+            row = (hid, round_id, years[round_id], res["standard_id"], res["category"],
+                   res.get("b1_score"), res.get("income"), int(res.get("deprivation_count", 0)),
+                   deprived, dumps(res))  # fmt: skip
+            results.append(row)
+            year = years[round_id]
+            if not rec.deleted and (year not in latest or order[round_id] > order[latest[year][1]]):
+                latest[year] = row
+        picked += [
+            (hid, year, r[1], r[3], r[4], r[7], r[8], hh.size()) for year, r in latest.items()
+        ]
+    return rounds, households, members, results, picked
 
 
 def copy_rows(
@@ -496,3 +515,4 @@ def write_rows(conn: psycopg.Connection[Any], prefix: Row, package: Prepared) ->
     copy_rows(conn, "households", HOUSEHOLD_COLUMNS, package.households, prefix)
     copy_rows(conn, "members", MEMBER_COLUMNS, package.members, prefix)
     copy_rows(conn, "results", RESULT_COLUMNS, package.results, prefix)
+    copy_rows(conn, "household_years", YEAR_COLUMNS, package.years, prefix)
