@@ -154,7 +154,34 @@ def _decided_on(store: Store, round_id: str) -> str | None:
     return decision.date.isoformat() if decision is not None else None
 
 
-def commune_part(store: Store) -> dict[str, Any]:
+def sent_back(store: Store, household_ids: set[str] | None = None) -> dict[str, list[str]]:
+    """round id -> the households (of ``household_ids``, all when None) whose result in that
+    round its village meeting sent back for re-survey: ``forms.meeting.stands``, the rule
+    every list after the meeting reads. Only voted results can be sent back."""
+    from forms.meeting import stands
+    from forms.model import Category, Transition
+
+    found: dict[str, list[str]] = {}
+    for round_id, hid, category, transition, agree, attendees in store.conn.execute(
+        "SELECT v.round_id, v.household_id, r.category, r.transition, v.agree, v.attendees"
+        " FROM meeting_votes v JOIN results r"
+        " ON r.household_id = v.household_id AND r.round_id = v.round_id"
+        " ORDER BY v.round_id, v.household_id"
+    ):
+        if household_ids is not None and hid not in household_ids:
+            continue
+        try:
+            moved = Transition(transition) if transition else None
+        except ValueError:
+            moved = None
+        if not stands(Category(category), moved, agree, attendees):
+            found.setdefault(round_id, []).append(hid)
+    return found
+
+
+def commune_part(store: Store, household_ids: set[str] | None = None) -> dict[str, Any]:
+    """``household_ids``: the package's households, the only ones its rounds name."""
+    voted_down = sent_back(store, household_ids)
     return {
         "commune": {k: str(v) for k, v in asdict(store.commune()).items()},
         "villages": [asdict(v) for v in store.villages()],
@@ -165,6 +192,10 @@ def commune_part(store: Store) -> dict[str, Any]:
                 # The day its lists apply from: the upper level reads the lists in force
                 # (a monthly round's changes count from its decision; issue 24).
                 "decided_on": _decided_on(store, r.id),
+                # Its meeting's verdicts the lists after the meeting hear: a household sent
+                # back is on no list of that round (a monthly round's keeps its earlier
+                # category), so the upper level's summary counts as the commune's lists do.
+                "sent_back": voted_down.get(r.id, []),
             }
             for r in store.rounds()
         ],
@@ -198,7 +229,7 @@ def export_package(
     # one by code (db.errors.DamagedRecords), never a bare decoding error (issue 16).
     with naming_damage(store.conn, Path(store.path)):
         records = collect_records(store, _selected_ids(store, scope), progress)
-    commune_doc = commune_part(store)
+    commune_doc = commune_part(store, {r.household.id for r in records})
     # Certificate numbers travel with their households (db.certificates: a merge takes them,
     # or shows a disagreement as a conflict). commune.json, not the household records: an
     # older reader ignores an extra key there but refuses unknown fields in a record.

@@ -289,7 +289,12 @@ def _round_ok(r: Mapping[str, Any]) -> bool:
             continue
         if not isinstance(value, str) or not value or text_problem(value, 100):
             return False
-    return True
+    # Since issue 24: the households its meeting sent back (``export.sent_back``); absent
+    # from older packages.
+    voted_down = r.get("sent_back", [])
+    if not isinstance(voted_down, list) or len(voted_down) > MAX_PACKAGE_REVS:
+        return False
+    return all(isinstance(hid, str) and hid and not text_problem(hid, 100) for hid in voted_down)
 
 
 def _parse_records(

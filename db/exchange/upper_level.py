@@ -68,6 +68,9 @@ class _Round:
     started: str
     periodic: bool
     decided_on: str | None  # ISO date of its decision (packages since issue 24 carry it)
+    # The households its village meeting sent back (``export.sent_back``, the rule of
+    # ``forms.meeting.stands``); empty in packages before it.
+    sent_back: frozenset[str] = frozenset()
 
 
 def _rounds(package: Package) -> dict[str, _Round]:
@@ -80,6 +83,7 @@ def _rounds(package: Package) -> dict[str, _Round]:
                 str(r.get("started_at", "")),
                 r.get("kind", "periodic") != "adhoc",
                 decided if isinstance(decided, str) else None,
+                frozenset(r.get("sent_back", [])),
             )
     return out
 
@@ -138,9 +142,17 @@ def summarise(package: Package, year: int | None = None, source: str = "") -> Co
             r = rounds.get(round_id)
             if r is None or not r.periodic:
                 continue
+            # The lists after each meeting, as the commune's own lists
+            # (``report_queries.in_force_round``): a household the periodic round's meeting
+            # sent back is on no list until voted again (not yet determined, as the
+            # commune's dashboard counts it); one a monthly round's meeting sent back keeps
+            # the category it had.
+            hid = rec.household.id
             cat = Category(res["category"])
+            if hid in r.sent_back:
+                cat = Category.UNDETERMINED
             for update in updating.get(round_id, []):
-                if update in rec.results:
+                if update in rec.results and hid not in rounds[update].sent_back:
                     cat = Category(rec.results[update]["category"])
             if r.year not in by_year or r.started > by_year[r.year][0]:
                 by_year[r.year] = (r.started, cat)

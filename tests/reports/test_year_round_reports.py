@@ -32,9 +32,14 @@ def _demo(tmp_path: Path) -> Path:
 
 
 def _two_escape(store: Store, round_id: str) -> list[Household]:
-    """Two poor households of the round apply in March 2027 to be recognised as escaped,
-    their answers now above the near-poor line."""
-    poor = [h for h, r in store.results_for_round(round_id) if r.category is Category.POOR]
+    """Two poor households of the round (after its meeting: the demo's 2026 meeting sent one
+    back, on no list) apply in March 2027 to be recognised as escaped, their answers now
+    above the near-poor line."""
+    from reports.review import load_review
+
+    poor = [
+        e.household for e in load_review(store, round_id).entries if e.category is Category.POOR
+    ]
     movers = poor[:2]
     for h in movers:
         year_round.add_application(store, h.id, "escape", date(2027, 3, 3), h.head_name())
@@ -369,3 +374,42 @@ def test_a_monthly_decision_reaches_the_upper_level_through_the_package(tmp_path
     assert counts["mo"] == counts["truoc"]  # undecided: nothing changes yet
     assert counts["sau"][Category.POOR] == counts["truoc"][Category.POOR] - 2
     assert sum(counts["sau"].values()) == sum(counts["truoc"].values())
+
+
+def test_a_household_a_monthly_meeting_sent_back_is_not_counted_as_changed(
+    tmp_path: Path,
+) -> None:
+    """Issue 24: two households apply in March 2027 to be recognised as escaped; the March
+    meeting agrees to one and sends the other back (under half of those present). The
+    package for the upper level carries each round's meeting verdicts, and the upper level
+    counts one escape, as the commune's own counts do (forms.meeting.stands); the household
+    the 2026 meeting sent back is not yet determined there as here."""
+    from db.exchange.export import export_package
+    from db.exchange.upper_level import open_packages, summaries
+    from db.records import HouseholdQuery
+    from db.report_queries import after_meeting_counts
+
+    path = _demo(tmp_path)
+    with Store.open(path, user="Cán bộ", device="laptop-1") as store:
+        current = store.current_round()
+        assert current is not None
+        store.save_decision(current.id, "300/QĐ-UBND", date(2026, 12, 15), "Nguyễn Văn Hùng")
+        before = after_meeting_counts(store, HouseholdQuery(on=date(2027, 3, 1)))
+        agreed, voted_down = _two_escape(store, current.id)
+        rnd = year_round.start_regular_round(store, 2027, 3)
+        for h, agree in ((agreed, 20), (voted_down, 9)):
+            store.save_meeting_vote(
+                h.id, rnd.id, agree=agree, attendees=30, meeting_date=date(2027, 3, 10)
+            )
+        store.save_decision(rnd.id, "05/QĐ-UBND", date(2027, 3, 17), "Nguyễn Văn Hùng")
+        after = after_meeting_counts(store, HouseholdQuery(on=date(2027, 3, 20)))
+        export_package(store, tmp_path / "thang3.rasoat")
+    assert after[Category.POOR] == before[Category.POOR] - 1
+    assert before[Category.UNDETERMINED] >= 1  # the 2026 meeting's household sent back
+    opened, failed = open_packages([tmp_path / "thang3.rasoat"])
+    assert failed == []
+    round_entries = {r["id"]: r for r in opened[0][1].commune["rounds"]}
+    assert round_entries[rnd.id]["sent_back"] == [voted_down.id]
+    [row] = summaries(opened)
+    assert row.year == 2026
+    assert {c: n for c, n in row.by_category.items() if n} == {c: n for c, n in after.items() if n}
