@@ -143,10 +143,20 @@ def ask_where(
     name typed ends in one of them."""
     dialog = QFileDialog(window, title, str(proposed.parent))
     dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
-    dialog.setNameFilters(
-        [QCoreApplication.translate("MainWindow", FILTERS.get(f, "*")) for f in (fmt, *also)]
-    )
+    formats = (fmt, *also)
+    filters = [QCoreApplication.translate("MainWindow", FILTERS.get(f, "*")) for f in formats]
+    dialog.setNameFilters(filters)
     dialog.setDefaultSuffix(fmt)
+    # The format is the filter chosen: a name typed without its ending under "Bảng tính
+    # Excel" was saved as a PDF (Qt appends the default suffix, which stayed "pdf").
+    chosen_format = [fmt]
+
+    def filter_chosen(name_filter: str) -> None:
+        if name_filter in filters:
+            chosen_format[0] = formats[filters.index(name_filter)]
+            dialog.setDefaultSuffix(chosen_format[0])
+
+    dialog.filterSelected.connect(filter_chosen)
     dialog.selectFile(proposed.name)
     dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     # Qt's default 627 px cut the places on the left and the column titles ("Dung lượn…").
@@ -156,8 +166,8 @@ def ask_where(
         from rasoat import settings
 
         path = Path(name)
-        if path.suffix.lower() not in {f".{f}" for f in (fmt, *also)}:
-            path = path.with_name(f"{path.name}.{fmt}")
+        if path.suffix.lower() not in {f".{f}" for f in formats}:
+            path = path.with_name(f"{path.name}.{chosen_format[0]}")
         settings.remember_output_folder(path.parent)
         chosen(path)
 

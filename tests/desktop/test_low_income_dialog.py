@@ -95,3 +95,47 @@ def test_the_menu_opens_it(qtbot: QtBot, app: Any, store: Any, monkeypatch: Any)
     [action] = [a for a in window.menus["household"].actions() if "thu nhập thấp" in a.text()]
     action.trigger()
     assert len(opened) == 1
+
+
+def test_the_list_saved_as_a_workbook_through_its_save_dialog(
+    qtbot: QtBot, app: Any, store: Any, tmp_path: Path
+) -> None:
+    """In danh sách… → the prints' save dialog: the Excel filter chosen and a name typed without
+    its ending gives a workbook (not a PDF named as typed), read back with openpyxl: the
+    title, the member, the household, the commune's outcome."""
+    from openpyxl import load_workbook
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QComboBox, QFileDialog, QLineEdit
+
+    not_poor(store, "01-0001", 2_000_000)
+    dialog = LowIncomeDialog(store, today=date(2026, 10, 20))
+    qtbot.addWidget(dialog)
+    dialog.code.setText("01-0001")
+    dialog.fill_members()
+    assert dialog.add()
+    dialog.table.selectRow(0)
+    assert dialog.decide(Outcome.ACCEPTED)
+
+    dialog.print_button.click()
+    [chooser] = dialog.findChildren(QFileDialog)
+    qtbot.waitUntil(chooser.isVisible, timeout=5000)
+    assert chooser.nameFilters() == ["Tài liệu PDF (*.pdf)", "Bảng tính Excel (*.xlsx)"]
+    # As the officer does: the "Kiểu tệp" drop-down, from the keyboard.
+    kinds = chooser.findChild(QComboBox, "fileTypeCombo")
+    kinds.setFocus()
+    qtbot.keyClick(kinds, Qt.Key.Key_Down)
+    assert chooser.selectedNameFilter() == "Bảng tính Excel (*.xlsx)"
+    name = chooser.findChild(QLineEdit, "fileNameEdit")
+    name.setText(str(tmp_path / "lao-dong-thu-nhap-thap"))
+    qtbot.keyClick(name, Qt.Key.Key_Return)
+    out = tmp_path / "lao-dong-thu-nhap-thap.xlsx"
+    qtbot.waitUntil(out.is_file, timeout=30_000)
+    assert dialog.printed == out
+    assert not (tmp_path / "lao-dong-thu-nhap-thap.pdf").exists()
+    sheet = load_workbook(out).worksheets[0]
+    cells = [str(c.value) for row in sheet.iter_rows() for c in row if c.value is not None]
+    text = " ".join(cells)
+    assert "THU NHẬP THẤP" in text.upper()
+    assert "Lò Văn Pản" in cells
+    assert "01-0001" in cells
+    assert any("công nhận" in c.casefold() for c in cells)
