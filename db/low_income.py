@@ -112,8 +112,9 @@ def add_application(
     declared_income: int | None,
     note: str = "",
 ) -> LowIncomeApplication:
-    """Records a member's application (outcome: not yet decided)."""
-    store.require(Action.APPLICATIONS)
+    """Records a member's application (outcome: not yet decided): received like a
+    household's application, by a surveyor in their villages too (forms.roles)."""
+    store.require(Action.RECEIVE_APPLICATION, store._village_of(household_id))
     _round(store, round_id)
     h = store.get_household(household_id)
     if h is None:

@@ -121,14 +121,20 @@ def get(store: Store, name: str) -> User | None:
 
 
 # --- the guard ---------------------------------------------------------------------------
+def refusal(store: Store, action: Action, village: str | None = None) -> str | None:
+    """Why the signed-in user may not do ``action`` (Vietnamese), or None: what ``require``
+    refuses, asked beforehand by a screen that disables the button and says why."""
+    if not store.has_users:
+        return None
+    if store.signed_in is None:
+        return SIGN_IN_NEEDED
+    return may(store.signed_in, action, village)
+
+
 def require(store: Store, action: Action, village: str | None = None) -> None:
     """Refuse (``NotPermitted``) what the signed-in user may not do; nothing in a file
     without users."""
-    if not store.has_users:
-        return
-    if store.signed_in is None:
-        raise NotPermitted(SIGN_IN_NEEDED)
-    reason = may(store.signed_in, action, village)
+    reason = refusal(store, action, village)
     if reason is not None:
         raise NotPermitted(reason)
 

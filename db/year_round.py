@@ -24,6 +24,7 @@ from forms.applications import (
     lateness,
 )
 from forms.model import Category, nfc
+from forms.roles import Action
 from forms.support_period import ListDecision, SupportPeriod
 from forms.support_period import support_period as _support_period
 
@@ -120,6 +121,9 @@ def add_application(
     submitted_by: str,
     request: str = "",
 ) -> Application:
+    # Receiving what a household hands in is entering its data: a surveyor does it in their
+    # villages (forms.roles); the outcome is the commune's, at the round's decision.
+    store.require(Action.RECEIVE_APPLICATION, store._village_of(household_id))
     kind = ApplicationKind(kind)
     submitted_by, request = _clean(submitted_by), nfc(request).strip()
     if not submitted_by:
@@ -206,6 +210,7 @@ def withdraw_application(store: Any, application_id: str) -> None:
     app = application(store, application_id)
     if app is None:
         raise NotFound("Không tìm thấy giấy đề nghị.")
+    store.require(Action.RECEIVE_APPLICATION, app.village)
     with store.transaction():
         _set_application(store, app, {"status": ApplicationStatus.WITHDRAWN.value}, _now())
 
@@ -213,6 +218,7 @@ def withdraw_application(store: Any, application_id: str) -> None:
 def settle_decisions(store: Any) -> int:
     """Writes down, audited, what reads already show: applications whose round has its
     decision are decided, linked to it. Returns how many changed."""
+    store.require(Action.DECISION)
     pending = [
         a
         for a in applications(store)
@@ -255,6 +261,7 @@ def start_regular_round(store: Any, year: int, month: int, standard_id: str | No
     """Opens the month's regular review: a round of its own (kind "adhoc") holding the
     households whose in-year applications (Mẫu số 04) are open, each classified on its current
     answers. The standard is the one the lists in force were made with unless named."""
+    store.require(Action.ROUND)
     if any(regular_month(r) == month for r in regular_rounds(store, year)):
         raise StoreError(f"Đã có kỳ rà soát thường xuyên tháng {month}/{year}.")
     if standard_id is None:
@@ -283,6 +290,7 @@ def add_to_round(store: Any, round_id: str, household_id: str) -> None:
     from db import round_basis
     from forms.classify import classify
 
+    store.require(Action.ROUND)  # who is reviewed is the commune's call
     rnd = store.round(round_id)
     if rnd is None:
         raise NotFound("Không tìm thấy kỳ rà soát.")
@@ -354,6 +362,7 @@ def add_support(
     """``today``: what "the future" is for the given date (the validator's)."""
     from forms.validate import support_problems
 
+    store.require(Action.SUPPORT, store._village_of(household_id))
     store._household_exists(household_id)
     problems = support_problems(
         _household_code(store, household_id),
@@ -417,6 +426,7 @@ def delete_support(store: Any, support_id: str) -> None:
     r = store.conn.execute(_SUPPORT_SELECT + " AND id = ?", (support_id,)).fetchone()
     if r is None:
         raise NotFound("Không tìm thấy lần hỗ trợ này.")
+    store.require(Action.SUPPORT, store._village_of(r[1]))
     at = _now()
     with store.transaction():
         store.conn.execute(
@@ -621,6 +631,7 @@ def assign_cadre(
     without one of their own). An empty ``name`` removes the assignment."""
     if (household_id is None) == (village is None):
         raise ValueError("assign to a household or a village, not both")
+    store.require(Action.CADRES)
     if household_id is not None:
         store._household_exists(household_id)
     elif village not in [v.name for v in store.villages()]:

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 
 from db import year_round
 from forms.applications import KIND_LABELS, STATUS_LABELS, ApplicationKind
+from forms.roles import Action
 
 LATE = QColor("#b3261e")
 
@@ -88,6 +89,11 @@ class ApplicationsDialog(QDialog):
         buttons.addWidget(close)
         layout.addLayout(buttons)
         self.apps: list[year_round.Application] = []
+        from desktop.role_gate import gate
+
+        # A surveyor records what a household hands in; opening a round is the commune's.
+        gate(store, Action.RECEIVE_APPLICATION, self.add_button)
+        gate(store, Action.ROUND, self.round_button)
         self.refresh()
 
     def refresh(self) -> None:

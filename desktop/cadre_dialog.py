@@ -71,6 +71,12 @@ class CadreDialog(QDialog):
         buttons.accepted.connect(self.save)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
+        from desktop.role_gate import gate
+        from forms.roles import Action
+
+        reason = gate(store, Action.CADRES, buttons.button(QDialogButtonBox.StandardButton.Save))
+        if reason is not None:
+            self.error.setText(reason)
 
     def set_row(self, village: str, name: str, role: str = "") -> None:
         row = self.villages.index(village)

@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 
 from db import low_income
 from forms.low_income import OUTCOME_LABELS, Outcome
+from forms.roles import Action
 
 CHECK_LABELS = {True: "Đạt", False: "Không đạt", None: "Thiếu thông tin"}
 
@@ -126,6 +127,11 @@ class LowIncomeDialog(QDialog):
             for w in (self.add_button, self.accept_button, self.refuse_button):
                 w.setEnabled(False)
             intro.setText(self.tr("Tệp xã chưa có kỳ rà soát nào: hãy mở một kỳ rà soát trước."))
+        from desktop.role_gate import gate
+
+        # A surveyor receives applications; the outcome is the commune's (forms.roles).
+        gate(store, Action.RECEIVE_APPLICATION, self.add_button)
+        gate(store, Action.APPLICATIONS, self.accept_button, self.refuse_button)
         self.refresh()
 
     def refresh(self) -> None:

@@ -109,7 +109,7 @@ class MainWindow(QMainWindow):
         from desktop.round_choice import open_applications, open_monthly_round
 
         # A monthly round leaves the household list on the periodic review (issue 24).
-        self._action(
+        self.monthly_round_action = self._action(
             "file", self.tr("Rà soát thường x&uyên tháng…"), lambda: open_monthly_round(self)
         )
         self.menus["file"].addSeparator()
@@ -203,6 +203,7 @@ class MainWindow(QMainWindow):
             (settings_action, Action.SETTINGS),
             (self.users_action, Action.USERS),
             (self.new_round_action, Action.ROUND),
+            (self.monthly_round_action, Action.ROUND),
             (export, Action.EXPORT_PACKAGE),
             (merge, Action.IMPORT),
             (conflicts, Action.IMPORT),
@@ -211,9 +212,11 @@ class MainWindow(QMainWindow):
             (restore, Action.RESTORE),
             (self.household_actions[0], Action.EDIT_HOUSEHOLD),
             (self.household_actions[2], Action.DELETE_HOUSEHOLD),
-            (self.household_actions[4], Action.APPLICATIONS),
-            (self.household_actions[5], Action.APPLICATIONS),
-            (self.household_actions[6], Action.SETTINGS),
+            # Low-income applications and Mẫu 01/04 are received by a surveyor too; the
+            # dialogs grey what only the officer decides (forms.roles).
+            (self.household_actions[4], Action.RECEIVE_APPLICATION),
+            (self.household_actions[5], Action.RECEIVE_APPLICATION),
+            (self.household_actions[6], Action.CADRES),
         ]
         self._action("help", self.tr("&Căn cứ pháp lý…"), lambda: open_legal_basis(self))
         self._action("help", self.tr("&Giới thiệu"), self.show_about)

@@ -227,7 +227,19 @@ class SupportPage(QWidget):
                 self.records.setItem(row, col, item)
         self.records.resizeColumnToContents(0)
         self.remove_button.setEnabled(bool(support))
+        self._gate()
         self._show_cadre()
+
+    def _gate(self) -> None:
+        """Support is entered like the household's data (a surveyor, in their villages);
+        the cadre responsible is the officer's to assign (forms.roles)."""
+        from desktop.role_gate import gate
+        from forms.roles import Action
+
+        assert self.household_id is not None
+        village = self.store._village_of(self.household_id)
+        gate(self.store, Action.SUPPORT, self.add_button, self.remove_button, village=village)
+        gate(self.store, Action.CADRES, self.cadre_name, self.cadre_role, self.cadre_button)
 
     def _show_cadre(self) -> None:
         from db import year_round

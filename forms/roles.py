@@ -36,7 +36,10 @@ class Action(StrEnum):
     DECISION = "decision"
     CERTIFICATES = "certificates"
     ROUND = "round"
-    APPLICATIONS = "applications"
+    APPLICATIONS = "applications"  # the commune's outcome on an application
+    RECEIVE_APPLICATION = "receive_application"
+    SUPPORT = "support"
+    CADRES = "cadres"
     EXPORT_PACKAGE = "export_package"
     EXPORT_UPPER = "export_upper"
     IMPORT = "import"
@@ -60,7 +63,10 @@ ACTION_NAMES: dict[Action, str] = {
     Action.DECISION: "ghi quyết định của xã",
     Action.CERTIFICATES: "cấp số giấy chứng nhận",
     Action.ROUND: "mở kỳ rà soát",
-    Action.APPLICATIONS: "ghi đơn đề nghị, hỗ trợ, người lao động thu nhập thấp",
+    Action.APPLICATIONS: "xét, công nhận đơn đề nghị",
+    Action.RECEIVE_APPLICATION: "ghi giấy đề nghị, đơn của hộ",
+    Action.SUPPORT: "ghi hỗ trợ hộ đã nhận",
+    Action.CADRES: "phân công cán bộ phụ trách",
     Action.EXPORT_PACKAGE: "xuất gói dữ liệu",
     Action.EXPORT_UPPER: "xuất dữ liệu lên cấp trên",
     Action.IMPORT: "nhập, gộp dữ liệu",
@@ -81,6 +87,10 @@ _OFFICER = frozenset({Role.OFFICER})
 # The decided table (issue 20 item 2): a surveyor enters and edits households and carries
 # its work to the commune as a package; the commune officer does every step of the review
 # after the survey and everything about the file itself; a viewer reads and prints.
+# All year round (issue 24) the same line holds: what a household hands in or receives is
+# household data a surveyor enters in their villages (an application received, withdrawn;
+# support delivered); what the commune decides is the officer's (a monthly round and who is
+# in it, an application's outcome, the cadre responsible for a village or household).
 ACTION_ROLES: dict[Action, frozenset[Role]] = {
     Action.EDIT_HOUSEHOLD: _WRITERS,
     Action.DELETE_HOUSEHOLD: _WRITERS,
@@ -92,6 +102,9 @@ ACTION_ROLES: dict[Action, frozenset[Role]] = {
     Action.CERTIFICATES: _OFFICER,
     Action.ROUND: _OFFICER,
     Action.APPLICATIONS: _OFFICER,
+    Action.RECEIVE_APPLICATION: _WRITERS,
+    Action.SUPPORT: _WRITERS,
+    Action.CADRES: _OFFICER,
     Action.EXPORT_UPPER: _OFFICER,
     Action.IMPORT: _OFFICER,
     Action.RESTORE: _OFFICER,
@@ -105,7 +118,14 @@ ACTION_ROLES: dict[Action, frozenset[Role]] = {
 }
 
 # Actions on one household, which a surveyor with assigned villages does only there.
-VILLAGE_LIMITED = frozenset({Action.EDIT_HOUSEHOLD, Action.DELETE_HOUSEHOLD})
+VILLAGE_LIMITED = frozenset(
+    {
+        Action.EDIT_HOUSEHOLD,
+        Action.DELETE_HOUSEHOLD,
+        Action.RECEIVE_APPLICATION,
+        Action.SUPPORT,
+    }
+)
 
 
 @dataclass(frozen=True)

@@ -186,3 +186,62 @@ def test_a_tampered_password_record_never_matches() -> None:
     kind, _n, r, p, salt, digest = stored.split("$")
     assert not users.check_password(PASS, "$".join([kind, str(2**30), r, p, salt, digest]))
     assert not users.check_password(PASS, "rác")
+
+
+def test_year_round_writes_ask_the_role(store: Store, db_path: Path) -> None:
+    """Issue 24's records (gap of issue 20 item 2): what a household hands in or receives a
+    surveyor enters in their villages; rounds, outcomes and cadres are the officer's."""
+    from db import low_income, year_round
+    from forms.low_income import Outcome
+
+    _people(store)
+    rnd = store.start_round(2026, "nd07-2022-2025")
+    mine, other = _household("01", "Thôn Đồng Tâm"), _household("02", "Bản Nà Hin")
+    store.save_household(mine, round_id=rnd.id)
+    store.save_household(other, round_id=rnd.id)
+    theirs = year_round.add_application(store, other.id, "regular_review", date(2026, 3, 2), "Ín")
+    worker = low_income.add_application(
+        store, rnd.id, other.id, other.members[0].id, date(2026, 3, 2), 1_000_000
+    )
+    store.close()
+    with _as(db_path, "mai") as s:
+        app = year_round.add_application(s, mine.id, "regular_review", date(2026, 3, 2), "Ín")
+        year_round.withdraw_application(s, app.id)
+        given = year_round.add_support(s, mine.id, "health_insurance", date(2026, 3, 2))
+        year_round.delete_support(s, given.id)
+        low_income.add_application(
+            s, rnd.id, mine.id, mine.members[0].id, date(2026, 3, 2), 1_000_000
+        )
+        elsewhere = "chỉ được {what}[^;]* ở Thôn Đồng Tâm; hộ này ở Bản Nà Hin"
+        with pytest.raises(NotPermitted, match=elsewhere.format(what="ghi giấy đề nghị")):
+            year_round.add_application(s, other.id, "regular_review", date(2026, 3, 2), "Ín")
+        with pytest.raises(NotPermitted, match=elsewhere.format(what="ghi giấy đề nghị")):
+            year_round.withdraw_application(s, theirs.id)
+        with pytest.raises(NotPermitted, match=elsewhere.format(what="ghi hỗ trợ")):
+            year_round.add_support(s, other.id, "health_insurance", date(2026, 3, 2))
+        with pytest.raises(NotPermitted, match=elsewhere.format(what="ghi giấy đề nghị")):
+            low_income.add_application(
+                s, rnd.id, other.id, other.members[0].id, date(2026, 3, 3), 1_000_000
+            )
+        officer_only = r"điều tra viên\) không được {what}"
+        with pytest.raises(NotPermitted, match=officer_only.format(what="mở kỳ rà soát")):
+            year_round.start_regular_round(s, 2026, 3)
+        with pytest.raises(NotPermitted, match=officer_only.format(what="mở kỳ rà soát")):
+            year_round.add_to_round(s, rnd.id, mine.id)
+        with pytest.raises(NotPermitted, match=officer_only.format(what="ghi quyết định")):
+            year_round.settle_decisions(s)
+        with pytest.raises(NotPermitted, match=officer_only.format(what="phân công cán bộ")):
+            year_round.assign_cadre(s, "Lò Văn Pọm", village="Thôn Đồng Tâm")
+        with pytest.raises(NotPermitted, match=officer_only.format(what="phân công cán bộ")):
+            year_round.assign_cadre(s, "Lò Văn Pọm", household_id=mine.id)
+        with pytest.raises(NotPermitted, match=officer_only.format(what="xét, công nhận")):
+            low_income.set_outcome(s, worker.id, Outcome.ACCEPTED)
+    viewer = r"người xem\) không được ghi hỗ trợ"
+    with _as(db_path, "xem") as s, pytest.raises(NotPermitted, match=viewer):
+        year_round.add_support(s, mine.id, "health_insurance", date(2026, 3, 2))
+    with _as(db_path, "can_bo") as s:
+        year_round.assign_cadre(s, "Lò Văn Pọm", village="Bản Nà Hin")
+        low_income.set_outcome(s, worker.id, Outcome.ACCEPTED)
+        year_round.add_support(s, other.id, "health_insurance", date(2026, 3, 2))
+        monthly = year_round.start_regular_round(s, 2026, 3)
+        assert other.id in year_round.round_household_ids(s, monthly.id)

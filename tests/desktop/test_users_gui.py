@@ -172,3 +172,45 @@ def test_nothing_to_check_against_means_no_lock(qtbot: QtBot, app: Any, commune_
     assert not lock(window)
     assert window.locked is None
     assert window.user_label.isHidden()
+
+
+def test_year_round_screens_grey_what_the_role_may_not_do(
+    qtbot: QtBot, app: Any, with_users: Path
+) -> None:
+    """A surveyor receives applications and records support in her villages; the monthly
+    round, outcomes and cadres are greyed, each saying why (issue 20 item 2, issue 24)."""
+    from desktop.applications_dialog import ApplicationsDialog
+    from desktop.cadre_dialog import CadreDialog
+    from desktop.low_income_dialog import LowIncomeDialog
+
+    with Store.open(with_users, user="máy", device="test") as s:
+        users.sign_in(s, "thu", PASS)
+        s.save_household(poor_household("NL-01", "Thôn Nà Lầu"))
+    window = _open_as(qtbot, with_users, "mai")
+    assert not window.monthly_round_action.isEnabled()
+    assert "không được mở kỳ rà soát" in window.monthly_round_action.toolTip()
+    assert window.household_actions[4].isEnabled()  # người lao động thu nhập thấp
+    assert window.household_actions[5].isEnabled()  # giấy đề nghị
+    assert not window.household_actions[6].isEnabled()  # cán bộ phụ trách thôn
+    assert "phân công cán bộ phụ trách" in window.household_actions[6].toolTip()
+    apps = ApplicationsDialog(window.store, window)
+    qtbot.addWidget(apps)
+    assert apps.add_button.isEnabled()
+    assert not apps.round_button.isEnabled()
+    assert "không được mở kỳ rà soát" in apps.round_button.toolTip()
+    workers = LowIncomeDialog(window.store, window)
+    qtbot.addWidget(workers)
+    assert workers.add_button.isEnabled()
+    assert not workers.accept_button.isEnabled()
+    assert "không được xét, công nhận" in workers.refuse_button.toolTip()
+    cadres = CadreDialog(window.store, window)
+    qtbot.addWidget(cadres)
+    assert "phân công cán bộ phụ trách" in cadres.error.text()
+    # Her household's support page: support recorded, the cadre greyed; outside her
+    # villages the whole editor is read-only already.
+    assert window.open_household(window.store.household_by_code("NL-01").id)
+    page = window.editor.support
+    page.refresh()
+    assert page.add_button.isEnabled()
+    assert not page.cadre_button.isEnabled()
+    assert "phân công cán bộ phụ trách" in page.cadre_name.toolTip()
