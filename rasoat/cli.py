@@ -17,7 +17,8 @@ from rasoat import __version__
 
 EXIT_CODES = (
     "Mã thoát của mọi lệnh: 0 xong; 1 từ chối, có nêu lý do (dòng lỗi của bảng Excel, dữ "
-    "liệu hộ không thể có, gói của máy chưa xác nhận hoặc xoá hộ chưa đồng ý); 2 đầu vào "
+    "liệu hộ không thể có, gói của máy chưa xác nhận, xoá hộ chưa đồng ý, vai trò của người "
+    "dùng không được làm việc đó hoặc chưa đăng nhập); 2 đầu vào "
     "không dùng được (tệp không đọc được, gói hỏng hoặc của xã khác, sai mật khẩu, tuỳ chọn "
     "sai); 70 lỗi của phần mềm (chi tiết trong nhật ký). Khi bị từ chối (1, 2), tệp của xã "
     "không bị thay đổi."

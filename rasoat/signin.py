@@ -64,6 +64,21 @@ def sign_in(store: Any, args: argparse.Namespace) -> None:
     users.sign_in(store, name, password)
 
 
+def exit_code(exc: BaseException, other: int) -> int:
+    """The exit code of a command that failed with ``exc``, the same in every command
+    (``rasoat --help``, docs/exchange-format.md): a role's refusal, or a file with users and
+    nobody signed in, is 1 (refused, the reason said, nothing written); a wrong user name or
+    password is 2 (unusable input, as a package's wrong password); anything else ``other``,
+    the command's own code for it."""
+    from db.errors import NotPermitted, SignInFailed
+
+    if isinstance(exc, NotPermitted):
+        return 1
+    if isinstance(exc, SignInFailed):
+        return 2
+    return other
+
+
 def open_store(path: Path, args: argparse.Namespace, *, user: str) -> Any:
     """``Store.open`` then ``sign_in``; the Store is closed again when signing in fails."""
     from db.store import Store

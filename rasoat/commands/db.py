@@ -84,9 +84,9 @@ def _open(path: Path) -> Any:
     return Store.open(path, user=os_user(), device=device_id())
 
 
-def _fail(message: str) -> int:
+def _fail(message: str, code: int = 1) -> int:
     print(message, file=sys.stderr)
-    return 1
+    return code
 
 
 def check_file(args: argparse.Namespace) -> int:
@@ -100,7 +100,7 @@ def check_file(args: argparse.Namespace) -> int:
     try:
         store = _open(path)
     except StoreError as exc:
-        return _fail(exc.message)
+        return _fail(exc.message, signin.exit_code(exc, 1))
     deep = args.deep or not is_large_file(path)
     with store:
         problems = store.integrity_problems()
@@ -154,7 +154,7 @@ def backup_file(args: argparse.Namespace) -> int:
         with _open(path) as store:
             made = backup.make_backup(path, "manual", store.conn)
     except StoreError as exc:
-        return _fail(exc.message)
+        return _fail(exc.message, signin.exit_code(exc, 1))
     print(f"Đã sao lưu (đã kiểm tra) vào {made}")
     return 0
 
@@ -200,7 +200,7 @@ def restore_file(args: argparse.Namespace) -> int:
         with _open(path) as store:
             problems = store.integrity_problems()
     except StoreError as exc:
-        return _fail(exc.message)
+        return _fail(exc.message, signin.exit_code(exc, 1))
     for p in skipped:
         print(f"Bỏ qua bản sao lưu bị hỏng: {p}")
     print(f"Đã khôi phục {path} từ bản sao lưu {used}.")
@@ -233,7 +233,7 @@ def encrypt_file(args: argparse.Namespace) -> int:
             return _fail(f"Tệp {path.name} đã được mã hoá rồi.")
         recovery, made = at_rest.encrypt_file(path, _new_passphrase(args))
     except StoreError as exc:
-        return _fail(exc.message)
+        return _fail(exc.message, signin.exit_code(exc, 1))
     print(f"Đã mã hoá tệp {path} (bản sao lưu trước khi mã hoá: {made}).")
     print(f"Tệp khoá: {at_rest.key_file(path)} (để cạnh tệp xã; bản sao trong thư mục sao lưu).")
     print("MÃ KHÔI PHỤC (chỉ hiện một lần, hãy in hoặc chép ra giấy, cất nơi an toàn):")
@@ -268,6 +268,6 @@ def change_passphrase(args: argparse.Namespace) -> int:
             recovery, key = found, at_rest.file_key(found)
         at_rest.set_passphrase(path, key, recovery, _new_passphrase(args))
     except StoreError as exc:
-        return _fail(exc.message)
+        return _fail(exc.message, signin.exit_code(exc, 1))
     print(f"Đã đổi mật khẩu tệp xã {path.name} (tệp khoá {at_rest.key_file(path).name} mới).")
     return 0

@@ -218,8 +218,15 @@ def _write_refused(exc: OSError) -> str:
     return f"lỗi đọc ghi ổ đĩa ({exc.strerror or exc.errno})."
 
 
-def _fail(command: str, message: str) -> int:
-    print(f"rasoat {command}: {message}", file=sys.stderr)
+def _fail(command: str, failure: str | BaseException) -> int:
+    """Unusable input: exit 2; given the exception, a user's refusal exits 1 as in every
+    command (``rasoat.signin.exit_code``)."""
+    from rasoat import signin
+
+    if isinstance(failure, BaseException):
+        print(f"rasoat {command}: {getattr(failure, 'message', str(failure))}", file=sys.stderr)
+        return signin.exit_code(failure, 2)
+    print(f"rasoat {command}: {failure}", file=sys.stderr)
     return 2
 
 
@@ -344,7 +351,7 @@ def run_export(args: argparse.Namespace) -> int:
                 store, Path(args.out), scope, password=password, recovery_key=recovery
             )
     except (StoreError, PackageError) as exc:
-        return _fail("export", getattr(exc, "message", str(exc)))
+        return _fail("export", exc)
     print(
         f"Đã xuất {result.households} hộ, {result.members} nhân khẩu ({scope.describe()}) "
         f"vào {args.out}."
@@ -412,7 +419,7 @@ def run_import(args: argparse.Namespace) -> int:
         after = str(exc)
     except (StoreError, PackageError) as exc:
         if receipt is None:
-            return _fail("import", getattr(exc, "message", str(exc)))
+            return _fail("import", exc)
         # Committed, then closing failed (its backup: a full disk): the work is done and
         # its receipt is owed; the failure is said after it.
         after = getattr(exc, "message", str(exc))
@@ -497,7 +504,7 @@ def run_merge(args: argparse.Namespace) -> int:
             pending = waiting(store)
     except StoreError as exc:
         if pending is None:
-            return _fail("merge", exc.message)
+            return _fail("merge", exc)
         print(f"Lưu ý: việc gộp đã được lưu, nhưng {exc.message}", file=sys.stderr)
     if pending:
         print(f"Còn {pending} xung đột chờ quyết định: rasoat conflicts {args.db}")
@@ -578,7 +585,7 @@ def run_conflicts(args: argparse.Namespace) -> int:
             for y in year_round:
                 print(f"{y.id[:8]}  {y.describe()}  ({y.source})")
     except (StoreError, PackageError) as exc:
-        return _fail("conflicts", getattr(exc, "message", str(exc)))
+        return _fail("conflicts", exc)
     return 0
 
 
@@ -619,7 +626,7 @@ def run_devices(args: argparse.Namespace) -> int:
                     f"{d.last_seen[:16]}  xác nhận bởi {d.trusted_by}"
                 )
     except StoreError as exc:
-        return _fail("devices", exc.message)
+        return _fail("devices", exc)
     return 0
 
 
@@ -702,7 +709,7 @@ def run_excel_import(args: argparse.Namespace) -> int:
                 store, parsed, year=args.year, standard_id=args.standard, source=path
             )
     except (StoreError, PackageError) as exc:
-        return _fail("excel-import", getattr(exc, "message", str(exc)))
+        return _fail("excel-import", exc)
     print(f"Đã ghi {done.households} hộ, {done.members} nhân khẩu vào kỳ rà soát năm {args.year}.")
     return 0
 

@@ -77,4 +77,4 @@ def run(args: argparse.Namespace) -> int:
             return 0
     except StoreError as exc:
         print(f"rasoat household: {exc.message}", file=sys.stderr)
-        return 1
+        return signin.exit_code(exc, 1)

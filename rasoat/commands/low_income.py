@@ -70,7 +70,7 @@ def run(args: argparse.Namespace) -> int:
                 return _fail("tệp xã chưa có kỳ rà soát nào.")
             return _ACTIONS[args.action](store, rnd, args)
     except (StoreError, ReportError) as exc:
-        return _fail(getattr(exc, "message", None) or str(exc), 1)
+        return _fail(getattr(exc, "message", None) or str(exc), signin.exit_code(exc, 1))
 
 
 def _add(store: Any, rnd: Any, args: argparse.Namespace) -> int:

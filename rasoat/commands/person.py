@@ -95,4 +95,4 @@ def run(args: argparse.Namespace) -> int:
             return 0
     except (StoreError, ReportError) as exc:
         print(f"rasoat person: {exc.message}", file=sys.stderr)
-        return 1
+        return signin.exit_code(exc, 1)

@@ -1,5 +1,6 @@
 """`rasoat users` and `--user` on the commands that change a commune file (issue 20 item 2):
-passwords only from the terminal or a file, refusals in Vietnamese, exit 1."""
+passwords only from the terminal or a file, refusals in Vietnamese, exit 1 in every command
+(the exchange commands too), a wrong password exit 2."""
 
 from __future__ import annotations
 
@@ -59,7 +60,8 @@ def test_users_from_the_command_line(
     assert "điều tra viên) không được xoá hẳn dữ liệu cá nhân của hộ" in capsys.readouterr().err
     wrong = secret.with_name("sai.txt")
     wrong.write_text("khong-dung-dau\n", encoding="utf-8")
-    assert main([*purge, "--user", "thu", "--password-file", str(wrong)]) == 1
+    # A wrong password is unusable input (2, as a package's wrong password), not a refusal.
+    assert main([*purge, "--user", "thu", "--password-file", str(wrong)]) == 2
     assert "Tên người dùng hoặc mật khẩu không đúng." in capsys.readouterr().err
     assert main([*purge, *signed]) == 0
     assert main(["users", "disable", f, "mai", *signed]) == 0
@@ -78,3 +80,33 @@ def test_no_password_on_the_command_line(capsys: pytest.CaptureFixture[str]) -> 
         main(["users", "add", "x.db", "mai", "--role", "can-bo", "--password", PASS])
     assert refused.value.code == 2
     assert "--password" in capsys.readouterr().err
+
+
+def test_a_refusal_exits_1_in_every_command(
+    commune: tuple[Path, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The exchange commands exited 2 on a role's refusal while the others exited 1: one
+    code everywhere (rasoat.signin.exit_code, docs/exchange-format.md)."""
+    path, secret = commune
+    f, s = str(path), str(secret)
+    assert main(["users", "add", f, "thu", "--role", "can-bo", "--new-password-file", s]) == 0
+    officer = ["--user", "thu", "--password-file", s]
+    viewer = ["users", "add", f, "xem", "--role", "nguoi-xem", "--new-password-file", s]
+    assert main([*viewer, *officer]) == 0
+    capsys.readouterr()
+    pkg = str(tmp_path / "goi.rasoat")
+    export = ["export", f, pkg, "--no-password"]
+    assert main([*export, "--user", "xem", "--user-password-file", s]) == 1
+    assert "người xem) không được xuất" in capsys.readouterr().err
+    assert main(export) == 1  # nobody signed in on a file with users
+    assert "hãy đăng nhập" in capsys.readouterr().err
+    with Store.open(path, user="x", device="y") as store:
+        code = store.conn.execute("SELECT code FROM households WHERE deleted = 0").fetchone()[0]
+    apply = ["application", "add", f, "--household", code, "--kind", "04", "--by", "Lò Văn Ín"]
+    assert main([*apply, "--user", "xem", "--password-file", s]) == 1
+    assert "người xem) không được ghi giấy đề nghị" in capsys.readouterr().err
+    wrong = secret.with_name("sai.txt")
+    wrong.write_text("khong-dung-dau\n", encoding="utf-8")
+    assert main([*export, "--user", "thu", "--user-password-file", str(wrong)]) == 2
+    assert "Tên người dùng hoặc mật khẩu không đúng." in capsys.readouterr().err
+    assert not Path(pkg).exists()
