@@ -301,6 +301,21 @@ def set_password(store: Store, name: str, password: str) -> None:
         _audit(store, user.name, "update", None, {"password": "đã đặt lại"})
 
 
+def change_own_password(store: Store, old: str, new: str) -> None:
+    """The signed-in user changes their own password, the old one asked first (someone
+    at a laptop left signed in cannot take the account over)."""
+    if store.signed_in is None:
+        raise NotPermitted(SIGN_IN_NEEDED)
+    row = store.conn.execute(
+        "SELECT password FROM users WHERE name = ?", (store.signed_in.name,)
+    ).fetchone()
+    if row is None or not check_password(old, str(row[0])):
+        raise SignInFailed("Mật khẩu hiện tại không đúng; mật khẩu chưa được đổi.")
+    if new == old:
+        raise StoreError("Mật khẩu mới phải khác mật khẩu hiện tại.")
+    set_password(store, store.signed_in.name, new)
+
+
 def require_on_path(path: Any, signed_in: User | None, action: Action) -> None:
     """For work done on the file without a Store (a restore): the file's users decide. A
     file that cannot be read at all is not asked (restoring it is the way out)."""

@@ -10,9 +10,12 @@ password against, so it is not locked (docs/privacy.md).
 
 Locking takes the window's content out (``takeCentralWidget``: the list and the editor,
 with its unsaved input, are kept whole but are no longer on screen), puts a cover in its
-place, names no commune in the title, and covers every other open window of the app; the
-password is asked in an application-modal dialog above them all. Unlocking puts everything
-back as it was, the focus included.
+place, names no commune in the title, turns the window's commands off (their shortcuts
+too), and covers every other open window of the app. The cover itself asks: what happened,
+who is signed in and the password field, focused, as the officer sees it on the window.
+Only when another dialog was open and modal (its window blocks the main one's input) is
+the password asked in an application-modal dialog above them all instead. Unlocking puts
+everything back as it was, the focus included.
 """
 
 from __future__ import annotations
@@ -22,7 +25,8 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QTimer
-from PySide6.QtWidgets import QApplication, QLabel, QWidget
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QApplication, QLabel, QVBoxLayout, QWidget
 
 from desktop.sign_in_dialog import Check, SignInDialog
 
@@ -82,6 +86,7 @@ class Locked:
     title: str
     covers: list[QWidget] = field(default_factory=list)
     dialog: SignInDialog | None = None
+    actions_off: list[QAction] = field(default_factory=list)  # turned back on at unlock
 
 
 class IdleLock(QObject):
@@ -129,14 +134,29 @@ def lock(window: Any) -> bool:
     name, check = asked
     # The window's own focus widget too: the one it gives the focus to when activated.
     focus = QApplication.focusWidget() or window.focusWidget()
+    # A dialog open and modal blocks the main window's input: the password is asked above it.
+    blocked = QApplication.activeModalWidget() is not None
     state = Locked(window.takeCentralWidget(), focus, window.windowTitle())
-    cover = QLabel(_tr("Màn hình đã khoá. Nhập mật khẩu để tiếp tục."))
+    cover = QWidget()
     cover.setObjectName("lock-cover")
-    cover.setAlignment(Qt.AlignmentFlag.AlignCenter)
+    cover.setAutoFillBackground(True)
+    layout = QVBoxLayout(cover)
+    layout.addStretch(1)
+    heading = QLabel(_tr("Màn hình đã khoá"))
+    heading.setObjectName("lock-heading")
+    big = heading.font()
+    big.setPointSizeF(big.pointSizeF() * 1.6)
+    big.setBold(True)
+    heading.setFont(big)
+    heading.setAlignment(Qt.AlignmentFlag.AlignCenter)
+    layout.addWidget(heading)
     window.setCentralWidget(cover)
-    cover.show()
     window.setWindowTitle(_tr("Rà soát — đã khoá"))
     window.menuBar().setEnabled(False)
+    for action in window.findChildren(QAction):
+        if action.isEnabled():
+            action.setEnabled(False)
+            state.actions_off.append(action)
     window.counts.hide()
     window.statusBar().clearMessage()
     for other in QApplication.topLevelWidgets():
@@ -152,18 +172,37 @@ def lock(window: Any) -> bool:
     window.locked = state
     user = getattr(window.store, "signed_in", None)
     prompt = (
-        _tr("Máy đã khoá vì lâu không dùng. {u}, hãy nhập mật khẩu để tiếp tục.").format(
-            u=user.display_name
+        _tr("Máy đã khoá vì lâu không dùng.\n{u}: hãy nhập mật khẩu để tiếp tục.").format(
+            u=user.label
         )
         if user is not None
-        else _tr("Máy đã khoá vì lâu không dùng. Nhập cụm mật khẩu của xã để tiếp tục.")
+        else _tr("Máy đã khoá vì lâu không dùng.\nNhập cụm mật khẩu của xã để tiếp tục.")
     )
-    dialog = _LockDialog(check, fixed_name=name, title=_tr("Đã khoá"), prompt=prompt, parent=window)
-    dialog.setWindowModality(Qt.WindowModality.ApplicationModal)
+    dialog = _LockDialog(
+        check,
+        fixed_name=name,
+        title=_tr("Đã khoá"),
+        prompt=prompt,
+        parent=window if blocked else cover,
+    )
     dialog.cancel.hide()
     dialog.accepted.connect(lambda: unlock(window))
     state.dialog = dialog
-    dialog.open()
+    if blocked:
+        dialog.setWindowModality(Qt.WindowModality.ApplicationModal)
+        dialog.open()
+        layout.addStretch(1)
+        return True
+    # Part of the cover: a dialog without a window of its own (Enter, Esc still its keys).
+    dialog.setWindowFlags(Qt.WindowType.Widget)
+    # Lines of their own, not wrapped: a wrapped label in a centred layout item is given
+    # the height of one line and was cut.
+    dialog.prompt.setWordWrap(False)
+    layout.addWidget(dialog, 0, Qt.AlignmentFlag.AlignHCenter)
+    layout.addStretch(1)
+    cover.show()
+    dialog.show()
+    dialog.password.setFocus(Qt.FocusReason.OtherFocusReason)
     return True
 
 
@@ -192,6 +231,8 @@ def unlock(window: Any) -> None:
         state.content.show()
     window.setWindowTitle(state.title)
     window.menuBar().setEnabled(True)
+    for action in state.actions_off:
+        action.setEnabled(True)
     window.counts.show()
     if state.dialog is not None:
         state.dialog.deleteLater()

@@ -101,6 +101,12 @@ class MainWindow(QMainWindow):
         self.switch_user_action = self._action(
             "file", self.tr("Đổi người dùng…"), self.switch_user, "Ctrl+Shift+U"
         )
+        from desktop.own_password_dialog import change_own_password
+
+        # Any signed-in user's, a surveyor's too: their own password, the old one asked.
+        self.own_password_action = self._action(
+            "file", self.tr("Đổi mật khẩu của tôi…"), lambda: change_own_password(self)
+        )
         from desktop.new_round_dialog import open_new_round_dialog
 
         self.new_round_action = self._action(
@@ -406,6 +412,7 @@ class MainWindow(QMainWindow):
     def show_user(self) -> None:
         store = self.store
         user = getattr(store, "signed_in", None) if store is not None else None
+        self.own_password_action.setEnabled(user is not None)
         if user is None:
             self.user_label.hide()
             self.switch_user_action.setEnabled(bool(store and store.has_users))

@@ -53,8 +53,11 @@ def build_report(
     household_id: str | None = None,
     identity: bool = False,
     cadre: str | None = None,
+    user: str | None = None,
 ) -> Path:
-    """Writes one document; runs in the worker thread (``desktop.worker``)."""
+    """Writes one document; runs in the worker thread (``desktop.worker``). ``user``: who
+    the printed document's audit row names, the window's signed-in user (the settings'
+    surveyor name only on a file without users)."""
     import reports
     from db.store import Store
     from desktop import session
@@ -63,7 +66,8 @@ def build_report(
     # A second connection for this thread: the window's Store belongs to the GUI thread. The
     # file was checked when the window opened it (a district-size file is being checked in
     # the background), so the page check is not run twice.
-    with Store.open(store_path, user=session.surveyor(), device=device_id(), check=False) as store:
+    who = user or session.surveyor()
+    with Store.open(store_path, user=who, device=device_id(), check=False) as store:
         return Path(
             reports.build(
                 kind,
@@ -346,6 +350,8 @@ def _start(
         box.open()  # not exec(): no nested event loop inside the job's slot
         window.report_failed = box
 
+    who = store.user  # the signed-in user's name: the print's audit row names them
+
     def work(report_progress: Callable[[int, int], None]) -> Path:
         return build_report(
             Path(store.path),
@@ -358,6 +364,7 @@ def _start(
             household_id=household_id,
             identity=identity,
             cadre=cadre,
+            user=who,
         )
 
     window.report_job = start_job(

@@ -49,6 +49,16 @@ class SettingsDialog(QDialog):
             elif setting.key == "registry_dsn":
                 field = self._with_registry_check(editor)
             help_label = QLabel(setting.help_vi)
+            if setting.key == "surveyor_name" and getattr(self.store, "has_users", False):
+                # The history names the signed-in user here: the name would not be used.
+                editor.setEnabled(False)
+                help_label.setText(
+                    self.tr(
+                        "Tệp xã này có người dùng: lịch sử sửa đổi ghi người đang đăng nhập "
+                        "({u}), không dùng tên này."
+                    ).format(u=self.store.user)
+                )
+                editor.setToolTip(help_label.text())
             help_label.setWordWrap(True)
             help_label.setEnabled(False)  # greyed: an explanation, not a value
             column = QWidget()

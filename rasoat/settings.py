@@ -49,7 +49,8 @@ SETTINGS: tuple[Setting, ...] = (
         str,
         "",
         "Người rà soát",
-        "Họ tên người rà soát trên máy này; ghi vào lịch sử sửa đổi và các biểu in.",
+        "Họ tên người dùng máy này khi tệp xã chưa có người dùng: ghi vào lịch sử sửa đổi. "
+        "Tệp xã đã có người dùng thì lịch sử ghi người đang đăng nhập.",
     ),
     Setting(
         "upper_level_name",

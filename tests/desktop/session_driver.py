@@ -1587,7 +1587,9 @@ class Session:
         lock.set_minutes(0)  # not again right after the unlock
         if "Xã" in self.window.windowTitle():
             raise SessionFailure(f"idle lock: the title names {self.window.windowTitle()!r}")
-        yield from self.modal(SignInDialog, "lock dialog")
+        # The cover asks on the window itself, its password field focused.
+        asked = self.window.locked.dialog
+        yield from self.wait(lambda: QApplication.focusWidget() is asked.password, "lock cover")
         yield from self.type(password)
         yield from self.key(Qt.Key.Key_Return)
         yield from self.wait(lambda: self.window.locked is None, "unlocked")

@@ -143,8 +143,14 @@ def test_lock_hides_everything_and_unlock_gives_back_unsaved_input(
     window.idle_lock.timer.start()
     qtbot.waitUntil(lambda: window.locked is not None)
     window.idle_lock.set_minutes(0)  # not again right after the unlock
-    dialog = QApplication.activeModalWidget()
+    # The cover asks, on the window itself: the password field focused, the user named.
+    dialog = window.locked.dialog
     assert isinstance(dialog, SignInDialog)
+    assert window.centralWidget().isAncestorOf(dialog)
+    assert "Hoàng Văn Thụ" in dialog.prompt.text()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is dialog.password)
+    # The window's commands are off: Ctrl+N opens no new household under the cover.
+    assert not window.household_actions[0].isEnabled()
     assert not window.editor.isVisible()
     assert not window.list.isVisible()
     assert window.centralWidget().objectName() == "lock-cover"
@@ -162,6 +168,7 @@ def test_lock_hides_everything_and_unlock_gives_back_unsaved_input(
     assert window.windowTitle() == title
     assert window.editor.isVisible()
     assert window.editor.identity.code.text() == "HO-CHUA-LUU"
+    assert window.household_actions[0].isEnabled()
     qtbot.waitUntil(lambda: QApplication.focusWidget() is window.editor.identity.code)
 
 
@@ -214,3 +221,72 @@ def test_year_round_screens_grey_what_the_role_may_not_do(
     assert page.add_button.isEnabled()
     assert not page.cadre_button.isEnabled()
     assert "phân công cán bộ phụ trách" in page.cadre_name.toolTip()
+
+
+def test_a_dialog_open_at_lock_time_is_covered_and_asked_above(
+    qtbot: QtBot, app: Any, with_users: Path
+) -> None:
+    """A modal dialog blocks the window's own input: the password is asked above it."""
+    from PySide6.QtWidgets import QDialog
+
+    window = _open_as(qtbot, with_users, "thu")
+    window.show()
+    other = QDialog(window)
+    other.setWindowModality(Qt.WindowModality.ApplicationModal)
+    other.open()
+    qtbot.waitUntil(lambda: QApplication.activeModalWidget() is other)
+    assert lock(window)
+    dialog = window.locked.dialog
+    assert dialog.isWindow()
+    assert QApplication.activeModalWidget() is dialog
+    _type_and_enter(qtbot, dialog, None, PASS)
+    assert window.locked is None
+    assert other.isVisible()
+    other.reject()
+
+
+def test_a_surveyor_changes_her_own_password(qtbot: QtBot, app: Any, with_users: Path) -> None:
+    """Tệp → Đổi mật khẩu của tôi…: the current password asked first."""
+    window = _open_as(qtbot, with_users, "mai")
+    assert window.own_password_action.isEnabled()
+    new = "mat-khau-moi-7"
+
+    def change(dialog: Any) -> None:
+        qtbot.keyClicks(dialog.old, "khong-dung-dau")
+        qtbot.keyClicks(dialog.new, new)
+        qtbot.keyClicks(dialog.again, new)
+        qtbot.keyClick(dialog.again, Qt.Key.Key_Return)
+        assert "hiện tại không đúng" in dialog.error.text()
+        assert dialog.isVisible()
+        dialog.old.clear()
+        qtbot.keyClicks(dialog.old, PASS)
+        qtbot.keyClick(dialog.again, Qt.Key.Key_Return)
+
+    _when_modal(qtbot, change)
+    window.own_password_action.trigger()
+    assert "Đã đổi mật khẩu của Lò Thị Mai" in window.statusBar().currentMessage()
+    with Store.open(with_users, user="máy", device="test") as s:
+        assert users.sign_in(s, "mai", new).name == "mai"
+        with pytest.raises(users.SignInFailed):
+            users.sign_in(s, "mai", PASS)
+
+
+def test_the_settings_name_is_not_the_history_s_on_a_file_with_users(
+    qtbot: QtBot, app: Any, with_users: Path, tmp_path: Path
+) -> None:
+    """Thiết lập's 'Người rà soát' is greyed, saying the history names the signed-in user;
+    a document printed from the window names her too, not the settings' name."""
+    from desktop.report_runner import build_report
+    from desktop.settings_dialog import SettingsDialog
+
+    window = _open_as(qtbot, with_users, "mai")
+    dialog = SettingsDialog(window)
+    qtbot.addWidget(dialog)
+    name = dialog.editors["surveyor_name"]
+    assert not name.isEnabled()
+    assert "người đang đăng nhập (mai)" in name.toolTip()
+    build_report(with_users, "final_list", tmp_path / "ds.pdf", "pdf", None, print, user="mai")
+    with Store.open(with_users, user="máy", device="test") as s:
+        last = "SELECT user FROM audit WHERE tbl = 'events' ORDER BY id DESC LIMIT 1"
+        printed_by = s.conn.execute(last).fetchone()[0]
+    assert printed_by == "mai"
