@@ -188,6 +188,43 @@ def applications(
     return found
 
 
+@dataclass(frozen=True)
+class ApplicationDecision:
+    """What a decided application led to: its round's decision and the household's result
+    in that round after the village meeting."""
+
+    number: str
+    decided_on: date
+    signer: str
+    category: Category | None  # None: its household has no result in the round
+    sent_back: bool  # the meeting did not agree: the decision left it as it was
+
+
+def application_decision(store: Any, app: Application) -> ApplicationDecision | None:
+    """The decision that settled ``app`` (None while it has none), for the applications
+    screen to show a decided application with what was decided."""
+    from db import report_queries
+
+    if app.round_id is None or app.decided_on is None:
+        return None
+    decision = store.decision(app.round_id)
+    if decision is None:
+        return None
+    row = store.conn.execute(
+        f"SELECT r.category, {report_queries.SENT_BACK} FROM results r"
+        " LEFT JOIN meeting_votes v ON v.household_id = r.household_id"
+        " AND v.round_id = r.round_id WHERE r.household_id = ? AND r.round_id = ?",
+        (app.household_id, app.round_id),
+    ).fetchone()
+    return ApplicationDecision(
+        decision.number,
+        decision.date,
+        decision.signer,
+        Category(row[0]) if row else None,
+        bool(row[1]) if row else False,
+    )
+
+
 def _set_application(store: Any, app: Application, changes: dict[str, Any], at: str) -> None:
     old_row = store.conn.execute(
         "SELECT status, round_id, decision_id FROM applications WHERE id = ?", (app.id,)

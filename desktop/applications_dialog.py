@@ -1,6 +1,7 @@
 """Giấy đề nghị rà soát (issue 24): the open applications with the deadline the procedure
-sets and which are late, a new application for the household chosen by code, its form
-printed (Mẫu số 01 / 04), and the month's regular review opened from here."""
+sets and which are late, the decided ones (or all) on asking, a decided one shown read-only
+with its decision, a new application for the household chosen by code, its form printed
+(Mẫu số 01 / 04), and the month's regular review opened from here."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QDate
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QDate, Qt
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QComboBox,
@@ -17,6 +18,7 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
+    QLabel,
     QLineEdit,
     QMessageBox,
     QPushButton,
@@ -27,10 +29,21 @@ from PySide6.QtWidgets import (
 )
 
 from db import year_round
-from forms.applications import KIND_LABELS, STATUS_LABELS, ApplicationKind
+from forms.applications import KIND_LABELS, STATUS_LABELS, ApplicationKind, ApplicationStatus
+from forms.labels import CATEGORY_LABELS
 from forms.roles import Action
 
 LATE = QColor("#b3261e")
+# What the table shows: the applications still waiting for a decision (the deadline and
+# lateness mean something only for them), the decided ones, or every one (withdrawn too).
+OPEN, DECIDED, ALL = "open", "decided", "all"
+SHOWN = (
+    (OPEN, QT_TRANSLATE_NOOP("ApplicationsDialog", "Đang mở")),
+    (DECIDED, QT_TRANSLATE_NOOP("ApplicationsDialog", "Đã quyết định")),
+    (ALL, QT_TRANSLATE_NOOP("ApplicationsDialog", "Tất cả")),
+)
+WAITING = (ApplicationStatus.OPEN, ApplicationStatus.IN_REVIEW)
+KIND_WIDTH = 190  # px: every column in sight at 1024 px wide, the kind whole in its tooltip
 
 
 class ApplicationsDialog(QDialog):
@@ -39,7 +52,7 @@ class ApplicationsDialog(QDialog):
         self.store = store
         self.today = today or date.today()
         self.setWindowTitle(self.tr("Giấy đề nghị rà soát và rà soát thường xuyên"))
-        self.resize(980, 560)
+        self.resize(1000, 560)
         layout = QVBoxLayout(self)
         form = QFormLayout()
         self.code = QLineEdit()
@@ -54,14 +67,25 @@ class ApplicationsDialog(QDialog):
         self.request = QLineEdit()
         form.addRow(self.tr("&Mã hộ:"), self.code)
         form.addRow(self.tr("&Loại đề nghị:"), self.kind)
-        form.addRow(self.tr("Ngày &nhận:"), self.submitted_on)
-        form.addRow(self.tr("Người &nộp:"), self.submitted_by)
-        form.addRow(self.tr("Lý do đề &nghị:"), self.request)
+        form.addRow(self.tr("Ngà&y nhận:"), self.submitted_on)
+        form.addRow(self.tr("Người nộ&p:"), self.submitted_by)
+        form.addRow(self.tr("Lý &do đề nghị:"), self.request)
         layout.addLayout(form)
         self.add_button = QPushButton(self.tr("&Ghi giấy đề nghị"))
         self.add_button.clicked.connect(self.add)
         layout.addWidget(self.add_button)
-        self.table = QTableWidget(0, 7)
+        shown = QHBoxLayout()
+        self.shown = QComboBox()
+        for value, text in SHOWN:
+            self.shown.addItem(self.tr(text), value)
+        self.shown.currentIndexChanged.connect(self.refresh)
+        shown_label = QLabel(self.tr("&Xem giấy đề nghị:"))
+        shown_label.setBuddy(self.shown)
+        shown.addWidget(shown_label)
+        shown.addWidget(self.shown)
+        shown.addStretch(1)
+        layout.addLayout(shown)
+        self.table = QTableWidget(0, 8)
         self.table.setHorizontalHeaderLabels(
             [
                 self.tr("Mã hộ"),
@@ -71,11 +95,23 @@ class ApplicationsDialog(QDialog):
                 self.tr("Trạng thái"),
                 self.tr("Hạn giải quyết"),
                 self.tr("Trễ hạn"),
+                self.tr("Quyết định"),
             ]
         )
         self.table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QTableWidget.SelectionMode.SingleSelection)
+        self.table.verticalHeader().hide()
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.table.currentCellChanged.connect(lambda *_: self.show_selected())
         layout.addWidget(self.table, 1)
+        # The application chosen, whole and read-only: a decided one with its decision.
+        self.detail = QLabel()
+        self.detail.setWordWrap(True)
+        self.detail.setTextFormat(Qt.TextFormat.PlainText)
+        self.detail.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.detail.setFrameShape(QLabel.Shape.StyledPanel)
+        self.detail.setMinimumHeight(self.fontMetrics().lineSpacing() * 7)
+        layout.addWidget(self.detail)
         buttons = QHBoxLayout()
         self.print_button = QPushButton(self.tr("&In giấy đề nghị…"))
         self.print_button.clicked.connect(self.print_selected)
@@ -89,6 +125,7 @@ class ApplicationsDialog(QDialog):
         buttons.addWidget(close)
         layout.addLayout(buttons)
         self.apps: list[year_round.Application] = []
+        self.decisions: dict[str, year_round.ApplicationDecision | None] = {}
         from desktop.role_gate import gate
 
         # A surveyor records what a household hands in; opening a round is the commune's.
@@ -97,25 +134,94 @@ class ApplicationsDialog(QDialog):
         self.refresh()
 
     def refresh(self) -> None:
-        self.apps = year_round.applications(self.store, open_only=True)
+        shown = self.shown.currentData()
+        found = year_round.applications(self.store)
+        if shown == OPEN:
+            found = [a for a in found if a.status in WAITING]
+        elif shown == DECIDED:
+            found = [a for a in found if a.status is ApplicationStatus.DECIDED]
+        self.apps = found
+        self.decisions = {
+            a.id: year_round.application_decision(self.store, a)
+            for a in found
+            if a.status is ApplicationStatus.DECIDED
+        }
         self.table.setRowCount(len(self.apps))
         for row, a in enumerate(self.apps):
+            waiting = a.status in WAITING
             late = a.lateness(self.today)
+            decided = self.decisions.get(a.id)
             cells = [
                 a.code,
                 a.head_name,
                 f"{a.submitted_on:%d/%m/%Y}",
                 self.tr(KIND_LABELS[a.kind]),
                 self.tr(STATUS_LABELS[a.status]),
-                f"{late.deadline:%d/%m/%Y}",
-                self.tr("Trễ {n} ngày").format(n=-late.days_left) if late.late else "",
+                # Only an application still waiting has a deadline ahead or is late now.
+                f"{late.deadline:%d/%m/%Y}" if waiting else "",
+                self.tr("Trễ {n} ngày").format(n=-late.days_left) if waiting and late.late else "",
+                self.tr("{number} ngày {day}").format(
+                    number=decided.number, day=f"{decided.decided_on:%d/%m/%Y}"
+                )
+                if decided
+                else "",
             ]
             for col, text in enumerate(cells):
                 item = QTableWidgetItem(text)
-                if late.late:
+                item.setToolTip(text)  # the kind's label is cut to keep the decision in sight
+                if waiting and late.late:
                     item.setForeground(QBrush(LATE))
                 self.table.setItem(row, col, item)
+        # A view shows the columns that mean something in it: no decision for the open ones,
+        # no deadline nor lateness for the decided ones.
+        for col in (5, 6):
+            self.table.setColumnHidden(col, shown == DECIDED)
+        self.table.setColumnHidden(7, shown == OPEN)
         self.table.resizeColumnsToContents()
+        self.table.setColumnWidth(3, min(self.table.columnWidth(3), KIND_WIDTH))
+        if self.apps:
+            self.table.selectRow(0)  # something to read below the table from the start
+        self.show_selected()
+
+    def show_selected(self) -> None:
+        """The chosen application in full below the table; a decided one with its decision
+        and what it decided for the household. Nothing here can be changed."""
+        app = self.selected()
+        if app is None:
+            self.detail.setText(self.tr("Chọn một giấy đề nghị trong bảng để xem đầy đủ."))
+            return
+        lines = [
+            self.tr("{code} — {head}, {village}").format(
+                code=app.code, head=app.head_name, village=app.village
+            ),
+            self.tr("{kind}, nhận ngày {day}, người nộp: {who}").format(
+                kind=self.tr(KIND_LABELS[app.kind]),
+                day=f"{app.submitted_on:%d/%m/%Y}",
+                who=app.submitted_by,
+            ),
+            self.tr("Lý do đề nghị: {text}").format(text=app.request or "—"),
+            self.tr("Trạng thái: {status}").format(status=self.tr(STATUS_LABELS[app.status])),
+        ]
+        decided = self.decisions.get(app.id)
+        if decided is not None:
+            lines.append(
+                self.tr("Quyết định số {number} ngày {day}, người ký: {signer}").format(
+                    number=decided.number,
+                    day=f"{decided.decided_on:%d/%m/%Y}",
+                    signer=decided.signer,
+                )
+            )
+            if decided.sent_back:
+                lines.append(
+                    self.tr("Họp dân không thông qua: hộ giữ nguyên như trước, rà soát lại.")
+                )
+            elif decided.category is not None:
+                lines.append(
+                    self.tr("Kết quả được công nhận: {category}").format(
+                        category=self.tr(CATEGORY_LABELS[decided.category])
+                    )
+                )
+        self.detail.setText("\n".join(lines))
 
     def _fail(self, message: str) -> None:
         QMessageBox.warning(self, self.tr("Chưa ghi được"), message)

@@ -45,3 +45,55 @@ def test_applications_late_new_printed_and_the_regular_round(
         assert store.current_round() != rnd
         assert store.open_regular_round() == rnd
         dialog.grab().save(str(tmp_path / "applications.png"))
+
+
+def test_decided_applications_on_asking_read_only_with_their_decision(
+    qtbot: QtBot, app: Any, tmp_path: Path
+) -> None:
+    """Xem giấy đề nghị (Alt+X): the open ones by default, with their deadline and lateness;
+    Đã quyết định shows the demo's March application with its decision and no deadline nor
+    lateness, and chosen, the application whole with the decision and what it recognised;
+    Tất cả shows both."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QLabel
+
+    path = create_demo_commune(tmp_path / "demo.rasoat.sqlite", households=60)
+    with Store.open(path, user="Cán bộ", device="laptop-1") as store:
+        dialog = ApplicationsDialog(store, today=date(2026, 10, 5))
+        qtbot.addWidget(dialog)
+        dialog.show()
+        dialog.activateWindow()
+        qtbot.waitUntil(dialog.isActiveWindow, timeout=5000)
+        assert dialog.shown.currentText() == "Đang mở"
+        assert dialog.table.rowCount() == 2
+        assert all(dialog.table.item(r, 5).text() for r in range(2))  # deadlines
+        [label] = [w for w in dialog.findChildren(QLabel) if w.buddy() is dialog.shown]
+        assert label.text() == "&Xem giấy đề nghị:"
+
+        qtbot.keyClick(dialog, Qt.Key.Key_X, Qt.KeyboardModifier.AltModifier)
+        assert dialog.shown.hasFocus()
+        qtbot.keyClick(dialog.shown, Qt.Key.Key_Down)
+        assert dialog.shown.currentText() == "Đã quyết định"
+        assert dialog.table.rowCount() == 1
+        [decided] = dialog.apps
+        assert decided.code == dialog.table.item(0, 0).text()
+        row = [dialog.table.item(0, c).text() for c in range(8)]
+        assert row[4:] == ["Đã có quyết định", "", "", "31/QĐ-UBND-2026 ngày 18/03/2026"]
+        assert dialog.table.editTriggers() == dialog.table.EditTrigger.NoEditTriggers
+        qtbot.keyClick(dialog.shown, Qt.Key.Key_Tab)
+        assert dialog.table.hasFocus()
+        assert dialog.selected() == decided  # the first row is chosen as the table fills
+        said = dialog.detail.text()
+        assert "Gia đình đã có thu nhập ổn định từ nuôi lợn" in said
+        assert "Quyết định số 31/QĐ-UBND-2026 ngày 18/03/2026, người ký: Nguyễn Văn Hùng" in said
+        assert "Kết quả được công nhận: Không nghèo" in said
+        dialog.grab().save(str(tmp_path / "applications-decided.png"))
+
+        qtbot.keyClick(dialog, Qt.Key.Key_X, Qt.KeyboardModifier.AltModifier)
+        qtbot.keyClick(dialog.shown, Qt.Key.Key_Down)
+        assert dialog.shown.currentText() == "Tất cả"
+        assert dialog.table.rowCount() == 3
+        # Lateness only for the ones still waiting: the August request, due on 27/08.
+        late = [dialog.table.item(r, 6).text() for r in range(3)]
+        assert sorted(late) == ["", "", "Trễ 39 ngày"]
+        dialog.grab().save(str(tmp_path / "applications-all.png"))

@@ -103,6 +103,7 @@ def test_every_step_of_the_household_editor(window: MainWindow) -> None:
 
 
 def dialogs(store: Any, parent: QWidget) -> list[tuple[str, Callable[[], QWidget]]]:
+    from desktop.applications_dialog import ApplicationsDialog
     from desktop.excel_import_dialog import ExcelImportDialog
     from desktop.export_dialog import ExportDialog
     from desktop.first_run_dialog import FirstRunDialog
@@ -133,6 +134,7 @@ def dialogs(store: Any, parent: QWidget) -> list[tuple[str, Callable[[], QWidget
         ("legal-basis", lambda: LegalBasisDialog(None, parent)),
         ("low-income", lambda: LowIncomeDialog(store, parent)),
         ("person", lambda: PersonDialog(store, parent)),
+        ("applications", lambda: ApplicationsDialog(store, parent)),
     ]
 
 
