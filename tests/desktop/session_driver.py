@@ -1331,6 +1331,50 @@ class Session:
         if kept.get(village) != theirs:
             raise SessionFailure(f"{village}'s cadre after the decision: {kept.get(village)}")
 
+    def decided_application(self) -> Steps:
+        """Issue 24: an application of the first household decided in this month's regular
+        round (recorded, the round opened and decided through ``db.year_round``), then seen
+        on Hộ gia đình → Giấy đề nghị rà soát…: Alt+X, Down shows the decided ones, the row
+        chosen shows its decision below the table, read-only; Esc."""
+        from datetime import date
+
+        from db import year_round
+        from desktop.applications_dialog import ApplicationsDialog
+
+        window = self.window
+        today = date.today()
+        h = self.entered[0]
+        app = year_round.add_application(window.store, h.id, "regular_review", today, "Chủ hộ")
+        rnd = year_round.start_regular_round(window.store, today.year, today.month)
+        window.store.save_decision(rnd.id, "12/QĐ-UBND", today, "Chủ tịch xã")
+
+        self.step("applications: Hộ gia đình → Giấy đề nghị rà soát…")
+        self.expected_modals = (ApplicationsDialog,)
+        yield from self.focus_list()
+        action = next(
+            a
+            for a in window.menus["household"].actions()
+            if a.text().replace("&", "").startswith("Giấy đề nghị rà soát")
+        )
+        QTimer.singleShot(0, action.trigger)
+        yield
+        yield from self.wait(
+            lambda: isinstance(QApplication.activeModalWidget(), ApplicationsDialog),
+            "applications",
+        )
+        dialog = QApplication.activeModalWidget()
+        assert isinstance(dialog, ApplicationsDialog)
+        self.step("applications: the decided ones (Alt+X, Down)")
+        yield from self.key(Qt.Key.Key_X, ALT)
+        yield from self.key(Qt.Key.Key_Down)
+        if [a.id for a in dialog.apps] != [app.id] or dialog.selected() != dialog.apps[0]:
+            raise SessionFailure(f"the decided applications: {[a.code for a in dialog.apps]}")
+        if "Quyết định số 12/QĐ-UBND" not in dialog.detail.text():
+            raise SessionFailure(f"a decided application reads {dialog.detail.text()!r}")
+        yield from self.key(Qt.Key.Key_Escape)
+        yield from self.back_to_window()
+        self.expected_modals = ()
+
     def low_income_worker(self, folder: Path, income: str = "1500000") -> Steps:
         """Hộ gia đình → Người lao động có thu nhập thấp…: one member's application recorded
         (Alt+M the household's code, Tab fills its members, Alt+B the income declared, Alt+G),

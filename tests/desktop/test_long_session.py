@@ -107,6 +107,8 @@ def test_a_surveyors_afternoon(session: Session, tmp_path: Path) -> None:
     # A village given two cadres, here and on a copy of this file, merged: decided on the
     # conflicts screen (issue 24).
     session.run(session.year_round_conflict(tmp_path))
+    # A decided application seen on its screen, read-only with its decision (issue 24).
+    session.run(session.decided_application())
     # Closed and opened again (Tệp xã mở gần đây): every stored document is checked after
     # opening, in the background (issue 16).
     session.run(session.reopen_file())
