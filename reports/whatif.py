@@ -6,9 +6,10 @@ before a province decides which standard the year-end review follows."""
 from __future__ import annotations
 
 from collections import Counter
+from typing import NamedTuple
 
-from forms.classify import CATEGORY_VI, WhatIf, what_if
-from forms.model import Category
+from forms.classify import CATEGORY_VI, what_if
+from forms.model import Category, Household
 from forms.standards import NATIONAL_IDS, Standard, load_standard
 from reports.document import Column, Document, Header, Para, Part, Table
 from reports.review import ReportError, ReviewData, village_title
@@ -20,6 +21,32 @@ def other_national(standard_id: str) -> Standard:
     """The national standard the round was not scored on."""
     others = [i for i in NATIONAL_IDS if i != standard_id]
     return load_standard(others[-1])
+
+
+class _Compared(NamedTuple):
+    village: str
+    first: Category
+    second: Category
+    code: str
+    head: str
+    why: str  # Vietnamese, when the category changes
+    b1_only: bool  # undetermined under the other standard: a B1 total but no income
+
+
+def _compared(h: Household, main: Standard, other: Standard, data: ReviewData) -> _Compared:
+    w = what_if(h, main, other, data.year, data.reference)
+    first, second = w.first.category, w.second.category
+    why: list[str] = []
+    if first is not second:
+        why = [d for d in w.differences if not d.startswith("Phân loại:")]
+        if second is Category.UNDETERMINED:
+            why += [r for r in w.second.reasons if not r.startswith("Kết luận:")]
+    b1_only = (
+        second is Category.UNDETERMINED
+        and w.second.b1_score is not None
+        and w.second.income is None
+    )
+    return _Compared(h.village, first, second, h.code, h.head_name(), " ".join(why), b1_only)
 
 
 def whatif_report(
@@ -43,11 +70,9 @@ def whatif_report(
         for e in data.entries
         if not e.sent_back and (village is None or e.household.village == village)
     ]
-    compared: list[tuple[str, WhatIf, str, str]] = []
-    for e in entries:
-        h = e.household
-        w = what_if(h, main, other, data.year, data.reference)
-        compared.append((h.village, w, h.code, h.head_name()))
+    # What the document needs of each household, not its two results: a commune of 100,000
+    # households held both for every one (issue 22: every command under 500 MB).
+    compared = [_compared(e.household, main, other, data) for e in entries]
 
     changes = Table(
         [
@@ -64,22 +89,19 @@ def whatif_report(
         show_codes=True,
     )
     n = 0
-    for place, w, code, head in compared:
-        if w.first.category is w.second.category:
+    for c in compared:
+        if c.first is c.second:
             continue
         n += 1
-        why = [d for d in w.differences if not d.startswith("Phân loại:")]
-        if w.second.category is Category.UNDETERMINED:
-            why += [r for r in w.second.reasons if not r.startswith("Kết luận:")]
         changes.add(
             [
                 n,
-                village_title(place),
-                code,
-                head,
-                CATEGORY_VI[w.first.category],
-                CATEGORY_VI[w.second.category],
-                " ".join(why),
+                village_title(c.village),
+                c.code,
+                c.head,
+                CATEGORY_VI[c.first],
+                CATEGORY_VI[c.second],
+                c.why,
             ]
         )
 
@@ -98,16 +120,16 @@ def whatif_report(
         caption="Biểu 2. Tổng hợp theo thôn",
         show_codes=True,
     )
-    order = list(data.villages) + sorted({p for p, *_ in compared} - set(data.villages))
-    groups = [(v, [c for c in compared if c[0] == v]) for v in order]
+    order = list(data.villages) + sorted({c.village for c in compared} - set(data.villages))
+    groups = [(v, [c for c in compared if c.village == v]) for v in order]
     groups = [(v, g) for v, g in groups if g]
     for label, rows, style in [
         *((village_title(v), g, "data") for v, g in groups),
         ("Tổng cộng", compared, "total"),
     ]:
-        first = Counter(w.first.category for _, w, _, _ in rows)
-        second = Counter(w.second.category for _, w, _, _ in rows)
-        moved = sum(1 for _, w, _, _ in rows if w.first.category is not w.second.category)
+        first = Counter(c.first for c in rows)
+        second = Counter(c.second for c in rows)
+        moved = sum(1 for c in rows if c.first is not c.second)
         totals.add(
             [
                 label,
@@ -131,13 +153,7 @@ def whatif_report(
             "body",
         )
     ]
-    b1_only = [
-        w
-        for _, w, _, _ in compared
-        if w.second.category is Category.UNDETERMINED
-        and w.second.b1_score is not None
-        and w.second.income is None
-    ]
+    b1_only = [c for c in compared if c.b1_only]
     if b1_only:
         from forms.model import Area
 
