@@ -60,6 +60,19 @@ FIELD_LABELS = {
     "note": QT_TRANSLATE_NOOP("MergeConflictsDialog", "Ghi chú"),
 }
 
+# The side-by-side rows of an application or a cadre (``year_round_rows``).
+YEAR_ROUND_LABELS = {
+    "status": QT_TRANSLATE_NOOP("MergeConflictsDialog", "Trạng thái"),
+    "kind": QT_TRANSLATE_NOOP("MergeConflictsDialog", "Loại đề nghị"),
+    "submitted_on": QT_TRANSLATE_NOOP("MergeConflictsDialog", "Ngày nhận"),
+    "submitted_by": QT_TRANSLATE_NOOP("MergeConflictsDialog", "Người nộp"),
+    "request": QT_TRANSLATE_NOOP("MergeConflictsDialog", "Nội dung đề nghị"),
+    "cadre_name": QT_TRANSLATE_NOOP("MergeConflictsDialog", "Cán bộ phụ trách"),
+    "cadre_role": QT_TRANSLATE_NOOP("MergeConflictsDialog", "Chức vụ"),
+    "updated_at": QT_TRANSLATE_NOOP("MergeConflictsDialog", "Ghi lúc"),
+    "updated_device": QT_TRANSLATE_NOOP("MergeConflictsDialog", "Trên máy"),
+}
+
 
 def _text(value: Any) -> str:
     if value is None:
@@ -186,25 +199,33 @@ def year_round_rows(c: YearRoundConflict) -> list[tuple[str, str, str]]:
     def both(key: str, show: Any = str) -> tuple[str, str]:
         return (show(mine[key]) if key in mine else "—", show(theirs[key]))
 
-    def tr(text: str) -> str:
-        return QCoreApplication.translate("MergeConflictsDialog", text)
-
     if c.table == "applications":
-        rows = [
-            (tr("Trạng thái"), *both("status", lambda v: STATUS_LABELS[ApplicationStatus(v)])),
-            (tr("Loại đề nghị"), *both("kind", lambda v: KIND_LABELS[ApplicationKind(v)])),
-            (tr("Ngày nhận"), *both("submitted_on", _vn_date)),
-            (tr("Người nộp"), *both("submitted_by")),
-            (tr("Nội dung đề nghị"), *both("request")),
+        fields = [
+            (YEAR_ROUND_LABELS["status"], both("status", _status_label)),
+            (YEAR_ROUND_LABELS["kind"], both("kind", _kind_label)),
+            (YEAR_ROUND_LABELS["submitted_on"], both("submitted_on", _vn_date)),
+            (YEAR_ROUND_LABELS["submitted_by"], both("submitted_by")),
+            (YEAR_ROUND_LABELS["request"], both("request")),
         ]
     else:
-        rows = [
-            (tr("Cán bộ phụ trách"), *both("cadre_name")),
-            (tr("Chức vụ"), *both("cadre_role")),
+        fields = [
+            (YEAR_ROUND_LABELS["cadre_name"], both("cadre_name")),
+            (YEAR_ROUND_LABELS["cadre_role"], both("cadre_role")),
         ]
-    rows.append((tr("Ghi lúc"), *both("updated_at", local_time)))
-    rows.append((tr("Trên máy"), *both("updated_device")))
-    return rows
+    fields.append((YEAR_ROUND_LABELS["updated_at"], both("updated_at", local_time)))
+    fields.append((YEAR_ROUND_LABELS["updated_device"], both("updated_device")))
+    return [
+        (QCoreApplication.translate("MergeConflictsDialog", label), here, there)
+        for label, (here, there) in fields
+    ]
+
+
+def _status_label(value: str) -> str:
+    return STATUS_LABELS[ApplicationStatus(value)]
+
+
+def _kind_label(value: str) -> str:
+    return KIND_LABELS[ApplicationKind(value)]
 
 
 def _vn_date(iso: str) -> str:
