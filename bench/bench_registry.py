@@ -3,12 +3,13 @@
 Packages of demo households (``forms.demo``, classified for 2025 and 2026, written by the
 exporter's ``write_package``) from distinct communes of one province; generation not timed.
 Baseline of the load: a bare ``COPY`` of the very same rows into an empty database of the
-same schema, one transaction per package, in the same run (no reading, validation, receipt
-or ``household_years``). The what-if streams every current household to 2 worker processes;
-its goal is 1,000,000 households in under 60 s, here measured on what the run loaded and
-extrapolated per household. Sizes: RASOAT_BENCH_PACKAGES × RASOAT_BENCH_HOUSEHOLDS (the
-issue's goal is 100 × 3,000; the default here is 10 × 3,000). The machine's 2 cores are
-shared with other work: each figure carries the 1-minute load average when it was taken.
+same schema, one transaction per package, in the same run (the same rows, household_years
+included; no reading, validation or receipt). The what-if streams every current household
+to 2 worker processes; its goal is 1,000,000 households in under 60 s, here measured on
+what the run loaded and extrapolated per household. Sizes: RASOAT_BENCH_PACKAGES ×
+RASOAT_BENCH_HOUSEHOLDS (the issue's goal is 100 × 3,000; the default here is 10 × 3,000).
+The machine's 2 cores are shared with other work: each figure carries the 1-minute load
+average when it was taken.
 
 Profile of one 2,000-household package load (cProfile, before issue 21's speed work: 11.2 s
 under the profiler, 4.1 s without): 64 % in ``forms.validate.text_problem``'s per-character
@@ -19,7 +20,7 @@ supersede statements under 1 %. Then: text_problem checks ``str.isprintable()`` 
 loop only for the rare text it refuses), the cyclic collector is off while a package is read
 (a third of a 3,000-household read), and packages are read and validated in 2 worker
 processes a few ahead of the one being copied. The same validators run, whole, before each
-package's transaction. A 3,000-household read is now about 1.3-1.9 s of CPU (a quarter
+package's transaction. A 3,000-household read is now about 2 s of CPU (a quarter
 ``result_problem``, a fifth decoding, a tenth each JSON and ``check_household``)."""
 
 from __future__ import annotations
