@@ -1331,6 +1331,23 @@ class Session:
         if kept.get(village) != theirs:
             raise SessionFailure(f"{village}'s cadre after the decision: {kept.get(village)}")
 
+    def household_menu_dialog(self, starts: str, kind: type) -> Generator[Any, None, Any]:
+        """The Hộ gia đình menu's entry starting with ``starts`` triggered from the list
+        (its dialog's exec() runs inside the trigger, hence the timer) and its dialog, of
+        class ``kind``, waited for as the active modal; returns it."""
+        yield from self.focus_list()
+        action = next(
+            a
+            for a in self.window.menus["household"].actions()
+            if a.text().replace("&", "").startswith(starts)
+        )
+        QTimer.singleShot(0, action.trigger)
+        yield
+        yield from self.wait(lambda: isinstance(QApplication.activeModalWidget(), kind), starts)
+        dialog = QApplication.activeModalWidget()
+        assert isinstance(dialog, kind)
+        return dialog
+
     def decided_application(self) -> Steps:
         """Issue 24: an application of the first household decided in this month's regular
         round (recorded, the round opened and decided through ``db.year_round``), then seen
@@ -1350,20 +1367,7 @@ class Session:
 
         self.step("applications: Hộ gia đình → Giấy đề nghị rà soát…")
         self.expected_modals = (ApplicationsDialog,)
-        yield from self.focus_list()
-        action = next(
-            a
-            for a in window.menus["household"].actions()
-            if a.text().replace("&", "").startswith("Giấy đề nghị rà soát")
-        )
-        QTimer.singleShot(0, action.trigger)
-        yield
-        yield from self.wait(
-            lambda: isinstance(QApplication.activeModalWidget(), ApplicationsDialog),
-            "applications",
-        )
-        dialog = QApplication.activeModalWidget()
-        assert isinstance(dialog, ApplicationsDialog)
+        dialog = yield from self.household_menu_dialog("Giấy đề nghị rà soát", ApplicationsDialog)
         self.step("applications: the decided ones (Alt+X, Down)")
         yield from self.key(Qt.Key.Key_X, ALT)
         yield from self.key(Qt.Key.Key_Down)
@@ -1388,19 +1392,9 @@ class Session:
         h = next(h for h in self.entered[:-1] if expected_result(h).category not in listed)
         self.step("low income: Hộ gia đình → Người lao động có thu nhập thấp…")
         self.expected_modals = (LowIncomeDialog, QFileDialog)
-        yield from self.focus_list()
-        action = next(
-            a
-            for a in window.menus["household"].actions()
-            if a.text().replace("&", "").startswith("Người lao động có thu nhập thấp")
+        dialog = yield from self.household_menu_dialog(
+            "Người lao động có thu nhập thấp", LowIncomeDialog
         )
-        QTimer.singleShot(0, action.trigger)
-        yield
-        yield from self.wait(
-            lambda: isinstance(QApplication.activeModalWidget(), LowIncomeDialog), "low income"
-        )
-        dialog = QApplication.activeModalWidget()
-        assert isinstance(dialog, LowIncomeDialog)
         round_id = window.store.current_round().id
         before = len(low_income.applications(window.store, round_id))
         self.step(f"low income: an application of household {h.code}")
