@@ -117,9 +117,13 @@ class ApplicationsDialog(QDialog):
         self.print_button.clicked.connect(self.print_selected)
         self.round_button = QPushButton(self.tr("Mở kỳ rà soát &thường xuyên tháng này"))
         self.round_button.clicked.connect(self.open_regular_round)
+        # A household that changed without applying joins the open monthly round by its code
+        # (the regular review holds the households that applied or changed).
+        self.include_button = QPushButton(self.tr("Đưa hộ &vào kỳ thường xuyên đang mở"))
+        self.include_button.clicked.connect(self.include_household)
         close = QPushButton(self.tr("Đó&ng"))
         close.clicked.connect(self.accept)
-        for b in (self.print_button, self.round_button):
+        for b in (self.print_button, self.round_button, self.include_button):
             buttons.addWidget(b)
         buttons.addStretch(1)
         buttons.addWidget(close)
@@ -130,7 +134,7 @@ class ApplicationsDialog(QDialog):
 
         # A surveyor records what a household hands in; opening a round is the commune's.
         gate(store, Action.RECEIVE_APPLICATION, self.add_button)
-        gate(store, Action.ROUND, self.round_button)
+        gate(store, Action.ROUND, self.round_button, self.include_button)
         self.refresh()
 
     def refresh(self) -> None:
@@ -295,6 +299,47 @@ class ApplicationsDialog(QDialog):
         )
         self.refresh()
         return rnd
+
+    def include_household(self) -> bool:
+        """The household typed in the code field into the monthly round still open,
+        classified on its current answers there."""
+        code = self.code.text().strip()
+        h = self.store.household_by_code(code) if code else None
+        if h is None:
+            self._fail(
+                self.tr("Không có hộ mã “{c}”.").format(c=code)
+                if code
+                else self.tr("Hãy ghi mã của hộ có thay đổi ở ô Mã hộ.")
+            )
+            return False
+        rnd = self.store.open_regular_round()
+        if rnd is None:
+            self._fail(
+                self.tr(
+                    "Chưa có kỳ rà soát thường xuyên nào đang mở: hãy mở kỳ của tháng này trước."
+                )
+            )
+            return False
+        try:
+            year_round.add_to_round(self.store, rnd.id, h.id)
+        except Exception as exc:
+            message = getattr(exc, "message", None)
+            if message is None:
+                raise
+            self._fail(message)
+            return False
+        month = year_round.regular_month(rnd)
+        QMessageBox.information(
+            self,
+            self.tr("Đã đưa hộ vào kỳ rà soát thường xuyên"),
+            self.tr(
+                "Hộ {code} ({head}) được rà soát trong kỳ thường xuyên tháng {m}/{y}, phân "
+                "loại theo thông tin hiện có của hộ."
+            ).format(code=h.code, head=h.head_name(), m=month, y=rnd.year),
+        )
+        self.code.clear()
+        self.refresh()
+        return True
 
 
 def open_applications_dialog(window: Any) -> None:

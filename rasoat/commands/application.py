@@ -1,6 +1,7 @@
-"""`rasoat application add|list|print TỆP_XÃ …`: households' applications to be reviewed
-(Mẫu số 01 / 04, issue 24), the open ones with their deadline and which are late, and the
-official form as PDF."""
+"""`rasoat application add|list|print|round|include TỆP_XÃ …`: households' applications to
+be reviewed (Mẫu số 01 / 04, issue 24), the open ones with their deadline and which are late,
+the official form as PDF; the month's regular review opened with the households that applied,
+and a household that changed put into it."""
 
 from __future__ import annotations
 
@@ -44,6 +45,17 @@ def register(subparsers: Any) -> None:
     prn.add_argument("file", metavar="TỆP_XÃ")
     prn.add_argument("id", metavar="MÃ_GIẤY", help="mã giấy (cột đầu của `list`), đủ vài ký tự đầu")
     prn.add_argument("--out", metavar="TỆP", help="tệp PDF")
+    rnd = sub.add_parser(
+        "round", help="mở kỳ rà soát thường xuyên của một tháng (gồm các hộ có giấy đề nghị)"
+    )
+    rnd.add_argument("file", metavar="TỆP_XÃ")
+    rnd.add_argument("--month", type=int, metavar="THÁNG", help="tháng (mặc định: tháng này)")
+    rnd.add_argument("--year", type=int, metavar="NĂM", help="năm (mặc định: năm nay)")
+    signin.add_options(rnd)
+    inc = sub.add_parser("include", help="đưa một hộ có thay đổi vào kỳ thường xuyên đang mở")
+    inc.add_argument("file", metavar="TỆP_XÃ")
+    inc.add_argument("--household", metavar="MÃ_HỘ", required=True, help="mã hộ")
+    signin.add_options(inc)
     parser.set_defaults(func=run)
 
 
@@ -88,6 +100,35 @@ def run(args: argparse.Namespace) -> int:
                             ]
                         ).rstrip()
                     )
+                return 0
+            if args.action == "round":
+                today = date.today()
+                month, year = args.month or today.month, args.year or today.year
+                if not 1 <= month <= 12:
+                    print("rasoat application: tháng phải từ 1 đến 12.", file=sys.stderr)
+                    return 2
+                opened = year_round.start_regular_round(store, year, month)
+                n = len(year_round.round_household_ids(store, opened.id))
+                print(f"Đã mở kỳ rà soát thường xuyên tháng {month}/{year}: {n} hộ.")
+                return 0
+            if args.action == "include":
+                h = store.household_by_code(args.household)
+                if h is None:
+                    print(f"rasoat application: không có hộ mã {args.household}.", file=sys.stderr)
+                    return 2
+                waiting = store.open_regular_round()
+                if waiting is None:
+                    print(
+                        "rasoat application: chưa có kỳ rà soát thường xuyên nào đang mở "
+                        "(rasoat application round).",
+                        file=sys.stderr,
+                    )
+                    return 1
+                year_round.add_to_round(store, waiting.id, h.id)
+                month = year_round.regular_month(waiting)
+                print(
+                    f"Hộ {h.code} được rà soát trong kỳ thường xuyên tháng {month}/{waiting.year}."
+                )
                 return 0
             found = [a for a in year_round.applications(store) if a.id.startswith(args.id)]
             if len(found) != 1:

@@ -97,3 +97,35 @@ def test_decided_applications_on_asking_read_only_with_their_decision(
         late = [dialog.table.item(r, 6).text() for r in range(3)]
         assert sorted(late) == ["", "", "Trễ 39 ngày"]
         dialog.grab().save(str(tmp_path / "applications-all.png"))
+
+
+def test_a_household_that_changed_joins_the_open_monthly_round(
+    qtbot: QtBot, app: Any, tmp_path: Path, monkeypatch: Any
+) -> None:
+    """The regular review holds the households that applied or changed: one that changed
+    without applying is put into the open monthly round by its code (Alt+V), classified on
+    its answers now; before a round is open, or with an unknown code, the dialog says so."""
+    said: list[str] = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda _p, _t, text, *a, **k: said.append(text))
+    monkeypatch.setattr(QMessageBox, "information", lambda *a, **k: None)
+    path = create_demo_commune(tmp_path / "demo.rasoat.sqlite", households=60)
+    with Store.open(path, user="Cán bộ", device="laptop-1") as store:
+        dialog = ApplicationsDialog(store, today=date(2026, 10, 5))
+        qtbot.addWidget(dialog)
+        applied = {a.household_id for a in year_round.applications(store, open_only=True)}
+        changed = next(h for h in store.iter_households() if h.id not in applied)
+        dialog.code.setText(changed.code)
+        assert not dialog.include_household()
+        assert said == [
+            "Chưa có kỳ rà soát thường xuyên nào đang mở: hãy mở kỳ của tháng này trước."
+        ]
+        rnd = dialog.open_regular_round()
+        assert rnd is not None
+        dialog.code.setText("09-9999")
+        assert not dialog.include_household()
+        assert "09-9999" in said[-1]
+        dialog.code.setText(changed.code)
+        assert dialog.include_household()
+        assert changed.id in year_round.round_household_ids(store, rnd.id)
+        assert store.result_for(changed.id, rnd.id) is not None
+        assert dialog.code.text() == ""

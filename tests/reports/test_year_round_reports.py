@@ -229,6 +229,32 @@ def test_cli_application_add_list_print(tmp_path: Path, capsys: object) -> None:
     assert "Mẫu số 04" in _text(out)
 
 
+def test_cli_opens_a_monthly_round_and_puts_a_changed_household_in_it(
+    tmp_path: Path, capsys: object
+) -> None:
+    """'rasoat application round' opens the month's regular review with the households that
+    applied; 'include' adds one that changed without applying; with no round open it says
+    so and exits 1."""
+    path = _demo(tmp_path)
+    with Store.open(path, user="x", device="y") as store:
+        applied = {a.household_id for a in year_round.applications(store, open_only=True)}
+        changed = next(h for h in store.iter_households() if h.id not in applied)
+    include = ["application", "include", str(path), "--household", changed.code]
+    assert main(include) == 1
+    assert "chưa có kỳ rà soát thường xuyên nào đang mở" in capsys.readouterr().err  # type: ignore[attr-defined]
+    assert main(["application", "round", str(path), "--month", "10", "--year", "2026"]) == 0
+    assert "tháng 10/2026: 1 hộ" in capsys.readouterr().out  # type: ignore[attr-defined]
+    assert main(include) == 0
+    assert f"Hộ {changed.code}" in capsys.readouterr().out  # type: ignore[attr-defined]
+    with Store.open(path, user="x", device="y") as store:
+        [october] = [
+            r for r in year_round.regular_rounds(store, 2026) if r.reference_date.month == 10
+        ]
+        assert changed.id in year_round.round_household_ids(store, october.id)
+    assert main(["application", "round", str(path), "--month", "10", "--year", "2026"]) == 1
+    assert "Đã có kỳ rà soát thường xuyên tháng 10/2026" in capsys.readouterr().err  # type: ignore[attr-defined]
+
+
 def test_a_cadres_households_from_the_catalog_and_the_cli(tmp_path: Path, capsys: object) -> None:
     """Issue 24 item 4: `rasoat report cadre_households --cadre NAME` prints the cadre's
     households (their village's and their own), PDF and XLSX, named after the cadre; a name
