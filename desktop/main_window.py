@@ -784,6 +784,10 @@ class MainWindow(QMainWindow):
             return
         self._close_store()
         self.set_store(store)
+        from desktop.users_dialog import offer_first_officer
+
+        # The optional step "Tạo người dùng": a shared laptop gets its first officer now.
+        offer_first_officer(self, dialog.choice.surveyor)
 
     def _close_store(self) -> None:
         # A pending recount would otherwise run against the closed store.

@@ -47,7 +47,7 @@ class OwnPasswordDialog(QDialog):
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
         ok = buttons.button(QDialogButtonBox.StandardButton.Ok)
-        ok.setText(self.tr("Đổi &mật khẩu"))
+        ok.setText(self.tr("Đổ&i mật khẩu"))  # Alt+M is the new password's
         ok.setDefault(True)
         buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("Hủy"))
         buttons.accepted.connect(self.accept)

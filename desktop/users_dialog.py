@@ -31,7 +31,10 @@ from forms.roles import ROLE_NAMES, Action, Role, may
 class NewUserDialog(QDialog):
     """Name, display name, role, villages (a surveyor's), password twice."""
 
-    def __init__(self, store: Any, *, first: bool, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, store: Any, *, first: bool, parent: QWidget | None = None, skippable: bool = False
+    ) -> None:
+        """``skippable``: offered right after a commune file is created, Hủy reads Bỏ qua."""
         super().__init__(parent)
         self.store = store
         self.setWindowTitle(
@@ -76,17 +79,23 @@ class NewUserDialog(QDialog):
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
         buttons.button(QDialogButtonBox.StandardButton.Ok).setText(self.tr("Tạ&o"))
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("Hủy"))
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(
+            self.tr("&Bỏ qua") if skippable else self.tr("Hủy")
+        )
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         if first:
-            note = QLabel(
-                self.tr(
-                    "Người dùng đầu tiên là cán bộ xã. Từ đó, mỗi lần mở tệp xã phải đăng "
-                    "nhập, và cán bộ xã tạo tài khoản cho điều tra viên và người xem."
-                )
+            text = self.tr(
+                "Người dùng đầu tiên là cán bộ xã. Từ đó, mỗi lần mở tệp xã phải đăng "
+                "nhập, và cán bộ xã tạo tài khoản cho điều tra viên và người xem."
             )
+            if skippable:
+                text += " " + self.tr(
+                    "Máy chỉ một người dùng thì có thể bỏ qua bước này và tạo sau (Tệp → "
+                    "Người dùng và vai trò…)."
+                )
+            note = QLabel(text)
             note.setWordWrap(True)
             layout.addWidget(note)
         layout.addLayout(form)
@@ -270,6 +279,22 @@ class UsersDialog(QDialog):
         )
         dialog.ok.setText(self.tr("Đặt &mật khẩu"))
         dialog.exec()
+
+
+def offer_first_officer(window: Any, display_name: str = "") -> bool:
+    """Right after a commune file is created (Tệp → Tạo tệp xã mới…): the optional step
+    "Tạo người dùng", the first commune officer, which can be skipped. True when made (and
+    signed in)."""
+    store = getattr(window, "store", None)
+    if store is None or store.has_users:
+        return False
+    dialog = NewUserDialog(store, first=True, parent=window, skippable=True)
+    dialog.setWindowTitle(dialog.tr("Tạo người dùng: cán bộ xã đầu tiên"))
+    dialog.display.setText(display_name)
+    made = dialog.exec() == QDialog.DialogCode.Accepted
+    if made and hasattr(window, "apply_role"):
+        window.apply_role()
+    return made
 
 
 def open_users_dialog(parent: Any) -> None:

@@ -589,9 +589,11 @@ class Session:
     # --- a new commune, from the first-run dialog ----------------------------------------
     def create_commune(self) -> Steps:
         from desktop.first_run_dialog import FirstRunDialog
+        from desktop.users_dialog import NewUserDialog
 
         self.step("new commune: first-run dialog")
-        self.expected_modals = (FirstRunDialog,)
+        # The optional "Tạo người dùng" opens the moment the file is made.
+        self.expected_modals = (FirstRunDialog, NewUserDialog)
         yield from self.post(Qt.Key.Key_O, CTRL | SHIFT)  # Tệp → Tạo tệp xã mới…
         yield from self.wait(
             lambda: isinstance(QApplication.activeModalWidget(), FirstRunDialog),
@@ -618,8 +620,15 @@ class Session:
         if dialog.error.text():
             raise SessionFailure(f"first-run dialog refused: {dialog.error.text()}")
         yield from self.wait(lambda: self.window.store is not None, "the new commune file")
-        self.expected_modals = ()
+        # The optional step "Tạo người dùng" follows; skipped here with Alt+B (Bỏ qua): the
+        # users come later, from Tệp → Người dùng và vai trò… (users_and_lock).
+        self.step("new commune: Tạo người dùng skipped (Alt+B)")
+        yield from self.modal(NewUserDialog, "the first officer offered")
+        yield from self.key(Qt.Key.Key_B, ALT)
         yield from self.back_to_window()
+        self.expected_modals = ()
+        if self.window.store.has_users:
+            raise SessionFailure("new commune: skipping made a user")
 
     def back_to_window(self) -> Steps:
         """A closed dialog gives the keyboard back to the window (the window manager does

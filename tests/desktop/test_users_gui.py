@@ -290,3 +290,38 @@ def test_the_settings_name_is_not_the_history_s_on_a_file_with_users(
         last = "SELECT user FROM audit WHERE tbl = 'events' ORDER BY id DESC LIMIT 1"
         printed_by = s.conn.execute(last).fetchone()[0]
     assert printed_by == "mai"
+
+
+def test_a_new_commune_offers_its_first_officer(qtbot: QtBot, app: Any, commune_path: Path) -> None:
+    """Right after Tạo tệp xã mới…: the optional step 'Tạo người dùng', an officer only,
+    the name typed in the first-run dialog already there; Bỏ qua leaves a file without users."""
+    from PySide6.QtWidgets import QDialogButtonBox
+
+    from desktop.users_dialog import offer_first_officer
+
+    window = MainWindow()
+    qtbot.addWidget(window)
+    assert window.open_path(commune_path)
+
+    def skip(dialog: Any) -> None:
+        cancel = dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Cancel)
+        assert cancel.text() == "&Bỏ qua"
+        cancel.click()  # the keyboard's Alt+B: the long session
+
+    _when_modal(qtbot, skip)
+    assert not offer_first_officer(window, "Hoàng Văn Thụ")
+    assert not window.store.has_users
+
+    def make(dialog: Any) -> None:
+        assert [dialog.role.itemData(i) for i in range(dialog.role.count())] == ["officer"]
+        assert dialog.display.text() == "Hoàng Văn Thụ"
+        qtbot.keyClicks(dialog.name, "thu")
+        qtbot.keyClicks(dialog.password, PASS)
+        qtbot.keyClicks(dialog.again, PASS)
+        qtbot.keyClick(dialog.again, Qt.Key.Key_Return)
+
+    _when_modal(qtbot, make)
+    assert offer_first_officer(window, "Hoàng Văn Thụ")
+    assert window.store.signed_in.name == "thu"
+    assert window.user_label.text() == "Người dùng: Hoàng Văn Thụ (Cán bộ xã)"
+    assert not offer_first_officer(window)  # offered only to a file without users
