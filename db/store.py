@@ -302,6 +302,11 @@ class Store:
                 problems = _open_check(conn, path)
                 if problems:
                     raise DatabaseDamaged(path, backup.newest_good(path), problems)
+            else:
+                # The schema read (its pages decrypted and their HMACs checked, for an
+                # encrypted file) is what the first use needs; it also opens the -wal, which
+                # the vanished-WAL watch takes as this connection's own.
+                conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
             if version < LATEST:
                 backup.make_backup(path, "migration", conn, deep=False)
                 migrate(conn)
@@ -417,8 +422,9 @@ class Store:
         except driver.Error:
             log.exception("checkpointing a vanished -wal failed")
             saved = False
+        key = driver.key_of(self.conn)  # an encrypted file reopens with its key
         self.conn.close()
-        self.conn = _connect(self.path)
+        self.conn = _connect(self.path, key)
         _configure(self.conn)
         self.db = sqlite_utils.Database(self.conn)
         self._wal_id = self._wal_identity()

@@ -16,18 +16,12 @@ log = logging.getLogger(__name__)
 
 
 def open_store(path: Path, key: bytes | None = None) -> Any:
-    """Opens ``path`` (``key``: an encrypted file's); a district-size file without its page
-    check, which the caller then runs in a worker (``needs_deferred_check``) so the list
-    shows at once."""
+    """Opens ``path`` (``key``: an encrypted file's) without its page check (the header,
+    application id and version are checked), which the caller then runs in a worker
+    (``desktop.integrity_check``) so the list shows at once."""
     from db.store import Store
 
-    store = Store.open(
-        path,
-        user=session.surveyor(),
-        device=device_id(),
-        check=not needs_deferred_check(path),
-        key=key,
-    )
+    store = Store.open(path, user=session.surveyor(), device=device_id(), check=False, key=key)
     store.backups_kept = settings.get("backups_kept")
     session.remember(last=path)
     if not needs_deferred_check(path):

@@ -204,3 +204,23 @@ def test_restoring_an_encrypted_file_with_users_still_needs_an_officer(
         backup.restore(path)
     with pytest.raises(NotPermitted, match="khôi phục"):
         backup.restore(path, signed_in=viewer)
+
+
+def test_an_encrypted_file_opens_without_the_page_check_and_outlives_a_vanished_wal(
+    encrypted: tuple[Path, str, str],
+) -> None:
+    """The window opens every file without its page check (run in a worker after): the
+    -wal is still this connection's own, and when something removes it the file is reopened
+    with its key (it was reopened without one: 'file is not a database', called damage)."""
+    from db.store import Store
+
+    path, _recovery, name = encrypted
+    key = at_rest.key_from_passphrase(path, PASSPHRASE)
+    with Store.open(path, user="Cán bộ xã", device="may-xa", key=key, check=False) as store:
+        assert store.notices == []
+        path.with_name(path.name + "-wal").unlink()
+        with store.transaction():
+            pass
+        assert store.notices  # the officer is told
+        assert store.conn.execute("SELECT head_name FROM households LIMIT 1").fetchone()[0]
+        assert name.encode() not in path.read_bytes()

@@ -48,7 +48,11 @@ def _when_modal(act: Callable[[Any], None], kind: type | None = None) -> None:
         if dialog is None or (kind is not None and not isinstance(dialog, kind)):
             QTimer.singleShot(10, step)
             return
-        act(dialog)
+        try:
+            act(dialog)
+        except BaseException:
+            dialog.done(0)  # fail the test rather than leave it waiting in exec()
+            raise
 
     QTimer.singleShot(0, step)
 
@@ -80,7 +84,9 @@ def test_wrong_passphrase_says_so_and_asks_again_then_opens(
     def answer(dialog: PassphraseDialog) -> None:
         assert dialog.secret.echoMode() == dialog.secret.EchoMode.Password
         _type_and_enter(qtbot, dialog.secret, "không phải mật khẩu này")
-        qtbot.waitUntil(lambda: not dialog.busy() and "không đúng" in dialog.error.text())
+        qtbot.waitUntil(
+            lambda: not dialog.busy() and "không đúng" in dialog.error.text(), timeout=30_000
+        )
         seen["error"] = dialog.error.text()
         assert dialog.isVisible()
         assert dialog.secret.text() == ""
@@ -129,7 +135,9 @@ def test_the_recovery_key_opens_and_a_new_passphrase_is_set(
         assert dialog.recovery_mode
         assert at_rest.key_file(path).name in dialog.error.text()
         _type_and_enter(qtbot, dialog.secret, "AAAA BBBB")
-        qtbot.waitUntil(lambda: not dialog.busy() and "Mã khôi phục" in dialog.error.text())
+        qtbot.waitUntil(
+            lambda: not dialog.busy() and "Mã khôi phục" in dialog.error.text(), timeout=30_000
+        )
         # Typed as it is read out: lower case, spaces instead of dashes.
         _type_and_enter(qtbot, dialog.secret, recovery.lower().replace("-", " "))
         _when_modal(lambda box: box.button(QMessageBox.StandardButton.Yes).click(), QMessageBox)
@@ -207,7 +215,9 @@ def test_change_the_file_passphrase(qtbot: QtBot, app: Any, encrypted: tuple[Pat
         dialog.current.insert("sai mật khẩu rồi nhé")
         dialog.new.insert(new)
         _type_and_enter(qtbot, dialog.again, new)
-        qtbot.waitUntil(lambda: not dialog.busy() and "không đúng" in dialog.error.text())
+        qtbot.waitUntil(
+            lambda: not dialog.busy() and "không đúng" in dialog.error.text(), timeout=30_000
+        )
         dialog.current.insert(PASSPHRASE)
         _type_and_enter(qtbot, dialog.again, new)
 
