@@ -39,16 +39,16 @@ def _debian_sqlite3() -> Iterator[None]:
     libsqlite3) meanwhile: a plain file only, and nothing here raises a database error."""
     from db import driver
 
-    raw = driver._raw_connect
+    raw = driver._raw_connect  # type: ignore[attr-defined]
 
     def connect(target: str, *, uri: bool = False, factory: Any = None, **kw: Any) -> Any:
         return sqlite3.connect(target, uri=uri, factory=_DebianConnection, **kw)
 
-    driver._raw_connect = connect  # type: ignore[assignment]
+    driver._raw_connect = connect  # type: ignore[attr-defined]
     try:
         yield
     finally:
-        driver._raw_connect = raw
+        driver._raw_connect = raw  # type: ignore[attr-defined]
 
 
 def _measure(path: Path, key: bytes | None, rounds: int) -> dict[str, float]:
@@ -123,66 +123,66 @@ def run(quick: bool) -> list[Row]:
     shutil.rmtree(debian.with_name(debian.name + ".backups"), ignore_errors=True)
     shutil.copyfile(source, debian)
     with _debian_sqlite3():
-        d = _measure(debian, None, rounds)
-    p = _measure(plain, None, rounds)
-    e = _measure(secret, key, rounds)
+        deb = _measure(debian, None, rounds)
+    pl = _measure(plain, None, rounds)
+    enc = _measure(secret, key, rounds)
     goal = "≤ 1.3× plain"
     return [
         Row(
             f"open {n:,} households as the window does, encrypted (plain = baseline)",
-            e["open"] * 1e3,
+            enc["open"] * 1e3,
             "ms",
             goal,
-            p["open"] * 1e3,
+            pl["open"] * 1e3,
         ),
         Row(
             "page check after opening (worker), encrypted (plain = baseline)",
-            e["check"] * 1e3,
+            enc["check"] * 1e3,
             "ms",
             "in the background",
-            p["check"] * 1e3,
+            pl["check"] * 1e3,
         ),
         Row(
             "search per keystroke p95, encrypted (plain = baseline)",
-            e["keystroke"] * 1e3,
+            enc["keystroke"] * 1e3,
             "ms",
             goal,
-            p["keystroke"] * 1e3,
+            pl["keystroke"] * 1e3,
         ),
         Row(
             "one edit saved, encrypted (plain = baseline)",
-            e["save"] * 1e3,
+            enc["save"] * 1e3,
             "ms",
             goal,
-            p["save"] * 1e3,
+            pl["save"] * 1e3,
         ),
         Row(
             "open, plain file, SQLCipher build (Debian sqlite3 = baseline)",
-            p["open"] * 1e3,
+            pl["open"] * 1e3,
             "ms",
             "",
-            d["open"] * 1e3,
+            deb["open"] * 1e3,
         ),
         Row(
             "page check, plain file, SQLCipher build (Debian sqlite3 = baseline)",
-            p["check"] * 1e3,
+            pl["check"] * 1e3,
             "ms",
             "",
-            d["check"] * 1e3,
+            deb["check"] * 1e3,
         ),
         Row(
             "search per keystroke p95, plain file, SQLCipher build (Debian sqlite3 = baseline)",
-            p["keystroke"] * 1e3,
+            pl["keystroke"] * 1e3,
             "ms",
             "",
-            d["keystroke"] * 1e3,
+            deb["keystroke"] * 1e3,
         ),
         Row(
             "one edit saved, plain file, SQLCipher build (Debian sqlite3 = baseline)",
-            p["save"] * 1e3,
+            pl["save"] * 1e3,
             "ms",
             "",
-            d["save"] * 1e3,
+            deb["save"] * 1e3,
         ),
     ]
 
