@@ -44,7 +44,7 @@ def _debian_sqlite3() -> Iterator[None]:
     def connect(target: str, *, uri: bool = False, factory: Any = None, **kw: Any) -> Any:
         return sqlite3.connect(target, uri=uri, factory=_DebianConnection, **kw)
 
-    driver._raw_connect = connect  # type: ignore[attr-defined]
+    driver._raw_connect = connect  # type: ignore[attr-defined,assignment]
     try:
         yield
     finally:
