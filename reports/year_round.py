@@ -237,6 +237,46 @@ def latest_regular(store: Any, data: ReviewData) -> None:
         data.__dict__["monthly"] = load_review(store, rounds[-1].id, upper_level=data.upper_level)
 
 
+def monthly_round(store: Any, month: int | None = None, year: int | None = None) -> Any:
+    """The regular round of a month (of ``year``, else the latest year having one), or the
+    newest regular round when no month is named; ``ReportError`` when there is none."""
+    rounds = [
+        r
+        for r in year_round.regular_rounds(store, year)
+        if month is None or year_round.regular_month(r) == month
+    ]
+    if not rounds:
+        when = f" tháng {month}" if month else ""
+        when += f"/{year}" if month and year else f" năm {year}" if year else ""
+        full = _commune(store)[0]
+        raise ReportError(f"{full[:1].upper()}{full[1:]} chưa có kỳ rà soát thường xuyên{when}.")
+    return max(rounds, key=lambda r: (r.year, year_round.regular_month(r) or 0))
+
+
+def monthly_report_from_package(
+    package: Any,
+    out_path: Any,
+    *,
+    fmt: str = "pdf",
+    month: int | None = None,
+    year: int | None = None,
+    upper_level: str = "",
+    source_name: str = "",
+    device: str = "",
+) -> Any:
+    """The upper level prints a commune's monthly report from the commune's package: the
+    package merged into a temporary commune file (``db.exchange.upper_level.commune_file``),
+    then the very document the commune prints (``reports.build``). Returns the file written."""
+    from db.exchange.upper_level import commune_file
+    from reports import build
+
+    with commune_file(package, source_name=source_name, device=device) as store:
+        rnd = monthly_round(store, month, year)
+        return build(
+            "monthly_report", store, out_path, fmt=fmt, round_id=rnd.id, upper_level=upper_level
+        )
+
+
 # --- support -----------------------------------------------------------------------------
 def _support_text(records: list[year_round.SupportRecord]) -> str:
     kinds = catalog.support_kinds()

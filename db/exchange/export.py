@@ -149,9 +149,15 @@ def collect_records(
     return out
 
 
-def _decided_on(store: Store, round_id: str) -> str | None:
+def _decided(store: Store, round_id: str) -> dict[str, str | None]:
     decision = store.decision(round_id)
-    return decision.date.isoformat() if decision is not None else None
+    if decision is None:
+        return {"decided_on": None, "decision_number": None, "decision_signer": None}
+    return {
+        "decided_on": decision.date.isoformat(),
+        "decision_number": decision.number,
+        "decision_signer": decision.signer,
+    }
 
 
 def sent_back(store: Store, household_ids: set[str] | None = None) -> dict[str, list[str]]:
@@ -190,8 +196,10 @@ def commune_part(store: Store, household_ids: set[str] | None = None) -> dict[st
                 **asdict(r),
                 "reference_date": r.reference_date.isoformat() if r.reference_date else None,
                 # The day its lists apply from: the upper level reads the lists in force
-                # (a monthly round's changes count from its decision; issue 24).
-                "decided_on": _decided_on(store, r.id),
+                # (a monthly round's changes count from its decision; issue 24). Its number
+                # and signer too: the upper level prints a commune's monthly report from
+                # the package, which names the decision as the commune's own print does.
+                **_decided(store, r.id),
                 # Its meeting's verdicts the lists after the meeting hear: a household sent
                 # back is on no list of that round (a monthly round's keeps its earlier
                 # category), so the upper level's summary counts as the commune's lists do.

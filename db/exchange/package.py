@@ -283,9 +283,11 @@ def _round_ok(r: Mapping[str, Any]) -> bool:
     # changed the file's bytes (make fuzz).
     if r.get("kind") not in ("periodic", "adhoc"):
         return False
-    for key in ("id", "standard_id", "kind", "started_at", "reference_date"):
+    optional = ("started_at", "reference_date", "decision_number", "decision_signer")
+    for key in ("id", "standard_id", "kind", *optional):
+        # Its decision's number and signer since issue 24 (absent before, null undecided).
         value = r.get(key)
-        if value is None and key in ("started_at", "reference_date"):
+        if value is None and key in optional:
             continue
         if not isinstance(value, str) or not value or text_problem(value, 100):
             return False

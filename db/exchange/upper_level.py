@@ -3,19 +3,28 @@
 No commune file is written. Counts are per commune for one review year (default: each
 package's latest round): households and persons by category, and by transition from the
 commune's earlier rounds carried in the package. ``reports`` renders these rows.
+``commune_file`` makes a temporary commune file of one package, removed after use, from
+which a commune's own documents print.
 """
 
 from __future__ import annotations
 
+import tempfile
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
 
+from db.errors import StoreError
 from db.exchange.errors import PackageError
+from db.exchange.merge import merge_package
 from db.exchange.package import Package, read_package
-from forms.model import Category, Transition
+from db.records import CommuneInfo
+from db.store import Store, now_utc
+from forms.model import Area, Category, Transition
 from forms.transitions import transition_from_history
 
 
@@ -182,3 +191,70 @@ def summaries(
         if code not in latest or created > latest[code][0]:
             latest[code] = (created, path, pkg)
     return [summarise(pkg, year, source=path.name) for _, (_, path, pkg) in sorted(latest.items())]
+
+
+# --- a commune's own documents from its package -------------------------------------------
+@contextmanager
+def commune_file(package: Package, *, source_name: str, device: str) -> Iterator[Store]:
+    """A commune's package as a commune file, open, in a temporary folder removed on leaving:
+    the upper level prints that commune's documents (its monthly report, issue 24) with the
+    very builders the commune prints them with. The package is merged by the import's own
+    ``merge_package`` into a fresh file; then the rounds' decisions (number, signer, date)
+    and the households their meetings sent back are written as the package names them (a
+    sent-back household as a vote none agreed to: the report reads only that verdict)."""
+    commune: dict[str, Any] = package.commune.get("commune", {}) or {}
+    try:
+        info = CommuneInfo(
+            str(commune["province_code"]),
+            str(commune["province_name"]),
+            str(commune["commune_code"]),
+            str(commune["commune_name"]),
+            Area(str(commune["area"])),
+        )
+    except (KeyError, ValueError) as exc:
+        raise PackageError("Phần thông tin xã của gói bị hỏng.") from exc
+    with tempfile.TemporaryDirectory(prefix="rasoat-goi-") as folder:
+        path = Path(folder) / "xa.rasoat.sqlite"
+        with Store.create(path, info, user="cấp trên", device=device) as store:
+            for village in package.commune.get("villages", []) or []:
+                name = village.get("name") if isinstance(village, dict) else None
+                if isinstance(name, str) and name.strip():
+                    with suppress(StoreError):  # a name twice: the first one stands
+                        store.add_village(name, village.get("code") or None)
+            # This file is the package's copy, nobody's to confirm: its signer is taken.
+            trusted = [package.signer.fingerprint] if package.signer else []
+            merge_package(store, package, source_name=source_name, trusted=trusted, own_key=b"")
+            _decisions_and_verdicts(store, package)
+            yield store
+
+
+def _decisions_and_verdicts(store: Store, package: Package) -> None:
+    rounds = store.rounds()
+    known = {r.id for r in rounds}
+    live = {rec.household.id for rec in package.records if not rec.deleted}
+    if rounds:
+        # A household new to a file gets its results in the package's order, and each
+        # result's transition is computed against the years already written: a later year
+        # written first compared against nothing. Computed again, every year now present.
+        with store.transaction():
+            at = now_utc()
+            for hid in sorted(live):
+                store._refresh_later_transitions(hid, rounds[0], at)
+    for r in package.commune.get("rounds", []) or []:
+        if r.get("id") not in known:
+            continue
+        day = _day(r.get("decided_on"))
+        if day is not None:
+            # Packages before the number travelled name only the date.
+            number = r.get("decision_number") or "…"
+            store.save_decision(r["id"], str(number), day, str(r.get("decision_signer") or "…"))
+        for hid in r.get("sent_back", []) or []:
+            if hid in live:
+                store.save_meeting_vote(hid, r["id"], agree=0, attendees=1, meeting_date=day)
+
+
+def _day(value: Any) -> date | None:
+    try:
+        return date.fromisoformat(value) if isinstance(value, str) else None
+    except ValueError:
+        return None

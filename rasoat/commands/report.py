@@ -1,6 +1,10 @@
 """`rasoat report KIND FILE --out PATH [--village NAME] [--round YEAR] [--household CODE]
-[--cadre NAME] [--format pdf|xlsx]`: print one document of a commune file; `rasoat report
---list` lists them."""
+[--cadre NAME] [--month N] [--format pdf|xlsx]`: print one document of a commune file;
+`rasoat report --list` lists them.
+
+`rasoat report monthly_report --package GOI.rasoat [--month N] [--round YEAR]
+[--password-file TEP]`: the upper level prints a commune's monthly report from the package
+the commune sent up (``reports.year_round.monthly_report_from_package``), the same document."""
 
 from __future__ import annotations
 
@@ -22,6 +26,19 @@ def register(subparsers: Any) -> None:
     )
     parser.add_argument("kind", nargs="?", metavar="LOẠI", help="loại tài liệu (xem --list)")
     parser.add_argument("file", nargs="?", metavar="TỆP_XÃ", help="tệp dữ liệu xã (.sqlite)")
+    parser.add_argument(
+        "--package",
+        metavar="GÓI",
+        help="monthly_report: in từ gói dữ liệu (.rasoat) xã gửi lên cấp trên, thay cho TỆP_XÃ",
+    )
+    parser.add_argument(
+        "--month",
+        type=int,
+        choices=range(1, 13),
+        metavar="THÁNG",
+        help="monthly_report: tháng của kỳ rà soát thường xuyên (mặc định kỳ mới nhất); "
+        "--round chọn năm",
+    )
     parser.add_argument(
         "--out",
         metavar="ĐƯỜNG_DẪN",
@@ -49,6 +66,11 @@ def register(subparsers: Any) -> None:
         "không có số CCCD: các danh sách, biểu của cấp trên không dùng đến)",
     )
     parser.add_argument("--list", action="store_true", help="liệt kê các loại tài liệu")
+    # A package's password, never on the command line (as every exchange command).
+    from rasoat.commands.exchange import _password_file_option, _recovery_options
+
+    _password_file_option(parser)
+    _recovery_options(parser, "--package: mở gói bằng khoá khôi phục thay cho mật khẩu")
     parser.set_defaults(func=run)
 
 
@@ -90,18 +112,21 @@ def run(args: argparse.Namespace) -> int:
         return 0
     from reports.catalog import DOCUMENTS
 
+    if args.package and args.kind in (None, "monthly_report") and not args.file:
+        return _from_package(args)
+    if args.package:
+        return _fail("chỉ báo cáo monthly_report in được từ gói (--package), thay cho TỆP_XÃ.")
     if not args.kind or not args.file:
         return _fail("cần LOẠI và TỆP_XÃ, ví dụ: rasoat report meeting_list xa.sqlite --out ds.pdf")
     if args.kind not in DOCUMENTS:
         return _fail(f"không có loại tài liệu '{args.kind}'. Các loại:\n{list_kinds()}")
+    if args.month is not None and args.kind != "monthly_report":
+        return _fail("--month chỉ dùng cho monthly_report.")
     spec = DOCUMENTS[args.kind]
     path = Path(args.file)
     if not path.is_file():
         return _fail(f"không tìm thấy tệp xã {path}.")
-    fmt = args.format
-    if fmt is None:
-        suffix = Path(args.out).suffix.lower().lstrip(".") if args.out else ""
-        fmt = suffix if suffix in ("pdf", "xlsx") else spec.formats[0]
+    fmt = _format(args, spec.formats)
     if fmt not in spec.formats:
         allowed = ", ".join(f.upper() for f in spec.formats)
         return _fail(f"'{spec.title}' chỉ xuất được dạng {allowed}.")
@@ -133,12 +158,17 @@ def run(args: argparse.Namespace) -> int:
                     cadre=args.cadre,
                 )
                 out = free_path(Path.cwd(), name)
+            round_id = args.round
+            if args.month is not None:  # that month's regular round (of --round's year)
+                from reports.year_round import monthly_round
+
+                round_id = monthly_round(store, args.month, _year(args.round)).id
             written = reports.build(
                 args.kind,
                 store,
                 out,
                 fmt=fmt,
-                round_id=args.round,
+                round_id=round_id,
                 village=args.village,
                 household_id=household_id,
                 upper_level=_upper_level(args.upper_level),
@@ -148,5 +178,65 @@ def run(args: argparse.Namespace) -> int:
     except (StoreError, reports.ReportError) as exc:
         return _fail(exc.message)
     # A file named with --out is the user's choice to replace; said, never silent.
+    print(f"Đã lưu {spec.title}: {written}" + (" (thay tệp cũ cùng tên)" if replaced else ""))
+    return 0
+
+
+def _year(given: str | None) -> int | None:
+    if given is None:
+        return None
+    try:
+        return int(given)
+    except ValueError:
+        from reports import ReportError
+
+        raise ReportError(f"--round cần một năm (ví dụ 2027), không phải '{given}'.") from None
+
+
+def _format(args: argparse.Namespace, formats: tuple[str, ...]) -> str:
+    fmt: str | None = args.format
+    if fmt is None:
+        suffix = Path(args.out).suffix.lower().lstrip(".") if args.out else ""
+        fmt = suffix if suffix in ("pdf", "xlsx") else formats[0]
+    return fmt
+
+
+def _from_package(args: argparse.Namespace) -> int:
+    """The upper level's print of a commune's monthly report, from the commune's package."""
+    import reports
+    from db.errors import StoreError
+    from db.exchange.errors import PackageError
+    from rasoat.commands.exchange import _read, _recovery_key
+    from rasoat.identity import device_id
+    from reports.catalog import DOCUMENTS
+    from reports.year_round import monthly_report_from_package
+
+    spec = DOCUMENTS["monthly_report"]
+    path = Path(args.package)
+    if not path.is_file():
+        return _fail(f"không tìm thấy gói {path}.")
+    fmt = _format(args, spec.formats)
+    out = Path(args.out) if args.out else None
+    replaced = out is not None and out.exists()
+    try:
+        package = _read(path, _recovery_key(args), args.password_file)
+        if out is None:
+            from reports.file_names import default_file_name, free_path
+
+            out = free_path(
+                Path.cwd(), default_file_name("monthly_report", None, date.today(), fmt)
+            )
+        written = monthly_report_from_package(
+            package,
+            out,
+            fmt=fmt,
+            month=args.month,
+            year=_year(args.round),
+            upper_level=_upper_level(args.upper_level),
+            source_name=path.name,
+            device=device_id(),
+        )
+    except (PackageError, StoreError, reports.ReportError) as exc:
+        return _fail(getattr(exc, "message", None) or str(exc))
     print(f"Đã lưu {spec.title}: {written}" + (" (thay tệp cũ cùng tên)" if replaced else ""))
     return 0
