@@ -1,6 +1,7 @@
 """Báo cáo → Tổng hợp nhiều xã: the upper level opens many commune packages read-only and
 sees them side by side (households by category and by movement), then saves the table as
-Excel or PDF. No commune file is needed or written.
+Excel or PDF. No commune file is needed or written. The chosen commune's monthly report
+prints from its package (``write_monthly_report``, in a worker), the commune's own document.
 
 At the province the same dialog reads the registry instead (issue 21): the DSN set in Thiết
 lập, a password asked here and never kept, each commune's latest loaded package summarised in
@@ -53,15 +54,45 @@ COLUMNS = [
 
 def read_summaries(paths: Sequence[Path], password: str | None, progress: Progress) -> Any:
     """Reads and validates every package whole, then summarises: in a worker thread. A
-    package that cannot be read is a row of ``failed``, never an exception."""
+    package that cannot be read is a row of ``failed``, never an exception. Also returns
+    each row's package file by commune code (the one its row counts), for its own prints."""
     from db.exchange.upper_level import OpenFailure, open_packages, summaries
 
+    sources: dict[str, Path] = {}
     try:
         opened, failed = open_packages(paths, password=password, progress=progress)
         rows = summaries(opened)
+        for row in rows:
+            sources[row.commune_code] = next(
+                path
+                for path, pkg in opened
+                if pkg.commune_code == row.commune_code and path.name == row.source
+            )
     except Exception as exc:  # shown to the user, never swallowed
         rows, failed = [], [OpenFailure(Path("?"), f"Lỗi không mong đợi: {exc}")]
-    return rows, failed
+    return rows, failed, sources
+
+
+def write_monthly_report(source: Path, password: str | None, path: Path) -> Path:
+    """A commune's monthly report from its package, as the commune prints it
+    (``reports.year_round.monthly_report_from_package``): in a worker thread. The package
+    is read again here, so the dialog keeps no package in memory."""
+    from db.exchange.package import read_package
+    from rasoat import settings
+    from rasoat.identity import device_id
+    from reports.year_round import monthly_report_from_package
+
+    package = read_package(source, password=password)
+    return Path(
+        monthly_report_from_package(
+            package,
+            path,
+            fmt="xlsx" if path.suffix.lower() == ".xlsx" else "pdf",
+            upper_level=str(settings.get("upper_level_name") or ""),
+            source_name=source.name,
+            device=device_id(),
+        )
+    )
 
 
 class UpperLevelDialog(JobDialog):
@@ -70,6 +101,7 @@ class UpperLevelDialog(JobDialog):
         self.setWindowTitle(self.tr("Tổng hợp nhiều xã (cấp trên)"))
         self.resize(1000, 560)
         self.rows: list[Any] = []
+        self.sources: dict[str, Path] = {}  # commune code -> its row's package
         layout = QVBoxLayout(self)
         self.registry_summary: Any = None  # registry.queries.Summary when read from there
         self.from_packages = QRadioButton(self.tr("Từ các gói dữ liệu (.rasoat) các xã gửi lên"))
@@ -125,6 +157,14 @@ class UpperLevelDialog(JobDialog):
         self.pdf_button = buttons.addButton(
             self.tr("Lưu &PDF…"), QDialogButtonBox.ButtonRole.ActionRole
         )
+        # The chosen commune's own monthly report, from its package (issue 24 item 2).
+        self.monthly_button = buttons.addButton(
+            self.tr("In &báo cáo tháng của xã đã chọn…"), QDialogButtonBox.ButtonRole.ActionRole
+        )
+        self.monthly_button.clicked.connect(self._ask_monthly)
+        self.table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QTableWidget.SelectionMode.SingleSelection)
+        self.table.itemSelectionChanged.connect(self._sync)
         close = buttons.addButton(self.tr("Đóng"), QDialogButtonBox.ButtonRole.RejectRole)
         close.clicked.connect(self.reject)
         self.saved_note = QLabel()
@@ -240,6 +280,56 @@ class UpperLevelDialog(JobDialog):
     def _sync(self) -> None:
         for button in (self.xlsx_button, self.pdf_button):
             button.setEnabled(bool(self.rows) or self.registry_summary is not None)
+        self.monthly_button.setEnabled(self.chosen_source() is not None)
+
+    def chosen_source(self) -> Path | None:
+        """The package of the commune row chosen (read from packages, not the registry)."""
+        row = self.table.currentRow()
+        if self.registry_summary is not None or not 0 <= row < len(self.rows):
+            return None
+        if not self.table.selectionModel().isRowSelected(row):
+            return None
+        return self.sources.get(self.rows[row].commune_code)
+
+    def _ask_monthly(self) -> None:
+        from desktop.report_runner import ask_where, proposed_path
+
+        if self.chosen_source() is not None:
+            ask_where(
+                self,
+                self.tr("Lưu báo cáo rà soát thường xuyên tháng của xã"),
+                proposed_path("monthly_report", "pdf", None),
+                "pdf",
+                self.print_monthly,
+                also=("xlsx",),
+            )
+
+    def print_monthly(self, path: Path) -> Job | None:
+        """Builds the chosen commune's monthly report from its package in a worker; returns
+        the job, which tests wait on."""
+        source = self.chosen_source()
+        if source is None:
+            return None
+        password = self.password.text() or None
+        self._set_saving(True)
+        return start_job(
+            self,
+            lambda _progress: write_monthly_report(source, password, path),
+            done=self._saved,
+            failed=self._monthly_failed,
+            name="upper-level-monthly",
+        )
+
+    def _monthly_failed(self, exc: BaseException) -> None:
+        from reports import ReportError
+
+        if not isinstance(exc, ReportError):
+            self._save_failed(exc)
+            return
+        self._set_saving(False)
+        self.saved_note.setText("")
+        self.problems.setVisible(True)
+        self.problems.setPlainText(exc.message)
 
     def _choose(self) -> None:
         names, _ = QFileDialog.getOpenFileNames(
@@ -269,7 +359,7 @@ class UpperLevelDialog(JobDialog):
         )
 
     def _on_done(self, result: Any) -> None:
-        self.rows, failed = result
+        self.rows, failed, self.sources = result
         self.registry_summary = None
         self.progress.setVisible(False)
         self.choose_button.setEnabled(True)
@@ -330,7 +420,7 @@ class UpperLevelDialog(JobDialog):
 
     def _set_saving(self, saving: bool) -> None:
         # Reading again meanwhile is fine: the worker saves what it was given.
-        for button in (self.xlsx_button, self.pdf_button):
+        for button in (self.xlsx_button, self.pdf_button, self.monthly_button):
             button.setEnabled(not saving)
         if saving:
             self.saved_note.setText(self.tr("Đang lưu…"))

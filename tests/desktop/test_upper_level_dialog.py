@@ -71,3 +71,31 @@ def test_a_save_that_fails_is_said_and_the_buttons_come_back(
     assert dialog.problems.toPlainText().startswith("Không lưu được ")
     assert "tong-hop.pdf" in dialog.problems.toPlainText()
     assert dialog.saved_path is None
+
+
+def test_the_chosen_communes_monthly_report_from_its_package(
+    qtbot: QtBot, app: Any, tmp_path: Path
+) -> None:
+    """Issue 24 item 2: the row of a commune chosen, its monthly report prints from its
+    package in a worker, the same workbook the commune printed itself."""
+    from tests.reports.test_monthly_report_from_package import (
+        PASSWORD,
+        _cells,
+        _commune_with_a_decided_march,
+    )
+
+    _commune_with_a_decided_march(tmp_path)
+    dialog = UpperLevelDialog()
+    qtbot.addWidget(dialog)
+    dialog.password.setText(PASSWORD)
+    dialog.load([tmp_path / "xa.rasoat"])
+    qtbot.waitUntil(lambda: dialog.table.rowCount() == 1, timeout=10_000)
+    assert not dialog.monthly_button.isEnabled()  # no commune chosen yet
+    dialog.table.selectRow(0)
+    assert dialog.monthly_button.isEnabled()
+    out = tmp_path / "cap-tren" / "thang3.xlsx"
+    job = dialog.print_monthly(out)
+    assert job is not None
+    qtbot.waitUntil(lambda: not job.running(), timeout=30_000)
+    qtbot.waitUntil(lambda: dialog.saved_path == out, timeout=5_000)
+    assert _cells(out) == _cells(tmp_path / "xa.xlsx")
