@@ -316,20 +316,9 @@ class UpperLevelDialog(JobDialog):
             self,
             lambda _progress: write_monthly_report(source, password, path),
             done=self._saved,
-            failed=self._monthly_failed,
+            failed=self._save_failed,
             name="upper-level-monthly",
         )
-
-    def _monthly_failed(self, exc: BaseException) -> None:
-        from reports import ReportError
-
-        if not isinstance(exc, ReportError):
-            self._save_failed(exc)
-            return
-        self._set_saving(False)
-        self.saved_note.setText("")
-        self.problems.setVisible(True)
-        self.problems.setPlainText(exc.message)
 
     def _choose(self) -> None:
         names, _ = QFileDialog.getOpenFileNames(
@@ -433,12 +422,17 @@ class UpperLevelDialog(JobDialog):
         self.saved_note.setText(self.tr("Đã lưu: {p}").format(p=path))
 
     def _save_failed(self, exc: BaseException) -> None:
+        from reports import ReportError
+
         self._set_saving(False)
         self.saved_note.setText("")
         self.problems.setVisible(True)
         self.problems.setPlainText(
             self.tr("Không lưu được {f}: {m}").format(f=exc.filename, m=exc.strerror or exc)
             if isinstance(exc, OSError) and exc.filename
+            # a commune's package with no monthly round: said as the report says it
+            else exc.message
+            if isinstance(exc, ReportError)
             else failure_message(exc)
         )
 

@@ -99,3 +99,17 @@ def test_the_chosen_communes_monthly_report_from_its_package(
     qtbot.waitUntil(lambda: not job.running(), timeout=30_000)
     qtbot.waitUntil(lambda: dialog.saved_path == out, timeout=5_000)
     assert _cells(out) == _cells(tmp_path / "xa.xlsx")
+
+
+def test_a_commune_without_a_monthly_round_is_said(qtbot: QtBot, app: Any, tmp_path: Path) -> None:
+    dialog = UpperLevelDialog()
+    qtbot.addWidget(dialog)
+    dialog.load([commune_package(tmp_path, COMMUNE, {"TL-1": Category.POOR})])
+    qtbot.waitUntil(lambda: dialog.table.rowCount() == 1, timeout=10_000)
+    dialog.table.selectRow(0)
+    job = dialog.print_monthly(tmp_path / "thang.pdf")
+    assert job is not None
+    qtbot.waitUntil(lambda: not job.running(), timeout=30_000)
+    qtbot.waitUntil(lambda: bool(dialog.problems.toPlainText()), timeout=5_000)
+    assert dialog.problems.toPlainText() == "Xã Tân Lập chưa có kỳ rà soát thường xuyên."
+    assert not (tmp_path / "thang.pdf").exists()
