@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -289,7 +289,11 @@ def offer_first_officer(window: Any, display_name: str = "") -> bool:
     if store is None or store.has_users:
         return False
     dialog = NewUserDialog(store, first=True, parent=window, skippable=True)
-    dialog.setWindowTitle(dialog.tr("Tạo người dùng: cán bộ xã đầu tiên"))
+    # Filed under the dialog's own class, as its self.tr() texts are (the extractor reads
+    # the context from the call, not from the object).
+    dialog.setWindowTitle(
+        QCoreApplication.translate("NewUserDialog", "Tạo người dùng: cán bộ xã đầu tiên")
+    )
     dialog.display.setText(display_name)
     made = dialog.exec() == QDialog.DialogCode.Accepted
     if made and hasattr(window, "apply_role"):
