@@ -118,7 +118,7 @@ class PassphraseDialog(QDialog):
             self.label.setText(self.tr("Mã &khôi phục:"))
             self.secret.setEchoMode(QLineEdit.EchoMode.Normal)
             self.secret.setPlaceholderText("XXXX-XXXX-XXXX-XXXX-XXXX-XXXX-XXXX-XXXX")
-            self.switch.setText(self.tr("Dùng mật &khẩu…"))
+            self.switch.setText(self.tr("Dùng mật khẩu &tệp xã…"))
         else:
             self.prompt.setText(
                 self.tr("Tệp {f} đã được mã hoá. Nhập mật khẩu tệp xã để mở.").format(f=name)
@@ -126,7 +126,7 @@ class PassphraseDialog(QDialog):
             self.label.setText(self.tr("Mật &khẩu tệp xã:"))
             self.secret.setEchoMode(QLineEdit.EchoMode.Password)
             self.secret.setPlaceholderText("")
-            self.switch.setText(self.tr("Dùng &mã khôi phục…"))
+            self.switch.setText(self.tr("Dùng mã khôi &phục…"))
         self.secret.clear()
         self._say("")
         self.secret.setFocus()

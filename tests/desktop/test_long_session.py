@@ -133,6 +133,9 @@ def test_a_surveyors_afternoon(session: Session, tmp_path: Path) -> None:
     session.run(session.restore_window())
     # Users and roles (issue 20 item 2): an officer and a surveyor, a refusal, the lock.
     session.run(session.users_and_lock())
+    # The commune file encrypted at rest from the menu, reopened with its passphrase and with
+    # its recovery key (issue 20 item 1).
+    session.run(session.encrypt_file("ruộng bậc thang mùa lúa chín"))
 
     figures = session.figures
     unexpected = [m for m in figures.modals if not m.step.startswith("print")]
