@@ -613,7 +613,7 @@ def _merge(
                 continue
             if step.record.household.id in fresh_ids:
                 if step.record.results:
-                    _write_results(store, step.record, round_map, at)
+                    _write_results(store, step.record, round_map, at, fresh=True)
                 continue
             _apply(store, step.record, round_map, at)
             done += 1
@@ -992,11 +992,31 @@ def _add_new(store: Store, records: list[PackageRecord], at: str) -> None:
     _put_history(store, *records)
 
 
-def _write_results(store: Store, rec: PackageRecord, round_map: dict[str, str], at: str) -> None:
-    for round_id, res in rec.results.items():
-        local_round = round_map.get(round_id, round_id)
+def _write_results(
+    store: Store,
+    rec: PackageRecord,
+    round_map: dict[str, str],
+    at: str,
+    *,
+    fresh: bool = False,
+) -> None:
+    """Oldest year first: a result's transition is worked out against the years already in
+    the file, so a package listing 2026 before 2025 gave a new household "not poor in either
+    period" where it had escaped poverty. A household already in the file (``fresh`` False)
+    may hold results of years after the package's last one: their transitions are worked out
+    again too."""
+    rounds = store.rounds()
+    year = {r.id: r.year for r in rounds}
+    ordered = sorted(
+        ((round_map.get(rid, rid), res) for rid, res in rec.results.items()),
+        key=lambda item: year.get(item[0], 0),
+    )
+    for local_round, res in ordered:
         store._write_answers(rec.household, local_round, at)
-        store._write_result(rec.household.id, local_round, result_from_dict(res), at)
+        store._write_result(rec.household.id, local_round, result_from_dict(res), at, rounds=rounds)
+    latest = next((r for r in rounds if ordered and r.id == ordered[-1][0]), None)
+    if latest is not None and not fresh:
+        store._refresh_later_transitions(rec.household.id, latest, at)
 
 
 def _store_conflict(store: Store, step: Planned, package_id: str, source: str, at: str) -> None:

@@ -23,7 +23,7 @@ from db.exchange.errors import PackageError
 from db.exchange.merge import merge_package
 from db.exchange.package import Package, read_package
 from db.records import CommuneInfo
-from db.store import Store, now_utc
+from db.store import Store
 from forms.model import Area, Category, Transition
 from forms.transitions import transition_from_history
 
@@ -232,14 +232,6 @@ def _decisions_and_verdicts(store: Store, package: Package) -> None:
     rounds = store.rounds()
     known = {r.id for r in rounds}
     live = {rec.household.id for rec in package.records if not rec.deleted}
-    if rounds:
-        # A household new to a file gets its results in the package's order, and each
-        # result's transition is computed against the years already written: a later year
-        # written first compared against nothing. Computed again, every year now present.
-        with store.transaction():
-            at = now_utc()
-            for hid in sorted(live):
-                store._refresh_later_transitions(hid, rounds[0], at)
     for r in package.commune.get("rounds", []) or []:
         if r.get("id") not in known:
             continue

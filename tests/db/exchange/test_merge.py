@@ -329,3 +329,23 @@ def test_a_reclassification_without_edits_arrives_but_never_overwrites(tmp_path:
         got = office.result_for(h.id, rnd.id)
         assert got is not None
         assert got.category is Category.NOT_POOR
+
+
+def test_new_households_arrive_with_the_transitions_they_had(tmp_path: Path) -> None:
+    """A household new to a file gets every year's result from the package; each result's
+    transition is worked out against the years already written, so they must be written
+    oldest first (the upper level's copy of a commune showed "Không nghèo cả hai kỳ" where
+    the commune had "Thoát nghèo"). The demo commune has two years of results."""
+    from db.demo import create_demo_commune
+    from db.exchange.package import read_package
+    from db.exchange.upper_level import commune_file
+
+    demo = create_demo_commune(tmp_path / "demo.db", households=60)
+    pkg = tmp_path / "xa.rasoat"
+    query = "SELECT household_id, round_id, transition FROM results ORDER BY 1, 2"
+    with Store.open(demo, user="x", device="y") as store:
+        export_package(store, pkg)
+        theirs = store.conn.execute(query).fetchall()
+    assert any(t for _, _, t in theirs)
+    with commune_file(read_package(pkg), source_name="xa.rasoat", device="cap-tren") as copy:
+        assert copy.conn.execute(query).fetchall() == theirs
