@@ -74,7 +74,7 @@ def what_to_ask(store: Any) -> tuple[str, Check] | None:
     def check_passphrase(_name: str, passphrase: str) -> str | None:
         if at_rest.check_passphrase(path, passphrase):
             return None
-        return _tr("Cụm mật khẩu không đúng.")
+        return _tr("Mật khẩu tệp xã không đúng.")
 
     return "", check_passphrase
 
@@ -176,7 +176,7 @@ def lock(window: Any) -> bool:
             u=user.label
         )
         if user is not None
-        else _tr("Máy đã khoá vì lâu không dùng.\nNhập cụm mật khẩu của xã để tiếp tục.")
+        else _tr("Máy đã khoá vì lâu không dùng.\nNhập mật khẩu tệp xã để tiếp tục.")
     )
     dialog = _LockDialog(
         check,

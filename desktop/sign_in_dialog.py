@@ -62,7 +62,7 @@ class SignInDialog(QDialog):
         else:
             self.name.setText(fixed_name)
             self.name.hide()
-        label = self.tr("&Mật khẩu") if fixed_name != "" else self.tr("&Cụm mật khẩu của xã")
+        label = self.tr("&Mật khẩu") if fixed_name != "" else self.tr("&Mật khẩu tệp xã")
         form.addRow(label, self.password)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
