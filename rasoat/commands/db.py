@@ -62,6 +62,7 @@ def register(subparsers: Any) -> None:
     )
     encrypt.add_argument("file", metavar="TỆP_XÃ")
     encrypt.add_argument("--new-passphrase-file", metavar="TEP", help="đọc mật khẩu mới từ tệp")
+    signin.add_options(encrypt)
     encrypt.set_defaults(func=encrypt_file, unlock=False)
     passphrase = sub.add_parser(
         "passphrase",
@@ -73,6 +74,7 @@ def register(subparsers: Any) -> None:
     )
     passphrase.add_argument("file", metavar="TỆP_XÃ")
     passphrase.add_argument("--new-passphrase-file", metavar="TEP", help="đọc mật khẩu mới từ tệp")
+    signin.add_options(passphrase)
     # It asks the old passphrase itself (rasoat.unlock would ask it a first time).
     passphrase.set_defaults(func=change_passphrase, unlock=False)
 
@@ -223,6 +225,26 @@ def _new_passphrase(args: argparse.Namespace) -> str:
     return first
 
 
+def _may_encrypt(path: Path, args: argparse.Namespace, key: bytes | None = None) -> None:
+    """The window's rule here too: encrypting a commune file or changing its passphrase is a
+    commune officer's (``Action.ENCRYPT_FILE``; a file without users allows it), and the demo
+    commune, fake data opened without a question, stays plain."""
+    from db.errors import StoreError
+    from db.store import Store
+    from forms.roles import Action
+    from rasoat import paths
+    from rasoat.identity import device_id, os_user
+
+    if path.resolve() == paths.demo_file().resolve():
+        raise StoreError("Xã mẫu (dữ liệu giả) luôn để không mã hoá.")
+    store = Store.open(path, user=os_user(), device=device_id(), check=False, key=key)
+    try:
+        signin.sign_in(store, args)
+        store.require(Action.ENCRYPT_FILE)
+    finally:
+        store.close()
+
+
 def encrypt_file(args: argparse.Namespace) -> int:
     from db import at_rest
     from db.errors import StoreError
@@ -231,6 +253,9 @@ def encrypt_file(args: argparse.Namespace) -> int:
     try:
         if at_rest.is_encrypted(path):
             return _fail(f"Tệp {path.name} đã được mã hoá rồi.")
+        if not path.is_file():
+            return _fail(f"Không tìm thấy tệp dữ liệu {path}.")
+        _may_encrypt(path, args)
         recovery, made = at_rest.encrypt_file(path, _new_passphrase(args))
     except StoreError as exc:
         return _fail(exc.message, signin.exit_code(exc, 1))
@@ -266,6 +291,7 @@ def change_passphrase(args: argparse.Namespace) -> int:
             if found is None:
                 raise at_rest.WrongPassphrase(path)
             recovery, key = found, at_rest.file_key(found)
+        _may_encrypt(path, args, key)
         at_rest.set_passphrase(path, key, recovery, _new_passphrase(args))
     except StoreError as exc:
         return _fail(exc.message, signin.exit_code(exc, 1))

@@ -10,6 +10,7 @@ import pytest
 from db import at_rest, driver
 from db.demo import create_demo_commune
 from rasoat.cli import main
+from tests.db.exchange.commune import table_dump
 
 PASSPHRASE = "ruộng bậc thang mùa lúa chín"
 
@@ -66,3 +67,38 @@ def test_a_plain_file_asks_nothing_and_cannot_be_encrypted_twice(
     assert main(["db", "encrypt", str(path), "--new-passphrase-file", secret]) == 1
     assert "đã được mã hoá" in capsys.readouterr().err
     driver.forget(path)
+
+
+def test_encrypting_is_an_officers_and_never_the_demo_communes(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The window's rule on the command line: on a file with users only a signed-in commune
+    officer encrypts it (a viewer is refused, nobody signed in too), and the demo commune
+    stays plain; a refusal touches nothing."""
+    from rasoat import paths
+
+    path = create_demo_commune(tmp_path / "xa.sqlite", households=5)
+    pw = _write(tmp_path / "nd.txt", "mat-khau-9x")
+    secret = _write(tmp_path / "mk.txt", PASSPHRASE)
+    f = str(path)
+    assert main(["users", "add", f, "thu", "--role", "can-bo", "--new-password-file", pw]) == 0
+    officer = ["--user", "thu", "--password-file", pw]
+    viewer = ["users", "add", f, "xem", "--role", "nguoi-xem", "--new-password-file", pw]
+    assert main([*viewer, *officer]) == 0
+    capsys.readouterr()
+    encrypt = ["db", "encrypt", f, "--new-passphrase-file", secret]
+    before = table_dump(path)  # the file's bytes move with a WAL checkpoint at close
+    assert main([*encrypt, "--user", "xem", "--password-file", pw]) == 1
+    assert "không được" in capsys.readouterr().err
+    assert main(encrypt) == 1
+    assert "đăng nhập" in capsys.readouterr().err
+    assert table_dump(path) == before
+    assert not at_rest.is_encrypted(path)
+    assert main([*encrypt, *officer]) == 0
+    assert at_rest.is_encrypted(path)
+    driver.forget(path)
+
+    demo = create_demo_commune(paths.demo_file(), households=5)
+    assert main(["db", "encrypt", str(demo), "--new-passphrase-file", secret]) == 1
+    assert "Xã mẫu" in capsys.readouterr().err
+    assert not at_rest.is_encrypted(demo)
