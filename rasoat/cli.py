@@ -89,13 +89,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     if getattr(args, "func", None) is not None:
         from db.errors import StoreError
         from rasoat.logs import run_command
+        from rasoat.signin import exit_code
         from rasoat.unlock import unlock
 
         try:
             unlock(args)
         except StoreError as exc:
             print(exc.message, file=sys.stderr)
-            return 1
+            return exit_code(exc, 1)
 
         return run_command(args.func, args)
     from rasoat.launch import launch

@@ -38,7 +38,8 @@ def test_encrypt_then_every_command_asks_the_passphrase(
     driver.forget(path)
 
     wrong = _write(tmp_path / "sai.txt", "không phải mật khẩu này")
-    assert main(["db", "check", str(path), "--passphrase-file", wrong]) == 1
+    # 2, unusable input, as a package's or a user's wrong password (rasoat.signin.exit_code)
+    assert main(["db", "check", str(path), "--passphrase-file", wrong]) == 2
     err = capsys.readouterr().err
     assert "không đúng" in err
     assert "Traceback" not in err
