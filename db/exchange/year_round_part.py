@@ -710,7 +710,11 @@ def resolve(store: Any, conflict_id: str, choice: Choice) -> YearRoundConflict:
     from db.errors import StoreError
     from db.records import Change
     from db.store import now_utc
+    from forms.roles import Action
 
+    # As households' and certificate numbers' conflicts: deciding which laptop's version
+    # stands is the officer's, on the command line as on the conflicts screen.
+    store.require(Action.IMPORT)
     found = [c for c in open_conflicts(store.conn) if c.id == conflict_id]
     if not found:
         raise StoreError("Không tìm thấy xung đột này, hoặc đã được giải quyết.")

@@ -245,3 +245,36 @@ def test_rasoat_conflicts_lists_and_decides_them(
         assert [a.cadre_name for a in year_round.assignments(store)] == ["Hoàng Văn Dũng"]
         assert hid in year_round.households_of(store, "Hoàng Văn Dũng")
         assert year_round.application(store, app_id) is not None
+
+
+def test_only_an_officer_decides_a_year_round_conflict(
+    laptops: tuple[Path, Path], tmp_path: Path
+) -> None:
+    """Deciding which laptop's application stands is the officer's, as for households and
+    certificate numbers: a signed-in surveyor is refused below the window (the CLI's path)."""
+    from db import users
+    from db.errors import NotPermitted
+    from forms.roles import Role
+
+    trip = Trip(tmp_path, laptops)
+    hid = _ids(laptops[0])[1]
+    with trip.store(XA) as store:
+        app = year_round.add_application(store, hid, "escape", date(2026, 4, 1), "Chủ hộ")
+    trip.send(XA, DTV)
+    with trip.store(DTV) as store:
+        year_round.withdraw_application(store, app.id)
+    with trip.store(XA) as store:
+        year_round.start_regular_round(store, 2026, 5)
+    trip.send(DTV, XA)
+    with trip.store(XA) as store:
+        users.add_user(store, "thu", "Hoàng Văn Thụ", Role.OFFICER, "mat-khau-9x")
+        users.add_user(store, "mai", "Lò Thị Mai", Role.SURVEYOR, "mat-khau-9x")
+    with trip.store(XA) as store:
+        users.sign_in(store, "mai", "mat-khau-9x")
+        [c] = year_round_part.open_conflicts(store.conn)
+        with pytest.raises(NotPermitted):
+            year_round_part.resolve(store, c.id, "take_theirs")
+        assert len(year_round_part.open_conflicts(store.conn)) == 1
+        users.sign_in(store, "thu", "mat-khau-9x")
+        year_round_part.resolve(store, c.id, "take_theirs")
+        assert year_round_part.open_conflicts(store.conn) == []
