@@ -23,6 +23,7 @@ import secrets
 import unicodedata
 from collections.abc import Iterable
 from contextlib import contextmanager
+from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
@@ -85,6 +86,12 @@ def check_password(password: str, stored: str) -> bool:
     if kind != "scrypt" or not (n_ok and 1 <= r <= MAX_SCRYPT_R and 1 <= p <= MAX_SCRYPT_P):
         return False
     return hmac.compare_digest(_scrypt(password, salt, n, r, p), expected)
+
+
+@cache
+def _dummy_hash() -> str:
+    """A stored-form hash of nothing anyone types, at the default cost: made once."""
+    return hash_password(secrets.token_hex(16))
 
 
 def password_problem(password: str) -> str | None:
@@ -172,8 +179,9 @@ def sign_in(store: Store, name: str, password: str) -> User:
         f"SELECT {_COLUMNS}, password FROM users WHERE name = ?", (_nfc(name).strip(),)
     ).fetchone()
     if row is None:
-        # The same cost as a real check, so a wrong name does not answer faster.
-        check_password(password, hash_password("-"))
+        # One scrypt, the cost of a real check, so a wrong name answers neither faster nor
+        # slower than a wrong password (hashing a dummy here as well would cost two).
+        check_password(password, _dummy_hash())
         raise SignInFailed(WRONG)
     if not check_password(password, str(row[5])):
         raise SignInFailed(WRONG)
