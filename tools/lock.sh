@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# Writes pylock.toml (PEP 751): every runtime, dev and packaging dependency of pyproject.toml at an
-# exact version with the hashes of all its files, one universal lock for every platform (the
-# Windows build too) and every supported Python (3.11 and up; markers where they differ).
+# Writes the lock: uv.lock (uv's project lock: every runtime, dev and registry dependency of
+# pyproject.toml at an exact version with the hashes of all its files, one universal lock for
+# every platform, the Windows build too, and every supported Python, 3.11 and up), then
+# pylock.toml (PEP 751) exported from it, which is what every install reads with pip
+# (tools/install_lock.py). Constraints: [tool.uv] in pyproject.toml, with their reasons.
 #
 #   tools/lock.sh            keep the locked versions, add or drop only what pyproject.toml
 #                            now asks for (after editing dependencies)
@@ -13,7 +15,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 UV=${UV:-.venv/bin/uv}
-"$UV" pip compile pyproject.toml --extra dev --extra registry --universal --python-version 3.11 \
-    --generate-hashes --no-header --quiet -c tools/lock-constraints.txt \
-    --format pylock.toml -o pylock.toml "$@"
-echo "lock: pylock.toml written; review 'git diff pylock.toml' before committing"
+"$UV" lock --python 3.11 --quiet "$@"
+"$UV" export --frozen --format pylock.toml --all-extras --no-emit-project --no-header \
+    --quiet -o pylock.toml
+echo "lock: uv.lock and pylock.toml written; review 'git diff uv.lock pylock.toml' before committing"
