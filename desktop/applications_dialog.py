@@ -5,9 +5,10 @@ with its decision, a new application for the household chosen by code, its form 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QDate, Qt
 from PySide6.QtGui import QBrush, QColor
@@ -32,6 +33,8 @@ from db import year_round
 from forms.applications import KIND_LABELS, STATUS_LABELS, ApplicationKind, ApplicationStatus
 from forms.labels import CATEGORY_LABELS
 from forms.roles import Action
+
+T = TypeVar("T")
 
 LATE = QColor("#b3261e")
 # What the table shows: the applications still waiting for a decision (the deadline and
@@ -230,14 +233,26 @@ class ApplicationsDialog(QDialog):
     def _fail(self, message: str) -> None:
         QMessageBox.warning(self, self.tr("Chưa ghi được"), message)
 
+    def _attempt(self, call: Callable[[], T]) -> tuple[bool, T | None]:
+        """Run one db operation: a failure the officer should read (its Vietnamese
+        ``message``) is shown and gives (False, None); anything else is a bug and goes on."""
+        try:
+            return True, call()
+        except Exception as exc:
+            message = getattr(exc, "message", None)
+            if message is None:
+                raise
+            self._fail(message)
+            return False, None
+
     def add(self) -> bool:
         h = self.store.household_by_code(self.code.text().strip())
         if h is None:
             self._fail(self.tr("Không có hộ mã “{c}”.").format(c=self.code.text().strip()))
             return False
         d = self.submitted_on.date()
-        try:
-            year_round.add_application(
+        added, _ = self._attempt(
+            lambda: year_round.add_application(
                 self.store,
                 h.id,
                 self.kind.currentData(),
@@ -245,11 +260,8 @@ class ApplicationsDialog(QDialog):
                 self.submitted_by.text() or h.head_name(),
                 self.request.text(),
             )
-        except Exception as exc:
-            message = getattr(exc, "message", None)
-            if message is None:
-                raise
-            self._fail(message)
+        )
+        if not added:
             return False
         self.code.clear()
         self.request.clear()
@@ -280,13 +292,10 @@ class ApplicationsDialog(QDialog):
         return save_document(document, self.store, path, household_id=app.household_id)
 
     def open_regular_round(self) -> Any:
-        try:
-            rnd = year_round.start_regular_round(self.store, self.today.year, self.today.month)
-        except Exception as exc:
-            message = getattr(exc, "message", None)
-            if message is None:
-                raise
-            self._fail(message)
+        _, rnd = self._attempt(
+            lambda: year_round.start_regular_round(self.store, self.today.year, self.today.month)
+        )
+        if rnd is None:
             return None
         n = len(year_round.round_household_ids(self.store, rnd.id))
         QMessageBox.information(
@@ -320,13 +329,8 @@ class ApplicationsDialog(QDialog):
                 )
             )
             return False
-        try:
-            year_round.add_to_round(self.store, rnd.id, h.id)
-        except Exception as exc:
-            message = getattr(exc, "message", None)
-            if message is None:
-                raise
-            self._fail(message)
+        included, _ = self._attempt(lambda: year_round.add_to_round(self.store, rnd.id, h.id))
+        if not included:
             return False
         month = year_round.regular_month(rnd)
         QMessageBox.information(
