@@ -103,10 +103,10 @@ def test_an_application_edited_in_turn_merges_without_a_conflict(
             assert year_round_part.open_conflicts(store.conn) == []
 
 
-@pytest.mark.parametrize("choice", ["keep_mine", "take_theirs"])
-def test_an_application_changed_on_both_is_one_stored_conflict_decided(
-    laptops: tuple[Path, Path], tmp_path: Path, choice: year_round_part.Choice
-) -> None:
+def changed_on_both(laptops: tuple[Path, Path], tmp_path: Path) -> tuple[Trip, str]:
+    """An application sent from the commune's laptop, withdrawn on the surveyor's and put in
+    a monthly round on the commune's: the trip (the surveyor's package not yet sent back) and
+    the household's id."""
     trip = Trip(tmp_path, laptops)
     hid = _ids(laptops[0])[1]
     with trip.store(XA) as store:
@@ -116,6 +116,14 @@ def test_an_application_changed_on_both_is_one_stored_conflict_decided(
         year_round.withdraw_application(store, app.id)
     with trip.store(XA) as store:
         year_round.start_regular_round(store, 2026, 5)
+    return trip, hid
+
+
+@pytest.mark.parametrize("choice", ["keep_mine", "take_theirs"])
+def test_an_application_changed_on_both_is_one_stored_conflict_decided(
+    laptops: tuple[Path, Path], tmp_path: Path, choice: year_round_part.Choice
+) -> None:
+    trip, hid = changed_on_both(laptops, tmp_path)
     written, conflicts = trip.send(DTV, XA)
     assert written
     assert len(conflicts) == 1
@@ -256,15 +264,7 @@ def test_only_an_officer_decides_a_year_round_conflict(
     from db.errors import NotPermitted
     from forms.roles import Role
 
-    trip = Trip(tmp_path, laptops)
-    hid = _ids(laptops[0])[1]
-    with trip.store(XA) as store:
-        app = year_round.add_application(store, hid, "escape", date(2026, 4, 1), "Chủ hộ")
-    trip.send(XA, DTV)
-    with trip.store(DTV) as store:
-        year_round.withdraw_application(store, app.id)
-    with trip.store(XA) as store:
-        year_round.start_regular_round(store, 2026, 5)
+    trip, hid = changed_on_both(laptops, tmp_path)
     trip.send(DTV, XA)
     with trip.store(XA) as store:
         users.add_user(store, "thu", "Hoàng Văn Thụ", Role.OFFICER, "mat-khau-9x")
