@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import base64
 import contextlib
+import hmac
 import json
 import os
 import secrets
@@ -25,7 +26,8 @@ from pathlib import Path
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
-from db.errors import StoreError
+from db import driver
+from db.errors import InUseElsewhere, StoreError
 from db.exchange import crypto
 from db.exchange.errors import PackageError
 
@@ -260,7 +262,7 @@ def set_passphrase(path: Path, key: bytes, recovery_key: str, passphrase: str) -
     problem = crypto.passphrase_problem(passphrase)
     if problem is not None:
         raise StoreError(problem)
-    if file_key(recovery_key) != key:
+    if not hmac.compare_digest(file_key(recovery_key), key):
         raise WrongPassphrase(path, recovery=True)
     write_key_file(key_file(path), recovery_key, passphrase)
     if backup_key_file(path).parent.is_dir():
@@ -287,6 +289,49 @@ def change_passphrase(
     set_passphrase(path, key, recovery, new_passphrase)
 
 
+class InUseWhileEncrypting(InUseElsewhere):
+    """Encryption was asked while another connection has the plain file open."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(path)
+        self.message = (
+            f"Tệp {path} đang được mở ở một chương trình khác (một cửa sổ Rà soát khác hoặc "
+            "một lệnh rasoat đang chạy). Hãy đóng tệp ở chương trình đó rồi mã hoá lại; tệp "
+            "chưa bị thay đổi."
+        )
+        self.args = (self.message,)
+
+
+def _hold(path: Path) -> driver.Connection:
+    """A connection holding ``path`` exclusively until it is closed: every other
+    connection, of this process or another, is refused ("database is locked") even to read.
+
+    The WAL is folded into the file first and the file leaves WAL mode: in exclusive
+    locking mode a rollback-journal file keeps its EXCLUSIVE lock after a transaction ends,
+    whereas a WAL file's readers and writers meet in the -shm and the -wal. ``BEGIN
+    EXCLUSIVE`` is refused while any other connection has the file open (each holds a
+    shared lock), which is the "in use elsewhere" check itself, with no moment between the
+    check and the hold. Store.open puts the file back in WAL mode when it is opened next."""
+    src = driver.connect(str(path), isolation_level=None, timeout=0.5)
+    try:
+        src.execute("PRAGMA locking_mode = EXCLUSIVE")
+        src.execute("BEGIN EXCLUSIVE")
+        src.execute("COMMIT")
+        src.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        src.execute("PRAGMA journal_mode = DELETE")
+        src.execute("BEGIN EXCLUSIVE")
+        src.execute("COMMIT")
+    except driver.OperationalError as exc:
+        src.close()
+        if exc.sqlite_errorcode & 0xFF in (driver.SQLITE_BUSY, driver.SQLITE_LOCKED):
+            raise InUseWhileEncrypting(path) from exc
+        raise
+    except BaseException:
+        src.close()
+        raise
+    return src
+
+
 def encrypt_file(path: Path, passphrase: str) -> tuple[str, Path]:
     """Convert the plain commune file at ``path`` to an encrypted one; returns (the recovery
     key, to show once, the verified backup made first).
@@ -295,10 +340,9 @@ def encrypt_file(path: Path, passphrase: str) -> tuple[str, Path]:
     beside the file, which is checked (integrity_check, then every table's row count against
     the plain file) before it replaces the file atomically. The key file is written before
     the replace, so the encrypted file never exists without it. Refused while the file is
-    open elsewhere (nothing is touched)."""
-    from db import backup, driver
-    from db.errors import InUseElsewhere
-
+    open elsewhere (nothing is touched); from that check to the replace the file is held
+    exclusively (``_hold``), so a program starting meanwhile is refused rather than writing
+    into a file about to be replaced."""
     problem = crypto.passphrase_problem(passphrase)
     if problem is not None:
         raise StoreError(problem)
@@ -306,17 +350,25 @@ def encrypt_file(path: Path, passphrase: str) -> tuple[str, Path]:
         raise StoreError(f"Tệp {path.name} đã được mã hoá rồi.")
     if not path.is_file():
         raise StoreError(f"Không tìm thấy tệp dữ liệu {path}.")
-    if backup.in_use(path):
-        raise InUseElsewhere(path)
-    made = backup.make_backup(path, "before-encrypt")
+    src = _hold(path)
+    try:
+        return _encrypt_held(path, src, passphrase)
+    finally:
+        src.close()
+
+
+def _encrypt_held(path: Path, src: driver.Connection, passphrase: str) -> tuple[str, Path]:
+    from db import backup
+
+    # The backup through the holding connection: any other would be refused.
+    made = backup.make_backup(path, "before-encrypt", src)
     recovery = new_recovery_key()
     key = file_key(recovery)
     tmp = path.with_name(path.name + ".encrypting")
     for side in (tmp, *(tmp.with_name(tmp.name + s) for s in ("-wal", "-shm", "-journal"))):
         side.unlink(missing_ok=True)
-    src = driver.connect(str(path), isolation_level=None)
     try:
-        src.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        backup._phase("encrypt:export")  # the hooks the kill and lock tests use
         version = int(src.execute("PRAGMA user_version").fetchone()[0])
         app_id = int(src.execute("PRAGMA application_id").fetchone()[0])
         tables = [
@@ -334,10 +386,9 @@ def encrypt_file(path: Path, passphrase: str) -> tuple[str, Path]:
         src.execute(f"PRAGMA enc.application_id = {app_id}")
         src.execute("DETACH DATABASE enc")
     except BaseException:
-        src.close()
         tmp.unlink(missing_ok=True)
         raise
-    src.close()
+    backup._phase("encrypt:check")
     check = driver.connect(str(tmp), key=key)
     try:
         problems = [r[0] for r in check.execute("PRAGMA integrity_check")]
@@ -361,7 +412,10 @@ def encrypt_file(path: Path, passphrase: str) -> tuple[str, Path]:
         os.fsync(fd)
     finally:
         os.close(fd)
-    for suffix in ("-wal", "-shm"):
+    backup._phase("encrypt:replace")
+    # The held connection's (emptied) journal and any -wal, -shm must not sit beside the
+    # encrypted file: SQLite would read them as its own.
+    for suffix in ("-wal", "-shm", "-journal"):
         path.with_name(path.name + suffix).unlink(missing_ok=True)
     os.replace(tmp, path)
     driver.remember(path, key)

@@ -224,3 +224,69 @@ def test_an_encrypted_file_opens_without_the_page_check_and_outlives_a_vanished_
         assert store.notices  # the officer is told
         assert store.conn.execute("SELECT head_name FROM households LIMIT 1").fetchone()[0]
         assert name.encode() not in path.read_bytes()
+
+
+def test_encrypting_holds_the_file_so_a_second_program_is_refused_and_nothing_is_lost(
+    tmp_path: Path,
+) -> None:
+    """From the check to the replace, the plain file is held exclusively (issue 20): a
+    second connection that tries to write while the backup, the export or the check runs is
+    told the file is locked, rather than writing into a file about to be replaced."""
+    from db import backup, driver
+
+    path = tmp_path / "xa.sqlite"
+    _plain_commune(path)
+    conn = driver.connect(str(path))
+    before = conn.execute("SELECT count(*) FROM households").fetchone()[0]
+    conn.close()
+    attempts: list[tuple[str, str]] = []
+
+    def second_program(phase: str) -> None:
+        other = driver.connect(str(path), isolation_level=None, timeout=0)
+        try:
+            other.execute("CREATE TABLE ke_la (x)")
+            attempts.append((phase, "written"))
+        except driver.OperationalError as exc:
+            attempts.append((phase, str(exc)))
+        finally:
+            other.close()
+
+    backup.phase_hooks.append(second_program)
+    try:
+        _recovery, _made = at_rest.encrypt_file(path, PASSPHRASE)
+    finally:
+        backup.phase_hooks.remove(second_program)
+    phases = [p for p, _ in attempts]
+    assert "before-encrypt:copy" in phases
+    assert "encrypt:export" in phases
+    assert "encrypt:replace" in phases
+    assert all("locked" in outcome for _, outcome in attempts), attempts
+    key = at_rest.key_from_passphrase(path, PASSPHRASE)
+    conn = driver.connect(str(path), key=key)
+    assert conn.execute("SELECT count(*) FROM households").fetchone()[0] == before
+    assert (
+        conn.execute("SELECT count(*) FROM sqlite_master WHERE name = 'ke_la'").fetchone()[0] == 0
+    )
+    conn.close()
+    assert not path.with_name(path.name + "-journal").exists()
+
+
+def test_encrypting_a_file_open_elsewhere_is_refused_and_leaves_it_as_it_was(
+    tmp_path: Path,
+) -> None:
+    from db import driver
+    from db.errors import InUseElsewhere
+
+    path = tmp_path / "xa.sqlite"
+    _plain_commune(path)
+    other = driver.connect(str(path), isolation_level=None)
+    other.execute("SELECT count(*) FROM households").fetchone()
+    try:
+        with pytest.raises(InUseElsewhere) as exc:
+            at_rest.encrypt_file(path, PASSPHRASE)
+        assert "mã hoá" in exc.value.message
+        other.execute("CREATE TABLE sau (x)")  # still writable: nothing was held
+    finally:
+        other.close()
+    assert not at_rest.is_encrypted(path)
+    assert not at_rest.key_file(path).exists()
