@@ -438,7 +438,19 @@ class MergeConflictsDialog(QDialog):
     def _show_year_round(self, c: YearRoundConflict) -> None:
         lines = [c.describe()]
         if c.local is None or c.local.get("deleted"):
-            lines.append(self.tr("Ở tệp của xã mục này đã bị xoá: xoá vẫn được giữ."))
+            lines.append(
+                self.tr(
+                    "Ở tệp của xã mục này đã bị xoá: giữ bản của xã thì vẫn xoá; nhận bản "
+                    "trong gói thì khôi phục theo bản trong gói."
+                )
+            )
+        elif c.incoming.get("deleted"):
+            lines.append(
+                self.tr(
+                    "Máy gửi gói đã xoá mục này: nhận bản trong gói thì xoá ở tệp của xã; "
+                    "giữ bản của xã thì giữ như đang có."
+                )
+            )
         lines.append(self.tr("Gói: {source}").format(source=c.source))
         self.detail.setText("\n".join(lines))
         self._side_by_side(year_round_rows(c))

@@ -21,7 +21,10 @@ UUID, as households do, never overwriting silently.
   is one of its ancestors (changed only there), nothing happens when the package's is one of
   this file's, and otherwise both changed it: a conflict stored for the officer, this file's
   kept until then. Both sides arriving at the same content is no conflict: the histories are
-  joined.
+  joined. A deletion (a tombstone) is a version like any other, as a household's is: it is
+  taken when it saw this file's version, and a deletion on one side of a change made on the
+  other without seeing it is a conflict, not a silent loss of either (deleted on both: the
+  histories joined).
 - A record taken from a package keeps the package's ``updated_at``/``updated_device``, so the
   same package imported again finds every record the same and writes nothing.
 
@@ -398,14 +401,15 @@ def plan(
                 else:
                     out.inserts.append((table, row))
                 continue
+            if table == "applications":
+                # By its versions, a deletion on either side too (households' rule): a
+                # tombstone that did not see the other side's later change is a conflict.
+                _plan_application(out, mine, row, versions, known, codes)
+                continue
             if mine["deleted"]:
-                continue  # deleted here: the tombstone wins
+                continue  # never changed but by a tombstone: the tombstone wins
             if row["deleted"]:
                 out.updates.append((table, mine, {"deleted": 1, **_stamps(row)}))
-                continue
-            if table != "applications":
-                continue  # never changed but by a tombstone
-            _plan_application(out, mine, row, versions, known, codes)
     return out
 
 
@@ -422,13 +426,13 @@ def _plan_application(
         return  # the package's version, or an older one
     carried = versions.incoming.get(rid, [])
     if versions.descends(rid, theirs, here, first):
-        # Changed only in the package: taken, with its history.
-        changes = {k: row[k] for k in CONTENT["applications"] if mine[k] != row[k]}
-        out.updates.append(("applications", mine, {**changes, **_stamps(row)}))
+        # Changed (or deleted) only in the package: taken, with its history.
+        out.updates.append(("applications", mine, {**_changes(mine, row), **_stamps(row)}))
         out.history += carried
         return
-    if all(mine[k] == row[k] for k in CONTENT["applications"]):
-        # The same change made on both sides: nothing to choose, the histories joined.
+    if (mine["deleted"] and row["deleted"]) or not _changes(mine, row):
+        # The same change made on both sides (deleted on both, whatever each held before):
+        # nothing to choose, the histories joined.
         out.history += [*carried, (rid, here, theirs)]
         return
     key = ("applications", rid, theirs)
@@ -439,6 +443,14 @@ def _plan_application(
     out.stored.append(Stored("applications", mine, row))
     out.history += carried  # facts of the package's side, kept for the decision
     out.conflicts.append(_describe("applications", _who(row, codes), mine, row))
+
+
+def _changes(mine: Mapping[str, Any], theirs: Mapping[str, Any]) -> dict[str, Any]:
+    """What taking ``theirs`` changes in an application: its content, and its deletion."""
+    changes = {k: theirs[k] for k in CONTENT["applications"] if mine[k] != theirs[k]}
+    if mine["deleted"] != theirs["deleted"]:
+        changes["deleted"] = theirs["deleted"]
+    return changes
 
 
 def _plan_new_cadre(
@@ -496,12 +508,17 @@ def _describe(
             f"{who}: cán bộ phụ trách đã được ghi ở cả hai máy (máy này: {here}; trong gói: "
             f"{theirs['cadre_name']}); giữ {here} cho đến khi cán bộ quyết định."
         )
-    here = _status(mine["status"]) if mine is not None else "không có"
+    here = _state(mine) if mine is not None else "không có"
+    kept = "việc xoá" if mine is not None and mine["deleted"] else "bản của máy này"
     return (
         f"{who}: giấy đề nghị ngày {_vn_date(theirs['submitted_on'])} đã được sửa ở cả hai "
-        f"máy (máy này: {here}; trong gói: {_status(theirs['status'])}); giữ bản của máy "
-        "này cho đến khi cán bộ quyết định."
+        f"máy (máy này: {here}; trong gói: {_state(theirs)}); giữ {kept} cho đến khi cán "
+        "bộ quyết định."
     )
+
+
+def _state(row: Mapping[str, Any]) -> str:
+    return "đã xoá" if row["deleted"] else _status(row["status"])
 
 
 def _stamps(row: Mapping[str, Any]) -> dict[str, Any]:
@@ -751,11 +768,11 @@ def resolve(store: Any, conflict_id: str, choice: Choice) -> YearRoundConflict:
 
 def _decide_application(store: Any, c: YearRoundConflict, choice: Choice, at: str) -> None:
     mine, theirs = c.local, c.incoming
-    if mine is None or mine["deleted"]:
-        return  # deleted here since: the tombstone wins whatever the choice
-    changes: dict[str, Any] = {}
-    if choice == "take_theirs":
-        changes = {k: theirs[k] for k in CONTENT["applications"] if mine[k] != theirs[k]}
+    if mine is None:
+        return
+    # A deletion is a side like any other (as a household's): keeping this file's keeps its
+    # deletion or its content; taking the package's deletes, or restores with its content.
+    changes = _changes(mine, theirs) if choice == "take_theirs" else {}
     # A new version: the trigger gives it this file's as parent, the package's is added.
     _update(
         store,
