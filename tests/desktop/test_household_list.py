@@ -172,3 +172,31 @@ def test_a_new_commune_says_how_to_begin(qtbot: QtBot, app: Any, store: Any) -> 
     households.apply_search()
     assert "khớp" in households.empty.text()
     assert "Tất cả thôn" in households.empty.text()
+
+
+def test_the_window_queries_the_list_once_before_its_first_paint(
+    qtbot: QtBot, app: Any, store: Any
+) -> None:
+    from desktop.main_window import MainWindow
+
+    fill(store)
+    statements: list[str] = []
+    store.conn.set_trace_callback(statements.append)
+    try:
+        window = MainWindow(store)
+        qtbot.addWidget(window)
+        pages = [s for s in statements if "LIMIT" in s and "FROM (SELECT h.rowid" in s]
+        # Once, in code order: the view's sorting set up and the current round chosen do
+        # not query it again; the counts per category come after the first paint.
+        assert len(pages) == 1
+        assert "ORDER BY h.code ASC" in pages[0]
+        assert window.counts.text() == ""
+        qtbot.waitUntil(lambda: "Hộ nghèo:" in window.counts.text())
+        assert heads(window.list) == [
+            "Nguyễn Văn An",
+            "Đinh Thị Bích",
+            "Nguyễn Thị Ánh",
+            "Lò Văn Pản",
+        ]
+    finally:
+        store.conn.set_trace_callback(None)
