@@ -31,11 +31,19 @@ def to_dict(obj: Household | Member) -> dict[str, Any]:
 
 
 def household_from_dict(data: dict[str, Any]) -> Household:
-    return _from_dict(Household, data, "hộ")
+    try:
+        return _fast_household(data)
+    except Exception:
+        # The generated decoder makes the same checks but does not say what failed: the
+        # field-by-field path below finds it again and words the message.
+        return _from_dict(Household, data, "hộ")
 
 
 def member_from_dict(data: dict[str, Any]) -> Member:
-    return _from_dict(Member, data, "thành viên")
+    try:
+        return _fast_member(data)
+    except Exception:
+        return _from_dict(Member, data, "thành viên")
 
 
 def _from_dict(cls: type[T], data: dict[str, Any], what: str) -> T:
@@ -271,3 +279,175 @@ def _optional_enum(cls: type[Enum]) -> Converter:
             return cls(value)  # raises the ValueError (or TypeError) EnumClass gives
 
     return decode
+
+
+# --- the generated decoders -------------------------------------------------------------
+#
+# Decoding is most of the CPU of reading stored households (a report's, the registry's
+# what-if: a million households) and of a package. ``_from_dict`` above calls one converter
+# per field and then the dataclass's ``__init__``; each class here also gets one function,
+# written once from the same type hints, that checks every field inline and fills the
+# instance's ``__dict__`` directly (what ``__init__`` does, in field order, defaults and
+# factories included). It accepts exactly what ``_from_dict`` accepts and raises on anything
+# else without saying what, so the callers fall back to ``_from_dict`` for the message:
+# ``tests/forms/test_codec.py`` and the fuzz tests hold the two to the same answers.
+
+
+class _Refused(Exception):
+    """Raised by a generated decoder; the field-by-field path says why."""
+
+
+def _refuse() -> Any:
+    raise _Refused
+
+
+def _str_list(value: Any) -> list[str]:
+    if type(value) is not list:
+        raise _Refused
+    return [_str(x) for x in value]
+
+
+def _opt_bool_dict(value: Any) -> dict[str, bool | None]:
+    if type(value) is not dict:
+        raise _Refused
+    out: dict[str, bool | None] = {}
+    for k, x in value.items():
+        if x is not None and type(x) is not bool:
+            raise _Refused
+        out[str(k)] = x
+    return out
+
+
+def _str_dict(value: Any) -> dict[str, str]:
+    if type(value) is not dict:
+        raise _Refused
+    return {str(k): _str(x) for k, x in value.items()}
+
+
+def _generated_decoder(cls: type[T]) -> Callable[[Any], T]:
+    """The fast decoder of a model class (see above), made from its type hints; a field of
+    a shape it does not inline goes through its ``_decoder`` converter."""
+    hints = typing.get_type_hints(cls)
+    env: dict[str, Any] = {
+        "_cls": cls,
+        "_new": object.__new__,
+        "_names": frozenset(f.name for f in dataclasses.fields(cls)),
+        "_nfc": nfc,  # the model's own normalisation, as _str applies it
+        "_Refused": _Refused,
+        "_refuse": _refuse,
+        "_fromiso": date.fromisoformat,
+        "_missing": dataclasses.MISSING,
+    }
+    # Two ways to the values: by subscript when every field is there (as ``to_dict`` writes
+    # them, the common case), else by ``get`` with each field's default.
+    present: list[str] = ["    if len(d) == _count:"]
+    partial: list[str] = ["    else:", "        get = d.get"]
+    out: list[str] = []
+    for i, f in enumerate(dataclasses.fields(cls)):
+        v = f"v{i}"
+        out.append(f"{f.name!r}: {v}")
+        if f.default is not dataclasses.MISSING:
+            env[f"_default{i}"] = f.default
+            default = f"_default{i}"
+        elif f.default_factory is not dataclasses.MISSING:
+            env[f"_factory{i}"] = f.default_factory
+            default = f"_factory{i}()"
+        else:
+            default = "_refuse()"  # required: __init__ would raise TypeError
+        check = _inline_check(hints[f.name], v, i, env)
+        present.append(f"        {v} = d[{f.name!r}]")
+        present.extend("        " + line for line in check)
+        partial.append(f"        {v} = get({f.name!r}, _missing)")
+        partial.append(f"        if {v} is _missing:")
+        partial.append(f"            {v} = {default}")
+        if check:
+            partial.append("        else:")
+            partial.extend("            " + line for line in check)
+    env["_count"] = len(out)
+    lines = [
+        "def decode(d):",
+        "    if type(d) is not dict or not _names.issuperset(d):",
+        "        raise _Refused",
+        *present,
+        *partial,
+    ]
+    fields = "{" + ", ".join(out) + "}"
+    if "__slots__" in cls.__dict__ or hasattr(cls, "__post_init__"):
+        lines.append(f"    return _cls(**{fields})")  # no __dict__, or more than assignments
+    else:
+        lines.append("    o = _new(_cls)")
+        lines.append(f"    o.__dict__.update({fields})")
+        lines.append("    return o")
+    exec("\n".join(lines), env)  # the code is made here, from the class's own fields
+    decode: Callable[[Any], T] = env["decode"]
+    return decode
+
+
+def _inline_check(hint: Any, v: str, i: int, env: dict[str, Any]) -> list[str]:
+    """Lines that check and convert the value named ``v`` in place, raising on refusal."""
+    inner = _optional(hint)
+    if inner is not None:
+        if inner is bool:  # three identity tests, no call
+            return [f"if {v} is not None and {v} is not True and {v} is not False:",
+                    "    raise _Refused"]  # fmt: skip
+        if inner is int:  # exactly int: a bool is refused, as _optional_int refuses it
+            return [f"if {v} is not None and type({v}) is not int:", "    raise _Refused"]
+        if inner is str:
+            return [
+                f"if {v} is not None:",
+                f"    if type({v}) is not str:",
+                "        raise _Refused",
+                f"    {v} = _nfc({v})",
+            ]
+        if isinstance(inner, type) and issubclass(inner, Enum):
+            env[f"_members{i}"] = dict(inner._value2member_map_)
+            # KeyError for an unknown code, TypeError for an unhashable value: refused.
+            return [f"if {v} is not None:", f"    {v} = _members{i}[{v}]"]
+        if inner is date:
+            return [f"if {v} is not None:", f"    {v} = _fromiso({v})"]
+        if inner is float:
+            return [
+                f"if {v} is not None and type({v}) is not float:",
+                f"    if type({v}) is not int:",
+                "        raise _Refused",
+                f"    {v} = float({v})",
+            ]
+    if hint is str:
+        return [
+            f"if type({v}) is not str:",
+            "    raise _Refused",
+            f"{v} = _nfc({v})",
+        ]
+    if hint is bool:
+        return [f"if {v} is not True and {v} is not False:", "    raise _Refused"]
+    origin = typing.get_origin(hint)
+    args = typing.get_args(hint)
+    if origin is list and args[0] is Member:
+        env["_member"] = _fast_member
+        return [
+            f"if type({v}) is not list:",
+            "    raise _Refused",
+            f"{v} = [_member(x) for x in {v}]",
+        ]
+    if origin is list and isinstance(args[0], type) and issubclass(args[0], Enum):
+        env[f"_members{i}"] = dict(args[0]._value2member_map_)
+        return [f"if type({v}) is not list:", "    raise _Refused",
+                f"{v} = [_members{i}[x] for x in {v}]"]  # fmt: skip
+    if origin is list and args[0] is str:
+        env["_str_list"] = _str_list
+        return [f"{v} = _str_list({v})"]
+    if hint == dict[str, bool | None]:
+        env["_opt_bool_dict"] = _opt_bool_dict
+        return [f"{v} = _opt_bool_dict({v})"]
+    if hint == dict[str, str]:
+        env["_str_dict"] = _str_dict
+        return [f"{v} = _str_dict({v})"]
+    if hint is typing.Any:
+        return []
+    # Any other shape: its converter, as the field-by-field path decodes it.
+    env[f"_convert{i}"] = _decoder(hint)
+    return [f"{v} = _convert{i}({v})"]
+
+
+_fast_member = _generated_decoder(Member)
+_fast_household = _generated_decoder(Household)
