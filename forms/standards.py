@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import tomllib
 from dataclasses import dataclass, field
-from functools import cache, cached_property
+from functools import cache, cached_property, lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -156,7 +156,18 @@ def load_standard_file(path: str | Path) -> Standard:
 
 def parse_standard_text(text: str, name: str) -> Standard:
     """A province's standard file from its text (as kept in the commune file); ``name`` is
-    the file's name, for the messages."""
+    the file's name, for the messages.
+
+    Kept by its text and name (a few at a time): the household editor resolves the round's
+    standard and the other national one at every change it recomputes, and parsing the TOML
+    again each time cost milliseconds a keystroke. Keyed by the text itself, not by the
+    standard's id, so a province file loaded or replaced in Thiết lập takes effect at once
+    (``tests/desktop/test_other_standard.py``); a Standard is read-only to its users."""
+    return _parse_standard_text(text, name)
+
+
+@lru_cache(maxsize=16)
+def _parse_standard_text(text: str, name: str) -> Standard:
     path = Path(name)
     try:
         data = tomllib.loads(text)

@@ -136,3 +136,18 @@ def test_a_province_standard_may_not_be_lower_than_the_national_one(tmp_path: Pa
     )
     with pytest.raises(StandardError, match="thấp hơn chuẩn quốc gia"):
         load_standard_file(path)
+
+
+def test_a_province_text_is_parsed_once_and_a_changed_text_again() -> None:
+    from forms.standards import parse_standard_text
+
+    text = 'base = "nd351-2026-2030"\n\n[b1_thresholds]\nrural = 150\nurban = 175\n'
+    first = parse_standard_text(text, "tinh.toml")
+    assert parse_standard_text(text, "tinh.toml") is first  # the editor's every keystroke
+    changed = parse_standard_text(text.replace("150", "160"), "tinh.toml")
+    assert changed.b1_thresholds[Area.RURAL] == 160  # a file loaded again takes effect
+    assert first.b1_thresholds[Area.RURAL] == 150
+    with pytest.raises(StandardError):
+        parse_standard_text('base = "nd07"\n', "tinh.toml")
+    with pytest.raises(StandardError):  # a refusal is not kept: refused again
+        parse_standard_text('base = "nd07"\n', "tinh.toml")
