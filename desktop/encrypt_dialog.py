@@ -1,7 +1,8 @@
 """Tệp → Mã hoá tệp xã… (issue 20 item 1): the open commune file encrypted as
 ``rasoat db encrypt`` does it (a verified backup first, then the conversion, checked), then
 its recovery key shown once, with "In mã khôi phục…" (a PDF, ``reports.recovery_key``) and
-"Tôi đã ghi lại" to close.
+"Tôi đã ghi lại" to close. ``ask_print_key`` / ``print_key_to`` print a package's key too
+(the export dialog's "In khoá khôi phục…").
 
 The file is closed for the conversion (``db.at_rest.encrypt_file`` refuses a file in use)
 and opened again after it, encrypted or, when the conversion failed, as it was.
@@ -9,13 +10,21 @@ and opened again after it, encrypted or, when the conversion failed, as it was.
 
 from __future__ import annotations
 
-from datetime import date
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtGui import QCloseEvent, QFont
-from PySide6.QtWidgets import QDialogButtonBox, QLabel, QLineEdit, QMessageBox, QPushButton
+from PySide6.QtWidgets import (
+    QDialogButtonBox,
+    QFileDialog,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QWidget,
+)
 
 from desktop.new_passphrase_dialog import NewPassphraseDialog
 
@@ -27,7 +36,6 @@ def _tr(text: str) -> str:
 class EncryptDialog(NewPassphraseDialog):
     def __init__(self, window: Any) -> None:
         path = Path(window.store.path)
-        commune = window.store.commune()
 
         def work(_current: str, new: str) -> tuple[str, Path]:
             from db import at_rest
@@ -48,7 +56,6 @@ class EncryptDialog(NewPassphraseDialog):
         )
         self.window_ = window
         self.path = path
-        self.commune = (commune.commune_name, commune.commune_code)
         self.recovery_key = ""
         self.printed: Path | None = None
 
@@ -114,41 +121,19 @@ class EncryptDialog(NewPassphraseDialog):
         self.done_button.setFocus()
 
     def ask_print(self) -> None:
-        from desktop.report_runner import ask_where
-        from rasoat import settings
-        from reports.file_names import free_path, slug
-
-        proposed = free_path(settings.output_folder(), f"ma-khoi-phuc-{slug(self.commune[0])}.pdf")
-        ask_where(self, _tr("Lưu mã khôi phục để in"), proposed, "pdf", self.print_to)
+        ask_print_key(self, self.window_.store, self.path.name, self.recovery_key, self.print_to)
 
     def print_to(self, path: Path) -> Path | None:
-        from desktop.report_saved_dialog import open_in_system, opens_automatically
-        from reports.recovery_key import save_recovery_key
-
-        try:
-            self.printed = save_recovery_key(
-                path,
-                self.commune[0],
-                self.commune[1],
-                self.path.name,
-                self.recovery_key,
-                date.today(),
-            )
-        except OSError:
-            QMessageBox.warning(
-                self,
-                _tr("Không in được mã khôi phục"),
-                _tr("Không ghi được tệp {file}: hãy chọn thư mục khác.").format(file=path),
-            )
-            return None
-        self.note.setText(
-            _tr("Đã lưu vào {p}: in ra rồi xoá tệp này đi (ai có nó thì mở được tệp xã).").format(
-                p=path
-            )
+        self.printed = print_key_to(
+            self, self.window_.store, path, self.path.name, self.recovery_key
         )
-        self.note.show()
-        if opens_automatically():
-            open_in_system(path)
+        if self.printed is not None:
+            self.note.setText(
+                _tr(
+                    "Đã lưu vào {p}: in ra rồi xoá tệp này đi (ai có nó thì mở được tệp xã)."
+                ).format(p=path)
+            )
+            self.note.show()
         return self.printed
 
     def _written_down(self) -> None:
@@ -166,6 +151,61 @@ class EncryptDialog(NewPassphraseDialog):
             event.ignore()
             return
         super().closeEvent(event)
+
+
+def ask_print_key(
+    parent: QWidget,
+    store: Any,
+    file_name: str,
+    recovery_key: str,
+    chosen: Callable[[Path], object],
+    *,
+    package: bool = False,
+) -> QFileDialog:
+    """Where to save the recovery key's page (``report_runner.ask_where``: the folder saved
+    into last, a name saying what it is); ``chosen`` then prints it (``print_key_to``)."""
+    from desktop.report_runner import ask_where
+    from rasoat import settings
+    from reports.file_names import free_path, slug
+
+    if package:
+        name = f"khoa-khoi-phuc-{slug(Path(file_name).stem)}.pdf"
+        title = _tr("Lưu khoá khôi phục của gói để in")
+    else:
+        name = f"ma-khoi-phuc-{slug(store.commune().commune_name)}.pdf"
+        title = _tr("Lưu mã khôi phục để in")
+    proposed = free_path(settings.output_folder(), name)
+    return ask_where(parent, title, proposed, "pdf", chosen)
+
+
+def print_key_to(
+    parent: QWidget,
+    store: Any,
+    path: Path,
+    file_name: str,
+    recovery_key: str,
+    *,
+    package: bool = False,
+) -> Path | None:
+    """The recovery key's page (``reports.recovery_key``) written to ``path``, the print
+    recorded in the audit log, and opened with the system's viewer when set so; None (and
+    the officer told) when it cannot be written."""
+    from desktop.report_saved_dialog import open_in_system, opens_automatically
+    from reports.recovery_key import save_recovery_key
+    from reports.review import ReportError
+
+    try:
+        printed = save_recovery_key(path, store, file_name, recovery_key, package=package)
+    except (OSError, ReportError):
+        QMessageBox.warning(
+            parent,
+            _tr("Không in được khoá khôi phục") if package else _tr("Không in được mã khôi phục"),
+            _tr("Không ghi được tệp {file}: hãy chọn thư mục khác.").format(file=path),
+        )
+        return None
+    if opens_automatically():
+        open_in_system(path)
+    return printed
 
 
 def open_encrypt_dialog(window: Any) -> bool:

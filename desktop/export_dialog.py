@@ -469,19 +469,35 @@ class ExportDialog(JobDialog):
         path.write_text(self.key_sheet(), encoding="utf-8")
 
     def _print_key(self) -> None:
-        from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+        """The key's page as a PDF, as the commune file's recovery key is printed."""
+        from desktop.encrypt_dialog import ask_print_key
 
-        printer = QPrinter()
-        if QPrintDialog(printer, self).exec() == QDialog.DialogCode.Accepted:
-            self.print_key(printer)
+        ask_print_key(
+            self,
+            self.store,
+            self.package_name(),
+            self.recovery_out.text(),
+            self.print_key_to,
+            package=True,
+        )
 
-    def print_key(self, printer: Any) -> None:
-        from PySide6.QtGui import QFont, QTextDocument
+    def package_name(self) -> str:
+        written = self.result_info.written.path if self.result_info is not None else None
+        return Path(written or self.path.text().strip()).name
 
-        doc = QTextDocument()
-        doc.setDefaultFont(QFont("Be Vietnam Pro", 14))
-        doc.setPlainText(self.key_sheet())
-        doc.print_(printer)
+    def print_key_to(self, path: Path) -> Path | None:
+        from desktop.encrypt_dialog import print_key_to
+
+        printed = print_key_to(
+            self, self.store, path, self.package_name(), self.recovery_out.text(), package=True
+        )
+        if printed is not None:
+            self.status.setText(
+                self.status.text()
+                + "\n"
+                + self.tr("Đã lưu khoá khôi phục vào {p}: in ra rồi xoá tệp này đi.").format(p=path)
+            )
+        return printed
 
 
 def open_export_dialog(window: Any) -> None:

@@ -70,6 +70,11 @@ def register(subparsers: Any) -> None:
         help="KHÔNG đặt mật khẩu (gói chứa dữ liệu cá nhân: chỉ chuyển tay, không gửi qua mạng)",
     )
     _recovery_options(p, "dùng khoá khôi phục đã in của xã (nếu không: tạo mới)")
+    p.add_argument(
+        "--recovery-key-pdf",
+        metavar="TEP",
+        help="ghi trang khoá khôi phục của gói ra tệp PDF này để in (như trong cửa sổ)",
+    )
     _user_options(p)
     p.set_defaults(func=run_export)
 
@@ -330,6 +335,7 @@ def run_export(args: argparse.Namespace) -> int:
     from db.errors import StoreError
     from db.exchange.errors import PackageError
     from db.exchange.export import ExportScope, export_package
+    from reports.review import ReportError
 
     try:
         password = _export_password(args)
@@ -350,7 +356,8 @@ def run_export(args: argparse.Namespace) -> int:
             result = export_package(
                 store, Path(args.out), scope, password=password, recovery_key=recovery
             )
-    except (StoreError, PackageError) as exc:
+            key_pdf = _print_recovery_key(store, args, result.recovery_key)
+    except (StoreError, PackageError, ReportError) as exc:
         return _fail("export", exc)
     print(
         f"Đã xuất {result.households} hộ, {result.members} nhân khẩu ({scope.describe()}) "
@@ -363,7 +370,21 @@ def run_export(args: argparse.Namespace) -> int:
         print("KHOÁ KHÔI PHỤC — in hoặc chép lại và cất giữ cẩn thận; chỉ hiện một lần:")
         print(f"    {result.recovery_key}")
         print("Khi quên mật khẩu, gói vẫn mở được bằng khoá này (rasoat import --recovery-key).")
+    if key_pdf is not None:
+        print(f"Trang khoá khôi phục để in: {key_pdf} (in ra rồi xoá tệp này đi).")
     return 0
+
+
+def _print_recovery_key(store: Any, args: argparse.Namespace, key: str | None) -> Path | None:
+    """The package's recovery key page (``reports.recovery_key``, audited as a print) when
+    ``--recovery-key-pdf`` asks for it and the package has a key."""
+    if not key or not getattr(args, "recovery_key_pdf", None):
+        return None
+    from reports.recovery_key import save_recovery_key
+
+    return save_recovery_key(
+        Path(args.recovery_key_pdf), store, Path(args.out).name, key, package=True
+    )
 
 
 def _signed_by(manifest: dict[str, Any]) -> str:

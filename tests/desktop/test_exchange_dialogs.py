@@ -34,15 +34,26 @@ def test_export_with_password_shows_the_recovery_key_once(qtbot: Any, tmp_path: 
         dialog.write_key(tmp_path / "khoa.txt")
         assert key in (tmp_path / "khoa.txt").read_text(encoding="utf-8")
         from pypdf import PdfReader
-        from PySide6.QtPrintSupport import QPrinter
 
-        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
-        printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
-        printer.setOutputFileName(str(tmp_path / "khoa.pdf"))
-        dialog.print_key(printer)
+        # The commune file's recovery key page (reports.recovery_key), not a Qt print.
+        assert dialog.print_key_to(tmp_path / "khoa.pdf") == tmp_path / "khoa.pdf"
         text = "".join(p.extract_text() for p in PdfReader(tmp_path / "khoa.pdf").pages)
-        assert key in text
-        assert " ".join(text.split()).startswith("KHOÁ KHÔI PHỤC GÓI DỮ LIỆU RÀ SOÁT Xã Tân Lập")
+        assert key in "".join(text.split())  # pypdf spaces some wide letters of the key
+        flat = " ".join(text.split())
+        assert "KHOÁ KHÔI PHỤC GÓI DỮ LIỆU RÀ SOÁT" in flat
+        assert "Xã Tân Lập" in flat
+        assert "Gói dữ liệu: goi.rasoat" in flat
+        assert "Đã lưu khoá khôi phục" in dialog.status.text()
+        # Audited as every printed document is: what and which file, never the key.
+        [logged] = [
+            r[0]
+            for r in store.conn.execute(
+                "SELECT new FROM audit WHERE tbl = 'events' AND row_id = 'print'"
+            )
+        ]
+        assert "package_recovery_key" in logged
+        assert "khoa.pdf" in logged
+        assert key not in logged
 
 
 def test_surveyor_scope_defaults_to_this_laptop(qtbot: Any, tmp_path: Path) -> None:

@@ -202,6 +202,15 @@ def test_encrypt_through_the_menu_shows_the_key_once_and_prints_it(
     # pypdf puts a space between some wide letters of the large key: compared without.
     assert seen["key"] in "".join(text.split())
     assert "MÃ KHÔI PHỤC" in text
+    # The print is in the (encrypted) file's audit log, without the key.
+    [logged] = [
+        r[0]
+        for r in window.store.conn.execute(
+            "SELECT new FROM audit WHERE tbl = 'events' AND row_id = 'print'"
+        )
+    ]
+    assert "file_recovery_key" in logged
+    assert seen["key"] not in logged
 
 
 def test_change_the_file_passphrase(qtbot: QtBot, app: Any, encrypted: tuple[Path, str]) -> None:

@@ -50,6 +50,37 @@ def test_export_with_password_then_import_with_the_recovery_key(
     assert "không đổi: 5" in text  # the second import found everything already there
 
 
+def test_export_writes_the_recovery_key_page_to_print_and_audits_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The CLI prints the package's key as the window does (reports.recovery_key)."""
+    from pypdf import PdfReader
+
+    from db import driver
+
+    db = make_commune(tmp_path / "xa.db", 2)
+    monkeypatch.setenv("RASOAT_PASSWORD", "mật khẩu đủ dài")
+    pdf = tmp_path / "khoa-khoi-phuc.pdf"
+    pkg = tmp_path / "goi.rasoat"
+    assert main(["export", str(db), str(pkg), "--recovery-key-pdf", str(pdf)]) == 0
+    out = capsys.readouterr().out
+    key = out.split("chỉ hiện một lần:")[1].split()[0]
+    assert f"Trang khoá khôi phục để in: {pdf}" in out
+    text = " ".join("".join(page.extract_text() for page in PdfReader(pdf).pages).split())
+    assert "KHOÁ KHÔI PHỤC GÓI DỮ LIỆU RÀ SOÁT" in text
+    assert "Gói dữ liệu: goi.rasoat" in text
+    assert key in text.replace(" ", "")
+    conn = driver.connect(str(db))
+    logged = [
+        r[0]
+        for r in conn.execute("SELECT new FROM audit WHERE tbl = 'events' AND row_id = 'print'")
+    ]
+    conn.close()
+    assert len(logged) == 1
+    assert "package_recovery_key" in logged[0]
+    assert key not in logged[0]
+
+
 def test_a_weak_export_password_is_refused_with_a_hint(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
