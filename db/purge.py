@@ -27,7 +27,10 @@ from __future__ import annotations
 
 import json
 import zlib
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import Any
 
 from db import audit
 from db.errors import NotFound, StoreError
@@ -128,44 +131,79 @@ def purge_household(store: Store, household_id: str, reason: str) -> Tombstone:
     if not reason:
         raise StoreError(f"Hộ {code}: cần ghi lý do xoá hẳn dữ liệu cá nhân.")
     at = now_utc()
-    conn = store.conn
-    conn.execute("PRAGMA secure_delete = ON")
-    try:
+    stone = Tombstone(household_id, code, village, at, store.user, reason)
+    with secure_delete(store):
         with store.transaction():
-            # Rows first: the m0005/m0006 triggers copy a deleted or changed document into
-            # the audit rows still pointing at it, which are blanked right after.
-            for table, column in _HOUSEHOLD_TABLES:
-                conn.execute(f"DELETE FROM {table} WHERE {column} = ?", (household_id,))
-            bare = Household(code=code, id=household_id, village=village)
-            conn.execute(
-                "UPDATE households SET head_name = '', size = 0, doc = ? WHERE id = ?",
-                (_dumps(household_doc(bare)[0]), household_id),
-            )
-            rows = [
-                int(r[0])
-                for r in conn.execute(
-                    "SELECT id FROM audit WHERE household_id = ? AND tbl != ?"
-                    " AND (old IS NOT NULL OR new IS NOT NULL OR new_in_row = 1)",
-                    (household_id, audit.EVENTS),
-                )
-            ]
-            _blank(store, rows)
-            _scrub_receipts(store, household_id)
-            conn.execute(
-                "INSERT INTO purged_households VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (household_id, code, village, at, store.user, store.device, reason),
-            )
-            audit.record_event(
-                store,
-                "purge",
-                {"code": code, "village": village, "reason": reason, "audit_rows": rows},
-                household_id=household_id,
-            )
-            store._notify(Change("household", [household_id]))
-        _compact(store)
+            purge_rows(store, stone, store.device)
+        compact(store)
+    return stone
+
+
+@contextmanager
+def secure_delete(store: Store) -> Iterator[None]:
+    """SQLite overwrites what it removes while inside (free pages, the -wal's copies)."""
+    store.conn.execute("PRAGMA secure_delete = ON")
+    try:
+        yield
     finally:
-        conn.execute("PRAGMA secure_delete = OFF")
-    return Tombstone(household_id, code, village, at, store.user, reason)
+        store.conn.execute("PRAGMA secure_delete = OFF")
+
+
+def purge_rows(
+    store: Store, stone: Tombstone, device: str, details: dict[str, Any] | None = None
+) -> list[int]:
+    """The purge's writes, in the caller's transaction (inside ``secure_delete``, followed
+    by ``compact`` once it is committed): the household's rows removed, its own row reduced
+    to id, code and village (deleted, out of the search index), its audit rows blanked and
+    named in a ``purge`` event (``details`` added to it), its head's name taken out of kept
+    import receipts, the tombstone written as ``stone`` says (who purged, when, on which
+    ``device``: a purge arriving in a package keeps the source's). Returns the audit rows
+    blanked. The household's revisions stay (``_HOUSEHOLD_TABLES``)."""
+    conn = store.conn
+    household_id, code, village = stone.id, stone.code, stone.village
+    # Rows first: the m0005/m0006 triggers copy a deleted or changed document into the audit
+    # rows still pointing at it, which are blanked right after.
+    for table, column in _HOUSEHOLD_TABLES:
+        conn.execute(f"DELETE FROM {table} WHERE {column} = ?", (household_id,))
+    # A household still live here (a purge arriving in a package) leaves the search index
+    # too, as a deletion does; a deleted one has left it already.
+    conn.execute(
+        "DELETE FROM search_index WHERE rowid = (SELECT rowid FROM households WHERE id = ?)",
+        (household_id,),
+    )
+    bare = Household(code=code, id=household_id, village=village)
+    conn.execute(
+        "UPDATE households SET head_name = '', size = 0, doc = ?, deleted = 1 WHERE id = ?",
+        (_dumps(household_doc(bare)[0]), household_id),
+    )
+    rows = [
+        int(r[0])
+        for r in conn.execute(
+            "SELECT id FROM audit WHERE household_id = ? AND tbl != ?"
+            " AND (old IS NOT NULL OR new IS NOT NULL OR new_in_row = 1)",
+            (household_id, audit.EVENTS),
+        )
+    ]
+    _blank(store, rows)
+    _scrub_receipts(store, household_id)
+    conn.execute(
+        "INSERT INTO purged_households VALUES (?, ?, ?, ?, ?, ?, ?)",
+        (household_id, code, village, stone.purged_at, stone.purged_by, device, stone.reason),
+    )
+    audit.record_event(
+        store,
+        "purge",
+        {
+            "code": code,
+            "village": village,
+            "reason": stone.reason,
+            **(details or {}),
+            "audit_rows": rows,
+        },
+        household_id=household_id,
+    )
+    store._notify(Change("household", [household_id]))
+    return rows
 
 
 def erase_member(store: Store, member_id: str, reason: str) -> str:
@@ -191,8 +229,7 @@ def erase_member(store: Store, member_id: str, reason: str) -> str:
     if not reason:
         raise StoreError(f"Hộ {code}: cần ghi lý do xoá dữ liệu của người này.")
     conn = store.conn
-    conn.execute("PRAGMA secure_delete = ON")
-    try:
+    with secure_delete(store):
         with store.transaction():
             conn.execute("DELETE FROM members WHERE id = ?", (member_id,))
             conn.execute("DELETE FROM low_income_applications WHERE member_id = ?", (member_id,))
@@ -213,9 +250,7 @@ def erase_member(store: Store, member_id: str, reason: str) -> str:
                 household_id=household_id,
             )
             store._notify(Change("household", [household_id]))
-        _compact(store)
-    finally:
-        conn.execute("PRAGMA secure_delete = OFF")
+        compact(store)
     return str(code)
 
 
@@ -258,7 +293,7 @@ def _scrub_receipts(store: Store, household_id: str) -> None:
         )
 
 
-def _compact(store: Store) -> None:
+def compact(store: Store) -> None:
     """Removed content leaves the file: the search index's segments rewritten (a deleted
     row's words stay in them until merged), free pages dropped, the -wal emptied."""
     conn = store.conn

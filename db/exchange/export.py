@@ -15,7 +15,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from db import certificates
 from db.audit import record_event
-from db.exchange import year_round_part
+from db.exchange import purged_part, year_round_part
 from db.exchange.container import Written
 from db.exchange.package import CERTIFICATES_KEY, PackageRecord, RevEntry, write_package
 from db.households import household_from_docs
@@ -87,7 +87,11 @@ def _selected_ids(store: Store, scope: ExportScope) -> list[str]:
             )
             params.append(scope.device)
         rows = conn.execute(sql + " ORDER BY code", params).fetchall()
-    return [r[0] for r in rows]
+    ids = [r[0] for r in rows]
+    # Every package carries the purges (their bare records and tombstones), whatever its
+    # scope: a laptop still holding such a household purges it on import (purged_part).
+    chosen = set(ids)
+    return ids + [hid for hid in purged_part.all_ids(conn) if hid not in chosen]
 
 
 def collect_records(
@@ -254,6 +258,9 @@ def export_package(
     )
     commune_doc[year_round_part.HISTORY_KEY] = year_round_part.exported_history(
         store.conn, commune_doc[year_round_part.KEY]
+    )
+    commune_doc[purged_part.KEY] = purged_part.exported(
+        store.conn, [r.household.id for r in records if r.deleted]
     )
     commune = store.commune()
     current = store.current_round()

@@ -18,16 +18,16 @@ from __future__ import annotations
 import gc
 import json
 import uuid
-from collections.abc import Callable, Collection, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Collection, Iterator, Mapping
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-from db import certificates, driver
+from db import certificates, driver, purge
 from db.audit import Row
 from db.audit import append as append_audit
-from db.exchange import devices, history, year_round_part
+from db.exchange import devices, history, purged_part, year_round_part
 from db.exchange.errors import PackageError
 from db.exchange.package import (
     Package,
@@ -64,6 +64,10 @@ class Planned:
     # Deleted on both sides, each without the other's last version: the two histories are
     # joined (a rev with both as parents), with nothing for the officer to decide.
     join: bool = False
+    # Purged on the sending laptop (``purged_by_package``): its tombstone, and the revs of
+    # this file the purge never saw (rev, at, user, device), listed on the receipt.
+    purge: purged_part.Carried | None = None
+    unseen: list[tuple[str, str, str, str]] | None = None
 
 
 @dataclass
@@ -97,9 +101,17 @@ class Deletion:
 # --- planning (reads only) ----------------------------------------------------------------
 
 
-def plan(store: Store, package: Package, round_map: dict[str, str] | None = None) -> list[Planned]:
+def plan(
+    store: Store,
+    package: Package,
+    round_map: dict[str, str] | None = None,
+    purging: Mapping[str, purged_part.Carried] | None = None,
+) -> list[Planned]:
+    """``purging``: the package's purges this file applies (``_purges``)."""
     conn = store.conn
     round_map = round_map or {}
+    purging = purging or {}
+    carried = {t.id for t in package.purged}
     ancestry = history.Ancestry(conn)
     for rec in package.records:
         ancestry.add({r.rev: (r.parent_rev, r.merge_parent) for r in rec.revs})
@@ -118,10 +130,16 @@ def plan(store: Store, package: Package, round_map: dict[str, str] | None = None
         h = rec.household
         row = known.rows.get(h.id)
         if h.id in purged:
+            if h.id in carried:  # purged there too (the purge travelled): nothing to say
+                out.append(Planned(rec, "purged", row[0] if row else None))
+                continue
             # The officer purged its personal data here (db.purge): a laptop that still
             # had it must not bring it back; said on the receipt, never silently.
             detail = "dữ liệu cá nhân của hộ đã được xoá hẳn ở máy này, không nhận lại"
             out.append(Planned(rec, "purged", row[0] if row else None, detail, warn=True))
+            continue
+        if h.id in purging and row is not None:
+            out.append(_purge_step(conn, ancestry, rec, row[0], purging[h.id]))
             continue
         if (h.id, rec.rev) in decided:
             out.append(Planned(rec, "decided", row[0] if row else None))
@@ -181,6 +199,49 @@ def plan(store: Store, package: Package, round_map: dict[str, str] | None = None
         else:
             out.append(Planned(rec, "conflict", local_rev, "cả hai bên đều đã sửa hộ này"))
     return out
+
+
+def _purge_step(
+    conn: driver.Connection,
+    ancestry: history.Ancestry,
+    rec: PackageRecord,
+    local_rev: str,
+    stone: purged_part.Carried,
+) -> Planned:
+    """A household purged on the sending laptop and held here. The purge was an officer's
+    justified decision there: it wins over whatever this file holds, changed since or not.
+    What it never saw (this file's revs that are not ancestors of the version it purged) is
+    not dropped silently: each is named on the receipt, by who, when and on which laptop."""
+    unseen = [
+        (r[0], r[1], r[2], r[3])
+        for r in conn.execute(
+            "SELECT rev, at, user, device FROM household_revs WHERE household_id = ?"
+            " ORDER BY at, rowid",
+            (rec.household.id,),
+        )
+        if not ancestry.is_ancestor(r[0], rec.rev)
+    ]
+    detail = (
+        f"từ máy {stone.purged_device} ({stone.purged_by} xoá hẳn ngày {_vn_day(stone.purged_at)})"
+    )
+    if unseen:
+        edits = "; ".join(
+            f"{user or '?'}, {_vn_day(at)} {at[11:16]}, máy {device}"
+            for _, at, user, device in unseen[:5]
+        ) + (f"; và {len(unseen) - 5} lần khác" if len(unseen) > 5 else "")
+        detail += (
+            f"; tệp này có {len(unseen)} lần sửa hộ mà máy đó chưa thấy khi xoá hẳn ({edits}):"
+            " việc xoá hẳn vẫn được áp dụng, các thay đổi này bị xoá cùng"
+        )
+    return Planned(
+        rec, "purged_by_package", local_rev, detail, warn=bool(unseen), purge=stone, unseen=unseen
+    )
+
+
+def _vn_day(iso: str) -> str:
+    """dd/mm/yyyy of an ISO time (UTC, as stored); the text itself when it is not one."""
+    day = iso[:10]
+    return f"{day[8:10]}/{day[5:7]}/{day[:4]}" if len(day) == 10 and day[4] == "-" else iso
 
 
 @dataclass
@@ -531,11 +592,15 @@ def _merge(
     allow_deletions: bool,
 ) -> Receipt:
     round_map = _round_map(store, package)
-    steps = plan(store, package, round_map)
+    purging, live_purged = _purges(store, package)
+    steps = plan(store, package, round_map, purging)
+    # A purge of a household live here deletes it: asked about as any deletion is (the
+    # package's bare record is a deletion to ``devices.deletions_in`` too).
     deleting = [
         devices.Deletion(h.id, h.code, h.head_name(), h.village)
         for s in steps
         if s.action == "deleted"
+        or (s.action == "purged_by_package" and s.record.household.id in live_purged)
         for h in [s.record.household]
     ]
     devices.refuse_deletions(deleting, allow_deletions)
@@ -559,9 +624,14 @@ def _merge(
         receipt.warnings.append(sender.message())
     if deleting:
         receipt.warnings.append(devices.deletions_message(deleting) + " (cán bộ đã xác nhận)")
+    if package.purged and package.signer is None:
+        receipt.warnings.append(
+            f"Gói không có chữ ký: {len(package.purged)} hộ đã xoá hẳn dữ liệu ở máy gửi không"
+            " được xoá hẳn ở đây (việc xoá hẳn chỉ nhận từ gói có chữ ký)."
+        )
     for step in steps:
         h = step.record.household
-        head = "" if step.action == "purged" else h.head_name()
+        head = "" if step.action in ("purged", "purged_by_package") else h.head_name()
         receipt.entries.append(Entry(h.id, h.code, head, h.village, step.action, step.detail))
         if step.warn:
             receipt.warnings.append(f"Hộ {h.code}: {step.detail}.")
@@ -570,6 +640,7 @@ def _merge(
         s for s in steps if s.action in ("conflict", "code_taken") and not _known_conflict(store, s)
     ]
     to_join = [s for s in steps if s.join]
+    to_purge = [s for s in steps if s.action == "purged_by_package"]
     live = _live_after(store, steps)
     numbers = certificates.plan_incoming(store.conn, package.certificates, round_map, live)
     for kind, c, mine, other in numbers.conflicts:
@@ -580,12 +651,54 @@ def _merge(
         not to_write
         and not new_conflicts
         and not to_join
+        and not to_purge
         and numbers.empty
         and year_round.empty
         and not sender.needs_confirmation
     ):
         return receipt  # nothing to change: importing the same package twice is a no-op
     source = f"gói {source_name} ({package.package_id})"
+    with purge.secure_delete(store) if to_purge else nullcontext():
+        _write_merge(
+            store,
+            package,
+            receipt,
+            source_name,
+            source,
+            progress,
+            sender,
+            steps,
+            round_map,
+            to_write,
+            new_conflicts,
+            to_join,
+            to_purge,
+            numbers,
+            year_round,
+        )
+        if to_purge:
+            purge.compact(store)  # once per import, not per household
+    return receipt
+
+
+def _write_merge(
+    store: Store,
+    package: Package,
+    receipt: Receipt,
+    source_name: str,
+    source: str,
+    progress: Progress | None,
+    sender: devices.SenderCheck,
+    steps: list[Planned],
+    round_map: dict[str, str],
+    to_write: list[Planned],
+    new_conflicts: list[Planned],
+    to_join: list[Planned],
+    to_purge: list[Planned],
+    numbers: certificates.MergePlan,
+    year_round: year_round_part.Plan,
+) -> None:
+    """The merge's one transaction."""
     at = receipt.imported_at
     with store.transaction(source=source):
         devices.remember_sender(store.conn, sender, package, store.user, at)
@@ -639,6 +752,8 @@ def _merge(
         )
         if not year_round.empty:
             store._notify(Change("support", []))
+        for step in to_purge:
+            _purge_here(store, step, package, source_name, at)
         receipt.written = True
         store.conn.execute(
             "INSERT INTO exchange_imports VALUES (?, ?, ?, ?, ?, ?)",
@@ -660,11 +775,67 @@ def _merge(
             {
                 a: receipt.count(a)
                 for a in ("added", "updated", "deleted", "conflict", "code_taken")
+                + (("purged_by_package",) if to_purge else ())
             },
             at,
         )
         store._notify(Change("household", [s.record.household.id for s in to_write]))
-    return receipt
+
+
+def _purges(store: Store, package: Package) -> tuple[dict[str, purged_part.Carried], set[str]]:
+    """(the package's purges this file applies, the ids of those live here): households
+    held here and not purged here yet, from a signed package only (an unsigned package's
+    claims of who did what are unverified, and a purge cannot be undone)."""
+    if not package.purged or package.signer is None:
+        return {}, set()
+    held: dict[str, bool] = {}
+    for ids, marks in _chunks(sorted({t.id for t in package.purged})):
+        for hid, deleted in store.conn.execute(
+            f"SELECT id, deleted FROM households WHERE id IN ({marks})"
+            " AND id NOT IN (SELECT id FROM purged_households)",
+            ids,
+        ):
+            held[hid] = bool(deleted)
+    return (
+        {t.id: t for t in package.purged if t.id in held},
+        {hid for hid, deleted in held.items() if not deleted},
+    )
+
+
+def _purge_here(store: Store, step: Planned, package: Package, source_name: str, at: str) -> None:
+    """``db.purge``'s own writes for a purge that came in a package: the tombstone as the
+    source wrote it (who purged, when, where, why), the ``purge`` event recording this import
+    (its source is the package) with the officer who purged at the source and the edits of
+    this file the purge never saw (who, when, where: no values). The household takes the
+    package's history, joined with this file's when the purge did not see all of it."""
+    stone = step.purge
+    assert stone is not None
+    rec = step.record
+    hid = rec.household.id
+    purge.purge_rows(
+        store,
+        purge.Tombstone(
+            hid, stone.code, stone.village, stone.purged_at, stone.purged_by, stone.reason
+        ),
+        stone.purged_device,
+        {
+            "package": package.package_id,
+            "file": source_name,
+            "purged_by": stone.purged_by,
+            "purged_at": stone.purged_at,
+            "purged_device": stone.purged_device,
+            "unseen_edits": [[a, u, d] for _, a, u, d in step.unseen or []],
+        },
+    )
+    _put_history(store, rec)
+    if step.unseen:
+        _join_revs(store, hid, rec.rev, at, made=None)
+    else:
+        store.conn.execute(
+            "UPDATE households SET rev = ?, updated_at = ?, updated_device = ?, updated_by = ?"
+            " WHERE id = ?",
+            (rec.rev, rec.updated_at or at, rec.updated_device, rec.updated_by, hid),
+        )
 
 
 def _live_after(store: Store, steps: list[Planned]) -> set[str]:
@@ -676,7 +847,7 @@ def _live_after(store: Store, steps: list[Planned]) -> set[str]:
         hid = step.record.household.id
         if step.action == "added":
             live.add(hid)
-        elif step.action == "deleted":
+        elif step.action in ("deleted", "purged_by_package"):
             live.discard(hid)
     return live
 

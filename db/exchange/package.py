@@ -24,7 +24,7 @@ from typing import Any
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from db.certificates import Carried
-from db.exchange import container, year_round_part
+from db.exchange import container, purged_part, year_round_part
 from db.exchange.errors import PackageError
 from db.exchange.signing import Signer
 from forms.classify import result_from_dict
@@ -88,6 +88,8 @@ class Package:
     certificates: list[Carried] = field(default_factory=list)
     # Applications, support records, cadre assignments (``db.exchange.year_round_part``).
     year_round: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    # Households purged on the sending laptop (``db.exchange.purged_part``).
+    purged: list[purged_part.Carried] = field(default_factory=list)
 
     @property
     def package_id(self) -> str:
@@ -212,6 +214,9 @@ def read_package(
         signer=raw.signer,
         certificates=_parse_certificates(commune, records),
         year_round=year_round_part.parse(commune, {r.household.id for r in records}),
+        purged=purged_part.parse(
+            commune, {r.household.id: r.household.code for r in records if r.deleted}
+        ),
     )
 
 

@@ -20,6 +20,7 @@ Action = Literal[
     "code_taken",  # the household code belongs to another household here
     "decided",  # a conflict already decided by the officer for this very version
     "purged",  # its personal data was purged here (db.purge): never taken back
+    "purged_by_package",  # purged on the sending laptop: purged here too (purged_part)
 ]
 
 ACTION_LABELS: dict[str, str] = {
@@ -32,6 +33,7 @@ ACTION_LABELS: dict[str, str] = {
     "code_taken": "Trùng mã hộ (chờ cán bộ quyết định)",
     "decided": "Đã quyết định trước đây",
     "purged": "Đã xoá hẳn dữ liệu ở đây (không nhận lại)",
+    "purged_by_package": "Đã xoá hẳn theo gói",
 }
 
 
