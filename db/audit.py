@@ -99,11 +99,14 @@ def entry_hash(prev: bytes, row_id: int, fields: Sequence[Any]) -> bytes:
 def tip(conn: driver.Connection) -> tuple[int, bytes]:
     """(the id the next row takes minus one, the hash it chains from). The id follows
     AUTOINCREMENT's sequence, so rows removed from the end leave a gap ``verify`` sees."""
-    last = conn.execute("SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1").fetchone()
-    seq = conn.execute("SELECT seq FROM sqlite_sequence WHERE name = 'audit'").fetchone()
-    last_id = int(last[0]) if last else 0
-    prev = bytes(last[1]) if last and last[1] is not None else GENESIS
-    return max(last_id, int(seq[0]) if seq else 0), prev
+    # One statement, not two: it runs once an append, and a save appends once (issue 22).
+    last_id, last_hash, seq = conn.execute(
+        "SELECT (SELECT MAX(id) FROM audit),"
+        " (SELECT hash FROM audit ORDER BY id DESC LIMIT 1),"
+        " (SELECT seq FROM sqlite_sequence WHERE name = 'audit')"
+    ).fetchone()
+    prev = bytes(last_hash) if last_hash is not None else GENESIS
+    return max(int(last_id or 0), int(seq or 0)), prev
 
 
 def append(conn: driver.Connection, rows: Sequence[Row]) -> None:

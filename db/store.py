@@ -197,6 +197,8 @@ class Store:
         self.has_users = False
         self.signed_in: User | None = None
         self.writing_event = False
+        # Audit rows of a save not yet appended (``_audit_batch``): one chain append a save.
+        self._audit_rows: list[audit.Row] | None = None
 
     # --- opening and closing -----------------------------------------------------------
     @classmethod
@@ -548,30 +550,51 @@ class Store:
         at: str,
         *,
         in_row: bool = False,
+        new_text: str | None = None,
     ) -> None:
         """``in_row``: the insert of a household or member row, whose new value is the row's
         own document. The audit row points at it instead of holding a second copy; a trigger
         copies the document in before the row first changes (migration m0005). Appended to
-        the hash chain by ``db.audit.append``, the one way into the log."""
-        new_text = None if new is None else _dumps(new)
-        audit.append(
-            self.conn,
-            [
-                audit.Row(
-                    at,
-                    self.user,
-                    self.device,
-                    table,
-                    row_id,
-                    household_id,
-                    action,
-                    None if old is None else _dumps(old),
-                    None if in_row else new_text,
-                    self._source,
-                    new_text if in_row else None,
-                )
-            ],
+        the hash chain by ``db.audit.append``, the one way into the log. ``new_text``: ``new``
+        as the caller has just encoded it for the row itself (the same text; encoded once)."""
+        if new_text is None and new is not None:
+            new_text = _dumps(new)
+        row = audit.Row(
+            at,
+            self.user,
+            self.device,
+            table,
+            row_id,
+            household_id,
+            action,
+            None if old is None else _dumps(old),
+            None if in_row else new_text,
+            self._source,
+            new_text if in_row else None,
         )
+        if self._audit_rows is not None:
+            self._audit_rows.append(row)
+        else:
+            audit.append(self.conn, [row])
+
+    @contextmanager
+    def _audit_batch(self) -> Iterator[None]:
+        """Inside (and inside a transaction): the audit rows are kept in order and appended
+        to the chain in one ``db.audit.append`` as the block ends, the same rows and hashes
+        as one append each, for one read of the chain's tip instead of one a row (a household
+        of four members writes seven). Nothing inside may read the log or change a row whose
+        insert it audited (the m0005 trigger copies into rows already in the log); on an
+        error the rows are dropped with the transaction they belong to."""
+        if self._audit_rows is not None:  # an outer batch appends them
+            yield
+            return
+        rows: list[audit.Row] = []
+        self._audit_rows = rows
+        try:
+            yield
+        finally:
+            self._audit_rows = None
+        audit.append(self.conn, rows)
 
     def _seen(self) -> None:
         at = now_utc()
@@ -765,12 +788,16 @@ class Store:
         rnd = next((r for r in rounds if r.id == round_id), None)
         if round_id is not None and rnd is None:
             raise NotFound("Không tìm thấy kỳ rà soát.")
-        with self.transaction():
+        # A household not in the file has no answers or result of its own to compare with:
+        # their lookups are skipped (were it wrong, UNIQUE (household_id, round_id) refuses
+        # the insert and the save rolls back; nothing is overwritten unseen).
+        fresh = stored_village is None
+        with self.transaction(), self._audit_batch():
             rev = self._write_household(h, now_utc(), docs)
             if rnd is not None:
-                self._write_answers(h, rnd.id, now_utc(), docs, rev=rev, checked=True)
+                self._write_answers(h, rnd.id, now_utc(), docs, rev=rev, checked=True, fresh=fresh)
                 if result is not None:
-                    self._write_result(h.id, rnd.id, result, now_utc(), rounds=rounds)
+                    self._write_result(h.id, rnd.id, result, now_utc(), rounds=rounds, fresh=fresh)
             self._notify(Change("household", [h.id]))
 
     def save_result(self, household_id: str, round_id: str, result: Result) -> None:
@@ -798,7 +825,8 @@ class Store:
         # Members reference their household: a new household row must come first.
         members_changed = self._write_members(h.id, member_docs, at) if old else True
         rev = _uuid()
-        fields = (code, nfc(h.village), nfc(h.head_name()), h.size(), _dumps(doc))
+        doc_text = _dumps(doc)
+        fields = (code, nfc(h.village), nfc(h.head_name()), h.size(), doc_text)
         if old is None:
             cur = self.conn.execute(
                 "INSERT INTO households (id, code, village, head_name, size, doc, rev, created_at,"
@@ -807,7 +835,9 @@ class Store:
                 (h.id, *fields, rev, at, self.device, at, self.device, self.user),
             )
             rowid = cur.lastrowid
-            self._audit("households", h.id, h.id, "insert", None, doc, at, in_row=True)
+            self._audit(
+                "households", h.id, h.id, "insert", None, doc, at, in_row=True, new_text=doc_text
+            )
             self._write_members(h.id, member_docs, at)
             parent = None
         else:
@@ -920,7 +950,17 @@ class Store:
                         self.device,
                     ),
                 )
-                self._audit("members", mid, household_id, "insert", None, doc, at, in_row=True)
+                self._audit(
+                    "members",
+                    mid,
+                    household_id,
+                    "insert",
+                    None,
+                    doc,
+                    at,
+                    in_row=True,
+                    new_text=text,
+                )
                 changed = True
                 continue
             old_hid, old_position, old_text, deleted = existing[mid]
@@ -969,9 +1009,11 @@ class Store:
         *,
         rev: str | None = None,
         checked: bool = False,
+        fresh: bool = False,
     ) -> None:
         """``rev``: the household's current rev when the caller knows it; ``checked``: the
-        round is known to exist."""
+        round is known to exist; ``fresh``: the household's row was inserted in this
+        transaction, so it has no answers yet."""
         if not checked and self.round(round_id) is None:
             raise NotFound("Không tìm thấy kỳ rà soát.")
         doc, members = docs or household_doc(h)
@@ -980,10 +1022,13 @@ class Store:
         if rev is None:
             query = "SELECT rev FROM households WHERE id = ?"
             rev = str(self.conn.execute(query, (h.id,)).fetchone()[0])
-        old = self.conn.execute(
-            "SELECT id, household_rev, doc FROM answers WHERE household_id = ? AND round_id = ?",
-            (h.id, round_id),
-        ).fetchone()
+        old = None
+        if not fresh:
+            old = self.conn.execute(
+                "SELECT id, household_rev, doc FROM answers WHERE household_id = ?"
+                " AND round_id = ?",
+                (h.id, round_id),
+            ).fetchone()
         if old is None:
             answer_id = _uuid()
             self.conn.execute(
@@ -1016,15 +1061,17 @@ class Store:
         at: str,
         *,
         rounds: list[Round] | None = None,
+        fresh: bool = False,
     ) -> None:
-        """``rounds``: ``self.rounds()`` when the caller has just read it."""
+        """``rounds``: ``self.rounds()`` when the caller has just read it; ``fresh``: the
+        household's row was inserted in this transaction (no result or history of its own)."""
         from forms.classify import result_to_dict
 
         rounds = rounds or self.rounds()
         rnd = next((r for r in rounds if r.id == round_id), None)
         if rnd is None:
             raise NotFound("Không tìm thấy kỳ rà soát.")
-        transition = self._transition(household_id, rnd, result.category, rounds)
+        transition = self._transition(household_id, rnd, result.category, rounds, fresh=fresh)
         summary = {
             "category": result.category.value,
             "b1_score": result.b1_score,
@@ -1036,10 +1083,12 @@ class Store:
             "reasons": list(result.reasons),
         }
         doc = _dumps(result_to_dict(result))
-        old = self.conn.execute(
-            "SELECT id, doc, transition FROM results WHERE household_id = ? AND round_id = ?",
-            (household_id, round_id),
-        ).fetchone()
+        old = None
+        if not fresh:
+            old = self.conn.execute(
+                "SELECT id, doc, transition FROM results WHERE household_id = ? AND round_id = ?",
+                (household_id, round_id),
+            ).fetchone()
         values = (
             summary["category"],
             result.b1_score,
@@ -1114,22 +1163,27 @@ class Store:
         rnd: Round,
         current: Category,
         rounds: list[Round] | None = None,
+        *,
+        fresh: bool = False,
     ) -> Transition | None:
-        """Against the household's categories in earlier years; None in a file's first year."""
+        """Against the household's categories in earlier years; None in a file's first year.
+        ``fresh``: a household inserted in this transaction, with no earlier results."""
         from forms.transitions import transition_from_history
 
         earlier = [r for r in (rounds or self.rounds()) if r.year < rnd.year]
         if not earlier:
             return None
         marks = ",".join("?" * len(earlier))
-        found = {
-            round_id: Category(category)
-            for round_id, category in self.conn.execute(
-                f"SELECT round_id, category FROM results WHERE household_id = ?"
-                f" AND round_id IN ({marks})",
-                (household_id, *[r.id for r in earlier]),
-            )
-        }
+        found: dict[str, Category] = {}
+        if not fresh:
+            found = {
+                round_id: Category(category)
+                for round_id, category in self.conn.execute(
+                    f"SELECT round_id, category FROM results WHERE household_id = ?"
+                    f" AND round_id IN ({marks})",
+                    (household_id, *[r.id for r in earlier]),
+                )
+            }
         # One entry per year: the year's last round that classified the household.
         by_year: dict[int, Category | None] = {}
         for r in earlier:

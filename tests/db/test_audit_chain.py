@@ -125,6 +125,46 @@ def test_the_triggers_copying_a_document_keep_the_chain(store: Store, db_path: P
     assert audit.verify(store.conn) is None
 
 
+def test_a_save_appends_its_rows_in_order_and_a_failed_one_appends_none(store: Store) -> None:
+    # A save keeps its audit rows and appends them to the chain at once (issue 22): the same
+    # rows in the same order as one append each, and none from a save that failed.
+    from forms.classify import classify
+    from forms.demo import generate_households
+    from forms.standards import load_standard
+
+    rnd = store.start_round(2026, "nd07-2022-2025")
+    h = next(iter(generate_households(1, seed=3)))
+    h.village = "Thôn Đồng Tâm"
+    before = store.conn.execute("SELECT MAX(id) FROM audit").fetchone()[0]
+    store.save_household(
+        h, round_id=rnd.id, result=classify(h, load_standard(rnd.standard_id), 2026)
+    )
+    rows = store.conn.execute(
+        "SELECT id, tbl, action FROM audit WHERE id > ? ORDER BY id", (before,)
+    ).fetchall()
+    assert [r[0] for r in rows] == list(range(before + 1, before + 1 + len(rows)))
+    assert [r[1] for r in rows] == [
+        "households",
+        *["members"] * len(h.members),
+        "answers",
+        "results",
+    ]
+    assert {r[2] for r in rows} == {"insert"}
+
+    broken = Household(
+        code="01-0009",
+        village="Thôn Đồng Tâm",
+        members=[Member(name="Lò Thị Mai", relationship=Relationship.HEAD, sex=Sex.FEMALE)],
+    )
+    broken.members.append(broken.members[0])  # the same member twice: refused mid-save
+    count = store.conn.execute("SELECT COUNT(*) FROM audit").fetchone()[0]
+    with pytest.raises(Exception, match="hai lần"):
+        store.save_household(broken)
+    assert store.conn.execute("SELECT COUNT(*) FROM audit").fetchone()[0] == count
+    saved(store, "01-0010", "Giàng A Tủa")
+    assert audit.verify(store.conn) is None
+
+
 def test_a_merge_appends_to_the_local_chain(tmp_path: Path) -> None:
     office = make_commune(tmp_path / "xa.sqlite", 4)
     laptop = copy_to(office, tmp_path / "may.sqlite")
