@@ -37,6 +37,10 @@ FORMAT_NAME = "rasoat-package"
 # 2: signed (Ed25519 over the manifest), encrypted parts compressed before sealing and bound
 # to the whole manifest. 1: unsigned, still read (with a warning at import).
 FORMAT_VERSION = 2
+# 3: a slim package for the upper level (``export.ExportScope.for_upper_level``): records
+# with fields left out. Older readers refuse it rather than merge it as if those fields were
+# empty; readers of this version take 1 to 3, and the merge refuses 3 into a commune file.
+SLIM_FORMAT_VERSION = 3
 MANIFEST_NAME = "manifest.json"
 SUFFIX = ".rasoat"
 
@@ -391,10 +395,10 @@ def _parse_manifest(raw: bytes) -> dict[str, Any]:
     version = manifest.get("format_version")
     if not isinstance(version, int) or isinstance(version, bool):
         raise PackageError("Bản kê của gói không ghi phiên bản định dạng.")
-    if version > FORMAT_VERSION:
+    if version > SLIM_FORMAT_VERSION:
         raise PackageError(
             f"Gói được tạo bằng phiên bản định dạng {version}, mới hơn phiên bản phần mềm này "
-            f"đọc được ({FORMAT_VERSION}). Hãy cập nhật phần mềm Rà soát."
+            f"đọc được ({SLIM_FORMAT_VERSION}). Hãy cập nhật phần mềm Rà soát."
         )
     if version < 1:
         raise PackageError(f"Phiên bản định dạng gói không hợp lệ: {version}.")

@@ -1,6 +1,10 @@
-"""Making a package from a commune file: the whole round, one surveyor's work, or villages.
+"""Making a package from a commune file: the whole round, one surveyor's work, or villages;
+or the whole commune slimmed for the upper level.
 
-Only made when the user asks: a package holds names and ID numbers (personal data).
+Only made when the user asks: a package holds names and ID numbers (personal data). The
+upper level's slim package (``ExportScope.for_upper_level``) keeps only what the upper level
+reads (``slim_record``): no ID number, no day and month of birth, no income, health,
+disability, form answers or notes.
 """
 
 from __future__ import annotations
@@ -15,11 +19,13 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from db import certificates
 from db.audit import record_event
+from db.errors import StoreError
 from db.exchange import purged_part, year_round_part
-from db.exchange.container import Written
+from db.exchange.container import SLIM_FORMAT_VERSION, Written
 from db.exchange.package import CERTIFICATES_KEY, PackageRecord, RevEntry, write_package
 from db.households import household_from_docs
 from db.store import Store
+from forms.model import Household, Member
 from forms.roles import Action
 from rasoat import __version__
 
@@ -40,8 +46,14 @@ class ExportScope:
     since: str | None = None
     device: str | None = None
     villages: tuple[str, ...] = ()
+    # The whole commune with only what the upper level reads (``slim_record``): a package
+    # for the province's summary, the commune's monthly report and the registry, which a
+    # commune file refuses to merge. Only with ``kind`` "commune".
+    for_upper_level: bool = False
 
     def describe(self) -> str:
+        if self.kind == "commune" and self.for_upper_level:
+            return "toàn bộ xã, bản rút gọn gửi cấp trên"
         if self.kind == "commune":
             return "toàn bộ dữ liệu của xã"
         if self.kind == "villages":
@@ -153,6 +165,75 @@ def collect_records(
     return out
 
 
+def slim_record(rec: PackageRecord) -> PackageRecord:
+    """``rec`` with only what the upper level reads: the upper level's summary (categories,
+    transitions, persons), the commune's monthly report printed from the package (code, head,
+    village, size, category, transition) and the registry load (code, village, head, members'
+    name, relationship, sex, year of birth, ethnicity; results' category, B1 score,
+    deprivation count and the indicators deprived). Left out: ID numbers, day and month of
+    birth, income (the household's and the result's), health, disability, education,
+    employment and the other member facts, the address, Phiếu A/B1/B2 answers, needs, notes,
+    the reasons and member links of results, and the history before the current version.
+    Kept beside them as facts the province's lists name (docs/privacy.md): causes of poverty
+    and a member with meritorious service in the household."""
+    h = rec.household
+    members = [
+        Member(
+            name=m.name,
+            id=m.id,
+            relationship=m.relationship,
+            sex=m.sex,
+            birth_year=m.year_of_birth(),
+            ethnicity=m.ethnicity,
+        )
+        for m in h.members
+    ]
+    bare = Household(
+        code=h.code,
+        id=h.id,
+        village=h.village,
+        area=h.area,
+        members=members,
+        meritorious_household=h.meritorious_household,
+        causes=list(h.causes),
+    )
+    current = [r for r in rec.revs if r.rev == rec.rev][:1] or [RevEntry(rec.rev, None)]
+    return PackageRecord(
+        household=bare,
+        rev=rec.rev,
+        revs=[RevEntry(current[0].rev, None, current[0].device, current[0].user, current[0].at)],
+        deleted=rec.deleted,
+        created_at=rec.created_at,
+        created_device=rec.created_device,
+        updated_at=rec.updated_at,
+        updated_device=rec.updated_device,
+        updated_by=rec.updated_by,
+        results={rid: _slim_result(res) for rid, res in rec.results.items()},
+    )
+
+
+def _slim_result(res: dict[str, Any]) -> dict[str, Any]:
+    return {
+        **res,
+        "income": None,
+        "income_basis": "",
+        "reasons": [],
+        "warnings": [],
+        "indicators": [
+            {
+                "id": o.get("id", ""),
+                "name": o.get("name", ""),
+                "dimension": o.get("dimension", ""),
+                "status": o.get("status", ""),
+                "reason": "",
+                "member_ids": [],
+                "unconfirmed": o.get("unconfirmed", False),
+            }
+            for o in res.get("indicators", [])
+        ],
+    }
+
+
 def _decided(store: Store, round_id: str) -> dict[str, str | None]:
     decision = store.decision(round_id)
     if decision is None:
@@ -231,6 +312,8 @@ def export_package(
     Signed with ``signer``, by default this laptop's key (``rasoat.identity.signing_key``,
     made on first use): a package is always signed by the laptop that made it."""
     store.require(Action.EXPORT_UPPER if scope.kind == "commune" else Action.EXPORT_PACKAGE)
+    if scope.for_upper_level and scope.kind != "commune":
+        raise StoreError("Bản rút gọn gửi cấp trên chỉ xuất được cho toàn bộ xã.")
     if signer is None:
         from rasoat.identity import signing_key
 
@@ -242,53 +325,11 @@ def export_package(
     with naming_damage(store.conn, Path(store.path)):
         records = collect_records(store, _selected_ids(store, scope), progress)
     commune_doc = commune_part(store, {r.household.id for r in records})
-    # Certificate numbers travel with their households (db.certificates: a merge takes them,
-    # or shows a disagreement as a conflict). commune.json, not the household records: an
-    # older reader ignores an extra key there but refuses unknown fields in a record.
-    commune_doc[CERTIFICATES_KEY] = [
-        c.to_dict()
-        for c in certificates.exported(
-            store.conn, [r.household.id for r in records if not r.deleted]
-        )
-    ]
-    # Applications, support and cadres of the package's households (issue 24); the same
-    # place and reason as the certificate numbers.
-    commune_doc[year_round_part.KEY] = year_round_part.exported(
-        store.conn, [r.household.id for r in records], scope.kind == "commune"
-    )
-    commune_doc[year_round_part.HISTORY_KEY] = year_round_part.exported_history(
-        store.conn, commune_doc[year_round_part.KEY]
-    )
-    commune_doc[purged_part.KEY] = purged_part.exported(
-        store.conn, [r.household.id for r in records if r.deleted]
-    )
-    commune = store.commune()
-    current = store.current_round()
-    header: dict[str, Any] = {
-        "app_version": __version__,
-        "created_by": store.user,
-        "device": store.device,
-        "commune": {
-            "code": commune.commune_code,
-            "name": commune.commune_name,
-            "province_code": commune.province_code,
-            "province_name": commune.province_name,
-        },
-        "round": (
-            {"id": current.id, "year": current.year, "standard_id": current.standard_id}
-            if current
-            else None
-        ),
-        "standard": current.standard_id if current else None,
-        "scope": {
-            "kind": scope.kind,
-            "since": scope.since,
-            "device": scope.device,
-            "villages": list(scope.villages),
-            "description": scope.describe(),
-        },
-        "personal_data": True,
-    }
+    if scope.for_upper_level:
+        records = [slim_record(r) for r in records]
+    else:
+        _add_exchange_parts(store, commune_doc, records, scope)
+    header = _header(store, scope)
     written = write_package(
         Path(path),
         header,
@@ -317,3 +358,67 @@ def export_package(
         members=counts["members"],
         recovery_key=written.recovery_key,
     )
+
+
+def _add_exchange_parts(
+    store: Store, commune_doc: dict[str, Any], records: list[PackageRecord], scope: ExportScope
+) -> None:
+    """What laptops and the commune file merge beside the households (none of it read by
+    the upper level, so not in its slim package)."""
+    # Certificate numbers travel with their households (db.certificates: a merge takes them,
+    # or shows a disagreement as a conflict). commune.json, not the household records: an
+    # older reader ignores an extra key there but refuses unknown fields in a record.
+    commune_doc[CERTIFICATES_KEY] = [
+        c.to_dict()
+        for c in certificates.exported(
+            store.conn, [r.household.id for r in records if not r.deleted]
+        )
+    ]
+    # Applications, support and cadres of the package's households (issue 24); the same
+    # place and reason as the certificate numbers.
+    commune_doc[year_round_part.KEY] = year_round_part.exported(
+        store.conn, [r.household.id for r in records], scope.kind == "commune"
+    )
+    commune_doc[year_round_part.HISTORY_KEY] = year_round_part.exported_history(
+        store.conn, commune_doc[year_round_part.KEY]
+    )
+    commune_doc[purged_part.KEY] = purged_part.exported(
+        store.conn, [r.household.id for r in records if r.deleted]
+    )
+
+
+def _header(store: Store, scope: ExportScope) -> dict[str, Any]:
+    commune = store.commune()
+    current = store.current_round()
+    header: dict[str, Any] = {
+        "app_version": __version__,
+        "created_by": store.user,
+        "device": store.device,
+        "commune": {
+            "code": commune.commune_code,
+            "name": commune.commune_name,
+            "province_code": commune.province_code,
+            "province_name": commune.province_name,
+        },
+        "round": (
+            {"id": current.id, "year": current.year, "standard_id": current.standard_id}
+            if current
+            else None
+        ),
+        "standard": current.standard_id if current else None,
+        "scope": {
+            "kind": scope.kind,
+            "since": scope.since,
+            "device": scope.device,
+            "villages": list(scope.villages),
+            "description": scope.describe(),
+        },
+        "personal_data": True,
+    }
+    if scope.for_upper_level:
+        # Format 3: a reader before it refuses the package rather than merging records
+        # with fields left out as if those fields were empty (container.SLIM_FORMAT_VERSION;
+        # the header's fields go into the manifest over the container's defaults).
+        header["scope"]["for_upper_level"] = True
+        header["format_version"] = SLIM_FORMAT_VERSION
+    return header

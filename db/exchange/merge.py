@@ -504,6 +504,7 @@ def precheck(
     commune, a laptop not confirmed (unless its fingerprint is in ``trusted``), deletions
     not confirmed (unless ``allow_deletions``). ``None`` skips a check and only reports.
     Nothing is said when the file cannot be read here; opening it says why."""
+    refuse_upper_level_copy(package)
     try:
         conn = driver.connect(f"{Path(path).resolve().as_uri()}?mode=ro", uri=True)
     except driver.Error:
@@ -531,6 +532,21 @@ def precheck(
         conn.close()
 
 
+SLIM_REFUSED = (
+    "Gói này là bản rút gọn gửi cấp trên (không có số CCCD, ngày tháng sinh, thu nhập, sức "
+    "khoẻ, ghi chú, phiếu khảo sát): chỉ dùng ở cấp trên (Tổng hợp nhiều xã, báo cáo tháng "
+    "của xã, kho dữ liệu của tỉnh), không gộp vào tệp của xã. Hãy xin gói đầy đủ của xã."
+)
+
+
+def refuse_upper_level_copy(package: Package) -> None:
+    """A slim package for the upper level merged into a commune file would bring households
+    without the fields it leaves out: refused (``PackageError``, exit 2) before anything is
+    opened for writing."""
+    if package.for_upper_level:
+        raise PackageError(SLIM_REFUSED)
+
+
 def merge_package(
     store: Store,
     package: Package,
@@ -540,6 +556,7 @@ def merge_package(
     trusted: Collection[str] = (),
     allow_deletions: bool = False,
     own_key: bytes | None = None,
+    upper_level_copy: bool = False,
 ) -> Receipt:
     """Merges a package read and validated whole. Refused (``PackageRefused``, nothing
     written) when it is another commune's; when a laptop this file does not know signed it,
@@ -547,8 +564,12 @@ def merge_package(
     fingerprint (``trusted``); when it deletes households here, unless ``allow_deletions``
     (the officer saw the list). An unsigned package is merged with a warning, its history
     and "updated by" marked unverified. ``own_key``: this laptop's public key (default: from
-    ``rasoat.identity``), whose packages need no confirmation."""
+    ``rasoat.identity``), whose packages need no confirmation. A slim package for the upper
+    level is refused unless ``upper_level_copy`` (the upper level's temporary commune file,
+    ``upper_level.commune_file``)."""
     store.require(RoleAction.IMPORT)
+    if not upper_level_copy:
+        refuse_upper_level_copy(package)
     commune = store.commune()
     if package.commune_code != commune.commune_code:
         name = package.manifest.get("commune", {}).get("name", "")

@@ -99,6 +99,18 @@ class Package:
     def commune_code(self) -> str:
         return str(self.manifest.get("commune", {}).get("code", ""))
 
+    @property
+    def for_upper_level(self) -> bool:
+        """A slim package for the upper level (``export.ExportScope.for_upper_level``),
+        which the merge refuses into a commune file."""
+        return for_upper_level(self.manifest)
+
+
+def for_upper_level(manifest: Mapping[str, Any]) -> bool:
+    scope = manifest.get("scope")
+    flagged = isinstance(scope, dict) and scope.get("for_upper_level") is True
+    return flagged or manifest.get("format_version") == container.SLIM_FORMAT_VERSION
+
 
 # --- writing ------------------------------------------------------------------------------
 

@@ -223,7 +223,15 @@ def commune_file(package: Package, *, source_name: str, device: str) -> Iterator
                         store.add_village(name, village.get("code") or None)
             # This file is the package's copy, nobody's to confirm: its signer is taken.
             trusted = [package.signer.fingerprint] if package.signer else []
-            merge_package(store, package, source_name=source_name, trusted=trusted, own_key=b"")
+            # A slim package (export.ExportScope.for_upper_level) is made for this copy.
+            merge_package(
+                store,
+                package,
+                source_name=source_name,
+                trusted=trusted,
+                own_key=b"",
+                upper_level_copy=True,
+            )
             _decisions_and_verdicts(store, package)
             yield store
 

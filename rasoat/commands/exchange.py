@@ -51,6 +51,12 @@ def register(subparsers: Any) -> None:
     p.add_argument("--since", help="chỉ các hộ thay đổi từ thời điểm này (YYYY-MM-DD)")
     p.add_argument("--device", help="chỉ các hộ do máy này sửa (mã máy)")
     p.add_argument("--village", action="append", default=[], help="tên thôn (lặp lại được)")
+    p.add_argument(
+        "--for-upper-level",
+        action="store_true",
+        help="bản rút gọn gửi cấp trên (với --scope commune): chỉ những gì cấp trên đọc, không "
+        "số CCCD, ngày tháng sinh, thu nhập, sức khoẻ, ghi chú; tệp của xã không gộp gói này",
+    )
     protect = p.add_mutually_exclusive_group()
     protect.add_argument(
         "--password",
@@ -349,7 +355,11 @@ def run_export(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
     scope = ExportScope(
-        kind=args.scope, since=args.since, device=args.device, villages=tuple(args.village)
+        kind=args.scope,
+        since=args.since,
+        device=args.device,
+        villages=tuple(args.village),
+        for_upper_level=args.for_upper_level,
     )
     try:
         with _open_store(args.db, args) as store:

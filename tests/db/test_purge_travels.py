@@ -24,9 +24,9 @@ from tests.db.test_purge import CCCD, _file_bytes, _has_trace, _household
 OFFICER = "Cán bộ xã"
 
 
-def _export(path: Path, device: str, out: Path, scope: ExportScope = ExportScope()) -> Path:
+def _export(path: Path, device: str, out: Path, scope: ExportScope | None = None) -> Path:
     with Store.open(path, user=OFFICER, device=device) as store:
-        export_package(store, out, scope)
+        export_package(store, out, scope or ExportScope())
     return out
 
 
@@ -63,9 +63,11 @@ def test_a_purge_in_a_package_purges_the_laptops_copy(
     assert _has_trace(_file_bytes(laptop))
     # The household is live on the laptop: purging it is a deletion the officer confirms.
     before = table_dump(laptop)
-    with Store.open(laptop, user="Cán bộ B", device="may-b") as store:
-        with pytest.raises(DeletionsNotConfirmed, match="HO-P1"):
-            import_package(store, package)
+    with (
+        Store.open(laptop, user="Cán bộ B", device="may-b") as store,
+        pytest.raises(DeletionsNotConfirmed, match="HO-P1"),
+    ):
+        import_package(store, package)
     assert table_dump(laptop) == before
     with Store.open(laptop, user="Cán bộ B", device="may-b") as store:
         receipt = import_package(store, package, allow_deletions=True)
@@ -100,7 +102,8 @@ def test_a_purge_in_a_package_purges_the_laptops_copy(
         ]
         assert event.row_id == "purge"
         assert event.user == "Cán bộ B"
-        assert event.source is not None and "xa.rasoat" in event.source
+        assert event.source is not None
+        assert "xa.rasoat" in event.source
         assert event.new is not None
         assert event.new["purged_by"] == OFFICER
         assert event.new["package"] == read_package(package).package_id
@@ -108,7 +111,8 @@ def test_a_purge_in_a_package_purges_the_laptops_copy(
         assert len(event.new["unseen_edits"]) == int(edited_on_laptop)
         for line in audit.log_lines(store.conn, household_id=hid):
             if line.table != audit.EVENTS:
-                assert line.old is None and line.new is None
+                assert line.old is None
+                assert line.new is None
     assert not _has_trace(_file_bytes(laptop))
 
     # The same package again: nothing written, the file's data unchanged.

@@ -5,6 +5,7 @@ decided either way, the decision travels back without a conflict of its own."""
 
 from __future__ import annotations
 
+import shutil
 from datetime import date
 from pathlib import Path
 
@@ -13,7 +14,14 @@ import pytest
 from db import audit, year_round
 from db.exchange import year_round_part
 from db.store import Store, now_utc
-from tests.db.exchange.test_year_round_conflicts import DTV, XA, Trip, _ids, laptops  # noqa: F401
+from tests.db.exchange.test_year_round_conflicts import DTV, XA, Trip, _ids
+from tests.reports.conftest import VILLAGES, build_commune
+
+
+@pytest.fixture
+def laptops(tmp_path: Path) -> tuple[Path, Path]:
+    base = build_commune(tmp_path / "xa.db", 6, VILLAGES)
+    return shutil.copy(base, tmp_path / "xa-laptop.db"), shutil.copy(base, tmp_path / "dtv.db")
 
 
 def _delete(store: Store, app_id: str) -> None:

@@ -1,0 +1,87 @@
+"""The registry loads a commune's slim package for the upper level (``rasoat export --scope
+commune --for-upper-level``) as it loads the full one: the same households, members and
+categories by year, the deprivations by indicator; no CCCD number and no income reach the
+province's database."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import psycopg
+
+from db.exchange.export import ExportScope, export_package
+from db.records import CommuneInfo
+from db.store import Store
+from forms.classify import classify
+from forms.model import Area
+from forms.standards import standard_for_year
+from registry.database import connect, init
+from registry.load import load_packages
+from registry.throwaway import Cluster
+from tests.registry.packages import households
+
+
+def _commune_file(path: Path) -> Path:
+    """A commune file of Lào Cai (in the province's 2025 list), two years classified."""
+    homes = households(24, 5)
+    info = CommuneInfo("15", "Tỉnh Lào Cai", "02947", "Xã Bảo Yên", Area.RURAL)
+    with Store.create(path, info, user="Cán bộ xã", device="may-xa") as store:
+        for year in (2025, 2026):
+            standard = standard_for_year(year)
+            rnd = store.start_round(year, standard.id)
+            with store.transaction():
+                for h in homes:
+                    store.save_household(h, round_id=rnd.id, result=classify(h, standard, year))
+    return path
+
+
+def _rows(dsn: str) -> dict[str, Any]:
+    with psycopg.connect(dsn) as conn:
+        return {
+            "years": sorted(
+                conn.execute(
+                    "SELECT household_id, year, category, deprivation_count, deprived, size"
+                    " FROM household_years"
+                ).fetchall()
+            ),
+            "members": sorted(
+                conn.execute(
+                    "SELECT member_id, name, relationship, sex, birth_year, ethnicity FROM members"
+                ).fetchall()
+            ),
+            "households": sorted(
+                conn.execute("SELECT household_id, code, village, head_name, size FROM households")
+            ),
+            "identity": conn.execute(
+                "SELECT count(*) FROM members WHERE id_number IS NOT NULL"
+            ).fetchone()[0],
+            "income": conn.execute(
+                "SELECT count(*) FROM results WHERE income IS NOT NULL"
+            ).fetchone()[0],
+        }
+
+
+def test_the_registry_loads_the_slim_package_as_the_full_one(
+    pg_cluster: Cluster, tmp_path: Path
+) -> None:
+    path = _commune_file(tmp_path / "xa.db")
+    with Store.open(path, user="Cán bộ xã", device="may-xa") as store:
+        export_package(store, tmp_path / "full.rasoat")
+        export_package(
+            store, tmp_path / "slim.rasoat", ExportScope(kind="commune", for_upper_level=True)
+        )
+    loaded = {}
+    for name in ("full", "slim"):
+        dsn = pg_cluster.create_database(f"registry_slim_{name}")
+        with connect(dsn) as conn:
+            init(conn, "15")
+            [outcome] = load_packages(conn, [tmp_path / f"{name}.rasoat"], user="Cán bộ tỉnh")
+        assert outcome.status == "loaded", outcome.message
+        loaded[name] = _rows(dsn)
+    full, slim = loaded["full"], loaded["slim"]
+    assert full["identity"] > 0
+    assert full["income"] > 0
+    assert (slim["identity"], slim["income"]) == (0, 0)
+    for key in ("years", "members", "households"):
+        assert slim[key] == full[key], key
