@@ -3,7 +3,8 @@ proposes a Vietnamese name with the village and the day (``reports.file_names``)
 folder the officer saved into last (``rasoat.settings.output_folder``: the Documents folder at
 first); the document is built in a worker thread (``desktop.worker``) with a progress bar; then
 ``ReportSavedDialog`` says where the file is (and opens it with the system's viewer, never
-waiting on it).
+waiting on it). A print that finishes while the window is locked is said, and opened, only
+once it is unlocked (``idle_lock.when_unlocked``).
 
 The worker opens its own Store on the same file: SQLite connections belong to the thread
 that made them, and the GUI thread must never wait for a long report.
@@ -22,6 +23,7 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QMenu, QMessageBox, QProgressDialog
 
 from desktop.i18n import data_tr
+from desktop.idle_lock import when_unlocked
 from desktop.report_saved_dialog import ReportSavedDialog, opens_automatically
 from desktop.worker import error_text, start_job
 
@@ -325,6 +327,9 @@ def _start(
     def done(path: Path) -> None:
         dialog.close()
         dialog.deleteLater()
+        when_unlocked(window, lambda: _saved(path))
+
+    def _saved(path: Path) -> None:
         window.statusBar().showMessage(
             QCoreApplication.translate("MainWindow", "Đã lưu báo cáo: {p}").format(p=path), 8000
         )
@@ -337,6 +342,9 @@ def _start(
         log.error("building report %s failed", kind, exc_info=exc)
         dialog.close()
         dialog.deleteLater()
+        when_unlocked(window, lambda: _failed(exc))
+
+    def _failed(exc: BaseException) -> None:
         box = QMessageBox(
             QMessageBox.Icon.Warning,
             QCoreApplication.translate("MainWindow", "Không lập được báo cáo"),

@@ -45,10 +45,7 @@ class SignInDialog(QDialog):
         self.name = QLineEdit()
         self.name.setObjectName("sign-in-name")
         if names:
-            completer = QCompleter(names, self.name)
-            completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
-            completer.setCompletionMode(QCompleter.CompletionMode.InlineCompletion)
-            self.name.setCompleter(completer)
+            self._complete(names)
         self.password = QLineEdit()
         self.password.setObjectName("sign-in-password")
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
@@ -56,12 +53,11 @@ class SignInDialog(QDialog):
         self.error.setStyleSheet("color: #b3261e;")
         self.error.setWordWrap(True)
         self.error.hide()
-        form = QFormLayout()
-        if fixed_name is None:
-            form.addRow(self.tr("&Tên đăng nhập"), self.name)
-        else:
+        form = self.form = QFormLayout()
+        form.addRow(self.tr("&Tên đăng nhập"), self.name)
+        if fixed_name is not None:
             self.name.setText(fixed_name)
-            self.name.hide()
+            form.setRowVisible(self.name, False)
         label = self.tr("&Mật khẩu") if fixed_name != "" else self.tr("&Mật khẩu tệp xã")
         form.addRow(label, self.password)
         buttons = QDialogButtonBox(
@@ -82,16 +78,36 @@ class SignInDialog(QDialog):
         (self.password if fixed_name is not None else self.name).setFocus()
         self.setMinimumWidth(380)
 
+    def _complete(self, names: list[str]) -> None:
+        completer = QCompleter(names, self.name)
+        completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        completer.setCompletionMode(QCompleter.CompletionMode.InlineCompletion)
+        self.name.setCompleter(completer)
+
     def accept(self) -> None:
         problem = self._check(self.name.text().strip(), self.password.text())
         if problem is not None:
-            self.error.setText(problem)
-            self.error.show()
-            self.password.clear()
-            self.password.setFocus()
+            self.refused(problem)
             return
         self.password.clear()
         super().accept()
+
+    def refused(self, problem: str) -> None:
+        """Says ``problem``; the password is typed again."""
+        self.error.setText(problem)
+        self.error.show()
+        self.password.clear()
+        self.password.setFocus()
+
+    def ask_name(self, names: list[str], prompt: str) -> None:
+        """From a password-only form (the lock's), a form asking who signs in: the name
+        field shown, empty, completing from ``names``, and focused."""
+        self.prompt.setText(prompt)
+        self._complete(names)
+        self.name.clear()
+        self.form.setRowVisible(self.name, True)
+        self.password.clear()
+        self.name.setFocus()
 
 
 def store_check(store: Any) -> Check:
