@@ -25,6 +25,9 @@ ROOT = Path(__file__).resolve().parents[1]
 BUNDLE = ROOT / "dist" / "rasoat"
 EXE = BUNDLE / ("rasoat.exe" if sys.platform == "win32" else "rasoat")
 SKIPPED = math.nan
+# Issue 22: what a commune officer copies from a USB stick, in MB of 2**20 bytes
+# (tests/packaging/test_bundle.py fails past it).
+BUNDLE_GOAL_MB = 150
 
 
 def bundle_size_mb() -> tuple[float, int]:
@@ -96,7 +99,7 @@ def run(quick: bool) -> list[Row]:
     if not EXE.exists():
         note = "skipped: no bundle, run `make package`"
         return [
-            Row("bundle size (dist/rasoat/)", SKIPPED, "MB", note=note),
+            Row("bundle size (dist/rasoat/)", SKIPPED, "MB", f"< {BUNDLE_GOAL_MB} MB", note=note),
             Row("frozen bundle: start to first paint", SKIPPED, "s", "< 2 s", note=note),
             *unfrozen,
         ]
@@ -108,7 +111,13 @@ def run(quick: bool) -> list[Row]:
         unfrozen[0] if not math.isnan(unfrozen[0].value) else None,
     )
     return [
-        Row("bundle size (dist/rasoat/)", size, "MB", note=f"{count} files"),
+        Row(
+            "bundle size (dist/rasoat/)",
+            size,
+            "MB",
+            f"< {BUNDLE_GOAL_MB} MB",
+            note=f"{count} files",
+        ),
         *frozen,
         *unfrozen,
     ]
