@@ -110,7 +110,7 @@ def test_every_needed_library_resolves() -> None:
 
 
 def test_no_bundled_binary_keeps_its_symbol_table() -> None:
-    # 46 MB of symbols and debug information the spec strips (section "symbols"): a library
+    # 42 MB of symbols and debug information the spec strips (section "symbols"): a library
     # that brings them back shows here before it shows in the size.
     unstripped = [
         str(path.relative_to(BUNDLE))
