@@ -95,7 +95,7 @@ def _measure(paths: list[Path], codes: list[str], packages: int, per: int) -> li
             for i, (code, path) in enumerate(zip(codes, paths, strict=True)):
                 ready = prepare(path, None, None)
                 assert isinstance(ready, Prepared), ready
-                members += len(ready.members)
+                members += ready.counts["members"]
                 start = time.perf_counter()
                 with conn.transaction():
                     write_rows(conn, (PROVINCE, code, i + 1), ready)

@@ -85,18 +85,16 @@ class LoadOutcome:
 
 @dataclass
 class Prepared:
-    """A package read and validated whole, reduced to what its write needs. Rows lack their
-    first three columns (province, commune, load id), added as they are written."""
+    """A package read and validated whole, reduced to what its write needs: per table, its
+    rows as ``COPY`` text (``copy_data``), which crosses from a reader process as a few
+    bytes objects rather than tens of thousands of tuples to pickle and unpickle."""
 
     manifest: dict[str, Any]
     package_id: str
     signer: str
     entries: list[ReceiptLine]
-    rounds: list[Row] = field(default_factory=list)
-    households: list[Row] = field(default_factory=list)
-    members: list[Row] = field(default_factory=list)
-    results: list[Row] = field(default_factory=list)
-    years: list[Row] = field(default_factory=list)  # household_years
+    copies: dict[str, bytes] = field(default_factory=dict)  # table -> rows, COPY text
+    counts: dict[str, int] = field(default_factory=dict)  # table -> rows
 
     @property
     def commune(self) -> dict[str, Any]:
@@ -162,12 +160,12 @@ def prepare(path: Path, password: str | None, recovery_key: str | None) -> Prepa
                     for r in package.records
                 ],  # fmt: skip
             )
-            rounds, households, members, results, years = rows_of(package)
-            prepared.rounds, prepared.households = rounds, households
-            prepared.members, prepared.results, prepared.years = members, results, years
+            prepared.copies, prepared.counts = copy_data(rows_of(package))
             return prepared
     except PackageError as exc:
         return f"Gói {path.name} bị hỏng hoặc không hợp lệ: {exc}"
+    except UnicodeEncodeError:  # a lone surrogate the validators let through: not UTF-8
+        return f"Gói {path.name} bị hỏng hoặc không hợp lệ: có văn bản không phải UTF-8."
 
 
 def _reader_count(paths: list[Path]) -> int:
@@ -361,7 +359,7 @@ def _write(
                 who,
                 int(counts.get("households", 0)),
                 int(counts.get("members", 0)),
-                len(package.results),
+                package.counts["results"],
                 receipt.to_json(indent=None),
             ),
         ).fetchone()
@@ -497,23 +495,64 @@ def rows_of(
     return rounds, households, members, results, picked
 
 
-def copy_rows(
-    conn: psycopg.Connection[Any],
-    table: str,
-    columns: tuple[str, ...],
-    rows: Iterable[Row],
-    prefix: Row = (),
-) -> None:
-    """``COPY`` of ``rows``, each after ``prefix`` (province, commune, load id)."""
-    with conn.cursor().copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
-        write = copy.write_row
-        for row in rows:
-            write(prefix + row)
+TABLES: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("rounds", ROUND_COLUMNS),
+    ("households", HOUSEHOLD_COLUMNS),
+    ("members", MEMBER_COLUMNS),
+    ("results", RESULT_COLUMNS),
+    ("household_years", YEAR_COLUMNS),
+)
+
+
+def copy_data(
+    tables: tuple[list[Row], list[Row], list[Row], list[Row], list[Row]],
+) -> tuple[dict[str, bytes], dict[str, int]]:
+    """``rows_of``'s rows as ``COPY`` text (UTF-8), per table, and how many rows each.
+    Made in the reader, so the loading process only sends bytes (it had to unpickle every
+    row and then format it again for psycopg); the first three columns are added as they
+    are written (``write_rows``)."""
+    copies, counts = {}, {}
+    for (table, _columns), rows in zip(TABLES, tables, strict=True):
+        copies[table] = copy_text(rows)
+        counts[table] = len(rows)
+    return copies, counts
+
+
+def copy_text(rows: Iterable[Row]) -> bytes:
+    """Rows in ``COPY``'s text format, UTF-8: one line each, tab between values."""
+    return "".join(["\t".join(map(_field, row)) + "\n" for row in rows]).encode()
+
+
+def _field(value: Any) -> str:
+    """One value in ``COPY``'s text format: NULL as \\N, booleans as t/f, a list as an
+    array literal, backslash, tab, newline and carriage return escaped."""
+    if isinstance(value, str):
+        if "\\" in value or "\t" in value or "\n" in value or "\r" in value:
+            return value.translate(_COPY_ESCAPES)
+        return value
+    if value is None:
+        return "\\N"
+    if value is True or value is False:
+        return "t" if value else "f"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, list):  # text[]: each element quoted, inside the COPY escaping
+        items = ",".join('"' + x.replace("\\", "\\\\").replace('"', '\\"') + '"' for x in value)
+        return ("{" + items + "}").translate(_COPY_ESCAPES)
+    raise TypeError(f"no COPY text for {type(value).__name__}")
+
+
+_COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
 
 
 def write_rows(conn: psycopg.Connection[Any], prefix: Row, package: Prepared) -> None:
-    copy_rows(conn, "rounds", ROUND_COLUMNS, package.rounds, prefix)
-    copy_rows(conn, "households", HOUSEHOLD_COLUMNS, package.households, prefix)
-    copy_rows(conn, "members", MEMBER_COLUMNS, package.members, prefix)
-    copy_rows(conn, "results", RESULT_COLUMNS, package.results, prefix)
-    copy_rows(conn, "household_years", YEAR_COLUMNS, package.years, prefix)
+    """Every table's rows, each line after ``prefix`` (province, commune, load id)."""
+    head = copy_text([prefix])[:-1] + b"\t"
+    for table, columns in TABLES:
+        data = package.copies[table]
+        if not data:
+            continue
+        # Rows end in a newline and none holds one (escaped): the prefix goes after each.
+        data = head + data[:-1].replace(b"\n", b"\n" + head) + b"\n"
+        with conn.cursor().copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+            copy.write(data)

@@ -1,0 +1,73 @@
+"""The quick paths of ``forms.validate`` (ids by pattern, a result's texts checked at once)
+say exactly what the careful ones say: every value the careful path refuses is refused with
+the same message, every value it takes is taken."""
+
+from __future__ import annotations
+
+import copy
+import random
+import uuid
+from typing import Any
+
+from forms.classify import classify, result_to_dict
+from forms.demo import generate_households
+from forms.standards import standard_for_year
+from forms.validate import _result_problem, is_uuid, result_problem
+
+
+def _uuid_by_module(value: object) -> bool:
+    if not isinstance(value, str) or len(value) != 36:
+        return False
+    try:
+        return str(uuid.UUID(value)) == value.lower()
+    except ValueError:
+        return False
+
+
+def test_is_uuid_takes_what_the_uuid_module_takes() -> None:
+    good = "0b6c3f1e-7a7c-4c55-9d4e-1f2a3b4c5d6e"
+    odd = [
+        good, good.upper(), good[:-1], good[:-1] + "g", good[:-1] + "\n", good[:-1] + "\u0660",
+        "{" + good.replace("-", "")[:34] + "}", "urn:uuid:" + good.replace("-", "")[:27],
+        good.replace("-", "_"), " " + good[1:], good.replace("-", ""), "+" + good[1:],
+        good[:8] + "_" + good[9:], None, 1, b"x" * 36, "x" * 900_000, "",
+    ]  # fmt: skip
+    for value in odd:
+        assert is_uuid(value) == _uuid_by_module(value), value
+
+
+VALUES: list[Any] = [
+    None, 1, -1, 1.5, True, "", "x", "a\nb", "a\tb", "\x00", "\x85", "\u200b", "\ud800",
+    "x" * 4001, "y" * 2000, [], ["x"], [1], {}, {"a": 1}, str(uuid.uuid4()),
+    str(uuid.uuid4()).upper(), 10**11, 1000, 1001, "2026-01-01", "2026-01-0", ["\u200b"],
+    [str(uuid.uuid4())], [str(uuid.uuid4()) + "x"],
+    [str(uuid.uuid4())[:35], "a" + str(uuid.uuid4())],
+]  # fmt: skip
+KEYS = [
+    "income_basis", "standard_id", "standard_version", "engine_version", "b1_score", "income",
+    "review_year", "income_line", "b1_threshold", "deprivation_count", "reasons", "warnings",
+    "indicators", "reference_date",
+]  # fmt: skip
+INDICATOR_KEYS = ["id", "name", "dimension", "status", "reason", "member_ids", "unconfirmed"]
+
+
+def test_a_result_is_judged_as_the_careful_check_judges_it() -> None:
+    year = 2026
+    standard = standard_for_year(year)
+    results = [result_to_dict(classify(h, standard, year)) for h in generate_households(40, seed=3)]
+    rng = random.Random(21)
+    for r in results:
+        assert result_problem(r) is None is _result_problem(r)
+    for _ in range(4000):
+        d = copy.deepcopy(rng.choice(results))
+        for _ in range(rng.randint(1, 2)):
+            indicators = d.get("indicators")
+            if rng.random() < 0.5 and isinstance(indicators, list) and indicators:
+                o = rng.choice(indicators)
+                if isinstance(o, dict):
+                    o[rng.choice(INDICATOR_KEYS)] = rng.choice(VALUES)
+                else:
+                    indicators[0] = rng.choice(VALUES)
+            else:
+                d[rng.choice(KEYS)] = rng.choice(VALUES)
+        assert result_problem(d) == _result_problem(d), d
