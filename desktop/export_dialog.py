@@ -182,6 +182,21 @@ class ExportDialog(JobDialog):
         for b in (self.scope_commune, self.scope_surveyor, self.scope_villages):
             self.scope_group.addButton(b)
         self.scope_commune.setChecked(True)
+        # Issue 20 item 5: the upper level reads counts, lists and categories, not ID numbers,
+        # birth days, incomes or health (db.exchange.export.slim_record).
+        self.for_upper_level = QCheckBox(
+            self.tr(
+                "Bản rút gọn gửi cấp trên (bỏ số CCCD, ngày tháng sinh, thu nhập, sức khoẻ, "
+                "ghi chú)"
+            )
+        )
+        self.for_upper_level.setToolTip(
+            self.tr(
+                "Chỉ những gì cấp trên đọc: Tổng hợp nhiều xã, báo cáo tháng của xã, kho dữ "
+                "liệu của tỉnh. Tệp của xã không gộp được gói này."
+            )
+        )
+        self.for_upper_level.toggled.connect(self._name_for_upper_level)
         self.device = QComboBox()
         self.device.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.device.addItem(self.tr("(mọi máy)"), None)
@@ -227,6 +242,7 @@ class ExportDialog(JobDialog):
             self.villages.addItem(item)
         self.villages.setFixedHeight(4 * self.villages.sizeHintForRow(0) + 12)
         scope_layout.addWidget(self.scope_commune)
+        scope_layout.addLayout(indented(self.for_upper_level))
         scope_layout.addWidget(self.scope_surveyor)
         scope_layout.addLayout(indented(surveyor_form))
         scope_layout.addWidget(self.scope_villages)
@@ -339,6 +355,7 @@ class ExportDialog(JobDialog):
         self.use_since.setEnabled(surveyor)
         self.since.setEnabled(surveyor)
         self.villages.setEnabled(self.scope_villages.isChecked())
+        self.for_upper_level.setEnabled(self.scope_commune.isChecked())
         for w in (self.password, self.password2, self.recovery_in):
             w.setEnabled(self.protect.isChecked())
 
@@ -362,7 +379,14 @@ class ExportDialog(JobDialog):
                 if self.villages.item(i).checkState() == Qt.CheckState.Checked
             )
             return ExportScope(kind="villages", villages=names)
-        return ExportScope()
+        return ExportScope(for_upper_level=self.for_upper_level.isChecked())
+
+    def _name_for_upper_level(self, slim: bool) -> None:
+        """The proposed file name says which package it is; a name the user typed stays."""
+        full = default_package_path(self.store)
+        names = (str(full), str(full.with_name(f"{full.stem}-gui-cap-tren{full.suffix}")))
+        if self.path.text() in names:
+            self.path.setText(names[int(slim)])
 
     def _problem(self) -> str | None:
         if not self.path.text().strip():

@@ -1233,6 +1233,51 @@ class Session:
         yield from self.back_to_window()
         self.expected_modals = ()
 
+    def export_for_upper_level(self, folder: Path, number: int = 1) -> Steps:
+        """Tệp → Xuất gói dữ liệu…, the whole commune's slim package for the upper level
+        ticked from the keyboard (Space on "Bản rút gọn gửi cấp trên"), with a password: the
+        package says it is the upper level's (issue 20 item 5)."""
+        from db.exchange.container import read_manifest
+        from db.exchange.package import for_upper_level
+        from desktop.export_dialog import ExportDialog, job_running
+
+        window = self.window
+        package = folder / f"cap-tren-{number}.rasoat"
+        self.step(f"export for the upper level {number}: Tệp → Xuất gói dữ liệu…")
+        self.expected_modals = (ExportDialog,)
+        yield from self.focus_list()
+        QTimer.singleShot(0, lambda: _menu_action(window, "Xuất gói").trigger())
+        yield
+        yield from self.wait(
+            lambda: isinstance(QApplication.activeModalWidget(), ExportDialog), "export dialog"
+        )
+        dialog = QApplication.activeModalWidget()
+        assert isinstance(dialog, ExportDialog)
+        yield from self.tab_to(dialog.for_upper_level, "Bản rút gọn gửi cấp trên")
+        yield from self.key(Qt.Key.Key_Space)
+        if not dialog.for_upper_level.isChecked():
+            raise SessionFailure("Space did not tick the upper level's slim package")
+        yield from self.tab_to(dialog.path, "package file name")
+        yield from self.key(Qt.Key.Key_A, CTRL)
+        yield from self.type(str(package))
+        yield from self.tab_to(dialog.password, "password")
+        yield from self.type(PASSWORD)
+        yield from self.tab_to(dialog.password2, "password again")
+        yield from self.type(PASSWORD)
+        yield from self.tab_to(dialog.export_button, "Xuất gói")
+        yield from self.key(Qt.Key.Key_Space)
+        yield from self.wait(
+            lambda: dialog.result_info is not None and not job_running(dialog), "the export"
+        )
+        if dialog.result_info.households != len(self.entered) or not for_upper_level(
+            read_manifest(package)
+        ):
+            raise SessionFailure("the upper level's package is not the slim whole commune")
+        yield from self.key(Qt.Key.Key_Escape)
+        yield from self.back_to_window()
+        self.expected_modals = ()
+        self.figures.packages += 1
+
     def support_and_cadre(self, amount: str = "20.000.000") -> Steps:
         """The first household of the list opened (Ctrl+E), its step 7: a preferential loan
         recorded from the keyboard (Alt+M) and a cadre of its own (Alt+P); Esc (issue 24)."""
@@ -1490,14 +1535,16 @@ class Session:
         yield from self.back_to_window()
         self.expected_modals = ()
 
-    def upper_level(self, folder: Path, number: int = 1) -> Steps:
-        """Báo cáo → Tổng hợp nhiều xã (cấp trên)…: the package just exported chosen in Qt's
-        open dialog (Alt+C, its password typed first), one row for this commune; Alt+P saves
-        the table as PDF through the save dialog, written in a worker while the dialog stays
-        responsive; "Đã lưu" names the file; Esc (issue 21)."""
+    def upper_level(self, folder: Path, number: int = 1, package: Path | None = None) -> Steps:
+        """Báo cáo → Tổng hợp nhiều xã (cấp trên)…: the package just exported (or
+        ``package``, e.g. the slim one for the upper level) chosen in Qt's open dialog (Alt+C,
+        its password typed first), one row for this commune; Alt+P saves the table as PDF
+        through the save dialog, written in a worker while the dialog stays responsive; "Đã
+        lưu" names the file; Esc (issue 21)."""
         from desktop.upper_level_dialog import UpperLevelDialog
 
-        package, out = folder / f"goi-{number}.rasoat", folder / f"tong-hop-{number}.pdf"
+        package = package or folder / f"goi-{number}.rasoat"
+        out = folder / f"tong-hop-{number}.pdf"
         self.step("upper level: Báo cáo → Tổng hợp nhiều xã…")
         self.expected_modals = (UpperLevelDialog, QFileDialog)
         yield from self.focus_list()
@@ -1641,7 +1688,56 @@ class Session:
         yield from self.key(Qt.Key.Key_Return)
         yield from self.wait(lambda: self.window.locked is None, "unlocked")
         yield from self.back_to_window()
+        yield from self.print_while_locked(password)
         self.expected_modals = ()
+
+    def print_while_locked(self, password: str) -> Steps:
+        """A print from the Báo cáo menu, the idle lock falling while its worker runs: the
+        document is written, but the message naming it (and the system's viewer) waits for
+        the unlock, nothing of it on the lock's cover; then said, and closed with Esc."""
+        from reports.catalog import DOCUMENTS
+
+        window = self.window
+        self.step("idle lock: a print finishing while locked is said after the unlock")
+        self.expected_modals = (QFileDialog,)
+        text = f"{DOCUMENTS['summary'].title} (PDF)"
+        action = next(a for a in window.menus["report"].actions() if a.text() == text)
+        yield from self.focus_list()
+        QTimer.singleShot(0, action.trigger)
+        yield
+        yield from self.wait(lambda: _chooser(window) is not None, "save dialog")
+        out = _proposed(_chooser(window))
+        QTest.keyClick(focused(), Qt.Key.Key_Return)  # the worker starts
+        self.figures.events += 1
+        lock = window.idle_lock
+        lock.minutes = 1
+        lock.timer.setInterval(0)  # the app's timer: it falls before the worker is done
+        lock.timer.start()
+        yield
+        yield from self.wait(lambda: window.locked is not None, "locked during the print")
+        lock.set_minutes(0)
+        yield from self.wait(
+            lambda: not window.report_job.running() and _document_ready(out, None, "pdf"),
+            f"{out.name} written while locked",
+            timeout_s=120,
+        )
+        yield from self.pause(200)  # the worker's result delivered, and held
+        saved = getattr(window, "report_saved", None)
+        if (saved is not None and saved.isVisible()) or not window.statusBar().isHidden():
+            raise SessionFailure("idle lock: the print was said over the lock")
+        asked = window.locked.dialog
+        yield from self.wait(lambda: QApplication.focusWidget() is asked.password, "lock cover")
+        yield from self.type(password)
+        yield from self.key(Qt.Key.Key_Return)
+        yield from self.wait(lambda: window.locked is None, "unlocked after the print")
+        yield from self.wait(
+            lambda: _saved_message_names(window, out), f"{out.name} named after the unlock"
+        )
+        saved = window.report_saved
+        QTest.keyClick(saved.focusWidget() or saved, Qt.Key.Key_Escape)
+        self.figures.events += 1
+        yield from self.wait(lambda: not saved.isVisible(), "message closed")
+        yield from self.back_to_window()
 
     def encrypt_file(self, passphrase: str, password: str = "mat-khau-9x") -> Steps:
         """Tệp → Mã hoá tệp xã… (issue 20 item 1): the passphrase twice, the file encrypted in a
@@ -1841,6 +1937,8 @@ def soak(target_events: int, seed: int, folder: Path) -> tuple[Figures, Watchdog
             raise SessionFailure("; ".join(problems[:10]))
         session.run(session.print_everything())
         session.run(session.export_and_import(folder, rounds))
+        if rounds == 1:
+            session.run(session.export_for_upper_level(folder, rounds))
         session.run(session.known_devices())
         session.run(session.audit_log())
         if session.receipt.conflicts or session.receipt.changed:

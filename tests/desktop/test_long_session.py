@@ -102,8 +102,10 @@ def test_a_surveyors_afternoon(session: Session, tmp_path: Path) -> None:
     assert len(receipt.entries) == HOUSEHOLDS
     assert receipt.conflicts == []
     assert receipt.changed == 0
-    # The package seen from above, the summary saved as PDF in a worker (issue 21).
-    session.run(session.upper_level(tmp_path))
+    # The whole commune's slim package for the upper level (issue 20 item 5), seen from
+    # above: the summary saved as PDF in a worker (issue 21).
+    session.run(session.export_for_upper_level(tmp_path))
+    session.run(session.upper_level(tmp_path, package=tmp_path / "cap-tren-1.rasoat"))
     # A village given two cadres, here and on a copy of this file, merged: decided on the
     # conflicts screen (issue 24).
     session.run(session.year_round_conflict(tmp_path))
