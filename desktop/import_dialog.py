@@ -122,13 +122,19 @@ class ImportDialog(JobDialog):
     def load_manifest(self) -> None:
         from db.exchange.container import is_encrypted, read_manifest
         from db.exchange.errors import PackageError
+        from db.exchange.merge import SLIM_REFUSED
+        from db.exchange.package import for_upper_level
 
         self.manifest = None
         self.receipt = None
         text = self.path.text().strip()
         if text:
             try:
-                self.manifest = read_manifest(Path(text))
+                manifest = read_manifest(Path(text))
+                # The upper level's slim package: said before any password is asked for.
+                if for_upper_level(manifest):
+                    raise PackageError(SLIM_REFUSED)
+                self.manifest = manifest
             except PackageError as exc:
                 self.about.setText(self.tr("Không dùng được tệp này: {error}").format(error=exc))
         if self.manifest is not None:

@@ -10,6 +10,7 @@ from typing import Any
 from db.exchange.package import read_package
 from db.store import Store
 from desktop.export_dialog import ExportDialog
+from desktop.import_dialog import ImportDialog
 from tests.db.exchange.commune import make_commune
 
 
@@ -45,3 +46,11 @@ def test_the_export_dialog_writes_the_slim_package_for_the_upper_level(
     assert package.for_upper_level
     assert len(package.records) == 3
     assert all(m.id_number is None for r in package.records for m in r.household.members)
+    # Tệp → Nhập / gộp gói dữ liệu… says what it is, and offers nothing to import.
+    with Store.open(db, user="Cán bộ xã", device="may-xa") as store:
+        importer = ImportDialog(store)
+        qtbot.addWidget(importer)
+        importer.set_package(out)
+        assert "bản rút gọn gửi cấp trên" in importer.about.text()
+        assert "không gộp vào tệp của xã" in importer.about.text()
+        assert not importer.import_button.isEnabled()
