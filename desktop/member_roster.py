@@ -69,6 +69,10 @@ class MemberRoster(QWidget):
         super().__init__(parent)
         self.household = Household()
         self.rows: list[MemberRow] = []
+        # Rows no household shows at the moment, hidden and out of the grid, for the next
+        # larger household or added member: building a row (its drop-downs filled item by
+        # item) was up to 30 ms of opening a household with more members than the last.
+        self.spare: list[MemberRow] = []
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         self.grid_host = QWidget()
@@ -123,10 +127,7 @@ class MemberRoster(QWidget):
                 line, col, span = NARROW[attr]
                 self.grid.addWidget(label, line, col, 1, span)
             for i, row in enumerate(self.rows):
-                base = 2 + 2 * i
-                for attr, widget in (*row.editors.items(), (REMOVE, row.remove)):
-                    line, col, span = NARROW[attr]
-                    self.grid.addWidget(widget, base + line, col, 1, span)
+                self._place_row(i, row)
             self.grid.setColumnStretch(0, 1)
             self.grid.setColumnStretch(1, 1)
             self.grid.setColumnStretch(2, 2)
@@ -134,12 +135,22 @@ class MemberRoster(QWidget):
             for col, (attr, _, _) in enumerate(COLUMNS):
                 self.grid.addWidget(self.headers[attr], 0, col)
             for i, row in enumerate(self.rows):
-                for col, (attr, _, _) in enumerate(COLUMNS):
-                    self.grid.addWidget(row.editors[attr], 1 + i, col)
-                self.grid.addWidget(row.remove, 1 + i, len(COLUMNS))
+                self._place_row(i, row)
             self.grid.setColumnStretch(0, 4)
             self.grid.setColumnStretch(1, 2)
             self.grid.setColumnStretch(5, 2)
+
+    def _place_row(self, i: int, row: MemberRow) -> None:
+        """Row ``i``'s widgets in the grid, in the current mode (the headers placed)."""
+        if self.narrow:
+            base = 2 + 2 * i
+            for attr, widget in (*row.editors.items(), (REMOVE, row.remove)):
+                line, col, span = NARROW[attr]
+                self.grid.addWidget(widget, base + line, col, 1, span)
+            return
+        for col, (attr, _, _) in enumerate(COLUMNS):
+            self.grid.addWidget(row.editors[attr], 1 + i, col)
+        self.grid.addWidget(row.remove, 1 + i, len(COLUMNS))
 
     def wide_width(self) -> int:
         """The narrowest width at which one line per member still shows every answer whole
@@ -177,16 +188,16 @@ class MemberRoster(QWidget):
         self.household = household
         keep = min(len(self.rows), len(household.members))
         for row in self.rows[keep:]:
-            for widget in (*row.editors.values(), row.remove):
-                self.grid.removeWidget(widget)
-                widget.deleteLater()
+            self._put_aside(row)
         del self.rows[keep:]
         for row, member in zip(self.rows, household.members, strict=False):
             row.member = member
             self._fill(row)
+        # The rows kept stay where they are; only the rows added are placed (placing every
+        # widget again made Qt lay the whole roster out anew on each open).
         for member in household.members[keep:]:
-            self._add_row(member, place=False)
-        self._place()
+            row = self._add_row(member, place=False)
+            self._place_row(len(self.rows) - 1, row)
         self._tab_order()
         self.messages.clear()
 
@@ -203,11 +214,7 @@ class MemberRoster(QWidget):
     def remove_member(self, member: Member) -> None:
         for i, row in enumerate(self.rows):
             if row.member is member:
-                for editor in row.editors.values():
-                    self.grid.removeWidget(editor)
-                    editor.deleteLater()
-                self.grid.removeWidget(row.remove)
-                row.remove.deleteLater()
+                self._put_aside(row)
                 del self.rows[i]
                 self._place()
                 self._tab_order()
@@ -215,7 +222,24 @@ class MemberRoster(QWidget):
         self.household.members.remove(member)
         self.changed.emit()
 
+    def _put_aside(self, row: MemberRow) -> None:
+        for widget in (*row.editors.values(), row.remove):
+            self.grid.removeWidget(widget)
+            widget.hide()
+        self.spare.append(row)
+
     def _add_row(self, member: Member, *, place: bool = True) -> MemberRow:
+        if self.spare:
+            row = self.spare.pop()
+            row.member = member
+            self._fill(row)
+            for widget in (*row.editors.values(), row.remove):
+                widget.show()
+            self.rows.append(row)
+            if place:
+                self._place()
+                self._tab_order()
+            return row
         editors: dict[str, FieldEditor] = {}
         remove = QPushButton(self.tr("Xoá"))
         row = MemberRow(member, editors, remove)

@@ -282,11 +282,27 @@ def test_roster_rows_reused_for_the_next_household_edit_its_members(
     assert window.editor.save(), window.editor.last_error
     assert store.get_household(small.id).members[0].name == "Quàng Văn Mới"
     assert store.get_household(big.id).members[0].name == "Lò Văn Lớn"
+    built = {id(r) for r in roster.rows + roster.spare}
     assert window.open_household(big.id)
     shown = window.editor.household
     assert [r.editors["name"].value() for r in roster.rows] == [m.name for m in big.members]
     assert roster.rows[1].editors["birth_year"].edit.placeholderText() == "1980"
-    roster.rows[2].remove.click()
+    # The rows the small household did not need were kept aside, hidden, not built again.
+    assert {id(r) for r in roster.rows} == built
+    assert all(r.editors["name"].isVisible() for r in roster.rows)
+    removed = roster.rows[2]
+    ba = removed.member
+    removed.remove.click()
     assert [m.name for m in shown.members] == ["Lò Văn Lớn", "Lò Thị Hai"]
     assert len(roster.rows) == 2
+    assert not removed.editors["name"].isVisible()
+    # A member added takes the row set aside, empty, for this household's new member.
+    added = roster.add_member()
+    assert roster.rows[2] is removed
+    assert roster.rows[2].member is added
+    assert removed.editors["name"].isVisible()
+    assert removed.editors["name"].value() in ("", None)
+    type_text("Lò Văn Tư")
+    assert added.name == "Lò Văn Tư"
+    assert ba.name == "Lò Văn Ba"  # the member that row showed before, removed
     window.close()
