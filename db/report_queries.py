@@ -117,6 +117,7 @@ class Listed:
     transition: Transition | None
     vote: MeetingVote | None
     sent_back: bool  # the meeting did not agree: on the re-survey list, on no other list
+    round_id: str = ""  # the round the result is of (another than asked for: lists in force)
 
 
 def connection(store: Any) -> driver.Connection:
@@ -213,10 +214,59 @@ def after_meeting(
                         _transition(transition),
                         vote,
                         bool(back),
+                        rid,
                     )
                 )
         yield from listed
         last = rows[-1][1]
+
+
+def listed_docs(
+    conn: driver.Connection, keys: list[tuple[str, str]]
+) -> dict[str, tuple[str, list[str], str]]:
+    """The stored texts of households as ``after_meeting`` read them, by (household id,
+    round id of its result): household id → (its document, its live members' documents in
+    order, the result's document). For a report that keeps a few fields a household and
+    reads the rest again when a row is printed (``reports.review``, issue 22)."""
+    if not keys:
+        return {}
+    ids = [hid for hid, _rid in keys]
+    marks = ",".join("?" * len(ids))
+    docs = dict(conn.execute(f"SELECT id, doc FROM households WHERE id IN ({marks})", ids))
+    members: dict[str, list[str]] = {hid: [] for hid in ids}
+    for hid, doc in conn.execute(
+        f"SELECT household_id, doc FROM members WHERE deleted = 0 AND household_id IN ({marks})"
+        " ORDER BY household_id, position",
+        ids,
+    ):
+        members[hid].append(doc)
+    results: dict[str, str] = {}
+    by_round: dict[str, list[str]] = {}
+    for hid, rid in keys:
+        by_round.setdefault(rid, []).append(hid)
+    for rid, hids in by_round.items():
+        marks = ",".join("?" * len(hids))
+        results.update(
+            conn.execute(
+                "SELECT household_id, doc FROM results WHERE round_id = ?"
+                f" AND household_id IN ({marks})",
+                [rid, *hids],
+            )
+        )
+    return {
+        hid: (docs[hid], members[hid], results[hid])
+        for hid in ids
+        if hid in docs and hid in results
+    }
+
+
+def decode_listed(
+    conn: driver.Connection, texts: tuple[str, list[str], str]
+) -> tuple[Household, Result]:
+    """A household and its result from ``listed_docs``' texts, a damaged one named."""
+    doc, member_docs, result_doc = texts
+    with naming_damage(conn):
+        return household_from_docs(doc, member_docs), result_from_dict(json.loads(result_doc))
 
 
 def after_meeting_counts(store: Any, q: HouseholdQuery) -> dict[Category, int]:
@@ -227,10 +277,22 @@ def after_meeting_counts(store: Any, q: HouseholdQuery) -> dict[Category, int]:
     # The Store's own filter (village, text, transition …), so both counts agree on scope.
     where, params = store._where(q, with_category=False, join=False)
     round_sql, round_params = store._round_sql(q)  # the lists in force, as the counts
+    if round_sql == "?":
+        # From the round's votes (those put to the meeting), not from its results (every
+        # household): 27 ms of CPU at 100,000 households for 933 votes, now 0.1 ms.
+        source = (
+            "FROM meeting_votes v CROSS JOIN results r ON r.household_id = v.household_id"
+            " AND r.round_id = v.round_id CROSS JOIN households h ON h.id = r.household_id"
+            " WHERE v.round_id = ?"
+        )
+    else:  # the lists in force: the round depends on each household
+        source = (
+            "FROM results r JOIN households h ON h.id = r.household_id"
+            " JOIN meeting_votes v ON v.household_id = h.id AND v.round_id = r.round_id"
+            f" WHERE r.round_id = {round_sql}"
+        )
     sql = (
-        "SELECT r.category, COUNT(*) FROM results r JOIN households h ON h.id = r.household_id"
-        " JOIN meeting_votes v ON v.household_id = h.id AND v.round_id = r.round_id"
-        f" WHERE r.round_id = {round_sql} AND h.deleted = 0 AND {SENT_BACK}"
+        f"SELECT r.category, COUNT(*) {source} AND h.deleted = 0 AND {SENT_BACK}"
         + where.split(" WHERE h.deleted = 0", 1)[1]
         + " GROUP BY r.category"
     )

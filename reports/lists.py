@@ -93,7 +93,7 @@ def household_cells(n: int, e: Entry, ref: date, with_village: bool, note: str =
 
 
 def total_cells(entries: list[Entry], with_village: bool) -> list:
-    persons = sum(e.household.size() for e in entries)
+    persons = sum(e.size for e in entries)
     cells: list = [None, f"Cộng: {len(entries)} hộ, {persons} khẩu", None]
     if with_village:
         cells.append(None)
@@ -132,7 +132,7 @@ def grouped_table(
 def _villages(data: ReviewData, village: str | None) -> list[str]:
     if village is not None:
         return [village]
-    present = {e.household.village for e in data.entries}
+    present = {e.village for e in data.entries}
     return [v for v in data.villages if v in present] or data.villages[:1]
 
 
@@ -284,7 +284,7 @@ def final_part(data: ReviewData, group: str, title: str) -> Part:
                     e.cause_labels(),
                 ]
             )
-    persons = sum(e.household.size() for e in chosen)
+    persons = sum(e.size for e in chosen)
     table.add(
         [None, None, f"Tổng cộng: {len(chosen)} hộ, {persons} khẩu", None, None, persons], "total"
     )
@@ -382,8 +382,8 @@ def resurvey_list(data: ReviewData, village: str | None = None) -> Document:
         e
         for e in data.entries
         if not e.sent_back
-        and e.result.category is Category.UNDETERMINED
-        and (village is None or e.household.village == village)
+        and e.result_category is Category.UNDETERMINED
+        and (village is None or e.village == village)
     ]
     sections = (
         ("I. HỘ CUỘC HỌP THÔN KHÔNG THỐNG NHẤT, CẦN RÀ SOÁT LẠI", back),

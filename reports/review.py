@@ -51,28 +51,94 @@ class ReportError(Exception):
         self.message = message
 
 
-@dataclass
 class Entry:
-    """A household as the lists after the village meeting see it."""
+    """A household as the lists after the meeting see it.
 
-    household: Household
-    result: Result
-    transition: Transition | None = None  # None too when the meeting sent the result back
-    vote: MeetingVote | None = None
-    # Under half of the meeting agreed: the household is on the re-survey list and on no
-    # other list, counted nowhere as what it was proposed to be, until a new vote.
-    sent_back: bool = False
-    proposed: Transition | None = None  # the transition put to the meeting, whatever it said
+    Made by ``load_review``, an entry keeps only what the documents select, count and sort
+    by (its village, code, size, category, transition, vote, deprivations, causes); its
+    ``household`` and ``result`` are read from the file again when a row needs them
+    (``_Reader``, a few hundred kept decoded), so a 100,000-household commune is not held in
+    memory whole (issue 22: every command under 500 MB). Made with a household and result
+    (``Entry(h, r)``), it holds them.
+    """
+
+    __slots__ = (
+        "id",
+        "code",
+        "village",
+        "size",
+        "result_category",
+        "deprived",
+        "deprivation_count",
+        "causes",
+        "transition",
+        "vote",
+        "sent_back",
+        "proposed",
+        "_household",
+        "_result",
+        "_reader",
+        "_index",
+        "_round_id",
+    )
+
+    def __init__(
+        self,
+        household: Household,
+        result: Result,
+        transition: Transition | None = None,  # None too when the meeting sent it back
+        vote: MeetingVote | None = None,
+        # Under half of the meeting agreed: the household is on the re-survey list and on
+        # no other list, counted nowhere as what it was proposed to be, until a new vote.
+        sent_back: bool = False,
+        proposed: Transition | None = None,  # the transition put to the meeting
+    ) -> None:
+        self.id = household.id
+        self.code = household.code
+        self.village = household.village
+        self.size = household.size()
+        self.result_category = result.category
+        self.deprived: tuple[str, ...] = _shared(tuple(result.deprived_ids))
+        self.deprivation_count = result.deprivation_count
+        self.causes: tuple[str, ...] = _shared(tuple(household.causes))
+        self.transition = transition
+        self.vote = vote
+        self.sent_back = sent_back
+        self.proposed = proposed
+        self._household: Household | None = household
+        self._result: Result | None = result
+        self._reader: _Reader | None = None
+        self._index = 0
+        self._round_id = ""
+
+    def _forget(self, reader: _Reader, index: int, round_id: str) -> None:
+        """From now on read the household and result through ``reader`` when asked."""
+        self._household = self._result = None
+        self._reader, self._index, self._round_id = reader, index, _shared(round_id)
+
+    @property
+    def household(self) -> Household:
+        if self._household is not None:
+            return self._household
+        assert self._reader is not None
+        return self._reader.get(self)[0]
+
+    @property
+    def result(self) -> Result:
+        if self._result is not None:
+            return self._result
+        assert self._reader is not None
+        return self._reader.get(self)[1]
 
     @property
     def category(self) -> Category:
         """The category after the meeting: a sent-back result is not determined yet."""
-        return Category.UNDETERMINED if self.sent_back else self.result.category
+        return Category.UNDETERMINED if self.sent_back else self.result_category
 
     def groups(self, proposed: bool = False) -> list[str]:
         """The lists the household is on after the meeting; ``proposed``: the lists it was
         put to the meeting on (the meeting list and the minutes)."""
-        category = self.result.category if proposed else self.category
+        category = self.result_category if proposed else self.category
         moved = self.proposed if proposed else self.transition
         out: list[str] = []
         if category is Category.POOR:
@@ -93,7 +159,50 @@ class Entry:
 
     def cause_labels(self) -> str:
         items = catalog.causes()
-        return "; ".join(catalog.label_of(items, c) for c in self.household.causes)
+        return "; ".join(catalog.label_of(items, c) for c in self.causes)
+
+
+# Equal small values (a round id, the same deprivations or causes) kept once, not once an
+# entry: 100,000 entries share a few hundred of them.
+_SHARED: dict[Any, Any] = {}
+
+
+def _shared(value: Any) -> Any:
+    return _SHARED.setdefault(value, value)
+
+
+class _Reader:
+    """Reads an entry's household and result from the commune file when a document asks for
+    them: the stored texts of the next ``WINDOW`` entries of the round at once (the
+    documents go through them in code order, village by village), decoded only when asked,
+    the last ``KEEP`` decoded kept. Lives as long as the Store it reads from."""
+
+    WINDOW = 128
+    KEEP = 512
+
+    def __init__(self, conn: Any, entries: list[Entry]) -> None:
+        self.conn = conn
+        self.entries = entries  # the round's entries as read: an entry's _index is here
+        self.texts: dict[str, tuple[str, list[str], str]] = {}
+        self.decoded: dict[str, tuple[Household, Result]] = {}
+
+    def get(self, entry: Entry) -> tuple[Household, Result]:
+        from db import report_queries
+
+        found = self.decoded.pop(entry.id, None)  # popped and put back: the newest
+        if found is None:
+            texts = self.texts.get(entry.id)
+            if texts is None:
+                window = self.entries[entry._index : entry._index + self.WINDOW]
+                self.texts = report_queries.listed_docs(
+                    self.conn, [(e.id, e._round_id) for e in window]
+                )
+                texts = self.texts[entry.id]
+            found = report_queries.decode_listed(self.conn, texts)
+            if len(self.decoded) >= self.KEEP:
+                del self.decoded[next(iter(self.decoded))]
+        self.decoded[entry.id] = found
+        return found
 
 
 @dataclass
@@ -156,9 +265,7 @@ class ReviewData:
     def sent_back(self, village: str | None = None) -> list[Entry]:
         """The re-survey list: households the village meeting did not agree to."""
         return [
-            e
-            for e in self.entries
-            if e.sent_back and (village is None or e.household.village == village)
+            e for e in self.entries if e.sent_back and (village is None or e.village == village)
         ]
 
     def in_group(
@@ -168,19 +275,19 @@ class ReviewData:
         return [
             e
             for e in self.entries
-            if group in e.groups(proposed) and (village is None or e.household.village == village)
+            if group in e.groups(proposed) and (village is None or e.village == village)
         ]
 
     def village_entries(self, village: str) -> list[Entry]:
-        return [e for e in self.entries if e.household.village == village]
+        return [e for e in self.entries if e.village == village]
 
     def village_order(self, entries: Iterable[Entry]) -> list[tuple[str, list[Entry]]]:
         """Entries grouped by village in the commune's village order, then by household code."""
         by: dict[str, list[Entry]] = {}
         for e in entries:
-            by.setdefault(e.household.village, []).append(e)
+            by.setdefault(e.village, []).append(e)
         order = [v for v in self.villages if v in by] + sorted(set(by) - set(self.villages))
-        return [(v, sorted(by[v], key=lambda e: e.household.code)) for v in order]
+        return [(v, sorted(by[v], key=lambda e: e.code)) for v in order]
 
     # --- headers -----------------------------------------------------------------------
     @property
@@ -295,18 +402,22 @@ def _entries(
 ) -> list[Entry]:
     from db import report_queries
 
+    # Every household is decoded once here, as it is read (a damaged one refuses the document
+    # with its name, whichever list it is on), and kept as the few fields an Entry holds;
+    # the rest is read again for the rows printed (issue 22).
     entries: list[Entry] = []
+    reader = _Reader(conn, entries)
     for item in report_queries.after_meeting(conn, round_id, village, on=on):
-        entries.append(
-            Entry(
-                item.household,
-                item.result,
-                None if item.sent_back else item.transition,
-                item.vote,
-                sent_back=item.sent_back,
-                proposed=item.transition,
-            )
+        entry = Entry(
+            item.household,
+            item.result,
+            None if item.sent_back else item.transition,
+            item.vote,
+            sent_back=item.sent_back,
+            proposed=item.transition,
         )
+        entry._forget(reader, len(entries), item.round_id or round_id)
+        entries.append(entry)
         if progress is not None and len(entries) % 500 == 0:
             progress(0, 1)  # reading: the total is not known yet, keep the bar alive
     return entries

@@ -24,6 +24,18 @@ def _rows(data: ReviewData) -> list[tuple[str, list[Entry]]]:
     return [*rows, ("Tổng cộng", list(data.entries))]
 
 
+def _summed(
+    data: ReviewData, cells_of: Callable[[list[Entry]], list[int]]
+) -> list[tuple[str, list[int]]]:
+    """(label, cells) per village, then the commune total as the sum of the villages' cells
+    (counts only): a table that reads each household's members or flags reads them once, not
+    a second time for the total (issue 22: 100,000 households are read again from the file,
+    not held)."""
+    rows = [(village_title(v), cells_of(es)) for v, es in data.village_order(data.entries)]
+    total = [sum(column) for column in zip(*(cells for _label, cells in rows), strict=True)]
+    return [*rows, ("Tổng cộng", total if rows else cells_of([]))]
+
+
 def _add(table: Table, label: str, cells: list, n: int, total_label: str = "Tổng cộng") -> None:
     table.add(
         [n if label != total_label else None, label, *cells],
@@ -54,12 +66,12 @@ def results_table(data: ReviewData) -> Table:
     for n, (label, es) in enumerate(_rows(data), start=1):
         total = len(es)
         by = {c: [e for e in es if e.category is c] for c in Category}
-        cells: list = [total, sum(e.household.size() for e in es)]
+        cells: list = [total, sum(e.size for e in es)]
         for c in (Category.POOR, Category.NEAR_POOR, Category.MIDDLE):
             cells += [len(by[c]), _rate(len(by[c]), total)]
         cells += [
-            sum(e.household.size() for e in by[Category.POOR]),
-            sum(e.household.size() for e in by[Category.NEAR_POOR]),
+            sum(e.size for e in by[Category.POOR]),
+            sum(e.size for e in by[Category.NEAR_POOR]),
         ]
         _add(table, label, cells, n)
     return table
@@ -88,8 +100,8 @@ def deprivation_table(data: ReviewData, category: Category, number: int) -> Tabl
     total_row: list = []
     for n, (label, es) in enumerate(_rows(data), start=1):
         chosen = [e for e in es if e.category is category]
-        per = [sum(1 for e in chosen if i in e.result.deprived_ids) for i, _name in specs]
-        cells = [len(chosen), sum(e.result.deprivation_count for e in chosen), *per]
+        per = [sum(1 for e in chosen if i in e.deprived) for i, _name in specs]
+        cells = [len(chosen), sum(e.deprivation_count for e in chosen), *per]
         _add(table, label, cells, n)
         total_row = cells
     if total_row:
@@ -120,13 +132,17 @@ def groups_table(data: ReviewData, ref_flags: list[str]) -> Table:
         show_codes=True,
     )
     ref = data.reference
-    for n, (label, es) in enumerate(_rows(data), start=1):
-        cells: list = []
+
+    def counts(es: list[Entry]) -> list[int]:
+        cells: list[int] = []
         for category in (Category.POOR, Category.NEAR_POOR):
             chosen = [e for e in es if e.category is category]
             cells.append(len(chosen))
             cells += [sum(1 for e in chosen if e.flag(f, ref)) for f in shown]
             cells.append(sum(1 for e in chosen if not any(e.flag(f, ref) for f in shown)))
+        return cells
+
+    for n, (label, cells) in enumerate(_summed(data, counts), start=1):
         _add(table, label, cells, n)
     return table
 
@@ -152,7 +168,7 @@ def causes_table(data: ReviewData) -> Table:
         chosen = [e for e in es if e.category is Category.POOR]
         cells = [
             len(chosen),
-            *[sum(1 for e in chosen if c.id in e.household.causes) for c in causes],
+            *[sum(1 for e in chosen if c.id in e.causes) for c in causes],
         ]
         _add(table, label, cells, n)
     return table
@@ -219,17 +235,15 @@ def movement_table(data: ReviewData, category: Category, number: int) -> Table:
     villages += sorted({r.village for r in before} - set(villages))
     rows = [(village_title(v), v) for v in villages] + [("Tổng cộng", None)]
     for n, (label, village) in enumerate(rows, start=1):
-        es = [e for e in data.entries if village is None or e.household.village == village]
+        es = [e for e in data.entries if village is None or e.village == village]
         start = {r.household_id: r.persons for r in before if village in (None, r.village)}
-        end = {e.household.id: e.household.size() for e in es if e.category is category}
+        end = {e.id: e.size for e in es if e.category is category}
         moved_out = [
-            {e.household.id for e in es if e.transition in ts and e.household.id in start}
-            - set(end)
+            {e.id for e in es if e.transition in ts and e.id in start} - set(end)
             for _g, _t, ts in down
         ]
         moved_in = [
-            {e.household.id for e in es if e.transition in ts and e.household.id in end}
-            - set(start)
+            {e.id for e in es if e.transition in ts and e.id in end} - set(start)
             for _g, _t, ts in up
         ]
         other_out = set(start) - set(end) - set().union(*moved_out)
@@ -290,8 +304,8 @@ def children_table(data: ReviewData, number: int) -> Table:
     def age(m: Member) -> int | None:
         return m.age_on(ref)
 
-    for n, (label, es) in enumerate(_rows(data), start=1):
-        cells: list = []
+    def counts(es: list[Entry]) -> list[int]:
+        cells: list[int] = []
         for category in (Category.POOR, Category.NEAR_POOR):
             kids = [
                 m
@@ -307,6 +321,9 @@ def children_table(data: ReviewData, number: int) -> Table:
                 sum(1 for m in kids if m.stunted is True or m.underweight is True),
                 sum(1 for m in school_age if m.schooling is Schooling.NOT_ATTENDING),
             ]
+        return cells
+
+    for n, (label, cells) in enumerate(_summed(data, counts), start=1):
         _add(table, label, cells, n)
     return table
 
@@ -316,7 +333,7 @@ def _count(es: list[Entry]) -> int:
 
 
 def _persons(es: list[Entry]) -> int:
-    return sum(e.household.size() for e in es)
+    return sum(e.size for e in es)
 
 
 Builder = Callable[[ReviewData], Table]

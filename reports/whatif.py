@@ -66,9 +66,7 @@ def whatif_report(
     # The households of the list after the meeting: one the meeting sent back for re-survey
     # is on no list until a new vote, this comparison included (reports.review.sent_back).
     entries = [
-        e
-        for e in data.entries
-        if not e.sent_back and (village is None or e.household.village == village)
+        e for e in data.entries if not e.sent_back and (village is None or e.village == village)
     ]
     # What the document needs of each household, not its two results: a commune of 100,000
     # households held both for every one (issue 22: every command under 500 MB).

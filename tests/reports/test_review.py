@@ -52,3 +52,31 @@ def test_a_file_without_rounds_says_so(tmp_path: Path) -> None:
         pytest.raises(ReportError, match="chưa có kỳ rà soát"),
     ):
         load_review(store)
+
+
+def test_entries_keep_a_few_fields_and_read_the_rest_again(
+    small_store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Issue 22: a round's entries do not hold its households; a row reads its household and
+    # result from the file again, a few at a time (windows and a small decoded set here).
+    from reports.review import _Reader
+
+    monkeypatch.setattr(_Reader, "WINDOW", 4)
+    monkeypatch.setattr(_Reader, "KEEP", 3)
+    rnd = small_store.current_round()
+    assert rnd is not None
+    data = load_review(small_store)
+    assert data.entries
+    assert all(e._household is None and e._result is None for e in data.entries)
+    stored = {h.id: (h, r) for h, r in small_store.results_for_round(rnd.id)}
+    for e in [*data.entries, *reversed(data.entries)]:
+        h, r = stored[e.id]
+        assert e.household == h
+        assert e.result == r
+        assert (e.code, e.village, e.size, e.causes) == (
+            h.code,
+            h.village,
+            h.size(),
+            tuple(h.causes),
+        )
+        assert (e.result_category, e.deprived) == (r.category, tuple(r.deprived_ids))
