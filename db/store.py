@@ -1392,14 +1392,26 @@ class Store:
             params.append(expression)
         return sql, params
 
+    # The last search's match count and what it was counted on (``_match_count``).
+    _matches: tuple[tuple[str, int, int], int] | None = None
+
     def _match_count(self, expression: str) -> int:
         # FTS5 answers COUNT(*) from its doclists without touching the households table;
         # the index holds live households only (deletes remove their row).
-        return int(
+        # A keystroke asks twice, the page to choose its plan and the list for its length
+        # (3-25 ms each for two letters at 100,000 households): counted once while no write
+        # of this connection (total_changes) or of another (data_version) came in between.
+        version = int(self.conn.execute("PRAGMA data_version").fetchone()[0])
+        key = (expression, self.conn.total_changes, version)
+        if self._matches is not None and self._matches[0] == key:
+            return self._matches[1]
+        count = int(
             self.conn.execute(
                 "SELECT COUNT(*) FROM search_index WHERE search_index MATCH ?", (expression,)
             ).fetchone()[0]
         )
+        self._matches = (key, count)
+        return count
 
     def _scan_in_order(self, q: HouseholdQuery, column: str) -> bool:
         """Whether a text search should walk the ORDER BY index rather than sort its matches.
@@ -1455,6 +1467,27 @@ class Store:
         counts = dict.fromkeys(Category, 0)
         # Driven from the round's results (a covering index) rather than from households.
         round_sql, params = self._round_sql(q)
+        unfiltered = dataclasses.replace(q, round_id=None, on=None, limit=0, offset=0)
+        if round_sql == "?" and unfiltered == HouseholdQuery(limit=0, offset=0):
+            # The whole commune (the status bar on opening, the search box emptied): the
+            # results' index alone, less the deleted households' results, instead of meeting
+            # every result with its household (70 ms of CPU at 100,000 households, 300 ms of
+            # wall on a busy laptop, on the GUI thread).
+            for category, n in self.conn.execute(
+                "SELECT category, COUNT(*) FROM results WHERE round_id = ? GROUP BY category",
+                params,
+            ):
+                counts[Category(category)] += n
+            for category, n in self.conn.execute(
+                "SELECT r.category, COUNT(*) FROM households h CROSS JOIN results r"
+                " ON r.household_id = h.id AND r.round_id = ? WHERE h.deleted = 1"
+                " GROUP BY r.category",
+                params,
+            ):
+                counts[Category(category)] -= n
+            total = self.count_households(q)
+            counts[Category.UNDETERMINED] += total - sum(counts.values())
+            return counts
         sql = (
             "SELECT r.category, COUNT(*) FROM results r JOIN households h"
             f" ON h.id = r.household_id WHERE r.round_id = {round_sql} AND h.deleted = 0"

@@ -187,3 +187,23 @@ def test_step_14_indexes_the_records_written_before_it(filled: Store) -> None:
     assert migrate(filled.conn, 14) == 14
     assert codes(filled, "nha o 2026") == ["02-0002"]
     assert codes(filled, "lo van anh") == ["02-0002"]
+
+
+def test_the_count_of_a_search_follows_writes_here_and_in_another_connection(
+    filled: Store,
+) -> None:
+    # A keystroke's page and count share one count of the matches, until a write.
+    only_text = HouseholdQuery(text="anh")
+    assert filled.count_households(only_text) == 2
+    h = filled.household_by_code("02-0002")
+    assert h is not None
+    h.members[0].name = "Lò Văn Khăm"
+    filled.save_household(h)
+    assert filled.count_households(only_text) == 1
+    other = Store.open(filled.path, user="Cán bộ khác", device="laptop-2")
+    try:
+        other.delete_household(other.household_by_code("01-0001").id)  # type: ignore[union-attr]
+    finally:
+        other.close()
+    assert filled.count_households(only_text) == 0
+    assert [r.code for r in filled.list_households(only_text)] == []

@@ -192,6 +192,16 @@ def test_list_count_and_category_counts(store: Store) -> None:
     assert [r.size for r in by_size] == sorted((h.size() for h in households), reverse=True)
     village = store.count_households(HouseholdQuery(village="Bản Nà Hin"))
     assert village == sum(h.village == "Bản Nà Hin" for h in households)
+    # A deleted household leaves the counts of the whole commune, as of a village (the
+    # first read from the results alone, the deleted ones' taken off).
+    gone = households[0]
+    gone_category = classify(gone, STANDARD, 2026).category
+    store.delete_household(gone.id)
+    expected[gone_category] -= 1
+    assert store.category_counts(HouseholdQuery()) == expected
+    assert store.category_counts(HouseholdQuery(limit=25, offset=50)) == expected
+    in_village = store.category_counts(HouseholdQuery(village=gone.village))
+    assert sum(in_village.values()) == sum(h.village == gone.village for h in households[1:])
     with pytest.raises(ValueError, match="order"):
         store.list_households(HouseholdQuery(order_by="rowid; DROP TABLE households"))
 
