@@ -40,8 +40,10 @@ import psycopg
 from db.exchange.errors import PackageError
 from db.exchange.package import Package, read_package
 from db.exchange.receipt import Action, Entry, Receipt
+from db.exchange.upper_level import lists_in_force
 from forms.admin_units import communes
 from forms.codec import to_dict
+from forms.validate import text_problem
 from registry.database import province_name, registry_province
 
 Status = Literal["loaded", "unchanged", "refused"]
@@ -64,7 +66,7 @@ YEAR_COLUMNS = (
 )  # fmt: skip
 ROUND_COLUMNS = (
     "province_code", "commune_code", "load_id", "round_id", "year", "standard_id", "kind",
-    "started_at", "reference_date",
+    "started_at", "reference_date", "decided_on", "sent_back",
 )  # fmt: skip
 
 
@@ -449,24 +451,24 @@ def rows_of(
     without their first three columns: province, commune, load id (also what the
     benchmark's bare COPY writes).
 
-    household_years is migration 2's pick made here, in the reader (the server was the
-    bottleneck of a load): for each live household and year, the result of the round
-    started last (no start date last, then the greater round id), as ``m0002.FILL``
-    orders it; a test holds the two to the same rows."""
-    years: dict[str, int] = {}
-    # Sort key of a round within its year: ORDER BY started_at DESC NULLS LAST, round_id DESC.
-    order: dict[str, tuple[bool, str, str]] = {}
+    household_years holds the lists in force (migration 3): for each live household and
+    review year, the category Tổng hợp nhiều xã counts (``upper_level.lists_in_force``:
+    the periodic review's, updated by the monthly rounds decided since, sent-back
+    households as their meetings left them) and the deprivations of the result it comes
+    from. Made here, in the reader, by that very function, so the two summaries agree."""
     rounds = []
     for r in package.commune.get("rounds", []) or []:
-        years[r["id"]] = r["year"]
-        started = r.get("started_at")
-        order[r["id"]] = (started is not None, started or "", r["id"])
+        decided = r.get("decided_on")  # not checked by the reader: kept only when plain
+        if not isinstance(decided, str) or text_problem(decided, 100):
+            decided = None
         rounds.append(
             (r["id"], r["year"], r["standard_id"], r["kind"], r.get("started_at"),
-             r.get("reference_date"))
+             r.get("reference_date"), decided, list(r.get("sent_back", []) or []))
         )  # fmt: skip
+    years = {r[0]: r[1] for r in rounds}
+    in_force = {rec.household.id: by_year for rec, by_year in lists_in_force(package)}
     households, members, results, picked = [], [], [], []
-    dumps = json.JSONEncoder(ensure_ascii=False).encode
+    dumps = json.JSONEncoder(ensure_ascii=False, check_circular=False).encode
     for rec in package.records:
         hh = rec.household
         hid = hh.id
@@ -479,19 +481,17 @@ def rows_of(
                 (hid, pos, m.id, m.name, m.relationship.value if m.relationship else None,
                  m.sex.value if m.sex else None, m.year_of_birth(), m.ethnicity, m.id_number)
             )  # fmt: skip
-        latest: dict[int, Row] = {}
+        by_round: dict[str, Row] = {}
         for round_id, res in rec.results.items():
             deprived = [o["id"] for o in res.get("indicators", []) if o.get("status") == "deprived"]
             row = (hid, round_id, years[round_id], res["standard_id"], res["category"],
                    res.get("b1_score"), res.get("income"), int(res.get("deprivation_count", 0)),
                    deprived, dumps(res))  # fmt: skip
             results.append(row)
-            year = years[round_id]
-            if not rec.deleted and (year not in latest or order[round_id] > order[latest[year][1]]):
-                latest[year] = row
-        picked += [
-            (hid, year, r[1], r[3], r[4], r[7], r[8], hh.size()) for year, r in latest.items()
-        ]
+            by_round[round_id] = row
+        for year, found in in_force.get(hid, {}).items():
+            r = by_round[found.round_id]
+            picked.append((hid, year, r[1], r[3], found.category.value, r[7], r[8], hh.size()))
     return rounds, households, members, results, picked
 
 

@@ -69,9 +69,12 @@ class ListedHousehold:
 
 
 def years(conn: psycopg.Connection[Any], province: str) -> list[int]:
+    """The review years of the communes' current loads: those of periodic rounds (a monthly
+    round of next spring is no review year), as Tổng hợp nhiều xã has them."""
     rows = conn.execute(
         "SELECT DISTINCT ro.year FROM rounds ro JOIN loads l ON l.province_code = ro.province_code"
-        " AND l.id = ro.load_id WHERE l.province_code = %s AND l.valid_to IS NULL ORDER BY 1",
+        " AND l.id = ro.load_id WHERE l.province_code = %s AND l.valid_to IS NULL"
+        " AND ro.kind = 'periodic' ORDER BY 1",
         (province,),
     ).fetchall()
     return [int(r[0]) for r in rows]
@@ -122,8 +125,9 @@ def summary(conn: psycopg.Connection[Any], year: int | None = None) -> Summary:
     )
     for code, category, indicator, n in conn.execute(sql, params):
         rows[code].deprived[(category, indicator)] += n
-    if previous is not None:
-        _transitions(conn, params, rows)
+    # Every household counted, as Tổng hợp nhiều xã does: with no earlier review year, a
+    # household's movement is from no list.
+    _transitions(conn, params, rows)
     # The standard most households were classified under (ties: the later id).
     standard = max(standards.items(), key=lambda kv: (kv[1], kv[0]))[0] if standards else ""
     return Summary(
@@ -139,22 +143,45 @@ def summary(conn: psycopg.Connection[Any], year: int | None = None) -> Summary:
 def _transitions(
     conn: psycopg.Connection[Any], params: dict[str, Any], rows: dict[str, CommuneRow]
 ) -> None:
-    """Movements from the year before, by ``forms.transitions.transition`` on the pairs of
-    categories (counted in SQL, classified in Python: one rule for the commune and the
-    province). Earlier years than the previous one are not looked at: a household out of
-    both lists the year before counts as newly arising, not fallen back."""
-    sql = (
-        "SELECT hy.commune_code, hy.category, before.category, count(*)"
-        + _IN_FORCE.replace(
-            "WHERE",
-            "LEFT JOIN household_years before ON before.province_code = hy.province_code"
-            " AND before.load_id = hy.load_id AND before.household_id = hy.household_id"
-            " AND before.year = %(prev)s\n    WHERE",
-        )
-        + " GROUP BY 1, 2, 3"
+    """Movements into the year's category from the household's earlier review years, as
+    Tổng hợp nhiều xã works them out (``forms.transitions.transition_from_history``): the
+    category of its load's review year before this one (none when not reviewed then), and
+    whether it was poor or near-poor in any year before that (fell back rather than newly
+    arising). Counted in SQL, classified in Python: one rule for the commune, the upper
+    level and the province."""
+    sql = """
+    WITH prev AS (
+        SELECT ro.load_id, max(ro.year) AS year FROM rounds ro
+        JOIN loads l ON l.province_code = ro.province_code AND l.id = ro.load_id
+             AND l.valid_to IS NULL
+        WHERE ro.province_code = %(p)s AND ro.kind = 'periodic' AND ro.year < %(y)s
+        GROUP BY ro.load_id
+    ), earlier AS (
+        SELECT e.load_id, e.household_id, bool_or(e.category = 'poor') AS poor,
+               bool_or(e.category = 'near_poor') AS near_poor
+        FROM household_years e JOIN prev ON prev.load_id = e.load_id
+        WHERE e.province_code = %(p)s AND e.year < prev.year
+        GROUP BY e.load_id, e.household_id
     )
-    for code, current, before, n in conn.execute(sql, params):
-        moved = transition(Category(before) if before else None, Category(current))
+    SELECT hy.commune_code, hy.category, before.category, coalesce(earlier.poor, false),
+           coalesce(earlier.near_poor, false), count(*)
+    FROM household_years hy
+    JOIN loads l ON l.province_code = hy.province_code AND l.id = hy.load_id AND l.valid_to IS NULL
+    LEFT JOIN prev ON prev.load_id = hy.load_id
+    LEFT JOIN household_years before ON before.province_code = hy.province_code
+         AND before.load_id = hy.load_id AND before.household_id = hy.household_id
+         AND before.year = prev.year
+    LEFT JOIN earlier ON earlier.load_id = hy.load_id AND earlier.household_id = hy.household_id
+    WHERE hy.province_code = %(p)s AND hy.year = %(y)s
+    GROUP BY 1, 2, 3, 4, 5
+    """
+    for code, current, before, poor, near_poor, n in conn.execute(sql, params):
+        moved = transition(
+            Category(before) if before else None,
+            Category(current),
+            ever_poor=poor,
+            ever_near_poor=near_poor,
+        )
         rows[code].by_transition[moved] += n
 
 

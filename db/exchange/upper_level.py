@@ -21,7 +21,7 @@ from typing import Any
 from db.errors import StoreError
 from db.exchange.errors import PackageError
 from db.exchange.merge import merge_package
-from db.exchange.package import Package, read_package
+from db.exchange.package import Package, PackageRecord, read_package
 from db.records import CommuneInfo
 from db.store import Store
 from forms.model import Area, Category, Transition
@@ -123,12 +123,59 @@ def _updating(rounds: dict[str, _Round], base_id: str) -> list[str]:
     return [rid for *_, rid in sorted(found)]
 
 
+def review_years(package: Package) -> list[int]:
+    """The years of the package's periodic reviews, oldest first (a monthly round of next
+    spring is not a review year)."""
+    return sorted({r.year for r in _rounds(package).values() if r.periodic})
+
+
+@dataclass(frozen=True)
+class InForce:
+    """A household's place in the lists in force after a year's periodic review."""
+
+    category: Category
+    # The round whose result gives it: the periodic round, or the monthly round whose
+    # decision updated it last (the periodic one when its meeting sent the household back).
+    round_id: str
+
+
+def lists_in_force(package: Package) -> Iterator[tuple[PackageRecord, dict[int, InForce]]]:
+    """Each live household with its category in force in each review year: the lists after
+    that year's periodic review (its latest periodic round), updated by the monthly rounds
+    decided since (issue 24). The registry stores these (``registry.load.rows_of``), so the
+    province counts as Tổng hợp nhiều xã does."""
+    rounds = _rounds(package)
+    updating = {rid: _updating(rounds, rid) for rid, r in rounds.items() if r.periodic}
+    for rec in package.records:
+        if rec.deleted:
+            continue
+        hid = rec.household.id
+        by_year: dict[int, tuple[str, InForce]] = {}
+        for round_id, res in rec.results.items():
+            r = rounds.get(round_id)
+            if r is None or not r.periodic:
+                continue
+            # The lists after each meeting, as the commune's own lists
+            # (``report_queries.in_force_round``): a household the periodic round's meeting
+            # sent back is on no list until voted again (not yet determined, as the
+            # commune's dashboard counts it); one a monthly round's meeting sent back keeps
+            # the category it had.
+            found = InForce(Category(res["category"]), round_id)
+            if hid in r.sent_back:
+                found = InForce(Category.UNDETERMINED, round_id)
+            for update in updating.get(round_id, []):
+                if update in rec.results and hid not in rounds[update].sent_back:
+                    found = InForce(Category(rec.results[update]["category"]), update)
+            if r.year not in by_year or r.started > by_year[r.year][0]:
+                by_year[r.year] = (r.started, found)
+        yield rec, {year: found for year, (_started, found) in by_year.items()}
+
+
 def summarise(package: Package, year: int | None = None, source: str = "") -> CommuneSummary:
     """Counts for a review year: each household's category in the lists in force after that
     year's periodic review, updated by the monthly rounds decided since (issue 24); the years
     are those of periodic reviews (a monthly round of next spring is not a review year)."""
-    rounds = _rounds(package)
-    years = sorted({r.year for r in rounds.values() if r.periodic})
+    years = review_years(package)
     if year is None and years:
         year = years[-1]
     commune: dict[str, Any] = package.manifest.get("commune", {}) or {}
@@ -139,39 +186,17 @@ def summarise(package: Package, year: int | None = None, source: str = "") -> Co
         year=year,
         source=source,
     )
-    updating = {rid: _updating(rounds, rid) for rid, r in rounds.items() if r.periodic}
-    for rec in package.records:
-        if rec.deleted:
-            continue
+    for rec, by_year in lists_in_force(package):
         size = len(rec.household.members)
         s.households += 1
         s.persons += size
-        by_year: dict[int, tuple[str, Category]] = {}
-        for round_id, res in rec.results.items():
-            r = rounds.get(round_id)
-            if r is None or not r.periodic:
-                continue
-            # The lists after each meeting, as the commune's own lists
-            # (``report_queries.in_force_round``): a household the periodic round's meeting
-            # sent back is on no list until voted again (not yet determined, as the
-            # commune's dashboard counts it); one a monthly round's meeting sent back keeps
-            # the category it had.
-            hid = rec.household.id
-            cat = Category(res["category"])
-            if hid in r.sent_back:
-                cat = Category.UNDETERMINED
-            for update in updating.get(round_id, []):
-                if update in rec.results and hid not in rounds[update].sent_back:
-                    cat = Category(rec.results[update]["category"])
-            if r.year not in by_year or r.started > by_year[r.year][0]:
-                by_year[r.year] = (r.started, cat)
         if year is None or year not in by_year:
             s.unclassified += 1
             continue
-        current = by_year[year][1]
+        current = by_year[year].category
         s.by_category[current] += 1
         s.persons_by_category[current] += size
-        history = [by_year[y][1] if y in by_year else None for y in years if y < year]
+        history = [by_year[y].category if y in by_year else None for y in years if y < year]
         # Years before the household's first review are not "not poor": drop leading gaps.
         while history and history[0] is None:
             history.pop(0)

@@ -42,18 +42,20 @@ def load(dsn: str, *paths: Path, workers: int | None = None) -> list[Any]:
 
 def test_init_is_repeatable_and_keeps_its_province(registry: str) -> None:
     with connect(registry) as conn:
-        assert init(conn, "15") == 2
+        assert init(conn, "15") == 3
         with pytest.raises(RegistryError, match="đã lập cho tỉnh Lào Cai"):
             init(conn, "38")
         versions = conn.execute("SELECT version, name FROM schema_migrations").fetchall()
-    assert versions == [(1, "initial"), (2, "household_years")]
+    assert versions == [(1, "initial"), (2, "household_years"), (3, "lists_in_force")]
 
 
 def test_household_years_made_by_the_loader_are_what_the_migration_makes_of_old_loads(
     registry: str, tmp_path: Path
 ) -> None:
-    """A registry loaded before m0002 gets household_years from its results on upgrading,
-    the same rows the loader writes: each live household's latest round of each year."""
+    """A registry loaded before m0002 gets household_years from its results on upgrading
+    (m0002, then m0003's periodic rounds only), the same rows the loader writes for packages
+    without monthly rounds or sent-back households: each live household's latest periodic
+    round of each year."""
     a = make_package(tmp_path / "a.rasoat", n=12, seed=7)
     load(registry, a, make_package(tmp_path / "b.rasoat", "02674", n=9, seed=8))
     query = "SELECT * FROM household_years ORDER BY load_id, household_id, year"
@@ -61,10 +63,11 @@ def test_household_years_made_by_the_loader_are_what_the_migration_makes_of_old_
         written = conn.execute(query).fetchall()
         assert len(written) == (12 + 9) * 2
         assert {r[4] for r in written} == {2025, 2026}
-        # As if made by m0001 only: no table, step 2 not run.
+        # As if made by m0001 only: no table, steps 2 and 3 not run.
         conn.execute("DROP TABLE household_years")
-        conn.execute("DELETE FROM schema_migrations WHERE version = 2")
-        assert init(conn, "15") == 2
+        conn.execute("ALTER TABLE rounds DROP COLUMN decided_on, DROP COLUMN sent_back")
+        conn.execute("DELETE FROM schema_migrations WHERE version >= 2")
+        assert init(conn, "15") == 3
         assert conn.execute(query).fetchall() == written
 
 
