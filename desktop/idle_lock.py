@@ -11,11 +11,22 @@ password against, so it is not locked (docs/privacy.md).
 Locking takes the window's content out (``takeCentralWidget``: the list and the editor,
 with its unsaved input, are kept whole but are no longer on screen), puts a cover in its
 place, names no commune in the title, turns the window's commands off (their shortcuts
-too), and covers every other open window of the app. The cover itself asks: what happened,
-who is signed in and the password field, focused, as the officer sees it on the window.
-Only when another dialog was open and modal (its window blocks the main one's input) is
-the password asked in an application-modal dialog above them all instead. Unlocking puts
-everything back as it was, the focus included.
+too), hides the status bar (its messages may name a household) and covers every other
+open window of the app with a shade that follows it when resized or maximised. While
+locked, an event filter on the application (``_Guard``) lets input reach only the lock's
+own form, and covers any window shown meanwhile (a worker's progress or message) at once;
+what a report worker finishes meanwhile is held (``when_unlocked``) and said, and opened,
+after the unlock. The cover itself asks: what happened, who is signed in and the password
+field, focused, as the officer sees it on the window. Only when another dialog was open and
+modal (its window blocks the main one's input) is the password asked in an
+application-modal dialog above them all instead. Unlocking puts everything back as it was,
+the focus included.
+
+An account disabled while the window was locked (by an officer on another window) is told
+so once its right password is typed, and the form then asks for another user (an officer)
+to sign in and unlock: the window is then that user's, and the household open in the
+editor, with its unsaved input, is saved under their name when their role may edit it,
+else kept in the form, read-only and unsaved (``_taken_over``).
 """
 
 from __future__ import annotations
@@ -210,11 +221,18 @@ class _Guard(QObject):
         # or a shortcut's Shortcut event is not the lock's.
         return isinstance(watched, QWindow)
 
+    def _refocus(self) -> None:
+        dialog = self.state.dialog
+        if self.window.locked is self.state and dialog is not None:
+            _refocus(dialog.password)
+
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         kind = event.type()
         if kind == QEvent.Type.Show and isinstance(watched, QWidget) and watched.isWindow():
             if watched is not self.window and watched is not self.state.dialog:
                 _cover(self.state, watched)
+                # A window shown (a worker's progress) took the keyboard: back to the lock.
+                QTimer.singleShot(0, self._refocus)
             return False
         return kind in _BLOCKED and not self._ours(watched)
 
