@@ -142,3 +142,23 @@ def test_a_laptop_that_deleted_it_purges_it_without_being_asked(tmp_path: Path) 
         assert any("chưa thấy khi xoá hẳn" in w for w in receipt.warnings)
         assert audit.verify(store.conn) is None
     assert not _has_trace(_file_bytes(laptop))
+
+
+def test_several_purges_in_one_package_vacuum_the_file_once(tmp_path: Path) -> None:
+    base = make_commune(tmp_path / "xa.db", 4)
+    laptop = copy_to(base, tmp_path / "may-b.db")
+    with Store.open(base, user=OFFICER, device="may-xa") as store:
+        ids = [r[0] for r in store.conn.execute("SELECT id FROM households ORDER BY code")][:3]
+        for hid in ids:
+            store.delete_household(hid)
+            purge.purge_household(store, hid, "Hộ chuyển đi")
+    package = _export(base, "may-xa", tmp_path / "xa.rasoat")
+    statements: list[str] = []
+    with Store.open(laptop, user="Cán bộ B", device="may-b") as store:
+        store.conn.set_trace_callback(statements.append)
+        receipt = import_package(store, package, allow_deletions=True)
+        store.conn.set_trace_callback(None)
+        assert receipt.count("purged_by_package") == 3
+        assert {t.id for t in purge.tombstones(store)} == set(ids)
+        assert audit.verify(store.conn) is None
+    assert [s for s in statements if s.strip().upper() == "VACUUM"] == ["VACUUM"]

@@ -1169,14 +1169,13 @@ class Session:
                 yield from self.back_to_window()
 
     # --- export and re-import ------------------------------------------------------------
-    def export_and_import(self, folder: Path, number: int = 1) -> Steps:
+    def export_package(self, package: Path, *, for_upper_level: bool = False) -> Steps:
+        """Tệp → Xuất gói dữ liệu… from the keyboard: the whole commune (its slim package for
+        the upper level ticked with Space when asked), the file name, the password twice;
+        the result kept in ``self.exported``; Esc."""
         from desktop.export_dialog import ExportDialog, job_running
-        from desktop.import_dialog import ImportDialog
 
         window = self.window
-        package = folder / f"goi-{number}.rasoat"
-        self.step(f"export {number}: Tệp → Xuất gói dữ liệu…")
-        self.expected_modals = (ExportDialog, ImportDialog)
         yield from self.focus_list()
         QTimer.singleShot(0, lambda: _menu_action(window, "Xuất gói").trigger())
         yield
@@ -1185,6 +1184,11 @@ class Session:
         )
         dialog = QApplication.activeModalWidget()
         assert isinstance(dialog, ExportDialog)
+        if for_upper_level:
+            yield from self.tab_to(dialog.for_upper_level, "Bản rút gọn gửi cấp trên")
+            yield from self.key(Qt.Key.Key_Space)
+            if not dialog.for_upper_level.isChecked():
+                raise SessionFailure("Space did not tick the upper level's slim package")
         yield from self.tab_to(dialog.path, "package file name")
         yield from self.key(Qt.Key.Key_A, CTRL)
         yield from self.type(str(package))
@@ -1200,7 +1204,7 @@ class Session:
         yield from self.wait(
             lambda: dialog.result_info is not None and not job_running(dialog), "the export"
         )
-        exported = dialog.result_info
+        self.exported = exported = dialog.result_info
         if exported.households != len(self.entered) or not package.exists():
             raise SessionFailure(f"exported {exported.households} of {len(self.entered)}")
         if not exported.recovery_key:
@@ -1208,6 +1212,16 @@ class Session:
         yield from self.key(Qt.Key.Key_Escape)
         yield from self.back_to_window()
         self.figures.packages += 1
+
+    def export_and_import(self, folder: Path, number: int = 1) -> Steps:
+        from desktop.export_dialog import ExportDialog, job_running
+        from desktop.import_dialog import ImportDialog
+
+        window = self.window
+        package = folder / f"goi-{number}.rasoat"
+        self.step(f"export {number}: Tệp → Xuất gói dữ liệu…")
+        self.expected_modals = (ExportDialog, ImportDialog)
+        yield from self.export_package(package)
 
         self.step(f"import {number}: Tệp → Nhập / gộp gói dữ liệu…")
         QTimer.singleShot(0, lambda: _menu_action(window, "Nhập / gộp").trigger())
@@ -1239,44 +1253,15 @@ class Session:
         package says it is the upper level's (issue 20 item 5)."""
         from db.exchange.container import read_manifest
         from db.exchange.package import for_upper_level
-        from desktop.export_dialog import ExportDialog, job_running
+        from desktop.export_dialog import ExportDialog
 
-        window = self.window
         package = folder / f"cap-tren-{number}.rasoat"
         self.step(f"export for the upper level {number}: Tệp → Xuất gói dữ liệu…")
         self.expected_modals = (ExportDialog,)
-        yield from self.focus_list()
-        QTimer.singleShot(0, lambda: _menu_action(window, "Xuất gói").trigger())
-        yield
-        yield from self.wait(
-            lambda: isinstance(QApplication.activeModalWidget(), ExportDialog), "export dialog"
-        )
-        dialog = QApplication.activeModalWidget()
-        assert isinstance(dialog, ExportDialog)
-        yield from self.tab_to(dialog.for_upper_level, "Bản rút gọn gửi cấp trên")
-        yield from self.key(Qt.Key.Key_Space)
-        if not dialog.for_upper_level.isChecked():
-            raise SessionFailure("Space did not tick the upper level's slim package")
-        yield from self.tab_to(dialog.path, "package file name")
-        yield from self.key(Qt.Key.Key_A, CTRL)
-        yield from self.type(str(package))
-        yield from self.tab_to(dialog.password, "password")
-        yield from self.type(PASSWORD)
-        yield from self.tab_to(dialog.password2, "password again")
-        yield from self.type(PASSWORD)
-        yield from self.tab_to(dialog.export_button, "Xuất gói")
-        yield from self.key(Qt.Key.Key_Space)
-        yield from self.wait(
-            lambda: dialog.result_info is not None and not job_running(dialog), "the export"
-        )
-        if dialog.result_info.households != len(self.entered) or not for_upper_level(
-            read_manifest(package)
-        ):
+        yield from self.export_package(package, for_upper_level=True)
+        if not for_upper_level(read_manifest(package)):
             raise SessionFailure("the upper level's package is not the slim whole commune")
-        yield from self.key(Qt.Key.Key_Escape)
-        yield from self.back_to_window()
         self.expected_modals = ()
-        self.figures.packages += 1
 
     def support_and_cadre(self, amount: str = "20.000.000") -> Steps:
         """The first household of the list opened (Ctrl+E), its step 7: a preferential loan
