@@ -20,7 +20,7 @@ from typing import Any
 
 from forms.b1 import NO_TABLE, B1Table, score_b1_detail
 from forms.definitions import screening_exclusions
-from forms.indicators import Context, IndicatorOutcome, IndicatorStatus, evaluate_all
+from forms.indicators import Context, IndicatorOutcome, IndicatorStatus, evaluate_plans
 from forms.model import Area, Category, Household
 from forms.standards import Standard
 
@@ -54,11 +54,6 @@ CATEGORY_VI = {
 _CONCLUSION = {c: f"Kết luận: {text}." for c, text in CATEGORY_VI.items()}
 
 DIRECT = "Thu nhập bình quân đầu người nhập trực tiếp"
-
-# Read once per outcome of every household: on Python 3.11 ``IndicatorStatus.DEPRIVED`` off
-# the class is a Python-level descriptor call (about 0.2 µs), held here as plain names.
-_DEPRIVED, _UNKNOWN = IndicatorStatus.DEPRIVED, IndicatorStatus.UNKNOWN
-
 
 @lru_cache(maxsize=4096, typed=True)  # typed: 2.0 must not print as 2
 def money(value: int) -> str:
@@ -114,15 +109,7 @@ def classify(
     b1_table: B1Table | None = None,
 ) -> Result:
     reference = reference_date or default_reference_date(review_year)
-    ctx = Context.of(household, reference)
-    outcomes = evaluate_all(standard.indicators, ctx)
-    count = 0
-    unknown: list[IndicatorOutcome] = []
-    for o in outcomes:
-        if o.status is _DEPRIVED:
-            count += 1
-        elif o.status is _UNKNOWN:
-            unknown.append(o)
+    outcomes, count, unknown = evaluate_plans(standard.plans, Context.of(household, reference))
     reasons: list[str] = []
     warnings: list[str] = []
     if not standard.applies_to(review_year):
@@ -161,21 +148,23 @@ def classify(
     def make(
         category: Category, basis: str = "", line: int | None = None, used: int | None = None
     ) -> Result:
+        # Positional, in Result's field order: keywords cost a lookup each, per household.
         return Result(
-            category=category,
-            b1_score=b1_score,
-            income=income,
-            income_basis=basis,
-            deprivation_count=count,
-            indicators=outcomes,
-            reasons=reasons,
-            warnings=warnings,
-            standard_id=standard.id,
-            standard_version=standard.version,
-            review_year=review_year,
-            reference_date=reference,
-            income_line=line,
-            b1_threshold=used,
+            category,
+            b1_score,
+            income,
+            basis,
+            count,
+            outcomes,
+            reasons,
+            warnings,
+            standard.id,
+            standard.version,
+            ENGINE_VERSION,
+            review_year,
+            reference,
+            line,
+            used,
         )
 
     if area is None:

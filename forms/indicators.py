@@ -880,8 +880,17 @@ def evaluate(spec: IndicatorSpec, ctx: Context) -> IndicatorOutcome:
 
 
 def evaluate_all(specs: Sequence[IndicatorSpec], ctx: Context) -> list[IndicatorOutcome]:
-    """``evaluate`` for each indicator of a standard, in its order: one loop rather than a
-    call per indicator, since classification runs it for every household.
+    """``evaluate`` for each indicator of a standard, in its order."""
+    return evaluate_plans([spec.plan for spec in specs], ctx)[0]
+
+
+def evaluate_plans(
+    plans: Sequence[tuple[Any, ...]], ctx: Context
+) -> tuple[list[IndicatorOutcome], int, list[IndicatorOutcome]]:
+    """The outcomes of the indicators whose plans are given (``IndicatorSpec.plan``, a
+    standard's ``Standard.plans``), in their order, with the number deprived and those
+    unknown: one loop rather than a call per indicator and a second loop to count, since
+    classification runs it for every household.
 
     Outcomes are shared between households where they cannot differ, so that a commune's
     results do not hold the same texts thousands of times (and are not built thousands of
@@ -890,9 +899,10 @@ def evaluate_all(specs: Sequence[IndicatorSpec], ctx: Context) -> list[Indicator
     status and reason (except ``UNSHARED`` rules, whose reasons carry the household's own
     figures). Shared outcomes are read-only, as every outcome is to its readers."""
     outcomes = []
+    unknown = []
+    count = 0
     household = ctx.household
-    for spec in specs:
-        rule, params, key, memo, sid, name, dimension, unconfirmed = spec.plan
+    for rule, params, key, memo, sid, name, dimension, unconfirmed in plans:
         if key is not None:
             k = key(household)
             outcome = memo.get(k)
@@ -901,19 +911,23 @@ def evaluate_all(specs: Sequence[IndicatorSpec], ctx: Context) -> list[Indicator
                 outcome = memo[k] = IndicatorOutcome(
                     sid, name, dimension, status, reason, member_ids, unconfirmed
                 )
-            outcomes.append(outcome)
-            continue
-        status, reason, member_ids = rule(ctx, params)
-        if member_ids or memo is None or not isinstance(reason, str):
-            outcomes.append(
-                IndicatorOutcome(sid, name, dimension, status, reason, member_ids, unconfirmed)
-            )
-            continue
-        # Naming no member, the reason is one of a few texts of the standard: share it.
-        outcome = memo.get((status, reason))
-        if outcome is None:
-            outcome = memo[status, reason] = IndicatorOutcome(
-                sid, name, dimension, status, reason, member_ids, unconfirmed
-            )
+        else:
+            status, reason, member_ids = rule(ctx, params)
+            if member_ids or memo is None or not isinstance(reason, str):
+                outcome = IndicatorOutcome(
+                    sid, name, dimension, status, reason, member_ids, unconfirmed
+                )
+            else:
+                # Naming no member, the reason is one of a few texts of the standard: share it.
+                outcome = memo.get((status, reason))
+                if outcome is None:
+                    outcome = memo[status, reason] = IndicatorOutcome(
+                        sid, name, dimension, status, reason, member_ids, unconfirmed
+                    )
         outcomes.append(outcome)
-    return outcomes
+        status = outcome.status
+        if status is D:
+            count += 1
+        elif status is U:
+            unknown.append(outcome)
+    return outcomes, count, unknown

@@ -85,6 +85,16 @@ class Standard:
     b1_regions: list[Region] = field(default_factory=list, hash=False, compare=False)
     sources: dict[str, str] = field(default_factory=dict, hash=False, compare=False)
 
+    @cached_property
+    def plans(self) -> tuple[tuple[Any, ...], ...]:
+        """Each indicator's ``IndicatorSpec.plan``, in order: what classification reads for
+        every household, gathered once."""
+        return tuple(spec.plan for spec in self.indicators)
+
+    @cached_property
+    def years(self) -> frozenset[int]:
+        return frozenset(self.valid_years)
+
     def indicator(self, indicator_id: str) -> IndicatorSpec:
         for spec in self.indicators:
             if spec.id == indicator_id:
@@ -92,7 +102,7 @@ class Standard:
         raise KeyError(indicator_id)
 
     def applies_to(self, review_year: int) -> bool:
-        return review_year in self.valid_years
+        return review_year in self.years
 
     @property
     def title(self) -> str:
