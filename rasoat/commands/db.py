@@ -62,6 +62,11 @@ def register(subparsers: Any) -> None:
     )
     encrypt.add_argument("file", metavar="TỆP_XÃ")
     encrypt.add_argument("--new-passphrase-file", metavar="TEP", help="đọc mật khẩu mới từ tệp")
+    encrypt.add_argument(
+        "--recovery-key-pdf",
+        metavar="TEP",
+        help="ghi trang mã khôi phục ra tệp PDF này để in (như trong cửa sổ)",
+    )
     signin.add_options(encrypt)
     encrypt.set_defaults(func=encrypt_file, unlock=False)
     passphrase = sub.add_parser(
@@ -225,10 +230,11 @@ def _new_passphrase(args: argparse.Namespace) -> str:
     return first
 
 
-def _may_encrypt(path: Path, args: argparse.Namespace, key: bytes | None = None) -> None:
+def _may_encrypt(path: Path, args: argparse.Namespace, key: bytes | None = None) -> str:
     """The window's rule here too: encrypting a commune file or changing its passphrase is a
     commune officer's (``Action.ENCRYPT_FILE``; a file without users allows it), and the demo
-    commune, fake data opened without a question, stays plain."""
+    commune, fake data opened without a question, stays plain. Returns who it is (the
+    signed-in user's name, else the system's)."""
     from db.errors import StoreError
     from db.store import Store
     from forms.roles import Action
@@ -241,6 +247,7 @@ def _may_encrypt(path: Path, args: argparse.Namespace, key: bytes | None = None)
     try:
         signin.sign_in(store, args)
         store.require(Action.ENCRYPT_FILE)
+        return store.user
     finally:
         store.close()
 
@@ -248,6 +255,7 @@ def _may_encrypt(path: Path, args: argparse.Namespace, key: bytes | None = None)
 def encrypt_file(args: argparse.Namespace) -> int:
     from db import at_rest
     from db.errors import StoreError
+    from reports.review import ReportError
 
     path = Path(args.file)
     try:
@@ -255,21 +263,43 @@ def encrypt_file(args: argparse.Namespace) -> int:
             return _fail(f"Tệp {path.name} đã được mã hoá rồi.")
         if not path.is_file():
             return _fail(f"Không tìm thấy tệp dữ liệu {path}.")
-        _may_encrypt(path, args)
+        who = _may_encrypt(path, args)
         recovery, made = at_rest.encrypt_file(path, _new_passphrase(args))
     except StoreError as exc:
         return _fail(exc.message, signin.exit_code(exc, 1))
+    try:
+        sheet = _print_recovery_key(path, args, who, recovery)
+    except (StoreError, ReportError) as exc:
+        # The file is encrypted; only the page is missing: the key is still shown below.
+        print(getattr(exc, "message", str(exc)), file=sys.stderr)
+        sheet = None
     print(f"Đã mã hoá tệp {path} (bản sao lưu trước khi mã hoá: {made}).")
     print(f"Tệp khoá: {at_rest.key_file(path)} (để cạnh tệp xã; bản sao trong thư mục sao lưu).")
     print("MÃ KHÔI PHỤC (chỉ hiện một lần, hãy in hoặc chép ra giấy, cất nơi an toàn):")
     print(f"    {recovery}")
     print("Quên mật khẩu hay mất tệp khoá: mở bằng mã này rồi đặt mật khẩu mới")
     print(f'(rasoat db passphrase "{path}" --recovery-key-file TEP).')
+    if sheet is not None:
+        print(f"Trang mã khôi phục để in: {sheet} (in ra rồi xoá tệp này đi).")
     print(
         f"Bản sao lưu {made.name} vẫn chưa mã hoá: khi đã cất mã khôi phục, hãy xoá nó "
         "(hoặc để nó hết hạn theo thời gian giữ bản sao lưu trong Thiết lập)."
     )
     return 0
+
+
+def _print_recovery_key(path: Path, args: argparse.Namespace, who: str, key: str) -> Path | None:
+    """The recovery key's page (``reports.recovery_key``) when ``--recovery-key-pdf`` asks
+    for it, recorded as a print under ``who``, the officer who encrypted the file."""
+    if not getattr(args, "recovery_key_pdf", None):
+        return None
+    from db.store import Store
+    from rasoat.identity import device_id
+    from reports.recovery_key import save_recovery_key
+
+    # The file's key is remembered by this process since the encryption (db.driver).
+    with Store.open(path, user=who, device=device_id(), check=False) as store:
+        return save_recovery_key(Path(args.recovery_key_pdf), store, path.name, key)
 
 
 def change_passphrase(args: argparse.Namespace) -> int:

@@ -103,3 +103,37 @@ def test_encrypting_is_an_officers_and_never_the_demo_communes(
     assert main(["db", "encrypt", str(demo), "--new-passphrase-file", secret]) == 1
     assert "Xã mẫu" in capsys.readouterr().err
     assert not at_rest.is_encrypted(demo)
+
+
+def test_encrypt_writes_the_recovery_key_page_when_asked_and_audits_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The window's "In mã khôi phục…" on the command line: the same page, recorded as a
+    print under the officer who encrypted the file, never with the key."""
+    from pypdf import PdfReader
+
+    path = create_demo_commune(tmp_path / "xa.sqlite", households=5)
+    pw = _write(tmp_path / "nd.txt", "mat-khau-9x")
+    secret = _write(tmp_path / "mk.txt", PASSPHRASE)
+    f = str(path)
+    assert main(["users", "add", f, "thu", "--role", "can-bo", "--new-password-file", pw]) == 0
+    capsys.readouterr()
+    sheet = tmp_path / "ma-khoi-phuc.pdf"
+    args = ["db", "encrypt", f, "--new-passphrase-file", secret, "--recovery-key-pdf", str(sheet)]
+    assert main([*args, "--user", "thu", "--password-file", pw]) == 0
+    out = capsys.readouterr().out
+    recovery = out.split("MÃ KHÔI PHỤC", 1)[1].splitlines()[1].strip()
+    assert f"Trang mã khôi phục để in: {sheet}" in out
+    text = "".join(p.extract_text() for p in PdfReader(sheet).pages)
+    assert recovery in "".join(text.split())
+    assert "MÃ KHÔI PHỤC TỆP DỮ LIỆU RÀ SOÁT" in text
+    conn = driver.connect(str(path))  # the key remembered since the encryption
+    logged = conn.execute(
+        "SELECT user, new FROM audit WHERE tbl = 'events' AND row_id = 'print'"
+    ).fetchall()
+    conn.close()
+    assert len(logged) == 1
+    assert logged[0][0] == "thu"
+    assert "file_recovery_key" in logged[0][1]
+    assert recovery not in logged[0][1]
+    driver.forget(path)
