@@ -58,6 +58,7 @@ class EncryptDialog(NewPassphraseDialog):
         self.path = path
         self.recovery_key = ""
         self.printed: Path | None = None
+        self.own_store: Any = None
 
     def starting(self) -> None:
         from desktop.restore_dialog import release_file
@@ -121,12 +122,26 @@ class EncryptDialog(NewPassphraseDialog):
         self.done_button.setFocus()
 
     def ask_print(self) -> None:
-        ask_print_key(self, self.window_.store, self.path.name, self.recovery_key, self.print_to)
+        ask_print_key(self, self._store(), self.path.name, self.recovery_key, self.print_to)
+
+    def _store(self) -> Any:
+        """The window's Store on the encrypted file; when the officer gave up signing in
+        again after the reopening, one of the dialog's own (the key is remembered), so the
+        key shown once can still be printed, and the print audited."""
+        if self.window_.store is not None:
+            return self.window_.store
+        if self.own_store is None:
+            from db.store import Store
+            from desktop import session
+            from rasoat.identity import device_id
+
+            self.own_store = Store.open(
+                self.path, user=session.surveyor(), device=device_id(), check=False
+            )
+        return self.own_store
 
     def print_to(self, path: Path) -> Path | None:
-        self.printed = print_key_to(
-            self, self.window_.store, path, self.path.name, self.recovery_key
-        )
+        self.printed = print_key_to(self, self._store(), path, self.path.name, self.recovery_key)
         if self.printed is not None:
             self.note.setText(
                 _tr(
@@ -139,6 +154,9 @@ class EncryptDialog(NewPassphraseDialog):
     def _written_down(self) -> None:
         self.recovery_key = ""
         self.key_field.clear()
+        if self.own_store is not None:
+            self.own_store.close()
+            self.own_store = None
         super(NewPassphraseDialog, self).accept()
 
     def reject(self) -> None:

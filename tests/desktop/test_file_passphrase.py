@@ -213,6 +213,40 @@ def test_encrypt_through_the_menu_shows_the_key_once_and_prints_it(
     assert seen["key"] not in logged
 
 
+def test_the_key_prints_even_when_the_file_was_not_opened_again(
+    qtbot: QtBot, app: Any, plain: Path, tmp_path: Path
+) -> None:
+    """After the encryption the window opens the file again (with users, it asks who signs
+    in); given up, the window has no file, yet the key shown once still prints, audited."""
+    from desktop.restore_dialog import release_file
+
+    window = _window(qtbot)
+    assert window.open_path(plain)
+    seen: dict[str, Any] = {}
+
+    def answer(dialog: EncryptDialog) -> None:
+        dialog.new.insert(PASSPHRASE)
+        _type_and_enter(qtbot, dialog.again, PASSPHRASE)
+        qtbot.waitUntil(lambda: bool(dialog.recovery_key), timeout=30_000)
+        seen["key"] = dialog.recovery_key
+        release_file(window)  # as a sign-in given up
+        seen["pdf"] = dialog.print_to(tmp_path / "ma-khoi-phuc.pdf")
+        dialog.done_button.click()
+
+    _when_modal(answer, EncryptDialog)
+    window.encrypt_action.trigger()
+    assert seen["pdf"] == tmp_path / "ma-khoi-phuc.pdf"
+    key = at_rest.key_from_passphrase(plain, PASSPHRASE)
+    conn = driver.connect(str(plain), key=key)
+    logged = [
+        r[0]
+        for r in conn.execute("SELECT new FROM audit WHERE tbl = 'events' AND row_id = 'print'")
+    ]
+    conn.close()
+    assert len(logged) == 1
+    assert seen["key"] not in logged[0]
+
+
 def test_change_the_file_passphrase(qtbot: QtBot, app: Any, encrypted: tuple[Path, str]) -> None:
     path, _recovery = encrypted
     driver.remember(path, at_rest.key_from_passphrase(path, PASSPHRASE))
