@@ -200,13 +200,17 @@ def read_package(
     recovery_key: str | None = None,
     limits: container.Limits = container.DEFAULT_LIMITS,
     progress: Callable[[int, int], None] | None = None,
+    decode: Callable[[str], Any] = json.loads,
 ) -> Package:
-    """``progress(done, total)`` hears about record checking, the long part."""
+    """``progress(done, total)`` hears about record checking, the long part. ``decode``
+    parses each household line; another must give and refuse exactly what ``json.loads``
+    does (the registry's also notes where each document lies in the line, to store it
+    without encoding it again: ``registry.load``)."""
     raw = container.read_container(
         path, allowed_parts=PARTS, password=password, recovery_key=recovery_key, limits=limits
     )
     commune = _parse_commune(raw.parts[COMMUNE_PART])
-    records = _parse_records(raw.parts[HOUSEHOLDS_PART], progress)
+    records = _parse_records(raw.parts[HOUSEHOLDS_PART], progress, decode)
     # Every result belongs to a round the package carries (an export carries all of the
     # file's rounds), so a package is refused before any commune file is opened.
     rounds = {r["id"] for r in commune.get("rounds", [])}
@@ -317,7 +321,9 @@ def _round_ok(r: Mapping[str, Any]) -> bool:
 
 
 def _parse_records(
-    raw: bytes, progress: Callable[[int, int], None] | None = None
+    raw: bytes,
+    progress: Callable[[int, int], None] | None = None,
+    decode: Callable[[str], Any] = json.loads,
 ) -> list[PackageRecord]:
     try:
         text = raw.decode("utf-8")
@@ -334,7 +340,7 @@ def _parse_records(
         if not line.strip():
             continue
         try:
-            obj = json.loads(line)
+            obj = decode(line)
         except (ValueError, RecursionError) as exc:  # a number over 4,300 digits: ValueError
             raise PackageError(f"Dữ liệu hộ ở dòng {lineno} của gói bị hỏng.") from exc
         try:
