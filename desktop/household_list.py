@@ -233,6 +233,7 @@ class HouseholdList(QWidget):
 
     open_requested = Signal(str)
     counts_changed = Signal()
+    first_painted = Signal()  # the table's rows painted for the first time
 
     def __init__(self, store: Any, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -301,6 +302,7 @@ class HouseholdList(QWidget):
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         self._fitting_columns = False
         self.columns_set_by_user = False
+        self.painted = False
         self.fit_columns()
         header.sectionResized.connect(self._section_resized)
         self.view.viewport().installEventFilter(self)
@@ -345,8 +347,12 @@ class HouseholdList(QWidget):
             self.columns_set_by_user = True
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.Resize and watched is self.view.viewport():
+        kind = event.type()
+        if kind == QEvent.Type.Resize and watched is self.view.viewport():
             self.fit_columns()
+        elif not self.painted and kind == QEvent.Type.Paint and watched is self.view.viewport():
+            self.painted = True
+            self.first_painted.emit()
         return super().eventFilter(watched, event)
 
     def fill_filters(self) -> None:

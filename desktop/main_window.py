@@ -329,8 +329,11 @@ class MainWindow(QMainWindow):
         self._counts_timer = QTimer(self)
         self._counts_timer.setSingleShot(True)
         self._counts_timer.setInterval(COUNTS_DELAY_MS)
-        self._counts_timer.timeout.connect(self.update_counts)
+        self._counts_timer.timeout.connect(self._counts_due)
         self.list.counts_changed.connect(self._counts_timer.start)
+        # On a loaded machine the window takes longer than the timer to show: the counts
+        # then wait for the list's first paint, and follow it by the timer's delay.
+        self.list.first_painted.connect(self._counts_timer.start)
         self.bridge.changed.connect(self._store_changed)
         # A bound method of this window: Qt queues the restart to the GUI thread even when a
         # save is committed elsewhere, so the timer only ever runs on the GUI thread.
@@ -497,6 +500,11 @@ class MainWindow(QMainWindow):
         layout.addWidget(banner)
         layout.addWidget(content, 1)
         return box
+
+    def _counts_due(self) -> None:
+        if self.list is not None and self.isVisible() and not self.list.painted:
+            return  # counted once the list is painted (first_painted starts the timer again)
+        self.update_counts()
 
     def update_counts(self) -> None:
         if self.list is None or self.store is None:

@@ -200,3 +200,18 @@ def test_the_window_queries_the_list_once_before_its_first_paint(
         ]
     finally:
         store.conn.set_trace_callback(None)
+
+
+def test_the_counts_wait_for_the_lists_first_paint(qtbot: QtBot, app: Any, store: Any) -> None:
+    from desktop.main_window import MainWindow
+
+    fill(store)
+    window = MainWindow(store)
+    qtbot.addWidget(window)
+    window.show()
+    # Due before the window got to paint (a busy laptop): not counted yet.
+    window._counts_due()
+    assert not window.list.painted
+    assert window.counts.text() == ""
+    qtbot.waitUntil(lambda: "Hộ nghèo:" in window.counts.text())
+    assert window.list.painted
