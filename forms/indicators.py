@@ -28,6 +28,7 @@ from forms.model import (
     Sex,
     Waste,
     WaterSource,
+    ages_on,
 )
 
 if TYPE_CHECKING:
@@ -111,7 +112,7 @@ class Context:
 
     @classmethod
     def of(cls, household: Household, reference: date) -> Context:
-        return cls(household, reference, [m.age_on(reference) for m in household.members])
+        return cls(household, reference, ages_on(household.members, reference))
 
 
 # A rule's answer before the standard's names are attached; the reason may be a function
@@ -278,22 +279,6 @@ def employment(ctx: Context, p: dict[str, Any]) -> Verdict:
 # --- dependants ---------------------------------------------------------------------------
 
 
-def _dependant(m: Member, age: int | None, child_below: int, elderly: int) -> bool | None:
-    allowance = m.monthly_social_allowance
-    if age is None:
-        return True if allowance and m.disability else None
-    if age < child_below:
-        return True
-    if allowance is False:
-        return False
-    qualifies: bool | None = True if age >= elderly or m.disability else None
-    if qualifies is None and m.disability is False:
-        qualifies = False
-    if qualifies is False:
-        return False
-    return qualifies if allowance else None
-
-
 def dependants(ctx: Context, p: dict[str, Any]) -> Verdict:
     members = ctx.household.members
     if not members:
@@ -302,11 +287,31 @@ def dependants(ctx: Context, p: dict[str, Any]) -> Verdict:
     elderly: int = p["elderly_age"]
     yes: list[int] = []
     maybe: list[int] = []
+    ages = ctx.ages
+    # Each member: a dependant (yes), not one, or not known (maybe). In the loop rather than
+    # a call per member: this runs for every member of every household.
     for i, m in enumerate(members):
-        flag = _dependant(m, ctx.ages[i], child_below, elderly)
-        if flag:
+        age = ages[i]
+        allowance = m.monthly_social_allowance
+        if age is None:
+            if allowance and m.disability:
+                yes.append(i)
+            else:
+                maybe.append(i)
+            continue
+        if age < child_below:
             yes.append(i)
-        elif flag is None:
+            continue
+        if allowance is False:
+            continue
+        qualifies: bool | None = True if age >= elderly or m.disability else None
+        if qualifies is None and m.disability is False:
+            qualifies = False
+        if qualifies is False:
+            continue
+        if qualifies and allowance:
+            yes.append(i)
+        else:
             maybe.append(i)
     n = len(members)
     if 2 * len(yes) > n:

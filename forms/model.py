@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import unicodedata
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
@@ -205,17 +206,29 @@ class Member:
         return self.birth_date.year if self.birth_date else self.birth_year
 
     def age_on(self, reference: date) -> int | None:
-        """Age in whole years on the review's reference date.
+        """Age in whole years on the review's reference date (``ages_on``, which defines it)."""
+        return ages_on((self,), reference)[0]
 
-        With only a birth year known the member is taken to have had this year's birthday by
-        the reference date (forms ask year of birth; see docs/domain.md, 'Ages').
-        """
-        if self.birth_date is not None:
-            b = self.birth_date
-            return reference.year - b.year - ((reference.month, reference.day) < (b.month, b.day))
-        if self.birth_year is not None:
-            return reference.year - self.birth_year
-        return None
+
+def ages_on(members: Sequence[Member], reference: date) -> list[int | None]:
+    """Each member's age in whole years on the review's reference date; None when neither a
+    birth date nor a birth year is known. One loop for a household's members, since
+    classification asks it of every member of every household (``Member.age_on`` asks it of
+    one).
+
+    With only a birth year known the member is taken to have had this year's birthday by
+    the reference date (forms ask year of birth; see docs/domain.md, 'Ages').
+    """
+    year = reference.year
+    day = (reference.month, reference.day)
+    return [
+        year - b.year - (day < (b.month, b.day))
+        if (b := m.birth_date) is not None
+        else None
+        if (y := m.birth_year) is None
+        else year - y
+        for m in members
+    ]
 
 
 @dataclass
