@@ -53,7 +53,13 @@ CATEGORY_VI = {
 
 _CONCLUSION = {c: f"Kết luận: {text}." for c, text in CATEGORY_VI.items()}
 
+# Read for every household: on Python 3.11 ``Category.POOR`` off the class is a Python-level
+# descriptor call (0.4 µs here), so the members are held as plain names.
+_POOR, _NEAR_POOR, _MIDDLE = Category.POOR, Category.NEAR_POOR, Category.MIDDLE
+_NOT_POOR, _UNDETERMINED = Category.NOT_POOR, Category.UNDETERMINED
+
 DIRECT = "Thu nhập bình quân đầu người nhập trực tiếp"
+
 
 @lru_cache(maxsize=4096, typed=True)  # typed: 2.0 must not print as 2
 def money(value: int) -> str:
@@ -145,31 +151,12 @@ def classify(
     income = household.income_per_capita
     area = household.area
 
-    def make(
-        category: Category, basis: str = "", line: int | None = None, used: int | None = None
-    ) -> Result:
-        # Positional, in Result's field order: keywords cost a lookup each, per household.
-        return Result(
-            category,
-            b1_score,
-            income,
-            basis,
-            count,
-            outcomes,
-            reasons,
-            warnings,
-            standard.id,
-            standard.version,
-            ENGINE_VERSION,
-            review_year,
-            reference,
-            line,
-            used,
-        )
-
     if area is None:
         reasons.append("Chưa xác định hộ ở nông thôn (xã) hay thành thị (phường).")
-        return make(Category.UNDETERMINED)
+        return Result(
+            _UNDETERMINED, b1_score, income, "", count, outcomes, reasons, warnings,
+            standard.id, standard.version, ENGINE_VERSION, review_year, reference, None, None,
+        )  # fmt: skip
 
     line = standard.income_lines[area]
     threshold = standard.b1_thresholds[area]
@@ -216,37 +203,62 @@ def classify(
             warnings.append("Phiếu A loại hộ nhưng thu nhập ở mức nghèo: cần kiểm tra lại phiếu.")
         below = False
 
+    category = _category(
+        standard, household, area, income, line, basis, below, exclusions,
+        count, unknown, len(outcomes), reasons, warnings,
+    )  # fmt: skip
     # How sure the law behind each rule is (Phiếu A's exclusions, each indicator's measure) is
     # not a status of this household: it is said on the "Căn cứ pháp lý" screen
     # (forms.legal_basis) and in docs/domain.md, never beside a household's result.
-    def done(category: Category) -> Result:
-        reasons.append(_CONCLUSION[category])
-        return make(category, basis, line, used_threshold)
+    reasons.append(_CONCLUSION[category])
+    # Positional, in Result's field order: keywords cost a lookup each, per household.
+    return Result(
+        category, b1_score, income, basis, count, outcomes, reasons, warnings,
+        standard.id, standard.version, ENGINE_VERSION, review_year, reference, line,
+        used_threshold,
+    )  # fmt: skip
 
+
+def _category(
+    standard: Standard,
+    household: Household,
+    area: Area,
+    income: int | None,
+    line: int,
+    basis: str,
+    below: bool | None,
+    exclusions: list[str],
+    count: int,
+    unknown: list[IndicatorOutcome],
+    total: int,
+    reasons: list[str],
+    warnings: list[str],
+) -> Category:
+    """The category from the income side (``below`` the line or not, None when unknown) and
+    the deprivations, adding to the reasons and warnings what decided it."""
     need = standard.deprivation_threshold
-    total = len(outcomes)
     if below is None:
-        return done(Category.UNDETERMINED)
+        return _UNDETERMINED
     if below:
         if count >= need:
             reasons.append(f"Thiếu hụt {count}/{total} chỉ số (từ {need} trở lên).")
-            return done(Category.POOR)
+            return _POOR
         if count + len(unknown) < need:
             reasons.append(f"Thiếu hụt {count}/{total} chỉ số (dưới {need}).")
-            return done(Category.NEAR_POOR)
+            return _NEAR_POOR
         reasons.append(
             f"Thiếu hụt {count}/{total} chỉ số; chưa đủ thông tin ở "
             + ", ".join(o.name for o in unknown)
             + f": chưa phân biệt được hộ nghèo (từ {need} chỉ số) và hộ cận nghèo."
         )
-        return done(Category.UNDETERMINED)
+        return _UNDETERMINED
 
     if income is not None and income <= line and basis != DIRECT and not exclusions:
         reasons.append(
             f"Điểm B1 trên ngưỡng nhưng thu nhập nhập trực tiếp {money(income)} không vượt chuẩn "
             f"{money(line)}: hai căn cứ mâu thuẫn, cần kiểm tra lại phiếu."
         )
-        return done(Category.UNDETERMINED)
+        return _UNDETERMINED
     band = standard.middle_bands[area]
     agri = household.agri_forestry_fishery
     if band is None:
@@ -255,33 +267,33 @@ def classify(
                 f"{standard.name} chưa có ngưỡng thu nhập hộ có mức sống trung bình: "
                 "chưa xác định được hộ có mức sống trung bình."
             )
-        return done(Category.NOT_POOR)
+        return _NOT_POOR
     low, high = band
     if agri is False:
-        return done(Category.NOT_POOR)
+        return _NOT_POOR
     if income is None:
         if agri:
             warnings.append(
                 "Chưa có thu nhập bình quân đầu người: chưa xác định được hộ có mức sống "
                 "trung bình."
             )
-        return done(Category.NOT_POOR)
+        return _NOT_POOR
     if income <= low:
-        return done(Category.NOT_POOR)
+        return _NOT_POOR
     if income > high:
         reasons.append(f"Thu nhập bình quân {money(income)} trên mức {money(high)}.")
-        return done(Category.NOT_POOR)
+        return _NOT_POOR
     band_text = f"trên {money(low)} đến {money(high)}"
     if agri is None:
         reasons.append(
             f"Thu nhập {money(income)} thuộc khoảng {band_text} nhưng chưa rõ hộ có sống chủ "
             "yếu bằng nông, lâm, ngư, diêm nghiệp không."
         )
-        return done(Category.UNDETERMINED)
+        return _UNDETERMINED
     reasons.append(
         f"Hộ nông, lâm, ngư, diêm nghiệp có thu nhập {money(income)} thuộc khoảng {band_text}."
     )
-    return done(Category.MIDDLE)
+    return _MIDDLE
 
 
 def classify_many(
