@@ -27,6 +27,7 @@ import hashlib
 import json
 import multiprocessing
 import os
+import re
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -139,13 +140,90 @@ def _no_gc() -> Iterator[None]:
             gc.enable()
 
 
+# A household's document and its results' (round id -> document), as text of its line.
+Texts = tuple[str | None, dict[str, str]] | None
+_SPACE = re.compile(r"[ \t\n\r]*")  # JSON's whitespace, as json.decoder skips it
+_scan = json.JSONDecoder().scan_once  # type: ignore[attr-defined]  # json.loads's scanner
+
+
+class Located:
+    """A household line's parser for ``read_package``: what ``json.loads`` gives, and in
+    ``texts`` where the household's document and each result's lie in the line, so the
+    loader stores them without encoding them again. It walks the record's object (and
+    its "results" object) itself and parses every value with json's own scanner; a line
+    it does not walk through cleanly goes to ``json.loads``, which then decides (its
+    ``texts`` entry None), so a line is taken or refused exactly as the commune import
+    takes or refuses it."""
+
+    def __init__(self) -> None:
+        self.texts: list[Texts] = []
+
+    def __call__(self, line: str) -> Any:
+        try:
+            start = _SPACE.match(line).end()  # type: ignore[union-attr]
+            record, end, spans, results = _walk(line, start, "results")
+            if _SPACE.match(line, end).end() != len(line):  # type: ignore[union-attr]
+                raise ValueError("extra data")
+        except (ValueError, StopIteration, IndexError, RecursionError):
+            self.texts.append(None)
+            return json.loads(line)
+        where = spans.get("household")
+        household = line[where[0] : where[1]] if where is not None else None
+        self.texts.append((household, {k: line[a:b] for k, (a, b) in results.items()}))
+        return record
+
+
+Span = tuple[int, int]
+
+
+def _walk(
+    line: str, i: int, inner: str = ""
+) -> tuple[dict[str, Any], int, dict[str, Span], dict[str, Span]]:
+    """The JSON object at ``line[i]``, where it ends, where each value lies, and where the
+    values of the value of key ``inner`` lie when it is an object (walked too). Raises
+    ValueError or StopIteration where json would refuse."""
+    if line[i] != "{":
+        raise ValueError("not an object")
+    obj: dict[str, Any] = {}
+    spans: dict[str, Span] = {}
+    nested: dict[str, Span] = {}
+    i = _SPACE.match(line, i + 1).end()  # type: ignore[union-attr]
+    if line[i] == "}":
+        return obj, i + 1, spans, nested
+    while True:
+        if line[i] != '"':
+            raise ValueError("expecting a key")
+        key, i = json.decoder.scanstring(line, i + 1, True)  # type: ignore[attr-defined]
+        i = _SPACE.match(line, i).end()  # type: ignore[union-attr]
+        if line[i] != ":":
+            raise ValueError("expecting ':'")
+        start = i = _SPACE.match(line, i + 1).end()  # type: ignore[union-attr]
+        if key == inner and line[i] == "{":
+            value, i, nested, _ = _walk(line, i)
+        else:
+            value, i = _scan(line, i)
+            if key == inner:  # a later value of the same key replaces an earlier object
+                nested = {}
+        obj[key] = value
+        spans[key] = (start, i)
+        i = _SPACE.match(line, i).end()  # type: ignore[union-attr]
+        if line[i] == "}":
+            return obj, i + 1, spans, nested
+        if line[i] != ",":
+            raise ValueError("expecting ','")
+        i = _SPACE.match(line, i + 1).end()  # type: ignore[union-attr]
+
+
 def prepare(path: Path, password: str | None, recovery_key: str | None) -> Prepared | str:
     """Reads and validates one package whole (the commune import's reader), then makes its
     rows; a refused package is its Vietnamese message. Runs in a worker process when
     ``load_packages`` reads ahead, so everything it returns is plain and picklable."""
     try:
         with _no_gc():
-            package = read_package(path, password=password, recovery_key=recovery_key)
+            located = Located()
+            package = read_package(
+                path, password=password, recovery_key=recovery_key, decode=located
+            )
             prepared = Prepared(
                 manifest=package.manifest,
                 package_id=package.package_id,
@@ -162,8 +240,11 @@ def prepare(path: Path, password: str | None, recovery_key: str | None) -> Prepa
                     for r in package.records
                 ],  # fmt: skip
             )
-            prepared.copies, prepared.counts = copy_data(rows_of(package))
-            return prepared
+            prepared.copies, prepared.counts = copy_data(rows_of(package, located.texts))
+            # Dropped while the collector is still off: its first pass after being turned
+            # on went over the whole decoded package (a quarter of a read) for no cycle.
+            del package
+        return prepared
     except PackageError as exc:
         return f"Gói {path.name} bị hỏng hoặc không hợp lệ: {exc}"
     except UnicodeEncodeError:  # a lone surrogate the validators let through: not UTF-8
@@ -211,7 +292,17 @@ def load_packages(
             elif isinstance(read, str):
                 outcome = LoadOutcome(path, "refused", read)
             else:
-                outcome = _write(conn, path, sha, province, read, who)
+                try:
+                    outcome = _write(conn, path, sha, province, read, who)
+                except psycopg.DataError:
+                    # The server refused a value the reader took; the package's transaction
+                    # rolled back. Its message may quote the value: not shown (personal data).
+                    outcome = LoadOutcome(
+                        path,
+                        "refused",
+                        f"Gói {path.name} bị hỏng hoặc không hợp lệ: cơ sở dữ liệu của tỉnh "
+                        "không nhận dữ liệu của gói; không nạp.",
+                    )
             outcomes.append(outcome)
             if progress is not None:
                 progress(outcome)
@@ -445,7 +536,7 @@ def _receipt(
 
 
 def rows_of(
-    package: Package,
+    package: Package, texts: list[Texts] | None = None
 ) -> tuple[list[Row], list[Row], list[Row], list[Row], list[Row]]:
     """The rows a package writes (rounds, households, members, results, household_years),
     without their first three columns: province, commune, load id (also what the
@@ -455,7 +546,11 @@ def rows_of(
     review year, the category Tổng hợp nhiều xã counts (``upper_level.lists_in_force``:
     the periodic review's, updated by the monthly rounds decided since, sent-back
     households as their meetings left them) and the deprivations of the result it comes
-    from. Made here, in the reader, by that very function, so the two summaries agree."""
+    from. Made here, in the reader, by that very function, so the two summaries agree.
+
+    ``texts`` (``Located.texts``, one per record): each household's and result's document
+    as the package's line holds it, stored as it is rather than encoded again (a fifth of
+    a read); without it, or for a document not found there, encoded from the record."""
     rounds = []
     for r in package.commune.get("rounds", []) or []:
         decided = r.get("decided_on")  # not checked by the reader: kept only when plain
@@ -469,12 +564,15 @@ def rows_of(
     in_force = {rec.household.id: by_year for rec, by_year in lists_in_force(package)}
     households, members, results, picked = [], [], [], []
     dumps = json.JSONEncoder(ensure_ascii=False, check_circular=False).encode
-    for rec in package.records:
+    if texts is None or len(texts) != len(package.records):
+        texts = [None] * len(package.records)
+    for rec, found_texts in zip(package.records, texts, strict=True):
         hh = rec.household
         hid = hh.id
+        doc, docs = found_texts if found_texts is not None else (None, {})
         households.append(
             (hid, hh.code, hh.village, hh.head_name(), hh.size(), rec.deleted, rec.rev,
-             rec.updated_at, dumps(to_dict(hh)))
+             rec.updated_at, doc if doc is not None else dumps(to_dict(hh)))
         )  # fmt: skip
         for pos, m in enumerate(hh.members):
             members.append(
@@ -486,7 +584,7 @@ def rows_of(
             deprived = [o["id"] for o in res.get("indicators", []) if o.get("status") == "deprived"]
             row = (hid, round_id, years[round_id], res["standard_id"], res["category"],
                    res.get("b1_score"), res.get("income"), int(res.get("deprivation_count", 0)),
-                   deprived, dumps(res))  # fmt: skip
+                   deprived, docs[round_id] if round_id in docs else dumps(res))  # fmt: skip
             results.append(row)
             by_round[round_id] = row
         for year, found in in_force.get(hid, {}).items():
