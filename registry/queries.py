@@ -2,10 +2,12 @@
 (households and persons by category, deprivations by indicator, movements since the year
 before) and one commune's list. ``reports.registry_summary`` prints them.
 
-"A household's category in a year" is its result of that year's latest round in the load
-(as ``db.exchange.upper_level`` counts packages); deleted households are left out. That pick
-is made once, when a package is loaded, into the narrow ``household_years`` (migration
-m0002): every question here reads it rather than sorting the wide ``results`` again.
+"A household's category in a year" is its place in the lists in force after that year's
+periodic review (``db.exchange.upper_level.lists_in_force``: sent-back households as their
+meetings left them, monthly rounds decided since applied), as Tổng hợp nhiều xã counts
+packages; deleted households are left out. That pick is made once, when a package is
+loaded, into the narrow ``household_years`` (migrations m0002, m0003): every question here
+reads it rather than sorting the wide ``results`` again.
 """
 
 from __future__ import annotations
