@@ -15,14 +15,17 @@ import gc
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
+from enum import Enum
 from functools import lru_cache
-from typing import Any
+from typing import Any, TypeVar
 
 from forms.b1 import NO_TABLE, B1Table, score_b1_detail
 from forms.definitions import screening_exclusions
 from forms.indicators import Context, IndicatorOutcome, IndicatorStatus, evaluate_plans
 from forms.model import Area, Category, Household
 from forms.standards import Standard
+
+E = TypeVar("E", bound=Enum)
 
 __all__ = [
     "ENGINE_VERSION",
@@ -444,20 +447,29 @@ def _outcome_from_dict(o: dict[str, Any]) -> IndicatorOutcome:
 def _new_outcome(fields: tuple[Any, ...], member_ids: list[str]) -> IndicatorOutcome:
     iid, name, dimension, status, reason, unconfirmed = fields
     return IndicatorOutcome(
-        id=iid,
-        name=name,
-        dimension=dimension,
-        status=IndicatorStatus(status),
-        reason=reason,
-        member_ids=member_ids,
-        unconfirmed=unconfirmed,
+        iid, name, dimension, _member(IndicatorStatus, status), reason, member_ids, unconfirmed
     )
+
+
+# value -> member: calling an enum class with a value (IndicatorStatus("deprived")) runs
+# Python-level code, about 1 µs, for each outcome and result read back.
+_MEMBERS: dict[type[Any], dict[Any, Any]] = {
+    cls: dict(cls._value2member_map_) for cls in (Category, IndicatorStatus)
+}
+
+
+def _member(cls: type[E], value: Any) -> E:
+    try:
+        member: E = _MEMBERS[cls][value]
+    except (KeyError, TypeError):  # TypeError: unhashable
+        return cls(value)  # the ValueError an unknown value gives
+    return member
 
 
 def result_from_dict(d: dict[str, Any]) -> Result:
     ref = d.get("reference_date")
     return Result(
-        category=Category(d["category"]),
+        category=_member(Category, d["category"]),
         b1_score=d.get("b1_score"),
         income=d.get("income"),
         income_basis=d.get("income_basis", ""),
