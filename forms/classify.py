@@ -385,9 +385,14 @@ def what_if(
 # --- JSON-ready dicts ---------------------------------------------------------------------
 
 
+# member -> value: ``member.value`` is a Python-level property on Python 3.11 (about 0.4 µs),
+# read 13 times for every result stored.
+_VALUES: dict[Enum, str] = {m: m.value for cls in (Category, IndicatorStatus) for m in cls}
+
+
 def result_to_dict(r: Result) -> dict[str, Any]:
     return {
-        "category": r.category.value,
+        "category": _VALUES[r.category],
         "b1_score": r.b1_score,
         "income": r.income,
         "income_basis": r.income_basis,
@@ -397,7 +402,7 @@ def result_to_dict(r: Result) -> dict[str, Any]:
                 "id": o.id,
                 "name": o.name,
                 "dimension": o.dimension,
-                "status": o.status.value,
+                "status": _VALUES[o.status],
                 "reason": o.reason,
                 "member_ids": list(o.member_ids),
                 "unconfirmed": o.unconfirmed,

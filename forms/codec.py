@@ -149,7 +149,9 @@ def _encoder(hint: Any) -> Converter:
     if hint is Member:
         return to_dict
     if isinstance(hint, type) and issubclass(hint, Enum):
-        return lambda v: v.value
+        # member -> value looked up: ``member.value`` is a Python-level property on Python
+        # 3.11 (about 0.4 µs), and a household has a few dozen enum answers.
+        return {m: m.value for m in hint}.__getitem__
     if hint is date:
         return lambda v: v.isoformat()
     return _identity
