@@ -185,6 +185,15 @@ class _Reader:
         self.entries = entries  # the round's entries as read: an entry's _index is here
         self.texts: dict[str, tuple[str, list[str], str]] = {}
         self.decoded: dict[str, tuple[Household, Result]] = {}
+        # The order a document is about to go through (``plan``): a list of the poor, say,
+        # is read in windows of its own entries, not of every household between them.
+        self.order: list[Entry] = []
+        self.position: dict[str, int] = {}
+
+    def plan(self, order: list[Entry]) -> None:
+        """The entries a document will read next, in that order (``village_order``)."""
+        self.order = order
+        self.position = {e.id: i for i, e in enumerate(order)}
 
     def get(self, entry: Entry) -> tuple[Household, Result]:
         from db import report_queries
@@ -193,7 +202,11 @@ class _Reader:
         if found is None:
             texts = self.texts.get(entry.id)
             if texts is None:
-                window = self.entries[entry._index : entry._index + self.WINDOW]
+                at = self.position.get(entry.id)
+                if at is not None:
+                    window = self.order[at : at + self.WINDOW]
+                else:
+                    window = self.entries[entry._index : entry._index + self.WINDOW]
                 self.texts = report_queries.listed_docs(
                     self.conn, [(e.id, e._round_id) for e in window]
                 )
@@ -287,7 +300,11 @@ class ReviewData:
         for e in entries:
             by.setdefault(e.village, []).append(e)
         order = [v for v in self.villages if v in by] + sorted(set(by) - set(self.villages))
-        return [(v, sorted(by[v], key=lambda e: e.code)) for v in order]
+        grouped = [(v, sorted(by[v], key=lambda e: e.code)) for v in order]
+        readers = {id(e._reader): e._reader for _v, es in grouped for e in es[:1] if e._reader}
+        for reader in readers.values():  # what the caller reads next, in its order
+            reader.plan([e for _v, es in grouped for e in es if e._reader is reader])
+        return grouped
 
     # --- headers -----------------------------------------------------------------------
     @property
