@@ -333,8 +333,12 @@ def _parse_records(
     ids: set[str] = set()
     codes: set[str] = set()
     lines = text.split("\n")
+    # The package's text (tens of MB, two bytes a character for most Vietnamese) is held
+    # once, by the lines not yet read: the whole text and each line once parsed are let go.
+    del text
     total_revs = 0
     for lineno, line in enumerate(lines, start=1):
+        lines[lineno - 1] = ""
         if progress is not None and lineno % 500 == 0:
             progress(lineno, len(lines))
         if not line.strip():
