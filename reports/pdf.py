@@ -436,24 +436,35 @@ class _HeadedTable(Flowable):
     live in a small header table, and the body comes in chunks of ``CHUNK_ROWS`` rows. A chunk
     draws the header when it is the table's first, or when it starts at the top of a page
     (its available height is the whole frame), so chunk joins are invisible.
+
+    ``body`` may be a function making the chunk's LongTable: it is then made when the chunk
+    is first laid out, and dropped with it once drawn. reportlab keeps a cell style object
+    for every cell of a table, about 1 KB each: a 16,000-household detail list (80,000 rows)
+    held them all until the build ended, 800 MB (issue 22: every command under 500 MB).
     """
 
     def __init__(
         self,
         head: RLTable,
-        body: LongTable,
+        body: LongTable | Callable[[], LongTable],
         on_split: Callable[[int], None] | None,
         frame_height: float,
         first: bool,
         head_heights: dict[float, float],
     ) -> None:
         super().__init__()
-        self.head, self.body, self.on_split = head, body, on_split
+        self.head, self._body, self.on_split = head, body, on_split
         self.frame_height, self.first = frame_height, first
         # The header is the same on every page: lay it out once per width, not per piece.
         self.head_heights = head_heights
         self._body_h = 0.0
         self._show_head = first
+
+    @property
+    def body(self) -> LongTable:
+        if not isinstance(self._body, Flowable):
+            self._body = self._body()
+        return self._body
 
     def _head_height(self, aw: float, ah: float) -> float:
         self._show_head = self.first or ah >= self.frame_height - 1
@@ -622,7 +633,11 @@ def _table(
         chunk_commands += [
             ("SPAN", (i, r - start), (j, r - start)) for r, i, j in spans if start <= r < stop
         ]
-        body = LongTable(data[start:stop], colWidths=widths, style=chunk_commands)
+
+        def body(
+            start: int = start, stop: int = stop, style: list[Any] = chunk_commands
+        ) -> LongTable:
+            return LongTable(data[start:stop], colWidths=widths, style=style)
 
         def on_split(remaining: int, stop: int = stop) -> None:
             tick(stop - remaining)
