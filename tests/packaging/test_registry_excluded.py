@@ -45,3 +45,27 @@ def test_a_built_bundle_holds_none_of_them() -> None:
     assert [name for name in LEFT_OUT if (internal / name).exists()] == []
     assert not list(internal.glob("psycopg*"))
     assert not list(internal.glob("pyarrow*"))
+
+
+def test_the_bundle_says_the_registry_is_not_in_this_build(tmp_path: Path) -> None:
+    # The window's "Tổng hợp nhiều xã" and settings reach the registry through
+    # desktop.registry_link, which says the same when the import fails (its own tests).
+    import os
+    import subprocess
+    import sys
+
+    exe = BUNDLE / ("rasoat.exe" if sys.platform == "win32" else "rasoat")
+    if not exe.exists():
+        return  # nothing built here (make package)
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", RASOAT_HOME=str(tmp_path))
+    done = subprocess.run(
+        [str(exe), "registry", "report", "postgresql://tinh/rasoat", "--kind", "summary"]
+        + ["--out", str(tmp_path / "tong-hop.pdf")],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 2
+    assert "không có phần cơ sở dữ liệu của tỉnh" in done.stderr
+    assert "Traceback" not in done.stdout + done.stderr
