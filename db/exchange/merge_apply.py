@@ -1,0 +1,386 @@
+"""Writing a planned merge in ONE transaction (``write_merge``): new households in bulk, the
+others fast-forwarded one by one through the Store's own write helpers (members, causes,
+search index, audit with the package as ``source``), their results oldest year first, the
+histories joined, the conflicts stored for the officer, certificate numbers, year-round
+records and purges, and the import's row with its receipt.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Callable
+
+from db import certificates
+from db.audit import Row
+from db.audit import append as append_audit
+from db.exchange import devices, year_round_part
+from db.exchange.merge_plan import Planned, chunks
+from db.exchange.merge_purges import purge_here
+from db.exchange.merge_revs import join_revs, put_history
+from db.exchange.package import Package, PackageRecord, record_to_dict
+from db.exchange.receipt import Receipt
+from db.households import household_doc
+from db.records import Change
+from db.search import index_text
+from db.store import Store, _dumps, now_utc
+from forms.classify import result_from_dict
+from forms.model import nfc
+from forms.text import fold
+
+Progress = Callable[[int, int], None]
+
+
+def write_merge(
+    store: Store,
+    package: Package,
+    receipt: Receipt,
+    source_name: str,
+    source: str,
+    progress: Progress | None,
+    sender: devices.SenderCheck,
+    steps: list[Planned],
+    round_map: dict[str, str],
+    to_write: list[Planned],
+    new_conflicts: list[Planned],
+    to_join: list[Planned],
+    to_purge: list[Planned],
+    numbers: certificates.MergePlan,
+    year_round: year_round_part.Plan,
+) -> None:
+    """The merge's one transaction."""
+    at = receipt.imported_at
+    with store.transaction(source=source):
+        devices.remember_sender(store.conn, sender, package, store.user, at)
+        _ensure_villages(store, steps)
+        _ensure_rounds(store, package, round_map)
+        total = len(to_write)
+        fresh = _bulk_candidates(store, [s.record for s in to_write if s.action == "added"])
+        done = 0
+        for start in range(0, len(fresh), 500):
+            _add_new(store, fresh[start : start + 500], at)
+            done += len(fresh[start : start + 500])
+            if progress is not None:
+                progress(done, total)
+        fresh_ids = {r.household.id for r in fresh}
+        for step in to_write:
+            if step.only_results is not None:
+                only = PackageRecord(
+                    household=step.record.household,
+                    rev=step.record.rev,
+                    revs=step.record.revs,
+                    results=step.only_results,
+                )
+                write_results(store, only, round_map, at)
+                done += 1
+                continue
+            if step.record.household.id in fresh_ids:
+                if step.record.results:
+                    write_results(store, step.record, round_map, at, fresh=True)
+                continue
+            apply(store, step.record, round_map, at)
+            done += 1
+            if progress is not None and (done % 200 == 0 or done == total):
+                progress(done, total)
+        for step in to_join:
+            put_history(store, step.record)
+            join_revs(store, step.record.household.id, step.record.rev, at, made=None)
+        for step in new_conflicts:
+            # Results are kept under this file's round ids, so a later decision needs no
+            # package to map them.
+            step.record.results = {round_map.get(k, k): v for k, v in step.record.results.items()}
+            _store_conflict(store, step, package.package_id, source, at)
+        certificates.apply_incoming(store.conn, numbers, package.package_id, source, at)
+        year_round_part.apply(
+            store,
+            year_round,
+            at,
+            package_id=package.package_id,
+            source=source,
+            # The households this merge wrote as the package has them: not decoded again.
+            decoded={s.record.household.id: s.record.household for s in to_write},
+        )
+        if not year_round.empty:
+            store._notify(Change("support", []))
+        for step in to_purge:
+            purge_here(store, step, package, source_name, at)
+        receipt.written = True
+        store.conn.execute(
+            "INSERT INTO exchange_imports VALUES (?, ?, ?, ?, ?, ?)",
+            (
+                package.package_id,
+                at,
+                source_name,
+                store.user,
+                store.device,
+                receipt.to_json(indent=None),
+            ),
+        )
+        store._audit(
+            "exchange_imports",
+            package.package_id,
+            None,
+            "insert",
+            None,
+            {
+                a: receipt.count(a)
+                for a in ("added", "updated", "deleted", "conflict", "code_taken")
+                + (("purged_by_package",) if to_purge else ())
+            },
+            at,
+        )
+        store._notify(Change("household", [s.record.household.id for s in to_write]))
+
+
+def _ensure_villages(store: Store, steps: list[Planned]) -> None:
+    # Compared as the Store names villages (single spaces), so no name is added twice.
+    known = {" ".join(v.name.split()) for v in store.villages()}
+    for step in steps:
+        name = " ".join(step.record.household.village.split())
+        if step.action in ("added", "updated") and name and name not in known:
+            store.add_village(name)
+            known.add(name)
+
+
+def _ensure_rounds(store: Store, package: Package, mapping: dict[str, str]) -> None:
+    local_ids = {r.id for r in store.rounds()}
+    for r in package.commune.get("rounds", []):
+        if mapping.get(r["id"]) == r["id"] and r["id"] not in local_ids:
+            store.conn.execute(
+                "INSERT INTO rounds VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (
+                    r["id"],
+                    r["year"],
+                    r["standard_id"],
+                    r["kind"],
+                    str(r.get("started_at") or now_utc()),
+                    r.get("reference_date") if isinstance(r.get("reference_date"), str) else None,
+                    str(package.manifest.get("device", "")),
+                ),
+            )
+            store._notify(Change("round", [r["id"]]))
+
+
+def _bulk_candidates(store: Store, records: list[PackageRecord]) -> list[PackageRecord]:
+    """New households whose members are new too: these can be inserted in bulk. A member id
+    already in the file (a member moved between households) takes the Store's own path."""
+    taken: set[str] = set()
+    for ids, marks in chunks([m.id for r in records for m in r.household.members]):
+        taken.update(
+            r[0] for r in store.conn.execute(f"SELECT id FROM members WHERE id IN ({marks})", ids)
+        )
+    return [r for r in records if not any(m.id in taken for m in r.household.members)]
+
+
+def _add_new(store: Store, records: list[PackageRecord], at: str) -> None:
+    """The Store's insert of a new household (rows, members, causes/needs, search index,
+    audit with the package as source, history), batched: merging thousands of surveyed
+    households one statement at a time is what made a merge slow."""
+    conn = store.conn
+    households, members, causes, needs, index_rows = [], [], [], [], []
+    audit: list[Row] = []
+    source = store._source
+    # Rowids given here, as SQLite would pick them (the largest plus one), so the search
+    # index rows need no lookup of their household by id.
+    last_rowid = int(conn.execute("SELECT COALESCE(MAX(rowid), 0) FROM households").fetchone()[0])
+    for rowid, rec in enumerate(records, start=last_rowid + 1):
+        h = rec.household
+        doc, member_docs = household_doc(h)
+        code = nfc(h.code)
+        doc["code"] = code
+        doc_text = _dumps(doc)
+        households.append(
+            (
+                rowid,
+                h.id,
+                code,
+                nfc(h.village),
+                nfc(h.head_name()),
+                h.size(),
+                doc_text,
+                rec.rev,
+                rec.created_at or at,
+                rec.created_device or store.device,
+                rec.updated_at or at,
+                rec.updated_device or store.device,
+                rec.updated_by or store.user,
+            )
+        )
+        audit.append(
+            # in_row: the audit row points at the row's document (m0005)
+            Row(
+                at,
+                store.user,
+                store.device,
+                "households",
+                h.id,
+                h.id,
+                "insert",
+                None,
+                None,
+                source,
+                in_row=doc_text,
+            )
+        )
+        for position, mdoc in enumerate(member_docs):
+            mtext = _dumps(mdoc)
+            members.append(
+                (
+                    mdoc["id"],
+                    h.id,
+                    position,
+                    mdoc.get("name") or "",
+                    mdoc.get("id_number") or None,
+                    mtext,
+                    at,
+                    store.device,
+                    at,
+                    store.device,
+                )
+            )
+            audit.append(
+                Row(
+                    at,
+                    store.user,
+                    store.device,
+                    "members",
+                    mdoc["id"],
+                    h.id,
+                    "insert",
+                    None,
+                    None,
+                    source,
+                    in_row=mtext,
+                )
+            )
+        causes += [(h.id, c) for c in h.causes]
+        needs += [(h.id, n) for n in h.needs]
+        index_rows.append((rowid, index_text(h), h.village))
+    conn.executemany(
+        "INSERT INTO households (rowid, id, code, village, head_name, size, doc, rev, created_at,"
+        " created_device, updated_at, updated_device, updated_by, deleted)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0)",
+        households,
+    )
+    conn.executemany("INSERT INTO members VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0)", members)
+    conn.executemany("INSERT OR IGNORE INTO household_causes VALUES (?, ?)", causes)
+    conn.executemany("INSERT OR IGNORE INTO household_needs VALUES (?, ?)", needs)
+    append_audit(conn, audit)
+    # A household arriving in a village that already has a cadre is found by the cadre's name
+    # at once, as one typed in here is (Store._index). A household new to this file has no
+    # support, application or cadre of its own yet (the package's are written after it, and
+    # indexed again then: year_round_part.apply), so of db.search.year_round_words only its
+    # village's cadre applies: read once for every village, not once per household.
+    cadre_words = {
+        v: fold(name)
+        for v, name in conn.execute(
+            "SELECT village, cadre_name FROM cadre_assignments"
+            " WHERE deleted = 0 AND village IS NOT NULL"
+        )
+    }
+    conn.executemany(
+        "INSERT INTO search_index (rowid, text) VALUES (?, ?)",
+        [
+            (rowid, f"{text} {cadre_words[village]}" if village in cadre_words else text)
+            for rowid, text, village in index_rows
+        ],
+    )
+    put_history(store, *records)
+
+
+def apply(store: Store, rec: PackageRecord, round_map: dict[str, str], at: str) -> None:
+    """Fast-forward (or add) one household to the incoming rev, history included."""
+    hid = rec.household.id
+    made = write_content(store, rec, at)
+    if made is not None:
+        # The Store gave the write a rev of this laptop; the household takes the sender's.
+        store.conn.execute("DELETE FROM household_revs WHERE rev = ?", (made,))
+    put_history(store, rec)
+    store.conn.execute(
+        "UPDATE households SET rev = ?, updated_at = ?, updated_device = ?, updated_by = ?"
+        " WHERE id = ?",
+        (rec.rev, rec.updated_at or at, rec.updated_device, rec.updated_by, hid),
+    )
+    if rec.created_at:
+        store.conn.execute(
+            "UPDATE households SET created_at = ?, created_device = ? WHERE id = ?",
+            (rec.created_at, rec.created_device, hid),
+        )
+    if not rec.deleted:
+        write_results(store, rec, round_map, at)
+
+
+def write_content(store: Store, rec: PackageRecord, at: str) -> str | None:
+    """Writes the household (or its deletion) through the Store; returns the rev the Store
+    made for it, or None when nothing changed."""
+    hid = rec.household.id
+    before = store.household_rev(hid)
+    if rec.deleted:
+        if before is not None and not before[1]:
+            store.delete_household(hid)
+    else:
+        store._write_household(rec.household, at)
+    after = store.household_rev(hid)
+    if after is None or (before is not None and after[0] == before[0]):
+        return None
+    return after[0]
+
+
+def write_results(
+    store: Store,
+    rec: PackageRecord,
+    round_map: dict[str, str],
+    at: str,
+    *,
+    fresh: bool = False,
+) -> None:
+    """Oldest year first: a result's transition is worked out against the years already in
+    the file, so a package listing 2026 before 2025 gave a new household "not poor in either
+    period" where it had escaped poverty. A household already in the file (``fresh`` False)
+    may hold results of years after the package's last one: their transitions are worked out
+    again too."""
+    rounds = store.rounds()
+    year = {r.id: r.year for r in rounds}
+    ordered = sorted(
+        ((round_map.get(rid, rid), res) for rid, res in rec.results.items()),
+        key=lambda item: year.get(item[0], 0),
+    )
+    for local_round, res in ordered:
+        store._write_answers(rec.household, local_round, at)
+        store._write_result(rec.household.id, local_round, result_from_dict(res), at, rounds=rounds)
+    latest = next((r for r in rounds if ordered and r.id == ordered[-1][0]), None)
+    if latest is not None and not fresh:
+        store._refresh_later_transitions(rec.household.id, latest, at)
+
+
+def _store_conflict(store: Store, step: Planned, package_id: str, source: str, at: str) -> None:
+    h = step.record.household
+    conflict_id = str(uuid.uuid4())
+    kind = "code_taken" if step.action == "code_taken" else "both_changed"
+    cur = store.conn.execute(
+        "INSERT OR IGNORE INTO exchange_conflicts (id, household_id, code, kind, package_id,"
+        " source, local_rev, incoming_rev, incoming, created_at)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            conflict_id,
+            h.id,
+            h.code,
+            kind,
+            package_id,
+            source,
+            step.local_rev,
+            step.record.rev,
+            json.dumps(record_to_dict(step.record), ensure_ascii=False),
+            at,
+        ),
+    )
+    if cur.rowcount:
+        store._audit(
+            "exchange_conflicts",
+            conflict_id,
+            h.id if step.local_rev else None,
+            "insert",
+            None,
+            {"kind": kind, "code": h.code, "incoming_rev": step.record.rev},
+            at,
+        )

@@ -1,0 +1,373 @@
+"""Planning a merge (reads only): what each of a package's households becomes here.
+
+``plan`` decides each household's step by rev ancestry (``history.Ancestry`` over
+``household_revs`` and the package's own history): unchanged or older, changed only there
+(added, updated, deleted), changed on both sides (a conflict), a code taken by another
+household, purged here or purged by the sender. ``Lookups`` reads what it needs of this
+file by chunks; the other helpers read, once a merge, what the writing needs decided before
+it starts: the package's rounds as this file's (``round_map``), the households live
+afterwards (``live_after``), the year-round records taken (``plan_year_round``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from db import certificates, driver
+from db.exchange import history, purged_part, year_round_part
+from db.exchange.errors import PackageError
+from db.exchange.merge_results import result_gaps, settle_results
+from db.exchange.package import Package, PackageRecord
+from db.exchange.receipt import Action
+from db.store import Store
+from forms.model import Household
+
+
+@dataclass
+class Planned:
+    record: PackageRecord
+    action: Action
+    local_rev: str | None
+    detail: str = ""
+    # Same household version on both sides, but results (round id -> result) this file lacks:
+    # a reclassification saved without editing the household. Only these are written.
+    only_results: dict[str, dict[str, Any]] | None = None
+    warn: bool = False  # the detail goes to the receipt's warnings too
+    # Deleted on both sides, each without the other's last version: the two histories are
+    # joined (a rev with both as parents), with nothing for the officer to decide.
+    join: bool = False
+    # Purged on the sending laptop (``purged_by_package``): its tombstone, and the revs of
+    # this file the purge never saw (rev, at, user, device), listed on the receipt.
+    purge: purged_part.Carried | None = None
+    unseen: list[tuple[str, str, str, str]] | None = None
+
+
+def plan(
+    store: Store,
+    package: Package,
+    round_map: dict[str, str] | None = None,
+    purging: Mapping[str, purged_part.Carried] | None = None,
+) -> list[Planned]:
+    """``purging``: the package's purges this file applies (``purges``)."""
+    conn = store.conn
+    round_map = round_map or {}
+    purging = purging or {}
+    carried = {t.id for t in package.purged}
+    ancestry = history.Ancestry(conn)
+    for rec in package.records:
+        ancestry.add({r.rev: (r.parent_rev, r.merge_parent) for r in rec.revs})
+    in_package = _package_id_numbers(package)
+    known = Lookups(conn, [r.household for r in package.records])
+    decided: set[tuple[str, str]] = {
+        (r[0], r[1])
+        for r in conn.execute(
+            "SELECT household_id, incoming_rev FROM exchange_conflicts"
+            " WHERE resolved_at IS NOT NULL"
+        )
+    }
+    purged = {r[0] for r in conn.execute("SELECT id FROM purged_households")}
+    out: list[Planned] = []
+    for rec in package.records:
+        h = rec.household
+        row = known.rows.get(h.id)
+        if h.id in purged:
+            if h.id in carried:  # purged there too (the purge travelled): nothing to say
+                out.append(Planned(rec, "purged", row[0] if row else None))
+                continue
+            # The officer purged its personal data here (db.purge): a laptop that still
+            # had it must not bring it back; said on the receipt, never silently.
+            detail = "dữ liệu cá nhân của hộ đã được xoá hẳn ở máy này, không nhận lại"
+            out.append(Planned(rec, "purged", row[0] if row else None, detail, warn=True))
+            continue
+        if h.id in purging and row is not None:
+            out.append(_purge_step(conn, ancestry, rec, row[0], purging[h.id]))
+            continue
+        if (h.id, rec.rev) in decided:
+            out.append(Planned(rec, "decided", row[0] if row else None))
+            continue
+        if row is None:
+            if rec.deleted:
+                out.append(Planned(rec, "unchanged", None, "đã xoá ở máy gửi"))
+                continue
+            taken = known.code_owner(h.code, h.id)
+            if taken:
+                out.append(
+                    Planned(rec, "code_taken", None, f"mã hộ đã dùng cho hộ của {taken} ở đây")
+                )
+                continue
+            hint = known.duplicate_hint(h, in_package)
+            out.append(Planned(rec, "added", None, hint, warn=bool(hint)))
+            continue
+        local_rev, local_deleted, _code = row[0], bool(row[1]), row[2]
+        if ancestry.is_ancestor(rec.rev, local_rev):
+            if rec.rev == local_rev and rec.results and not rec.deleted:
+                missing, differing = result_gaps(conn, rec, round_map)
+                recomputed, notes = settle_results(store, rec, differing)
+                if missing or recomputed:
+                    details = ["thêm kết quả phân loại (hộ không đổi)"] if missing else []
+                    out.append(
+                        Planned(
+                            rec,
+                            "updated",
+                            local_rev,
+                            "; ".join(details + notes),
+                            only_results={**missing, **recomputed},
+                            warn=bool(notes),
+                        )
+                    )
+                    continue
+                if notes:
+                    out.append(Planned(rec, "unchanged", local_rev, "; ".join(notes), warn=True))
+                    continue
+            out.append(Planned(rec, "unchanged" if rec.rev == local_rev else "older", local_rev))
+        elif ancestry.is_ancestor(local_rev, rec.rev):
+            if not rec.deleted:
+                taken = known.code_owner(h.code, h.id)
+                if taken:
+                    # Never the other household's head by name: receipts are printed and kept.
+                    detail = "mã hộ mới đã dùng cho một hộ khác ở đây"
+                    out.append(Planned(rec, "code_taken", local_rev, detail))
+                    continue
+            if rec.deleted and local_deleted:
+                action: Action = "unchanged"
+            else:
+                action = "deleted" if rec.deleted else "updated"
+            hint = known.duplicate_hint(h, in_package)
+            out.append(Planned(rec, action, local_rev, hint, warn=bool(hint)))
+        elif rec.deleted and local_deleted:
+            detail = "cả hai bên đều đã xoá hộ này"
+            out.append(Planned(rec, "unchanged", local_rev, detail, join=True))
+        else:
+            out.append(Planned(rec, "conflict", local_rev, "cả hai bên đều đã sửa hộ này"))
+    return out
+
+
+def _purge_step(
+    conn: driver.Connection,
+    ancestry: history.Ancestry,
+    rec: PackageRecord,
+    local_rev: str,
+    stone: purged_part.Carried,
+) -> Planned:
+    """A household purged on the sending laptop and held here. The purge was an officer's
+    justified decision there: it wins over whatever this file holds, changed since or not.
+    What it never saw (this file's revs that are not ancestors of the version it purged) is
+    not dropped silently: each is named on the receipt, by who, when and on which laptop."""
+    unseen = [
+        (r[0], r[1], r[2], r[3])
+        for r in conn.execute(
+            "SELECT rev, at, user, device FROM household_revs WHERE household_id = ?"
+            " ORDER BY at, rowid",
+            (rec.household.id,),
+        )
+        if not ancestry.is_ancestor(r[0], rec.rev)
+    ]
+    detail = (
+        f"từ máy {stone.purged_device} ({stone.purged_by} xoá hẳn ngày {_vn_day(stone.purged_at)})"
+    )
+    if unseen:
+        edits = "; ".join(
+            f"{user or '?'}, {_vn_day(at)} {at[11:16]}, máy {device}"
+            for _, at, user, device in unseen[:5]
+        ) + (f"; và {len(unseen) - 5} lần khác" if len(unseen) > 5 else "")
+        detail += (
+            f"; tệp này có {len(unseen)} lần sửa hộ mà máy đó chưa thấy khi xoá hẳn ({edits}):"
+            " việc xoá hẳn vẫn được áp dụng, các thay đổi này bị xoá cùng"
+        )
+    return Planned(
+        rec, "purged_by_package", local_rev, detail, warn=bool(unseen), purge=stone, unseen=unseen
+    )
+
+
+def _vn_day(iso: str) -> str:
+    """dd/mm/yyyy of an ISO time (UTC, as stored); the text itself when it is not one."""
+    day = iso[:10]
+    return f"{day[8:10]}/{day[5:7]}/{day[:4]}" if len(day) == 10 and day[4] == "-" else iso
+
+
+def _package_id_numbers(package: Package) -> dict[str, set[tuple[str, str]]]:
+    """ID number -> (household id, code) of every live household of the package carrying it."""
+    out: dict[str, set[tuple[str, str]]] = {}
+    for rec in package.records:
+        if not rec.deleted:
+            for m in rec.household.members:
+                if m.id_number:
+                    out.setdefault(m.id_number, set()).add((rec.household.id, rec.household.code))
+    return out
+
+
+def chunks(values: list[str], size: int = 900) -> Iterator[tuple[list[str], str]]:
+    """(values, "?,?,…") by SQLite-sized chunks (at most 999 parameters in older builds)."""
+    for start in range(0, len(values), size):
+        part = values[start : start + size]
+        yield part, ",".join("?" * len(part))
+
+
+class Lookups:
+    """What planning (and a conflict's decision) needs to know of this file about some
+    households, read by chunks of a few hundred: one query per household made planning a
+    5,000-household package take as long as reading it."""
+
+    def __init__(self, conn: driver.Connection, households: list[Household]) -> None:
+        self.rows: dict[str, tuple[str, int, str]] = {}  # id -> (rev, deleted, code)
+        for ids, marks in chunks(sorted({h.id for h in households})):
+            for hid, rev, deleted, code in conn.execute(
+                f"SELECT id, rev, deleted, code FROM households WHERE id IN ({marks})", ids
+            ):
+                self.rows[hid] = (rev, deleted, code)
+        self.live_codes: dict[str, tuple[str, str]] = {}  # code -> (id, head name or code)
+        for codes, marks in chunks(sorted({h.code for h in households})):
+            for hid, code, head in conn.execute(
+                "SELECT id, code, head_name FROM households WHERE deleted = 0"
+                f" AND code IN ({marks})",
+                codes,
+            ):
+                self.live_codes[code] = (hid, head or code)
+        # ID number -> (household id, code) of the live households here carrying it
+        self.id_numbers: dict[str, set[tuple[str, str]]] = {}
+        numbers = sorted({m.id_number for h in households for m in h.members if m.id_number})
+        for part, marks in chunks(numbers):
+            for number, hid, code in conn.execute(
+                "SELECT m.id_number, hh.id, hh.code FROM members m JOIN households hh"
+                " ON hh.id = m.household_id WHERE m.deleted = 0 AND hh.deleted = 0"
+                f" AND m.id_number IN ({marks})",
+                part,
+            ):
+                self.id_numbers.setdefault(number, set()).add((hid, code))
+
+    def code_owner(self, code: str, household_id: str) -> str | None:
+        """Who holds ``code`` here, when another live household does."""
+        found = self.live_codes.get(code)
+        return found[1] if found is not None and found[0] != household_id else None
+
+    def duplicate_hint(
+        self, h: Household, in_package: dict[str, set[tuple[str, str]]] | None = None
+    ) -> str:
+        """Members' ID numbers that already belong to another household here, or to another
+        household of the same package: the same household may have been entered twice under
+        two codes (on one laptop, or on two). Flagged, never merged automatically."""
+        numbers = {m.id_number for m in h.members if m.id_number}
+        here = {code for n in numbers for hid, code in self.id_numbers.get(n, ()) if hid != h.id}
+        packed = {
+            code for n in numbers for hid, code in (in_package or {}).get(n, ()) if hid != h.id
+        } - here
+        hints = []
+        if here:
+            hints.append(
+                f"có thể trùng hộ mã {', '.join(sorted(here))} (cùng số CCCD của thành viên)"
+            )
+        if packed:
+            hints.append(
+                f"có thể trùng hộ mã {', '.join(sorted(packed))} trong cùng gói"
+                " (cùng số CCCD của thành viên)"
+            )
+        return "; ".join(hints)
+
+
+def round_map(store: Store, package: Package) -> dict[str, str]:
+    """Package round id -> local round id (same id; else the same periodic year); rounds
+    unknown here are created with the package's id. Checked before anything is written."""
+    local = store.rounds()
+    local_ids = {r.id for r in local}
+    rounds = package.commune.get("rounds", [])
+    if not isinstance(rounds, list):
+        raise PackageError("Danh sách kỳ rà soát trong gói bị hỏng.")
+    by_id: dict[str, dict[str, Any]] = {}
+    for r in rounds:
+        ok = (
+            isinstance(r, dict)
+            and isinstance(r.get("id"), str)
+            and isinstance(r.get("year"), int)
+            and isinstance(r.get("standard_id"), str)
+            and r.get("kind") in ("periodic", "adhoc")
+        )
+        if not ok:
+            raise PackageError("Một kỳ rà soát trong gói không hợp lệ.")
+        by_id[r["id"]] = r
+    mapping: dict[str, str] = {}
+    for rec in package.records:
+        for round_id in rec.results:
+            if round_id in mapping:
+                continue
+            if round_id in local_ids:
+                mapping[round_id] = round_id
+                continue
+            r = by_id.get(round_id)
+            if r is None:
+                raise PackageError(
+                    f"Hộ {rec.household.code} có kết quả của một kỳ rà soát không có trong gói."
+                )
+            same = [x for x in local if x.year == r["year"] and x.kind == "periodic" == r["kind"]]
+            mapping[round_id] = same[0].id if same else round_id
+    return mapping
+
+
+def live_after(store: Store, steps: list[Planned]) -> set[str]:
+    """The households live here once the merge is written: what the certificate numbers
+    and the year-round records of the package are taken for (a household left in conflict
+    gets them when a later package brings them again after the decision). Read once a merge."""
+    live = {r[0] for r in store.conn.execute("SELECT id FROM households WHERE deleted = 0")}
+    for step in steps:
+        hid = step.record.household.id
+        if step.action == "added":
+            live.add(hid)
+        elif step.action in ("deleted", "purged_by_package"):
+            live.discard(hid)
+    return live
+
+
+def plan_year_round(
+    store: Store,
+    package: Package,
+    steps: list[Planned],
+    round_map: dict[str, str],
+    live: set[str],
+) -> year_round_part.Plan:
+    """Applications, support and cadres of the households live here once the merge is
+    written (``db.exchange.year_round_part``)."""
+    codes = {r.household.id: r.household.code for r in package.records}
+    villages = {" ".join(v.name.split()) for v in store.villages()}
+    villages |= {
+        " ".join(s.record.household.village.split())
+        for s in steps
+        if s.action in ("added", "updated")
+    }
+    return year_round_part.plan(store.conn, package.year_round, live, villages, codes, round_map)
+
+
+def certificate_warning(
+    store: Store,
+    kind: certificates.ConflictKind,
+    c: certificates.Carried,
+    mine: int | None,
+    other: str | None,
+) -> str:
+    codes = dict(
+        store.conn.execute(
+            "SELECT id, code FROM households WHERE id IN (?, ?)", (c.household_id, other or "")
+        ).fetchall()
+    )
+    return certificates.CertificateConflict(
+        id="",
+        round_id=c.round_id,
+        household_id=c.household_id,
+        code=codes.get(c.household_id, c.household_id),
+        kind=kind,
+        incoming_number=c.number,
+        local_number=mine,
+        other_code=codes.get(other or "", other),
+        incoming_device=c.assigned_device,
+        package_id="",
+        source="",
+        created_at="",
+    ).describe()
+
+
+def known_conflict(store: Store, step: Planned) -> bool:
+    row = store.conn.execute(
+        "SELECT 1 FROM exchange_conflicts WHERE household_id = ? AND incoming_rev = ?",
+        (step.record.household.id, step.record.rev),
+    ).fetchone()
+    return row is not None
