@@ -10,10 +10,11 @@ import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 from db import driver
-from db.deep_check import naming_damage
+from db.deep_check import Cancel, Cancelled, naming_damage
 from db.households import household_from_docs
 from db.records import HouseholdQuery, MeetingVote
 from forms.classify import Result, result_from_dict
@@ -302,6 +303,35 @@ def after_meeting_counts(store: Any, q: HouseholdQuery) -> dict[Category, int]:
         counts[found] = counts.get(found, 0) - moved
         counts[Category.UNDETERMINED] = counts.get(Category.UNDETERMINED, 0) + moved
     return counts
+
+
+def after_meeting_counts_apart(
+    path: str | Path, q: HouseholdQuery, cancel: Cancel | None = None
+) -> dict[Category, int]:
+    """``after_meeting_counts`` on a read-only connection of its own to the file at ``path``
+    (an encrypted file's remembered key, ``db.driver``): safe in a worker thread while a
+    Store has the file open, which then sees what that Store committed. ``cancel`` stops it
+    early (``Cancelled``): a newer search's counts, or the file being closed."""
+    from db.store import Store
+
+    path = Path(path)
+    conn = driver.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    if cancel is not None:
+        cancel.attach(conn)
+    try:
+        if cancel is not None:
+            cancel.tick()
+        # A Store over the reading connection for its query building only: never written
+        # to nor closed as a Store (its close checkpoints and makes backups).
+        return after_meeting_counts(Store(path, conn, user="", device=""), q)
+    except driver.DatabaseError as exc:
+        if cancel is not None and cancel.cancelled:
+            raise Cancelled from exc
+        raise
+    finally:
+        if cancel is not None:
+            cancel.attach(None)
+        conn.close()
 
 
 @dataclass(frozen=True)
