@@ -18,6 +18,7 @@ import tempfile
 import uuid
 from pathlib import Path
 
+import rasoat  # noqa: F401  (provides db.exchange this laptop's signing key, as the app does)
 from bench import Row, peak_rss_mb, timer
 from db.exchange.merge import import_package
 from db.exchange.package import PackageRecord, RevEntry, read_package, write_package

@@ -10,6 +10,11 @@ from pathlib import Path
 
 import pytest
 
+# The application provides db.exchange its laptop's signing key (rasoat/__init__.py), so a
+# test exporting or merging without a key of its own signs as the app does: with the key in
+# this test's RASOAT_HOME. Imported here, as every entry point of the app imports it.
+import rasoat  # noqa: F401
+
 
 @pytest.fixture(autouse=True)
 def rasoat_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
 from db import driver
+from db.exchange import own_key
 from db.exchange.errors import DeletionsNotConfirmed, SenderNotTrusted
 from db.exchange.package import Package
 from db.exchange.signing import normalise_fingerprint
@@ -272,8 +273,8 @@ def refuse_deletions(deletions: list[Deletion], allowed: bool) -> None:
 
 
 def own_public_key() -> bytes:
-    """This laptop's signing key, public half (made on first use)."""
+    """This laptop's signing key, public half (made on first use), as the application
+    provides it (``own_key``)."""
     from db.exchange.signing import public_bytes
-    from rasoat.identity import signing_key
 
-    return public_bytes(signing_key())
+    return public_bytes(own_key.signing_key())

@@ -20,14 +20,14 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from db import certificates
 from db.audit import record_event
 from db.errors import StoreError
-from db.exchange import purged_part, year_round_part
+from db.exchange import own_key, purged_part, year_round_part
 from db.exchange.container import SLIM_FORMAT_VERSION, Written
 from db.exchange.package import CERTIFICATES_KEY, PackageRecord, RevEntry, write_package
 from db.households import household_from_docs
 from db.store import Store
+from db.version import __version__
 from forms.model import Household, Member
 from forms.roles import Action
-from rasoat import __version__
 
 ScopeKind = Literal["commune", "surveyor", "villages"]
 Progress = Callable[[int, int], None]
@@ -309,15 +309,14 @@ def export_package(
     """Writes ``path`` (a ``.rasoat`` file). With a password and no ``recovery_key`` a new
     recovery key is made: it is in the result and must be shown/printed for the user.
 
-    Signed with ``signer``, by default this laptop's key (``rasoat.identity.signing_key``,
-    made on first use): a package is always signed by the laptop that made it."""
+    Signed with ``signer``, by default this laptop's key (``own_key``, which the application
+    provides: ``rasoat.identity.signing_key``, made on first use): a package is always signed
+    by the laptop that made it."""
     store.require(Action.EXPORT_UPPER if scope.kind == "commune" else Action.EXPORT_PACKAGE)
     if scope.for_upper_level and scope.kind != "commune":
         raise StoreError("Bản rút gọn gửi cấp trên chỉ xuất được cho toàn bộ xã.")
     if signer is None:
-        from rasoat.identity import signing_key
-
-        signer = signing_key()
+        signer = own_key.signing_key()
     from db.deep_check import naming_damage
 
     # A household whose stored document no longer decodes: refused naming every damaged

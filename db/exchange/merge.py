@@ -201,10 +201,10 @@ def merge_package(
     or a key other than the one kept for that laptop, unless the officer confirmed that
     fingerprint (``trusted``); when it deletes households here, unless ``allow_deletions``
     (the officer saw the list). An unsigned package is merged with a warning, its history
-    and "updated by" marked unverified. ``own_key``: this laptop's public key (default: from
-    ``rasoat.identity``), whose packages need no confirmation. A slim package for the upper
-    level is refused unless ``upper_level_copy`` (the upper level's temporary commune file,
-    ``upper_level.commune_file``)."""
+    and "updated by" marked unverified. ``own_key``: this laptop's public key (default: the
+    key the application provides, ``db.exchange.own_key``), whose packages need no
+    confirmation. A slim package for the upper level is refused unless ``upper_level_copy``
+    (the upper level's temporary commune file, ``upper_level.commune_file``)."""
     store.require(RoleAction.IMPORT)
     if not upper_level_copy:
         refuse_upper_level_copy(package)
