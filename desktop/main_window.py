@@ -36,6 +36,8 @@ IDLE_CHECKPOINT_MS = 3000
 # long after the list is shown, so it never competes with the opening itself.
 DEEP_CHECK_DELAY_MS = 1500
 DEFAULT_SIZE = QSize(1200, 760)
+# The tabs beside the household list (index 0), by the name the window gives them.
+PAGE_TABS = {"meeting": 1, "posting": 2, "dashboard": 3}
 
 
 class MainWindow(QMainWindow):
@@ -50,6 +52,7 @@ class MainWindow(QMainWindow):
         self.list: Any = None
         self._editor: Any = None
         self.tabs: QTabWidget | None = None
+        self._pages: dict[str, QWidget] = {}  # the tabs beside the list, once built
         self._build_menus()
         # Messages and the counts per category end in "…" when the window is too narrow for
         # them (the counts alone are 670 px), the whole text in their tooltips; the counts
@@ -304,10 +307,7 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(self.tr("Sẵn sàng"))
             self.apply_role()
             return
-        from desktop.dashboard import Dashboard
         from desktop.household_list import HouseholdList
-        from desktop.meeting_mode import MeetingMode
-        from desktop.posting_page import PostingPage
         from desktop.store_bridge import StoreBridge
 
         self.store = store
@@ -317,14 +317,14 @@ class MainWindow(QMainWindow):
         current = store.current_round()
         if current is not None:
             self.list.set_round(str(current.id))
-        self.meeting = MeetingMode(store, autoload=False)
-        self.posting = PostingPage(store, autoload=False)
-        self.dashboard = Dashboard(store)
         self.tabs = QTabWidget()
         self.tabs.addTab(self.list, self.tr("Danh sách hộ"))
-        self.tabs.addTab(self.meeting, self.tr("Họp dân bình xét"))
-        self.tabs.addTab(self.posting, self.tr("Niêm yết, khiếu nại, quyết định"))
-        self.tabs.addTab(self.dashboard, self.tr("Tổng hợp"))
+        # The other tabs are built when first shown or asked for (``_page``): an empty page
+        # holds each one's place until then.
+        self._pages = {}
+        self.tabs.addTab(QWidget(), self.tr("Họp dân bình xét"))
+        self.tabs.addTab(QWidget(), self.tr("Niêm yết, khiếu nại, quyết định"))
+        self.tabs.addTab(QWidget(), self.tr("Tổng hợp"))
         self.tabs.currentChanged.connect(self._tab_changed)
         self._editor = None  # built when a household is first opened (``editor``)
         self.stack = QStackedWidget()
@@ -392,10 +392,12 @@ class MainWindow(QMainWindow):
         for menu in self.menus.values():
             menu.setToolTipsVisible(True)
         if self.store is not None and self.tabs is not None:
-            for page, what in ((self.meeting, Action.MEETING), (self.posting, Action.POSTING)):
+            for name, what in (("meeting", Action.MEETING), ("posting", Action.POSTING)):
                 reason = self.refused(what)
-                index = self.tabs.indexOf(page)
-                # Still readable (a viewer reads and prints); greyed where it writes.
+                index = PAGE_TABS[name]
+                # Still readable (a viewer reads and prints); greyed where it writes. The page
+                # not built yet: its place holder, whose state the page takes when built.
+                page = self.tabs.widget(index)
                 page.setEnabled(reason is None)
                 self.tabs.setTabToolTip(index, reason or "")
         self.switch_user_action.setEnabled(bool(self.store and self.store.has_users))
@@ -553,7 +555,66 @@ class MainWindow(QMainWindow):
         self._counts_timer.stop()  # counted right now instead
         self.update_counts()
 
+    # --- the tabs beside the list, built when first shown (issue 22) ---------------------
+    # At 100,000 households building them before the first paint was about 20-60 ms of the
+    # GUI thread's CPU (their modules imported, the meeting's and the posting's widgets);
+    # most sessions open a household or two and never show them.
+    @property
+    def meeting(self) -> Any:
+        return self._page("meeting")
+
+    @property
+    def posting(self) -> Any:
+        return self._page("posting")
+
+    @property
+    def dashboard(self) -> Any:
+        return self._page("dashboard")
+
+    def _page(self, name: str) -> Any:
+        page = self._pages.get(name)
+        if page is None:
+            page = self._build_page(name)
+        return page
+
+    def _build_page(self, name: str) -> QWidget:
+        assert self.tabs is not None
+        assert self.store is not None
+        page: QWidget
+        if name == "meeting":
+            from desktop.meeting_mode import MeetingMode
+
+            page = MeetingMode(self.store, autoload=False)
+        elif name == "posting":
+            from desktop.posting_page import PostingPage
+
+            page = PostingPage(self.store, autoload=False)
+        else:
+            from desktop.dashboard import Dashboard
+
+            page = Dashboard(self.store)
+        self._pages[name] = page
+        index = PAGE_TABS[name]
+        holder = self.tabs.widget(index)
+        page.setEnabled(holder.isEnabled())  # the role's state (apply_role)
+        title, tip = self.tabs.tabText(index), self.tabs.tabToolTip(index)
+        current = self.tabs.currentIndex()
+        # In the place holder's place, the same tab still current: nobody hears a change.
+        self.tabs.blockSignals(True)
+        try:
+            self.tabs.removeTab(index)
+            self.tabs.insertTab(index, page, title)
+            self.tabs.setTabToolTip(index, tip)
+            self.tabs.setCurrentIndex(current)
+        finally:
+            self.tabs.blockSignals(False)
+        holder.deleteLater()
+        return page
+
     def _tab_changed(self, index: int) -> None:
+        name = next((n for n, i in PAGE_TABS.items() if i == index), None)
+        if name is not None and name not in self._pages:
+            self._page(name)  # first shown: built now, in its place holder's place
         widget = self.tabs.widget(index) if self.tabs else None
         if self.tabs is not None:
             crash.record(self.tr("Thẻ: {t}").format(t=self.tabs.tabText(index)))

@@ -333,3 +333,29 @@ def test_form_questions_wrap_only_where_the_screen_is_narrow(qtbot: QtBot, qapp,
                 assert lines == 1, label.text()
                 checked += 1
     assert checked > 10
+
+
+def test_the_tabs_beside_the_list_are_built_when_first_shown(qtbot: QtBot, qapp, store) -> None:
+    from desktop.meeting_mode import MeetingMode
+    from tests.desktop.conftest import poor_household, save_classified
+
+    configure_app(qapp)
+    save_classified(store, poor_household("P1", "Thôn Nà Lầu"))
+    window = MainWindow(store)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitUntil(lambda: window.list.painted)
+    # Not built for the first paint: an empty page holds each one's place.
+    assert window.findChildren(MeetingMode) == []
+    titles = [window.tabs.tabText(i) for i in range(window.tabs.count())]
+    window.tabs.setCurrentIndex(1)  # as a click on "Họp dân bình xét"
+    assert window.tabs.currentWidget() is window.meeting
+    assert isinstance(window.meeting, MeetingMode)
+    assert window.meeting.village.count() > 0  # shown: filled as before
+    assert [window.tabs.tabText(i) for i in range(window.tabs.count())] == titles
+    # Asked for by name before it was shown: built in its place, the list still shown.
+    window.tabs.setCurrentIndex(0)
+    posting = window.posting
+    assert window.tabs.indexOf(posting) == 2
+    assert window.tabs.currentWidget() is window.list
+    window.close()
