@@ -11,7 +11,6 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from db import year_round
 from db.exchange.export import export_package
 from db.exchange.upper_level import open_packages, summaries
 from db.store import Store
@@ -22,7 +21,7 @@ from registry.load import commune_code_of, load_packages
 from registry.migrations import m0002_household_years
 from registry.throwaway import Cluster
 from tests.registry.packages import make_package
-from tests.reports.test_year_round_reports import _demo, _two_escape
+from tests.reports.test_year_round_reports import _demo, march_verdicts
 
 
 def _march_package(tmp_path: Path) -> tuple[Path, str]:
@@ -34,13 +33,7 @@ def _march_package(tmp_path: Path) -> tuple[Path, str]:
         current = store.current_round()
         assert current is not None
         store.save_decision(current.id, "300/QĐ-UBND", date(2026, 12, 15), "Nguyễn Văn Hùng")
-        agreed, voted_down = _two_escape(store, current.id)
-        rnd = year_round.start_regular_round(store, 2027, 3)
-        for h, agree in ((agreed, 20), (voted_down, 9)):
-            store.save_meeting_vote(
-                h.id, rnd.id, agree=agree, attendees=30, meeting_date=date(2027, 3, 10)
-            )
-        store.save_decision(rnd.id, "05/QĐ-UBND", date(2027, 3, 17), "Nguyễn Văn Hùng")
+        _rnd, _agreed, voted_down = march_verdicts(store, current.id)
         export_package(store, tmp_path / "thang3.rasoat")
     return tmp_path / "thang3.rasoat", voted_down.id
 

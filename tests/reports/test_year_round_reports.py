@@ -12,6 +12,7 @@ import openpyxl
 
 from db import year_round
 from db.demo import create_demo_commune
+from db.records import Round
 from db.store import Store
 from forms import catalog
 from forms.model import Category, Household
@@ -46,6 +47,21 @@ def _two_escape(store: Store, round_id: str) -> list[Household]:
         h.b1_total, h.income_per_capita = 260, 4_000_000
         store.save_household(h)
     return movers
+
+
+def march_verdicts(store: Store, round_id: str) -> tuple[Round, Household, Household]:
+    """Two poor households of ``round_id`` apply in March 2027 to be recognised as escaped
+    (``_two_escape``); the March meeting agrees to one and sends the other back (under half
+    of those present); the March round decided. Also the registry's test of the lists in
+    force (tests/registry/test_lists_in_force.py)."""
+    agreed, voted_down = _two_escape(store, round_id)
+    rnd = year_round.start_regular_round(store, 2027, 3)
+    for h, agree in ((agreed, 20), (voted_down, 9)):
+        store.save_meeting_vote(
+            h.id, rnd.id, agree=agree, attendees=30, meeting_date=date(2027, 3, 10)
+        )
+    store.save_decision(rnd.id, "05/QĐ-UBND", date(2027, 3, 17), "Nguyễn Văn Hùng")
+    return rnd, agreed, voted_down
 
 
 def test_the_monthly_round_and_its_report(tmp_path: Path) -> None:
@@ -421,13 +437,7 @@ def test_a_household_a_monthly_meeting_sent_back_is_not_counted_as_changed(
         assert current is not None
         store.save_decision(current.id, "300/QĐ-UBND", date(2026, 12, 15), "Nguyễn Văn Hùng")
         before = after_meeting_counts(store, HouseholdQuery(on=date(2027, 3, 1)))
-        agreed, voted_down = _two_escape(store, current.id)
-        rnd = year_round.start_regular_round(store, 2027, 3)
-        for h, agree in ((agreed, 20), (voted_down, 9)):
-            store.save_meeting_vote(
-                h.id, rnd.id, agree=agree, attendees=30, meeting_date=date(2027, 3, 10)
-            )
-        store.save_decision(rnd.id, "05/QĐ-UBND", date(2027, 3, 17), "Nguyễn Văn Hùng")
+        rnd, _agreed, voted_down = march_verdicts(store, current.id)
         after = after_meeting_counts(store, HouseholdQuery(on=date(2027, 3, 20)))
         export_package(store, tmp_path / "thang3.rasoat")
     assert after[Category.POOR] == before[Category.POOR] - 1
