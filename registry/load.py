@@ -39,7 +39,7 @@ from typing import Any, Literal
 import psycopg
 
 from db.exchange.errors import PackageError
-from db.exchange.package import Package, read_package
+from db.exchange.package import Package, for_upper_level, read_package
 from db.exchange.receipt import Action, Entry, Receipt
 from db.exchange.upper_level import lists_in_force
 from forms.admin_units import communes
@@ -435,8 +435,9 @@ def _write(
         inserted = conn.execute(
             "INSERT INTO loads (province_code, commune_code, commune_name, province_name,"
             " package_id, package_sha256, package_created_at, package_created_by, package_device,"
-            " signer, source, loaded_by, households, members, results, receipt)"
-            " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s) RETURNING id",
+            " signer, source, loaded_by, households, members, results, receipt, for_upper_level)"
+            " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"
+            " RETURNING id",
             (
                 province,
                 commune,
@@ -454,6 +455,7 @@ def _write(
                 int(counts.get("members", 0)),
                 package.counts["results"],
                 receipt.to_json(indent=None),
+                for_upper_level(package.manifest),
             ),
         ).fetchone()
         assert inserted is not None
@@ -526,6 +528,12 @@ def _receipt(
         else:
             action = "unchanged"
         receipt.entries.append(Entry(hid, code, head, village, action))
+    if for_upper_level(manifest):
+        receipt.warnings.append(
+            "Gói rút gọn gửi cấp trên: đủ cho số liệu tổng hợp và danh sách, nhưng không có câu"
+            " trả lời phiếu nên xã này không được tính lại theo chuẩn khác (so sánh hai chuẩn)"
+            " cho đến khi xã gửi gói đầy đủ."
+        )
     gone = [hid for hid, (_rev, deleted) in previous.items() if hid not in seen and not deleted]
     if gone:
         receipt.warnings.append(

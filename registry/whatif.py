@@ -62,6 +62,9 @@ class ProvinceWhatIf:
     standard_id: str
     standard_name: str
     communes: list[CommuneWhatIf]
+    # Communes whose current load is a slim package for the upper level (code, name): it
+    # carries no form answers, so they are not reclassified, and the report names them.
+    left_out: list[tuple[str, str]] = field(default_factory=list)
 
     @property
     def households(self) -> int:
@@ -120,14 +123,15 @@ def province_whatif(
     standard = load_standard(standard_id)  # an unknown id fails here, before any work
     province = registry_province(conn)
     chosen, _previous = _year(conn, province, year)
-    names = dict(
-        conn.execute(
-            "SELECT commune_code, commune_name FROM loads WHERE province_code = %s"
-            " AND valid_to IS NULL",
-            (province,),
-        ).fetchall()
-    )
-    totals: dict[str, CommuneWhatIf] = {c: CommuneWhatIf(c, n) for c, n in names.items()}
+    current = conn.execute(
+        "SELECT commune_code, commune_name, for_upper_level FROM loads WHERE province_code = %s"
+        " AND valid_to IS NULL ORDER BY commune_code",
+        (province,),
+    ).fetchall()
+    totals: dict[str, CommuneWhatIf] = {
+        c: CommuneWhatIf(c, n) for c, n, slim in current if not slim
+    }
+    left_out = [(c, n) for c, n, slim in current if slim]
     # Each live household's document with its category stored for the year
     # (``household_years``), streamed in the order the heap holds them.
     sql = """
@@ -136,7 +140,7 @@ def province_whatif(
     JOIN households h ON h.province_code = l.province_code AND h.load_id = l.id AND NOT h.deleted
     LEFT JOIN household_years hy ON hy.province_code = h.province_code
          AND hy.load_id = h.load_id AND hy.household_id = h.household_id AND hy.year = {y}
-    WHERE l.province_code = {p} AND l.valid_to IS NULL
+    WHERE l.province_code = {p} AND l.valid_to IS NULL AND NOT l.for_upper_level
     """
     if limit is not None:
         sql += f" LIMIT {int(limit)}"
@@ -190,4 +194,5 @@ def province_whatif(
         standard.id,
         standard.name,
         [totals[c] for c in sorted(totals)],
+        left_out,
     )

@@ -232,4 +232,9 @@ def run_whatif(args: argparse.Namespace) -> int:
             f"{c.stored(poor)} → {c.under_new(poor)} | {c.stored(near)} → {c.under_new(near)} | "
             f"{c.changed}"
         )
+    for code, name in result.left_out:
+        print(
+            f"{code} | {name} | chưa tính lại: gói xã gửi là bản rút gọn gửi cấp trên, không có"
+            " câu trả lời phiếu (cần gói đầy đủ của xã)"
+        )
     return 0

@@ -8,12 +8,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from registry.migrations import m0001_initial, m0002_household_years, m0003_lists_in_force
+from registry.migrations import (
+    m0001_initial,
+    m0002_household_years,
+    m0003_lists_in_force,
+    m0004_upper_level_copies,
+)
 
 STEPS: list[tuple[int, str, str]] = [
     (1, "initial", m0001_initial.SQL),
     (2, "household_years", m0002_household_years.SQL),
     (3, "lists_in_force", m0003_lists_in_force.SQL),
+    (4, "upper_level_copies", m0004_upper_level_copies.SQL),
 ]
 LATEST = STEPS[-1][0]
 

@@ -42,11 +42,16 @@ def load(dsn: str, *paths: Path, workers: int | None = None) -> list[Any]:
 
 def test_init_is_repeatable_and_keeps_its_province(registry: str) -> None:
     with connect(registry) as conn:
-        assert init(conn, "15") == 3
+        assert init(conn, "15") == 4
         with pytest.raises(RegistryError, match="đã lập cho tỉnh Lào Cai"):
             init(conn, "38")
         versions = conn.execute("SELECT version, name FROM schema_migrations").fetchall()
-    assert versions == [(1, "initial"), (2, "household_years"), (3, "lists_in_force")]
+    assert versions == [
+        (1, "initial"),
+        (2, "household_years"),
+        (3, "lists_in_force"),
+        (4, "upper_level_copies"),
+    ]
 
 
 def test_household_years_made_by_the_loader_are_what_the_migration_makes_of_old_loads(
@@ -67,7 +72,7 @@ def test_household_years_made_by_the_loader_are_what_the_migration_makes_of_old_
         conn.execute("DROP TABLE household_years")
         conn.execute("ALTER TABLE rounds DROP COLUMN decided_on, DROP COLUMN sent_back")
         conn.execute("DELETE FROM schema_migrations WHERE version >= 2")
-        assert init(conn, "15") == 3
+        assert init(conn, "15") == 4
         assert conn.execute(query).fetchall() == written
 
 

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import psycopg
+import pytest
 
 from db.exchange.export import ExportScope, export_package
 from db.records import CommuneInfo
@@ -16,10 +17,12 @@ from db.store import Store
 from forms.classify import classify
 from forms.model import Area
 from forms.standards import standard_for_year
+from rasoat.cli import main
 from registry.database import connect, init
 from registry.load import load_packages
 from registry.throwaway import Cluster
-from tests.registry.packages import households
+from registry.whatif import province_whatif
+from tests.registry.packages import households, make_package
 
 
 def _commune_file(path: Path) -> Path:
@@ -85,3 +88,34 @@ def test_the_registry_loads_the_slim_package_as_the_full_one(
     assert (slim["identity"], slim["income"]) == (0, 0)
     for key in ("years", "members", "households"):
         assert slim[key] == full[key], key
+
+
+def test_the_what_if_leaves_out_a_commune_whose_load_is_slim_and_names_it(
+    pg_cluster: Cluster, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A slim package carries no form answers: reclassified, its households would all come
+    out as lacking data. The province's what-if counts the other communes and names the
+    slim one as not recalculated; the load's receipt says so too."""
+    path = _commune_file(tmp_path / "xa.db")
+    with Store.open(path, user="Cán bộ xã", device="may-xa") as store:
+        export_package(
+            store, tmp_path / "slim.rasoat", ExportScope(kind="commune", for_upper_level=True)
+        )
+    other = make_package(tmp_path / "other.rasoat", "02674", n=12, seed=2)
+    dsn = pg_cluster.create_database("registry_slim_whatif")
+    with connect(dsn) as conn:
+        init(conn, "15")
+        outcomes = load_packages(conn, [tmp_path / "slim.rasoat", other], user="Cán bộ tỉnh")
+        assert [o.status for o in outcomes] == ["loaded", "loaded"]
+        slim_receipt = outcomes[0].receipt
+        assert slim_receipt is not None
+        assert any("Gói rút gọn gửi cấp trên" in w for w in slim_receipt.warnings)
+        assert outcomes[1].receipt is not None
+        assert not any("rút gọn" in w for w in outcomes[1].receipt.warnings)
+        result = province_whatif(conn, "nd351-2026-2030", 2026, workers=1, chunk_size=5)
+    assert [c.commune_code for c in result.communes] == ["02674"]
+    assert result.households == 12
+    assert result.left_out == [("02947", "Xã Bảo Yên")]
+    assert main(["registry", "whatif", dsn, "--standard", "nd351-2026-2030"]) == 0
+    out = capsys.readouterr().out
+    assert "02947 | Xã Bảo Yên | chưa tính lại: gói xã gửi là bản rút gọn" in out
