@@ -7,6 +7,7 @@ each page and every page carries "Trang x/y". Data cells are plain strings wrapp
 
 from __future__ import annotations
 
+import zlib
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -163,7 +164,13 @@ class _NumberedCanvas(Canvas):
         self.part_starts: list[int] = []  # shared by every page snapshot (same list object)
 
     def showPage(self) -> None:  # reportlab's name
-        self._pages.append(dict(self.__dict__))
+        # The page's drawing operators are kept as one compressed text, not as the list of
+        # thousands of small strings reportlab builds: a 23,000-page what-if held about 1 GB
+        # of them until the end (issue 22). reportlab joins the list with newlines when it
+        # writes the page, so the joined text makes the same stream.
+        state = dict(self.__dict__)
+        state["_code"] = zlib.compress("\n".join(self._code).encode("utf-8"), 1)
+        self._pages.append(state)
         self._startPage()
 
     def save(self) -> None:
@@ -172,6 +179,8 @@ class _NumberedCanvas(Canvas):
         bounds = [*starts[1:], total + 1]
         for number, state in enumerate(self._pages, start=1):
             self.__dict__.update(state)
+            self._code = [zlib.decompress(state["_code"]).decode("utf-8")]
+            self._pages[number - 1] = {}  # written below: its text need not wait for the rest
             first, end = 1, total + 1
             for start, stop in zip(starts, bounds, strict=True):
                 if start <= number < stop:
