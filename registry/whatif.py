@@ -15,6 +15,7 @@ from __future__ import annotations
 import gc
 import json
 import multiprocessing
+import re
 from collections import Counter
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -85,15 +86,35 @@ def _init_worker(standard_id: str, year: int) -> None:
 
 def copy_rows(chunk: bytes) -> Iterator[list[str | None]]:
     """The rows of ``COPY … TO STDOUT`` text, their fields as PostgreSQL held them: NULL is
-    None, and each field's doubled backslashes single again. COPY's text format escapes
-    nothing else in these rows (codes, a category, a JSON document: JSON holds no raw tab,
-    line break or other control character, only its own backslash escapes)."""
+    None, and every escape of COPY's text format undone (``copy_unescape``). A document is
+    stored as the commune's package line held it, and JSON allows a raw tab or carriage
+    return between its tokens, which COPY writes as ``\\t``/``\\r``."""
     for line in chunk.decode().split("\n"):
         if line:
             yield [
-                None if f == "\\N" else f.replace("\\\\", "\\") if "\\" in f else f
+                None if f == "\\N" else copy_unescape(f) if "\\" in f else f
                 for f in line.split("\t")
             ]
+
+
+# PostgreSQL's COPY text format: a backslash then b f n r t v, 1-3 octal digits, x and 1-2
+# hex digits, or any other character standing for itself (``\\\\`` is one backslash).
+_COPY_ESCAPE = re.compile(r"\\(?:([0-7]{1,3})|x([0-9A-Fa-f]{1,2})|(.))", re.DOTALL)
+_COPY_LETTERS = {"b": "\b", "f": "\f", "n": "\n", "r": "\r", "t": "\t", "v": "\v"}
+
+
+def _unescape_one(m: re.Match[str]) -> str:
+    octal, hexa, other = m.groups()
+    if octal is not None:
+        return chr(int(octal, 8))
+    if hexa is not None:
+        return chr(int(hexa, 16))
+    return _COPY_LETTERS.get(other, other)
+
+
+def copy_unescape(field: str) -> str:
+    """One field of COPY text as the server held it."""
+    return _COPY_ESCAPE.sub(_unescape_one, field)
 
 
 def classify_chunk(chunk: bytes) -> Counts:

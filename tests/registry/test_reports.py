@@ -146,3 +146,28 @@ def test_whatif_reads_documents_whose_texts_hold_backslashes_and_quotes(
     mine = Counter(classify(h, std, 2026).category.value for h in homes)
     assert Counter({cat: commune.under_new(cat) for cat in mine}) == mine
     assert commune.households == 12
+
+
+def test_copy_rows_undo_every_escape_the_server_writes(pg_dsn: str) -> None:
+    """Documents are stored as the package's lines hold them, and JSON allows raw tabs,
+    carriage returns and line breaks between tokens: COPY writes them as \\t, \\r, \\n. The
+    what-if's reader gives back the very text the server holds (it failed on a raw tab)."""
+    docs = [
+        '{"a":\t"x\\\\y \\"q\\"",\r\n "b":\t[1,\t2]}',
+        '{"c": "\\\\t is not a tab", "d": "\\u0009 is"}',
+        '{"e": "Nguyễn Văn Đức"}',
+    ]
+    with connect(pg_dsn) as conn:
+        conn.execute("CREATE TEMP TABLE docs (n integer, doc json, note text)")
+        for n, doc in enumerate(docs):
+            conn.execute("INSERT INTO docs VALUES (%s, %s, NULL)", (n, doc))
+        with (
+            conn.cursor() as cur,
+            cur.copy("COPY (SELECT n, doc::text, note FROM docs ORDER BY n) TO STDOUT") as copy,
+        ):
+            text = b"".join(bytes(block) for block in copy)
+    assert b"\\t" in text  # the raw tabs, escaped by COPY
+    rows = list(copy_rows(text))
+    assert [r[1] for r in rows] == docs
+    assert [r[2] for r in rows] == [None, None, None]
+    assert [json.loads(r[1] or "") for r in rows] == [json.loads(d) for d in docs]
