@@ -354,7 +354,7 @@ def encrypt_file(path: Path, passphrase: str) -> tuple[str, Path]:
     try:
         return _encrypt_held(path, src, passphrase)
     finally:
-        src.close()
+        src.close()  # a second close (Windows, before the replace) does nothing
 
 
 def _encrypt_held(path: Path, src: driver.Connection, passphrase: str) -> tuple[str, Path]:
@@ -413,6 +413,11 @@ def _encrypt_held(path: Path, src: driver.Connection, passphrase: str) -> tuple[
     finally:
         os.close(fd)
     backup._phase("encrypt:replace")
+    if os.name == "nt":
+        # Windows refuses to replace or delete a file that is open (SQLite opens it without
+        # delete sharing), so the hold ends here, just before the replace; POSIX replaces the
+        # name under an open file, and the hold lasts until the encrypted file has it.
+        src.close()
     # The held connection's (emptied) journal and any -wal, -shm must not sit beside the
     # encrypted file: SQLite would read them as its own.
     for suffix in ("-wal", "-shm", "-journal"):
