@@ -44,7 +44,7 @@ def numbered(data: ReviewData) -> list[tuple[int | None, Entry]]:
         chosen = [e for e in data.entries if e.category is category]
         for _v, entries in data.village_order(chosen):
             out.extend(entries)
-    return [(data.certificate_numbers.get(e.household.id), e) for e in out]
+    return [(data.certificate_numbers.get(e.id), e) for e in out]
 
 
 def certificate_part(data: ReviewData, number: int | None, e: Entry) -> Part:
@@ -140,14 +140,14 @@ def certificates(
 ) -> Document:
     chosen = numbered(data)
     if household_id is not None:
-        chosen = [(n, e) for n, e in chosen if e.household.id == household_id]
+        chosen = [(n, e) for n, e in chosen if e.id == household_id]
         if not chosen:
             raise ReportError(
                 "Hộ này không thuộc danh sách hộ nghèo, hộ cận nghèo của kỳ rà soát: "
                 "không cấp giấy chứng nhận."
             )
     elif village is not None:
-        chosen = [(n, e) for n, e in chosen if e.household.village == village]
+        chosen = [(n, e) for n, e in chosen if e.village == village]
     if not chosen:
         raise ReportError("Không có hộ nghèo, hộ cận nghèo nào để cấp giấy chứng nhận.")
     return Document(

@@ -25,7 +25,7 @@ T = Transition
 
 
 def _count(entries: list[Entry]) -> str:
-    return f"{len(entries)} hộ, {sum(e.household.size() for e in entries)} khẩu"
+    return f"{len(entries)} hộ, {sum(e.size for e in entries)} khẩu"
 
 
 def _of(entries: list[Entry], moves: set[Transition]) -> list[Entry]:

@@ -121,7 +121,7 @@ def detail_part(data: ReviewData, group: str, village: str | None) -> Part:
         for e in entries:
             n += 1
             rows_for(table, n, e, group, data)
-    persons = sum(e.household.size() for e in chosen)
+    persons = sum(e.size for e in chosen)
     table.add([None, None, f"Tổng cộng: {len(chosen)} hộ, {persons} khẩu"], "total")
     return Part(
         Header(data.commune_issuer(), data.commune_short),

@@ -209,7 +209,7 @@ def exchange_workbook(data: ReviewData, village: str | None = None) -> Document:
         )
         chosen = [e for e in data.entries if set(e.groups()) & set(groups)]
         if village is not None:
-            chosen = [e for e in chosen if e.household.village == village]
+            chosen = [e for e in chosen if e.village == village]
         n = running = 0
         for _v, entries in data.village_order(chosen):
             for e in entries:

@@ -111,7 +111,7 @@ def household_form(
 ) -> Document:
     if household_id is None:
         raise ReportError("Hãy chọn một hộ để in phiếu.")
-    found = [e for e in data.entries if e.household.id == household_id]
+    found = [e for e in data.entries if e.id == household_id]
     if not found:
         raise ReportError("Hộ này chưa được phân loại trong kỳ rà soát đã chọn.")
     return Document(

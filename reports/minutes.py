@@ -65,9 +65,7 @@ def minutes_part(data: ReviewData, village: str) -> Part:
     )
     summary: list[Para] = []
     for gi, group in enumerate(LIST_GROUPS):
-        chosen = sorted(
-            data.in_group(group, village, proposed=True), key=lambda e: e.household.code
-        )
+        chosen = sorted(data.in_group(group, village, proposed=True), key=lambda e: e.code)
         passed = [e for e in chosen if e.vote is not None and e.vote.passed]
         # Before any vote is typed in, a count of 0 would read as "nobody agreed": the
         # secretary fills the blank in by hand instead.
@@ -88,7 +86,7 @@ def minutes_part(data: ReviewData, village: str) -> Part:
                     [
                         n,
                         e.household.head_name(),
-                        e.household.code,
+                        e.code,
                         None,
                         None,
                         None,
@@ -98,9 +96,7 @@ def minutes_part(data: ReviewData, village: str) -> Part:
                 continue
             share = 100 * v.agree / v.attendees if v.attendees else None
             outcome = "Thống nhất" if v.passed else "Không thống nhất, rà soát lại"
-            table.add(
-                [n, e.household.head_name(), e.household.code, v.attendees, v.agree, share, outcome]
-            )
+            table.add([n, e.household.head_name(), e.code, v.attendees, v.agree, share, outcome])
     blocks += summary
     blocks.append(Para("Danh sách kèm theo, với kết quả biểu quyết từng hộ:", "italic"))
     blocks.append(table)
@@ -109,9 +105,7 @@ def minutes_part(data: ReviewData, village: str) -> Part:
     if notes:
         for e in notes:
             assert e.vote is not None
-            blocks.append(
-                Para(f"- Hộ {e.household.head_name()} ({e.household.code}): {e.vote.note}")
-            )
+            blocks.append(Para(f"- Hộ {e.household.head_name()} ({e.code}): {e.vote.note}"))
     else:
         blocks.append(Para(f"{DOTS}{DOTS}{DOTS}"))
     blocks.append(

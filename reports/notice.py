@@ -22,7 +22,7 @@ def posting_notice(data: ReviewData, village: str | None = None) -> Document:
     lines: list[Para] = []
     for group in LIST_GROUPS:
         chosen = data.in_group(group, village)
-        persons = sum(e.household.size() for e in chosen)
+        persons = sum(e.size for e in chosen)
         lines.append(Para(f"- {GROUP_TITLES[group]}: {len(chosen)} hộ, {persons} khẩu;"))
     # Each place is posted for its own period (the village's posting, the commune office's).
     places = [(f"Trụ sở UBND {data.commune_full}", _own(data, ""))]

@@ -180,7 +180,7 @@ def monthly_report(data: ReviewData, village: str | None = None) -> Document:
             counts.setdefault(change, [0, 0])
             counts[change][0] += 1
             counts[change][1] += h.size()
-    table.add(["", "", "Tổng số", "", sum(e.household.size() for e in entries)], "total")
+    table.add(["", "", "Tổng số", "", sum(e.size for e in entries)], "total")
     totals = Table(
         [
             Column("Biến động", "A", 2.5),
@@ -383,12 +383,14 @@ def stash_cadre(store: Any, data: ReviewData, on: date | None = None) -> None:
     one grouped query."""
     cadre = data.__dict__.get("cadre") or ""
     period = year_round.support_period(store, on)
-    read = {e.household.id: e.household for e in data.entries}
+    # Entries by id, their households decoded only for the cadre's own (not every entry).
+    read = {e.id: e for e in data.entries}
     ids = year_round.households_of(store, cadre)
     support = year_round.support_by_household(store, ids, period)
     rows = []
     for hid in ids:
-        h = read.get(hid) or store.get_household(hid)
+        entry = read.get(hid)
+        h = entry.household if entry is not None else store.get_household(hid)
         if h is not None:
             rows.append((h, support.get(hid, [])))
     data.__dict__["cadre_rows"] = rows
@@ -417,7 +419,7 @@ def cadre_list(data: ReviewData, cadre: str | None = None) -> Document:
         sheet="Ho phu trach",
         show_codes=True,
     )
-    results = {e.household.id: e.category for e in data.entries}
+    results = {e.id: e.category for e in data.entries}
     for n, (h, support) in enumerate(rows, start=1):
         cat = results.get(h.id)
         table.add(
