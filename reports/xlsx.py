@@ -5,6 +5,11 @@ KNLĐ stand for, which indicator each number names), the (possibly two-row) head
 column codes, frozen so they stay on screen; numbers stay numbers, so the commune can sum and
 filter them. A workbook read by fixed cell positions (``Table.title_cell``: the exchange
 workbook) gets no notes: its rows are the importers' contract.
+
+Written in openpyxl's write-only mode (issue 22: the exchange workbook of 100,000 households
+held every cell as an object, 1 GB): each sheet's title and header rows are gathered first
+(``_Rows``), its column widths, frozen panes and print settings set before the first row goes
+out, then the data rows streamed one by one; merged ranges are written at the sheet's end.
 """
 
 from __future__ import annotations
@@ -17,16 +22,19 @@ from copy import copy
 from pathlib import Path
 
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
+from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+from openpyxl.worksheet.cell_range import CellRange
 from openpyxl.worksheet.page import PageMargins
 from openpyxl.worksheet.worksheet import Worksheet
 
 from reports.document import Document, Para, Part, Table, clean
-from reports.xlsx_text import keep_cells_as_text
+from reports.xlsx_text import keep_as_text
 
 Progress = Callable[[int, int], None]
 
@@ -56,33 +64,72 @@ def sheet_name(name: str, taken: set[str]) -> str:
     return candidate
 
 
+class _Rows:
+    """The cells of a write-only sheet's rows not written yet, set in any order (the titles
+    and the header, a few dozen cells), then sent out in row order by ``flush``."""
+
+    def __init__(self, ws: WriteOnlyWorksheet) -> None:
+        self.ws = ws
+        self.pending: dict[int, dict[int, Cell]] = {}
+        self.written = 0  # rows already sent to the sheet
+
+    def cell(self, row: int, column: int, value: object = None) -> Cell:
+        if row <= self.written:
+            raise ValueError(f"row {row} of a write-only sheet is already written")
+        cells = self.pending.setdefault(row, {})
+        cell = cells.get(column)
+        if cell is None:
+            cell = cells[column] = WriteOnlyCell(self.ws)
+        if value is not None:
+            cell.value = value
+        return cell
+
+    def merge_cells(self, start_row: int, start_column: int, end_row: int, end_column: int) -> None:
+        self.ws.merged_cells.add(
+            CellRange(min_col=start_column, min_row=start_row, max_col=end_column, max_row=end_row)
+        )
+
+    def append(self, cells: list[Cell]) -> None:
+        """One whole row after the pending ones (flushed first)."""
+        self.flush()
+        for cell in cells:
+            keep_as_text(cell)
+        self.ws.append(cells)
+        self.written += 1
+
+    def flush(self) -> None:
+        last = max(self.pending, default=0)
+        for row in range(self.written + 1, last + 1):
+            cells = self.pending.pop(row, {})
+            line: list[Cell | None] = [None] * max(cells, default=0)
+            for column, cell in cells.items():
+                keep_as_text(cell)
+                line[column - 1] = cell
+            self.ws.append(line)
+        self.written = max(self.written, last)
+
+
 def render_xlsx(doc: Document, out: Path, progress: Progress | None = None) -> Path:
-    wb = Workbook()
-    default = wb.active
+    wb = Workbook(write_only=True)
     taken: set[str] = set()
     pairs = [(part, table) for part in doc.parts for table in part.tables()]
     total = sum(len(t.rows) for _, t in pairs) or 1
     done = 0
-    # A scratch sheet lends a cell to set styles on (see _write); removed before saving.
-    scratch = wb.create_sheet("scratch")
-    spare = scratch.cell(row=1, column=1)
     for part, table in pairs:
         ws = wb.create_sheet(sheet_name(table.sheet or table.caption or part.title, taken))
-        _write(ws, part, table, spare, notes_for(part, table))
+        _write(_Rows(ws), part, table, notes_for(part, table))
         done += len(table.rows)
         if progress is not None:
             progress(done, total)
-    wb.remove(scratch)
-    if pairs and default is not None:
-        wb.remove(default)
+    if not pairs:  # a workbook needs a sheet; a normal one starts with "Sheet"
+        wb.create_sheet("Sheet")
     wb.properties.title = str(clean(doc.title))
     wb.properties.creator = "Rà soát"
-    keep_cells_as_text(wb)
     wb.save(out)
     return out
 
 
-def _titles(ws: Worksheet, part: Part, table: Table) -> int:
+def _titles(ws: _Rows, part: Part, table: Table) -> int:
     """The issuer, title and subtitle rows from row 1; returns the first header row."""
     ncol = len(table.columns)
     row = 1
@@ -128,7 +175,7 @@ def notes_for(part: Part, table: Table) -> list[str]:
     return []
 
 
-def _notes(ws: Worksheet, row: int, notes: list[str], table: Table) -> int:
+def _notes(ws: _Rows, row: int, notes: list[str], table: Table) -> int:
     """Each note on its own row over the table's width, wrapped, tall enough for its lines;
     returns the row after them (one left empty above the header)."""
     ncol = len(table.columns)
@@ -141,12 +188,12 @@ def _notes(ws: Worksheet, row: int, notes: list[str], table: Table) -> int:
             ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=ncol)
         # A 10 pt character is narrower than the 11 pt one a column width counts in.
         lines = sum(max(1, math.ceil(len(line) / (chars * 1.1))) for line in text.split("\n"))
-        ws.row_dimensions[row].height = NOTE_LINE_HEIGHT * lines
+        ws.ws.row_dimensions[row].height = NOTE_LINE_HEIGHT * lines
         row += 1
     return row + 1
 
 
-def _fixed_titles(ws: Worksheet, part: Part, table: Table, header_rows: int) -> int:
+def _fixed_titles(ws: _Rows, part: Part, table: Table, header_rows: int) -> int:
     """Titles for a workbook read by fixed positions: the administrative header in the rows
     above the title, the title in ``table.title_cell``, subtitles while rows remain before the
     header (none on a sheet whose header follows the title directly)."""
@@ -186,9 +233,7 @@ def _fixed_titles(ws: Worksheet, part: Part, table: Table, header_rows: int) -> 
     return header_row
 
 
-def _write(
-    ws: Worksheet, part: Part, table: Table, spare: Cell, notes: list[str] | None = None
-) -> None:
+def _write(ws: _Rows, part: Part, table: Table, notes: list[str] | None = None) -> None:
     cols = table.columns
     ncol = len(cols)
     bold = Font(bold=True)
@@ -236,10 +281,12 @@ def _write(
             if r < row - (1 if table.show_codes else 0):
                 cell.font = bold
             cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-    ws.freeze_panes = ws.cell(row=row, column=1)
-    data_start = row
+    # Written at the top of the sheet's XML: set before its first row goes out.
+    ws.ws.freeze_panes = f"A{row}"
     for i, width in enumerate(char_widths(table)):
-        ws.column_dimensions[get_column_letter(i + 1)].width = width
+        ws.ws.column_dimensions[get_column_letter(i + 1)].width = width
+    _page_setup(ws.ws, first_header, row - 1)
+    ws.flush()
     # Text columns are formatted as text ("@"): a commune code "02947" or a CCCD typed over
     # later keeps its leading zero.
     formats = [FORMATS.get(c.kind, "@") for c in cols]
@@ -247,6 +294,7 @@ def _write(
     # of the write on a long list); each combination is set up once on a spare cell and its
     # style array copied (openpyxl's ``_style`` is the documented-by-use way to do that).
     styles: dict[tuple[str | None, bool], StyleArray] = {}
+    spare = WriteOnlyCell(ws.ws)
 
     def style_for(fmt: str | None, is_bold: bool) -> StyleArray:
         key = (fmt, is_bold)
@@ -260,26 +308,30 @@ def _write(
 
     for trow in table.rows:
         if trow.style == "section":
-            cell = ws.cell(row=row, column=1, value=clean(trow.cells[0]))
+            cell = WriteOnlyCell(ws.ws, value=clean(trow.cells[0]))
             cell.font = bold
             if ncol > 1:
                 ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=ncol)
+            ws.append([cell])
             row += 1
             continue
         is_total = trow.style == "total"
+        cells = []
         for i in range(ncol):
             value = clean(trow.cells[i]) if i < len(trow.cells) else None
-            cell = ws.cell(row=row, column=i + 1, value=value)
+            cell = WriteOnlyCell(ws.ws, value=value)
             fmt = formats[i] if isinstance(value, int | float) == (formats[i] != "@") else None
             cell._style = copy(style_for(fmt, is_total))
+            cells.append(cell)
+        ws.append(cells)
         row += 1
-    _page_setup(ws, first_header, data_start - 1)
+    ws.flush()
 
 
-def _page_setup(ws: Worksheet, first_header: int, last_header: int) -> None:
+def _page_setup(ws: WriteOnlyWorksheet, first_header: int, last_header: int) -> None:
     """Printed from Excel as the PDF prints: A4 landscape, one page wide, the header rows on
     every page, "Trang x/y" at the foot."""
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.paperSize = Worksheet.PAPERSIZE_A4
     ws.page_setup.orientation = "landscape"
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0  # as many pages down as the rows need

@@ -7,12 +7,14 @@ when the cell is edited or the sheet exported to CSV. Such cells are written as 
 with Excel's *quote prefix* (the style behind typing ``'=…``): shown exactly as the data has
 them, never evaluated, and not turned into a formula when someone edits the cell.
 
-One function, called once per workbook right before it is saved (``reports.xlsx``).
+``keep_as_text`` on each cell as ``reports.xlsx`` streams it out; ``keep_cells_as_text`` on a
+whole workbook held in memory.
 """
 
 from __future__ import annotations
 
 from openpyxl import Workbook
+from openpyxl.cell.cell import Cell
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -21,16 +23,24 @@ def looks_like_formula(value: object) -> bool:
     return isinstance(value, str) and value.startswith(FORMULA_START)
 
 
-def keep_cells_as_text(wb: Workbook) -> int:
-    """Marks every formula-like text cell of ``wb`` as text; returns how many it marked.
+def keep_as_text(cell: Cell) -> bool:
+    """Marks ``cell`` as text if its text looks like a formula; True if it did.
 
     openpyxl types a string starting with '=' as a formula when it is assigned, so the type is
-    set back to string here, after every write, whatever path wrote the cell."""
+    set back to string here, after the cell's value and style are set (a write-only sheet's
+    cells right before the row goes out)."""
+    if not looks_like_formula(cell.value):
+        return False
+    cell.data_type = "s"
+    cell.quotePrefix = True
+    return True
+
+
+def keep_cells_as_text(wb: Workbook) -> int:
+    """Marks every formula-like text cell of a (not write-only) ``wb`` as text; returns how
+    many it marked."""
     marked = 0
     for ws in wb.worksheets:
         for cell in ws._cells.values():  # only the cells that exist, not the used range
-            if looks_like_formula(cell.value):
-                cell.data_type = "s"
-                cell.quotePrefix = True
-                marked += 1
+            marked += keep_as_text(cell)
     return marked
