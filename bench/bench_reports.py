@@ -80,6 +80,8 @@ def _bare(doc: object, out: Path) -> None:
 COMMANDS = (
     ("rasoat report meeting_list (PDF, all villages)", ["report", "meeting_list"], "pdf"),
     ("rasoat report detail_list (XLSX, all villages)", ["report", "detail_list"], "xlsx"),
+    # The workbook sent up, the XLSX with the most rows (1,023 MB in openpyxl's normal mode).
+    ("rasoat report exchange_workbook (XLSX)", ["report", "exchange_workbook"], "xlsx"),
     (
         "rasoat whatif --standard nd351-2026-2030",
         ["whatif", "--standard", "nd351-2026-2030"],
