@@ -874,9 +874,17 @@ class Store:
         return rev
 
     def _index(self, rowid: int | None, h: Household, *, new: bool = False) -> None:
-        if not new:
-            self.conn.execute("DELETE FROM search_index WHERE rowid = ?", (rowid,))
         text = f"{index_text(h)} {year_round_words(self.conn, h.id)}".strip()
+        if not new:
+            # Most edits (a note, an answer, a score) leave the searched words as they were:
+            # rewriting them would write a third of a save's pages (FTS5's data, index,
+            # content and size tables), each encrypted and authenticated in an encrypted file.
+            held = self.conn.execute(
+                "SELECT text FROM search_index WHERE rowid = ?", (rowid,)
+            ).fetchone()
+            if held is not None and held[0] == text:
+                return
+            self.conn.execute("DELETE FROM search_index WHERE rowid = ?", (rowid,))
         self.conn.execute("INSERT INTO search_index (rowid, text) VALUES (?, ?)", (rowid, text))
 
     def reindex(

@@ -70,6 +70,35 @@ def test_index_follows_edits_and_deletes(filled: Store) -> None:
     assert codes(filled, "kham") == []
 
 
+def test_an_edit_that_leaves_the_words_alone_leaves_the_index_alone(filled: Store) -> None:
+    """A note or an answer changed: the searched words are the same, so the index is not
+    rewritten (a third of the pages a save writes, each encrypted in an encrypted file); a
+    name changed afterwards still is."""
+    h = filled.household_by_code("01-0002")
+    assert h is not None
+
+    def index_writes(edit: Household) -> list[str]:
+        statements: list[str] = []
+        filled.conn.set_trace_callback(statements.append)
+        try:
+            filled.save_household(edit)
+        finally:
+            filled.conn.set_trace_callback(None)
+        return [
+            s
+            for s in statements
+            if s.lstrip().upper().startswith(("INSERT", "DELETE", "UPDATE", "REPLACE"))
+            and "search_index" in s
+        ]
+
+    h.note = "Đã đến nhà hỏi lại"
+    assert index_writes(h) == []
+    assert filled.household_by_code("01-0002").note == "Đã đến nhà hỏi lại"  # type: ignore[union-attr]
+    h.members[0].name = "Đinh Công Khải"
+    assert index_writes(h) != []
+    assert codes(filled, "dinh cong khai") == ["01-0002"]
+
+
 def test_list_filter_uses_search(filled: Store) -> None:
     rows = filled.list_households(HouseholdQuery(text="anh"))
     assert [r.code for r in rows] == ["01-0001", "02-0002"]
