@@ -535,9 +535,12 @@ class MainWindow(QMainWindow):
         from desktop.worker import error_text
 
         self.counts.setText("")
+        # SQLite's own words are English and mean nothing to an officer: they go to the log.
+        log.warning("counts per category failed: %s", exc)
         self.statusBar().showMessage(
             self.tr("Không đếm được số hộ theo phân loại: {why}").format(
-                why=error_text(exc) or str(exc)
+                why=error_text(exc)
+                or self.tr("tệp dữ liệu đang bận hoặc không đọc được, sẽ đếm lại khi danh sách đổi")
             ),
             10_000,
         )

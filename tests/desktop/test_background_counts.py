@@ -106,3 +106,14 @@ def test_an_encrypted_files_counts(qtbot: QtBot, app: Any, commune_path: Path) -
         window.close()
     finally:
         driver.forget(commune_path)
+
+
+def test_a_failed_count_is_said_in_vietnamese_without_sqlites_words(
+    qtbot: QtBot, app: Any, store: Any
+) -> None:
+    window = MainWindow(store)
+    qtbot.addWidget(window)
+    window._counts_failed(driver.OperationalError("database is locked"))
+    shown = window.statusBar().currentMessage()
+    assert shown.startswith("Không đếm được số hộ theo phân loại: tệp dữ liệu đang bận")
+    assert "database" not in shown
