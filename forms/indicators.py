@@ -10,12 +10,12 @@ silent default; a deprivation already proven by one member stands whatever else 
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from enum import Enum, StrEnum
-from functools import cache, lru_cache, partial
+from functools import cache, cached_property, lru_cache, partial
 from operator import attrgetter
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from forms.model import (
     Education,
@@ -30,9 +30,6 @@ from forms.model import (
     WaterSource,
     ages_on,
 )
-
-if TYPE_CHECKING:
-    from forms.standards import IndicatorSpec
 
 
 class IndicatorStatus(StrEnum):
@@ -878,6 +875,37 @@ def prepare(rule: str, params: dict[str, Any]) -> dict[str, Any]:
         out["_hi"] = max(b["max_age"] for b in bands)
         out["_always_ok"] = frozenset.intersection(*(b["_accepted"] for b in bands))
     return out
+
+
+@dataclass(frozen=True)
+class IndicatorSpec:
+    """One deprivation indicator of a standard: which rule measures it, with what thresholds."""
+
+    id: str
+    name: str  # Vietnamese, as the decree names it
+    dimension: str  # Vietnamese
+    rule: str  # the function in RULES
+    unconfirmed: bool
+    source: str
+    params: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)
+
+    @cached_property
+    def plan(self) -> tuple[Any, ...]:
+        """What ``evaluate_plans`` reads for this indicator, looked up once:
+        the rule, its prepared thresholds, the key of a household-level rule (else None), the
+        outcomes shared so far (None for a rule that shares none), then the names every
+        outcome carries."""
+        memo: dict[Any, Any] | None = None if self.rule in UNSHARED else {}
+        return (
+            RULES[self.rule],
+            self.params,
+            HOUSEHOLD_KEYS.get(self.rule),
+            memo,
+            self.id,
+            self.name,
+            self.dimension,
+            self.unconfirmed,
+        )
 
 
 def evaluate(spec: IndicatorSpec, ctx: Context) -> IndicatorOutcome:

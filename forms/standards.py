@@ -17,6 +17,11 @@ from pathlib import Path
 from typing import Any
 
 from forms.b1 import B1Table, B1TableError, parse_b1_table
+
+# An indicator's spec lives beside the rules its plan looks up, so that forms.indicators needs
+# nothing from here (issue 23); still importable from here, where standard files are read.
+from forms.indicators import RULES, check_params, prepare
+from forms.indicators import IndicatorSpec as IndicatorSpec
 from forms.model import Area, Region
 
 FORMAT_VERSION = 1
@@ -25,39 +30,6 @@ NATIONAL_IDS = ("nd07-2022-2025", "nd351-2026-2030")
 
 class StandardError(ValueError):
     """A standard file that cannot be used; the message is Vietnamese, for the user."""
-
-
-@dataclass(frozen=True)
-class IndicatorSpec:
-    """One deprivation indicator of a standard: which rule measures it, with what thresholds."""
-
-    id: str
-    name: str  # Vietnamese, as the decree names it
-    dimension: str  # Vietnamese
-    rule: str  # the function in forms.indicators.RULES
-    unconfirmed: bool
-    source: str
-    params: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)
-
-    @cached_property
-    def plan(self) -> tuple[Any, ...]:
-        """What ``forms.indicators.evaluate_all`` reads for this indicator, looked up once:
-        the rule, its prepared thresholds, the key of a household-level rule (else None), the
-        outcomes shared so far (None for a rule that shares none), then the names every
-        outcome carries."""
-        from forms.indicators import HOUSEHOLD_KEYS, RULES, UNSHARED
-
-        memo: dict[Any, Any] | None = None if self.rule in UNSHARED else {}
-        return (
-            RULES[self.rule],
-            self.params,
-            HOUSEHOLD_KEYS.get(self.rule),
-            memo,
-            self.id,
-            self.name,
-            self.dimension,
-            self.unconfirmed,
-        )
 
 
 @dataclass(frozen=True)
@@ -239,8 +211,6 @@ def _money(table: dict[str, Any], key: str, where: str) -> int | None:
 
 
 def parse_standard(data: dict[str, Any], *, where: str, local: bool = False) -> Standard:
-    from forms.indicators import RULES, check_params, prepare
-
     version = data.get("format_version", FORMAT_VERSION)
     if version != FORMAT_VERSION:
         raise StandardError(f"Tệp {where}: phiên bản định dạng {version!r} không được hỗ trợ.")

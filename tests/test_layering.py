@@ -96,3 +96,99 @@ def test_commune_files_are_opened_through_the_one_driver() -> None:
                 ):
                     offenders.append(f"{path.relative_to(ROOT)}:{node.lineno}")
     assert offenders == []
+
+
+def _forms_import_graph() -> dict[str, set[str]]:
+    """Each module of ``forms`` and the modules of ``forms`` it imports: every import
+    statement, at module level, inside a function or under ``TYPE_CHECKING`` alike, since an
+    import put off into a function hides a circle from Python but not from the reader."""
+    package = ROOT / "forms"
+    modules = {
+        ".".join(path.relative_to(ROOT).with_suffix("").parts).removesuffix(".__init__")
+        for path in package.rglob("*.py")
+    }
+    graph: dict[str, set[str]] = {}
+    for path in sorted(package.rglob("*.py")):
+        name = ".".join(path.relative_to(ROOT).with_suffix("").parts)
+        is_init = name.endswith(".__init__")
+        name = name.removesuffix(".__init__")
+        own_package = name if is_init else name.rpartition(".")[0]
+        targets: set[str] = set()
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), str(path))):
+            candidates: list[str] = []
+            if isinstance(node, ast.Import):
+                candidates = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom):
+                base = node.module or ""
+                if node.level:
+                    parent = own_package.split(".")[: len(own_package.split(".")) - node.level + 1]
+                    base = ".".join([*parent, *([base] if base else [])])
+                # ``from forms import indicators`` names the submodule; ``from forms.model
+                # import Area`` the module (Area walks up to it below).
+                candidates = [f"{base}.{alias.name}" for alias in node.names]
+            for candidate in candidates:
+                # ``import forms.a.b`` also runs forms/a/__init__.py: count the deepest module.
+                while candidate and candidate not in modules:
+                    candidate = candidate.rpartition(".")[0]
+                if candidate and candidate != name:
+                    targets.add(candidate)
+        graph[name] = targets
+    return graph
+
+
+def _cycles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """One circle through each group of modules that reach one another (Tarjan's strongly
+    connected components), as a path ``a -> b -> ... -> a``."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    groups: list[set[str]] = []
+
+    def visit(node: str) -> None:
+        index[node] = low[node] = len(index)
+        stack.append(node)
+        on_stack.add(node)
+        for target in sorted(graph.get(node, ())):
+            if target not in index:
+                visit(target)
+                low[node] = min(low[node], low[target])
+            elif target in on_stack:
+                low[node] = min(low[node], index[target])
+        if low[node] == index[node]:
+            group: set[str] = set()
+            while True:
+                member = stack.pop()
+                on_stack.discard(member)
+                group.add(member)
+                if member == node:
+                    break
+            if len(group) > 1:
+                groups.append(group)
+
+    for node in sorted(graph):
+        if node not in index:
+            visit(node)
+
+    cycles = []
+    for group in groups:
+        # Walk inside the group from its first module until a module repeats.
+        start = min(group)
+        path = [start]
+        seen = {start: 0}
+        while True:
+            step = min(t for t in graph[path[-1]] if t in group)
+            if step in seen:
+                cycles.append([*path[seen[step] :], step])
+                break
+            seen[step] = len(path)
+            path.append(step)
+    return cycles
+
+
+def test_forms_modules_import_one_another_one_way() -> None:
+    """No module of ``forms`` imports (even lazily, in a function, or for types only) one that
+    imports it back: forms.standards and forms.indicators once did, hidden by function-level
+    imports (issue 23), so neither could be read or changed without the other."""
+    cycles = _cycles(_forms_import_graph())
+    assert [" -> ".join(cycle) for cycle in cycles] == []
