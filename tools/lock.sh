@@ -3,7 +3,9 @@
 # pyproject.toml at an exact version with the hashes of all its files, one universal lock for
 # every platform, the Windows build too, and every supported Python, 3.11 and up), then
 # pylock.toml (PEP 751) exported from it, which is what every install reads with pip
-# (tools/install_lock.py). Constraints: [tool.uv] in pyproject.toml, with their reasons.
+# (tools/install_lock.py), and requirements.txt, the same pins and hashes in pip's
+# --require-hashes form for tools that read only that (tests/test_lock.py holds the three
+# equal). Constraints: [tool.uv] in pyproject.toml, with their reasons.
 #
 #   tools/lock.sh            keep the locked versions, add or drop only what pyproject.toml
 #                            now asks for (after editing dependencies)
@@ -18,4 +20,7 @@ UV=${UV:-.venv/bin/uv}
 "$UV" lock --python 3.11 --quiet "$@"
 "$UV" export --frozen --format pylock.toml --all-extras --no-emit-project --no-header \
     --quiet -o pylock.toml
-echo "lock: uv.lock and pylock.toml written; review 'git diff uv.lock pylock.toml' before committing"
+"$UV" export --frozen --format requirements-txt --all-extras --no-emit-project --no-header \
+    --quiet -o requirements.txt
+echo "lock: uv.lock, pylock.toml and requirements.txt written; review" \
+    "'git diff uv.lock pylock.toml requirements.txt' before committing"
