@@ -53,7 +53,6 @@ def _debian_sqlite3() -> Iterator[None]:
 
 
 def _measure(path: Path, key: bytes | None, rounds: int) -> dict[str, float]:
-    from db import driver
     from db.records import HouseholdQuery
     from db.store import Store
 
@@ -63,11 +62,7 @@ def _measure(path: Path, key: bytes | None, rounds: int) -> dict[str, float]:
         store = Store.open(path, user="bench", device="bench", key=key, check=False)
         opens.append(time.perf_counter() - t)
         store.close()
-    conn = driver.connect(str(path), key=key)
-    t = time.perf_counter()
-    conn.execute("PRAGMA integrity_check").fetchall()
-    check = time.perf_counter() - t
-    conn.close()
+    check = _page_check(path, key)
     store = Store.open(path, user="bench", device="bench", key=key, check=False)
     keystrokes: list[float] = []
     try:
@@ -87,6 +82,19 @@ def _measure(path: Path, key: bytes | None, rounds: int) -> dict[str, float]:
         "keystroke": _p95(keystrokes),
         "save": statistics.median(w for w, _cpu in saves),
     }
+
+
+def _page_check(path: Path, key: bytes | None) -> float:
+    """Seconds of the page check the window runs in a worker after opening."""
+    from db import driver
+
+    conn = driver.connect(str(path), key=key)
+    try:
+        t = time.perf_counter()
+        conn.execute("PRAGMA integrity_check").fetchall()
+        return time.perf_counter() - t
+    finally:
+        conn.close()
 
 
 def _alternating_reads(
@@ -216,7 +224,9 @@ def run(quick: bool) -> list[Row]:
     with _debian_sqlite3():
         deb = _measure(debian, None, rounds)
     pl = _measure(plain, None, rounds)
-    enc = _measure(secret, key, rounds)
+    # Opening, searching and saving the encrypted file are measured alternating with the
+    # plain one below; of the one-file figures only its page check is needed.
+    encrypted_check = _page_check(secret, key)
     saved = _alternating_saves(plain, secret, key, SAVES_QUICK if quick else SAVES)
     read = _alternating_reads(plain, secret, key, rounds)
     goal = "≤ 1.3× plain"
@@ -231,7 +241,7 @@ def run(quick: bool) -> list[Row]:
         ),
         Row(
             "page check after opening (worker), encrypted (plain = baseline)",
-            enc["check"] * 1e3,
+            encrypted_check * 1e3,
             "ms",
             "in the background",
             pl["check"] * 1e3,
