@@ -13,6 +13,7 @@ from registry.migrations import (
     m0002_household_years,
     m0003_lists_in_force,
     m0004_upper_level_copies,
+    m0005_lz4_documents,
 )
 
 STEPS: list[tuple[int, str, str]] = [
@@ -20,6 +21,7 @@ STEPS: list[tuple[int, str, str]] = [
     (2, "household_years", m0002_household_years.SQL),
     (3, "lists_in_force", m0003_lists_in_force.SQL),
     (4, "upper_level_copies", m0004_upper_level_copies.SQL),
+    (5, "lz4_documents", m0005_lz4_documents.SQL),
 ]
 LATEST = STEPS[-1][0]
 

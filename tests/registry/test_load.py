@@ -42,7 +42,7 @@ def load(dsn: str, *paths: Path, workers: int | None = None) -> list[Any]:
 
 def test_init_is_repeatable_and_keeps_its_province(registry: str) -> None:
     with connect(registry) as conn:
-        assert init(conn, "15") == 4
+        assert init(conn, "15") == 5
         with pytest.raises(RegistryError, match="đã lập cho tỉnh Lào Cai"):
             init(conn, "38")
         versions = conn.execute("SELECT version, name FROM schema_migrations").fetchall()
@@ -51,6 +51,7 @@ def test_init_is_repeatable_and_keeps_its_province(registry: str) -> None:
         (2, "household_years"),
         (3, "lists_in_force"),
         (4, "upper_level_copies"),
+        (5, "lz4_documents"),
     ]
 
 
@@ -72,7 +73,7 @@ def test_household_years_made_by_the_loader_are_what_the_migration_makes_of_old_
         conn.execute("DROP TABLE household_years")
         conn.execute("ALTER TABLE rounds DROP COLUMN decided_on, DROP COLUMN sent_back")
         conn.execute("DELETE FROM schema_migrations WHERE version >= 2")
-        assert init(conn, "15") == 4
+        assert init(conn, "15") == 5
         assert conn.execute(query).fetchall() == written
 
 
@@ -97,6 +98,17 @@ def test_a_package_is_loaded_whole_and_a_second_time_changes_nothing(
     assert again.status == "unchanged"
     assert "không có gì thay đổi" in again.message
     assert dump(registry) == before
+
+
+def test_documents_are_stored_compressed_with_lz4(registry: str, tmp_path: Path) -> None:
+    """m0005: the documents PostgreSQL compresses (those over 2 kB: every result's here) are
+    LZ4, the cheaper method for the server to write and read back."""
+    load(registry, make_package(tmp_path / "xa.rasoat", n=4))
+    with psycopg.connect(registry) as conn:
+        methods = conn.execute(
+            "SELECT pg_column_compression(doc), count(*) FROM results GROUP BY 1"
+        ).fetchall()
+    assert methods == [("lz4", 8)]
 
 
 def test_a_newer_package_supersedes_and_keeps_history(registry: str, tmp_path: Path) -> None:
