@@ -59,6 +59,13 @@ class EncryptDialog(NewPassphraseDialog):
         self.recovery_key = ""
         self.printed: Path | None = None
         self.own_store: Any = None
+        # Who encrypts: the window's user, signed in with their password, whose role was
+        # checked for it (``open_encrypt_dialog``); the print is audited under them when
+        # the window could not have the file back.
+        store = window.store
+        self.user, self.device = str(store.user), str(store.device)
+        self.signed_in: Any = store.signed_in if store.has_users else None
+        self.has_users = bool(store.has_users)
 
     def starting(self) -> None:
         from desktop.restore_dialog import release_file
@@ -122,26 +129,43 @@ class EncryptDialog(NewPassphraseDialog):
         self.done_button.setFocus()
 
     def ask_print(self) -> None:
-        ask_print_key(self, self._store(), self.path.name, self.recovery_key, self.print_to)
+        store = self._store()
+        if store is not None:
+            ask_print_key(self, store, self.path.name, self.recovery_key, self.print_to)
 
     def _store(self) -> Any:
-        """The window's Store on the encrypted file; when the officer gave up signing in
-        again after the reopening, one of the dialog's own (the key is remembered), so the
-        key shown once can still be printed, and the print audited."""
-        if self.window_.store is not None:
-            return self.window_.store
+        """The Store the print is audited in: the window's, on the encrypted file, under
+        whoever signed in when it was opened again; when that sign-in was given up, one of
+        the dialog's own (the key is remembered) under the user who encrypted it (signed
+        in, their role checked), so the key shown once can still be printed. Never under a
+        name nobody proved (the settings' surveyor name, which anyone can type): in a file
+        with users and nobody signed in, the print is refused, saying why (None)."""
+        window_store = self.window_.store
+        if window_store is not None and Path(window_store.path) == self.path:
+            return window_store
+        if self.has_users and self.signed_in is None:
+            QMessageBox.warning(
+                self,
+                _tr("Chưa in được mã khôi phục"),
+                _tr(
+                    "Chưa rõ ai đang dùng máy: hãy mở lại tệp xã và đăng nhập, rồi in. Mã khôi "
+                    "phục vẫn hiện ở đây: chép lại trước khi đóng."
+                ),
+            )
+            return None
         if self.own_store is None:
             from db.store import Store
-            from desktop import session
-            from rasoat.identity import device_id
 
-            self.own_store = Store.open(
-                self.path, user=session.surveyor(), device=device_id(), check=False
-            )
+            own = Store.open(self.path, user=self.user, device=self.device, check=False)
+            own.signed_in = self.signed_in
+            self.own_store = own
         return self.own_store
 
     def print_to(self, path: Path) -> Path | None:
-        self.printed = print_key_to(self, self._store(), path, self.path.name, self.recovery_key)
+        store = self._store()
+        if store is None:
+            return None
+        self.printed = print_key_to(self, store, path, self.path.name, self.recovery_key)
         if self.printed is not None:
             self.note.setText(
                 _tr(
@@ -232,6 +256,13 @@ def open_encrypt_dialog(window: Any) -> bool:
 
     store = getattr(window, "store", None)
     if store is None or at_rest.is_encrypted(Path(store.path)):
+        return False
+    from db.users import refusal
+    from forms.roles import Action
+
+    refused = refusal(store, Action.ENCRYPT_FILE)
+    if refused is not None:  # the menu is off then; asked again for whoever calls this
+        QMessageBox.warning(window, _tr("Mã hoá tệp xã"), refused)
         return False
     dialog = EncryptDialog(window)
     dialog.exec()

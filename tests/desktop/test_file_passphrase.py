@@ -247,6 +247,55 @@ def test_the_key_prints_even_when_the_file_was_not_opened_again(
     assert seen["key"] not in logged[0]
 
 
+def test_the_key_printed_after_a_given_up_sign_in_is_audited_under_who_encrypted(
+    qtbot: QtBot, app: Any, plain: Path, tmp_path: Path
+) -> None:
+    """A file with users: the officer signed in encrypts it; the sign-in asked when the
+    window opens it again is given up. The key still prints, audited under that officer,
+    whose password and role were checked, never under the settings' surveyor name (which
+    anyone can type in Thiết lập)."""
+    from db import users
+    from desktop.sign_in_dialog import SignInDialog
+    from forms.roles import Role
+    from rasoat import settings
+
+    password = "mat-khau-9x"
+    with Store.open(plain, user="máy", device="test") as s:
+        users.add_user(s, "thu", "Hoàng Văn Thụ", Role.OFFICER, password)
+        users.add_user(s, "mai", "Lò Thị Mai", Role.SURVEYOR, password)
+    settings.update(surveyor_name="Người lạ")
+    window = _window(qtbot)
+
+    def sign_in(dialog: SignInDialog) -> None:
+        dialog.name.setText("thu")
+        _type_and_enter(qtbot, dialog.password, password)
+
+    _when_modal(sign_in, SignInDialog)
+    assert window.open_path(plain)
+    assert window.store.signed_in.name == "thu"
+    seen: dict[str, Any] = {}
+
+    def answer(dialog: EncryptDialog) -> None:
+        _when_modal(lambda asked: asked.reject(), SignInDialog)  # the reopening's sign-in
+        dialog.new.insert(PASSPHRASE)
+        _type_and_enter(qtbot, dialog.again, PASSPHRASE)
+        qtbot.waitUntil(lambda: bool(dialog.recovery_key), timeout=30_000)
+        assert window.store is None  # given up: the window has no file
+        seen["pdf"] = dialog.print_to(tmp_path / "ma-khoi-phuc.pdf")
+        dialog.done_button.click()
+
+    _when_modal(answer, EncryptDialog)
+    window.encrypt_action.trigger()
+    assert seen["pdf"] == tmp_path / "ma-khoi-phuc.pdf"
+    conn = driver.connect(str(plain), key=at_rest.key_from_passphrase(plain, PASSPHRASE))
+    printed = conn.execute(
+        "SELECT user, new FROM audit WHERE tbl = 'events' AND row_id = 'print'"
+    ).fetchall()
+    conn.close()
+    assert [user for user, _new in printed] == ["thu"]
+    assert "file_recovery_key" in printed[0][1]
+
+
 def test_change_the_file_passphrase(qtbot: QtBot, app: Any, encrypted: tuple[Path, str]) -> None:
     path, _recovery = encrypted
     driver.remember(path, at_rest.key_from_passphrase(path, PASSPHRASE))
