@@ -105,6 +105,51 @@ def open_sealed(key: bytes, nonce: bytes, ciphertext: bytes, aad: bytes) -> byte
         return None
 
 
+# Chunked sealing (format 4): the STREAM construction of Hoang, Reyhanitabar, Rogaway and
+# Vizár, "Online Authenticated-Encryption and its Nonce-Reuse Misuse-Resistance" (CRYPTO
+# 2015), as Tink's streaming AEAD and age use it. Each chunk is sealed on its own, its nonce
+# a random prefix of the part, the chunk's index and a flag set on the last chunk only; the
+# same index and flag go into the associated data. A chunk moved to another place, a chunk
+# dropped, or a part cut after any chunk then fails to open: the index or the flag differs.
+STREAM_PREFIX_BYTES = 7  # + 4 bytes of index + 1 byte of flag = the 12 bytes of GCM's nonce
+MAX_STREAM_CHUNKS = 2**32 - 1
+
+
+def stream_nonce(prefix: bytes, index: int, final: bool) -> bytes:
+    if len(prefix) != STREAM_PREFIX_BYTES or not 0 <= index <= MAX_STREAM_CHUNKS:
+        raise ValueError("stream nonce out of range")
+    return prefix + index.to_bytes(4, "big") + (b"\x01" if final else b"\x00")
+
+
+def stream_aad(aad: bytes, index: int, final: bool) -> bytes:
+    return aad + f"/{index}/{int(final)}".encode()
+
+
+def seal_chunk(
+    key: bytes, prefix: bytes, index: int, final: bool, data: bytes, aad: bytes
+) -> bytes:
+    return AESGCM(key).encrypt(
+        stream_nonce(prefix, index, final), data, stream_aad(aad, index, final)
+    )
+
+
+def open_chunk(
+    key: bytes, prefix: bytes, index: int, final: bool, sealed: bytes, aad: bytes
+) -> bytes | None:
+    """The chunk's plaintext, or None when it was changed, moved, or is not what it claims
+    to be (the last chunk or not)."""
+    if len(prefix) != STREAM_PREFIX_BYTES or len(key) != KEY_BYTES:
+        return None
+    if not 0 <= index <= MAX_STREAM_CHUNKS:
+        return None
+    try:
+        return AESGCM(key).decrypt(
+            stream_nonce(prefix, index, final), sealed, stream_aad(aad, index, final)
+        )
+    except (InvalidTag, ValueError):
+        return None
+
+
 def sha256_hex(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 

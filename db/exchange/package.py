@@ -16,7 +16,7 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -140,49 +140,84 @@ def record_to_dict(rec: PackageRecord) -> dict[str, Any]:
     }
 
 
-def counts_of(records: Iterable[PackageRecord]) -> dict[str, Any]:
-    households = members = deleted = 0
-    by_category: Counter[str] = Counter()
-    for rec in records:
+class _Counts:
+    """The manifest's ``counts``, added up one record at a time."""
+
+    def __init__(self) -> None:
+        self.households = self.members = self.deleted = 0
+        self.by_category: Counter[str] = Counter()
+
+    def add(self, rec: PackageRecord) -> None:
         if rec.deleted:
-            deleted += 1
-            continue
-        households += 1
-        members += len(rec.household.members)
+            self.deleted += 1
+            return
+        self.households += 1
+        self.members += len(rec.household.members)
         for res in rec.results.values():
             cat = res.get("category")
             if isinstance(cat, str):
-                by_category[cat] += 1
-    return {
-        "households": households,
-        "members": members,
-        "deleted": deleted,
-        "results_by_category": dict(sorted(by_category.items())),
-    }
+                self.by_category[cat] += 1
+
+    def counts(self) -> dict[str, Any]:
+        return {
+            "households": self.households,
+            "members": self.members,
+            "deleted": self.deleted,
+            "results_by_category": dict(sorted(self.by_category.items())),
+        }
+
+
+def counts_of(records: Iterable[PackageRecord]) -> dict[str, Any]:
+    counter = _Counts()
+    for rec in records:
+        counter.add(rec)
+    return counter.counts()
+
+
+# Lines gathered into pieces of about this size before they go to the container (a write
+# per line cost more than the encoding).
+PIECE_BYTES = 256 * 1024
 
 
 def write_package(
     path: Path,
     header: Mapping[str, Any],
     commune: Mapping[str, Any],
-    records: list[PackageRecord],
+    records: Iterable[PackageRecord],
     *,
     password: str | None = None,
     recovery_key: str | None = None,
     scrypt_n: int | None = None,
     signer: Ed25519PrivateKey | None = None,
 ) -> container.Written:
-    lines = (json.dumps(record_to_dict(r), ensure_ascii=False, sort_keys=True) for r in records)
-    households = ("\n".join(lines) + ("\n" if records else "")).encode("utf-8")
+    """Writes the records as they come (one JSON line each, never the whole list or part:
+    ``records`` may be a generator reading a commune file in windows), counting them for
+    the manifest on the way; ``commune.json`` follows them."""
+    counter = _Counts()
+
+    def lines() -> Iterator[bytes]:
+        piece: list[bytes] = []
+        held = 0
+        for rec in records:
+            counter.add(rec)
+            line = json.dumps(record_to_dict(rec), ensure_ascii=False, sort_keys=True)
+            data = (line + "\n").encode("utf-8")
+            piece.append(data)
+            held += len(data)
+            if held >= PIECE_BYTES:
+                yield b"".join(piece)
+                piece, held = [], 0
+        if piece:
+            yield b"".join(piece)
+
     commune_bytes = json.dumps(dict(commune), ensure_ascii=False, indent=1).encode("utf-8")
-    full_header = {**header, "counts": counts_of(records)}
     kwargs: dict[str, Any] = {}
     if scrypt_n is not None:
         kwargs["scrypt_n"] = scrypt_n
     return container.write_container(
         path,
-        full_header,
-        {COMMUNE_PART: commune_bytes, HOUSEHOLDS_PART: households},
+        lambda: {**header, "counts": counter.counts()},
+        {HOUSEHOLDS_PART: lines(), COMMUNE_PART: commune_bytes},
         password=password,
         recovery_key=recovery_key,
         signer=signer,
@@ -206,11 +241,16 @@ def read_package(
     parses each household line; another must give and refuse exactly what ``json.loads``
     does (the registry's also notes where each document lies in the line, to store it
     without encoding it again: ``registry.load``)."""
-    raw = container.read_container(
+    with container.open_container(
         path, allowed_parts=PARTS, password=password, recovery_key=recovery_key, limits=limits
-    )
-    commune = _parse_commune(raw.parts[COMMUNE_PART])
-    records = _parse_records(raw.parts[HOUSEHOLDS_PART], progress, decode)
+    ) as opened:
+        manifest, signer = opened.manifest, opened.signer
+        commune = _parse_commune(opened.read_part(COMMUNE_PART))
+        # The households' part is read line by line as it is inflated and opened: its text
+        # (1.1 GB at 100,000 households) is never held, only the records made from it.
+        records = _parse_records(
+            opened.part(HOUSEHOLDS_PART), progress, decode, _declared_total(manifest)
+        )
     # Every result belongs to a round the package carries (an export carries all of the
     # file's rounds), so a package is refused before any commune file is opened.
     rounds = {r["id"] for r in commune.get("rounds", [])}
@@ -220,14 +260,14 @@ def read_package(
             raise PackageError(
                 f"Hộ {rec.household.code} có kết quả của một kỳ rà soát không có trong gói."
             )
-    declared = raw.manifest.get("counts")
+    declared = manifest.get("counts")
     if declared != counts_of(records):
         raise PackageError("Số liệu trong bản kê không khớp với dữ liệu của gói.")
     return Package(
-        manifest=raw.manifest,
+        manifest=manifest,
         commune=commune,
         records=records,
-        signer=raw.signer,
+        signer=signer,
         certificates=_parse_certificates(commune, records),
         year_round=year_round_part.parse(commune, {r.household.id for r in records}),
         purged=purged_part.parse(
@@ -320,27 +360,66 @@ def _round_ok(r: Mapping[str, Any]) -> bool:
     return all(isinstance(hid, str) and hid and not text_problem(hid, 100) for hid in voted_down)
 
 
+def _declared_total(manifest: Mapping[str, Any]) -> int:
+    """The records the manifest announces (for progress only; checked after reading)."""
+    counts = manifest.get("counts")
+    if not isinstance(counts, dict):
+        return 0
+    total = 0
+    for key in ("households", "deleted"):
+        value = counts.get(key)
+        if type(value) is int and value > 0:
+            total += value
+    return total
+
+
+def _lines(pieces: Iterable[bytes]) -> Iterator[bytes]:
+    """The lines of a part handed out in pieces (a UTF-8 line never holds the byte 10 but
+    as its end, so the pieces are cut there before decoding)."""
+    rest = b""
+    for piece in pieces:
+        data = rest + piece if rest else piece
+        lines = data.split(b"\n")
+        rest = lines.pop()
+        yield from lines
+    yield rest
+
+
 def _parse_records(
-    raw: bytes,
+    pieces: Iterable[bytes],
     progress: Callable[[int, int], None] | None = None,
     decode: Callable[[str], Any] = json.loads,
+    total: int = 0,
 ) -> list[PackageRecord]:
+    """Every record of the households' part. A part whose checksum fails is refused as
+    damaged even when a record before its end failed first: its bytes are read on to the
+    end to tell the two apart (a record refused in a sound part names its line)."""
+    stream = iter(pieces)
     try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise PackageError("Dữ liệu hộ trong gói không phải văn bản UTF-8 hợp lệ.") from exc
+        return _records_of(_lines(stream), progress, decode, total)
+    except PackageError:
+        for _ in stream:  # the checksum's refusal, if any, comes at the end
+            pass
+        raise
+
+
+def _records_of(
+    lines: Iterable[bytes],
+    progress: Callable[[int, int], None] | None,
+    decode: Callable[[str], Any],
+    total: int,
+) -> list[PackageRecord]:
     records: list[PackageRecord] = []
     ids: set[str] = set()
     codes: set[str] = set()
-    lines = text.split("\n")
-    # The package's text (tens of MB, two bytes a character for most Vietnamese) is held
-    # once, by the lines not yet read: the whole text and each line once parsed are let go.
-    del text
     total_revs = 0
-    for lineno, line in enumerate(lines, start=1):
-        lines[lineno - 1] = ""
+    for lineno, raw in enumerate(lines, start=1):
         if progress is not None and lineno % 500 == 0:
-            progress(lineno, len(lines))
+            progress(lineno, max(total, lineno))
+        try:
+            line = raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise PackageError("Dữ liệu hộ trong gói không phải văn bản UTF-8 hợp lệ.") from exc
         if not line.strip():
             continue
         try:

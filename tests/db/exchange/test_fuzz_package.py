@@ -8,9 +8,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from db.exchange import container
 from db.exchange.errors import PackageError
 from db.exchange.package import read_package, write_package
 from tests.db.exchange.records import records
@@ -40,7 +42,21 @@ def originals(tmp_path_factory: pytest.TempPathFactory) -> dict[str, bytes]:
         recovery_key="AAAA-BBBB-CCCC-DDDD-EEEE-FFFF-GGGG-HHHH",
         scrypt_n=2**4,
     )
-    return Packages({name: (folder / f"{name}.rasoat").read_bytes() for name in ("plain", "enc")})
+    # Format 4: signed, sealed in chunks (small ones, so that a mutation meets many).
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(container, "CHUNK_BYTES", 1024)
+        write_package(
+            folder / "chunked.rasoat",
+            HEADER,
+            {"villages": []},
+            records(30, seed=7),
+            password="mk",
+            recovery_key="AAAA-BBBB-CCCC-DDDD-EEEE-FFFF-GGGG-HHHH",
+            scrypt_n=2**4,
+            signer=Ed25519PrivateKey.generate(),
+        )
+    names = ("plain", "enc", "chunked")
+    return Packages({name: (folder / f"{name}.rasoat").read_bytes() for name in names})
 
 
 mutation = st.one_of(
@@ -80,7 +96,7 @@ def mutate(data: bytes, how: tuple) -> bytes:
 @settings(
     max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
-@given(which=st.sampled_from(["plain", "enc"]), how=mutation)
+@given(which=st.sampled_from(["plain", "enc", "chunked"]), how=mutation)
 def test_corrupted_package_is_refused_or_intact(
     originals: dict[str, bytes], tmp_path: Path, which: str, how: tuple
 ) -> None:

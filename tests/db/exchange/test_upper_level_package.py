@@ -18,7 +18,7 @@ from db.exchange import container
 from db.exchange.errors import PackageError
 from db.exchange.export import ExportScope, export_package
 from db.exchange.merge import merge_package
-from db.exchange.package import PARTS, read_package
+from db.exchange.package import PARTS, for_upper_level, read_package
 from db.exchange.upper_level import open_packages, summaries
 from db.store import Store
 from rasoat.cli import main
@@ -41,7 +41,9 @@ def commune(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, Path]
     path, _movers = _commune_with_a_decided_march(tmp)
     with Store.open(path, user="Cán bộ", device="laptop-1") as store:
         result = export_package(store, tmp / "slim.rasoat", SLIM, password=PASSWORD)
-    assert result.written.manifest["format_version"] == container.SLIM_FORMAT_VERSION
+    # With a password it is format 4 (sealed in chunks), slim by its scope; plain, format 3.
+    assert result.written.manifest["format_version"] == container.CHUNKED_FORMAT_VERSION
+    assert for_upper_level(result.written.manifest)
     return path, tmp / "xa.rasoat", tmp / "slim.rasoat"
 
 
