@@ -54,7 +54,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from bench import Row, peak_rss_mb, timer
+import psycopg
+
+from bench import CACHE, Row, peak_rss_mb, timer
 from forms.admin_units import communes
 from registry import queries
 from registry.database import connect, init
@@ -66,28 +68,53 @@ from tests.registry.packages import make_package
 PROVINCE = "38"  # Thanh Hóa: 166 communes in the 2025 list, room for 100 packages
 
 
-def run(quick: bool) -> list[Row]:
-    packages = 3 if quick else int(os.environ.get("RASOAT_BENCH_PACKAGES", "10"))
-    per = 300 if quick else int(os.environ.get("RASOAT_BENCH_HOUSEHOLDS", "3000"))
+def run(
+    quick: bool,
+    packages: int | None = None,
+    per: int | None = None,
+    whatif_households: int | None = None,
+) -> list[Row]:
+    """``packages`` × ``per`` households loaded (RASOAT_BENCH_PACKAGES and
+    RASOAT_BENCH_HOUSEHOLDS when not given); with ``whatif_households`` (or
+    RASOAT_BENCH_WHATIF) the what-if runs again once the registry holds that many
+    households (``_grow``: the loaded ones copied inside the server)."""
+    env = os.environ.get
+    packages = packages or (3 if quick else int(env("RASOAT_BENCH_PACKAGES", "10")))
+    per = per or (300 if quick else int(env("RASOAT_BENCH_HOUSEHOLDS", "3000")))
+    grown = whatif_households or (None if quick else int(env("RASOAT_BENCH_WHATIF", "0")) or None)
     codes = [f"{c.code:05d}" for c in communes(int(PROVINCE))][:packages]
-    folder = Path(tempfile.mkdtemp(prefix="rasoat-bench-registry-"))
-    # Generation (demo households classified for two years, then written) is not timed; in
-    # two processes it takes half as long (about 2 ms a household on one core).
-    with ProcessPoolExecutor(2, mp_context=multiprocessing.get_context("spawn")) as pool:
-        paths = list(
-            pool.map(_generate, [folder / f"{c}.rasoat" for c in codes], codes,
-                     [per] * packages, range(100, 100 + packages))
-        )  # fmt: skip
-    rows: list[Row] = []
-    try:
-        rows += _measure(paths, codes, packages, per)
-    finally:
-        shutil.rmtree(folder, ignore_errors=True)
-    return rows
+    if quick:
+        folder = Path(tempfile.mkdtemp(prefix="rasoat-bench-registry-"))
+        try:
+            return _measure(_packages(folder, codes, per), codes, packages, per, grown)
+        finally:
+            shutil.rmtree(folder, ignore_errors=True)
+    # Kept between runs like the demo communes (100 packages of 3,000: about 8 minutes to
+    # make on the shared machine); each run loads them into new databases.
+    folder = CACHE / f"registry-{PROVINCE}-{per}"
+    folder.mkdir(parents=True, exist_ok=True)
+    return _measure(_packages(folder, codes, per), codes, packages, per, grown)
 
 
-def _generate(path: Path, code: str, per: int, seed: int) -> Path:
-    return make_package(path, code, n=per, seed=seed, province=PROVINCE, province_name="Thanh Hóa")
+def _packages(folder: Path, codes: list[str], per: int) -> list[Path]:
+    """One package per commune in ``folder``, made when missing. Generation (demo households
+    classified for two years, then written) is not timed; in two processes it takes half as
+    long (about 2 ms a household on one core)."""
+    paths = [folder / f"{code}-{100 + i}.rasoat" for i, code in enumerate(codes)]
+    missing = [(p, c, 100 + i) for i, (p, c) in enumerate(zip(paths, codes, strict=True))]
+    missing = [m for m in missing if not m[0].exists()]
+    if missing:
+        with ProcessPoolExecutor(2, mp_context=multiprocessing.get_context("spawn")) as pool:
+            list(pool.map(_generate, *zip(*missing, strict=True), [per] * len(missing)))
+    return paths
+
+
+def _generate(path: Path, code: str, seed: int, per: int) -> Path:
+    # Written beside and renamed: a run stopped half-way leaves no half package in the cache.
+    part = path.with_suffix(".part")
+    make_package(part, code, n=per, seed=seed, province=PROVINCE, province_name="Thanh Hóa")
+    part.replace(path)
+    return path
 
 
 def _load_average() -> str:
@@ -96,29 +123,31 @@ def _load_average() -> str:
     return f"load avg {os.getloadavg()[0]:.1f}"
 
 
-def _measure(paths: list[Path], codes: list[str], packages: int, per: int) -> list[Row]:
+def _measure(
+    paths: list[Path], codes: list[str], packages: int, per: int, grown: int | None = None
+) -> list[Row]:
     total = packages * per
     rows: list[Row] = []
     with throwaway_cluster(port=5450) as cluster:
+        server = Server(cluster.data)
         dsn = cluster.create_database("registry")
         with connect(dsn) as conn:
             init(conn, PROVINCE)
         # The bare COPY before the load and again after it (the machine is shared: its load
         # moves), the baseline their mean.
-        bare_first = _bare(cluster, "bare", codes, paths)
-        with connect(dsn) as conn, TreeMemory() as load_memory:
-            server = _backend_cpu(conn)
+        bare_first = _bare(cluster, "bare", codes, paths, server)
+        with connect(dsn) as conn, TreeMemory(server) as load_memory:
             # The loading thread's own CPU: the memory sampler's thread is not the load's.
-            own, children = time.thread_time(), _children_cpu()
+            own, children, server_cpu = time.thread_time(), _children_cpu(), server.cpu()
             with timer() as load_elapsed:
                 outcomes = load_packages(conn, paths, user="bench")
             cpu = (
                 time.thread_time() - own,
                 _children_cpu() - children,
-                _backend_cpu(conn) - server,
+                server.cpu() - server_cpu,
             )
         load_load = _load_average()
-        bare_second = _bare(cluster, "bare_again", codes, paths)
+        bare_second = _bare(cluster, "bare_again", codes, paths, server)
         assert {o.status for o in outcomes} == {"loaded"}, [o.message for o in outcomes][:3]
         members = bare_first.members
         bare_elapsed = (bare_first.elapsed + bare_second.elapsed) / 2
@@ -133,7 +162,7 @@ def _measure(paths: list[Path], codes: list[str], packages: int, per: int) -> li
                 "< 120 s at 100 × 3,000; ≤ 2× bare",
                 bare_elapsed,
                 f"{scale}; read + validate + COPY + receipt, reading in 2 worker processes; "
-                f"{total / load_elapsed():,.0f} households/s; CPU: loading process "
+                f"{total / load_elapsed():,.0f} households/s; CPU: loading thread "
                 f"{cpu[0]:.1f} s, readers {cpu[1]:.1f} s, server {cpu[2]:.1f} s; {load_load}. "
                 f"Bare COPY (the rows as COPY text made beforehand, only sent): "
                 f"{bare_first.note}, then after the load {bare_second.note}",
@@ -162,44 +191,137 @@ def _measure(paths: list[Path], codes: list[str], packages: int, per: int) -> li
             rows.append(Row("a commune's list", best * 1000, "ms", "< 200 ms", None,
                             f"{per:,} households of {total:,}; best of 5; "
                             f"{_load_average()}"))  # fmt: skip
-            cpu_before, own_before = _children_cpu(), time.process_time()
-            with TreeMemory() as whatif_memory, timer() as what:
-                result = province_whatif(conn, "nd351-2026-2030", 2026, workers=2)
-            assert result.households == total
-            per_million = what() / total * 1_000_000
-            worker_us = (_children_cpu() - cpu_before) / total * 1e6
-            own_us = (time.process_time() - own_before) / total * 1e6
-            rows.append(
-                Row(
-                    f"what-if of {total:,} households (2 workers)",
-                    what(),
-                    "s",
-                    "1,000,000 < 60 s",
-                    None,
-                    f"{total / what():,.0f} households/s; "
-                    f"extrapolated {per_million:,.0f} s per 1,000,000; workers' CPU "
-                    f"{worker_us:,.0f} µs a household (decode + classify, the workers' start "
-                    f"included), this process's {own_us:,.1f} µs (the COPY stream); "
-                    f"{_load_average()}",
+            whatif_memory = TreeMemory(server)
+            rows.append(_whatif(conn, server, total, whatif_memory))
+            if grown is not None and grown > total:
+                with timer() as growing:
+                    _grow(conn, grown)
+                grown_note = (
+                    f"the {total:,} loaded households copied inside the server to {grown:,} "
+                    f"(_grow, {growing():.0f} s, not timed in the figure)"
                 )
-            )
-    rows.append(Row("peak memory of the load", load_memory.peak_mb, "MB", "< 1,024 MB", None,
-                    "this process and its readers, summed, sampled every 0.2 s"))  # fmt: skip
-    rows.append(Row("peak memory of the what-if", whatif_memory.peak_mb, "MB", "< 1,024 MB",
-                    None, "this process and its 2 workers, summed"))  # fmt: skip
+                whatif_memory = TreeMemory(server)
+                rows.append(_whatif(conn, server, grown, whatif_memory, grown_note))
+        rows.append(Row("peak memory of the load", load_memory.peak_mb, "MB", "< 1,024 MB",
+                        None, "this process and its readers (RSS) and the server's processes "
+                        f"(PSS, {load_memory.server_peak_mb:,.0f} MB at most), summed, sampled "
+                        "every 0.2 s"))  # fmt: skip
+        rows.append(Row("peak memory of the what-if", whatif_memory.peak_mb, "MB", "< 1,024 MB",
+                        None, "this process and its 2 workers (RSS) and the server's processes "
+                        f"(PSS, {whatif_memory.server_peak_mb:,.0f} MB at most), summed; the "
+                        "last what-if run"))  # fmt: skip
     rows.append(Row("peak RSS of this process", peak_rss_mb(), "MB", "< 1,024 MB", None,
-                    "the whole run, including the bare COPY's preparation"))  # fmt: skip
+                    "the whole run"))  # fmt: skip
     return rows
+
+
+def _whatif(conn: Any, server: Server, total: int, memory: TreeMemory, how: str = "") -> Row:
+    children, own, server_cpu = _children_cpu(), time.process_time(), server.cpu()
+    with memory, timer() as what:
+        result = province_whatif(conn, "nd351-2026-2030", 2026, workers=2)
+    assert result.households == total, (result.households, total)
+    per_million = what() / total * 1_000_000
+    worker_us = (_children_cpu() - children) / total * 1e6
+    own_us = (time.process_time() - own) / total * 1e6
+    server_us = (server.cpu() - server_cpu) / total * 1e6
+    return Row(
+        f"what-if of {total:,} households (2 workers)",
+        what(),
+        "s",
+        "1,000,000 < 60 s",
+        None,
+        f"{total / what():,.0f} households/s; {per_million:,.0f} s per 1,000,000; CPU a "
+        f"household: workers {worker_us:,.0f} µs (decode + classify, their start included), "
+        f"this process {own_us:,.1f} µs (the COPY stream), the server {server_us:,.1f} µs; "
+        f"peak memory {memory.peak_mb:,.0f} MB (server {memory.server_peak_mb:,.0f}); "
+        f"{_load_average()}" + (f"; {how}" if how else ""),
+    )
+
+
+def _grow(conn: Any, target: int) -> None:
+    """The registry made to hold ``target`` live households without generating and loading
+    more packages (about 2 ms a household to make, a fortnight of CPU for a nation): each
+    current load's households copied inside the server under new ids (``~1``, ``~2``, … after
+    the id and the code), their rows of ``household_years`` with them, until there are
+    ``target``. The copies are the same demo households, so the what-if classifies the same
+    mix; documents keep their own ids, which the what-if does not read."""
+    have = conn.execute(
+        "SELECT count(*) FROM households h JOIN loads l ON l.province_code = h.province_code"
+        " AND l.id = h.load_id AND l.valid_to IS NULL WHERE NOT h.deleted"
+    ).fetchone()[0]
+    copies = -(-target // have) - 1
+    with conn.transaction():
+        conn.execute(
+            "INSERT INTO households (province_code, commune_code, load_id, household_id, code,"
+            " village, head_name, size, deleted, rev, updated_at, doc)"
+            " SELECT h.province_code, h.commune_code, h.load_id, h.household_id || '~' || k,"
+            " h.code || '~' || k, h.village, h.head_name, h.size, h.deleted, h.rev,"
+            " h.updated_at, h.doc"
+            " FROM households h JOIN loads l ON l.province_code = h.province_code"
+            " AND l.id = h.load_id AND l.valid_to IS NULL, generate_series(1, %s) k"
+            " WHERE NOT h.deleted LIMIT %s",
+            (copies, target - have),
+        )
+        conn.execute(
+            "INSERT INTO household_years SELECT hy.province_code, hy.commune_code, hy.load_id,"
+            " c.household_id, hy.year, hy.round_id, hy.standard_id, hy.category,"
+            " hy.deprivation_count, hy.deprived, hy.size"
+            " FROM households c JOIN household_years hy ON hy.province_code = c.province_code"
+            " AND hy.load_id = c.load_id AND hy.household_id = split_part(c.household_id, '~', 1)"
+            " WHERE c.household_id LIKE '%~%'"
+        )
+    conn.execute("ANALYZE households")
+    conn.execute("ANALYZE household_years")
+
+
+class Server:
+    """The throwaway cluster's processes (pg_ctl detaches them from this process): their
+    CPU and memory, from /proc."""
+
+    def __init__(self, data: Path) -> None:
+        self.data = data
+
+    def pids(self) -> set[int]:
+        with contextlib.suppress(OSError, ValueError, IndexError):
+            root = int((self.data / "postmaster.pid").read_text().split()[0])
+            return _tree(root)
+        return set()
+
+    def cpu(self) -> float:
+        """CPU seconds of the postmaster and every server process, ended ones included
+        (the postmaster waits for its children, so theirs is in its children's time)."""
+        total = 0
+        pids = self.pids()
+        for pid in pids:
+            with contextlib.suppress(OSError, ValueError, IndexError):
+                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+                total += int(fields[11]) + int(fields[12])
+                if pid == min(pids):  # the postmaster: its ended children too
+                    total += int(fields[13]) + int(fields[14])
+        return total / os.sysconf("SC_CLK_TCK")
+
+    def pss_mb(self) -> float:
+        """Proportional set size summed: shared buffers counted once, not once a backend."""
+        total_kb = 0
+        for pid in self.pids():
+            with contextlib.suppress(OSError, ValueError):
+                for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+                    if line.startswith("Pss:"):
+                        total_kb += int(line.split()[1])
+        return total_kb / 1024
 
 
 class TreeMemory:
     """The peak, sampled every 0.2 s, of the summed resident memory of this process and
-    every process under it (package readers, what-if workers; not the PostgreSQL server,
-    which pg_ctl detaches): "memory throughout" as the machine sees it, where
-    ``ru_maxrss`` gives one process at a time."""
+    every process under it (package readers, what-if workers) and, given ``server``, of the
+    PostgreSQL server's processes (which pg_ctl detaches; their PSS, shared buffers once):
+    "memory throughout" as the machine sees it, where ``ru_maxrss`` gives one process at a
+    time."""
 
-    def __init__(self) -> None:
+    def __init__(self, server: Server | None = None) -> None:
         self.peak_mb = 0.0
+        self.server_peak_mb = 0.0
+        self._server = server
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
@@ -213,10 +335,13 @@ class TreeMemory:
 
     def _run(self) -> None:
         while not self._stop.wait(0.2):
-            self.peak_mb = max(self.peak_mb, _tree_rss_mb(os.getpid()))
+            server = self._server.pss_mb() if self._server is not None else 0.0
+            self.server_peak_mb = max(self.server_peak_mb, server)
+            self.peak_mb = max(self.peak_mb, _tree_rss_mb(os.getpid()) + server)
 
 
-def _tree_rss_mb(root: int) -> float:
+def _tree(root: int) -> set[int]:
+    """``root`` and every process under it."""
     parents: dict[int, int] = {}
     for stat in Path("/proc").glob("[0-9]*/stat"):
         with contextlib.suppress(OSError, ValueError, IndexError):
@@ -227,8 +352,12 @@ def _tree_rss_mb(root: int) -> float:
         more = {pid for pid, ppid in parents.items() if ppid in tree} - tree
         tree |= more
         grew = bool(more)
+    return tree
+
+
+def _tree_rss_mb(root: int) -> float:
     total_kb = 0
-    for pid in tree:
+    for pid in _tree(root):
         with contextlib.suppress(OSError, ValueError):
             for line in Path(f"/proc/{pid}/status").read_text().splitlines():
                 if line.startswith("VmRSS:"):
@@ -243,12 +372,12 @@ class _BareRun:
     note: str
 
 
-def _bare(cluster: Any, name: str, codes: list[str], paths: list[Path]) -> _BareRun:
+def _bare(cluster: Any, name: str, codes: list[str], paths: list[Path], server: Server) -> _BareRun:
     """The bare COPY into a new database of the same schema: each package's rows made
     outside the clock (one at a time: the province's rows never all in memory), then only
     COPY, one transaction each; with its client's and server's CPU inside the clock."""
     dsn = cluster.create_database(name)
-    elapsed = client = server = 0.0
+    elapsed = client = server_cpu = 0.0
     members = 0
     # Prepared in another process, as the load's readers do: this process then keeps no
     # decoded package's high water, and the load's memory is what `rasoat registry load`'s.
@@ -262,23 +391,20 @@ def _bare(cluster: Any, name: str, codes: list[str], paths: list[Path]) -> _Bare
             ready = pool.submit(prepare, path, None, None).result()
             assert isinstance(ready, Prepared), ready
             members += ready.counts["members"]
-            backend, own = _backend_cpu(conn), _own_cpu()
+            backend, own = server.cpu(), _own_cpu()
             start = time.perf_counter()
             with conn.transaction():
                 write_rows(conn, (PROVINCE, code, i + 1), ready)
             elapsed += time.perf_counter() - start
             client += _own_cpu() - own
-            server += _backend_cpu(conn) - backend
+            server_cpu += server.cpu() - backend
             del ready
-    note = f"{elapsed:.1f} s, CPU client {client:.1f} s, server {server:.1f} s, {_load_average()}"
+    note = (
+        f"{elapsed:.1f} s, CPU client {client:.1f} s, server {server_cpu:.1f} s, {_load_average()}"
+    )
+    with psycopg.connect(cluster.dsn(), autocommit=True) as admin:  # its 1.4 GB let go
+        admin.execute(f'DROP DATABASE "{name}"')
     return _BareRun(elapsed, members, note)
-
-
-def _backend_cpu(conn: Any) -> float:
-    """CPU seconds of the server process serving ``conn`` (same machine: /proc)."""
-    pid = conn.execute("SELECT pg_backend_pid()").fetchone()[0]
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def _own_cpu() -> float:
