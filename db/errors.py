@@ -115,3 +115,66 @@ class NotPermitted(StoreError):
 
 class SignInFailed(StoreError):
     """A wrong name or password (never which of the two), or a disabled user."""
+
+
+# --- failures that are not ours, said in Vietnamese ---------------------------------------
+# SQLite's primary result codes (sqlite3.h), as the driver's exceptions carry them
+# (``sqlite_errorcode``; an extended code's low byte is its primary one).
+_SQLITE_PERM, _SQLITE_BUSY, _SQLITE_LOCKED, _SQLITE_NOMEM = 3, 5, 6, 7
+_SQLITE_READONLY, _SQLITE_IOERR, _SQLITE_CORRUPT, _SQLITE_FULL = 8, 10, 11, 13
+_SQLITE_CANTOPEN, _SQLITE_NOTADB = 14, 26
+
+_DISK_FULL = "ổ đĩa đã đầy; hãy giải phóng chỗ trống hoặc chọn nơi khác."
+_NO_RIGHT = "không có quyền ghi hoặc đọc ở đó (thư mục hay ổ đĩa chỉ cho đọc); hãy chọn nơi khác."
+_GONE = "tệp hoặc thư mục không còn ở đó (USB hay thẻ nhớ đã bị rút, hoặc tệp đã bị chuyển đi)."
+_DISK_ERROR = "lỗi đọc ghi ổ đĩa (USB hay thẻ nhớ bị rút ra, hoặc ổ đĩa bị lỗi)."
+_BUSY = "tệp dữ liệu đang bận (một việc khác đang ghi vào tệp); hãy thử lại sau ít phút."
+_NO_MEMORY = "máy không đủ bộ nhớ; hãy đóng bớt các chương trình khác rồi thử lại."
+_CANNOT_OPEN = (
+    "không mở được tệp dữ liệu để đọc (tệp đã bị chuyển đi hay xoá, USB đã bị rút, hoặc "
+    "không có quyền đọc)."
+)
+_NOT_READABLE = (
+    "tệp dữ liệu bị hỏng hoặc không đọc được; hãy khôi phục từ bản sao lưu gần nhất "
+    "(Tệp → Khôi phục từ bản sao lưu…)."
+)
+
+
+def failure_reason(exc: BaseException) -> str | None:
+    """Why something failed, in Vietnamese, for a failure that is not one of ours: our
+    errors' ``message``; a disk's from its errno (never an OSError's text, which is English
+    and holds a path); SQLite's from its result code (never its English words). None for
+    anything else: the caller says so in a Vietnamese sentence of its own and logs the
+    details. A clause to follow "Không … được …: "; ours are whole sentences."""
+    import errno
+
+    message = getattr(exc, "message", None)
+    if isinstance(exc, StoreError) and message:
+        return str(message)
+    if isinstance(exc, MemoryError):
+        return _NO_MEMORY
+    if isinstance(exc, OSError):
+        if exc.errno == errno.ENOSPC:
+            return _DISK_FULL
+        if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+            return _NO_RIGHT
+        if exc.errno in (errno.ENOENT, errno.ENOTDIR):
+            return _GONE
+        if exc.errno == errno.EIO:
+            return _DISK_ERROR
+        return None
+    code = getattr(exc, "sqlite_errorcode", None)
+    if not isinstance(code, int):
+        return None
+    return {
+        _SQLITE_FULL: _DISK_FULL,
+        _SQLITE_READONLY: _NO_RIGHT,
+        _SQLITE_PERM: _NO_RIGHT,
+        _SQLITE_CANTOPEN: _CANNOT_OPEN,
+        _SQLITE_IOERR: _DISK_ERROR,
+        _SQLITE_BUSY: _BUSY,
+        _SQLITE_LOCKED: _BUSY,
+        _SQLITE_NOMEM: _NO_MEMORY,
+        _SQLITE_CORRUPT: _NOT_READABLE,
+        _SQLITE_NOTADB: _NOT_READABLE,
+    }.get(code & 0xFF)

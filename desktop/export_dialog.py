@@ -8,11 +8,12 @@ Work runs in a worker thread on its own Store connection (``JobDialog.run_job``,
 from __future__ import annotations
 
 import contextlib
+import logging
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QDate, Qt
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QDate, Qt
 from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
@@ -37,7 +38,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.worker import Job, Progress, Work, error_text, job_running, start_job
+from desktop.worker import Job, Progress, Work, failure_text, job_running, start_job
+
+log = logging.getLogger(__name__)
 
 PERSONAL_DATA = QT_TRANSLATE_NOOP(
     "ExportDialog",
@@ -62,14 +65,12 @@ def in_own_store(store: Any, work: Callable[[Any, Any], Any]) -> Work:
 
 
 def failure_message(exc: BaseException) -> str:
-    """What the officer reads when an exchange job fails: our errors carry Vietnamese."""
-    from db.errors import StoreError
-    from db.exchange.errors import PackageError
-
-    if isinstance(exc, PackageError | StoreError):
-        return error_text(exc) or str(exc)
-    # shown to the user, never swallowed silently
-    return QCoreApplication.translate("JobDialog", "Lỗi không mong đợi: {error}").format(error=exc)
+    """What the officer reads when an exchange job fails, in Vietnamese (``failure_text``:
+    ours as they say it, a full disk or a read-only folder by its code, anything else one
+    sentence); the exception's own words only in the log."""
+    log.warning("an exchange job failed", exc_info=exc)
+    why = failure_text(exc)
+    return why[:1].upper() + why[1:]
 
 
 class JobDialog(QDialog):
@@ -286,14 +287,21 @@ class ExportDialog(JobDialog):
         self.recovery_out.setVisible(False)
         layout.addWidget(self.recovery_out)
         key_row = QHBoxLayout()
-        self.print_button = QPushButton(self.tr("In khoá khôi phục…"))
+        # One way to keep the key out of the dialog: the page the commune file's key prints
+        # as (reports.recovery_key), saved as a PDF where the officer chooses, to print or
+        # to keep apart. It names the package and says who the key lets in, and the print
+        # is audited (kind, who, when). A plain .txt "Lưu khoá ra tệp…" beside it said none
+        # of that and was not audited: one more copy of the key nobody knew of.
+        self.print_button = QPushButton(self.tr("In hoặc lưu khoá khôi phục…"))
+        self.print_button.setToolTip(
+            self.tr(
+                "Lưu trang khoá khôi phục thành tệp PDF để in hoặc cất giữ; việc in được ghi "
+                "vào nhật ký thay đổi."
+            )
+        )
         self.print_button.setVisible(False)
         self.print_button.clicked.connect(self._print_key)
-        self.save_key = QPushButton(self.tr("Lưu khoá ra tệp…"))
-        self.save_key.setVisible(False)
-        self.save_key.clicked.connect(self._save_key)
         key_row.addWidget(self.print_button)
-        key_row.addWidget(self.save_key)
         key_row.addStretch(1)
         layout.addLayout(key_row)
 
@@ -457,7 +465,6 @@ class ExportDialog(JobDialog):
             )
             self.recovery_out.setText(result.recovery_key)
             self.recovery_out.setVisible(True)
-            self.save_key.setVisible(True)
             self.print_button.setVisible(True)
 
     def _on_failed(self, message: str) -> None:
@@ -465,32 +472,6 @@ class ExportDialog(JobDialog):
         self.export_button.setEnabled(True)
         self.status.setText("")
         QMessageBox.critical(self, self.tr("Không xuất được gói"), message)
-
-    def _save_key(self) -> None:
-        name, _ = QFileDialog.getSaveFileName(
-            self,
-            self.tr("Lưu khoá khôi phục"),
-            str(Path(self.path.text()).with_name("khoa-khoi-phuc.txt")),
-            self.tr("Văn bản (*.txt)"),
-        )
-        if name:
-            self.write_key(Path(name))
-
-    def key_sheet(self) -> str:
-        commune = self.store.commune()
-        title = self.tr("KHOÁ KHÔI PHỤC GÓI DỮ LIỆU RÀ SOÁT")
-        advice = self.tr(
-            "Dùng khoá này để mở gói khi quên mật khẩu. Cất giữ như con dấu; không gửi kèm gói."
-        )
-        return (
-            f"{title}\n"
-            f"{commune.commune_name} ({commune.commune_code})\n\n"
-            f"    {self.recovery_out.text()}\n\n"
-            f"{advice}\n"
-        )
-
-    def write_key(self, path: Path) -> None:
-        path.write_text(self.key_sheet(), encoding="utf-8")
 
     def _print_key(self) -> None:
         """The key's page as a PDF, as the commune file's recovery key is printed."""
@@ -519,7 +500,11 @@ class ExportDialog(JobDialog):
             self.status.setText(
                 self.status.text()
                 + "\n"
-                + self.tr("Đã lưu khoá khôi phục vào {p}: in ra rồi xoá tệp này đi.").format(p=path)
+                + self.tr(
+                    "Đã lưu khoá khôi phục vào {p}. Ai có tệp này thì mở được gói và mọi gói "
+                    "xuất với cùng khoá: in ra rồi xoá tệp đi, hoặc cất riêng như con dấu, "
+                    "không gửi kèm gói."
+                ).format(p=path)
             )
         return printed
 

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.worker import Job, error_text, start_job
+from desktop.worker import Job, failure_text, start_job
 
 log = logging.getLogger(__name__)
 Found = tuple[list[str], list[tuple[str, str]]]
@@ -164,13 +164,16 @@ class FileCheckDialog(QDialog):
         self.busy.hide()
         self.finished_check = True
         if self.problems:
+            # SQLite's findings are English page numbers an officer cannot act on: the log
+            # keeps them for whoever helps; the dialog says what to do.
+            log.error("the file check found page damage in %s: %s", self.path, self.problems[:200])
             self._say(
                 self.tr(
-                    "Tệp dữ liệu bị hỏng ở mức trang dữ liệu (SQLite tìm thấy {n} lỗi). Hãy "
-                    "khôi phục từ bản sao lưu gần nhất: Tệp → Khôi phục từ bản sao lưu… (bản "
-                    "đang mở được giữ nguyên vẹn để có thể hoàn tác)."
+                    "Tệp dữ liệu bị hỏng ở mức trang dữ liệu (SQLite tìm thấy {n} lỗi, chi tiết "
+                    "đã ghi vào nhật ký). Hãy khôi phục từ bản sao lưu gần nhất: Tệp → Khôi "
+                    "phục từ bản sao lưu… (bản đang mở được giữ nguyên vẹn để có thể hoàn tác)."
                 ).format(n=len(self.problems)),
-                self.problems[:200],
+                [],
             )
         elif self.bad:
             codes = len({code for code, _ in self.bad})
@@ -224,19 +227,19 @@ class FileCheckDialog(QDialog):
         self.chain.setStyleSheet("color: #b3261e;")
 
     def _chain_failed(self, exc: BaseException) -> None:
+        log.error("checking the audit chain of %s failed", self.path, exc_info=exc)
         self.chain_checked = True
         self.chain.setText(
-            self.tr("Không kiểm tra được nhật ký thay đổi: {why}").format(
-                why=error_text(exc) or str(exc)
-            )
+            self.tr("Không kiểm tra được nhật ký thay đổi: {why}").format(why=failure_text(exc))
         )
 
     def show_failure(self, exc: BaseException) -> None:
+        log.error("the file check of %s could not run", self.path, exc_info=exc)
         self.busy.hide()
         self.finished_check = True
         self._say(
             self.tr("Không kiểm tra được tệp {name}: {why}").format(
-                name=self.path.name, why=error_text(exc) or str(exc)
+                name=self.path.name, why=failure_text(exc)
             ),
             [],
         )

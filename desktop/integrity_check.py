@@ -8,11 +8,14 @@ out (restore from the latest backup), as a commune file that fails the check on 
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QCoreApplication, QObject, Signal
 
 from desktop.worker import Progress, start_job
+
+log = logging.getLogger(__name__)
 
 
 class IntegrityCheck(QObject):
@@ -33,8 +36,15 @@ class IntegrityCheck(QObject):
         self.done.emit()
 
     def could_not_run(self, exc: BaseException) -> None:
-        # a check that cannot run is itself a reason to stop
-        self.found(f"Không kiểm tra được tệp {self.path}: {exc}")
+        from desktop.worker import failure_text
+
+        # a check that cannot run is itself a reason to stop; SQLite's words go to the log
+        log.error("the integrity check of %s could not run", self.path, exc_info=exc)
+        self.found(
+            QCoreApplication.translate(
+                "IntegrityCheck", "Không kiểm tra được tệp {path}: {why}"
+            ).format(path=self.path, why=failure_text(exc))
+        )
 
 
 def check_message(path: Path, _progress: Progress) -> str | None:

@@ -841,13 +841,14 @@ class MainWindow(QMainWindow):
             self.damage_banner.show_found(Path(self.store.path).name, problems, bad)
 
     def _deep_check_failed(self, exc: BaseException) -> None:
-        from desktop.worker import error_text
+        from desktop.worker import failure_text
 
+        # SQLite's or the system's English words go to the log only.
         log.error("the check after opening could not run", exc_info=exc)
         if self.store is not None:
             self.statusBar().showMessage(
                 self.tr("Không kiểm tra được tệp {name}: {why}").format(
-                    name=Path(self.store.path).name, why=error_text(exc) or str(exc)
+                    name=Path(self.store.path).name, why=failure_text(exc)
                 ),
                 30_000,
             )

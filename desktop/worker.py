@@ -209,3 +209,22 @@ def job_running(owner: QObject) -> bool:
 def error_text(exc: BaseException) -> str:
     """The Vietnamese ``.message`` every error of ours carries, else ''."""
     return str(getattr(exc, "message", "") or "")
+
+
+def failure_text(exc: BaseException) -> str:
+    """What an officer reads when a job failed, in Vietnamese, to follow "Không … được …: ":
+    ours as they say it, a disk's or SQLite's failure by its code (``db.errors
+    .failure_reason``), anything else one sentence pointing to the log. Never the
+    exception's own English words: the caller logs them (``log.error(..., exc_info=exc)``)."""
+    from db.errors import failure_reason
+    from db.exchange.errors import PackageError
+    from rasoat.logs import current_log_file
+
+    if isinstance(exc, PackageError):
+        return str(exc)  # ours: Vietnamese, and it names the household or line concerned
+    why = failure_reason(exc)
+    if why is not None:
+        return why
+    return QCoreApplication.translate(
+        "Worker", "gặp lỗi không lường trước; chi tiết đã được ghi vào nhật ký {file}."
+    ).format(file=current_log_file())

@@ -31,8 +31,11 @@ def test_export_with_password_shows_the_recovery_key_once(qtbot: Any, tmp_path: 
         key = dialog.recovery_out.text()
         assert not dialog.recovery_out.isHidden()
         assert len(read_package(out, recovery_key=key).records) == 4
-        dialog.write_key(tmp_path / "khoa.txt")
-        assert key in (tmp_path / "khoa.txt").read_text(encoding="utf-8")
+        # One way out of the dialog for the key: its page, audited (the plain .txt that
+        # "Lưu khoá ra tệp…" wrote, unaudited and without a word of warning, is gone).
+        assert not dialog.print_button.isHidden()
+        assert dialog.print_button.text() == "In hoặc lưu khoá khôi phục…"
+        assert not hasattr(dialog, "write_key")
         from pypdf import PdfReader
 
         # The commune file's recovery key page (reports.recovery_key), not a Qt print.
@@ -44,6 +47,7 @@ def test_export_with_password_shows_the_recovery_key_once(qtbot: Any, tmp_path: 
         assert "Xã Tân Lập" in flat
         assert "Gói dữ liệu: goi.rasoat" in flat
         assert "Đã lưu khoá khôi phục" in dialog.status.text()
+        assert "Ai có tệp này thì mở được gói" in dialog.status.text()
         # Audited as every printed document is: what and which file, never the key.
         [logged] = [
             r[0]
@@ -54,6 +58,12 @@ def test_export_with_password_shows_the_recovery_key_once(qtbot: Any, tmp_path: 
         assert "package_recovery_key" in logged
         assert "khoa.pdf" in logged
         assert key not in logged
+        [who] = store.conn.execute(
+            "SELECT user FROM audit WHERE tbl = 'events' AND row_id = 'print'"
+        ).fetchone()
+        assert who == "Cán bộ xã"
+        dialog.resize(dialog.sizeHint())
+        dialog.grab().save(str(tmp_path / "export-key.png"))
 
 
 def test_surveyor_scope_defaults_to_this_laptop(qtbot: Any, tmp_path: Path) -> None:
