@@ -53,21 +53,16 @@ COLUMNS = [
 
 
 def read_summaries(paths: Sequence[Path], password: str | None, progress: Progress) -> Any:
-    """Reads and validates every package whole, then summarises: in a worker thread. A
+    """Reads and validates every package, summarising each as its records are read (one
+    package's at a time in memory, ``upper_level.read_summaries``): in a worker thread. A
     package that cannot be read is a row of ``failed``, never an exception. Also returns
     each row's package file by commune code (the one its row counts), for its own prints."""
-    from db.exchange.upper_level import OpenFailure, open_packages, summaries
+    from db.exchange.upper_level import OpenFailure
+    from db.exchange.upper_level import read_summaries as summarised
 
     sources: dict[str, Path] = {}
     try:
-        opened, failed = open_packages(paths, password=password, progress=progress)
-        rows = summaries(opened)
-        for row in rows:
-            sources[row.commune_code] = next(
-                path
-                for path, pkg in opened
-                if pkg.commune_code == row.commune_code and path.name == row.source
-            )
+        rows, failed, sources = summarised(paths, password=password, progress=progress)
     except Exception as exc:  # shown to the user, never swallowed
         rows, failed = [], [OpenFailure(Path("?"), f"Lỗi không mong đợi: {exc}")]
     return rows, failed, sources

@@ -17,6 +17,7 @@ import json
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -237,53 +238,122 @@ def read_package(
     progress: Callable[[int, int], None] | None = None,
     decode: Callable[[str], Any] = json.loads,
 ) -> Package:
-    """``progress(done, total)`` hears about record checking, the long part. ``decode``
-    parses each household line; another must give and refuse exactly what ``json.loads``
-    does (the registry's also notes where each document lies in the line, to store it
-    without encoding it again: ``registry.load``)."""
-    with container.open_container(
-        path, allowed_parts=PARTS, password=password, recovery_key=recovery_key, limits=limits
-    ) as opened:
-        manifest, signer = opened.manifest, opened.signer
-        commune = _parse_commune(opened.read_part(COMMUNE_PART))
-        # The households' part is read line by line as it is inflated and opened: its text
-        # (1.1 GB at 100,000 households) is never held, only the records made from it.
-        records = _parse_records(
-            opened.part(HOUSEHOLDS_PART), progress, decode, _declared_total(manifest)
-        )
-    # Every result belongs to a round the package carries (an export carries all of the
-    # file's rounds), so a package is refused before any commune file is opened.
-    rounds = {r["id"] for r in commune.get("rounds", [])}
-    for rec in records:
-        missing = set(rec.results) - rounds
-        if missing:
-            raise PackageError(
-                f"Hộ {rec.household.code} có kết quả của một kỳ rà soát không có trong gói."
-            )
-    declared = manifest.get("counts")
-    if declared != counts_of(records):
-        raise PackageError("Số liệu trong bản kê không khớp với dữ liệu của gói.")
+    """The whole package, every record decoded and checked. ``progress(done, total)`` hears
+    about record checking, the long part. ``decode`` parses each household line; another must
+    give and refuse exactly what ``json.loads`` does (the registry's also notes where each
+    document lies in the line, to store it without encoding it again: ``registry.load``).
+    A reader that needs one record at a time: ``open_package``."""
+    with open_package(
+        path,
+        password=password,
+        recovery_key=recovery_key,
+        limits=limits,
+        progress=progress,
+        decode=decode,
+    ) as stream:
+        records = list(stream.records())
     return Package(
-        manifest=manifest,
-        commune=commune,
+        manifest=stream.manifest,
+        commune=stream.commune,
         records=records,
-        signer=signer,
-        certificates=_parse_certificates(commune, records),
-        year_round=year_round_part.parse(commune, {r.household.id for r in records}),
-        purged=purged_part.parse(
-            commune, {r.household.id: r.household.code for r in records if r.deleted}
-        ),
+        signer=stream.signer,
+        certificates=stream.certificates,
+        year_round=stream.year_round,
+        purged=stream.purged,
     )
 
 
-def _parse_certificates(commune: Mapping[str, Any], records: list[PackageRecord]) -> list[Carried]:
-    """The certificate numbers, each of a live household and a round of the package, a
-    number and a household at most once per round (the sending file's UNIQUE constraints)."""
+class Streamed:
+    """A package opened, its manifest, signature and ``commune.json`` checked, whose
+    records are read one at a time (``records``) as the households' part is inflated and
+    opened: its text (1.1 GB at 100,000 households) is never held, nor, by a reader that
+    keeps only what it needs of each record, the records. Once they are read, the parts
+    that name the records (certificate numbers, the year-round part, purges) are checked
+    too and kept here, as ``read_package`` gives them: a package it refuses is refused
+    here as well."""
+
+    def __init__(
+        self,
+        opened: container.Opened,
+        progress: Callable[[int, int], None] | None,
+        decode: Callable[[str], Any],
+    ) -> None:
+        self.manifest = opened.manifest
+        self.signer = opened.signer
+        self.commune = _parse_commune(opened.read_part(COMMUNE_PART))
+        self._opened = opened
+        self._progress = progress
+        self._decode = decode
+        self._started = False
+        self.certificates: list[Carried] = []
+        self.year_round: dict[str, list[dict[str, Any]]] = {}
+        self.purged: list[purged_part.Carried] = []
+
+    @property
+    def package_id(self) -> str:
+        return str(self.manifest["package_id"])
+
+    def records(self) -> Iterator[PackageRecord]:
+        """Each record checked alone and against those before it (ids and codes once,
+        history bounded, results of the package's rounds); the part's size and checksum and
+        the manifest's counts at the end. Nothing a record says may be acted on before the
+        iteration has ended without ``PackageError``. Read once."""
+        if self._started:
+            raise RuntimeError("a package's records are read once")
+        self._started = True
+        stream = iter(self._opened.part(HOUSEHOLDS_PART))
+        live: dict[str, str] = {}  # id -> code
+        deleted: dict[str, str] = {}
+        try:
+            for rec in _checked_records(
+                _lines(stream),
+                self._progress,
+                self._decode,
+                _declared_total(self.manifest),
+                {r["id"] for r in self.commune.get("rounds", [])},
+                self.manifest.get("counts"),
+            ):
+                (deleted if rec.deleted else live)[rec.household.id] = rec.household.code
+                yield rec
+            commune = self.commune
+            self.certificates = _parse_certificates(commune, live)
+            self.year_round = year_round_part.parse(commune, set(live) | set(deleted))
+            self.purged = purged_part.parse(commune, deleted)
+        except PackageError:
+            # A part whose checksum fails is refused as damaged even when a record before
+            # its end failed first: its bytes are read on to tell the two apart (a record
+            # refused in a sound part names its line).
+            for _ in stream:
+                pass
+            raise
+
+
+@contextmanager
+def open_package(
+    path: Path,
+    *,
+    password: str | None = None,
+    recovery_key: str | None = None,
+    limits: container.Limits = container.DEFAULT_LIMITS,
+    progress: Callable[[int, int], None] | None = None,
+    decode: Callable[[str], Any] = json.loads,
+) -> Iterator[Streamed]:
+    """The package at ``path`` for reading its records one at a time (``Streamed``); the
+    same checks as ``read_package`` on everything it reads."""
+    with container.open_container(
+        path, allowed_parts=PARTS, password=password, recovery_key=recovery_key, limits=limits
+    ) as opened:
+        yield Streamed(opened, progress, decode)
+
+
+def _parse_certificates(commune: Mapping[str, Any], codes: Mapping[str, str]) -> list[Carried]:
+    """The certificate numbers, each of a live household (``codes``: id -> code) and a
+    round of the package, a number and a household at most once per round (the sending
+    file's UNIQUE constraints)."""
     raw = commune.get(CERTIFICATES_KEY, [])
     if not isinstance(raw, list):
         raise PackageError("Danh sách số giấy chứng nhận trong gói bị hỏng.")
     rounds = {r["id"] for r in commune.get("rounds", [])}
-    codes = {r.household.id: r.household.code for r in records if not r.deleted}
     out: list[Carried] = []
     seen: set[tuple[str, object]] = set()
     for item in raw:
@@ -385,33 +455,17 @@ def _lines(pieces: Iterable[bytes]) -> Iterator[bytes]:
     yield rest
 
 
-def _parse_records(
-    pieces: Iterable[bytes],
-    progress: Callable[[int, int], None] | None = None,
-    decode: Callable[[str], Any] = json.loads,
-    total: int = 0,
-) -> list[PackageRecord]:
-    """Every record of the households' part. A part whose checksum fails is refused as
-    damaged even when a record before its end failed first: its bytes are read on to the
-    end to tell the two apart (a record refused in a sound part names its line)."""
-    stream = iter(pieces)
-    try:
-        return _records_of(_lines(stream), progress, decode, total)
-    except PackageError:
-        for _ in stream:  # the checksum's refusal, if any, comes at the end
-            pass
-        raise
-
-
-def _records_of(
+def _checked_records(
     lines: Iterable[bytes],
     progress: Callable[[int, int], None] | None,
     decode: Callable[[str], Any],
     total: int,
-) -> list[PackageRecord]:
-    records: list[PackageRecord] = []
+    rounds: set[str],
+    declared: Any,
+) -> Iterator[PackageRecord]:
     ids: set[str] = set()
     codes: set[str] = set()
+    counter = _Counts()
     total_revs = 0
     for lineno, raw in enumerate(lines, start=1):
         if progress is not None and lineno % 500 == 0:
@@ -443,11 +497,19 @@ def _records_of(
             raise PackageError(
                 f"Mã hộ '{rec.household.code}' xuất hiện hai lần trong gói (dòng {lineno})."
             )
+        # Every result belongs to a round the package carries (an export carries all of the
+        # file's rounds), so a package is refused before any commune file is opened.
+        if not rounds.issuperset(rec.results):
+            raise PackageError(
+                f"Hộ {rec.household.code} có kết quả của một kỳ rà soát không có trong gói."
+            )
         ids.add(rec.household.id)
         if not rec.deleted:
             codes.add(rec.household.code)
-        records.append(rec)
-    return records
+        counter.add(rec)
+        yield rec
+    if declared != counter.counts():
+        raise PackageError("Số liệu trong bản kê không khớp với dữ liệu của gói.")
 
 
 def _text(obj: Mapping[str, Any], key: str, *, required: bool = False) -> str:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import tempfile
 from collections import Counter
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import date
@@ -21,7 +21,7 @@ from typing import Any
 from db.errors import StoreError
 from db.exchange.errors import PackageError
 from db.exchange.merge import merge_package
-from db.exchange.package import Package, PackageRecord, read_package
+from db.exchange.package import Package, PackageRecord, Streamed, open_package, read_package
 from db.records import CommuneInfo
 from db.store import Store
 from forms.model import Area, Category, Transition
@@ -82,7 +82,7 @@ class _Round:
     sent_back: frozenset[str] = frozenset()
 
 
-def _rounds(package: Package) -> dict[str, _Round]:
+def _rounds(package: Package | Streamed) -> dict[str, _Round]:
     out: dict[str, _Round] = {}
     for r in package.commune.get("rounds", []) or []:
         if isinstance(r, dict) and isinstance(r.get("id"), str) and isinstance(r.get("year"), int):
@@ -123,7 +123,7 @@ def _updating(rounds: dict[str, _Round], base_id: str) -> list[str]:
     return [rid for *_, rid in sorted(found)]
 
 
-def review_years(package: Package) -> list[int]:
+def review_years(package: Package | Streamed) -> list[int]:
     """The years of the package's periodic reviews, oldest first (a monthly round of next
     spring is not a review year)."""
     return sorted({r.year for r in _rounds(package).values() if r.periodic})
@@ -139,14 +139,20 @@ class InForce:
     round_id: str
 
 
-def lists_in_force(package: Package) -> Iterator[tuple[PackageRecord, dict[int, InForce]]]:
+def lists_in_force(
+    package: Package | Streamed, records: Iterable[PackageRecord] | None = None
+) -> Iterator[tuple[PackageRecord, dict[int, InForce]]]:
     """Each live household with its category in force in each review year: the lists after
     that year's periodic review (its latest periodic round), updated by the monthly rounds
     decided since (issue 24). The registry stores these (``registry.load.rows_of``), so the
-    province counts as Tổng hợp nhiều xã does."""
+    province counts as Tổng hợp nhiều xã does. ``records``: the package's, as they are read
+    (``Streamed.records``); by default ``package.records``."""
     rounds = _rounds(package)
     updating = {rid: _updating(rounds, rid) for rid, r in rounds.items() if r.periodic}
-    for rec in package.records:
+    if records is None:
+        assert isinstance(package, Package)
+        records = package.records
+    for rec in records:
         if rec.deleted:
             continue
         hid = rec.household.id
@@ -171,10 +177,16 @@ def lists_in_force(package: Package) -> Iterator[tuple[PackageRecord, dict[int, 
         yield rec, {year: found for year, (_started, found) in by_year.items()}
 
 
-def summarise(package: Package, year: int | None = None, source: str = "") -> CommuneSummary:
+def summarise(
+    package: Package | Streamed,
+    year: int | None = None,
+    source: str = "",
+    records: Iterable[PackageRecord] | None = None,
+) -> CommuneSummary:
     """Counts for a review year: each household's category in the lists in force after that
     year's periodic review, updated by the monthly rounds decided since (issue 24); the years
-    are those of periodic reviews (a monthly round of next spring is not a review year)."""
+    are those of periodic reviews (a monthly round of next spring is not a review year).
+    ``records`` as ``lists_in_force`` takes them."""
     years = review_years(package)
     if year is None and years:
         year = years[-1]
@@ -186,7 +198,7 @@ def summarise(package: Package, year: int | None = None, source: str = "") -> Co
         year=year,
         source=source,
     )
-    for rec, by_year in lists_in_force(package):
+    for rec, by_year in lists_in_force(package, records):
         size = len(rec.household.members)
         s.households += 1
         s.persons += size
@@ -216,6 +228,36 @@ def summaries(
         if code not in latest or created > latest[code][0]:
             latest[code] = (created, path, pkg)
     return [summarise(pkg, year, source=path.name) for _, (_, path, pkg) in sorted(latest.items())]
+
+
+def read_summaries(
+    paths: Sequence[Path],
+    *,
+    password: str | None = None,
+    recovery_key: str | None = None,
+    year: int | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> tuple[list[CommuneSummary], list[OpenFailure], dict[str, Path]]:
+    """``summaries`` of the packages at ``paths`` with one package's records at a time in
+    memory, and of those only the one being counted (``open_package``): what
+    ``open_packages`` refuses is refused, and listed, the same way. Also each row's package
+    file by commune code (the one its row counts)."""
+    latest: dict[str, tuple[str, Path, CommuneSummary]] = {}
+    failed: list[OpenFailure] = []
+    for i, path in enumerate(paths):
+        try:
+            with open_package(Path(path), password=password, recovery_key=recovery_key) as stream:
+                row = summarise(stream, year, source=Path(path).name, records=stream.records())
+            created = str(stream.manifest.get("created_at", ""))
+            code = str(stream.manifest.get("commune", {}).get("code", ""))
+            if code not in latest or created > latest[code][0]:
+                latest[code] = (created, Path(path), row)
+        except PackageError as exc:
+            failed.append(OpenFailure(Path(path), str(exc)))
+        if progress is not None:
+            progress(i + 1, len(paths))
+    rows = [row for _, (_, _, row) in sorted(latest.items())]
+    return rows, failed, {code: path for code, (_, path, _) in latest.items()}
 
 
 # --- a commune's own documents from its package -------------------------------------------

@@ -747,7 +747,7 @@ def run_excel_import(args: argparse.Namespace) -> int:
 
 def run_summary(args: argparse.Namespace) -> int:
     from db.exchange.errors import PackageError
-    from db.exchange.upper_level import open_packages, summaries
+    from db.exchange.upper_level import read_summaries
     from forms.model import Category
 
     try:
@@ -762,12 +762,12 @@ def run_summary(args: argparse.Namespace) -> int:
             return _fail("summary", str(exc))
     elif not recovery and os.environ.get("RASOAT_PASSWORD"):
         password = os.environ["RASOAT_PASSWORD"]
-    opened, failed = open_packages(
-        [Path(p) for p in args.packages], password=password, recovery_key=recovery
+    # One package's records at a time, counted as they are read (issue 22).
+    rows, failed, _sources = read_summaries(
+        [Path(p) for p in args.packages], password=password, recovery_key=recovery, year=args.year
     )
     for f in failed:
         print(f"{f.path.name}: KHÔNG MỞ ĐƯỢC — {f.message}")
-    rows = summaries(opened, args.year)
     print("Mã xã | Xã | Năm | Số hộ | Hộ nghèo | Hộ cận nghèo | Chưa phân loại")
     for r in rows:
         print(

@@ -18,7 +18,7 @@ from db.exchange.container import read_manifest
 from db.exchange.errors import PackageError
 from db.exchange.export import ExportScope, export_package
 from db.exchange.merge import import_package
-from db.exchange.package import HOUSEHOLDS_PART, read_package
+from db.exchange.package import HOUSEHOLDS_PART, open_package, read_package
 from db.exchange.upper_level import open_packages, summaries
 from db.store import Store
 from rasoat.cli import main
@@ -249,3 +249,29 @@ def test_a_slim_package_with_a_password_is_format_4_and_still_slim(
     plain = read_package(tmp_path / "slim-plain.rasoat")
     assert plain.manifest["format_version"] == container.SLIM_FORMAT_VERSION
     assert [r.household for r in encrypted.records] == [r.household for r in plain.records]
+
+
+def test_records_read_one_at_a_time_are_refused_at_the_end(
+    commune: tuple[Path, Path, Path], tmp_path: Path
+) -> None:
+    """``open_package`` hands the records out as they are read; what only the whole part
+    can tell (here the counts a forger's manifest declares) refuses at the end."""
+    _source, pkg, plain = commune
+    with open_package(pkg, password=PASSWORD) as stream:
+        assert len({r.household.code for r in stream.records()}) == 40
+    entries = _entries(plain)
+    manifest = json.loads(entries["manifest.json"])
+    manifest["counts"]["households"] = 41
+    del manifest["signature"]
+    manifest["signature"] = signing.sign(manifest, Ed25519PrivateKey.generate())
+    entries["manifest.json"] = json.dumps(manifest, ensure_ascii=False).encode()
+    bad = _write(tmp_path / "dem.rasoat", entries)
+    seen: list[str] = []
+
+    def read() -> None:
+        with open_package(bad) as stream:
+            seen.extend(r.household.code for r in stream.records())
+
+    with pytest.raises(PackageError, match="Số liệu"):
+        read()
+    assert len(seen) == 40

@@ -8,7 +8,7 @@ from pathlib import Path
 from db.exchange.excel_lists import open_workbook, parse_sheet
 from db.exchange.excel_store import write_excel_lists
 from db.exchange.export import export_package
-from db.exchange.upper_level import open_packages, summaries
+from db.exchange.upper_level import open_packages, read_summaries, summaries
 from db.records import CommuneInfo
 from db.store import Store
 from forms.classify import Result
@@ -63,3 +63,8 @@ def test_counts_per_commune_by_category_and_transition(tmp_path: Path) -> None:
         Transition.ESCAPED_POVERTY: 1,
     }
     assert second.persons_by_category[Category.POOR] == 3
+    # Read one record at a time (issue 22): the same rows, the same refusal.
+    streamed, refused, sources = read_summaries([b, a, broken], year=2026)
+    assert streamed == rows
+    assert [(f.path, f.message) for f in refused] == [(f.path, f.message) for f in failed]
+    assert sources == {"10105": a, "10999": b}
