@@ -11,11 +11,15 @@ A newer count interrupts the one before it, and a result that arrives after a ne
 was asked is dropped. ``stop`` (before the file is closed or another opened) interrupts the
 running count and waits for its thread, so no reading connection is left open to keep the
 close from emptying the ``-wal``, and nothing counted from the old file is shown.
+
+The dashboard counts its figures the same way, with a counter of its own
+(``desktop.dashboard.figures_apart``).
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -26,32 +30,42 @@ from desktop.worker import Job, start_job
 log = logging.getLogger(__name__)
 
 
+Counter = Callable[[Path, Any, Any], Any]  # (path, what to count, db Cancel) -> counts
+
+
 class BackgroundCounts(QObject):
-    """``counted(counts)`` (``dict[Category, int]``) and ``failed(exc)`` are emitted in the
-    GUI thread, for the latest ``count`` only."""
+    """``counted(counts)`` and ``failed(exc)`` are emitted in the GUI thread, for the latest
+    ``count`` only. ``counter(path, what, cancel)`` runs in the worker: by default
+    ``db.report_queries.after_meeting_counts_apart`` (``what`` a ``HouseholdQuery``, the
+    counts a ``dict[Category, int]``)."""
 
     counted = Signal(object)
     failed = Signal(object)
 
-    def __init__(self, parent: QObject) -> None:
+    def __init__(
+        self, parent: QObject, counter: Counter | None = None, name: str = "category-counts"
+    ) -> None:
         super().__init__(parent)
+        self._counter = counter
+        self._name = name
         self._serial = 0  # the latest count asked; a result of any other is stale
         self._running: dict[int, tuple[Job, Any]] = {}  # serial -> (job, its db Cancel)
 
-    def count(self, path: Path, query: Any) -> None:
+    def count(self, path: Path, what: Any) -> None:
         from db.deep_check import Cancel
         from db.report_queries import after_meeting_counts_apart
 
+        counter = self._counter or after_meeting_counts_apart
         self._interrupt()
         self._serial += 1
         serial = self._serial
         cancel = Cancel()
         job = start_job(
             self,
-            lambda _progress: after_meeting_counts_apart(path, query, cancel),
+            lambda _progress: counter(path, what, cancel),
             done=lambda counts: self._arrived(serial, counts),
             failed=lambda exc: self._not_counted(serial, exc),
-            name="category-counts",
+            name=self._name,
         )
         self._running[serial] = (job, cancel)
 
@@ -86,5 +100,5 @@ class BackgroundCounts(QObject):
         self._running.pop(serial, None)
         if serial != self._serial or isinstance(exc, Cancelled):
             return
-        log.error("counting the households per category failed", exc_info=exc)
+        log.error("counting failed (%s)", self._name, exc_info=exc)
         self.failed.emit(exc)

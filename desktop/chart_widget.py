@@ -26,6 +26,9 @@ class ChartData:
     groups: list[str] = field(default_factory=list)
     series: list[tuple[str, list[float]]] = field(default_factory=list)
     stacked: bool = False
+    # Said where the bars go when there are none: why (being counted, failed); else
+    # "Chưa có số liệu".
+    empty: str = ""
 
     def max_value(self) -> float:
         if not self.groups or not self.series:
@@ -131,7 +134,7 @@ class BarChart(QWidget):
             painter.drawText(
                 QRectF(0, top, self.width(), self.height() - top),
                 Qt.AlignmentFlag.AlignCenter,
-                self.tr("Chưa có số liệu"),
+                data.empty or self.tr("Chưa có số liệu"),
             )
             return
         ceiling, step = nice_axis(data.max_value())

@@ -907,6 +907,9 @@ class MainWindow(QMainWindow):
         # A count still reading the file: interrupted and waited for (its connection would
         # keep the close from emptying the -wal), and nothing it counted shown.
         self.background_counts.stop()
+        dashboard: Any = self._pages.get("dashboard")
+        if dashboard is not None:
+            dashboard.stop()  # its counts too, for the same reason
         # A check still reading the file would keep the close from emptying its -wal.
         from desktop.file_check_dialog import stop_checks
 

@@ -160,6 +160,7 @@ def test_the_dashboard_shows_support_by_kind_and_village(
     qtbot.addWidget(board)
     board.resize(1000, 900)
     board.refresh()
+    qtbot.waitUntil(lambda: not board.busy(), timeout=5000)  # counted in a worker
     data = board.support.data()
     assert data.groups == ["Thôn Nà Lầu", "Bản Khuổi Phìn"]
     assert data.series == [
