@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -74,3 +76,15 @@ def save_classified(store: Any, household: Any) -> Any:
     result = classify(household, load_standard(current.standard_id), current.year)
     store.save_household(household, round_id=current.id, result=result)
     return result
+
+
+@contextmanager
+def moved_away(path: Path) -> Iterator[Path]:
+    """The commune file gone from under the window (a stick pulled out, a folder renamed)
+    while it is open; moved back before the file is closed."""
+    away = path.with_name("away.sqlite")
+    os.rename(path, away)
+    try:
+        yield path
+    finally:
+        os.rename(away, path)

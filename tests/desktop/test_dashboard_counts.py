@@ -5,7 +5,6 @@ closing the window stops the counts. Real files, the real worker threads."""
 
 from __future__ import annotations
 
-import os
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -21,7 +20,7 @@ from desktop.main_window import PAGE_TABS, MainWindow
 from desktop.worker import Job
 from forms.model import Category
 
-from .conftest import poor_household, save_classified
+from .conftest import moved_away, poor_household, save_classified
 
 
 def _fill(store: Any) -> None:
@@ -45,6 +44,19 @@ def _fill(store: Any) -> None:
     )
 
 
+def _dashboard_shown(qtbot: QtBot, store: Any) -> tuple[MainWindow, Dashboard]:
+    """The window on the filled file, its Tổng hợp tab just shown."""
+    _fill(store)
+    window = MainWindow(store)
+    qtbot.addWidget(window)
+    window.resize(1000, 800)
+    window.show()
+    window.tabs.setCurrentIndex(PAGE_TABS["dashboard"])
+    board = window.dashboard
+    assert isinstance(board, Dashboard)
+    return window, board
+
+
 def test_one_grouped_count_is_each_villages_own(app: Any, store: Any) -> None:
     _fill(store)
     rnd = store.current_round()
@@ -62,14 +74,7 @@ def test_one_grouped_count_is_each_villages_own(app: Any, store: Any) -> None:
 def test_the_tab_counts_in_a_worker_and_shows_them(
     qtbot: QtBot, app: Any, store: Any, tmp_path: Path
 ) -> None:
-    _fill(store)
-    window = MainWindow(store)
-    qtbot.addWidget(window)
-    window.resize(1000, 800)
-    window.show()
-    window.tabs.setCurrentIndex(PAGE_TABS["dashboard"])
-    board = window.dashboard
-    assert isinstance(board, Dashboard)
+    window, board = _dashboard_shown(qtbot, store)
     # Back from showing the tab, nothing is counted yet: the worker thread has it.
     assert board.by_village.data().empty == "Đang đếm…"
     assert board.by_village.data().title == "Số hộ theo phân loại, từng thôn (năm 2026)"
@@ -96,14 +101,9 @@ def test_a_failed_count_is_said_in_vietnamese(qtbot: QtBot, app: Any, store: Any
     board = Dashboard(store)
     qtbot.addWidget(board)
     board.show()
-    path = Path(store.path)
-    away = path.with_name("away.sqlite")
-    os.rename(path, away)
-    try:
+    with moved_away(Path(store.path)):
         board.refresh()
         qtbot.waitUntil(lambda: not board.busy(), timeout=10_000)
-    finally:
-        os.rename(away, path)
     assert board.failure.isVisible()
     said = board.failure.text()
     assert said.startswith("Không đếm được số liệu tổng hợp: không mở được tệp dữ liệu để đọc")
@@ -144,12 +144,7 @@ def test_a_damaged_result_is_named_by_its_household(qtbot: QtBot, app: Any, stor
 def test_closing_the_window_stops_the_dashboards_counts(
     qtbot: QtBot, app: Any, store: Any, commune_path: Path
 ) -> None:
-    _fill(store)
-    window = MainWindow(store)
-    qtbot.addWidget(window)
-    window.show()
-    window.tabs.setCurrentIndex(PAGE_TABS["dashboard"])
-    board = window.dashboard
+    window, board = _dashboard_shown(qtbot, store)
     assert board.busy()
     threads = [job.worker_thread for job in board.counts.findChildren(Job)]
     window.close()  # interrupted or waited for before the file closes

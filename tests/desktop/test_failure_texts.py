@@ -6,7 +6,6 @@ read-only folder, a full disk, the commune file gone from under the window."""
 from __future__ import annotations
 
 import errno
-import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -26,7 +25,7 @@ from desktop.worker import failure_text
 from tests.db.exchange.commune import make_commune
 from tests.db.test_reliability import _immutable, _tmpfs
 
-from .conftest import poor_household, save_classified
+from .conftest import moved_away, poor_household, save_classified
 
 ENGLISH = ("Errno", "errno", "denied", "Permission", "space", "unable", "database", "file")
 
@@ -38,15 +37,8 @@ def _no_english(text: str) -> None:
 
 @pytest.fixture
 def gone(store: Any) -> Iterator[Path]:
-    """The commune file moved away while the window has it open (a stick pulled out, a
-    folder renamed); moved back before the file is closed."""
-    path = Path(store.path)
-    away = path.with_name("away.sqlite")
-    os.rename(path, away)
-    try:
+    with moved_away(Path(store.path)) as path:
         yield path
-    finally:
-        os.rename(away, path)
 
 
 def _export_failure(qtbot: QtBot, tmp_path: Path, out: Path) -> str:
@@ -149,18 +141,13 @@ def test_the_check_after_opening_that_cannot_run_says_so(
     window = MainWindow(store)
     qtbot.addWidget(window)
     window.show()
-    path = Path(store.path)
-    away = path.with_name("away.sqlite")
-    os.rename(path, away)
-    try:
+    with moved_away(Path(store.path)) as path:
         window._deep_timer.stop()
         window._start_deep_check()
         qtbot.waitUntil(
             lambda: window.statusBar().currentMessage().startswith("Không kiểm tra được"),
             timeout=10_000,
         )
-    finally:
-        os.rename(away, path)
     said = window.statusBar().currentMessage()
     assert said.startswith(f"Không kiểm tra được tệp {path.name}: không mở được tệp dữ liệu")
     _no_english(said.replace(path.name, ""))
