@@ -7,11 +7,11 @@ each page and every page carries "Trang x/y". Data cells are plain strings wrapp
 
 from __future__ import annotations
 
-import zlib
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from reportlab import rl_config
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT
 from reportlab.lib.pagesizes import A4, landscape
@@ -19,6 +19,13 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.lib.utils import simpleSplit
 from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.pdfdoc import (
+    PDFArray,
+    PDFBase85Encode,
+    PDFName,
+    PDFStream,
+    PDFZCompress,
+)
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
@@ -149,7 +156,14 @@ def _p(text: str, style: ParagraphStyle) -> Paragraph:
 
 
 class _NumberedCanvas(Canvas):
-    """Holds each page until the end so "Trang x/y" can carry the total (two-pass numbering).
+    """Writes "Trang x/y" on every page once the total is known (two-pass numbering) without
+    holding the pages' drawing until then.
+
+    reportlab keeps every page's operators as text until the save; here each page's text is
+    encoded (compressed) into its content stream as the page ends, and at the save each page
+    gets a second, small content stream with its label: a page's /Contents may be an array of
+    streams, read as one. The what-if of 100,000 households (23,418 pages) held its pages
+    twice before (compressed, then reportlab's text at the save; issue 22).
 
     With part numbering on, each part (a certificate, a household's form) counts its own pages:
     ``_PartStart`` records the page each part begins on.
@@ -160,37 +174,48 @@ class _NumberedCanvas(Canvas):
         # so setdefault would keep it.
         kwargs["initialFontName"] = kwargs.get("initialFontName") or FONT
         super().__init__(*args, **kwargs)
-        self._pages: list[dict[str, Any]] = []
-        self.part_starts: list[int] = []  # shared by every page snapshot (same list object)
+        self.part_starts: list[int] = []
 
     def showPage(self) -> None:  # reportlab's name
-        # The page's drawing operators are kept as one compressed text, not as the list of
-        # thousands of small strings reportlab builds: a 23,000-page what-if held about 1 GB
-        # of them until the end (issue 22). reportlab joins the list with newlines when it
-        # writes the page, so the joined text makes the same stream.
-        state = dict(self.__dict__)
-        state["_code"] = zlib.compress("\n".join(self._code).encode("utf-8"), 1)
-        self._pages.append(state)
-        self._startPage()
+        super().showPage()
+        page = self._doc.Pages.pages[-1]
+        if page.compression and page.stream:
+            page.Contents = _encoded(page.stream)
+            page.stream = None
 
     def save(self) -> None:
-        total = len(self._pages)
+        pages = self._doc.Pages.pages
+        total = len(pages)
         starts = sorted(set(self.part_starts)) or [1]
         bounds = [*starts[1:], total + 1]
-        for number, state in enumerate(self._pages, start=1):
-            self.__dict__.update(state)
-            self._code = [zlib.decompress(state["_code"]).decode("utf-8")]
-            self._pages[number - 1] = {}  # written below: its text need not wait for the rest
+        for number, page in enumerate(pages, start=1):
             first, end = 1, total + 1
             for start, stop in zip(starts, bounds, strict=True):
                 if start <= number < stop:
                     first, end = start, stop
+            self._code: list[str] = []
             self.setFont(FONT_ITALIC, FOOTER_SIZE)
-            width = self._pagesize[0]
             label = f"Trang {number - first + 1}/{end - first}"
-            self.drawCentredString(width / 2, 8 * mm, label)
-            super().showPage()
+            self.drawCentredString(page.pagewidth / 2, 8 * mm, label)
+            footer = PDFStream(content="\n".join(self._code) + "\n")
+            if page.Contents is None:  # a page left to reportlab: its text, then the label
+                page.setStream([page.stream or "", footer.content])
+            else:
+                page.Contents = PDFArray([page.Contents, footer])
+        self._code = []
         super().save()
+
+
+def _encoded(text: str) -> PDFStream:
+    """A page's content stream with reportlab's page filters applied now (it would apply them
+    at the save, holding the text until then)."""
+    filters = [PDFBase85Encode, PDFZCompress] if rl_config.useA85 else [PDFZCompress]
+    content: Any = text
+    for f in reversed(filters):
+        content = f.encode(content)
+    stream = PDFStream(content=content)
+    stream.dictionary["Filter"] = PDFArray([PDFName(f.pdfname) for f in filters])
+    return stream
 
 
 class _PartStart(Flowable):
@@ -554,26 +579,18 @@ def _table(
     # Section rows (a list, a village) write their text in the widest of the first three
     # columns, the way official tables put "I" / "HỘ NGHÈO" in the STT and name columns.
     label = max(range(min(3, len(cols))), key=lambda i: widths[i])
-    data: list[list[str]] = []
+    # The rows' styles, spans and ties first; their cells are formatted when their chunk is
+    # laid out (``cells``): a what-if of 100,000 households held every changed household's
+    # wrapped reason until the build ended (issue 22).
+    rows = table.rows
     row_styles: list[tuple[int, str, Any]] = []  # (row, command, value) over the whole row
     spans: list[tuple[int, int, int]] = []  # (row, first column, last column)
-    for row in table.rows:
-        r = len(data)
+    reaches: dict[int, dict[int, int]] = {}  # a total row's label -> the last cell it covers
+    for r, row in enumerate(rows):
         if row.style == "section":
-            cells = [""] * len(cols)
-            text = _printable(str(row.cells[0] or ""))
-            mark, dot, rest = text.partition(". ")
-            if label > 0 and dot and mark in ROMAN_MARKS:
-                cells[0], text = mark, rest
-            inner = widths[label] - pad
-            cells[label] = "\n".join(simpleSplit(text, FONT_BOLD, TABLE_FONT_SIZE, inner))
-            data.append(cells)
             row_styles += [(r, "FONTNAME", FONT_BOLD), (r, "ALIGN", "LEFT")]
-            continue
-        font = FONT_BOLD if row.style == "total" else FONT
-        cells = []
-        reach = {}  # a total's label -> the last empty cell after it that it spreads over
-        if row.style == "total":
+        elif row.style == "total":
+            reach = reaches[r] = {}
             values = [*row.cells, *[None] * (len(cols) - len(row.cells))]
             for i, col in enumerate(cols):
                 if col.kind == "text" and values[i] not in (None, ""):
@@ -583,6 +600,24 @@ def _table(
                     if j > i:
                         reach[i] = j
                         spans.append((r, i, j))
+            row_styles.append((r, "FONTNAME", FONT_BOLD))
+        elif row.style == "member":
+            row_styles.append((r, "TEXTCOLOR", colors.Color(0.2, 0.2, 0.2)))
+
+    def cells(r: int) -> list[str]:
+        row = rows[r]
+        if row.style == "section":
+            out = [""] * len(cols)
+            text = _printable(str(row.cells[0] or ""))
+            mark, dot, rest = text.partition(". ")
+            if label > 0 and dot and mark in ROMAN_MARKS:
+                out[0], text = mark, rest
+            inner = widths[label] - pad
+            out[label] = "\n".join(simpleSplit(text, FONT_BOLD, TABLE_FONT_SIZE, inner))
+            return out
+        font = FONT_BOLD if row.style == "total" else FONT
+        reach = reaches.get(r, {})
+        out = []
         for i, col in enumerate(cols):
             value = row.cells[i] if i < len(row.cells) else None
             text = format_number(clean(value), col.kind)
@@ -592,15 +627,12 @@ def _table(
                 inner = sum(widths[i : reach.get(i, i) + 1]) - pad
                 if pdfmetrics.stringWidth(text, font, TABLE_FONT_SIZE) > inner:
                     text = "\n".join(simpleSplit(text, font, TABLE_FONT_SIZE, inner))
-            cells.append(text)
-        data.append(cells)
-        if row.style == "total":
-            row_styles.append((r, "FONTNAME", FONT_BOLD))
-        elif row.style == "member":
-            row_styles.append((r, "TEXTCOLOR", colors.Color(0.2, 0.2, 0.2)))
-    if not data:
+            out.append(text)
+        return out
+
+    if not rows:
         return [head]
-    total = len(data)
+    total = len(rows)
     sections = {r for r, name, _v in row_styles if name == "ALIGN"}  # section rows
     # A section row (a list's "II. HỘ CẬN NGHÈO", a village) never ends a page: each run of
     # section rows is tied to the first row after it.
@@ -646,7 +678,8 @@ def _table(
         def body(
             start: int = start, stop: int = stop, style: list[Any] = chunk_commands
         ) -> LongTable:
-            return LongTable(data[start:stop], colWidths=widths, style=style)
+            data = [cells(r) for r in range(start, stop)]
+            return LongTable(data, colWidths=widths, style=style)
 
         def on_split(remaining: int, stop: int = stop) -> None:
             tick(stop - remaining)
