@@ -49,6 +49,29 @@ def _compared(h: Household, main: Standard, other: Standard, data: ReviewData) -
     return _Compared(h.village, first, second, h.code, h.head_name(), " ".join(why), b1_only)
 
 
+class _Counts:
+    """What the totals by village need of a village's households: counts only."""
+
+    __slots__ = ("households", "first", "second", "moved")
+
+    def __init__(self) -> None:
+        self.households = self.moved = 0
+        self.first: Counter[Category] = Counter()
+        self.second: Counter[Category] = Counter()
+
+    def add(self, c: _Compared) -> None:
+        self.households += 1
+        self.first[c.first] += 1
+        self.second[c.second] += 1
+        self.moved += c.first is not c.second
+
+    def merge(self, other: _Counts) -> None:
+        self.households += other.households
+        self.first.update(other.first)
+        self.second.update(other.second)
+        self.moved += other.moved
+
+
 def whatif_report(
     data: ReviewData, village: str | None = None, *, other: Standard | None = None
 ) -> Document:
@@ -63,14 +86,6 @@ def whatif_report(
     other = other or other_national(main.id)
     if other.id == main.id and other.local == main.local:
         raise ReportError("Hãy chọn một chuẩn khác chuẩn của kỳ rà soát để so sánh.")
-    # The households of the list after the meeting: one the meeting sent back for re-survey
-    # is on no list until a new vote, this comparison included (reports.review.sent_back).
-    entries = [
-        e for e in data.entries if not e.sent_back and (village is None or e.village == village)
-    ]
-    # What the document needs of each household, not its two results: a commune of 100,000
-    # households held both for every one (issue 22: every command under 500 MB).
-    compared = [_compared(e.household, main, other, data) for e in entries]
 
     changes = Table(
         [
@@ -86,22 +101,40 @@ def whatif_report(
         caption="Biểu 1. Hộ có phân loại khác nhau giữa hai chuẩn",
         show_codes=True,
     )
-    n = 0
-    for c in compared:
+    # What the document needs of each household, not its two results, and of a household
+    # whose category stays, only its counts: a commune of 100,000 households held both
+    # results, then every household's comparison, and every changed household's reason once
+    # a household (issue 22: every command under 500 MB). A few hundred reasons differ among
+    # tens of thousands of changed households: each distinct text is kept once.
+    counts: dict[str, _Counts] = {}
+    titles: dict[str, str] = {}
+    reasons: dict[str, str] = {}
+    b1_only = 0
+    for e in data.entries:
+        # The households of the list after the meeting: one the meeting sent back for
+        # re-survey is on no list until a new vote, this comparison included
+        # (reports.review.sent_back).
+        if e.sent_back or (village is not None and e.village != village):
+            continue
+        c = _compared(e.household, main, other, data)
+        counts.setdefault(c.village, _Counts()).add(c)
+        b1_only += c.b1_only
         if c.first is c.second:
             continue
-        n += 1
+        if c.village not in titles:
+            titles[c.village] = village_title(c.village)
         changes.add(
             [
-                n,
-                village_title(c.village),
+                len(changes.rows) + 1,
+                titles[c.village],
                 c.code,
                 c.head,
                 CATEGORY_VI[c.first],
                 CATEGORY_VI[c.second],
-                c.why,
+                reasons.setdefault(c.why, c.why),
             ]
         )
+    n = len(changes.rows)
 
     totals = Table(
         [
@@ -118,26 +151,24 @@ def whatif_report(
         caption="Biểu 2. Tổng hợp theo thôn",
         show_codes=True,
     )
-    order = list(data.villages) + sorted({c.village for c in compared} - set(data.villages))
-    groups = [(v, [c for c in compared if c.village == v]) for v in order]
-    groups = [(v, g) for v, g in groups if g]
-    for label, rows, style in [
-        *((village_title(v), g, "data") for v, g in groups),
-        ("Tổng cộng", compared, "total"),
-    ]:
-        first = Counter(c.first for c in rows)
-        second = Counter(c.second for c in rows)
-        moved = sum(1 for c in rows if c.first is not c.second)
+    order = list(data.villages) + sorted(set(counts) - set(data.villages))
+    everyone = _Counts()
+    groups = []
+    for v in order:
+        if v in counts:
+            groups.append((village_title(v), counts[v], "data"))
+            everyone.merge(counts[v])
+    for label, count, style in [*groups, ("Tổng cộng", everyone, "total")]:
         totals.add(
             [
                 label,
-                len(rows),
-                first[Category.POOR],
-                first[Category.NEAR_POOR],
-                second[Category.POOR],
-                second[Category.NEAR_POOR],
-                second[Category.UNDETERMINED],
-                moved,
+                count.households,
+                count.first[Category.POOR],
+                count.first[Category.NEAR_POOR],
+                count.second[Category.POOR],
+                count.second[Category.NEAR_POOR],
+                count.second[Category.UNDETERMINED],
+                count.moved,
             ],
             style,  # type: ignore[arg-type]
         )
@@ -151,7 +182,6 @@ def whatif_report(
             "body",
         )
     ]
-    b1_only = [c for c in compared if c.b1_only]
     if b1_only:
         from forms.model import Area
 
@@ -163,7 +193,7 @@ def whatif_report(
         notes.append(
             Para(
                 f"Còn thiếu: {other.name} chưa có ngưỡng điểm B1 tương ứng chuẩn thu nhập "
-                f"({', '.join(missing)}); {len(b1_only)} hộ chỉ có tổng điểm B1 nên chưa xác "
+                f"({', '.join(missing)}); {b1_only} hộ chỉ có tổng điểm B1 nên chưa xác "
                 "định được. Cần nạp ngưỡng điểm B1 hoặc chuẩn của tỉnh (Thiết lập) hoặc nhập "
                 "thu nhập bình quân đầu người của các hộ này.",
                 "body",

@@ -112,3 +112,30 @@ def test_whatif_is_in_the_catalog() -> None:
     from reports.catalog import DOCUMENTS
 
     assert dataclasses.asdict(DOCUMENTS["whatif"])["formats"] == ("pdf", "xlsx")
+
+
+def whatif_pages(store: Store, out: Path) -> list[str]:
+    """The what-if of a file as printed: each page's text (pypdf)."""
+    from pypdf import PdfReader
+
+    from reports.pdf import render_pdf
+
+    render_pdf(build_document("whatif", store), out)
+    return [page.extract_text() for page in PdfReader(out).pages]
+
+
+GOLDEN = Path(__file__).with_name("whatif_small_file.txt")
+
+
+def test_pdf_reads_as_before_and_every_page_counts_to_the_total(
+    small_store: Store, tmp_path: Path
+) -> None:
+    """The what-if of the small file (160 households, one sent back by its meeting) prints
+    the text it printed before its pages were written as they were laid out (issue 22);
+    ``GOLDEN`` was made by the renderer that held every page until the end."""
+    pages = whatif_pages(small_store, tmp_path / "so-sanh.pdf")
+    assert len(pages) > 10
+    for number, text in enumerate(pages, start=1):
+        assert text.count("Trang ") == 1
+        assert text.rstrip().endswith(f"Trang {number}/{len(pages)}")
+    assert "\f".join(pages) == GOLDEN.read_text(encoding="utf-8")
