@@ -32,7 +32,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
@@ -602,23 +602,10 @@ def _entry_pieces(
     total = 0
     try:
         with zf.open(info) as fh:
-            while True:
-                data = fh.read(piece)
-                if not data:
-                    break
+            while data := _read_full(fh, piece):
                 total += len(data)
                 if total > ceiling:
                     raise PackageError("Gói dữ liệu có kích thước phần không khớp với bản kê.")
-                # A short read before the end comes only from the last piece: fill it up,
-                # so that a chunk's boundaries do not depend on the zip's own buffering.
-                while len(data) < piece:
-                    more = fh.read(piece - len(data))
-                    if not more:
-                        break
-                    total += len(more)
-                    if total > ceiling:
-                        raise PackageError("Gói dữ liệu có kích thước phần không khớp với bản kê.")
-                    data += more
                 yield data
     except (
         zipfile.BadZipFile,
@@ -630,6 +617,18 @@ def _entry_pieces(
         RuntimeError,
     ) as exc:
         raise PackageError("Gói dữ liệu đã bị hỏng (không giải nén được).") from exc
+
+
+def _read_full(fh: IO[bytes], size: int) -> bytes:
+    """``size`` bytes, fewer only at the end: a chunk's boundaries must not depend on how
+    the zip's reader buffers."""
+    data = fh.read(size)
+    while data and len(data) < size:
+        more = fh.read(size - len(data))
+        if not more:
+            break
+        data += more
+    return data
 
 
 def _inflate(data: bytes, expected_size: int) -> bytes:
@@ -719,25 +718,8 @@ def _check_entries(
 
 
 def _read_entry(zf: zipfile.ZipFile, info: zipfile.ZipInfo, ceiling: int) -> bytes:
-    if info.file_size > ceiling:
-        raise PackageError("Gói dữ liệu có kích thước phần không khớp với bản kê.")
-    try:
-        with zf.open(info) as fh:
-            # Never trust the header: read at most one byte past the ceiling.
-            data = fh.read(ceiling + 1)
-    except (
-        zipfile.BadZipFile,
-        zlib.error,
-        EOFError,
-        OSError,
-        ValueError,
-        NotImplementedError,
-        RuntimeError,
-    ) as exc:
-        raise PackageError("Gói dữ liệu đã bị hỏng (không giải nén được).") from exc
-    if len(data) > ceiling:
-        raise PackageError("Gói dữ liệu có kích thước phần không khớp với bản kê.")
-    return data
+    # Never trust the header: read at most one byte past the ceiling.
+    return b"".join(_entry_pieces(zf, info, ceiling, ceiling + 1))
 
 
 def _parse_manifest(raw: bytes) -> dict[str, Any]:

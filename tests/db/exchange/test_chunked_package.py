@@ -7,7 +7,6 @@ import; the reader's ceilings still hold."""
 from __future__ import annotations
 
 import json
-import zipfile
 from pathlib import Path
 
 import pytest
@@ -23,6 +22,7 @@ from db.exchange.upper_level import open_packages, summaries
 from db.store import Store
 from rasoat.cli import main
 from tests.db.exchange.commune import make_commune
+from tests.db.exchange.test_signing import write_parts, zip_parts
 
 PASSWORD = "Ruộng bậc thang mùa lúa chín"
 KEY = Ed25519PrivateKey.generate()
@@ -61,20 +61,13 @@ def _state(path: Path) -> tuple[bytes, bytes]:
     return path.read_bytes(), wal.read_bytes() if wal.exists() else b""
 
 
-def _entries(path: Path) -> dict[str, bytes]:
-    with zipfile.ZipFile(path) as zf:
-        return {n: zf.read(n) for n in zf.namelist()}
-
-
 def _write(path: Path, entries: dict[str, bytes]) -> Path:
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
-        for name, data in entries.items():
-            zf.writestr(name, data)
+    write_parts(path, entries)
     return path
 
 
 def _chunks(pkg: Path) -> tuple[dict[str, bytes], list[bytes]]:
-    entries = _entries(pkg)
+    entries = zip_parts(pkg)
     size = json.loads(entries["manifest.json"])["encryption"]["chunk_bytes"] + 16
     data = entries[HOUSEHOLDS_PART]
     return entries, [data[i : i + size] for i in range(0, len(data), size)]
@@ -152,7 +145,7 @@ def test_a_manifest_re_signed_by_a_forger_does_not_open(
 ) -> None:
     """The last chunk of each part is bound to the whole manifest, as a whole part was."""
     _source, pkg, _plain = commune
-    entries = _entries(pkg)
+    entries = zip_parts(pkg)
     manifest = json.loads(entries["manifest.json"])
     manifest["created_by"] = "Giám đốc Sở (giả mạo)"
     del manifest["signature"]
@@ -175,7 +168,7 @@ def test_hostile_sizes_in_a_signed_manifest_are_refused_before_reading(
     commune: tuple[Path, Path, Path], tmp_path: Path, change: object, message: str
 ) -> None:
     _source, pkg, _plain = commune
-    entries = _entries(pkg)
+    entries = zip_parts(pkg)
     manifest = json.loads(entries["manifest.json"])
     change(manifest)  # type: ignore[operator]
     del manifest["signature"]
@@ -259,7 +252,7 @@ def test_records_read_one_at_a_time_are_refused_at_the_end(
     _source, pkg, plain = commune
     with open_package(pkg, password=PASSWORD) as stream:
         assert len({r.household.code for r in stream.records()}) == 40
-    entries = _entries(plain)
+    entries = zip_parts(plain)
     manifest = json.loads(entries["manifest.json"])
     manifest["counts"]["households"] = 41
     del manifest["signature"]
