@@ -28,7 +28,7 @@ from forms.model import (
     Sex,
     Waste,
     WaterSource,
-    ages_on,
+    roster_on,
 )
 
 
@@ -101,15 +101,22 @@ class IndicatorOutcome:
 
 @dataclass(slots=True)
 class Context:
-    """What every rule needs, computed once per household."""
+    """What every rule needs, computed once per household: the members as (index, member,
+    age) on the reference date (``forms.model.roster_on``), the age the fact most rules ask
+    of every member. Made afresh for every classification, from the household as it is then:
+    nothing of a member is kept between classifications, so an edit is always seen."""
 
     household: Household
     reference: date
-    ages: list[int | None]
+    roster: list[tuple[int, Member, int | None]]
 
     @classmethod
     def of(cls, household: Household, reference: date) -> Context:
-        return cls(household, reference, ages_on(household.members, reference))
+        return cls(household, reference, roster_on(household.members, reference))
+
+    @property
+    def ages(self) -> list[int | None]:
+        return [age for _, _, age in self.roster]
 
 
 # A rule's answer before the standard's names are attached; the reason may be a function
@@ -128,9 +135,8 @@ _MALE, _FEMALE = Sex.MALE, Sex.FEMALE
 
 def who(ctx: Context, index: int) -> str:
     """'Lò Văn A (34 tuổi)': how reasons name a member."""
-    m = ctx.household.members[index]
+    _, m, age = ctx.roster[index]
     name = m.name or f"thành viên thứ {index + 1}"
-    age = ctx.ages[index]
     return f"{name} ({age} tuổi)" if age is not None else name
 
 
@@ -139,11 +145,21 @@ def _names(ctx: Context, indices: Sequence[int]) -> str:
 
 
 def _ids(ctx: Context, indices: Sequence[int]) -> list[str]:
-    return [ctx.household.members[i].id for i in indices]
+    roster = ctx.roster
+    return [roster[i][1].id for i in indices]
 
 
 def _missing(ctx: Context, indices: Sequence[int], what: str) -> Verdict:
     return U, f"Chưa đủ thông tin: chưa có {what} của {_names(ctx, indices)}", _ids(ctx, indices)
+
+
+@lru_cache(maxsize=None, typed=True)  # typed: 2.0 must not print as 2
+def _text(template: str, *args: object) -> str:
+    """``template.format(*args)`` made once: a reason that depends only on the standard's
+    thresholds (or a household's head counts) is then the same string object every time, so
+    neither formatted again nor hashed again when ``evaluate_plans`` looks its shared outcome
+    up."""
+    return template.format(*args)
 
 
 def _no_members() -> Verdict:
@@ -240,23 +256,29 @@ def employment(ctx: Context, p: dict[str, Any]) -> Verdict:
     unsure_age: list[int] = []
     reference = ctx.reference
     male, female = _retirement_pair(p, reference.year)
-    for i, m in enumerate(ctx.household.members):
-        age = ctx.ages[i]
-        if age is not None and age < min_age:
-            continue
+    for i, m, age in ctx.roster:
         job = m.employment
-        depriving = job is _UNEMPLOYED or job is _NO_CONTRACT
-        past = past_retirement(m, reference, male, female) if age is not None else None
+        # Any other answer deprives no one whatever the age: the retirement age (a call, for
+        # most adults of every household) is asked only of the jobless, the uncontracted and
+        # those not yet asked.
+        if job is not _UNEMPLOYED and job is not _NO_CONTRACT and job is not None:
+            continue
+        if age is None:
+            unknown.append(i)
+            continue
+        if age < min_age:
+            continue
+        past = past_retirement(m, reference, male, female)
         if past:
             continue
-        if depriving and age is not None and past is None:
+        if job is None:
+            unknown.append(i)
+        elif past is None:
             unsure_age.append(i)
         elif job is _UNEMPLOYED:
-            (jobless if age is not None else unknown).append(i)
-        elif job is _NO_CONTRACT:
-            (no_contract if age is not None else unknown).append(i)
-        elif job is None:
-            unknown.append(i)
+            jobless.append(i)
+        else:
+            no_contract.append(i)
     if jobless or no_contract:
         parts = []
         if jobless:
@@ -284,11 +306,9 @@ def dependants(ctx: Context, p: dict[str, Any]) -> Verdict:
     elderly: int = p["elderly_age"]
     yes: list[int] = []
     maybe: list[int] = []
-    ages = ctx.ages
     # Each member: a dependant (yes), not one, or not known (maybe). In the loop rather than
     # a call per member: this runs for every member of every household.
-    for i, m in enumerate(members):
-        age = ages[i]
+    for i, m, age in ctx.roster:
         allowance = m.monthly_social_allowance
         if age is None:
             if allowance and m.disability:
@@ -318,7 +338,11 @@ def dependants(ctx: Context, p: dict[str, Any]) -> Verdict:
             _ids(ctx, yes),
         )
     if 2 * (len(yes) + len(maybe)) <= n:
-        return N, f"{len(yes)}/{n} người là người phụ thuộc (không quá một nửa)", _ids(ctx, yes)
+        return (
+            N,
+            _text("{}/{} người là người phụ thuộc (không quá một nửa)", len(yes), n),
+            _ids(ctx, yes),
+        )
     return _missing(ctx, maybe, "tuổi, tình trạng khuyết tật hoặc trợ cấp xã hội hằng tháng")
 
 
@@ -332,8 +356,7 @@ def nutrition(ctx: Context, p: dict[str, Any]) -> Verdict:
     bad: list[int] = []
     unknown: list[int] = []
     children = 0
-    for i, m in enumerate(ctx.household.members):
-        age = ctx.ages[i]
+    for i, m, age in ctx.roster:
         if age is not None and age >= below:
             continue
         flags = (m.stunted, m.underweight)
@@ -358,8 +381,8 @@ def nutrition(ctx: Context, p: dict[str, Any]) -> Verdict:
     if unknown:
         return _missing(ctx, unknown, "tuổi hoặc tình trạng dinh dưỡng")
     if children == 0:
-        return N, f"Hộ không có trẻ em dưới {below} tuổi", []
-    return N, f"Không trẻ em nào dưới {below} tuổi bị thấp còi hoặc nhẹ cân", []
+        return N, _text("Hộ không có trẻ em dưới {} tuổi", below), []
+    return N, _text("Không trẻ em nào dưới {} tuổi bị thấp còi hoặc nhẹ cân", below), []
 
 
 def health_insurance(ctx: Context, p: dict[str, Any]) -> Verdict:
@@ -368,8 +391,7 @@ def health_insurance(ctx: Context, p: dict[str, Any]) -> Verdict:
     min_age: int = p["min_age"]
     lacking: list[int] = []
     unknown: list[int] = []
-    for i, m in enumerate(ctx.household.members):
-        age = ctx.ages[i]
+    for i, m, age in ctx.roster:
         if age is not None and age < min_age or m.health_insurance is True:
             continue
         if age is None or m.health_insurance is None:
@@ -380,7 +402,7 @@ def health_insurance(ctx: Context, p: dict[str, Any]) -> Verdict:
         return D, f"Thiếu BHYT: {_names(ctx, lacking)}", _ids(ctx, lacking)
     if unknown:
         return _missing(ctx, unknown, "tuổi hoặc thông tin thẻ BHYT")
-    return N, f"Mọi thành viên từ {min_age} tuổi có BHYT", []
+    return N, _text("Mọi thành viên từ {} tuổi có BHYT", min_age), []
 
 
 # --- education ----------------------------------------------------------------------------
@@ -399,31 +421,28 @@ def adult_education(ctx: Context, p: dict[str, Any]) -> Verdict:
     enterprise_counts: bool = p["enterprise_training_counts"]
     lacking: list[int] = []
     unknown: list[int] = []
-    for i, m in enumerate(ctx.household.members):
-        age = ctx.ages[i]
-        attending = m.schooling is not None and m.schooling is not _NOT_ATTENDING
+    for i, m, age in ctx.roster:
+        band = None if age is None else by_age.get(age)
+        if band is None and age is not None:
+            continue  # outside every band: nothing is asked of this member
+        schooling = m.schooling
+        attending = schooling is not None and schooling is not _NOT_ATTENDING
         trained = enterprise_counts and m.enterprise_training is True
         edu = m.education
-        if age is None:
+        if band is None:  # the age unknown: unknown unless no band could find it lacking
             if not attending and not trained and edu not in always_ok:
                 unknown.append(i)
             continue
-        band = by_age.get(age)
-        if band is None or attending or trained or edu in band["_accepted"]:
+        if attending or trained or edu in band["_accepted"]:
             continue
-        if (
-            m.schooling is None
-            or edu is None
-            or enterprise_counts
-            and m.enterprise_training is None
-        ):
+        if schooling is None or edu is None or enterprise_counts and m.enterprise_training is None:
             unknown.append(i)
         else:
             lacking.append(i)
     if lacking:
         details = []
         for i in lacking:
-            band = _band_for(p, ctx.ages[i] or 0)
+            band = _band_for(p, ctx.roster[i][2] or 0)
             expected = band["expected"] if band else ""
             details.append(f"{who(ctx, i)} không đi học, chưa {expected}")
         return D, "Thiếu trình độ giáo dục: " + "; ".join(details), _ids(ctx, lacking)
@@ -431,7 +450,7 @@ def adult_education(ctx: Context, p: dict[str, Any]) -> Verdict:
         return _missing(
             ctx, unknown, "tuổi, tình trạng đi học, bằng cấp hoặc đào tạo tại doanh nghiệp"
         )
-    return N, f"Mọi thành viên {lo}–{hi} tuổi đang đi học hoặc có bằng cấp phù hợp", []
+    return N, _text("Mọi thành viên {}–{} tuổi đang đi học hoặc có bằng cấp phù hợp", lo, hi), []
 
 
 SCHOOLING_VI = {
@@ -452,8 +471,7 @@ def child_schooling(ctx: Context, p: dict[str, Any]) -> Verdict:
     by_age: dict[int, dict[str, Any]] = p["_by_age"]
     lacking: list[int] = []
     unknown: list[int] = []
-    for i, m in enumerate(ctx.household.members):
-        age = ctx.ages[i]
+    for i, m, age in ctx.roster:
         if age is None:
             unknown.append(i)
             continue
@@ -468,7 +486,7 @@ def child_schooling(ctx: Context, p: dict[str, Any]) -> Verdict:
         details = []
         for i in lacking:
             m = ctx.household.members[i]
-            band = _band_for(p, ctx.ages[i] or 0)
+            band = _band_for(p, ctx.roster[i][2] or 0)
             assert band is not None
             assert m.schooling is not None
             if m.schooling is _NOT_ATTENDING:
@@ -480,7 +498,7 @@ def child_schooling(ctx: Context, p: dict[str, Any]) -> Verdict:
         return D, "Trẻ em không đi học đúng bậc: " + "; ".join(details), _ids(ctx, lacking)
     if unknown:
         return _missing(ctx, unknown, "tuổi hoặc tình trạng đi học")
-    return N, f"Mọi trẻ em {lo}–{hi} tuổi đi học đúng bậc (hoặc hộ không có trẻ em)", []
+    return N, _text("Mọi trẻ em {}–{} tuổi đi học đúng bậc (hoặc hộ không có trẻ em)", lo, hi), []
 
 
 # --- housing ------------------------------------------------------------------------------
@@ -659,10 +677,14 @@ def telecom(ctx: Context, p: dict[str, Any]) -> Verdict:
     members = ctx.household.members
     if not members:
         return _no_members()
-    users = [i for i, m in enumerate(members) if m.uses_telecom is True]
+    users = [i for i, m, _ in ctx.roster if m.uses_telecom is True]
     if users:
-        return N, f"{len(users)}/{len(members)} thành viên sử dụng điện thoại/internet", []
-    unknown = [i for i, m in enumerate(members) if m.uses_telecom is None]
+        return (
+            N,
+            _text("{}/{} thành viên sử dụng điện thoại/internet", len(users), len(members)),
+            [],
+        )
+    unknown = [i for i, m, _ in ctx.roster if m.uses_telecom is None]
     if unknown:
         return _missing(ctx, unknown, "thông tin sử dụng điện thoại/internet")
     return D, "Không thành viên nào sử dụng dịch vụ viễn thông (điện thoại, internet)", []

@@ -206,29 +206,38 @@ class Member:
         return self.birth_date.year if self.birth_date else self.birth_year
 
     def age_on(self, reference: date) -> int | None:
-        """Age in whole years on the review's reference date (``ages_on``, which defines it)."""
-        return ages_on((self,), reference)[0]
+        """Age in whole years on the review's reference date (``roster_on``, which defines
+        it)."""
+        return roster_on((self,), reference)[0][2]
 
 
 def ages_on(members: Sequence[Member], reference: date) -> list[int | None]:
     """Each member's age in whole years on the review's reference date; None when neither a
-    birth date nor a birth year is known. One loop for a household's members, since
-    classification asks it of every member of every household (``Member.age_on`` asks it of
-    one).
+    birth date nor a birth year is known (``roster_on``, which defines it)."""
+    return [age for _, _, age in roster_on(members, reference)]
+
+
+def roster_on(members: Sequence[Member], reference: date) -> list[tuple[int, Member, int | None]]:
+    """Each member as (index, member, age in whole years on the review's reference date),
+    the age None when neither a birth date nor a birth year is known. Made once per
+    household classified and read by every rule that loops over the members (an index and
+    an age looked up per member per rule cost more than the rules' own checks).
 
     With only a birth year known the member is taken to have had this year's birthday by
     the reference date (forms ask year of birth; see docs/domain.md, 'Ages').
     """
     year = reference.year
     day = (reference.month, reference.day)
-    return [
-        year - b.year - (day < (b.month, b.day))
-        if (b := m.birth_date) is not None
-        else None
-        if (y := m.birth_year) is None
-        else year - y
-        for m in members
-    ]
+    roster: list[tuple[int, Member, int | None]] = []
+    append = roster.append
+    for i, m in enumerate(members):
+        b = m.birth_date
+        if b is not None:
+            append((i, m, year - b.year - (day < (b.month, b.day))))
+        else:
+            y = m.birth_year
+            append((i, m, None if y is None else year - y))
+    return roster
 
 
 @dataclass
