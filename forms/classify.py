@@ -22,7 +22,7 @@ from typing import Any, TypeVar
 from forms.b1 import NO_TABLE, B1Table, score_b1_detail
 from forms.definitions import screening_exclusions
 from forms.indicators import Context, IndicatorOutcome, IndicatorStatus, evaluate_plans
-from forms.model import Area, Category, Household
+from forms.model import Area, Category, Household, roster_on
 from forms.standards import Standard
 
 E = TypeVar("E", bound=Enum)
@@ -62,6 +62,7 @@ _POOR, _NEAR_POOR, _MIDDLE = Category.POOR, Category.NEAR_POOR, Category.MIDDLE
 _NOT_POOR, _UNDETERMINED = Category.NOT_POOR, Category.UNDETERMINED
 
 DIRECT = "Thu nhập bình quân đầu người nhập trực tiếp"
+_NONE: list[str] = []  # no Phiếu A exclusion; shared, never added to
 
 
 @lru_cache(maxsize=4096, typed=True)  # typed: 2.0 must not print as 2
@@ -118,10 +119,14 @@ def classify(
     b1_table: B1Table | None = None,
 ) -> Result:
     reference = reference_date or default_reference_date(review_year)
-    outcomes, count, unknown = evaluate_plans(standard.plans, Context.of(household, reference))
+    # Context.of without its call, and the checks below without theirs (Standard.applies_to,
+    # screening_exclusions' own first test): each call costs about what a rule's check of a
+    # member does, for every household.
+    ctx = Context(household, reference, roster_on(household.members, reference))
+    outcomes, count, unknown = evaluate_plans(standard.plans, ctx)
     reasons: list[str] = []
     warnings: list[str] = []
-    if not standard.applies_to(review_year):
+    if review_year not in standard.years:
         years = f"{standard.valid_years[0]}–{standard.valid_years[-1]}"
         warnings.append(
             f"{standard.name} áp dụng cho kỳ rà soát {years}, không phải {review_year}."
@@ -197,7 +202,7 @@ def classify(
     else:
         reasons.append("Chưa có điểm B1 hoặc thu nhập bình quân đầu người.")
 
-    exclusions = screening_exclusions(household)
+    exclusions = screening_exclusions(household) if True in household.screening.values() else _NONE
     if exclusions:
         reasons.append(
             "Phiếu A: " + "; ".join(exclusions) + " → không thuộc diện hộ nghèo, hộ cận nghèo."

@@ -140,13 +140,22 @@ def who(ctx: Context, index: int) -> str:
     return f"{name} ({age} tuổi)" if age is not None else name
 
 
+# _names and _ids loop rather than pass a generator or build a comprehension: on Python
+# 3.11 either is a call of its own, dearer than the one or two members a reason usually
+# names (about two reasons a household name members).
 def _names(ctx: Context, indices: Sequence[int]) -> str:
-    return ", ".join(who(ctx, i) for i in indices)
+    names = []
+    for i in indices:
+        names.append(who(ctx, i))
+    return ", ".join(names)
 
 
 def _ids(ctx: Context, indices: Sequence[int]) -> list[str]:
     roster = ctx.roster
-    return [roster[i][1].id for i in indices]
+    ids = []
+    for i in indices:
+        ids.append(roster[i][1].id)
+    return ids
 
 
 def _missing(ctx: Context, indices: Sequence[int], what: str) -> Verdict:
