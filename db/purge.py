@@ -36,7 +36,8 @@ from db import audit
 from db.errors import NotFound, StoreError
 from db.households import household_doc
 from db.records import Change
-from db.store import Store, _dumps, now_utc
+from db.store import Store, now_utc
+from db.store_stamps import dumps as _dumps
 from forms.model import Household
 from forms.roles import Action
 

@@ -11,11 +11,10 @@ import dataclasses
 import json
 import logging
 import time
-import uuid
 import zlib
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import AbstractContextManager, contextmanager
-from datetime import UTC, date, datetime
+from datetime import date
 from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
@@ -56,6 +55,11 @@ from db.records import (
     Village,
 )
 from db.search import index_text, match_expression, year_round_words
+from db.store_calls import StoreCalls
+from db.store_history import History
+from db.store_stamps import dumps as _dumps
+from db.store_stamps import new_id as _uuid
+from db.store_stamps import now_utc
 from db.year_round import responsible_cadre
 from forms.model import Area, Category, Household, Transition, nfc
 from forms.roles import Action, User
@@ -77,6 +81,7 @@ __all__ = [
     "Round",
     "Store",
     "Village",
+    "now_utc",
 ]
 
 log = logging.getLogger(__name__)
@@ -94,23 +99,6 @@ ORDERED_SCAN_MATCHES = 1_000
 # WAL_GONE_WAIT seconds apart: that program may be writing its saves back at this moment.
 WAL_GONE_TRIES = 5
 WAL_GONE_WAIT = 0.2
-
-
-def now_utc() -> str:
-    return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
-
-
-def _uuid() -> str:
-    return str(uuid.uuid4())
-
-
-# One encoder for every document: json.dumps with these options builds a new one per call,
-# a third of the time of encoding a member's document.
-_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
-
-
-def _dumps(value: Any) -> str:
-    return _ENCODER.encode(value)
 
 
 def _connect(path: Path, key: bytes | None = None) -> driver.Connection:
@@ -169,7 +157,7 @@ def _write_failure(path: Path, exc: BaseException) -> str | None:
     return None
 
 
-class Store:
+class Store(StoreCalls):
     """Open with ``Store.open`` or ``Store.create``; use as a context manager."""
 
     def __init__(self, path: Path, conn: driver.Connection, user: str, device: str) -> None:
@@ -199,6 +187,8 @@ class Store:
         self.writing_event = False
         # Audit rows of a save not yet appended (``_audit_batch``): one chain append a save.
         self._audit_rows: list[audit.Row] | None = None
+        # The parts, each over this Store's connection and transaction (Anki's col.decks…).
+        self.history = History(self)
 
     # --- opening and closing -----------------------------------------------------------
     @classmethod
@@ -1913,57 +1903,7 @@ class Store:
         ).fetchone()
         return Decision(r[0], r[1], r[2], date.fromisoformat(r[3]), r[4]) if r else None
 
-    # --- history -------------------------------------------------------------------------
-    def audit_for_household(self, household_id: str) -> list[AuditEntry]:
-        """Every recorded change of the household, its members, answers, results, votes and
-        complaints, oldest first."""
-        return self._audit_entries("WHERE household_id = ?", [household_id])
-
-    def audit_for_row(self, table: str, row_id: str) -> list[AuditEntry]:
-        """Every recorded change of one row. A household's rows are found through its index;
-        other tables' by reading the whole log (no index by row since migration m0006: it
-        cost every merge more than these rare lookups gain)."""
-        if table == "households":
-            return self._audit_entries(
-                "WHERE household_id = ? AND tbl = ? AND row_id = ?", [row_id, table, row_id]
-            )
-        return self._audit_entries("WHERE tbl = ? AND row_id = ?", [table, row_id])
-
-    def _audit_entries(self, where: str, params: list[Any]) -> list[AuditEntry]:
-        # An insert row with new_in_row = 1 reads its new value from the row's document,
-        # which has not changed since (the m0005/m0006 triggers copy it in before it does).
-        return [
-            AuditEntry(
-                r[0],
-                r[1],
-                r[2],
-                r[3],
-                r[4],
-                r[5],
-                json.loads(r[6]) if r[6] is not None else None,
-                json.loads(r[7]) if r[7] is not None else None,
-                r[8],
-            )
-            for r in self.conn.execute(
-                "SELECT at, user, device, tbl, row_id, action, old, CASE WHEN new_in_row = 0"
-                " THEN new WHEN tbl = 'households' THEN (SELECT doc FROM households h"
-                " WHERE h.id = a.row_id) ELSE (SELECT doc FROM members m WHERE m.id = a.row_id)"
-                " END, source FROM audit a " + where + " ORDER BY id",
-                params,
-            )
-        ]
-
-    def household_revs(self, household_id: str) -> list[tuple[str, str | None, str, str, str]]:
-        """(rev, parent_rev, device, user, at) of every saved version, oldest first."""
-        return [
-            (r[0], r[1], r[2], r[3], r[4])
-            for r in self.conn.execute(
-                "SELECT rev, parent_rev, device, user, at FROM household_revs"
-                " WHERE household_id = ? ORDER BY rowid",
-                (household_id,),
-            )
-        ]
-
+    # --- the file's checks --------------------------------------------------------------
     def damaged_records(self) -> list[tuple[str, str]]:
         """The deep check: (household code, what) for every stored document that no longer
         decodes (``db.deep_check``); empty when all decode."""

@@ -192,3 +192,45 @@ def test_forms_modules_import_one_another_one_way() -> None:
     imports (issue 23), so neither could be read or changed without the other."""
     cycles = _cycles(_forms_import_graph())
     assert [" -> ".join(cycle) for cycle in cycles] == []
+
+
+def _runtime_imports(path: Path) -> set[str]:
+    """The modules ``path`` imports when it runs: module level or inside a function, but not
+    under ``if TYPE_CHECKING:`` (type hints only, never executed)."""
+    tree = ast.parse(path.read_text(encoding="utf-8"), str(path))
+    type_only: set[int] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.If) and ast.unparse(node.test) in ("TYPE_CHECKING",):
+            type_only |= {id(n) for stmt in node.body for n in ast.walk(stmt)}
+    found: set[str] = set()
+    for node in ast.walk(tree):
+        if id(node) in type_only:
+            continue
+        if isinstance(node, ast.Import):
+            found |= {alias.name for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            found.add(node.module)
+            found |= {f"{node.module}.{alias.name}" for alias in node.names}
+    return found
+
+
+def test_the_store_parts_reach_one_another_only_through_the_store() -> None:
+    """``db.store.Store`` builds its parts (``db/store_*.py``: ``store.households``,
+    ``store.lists``, …) over its one connection; a part reaches another as
+    ``self._store.rounds``, never by importing it, and imports ``db.store`` for type hints
+    only. So no part can be loaded, or changed, only together with another, and the Store is
+    the one place that knows them all (issue 23)."""
+    parts = {
+        f"db.{path.stem}": path
+        for path in sorted((ROOT / "db").glob("store_*.py"))
+        if path.stem != "store_stamps"
+    }
+    assert parts, "the Store's parts moved: update this test"
+    offenders = []
+    for name, path in parts.items():
+        for imported in sorted(_runtime_imports(path)):
+            if imported == "db.store" or (imported in parts and imported != name):
+                offenders.append(f"{path.relative_to(ROOT)} imports {imported}")
+    stamps = _runtime_imports(ROOT / "db" / "store_stamps.py")
+    offenders += [f"db/store_stamps.py imports {m}" for m in sorted(stamps) if m.startswith("db")]
+    assert offenders == []

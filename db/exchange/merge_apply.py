@@ -23,7 +23,8 @@ from db.exchange.receipt import Receipt
 from db.households import household_doc
 from db.records import Change
 from db.search import index_text
-from db.store import Store, _dumps, now_utc
+from db.store import Store, now_utc
+from db.store_stamps import dumps as _dumps
 from forms.classify import result_from_dict
 from forms.model import nfc
 from forms.text import fold

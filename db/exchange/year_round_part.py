@@ -571,7 +571,7 @@ def _insert(store: Any, rows: list[tuple[str, dict[str, Any]]], at: str) -> None
     """The rows, one statement a table, and their audit rows appended to the chain at once
     (as ``Store._audit`` writes each): a package's support records come by thousands."""
     from db import audit
-    from db.store import _dumps
+    from db.store_stamps import dumps as _dumps
 
     by_table: dict[str, list[list[Any]]] = {}
     audited: list[audit.Row] = []
