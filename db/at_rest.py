@@ -380,6 +380,7 @@ def _encrypt_held(path: Path, src: driver.Connection, passphrase: str) -> tuple[
         ]
         counts = {t: src.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0] for t in tables}
         src.execute(f"ATTACH DATABASE ? AS enc KEY \"x'{key.hex()}'\"", (str(tmp),))
+        src.execute(f"PRAGMA enc.cipher_hmac_algorithm = {driver.HMAC}")
         src.execute("SELECT sqlcipher_export('enc')")
         # sqlcipher_export copies the schema and rows, not the header's numbers.
         src.execute(f"PRAGMA enc.user_version = {version}")

@@ -27,6 +27,7 @@ if TYPE_CHECKING:
         SQLITE_BUSY,
         SQLITE_IOERR,
         SQLITE_LOCKED,
+        SQLITE_NOTADB,
         Connection,
         Cursor,
         DatabaseError,
@@ -41,6 +42,7 @@ else:
         SQLITE_BUSY,
         SQLITE_IOERR,
         SQLITE_LOCKED,
+        SQLITE_NOTADB,
         Connection,
         Cursor,
         DatabaseError,
@@ -75,6 +77,16 @@ KEY_BYTES = 32
 _TEMP_SUFFIXES = (".restoring", ".partial", ".encrypting", "-wal", "-shm", "-journal")
 
 _keys: dict[Path, bytes] = {}
+# Pages written from now on are authenticated with HMAC-SHA256 rather than SQLCipher 4's
+# default HMAC-SHA512: as strong for a page's integrity (a 256-bit key, a 256-bit tag), and
+# about a third of the encrypted file's cost of each page read or written (the CPU's SHA
+# instructions do SHA-256 only), most of what an encrypted save costs over a plain one
+# (issue 20, docs/benchmarks.md). AES-256-CBC and the key stay as they were. Files encrypted
+# before keep SHA-512 for good (a backup is copied page by page, so one key's files share
+# one algorithm); ``connect`` tells which from the file itself, so nothing is stored for it.
+HMAC = "HMAC_SHA256"
+OLD_HMACS = ("HMAC_SHA512",)
+_hmacs: dict[bytes, str] = {}
 _log_silenced = False
 
 
@@ -123,7 +135,9 @@ def remember(path: Path, key: bytes) -> None:
 
 
 def forget(path: Path) -> None:
-    _keys.pop(_resolved(path), None)
+    key = _keys.pop(_resolved(path), None)
+    if key is not None:
+        _hmacs.pop(key, None)  # told again from the file when next opened
 
 
 def known_key(path: Path) -> bytes | None:
@@ -164,7 +178,36 @@ def connect(
 
     ``key``: the raw SQLCipher key; when None and the file on disk is encrypted, the key
     remembered for it (or for its commune file) is used. A wrong or missing key shows at the
-    first read as ``DatabaseError('file is not a database')``."""
+    first read as ``DatabaseError('file is not a database')``.
+
+    An encrypted file's pages are authenticated with HMAC-SHA256 (``HMAC``) or, encrypted
+    before it, with SQLCipher's default HMAC-SHA512: which one is told by reading the file's
+    first page under each (``_authenticated``), once per key."""
+    path = _path_of(target, uri)
+    conn = _keyed(target, uri, kwargs, key, None)
+    key = conn.rasoat_key
+    if key is None or key in _hmacs or path is None or not _has_pages(path):
+        return conn
+    for hmac in (HMAC, *OLD_HMACS):
+        if hmac != HMAC:
+            conn.close()
+            conn = _keyed(target, uri, kwargs, key, hmac)
+        found = _authenticated(conn)
+        if found is None:  # busy, unreadable: the caller's first read says so
+            return conn
+        if found:
+            _hmacs[key] = hmac
+            return conn
+    # No algorithm opens it: a wrong key, or not a database. A fresh connection, whose first
+    # read says so to the caller (after a page failed its check, SQLCipher's next read on
+    # the same connection reports running out of memory instead).
+    conn.close()
+    return _keyed(target, uri, kwargs, key, HMAC)
+
+
+def _keyed(
+    target: str | Path, uri: bool, kwargs: dict[str, Any], key: bytes | None, hmac: str | None
+) -> KeyedConnection:
     conn: KeyedConnection = _raw_connect(str(target), uri=uri, factory=KeyedConnection, **kwargs)
     try:
         _silence_log(conn)
@@ -177,8 +220,34 @@ def connect(
                 raise ValueError("a SQLCipher raw key is 32 bytes")
             # A raw key ("x'…'"): SQLCipher skips its own PBKDF2, the key is derived already.
             conn.execute(f"PRAGMA key = \"x'{key.hex()}'\"")
+            conn.execute(f"PRAGMA cipher_hmac_algorithm = {hmac or hmac_of(key)}")
             conn.rasoat_key = key
     except BaseException:
         conn.close()
         raise
     return conn
+
+
+def _has_pages(path: Path) -> bool:
+    try:
+        return path.stat().st_size > 0
+    except OSError:
+        return False
+
+
+def _authenticated(conn: Connection) -> bool | None:
+    """Whether ``conn``'s key and HMAC algorithm open its file: True, False (the first page
+    fails its check: another algorithm, or a wrong key), None (not told: busy, I/O)."""
+    try:
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    except DatabaseError as exc:
+        if getattr(exc, "sqlite_errorcode", None) == SQLITE_NOTADB:
+            return False
+        return None
+    return True
+
+
+def hmac_of(key: bytes) -> str:
+    """The HMAC algorithm of the files encrypted under ``key``: the one found when one of them
+    was opened, else the one new files get (``HMAC``)."""
+    return _hmacs.get(key, HMAC)
