@@ -65,10 +65,14 @@ DIRECT = "Thu nhập bình quân đầu người nhập trực tiếp"
 _NONE: list[str] = []  # no Phiếu A exclusion; shared, never added to
 
 
-@lru_cache(maxsize=4096, typed=True)  # typed: 2.0 must not print as 2
+# Not typed (a typed key costs as much again as the lookup, for two or three amounts a
+# household): only ints reach it (strict mypy; the codec and the standard files check them),
+# so 2.0 and 2 never share an entry.
+@lru_cache(maxsize=4096)
 def money(value: int) -> str:
     """1500000 → '1.500.000 đồng' (Vietnamese thousands separator). Cached: the standard's
-    lines appear in nearly every household's reasons, and incomes repeat."""
+    lines appear in nearly every household's reasons, and incomes repeat (formatting with a
+    thousands separator costs several times the lookup)."""
     return f"{value:,}".replace(",", ".") + " đồng"
 
 

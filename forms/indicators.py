@@ -162,12 +162,13 @@ def _missing(ctx: Context, indices: Sequence[int], what: str) -> Verdict:
     return U, f"Chưa đủ thông tin: chưa có {what} của {_names(ctx, indices)}", _ids(ctx, indices)
 
 
-@lru_cache(maxsize=None, typed=True)  # typed: 2.0 must not print as 2
-def _text(template: str, *args: object) -> str:
+@cache
+def _text(template: str, *args: int) -> str:
     """``template.format(*args)`` made once: a reason that depends only on the standard's
     thresholds (or a household's head counts) is then the same string object every time, so
     neither formatted again nor hashed again when ``evaluate_plans`` looks its shared outcome
-    up."""
+    up. Ints only (the thresholds are checked ints, never bools): untyped, so 2.0 would find
+    the text of 2, but a typed key costs as much again as the lookup."""
     return template.format(*args)
 
 
