@@ -949,6 +949,9 @@ def evaluate_all(specs: Sequence[IndicatorSpec], ctx: Context) -> list[Indicator
     return evaluate_plans([spec.plan for spec in specs], ctx)[0]
 
 
+_new = object.__new__
+
+
 def evaluate_plans(
     plans: Sequence[tuple[Any, ...]], ctx: Context
 ) -> tuple[list[IndicatorOutcome], int, list[IndicatorOutcome]]:
@@ -979,9 +982,17 @@ def evaluate_plans(
         else:
             status, reason, member_ids = rule(ctx, params)
             if member_ids or memo is None or not isinstance(reason, str):
-                outcome = IndicatorOutcome(
-                    sid, name, dimension, status, reason, member_ids, unconfirmed
-                )
+                # IndicatorOutcome's fields set here, as its __init__ sets them, rather than
+                # through it: calling a Python class costs about as much again as the seven
+                # assignments, and about three outcomes a household are made here.
+                outcome = _new(IndicatorOutcome)
+                outcome.id = sid
+                outcome.name = name
+                outcome.dimension = dimension
+                outcome.status = status
+                outcome._reason = reason
+                outcome.member_ids = member_ids
+                outcome.unconfirmed = unconfirmed
             else:
                 # Naming no member, the reason is one of a few texts of the standard: share it.
                 outcome = memo.get((status, reason))

@@ -13,7 +13,7 @@ import pytest
 
 from forms.classify import classify, result_to_dict
 from forms.demo import generate_households
-from forms.indicators import Context
+from forms.indicators import Context, IndicatorOutcome
 from forms.model import Employment, Household, Member, Sex, ages_on, roster_on
 from forms.standards import load_standard
 
@@ -90,3 +90,19 @@ def test_one_definition_of_age() -> None:
     assert ages[-2:] == [26, None]
     h = Household(members=members)
     assert Context.of(h, ref).ages == ages
+
+
+def test_outcomes_are_whole() -> None:
+    """evaluate_plans sets an outcome's fields itself rather than through IndicatorOutcome's
+    __init__: every field is set, and the outcome equals one made through __init__."""
+    std = load_standard("nd351-2026-2030")
+    for h in generate_households(200, seed=9):
+        for o in classify(h, std, 2027).indicators:
+            remade = IndicatorOutcome(
+                o.id, o.name, o.dimension, o.status, o.reason, o.member_ids, o.unconfirmed
+            )
+            assert o == remade
+            assert repr(o) == repr(remade)
+            assert {s: getattr(o, s) for s in o.__slots__} == {
+                s: getattr(remade, s) for s in remade.__slots__
+            }
