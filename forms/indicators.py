@@ -196,18 +196,14 @@ def retirement_months(p: dict[str, Any], year: int, sex: Sex) -> int:
     return by_year[(min(max(year, first), last), sex)]
 
 
-def _retirement_pair(p: dict[str, Any], year: int) -> tuple[int, int]:
-    """(male, female) retirement ages in months in ``year``: both are needed for every
-    household, so read from the table once as a pair, kept per year in the prepared
-    parameters."""
-    pairs: dict[int, tuple[int, int]] = p["_retirement_pairs"]
-    pair = pairs.get(year)
-    if pair is None:
-        pair = pairs[year] = (
-            retirement_months(p, year, _MALE),
-            retirement_months(p, year, _FEMALE),
-        )
-    return pair
+def _working_year(p: dict[str, Any], year: int) -> tuple[int, int, str]:
+    """(male, female) retirement ages in months in ``year`` and the reason when no one of
+    working age lacks work: needed for every household, so made once per year and kept in
+    the prepared parameters, where ``employment`` reads them without a call."""
+    male, female = retirement_months(p, year, _MALE), retirement_months(p, year, _FEMALE)
+    years: dict[int, tuple[int, int, str]] = p["_working_years"]
+    made = years[year] = (male, female, _working_age_text(p["min_age"], year, male, female))
+    return made
 
 
 def _ym(months: int) -> str:
@@ -244,10 +240,9 @@ def past_retirement(m: Member, reference: date, male: int, female: int) -> bool 
     return None
 
 
-@cache
 def _working_age_text(min_age: int, year: int, male: int, female: int) -> str:
     """The reason when no one of working age lacks work: the same for every such household of
-    a review, so made once."""
+    a review, so made once a year (``_working_year``)."""
     return (
         f"Không ai trong độ tuổi lao động (từ {min_age} tuổi đến tuổi nghỉ hưu năm {year}: "
         f"nam {_ym(male)}, nữ {_ym(female)}) thiếu việc làm hoặc làm công không hợp đồng"
@@ -265,7 +260,8 @@ def employment(ctx: Context, p: dict[str, Any]) -> Verdict:
     unknown: list[int] = []
     unsure_age: list[int] = []
     reference = ctx.reference
-    male, female = _retirement_pair(p, reference.year)
+    year = reference.year
+    male, female, nobody = p["_working_years"].get(year) or _working_year(p, year)
     for i, m, age in ctx.roster:
         job = m.employment
         # Any other answer deprives no one whatever the age: the retirement age (a call, for
@@ -302,7 +298,7 @@ def employment(ctx: Context, p: dict[str, Any]) -> Verdict:
         )
     if unknown:
         return _missing(ctx, unknown, "tuổi hoặc tình trạng việc làm")
-    return N, _working_age_text(min_age, reference.year, male, female), []
+    return N, nobody, []
 
 
 # --- dependants ---------------------------------------------------------------------------
@@ -895,7 +891,7 @@ def prepare(rule: str, params: dict[str, Any]) -> dict[str, Any]:
                 by_year[(year, sex)] = int(years) * 12 + int(months)
         out["_retirement_by_year"] = by_year
         out["_retirement_span"] = (rows[0]["year"], rows[-1]["year"])
-        out["_retirement_pairs"] = {}
+        out["_working_years"] = {}
     if "bands" in params:
         bands = [{**b, "_accepted": frozenset(b["accepted"])} for b in params["bands"]]
         by_age: dict[int, dict[str, Any]] = {}
