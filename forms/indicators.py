@@ -683,14 +683,16 @@ def telecom(ctx: Context, p: dict[str, Any]) -> Verdict:
     members = ctx.household.members
     if not members:
         return _no_members()
-    users = [i for i, m, _ in ctx.roster if m.uses_telecom is True]
+    users = 0
+    unknown: list[int] = []
+    for i, m, _ in ctx.roster:  # one loop, not a comprehension for each answer
+        uses = m.uses_telecom
+        if uses is True:
+            users += 1
+        elif uses is None:
+            unknown.append(i)
     if users:
-        return (
-            N,
-            _text("{}/{} thành viên sử dụng điện thoại/internet", len(users), len(members)),
-            [],
-        )
-    unknown = [i for i, m, _ in ctx.roster if m.uses_telecom is None]
+        return N, _text("{}/{} thành viên sử dụng điện thoại/internet", users, len(members)), []
     if unknown:
         return _missing(ctx, unknown, "thông tin sử dụng điện thoại/internet")
     return D, "Không thành viên nào sử dụng dịch vụ viễn thông (điện thoại, internet)", []
