@@ -226,5 +226,5 @@ def failure_text(exc: BaseException) -> str:
     if why is not None:
         return why
     return QCoreApplication.translate(
-        "Worker", "gặp lỗi không lường trước; chi tiết đã được ghi vào nhật ký {file}."
+        "Job", "gặp lỗi không lường trước; chi tiết đã được ghi vào nhật ký {file}."
     ).format(file=current_log_file())

@@ -112,7 +112,7 @@ def test_the_exchange_dialogs_texts_reach_linguist(tmp_path: Path) -> None:
         ("ImportDialog", "Không dùng được tệp này: {error}"),
         ("JobDialog", "Đang xử lý, hãy chờ đến khi xong rồi đóng."),
         ("ExportDialog", "Xuất gói dữ liệu"),
-        ("ExportDialog", "In khoá khôi phục…"),
+        ("ExportDialog", "In hoặc lưu khoá khôi phục…"),
         ("ExportDialog", "Hai lần nhập mật khẩu không khớp."),
         ("ExcelImportDialog", "Nhập danh sách hộ nghèo, cận nghèo năm trước từ Excel"),
         ("ExcelImportDialog", "Ghi vào tệp của xã"),
