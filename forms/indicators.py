@@ -315,9 +315,8 @@ def dependants(ctx: Context, p: dict[str, Any]) -> Verdict:
     # Each member: a dependant (yes), not one, or not known (maybe). In the loop rather than
     # a call per member: this runs for every member of every household.
     for i, m, age in ctx.roster:
-        allowance = m.monthly_social_allowance
         if age is None:
-            if allowance and m.disability:
+            if m.monthly_social_allowance and m.disability:
                 yes.append(i)
             else:
                 maybe.append(i)
@@ -325,16 +324,12 @@ def dependants(ctx: Context, p: dict[str, Any]) -> Verdict:
         if age < child_below:
             yes.append(i)
             continue
+        allowance = m.monthly_social_allowance
         if allowance is False:
             continue
-        qualifies: bool | None = True if age >= elderly or m.disability else None
-        if qualifies is None and m.disability is False:
-            qualifies = False
-        if qualifies is False:
-            continue
-        if qualifies and allowance:
-            yes.append(i)
-        else:
+        if age >= elderly or m.disability:  # elderly or disabled: a dependant with allowance
+            (yes if allowance else maybe).append(i)
+        elif m.disability is None:  # of working age, disability not known
             maybe.append(i)
     n = len(members)
     if 2 * len(yes) > n:
