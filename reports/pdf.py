@@ -7,6 +7,7 @@ each page and every page carries "Trang x/y". Data cells are plain strings wrapp
 
 from __future__ import annotations
 
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -22,9 +23,11 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.pdfdoc import (
     PDFArray,
     PDFBase85Encode,
+    PDFDocument,
     PDFName,
     PDFStream,
     PDFZCompress,
+    pdfdocEnc,
 )
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
@@ -157,13 +160,15 @@ def _p(text: str, style: ParagraphStyle) -> Paragraph:
 
 class _NumberedCanvas(Canvas):
     """Writes "Trang x/y" on every page once the total is known (two-pass numbering) without
-    holding the pages' drawing until then.
+    holding the pages until then.
 
-    reportlab keeps every page's operators as text until the save; here each page's text is
-    encoded (compressed) into its content stream as the page ends, and at the save each page
-    gets a second, small content stream with its label: a page's /Contents may be an array of
-    streams, read as one. The what-if of 100,000 households (23,418 pages) held its pages
-    twice before (compressed, then reportlab's text at the save; issue 22).
+    reportlab keeps every page's operators as text until the save, then builds the whole
+    file in memory before writing it. Here each page's operators are encoded (compressed) as
+    the page ends and spooled to a temporary file (``_SpooledStream``); at the save each page
+    gets a second, small content stream with its label (a page's /Contents may be an array of
+    streams, read as one), and the file is written object by object as reportlab formats it
+    (``_WrittenDocument``). The what-if of 100,000 households (23,418 pages, 54 MB of PDF)
+    held its pages twice and the file twice before (issue 22).
 
     With part numbering on, each part (a certificate, a household's form) counts its own pages:
     ``_PartStart`` records the page each part begins on.
@@ -175,12 +180,14 @@ class _NumberedCanvas(Canvas):
         kwargs["initialFontName"] = kwargs.get("initialFontName") or FONT
         super().__init__(*args, **kwargs)
         self.part_starts: list[int] = []
+        # Closed at the save, or with the canvas when a build fails.
+        self._spool = tempfile.TemporaryFile()  # noqa: SIM115
 
     def showPage(self) -> None:  # reportlab's name
         super().showPage()
         page = self._doc.Pages.pages[-1]
         if page.compression and page.stream:
-            page.Contents = _encoded(page.stream)
+            page.Contents = _SpooledStream(self._spool, page.stream)
             page.stream = None
 
     def save(self) -> None:
@@ -203,19 +210,67 @@ class _NumberedCanvas(Canvas):
             else:
                 page.Contents = PDFArray([page.Contents, footer])
         self._code = []
-        super().save()
+        try:
+            if isinstance(self._filename, str):
+                with open(self._filename, "wb") as out:
+                    self._doc.__class__ = _WrittenDocument
+                    self._doc.out = out
+                    self._doc.SaveToFile(out, self)
+            else:  # a file object of the caller's
+                super().save()
+        finally:
+            self._spool.close()
 
 
-def _encoded(text: str) -> PDFStream:
-    """A page's content stream with reportlab's page filters applied now (it would apply them
-    at the save, holding the text until then)."""
-    filters = [PDFBase85Encode, PDFZCompress] if rl_config.useA85 else [PDFZCompress]
-    content: Any = text
-    for f in reversed(filters):
-        content = f.encode(content)
-    stream = PDFStream(content=content)
-    stream.dictionary["Filter"] = PDFArray([PDFName(f.pdfname) for f in filters])
-    return stream
+class _SpooledStream(PDFStream):
+    """A page's content stream, encoded with reportlab's page filters as the page ends (it
+    would encode it at the save, holding the text until then) and kept in ``spool`` until
+    the save writes it."""
+
+    def __init__(self, spool: Any, text: str) -> None:
+        filters = [PDFBase85Encode, PDFZCompress] if rl_config.useA85 else [PDFZCompress]
+        content: Any = text
+        for f in reversed(filters):
+            content = f.encode(content)
+        content = pdfdocEnc(content)  # ASCII85 gives text; the file takes bytes
+        super().__init__()
+        self.dictionary["Filter"] = PDFArray([PDFName(f.pdfname) for f in filters])
+        spool.seek(0, 2)
+        self.spool, self.at, self.size = spool, spool.tell(), len(content)
+        spool.write(content)
+
+    def format(self, document: Any) -> bytes:
+        self.spool.seek(self.at)
+        self.content = self.spool.read(self.size)
+        try:
+            return super().format(document)
+        finally:
+            self.content = None
+
+
+class _WrittenDocument(PDFDocument):
+    """reportlab's document, its file written as it is formatted instead of gathered whole.
+
+    ``PDFDocument.format`` collects every formatted object in a ``PDFFile`` (``__accum__``)
+    and joins them at the end; here that file's writes go to ``out`` as they come (its
+    offsets, counted by ``PDFFile.add``, stay right), so the join returns nothing more."""
+
+    out: Any
+
+    @property
+    def __accum__(self) -> Any:
+        return self._accum
+
+    @__accum__.setter
+    def __accum__(self, accum: Any) -> None:
+        self.out.write(b"".join(accum.strings))  # the header, added as it was made
+        accum.strings.clear()
+        accum.write = self.out.write
+        self._accum = accum
+
+    @__accum__.deleter
+    def __accum__(self) -> None:
+        del self._accum
 
 
 class _PartStart(Flowable):
