@@ -320,8 +320,10 @@ def classify_many(
     result kept so far again and again (about 40 % of the time at 100,000 households)."""
     was_enabled = gc.isenabled()
     gc.disable()
+    # The reference date looked up once, not once a household.
+    reference = reference_date or default_reference_date(review_year)
     try:
-        return [classify(h, standard, review_year, reference_date, b1_table) for h in households]
+        return [classify(h, standard, review_year, reference, b1_table) for h in households]
     finally:
         if was_enabled:
             gc.enable()
