@@ -1067,6 +1067,39 @@ class Session:
                 )
         yield from self.key(Qt.Key.Key_Tab, CTRL | SHIFT)  # back to the list
 
+    def dashboard(self) -> Steps:
+        """Ctrl+Shift+Tab from the list to Tổng hợp: its counts come from a worker (the
+        window answers meanwhile, the watchdog sees to it), each village's bar holding its
+        live households and the same poor count as the lists after the meeting; Ctrl+Tab
+        back to the list."""
+        from db.records import HouseholdQuery
+        from db.report_queries import after_meeting_counts
+        from desktop.labels import label
+
+        window = self.window
+        self.step("dashboard: Ctrl+Shift+Tab to Tổng hợp")
+        yield from self.focus_list()
+        yield from self.key(Qt.Key.Key_Tab, CTRL | SHIFT)
+        board = window.dashboard
+        if window.tabs.currentWidget() is not board:
+            raise SessionFailure("Ctrl+Shift+Tab did not show the dashboard")
+        yield from self.wait(lambda: not board.busy(), "the dashboard's counts")
+        if board.failure.isVisible():
+            raise SessionFailure(f"dashboard: {board.failure.text()}")
+        store = window.store
+        data = board.by_village.data()
+        poor = dict(data.series)[label(Category.POOR)]
+        for i, village in enumerate(data.groups):
+            total = sum(values[i] for _name, values in data.series)
+            query = HouseholdQuery(village=village, round_id=store.current_round().id)
+            if total != store.count_households(HouseholdQuery(village=village)):
+                raise SessionFailure(f"dashboard: {village} shows {total} households")
+            if poor[i] != after_meeting_counts(store, query)[Category.POOR]:
+                raise SessionFailure(f"dashboard: {village} shows {poor[i]} poor households")
+        yield from self.key(Qt.Key.Key_Tab, CTRL)  # back to the list
+        if window.tabs.currentWidget() is not window.list:
+            raise SessionFailure("Ctrl+Tab did not go back to the list")
+
     def focus_list(self) -> Steps:
         if self.window.stack.currentWidget() is not self.window.tabs:
             raise SessionFailure("the household list is not shown")
@@ -1920,6 +1953,7 @@ def soak(target_events: int, seed: int, folder: Path) -> tuple[Figures, Watchdog
         problems = session.check_votes()
         if problems:
             raise SessionFailure("; ".join(problems[:10]))
+        session.run(session.dashboard())
         session.run(session.print_everything())
         session.run(session.export_and_import(folder, rounds))
         if rounds == 1:

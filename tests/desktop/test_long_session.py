@@ -74,6 +74,8 @@ def test_a_surveyors_afternoon(session: Session, tmp_path: Path) -> None:
     session.run(session.meeting_votes())
     assert session.check_votes() == []
     assert any(a * 2 < t for a, t in session.votes.values())
+    # The dashboard's counts per village, counted in a worker (issue 22).
+    session.run(session.dashboard())
     # Support and a cadre on a household's page (issue 24); they travel in the package below.
     session.run(session.support_and_cadre())
     # A low-income worker's application recorded, accepted and the list printed (issue 18).
