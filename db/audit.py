@@ -1,6 +1,6 @@
 """The audit log: every row appended through one function, hash-chained, and checked.
 
-Every audit row (a data change written by ``Store._audit`` or a merge's batch, or an *event*
+Every audit row (a data change written by ``Store.record_change`` or a merge's batch, or an *event*
 recorded by ``record_event``: a round started, a package exported or imported, a restore, a
 settings change, a printed document) goes in through ``append``, which gives it its ``hash``:
 
@@ -173,7 +173,7 @@ def record_event(
                     "insert",
                     None,
                     _ENCODER.encode(details or {}),
-                    store._source,
+                    store.source,
                 )
             ],
         )

@@ -341,5 +341,7 @@ def resolve(store: Any, conflict_id: str, choice: Choice) -> CertificateConflict
             "resolution": choice,
             "other": c.other_code,
         }
-        store._audit("certificate_conflicts", c.id, c.household_id, "update", before, after, at)
+        store.record_change(
+            "certificate_conflicts", c.id, c.household_id, "update", before, after, at
+        )
     return c

@@ -114,7 +114,7 @@ def add_application(
 ) -> LowIncomeApplication:
     """Records a member's application (outcome: not yet decided): received like a
     household's application, by a surveyor in their villages too (forms.roles)."""
-    store.require(Action.RECEIVE_APPLICATION, store._village_of(household_id))
+    store.require(Action.RECEIVE_APPLICATION, store.households.village_of(household_id))
     _round(store, round_id)
     h = store.get_household(household_id)
     if h is None:
@@ -165,8 +165,10 @@ def add_application(
                 store.device,
             ),
         )
-        store._audit("low_income_applications", app_id, household_id, "insert", None, new, at)
-        store._notify(Change("low_income_application", [app_id]))
+        store.record_change(
+            "low_income_applications", app_id, household_id, "insert", None, new, at
+        )
+        store.notify(Change("low_income_application", [app_id]))
     found = application(store, app_id)
     assert found is not None
     return found
@@ -196,10 +198,10 @@ def set_outcome(
             " WHERE id = ?",
             (*after.values(), at, store.device, app.id),
         )
-        store._audit(
+        store.record_change(
             "low_income_applications", app.id, app.household_id, "update", before, after, at
         )
-        store._notify(Change("low_income_application", [app.id]))
+        store.notify(Change("low_income_application", [app.id]))
     found = application(store, app.id)
     assert found is not None
     return found

@@ -203,7 +203,7 @@ def purge_rows(
         },
         household_id=household_id,
     )
-    store._notify(Change("household", [household_id]))
+    store.notify(Change("household", [household_id]))
     return rows
 
 
@@ -250,7 +250,7 @@ def erase_member(store: Store, member_id: str, reason: str) -> str:
                 {"code": code, "reason": reason, "audit_rows": rows},
                 household_id=household_id,
             )
-            store._notify(Change("household", [household_id]))
+            store.notify(Change("household", [household_id]))
         compact(store)
     return str(code)
 

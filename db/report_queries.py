@@ -277,8 +277,8 @@ def after_meeting_counts(store: Any, q: HouseholdQuery) -> dict[Category, int]:
     under the category the meeting rejected. The dashboard and the status bar read this."""
     counts: dict[Category, int] = dict(store.category_counts(q))
     # The Store's own filter (village, text, transition …), so both counts agree on scope.
-    where, params = store._where(q, with_category=False, join=False)
-    round_sql, round_params = store._round_sql(q)  # the lists in force, as the counts
+    where, params = store.lists.where(q, with_category=False, join=False)
+    round_sql, round_params = store.lists.round_sql(q)  # the lists in force, as the counts
     if round_sql == "?":
         # From the round's votes (those put to the meeting), not from its results (every
         # household): 27 ms of CPU at 100,000 households for 933 votes, now 0.1 ms.

@@ -204,7 +204,7 @@ def _audit(
 ) -> None:
     from db.store import now_utc
 
-    store._audit("users", name, None, action, old, new, now_utc())  # type: ignore[arg-type]
+    store.record_change("users", name, None, action, old, new, now_utc())  # type: ignore[arg-type]
 
 
 def add_user(

@@ -2,7 +2,7 @@
 delivered and the cadre responsible for each household, over one commune file.
 
 Functions taking the ``db.store.Store``; every write is one ``store.transaction()`` with its
-audit rows (``Store._audit``, as households are audited) and a ``Change`` for the screens.
+audit rows (``Store.record_change``, as households are audited) and a ``Change`` for the screens.
 Tables: migration m0010. The pure rules (deadlines, kinds) are in ``forms.applications``.
 """
 
@@ -123,12 +123,12 @@ def add_application(
 ) -> Application:
     # Receiving what a household hands in is entering its data: a surveyor does it in their
     # villages (forms.roles); the outcome is the commune's, at the round's decision.
-    store.require(Action.RECEIVE_APPLICATION, store._village_of(household_id))
+    store.require(Action.RECEIVE_APPLICATION, store.households.village_of(household_id))
     kind = ApplicationKind(kind)
     submitted_by, request = _clean(submitted_by), nfc(request).strip()
     if not submitted_by:
         raise StoreError("Hãy ghi tên người nộp giấy đề nghị.")
-    store._household_exists(household_id)
+    store.households.require_stored(household_id)
     at = _now()
     app_id = _uuid()
     new = {
@@ -157,9 +157,9 @@ def add_application(
                 store.device,
             ),
         )
-        store._audit("applications", app_id, household_id, "insert", None, new, at)
+        store.record_change("applications", app_id, household_id, "insert", None, new, at)
         store.reindex([household_id])  # found by who submitted it
-        store._notify(Change("application", [app_id]))
+        store.notify(Change("application", [app_id]))
     found = application(store, app_id)
     assert found is not None
     return found
@@ -239,8 +239,8 @@ def _set_application(store: Any, app: Application, changes: dict[str, Any], at: 
         f"UPDATE applications SET {sets}, updated_at = ?, updated_device = ? WHERE id = ?",
         (*after.values(), at, store.device, app.id),
     )
-    store._audit("applications", app.id, app.household_id, "update", before, after, at)
-    store._notify(Change("application", [app.id]))
+    store.record_change("applications", app.id, app.household_id, "update", before, after, at)
+    store.notify(Change("application", [app.id]))
 
 
 def withdraw_application(store: Any, application_id: str) -> None:
@@ -399,8 +399,8 @@ def add_support(
     """``today``: what "the future" is for the given date (the validator's)."""
     from forms.validate import support_problems
 
-    store.require(Action.SUPPORT, store._village_of(household_id))
-    store._household_exists(household_id)
+    store.require(Action.SUPPORT, store.households.village_of(household_id))
+    store.households.require_stored(household_id)
     problems = support_problems(
         _household_code(store, household_id),
         kind=kind,
@@ -453,9 +453,9 @@ def add_support(
                 store.device,
             ),
         )
-        store._audit("support_records", record.id, household_id, "insert", None, new, at)
+        store.record_change("support_records", record.id, household_id, "insert", None, new, at)
         store.reindex([household_id])  # found by programme and giver
-        store._notify(Change("support", [record.id]))
+        store.notify(Change("support", [record.id]))
     return record
 
 
@@ -463,7 +463,7 @@ def delete_support(store: Any, support_id: str) -> None:
     r = store.conn.execute(_SUPPORT_SELECT + " AND id = ?", (support_id,)).fetchone()
     if r is None:
         raise NotFound("Không tìm thấy lần hỗ trợ này.")
-    store.require(Action.SUPPORT, store._village_of(r[1]))
+    store.require(Action.SUPPORT, store.households.village_of(r[1]))
     at = _now()
     with store.transaction():
         store.conn.execute(
@@ -471,9 +471,9 @@ def delete_support(store: Any, support_id: str) -> None:
             " WHERE id = ?",
             (at, store.device, support_id),
         )
-        store._audit("support_records", support_id, r[1], "delete", {"deleted": 0}, None, at)
+        store.record_change("support_records", support_id, r[1], "delete", {"deleted": 0}, None, at)
         store.reindex([r[1]])
-        store._notify(Change("support", [support_id]))
+        store.notify(Change("support", [support_id]))
 
 
 def list_decisions(store: Any) -> list[ListDecision]:
@@ -670,7 +670,7 @@ def assign_cadre(
         raise ValueError("assign to a household or a village, not both")
     store.require(Action.CADRES)
     if household_id is not None:
-        store._household_exists(household_id)
+        store.households.require_stored(household_id)
     elif village not in [v.name for v in store.villages()]:
         raise NotFound(f"Không có thôn/bản “{village}”.")
     name, role = _clean(name), _clean(role)
@@ -699,7 +699,7 @@ def assign_cadre(
                 " WHERE id = ?",
                 (at, store.device, old[0]),
             )
-            store._audit(
+            store.record_change(
                 "cadre_assignments",
                 old[0],
                 household_id,
@@ -726,7 +726,7 @@ def assign_cadre(
                     store.device,
                 ),
             )
-            store._audit(
+            store.record_change(
                 "cadre_assignments",
                 assignment.id,
                 household_id,
@@ -736,7 +736,7 @@ def assign_cadre(
                 at,
             )
         store.reindex([household_id] if household_id else [], village)  # found by the cadre
-        store._notify(Change("cadre", [assignment.id]))
+        store.notify(Change("cadre", [assignment.id]))
     return assignment
 
 

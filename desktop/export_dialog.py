@@ -127,7 +127,7 @@ def announce(store: Any, kind: str = "household") -> None:
     from db.records import Change
 
     with store.transaction():
-        store._notify(Change(kind, []))
+        store.notify(Change(kind, []))
 
 
 def indented(inner: QWidget | QLayout) -> QHBoxLayout:

@@ -237,7 +237,7 @@ class SupportPage(QWidget):
         from forms.roles import Action
 
         assert self.household_id is not None
-        village = self.store._village_of(self.household_id)
+        village = self.store.households.village_of(self.household_id)
         gate(self.store, Action.SUPPORT, self.add_button, self.remove_button, village=village)
         gate(self.store, Action.CADRES, self.cadre_name, self.cadre_role, self.cadre_button)
 

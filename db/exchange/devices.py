@@ -216,7 +216,7 @@ def stop_trusting(store: Store, device: str, fingerprint: str) -> KnownDevice:
             "UPDATE exchange_devices SET retired_at = ? WHERE device = ? AND fingerprint = ?",
             (at, target.device, target.fingerprint),
         )
-        store._audit(
+        store.record_change(
             "exchange_devices",
             f"{target.device}/{target.fingerprint}",
             None,
@@ -225,7 +225,7 @@ def stop_trusting(store: Store, device: str, fingerprint: str) -> KnownDevice:
             {"retired_at": at},
             at,
         )
-        store._notify(Change("devices", [target.device]))
+        store.notify(Change("devices", [target.device]))
     return dataclasses.replace(target, retired_at=at)
 
 

@@ -102,7 +102,7 @@ def write_merge(
             decoded={s.record.household.id: s.record.household for s in to_write},
         )
         if not year_round.empty:
-            store._notify(Change("support", []))
+            store.notify(Change("support", []))
         for step in to_purge:
             purge_here(store, step, package, source_name, at)
         receipt.written = True
@@ -117,7 +117,7 @@ def write_merge(
                 receipt.to_json(indent=None),
             ),
         )
-        store._audit(
+        store.record_change(
             "exchange_imports",
             package.package_id,
             None,
@@ -130,7 +130,7 @@ def write_merge(
             },
             at,
         )
-        store._notify(Change("household", [s.record.household.id for s in to_write]))
+        store.notify(Change("household", [s.record.household.id for s in to_write]))
 
 
 def _ensure_villages(store: Store, steps: list[Planned]) -> None:
@@ -159,7 +159,7 @@ def _ensure_rounds(store: Store, package: Package, mapping: dict[str, str]) -> N
                     str(package.manifest.get("device", "")),
                 ),
             )
-            store._notify(Change("round", [r["id"]]))
+            store.notify(Change("round", [r["id"]]))
 
 
 def _bulk_candidates(store: Store, records: list[PackageRecord]) -> list[PackageRecord]:
@@ -180,7 +180,7 @@ def _add_new(store: Store, records: list[PackageRecord], at: str) -> None:
     conn = store.conn
     households, members, causes, needs, index_rows = [], [], [], [], []
     audit: list[Row] = []
-    source = store._source
+    source = store.source
     # Rowids given here, as SQLite would pick them (the largest plus one), so the search
     # index rows need no lookup of their household by id.
     last_rowid = int(conn.execute("SELECT COALESCE(MAX(rowid), 0) FROM households").fetchone()[0])
@@ -268,7 +268,7 @@ def _add_new(store: Store, records: list[PackageRecord], at: str) -> None:
     conn.executemany("INSERT OR IGNORE INTO household_needs VALUES (?, ?)", needs)
     append_audit(conn, audit)
     # A household arriving in a village that already has a cadre is found by the cadre's name
-    # at once, as one typed in here is (Store._index). A household new to this file has no
+    # at once, as one typed in here is (Households._index). A household new to this file has no
     # support, application or cadre of its own yet (the package's are written after it, and
     # indexed again then: year_round_part.apply), so of db.search.year_round_words only its
     # village's cadre applies: read once for every village, not once per household.
@@ -320,7 +320,7 @@ def write_content(store: Store, rec: PackageRecord, at: str) -> str | None:
         if before is not None and not before[1]:
             store.delete_household(hid)
     else:
-        store._write_household(rec.household, at)
+        store.households.write(rec.household, at)
     after = store.household_rev(hid)
     if after is None or (before is not None and after[0] == before[0]):
         return None
@@ -347,11 +347,11 @@ def write_results(
         key=lambda item: year.get(item[0], 0),
     )
     for local_round, res in ordered:
-        store._write_answers(rec.household, local_round, at)
-        store._write_result(rec.household.id, local_round, result_from_dict(res), at, rounds=rounds)
+        store.results.write_answers(rec.household, local_round, at)
+        store.results.write(rec.household.id, local_round, result_from_dict(res), at, rounds=rounds)
     latest = next((r for r in rounds if ordered and r.id == ordered[-1][0]), None)
     if latest is not None and not fresh:
-        store._refresh_later_transitions(rec.household.id, latest, at)
+        store.results.refresh_later_transitions(rec.household.id, latest, at)
 
 
 def _store_conflict(store: Store, step: Planned, package_id: str, source: str, at: str) -> None:
@@ -376,7 +376,7 @@ def _store_conflict(store: Store, step: Planned, package_id: str, source: str, a
         ),
     )
     if cur.rowcount:
-        store._audit(
+        store.record_change(
             "exchange_conflicts",
             conflict_id,
             h.id if step.local_rev else None,

@@ -185,7 +185,7 @@ def resolve_conflict(store: Store, conflict_id: str, choice: Choice) -> None:
             " WHERE id = ?",
             (at, choice, store.user, c.id),
         )
-        store._audit(
+        store.record_change(
             "exchange_conflicts",
             c.id,
             c.household_id if store.household_rev(c.household_id) else None,
@@ -194,4 +194,4 @@ def resolve_conflict(store: Store, conflict_id: str, choice: Choice) -> None:
             {"resolution": choice, "incoming_rev": rec.rev, "local_rev": c.local_rev},
             at,
         )
-        store._notify(Change("household", [c.household_id]))
+        store.notify(Change("household", [c.household_id]))

@@ -49,7 +49,7 @@ def join_revs(
             " WHERE id = ?",
             (made, at, store.device, store.user, household_id),
         )
-        store._append_rev(household_id, made, current[0], at, deleted=current[1])
+        store.households.append_rev(household_id, made, current[0], at, deleted=current[1])
     store.conn.execute(
         "INSERT OR REPLACE INTO exchange_merge_parents VALUES (?, ?)", (made, incoming_rev)
     )

@@ -569,7 +569,7 @@ def apply(
 
 def _insert(store: Any, rows: list[tuple[str, dict[str, Any]]], at: str) -> None:
     """The rows, one statement a table, and their audit rows appended to the chain at once
-    (as ``Store._audit`` writes each): a package's support records come by thousands."""
+    (as ``Store.record_change`` writes each): a package's support records come by thousands."""
     from db import audit
     from db.store_stamps import dumps as _dumps
 
@@ -591,7 +591,7 @@ def _insert(store: Any, rows: list[tuple[str, dict[str, Any]]], at: str) -> None
                 "insert",
                 None,
                 _dumps(new),
-                store._source,
+                store.source,
             )
         )
     for table, values in by_table.items():
@@ -610,7 +610,7 @@ def _update(
     store.conn.execute(f"UPDATE {table} SET {sets} WHERE id = ?", (*changes.values(), mine["id"]))
     shown = [k for k in changes if k not in ("updated_at", "updated_device")]
     action = "delete" if changes.get("deleted") else "update"
-    store._audit(
+    store.record_change(
         table,
         mine["id"],
         mine["household_id"],
@@ -651,7 +651,7 @@ def _store_conflict(store: Any, s: Stored, package_id: str, source: str, at: str
         ),
     )
     if cur.rowcount:
-        store._audit(
+        store.record_change(
             "year_round_conflicts",
             conflict_id,
             theirs["household_id"],
@@ -741,16 +741,16 @@ def resolve(store: Any, conflict_id: str, choice: Choice) -> YearRoundConflict:
     with store.transaction(source=f"giải quyết xung đột ({label}): {c.source}"):
         if c.table == "applications":
             _decide_application(store, c, choice, at)
-            store._notify(Change("application", [c.incoming["id"]]))
+            store.notify(Change("application", [c.incoming["id"]]))
         else:
             _decide_cadre(store, c, choice, at)
-            store._notify(Change("cadre", [c.incoming["id"]]))
+            store.notify(Change("cadre", [c.incoming["id"]]))
         store.conn.execute(
             "UPDATE year_round_conflicts SET resolved_at = ?, resolution = ?, resolved_by = ?"
             " WHERE id = ?",
             (at, choice, store.user, c.id),
         )
-        store._audit(
+        store.record_change(
             "year_round_conflicts",
             c.id,
             c.household_id,

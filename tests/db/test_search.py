@@ -131,9 +131,9 @@ def many(store: Store) -> Store:
 def test_both_search_plans_page_and_count_alike(
     many: Store, monkeypatch: pytest.MonkeyPatch, threshold: int, text: str
 ) -> None:
-    import db.store
+    import db.store_lists
 
-    monkeypatch.setattr(db.store, "ORDERED_SCAN_MATCHES", threshold)
+    monkeypatch.setattr(db.store_lists, "ORDERED_SCAN_MATCHES", threshold)
     words = fold(text).split()
     expected = [
         r

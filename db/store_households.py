@@ -1,0 +1,405 @@
+"""The Store's households part (``store.households``): a household's row, its members,
+causes and needs, its search row and its revisions, written in one transaction with their
+audit rows; read back as ``forms.model.Household``. Its answers and result in a round are the
+results part's (``store.results``), called from ``save`` within the same transaction.
+
+``write``, ``append_rev``, ``member_docs``, ``village_of`` and ``require_stored`` are the part's
+internal API for the rest of ``db`` (a merge writes households through ``write``; year-round
+records check their household with ``require_stored`` and ``village_of``)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator, Mapping
+from typing import TYPE_CHECKING, Any
+
+from db.deep_check import naming_damage
+from db.errors import NotFound, StoreError
+from db.households import diff, household_doc, household_from_docs
+from db.records import Change
+from db.search import index_text, year_round_words
+from db.store_stamps import dumps, new_id, now_utc
+from forms.model import Household, nfc
+from forms.roles import Action
+
+if TYPE_CHECKING:
+    from db.store import Store
+    from forms.classify import Result
+
+
+class Households:
+    # Households read at a time by ``each`` (and the results part's ``for_round``): the
+    # caller may write between chunks.
+    CHUNK = 500
+
+    def __init__(self, store: Store) -> None:
+        self._store = store
+
+    def next_code(self, village: str = "") -> str:
+        """A free household code ``VV-NNNN``: VV is the village's place in the list."""
+        names = [v.name for v in self._store.setup.villages()]
+        prefix = f"{names.index(village) + 1:02d}-" if village in names else "00-"
+        used = self._store.conn.execute(
+            "SELECT MAX(CAST(substr(code, 4) AS INTEGER)) FROM households "
+            "WHERE code GLOB ? || '[0-9]*'",
+            (prefix,),
+        ).fetchone()[0]
+        return f"{prefix}{(used or 0) + 1:04d}"
+
+    def save(
+        self,
+        h: Household,
+        *,
+        round_id: str | None = None,
+        result: Result | None = None,
+    ) -> None:
+        """Household, members, causes/needs, search index, audit, history and (with
+        ``round_id``) the round's answers and result, in one transaction.
+
+        A household without a code gets the next free one (``h.code`` is set).
+        """
+        if result is not None and round_id is None:
+            raise ValueError("a result needs the round it belongs to")
+        # A surveyor limited to villages neither writes there nor moves a household out.
+        self._store.require(Action.EDIT_HOUSEHOLD, nfc(h.village))
+        stored_village = self.village_of(h.id)
+        if stored_village is not None and stored_village != nfc(h.village):
+            self._store.require(Action.EDIT_HOUSEHOLD, stored_village)
+        if not h.code.strip():
+            h.code = self.next_code(h.village)
+        docs = household_doc(h)
+        rounds = self._store.setup.rounds() if round_id is not None else []
+        rnd = next((r for r in rounds if r.id == round_id), None)
+        if round_id is not None and rnd is None:
+            raise NotFound("Không tìm thấy kỳ rà soát.")
+        # A household not in the file has no answers or result of its own to compare with:
+        # their lookups are skipped (were it wrong, UNIQUE (household_id, round_id) refuses
+        # the insert and the save rolls back; nothing is overwritten unseen).
+        fresh = stored_village is None
+        with self._store.transaction(), self._store.audit_batch():
+            rev = self.write(h, now_utc(), docs)
+            if rnd is not None:
+                self._store.results.write_answers(
+                    h, rnd.id, now_utc(), docs, rev=rev, checked=True, fresh=fresh
+                )
+                if result is not None:
+                    self._store.results.write(
+                        h.id, rnd.id, result, now_utc(), rounds=rounds, fresh=fresh
+                    )
+            self._store.notify(Change("household", [h.id]))
+
+    def write(
+        self, h: Household, at: str, docs: tuple[dict[str, Any], list[dict[str, Any]]] | None = None
+    ) -> str:
+        """Writes what changed; returns the household's rev afterwards."""
+        code = nfc(h.code)
+        clash = self._store.conn.execute(
+            "SELECT 1 FROM households WHERE code = ? AND deleted = 0 AND id != ?", (code, h.id)
+        ).fetchone()
+        if clash:
+            raise StoreError(f"Mã hộ {code} đã được dùng cho một hộ khác.")
+        doc, member_docs = docs or household_doc(h)
+        doc = dict(doc, code=code)
+        old = self._store.conn.execute(
+            "SELECT rowid, doc, rev, deleted FROM households WHERE id = ?", (h.id,)
+        ).fetchone()
+        # Members reference their household: a new household row must come first.
+        members_changed = self._write_members(h.id, member_docs, at) if old else True
+        rev = new_id()
+        doc_text = dumps(doc)
+        fields = (code, nfc(h.village), nfc(h.head_name()), h.size(), doc_text)
+        if old is None:
+            cur = self._store.conn.execute(
+                "INSERT INTO households (id, code, village, head_name, size, doc, rev, created_at,"
+                " created_device, updated_at, updated_device, updated_by, deleted)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0)",
+                (
+                    h.id,
+                    *fields,
+                    rev,
+                    at,
+                    self._store.device,
+                    at,
+                    self._store.device,
+                    self._store.user,
+                ),
+            )
+            rowid = cur.lastrowid
+            self._store.record_change(
+                "households", h.id, h.id, "insert", None, doc, at, in_row=True, new_text=doc_text
+            )
+            self._write_members(h.id, member_docs, at)
+            parent = None
+        else:
+            rowid, old_doc_text, parent, was_deleted = old
+            old_doc = json.loads(old_doc_text)
+            before, after = diff(old_doc, doc)
+            if was_deleted:
+                before["deleted"], after["deleted"] = True, False
+            if not before and not after and not members_changed:
+                return str(parent)  # nothing changed: no new revision, no history noise
+            self._store.conn.execute(
+                "UPDATE households SET code = ?, village = ?, head_name = ?, size = ?, doc = ?,"
+                " rev = ?, updated_at = ?, updated_device = ?, updated_by = ?, deleted = 0"
+                " WHERE id = ?",
+                (*fields, rev, at, self._store.device, self._store.user, h.id),
+            )
+            if before or after:
+                self._store.record_change("households", h.id, h.id, "update", before, after, at)
+            if old_doc.get("causes") == doc["causes"] and old_doc.get("needs") == doc["needs"]:
+                self._index(rowid, h)
+                self.append_rev(h.id, rev, parent, at, deleted=False)
+                return rev
+        if old is not None:
+            self._store.conn.execute("DELETE FROM household_causes WHERE household_id = ?", (h.id,))
+            self._store.conn.execute("DELETE FROM household_needs WHERE household_id = ?", (h.id,))
+        self._store.conn.executemany(
+            "INSERT OR IGNORE INTO household_causes VALUES (?, ?)", [(h.id, c) for c in h.causes]
+        )
+        self._store.conn.executemany(
+            "INSERT OR IGNORE INTO household_needs VALUES (?, ?)", [(h.id, n) for n in h.needs]
+        )
+        self._index(rowid, h, new=old is None)
+        self.append_rev(h.id, rev, parent, at, deleted=False)
+        return rev
+
+    def _index(self, rowid: int | None, h: Household, *, new: bool = False) -> None:
+        text = f"{index_text(h)} {year_round_words(self._store.conn, h.id)}".strip()
+        if not new:
+            # Most edits (a note, an answer, a score) leave the searched words as they were:
+            # rewriting them would write a third of a save's pages (FTS5's data, index,
+            # content and size tables), each encrypted and authenticated in an encrypted file.
+            held = self._store.conn.execute(
+                "SELECT text FROM search_index WHERE rowid = ?", (rowid,)
+            ).fetchone()
+            if held is not None and held[0] == text:
+                return
+            self._store.conn.execute("DELETE FROM search_index WHERE rowid = ?", (rowid,))
+        self._store.conn.execute(
+            "INSERT INTO search_index (rowid, text) VALUES (?, ?)", (rowid, text)
+        )
+
+    def reindex(
+        self,
+        household_ids: Iterable[str] = (),
+        village: str | None = None,
+        *,
+        known: Mapping[str, Household] | None = None,
+    ) -> None:
+        """The search rows of these households (and of ``village``'s) again: their support,
+        applications or cadre changed (``db.search.year_round_words``). ``known``: households
+        the caller holds as stored (a merge's), not read and decoded again."""
+        ids = set(household_ids)
+        if village is not None:
+            ids |= {
+                r[0]
+                for r in self._store.conn.execute(
+                    "SELECT id FROM households WHERE village = ? AND deleted = 0", (village,)
+                )
+            }
+        for hid in sorted(ids):
+            found = self._store.conn.execute(
+                "SELECT rowid FROM households WHERE id = ? AND deleted = 0", (hid,)
+            ).fetchone()
+            h = (known or {}).get(hid) or (self.get(hid) if found else None)
+            if found and h is not None:
+                self._index(found[0], h)
+
+    def append_rev(
+        self, household_id: str, rev: str, parent: str | None, at: str, *, deleted: bool
+    ) -> None:
+        self._store.conn.execute(
+            "INSERT INTO household_revs VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (rev, household_id, parent, self._store.device, self._store.user, at, int(deleted)),
+        )
+
+    def _write_members(self, household_id: str, docs: list[dict[str, Any]], at: str) -> bool:
+        ids = [d["id"] for d in docs]
+        if len(set(ids)) != len(ids):
+            raise StoreError("Một thành viên bị ghi hai lần trong cùng một hộ.")
+        existing: dict[str, tuple[str, int, str, int]] = {}
+        marks = ",".join("?" * len(ids))
+        query = (
+            "SELECT id, household_id, position, doc, deleted FROM members WHERE household_id = ?"
+        )
+        params: list[Any] = [household_id]
+        if ids:
+            query += f" OR id IN ({marks})"
+            params += ids
+        for mid, hid, position, doc_text, deleted in self._store.conn.execute(query, params):
+            existing[mid] = (hid, position, doc_text, deleted)
+        changed = False
+        for position, doc in enumerate(docs):
+            mid = doc["id"]
+            text = dumps(doc)
+            id_number = doc.get("id_number") or None
+            name = doc.get("name") or ""
+            if mid not in existing:
+                self._store.conn.execute(
+                    "INSERT INTO members VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0)",
+                    (
+                        mid,
+                        household_id,
+                        position,
+                        name,
+                        id_number,
+                        text,
+                        at,
+                        self._store.device,
+                        at,
+                        self._store.device,
+                    ),
+                )
+                self._store.record_change(
+                    "members",
+                    mid,
+                    household_id,
+                    "insert",
+                    None,
+                    doc,
+                    at,
+                    in_row=True,
+                    new_text=text,
+                )
+                changed = True
+                continue
+            old_hid, old_position, old_text, deleted = existing[mid]
+            if (
+                old_position == position
+                and not deleted
+                and old_hid == household_id
+                # The same content written differently (a file from an older version, a
+                # merged package) is no change either: no revision, no empty history entry.
+                and (old_text == text or json.loads(old_text) == doc)
+            ):
+                continue
+            before, after = diff(json.loads(old_text), doc)
+            if old_position != position:
+                before["position"], after["position"] = old_position, position
+            if deleted:
+                before["deleted"], after["deleted"] = True, False
+            if old_hid != household_id:
+                before["household_id"], after["household_id"] = old_hid, household_id
+            self._store.conn.execute(
+                "UPDATE members SET household_id = ?, position = ?, name = ?, id_number = ?,"
+                " doc = ?, updated_at = ?, updated_device = ?, deleted = 0 WHERE id = ?",
+                (household_id, position, name, id_number, text, at, self._store.device, mid),
+            )
+            self._store.record_change("members", mid, household_id, "update", before, after, at)
+            changed = True
+        for mid, (hid, _position, old_text, deleted) in existing.items():
+            if hid == household_id and mid not in ids and not deleted:
+                self._delete_member(mid, household_id, old_text, at)
+                changed = True
+        return changed
+
+    def _delete_member(self, member_id: str, household_id: str, old_text: str, at: str) -> None:
+        self._store.conn.execute(
+            "UPDATE members SET deleted = 1, updated_at = ?, updated_device = ? WHERE id = ?",
+            (at, self._store.device, member_id),
+        )
+        self._store.record_change(
+            "members", member_id, household_id, "delete", json.loads(old_text), None, at
+        )
+
+    def delete(self, household_id: str) -> None:
+        """Tombstone: the row stays (deleted = 1) with its history; lists no longer show it."""
+        row = self._store.conn.execute(
+            "SELECT rowid, doc, rev, deleted FROM households WHERE id = ?", (household_id,)
+        ).fetchone()
+        if row is None or row[3]:
+            raise NotFound("Không tìm thấy hộ cần xoá.")
+        self._store.require(Action.DELETE_HOUSEHOLD, self.village_of(household_id))
+        rowid, doc_text, parent, _ = row
+        at = now_utc()
+        rev = new_id()
+        with self._store.transaction():
+            for mid, text in self._store.conn.execute(
+                "SELECT id, doc FROM members WHERE household_id = ? AND deleted = 0",
+                (household_id,),
+            ).fetchall():
+                self._delete_member(mid, household_id, text, at)
+            self._store.conn.execute(
+                "UPDATE households SET deleted = 1, rev = ?, updated_at = ?, updated_device = ?,"
+                " updated_by = ? WHERE id = ?",
+                (rev, at, self._store.device, self._store.user, household_id),
+            )
+            self._store.conn.execute("DELETE FROM search_index WHERE rowid = ?", (rowid,))
+            self._store.record_change(
+                "households", household_id, household_id, "delete", json.loads(doc_text), None, at
+            )
+            self.append_rev(household_id, rev, parent, at, deleted=True)
+            self._store.notify(Change("household", [household_id]))
+
+    def get(self, household_id: str) -> Household | None:
+        row = self._store.conn.execute(
+            "SELECT doc FROM households WHERE id = ? AND deleted = 0", (household_id,)
+        ).fetchone()
+        if row is None:
+            return None
+        members = self.member_docs([household_id])[household_id]
+        with naming_damage(self._store.conn, self._store.path):
+            return household_from_docs(row[0], members)
+
+    def by_code(self, code: str) -> Household | None:
+        row = self._store.conn.execute(
+            "SELECT id FROM households WHERE code = ? AND deleted = 0", (nfc(code),)
+        ).fetchone()
+        return self.get(row[0]) if row else None
+
+    def rev(self, household_id: str) -> tuple[str, bool] | None:
+        """(current rev, deleted) of a household, tombstones included."""
+        row = self._store.conn.execute(
+            "SELECT rev, deleted FROM households WHERE id = ?", (household_id,)
+        ).fetchone()
+        return (row[0], bool(row[1])) if row else None
+
+    def member_docs(self, household_ids: list[str]) -> dict[str, list[str]]:
+        out: dict[str, list[str]] = {hid: [] for hid in household_ids}
+        marks = ",".join("?" * len(household_ids))
+        for hid, doc in self._store.conn.execute(
+            f"SELECT household_id, doc FROM members WHERE deleted = 0 AND household_id IN ({marks})"
+            " ORDER BY household_id, position",
+            household_ids,
+        ):
+            out[hid].append(doc)
+        return out
+
+    def each(self, village: str | None = None) -> Iterator[Household]:
+        """Every live household in code order, read in chunks (safe to write in between)."""
+        last = ""
+        while True:
+            sql = "SELECT id, code, doc FROM households WHERE deleted = 0 AND code > ?"
+            params: list[Any] = [last]
+            if village is not None:
+                sql += " AND village = ?"
+                params.append(village)
+            rows = self._store.conn.execute(
+                sql + f" ORDER BY code LIMIT {self.CHUNK}", params
+            ).fetchall()
+            if not rows:
+                return
+            members = self.member_docs([r[0] for r in rows])
+            with naming_damage(self._store.conn, self._store.path):
+                decoded = [household_from_docs(doc, members[hid]) for hid, _code, doc in rows]
+            yield from decoded
+            last = rows[-1][1]
+
+    def village_of(self, household_id: str) -> str | None:
+        row = self._store.conn.execute(
+            "SELECT village FROM households WHERE id = ?", (household_id,)
+        ).fetchone()
+        return None if row is None else str(row[0])
+
+    def stored(self, household_id: str) -> bool:
+        """Whether the household is saved and not deleted."""
+        return (
+            self._store.conn.execute(
+                "SELECT 1 FROM households WHERE id = ? AND deleted = 0", (household_id,)
+            ).fetchone()
+            is not None
+        )
+
+    def require_stored(self, household_id: str) -> None:
+        if not self.stored(household_id):
+            raise NotFound("Không tìm thấy hộ.")

@@ -1,0 +1,299 @@
+"""The Store's results part (``store.results``): a household's answers and its result in a
+round, and its transition against the years before (worked out again for the later years when
+a category is corrected). ``write_answers``, ``write`` and ``refresh_later_transitions`` are
+the writes a merge makes inside its own transaction (``db.exchange.merge_apply``)."""
+
+from __future__ import annotations
+
+import json
+import zlib
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any
+
+from db.deep_check import naming_damage
+from db.errors import NotFound
+from db.households import diff, household_doc, household_from_docs
+from db.records import Change, Round
+from db.store_stamps import dumps, new_id, now_utc
+from forms.model import Category, Household, Transition
+from forms.roles import Action
+
+if TYPE_CHECKING:
+    from db.store import Store
+    from forms.classify import Result
+
+
+class Results:
+    def __init__(self, store: Store) -> None:
+        self._store = store
+
+    def save(self, household_id: str, round_id: str, result: Result) -> None:
+        """Only the round's result (reclassification), with its audit row."""
+        self._store.require(Action.EDIT_HOUSEHOLD, self._store.households.village_of(household_id))
+        with self._store.transaction():
+            self.write(household_id, round_id, result, now_utc())
+            self._store.notify(Change("household", [household_id]))
+
+    def write_answers(
+        self,
+        h: Household,
+        round_id: str,
+        at: str,
+        docs: tuple[dict[str, Any], list[dict[str, Any]]] | None = None,
+        *,
+        rev: str | None = None,
+        checked: bool = False,
+        fresh: bool = False,
+    ) -> None:
+        """``rev``: the household's current rev when the caller knows it; ``checked``: the
+        round is known to exist; ``fresh``: the household's row was inserted in this
+        transaction, so it has no answers yet."""
+        if not checked and self._store.setup.round(round_id) is None:
+            raise NotFound("Không tìm thấy kỳ rà soát.")
+        doc, members = docs or household_doc(h)
+        doc = dict(doc, members=members)
+        text = zlib.compress(dumps(doc).encode(), 6)
+        if rev is None:
+            query = "SELECT rev FROM households WHERE id = ?"
+            rev = str(self._store.conn.execute(query, (h.id,)).fetchone()[0])
+        old = None
+        if not fresh:
+            old = self._store.conn.execute(
+                "SELECT id, household_rev, doc FROM answers WHERE household_id = ?"
+                " AND round_id = ?",
+                (h.id, round_id),
+            ).fetchone()
+        if old is None:
+            answer_id = new_id()
+            self._store.conn.execute(
+                "INSERT INTO answers VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 0)",
+                (
+                    answer_id,
+                    h.id,
+                    round_id,
+                    rev,
+                    text,
+                    at,
+                    self._store.device,
+                    at,
+                    self._store.device,
+                ),
+            )
+            new = {"round_id": round_id, "household_rev": rev}
+            self._store.record_change("answers", answer_id, h.id, "insert", None, new, at)
+        elif zlib.decompress(old[2]) != zlib.decompress(text):
+            self._store.conn.execute(
+                "UPDATE answers SET household_rev = ?, doc = ?, updated_at = ?,"
+                " updated_device = ? WHERE id = ?",
+                (rev, text, at, self._store.device, old[0]),
+            )
+            self._store.record_change(
+                "answers",
+                old[0],
+                h.id,
+                "update",
+                {"household_rev": old[1]},
+                {"household_rev": rev},
+                at,
+            )
+
+    def write(
+        self,
+        household_id: str,
+        round_id: str,
+        result: Result,
+        at: str,
+        *,
+        rounds: list[Round] | None = None,
+        fresh: bool = False,
+    ) -> None:
+        """``rounds``: ``store.setup.rounds()`` when the caller has just read it; ``fresh``:
+        the household's row was inserted in this transaction (no result or history of its
+        own)."""
+        from forms.classify import result_to_dict
+
+        rounds = rounds or self._store.setup.rounds()
+        rnd = next((r for r in rounds if r.id == round_id), None)
+        if rnd is None:
+            raise NotFound("Không tìm thấy kỳ rà soát.")
+        transition = self._transition(household_id, rnd, result.category, rounds, fresh=fresh)
+        summary = {
+            "category": result.category.value,
+            "b1_score": result.b1_score,
+            "deprivation_count": result.deprivation_count,
+            "transition": transition.value if transition else None,
+            "standard_id": result.standard_id,
+            "standard_version": result.standard_version,
+            "engine_version": result.engine_version,
+            "reasons": list(result.reasons),
+        }
+        doc = dumps(result_to_dict(result))
+        old = None
+        if not fresh:
+            old = self._store.conn.execute(
+                "SELECT id, doc, transition FROM results WHERE household_id = ? AND round_id = ?",
+                (household_id, round_id),
+            ).fetchone()
+        values = (
+            summary["category"],
+            result.b1_score,
+            result.deprivation_count,
+            summary["transition"],
+            result.standard_id,
+            result.engine_version,
+            doc,
+        )
+        if old is None:
+            result_id = new_id()
+            self._store.conn.execute(
+                "INSERT INTO results (id, household_id, round_id, category, b1_score,"
+                " deprivation_count, transition, standard_id, engine_version, doc, created_at,"
+                " created_device, updated_at, updated_device)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    result_id,
+                    household_id,
+                    round_id,
+                    *values,
+                    at,
+                    self._store.device,
+                    at,
+                    self._store.device,
+                ),
+            )
+            self._store.record_change(
+                "results", result_id, household_id, "insert", None, summary, at
+            )
+            return
+        if old[1] == doc and old[2] == summary["transition"]:
+            return
+        old_summary = json.loads(old[1])
+        old_view = {k: old_summary.get(k) for k in summary}
+        old_view["transition"] = old[2]
+        before, after = diff(old_view, summary)
+        self._store.conn.execute(
+            "UPDATE results SET category = ?, b1_score = ?, deprivation_count = ?, transition = ?,"
+            " standard_id = ?, engine_version = ?, doc = ?, updated_at = ?, updated_device = ?"
+            " WHERE id = ?",
+            (*values, at, self._store.device, old[0]),
+        )
+        if not before and not after:
+            before, after = {"detail": "changed"}, {"detail": "changed"}
+        self._store.record_change("results", old[0], household_id, "update", before, after, at)
+        if "category" in after:
+            self.refresh_later_transitions(household_id, rnd, at)
+
+    def refresh_later_transitions(self, household_id: str, rnd: Round, at: str) -> None:
+        """A corrected category changes the transitions of the years after it."""
+        for later in self._store.setup.rounds():
+            if later.year <= rnd.year:
+                continue
+            row = self._store.conn.execute(
+                "SELECT id, category, transition FROM results WHERE household_id = ?"
+                " AND round_id = ?",
+                (household_id, later.id),
+            ).fetchone()
+            if row is None:
+                continue
+            found = self._transition(household_id, later, Category(row[1]))
+            value = found.value if found else None
+            if value != row[2]:
+                self._store.conn.execute(
+                    "UPDATE results SET transition = ?, updated_at = ?, updated_device = ?"
+                    " WHERE id = ?",
+                    (value, at, self._store.device, row[0]),
+                )
+                self._store.record_change(
+                    "results",
+                    row[0],
+                    household_id,
+                    "update",
+                    {"transition": row[2]},
+                    {"transition": value},
+                    at,
+                )
+
+    def _transition(
+        self,
+        household_id: str,
+        rnd: Round,
+        current: Category,
+        rounds: list[Round] | None = None,
+        *,
+        fresh: bool = False,
+    ) -> Transition | None:
+        """Against the household's categories in earlier years; None in a file's first year.
+        ``fresh``: a household inserted in this transaction, with no earlier results."""
+        from forms.transitions import transition_from_history
+
+        earlier = [r for r in (rounds or self._store.setup.rounds()) if r.year < rnd.year]
+        if not earlier:
+            return None
+        marks = ",".join("?" * len(earlier))
+        found: dict[str, Category] = {}
+        if not fresh:
+            found = {
+                round_id: Category(category)
+                for round_id, category in self._store.conn.execute(
+                    f"SELECT round_id, category FROM results WHERE household_id = ?"
+                    f" AND round_id IN ({marks})",
+                    (household_id, *[r.id for r in earlier]),
+                )
+            }
+        # One entry per year: the year's last round that classified the household.
+        by_year: dict[int, Category | None] = {}
+        for r in earlier:
+            if r.id in found or r.year not in by_year:
+                by_year[r.year] = found.get(r.id, by_year.get(r.year))
+        history = [by_year[y] for y in sorted(by_year)]
+        return transition_from_history(history, current)
+
+    def for_round(self, round_id: str) -> Iterator[tuple[Household, Result]]:
+        """(household, its result) for every live household classified in the round."""
+        from forms.classify import result_from_dict
+
+        last = ""
+        while True:
+            # CROSS JOIN keeps households (code order, from the index) as the outer loop: each
+            # chunk then costs its own rows, not a scan of the whole round.
+            rows = self._store.conn.execute(
+                "SELECT h.id, h.code, h.doc, r.doc FROM households h CROSS JOIN results r"
+                " ON r.household_id = h.id AND r.round_id = ? WHERE h.deleted = 0 AND h.code > ?"
+                f" ORDER BY h.code LIMIT {self._store.households.CHUNK}",
+                (round_id, last),
+            ).fetchall()
+            if not rows:
+                return
+            members = self._store.households.member_docs([r[0] for r in rows])
+            with naming_damage(self._store.conn, self._store.path):
+                decoded = [
+                    (household_from_docs(doc, members[hid]), result_from_dict(json.loads(rdoc)))
+                    for hid, _code, doc, rdoc in rows
+                ]
+            yield from decoded
+            last = rows[-1][1]
+
+    def get(self, household_id: str, round_id: str) -> Result | None:
+        from forms.classify import result_from_dict
+
+        row = self._store.conn.execute(
+            "SELECT doc FROM results WHERE household_id = ? AND round_id = ?",
+            (household_id, round_id),
+        ).fetchone()
+        if row is None:
+            return None
+        with naming_damage(self._store.conn, self._store.path):
+            return result_from_dict(json.loads(row[0]))
+
+    def answers(self, household_id: str, round_id: str) -> Household | None:
+        """The household as it was answered in that round (its last save in the round)."""
+        from forms.codec import household_from_dict
+
+        row = self._store.conn.execute(
+            "SELECT doc FROM answers WHERE household_id = ? AND round_id = ? AND deleted = 0",
+            (household_id, round_id),
+        ).fetchone()
+        if row is None:
+            return None
+        with naming_damage(self._store.conn, self._store.path):
+            return household_from_dict(json.loads(zlib.decompress(row[0])))
