@@ -10,6 +10,8 @@ from __future__ import annotations
 import json
 import uuid
 from collections.abc import Callable
+from contextlib import nullcontext
+from typing import Any
 
 from db import certificates
 from db.audit import Row
@@ -21,7 +23,7 @@ from db.exchange.merge_revs import join_revs, put_history
 from db.exchange.package import Package, PackageRecord, record_to_dict
 from db.exchange.receipt import Receipt
 from db.households import household_doc
-from db.records import Change
+from db.records import Change, Round
 from db.search import index_text
 from db.store import Store, now_utc
 from db.store_stamps import dumps as _dumps
@@ -30,6 +32,7 @@ from forms.model import nfc
 from forms.text import fold
 
 Progress = Callable[[int, int], None]
+Docs = tuple[dict[str, Any], list[dict[str, Any]]]  # household_doc's
 
 
 def write_merge(
@@ -55,34 +58,50 @@ def write_merge(
         devices.remember_sender(store.conn, sender, package, store.user, at)
         _ensure_villages(store, steps)
         _ensure_rounds(store, package, round_map)
+        rounds = store.rounds()  # once a merge, not once a household
         total = len(to_write)
         fresh = _bulk_candidates(store, [s.record for s in to_write if s.action == "added"])
         done = 0
         for start in range(0, len(fresh), 500):
-            _add_new(store, fresh[start : start + 500], at)
-            done += len(fresh[start : start + 500])
+            part = fresh[start : start + 500]
+            docs = _add_new(store, part, at)
+            # Their answers and results (a surveyor's package carries them for nearly every
+            # household): their audit rows appended to the chain once a chunk, not once a
+            # row, and the documents just encoded for the rows reused for the answers.
+            with store.audit_batch():
+                for rec in part:
+                    if rec.results:
+                        write_results(
+                            store,
+                            rec,
+                            round_map,
+                            at,
+                            fresh=True,
+                            rounds=rounds,
+                            docs=docs[rec.household.id],
+                        )
+            done += len(part)
             if progress is not None:
                 progress(done, total)
         fresh_ids = {r.household.id for r in fresh}
-        for step in to_write:
-            if step.only_results is not None:
-                only = PackageRecord(
-                    household=step.record.household,
-                    rev=step.record.rev,
-                    revs=step.record.revs,
-                    results=step.only_results,
-                )
-                write_results(store, only, round_map, at)
+        with store.audit_batch() if _batchable(to_write) else nullcontext():
+            for step in to_write:
+                if step.record.household.id in fresh_ids:
+                    continue
+                if step.only_results is not None:
+                    only = PackageRecord(
+                        household=step.record.household,
+                        rev=step.record.rev,
+                        revs=step.record.revs,
+                        results=step.only_results,
+                    )
+                    write_results(store, only, round_map, at, rounds=rounds)
+                    done += 1
+                    continue
+                apply(store, step.record, round_map, at, rounds=rounds)
                 done += 1
-                continue
-            if step.record.household.id in fresh_ids:
-                if step.record.results:
-                    write_results(store, step.record, round_map, at, fresh=True)
-                continue
-            apply(store, step.record, round_map, at)
-            done += 1
-            if progress is not None and (done % 200 == 0 or done == total):
-                progress(done, total)
+                if progress is not None and (done % 200 == 0 or done == total):
+                    progress(done, total)
         for step in to_join:
             put_history(store, step.record)
             join_revs(store, step.record.household.id, step.record.rev, at, made=None)
@@ -133,6 +152,16 @@ def write_merge(
         store.notify(Change("household", [s.record.household.id for s in to_write]))
 
 
+def _batchable(steps: list[Planned]) -> bool:
+    """Whether the households written one by one may have their audit rows appended once, at
+    the end (``store.audit_batch``): not when a household or member is written twice, since
+    a row inserted and then changed in one batch would be changed before its audit row,
+    which points at the row's document, is in the log (migration m0005's trigger)."""
+    ids = [s.record.household.id for s in steps]
+    ids += [m.id for s in steps for m in s.record.household.members]
+    return len(ids) == len(set(ids))
+
+
 def _ensure_villages(store: Store, steps: list[Planned]) -> None:
     # Compared as the Store names villages (single spaces), so no name is added twice.
     known = {" ".join(v.name.split()) for v in store.villages()}
@@ -173,10 +202,11 @@ def _bulk_candidates(store: Store, records: list[PackageRecord]) -> list[Package
     return [r for r in records if not any(m.id in taken for m in r.household.members)]
 
 
-def _add_new(store: Store, records: list[PackageRecord], at: str) -> None:
+def _add_new(store: Store, records: list[PackageRecord], at: str) -> dict[str, Docs]:
     """The Store's insert of a new household (rows, members, causes/needs, search index,
     audit with the package as source, history), batched: merging thousands of surveyed
-    households one statement at a time is what made a merge slow."""
+    households one statement at a time is what made a merge slow. Returns each household's
+    documents (``household_doc``), for its answers."""
     conn = store.conn
     households, members, causes, needs, index_rows = [], [], [], [], []
     audit: list[Row] = []
@@ -184,11 +214,12 @@ def _add_new(store: Store, records: list[PackageRecord], at: str) -> None:
     # Rowids given here, as SQLite would pick them (the largest plus one), so the search
     # index rows need no lookup of their household by id.
     last_rowid = int(conn.execute("SELECT COALESCE(MAX(rowid), 0) FROM households").fetchone()[0])
+    docs: dict[str, Docs] = {}
     for rowid, rec in enumerate(records, start=last_rowid + 1):
         h = rec.household
-        doc, member_docs = household_doc(h)
+        doc, member_docs = docs[h.id] = household_doc(h)
         code = nfc(h.code)
-        doc["code"] = code
+        doc = dict(doc, code=code)  # as the Store's write: the answers keep the code as is
         doc_text = _dumps(doc)
         households.append(
             (
@@ -287,10 +318,19 @@ def _add_new(store: Store, records: list[PackageRecord], at: str) -> None:
         ],
     )
     put_history(store, *records)
+    return docs
 
 
-def apply(store: Store, rec: PackageRecord, round_map: dict[str, str], at: str) -> None:
-    """Fast-forward (or add) one household to the incoming rev, history included."""
+def apply(
+    store: Store,
+    rec: PackageRecord,
+    round_map: dict[str, str],
+    at: str,
+    *,
+    rounds: list[Round] | None = None,
+) -> None:
+    """Fast-forward (or add) one household to the incoming rev, history included.
+    ``rounds``: the file's rounds when the caller has just read them."""
     hid = rec.household.id
     made = write_content(store, rec, at)
     if made is not None:
@@ -308,7 +348,7 @@ def apply(store: Store, rec: PackageRecord, round_map: dict[str, str], at: str) 
             (rec.created_at, rec.created_device, hid),
         )
     if not rec.deleted:
-        write_results(store, rec, round_map, at)
+        write_results(store, rec, round_map, at, rounds=rounds)
 
 
 def write_content(store: Store, rec: PackageRecord, at: str) -> str | None:
@@ -334,21 +374,49 @@ def write_results(
     at: str,
     *,
     fresh: bool = False,
+    rounds: list[Round] | None = None,
+    docs: Docs | None = None,
 ) -> None:
     """Oldest year first: a result's transition is worked out against the years already in
     the file, so a package listing 2026 before 2025 gave a new household "not poor in either
     period" where it had escaped poverty. A household already in the file (``fresh`` False)
     may hold results of years after the package's last one: their transitions are worked out
-    again too."""
-    rounds = store.rounds()
+    again too. ``fresh``: the household was inserted by this merge (``_add_new``), at its rev,
+    so it has no answers or results but those written here: nothing is looked up for them.
+    ``rounds``: the file's rounds just read (every round of ``round_map`` among them);
+    ``docs``: the household's documents just encoded."""
+    rounds = rounds or store.rounds()
     year = {r.id: r.year for r in rounds}
     ordered = sorted(
         ((round_map.get(rid, rid), res) for rid, res in rec.results.items()),
         key=lambda item: year.get(item[0], 0),
     )
+    answered: set[str] = set()
     for local_round, res in ordered:
-        store.results.write_answers(rec.household, local_round, at)
-        store.results.write(rec.household.id, local_round, result_from_dict(res), at, rounds=rounds)
+        if fresh:
+            store.results.write_answers(
+                rec.household,
+                local_round,
+                at,
+                docs,
+                rev=rec.rev,
+                checked=local_round in year,
+                # Two rounds of the package may be one round here (the same periodic year).
+                fresh=local_round not in answered,
+            )
+        else:
+            store.results.write_answers(rec.household, local_round, at, docs)
+        store.results.write(
+            rec.household.id,
+            local_round,
+            result_from_dict(res),
+            at,
+            rounds=rounds,
+            # Its earlier years are those written just before (a transition is worked out
+            # against them), so only its first result has nothing to look up.
+            fresh=fresh and not answered,
+        )
+        answered.add(local_round)
     latest = next((r for r in rounds if ordered and r.id == ordered[-1][0]), None)
     if latest is not None and not fresh:
         store.results.refresh_later_transitions(rec.household.id, latest, at)
