@@ -93,16 +93,22 @@ class Households:
     ) -> str:
         """Writes what changed; returns the household's rev afterwards."""
         code = nfc(h.code)
-        clash = self._store.conn.execute(
-            "SELECT 1 FROM households WHERE code = ? AND deleted = 0 AND id != ?", (code, h.id)
+        old = self._store.conn.execute(
+            "SELECT rowid, doc, rev, deleted, code, village, head_name, size FROM households"
+            " WHERE id = ?",
+            (h.id,),
         ).fetchone()
-        if clash:
-            raise StoreError(f"Mã hộ {code} đã được dùng cho một hộ khác.")
+        # A live household keeping its code cannot clash (households_live_code is UNIQUE): the
+        # lookup, a page read and decrypted in an encrypted file, is for a code that changes.
+        if old is None or old[3] or old[4] != code:
+            clash = self._store.conn.execute(
+                "SELECT 1 FROM households WHERE code = ? AND deleted = 0 AND id != ?",
+                (code, h.id),
+            ).fetchone()
+            if clash:
+                raise StoreError(f"Mã hộ {code} đã được dùng cho một hộ khác.")
         doc, member_docs = docs or household_doc(h)
         doc = dict(doc, code=code)
-        old = self._store.conn.execute(
-            "SELECT rowid, doc, rev, deleted FROM households WHERE id = ?", (h.id,)
-        ).fetchone()
         # Members reference their household: a new household row must come first.
         members_changed = self._write_members(h.id, member_docs, at) if old else True
         rev = new_id()
@@ -131,18 +137,29 @@ class Households:
             self._write_members(h.id, member_docs, at)
             parent = None
         else:
-            rowid, old_doc_text, parent, was_deleted = old
+            rowid, old_doc_text, parent, was_deleted = old[:4]
             old_doc = json.loads(old_doc_text)
             before, after = diff(old_doc, doc)
             if was_deleted:
                 before["deleted"], after["deleted"] = True, False
             if not before and not after and not members_changed:
                 return str(parent)  # nothing changed: no new revision, no history noise
+            # Only the columns whose values changed are set: SQLite rewrites the index entries
+            # of every column set, changed or not (for a note edit, the code, village, head
+            # name and id indexes: four pages read and written, each decrypted and encrypted
+            # again in an encrypted file; issue 20).
+            sets = ["doc = ?", "rev = ?", "updated_at = ?", "updated_device = ?", "updated_by = ?"]
+            values: list[Any] = [doc_text, rev, at, self._store.device, self._store.user]
+            for column, value, stored in zip(
+                ("code", "village", "head_name", "size"), fields[:4], old[4:], strict=True
+            ):
+                if value != stored:
+                    sets.append(f"{column} = ?")
+                    values.append(value)
+            if was_deleted:
+                sets.append("deleted = 0")
             self._store.conn.execute(
-                "UPDATE households SET code = ?, village = ?, head_name = ?, size = ?, doc = ?,"
-                " rev = ?, updated_at = ?, updated_device = ?, updated_by = ?, deleted = 0"
-                " WHERE id = ?",
-                (*fields, rev, at, self._store.device, self._store.user, h.id),
+                f"UPDATE households SET {', '.join(sets)} WHERE id = ?", (*values, h.id)
             )
             if before or after:
                 self._store.record_change("households", h.id, h.id, "update", before, after, at)
@@ -218,16 +235,21 @@ class Households:
         if len(set(ids)) != len(ids):
             raise StoreError("Một thành viên bị ghi hai lần trong cùng một hộ.")
         existing: dict[str, tuple[str, int, str, int]] = {}
-        marks = ",".join("?" * len(ids))
-        query = (
-            "SELECT id, household_id, position, doc, deleted FROM members WHERE household_id = ?"
-        )
-        params: list[Any] = [household_id]
-        if ids:
-            query += f" OR id IN ({marks})"
-            params += ids
-        for mid, hid, position, doc_text, deleted in self._store.conn.execute(query, params):
+        query = "SELECT id, household_id, position, doc, deleted FROM members WHERE "
+        for mid, hid, position, doc_text, deleted in self._store.conn.execute(
+            query + "household_id = ?", (household_id,)
+        ):
             existing[mid] = (hid, position, doc_text, deleted)
+        # Members of another household (moved here) looked up by id only when there are any:
+        # "household_id = ? OR id IN (…)" read a page of the members' id index per member at
+        # every save.
+        elsewhere = [mid for mid in ids if mid not in existing]
+        if elsewhere:
+            marks = ",".join("?" * len(elsewhere))
+            for mid, hid, position, doc_text, deleted in self._store.conn.execute(
+                query + f"id IN ({marks})", elsewhere
+            ):
+                existing[mid] = (hid, position, doc_text, deleted)
         changed = False
         for position, doc in enumerate(docs):
             mid = doc["id"]
