@@ -9,7 +9,13 @@ import uuid
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
+from db.errors import StoreError
 from rasoat import paths
+
+
+class SigningKeyDamaged(StoreError, OSError):
+    """Ours (its ``message`` said as is, ``db.errors.failure_reason``), and an OSError for
+    the callers that catch a key they cannot read as one."""
 
 
 def device_id() -> str:
@@ -48,7 +54,7 @@ def signing_key() -> Ed25519PrivateKey:
     except (OSError, ValueError) as exc:
         # A damaged key is not replaced silently: a new key makes the commune ask about this
         # laptop again, which the officer should hear about from us first.
-        raise OSError(f"Khoá ký của máy này bị hỏng: {path}") from exc
+        raise SigningKeyDamaged(f"Khoá ký gói của máy này bị hỏng (tệp {path}).") from exc
     key = Ed25519PrivateKey.generate()
     pem = key.private_bytes(
         serialization.Encoding.PEM,

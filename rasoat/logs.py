@@ -122,15 +122,46 @@ def log_uncaught(
     log.critical("unexpected error", exc_info=(exc_type, exc, tb))
 
 
+def failure_text(exc: BaseException) -> str:
+    """What a command prints when ``exc`` stopped it, to follow "Không … được …: ": the
+    same words the window says (``db.errors.failure_reason``: ours, a disk's failure by its
+    errno, SQLite's by its result code), else one sentence naming the log. Never the
+    exception's English words: they go to the log, with the traceback."""
+    from db.errors import failure_reason
+
+    why = failure_reason(exc)
+    file = setup_logging()
+    log.warning("a command stopped: %s", type(exc).__name__, exc_info=exc)
+    if why is not None:
+        return why
+    if isinstance(exc, UnicodeDecodeError):  # a text file we read (a password, a key)
+        return "tệp không phải văn bản (cần lưu với mã UTF-8)."
+    return f"gặp lỗi không lường trước; chi tiết đã được ghi vào nhật ký {file}."
+
+
 def run_command(func: Callable[[Any], int | None], args: Any) -> int:
     """Runs a CLI subcommand; an exception it did not handle becomes a short Vietnamese message
     on stderr naming the log file, where the traceback goes (the same promise the GUI's error
-    dialog makes). Logging is set up only then, so ordinary runs leave the logging alone."""
+    dialog makes). Logging is set up only then, so ordinary runs leave the logging alone.
+    A full disk, a read-only folder, a pulled stick or a busy file is said as the window says
+    it (``failure_text``) and exits 1, a refusal with its reason: it is not our fault and the
+    officer can act on it; what was saved before stays saved (every write is a transaction)."""
+    from db.errors import failure_reason
+    from rasoat.signin import exit_code
+
     try:
         return int(func(args) or 0)
     except Exception as exc:
+        command = getattr(args, "command", "?")
+        if failure_reason(exc) is not None:
+            print(
+                f"rasoat {command}: không làm xong: {failure_text(exc)}\n"
+                f"Dữ liệu đã lưu trước đó vẫn an toàn.",
+                file=sys.stderr,
+            )
+            return exit_code(exc, 1)
         file = setup_logging()
-        log.critical("command %s failed", getattr(args, "command", "?"), exc_info=exc)
+        log.critical("command %s failed", command, exc_info=exc)
         print(
             f"Lỗi không mong muốn ({redacted_exception(exc)})\n"
             f"Việc vừa làm chưa hoàn thành; dữ liệu đã lưu trước đó vẫn an toàn.\n"

@@ -42,7 +42,11 @@ def read_password(file: str | None, prompt: str = "Mật khẩu: ") -> str:
             with open(file, encoding="utf-8") as f:
                 line = f.readline(4096)
         except (OSError, UnicodeDecodeError) as exc:
-            raise StoreError(f"Không đọc được tệp mật khẩu {Path(file).name}: {exc}") from exc
+            from rasoat.logs import failure_text
+
+            raise StoreError(
+                f"Không đọc được tệp mật khẩu {Path(file).name}: {failure_text(exc)}"
+            ) from exc
         password = line.rstrip("\r\n")
         if not password:
             raise StoreError(f"Tệp mật khẩu {Path(file).name} không có mật khẩu ở dòng đầu.")

@@ -24,12 +24,13 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import errno
 import getpass
 import os
 import sys
 from pathlib import Path
 from typing import Any
+
+from rasoat.logs import failure_text
 
 PERSONAL_DATA = (
     "Lưu ý: gói chứa họ tên và số CCCD của người dân (dữ liệu cá nhân). Chỉ chuyển cho người "
@@ -190,7 +191,10 @@ def _recovery_key(args: argparse.Namespace) -> str | None:
         try:
             text = Path(args.recovery_key_file).read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as exc:
-            raise PackageError(f"Không đọc được tệp khoá khôi phục: {exc}") from exc
+            raise PackageError(
+                f"Không đọc được tệp khoá khôi phục {Path(args.recovery_key_file).name}: "
+                f"{failure_text(exc)}"
+            ) from exc
         # The key sheet the dialog saves has a title and advice around the key.
         for line in text.splitlines():
             if line.count("-") == 7 and len(line.strip()) == 39:
@@ -215,18 +219,6 @@ def _confirmations(p: Any) -> None:
         action="store_true",
         help="đồng ý để gói xoá các hộ được liệt kê (mặc định: từ chối gói có xoá hộ)",
     )
-
-
-def _write_refused(exc: OSError) -> str:
-    """Why a file could not be written, in Vietnamese, from its errno (never its text,
-    which holds the path)."""
-    if exc.errno == errno.ENOSPC:
-        return "Ổ đĩa đã đầy; hãy giải phóng chỗ trống hoặc chọn nơi khác."
-    if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
-        return "thư mục chỉ cho đọc; hãy chọn nơi khác."
-    if exc.errno in (errno.ENOENT, errno.ENOTDIR):
-        return "thư mục không còn (USB hay thẻ nhớ đã bị rút?)."
-    return f"lỗi đọc ghi ổ đĩa ({exc.strerror or exc.errno})."
 
 
 def _fail(command: str, failure: str | BaseException) -> int:
@@ -470,7 +462,7 @@ def run_import(args: argparse.Namespace) -> int:
                 out.unlink()
             print(
                 f"Lưu ý: việc nhập đã được lưu (biên nhận ở trên), nhưng không ghi được tệp "
-                f"biên nhận {out}: {_write_refused(exc)}",
+                f"biên nhận {out}: {failure_text(exc)}",
                 file=sys.stderr,
             )
             return 1
@@ -630,7 +622,7 @@ def run_devices(args: argparse.Namespace) -> int:
         try:
             print(f"Máy này: {device_id()}  dấu vân tay {own_fingerprint()}")
         except OSError as exc:
-            return _fail("devices", str(exc))
+            return _fail("devices", f"không đọc được khoá ký của máy này: {failure_text(exc)}")
         if not args.db:
             return 0
     if not args.db:
