@@ -49,6 +49,7 @@ import shutil
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -73,11 +74,15 @@ def run(
     packages: int | None = None,
     per: int | None = None,
     whatif_households: int | None = None,
+    on_row: Callable[[Row], None] | None = None,
+    bare_after: bool = True,
 ) -> list[Row]:
     """``packages`` × ``per`` households loaded (RASOAT_BENCH_PACKAGES and
     RASOAT_BENCH_HOUSEHOLDS when not given); with ``whatif_households`` (or
     RASOAT_BENCH_WHATIF) the what-if runs again once the registry holds that many
-    households (``_grow``: the loaded ones copied inside the server)."""
+    households (``_grow``: the loaded ones copied inside the server). ``on_row`` hears of each
+    row as it is measured (a run at full size takes most of an hour on the shared machine);
+    ``bare_after=False`` times the bare COPY only before the load, not again after it."""
     env = os.environ.get
     packages = packages or (3 if quick else int(env("RASOAT_BENCH_PACKAGES", "10")))
     per = per or (300 if quick else int(env("RASOAT_BENCH_HOUSEHOLDS", "3000")))
@@ -86,14 +91,16 @@ def run(
     if quick:
         folder = Path(tempfile.mkdtemp(prefix="rasoat-bench-registry-"))
         try:
-            return _measure(_packages(folder, codes, per), codes, packages, per, grown)
+            return _measure(
+                _packages(folder, codes, per), codes, packages, per, grown, on_row, bare_after
+            )
         finally:
             shutil.rmtree(folder, ignore_errors=True)
     # Kept between runs like the demo communes (100 packages of 3,000: about 8 minutes to
     # make on the shared machine); each run loads them into new databases.
     folder = CACHE / f"registry-{PROVINCE}-{per}"
     folder.mkdir(parents=True, exist_ok=True)
-    return _measure(_packages(folder, codes, per), codes, packages, per, grown)
+    return _measure(_packages(folder, codes, per), codes, packages, per, grown, on_row, bare_after)
 
 
 def _packages(folder: Path, codes: list[str], per: int) -> list[Path]:
@@ -124,10 +131,16 @@ def _load_average() -> str:
 
 
 def _measure(
-    paths: list[Path], codes: list[str], packages: int, per: int, grown: int | None = None
+    paths: list[Path],
+    codes: list[str],
+    packages: int,
+    per: int,
+    grown: int | None = None,
+    on_row: Callable[[Row], None] | None = None,
+    bare_after: bool = True,
 ) -> list[Row]:
     total = packages * per
-    rows: list[Row] = []
+    rows = _Rows(on_row)
     with throwaway_cluster(port=5450) as cluster:
         server = Server(cluster.data)
         dsn = cluster.create_database("registry")
@@ -147,10 +160,11 @@ def _measure(
                 server.cpu() - server_cpu,
             )
         load_load = _load_average()
-        bare_second = _bare(cluster, "bare_again", codes, paths, server)
+        bare_second = _bare(cluster, "bare_again", codes, paths, server) if bare_after else None
         assert {o.status for o in outcomes} == {"loaded"}, [o.message for o in outcomes][:3]
         members = bare_first.members
-        bare_elapsed = (bare_first.elapsed + bare_second.elapsed) / 2
+        bares = [bare_first] if bare_second is None else [bare_first, bare_second]
+        bare_elapsed = sum(b.elapsed for b in bares) / len(bares)
         scale = (
             f"{packages} packages × {per:,} households = {total:,} households, {members:,} members"
         )
@@ -165,7 +179,8 @@ def _measure(
                 f"{total / load_elapsed():,.0f} households/s; CPU: loading thread "
                 f"{cpu[0]:.1f} s, readers {cpu[1]:.1f} s, server {cpu[2]:.1f} s; {load_load}. "
                 f"Bare COPY (the rows as COPY text made beforehand, only sent): "
-                f"{bare_first.note}, then after the load {bare_second.note}",
+                f"{bare_first.note}"
+                + (f", then after the load {bare_second.note}" if bare_second else ""),
             )
         )
         with connect(dsn) as conn, timer() as again:
@@ -243,13 +258,19 @@ def _grow(conn: Any, target: int) -> None:
     more packages (about 2 ms a household to make, a fortnight of CPU for a nation): each
     current load's households copied inside the server under new ids (``~1``, ``~2``, … after
     the id and the code), their rows of ``household_years`` with them, until there are
-    ``target``. The copies are the same demo households, so the what-if classifies the same
-    mix; documents keep their own ids, which the what-if does not read."""
+    ``target``; the ``results`` table emptied first (the what-if reads the households'
+    documents and ``household_years`` only). The copies are the same demo households, so
+    the what-if classifies the same mix; documents keep their own ids, which the what-if
+    does not read."""
     have = conn.execute(
         "SELECT count(*) FROM households h JOIN loads l ON l.province_code = h.province_code"
         " AND l.id = h.load_id AND l.valid_to IS NULL WHERE NOT h.deleted"
     ).fetchone()[0]
     copies = -(-target // have) - 1
+    # The results' documents (most of the database, and not read by the what-if) go first:
+    # the copies need the room (a first run filled the shared machine's disk).
+    conn.execute("TRUNCATE results")
+    conn.commit()
     with conn.transaction():
         conn.execute(
             "INSERT INTO households (province_code, commune_code, load_id, household_id, code,"
@@ -272,6 +293,19 @@ def _grow(conn: Any, target: int) -> None:
         )
     conn.execute("ANALYZE households")
     conn.execute("ANALYZE household_years")
+
+
+class _Rows(list[Row]):
+    """The rows, each told to ``on_row`` as it comes."""
+
+    def __init__(self, on_row: Callable[[Row], None] | None) -> None:
+        super().__init__()
+        self._on_row = on_row
+
+    def append(self, row: Row) -> None:
+        super().append(row)
+        if self._on_row is not None:
+            self._on_row(row)
 
 
 class Server:
