@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import zipfile
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -175,3 +176,50 @@ def test_not_a_package_at_all(tmp_path: Path) -> None:
     path.write_text("Danh sách hộ nghèo", encoding="utf-8")
     with pytest.raises(PackageError, match="không phải gói"):
         read_package(path)
+
+
+def _with_line(good: Path, tmp_path: Path, index: int, edit: Any) -> Path:
+    """``good`` with its record ``index`` changed by ``edit``, checksums made to match (a
+    forger's or a broken tool's package: only the record's own checks refuse it)."""
+    with zipfile.ZipFile(good) as zf:
+        lines = zf.read(HOUSEHOLDS_PART).decode().splitlines()
+    rec = json.loads(lines[index])
+    edit(rec)
+    lines[index] = json.dumps(rec, ensure_ascii=False)
+    data = ("\n".join(lines) + "\n").encode()
+    manifest = _manifest(good)
+    manifest["parts"][HOUSEHOLDS_PART] = {"sha256": crypto.sha256_hex(data), "size": len(data)}
+    bad = tmp_path / "bad.rasoat"
+    _rewrite(good, bad, {HOUSEHOLDS_PART: data, "manifest.json": json.dumps(manifest).encode()})
+    return bad
+
+
+def test_a_refused_record_names_its_household_and_field_once(good: Path, tmp_path: Path) -> None:
+    def bad_year(rec: dict[str, Any]) -> None:
+        rec["household"]["members"][0]["birth_year"] = "một chín tám mươi"
+
+    code = json.loads(zipfile.ZipFile(good).read(HOUSEHOLDS_PART).splitlines()[2])["household"][
+        "code"
+    ]
+    with pytest.raises(PackageError) as refused:
+        read_package(_with_line(good, tmp_path, 2, bad_year))
+    said = str(refused.value)
+    assert said.startswith(f"Hộ {code} (dòng 3 của gói) không hợp lệ: ")
+    assert "birth_year" in said
+    for word in ("Error", "invalid", "literal", "int()"):
+        assert word not in said
+
+    def bad_id(rec: dict[str, Any]) -> None:
+        rec["household"]["members"][0]["id_number"] = "12345"
+
+    with pytest.raises(PackageError) as refused:
+        read_package(_with_line(good, tmp_path, 2, bad_id))
+    said = str(refused.value)
+    assert said.startswith(f"Hộ {code} (dòng 3 của gói) không hợp lệ: ")
+    assert said.count(code) == 1  # the household's own check names it too: said once
+
+    def no_code(rec: dict[str, Any]) -> None:
+        rec["household"]["code"] = " "
+
+    with pytest.raises(PackageError, match="^Hộ ở dòng 3 của gói không hợp lệ: "):
+        read_package(_with_line(good, tmp_path, 2, no_code))
