@@ -27,7 +27,7 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from db import driver
-from db.errors import InUseElsewhere, StoreError
+from db.errors import FileMissing, InUseElsewhere, StoreError
 from db.exchange import crypto
 from db.exchange.errors import PackageError
 
@@ -349,7 +349,7 @@ def encrypt_file(path: Path, passphrase: str) -> tuple[str, Path]:
     if is_encrypted(path):
         raise StoreError(f"Tệp {path.name} đã được mã hoá rồi.")
     if not path.is_file():
-        raise StoreError(f"Không tìm thấy tệp dữ liệu {path}.")
+        raise FileMissing(path)
     src = _hold(path)
     try:
         return _encrypt_held(path, src, passphrase)

@@ -30,6 +30,19 @@ class DatabaseDamaged(StoreError):
         super().__init__(f"Tệp dữ liệu {path} bị hỏng, không mở được. {way_out}")
 
 
+class FileMissing(StoreError):
+    """No file where the commune file was named (moved, renamed or deleted, a stick pulled
+    out): said as such, never as a damaged file, whose way out (a restore) it does not need."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        super().__init__(
+            f"Không tìm thấy tệp dữ liệu {path.name} ở thư mục {path.parent}: tệp đã bị chuyển "
+            "đi, đổi tên hay xoá, hoặc USB đã bị rút. Hãy cắm lại USB, hoặc mở tệp ở nơi nó "
+            "đang nằm."
+        )
+
+
 class NotACommuneFile(StoreError):
     def __init__(self, path: Path) -> None:
         self.path = path

@@ -28,6 +28,7 @@ from db import at_rest, audit, backup, driver, users
 from db.errors import (
     AlreadyExists,
     DatabaseDamaged,
+    FileMissing,
     NotACommuneFile,
     StoreError,
     TooNewVersion,
@@ -258,7 +259,7 @@ class Store(StoreCalls):
         cls, path: Path, *, user: str, device: str, check: bool, key: bytes | None = None
     ) -> Store:
         if not path.is_file():
-            raise StoreError(f"Không tìm thấy tệp dữ liệu {path}.")
+            raise FileMissing(path)
         with path.open("rb") as f:
             head = f.read(len(_HEADER))
         if head != _HEADER:
@@ -657,18 +658,25 @@ def is_large_file(path: str | Path) -> bool:
         return False
 
 
-def check_file(path: str | Path) -> DatabaseDamaged | None:
+def check_file(path: str | Path) -> DatabaseDamaged | FileMissing | None:
     """The open-time check on a read-only connection of its own (safe from a worker thread
-    while a Store has the file open): None when fine, else the error to show the user."""
+    while a Store has the file open): None when fine, else the error to show the user (a
+    file gone from where it was, a stick pulled out, is missing, not damaged)."""
     path = Path(path)
+    if not path.is_file():
+        return FileMissing(path)
     try:
         conn = driver.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
     except driver.Error as exc:
+        if not path.is_file():  # gone between the two
+            return FileMissing(path)
         return DatabaseDamaged(path, backup.newest_good(path), str(exc))
     try:
         problems = _open_check(conn, path)
     except driver.DatabaseError as exc:
         problems = str(exc)
+    except FileNotFoundError:  # its size asked for after it went
+        return FileMissing(path)
     finally:
         conn.close()
     return DatabaseDamaged(path, backup.newest_good(path), problems) if problems else None

@@ -13,26 +13,31 @@ from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QObject, Signal
 
+from db.errors import FileMissing, StoreError
 from desktop.worker import Progress, start_job
 
 log = logging.getLogger(__name__)
 
 
 class IntegrityCheck(QObject):
-    """``damaged(message)`` when the file fails; ``done()`` either way. Lives in the GUI
-    thread and emits there (``desktop.worker`` brings the result back), so whatever is
-    connected to it may touch widgets."""
+    """``damaged(message)`` when the file fails, ``missing(message)`` when it is no longer
+    where it was opened (a stick pulled out); ``done()`` either way. Lives in the GUI thread
+    and emits there (``desktop.worker`` brings the result back), so whatever is connected to
+    it may touch widgets."""
 
     damaged = Signal(str)
+    missing = Signal(str)
     done = Signal()
 
     def __init__(self, path: Path, parent: QObject) -> None:
         super().__init__(parent)
         self.path = path
 
-    def found(self, message: str | None) -> None:
-        if message is not None:
-            self.damaged.emit(message)
+    def found(self, problem: StoreError | None) -> None:
+        if isinstance(problem, FileMissing):
+            self.missing.emit(problem.message)
+        elif problem is not None:
+            self.damaged.emit(problem.message)
         self.done.emit()
 
     def could_not_run(self, exc: BaseException) -> None:
@@ -40,19 +45,19 @@ class IntegrityCheck(QObject):
 
         # a check that cannot run is itself a reason to stop; SQLite's words go to the log
         log.error("the integrity check of %s could not run", self.path, exc_info=exc)
-        self.found(
+        self.damaged.emit(
             QCoreApplication.translate(
                 "IntegrityCheck", "Không kiểm tra được tệp {path}: {why}"
             ).format(path=self.path, why=failure_text(exc))
         )
+        self.done.emit()
 
 
-def check_message(path: Path, _progress: Progress) -> str | None:
-    """In the worker thread: the damage found, in Vietnamese, or None."""
+def check_message(path: Path, _progress: Progress) -> StoreError | None:
+    """In the worker thread: the damage found, or the file missing, or None."""
     from db.store import check_file
 
-    found = check_file(path)
-    return found.message if found is not None else None
+    return check_file(path)
 
 
 def start_integrity_check(owner: QObject, path: Path) -> IntegrityCheck:

@@ -751,7 +751,6 @@ class MainWindow(QMainWindow):
 
     def open_path(self, path: Path) -> bool:
         from desktop.commune_file import needs_deferred_check, open_store
-        from desktop.integrity_check import start_integrity_check
         from desktop.passphrase_dialog import open_unlocked
 
         try:
@@ -793,13 +792,22 @@ class MainWindow(QMainWindow):
         # check reads every page (2-3 s at 10,000 households, twice that encrypted, where
         # each page is decrypted and its HMAC checked), the list needs a few of them.
         large = needs_deferred_check(path)
-        opened_path = Path(path)
-        check = start_integrity_check(self, opened_path)
-        check.damaged.connect(lambda message: self._file_damaged(message, opened_path))
-        check.done.connect(lambda: self._check_done(opened_path, large))
+        self._check_behind(Path(path), large)
         if large:
             self.statusBar().showMessage(self.tr("Đang kiểm tra tệp dữ liệu lớn ở chế độ nền…"))
         return True
+
+    def _check_behind(self, path: Path, say: bool) -> None:
+        """The open file's page check in a worker (``desktop.integrity_check``); ``say``: its
+        "no damage" in the status bar."""
+        from desktop.integrity_check import start_integrity_check
+
+        check = start_integrity_check(self, path)
+        check.damaged.connect(lambda message: self._file_damaged(message, path))
+        check.missing.connect(
+            lambda message: self._file_damaged(message, path, self.tr("Không tìm thấy tệp dữ liệu"))
+        )
+        check.done.connect(lambda: self._check_done(path, say))
 
     def _is_open(self, path: Path) -> bool:
         """Whether ``path`` is still the window's file (a check started for a file closed
@@ -853,9 +861,10 @@ class MainWindow(QMainWindow):
                 30_000,
             )
 
-    def _file_damaged(self, message: str, path: Path | None = None) -> None:
+    def _file_damaged(self, message: str, path: Path | None = None, title: str = "") -> None:
         """The deferred check failed: close the file (nothing more is written to it) and say
-        how to restore it, as opening a damaged commune file says."""
+        how to restore it, as opening a damaged commune file says; or, ``title`` saying so,
+        the file is no longer where it was opened (a stick pulled out), said as missing."""
         if path is not None and not self._is_open(path):
             return
         log.error("deferred integrity check failed: %s", message)
@@ -868,7 +877,10 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(label)
         self.damaged_message = message
         box = QMessageBox(
-            QMessageBox.Icon.Critical, self.tr("Tệp dữ liệu bị hỏng"), message, parent=self
+            QMessageBox.Icon.Critical,
+            title or self.tr("Tệp dữ liệu bị hỏng"),
+            message,
+            parent=self,
         )
         box.open()  # not exec(): the check ends at any moment, never block inside a slot
 

@@ -254,7 +254,7 @@ def _may_encrypt(path: Path, args: argparse.Namespace, key: bytes | None = None)
 
 def encrypt_file(args: argparse.Namespace) -> int:
     from db import at_rest
-    from db.errors import StoreError
+    from db.errors import FileMissing, StoreError
     from reports.review import ReportError
 
     path = Path(args.file)
@@ -262,7 +262,7 @@ def encrypt_file(args: argparse.Namespace) -> int:
         if at_rest.is_encrypted(path):
             return _fail(f"Tệp {path.name} đã được mã hoá rồi.")
         if not path.is_file():
-            return _fail(f"Không tìm thấy tệp dữ liệu {path}.")
+            return _fail(FileMissing(path).message)
         who = _may_encrypt(path, args)
         recovery, made = at_rest.encrypt_file(path, _new_passphrase(args))
     except StoreError as exc:

@@ -8,7 +8,13 @@ from pathlib import Path
 import pytest
 
 from db import backup, driver
-from db.errors import DatabaseDamaged, NotACommuneFile, StoreError, TooNewVersion
+from db.errors import (
+    DatabaseDamaged,
+    FileMissing,
+    NotACommuneFile,
+    StoreError,
+    TooNewVersion,
+)
 from db.migrations import LATEST
 from db.store import Store
 from forms.demo import generate_households
@@ -18,6 +24,25 @@ def test_missing_file(tmp_path: Path) -> None:
     with pytest.raises(StoreError) as exc:
         Store.open(tmp_path / "khong-co.sqlite", user="a", device="b")
     assert "Không tìm thấy" in exc.value.message
+
+
+def test_check_file_says_a_file_gone_is_missing_not_damaged(db_path: Path, store: Store) -> None:
+    """A stick pulled out after opening: no backup to restore is offered for it."""
+    from db.store import check_file
+
+    store.close()
+    backup.make_backup(db_path, "manual")  # one a 'damaged' message would offer
+    gone = db_path.with_name("usb") / db_path.name
+    for path in (db_path.with_name("khong-co.sqlite"), gone):
+        found = check_file(path)
+        assert isinstance(found, FileMissing)
+        assert found.message.startswith(
+            f"Không tìm thấy tệp dữ liệu {path.name} ở thư mục {path.parent}: "
+        )
+        assert "hỏng" not in found.message
+        assert "restore" not in found.message
+        with pytest.raises(FileMissing):
+            Store.open(path, user="a", device="b")
 
 
 def test_text_file_is_not_a_commune_file(tmp_path: Path) -> None:

@@ -175,3 +175,24 @@ def test_sqlites_and_the_disks_codes_and_the_unforeseen(tmp_path: Path) -> None:
     unforeseen = failure_text(RuntimeError("index out of range"))
     assert unforeseen.startswith("gặp lỗi không lường trước; chi tiết đã được ghi vào nhật ký")
     assert "index" not in unforeseen
+
+
+def test_a_file_gone_after_opening_is_said_missing_not_damaged(
+    qtbot: QtBot, app: Any, store: Any
+) -> None:
+    """The check behind a file just opened finds it gone (a stick pulled out): the window
+    closes it and says it is missing, not damaged with a restore as the way out."""
+    window = MainWindow(store)
+    qtbot.addWidget(window)
+    window.show()
+    with moved_away(Path(store.path)) as path:
+        window._check_behind(path, True)
+        qtbot.waitUntil(lambda: window.store is None, timeout=10_000)
+    boxes = [w for w in window.findChildren(QMessageBox) if w.isVisible()]
+    assert [b.windowTitle() for b in boxes] == ["Không tìm thấy tệp dữ liệu"]
+    said = boxes[0].text()
+    assert said.startswith(f"Không tìm thấy tệp dữ liệu {path.name} ở thư mục {path.parent}")
+    assert "hỏng" not in said
+    assert "khôi phục" not in said
+    _no_english(said.replace(path.name, "").replace(str(path.parent), ""))
+    boxes[0].close()

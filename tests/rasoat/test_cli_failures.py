@@ -100,3 +100,14 @@ def test_a_recovery_key_file_that_cannot_be_read_says_why(
         assert f"Không đọc được tệp khoá khôi phục {key.name}: {why}" in err
         _no_english(err)
         assert not out.exists()
+
+
+def test_db_check_of_a_file_gone_says_it_is_missing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    gone = tmp_path / "usb" / "xa.sqlite"
+    assert main(["db", "check", str(gone)]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith(f"Không tìm thấy tệp dữ liệu xa.sqlite ở thư mục {gone.parent}: ")
+    assert "hỏng" not in err
+    _no_english(err)
