@@ -110,6 +110,7 @@ class Locked:
     guard: QObject | None = None
     held: list[Callable[[], None]] = field(default_factory=list)  # shown once unlocked
     status_bar_shown: bool = True
+    autosave_held: bool = False  # the editor's pending autosave, stopped until the unlock
 
 
 class IdleLock(QObject):
@@ -267,6 +268,7 @@ def lock(window: Any) -> bool:
     # A dialog open and modal blocks the main window's input: the password is asked above it.
     blocked = QApplication.activeModalWidget() is not None
     state = Locked(window.takeCentralWidget(), focus, window.windowTitle(), name)
+    _hold_autosave(window, state)
     cover = QWidget()
     cover.setObjectName("lock-cover")
     cover.setAutoFillBackground(True)
@@ -430,6 +432,8 @@ def unlock(window: Any) -> None:
     now = getattr(store, "signed_in", None)
     if state.user and now is not None and now.name != state.user:
         _taken_over(window)
+    elif state.autosave_held:
+        _resume_autosave(window)
     if state.focus is not None:
         # Once the lock's dialog has gone: Qt gives the focus back to the window then.
         QTimer.singleShot(0, lambda: _refocus(state.focus))
@@ -439,6 +443,29 @@ def unlock(window: Any) -> None:
     lock_timer = getattr(window, "idle_lock", None)
     if lock_timer is not None and lock_timer.minutes > 0:
         lock_timer.timer.start()
+
+
+def _hold_autosave(window: Any, state: Locked) -> None:
+    """Nothing is written for whoever walked away while the window is locked: the editor's
+    autosave, when still to come (a key typed less than ``AUTOSAVE_MS`` before the lock), is
+    stopped, its input kept in the form for the unlock to decide: the same user's unlock
+    starts it again, another user's (the first disabled meanwhile) saves it under their
+    name or keeps it unsaved (``_taken_over``). Left running, it saved the household under
+    the account an officer had just disabled, and the input was no longer the unlocking
+    user's to keep or save. The idle timer fires a minute or more after the last key, the
+    autosave 1.5 s after it, so only ``lock`` called at once (by the tests and the long
+    session's driver) meets a pending autosave; the input was never lost, only saved."""
+    editor = getattr(window, "_editor", None)
+    timer = getattr(editor, "_autosave", None)
+    if timer is not None and timer.isActive():
+        timer.stop()
+        state.autosave_held = True
+
+
+def _resume_autosave(window: Any) -> None:
+    editor = getattr(window, "_editor", None)
+    if editor is not None and editor.dirty and editor.household is not None:
+        editor._autosave.start()
 
 
 def _taken_over(window: Any) -> None:
