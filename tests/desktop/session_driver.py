@@ -24,6 +24,7 @@ import random
 import sys
 import threading
 import time
+import traceback
 import zipfile
 from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass, field
@@ -247,26 +248,40 @@ def expected_result(h: Household) -> Any:
 class Stall:
     seconds: float
     step: str
+    # The GUI thread's own CPU time over the gap: near ``seconds`` it was busy, far below
+    # it was waiting (a lock, the disk) or not scheduled at all (a loaded machine).
+    cpu: float = 0.0
+    # The GUI thread's Python stack sampled by the watchdog's thread ``sample_s`` into the
+    # gap: what it was doing, so a stall seen once in CI names its code.
+    stack: str = ""
 
 
 class Watchdog(QObject):
     """A GUI-thread timer ticks every ``interval_ms``; a gap over ``stall_s`` between two ticks
     is a stall (the window did not answer for that long), recorded with the step it happened
-    in. A Python thread watches the ticks: no tick for ``deadlock_s`` means the GUI thread is
-    stuck, so it dumps every thread's traceback to stderr and raises ``WatchdogStall`` in the
-    GUI thread; if that thread is stuck in C and cannot raise, it ends the process rather than
-    leave CI hanging."""
+    in. A Python thread watches the ticks: ``sample_s`` without one, it samples the GUI
+    thread's Python stack, kept with the stall if the gap becomes one; no tick for
+    ``deadlock_s`` means the GUI thread is stuck, so it dumps every thread's traceback to
+    stderr and raises ``WatchdogStall`` in the GUI thread; if that thread is stuck in C and
+    cannot raise, it ends the process rather than leave CI hanging."""
 
     def __init__(
-        self, *, interval_ms: int = 50, stall_s: float = 1.0, deadlock_s: float = 20.0
+        self,
+        *,
+        interval_ms: int = 50,
+        stall_s: float = 1.0,
+        deadlock_s: float = 20.0,
+        sample_s: float = 0.8,
     ) -> None:
         super().__init__()
-        self.stall_s, self.deadlock_s = stall_s, deadlock_s
+        self.stall_s, self.deadlock_s, self.sample_s = stall_s, deadlock_s, sample_s
         self.step = "start"
         self.stalls: list[Stall] = []
         self.worst = Stall(0.0, "")
         self.ticks = 0
         self.last = time.monotonic()
+        self.last_cpu = time.thread_time()  # built on the GUI thread, as the ticks run
+        self.sample: tuple[float, str] | None = None  # (the tick it follows, the stack)
         self.timer = QTimer(self)
         self.timer.setTimerType(Qt.TimerType.PreciseTimer)
         self.timer.setInterval(interval_ms)
@@ -279,6 +294,7 @@ class Watchdog(QObject):
 
     def start(self) -> None:
         self.last = time.monotonic()
+        self.last_cpu = time.thread_time()
         self.timer.start()
         self._armed = True
         if not self._thread.is_alive():
@@ -294,18 +310,32 @@ class Watchdog(QObject):
         self._stop.set()
 
     def _tick(self) -> None:
-        now = time.monotonic()
-        gap = now - self.last
-        self.last = now
+        now, cpu = time.monotonic(), time.thread_time()
+        gap, busy, before = now - self.last, cpu - self.last_cpu, self.last
+        self.last, self.last_cpu = now, cpu
         self.ticks += 1
+        sample = self.sample
+        stack = sample[1] if sample is not None and sample[0] == before else ""
         if gap > self.worst.seconds:
-            self.worst = Stall(gap, self.step)
+            self.worst = Stall(gap, self.step, busy, stack)
         if gap > self.stall_s:
-            self.stalls.append(Stall(gap, self.step))
+            self.stalls.append(Stall(gap, self.step, busy, stack))
+
+    def _sample(self) -> None:
+        """The GUI thread's stack, once a gap, when it has gone ``sample_s`` without a tick."""
+        last = self.last
+        if time.monotonic() - last < self.sample_s or (self.sample and self.sample[0] == last):
+            return
+        frame = sys._current_frames().get(self._main or 0)
+        if frame is not None:
+            self.sample = (last, "".join(traceback.format_stack(frame)[-15:]))
 
     def _watch(self) -> None:
-        while not self._stop.wait(0.25):
-            if not self._armed or time.monotonic() - self.last < self.deadlock_s:
+        while not self._stop.wait(0.1):
+            if not self._armed:
+                continue
+            self._sample()
+            if time.monotonic() - self.last < self.deadlock_s:
                 continue
             self.tripped = True
             sys.stderr.write(
