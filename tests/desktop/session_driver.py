@@ -1809,12 +1809,17 @@ class Session:
             yield from self.key(Qt.Key.Key_Return)
 
         def reopen() -> Steps:
-            # As the next day's start: the key this process remembers is forgotten, so the
-            # file asks again (within a session it opens with the key it was opened with).
+            # As the next day's start: no file open and the key this process remembers
+            # forgotten, so the file asks again (within a session it opens with the key it
+            # was opened with). The file is closed first: a window keeping it open with its
+            # key forgotten is no state the app reaches, and its list's counts, read on a
+            # connection of their own, then failed ("file is not a database").
             from db import driver
 
-            driver.forget(path)
             yield from self.focus_list()
+            window._close_store()
+            window.set_store(None)
+            driver.forget(path)
             window._fill_recent()
             action = next(
                 (a for a in window.recent_menu.actions() if Path(a.text()).resolve() == path),
@@ -1826,6 +1831,8 @@ class Session:
             yield
             return (yield from self.modal(PassphraseDialog, "the file's passphrase"))
 
+        not_counted: list[str] = []  # the counts under the list, each failure said
+        window.background_counts.failed.connect(lambda exc: not_counted.append(repr(exc)))
         self.step("encrypt: Tệp → Mã hoá tệp xã…")
         yield from self.focus_list()
         QTimer.singleShot(0, lambda: _menu_action(window, "Mã hoá tệp xã").trigger())
@@ -1873,6 +1880,8 @@ class Session:
             raise SessionFailure("encrypt: the file did not open with its recovery key")
         if not at_rest.check_passphrase(path, passphrase):
             raise SessionFailure("encrypt: the passphrase changed without being asked to")
+        if not_counted:
+            raise SessionFailure(f"encrypt: the counts under the list failed: {not_counted}")
         self.expected_modals = ()
 
 
