@@ -10,6 +10,7 @@ A small table read in the GUI thread when the dialog opens and after each change
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from PySide6.QtCore import Qt
@@ -29,6 +30,9 @@ from PySide6.QtWidgets import (
 
 from desktop.confirm import confirm_destructive
 from desktop.labels import local_time
+from desktop.worker import failure_text
+
+log = logging.getLogger(__name__)
 
 
 class KnownDevicesDialog(QDialog):
@@ -201,13 +205,15 @@ class KnownDevicesDialog(QDialog):
             fp = own_fingerprint()
             device = device_id()
         except OSError as exc:
+            # The OSError's own words are English and hold a path: the log gets them.
+            log.warning("own signing key unreadable", exc_info=exc)
             QMessageBox.warning(
                 self,
                 self.tr("Không đọc được khoá ký của máy này"),
                 self.tr(
                     "Không đọc được khoá ký gói của máy này ({why}). Hãy liên hệ cán bộ kỹ thuật; "
                     "đừng xoá tệp khoá."
-                ).format(why=exc),
+                ).format(why=failure_text(exc)),
             )
             return
         self.own.setText(

@@ -95,3 +95,26 @@ def test_the_menu_opens_it(qtbot: Any, store: Any) -> None:
     QTimer.singleShot(0, close_it)
     action.trigger()
     assert opened
+
+
+def test_an_unreadable_own_key_is_said_in_vietnamese(
+    qtbot: Any, store: Any, monkeypatch: Any
+) -> None:
+    """The laptop's device id cannot be read (here a folder stands where its file should):
+    the officer reads why in Vietnamese, never the OSError's English words and path."""
+    from rasoat import paths
+
+    (paths.config_dir() / "device-id").unlink(missing_ok=True)
+    (paths.config_dir() / "device-id").mkdir(parents=True)
+    dialog = KnownDevicesDialog(store)
+    qtbot.addWidget(dialog)
+    shown: list[str] = []
+    monkeypatch.setattr(
+        "desktop.known_devices_dialog.QMessageBox.warning",
+        lambda _parent, title, text: shown.append(f"{title}\n{text}"),
+    )
+    dialog.show_own_fingerprint()
+    [text] = shown
+    assert "Không đọc được khoá ký gói của máy này" in text
+    assert "nhật ký" in text
+    assert "Errno" not in text and "directory" not in text
