@@ -117,4 +117,5 @@ def test_an_unreadable_own_key_is_said_in_vietnamese(
     [text] = shown
     assert "Không đọc được khoá ký gói của máy này" in text
     assert "nhật ký" in text
-    assert "Errno" not in text and "directory" not in text
+    assert "Errno" not in text
+    assert "directory" not in text
