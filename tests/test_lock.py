@@ -1,8 +1,9 @@
 """The lock at the root, in its three forms written by tools/lock.sh from one resolution:
 uv.lock (uv's project lock), pylock.toml (PEP 751, what tools/install_lock.py installs) and
-requirements.txt (pip's hash-checked form, for tools that read only that). They must name
-the same packages at the same versions with the same file hashes, and the Qt binding is
-pinned: an unpinned binding once made the app abort after a few hundred edits."""
+requirements.txt (pip's hash-checked form, for tools that read only that), and
+constraints.txt (the same versions without hashes, for `pip install TOOL -c constraints.txt`).
+They must name the same packages at the same versions with the same file hashes, and the Qt
+binding is pinned: an unpinned binding once made the app abort after a few hundred edits."""
 
 from __future__ import annotations
 
@@ -49,10 +50,22 @@ def _uv_lock() -> dict[str, tuple[str, set[str]]]:
     return out
 
 
-def test_the_three_forms_of_the_lock_agree() -> None:
+def _constraints() -> dict[str, str]:
+    out: dict[str, str] = {}
+    for line in (ROOT / "constraints.txt").read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        pinned = re.match(r"^([A-Za-z0-9][A-Za-z0-9._-]*)==([^\s;]+)", line)
+        assert pinned, line  # every constraint an exact pin
+        out[_norm(pinned.group(1))] = pinned.group(2)
+    return out
+
+
+def test_the_four_forms_of_the_lock_agree() -> None:
     pylock, requirements, uv = _pylock(), _requirements(), _uv_lock()
     assert len(pylock) > 40
     assert requirements == pylock
+    assert _constraints() == {name: version for name, (version, _h) in pylock.items()}
     for name, (version, hashes) in pylock.items():
         assert name in uv, name
         assert uv[name][0] == version, name

@@ -4,8 +4,10 @@
 # every platform, the Windows build too, and every supported Python, 3.11 and up), then
 # pylock.toml (PEP 751) exported from it, which is what every install reads with pip
 # (tools/install_lock.py), and requirements.txt, the same pins and hashes in pip's
-# --require-hashes form for tools that read only that (tests/test_lock.py holds the three
-# equal). Constraints: [tool.uv] in pyproject.toml, with their reasons.
+# --require-hashes form for tools that read only that, and constraints.txt, the same versions
+# without hashes for `pip install TOOL -c constraints.txt` (pip takes no hashes in a
+# constraints file): a tool added to .venv by hand then leaves every locked package where it
+# is (tests/test_lock.py holds the four equal). Constraints: [tool.uv] in pyproject.toml, with their reasons.
 #
 #   tools/lock.sh            keep the locked versions, add or drop only what pyproject.toml
 #                            now asks for (after editing dependencies)
@@ -22,5 +24,7 @@ UV=${UV:-.venv/bin/uv}
     --quiet -o pylock.toml
 "$UV" export --frozen --format requirements-txt --all-extras --no-emit-project --no-header \
     --quiet -o requirements.txt
-echo "lock: uv.lock, pylock.toml and requirements.txt written; review" \
-    "'git diff uv.lock pylock.toml requirements.txt' before committing"
+"$UV" export --frozen --format requirements-txt --all-extras --no-emit-project --no-header \
+    --no-hashes --no-annotate --quiet -o constraints.txt
+echo "lock: uv.lock, pylock.toml, requirements.txt and constraints.txt written; review" \
+    "'git diff uv.lock pylock.toml requirements.txt constraints.txt' before committing"
