@@ -26,7 +26,6 @@ from forms.model import Area, Category, Household, roster_on
 from forms.standards import Standard
 
 E = TypeVar("E", bound=Enum)
-_new = object.__new__
 
 __all__ = [
     "ENGINE_VERSION",
@@ -124,14 +123,10 @@ def classify(
     b1_table: B1Table | None = None,
 ) -> Result:
     reference = reference_date or default_reference_date(review_year)
-    # Context.of without its call and Context without its __init__ (the fields set as it sets
-    # them), and the checks below without theirs (Standard.applies_to,
+    # Context.of without its call, and the checks below without theirs (Standard.applies_to,
     # screening_exclusions' own first test): each call costs about what a rule's check of a
     # member does, for every household.
-    ctx = _new(Context)
-    ctx.household = household
-    ctx.reference = reference
-    ctx.roster = roster_on(household.members, reference)
+    ctx = Context(household, reference, roster_on(household.members, reference))
     outcomes, count, unknown = evaluate_plans(standard.plans, ctx)
     reasons: list[str] = []
     warnings: list[str] = []
@@ -228,26 +223,12 @@ def classify(
     # not a status of this household: it is said on the "Căn cứ pháp lý" screen
     # (forms.legal_basis) and in docs/domain.md, never beside a household's result.
     reasons.append(_CONCLUSION[category])
-    # Result's fields set here, as its __init__ sets them, rather than through it: calling a
-    # Python class costs about as much again as the assignments (as evaluate_plans makes
-    # its outcomes); test_classify holds such a Result equal to one made through __init__.
-    result = _new(Result)
-    result.category = category
-    result.b1_score = b1_score
-    result.income = income
-    result.income_basis = basis
-    result.deprivation_count = count
-    result.indicators = outcomes
-    result.reasons = reasons
-    result.warnings = warnings
-    result.standard_id = standard.id
-    result.standard_version = standard.version
-    result.engine_version = ENGINE_VERSION
-    result.review_year = review_year
-    result.reference_date = reference
-    result.income_line = line
-    result.b1_threshold = used_threshold
-    return result
+    # Positional, in Result's field order: keywords cost a lookup each, per household.
+    return Result(
+        category, b1_score, income, basis, count, outcomes, reasons, warnings,
+        standard.id, standard.version, ENGINE_VERSION, review_year, reference, line,
+        used_threshold,
+    )  # fmt: skip
 
 
 def _category(
