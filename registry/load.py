@@ -69,6 +69,14 @@ ROUND_COLUMNS = (
     "province_code", "commune_code", "load_id", "round_id", "year", "standard_id", "kind",
     "started_at", "reference_date", "decided_on", "sent_back",
 )  # fmt: skip
+YEAR_COUNT_COLUMNS = (
+    "province_code", "commune_code", "load_id", "year", "category", "standard_id",
+    "previous_category", "earlier_poor", "earlier_near_poor", "households", "persons",
+    "deprivations",
+)  # fmt: skip
+DEPRIVATION_COLUMNS = (
+    "province_code", "commune_code", "load_id", "year", "category", "indicator", "households",
+)  # fmt: skip
 
 
 Row = tuple[Any, ...]
@@ -543,12 +551,10 @@ def _receipt(
     return receipt
 
 
-def rows_of(
-    package: Package, texts: list[Texts] | None = None
-) -> tuple[list[Row], list[Row], list[Row], list[Row], list[Row]]:
-    """The rows a package writes (rounds, households, members, results, household_years),
-    without their first three columns: province, commune, load id (also what the
-    benchmark's bare COPY writes).
+def rows_of(package: Package, texts: list[Texts] | None = None) -> tuple[list[Row], ...]:
+    """The rows a package writes (rounds, households, members, results, household_years,
+    year_counts, year_deprivations: ``TABLES``' order), without their first three columns:
+    province, commune, load id (also what the benchmark's bare COPY writes).
 
     household_years holds the lists in force (migration 3): for each live household and
     review year, the category Tổng hợp nhiều xã counts (``upper_level.lists_in_force``:
@@ -558,7 +564,10 @@ def rows_of(
 
     ``texts`` (``Located.texts``, one per record): each household's and result's document
     as the package's line holds it, stored as it is rather than encoded again (a fifth of
-    a read); without it, or for a document not found there, encoded from the record."""
+    a read); without it, or for a document not found there, encoded from the record.
+
+    year_counts and year_deprivations are household_years summed for the province summary
+    (``year_counts``)."""
     rounds = []
     for r in package.commune.get("rounds", []) or []:
         decided = r.get("decided_on")  # not checked by the reader: kept only when plain
@@ -598,7 +607,45 @@ def rows_of(
         for year, found in in_force.get(hid, {}).items():
             r = by_round[found.round_id]
             picked.append((hid, year, r[1], r[3], found.category.value, r[7], r[8], hh.size()))
-    return rounds, households, members, results, picked
+    counts, deprivations = year_counts(picked, [r[1] for r in rounds if r[3] == "periodic"])
+    return rounds, households, members, results, picked, counts, deprivations
+
+
+def year_counts(picked: list[Row], review_years: Iterable[int]) -> tuple[list[Row], list[Row]]:
+    """One load's household_years rows (``picked``) summed as the province summary counts
+    them (migration 6, which makes the same rows in SQL for loads made before it): per
+    review year, category, standard and the movement's inputs (the category in the load's
+    review year before, None when the household was on no list then or there is none;
+    whether it was poor, near-poor in any year before that: what
+    ``forms.transitions.transition`` takes) the households, persons and deprivations; and
+    per year, category and indicator the households deprived in it. Made once per load,
+    where the summary worked them out from every household of the province each time."""
+    years = sorted(set(review_years))
+    previous = {y: (years[i - 1] if i else None) for i, y in enumerate(years)}
+    history: dict[str, dict[int, str]] = {}
+    for hid, year, _round, _standard, category, *_rest in picked:
+        history.setdefault(hid, {})[year] = category
+    counts: dict[Row, list[int]] = {}
+    deprived: dict[Row, int] = {}
+    for hid, year, _round, standard, category, deprivation_count, indicators, size in picked:
+        before: str | None = None
+        earlier: tuple[str, ...] = ()
+        last = previous.get(year)  # a year no periodic round has: no movement's inputs
+        if last is not None:
+            past = history[hid]
+            before = past.get(last)
+            earlier = tuple(c for y, c in past.items() if y < last)
+        key = (year, category, standard, before, "poor" in earlier, "near_poor" in earlier)
+        total = counts.get(key)
+        if total is None:
+            total = counts[key] = [0, 0, 0]
+        total[0] += 1
+        total[1] += size
+        total[2] += deprivation_count
+        for indicator in indicators:
+            at = (year, category, indicator)
+            deprived[at] = deprived.get(at, 0) + 1
+    return [(*k, *v) for k, v in counts.items()], [(*k, n) for k, n in deprived.items()]
 
 
 TABLES: tuple[tuple[str, tuple[str, ...]], ...] = (
@@ -607,12 +654,12 @@ TABLES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("members", MEMBER_COLUMNS),
     ("results", RESULT_COLUMNS),
     ("household_years", YEAR_COLUMNS),
+    ("year_counts", YEAR_COUNT_COLUMNS),
+    ("year_deprivations", DEPRIVATION_COLUMNS),
 )
 
 
-def copy_data(
-    tables: tuple[list[Row], list[Row], list[Row], list[Row], list[Row]],
-) -> tuple[dict[str, bytes], dict[str, int]]:
+def copy_data(tables: tuple[list[Row], ...]) -> tuple[dict[str, bytes], dict[str, int]]:
     """``rows_of``'s rows as ``COPY`` text (UTF-8), per table, and how many rows each.
     Made in the reader, so the loading process only sends bytes (it had to unpickle every
     row and then format it again for psycopg); the first three columns are added as they

@@ -6,8 +6,10 @@ before) and one commune's list. ``reports.registry_summary`` prints them.
 periodic review (``db.exchange.upper_level.lists_in_force``: sent-back households as their
 meetings left them, monthly rounds decided since applied), as Tổng hợp nhiều xã counts
 packages; deleted households are left out. That pick is made once, when a package is
-loaded, into the narrow ``household_years`` (migrations m0002, m0003): every question here
-reads it rather than sorting the wide ``results`` again.
+loaded, into the narrow ``household_years`` (migrations m0002, m0003): the questions read it
+rather than sorting the wide ``results`` again; and the summary's counts of each load are
+made then too (``year_counts``, ``year_deprivations``, migration m0006), so a summary adds up
+a few dozen rows a commune whatever the province's size.
 """
 
 from __future__ import annotations
@@ -21,13 +23,6 @@ import psycopg
 from forms.model import Category, Transition
 from forms.transitions import transition
 from registry.database import RegistryError, province_name, registry_province
-
-# Each live household of a commune's current load in one year (``household_years``).
-_IN_FORCE = """
-    FROM household_years hy
-    JOIN loads l ON l.province_code = hy.province_code AND l.id = hy.load_id AND l.valid_to IS NULL
-    WHERE hy.province_code = %(p)s AND hy.year = %(y)s
-"""
 
 
 @dataclass
@@ -107,29 +102,44 @@ def summary(conn: psycopg.Connection[Any], year: int | None = None) -> Summary:
         )
     }
     standards: Counter[str] = Counter()
-    sql = (
-        "SELECT hy.commune_code, hy.category, hy.standard_id, count(*), sum(hy.size),"
-        " sum(hy.deprivation_count)" + _IN_FORCE + " GROUP BY 1, 2, 3"
-    )
-    for code, category, standard, n, persons, deprivations in conn.execute(sql, params):
+    # Each load's counts, made when it was loaded (year_counts, migration 6): a few dozen
+    # rows a commune, where working them out from household_years read every household of
+    # the province and joined it to its earlier years at each summary.
+    sql = """
+    SELECT c.commune_code, c.category, c.standard_id, c.previous_category, c.earlier_poor,
+           c.earlier_near_poor, c.households, c.persons, c.deprivations
+    FROM year_counts c
+    JOIN loads l ON l.province_code = c.province_code AND l.id = c.load_id AND l.valid_to IS NULL
+    WHERE c.province_code = %(p)s AND c.year = %(y)s
+    """
+    for code, category, standard, before, poor, near_poor, n, persons, deprivations in conn.execute(
+        sql, params
+    ):
         row = rows[code]
         row.by_category[category] += n
-        row.persons_by_category[category] += int(persons)
+        row.persons_by_category[category] += persons
         if category in ("poor", "near_poor"):
-            row.deprivations[category] += int(deprivations)
+            row.deprivations[category] += deprivations
         standards[standard] += n
-    sql = (
-        "SELECT hy.commune_code, hy.category, d.indicator, count(*)"
-        + _IN_FORCE.replace(
-            "WHERE", "CROSS JOIN LATERAL unnest(hy.deprived) AS d(indicator)\n    WHERE"
+        # Every household counted, as Tổng hợp nhiều xã does: with no earlier review year,
+        # a household's movement is from no list. One rule (forms.transitions) for the
+        # commune, the upper level and the province: the inputs are counted, the movement
+        # worked out here.
+        moved = transition(
+            Category(before) if before else None,
+            Category(category),
+            ever_poor=poor,
+            ever_near_poor=near_poor,
         )
-        + " AND hy.category IN ('poor', 'near_poor') GROUP BY 1, 2, 3"
-    )
+        row.by_transition[moved] += n
+    sql = """
+    SELECT d.commune_code, d.category, d.indicator, d.households
+    FROM year_deprivations d
+    JOIN loads l ON l.province_code = d.province_code AND l.id = d.load_id AND l.valid_to IS NULL
+    WHERE d.province_code = %(p)s AND d.year = %(y)s AND d.category IN ('poor', 'near_poor')
+    """
     for code, category, indicator, n in conn.execute(sql, params):
         rows[code].deprived[(category, indicator)] += n
-    # Every household counted, as Tổng hợp nhiều xã does: with no earlier review year, a
-    # household's movement is from no list.
-    _transitions(conn, params, rows)
     # The standard most households were classified under (ties: the later id).
     standard = max(standards.items(), key=lambda kv: (kv[1], kv[0]))[0] if standards else ""
     return Summary(
@@ -140,51 +150,6 @@ def summary(conn: psycopg.Connection[Any], year: int | None = None) -> Summary:
         standard,
         [rows[k] for k in sorted(rows)],
     )
-
-
-def _transitions(
-    conn: psycopg.Connection[Any], params: dict[str, Any], rows: dict[str, CommuneRow]
-) -> None:
-    """Movements into the year's category from the household's earlier review years, as
-    Tổng hợp nhiều xã works them out (``forms.transitions.transition_from_history``): the
-    category of its load's review year before this one (none when not reviewed then), and
-    whether it was poor or near-poor in any year before that (fell back rather than newly
-    arising). Counted in SQL, classified in Python: one rule for the commune, the upper
-    level and the province."""
-    sql = """
-    WITH prev AS (
-        SELECT ro.load_id, max(ro.year) AS year FROM rounds ro
-        JOIN loads l ON l.province_code = ro.province_code AND l.id = ro.load_id
-             AND l.valid_to IS NULL
-        WHERE ro.province_code = %(p)s AND ro.kind = 'periodic' AND ro.year < %(y)s
-        GROUP BY ro.load_id
-    ), earlier AS (
-        SELECT e.load_id, e.household_id, bool_or(e.category = 'poor') AS poor,
-               bool_or(e.category = 'near_poor') AS near_poor
-        FROM household_years e JOIN prev ON prev.load_id = e.load_id
-        WHERE e.province_code = %(p)s AND e.year < prev.year
-        GROUP BY e.load_id, e.household_id
-    )
-    SELECT hy.commune_code, hy.category, before.category, coalesce(earlier.poor, false),
-           coalesce(earlier.near_poor, false), count(*)
-    FROM household_years hy
-    JOIN loads l ON l.province_code = hy.province_code AND l.id = hy.load_id AND l.valid_to IS NULL
-    LEFT JOIN prev ON prev.load_id = hy.load_id
-    LEFT JOIN household_years before ON before.province_code = hy.province_code
-         AND before.load_id = hy.load_id AND before.household_id = hy.household_id
-         AND before.year = prev.year
-    LEFT JOIN earlier ON earlier.load_id = hy.load_id AND earlier.household_id = hy.household_id
-    WHERE hy.province_code = %(p)s AND hy.year = %(y)s
-    GROUP BY 1, 2, 3, 4, 5
-    """
-    for code, current, before, poor, near_poor, n in conn.execute(sql, params):
-        moved = transition(
-            Category(before) if before else None,
-            Category(current),
-            ever_poor=poor,
-            ever_near_poor=near_poor,
-        )
-        rows[code].by_transition[moved] += n
 
 
 def commune_list(

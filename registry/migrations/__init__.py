@@ -14,6 +14,7 @@ from registry.migrations import (
     m0003_lists_in_force,
     m0004_upper_level_copies,
     m0005_lz4_documents,
+    m0006_year_counts,
 )
 
 STEPS: list[tuple[int, str, str]] = [
@@ -22,6 +23,7 @@ STEPS: list[tuple[int, str, str]] = [
     (3, "lists_in_force", m0003_lists_in_force.SQL),
     (4, "upper_level_copies", m0004_upper_level_copies.SQL),
     (5, "lz4_documents", m0005_lz4_documents.SQL),
+    (6, "year_counts", m0006_year_counts.SQL),
 ]
 LATEST = STEPS[-1][0]
 

@@ -47,7 +47,13 @@ def make_package(
     homes: list[Household] | None = None,
     years: tuple[int, ...] = (2025, 2026),
     password: str | None = None,
+    shift: int = 0,
+    gap: int = 0,
 ) -> Path:
+    """``shift``: the k-th year's results are those of the household ``k * shift`` places
+    on, so households move between categories from year to year (the same demo households
+    classify alike every year); the reader checks a result's form, not whose it is.
+    ``gap``: every gap-th household has no result in the second year (not reviewed then)."""
     homes = homes if homes is not None else households(n, seed)
     rounds = []
     results: dict[str, dict[int, dict[str, Any]]] = {}
@@ -68,6 +74,11 @@ def make_package(
         results[round_id] = {i: result_to_dict(r) for i, r in enumerate(done)}
     records = []
     for i, hh in enumerate(homes):
+        by_round = {
+            rid: results[rid][(i + k * shift) % len(homes)]
+            for k, rid in enumerate(results)
+            if not (gap and k == 1 and i % gap == 0)
+        }
         rev = str(uuid.UUID(int=(hash((hh.id, created_at)) & ((1 << 128) - 1))))
         records.append(
             PackageRecord(
@@ -79,7 +90,7 @@ def make_package(
                 updated_at=created_at,
                 updated_device="may-xa",
                 updated_by="Cán bộ xã",
-                results={rid: results[rid][i] for rid in results},
+                results=by_round,
             )
         )
     name = COMMUNES.get(commune, f"Xã {commune}")

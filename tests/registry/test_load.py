@@ -42,7 +42,7 @@ def load(dsn: str, *paths: Path, workers: int | None = None) -> list[Any]:
 
 def test_init_is_repeatable_and_keeps_its_province(registry: str) -> None:
     with connect(registry) as conn:
-        assert init(conn, "15") == 5
+        assert init(conn, "15") == 6
         with pytest.raises(RegistryError, match="đã lập cho tỉnh Lào Cai"):
             init(conn, "38")
         versions = conn.execute("SELECT version, name FROM schema_migrations").fetchall()
@@ -52,6 +52,7 @@ def test_init_is_repeatable_and_keeps_its_province(registry: str) -> None:
         (3, "lists_in_force"),
         (4, "upper_level_copies"),
         (5, "lz4_documents"),
+        (6, "year_counts"),
     ]
 
 
@@ -69,11 +70,11 @@ def test_household_years_made_by_the_loader_are_what_the_migration_makes_of_old_
         written = conn.execute(query).fetchall()
         assert len(written) == (12 + 9) * 2
         assert {r[4] for r in written} == {2025, 2026}
-        # As if made by m0001 only: no table, steps 2 and 3 not run.
-        conn.execute("DROP TABLE household_years")
+        # As if made by m0001 only: no tables, steps 2, 3 and 6 not run.
+        conn.execute("DROP TABLE household_years, year_counts, year_deprivations")
         conn.execute("ALTER TABLE rounds DROP COLUMN decided_on, DROP COLUMN sent_back")
         conn.execute("DELETE FROM schema_migrations WHERE version >= 2")
-        assert init(conn, "15") == 5
+        assert init(conn, "15") == 6
         assert conn.execute(query).fetchall() == written
 
 
