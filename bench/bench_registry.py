@@ -315,22 +315,28 @@ class Server:
     def __init__(self, data: Path) -> None:
         self.data = data
 
-    def pids(self) -> set[int]:
+    def postmaster(self) -> int | None:
         with contextlib.suppress(OSError, ValueError, IndexError):
-            root = int((self.data / "postmaster.pid").read_text().split()[0])
-            return _tree(root)
-        return set()
+            return int((self.data / "postmaster.pid").read_text().split()[0])
+        return None
+
+    def pids(self) -> set[int]:
+        root = self.postmaster()
+        return _tree(root) if root is not None else set()
 
     def cpu(self) -> float:
         """CPU seconds of the postmaster and every server process, ended ones included
-        (the postmaster waits for its children, so theirs is in its children's time)."""
+        (the postmaster waits for its children, so theirs is in its children's time). The
+        postmaster is the one postmaster.pid names, not the lowest pid: pids wrap (at
+        32,768 on this machine), and taking a backend for it lost every ended backend's
+        time (a load's server CPU came out negative)."""
         total = 0
-        pids = self.pids()
-        for pid in pids:
+        root = self.postmaster()
+        for pid in self.pids():
             with contextlib.suppress(OSError, ValueError, IndexError):
                 fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
                 total += int(fields[11]) + int(fields[12])
-                if pid == min(pids):  # the postmaster: its ended children too
+                if pid == root:  # its ended children too
                     total += int(fields[13]) + int(fields[14])
         return total / os.sysconf("SC_CLK_TCK")
 
