@@ -41,7 +41,8 @@ from db.exchange.merge_conflicts import (
 )
 from db.exchange.merge_plan import Planned, plan
 from db.exchange.merge_results import Differing
-from db.exchange.package import Package, RevEntry, read_package
+from db.exchange.merge_stream import HOLD, mark_unverified, read_for_merge
+from db.exchange.package import Package
 from db.exchange.receipt import Entry, Receipt
 from db.records import CommuneInfo
 from db.store import Store, now_utc
@@ -78,15 +79,18 @@ def import_package(
     progress: Progress | None = None,
     trusted: Collection[str] = (),
     allow_deletions: bool = False,
+    hold: int = HOLD,
 ) -> Receipt:
     """Validates the whole package, then merges it in one transaction. Raises
     ``PackageError`` (Vietnamese) and writes nothing when the package cannot be used, and
-    ``PackageRefused`` when it needs the officer's confirmation (see ``merge_package``)."""
+    ``PackageRefused`` when it needs the officer's confirmation (see ``merge_package``).
+    ``hold``: records held whole, beyond which the package is read again to be written
+    (``merge_stream``)."""
     store.require(RoleAction.IMPORT)
     path = Path(path)
     with collector_paused():  # merge_package pauses it for its own part
-        package = read_package(
-            path, password=password, recovery_key=recovery_key, progress=progress
+        package = read_for_merge(
+            path, password=password, recovery_key=recovery_key, progress=progress, hold=hold
         )
     return merge_package(
         store,
@@ -225,19 +229,10 @@ def merge_package(
 
 
 def _unverified(package: Package) -> Package:
-    """An unsigned package's claims of who changed what, marked as such before storing."""
-
-    def mark(text: str) -> str:
-        return (
-            (text + devices.UNVERIFIED) if text and not text.endswith(devices.UNVERIFIED) else text
-        )
-
+    """An unsigned package's claims of who changed what, marked as such before storing
+    (a lean package's records read again are marked as they are read: ``write_merge``)."""
     for rec in package.records:
-        rec.updated_by = mark(rec.updated_by)
-        rec.revs = [
-            RevEntry(r.rev, r.parent_rev, r.device, mark(r.user), r.at, r.merge_parent)
-            for r in rec.revs
-        ]
+        mark_unverified(rec)
     return package
 
 

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from contextlib import nullcontext
+from dataclasses import replace
 from typing import Any
 
 from db import certificates
@@ -20,6 +21,7 @@ from db.exchange import devices, year_round_part
 from db.exchange.merge_plan import Planned, chunks
 from db.exchange.merge_purges import purge_here
 from db.exchange.merge_revs import join_revs, put_history
+from db.exchange.merge_stream import LEAN_RESULT, again, is_lean, mark_unverified
 from db.exchange.package import Package, PackageRecord, record_to_dict
 from db.exchange.receipt import Receipt
 from db.households import household_doc
@@ -60,56 +62,66 @@ def write_merge(
         _ensure_rounds(store, package, round_map)
         rounds = store.rounds()  # once a merge, not once a household
         total = len(to_write)
-        fresh = _bulk_candidates(store, [s.record for s in to_write if s.action == "added"])
         done = 0
-        for start in range(0, len(fresh), 500):
-            part = fresh[start : start + 500]
-            docs = _add_new(store, part, at)
-            # Their answers and results (a surveyor's package carries them for nearly every
-            # household): their audit rows appended to the chain once a chunk, not once a
-            # row, and the documents just encoded for the rows reused for the answers.
-            with store.audit_batch():
-                for rec in part:
-                    if rec.results:
-                        write_results(
-                            store,
-                            rec,
-                            round_map,
-                            at,
-                            fresh=True,
-                            rounds=rounds,
-                            docs=docs[rec.household.id],
-                        )
-            done += len(part)
-            if progress is not None:
-                progress(done, total)
-        fresh_ids = {r.household.id for r in fresh}
-        with store.audit_batch() if _batchable(to_write) else nullcontext():
-            for step in to_write:
-                if step.record.household.id in fresh_ids:
-                    continue
-                if step.only_results is not None:
-                    only = PackageRecord(
-                        household=step.record.household,
-                        rev=step.record.rev,
-                        revs=step.record.revs,
-                        results=step.only_results,
-                    )
-                    write_results(store, only, round_map, at, rounds=rounds)
-                    done += 1
-                    continue
-                apply(store, step.record, round_map, at, rounds=rounds)
-                done += 1
-                if progress is not None and (done % 200 == 0 or done == total):
+        for part in _whole(package, steps, {id(s) for s in (*to_write, *new_conflicts)}):
+            writes = [s for s in part if s.action in ("added", "updated", "deleted")]
+            fresh = _bulk_candidates(store, [s.record for s in writes if s.action == "added"])
+            if fresh:
+                docs = _add_new(store, fresh, at)
+                # Their answers and results (a surveyor's package carries them for nearly
+                # every household): their audit rows appended to the chain once a chunk,
+                # not once a row, and the documents just encoded for the rows reused for
+                # the answers.
+                with store.audit_batch():
+                    for rec in fresh:
+                        if rec.results:
+                            write_results(
+                                store,
+                                rec,
+                                round_map,
+                                at,
+                                fresh=True,
+                                rounds=rounds,
+                                docs=docs[rec.household.id],
+                            )
+                done += len(fresh)
+                if progress is not None:
                     progress(done, total)
+            fresh_ids = {r.household.id for r in fresh}
+            with store.audit_batch() if _batchable(writes) else nullcontext():
+                for step in writes:
+                    if step.record.household.id in fresh_ids:
+                        continue
+                    if step.only_results is not None:
+                        got = step.record.results
+                        only = PackageRecord(
+                            household=step.record.household,
+                            rev=step.record.rev,
+                            revs=step.record.revs,
+                            # A lean package's: the result read again with its record.
+                            results={
+                                k: got[k] if v is LEAN_RESULT else v
+                                for k, v in step.only_results.items()
+                            },
+                        )
+                        write_results(store, only, round_map, at, rounds=rounds)
+                        done += 1
+                        continue
+                    apply(store, step.record, round_map, at, rounds=rounds)
+                    done += 1
+                    if progress is not None and (done % 200 == 0 or done == total):
+                        progress(done, total)
+            for step in part:
+                if step.action in ("conflict", "code_taken"):
+                    # Results are kept under this file's round ids, so a later decision
+                    # needs no package to map them.
+                    step.record.results = {
+                        round_map.get(k, k): v for k, v in step.record.results.items()
+                    }
+                    _store_conflict(store, step, package.package_id, source, at)
         for step in to_join:
             put_history(store, step.record)
             join_revs(store, step.record.household.id, step.record.rev, at, made=None)
-        for step in new_conflicts:
-            # Results are kept under this file's round ids, so a later decision needs no
-            # package to map them.
-            step.record.results = {round_map.get(k, k): v for k, v in step.record.results.items()}
-            _store_conflict(store, step, package.package_id, source, at)
         certificates.apply_incoming(store.conn, numbers, package.package_id, source, at)
         year_round_part.apply(
             store,
@@ -117,8 +129,11 @@ def write_merge(
             at,
             package_id=package.package_id,
             source=source,
-            # The households this merge wrote as the package has them: not decoded again.
-            decoded={s.record.household.id: s.record.household for s in to_write},
+            # The households this merge wrote as the package has them: not decoded again
+            # (but a lean package's, read again a chunk at a time: ``merge_stream``).
+            decoded={
+                s.record.household.id: s.record.household for s in to_write if not is_lean(s.record)
+            },
         )
         if not year_round.empty:
             store.notify(Change("support", []))
@@ -150,6 +165,35 @@ def write_merge(
             at,
         )
         store.notify(Change("household", [s.record.household.id for s in to_write]))
+
+
+# Steps written a chunk at a time: their records whole (a lean package's read again for them,
+# ``merge_stream``), new households inserted in bulk, their audit rows appended once.
+CHUNK = 500
+
+
+def _whole(package: Package, steps: list[Planned], wanted: set[int]) -> Iterator[list[Planned]]:
+    """The ``wanted`` steps (by identity) in chunks of ``CHUNK``, in the package's order,
+    each with its record whole: as held, or read again from a lean package (marked as
+    ``merge._unverified`` marks them for an unsigned one), the package read to its end,
+    its checksum included, before the last chunk."""
+    chosen = [s for s in steps if id(s) in wanted]
+    if not chosen or not any(is_lean(s.record) for s in chosen):
+        for start in range(0, len(chosen), CHUNK):
+            yield chosen[start : start + CHUNK]
+        return
+    by_id = {s.record.household.id: s for s in chosen}
+    part: list[Planned] = []
+    for whole in again(package, by_id):
+        if package.signer is None:
+            mark_unverified(whole)
+        step = by_id[whole.household.id]
+        part.append(replace(step, record=whole))
+        if len(part) == CHUNK:
+            yield part
+            part = []
+    if part:
+        yield part
 
 
 def _batchable(steps: list[Planned]) -> bool:

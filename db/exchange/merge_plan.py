@@ -11,7 +11,7 @@ afterwards (``live_after``), the year-round records taken (``plan_year_round``).
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -19,6 +19,7 @@ from db import certificates, driver
 from db.exchange import history, purged_part, year_round_part
 from db.exchange.errors import PackageError
 from db.exchange.merge_results import result_gaps, settle_results
+from db.exchange.merge_stream import LEAN_RESULT, again, id_numbers, is_lean
 from db.exchange.package import Package, PackageRecord
 from db.exchange.receipt import Action
 from db.store import Store
@@ -59,7 +60,6 @@ def plan(
     for rec in package.records:
         ancestry.add({r.rev: (r.parent_rev, r.merge_parent) for r in rec.revs})
     in_package = _package_id_numbers(package)
-    known = Lookups(conn, [r.household for r in package.records])
     decided: set[tuple[str, str]] = {
         (r[0], r[1])
         for r in conn.execute(
@@ -69,7 +69,16 @@ def plan(
     }
     purged = {r[0] for r in conn.execute("SELECT id FROM purged_households")}
     out: list[Planned] = []
-    for rec in package.records:
+    # Of a lean package (``merge_stream``), the steps whose results are compared with this
+    # file's: decided once the package is read again for them (read only).
+    pending: dict[str, int] = {}
+    known = Lookups(conn, [])
+    for n, rec in enumerate(package.records):
+        if n % LOOKUP_CHUNK == 0:
+            # What this file holds about the next records (reads only: nothing is written
+            # while planning, so a chunk at a time reads what all at once would).
+            part = package.records[n : n + LOOKUP_CHUNK]
+            known = Lookups(conn, [r.household for r in part])
         h = rec.household
         row = known.rows.get(h.id)
         if h.id in purged:
@@ -103,23 +112,13 @@ def plan(
         local_rev, local_deleted, _code = row[0], bool(row[1]), row[2]
         if ancestry.is_ancestor(rec.rev, local_rev):
             if rec.rev == local_rev and rec.results and not rec.deleted:
-                missing, differing = result_gaps(conn, rec, round_map)
-                recomputed, notes = settle_results(store, rec, differing)
-                if missing or recomputed:
-                    details = ["thêm kết quả phân loại (hộ không đổi)"] if missing else []
-                    out.append(
-                        Planned(
-                            rec,
-                            "updated",
-                            local_rev,
-                            "; ".join(details + notes),
-                            only_results={**missing, **recomputed},
-                            warn=bool(notes),
-                        )
-                    )
+                if is_lean(rec):
+                    pending[h.id] = len(out)
+                    out.append(Planned(rec, "unchanged", local_rev))
                     continue
-                if notes:
-                    out.append(Planned(rec, "unchanged", local_rev, "; ".join(notes), warn=True))
+                step = _results_step(store, rec, rec, local_rev, round_map)
+                if step is not None:
+                    out.append(step)
                     continue
             out.append(Planned(rec, "unchanged" if rec.rev == local_rev else "older", local_rev))
         elif ancestry.is_ancestor(local_rev, rec.rev):
@@ -141,7 +140,48 @@ def plan(
             out.append(Planned(rec, "unchanged", local_rev, detail, join=True))
         else:
             out.append(Planned(rec, "conflict", local_rev, "cả hai bên đều đã sửa hộ này"))
+    for whole in again(package, pending) if pending else ():
+        i = pending[whole.household.id]
+        kept = out[i]
+        step = _results_step(store, whole, kept.record, kept.local_rev or "", round_map)
+        if step is not None:
+            out[i] = step
     return out
+
+
+# Records whose rows in this file are read at once while planning.
+LOOKUP_CHUNK = 5_000
+
+
+def _results_step(
+    store: Store,
+    whole: PackageRecord,
+    kept: PackageRecord,
+    local_rev: str,
+    round_map: dict[str, str],
+) -> Planned | None:
+    """The step of a household whose version here is the package's and which carries
+    results (``whole``, decoded whole): results this file lacks or that differ
+    (``merge_results``), or None when they are this file's. ``kept``: the record the step
+    holds (``whole``, or its lean record: the results this file lacks are then read again
+    with it when written, ``LEAN_RESULT`` in their place)."""
+    missing, differing = result_gaps(store.conn, whole, round_map)
+    recomputed, notes = settle_results(store, whole, differing)
+    if missing or recomputed:
+        if kept is not whole:
+            missing = dict.fromkeys(missing, LEAN_RESULT)
+        details = ["thêm kết quả phân loại (hộ không đổi)"] if missing else []
+        return Planned(
+            kept,
+            "updated",
+            local_rev,
+            "; ".join(details + notes),
+            only_results={**missing, **recomputed},
+            warn=bool(notes),
+        )
+    if notes:
+        return Planned(kept, "unchanged", local_rev, "; ".join(notes), warn=True)
+    return None
 
 
 def _purge_step(
@@ -187,15 +227,22 @@ def _vn_day(iso: str) -> str:
     return f"{day[8:10]}/{day[5:7]}/{day[:4]}" if len(day) == 10 and day[4] == "-" else iso
 
 
-def _package_id_numbers(package: Package) -> dict[str, set[tuple[str, str]]]:
-    """ID number -> (household id, code) of every live household of the package carrying it."""
-    out: dict[str, set[tuple[str, str]]] = {}
+def _package_id_numbers(package: Package) -> dict[str, tuple[tuple[str, str], ...]]:
+    """ID number -> (household id, code) of every live household of the package carrying it,
+    kept only for the numbers two households carry (or one twice): the others hint at
+    nothing, and 100,000 households carry about 385,000 numbers."""
+    first: dict[str, tuple[str, str]] = {}
+    shared: dict[str, tuple[tuple[str, str], ...]] = {}
     for rec in package.records:
         if not rec.deleted:
-            for m in rec.household.members:
-                if m.id_number:
-                    out.setdefault(m.id_number, set()).add((rec.household.id, rec.household.code))
-    return out
+            pair = (rec.household.id, rec.household.code)
+            for number in id_numbers(rec.household):
+                seen = first.setdefault(number, pair)
+                if seen is not pair:
+                    held = shared.get(number, (seen,))
+                    if pair not in held:
+                        shared[number] = (*held, pair)
+    return shared
 
 
 def chunks(values: list[str], size: int = 900) -> Iterator[tuple[list[str], str]]:
@@ -227,7 +274,7 @@ class Lookups:
                 self.live_codes[code] = (hid, head or code)
         # ID number -> (household id, code) of the live households here carrying it
         self.id_numbers: dict[str, set[tuple[str, str]]] = {}
-        numbers = sorted({m.id_number for h in households for m in h.members if m.id_number})
+        numbers = sorted({n for h in households for n in id_numbers(h)})
         for part, marks in chunks(numbers):
             for number, hid, code in conn.execute(
                 "SELECT m.id_number, hh.id, hh.code FROM members m JOIN households hh"
@@ -243,12 +290,12 @@ class Lookups:
         return found[1] if found is not None and found[0] != household_id else None
 
     def duplicate_hint(
-        self, h: Household, in_package: dict[str, set[tuple[str, str]]] | None = None
+        self, h: Household, in_package: Mapping[str, Collection[tuple[str, str]]] | None = None
     ) -> str:
         """Members' ID numbers that already belong to another household here, or to another
         household of the same package: the same household may have been entered twice under
         two codes (on one laptop, or on two). Flagged, never merged automatically."""
-        numbers = {m.id_number for m in h.members if m.id_number}
+        numbers = set(id_numbers(h))
         here = {code for n in numbers for hid, code in self.id_numbers.get(n, ()) if hid != h.id}
         packed = {
             code for n in numbers for hid, code in (in_package or {}).get(n, ()) if hid != h.id

@@ -397,11 +397,14 @@ def _signed_by(manifest: dict[str, Any]) -> str:
 
 def _read(path: Path, recovery_key: str | None, password_file: str | None = None) -> Any:
     from db.exchange.container import read_manifest
-    from db.exchange.package import read_package
+    from db.exchange.merge import collector_paused
+    from db.exchange.merge_stream import read_for_merge
 
     manifest = read_manifest(path)
     password = _password_for_reading(manifest, recovery_key, password_file)
-    return read_package(path, password=password, recovery_key=recovery_key)
+    # Checked whole; a large package kept lean and read again when merged (issue 22).
+    with collector_paused():
+        return read_for_merge(path, password=password, recovery_key=recovery_key)
 
 
 def run_import(args: argparse.Namespace) -> int:

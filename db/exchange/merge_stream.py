@@ -1,0 +1,171 @@
+"""A package read for merging without holding every record (issue 22: a 100,000-household
+package decoded whole took 2.3 GB).
+
+``read_for_merge`` reads and checks the whole package once (``package.open_package``), as
+``read_package`` does, nothing written anywhere. Up to ``HOLD`` records are kept whole, as
+``read_package`` keeps them; a larger package is kept lean: each record's history and
+metadata, and of its household only what planning and the receipt need (``Lean``: id, code,
+village, head's name, members' ID numbers) and of its results only their rounds. Writing
+then reads the package again (``again``), record by record, in the merge's one transaction:
+the manifest must be the one read first (signed, it names every part's SHA-256) and the
+households' part is checked to its checksum at the end of that reading, every record
+checked again on the way, so a package changed between the two readings fails with
+``PackageError`` before the transaction commits, and nothing of it is kept.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Collection, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, cast
+
+from db.exchange import container, devices
+from db.exchange.errors import PackageError
+from db.exchange.package import Package, PackageRecord, RevEntry, open_package
+from forms.model import Household
+
+# Records held whole up to here (a commune's package: 5,000 households with their results
+# take about 70 MB decoded); beyond, the package is kept lean and read a second time.
+HOLD = 5_000
+
+# A lean record's results: their rounds, each with this in place of the result, which is
+# read again with the record when written.
+LEAN_RESULT: dict[str, Any] = {}
+
+CHANGED = "Gói dữ liệu đã thay đổi trong khi đang nhập: không gộp, không ghi gì."
+
+
+class Lean:
+    """Of a household, what planning a merge and its receipt read: nothing else is here, so
+    anything that would write a lean household fails (AttributeError) instead of writing a
+    household without its answers."""
+
+    __slots__ = ("code", "head", "id", "id_numbers", "village")
+
+    def __init__(self, h: Household) -> None:
+        self.id = h.id
+        self.code = h.code
+        self.village = h.village
+        head = h.head()
+        self.head = head.name if head is not None else ""
+        self.id_numbers = tuple(m.id_number for m in h.members if m.id_number)
+
+    def head_name(self) -> str:
+        return self.head
+
+
+def id_numbers(h: Household) -> tuple[str, ...]:
+    """The members' ID numbers of a household, whole or lean."""
+    if isinstance(h, Lean):
+        return h.id_numbers
+    return tuple(m.id_number for m in h.members if m.id_number)
+
+
+def is_lean(rec: PackageRecord) -> bool:
+    return isinstance(rec.household, Lean)
+
+
+def _lean(rec: PackageRecord, share: Callable[[str, str], str]) -> PackageRecord:
+    return PackageRecord(
+        household=cast(Household, Lean(rec.household)),
+        rev=rec.rev,
+        revs=rec.revs,
+        deleted=rec.deleted,
+        created_at=share(rec.created_at, rec.created_at),
+        created_device=share(rec.created_device, rec.created_device),
+        updated_at=share(rec.updated_at, rec.updated_at),
+        updated_device=share(rec.updated_device, rec.updated_device),
+        updated_by=share(rec.updated_by, rec.updated_by),
+        results=dict.fromkeys(rec.results, LEAN_RESULT),
+    )
+
+
+@dataclass
+class LeanPackage(Package):
+    """A package whose records are lean (``Lean``), read again whole by ``again``."""
+
+    path: Path = Path()
+    password: str | None = None
+    recovery_key: str | None = None
+    limits: container.Limits = container.DEFAULT_LIMITS
+
+
+def read_for_merge(
+    path: Path,
+    *,
+    password: str | None = None,
+    recovery_key: str | None = None,
+    limits: container.Limits = container.DEFAULT_LIMITS,
+    progress: Callable[[int, int], None] | None = None,
+    hold: int = HOLD,
+) -> Package:
+    """The package at ``path`` read and checked whole, as ``read_package``; its records kept
+    whole up to ``hold`` of them, lean beyond (a ``LeanPackage``)."""
+    records: list[PackageRecord] = []
+    memo: dict[str, str] = {}
+    share = memo.setdefault
+    lean = False
+    with open_package(
+        path, password=password, recovery_key=recovery_key, limits=limits, progress=progress
+    ) as stream:
+        for rec in stream.records():
+            if not lean and len(records) >= hold:
+                lean = True
+                records = [_lean(r, share) for r in records]
+            records.append(_lean(rec, share) if lean else rec)
+    fields: dict[str, Any] = {
+        "manifest": stream.manifest,
+        "commune": stream.commune,
+        "records": records,
+        "signer": stream.signer,
+        "certificates": stream.certificates,
+        "year_round": stream.year_round,
+        "purged": stream.purged,
+    }
+    if not lean:
+        return Package(**fields)
+    return LeanPackage(
+        **fields, path=Path(path), password=password, recovery_key=recovery_key, limits=limits
+    )
+
+
+def again(package: Package, wanted: Collection[str]) -> Iterator[PackageRecord]:
+    """The records of ``package`` whose household id is in ``wanted``, whole, in the
+    package's order: the held ones, or a lean package's read again and checked (see
+    above). Read to its end, the households' part's checksum included, before it ends."""
+    if not isinstance(package, LeanPackage):
+        yield from (r for r in package.records if r.household.id in wanted)
+        return
+    with open_package(
+        package.path,
+        password=package.password,
+        recovery_key=package.recovery_key,
+        limits=package.limits,
+    ) as stream:
+        if stream.manifest != package.manifest or stream.signer != package.signer:
+            raise PackageError(CHANGED)
+        expected = iter(package.records)
+        for rec in stream.records():
+            first = next(expected, None)
+            if first is None or first.household.id != rec.household.id or first.rev != rec.rev:
+                raise PackageError(CHANGED)
+            if rec.household.id in wanted:
+                yield rec
+        if next(expected, None) is not None:
+            raise PackageError(CHANGED)
+
+
+def mark_unverified(rec: PackageRecord) -> None:
+    """An unsigned package's claims of who changed what, marked as such before storing."""
+
+    def mark(text: str) -> str:
+        return (
+            (text + devices.UNVERIFIED) if text and not text.endswith(devices.UNVERIFIED) else text
+        )
+
+    rec.updated_by = mark(rec.updated_by)
+    rec.revs = [
+        RevEntry(r.rev, r.parent_rev, r.device, mark(r.user), r.at, r.merge_parent)
+        for r in rec.revs
+    ]
