@@ -1,44 +1,51 @@
 """What-if for the whole province: every current household reclassified under another
 standard with the commune's engine (``forms.classify``), results by commune.
 
-Streaming and bounded: the households come from one ``COPY (SELECT …) TO STDOUT``, read as
-the server sends it; every ``chunk_size`` rows the raw text of those rows (one bytes object,
-as PostgreSQL wrote it) goes to a worker process that splits, decodes and classifies it and
-sends back only counts; at most two chunks per worker are in flight. Nothing is pickled but
-one bytes object a chunk: rows fetched through a cursor were made into tuples here, pickled,
-and unpickled in a worker (about 7 µs of a worker's CPU a household). The province is never
-in memory at once, in this process or in a worker.
+Streaming and bounded, and this process out of the data path: each worker process opens its
+own connection and reads its own shares (a commune's current load at a time, the largest
+first) through a cursor on the server, ``chunk_size`` rows a fetch; it decodes and
+classifies them and sends back only counts. This process hands out the shares and sums the
+counts. The workers read in the snapshot of one transaction of this process
+(``pg_export_snapshot``): a package loaded while the what-if runs changes none of it, so the
+loads listed here and the households the workers read are one state of the registry.
+
+Until session 9 this process read one ``COPY … TO STDOUT`` and handed chunks of its raw text
+to the workers: 31 µs of its CPU a household on the same two cores as the workers' 77 µs
+(``docs/benchmarks.md``, registry).
 """
 
 from __future__ import annotations
 
+import atexit
 import gc
 import json
 import multiprocessing
-import re
 from collections import Counter
 from collections.abc import Callable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 import psycopg
 from psycopg import sql as pgsql
+from psycopg.conninfo import make_conninfo
+from psycopg.pq import TransactionStatus
 
 from forms.classify import classify
 from forms.codec import household_from_dict
+from forms.model import Category
 from forms.standards import Standard, load_standard
-from registry.database import province_name, registry_province
+from registry.database import RegistryError, connect, province_name, registry_province
 from registry.queries import _year
 
-Counts = dict[str, Counter[tuple[str | None, str]]]  # commune -> (stored, new) -> households
+Pairs = Counter[tuple[str | None, str]]  # (stored, new) -> households
 
 
 @dataclass
 class CommuneWhatIf:
     commune_code: str
     commune_name: str
-    pairs: Counter[tuple[str | None, str]] = field(default_factory=Counter)
+    pairs: Pairs = field(default_factory=Counter)
 
     @property
     def households(self) -> int:
@@ -72,62 +79,100 @@ class ProvinceWhatIf:
         return sum(c.households for c in self.communes)
 
 
+class Share(NamedTuple):
+    """One worker's task: a commune's current load, all its live households or, for a
+    benchmark's ``limit``, the first ``limit`` of them."""
+
+    load_id: int
+    commune_code: str
+    limit: int | None = None
+
+
+# Each live household of a load with its category stored for the year
+# (``household_years``): the primary key's prefix (province, load) finds them.
+_SHARE = """
+    SELECT hy.category, h.doc::text
+    FROM households h
+    LEFT JOIN household_years hy ON hy.province_code = h.province_code
+         AND hy.load_id = h.load_id AND hy.household_id = h.household_id AND hy.year = {y}
+    WHERE h.province_code = {p} AND h.load_id = {load} AND NOT h.deleted
+"""
+
+
+# A worker's state, set once by ``_init_worker``.
 _standard: Standard | None = None
 _year_of_review = 0
+_province = ""
+_chunk = 2_000
+_conn: psycopg.Connection[Any] | None = None
+_failure: RegistryError | None = None
 
 
-def _init_worker(standard_id: str, year: int) -> None:
-    global _standard, _year_of_review
-    _standard = load_standard(standard_id)
-    _year_of_review = year
+def _init_worker(
+    standard_id: str, year: int, province: str, conninfo: str, snapshot: str, chunk: int
+) -> None:
+    global _standard, _year_of_review, _province, _chunk, _conn, _failure
     # Results are dropped as soon as they are counted; no cycles worth collecting.
     gc.disable()
+    _standard = load_standard(standard_id)
+    _year_of_review, _province, _chunk = year, province, chunk
+    try:
+        _conn = connect(conninfo)
+        # Closed as the worker ends (a server's log otherwise notes each worker's end as an
+        # unexpected loss of its client).
+        atexit.register(_conn.close)
+        # The snapshot of the process that lists the shares: the same state of the registry
+        # in every worker, whatever is loaded meanwhile.
+        _conn.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+        _conn.execute(pgsql.SQL("SET TRANSACTION SNAPSHOT {}").format(snapshot))
+    except RegistryError as exc:  # the message already Vietnamese, the password hidden
+        _failure = exc
+    except psycopg.Error as exc:
+        _failure = RegistryError(
+            "Tiến trình tính lại không đọc được cơ sở dữ liệu của tỉnh "
+            f"({type(exc).__name__}). Chạy lại lệnh; nếu vẫn lỗi, kiểm tra máy chủ PostgreSQL."
+        )
 
 
-def copy_rows(chunk: bytes) -> Iterator[list[str | None]]:
-    """The rows of ``COPY … TO STDOUT`` text, their fields as PostgreSQL held them: NULL is
-    None, and every escape of COPY's text format undone (``copy_unescape``). A document is
-    stored as the commune's package line held it, and JSON allows a raw tab or carriage
-    return between its tokens, which COPY writes as ``\\t``/``\\r``."""
-    for line in chunk.decode().split("\n"):
-        if line:
-            yield [
-                None if f == "\\N" else copy_unescape(f) if "\\" in f else f
-                for f in line.split("\t")
-            ]
+def share_rows(
+    conn: psycopg.Connection[Any], province: str, year: int, share: Share, chunk: int
+) -> Iterator[tuple[str | None, str]]:
+    """The share's households as (stored category, the household's JSON text), ``chunk``
+    rows a fetch from a cursor on the server (the worker's memory holds one chunk; a
+    client-side cursor would hold the whole commune). Needs an open transaction."""
+    query = pgsql.SQL(_SHARE).format(p=province, y=year, load=share.load_id)
+    if share.limit is not None:
+        query += pgsql.SQL(" LIMIT {}").format(share.limit)
+    with conn.cursor(name=f"whatif_{share.load_id}") as cur:
+        cur.itersize = chunk
+        cur.execute(query)
+        while rows := cur.fetchmany(chunk):
+            yield from rows
 
 
-# PostgreSQL's COPY text format: a backslash then b f n r t v, 1-3 octal digits, x and 1-2
-# hex digits, or any other character standing for itself (``\\\\`` is one backslash).
-_COPY_ESCAPE = re.compile(r"\\(?:([0-7]{1,3})|x([0-9A-Fa-f]{1,2})|(.))", re.DOTALL)
-_COPY_LETTERS = {"b": "\b", "f": "\f", "n": "\n", "r": "\r", "t": "\t", "v": "\v"}
-
-
-def _unescape_one(m: re.Match[str]) -> str:
-    octal, hexa, other = m.groups()
-    if octal is not None:
-        return chr(int(octal, 8))
-    if hexa is not None:
-        return chr(int(hexa, 16))
-    return _COPY_LETTERS.get(other, other)
-
-
-def copy_unescape(field: str) -> str:
-    """One field of COPY text as the server held it."""
-    return _COPY_ESCAPE.sub(_unescape_one, field)
-
-
-def classify_chunk(chunk: bytes) -> Counts:
-    """Rows of ``COPY … TO STDOUT`` text (commune code, stored category, the household
-    document), each household reclassified and counted."""
+def classify_share(share: Share) -> tuple[str, Pairs]:
+    """A share's households, each decoded and reclassified: the commune and its counts of
+    (stored, new) categories."""
+    if _failure is not None:
+        raise _failure
     assert _standard is not None
-    out: Counts = {}
-    for commune, stored, doc in copy_rows(chunk):
-        assert commune is not None  # the query's commune code and document are NOT NULL
-        assert doc is not None
-        result = classify(household_from_dict(json.loads(doc)), _standard, _year_of_review)
-        out.setdefault(commune, Counter())[(stored, result.category.value)] += 1
-    return out
+    assert _conn is not None
+    standard, year = _standard, _year_of_review
+    # Counted by the category members themselves: a member's ``.value`` is a Python-level
+    # property on Python 3.11, read once per kind at the end rather than once a household.
+    counts: Counter[tuple[str | None, Category]] = Counter()
+    for stored, doc in share_rows(_conn, _province, year, share, _chunk):
+        counts[
+            (stored, classify(household_from_dict(json.loads(doc)), standard, year).category)
+        ] += 1
+    return share.commune_code, Counter({(s, c.value): n for (s, c), n in counts.items()})
+
+
+def _worker_conninfo(conn: psycopg.Connection[Any]) -> str:
+    """The connection's parameters for a worker's own: libpq leaves the password out of
+    them, so it goes back in when one was used."""
+    password = conn.info.password
+    return make_conninfo(conn.info.dsn, password=password) if password else conn.info.dsn
 
 
 def province_whatif(
@@ -140,74 +185,48 @@ def province_whatif(
     limit: int | None = None,
     progress: Callable[[int], None] | None = None,
 ) -> ProvinceWhatIf:
-    """``limit`` stops after that many households (benchmarks)."""
+    """``limit`` stops after that many households (benchmarks). ``conn`` must not be inside
+    a transaction: the what-if opens its own, whose snapshot the workers share."""
     standard = load_standard(standard_id)  # an unknown id fails here, before any work
     province = registry_province(conn)
     chosen, _previous = _year(conn, province, year)
-    current = conn.execute(
-        "SELECT commune_code, commune_name, for_upper_level FROM loads WHERE province_code = %s"
-        " AND valid_to IS NULL ORDER BY commune_code",
-        (province,),
-    ).fetchall()
-    totals: dict[str, CommuneWhatIf] = {
-        c: CommuneWhatIf(c, n) for c, n, slim in current if not slim
-    }
-    left_out = [(c, n) for c, n, slim in current if slim]
-    # Each live household's document with its category stored for the year
-    # (``household_years``), streamed in the order the heap holds them.
-    sql = """
-    SELECT l.commune_code, hy.category, h.doc::text
-    FROM loads l
-    JOIN households h ON h.province_code = l.province_code AND h.load_id = l.id AND NOT h.deleted
-    LEFT JOIN household_years hy ON hy.province_code = h.province_code
-         AND hy.load_id = h.load_id AND hy.household_id = h.household_id AND hy.year = {y}
-    WHERE l.province_code = {p} AND l.valid_to IS NULL AND NOT l.for_upper_level
-    """
-    if limit is not None:
-        sql += f" LIMIT {int(limit)}"
-    done = 0
-
-    def merge(counts: Counts) -> None:
-        nonlocal done
-        for commune, pairs in counts.items():
-            totals[commune].pairs.update(pairs)
-            done += sum(pairs.values())
-        if progress is not None:
-            progress(done)
-
-    context = multiprocessing.get_context("spawn")  # no copy of this process's connection
-    with (
-        ProcessPoolExecutor(
-            max_workers=workers,
+    if conn.info.transaction_status is not TransactionStatus.IDLE:
+        raise ValueError("province_whatif needs a connection outside a transaction")
+    with conn.transaction():
+        conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+        snapshot = conn.execute("SELECT pg_export_snapshot()").fetchone()
+        assert snapshot is not None
+        current = conn.execute(
+            "SELECT id, commune_code, commune_name, for_upper_level, households FROM loads"
+            " WHERE province_code = %s AND valid_to IS NULL ORDER BY commune_code",
+            (province,),
+        ).fetchall()
+        totals = {c: CommuneWhatIf(c, n) for _id, c, n, slim, _n in current if not slim}
+        left_out = [(c, n) for _id, c, n, slim, _n in current if slim]
+        shares = _shares([(i, c, n) for i, c, _name, slim, n in current if not slim], limit)
+        done = 0
+        context = multiprocessing.get_context("spawn")  # no copy of this process's connection
+        pool = ProcessPoolExecutor(
+            max_workers=max(1, min(workers, len(shares))),
             mp_context=context,
             initializer=_init_worker,
-            initargs=(standard_id, chosen),
-        ) as pool,
-        conn.cursor() as cur,
-        cur.copy(
-            pgsql.SQL("COPY ({}) TO STDOUT").format(pgsql.SQL(sql).format(p=province, y=chosen))
-        ) as copy,
-    ):
-        pending: list[Future[Counts]] = []
-        parts: list[bytes] = []
-        lines = 0
-        for block in copy:
-            part = bytes(block)
-            parts.append(part)
-            lines += part.count(b"\n")
-            if lines < chunk_size:
-                continue
-            data = b"".join(parts)
-            cut = data.rindex(b"\n") + 1  # whole rows only; the rest starts the next chunk
-            pending.append(pool.submit(classify_chunk, data[:cut]))
-            parts, lines = [data[cut:]], 0
-            while len(pending) >= 2 * workers:
-                merge(pending.pop(0).result())
-        rest = b"".join(parts)
-        if rest:
-            pending.append(pool.submit(classify_chunk, rest))
-        for future in pending:
-            merge(future.result())
+            initargs=(standard_id, chosen, province, _worker_conninfo(conn), snapshot[0],
+                      chunk_size),
+        )  # fmt: skip
+        try:
+            pending: set[Future[tuple[str, Pairs]]] = {
+                pool.submit(classify_share, s) for s in shares
+            }
+            while pending:
+                finished, pending = wait(pending, return_when=FIRST_COMPLETED)
+                for future in finished:
+                    commune, pairs = future.result()  # a worker's failure raised here
+                    totals[commune].pairs.update(pairs)
+                    done += sum(pairs.values())
+                    if progress is not None:
+                        progress(done)
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)
     return ProvinceWhatIf(
         province,
         province_name(province),
@@ -217,3 +236,19 @@ def province_whatif(
         [totals[c] for c in sorted(totals)],
         left_out,
     )
+
+
+def _shares(loads: list[tuple[int, str, int]], limit: int | None) -> list[Share]:
+    """One share a load, the largest first (so the last to finish are small ones and the
+    workers end together); with ``limit``, loads until that many households, the last cut."""
+    shares: list[Share] = []
+    left = limit
+    for load_id, commune, households in sorted(loads, key=lambda x: (-x[2], x[1])):
+        if left is None:
+            shares.append(Share(load_id, commune))
+            continue
+        if left <= 0:
+            break
+        shares.append(Share(load_id, commune, left if households > left else None))
+        left -= households
+    return shares

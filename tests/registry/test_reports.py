@@ -1,9 +1,8 @@
-"""Province reports from SQL, the Parquet export and the province what-if, on a real
-server with three communes' packages (one superseded)."""
+"""Province reports from SQL and the Parquet export, on a real server with three communes'
+packages (one superseded). The what-if's tests: ``test_whatif.py``."""
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from pathlib import Path
 
@@ -13,14 +12,12 @@ import pyarrow.parquet as pq
 import pytest
 
 from forms.classify import classify
-from forms.codec import household_from_dict
 from forms.standards import load_standard, standard_for_year
 from rasoat.cli import main
 from registry import queries
 from registry.database import connect, init
 from registry.export import export_parquet
 from registry.load import load_packages
-from registry.whatif import copy_rows, province_whatif
 from tests.registry.packages import households, make_package
 
 
@@ -101,73 +98,3 @@ def test_parquet_files_read_back(province: str, tmp_path: Path) -> None:
     assert {r["year"] for r in results} == {2025, 2026}
     assert all(isinstance(r["deprived"], list) for r in results)
     assert pq.read_table(history["households"]).num_rows == 110
-
-
-def test_whatif_reclassifies_every_household_in_worker_processes(province: str) -> None:
-    with connect(province) as conn:
-        result = province_whatif(conn, "nd351-2026-2030", 2026, workers=2, chunk_size=7)
-    assert result.households == 80
-    by_code = {c.commune_code: c for c in result.communes}
-    new_standard = load_standard("nd351-2026-2030")
-    for code, n, seed in (("02947", 40, 1), ("02674", 25, 2), ("02647", 15, 3)):
-        mine = Counter(classify(h, new_standard, 2026).category.value for h in households(n, seed))
-        got = Counter({cat: by_code[code].under_new(cat) for cat in mine})
-        assert got == mine
-        assert by_code[code].stored("poor") == expected(n, seed)["poor"]
-
-
-def test_whatif_reads_documents_whose_texts_hold_backslashes_and_quotes(
-    pg_dsn: str, tmp_path: Path
-) -> None:
-    """The what-if streams rows as COPY text, which doubles every backslash: notes and
-    addresses with backslashes, quotes and line breaks (JSON escapes in the document) come
-    back as they were, and each household is classified as in this process."""
-    homes = households(12, 5)
-    for i, h in enumerate(homes):
-        h.note = f'Ghi chú \\ "trích" {i}\\n dòng\nhai \\\\ \\t'
-        h.address = "Ngõ 3\\5, Tổ 7"
-        if h.members:
-            h.members[0].note = '\\u00e9 là chữ \\\\ "é"'
-    with connect(pg_dsn) as conn:
-        init(conn, "15")
-        path = make_package(tmp_path / "x.rasoat", "02947", homes=homes, seed=5)
-        assert [o.status for o in load_packages(conn, [path])] == ["loaded"]
-        with (
-            conn.cursor() as cur,
-            cur.copy("COPY (SELECT doc::text FROM households) TO STDOUT") as copy,
-        ):
-            text = b"".join(bytes(block) for block in copy)
-        result = province_whatif(conn, "nd351-2026-2030", 2026, workers=1, chunk_size=5)
-    assert b"\\\\\\\\" in text  # the notes' backslashes, doubled by JSON, then by COPY
-    read = [household_from_dict(json.loads(doc or "")) for (doc,) in copy_rows(text)]
-    assert sorted(read, key=lambda h: h.id) == sorted(homes, key=lambda h: h.id)
-    std = load_standard("nd351-2026-2030")
-    (commune,) = result.communes
-    mine = Counter(classify(h, std, 2026).category.value for h in homes)
-    assert Counter({cat: commune.under_new(cat) for cat in mine}) == mine
-    assert commune.households == 12
-
-
-def test_copy_rows_undo_every_escape_the_server_writes(pg_dsn: str) -> None:
-    """Documents are stored as the package's lines hold them, and JSON allows raw tabs,
-    carriage returns and line breaks between tokens: COPY writes them as \\t, \\r, \\n. The
-    what-if's reader gives back the very text the server holds (it failed on a raw tab)."""
-    docs = [
-        '{"a":\t"x\\\\y \\"q\\"",\r\n "b":\t[1,\t2]}',
-        '{"c": "\\\\t is not a tab", "d": "\\u0009 is"}',
-        '{"e": "Nguyễn Văn Đức"}',
-    ]
-    with connect(pg_dsn) as conn:
-        conn.execute("CREATE TEMP TABLE docs (n integer, doc json, note text)")
-        for n, doc in enumerate(docs):
-            conn.execute("INSERT INTO docs VALUES (%s, %s, NULL)", (n, doc))
-        with (
-            conn.cursor() as cur,
-            cur.copy("COPY (SELECT n, doc::text, note FROM docs ORDER BY n) TO STDOUT") as copy,
-        ):
-            text = b"".join(bytes(block) for block in copy)
-    assert b"\\t" in text  # the raw tabs, escaped by COPY
-    rows = list(copy_rows(text))
-    assert [r[1] for r in rows] == docs
-    assert [r[2] for r in rows] == [None, None, None]
-    assert [json.loads(r[1] or "") for r in rows] == [json.loads(d) for d in docs]

@@ -1,0 +1,143 @@
+"""The province what-if on a real server: its counts against classifying each household here,
+a superseded load and deleted households left out, documents with awkward texts read back
+as they were, a failing worker said in Vietnamese."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from forms.classify import classify
+from forms.codec import household_from_dict
+from forms.standards import load_standard
+from registry import whatif
+from registry.database import RegistryError, connect, init
+from registry.load import load_packages
+from registry.whatif import Share, province_whatif, share_rows
+from tests.registry.packages import households, make_package
+
+STANDARD = "nd351-2026-2030"
+
+
+@pytest.fixture
+def province(pg_dsn: str, tmp_path: Path) -> str:
+    """Three communes, one of them loaded twice (the first load superseded), and two
+    households of another marked deleted in its current load."""
+    with connect(pg_dsn) as conn:
+        init(conn, "15")
+        paths = [
+            make_package(tmp_path / "a0.rasoat", "02947", n=30, seed=1, created_at="2026-10-01"),
+            make_package(tmp_path / "a1.rasoat", "02947", n=40, seed=4, created_at="2026-10-09"),
+            make_package(tmp_path / "b.rasoat", "02674", n=25, seed=2),
+            make_package(tmp_path / "c.rasoat", "02647", n=15, seed=3),
+        ]
+        assert {o.status for o in load_packages(conn, paths)} == {"loaded"}
+        conn.execute(
+            "UPDATE households SET deleted = true WHERE commune_code = '02674'"
+            " AND household_id IN (SELECT household_id FROM households"
+            " WHERE commune_code = '02674' ORDER BY household_id LIMIT 2)"
+        )
+    return pg_dsn
+
+
+def straightforward(dsn: str, year: int) -> dict[str, Counter[tuple[str | None, str]]]:
+    """Each live household of each commune's current load read on its own, classified here
+    and paired with its category stored for ``year``."""
+    standard = load_standard(STANDARD)
+    out: dict[str, Counter[tuple[str | None, str]]] = {}
+    with connect(dsn) as conn:
+        current = conn.execute(
+            "SELECT id, commune_code FROM loads WHERE valid_to IS NULL AND NOT for_upper_level"
+        ).fetchall()
+        for load_id, commune in current:
+            pairs = out.setdefault(commune, Counter())
+            homes = conn.execute(
+                "SELECT household_id, deleted, doc::text FROM households WHERE load_id = %s",
+                (load_id,),
+            ).fetchall()
+            for household_id, deleted, doc in homes:
+                if deleted:
+                    continue
+                stored = conn.execute(
+                    "SELECT category FROM household_years WHERE load_id = %s"
+                    " AND household_id = %s AND year = %s",
+                    (load_id, household_id, year),
+                ).fetchone()
+                new = classify(household_from_dict(json.loads(doc)), standard, year)
+                pairs[(stored[0] if stored else None, new.category.value)] += 1
+    return out
+
+
+def test_whatif_counts_equal_classifying_each_household_here(province: str) -> None:
+    seen: list[int] = []
+    with connect(province) as conn:
+        result = province_whatif(
+            conn, STANDARD, 2026, workers=2, chunk_size=7, progress=seen.append
+        )
+    expected = straightforward(province, 2026)
+    assert {c.commune_code: c.pairs for c in result.communes} == expected
+    assert result.households == 40 + 23 + 15  # the newer load only; two deleted left out
+    assert seen == sorted(seen)
+    assert seen[-1] == result.households
+    assert len(seen) == 3  # a share a commune
+    # The stored side is the year's lists in force, as the summary counts them.
+    stored = Counter(old for c in result.communes for (old, _new), n in c.pairs.items()
+                     for _ in range(n))  # fmt: skip
+    assert None not in stored
+
+
+def test_whatif_limit_stops_after_that_many_households(province: str) -> None:
+    with connect(province) as conn:
+        result = province_whatif(conn, STANDARD, 2026, workers=1, limit=50)
+    assert result.households == 50
+    # The largest commune first, whole, then the next one cut.
+    by_code = {c.commune_code: c.households for c in result.communes}
+    assert by_code == {"02947": 40, "02674": 10, "02647": 0}
+
+
+def test_whatif_reads_documents_whose_texts_hold_backslashes_and_quotes(
+    pg_dsn: str, tmp_path: Path
+) -> None:
+    """Notes and addresses with backslashes, quotes and line breaks (JSON escapes in the
+    document) come back from the workers' cursor as they were, and each household is
+    classified as in this process."""
+    homes = households(12, 5)
+    for i, h in enumerate(homes):
+        h.note = f'Ghi chú \\ "trích" {i}\\n dòng\nhai \\\\ \\t'
+        h.address = "Ngõ 3\\5, Tổ 7"
+        if h.members:
+            h.members[0].note = '\\u00e9 là chữ \\\\ "é"'
+    with connect(pg_dsn) as conn:
+        init(conn, "15")
+        path = make_package(tmp_path / "x.rasoat", "02947", homes=homes, seed=5)
+        assert [o.status for o in load_packages(conn, [path])] == ["loaded"]
+        (load_id,) = conn.execute("SELECT id FROM loads").fetchone() or (0,)
+        with conn.transaction():
+            rows = list(share_rows(conn, "15", 2026, Share(load_id, "02947"), chunk=5))
+        result = province_whatif(conn, STANDARD, 2026, workers=1, chunk_size=5)
+    read = [household_from_dict(json.loads(doc)) for _stored, doc in rows]
+    assert sorted(read, key=lambda h: h.id) == sorted(homes, key=lambda h: h.id)
+    std = load_standard(STANDARD)
+    (commune,) = result.communes
+    mine = Counter(classify(h, std, 2026).category.value for h in homes)
+    assert Counter({cat: commune.under_new(cat) for cat in mine}) == mine
+    assert commune.households == 12
+
+
+def test_a_worker_that_cannot_read_the_registry_says_so_in_vietnamese(
+    province: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Run here, not in a process: a snapshot that no transaction exports (its exporter
+    ended) is refused by the server, and the worker's share raises the registry's error."""
+    for name in ("_standard", "_conn", "_failure"):
+        monkeypatch.setattr(whatif, name, getattr(whatif, name))
+    whatif._init_worker(STANDARD, 2026, "15", province, "00000003-0000001B-1", 100)
+    try:
+        with pytest.raises(RegistryError, match="Tiến trình tính lại không đọc được"):
+            whatif.classify_share(Share(1, "02947"))
+    finally:
+        if whatif._conn is not None:
+            whatif._conn.close()
