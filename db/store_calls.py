@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Iterator, Mapping
+    from collections.abc import Iterable, Iterator, Mapping, Sequence
     from datetime import date
 
     from db.records import (
@@ -84,6 +84,14 @@ class StoreCalls:
         self, h: Household, *, round_id: str | None = None, result: Result | None = None
     ) -> None:
         self.households.save(h, round_id=round_id, result=result)
+
+    def save_households(
+        self,
+        items: Sequence[tuple[Household, Result | None]],
+        *,
+        round_id: str | None = None,
+    ) -> None:
+        self.households.save_many(items, round_id=round_id)
 
     def reindex(
         self,

@@ -10,14 +10,14 @@ records check their household with ``require_stored`` and ``village_of``)."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from db.deep_check import naming_damage
 from db.errors import NotFound, StoreError
 from db.households import diff, household_doc, household_from_docs
-from db.records import Change
-from db.search import index_text, year_round_words
+from db.records import Change, Round
+from db.search import index_text, year_round_words, year_round_words_of
 from db.store_stamps import dumps, new_id, now_utc
 from forms.model import Household, nfc
 from forms.roles import Action
@@ -25,6 +25,19 @@ from forms.roles import Action
 if TYPE_CHECKING:
     from db.store import Store
     from forms.classify import Result
+
+
+_INSERT_HOUSEHOLD = (
+    "INSERT INTO households (id, code, village, head_name, size, doc, rev, created_at,"
+    " created_device, updated_at, updated_device, updated_by, deleted)"
+    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0)"
+)
+_INSERT_MEMBER = "INSERT INTO members VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0)"
+_INSERT_CAUSE = "INSERT OR IGNORE INTO household_causes VALUES (?, ?)"
+_INSERT_NEED = "INSERT OR IGNORE INTO household_needs VALUES (?, ?)"
+_INSERT_REV = "INSERT INTO household_revs VALUES (?, ?, ?, ?, ?, ?, ?)"
+# Households looked up or written at a time by ``save_many``: its IN (…) lists stay short.
+_MANY = 500
 
 
 class Households:
@@ -88,6 +101,168 @@ class Households:
                     )
             self._store.notify(Change("household", [h.id]))
 
+    def save_many(
+        self,
+        items: Sequence[tuple[Household, Result | None]],
+        *,
+        round_id: str | None = None,
+    ) -> None:
+        """Many households with their results in a round (an Excel list, the demo commune, a
+        benchmark) in one transaction: each written as ``save`` writes it, with the same rows,
+        audit rows in the hash chain, revisions, search rows, permissions and refusals, all
+        or none of them.
+
+        Households new to the file are written ``_MANY`` at a time, one statement a table,
+        after one lookup a table for the lot (ids, codes, member ids) instead of a dozen
+        statements and a savepoint each; their audit rows go into the chain in one append.
+        Any other (stored already, even deleted; without a code; sharing an id, a code or a
+        member with one before it) is then saved by ``save`` itself, one by one, after them:
+        what refuses or moves it is ``save``'s own code. Not inside an ``audit_batch`` (the
+        new ones' audit rows must be in the log before those saves)."""
+        if round_id is None and any(result is not None for _h, result in items):
+            raise ValueError("a result needs the round it belongs to")
+        rounds = self._store.setup.rounds() if round_id is not None else []
+        rnd = next((r for r in rounds if r.id == round_id), None)
+        if round_id is not None and rnd is None:
+            raise NotFound("Không tìm thấy kỳ rà soát.")
+        later: list[tuple[Household, Result | None]] = []
+        seen: tuple[set[str], set[str], set[str]] = (set(), set(), set())
+        with self._store.transaction():
+            with self._store.audit_batch():
+                for start in range(0, len(items), _MANY):
+                    chunk = items[start : start + _MANY]
+                    later += self._insert_new(chunk, rnd, rounds, seen)
+            # After the new ones' audit rows are in the log: a save below may change a row
+            # one of them inserted (a member moved), whose trigger copies into those rows.
+            for h, result in later:
+                self.save(h, round_id=round_id, result=result)
+            self._store.notify(Change("household", [h.id for h, _result in items]))
+
+    def _insert_new(
+        self,
+        items: Sequence[tuple[Household, Result | None]],
+        rnd: Round | None,
+        rounds: list[Round],
+        seen: tuple[set[str], set[str], set[str]],
+    ) -> list[tuple[Household, Result | None]]:
+        """Writes those of ``items`` that are new to the file (``save_many``); returns the
+        others. ``seen``: the ids, codes and member ids written so far, updated."""
+        conn = self._store.conn
+        ids, codes, member_ids = seen
+        code_of = {h.id: nfc(h.code) for h, _result in items}
+        docs = {h.id: household_doc(h) for h, _result in items}
+        stored = _found(conn, "SELECT id FROM households WHERE id IN ({})", list(code_of))
+        used = _found(
+            conn,
+            "SELECT code FROM households WHERE deleted = 0 AND code IN ({})",
+            list(code_of.values()),
+        )
+        moved = _found(
+            conn,
+            "SELECT id FROM members WHERE id IN ({})",
+            [m["id"] for _doc, members in docs.values() for m in members],
+        )
+        new: list[tuple[Household, Result | None]] = []
+        later = []
+        for h, result in items:
+            mids = [m["id"] for m in docs[h.id][1]]
+            code = code_of[h.id]
+            if (
+                h.id in stored
+                or h.id in ids
+                or not code.strip()
+                or code in used
+                or code in codes
+                or len(set(mids)) != len(mids)
+                or not moved.isdisjoint(mids)
+                or not member_ids.isdisjoint(mids)
+            ):
+                later.append((h, result))
+                continue
+            ids.add(h.id)
+            codes.add(code)
+            member_ids.update(mids)
+            new.append((h, result))
+        for village in dict.fromkeys(nfc(h.village) for h, _result in new):
+            self._store.require(Action.EDIT_HOUSEHOLD, village)
+        rows, members, causes, needs, revs, answers, results = [], [], [], [], [], [], []
+        for h, result in new:
+            at = now_utc()
+            doc, member_docs = docs[h.id]
+            doc = dict(doc, code=code_of[h.id])
+            doc_text = dumps(doc)
+            fields = (code_of[h.id], nfc(h.village), nfc(h.head_name()), h.size(), doc_text)
+            rev = new_id()
+            rows.append(self._new_row(h.id, fields, doc, doc_text, rev, at))
+            members += [
+                self._new_member(h.id, position, m, dumps(m), at)
+                for position, m in enumerate(member_docs)
+            ]
+            causes += [(h.id, c) for c in h.causes]
+            needs += [(h.id, n) for n in h.needs]
+            revs.append((rev, h.id, None, self._store.device, self._store.user, at, 0))
+            if rnd is not None:
+                answer, first = self._store.results.first_rows(
+                    h, docs[h.id], rev, result, rnd, rounds, at
+                )
+                answers.append(answer)
+                if first is not None:
+                    results.append(first)
+        if not new:
+            return later
+        conn.executemany(_INSERT_HOUSEHOLD, rows)
+        conn.executemany(_INSERT_MEMBER, members)
+        conn.executemany(_INSERT_CAUSE, causes)
+        conn.executemany(_INSERT_NEED, needs)
+        # The words of their year-round records (only their village's cadre can name a
+        # household not in the file before: the others reference its row), once the rows are in.
+        words = year_round_words_of(conn, [h.id for h, _result in new])
+        conn.executemany(
+            "INSERT INTO search_index (rowid, text) SELECT rowid, ? FROM households WHERE id = ?",
+            [(f"{index_text(h)} {words[h.id]}".strip(), h.id) for h, _result in new],
+        )
+        conn.executemany(_INSERT_REV, revs)
+        if rnd is not None:
+            self._store.results.insert_first_rows(answers, results)
+        return later
+
+    def _new_row(
+        self,
+        household_id: str,
+        fields: tuple[str, str, str, int, str],
+        doc: dict[str, Any],
+        doc_text: str,
+        rev: str,
+        at: str,
+    ) -> tuple[Any, ...]:
+        """A new household's row (``fields``: code, village, head name, size, document text),
+        its audit row recorded."""
+        self._store.record_change(
+            "households",
+            household_id,
+            household_id,
+            "insert",
+            None,
+            doc,
+            at,
+            in_row=True,
+            new_text=doc_text,
+        )
+        device, user = self._store.device, self._store.user
+        return (household_id, *fields, rev, at, device, at, device, user)
+
+    def _new_member(
+        self, household_id: str, position: int, doc: dict[str, Any], text: str, at: str
+    ) -> tuple[Any, ...]:
+        """A new member's row, its audit row recorded."""
+        mid = doc["id"]
+        self._store.record_change(
+            "members", mid, household_id, "insert", None, doc, at, in_row=True, new_text=text
+        )
+        device = self._store.device
+        name, id_number = doc.get("name") or "", doc.get("id_number") or None
+        return (mid, household_id, position, name, id_number, text, at, device, at, device)
+
     def write(
         self, h: Household, at: str, docs: tuple[dict[str, Any], list[dict[str, Any]]] | None = None
     ) -> str:
@@ -116,24 +291,9 @@ class Households:
         fields = (code, nfc(h.village), nfc(h.head_name()), h.size(), doc_text)
         if old is None:
             cur = self._store.conn.execute(
-                "INSERT INTO households (id, code, village, head_name, size, doc, rev, created_at,"
-                " created_device, updated_at, updated_device, updated_by, deleted)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0)",
-                (
-                    h.id,
-                    *fields,
-                    rev,
-                    at,
-                    self._store.device,
-                    at,
-                    self._store.device,
-                    self._store.user,
-                ),
+                _INSERT_HOUSEHOLD, self._new_row(h.id, fields, doc, doc_text, rev, at)
             )
             rowid = cur.lastrowid
-            self._store.record_change(
-                "households", h.id, h.id, "insert", None, doc, at, in_row=True, new_text=doc_text
-            )
             self._write_members(h.id, member_docs, at)
             parent = None
         else:
@@ -170,12 +330,8 @@ class Households:
         if old is not None:
             self._store.conn.execute("DELETE FROM household_causes WHERE household_id = ?", (h.id,))
             self._store.conn.execute("DELETE FROM household_needs WHERE household_id = ?", (h.id,))
-        self._store.conn.executemany(
-            "INSERT OR IGNORE INTO household_causes VALUES (?, ?)", [(h.id, c) for c in h.causes]
-        )
-        self._store.conn.executemany(
-            "INSERT OR IGNORE INTO household_needs VALUES (?, ?)", [(h.id, n) for n in h.needs]
-        )
+        self._store.conn.executemany(_INSERT_CAUSE, [(h.id, c) for c in h.causes])
+        self._store.conn.executemany(_INSERT_NEED, [(h.id, n) for n in h.needs])
         self._index(rowid, h, new=old is None)
         self.append_rev(h.id, rev, parent, at, deleted=False)
         return rev
@@ -226,7 +382,7 @@ class Households:
         self, household_id: str, rev: str, parent: str | None, at: str, *, deleted: bool
     ) -> None:
         self._store.conn.execute(
-            "INSERT INTO household_revs VALUES (?, ?, ?, ?, ?, ?, ?)",
+            _INSERT_REV,
             (rev, household_id, parent, self._store.device, self._store.user, at, int(deleted)),
         )
 
@@ -258,30 +414,7 @@ class Households:
             name = doc.get("name") or ""
             if mid not in existing:
                 self._store.conn.execute(
-                    "INSERT INTO members VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0)",
-                    (
-                        mid,
-                        household_id,
-                        position,
-                        name,
-                        id_number,
-                        text,
-                        at,
-                        self._store.device,
-                        at,
-                        self._store.device,
-                    ),
-                )
-                self._store.record_change(
-                    "members",
-                    mid,
-                    household_id,
-                    "insert",
-                    None,
-                    doc,
-                    at,
-                    in_row=True,
-                    new_text=text,
+                    _INSERT_MEMBER, self._new_member(household_id, position, doc, text, at)
                 )
                 changed = True
                 continue
@@ -425,3 +558,11 @@ class Households:
     def require_stored(self, household_id: str) -> None:
         if not self.stored(household_id):
             raise NotFound("Không tìm thấy hộ.")
+
+
+def _found(conn: Any, sql: str, values: list[str]) -> set[str]:
+    """The values ``sql`` (one column, ``IN ({})``) finds among ``values``."""
+    if not values:
+        return set()
+    marks = ",".join("?" * len(values))
+    return {r[0] for r in conn.execute(sql.format(marks), values)}

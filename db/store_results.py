@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 import zlib
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 from db.deep_check import naming_damage
@@ -21,6 +21,20 @@ from forms.roles import Action
 if TYPE_CHECKING:
     from db.store import Store
     from forms.classify import Result
+
+
+_INSERT_ANSWERS = "INSERT INTO answers VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 0)"
+_INSERT_RESULT = (
+    "INSERT INTO results (id, household_id, round_id, category, b1_score, deprivation_count,"
+    " transition, standard_id, engine_version, doc, created_at, created_device, updated_at,"
+    " updated_device) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+)
+
+
+def _answers_text(docs: tuple[dict[str, Any], list[dict[str, Any]]]) -> bytes:
+    """A round's answers as stored: the household's and its members' documents, compressed."""
+    doc, members = docs
+    return zlib.compress(dumps(dict(doc, members=members)).encode(), 6)
 
 
 class Results:
@@ -50,9 +64,7 @@ class Results:
         transaction, so it has no answers yet."""
         if not checked and self._store.setup.round(round_id) is None:
             raise NotFound("Không tìm thấy kỳ rà soát.")
-        doc, members = docs or household_doc(h)
-        doc = dict(doc, members=members)
-        text = zlib.compress(dumps(doc).encode(), 6)
+        text = _answers_text(docs or household_doc(h))
         if rev is None:
             query = "SELECT rev FROM households WHERE id = ?"
             rev = str(self._store.conn.execute(query, (h.id,)).fetchone()[0])
@@ -64,23 +76,9 @@ class Results:
                 (h.id, round_id),
             ).fetchone()
         if old is None:
-            answer_id = new_id()
             self._store.conn.execute(
-                "INSERT INTO answers VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 0)",
-                (
-                    answer_id,
-                    h.id,
-                    round_id,
-                    rev,
-                    text,
-                    at,
-                    self._store.device,
-                    at,
-                    self._store.device,
-                ),
+                _INSERT_ANSWERS, self._new_answers(h.id, round_id, text, rev, at)
             )
-            new = {"round_id": round_id, "household_rev": rev}
-            self._store.record_change("answers", answer_id, h.id, "insert", None, new, at)
         elif zlib.decompress(old[2]) != zlib.decompress(text):
             self._store.conn.execute(
                 "UPDATE answers SET household_rev = ?, doc = ?, updated_at = ?,"
@@ -110,61 +108,24 @@ class Results:
         """``rounds``: ``store.setup.rounds()`` when the caller has just read it; ``fresh``:
         the household's row was inserted in this transaction (no result or history of its
         own)."""
-        from forms.classify import result_to_dict
-
         rounds = rounds or self._store.setup.rounds()
         rnd = next((r for r in rounds if r.id == round_id), None)
         if rnd is None:
             raise NotFound("Không tìm thấy kỳ rà soát.")
-        transition = self._transition(household_id, rnd, result.category, rounds, fresh=fresh)
-        summary = {
-            "category": result.category.value,
-            "b1_score": result.b1_score,
-            "deprivation_count": result.deprivation_count,
-            "transition": transition.value if transition else None,
-            "standard_id": result.standard_id,
-            "standard_version": result.standard_version,
-            "engine_version": result.engine_version,
-            "reasons": list(result.reasons),
-        }
-        doc = dumps(result_to_dict(result))
         old = None
         if not fresh:
             old = self._store.conn.execute(
                 "SELECT id, doc, transition FROM results WHERE household_id = ? AND round_id = ?",
                 (household_id, round_id),
             ).fetchone()
-        values = (
-            summary["category"],
-            result.b1_score,
-            result.deprivation_count,
-            summary["transition"],
-            result.standard_id,
-            result.engine_version,
-            doc,
-        )
         if old is None:
-            result_id = new_id()
             self._store.conn.execute(
-                "INSERT INTO results (id, household_id, round_id, category, b1_score,"
-                " deprivation_count, transition, standard_id, engine_version, doc, created_at,"
-                " created_device, updated_at, updated_device)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (
-                    result_id,
-                    household_id,
-                    round_id,
-                    *values,
-                    at,
-                    self._store.device,
-                    at,
-                    self._store.device,
-                ),
-            )
-            self._store.record_change(
-                "results", result_id, household_id, "insert", None, summary, at
+                _INSERT_RESULT,
+                self._new_result(household_id, rnd, result, at, rounds, fresh=fresh),
             )
             return
+        summary, values = self._summary(household_id, rnd, result, rounds)
+        doc = values[-1]
         if old[1] == doc and old[2] == summary["transition"]:
             return
         old_summary = json.loads(old[1])
@@ -182,6 +143,94 @@ class Results:
         self._store.record_change("results", old[0], household_id, "update", before, after, at)
         if "category" in after:
             self.refresh_later_transitions(household_id, rnd, at)
+
+    def first_rows(
+        self,
+        h: Household,
+        docs: tuple[dict[str, Any], list[dict[str, Any]]],
+        rev: str,
+        result: Result | None,
+        rnd: Round,
+        rounds: list[Round],
+        at: str,
+    ) -> tuple[tuple[Any, ...], tuple[Any, ...] | None]:
+        """The answers row and result row (or None) of a household whose own row was inserted
+        in this transaction, their audit rows recorded: what ``write_answers`` and ``write``
+        write for it, without their lookups (it has no answers, result or history yet), for
+        ``insert_first_rows`` to write with those of many households (``households.save_many``)."""
+        answers = self._new_answers(h.id, rnd.id, _answers_text(docs), rev, at)
+        if result is None:
+            return answers, None
+        return answers, self._new_result(h.id, rnd, result, at, rounds, fresh=True)
+
+    def insert_first_rows(
+        self, answers: Sequence[tuple[Any, ...]], results: Sequence[tuple[Any, ...]]
+    ) -> None:
+        """Rows made by ``first_rows``, one statement a table."""
+        self._store.conn.executemany(_INSERT_ANSWERS, answers)
+        self._store.conn.executemany(_INSERT_RESULT, results)
+
+    def _new_answers(
+        self, household_id: str, round_id: str, text: bytes, rev: str, at: str
+    ) -> tuple[Any, ...]:
+        """The row of a household's first answers in a round, its audit row recorded."""
+        answer_id = new_id()
+        new = {"round_id": round_id, "household_rev": rev}
+        self._store.record_change("answers", answer_id, household_id, "insert", None, new, at)
+        device = self._store.device
+        return (answer_id, household_id, round_id, rev, text, at, device, at, device)
+
+    def _new_result(
+        self,
+        household_id: str,
+        rnd: Round,
+        result: Result,
+        at: str,
+        rounds: list[Round],
+        *,
+        fresh: bool,
+    ) -> tuple[Any, ...]:
+        """The row of a household's first result in a round, its audit row recorded."""
+        summary, values = self._summary(household_id, rnd, result, rounds, fresh=fresh)
+        result_id = new_id()
+        self._store.record_change("results", result_id, household_id, "insert", None, summary, at)
+        device = self._store.device
+        return (result_id, household_id, rnd.id, *values, at, device, at, device)
+
+    def _summary(
+        self,
+        household_id: str,
+        rnd: Round,
+        result: Result,
+        rounds: list[Round],
+        *,
+        fresh: bool = False,
+    ) -> tuple[dict[str, Any], tuple[Any, ...]]:
+        """(what the audit row says of a result, the values of its row from ``category``
+        to ``doc``)."""
+        from forms.classify import result_to_dict
+
+        transition = self._transition(household_id, rnd, result.category, rounds, fresh=fresh)
+        summary = {
+            "category": result.category.value,
+            "b1_score": result.b1_score,
+            "deprivation_count": result.deprivation_count,
+            "transition": transition.value if transition else None,
+            "standard_id": result.standard_id,
+            "standard_version": result.standard_version,
+            "engine_version": result.engine_version,
+            "reasons": list(result.reasons),
+        }
+        values = (
+            summary["category"],
+            result.b1_score,
+            result.deprivation_count,
+            summary["transition"],
+            result.standard_id,
+            result.engine_version,
+            dumps(result_to_dict(result)),
+        )
+        return summary, values
 
     def refresh_later_transitions(self, household_id: str, rnd: Round, at: str) -> None:
         """A corrected category changes the transitions of the years after it."""
