@@ -231,13 +231,23 @@ def _measure(
 
 
 def _whatif(conn: Any, server: Server, total: int, memory: TreeMemory, how: str = "") -> Row:
-    children, own, server_cpu = _children_cpu(), time.process_time(), server.cpu()
+    """The what-if of every household the registry holds, with the CPU of each part: the
+    workers (their start included), this process's thread that runs it (since session 9 it
+    only hands out shares and sums counts), the memory sampler's thread beside it (it reads
+    every process's /proc entries five times a second: a bench cost, not the what-if's), and
+    the server's processes, read once the workers' backends have ended."""
+    backends = len(server.pids())
+    children, thread, own, server_cpu = (
+        _children_cpu(), time.thread_time(), time.process_time(), server.cpu()
+    )  # fmt: skip
     with memory, timer() as what:
         result = province_whatif(conn, "nd351-2026-2030", 2026, workers=2)
+    thread_us = (time.thread_time() - thread) / total * 1e6
+    sampler_us = (time.process_time() - own) / total * 1e6 - thread_us
     assert result.households == total, (result.households, total)
+    _backends_ended(server, backends)
     per_million = what() / total * 1_000_000
     worker_us = (_children_cpu() - children) / total * 1e6
-    own_us = (time.process_time() - own) / total * 1e6
     server_us = (server.cpu() - server_cpu) / total * 1e6
     return Row(
         f"what-if of {total:,} households (2 workers)",
@@ -246,11 +256,59 @@ def _whatif(conn: Any, server: Server, total: int, memory: TreeMemory, how: str 
         "1,000,000 < 60 s",
         None,
         f"{total / what():,.0f} households/s; {per_million:,.0f} s per 1,000,000; CPU a "
-        f"household: workers {worker_us:,.0f} µs (decode + classify, their start included), "
-        f"this process {own_us:,.1f} µs (the COPY stream), the server {server_us:,.1f} µs; "
-        f"peak memory {memory.peak_mb:,.0f} MB (server {memory.server_peak_mb:,.0f}); "
-        f"{_load_average()}" + (f"; {how}" if how else ""),
+        f"household: workers {worker_us:,.1f} µs (fetch + decode + classify, their start "
+        f"included), this process {thread_us:,.1f} µs (shares out, counts in; the memory "
+        f"sampler beside it {sampler_us:,.1f} µs), the server {server_us:,.1f} µs; summed "
+        f"{worker_us + thread_us + server_us:,.1f} µs; peak memory {memory.peak_mb:,.0f} MB "
+        f"(server {memory.server_peak_mb:,.0f}); {_load_average()}" + (f"; {how}" if how else ""),
     )
+
+
+def _backends_ended(server: Server, before: int, timeout: float = 10.0) -> None:
+    """Waits until the server has no more processes than ``before``: a what-if worker's
+    backend ends just after the worker, and its CPU is the postmaster's children's time
+    only once it has ended."""
+    deadline = time.monotonic() + timeout
+    while len(server.pids()) > before and time.monotonic() < deadline:
+        time.sleep(0.05)
+
+
+def run_whatif(
+    packages: int = 10,
+    per: int = 3000,
+    grown: int | None = 1_000_000,
+    on_row: Callable[[Row], None] | None = None,
+) -> list[Row]:
+    """The what-if alone (issue 21, session 9), about 5 minutes on two idle cores: the
+    cached bench packages (``packages`` × ``per``) loaded into a new cluster, the what-if
+    of those households, then, with ``grown``, the registry grown inside the server to that
+    many (``_grow``) and the what-if again. The full ``run`` loads 100 packages first (most
+    of its hour); the what-if reads only documents and stored categories, so copies of
+    fewer loaded households measure it the same (the demo mix of every package)."""
+    codes = [f"{c.code:05d}" for c in communes(int(PROVINCE))][:packages]
+    folder = CACHE / f"registry-{PROVINCE}-{per}"
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = _packages(folder, codes, per)
+    total = packages * per
+    rows = _Rows(on_row)
+    with throwaway_cluster(port=5451) as cluster:  # beside a whole run's 5450
+        server = Server(cluster.data)
+        dsn = cluster.create_database("registry")
+        with connect(dsn) as conn:
+            init(conn, PROVINCE)
+            outcomes = load_packages(conn, paths, user="bench")
+            assert {o.status for o in outcomes} == {"loaded"}, [o.message for o in outcomes][:3]
+            conn.execute("ANALYZE")
+            rows.append(_whatif(conn, server, total, TreeMemory(server)))
+            if grown is not None and grown > total:
+                with timer() as growing:
+                    _grow(conn, grown)
+                note = (
+                    f"the {total:,} loaded households ({packages} packages) copied inside the "
+                    f"server to {grown:,} (_grow, {growing():.0f} s, not timed in the figure)"
+                )
+                rows.append(_whatif(conn, server, grown, TreeMemory(server), note))
+    return rows
 
 
 def _grow(conn: Any, target: int) -> None:
