@@ -216,10 +216,18 @@ class Households:
         conn.executemany(_INSERT_NEED, needs)
         # The words of their year-round records (only their village's cadre can name a
         # household not in the file before: the others reference its row), once the rows are in.
-        words = year_round_words_of(conn, [h.id for h, _result in new])
+        new_ids = [h.id for h, _result in new]
+        words = year_round_words_of(conn, new_ids)
+        marks = ",".join("?" * len(new_ids))
+        rowids = dict(
+            conn.execute(f"SELECT id, rowid FROM households WHERE id IN ({marks})", new_ids)
+        )
+        # VALUES, not INSERT … SELECT: a statement that may write several rows opens a
+        # statement savepoint, at which FTS5 writes out what it holds, a segment (and its
+        # merging) for every household instead of one for the lot.
         conn.executemany(
-            "INSERT INTO search_index (rowid, text) SELECT rowid, ? FROM households WHERE id = ?",
-            [(f"{index_text(h)} {words[h.id]}".strip(), h.id) for h, _result in new],
+            "INSERT INTO search_index (rowid, text) VALUES (?, ?)",
+            [(rowids[h.id], f"{index_text(h)} {words[h.id]}".strip()) for h, _result in new],
         )
         conn.executemany(_INSERT_REV, revs)
         if rnd is not None:
