@@ -27,6 +27,7 @@ from db.migrations import (
     m0014_year_round_search,
     m0015_users,
     m0016_year_round_conflicts,
+    m0017_audit_pointing,
 )
 
 Step = Callable[[driver.Connection], None]
@@ -48,6 +49,7 @@ STEPS: list[Step] = [
     m0014_year_round_search.apply,
     m0015_users.apply,
     m0016_year_round_conflicts.apply,
+    m0017_audit_pointing.apply,
 ]
 LATEST = len(STEPS)
 
