@@ -31,6 +31,10 @@ class Missing(Exception):
     """A part of the program this step needs is not in this build."""
 
 
+class StepFailed(Exception):
+    """A step found something wrong; the message says what, in Vietnamese."""
+
+
 @dataclass
 class Step:
     title: str
@@ -57,8 +61,13 @@ class SelfTest:
         except Missing as exc:
             detail, ok = f"chưa có: {exc}", False
             log.error("self-test step %r: missing %s", title, exc)
+        except StepFailed as exc:
+            detail, ok = f"lỗi: {exc}", False
+            log.error("self-test step %r failed: %s", title, exc)
         except Exception as exc:
-            detail, ok = f"lỗi: {type(exc).__name__}: {exc}", False
+            # Never the exception's own words: English, and they may hold a name or a path
+            # from the demo commune; the log has them with the traceback.
+            detail, ok = f"lỗi: {_reason(exc)}", False
             log.error("self-test step %r failed\n%s", title, traceback.format_exc())
         step = Step(title, ok, detail, time.perf_counter() - start)
         self.steps.append(step)
@@ -79,7 +88,7 @@ class SelfTest:
         self.window.show()
         self.app.processEvents()
         if not self.window.isVisible():
-            raise RuntimeError("cửa sổ chính không hiện")
+            raise StepFailed("cửa sổ chính không hiện")
         return f"cửa sổ “{self.window.windowTitle()}”, nền tảng {self.app.platformName()}"
 
     def create_demo(self, folder: Path) -> str:
@@ -87,12 +96,12 @@ class SelfTest:
         self.commune = folder / "xa-mau-tu-kiem-tra.rasoat.sqlite"
         create_demo_commune(self.commune, households=DEMO_HOUSEHOLDS)
         if not self.commune.is_file():
-            raise RuntimeError(f"không thấy tệp {self.commune}")
+            raise StepFailed(f"không thấy tệp {self.commune}")
         store_class = _need("db.store", "Store")
         self.store = store_class.open(self.commune, user="tự kiểm tra", device="self-test")
         self.households = list(self.store.iter_households())
         if not self.households:
-            raise RuntimeError("xã mẫu không có hộ nào")
+            raise StepFailed("xã mẫu không có hộ nào")
         return f"{len(self.households)} hộ trong {self.commune}"
 
     def classify_all(self) -> str:
@@ -100,7 +109,7 @@ class SelfTest:
         load_standard = _need("forms.standards", "load_standard")
         review = self.store.current_round()
         if review is None:
-            raise RuntimeError("xã mẫu chưa có kỳ rà soát")
+            raise StepFailed("xã mẫu chưa có kỳ rà soát")
         self.round_id = review.id
         standard = load_standard(review.standard_id)
         counts: dict[str, int] = {}
@@ -121,11 +130,11 @@ class SelfTest:
         written = Path(build(kind, self.store, out, fmt="pdf", round_id=self.round_id))
         data = written.read_bytes()
         if not data.startswith(b"%PDF-"):
-            raise RuntimeError(f"{written} không phải tệp PDF")
+            raise StepFailed(f"{written} không phải tệp PDF")
         # The shipped font is what makes diacritics print right on any laptop; a bundle that
         # lost resources/fonts would fall back to Helvetica and garble every Vietnamese name.
         if b"BeVietnamPro" not in data:
-            raise RuntimeError("tệp PDF không nhúng phông chữ Be Vietnam Pro")
+            raise StepFailed("tệp PDF không nhúng phông chữ Be Vietnam Pro")
         return f"“{kind}”, {len(data) / 1024:.0f} KB"
 
     def close(self) -> str:
@@ -229,6 +238,19 @@ def _need(module: str, name: str) -> Any:
         return getattr(importlib.import_module(module), name)
     except (ImportError, AttributeError) as exc:
         raise Missing(f"{module}.{name}") from exc
+
+
+def _reason(exc: BaseException) -> str:
+    """Why a step failed, in Vietnamese: a disk's, SQLite's or the storage layer's failure by
+    its code (``db.errors.failure_reason``), anything else a sentence pointing to the log."""
+    try:
+        failure_reason = _need("db.errors", "failure_reason")
+        why = failure_reason(exc)
+    except Missing:
+        why = None
+    if why:
+        return str(why)
+    return "bước này gặp lỗi không lường trước; chi tiết đã được ghi vào nhật ký."
 
 
 def _first_pdf_kind(documents: Any) -> str:

@@ -74,3 +74,35 @@ def test_process_start_is_in_the_recent_past() -> None:
 
     started = selftest.process_start_epoch()
     assert 0 <= time.time() - started < 3600
+
+
+def test_a_failed_step_says_why_in_vietnamese_never_the_exception(tmp_path: Path) -> None:
+    """Not 'lỗi: ValueError: …' with the exception's English words (which may hold a name or a
+    path of the demo commune): a disk's or SQLite's failure by its code, ours as we say it,
+    anything else a sentence pointing to the log."""
+    import errno
+    import io
+
+    out = io.StringIO()
+    test = selftest.SelfTest(out)
+
+    def unexpected() -> str:
+        raise ValueError("invalid literal for Hoàng Thị Mai 001234567890")
+
+    def disk_full() -> str:
+        raise OSError(errno.ENOSPC, "No space left on device", str(tmp_path / "x.pdf"))
+
+    def ours() -> str:
+        raise selftest.StepFailed("xã mẫu không có hộ nào")
+
+    for title, action in (("một", unexpected), ("hai", disk_full), ("ba", ours)):
+        assert not test.step(title, action)
+    lines = out.getvalue().splitlines()
+    assert len(lines) == 3
+    assert all(line.startswith("[LỖI ]") and "lỗi: " in line for line in lines)
+    for word in ("ValueError", "OSError", "Hoàng", "001234567890", "No space", str(tmp_path)):
+        assert word not in out.getvalue()
+    assert "lỗi không lường trước" in lines[0]
+    assert "nhật ký" in lines[0]
+    assert "đầy" in lines[1]  # db.errors: the disk is full
+    assert lines[2].endswith("lỗi: xã mẫu không có hộ nào")
