@@ -36,6 +36,7 @@ from typing import IO, Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
+from db.errors import failure_reason
 from db.exchange import crypto, signing
 from db.exchange.errors import PackageError, PasswordRequiredError, WrongPasswordError
 from forms.validate import is_uuid, text_problem
@@ -655,7 +656,7 @@ class _ZipGuard:
         try:
             size = path.stat().st_size
         except OSError as exc:
-            raise PackageError(f"Không đọc được tệp gói: {path.name}.") from exc
+            raise _unreadable(path, exc) from exc
         if size > limits.package_bytes:
             raise PackageError("Tệp gói quá lớn để mở an toàn.")
         try:
@@ -663,7 +664,7 @@ class _ZipGuard:
             # parts are read from it in pieces.
             self.zf = zipfile.ZipFile(path)
         except OSError as exc:
-            raise PackageError(f"Không đọc được tệp gói: {path.name}.") from exc
+            raise _unreadable(path, exc) from exc
         except (
             zipfile.BadZipFile,
             zipfile.LargeZipFile,
@@ -682,6 +683,14 @@ class _ZipGuard:
 
     def __exit__(self, *exc: object) -> None:
         self.zf.close()
+
+
+def _unreadable(path: Path, exc: OSError) -> PackageError:
+    """The package file could not be read: which one, and why (the disk's reason by its code,
+    ``db.errors.failure_reason``; never the OSError's English text, which holds the whole
+    path)."""
+    why = failure_reason(exc) or f"hệ điều hành báo lỗi khi đọc tệp (mã lỗi {exc.errno})."
+    return PackageError(f"Không đọc được tệp gói {path.name}: {why}")
 
 
 def _open_zip(path: Path, limits: Limits) -> _ZipGuard:
