@@ -21,10 +21,11 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from itertools import chain
-from operator import methodcaller
+from operator import itemgetter
 from typing import Any
 
-from forms.model import Household, Member
+from forms.indicators import IndicatorStatus
+from forms.model import Category, Household, Member
 
 # Longest text per field (characters). A name or village of thousands of characters is no
 # name: it is a file made to hurt (a 5 MB village name made every later export unreadable).
@@ -261,29 +262,42 @@ _RESULT_INTS = ("b1_score", "income", "review_year", "income_line", "b1_threshol
 def result_problem(d: Mapping[str, Any]) -> str | None:
     """Why a ``forms.classify.result_to_dict`` document is not one (wrong types, huge texts),
     or None. ``result_from_dict`` alone accepted any type in most fields."""
-    if _result_fine(d):
+    if result_readable(d):
         return None
     return _result_problem(d)
 
 
-# Getters in C over a result's indicators: no Python frame per indicator.
-_INDICATOR_TEXT = tuple(
-    methodcaller("get", k, "") for k in ("id", "name", "dimension", "status", "reason")
+# A result's indicator as ``result_to_dict`` writes it: its fields as one tuple, in C.
+_INDICATOR_ROW = itemgetter(
+    "id", "name", "dimension", "status", "reason", "member_ids", "unconfirmed"
 )
-_MEMBER_IDS = methodcaller("get", "member_ids", [])
-_UNCONFIRMED = methodcaller("get", "unconfirmed", False)
 _UUIDS = re.compile(f"(?:{_UUID.pattern})*")
+_CATEGORIES = frozenset(c.value for c in Category)
+_STATUSES = frozenset(s.value for s in IndicatorStatus)
+_READ_FAILS = (TypeError, KeyError, ValueError)
 
 
-def _result_fine(d: Mapping[str, Any]) -> bool:
-    """True only when ``_result_problem(d)`` is None, in far fewer steps: the texts of a
-    result (about 70, in a dozen indicators) are checked at once, a joined text being
-    printable exactly when each part is, and the member ids as one text of ids of 36
-    characters each. False means "look closer": ``_result_problem`` then finds the
-    problem, or none (a rare printable-but-odd character), with its exact message. Reading
-    a package ran result_problem on every result: a quarter of a registry load's reading."""
+def result_readable(d: Mapping[str, Any]) -> bool:
+    """True only when ``result_problem(d)`` is None *and* ``forms.classify.result_from_dict``
+    takes ``d`` (the keys it requires present, the category and each indicator's status
+    among their values, the reference date a date), in far fewer steps than either: what a
+    package's reader needs to know of a result it keeps as a document, without building the
+    ``Result`` it would throw away (a sixth of reading a package). False means "look closer":
+    ``_result_problem`` then finds the problem, or ``result_from_dict`` raises, or neither
+    (a rare printable-but-odd character, an indicator without an optional key) and the
+    careful path takes it. The texts of a result (about 70, in a dozen indicators) are
+    checked at once, a joined text being printable exactly when each part is; the
+    indicators as columns (one ``itemgetter`` call each, so no Python frame per indicator
+    or field); the member ids as one text of ids of 36 characters each."""
     try:
-        texts = [d.get(key, "") for key in _RESULT_TEXT]
+        texts = [
+            d["standard_id"],  # result_from_dict requires it (KeyError)
+            d.get("income_basis", ""),
+            d.get("standard_version", ""),
+            d.get("engine_version", ""),
+        ]
+        if d["category"] not in _CATEGORIES:
+            return False
         for key in _RESULT_INTS:
             value = d.get(key)
             if value is not None and (type(value) is not int or not 0 <= value <= MAX_MONEY):
@@ -302,23 +316,34 @@ def _result_fine(d: Mapping[str, Any]) -> bool:
         if indicators:
             if set(map(type, indicators)) != {dict}:
                 return False
-            for getter in _INDICATOR_TEXT:
-                texts += map(getter, indicators)
-            lists = list(map(_MEMBER_IDS, indicators))
+            # KeyError for an indicator without one of its keys: the careful path decides.
+            ids, names, dims, statuses, reasons, lists, flags = zip(
+                *map(_INDICATOR_ROW, indicators), strict=True
+            )
+            if not _STATUSES.issuperset(statuses):
+                return False
             if set(map(type, lists)) != {list} or max(map(len, lists)) > MAX_MEMBERS:
                 return False
-            ids = list(chain.from_iterable(lists))
+            members = list(chain.from_iterable(lists))
             # Every id 36 long, so the joined text splits into the ids themselves.
-            if ids and not (set(map(len, ids)) == {36} and _UUIDS.fullmatch("".join(ids))):
+            if members and not (
+                set(map(len, members)) == {36} and _UUIDS.fullmatch("".join(members))
+            ):
                 return False
-            if set(map(type, map(_UNCONFIRMED, indicators))) != {bool}:
+            if set(map(type, flags)) != {bool}:
                 return False
+            texts += ids
+            texts += names
+            texts += dims
+            texts += reasons
         ref = d.get("reference_date")
-        if ref is not None and (type(ref) is not str or len(ref) != 10):
-            return False
+        if ref is not None:
+            if type(ref) is not str or len(ref) != 10:
+                return False
+            date.fromisoformat(ref)  # as result_from_dict reads it (ValueError)
         # "".join refuses (TypeError) any part that is not text.
         return max(map(len, texts)) <= MAX_NOTE and "".join(texts).isprintable()
-    except TypeError:  # a part that is not text or has no length
+    except _READ_FAILS:  # a part that is not text, has no length, is missing or unhashable
         return False
 
 

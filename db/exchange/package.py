@@ -19,6 +19,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -37,6 +38,7 @@ from forms.validate import (
     code_problem,
     printable,
     result_problem,
+    result_readable,
     text_problem,
 )
 
@@ -53,6 +55,10 @@ MAX_ROUNDS = 100
 # ``commune.json``'s "certificate_numbers": the certificate numbers of the package's
 # households. Readers before it ignore the key, so no format version moved.
 CERTIFICATES_KEY = "certificate_numbers"
+# What the records of a package share (``_share_in_place``) is held at most this many
+# entries: the floor-area reasons are nearly all distinct, and a reader streaming 100,000
+# households (``open_package``) must not keep one of each alive to the end.
+MEMO_MAX = 50_000
 MAX_CERTIFICATE = 999_999
 
 
@@ -474,7 +480,7 @@ def _checked_records(
     codes: set[str] = set()
     counter = _Counts()
     total_revs = 0
-    memo: dict[str, str] = {}
+    memo: dict[Any, Any] = {}
     for lineno, raw in enumerate(lines, start=1):
         if progress is not None and lineno % 500 == 0:
             progress(lineno, max(total, lineno))
@@ -488,6 +494,8 @@ def _checked_records(
             obj = decode(line)
         except (ValueError, RecursionError) as exc:  # a number over 4,300 digits: ValueError
             raise PackageError(f"Dữ liệu hộ ở dòng {lineno} của gói bị hỏng.") from exc
+        if len(memo) > MEMO_MAX:
+            memo.clear()
         try:
             rec = record_from_dict(obj, memo)
         except PackageError as exc:
@@ -553,7 +561,7 @@ def _rev_id(value: Any, key: str) -> str:
     return str(value)
 
 
-def _shared(res: dict[str, Any], memo: dict[str, str]) -> dict[str, Any]:
+def _shared(res: dict[str, Any], memo: dict[Any, Any]) -> dict[str, Any]:
     """A result (checked) with its texts, its lists' and its indicators' the ones ``memo``
     holds equal to them. Results repeat the same few texts (indicator names, dimensions,
     statuses, reasons): 696,000 texts in the results of 5,000 households, 25,000 of them
@@ -576,7 +584,39 @@ def _shared(res: dict[str, Any], memo: dict[str, str]) -> dict[str, Any]:
     return out
 
 
-def record_from_dict(obj: Any, memo: dict[str, str] | None = None) -> PackageRecord:
+# What a result repeats from household to household, as ``result_readable`` has found it.
+_SHARED_TOP = ("category", "income_basis", "standard_id", "standard_version", "engine_version")
+_INDICATOR_KEY = itemgetter("id", "name", "dimension", "status", "reason", "unconfirmed")
+_INDICATOR_SIZE = 7  # keys of an indicator as result_to_dict writes it
+
+
+def _share_in_place(res: dict[str, Any], memo: dict[Any, Any]) -> None:
+    """What ``_shared`` does, for a result ``result_readable`` took, on the result itself
+    and cheaper: an indicator naming no member is replaced by the equal one read before
+    (held in ``memo`` under its fields), dict and texts at once: most of a result's
+    indicators ("Có nguồn nước hợp vệ sinh…") say the same in every household. An
+    indicator naming members keeps its own. Making a new dict of every indicator and
+    looking up each of its texts was a quarter of checking a record. The shared dicts are
+    read-only to the package's readers, as ``forms.classify`` shares its outcomes."""
+    share = memo.setdefault
+    for key in _SHARED_TOP:
+        value = res.get(key)
+        if value is not None:  # text: result_readable checked it
+            res[key] = share(value, value)
+    for key in ("reasons", "warnings"):
+        items = res.get(key)
+        if items:
+            res[key] = list(map(share, items, items))
+    indicators = res.get("indicators")
+    if indicators:
+        fields = _INDICATOR_KEY
+        for i, o in enumerate(indicators):
+            # Exactly its seven keys (an eighth would be lost by sharing), no member named.
+            if not o["member_ids"] and len(o) == _INDICATOR_SIZE:
+                indicators[i] = share(fields(o), o)
+
+
+def record_from_dict(obj: Any, memo: dict[Any, Any] | None = None) -> PackageRecord:
     """One record, checked field by field; raises ``PackageError`` (Vietnamese). ``memo``:
     texts shared between the records of one package (``_shared``)."""
     if not isinstance(obj, dict):
@@ -645,6 +685,13 @@ def record_from_dict(obj: Any, memo: dict[str, str] | None = None) -> PackageRec
     for round_id, res in results_raw.items():
         if not isinstance(res, dict) or text_problem(str(round_id), 100):
             raise PackageError("kết quả phân loại sai kiểu.")
+        if result_readable(res):
+            # Kept as the document it is (what every caller stores or reads), the Result
+            # that result_from_dict would build for the check never made.
+            if memo is not None:
+                _share_in_place(res, memo)
+            results[str(round_id)] = res
+            continue
         wrong = result_problem(res)
         if wrong:
             raise PackageError(f"kết quả phân loại không hợp lệ ({wrong}).")

@@ -9,10 +9,10 @@ import random
 import uuid
 from typing import Any
 
-from forms.classify import classify, result_to_dict
+from forms.classify import classify, result_from_dict, result_to_dict
 from forms.demo import generate_households
 from forms.standards import standard_for_year
-from forms.validate import _result_problem, is_uuid, result_problem
+from forms.validate import _result_problem, is_uuid, result_problem, result_readable
 
 
 def _uuid_by_module(value: object) -> bool:
@@ -71,3 +71,61 @@ def test_a_result_is_judged_as_the_careful_check_judges_it() -> None:
             else:
                 d[rng.choice(KEYS)] = rng.choice(VALUES)
         assert result_problem(d) == _result_problem(d), d
+
+
+def _careful_reads(d: dict[str, Any]) -> bool:
+    """What a package's reader took before ``result_readable``: the careful check, then the
+    Result built from the document."""
+    if _result_problem(d) is not None:
+        return False
+    try:
+        result_from_dict(d)
+    except Exception:  # whatever the bad value provokes, as the reader caught it
+        return False
+    return True
+
+
+READ_KEYS = [*KEYS, "category", "standard_id"]
+READ_VALUES: list[Any] = [
+    *VALUES, "poor", "POOR", "deprived", "2026-02-30", "2026-W01-1", "2026-1-011", 0.0,
+]  # fmt: skip
+
+
+def test_a_readable_result_is_one_result_from_dict_reads() -> None:
+    """``result_readable`` takes only what the careful check and ``result_from_dict`` both
+    take (and every result ``classify`` makes); what it does not take, they decide."""
+    results = []
+    for year in (2025, 2026, 2027):
+        standard = standard_for_year(year)
+        results += [
+            result_to_dict(classify(h, standard, year)) for h in generate_households(20, seed=year)
+        ]
+    assert all(map(result_readable, results))
+    rng = random.Random(22)
+    taken = refused = 0
+    for _ in range(6000):
+        d = copy.deepcopy(rng.choice(results))
+        for _ in range(rng.randint(1, 2)):
+            indicators = d.get("indicators")
+            if rng.random() < 0.5 and isinstance(indicators, list) and indicators:
+                o = rng.choice(indicators)
+                if not isinstance(o, dict):
+                    indicators[0] = rng.choice(READ_VALUES)
+                elif rng.random() < 0.2:
+                    o.pop(rng.choice(INDICATOR_KEYS), None)
+                else:
+                    o[rng.choice(INDICATOR_KEYS)] = rng.choice(READ_VALUES)
+            elif rng.random() < 0.1:
+                d.pop(rng.choice(READ_KEYS), None)
+            else:
+                d[rng.choice(READ_KEYS)] = rng.choice(READ_VALUES)
+        careful = _careful_reads(d)
+        if result_readable(d):
+            assert careful, d
+            taken += 1
+        else:
+            refused += not careful
+        assert result_problem(d) == _result_problem(d), d
+    # Both sides of the check were reached.
+    assert taken > 500
+    assert refused > 2000
