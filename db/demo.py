@@ -59,6 +59,7 @@ def create_demo_commune(path: str | Path, households: int = 300, seed: int = 1) 
         before = store.start_round(PREVIOUS_YEAR, DEMO_STANDARD, "periodic")
         with store.transaction(source="demo"):
             this_year = list(generate_households(households, seed))
+            earlier = []
             for h in this_year:
                 if rng.random() < 0.96:  # a few households are new this year
                     last_year = copy.deepcopy(h)
@@ -70,11 +71,8 @@ def create_demo_commune(path: str | Path, households: int = 300, seed: int = 1) 
                         last_year.income_per_capita = max(
                             100_000, last_year.income_per_capita + shift * 8_000
                         )
-                    store.save_household(
-                        last_year,
-                        round_id=before.id,
-                        result=classify(last_year, standard, PREVIOUS_YEAR),
-                    )
+                    earlier.append((last_year, classify(last_year, standard, PREVIOUS_YEAR)))
+            store.save_households(earlier, round_id=before.id)
             # The year before the periodic review: a March regular round, started before it
             # so the periodic round stays the current one (rounds sort by start).
             _year_round_demo(store, before.id)
