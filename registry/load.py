@@ -7,10 +7,13 @@ it: a ``loads`` row with the receipt, the rows with ``COPY``, and the commune's 
 load closed (``valid_to``, ``superseded_by``) with its rows kept as history.
 
 Reading is most of a load (decrypting, decoding and validating every record; the COPY itself
-is a fraction), so with several large packages it runs in worker processes (``prepare``), a
-few packages ahead of the one being written: the next packages are read and validated while
-this one is written. A worker sends back only what the write needs: the rows as tuples
-and one compact entry per household for the receipt, never the decoded households.
+is a fraction), so with several large packages it runs in reader processes (``prepare``), one
+package ahead in each: the next packages are read and validated while this one is written.
+A reader sends back what the checks before the write and the receipt need (the manifest, one
+compact entry per household, never the decoded households) and keeps the rows, as ``COPY``
+text, until the loader writes that package: then it streams them, each line after the load's
+province, commune and id, straight into the ``COPY``. So the loading process never holds a
+package's rows (it held two or three, 35 MB each at 3,000 households, plus their pickles).
 
 Refused, with nothing written: a damaged or invalid file, a package of another province or of
 a commune not in the province's 2025 list, a package with only part of a commune (a
@@ -30,9 +33,9 @@ import os
 import re
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any, Literal
 
@@ -97,15 +100,27 @@ class LoadOutcome:
 @dataclass
 class Prepared:
     """A package read and validated whole, reduced to what its write needs: per table, its
-    rows as ``COPY`` text (``copy_data``), which crosses from a reader process as a few
-    bytes objects rather than tens of thousands of tuples to pickle and unpickle."""
+    rows as ``COPY`` text (``copy_data``), made in the process that read it. From a reader
+    process it comes without them (``copies`` empty, ``reader`` set): the reader keeps them
+    and sends them as they are written (``tables``)."""
 
     manifest: dict[str, Any]
     package_id: str
     signer: str
     entries: list[ReceiptLine]
-    copies: dict[str, bytes] = field(default_factory=dict)  # table -> rows, COPY text
+    copies: dict[str, list[bytes]] = field(default_factory=dict)  # table -> COPY lines
     counts: dict[str, int] = field(default_factory=dict)  # table -> rows
+    reader: _Reader | None = field(default=None, repr=False, compare=False)
+
+    def tables(self, head: bytes) -> Iterator[tuple[str, Iterator[bytes]]]:
+        """Each table with rows, and its rows as COPY text in pieces, each line after
+        ``head`` (the first columns' text)."""
+        if self.reader is not None:
+            yield from self.reader.tables(head, self.counts)
+            return
+        for table, _columns in TABLES:
+            if self.copies.get(table):
+                yield table, prefixed(head, self.copies[table])
 
     @property
     def commune(self) -> dict[str, Any]:
@@ -279,21 +294,23 @@ def load_packages(
     user: str | None = None,
     progress: Callable[[LoadOutcome], None] | None = None,
     workers: int | None = None,
+    keep_receipts: bool = True,
 ) -> list[LoadOutcome]:
     """Loads each package in its own transaction; a refused one does not stop the others.
-    ``workers``: processes reading ahead (None: ``_reader_count``; 0: read here)."""
+    ``workers``: processes reading ahead (None: ``_reader_count``; 0: read here).
+    ``keep_receipts=False``: each outcome's receipt is let go once ``progress`` has had it
+    (a receipt holds a line per household: 100 packages of 3,000 kept about 150 MB)."""
     province = registry_province(conn)
     who = user or getpass.getuser()
     files = [Path(p) for p in paths]
-    count = _reader_count(files) if workers is None else workers
+    count = min(_reader_count(files) if workers is None else workers, len(files))
     outcomes = []
     with contextlib.ExitStack() as stack:
-        pool = None
-        if count > 0:
-            pool = stack.enter_context(
-                ProcessPoolExecutor(count, mp_context=multiprocessing.get_context("spawn"))
-            )
-        for path, sha, read in _read_ahead(conn, province, files, pool, count, password,
+        context = multiprocessing.get_context("spawn")
+        readers = [
+            stack.enter_context(_Reader(context, password, recovery_key)) for _ in range(count)
+        ]
+        for path, sha, read in _read_ahead(conn, province, files, readers, password,
                                            recovery_key):  # fmt: skip
             if isinstance(read, LoadOutcome):
                 outcome = read
@@ -311,9 +328,13 @@ def load_packages(
                         f"Gói {path.name} bị hỏng hoặc không hợp lệ: cơ sở dữ liệu của tỉnh "
                         "không nhận dữ liệu của gói; không nạp.",
                     )
-            outcomes.append(outcome)
+            # Let go before the next package is read here (without readers): its rows.
+            del read
             if progress is not None:
                 progress(outcome)
+            if not keep_receipts:
+                outcome.receipt = None
+            outcomes.append(outcome)
     return outcomes
 
 
@@ -321,18 +342,17 @@ def _read_ahead(
     conn: psycopg.Connection[Any],
     province: str,
     paths: list[Path],
-    pool: ProcessPoolExecutor | None,
-    ahead: int,
+    readers: list[_Reader],
     password: str | None,
     recovery_key: str | None,
 ) -> Iterator[tuple[Path, str, Prepared | str | LoadOutcome]]:
-    """Each path with what reading it gave, in order; with a pool, up to ``ahead`` packages
-    are being read while the caller writes one (memory: that many packages' rows here, and
-    one package decoded in each reader: 1.27 GB summed with one more ahead at 3,000). The
-    very bytes already loaded are recognised by their SHA-256 here, before any reading."""
-    queue: deque[tuple[Path, str, Future[Prepared | str] | Prepared | str | LoadOutcome]]
-    queue = deque()
+    """Each path with what reading it gave, in order; with readers, each reads the next
+    package as soon as the one it holds is written (or set aside), so one package is read
+    in each while the caller writes. The very bytes already loaded are recognised by their
+    SHA-256 here, before any reading."""
+    queue: deque[tuple[Path, str, _Reader | Prepared | str | LoadOutcome]] = deque()
     pending = iter(paths)
+    free = list(readers)
 
     def start(path: Path) -> None:
         try:
@@ -348,24 +368,33 @@ def _read_ahead(
         ).fetchone()
         if known is not None:
             queue.append((path, sha, _unchanged(path, known)))
-        elif pool is None:
+        elif not readers:
             queue.append((path, sha, prepare(path, password, recovery_key)))
         else:
-            queue.append((path, sha, pool.submit(prepare, path, password, recovery_key)))
+            reader = free.pop()
+            reader.read(path)
+            queue.append((path, sha, reader))
 
     while True:
-        while pool is not None and sum(isinstance(q[2], Future) for q in queue) < ahead:
-            path = next(pending, None)
-            if path is None:
-                break
+        while free and (path := next(pending, None)) is not None:
             start(path)
         if not queue:
             path = next(pending, None)
             if path is None:
                 return
             start(path)
+            continue
         path, sha, item = queue.popleft()
-        yield path, sha, item.result() if isinstance(item, Future) else item
+        if not isinstance(item, _Reader):
+            yield path, sha, item
+            continue
+        try:
+            yield path, sha, item.result()
+        finally:
+            # What it holds is written now, or was set aside (refused, loaded before, the
+            # server refusing a value half-way): the reader is free for the next package.
+            item.finish()
+            free.append(item)
 
 
 def _write(
@@ -659,23 +688,31 @@ TABLES: tuple[tuple[str, tuple[str, ...]], ...] = (
 )
 
 
-def copy_data(tables: tuple[list[Row], ...]) -> tuple[dict[str, bytes], dict[str, int]]:
-    """``rows_of``'s rows as ``COPY`` text (UTF-8), per table, and how many rows each.
-    Made in the reader, so the loading process only sends bytes (it had to unpickle every
-    row and then format it again for psycopg); the first three columns are added as they
-    are written (``write_rows``)."""
+def copy_data(
+    tables: tuple[list[Row], ...],
+) -> tuple[dict[str, list[bytes]], dict[str, int]]:
+    """``rows_of``'s rows as ``COPY`` lines (``copy_lines``), per table, and how many rows
+    each. Made in the reader, so the loading process only sends bytes (it had to unpickle
+    every row and then format it again for psycopg); the first three columns are added as
+    they are written (``write_rows``)."""
     copies, counts = {}, {}
     for (table, _columns), rows in zip(TABLES, tables, strict=True):
-        copies[table] = copy_text(rows)
+        copies[table] = copy_lines(rows)
         counts[table] = len(rows)
     return copies, counts
 
 
+def copy_lines(rows: Iterable[Row]) -> list[bytes]:
+    """Rows in ``COPY``'s text format, UTF-8, one line each without its newline, tab
+    between values. Each line encoded alone: a table's text whole as ``str`` took twice its
+    UTF-8 bytes (most Vietnamese text is stored two bytes a character); and kept as lines,
+    not joined: the join held the results' 23 MB twice at a reader's peak of memory."""
+    return [("\t".join(map(_field, row))).encode() for row in rows]
+
+
 def copy_text(rows: Iterable[Row]) -> bytes:
-    """Rows in ``COPY``'s text format, UTF-8: one line each, tab between values. Each
-    line encoded alone: a table's text whole as ``str`` took twice its UTF-8 bytes (most
-    Vietnamese text is stored two bytes a character), at a reader's peak of memory."""
-    return b"".join([("\t".join(map(_field, row)) + "\n").encode() for row in rows])
+    """Rows in ``COPY``'s text format, UTF-8, each line ending in a newline."""
+    return b"".join([line + b"\n" for line in copy_lines(rows)])
 
 
 def _field(value: Any) -> str:
@@ -703,11 +740,125 @@ _COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\
 def write_rows(conn: psycopg.Connection[Any], prefix: Row, package: Prepared) -> None:
     """Every table's rows, each line after ``prefix`` (province, commune, load id)."""
     head = copy_text([prefix])[:-1] + b"\t"
-    for table, columns in TABLES:
-        data = package.copies[table]
-        if not data:
-            continue
-        # Rows end in a newline and none holds one (escaped): the prefix goes after each.
-        data = head + data[:-1].replace(b"\n", b"\n" + head) + b"\n"
-        with conn.cursor().copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
-            copy.write(data)
+    columns = dict(TABLES)
+    for table, pieces in package.tables(head):
+        with conn.cursor().copy(f"COPY {table} ({', '.join(columns[table])}) FROM STDIN") as copy:
+            for piece in pieces:
+                copy.write(piece)
+
+
+def prefixed(head: bytes, lines: list[bytes], size: int = 1 << 20) -> Iterator[bytes]:
+    """COPY text of ``lines`` (``copy_lines``), each after ``head``, in pieces of about
+    ``size`` bytes: never the whole table at once (the results' are 23 MB at 3,000
+    households)."""
+    glue = b"\n" + head
+    start = taken = 0
+    for end, line in enumerate(lines, 1):
+        taken += len(line)
+        if taken >= size:
+            yield head + glue.join(lines[start:end]) + b"\n"
+            start, taken = end, 0
+    if start < len(lines):
+        yield head + glue.join(lines[start:]) + b"\n"
+
+
+class _Reader:
+    """A reader process (``_read_packages``) and the loader's end of its pipe. It reads one
+    package at a time: ``read`` starts it, ``result`` waits for what the loader checks
+    before writing, ``tables`` has it stream the rows as they are written, ``finish`` sets
+    aside what was not asked for (or not taken: the server refused a value half-way)."""
+
+    def __init__(self, context: Any, password: str | None, recovery_key: str | None) -> None:
+        self._conn, child = context.Pipe()
+        self._process = context.Process(
+            target=_read_packages,
+            args=(child, password, recovery_key),
+            name="rasoat registry reader",
+            daemon=True,
+        )
+        self._process.start()
+        child.close()
+        self._holding = False  # a package read and not yet written or set aside
+        self._ends_due = 0  # tables whose end the stream has still to bring
+
+    def __enter__(self) -> _Reader:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        if not self._holding and not self._ends_due:
+            with contextlib.suppress(OSError):
+                self._conn.send(None)  # no more packages: it ends
+            self._process.join(10)
+        if self._process.is_alive():  # left waiting half-way (the loader failed)
+            self._process.terminate()
+            self._process.join()
+        self._conn.close()
+
+    def _receive(self) -> Any:
+        try:
+            return self._conn.recv()
+        except EOFError:
+            raise RuntimeError("a registry reader process stopped") from None
+
+    def read(self, path: Path) -> None:
+        self._conn.send(path)
+
+    def result(self) -> Prepared | str:
+        got = self._receive()
+        if isinstance(got, BaseException):  # raised here, as a pool's result() did
+            raise got
+        if isinstance(got, Prepared):
+            got.reader = self
+            self._holding = True
+        return got  # type: ignore[no-any-return]
+
+    def tables(self, head: bytes, counts: dict[str, int]) -> Iterator[tuple[str, Iterator[bytes]]]:
+        self._conn.send(head)
+        self._holding = False
+        names = [table for table, _columns in TABLES if counts.get(table)]
+        self._ends_due = len(names)
+        for table in names:
+            yield table, self._pieces()
+
+    def _pieces(self) -> Iterator[bytes]:
+        while piece := self._conn.recv_bytes():
+            yield piece
+        self._ends_due -= 1
+
+    def finish(self) -> None:
+        try:
+            if self._holding:
+                self._conn.send(None)  # not written: it drops them
+            while self._ends_due:  # the rest of a stream the write stopped taking
+                if not self._conn.recv_bytes():
+                    self._ends_due -= 1
+        except (EOFError, OSError):  # it stopped: the next result() says so
+            self._ends_due = 0
+        self._holding = False
+
+
+def _read_packages(conn: Connection, password: str | None, recovery_key: str | None) -> None:
+    """A reader process: for each path the loader sends, the package read and validated
+    (``prepare``) and sent back without its rows; then, given the first columns' text, the
+    rows streamed table by table (pieces, an empty one ending each table), or, given None,
+    dropped. Ends when the loader sends None for a path or goes away."""
+    with contextlib.suppress(EOFError, BrokenPipeError, KeyboardInterrupt):
+        while (path := conn.recv()) is not None:
+            try:
+                ready = prepare(path, password, recovery_key)
+            except Exception as exc:  # the loader raises it
+                conn.send(exc)
+                continue
+            if isinstance(ready, str):
+                conn.send(ready)
+                continue
+            copies, ready.copies = ready.copies, {}
+            conn.send(ready)
+            head = conn.recv()
+            if head is not None:
+                for table, _columns in TABLES:
+                    if copies[table]:
+                        for piece in prefixed(head, copies[table]):
+                            conn.send_bytes(piece)
+                        conn.send_bytes(b"")
+            del copies, ready

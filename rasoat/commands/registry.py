@@ -135,7 +135,10 @@ def run_load(args: argparse.Namespace) -> int:
             return 2
     try:
         with connect(args.dsn) as conn:
-            outcomes = load_packages(conn, args.packages, password=password, progress=report)
+            # Each receipt is printed and saved as its package is loaded, then let go.
+            outcomes = load_packages(
+                conn, args.packages, password=password, progress=report, keep_receipts=False
+            )
     except RegistryError as exc:
         print(f"rasoat registry load: {exc.message}", file=sys.stderr)
         return 1

@@ -49,11 +49,13 @@ def make_package(
     password: str | None = None,
     shift: int = 0,
     gap: int = 0,
+    reference_date: str | None = None,
 ) -> Path:
     """``shift``: the k-th year's results are those of the household ``k * shift`` places
     on, so households move between categories from year to year (the same demo households
     classify alike every year); the reader checks a result's form, not whose it is.
-    ``gap``: every gap-th household has no result in the second year (not reviewed then)."""
+    ``gap``: every gap-th household has no result in the second year (not reviewed then).
+    ``reference_date``: the rounds' (any text, as a sending file may hold)."""
     homes = homes if homes is not None else households(n, seed)
     rounds = []
     results: dict[str, dict[int, dict[str, Any]]] = {}
@@ -67,7 +69,7 @@ def make_package(
                 "standard_id": standard.id,
                 "kind": "periodic",
                 "started_at": f"{year}-09-01T00:00:00Z",
-                "reference_date": None,
+                "reference_date": reference_date,
             }
         )
         done = classify_many(homes, standard, year)

@@ -240,3 +240,50 @@ def test_odd_texts_of_a_household_travel_into_the_registry_unchanged(
             (homes[0].id,),
         ).fetchone()
     assert row == (homes[0].code, homes[0].village, homes[0].head_name(), homes[0].note)
+
+
+def test_a_value_the_server_refuses_half_way_leaves_the_reader_in_step(
+    pg_cluster: Any, tmp_path: Path
+) -> None:
+    """A package whose round date the reader takes and the server refuses: its transaction
+    rolls back with its rows half sent by a reader process, which then reads and sends the
+    following packages as reading here does."""
+    paths = [
+        make_package(tmp_path / "a.rasoat", n=8, seed=3),
+        make_package(tmp_path / "b.rasoat", "02674", n=5, seed=5, reference_date="30/02/2026"),
+        make_package(tmp_path / "c.rasoat", "02647", n=4, seed=6),
+        make_package(tmp_path / "d.rasoat", n=6, seed=4, created_at="2026-10-05T08:00:00Z"),
+    ]
+    seen = []
+    for workers in (0, 2):
+        dsn = pg_cluster.create_database(f"refused_half_way_{workers}")
+        with connect(dsn) as conn:
+            init(conn, "15")
+        outcomes = load(dsn, *paths, workers=workers)
+        seen.append(([(o.status, o.message) for o in outcomes], dump(dsn, when=False)))
+    statuses = [s for s, _m in seen[0][0]]
+    assert statuses == ["loaded", "refused", "loaded", "loaded"]
+    assert "không nhận dữ liệu của gói" in seen[0][0][1][1]
+    assert len(seen[0][1]["loads"]) == 3  # nothing of b's
+    assert seen[1] == seen[0]
+
+
+def test_receipts_let_go_once_told_are_told_whole(registry: str, tmp_path: Path) -> None:
+    """``keep_receipts=False`` (the command line's): ``progress`` has each receipt as its
+    package is loaded, the outcomes returned keep none."""
+    told: list[tuple[str, int]] = []
+
+    def tell(outcome: Any) -> None:
+        told.append((outcome.commune_code, outcome.receipt.count("added")))
+
+    paths = [
+        make_package(tmp_path / "a.rasoat", n=7, seed=3),
+        make_package(tmp_path / "b.rasoat", "02674", n=5, seed=5),
+    ]
+    with connect(registry) as conn:
+        outcomes = load_packages(
+            conn, paths, user="Cán bộ tỉnh", progress=tell, keep_receipts=False
+        )
+    assert [o.status for o in outcomes] == ["loaded", "loaded"]
+    assert [o.receipt for o in outcomes] == [None, None]
+    assert told == [("02947", 7), ("02674", 5)]
