@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 
 from forms.codec import CodecError, household_from_dict, to_dict
-from forms.model import Area, Household, InfoAsset, Member, Relationship, Sex, WaterSource
+from forms.model import Area, Household, InfoAsset, Member, Relationship, Sex, WaterSource, nfc
 
 
 def sample() -> Household:
@@ -44,6 +44,25 @@ def test_text_is_normalised_to_nfc() -> None:
     data = to_dict(sample())
     data["village"] = unicodedata.normalize("NFD", "Bản Nà Lầu")
     assert household_from_dict(data).village == "Bản Nà Lầu"
+
+
+def test_every_text_is_decoded_as_the_model_normalises_it() -> None:
+    """The generated decoders apply ``forms.model.nfc`` inline: held to it, field by field."""
+    raw = "  " + unicodedata.normalize("NFD", "Nông Thị Ánh, Bản Nà Lầu") + " \n"
+    data = to_dict(sample())
+    member = data["members"][0]
+    for field in ("code", "village", "address", "note"):
+        data[field] = raw
+    for field in ("name", "ethnicity", "note"):
+        member[field] = raw
+    data["income_sources"] = [raw]
+    data["b1_answers"] = {"house": raw}
+    h = household_from_dict(data)
+    m = h.members[0]
+    texts = [h.code, h.village, h.address, h.note, m.name, m.ethnicity, m.note]
+    texts += [h.income_sources[0], h.b1_answers["house"]]
+    assert texts == [nfc(raw)] * len(texts)
+    assert nfc(raw) == "Nông Thị Ánh, Bản Nà Lầu"
 
 
 def test_unknown_field_is_rejected_in_vietnamese() -> None:

@@ -7,12 +7,22 @@ from __future__ import annotations
 import copy
 import random
 import uuid
+from datetime import date
 from typing import Any
 
 from forms.classify import classify, result_from_dict, result_to_dict
 from forms.demo import generate_households
+from forms.model import Household, Member
 from forms.standards import standard_for_year
-from forms.validate import _result_problem, is_uuid, result_problem, result_readable
+from forms.validate import (
+    _household_fine,
+    _household_problems,
+    _result_problem,
+    check_household,
+    is_uuid,
+    result_problem,
+    result_readable,
+)
 
 
 def _uuid_by_module(value: object) -> bool:
@@ -129,3 +139,54 @@ def test_a_readable_result_is_one_result_from_dict_reads() -> None:
     # Both sides of the check were reached.
     assert taken > 500
     assert refused > 2000
+
+
+HOUSEHOLD_VALUES: list[Any] = [
+    *VALUES, 2.5, float("nan"), float("inf"), -0.0, 10**10, 10**10 + 1, 1_000_000.5,
+    "a" * 201, "a" * 501, "b\nc", "d\te", "\x1c", " x", "x ", "x\ry", "٠١٢٣٤٥٦٧٨٩٠١",
+    "012345678901", "012345678", "0123456789", date(1879, 12, 31), date(1880, 1, 1),
+    date(2030, 1, 1), 1879, 1880, 2030, ("causes",), {"q": "\x00"}, {"\x00": True},
+    {str(i): "x" for i in range(301)}, ["x"] * 101, {"k": None},
+]  # fmt: skip
+HOUSEHOLD_FIELDS = [
+    "code", "id", "village", "address", "note", "income_per_capita", "floor_area_m2", "b1_total",
+    "income_sources", "causes", "needs", "screening", "b1_answers", "members",
+]  # fmt: skip
+MEMBER_FIELDS = ["id", "name", "ethnicity", "note", "id_number", "birth_year", "birth_date"]
+
+
+def _verdict(check: Any, h: Household, today: date) -> Any:
+    try:
+        return [p.message for p in check(h, today)]
+    except Exception as exc:  # the careful path's own failure on a value of no known type
+        return type(exc)
+
+
+def test_a_household_is_judged_as_the_careful_check_judges_it() -> None:
+    """``check_household``'s quick path finds nothing only where the careful one finds
+    nothing; otherwise the careful one answers (the same problems, words and order)."""
+    today = date(2026, 6, 1)
+    households = list(generate_households(30, seed=4))
+    for h in households:
+        assert _household_fine(h, today)
+    rng = random.Random(23)
+    fine = 0
+    for _ in range(5000):
+        h = copy.deepcopy(rng.choice(households))
+        for _ in range(rng.randint(1, 2)):
+            roster = h.members if isinstance(h.members, list) else []
+            if roster and all(isinstance(m, Member) for m in roster) and rng.random() < 0.5:
+                m = rng.choice(h.members)
+                field = rng.choice(MEMBER_FIELDS)
+                if field == "id" and rng.random() < 0.3 and len(h.members) > 1:
+                    m.id = h.members[0].id if m is not h.members[0] else h.members[1].id
+                else:
+                    setattr(m, field, rng.choice(HOUSEHOLD_VALUES))
+            else:
+                setattr(h, rng.choice(HOUSEHOLD_FIELDS), rng.choice(HOUSEHOLD_VALUES))
+        careful = _verdict(_household_problems, h, today)
+        if _household_fine(h, today):
+            assert careful == [], (h, careful)
+            fine += 1
+        assert _verdict(check_household, h, today) == careful
+    assert fine > 300  # the quick path was taken for more than the untouched
