@@ -377,6 +377,14 @@ def _grow(conn: Any, target: int) -> None:
             " AND hy.load_id = c.load_id AND hy.household_id = split_part(c.household_id, '~', 1)"
             " WHERE c.household_id LIKE '%~%'"
         )
+        # Each load's count of live households as the loader keeps it (its members' count
+        # is left as loaded): the what-if hands out the largest loads first by it, and with
+        # every load still at its package's count the last share could be one of 4 copies.
+        conn.execute(
+            "UPDATE loads l SET households = (SELECT count(*) FROM households h"
+            " WHERE h.province_code = l.province_code AND h.load_id = l.id AND NOT h.deleted)"
+            " WHERE l.valid_to IS NULL"
+        )
     conn.execute("ANALYZE households")
     conn.execute("ANALYZE household_years")
 
