@@ -40,6 +40,14 @@ def load(dsn: str, *paths: Path, workers: int | None = None) -> list[Any]:
         return load_packages(conn, paths, user="Cán bộ tỉnh", workers=workers)
 
 
+def load_new(cluster: Any, name: str, paths: list[Path], workers: int) -> tuple[str, list[Any]]:
+    """``paths`` loaded into a new registry database ``name``."""
+    dsn = cluster.create_database(name)
+    with connect(dsn) as conn:
+        init(conn, "15")
+    return dsn, load(dsn, *paths, workers=workers)
+
+
 def test_init_is_repeatable_and_keeps_its_province(registry: str) -> None:
     with connect(registry) as conn:
         assert init(conn, "15") == 6
@@ -194,10 +202,7 @@ def test_packages_read_ahead_in_worker_processes_write_what_reading_here_writes(
     paths[2].write_bytes(b"not a package")
     seen = []
     for workers in (0, 2):
-        dsn = pg_cluster.create_database(f"ahead_{workers}")
-        with connect(dsn) as conn:
-            init(conn, "15")
-        outcomes = load(dsn, *paths, workers=workers)
+        dsn, outcomes = load_new(pg_cluster, f"ahead_{workers}", paths, workers)
         receipts = [o.receipt and [(e.code, e.action) for e in o.receipt.entries] for o in outcomes]
         # An unchanged package's message tells when it was loaded: not compared.
         said = [(o.status, o.message if o.status != "unchanged" else "") for o in outcomes]
@@ -256,10 +261,7 @@ def test_a_value_the_server_refuses_half_way_leaves_the_reader_in_step(
     ]
     seen = []
     for workers in (0, 2):
-        dsn = pg_cluster.create_database(f"refused_half_way_{workers}")
-        with connect(dsn) as conn:
-            init(conn, "15")
-        outcomes = load(dsn, *paths, workers=workers)
+        dsn, outcomes = load_new(pg_cluster, f"refused_half_way_{workers}", paths, workers)
         seen.append(([(o.status, o.message) for o in outcomes], dump(dsn, when=False)))
     statuses = [s for s, _m in seen[0][0]]
     assert statuses == ["loaded", "refused", "loaded", "loaded"]
