@@ -6,10 +6,15 @@ search per keystroke of a name typed letter by letter (count and first page, p95
 saved (a household's note changed, then save_household; 200 saves, the files alternating
 save by save, wall and CPU time). Goal: the encrypted file within 1.3x of the plain one.
 The saves alternate with a third copy too, encrypted as files were before 2026-12-03 (HMAC-
-SHA512, SQLCipher's default), which such files still cost. One more row runs the plain file
-through Debian's own sqlite3 module (the same Store, its connections made by the standard
-library) against the SQLCipher build every file now goes through, for the plain file's cost
-of the driver switch."""
+SHA512, SQLCipher's default), which such files still cost, and with a fourth, plain but laid
+out as the encryption leaves a file: encrypting copies every table and index in key order
+(sqlcipher_export), so every leaf is full and a save splits the leaves it adds an entry to
+(about 16 pages written a save against 10-11 in a file grown by saves, until the leaves have
+split); the plain file grown by saves has room in its leaves. That copy (made with VACUUM INTO,
+which copies the same way) tells the encryption's own cost from the layout's. One more row
+runs the plain file through Debian's own sqlite3 module (the same Store, its connections made
+by the standard library) against the SQLCipher build every file now goes through, for the
+plain file's cost of the driver switch."""
 
 from __future__ import annotations
 
@@ -151,12 +156,51 @@ SAVES = 200
 SAVES_QUICK = 20
 
 
-def _saves(stores: list[Any], count: int, label: str) -> list[list[tuple[float, float]]]:
+class _PageCounts:
+    """Pages a connection read from disk (cache misses: each decrypted and authenticated in an
+    encrypted file) and wrote (to the WAL at commit: each encrypted), as sqlite3_db_status
+    counts them. The connection's sqlite3 handle is the first field after the object header of
+    a sqlcipher3 (pysqlite) Connection; checked against the file's name before it is used."""
+
+    MISS, WRITE = 8, 9  # SQLITE_DBSTATUS_CACHE_MISS, SQLITE_DBSTATUS_CACHE_WRITE
+
+    def __init__(self, conn: Any, path: Path) -> None:
+        import ctypes
+
+        import sqlcipher3._sqlite3 as module  # type: ignore[import-not-found]
+
+        lib = ctypes.CDLL(module.__file__)
+        lib.sqlite3_db_status.argtypes = [ctypes.c_void_p, ctypes.c_int]
+        lib.sqlite3_db_status.argtypes += [ctypes.POINTER(ctypes.c_int)] * 2 + [ctypes.c_int]
+        lib.sqlite3_db_filename.restype = ctypes.c_char_p
+        lib.sqlite3_db_filename.argtypes = [ctypes.c_void_p, ctypes.c_char_p]
+        self._lib, self._ctypes = lib, ctypes
+        self._db = ctypes.c_void_p.from_address(id(conn) + object.__basicsize__).value
+        name = lib.sqlite3_db_filename(self._db, b"main")
+        if name is None or Path(os.fsdecode(name)).resolve() != path.resolve():
+            raise RuntimeError(f"no sqlite3 handle of {path.name} found in its connection")
+
+    def now(self) -> tuple[int, int]:
+        """(pages read, pages written) since the connection opened."""
+        ctypes = self._ctypes
+        out = []
+        for op in (self.MISS, self.WRITE):
+            current, high = ctypes.c_int(), ctypes.c_int()
+            self._lib.sqlite3_db_status(self._db, op, ctypes.byref(current), ctypes.byref(high), 0)
+            out.append(current.value)
+        return out[0], out[1]
+
+
+def _saves(
+    stores: list[Any], count: int, label: str, pages: list[list[int]] | None = None
+) -> list[list[tuple[float, float]]]:
     """``count`` households' notes changed and saved in each store, one store after the other
     for each household; (wall, CPU) seconds of each save_household. ``label`` makes the notes
-    new for each call (a save that changes nothing writes nothing)."""
+    new for each call (a save that changes nothing writes nothing). ``pages``: one [read,
+    written] a store, to which the pages each save read from disk and wrote are added."""
     from db.records import HouseholdQuery
 
+    counters = [_PageCounts(s.conn, s.path) for s in stores] if pages is not None else []
     ids = [h.id for h in stores[0].list_households(HouseholdQuery(limit=count))]
     out: list[list[tuple[float, float]]] = [[] for _ in stores]
     for n, household_id in enumerate(ids):
@@ -168,10 +212,15 @@ def _saves(stores: list[Any], count: int, label: str) -> list[list[tuple[float, 
             assert household is not None
             household.note = f"Đã xác minh lại tại nhà ({label}), lần {n + 1}"
             assert household != stores[i].get_household(household_id)
+            before = counters[i].now() if counters else (0, 0)
             c = time.process_time()
             t = time.perf_counter()
             stores[i].save_household(household)
             out[i].append((time.perf_counter() - t, time.process_time() - c))
+            if pages is not None:
+                after = counters[i].now()
+                pages[i][0] += after[0] - before[0]
+                pages[i][1] += after[1] - before[1]
     return out
 
 
@@ -186,8 +235,9 @@ def _alternating_saves(
         Store.open(path, user="bench", device="bench", key=key, check=False)
         for path, key in files.values()
     ]
+    pages = [[0, 0] for _ in stores]
     try:
-        measured = _saves(stores, count, f"{len(files)} tệp xen kẽ")
+        measured = _saves(stores, count, f"{len(files)} tệp xen kẽ", pages)
     finally:
         for store in stores:
             store.close()
@@ -195,8 +245,10 @@ def _alternating_saves(
         name: {
             "wall": statistics.median(w for w, _ in saves),
             "cpu": statistics.median(c for _, c in saves),
+            "read": read / count,
+            "written": written / count,
         }
-        for name, saves in zip(files, measured, strict=True)
+        for name, saves, (read, written) in zip(files, measured, pages, strict=True)
     }
 
 
@@ -218,6 +270,7 @@ def _encrypted_as_before(path: Path) -> bytes:
 def run(quick: bool) -> list[Row]:
     from db import at_rest, driver
     from db.demo import create_demo_commune
+    from db.store import Store
 
     n = 1_000 if quick else 10_000
     rounds = 3 if quick else 7
@@ -226,14 +279,24 @@ def run(quick: bool) -> list[Row]:
     source = folder / f"plain-{n}.sqlite"
     if not source.exists():
         create_demo_commune(source, households=n)
+    # The schema brought up to date once, so that no copy's first open migrates it (a step
+    # that builds an index leaves it packed full in that copy alone).
+    Store.open(source, user="bench", device="bench", check=False).close()
     plain = folder / "plain.sqlite"
     secret = folder / "encrypted.sqlite"
     before = folder / "encrypted-sha512.sqlite"
-    for p in (plain, secret, before):
+    packed = folder / "plain-packed.sqlite"
+    for p in (plain, secret, before, packed):
         shutil.rmtree(p.with_name(p.name + ".backups"), ignore_errors=True)
         for extra in ("", ".khoa", "-wal", "-shm"):
             p.with_name(p.name + extra).unlink(missing_ok=True)
-        shutil.copyfile(source, p)
+        if p != packed:
+            shutil.copyfile(source, p)
+    conn = driver.connect(source)
+    try:
+        conn.execute("VACUUM INTO ?", (str(packed),))
+    finally:
+        conn.close()
     at_rest.encrypt_file(secret, PASSPHRASE)
     driver.forget(secret)
     key = at_rest.key_from_passphrase(secret, PASSPHRASE)
@@ -251,7 +314,12 @@ def run(quick: bool) -> list[Row]:
     encrypted_check = _page_check(secret, key)
     load = os.getloadavg()[0]
     saved = _alternating_saves(
-        {"plain": (plain, None), "encrypted": (secret, key), "before": (before, before_key)},
+        {
+            "plain": (plain, None),
+            "encrypted": (secret, key),
+            "before": (before, before_key),
+            "packed": (packed, None),
+        },
         SAVES_QUICK if quick else SAVES,
     )
     load = max(load, os.getloadavg()[0])
@@ -294,6 +362,38 @@ def run(quick: bool) -> list[Row]:
             "",
             saved["plain"]["cpu"] * 1e3,
             f"1-minute load average up to {load:.1f}",
+        ),
+        Row(
+            "pages a save read from disk, encrypted (plain = baseline); plain laid out as "
+            "encrypting leaves it: "
+            f"{saved['packed']['read']:.1f}",
+            saved["encrypted"]["read"],
+            "pages",
+            "",
+            saved["plain"]["read"],
+        ),
+        Row(
+            "pages a save wrote, encrypted (plain = baseline); plain laid out as encrypting "
+            f"leaves it: {saved['packed']['written']:.1f}",
+            saved["encrypted"]["written"],
+            "pages",
+            "",
+            saved["plain"]["written"],
+        ),
+        Row(
+            "one edit saved, encrypted (plain file laid out as encrypting leaves it, leaves "
+            "full = baseline), the same saves",
+            saved["encrypted"]["wall"] * 1e3,
+            "ms",
+            goal,
+            saved["packed"]["wall"] * 1e3,
+        ),
+        Row(
+            "same, CPU time of the save",
+            saved["encrypted"]["cpu"] * 1e3,
+            "ms",
+            "",
+            saved["packed"]["cpu"] * 1e3,
         ),
         Row(
             "one edit saved, a file encrypted before 2026-12-03 (HMAC-SHA512; plain = "
