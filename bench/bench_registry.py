@@ -4,10 +4,11 @@ Packages of demo households (``forms.demo``, classified for 2025 and 2026, writt
 exporter's ``write_package``) from distinct communes of one province; generation not timed.
 Baseline of the load: a bare ``COPY`` of the very same rows into an empty database of the
 same schema, one transaction per package, in the same run (the same rows, household_years
-included; no reading, validation or receipt). The what-if streams every current household
-(``COPY … TO STDOUT``, the rows' text as the server sends it) to 2 worker processes; its
-goal is 1,000,000 households in under 60 s, here measured on what the run loaded and
-extrapolated per household. Sizes: RASOAT_BENCH_PACKAGES ×
+included; no reading, validation or receipt). In the what-if each of 2 worker processes reads
+its own communes' households through a cursor of its own connection (the main process
+hands out communes and sums counts); its goal is 1,000,000 households in under 60 s,
+measured on what the run loaded and again on the registry grown inside the server
+(``run_whatif`` runs it alone). Sizes: RASOAT_BENCH_PACKAGES ×
 RASOAT_BENCH_HOUSEHOLDS (the issue's goal is 100 × 3,000; the default here is 10 × 3,000).
 The machine's 2 cores are shared with other work: each figure carries the 1-minute load
 average when it was taken.
