@@ -541,6 +541,24 @@ def _refused(obj: Any, lineno: int, why: str) -> str:
     return f"Hộ ở dòng {lineno} của gói không hợp lệ: {why}"
 
 
+def _texts(obj: Mapping[str, Any], keys: tuple[str, ...]) -> list[str]:
+    """``_text`` of each key (none required), the texts checked at once when they are fine
+    (a joined text is printable exactly when each part is); one by one otherwise, for the
+    first key that is wrong to be named."""
+    texts = [obj.get(key, "") for key in keys]
+    try:
+        joined = "".join(texts)  # TypeError for a part that is not text (None included)
+    except TypeError:
+        return [_text(obj, key) for key in keys]
+    if joined.isprintable() and (len(joined) <= MAX_TEXT or max(map(len, texts)) <= MAX_TEXT):
+        return texts
+    return [_text(obj, key) for key in keys]
+
+
+_REV_TEXTS = ("device", "user", "at")
+_META_TEXTS = ("created_at", "created_device", "updated_at", "updated_device", "updated_by")
+
+
 def _text(obj: Mapping[str, Any], key: str, *, required: bool = False) -> str:
     value = obj.get(key, "")
     if value is None and not required:
@@ -663,16 +681,9 @@ def record_from_dict(obj: Any, memo: dict[Any, Any] | None = None) -> PackageRec
         for key, value in (("parent_rev", parent), ("merge_parent", merge_parent)):
             if value is not None and value != "":
                 _rev_id(value, key)
-        revs.append(
-            RevEntry(
-                rev=_rev_id(item.get("rev"), "rev"),
-                parent_rev=parent or None,
-                device=_text(item, "device"),
-                user=_text(item, "user"),
-                at=_text(item, "at"),
-                merge_parent=merge_parent or None,
-            )
-        )
+        rev_id = _rev_id(item.get("rev"), "rev")
+        device, user, at = _texts(item, _REV_TEXTS)
+        revs.append(RevEntry(rev_id, parent or None, device, user, at, merge_parent or None))
     if rev not in {r.rev for r in revs}:
         raise PackageError("phiên bản hiện tại không có trong lịch sử.")
     deleted = obj.get("deleted", False)
@@ -700,15 +711,16 @@ def record_from_dict(obj: Any, memo: dict[Any, Any] | None = None) -> PackageRec
         except Exception as exc:  # result_from_dict raises whatever the bad value provokes
             raise PackageError("kết quả phân loại không hợp lệ.") from exc
         results[str(round_id)] = res if memo is None else _shared(res, memo)
+    created_at, created_device, updated_at, updated_device, updated_by = _texts(obj, _META_TEXTS)
     return PackageRecord(
         household=household,
         rev=rev,
         revs=revs,
         deleted=deleted,
-        created_at=_text(obj, "created_at"),
-        created_device=_text(obj, "created_device"),
-        updated_at=_text(obj, "updated_at"),
-        updated_device=_text(obj, "updated_device"),
-        updated_by=_text(obj, "updated_by"),
+        created_at=created_at,
+        created_device=created_device,
+        updated_at=updated_at,
+        updated_device=updated_device,
+        updated_by=updated_by,
         results=results,
     )

@@ -200,3 +200,38 @@ def test_an_odd_but_whole_result_is_still_taken(
     edit(expected)
     read = read_package(_with_result(path, tmp_path, edit))
     assert read.records[2].results["r2026"] == expected
+
+
+@pytest.mark.parametrize(
+    ("where", "key", "value", "said"),
+    [
+        ("record", "updated_by", "cb\x00", "trường 'updated_by' sai."),
+        ("record", "created_device", 5, "trường 'created_device' sai."),
+        ("record", "updated_at", "9" * 201, "trường 'updated_at' sai."),
+        ("rev", "device", ["may-a"], "trường 'device' sai."),
+        ("rev", "at", "2026\n01", "trường 'at' sai."),
+        ("rev", "user", "\ud800", "trường 'user' sai."),
+    ],
+)
+def test_a_wrong_history_or_metadata_text_is_named(
+    where: str, key: str, value: Any, said: str
+) -> None:
+    doc = record_to_dict(_records(1)[0])
+    (doc if where == "record" else doc["revs"][0])[key] = value
+    with pytest.raises(PackageError) as refused:
+        record_from_dict(doc)
+    assert str(refused.value) == said
+
+
+def test_metadata_texts_are_checked_in_order_and_none_is_empty() -> None:
+    doc = record_to_dict(_records(1)[0])
+    doc["created_device"] = "\x07"
+    doc["updated_by"] = "\x07"
+    with pytest.raises(PackageError, match="^trường 'created_device' sai.$"):
+        record_from_dict(doc)
+    doc = record_to_dict(_records(1)[0])
+    doc["updated_by"] = None
+    doc["revs"][0]["user"] = None
+    doc["created_at"] = "2026-01-01T00:00:00"
+    rec = record_from_dict(doc)
+    assert (rec.updated_by, rec.revs[0].user, rec.created_at) == ("", "", "2026-01-01T00:00:00")
