@@ -9,10 +9,14 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
+from registry.database import connect, init
+from registry.load import load_packages
 from registry.throwaway import Cluster, ClusterUnavailable, throwaway_cluster
+from tests.registry.packages import make_package
 
 _numbers = itertools.count(1)
 
@@ -34,3 +38,18 @@ def pg_cluster() -> Iterator[Cluster]:
 def pg_dsn(pg_cluster: Cluster) -> str:
     """A new, empty database on the session's cluster."""
     return pg_cluster.create_database(f"registry_{next(_numbers)}")
+
+
+@pytest.fixture
+def province(pg_dsn: str, tmp_path: Path) -> str:
+    """Three communes of Lào Cai loaded, one of them twice (its first load superseded)."""
+    with connect(pg_dsn) as conn:
+        init(conn, "15")
+        paths = [
+            make_package(tmp_path / "a0.rasoat", "02947", n=30, seed=1, created_at="2026-10-01"),
+            make_package(tmp_path / "a1.rasoat", "02947", n=40, seed=1, created_at="2026-10-09"),
+            make_package(tmp_path / "b.rasoat", "02674", n=25, seed=2),
+            make_package(tmp_path / "c.rasoat", "02647", n=15, seed=3),
+        ]
+        assert {o.status for o in load_packages(conn, paths)} == {"loaded"}
+    return pg_dsn

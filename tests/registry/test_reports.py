@@ -9,30 +9,14 @@ from pathlib import Path
 import openpyxl
 import psycopg
 import pyarrow.parquet as pq
-import pytest
 
 from forms.classify import classify
 from forms.standards import load_standard, standard_for_year
 from rasoat.cli import main
 from registry import queries
-from registry.database import connect, init
+from registry.database import connect
 from registry.export import export_parquet
-from registry.load import load_packages
-from tests.registry.packages import households, make_package
-
-
-@pytest.fixture
-def province(pg_dsn: str, tmp_path: Path) -> str:
-    with connect(pg_dsn) as conn:
-        init(conn, "15")
-        paths = [
-            make_package(tmp_path / "a0.rasoat", "02947", n=30, seed=1, created_at="2026-10-01"),
-            make_package(tmp_path / "a1.rasoat", "02947", n=40, seed=1, created_at="2026-10-09"),
-            make_package(tmp_path / "b.rasoat", "02674", n=25, seed=2),
-            make_package(tmp_path / "c.rasoat", "02647", n=15, seed=3),
-        ]
-        assert {o.status for o in load_packages(conn, paths)} == {"loaded"}
-    return pg_dsn
+from tests.registry.packages import households
 
 
 def expected(n: int, seed: int, year: int = 2026) -> Counter[str]:

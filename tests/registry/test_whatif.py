@@ -22,25 +22,15 @@ from tests.registry.packages import households, make_package
 STANDARD = "nd351-2026-2030"
 
 
-@pytest.fixture
-def province(pg_dsn: str, tmp_path: Path) -> str:
-    """Three communes, one of them loaded twice (the first load superseded), and two
-    households of another marked deleted in its current load."""
-    with connect(pg_dsn) as conn:
-        init(conn, "15")
-        paths = [
-            make_package(tmp_path / "a0.rasoat", "02947", n=30, seed=1, created_at="2026-10-01"),
-            make_package(tmp_path / "a1.rasoat", "02947", n=40, seed=4, created_at="2026-10-09"),
-            make_package(tmp_path / "b.rasoat", "02674", n=25, seed=2),
-            make_package(tmp_path / "c.rasoat", "02647", n=15, seed=3),
-        ]
-        assert {o.status for o in load_packages(conn, paths)} == {"loaded"}
+def delete_two(dsn: str, commune: str) -> None:
+    """Two households of the commune's current load marked deleted."""
+    with connect(dsn) as conn:
         conn.execute(
-            "UPDATE households SET deleted = true WHERE commune_code = '02674'"
+            "UPDATE households SET deleted = true WHERE commune_code = %(c)s"
             " AND household_id IN (SELECT household_id FROM households"
-            " WHERE commune_code = '02674' ORDER BY household_id LIMIT 2)"
+            " WHERE commune_code = %(c)s ORDER BY household_id LIMIT 2)",
+            {"c": commune},
         )
-    return pg_dsn
 
 
 def straightforward(dsn: str, year: int) -> dict[str, Counter[tuple[str | None, str]]]:
@@ -72,6 +62,8 @@ def straightforward(dsn: str, year: int) -> dict[str, Counter[tuple[str | None, 
 
 
 def test_whatif_counts_equal_classifying_each_household_here(province: str) -> None:
+    """``province`` (conftest): three communes, one loaded twice."""
+    delete_two(province, "02674")
     seen: list[int] = []
     with connect(province) as conn:
         result = province_whatif(
