@@ -23,6 +23,7 @@ import multiprocessing
 from collections import Counter
 from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
@@ -32,7 +33,7 @@ from psycopg.conninfo import make_conninfo
 from psycopg.pq import TransactionStatus
 
 from forms.classify import classify
-from forms.codec import household_from_dict
+from forms.codec import CodecError, household_from_dict
 from forms.model import Category
 from forms.standards import Standard, load_standard
 from registry.database import RegistryError, connect, province_name, registry_province
@@ -168,10 +169,20 @@ def classify_share(share: Share) -> tuple[str, Pairs]:
     # Counted by the category members themselves: a member's ``.value`` is a Python-level
     # property on Python 3.11, read once per kind at the end rather than once a household.
     counts: Counter[tuple[str | None, Category]] = Counter()
-    for stored, doc in share_rows(_conn, _province, year, share, _chunk):
-        counts[
-            (stored, classify(household_from_dict(json.loads(doc)), standard, year).category)
-        ] += 1
+    data: dict[str, Any] = {}
+    try:
+        for stored, doc in share_rows(_conn, _province, year, share, _chunk):
+            data = json.loads(doc)
+            counts[(stored, classify(household_from_dict(data), standard, year).category)] += 1
+    except CodecError as exc:  # a document the commune import would have refused
+        raise RegistryError(
+            f"Không tính lại được hộ {data.get('code', '')} của xã {share.commune_code}: {exc}"
+        ) from exc
+    except psycopg.Error as exc:
+        raise RegistryError(
+            "Mất kết nối tới cơ sở dữ liệu của tỉnh khi đang tính lại xã "
+            f"{share.commune_code} ({type(exc).__name__}). Chạy lại lệnh."
+        ) from exc
     return share.commune_code, Counter({(s, c.value): n for (s, c), n in counts.items()})
 
 
@@ -227,7 +238,13 @@ def province_whatif(
             while pending:
                 finished, pending = wait(pending, return_when=FIRST_COMPLETED)
                 for future in finished:
-                    commune, pairs = future.result()  # a worker's failure raised here
+                    try:
+                        commune, pairs = future.result()  # a worker's failure raised here
+                    except BrokenProcessPool as exc:  # a worker killed, out of memory…
+                        raise RegistryError(
+                            "Một tiến trình tính lại dừng bất thường (có thể do thiếu bộ nhớ):"
+                            " chưa tính xong. Chạy lại lệnh, với ít tiến trình hơn (--workers)."
+                        ) from exc
                     totals[commune].pairs.update(pairs)
                     done += sum(pairs.values())
                     if progress is not None:

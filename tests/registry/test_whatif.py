@@ -133,3 +133,20 @@ def test_a_worker_that_cannot_read_the_registry_says_so_in_vietnamese(
     finally:
         if whatif._conn is not None:
             whatif._conn.close()
+
+
+def test_a_document_the_engine_cannot_read_names_its_household_and_field(province: str) -> None:
+    """A stored document the commune import would have refused (a value no answer has):
+    the what-if stops with the household's code, its commune and the field, in Vietnamese."""
+    with connect(province) as conn:
+        (code,) = conn.execute(
+            "SELECT h.code FROM households h JOIN loads l ON l.id = h.load_id"
+            " AND l.valid_to IS NULL WHERE l.commune_code = '02647' ORDER BY h.code LIMIT 1"
+        ).fetchone() or ("",)
+        conn.execute(
+            "UPDATE households SET doc = jsonb_set(doc::jsonb, '{area}', '\"moon\"')::json"
+            " WHERE commune_code = '02647' AND code = %s",
+            (code,),
+        )
+        with pytest.raises(RegistryError, match=f"hộ {code} của xã 02647: .*'area'"):
+            province_whatif(conn, STANDARD, 2026, workers=1)
