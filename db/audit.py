@@ -40,6 +40,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from db import driver
+from db.store_stamps import dumps
 
 if TYPE_CHECKING:
     from db.store import Store
@@ -92,7 +93,7 @@ class Row:
 def entry_hash(prev: bytes, row_id: int, fields: Sequence[Any]) -> bytes:
     """The chain hash of the row ``row_id`` whose ``fields`` are (at, user, device, tbl,
     row_id, household_id, action, old, effective new, source)."""
-    payload = _ENCODER.encode([row_id, *fields]).encode("utf-8")
+    payload = dumps([row_id, *fields]).encode("utf-8")
     return hashlib.sha256(prev + payload).digest()
 
 

@@ -192,3 +192,27 @@ def test_a_surveyor_writes_only_in_their_village(tmp_path: Path) -> None:
         assert _count(s)[:2] == (0, 0)
         s.save_households([data[0], data[2]], round_id=rnd.id)
         assert _count(s)[:2] == (2, len(data[0][0].members) + len(data[2][0].members))
+
+
+def test_documents_and_chain_hashes_keep_the_stdlib_encoding() -> None:
+    """``dumps`` calls json's C encoder directly (issue 22): the text must stay exactly what
+    ``json.dumps`` with the file format's options writes, since the audit chain hashes it."""
+    import hashlib
+    import json
+
+    from db.households import household_doc
+    from db.store_stamps import dumps
+    from forms.classify import result_to_dict
+
+    values: list[Any] = ['Lò Văn Ín "A" \\ \n\t\u0001', 1.5, 1e-7, 10**20, True, None, []]
+    values += [{"a": [1, 2.25, None, {"đ": "Đ"}], "b": False, "": ""}]
+    for h, result in _demo(30, seed=8):
+        doc, members = household_doc(h)
+        values += [doc, *members, result_to_dict(result)]
+    for value in values:
+        assert dumps(value) == json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    fields = ("2026-12-03T00:00:00.000Z", "Lò Văn Ín", "laptop-1", "members", "m", "h")
+    fields += ("insert", None, dumps(values[-2]), "Excel a.xlsx")
+    payload = json.dumps([7, *fields], ensure_ascii=False, separators=(",", ":")).encode()
+    prev = bytes(range(32))
+    assert audit.entry_hash(prev, 7, fields) == hashlib.sha256(prev + payload).digest()
