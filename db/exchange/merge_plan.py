@@ -58,7 +58,14 @@ def plan(
     carried = {t.id for t in package.purged}
     ancestry = history.Ancestry(conn)
     for rec in package.records:
-        ancestry.add({r.rev: (r.parent_rev, r.merge_parent) for r in rec.revs})
+        # Only revs with a parent: a first version has none to follow (as if not added).
+        ancestry.add(
+            {
+                r.rev: (r.parent_rev, r.merge_parent)
+                for r in rec.revs
+                if r.parent_rev or r.merge_parent
+            }
+        )
     in_package = _package_id_numbers(package)
     decided: set[tuple[str, str]] = {
         (r[0], r[1])
@@ -229,19 +236,23 @@ def _vn_day(iso: str) -> str:
 
 def _package_id_numbers(package: Package) -> dict[str, tuple[tuple[str, str], ...]]:
     """ID number -> (household id, code) of every live household of the package carrying it,
-    kept only for the numbers two households carry (or one twice): the others hint at
-    nothing, and 100,000 households carry about 385,000 numbers."""
-    first: dict[str, tuple[str, str]] = {}
+    kept only for the numbers two households carry: the others hint at nothing. 100,000
+    households carry about 385,000 numbers, seen first under a number (its length beside
+    its digits: a CMND is not the CCCD with its leading zeros) and the record's place."""
+    first: dict[int, int] = {}
     shared: dict[str, tuple[tuple[str, str], ...]] = {}
-    for rec in package.records:
-        if not rec.deleted:
-            pair = (rec.household.id, rec.household.code)
-            for number in id_numbers(rec.household):
-                seen = first.setdefault(number, pair)
-                if seen is not pair:
-                    held = shared.get(number, (seen,))
-                    if pair not in held:
-                        shared[number] = (*held, pair)
+    records = package.records
+    for place, rec in enumerate(records):
+        if rec.deleted:
+            continue
+        pair = (rec.household.id, rec.household.code)
+        for number in id_numbers(rec.household):
+            seen = first.setdefault(int(number) * 100 + len(number), place)
+            if seen != place:
+                other = records[seen].household
+                held = shared.get(number, ((other.id, other.code),))
+                if pair not in held:
+                    shared[number] = (*held, pair)
     return shared
 
 

@@ -68,9 +68,10 @@ def is_lean(rec: PackageRecord) -> bool:
     return isinstance(rec.household, Lean)
 
 
-def _lean(rec: PackageRecord, share: Callable[[str, str], str]) -> PackageRecord:
+def _lean(rec: PackageRecord, share: Callable[[Any, Any], Any]) -> PackageRecord:
     """``rec`` lean, the texts that repeat from household to household (village, laptops,
-    users) shared (``share``): each was decoded anew from its line."""
+    users) shared (``share``): each was decoded anew from its line; its results' rounds one
+    dict for every record with the same rounds (a lean record's results are only read)."""
     h = Lean(rec.household)
     h.village = share(h.village, h.village)
     return PackageRecord(
@@ -89,12 +90,15 @@ def _lean(rec: PackageRecord, share: Callable[[str, str], str]) -> PackageRecord
             for r in rec.revs
         ],
         deleted=rec.deleted,
-        created_at=rec.created_at,
-        created_device=share(rec.created_device, rec.created_device),
+        # Written from the record read again only: not kept.
+        created_at="",
+        created_device="",
         updated_at=rec.updated_at,
         updated_device=share(rec.updated_device, rec.updated_device),
         updated_by=share(rec.updated_by, rec.updated_by),
-        results=dict.fromkeys(rec.results, LEAN_RESULT),
+        results=share(rounds, dict.fromkeys(rounds, LEAN_RESULT))
+        if (rounds := tuple(rec.results))
+        else {},
     )
 
 
@@ -120,7 +124,7 @@ def read_for_merge(
     """The package at ``path`` read and checked whole, as ``read_package``; its records kept
     whole up to ``hold`` of them, lean beyond (a ``LeanPackage``)."""
     records: list[PackageRecord] = []
-    memo: dict[str, str] = {}
+    memo: dict[Any, Any] = {}
     share = memo.setdefault
     lean = False
     with open_package(

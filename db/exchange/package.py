@@ -62,9 +62,10 @@ MEMO_MAX = 50_000
 MAX_CERTIFICATE = 999_999
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class RevEntry:
-    """One row of a household's history: ``rev`` was made from ``parent_rev``."""
+    """One row of a household's history: ``rev`` was made from ``parent_rev``. Slotted: a
+    merge holds every record's history (about 100 bytes an entry instead of 340)."""
 
     rev: str
     parent_rev: str | None
