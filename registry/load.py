@@ -769,15 +769,10 @@ class _Reader:
     aside what was not asked for (or not taken: the server refused a value half-way)."""
 
     def __init__(self, context: Any, password: str | None, recovery_key: str | None) -> None:
-        self._conn, child = context.Pipe()
-        self._process = context.Process(
-            target=_read_packages,
-            args=(child, password, recovery_key),
-            name="rasoat registry reader",
-            daemon=True,
-        )
-        self._process.start()
-        child.close()
+        self._context = context
+        self._secrets = (password, recovery_key)
+        self._conn: Connection | None = None
+        self._process: Any = None  # started by the first package it reads
         self._holding = False  # a package read and not yet written or set aside
         self._ends_due = 0  # tables whose end the stream has still to bring
 
@@ -785,6 +780,8 @@ class _Reader:
         return self
 
     def __exit__(self, *_exc: object) -> None:
+        if self._process is None or self._conn is None:
+            return
         if not self._holding and not self._ends_due:
             with contextlib.suppress(OSError):
                 self._conn.send(None)  # no more packages: it ends
@@ -794,14 +791,30 @@ class _Reader:
             self._process.join()
         self._conn.close()
 
+    @property
+    def _pipe(self) -> Connection:
+        """The pipe to the process, started here at the first package: a load that reads
+        nothing (every package loaded before) starts none (about a second each)."""
+        if self._conn is None:
+            self._conn, child = self._context.Pipe()
+            self._process = self._context.Process(
+                target=_read_packages,
+                args=(child, *self._secrets),
+                name="rasoat registry reader",
+                daemon=True,
+            )
+            self._process.start()
+            child.close()
+        return self._conn
+
     def _receive(self) -> Any:
         try:
-            return self._conn.recv()
+            return self._pipe.recv()
         except EOFError:
             raise RuntimeError("a registry reader process stopped") from None
 
     def read(self, path: Path) -> None:
-        self._conn.send(path)
+        self._pipe.send(path)
 
     def result(self) -> Prepared | str:
         got = self._receive()
@@ -813,7 +826,7 @@ class _Reader:
         return got  # type: ignore[no-any-return]
 
     def tables(self, head: bytes, counts: dict[str, int]) -> Iterator[tuple[str, Iterator[bytes]]]:
-        self._conn.send(head)
+        self._pipe.send(head)
         self._holding = False
         names = [table for table, _columns in TABLES if counts.get(table)]
         self._ends_due = len(names)
@@ -821,16 +834,16 @@ class _Reader:
             yield table, self._pieces()
 
     def _pieces(self) -> Iterator[bytes]:
-        while piece := self._conn.recv_bytes():
+        while piece := self._pipe.recv_bytes():
             yield piece
         self._ends_due -= 1
 
     def finish(self) -> None:
         try:
             if self._holding:
-                self._conn.send(None)  # not written: it drops them
+                self._pipe.send(None)  # not written: it drops them
             while self._ends_due:  # the rest of a stream the write stopped taking
-                if not self._conn.recv_bytes():
+                if not self._pipe.recv_bytes():
                     self._ends_due -= 1
         except (EOFError, OSError):  # it stopped: the next result() says so
             self._ends_due = 0
