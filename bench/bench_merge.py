@@ -311,3 +311,51 @@ def run(quick: bool) -> list[Row]:
         ),
         Row("peak RSS", peak_rss_mb(), "MB"),
     ]
+
+
+def commune_rows() -> None:
+    """The commune's three 10 x 500 merges alone, printed (wall and CPU seconds), for a
+    re-measure on a quiet machine:
+    ``.venv/bin/python -c 'from bench.bench_merge import commune_rows; commune_rows()'``."""
+    rng = random.Random(8)
+    with tempfile.TemporaryDirectory() as tmp:
+        for label, kwargs in (
+            ("households only", {}),
+            ("with answers and results", {"results": True}),
+            ("with year-round records", {"year_round": True}),
+        ):
+            wall, cpu = _commune_scale(Path(tmp), rng, **kwargs)
+            print(f"10 x 500 {label}: {wall:.2f} s, CPU {cpu:.2f} s")
+
+
+KEPT = Path("/var/tmp/rasoat-bench-keep/xa-100000.rasoat.sqlite")
+
+
+def import_peak(kept: Path = KEPT) -> None:
+    """``rasoat import`` of the 100,000-household commune's package (``rasoat export`` of a
+    copy of ``kept``, never written) into an empty commune file, in a process of its own
+    under ``/usr/bin/time -v``: its peak resident size and CPU, printed (goal < 500 MB):
+    ``.venv/bin/python -c 'from bench.bench_merge import import_peak; import_peak()'``."""
+    import shutil
+    import subprocess
+    import sys
+
+    with tempfile.TemporaryDirectory(dir="/var/tmp") as tmp:
+        folder = Path(tmp)
+        source, package, empty = folder / "xa.sqlite", folder / "xa.rasoat", folder / "new.sqlite"
+        shutil.copyfile(kept, source)
+        rasoat_cli = [sys.executable, "-m", "rasoat"]
+        subprocess.run([*rasoat_cli, "export", "--no-password", str(source), str(package)],
+                       check=True, capture_output=True)  # fmt: skip
+        with Store.open(source, user="Cán bộ xã", device="may-xa") as store:
+            commune = store.commune()
+        Store.create(empty, commune, user="Cán bộ xã", device="may-xa").close()
+        done = subprocess.run(
+            ["/usr/bin/time", "-v", *rasoat_cli, "import", str(empty), str(package)],
+            capture_output=True,
+            text=True,
+        )
+        wanted = ("Maximum resident", "User time", "System time", "Elapsed", "Exit status")
+        for line in done.stderr.splitlines():
+            if line.strip().startswith(wanted):
+                print(line.strip())
