@@ -172,10 +172,11 @@ class ImportDialog(JobDialog):
 
         def check(progress: Any) -> Any:
             from db.exchange.merge import collector_paused, precheck
-            from db.exchange.package import read_package
+            from db.exchange.merge_stream import read_for_merge
 
             with collector_paused():
-                package = read_package(
+                # Checked whole; a large package kept lean, read again when merged.
+                package = read_for_merge(
                     path, password=password, recovery_key=recovery, progress=progress
                 )
             # Reports only (None): the questions are asked on the GUI thread.
