@@ -69,18 +69,30 @@ def test_a_result_is_judged_as_the_careful_check_judges_it() -> None:
     for r in results:
         assert result_problem(r) is None is _result_problem(r)
     for _ in range(4000):
-        d = copy.deepcopy(rng.choice(results))
-        for _ in range(rng.randint(1, 2)):
-            indicators = d.get("indicators")
-            if rng.random() < 0.5 and isinstance(indicators, list) and indicators:
-                o = rng.choice(indicators)
-                if isinstance(o, dict):
-                    o[rng.choice(INDICATOR_KEYS)] = rng.choice(VALUES)
-                else:
-                    indicators[0] = rng.choice(VALUES)
-            else:
-                d[rng.choice(KEYS)] = rng.choice(VALUES)
+        d = _broken(copy.deepcopy(rng.choice(results)), rng, KEYS, VALUES)
         assert result_problem(d) == _result_problem(d), d
+
+
+def _broken(
+    d: dict[str, Any], rng: random.Random, keys: list[str], values: list[Any], drop: bool = False
+) -> dict[str, Any]:
+    """``d`` with one or two of its fields or its indicators' set to ``values`` (or, with
+    ``drop``, now and then left out)."""
+    for _ in range(rng.randint(1, 2)):
+        indicators = d.get("indicators")
+        if rng.random() < 0.5 and isinstance(indicators, list) and indicators:
+            o = rng.choice(indicators)
+            if not isinstance(o, dict):
+                indicators[0] = rng.choice(values)
+            elif drop and rng.random() < 0.2:
+                o.pop(rng.choice(INDICATOR_KEYS), None)
+            else:
+                o[rng.choice(INDICATOR_KEYS)] = rng.choice(values)
+        elif drop and rng.random() < 0.1:
+            d.pop(rng.choice(keys), None)
+        else:
+            d[rng.choice(keys)] = rng.choice(values)
+    return d
 
 
 def _careful_reads(d: dict[str, Any]) -> bool:
@@ -114,21 +126,7 @@ def test_a_readable_result_is_one_result_from_dict_reads() -> None:
     rng = random.Random(22)
     taken = refused = 0
     for _ in range(6000):
-        d = copy.deepcopy(rng.choice(results))
-        for _ in range(rng.randint(1, 2)):
-            indicators = d.get("indicators")
-            if rng.random() < 0.5 and isinstance(indicators, list) and indicators:
-                o = rng.choice(indicators)
-                if not isinstance(o, dict):
-                    indicators[0] = rng.choice(READ_VALUES)
-                elif rng.random() < 0.2:
-                    o.pop(rng.choice(INDICATOR_KEYS), None)
-                else:
-                    o[rng.choice(INDICATOR_KEYS)] = rng.choice(READ_VALUES)
-            elif rng.random() < 0.1:
-                d.pop(rng.choice(READ_KEYS), None)
-            else:
-                d[rng.choice(READ_KEYS)] = rng.choice(READ_VALUES)
+        d = _broken(copy.deepcopy(rng.choice(results)), rng, READ_KEYS, READ_VALUES, drop=True)
         careful = _careful_reads(d)
         if result_readable(d):
             assert careful, d
