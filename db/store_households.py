@@ -149,24 +149,25 @@ class Households:
         others. ``seen``: the ids, codes and member ids written so far, updated."""
         conn = self._store.conn
         ids, codes, member_ids = seen
-        code_of = {h.id: nfc(h.code) for h, _result in items}
-        docs = {h.id: household_doc(h) for h, _result in items}
-        stored = _found(conn, "SELECT id FROM households WHERE id IN ({})", list(code_of))
+        # Each item with its code and documents, by position: an id given twice is two saves.
+        prepared = [(h, result, nfc(h.code), household_doc(h)) for h, result in items]
+        stored = _found(
+            conn, "SELECT id FROM households WHERE id IN ({})", [p[0].id for p in prepared]
+        )
         used = _found(
             conn,
             "SELECT code FROM households WHERE deleted = 0 AND code IN ({})",
-            list(code_of.values()),
+            [p[2] for p in prepared],
         )
         moved = _found(
             conn,
             "SELECT id FROM members WHERE id IN ({})",
-            [m["id"] for _doc, members in docs.values() for m in members],
+            [m["id"] for p in prepared for m in p[3][1]],
         )
-        new: list[tuple[Household, Result | None]] = []
-        later = []
-        for h, result in items:
-            mids = [m["id"] for m in docs[h.id][1]]
-            code = code_of[h.id]
+        new = []
+        later: list[tuple[Household, Result | None]] = []
+        for h, result, code, docs in prepared:
+            mids = [m["id"] for m in docs[1]]
             if (
                 h.id in stored
                 or h.id in ids
@@ -182,16 +183,16 @@ class Households:
             ids.add(h.id)
             codes.add(code)
             member_ids.update(mids)
-            new.append((h, result))
-        for village in dict.fromkeys(nfc(h.village) for h, _result in new):
+            new.append((h, result, code, docs))
+        for village in dict.fromkeys(nfc(p[0].village) for p in new):
             self._store.require(Action.EDIT_HOUSEHOLD, village)
         rows, members, causes, needs, revs, answers, results = [], [], [], [], [], [], []
-        for h, result in new:
+        for h, result, code, docs in new:
             at = now_utc()
-            doc, member_docs = docs[h.id]
-            doc = dict(doc, code=code_of[h.id])
+            doc, member_docs = docs
+            doc = dict(doc, code=code)
             doc_text = dumps(doc)
-            fields = (code_of[h.id], nfc(h.village), nfc(h.head_name()), h.size(), doc_text)
+            fields = (code, nfc(h.village), nfc(h.head_name()), h.size(), doc_text)
             rev = new_id()
             rows.append(self._new_row(h.id, fields, doc, doc_text, rev, at))
             members += [
@@ -203,7 +204,7 @@ class Households:
             revs.append((rev, h.id, None, self._store.device, self._store.user, at, 0))
             if rnd is not None:
                 answer, first = self._store.results.first_rows(
-                    h, docs[h.id], rev, result, rnd, rounds, at
+                    h, docs, rev, result, rnd, rounds, at
                 )
                 answers.append(answer)
                 if first is not None:
@@ -216,7 +217,7 @@ class Households:
         conn.executemany(_INSERT_NEED, needs)
         # The words of their year-round records (only their village's cadre can name a
         # household not in the file before: the others reference its row), once the rows are in.
-        new_ids = [h.id for h, _result in new]
+        new_ids = [p[0].id for p in new]
         words = year_round_words_of(conn, new_ids)
         marks = ",".join("?" * len(new_ids))
         rowids = dict(
@@ -227,7 +228,7 @@ class Households:
         # merging) for every household instead of one for the lot.
         conn.executemany(
             "INSERT INTO search_index (rowid, text) VALUES (?, ?)",
-            [(rowids[h.id], f"{index_text(h)} {words[h.id]}".strip()) for h, _result in new],
+            [(rowids[h.id], f"{index_text(h)} {words[h.id]}".strip()) for h, *_rest in new],
         )
         conn.executemany(_INSERT_REV, revs)
         if rnd is not None:

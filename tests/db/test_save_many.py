@@ -216,3 +216,23 @@ def test_documents_and_chain_hashes_keep_the_stdlib_encoding() -> None:
     payload = json.dumps([7, *fields], ensure_ascii=False, separators=(",", ":")).encode()
     prev = bytes(range(32))
     assert audit.entry_hash(prev, 7, fields) == hashlib.sha256(prev + payload).digest()
+
+
+def test_a_household_given_twice_is_saved_twice(tmp_path: Path) -> None:
+    store = _file(tmp_path, "xa.sqlite")
+    rnd = store.start_round(2026, "nd07-2022-2025")
+    (h, result), other = _demo(2)
+    changed = copy.deepcopy(h)
+    changed.note = "sửa lần hai"
+    store.save_households([(h, result), other, (changed, result)], round_id=rnd.id)
+    assert audit.verify(store.conn) is None
+    got = store.get_household(h.id)
+    assert got is not None
+    assert got.note == "sửa lần hai"
+    assert store.conn.execute(
+        "SELECT action FROM audit WHERE tbl = 'households' AND row_id = ? ORDER BY id", (h.id,)
+    ).fetchall() == [("insert",), ("update",)]
+    assert store.conn.execute(
+        "SELECT COUNT(*) FROM household_revs WHERE household_id = ?", (h.id,)
+    ).fetchone() == (2,)
+    store.close()
