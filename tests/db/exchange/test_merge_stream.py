@@ -202,3 +202,19 @@ def test_lean_household_cannot_be_written() -> None:
     assert id_numbers(lean) == id_numbers(rec.household) == [rec.household.members[0].id_number]
     with pytest.raises(AttributeError):
         lean.members  # type: ignore[attr-defined]  # noqa: B018
+
+
+def test_lean_password_package(tmp_path: Path) -> None:
+    """A package with a password (format 4, sealed in chunks) read again with it."""
+    a = tmp_path / "a.db"
+    _commune(a)
+    b = shutil.copyfile(a, tmp_path / "b.db")
+    pkg = tmp_path / "p.rasoat"
+    header = {"app_version": "test", "commune": {"code": COMMUNE.commune_code}}
+    write_package(pkg, header, {"rounds": [ROUND]}, records(7, seed=3), password="mật khẩu",
+                  scrypt_n=2**10, signer=KEY)  # fmt: skip
+    for path, hold in ((a, 10_000), (b, 0)):
+        with Store.open(path, user="Cán bộ xã", device="may-xa") as store:
+            receipt = import_package(store, pkg, password="mật khẩu", hold=hold, trusted=TRUSTED)
+        assert receipt.count("added") == 7
+    assert _rows(a) == _rows(b)
