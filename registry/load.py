@@ -166,6 +166,16 @@ def _no_gc() -> Iterator[None]:
 # A household's document and its results' (round id -> document), as text of its line.
 Texts = tuple[str | None, dict[str, str]] | None
 _SPACE = re.compile(r"[ \t\n\r]*")  # JSON's whitespace, as json.decoder skips it
+
+
+def _skip(line: str, i: int) -> int:
+    """``i`` past JSON's whitespace. The writer's lines have none between tokens, so the
+    character is looked at first and the regex runs only where there is some (a match a
+    token was about a sixth of a package's walk). An empty slice at the line's end is
+    ``in`` any string, so the end goes to the regex, which gives ``i`` back."""
+    return _SPACE.match(line, i).end() if line[i : i + 1] in " \t\n\r" else i  # type: ignore[union-attr]
+
+
 _scan = json.JSONDecoder().scan_once  # type: ignore[attr-defined]  # json.loads's scanner
 
 
@@ -183,7 +193,7 @@ class Located:
 
     def __call__(self, line: str) -> Any:
         try:
-            start = _SPACE.match(line).end()  # type: ignore[union-attr]
+            start = _skip(line, 0)
             record, end, spans, results = _walk(line, start, "results")
             if _SPACE.match(line, end).end() != len(line):  # type: ignore[union-attr]
                 raise ValueError("extra data")
@@ -210,17 +220,17 @@ def _walk(
     obj: dict[str, Any] = {}
     spans: dict[str, Span] = {}
     nested: dict[str, Span] = {}
-    i = _SPACE.match(line, i + 1).end()  # type: ignore[union-attr]
+    i = _skip(line, i + 1)
     if line[i] == "}":
         return obj, i + 1, spans, nested
     while True:
         if line[i] != '"':
             raise ValueError("expecting a key")
         key, i = json.decoder.scanstring(line, i + 1, True)  # type: ignore[attr-defined]
-        i = _SPACE.match(line, i).end()  # type: ignore[union-attr]
+        i = _skip(line, i)
         if line[i] != ":":
             raise ValueError("expecting ':'")
-        start = i = _SPACE.match(line, i + 1).end()  # type: ignore[union-attr]
+        start = i = _skip(line, i + 1)
         if key == inner and line[i] == "{":
             value, i, nested, _ = _walk(line, i)
         else:
@@ -229,12 +239,12 @@ def _walk(
                 nested = {}
         obj[key] = value
         spans[key] = (start, i)
-        i = _SPACE.match(line, i).end()  # type: ignore[union-attr]
+        i = _skip(line, i)
         if line[i] == "}":
             return obj, i + 1, spans, nested
         if line[i] != ",":
             raise ValueError("expecting ','")
-        i = _SPACE.match(line, i + 1).end()  # type: ignore[union-attr]
+        i = _skip(line, i + 1)
 
 
 def prepare(path: Path, password: str | None, recovery_key: str | None) -> Prepared | str:
