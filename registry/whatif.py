@@ -137,9 +137,10 @@ def _init_worker(
         _failure = exc
     except psycopg.Error as exc:
         _failure = RegistryError(
-            "Tiến trình tính lại không đọc được cơ sở dữ liệu của tỉnh "
-            f"({type(exc).__name__}). Chạy lại lệnh; nếu vẫn lỗi, kiểm tra máy chủ PostgreSQL."
+            "Tiến trình tính lại không đọc được cơ sở dữ liệu của tỉnh. "
+            "Chạy lại lệnh; nếu vẫn lỗi, kiểm tra máy chủ PostgreSQL."
         )
+        _failure.__cause__ = exc
 
 
 def share_rows(
@@ -169,21 +170,35 @@ def classify_share(share: Share) -> tuple[str, Pairs]:
     # Counted by the category members themselves: a member's ``.value`` is a Python-level
     # property on Python 3.11, read once per kind at the end rather than once a household.
     counts: Counter[tuple[str | None, Category]] = Counter()
-    data: dict[str, Any] = {}
+    data: Any = None
     try:
         for stored, doc in share_rows(_conn, _province, year, share, _chunk):
+            data = None  # a failure names this household, not the one before
             data = json.loads(doc)
             counts[(stored, classify(household_from_dict(data), standard, year).category)] += 1
     except CodecError as exc:  # a document the commune import would have refused
         raise RegistryError(
-            f"Không tính lại được hộ {data.get('code', '')} của xã {share.commune_code}: {exc}"
+            f"Không tính lại được {_household(data)} của xã {share.commune_code}: {exc}"
         ) from exc
     except psycopg.Error as exc:
         raise RegistryError(
             "Mất kết nối tới cơ sở dữ liệu của tỉnh khi đang tính lại xã "
-            f"{share.commune_code} ({type(exc).__name__}). Chạy lại lệnh."
+            f"{share.commune_code}. Chạy lại lệnh."
+        ) from exc
+    except (ValueError, TypeError, AttributeError, KeyError, IndexError) as exc:
+        # A document that is not a household's at all (not JSON, not an object): only a
+        # hand-edited registry holds one, since every load goes through the import's checks.
+        raise RegistryError(
+            f"Không tính lại được {_household(data)} của xã {share.commune_code}: dữ liệu "
+            "của hộ trong cơ sở dữ liệu của tỉnh không đọc được. Nạp lại gói của xã này."
         ) from exc
     return share.commune_code, Counter({(s, c.value): n for (s, c), n in counts.items()})
+
+
+def _household(data: Any) -> str:
+    """ "hộ <code>" from a document as far as it was read, or "một hộ" without its code."""
+    code = data.get("code") if isinstance(data, dict) else None
+    return f"hộ {code}" if isinstance(code, str) and code else "một hộ"
 
 
 def _worker_conninfo(conn: psycopg.Connection[Any]) -> str:

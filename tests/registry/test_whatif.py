@@ -150,3 +150,23 @@ def test_a_document_the_engine_cannot_read_names_its_household_and_field(provinc
         )
         with pytest.raises(RegistryError, match=f"hộ {code} của xã 02647: .*'area'"):
             province_whatif(conn, STANDARD, 2026, workers=1)
+
+
+def test_a_document_that_is_not_a_household_names_it_in_vietnamese(province: str) -> None:
+    """A hand-edited registry row holding a JSON array instead of a household: the what-if
+    stops with the commune in Vietnamese (the old handler read the code off the array and
+    failed itself, a raw AttributeError), no Python error's English name."""
+    with connect(province) as conn:
+        (code,) = conn.execute(
+            "SELECT h.code FROM households h JOIN loads l ON l.id = h.load_id"
+            " AND l.valid_to IS NULL WHERE l.commune_code = '02647' ORDER BY h.code LIMIT 1"
+        ).fetchone() or ("",)
+        conn.execute(
+            "UPDATE households SET doc = '[1, 2]'::json WHERE commune_code = '02647' AND code = %s",
+            (code,),
+        )
+        with pytest.raises(RegistryError) as caught:
+            province_whatif(conn, STANDARD, 2026, workers=1)
+    message = str(caught.value)
+    assert message.startswith("Không tính lại được một hộ của xã 02647: ")
+    assert "Error" not in message
