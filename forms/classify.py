@@ -42,7 +42,7 @@ __all__ = [
 ]
 
 # Bump when a rule changes what a household is classified as; stored with every result.
-ENGINE_VERSION = "1.0"
+ENGINE_VERSION = "1.1"
 
 AREA_VI = {Area.RURAL: "nông thôn", Area.URBAN: "thành thị"}
 CATEGORY_VI = {
@@ -212,8 +212,18 @@ def classify(
             "Phiếu A: " + "; ".join(exclusions) + " → không thuộc diện hộ nghèo, hộ cận nghèo."
         )
         if below:
-            warnings.append("Phiếu A loại hộ nhưng thu nhập ở mức nghèo: cần kiểm tra lại phiếu.")
-        below = False
+            # Phiếu A takes the household off the lists while its income puts it on one: the
+            # two contradict each other, as a B1 score over the threshold with a direct income
+            # under the line do, and are settled the same way (undetermined, the form to be
+            # checked). Classed not poor, such a household came out better off than the same
+            # household with a higher income in the middle band (tests/forms/test_properties).
+            reasons.append(
+                "Phiếu A loại hộ nhưng thu nhập ở mức nghèo: hai căn cứ mâu thuẫn, "
+                "cần kiểm tra lại phiếu."
+            )
+            below = None
+        else:
+            below = False
 
     category = _category(
         standard, household, area, income, line, basis, below, exclusions,
@@ -265,7 +275,9 @@ def _category(
         )
         return _UNDETERMINED
 
-    if income is not None and income <= line and basis != DIRECT and not exclusions:
+    # With or without a Phiếu A exclusion (engine 1.1): excluded, such a household was Không
+    # nghèo at the line and middle just above it, a lower income giving a better category.
+    if income is not None and income <= line and basis != DIRECT:
         reasons.append(
             f"Điểm B1 trên ngưỡng nhưng thu nhập nhập trực tiếp {money(income)} không vượt chuẩn "
             f"{money(line)}: hai căn cứ mâu thuẫn, cần kiểm tra lại phiếu."

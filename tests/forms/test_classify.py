@@ -181,6 +181,21 @@ def test_phieu_a_exclusion_takes_the_household_out(b: Any) -> None:
     assert not any("đối chiếu" in w or "xác nhận" in w for w in r.warnings)
 
 
+def test_phieu_a_exclusion_with_an_income_below_the_line_is_a_contradiction(b: Any) -> None:
+    """Phiếu A says "not poor", the income says poor: neither wins, the form is to be checked
+    (engine 1.0 said Không nghèo, better off than the same household a little richer, which
+    is middle by the band)."""
+    h = b.household(b1_total=None)
+    h.screening["a2"] = True
+    h.income_per_capita = 1_000_000
+    r = classify(h, load_standard(ND07), 2025)
+    assert r.category is Category.UNDETERMINED
+    assert "Phiếu A loại hộ nhưng thu nhập ở mức nghèo: hai căn cứ mâu thuẫn, " in " ".join(
+        r.reasons
+    )
+    assert r.engine_version == "1.1"
+
+
 # --- the same household under the 2026 and 2027 rules ---------------------------------------
 
 
