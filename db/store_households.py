@@ -118,7 +118,12 @@ class Households:
         Any other (stored already, even deleted; without a code; sharing an id, a code or a
         member with one before it) is then saved by ``save`` itself, one by one, after them:
         what refuses or moves it is ``save``'s own code. Not inside an ``audit_batch`` (the
-        new ones' audit rows must be in the log before those saves)."""
+        new ones' audit rows must be in the log before those saves).
+
+        So the one difference from saving the items one by one in their order: a household
+        without a code is numbered after every new household of the call that has one (its
+        code follows theirs in its village, and never takes one a later item of the list
+        names), where one by one it would take the next free code at its place in the list."""
         if round_id is None and any(result is not None for _h, result in items):
             raise ValueError("a result needs the round it belongs to")
         rounds = self._store.setup.rounds() if round_id is not None else []
