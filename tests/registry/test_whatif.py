@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -135,19 +136,24 @@ def test_a_worker_that_cannot_read_the_registry_says_so_in_vietnamese(
             whatif._conn.close()
 
 
+def _replace_first_doc(conn: Any, doc: str) -> str:
+    """The document of commune 02647's first current household (by code) replaced by the
+    SQL expression ``doc``, as a hand-edited registry would hold it; that household's code."""
+    (code,) = conn.execute(
+        "SELECT h.code FROM households h JOIN loads l ON l.id = h.load_id"
+        " AND l.valid_to IS NULL WHERE l.commune_code = '02647' ORDER BY h.code LIMIT 1"
+    ).fetchone() or ("",)
+    conn.execute(
+        f"UPDATE households SET doc = {doc} WHERE commune_code = '02647' AND code = %s", (code,)
+    )
+    return str(code)
+
+
 def test_a_document_the_engine_cannot_read_names_its_household_and_field(province: str) -> None:
     """A stored document the commune import would have refused (a value no answer has):
     the what-if stops with the household's code, its commune and the field, in Vietnamese."""
     with connect(province) as conn:
-        (code,) = conn.execute(
-            "SELECT h.code FROM households h JOIN loads l ON l.id = h.load_id"
-            " AND l.valid_to IS NULL WHERE l.commune_code = '02647' ORDER BY h.code LIMIT 1"
-        ).fetchone() or ("",)
-        conn.execute(
-            "UPDATE households SET doc = jsonb_set(doc::jsonb, '{area}', '\"moon\"')::json"
-            " WHERE commune_code = '02647' AND code = %s",
-            (code,),
-        )
+        code = _replace_first_doc(conn, "jsonb_set(doc::jsonb, '{area}', '\"moon\"')::json")
         with pytest.raises(RegistryError, match=f"hộ {code} của xã 02647: .*'area'"):
             province_whatif(conn, STANDARD, 2026, workers=1)
 
@@ -157,14 +163,7 @@ def test_a_document_that_is_not_a_household_names_it_in_vietnamese(province: str
     stops with the commune in Vietnamese (the old handler read the code off the array and
     failed itself, a raw AttributeError), no Python error's English name."""
     with connect(province) as conn:
-        (code,) = conn.execute(
-            "SELECT h.code FROM households h JOIN loads l ON l.id = h.load_id"
-            " AND l.valid_to IS NULL WHERE l.commune_code = '02647' ORDER BY h.code LIMIT 1"
-        ).fetchone() or ("",)
-        conn.execute(
-            "UPDATE households SET doc = '[1, 2]'::json WHERE commune_code = '02647' AND code = %s",
-            (code,),
-        )
+        _replace_first_doc(conn, "'[1, 2]'::json")
         with pytest.raises(RegistryError) as caught:
             province_whatif(conn, STANDARD, 2026, workers=1)
     message = str(caught.value)
