@@ -176,6 +176,10 @@ class Store(StoreCalls):
         self.writing_event = False
         # Audit rows of a save not yet appended (``audit_batch``): one chain append a save.
         self._audit_rows: list[audit.Row] | None = None
+        # "Last seen" not yet written (``open(seen=False)``): written by the first
+        # transaction that commits, so a Store that ends up writing nothing leaves the file
+        # as it found it.
+        self._unseen = False
         # The parts (Anki's col.decks, col.models…): each reaches the connection, the
         # transaction and the others through this Store, never holding a connection itself
         # (``_recover_vanished_wal`` replaces it).
@@ -228,6 +232,7 @@ class Store(StoreCalls):
         device: str,
         check: bool = True,
         key: bytes | None = None,
+        seen: bool = True,
     ) -> Store:
         """Open a commune file, migrating it (after a backup) when it is older.
 
@@ -243,11 +248,17 @@ class Store(StoreCalls):
         is remembered for the process (``db.driver.remember``), its backups included. An
         encrypted file without a key raises ``PassphraseNeeded``, with a wrong one
         ``WrongPassphrase``.
+
+        ``seen=False``: the user is recorded as last seen (``surveyors``) by the first write
+        that commits, not at opening, so a use that may end in a refusal (an import) leaves
+        a file it did not write to byte-identical.
         """
         path = Path(path)
         for attempt in range(WAL_GONE_TRIES):
             try:
-                return cls._open_once(path, user=user, device=device, check=check, key=key)
+                return cls._open_once(
+                    path, user=user, device=device, check=check, key=key, seen=seen
+                )
             except WalGoneElsewhere:
                 if attempt == WAL_GONE_TRIES - 1:
                     raise
@@ -256,7 +267,14 @@ class Store(StoreCalls):
 
     @classmethod
     def _open_once(
-        cls, path: Path, *, user: str, device: str, check: bool, key: bytes | None = None
+        cls,
+        path: Path,
+        *,
+        user: str,
+        device: str,
+        check: bool,
+        key: bytes | None = None,
+        seen: bool = True,
     ) -> Store:
         if not path.is_file():
             raise FileMissing(path)
@@ -299,8 +317,11 @@ class Store(StoreCalls):
                 backup.make_backup(path, "migration", conn, deep=False)
                 migrate(conn)
             store = cls(path, conn, user, device)
-            with store.transaction():
-                store._seen()
+            if seen:
+                with store.transaction():
+                    store._seen()
+            else:
+                store._unseen = True
             store.has_users = users.exist(store.conn)
             store._wal_id = store._wal_identity()
             if key is not None:
@@ -459,6 +480,8 @@ class Store(StoreCalls):
             self._source = source
         pending_before = len(self._pending)
         try:
+            if depth == 0 and self._unseen:
+                self._seen()  # kept only if this transaction commits (``open(seen=False)``)
             yield
         except BaseException as exc:
             if depth == 0:
@@ -479,6 +502,7 @@ class Store(StoreCalls):
             if depth == 0:
                 try:
                     self.conn.execute("COMMIT")
+                    self._unseen = False
                 except driver.OperationalError as exc:
                     if self.conn.in_transaction:
                         self.conn.execute("ROLLBACK")

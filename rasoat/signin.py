@@ -85,12 +85,13 @@ def exit_code(exc: BaseException, other: int) -> int:
     return other
 
 
-def open_store(path: Path, args: argparse.Namespace, *, user: str) -> Any:
-    """``Store.open`` then ``sign_in``; the Store is closed again when signing in fails."""
+def open_store(path: Path, args: argparse.Namespace, *, user: str, seen: bool = True) -> Any:
+    """``Store.open`` then ``sign_in``; the Store is closed again when signing in fails.
+    ``seen=False``: "last seen" written with the first write only (``Store.open``)."""
     from db.store import Store
     from rasoat.identity import device_id
 
-    store = Store.open(path, user=user, device=device_id())
+    store = Store.open(path, user=user, device=device_id(), seen=seen)
     try:
         sign_in(store, args)
     except BaseException:

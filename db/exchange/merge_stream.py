@@ -10,7 +10,18 @@ then reads the package again (``again``), record by record, in the merge's one t
 the manifest must be the one read first (signed, it names every part's SHA-256) and the
 households' part is checked to its checksum at the end of that reading, every record
 checked again on the way, so a package changed between the two readings fails with
-``PackageError`` before the transaction commits, and nothing of it is kept.
+``PackageError`` (naming the package) before the transaction commits, and nothing of it is
+kept.
+
+The commune file stays byte-identical after such a refusal: what opening a ``Store`` writes
+(the user as "last seen") is put off to the first transaction that commits
+(``Store.open(seen=False)``, used by ``rasoat import``/``merge`` and the import dialog's
+worker), so the merge's rolled-back transaction leaves nothing behind. Reading both times
+from a private copy of the package, made once, was weighed and not taken: for a 1 GB
+package it writes 1 GB more (on the officer's USB stick or a nearly full disk) before
+anything starts, and a refusal of the second reading (a copy changed or unreadable in its
+turn) would still have found "last seen" written. A package changed between the readings is
+refused, as the officer would expect from a file that changed under the import.
 """
 
 from __future__ import annotations
@@ -33,7 +44,12 @@ HOLD = 5_000
 # read again with the record when written.
 LEAN_RESULT: dict[str, Any] = {}
 
-CHANGED = "Gói dữ liệu đã thay đổi trong khi đang nhập: không gộp, không ghi gì."
+CHANGED = "Gói {name} đã thay đổi trong khi đang nhập: không gộp, không ghi gì vào tệp của xã."
+# Any other failure of the second reading (a part's checksum, the file gone or unreadable).
+REREAD = (
+    "Gói {name} đã thay đổi trong khi đang nhập, không đọc lại được như lần đầu ({why}): "
+    "không gộp, không ghi gì vào tệp của xã."
+)
 
 
 class Lean:
@@ -119,10 +135,11 @@ def read_for_merge(
     recovery_key: str | None = None,
     limits: container.Limits = container.DEFAULT_LIMITS,
     progress: Callable[[int, int], None] | None = None,
-    hold: int = HOLD,
+    hold: int | None = None,
 ) -> Package:
     """The package at ``path`` read and checked whole, as ``read_package``; its records kept
-    whole up to ``hold`` of them, lean beyond (a ``LeanPackage``)."""
+    whole up to ``hold`` (default ``HOLD``) of them, lean beyond (a ``LeanPackage``)."""
+    hold = HOLD if hold is None else hold
     records: list[PackageRecord] = []
     memo: dict[Any, Any] = {}
     share = memo.setdefault
@@ -158,23 +175,31 @@ def again(package: Package, wanted: Collection[str]) -> Iterator[PackageRecord]:
     if not isinstance(package, LeanPackage):
         yield from (r for r in package.records if r.household.id in wanted)
         return
-    with open_package(
-        package.path,
-        password=package.password,
-        recovery_key=package.recovery_key,
-        limits=package.limits,
-    ) as stream:
-        if stream.manifest != package.manifest or stream.signer != package.signer:
-            raise PackageError(CHANGED)
-        expected = iter(package.records)
-        for rec in stream.records():
-            first = next(expected, None)
-            if first is None or first.household.id != rec.household.id or first.rev != rec.rev:
-                raise PackageError(CHANGED)
-            if rec.household.id in wanted:
-                yield rec
-        if next(expected, None) is not None:
-            raise PackageError(CHANGED)
+    changed = PackageError(CHANGED.format(name=package.path.name))
+    try:
+        with open_package(
+            package.path,
+            password=package.password,
+            recovery_key=package.recovery_key,
+            limits=package.limits,
+        ) as stream:
+            if stream.manifest != package.manifest or stream.signer != package.signer:
+                raise changed
+            expected = iter(package.records)
+            for rec in stream.records():
+                first = next(expected, None)
+                if first is None or first.household.id != rec.household.id or first.rev != rec.rev:
+                    raise changed
+                if rec.household.id in wanted:
+                    yield rec
+            if next(expected, None) is not None:
+                raise changed
+    except PackageError as exc:
+        if exc is changed:
+            raise
+        # The officer reads which package, and that it was read fine the first time.
+        why = str(exc).rstrip(".")
+        raise PackageError(REREAD.format(name=package.path.name, why=why)) from exc
 
 
 def mark_unverified(rec: PackageRecord) -> None:

@@ -256,11 +256,11 @@ def _user_options(p: Any) -> None:
     signin.add_options(p, password_file="--user-password-file")
 
 
-def _open_store(path: str, args: argparse.Namespace) -> Any:
+def _open_store(path: str, args: argparse.Namespace, *, seen: bool = True) -> Any:
     from rasoat import signin
     from rasoat.identity import os_user
 
-    return signin.open_store(Path(path), args, user=os_user())
+    return signin.open_store(Path(path), args, user=os_user(), seen=seen)
 
 
 NO_TERMINAL = (
@@ -420,15 +420,17 @@ def run_import(args: argparse.Namespace) -> int:
     numbers = 0  # this package's certificate-number, application and cadre conflicts waiting
     try:
         package = _read(path, _recovery_key(args), args.password_file)
-        # Every refusal before opening: opening writes "last seen", and a refused file
-        # must stay byte-identical.
+        # Every refusal that can be made before opening is made here, read-only; what is
+        # left (a lean package changed before its second reading, ``merge_stream``) rolls
+        # the merge back, and "last seen" waits for it to commit: a refused package leaves
+        # the commune file byte-identical.
         precheck(
             Path(args.db),
             package,
             trusted=args.trust_device,
             allow_deletions=args.allow_deletions,
         )
-        with _open_store(args.db, args) as store:
+        with _open_store(args.db, args, seen=False) as store:
             receipt = merge_package(
                 store,
                 package,
@@ -484,7 +486,9 @@ def run_merge(args: argparse.Namespace) -> int:
     failures = 0
     pending: int | None = None
     # Every package read and checked before the commune file is opened: when none can be
-    # taken, the file is never opened for writing (and stays byte-identical).
+    # taken, the file is never opened for writing (and stays byte-identical); when the ones
+    # taken are all refused once it is open (changed before their second reading), nothing
+    # commits, "last seen" included.
     readable: list[tuple[Path, Any]] = []
     try:
         recovery = _recovery_key(args)
@@ -510,7 +514,7 @@ def run_merge(args: argparse.Namespace) -> int:
     if not readable:
         return 1 if failures else 0
     try:
-        with _open_store(args.db, args) as store:
+        with _open_store(args.db, args, seen=False) as store:
             for path, package in readable:
                 try:
                     receipt = merge_package(

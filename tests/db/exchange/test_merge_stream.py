@@ -5,16 +5,21 @@ nothing written, and write nothing for a package already merged."""
 
 from __future__ import annotations
 
+import hashlib
+import os
 import random
 import shutil
+import threading
 import zipfile
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from db.exchange import signing
+from db import users
+from db.exchange import merge_stream, signing
 from db.exchange.errors import PackageError
 from db.exchange.merge import import_package, merge_package
 from db.exchange.merge_stream import LeanPackage, read_for_merge
@@ -22,7 +27,9 @@ from db.exchange.package import PackageRecord, RevEntry, write_package
 from db.store import Store
 from forms.classify import classify, result_to_dict
 from forms.model import Household, Member
+from forms.roles import Role
 from forms.standards import load_standard
+from rasoat.cli import main
 from tests.db.exchange.commune import COMMUNE
 from tests.db.exchange.records import household, records
 
@@ -182,6 +189,113 @@ def test_package_changed_between_readings(tmp_path: Path) -> None:
         with pytest.raises(PackageError, match="đã thay đổi trong khi đang nhập"):
             merge_package(store, package, source_name=pkg.name, trusted=TRUSTED)
         assert _count(store) == before
+
+
+def sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_refused_between_readings_leaves_the_file_byte_identical(tmp_path: Path) -> None:
+    """Opened as ``rasoat import`` and the import dialog's worker open it (``seen=False``):
+    the refused merge rolls back and nothing else was written, "last seen" included; a merge
+    that commits writes it."""
+    db = tmp_path / "a.db"
+    _commune(db)
+    pkg = _package(tmp_path / "p.rasoat", 12)
+    kept = shutil.copyfile(pkg, tmp_path / "kept.rasoat")
+    package = read_for_merge(pkg, hold=0)
+    _tampered(pkg, tmp_path / "t.rasoat")
+    shutil.copyfile(tmp_path / "t.rasoat", pkg)
+    before = sha256(db)
+    changed = "Gói p.rasoat đã thay đổi trong khi đang nhập"
+    store = Store.open(db, user="Người nhập", device="may-nhap", seen=False)
+    with store, pytest.raises(PackageError, match=changed):
+        merge_package(store, package, source_name=pkg.name, trusted=TRUSTED)
+    assert sha256(db) == before
+    assert not (tmp_path / "a.db-wal").exists()
+    # The package as it was: merged, and the user seen with it.
+    shutil.copyfile(kept, pkg)
+    package = read_for_merge(pkg, hold=0)
+    with Store.open(db, user="Người nhập", device="may-nhap", seen=False) as store:
+        assert merge_package(store, package, source_name=pkg.name, trusted=TRUSTED).written
+        assert ("Người nhập", "may-nhap") in [(n, d) for n, d, _ in store.surveyors()]
+
+
+PASS = "mat-khau-9x"
+
+
+def _signed_in_after(fifo: Path, rewrite: Callable[[], None]) -> threading.Thread:
+    """The officer's password typed into ``fifo`` (``--user-password-file``) when the command
+    reads it, which it does right after opening the commune file: ``rewrite`` runs first, so
+    the package changes after its first reading and before its second."""
+    os.mkfifo(fifo)
+
+    def type_it() -> None:
+        with fifo.open("w", encoding="utf-8") as f:  # returns once the command opens it
+            rewrite()
+            f.write(PASS + "\n")
+
+    thread = threading.Thread(target=type_it, daemon=True)
+    thread.start()
+    return thread
+
+
+def _done(thread: threading.Thread, fifo: Path) -> None:
+    """A command that never read the password must not leave the thread blocked."""
+    if thread.is_alive():
+        os.close(os.open(fifo, os.O_RDONLY | os.O_NONBLOCK))
+    thread.join(10)
+    assert not thread.is_alive()
+
+
+def _with_officer(db: Path) -> None:
+    with Store.open(db, user="Cán bộ xã", device="may-xa") as store:
+        users.add_user(store, "thu", "Lò Thị Thu", Role.OFFICER, PASS)
+
+
+@pytest.mark.parametrize("command", ["import", "merge"])
+def test_cli_refused_between_readings_leaves_the_file_byte_identical(
+    command: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """``rasoat import``/``merge`` of lean packages (``HOLD`` 0 here) rewritten between the
+    two readings: refused naming the package, the commune file's bytes unchanged."""
+    monkeypatch.setattr(merge_stream, "HOLD", 0)
+    db = tmp_path / "a.db"
+    _commune(db)
+    _with_officer(db)
+    pkgs = [_package(tmp_path / "p.rasoat", 12)]
+    if command == "merge":
+        pkgs.append(_package(tmp_path / "q.rasoat", 5))
+
+    def rewrite() -> None:
+        _tampered(pkgs[0], tmp_path / "t.rasoat")  # a part's checksum no longer the signed one
+        shutil.copyfile(tmp_path / "t.rasoat", pkgs[0])
+        if command == "merge":
+            _package(pkgs[1], 6)  # another package in its place
+
+    before = sha256(db)
+    fifo = tmp_path / "mat-khau"
+    thread = _signed_in_after(fifo, rewrite)
+    signed = ["--user", "thu", "--user-password-file", str(fifo), "--trust-device", TRUSTED[0]]
+    try:
+        code = main([command, str(db), *map(str, pkgs), *signed])
+    finally:
+        _done(thread, fifo)
+    out, err = capsys.readouterr()
+    if command == "import":
+        assert code == 2
+        assert "Gói p.rasoat đã thay đổi trong khi đang nhập" in err
+        assert "mã kiểm tra" in err
+    else:
+        assert code == 1
+        assert "p.rasoat: KHÔNG NHẬP — Gói p.rasoat đã thay đổi trong khi đang nhập" in out
+        assert "q.rasoat: KHÔNG NHẬP — Gói q.rasoat đã thay đổi trong khi đang nhập" in out
+    assert "Traceback" not in out + err
+    assert sha256(db) == before
+    assert not (tmp_path / "a.db-wal").exists()
 
 
 def _count(store: Store) -> tuple[int, ...]:
