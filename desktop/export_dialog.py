@@ -52,13 +52,16 @@ PERSONAL_DATA = QT_TRANSLATE_NOOP(
 
 def in_own_store(store: Any, work: Callable[[Any, Any], Any]) -> Work:
     """``work(store, progress)`` made to run in a worker thread on a Store of its own (same
-    file, same user and device): SQLite connections belong to the thread that made them."""
+    file, same user and device): SQLite connections belong to the thread that made them.
+    The window's Store recorded this user and device as "last seen" when it opened the file;
+    the worker's records it again only with a write that commits (``Store.open(seen=False)``),
+    so a job refused halfway (an import) leaves the file as it was."""
     path, user, device = Path(store.path), store.user, store.device
 
     def run(progress: Progress) -> Any:
         from db.store import Store
 
-        with Store.open(path, user=user, device=device) as own:
+        with Store.open(path, user=user, device=device, seen=False) as own:
             return work(own, progress)
 
     return run

@@ -4,14 +4,17 @@ unchanged, Alt+N takes the laptop, Alt+X the deletions."""
 
 from __future__ import annotations
 
+import hashlib
+import shutil
 from pathlib import Path
 from typing import Any
 
+import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from db.exchange import signing
+from db.exchange import merge_stream, signing
 from db.exchange.export import ExportScope, export_package
 from db.store import Store
 from desktop.import_dialog import ImportDialog
@@ -111,3 +114,41 @@ def test_alt_n_takes_the_laptop_and_alt_x_the_deletions(qtbot: Any, tmp_path: Pa
         h = store.household_by_code("HO00001")
         assert h is not None
         assert h.note == "sửa ở máy A"
+
+
+def test_a_package_changed_while_the_officer_is_asked_leaves_the_file_byte_identical(
+    qtbot: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A lean package (``HOLD`` 0 here) replaced by another while the laptop question is
+    open: the worker's second reading refuses it, naming it, and the commune file's bytes
+    are those it had before the import (the worker's Store writes "last seen" only with a
+    write that commits)."""
+    monkeypatch.setattr(merge_stream, "HOLD", 0)
+    base, pkg, fp = package_of_another_laptop(tmp_path)
+    _, other, _ = package_of_another_laptop(tmp_path / "khac")
+    with Store.open(base, user="Cán bộ xã", device="may-xa") as store:
+        store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        before = hashlib.sha256(base.read_bytes()).hexdigest()
+        dialog = ImportDialog(store)
+        qtbot.addWidget(dialog)
+        dialog.set_package(pkg)
+        ask = dialog.confirm_sender
+
+        def asked(check: Any) -> bool:
+            shutil.copyfile(other, pkg)  # while the officer reads the fingerprint
+            return ask(check)
+
+        dialog.confirm_sender = asked  # type: ignore[method-assign]
+        seen: list[str] = []
+        no = Qt.KeyboardModifier.NoModifier
+        answer(
+            qtbot, [(Qt.Key.Key_N, Qt.KeyboardModifier.AltModifier), (Qt.Key.Key_Escape, no)], seen
+        )
+        dialog.start_import()
+        qtbot.waitUntil(lambda: "Không nhập gì" in dialog.text.toPlainText(), timeout=20000)
+        qtbot.waitUntil(lambda: len(seen) == 2, timeout=20000)
+        assert fp in seen[0]
+        assert "Gói a.rasoat đã thay đổi trong khi đang nhập" in seen[1]
+        assert "Gói a.rasoat đã thay đổi trong khi đang nhập" in dialog.text.toPlainText()
+        assert dialog.receipt is None
+    assert hashlib.sha256(base.read_bytes()).hexdigest() == before
