@@ -256,11 +256,15 @@ def _user_options(p: Any) -> None:
     signin.add_options(p, password_file="--user-password-file")
 
 
-def _open_store(path: str, args: argparse.Namespace, *, seen: bool = True) -> Any:
+def _open_store(path: str, args: argparse.Namespace) -> Any:
+    """The commune file opened, and ``--user`` signed in. "Last seen" is written by the
+    first write that commits (``Store.open(seen=False)``), not at opening: a package refused
+    after opening (a lean one changed before its second reading), a role's refusal, a list
+    of conflicts or devices, an untrusting answered no, all leave the file byte-identical."""
     from rasoat import signin
     from rasoat.identity import os_user
 
-    return signin.open_store(Path(path), args, user=os_user(), seen=seen)
+    return signin.open_store(Path(path), args, user=os_user(), seen=False)
 
 
 NO_TERMINAL = (
@@ -430,7 +434,7 @@ def run_import(args: argparse.Namespace) -> int:
             trusted=args.trust_device,
             allow_deletions=args.allow_deletions,
         )
-        with _open_store(args.db, args, seen=False) as store:
+        with _open_store(args.db, args) as store:
             receipt = merge_package(
                 store,
                 package,
@@ -514,7 +518,7 @@ def run_merge(args: argparse.Namespace) -> int:
     if not readable:
         return 1 if failures else 0
     try:
-        with _open_store(args.db, args, seen=False) as store:
+        with _open_store(args.db, args) as store:
             for path, package in readable:
                 try:
                     receipt = merge_package(

@@ -167,3 +167,55 @@ def test_summary_across_communes_to_xlsx(
     values = [c for row in ws.iter_rows(values_only=True) for c in row if c is not None]
     assert "Xã Tân Lập" in values
     assert "Tổng cộng" in values
+
+
+def test_refusals_and_lists_leave_the_commune_file_byte_identical(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Opening the file wrote "last seen", so every use of an exchange command that writes
+    nothing changed its bytes: now a refused import of a held package (a viewer may not
+    import), export or Excel import, the lists of conflicts and devices and an untrusting
+    answered no leave the file's sha256 as it was; a write that commits records the user."""
+    import hashlib
+    import io
+
+    from db import users
+    from db.store import Store
+    from forms.roles import Role
+
+    base = make_commune(tmp_path / "xa.db", 3)
+    laptop = copy_to(base, tmp_path / "may.db")
+    edit(laptop, "may-a", ["HO00001"], "đã sửa")
+    pkg = tmp_path / "a.rasoat"
+    assert main(["export", str(laptop), str(pkg), "--no-password"]) == 0
+    secret = tmp_path / "mk.txt"
+    secret.write_text("mat-khau-9x\n", encoding="utf-8")
+    with Store.open(base, user="Cán bộ xã", device="may-xa") as store:
+        users.add_user(store, "thu", "Lò Thị Thu", Role.OFFICER, "mat-khau-9x")
+        users.add_user(store, "xem", "Người xem", Role.VIEWER, "mat-khau-9x")
+    xlsx = build(tmp_path / "ds.xlsx")
+    capsys.readouterr()
+
+    def sha() -> str:
+        return hashlib.sha256(base.read_bytes()).hexdigest()
+
+    f = str(base)
+    viewer = ["--user", "xem", "--user-password-file", str(secret)]
+    officer = ["--user", "thu", "--user-password-file", str(secret)]
+    before = sha()
+    assert main(["import", f, str(pkg), "--trust-device", "x", *viewer]) == 1
+    assert "người xem) không được nhập" in capsys.readouterr().err
+    assert main(["export", f, str(tmp_path / "b.rasoat"), "--no-password", *viewer]) == 1
+    excel = ["excel-import", f, str(xlsx), "--year", "2025", "--write"]
+    assert main([*excel, *viewer]) == 1
+    assert main(["conflicts", f, *officer]) == 0
+    assert main(["conflicts", f, "--keep-mine", "khong-co", *officer]) == 2
+    assert main(["devices", f, *officer]) == 0
+    monkeypatch.setattr("sys.stdin", io.StringIO("k\n"))
+    assert main(["devices", f, "--untrust", "ab" * 16, *officer]) == 1
+    assert "Không thay đổi gì." in capsys.readouterr().out
+    assert sha() == before
+    assert not base.with_name("xa.db-wal").exists()
+    assert main(["import", f, str(pkg), *officer]) == 0
+    with Store.open(base, user="x", device="y") as store:
+        assert "thu" in [name for name, _device, _at in store.surveyors()]
