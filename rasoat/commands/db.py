@@ -84,11 +84,11 @@ def register(subparsers: Any) -> None:
     passphrase.set_defaults(func=change_passphrase, unlock=False)
 
 
-def _open(path: Path) -> Any:
+def _open(path: Path, *, seen: bool = True) -> Any:
     from db.store import Store
     from rasoat.identity import device_id, os_user
 
-    return Store.open(path, user=os_user(), device=device_id())
+    return Store.open(path, user=os_user(), device=device_id(), seen=seen)
 
 
 def _fail(message: str, code: int = 1) -> int:
@@ -105,7 +105,9 @@ def check_file(args: argparse.Namespace) -> int:
 
     path = Path(args.file)
     try:
-        store = _open(path)
+        # Only read: "last seen" not written (``Store.open(seen=False)``), so a file kept
+        # as it is for a later look (a damaged one, a broken audit chain) keeps its bytes.
+        store = _open(path, seen=False)
     except StoreError as exc:
         return _fail(exc.message, signin.exit_code(exc, 1))
     deep = args.deep or not is_large_file(path)
@@ -171,7 +173,8 @@ def _signed_in(path: Path, args: argparse.Namespace) -> Any:
     restored only by a commune officer, ``db.backup.restore``); None without ``--user``."""
     if not args.user:
         return None
-    with signin.open_store(path, args, user=args.user) as store:
+    # Nothing written: a restore refused to this user leaves the file byte-identical.
+    with signin.open_store(path, args, user=args.user, seen=False) as store:
         return store.signed_in
 
 
@@ -243,7 +246,8 @@ def _may_encrypt(path: Path, args: argparse.Namespace, key: bytes | None = None)
 
     if path.resolve() == paths.demo_file().resolve():
         raise StoreError("Xã mẫu (dữ liệu giả) luôn để không mã hoá.")
-    store = Store.open(path, user=os_user(), device=device_id(), check=False, key=key)
+    # Nothing written here: a refusal leaves the file byte-identical.
+    store = Store.open(path, user=os_user(), device=device_id(), check=False, key=key, seen=False)
     try:
         signin.sign_in(store, args)
         store.require(Action.ENCRYPT_FILE)

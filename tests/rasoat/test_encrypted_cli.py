@@ -88,12 +88,14 @@ def test_encrypting_is_an_officers_and_never_the_demo_communes(
     assert main([*viewer, *officer]) == 0
     capsys.readouterr()
     encrypt = ["db", "encrypt", f, "--new-passphrase-file", secret]
-    before = table_dump(path)  # the file's bytes move with a WAL checkpoint at close
+    before = table_dump(path)
+    raw = path.read_bytes()  # "last seen" is not written by a refused encryption either
     assert main([*encrypt, "--user", "xem", "--password-file", pw]) == 1
     assert "không được" in capsys.readouterr().err
     assert main(encrypt) == 1
     assert "đăng nhập" in capsys.readouterr().err
     assert table_dump(path) == before
+    assert path.read_bytes() == raw
     assert not at_rest.is_encrypted(path)
     assert main([*encrypt, *officer]) == 0
     assert at_rest.is_encrypted(path)
