@@ -20,6 +20,7 @@ import contextlib
 import hmac
 import json
 import os
+import re
 import secrets
 from pathlib import Path
 
@@ -332,13 +333,113 @@ def _hold(path: Path) -> driver.Connection:
     return src
 
 
+# The attached copy's page cache while it is written (KiB, negative as PRAGMA cache_size takes
+# it): the indexes are filled in their rows' order, touching their leaves at random, and a
+# 10,000-household file's indexes are about 25 MB; a smaller cache writes leaves out before
+# the copy commits and reads (decrypts) them back. Freed when the copy is detached.
+_EXPORT_CACHE_KIB = 64 * 1024
+_SCHEMA = "SELECT type, name, tbl_name, sql FROM sqlite_schema ORDER BY name"
+
+
+def export(src: driver.Connection, target: str) -> None:
+    """Copy the schema and every row of ``src``'s main database into its attached, empty
+    database ``target`` (the encrypted copy): what SQLCipher's ``sqlcipher_export`` copies,
+    in its order (the tables, their indexes, the rows, ``sqlite_sequence``; then triggers,
+    views and virtual tables as their schema rows, so that no trigger fires while rows are
+    copied and the search index's shadow tables are copied as the tables they are), except
+    how the rows go in.
+
+    ``sqlcipher_export`` copies each table with ``INSERT INTO t SELECT * FROM main.t``, which
+    SQLite turns into its transfer (as VACUUM does): each table and index copied in key
+    order, every index leaf packed full. A save then split each index leaf it added an entry
+    to, so a file just encrypted wrote 17 pages a save where the plain file wrote 10.5, until
+    its leaves had split (issue 20, docs/benchmarks.md). Here each table's rows are inserted
+    one by one in rowid (or key) order, with their rowids (the search index names households
+    by rowid; a household's revisions are ordered by it): each index is filled in the order
+    its entries were first written, so its leaves keep the room they had in the plain file
+    (87-91 % full at 10,000 households, against 99 %). A ``WHERE`` clause is what keeps SQLite
+    from its transfer. A file holding what this copy does not know (``sqlite_stat1``, which
+    an ``ANALYZE`` would have made) goes through ``sqlcipher_export`` as before."""
+    schema = src.execute(
+        "SELECT type, name, rootpage, sql FROM main.sqlite_schema ORDER BY rowid"
+    ).fetchall()
+    tables = [(n, sql) for t, n, root, sql in schema if t == "table" and root and sql]
+    qualified = [_qualified(sql, target) for n, sql in tables if n != "sqlite_sequence"]
+    qualified += [_qualified(sql, target) for t, _n, _r, sql in schema if t == "index" and sql]
+    creates = [sql for sql in qualified if sql is not None]
+    if len(creates) < len(qualified) or any(
+        n != "sqlite_sequence" and n.startswith("sqlite_") for n, _sql in tables
+    ):
+        src.execute("SELECT sqlcipher_export(?)", (target,))
+        return
+    src.execute(f"PRAGMA {target}.cache_size = -{_EXPORT_CACHE_KIB}")
+    src.execute("BEGIN")
+    try:
+        for sql in creates:
+            src.execute(sql)
+        for name, _sql in tables:
+            if name != "sqlite_sequence":
+                src.execute(_copy_rows(src, name, target))
+        if any(name == "sqlite_sequence" for name, _sql in tables):
+            # Last: what the rows' inserts left in it is their largest rowids, not the
+            # numbers AUTOINCREMENT has already given.
+            src.execute(f"DELETE FROM {target}.sqlite_sequence")
+            src.execute(_copy_rows(src, "sqlite_sequence", target))
+        # The storage-less objects as schema rows, as sqlcipher_export writes them: the copy's
+        # schema is read afresh when it is next opened.
+        src.execute("PRAGMA writable_schema = ON")
+        try:
+            src.execute(
+                f"INSERT INTO {target}.sqlite_schema SELECT type, name, tbl_name, rootpage, sql"
+                " FROM main.sqlite_schema WHERE type IN ('view', 'trigger')"
+                " OR (type = 'table' AND rootpage = 0) ORDER BY rowid"
+            )
+        finally:
+            src.execute("PRAGMA writable_schema = OFF")
+        src.execute("COMMIT")
+    except BaseException:
+        if src.in_transaction:
+            src.execute("ROLLBACK")
+        raise
+
+
+def _qualified(sql: str, target: str) -> str | None:
+    """``sql`` (``CREATE TABLE x …``, ``CREATE [UNIQUE] INDEX x …`` as sqlite_schema holds
+    it) creating its object in ``target``: SQLite stores the text back from the object's
+    name on, so the copy's schema text is the original's (checked after the copy). None for
+    any other text."""
+    found = re.match(r"CREATE (?:TABLE|INDEX|UNIQUE INDEX) ", sql)
+    return None if found is None else f"{found.group(0)}{target}.{sql[found.end() :]}"
+
+
+def _copy_rows(src: driver.Connection, table: str, target: str) -> str:
+    """The INSERT copying ``table``'s rows one by one (not SQLite's transfer), rowids kept."""
+    quoted = '"' + table.replace('"', '""') + '"'
+    columns = [
+        '"' + r[1].replace('"', '""') + '"'
+        for r in src.execute(f"PRAGMA main.table_xinfo({quoted})")
+        if r[6] in (0, 1)  # not a generated column (2, 3): SQLite computes those again
+    ]
+    without_rowid = src.execute(
+        "SELECT wr FROM pragma_table_list WHERE schema = 'main' AND name = ?", (table,)
+    ).fetchone()[0]
+    listed = ", ".join(([] if without_rowid else ["rowid"]) + columns)
+    # In rowid order, the order the rows were written (a scan of an index covering every
+    # column would give its own); a WITHOUT ROWID table is read in its key's order.
+    order = "" if without_rowid else " ORDER BY rowid"
+    return (
+        f"INSERT INTO {target}.{quoted} ({listed}) SELECT {listed} FROM main.{quoted}"
+        f" WHERE 1{order}"
+    )
+
+
 def encrypt_file(path: Path, passphrase: str) -> tuple[str, Path]:
     """Convert the plain commune file at ``path`` to an encrypted one; returns (the recovery
     key, to show once, the verified backup made first).
 
-    A checked backup first; then SQLCipher's ``sqlcipher_export`` writes an encrypted copy
-    beside the file, which is checked (integrity_check, then every table's row count against
-    the plain file) before it replaces the file atomically. The key file is written before
+    A checked backup first; then ``export`` writes an encrypted copy beside the file, which
+    is checked (integrity_check, every table's row count and the schema against the plain
+    file) before it replaces the file atomically. The key file is written before
     the replace, so the encrypted file never exists without it. Refused while the file is
     open elsewhere (nothing is touched); from that check to the replace the file is held
     exclusively (``_hold``), so a program starting meanwhile is refused rather than writing
@@ -379,10 +480,11 @@ def _encrypt_held(path: Path, src: driver.Connection, passphrase: str) -> tuple[
             )
         ]
         counts = {t: src.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0] for t in tables}
+        schema = src.execute(_SCHEMA).fetchall()
         src.execute(f"ATTACH DATABASE ? AS enc KEY \"x'{key.hex()}'\"", (str(tmp),))
         src.execute(f"PRAGMA enc.cipher_hmac_algorithm = {driver.HMAC}")
-        src.execute("SELECT sqlcipher_export('enc')")
-        # sqlcipher_export copies the schema and rows, not the header's numbers.
+        export(src, "enc")
+        # Neither copy carries the header's numbers.
         src.execute(f"PRAGMA enc.user_version = {version}")
         src.execute(f"PRAGMA enc.application_id = {app_id}")
         src.execute("DETACH DATABASE enc")
@@ -398,6 +500,8 @@ def _encrypt_held(path: Path, src: driver.Connection, passphrase: str) -> tuple[
             for t, n in counts.items()
             if check.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0] != n
         ]
+        if check.execute(_SCHEMA).fetchall() != schema:
+            wrong.append("sqlite_schema")
     finally:
         check.close()
     if problems != ["ok"] or wrong:
