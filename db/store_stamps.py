@@ -5,6 +5,8 @@ one another."""
 from __future__ import annotations
 
 import json
+import secrets
+import time
 import uuid
 from datetime import UTC, datetime
 from typing import Any
@@ -14,8 +16,26 @@ def now_utc() -> str:
     return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
+_MS_MASK = (1 << 48) - 1
+_CLEAR_VERSION_VARIANT = ~((0xF << 76) | (0x3 << 62)) & ((1 << 128) - 1)
+_V7 = (0x7 << 76) | (0x2 << 62)  # version 7, variant 10 (RFC 9562)
+
+
 def new_id() -> str:
-    return str(uuid.uuid4())
+    """A new row id: a UUID of RFC 9562's version 7, its first 48 bits the milliseconds since
+    1970 and 74 of the other 80 random (the rest its version and variant), in the canonical
+    text form every reader of ids takes (``forms.validate.is_uuid``).
+
+    Time first, so that the ids of rows written one after another sort together: a
+    revision's (or a result's, an answer's) new entry in its table's id index lands in the
+    leaf written last, which the page cache holds, instead of a random leaf read from disk,
+    decrypted in an encrypted file (issue 20: a note edit at 10,000 households read 2.8
+    pages from disk with random ids, 2.2 with these; it writes one leaf of that index either
+    way). Uniqueness rests on the 74 random bits alone: a wrong or repeated clock costs only
+    that locality. Nothing orders rows by these ids for meaning, and the time they hold is
+    no news: each such row records when it was written beside it."""
+    value = (time.time_ns() // 1_000_000 & _MS_MASK) << 80 | secrets.randbits(80)
+    return str(uuid.UUID(int=value & _CLEAR_VERSION_VARIANT | _V7))
 
 
 # One encoder for every document: json.dumps with these options builds a new one per call,

@@ -1,0 +1,58 @@
+"""The ids the Store gives its rows (db.store_stamps.new_id): time-ordered UUIDs (version 7),
+which every reader of ids takes as any UUID (issue 20: a new revision's id index entry lands
+beside the last one instead of in a random leaf)."""
+
+from __future__ import annotations
+
+import time
+import uuid
+from pathlib import Path
+
+from db.store_stamps import new_id
+from forms.validate import is_uuid
+from tests.db.conftest import commune_info
+
+
+def test_a_new_id_is_a_version_7_uuid_in_canonical_text() -> None:
+    ids = {new_id() for _ in range(2_000)}
+    assert len(ids) == 2_000
+    for value in ids:
+        parsed = uuid.UUID(value)
+        assert str(parsed) == value
+        assert parsed.version == 7
+        assert parsed.variant == uuid.RFC_4122
+        assert is_uuid(value)
+
+
+def test_ids_made_a_millisecond_apart_sort_in_the_order_they_were_made() -> None:
+    before = time.time_ns() // 1_000_000
+    made = []
+    for _ in range(5):
+        made.append(new_id())
+        time.sleep(0.002)
+    assert made == sorted(made)
+    millis = int(made[0].replace("-", "")[:12], 16)
+    assert before <= millis <= before + 1_000
+
+
+def test_revisions_saved_one_after_another_have_ids_in_that_order(tmp_path: Path) -> None:
+    """A household's history is read in rowid order, not by id: the ids only follow it."""
+    from db.store import Store
+    from forms.model import Area, Household, Member, Relationship, Sex
+
+    with Store.create(tmp_path / "xa.sqlite", commune_info(), user="a", device="b") as store:
+        store.add_village("Thôn Đồng Tâm")
+        h = Household(
+            code="01-0001",
+            village="Thôn Đồng Tâm",
+            area=Area.RURAL,
+            members=[Member(name="Hoàng Thị Mai", relationship=Relationship.HEAD, sex=Sex.FEMALE)],
+        )
+        for note in ("Hẹn quay lại", "Vắng nhà", "Đã đến nhà"):
+            h.note = note
+            store.save_household(h)
+            time.sleep(0.002)
+        revs = [r[0] for r in store.household_revs(h.id)]
+    assert len(revs) == 3
+    assert revs == sorted(revs)
+    assert all(uuid.UUID(r).version == 7 for r in revs)
