@@ -3,11 +3,10 @@ and old/new differences for the audit log."""
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from db.records import HouseholdRow
-from forms.codec import household_from_dict, member_from_dict, to_dict
+from forms.codec import household_from_dict, loads, member_from_dict, to_dict
 from forms.model import Category, Household, Transition
 
 # HouseholdQuery.order_by -> SQL; categories sort by severity, not by their code.
@@ -35,8 +34,8 @@ def household_doc(h: Household) -> tuple[dict[str, Any], list[dict[str, Any]]]:
 
 
 def household_from_docs(doc: str, member_docs: list[str]) -> Household:
-    h = household_from_dict(json.loads(doc))
-    h.members = [member_from_dict(json.loads(m)) for m in member_docs]
+    h = household_from_dict(loads(doc))
+    h.members = [member_from_dict(loads(m)) for m in member_docs]
     return h
 
 

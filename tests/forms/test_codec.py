@@ -207,3 +207,54 @@ def test_generated_encoders_give_what_the_field_by_field_encoder_gives() -> None
             to_dict(odd)
         with pytest.raises(KeyError):
             _field_by_field(odd)
+
+
+def test_loads_reads_what_json_loads_reads() -> None:
+    # forms.codec.loads (json's scanner called directly) against json.loads: the same value,
+    # to its types and key order, or the same error, on stored documents, random JSON texts
+    # and texts the scanner alone would read differently (whitespace, a BOM, extra data).
+    import random
+
+    from forms.codec import loads
+    from forms.demo import generate_households
+
+    def outcome(read: object, text: object) -> tuple[object, ...]:
+        try:
+            return ("ok", repr(read(text)))  # type: ignore[operator]
+        except Exception as exc:
+            return ("error", type(exc), str(exc))
+
+    rng = random.Random(22)
+
+    def value(depth: int) -> object:
+        kind = rng.randrange(9 if depth < 4 else 6)
+        if kind == 0:
+            return rng.choice([None, True, False])
+        if kind == 1:
+            return rng.randint(-(10**20), 10**20)
+        if kind == 2:
+            return rng.choice(
+                [0.0, -0.0, 1e-7, 2.5, 1e300, rng.random() * 10 ** rng.randint(-5, 9)]
+            )
+        if kind in (3, 4, 5):
+            return "".join(
+                rng.choice('aZ09 "\\/\n\tđĐàẢ😀\u0000\u2028') for _ in range(rng.randrange(6))
+            )
+        if kind in (6, 7):
+            return [value(depth + 1) for _ in range(rng.randrange(4))]
+        return {str(value(depth + 1)): value(depth + 1) for _ in range(rng.randrange(4))}
+
+    texts: list[object] = []
+    for h in generate_households(5, seed=22):
+        doc = to_dict(h)
+        texts += [json.dumps(doc, ensure_ascii=False), json.dumps(doc), json.dumps(doc, indent=1)]
+    for _ in range(400):
+        text = json.dumps(value(0), ensure_ascii=rng.random() < 0.5)
+        texts += [text, " " + text, text + "\n", text[:-1], text + text, text.replace(",", ",,")]
+    texts += [
+        "", " ", "\ufeff{}", "{} x", "1 2", "[1,]", "{\"a\" 1}", "NaN", "-Infinity", "1e400",
+        "\"\\ud800\"", "{\"a\": 1, \"a\": 2}", "\"\\x\"", "[" * 50 + "]" * 50, "tru", "01",
+        b"{\"a\": 1}", "{\"a\": [1, 2.0, true, null]}\n\n",
+    ]  # fmt: skip
+    for text in texts:
+        assert outcome(loads, text) == outcome(json.loads, text), text
