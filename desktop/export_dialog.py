@@ -55,13 +55,17 @@ def in_own_store(store: Any, work: Callable[[Any, Any], Any]) -> Work:
     file, same user and device): SQLite connections belong to the thread that made them.
     The window's Store recorded this user and device as "last seen" when it opened the file;
     the worker's records it again only with a write that commits (``Store.open(seen=False)``),
-    so a job refused halfway (an import) leaves the file as it was."""
+    so a job refused halfway (an import) leaves the file as it was. The window's signed-in
+    user is the worker's too: without it a file with users refused every job ("hãy đăng
+    nhập trước") while the officer was signed in."""
     path, user, device = Path(store.path), store.user, store.device
+    signed_in = getattr(store, "signed_in", None)
 
     def run(progress: Progress) -> Any:
         from db.store import Store
 
         with Store.open(path, user=user, device=device, seen=False) as own:
+            own.signed_in = signed_in
             return work(own, progress)
 
     return run

@@ -14,10 +14,12 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
+from db import users
 from db.exchange import merge_stream, signing
 from db.exchange.export import ExportScope, export_package
 from db.store import Store
 from desktop.import_dialog import ImportDialog
+from forms.roles import Role
 from tests.db.exchange.commune import copy_to, make_commune, table_dump
 from tests.db.exchange.test_merge import edit
 
@@ -152,3 +154,47 @@ def test_a_package_changed_while_the_officer_is_asked_leaves_the_file_byte_ident
         assert "Gói a.rasoat đã thay đổi trong khi đang nhập" in dialog.text.toPlainText()
         assert dialog.receipt is None
     assert hashlib.sha256(base.read_bytes()).hexdigest() == before
+
+
+def test_on_a_file_with_users_the_signed_in_user_imports_or_is_refused_unchanged(
+    qtbot: Any, tmp_path: Path
+) -> None:
+    """The worker acts for the window's signed-in user: a viewer is refused once the file is
+    open for writing (a held package), its bytes unchanged; the officer imports (the worker
+    had nobody signed in, so every import on a file with users was refused)."""
+    base, pkg, fp = package_of_another_laptop(tmp_path)
+    with Store.open(base, user="Cán bộ xã", device="may-xa") as store:
+        users.add_user(store, "thu", "Lò Thị Thu", Role.OFFICER, "mat-khau-9x")
+        users.add_user(store, "xem", "Hà Văn Xem", Role.VIEWER, "mat-khau-9x")
+        users.sign_in(store, "xem", "mat-khau-9x")
+
+        def sha() -> str:
+            store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            return hashlib.sha256(base.read_bytes()).hexdigest()
+
+        before = sha()
+        alt, no = Qt.KeyboardModifier.AltModifier, Qt.KeyboardModifier.NoModifier
+        for who in ("xem", "thu"):
+            users.sign_in(store, who, "mat-khau-9x")
+            dialog = ImportDialog(store)
+            qtbot.addWidget(dialog)
+            dialog.set_package(pkg)
+            seen: list[str] = []
+            keys = [(Qt.Key.Key_N, alt)] + ([(Qt.Key.Key_Escape, no)] if who == "xem" else [])
+            answer(qtbot, keys, seen)
+            dialog.start_import()
+            qtbot.waitUntil(lambda: not keys, timeout=20000)  # noqa: B023
+            qtbot.waitUntil(
+                lambda: not dialog.progress.isVisibleTo(dialog),  # noqa: B023
+                timeout=20000,
+            )
+            assert fp in seen[0]
+            if who == "xem":
+                assert "Hà Văn Xem (người xem) không được" in seen[1]
+                assert dialog.receipt is None
+                assert sha() == before
+        assert dialog.receipt is not None
+        assert dialog.receipt.count("updated") == 1
+        h = store.household_by_code("HO00001")
+        assert h is not None
+        assert h.note == "sửa ở máy A"
