@@ -217,5 +217,9 @@ def test_refusals_and_lists_leave_the_commune_file_byte_identical(
     assert sha() == before
     assert not base.with_name("xa.db-wal").exists()
     assert main(["import", f, str(pkg), *officer]) == 0
+    imported = sha()
+    assert main(["import", f, str(pkg), *officer]) == 0  # already there: nothing commits
+    assert "không đổi: 3" in capsys.readouterr().out
+    assert sha() == imported != before
     with Store.open(base, user="x", device="y") as store:
         assert "thu" in [name for name, _device, _at in store.surveyors()]
