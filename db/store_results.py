@@ -7,7 +7,10 @@ from __future__ import annotations
 
 import json
 import zlib
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any
 
 from db.deep_check import naming_damage
@@ -16,6 +19,7 @@ from db.households import diff, household_doc, household_from_docs
 from db.records import Change, Round
 from db.store_stamps import dumps, new_id, now_utc
 from forms.codec import loads
+from forms.indicators import IndicatorStatus
 from forms.model import Category, Household, Transition
 from forms.roles import Action
 
@@ -32,10 +36,195 @@ _INSERT_RESULT = (
 )
 
 
+# zlib level 6 (its default) kept: level 1 compresses a bench household's answers (2.1 KB of
+# JSON) in 21.4 µs against 25.3 µs, into 744 bytes against 720: 0.02 s of a commune's
+# 10 x 500 merge (under 1 %) for 3 % more bytes in a table that keeps every round's answers
+# (and every backup). A smaller window or memory level is slower still (docs/benchmarks.md).
+_LEVEL = 6
+
+
 def _answers_text(docs: tuple[dict[str, Any], list[dict[str, Any]]]) -> bytes:
     """A round's answers as stored: the household's and its members' documents, compressed."""
     doc, members = docs
-    return zlib.compress(dumps(dict(doc, members=members)).encode(), 6)
+    return zlib.compress(dumps(dict(doc, members=members)).encode(), _LEVEL)
+
+
+def answers_json(doc_text: str, member_texts: Sequence[str]) -> str:
+    """The text ``_answers_text`` compresses, from the documents' texts the caller has just
+    encoded for the household's and members' rows (``doc_text``: ``dumps`` of the household's
+    document, members left out, as ``household_doc`` gives it): the same text, joined
+    instead of encoded again (a sixth of writing a new household's answers)."""
+    return f'{doc_text[:-1]},"members":[{",".join(member_texts)}]}}'
+
+
+@dataclass(frozen=True, slots=True)
+class ResultDoc:
+    """A result as the results table and its audit row take it: the fields they name and
+    its document's text (``dumps(result_to_dict(result))``)."""
+
+    category: Category
+    b1_score: Any
+    deprivation_count: Any
+    standard_id: Any
+    standard_version: Any
+    engine_version: Any
+    reasons: list[Any]
+    text: str
+
+    @staticmethod
+    def of(result: Result) -> ResultDoc:
+        from forms.classify import result_to_dict
+
+        return ResultDoc(
+            result.category,
+            result.b1_score,
+            result.deprivation_count,
+            result.standard_id,
+            result.standard_version,
+            result.engine_version,
+            list(result.reasons),
+            dumps(result_to_dict(result)),
+        )
+
+
+# A result's keys, and an indicator's, in the order ``forms.classify.result_to_dict`` writes
+# them (a test holds them to it).
+RESULT_KEYS = (
+    "category",
+    "b1_score",
+    "income",
+    "income_basis",
+    "deprivation_count",
+    "indicators",
+    "reasons",
+    "warnings",
+    "standard_id",
+    "standard_version",
+    "engine_version",
+    "review_year",
+    "reference_date",
+    "income_line",
+    "b1_threshold",
+)
+INDICATOR_KEYS = ("id", "name", "dimension", "status", "reason", "member_ids", "unconfirmed")
+_CATEGORIES = {c.value: c for c in Category}
+_STATUSES = frozenset(s.value for s in IndicatorStatus)
+_MEMO_MAX = 20_000
+
+
+def result_doc(d: Mapping[str, Any], memo: dict[int, Any] | None = None) -> ResultDoc:
+    """``ResultDoc.of(result_from_dict(d))`` for a result document as a package carries it,
+    without building the ``Result`` only to encode it again when ``result_from_dict`` would
+    keep every value of ``d`` as it is (each key ``result_to_dict`` writes there, no other,
+    every value of the type it gives): ``d``'s values are encoded then, in the order
+    ``result_to_dict`` writes them (a package has its keys sorted). Any other document (a
+    key missing or unknown, an older version's) goes through ``result_from_dict`` as before,
+    which raises on what it cannot read.
+
+    ``memo``: the texts of indicators naming no member, by identity, for one merge: a
+    package's reader hands every household the same dict for an indicator that says the
+    same (``db.exchange.package._share_in_place``), so each is checked and encoded once
+    (a result's dozen indicators were nine tenths of encoding it). It holds the dicts, so an
+    identity stays theirs."""
+    from forms.classify import result_from_dict
+
+    fast = _fast_text(d, {} if memo is None else memo)
+    if fast is None:
+        return ResultDoc.of(result_from_dict(dict(d)))
+    return ResultDoc(
+        _CATEGORIES[d["category"]],
+        d["b1_score"],
+        d["deprivation_count"],
+        d["standard_id"],
+        d["standard_version"],
+        d["engine_version"],
+        list(d["reasons"]),
+        fast,
+    )
+
+
+_RESULT_KEYSET = frozenset(RESULT_KEYS)
+_INDICATOR_KEYSET = frozenset(INDICATOR_KEYS)
+_RESULT_VALUES = itemgetter(*RESULT_KEYS)
+_INDICATOR_VALUES = itemgetter(*INDICATOR_KEYS)
+_INDICATORS_AT = RESULT_KEYS.index("indicators")
+
+
+def _fast_text(d: Mapping[str, Any], memo: dict[int, Any]) -> str | None:
+    """``dumps(result_to_dict(result_from_dict(d)))`` when that result keeps ``d``'s values
+    as they are, else None."""
+    if (
+        len(d) != len(RESULT_KEYS)
+        or d.keys() != _RESULT_KEYSET
+        or type(d["category"]) is not str
+        or d["category"] not in _CATEGORIES
+        or type(d["deprivation_count"]) is not int
+        or type(d["reasons"]) is not list
+        or type(d["warnings"]) is not list
+        or type(d["indicators"]) is not list
+    ):
+        return None
+    ref = d["reference_date"]
+    if ref is not None and (type(ref) is not str or not _iso_date(ref)):
+        return None
+    texts = []
+    for o in d["indicators"]:
+        known = memo.get(id(o))
+        if known is not None:
+            texts.append(known[1])
+            continue
+        text = _indicator_text(o, memo)
+        if text is None:
+            return None
+        if not o["member_ids"]:  # shared between households; one naming members is not
+            if len(memo) >= _MEMO_MAX:
+                memo.clear()
+            memo[id(o)] = (o, text)
+        texts.append(text)
+    values = list(_RESULT_VALUES(d))
+    values[_INDICATORS_AT] = []
+    # The indicators' texts put in place of an empty list: the same text as ``dumps`` of the
+    # whole. '"indicators":[]' occurs once in it, as the key: in an encoded text every quote
+    # is escaped.
+    top = dumps(dict(zip(RESULT_KEYS, values, strict=True)))
+    return top.replace('"indicators":[]', f'"indicators":[{",".join(texts)}]', 1)
+
+
+def _indicator_text(o: Any, memo: dict[Any, Any]) -> str | None:
+    """An indicator's text as ``result_to_dict`` writes it when ``result_from_dict`` reads it
+    back unchanged (its seven keys, its texts text, its status known, its flag a bool), else
+    None. Its text up to its reason is the same in every household (its id, name, dimension
+    and status), kept in ``memo`` under them: an indicator naming members is its
+    household's own, and a third of a result's indicators name members."""
+    if (
+        type(o) is not dict
+        or len(o) != len(INDICATOR_KEYS)
+        or o.keys() != _INDICATOR_KEYSET
+        or type(o["reason"]) is not str
+        or type(o["member_ids"]) is not list
+        or type(o["unconfirmed"]) is not bool
+    ):
+        return None
+    fields = (o["id"], o["name"], o["dimension"], o["status"])
+    head = memo.get(fields)
+    if head is None:
+        if set(map(type, fields)) != {str} or fields[3] not in _STATUSES:
+            return None
+        if len(memo) >= _MEMO_MAX:
+            memo.clear()
+        head = memo[fields] = dumps(dict(zip(INDICATOR_KEYS[:4], fields, strict=True)))[:-1]
+    return (
+        f'{head},"reason":{dumps(o["reason"])},"member_ids":{dumps(o["member_ids"])},'
+        f'"unconfirmed":{"true" if o["unconfirmed"] else "false"}}}'
+    )
+
+
+def _iso_date(text: str) -> bool:
+    """Whether ``date.fromisoformat(text).isoformat()`` gives ``text`` back."""
+    try:
+        return date.fromisoformat(text).isoformat() == text
+    except ValueError:
+        return False
 
 
 class Results:
@@ -122,10 +311,10 @@ class Results:
         if old is None:
             self._store.conn.execute(
                 _INSERT_RESULT,
-                self._new_result(household_id, rnd, result, at, rounds, fresh=fresh),
+                self._new_result(household_id, rnd, ResultDoc.of(result), at, rounds, fresh=fresh),
             )
             return
-        summary, values = self._summary(household_id, rnd, result, rounds)
+        summary, values = self._summary(household_id, rnd, ResultDoc.of(result), rounds)
         doc = values[-1]
         if old[1] == doc and old[2] == summary["transition"]:
             return
@@ -150,19 +339,29 @@ class Results:
         h: Household,
         docs: tuple[dict[str, Any], list[dict[str, Any]]],
         rev: str,
-        result: Result | None,
+        result: Result | ResultDoc | None,
         rnd: Round,
         rounds: list[Round],
         at: str,
+        *,
+        answers_text: str | None = None,
     ) -> tuple[tuple[Any, ...], tuple[Any, ...] | None]:
         """The answers row and result row (or None) of a household whose own row was inserted
         in this transaction, their audit rows recorded: what ``write_answers`` and ``write``
         write for it, without their lookups (it has no answers, result or history yet), for
-        ``insert_first_rows`` to write with those of many households (``households.save_many``)."""
-        answers = self._new_answers(h.id, rnd.id, _answers_text(docs), rev, at)
+        ``insert_first_rows`` to write with those of many households (``households.save_many``,
+        a merge). ``result``: as classified, or a package's document (``result_doc``);
+        ``answers_text``: ``answers_json`` of the documents' texts the caller has encoded."""
+        text = (
+            _answers_text(docs)
+            if answers_text is None
+            else zlib.compress(answers_text.encode(), _LEVEL)
+        )
+        answers = self._new_answers(h.id, rnd.id, text, rev, at)
         if result is None:
             return answers, None
-        return answers, self._new_result(h.id, rnd, result, at, rounds, fresh=True)
+        doc = result if isinstance(result, ResultDoc) else ResultDoc.of(result)
+        return answers, self._new_result(h.id, rnd, doc, at, rounds, fresh=True)
 
     def insert_first_rows(
         self, answers: Sequence[tuple[Any, ...]], results: Sequence[tuple[Any, ...]]
@@ -185,7 +384,7 @@ class Results:
         self,
         household_id: str,
         rnd: Round,
-        result: Result,
+        result: ResultDoc,
         at: str,
         rounds: list[Round],
         *,
@@ -202,15 +401,13 @@ class Results:
         self,
         household_id: str,
         rnd: Round,
-        result: Result,
+        result: ResultDoc,
         rounds: list[Round],
         *,
         fresh: bool = False,
     ) -> tuple[dict[str, Any], tuple[Any, ...]]:
         """(what the audit row says of a result, the values of its row from ``category``
         to ``doc``)."""
-        from forms.classify import result_to_dict
-
         transition = self._transition(household_id, rnd, result.category, rounds, fresh=fresh)
         summary = {
             "category": result.category.value,
@@ -220,7 +417,7 @@ class Results:
             "standard_id": result.standard_id,
             "standard_version": result.standard_version,
             "engine_version": result.engine_version,
-            "reasons": list(result.reasons),
+            "reasons": result.reasons,
         }
         values = (
             summary["category"],
@@ -229,7 +426,7 @@ class Results:
             summary["transition"],
             result.standard_id,
             result.engine_version,
-            dumps(result_to_dict(result)),
+            result.text,
         )
         return summary, values
 

@@ -88,18 +88,23 @@ def import_package(
     (``merge_stream``)."""
     store.require(RoleAction.IMPORT)
     path = Path(path)
-    with collector_paused():  # merge_package pauses it for its own part
+    # One pause for reading and merging, the package freed inside it: the collector turned
+    # back on between the two walked every object of the package just read (all of them
+    # young, allocated while it was off) at its next allocation, 10 ms a package of 500.
+    with collector_paused():
         package = read_for_merge(
             path, password=password, recovery_key=recovery_key, progress=progress, hold=hold
         )
-    return merge_package(
-        store,
-        package,
-        source_name=path.name,
-        progress=progress,
-        trusted=trusted,
-        allow_deletions=allow_deletions,
-    )
+        receipt = merge_package(
+            store,
+            package,
+            source_name=path.name,
+            progress=progress,
+            trusted=trusted,
+            allow_deletions=allow_deletions,
+        )
+        del package
+    return receipt
 
 
 @contextmanager

@@ -11,7 +11,7 @@ import json
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import nullcontext
-from dataclasses import fields, replace
+from dataclasses import dataclass, fields, replace
 from typing import Any
 
 from db import certificates
@@ -28,6 +28,7 @@ from db.households import household_doc
 from db.records import Change, Round
 from db.search import index_text
 from db.store import Store, now_utc
+from db.store_results import answers_json, result_doc
 from db.store_stamps import dumps as _dumps
 from forms.classify import result_from_dict
 from forms.model import nfc
@@ -35,6 +36,16 @@ from forms.text import fold
 
 Progress = Callable[[int, int], None]
 Docs = tuple[dict[str, Any], list[dict[str, Any]]]  # household_doc's
+
+
+@dataclass(slots=True)
+class Encoded:
+    """A new household's documents (``household_doc``) and the text of its answers
+    (``store_results.answers_json``) as ``_add_new`` encoded them for its rows; ``answers``
+    None when its row holds another text (a code not in NFC: the answers keep it as is)."""
+
+    docs: Docs
+    answers: str | None
 
 
 def write_merge(
@@ -61,6 +72,7 @@ def write_merge(
         _ensure_villages(store, steps)
         _ensure_rounds(store, package, round_map)
         rounds = store.rounds()  # once a merge, not once a household
+        memo: dict[int, Any] = {}  # result_doc's, for the whole package
         total = len(to_write)
         done = 0
         for part in _whole(package, steps, {id(s) for s in (*to_write, *new_conflicts)}):
@@ -73,7 +85,7 @@ def write_merge(
                 # not once a row, and the documents just encoded for the rows reused for
                 # the answers.
                 with store.audit_batch():
-                    _write_first_results(store, fresh, docs, round_map, rounds, at)
+                    _write_first_results(store, fresh, docs, round_map, rounds, at, memo)
                 done += len(fresh)
                 if progress is not None:
                     progress(done, total)
@@ -260,11 +272,11 @@ def _bulk_candidates(store: Store, records: list[PackageRecord]) -> list[Package
     return [r for r in records if not any(m.id in taken for m in r.household.members)]
 
 
-def _add_new(store: Store, records: list[PackageRecord], at: str) -> dict[str, Docs]:
+def _add_new(store: Store, records: list[PackageRecord], at: str) -> dict[str, Encoded]:
     """The Store's insert of a new household (rows, members, causes/needs, search index,
     audit with the package as source, history), batched: merging thousands of surveyed
     households one statement at a time is what made a merge slow. Returns each household's
-    documents (``household_doc``), for its answers."""
+    documents and their texts, for its answers."""
     conn = store.conn
     households, members, causes, needs, index_rows = [], [], [], [], []
     audit: list[Row] = []
@@ -272,13 +284,15 @@ def _add_new(store: Store, records: list[PackageRecord], at: str) -> dict[str, D
     # Rowids given here, as SQLite would pick them (the largest plus one), so the search
     # index rows need no lookup of their household by id.
     last_rowid = int(conn.execute("SELECT COALESCE(MAX(rowid), 0) FROM households").fetchone()[0])
-    docs: dict[str, Docs] = {}
+    docs: dict[str, Encoded] = {}
     for rowid, rec in enumerate(records, start=last_rowid + 1):
         h = rec.household
-        doc, member_docs = docs[h.id] = household_doc(h)
+        encoded = docs[h.id] = Encoded(household_doc(h), None)
+        doc, member_docs = encoded.docs
         code = nfc(h.code)
         doc = dict(doc, code=code)  # as the Store's write: the answers keep the code as is
         doc_text = _dumps(doc)
+        member_texts = []
         households.append(
             (
                 rowid,
@@ -314,6 +328,7 @@ def _add_new(store: Store, records: list[PackageRecord], at: str) -> dict[str, D
         )
         for position, mdoc in enumerate(member_docs):
             mtext = _dumps(mdoc)
+            member_texts.append(mtext)
             members.append(
                 (
                     mdoc["id"],
@@ -343,6 +358,8 @@ def _add_new(store: Store, records: list[PackageRecord], at: str) -> dict[str, D
                     in_row=mtext,
                 )
             )
+        if code == h.code:
+            encoded.answers = answers_json(doc_text, member_texts)
         causes += [(h.id, c) for c in h.causes]
         needs += [(h.id, n) for n in h.needs]
         index_rows.append((rowid, index_text(h), h.village))
@@ -382,16 +399,20 @@ def _add_new(store: Store, records: list[PackageRecord], at: str) -> dict[str, D
 def _write_first_results(
     store: Store,
     fresh: list[PackageRecord],
-    docs: dict[str, Docs],
+    docs: dict[str, Encoded],
     round_map: dict[str, str],
     rounds: list[Round],
     at: str,
+    memo: dict[int, Any],
 ) -> None:
     """The answers and result of households just inserted (``_add_new``). One round's (a
     surveyor's package: nearly every household) go in with one statement a table for the
     chunk (``store.results.first_rows``: the rows and audit rows ``write_results`` gives
-    them, two INSERTs a household before); a household with results of several rounds
-    through ``write_results``, each year's transition worked out against the one before."""
+    them, two INSERTs a household before), the result's document stored as the package has
+    it when it is what ``result_to_dict`` writes (``store_results.result_doc``; ``memo``
+    its indicators' texts) and the answers from the texts just encoded for the rows; a
+    household with results of several rounds through ``write_results``, each year's
+    transition worked out against the one before."""
     by_id = {r.id: r for r in rounds}
     answers: list[tuple[Any, ...]] = []
     results: list[tuple[Any, ...]] = []
@@ -410,18 +431,20 @@ def _write_first_results(
                 at,
                 fresh=True,
                 rounds=rounds,
-                docs=docs[rec.household.id],
+                docs=docs[rec.household.id].docs,
             )
             continue
         (res,) = rec.results.values()
+        encoded = docs[rec.household.id]
         row, result = store.results.first_rows(
             rec.household,
-            docs[rec.household.id],
+            encoded.docs,
             rec.rev,
-            result_from_dict(res),
+            result_doc(res, memo),
             rnd,
             rounds,
             at,
+            answers_text=encoded.answers,
         )
         answers.append(row)
         if result is not None:
