@@ -440,8 +440,12 @@ def result_readable(d: Mapping[str, Any]) -> bool:
             if type(ref) is not str or len(ref) != 10:
                 return False
             date.fromisoformat(ref)  # as result_from_dict reads it (ValueError)
-        # "".join refuses (TypeError) any part that is not text.
-        return max(map(len, texts)) <= MAX_NOTE and "".join(texts).isprintable()
+        # "".join refuses (TypeError) any part that is not text. Each part's length looked
+        # at only when the whole is over the limit (a result's texts join to about 1,500).
+        joined = "".join(texts)
+        return (
+            len(joined) <= MAX_NOTE or max(map(len, texts)) <= MAX_NOTE
+        ) and joined.isprintable()
     except _READ_FAILS:  # a part that is not text, has no length, is missing or unhashable
         return False
 
