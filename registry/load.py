@@ -1,8 +1,9 @@
 """Loading commune packages into the registry (``rasoat registry load DSN PACKAGE…``).
 
-Each package is read with ``db.exchange.package.read_package`` (the commune import's reader:
+Each package is read with ``db.exchange.package.open_package`` (the commune import's reader:
 container, checksums, signature when signed, every record through the codec and the
-validators, counts) and checked whole before anything is written; then one transaction writes
+validators, counts; its rows made record by record as they are read, ``prepare``) and
+checked whole before anything is written; then one transaction writes
 it: a ``loads`` row with the receipt, the rows with ``COPY``, and the commune's previous
 load closed (``valid_to``, ``superseded_by``) with its rows kept as history.
 
@@ -32,7 +33,7 @@ import multiprocessing
 import os
 import re
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from multiprocessing.connection import Connection
@@ -42,9 +43,9 @@ from typing import Any, Literal
 import psycopg
 
 from db.exchange.errors import PackageError
-from db.exchange.package import Package, for_upper_level, read_package
+from db.exchange.package import Package, PackageRecord, Streamed, for_upper_level, open_package
 from db.exchange.receipt import Action, Entry, Receipt
-from db.exchange.upper_level import lists_in_force
+from db.exchange.upper_level import InForce, lists_in_force
 from forms.admin_units import communes
 from forms.codec import to_dict
 from forms.validate import text_problem
@@ -145,7 +146,7 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _fingerprint(package: Package) -> str:
+def _fingerprint(package: Package | Streamed) -> str:
     signer = getattr(package, "signer", None)  # packages gained signatures (format 2)
     return str(getattr(signer, "fingerprint", "") or "") if signer is not None else ""
 
@@ -169,13 +170,20 @@ _SPACE = re.compile(r"[ \t\n\r]*")  # JSON's whitespace, as json.decoder skips i
 
 
 def _skip(line: str, i: int) -> int:
-    """``i`` past JSON's whitespace. The writer's lines have none between tokens, so the
-    character is looked at first and the regex runs only where there is some (a match a
-    token was about a sixth of a package's walk). An empty slice at the line's end is
-    ``in`` any string, so the end goes to the regex, which gives ``i`` back."""
-    return _SPACE.match(line, i).end() if line[i : i + 1] in " \t\n\r" else i  # type: ignore[union-attr]
+    """``i`` past JSON's whitespace. The writer (``json.dumps``' separators) puts one
+    space after each colon and comma and none elsewhere, so one space followed by no
+    other whitespace is stepped over without the regex, which runs for anything else (a
+    match a token was about a sixth of a package's walk). An empty slice at the line's
+    end is ``in`` any string, so the end goes to the regex, which gives ``i`` back."""
+    here = line[i : i + 1]
+    if here not in _WHITESPACE:
+        return i
+    if here == " " and line[i + 1 : i + 2] not in _WHITESPACE:
+        return i + 1
+    return _SPACE.match(line, i).end()  # type: ignore[union-attr]
 
 
+_WHITESPACE = " \t\n\r"
 _scan = json.JSONDecoder().scan_once  # type: ignore[attr-defined]  # json.loads's scanner
 
 
@@ -227,9 +235,10 @@ def _walk(
         if line[i] != '"':
             raise ValueError("expecting a key")
         key, i = json.decoder.scanstring(line, i + 1, True)  # type: ignore[attr-defined]
-        i = _skip(line, i)
-        if line[i] != ":":
-            raise ValueError("expecting ':'")
+        if line[i] != ":":  # the writer's colon follows the key: no call then
+            i = _skip(line, i)
+            if line[i] != ":":
+                raise ValueError("expecting ':'")
         start = i = _skip(line, i + 1)
         if key == inner and line[i] == "{":
             value, i, nested, _ = _walk(line, i)
@@ -239,49 +248,95 @@ def _walk(
                 nested = {}
         obj[key] = value
         spans[key] = (start, i)
-        i = _skip(line, i)
-        if line[i] == "}":
-            return obj, i + 1, spans, nested
-        if line[i] != ",":
-            raise ValueError("expecting ','")
+        if line[i] != ",":  # the writer's comma follows the value: no call then
+            i = _skip(line, i)
+            if line[i] == "}":
+                return obj, i + 1, spans, nested
+            if line[i] != ",":
+                raise ValueError("expecting ','")
         i = _skip(line, i + 1)
 
 
 def prepare(path: Path, password: str | None, recovery_key: str | None) -> Prepared | str:
-    """Reads and validates one package whole (the commune import's reader), then makes its
-    rows; a refused package is its Vietnamese message. Runs in a worker process when
-    ``load_packages`` reads ahead, so everything it returns is plain and picklable."""
+    """Reads and validates one package whole (the commune import's reader, every check of
+    ``read_package``), making its rows as COPY lines record by record as they are read;
+    a refused package is its Vietnamese message. Runs in a worker process when
+    ``load_packages`` reads ahead, so everything it returns is plain and picklable.
+
+    Each record is let go once its rows are made: the reader never holds the decoded
+    package (about 160 MB at 3,000 households), and its records' results keep their own
+    texts (``share=False``: sharing them only saved memory while the package was held).
+    Nothing is written before the whole package has been read and checked: a refusal at
+    its end (counts, certificates, a part's checksum) still refuses it whole."""
+    not_utf8 = f"Gói {path.name} bị hỏng hoặc không hợp lệ: có văn bản không phải UTF-8."
     try:
-        with _no_gc():
-            located = Located()
-            package = read_package(
-                path, password=password, recovery_key=recovery_key, decode=located
-            )
+        with (
+            _no_gc(),
+            open_package(
+                path, password=password, recovery_key=recovery_key, decode=(located := Located()),
+                share=False,
+            ) as stream,
+        ):  # fmt: skip
+            rows = _Rows(stream.commune)
+            copies: dict[str, list[bytes]] = {table: [] for table, _columns in TABLES}
+            entries: list[ReceiptLine] = []
+            utf8 = True
+            for rec, texts, in_force in _read_in_force(stream, located):
+                hid, code, village, head, _size, deleted, rev, *_ = rows.add(rec, texts, in_force)
+                entries.append((hid, code, head, village, rev, deleted))
+                try:
+                    rows.move_lines(copies)
+                except UnicodeEncodeError:  # a lone surrogate the validators let through
+                    # Said once the package is read whole: a refusal of the reader's own
+                    # (a damaged part, the counts) comes first, as when it was read whole.
+                    utf8 = False
+                    rows = _Rows(stream.commune)
+            if not utf8:
+                return not_utf8
+            for (table, _columns), made in zip(TABLES, rows.tables(), strict=True):
+                copies[table] += copy_lines(made)
             prepared = Prepared(
-                manifest=package.manifest,
-                package_id=package.package_id,
-                signer=_fingerprint(package),
-                entries=[
-                    (
-                        r.household.id,
-                        r.household.code,
-                        r.household.head_name(),
-                        r.household.village,
-                        r.rev,
-                        r.deleted,
-                    )
-                    for r in package.records
-                ],  # fmt: skip
+                manifest=stream.manifest,
+                package_id=stream.package_id,
+                signer=_fingerprint(stream),
+                entries=entries,
+                copies=copies,
+                counts={table: len(lines) for table, lines in copies.items()},
             )
-            prepared.copies, prepared.counts = copy_data(rows_of(package, located.texts))
-            # Dropped while the collector is still off: its first pass after being turned
-            # on went over the whole decoded package (a quarter of a read) for no cycle.
-            del package
         return prepared
     except PackageError as exc:
         return f"Gói {path.name} bị hỏng hoặc không hợp lệ: {exc}"
-    except UnicodeEncodeError:  # a lone surrogate the validators let through: not UTF-8
-        return f"Gói {path.name} bị hỏng hoặc không hợp lệ: có văn bản không phải UTF-8."
+    except UnicodeEncodeError:
+        return not_utf8
+
+
+def _read_in_force(
+    stream: Streamed, located: Located
+) -> Iterator[tuple[PackageRecord, Texts, dict[int, InForce]]]:
+    """Each record of ``stream`` as it is read and checked, deleted ones included, with
+    where its documents lie in its line (``located``) and its lists in force by review
+    year (``lists_in_force``, which passes over deleted households: they get none)."""
+    held: deque[tuple[PackageRecord, Texts]] = deque()
+    texts = located.texts
+
+    def every(records: Iterator[PackageRecord]) -> Iterator[PackageRecord]:
+        for rec in records:
+            # The line just parsed is this record's (one parse a record, blank lines none).
+            held.append((rec, texts[-1] if len(texts) == 1 else None))
+            texts.clear()
+            if not rec.deleted:
+                yield rec
+
+    for live, by_year in lists_in_force(stream, every(stream.records())):
+        while True:
+            rec, found = held.popleft()
+            if rec is live:
+                yield rec, found, by_year
+                break
+            yield rec, found, {}
+    while held:
+        rec, found = held.popleft()
+        yield rec, found, {}
 
 
 def _reader_count(paths: list[Path]) -> int:
@@ -593,61 +648,105 @@ def _receipt(
 def rows_of(package: Package, texts: list[Texts] | None = None) -> tuple[list[Row], ...]:
     """The rows a package writes (rounds, households, members, results, household_years,
     year_counts, year_deprivations: ``TABLES``' order), without their first three columns:
-    province, commune, load id (also what the benchmark's bare COPY writes).
+    province, commune, load id. ``prepare`` makes the same rows one record at a time as it
+    reads them (``_Rows``); this, from a package read whole, is what tests compare it with.
+
+    ``texts`` (``Located.texts``, one per record): each household's and result's document
+    as the package's line holds it; without it, encoded from the record (``_Rows.add``)."""
+    rows = _Rows(package.commune)
+    in_force = {rec.household.id: by_year for rec, by_year in lists_in_force(package)}
+    if texts is None or len(texts) != len(package.records):
+        texts = [None] * len(package.records)
+    for rec, found_texts in zip(package.records, texts, strict=True):
+        rows.add(rec, found_texts, in_force.get(rec.household.id, {}))
+    return rows.tables()
+
+
+class _Rows:
+    """A package's rows (``rows_of``), made one record at a time.
 
     household_years holds the lists in force (migration 3): for each live household and
     review year, the category Tổng hợp nhiều xã counts (``upper_level.lists_in_force``:
     the periodic review's, updated by the monthly rounds decided since, sent-back
     households as their meetings left them) and the deprivations of the result it comes
-    from. Made here, in the reader, by that very function, so the two summaries agree.
+    from. Made in the reader, by that very function, so the two summaries agree.
 
-    ``texts`` (``Located.texts``, one per record): each household's and result's document
-    as the package's line holds it, stored as it is rather than encoded again (a fifth of
-    a read); without it, or for a document not found there, encoded from the record.
+    Each household's and result's document is stored as the package's line holds it
+    (``Located``) rather than encoded again (a fifth of a read); a document not found
+    there is encoded from the record. year_counts and year_deprivations are
+    household_years summed for the province summary (``year_counts``)."""
 
-    year_counts and year_deprivations are household_years summed for the province summary
-    (``year_counts``)."""
-    rounds = []
-    for r in package.commune.get("rounds", []) or []:
-        decided = r.get("decided_on")  # not checked by the reader: kept only when plain
-        if not isinstance(decided, str) or text_problem(decided, 100):
-            decided = None
-        rounds.append(
-            (r["id"], r["year"], r["standard_id"], r["kind"], r.get("started_at"),
-             r.get("reference_date"), decided, list(r.get("sent_back", []) or []))
-        )  # fmt: skip
-    years = {r[0]: r[1] for r in rounds}
-    in_force = {rec.household.id: by_year for rec, by_year in lists_in_force(package)}
-    households, members, results, picked = [], [], [], []
-    dumps = json.JSONEncoder(ensure_ascii=False, check_circular=False).encode
-    if texts is None or len(texts) != len(package.records):
-        texts = [None] * len(package.records)
-    for rec, found_texts in zip(package.records, texts, strict=True):
+    def __init__(self, commune: Mapping[str, Any]) -> None:
+        rounds = []
+        for r in commune.get("rounds", []) or []:
+            decided = r.get("decided_on")  # not checked by the reader: kept only when plain
+            if not isinstance(decided, str) or text_problem(decided, 100):
+                decided = None
+            rounds.append(
+                (r["id"], r["year"], r["standard_id"], r["kind"], r.get("started_at"),
+                 r.get("reference_date"), decided, list(r.get("sent_back", []) or []))
+            )  # fmt: skip
+        self.rounds = rounds
+        self.years = {r[0]: r[1] for r in rounds}
+        self.households: list[Row] = []
+        self.members: list[Row] = []
+        self.results: list[Row] = []
+        self.picked: list[Row] = []
+
+    def add(self, rec: PackageRecord, found_texts: Texts, in_force: dict[int, InForce]) -> Row:
+        """The record's rows (``in_force``: its lists in force by review year, as
+        ``lists_in_force`` gives them; none for a deleted household); its households row
+        returned."""
+        dumps = _dumps
         hh = rec.household
         hid = hh.id
+        size = hh.size()
         doc, docs = found_texts if found_texts is not None else (None, {})
-        households.append(
-            (hid, hh.code, hh.village, hh.head_name(), hh.size(), rec.deleted, rec.rev,
-             rec.updated_at, doc if doc is not None else dumps(to_dict(hh)))
-        )  # fmt: skip
+        household = (hid, hh.code, hh.village, hh.head_name(), size, rec.deleted, rec.rev,
+                     rec.updated_at, doc if doc is not None else dumps(to_dict(hh)))  # fmt: skip
+        self.households.append(household)
+        members = self.members
         for pos, m in enumerate(hh.members):
+            # Relationship and Sex are StrEnums: the member is its value's text (``.value``
+            # is a Python-level property, two calls a member).
             members.append(
-                (hid, pos, m.id, m.name, m.relationship.value if m.relationship else None,
-                 m.sex.value if m.sex else None, m.year_of_birth(), m.ethnicity, m.id_number)
+                (hid, pos, m.id, m.name, m.relationship or None, m.sex or None,
+                 m.year_of_birth(), m.ethnicity, m.id_number)
             )  # fmt: skip
         by_round: dict[str, Row] = {}
+        years = self.years
         for round_id, res in rec.results.items():
             deprived = [o["id"] for o in res.get("indicators", []) if o.get("status") == "deprived"]
             row = (hid, round_id, years[round_id], res["standard_id"], res["category"],
                    res.get("b1_score"), res.get("income"), int(res.get("deprivation_count", 0)),
                    deprived, docs[round_id] if round_id in docs else dumps(res))  # fmt: skip
-            results.append(row)
+            self.results.append(row)
             by_round[round_id] = row
-        for year, found in in_force.get(hid, {}).items():
+        for year, found in in_force.items():
             r = by_round[found.round_id]
-            picked.append((hid, year, r[1], r[3], found.category.value, r[7], r[8], hh.size()))
-    counts, deprivations = year_counts(picked, [r[1] for r in rounds if r[3] == "periodic"])
-    return rounds, households, members, results, picked, counts, deprivations
+            self.picked.append((hid, year, r[1], r[3], found.category.value, r[7], r[8], size))
+        return household
+
+    def move_lines(self, copies: dict[str, list[bytes]]) -> None:
+        """The households', members' and results' rows made so far appended to ``copies``
+        as COPY lines and let go (the rest are small and made at the end: ``tables``).
+        UnicodeEncodeError for a text that is not UTF-8 (a lone surrogate)."""
+        for table, rows in (
+            ("households", self.households),
+            ("members", self.members),
+            ("results", self.results),
+        ):
+            copies[table] += copy_lines(rows)
+            rows.clear()
+
+    def tables(self) -> tuple[list[Row], ...]:
+        review_years = [r[1] for r in self.rounds if r[3] == "periodic"]
+        counts, deprivations = year_counts(self.picked, review_years)
+        return (self.rounds, self.households, self.members, self.results, self.picked, counts,
+                deprivations)  # fmt: skip
+
+
+_dumps = json.JSONEncoder(ensure_ascii=False, check_circular=False).encode
 
 
 def year_counts(picked: list[Row], review_years: Iterable[int]) -> tuple[list[Row], list[Row]]:

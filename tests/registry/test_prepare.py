@@ -1,0 +1,80 @@
+"""The registry's reader (``registry.load.prepare``) makes each record's rows as it reads
+the record and lets it go, with the records' results unshared (``open_package(share=False)``):
+it must write what the package read whole makes (``rows_of`` over ``read_package``), deleted
+households, sent-back households and monthly rounds included, and refuse what the commune
+import refuses, with its words."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from db.exchange.errors import PackageError
+from db.exchange.export import export_package
+from db.exchange.package import read_package
+from db.records import HouseholdQuery
+from db.store import Store
+from registry.load import Located, Prepared, copy_data, prepare, rows_of
+from tests.registry.packages import households, make_package
+from tests.reports.test_year_round_reports import _demo, march_verdicts
+
+
+def _commune_with_deleted_households(tmp_path: Path) -> Path:
+    """The demo commune with its 2026 meeting's sent-back household, a decided March 2027
+    round, and two households deleted (their records travel as deleted ones)."""
+    path = _demo(tmp_path)
+    with Store.open(path, user="Cán bộ", device="laptop-1") as store:
+        current = store.current_round()
+        assert current is not None
+        store.save_decision(current.id, "300/QĐ-UBND", date(2026, 12, 15), "Nguyễn Văn Hùng")
+        march_verdicts(store, current.id)
+        for household in store.list_households(HouseholdQuery())[3:5]:
+            store.delete_household(household.id)
+        export_package(store, tmp_path / "xa.rasoat")
+    return tmp_path / "xa.rasoat"
+
+
+def test_prepare_record_by_record_writes_what_the_package_read_whole_makes(
+    tmp_path: Path,
+) -> None:
+    deleted = []
+    for path in (
+        _commune_with_deleted_households(tmp_path),
+        make_package(tmp_path / "b.rasoat", "02674", n=40, seed=3, shift=7, gap=5),
+    ):
+        ready = prepare(path, None, None)
+        assert isinstance(ready, Prepared), ready
+        located = Located()
+        package = read_package(path, decode=located)
+        copies, counts = copy_data(rows_of(package, located.texts))
+        assert ready.copies == copies
+        assert ready.counts == counts
+        assert ready.entries == [
+            (r.household.id, r.household.code, r.household.head_name(), r.household.village,
+             r.rev, r.deleted)
+            for r in package.records
+        ]  # fmt: skip
+        assert (ready.manifest, ready.package_id) == (package.manifest, package.package_id)
+        deleted.append(sum(entry[5] for entry in ready.entries))
+    assert deleted == [2, 0]
+
+
+def test_prepare_refuses_as_the_commune_import_does(tmp_path: Path) -> None:
+    """A damaged file and a record refused half-way (its rows before it already made):
+    the commune import's messages."""
+    path = make_package(tmp_path / "a.rasoat", n=30, seed=4)
+    damaged = tmp_path / "damaged.rasoat"
+    data = bytearray(path.read_bytes())
+    data[len(data) // 2] ^= 0xFF
+    damaged.write_bytes(bytes(data))
+    homes = households(30, 5)
+    homes[17].members[0].birth_year, homes[17].members[0].birth_date = 1700, None
+    wrong = make_package(tmp_path / "wrong.rasoat", homes=homes)
+    for refused_path in (damaged, wrong):
+        said = prepare(refused_path, None, None)
+        with pytest.raises(PackageError) as refused:
+            read_package(refused_path)
+        assert said == f"Gói {refused_path.name} bị hỏng hoặc không hợp lệ: {refused.value}"
+    assert "dòng 18" in str(said)
