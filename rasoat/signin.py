@@ -85,9 +85,12 @@ def exit_code(exc: BaseException, other: int) -> int:
     return other
 
 
-def open_store(path: Path, args: argparse.Namespace, *, user: str, seen: bool = True) -> Any:
+def open_store(path: Path, args: argparse.Namespace, *, user: str, seen: bool = False) -> Any:
     """``Store.open`` then ``sign_in``; the Store is closed again when signing in fails.
-    ``seen=False``: "last seen" written with the first write only (``Store.open``)."""
+    A command records its user as "last seen" with its first write that commits, not at
+    opening (``Store.open(seen=False)``): a command refused once the file is open (a role, a
+    member id matching nobody, a package changed before its second reading) or one that
+    only reads leaves the file byte-identical."""
     from db.store import Store
     from rasoat.identity import device_id
 

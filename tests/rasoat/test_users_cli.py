@@ -94,17 +94,21 @@ def test_a_refusal_exits_1_in_every_command(
     viewer = ["users", "add", f, "xem", "--role", "nguoi-xem", "--new-password-file", s]
     assert main([*viewer, *officer]) == 0
     capsys.readouterr()
+    before = path.read_bytes()  # a refusal leaves the file's bytes, "last seen" included
     pkg = str(tmp_path / "goi.rasoat")
     export = ["export", f, pkg, "--no-password"]
     assert main([*export, "--user", "xem", "--user-password-file", s]) == 1
     assert "người xem) không được xuất" in capsys.readouterr().err
     assert main(export) == 1  # nobody signed in on a file with users
     assert "hãy đăng nhập" in capsys.readouterr().err
+    assert path.read_bytes() == before
     with Store.open(path, user="x", device="y") as store:
         code = store.conn.execute("SELECT code FROM households WHERE deleted = 0").fetchone()[0]
+    before = path.read_bytes()
     apply = ["application", "add", f, "--household", code, "--kind", "04", "--by", "Lò Văn Ín"]
     assert main([*apply, "--user", "xem", "--password-file", s]) == 1
     assert "người xem) không được ghi giấy đề nghị" in capsys.readouterr().err
+    assert path.read_bytes() == before
     wrong = secret.with_name("sai.txt")
     wrong.write_text("khong-dung-dau\n", encoding="utf-8")
     assert main([*export, "--user", "thu", "--user-password-file", str(wrong)]) == 2
