@@ -139,7 +139,9 @@ def run(args: argparse.Namespace) -> int:
     from rasoat.identity import device_id
 
     try:
-        with Store.open(path, user="rasoat report", device=device_id()) as store:
+        # "Last seen" with the print's audit row, not at opening: a report refused (no such
+        # household, village or round) leaves the file byte-identical.
+        with Store.open(path, user="rasoat report", device=device_id(), seen=False) as store:
             household_id = None
             if args.household:
                 household = store.household_by_code(args.household)

@@ -43,7 +43,8 @@ def run(args: argparse.Namespace) -> int:
         print("rasoat whatif: --out phải là tệp .pdf hoặc .xlsx.", file=sys.stderr)
         return 2
     try:
-        with Store.open(path, user=os_user(), device=device_id()) as store:
+        # "Last seen" with the print's audit row: a refusal leaves the file byte-identical.
+        with Store.open(path, user=os_user(), device=device_id(), seen=False) as store:
             other = round_basis.resolve(store, args.standard)
             data = load_review(store, None)
             if data.standard is not None:

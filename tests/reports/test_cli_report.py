@@ -90,6 +90,7 @@ def test_user_errors_exit_2_in_vietnamese_without_traceback(
     argv: list[str], message: str, small_file: Path, tmp_path: Path
 ) -> None:
     args = [a.replace("{file}", str(small_file)) for a in argv]
+    before = small_file.read_bytes()
     done = subprocess.run(
         [sys.executable, "-m", "rasoat", *args, "--out", str(tmp_path / "x.pdf")],
         capture_output=True,
@@ -99,6 +100,7 @@ def test_user_errors_exit_2_in_vietnamese_without_traceback(
     assert done.returncode == 2
     assert message in done.stderr
     assert "Traceback" not in done.stderr
+    assert small_file.read_bytes() == before  # "last seen" is not written by a refusal
 
 
 def test_headless_builds_the_demo_and_prints_the_first_village_list(
