@@ -227,7 +227,8 @@ class AuditDialog(QDialog):
             from db.store import Store
             from reports.audit_log import household_history, period_log
 
-            with Store.open(store_path, user=user, device=device, check=False) as store:
+            # "Last seen" only with the print's audit row (``Store.open(seen=False)``).
+            with Store.open(store_path, user=user, device=device, check=False, seen=False) as store:
                 document = (
                     household_history(store, household_id)
                     if household_id is not None

@@ -67,9 +67,10 @@ def build_report(
 
     # A second connection for this thread: the window's Store belongs to the GUI thread. The
     # file was checked when the window opened it (a district-size file is being checked in
-    # the background), so the page check is not run twice.
+    # the background), so the page check is not run twice. "Last seen" goes with the print's
+    # audit row, not at opening: a print refused (a household gone) leaves the file as it was.
     who = user or session.surveyor()
-    with Store.open(store_path, user=who, device=device_id(), check=False) as store:
+    with Store.open(store_path, user=who, device=device_id(), check=False, seen=False) as store:
         return Path(
             reports.build(
                 kind,

@@ -226,9 +226,15 @@ def test_a_missing_household_is_reported_in_vietnamese(
 ) -> None:
     from reports.review import ReportError
 
+    def raw() -> bytes:
+        store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        return commune_path.read_bytes()
+
+    before = raw()
     with pytest.raises(ReportError) as raised:
         build_report(commune_path, "household_form", tmp_path / "x.pdf", "pdf", None, print)
     assert "hộ" in raised.value.message
+    assert raw() == before  # the worker's Store wrote "last seen" before it was refused
 
 
 def test_a_village_print_follows_the_screen_it_was_asked_from(
