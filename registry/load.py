@@ -36,6 +36,7 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from itertools import chain, repeat
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any, Literal
@@ -859,16 +860,16 @@ def write_rows(conn: psycopg.Connection[Any], prefix: Row, package: Prepared) ->
 def prefixed(head: bytes, lines: list[bytes], size: int = 1 << 20) -> Iterator[bytes]:
     """COPY text of ``lines`` (``copy_lines``), each after ``head``, in pieces of about
     ``size`` bytes: never the whole table at once (the results' are 23 MB at 3,000
-    households)."""
-    glue = b"\n" + head
+    households). Each piece made by one join: joining the lines with the head and then
+    adding the first head and the last newline copied every 1 MB piece twice more (about
+    a thirtieth of a reader's CPU)."""
     start = taken = 0
+    last = len(lines)
     for end, line in enumerate(lines, 1):
         taken += len(line)
-        if taken >= size:
-            yield head + glue.join(lines[start:end]) + b"\n"
+        if taken >= size or end == last:
+            yield b"".join(chain.from_iterable(zip(repeat(head), lines[start:end], repeat(b"\n"))))
             start, taken = end, 0
-    if start < len(lines):
-        yield head + glue.join(lines[start:]) + b"\n"
 
 
 class _Reader:

@@ -6,6 +6,7 @@ import refuses, with its words."""
 
 from __future__ import annotations
 
+import random
 from datetime import date
 from pathlib import Path
 
@@ -16,7 +17,7 @@ from db.exchange.export import export_package
 from db.exchange.package import read_package
 from db.records import HouseholdQuery
 from db.store import Store
-from registry.load import Located, Prepared, copy_data, prepare, rows_of
+from registry.load import Located, Prepared, copy_data, prefixed, prepare, rows_of
 from tests.registry.packages import households, make_package
 from tests.reports.test_year_round_reports import _demo, march_verdicts
 
@@ -78,3 +79,18 @@ def test_prepare_refuses_as_the_commune_import_does(tmp_path: Path) -> None:
             read_package(refused_path)
         assert said == f"Gói {refused_path.name} bị hỏng hoặc không hợp lệ: {refused.value}"
     assert "dòng 18" in str(said)
+
+
+def test_prefixed_pieces_are_the_copy_text_cut_after_about_size_bytes() -> None:
+    rnd = random.Random(21)
+    for _ in range(2_000):
+        lines = [b"x\\t\xc3\xa1" * rnd.randrange(0, 4) for _ in range(rnd.randrange(0, 25))]
+        size = rnd.randrange(1, 30)
+        pieces = list(prefixed(b"15\t02947\t7\t", lines, size))
+        assert b"".join(pieces) == b"".join(b"15\t02947\t7\t" + line + b"\n" for line in lines)
+        assert all(piece.endswith(b"\n") for piece in pieces)
+        # Every piece but the last holds lines of at least ``size`` bytes (heads and
+        # newlines not counted), and ends with the line that reached it.
+        taken = [[len(x) - 11 for x in piece.split(b"\n")[:-1]] for piece in pieces]
+        assert all(sum(t) >= size and sum(t[:-1]) < size for t in taken[:-1])
+        assert pieces or not lines
