@@ -13,6 +13,7 @@ from typing import Any
 
 from db.exchange.export import export_package
 from db.exchange.upper_level import open_packages, summaries
+from db.records import HouseholdQuery
 from db.store import Store
 from forms.model import Category
 from registry import queries
@@ -24,16 +25,19 @@ from tests.registry.packages import make_package
 from tests.reports.test_year_round_reports import _demo, march_verdicts
 
 
-def _march_package(tmp_path: Path) -> tuple[Path, str]:
+def _march_package(tmp_path: Path, deleted: int = 0) -> tuple[Path, str]:
     """The demo commune (its 2026 meeting sent one household back, its March 2026 round
     decided), the 2026 review decided, then a March 2027 round: two poor households apply
-    to be recognised as escaped, the meeting agrees to one and sends the other back."""
+    to be recognised as escaped, the meeting agrees to one and sends the other back.
+    ``deleted``: households of the list deleted then (they travel as deleted records)."""
     path = _demo(tmp_path)
     with Store.open(path, user="Cán bộ", device="laptop-1") as store:
         current = store.current_round()
         assert current is not None
         store.save_decision(current.id, "300/QĐ-UBND", date(2026, 12, 15), "Nguyễn Văn Hùng")
         _rnd, _agreed, voted_down = march_verdicts(store, current.id)
+        for household in store.list_households(HouseholdQuery())[3 : 3 + deleted]:
+            store.delete_household(household.id)
         export_package(store, tmp_path / "thang3.rasoat")
     return tmp_path / "thang3.rasoat", voted_down.id
 

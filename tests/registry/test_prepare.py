@@ -7,34 +7,15 @@ import refuses, with its words."""
 from __future__ import annotations
 
 import random
-from datetime import date
 from pathlib import Path
 
 import pytest
 
 from db.exchange.errors import PackageError
-from db.exchange.export import export_package
 from db.exchange.package import read_package
-from db.records import HouseholdQuery
-from db.store import Store
 from registry.load import Located, Prepared, copy_data, prefixed, prepare, rows_of
 from tests.registry.packages import households, make_package
-from tests.reports.test_year_round_reports import _demo, march_verdicts
-
-
-def _commune_with_deleted_households(tmp_path: Path) -> Path:
-    """The demo commune with its 2026 meeting's sent-back household, a decided March 2027
-    round, and two households deleted (their records travel as deleted ones)."""
-    path = _demo(tmp_path)
-    with Store.open(path, user="Cán bộ", device="laptop-1") as store:
-        current = store.current_round()
-        assert current is not None
-        store.save_decision(current.id, "300/QĐ-UBND", date(2026, 12, 15), "Nguyễn Văn Hùng")
-        march_verdicts(store, current.id)
-        for household in store.list_households(HouseholdQuery())[3:5]:
-            store.delete_household(household.id)
-        export_package(store, tmp_path / "xa.rasoat")
-    return tmp_path / "xa.rasoat"
+from tests.registry.test_lists_in_force import _march_package
 
 
 def test_prepare_record_by_record_writes_what_the_package_read_whole_makes(
@@ -42,7 +23,7 @@ def test_prepare_record_by_record_writes_what_the_package_read_whole_makes(
 ) -> None:
     deleted = []
     for path in (
-        _commune_with_deleted_households(tmp_path),
+        _march_package(tmp_path, deleted=2)[0],
         make_package(tmp_path / "b.rasoat", "02674", n=40, seed=3, shift=7, gap=5),
     ):
         ready = prepare(path, None, None)
