@@ -137,6 +137,11 @@ def test_a_surveyors_afternoon(session: Session, tmp_path: Path) -> None:
     session.run(session.restore_window())
     # Users and roles (issue 20 item 2): an officer and a surveyor, a refusal, the lock.
     session.run(session.users_and_lock())
+    # A package out and back in by the signed-in officer: the dialogs' worker acts for the
+    # window's user (it had nobody signed in, so a file with users refused every import).
+    session.run(session.export_and_import(tmp_path, 2))
+    assert session.receipt.changed == 0
+    assert session.receipt.conflicts == []
     # The commune file encrypted at rest from the menu, reopened with its passphrase and with
     # its recovery key (issue 20 item 1).
     session.run(session.encrypt_file("ruộng bậc thang mùa lúa chín"))
