@@ -74,8 +74,9 @@ def test_a_note_edit_leaves_the_indexes_of_unchanged_columns_alone(commune: Stor
     two index entries), the audit row (row and its household index entry) and the audit
     sequence; not the code, village, head-name and id indexes, whose values did not change
     (12 pages before, each of the four rewritten with the same entry). The third edit: the
-    first also copies the household's document into its insert's audit row (m0005), and in
-    the encrypted copy, packed full by sqlcipher_export, the first two split a few leaves."""
+    first also copies the household's document into its insert's audit row (m0005), and the
+    first two may split a few leaves (an encryption that packs leaves full, as sqlcipher_export
+    did before ba28f78, makes every first edit split)."""
     h = commune.household_by_code("01-0020")
     assert h is not None
     for note in ("Hẹn quay lại", "Vắng nhà"):
