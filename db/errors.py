@@ -60,6 +60,21 @@ class TooNewVersion(StoreError):
         )
 
 
+class OlderVersion(StoreError):
+    """A file an older Rà soát made, met by ``Store.open(upgrade=False)`` (``rasoat db
+    check``): opened normally it is upgraded, after a backup; here it is left as it is."""
+
+    def __init__(self, path: Path, found: int, latest: int) -> None:
+        self.path = path
+        self.found = found
+        self.latest = latest
+        super().__init__(
+            f"Tệp {path} được tạo bằng phiên bản Rà soát cũ hơn (cấu trúc dữ liệu số {found}, "
+            f"phiên bản này dùng số {latest}). Tệp sẽ được nâng cấp (sau khi tự sao lưu) khi "
+            "mở bình thường bằng phần mềm."
+        )
+
+
 class AlreadyExists(StoreError):
     def __init__(self, path: Path) -> None:
         self.path = path

@@ -18,6 +18,7 @@ import logging
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -30,11 +31,12 @@ from db.errors import (
     DatabaseDamaged,
     FileMissing,
     NotACommuneFile,
+    OlderVersion,
     StoreError,
     TooNewVersion,
     WalGoneElsewhere,
 )
-from db.migrations import LATEST, migrate
+from db.migrations import LATEST, STEPS, m0012_audit_chain, migrate
 from db.records import (
     AuditAction,
     AuditEntry,
@@ -233,6 +235,7 @@ class Store(StoreCalls):
         check: bool = True,
         key: bytes | None = None,
         seen: bool = True,
+        upgrade: bool = True,
     ) -> Store:
         """Open a commune file, migrating it (after a backup) when it is older.
 
@@ -252,12 +255,22 @@ class Store(StoreCalls):
         ``seen=False``: the user is recorded as last seen (``surveyors``) by the first write
         that commits, not at opening, so a use that may end in a refusal (an import) leaves
         a file it did not write to byte-identical.
+
+        ``upgrade=False``: an older file is neither backed up nor migrated: ``OlderVersion``
+        is raised once its header, key and version are read, nothing set or checked yet
+        (``rasoat db check`` then checks it as it is, ``check_older_file``).
         """
         path = Path(path)
         for attempt in range(WAL_GONE_TRIES):
             try:
                 return cls._open_once(
-                    path, user=user, device=device, check=check, key=key, seen=seen
+                    path,
+                    user=user,
+                    device=device,
+                    check=check,
+                    key=key,
+                    seen=seen,
+                    upgrade=upgrade,
                 )
             except WalGoneElsewhere:
                 if attempt == WAL_GONE_TRIES - 1:
@@ -275,6 +288,7 @@ class Store(StoreCalls):
         check: bool,
         key: bytes | None = None,
         seen: bool = True,
+        upgrade: bool = True,
     ) -> Store:
         if not path.is_file():
             raise FileMissing(path)
@@ -303,6 +317,9 @@ class Store(StoreCalls):
                 raise NotACommuneFile(path)
             if version > LATEST:
                 raise TooNewVersion(path, version, LATEST)
+            if version < LATEST and not upgrade:
+                # Before _configure: even the journal mode (WAL) is not set on such a file.
+                raise OlderVersion(path, version, LATEST)
             _configure(conn)
             if check:
                 problems = _open_check(conn, path)
@@ -655,11 +672,15 @@ class Store(StoreCalls):
 
     def integrity_problems(self) -> list[str]:
         """Empty when ``PRAGMA integrity_check`` and the foreign keys are fine."""
-        problems = [r[0] for r in self.conn.execute("PRAGMA integrity_check")]
-        problems = [] if problems == ["ok"] else problems
-        for table, rowid, parent, _ in self.conn.execute("PRAGMA foreign_key_check"):
-            problems.append(f"{table} rowid {rowid}: missing row in {parent}")
-        return problems
+        return _integrity_problems(self.conn)
+
+
+def _integrity_problems(conn: driver.Connection) -> list[str]:
+    problems = [r[0] for r in conn.execute("PRAGMA integrity_check")]
+    problems = [] if problems == ["ok"] else problems
+    for table, rowid, parent, _ in conn.execute("PRAGMA foreign_key_check"):
+        problems.append(f"{table} rowid {rowid}: missing row in {parent}")
+    return problems
 
 
 def _open_check(conn: driver.Connection, path: Path) -> str:
@@ -704,3 +725,56 @@ def check_file(path: str | Path) -> DatabaseDamaged | FileMissing | None:
     finally:
         conn.close()
     return DatabaseDamaged(path, backup.newest_good(path), problems) if problems else None
+
+
+# The schema step that chained the audit log (m0012): an older file has no chain to verify.
+AUDIT_CHAIN_FROM = STEPS.index(m0012_audit_chain.apply) + 1
+
+
+@dataclass(frozen=True)
+class OlderFileCheck:
+    """What ``check_older_file`` found; ``chained``: whether the file's schema has the audit
+    chain (``broken`` is None without one)."""
+
+    version: int
+    commune_name: str
+    province_name: str
+    households: int
+    problems: list[str]
+    bad: list[tuple[str, str]]
+    broken: audit.Broken | None
+    chained: bool
+
+
+def check_older_file(path: Path, *, deep: bool) -> OlderFileCheck:
+    """`rasoat db check` of a file an older Rà soát made (``OlderVersion``), as it is: on a
+    read-only connection, never backed up or migrated (migrating would change the bytes of a
+    file kept for a later look), with the checks its schema allows: SQLite's pages and
+    foreign keys, every document decoded when ``deep`` (their JSON kept its form since step
+    1; the tables and columns read are step 1's), and the audit chain from its step on."""
+    from db.deep_check import bad_documents
+
+    try:
+        conn = driver.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            version = int(conn.execute("PRAGMA user_version").fetchone()[0])
+            problems = _integrity_problems(conn)
+            bad = bad_documents(conn) if deep and not problems else []
+            chained = version >= AUDIT_CHAIN_FROM
+            broken = audit.verify(conn) if chained and not problems else None
+            row = conn.execute("SELECT commune_name, province_name FROM commune").fetchone()
+            count = conn.execute("SELECT count(*) FROM households WHERE deleted = 0").fetchone()
+        finally:
+            conn.close()
+    except driver.DatabaseError as exc:  # pages SQLite cannot read: what Store.open says
+        raise DatabaseDamaged(path, backup.newest_good(path), str(exc)) from exc
+    return OlderFileCheck(
+        version,
+        str(row[0]) if row else "",
+        str(row[1]) if row else "",
+        int(count[0]),
+        problems,
+        bad,
+        broken,
+        chained,
+    )

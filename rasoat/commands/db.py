@@ -6,9 +6,13 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rasoat import signin
+
+if TYPE_CHECKING:
+    from db.audit import Broken
+    from db.errors import OlderVersion
 
 
 def register(subparsers: Any) -> None:
@@ -24,7 +28,8 @@ def register(subparsers: Any) -> None:
         description=(
             "Kiểm tra tệp xã: các trang dữ liệu của SQLite và (tệp cỡ một xã, hoặc khi có "
             "--deep) từng hồ sơ hộ, nhân khẩu, phiếu, kết quả; hộ hỏng được nêu theo mã hộ; "
-            "chuỗi mã kiểm tra của nhật ký thay đổi (dòng đầu tiên bị sửa hay bị xoá được nêu)."
+            "chuỗi mã kiểm tra của nhật ký thay đổi (dòng đầu tiên bị sửa hay bị xoá được nêu). "
+            "Tệp do phiên bản cũ tạo được kiểm tra như hiện có, không nâng cấp."
         ),
     )
     check.add_argument("file", metavar="TỆP_XÃ")
@@ -84,11 +89,11 @@ def register(subparsers: Any) -> None:
     passphrase.set_defaults(func=change_passphrase, unlock=False)
 
 
-def _open(path: Path, *, seen: bool = True) -> Any:
+def _open(path: Path, *, seen: bool = True, upgrade: bool = True) -> Any:
     from db.store import Store
     from rasoat.identity import device_id, os_user
 
-    return Store.open(path, user=os_user(), device=device_id(), seen=seen)
+    return Store.open(path, user=os_user(), device=device_id(), seen=seen, upgrade=upgrade)
 
 
 def _fail(message: str, code: int = 1) -> int:
@@ -97,20 +102,22 @@ def _fail(message: str, code: int = 1) -> int:
 
 
 def check_file(args: argparse.Namespace) -> int:
-    from db import audit, backup
-    from db.deep_check import describe
-    from db.errors import StoreError
+    from db import audit
+    from db.errors import OlderVersion, StoreError
     from db.migrations import LATEST
     from db.store import HouseholdQuery, is_large_file
 
     path = Path(args.file)
+    deep = args.deep or not is_large_file(path)
     try:
-        # Only read: "last seen" not written (``Store.open(seen=False)``), so a file kept
-        # as it is for a later look (a damaged one, a broken audit chain) keeps its bytes.
-        store = _open(path, seen=False)
+        # Only read: "last seen" not written (``Store.open(seen=False)``) and an older file
+        # not migrated (``upgrade=False``), so a file kept as it is for a later look (a
+        # damaged one, a broken audit chain) keeps its bytes.
+        store = _open(path, seen=False, upgrade=False)
+    except OlderVersion as exc:
+        return _check_older(path, exc, deep)
     except StoreError as exc:
         return _fail(exc.message, signin.exit_code(exc, 1))
-    deep = args.deep or not is_large_file(path)
     with store:
         problems = store.integrity_problems()
         bad = store.damaged_records() if deep and not problems else []
@@ -121,6 +128,22 @@ def check_file(args: argparse.Namespace) -> int:
         print(f"Cấu trúc dữ liệu số: {LATEST}")
         print(f"Số hộ: {store.count_households(HouseholdQuery()):,}".replace(",", "."))
         print("Kỳ rà soát: " + (", ".join(str(r.year) for r in store.rounds()) or "chưa có"))
+    return _verdict(path, problems, bad, broken, deep, "nhật ký thay đổi nguyên vẹn")
+
+
+def _verdict(
+    path: Path,
+    problems: list[str],
+    bad: list[tuple[str, str]],
+    broken: Broken | None,
+    deep: bool,
+    log: str,
+) -> int:
+    """What a check found, said to the officer; the exit code. ``log``: what the check
+    says of the audit log when nothing was found."""
+    from db import backup
+    from db.deep_check import describe
+
     if problems:
         print("Tệp có lỗi:", file=sys.stderr)
         for p in problems[:20]:
@@ -147,11 +170,35 @@ def check_file(args: argparse.Namespace) -> int:
         )
         return 1
     checked = "từng hồ sơ đều đọc được" if deep else "chưa đọc thử từng hồ sơ (dùng --deep)"
-    print(f"Kết quả kiểm tra: tệp không có lỗi ({checked}); nhật ký thay đổi nguyên vẹn.")
+    print(f"Kết quả kiểm tra: tệp không có lỗi ({checked}); {log}.")
     good = backup.latest_backup(path)
     if good is not None:
         print(f"Bản sao lưu mới nhất: {good}")
     return 0
+
+
+def _check_older(path: Path, older: OlderVersion, deep: bool) -> int:
+    """A file an older Rà soát made, checked as it is (``db.store.check_older_file``): the
+    checks its schema allows, and what opening it normally will do."""
+    from db.errors import StoreError
+    from db.store import AUDIT_CHAIN_FROM, check_older_file
+
+    try:
+        found = check_older_file(path, deep=deep)
+    except StoreError as exc:
+        return _fail(exc.message, signin.exit_code(exc, 1))
+    print(f"Tệp: {path}")
+    print(f"Xã: {found.commune_name}, {found.province_name}")
+    print(f"Cấu trúc dữ liệu số: {found.version} (phiên bản cũ)")
+    print(f"Số hộ: {found.households:,}".replace(",", "."))
+    print(f"{older.message} Lần kiểm tra này để nguyên tệp như cũ, không nâng cấp.")
+    log = (
+        "nhật ký thay đổi nguyên vẹn"
+        if found.chained
+        else "nhật ký thay đổi của tệp cũ này chưa có mã kiểm tra (có từ cấu trúc dữ liệu số "
+        f"{AUDIT_CHAIN_FROM}) nên chưa kiểm tra được"
+    )
+    return _verdict(path, found.problems, found.bad, found.broken, deep, log)
 
 
 def backup_file(args: argparse.Namespace) -> int:

@@ -91,3 +91,80 @@ def test_check_and_a_refused_restore_leave_the_file_byte_identical(
     # behind, empty (SQLite cannot remove it read-only): nothing in it to checkpoint.
     wal = path.with_name("mau.sqlite-wal")
     assert not wal.exists() or wal.stat().st_size == 0
+
+
+@pytest.mark.parametrize("encrypted", [False, True], ids=["plain", "encrypted"])
+def test_check_of_an_older_file_keeps_it_as_it_is(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], encrypted: bool
+) -> None:
+    """Opening an older file migrates it (after a backup): a check did so too, changing the
+    bytes of a file that may be kept as it is for a later look. It checks it as it is now,
+    and says in Vietnamese that opening it normally will upgrade it."""
+    import hashlib
+
+    from db import at_rest
+    from db.migrations import LATEST
+    from db.store import Store
+    from tests.db.test_audit_pointing import as_before_m0017
+
+    path = tmp_path / "mau.sqlite"
+    assert main(["demo", "--households", "10", "--out", str(path)]) == 0
+    as_before_m0017(path)
+    options = []
+    if encrypted:
+        at_rest.encrypt_file(path, "ruộng bậc thang mùa lúa chín")
+        secret = tmp_path / "mk.txt"
+        secret.write_text("ruộng bậc thang mùa lúa chín\n", encoding="utf-8")
+        options = ["--passphrase-file", str(secret)]
+    capsys.readouterr()
+    before = hashlib.sha256(path.read_bytes()).hexdigest()
+    assert main(["db", "check", str(path), *options]) == 0
+    out = capsys.readouterr().out
+    assert f"Cấu trúc dữ liệu số: {LATEST - 1} (phiên bản cũ)" in out
+    assert "Số hộ: 10" in out
+    assert "được tạo bằng phiên bản Rà soát cũ hơn" in out
+    assert "sẽ được nâng cấp (sau khi tự sao lưu) khi mở bình thường" in out
+    assert "để nguyên tệp như cũ, không nâng cấp" in out
+    assert "tệp không có lỗi (từng hồ sơ đều đọc được); nhật ký thay đổi nguyên vẹn" in out
+    assert hashlib.sha256(path.read_bytes()).hexdigest() == before
+    assert backup.list_backups(path, "migration") == []
+    # Opened normally, it is upgraded as before.
+    with Store.open(path, user="a", device="b") as store:
+        assert store.conn.execute("PRAGMA user_version").fetchone()[0] == LATEST
+    assert len(backup.list_backups(path, "migration")) == 1
+
+
+def test_check_of_a_first_version_file_finds_a_damaged_household_and_leaves_its_bytes(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A file of schema step 1 (no audit chain yet): checked as it is, its documents read
+    one by one, the damaged household named, and not one byte changed."""
+
+    from db import driver
+    from db.store import AUDIT_CHAIN_FROM
+    from tests.db.test_migrations import version_one_file
+
+    path = tmp_path / "cu.sqlite"
+    ids = version_one_file(path, 6)
+    raw = path.read_bytes()
+    assert main(["db", "check", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert "Cấu trúc dữ liệu số: 1 (phiên bản cũ)" in out
+    assert "Số hộ: 6" in out
+    assert (
+        "nhật ký thay đổi của tệp cũ này chưa có mã kiểm tra (có từ cấu trúc dữ liệu số "
+        f"{AUDIT_CHAIN_FROM}) nên chưa kiểm tra được"
+    ) in out
+    assert path.read_bytes() == raw
+
+    conn = driver.connect(path, isolation_level=None)
+    conn.execute("UPDATE households SET doc = '{\"code\": ' WHERE id = ?", (ids[2],))
+    code = conn.execute("SELECT code FROM households WHERE id = ?", (ids[2],)).fetchone()[0]
+    conn.close()
+    raw = path.read_bytes()
+    assert main(["db", "check", str(path)]) == 1
+    captured = capsys.readouterr()
+    assert "được tạo bằng phiên bản Rà soát cũ hơn" in captured.out
+    assert f"Hộ {code}: thông tin hộ bị hỏng, không đọc được." in captured.err
+    assert path.read_bytes() == raw
+    assert backup.list_backups(path, "migration") == []
