@@ -38,7 +38,7 @@ from db.exchange.crypto import (
     SCRYPT_P,
     SCRYPT_R,
 )
-from forms.roles import Action, Role, User, may
+from forms.roles import ROLE_NAMES, Action, Role, User, may
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -191,6 +191,35 @@ def sign_in(store: Store, name: str, password: str) -> User:
     store.signed_in = user
     store.user = user.name
     return user
+
+
+def act_as(store: Store, user: User) -> User:
+    """Make ``user``, signed in on another connection to this file (the window's: a worker
+    thread opens a Store of its own), this Store's signed-in user as the file has them now.
+    Another officer may have disabled them or changed their role since they signed in, and
+    a worker acting with the window's copy would act with the old role. Gone, disabled or of
+    another role now: ``NotPermitted``, in Vietnamese; else the row as it now stands (its
+    villages included)."""
+    now = get(store, user.name)
+    if now is None:
+        raise NotPermitted(
+            f"Người dùng {user.name} không còn trong tệp này; việc này không được làm. "
+            "Hãy đăng nhập lại."
+        )
+    if now.disabled:
+        raise NotPermitted(
+            f"Người dùng {now.name} đã bị ngừng sử dụng sau khi đăng nhập; việc này không được "
+            "làm. Hãy hỏi cán bộ xã."
+        )
+    if now.role != user.role:
+        raise NotPermitted(
+            f"Vai trò của {now.display_name or now.name} đã đổi từ {ROLE_NAMES[user.role]} "
+            f"sang {ROLE_NAMES[now.role]} sau khi đăng nhập; việc này không được làm. Hãy "
+            "đăng nhập lại."
+        )
+    store.signed_in = now
+    store.user = now.name
+    return now
 
 
 def sign_out(store: Store, fallback_user: str) -> None:

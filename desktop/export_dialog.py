@@ -56,16 +56,20 @@ def in_own_store(store: Any, work: Callable[[Any, Any], Any]) -> Work:
     The window's Store recorded this user and device as "last seen" when it opened the file;
     the worker's records it again only with a write that commits (``Store.open(seen=False)``),
     so a job refused halfway (an import) leaves the file as it was. The window's signed-in
-    user is the worker's too: without it a file with users refused every job ("hãy đăng
-    nhập trước") while the officer was signed in."""
+    user is the worker's too (without one a file with users refused every job, "hãy đăng
+    nhập trước", while the officer was signed in), read again from the worker's own
+    connection (``db.users.act_as``): disabled or given another role by another officer
+    since signing in, they are refused, not served with the window's old copy."""
     path, user, device = Path(store.path), store.user, store.device
     signed_in = getattr(store, "signed_in", None)
 
     def run(progress: Progress) -> Any:
+        from db import users
         from db.store import Store
 
         with Store.open(path, user=user, device=device, seen=False) as own:
-            own.signed_in = signed_in
+            if signed_in is not None:
+                users.act_as(own, signed_in)
             return work(own, progress)
 
     return run

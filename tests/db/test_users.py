@@ -245,3 +245,35 @@ def test_year_round_writes_ask_the_role(store: Store, db_path: Path) -> None:
         year_round.add_support(s, other.id, "health_insurance", date(2026, 3, 2))
         monthly = year_round.start_regular_round(s, 2026, 3)
         assert other.id in year_round.round_household_ids(s, monthly.id)
+
+
+def test_a_worker_acts_as_the_user_as_the_file_has_them_now(store: Store, db_path: Path) -> None:
+    """``act_as``: the window's signed-in user, read again on another connection; refused
+    when gone (a restore of an older file), disabled or of another role, in Vietnamese."""
+    from db import driver
+    from forms.roles import User
+
+    _people(store)
+    window = _as(db_path, "mai")
+    assert window.signed_in is not None
+    mai = window.signed_in
+    worker = Store.open(db_path, user="máy", device=DEVICE, seen=False)
+    try:
+        assert users.act_as(worker, mai) == mai
+        assert worker.signed_in == mai
+        assert worker.user == "mai"
+        conn = driver.connect(db_path, isolation_level=None)
+        conn.execute("UPDATE users SET villages = '[\"Bản Nà Hin\"]' WHERE name = 'mai'")
+        assert users.act_as(worker, mai).villages == ("Bản Nà Hin",)  # as it stands now
+        conn.execute("UPDATE users SET role = 'viewer' WHERE name = 'mai'")
+        conn.close()
+        with pytest.raises(NotPermitted, match="đã đổi từ Điều tra viên sang Người xem"):
+            users.act_as(worker, mai)
+        users.disable_user(store, "xem")
+        with pytest.raises(NotPermitted, match="Người dùng xem đã bị ngừng sử dụng"):
+            users.act_as(worker, User("xem", "Vàng A Páo", Role.VIEWER))
+        with pytest.raises(NotPermitted, match="Người dùng ai không còn trong tệp này"):
+            users.act_as(worker, User("ai", "Ai Đó", Role.OFFICER))
+    finally:
+        worker.close()
+        window.close()

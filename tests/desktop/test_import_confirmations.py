@@ -198,3 +198,67 @@ def test_on_a_file_with_users_the_signed_in_user_imports_or_is_refused_unchanged
         h = store.household_by_code("HO00001")
         assert h is not None
         assert h.note == "sửa ở máy A"
+
+
+def test_a_user_disabled_or_made_a_viewer_since_signing_in_is_refused_by_the_worker(
+    qtbot: Any, tmp_path: Path
+) -> None:
+    """The worker re-reads the window's signed-in user from its own connection: an officer
+    disabled by another officer since signing in cannot export, one made a viewer cannot
+    import (the worker had acted with the window's copy, the old role); nothing is written."""
+    from db import driver
+    from desktop.export_dialog import ExportDialog
+
+    base, pkg, fp = package_of_another_laptop(tmp_path)
+    pw = "mat-khau-9x"
+    with Store.open(base, user="Cán bộ xã", device="may-xa") as store:
+        users.add_user(store, "thu", "Lò Thị Thu", Role.OFFICER, pw)
+        users.add_user(store, "ca", "Nông Văn Ca", Role.OFFICER, pw)
+        users.add_user(store, "xa", "Hà Thị Xa", Role.OFFICER, pw)
+        users.sign_in(store, "ca", pw)
+        # Another officer at the same file (another window, another laptop on the share).
+        with Store.open(base, user="thu", device="may-2") as other:
+            users.sign_in(other, "thu", pw)
+            users.disable_user(other, "ca")
+
+        def sha() -> str:
+            store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            return hashlib.sha256(base.read_bytes()).hexdigest()
+
+        before = sha()
+        export = ExportDialog(store)
+        qtbot.addWidget(export)
+        out = tmp_path / "goi.rasoat"
+        export.path.setText(str(out))
+        export.protect.setChecked(False)
+        seen: list[str] = []
+        keys = [(Qt.Key.Key_Escape, Qt.KeyboardModifier.NoModifier)]
+        answer(qtbot, keys, seen)
+        export.start_export()
+        qtbot.waitUntil(lambda: not keys, timeout=20000)
+        assert "Người dùng ca đã bị ngừng sử dụng sau khi đăng nhập" in seen[0]
+        assert export.result_info is None
+        assert not out.exists()
+        assert sha() == before
+
+        users.sign_in(store, "xa", pw)
+        # No screen changes a role yet; another tool, or a later screen, may.
+        conn = driver.connect(base, isolation_level=None)
+        conn.execute("UPDATE users SET role = 'viewer' WHERE name = 'xa'")
+        conn.close()
+        before = sha()
+        dialog = ImportDialog(store)
+        qtbot.addWidget(dialog)
+        dialog.set_package(pkg)
+        alt, no = Qt.KeyboardModifier.AltModifier, Qt.KeyboardModifier.NoModifier
+        seen = []
+        keys = [(Qt.Key.Key_N, alt), (Qt.Key.Key_Escape, no)]
+        answer(qtbot, keys, seen)
+        dialog.start_import()
+        qtbot.waitUntil(lambda: not keys, timeout=20000)
+        qtbot.waitUntil(lambda: not dialog.progress.isVisibleTo(dialog), timeout=20000)
+        assert fp in seen[0]
+        assert "Vai trò của Hà Thị Xa đã đổi từ Cán bộ xã sang Người xem" in seen[1]
+        assert "Không nhập gì" in dialog.text.toPlainText()
+        assert dialog.receipt is None
+        assert sha() == before
