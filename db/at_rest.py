@@ -307,19 +307,18 @@ def _hold(path: Path) -> driver.Connection:
     """A connection holding ``path`` exclusively until it is closed: every other
     connection, of this process or another, is refused ("database is locked") even to read.
 
-    The WAL is folded into the file first and the file leaves WAL mode: in exclusive
-    locking mode a rollback-journal file keeps its EXCLUSIVE lock after a transaction ends,
-    whereas a WAL file's readers and writers meet in the -shm and the -wal. ``BEGIN
-    EXCLUSIVE`` is refused while any other connection has the file open (each holds a
-    shared lock), which is the "in use elsewhere" check itself, with no moment between the
-    check and the hold. Store.open puts the file back in WAL mode when it is opened next."""
+    Exclusive locking mode is set before the file is first read: a WAL file (a commune file
+    is one) is then read without the ``-shm``, its WAL index in this connection's memory,
+    under an EXCLUSIVE lock on the file itself held until the connection closes; a
+    rollback-journal file keeps the EXCLUSIVE lock its ``BEGIN EXCLUSIVE`` takes. Either is
+    refused while any other connection has the file open (each holds a shared lock), which
+    is the "in use elsewhere" check itself, with no moment between the check and the hold.
+    Nothing is written to the file, its journal mode included: an encryption refused after
+    this (a row the copy refuses, a copy failing its check) leaves it byte-identical.
+    ``_release_for_replace`` ends the WAL just before the encrypted file takes the name."""
     src = driver.connect(str(path), isolation_level=None, timeout=0.5)
     try:
         src.execute("PRAGMA locking_mode = EXCLUSIVE")
-        src.execute("BEGIN EXCLUSIVE")
-        src.execute("COMMIT")
-        src.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        src.execute("PRAGMA journal_mode = DELETE")
         src.execute("BEGIN EXCLUSIVE")
         src.execute("COMMIT")
     except driver.OperationalError as exc:
@@ -331,6 +330,16 @@ def _hold(path: Path) -> driver.Connection:
         src.close()
         raise
     return src
+
+
+def _release_for_replace(src: driver.Connection) -> None:
+    """Move the hold on the plain file, about to be replaced, to a rollback journal, still
+    exclusive: its WAL is folded in and its ``-wal`` removed now, by this connection, while
+    that name is the plain file's. A WAL connection closed after the replace would remove
+    the ``-wal`` by its name, the encrypted file's by then."""
+    src.execute("PRAGMA journal_mode = DELETE")
+    src.execute("BEGIN EXCLUSIVE")
+    src.execute("COMMIT")
 
 
 # The attached copy's page cache while it is written (KiB, negative as PRAGMA cache_size takes
@@ -487,6 +496,10 @@ def _encrypt_held(path: Path, src: driver.Connection, passphrase: str) -> tuple[
         # Neither copy carries the header's numbers.
         src.execute(f"PRAGMA enc.user_version = {version}")
         src.execute(f"PRAGMA enc.application_id = {app_id}")
+        # A commune file is in WAL mode (Store.open's _configure); a file left in rollback
+        # mode would be rewritten by its next opening (its header's mode), even by one that
+        # writes nothing else, such as a refused import's.
+        src.execute("PRAGMA enc.journal_mode = WAL")
         src.execute("DETACH DATABASE enc")
     except BaseException:
         tmp.unlink(missing_ok=True)
@@ -502,6 +515,8 @@ def _encrypt_held(path: Path, src: driver.Connection, passphrase: str) -> tuple[
         ]
         if check.execute(_SCHEMA).fetchall() != schema:
             wrong.append("sqlite_schema")
+        if check.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+            wrong.append("journal_mode")
     finally:
         check.close()
     if problems != ["ok"] or wrong:
@@ -517,6 +532,7 @@ def _encrypt_held(path: Path, src: driver.Connection, passphrase: str) -> tuple[
         os.fsync(fd)
     finally:
         os.close(fd)
+    _release_for_replace(src)
     backup._phase("encrypt:replace")
     if os.name == "nt":
         # Windows refuses to replace or delete a file that is open (SQLite opens it without

@@ -290,3 +290,46 @@ def test_encrypting_a_file_open_elsewhere_is_refused_and_leaves_it_as_it_was(
         other.close()
     assert not at_rest.is_encrypted(path)
     assert not at_rest.key_file(path).exists()
+
+
+def test_the_encrypted_file_is_in_wal_mode_and_an_opening_that_writes_nothing_keeps_it(
+    encrypted: tuple[Path, str, str],
+) -> None:
+    """A commune file is in WAL mode; one left in rollback mode is switched by its next
+    opening (``Store.open``'s ``_configure``), the header rewritten and, in an encrypted
+    file, page 1 encrypted again: the encrypted file leaves the encryption in WAL mode, so
+    an opening with ``seen=False`` that writes nothing (a refused import's) keeps its bytes.
+    A file still in rollback mode (encrypted by an older version) changes at its first
+    opening only."""
+    import hashlib
+
+    from db import driver
+    from db.store import Store
+
+    path, recovery, _name = encrypted
+    key = at_rest.file_key(recovery)
+
+    def sha() -> str:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+
+    def open_and_close() -> None:
+        Store.open(path, user="Cán bộ xã", device="may-xa", key=key, seen=False).close()
+
+    conn = driver.connect(str(path), key=key)
+    conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    conn.close()
+    before = sha()
+    open_and_close()
+    assert sha() == before
+    assert not path.with_name(path.name + "-wal").exists()
+
+    conn = driver.connect(str(path), key=key)  # as the encryption left it before
+    conn.execute("PRAGMA journal_mode = DELETE")
+    conn.close()
+    older = sha()
+    open_and_close()
+    switched = sha()
+    assert switched != older
+    open_and_close()
+    assert sha() == switched

@@ -139,3 +139,44 @@ def test_encrypt_writes_the_recovery_key_page_when_asked_and_audits_it(
     assert "file_recovery_key" in logged[0][1]
     assert recovery not in logged[0][1]
     driver.forget(path)
+
+
+def test_a_refused_import_or_a_check_right_after_encrypting_leaves_the_file_byte_identical(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The encrypted file leaves ``rasoat db encrypt`` in WAL mode, as every commune file is:
+    left in rollback mode, its first opening switched it (its header rewritten, page 1
+    encrypted again), so an import refused once the file is open, or a check, changed the
+    file's bytes."""
+    import hashlib
+    import shutil
+
+    path = create_demo_commune(tmp_path / "xa.sqlite", households=5)
+    laptop = shutil.copyfile(path, tmp_path / "may.sqlite")
+    pkg = tmp_path / "a.rasoat"
+    assert main(["export", str(laptop), str(pkg), "--no-password"]) == 0
+    pw = _write(tmp_path / "nd.txt", "mat-khau-9x")
+    secret = _write(tmp_path / "mk.txt", PASSPHRASE)
+    f = str(path)
+    assert main(["users", "add", f, "thu", "--role", "can-bo", "--new-password-file", pw]) == 0
+    officer = ["--user", "thu", "--password-file", pw]
+    viewer = ["users", "add", f, "xem", "--role", "nguoi-xem", "--new-password-file", pw]
+    assert main([*viewer, *officer]) == 0
+    assert main(["db", "encrypt", f, "--new-passphrase-file", secret, *officer]) == 0
+    driver.forget(path)  # each command is a new process
+    capsys.readouterr()
+
+    def sha() -> str:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+
+    encrypted = sha()
+    unlock = ["--commune-passphrase-file", secret]
+    as_viewer = ["--user", "xem", "--user-password-file", pw]
+    assert main(["import", f, str(pkg), *unlock, *as_viewer]) == 1
+    assert "người xem) không được nhập" in capsys.readouterr().err
+    assert sha() == encrypted
+    driver.forget(path)
+    assert main(["db", "check", f, "--passphrase-file", secret]) == 0
+    assert sha() == encrypted
+    assert not path.with_name(path.name + "-wal").exists()
+    driver.forget(path)
