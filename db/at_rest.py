@@ -368,7 +368,13 @@ def export(src: driver.Connection, target: str) -> None:
     its entries were first written, so its leaves keep the room they had in the plain file
     (87-91 % full at 10,000 households, against 99 %). A ``WHERE`` clause is what keeps SQLite
     from its transfer. A file holding what this copy does not know (``sqlite_stat1``, which
-    an ``ANALYZE`` would have made) goes through ``sqlcipher_export`` as before."""
+    an ``ANALYZE`` would have made) goes through ``sqlcipher_export`` as before.
+
+    Inserted one by one, rows meet their table's constraints, which the transfer never
+    checked: a row the schema forbids (``households.deleted = 2``, a required field empty, a
+    code given twice) stops the copy with ``RowsRefused`` naming the table and the rows
+    (households by code), rather than carrying into the encrypted file what its first
+    ``rasoat db check`` would call damage."""
     schema = src.execute(
         "SELECT type, name, rootpage, sql FROM main.sqlite_schema ORDER BY rowid"
     ).fetchall()
@@ -388,7 +394,10 @@ def export(src: driver.Connection, target: str) -> None:
             src.execute(sql)
         for name, _sql in tables:
             if name != "sqlite_sequence":
-                src.execute(_copy_rows(src, name, target))
+                try:
+                    src.execute(_copy_rows(src, name, target))
+                except driver.IntegrityError as exc:
+                    raise _refused(src, name, target, exc) from exc
         if any(name == "sqlite_sequence" for name, _sql in tables):
             # Last: what the rows' inserts left in it is their largest rowids, not the
             # numbers AUTOINCREMENT has already given.
@@ -421,25 +430,136 @@ def _qualified(sql: str, target: str) -> str | None:
     return None if found is None else f"{found.group(0)}{target}.{sql[found.end() :]}"
 
 
-def _copy_rows(src: driver.Connection, table: str, target: str) -> str:
-    """The INSERT copying ``table``'s rows one by one (not SQLite's transfer), rowids kept."""
-    quoted = '"' + table.replace('"', '""') + '"'
+def _quote(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _copied_columns(src: driver.Connection, table: str) -> tuple[list[str], bool]:
+    """(``table``'s columns a copy lists, quoted: rowid first unless it is WITHOUT ROWID;
+    whether it is WITHOUT ROWID)."""
     columns = [
-        '"' + r[1].replace('"', '""') + '"'
-        for r in src.execute(f"PRAGMA main.table_xinfo({quoted})")
+        _quote(r[1])
+        for r in src.execute(f"PRAGMA main.table_xinfo({_quote(table)})")
         if r[6] in (0, 1)  # not a generated column (2, 3): SQLite computes those again
     ]
-    without_rowid = src.execute(
-        "SELECT wr FROM pragma_table_list WHERE schema = 'main' AND name = ?", (table,)
-    ).fetchone()[0]
-    listed = ", ".join(([] if without_rowid else ["rowid"]) + columns)
+    without_rowid = bool(
+        src.execute(
+            "SELECT wr FROM pragma_table_list WHERE schema = 'main' AND name = ?", (table,)
+        ).fetchone()[0]
+    )
+    return ([] if without_rowid else ["rowid"]) + columns, without_rowid
+
+
+def _copy_rows(
+    src: driver.Connection, table: str, target: str, *, conflict: str = "", where: str = "1"
+) -> str:
+    """The INSERT copying ``table``'s rows one by one (not SQLite's transfer), rowids kept;
+    ``conflict`` (``OR IGNORE``) and ``where`` for the search of rows it refuses."""
+    listed, without_rowid = _copied_columns(src, table)
+    columns = ", ".join(listed)
     # In rowid order, the order the rows were written (a scan of an index covering every
     # column would give its own); a WITHOUT ROWID table is read in its key's order.
     order = "" if without_rowid else " ORDER BY rowid"
+    quoted = _quote(table)
+    insert = f"INSERT {conflict}" if conflict else "INSERT"
     return (
-        f"INSERT INTO {target}.{quoted} ({listed}) SELECT {listed} FROM main.{quoted}"
-        f" WHERE 1{order}"
+        f"{insert} INTO {target}.{quoted} ({columns}) SELECT {columns}"
+        f" FROM main.{quoted} WHERE {where}{order}"
     )
+
+
+class RowsRefused(StoreError):
+    """Rows of the plain file its encrypted copy refused: values the table's own schema
+    forbids (a CHECK, NOT NULL or UNIQUE constraint), which SQLite's full check of the file
+    reports too. ``rows``: the first few, named as the officer finds them (a household by its
+    code, a member by position, and the field), never by a value (docs/privacy.md)."""
+
+    def __init__(self, table: str, rows: list[str], count: int) -> None:
+        self.table = table
+        self.rows = rows
+        self.count = count
+        more = f" và {count - len(rows)} hàng khác" if count > len(rows) else ""
+        super().__init__(
+            f"bảng {table} có {count} hàng mang giá trị không được phép: {'; '.join(rows)}{more}"
+        )
+
+
+_ROWS_NAMED = 5
+
+
+def _refused(
+    src: driver.Connection, table: str, target: str, first: driver.IntegrityError
+) -> RowsRefused:
+    """Which rows of ``table`` its copy refuses, and why, once its INSERT failed with
+    ``first`` (that statement undone, the copy's transaction still open, rolled back by the
+    caller): the rows the copy takes are inserted, the others skipped; those left over are
+    the refused ones, each tried alone for its own reason."""
+    src.execute(_copy_rows(src, table, target, conflict="OR IGNORE"))
+    quoted = _quote(table)
+    # A row's key: its rowid, or (WITHOUT ROWID) its primary key's columns, as a row value.
+    listed = "rowid"
+    if _copied_columns(src, table)[1]:
+        info = src.execute(f"PRAGMA main.table_info({quoted})").fetchall()
+        listed = ", ".join(_quote(r[1]) for r in sorted(info, key=lambda r: r[5]) if r[5])
+    left = src.execute(
+        f"SELECT {listed} FROM main.{quoted} WHERE ({listed}) NOT IN"
+        f" (SELECT {listed} FROM {target}.{quoted})"
+    ).fetchall()
+    rows = []
+    for values in left[:_ROWS_NAMED]:
+        match = f"({listed}) = ({', '.join('?' * len(values))})"
+        reason = str(first)
+        try:
+            src.execute(_copy_rows(src, table, target, where=match), values)
+        except driver.IntegrityError as exc:
+            reason = str(exc)
+        what = _what_refused(src, table, reason)
+        rows.append(f"{_row_name(src, table, match, values)}: {what}")
+    if not rows:  # not expected: the statement refused a row the search then took
+        rows.append(f"một hàng: {_what_refused(src, table, str(first))}")
+    return RowsRefused(table, rows, max(len(left), 1))
+
+
+def _row_name(src: driver.Connection, table: str, match: str, values: tuple[object, ...]) -> str:
+    """A refused row as the officer finds it: its household's code (a member's position
+    too), else its number in its table."""
+    columns = {r[1] for r in src.execute(f"PRAGMA main.table_info({_quote(table)})")}
+    quoted = _quote(table)
+    household = "id" if table == "households" else "household_id"
+    member = ", position" if table == "members" else ""
+    if household in columns:
+        found = src.execute(
+            f"SELECT (SELECT code FROM main.households h WHERE h.id = r.{household}){member}"
+            f" FROM main.{quoted} r WHERE {match}",
+            values,
+        ).fetchone()
+        if found is not None and found[0] is not None:
+            name = f"hộ {found[0]}"
+            if member and isinstance(found[1], int):
+                name += f", thành viên thứ {found[1] + 1}"
+            return name
+    if match.startswith("(rowid)"):
+        return f"hàng số {values[0]}"
+    return "một hàng"
+
+
+def _what_refused(src: driver.Connection, table: str, reason: str) -> str:
+    """The field a constraint refused and how, from SQLite's text (``CHECK constraint
+    failed: deleted IN (0, 1)``, ``NOT NULL constraint failed: households.code``, ``UNIQUE
+    constraint failed: households.code``); the text itself is English and never shown."""
+    kind, _sep, detail = reason.partition(" constraint failed: ")
+    columns = [r[1] for r in src.execute(f"PRAGMA main.table_info({_quote(table)})")]
+    if kind == "CHECK":
+        named = [c for c in columns if re.search(rf"(?<!\w){re.escape(c)}(?!\w)", detail)]
+        if not named:  # a named constraint: SQLite gives its name, not its text
+            return "giá trị không thoả một điều kiện của bảng"
+        return f"cột {', '.join(named)} mang giá trị ngoài các giá trị cho phép"
+    fields = ", ".join(part.rpartition(".")[2] for part in detail.split(", ") if part)
+    if kind == "NOT NULL":
+        return f"cột {fields} để trống"
+    if kind in ("UNIQUE", "PRIMARY KEY"):
+        return f"cột {fields} trùng với một hàng khác"
+    return "giá trị không hợp lệ"
 
 
 def encrypt_file(path: Path, passphrase: str) -> tuple[str, Path]:
@@ -475,7 +595,8 @@ def _encrypt_held(path: Path, src: driver.Connection, passphrase: str) -> tuple[
     recovery = new_recovery_key()
     key = file_key(recovery)
     tmp = path.with_name(path.name + ".encrypting")
-    for side in (tmp, *(tmp.with_name(tmp.name + s) for s in ("-wal", "-shm", "-journal"))):
+    sides = (tmp, *(tmp.with_name(tmp.name + s) for s in ("-wal", "-shm", "-journal")))
+    for side in sides:
         side.unlink(missing_ok=True)
     try:
         backup._phase("encrypt:export")  # the hooks the kill and lock tests use
@@ -501,8 +622,20 @@ def _encrypt_held(path: Path, src: driver.Connection, passphrase: str) -> tuple[
         # writes nothing else, such as a refused import's.
         src.execute("PRAGMA enc.journal_mode = WAL")
         src.execute("DETACH DATABASE enc")
-    except BaseException:
-        tmp.unlink(missing_ok=True)
+    except BaseException as exc:
+        # Detached first: in exclusive locking mode the copy's rollback journal is kept
+        # (zeroed) until then, and would be left beside the plain file.
+        with contextlib.suppress(driver.Error):
+            src.execute("DETACH DATABASE enc")
+        for side in sides:
+            side.unlink(missing_ok=True)
+        if isinstance(exc, RowsRefused):
+            raise StoreError(
+                f"Không mã hoá được tệp {path.name}: {exc.message}. Tệp chưa bị thay đổi "
+                f"(bản sao lưu: {made.name}). Hãy kiểm tra tệp bằng lệnh rasoat db check "
+                f'"{path}"; sửa các hàng đó (hoặc khôi phục một bản sao lưu không có chúng) '
+                "rồi mã hoá lại."
+            ) from exc
         raise
     backup._phase("encrypt:check")
     check = driver.connect(str(tmp), key=key)

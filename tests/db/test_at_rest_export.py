@@ -130,3 +130,61 @@ def test_the_first_saves_after_encrypting_write_about_what_the_plain_file_writes
     key = at_rest.key_from_passphrase(secret, PASSPHRASE)
     plain_pages = _first_saves_pages(plain, None)
     assert _first_saves_pages(secret, key) <= plain_pages * 1.15
+
+
+@pytest.fixture(scope="module")
+def demo_source(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return create_demo_commune(tmp_path_factory.mktemp("nguon") / "xa.sqlite", households=8)
+
+
+@pytest.mark.parametrize(
+    ("forbidden", "said"),
+    [
+        # Every household but one: the first five named by code, the others counted.
+        (
+            "UPDATE households SET deleted = 2 WHERE rowid > 1",
+            ["bảng households có 7 hàng", "hộ {2}: cột deleted", "và 2 hàng khác"],
+        ),
+        # A member by household and position, never by name.
+        (
+            "UPDATE members SET deleted = 3 WHERE household_id = '{0}' AND position = 1",
+            ["bảng members có 1 hàng", "hộ {1}, thành viên thứ 2: cột deleted"],
+        ),
+        # A row of no household: its number in its table.
+        (
+            "UPDATE rounds SET kind = 'khac' WHERE rowid = 1",
+            ["bảng rounds có 1 hàng", "hàng số 1: cột kind mang giá trị ngoài"],
+        ),
+    ],
+)
+def test_a_row_the_schema_forbids_is_named_and_the_file_left_as_it_was(
+    tmp_path: Path, demo_source: Path, forbidden: str, said: list[str]
+) -> None:
+    """The copy inserts row by row, so a table's constraints refuse a row the transfer
+    carried: which rows, named as the officer finds them (docs/privacy.md: a household by
+    code, a member by position, the field, never a value), with the file's bytes kept."""
+    import hashlib
+
+    from db.errors import StoreError
+
+    path = tmp_path / "xa.sqlite"
+    path.write_bytes(demo_source.read_bytes())
+    conn = driver.connect(str(path), isolation_level=None)
+    try:
+        first_id, first, second = conn.execute(
+            "SELECT id, code, (SELECT code FROM households WHERE rowid = 2) FROM households"
+            " WHERE rowid = 1"
+        ).fetchone()
+        conn.execute("PRAGMA ignore_check_constraints = ON")
+        conn.execute(forbidden.format(first_id))
+    finally:
+        conn.close()
+    before = hashlib.sha256(path.read_bytes()).hexdigest()
+    with pytest.raises(StoreError) as exc:
+        at_rest.encrypt_file(path, PASSPHRASE)
+    for words in said:
+        assert words.format(first_id, first, second) in exc.value.message
+    assert exc.value.message.count("hộ ") <= 5
+    assert hashlib.sha256(path.read_bytes()).hexdigest() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["xa.sqlite", "xa.sqlite.backups"]
+    assert [p.name for p in backup.list_backups(path, "before-encrypt")]

@@ -180,3 +180,59 @@ def test_a_refused_import_or_a_check_right_after_encrypting_leaves_the_file_byte
     assert sha() == encrypted
     assert not path.with_name(path.name + "-wal").exists()
     driver.forget(path)
+
+
+def _forbidden(path: Path, sql: str) -> None:
+    """Write what the file's own schema forbids (its CHECK constraints set aside), as a tool
+    other than Rà soát could have: SQLite's full check reports it, a read-only one does not."""
+    conn = driver.connect(str(path), isolation_level=None)
+    try:
+        conn.execute("PRAGMA ignore_check_constraints = ON")
+        conn.execute(sql)
+    finally:
+        conn.close()
+
+
+def test_a_row_the_schema_forbids_stops_the_encryption_with_its_household_named(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Copied row by row, the rows meet their table's constraints (sqlcipher_export's
+    transfer never checked them): a household marked deleted = 2 stops the encryption with
+    a Vietnamese message naming the table, the household's code and the field, and pointing
+    to ``rasoat db check``, not an unexpected error (exit 70, SQLite's English text); the
+    plain file keeps its bytes, the backup made first stays, no key file is written and no
+    part of the encrypted copy is left."""
+    import hashlib
+
+    path = create_demo_commune(tmp_path / "xa.sqlite", households=6)
+    conn = driver.connect(str(path))
+    code = conn.execute("SELECT code FROM households ORDER BY rowid LIMIT 1 OFFSET 2").fetchone()[0]
+    conn.close()
+    _forbidden(path, f"UPDATE households SET deleted = 2 WHERE code = '{code}'")
+    secret = _write(tmp_path / "mk.txt", PASSPHRASE)
+    before = hashlib.sha256(path.read_bytes()).hexdigest()
+    beside = sorted(p.name for p in tmp_path.iterdir())
+
+    assert main(["db", "encrypt", str(path), "--new-passphrase-file", secret]) == 1
+    captured = capsys.readouterr()
+    err = captured.err
+    assert f"Không mã hoá được tệp {path.name}: bảng households có 1 hàng" in err
+    assert f"hộ {code}: cột deleted" in err
+    assert f'rasoat db check "{path}"' in err
+    assert "Tệp chưa bị thay đổi" in err
+    assert "IntegrityError" not in err
+    assert "CHECK constraint" not in err
+    assert "MÃ KHÔI PHỤC" not in captured.out
+    assert hashlib.sha256(path.read_bytes()).hexdigest() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == beside
+    assert not at_rest.is_encrypted(path)
+    assert not at_rest.key_file(path).exists()
+    kept = [
+        p for p in path.with_name(path.name + ".backups").iterdir() if "before-encrypt" in p.name
+    ]
+    assert len(kept) == 1
+    assert kept[0].name in err
+    assert kept[0].read_bytes().startswith(at_rest.PLAIN_HEADER)
+
+    assert main(["db", "check", str(path)]) == 1  # what the message points to says so too
+    assert "bị hỏng" in capsys.readouterr().err
