@@ -20,6 +20,20 @@ def _write(path: Path, text: str) -> str:
     return str(path)
 
 
+def _with_users(path: Path, tmp_path: Path) -> tuple[str, str, list[str]]:
+    """Users added to the file at ``path``: an officer 'thu' and a viewer 'xem', both with
+    the password in the returned file; (that file, the passphrase's file, the officer's
+    sign-in arguments)."""
+    pw = _write(tmp_path / "nd.txt", "mat-khau-9x")
+    secret = _write(tmp_path / "mk.txt", PASSPHRASE)
+    f = str(path)
+    assert main(["users", "add", f, "thu", "--role", "can-bo", "--new-password-file", pw]) == 0
+    officer = ["--user", "thu", "--password-file", pw]
+    viewer = ["users", "add", f, "xem", "--role", "nguoi-xem", "--new-password-file", pw]
+    assert main([*viewer, *officer]) == 0
+    return pw, secret, officer
+
+
 def test_encrypt_then_every_command_asks_the_passphrase(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -79,13 +93,8 @@ def test_encrypting_is_an_officers_and_never_the_demo_communes(
     from rasoat import paths
 
     path = create_demo_commune(tmp_path / "xa.sqlite", households=5)
-    pw = _write(tmp_path / "nd.txt", "mat-khau-9x")
-    secret = _write(tmp_path / "mk.txt", PASSPHRASE)
+    pw, secret, officer = _with_users(path, tmp_path)
     f = str(path)
-    assert main(["users", "add", f, "thu", "--role", "can-bo", "--new-password-file", pw]) == 0
-    officer = ["--user", "thu", "--password-file", pw]
-    viewer = ["users", "add", f, "xem", "--role", "nguoi-xem", "--new-password-file", pw]
-    assert main([*viewer, *officer]) == 0
     capsys.readouterr()
     encrypt = ["db", "encrypt", f, "--new-passphrase-file", secret]
     before = table_dump(path)
@@ -155,13 +164,8 @@ def test_a_refused_import_or_a_check_right_after_encrypting_leaves_the_file_byte
     laptop = shutil.copyfile(path, tmp_path / "may.sqlite")
     pkg = tmp_path / "a.rasoat"
     assert main(["export", str(laptop), str(pkg), "--no-password"]) == 0
-    pw = _write(tmp_path / "nd.txt", "mat-khau-9x")
-    secret = _write(tmp_path / "mk.txt", PASSPHRASE)
+    pw, secret, officer = _with_users(path, tmp_path)
     f = str(path)
-    assert main(["users", "add", f, "thu", "--role", "can-bo", "--new-password-file", pw]) == 0
-    officer = ["--user", "thu", "--password-file", pw]
-    viewer = ["users", "add", f, "xem", "--role", "nguoi-xem", "--new-password-file", pw]
-    assert main([*viewer, *officer]) == 0
     assert main(["db", "encrypt", f, "--new-passphrase-file", secret, *officer]) == 0
     driver.forget(path)  # each command is a new process
     capsys.readouterr()
