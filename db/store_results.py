@@ -110,6 +110,7 @@ INDICATOR_KEYS = ("id", "name", "dimension", "status", "reason", "member_ids", "
 _CATEGORIES = {c.value: c for c in Category}
 _STATUSES = frozenset(s.value for s in IndicatorStatus)
 _MEMO_MAX = 20_000
+_NUMBERS = (int, float, type(None))
 
 
 def result_doc(d: Mapping[str, Any], memo: dict[int, Any] | None = None) -> ResultDoc:
@@ -162,6 +163,11 @@ def _fast_text(d: Mapping[str, Any], memo: dict[int, Any]) -> str | None:
         or type(d["reasons"]) is not list
         or type(d["warnings"]) is not list
         or type(d["indicators"]) is not list
+        # The values encoded before the indicators: a list or dict among them could hold
+        # '"indicators":[]' itself, where the replace below would put the indicators.
+        or type(d["b1_score"]) not in _NUMBERS
+        or type(d["income"]) not in _NUMBERS
+        or type(d["income_basis"]) is not str
     ):
         return None
     ref = d["reference_date"]
@@ -206,9 +212,11 @@ def _indicator_text(o: Any, memo: dict[Any, Any]) -> str | None:
     ):
         return None
     fields = (o["id"], o["name"], o["dimension"], o["status"])
+    if set(map(type, fields)) != {str}:  # before the look-up: a list is no key
+        return None
     head = memo.get(fields)
     if head is None:
-        if set(map(type, fields)) != {str} or fields[3] not in _STATUSES:
+        if fields[3] not in _STATUSES:
             return None
         if len(memo) >= _MEMO_MAX:
             memo.clear()

@@ -108,6 +108,12 @@ def _variants(d: dict[str, Any]) -> list[dict[str, Any]]:
     indicator(reason=7)
     indicator(id=1)
     indicator(member_ids=("a",))
+    indicator(id=["a"])  # no memo key
+    indicator(name={"a": 1})
+    changed(b1_score={"indicators": []})  # the key's text inside a value before the key
+    changed(income=[{"indicators": []}])
+    changed(income_basis={"indicators": []})
+    changed(b1_score=True)
     e = copy.deepcopy(d)
     del e["indicators"][0]["dimension"]
     out.append(e)
