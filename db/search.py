@@ -28,6 +28,9 @@ def index_text(h: Household) -> str:
 # 17 µs of the 6 a word at a time takes (issue 22: a merge or an import folds every name).
 _FOLDED: dict[str, str] = {}
 _FOLDED_MAX = 50_000
+# Only words of a name's length are kept: a field's text may be one long word, and 50,000
+# such kept for the life of the window would be tens of MB (a syllable is under 10).
+_FOLDED_LONGEST = 40
 
 
 def fold_words(text: str) -> str:
@@ -42,9 +45,11 @@ def fold_words(text: str) -> str:
             continue
         folded = _FOLDED.get(word)
         if folded is None:
-            if len(_FOLDED) >= _FOLDED_MAX:
-                _FOLDED.clear()
-            folded = _FOLDED[word] = fold(word)
+            folded = fold(word)
+            if len(word) <= _FOLDED_LONGEST:
+                if len(_FOLDED) >= _FOLDED_MAX:
+                    _FOLDED.clear()
+                _FOLDED[word] = folded
         if folded:
             out.append(folded)
     return " ".join(out)

@@ -26,3 +26,14 @@ def test_the_same_as_folding_the_whole_text() -> None:
         assert fold_words(text) == fold(text), repr(text)
     for text in ("Nguyễn Văn An", " Đặng  Thị Ánh ", "", "   ", "\u0301 a", "HO1 Thôn 2"):
         assert fold_words(text) == fold(text)
+
+
+def test_only_words_of_a_names_length_are_kept() -> None:
+    """A long word is folded each time, not kept for the life of the window: 50,000 of them
+    would be tens of MB (review of 9e46fff)."""
+    from db import search
+
+    long_word = "Đ" * (search._FOLDED_LONGEST + 1)
+    assert fold_words(f"Ánh {long_word}") == fold(f"Ánh {long_word}")
+    assert "Ánh" in search._FOLDED
+    assert long_word not in search._FOLDED
