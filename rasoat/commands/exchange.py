@@ -401,17 +401,36 @@ def _signed_by(manifest: dict[str, Any]) -> str:
 
 def _read(path: Path, recovery_key: str | None, password_file: str | None = None) -> Any:
     from db.exchange.container import read_manifest
-    from db.exchange.merge import collector_paused
     from db.exchange.merge_stream import read_for_merge
 
     manifest = read_manifest(path)
     password = _password_for_reading(manifest, recovery_key, password_file)
-    # Checked whole; a large package kept lean and read again when merged (issue 22).
-    with collector_paused():
-        return read_for_merge(path, password=password, recovery_key=recovery_key)
+    # Checked whole; a large package kept lean and read again when merged (issue 22). The
+    # cycle collector is paused by the command around it (``_collector_paused``).
+    return read_for_merge(path, password=password, recovery_key=recovery_key)
 
 
 def run_import(args: argparse.Namespace) -> int:
+    return _collector_paused(_import, args)
+
+
+def run_merge(args: argparse.Namespace) -> int:
+    return _collector_paused(_merge, args)
+
+
+def _collector_paused(command: Any, args: argparse.Namespace) -> int:
+    """``command(args)`` with Python's cycle collector paused from the first reading to the
+    last write, as ``import_package`` pauses it: on again between the reading and the merge,
+    it walked every object of the package just read (a tenth of a commune merge's time).
+    The command's locals, the package among them, are freed as it returns, before the
+    collector is back on."""
+    from db.exchange.merge import collector_paused
+
+    with collector_paused():
+        return int(command(args))
+
+
+def _import(args: argparse.Namespace) -> int:
     from db import certificates
     from db.errors import StoreError
     from db.exchange import year_round_part
@@ -482,7 +501,7 @@ def run_import(args: argparse.Namespace) -> int:
     return 0
 
 
-def run_merge(args: argparse.Namespace) -> int:
+def _merge(args: argparse.Namespace) -> int:
     from db.errors import StoreError
     from db.exchange.errors import PackageError, SenderNotTrusted
     from db.exchange.merge import merge_package, precheck, waiting

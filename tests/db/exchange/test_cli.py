@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 from openpyxl import load_workbook
@@ -223,3 +224,43 @@ def test_refusals_and_lists_leave_the_commune_file_byte_identical(
     assert sha() == imported != before
     with Store.open(base, user="x", device="y") as store:
         assert "thu" in [name for name, _device, _at in store.surveyors()]
+
+
+def test_import_and_merge_pause_the_cycle_collector_from_reading_to_writing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The collector is off from the package's reading to its merge (on between the two,
+    it walked every object of the package just read: a tenth of a commune merge's time)
+    and on again after, a refusal included (review of 983b690: only import_package paused
+    it across both). Recorded as the commands call the two, which run as they are."""
+    import gc
+
+    from db.exchange import merge, merge_stream
+
+    monkeypatch.setenv("RASOAT_PASSWORD", "mật khẩu đủ dài")
+    base = make_commune(tmp_path / "xa.db", 3)
+    laptop = copy_to(base, tmp_path / "may.db")
+    edit(laptop, "may-a", ["HO00001"], "đã sửa")
+    pkg = tmp_path / "a.rasoat"
+    assert main(["export", str(laptop), str(pkg)]) == 0
+    calls: list[tuple[str, bool]] = []
+    read, merged = merge_stream.read_for_merge, merge.merge_package
+
+    def reading(*args: Any, **kwargs: Any) -> Any:
+        calls.append(("read", gc.isenabled()))
+        return read(*args, **kwargs)
+
+    def merging(*args: Any, **kwargs: Any) -> Any:
+        calls.append(("merge", gc.isenabled()))
+        return merged(*args, **kwargs)
+
+    monkeypatch.setattr(merge_stream, "read_for_merge", reading)
+    monkeypatch.setattr(merge, "merge_package", merging)
+    assert main(["import", str(base), str(pkg)]) == 0
+    assert gc.isenabled()
+    assert main(["merge", str(base), str(pkg)]) == 0
+    assert gc.isenabled()
+    assert main(["import", str(base), str(tmp_path / "nothing.rasoat")]) != 0
+    assert gc.isenabled()
+    assert calls == [("read", False), ("merge", False)] * 2
+    assert "cập nhật: 1" in capsys.readouterr().out
