@@ -154,10 +154,20 @@ class EncryptDialog(NewPassphraseDialog):
             )
             return None
         if self.own_store is None:
+            from db import users
             from db.store import Store
 
-            own = Store.open(self.path, user=self.user, device=self.device, check=False)
-            own.signed_in = self.signed_in
+            # seen=False: a print refused below leaves the file as it was.
+            own = Store.open(self.path, user=self.user, device=self.device, check=False, seen=False)
+            if self.signed_in is not None:
+                # The recovery key opens the file: who prints it is read again from the
+                # file, since another officer may have disabled them or made them a viewer.
+                try:
+                    users.act_as(own, self.signed_in)
+                except users.NotPermitted as refused:
+                    own.close()
+                    QMessageBox.warning(self, _tr("Chưa in được mã khôi phục"), str(refused))
+                    return None
             self.own_store = own
         return self.own_store
 

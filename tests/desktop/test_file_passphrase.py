@@ -296,6 +296,59 @@ def test_the_key_printed_after_a_given_up_sign_in_is_audited_under_who_encrypted
     assert "file_recovery_key" in printed[0][1]
 
 
+def test_the_key_is_not_printed_by_an_officer_made_a_viewer_since_signing_in(
+    qtbot: QtBot, app: Any, plain: Path, tmp_path: Path
+) -> None:
+    """The dialog's own Store (the reopening's sign-in given up) reads the officer again
+    from the file: made a viewer since signing in (by plain SQL: no screen changes a role
+    under an open window), the recovery key is not printed, refused in Vietnamese, and the
+    file is left as it was."""
+    import hashlib
+
+    from db import users
+    from desktop.sign_in_dialog import SignInDialog
+    from forms.roles import Role
+
+    password = "mat-khau-9x"
+    with Store.open(plain, user="máy", device="test") as s:
+        users.add_user(s, "thu", "Hoàng Văn Thụ", Role.OFFICER, password)
+    window = _window(qtbot)
+    _when_modal(
+        lambda d: (d.name.setText("thu"), _type_and_enter(qtbot, d.password, password)),
+        SignInDialog,
+    )
+    assert window.open_path(plain)
+    seen: dict[str, Any] = {}
+
+    def refused(box: QMessageBox) -> None:
+        seen["said"] = box.text()
+        box.accept()
+
+    def answer(dialog: EncryptDialog) -> None:
+        _when_modal(lambda asked: asked.reject(), SignInDialog)
+        dialog.new.insert(PASSPHRASE)
+        _type_and_enter(qtbot, dialog.again, PASSPHRASE)
+        qtbot.waitUntil(lambda: bool(dialog.recovery_key), timeout=30_000)
+        conn = driver.connect(str(plain), key=at_rest.key_from_passphrase(plain, PASSPHRASE))
+        with conn:
+            conn.execute("UPDATE users SET role = 'viewer' WHERE name = 'thu'")
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        conn.close()
+        seen["before"] = hashlib.sha256(plain.read_bytes()).hexdigest()
+        _when_modal(refused, QMessageBox)
+        seen["pdf"] = dialog.print_to(tmp_path / "ma-khoi-phuc.pdf")
+        seen["after"] = hashlib.sha256(plain.read_bytes()).hexdigest()
+        dialog.done_button.click()
+
+    _when_modal(answer, EncryptDialog)
+    window.encrypt_action.trigger()
+    assert seen["pdf"] is None
+    assert not (tmp_path / "ma-khoi-phuc.pdf").exists()
+    assert "đã đổi từ" in seen["said"]
+    assert "Hoàng Văn Thụ" in seen["said"]
+    assert seen["after"] == seen["before"]
+
+
 def test_change_the_file_passphrase(qtbot: QtBot, app: Any, encrypted: tuple[Path, str]) -> None:
     path, _recovery = encrypted
     driver.remember(path, at_rest.key_from_passphrase(path, PASSPHRASE))
