@@ -200,7 +200,15 @@ def act_as(store: Store, user: User) -> User:
     a worker acting with the window's copy would act with the old role. Gone, disabled or of
     another role now: ``NotPermitted``, in Vietnamese; else the row as it now stands (its
     villages included)."""
-    now = get(store, user.name)
+    now = _as_now(user, get(store, user.name))
+    store.signed_in = now
+    store.user = now.name
+    return now
+
+
+def _as_now(user: User, now: User | None) -> User:
+    """``user`` (the window's copy) as the file has them now (``now``), or ``NotPermitted``
+    when they are gone, disabled or of another role since signing in."""
     if now is None:
         raise NotPermitted(
             f"Người dùng {user.name} không còn trong tệp này; việc này không được làm. "
@@ -217,8 +225,6 @@ def act_as(store: Store, user: User) -> User:
             f"sang {ROLE_NAMES[now.role]} sau khi đăng nhập; việc này không được làm. Hãy "
             "đăng nhập lại."
         )
-    store.signed_in = now
-    store.user = now.name
     return now
 
 
@@ -364,14 +370,24 @@ def require_on_path(path: Any, signed_in: User | None, action: Action) -> None:
         return
     try:
         has = exist(conn)
+        # The window's copy of the user is read again here: disabled or made a viewer by
+        # another officer since signing in, they no longer restore (as ``act_as``).
+        r = (
+            conn.execute(
+                f"SELECT {_COLUMNS} FROM users WHERE name = ?", (signed_in.name,)
+            ).fetchone()
+            if has and signed_in is not None
+            else None
+        )
     except driver.Error:
-        has = False
+        has, r = False, None
     finally:
         conn.close()
     if not has:
         return
     if signed_in is None:
         raise NotPermitted(SIGN_IN_NEEDED)
+    signed_in = _as_now(signed_in, _user(r) if r else None)
     reason = may(signed_in, action)
     if reason is not None:
         raise NotPermitted(reason)

@@ -179,6 +179,33 @@ def test_restore_needs_an_officer(store: Store, db_path: Path) -> None:
     assert user == "can_bo"
 
 
+def test_restore_refuses_an_officer_made_a_viewer_since_signing_in(
+    store: Store, db_path: Path
+) -> None:
+    """The window's copy of the officer is read again from the file (``act_as``'s check):
+    made a viewer by plain SQL since signing in, they are refused and the file keeps its
+    bytes."""
+    import hashlib
+
+    from db import driver
+
+    _people(store)
+    store.save_household(_household("01", "Thôn Đồng Tâm"))
+    store.close()
+    backup.make_backup(db_path, "manual")
+    with _as(db_path, "can_bo") as s:
+        officer = s.signed_in
+    conn = driver.connect(str(db_path))
+    with conn:
+        conn.execute("UPDATE users SET role = 'viewer' WHERE name = 'can_bo'")
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    conn.close()
+    digest = hashlib.sha256(db_path.read_bytes()).hexdigest()
+    with pytest.raises(NotPermitted, match="đã đổi từ"):
+        backup.restore(db_path, signed_in=officer)
+    assert hashlib.sha256(db_path.read_bytes()).hexdigest() == digest
+
+
 def test_a_tampered_password_record_never_matches() -> None:
     stored = users.hash_password(PASS)
     assert users.check_password(PASS, stored)
