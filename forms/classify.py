@@ -11,7 +11,6 @@ category the result is UNDETERMINED and its reasons say what is missing.
 
 from __future__ import annotations
 
-import gc
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
@@ -20,6 +19,7 @@ from functools import lru_cache
 from typing import Any, TypeVar
 
 from forms.b1 import NO_TABLE, B1Table, score_b1_detail
+from forms.collector import collector_paused
 from forms.definitions import screening_exclusions
 from forms.indicators import Context, IndicatorOutcome, IndicatorStatus, evaluate_plans
 from forms.model import Area, Category, Household, roster_on
@@ -330,15 +330,10 @@ def classify_many(
     """``classify`` over many households (a whole commune), with the cyclic garbage collector
     paused: results form no reference cycles, and without the pause CPython rescans every
     result kept so far again and again (about 40 % of the time at 100,000 households)."""
-    was_enabled = gc.isenabled()
-    gc.disable()
     # The reference date looked up once, not once a household.
     reference = reference_date or default_reference_date(review_year)
-    try:
+    with collector_paused():
         return [classify(h, standard, review_year, reference, b1_table) for h in households]
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 # --- what-if ------------------------------------------------------------------------------

@@ -25,7 +25,6 @@ already has. A package loaded before is recognised by its id or its bytes and ch
 from __future__ import annotations
 
 import contextlib
-import gc
 import getpass
 import hashlib
 import json
@@ -49,6 +48,7 @@ from db.exchange.receipt import Action, Entry, Receipt
 from db.exchange.upper_level import InForce, lists_in_force
 from forms.admin_units import communes
 from forms.codec import to_dict
+from forms.collector import collector_paused
 from forms.validate import text_problem
 from registry.database import province_name, registry_province
 
@@ -150,19 +150,6 @@ def _sha256(path: Path) -> str:
 def _fingerprint(package: Package | Streamed) -> str:
     signer = getattr(package, "signer", None)  # packages gained signatures (format 2)
     return str(getattr(signer, "fingerprint", "") or "") if signer is not None else ""
-
-
-@contextlib.contextmanager
-def _no_gc() -> Iterator[None]:
-    """Reading a package makes hundreds of thousands of small objects, none in a cycle: the
-    cyclic collector ran over them again and again (a third of a 3,000-household read)."""
-    was = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was:
-            gc.enable()
 
 
 # A household's document and its results' (round id -> document), as text of its line.
@@ -272,7 +259,7 @@ def prepare(path: Path, password: str | None, recovery_key: str | None) -> Prepa
     not_utf8 = f"Gói {path.name} bị hỏng hoặc không hợp lệ: có văn bản không phải UTF-8."
     try:
         with (
-            _no_gc(),
+            collector_paused(),
             open_package(
                 path, password=password, recovery_key=recovery_key, decode=(located := Located()),
                 share=False,

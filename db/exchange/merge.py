@@ -21,9 +21,8 @@ reading and checking a package, then planning and writing it.
 
 from __future__ import annotations
 
-import gc
-from collections.abc import Collection, Iterator
-from contextlib import contextmanager, nullcontext
+from collections.abc import Collection
+from contextlib import nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -46,6 +45,7 @@ from db.exchange.package import Package
 from db.exchange.receipt import Entry, Receipt
 from db.records import CommuneInfo
 from db.store import Store, now_utc
+from forms.collector import collector_paused
 from forms.roles import Action as RoleAction
 
 __all__ = [
@@ -105,21 +105,6 @@ def import_package(
         )
         del package
     return receipt
-
-
-@contextmanager
-def collector_paused() -> Iterator[None]:
-    """Python's cycle collector off while a package is read and merged. The records are
-    tens of thousands of small acyclic objects, freed by reference counting anyway, and
-    the collector kept walking them all: a twentieth of a large merge's time. Back on
-    afterwards, even when the work fails."""
-    was_on = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_on:
-            gc.enable()
 
 
 def refuse_other_commune(path: Path, package: Package) -> None:
