@@ -36,8 +36,8 @@ SKIPPED = math.nan
 BUNDLE_GOAL_MB = 150
 
 
-def bundle_size_mb() -> tuple[float, int]:
-    files = [p for p in BUNDLE.rglob("*") if p.is_file() and not p.is_symlink()]
+def bundle_size_mb(folder: Path = BUNDLE) -> tuple[float, int]:
+    files = [p for p in folder.rglob("*") if p.is_file() and not p.is_symlink()]
     return sum(p.stat().st_size for p in files) / 2**20, len(files)
 
 

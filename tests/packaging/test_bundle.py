@@ -10,20 +10,14 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
-BUNDLE = ROOT / "dist" / "rasoat"
-EXE = BUNDLE / ("rasoat.exe" if sys.platform == "win32" else "rasoat")
+from tests.packaging.frozen import BUNDLE, EXE, NO_BUNDLE, ROOT, run_bundle
+
 DATA_PACKAGES = ("forms", "db", "reports", "desktop", "resources")
 
 pytestmark = [
     pytest.mark.bundle,
-    pytest.mark.skipif(not EXE.exists(), reason="no bundle: run `make package` first"),
+    pytest.mark.skipif(not EXE.exists(), reason=NO_BUNDLE),
 ]
-
-
-def run_bundle(*args: str, home: Path) -> subprocess.CompletedProcess[str]:
-    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", RASOAT_HOME=str(home))
-    return subprocess.run([str(EXE), *args], env=env, capture_output=True, text=True, timeout=180)
 
 
 def test_bundle_prints_its_version(tmp_path: Path) -> None:
@@ -118,7 +112,8 @@ def test_bundle_is_under_its_size_goal() -> None:
     # timing. When this fails, see which files grew: `du -a dist/rasoat | sort -n | tail -30`.
     from bench.bench_startup import BUNDLE_GOAL_MB, bundle_size_mb
 
-    size, files = bundle_size_mb()
+    size, files = bundle_size_mb(BUNDLE)
+    assert files > 0
     assert size < BUNDLE_GOAL_MB, f"{size:.1f} MB in {files} files"
 
 

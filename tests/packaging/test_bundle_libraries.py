@@ -19,14 +19,14 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
-BUNDLE = ROOT / "dist" / "rasoat"
+from tests.packaging.frozen import BUNDLE, NO_BUNDLE
+
 INTERNAL = BUNDLE / "_internal"
 
 pytestmark = [
     pytest.mark.bundle,
     pytest.mark.skipif(sys.platform != "linux", reason="ELF libraries: the Linux bundle only"),
-    pytest.mark.skipif(not (BUNDLE / "rasoat").exists(), reason="no bundle: run `make package`"),
+    pytest.mark.skipif(not (BUNDLE / "rasoat").exists(), reason=NO_BUNDLE),
     pytest.mark.skipif(shutil.which("readelf") is None, reason="needs readelf (binutils)"),
 ]
 

@@ -7,9 +7,9 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.packaging.frozen import BUNDLE, EXE, ROOT, run_bundle
+
 SPEC = ROOT / "packaging" / "rasoat.spec"
-BUNDLE = ROOT / "dist" / "rasoat"
 LEFT_OUT = ("registry", "psycopg", "psycopg_binary", "pyarrow")
 
 
@@ -50,20 +50,12 @@ def test_a_built_bundle_holds_none_of_them() -> None:
 def test_the_bundle_says_the_registry_is_not_in_this_build(tmp_path: Path) -> None:
     # The window's "Tổng hợp nhiều xã" and settings reach the registry through
     # desktop.registry_link, which says the same when the import fails (its own tests).
-    import os
-    import subprocess
-    import sys
-
-    exe = BUNDLE / ("rasoat.exe" if sys.platform == "win32" else "rasoat")
-    if not exe.exists():
+    if not EXE.exists():
         return  # nothing built here (make package)
-    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", RASOAT_HOME=str(tmp_path))
-    done = subprocess.run(
-        [str(exe), "registry", "report", "postgresql://tinh/rasoat", "--kind", "summary"]
-        + ["--out", str(tmp_path / "tong-hop.pdf")],
-        env=env,
-        capture_output=True,
-        text=True,
+    done = run_bundle(
+        *("registry", "report", "postgresql://tinh/rasoat", "--kind", "summary"),
+        *("--out", str(tmp_path / "tong-hop.pdf")),
+        home=tmp_path,
         timeout=120,
     )
     assert done.returncode == 2
