@@ -1,0 +1,217 @@
+"""check_backup on real copies: a row the schema forbids (written by another tool, its CHECK
+constraints set aside) is a problem named in Vietnamese by table and row, whatever the copy
+is (plain or encrypted, rollback or WAL mode, a -wal beside it, on a read-only filesystem),
+and the copy and its folder keep every byte (sha256 of each file before and after)."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import subprocess
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+
+from db import at_rest, backup, driver
+from db.demo import create_demo_commune
+from db.errors import StoreError
+
+PASSPHRASE = "ruộng bậc thang mùa lúa chín"
+
+
+@pytest.fixture(scope="module")
+def demo_source(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return create_demo_commune(tmp_path_factory.mktemp("nguon") / "xa.sqlite", households=6)
+
+
+def _files(folder: Path) -> dict[str, str]:
+    """Every file of ``folder`` (recursively) and its sha256."""
+    return {
+        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+def _forbid(path: Path, key: bytes | None = None, *, wal_kept: bool = False) -> str:
+    """Mark the second household ``deleted = 2`` as a tool other than Rà soát could (the
+    schema's CHECK set aside); returns its code. ``wal_kept``: the change is left in the
+    file's -wal (a copy taken while that tool still had it open)."""
+    conn = driver.connect(str(path), isolation_level=None, key=key)
+    conn.execute("PRAGMA ignore_check_constraints = ON")
+    if wal_kept:
+        conn.execute("PRAGMA wal_autocheckpoint = 0")
+    code = str(conn.execute("SELECT code FROM households WHERE rowid = 2").fetchone()[0])
+    conn.execute("UPDATE households SET deleted = 2 WHERE rowid = 2")
+    if wal_kept:
+        # Copied while open: the file and its -wal as they are now, the frames unwritten.
+        for suffix in ("", "-wal"):
+            shutil.copyfile(f"{path}{suffix}", f"{path}.copy{suffix}")
+    conn.close()
+    return code
+
+
+def _named(problems: list[str], code: str) -> None:
+    assert problems, "a forbidden row passed the check"
+    text = problems[0]
+    assert "bảng households có 1 hàng mang giá trị không được phép" in text, problems
+    assert f"hộ {code}: cột deleted" in text, problems
+    assert "CHECK" not in text
+    assert "constraint" not in text
+
+
+def _plain_backup(tmp_path: Path, demo_source: Path) -> tuple[Path, Path]:
+    path = tmp_path / "xa.sqlite"
+    shutil.copyfile(demo_source, path)
+    return path, backup.make_backup(path, "manual", deep=False)
+
+
+def _encrypted_backup(tmp_path: Path, demo_source: Path) -> tuple[Path, Path, bytes]:
+    path = tmp_path / "xa.sqlite"
+    shutil.copyfile(demo_source, path)
+    at_rest.encrypt_file(path, PASSPHRASE)
+    key = at_rest.key_from_passphrase(path, PASSPHRASE)
+    return path, backup.make_backup(path, "manual", deep=False), key
+
+
+def test_a_plain_backup_with_a_forbidden_row_is_refused_and_keeps_its_bytes(
+    tmp_path: Path, demo_source: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The read-only check of last session passed it; the copy itself, checked in place on
+    a connection that may write (query_only), is named, and neither chosen nor restored."""
+    path, made = _plain_backup(tmp_path, demo_source)
+    # No temporary folder: a backup Rà soát made is checked in place, never copied.
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "khong-con"))
+    folder = backup.backup_dir(path)
+    before = _files(folder)
+    assert backup.check_backup(made) == []
+    assert _files(folder) == before
+    code = _forbid(made)
+    before = _files(folder)
+    _named(backup.check_backup(made), code)
+    assert _files(folder) == before
+    assert backup.newest_good(path) is None
+    file_before = hashlib.sha256(path.read_bytes()).hexdigest()
+    with pytest.raises(StoreError) as refused:
+        backup.restore(path, made)
+    assert f"hộ {code}: cột deleted" in refused.value.message
+    assert "chưa bị thay đổi" in refused.value.message
+    assert hashlib.sha256(path.read_bytes()).hexdigest() == file_before
+    assert _files(folder) == before
+
+
+def test_an_encrypted_backup_with_a_forbidden_row_is_refused_and_keeps_its_bytes(
+    tmp_path: Path, demo_source: Path
+) -> None:
+    """An encrypted copy's header does not tell its journal mode: checked on a private copy,
+    the copy and its folder (the key file's copy included) untouched."""
+    path, made, key = _encrypted_backup(tmp_path, demo_source)
+    folder = backup.backup_dir(path)
+    before = _files(folder)
+    assert backup.check_backup(made) == []
+    assert _files(folder) == before
+    code = _forbid(made, key)
+    before = _files(folder)
+    _named(backup.check_backup(made), code)
+    assert _files(folder) == before
+    chosen, skipped = backup.choose(path)
+    assert skipped == [made]
+    assert chosen is not None
+    assert chosen.stem.endswith("-before-encrypt")  # plain, still good
+
+
+def test_a_copy_in_wal_mode_with_and_without_its_wal_beside_it(
+    tmp_path: Path, demo_source: Path
+) -> None:
+    """A copy of the commune file itself (WAL mode, as the officer may pick with --from):
+    opening it for writing would make a -wal and -shm beside it, or replay the -wal beside it
+    into it; checked on a private copy (its -wal with it), nothing beside it changes."""
+    source = tmp_path / "nguon" / "xa.sqlite"
+    source.parent.mkdir()
+    shutil.copyfile(demo_source, source)
+    code = _forbid(source, wal_kept=True)
+    with_wal = source.with_name(source.name + ".copy")
+    assert with_wal.with_name(with_wal.name + "-wal").stat().st_size > 0
+    alone = tmp_path / "rieng" / "xa.sqlite"
+    alone.parent.mkdir()
+    shutil.copyfile(source, alone)  # closed since: the change is in the file, no -wal
+    assert alone.read_bytes()[18:20] == b"\x02\x02"
+    for copy in (with_wal, alone):
+        before = _files(copy.parent)
+        _named(backup.check_backup(copy), code)
+        assert _files(copy.parent) == before, copy
+    # The -wal's frames are what holds the row: without them the copy is good.
+    only_file = tmp_path / "khong-wal" / "xa.sqlite"
+    only_file.parent.mkdir()
+    shutil.copyfile(with_wal, only_file)
+    assert backup.check_backup(only_file) == []
+    assert sorted(p.name for p in only_file.parent.iterdir()) == ["xa.sqlite"]
+
+
+def test_a_copy_cut_short_is_told_in_vietnamese(tmp_path: Path, demo_source: Path) -> None:
+    path, made = _plain_backup(tmp_path, demo_source)
+    short = made.with_name(made.name.replace("manual", "close"))
+    short.write_bytes(made.read_bytes()[: 3 * 4096])
+    before = _files(backup.backup_dir(path))
+    problems = backup.check_backup(short)
+    assert problems
+    assert all(_vietnamese_only(p) for p in problems), problems
+    assert _files(backup.backup_dir(path)) == before
+    assert backup.check_backup(tmp_path / "khong-co.sqlite") == [
+        "tệp không còn ở đó (đã bị xoá hoặc USB đã bị rút)"
+    ]
+
+
+def _vietnamese_only(text: str) -> bool:
+    english = ("database", "malformed", "constraint", "disk image", "unable", "Page ", "row ")
+    return not any(word in text for word in english)
+
+
+@contextmanager
+def _read_only_disk(where: Path, files: list[Path]) -> Iterator[Path]:
+    """A real filesystem holding ``files``, then remounted read-only (a USB stick mounted
+    read-only); root only."""
+    if os.geteuid() != 0 or shutil.which("mount") is None:
+        pytest.skip("a tmpfs needs root")
+    where.mkdir()
+    done = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=8m", "tmpfs", str(where)], capture_output=True
+    )
+    if done.returncode != 0:
+        pytest.skip("cannot mount a tmpfs here")
+    try:
+        for f in files:
+            shutil.copyfile(f, where / f.name)
+        subprocess.run(["mount", "-o", "remount,ro", str(where)], check=True)
+        yield where
+    finally:
+        subprocess.run(["umount", str(where)], check=True)
+
+
+def test_a_copy_on_a_read_only_stick_is_checked_in_full(
+    tmp_path: Path, demo_source: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On a read-only filesystem SQLite opens the copy only for reading (mode=rw falls back
+    silently), where CHECK is not read: the private copy still finds the row. With no room
+    for that copy either, the read-only check as before, and its problems say so."""
+    path, made = _plain_backup(tmp_path, demo_source)
+    good = made.with_name(made.name.replace("manual", "close"))
+    shutil.copyfile(made, good)
+    code = _forbid(made)
+    short = made.with_name(made.name.replace("manual", "cut"))
+    short.write_bytes(good.read_bytes()[: 3 * 4096])
+    with _read_only_disk(tmp_path / "usb", [made, good, short]) as usb:
+        before = _files(usb)
+        _named(backup.check_backup(usb / made.name), code)
+        assert backup.check_backup(usb / good.name) == []
+        monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "khong-con"))
+        limited = backup.check_backup(usb / short.name)
+        assert limited
+        assert all("chỉ kiểm tra được phần đọc" in p for p in limited), limited
+        assert all(_vietnamese_only(p) for p in limited), limited
+        assert backup.check_backup(usb / good.name) == []
+        assert _files(usb) == before
