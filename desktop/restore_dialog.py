@@ -139,7 +139,7 @@ class RestoreDialog(QDialog):
         if not problems:
             self._restore(chosen)
             return
-        text = refusal_text(chosen, good)
+        text = refusal_text(chosen, good, problems)
         self._idle(text)
         if good is None:
             QMessageBox.warning(self, self.tr("Khôi phục"), text)
@@ -156,9 +156,16 @@ class RestoreDialog(QDialog):
             self._restore(good)
 
     def _restore(self, chosen: Path) -> None:
+        from db.errors import StoreError
+
         window = self.main_window
-        self._working(self.tr("Đang khôi phục từ bản sao lưu {b}…").format(b=chosen.name))
         signed_in = getattr(window.store, "signed_in", None)
+        try:
+            may_restore(self.path, signed_in)
+        except StoreError as exc:  # refused with the window's file still open, untouched
+            self._failed(exc)
+            return
+        self._working(self.tr("Đang khôi phục từ bản sao lưu {b}…").format(b=chosen.name))
         user, device = release_file(window)
         path = self.path
         start_job(
@@ -202,14 +209,18 @@ def check_work(path: Path, chosen: Path) -> Checked:
     return problems, (backup.newest_good(path, skip=[chosen]) if problems else None)
 
 
-def refusal_text(chosen: Path, good: Path | None) -> str:
+def refusal_text(chosen: Path, good: Path | None, problems: list[str] | None = None) -> str:
+    """Why ``chosen`` is refused: its first problem (``backup.check_backup``'s Vietnamese:
+    the rows the schema forbids named by table and household, or the damage), the newest
+    good backup offered."""
     offer = (
         _tr("Bản sao lưu tốt mới nhất: {g}").format(g=good.name)
         if good is not None
         else _tr("Không còn bản sao lưu nào dùng được.")
     )
-    return _tr("Bản sao lưu {b} bị hỏng; không dùng nó, tệp chưa bị thay đổi. {o}").format(
-        b=chosen.name, o=offer
+    said = f" ({problems[0]})" if problems else ""
+    return _tr("Bản sao lưu {b} bị hỏng{p}; không dùng nó, tệp chưa bị thay đổi. {o}").format(
+        b=chosen.name, p=said, o=offer
     )
 
 
@@ -217,7 +228,19 @@ def refusal(path: Path, chosen: Path) -> tuple[str, Path | None] | None:
     """None when ``chosen`` passes its check, else (why it is refused, the newest good
     backup to offer instead or None)."""
     problems, good = check_work(path, chosen)
-    return (refusal_text(chosen, good), good) if problems else None
+    return (refusal_text(chosen, good, problems), good) if problems else None
+
+
+def may_restore(path: Path, signed_in: Any) -> None:
+    """``backup.restore``'s user check (``db.users.require_on_path``: the signed-in user read
+    again from the file, so an officer disabled or made a viewer since signing in is
+    refused), made before the window's file is closed for the restore: refused there, the
+    file was closed (checkpointed, backed up) and reopened with a sign-in asked, changing
+    its bytes for a restore that never happened. ``backup.restore`` checks again."""
+    from db.users import require_on_path
+    from forms.roles import Action
+
+    require_on_path(path, signed_in, Action.RESTORE)
 
 
 def release_file(window: Any) -> tuple[str, str]:
@@ -263,6 +286,10 @@ def restore_into(window: Any, path: Path, chosen: Path) -> str:
     if refused is not None:  # refused before the open file is even closed
         return refused[0]
     signed_in = getattr(window.store, "signed_in", None)
+    try:
+        may_restore(path, signed_in)
+    except StoreError as exc:
+        return exc.message
     user, device = release_file(window)
     try:
         kept = restore_work(path, chosen, user, device, signed_in)

@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
 
@@ -148,3 +149,127 @@ def test_the_raw_copies_set_aside_are_named_as_the_cli_lists_them(
     assert dialog.aside.isVisibleTo(dialog)
     assert raw.name in dialog.aside.text()
     assert dialog.list.count() == offered  # named, never offered
+
+
+def _when_modal(act: Any, kind: type, stop: list[bool]) -> None:
+    """Run ``act`` on the next modal dialog of ``kind`` once it is shown (exec() blocks);
+    waits until ``stop`` holds a value."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    def step() -> None:
+        if stop:
+            return
+        dialog = QApplication.activeModalWidget()
+        if not isinstance(dialog, kind):
+            QTimer.singleShot(10, step)
+            return
+        try:
+            act(dialog)
+        except BaseException:
+            dialog.done(0)  # fail the test rather than leave it waiting in exec()
+            raise
+
+    QTimer.singleShot(0, step)
+
+
+def test_an_officer_made_a_viewer_since_signing_in_is_refused_by_the_dialog(
+    qtbot: QtBot, app: Any, commune_path: Path
+) -> None:
+    """The real dialog from the window's menu, driven from the keyboard: the officer signed
+    in was made a viewer by another officer since (plain SQL here). The restore is refused
+    in Vietnamese before the window's file is closed, so no sign-in is asked afterwards
+    (refused inside the restore, the file was closed and reopened with a sign-in, its bytes
+    changed), the window keeps its file and the file and its -wal keep their bytes."""
+    import hashlib
+
+    from PySide6.QtWidgets import QApplication
+
+    from db import backup, users
+    from db.store import Store
+    from desktop.restore_dialog import RestoreDialog
+    from desktop.sign_in_dialog import SignInDialog
+    from forms.roles import Role
+
+    password = "mat-khau-9x"
+    with Store.open(commune_path, user="máy", device="test") as s:
+        users.add_user(s, "thu", "Hoàng Văn Thụ", Role.OFFICER, password)
+        users.add_user(s, "lan", "Lò Thị Lan", Role.OFFICER, password)
+    backup.make_backup(commune_path, "manual")
+    window = MainWindow()
+    qtbot.addWidget(window)
+    done: list[bool] = []
+
+    def sign_in(dialog: SignInDialog) -> None:
+        dialog.name.setText("thu")
+        dialog.password.insert(password)
+        qtbot.keyClick(dialog.password, Qt.Key.Key_Return)
+
+    _when_modal(sign_in, SignInDialog, [])
+    assert window.open_path(commune_path)
+    store = window.store
+    assert store.signed_in.name == "thu"
+    conn = driver.connect(str(commune_path))
+    with conn:
+        conn.execute("UPDATE users SET role = 'viewer' WHERE name = 'thu'")
+    conn.close()
+
+    def digest() -> list[str]:
+        return [
+            hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in (commune_path, commune_path.with_name(commune_path.name + "-wal"))
+        ]
+
+    before = digest()
+    asked: list[str] = []
+    _when_modal(lambda d: asked.append(d.prompt.text()), SignInDialog, done)
+    warned: list[str] = []
+    seen: dict[str, str] = {}
+
+    def read_and_close(box: QMessageBox) -> None:
+        warned.append(box.text())
+        qtbot.keyClick(box, Qt.Key.Key_Return)
+
+    def restore(dialog: RestoreDialog) -> None:
+        _when_modal(read_and_close, QMessageBox, done)
+        qtbot.keyClick(dialog.list, Qt.Key.Key_Return)
+        qtbot.waitUntil(lambda: bool(warned), timeout=20_000)
+        seen["status"] = dialog.status.text()
+        qtbot.keyClick(dialog, Qt.Key.Key_Escape)
+
+    _when_modal(restore, RestoreDialog, done)
+    action = next(a for a in window.findChildren(QAction) if "Khôi phục từ bản sao lưu" in a.text())
+    action.trigger()
+    done.append(True)
+    assert QApplication.activeModalWidget() is None
+    assert "Vai trò" in warned[0], warned
+    assert "đã đổi từ" in warned[0]
+    assert seen["status"] == warned[0]
+    assert asked == []
+    assert window.store is store
+    assert digest() == before
+    assert not [p for p in backup.list_backups(commune_path) if "before-restore" in p.name]
+
+
+def test_a_backup_holding_a_row_the_schema_forbids_is_refused_naming_it(
+    app: Any, store: Any
+) -> None:
+    """Written by another tool (the schema's CHECK set aside): the dialog's refusal names
+    the table, the household and the field, in Vietnamese, and offers no such copy."""
+    from db import backup
+    from desktop.restore_dialog import refusal
+
+    path = Path(store.path)
+    store.save_household(poor_household("NL-050", "Thôn Nà Lầu"))
+    made = backup.make_backup(path, "manual", store.conn)
+    conn = driver.connect(str(made), isolation_level=None)
+    conn.execute("PRAGMA ignore_check_constraints = ON")
+    conn.execute("UPDATE households SET deleted = 2 WHERE code = 'NL-050'")
+    conn.close()
+    refused = refusal(path, made)
+    assert refused is not None
+    text, good = refused
+    assert "bảng households có 1 hàng mang giá trị không được phép" in text
+    assert "hộ NL-050: cột deleted" in text
+    assert "CHECK" not in text
+
