@@ -408,9 +408,10 @@ def _failure(folder: Path, exc: BaseException) -> str:
             f"Không ghi được bản sao lưu vào {folder} (thư mục chỉ cho đọc). Dữ liệu đã lưu "
             "vẫn nằm nguyên trong tệp xã; hãy chép tệp xã vào máy rồi mở lại."
         )
+    # SQLite's or the system's own text is English and says nothing the officer can act on.
     return (
-        f"Không ghi được bản sao lưu vào {folder} ({text}). Nếu tệp nằm trên USB hay thẻ "
-        "nhớ, hãy kiểm tra nó còn được cắm; dữ liệu đã lưu trước đó không bị ảnh hưởng."
+        f"Không ghi được bản sao lưu vào {folder}. Nếu tệp nằm trên USB hay thẻ nhớ, hãy kiểm "
+        "tra nó còn được cắm; dữ liệu đã lưu trước đó không bị ảnh hưởng."
     )
 
 
