@@ -215,3 +215,42 @@ def test_a_copy_on_a_read_only_stick_is_checked_in_full(
         assert all(_vietnamese_only(p) for p in limited), limited
         assert backup.check_backup(usb / good.name) == []
         assert _files(usb) == before
+
+
+def test_a_copy_with_a_hot_journal_beside_it_keeps_both(tmp_path: Path, demo_source: Path) -> None:
+    """Copied in the middle of another tool's transaction (rollback mode): opening it for
+    writing would roll the journal back into it; checked on a private copy, both keep
+    their bytes, and the rolled-back content (the forbidden row undone) is what is judged."""
+    path, made = _plain_backup(tmp_path, demo_source)
+    writer = driver.connect(str(made), isolation_level=None)
+    writer.execute("PRAGMA cache_size = 1")  # the change spills into the file before commit
+    writer.execute("PRAGMA ignore_check_constraints = ON")
+    writer.execute("BEGIN")
+    writer.execute("UPDATE households SET deleted = 2")
+    writer.execute("UPDATE members SET deleted = 3")
+    copy = tmp_path / "giua-chung" / made.name
+    copy.parent.mkdir()
+    for suffix in ("", "-journal"):
+        shutil.copyfile(f"{made}{suffix}", f"{copy}{suffix}")
+    writer.execute("ROLLBACK")
+    writer.close()
+    assert copy.with_name(copy.name + "-journal").stat().st_size > 0
+    before = _files(copy.parent)
+    assert backup.check_backup(copy) == []
+    assert _files(copy.parent) == before
+
+
+def test_the_command_line_refuses_such_a_backup_naming_the_household(
+    tmp_path: Path, demo_source: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from rasoat.cli import main
+
+    path, made = _plain_backup(tmp_path, demo_source)
+    code = _forbid(made)
+    before = hashlib.sha256(path.read_bytes()).hexdigest()
+    assert main(["db", "restore", str(path), "--from", str(made)]) == 1
+    err = capsys.readouterr().err
+    assert f"hộ {code}: cột deleted" in err
+    assert "chưa bị thay đổi" in err
+    assert "CHECK" not in err
+    assert hashlib.sha256(path.read_bytes()).hexdigest() == before
