@@ -156,8 +156,7 @@ def _in_vietnamese(
                 conn.close()
     if damaged:
         said.append(
-            f"tệp bị hỏng: SQLite báo {damaged} chỗ các trang dữ liệu hoặc chỉ mục không khớp "
-            "nhau; không dùng bản này, hãy chọn một bản sao lưu khác"
+            f"các trang dữ liệu hoặc chỉ mục của tệp không khớp nhau (SQLite báo {damaged} chỗ)"
         )
     return said
 
@@ -169,21 +168,18 @@ def _rows_refused(conn: driver.Connection, table: str) -> str:
     a value): the table's rows copied into a temp table of the same definition, in memory."""
     from db import at_rest
 
-    fallback = (
-        f"bảng {table} có hàng mang giá trị không được phép (một công cụ khác đã ghi vào); "
-        "không dùng bản này để khôi phục"
-    )
+    fallback = f"bảng {table} có hàng mang giá trị không được phép"
     row = conn.execute(
         "SELECT sql FROM main.sqlite_master WHERE type = 'table' AND name = ?", (table,)
     ).fetchone()
     create = at_rest._qualified(str(row[0]), "temp") if row is not None else None
     if create is None:
         return fallback
-    conn.execute("PRAGMA temp_store = MEMORY")  # personal data never in a temp file
     quoted = at_rest._quote(table)
-    conn.execute(f"DROP TABLE IF EXISTS temp.{quoted}")
-    conn.execute(create)
     try:
+        conn.execute("PRAGMA temp_store = MEMORY")  # personal data never in a temp file
+        conn.execute(f"DROP TABLE IF EXISTS temp.{quoted}")
+        conn.execute(create)
         first = driver.IntegrityError(f"CHECK constraint failed: {table}")
         refused = at_rest._refused(conn, table, "temp", first)
     except driver.Error:
@@ -191,7 +187,7 @@ def _rows_refused(conn: driver.Connection, table: str) -> str:
     finally:
         with contextlib.suppress(driver.Error):
             conn.execute(f"DROP TABLE IF EXISTS temp.{quoted}")
-    return f"{refused.message}; không dùng bản này để khôi phục"
+    return refused.message
 
 
 def _unreadable(exc: BaseException) -> str:
@@ -204,7 +200,7 @@ def _unreadable(exc: BaseException) -> str:
             "một tệp xã khác"
         )
     if "malformed" in text or "corrupt" in text or "short read" in text or "disk I/O" in text:
-        return "tệp bị hỏng hoặc bị cắt ngắn (chép dở, USB bị rút giữa chừng); không dùng được"
+        return "tệp bị hỏng hoặc bị cắt ngắn (chép dở, USB bị rút giữa chừng)"
     if "unable to open" in text or isinstance(exc, PermissionError):
         return (
             "không mở được tệp (không có quyền đọc, hoặc USB hay thẻ nhớ đã bị rút); hãy "
@@ -214,7 +210,7 @@ def _unreadable(exc: BaseException) -> str:
         return "tệp không còn ở đó (đã bị xoá hoặc USB đã bị rút)"
     if isinstance(exc, OSError):
         return "không đọc được tệp từ ổ đĩa (ổ hỏng hoặc USB bị rút?); hãy thử lại"
-    return "SQLite không đọc được tệp này; không dùng nó"
+    return "SQLite không đọc được tệp này"
 
 
 _SIDES = ("-wal", "-shm", "-journal")
