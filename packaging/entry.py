@@ -5,9 +5,17 @@ the analysis path, and ``rasoat/`` there would make ``paths`` or ``settings`` lo
 top-level modules.
 """
 
+import multiprocessing
 import sys
 
-from rasoat.cli import main
-
 if __name__ == "__main__":
+    # A frozen program starts a multiprocessing child (spawn: the merge's package reader,
+    # db/exchange/merge_ahead.py) and its resource tracker by running this executable again
+    # with "--multiprocessing-fork" or "-c ...": freeze_support() runs the child's work and
+    # exits. Without it the child was another `rasoat`, refusing those arguments, and the
+    # merge refused the package it was reading (tests/packaging/test_bundle_merge.py).
+    # First, before the CLI is imported: a child needs none of it.
+    multiprocessing.freeze_support()
+    from rasoat.cli import main
+
     sys.exit(main())

@@ -26,3 +26,11 @@ def run_bundle(
     return subprocess.run(
         [str(EXE), *args], env=environment, capture_output=True, text=True, timeout=timeout
     )
+
+
+def build_started() -> float:
+    """Files added after the build started cannot be in it; a rebuild (make package) adds them."""
+    record = BUNDLE.parent / "rasoat-build.txt"
+    if record.exists():
+        return float(record.read_text().split("started_epoch=")[1].split()[0])
+    return EXE.stat().st_mtime

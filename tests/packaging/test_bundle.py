@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.packaging.frozen import BUNDLE, EXE, NO_BUNDLE, ROOT, run_bundle
+from tests.packaging.frozen import BUNDLE, EXE, NO_BUNDLE, ROOT, build_started, run_bundle
 
 DATA_PACKAGES = ("forms", "db", "reports", "desktop", "resources")
 
@@ -115,14 +115,6 @@ def test_bundle_is_under_its_size_goal() -> None:
     size, files = bundle_size_mb(BUNDLE)
     assert files > 0
     assert size < BUNDLE_GOAL_MB, f"{size:.1f} MB in {files} files"
-
-
-def build_started() -> float:
-    """Files added after the build started cannot be in it; a rebuild (make package) adds them."""
-    record = BUNDLE.parent / "rasoat-build.txt"
-    if record.exists():
-        return float(record.read_text().split("started_epoch=")[1].split()[0])
-    return EXE.stat().st_mtime
 
 
 def listed_commands(help_text: str) -> set[str]:
