@@ -25,6 +25,7 @@ import tempfile
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from db import driver
 from db.errors import BackupFailed, DamagedRecords, InUseElsewhere, StoreError
@@ -294,21 +295,19 @@ def _check_private_copy(p: Path, key: bytes | None, size: int, deep: bool) -> li
             beside = p.with_name(p.name + side)
             if beside.exists():
                 shutil.copyfile(beside, copy.with_name(copy.name + side))
-        try:
-            conn = driver.connect(copy, key=key)
-        except driver.Error as exc:
-            return [_unreadable(exc)]
-        try:
-            return copy_problems(conn, size, deep)
-        finally:
-            conn.close()
+        return _checked_on(copy, size, deep, key=key)
 
 
 def _check_read_only(p: Path, size: int, deep: bool, *, immutable: bool) -> list[str]:
     """The read-only check (pages, indexes, documents; no CHECK constraint); ``immutable``
     when nothing lies beside ``p``, so that no ``-wal`` or ``-shm`` is made for it."""
+    return _checked_on(_uri(p, "ro") + ("&immutable=1" if immutable else ""), size, deep, uri=True)
+
+
+def _checked_on(target: str | Path, size: int, deep: bool, **how: Any) -> list[str]:
+    """``copy_problems`` on a connection of its own to ``target`` (``how``: connect's)."""
     try:
-        conn = driver.connect(_uri(p, "ro") + ("&immutable=1" if immutable else ""), uri=True)
+        conn = driver.connect(target, **how)
     except driver.Error as exc:
         return [_unreadable(exc)]
     try:

@@ -88,3 +88,25 @@ def moved_away(path: Path) -> Iterator[Path]:
         yield path
     finally:
         os.rename(away, path)
+
+
+def when_modal(act: Any, kind: type | None = None, stop: list[bool] | None = None) -> None:
+    """Run ``act`` on the next modal dialog (of ``kind``), once shown (exec() blocks);
+    ``stop``: the wait ends once it holds a value (a dialog that may never come)."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    def step() -> None:
+        if stop:
+            return
+        dialog = QApplication.activeModalWidget()
+        if dialog is None or (kind is not None and not isinstance(dialog, kind)):
+            QTimer.singleShot(10, step)
+            return
+        try:
+            act(dialog)
+        except BaseException:
+            dialog.done(0)  # fail the test rather than leave it waiting in exec()
+            raise
+
+    QTimer.singleShot(0, step)

@@ -4,13 +4,13 @@ shown once and printed, Đổi mật khẩu tệp xã…; real files, the real w
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
 
 from db import at_rest, driver
@@ -20,6 +20,7 @@ from desktop.main_window import MainWindow
 from desktop.new_passphrase_dialog import NewPassphraseDialog
 from desktop.passphrase_dialog import PassphraseDialog
 from tests.desktop.conftest import poor_household
+from tests.desktop.conftest import when_modal as _when_modal
 
 PASSPHRASE = "ruộng bậc thang mùa lúa chín"
 HEAD = "Hà Thị Nguyệt Ánh"
@@ -38,23 +39,6 @@ def encrypted(plain: Path) -> tuple[Path, str]:
     recovery, _made = at_rest.encrypt_file(plain, PASSPHRASE)
     driver.forget(plain)  # as a new session: nothing remembered
     return plain, recovery
-
-
-def _when_modal(act: Callable[[Any], None], kind: type | None = None) -> None:
-    """Run ``act`` on the next modal dialog (of ``kind``), once shown (exec() blocks)."""
-
-    def step() -> None:
-        dialog = QApplication.activeModalWidget()
-        if dialog is None or (kind is not None and not isinstance(dialog, kind)):
-            QTimer.singleShot(10, step)
-            return
-        try:
-            act(dialog)
-        except BaseException:
-            dialog.done(0)  # fail the test rather than leave it waiting in exec()
-            raise
-
-    QTimer.singleShot(0, step)
 
 
 def _type_and_enter(qtbot: QtBot, field: Any, text: str) -> None:

@@ -19,6 +19,7 @@ from desktop.main_window import MainWindow
 from desktop.worker import Job, on_gui_thread
 
 from .conftest import poor_household
+from .conftest import when_modal as _when_modal
 
 
 def _restores(path: Path) -> list[tuple[str, str]]:
@@ -151,28 +152,6 @@ def test_the_raw_copies_set_aside_are_named_as_the_cli_lists_them(
     assert dialog.list.count() == offered  # named, never offered
 
 
-def _when_modal(act: Any, kind: type, stop: list[bool]) -> None:
-    """Run ``act`` on the next modal dialog of ``kind`` once it is shown (exec() blocks);
-    waits until ``stop`` holds a value."""
-    from PySide6.QtCore import QTimer
-    from PySide6.QtWidgets import QApplication
-
-    def step() -> None:
-        if stop:
-            return
-        dialog = QApplication.activeModalWidget()
-        if not isinstance(dialog, kind):
-            QTimer.singleShot(10, step)
-            return
-        try:
-            act(dialog)
-        except BaseException:
-            dialog.done(0)  # fail the test rather than leave it waiting in exec()
-            raise
-
-    QTimer.singleShot(0, step)
-
-
 def test_an_officer_made_a_viewer_since_signing_in_is_refused_by_the_dialog(
     qtbot: QtBot, app: Any, commune_path: Path
 ) -> None:
@@ -272,4 +251,3 @@ def test_a_backup_holding_a_row_the_schema_forbids_is_refused_naming_it(
     assert "bảng households có 1 hàng mang giá trị không được phép" in text
     assert "hộ NL-050: cột deleted" in text
     assert "CHECK" not in text
-
