@@ -48,8 +48,9 @@ def _forbid(path: Path, key: bytes | None = None, *, wal_kept: bool = False) -> 
     code = str(conn.execute("SELECT code FROM households WHERE rowid = 2").fetchone()[0])
     conn.execute("UPDATE households SET deleted = 2 WHERE rowid = 2")
     if wal_kept:
-        # Copied while open: the file and its -wal as they are now, the frames unwritten.
-        for suffix in ("", "-wal"):
+        # Copied while open: the file, its -wal and -shm as they are now, the frames
+        # unwritten.
+        for suffix in ("", "-wal", "-shm"):
             shutil.copyfile(f"{path}{suffix}", f"{path}.copy{suffix}")
     conn.close()
     return code
@@ -136,6 +137,7 @@ def test_a_copy_in_wal_mode_with_and_without_its_wal_beside_it(
     code = _forbid(source, wal_kept=True)
     with_wal = source.with_name(source.name + ".copy")
     assert with_wal.with_name(with_wal.name + "-wal").stat().st_size > 0
+    assert with_wal.with_name(with_wal.name + "-shm").stat().st_size > 0
     alone = tmp_path / "rieng" / "xa.sqlite"
     alone.parent.mkdir()
     shutil.copyfile(source, alone)  # closed since: the change is in the file, no -wal
@@ -150,6 +152,11 @@ def test_a_copy_in_wal_mode_with_and_without_its_wal_beside_it(
     shutil.copyfile(with_wal, only_file)
     assert backup.check_backup(only_file) == []
     assert sorted(p.name for p in only_file.parent.iterdir()) == ["xa.sqlite"]
+    # Its -wal beside it, no -shm (lost on the way): as the -wal says, nothing made.
+    shutil.copyfile(f"{with_wal}-wal", f"{only_file}-wal")
+    before = _files(only_file.parent)
+    _named(backup.check_backup(only_file), code)
+    assert _files(only_file.parent) == before
 
 
 def test_a_copy_cut_short_is_told_in_vietnamese(tmp_path: Path, demo_source: Path) -> None:
