@@ -40,6 +40,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from db import driver
+from db.bulk import insert_rows
 from db.store_stamps import dumps
 
 if TYPE_CHECKING:
@@ -134,7 +135,10 @@ def append(conn: driver.Connection, rows: Sequence[Row]) -> None:
         prev = entry_hash(prev, row_id, fields)
         stored_new = None if r.in_row is not None else r.new
         params.append((row_id, *fields[:8], stored_new, r.source, int(r.in_row is not None), prev))
-    conn.executemany(
+    # Many rows a statement (db.bulk): one execution a row read and wrote the table's
+    # sqlite_sequence row each time (AUTOINCREMENT), however many rows were appended.
+    insert_rows(
+        conn,
         "INSERT INTO audit (id, at, user, device, tbl, row_id, household_id, action, old, new,"
         " source, new_in_row, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         params,

@@ -13,6 +13,7 @@ import json
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
+from db.bulk import insert_rows
 from db.deep_check import naming_damage
 from db.errors import NotFound, StoreError
 from db.households import diff, household_doc, household_from_docs
@@ -216,10 +217,11 @@ class Households:
                     results.append(first)
         if not new:
             return later
-        conn.executemany(_INSERT_HOUSEHOLD, rows)
-        conn.executemany(_INSERT_MEMBER, members)
-        conn.executemany(_INSERT_CAUSE, causes)
-        conn.executemany(_INSERT_NEED, needs)
+        # Many rows a statement (db.bulk): cursors opened once a statement, not once a row.
+        insert_rows(conn, _INSERT_HOUSEHOLD, rows)
+        insert_rows(conn, _INSERT_MEMBER, members)
+        insert_rows(conn, _INSERT_CAUSE, causes)
+        insert_rows(conn, _INSERT_NEED, needs)
         # The words of their year-round records (only their village's cadre can name a
         # household not in the file before: the others reference its row), once the rows are in.
         new_ids = [p[0].id for p in new]
@@ -235,7 +237,7 @@ class Households:
             "INSERT INTO search_index (rowid, text) VALUES (?, ?)",
             [(rowids[h.id], f"{index_text(h)} {words[h.id]}".strip()) for h, *_rest in new],
         )
-        conn.executemany(_INSERT_REV, revs)
+        insert_rows(conn, _INSERT_REV, revs)
         if rnd is not None:
             self._store.results.insert_first_rows(answers, results)
         return later

@@ -17,6 +17,7 @@ from typing import Any
 from db import certificates
 from db.audit import Row
 from db.audit import append as append_audit
+from db.bulk import insert_rows
 from db.exchange import devices, year_round_part
 from db.exchange.merge_plan import Planned, chunks
 from db.exchange.merge_purges import purge_here
@@ -363,15 +364,18 @@ def _add_new(store: Store, records: list[PackageRecord], at: str) -> dict[str, E
         causes += [(h.id, c) for c in h.causes]
         needs += [(h.id, n) for n in h.needs]
         index_rows.append((rowid, index_text(h), h.village))
-    conn.executemany(
+    # Many rows a statement (db.bulk): a table's and its indexes' cursors opened once a
+    # statement, not once a row.
+    insert_rows(
+        conn,
         "INSERT INTO households (rowid, id, code, village, head_name, size, doc, rev, created_at,"
         " created_device, updated_at, updated_device, updated_by, deleted)"
         " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0)",
         households,
     )
-    conn.executemany("INSERT INTO members VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0)", members)
-    conn.executemany("INSERT OR IGNORE INTO household_causes VALUES (?, ?)", causes)
-    conn.executemany("INSERT OR IGNORE INTO household_needs VALUES (?, ?)", needs)
+    insert_rows(conn, "INSERT INTO members VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0)", members)
+    insert_rows(conn, "INSERT OR IGNORE INTO household_causes VALUES (?, ?)", causes)
+    insert_rows(conn, "INSERT OR IGNORE INTO household_needs VALUES (?, ?)", needs)
     append_audit(conn, audit)
     # A household arriving in a village that already has a cadre is found by the cadre's name
     # at once, as one typed in here is (Households._index). A household new to this file has no
