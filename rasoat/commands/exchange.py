@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import functools
 import getpass
 import os
 import sys
@@ -414,8 +415,10 @@ def run_import(args: argparse.Namespace) -> int:
     return _collector_paused(_import, args)
 
 
-def run_merge(args: argparse.Namespace) -> int:
-    return _collector_paused(_merge, args)
+def run_merge(args: argparse.Namespace, *, ahead: bool = True) -> int:
+    """``ahead=False``: the packages read one after another in this process (the bench
+    times both)."""
+    return _collector_paused(functools.partial(_merge, ahead=ahead), args)
 
 
 def _collector_paused(command: Any, args: argparse.Namespace) -> int:
@@ -501,45 +504,50 @@ def _import(args: argparse.Namespace) -> int:
     return 0
 
 
-def _merge(args: argparse.Namespace) -> int:
+def _merge(args: argparse.Namespace, *, ahead: bool = True) -> int:
+    """The packages merged in the order given, each in its own transaction. While one is
+    written, the next is read and checked in a second process (``merge_ahead``; ``ahead``
+    False: one after another here, as the bench compares)."""
     from db.errors import StoreError
+    from db.exchange.container import read_manifest
     from db.exchange.errors import PackageError, SenderNotTrusted
     from db.exchange.merge import merge_package, precheck, waiting
+    from db.exchange.merge_ahead import read_ahead
 
     failures = 0
     pending: int | None = None
-    # Every package read and checked before the commune file is opened: when none can be
-    # taken, the file is never opened for writing (and stays byte-identical); when the ones
-    # taken are all refused once it is open (changed before their second reading), nothing
-    # commits, "last seen" included.
-    readable: list[tuple[Path, Any]] = []
     try:
         recovery = _recovery_key(args)
     except PackageError as exc:
         return _fail("merge", str(exc))
-    for name in args.packages:
-        path = Path(name)
-        try:
-            package = _read(path, recovery, args.password_file)
-            precheck(
-                Path(args.db),
-                package,
-                trusted=args.trust_device,
-                allow_deletions=args.allow_deletions,
-            )
-        except PackageError as exc:
-            failures += 1
-            print(f"{path.name}: KHÔNG NHẬP — {exc}")
-            if isinstance(exc, SenderNotTrusted):
-                print(f"  (đã đối chiếu thì thêm --trust-device {exc.check.fingerprint})")
-            continue
-        readable.append((path, package))
-    if not readable:
-        return 1 if failures else 0
+
+    def secrets(path: Path) -> tuple[str | None, str | None]:
+        return _password_for_reading(read_manifest(path), recovery, args.password_file), recovery
+
+    # Each package read and checked whole, then refused read-only (``precheck``) before the
+    # commune file is opened: when none can be taken, it is never opened for writing (and
+    # stays byte-identical); when the ones taken are all refused once it is open (changed
+    # before their second reading), nothing commits, "last seen" included.
+    store: Any = None
     try:
-        with _open_store(args.db, args) as store:
-            for path, package in readable:
+        with contextlib.ExitStack() as stack:
+            packages = stack.enter_context(
+                contextlib.closing(
+                    read_ahead([Path(name) for name in args.packages], secrets, ahead=ahead)
+                )
+            )
+            for path, package in packages:
                 try:
+                    if isinstance(package, PackageError):
+                        raise package
+                    precheck(
+                        Path(args.db),
+                        package,
+                        trusted=args.trust_device,
+                        allow_deletions=args.allow_deletions,
+                    )
+                    if store is None:
+                        store = stack.enter_context(_open_store(args.db, args))
                     receipt = merge_package(
                         store,
                         package,
@@ -550,10 +558,16 @@ def _merge(args: argparse.Namespace) -> int:
                 except PackageError as exc:
                     failures += 1
                     print(f"{path.name}: KHÔNG NHẬP — {exc}")
+                    if isinstance(exc, SenderNotTrusted):
+                        print(f"  (đã đối chiếu thì thêm --trust-device {exc.check.fingerprint})")
                     continue
+                finally:
+                    del package  # not held while the next one is waited for
                 print(f"{path.name}: {receipt.summary()}")
                 for warning in receipt.warnings:  # possible duplicates, differing results
                     print(f"  Lưu ý: {warning}")
+            if store is None:
+                return 1 if failures else 0
             pending = waiting(store)
     except StoreError as exc:
         if pending is None:

@@ -1,0 +1,216 @@
+"""A merge of several packages on two cores (issue 22): while package k is planned and
+written here, package k+1 is read, authenticated and checked whole in a second process.
+
+``read_ahead`` gives each package of a list in order, read and checked as ``read_for_merge``
+gives it (or the ``PackageError`` that refused it); the caller plans and writes it in its
+own transaction, as it would have one after another. The reader process (spawn context, as
+the registry's readers: ``registry.load``) reads one package at a time and holds at most
+one ahead: it sends the decoded ``Package`` (pickled: about a third of reading it in the
+main process, measured in docs/benchmarks.md, "merge") and waits for the next path.
+
+What crosses is only what the child read and checked whole: a package it refused crosses
+as its Vietnamese message; a lean package (beyond ``merge_stream.HOLD`` records) crosses
+lean and is read again by the writer, its manifest and checksums compared
+(``merge_stream.again``), so a package changed after the child read it is refused as
+before. The child stopping (killed, out of memory) is said in Vietnamese for the package it
+was reading, never waited for: the pipe closes with it. The rest are then read here, one
+after another, as they are when the second process cannot start (or on one core). Any
+other failure of the child's reading (a fault of the program, not of the package) has the
+package read again here, where it fails as it did before this module.
+
+The commune file is opened by the caller; the first package is yielded only once the second
+has been read too (both read before the file is opened, as before this module: a package
+changed while the officer signs in is caught between its two readings, not read after).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import multiprocessing
+import os
+from collections.abc import Callable, Generator, Sequence
+from multiprocessing.connection import Connection
+from pathlib import Path
+from typing import Any
+
+from db.exchange import merge_stream
+from db.exchange.errors import PackageError, PasswordRequiredError, WrongPasswordError
+from db.exchange.package import Package
+from forms.collector import collector_paused
+
+# What opens a package: (password, recovery key), asked for in the main process (a prompt
+# on the terminal) before the package is read, here or in the child.
+Secrets = Callable[[Path], tuple[str | None, str | None]]
+
+STOPPED = (
+    "Không đọc xong gói {name}: tiến trình đọc gói đã dừng đột ngột (có thể máy thiếu bộ "
+    "nhớ). Gói này chưa được gộp; các gói đã gộp trước đó vẫn giữ nguyên. Hãy gộp lại gói "
+    "{name}."
+)
+# The refusals that cross by their type (their only argument is the message).
+_KINDS: dict[str, type[PackageError]] = {
+    cls.__name__: cls for cls in (PackageError, WrongPasswordError, PasswordRequiredError)
+}
+
+
+def read_ahead(
+    paths: Sequence[Path],
+    secrets: Secrets,
+    *,
+    ahead: bool = True,
+    hold: int | None = None,
+) -> Generator[tuple[Path, Package | PackageError], None, None]:
+    """Each of ``paths`` with its package read and checked whole, or what refused it, in
+    order. ``ahead=False`` (or one package, or one core): all read here, one after another.
+    ``hold``: as ``read_for_merge`` (default ``merge_stream.HOLD`` as it is now, in the
+    child too). Close the iterator (``contextlib.closing``) to end the child early."""
+    paths = [Path(p) for p in paths]
+    hold = merge_stream.HOLD if hold is None else hold
+    reader: _Reader | None = None
+    if ahead and len(paths) > 1 and (os.cpu_count() or 1) > 1:
+        reader = _Reader.start()
+    ready: dict[int, Package | PackageError] = {}
+    asked: int | None = None  # the package the child is reading
+    asked_keys: tuple[str | None, str | None] = (None, None)
+
+    def opened(j: int) -> tuple[str | None, str | None] | PackageError:
+        try:
+            return secrets(paths[j])
+        except PackageError as exc:
+            return exc
+
+    def give(j: int) -> None:
+        """Package ``j`` to the child; what opens it asked for first."""
+        nonlocal asked, asked_keys
+        if reader is None or j >= len(paths) or j in ready:
+            return
+        keys = opened(j)
+        if isinstance(keys, PackageError):
+            ready[j] = keys
+            return
+        reader.request(paths[j], keys, hold)
+        asked, asked_keys = j, keys
+
+    def take() -> Package | PackageError:
+        """What the child read (``asked``); it stopping ends it: the rest are read here."""
+        nonlocal asked, reader
+        assert reader is not None
+        assert asked is not None
+        j, asked = asked, None
+        got = reader.receive(paths[j].name)
+        if reader.stopped:
+            reader.close()
+            reader = None
+        return here(j, asked_keys) if got is None else got
+
+    def here(j: int, keys: tuple[str | None, str | None] | PackageError) -> Package | PackageError:
+        if isinstance(keys, PackageError):
+            return keys
+        try:
+            return merge_stream.read_for_merge(
+                paths[j], password=keys[0], recovery_key=keys[1], hold=hold
+            )
+        except PackageError as exc:
+            return exc
+
+    try:
+        for k in range(len(paths)):
+            if k in ready:
+                got = ready.pop(k)
+            elif asked == k:
+                got = take()
+            else:
+                keys = opened(k)  # asked before the next one's, in the officer's order
+                give(k + 1)
+                got = here(k, keys)
+                if k == 0 and asked == 1:
+                    ready[1] = take()  # both read before the file is opened (see above)
+            if asked is None:
+                give(k + 1)
+            yield paths[k], got
+            del got  # not held while the next one is waited for
+    finally:
+        if reader is not None:
+            reader.close()
+
+
+class _Reader:
+    """The child process and this end of its pipe."""
+
+    def __init__(self, process: Any, conn: Connection) -> None:
+        self._process = process
+        self._conn = conn
+        self.stopped = False
+
+    @classmethod
+    def start(cls) -> _Reader | None:
+        """A reader started, or None when no second process can start here (then every
+        package is read in this process)."""
+        context = multiprocessing.get_context("spawn")
+        try:
+            conn, child = context.Pipe()
+            process = context.Process(
+                target=_serve, args=(child,), name="rasoat merge reader", daemon=True
+            )
+            process.start()
+        except (OSError, RuntimeError, ValueError):
+            return None
+        child.close()  # its end held only by the child: it stopping closes the pipe
+        return cls(process, conn)
+
+    @property
+    def pid(self) -> int | None:
+        return int(self._process.pid) if self._process.pid is not None else None
+
+    def request(self, path: Path, keys: tuple[str | None, str | None], hold: int) -> None:
+        try:
+            self._conn.send((str(path), keys[0], keys[1], hold))
+        except (OSError, ValueError):
+            self.stopped = True  # receive says so
+
+    def receive(self, name: str) -> Package | PackageError | None:
+        """The package read, its refusal, or None when the child failed otherwise."""
+        if not self.stopped:
+            try:
+                kind, got = self._conn.recv()
+            except (EOFError, OSError):
+                self.stopped = True
+            else:
+                if kind == "read":
+                    return got  # type: ignore[no-any-return]
+                if kind in _KINDS:
+                    return _KINDS[kind](got)
+                return None
+        return PackageError(STOPPED.format(name=name))
+
+    def close(self) -> None:
+        with contextlib.suppress(OSError, ValueError):
+            self._conn.send(None)  # no more packages: it ends
+        self._process.join(5)
+        if self._process.is_alive():  # left holding a package nobody takes
+            self._process.terminate()
+            self._process.join()
+        self._conn.close()
+
+
+def _serve(conn: Connection) -> None:
+    """The child: for each (path, password, recovery key, hold) received, the package read
+    and checked whole (``read_for_merge``) and sent back, or its refusal's type and message;
+    ends at None or when the parent goes away."""
+    with contextlib.suppress(EOFError, BrokenPipeError, KeyboardInterrupt):
+        while (asked := conn.recv()) is not None:
+            path, password, recovery_key, hold = asked
+            with collector_paused():
+                try:
+                    package = merge_stream.read_for_merge(
+                        Path(path), password=password, recovery_key=recovery_key, hold=hold
+                    )
+                except PackageError as exc:
+                    kind = type(exc).__name__
+                    conn.send((kind if kind in _KINDS else "PackageError", str(exc)))
+                    continue
+                except Exception:  # read again by the parent, which fails as before
+                    conn.send(("failed", None))
+                    continue
+                conn.send(("read", package))
+                del package
