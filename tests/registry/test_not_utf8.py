@@ -105,7 +105,7 @@ def test_the_commune_import_refuses_it_naming_the_household_and_writes_nothing(
 ) -> None:
     path, code = _with_surrogate(tmp_path, monkeypatch)
     office = tmp_path / "xa.sqlite"
-    info = CommuneInfo("15", "Lào Cai", "2947", "Xã Bảo Yên", Area.RURAL)
+    info = CommuneInfo("15", "Lào Cai", "02947", "Xã Bảo Yên", Area.RURAL)
     Store.create(office, info, user="Cán bộ xã", device="may-huyen").close()
 
     def state() -> list[str]:
