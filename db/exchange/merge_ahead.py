@@ -16,7 +16,8 @@ before. The child stopping (killed, out of memory) is said in Vietnamese for the
 was reading, never waited for: the pipe closes with it. The rest are then read here, one
 after another, as they are when the second process cannot start (or on one core). Any
 other failure of the child's reading (a fault of the program, not of the package) has the
-package read again here, where it fails as it did before this module.
+package read again here, where it fails as it did before this module; so is a child that
+stopped before it said it had started (the frozen program without ``freeze_support``).
 
 The commune file is opened by the caller; the first package is yielded only once the second
 has been read too (both read before the file is opened, as before this module: a package
@@ -141,6 +142,10 @@ class _Reader:
         self._process = process
         self._conn = conn
         self.stopped = False
+        # Whether it said it had started: one that ends before (a frozen program without
+        # ``freeze_support``, a module it cannot import) never read anything: the package
+        # it was given is read here, as when no second process can start.
+        self._up = False
 
     @classmethod
     def start(cls) -> _Reader | None:
@@ -169,19 +174,23 @@ class _Reader:
             self.stopped = True  # receive says so
 
     def receive(self, name: str) -> Package | PackageError | None:
-        """The package read, its refusal, or None when the child failed otherwise."""
-        if not self.stopped:
+        """The package read, its refusal, or None when the child failed otherwise or never
+        started (the package is then read here)."""
+        while not self.stopped:
             try:
                 kind, got = self._conn.recv()
             except (EOFError, OSError):
                 self.stopped = True
-            else:
-                if kind == "read":
-                    return got  # type: ignore[no-any-return]
-                if kind in _KINDS:
-                    return _KINDS[kind](got)
-                return None
-        return PackageError(STOPPED.format(name=name))
+                break
+            if kind == "up":
+                self._up = True
+                continue
+            if kind == "read":
+                return got  # type: ignore[no-any-return]
+            if kind in _KINDS:
+                return _KINDS[kind](got)
+            return None
+        return PackageError(STOPPED.format(name=name)) if self._up else None
 
     def close(self) -> None:
         with contextlib.suppress(OSError, ValueError):
@@ -198,6 +207,7 @@ def _serve(conn: Connection) -> None:
     and checked whole (``read_for_merge``) and sent back, or its refusal's type and message;
     ends at None or when the parent goes away."""
     with contextlib.suppress(EOFError, BrokenPipeError, KeyboardInterrupt):
+        conn.send(("up", None))
         while (asked := conn.recv()) is not None:
             path, password, recovery_key, hold = asked
             with collector_paused():

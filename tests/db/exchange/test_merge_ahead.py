@@ -243,3 +243,27 @@ def test_cli_reads_ahead_and_says_each_package(
     assert lines == ["p0.rasoat", "khong-co.rasoat", "p1.rasoat", "p2.rasoat"]
     assert "khong-co.rasoat: KHÔNG NHẬP" in out
     assert not multiprocessing.active_children()
+
+
+_SPAWN = multiprocessing.get_context("spawn")
+
+
+class _NoProcesses:
+    """A spawn context whose processes cannot start (a locked-down laptop)."""
+
+    def Pipe(self) -> Any:
+        return _SPAWN.Pipe()
+
+    def Process(self, **_kwargs: Any) -> Any:
+        raise OSError("no processes here")
+
+
+def test_no_second_process_reads_here(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    _commune(tmp_path / "xa.db")
+    paths = [_retagged(tmp_path / f"p{i}.rasoat", 3, "ABC"[i]) for i in range(3)]
+    monkeypatch.setattr(
+        "db.exchange.merge_ahead.multiprocessing.get_context", lambda _how: _NoProcesses()
+    )
+    got = list(read_ahead(paths, _keys))
+    assert [p for p, _ in got] == paths
+    assert all(isinstance(package, Package) for _, package in got)
