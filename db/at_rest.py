@@ -501,9 +501,11 @@ def _refused(
     if _copied_columns(src, table)[1]:
         info = src.execute(f"PRAGMA main.table_info({quoted})").fetchall()
         listed = ", ".join(_quote(r[1]) for r in sorted(info, key=lambda r: r[5]) if r[5])
+    # In the table's order: without ORDER BY, SQLite's choice of index decides which rows
+    # are named first (m0018's dropped index changed it for households).
     left = src.execute(
         f"SELECT {listed} FROM main.{quoted} WHERE ({listed}) NOT IN"
-        f" (SELECT {listed} FROM {target}.{quoted})"
+        f" (SELECT {listed} FROM {target}.{quoted}) ORDER BY {listed}"
     ).fetchall()
     rows = []
     for values in left[:_ROWS_NAMED]:

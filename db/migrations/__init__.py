@@ -28,6 +28,7 @@ from db.migrations import (
     m0015_users,
     m0016_year_round_conflicts,
     m0017_audit_pointing,
+    m0018_no_updated_at_index,
 )
 
 Step = Callable[[driver.Connection], None]
@@ -50,6 +51,7 @@ STEPS: list[Step] = [
     m0015_users.apply,
     m0016_year_round_conflicts.apply,
     m0017_audit_pointing.apply,
+    m0018_no_updated_at_index.apply,
 ]
 LATEST = len(STEPS)
 

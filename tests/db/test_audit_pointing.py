@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from db import at_rest, audit, backup, driver
-from db.migrations import LATEST
+from db.migrations import LATEST, STEPS, m0017_audit_pointing
 from db.store import Store
 from forms.model import Area, Household, Member, Relationship, Sex
 from tests.db.conftest import commune_info
@@ -60,12 +60,18 @@ def test_the_triggers_find_pointing_rows_by_the_index_alone(tmp_path: Path) -> N
             ), name
 
 
+# The schema version a file had before m0017.
+BEFORE_M0017 = STEPS.index(m0017_audit_pointing.apply)
+
+
 def as_before_m0017(path: Path) -> None:
-    """The file as schema version 16 left it: m0017 changed nothing but this index."""
+    """The file as schema version 16 left it: m0017 changed nothing but this index, and the
+    later steps nothing but the index by time of change m0018 dropped."""
     conn = driver.connect(path, isolation_level=None)
     conn.execute("DROP INDEX audit_household")
     conn.execute("CREATE INDEX audit_household ON audit (household_id, id)")
-    conn.execute(f"PRAGMA user_version = {LATEST - 1}")
+    conn.execute("CREATE INDEX households_updated_at ON households (updated_at)")
+    conn.execute(f"PRAGMA user_version = {BEFORE_M0017}")
     conn.close()
 
 
@@ -134,5 +140,5 @@ def test_a_file_made_before_m0017_upgrades_with_its_log_intact(
         assert history[0].new.get("note") != "Đã đến nhà hỏi lại"
     [kept] = backup.list_backups(path, "migration")
     old = driver.connect(kept, key=key)
-    assert old.execute("PRAGMA user_version").fetchone()[0] == LATEST - 1
+    assert old.execute("PRAGMA user_version").fetchone()[0] == BEFORE_M0017
     old.close()

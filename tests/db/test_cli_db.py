@@ -105,7 +105,7 @@ def test_check_of_an_older_file_keeps_it_as_it_is(
     from db import at_rest
     from db.migrations import LATEST
     from db.store import Store
-    from tests.db.test_audit_pointing import as_before_m0017
+    from tests.db.test_audit_pointing import BEFORE_M0017, as_before_m0017
 
     path = tmp_path / "mau.sqlite"
     assert main(["demo", "--households", "10", "--out", str(path)]) == 0
@@ -120,7 +120,7 @@ def test_check_of_an_older_file_keeps_it_as_it_is(
     before = hashlib.sha256(path.read_bytes()).hexdigest()
     assert main(["db", "check", str(path), *options]) == 0
     out = capsys.readouterr().out
-    assert f"Cấu trúc dữ liệu số: {LATEST - 1} (phiên bản cũ)" in out
+    assert f"Cấu trúc dữ liệu số: {BEFORE_M0017} (phiên bản cũ)" in out
     assert "Số hộ: 10" in out
     assert "được tạo bằng phiên bản Rà soát cũ hơn" in out
     assert "sẽ được nâng cấp (sau khi tự sao lưu) khi mở bình thường" in out
