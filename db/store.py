@@ -331,6 +331,11 @@ class Store(StoreCalls):
                 # the vanished-WAL watch takes as this connection's own.
                 conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
             if version < LATEST:
+                if key is not None:
+                    # The key (right: the file's header read under it) before the backup,
+                    # whose copy is checked by path: else an encrypted file opened in a new
+                    # process (the window's passphrase) could not be upgraded.
+                    driver.remember(path, key)
                 backup.make_backup(path, "migration", conn, deep=False)
                 migrate(conn)
             store = cls(path, conn, user, device)
