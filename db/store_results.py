@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 import zlib
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from operator import itemgetter
@@ -112,6 +112,10 @@ _CATEGORIES = {c.value: c for c in Category}
 _STATUSES = frozenset(s.value for s in IndicatorStatus)
 _MEMO_MAX = 20_000
 _NUMBERS = (int, float, type(None))
+_STR = frozenset({str})
+# A text in JSON as ``store_stamps.dumps`` writes it (not ASCII-escaped): the same function
+# its encoder calls for each text.
+_quoted: Callable[[str], str] = json.encoder.encode_basestring
 
 
 def result_doc(d: Mapping[str, Any], memo: dict[int, Any] | None = None) -> ResultDoc:
@@ -128,10 +132,10 @@ def result_doc(d: Mapping[str, Any], memo: dict[int, Any] | None = None) -> Resu
     same (``db.exchange.package._share_in_place``), so each is checked and encoded once
     (a result's dozen indicators were nine tenths of encoding it). It holds the dicts, so an
     identity stays theirs."""
-    from forms.classify import result_from_dict
-
     fast = _fast_text(d, {} if memo is None else memo)
     if fast is None:
+        from forms.classify import result_from_dict
+
         return ResultDoc.of(result_from_dict(dict(d)))
     return ResultDoc(
         _CATEGORIES[d["category"]],
@@ -222,8 +226,13 @@ def _indicator_text(o: Any, memo: dict[Any, Any]) -> str | None:
         if len(memo) >= _MEMO_MAX:
             memo.clear()
         head = memo[fields] = dumps(dict(zip(INDICATOR_KEYS[:4], fields, strict=True)))[:-1]
+    ids = o["member_ids"]
+    # A text and a list of texts as ``dumps`` writes them, without its encoder's calls
+    # (two a member-naming indicator, a third of a result's).
+    named = ",".join(map(_quoted, ids)) if set(map(type, ids)) <= _STR else None
     return (
-        f'{head},"reason":{dumps(o["reason"])},"member_ids":{dumps(o["member_ids"])},'
+        f'{head},"reason":{_quoted(o["reason"])},'
+        f'"member_ids":{dumps(ids) if named is None else f"[{named}]"},'
         f'"unconfirmed":{"true" if o["unconfirmed"] else "false"}}}'
     )
 

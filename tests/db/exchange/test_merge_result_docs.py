@@ -108,6 +108,13 @@ def _variants(d: dict[str, Any]) -> list[dict[str, Any]]:
     indicator(reason=7)
     indicator(id=1)
     indicator(member_ids=("a",))
+    # Member ids and reasons that are not plain texts, or need escaping (written by
+    # store_results' own joining when texts, by the encoder otherwise).
+    indicator(member_ids=[1, "b"])
+    indicator(member_ids=[None])
+    indicator(member_ids=[["a"]])
+    indicator(member_ids=['a"b\n\u2028', "\\"], reason='lý do "trích"\n\t\x00\u2028')
+    indicator(member_ids=[], reason="")
     indicator(id=["a"])  # no memo key
     indicator(name={"a": 1})
     changed(b1_score={"indicators": []})  # the key's text inside a value before the key
