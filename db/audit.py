@@ -37,7 +37,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from db import driver
 from db.bulk import insert_rows
@@ -73,10 +73,12 @@ EFFECTIVE_NEW = (
 )
 
 
-@dataclass(frozen=True)
-class Row:
+class Row(NamedTuple):
     """One audit row to append. ``old``/``new`` are JSON texts; ``in_row`` the document text
-    of the row an insert points at (``new_in_row`` = 1; ``new`` is then left empty)."""
+    of the row an insert points at (``new_in_row`` = 1; ``new`` is then left empty).
+
+    A named tuple, not a frozen dataclass: as unchangeable, made in a quarter of the time
+    (0.5 against 1.8 µs), and a merge makes six or seven a household (issue 22)."""
 
     at: str
     user: str
@@ -119,22 +121,24 @@ def append(conn: driver.Connection, rows: Sequence[Row]) -> None:
     last_id, prev = tip(conn)
     params = []
     for row_id, r in enumerate(rows, start=last_id + 1):
-        new = r.in_row if r.in_row is not None else r.new
+        at, user, device, tbl, row, household_id, action, old, new, source, in_row = r
         fields = (
-            r.at,
-            r.user,
-            r.device,
-            r.tbl,
-            r.row_id,
-            r.household_id,
-            r.action,
-            r.old,
-            new,
-            r.source,
+            at,
+            user,
+            device,
+            tbl,
+            row,
+            household_id,
+            action,
+            old,
+            new if in_row is None else in_row,
+            source,
         )
         prev = entry_hash(prev, row_id, fields)
-        stored_new = None if r.in_row is not None else r.new
-        params.append((row_id, *fields[:8], stored_new, r.source, int(r.in_row is not None), prev))
+        if in_row is None:
+            params.append((row_id, *fields, 0, prev))
+        else:
+            params.append((row_id, *fields[:8], None, source, 1, prev))
     # Many rows a statement (db.bulk): one execution a row read and wrote the table's
     # sqlite_sequence row each time (AUTOINCREMENT), however many rows were appended.
     insert_rows(
