@@ -56,3 +56,24 @@ def test_revisions_saved_one_after_another_have_ids_in_that_order(tmp_path: Path
     assert len(revs) == 3
     assert revs == sorted(revs)
     assert all(uuid.UUID(r).version == 7 for r in revs)
+
+
+def test_a_forked_child_does_not_give_its_parents_next_ids() -> None:
+    """The random bits come from a pool of os.urandom's bytes: a child made by fork starts
+    its own, or parent and child would both give the ids the pool had left."""
+    import os
+
+    new_id()  # the pool filled
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # pragma: no cover  (the child)
+        os.write(write, new_id().encode())
+        os._exit(0)
+    os.close(write)
+    os.waitpid(pid, 0)
+    child = os.read(read, 100).decode()
+    os.close(read)
+    mine = new_id()
+    assert is_uuid(child)
+    # Past the milliseconds and the version: the random part.
+    assert child[15:] != mine[15:]
