@@ -9,7 +9,10 @@ VENV=.venv
 DIST=dist
 WORK=build/pyinstaller
 
-start=$(date +%s)
+# Recorded to the nanosecond: to the second, a file changed just before the build, in the
+# same second, looked changed after it, and the tests comparing file times skipped it.
+start_epoch=$(date +%s.%N)
+start=${start_epoch%.*}
 "$VENV/bin/pyinstaller" --noconfirm --clean --log-level WARN \
     --distpath "$DIST" --workpath "$WORK" packaging/rasoat.spec
 built=$(date +%s)
@@ -20,7 +23,7 @@ echo "package: $DIST/rasoat/ built in $((built - start)) s: ${size_mb} MB, ${fil
 # Beside the bundle, not in it: when the build started (tests/packaging/test_bundle.py does not
 # expect files added after that) and what it measured.
 printf 'started_epoch=%s\nbuild_seconds=%s\nsize_mb=%s\nfiles=%s\ncommit=%s\n' \
-    "$start" "$((built - start))" "$size_mb" "$files" "$(git rev-parse --short HEAD 2>/dev/null || echo none)" \
+    "$start_epoch" "$((built - start))" "$size_mb" "$files" "$(git rev-parse --short HEAD 2>/dev/null || echo none)" \
     > "$DIST/rasoat-build.txt"
 
 # The self-test uses its own throw-away RASOAT_HOME so building never touches the builder's
