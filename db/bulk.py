@@ -40,8 +40,7 @@ def insert_rows(conn: driver.Connection, statement: str, rows: Sequence[Sequence
     one row, ``PER`` rows a statement."""
     if not rows:
         return
-    width = len(rows[0])
-    if any(len(row) != width for row in rows):
+    if len(set(map(len, rows))) != 1:
         # One short row and one long one would bind every value of the pair, shifted.
         raise ValueError("rows of different widths")
     whole = len(rows) - len(rows) % PER
