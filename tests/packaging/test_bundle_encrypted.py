@@ -169,6 +169,17 @@ def start_window(commune: Path, display: xdisplay.Display, home: Path) -> subpro
     )
 
 
+def opens_with(
+    display: xdisplay.Display, app: subprocess.Popen[str], secret: str, shot: Path
+) -> None:
+    """``secret`` typed into the dialog opens the commune in the window."""
+    display.type(secret, "Return")
+    display.wait("the commune's window", lambda: OPENED in display.windows())
+    display.wait("the dialog closed", lambda: DIALOG not in display.windows())
+    display.screenshot(shot)
+    assert app.poll() is None
+
+
 def stop_window(app: subprocess.Popen[str]) -> str:
     app.terminate()
     return app.communicate(timeout=60)[0]
@@ -204,11 +215,7 @@ def test_the_frozen_window_opens_the_file_with_its_passphrase_or_recovery_key(
             assert DIALOG in display.windows()
             assert OPENED not in display.windows()
             assert sha256(commune) == before
-            display.type(passphrase, "Return")
-            display.wait("the commune's window", lambda: OPENED in display.windows())
-            display.wait("the dialog closed", lambda: DIALOG not in display.windows())
-            display.screenshot(tmp_path / "opened.png")
-            assert app.poll() is None
+            opens_with(display, app, passphrase, tmp_path / "opened.png")
         finally:
             outputs.append(stop_window(app))
 
@@ -217,11 +224,7 @@ def test_the_frozen_window_opens_the_file_with_its_passphrase_or_recovery_key(
         try:
             display.wait("the recovery key dialog", lambda: DIALOG in display.windows())
             display.screenshot(tmp_path / "recovery.png")
-            display.type(recovery.lower().replace("-", " "), "Return")
-            display.wait("the commune's window", lambda: OPENED in display.windows())
-            display.wait("the dialog closed", lambda: DIALOG not in display.windows())
-            display.screenshot(tmp_path / "recovered.png")
-            assert app.poll() is None
+            opens_with(display, app, recovery.lower().replace("-", " "), tmp_path / "recovered.png")
         finally:
             outputs.append(stop_window(app))
     assert "Traceback" not in "".join(outputs)
