@@ -65,10 +65,10 @@ def test_a_file_made_before_m0018_upgrades_with_the_same_answers(
             store.save_household(h)
         since = store.conn.execute("SELECT max(updated_at) FROM households").fetchone()[0]
         for code in ("01-0005", "01-0002", "01-0007"):  # edited later, out of code order
-            h = store.household_by_code(code)
-            assert h is not None
-            h.note = "Đã đến nhà hỏi lại"
-            store.save_household(h)
+            edited = store.household_by_code(code)
+            assert edited is not None
+            edited.note = "Đã đến nhà hỏi lại"
+            store.save_household(edited)
         gone = store.household_by_code("01-0004")
         assert gone is not None
         store.delete_household(gone.id)
@@ -100,13 +100,13 @@ def test_a_file_made_before_m0018_upgrades_with_the_same_answers(
         assert audit.verify(store.conn) is None
         assert store.integrity_problems() == []
         # A save after the upgrade: its time read back in order, the chain still whole.
-        h = store.household_by_code("01-0001")
-        assert h is not None
-        h.note = "Sau nâng cấp"
-        store.save_household(h)
+        later = store.household_by_code("01-0001")
+        assert later is not None
+        later.note = "Sau nâng cấp"
+        store.save_household(later)
         newest = store.list_households(HouseholdQuery(order_by="updated_at", descending=True))
-        assert newest[0].id == h.id
-        assert h.id in _selected_ids(store, ExportScope(kind="surveyor", since=since))
+        assert newest[0].id == later.id
+        assert later.id in _selected_ids(store, ExportScope(kind="surveyor", since=since))
         assert audit.verify(store.conn) is None
     [kept] = backup.list_backups(path, "migration")
     old = driver.connect(kept, key=key)
