@@ -217,11 +217,12 @@ class Households:
                     results.append(first)
         if not new:
             return later
-        # Many rows a statement (db.bulk): cursors opened once a statement, not once a row.
+        # Many rows a statement (db.bulk): cursors opened once a statement, not once a row
+        # (the tables with foreign keys one execution a row still).
         insert_rows(conn, _INSERT_HOUSEHOLD, rows)
-        insert_rows(conn, _INSERT_MEMBER, members)
-        insert_rows(conn, _INSERT_CAUSE, causes)
-        insert_rows(conn, _INSERT_NEED, needs)
+        conn.executemany(_INSERT_MEMBER, members)
+        conn.executemany(_INSERT_CAUSE, causes)
+        conn.executemany(_INSERT_NEED, needs)
         # The words of their year-round records (only their village's cadre can name a
         # household not in the file before: the others reference its row), once the rows are in.
         new_ids = [p[0].id for p in new]
@@ -237,7 +238,7 @@ class Households:
             "INSERT INTO search_index (rowid, text) VALUES (?, ?)",
             [(rowids[h.id], f"{index_text(h)} {words[h.id]}".strip()) for h, *_rest in new],
         )
-        insert_rows(conn, _INSERT_REV, revs)
+        conn.executemany(_INSERT_REV, revs)
         if rnd is not None:
             self._store.results.insert_first_rows(answers, results)
         return later

@@ -13,7 +13,6 @@ from datetime import date
 from operator import itemgetter
 from typing import TYPE_CHECKING, Any
 
-from db.bulk import insert_rows
 from db.deep_check import naming_damage
 from db.errors import NotFound
 from db.households import diff, household_doc, household_from_docs
@@ -385,8 +384,8 @@ class Results:
         self, answers: Sequence[tuple[Any, ...]], results: Sequence[tuple[Any, ...]]
     ) -> None:
         """Rows made by ``first_rows``, one statement a table."""
-        insert_rows(self._store.conn, _INSERT_ANSWERS, answers)
-        insert_rows(self._store.conn, _INSERT_RESULT, results)
+        self._store.conn.executemany(_INSERT_ANSWERS, answers)
+        self._store.conn.executemany(_INSERT_RESULT, results)
 
     def _new_answers(
         self, household_id: str, round_id: str, text: bytes, rev: str, at: str

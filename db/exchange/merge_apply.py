@@ -364,8 +364,8 @@ def _add_new(store: Store, records: list[PackageRecord], at: str) -> dict[str, E
         causes += [(h.id, c) for c in h.causes]
         needs += [(h.id, n) for n in h.needs]
         index_rows.append((rowid, index_text(h), h.village))
-    # Many rows a statement (db.bulk): a table's and its indexes' cursors opened once a
-    # statement, not once a row.
+    # Many rows a statement (db.bulk): the table's and its indexes' cursors opened once a
+    # statement, not once a row (the tables with foreign keys one execution a row still).
     insert_rows(
         conn,
         "INSERT INTO households (rowid, id, code, village, head_name, size, doc, rev, created_at,"
@@ -373,9 +373,9 @@ def _add_new(store: Store, records: list[PackageRecord], at: str) -> dict[str, E
         " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0)",
         households,
     )
-    insert_rows(conn, "INSERT INTO members VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0)", members)
-    insert_rows(conn, "INSERT OR IGNORE INTO household_causes VALUES (?, ?)", causes)
-    insert_rows(conn, "INSERT OR IGNORE INTO household_needs VALUES (?, ?)", needs)
+    conn.executemany("INSERT INTO members VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0)", members)
+    conn.executemany("INSERT OR IGNORE INTO household_causes VALUES (?, ?)", causes)
+    conn.executemany("INSERT OR IGNORE INTO household_needs VALUES (?, ?)", needs)
     append_audit(conn, audit)
     # A household arriving in a village that already has a cadre is found by the cadre's name
     # at once, as one typed in here is (Households._index). A household new to this file has no

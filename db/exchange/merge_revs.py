@@ -7,15 +7,13 @@ from __future__ import annotations
 
 import uuid
 
-from db.bulk import insert_rows
 from db.exchange.package import PackageRecord
 from db.store import Store
 
 
 def put_history(store: Store, *records: PackageRecord) -> None:
     # Two statements for any number of records: a merge adds thousands at a time.
-    insert_rows(
-        store.conn,
+    store.conn.executemany(
         "INSERT OR IGNORE INTO household_revs VALUES (?, ?, ?, ?, ?, ?, ?)",
         [
             (

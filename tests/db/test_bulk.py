@@ -1,5 +1,5 @@
 """``db.bulk.insert_rows``: the rows ``executemany`` of the same one-row statement writes,
-in the same order, rowids, constraints and conflicts included, on real commune files."""
+in the same order, rowids, constraints and failures included, on real commune files."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from tests.db.conftest import commune_info
 
 _ROW = "INSERT INTO t (rowid, a, b, c) VALUES (?, ?, ?, 0)"
 _AUTO = "INSERT INTO u VALUES (?, ?)"
-_IGNORE = "INSERT OR IGNORE INTO v VALUES (?, ?)"
+_PAIR = "INSERT INTO v VALUES (?, ?)"
 
 
 def _file(tmp_path: Path, name: str) -> Store:
@@ -40,8 +40,7 @@ def _dump(store: Store) -> list[Any]:
 def test_the_same_rows_as_executemany(tmp_path: Path, count: int) -> None:
     rows = [(None if i % 3 else 1000 + i, f"á{i}", i / 2 if i % 2 else None) for i in range(count)]
     autos = [(None if i % 4 else 50 + 2 * i, f"x{i}") for i in range(count)]
-    # A pair given twice: the second ignored, by either way.
-    pairs = [(f"k{i % 7}", f"w{i % 5}") for i in range(count)]
+    pairs = [(f"k{i}", f"w{i % 5}") for i in range(count)]
     stores = [_file(tmp_path, "many.sqlite"), _file(tmp_path, "bulk.sqlite")]
     for store, many in zip(stores, (True, False), strict=True):
         conn = store.conn
@@ -49,22 +48,44 @@ def test_the_same_rows_as_executemany(tmp_path: Path, count: int) -> None:
             if many:
                 conn.executemany(_ROW, rows)
                 conn.executemany(_AUTO, autos)
-                conn.executemany(_IGNORE, pairs)
+                conn.executemany(_PAIR, pairs)
             else:
                 insert_rows(conn, _ROW, rows)
                 insert_rows(conn, _AUTO, autos)
-                insert_rows(conn, _IGNORE, pairs)
+                insert_rows(conn, _PAIR, pairs)
     assert _dump(stores[1]) == _dump(stores[0])
     for store in stores:
         store.close()
 
 
-def test_a_constraint_refused_as_executemany_refuses_it(tmp_path: Path) -> None:
+def _executemany(conn: driver.Connection, statement: str, rows: list[Any]) -> None:
+    conn.executemany(statement, rows)
+
+
+@pytest.mark.parametrize("failing", [0, 5, bulk.PER + 1])
+def test_a_constraint_refused_as_executemany_refuses_it(tmp_path: Path, failing: int) -> None:
+    """The rows before the failing one kept, as executemany keeps them (OR FAIL), and the
+    same error."""
+    rows = [(None, f"a{i}", i % 3) for i in range(bulk.PER + 3)]
+    rows[failing] = (None, None, 1)  # a NOT NULL column left empty
+    kept = []
+    for name, write in (("many.sqlite", _executemany), ("bulk.sqlite", insert_rows)):
+        store = _file(tmp_path, name)
+        store.conn.execute("BEGIN")
+        with pytest.raises(driver.IntegrityError, match="NOT NULL constraint failed: t.a"):
+            write(store.conn, _ROW, rows)
+        kept.append(_dump(store))
+        store.conn.execute("ROLLBACK")
+        store.close()
+    assert kept[1] == kept[0]
+    assert len(kept[0][0]) == failing
+
+
+def test_a_table_with_foreign_keys_refused(tmp_path: Path) -> None:
+    """Its rows would need SQLite's statement journal: executemany writes them faster."""
     store = _file(tmp_path, "a.sqlite")
-    rows = [(None, f"a{i}", i) for i in range(bulk.PER + 3)]
-    rows[bulk.PER + 1] = (None, None, 1)  # a NOT NULL column left empty
-    with pytest.raises(driver.IntegrityError, match="NOT NULL constraint failed: t.a"):
-        insert_rows(store.conn, _ROW, rows)
+    with pytest.raises(ValueError, match="foreign keys"):
+        insert_rows(store.conn, "INSERT INTO household_causes VALUES (?, ?)", [("a", "b")])
     store.close()
 
 
@@ -73,7 +94,8 @@ def test_rows_of_different_widths_refused(tmp_path: Path) -> None:
     # The two rows together bind six values, as two rows of three would: refused anyway.
     with pytest.raises(ValueError, match="widths"):
         insert_rows(store.conn, _ROW, [(None, "a"), (None, "b", 1, 2)])
-    with pytest.raises(ValueError, match="VALUES"):
-        insert_rows(store.conn, "INSERT INTO t SELECT 1, 2, 3", [(1,)])
+    for other in ("INSERT INTO t SELECT 1, 2, 3", "INSERT OR IGNORE INTO t VALUES (?, ?, ?)"):
+        with pytest.raises(ValueError, match="VALUES"):
+            insert_rows(store.conn, other, [(1, 2, 3)])
     assert store.conn.execute("SELECT COUNT(*) FROM t").fetchone()[0] == 0
     store.close()
