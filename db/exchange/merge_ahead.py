@@ -146,6 +146,7 @@ class _Reader:
         # ``freeze_support``, a module it cannot import) never read anything: the package
         # it was given is read here, as when no second process can start.
         self._up = False
+        self._owed = False  # a package asked for and not yet received
 
     @classmethod
     def start(cls) -> _Reader | None:
@@ -170,12 +171,14 @@ class _Reader:
     def request(self, path: Path, keys: tuple[str | None, str | None], hold: int) -> None:
         try:
             self._conn.send((str(path), keys[0], keys[1], hold))
+            self._owed = True
         except (OSError, ValueError):
             self.stopped = True  # receive says so
 
     def receive(self, name: str) -> Package | PackageError | None:
         """The package read, its refusal, or None when the child failed otherwise or never
         started (the package is then read here)."""
+        self._owed = False
         while not self.stopped:
             try:
                 kind, got = self._conn.recv()
@@ -193,6 +196,8 @@ class _Reader:
         return PackageError(STOPPED.format(name=name)) if self._up else None
 
     def close(self) -> None:
+        if self._owed:  # left reading, or sending, a package nobody will take (a failure)
+            self._process.terminate()
         with contextlib.suppress(OSError, ValueError):
             self._conn.send(None)  # no more packages: it ends
         self._process.join(5)

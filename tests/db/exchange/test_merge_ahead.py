@@ -267,3 +267,17 @@ def test_no_second_process_reads_here(tmp_path: Path, monkeypatch: pytest.Monkey
     got = list(read_ahead(paths, _keys))
     assert [p for p, _ in got] == paths
     assert all(isinstance(package, Package) for _, package in got)
+
+
+def test_closed_early_leaves_no_reader(tmp_path: Path) -> None:
+    """The caller stopping half-way (a failure of the file): the reader, still waiting on a
+    package nobody will take (a FIFO nobody writes to), is ended, not left behind."""
+    _commune(tmp_path / "xa.db")
+    paths = [_retagged(tmp_path / f"p{i}.rasoat", 3, "AB"[i]) for i in range(2)]
+    waiting = tmp_path / "p2-fifo.rasoat"
+    os.mkfifo(waiting)
+    got = read_ahead([*paths, waiting], _keys)
+    assert next(got)[0] == paths[0]
+    assert len(multiprocessing.active_children()) == 1
+    got.close()
+    assert not multiprocessing.active_children()
