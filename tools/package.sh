@@ -2,8 +2,17 @@
 # `make package`: builds the one-folder bundle dist/rasoat/ with PyInstaller on this machine,
 # reports its size, then runs the bundle's own self-test offscreen. Idempotent: each run starts
 # from a clean work folder and replaces dist/rasoat/. The Makefile runs tools/bootstrap.sh first.
+#
+#   tools/package.sh --test    then the bundle's tests too (tests/packaging, about 40-70 s): a
+#                              CI job of its own, apart from `make test`
 set -euo pipefail
 cd "$(dirname "$0")/.."
+TEST=0
+case "${1:-}" in
+    --test) TEST=1 ;;
+    "") ;;
+    *) echo "usage: tools/package.sh [--test]" >&2; exit 2 ;;
+esac
 
 VENV=.venv
 DIST=dist
@@ -37,3 +46,7 @@ if ! QT_QPA_PLATFORM=offscreen RASOAT_HOME="$home" "$DIST/rasoat/rasoat" --self-
     exit 1
 fi
 echo "package: OK"
+if [ "$TEST" = 1 ]; then
+    # Against this bundle, whatever RASOAT_BUNDLE says in the caller's environment.
+    RASOAT_BUNDLE="$PWD/$DIST/rasoat" QT_QPA_PLATFORM=offscreen "$VENV/bin/pytest" -q tests/packaging
+fi
