@@ -134,6 +134,10 @@ class PassphraseDialog(QDialog):
     def _say(self, text: str) -> None:
         self.error.setText(text)
         self.error.setVisible(bool(text))
+        # A window keeps the height it was shown with: a refusal wrapped on two or three
+        # lines was cut to one. Grow (or shrink back) to what the text now needs.
+        if self.isVisible():
+            self.adjustSize()
 
     def busy(self) -> bool:
         return job_running(self)

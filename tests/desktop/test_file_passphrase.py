@@ -73,6 +73,11 @@ def test_wrong_passphrase_says_so_and_asks_again_then_opens(
         )
         seen["error"] = dialog.error.text()
         assert dialog.isVisible()
+        # The whole refusal shows: the dialog grew to the two wrapped lines (it kept its
+        # first height, cutting them, when the refusal came).
+        qtbot.waitUntil(
+            lambda: dialog.error.height() >= dialog.error.heightForWidth(dialog.error.width())
+        )
         assert dialog.secret.text() == ""
         _type_and_enter(qtbot, dialog.secret, PASSPHRASE)
 
