@@ -12,9 +12,11 @@ import getpass
 from pathlib import Path
 from typing import Any
 
+# What is asked, and the option that gives it from a file instead, are the command's own:
+# ``--password-file`` is a package's password on ``report``/``import``, where the user's
+# password and the commune file's passphrase have other options.
 NO_TERMINAL = (
-    "Không có bàn phím để hỏi mật khẩu người dùng (lệnh chạy từ một chương trình khác): "
-    "dùng --password-file TEP."
+    "Không có bàn phím để hỏi {what} (lệnh chạy từ một chương trình khác): dùng {option} TEP."
 )
 
 
@@ -32,9 +34,18 @@ def add_options(parser: argparse.ArgumentParser, *, password_file: str = "--pass
         metavar="TEP",
         help="đọc mật khẩu người dùng từ dòng đầu của tệp thay vì hỏi",
     )
+    parser.set_defaults(user_password_option=password_file)
 
 
-def read_password(file: str | None, prompt: str = "Mật khẩu: ") -> str:
+def read_password(
+    file: str | None,
+    prompt: str = "Mật khẩu: ",
+    *,
+    what: str = "mật khẩu người dùng",
+    option: str = "--password-file",
+) -> str:
+    """The first line of ``file``, else asked on the terminal; with no terminal, a
+    ``StoreError`` naming ``what`` was to be asked and the ``option`` giving it from a file."""
     from db.errors import StoreError
 
     if file:
@@ -54,7 +65,7 @@ def read_password(file: str | None, prompt: str = "Mật khẩu: ") -> str:
     try:
         return getpass.getpass(prompt)
     except (EOFError, OSError) as exc:
-        raise StoreError(NO_TERMINAL) from exc
+        raise StoreError(NO_TERMINAL.format(what=what, option=option)) from exc
 
 
 def sign_in(store: Any, args: argparse.Namespace) -> None:
@@ -64,7 +75,11 @@ def sign_in(store: Any, args: argparse.Namespace) -> None:
     name = getattr(args, "user", None)
     if not name:
         return
-    password = read_password(getattr(args, "user_password_file", None), f"Mật khẩu của {name}: ")
+    password = read_password(
+        getattr(args, "user_password_file", None),
+        f"Mật khẩu của {name}: ",
+        option=getattr(args, "user_password_option", "--password-file"),
+    )
     users.sign_in(store, name, password)
 
 

@@ -26,8 +26,10 @@ def add_options(parser: argparse.ArgumentParser) -> None:
     taken = {s for a in parser._actions for s in a.option_strings}
     if dests & set(COMMUNE_ARGS) and "commune_passphrase_file" not in dests:
         own = "--passphrase-file" not in taken and "--recovery-key-file" not in taken
+        option = "--passphrase-file" if own else "--commune-passphrase-file"
+        parser.set_defaults(commune_passphrase_option=option)
         parser.add_argument(
-            "--passphrase-file" if own else "--commune-passphrase-file",
+            option,
             dest="commune_passphrase_file",
             metavar="TEP",
             help="tệp xã đã mã hoá: đọc mật khẩu tệp xã từ dòng đầu của tệp này thay vì hỏi",
@@ -69,7 +71,12 @@ def unlock(args: argparse.Namespace) -> None:
         return
     given = getattr(args, "commune_passphrase_file", None)
     for attempt in range(1 if given else TRIES):
-        passphrase = read_password(given, f"Mật khẩu tệp xã {path.name}: ")
+        passphrase = read_password(
+            given,
+            f"Mật khẩu tệp xã {path.name}: ",
+            what="mật khẩu tệp xã",
+            option=getattr(args, "commune_passphrase_option", "--passphrase-file"),
+        )
         try:
             driver.remember(path, at_rest.key_from_passphrase(path, passphrase))
             return

@@ -62,8 +62,9 @@ def _new_password(args: argparse.Namespace) -> str:
 
     if args.new_password_file:
         return signin.read_password(args.new_password_file)
-    first = signin.read_password(None, f"Mật khẩu mới của {args.name}: ")
-    if signin.read_password(None, "Nhập lại mật khẩu mới: ") != first:
+    new = {"what": "mật khẩu mới", "option": "--new-password-file"}
+    first = signin.read_password(None, f"Mật khẩu mới của {args.name}: ", **new)
+    if signin.read_password(None, "Nhập lại mật khẩu mới: ", **new) != first:
         raise StoreError("Hai lần nhập mật khẩu không giống nhau.")
     return first
 

@@ -240,3 +240,40 @@ def test_a_row_the_schema_forbids_stops_the_encryption_with_its_household_named(
 
     assert main(["db", "check", str(path)]) == 1  # what the message points to says so too
     assert "bị hỏng" in capsys.readouterr().err
+
+
+def test_no_terminal_names_the_option_that_gives_the_passphrase_on_this_command(
+    tmp_path: Path,
+) -> None:
+    """Run as another program runs it (no terminal, nothing on its input): the refusal
+    names the option of the command at hand. On ``report`` and ``import``
+    ``--password-file`` is a package's password, so the commune file's passphrase comes
+    from ``--commune-passphrase-file``; on ``db check`` it is ``--passphrase-file``."""
+    import subprocess
+    import sys
+
+    path = create_demo_commune(tmp_path / "xa.sqlite", households=5)
+    secret = _write(tmp_path / "mk.txt", PASSPHRASE)
+    assert main(["db", "encrypt", str(path), "--new-passphrase-file", secret]) == 0
+    driver.forget(path)
+    before = path.read_bytes()
+
+    def run(*args: str) -> str:
+        done = subprocess.run(
+            [sys.executable, "-m", "rasoat", *args],
+            stdin=subprocess.DEVNULL,
+            capture_output=True,
+            text=True,
+            start_new_session=True,  # no controlling terminal for getpass's /dev/tty
+            timeout=120,
+        )
+        assert done.returncode == 1, done.stderr
+        assert "Traceback" not in done.stderr
+        return done.stderr
+
+    said = run("report", "summary", str(path), "--out", str(tmp_path / "tong-hop.pdf"))
+    assert "hỏi mật khẩu tệp xã" in said
+    assert "dùng --commune-passphrase-file TEP" in said
+    said = run("db", "check", str(path))
+    assert "dùng --passphrase-file TEP" in said
+    assert path.read_bytes() == before
