@@ -10,6 +10,7 @@ import os
 import re
 import shutil
 import signal
+import time
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -19,6 +20,7 @@ import pytest
 from db import audit, driver
 from db.exchange import merge_stream
 from db.exchange.errors import PackageError
+from db.exchange.merge import merge_package
 from db.exchange.merge_ahead import STOPPED, read_ahead
 from db.exchange.package import Package
 from db.store import Store
@@ -27,11 +29,8 @@ from rasoat.commands import exchange
 from tests.db.exchange.test_merge_stream import (
     TRUSTED,
     _commune,
-    _done,
     _package,
-    _signed_in_after,
     _tampered,
-    _with_officer,
 )
 
 _UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
@@ -122,7 +121,7 @@ def test_overlapped_merge_writes_what_one_after_another_writes(
 
     monkeypatch.setattr(merge_stream, "read_for_merge", reading)
     assert _merge(both, paths, ahead=True) == 0
-    assert here == paths[:1]  # the others read in the second process
+    assert here == paths[:2]  # the others read in the second process
     assert capsys.readouterr().out.replace(str(both), str(one)) == said
     assert _dump(one) != before
     assert "p3.rasoat" in said
@@ -130,14 +129,19 @@ def test_overlapped_merge_writes_what_one_after_another_writes(
     assert _dump(one) == _dump(both)
 
 
+def _four(folder: Path) -> list[Path]:
+    """Four packages of other households: the third is the first the reader reads (the
+    first two are read in the main process while it starts)."""
+    return [_retagged(folder / f"p{i}.rasoat", 4 + i, "ABCD"[i]) for i in range(4)]
+
+
 @pytest.mark.parametrize("bad", ["tampered", "other_commune"])
 def test_bad_package_in_the_middle(
     bad: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     _commune(tmp_path / "xa.db")
-    first = _retagged(tmp_path / "p0.rasoat", 6, "A")
-    middle = _retagged(tmp_path / "p1.rasoat", 7, "B")
-    last = _retagged(tmp_path / "p2.rasoat", 5, "C")
+    paths = _four(tmp_path)
+    middle = paths[2]
     if bad == "tampered":
         _tampered(middle, tmp_path / "t.rasoat")
         shutil.copyfile(tmp_path / "t.rasoat", middle)
@@ -149,51 +153,53 @@ def test_bad_package_in_the_middle(
         header = {"app_version": "test", "commune": {"code": "99999"}}
         write_package(middle, header, {"rounds": [ROUND]}, recs, signer=KEY)
     skipped = shutil.copyfile(tmp_path / "xa.db", tmp_path / "xa-2.db")
-    assert _merge(tmp_path / "xa.db", [first, middle, last], ahead=True) == 1
+    assert _merge(tmp_path / "xa.db", paths, ahead=True) == 1
     out = capsys.readouterr().out
-    assert "p0.rasoat: " in out
-    assert "p1.rasoat: KHÔNG NHẬP — " in out
-    assert "p2.rasoat: " in out
+    for name in ("p0", "p1", "p3"):
+        assert f"{name}.rasoat: " in out
+        assert f"{name}.rasoat: KHÔNG" not in out
+    assert "p2.rasoat: KHÔNG NHẬP — " in out
     assert "Traceback" not in out
-    # What the two good packages alone write, one after another.
-    assert _merge(skipped, [first, last], ahead=False) == 0
+    # What the three good packages alone write, one after another.
+    assert _merge(skipped, [p for p in paths if p != middle], ahead=False) == 0
     assert _dump(tmp_path / "xa.db") == _dump(skipped)
 
 
-def test_changed_after_the_child_read_it(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
-) -> None:
-    """A lean package read in the child, then rewritten while the officer signs in (after
-    the first two packages are read, before anything is written): refused at its second
-    reading, the packages before and after it merged, nothing of it kept."""
-    monkeypatch.setattr(merge_stream, "HOLD", 0)
+def test_changed_after_the_child_read_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A lean package read and checked in the child, then rewritten before it is written:
+    refused at its second reading (the merge's transaction rolled back), the packages
+    before and after it merged as they would be without it."""
     db = tmp_path / "xa.db"
     _commune(db)
-    _with_officer(db)
-    first = _retagged(tmp_path / "p0.rasoat", 6, "A")
-    middle = _retagged(tmp_path / "p1.rasoat", 7, "B")
-    last = _retagged(tmp_path / "p2.rasoat", 5, "C")
+    paths = _four(tmp_path)
     skipped = shutil.copyfile(db, tmp_path / "xa-2.db")
+    here: list[Path] = []
+    read = merge_stream.read_for_merge
 
-    def rewrite() -> None:
-        _tampered(middle, tmp_path / "t.rasoat")
-        shutil.copyfile(tmp_path / "t.rasoat", middle)
+    def reading(path: Path, **kwargs: Any) -> Package:
+        here.append(path)
+        return read(path, **kwargs)
 
-    fifo = tmp_path / "mat-khau"
-    thread = _signed_in_after(fifo, rewrite)
-    signed = ["--user", "thu", "--user-password-file", str(fifo)]
-    try:
-        code = _merge(db, [first, middle, last], ahead=True, extra=tuple(signed))
-    finally:
-        _done(thread, fifo)
-    out = capsys.readouterr().out
-    assert code == 1
-    assert "p1.rasoat: KHÔNG NHẬP — Gói p1.rasoat đã thay đổi trong khi đang nhập" in out
-    assert "p2.rasoat: " in out
-    assert "p2.rasoat: KHÔNG" not in out
-    (tmp_path / "pw").write_text("mat-khau-9x\n", encoding="utf-8")
-    again = ["--user", "thu", "--user-password-file", str(tmp_path / "pw")]
-    assert _merge(skipped, [first, last], ahead=False, extra=tuple(again)) == 0
+    monkeypatch.setattr(merge_stream, "read_for_merge", reading)
+    refused = []
+    with Store.open(db, user="Cán bộ xã", device="may-xa", seen=False) as store:
+        for path, package in read_ahead(paths, _keys, hold=0):
+            assert isinstance(package, Package)
+            if path == paths[2]:
+                _tampered(path, tmp_path / "t.rasoat")
+                shutil.copyfile(tmp_path / "t.rasoat", path)
+            try:
+                merge_package(store, package, source_name=path.name, trusted=TRUSTED)
+            except PackageError as exc:
+                refused.append((path, str(exc)))
+    assert here == paths[:2]  # the third and fourth read in the child
+    assert len(refused) == 1
+    assert refused[0][0] == paths[2]
+    assert "Gói p2.rasoat đã thay đổi trong khi đang nhập" in refused[0][1]
+    with Store.open(skipped, user="Cán bộ xã", device="may-xa", seen=False) as store:
+        for path in (paths[0], paths[1], paths[3]):
+            package = read(path, hold=0)
+            merge_package(store, package, source_name=path.name, trusted=TRUSTED)
     assert _dump(db) == _dump(skipped)
 
 
@@ -214,7 +220,18 @@ def test_reader_killed_half_way(tmp_path: Path) -> None:
     assert path == paths[0]
     assert isinstance(package, Package)
     (child,) = multiprocessing.active_children()
+    # Until the child has opened the FIFO (so it has started and said so), a writer that
+    # does not wait is refused (ENXIO); opened, the child waits for bytes that never come.
+    writer = None
+    for _ in range(6_000):
+        try:
+            writer = os.open(waiting, os.O_WRONLY | os.O_NONBLOCK)
+            break
+        except OSError:
+            time.sleep(0.01)
+    assert writer is not None
     os.kill(child.pid or 0, signal.SIGKILL)
+    os.close(writer)
     rest = list(got)
     assert [p for p, _ in rest] == paths[1:]
     assert isinstance(rest[0][1], Package)  # read before the kill
