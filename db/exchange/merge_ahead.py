@@ -70,7 +70,7 @@ def read_ahead(
     paths = [Path(p) for p in paths]
     hold = merge_stream.HOLD if hold is None else hold
     reader: _Reader | None = None
-    if ahead and len(paths) > 2 and (os.cpu_count() or 1) > 1:
+    if ahead and len(paths) > 2 and _cores() > 1:
         reader = _Reader.start()
     ready: dict[int, Package | PackageError] = {}
     asked: int | None = None  # the package the child is reading
@@ -139,6 +139,14 @@ def read_ahead(
     finally:
         if reader is not None:
             reader.close()
+
+
+def _cores() -> int:
+    """The cores this process may run on (an affinity mask or a container may give fewer
+    than the machine has); a second process on one core would only add its own work."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
 
 
 class _Reader:
