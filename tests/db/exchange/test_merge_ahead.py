@@ -102,6 +102,21 @@ def _retagged(path: Path, n: int, prefix: str) -> Path:
     return path
 
 
+READ = merge_stream.read_for_merge
+
+
+def _read_here(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
+    """The packages read in this process from now on (the reader's are not seen here)."""
+    here: list[Path] = []
+
+    def reading(path: Path, **kwargs: Any) -> Package:
+        here.append(path)
+        return READ(path, **kwargs)
+
+    monkeypatch.setattr(merge_stream, "read_for_merge", reading)
+    return here
+
+
 def test_overlapped_merge_writes_what_one_after_another_writes(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -112,14 +127,7 @@ def test_overlapped_merge_writes_what_one_after_another_writes(
     assert _merge(one, paths, ahead=False) == 0
     said = capsys.readouterr().out
     before = _dump(both)
-    here: list[Path] = []
-    read = merge_stream.read_for_merge
-
-    def reading(path: Path, **kwargs: Any) -> Package:
-        here.append(path)
-        return read(path, **kwargs)
-
-    monkeypatch.setattr(merge_stream, "read_for_merge", reading)
+    here = _read_here(monkeypatch)
     assert _merge(both, paths, ahead=True) == 0
     assert here == paths[:2]  # the others read in the second process
     assert capsys.readouterr().out.replace(str(both), str(one)) == said
@@ -173,14 +181,7 @@ def test_changed_after_the_child_read_it(tmp_path: Path, monkeypatch: pytest.Mon
     _commune(db)
     paths = _four(tmp_path)
     skipped = shutil.copyfile(db, tmp_path / "xa-2.db")
-    here: list[Path] = []
-    read = merge_stream.read_for_merge
-
-    def reading(path: Path, **kwargs: Any) -> Package:
-        here.append(path)
-        return read(path, **kwargs)
-
-    monkeypatch.setattr(merge_stream, "read_for_merge", reading)
+    here = _read_here(monkeypatch)
     refused = []
     with Store.open(db, user="Cán bộ xã", device="may-xa", seen=False) as store:
         for path, package in read_ahead(paths, _keys, hold=0):
@@ -198,7 +199,7 @@ def test_changed_after_the_child_read_it(tmp_path: Path, monkeypatch: pytest.Mon
     assert "Gói p2.rasoat đã thay đổi trong khi đang nhập" in refused[0][1]
     with Store.open(skipped, user="Cán bộ xã", device="may-xa", seen=False) as store:
         for path in (paths[0], paths[1], paths[3]):
-            package = read(path, hold=0)
+            package = READ(path, hold=0)
             merge_package(store, package, source_name=path.name, trusted=TRUSTED)
     assert _dump(db) == _dump(skipped)
 
