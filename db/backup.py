@@ -22,7 +22,7 @@ import os
 import re
 import shutil
 import tempfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -254,11 +254,57 @@ def check_backup(p: Path, deep: bool = True) -> list[str]:
     except OSError:
         pass
     problems = _check_read_only(p, size, deep, immutable=not sides)
+    if not problems:
+        # Not judged whole: the forbidden rows the read-only check cannot see may be there.
+        # So not a good copy (``newest_good``, ``expire`` keep the copies they have).
+        return [NOT_CHECKED]
     return [
         f"{problem} (chỉ kiểm tra được phần đọc: không chép được bản này ra chỗ trống để "
         "kiểm tra đủ các điều kiện của bảng)"
         for problem in problems
     ]
+
+
+NOT_CHECKED = (
+    "chưa kiểm tra được đầy đủ: không còn chỗ trống trên máy để chép bản này ra kiểm tra các "
+    "điều kiện của bảng; hãy giải phóng chỗ trống trên ổ đĩa rồi thử lại"
+)
+
+
+def _read_in_place(p: Path) -> bool:
+    """Whether the copy at ``p`` reads as it is without anything written beside it: plain,
+    in rollback mode, with no ``-wal``, ``-shm`` or journal. Any other copy (encrypted, in
+    WAL mode, a journal or WAL beside it) is read through a private copy, as it was checked
+    (``_private``)."""
+    try:
+        with p.open("rb") as f:
+            head = f.read(100)
+    except OSError:
+        return True  # the reading says what is wrong
+    sides = any(p.with_name(p.name + s).exists() for s in _SIDES)
+    return head.startswith(PLAIN_HEADER) and head[18:20] == b"\x01\x01" and not sides
+
+
+def _plain_on_disk(p: Path) -> bool:
+    try:
+        with p.open("rb") as f:
+            return f.read(len(PLAIN_HEADER)) == PLAIN_HEADER
+    except OSError:
+        return False
+
+
+@contextlib.contextmanager
+def _private(p: Path, prefix: str) -> Iterator[Path]:
+    """A copy of ``p`` with its WAL or journal in a private temporary folder (only its owner
+    reads it), removed after."""
+    with tempfile.TemporaryDirectory(prefix=prefix) as folder:
+        copy = Path(folder) / "ban-sao.sqlite"
+        shutil.copyfile(p, copy)
+        for side in ("-wal", "-journal"):
+            beside = p.with_name(p.name + side)
+            if beside.exists():
+                shutil.copyfile(beside, copy.with_name(copy.name + side))
+        yield copy
 
 
 def _uri(p: Path, mode: str) -> str:
@@ -288,13 +334,7 @@ def _check_in_place(p: Path, size: int, deep: bool) -> list[str] | None:
 def _check_private_copy(p: Path, key: bytes | None, size: int, deep: bool) -> list[str]:
     """The check on a copy of ``p`` (with its WAL or journal) in a private temporary folder,
     opened as SQLite opens any file (the WAL or journal replayed there, not into ``p``)."""
-    with tempfile.TemporaryDirectory(prefix="rasoat-kiem-tra-") as folder:
-        copy = Path(folder) / "ban-sao.sqlite"
-        shutil.copyfile(p, copy)
-        for side in ("-wal", "-journal"):
-            beside = p.with_name(p.name + side)
-            if beside.exists():
-                shutil.copyfile(beside, copy.with_name(copy.name + side))
+    with _private(p, "rasoat-kiem-tra-") as copy:
         return _checked_on(copy, size, deep, key=key)
 
 
@@ -611,11 +651,24 @@ def restore(
     tmp = path.with_name(path.name + ".restoring")
     try:
         _remove(tmp)
-        source = driver.connect(f"{chosen.resolve().as_uri()}?mode=ro", uri=True)
-        try:
-            _write_copy(source, tmp, "restore")
-        finally:
-            source.close()
+        # The bytes the check judged: a copy with a journal or WAL beside it (or in WAL
+        # mode, or encrypted) is read as it was checked, through a private copy where its
+        # journal is rolled back or its WAL replayed, never into the chosen copy itself (a
+        # read-only stick refused that; a WAL-mode copy was left a new -shm).
+        with contextlib.ExitStack() as stack:
+            if _read_in_place(chosen):
+                target = f"{chosen.resolve().as_uri()}?mode=ro"
+            else:
+                target = (
+                    stack.enter_context(_private(chosen, "rasoat-khoi-phuc-")).resolve().as_uri()
+                )
+            # The private copy's name is not the chosen one's, whose key it needs.
+            key = None if _plain_on_disk(chosen) else driver.known_key(chosen)
+            source = driver.connect(target, uri=True, key=key)
+            try:
+                _write_copy(source, tmp, "restore")
+            finally:
+                source.close()
     except (OSError, driver.Error) as exc:
         _remove(tmp)
         raise BackupFailed(

@@ -220,7 +220,11 @@ def test_a_copy_on_a_read_only_stick_is_checked_in_full(
         assert limited
         assert all("chỉ kiểm tra được phần đọc" in p for p in limited), limited
         assert all(_vietnamese_only(p) for p in limited), limited
-        assert backup.check_backup(usb / good.name) == []
+        # Not judged whole, a copy is not a good one: the forbidden row, which the
+        # read-only check cannot see, is not let through as good (it was, returning []),
+        # and neither is the good copy, which cannot be told from it.
+        for copy in (made, good):
+            assert backup.check_backup(usb / copy.name) == [backup.NOT_CHECKED], copy
         assert _files(usb) == before
 
 
@@ -261,3 +265,56 @@ def test_the_command_line_refuses_such_a_backup_naming_the_household(
     assert "chưa bị thay đổi" in err
     assert "CHECK" not in err
     assert hashlib.sha256(path.read_bytes()).hexdigest() == before
+
+
+def test_a_copy_is_restored_as_it_was_checked_never_written_into(
+    tmp_path: Path, demo_source: Path
+) -> None:
+    """A copy with a hot journal beside it, or in WAL mode with its -wal, on a read-only
+    stick: the check judged it through a private copy (the journal rolled back, the WAL
+    replayed); the restore reads it the same way. Before, it opened the copy itself
+    read-only: refused for a 'read-only folder' on the stick, or a -shm left beside it."""
+    path, made = _plain_backup(tmp_path, demo_source)
+    writer = driver.connect(str(made), isolation_level=None)
+    writer.execute("PRAGMA cache_size = 1")  # the change spills into the file before commit
+    writer.execute("PRAGMA ignore_check_constraints = ON")
+    writer.execute("BEGIN")
+    writer.execute("UPDATE households SET deleted = 2")
+    hot = tmp_path / "giua-chung" / made.name
+    hot.parent.mkdir()
+    for suffix in ("", "-journal"):
+        shutil.copyfile(f"{made}{suffix}", f"{hot}{suffix}")
+    writer.execute("ROLLBACK")
+    writer.close()
+    source = tmp_path / "nguon" / "xa.sqlite"
+    source.parent.mkdir()
+    shutil.copyfile(demo_source, source)
+    conn = driver.connect(str(source), isolation_level=None)
+    conn.execute("PRAGMA journal_mode = WAL")
+    conn.execute("PRAGMA wal_autocheckpoint = 0")
+    conn.execute("UPDATE households SET updated_device = 'ghi trong -wal' WHERE rowid = 3")
+    wal = tmp_path / "wal" / "xa-wal-mode.sqlite"
+    wal.parent.mkdir()
+    for suffix in ("", "-wal"):
+        shutil.copyfile(f"{source}{suffix}", f"{wal}{suffix}")
+    conn.close()
+    alone = tmp_path / "wal-rieng" / "xa-wal-mode.sqlite"
+    alone.parent.mkdir()
+    shutil.copyfile(source, alone)  # closed since: WAL mode, nothing beside it
+    with _read_only_disk(tmp_path / "usb", [hot, hot.with_name(hot.name + "-journal")]) as usb:
+        before = _files(usb)
+        assert backup.check_backup(usb / hot.name) == []
+        backup.restore(path, usb / hot.name)
+        assert _files(usb) == before
+    restored = driver.connect(str(path))
+    assert restored.execute("SELECT count(*) FROM households WHERE deleted = 2").fetchone() == (0,)
+    restored.close()
+    for copy in (wal, alone):
+        before = _files(copy.parent)
+        assert backup.check_backup(copy) == []
+        backup.restore(path, copy)
+        assert _files(copy.parent) == before, copy
+        restored = driver.connect(str(path))
+        note = restored.execute("SELECT updated_device FROM households WHERE rowid = 3").fetchone()
+        restored.close()
+        assert note == ("ghi trong -wal",), copy
