@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import threading
 import time
 from datetime import UTC, datetime
 from typing import Any
@@ -43,21 +44,29 @@ def new_id() -> str:
 # The ids' random bits, 10 bytes an id, from os.urandom (as ``secrets`` takes them) a
 # thousand ids at a time: a system call an id was a quarter of making one. A child process
 # made by fork starts a pool of its own, so that it never gives its parent's ids.
+# Taken under a lock: the GUI thread and a worker make ids at the same time, and without
+# it two threads could read the same offset before either moved it (a review made 16 equal
+# ids in 36,000 with two threads and a short switch interval).
 _POOL_IDS = 1000
 _pool: list[Any] = [b"", 0]  # the bytes, the offset of the next id's
+_pool_lock = threading.Lock()
 
 
 def _random80() -> int:
-    pool = _pool
-    at = pool[1]
-    if at >= len(pool[0]):
-        pool[0], at = os.urandom(10 * _POOL_IDS), 0
-    pool[1] = at + 10
-    return int.from_bytes(pool[0][at : at + 10], "big")
+    with _pool_lock:
+        pool = _pool
+        at = pool[1]
+        if at >= len(pool[0]):
+            pool[0], at = os.urandom(10 * _POOL_IDS), 0
+        pool[1] = at + 10
+        taken = pool[0][at : at + 10]
+    return int.from_bytes(taken, "big")
 
 
 def _new_pool() -> None:
+    global _pool_lock
     _pool[:] = [b"", 0]
+    _pool_lock = threading.Lock()  # a fork may have copied it held by another thread
 
 
 os.register_at_fork(after_in_child=_new_pool)
