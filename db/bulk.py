@@ -62,6 +62,14 @@ def insert_rows(conn: driver.Connection, statement: str, rows: Sequence[Sequence
     keys = conn.execute("SELECT COUNT(*) FROM pragma_foreign_key_list(?)", (table,))
     if keys.fetchone()[0]:
         raise ValueError(f"{table} has foreign keys: a statement journal every statement")
+    if conn.execute(
+        "SELECT 1 FROM sqlite_master WHERE type = 'trigger' AND tbl_name = ?", (table,)
+    ).fetchone():
+        # The outer statement's OR FAIL overrides the conflict clauses of the statements in
+        # a trigger's body (an INSERT OR IGNORE there would fail), and a RAISE(ABORT) would
+        # undo every row of the statement, not one: as executemany, then.
+        conn.executemany(statement, rows)
+        return
     whole = len(rows) - len(rows) % PER
     if whole:
         full = _statement(statement, PER)

@@ -99,3 +99,26 @@ def test_rows_of_different_widths_refused(tmp_path: Path) -> None:
             insert_rows(store.conn, other, [(1, 2, 3)])
     assert store.conn.execute("SELECT COUNT(*) FROM t").fetchone()[0] == 0
     store.close()
+
+
+def test_a_table_with_a_trigger_gets_executemanys_rows(tmp_path: Path) -> None:
+    """OR FAIL on the outer statement would override a trigger body's own conflict clause
+    (its INSERT OR IGNORE would fail, review V2): such a table goes through executemany."""
+    stores = [_file(tmp_path, "a.sqlite"), _file(tmp_path, "b.sqlite")]
+    for store in stores:
+        store.conn.execute("CREATE TABLE seen (x TEXT PRIMARY KEY)")
+        store.conn.execute(
+            "CREATE TRIGGER u_seen AFTER INSERT ON u BEGIN"
+            " INSERT OR IGNORE INTO seen VALUES (substr(new.x, 1, 1)); END"
+        )
+    rows = [(None, f"{i % 3}-{i}") for i in range(2 * bulk.PER + 3)]
+    stores[0].conn.executemany(_AUTO, rows)
+    insert_rows(stores[1].conn, _AUTO, rows)
+    dumps = [
+        [*_dump(store), store.conn.execute("SELECT x FROM seen ORDER BY x").fetchall()]
+        for store in stores
+    ]
+    assert dumps[0] == dumps[1]
+    assert dumps[1][-1] == [("0",), ("1",), ("2",)]
+    for store in stores:
+        store.close()
