@@ -32,6 +32,7 @@ import multiprocessing
 import os
 from collections.abc import Callable, Generator, Sequence
 from multiprocessing.connection import Connection
+from multiprocessing.reduction import ForkingPickler
 from pathlib import Path
 from typing import Any
 
@@ -84,14 +85,19 @@ def read_ahead(
 
     def give(j: int) -> None:
         """Package ``j`` to the child; what opens it asked for first."""
-        nonlocal asked, asked_keys
+        nonlocal asked, asked_keys, reader
         if reader is None or j >= len(paths) or j in ready:
             return
         keys = opened(j)
         if isinstance(keys, PackageError):
             ready[j] = keys
             return
-        reader.request(paths[j], keys, hold)
+        if not reader.request(paths[j], keys, hold):
+            # It had stopped while idle: it never had this package, which is read here,
+            # as are the rest (not refused as one it stopped reading).
+            reader.close()
+            reader = None
+            return
         asked, asked_keys = j, keys
 
     def take() -> Package | PackageError:
@@ -182,12 +188,18 @@ class _Reader:
     def pid(self) -> int | None:
         return int(self._process.pid) if self._process.pid is not None else None
 
-    def request(self, path: Path, keys: tuple[str | None, str | None], hold: int) -> None:
+    def request(self, path: Path, keys: tuple[str | None, str | None], hold: int) -> bool:
+        """Whether the child took the package (False: it has stopped, the pipe closed)."""
+        if not self._process.is_alive():
+            self.stopped = True
+            return False
         try:
             self._conn.send((str(path), keys[0], keys[1], hold))
-            self._owed = True
         except (OSError, ValueError):
-            self.stopped = True  # receive says so
+            self.stopped = True
+            return False
+        self._owed = True
+        return True
 
     def receive(self, name: str) -> Package | PackageError | None:
         """The package read, its refusal, or None when the child failed otherwise or never
@@ -234,6 +246,11 @@ def _serve(conn: Connection) -> None:
                     package = merge_stream.read_for_merge(
                         Path(path), password=password, recovery_key=recovery_key, hold=hold
                     )
+                    # Pickled here, not by send: a failure of pickling (out of memory) is
+                    # then the parent's reading again, never a traceback in English on the
+                    # officer's terminal.
+                    data = ForkingPickler.dumps(("read", package))
+                    del package
                 except PackageError as exc:
                     kind = type(exc).__name__
                     conn.send((kind if kind in _KINDS else "PackageError", str(exc)))
@@ -241,5 +258,5 @@ def _serve(conn: Connection) -> None:
                 except Exception:  # read again by the parent, which fails as before
                     conn.send(("failed", None))
                     continue
-                conn.send(("read", package))
-                del package
+                conn.send_bytes(data)
+                del data

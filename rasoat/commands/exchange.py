@@ -298,8 +298,13 @@ def _password_from_file(name: str) -> str:
 
 
 def _password_for_reading(
-    manifest: dict[str, Any], recovery_key: str | None, password_file: str | None = None
+    manifest: dict[str, Any],
+    recovery_key: str | None,
+    password_file: str | None = None,
+    name: str = "",
 ) -> str | None:
+    """``name``: the package's file name, said in the prompt (``rasoat merge`` asks for the
+    next package's password while one is being written, after the receipts before it)."""
     from db.exchange.container import is_encrypted
 
     if not is_encrypted(manifest) or recovery_key:
@@ -308,7 +313,7 @@ def _password_for_reading(
         return _password_from_file(password_file)
     if os.environ.get("RASOAT_PASSWORD"):
         return os.environ["RASOAT_PASSWORD"]
-    return _ask("Mật khẩu của gói: ")
+    return _ask(f"Mật khẩu của gói {name}: " if name else "Mật khẩu của gói: ")
 
 
 def _export_password(args: argparse.Namespace) -> str | None:
@@ -522,7 +527,8 @@ def _merge(args: argparse.Namespace, *, ahead: bool = True) -> int:
         return _fail("merge", str(exc))
 
     def secrets(path: Path) -> tuple[str | None, str | None]:
-        return _password_for_reading(read_manifest(path), recovery, args.password_file), recovery
+        manifest = read_manifest(path)
+        return _password_for_reading(manifest, recovery, args.password_file, path.name), recovery
 
     # Each package read and checked whole, then refused read-only (``precheck``) before the
     # commune file is opened: when none can be taken, it is never opened for writing (and

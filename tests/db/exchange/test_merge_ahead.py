@@ -299,3 +299,20 @@ def test_closed_early_leaves_no_reader(tmp_path: Path) -> None:
     assert len(multiprocessing.active_children()) == 1
     got.close()
     assert not multiprocessing.active_children()
+
+
+def test_a_reader_that_stopped_while_idle_is_not_given_a_package(tmp_path: Path) -> None:
+    """The child gone between two packages (killed while it waited for the next path): the
+    next package is not sent into a closed pipe and then refused as one it stopped
+    reading (review V2); ``request`` says it was not taken, and ``read_ahead`` reads it
+    here."""
+    from db.exchange.merge_ahead import _Reader
+
+    reader = _Reader.start()
+    assert reader is not None
+    os.kill(reader.pid or 0, signal.SIGKILL)
+    reader._process.join(30)
+    assert reader.request(tmp_path / "p.rasoat", (None, None), merge_stream.HOLD) is False
+    assert reader.stopped
+    reader.close()
+    assert not multiprocessing.active_children()
