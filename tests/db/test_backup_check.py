@@ -228,23 +228,30 @@ def test_a_copy_on_a_read_only_stick_is_checked_in_full(
         assert _files(usb) == before
 
 
-def test_a_copy_with_a_hot_journal_beside_it_keeps_both(tmp_path: Path, demo_source: Path) -> None:
-    """Copied in the middle of another tool's transaction (rollback mode): opening it for
-    writing would roll the journal back into it; checked on a private copy, both keep
-    their bytes, and the rolled-back content (the forbidden row undone) is what is judged."""
-    path, made = _plain_backup(tmp_path, demo_source)
+def _hot_journal_copy(made: Path, folder: Path) -> Path:
+    """A copy of ``made`` taken in the middle of another tool's transaction (rollback mode):
+    forbidden values spilled into the file, the journal that undoes them beside it."""
     writer = driver.connect(str(made), isolation_level=None)
     writer.execute("PRAGMA cache_size = 1")  # the change spills into the file before commit
     writer.execute("PRAGMA ignore_check_constraints = ON")
     writer.execute("BEGIN")
     writer.execute("UPDATE households SET deleted = 2")
     writer.execute("UPDATE members SET deleted = 3")
-    copy = tmp_path / "giua-chung" / made.name
-    copy.parent.mkdir()
+    copy = folder / made.name
+    folder.mkdir()
     for suffix in ("", "-journal"):
         shutil.copyfile(f"{made}{suffix}", f"{copy}{suffix}")
     writer.execute("ROLLBACK")
     writer.close()
+    return copy
+
+
+def test_a_copy_with_a_hot_journal_beside_it_keeps_both(tmp_path: Path, demo_source: Path) -> None:
+    """Copied in the middle of another tool's transaction (rollback mode): opening it for
+    writing would roll the journal back into it; checked on a private copy, both keep
+    their bytes, and the rolled-back content (the forbidden row undone) is what is judged."""
+    path, made = _plain_backup(tmp_path, demo_source)
+    copy = _hot_journal_copy(made, tmp_path / "giua-chung")
     assert copy.with_name(copy.name + "-journal").stat().st_size > 0
     before = _files(copy.parent)
     assert backup.check_backup(copy) == []
@@ -275,17 +282,7 @@ def test_a_copy_is_restored_as_it_was_checked_never_written_into(
     replayed); the restore reads it the same way. Before, it opened the copy itself
     read-only: refused for a 'read-only folder' on the stick, or a -shm left beside it."""
     path, made = _plain_backup(tmp_path, demo_source)
-    writer = driver.connect(str(made), isolation_level=None)
-    writer.execute("PRAGMA cache_size = 1")  # the change spills into the file before commit
-    writer.execute("PRAGMA ignore_check_constraints = ON")
-    writer.execute("BEGIN")
-    writer.execute("UPDATE households SET deleted = 2")
-    hot = tmp_path / "giua-chung" / made.name
-    hot.parent.mkdir()
-    for suffix in ("", "-journal"):
-        shutil.copyfile(f"{made}{suffix}", f"{hot}{suffix}")
-    writer.execute("ROLLBACK")
-    writer.close()
+    hot = _hot_journal_copy(made, tmp_path / "giua-chung")
     source = tmp_path / "nguon" / "xa.sqlite"
     source.parent.mkdir()
     shutil.copyfile(demo_source, source)
