@@ -231,7 +231,8 @@ def check_backup(p: Path, deep: bool = True) -> list[str]:
     journal or WAL beside it, which opening would replay into it; a read-only stick) on a
     private copy in the system's temporary folder (its WAL or journal copied with it, so it
     reads as the copy would), removed at once. When even that copy cannot be made (no room),
-    the read-only check alone, and its problems say so."""
+    the read-only check alone: its problems say so, and a copy it finds nothing wrong with
+    is still not a good one (``NOT_CHECKED``)."""
     try:
         with p.open("rb") as f:
             head = f.read(100)
@@ -245,7 +246,7 @@ def check_backup(p: Path, deep: bool = True) -> list[str]:
         if len(head) < 16 or key is None:
             return ["không phải tệp SQLite hoặc chỉ được ghi một phần"]
     sides = [s for s in _SIDES if p.with_name(p.name + s).exists()]
-    if key is None and head[18:20] == b"\x01\x01" and not sides:
+    if _read_in_place(p):
         done = _check_in_place(p, size, deep)
         if done is not None:
             return done
