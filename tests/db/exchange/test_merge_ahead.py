@@ -209,8 +209,9 @@ def _keys(_path: Path) -> tuple[str | None, str | None]:
 
 
 def test_reader_killed_half_way(tmp_path: Path) -> None:
-    """The child killed while it reads the third package (a FIFO nobody writes to: it waits
-    there): that package refused in Vietnamese, at once; the fourth read here."""
+    """The child killed while it reads the third package (a FIFO nobody ever writes to: it
+    waits in opening it): that package refused in Vietnamese, at once; the fourth read
+    here."""
     _commune(tmp_path / "xa.db")
     paths = [_retagged(tmp_path / f"p{i}.rasoat", 4, f"{'ABCD'[i]}") for i in range(4)]
     waiting = tmp_path / "p2-fifo.rasoat"
@@ -221,18 +222,16 @@ def test_reader_killed_half_way(tmp_path: Path) -> None:
     assert path == paths[0]
     assert isinstance(package, Package)
     (child,) = multiprocessing.active_children()
-    # Until the child has opened the FIFO (so it has started and said so), a writer that
-    # does not wait is refused (ENXIO); opened, the child waits for bytes that never come.
-    writer = None
+    # Killed once the kernel says it waits in opening the FIFO (so it has started, said so,
+    # and is reading the package). A writer opened to see that let it go on, and on a busy
+    # machine it refused the FIFO (no seeking in it) before the kill: a flaky test.
+    wchan = Path(f"/proc/{child.pid}/wchan")
     for _ in range(6_000):
-        try:
-            writer = os.open(waiting, os.O_WRONLY | os.O_NONBLOCK)
+        if wchan.read_text() == "wait_for_partner":
             break
-        except OSError:
-            time.sleep(0.01)
-    assert writer is not None
+        time.sleep(0.01)
+    assert wchan.read_text() == "wait_for_partner"
     os.kill(child.pid or 0, signal.SIGKILL)
-    os.close(writer)
     rest = list(got)
     assert [p for p, _ in rest] == paths[1:]
     assert isinstance(rest[0][1], Package)  # read before the kill
