@@ -1,0 +1,106 @@
+"""How a package's households part is read: its lines across the pieces it comes in, each
+parsed as ``json.loads`` would, every record checked against one reading day."""
+
+from __future__ import annotations
+
+import json
+import random
+import zipfile
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from db.exchange import container, crypto
+from db.exchange.errors import PackageError
+from db.exchange.package import (
+    HOUSEHOLDS_PART,
+    _lines,
+    read_package,
+    record_from_dict,
+    record_to_dict,
+    write_package,
+)
+from tests.db.exchange.records import records
+
+HEADER = {"app_version": "0.1.0", "commune": {"code": "10105", "name": "Xã Tân Lập"}}
+
+
+def test_lines_cut_across_pieces_come_whole() -> None:
+    rng = random.Random(3)
+    for _ in range(300):
+        text = bytes(rng.choice(b"ab\n\xc3\xa0") for _ in range(rng.randint(0, 60)))
+        cuts = sorted(rng.randint(0, len(text)) for _ in range(rng.randint(0, 6)))
+        pieces = [text[a:b] for a, b in zip([0, *cuts], [*cuts, len(text)], strict=True)]
+        assert list(_lines(pieces)) == text.split(b"\n")
+
+
+def _doc(birth: str) -> dict[str, Any]:
+    doc = record_to_dict(records(1)[0])
+    doc["household"]["members"][0]["birth_date"] = birth
+    return doc
+
+
+def test_a_record_is_judged_against_the_day_it_is_read() -> None:
+    # A birth date of the reading day is fine, of the next day refused: "the future" is the
+    # day the package is read, given once for all its records.
+    record_from_dict(_doc("2026-05-02"), None, date(2026, 5, 2))
+    with pytest.raises(PackageError, match="thành viên thứ 1: Ngày sinh ở tương lai"):
+        record_from_dict(_doc("2026-05-03"), None, date(2026, 5, 2))
+    with pytest.raises(PackageError, match="Ngày sinh ở tương lai"):
+        record_from_dict(_doc("2999-01-01"))  # the clock's day when none is given
+
+
+def test_a_record_with_a_key_of_its_own_is_refused_naming_it() -> None:
+    doc = record_to_dict(records(1)[0])
+    doc["zz"] = 1
+    doc["extra"] = None
+    with pytest.raises(PackageError) as caught:
+        record_from_dict(doc)
+    assert str(caught.value) == "có trường không biết: extra, zz."
+
+
+def _rewritten(tmp_path: Path, edit: Callable[[list[str]], None]) -> Path:
+    """A package of five households whose households part's lines ``edit`` changed, its
+    checksum made to match (only the reading of the lines may refuse it)."""
+    good = tmp_path / "good.rasoat"
+    write_package(good, HEADER, {}, records(5))
+    with zipfile.ZipFile(good) as zf:
+        lines = zf.read(HOUSEHOLDS_PART).decode().split("\n")
+        manifest = json.loads(zf.read(container.MANIFEST_NAME))
+    edit(lines)
+    data = "\n".join(lines).encode()
+    manifest["parts"][HOUSEHOLDS_PART] = {"sha256": crypto.sha256_hex(data), "size": len(data)}
+    bad = tmp_path / "bad.rasoat"
+    with zipfile.ZipFile(good) as src, zipfile.ZipFile(bad, "w") as dst:
+        for info in src.infolist():
+            if info.filename == HOUSEHOLDS_PART:
+                dst.writestr(info, data)
+            elif info.filename == container.MANIFEST_NAME:
+                dst.writestr(info, json.dumps(manifest).encode())
+            else:
+                dst.writestr(info, src.read(info))
+    return bad
+
+
+def test_lines_are_parsed_as_json_loads_parses_them(tmp_path: Path) -> None:
+    def spaced(lines: list[str]) -> None:
+        lines[1] = " \t" + lines[1] + " \r"
+        lines[3] = "\ufeff" + lines[3]  # json.loads refuses a BOM in text
+
+    with pytest.raises(PackageError, match="dòng 4 của gói bị hỏng"):
+        read_package(_rewritten(tmp_path, spaced))
+
+    def padded(lines: list[str]) -> None:
+        lines[1] = " \t" + lines[1] + " \r"
+
+    read = read_package(_rewritten(tmp_path, padded))
+    assert [r.household.code for r in read.records] == [r.household.code for r in records(5)]
+
+    def extra(lines: list[str]) -> None:
+        lines[2] = lines[2] + " {}"
+
+    with pytest.raises(PackageError, match="dòng 3 của gói bị hỏng"):
+        read_package(_rewritten(tmp_path, extra))
