@@ -1,13 +1,16 @@
 """How a package's households part is read: its lines across the pieces it comes in, each
-parsed as ``json.loads`` would, every record checked against one reading day."""
+parsed as ``json.loads`` would, every record checked against one reading day, and the
+history entries as they cross to the writing process (pickled by ``merge_ahead``)."""
 
 from __future__ import annotations
 
 import json
+import pickle
 import random
 import zipfile
 from collections.abc import Callable
 from datetime import date
+from multiprocessing.reduction import ForkingPickler
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +20,7 @@ from db.exchange import container, crypto
 from db.exchange.errors import PackageError
 from db.exchange.package import (
     HOUSEHOLDS_PART,
+    RevEntry,
     _lines,
     read_package,
     record_from_dict,
@@ -35,6 +39,31 @@ def test_lines_cut_across_pieces_come_whole() -> None:
         cuts = sorted(rng.randint(0, len(text)) for _ in range(rng.randint(0, 6)))
         pieces = [text[a:b] for a, b in zip([0, *cuts], [*cuts, len(text)], strict=True)]
         assert list(_lines(pieces)) == text.split(b"\n")
+
+
+def test_history_entries_pickle_as_their_values() -> None:
+    entries = [
+        RevEntry("r2", "r1", "may-a", "Cán bộ", "2026-09-01T00:00:00Z"),
+        RevEntry("r3", None),
+        RevEntry("r4", "r2", "may-b", "", "", merge_parent="r3"),
+    ]
+    for data in (pickle.dumps(entries), bytes(ForkingPickler.dumps(entries))):
+        back = pickle.loads(data)
+        assert back == entries
+        assert [type(e) for e in back] == [RevEntry] * 3
+        assert [hash(e) for e in back] == [hash(e) for e in entries]
+    with pytest.raises(AttributeError):  # still frozen once unpickled
+        back[0].rev = "x"  # type: ignore[misc]
+
+
+def test_a_package_read_crosses_pickling_whole(tmp_path: Path) -> None:
+    recs = records(30)
+    path = tmp_path / "p.rasoat"
+    write_package(path, HEADER, {}, recs)
+    package = read_package(path)
+    back = pickle.loads(ForkingPickler.dumps(package))
+    assert back == package
+    assert [r.revs for r in back.records] == [r.revs for r in recs]
 
 
 def _doc(birth: str) -> dict[str, Any]:
