@@ -22,6 +22,7 @@ import json
 import os
 import re
 import secrets
+from collections.abc import Iterator
 from pathlib import Path
 
 from cryptography.hazmat.primitives import hashes
@@ -488,38 +489,80 @@ _ROWS_NAMED = 5
 
 
 def _refused(
-    src: driver.Connection, table: str, target: str, first: driver.IntegrityError
+    src: driver.Connection,
+    table: str,
+    target: str,
+    first: driver.IntegrityError,
+    *,
+    per: int | None = None,
 ) -> RowsRefused:
     """Which rows of ``table`` its copy refuses, and why, once its INSERT failed with
     ``first`` (that statement undone, the copy's transaction still open, rolled back by the
     caller): the rows the copy takes are inserted, the others skipped; those left over are
-    the refused ones, each tried alone for its own reason."""
-    src.execute(_copy_rows(src, table, target, conflict="OR IGNORE"))
+    the refused ones, each tried alone for its own reason.
+
+    ``per``: that many rows at a time, in the table's order, the copy's table emptied after
+    each (a backup's check copies into memory: memory bounded whatever the table's size; a
+    CHECK or NOT NULL refusal is a row's own). None: the whole table at once (the
+    encryption's copy on disk: a UNIQUE clash between rows far apart is found too)."""
     quoted = _quote(table)
     # A row's key: its rowid, or (WITHOUT ROWID) its primary key's columns, as a row value.
     listed = "rowid"
     if _copied_columns(src, table)[1]:
         info = src.execute(f"PRAGMA main.table_info({quoted})").fetchall()
         listed = ", ".join(_quote(r[1]) for r in sorted(info, key=lambda r: r[5]) if r[5])
-    # In the table's order: without ORDER BY, SQLite's choice of index decides which rows
-    # are named first (m0018's dropped index changed it for households).
-    left = src.execute(
-        f"SELECT {listed} FROM main.{quoted} WHERE ({listed}) NOT IN"
-        f" (SELECT {listed} FROM {target}.{quoted}) ORDER BY {listed}"
-    ).fetchall()
-    rows = []
-    for values in left[:_ROWS_NAMED]:
-        match = f"({listed}) = ({', '.join('?' * len(values))})"
-        reason = str(first)
-        try:
-            src.execute(_copy_rows(src, table, target, where=match), values)
-        except driver.IntegrityError as exc:
-            reason = str(exc)
-        what = _what_refused(src, table, reason)
-        rows.append(f"{_row_name(src, table, match, values)}: {what}")
+    rows: list[str] = []
+    count = 0
+    for where, params in _slices(src, table, listed, per):
+        src.execute(_copy_rows(src, table, target, conflict="OR IGNORE", where=where), params)
+        # In the table's order: without ORDER BY, SQLite's choice of index decides which
+        # rows are named first (m0018's dropped index changed it for households).
+        left = src.execute(
+            f"SELECT {listed} FROM main.{quoted} WHERE ({where}) AND ({listed}) NOT IN"
+            f" (SELECT {listed} FROM {target}.{quoted}) ORDER BY {listed}",
+            params,
+        ).fetchall()
+        count += len(left)
+        for values in left[: _ROWS_NAMED - len(rows)]:
+            match = f"({listed}) = ({', '.join('?' * len(values))})"
+            reason = str(first)
+            try:
+                src.execute(_copy_rows(src, table, target, where=match), values)
+            except driver.IntegrityError as exc:
+                reason = str(exc)
+            what = _what_refused(src, table, reason)
+            rows.append(f"{_row_name(src, table, match, values)}: {what}")
+        if per is not None:
+            src.execute(f"DELETE FROM {target}.{quoted}")
     if not rows:  # not expected: the statement refused a row the search then took
         rows.append(f"một hàng: {_what_refused(src, table, str(first))}")
-    return RowsRefused(table, rows, max(len(left), 1))
+    return RowsRefused(table, rows, max(count, 1))
+
+
+def _slices(
+    src: driver.Connection, table: str, listed: str, per: int | None
+) -> Iterator[tuple[str, tuple[object, ...]]]:
+    """(a WHERE clause, its parameters) for each run of ``per`` rows of ``table`` in the
+    order of its key ``listed`` (one clause for the whole table when ``per`` is None)."""
+    if per is None:
+        yield "1", ()
+        return
+    quoted = _quote(table)
+    width = listed.count(",") + 1
+    after = "1"
+    last: tuple[object, ...] = ()
+    while True:
+        bound = src.execute(
+            f"SELECT {listed} FROM main.{quoted} WHERE {after} ORDER BY {listed}"
+            f" LIMIT 1 OFFSET {per - 1}",
+            last,
+        ).fetchone()
+        if bound is None:
+            yield after, last
+            return
+        up_to = f"({listed}) <= ({', '.join('?' * width)})"
+        yield f"{after} AND {up_to}", (*last, *bound)
+        after, last = f"({listed}) > ({', '.join('?' * width)})", tuple(bound)
 
 
 def _row_name(src: driver.Connection, table: str, match: str, values: tuple[object, ...]) -> str:

@@ -162,11 +162,17 @@ def _in_vietnamese(
     return said
 
 
+# Rows of a table copied into memory at once to find those its schema refuses.
+ROWS_AT_ONCE = 1000
+
+
 def _rows_refused(conn: driver.Connection, table: str) -> str:
     """Which rows of ``table`` its own schema refuses (a value another tool wrote, SQLite's
     check said only the table), named as ``rasoat db encrypt`` names them
     (``db.at_rest.RowsRefused``: a household by code, a member by position, the field, never
-    a value): the table's rows copied into a temp table of the same definition, in memory."""
+    a value): the table's rows copied into a temp table of the same definition, in memory,
+    ``ROWS_AT_ONCE`` at a time (a district's audit log whole would not fit the memory a
+    laptop has to spare)."""
     from db import at_rest
 
     fallback = f"bảng {table} có hàng mang giá trị không được phép"
@@ -182,7 +188,7 @@ def _rows_refused(conn: driver.Connection, table: str) -> str:
         conn.execute(f"DROP TABLE IF EXISTS temp.{quoted}")
         conn.execute(create)
         first = driver.IntegrityError(f"CHECK constraint failed: {table}")
-        refused = at_rest._refused(conn, table, "temp", first)
+        refused = at_rest._refused(conn, table, "temp", first, per=ROWS_AT_ONCE)
     except driver.Error:
         return fallback
     finally:

@@ -315,3 +315,80 @@ def test_a_copy_is_restored_as_it_was_checked_never_written_into(
         note = restored.execute("SELECT updated_device FROM households WHERE rowid = 3").fetchone()
         restored.close()
         assert note == ("ghi trong -wal",), copy
+
+
+def _many(path: Path, times: int) -> None:
+    """Each household of the file again ``times`` times under an id and code of its own."""
+    conn = driver.connect(str(path), isolation_level=None)
+    try:
+        columns = [r[1] for r in conn.execute("PRAGMA table_info(households)")]
+        others = ", ".join(c for c in columns if c not in ("id", "code"))
+        conn.execute(
+            f"WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < {times})"
+            f" INSERT INTO households (id, code, {others})"
+            f" SELECT h.id || '-' || n.i, h.code || '-' || n.i, {others} FROM households h, n"
+        )
+    finally:
+        conn.close()
+
+
+def test_a_table_of_many_rows_names_its_refused_rows_a_slice_at_a_time(
+    tmp_path: Path, demo_source: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Rows far apart in a table of 3,000 (three slices of ``ROWS_AT_ONCE``) are named in
+    the table's order and counted, with never more than a slice's rows copied into memory
+    (the whole table was)."""
+    path = tmp_path / "xa.sqlite"
+    shutil.copyfile(demo_source, path)
+    _many(path, 499)
+    made = backup.make_backup(path, "manual", deep=False)
+    conn = driver.connect(str(made), isolation_level=None)
+    assert conn.execute("SELECT count(*) FROM households").fetchone()[0] == 3000
+    rowids = [2, 1000, 1001, 2999]  # two on either side of the first slice's end
+    codes = [
+        str(conn.execute("SELECT code FROM households WHERE rowid = ?", (r,)).fetchone()[0])
+        for r in rowids
+    ]
+    conn.execute("PRAGMA ignore_check_constraints = ON")
+    for rowid in rowids:
+        conn.execute("UPDATE households SET deleted = 2 WHERE rowid = ?", (rowid,))
+    conn.close()
+    held: list[int] = []
+    row_name = at_rest._row_name
+
+    def naming(src: driver.Connection, table: str, match: str, values: tuple[object, ...]) -> str:
+        held.append(src.execute(f"SELECT count(*) FROM temp.{table}").fetchone()[0])
+        return row_name(src, table, match, values)
+
+    monkeypatch.setattr(at_rest, "_row_name", naming)
+    problems = backup.check_backup(made)
+    assert len(problems) == 1, problems
+    text = problems[0]
+    assert "bảng households có 4 hàng mang giá trị không được phép" in text
+    named = [f"hộ {code}: cột deleted" for code in codes]
+    assert all(n in text for n in named), text
+    assert [text.index(n) for n in named] == sorted(text.index(n) for n in named)
+    assert len(held) == 4
+    assert max(held) <= backup.ROWS_AT_ONCE
+
+
+def test_rows_refused_in_a_table_keyed_without_rowid(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A WITHOUT ROWID table's slices follow its primary key (two columns): every refused
+    row counted once, whatever slice it falls in."""
+    conn = driver.connect(str(tmp_path / "t.sqlite"), isolation_level=None)
+    conn.execute(
+        "CREATE TABLE t (a TEXT, b INTEGER, v INTEGER CHECK (v IN (0, 1)),"
+        " PRIMARY KEY (a, b)) WITHOUT ROWID"
+    )
+    conn.executemany("INSERT INTO t VALUES (?, ?, 0)", [(a, b) for a in "xyz" for b in range(7)])
+    conn.execute("PRAGMA ignore_check_constraints = ON")
+    conn.execute("UPDATE t SET v = 2 WHERE (a, b) IN (('x', 2), ('x', 3), ('y', 6), ('z', 0))")
+    conn.execute("PRAGMA ignore_check_constraints = OFF")
+    for per in (1, 2, 3, 5, 1000):
+        monkeypatch.setattr(backup, "ROWS_AT_ONCE", per)
+        said = backup._rows_refused(conn, "t")
+        assert said.startswith("bảng t có 4 hàng mang giá trị không được phép: "), (per, said)
+        assert said.count("cột v mang giá trị ngoài các giá trị cho phép") == 4, (per, said)
+    conn.close()
