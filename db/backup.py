@@ -44,6 +44,10 @@ BEFORE_RESTORE = "before-restore"
 # a district-size file); the same limit as opening (db.store.FULL_CHECK_LIMIT).
 DEEP_LIMIT = 256 * 2**20
 PLAIN_HEADER = driver.PLAIN_HEADER
+# An encrypted copy up to this size is checked with a page cache that holds all of it: its
+# pages are decrypted once for both checks (a plain copy's are read again from the
+# system's cache, as cheaply). 0.2-0.35 s of CPU of a 67 MB commune file's close.
+CACHED_WHOLE = 128 * 2**20
 # Called with the name of each step of a backup as it begins ("close:copy", "close:fsync",
 # "close:check", "close:rename", "rotation", "rotated"): the kill experiments
 # (bench/soak_kill.py) record in which step each kill landed. Empty in the app.
@@ -503,6 +507,10 @@ def make_backup(
         check = driver.connect(f"{tmp.resolve().as_uri()}?mode=ro", uri=True)
         try:
             size = tmp.stat().st_size
+            if deep and size <= CACHED_WHOLE and driver.key_of(check) is not None:
+                # Every page decrypted and authenticated once, by SQLite's check, and kept
+                # for the documents' reading after it (a 2 MB cache decrypted most again).
+                check.execute(f"PRAGMA cache_size = -{size // 1024 + 1024}")
             problems = copy_problems(check, size, deep=False)
             bad = bad_documents(check) if deep and not problems and size <= DEEP_LIMIT else []
         finally:

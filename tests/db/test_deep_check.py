@@ -272,3 +272,20 @@ def test_documents_stored_as_blobs_are_decoded_as_before(path: Path) -> None:
         ),
     )
     assert _check(path) == []
+
+
+def test_an_encrypted_copy_s_damaged_answers_are_named(path: Path) -> None:
+    """An encrypted commune-size copy is checked with a cache holding all its pages
+    (decrypted once for both checks): its damage is still found and named."""
+    from db import at_rest
+
+    at_rest.encrypt_file(path, "ruộng bậc thang mùa lúa chín")
+    assert backup.make_backup(path, "manual") in backup.list_backups(path)
+    key = at_rest.key_from_passphrase(path, "ruộng bậc thang mùa lúa chín")
+    conn = driver.connect(path, key=key, isolation_level=None)
+    try:
+        hid, doc, members = _texts(conn, "DT-009")
+        _set_answers(conn, hid, answers_json(doc.replace('"area":', '"area":"?","x":', 1), members))
+    finally:
+        conn.close()
+    _refused(path, [("DT-009", ANSWERS)])
