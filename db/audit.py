@@ -91,6 +91,10 @@ class Row(NamedTuple):
     new: str | None
     source: str | None = None
     in_row: str | None = None
+    # ``in_row`` JSON-quoted (``json.encoder.encode_basestring``), when the caller has it
+    # (a merge's reader process quoted it: ``merge_prepare``): the chain's payload is then
+    # joined from it, not encoded again (``joined_payload``).
+    in_row_json: str | None = None
 
 
 def entry_hash(prev: bytes, row_id: int, fields: Sequence[Any]) -> bytes:
@@ -98,6 +102,32 @@ def entry_hash(prev: bytes, row_id: int, fields: Sequence[Any]) -> bytes:
     row_id, household_id, action, old, effective new, source)."""
     payload = dumps([row_id, *fields]).encode("utf-8")
     return hashlib.sha256(prev + payload).digest()
+
+
+def joined_payload(
+    row_id: int, fields: Sequence[Any], new_json: str, encoded: dict[tuple[Any, ...], str]
+) -> str:
+    """``dumps([row_id, *fields])`` (``entry_hash``'s payload) joined from pieces: a JSON
+    array is ``[`` and its items' encodings joined by ``,`` and ``]`` (no spaces), so the
+    effective new value's encoding ``new_json``, quoted beforehand, is not encoded again
+    (a whole document, escaped: most of a new household's hashing). ``encoded``: the other
+    fields' encodings by value, for one append (its time, user, device, source, table,
+    action repeat from row to row); a test holds the two payloads equal."""
+    at, user, device, tbl, row, household_id, action, old, _new, source = fields
+    key: tuple[Any, ...]
+    head = encoded.get(key := (at, user, device, tbl))
+    if head is None:
+        head = encoded[key] = ",".join(map(dumps, key))
+    act = encoded.get(key := (action, old))
+    if act is None:
+        act = ",".join(map(dumps, key))
+        if old is None:  # an update's old values do not repeat
+            encoded[key] = act
+    tail = encoded.get(key := (source,))
+    if tail is None:
+        tail = encoded[key] = dumps(source)
+    # The ids do not repeat.
+    return f"[{row_id},{head},{dumps(row)},{dumps(household_id)},{act},{new_json},{tail}]"
 
 
 def tip(conn: driver.Connection) -> tuple[int, bytes]:
@@ -120,8 +150,10 @@ def append(conn: driver.Connection, rows: Sequence[Row]) -> None:
         return
     last_id, prev = tip(conn)
     params = []
+    encoded: dict[tuple[Any, ...], str] = {}
+    sha256 = hashlib.sha256
     for row_id, r in enumerate(rows, start=last_id + 1):
-        at, user, device, tbl, row, household_id, action, old, new, source, in_row = r
+        at, user, device, tbl, row, household_id, action, old, new, source, in_row, quoted = r
         fields = (
             at,
             user,
@@ -134,7 +166,11 @@ def append(conn: driver.Connection, rows: Sequence[Row]) -> None:
             new if in_row is None else in_row,
             source,
         )
-        prev = entry_hash(prev, row_id, fields)
+        if quoted is None:
+            prev = entry_hash(prev, row_id, fields)
+        else:
+            payload = joined_payload(row_id, fields, quoted, encoded)
+            prev = sha256(prev + payload.encode("utf-8")).digest()
         if in_row is None:
             params.append((row_id, *fields, 0, prev))
         else:

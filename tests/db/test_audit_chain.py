@@ -3,6 +3,7 @@ is found and named; the triggers' own copies, a merge and the migration keep it 
 
 from __future__ import annotations
 
+import json
 import random
 from pathlib import Path
 
@@ -12,6 +13,7 @@ from db import audit, driver
 from db.exchange.export import export_package
 from db.exchange.merge import import_package
 from db.store import Store
+from db.store_stamps import dumps
 from forms.model import Household, Member, Relationship, Sex
 from rasoat.cli import main
 from tests.db.exchange.commune import copy_to, make_commune
@@ -235,3 +237,40 @@ def test_rasoat_db_check_names_the_broken_row(
 @pytest.mark.parametrize("kind", sorted(audit.EVENT_KINDS))
 def test_every_event_kind_has_a_vietnamese_name(kind: str) -> None:
     assert audit.describe(audit.EVENTS, kind, "insert") == audit.EVENT_KINDS[kind]
+
+
+_ALPHABET = 'abc "\\/\x00\x01\x1f\x7f\u0085\u2028\u2029\ufeffỆệ\u0301ĐđươỜ😀𝄞\U0010fffd\t\n\r\b\f'
+
+
+def _text(rng: random.Random) -> str:
+    """A random text of any characters but surrogates: quotes, backslashes, controls,
+    combining marks, characters beyond the BMP."""
+    size = rng.choice((0, 1, 5, 40, 700))
+    if rng.random() < 0.5:
+        return "".join(rng.choice(_ALPHABET) for _ in range(size))
+    return "".join(
+        chr(c) for c in (rng.randrange(0x110000) for _ in range(size)) if not 0xD800 <= c <= 0xDFFF
+    )
+
+
+def test_joined_payload_is_dumps_on_random_texts() -> None:
+    rng = random.Random(22)
+    encoded: dict[tuple[object, ...], str] = {}
+    some = [_text(rng) for _ in range(8)] + [None]
+    for row_id in range(1, 3_000):
+        fields = (
+            rng.choice(some[:3]),  # repeating, as an append's time, user, device
+            rng.choice(some[:3]),
+            rng.choice(some),
+            rng.choice(("households", "members", _text(rng))),
+            _text(rng),
+            rng.choice((None, _text(rng))),
+            rng.choice(("insert", "update", None)),
+            rng.choice((None, _text(rng), dumps({"a": _text(rng)}))),
+            _text(rng),
+            rng.choice(some),
+        )
+        quoted = json.encoder.encode_basestring(fields[8])
+        assert audit.joined_payload(row_id * 7919, fields, quoted, encoded) == dumps(
+            [row_id * 7919, *fields]
+        )
