@@ -46,7 +46,12 @@ _LEVEL = 6
 def _answers_text(docs: tuple[dict[str, Any], list[dict[str, Any]]]) -> bytes:
     """A round's answers as stored: the household's and its members' documents, compressed."""
     doc, members = docs
-    return zlib.compress(dumps(dict(doc, members=members)).encode(), _LEVEL)
+    return answers_bytes(dumps(dict(doc, members=members)))
+
+
+def answers_bytes(text: str) -> bytes:
+    """A round's answers text (``answers_json``) as stored: compressed."""
+    return zlib.compress(text.encode(), _LEVEL)
 
 
 def answers_json(doc_text: str, member_texts: Sequence[str]) -> str:
@@ -354,31 +359,32 @@ class Results:
     def first_rows(
         self,
         h: Household,
-        docs: tuple[dict[str, Any], list[dict[str, Any]]],
+        docs: tuple[dict[str, Any], list[dict[str, Any]]] | None,
         rev: str,
         result: Result | ResultDoc | None,
         rnd: Round,
         rounds: list[Round],
         at: str,
         *,
-        answers_text: str | None = None,
+        answers: bytes | None = None,
     ) -> tuple[tuple[Any, ...], tuple[Any, ...] | None]:
         """The answers row and result row (or None) of a household whose own row was inserted
         in this transaction, their audit rows recorded: what ``write_answers`` and ``write``
         write for it, without their lookups (it has no answers, result or history yet), for
         ``insert_first_rows`` to write with those of many households (``households.save_many``,
         a merge). ``result``: as classified, or a package's document (``result_doc``);
-        ``answers_text``: ``answers_json`` of the documents' texts the caller has encoded."""
+        ``answers``: the answers as stored (``answers_bytes``) from the documents' texts the
+        caller has encoded; ``docs`` are not read then."""
         text = (
-            _answers_text(docs)
-            if answers_text is None
-            else zlib.compress(answers_text.encode(), _LEVEL)
+            _answers_text(docs if docs is not None else household_doc(h))
+            if answers is None
+            else answers
         )
-        answers = self._new_answers(h.id, rnd.id, text, rev, at)
+        row = self._new_answers(h.id, rnd.id, text, rev, at)
         if result is None:
-            return answers, None
+            return row, None
         doc = result if isinstance(result, ResultDoc) else ResultDoc.of(result)
-        return answers, self._new_result(h.id, rnd, doc, at, rounds, fresh=True)
+        return row, self._new_result(h.id, rnd, doc, at, rounds, fresh=True)
 
     def insert_first_rows(
         self, answers: Sequence[tuple[Any, ...]], results: Sequence[tuple[Any, ...]]

@@ -6,7 +6,9 @@ gives it (or the ``PackageError`` that refused it); the caller plans and writes 
 own transaction, as it would have one after another. The reader process (spawn context, as
 the registry's readers: ``registry.load``) reads one package at a time and holds at most
 one ahead: it sends the decoded ``Package`` (pickled: about a third of reading it in the
-main process, measured in docs/benchmarks.md, "merge") and waits for the next path.
+main process, measured in docs/benchmarks.md, "merge"), with its records' rows as new
+households prepared (``merge_prepare.prepare_package``: the writer's work that depends on the
+package only), and waits for the next path.
 
 What crosses is only what the child read and checked whole: a package it refused crosses
 as its Vietnamese message; a lean package (beyond ``merge_stream.HOLD`` records) crosses
@@ -38,6 +40,7 @@ from typing import Any
 
 from db.exchange import merge_stream
 from db.exchange.errors import PackageError, PasswordRequiredError, WrongPasswordError
+from db.exchange.merge_prepare import prepare_package
 from db.exchange.package import Package
 from forms.collector import collector_paused
 
@@ -246,6 +249,9 @@ def _serve(conn: Connection) -> None:
                     package = merge_stream.read_for_merge(
                         Path(path), password=password, recovery_key=recovery_key, hold=hold
                     )
+                    # Its new households' rows worked out here, on the second core: the
+                    # writer inserts them (``merge_prepare``).
+                    package = prepare_package(package)
                     # Pickled here, not by send: a failure of pickling (out of memory) is
                     # then the parent's reading again, never a traceback in English on the
                     # officer's terminal.

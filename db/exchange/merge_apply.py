@@ -11,7 +11,7 @@ import json
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import nullcontext
-from dataclasses import dataclass, fields, replace
+from dataclasses import fields, replace
 from typing import Any
 
 from db import certificates
@@ -20,6 +20,7 @@ from db.audit import append as append_audit
 from db.bulk import insert_rows
 from db.exchange import devices, year_round_part
 from db.exchange.merge_plan import Planned, chunks
+from db.exchange.merge_prepare import Prepared, prepared_for
 from db.exchange.merge_purges import purge_here
 from db.exchange.merge_revs import join_revs, put_history
 from db.exchange.merge_stream import LEAN_RESULT, again, is_lean, mark_unverified
@@ -27,26 +28,12 @@ from db.exchange.package import Package, PackageRecord, record_to_dict
 from db.exchange.receipt import Receipt
 from db.households import household_doc
 from db.records import Change, Round
-from db.search import index_text
 from db.store import Store, now_utc
-from db.store_results import answers_json, result_doc
-from db.store_stamps import dumps as _dumps
 from forms.classify import result_from_dict
-from forms.model import nfc
 from forms.text import fold
 
 Progress = Callable[[int, int], None]
 Docs = tuple[dict[str, Any], list[dict[str, Any]]]  # household_doc's
-
-
-@dataclass(slots=True)
-class Encoded:
-    """A new household's documents (``household_doc``) and the text of its answers
-    (``store_results.answers_json``) as ``_add_new`` encoded them for its rows; ``answers``
-    None when its row holds another text (a code not in NFC: the answers keep it as is)."""
-
-    docs: Docs
-    answers: str | None
 
 
 def write_merge(
@@ -73,20 +60,19 @@ def write_merge(
         _ensure_villages(store, steps)
         _ensure_rounds(store, package, round_map)
         rounds = store.rounds()  # once a merge, not once a household
-        memo: dict[int, Any] = {}  # result_doc's, for the whole package
+        memo: dict[int, Any] = {}  # result_doc's (merge_prepare), for the whole package
         total = len(to_write)
         done = 0
         for part in _whole(package, steps, {id(s) for s in (*to_write, *new_conflicts)}):
             writes = [s for s in part if s.action in ("added", "updated", "deleted")]
             fresh = _bulk_candidates(store, [s.record for s in writes if s.action == "added"])
             if fresh:
-                docs = _add_new(store, fresh, at)
+                prepared = _add_new(store, package, fresh, at, memo)
                 # Their answers and results (a surveyor's package carries them for nearly
                 # every household): their audit rows appended to the chain once a chunk,
-                # not once a row, and the documents just encoded for the rows reused for
-                # the answers.
+                # not once a row, the answers and result as prepared with the rows.
                 with store.audit_batch():
-                    _write_first_results(store, fresh, docs, round_map, rounds, at, memo)
+                    _write_first_results(store, fresh, prepared, round_map, rounds, at)
                 done += len(fresh)
                 if progress is not None:
                     progress(done, total)
@@ -273,50 +259,53 @@ def _bulk_candidates(store: Store, records: list[PackageRecord]) -> list[Package
     return [r for r in records if not any(m.id in taken for m in r.household.members)]
 
 
-def _add_new(store: Store, records: list[PackageRecord], at: str) -> dict[str, Encoded]:
+def _add_new(
+    store: Store,
+    package: Package,
+    records: list[PackageRecord],
+    at: str,
+    memo: dict[int, Any],
+) -> dict[str, Prepared]:
     """The Store's insert of a new household (rows, members, causes/needs, search index,
     audit with the package as source, history), batched: merging thousands of surveyed
-    households one statement at a time is what made a merge slow. Returns each household's
-    documents and their texts, for its answers."""
+    households one statement at a time is what made a merge slow. Each household's rows as
+    the merge's reader process prepared them, or prepared here (``merge_prepare``); returned
+    for its answers and result."""
     conn = store.conn
     households, members, causes, needs, index_rows = [], [], [], [], []
     audit: list[Row] = []
     source = store.source
+    user, device = store.user, store.device
     # Rowids given here, as SQLite would pick them (the largest plus one), so the search
     # index rows need no lookup of their household by id.
     last_rowid = int(conn.execute("SELECT COALESCE(MAX(rowid), 0) FROM households").fetchone()[0])
-    docs: dict[str, Encoded] = {}
+    prepared: dict[str, Prepared] = {}
     for rowid, rec in enumerate(records, start=last_rowid + 1):
         h = rec.household
-        encoded = docs[h.id] = Encoded(household_doc(h), None)
-        doc, member_docs = encoded.docs
-        code = nfc(h.code)
-        doc = dict(doc, code=code)  # as the Store's write: the answers keep the code as is
-        doc_text = _dumps(doc)
-        member_texts = []
+        p = prepared[h.id] = prepared_for(package, rec, memo)
         households.append(
             (
                 rowid,
                 h.id,
-                code,
-                nfc(h.village),
-                nfc(h.head_name()),
+                p.code,
+                p.village,
+                p.head_name,
                 h.size(),
-                doc_text,
+                p.doc_text,
                 rec.rev,
                 rec.created_at or at,
-                rec.created_device or store.device,
+                rec.created_device or device,
                 rec.updated_at or at,
-                rec.updated_device or store.device,
-                rec.updated_by or store.user,
+                rec.updated_device or device,
+                rec.updated_by or user,
             )
         )
         audit.append(
             # in_row: the audit row points at the row's document (m0005)
             Row(
                 at,
-                store.user,
-                store.device,
+                user,
+                device,
                 "households",
                 h.id,
                 h.id,
@@ -324,46 +313,31 @@ def _add_new(store: Store, records: list[PackageRecord], at: str) -> dict[str, E
                 None,
                 None,
                 source,
-                in_row=doc_text,
+                p.doc_text,
+                p.doc_json,
             )
         )
-        for position, mdoc in enumerate(member_docs):
-            mtext = _dumps(mdoc)
-            member_texts.append(mtext)
-            members.append(
-                (
-                    mdoc["id"],
-                    h.id,
-                    position,
-                    mdoc.get("name") or "",
-                    mdoc.get("id_number") or None,
-                    mtext,
-                    at,
-                    store.device,
-                    at,
-                    store.device,
-                )
-            )
+        for position, (mid, name, id_number, mtext, mquoted) in enumerate(p.members):
+            members.append((mid, h.id, position, name, id_number, mtext, at, device, at, device))
             audit.append(
                 Row(
                     at,
-                    store.user,
-                    store.device,
+                    user,
+                    device,
                     "members",
-                    mdoc["id"],
+                    mid,
                     h.id,
                     "insert",
                     None,
                     None,
                     source,
-                    in_row=mtext,
+                    mtext,
+                    mquoted,
                 )
             )
-        if code == h.code:
-            encoded.answers = answers_json(doc_text, member_texts)
         causes += [(h.id, c) for c in h.causes]
         needs += [(h.id, n) for n in h.needs]
-        index_rows.append((rowid, index_text(h), h.village))
+        index_rows.append((rowid, p.index, h.village))
     # Many rows a statement (db.bulk): the table's and its indexes' cursors opened once a
     # statement, not once a row (the tables with foreign keys one execution a row still).
     insert_rows(
@@ -397,37 +371,36 @@ def _add_new(store: Store, records: list[PackageRecord], at: str) -> dict[str, E
         ],
     )
     put_history(store, *records)
-    return docs
+    return prepared
 
 
 def _write_first_results(
     store: Store,
     fresh: list[PackageRecord],
-    docs: dict[str, Encoded],
+    prepared: dict[str, Prepared],
     round_map: dict[str, str],
     rounds: list[Round],
     at: str,
-    memo: dict[int, Any],
 ) -> None:
     """The answers and result of households just inserted (``_add_new``). One round's (a
     surveyor's package: nearly every household) go in with one statement a table for the
     chunk (``store.results.first_rows``: the rows and audit rows ``write_results`` gives
-    them, two INSERTs a household before), the result's document stored as the package has
-    it when it is what ``result_to_dict`` writes (``store_results.result_doc``; ``memo``
-    its indicators' texts) and the answers from the texts just encoded for the rows; a
-    household with results of several rounds through ``write_results``, each year's
-    transition worked out against the one before."""
+    them, two INSERTs a household before), the result's document and the answers as
+    prepared with the household's rows (``merge_prepare``); a household with results of
+    several rounds through ``write_results``, each year's transition worked out against the
+    one before."""
     by_id = {r.id: r for r in rounds}
     answers: list[tuple[Any, ...]] = []
     results: list[tuple[Any, ...]] = []
     for rec in fresh:
         if not rec.results:
             continue
+        p = prepared[rec.household.id]
         rnd = None
-        if len(rec.results) == 1:
-            (round_id,) = rec.results
+        if p.result is not None:
+            round_id = p.result[0]
             rnd = by_id.get(round_map.get(round_id, round_id))
-        if rnd is None:
+        if p.result is None or rnd is None:
             write_results(
                 store,
                 rec,
@@ -435,20 +408,18 @@ def _write_first_results(
                 at,
                 fresh=True,
                 rounds=rounds,
-                docs=docs[rec.household.id].docs,
+                docs=household_doc(rec.household),
             )
             continue
-        (res,) = rec.results.values()
-        encoded = docs[rec.household.id]
         row, result = store.results.first_rows(
             rec.household,
-            encoded.docs,
+            None,
             rec.rev,
-            result_doc(res, memo),
+            p.result[1],
             rnd,
             rounds,
             at,
-            answers_text=encoded.answers,
+            answers=p.answers,
         )
         answers.append(row)
         if result is not None:

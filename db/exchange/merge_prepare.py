@@ -1,0 +1,125 @@
+"""A new household's rows worked out from its package record alone (issue 22).
+
+What ``merge_apply._add_new`` and ``_write_first_results`` write for a household new to the
+file depends on the package record only, not on the commune file: its documents' texts, its
+members' rows, its answers (compressed), its search text, its result's document, and the
+JSON-quoted texts the audit chain hashes for the documents (``db.audit``). ``prepare`` works
+them out; it is the one place they are, called by the writer for a household nothing was
+prepared for, and by ``merge_ahead``'s reader process for every record of a package it
+read (``prepare_package``), so that on two cores the writer mostly inserts.
+
+What the reader prepared crosses with the package, pickled with it, and is used only for
+the very record it was computed from: the same household object and the same results dict
+(identity survives the pickle, which holds the package whole). A record the writer replaces
+(a lean package's read again) or whose results it replaces (a conflict's, mapped to this
+file's rounds) finds nothing prepared and is prepared here; nothing prepared depends on
+what the writer changes in place (``merge_stream.mark_unverified``: who made a rev, which
+no prepared text holds).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field, fields
+from typing import Any
+
+from db.exchange.merge_stream import is_lean
+from db.exchange.package import Package, PackageRecord
+from db.households import household_doc
+from db.search import index_text
+from db.store_results import ResultDoc, answers_bytes, answers_json, result_doc
+from db.store_stamps import dumps
+from forms.model import Household, nfc
+
+# A text's JSON encoding as ``dumps`` gives it inside a list (not ASCII-escaped).
+_quote = json.encoder.encode_basestring
+
+
+@dataclass(slots=True)
+class Prepared:
+    """One record's rows as ``_add_new`` and ``_write_first_results`` write them new."""
+
+    household: Household  # what it was computed from (compared by identity)
+    results: dict[str, dict[str, Any]]
+    code: str  # NFC, as the Store writes a code
+    village: str
+    head_name: str
+    doc_text: str  # the household's document, members left out, with ``code``
+    doc_json: str  # ``doc_text`` JSON-quoted: the audit payload's piece
+    # Each member's (id, name, ID number or None, document text, its JSON-quoted text).
+    members: list[tuple[str, str, str | None, str, str]]
+    # The answers as stored (``store_results.answers_bytes``); None when it has no results
+    # (no answers either), or when the row's code is not the household's own (not in NFC):
+    # the answers keep that code as is, and are encoded from its documents.
+    answers: bytes | None
+    index: str  # ``db.search.index_text``
+    # A household with one round's result: its document (``store_results.result_doc``),
+    # by the package's round id.
+    result: tuple[str, ResultDoc] | None
+
+    def fits(self, rec: PackageRecord) -> bool:
+        """Whether it was computed from ``rec`` as it is now."""
+        return self.household is rec.household and self.results is rec.results
+
+
+def prepare(rec: PackageRecord, memo: dict[int, Any]) -> Prepared:
+    """``rec``'s rows as a new household; ``memo``: ``result_doc``'s, one a package."""
+    h = rec.household
+    doc, member_docs = household_doc(h)
+    code = nfc(h.code)
+    doc_text = dumps(dict(doc, code=code))
+    members = []
+    for mdoc in member_docs:
+        text = dumps(mdoc)
+        members.append(
+            (mdoc["id"], mdoc.get("name") or "", mdoc.get("id_number") or None, text, _quote(text))
+        )
+    result = None
+    if len(rec.results) == 1:
+        ((round_id, res),) = rec.results.items()
+        result = (round_id, result_doc(res, memo))
+    return Prepared(
+        household=h,
+        results=rec.results,
+        code=code,
+        village=nfc(h.village),
+        head_name=nfc(h.head_name()),
+        doc_text=doc_text,
+        doc_json=_quote(doc_text),
+        members=members,
+        answers=(
+            answers_bytes(answers_json(doc_text, [m[3] for m in members]))
+            if rec.results and code == h.code
+            else None
+        ),
+        index=index_text(h),
+        result=result,
+    )
+
+
+@dataclass
+class PreparedPackage(Package):
+    """A package with its records' rows prepared (``prepare``), by household id."""
+
+    prepared: dict[str, Prepared] = field(default_factory=dict)
+
+
+def prepare_package(package: Package) -> Package:
+    """``package`` with every whole record prepared (a lean package's records are read
+    again to be written: nothing of them is prepared)."""
+    if type(package) is not Package:
+        return package
+    memo: dict[int, Any] = {}
+    prepared = {rec.household.id: prepare(rec, memo) for rec in package.records if not is_lean(rec)}
+    return PreparedPackage(
+        **{f.name: getattr(package, f.name) for f in fields(Package)}, prepared=prepared
+    )
+
+
+def prepared_for(package: Package, rec: PackageRecord, memo: dict[int, Any]) -> Prepared:
+    """What the reader prepared for ``rec`` if it still fits it, else ``prepare(rec)``."""
+    if isinstance(package, PreparedPackage):
+        got = package.prepared.get(rec.household.id)
+        if got is not None and got.fits(rec):
+            return got
+    return prepare(rec, memo)
