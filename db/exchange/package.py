@@ -724,10 +724,12 @@ def record_from_dict(
     if not isinstance(results_raw, dict) or len(results_raw) > MAX_RESULTS:
         raise PackageError("kết quả phân loại sai kiểu.")
     results: dict[str, dict[str, Any]] = {}
+    # The members' ids, canonical UUIDs (check_household): the ids its results name.
+    uuids = {m.id for m in household.members} if results_raw else set()
     for round_id, res in results_raw.items():
         if not isinstance(res, dict) or text_problem(str(round_id), 100):
             raise PackageError("kết quả phân loại sai kiểu.")
-        if result_readable(res):
+        if result_readable(res, uuids):
             # Kept as the document it is (what every caller stores or reads), the Result
             # that result_from_dict would build for the check never made.
             if memo is not None:

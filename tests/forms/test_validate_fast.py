@@ -188,3 +188,40 @@ def test_a_household_is_judged_as_the_careful_check_judges_it() -> None:
             fine += 1
         assert _verdict(check_household, h, today) == careful
     assert fine > 300  # the quick path was taken for more than the untouched
+
+
+def test_member_ids_known_as_uuids_are_judged_as_the_pattern_judges_them() -> None:
+    """``result_readable`` given ids known to be canonical UUIDs (a package's reader gives
+    its household's members') takes and leaves exactly what it does without them, whatever
+    the indicators name: those ids, other UUIDs, near-UUIDs, values of other types."""
+    standard = standard_for_year(2026)
+    cases = [
+        (result_to_dict(classify(h, standard, 2026)), {m.id for m in h.members})
+        for h in generate_households(20, seed=7)
+    ]
+    other = str(uuid.uuid4())
+    odd: list[Any] = [
+        other, other.upper(), other[:-1], other[:-1] + "g", other + "\n", "{" + other + "}",
+        other.replace("-", ""), other[:-1] + "\u0660", "", "x" * 36, 5, None, ["a"], {"a": 1},
+        True, 36.0,
+    ]  # fmt: skip
+    rng = random.Random(24)
+    taken = named = 0
+    for _ in range(4000):
+        d, ids = rng.choice(cases)
+        d = copy.deepcopy(d)
+        for o in d["indicators"]:
+            roll = rng.random()
+            if roll < 0.15:
+                o["member_ids"] = [rng.choice(odd), *o["member_ids"]]
+            elif roll < 0.3:
+                o["member_ids"] = sorted(ids)[: rng.randint(0, len(ids))]
+            elif roll < 0.33:
+                o["member_ids"] = rng.choice(odd)
+        known = set(ids) if rng.random() < 0.8 else ids | {other}
+        assert result_readable(d, known) == result_readable(d), d
+        assert result_readable(d, frozenset(known)) == result_readable(d), d
+        taken += result_readable(d)
+        named += any(o["member_ids"] for o in d["indicators"] if isinstance(o, dict))
+    assert taken > 300
+    assert named > 2000

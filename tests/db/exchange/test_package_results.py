@@ -152,6 +152,17 @@ def _drop_indicator(key: str) -> Callable[[dict[str, Any]], None]:
     return edit
 
 
+def _named_also(member_id: Any) -> Callable[[dict[str, Any]], None]:
+    """``member_id`` added to the first indicator naming members of the household."""
+
+    def edit(res: dict[str, Any]) -> None:
+        named = next(o for o in res["indicators"] if o["member_ids"])
+        named["member_ids"] = [*named["member_ids"], member_id]
+
+    return edit
+
+
+OTHER = "0b6c3f1e-7a7c-4c55-9d4e-1f2a3b4c5d6e"  # a member of no household here
 WHY = "kết quả phân loại không hợp lệ"
 CASES = [
     # What the careful check finds: its field named.
@@ -159,6 +170,9 @@ CASES = [
     (_set("reasons", ["a\x00b"]), f"{WHY} (trường 'reasons' sai)."),
     (_set("reference_date", "2026-1-1"), f"{WHY} (trường 'reference_date' sai)."),
     (_indicator("member_ids", ["không-phải-mã"]), f"{WHY} (chỉ số: trường 'member_ids' sai)."),
+    # A UUID but for its end, beside ids of the household's members (known to be UUIDs).
+    (_named_also(OTHER + "\n"), f"{WHY} (chỉ số: trường 'member_ids' sai)."),
+    (_named_also(OTHER.replace("-", "")), f"{WHY} (chỉ số: trường 'member_ids' sai)."),
     (_indicator("unconfirmed", 1), f"{WHY} (chỉ số: trường 'unconfirmed' sai)."),
     # What only building the Result found: said without a field, as before.
     (_set("category", "giàu"), f"{WHY}."),
@@ -186,7 +200,14 @@ def test_a_wrong_result_is_refused_as_before(
 
 
 @pytest.mark.parametrize(
-    "edit", [_drop_indicator("reason"), _drop_indicator("member_ids"), _set("extra", "x")]
+    "edit",
+    [
+        _drop_indicator("reason"),
+        _drop_indicator("member_ids"),
+        _set("extra", "x"),
+        _named_also(OTHER),  # a UUID, of a member no longer in the household
+        _named_also(OTHER.upper()),
+    ],
 )
 def test_an_odd_but_whole_result_is_still_taken(
     written: tuple[Path, list[PackageRecord]],
