@@ -23,6 +23,7 @@ import re
 import shutil
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -488,8 +489,6 @@ def make_backup(
     Raises ``BackupFailed`` when it cannot be written (nothing is left behind) and
     ``DamagedRecords`` when the copy holds damaged documents (it is kept as ``.damaged``,
     not as a backup, so the last good backup stays the newest good one)."""
-    from db.deep_check import bad_documents
-
     folder = backup_dir(path)
     target = folder / f"{path.stem}-{_stamp()}-{reason}{SUFFIX}"
     tmp = target.with_name(target.name + PARTIAL)
@@ -504,17 +503,7 @@ def make_backup(
             if conn is None:
                 source.close()
         _phase(f"{reason}:check")
-        check = driver.connect(f"{tmp.resolve().as_uri()}?mode=ro", uri=True)
-        try:
-            size = tmp.stat().st_size
-            if deep and size <= CACHED_WHOLE and driver.key_of(check) is not None:
-                # Every page decrypted and authenticated once, by SQLite's check, and kept
-                # for the documents' reading after it (a 2 MB cache decrypted most again).
-                check.execute(f"PRAGMA cache_size = -{size // 1024 + 1024}")
-            problems = copy_problems(check, size, deep=False)
-            bad = bad_documents(check) if deep and not problems and size <= DEEP_LIMIT else []
-        finally:
-            check.close()
+        problems, bad = _check_copy(tmp, deep)
     except (OSError, driver.Error) as exc:
         _remove(tmp)
         raise BackupFailed(_failure(folder, exc)) from exc
@@ -539,6 +528,57 @@ def make_backup(
     _fsync(folder)
     _phase(f"{reason}:done")
     return target
+
+
+def _check_copy(tmp: Path, deep: bool) -> tuple[list[str], list[tuple[str, str]]]:
+    """(SQLite's problems, the damaged documents) of the copy at ``tmp``, each read on a
+    read-only connection; documents only when ``deep`` and the copy is commune-size, and
+    they count only when SQLite finds the pages sound.
+
+    A plain copy's documents are decoded while SQLite's check runs in a thread: its
+    statement runs outside Python's lock, so on a second core it costs no wall time (0.18 s
+    of a 67 MB copy, beside 0.7 s of decoding). An encrypted copy is checked on one
+    connection, one after the other, with a cache holding it whole: its pages are decrypted
+    once, for both."""
+    from db.deep_check import bad_documents
+
+    target = f"{tmp.resolve().as_uri()}?mode=ro"
+    size = tmp.stat().st_size
+    deep = deep and size <= DEEP_LIMIT
+
+    def pages() -> list[str]:
+        conn = driver.connect(target, uri=True)
+        try:
+            return copy_problems(conn, size, deep=False)
+        finally:
+            conn.close()
+
+    if not deep:
+        return pages(), []
+    check = driver.connect(target, uri=True)
+    try:
+        if driver.key_of(check) is not None:
+            if size <= CACHED_WHOLE:
+                # Every page decrypted and authenticated once, by SQLite's check, and kept
+                # for the documents' reading after it (a 2 MB cache decrypted most again).
+                check.execute(f"PRAGMA cache_size = -{size // 1024 + 1024}")
+            problems = copy_problems(check, size, deep=False)
+            return problems, [] if problems else bad_documents(check)
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="kiem-tra-ban-sao") as pool:
+            sqlite_check = pool.submit(pages)
+            try:
+                bad = bad_documents(check)
+                failed: driver.Error | None = None
+            except driver.Error as exc:  # a page SQLite's check finds damaged, or not
+                bad, failed = [], exc
+            problems = sqlite_check.result()
+    finally:
+        check.close()
+    if problems:
+        return problems, []
+    if failed is not None:
+        raise failed
+    return [], bad
 
 
 def _keep_key_file(path: Path) -> None:

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from db import backup, deep_check, driver
-from db.errors import DamagedRecords
+from db.errors import BackupFailed, DamagedRecords
 from db.store import Store
 from db.store_results import answers_json
 from forms.classify import classify
@@ -289,3 +289,25 @@ def test_an_encrypted_copy_s_damaged_answers_are_named(path: Path) -> None:
     finally:
         conn.close()
     _refused(path, [("DT-009", ANSWERS)])
+
+
+def test_a_copy_whose_pages_are_damaged_is_told_so_whatever_its_documents_read(
+    path: Path,
+) -> None:
+    """The documents are read while SQLite's check runs: a copy whose households' pages
+    SQLite cannot read is refused for its pages (set aside as ``.damaged``, SQLite's
+    problem said), never for the error reading its documents met."""
+    conn = driver.connect(path)
+    page_size = conn.execute("PRAGMA page_size").fetchone()[0]
+    (root,) = conn.execute(
+        "SELECT rootpage FROM sqlite_master WHERE name = 'households'"
+    ).fetchone()
+    conn.close()
+    with path.open("r+b") as f:
+        f.seek((root - 1) * page_size)
+        f.write(b"\x00" * 8)  # not a b-tree page any more
+    with pytest.raises(BackupFailed) as exc:
+        backup.make_backup(path, "manual")
+    assert "không qua được kiểm tra" in exc.value.message
+    assert backup.list_backups(path) == []
+    assert [p.suffix for p in backup.list_set_aside(path)] == [backup.DAMAGED]
