@@ -4,7 +4,6 @@ history entries as they cross to the writing process (pickled by ``merge_ahead``
 
 from __future__ import annotations
 
-import json
 import pickle
 import random
 import zipfile
@@ -16,7 +15,6 @@ from typing import Any
 
 import pytest
 
-from db.exchange import container, crypto
 from db.exchange.errors import PackageError
 from db.exchange.package import (
     HOUSEHOLDS_PART,
@@ -27,6 +25,7 @@ from db.exchange.package import (
     record_to_dict,
     write_package,
 )
+from tests.db.exchange.parts import with_households_part
 from tests.db.exchange.records import records
 
 HEADER = {"app_version": "0.1.0", "commune": {"code": "10105", "name": "Xã Tân Lập"}}
@@ -98,20 +97,8 @@ def _rewritten(tmp_path: Path, edit: Callable[[list[str]], None]) -> Path:
     write_package(good, HEADER, {}, records(5))
     with zipfile.ZipFile(good) as zf:
         lines = zf.read(HOUSEHOLDS_PART).decode().split("\n")
-        manifest = json.loads(zf.read(container.MANIFEST_NAME))
     edit(lines)
-    data = "\n".join(lines).encode()
-    manifest["parts"][HOUSEHOLDS_PART] = {"sha256": crypto.sha256_hex(data), "size": len(data)}
-    bad = tmp_path / "bad.rasoat"
-    with zipfile.ZipFile(good) as src, zipfile.ZipFile(bad, "w") as dst:
-        for info in src.infolist():
-            if info.filename == HOUSEHOLDS_PART:
-                dst.writestr(info, data)
-            elif info.filename == container.MANIFEST_NAME:
-                dst.writestr(info, json.dumps(manifest).encode())
-            else:
-                dst.writestr(info, src.read(info))
-    return bad
+    return with_households_part(good, tmp_path / "bad.rasoat", "\n".join(lines).encode())
 
 
 def test_lines_are_parsed_as_json_loads_parses_them(tmp_path: Path) -> None:

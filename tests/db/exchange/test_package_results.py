@@ -14,7 +14,6 @@ from typing import Any
 
 import pytest
 
-from db.exchange import container, crypto
 from db.exchange.errors import PackageError
 from db.exchange.package import (
     HOUSEHOLDS_PART,
@@ -28,6 +27,7 @@ from db.exchange.package import (
 from forms.classify import classify, result_to_dict
 from forms.demo import generate_households
 from forms.standards import standard_for_year
+from tests.db.exchange.parts import with_households_part
 
 HEADER = {"app_version": "0.1.0", "commune": {"code": "10105", "name": "Xã Tân Lập"}}
 ROUNDS = [
@@ -106,22 +106,11 @@ def _with_result(path: Path, tmp_path: Path, edit: Callable[[dict[str, Any]], No
     ``edit``, its checksums made to match (only the record's own checks refuse it)."""
     with zipfile.ZipFile(path) as zf:
         lines = zf.read(HOUSEHOLDS_PART).decode().splitlines()
-        manifest = json.loads(zf.read(container.MANIFEST_NAME))
     rec = json.loads(lines[2])
     edit(rec["results"]["r2026"])
     lines[2] = json.dumps(rec, ensure_ascii=False)
     data = ("\n".join(lines) + "\n").encode()
-    manifest["parts"][HOUSEHOLDS_PART] = {"sha256": crypto.sha256_hex(data), "size": len(data)}
-    bad = tmp_path / "bad.rasoat"
-    with zipfile.ZipFile(path) as src, zipfile.ZipFile(bad, "w") as dst:
-        for info in src.infolist():
-            if info.filename == HOUSEHOLDS_PART:
-                dst.writestr(info, data)
-            elif info.filename == container.MANIFEST_NAME:
-                dst.writestr(info, json.dumps(manifest).encode())
-            else:
-                dst.writestr(info, src.read(info))
-    return bad
+    return with_households_part(path, tmp_path / "bad.rasoat", data)
 
 
 def _set(key: str, value: Any) -> Callable[[dict[str, Any]], None]:
