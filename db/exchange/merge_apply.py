@@ -20,7 +20,7 @@ from db.audit import append as append_audit
 from db.bulk import insert_rows
 from db.exchange import devices, year_round_part
 from db.exchange.merge_plan import Planned, chunks
-from db.exchange.merge_prepare import Prepared, prepared_for
+from db.exchange.merge_prepare import Prepared, prepared_for, quoted
 from db.exchange.merge_purges import purge_here
 from db.exchange.merge_revs import join_revs, put_history
 from db.exchange.merge_stream import LEAN_RESULT, again, is_lean, mark_unverified
@@ -314,10 +314,12 @@ def _add_new(
                 None,
                 source,
                 p.doc_text,
-                p.doc_json,
+                # Quoted here, not sent by the reader: 8 µs a household, a fifth of the
+                # prepared rows' pickle (merge_prepare).
+                quoted(p.doc_text),
             )
         )
-        for position, (mid, name, id_number, mtext, mquoted) in enumerate(p.members):
+        for position, (mid, name, id_number, mtext) in enumerate(p.members):
             members.append((mid, h.id, position, name, id_number, mtext, at, device, at, device))
             audit.append(
                 Row(
@@ -332,7 +334,7 @@ def _add_new(
                     None,
                     source,
                     mtext,
-                    mquoted,
+                    quoted(mtext),
                 )
             )
         causes += [(h.id, c) for c in h.causes]
@@ -400,7 +402,8 @@ def _write_first_results(
         if p.result is not None:
             round_id = p.result[0]
             rnd = by_id.get(round_map.get(round_id, round_id))
-        if p.result is None or rnd is None:
+        doc = p.result_doc() if rnd is not None else None
+        if doc is None or rnd is None:
             write_results(
                 store,
                 rec,
@@ -415,7 +418,7 @@ def _write_first_results(
             rec.household,
             None,
             rec.rev,
-            p.result[1],
+            doc,
             rnd,
             rounds,
             at,

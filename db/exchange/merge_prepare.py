@@ -2,10 +2,9 @@
 
 What ``merge_apply._add_new`` and ``_write_first_results`` write for a household new to the
 file depends on the package record only, not on the commune file: its documents' texts, its
-members' rows, its answers (compressed), its search text, its result's document, and the
-JSON-quoted texts the audit chain hashes for the documents (``db.audit``). ``prepare`` works
-them out; it is the one place they are, called by the writer for a household nothing was
-prepared for, and by ``merge_ahead``'s reader process for every record of a package it
+members' rows, its answers (compressed), its search text, its result's document. ``prepare``
+works them out; it is the one place they are, called by the writer for a household nothing
+was prepared for, and by ``merge_ahead``'s reader process for every record of a package it
 read (``prepare_package``), so that on two cores the writer mostly inserts.
 
 What the reader prepared crosses with the package, pickled with it, and is used only for
@@ -15,11 +14,19 @@ the very record it was computed from: the same household object and the same res
 file's rounds) finds nothing prepared and is prepared here; nothing prepared depends on
 what the writer changes in place (``merge_stream.mark_unverified``: who made a rev, which
 no prepared text holds).
+
+What crosses is kept to what saves the writer most for its size (measured on a 5,000-household
+package with results, docs/benchmarks.md "merge"): the documents' JSON quotes for the audit
+chain are not sent (12 of 61 MB pickled; ``quoted`` is C, 8 µs a household in the writer),
+and a result's text (3.6 KB, 20 MB) crosses cut into pieces that repeat from household to
+household (its indicators' texts: ``_CUT``), each such piece once a package (8.5 MB), joined
+again as it is written (2 µs, against 28 to encode it).
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass, field, fields
 from typing import Any
 
@@ -31,8 +38,14 @@ from db.store_results import ResultDoc, answers_bytes, answers_json, result_doc
 from db.store_stamps import dumps
 from forms.model import Household, nfc
 
-# A text's JSON encoding as ``dumps`` gives it inside a list (not ASCII-escaped).
-_quote = json.encoder.encode_basestring
+# A text's JSON encoding as ``dumps`` gives it inside a list (not ASCII-escaped): a
+# document's, for its audit row (``db.audit.Row.in_row_json``).
+quoted = json.encoder.encode_basestring
+# Where a result's text is cut to cross: before each indicator. Its indicators' texts are
+# most of it and repeat from household to household (two thirds of them name no member);
+# any cut joins back to the same text, so the choice is only one of size (measured:
+# 8.5 MB a 5,000 package for 20.5 whole; at every '","' 6.4 MB but twice the time).
+_CUT = '{"id":'
 
 
 @dataclass(slots=True)
@@ -45,21 +58,43 @@ class Prepared:
     village: str
     head_name: str
     doc_text: str  # the household's document, members left out, with ``code``
-    doc_json: str  # ``doc_text`` JSON-quoted: the audit payload's piece
-    # Each member's (id, name, ID number or None, document text, its JSON-quoted text).
-    members: list[tuple[str, str, str | None, str, str]]
+    # Each member's (id, name, ID number or None, document text).
+    members: list[tuple[str, str, str | None, str]]
     # The answers as stored (``store_results.answers_bytes``); None when it has no results
     # (no answers either), or when the row's code is not the household's own (not in NFC):
     # the answers keep that code as is, and are encoded from its documents.
     answers: bytes | None
     index: str  # ``db.search.index_text``
-    # A household with one round's result: its document (``store_results.result_doc``),
-    # by the package's round id.
-    result: tuple[str, ResultDoc] | None
+    # A household with one round's result: the package's round id, its document
+    # (``store_results.result_doc``) with its text left empty, and that text in pieces
+    # joined by ``_CUT`` (``result_doc``).
+    result: tuple[str, ResultDoc, tuple[str, ...]] | None
 
     def fits(self, rec: PackageRecord) -> bool:
         """Whether it was computed from ``rec`` as it is now."""
         return self.household is rec.household and self.results is rec.results
+
+    def result_doc(self) -> ResultDoc | None:
+        """The result's document, its text joined (as it is written: a package's joined
+        texts, 7 KB a household in memory, are never all held)."""
+        if self.result is None:
+            return None
+        _round_id, doc, pieces = self.result
+        return _with_text(doc, _CUT.join(pieces))
+
+
+def _with_text(doc: ResultDoc, text: str) -> ResultDoc:
+    """``dataclasses.replace(doc, text=text)``: 1 µs instead of 4.4."""
+    return ResultDoc(
+        category=doc.category,
+        b1_score=doc.b1_score,
+        deprivation_count=doc.deprivation_count,
+        standard_id=doc.standard_id,
+        standard_version=doc.standard_version,
+        engine_version=doc.engine_version,
+        reasons=doc.reasons,
+        text=text,
+    )
 
 
 def prepare(rec: PackageRecord, memo: dict[int, Any]) -> Prepared:
@@ -70,14 +105,14 @@ def prepare(rec: PackageRecord, memo: dict[int, Any]) -> Prepared:
     doc_text = dumps(dict(doc, code=code))
     members = []
     for mdoc in member_docs:
-        text = dumps(mdoc)
         members.append(
-            (mdoc["id"], mdoc.get("name") or "", mdoc.get("id_number") or None, text, _quote(text))
+            (mdoc["id"], mdoc.get("name") or "", mdoc.get("id_number") or None, dumps(mdoc))
         )
     result = None
     if len(rec.results) == 1:
         ((round_id, res),) = rec.results.items()
-        result = (round_id, result_doc(res, memo))
+        whole = result_doc(res, memo)
+        result = (round_id, _with_text(whole, ""), (whole.text,))
     return Prepared(
         household=h,
         results=rec.results,
@@ -85,7 +120,6 @@ def prepare(rec: PackageRecord, memo: dict[int, Any]) -> Prepared:
         village=nfc(h.village),
         head_name=nfc(h.head_name()),
         doc_text=doc_text,
-        doc_json=_quote(doc_text),
         members=members,
         answers=(
             answers_bytes(answers_json(doc_text, [m[3] for m in members]))
@@ -110,10 +144,24 @@ def prepare_package(package: Package) -> Package:
     if type(package) is not Package:
         return package
     memo: dict[int, Any] = {}
-    prepared = {rec.household.id: prepare(rec, memo) for rec in package.records if not is_lean(rec)}
+    seen: dict[str, str] = {}  # the pieces of the results' texts, each once a package
+    prepared = {}
+    for rec in package.records:
+        if is_lean(rec):
+            continue
+        p = prepared[rec.household.id] = prepare(rec, memo)
+        if p.result is not None:
+            round_id, doc, pieces = p.result
+            p.result = (round_id, doc, _shared(_CUT.join(pieces).split(_CUT), seen))
     return PreparedPackage(
         **{f.name: getattr(package, f.name) for f in fields(Package)}, prepared=prepared
     )
+
+
+def _shared(pieces: Iterable[str], seen: dict[str, str]) -> tuple[str, ...]:
+    """``pieces``, each equal to one seen before replaced by that one: pickle writes an
+    object it has written once as a reference, but two equal texts twice."""
+    return tuple(seen.setdefault(x, x) for x in pieces)
 
 
 def prepared_for(package: Package, rec: PackageRecord, memo: dict[int, Any]) -> Prepared:

@@ -23,6 +23,7 @@ from db.exchange.merge_prepare import Prepared, PreparedPackage, prepare_package
 from db.exchange.merge_stream import read_for_merge
 from db.exchange.package import PackageRecord, RevEntry, write_package
 from db.store import Store
+from db.store_results import result_doc
 from forms.classify import classify, result_to_dict
 from forms.model import Household, Member
 from forms.standards import load_standard
@@ -106,7 +107,6 @@ def _poisoned(p: Prepared) -> Prepared:
     return replace(
         p,
         doc_text=p.doc_text.replace('"note":""', '"note":"giả"'),
-        doc_json=json.encoder.encode_basestring(p.doc_text.replace('"note":""', '"note":"giả"')),
         index=p.index + " gia",
     )
 
@@ -262,5 +262,37 @@ def test_member_text_tuple_matches_the_member(tmp_path: Path) -> None:
     assert [m[:3] for m in p.members] == [
         (m.id, m.name, m.id_number or None) for m in rec.household.members
     ]
-    assert [json.loads(m[4]) for m in p.members] == [m[3] for m in p.members]
-    assert json.loads(p.doc_json) == p.doc_text
+    assert [json.loads(m[3])["id"] for m in p.members] == [m.id for m in rec.household.members]
+
+
+def test_result_texts_cross_in_pieces_and_join_as_encoded(tmp_path: Path) -> None:
+    # A result's text crosses from the reader cut into pieces, a piece that repeats once a
+    # package: joined as it is written, it is the document ``result_doc`` gives the
+    # record's result, field for field, for every household and after the pickle.
+    import pickle
+
+    recs = records(40, seed=11)
+    for i, rec in enumerate(recs):
+        rec.household.code = f"R{i:04d}"
+        rec.results = {str(ROUND["id"]): _result(rec.household)}
+    path = tmp_path / "may-r.rasoat"
+    header = {"app_version": "test", "commune": {"code": COMMUNE.commune_code}}
+    write_package(path, header, {"rounds": [ROUND]}, recs, signer=KEY)
+    crossed = pickle.loads(pickle.dumps(prepare_package(read_for_merge(path))))
+    assert isinstance(crossed, PreparedPackage)
+    pieces: dict[int, str] = {}
+    cut = 0
+    for rec in crossed.records:
+        p = crossed.prepared[rec.household.id]
+        assert p.result is not None
+        ((round_id, res),) = rec.results.items()
+        assert p.result[0] == round_id
+        whole = result_doc(res, {})
+        assert p.result_doc() == whole
+        assert merge_prepare.prepare(rec, {}).result_doc() == whole
+        assert p.result[1].text == ""  # the text crosses only in its pieces
+        assert len(p.result[2]) > 1
+        pieces.update((id(x), x) for x in p.result[2])
+        cut += len(p.result[2])
+    # The indicators that say the same in every household crossed once.
+    assert len(pieces) < cut / 2
