@@ -8,7 +8,9 @@ the registry's readers: ``registry.load``) reads one package at a time and holds
 one ahead: it sends the decoded ``Package`` (pickled: about a third of reading it in the
 main process, measured in docs/benchmarks.md, "merge"), with its records' rows as new
 households prepared (``merge_prepare.prepare_package``: the writer's work that depends on the
-package only), and waits for the next path.
+package only), and waits for the next path. The pickle crosses as it is made, a frame (about
+64 KB) a message, and is unpickled as it comes (``_Sent``, ``_Frames``): neither process
+holds it whole beside the package (36 MB of a 5,000-household package with results).
 
 What crosses is only what the child read and checked whole: a package it refused crosses
 as its Vietnamese message; a lean package (beyond ``merge_stream.HOLD`` records) crosses
@@ -32,6 +34,7 @@ from __future__ import annotations
 import contextlib
 import multiprocessing
 import os
+import pickle
 from collections.abc import Callable, Generator, Sequence
 from multiprocessing.connection import Connection
 from multiprocessing.reduction import ForkingPickler
@@ -217,12 +220,30 @@ class _Reader:
             if kind == "up":
                 self._up = True
                 continue
-            if kind == "read":
-                return got  # type: ignore[no-any-return]
+            if kind == "read":  # its pickle follows
+                return self._unpickled(name)
             if kind in _KINDS:
                 return _KINDS[kind](got)
             return None
         return PackageError(STOPPED.format(name=name)) if self._up else None
+
+    def _unpickled(self, name: str) -> Package | PackageError | None:
+        """The package from the pickle the child is sending. None when it is read here: the
+        child failed to pickle it (its end came first), or unpickling failed here (the
+        child, out of step, is then ended at once). The child stopping half-way is said for
+        it, as when it stops reading."""
+        frames = _Frames(self._conn)
+        try:
+            package = pickle.Unpickler(frames).load()
+            frames.finish()
+        except Exception:
+            if frames.gone:
+                self.stopped = True
+                return PackageError(STOPPED.format(name=name))
+            if not frames.ended:
+                self.stopped = self._owed = True  # close() ends it at once
+            return None
+        return package  # type: ignore[no-any-return]
 
     def close(self) -> None:
         if self._owed:  # left reading, or sending, a package nobody will take (a failure)
@@ -234,6 +255,76 @@ class _Reader:
             self._process.terminate()
             self._process.join()
         self._conn.close()
+
+
+class _Frames:
+    """A package's pickle as the child sends it (``_Sent``), read by the unpickler as a
+    file: one message a frame, an empty one after the last (or instead of the rest, when
+    pickling failed there)."""
+
+    def __init__(self, conn: Connection) -> None:
+        self._conn = conn
+        self._frame = b""
+        self._at = 0
+        self.ended = False  # the empty message came
+        self.gone = False  # the pipe closed: the child stopped
+
+    def _next(self) -> bool:
+        if self.ended:
+            return False
+        try:
+            self._frame = self._conn.recv_bytes()
+        except (EOFError, OSError):
+            self.gone = True
+            raise
+        self._at = 0
+        self.ended = not self._frame
+        return not self.ended
+
+    def read(self, n: int = -1) -> bytes:
+        parts = []
+        while n != 0:
+            if self._at == len(self._frame) and not self._next():
+                break
+            # A whole frame asked for (the unpickler reads one a call) is not copied.
+            part = self._frame[self._at :] if n < 0 else self._frame[self._at : self._at + n]
+            self._at += len(part)
+            n -= len(part) if n > 0 else 0
+            parts.append(part)
+        return parts[0] if len(parts) == 1 else b"".join(parts)
+
+    def readinto(self, buffer: memoryview | bytearray) -> int:
+        data = self.read(len(buffer))
+        memoryview(buffer)[: len(data)] = data
+        return len(data)
+
+    def readline(self) -> bytes:
+        parts = []
+        while self._at < len(self._frame) or self._next():
+            end = self._frame.find(b"\n", self._at)
+            stop = len(self._frame) if end < 0 else end + 1
+            parts.append(self._frame[self._at : stop])
+            self._at = stop
+            if end >= 0:
+                break
+        return b"".join(parts)
+
+    def finish(self) -> None:
+        """The empty message after the pickle: nothing else may come before it."""
+        if self._at < len(self._frame) or self._next():
+            raise pickle.UnpicklingError("more than one pickle")
+
+
+class _Sent:
+    """The child's end of the pipe as the pickler's file: each frame it writes (about 64 KB,
+    or a larger value written whole) is one message."""
+
+    def __init__(self, conn: Connection) -> None:
+        self._conn = conn
+
+    def write(self, data: bytes) -> int:
+        self._conn.send_bytes(data)
+        return len(data)
 
 
 def _serve(conn: Connection) -> None:
@@ -252,11 +343,6 @@ def _serve(conn: Connection) -> None:
                     # Its new households' rows worked out here, on the second core: the
                     # writer inserts them (``merge_prepare``).
                     package = prepare_package(package)
-                    # Pickled here, not by send: a failure of pickling (out of memory) is
-                    # then the parent's reading again, never a traceback in English on the
-                    # officer's terminal.
-                    data = ForkingPickler.dumps(("read", package))
-                    del package
                 except PackageError as exc:
                     kind = type(exc).__name__
                     conn.send((kind if kind in _KINDS else "PackageError", str(exc)))
@@ -264,5 +350,18 @@ def _serve(conn: Connection) -> None:
                 except Exception:  # read again by the parent, which fails as before
                     conn.send(("failed", None))
                     continue
-                conn.send_bytes(data)
-                del data
+                _send(conn, package)
+                del package
+
+
+def _send(conn: Connection, package: Package) -> None:
+    """``package`` pickled into the pipe as it goes: the whole pickle is never held here,
+    nor in the parent, which unpickles it as it comes (``_Frames``); an empty message after
+    it."""
+    conn.send(("read", None))
+    with contextlib.suppress(Exception):
+        # Failing (out of memory), its end comes before the pickle's: the parent reads the
+        # package again, never a traceback in English on the officer's terminal. A closed
+        # pipe fails again just below, and ends the child.
+        ForkingPickler(_Sent(conn)).dump(package)
+    conn.send_bytes(b"")

@@ -1,0 +1,166 @@
+"""A package's pickle crossing from the merge's reader process a frame at a time
+(``merge_ahead._send``, ``_Frames``): never held whole by either process; the reader
+stopping half-way through said for that package, its pickling failing read again here, a
+pickle that cannot be read here ending the reader. Real packages and processes; a thread
+stands in for the child where a failure must be made to happen inside it."""
+
+from __future__ import annotations
+
+import multiprocessing
+import pickle
+import threading
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from db.exchange import merge_stream
+from db.exchange.errors import PackageError
+from db.exchange.merge_ahead import STOPPED, _Frames, _Reader, _send, read_ahead
+from db.exchange.package import Package
+from tests.db.exchange.test_merge_prepare import _distinct
+
+FRAME = 64 * 1024 + 1024  # the pickler's frames, with the opcode that ends one
+
+
+def _keys(_path: Path) -> tuple[str | None, str | None]:
+    return None, None
+
+
+def _frames_seen(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """The size of each message of a pickle received here from now on."""
+    seen: list[int] = []
+    receive = _Frames._next
+
+    def counted(self: _Frames) -> bool:
+        more = receive(self)
+        seen.append(len(self._frame))
+        return more
+
+    monkeypatch.setattr(_Frames, "_next", counted)
+    return seen
+
+
+def test_a_package_crosses_a_frame_at_a_time(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    paths = [_distinct(tmp_path, k, 4 if k < 2 else 120) for k in range(3)]
+    seen = _frames_seen(monkeypatch)
+    got = list(read_ahead(paths, _keys))
+    assert [p for p, _ in got] == paths
+    crossed = got[2][1]
+    assert isinstance(crossed, Package)
+    assert crossed.records == merge_stream.read_for_merge(paths[2]).records
+    assert len(seen) > 5  # the child's package: several frames, then the empty end
+    assert seen[-1] == 0
+    assert max(seen) <= FRAME
+    assert not multiprocessing.active_children()
+
+
+def test_the_reader_killed_while_it_sends(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Killed once its first frame has come (the rest cannot all be in the pipe): that
+    package refused in Vietnamese as one it stopped reading, the next read here."""
+    paths = [_distinct(tmp_path, k, 4 if k != 2 else 400) for k in range(4)]
+    receive = _Frames._next
+    killed: list[int] = []
+
+    def killing(self: _Frames) -> bool:
+        more = receive(self)
+        if not killed:
+            (child,) = multiprocessing.active_children()
+            child.kill()
+            child.join(30)
+            killed.append(child.exitcode or 0)
+        return more
+
+    monkeypatch.setattr(_Frames, "_next", killing)
+    got = list(read_ahead(paths, _keys))
+    assert len(killed) == 1
+    assert killed[0] < 0  # by the signal
+    assert [p for p, _ in got] == paths
+    refused = got[2][1]
+    assert isinstance(refused, PackageError)
+    assert str(refused) == STOPPED.format(name=paths[2].name)
+    assert isinstance(got[3][1], Package)
+    assert not multiprocessing.active_children()
+
+
+class _Child:
+    """The process of a reader whose child is a thread here."""
+
+    def __init__(self) -> None:
+        self.terminated = False
+
+    def is_alive(self) -> bool:
+        return True
+
+    def terminate(self) -> None:
+        self.terminated = True
+
+    def join(self, _timeout: float | None = None) -> None:
+        pass
+
+
+class _Unpicklable:
+    def __reduce__(self) -> Any:
+        raise MemoryError
+
+
+def _reader(then: Any) -> tuple[_Reader, _Child, threading.Thread]:
+    """A reader whose child, a thread, runs ``then(its end of the pipe)``."""
+    here, there = multiprocessing.Pipe()
+    child = _Child()
+    thread = threading.Thread(target=then, args=(there,), daemon=True)
+    thread.start()
+    return _Reader(child, here), child, thread
+
+
+def test_pickling_failing_in_the_reader_reads_the_package_here() -> None:
+    big = [f"hộ {i} " * 40 for i in range(2_000)]  # frames sent before the failure
+
+    def child(conn: Any) -> None:
+        _send(conn, [big, _Unpicklable()])  # type: ignore[arg-type]
+        conn.send(("PackageError", "Gói p3.rasoat bị hỏng."))
+        _send(conn, big)  # type: ignore[arg-type]
+
+    reader, process, thread = _reader(child)
+    assert reader.receive("p2.rasoat") is None  # read here
+    assert not reader.stopped
+    # In step with the child: what it sends next is read as it was sent.
+    refused = reader.receive("p3.rasoat")
+    assert isinstance(refused, PackageError)
+    assert str(refused) == "Gói p3.rasoat bị hỏng."
+    assert reader.receive("p4.rasoat") == big
+    thread.join(30)
+    assert not process.terminated
+
+
+def test_a_pickle_not_read_here_ends_the_reader() -> None:
+    def child(conn: Any) -> None:
+        conn.send(("read", None))
+        conn.send_bytes(b"\x00not a pickle")
+        conn.send_bytes(pickle.dumps("more the reader would send"))
+
+    reader, process, thread = _reader(child)
+    assert reader.receive("p2.rasoat") is None  # read here
+    assert reader.stopped
+    thread.join(30)
+    reader.close()
+    assert process.terminated  # out of step: not waited for
+
+
+def test_frames_read_across_messages() -> None:
+    # The unpickler asks for any length: a read, a readinto and a line across messages.
+    here, there = multiprocessing.Pipe()
+    for part in (b"ab", b"c\nde", b"fg\nh", b""):
+        there.send_bytes(part)
+    frames = _Frames(here)
+    assert frames.read(3) == b"abc"
+    assert frames.readline() == b"\n"
+    buffer = bytearray(4)
+    assert frames.readinto(buffer) == 4
+    assert bytes(buffer) == b"defg"
+    assert frames.readline() == b"\n"
+    assert frames.read() == b"h"
+    assert frames.ended
+    assert frames.read(5) == b""
