@@ -33,7 +33,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -91,10 +91,6 @@ class Row(NamedTuple):
     new: str | None
     source: str | None = None
     in_row: str | None = None
-    # ``in_row`` JSON-quoted (``json.encoder.encode_basestring``), when the caller has it
-    # (a merge's reader process quoted it: ``merge_prepare``): the chain's payload is then
-    # joined from it, not encoded again (``joined_payload``).
-    in_row_json: str | None = None
 
 
 def entry_hash(prev: bytes, row_id: int, fields: Sequence[Any]) -> bytes:
@@ -104,30 +100,63 @@ def entry_hash(prev: bytes, row_id: int, fields: Sequence[Any]) -> bytes:
     return hashlib.sha256(prev + payload).digest()
 
 
-def joined_payload(
-    row_id: int, fields: Sequence[Any], new_json: str, encoded: dict[tuple[Any, ...], str]
-) -> str:
-    """``dumps([row_id, *fields])`` (``entry_hash``'s payload) joined from pieces: a JSON
-    array is ``[`` and its items' encodings joined by ``,`` and ``]`` (no spaces), so the
-    effective new value's encoding ``new_json``, quoted beforehand, is not encoded again
-    (a whole document, escaped: most of a new household's hashing). ``encoded``: the other
-    fields' encodings by value, for one append (its time, user, device, source, table,
-    action repeat from row to row); a test holds the two payloads equal."""
-    at, user, device, tbl, row, household_id, action, old, _new, source = fields
+# The bytes a JSON text as ``dumps`` writes it never holds raw: its texts' control characters
+# are escaped (\n, \u0000…).
+_CONTROLS = bytes(range(0x20))
+# A text in JSON as ``dumps`` writes it (not ASCII-escaped): the function its encoder calls.
+_quote: Callable[[str], str] = json.encoder.encode_basestring
+
+
+def payload_utf8(
+    row_id: int, fields: Sequence[Any], encoded: dict[tuple[Any, ...], bytes]
+) -> bytes:
+    r"""``dumps([row_id, *fields]).encode()`` (``entry_hash``'s payload) joined from pieces: a
+    JSON array is ``[`` and its items' encodings joined by ``,`` and ``]`` (no spaces). The
+    old and new values are JSON texts, whose quoting is their UTF-8 with ``\`` and ``"``
+    escaped (``_quoted_utf8``): a document is not escaped character by character and then
+    encoded again as part of a larger text (most of hashing a new household or member, whose
+    UTF-8 binding it to its row has already made). ``encoded``: the other fields' encodings
+    by value, for one append (its time, user, device, source, table, action repeat from row
+    to row); a test holds the two payloads equal."""
+    at, user, device, tbl, row, household_id, action, old, new, source = fields
     key: tuple[Any, ...]
     head = encoded.get(key := (at, user, device, tbl))
     if head is None:
-        head = encoded[key] = ",".join(map(dumps, key))
+        head = encoded[key] = ",".join(map(dumps, key)).encode()
     act = encoded.get(key := (action, old))
     if act is None:
-        act = ",".join(map(dumps, key))
+        act = b"%s,%s" % (dumps(action).encode(), _json_utf8(old))
         if old is None:  # an update's old values do not repeat
             encoded[key] = act
     tail = encoded.get(key := (source,))
     if tail is None:
-        tail = encoded[key] = dumps(source)
+        tail = encoded[key] = dumps(source).encode()
     # The ids do not repeat.
-    return f"[{row_id},{head},{dumps(row)},{dumps(household_id)},{act},{new_json},{tail}]"
+    ids = f"{_text_json(row)},{_text_json(household_id)}".encode()
+    return b"".join(
+        (b"[%d," % row_id, head, b",", ids, b",", act, b",", _json_utf8(new), b",", tail, b"]")
+    )
+
+
+def _text_json(value: Any) -> str:
+    return _quote(value) if type(value) is str else dumps(value)
+
+
+def _json_utf8(value: Any) -> bytes:
+    """``dumps(value).encode()``; a text (an old or new value, a JSON text) by
+    ``_quoted_utf8``."""
+    return _quoted_utf8(value) if type(value) is str else dumps(value).encode()
+
+
+def _quoted_utf8(text: str) -> bytes:
+    r"""``dumps(text).encode()``: for a text holding no control character (a JSON text as
+    ``dumps`` writes it holds none), its UTF-8 with ``\`` and ``"`` escaped and quoted, the
+    only characters the encoder escapes in it (bytes that never occur inside a character's
+    multi-byte UTF-8); any other text quoted by the encoder."""
+    raw = text.encode()
+    if len(raw.translate(None, _CONTROLS)) != len(raw):
+        return _quote(text).encode()
+    return b'"%s"' % raw.replace(b"\\", b"\\\\").replace(b'"', b'\\"')
 
 
 def tip(conn: driver.Connection) -> tuple[int, bytes]:
@@ -150,10 +179,10 @@ def append(conn: driver.Connection, rows: Sequence[Row]) -> None:
         return
     last_id, prev = tip(conn)
     params = []
-    encoded: dict[tuple[Any, ...], str] = {}
+    encoded: dict[tuple[Any, ...], bytes] = {}
     sha256 = hashlib.sha256
     for row_id, r in enumerate(rows, start=last_id + 1):
-        at, user, device, tbl, row, household_id, action, old, new, source, in_row, quoted = r
+        at, user, device, tbl, row, household_id, action, old, new, source, in_row = r
         fields = (
             at,
             user,
@@ -166,11 +195,7 @@ def append(conn: driver.Connection, rows: Sequence[Row]) -> None:
             new if in_row is None else in_row,
             source,
         )
-        if quoted is None:
-            prev = entry_hash(prev, row_id, fields)
-        else:
-            payload = joined_payload(row_id, fields, quoted, encoded)
-            prev = sha256(prev + payload.encode("utf-8")).digest()
+        prev = sha256(prev + payload_utf8(row_id, fields, encoded)).digest()
         if in_row is None:
             params.append((row_id, *fields, 0, prev))
         else:

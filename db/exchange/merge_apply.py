@@ -20,7 +20,7 @@ from db.audit import append as append_audit
 from db.bulk import insert_rows
 from db.exchange import devices, year_round_part
 from db.exchange.merge_plan import Planned, chunks
-from db.exchange.merge_prepare import Prepared, prepared_for, quoted
+from db.exchange.merge_prepare import Prepared, prepared_for
 from db.exchange.merge_purges import purge_here
 from db.exchange.merge_revs import join_revs, put_history
 from db.exchange.merge_stream import LEAN_RESULT, again, is_lean, mark_unverified
@@ -314,9 +314,6 @@ def _add_new(
                 None,
                 source,
                 p.doc_text,
-                # Quoted here, not sent by the reader: 8 µs a household, a fifth of the
-                # prepared rows' pickle (merge_prepare).
-                quoted(p.doc_text),
             )
         )
         for position, (mid, name, id_number, mtext) in enumerate(p.members):
@@ -334,7 +331,6 @@ def _add_new(
                     None,
                     source,
                     mtext,
-                    quoted(mtext),
                 )
             )
         causes += [(h.id, c) for c in h.causes]

@@ -17,15 +17,14 @@ no prepared text holds).
 
 What crosses is kept to what saves the writer most for its size (measured on a 5,000-household
 package with results, docs/benchmarks.md "merge"): the documents' JSON quotes for the audit
-chain are not sent (12 of 61 MB pickled; ``quoted`` is C, 8 µs a household in the writer),
-and a result's text (3.6 KB, 20 MB) crosses cut into pieces that repeat from household to
+chain are not made at all (``db.audit.payload_utf8`` escapes a document's UTF-8), and a
+result's text (3.6 KB, 20 MB) crosses cut into pieces that repeat from household to
 household (its indicators' texts: ``_CUT``), each such piece once a package (8.5 MB), joined
 again as it is written (2 µs, against 28 to encode it).
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field, fields
 from typing import Any
@@ -38,9 +37,6 @@ from db.store_results import ResultDoc, answers_bytes, answers_json, result_doc
 from db.store_stamps import dumps
 from forms.model import Household, nfc
 
-# A text's JSON encoding as ``dumps`` gives it inside a list (not ASCII-escaped): a
-# document's, for its audit row (``db.audit.Row.in_row_json``).
-quoted = json.encoder.encode_basestring
 # Where a result's text is cut to cross: before each indicator. Its indicators' texts are
 # most of it and repeat from household to household (two thirds of them name no member);
 # any cut joins back to the same text, so the choice is only one of size (measured:

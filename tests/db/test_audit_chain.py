@@ -3,7 +3,6 @@ is found and named; the triggers' own copies, a merge and the migration keep it 
 
 from __future__ import annotations
 
-import json
 import random
 from pathlib import Path
 
@@ -253,10 +252,11 @@ def _text(rng: random.Random) -> str:
     )
 
 
-def test_joined_payload_is_dumps_on_random_texts() -> None:
+def test_payload_utf8_is_dumps_on_random_texts() -> None:
     rng = random.Random(22)
-    encoded: dict[tuple[object, ...], str] = {}
+    encoded: dict[tuple[object, ...], bytes] = {}
     some = [_text(rng) for _ in range(8)] + [None]
+    joined = 0
     for row_id in range(1, 3_000):
         fields = (
             rng.choice(some[:3]),  # repeating, as an append's time, user, device
@@ -266,11 +266,14 @@ def test_joined_payload_is_dumps_on_random_texts() -> None:
             _text(rng),
             rng.choice((None, _text(rng))),
             rng.choice(("insert", "update", None)),
-            rng.choice((None, _text(rng), dumps({"a": _text(rng)}))),
-            _text(rng),
+            # old and new: JSON texts (no raw control character: escaped from their UTF-8),
+            # or any text (quoted by the encoder), or none
+            rng.choice((None, _text(rng), dumps({"a": _text(rng)}), dumps([_text(rng)]))),
+            rng.choice((None, _text(rng), dumps({"a": _text(rng), "b": [_text(rng)]}))),
             rng.choice(some),
         )
-        quoted = json.encoder.encode_basestring(fields[8])
-        assert audit.joined_payload(row_id * 7919, fields, quoted, encoded) == dumps(
+        joined += isinstance(fields[8], str) and not any(c < " " for c in fields[8])
+        assert audit.payload_utf8(row_id * 7919, fields, encoded) == dumps(
             [row_id * 7919, *fields]
-        )
+        ).encode("utf-8")
+    assert joined > 1_000  # most through the UTF-8 escaped, as a document is

@@ -2,7 +2,7 @@
 merge's reader process or by the writer: the same rows and audit chain either way; what was
 prepared used only for a household the writer inserts as new, as it was read (never for a
 conflict, a household already in the file, one with a member already here); the audit
-chain verified (its payload joined from pre-quoted pieces: ``test_audit_chain``). Real
+chain verified (its payload joined from pieces in UTF-8: ``test_audit_chain``). Real
 packages, files and processes."""
 
 from __future__ import annotations
