@@ -9,14 +9,16 @@ from __future__ import annotations
 import multiprocessing
 import pickle
 import threading
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from db.exchange import merge_stream
+from db.exchange import merge_ahead, merge_stream
 from db.exchange.errors import PackageError
 from db.exchange.merge_ahead import STOPPED, _Frames, _Reader, _send, read_ahead
+from db.exchange.merge_prepare import PreparedPackage, prepare_package
 from db.exchange.package import Package
 from tests.db.exchange.test_merge_prepare import _distinct
 
@@ -115,13 +117,48 @@ def _reader(then: Any) -> tuple[_Reader, _Child, threading.Thread]:
     return _Reader(child, here), child, thread
 
 
-def test_pickling_failing_in_the_reader_reads_the_package_here() -> None:
-    big = [f"hộ {i} " * 40 for i in range(2_000)]  # frames sent before the failure
+def _prepared(folder: Path, n: int) -> PreparedPackage:
+    prepared = prepare_package(merge_stream.read_for_merge(_distinct(folder, 5, n)))
+    assert isinstance(prepared, PreparedPackage)
+    return prepared
+
+
+def test_a_package_crosses_in_parts(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Parts of 7 records (each a pickle of its own): the package back whole, in order, each
+    # record with its own preparation (the same household and results objects).
+    monkeypatch.setattr(merge_ahead, "PART", 7)
+    package = _prepared(tmp_path, 40)
+    pickles = list(merge_ahead._parts(package))
+    assert len(pickles) == 1 + 6 + 1
+    reader, process, thread = _reader(lambda conn: _send(conn, package))
+    crossed = reader.receive("p5.rasoat")
+    thread.join(30)
+    assert isinstance(crossed, PreparedPackage)
+    assert crossed.records == package.records
+    assert crossed.prepared.keys() == package.prepared.keys()
+    assert (crossed.manifest, crossed.commune, crossed.signer) == (
+        package.manifest,
+        package.commune,
+        package.signer,
+    )
+    for rec in crossed.records:
+        assert crossed.prepared[rec.household.id].fits(rec)
+    assert not reader.stopped
+    assert not process.terminated
+
+
+def test_pickling_failing_in_the_reader_reads_the_package_here(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(merge_ahead, "PART", 7)
+    package = _prepared(tmp_path, 30)
+    # Failing in its third part: two sent before the failure.
+    failing = replace(package, records=[*package.records[:20], _Unpicklable()])
 
     def child(conn: Any) -> None:
-        _send(conn, [big, _Unpicklable()])  # type: ignore[arg-type]
+        _send(conn, failing)
         conn.send(("PackageError", "Gói p3.rasoat bị hỏng."))
-        _send(conn, big)  # type: ignore[arg-type]
+        _send(conn, package)
 
     reader, process, thread = _reader(child)
     assert reader.receive("p2.rasoat") is None  # read here
@@ -130,7 +167,9 @@ def test_pickling_failing_in_the_reader_reads_the_package_here() -> None:
     refused = reader.receive("p3.rasoat")
     assert isinstance(refused, PackageError)
     assert str(refused) == "Gói p3.rasoat bị hỏng."
-    assert reader.receive("p4.rasoat") == big
+    again = reader.receive("p4.rasoat")
+    assert isinstance(again, PreparedPackage)
+    assert again.records == package.records
     thread.join(30)
     assert not process.terminated
 
