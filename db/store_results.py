@@ -153,11 +153,11 @@ def result_doc(d: Mapping[str, Any], memo: dict[int, Any] | None = None) -> Resu
     )
 
 
+_TAIL = object()  # marks ``_tail``'s keys in a memo
+_PLAIN = frozenset({str, int, type(None)})
 _RESULT_KEYSET = frozenset(RESULT_KEYS)
 _INDICATOR_KEYSET = frozenset(INDICATOR_KEYS)
-_RESULT_VALUES = itemgetter(*RESULT_KEYS)
 _INDICATOR_VALUES = itemgetter(*INDICATOR_KEYS)
-_INDICATORS_AT = RESULT_KEYS.index("indicators")
 
 
 def _fast_text(d: Mapping[str, Any], memo: dict[int, Any]) -> str | None:
@@ -172,8 +172,8 @@ def _fast_text(d: Mapping[str, Any], memo: dict[int, Any]) -> str | None:
         or type(d["reasons"]) is not list
         or type(d["warnings"]) is not list
         or type(d["indicators"]) is not list
-        # The values encoded before the indicators: a list or dict among them could hold
-        # '"indicators":[]' itself, where the replace below would put the indicators.
+        # Numbers: encoded by one call and cut at its commas (a text or a list could hold
+        # one).
         or type(d["b1_score"]) not in _NUMBERS
         or type(d["income"]) not in _NUMBERS
         or type(d["income_basis"]) is not str
@@ -196,13 +196,76 @@ def _fast_text(d: Mapping[str, Any], memo: dict[int, Any]) -> str | None:
                 memo.clear()
             memo[id(o)] = (o, text)
         texts.append(text)
-    values = list(_RESULT_VALUES(d))
-    values[_INDICATORS_AT] = []
-    # The indicators' texts put in place of an empty list: the same text as ``dumps`` of the
-    # whole. '"indicators":[]' occurs once in it, as the key: in an encoded text every quote
-    # is escaped.
-    top = dumps(dict(zip(RESULT_KEYS, values, strict=True)))
-    return top.replace('"indicators":[]', f'"indicators":[{",".join(texts)}]', 1)
+    # The text joined in ``result_to_dict``'s order, each value as ``dumps`` writes it: the
+    # three numbers by one call; texts (the category, the reasons and warnings, the
+    # standard's names: a package's reader shares them between households) quoted once a
+    # merge (``_piece``). Encoding the whole dict again each household, its keys quoted
+    # anew, was a quarter of the result's text (callgrind).
+    b1_score, income, count = dumps([d["b1_score"], d["income"], d["deprivation_count"]])[
+        1:-1
+    ].split(",")
+    return (
+        f'{{"category":{_piece(d["category"], memo)},"b1_score":{b1_score},'
+        f'"income":{income},"income_basis":{_piece(d["income_basis"], memo)},'
+        f'"deprivation_count":{count},"indicators":[{",".join(texts)}],'
+        f'"reasons":{_pieces(d["reasons"], memo)},"warnings":{_pieces(d["warnings"], memo)},'
+        f"{_tail(d, ref, memo)}"
+    )
+
+
+def _tail(d: Mapping[str, Any], ref: str | None, memo: dict[Any, Any]) -> str:
+    """The text's last seven keys and values (the standard, the year, the reference date,
+    the lines: the same in every household of a package), kept in ``memo`` under the values
+    when each is a text, an int or None: values of those types equal as keys are written
+    alike (1 and True, 0.0 and -0.0 are equal keys but not), so a float or bool is not
+    kept."""
+    values = (
+        d["standard_id"],
+        d["standard_version"],
+        d["engine_version"],
+        d["review_year"],
+        ref,
+        d["income_line"],
+        d["b1_threshold"],
+    )
+    key = (_TAIL, *values) if _PLAIN.issuperset(map(type, values)) else None
+    known: str | None = None if key is None else memo.get(key)
+    if known is None:
+        known = (
+            f'"standard_id":{_piece(values[0], memo)},'
+            f'"standard_version":{_piece(values[1], memo)},'
+            f'"engine_version":{_piece(values[2], memo)},'
+            f'"review_year":{_piece(values[3], memo)},'
+            f'"reference_date":{_piece(ref, memo)},'
+            f'"income_line":{_piece(values[5], memo)},'
+            f'"b1_threshold":{_piece(values[6], memo)}}}'
+        )
+        if key is not None:
+            if len(memo) >= _MEMO_MAX:
+                memo.clear()
+            memo[key] = known
+    return known
+
+
+def _piece(value: Any, memo: dict[Any, Any]) -> str:
+    """``dumps(value)``; a text's kept in ``memo`` under the text (no other key of it is a
+    text)."""
+    if type(value) is not str:
+        # An int's text is its repr, as the encoder writes it.
+        return "null" if value is None else str(value) if type(value) is int else dumps(value)
+    known: str | None = memo.get(value)
+    if known is None:
+        if len(memo) >= _MEMO_MAX:
+            memo.clear()
+        known = memo[value] = _quoted(value)
+    return known
+
+
+def _pieces(values: list[Any], memo: dict[Any, Any]) -> str:
+    """``dumps(values)`` of a list."""
+    if set(map(type, values)) <= _STR:
+        return f"[{','.join([_piece(v, memo) for v in values])}]"
+    return dumps(values)
 
 
 def _indicator_text(o: Any, memo: dict[Any, Any]) -> str | None:

@@ -127,6 +127,17 @@ def _variants(d: dict[str, Any]) -> list[dict[str, Any]]:
     e = copy.deepcopy(d)
     e["indicators"][0] = "chỉ số"
     out.append(e)
+    # Values equal as keys but written otherwise (store_results keeps the texts it joins in
+    # the memo these share), texts needing escaping, values that are no key.
+    for year in (1, True, 1.0, 2026, 2026.0):
+        changed(review_year=year)
+    for line in (0, 0.0, -0.0, False, None, 1_500_000, 1_500_000.0, 1e16, [1], {"a": 1}):
+        changed(income_line=line, b1_threshold=line)
+    for name in ("1", 1, True, 'nd "351"\n ', ["a"]):
+        changed(standard_id=name, standard_version=name, engine_version=name)
+    changed(reasons=['lý do "trích"\n\t\x00', "x"], warnings=["x", 'lý do "trích"\n\t\x00'])
+    changed(reasons=[1, "1"], warnings=[True, None, ["a"]])
+    changed(category="poor", income_basis='thu nhập "ước"\\')
     return out
 
 
