@@ -274,33 +274,35 @@ def _indicator_text(o: Any, memo: dict[Any, Any]) -> str | None:
     None. Its text up to its reason is the same in every household (its id, name, dimension
     and status), kept in ``memo`` under them: an indicator naming members is its
     household's own, and a third of a result's indicators name members."""
+    if type(o) is not dict or len(o) != len(INDICATOR_KEYS) or o.keys() != _INDICATOR_KEYSET:
+        return None
+    ident, name, dimension, status, reason, ids, unconfirmed = _INDICATOR_VALUES(o)
     if (
-        type(o) is not dict
-        or len(o) != len(INDICATOR_KEYS)
-        or o.keys() != _INDICATOR_KEYSET
-        or type(o["reason"]) is not str
-        or type(o["member_ids"]) is not list
-        or type(o["unconfirmed"]) is not bool
+        type(reason) is not str
+        or type(ids) is not list
+        or type(unconfirmed) is not bool
+        # before the look-up: a list is no key
+        or type(ident) is not str
+        or type(name) is not str
+        or type(dimension) is not str
+        or type(status) is not str
     ):
         return None
-    fields = (o["id"], o["name"], o["dimension"], o["status"])
-    if set(map(type, fields)) != {str}:  # before the look-up: a list is no key
-        return None
+    fields = (ident, name, dimension, status)
     head = memo.get(fields)
     if head is None:
-        if fields[3] not in _STATUSES:
+        if status not in _STATUSES:
             return None
         if len(memo) >= _MEMO_MAX:
             memo.clear()
         head = memo[fields] = dumps(dict(zip(INDICATOR_KEYS[:4], fields, strict=True)))[:-1]
-    ids = o["member_ids"]
     # A text and a list of texts as ``dumps`` writes them, without its encoder's calls
     # (two a member-naming indicator, a third of a result's).
     named = ",".join(map(_quoted, ids)) if set(map(type, ids)) <= _STR else None
     return (
-        f'{head},"reason":{_quoted(o["reason"])},'
+        f'{head},"reason":{_quoted(reason)},'
         f'"member_ids":{dumps(ids) if named is None else f"[{named}]"},'
-        f'"unconfirmed":{"true" if o["unconfirmed"] else "false"}}}'
+        f'"unconfirmed":{"true" if unconfirmed else "false"}}}'
     )
 
 
