@@ -113,7 +113,7 @@ def payload_utf8(
     r"""``dumps([row_id, *fields]).encode()`` (``entry_hash``'s payload) joined from pieces: a
     JSON array is ``[`` and its items' encodings joined by ``,`` and ``]`` (no spaces). The
     old and new values are JSON texts, whose quoting is their UTF-8 with ``\`` and ``"``
-    escaped (``_quoted_utf8``): a document is not escaped character by character and then
+    escaped (``_escaped_utf8``): a document is not escaped character by character and then
     encoded again as part of a larger text (most of hashing a new household or member, whose
     UTF-8 binding it to its row has already made). ``encoded``: the other fields' encodings
     by value, for one append (its time, user, device, source, table, action repeat from row
@@ -131,32 +131,35 @@ def payload_utf8(
     tail = encoded.get(key := (source,))
     if tail is None:
         tail = encoded[key] = dumps(source).encode()
-    # The ids do not repeat.
-    ids = f"{_text_json(row)},{_text_json(household_id)}".encode()
-    return b"".join(
-        (b"[%d," % row_id, head, b",", ids, b",", act, b",", _json_utf8(new), b",", tail, b"]")
-    )
-
-
-def _text_json(value: Any) -> str:
-    return _quote(value) if type(value) is str else dumps(value)
+    # The ids do not repeat (a row's is a text, its household's a text or None).
+    hid = household_id
+    hid = "null" if hid is None else _quote(hid) if type(hid) is str else dumps(hid)
+    ids = f",{_quote(row) if type(row) is str else dumps(row)},{hid},".encode()
+    body = _escaped_utf8(new) if type(new) is str else None
+    if body is None:
+        return b"".join((b"[%d," % row_id, head, ids, act, b",", _json_utf8(new), b",", tail, b"]"))
+    return b"".join((b"[%d," % row_id, head, ids, act, b',"', body, b'",', tail, b"]"))
 
 
 def _json_utf8(value: Any) -> bytes:
-    """``dumps(value).encode()``; a text (an old or new value, a JSON text) by
-    ``_quoted_utf8``."""
-    return _quoted_utf8(value) if type(value) is str else dumps(value).encode()
+    """``dumps(value).encode()``; a text (an old or new value, a JSON text) escaped as
+    ``_escaped_utf8`` when it can be."""
+    if type(value) is str:
+        body = _escaped_utf8(value)
+        if body is not None:
+            return b'"%s"' % body
+    return dumps(value).encode()
 
 
-def _quoted_utf8(text: str) -> bytes:
-    r"""``dumps(text).encode()``: for a text holding no control character (a JSON text as
-    ``dumps`` writes it holds none), its UTF-8 with ``\`` and ``"`` escaped and quoted, the
-    only characters the encoder escapes in it (bytes that never occur inside a character's
-    multi-byte UTF-8); any other text quoted by the encoder."""
+def _escaped_utf8(text: str) -> bytes | None:
+    r"""``dumps(text).encode()`` without its quotes, for a text holding no control character
+    (a JSON text as ``dumps`` writes it holds none): its UTF-8 with ``\`` and ``"``
+    escaped, the only characters the encoder escapes in it (bytes that never occur inside a
+    character's multi-byte UTF-8). None for any other text, which the encoder quotes."""
     raw = text.encode()
     if len(raw.translate(None, _CONTROLS)) != len(raw):
-        return _quote(text).encode()
-    return b'"%s"' % raw.replace(b"\\", b"\\\\").replace(b'"', b'\\"')
+        return None
+    return raw.replace(b"\\", b"\\\\").replace(b'"', b'\\"')
 
 
 def tip(conn: driver.Connection) -> tuple[int, bytes]:
