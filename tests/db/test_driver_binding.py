@@ -1,11 +1,10 @@
 """``db.driver``'s adapters for None and bytes: the values bound are stored exactly as
-without them (NULL, the same blob), as Python's own sqlite3 stores them, and the adapters
-are the ones sqlcipher3 finds (without them it tries ``__adapt__`` and ``__conform__`` by
-name for every None and bytes bound, each lookup failing with an exception: issue 22)."""
+without them (NULL, the same blob), and the adapters are the ones sqlcipher3 finds (without
+them it tries ``__adapt__`` and ``__conform__`` by name for every None and bytes bound, each
+lookup failing with an exception: issue 22)."""
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 from typing import Any
 
@@ -50,14 +49,22 @@ def _stored(conn: Any) -> list[tuple[Any, ...]]:
     return [tuple(bytes(x) if isinstance(x, (bytes, memoryview)) else x for x in r) for r in rows]
 
 
-def test_none_and_bytes_stored_as_python_sqlite3_stores_them(tmp_path: Path) -> None:
+def test_none_and_bytes_stored_as_without_the_adapters(tmp_path: Path) -> None:
     ours = driver.connect(tmp_path / "ours.db")
-    theirs = sqlite3.connect(tmp_path / "theirs.db")
     try:
-        got, expected = _stored(ours), _stored(theirs)
+        got = _stored(ours)
     finally:
         ours.close()
-        theirs.close()
+    keys = [(kind, sqlcipher.PrepareProtocol) for kind in (type(None), bytes)]
+    removed = {key: sqlcipher.adapters.pop(key) for key in keys}
+    try:
+        bare = driver.connect(tmp_path / "bare.db")
+        try:
+            expected = _stored(bare)
+        finally:
+            bare.close()
+    finally:
+        sqlcipher.adapters.update(removed)
     assert got == expected
     assert got[0][1:3] == ("null", None)
     assert got[3][1:3] == ("blob", bytes(range(256)))
