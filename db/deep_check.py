@@ -105,7 +105,7 @@ def bad_documents(
     its members this check has just decoded is not decoded again (``_made_of``): it
     decodes as they did. That was a third of a commune's check (10 x 500 households with
     answers and results: 0.25 of 0.8 s of CPU)."""
-    from db.store_results import answers_json
+    from db.result_docs import answers_json
     from forms.model import Household
 
     decoders = _decoders()
@@ -194,7 +194,7 @@ def _order(value: object) -> tuple[int, str]:
 
 
 def _joinable(doc: object) -> bool:
-    """Whether ``store_results.answers_json`` joins members onto this text (a household's,
+    """Whether ``result_docs.answers_json`` joins members onto this text (a household's,
     decoded as an object) as JSON: text (not a blob another tool wrote), ending with the
     object's closing brace (no whitespace after it), the object not empty
     (``{,"members":[]}`` is not JSON)."""
@@ -203,7 +203,7 @@ def _joinable(doc: object) -> bool:
 
 def _made_of(blob: Any, joined: str) -> bool:
     """Whether the answers document ``blob`` is, byte for byte, ``joined``: the text
-    ``store_results.answers_json`` makes of a household's text (``_joinable``) and its
+    ``result_docs.answers_json`` makes of a household's text (``_joinable``) and its
     members' texts, each just decoded by its own decoder. Such a text decodes as they did,
     so its own decoding is spared: it is their JSON values joined (the members' list added
     as the object's last key, which wins over any "members" the household's text held), and

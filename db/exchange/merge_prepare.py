@@ -32,8 +32,8 @@ from typing import Any
 from db.exchange.merge_stream import is_lean
 from db.exchange.package import Package, PackageRecord
 from db.households import household_doc
+from db.result_docs import ResultDoc, answers_bytes, answers_json, result_doc
 from db.search import index_text
-from db.store_results import ResultDoc, answers_bytes, answers_json, result_doc
 from db.store_stamps import dumps
 from forms.model import Household, nfc
 
@@ -56,13 +56,13 @@ class Prepared:
     doc_text: str  # the household's document, members left out, with ``code``
     # Each member's (id, name, ID number or None, document text).
     members: list[tuple[str, str, str | None, str]]
-    # The answers as stored (``store_results.answers_bytes``); None when it has no results
+    # The answers as stored (``result_docs.answers_bytes``); None when it has no results
     # (no answers either), or when the row's code is not the household's own (not in NFC):
     # the answers keep that code as is, and are encoded from its documents.
     answers: bytes | None
     index: str  # ``db.search.index_text``
     # A household with one round's result: the package's round id, its document
-    # (``store_results.result_doc``) with its text left empty, and that text in pieces
+    # (``result_docs.result_doc``) with its text left empty, and that text in pieces
     # joined by ``_CUT`` (``result_doc``).
     result: tuple[str, ResultDoc, tuple[str, ...]] | None
 

@@ -14,8 +14,8 @@ import pytest
 
 from db import backup, deep_check, driver
 from db.errors import BackupFailed, DamagedRecords
+from db.result_docs import answers_json
 from db.store import Store
-from db.store_results import answers_json
 from forms.classify import classify
 from forms.demo import generate_households
 from forms.standards import load_standard

@@ -22,8 +22,8 @@ from db.exchange.merge import merge_package
 from db.exchange.merge_prepare import Prepared, PreparedPackage, prepare_package
 from db.exchange.merge_stream import read_for_merge
 from db.exchange.package import PackageRecord, RevEntry, write_package
+from db.result_docs import result_doc
 from db.store import Store
-from db.store_results import result_doc
 from forms.classify import classify, result_to_dict
 from forms.model import Household, Member
 from forms.standards import load_standard

@@ -1,5 +1,5 @@
 """A merge writes a new household's result as the package carries it and its answers from the
-texts just encoded for its rows (``store_results.result_doc``, ``answers_json``), where it
+texts just encoded for its rows (``result_docs.result_doc``, ``answers_json``), where it
 decoded each result into a ``Result`` to encode it again and encoded the answers anew. These
 hold the new path to the old one's rows: the same texts, the same audit rows, and the same
 refusals for a result ``result_from_dict`` cannot read."""
@@ -20,14 +20,14 @@ from db import audit
 from db.exchange.merge import import_package
 from db.exchange.package import write_package
 from db.households import household_doc
-from db.store import Store
-from db.store_results import (
+from db.result_docs import (
     INDICATOR_KEYS,
     RESULT_KEYS,
     ResultDoc,
     answers_json,
     result_doc,
 )
+from db.store import Store
 from db.store_stamps import dumps
 from forms.classify import Result, classify, result_from_dict, result_to_dict
 from forms.model import Area, Category
@@ -109,7 +109,7 @@ def _variants(d: dict[str, Any]) -> list[dict[str, Any]]:
     indicator(id=1)
     indicator(member_ids=("a",))
     # Member ids and reasons that are not plain texts, or need escaping (written by
-    # store_results' own joining when texts, by the encoder otherwise).
+    # result_docs' own joining when texts, by the encoder otherwise).
     indicator(member_ids=[1, "b"])
     indicator(member_ids=[None])
     indicator(member_ids=[["a"]])
@@ -127,7 +127,7 @@ def _variants(d: dict[str, Any]) -> list[dict[str, Any]]:
     e = copy.deepcopy(d)
     e["indicators"][0] = "chỉ số"
     out.append(e)
-    # Values equal as keys but written otherwise (store_results keeps the texts it joins in
+    # Values equal as keys but written otherwise (result_docs keeps the texts it joins in
     # the memo these share), texts needing escaping, values that are no key.
     for year in (1, True, 1.0, 2026, 2026.0):
         changed(review_year=year)
