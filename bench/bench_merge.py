@@ -205,18 +205,9 @@ def _sqlite_only(merged: Path, out: Path, packages: int, per: int) -> tuple[floa
     """(Wall, CPU) seconds for SQLite to write the merged rows again, package by package (see
     above)."""
     Store.create(out, COMMUNE, user="Cán bộ xã", device="may-xa").close()
-    owned = "household_id IN (SELECT id FROM m.households WHERE rowid BETWEEN ? AND ?)"
     copies = [
-        "INSERT INTO households SELECT * FROM m.households WHERE rowid BETWEEN ? AND ?",
-        f"INSERT INTO members SELECT * FROM m.members WHERE {owned}",
-        f"INSERT INTO household_revs SELECT * FROM m.household_revs WHERE {owned}",
-        f"INSERT INTO household_causes SELECT * FROM m.household_causes WHERE {owned}",
-        f"INSERT INTO household_needs SELECT * FROM m.household_needs WHERE {owned}",
-        "INSERT INTO audit (at, user, device, tbl, row_id, household_id, action, old, new,"
-        " source, new_in_row) SELECT at, user, device, tbl, row_id, household_id, action, old,"
-        f" new, source, new_in_row FROM m.audit WHERE {owned} ORDER BY id",
-        "INSERT INTO search_index (rowid, text) SELECT rowid, text FROM m.search_index"
-        " WHERE rowid BETWEEN ? AND ?",
+        f"INSERT INTO {table}{_named(columns)} SELECT {columns} FROM m.{table} WHERE {where}"
+        for table, columns, where in _merged_rows("m.", hashed=False)
     ]
     with Store.open(out, user="Cán bộ xã", device="may-xa") as store:
         conn = store.conn  # the Store's own settings (WAL, synchronous, cache)
@@ -237,12 +228,14 @@ def _sqlite_only(merged: Path, out: Path, packages: int, per: int) -> tuple[floa
     return elapsed()
 
 
-# The merged rows as the sqlite3 module takes them from Python (``_sqlite_from_python``):
-# every column the merge wrote; the audit rows without their ids (AUTOINCREMENT gives them
-# again, as for SQLite alone) but with their chain's hashes.
-_OWNED = "household_id IN (SELECT id FROM households WHERE rowid BETWEEN ? AND ?)"
-_AUDIT = "at, user, device, tbl, row_id, household_id, action, old, new, source, new_in_row, hash"
-_FROM_PYTHON = [
+# The rows a merge wrote, by table: (table, the columns copied, which rows are a package's,
+# by its households' rowids; ``{m}`` the schema they are read from). The audit rows without
+# their ids (AUTOINCREMENT gives them again), and copied by SQLite alone without their
+# chain's hashes, as it always was (its figures stay comparable); the sqlite3 module writes
+# every column the merge wrote (``_merged_rows``).
+_OWNED = "household_id IN (SELECT id FROM {m}households WHERE rowid BETWEEN ? AND ?)"
+_AUDIT = "at, user, device, tbl, row_id, household_id, action, old, new, source, new_in_row"
+_MERGED_ROWS = [
     ("households", "*", "rowid BETWEEN ? AND ?"),
     ("members", "*", _OWNED),
     ("household_revs", "*", _OWNED),
@@ -251,6 +244,21 @@ _FROM_PYTHON = [
     ("audit", _AUDIT, _OWNED + " ORDER BY id"),
     ("search_index", "rowid, text", "rowid BETWEEN ? AND ?"),
 ]
+
+
+def _merged_rows(schema: str, *, hashed: bool) -> list[tuple[str, str, str]]:
+    """``_MERGED_ROWS`` read from ``schema`` ("m." or ""), the audit rows' hashes among the
+    columns when ``hashed``."""
+    return [
+        (table, f"{columns}, hash" if hashed and table == "audit" else columns,
+         where.format(m=schema))
+        for table, columns, where in _MERGED_ROWS
+    ]  # fmt: skip
+
+
+def _named(columns: str) -> str:
+    """The columns an INSERT names: none for every column."""
+    return "" if columns == "*" else f" ({columns})"
 
 
 def _sqlite_from_python(
@@ -269,12 +277,11 @@ def _sqlite_from_python(
         for i in range(packages):
             span = (i * per + 1, (i + 1) * per)
             statements = []
-            for table, columns, where in _FROM_PYTHON:
+            for table, columns, where in _merged_rows("", hashed=True):
                 got = source.execute(f"SELECT {columns} FROM {table} WHERE {where}", span)
                 rows = got.fetchall()
-                named = "" if columns == "*" else f" ({columns})"
                 marks = ", ".join("?" * len(got.description))
-                statements.append((f"INSERT INTO {table}{named} VALUES ({marks})", rows))
+                statements.append((f"INSERT INTO {table}{_named(columns)} VALUES ({marks})", rows))
             with _timed() as spent:
                 conn.execute("BEGIN IMMEDIATE")
                 for sql, values in statements:
