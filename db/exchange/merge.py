@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from db import certificates, driver, purge
-from db.exchange import devices, merge_plan, merge_purges
+from db.exchange import devices, merge_plan, merge_purges, year_round_part
 from db.exchange.errors import PackageError
 from db.exchange.merge_apply import Progress, write_merge
 from db.exchange.merge_conflicts import (
@@ -287,7 +287,11 @@ def _merge(
     ]
     to_join = [s for s in steps if s.join]
     to_purge = [s for s in steps if s.action == "purged_by_package"]
-    live = merge_plan.live_after(store, steps)
+    # Every live household of the file is read for this (half a second a merge at 100,000
+    # households), and only a package carrying certificate numbers or year-round records
+    # asks it anything: for any other, no household is looked up in it.
+    carried = bool(package.certificates) or year_round_part.carries_rows(package.year_round)
+    live = merge_plan.live_after(store, steps) if carried else set()
     numbers = certificates.plan_incoming(store.conn, package.certificates, round_map, live)
     for kind, c, mine, other in numbers.conflicts:
         receipt.warnings.append(merge_plan.certificate_warning(store, kind, c, mine, other))

@@ -384,7 +384,9 @@ def plan_year_round(
     live: set[str],
 ) -> year_round_part.Plan:
     """Applications, support and cadres of the households live here once the merge is
-    written (``db.exchange.year_round_part``)."""
+    written (``db.exchange.year_round_part``); nothing read for a package carrying none."""
+    if not year_round_part.carries_rows(package.year_round):
+        return year_round_part.Plan()
     codes = {r.household.id: r.household.code for r in package.records}
     villages = {" ".join(v.name.split()) for v in store.villages()}
     villages |= {

@@ -344,6 +344,12 @@ def _local_rows(conn: driver.Connection, table: str, ids: list[str]) -> dict[str
     }
 
 
+def carries_rows(incoming: Mapping[str, list[dict[str, Any]]]) -> bool:
+    """Whether a package's year-round part holds any record (its history alone plans
+    nothing: ``plan`` reads history only for the applications it carries)."""
+    return any(incoming.get(table) for table in TABLES)
+
+
 def plan(
     conn: driver.Connection,
     incoming: Mapping[str, list[dict[str, Any]]],

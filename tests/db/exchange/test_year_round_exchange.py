@@ -240,3 +240,14 @@ def test_a_household_arriving_in_a_village_with_a_cadre_is_found_by_the_cadres_n
         assert new[0].id in found
         assert new[1].id not in found
         assert set(year_round.households_of(store, "Hoàng Văn Dũng")) <= found
+
+
+def test_a_package_carries_year_round_rows_when_any_table_has_one() -> None:
+    """The merge reads which households are live afterwards, and plans the year-round part,
+    only for a package carrying a record of one of its tables: any one of them alone counts,
+    history without records (it is read only for the applications carried) does not."""
+    assert not year_round_part.carries_rows({})
+    assert not year_round_part.carries_rows({t: [] for t in year_round_part.TABLES})
+    assert not year_round_part.carries_rows({"history": [{"record": "x"}]})
+    for table in year_round_part.TABLES:
+        assert year_round_part.carries_rows({table: [{"id": "x"}]}), table
