@@ -10,7 +10,9 @@ this schema costs to write inside SQLite. The bare library's figure sets the flo
 Python: the same rows, made beforehand, written by the sqlite3 module (``executemany``, one
 transaction a package): how near SQLite alone a program writing from Python can come.
 The merge is compared with both, also with its packages read ahead into the file held open
-(the scope SQLite alone is timed in: no opening, no closing backup). Last, a commune-sized
+(the scope SQLite alone is timed in: no opening, no closing backup), and with the least it can
+cost: SQLite alone plus the work only a merge has (``merge_floor``: looking this file up while
+planning, the audit chain's hashes). Last, a commune-sized
 merge: 10 surveyors' packages of 500 households, as the packages above (households only),
 then as surveyors send them once they have classified their households (each household with
 its 2026 answers and result), then with the list all year round (issue 24): a cadre for
@@ -35,6 +37,7 @@ from pathlib import Path
 
 import rasoat  # noqa: F401  (provides db.exchange this laptop's signing key, as the app does)
 from bench import Row, peak_rss_mb
+from bench.merge_floor import necessary_cpu
 from db.exchange.merge import collector_paused, import_package, merge_package
 from db.exchange.merge_ahead import read_ahead
 from db.exchange.package import Package, PackageRecord, RevEntry, read_package, write_package
@@ -205,10 +208,7 @@ def _sqlite_only(merged: Path, out: Path, packages: int, per: int) -> tuple[floa
     """(Wall, CPU) seconds for SQLite to write the merged rows again, package by package (see
     above)."""
     Store.create(out, COMMUNE, user="Cán bộ xã", device="may-xa").close()
-    copies = [
-        f"INSERT INTO {table}{_named(columns)} SELECT {columns} FROM m.{table} WHERE {where}"
-        for table, columns, where in _merged_rows("m.", hashed=False)
-    ]
+    copies = _copies()
     with Store.open(out, user="Cán bộ xã", device="may-xa") as store:
         conn = store.conn  # the Store's own settings (WAL, synchronous, cache)
         conn.execute("ATTACH DATABASE ? AS m", (str(merged),))
@@ -226,6 +226,15 @@ def _sqlite_only(merged: Path, out: Path, packages: int, per: int) -> tuple[floa
             ), table
         conn.execute("DETACH DATABASE m")
     return elapsed()
+
+
+def _copies() -> list[str]:
+    """SQLite alone's statements: a package's rows (by its households' rowids) copied from
+    the merged file attached as ``m``."""
+    return [
+        f"INSERT INTO {table}{_named(columns)} SELECT {columns} FROM m.{table} WHERE {where}"
+        for table, columns, where in _merged_rows("m.", hashed=False)
+    ]
 
 
 # The rows a merge wrote, by table: (table, the columns copied, which rows are a package's,
@@ -393,6 +402,8 @@ def run(quick: bool) -> list[Row]:
         size_mb = db.stat().st_size / 1e6
         sqlite = _sqlite_only(db, folder / "sqlite-only.db", packages, per)
         python = _sqlite_from_python(db, folder / "sqlite-python.db", packages, per)
+        Store.create(folder / "floor.db", COMMUNE, user="Cán bộ xã", device="may-xa").close()
+        floor = necessary_cpu(db, folder / "floor.db", packages, per, _copies())
         # Each commune merge one after another here, then overlapped, on the same packages.
         hows = (False, True, None)
         commune = [_commune_scale(folder, rng, ahead=a) for a in hows]
@@ -443,6 +454,18 @@ def run(quick: bool) -> list[Row]:
             f" {ahead()[1] / python[1]:.2f}x; rasoat merge end to end {wall / python[0]:.2f}x,"
             f" CPU {cpu / python[1]:.2f}x; SQLite alone {sqlite[0] / python[0]:.2f}x,"
             f" CPU {sqlite[1] / python[1]:.2f}x",
+        ),
+        Row(
+            "the merge's necessary work beyond its rows, CPU",
+            sum(floor.values()),
+            "s",
+            note=f"this file looked up for each household by planning {floor['lookups']:.2f} s,"
+            f" its members' ids {floor['probes']:.2f} s, the audit chain's hashes"
+            f" {floor['hashes']:.2f} s (bench/merge_floor.py); SQLite alone's CPU plus these:"
+            f" {sqlite[1] + sum(floor.values()):.2f} s,"
+            f" {(sqlite[1] + sum(floor.values())) / sqlite[1]:.2f}x SQLite alone's CPU, the"
+            " least a merge can cost; the merge's writing process"
+            f" {cpu / sqlite[1]:.2f}x, held open and read ahead {ahead()[1] / sqlite[1]:.2f}x",
         ),
         Row(
             f"re-import the same {packages} packages (no-op)",
