@@ -277,3 +277,66 @@ def test_payload_utf8_is_dumps_on_random_texts() -> None:
             [row_id * 7919, *fields]
         ).encode("utf-8")
     assert joined > 1_000  # most through the UTF-8 escaped, as a document is
+
+
+def test_rows_joined_beforehand_chain_as_appended_ones(store: Store) -> None:
+    """``append_joined`` (a merge's new households, their payload's own part made by its
+    reader) writes the same rows with the same hashes as ``append``: both ways in the same
+    transaction state, rolled back between; the chain then verifies."""
+    h = saved(store, "01-0001", "Lò Thị Mai")
+    doc, member_doc = store.conn.execute(
+        "SELECT h.doc, m.doc FROM households h JOIN members m ON m.household_id = h.id"
+    ).fetchone()
+    member_id = h.members[0].id
+    rng = random.Random(14)
+    at, user, device, source = "2026-12-04T10:00:00Z", 'Cán bộ "xã"', "máy\\1", "gói\n1"
+    rows = [
+        audit.Row(at, user, device, "households", h.id, h.id, "insert", None, None, source, doc),
+        audit.Row(
+            at, user, device, "members", member_id, h.id, "insert", None, None, source, member_doc
+        ),  # fmt: skip
+    ]
+    for _ in range(300):
+        rows.append(
+            audit.Row(
+                at,
+                user,
+                device,
+                rng.choice(("answers", "results", _text(rng))),
+                _text(rng),
+                rng.choice((None, h.id, _text(rng))),
+                rng.choice(("insert", "update")),
+                rng.choice((None, _text(rng), dumps({"a": _text(rng)}))),
+                rng.choice((None, _text(rng), dumps({"b": [_text(rng)]}))),
+                source,
+            )  # fmt: skip
+        )
+    joined = [
+        audit.Joined(
+            r.tbl,
+            r.row_id,
+            r.household_id,
+            r.action,
+            r.old,
+            r.new if r.in_row is None else None,
+            r.in_row is not None,
+            audit.payload_middle(
+                r.row_id, r.household_id, r.action, r.old, r.new if r.in_row is None else r.in_row
+            ),
+        )  # fmt: skip
+        for r in rows
+    ]
+    written = []
+    for by_rows in (True, False):
+        store.conn.execute("BEGIN IMMEDIATE")
+        if by_rows:
+            audit.append(store.conn, rows)
+        else:
+            audit.append_joined(store.conn, at, user, device, source, joined)
+        written.append(store.conn.execute("SELECT * FROM audit ORDER BY id").fetchall())
+        store.conn.execute("ROLLBACK")
+    assert written[0] == written[1]
+    assert len(written[0]) > len(rows)
+    with store.transaction():
+        audit.append_joined(store.conn, at, user, device, source, joined)
+    assert audit.verify(store.conn) is None
