@@ -17,7 +17,7 @@ from contextlib import contextmanager
 from itertools import groupby
 from operator import itemgetter
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from db import driver
 
@@ -32,11 +32,31 @@ _WHAT = {
 # The live documents, read by household in the order of their indexes (households' and
 # members' and answers' ids together, ``_by_household``); results on their own (a result
 # is not made from the other documents). Ids, not codes: a code is looked up for a
-# damaged document only.
-_HOUSEHOLDS = "SELECT id, code, doc, deleted = 0 FROM households ORDER BY id"
-_MEMBERS = "SELECT household_id, doc FROM members WHERE deleted = 0 ORDER BY household_id, position"
-_ANSWERS = "SELECT household_id, doc FROM answers WHERE deleted = 0 ORDER BY household_id"
-_RESULTS = "SELECT household_id, doc FROM results"
+# damaged document only. ``{part}``: the households of a ``Part`` only (``_in_part``).
+_HOUSEHOLDS = "SELECT id, code, doc, deleted = 0 FROM households WHERE 1{part} ORDER BY id"
+_MEMBERS = (
+    "SELECT household_id, doc FROM members WHERE deleted = 0{part} ORDER BY household_id, position"
+)
+_ANSWERS = "SELECT household_id, doc FROM answers WHERE deleted = 0{part} ORDER BY household_id"
+_RESULTS = "SELECT household_id, doc FROM results WHERE 1{part}"
+_KEYS = {_HOUSEHOLDS: "id", _MEMBERS: "household_id", _ANSWERS: "household_id"}
+
+
+class Part(NamedTuple):
+    """The households whose id is at or after ``boundary`` (``upper``), or all the others,
+    with their members', answers and results documents: ``split`` cuts a check in two
+    parts that hold each row in exactly one (a comparison is true, or it is not: false or
+    NULL), whatever the ids hold."""
+
+    boundary: str
+    upper: bool
+
+
+# Someone else checking one part of a copy's documents (``backup._check_copy``): called
+# with the copy's path, its key (None: plain) and the part, it starts that part's check and
+# returns what waits for its list (``bad_documents``' of that part); None from either: not
+# checked there, this process checks that part itself.
+Helper = Callable[[Path, bytes | None, Part], Callable[[], list[tuple[str, str]] | None] | None]
 
 
 def _decoders() -> dict[str, Callable[[Any], object]]:
@@ -95,11 +115,13 @@ YIELD_S = 0.001
 
 
 def bad_documents(
-    conn: driver.Connection, tick: Callable[[], None] | None = None
+    conn: driver.Connection, tick: Callable[[], None] | None = None, part: Part | None = None
 ) -> list[tuple[str, str]]:
     """(household code, what is damaged) for every live document that does not decode,
     in code order; one entry per household and kind of document. ``tick`` is called every
-    ``YIELD_EVERY`` documents (a background check pauses there and may stop).
+    ``YIELD_EVERY`` documents (a background check pauses there and may stop). ``part``: the
+    documents of those households only; the two parts' lists ``joined`` are the whole
+    check's.
 
     An answers document whose text is exactly the one made from texts of a household and
     its members this check has just decoded is not decoded again (``_made_of``): it
@@ -132,7 +154,7 @@ def bad_documents(
         counted()
         return good
 
-    for households, members, answers in _by_household(conn):
+    for households, members, answers in _by_household(conn, part):
         live = [(household_id, code, doc) for household_id, code, doc, alive in households if alive]
         made_of: str | None = None  # the household's text, when answers may be made of it
         for household_id, code, doc in live:
@@ -149,9 +171,49 @@ def bad_documents(
                 counted()
             else:
                 check("answers", household_id, doc)
-    for household_id, doc in conn.execute(_RESULTS):
+    for household_id, doc in _in_part(conn, _RESULTS, "household_id", part):
         check("results", household_id, doc)
     return sorted(found)
+
+
+def _in_part(conn: driver.Connection, sql: str, key: str, part: Part | None) -> driver.Cursor:
+    """``sql`` run over the rows of ``part`` (every row without one), ``key`` its
+    household id."""
+    if part is None:
+        return conn.execute(sql.format(part=""))
+    test = f"{key} >= ?" if part.upper else f"({key} >= ?) IS NOT TRUE"
+    return conn.execute(sql.format(part=f" AND {test}"), (part.boundary,))
+
+
+def split(conn: driver.Connection, share: float) -> tuple[Part, Part] | None:
+    """The check cut in two: (this process's part, the other's), the other holding about
+    ``share`` of the households (the last ones by id); None when there is nothing to cut
+    (fewer than two households, or an id that is not a text where the cut would fall)."""
+    (count,) = conn.execute("SELECT count(*) FROM households").fetchone()
+    at = count - round(count * share)
+    if count < 2 or not 0 < at < count:
+        return None
+    row = conn.execute("SELECT id FROM households ORDER BY id LIMIT 1 OFFSET ?", (at,)).fetchone()
+    if row is None or type(row[0]) is not str:
+        return None
+    return Part(row[0], upper=False), Part(row[0], upper=True)
+
+
+def joined(*lists: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """The parts' lists as the whole check gives them: one entry per household code and
+    kind (two households of one code may fall in different parts), in code order."""
+    return sorted({entry for found in lists for entry in found})
+
+
+def check_part(path: Path, key: bytes | None, part: Part) -> list[tuple[str, str]]:
+    """``bad_documents`` of ``part`` of the copy at ``path``, on a read-only connection of
+    its own (closed before it returns: the copy is renamed next): another process's half of
+    a backup's check (``backup._check_copy``)."""
+    conn = driver.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, key=key)
+    try:
+        return bad_documents(conn, part=part)
+    finally:
+        conn.close()
 
 
 def _code(conn: driver.Connection, household_id: object) -> str:
@@ -162,14 +224,14 @@ def _code(conn: driver.Connection, household_id: object) -> str:
 
 
 def _by_household(
-    conn: driver.Connection,
+    conn: driver.Connection, part: Part | None = None
 ) -> Iterator[tuple[list[Any], list[Any], list[Any]]]:
     """(household rows, live member rows, live answers rows) for each household id found
     in any of the three, in id order: each row of each exactly once, whatever the ids hold.
     An id SQLite and Python order differently (not text) only splits its rows apart, which
     costs a decoding ``_made_of`` would have spared, never one left out."""
     streams = [
-        groupby(conn.execute(sql), key=itemgetter(0)) for sql in (_HOUSEHOLDS, _MEMBERS, _ANSWERS)
+        groupby(_in_part(conn, sql, key, part), key=itemgetter(0)) for sql, key in _KEYS.items()
     ]
     heads = [next(stream, None) for stream in streams]
     while True:

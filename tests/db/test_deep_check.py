@@ -311,3 +311,114 @@ def test_a_copy_whose_pages_are_damaged_is_told_so_whatever_its_documents_read(
     assert "không qua được kiểm tra" in exc.value.message
     assert backup.list_backups(path) == []
     assert [p.suffix for p in backup.list_set_aside(path)] == [backup.DAMAGED]
+
+
+# --- the check in two parts (a backup's, ``backup._shared``) --------------------------
+RESULT = deep_check._WHAT["results"]
+
+
+def _damage_both_parts(path: Path) -> tuple[list[str], list[tuple[str, str]]]:
+    """(the households' ids in order, what is damaged): a member and a result of the first
+    six households, answers and a household, a member and a result of the last six."""
+    conn = driver.connect(path, isolation_level=None)
+    try:
+        rows = conn.execute("SELECT id, code FROM households ORDER BY id").fetchall()
+        ids, code = [r[0] for r in rows], dict(rows)
+
+        def member(i: int) -> tuple[str, str]:
+            conn.execute(
+                "UPDATE members SET doc = '{\"sex\":' WHERE household_id = ? AND position = 0",
+                (ids[i],),
+            )
+            return code[ids[i]], MEMBERS
+
+        def result(i: int) -> tuple[str, str]:
+            conn.execute(
+                "UPDATE results SET doc = '{\"category\":[' WHERE household_id = ?", (ids[i],)
+            )
+            return code[ids[i]], RESULT
+
+        def answers(i: int) -> tuple[str, str]:
+            conn.execute("UPDATE answers SET doc = x'789c00' WHERE household_id = ?", (ids[i],))
+            return code[ids[i]], ANSWERS
+
+        def household(i: int) -> tuple[str, str]:
+            conn.execute("UPDATE households SET doc = '[' WHERE id = ?", (ids[i],))
+            return code[ids[i]], HOUSEHOLD
+
+        bad = [member(1), result(4), answers(6), household(7), member(10), result(11)]
+    finally:
+        conn.close()
+    return ids, sorted(bad)
+
+
+def test_the_two_parts_find_what_the_whole_check_finds(path: Path) -> None:
+    ids, bad = _damage_both_parts(path)
+    assert _check(path) == bad
+    conn = driver.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        cut = deep_check.split(conn, 0.5)
+        assert cut is not None
+        here, there = cut
+        assert (here.boundary, here.upper, there.upper) == (ids[6], False, True)
+        mine = deep_check.bad_documents(conn, part=here)
+        theirs = deep_check.bad_documents(conn, part=there)
+    finally:
+        conn.close()
+    assert mine == sorted(b for b in bad if b[0] in _codes(path, ids[:6]))
+    assert theirs == sorted(b for b in bad if b[0] in _codes(path, ids[6:]))
+    assert mine
+    assert theirs
+    assert deep_check.joined(mine, theirs) == bad
+    # The other process's part, on a connection of its own.
+    assert deep_check.check_part(path, None, there) == theirs
+
+
+def _codes(path: Path, ids: list[str]) -> set[str]:
+    conn = driver.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        return {
+            conn.execute("SELECT code FROM households WHERE id = ?", (i,)).fetchone()[0]
+            for i in ids
+        }
+    finally:
+        conn.close()
+
+
+def test_every_row_is_in_exactly_one_part_whatever_its_household_id_holds(path: Path) -> None:
+    """Rows whose household id is not a text, or is NULL (a table another tool wrote):
+    each checked once, in one part or the other, as the whole check checks it."""
+    conn = driver.connect(path, isolation_level=None)
+    try:
+        conn.execute("PRAGMA ignore_check_constraints = 1")
+        for hid in (None, 7, b"\x00", "zzz"):
+            conn.execute(
+                "INSERT INTO households (id, code, doc, rev, created_at, created_device,"
+                " updated_at, updated_device, updated_by) VALUES (?, ?, '[', '', '', '', '', '',"
+                " '')",
+                (hid, f"LA-{hid!r}"),
+            )
+            if hid is None:  # a result's household_id is NOT NULL
+                continue
+            conn.execute(
+                "INSERT INTO results (id, household_id, round_id, category, deprivation_count,"
+                " standard_id, engine_version, doc, created_at, created_device, updated_at,"
+                " updated_device) SELECT ?, ?, round_id, '', 0, '', '', '{', '', '', '', ''"
+                " FROM results LIMIT 1",
+                (f"kq-{hid!r}", hid),
+            )
+    finally:
+        conn.close()
+    conn = driver.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        whole = deep_check.bad_documents(conn)
+        assert len(whole) == 7
+        for share in (0.2, 0.5, 0.9):
+            cut = deep_check.split(conn, share)
+            assert cut is not None
+            parts = [deep_check.bad_documents(conn, part=part) for part in cut]
+            assert not set(parts[0]) & set(parts[1])
+            assert deep_check.joined(*parts) == whole
+        assert deep_check.split(conn, 0.0) is None  # nothing to give
+    finally:
+        conn.close()
