@@ -21,7 +21,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import sqlite_utils
 
@@ -61,6 +61,9 @@ from db.store_setup import Setup
 from db.store_stamps import dumps, now_utc
 from forms.model import Area, nfc
 from forms.roles import Action, User
+
+if TYPE_CHECKING:
+    from db import deep_check
 
 __all__ = [
     "APPLICATION_ID",
@@ -171,6 +174,9 @@ class Store(StoreCalls):
         # How many rolling backups close() keeps; None: db.backup's default. The desktop
         # sets it from the user's settings (storage does not read settings itself).
         self.backups_kept: int | None = None
+        # Another process that checks a part of that backup's documents
+        # (``backup.make_backup``'s ``helper``): ``rasoat merge`` sets its idle reader.
+        self.backup_helper: deep_check.Helper | None = None
         # Users and roles (db.users): whether the file has users, who signed in, and whether
         # the write under way is only an audit event (which needs no role).
         self.has_users = False
@@ -393,7 +399,7 @@ class Store(StoreCalls):
                 )
             if self._dirty:
                 try:
-                    backup.make_backup(self.path, "close", self.conn)
+                    backup.make_backup(self.path, "close", self.conn, helper=self.backup_helper)
                     backup.prune(self.path, "close", backup.keep_for(self.path, self.backups_kept))
                 except StoreError as exc:
                     log.error("backup on close failed: %s", exc.message)

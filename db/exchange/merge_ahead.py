@@ -42,8 +42,9 @@ from dataclasses import replace
 from multiprocessing.connection import Connection
 from multiprocessing.reduction import ForkingPickler
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
+from db.deep_check import Part, check_part
 from db.exchange import merge_stream
 from db.exchange.errors import PackageError, PasswordRequiredError, WrongPasswordError
 from db.exchange.merge_prepare import PreparedPackage, prepare_package
@@ -75,12 +76,15 @@ def read_ahead(
     *,
     ahead: bool = True,
     hold: int | None = None,
+    kept: Kept | None = None,
 ) -> Generator[tuple[Path, Package | PackageError], None, None]:
     """Each of ``paths`` with its package read and checked whole, or what refused it, in
     order. ``ahead=False`` (or two packages at most, or one core): all read here, one after
     another.
     ``hold``: as ``read_for_merge`` (default ``merge_stream.HOLD`` as it is now, in the
-    child too). Close the iterator (``contextlib.closing``) to end the child early."""
+    child too). Close the iterator (``contextlib.closing``) to end the child early.
+    ``kept``: the child, once every package has been given, is handed to it instead of
+    ended (the closing backup's check, ``Kept``)."""
     paths = [Path(p) for p in paths]
     hold = merge_stream.HOLD if hold is None else hold
     reader: _Reader | None = None
@@ -135,6 +139,7 @@ def read_ahead(
         except PackageError as exc:
             return exc
 
+    done = False
     try:
         for k in range(len(paths)):
             if k in ready:
@@ -155,9 +160,35 @@ def read_ahead(
                 give(k + 1)
             yield paths[k], got
             del got  # not held while the next one is waited for
+        done = True
     finally:
-        if reader is not None:
+        if reader is not None and kept is not None and done and not reader._owed:
+            kept.reader = reader
+        elif reader is not None:
             reader.close()
+
+
+class Kept:
+    """The reader process kept, idle, once every package is read (``read_ahead``'s
+    ``kept``), to check a part of the closing backup's documents on the second core: a
+    ``deep_check.Helper`` (``Store.backup_helper``). Without a reader (two packages or
+    fewer, one core, no second process, the reader stopped) it checks nothing: the backup checks
+    every document itself. ``close`` ends the reader."""
+
+    def __init__(self) -> None:
+        self.reader: _Reader | None = None
+
+    def __call__(
+        self, path: Path, key: bytes | None, part: Part
+    ) -> Callable[[], list[tuple[str, str]] | None] | None:
+        if self.reader is None or self.reader.stopped:
+            return None
+        return self.reader.check(path, key, part)
+
+    def close(self) -> None:
+        if self.reader is not None:
+            self.reader.close()
+            self.reader = None
 
 
 def _cores() -> int:
@@ -213,6 +244,35 @@ class _Reader:
             return False
         self._owed = True
         return True
+
+    def check(
+        self, path: Path, key: bytes | None, part: Part
+    ) -> Callable[[], list[tuple[str, str]] | None] | None:
+        """``part`` of the copy at ``path`` checked by the child (``deep_check.check_part``)
+        from now; what waits for its list (None: it failed or stopped). None when it has
+        stopped."""
+        try:
+            self._conn.send(_Check(str(path), key, part))
+        except (OSError, ValueError):
+            self.stopped = True
+            return None
+        self._owed = True
+
+        def checked() -> list[tuple[str, str]] | None:
+            while not self.stopped:
+                try:
+                    kind, got = self._conn.recv()
+                except (EOFError, OSError):
+                    self.stopped = True
+                    break
+                if kind == "up":
+                    self._up = True
+                    continue
+                self._owed = False
+                return got if kind == "checked" else None
+            return None
+
+        return checked
 
     def receive(self, name: str) -> Package | PackageError | None:
         """The package read, its refusal, or None when the child failed otherwise or never
@@ -339,13 +399,30 @@ class _Sent:
         return len(data)
 
 
+class _Check(NamedTuple):
+    """A part of a backup's documents for the child to check (``_Reader.check``)."""
+
+    path: str
+    key: bytes | None
+    part: Part
+
+
 def _serve(conn: Connection) -> None:
     """The child: for each (path, password, recovery key, hold) received, the package read
     and checked whole (``read_for_merge``) and sent back, or its refusal's type and message;
-    ends at None or when the parent goes away."""
+    for each ``_Check``, its damaged documents (``deep_check.check_part``); ends at None or
+    when the parent goes away."""
     with contextlib.suppress(EOFError, BrokenPipeError, KeyboardInterrupt):
         conn.send(("up", None))
         while (asked := conn.recv()) is not None:
+            if isinstance(asked, _Check):
+                with collector_paused():  # as the parent's check (the command's)
+                    try:
+                        found = check_part(Path(asked.path), asked.key, asked.part)
+                    except Exception:  # any failure: the parent checks that part itself
+                        found = None
+                conn.send(("failed", None) if found is None else ("checked", found))
+                continue
             path, password, recovery_key, hold = asked
             with collector_paused():
                 try:

@@ -517,7 +517,7 @@ def _merge(args: argparse.Namespace, *, ahead: bool = True) -> int:
     from db.exchange.container import read_manifest
     from db.exchange.errors import PackageError, SenderNotTrusted
     from db.exchange.merge import merge_package, precheck, waiting
-    from db.exchange.merge_ahead import read_ahead
+    from db.exchange.merge_ahead import Kept, read_ahead
 
     failures = 0
     pending: int | None = None
@@ -537,9 +537,14 @@ def _merge(args: argparse.Namespace, *, ahead: bool = True) -> int:
     store: Any = None
     try:
         with contextlib.ExitStack() as stack:
+            # The reader process, idle once every package is read, is kept until the file
+            # has closed: it checks a part of the closing backup's documents (``Kept``).
+            kept = stack.enter_context(contextlib.closing(Kept()))
             packages = stack.enter_context(
                 contextlib.closing(
-                    read_ahead([Path(name) for name in args.packages], secrets, ahead=ahead)
+                    read_ahead(
+                        [Path(name) for name in args.packages], secrets, ahead=ahead, kept=kept
+                    )
                 )
             )
             for path, package in packages:
@@ -554,6 +559,7 @@ def _merge(args: argparse.Namespace, *, ahead: bool = True) -> int:
                     )
                     if store is None:
                         store = stack.enter_context(_open_store(args.db, args))
+                        store.backup_helper = kept
                     receipt = merge_package(
                         store,
                         package,
