@@ -469,7 +469,10 @@ def _failure(folder: Path, exc: BaseException) -> str:
     )
 
 
-def _write_copy(source: driver.Connection, tmp: Path, step: str = "copy") -> None:
+def _write_copy(
+    source: driver.Connection, tmp: Path, step: str = "copy", *, sync: bool = True
+) -> None:
+    """``source`` copied to ``tmp``, synced to the disk (``sync``; else the caller syncs it)."""
     _phase(f"{step}:copy")
     # The copy of an encrypted file is encrypted under the same key (SQLCipher's backup
     # copies pages as they are; it refuses between a plain and an encrypted connection).
@@ -484,8 +487,9 @@ def _write_copy(source: driver.Connection, tmp: Path, step: str = "copy") -> Non
         dest.execute("PRAGMA journal_mode = DELETE")
     finally:
         dest.close()
-    _phase(f"{step}:fsync")
-    _fsync(tmp)
+    if sync:
+        _phase(f"{step}:fsync")
+        _fsync(tmp)
 
 
 def make_backup(
@@ -512,12 +516,19 @@ def make_backup(
             _remove(stale)
         source = conn if conn is not None else driver.connect(path)
         try:
-            _write_copy(source, tmp, reason)
+            _write_copy(source, tmp, reason, sync=False)
         finally:
             if conn is None:
                 source.close()
-        _phase(f"{reason}:check")
-        problems, bad = _check_copy(tmp, deep, helper)
+        # The copy is synced to the disk while it is checked (the system writes it out
+        # without this process: 0.05-0.07 s of a 67 MB copy here, more on a laptop's disk or
+        # a stick), and renamed only once both are done.
+        _phase(f"{reason}:fsync")
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="dong-bo-ban-sao") as pool:
+            synced = pool.submit(_fsync, tmp)
+            _phase(f"{reason}:check")
+            problems, bad = _check_copy(tmp, deep, helper)
+            synced.result()
     except (OSError, driver.Error) as exc:
         _remove(tmp)
         raise BackupFailed(_failure(folder, exc)) from exc

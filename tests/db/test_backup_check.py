@@ -392,3 +392,54 @@ def test_rows_refused_in_a_table_keyed_without_rowid(
         assert said.startswith("bảng t có 4 hàng mang giá trị không được phép: "), (per, said)
         assert said.count("cột v mang giá trị ngoài các giá trị cho phép") == 4, (per, said)
     conn.close()
+
+
+def test_the_copy_is_synced_while_it_is_checked_and_renamed_only_after(
+    tmp_path: Path, demo_source: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The copy's fsync runs beside its check (the system writes it out meanwhile): the
+    check does not wait for it, the rename does; a copy that cannot be synced is no
+    backup, and nothing of it is left."""
+    import threading
+    import time
+
+    path = tmp_path / "xa.sqlite"
+    shutil.copyfile(demo_source, path)
+    events: list[str] = []
+    syncing = threading.Event()
+    real_fsync, real_check = backup._fsync, backup._check_copy
+
+    def slow_fsync(p: Path) -> None:
+        if p.suffix == backup.PARTIAL:
+            syncing.set()
+            time.sleep(0.3)
+            events.append("synced")
+        real_fsync(p)
+
+    def check(*args: object) -> object:
+        assert syncing.wait(5)
+        events.append("checked")
+        return real_check(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(backup, "_fsync", slow_fsync)
+    monkeypatch.setattr(backup, "_check_copy", check)
+    backup.phase_hooks.append(events.append)
+    try:
+        made = backup.make_backup(path, "manual")
+    finally:
+        backup.phase_hooks.remove(events.append)
+    assert made in backup.list_backups(path)
+    assert events.index("checked") < events.index("synced") < events.index("manual:rename")
+
+    def failing(p: Path) -> None:
+        if p.suffix == backup.PARTIAL:
+            raise OSError(5, "Input/output error")
+        real_fsync(p)
+
+    monkeypatch.setattr(backup, "_fsync", failing)
+    monkeypatch.setattr(backup, "_check_copy", real_check)
+    with pytest.raises(StoreError) as exc:
+        backup.make_backup(path, "manual")
+    assert "Không ghi được bản sao lưu" in exc.value.message
+    assert backup.list_backups(path) == [made]
+    assert not [p for p in backup.backup_dir(path).iterdir() if p.suffix == backup.PARTIAL]
