@@ -1,9 +1,8 @@
-"""The audit log: every row appended through one function (``_chain``), hash-chained, and checked.
+"""The audit log: every row appended through one function, hash-chained, and checked.
 
 Every audit row (a data change written by ``Store.record_change`` or a merge's batch, or an *event*
 recorded by ``record_event``: a round started, a package exported or imported, a restore, a
-settings change, a printed document) goes in through ``append`` (or ``append_joined``, the
-same for rows whose own part of the encoding was made beforehand), which gives it its ``hash``:
+settings change, a printed document) goes in through ``append``, which gives it its ``hash``:
 
     hash = SHA-256(previous row's hash || canonical(row))
 
@@ -34,7 +33,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -112,61 +111,34 @@ def payload_utf8(
     row_id: int, fields: Sequence[Any], encoded: dict[tuple[Any, ...], bytes]
 ) -> bytes:
     r"""``dumps([row_id, *fields]).encode()`` (``entry_hash``'s payload) joined from pieces: a
-    JSON array is ``[`` and its items' encodings joined by ``,`` and ``]`` (no spaces): the
-    row's id, the head (its time, user, device and table), its own part
-    (``payload_middle``), its source. ``encoded``: the pieces that repeat from row to row, by
-    value, for one append; a test holds the two payloads equal."""
+    JSON array is ``[`` and its items' encodings joined by ``,`` and ``]`` (no spaces). The
+    old and new values are JSON texts, whose quoting is their UTF-8 with ``\`` and ``"``
+    escaped (``_escaped_utf8``): a document is not escaped character by character and then
+    encoded again as part of a larger text (most of hashing a new household or member, whose
+    UTF-8 binding it to its row has already made). ``encoded``: the other fields' encodings
+    by value, for one append (its time, user, device, source, table, action repeat from row
+    to row); a test holds the two payloads equal."""
     at, user, device, tbl, row, household_id, action, old, new, source = fields
-    middle = payload_middle(row, household_id, action, old, new, encoded)
-    return b"".join((b"[%d," % row_id, _head(at, user, device, tbl, encoded), middle,
-                     _tail(source, encoded)))  # fmt: skip
-
-
-def payload_middle(
-    row: Any,
-    household_id: Any,
-    action: Any,
-    old: Any,
-    new: Any,
-    encoded: dict[tuple[Any, ...], bytes] | None = None,
-) -> bytes:
-    r"""What a row's payload holds of its own, between its table and its source:
-    ``,row_id,household_id,action,old,new,``. The old and new values are JSON texts, whose
-    quoting is their UTF-8 with ``\`` and ``"`` escaped (``_escaped_utf8``): a document is
-    not escaped character by character and then encoded again as part of a larger text. It
-    depends on the row alone, so it can be made before the row is appended, elsewhere (a
-    merge's reader makes it for a new household's rows beside their documents: ``Joined``)."""
-    act = encoded.get(key := (action, old)) if encoded is not None else None
+    key: tuple[Any, ...]
+    head = encoded.get(key := (at, user, device, tbl))
+    if head is None:
+        head = encoded[key] = ",".join(map(dumps, key)).encode()
+    act = encoded.get(key := (action, old))
     if act is None:
         act = b"%s,%s" % (dumps(action).encode(), _json_utf8(old))
-        if old is None and encoded is not None:  # an update's old values do not repeat
+        if old is None:  # an update's old values do not repeat
             encoded[key] = act
+    tail = encoded.get(key := (source,))
+    if tail is None:
+        tail = encoded[key] = dumps(source).encode()
     # The ids do not repeat (a row's is a text, its household's a text or None).
     hid = household_id
     hid = "null" if hid is None else _quote(hid) if type(hid) is str else dumps(hid)
     ids = f",{_quote(row) if type(row) is str else dumps(row)},{hid},".encode()
     body = _escaped_utf8(new) if type(new) is str else None
     if body is None:
-        return b"".join((ids, act, b",", _json_utf8(new), b","))
-    return b"".join((ids, act, b',"', body, b'",'))
-
-
-def _head(
-    at: Any, user: Any, device: Any, tbl: Any, encoded: dict[tuple[Any, ...], bytes]
-) -> bytes:
-    key = (at, user, device, tbl)
-    head = encoded.get(key)
-    if head is None:
-        head = encoded[key] = ",".join(map(dumps, key)).encode()
-    return head
-
-
-def _tail(source: Any, encoded: dict[tuple[Any, ...], bytes]) -> bytes:
-    key = (source,)
-    tail = encoded.get(key)
-    if tail is None:
-        tail = encoded[key] = dumps(source).encode() + b"]"
-    return tail
+        return b"".join((b"[%d," % row_id, head, ids, act, b",", _json_utf8(new), b",", tail, b"]"))
+    return b"".join((b"[%d," % row_id, head, ids, act, b',"', body, b'",', tail, b"]"))
 
 
 def _json_utf8(value: Any) -> bytes:
@@ -203,76 +175,34 @@ def tip(conn: driver.Connection) -> tuple[int, bytes]:
     return max(int(last_id or 0), int(seq or 0)), prev
 
 
-class Joined(NamedTuple):
-    """An audit row whose own part of the payload is made already (``payload_middle``), to
-    append with others of the same time, user, device and source (``append_joined``)."""
-
-    tbl: str
-    row_id: str
-    household_id: str | None
-    action: str
-    old: str | None
-    new: str | None  # as stored: None when ``in_row``
-    in_row: bool  # ``new_in_row``: the payload's new value is the document of the row
-    middle: bytes
-
-
 def append(conn: driver.Connection, rows: Sequence[Row]) -> None:
     """Append ``rows`` to the log, chained; call inside the writing transaction (the write
     lock held by BEGIN IMMEDIATE keeps the tip ours until the commit)."""
     if not rows:
         return
-    encoded: dict[tuple[Any, ...], bytes] = {}
-
-    def items() -> Iterator[tuple[Any, ...]]:
-        for at, user, device, tbl, row, hid, action, old, new, source, in_row in rows:
-            # An insert pointing at its row's document: hashed with it, stored without it.
-            stored, hashed = (new, new) if in_row is None else (None, in_row)
-            pointing = in_row is not None
-            middle = payload_middle(row, hid, action, old, hashed, encoded)
-            yield at, user, device, tbl, row, hid, action, old, stored, source, pointing, middle
-
-    _chain(conn, items(), encoded)
-
-
-def append_joined(
-    conn: driver.Connection,
-    at: str,
-    user: str,
-    device: str,
-    source: str | None,
-    rows: Sequence[Joined],
-) -> None:
-    """``append`` of rows sharing a time, user, device and source whose own part of the
-    payload was made beforehand (a merge's new households: their ``payload_middle`` made by
-    the merge's reader with their documents), the same rows and hashes as ``append`` gives
-    them."""
-    if not rows:
-        return
-    _chain(
-        conn,
-        [(at, user, device, r[0], r[1], r[2], r[3], r[4], r[5], source, r[6], r[7]) for r in rows],
-        {},
-    )
-
-
-def _chain(
-    conn: driver.Connection,
-    items: Iterable[tuple[Any, ...]],
-    encoded: dict[tuple[Any, ...], bytes],
-) -> None:
-    """The rows ``items`` (at, user, device, tbl, row_id, household_id, action, old, new as
-    stored, source, in_row, the payload's middle) chained from the tip and inserted."""
     last_id, prev = tip(conn)
     params = []
+    encoded: dict[tuple[Any, ...], bytes] = {}
     sha256 = hashlib.sha256
-    join = b"".join
-    for row_id, item in enumerate(items, start=last_id + 1):
-        at, user, device, tbl, row, hid, action, old, new, source, in_row, middle = item
-        head = _head(at, user, device, tbl, encoded)
-        prev = sha256(join((prev, b"[%d," % row_id, head, middle, _tail(source, encoded)))).digest()
-        params.append((row_id, at, user, device, tbl, row, hid, action, old, new, source,
-                       1 if in_row else 0, prev))  # fmt: skip
+    for row_id, r in enumerate(rows, start=last_id + 1):
+        at, user, device, tbl, row, household_id, action, old, new, source, in_row = r
+        fields = (
+            at,
+            user,
+            device,
+            tbl,
+            row,
+            household_id,
+            action,
+            old,
+            new if in_row is None else in_row,
+            source,
+        )
+        prev = sha256(prev + payload_utf8(row_id, fields, encoded)).digest()
+        if in_row is None:
+            params.append((row_id, *fields, 0, prev))
+        else:
+            params.append((row_id, *fields[:8], None, source, 1, prev))
     # Many rows a statement (db.bulk): one execution a row read and wrote the table's
     # sqlite_sequence row each time (AUTOINCREMENT), however many rows were appended.
     insert_rows(
