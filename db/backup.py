@@ -52,10 +52,6 @@ PLAIN_HEADER = driver.PLAIN_HEADER
 # pages are decrypted once for both checks (a plain copy's are read again from the
 # system's cache, as cheaply). 0.2-0.35 s of CPU of a 67 MB commune file's close.
 CACHED_WHOLE = 128 * 2**20
-# The share of a copy's households (the last ones by id) whose documents a helper checks
-# (``make_backup``'s ``helper``: ``rasoat merge``'s reader process, idle by then, on the
-# second core) while this process checks the others beside SQLite's check.
-HELPER_SHARE = 0.6
 # Called with the name of each step of a backup as it begins ("close:copy", "close:fsync",
 # "close:check", "close:rename", "rotation", "rotated"): the kill experiments
 # (bench/soak_kill.py) record in which step each kill landed. Empty in the app.
@@ -565,9 +561,11 @@ def _check_copy(
     A plain copy's documents are decoded while SQLite's check runs in a thread: its
     statement runs outside Python's lock, so on a second core it costs no wall time (0.18 s
     of a 67 MB copy, beside 0.7 s of decoding). With a ``helper``, a part of them is decoded
-    by it (``_shared``). An encrypted copy is checked on one connection, one after the
+    by it (``deep_check.shared``). An encrypted copy is checked on one connection, one after the
     other, with a cache holding it whole: its pages are decrypted once, for both (and a
     helper's part again by it)."""
+    from db.deep_check import shared
+
     target = f"{tmp.resolve().as_uri()}?mode=ro"
     size = tmp.stat().st_size
     deep = deep and size <= DEEP_LIMIT
@@ -592,13 +590,13 @@ def _check_copy(
             # A helper is given its part as SQLite's check begins: it decrypts that part's
             # pages again on its own connection (0.07 s of a 67 MB copy's 0.27 s there),
             # beside this process's check (0.58 -> 0.41 s here), so the check still saves.
-            with _shared(check, tmp, key, helper) as documents:
+            with shared(check, tmp, key, helper) as documents:
                 problems = copy_problems(check, size, deep=False)
                 return problems, [] if problems else documents()
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="kiem-tra-ban-sao") as pool:
             sqlite_check = pool.submit(pages)
             try:
-                with _shared(check, tmp, None, helper) as documents:
+                with shared(check, tmp, None, helper) as documents:
                     bad = documents()
                 failed: driver.Error | None = None
             except driver.Error as exc:  # a page SQLite's check finds damaged, or not
@@ -611,53 +609,6 @@ def _check_copy(
     if failed is not None:
         raise failed
     return [], bad
-
-
-@contextlib.contextmanager
-def _shared(
-    conn: driver.Connection, tmp: Path, key: bytes | None, helper: Helper | None
-) -> Iterator[Callable[[], list[tuple[str, str]]]]:
-    """What gives the copy's damaged documents (``bad_documents`` of ``conn``), a part of
-    them (``HELPER_SHARE``) checked by ``helper`` from when this is entered, the rest here;
-    the lists joined are the whole check's. Whatever the helper does not give (it failed,
-    stopped, or there is none), this process checks, so a helper never loses a backup nor
-    refuses one. Left only once the helper has answered: its connection to the copy is
-    closed before the copy is renamed or removed."""
-    from db.deep_check import bad_documents, joined, split
-
-    waiting, cut = None, None
-    if helper is not None:
-        try:
-            cut = split(conn, HELPER_SHARE)
-            waiting = helper(tmp, key, cut[1]) if cut is not None else None
-        except Exception:  # whatever raised it (a damaged page, the helper): all checked here
-            waiting = None
-    if waiting is None or cut is None:
-        yield lambda: bad_documents(conn)
-        return
-    (here, there), asked = cut, waiting
-    answer: list[list[tuple[str, str]] | None] = []
-
-    def documents() -> list[tuple[str, str]]:
-        mine = bad_documents(conn, part=here)
-        answer.append(_answer(asked))
-        theirs = answer[0]
-        return joined(mine, bad_documents(conn, part=there) if theirs is None else theirs)
-
-    try:
-        yield documents
-    finally:
-        if not answer:
-            _answer(asked)
-
-
-def _answer(
-    waiting: Callable[[], list[tuple[str, str]] | None],
-) -> list[tuple[str, str]] | None:
-    try:
-        return waiting()
-    except Exception:  # whatever raised it: its part is then checked here
-        return None
 
 
 def _keep_key_file(path: Path) -> None:

@@ -57,6 +57,10 @@ class Part(NamedTuple):
 # returns what waits for its list (``bad_documents``' of that part); None from either: not
 # checked there, this process checks that part itself.
 Helper = Callable[[Path, bytes | None, Part], Callable[[], list[tuple[str, str]] | None] | None]
+# The share of a copy's households (the last ones by id) whose documents a helper checks
+# (``rasoat merge``'s reader process, idle by then, on the second core) while this process
+# checks the others, beside SQLite's check in a thread (``backup._check_copy``).
+SHARE = 0.6
 
 
 def _decoders() -> dict[str, Callable[[Any], object]]:
@@ -214,6 +218,52 @@ def check_part(path: Path, key: bytes | None, part: Part) -> list[tuple[str, str
         return bad_documents(conn, part=part)
     finally:
         conn.close()
+
+
+@contextmanager
+def shared(
+    conn: driver.Connection, tmp: Path, key: bytes | None, helper: Helper | None
+) -> Iterator[Callable[[], list[tuple[str, str]]]]:
+    """What gives the damaged documents of the copy at ``tmp`` (``bad_documents`` of
+    ``conn``, a read-only connection to it; ``key``: its key, None when plain), a part of
+    them (``SHARE``) checked by ``helper`` from when this is entered, the rest here;
+    the lists joined are the whole check's. Whatever the helper does not give (it failed,
+    stopped, or there is none), this process checks, so a helper never loses a backup nor
+    refuses one. Left only once the helper has answered: its connection to the copy is
+    closed before the copy is renamed or removed."""
+    waiting, cut = None, None
+    if helper is not None:
+        try:
+            cut = split(conn, SHARE)
+            waiting = helper(tmp, key, cut[1]) if cut is not None else None
+        except Exception:  # whatever raised it (a damaged page, the helper): all checked here
+            waiting = None
+    if waiting is None or cut is None:
+        yield lambda: bad_documents(conn)
+        return
+    (here, there), asked = cut, waiting
+    answer: list[list[tuple[str, str]] | None] = []
+
+    def documents() -> list[tuple[str, str]]:
+        mine = bad_documents(conn, part=here)
+        answer.append(_answer(asked))
+        theirs = answer[0]
+        return joined(mine, bad_documents(conn, part=there) if theirs is None else theirs)
+
+    try:
+        yield documents
+    finally:
+        if not answer:
+            _answer(asked)
+
+
+def _answer(
+    waiting: Callable[[], list[tuple[str, str]] | None],
+) -> list[tuple[str, str]] | None:
+    try:
+        return waiting()
+    except Exception:  # whatever raised it: its part is then checked here
+        return None
 
 
 def _code(conn: driver.Connection, household_id: object) -> str:

@@ -313,7 +313,7 @@ def test_a_copy_whose_pages_are_damaged_is_told_so_whatever_its_documents_read(
     assert [p.suffix for p in backup.list_set_aside(path)] == [backup.DAMAGED]
 
 
-# --- the check in two parts (a backup's, ``backup._shared``) --------------------------
+# --- the check in two parts (a backup's, ``deep_check.shared``) --------------------------
 RESULT = deep_check._WHAT["results"]
 
 

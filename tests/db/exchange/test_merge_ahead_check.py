@@ -1,5 +1,5 @@
 """The closing backup's document check shared with ``rasoat merge``'s reader process
-(``merge_ahead.Kept``, ``backup._shared``): the same damaged documents named as by the check
+(``merge_ahead.Kept``, ``deep_check.shared``): the same damaged documents named as by the check
 alone, wherever they are; the reader failing, or gone, leaves the whole check to this
 process and the backup made; the command's output and files as without it. Real files,
 packages and processes."""
