@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import nullcontext
 from dataclasses import fields, replace
 from typing import Any
@@ -20,16 +20,24 @@ from db.audit import append as append_audit
 from db.bulk import insert_rows
 from db.exchange import devices, year_round_part
 from db.exchange.merge_plan import Planned, chunks
-from db.exchange.merge_prepare import Prepared, prepared_for
+from db.exchange.merge_prepare import Prepared, fitting, prepared_for
 from db.exchange.merge_purges import purge_here
 from db.exchange.merge_revs import join_revs, put_history
-from db.exchange.merge_stream import LEAN_RESULT, again, is_lean, mark_unverified
+from db.exchange.merge_stream import (
+    LEAN_RESULT,
+    again,
+    is_held,
+    is_lean,
+    mark_unverified,
+    member_ids,
+)
 from db.exchange.package import Package, PackageRecord, record_to_dict
 from db.exchange.receipt import Receipt
 from db.households import household_doc
 from db.records import Change, Round
 from db.store import Store, now_utc
 from forms.classify import result_from_dict
+from forms.model import Household
 from forms.text import fold
 
 Progress = Callable[[int, int], None]
@@ -66,17 +74,32 @@ def write_merge(
         for part in _whole(package, steps, {id(s) for s in (*to_write, *new_conflicts)}):
             writes = [s for s in part if s.action in ("added", "updated", "deleted")]
             fresh = _bulk_candidates(store, [s.record for s in writes if s.action == "added"])
+            fresh_ids = {r.household.id for r in fresh}
+            # A held household not new after all (a member of it is here): written whole.
+            made = _made_whole(
+                package,
+                [
+                    s.record
+                    for s in writes
+                    if is_held(s.record) and s.record.household.id not in fresh_ids
+                ],
+            )
+            writes = [
+                replace(s, record=made[s.record.household.id])
+                if s.record.household.id in made
+                else s
+                for s in writes
+            ]
             if fresh:
                 prepared = _add_new(store, package, fresh, at, memo)
                 # Their answers and results (a surveyor's package carries them for nearly
                 # every household): their audit rows appended to the chain once a chunk,
                 # not once a row, the answers and result as prepared with the rows.
                 with store.audit_batch():
-                    _write_first_results(store, fresh, prepared, round_map, rounds, at)
+                    _write_first_results(store, package, fresh, prepared, round_map, rounds, at)
                 done += len(fresh)
                 if progress is not None:
                     progress(done, total)
-            fresh_ids = {r.household.id for r in fresh}
             with store.audit_batch() if _batchable(writes) else nullcontext():
                 for step in writes:
                     if step.record.household.id in fresh_ids:
@@ -120,9 +143,7 @@ def write_merge(
             source=source,
             # The households this merge wrote as the package has them: not decoded again
             # (but a lean package's, read again a chunk at a time: ``merge_stream``).
-            decoded={
-                s.record.household.id: s.record.household for s in to_write if not is_lean(s.record)
-            },
+            decoded=_Decoded(package, to_write),
         )
         if not year_round.empty:
             store.notify(Change("support", []))
@@ -165,26 +186,74 @@ CHUNK = 500
 
 def _whole(package: Package, steps: list[Planned], wanted: set[int]) -> Iterator[list[Planned]]:
     """The ``wanted`` steps (by identity) in chunks of ``CHUNK``, in the package's order,
-    each with its record whole: as held, or read again from a lean package (marked as
-    ``merge._unverified`` marks them for an unsigned one), the package read to its end,
-    its checksum included, before the last chunk."""
+    each with its record whole: as held, or made whole (``merge_stream.again``: from a held
+    record's bytes, or read again from a lean package, marked as ``merge._unverified``
+    marks them for an unsigned one, the package read to its end, its checksum included,
+    before the last chunk). A held new household with its rows prepared is left held: it
+    is written from them (``_add_new``), made whole only if it cannot be
+    (``write_merge``, ``_write_first_results``)."""
     chosen = [s for s in steps if id(s) in wanted]
-    if not chosen or not any(is_lean(s.record) for s in chosen):
-        for start in range(0, len(chosen), CHUNK):
-            yield chosen[start : start + CHUNK]
-        return
-    by_id = {s.record.household.id: s for s in chosen}
-    part: list[Planned] = []
-    for whole in again(package, by_id):
+    lean = {
+        s.record.household.id
+        for s in chosen
+        if is_lean(s.record)
+        and not (s.action == "added" and is_held(s.record) and fitting(package, s.record))
+    }
+    made = again(package, lean) if lean else iter(())
+    for start in range(0, len(chosen), CHUNK):
+        part = []
+        for step in chosen[start : start + CHUNK]:
+            if step.record.household.id in lean:
+                # In the package's order, as the steps are (a package's ids are unique).
+                whole = next(made)
+                if whole.household.id != step.record.household.id:
+                    raise RuntimeError("records made whole out of order")
+                if package.signer is None:
+                    mark_unverified(whole)
+                step = replace(step, record=whole)
+            part.append(step)
+        if start + CHUNK >= len(chosen) and next(made, None) is not None:
+            raise RuntimeError("a record made whole twice")
+        yield part
+
+
+def _made_whole(package: Package, records: list[PackageRecord]) -> dict[str, PackageRecord]:
+    """Lean or held ``records`` whole (``merge_stream.again``), by household id, marked as
+    ``merge._unverified`` marks them for an unsigned package."""
+    if not records:
+        return {}
+    made = {}
+    for whole in again(package, {r.household.id for r in records}):
         if package.signer is None:
             mark_unverified(whole)
-        step = by_id[whole.household.id]
-        part.append(replace(step, record=whole))
-        if len(part) == CHUNK:
-            yield part
-            part = []
-    if part:
-        yield part
+        made[whole.household.id] = whole
+    return made
+
+
+class _Decoded(Mapping[str, Household]):
+    """The households ``steps`` wrote as the package has them, by id (``year_round_part``
+    indexes some again): a held one made whole when asked for, a lean package's not here
+    (decoded again from the file)."""
+
+    def __init__(self, package: Package, steps: list[Planned]) -> None:
+        self._package = package
+        self._records = {
+            s.record.household.id: s.record
+            for s in steps
+            if not is_lean(s.record) or is_held(s.record)
+        }
+
+    def __getitem__(self, hid: str) -> Household:
+        rec = self._records[hid]
+        if is_held(rec):
+            return _made_whole(self._package, [rec])[hid].household
+        return rec.household
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._records)
+
+    def __len__(self) -> int:
+        return len(self._records)
 
 
 _JSON = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
@@ -215,7 +284,7 @@ def _batchable(steps: list[Planned]) -> bool:
     a row inserted and then changed in one batch would be changed before its audit row,
     which points at the row's document, is in the log (migration m0005's trigger)."""
     ids = [s.record.household.id for s in steps]
-    ids += [m.id for s in steps for m in s.record.household.members]
+    ids += [i for s in steps for i in member_ids(s.record.household)]
     return len(ids) == len(set(ids))
 
 
@@ -252,11 +321,11 @@ def _bulk_candidates(store: Store, records: list[PackageRecord]) -> list[Package
     """New households whose members are new too: these can be inserted in bulk. A member id
     already in the file (a member moved between households) takes the Store's own path."""
     taken: set[str] = set()
-    for ids, marks in chunks([m.id for r in records for m in r.household.members]):
+    for ids, marks in chunks([i for r in records for i in member_ids(r.household)]):
         taken.update(
             r[0] for r in store.conn.execute(f"SELECT id FROM members WHERE id IN ({marks})", ids)
         )
-    return [r for r in records if not any(m.id in taken for m in r.household.members)]
+    return [r for r in records if not any(i in taken for i in member_ids(r.household))]
 
 
 def _add_new(
@@ -374,6 +443,7 @@ def _add_new(
 
 def _write_first_results(
     store: Store,
+    package: Package,
     fresh: list[PackageRecord],
     prepared: dict[str, Prepared],
     round_map: dict[str, str],
@@ -386,10 +456,12 @@ def _write_first_results(
     them, two INSERTs a household before), the result's document and the answers as
     prepared with the household's rows (``merge_prepare``); a household with results of
     several rounds through ``write_results``, each year's transition worked out against the
-    one before."""
+    one before. A held record (``merge_stream.Held``) is made whole for what its prepared
+    rows do not hold: results written so, answers not prepared."""
     by_id = {r.id: r for r in rounds}
     answers: list[tuple[Any, ...]] = []
     results: list[tuple[Any, ...]] = []
+    chosen: list[tuple[PackageRecord, Prepared, Round | None]] = []
     for rec in fresh:
         if not rec.results:
             continue
@@ -398,8 +470,14 @@ def _write_first_results(
         if p.result is not None:
             round_id = p.result[0]
             rnd = by_id.get(round_map.get(round_id, round_id))
-        doc = p.result_doc() if rnd is not None else None
-        if doc is None or rnd is None:
+        chosen.append((rec, p, rnd))
+    made = _made_whole(
+        package,
+        [rec for rec, p, rnd in chosen if is_held(rec) and (rnd is None or p.answers is None)],
+    )
+    for rec, p, rnd in chosen:
+        rec = made.get(rec.household.id, rec)
+        if rnd is None:
             write_results(
                 store,
                 rec,
@@ -414,7 +492,7 @@ def _write_first_results(
             rec.household,
             None,
             rec.rev,
-            doc,
+            p.result_doc(),
             rnd,
             rounds,
             at,

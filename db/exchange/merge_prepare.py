@@ -9,7 +9,9 @@ read (``prepare_package``), so that on two cores the writer mostly inserts.
 
 What the reader prepared crosses with the package, pickled with it, and is used only for
 the very record it was computed from: the same household object and the same results dict
-(identity survives the pickle, which holds the package whole). A record the writer replaces
+(identity survives the pickle of a part); the record crosses held (``held_part``: lean,
+its whole record as the bytes of its own pickle), and the writer makes it whole only if it
+writes it otherwise than as prepared. A record the writer replaces
 (a lean package's read again) or whose results it replaces (a conflict's, mapped to this
 file's rounds) finds nothing prepared and is prepared here; nothing prepared depends on
 what the writer changes in place (``merge_stream.mark_unverified``: who made a rev, which
@@ -25,11 +27,11 @@ again as it is written (2 µs, against 28 to encode it).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass, field, fields
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, fields, replace
 from typing import Any
 
-from db.exchange.merge_stream import is_lean
+from db.exchange.merge_stream import LeanPackage, held, held_dictionary, is_lean
 from db.exchange.package import Package, PackageRecord
 from db.households import household_doc
 from db.result_docs import ResultDoc, answers_bytes, answers_json, result_doc
@@ -160,10 +162,48 @@ def _shared(pieces: Iterable[str], seen: dict[str, str]) -> tuple[str, ...]:
     return tuple(seen.setdefault(x, x) for x in pieces)
 
 
-def prepared_for(package: Package, rec: PackageRecord, memo: dict[int, Any]) -> Prepared:
-    """What the reader prepared for ``rec`` if it still fits it, else ``prepare(rec)``."""
+@dataclass
+class HeldPackage(PreparedPackage, LeanPackage):
+    """A prepared package as it crosses from ``merge_ahead``'s reader (``held_part``): its
+    records held (``merge_stream.Held``: lean, with the bytes of their own pickle), each
+    with what was prepared for it. A record written whole (an update, a conflict, a member
+    already in the file, results ``_write_first_results`` cannot take as prepared) is made
+    whole from its bytes by ``merge_stream.again``, or, should that fail (a fault of the
+    program), read again from the package's file (``path``, set where it is received)."""
+
+
+def held_part(
+    records: Sequence[PackageRecord], prepared: dict[str, Prepared]
+) -> tuple[list[PackageRecord], dict[str, Prepared]]:
+    """``records`` held, each with what was prepared for it now fitting its held record (its
+    household and results: ``Prepared.fits``), the whole household and results left in the
+    record's bytes. What is shared within the part (the members' ids with the prepared
+    rows, the results' rounds, the dictionary the records are compressed against:
+    ``merge_stream.held_dictionary``) crosses once."""
+    memo: dict[Any, Any] = {}
+    out, fits = [], {}
+    zdict = held_dictionary(records[0]) if records else b""
+    for rec in records:
+        p = prepared.get(rec.household.id)
+        if p is not None and p.fits(rec):
+            h = held(rec, tuple(m[0] for m in p.members), memo.setdefault, zdict)
+            fits[rec.household.id] = replace(p, household=h.household, results=h.results)
+        else:
+            h = held(rec, tuple(m.id for m in rec.household.members), memo.setdefault, zdict)
+        out.append(h)
+    return out, fits
+
+
+def fitting(package: Package, rec: PackageRecord) -> Prepared | None:
+    """What the reader prepared for ``rec`` if it still fits it."""
     if isinstance(package, PreparedPackage):
         got = package.prepared.get(rec.household.id)
         if got is not None and got.fits(rec):
             return got
-    return prepare(rec, memo)
+    return None
+
+
+def prepared_for(package: Package, rec: PackageRecord, memo: dict[int, Any]) -> Prepared:
+    """What the reader prepared for ``rec`` if it still fits it, else ``prepare(rec)``."""
+    got = fitting(package, rec)
+    return prepare(rec, memo) if got is None else got

@@ -26,7 +26,9 @@ refused, as the officer would expect from a file that changed under the import.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Iterator
+import pickle
+import zlib
+from collections.abc import Callable, Collection, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, cast
@@ -71,6 +73,105 @@ class Lean:
 
     def head_name(self) -> str:
         return self.head
+
+
+class Held(Lean):
+    """A lean household whose whole record is kept as the bytes of its own pickle,
+    compressed (``pickled``, ``zdict``): how ``merge_ahead``'s reader sends a record it
+    prepared (``merge_prepare``), so that the writer unpickles, and frees, only what it
+    reads. Beyond planning's, what writing it as a new household reads
+    (``merge_apply._add_new``): its causes, needs and members' ids (its size). Made whole by
+    ``again``, as a lean record is, with its source in memory instead of the package's
+    file."""
+
+    __slots__ = ("causes", "member_ids", "needs", "pickled", "zdict")
+
+    def __init__(
+        self, h: Household, pickled: bytes, zdict: bytes, member_ids: tuple[str, ...]
+    ) -> None:
+        super().__init__(h)
+        self.causes = h.causes
+        self.needs = h.needs
+        self.member_ids = member_ids
+        self.pickled = pickled
+        self.zdict = zdict
+
+    def size(self) -> int:
+        return len(self.member_ids)
+
+    def __reduce__(self) -> tuple[Callable[..., Held], tuple[Any, ...]]:
+        # Pickled as its values (as ``RevEntry``): a slotted object's own state is a dict
+        # of its slots made for every object, pickling and unpickling.
+        return (
+            _unreduced,
+            (self.id, self.code, self.village, self.head, self.numbers)
+            + (self.causes, self.member_ids, self.needs, self.pickled, self.zdict),
+        )
+
+
+def _unreduced(*values: Any) -> Held:
+    h = Held.__new__(Held)
+    (h.id, h.code, h.village, h.head, h.numbers) = values[:5]
+    (h.causes, h.member_ids, h.needs, h.pickled, h.zdict) = values[5:]
+    return h
+
+
+def held_dictionary(rec: PackageRecord) -> bytes:
+    """What the records held with ``rec`` are compressed against (``zlib``'s preset
+    dictionary: its last 32 KB count): ``rec``'s own pickle. Households repeat each other's
+    texts (indicators, reasons, field names): measured on a 500-household package with
+    results, its records' pickles take 2.28 MB, compressed alone at level 1 1.00 MB (28 ms),
+    against the first one's 0.36 MB (17 ms)."""
+    return _pickled(rec)[-32_768:]
+
+
+def held(
+    rec: PackageRecord,
+    member_ids: tuple[str, ...],
+    share: Callable[[Any, Any], Any],
+    zdict: bytes,
+) -> PackageRecord:
+    """``rec`` held (``Held``), compressed against ``zdict`` (``held_dictionary``): its
+    results only their rounds, one dict for every record with the same rounds (``share``),
+    as a lean record's; its stamps kept (a new household is written with them)."""
+    squeeze = zlib.compressobj(1, zdict=zdict)
+    pickled = squeeze.compress(_pickled(rec)) + squeeze.flush()
+    return PackageRecord(
+        household=cast(Household, Held(rec.household, pickled, zdict, member_ids)),
+        rev=rec.rev,
+        revs=rec.revs,
+        deleted=rec.deleted,
+        created_at=rec.created_at,
+        created_device=rec.created_device,
+        updated_at=rec.updated_at,
+        updated_device=rec.updated_device,
+        updated_by=rec.updated_by,
+        results=share(rounds, dict.fromkeys(rounds, LEAN_RESULT))
+        if (rounds := tuple(rec.results))
+        else {},
+    )
+
+
+def _pickled(rec: PackageRecord) -> bytes:
+    return pickle.dumps(rec, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def _loads(h: Held) -> PackageRecord:
+    rec = pickle.loads(zlib.decompressobj(zdict=h.zdict).decompress(h.pickled))
+    if not isinstance(rec, PackageRecord) or rec.household.id != h.id:
+        raise pickle.UnpicklingError("not the record held")
+    return rec
+
+
+def is_held(rec: PackageRecord) -> bool:
+    return isinstance(rec.household, Held)
+
+
+def member_ids(h: Household) -> Sequence[str]:
+    """The members' ids of a household, whole or held."""
+    if isinstance(h, Held):
+        return h.member_ids
+    return [m.id for m in h.members]
 
 
 def id_numbers(h: Household) -> list[str]:
@@ -170,11 +271,31 @@ def read_for_merge(
 
 def again(package: Package, wanted: Collection[str]) -> Iterator[PackageRecord]:
     """The records of ``package`` whose household id is in ``wanted``, whole, in the
-    package's order: the held ones, or a lean package's read again and checked (see
-    above). Read to its end, the households' part's checksum included, before it ends."""
+    package's order: the held ones, or a held record's from its bytes (``Held``), or a lean
+    package's read again and checked (see above). Read to its end, the households' part's
+    checksum included, before it ends."""
     if not isinstance(package, LeanPackage):
         yield from (r for r in package.records if r.household.id in wanted)
         return
+    left = set(wanted)
+    for rec in package.records:
+        h = rec.household
+        if h.id not in left or not isinstance(h, Held):
+            continue
+        try:
+            whole = _loads(h)
+        except Exception:
+            # A fault of the program, never of the package (the bytes were pickled by the
+            # reader from what it read and checked): the rest read again from the file.
+            break
+        left.discard(h.id)
+        yield whole
+    if left:
+        yield from _reread(package, left)
+
+
+def _reread(package: LeanPackage, wanted: Collection[str]) -> Iterator[PackageRecord]:
+    """``again``'s reading of the package's file."""
     changed = PackageError(CHANGED.format(name=package.path.name))
     try:
         with open_package(

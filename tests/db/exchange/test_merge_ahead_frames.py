@@ -19,7 +19,7 @@ from db.exchange import merge_ahead, merge_stream
 from db.exchange.errors import PackageError
 from db.exchange.merge_ahead import STOPPED, _Frames, _Reader, _send, read_ahead
 from db.exchange.merge_prepare import PreparedPackage, prepare_package
-from db.exchange.package import Package
+from db.exchange.package import Package, PackageRecord
 from tests.db.exchange.test_merge_prepare import _distinct
 
 FRAME = 64 * 1024 + 1024  # the pickler's frames, with the opcode that ends one
@@ -27,6 +27,11 @@ FRAME = 64 * 1024 + 1024  # the pickler's frames, with the opcode that ends one
 
 def _keys(_path: Path) -> tuple[str | None, str | None]:
     return None, None
+
+
+def _whole(package: Package) -> list[PackageRecord]:
+    """The records of a package as they crossed, made whole (``merge_stream.again``)."""
+    return list(merge_stream.again(package, {r.household.id for r in package.records}))
 
 
 def _frames_seen(monkeypatch: pytest.MonkeyPatch) -> list[int]:
@@ -52,10 +57,14 @@ def test_a_package_crosses_a_frame_at_a_time(
     assert [p for p, _ in got] == paths
     crossed = got[2][1]
     assert isinstance(crossed, Package)
-    assert crossed.records == merge_stream.read_for_merge(paths[2]).records
+    # Held (lean, with the bytes of its own pickle): whole again as it was read there.
+    assert all(merge_stream.is_held(r) for r in crossed.records)
+    assert _whole(crossed) == merge_stream.read_for_merge(paths[2]).records
     assert len(seen) > 5  # the child's package: several frames, then the empty end
     assert seen[-1] == 0
-    assert max(seen) <= FRAME
+    # A frame ends after the opcode that passes 64 KB: a held record's bytes at most.
+    held = max(len(r.household.pickled) for r in crossed.records)  # type: ignore[attr-defined]
+    assert max(seen) <= FRAME + held
     assert not multiprocessing.active_children()
 
 
@@ -127,15 +136,19 @@ def test_a_package_crosses_in_parts(tmp_path: Path, monkeypatch: pytest.MonkeyPa
     # Parts of 7 records (each a pickle of its own): the package back whole, in order, each
     # record with its own preparation (the same household and results objects).
     monkeypatch.setattr(merge_ahead, "PART", 7)
-    package = _prepared(tmp_path, 40)
-    pickles = list(merge_ahead._parts(package))
+    pickles = list(merge_ahead._parts(_prepared(tmp_path, 40)))
     assert len(pickles) == 1 + 6 + 1
+    package = _prepared(tmp_path, 40)
+    # What it holds before it is sent (spent as it crosses: ``_parts``).
+    records, prepared = list(package.records), dict(package.prepared)
     reader, process, thread = _reader(lambda conn: _send(conn, package))
     crossed = reader.receive("p5.rasoat")
     thread.join(30)
     assert isinstance(crossed, PreparedPackage)
-    assert crossed.records == package.records
-    assert crossed.prepared.keys() == package.prepared.keys()
+    assert _whole(crossed) == records
+    assert crossed.prepared.keys() == prepared.keys()
+    assert package.records == []
+    assert package.prepared == {}
     assert (crossed.manifest, crossed.commune, crossed.signer) == (
         package.manifest,
         package.commune,
@@ -152,8 +165,11 @@ def test_pickling_failing_in_the_reader_reads_the_package_here(
 ) -> None:
     monkeypatch.setattr(merge_ahead, "PART", 7)
     package = _prepared(tmp_path, 30)
+    records = list(package.records)
     # Failing in its third part: two sent before the failure.
-    failing = replace(package, records=[*package.records[:20], _Unpicklable()])
+    failing = replace(
+        package, records=[*package.records[:20], _Unpicklable()], prepared=dict(package.prepared)
+    )
 
     def child(conn: Any) -> None:
         _send(conn, failing)
@@ -169,7 +185,7 @@ def test_pickling_failing_in_the_reader_reads_the_package_here(
     assert str(refused) == "Gói p3.rasoat bị hỏng."
     again = reader.receive("p4.rasoat")
     assert isinstance(again, PreparedPackage)
-    assert again.records == package.records
+    assert _whole(again) == records
     thread.join(30)
     assert not process.terminated
 
