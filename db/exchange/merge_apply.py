@@ -30,6 +30,7 @@ from db.exchange.merge_stream import (
     is_lean,
     mark_unverified,
     member_ids,
+    whole,
 )
 from db.exchange.package import Package, PackageRecord, record_to_dict
 from db.exchange.receipt import Receipt
@@ -205,12 +206,12 @@ def _whole(package: Package, steps: list[Planned], wanted: set[int]) -> Iterator
         for step in chosen[start : start + CHUNK]:
             if step.record.household.id in lean:
                 # In the package's order, as the steps are (a package's ids are unique).
-                whole = next(made)
-                if whole.household.id != step.record.household.id:
+                got = next(made)
+                if got.household.id != step.record.household.id:
                     raise RuntimeError("records made whole out of order")
                 if package.signer is None:
-                    mark_unverified(whole)
-                step = replace(step, record=whole)
+                    mark_unverified(got)
+                step = replace(step, record=got)
             part.append(step)
         if start + CHUNK >= len(chosen) and next(made, None) is not None:
             raise RuntimeError("a record made whole twice")
@@ -223,10 +224,10 @@ def _made_whole(package: Package, records: list[PackageRecord]) -> dict[str, Pac
     if not records:
         return {}
     made = {}
-    for whole in again(package, {r.household.id for r in records}):
+    for got in again(package, {r.household.id for r in records}):
         if package.signer is None:
-            mark_unverified(whole)
-        made[whole.household.id] = whole
+            mark_unverified(got)
+        made[got.household.id] = got
     return made
 
 
@@ -245,9 +246,8 @@ class _Decoded(Mapping[str, Household]):
 
     def __getitem__(self, hid: str) -> Household:
         rec = self._records[hid]
-        if is_held(rec):
-            return _made_whole(self._package, [rec])[hid].household
-        return rec.household
+        # Its history is not read (``reindex``): not marked for an unsigned package.
+        return whole(self._package, rec).household if is_held(rec) else rec.household
 
     def __iter__(self) -> Iterator[str]:
         return iter(self._records)

@@ -26,6 +26,7 @@ refused, as the officer would expect from a file that changed under the import.
 
 from __future__ import annotations
 
+import contextlib
 import pickle
 import zlib
 from collections.abc import Callable, Collection, Iterator, Sequence
@@ -292,6 +293,16 @@ def again(package: Package, wanted: Collection[str]) -> Iterator[PackageRecord]:
         yield whole
     if left:
         yield from _reread(package, left)
+
+
+def whole(package: Package, rec: PackageRecord) -> PackageRecord:
+    """One record of ``package`` whole, as ``again`` gives it: a held one from its bytes
+    without walking the package's records (or, should they fail, read again)."""
+    h = rec.household
+    if isinstance(h, Held):
+        with contextlib.suppress(Exception):  # a fault of the program: as ``again``
+            return _loads(h)
+    return next(iter(again(package, {h.id})))
 
 
 def _reread(package: LeanPackage, wanted: Collection[str]) -> Iterator[PackageRecord]:

@@ -24,6 +24,7 @@ from db.store import Store
 from forms.classify import classify, result_to_dict
 from forms.standards import load_standard
 from tests.db.exchange.commune import COMMUNE
+from tests.db.exchange.records import records
 from tests.db.exchange.test_merge_ahead import _dump
 from tests.db.exchange.test_merge_ahead_frames import _Child
 from tests.db.exchange.test_merge_prepare import _merged, _other_ways
@@ -179,3 +180,73 @@ def test_a_held_household_keeps_what_writing_it_new_reads(tmp_path: Path) -> Non
         assert replace(held, household=rec.household, results=rec.results) == rec
         assert held.results.keys() == rec.results.keys()
         assert merge_stream._loads(h) == rec
+
+
+def _year_round_package(folder: Path) -> Path:
+    """New households, a support record for each and an application for every third, as a
+    surveyor's laptop sends them: the merge indexes each such household again
+    (``year_round_part.apply``), from the household as the package has it."""
+    recs = records(12, seed=21)
+    stamps = {
+        "created_at": "2026-09-02T00:00:00Z",
+        "created_device": "may-a",
+        "updated_at": "2026-09-02T00:00:00Z",
+        "updated_device": "may-a",
+        "deleted": 0,
+    }
+    support = [
+        {
+            "id": f"00000000-0000-4000-8000-{i:012d}",
+            "household_id": r.household.id,
+            "kind": "health_insurance",
+            "given_on": "2026-08-15",
+            "programme": "BHYT 2026",
+            "given_by": "UBND xã",
+            "amount": None,
+            "note": "",
+            **stamps,
+        }
+        for i, r in enumerate(recs)
+    ]
+    applications = [
+        {
+            "id": f"00000000-0000-4000-9000-{i:012d}",
+            "household_id": r.household.id,
+            "kind": "regular_review",
+            "submitted_on": "2026-08-20",
+            "submitted_by": r.household.members[0].name,
+            "request": "",
+            "status": "open",
+            "round_id": None,
+            "decision_id": None,
+            **stamps,
+        }
+        for i, r in enumerate(recs[::3])
+    ]
+    path = folder / "may-yr.rasoat"
+    header = {"app_version": "test", "commune": {"code": COMMUNE.commune_code}}
+    commune = {
+        "rounds": [ROUND],
+        "year_round": {"support_records": support, "applications": applications},
+    }
+    write_package(path, header, commune, recs, signer=KEY)
+    return path
+
+
+def test_households_indexed_again_are_made_whole_once_each(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = _year_round_package(tmp_path)
+    db = tmp_path / "xa.db"
+    Store.create(db, COMMUNE, user="Cán bộ xã", device="may-xa").close()
+    both = shutil.copyfile(db, tmp_path / "xa-2.db")
+    crossed = _crossed(path)
+    loaded = _loaded(monkeypatch)
+    _merged(both, crossed)
+    ids = [r.household.id for r in crossed.records]
+    assert sorted(loaded) == sorted(ids)  # for the search index, each once
+    _merged(db, read_for_merge(path))
+    assert _dump(db) == _dump(both)
+    with Store.open(both, user="Cán bộ xã", device="may-xa") as store:
+        n = store.conn.execute("SELECT COUNT(*) FROM support_records").fetchone()[0]
+    assert n == len(ids)
