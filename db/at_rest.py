@@ -705,11 +705,7 @@ def _encrypt_held(path: Path, src: driver.Connection, passphrase: str) -> tuple[
         )
     write_key_file(key_file(path), recovery, passphrase)
     write_key_file(backup_key_file(path), recovery, passphrase)
-    fd = os.open(tmp, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
+    backup.fsync_path(tmp)
     _release_for_replace(src)
     backup._phase("encrypt:replace")
     if os.name == "nt":

@@ -96,12 +96,29 @@ def _stamp() -> str:
     return datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
 
 
-def _fsync(p: Path) -> None:
-    fd = os.open(p, os.O_RDONLY)
+def fsync_path(p: Path) -> None:
+    """The file ``p``'s bytes, or the folder ``p``'s entries (a name just given by a
+    rename), written through to the disk (``os.fsync``)."""
+    flags = _fsync_flags(os.name == "nt", p.is_dir())
+    if flags is None:
+        return
+    fd = os.open(p, flags)
     try:
         os.fsync(fd)
     finally:
         os.close(fd)
+
+
+def _fsync_flags(windows: bool, folder: bool) -> int | None:
+    """How to open ``p`` for its fsync; None when there is nothing to open. On Windows
+    ``os.fsync`` is FlushFileBuffers, which needs a handle opened for writing (a read-only
+    one fails, and every backup with it), and a folder cannot be opened at all: NTFS
+    journals a folder's entries itself, so a rename needs no flush of its folder there."""
+    if not windows:
+        return os.O_RDONLY
+    if folder:
+        return None
+    return os.O_RDWR | getattr(os, "O_BINARY", 0)
 
 
 def _remove(p: Path) -> None:
@@ -485,7 +502,7 @@ def _write_copy(
         dest.close()
     if sync:
         _phase(f"{step}:fsync")
-        _fsync(tmp)
+        fsync_path(tmp)
 
 
 def make_backup(
@@ -521,7 +538,7 @@ def make_backup(
         # a stick), and renamed only once both are done.
         _phase(f"{reason}:fsync")
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="dong-bo-ban-sao") as pool:
-            synced = pool.submit(_fsync, tmp)
+            synced = pool.submit(fsync_path, tmp)
             _phase(f"{reason}:check")
             problems, bad = _check_copy(tmp, deep, helper)
             synced.result()
@@ -546,7 +563,7 @@ def make_backup(
     _phase(f"{reason}:rename")
     tmp.replace(target)
     _keep_key_file(path)
-    _fsync(folder)
+    fsync_path(folder)
     _phase(f"{reason}:done")
     return target
 
@@ -781,7 +798,7 @@ def restore(
         with contextlib.suppress(FileNotFoundError):
             path.with_name(path.name + extra).unlink()
     tmp.replace(path)
-    _fsync(path.parent)
+    fsync_path(path.parent)
     _record_restore(path, chosen, kept, user, device)
     return chosen, kept
 
@@ -818,7 +835,7 @@ def _keep_displaced(path: Path) -> Path:
         side = path.with_name(path.name + "-wal")
         if side.exists():
             shutil.copyfile(side, kept.with_name(kept.name + "-wal"))
-        _fsync(kept)
+        fsync_path(kept)
     except OSError:
         _remove(kept)
         raise

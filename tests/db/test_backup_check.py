@@ -407,7 +407,7 @@ def test_the_copy_is_synced_while_it_is_checked_and_renamed_only_after(
     shutil.copyfile(demo_source, path)
     events: list[str] = []
     syncing = threading.Event()
-    real_fsync, real_check = backup._fsync, backup._check_copy
+    real_fsync, real_check = backup.fsync_path, backup._check_copy
 
     def slow_fsync(p: Path) -> None:
         if p.suffix == backup.PARTIAL:
@@ -421,7 +421,7 @@ def test_the_copy_is_synced_while_it_is_checked_and_renamed_only_after(
         events.append("checked")
         return real_check(*args)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(backup, "_fsync", slow_fsync)
+    monkeypatch.setattr(backup, "fsync_path", slow_fsync)
     monkeypatch.setattr(backup, "_check_copy", check)
     backup.phase_hooks.append(events.append)
     try:
@@ -436,10 +436,28 @@ def test_the_copy_is_synced_while_it_is_checked_and_renamed_only_after(
             raise OSError(5, "Input/output error")
         real_fsync(p)
 
-    monkeypatch.setattr(backup, "_fsync", failing)
+    monkeypatch.setattr(backup, "fsync_path", failing)
     monkeypatch.setattr(backup, "_check_copy", real_check)
     with pytest.raises(StoreError) as exc:
         backup.make_backup(path, "manual")
     assert "Không ghi được bản sao lưu" in exc.value.message
     assert backup.list_backups(path) == [made]
     assert not [p for p in backup.backup_dir(path).iterdir() if p.suffix == backup.PARTIAL]
+
+
+def test_fsync_opens_what_each_system_can_flush(tmp_path: Path) -> None:
+    """A backup's fsync on the officers' Windows laptops: FlushFileBuffers needs a handle
+    opened for writing, and a folder cannot be opened there (its entries are NTFS's to
+    journal); elsewhere both are opened read-only. A read-only file's fsync (a rename's
+    folder too) goes through here on this system."""
+    assert backup._fsync_flags(windows=False, folder=False) == os.O_RDONLY
+    assert backup._fsync_flags(windows=False, folder=True) == os.O_RDONLY
+    assert backup._fsync_flags(windows=True, folder=True) is None
+    flags = backup._fsync_flags(windows=True, folder=False)
+    assert flags is not None
+    assert flags & os.O_RDWR
+    kept = tmp_path / "kept.sqlite"
+    kept.write_bytes(b"x")
+    kept.chmod(0o444)
+    backup.fsync_path(kept)
+    backup.fsync_path(tmp_path)
