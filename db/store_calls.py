@@ -98,7 +98,7 @@ class StoreCalls:
         household_ids: Iterable[str] = (),
         village: str | None = None,
         *,
-        known: Mapping[str, Household] | None = None,
+        known: Mapping[str, Household | str] | None = None,
     ) -> None:
         self.households.reindex(household_ids, village, known=known)
 

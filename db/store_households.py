@@ -353,8 +353,13 @@ class Households:
         self.append_rev(h.id, rev, parent, at, deleted=False)
         return rev
 
-    def _index(self, rowid: int | None, h: Household, *, new: bool = False) -> None:
-        text = f"{index_text(h)} {year_round_words(self._store.conn, h.id)}".strip()
+    def _index(
+        self, rowid: int | None, h: Household | str, *, new: bool = False, hid: str = ""
+    ) -> None:
+        """``h``: the household, or its ``index_text`` already made (``hid`` its id)."""
+        words = index_text(h) if isinstance(h, Household) else h
+        hid = h.id if isinstance(h, Household) else hid
+        text = f"{words} {year_round_words(self._store.conn, hid)}".strip()
         if not new:
             # Most edits (a note, an answer, a score) leave the searched words as they were:
             # rewriting them would write a third of a save's pages (FTS5's data, index,
@@ -374,11 +379,12 @@ class Households:
         household_ids: Iterable[str] = (),
         village: str | None = None,
         *,
-        known: Mapping[str, Household] | None = None,
+        known: Mapping[str, Household | str] | None = None,
     ) -> None:
         """The search rows of these households (and of ``village``'s) again: their support,
         applications or cadre changed (``db.search.year_round_words``). ``known``: households
-        the caller holds as stored (a merge's), not read and decoded again."""
+        the caller holds as stored (a merge's), not read and decoded again, or their
+        ``db.search.index_text`` already made (a merge's reader made it: ``merge_prepare``)."""
         ids = set(household_ids)
         if village is not None:
             ids |= {
@@ -393,7 +399,7 @@ class Households:
             ).fetchone()
             h = (known or {}).get(hid) or (self.get(hid) if found else None)
             if found and h is not None:
-                self._index(found[0], h)
+                self._index(found[0], h, hid=hid)
 
     def append_rev(
         self, household_id: str, rev: str, parent: str | None, at: str, *, deleted: bool

@@ -231,10 +231,12 @@ def _made_whole(package: Package, records: list[PackageRecord]) -> dict[str, Pac
     return made
 
 
-class _Decoded(Mapping[str, Household]):
+class _Decoded(Mapping[str, Household | str]):
     """The households ``steps`` wrote as the package has them, by id (``year_round_part``
-    indexes some again): a held one made whole when asked for, a lean package's not here
-    (decoded again from the file)."""
+    indexes some again: ``Store.reindex``'s ``known``): a held one's search text as the
+    reader made it (``merge_prepare.Prepared.index``, ``db.search.index_text`` of the same
+    household), or the household made whole when nothing prepared fits it; a lean
+    package's not here (decoded again from the file)."""
 
     def __init__(self, package: Package, steps: list[Planned]) -> None:
         self._package = package
@@ -244,10 +246,13 @@ class _Decoded(Mapping[str, Household]):
             if not is_lean(s.record) or is_held(s.record)
         }
 
-    def __getitem__(self, hid: str) -> Household:
+    def __getitem__(self, hid: str) -> Household | str:
         rec = self._records[hid]
-        # Its history is not read (``reindex``): not marked for an unsigned package.
-        return whole(self._package, rec).household if is_held(rec) else rec.household
+        if not is_held(rec):
+            return rec.household
+        p = fitting(self._package, rec)
+        # Its history is not read: not marked for an unsigned package.
+        return p.index if p is not None else whole(self._package, rec).household
 
     def __iter__(self) -> Iterator[str]:
         return iter(self._records)
