@@ -40,10 +40,13 @@ def household_from_docs(doc: str, member_docs: list[str]) -> Household:
 
 
 def diff(old: dict[str, Any], new: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
-    """Only the keys whose values differ: (old values, new values)."""
+    """Only the keys whose values differ: (old values, new values), in the documents' own
+    order (the old one's keys, then those only the new one has): an audit row's texts are
+    the same whatever the process (a set of the keys ordered them by its hash seed, so the
+    same change merged twice was written in two ways)."""
     before: dict[str, Any] = {}
     after: dict[str, Any] = {}
-    for key in old.keys() | new.keys():
+    for key in [*old, *(k for k in new if k not in old)]:
         if old.get(key) != new.get(key):
             before[key] = old.get(key)
             after[key] = new.get(key)

@@ -9,6 +9,7 @@ from datetime import date
 import pytest
 
 from db.errors import NotFound
+from db.households import diff
 from db.store import AuditEntry, Store
 from forms.classify import classify
 from forms.model import Area, Household, Member, Relationship, Sex
@@ -278,3 +279,16 @@ def test_a_moved_member_keeps_its_insert_after_later_changes(store: Store) -> No
         "update",
         "update",
     ]
+
+
+def test_a_changes_fields_are_in_the_documents_order() -> None:
+    """An update's audit texts list the changed fields as the document holds them (the old
+    one's, then the new one's own), never in a set's order, which follows the process's hash
+    seed: the same change merged on two laptops is written the same way."""
+    old = {f"truong_{i}": i for i in range(30)}
+    new = {**{f"truong_{i}": -i for i in range(30)}, "moi": 1}
+    before, after = diff(old, new)
+    assert list(before) == [f"truong_{i}" for i in range(1, 30)] + ["moi"]
+    assert list(after) == list(before)
+    assert after["moi"] == 1
+    assert before["moi"] is None
