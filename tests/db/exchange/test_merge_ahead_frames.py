@@ -1,5 +1,5 @@
 """A package's pickle crossing from the merge's reader process a frame at a time
-(``merge_ahead._send``, ``_Frames``): never held whole by either process; the reader
+(``merge_ahead._send``, ``_Frames``): never held whole by the writer; the reader
 stopping half-way through said for that package, its pickling failing read again here, a
 pickle that cannot be read here ending the reader. Real packages and processes; a thread
 stands in for the child where a failure must be made to happen inside it."""
