@@ -266,25 +266,18 @@ class _Reader:
         self._owed = True
 
         def checked() -> list[tuple[str, str]] | None:
-            while not self.stopped:
-                try:
-                    kind, got = self._conn.recv()
-                except (EOFError, OSError):
-                    self.stopped = True
-                    break
-                if kind == "up":
-                    self._up = True
-                    continue
-                self._owed = False
-                return got if kind == "checked" else None
-            return None
+            message = self._message()
+            if message is None:
+                return None
+            self._owed = False
+            kind, got = message
+            return got if kind == "checked" else None
 
         return checked
 
-    def receive(self, name: str) -> Package | PackageError | None:
-        """The package read, its refusal, or None when the child failed otherwise or never
-        started (the package is then read here)."""
-        self._owed = False
+    def _message(self) -> tuple[str, Any] | None:
+        """The child's next message but its "up" (noted); None once it has stopped (the
+        pipe closed with it)."""
         while not self.stopped:
             try:
                 kind, got = self._conn.recv()
@@ -294,12 +287,22 @@ class _Reader:
             if kind == "up":
                 self._up = True
                 continue
-            if kind == "read":  # its pickle follows
-                return self._unpickled(name)
-            if kind in _KINDS:
-                return _KINDS[kind](got)
-            return None
-        return PackageError(STOPPED.format(name=name)) if self._up else None
+            return kind, got
+        return None
+
+    def receive(self, name: str) -> Package | PackageError | None:
+        """The package read, its refusal, or None when the child failed otherwise or never
+        started (the package is then read here)."""
+        self._owed = False
+        message = self._message()
+        if message is None:
+            return PackageError(STOPPED.format(name=name)) if self._up else None
+        kind, got = message
+        if kind == "read":  # its pickle follows
+            return self._unpickled(name)
+        if kind in _KINDS:
+            return _KINDS[kind](got)
+        return None
 
     def _unpickled(self, name: str) -> Package | PackageError | None:
         """The package from the pickle the child is sending. None when it is read here: the
