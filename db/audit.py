@@ -2,7 +2,8 @@
 
 Every audit row (a data change written by ``Store.record_change`` or a merge's batch, or an *event*
 recorded by ``record_event``: a round started, a package exported or imported, a restore, a
-settings change, a printed document) goes in through ``append``, which gives it its ``hash``:
+settings change, a printed document) goes in through ``append`` (or ``append_inserts``, the
+same for a merge's new households and members), which gives it its ``hash``:
 
     hash = SHA-256(previous row's hash || canonical(row))
 
@@ -205,12 +206,69 @@ def append(conn: driver.Connection, rows: Sequence[Row]) -> None:
             params.append((row_id, *fields[:8], None, source, 1, prev))
     # Many rows a statement (db.bulk): one execution a row read and wrote the table's
     # sqlite_sequence row each time (AUTOINCREMENT), however many rows were appended.
-    insert_rows(
-        conn,
-        "INSERT INTO audit (id, at, user, device, tbl, row_id, household_id, action, old, new,"
-        " source, new_in_row, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        params,
-    )
+    insert_rows(conn, _INSERT, params)
+
+
+_INSERT = (
+    "INSERT INTO audit (id, at, user, device, tbl, row_id, household_id, action, old, new,"
+    " source, new_in_row, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+)
+
+
+def append_inserts(
+    conn: driver.Connection,
+    at: str,
+    user: str,
+    device: str,
+    source: str | None,
+    rows: Sequence[tuple[str, str, str, bytes]],
+) -> None:
+    """``append`` of rows that each record an insert pointing at its row's document
+    (``Row(at, user, device, tbl, row_id, household_id, "insert", None, None, source,
+    in_row)``), given as (tbl, row_id, household_id, the document's UTF-8): the same rows,
+    chained the same, made without a ``Row`` a row nor ``payload_utf8``'s lookups (a merge
+    appends six or seven a new household: issue 22). The payload's pieces that repeat are
+    made once (the time, user, device and table; the action; the source), a document is
+    escaped as ``_escaped_utf8`` escapes it, but checked for control characters once for
+    every document at a time (a document as ``dumps`` writes it holds none)."""
+    if not rows:
+        return
+    last_id, prev = tip(conn)
+    # No document holds a control character: each one's escaping is two replaces.
+    plain = len(docs := b"".join(r[3] for r in rows)) == len(docs.translate(None, _CONTROLS))
+    del docs
+    heads: dict[str, bytes] = {}
+    tail = b'",' + dumps(source).encode() + b"]"
+    params = []
+    sha256 = hashlib.sha256
+    for row_id, (tbl, row, household_id, doc) in enumerate(rows, start=last_id + 1):
+        head = heads.get(tbl)
+        if head is None:
+            head = heads[tbl] = b"," + ",".join(map(dumps, (at, user, device, tbl))).encode()
+        ids = f',{_quote(row)},{_quote(household_id)},"insert",null,"'.encode()
+        if plain:
+            body = doc.replace(b"\\", b"\\\\").replace(b'"', b'\\"')
+        else:  # as the encoder quotes any text
+            body = _quote(doc.decode())[1:-1].encode()
+        prev = sha256(b"".join((prev, b"[%d" % row_id, head, ids, body, tail))).digest()
+        params.append(
+            (
+                row_id,
+                at,
+                user,
+                device,
+                tbl,
+                row,
+                household_id,
+                "insert",
+                None,
+                None,
+                source,
+                1,
+                prev,
+            )
+        )
+    insert_rows(conn, _INSERT, params)
 
 
 def record_event(

@@ -30,7 +30,8 @@ from db import driver
 
 PER = 64  # rows a statement: 13 columns x 64 is 832 parameters (SQLite allows 32,766)
 
-_ONE_ROW = re.compile(r"INSERT INTO (\w+)( [^;]*)? VALUES (\([^()]*\))", re.DOTALL)
+# One row's values may hold parentheses one deep (``CAST(? AS TEXT)``).
+_ONE_ROW = re.compile(r"INSERT INTO (\w+)( [^;]*)? VALUES (\((?:[^()]|\([^()]*\))*\))", re.DOTALL)
 
 
 @lru_cache(maxsize=64)

@@ -15,8 +15,7 @@ from dataclasses import fields, replace
 from typing import Any
 
 from db import certificates
-from db.audit import Row
-from db.audit import append as append_audit
+from db.audit import append_inserts
 from db.bulk import insert_rows
 from db.exchange import devices, year_round_part
 from db.exchange.merge_plan import Planned, chunks
@@ -347,8 +346,10 @@ def _add_new(
     for its answers and result."""
     conn = store.conn
     households, members, causes, needs, index_rows = [], [], [], [], []
-    audit: list[Row] = []
-    source = store.source
+    # The audit rows (tbl, row id, household id, document): inserts pointing at their rows'
+    # documents (m0005), chained by ``append_inserts`` with the Store's time, user, device
+    # and the package as source.
+    audit: list[tuple[str, str, str, bytes]] = []
     user, device = store.user, store.device
     # Rowids given here, as SQLite would pick them (the largest plus one), so the search
     # index rows need no lookup of their household by id.
@@ -356,16 +357,17 @@ def _add_new(
     prepared: dict[str, Prepared] = {}
     for rowid, rec in enumerate(records, start=last_rowid + 1):
         h = rec.household
-        p = prepared[h.id] = prepared_for(package, rec, memo)
+        hid = h.id
+        p = prepared[hid] = prepared_for(package, rec, memo)
         households.append(
             (
                 rowid,
-                h.id,
+                hid,
                 p.code,
                 p.village,
                 p.head_name,
                 h.size(),
-                p.doc_text,
+                p.doc,
                 rec.rev,
                 rec.created_at or at,
                 rec.created_device or device,
@@ -374,55 +376,29 @@ def _add_new(
                 rec.updated_by or user,
             )
         )
-        audit.append(
-            # in_row: the audit row points at the row's document (m0005)
-            Row(
-                at,
-                user,
-                device,
-                "households",
-                h.id,
-                h.id,
-                "insert",
-                None,
-                None,
-                source,
-                p.doc_text,
-            )
-        )
-        for position, (mid, name, id_number, mtext) in enumerate(p.members):
-            members.append((mid, h.id, position, name, id_number, mtext, at, device, at, device))
-            audit.append(
-                Row(
-                    at,
-                    user,
-                    device,
-                    "members",
-                    mid,
-                    h.id,
-                    "insert",
-                    None,
-                    None,
-                    source,
-                    mtext,
-                )
-            )
-        causes += [(h.id, c) for c in h.causes]
-        needs += [(h.id, n) for n in h.needs]
+        audit.append(("households", hid, hid, p.doc))
+        for position, (mid, name, id_number, mdoc) in enumerate(p.members):
+            members.append((mid, hid, position, name, id_number, mdoc, at, device, at, device))
+            audit.append(("members", mid, hid, mdoc))
+        causes += [(hid, c) for c in h.causes]
+        needs += [(hid, n) for n in h.needs]
         index_rows.append((rowid, p.index, h.village))
     # Many rows a statement (db.bulk): the table's and its indexes' cursors opened once a
     # statement, not once a row (the tables with foreign keys one execution a row still).
+    # The documents bound as their UTF-8 and stored as text.
     insert_rows(
         conn,
         "INSERT INTO households (rowid, id, code, village, head_name, size, doc, rev, created_at,"
         " created_device, updated_at, updated_device, updated_by, deleted)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0)",
+        " VALUES (?, ?, ?, ?, ?, ?, CAST(? AS TEXT), ?, ?, ?, ?, ?, ?, 0)",
         households,
     )
-    conn.executemany("INSERT INTO members VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0)", members)
+    conn.executemany(
+        "INSERT INTO members VALUES (?, ?, ?, ?, ?, CAST(? AS TEXT), ?, ?, ?, ?, 0)", members
+    )
     conn.executemany("INSERT OR IGNORE INTO household_causes VALUES (?, ?)", causes)
     conn.executemany("INSERT OR IGNORE INTO household_needs VALUES (?, ?)", needs)
-    append_audit(conn, audit)
+    append_inserts(conn, at, user, device, store.source, audit)
     # A household arriving in a village that already has a cadre is found by the cadre's name
     # at once, as one typed in here is (Households._index). A household new to this file has no
     # support, application or cadre of its own yet (the package's are written after it, and

@@ -19,10 +19,10 @@ no prepared text holds).
 
 What crosses is kept to what saves the writer most for its size (measured on a 5,000-household
 package with results, docs/benchmarks.md "merge"): the documents' JSON quotes for the audit
-chain are not made at all (``db.audit.payload_utf8`` escapes a document's UTF-8), and a
-result's text (3.6 KB, 20 MB) crosses cut into pieces that repeat from household to
-household (its indicators' texts: ``_CUT``), each such piece once a package (8.5 MB), joined
-again as it is written (2 µs, against 28 to encode it).
+chain are not made at all (``db.audit.append_inserts`` escapes a document's UTF-8, made
+here), and a result's text (3.6 KB, 20 MB) crosses cut into pieces that repeat from
+household to household (its indicators' texts: ``_CUT``), each such piece once a package
+(8.5 MB), joined again as it is written (2 µs, against 28 to encode it).
 """
 
 from __future__ import annotations
@@ -55,9 +55,13 @@ class Prepared:
     code: str  # NFC, as the Store writes a code
     village: str
     head_name: str
-    doc_text: str  # the household's document, members left out, with ``code``
-    # Each member's (id, name, ID number or None, document text).
-    members: list[tuple[str, str, str | None, str]]
+    # The household's document, members left out, with ``code``, and each member's (id,
+    # name, ID number or None, document), documents in UTF-8: bound as text as they are
+    # (``merge_apply._add_new``) and escaped into the audit chain's payloads from it
+    # (``db.audit.append_inserts``), never encoded by the writer, and unpickled there
+    # without being decoded.
+    doc: bytes
+    members: list[tuple[str, str, str | None, bytes]]
     # The answers as stored (``result_docs.answers_bytes``); None when it has no results
     # (no answers either), or when the row's code is not the household's own (not in NFC):
     # the answers keep that code as is, and are encoded from its documents.
@@ -101,11 +105,11 @@ def prepare(rec: PackageRecord, memo: dict[int, Any]) -> Prepared:
     doc, member_docs = household_doc(h)
     code = nfc(h.code)
     doc_text = dumps(dict(doc, code=code))
-    members = []
-    for mdoc in member_docs:
-        members.append(
-            (mdoc["id"], mdoc.get("name") or "", mdoc.get("id_number") or None, dumps(mdoc))
-        )
+    texts = [dumps(mdoc) for mdoc in member_docs]
+    members = [
+        (mdoc["id"], mdoc.get("name") or "", mdoc.get("id_number") or None, text.encode())
+        for mdoc, text in zip(member_docs, texts, strict=True)
+    ]
     result = None
     if len(rec.results) == 1:
         ((round_id, res),) = rec.results.items()
@@ -117,12 +121,10 @@ def prepare(rec: PackageRecord, memo: dict[int, Any]) -> Prepared:
         code=code,
         village=nfc(h.village),
         head_name=nfc(h.head_name()),
-        doc_text=doc_text,
+        doc=doc_text.encode(),
         members=members,
         answers=(
-            answers_bytes(answers_json(doc_text, [m[3] for m in members]))
-            if rec.results and code == h.code
-            else None
+            answers_bytes(answers_json(doc_text, texts)) if rec.results and code == h.code else None
         ),
         index=index_text(h),
         result=result,

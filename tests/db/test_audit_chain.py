@@ -15,7 +15,7 @@ from db.store import Store
 from db.store_stamps import dumps
 from forms.model import Household, Member, Relationship, Sex
 from rasoat.cli import main
-from tests.db.exchange.commune import copy_to, make_commune
+from tests.db.exchange.commune import COMMUNE, copy_to, make_commune
 from tests.db.exchange.records import household
 
 
@@ -277,3 +277,50 @@ def test_payload_utf8_is_dumps_on_random_texts() -> None:
             [row_id * 7919, *fields]
         ).encode("utf-8")
     assert joined > 1_000  # most through the UTF-8 escaped, as a document is
+
+
+def test_append_inserts_is_append(tmp_path: Path) -> None:
+    """A merge's new rows appended without ``Row``s chain as ``append`` chains the same
+    rows: documents as ``dumps`` writes them (escaped from their UTF-8), and, in a second
+    append, any text (a control character: quoted by the encoder)."""
+    rng = random.Random(15)
+    docs = [dumps({"id": _text(rng), "a": [_text(rng), "\\\"'"]}) for _ in range(300)]
+    batches = [
+        [(rng.choice(("households", "members")), _text(rng), _text(rng), doc) for doc in docs],
+        [("members", _text(rng), _text(rng), _text(rng) + "\x00\n\x1f") for _ in range(50)],
+    ]
+    tables = []
+    for name, fast in (("a", True), ("b", False)):
+        path = tmp_path / f"{name}.rasoat"
+        Store.create(path, COMMUNE, user="Cán bộ", device="may-1").close()
+        with Store.open(path, user="Cán bộ", device="may-1") as store:
+            for batch in batches:
+                with store.transaction():
+                    if fast:
+                        audit.append_inserts(
+                            store.conn, "2026-12-04T10:00:00Z", "Cán bộ xã", "máy \"1\"", "gói",
+                            [(t, r, h, d.encode()) for t, r, h, d in batch],
+                        )  # fmt: skip
+                    else:
+                        audit.append(
+                            store.conn,
+                            [
+                                audit.Row(
+                                    "2026-12-04T10:00:00Z",
+                                    "Cán bộ xã",
+                                    'máy "1"',
+                                    t,
+                                    r,
+                                    h,
+                                    "insert",
+                                    None,
+                                    None,
+                                    "gói",
+                                    d,
+                                )  # fmt: skip
+                                for t, r, h, d in batch
+                            ],
+                        )
+            tables.append(store.conn.execute("SELECT * FROM audit ORDER BY id").fetchall())
+    assert len(tables[0]) >= 350
+    assert tables[0] == tables[1]

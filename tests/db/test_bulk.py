@@ -16,6 +16,8 @@ from tests.db.conftest import commune_info
 _ROW = "INSERT INTO t (rowid, a, b, c) VALUES (?, ?, ?, 0)"
 _AUTO = "INSERT INTO u VALUES (?, ?)"
 _PAIR = "INSERT INTO v VALUES (?, ?)"
+# A value's expression holding parentheses (a merge's documents bound as UTF-8).
+_CAST = "INSERT INTO w VALUES (CAST(? AS TEXT), ?)"
 
 
 def _file(tmp_path: Path, name: str) -> Store:
@@ -23,6 +25,7 @@ def _file(tmp_path: Path, name: str) -> Store:
     store.conn.execute("CREATE TABLE t (a TEXT NOT NULL, b, c INTEGER CHECK (c IN (0, 1, 2)))")
     store.conn.execute("CREATE TABLE u (id INTEGER PRIMARY KEY AUTOINCREMENT, x TEXT)")
     store.conn.execute("CREATE TABLE v (k TEXT, w TEXT, PRIMARY KEY (k, w))")
+    store.conn.execute("CREATE TABLE w (doc TEXT NOT NULL, n INTEGER)")
     return store
 
 
@@ -33,6 +36,7 @@ def _dump(store: Store) -> list[Any]:
         conn.execute("SELECT rowid, * FROM u ORDER BY rowid").fetchall(),
         conn.execute("SELECT rowid, * FROM v ORDER BY rowid").fetchall(),
         conn.execute("SELECT seq FROM sqlite_sequence WHERE name = 'u'").fetchall(),
+        conn.execute("SELECT rowid, typeof(doc), * FROM w ORDER BY rowid").fetchall(),
     ]
 
 
@@ -41,6 +45,7 @@ def test_the_same_rows_as_executemany(tmp_path: Path, count: int) -> None:
     rows = [(None if i % 3 else 1000 + i, f"á{i}", i / 2 if i % 2 else None) for i in range(count)]
     autos = [(None if i % 4 else 50 + 2 * i, f"x{i}") for i in range(count)]
     pairs = [(f"k{i}", f"w{i % 5}") for i in range(count)]
+    docs = [(f'{{"tên":"Đ{i}"}}'.encode(), i) for i in range(count)]
     stores = [_file(tmp_path, "many.sqlite"), _file(tmp_path, "bulk.sqlite")]
     for store, many in zip(stores, (True, False), strict=True):
         conn = store.conn
@@ -49,11 +54,14 @@ def test_the_same_rows_as_executemany(tmp_path: Path, count: int) -> None:
                 conn.executemany(_ROW, rows)
                 conn.executemany(_AUTO, autos)
                 conn.executemany(_PAIR, pairs)
+                conn.executemany(_CAST, docs)
             else:
                 insert_rows(conn, _ROW, rows)
                 insert_rows(conn, _AUTO, autos)
                 insert_rows(conn, _PAIR, pairs)
+                insert_rows(conn, _CAST, docs)
     assert _dump(stores[1]) == _dump(stores[0])
+    assert {r[1] for r in _dump(stores[1])[-1]} <= {"text"}
     for store in stores:
         store.close()
 

@@ -106,7 +106,7 @@ def _poisoned(p: Prepared) -> Prepared:
     """``p`` with other, still valid, texts: written, they would show."""
     return replace(
         p,
-        doc_text=p.doc_text.replace('"note":""', '"note":"giả"'),
+        doc=p.doc.replace(b'"note":""', '"note":"giả"'.encode()),
         index=p.index + " gia",
     )
 
@@ -120,6 +120,11 @@ def _merged(db: Path, package: object) -> dict[str, int]:
             trusted=TRUSTED,
         )
         assert audit.verify(store.conn) is None
+        # The documents, bound as their UTF-8 (``Prepared.doc``), stored as text as the
+        # Store stores them (a blob would be another value to SQLite).
+        for table in ("households", "members"):
+            types = store.conn.execute(f"SELECT DISTINCT typeof(doc) FROM {table}").fetchall()
+            assert types == [("text",)]
     return {a: receipt.count(a) for a in ("added", "updated", "conflict", "code_taken")}
 
 
