@@ -15,11 +15,15 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from db import driver
 from db.exchange.receipt import Receipt
+
+if TYPE_CHECKING:  # the package's module reaches this one through its imports
+    from db.exchange.package import PackageRecord
 
 
 @dataclass(frozen=True)
@@ -103,17 +107,59 @@ def imports(conn: driver.Connection) -> list[ImportRecord]:
 
 
 class Ancestry:
-    """Parents of revs, from the commune file and from a package, both parents followed."""
+    """Parents of revs, from the commune file and from a package, both parents followed.
 
-    def __init__(self, conn: driver.Connection) -> None:
+    Only households held here are asked about (``merge_plan.plan``), and most of a large
+    package's are new to the file: its records' revs (``records``) are taken in when the
+    first question comes, and the file's parents are read per rev unless ``read_local`` has
+    read them beforehand, a chunk of households at a time (two queries a rev, four a
+    household updated, were most of planning an updated package: issue 22)."""
+
+    def __init__(self, conn: driver.Connection, records: Iterable[PackageRecord] = ()) -> None:
         self.conn = conn
         self.extra: dict[str, list[str]] = {}
+        self._records = records
+        # rev -> its parents here, for every rev here of the households ``read_local`` read
+        self._local: dict[str, list[str]] = {}
 
     def add(self, parents: Mapping[str, Iterable[str | None]]) -> None:
         for rev, ps in parents.items():
             self.extra.setdefault(rev, []).extend(p for p in ps if p)
 
+    def _take_records(self) -> None:
+        records, self._records = self._records, ()
+        for rec in records:
+            # Only revs with a parent: a first version has none to follow (as if not added).
+            self.add(
+                {
+                    r.rev: (r.parent_rev, r.merge_parent)
+                    for r in rec.revs
+                    if r.parent_rev or r.merge_parent
+                }
+            )
+
+    def read_local(self, household_ids: Collection[str]) -> None:
+        """The parents here of every rev of ``household_ids`` (those read before forgotten),
+        in one query: a rev is one household's (``household_revs.rev`` is its key), and
+        each of its parents, its second (``exchange_merge_parents``) too, one row's."""
+        self._local = {}
+        if not household_ids:
+            return
+        for rev, parent, merge_parent in self.conn.execute(
+            "SELECT r.rev, r.parent_rev, p.merge_parent FROM household_revs r"
+            " LEFT JOIN exchange_merge_parents p ON p.rev = r.rev"
+            " WHERE r.household_id IN (SELECT value FROM json_each(?))",
+            (json.dumps(list(household_ids)),),
+        ):
+            parents = [parent] if parent else []
+            if merge_parent is not None:  # as ``_local_parents`` reads them
+                parents.append(merge_parent)
+            self._local[rev] = parents
+
     def _local_parents(self, rev: str) -> list[str]:
+        held = self._local.get(rev)
+        if held is not None:
+            return held
         out: list[str] = []
         row = self.conn.execute(
             "SELECT parent_rev FROM household_revs WHERE rev = ?", (rev,)
@@ -127,22 +173,32 @@ class Ancestry:
             out.append(row[0])
         return out
 
+    def _parents(self, rev: str) -> Iterator[str]:
+        # The package's first: the file is read only if the walk goes on (an update's
+        # ancestry is found in the package alone).
+        yield from self.extra.get(rev, ())
+        yield from self._local_parents(rev)
+
     def is_ancestor(self, candidate: str, rev: str) -> bool:
         """True when ``candidate`` is ``rev`` or one of its ancestors."""
-        return reaches(rev, candidate, lambda r: [*self.extra.get(r, ()), *self._local_parents(r)])
+        if self._records:
+            self._take_records()
+        return reaches(rev, candidate, self._parents)
 
 
 def reaches(rev: str, candidate: str, parents: Callable[[str], Iterable[str]]) -> bool:
     """True when ``candidate`` is ``rev`` or one of its ancestors, ``parents`` giving each
-    version's (households' revs here, applications' versions in ``year_round_part``)."""
-    seen: set[str] = set()
+    version's (households' revs here, applications' versions in ``year_round_part``), asked
+    for no more of them once ``candidate`` is found."""
+    if rev == candidate:
+        return True
+    seen = {rev}
     todo = [rev]
     while todo:
-        current = todo.pop()
-        if current == candidate:
-            return True
-        if current in seen:
-            continue
-        seen.add(current)
-        todo.extend(parents(current))
+        for parent in parents(todo.pop()):
+            if parent == candidate:
+                return True
+            if parent not in seen:
+                seen.add(parent)
+                todo.append(parent)
     return False

@@ -56,16 +56,7 @@ def plan(
     round_map = round_map or {}
     purging = purging or {}
     carried = {t.id for t in package.purged}
-    ancestry = history.Ancestry(conn)
-    for rec in package.records:
-        # Only revs with a parent: a first version has none to follow (as if not added).
-        ancestry.add(
-            {
-                r.rev: (r.parent_rev, r.merge_parent)
-                for r in rec.revs
-                if r.parent_rev or r.merge_parent
-            }
-        )
+    ancestry = history.Ancestry(conn, package.records)
     in_package = _package_id_numbers(package)
     decided: set[tuple[str, str]] = {
         (r[0], r[1])
@@ -86,6 +77,7 @@ def plan(
             # while planning, so a chunk at a time reads what all at once would).
             part = package.records[n : n + LOOKUP_CHUNK]
             known = Lookups(conn, [r.household for r in part])
+            ancestry.read_local(known.rows)
         h = rec.household
         row = known.rows.get(h.id)
         if h.id in purged:
