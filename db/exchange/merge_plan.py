@@ -237,10 +237,10 @@ def _package_id_numbers(package: Package) -> dict[str, tuple[tuple[str, str], ..
     for place, rec in enumerate(records):
         if rec.deleted:
             continue
-        pair = (rec.household.id, rec.household.code)
         for number in id_numbers(rec.household):
             seen = first.setdefault(int(number) * 100 + len(number), place)
             if seen != place:
+                pair = (rec.household.id, rec.household.code)
                 other = records[seen].household
                 held = shared.get(number, ((other.id, other.code),))
                 if pair not in held:
@@ -298,10 +298,13 @@ class Lookups:
         """Members' ID numbers that already belong to another household here, or to another
         household of the same package: the same household may have been entered twice under
         two codes (on one laptop, or on two). Flagged, never merged automatically."""
-        numbers = set(id_numbers(h))
+        numbers = id_numbers(h)
+        in_package = in_package or {}
+        if self.id_numbers.keys().isdisjoint(numbers) and in_package.keys().isdisjoint(numbers):
+            return ""  # most households: none of their numbers is another's
         here = {code for n in numbers for hid, code in self.id_numbers.get(n, ()) if hid != h.id}
         packed = {
-            code for n in numbers for hid, code in (in_package or {}).get(n, ()) if hid != h.id
+            code for n in numbers for hid, code in in_package.get(n, ()) if hid != h.id
         } - here
         hints = []
         if here:
