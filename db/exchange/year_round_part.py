@@ -568,9 +568,11 @@ def apply(
     )
     for s in p.stored:
         _store_conflict(store, s, package_id, source, at)
-    store.reindex(households, known=decoded or {})
+    # Not ``decoded or {}``: a merge's mapping is made when first read (its length too).
+    known = {} if decoded is None else decoded
+    store.reindex(households, known=known)
     for village in sorted(villages):
-        store.reindex(village=village, known=decoded or {})
+        store.reindex(village=village, known=known)
 
 
 def _insert(store: Any, rows: list[tuple[str, dict[str, Any]]], at: str) -> None:
