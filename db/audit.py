@@ -41,7 +41,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from db import driver
-from db.bulk import insert_rows
+from db.bulk import insert_rows, literal
 from db.store_stamps import dumps
 
 if TYPE_CHECKING:
@@ -251,24 +251,15 @@ def append_inserts(
         else:  # as the encoder quotes any text
             body = _quote(doc.decode())[1:-1].encode()
         prev = sha256(b"".join((prev, b"[%d" % row_id, head, ids, body, tail))).digest()
-        params.append(
-            (
-                row_id,
-                at,
-                user,
-                device,
-                tbl,
-                row,
-                household_id,
-                "insert",
-                None,
-                None,
-                source,
-                1,
-                prev,
-            )
-        )
-    insert_rows(conn, _INSERT, params)
+        params.append((row_id, tbl, row, household_id, prev))
+    # What every row has written in the statement, not bound with each (``bulk.literal``).
+    insert_rows(
+        conn,
+        "INSERT INTO audit (id, at, user, device, tbl, row_id, household_id, action, old, new,"
+        f" source, new_in_row, hash) VALUES (?, {literal(at)}, {literal(user)},"
+        f" {literal(device)}, ?, ?, ?, 'insert', NULL, NULL, {literal(source)}, 1, ?)",
+        params,
+    )
 
 
 def record_event(

@@ -16,7 +16,7 @@ from typing import Any
 
 from db import certificates
 from db.audit import append_inserts
-from db.bulk import insert_rows
+from db.bulk import insert_rows, literal
 from db.exchange import devices, year_round_part
 from db.exchange.merge_plan import Planned, chunks
 from db.exchange.merge_prepare import Prepared, fitting, prepared_for
@@ -387,7 +387,7 @@ def _add_new(
         )
         audit.append(("households", hid, hid, p.doc))
         for position, (mid, name, id_number, mdoc) in enumerate(p.members):
-            members.append((mid, hid, position, name, id_number, mdoc, at, device, at, device))
+            members.append((mid, hid, position, name, id_number, mdoc))
             audit.append(("members", mid, hid, mdoc))
         causes += [(hid, c) for c in h.causes]
         needs += [(hid, n) for n in h.needs]
@@ -402,8 +402,11 @@ def _add_new(
         " VALUES (?, ?, ?, ?, ?, ?, CAST(? AS TEXT), ?, ?, ?, ?, ?, ?, 0)",
         households,
     )
+    # The merge's time and laptop written in the statement, not bound with every member.
+    stamps = f"{literal(at)}, {literal(device)}"
     conn.executemany(
-        "INSERT INTO members VALUES (?, ?, ?, ?, ?, CAST(? AS TEXT), ?, ?, ?, ?, 0)", members
+        f"INSERT INTO members VALUES (?, ?, ?, ?, ?, CAST(? AS TEXT), {stamps}, {stamps}, 0)",
+        members,
     )
     conn.executemany("INSERT OR IGNORE INTO household_causes VALUES (?, ?)", causes)
     conn.executemany("INSERT OR IGNORE INTO household_needs VALUES (?, ?)", needs)

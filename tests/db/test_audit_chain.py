@@ -284,6 +284,8 @@ def test_append_inserts_is_append(tmp_path: Path) -> None:
     rows: documents as ``dumps`` writes them (escaped from their UTF-8), and, in a second
     append, any text (a control character: quoted by the encoder)."""
     rng = random.Random(15)
+    # Written in the statement (``bulk.literal``): quotes and brackets as any other text.
+    SOURCE = "gói (của 'Lò' ))"
     docs = [dumps({"id": _text(rng), "a": [_text(rng), "\\\"'"]}) for _ in range(300)]
     batches = [
         [(rng.choice(("households", "members")), _text(rng), _text(rng), doc) for doc in docs],
@@ -298,7 +300,7 @@ def test_append_inserts_is_append(tmp_path: Path) -> None:
                 with store.transaction():
                     if fast:
                         audit.append_inserts(
-                            store.conn, "2026-12-04T10:00:00Z", "Cán bộ xã", "máy \"1\"", "gói",
+                            store.conn, "2026-12-04T10:00:00Z", "Cán bộ xã", "máy \"1\"", SOURCE,
                             [(t, r, h, d.encode()) for t, r, h, d in batch],
                         )  # fmt: skip
                     else:
@@ -315,7 +317,7 @@ def test_append_inserts_is_append(tmp_path: Path) -> None:
                                     "insert",
                                     None,
                                     None,
-                                    "gói",
+                                    SOURCE,
                                     d,
                                 )  # fmt: skip
                                 for t, r, h, d in batch

@@ -16,8 +16,10 @@ from tests.db.conftest import commune_info
 _ROW = "INSERT INTO t (rowid, a, b, c) VALUES (?, ?, ?, 0)"
 _AUTO = "INSERT INTO u VALUES (?, ?)"
 _PAIR = "INSERT INTO v VALUES (?, ?)"
-# A value's expression holding parentheses (a merge's documents bound as UTF-8).
-_CAST = "INSERT INTO w VALUES (CAST(? AS TEXT), ?)"
+# A value's expression holding parentheses (a merge's documents bound as UTF-8), a value
+# written in the statement, holding quotes and brackets (``bulk.literal``).
+_SOURCE = bulk.literal("gói (của 'Lò' ))")
+_CAST = f"INSERT INTO w VALUES (CAST(? AS TEXT), ?, {_SOURCE})"
 
 
 def _file(tmp_path: Path, name: str) -> Store:
@@ -25,7 +27,7 @@ def _file(tmp_path: Path, name: str) -> Store:
     store.conn.execute("CREATE TABLE t (a TEXT NOT NULL, b, c INTEGER CHECK (c IN (0, 1, 2)))")
     store.conn.execute("CREATE TABLE u (id INTEGER PRIMARY KEY AUTOINCREMENT, x TEXT)")
     store.conn.execute("CREATE TABLE v (k TEXT, w TEXT, PRIMARY KEY (k, w))")
-    store.conn.execute("CREATE TABLE w (doc TEXT NOT NULL, n INTEGER)")
+    store.conn.execute("CREATE TABLE w (doc TEXT NOT NULL, n INTEGER, source TEXT)")
     return store
 
 
@@ -130,3 +132,16 @@ def test_a_table_with_a_trigger_gets_executemanys_rows(tmp_path: Path) -> None:
     assert dumps[1][-1] == [("0",), ("1",), ("2",)]
     for store in stores:
         store.close()
+
+
+def test_literal_is_the_value_bound(tmp_path: Path) -> None:
+    store = _file(tmp_path, "literal.sqlite")
+    values: list[str | int | None] = ["", "'", "''x'", "gói (của 'Lò' ))", "Đ\n\t\\", None, 0, -7]
+    for value in values:
+        got = store.conn.execute(f"SELECT {bulk.literal(value)}, typeof({bulk.literal(value)})")
+        bound = store.conn.execute("SELECT ?, typeof(?)", (value, value))
+        assert got.fetchone() == bound.fetchone()
+    for bad in ("a\0b", 1.5, True, b"x"):
+        with pytest.raises(ValueError):
+            bulk.literal(bad)  # type: ignore[arg-type]
+    store.close()
