@@ -275,17 +275,24 @@ class Lookups:
                 codes,
             ):
                 self.live_codes[code] = (hid, head or code)
-        # ID number -> (household id, code) of the live households here carrying it
+        # ID number -> (household id, code) of the live households here carrying it, but
+        # the household that alone of ``households`` carries it: a household's own numbers
+        # hint at nothing (``duplicate_hint``), and a household already here finds them all.
         self.id_numbers: dict[str, set[tuple[str, str]]] = {}
-        numbers = sorted({n for h in households for n in id_numbers(h)})
-        for part, marks in chunks(numbers):
+        alone: dict[str, str] = {}  # number -> the one of ``households`` carrying it, or ""
+        for h in households:
+            for n in id_numbers(h):
+                if alone.setdefault(n, h.id) != h.id:
+                    alone[n] = ""
+        for part, marks in chunks(sorted(alone)):
             for number, hid, code in conn.execute(
                 "SELECT m.id_number, hh.id, hh.code FROM members m JOIN households hh"
                 " ON hh.id = m.household_id WHERE m.deleted = 0 AND hh.deleted = 0"
                 f" AND m.id_number IN ({marks})",
                 part,
             ):
-                self.id_numbers.setdefault(number, set()).add((hid, code))
+                if alone[number] != hid:
+                    self.id_numbers.setdefault(number, set()).add((hid, code))
 
     def code_owner(self, code: str, household_id: str) -> str | None:
         """Who holds ``code`` here, when another live household does."""
@@ -297,7 +304,8 @@ class Lookups:
     ) -> str:
         """Members' ID numbers that already belong to another household here, or to another
         household of the same package: the same household may have been entered twice under
-        two codes (on one laptop, or on two). Flagged, never merged automatically."""
+        two codes (on one laptop, or on two). Flagged, never merged automatically. ``h``:
+        one of the households looked up."""
         numbers = id_numbers(h)
         in_package = in_package or {}
         if self.id_numbers.keys().isdisjoint(numbers) and in_package.keys().isdisjoint(numbers):

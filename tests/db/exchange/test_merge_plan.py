@@ -166,3 +166,32 @@ def test_reaches_asks_no_more_once_found() -> None:
     asked.clear()
     assert not reaches("c", "z", parents)
     assert asked == ["c", "b", "a"]
+
+
+@pytest.mark.parametrize("chunk", [1, 2, 5_000])
+def test_households_here_sharing_a_number_are_hinted_as_before(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, chunk: int
+) -> None:
+    # A number a household of the package carries alone is not kept for the hints (its own),
+    # one that two of them carry, or another household here, is.
+    monkeypatch.setattr(merge_plan, "LOOKUP_CHUNK", chunk)
+    base = make_commune(tmp_path / "xa.db", 2)
+    add(base, "may-xa", "HO-X", "Lò Văn Páo", id_number="010068001234")
+    add(base, "may-xa", "HO-Y", "Lò Văn Pao", id_number="010068001234")
+    add(base, "may-xa", "HO-V", "Hà Văn Vui", id_number="010068005678")
+    add(base, "may-xa", "HO-W", "Hà Văn Vũ", id_number="010068005678")
+    a = copy_to(base, tmp_path / "a.db")
+    edit(a, "may-a", ["HO00000", "HO-X", "HO-Y", "HO-V"], "sửa ở máy A")
+    add(a, "may-a", "HO-Z", "Lò Thị Pa", id_number="010068001234")
+    package = _whole(a, tmp_path / "a.rasoat")
+
+    here = "có thể trùng hộ mã {} (cùng số CCCD của thành viên)"
+    packed = "có thể trùng hộ mã {} trong cùng gói (cùng số CCCD của thành viên)"
+    steps = _steps(base, package)
+    assert {code: steps[code] for code in ("HO00000", "HO-X", "HO-Y", "HO-Z", "HO-V")} == {
+        "HO00000": ("updated", False, ""),
+        "HO-X": ("updated", False, f"{here.format('HO-Y')}; {packed.format('HO-Z')}"),
+        "HO-Y": ("updated", False, f"{here.format('HO-X')}; {packed.format('HO-Z')}"),
+        "HO-Z": ("added", False, here.format("HO-X, HO-Y")),
+        "HO-V": ("updated", False, here.format("HO-W")),
+    }
