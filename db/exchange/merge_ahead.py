@@ -29,10 +29,18 @@ other failure of the child's reading (a fault of the program, not of the package
 package read again here, where it fails as it did before this module; so is a child that
 stopped before it said it had started (the frozen program without ``freeze_support``).
 
-The first two packages are read here, while the child starts (its imports, about 0.3 s, are
-hidden behind them) and reads the third; so both are read before the caller opens the
-commune file, as before this module (a package changed while the officer signs in is caught
-between its two readings, not read after), and a merge of two packages starts no process.
+The first package is read here, while the child starts (its imports, about 0.3 s, are
+hidden behind it). The second is read here too when the first is small (below ``LARGE``;
+the child, started, reads the third): writing a small package takes less than the child
+needs to start and read the next, which the writer would wait for. When the first is
+larger, it is written while the child reads the second (issue 22: reading it here, and
+working out its rows, was about 0.7 s of the writer's, the merge's bottleneck, at 5,000
+households). A merge of two packages starts no process. Only the first package is then
+sure to be read before the caller opens the commune file (``rasoat merge`` opens it, and
+signs the officer in, once the first is taken); what is written is still only what was
+read and checked whole: a package changed before the child reads it is read as changed,
+as the third and later always were, and a lean one changed between its two readings is
+refused.
 """
 
 from __future__ import annotations
@@ -68,6 +76,14 @@ STOPPED = (
 # object it has pickled until it ends, 77 MB for the 5,000 households of a package with
 # results, prepared (720,000 objects).
 PART = 500
+# A first package of at least this many bytes: the second is read by the child, which the
+# writer then waits for no longer than it saves. Measured (4 packages held open, each size
+# alternated, load 1-2): the writer waited for the child's second 0.27-0.34 s at 500 and
+# 1,000 households (0.11-0.35 MB), to save 0.06-0.2 s of its CPU; at 3,000 (0.64 MB) it
+# waited 0.07-0.11 s and saved 0.4-0.6 s; at 2,000 (0.43 MB; 0.69 MB with results) about
+# even. A package with results is larger for as many households, and slower to read and
+# write in proportion. The commune's 500 with results is 0.18 MB; a 5,000, 1.1 MB (1.75).
+LARGE = 600_000
 # The refusals that cross by their type (their only argument is the message).
 _KINDS: dict[str, type[PackageError]] = {
     cls.__name__: cls for cls in (PackageError, WrongPasswordError, PasswordRequiredError)
@@ -104,12 +120,12 @@ def read_ahead(
         except PackageError as exc:
             return exc
 
-    def give(j: int) -> None:
-        """Package ``j`` to the child; what opens it asked for first."""
+    def give(j: int, keys: tuple[str | None, str | None] | PackageError | None = None) -> None:
+        """Package ``j`` to the child; what opens it asked for first (unless ``keys``)."""
         nonlocal asked, asked_keys, reader
         if reader is None or j >= len(paths) or j in ready:
             return
-        keys = opened(j)
+        keys = opened(j) if keys is None else keys
         if isinstance(keys, PackageError):
             ready[j] = keys
             return
@@ -154,13 +170,19 @@ def read_ahead(
             elif asked == k:
                 got = take()
             elif k == 0 and len(paths) > 1:
-                # The first two read here while the reader starts (about 0.3 s of imports,
-                # hidden behind them) and reads the third; both before the file is opened,
-                # with a reader or without.
                 first, second = opened(0), opened(1)  # asked in the officer's order
-                give(2)
-                got = here(0, first)
-                ready[1] = here(1, second)
+                if _large(paths[0]):
+                    # The second read by the child while the first is read here and
+                    # written: it has started and read it by then (``LARGE``).
+                    give(1, second)
+                if asked == 1:
+                    got = here(0, first)
+                else:
+                    # The first two read here while the reader starts (about 0.3 s of
+                    # imports, hidden behind them) and reads the third.
+                    give(2)
+                    got = here(0, first)
+                    ready[1] = here(1, second)
             else:
                 got = here(k, opened(k))
             if asked is None:
@@ -196,6 +218,15 @@ class Kept:
         if self.reader is not None:
             self.reader.close()
             self.reader = None
+
+
+def _large(path: Path) -> bool:
+    """Whether ``path`` is at least ``LARGE`` bytes (not when it cannot be seen: it is
+    read here, and refused as it would be)."""
+    try:
+        return path.stat().st_size >= LARGE
+    except OSError:
+        return False
 
 
 def _cores() -> int:
