@@ -11,6 +11,7 @@ afterwards (``live_after``), the year-round records taken (``plan_year_round``).
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -275,24 +276,32 @@ class Lookups:
                 codes,
             ):
                 self.live_codes[code] = (hid, head or code)
-        # ID number -> (household id, code) of the live households here carrying it, but
-        # the household that alone of ``households`` carries it: a household's own numbers
-        # hint at nothing (``duplicate_hint``), and a household already here finds them all.
-        self.id_numbers: dict[str, set[tuple[str, str]]] = {}
-        alone: dict[str, str] = {}  # number -> the one of ``households`` carrying it, or ""
-        for h in households:
+        self._conn = conn
+        self._households = households
+
+    @functools.cached_property
+    def id_numbers(self) -> dict[str, set[tuple[str, str]]]:
+        """ID number -> (household id, code) of the live households here carrying it, but
+        the household that alone of those looked up carries it: a household's own numbers
+        hint at nothing (``duplicate_hint``), and a household already here finds them all.
+        Read at the first hint asked for: a package's households unchanged here ask none
+        (nothing is written while planning, so it reads what it would have read first)."""
+        found: dict[str, set[tuple[str, str]]] = {}
+        alone: dict[str, str] = {}  # number -> the one of the households carrying it, or ""
+        for h in self._households:
             for n in id_numbers(h):
                 if alone.setdefault(n, h.id) != h.id:
                     alone[n] = ""
         for part, marks in chunks(sorted(alone)):
-            for number, hid, code in conn.execute(
+            for number, hid, code in self._conn.execute(
                 "SELECT m.id_number, hh.id, hh.code FROM members m JOIN households hh"
                 " ON hh.id = m.household_id WHERE m.deleted = 0 AND hh.deleted = 0"
                 f" AND m.id_number IN ({marks})",
                 part,
             ):
                 if alone[number] != hid:
-                    self.id_numbers.setdefault(number, set()).add((hid, code))
+                    found.setdefault(number, set()).add((hid, code))
+        return found
 
     def code_owner(self, code: str, household_id: str) -> str | None:
         """Who holds ``code`` here, when another live household does."""

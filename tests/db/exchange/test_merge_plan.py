@@ -195,3 +195,26 @@ def test_households_here_sharing_a_number_are_hinted_as_before(
         "HO-Z": ("added", False, here.format("HO-X, HO-Y")),
         "HO-V": ("updated", False, here.format("HO-W")),
     }
+
+
+def test_households_unchanged_here_read_no_id_numbers(tmp_path: Path) -> None:
+    # No hint is asked for a household whose version here is the package's: a chunk of them
+    # reads none of their members' numbers; one household changed reads them.
+    base = make_commune(tmp_path / "xa.db", 6)
+    a = copy_to(base, tmp_path / "a.db")
+    package = read_package(_whole(a, tmp_path / "a.rasoat"))
+    edit(a, "may-a", ["HO00003"], "sửa ở máy A")
+    changed = read_package(_whole(a, tmp_path / "b.rasoat"))
+    for read, actions, queries in (
+        (package, ["unchanged"] * 6, 0),
+        (changed, ["unchanged"] * 3 + ["updated"] + ["unchanged"] * 2, 1),
+    ):
+        statements: list[str] = []
+        with Store.open(base, user="Cán bộ xã", device="may-xa") as office:
+            office.conn.set_trace_callback(statements.append)
+            try:
+                planned = merge_plan.plan(office, read)
+            finally:
+                office.conn.set_trace_callback(None)
+        assert [s.action for s in planned] == actions
+        assert sum("m.id_number IN" in s for s in statements) == queries
