@@ -142,6 +142,6 @@ def test_literal_is_the_value_bound(tmp_path: Path) -> None:
         bound = store.conn.execute("SELECT ?, typeof(?)", (value, value))
         assert got.fetchone() == bound.fetchone()
     for bad in ("a\0b", 1.5, True, b"x"):
-        with pytest.raises(ValueError):
+        with pytest.raises(ValueError, match="no SQL literal"):
             bulk.literal(bad)  # type: ignore[arg-type]
     store.close()
