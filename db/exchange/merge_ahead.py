@@ -49,6 +49,7 @@ import contextlib
 import multiprocessing
 import os
 import pickle
+import time
 from collections.abc import Callable, Generator, Iterator, Sequence
 from dataclasses import fields, replace
 from multiprocessing.connection import Connection
@@ -84,6 +85,11 @@ PART = 500
 # even. A package with results is larger for as many households, and slower to read and
 # write in proportion. The commune's 500 with results is 0.18 MB; a 5,000, 1.1 MB (1.75).
 LARGE = 600_000
+# How long the backup waits for the child's part of its check, past its own part, before
+# taking the child for hung and checking that part itself (``_Reader.check``): this many
+# seconds at least, or six times what its own part took since it asked (a sound child,
+# with a core of its own, takes about 1.5 times that: ``deep_check.SHARE``).
+CHECK_WAIT = 60.0
 # The refusals that cross by their type (their only argument is the message).
 _KINDS: dict[str, type[PackageError]] = {
     cls.__name__: cls for cls in (PackageError, WrongPasswordError, PasswordRequiredError)
@@ -295,9 +301,16 @@ class _Reader:
             self.stopped = True
             return None
         self._owed = True
+        asked = time.monotonic()
 
         def checked() -> list[tuple[str, str]] | None:
-            message = self._message()
+            # Its part is larger than ours (``deep_check.SHARE``), checked on a core of its
+            # own: a child silent long after we checked ours has hung (stalled, stopped by
+            # a signal, swapped out), and the backup, the merge written, would wait for it
+            # for ever. Ended, so that it holds the copy open no longer (Windows would refuse
+            # the copy's renaming), and its part checked here.
+            now = time.monotonic()
+            message = self._message(until=now + max(CHECK_WAIT, 6 * (now - asked)))
             if message is None:
                 return None
             self._owed = False
@@ -306,10 +319,15 @@ class _Reader:
 
         return checked
 
-    def _message(self) -> tuple[str, Any] | None:
+    def _message(self, until: float | None = None) -> tuple[str, Any] | None:
         """The child's next message but its "up" (noted); None once it has stopped (the
-        pipe closed with it)."""
+        pipe closed with it), or, with nothing by ``until`` (``time.monotonic``), ended."""
         while not self.stopped:
+            if until is not None and not self._conn.poll(max(0.0, until - time.monotonic())):
+                self._process.terminate()
+                self._process.join(5)
+                self.stopped = True
+                break
             try:
                 kind, got = self._conn.recv()
             except (EOFError, OSError):

@@ -302,7 +302,9 @@ def whole(package: Package, rec: PackageRecord) -> PackageRecord:
     if isinstance(h, Held):
         with contextlib.suppress(Exception):  # a fault of the program: as ``again``
             return _loads(h)
-    return next(iter(again(package, {h.id})))
+    # Read to its end, as ``again`` is read, its checksum included.
+    (got,) = again(package, {h.id})
+    return got
 
 
 def _reread(package: LeanPackage, wanted: Collection[str]) -> Iterator[PackageRecord]:

@@ -221,3 +221,29 @@ def test_an_encrypted_copy_s_part_is_checked_there_with_its_key(path: Path) -> N
         assert theirs == [(last, deep_check._WHAT["results"])]
     finally:
         kept.close()
+
+
+def test_a_reader_that_never_answers_is_ended_and_its_part_checked_here(
+    path: Path,  # noqa: F811
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A child alive but silent (here: given a FIFO no one writes to as the copy, it waits in
+    opening it for ever) holds the backup no longer than ``CHECK_WAIT``: it is ended (it
+    would hold the copy open) and its part checked here, the same damage named."""
+    monkeypatch.setattr(merge_ahead, "CHECK_WAIT", 1.0)
+    _ids, bad = _damage_both_parts(path)
+    fifo = path.parent / "khong-ai-ghi.sqlite"
+    os.mkfifo(fifo)
+    kept = _kept()
+    try:
+        silent = _Watched(kept)
+        silent.kept = lambda _tmp, key, part: kept(fifo, key, part)  # type: ignore[method-assign,assignment]
+        assert _refused_naming(path, silent) == bad
+        assert silent.answers == [None]
+        assert kept.reader is not None
+        assert kept.reader.stopped
+        assert not kept.reader._process.is_alive()
+        assert kept(path, None, silent.asked[0]) is None  # it serves no other check
+    finally:
+        kept.close()
+    assert not multiprocessing.active_children()
