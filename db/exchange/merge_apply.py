@@ -15,11 +15,11 @@ from dataclasses import fields, replace
 from typing import Any
 
 from db import certificates
-from db.audit import append_inserts
-from db.bulk import insert_rows, literal
 from db.exchange import devices, year_round_part
-from db.exchange.merge_plan import Planned, chunks
-from db.exchange.merge_prepare import Prepared, fitting, prepared_for
+from db.exchange.merge_new import add_new, bulk_candidates, write_first_results
+from db.exchange.merge_one import apply, write_results
+from db.exchange.merge_plan import Planned
+from db.exchange.merge_prepare import fitting
 from db.exchange.merge_purges import purge_here
 from db.exchange.merge_revs import join_revs, put_history
 from db.exchange.merge_stream import (
@@ -27,21 +27,18 @@ from db.exchange.merge_stream import (
     again,
     is_held,
     is_lean,
+    made_whole,
     mark_unverified,
     member_ids,
     whole,
 )
 from db.exchange.package import Package, PackageRecord, record_to_dict
 from db.exchange.receipt import Receipt
-from db.households import household_doc
-from db.records import Change, Round
+from db.records import Change
 from db.store import Store, now_utc
-from forms.classify import result_from_dict
 from forms.model import Household
-from forms.text import fold
 
 Progress = Callable[[int, int], None]
-Docs = tuple[dict[str, Any], list[dict[str, Any]]]  # household_doc's
 
 
 def write_merge(
@@ -73,12 +70,12 @@ def write_merge(
         done = 0
         for part in _whole(package, steps, {id(s) for s in (*to_write, *new_conflicts)}):
             writes = [s for s in part if s.action in ("added", "updated", "deleted")]
-            fresh = _bulk_candidates(store, [s.record for s in writes if s.action == "added"])
+            fresh = bulk_candidates(store, [s.record for s in writes if s.action == "added"])
             fresh_ids = {r.household.id for r in fresh}
             # The rest written one by one (none, in a chunk of new households).
             rest = [s for s in writes if s.record.household.id not in fresh_ids]
             # A held household not new after all (a member of it is here): written whole.
-            made = _made_whole(package, [s.record for s in rest if is_held(s.record)])
+            made = made_whole(package, [s.record for s in rest if is_held(s.record)])
             if made:
                 rest = [
                     replace(s, record=made[s.record.household.id])
@@ -87,12 +84,12 @@ def write_merge(
                     for s in rest
                 ]
             if fresh:
-                prepared = _add_new(store, package, fresh, at, memo)
+                prepared = add_new(store, package, fresh, at, memo)
                 # Their answers and results (a surveyor's package carries them for nearly
                 # every household): their audit rows appended to the chain once a chunk,
                 # not once a row, the answers and result as prepared with the rows.
                 with store.audit_batch():
-                    _write_first_results(store, package, fresh, prepared, round_map, rounds, at)
+                    write_first_results(store, package, fresh, prepared, round_map, rounds, at)
                 done += len(fresh)
                 if progress is not None:
                     progress(done, total)
@@ -185,8 +182,8 @@ def _whole(package: Package, steps: list[Planned], wanted: set[int]) -> Iterator
     record's bytes, or read again from a lean package, marked as ``merge._unverified``
     marks them for an unsigned one, the package read to its end, its checksum included,
     before the last chunk). A held new household with its rows prepared is left held: it
-    is written from them (``_add_new``), made whole only if it cannot be
-    (``write_merge``, ``_write_first_results``)."""
+    is written from them (``merge_new.add_new``), made whole only if it cannot be
+    (``write_merge``, ``merge_new.write_first_results``)."""
     chosen = [s for s in steps if id(s) in wanted]
     lean = {
         s.record.household.id
@@ -210,19 +207,6 @@ def _whole(package: Package, steps: list[Planned], wanted: set[int]) -> Iterator
         if start + CHUNK >= len(chosen) and next(made, None) is not None:
             raise RuntimeError("a record made whole twice")
         yield part
-
-
-def _made_whole(package: Package, records: list[PackageRecord]) -> dict[str, PackageRecord]:
-    """Lean or held ``records`` whole (``merge_stream.again``), by household id, marked as
-    ``merge._unverified`` marks them for an unsigned package."""
-    if not records:
-        return {}
-    made = {}
-    for got in again(package, {r.household.id for r in records}):
-        if package.signer is None:
-            mark_unverified(got)
-        made[got.household.id] = got
-    return made
 
 
 class _Decoded(Mapping[str, Household | str]):
@@ -326,276 +310,6 @@ def _ensure_rounds(store: Store, package: Package, mapping: dict[str, str]) -> N
                 ),
             )
             store.notify(Change("round", [r["id"]]))
-
-
-def _bulk_candidates(store: Store, records: list[PackageRecord]) -> list[PackageRecord]:
-    """New households whose members are new too: these can be inserted in bulk. A member id
-    already in the file (a member moved between households) takes the Store's own path."""
-    taken: set[str] = set()
-    for ids, marks in chunks([i for r in records for i in member_ids(r.household)]):
-        taken.update(
-            r[0] for r in store.conn.execute(f"SELECT id FROM members WHERE id IN ({marks})", ids)
-        )
-    if not taken:  # as nearly always
-        return records
-    return [r for r in records if not any(i in taken for i in member_ids(r.household))]
-
-
-def _add_new(
-    store: Store,
-    package: Package,
-    records: list[PackageRecord],
-    at: str,
-    memo: dict[int, Any],
-) -> dict[str, Prepared]:
-    """The Store's insert of a new household (rows, members, causes/needs, search index,
-    audit with the package as source, history), batched: merging thousands of surveyed
-    households one statement at a time is what made a merge slow. Each household's rows as
-    the merge's reader process prepared them, or prepared here (``merge_prepare``); returned
-    for its answers and result."""
-    conn = store.conn
-    households, members, causes, needs, index_rows = [], [], [], [], []
-    # The audit rows (tbl, row id, household id, document): inserts pointing at their rows'
-    # documents (m0005), chained by ``append_inserts`` with the Store's time, user, device
-    # and the package as source.
-    audit: list[tuple[str, str, str, bytes]] = []
-    user, device = store.user, store.device
-    # Rowids given here, as SQLite would pick them (the largest plus one), so the search
-    # index rows need no lookup of their household by id.
-    last_rowid = int(conn.execute("SELECT COALESCE(MAX(rowid), 0) FROM households").fetchone()[0])
-    prepared: dict[str, Prepared] = {}
-    for rowid, rec in enumerate(records, start=last_rowid + 1):
-        h = rec.household
-        hid = h.id
-        p = prepared[hid] = prepared_for(package, rec, memo)
-        households.append(
-            (
-                rowid,
-                hid,
-                p.code,
-                p.village,
-                p.head_name,
-                h.size(),
-                p.doc,
-                rec.rev,
-                rec.created_at or at,
-                rec.created_device or device,
-                rec.updated_at or at,
-                rec.updated_device or device,
-                rec.updated_by or user,
-            )
-        )
-        audit.append(("households", hid, hid, p.doc))
-        for position, (mid, name, id_number, mdoc) in enumerate(p.members):
-            members.append((mid, hid, position, name, id_number, mdoc))
-            audit.append(("members", mid, hid, mdoc))
-        causes += [(hid, c) for c in h.causes]
-        needs += [(hid, n) for n in h.needs]
-        index_rows.append((rowid, p.index, h.village))
-    # Many rows a statement (db.bulk): the table's and its indexes' cursors opened once a
-    # statement, not once a row (the tables with foreign keys one execution a row still).
-    # The documents bound as their UTF-8 and stored as text.
-    insert_rows(
-        conn,
-        "INSERT INTO households (rowid, id, code, village, head_name, size, doc, rev, created_at,"
-        " created_device, updated_at, updated_device, updated_by, deleted)"
-        " VALUES (?, ?, ?, ?, ?, ?, CAST(? AS TEXT), ?, ?, ?, ?, ?, ?, 0)",
-        households,
-    )
-    # The merge's time and laptop written in the statement, not bound with every member.
-    stamps = f"{literal(at)}, {literal(device)}"
-    conn.executemany(
-        f"INSERT INTO members VALUES (?, ?, ?, ?, ?, CAST(? AS TEXT), {stamps}, {stamps}, 0)",
-        members,
-    )
-    conn.executemany("INSERT OR IGNORE INTO household_causes VALUES (?, ?)", causes)
-    conn.executemany("INSERT OR IGNORE INTO household_needs VALUES (?, ?)", needs)
-    append_inserts(conn, at, user, device, store.source, audit)
-    # A household arriving in a village that already has a cadre is found by the cadre's name
-    # at once, as one typed in here is (Households._index). A household new to this file has no
-    # support, application or cadre of its own yet (the package's are written after it, and
-    # indexed again then: year_round_part.apply), so of db.search.year_round_words only its
-    # village's cadre applies: read once for every village, not once per household.
-    cadre_words = {
-        v: fold(name)
-        for v, name in conn.execute(
-            "SELECT village, cadre_name FROM cadre_assignments"
-            " WHERE deleted = 0 AND village IS NOT NULL"
-        )
-    }
-    conn.executemany(
-        "INSERT INTO search_index (rowid, text) VALUES (?, ?)",
-        [
-            (rowid, f"{text} {cadre_words[village]}" if village in cadre_words else text)
-            for rowid, text, village in index_rows
-        ],
-    )
-    put_history(store, *records)
-    return prepared
-
-
-def _write_first_results(
-    store: Store,
-    package: Package,
-    fresh: list[PackageRecord],
-    prepared: dict[str, Prepared],
-    round_map: dict[str, str],
-    rounds: list[Round],
-    at: str,
-) -> None:
-    """The answers and result of households just inserted (``_add_new``). One round's (a
-    surveyor's package: nearly every household) go in with one statement a table for the
-    chunk (``store.results.first_rows``: the rows and audit rows ``write_results`` gives
-    them, two INSERTs a household before), the result's document and the answers as
-    prepared with the household's rows (``merge_prepare``); a household with results of
-    several rounds through ``write_results``, each year's transition worked out against the
-    one before. A held record (``merge_stream.Held``) is made whole for what its prepared
-    rows do not hold: results written so, answers not prepared."""
-    by_id = {r.id: r for r in rounds}
-    answers: list[tuple[Any, ...]] = []
-    results: list[tuple[Any, ...]] = []
-    chosen: list[tuple[PackageRecord, Prepared, Round | None]] = []
-    for rec in fresh:
-        if not rec.results:
-            continue
-        p = prepared[rec.household.id]
-        rnd = None
-        if p.result is not None:
-            round_id = p.result[0]
-            rnd = by_id.get(round_map.get(round_id, round_id))
-        chosen.append((rec, p, rnd))
-    made = _made_whole(
-        package,
-        [rec for rec, p, rnd in chosen if is_held(rec) and (rnd is None or p.answers is None)],
-    )
-    for rec, p, rnd in chosen:
-        rec = made.get(rec.household.id, rec)
-        if rnd is None:
-            write_results(
-                store,
-                rec,
-                round_map,
-                at,
-                fresh=True,
-                rounds=rounds,
-                docs=household_doc(rec.household),
-            )
-            continue
-        row, result = store.results.first_rows(
-            rec.household,
-            None,
-            rec.rev,
-            p.result_doc(),
-            rnd,
-            rounds,
-            at,
-            answers=p.answers,
-        )
-        answers.append(row)
-        if result is not None:
-            results.append(result)
-    store.results.insert_first_rows(answers, results)
-
-
-def apply(
-    store: Store,
-    rec: PackageRecord,
-    round_map: dict[str, str],
-    at: str,
-    *,
-    rounds: list[Round] | None = None,
-) -> None:
-    """Fast-forward (or add) one household to the incoming rev, history included.
-    ``rounds``: the file's rounds when the caller has just read them."""
-    hid = rec.household.id
-    made = write_content(store, rec, at)
-    if made is not None:
-        # The Store gave the write a rev of this laptop; the household takes the sender's.
-        store.conn.execute("DELETE FROM household_revs WHERE rev = ?", (made,))
-    put_history(store, rec)
-    store.conn.execute(
-        "UPDATE households SET rev = ?, updated_at = ?, updated_device = ?, updated_by = ?"
-        " WHERE id = ?",
-        (rec.rev, rec.updated_at or at, rec.updated_device, rec.updated_by, hid),
-    )
-    if rec.created_at:
-        store.conn.execute(
-            "UPDATE households SET created_at = ?, created_device = ? WHERE id = ?",
-            (rec.created_at, rec.created_device, hid),
-        )
-    if not rec.deleted:
-        write_results(store, rec, round_map, at, rounds=rounds)
-
-
-def write_content(store: Store, rec: PackageRecord, at: str) -> str | None:
-    """Writes the household (or its deletion) through the Store; returns the rev the Store
-    made for it, or None when nothing changed."""
-    hid = rec.household.id
-    before = store.household_rev(hid)
-    if rec.deleted:
-        if before is not None and not before[1]:
-            store.delete_household(hid)
-    else:
-        store.households.write(rec.household, at)
-    after = store.household_rev(hid)
-    if after is None or (before is not None and after[0] == before[0]):
-        return None
-    return after[0]
-
-
-def write_results(
-    store: Store,
-    rec: PackageRecord,
-    round_map: dict[str, str],
-    at: str,
-    *,
-    fresh: bool = False,
-    rounds: list[Round] | None = None,
-    docs: Docs | None = None,
-) -> None:
-    """Oldest year first: a result's transition is worked out against the years already in
-    the file, so a package listing 2026 before 2025 gave a new household "not poor in either
-    period" where it had escaped poverty. A household already in the file (``fresh`` False)
-    may hold results of years after the package's last one: their transitions are worked out
-    again too. ``fresh``: the household was inserted by this merge (``_add_new``), at its rev,
-    so it has no answers or results but those written here: nothing is looked up for them.
-    ``rounds``: the file's rounds just read (every round of ``round_map`` among them);
-    ``docs``: the household's documents just encoded."""
-    rounds = rounds or store.rounds()
-    year = {r.id: r.year for r in rounds}
-    ordered = sorted(
-        ((round_map.get(rid, rid), res) for rid, res in rec.results.items()),
-        key=lambda item: year.get(item[0], 0),
-    )
-    answered: set[str] = set()
-    for local_round, res in ordered:
-        if fresh:
-            store.results.write_answers(
-                rec.household,
-                local_round,
-                at,
-                docs,
-                rev=rec.rev,
-                checked=local_round in year,
-                # Two rounds of the package may be one round here (the same periodic year).
-                fresh=local_round not in answered,
-            )
-        else:
-            store.results.write_answers(rec.household, local_round, at, docs)
-        store.results.write(
-            rec.household.id,
-            local_round,
-            result_from_dict(res),
-            at,
-            rounds=rounds,
-            # Its earlier years are those written just before (a transition is worked out
-            # against them), so only its first result has nothing to look up.
-            fresh=fresh and not answered,
-        )
-        answered.add(local_round)
-    latest = next((r for r in rounds if ordered and r.id == ordered[-1][0]), None)
-    if latest is not None and not fresh:
-        store.results.refresh_later_transitions(rec.household.id, latest, at)
 
 
 def _store_conflict(store: Store, step: Planned, package_id: str, source: str, at: str) -> None:

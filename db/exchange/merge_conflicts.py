@@ -13,7 +13,7 @@ from typing import Literal
 from db import certificates
 from db.exchange import year_round_part
 from db.exchange.errors import PackageError
-from db.exchange.merge_apply import apply, write_content, write_results
+from db.exchange.merge_one import apply, write_content, write_results
 from db.exchange.merge_plan import Lookups
 from db.exchange.merge_revs import join_revs, put_history
 from db.exchange.package import PackageRecord, record_from_dict

@@ -1,6 +1,6 @@
 """A new household's rows worked out from its package record alone (issue 22).
 
-What ``merge_apply._add_new`` and ``_write_first_results`` write for a household new to the
+What ``merge_new.add_new`` and ``merge_new.write_first_results`` write for a household new to the
 file depends on the package record only, not on the commune file: its documents' texts, its
 members' rows, its answers (compressed), its search text, its result's document. ``prepare``
 works them out; it is the one place they are, called by the writer for a household nothing
@@ -48,7 +48,8 @@ _CUT = '{"id":'
 
 @dataclass(slots=True)
 class Prepared:
-    """One record's rows as ``_add_new`` and ``_write_first_results`` write them new."""
+    """One record's rows as ``merge_new.add_new`` and ``write_first_results`` write them
+    new."""
 
     household: Household  # what it was computed from (compared by identity)
     results: dict[str, dict[str, Any]]
@@ -57,7 +58,7 @@ class Prepared:
     head_name: str
     # The household's document, members left out, with ``code``, and each member's (id,
     # name, ID number or None, document), documents in UTF-8: bound as text as they are
-    # (``merge_apply._add_new``) and escaped into the audit chain's payloads from it
+    # (``merge_new.add_new``) and escaped into the audit chain's payloads from it
     # (``db.audit.append_inserts``), never encoded by the writer, and unpickled there
     # without being decoded.
     doc: bytes
@@ -169,7 +170,7 @@ class HeldPackage(PreparedPackage, LeanPackage):
     """A prepared package as it crosses from ``merge_ahead``'s reader (``held_part``): its
     records held (``merge_stream.Held``: lean, with the bytes of their own pickle), each
     with what was prepared for it. A record written whole (an update, a conflict, a member
-    already in the file, results ``_write_first_results`` cannot take as prepared) is made
+    already in the file, results ``merge_new.write_first_results`` cannot take as prepared) is made
     whole from its bytes by ``merge_stream.again``, or, should that fail (a fault of the
     program), read again from the package's file (``path``, set where it is received)."""
 

@@ -81,7 +81,7 @@ class Held(Lean):
     compressed (``pickled``, ``zdict``): how ``merge_ahead``'s reader sends a record it
     prepared (``merge_prepare``), so that the writer unpickles, and frees, only what it
     reads. Beyond planning's, what writing it as a new household reads
-    (``merge_apply._add_new``): its causes, needs and members' ids (its size). Made whole by
+    (``merge_new.add_new``): its causes, needs and members' ids (its size). Made whole by
     ``again``, as a lean record is, with its source in memory instead of the package's
     file."""
 
@@ -349,3 +349,16 @@ def mark_unverified(rec: PackageRecord) -> None:
         RevEntry(r.rev, r.parent_rev, r.device, mark(r.user), r.at, r.merge_parent)
         for r in rec.revs
     ]
+
+
+def made_whole(package: Package, records: list[PackageRecord]) -> dict[str, PackageRecord]:
+    """Lean or held ``records`` whole (``merge_stream.again``), by household id, marked as
+    ``merge._unverified`` marks them for an unsigned package."""
+    if not records:
+        return {}
+    made = {}
+    for got in again(package, {r.household.id for r in records}):
+        if package.signer is None:
+            mark_unverified(got)
+        made[got.household.id] = got
+    return made
