@@ -177,7 +177,7 @@ def read_ahead(
                 got = take()
             elif k == 0 and len(paths) > 1:
                 first, second = opened(0), opened(1)  # asked in the officer's order
-                if _large(paths[0]):
+                if reader is not None and _large(paths[0]):
                     # The second read by the child while the first is read here and
                     # written: it has started and read it by then (``LARGE``).
                     give(1, second)
