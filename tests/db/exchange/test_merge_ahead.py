@@ -177,6 +177,16 @@ def test_changed_after_the_child_read_it(tmp_path: Path, monkeypatch: pytest.Mon
     """A lean package read and checked in the child, then rewritten before it is written:
     refused at its second reading (the merge's transaction rolled back), the packages
     before and after it merged as they would be without it."""
+    here = _one_changed_after_it_was_read(tmp_path, monkeypatch, 2)
+    assert [p.name for p in here] == ["p0.rasoat", "p1.rasoat"]  # the third and fourth: the child
+
+
+def _one_changed_after_it_was_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, changed: int
+) -> list[Path]:
+    """The four packages (``_four``) read ahead and merged, package ``changed`` (lean)
+    rewritten once read: it alone refused at its second reading, by name, and the file as
+    the three others alone make it. The packages read here, not in the child."""
     db = tmp_path / "xa.db"
     _commune(db)
     paths = _four(tmp_path)
@@ -186,22 +196,23 @@ def test_changed_after_the_child_read_it(tmp_path: Path, monkeypatch: pytest.Mon
     with Store.open(db, user="Cán bộ xã", device="may-xa", seen=False) as store:
         for path, package in read_ahead(paths, _keys, hold=0):
             assert isinstance(package, Package)
-            if path == paths[2]:
+            if path == paths[changed]:
                 _tampered(path, tmp_path / "t.rasoat")
                 shutil.copyfile(tmp_path / "t.rasoat", path)
             try:
                 merge_package(store, package, source_name=path.name, trusted=TRUSTED)
             except PackageError as exc:
                 refused.append((path, str(exc)))
-    assert here == paths[:2]  # the third and fourth read in the child
-    assert len(refused) == 1
-    assert refused[0][0] == paths[2]
-    assert "Gói p2.rasoat đã thay đổi trong khi đang nhập" in refused[0][1]
+    name = paths[changed].name
+    assert [(p, f"Gói {name} đã thay đổi trong khi đang nhập" in m) for p, m in refused] == [
+        (paths[changed], True)
+    ]
     with Store.open(skipped, user="Cán bộ xã", device="may-xa", seen=False) as store:
-        for path in (paths[0], paths[1], paths[3]):
+        for path in paths[:changed] + paths[changed + 1 :]:
             package = READ(path, hold=0)
             merge_package(store, package, source_name=path.name, trusted=TRUSTED)
     assert _dump(db) == _dump(skipped)
+    return list(here)
 
 
 def _keys(_path: Path) -> tuple[str | None, str | None]:

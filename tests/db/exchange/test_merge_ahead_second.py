@@ -17,21 +17,19 @@ import pytest
 
 from db.exchange import merge_ahead, merge_stream
 from db.exchange.errors import PackageError
-from db.exchange.merge import merge_package
 from db.exchange.merge_ahead import STOPPED, read_ahead
 from db.exchange.package import Package
-from db.store import Store
 from tests.db.exchange.test_merge_ahead import (
-    READ,
     _dump,
     _four,
     _keys,
     _merge,
+    _one_changed_after_it_was_read,
     _packages,
     _read_here,
     _retagged,
 )
-from tests.db.exchange.test_merge_stream import TRUSTED, _commune, _tampered
+from tests.db.exchange.test_merge_stream import _commune
 
 
 def test_a_large_first_package_has_the_child_read_the_second(
@@ -118,31 +116,9 @@ def test_the_second_changed_after_the_child_read_it(
 ) -> None:
     """The second package, lean, read in the child, rewritten before it is written:
     refused at its second reading, the others merged as without it."""
-    db = tmp_path / "xa.db"
-    _commune(db)
-    paths = _four(tmp_path)
-    skipped = shutil.copyfile(db, tmp_path / "xa-2.db")
     monkeypatch.setattr(merge_ahead, "LARGE", 0)
-    here = _read_here(monkeypatch)
-    refused = []
-    with Store.open(db, user="Cán bộ xã", device="may-xa", seen=False) as store:
-        for path, package in read_ahead(paths, _keys, hold=0):
-            assert isinstance(package, Package)
-            if path == paths[1]:
-                _tampered(path, tmp_path / "t.rasoat")
-                shutil.copyfile(tmp_path / "t.rasoat", path)
-            try:
-                merge_package(store, package, source_name=path.name, trusted=TRUSTED)
-            except PackageError as exc:
-                refused.append((path, str(exc)))
-    assert here == paths[:1]
-    assert [(p, "Gói p1.rasoat đã thay đổi trong khi đang nhập" in m) for p, m in refused] == [
-        (paths[1], True)
-    ]
-    with Store.open(skipped, user="Cán bộ xã", device="may-xa", seen=False) as store:
-        for path in (paths[0], paths[2], paths[3]):
-            merge_package(store, READ(path, hold=0), source_name=path.name, trusted=TRUSTED)
-    assert _dump(db) == _dump(skipped)
+    here = _one_changed_after_it_was_read(tmp_path, monkeypatch, 1)
+    assert [p.name for p in here] == ["p0.rasoat"]
 
 
 def test_the_reader_killed_while_it_reads_the_second(
