@@ -215,6 +215,20 @@ def _one_changed_after_it_was_read(
     return list(here)
 
 
+def _kill_once_it_waits_on_the_fifo() -> None:
+    """The reader killed once the kernel says it waits in opening a FIFO (so it has started,
+    said so, and is reading the package). A writer opened to see that let it go on, and on a
+    busy machine it refused the FIFO (no seeking in it) before the kill: a flaky test."""
+    (child,) = multiprocessing.active_children()
+    wchan = Path(f"/proc/{child.pid}/wchan")
+    for _ in range(6_000):
+        if wchan.read_text() == "wait_for_partner":
+            break
+        time.sleep(0.01)
+    assert wchan.read_text() == "wait_for_partner"
+    os.kill(child.pid or 0, signal.SIGKILL)
+
+
 def _keys(_path: Path) -> tuple[str | None, str | None]:
     return None, None
 
@@ -232,17 +246,7 @@ def test_reader_killed_half_way(tmp_path: Path) -> None:
     path, package = next(got)
     assert path == paths[0]
     assert isinstance(package, Package)
-    (child,) = multiprocessing.active_children()
-    # Killed once the kernel says it waits in opening the FIFO (so it has started, said so,
-    # and is reading the package). A writer opened to see that let it go on, and on a busy
-    # machine it refused the FIFO (no seeking in it) before the kill: a flaky test.
-    wchan = Path(f"/proc/{child.pid}/wchan")
-    for _ in range(6_000):
-        if wchan.read_text() == "wait_for_partner":
-            break
-        time.sleep(0.01)
-    assert wchan.read_text() == "wait_for_partner"
-    os.kill(child.pid or 0, signal.SIGKILL)
+    _kill_once_it_waits_on_the_fifo()
     rest = list(got)
     assert [p for p, _ in rest] == paths[1:]
     assert isinstance(rest[0][1], Package)  # read before the kill

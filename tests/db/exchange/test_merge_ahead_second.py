@@ -10,7 +10,6 @@ import multiprocessing
 import os
 import shutil
 import signal
-import time
 from pathlib import Path
 
 import pytest
@@ -23,6 +22,7 @@ from tests.db.exchange.test_merge_ahead import (
     _dump,
     _four,
     _keys,
+    _kill_once_it_waits_on_the_fifo,
     _merge,
     _one_changed_after_it_was_read,
     _packages,
@@ -137,14 +137,7 @@ def test_the_reader_killed_while_it_reads_the_second(
     path, package = next(got)
     assert path == paths[0]
     assert isinstance(package, Package)
-    (child,) = multiprocessing.active_children()
-    wchan = Path(f"/proc/{child.pid}/wchan")  # waiting in opening the FIFO
-    for _ in range(6_000):
-        if wchan.read_text() == "wait_for_partner":
-            break
-        time.sleep(0.01)
-    assert wchan.read_text() == "wait_for_partner"
-    os.kill(child.pid or 0, signal.SIGKILL)
+    _kill_once_it_waits_on_the_fifo()
     rest = list(got)
     assert [p for p, _ in rest] == paths[1:]
     assert isinstance(rest[0][1], PackageError)

@@ -14,7 +14,8 @@ from db.exchange import merge_plan
 from db.exchange.export import ExportScope, export_package
 from db.exchange.history import reaches
 from db.exchange.merge import import_package
-from db.exchange.package import read_package
+from db.exchange.merge_plan import Planned
+from db.exchange.package import Package, read_package
 from db.store import Store
 from tests.db.exchange.commune import copy_to, make_commune
 from tests.db.exchange.test_merge import add, edit, export_from
@@ -89,20 +90,24 @@ def test_households_here_are_planned_by_their_history_beside_new_ones(
     }
 
 
+def _planned_traced(base: Path, package: Package) -> tuple[list[Planned], list[str]]:
+    """``package`` planned against ``base``, with every statement the planning ran."""
+    statements: list[str] = []
+    with Store.open(base, user="Cán bộ xã", device="may-xa") as office:
+        office.conn.set_trace_callback(statements.append)
+        try:
+            return merge_plan.plan(office, package), statements
+        finally:
+            office.conn.set_trace_callback(None)
+
+
 def test_an_updated_package_reads_the_files_history_once_a_chunk(tmp_path: Path) -> None:
     base = make_commune(tmp_path / "xa.db", 30)
     a = copy_to(base, tmp_path / "a.db")
     codes = [f"HO{i:05d}" for i in range(30)]
     edit(a, "may-a", codes, "sửa ở máy A")
     package = export_from(a, "may-a", tmp_path / "a.rasoat")
-    statements: list[str] = []
-    with Store.open(base, user="Cán bộ xã", device="may-xa") as office:
-        read = read_package(package)
-        office.conn.set_trace_callback(statements.append)
-        try:
-            planned = merge_plan.plan(office, read)
-        finally:
-            office.conn.set_trace_callback(None)
+    planned, statements = _planned_traced(base, read_package(package))
     assert [s.action for s in planned] == ["updated"] * 30
     # Before: two statements a rev looked up here, four a household (120).
     assert sum("household_revs" in s for s in statements) == 1
@@ -117,13 +122,7 @@ def test_a_new_household_asks_nothing_of_ancestry(tmp_path: Path) -> None:
     package = read_package(export_from(a, "may-a", tmp_path / "a.rasoat"))
     new = [r for r in package.records if r.household.code.startswith("HO-A")]
     package.records = new
-    statements: list[str] = []
-    with Store.open(base, user="Cán bộ xã", device="may-xa") as office:
-        office.conn.set_trace_callback(statements.append)
-        try:
-            planned = merge_plan.plan(office, package)
-        finally:
-            office.conn.set_trace_callback(None)
+    planned, statements = _planned_traced(base, package)
     assert [s.action for s in planned] == ["added"] * 5
     assert not any("household_revs" in s for s in statements)
 
@@ -209,12 +208,6 @@ def test_households_unchanged_here_read_no_id_numbers(tmp_path: Path) -> None:
         (package, ["unchanged"] * 6, 0),
         (changed, ["unchanged"] * 3 + ["updated"] + ["unchanged"] * 2, 1),
     ):
-        statements: list[str] = []
-        with Store.open(base, user="Cán bộ xã", device="may-xa") as office:
-            office.conn.set_trace_callback(statements.append)
-            try:
-                planned = merge_plan.plan(office, read)
-            finally:
-                office.conn.set_trace_callback(None)
+        planned, statements = _planned_traced(base, read)
         assert [s.action for s in planned] == actions
         assert sum("m.id_number IN" in s for s in statements) == queries
