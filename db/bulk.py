@@ -33,7 +33,8 @@ PER = 64  # rows a statement: 13 columns x 64 is 832 parameters (SQLite allows 3
 # One row's values may hold parentheses one deep (``CAST(? AS TEXT)``) and texts
 # (``literal``), whatever they hold.
 _ONE_ROW = re.compile(
-    r"INSERT INTO (\w+)( [^;']*)? VALUES (\((?:'(?:[^']|'')*'|[^()']|\([^()']*\))*\))",
+    r"INSERT INTO (\w+)( [^;']*)? VALUES "
+    r"(\((?:'(?:[^']|'')*'|[^()']|\((?:'(?:[^']|'')*'|[^()'])*\))*\))",
     re.DOTALL,
 )
 
@@ -45,10 +46,12 @@ def literal(value: str | int | None) -> str:
     (a text is stored as bound text is)."""
     if value is None:
         return "NULL"
-    if type(value) is int:
+    if type(value) is int and -(2**63) <= value < 2**63:  # beyond, SQLite reads a REAL
         return str(value)
-    if not isinstance(value, str) or "\0" in value:
+    if not isinstance(value, str):
         raise ValueError(f"no SQL literal for {value!r}")
+    if "\0" in value:  # no statement's text holds one: its UTF-8 as a blob, read as text
+        return f"CAST(X'{value.encode().hex()}' AS TEXT)"
     return "'" + value.replace("'", "''") + "'"
 
 

@@ -326,6 +326,9 @@ class _Reader:
             if until is not None and not self._conn.poll(max(0.0, until - time.monotonic())):
                 self._process.terminate()
                 self._process.join(5)
+                if self._process.is_alive():  # SIGTERM not taken (Windows slow to end it)
+                    self._process.kill()
+                    self._process.join(5)
                 self.stopped = True
                 break
             try:

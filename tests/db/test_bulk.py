@@ -18,7 +18,7 @@ _AUTO = "INSERT INTO u VALUES (?, ?)"
 _PAIR = "INSERT INTO v VALUES (?, ?)"
 # A value's expression holding parentheses (a merge's documents bound as UTF-8), a value
 # written in the statement, holding quotes and brackets (``bulk.literal``).
-_SOURCE = bulk.literal("gói (của 'Lò' ))")
+_SOURCE = bulk.literal("gói (của 'Lò' ))") + " || " + bulk.literal("\0')")
 _CAST = f"INSERT INTO w VALUES (CAST(? AS TEXT), ?, {_SOURCE})"
 
 
@@ -136,12 +136,15 @@ def test_a_table_with_a_trigger_gets_executemanys_rows(tmp_path: Path) -> None:
 
 def test_literal_is_the_value_bound(tmp_path: Path) -> None:
     store = _file(tmp_path, "literal.sqlite")
-    values: list[str | int | None] = ["", "'", "''x'", "gói (của 'Lò' ))", "Đ\n\t\\", None, 0, -7]
+    values: list[str | int | None] = [
+        *("", "'", "''x'", "gói (của 'Lò' ))", "Đ\n\t\\", "a\0b')", None, 0, -7),
+        *(2**63 - 1, -(2**63)),
+    ]
     for value in values:
         got = store.conn.execute(f"SELECT {bulk.literal(value)}, typeof({bulk.literal(value)})")
         bound = store.conn.execute("SELECT ?, typeof(?)", (value, value))
         assert got.fetchone() == bound.fetchone()
-    for bad in ("a\0b", 1.5, True, b"x"):
+    for bad in (2**63, -(2**63) - 1, 1.5, True, b"x"):
         with pytest.raises(ValueError, match="no SQL literal"):
             bulk.literal(bad)  # type: ignore[arg-type]
     store.close()
