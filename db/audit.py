@@ -160,6 +160,12 @@ def _escaped_utf8(text: str) -> bytes | None:
     raw = text.encode()
     if len(raw.translate(None, _CONTROLS)) != len(raw):
         return None
+    return _escaped(raw)
+
+
+def _escaped(raw: bytes) -> bytes:
+    r"""The UTF-8 ``raw`` of a text holding no control character with ``\`` and ``"``
+    escaped: ``dumps``'s quoting of it, without its quotes."""
     return raw.replace(b"\\", b"\\\\").replace(b'"', b'\\"')
 
 
@@ -229,8 +235,9 @@ def append_inserts(
     chained the same, made without a ``Row`` a row nor ``payload_utf8``'s lookups (a merge
     appends six or seven a new household: issue 22). The payload's pieces that repeat are
     made once (the time, user, device and table; the action; the source), a document is
-    escaped as ``_escaped_utf8`` escapes it, but checked for control characters once for
-    every document at a time (a document as ``dumps`` writes it holds none)."""
+    escaped as ``_escaped_utf8`` escapes it (``_escaped``), but checked for control
+    characters once for every document at a time (a document as ``dumps`` writes it holds
+    none)."""
     if not rows:
         return
     last_id, prev = tip(conn)
@@ -247,7 +254,7 @@ def append_inserts(
             head = heads[tbl] = b"," + ",".join(map(dumps, (at, user, device, tbl))).encode()
         ids = f',{_quote(row)},{_quote(household_id)},"insert",null,"'.encode()
         if plain:
-            body = doc.replace(b"\\", b"\\\\").replace(b'"', b'\\"')
+            body = _escaped(doc)
         else:  # as the encoder quotes any text
             body = _quote(doc.decode())[1:-1].encode()
         prev = sha256(b"".join((prev, b"[%d" % row_id, head, ids, body, tail))).digest()
