@@ -139,10 +139,10 @@ def _package(
 
 
 def _year_round_rows(
-    records: list[PackageRecord], laptop: int
+    records: list[PackageRecord], laptop: int, every: int = 5
 ) -> dict[str, list[dict[str, object]]]:
-    """A support record for every household, an application for every fifth, as a surveyor's
-    laptop writes them (db.year_round's columns and stamps)."""
+    """A support record for every household, an application for every ``every``-th, as a
+    surveyor's laptop writes them (db.year_round's columns and stamps)."""
     stamps = {
         "created_at": "2026-09-02T00:00:00Z",
         "created_device": f"may-{laptop}",
@@ -177,7 +177,7 @@ def _year_round_rows(
             "decision_id": None,
             **stamps,
         }
-        for r in records[::5]
+        for r in records[::every]
     ]
     return {"applications": applications, "support_records": support, "cadre_assignments": []}
 

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+from bench.bench_merge import _year_round_rows
 from db.exchange import merge_ahead, merge_stream
 from db.exchange.merge_prepare import HeldPackage, prepare_package
 from db.exchange.merge_stream import Held, read_for_merge
@@ -188,47 +189,11 @@ def _year_round_package(folder: Path) -> Path:
     (``year_round_part.apply``), from the household as the package has it (its words as
     the reader made them, for a held one: the same rows)."""
     recs = records(12, seed=21)
-    stamps = {
-        "created_at": "2026-09-02T00:00:00Z",
-        "created_device": "may-a",
-        "updated_at": "2026-09-02T00:00:00Z",
-        "updated_device": "may-a",
-        "deleted": 0,
-    }
-    support = [
-        {
-            "id": f"00000000-0000-4000-8000-{i:012d}",
-            "household_id": r.household.id,
-            "kind": "health_insurance",
-            "given_on": "2026-08-15",
-            "programme": "BHYT 2026",
-            "given_by": "UBND xã",
-            "amount": None,
-            "note": "",
-            **stamps,
-        }
-        for i, r in enumerate(recs)
-    ]
-    applications = [
-        {
-            "id": f"00000000-0000-4000-9000-{i:012d}",
-            "household_id": r.household.id,
-            "kind": "regular_review",
-            "submitted_on": "2026-08-20",
-            "submitted_by": r.household.members[0].name,
-            "request": "",
-            "status": "open",
-            "round_id": None,
-            "decision_id": None,
-            **stamps,
-        }
-        for i, r in enumerate(recs[::3])
-    ]
     path = folder / "may-yr.rasoat"
     header = {"app_version": "test", "commune": {"code": COMMUNE.commune_code}}
     commune = {
         "rounds": [ROUND],
-        "year_round": {"support_records": support, "applications": applications},
+        "year_round": _year_round_rows(recs, 1, every=3),
     }
     write_package(path, header, commune, recs, signer=KEY)
     return path
