@@ -285,11 +285,16 @@ def test_append_inserts_is_append(tmp_path: Path) -> None:
     append, any text (a control character: quoted by the encoder)."""
     rng = random.Random(15)
     # Written in the statement (``bulk.literal``): quotes and brackets as any other text.
-    SOURCE = "gói (của 'Lò' ))"
+    # A "%" as itself: the payloads are formatted from a pattern holding the names.
+    SOURCE = "gói (của 'Lò' )) 100%d %b %%"
     docs = [dumps({"id": _text(rng), "a": [_text(rng), "\\\"'"]}) for _ in range(300)]
+    # Ids quoted as themselves (a merge's: all quoted for the batch at once), "%" included.
+    plain = [f"{rng.getrandbits(64):x}-Ngô %s%d{n}" for n in range(600)]
     batches = [
         [(rng.choice(("households", "members")), _text(rng), _text(rng), doc) for doc in docs],
         [("members", _text(rng), _text(rng), _text(rng) + "\x00\n\x1f") for _ in range(50)],
+        [("members", plain[n], plain[n + 300], doc) for n, doc in enumerate(docs)],
+        [("households", plain[n], plain[n], doc + "\n") for n, doc in enumerate(docs[:20])],
     ]
     tables = []
     for name, fast in (("a", True), ("b", False)):
@@ -300,7 +305,7 @@ def test_append_inserts_is_append(tmp_path: Path) -> None:
                 with store.transaction():
                     if fast:
                         audit.append_inserts(
-                            store.conn, "2026-12-04T10:00:00Z", "Cán bộ xã", "máy \"1\"", SOURCE,
+                            store.conn, "2026-12-04T10:00:00Z", "Cán bộ 100%", "máy \"1\"", SOURCE,
                             [(t, r, h, d.encode()) for t, r, h, d in batch],
                         )  # fmt: skip
                     else:
@@ -309,7 +314,7 @@ def test_append_inserts_is_append(tmp_path: Path) -> None:
                             [
                                 audit.Row(
                                     "2026-12-04T10:00:00Z",
-                                    "Cán bộ xã",
+                                    "Cán bộ 100%",
                                     'máy "1"',
                                     t,
                                     r,
@@ -324,5 +329,5 @@ def test_append_inserts_is_append(tmp_path: Path) -> None:
                             ],
                         )
             tables.append(store.conn.execute("SELECT * FROM audit ORDER BY id").fetchall())
-    assert len(tables[0]) >= 350
+    assert len(tables[0]) >= 670
     assert tables[0] == tables[1]
