@@ -23,6 +23,8 @@ the machine is shared, and its load lengthens wall times far more than CPU times
 from __future__ import annotations
 
 import contextlib
+import functools
+import hashlib
 import io
 import random
 import resource
@@ -35,12 +37,15 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
 import rasoat  # noqa: F401  (provides db.exchange this laptop's signing key, as the app does)
 from bench import Row, peak_rss_mb
 from bench.merge_floor import necessary_cpu
 from db.exchange.merge import collector_paused, import_package, merge_package
 from db.exchange.merge_ahead import read_ahead
 from db.exchange.package import Package, PackageRecord, RevEntry, read_package, write_package
+from db.exchange.signing import fingerprint, public_bytes
 from db.records import CommuneInfo
 from db.store import Store
 from forms.classify import classify, result_to_dict
@@ -73,10 +78,26 @@ def _cli_merge(db: Path, paths: list[Path], *, ahead: bool) -> None:
     from rasoat.cli import build_parser
     from rasoat.commands import exchange
 
-    args = build_parser().parse_args(["merge", str(db), *map(str, paths)])
+    trust = [a for fp in trusted() for a in ("--trust-device", fp)]
+    args = build_parser().parse_args(["merge", str(db), *map(str, paths), *trust])
     with contextlib.redirect_stdout(io.StringIO()) as out:
         code = exchange.run_merge(args, ahead=ahead)
     assert code == 0, out.getvalue()
+
+
+def laptop_key(laptop: int) -> Ed25519PrivateKey:
+    """The signing key of surveyor's laptop ``laptop``, the same at every run: a package is
+    always signed by the laptop that made it (``db.exchange.export``), so the merges here
+    check signatures, not mark an unsigned package's history unverified as no officer's
+    merge does."""
+    return Ed25519PrivateKey.from_private_bytes(hashlib.sha256(b"may-%d" % laptop).digest())
+
+
+@functools.cache
+def trusted() -> tuple[str, ...]:
+    """The fingerprints of the laptops' keys, as the officer confirms them at the first
+    merge (``--trust-device``): every laptop number the bench uses."""
+    return tuple(fingerprint(public_bytes(laptop_key(n))) for n in range(64))
 
 
 def _household(code: str, rng: random.Random) -> Household:
@@ -131,11 +152,19 @@ def _package(
                 updated_by="ĐTV",
             )
         )
-    header = {"app_version": "bench", "commune": {"code": COMMUNE.commune_code}}
     commune: dict[str, object] = {"rounds": [ROUND] if results else []}
     if year_round:
         commune["year_round"] = _year_round_rows(records, laptop)
-    write_package(path, header, commune, records)
+    write_package(path, _header(laptop), commune, records, signer=laptop_key(laptop))
+
+
+def _header(laptop: int) -> dict[str, object]:
+    return {
+        "app_version": "bench",
+        "created_by": "ĐTV",
+        "device": f"may-{laptop}",
+        "commune": {"code": COMMUNE.commune_code},
+    }
 
 
 def _year_round_rows(
@@ -188,7 +217,7 @@ def _merge_ahead(store: Store, paths: list[Path]) -> None:
     with collector_paused():
         for path, got in read_ahead(paths, lambda _path: (None, None)):
             assert isinstance(got, Package), got
-            merge_package(store, got, source_name=path.name)
+            merge_package(store, got, source_name=path.name, trusted=trusted())
             del got
 
 
@@ -200,8 +229,7 @@ def _edited(src: Path, out: Path) -> None:
         rec.revs.append(RevEntry(rev, rec.rev, "may-0", "ĐTV", "2026-10-01T00:00:00Z"))
         rec.rev = rev
         rec.updated_at = "2026-10-01T00:00:00Z"
-    header = {"app_version": "bench", "commune": {"code": COMMUNE.commune_code}}
-    write_package(out, header, {"rounds": []}, package.records)
+    write_package(out, _header(0), {"rounds": []}, package.records, signer=laptop_key(0))
 
 
 def _sqlite_only(merged: Path, out: Path, packages: int, per: int) -> tuple[float, float, float]:
@@ -340,7 +368,7 @@ def _commune_scale(
     if ahead is None:
         with Store.open(db, user="Cán bộ xã", device="may-xa") as store, _timed() as elapsed:
             for p in paths:
-                import_package(store, p)
+                import_package(store, p, trusted=trusted())
         return elapsed()
     with _timed() as elapsed:
         _cli_merge(db, paths, ahead=ahead)
@@ -373,7 +401,7 @@ def run(quick: bool) -> list[Row]:
         # As every session before this one timed it: imported into the file held open.
         with Store.open(held_db, user="Cán bộ xã", device="may-xa") as store, _timed() as held:
             for p in paths:
-                import_package(store, p)
+                import_package(store, p, trusted=trusted())
         for f in folder.glob(f"{held_db.name}*"):
             shutil.rmtree(f) if f.is_dir() else f.unlink()
         # The same, the next package read in a second process as ``rasoat merge`` reads it:
@@ -392,12 +420,12 @@ def run(quick: bool) -> list[Row]:
             shutil.rmtree(f) if f.is_dir() else f.unlink()
         with Store.open(db, user="Cán bộ xã", device="may-xa") as store, _timed() as again:
             for p in paths[:2]:
-                import_package(store, p)
+                import_package(store, p, trusted=trusted())
         # The usual second trip: the same laptop sends its households back, each edited once.
         edited = folder / "may-0-edited.rasoat"
         _edited(paths[0], edited)
         with Store.open(db, user="Cán bộ xã", device="may-xa") as store, _timed() as upd:
-            receipt = import_package(store, edited)
+            receipt = import_package(store, edited, trusted=trusted())
         assert receipt.count("updated") == per, receipt.summary()
         size_mb = db.stat().st_size / 1e6
         sqlite = _sqlite_only(db, folder / "sqlite-only.db", packages, per)
