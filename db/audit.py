@@ -280,15 +280,15 @@ def _payload_parts(
     character, documents as ``dumps`` writes them), else a row at a time."""
     ids: Iterator[tuple[bytes, bytes]]
     names = [r[1] for r in rows] + [r[2] for r in rows]
-    joined = "\x00".join(names) if all(type(n) is str for n in names) else None
-    if joined is not None and len(_quote(joined)) == len(joined) + 2 + 5 * (len(names) - 1):
+    joined = "\x00".join(names)
+    if len(_quote(joined)) == len(joined) + 2 + 5 * (len(names) - 1):
         # Only the separators were escaped (each into "\u0000"): every id's quoting is
         # itself between quotes.
         quoted = ('"' + joined.replace("\x00", '"\x00"') + '"').encode().split(b"\x00")
         ids = zip(quoted[: len(rows)], quoted[len(rows) :], strict=True)
     else:
         ids = ((_quoted(r[1]), _quoted(r[2])) for r in rows)
-    docs = b"\x00".join(r[3] for r in rows)
+    docs = b"\x00".join([r[3] for r in rows])
     if len(docs.translate(None, _CONTROLS)) == len(docs) - (len(rows) - 1):
         # No document holds a control character (the separators aside).
         return ids, _escaped(docs).split(b"\x00")
