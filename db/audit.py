@@ -233,33 +233,31 @@ def append_inserts(
     (``Row(at, user, device, tbl, row_id, household_id, "insert", None, None, source,
     in_row)``), given as (tbl, row_id, household_id, the document's UTF-8): the same rows,
     chained the same, made without a ``Row`` a row nor ``payload_utf8``'s lookups (a merge
-    appends six or seven a new household: issue 22).
-
-    The payloads are made a batch at a time, not a row at a time (``_payload_parts``): a
-    merge of 100,000 households appends about 480,000 rows, and each step of Python a row
-    costs about half a second of them. A row's payload is then one formatting of its table's
-    pattern (the time, user, device, table, action and source written in it once) with the
-    hash it chains from, its id, its row's and household's ids and its document escaped."""
+    appends six or seven a new household: issue 22). The payload's pieces that repeat are
+    made once (the time, user, device and table; the action; the source), a document is
+    escaped as ``_escaped_utf8`` escapes it (``_escaped``), but checked for control
+    characters once for every document at a time (a document as ``dumps`` writes it holds
+    none)."""
     if not rows:
         return
     last_id, prev = tip(conn)
-    patterns: dict[str, bytes] = {}
+    # No document holds a control character: each one's escaping is two replaces.
+    plain = len(docs := b"".join(r[3] for r in rows)) == len(docs.translate(None, _CONTROLS))
+    del docs
+    heads: dict[str, bytes] = {}
     tail = b'",' + dumps(source).encode() + b"]"
-    for tbl in {r[0] for r in rows}:
-        head = b"," + ",".join(map(dumps, (at, user, device, tbl))).encode()
-        # The hash it chains from, then the payload (a "%" in a name written as itself).
-        patterns[tbl] = (
-            b"%b[%d"
-            + head.replace(b"%", b"%%")
-            + b',%b,%b,"insert",null,"%b'
-            + tail.replace(b"%", b"%%")
-        )
     params = []
     sha256 = hashlib.sha256
-    row_id = last_id
-    for (tbl, row, household_id, _doc), ids, body in zip(rows, *_payload_parts(rows), strict=True):
-        row_id += 1
-        prev = sha256(patterns[tbl] % (prev, row_id, *ids, body)).digest()
+    for row_id, (tbl, row, household_id, doc) in enumerate(rows, start=last_id + 1):
+        head = heads.get(tbl)
+        if head is None:
+            head = heads[tbl] = b"," + ",".join(map(dumps, (at, user, device, tbl))).encode()
+        ids = f',{_quote(row)},{_quote(household_id)},"insert",null,"'.encode()
+        if plain:
+            body = _escaped(doc)
+        else:  # as the encoder quotes any text
+            body = _quote(doc.decode())[1:-1].encode()
+        prev = sha256(b"".join((prev, b"[%d" % row_id, head, ids, body, tail))).digest()
         params.append((row_id, tbl, row, household_id, prev))
     # What every row has written in the statement, not bound with each (``bulk.literal``).
     insert_rows(
@@ -269,34 +267,6 @@ def append_inserts(
         f" {literal(device)}, ?, ?, ?, 'insert', NULL, NULL, {literal(source)}, 1, ?)",
         params,
     )
-
-
-def _payload_parts(
-    rows: Sequence[tuple[str, str, str, bytes]],
-) -> tuple[Iterator[tuple[bytes, bytes]], list[bytes]]:
-    """Of each row, its row's and household's ids quoted as the encoder quotes them, and its
-    document escaped as ``_escaped_utf8`` escapes it: each made for all the rows at once
-    when none needs more than quotes around it (ids without a quote, a backslash or a control
-    character, documents as ``dumps`` writes them), else a row at a time."""
-    ids: Iterator[tuple[bytes, bytes]]
-    names = [r[1] for r in rows] + [r[2] for r in rows]
-    joined = "\x00".join(names)
-    if len(_quote(joined)) == len(joined) + 2 + 5 * (len(names) - 1):
-        # Only the separators were escaped (each into "\u0000"): every id's quoting is
-        # itself between quotes.
-        quoted = ('"' + joined.replace("\x00", '"\x00"') + '"').encode().split(b"\x00")
-        ids = zip(quoted[: len(rows)], quoted[len(rows) :], strict=True)
-    else:
-        ids = ((_quoted(r[1]), _quoted(r[2])) for r in rows)
-    docs = b"\x00".join([r[3] for r in rows])
-    if len(docs.translate(None, _CONTROLS)) == len(docs) - (len(rows) - 1):
-        # No document holds a control character (the separators aside).
-        return ids, _escaped(docs).split(b"\x00")
-    return ids, [_quote(r[3].decode())[1:-1].encode() for r in rows]
-
-
-def _quoted(value: str) -> bytes:
-    return _quote(value).encode()
 
 
 def record_event(
