@@ -12,16 +12,22 @@ from typing import Any
 
 from db.audit import append_inserts
 from db.bulk import insert_rows, literal
+from db.exchange.errors import PackageError
 from db.exchange.merge_one import write_results
 from db.exchange.merge_plan import chunks
 from db.exchange.merge_prepare import Prepared, prepared_for
-from db.exchange.merge_revs import put_history
+from db.exchange.merge_revs import put_history, revs_elsewhere
 from db.exchange.merge_stream import is_held, made_whole, member_ids
 from db.exchange.package import Package, PackageRecord
 from db.households import household_doc
 from db.records import Round
 from db.store import Store
 from forms.text import fold
+
+_HISTORY_MISMATCH = (
+    "Lịch sử phiên bản trong gói không khớp với tệp này: gói đã bị sửa tay hoặc bị hỏng,"
+    " không nhập."
+)
 
 
 def bulk_candidates(store: Store, records: list[PackageRecord]) -> list[PackageRecord]:
@@ -126,7 +132,9 @@ def add_new(
             for rowid, text, village in index_rows
         ],
     )
-    put_history(store, *records)
+    if put_history(store, *records) != len({r.rev for rec in records for r in rec.revs}):
+        # A rev of these households new to the file is here already: another household's.
+        raise PackageError(revs_elsewhere(store, records) or _HISTORY_MISMATCH)
     return prepared
 
 

@@ -7,13 +7,16 @@ from __future__ import annotations
 
 import uuid
 
+from db.exchange.merge_plan import chunks
 from db.exchange.package import PackageRecord
 from db.store import Store
 
 
-def put_history(store: Store, *records: PackageRecord) -> None:
+def put_history(store: Store, *records: PackageRecord) -> int:
+    """The records' revs put in place (those already here left as they are); how many were
+    new to this file."""
     # Two statements for any number of records: a merge adds thousands at a time.
-    store.conn.executemany(
+    written = store.conn.executemany(
         "INSERT OR IGNORE INTO household_revs VALUES (?, ?, ?, ?, ?, ?, ?)",
         [
             (
@@ -28,11 +31,31 @@ def put_history(store: Store, *records: PackageRecord) -> None:
             for rec in records
             for r in rec.revs
         ],
-    )
+    ).rowcount
     store.conn.executemany(
         "INSERT OR IGNORE INTO exchange_merge_parents VALUES (?, ?)",
         [(r.rev, r.merge_parent) for rec in records for r in rec.revs if r.merge_parent],
     )
+    return written
+
+
+def revs_elsewhere(store: Store, records: list[PackageRecord]) -> str | None:
+    """What to tell the officer when a rev of ``records`` (households new to this file) is
+    already here as another household's (a rev names one household: the package was edited
+    by hand or damaged); None when none is."""
+    owner = {r.rev: rec.household for rec in records for r in rec.revs}
+    for revs, marks in chunks(sorted(owner)):
+        for rev, hid, code in store.conn.execute(
+            "SELECT r.rev, r.household_id, h.code FROM household_revs r"
+            f" JOIN households h ON h.id = r.household_id WHERE r.rev IN ({marks})",
+            revs,
+        ):
+            if hid != owner[rev].id:
+                return (
+                    f"Hộ {owner[rev].code} của gói ghi trong lịch sử một phiên bản của hộ {code}"
+                    " đã có trong tệp này: gói đã bị sửa tay hoặc bị hỏng, không nhập."
+                )
+    return None
 
 
 def join_revs(

@@ -496,8 +496,12 @@ def _checked_records(
     declared: Any,
     share: bool = True,
 ) -> Iterator[PackageRecord]:
-    ids: set[str] = set()
+    ids: dict[str, str] = {}  # household id -> its code
     codes: set[str] = set()
+    # Each rev of the package and the id of the household listing it: a rev is one
+    # household's (``household_revs.rev`` is the key naming it), so a second household
+    # listing it would have its history entry dropped, or vouched for by another's.
+    rev_owners: dict[str, str] = {}
     counter = _Counts()
     total_revs = 0
     memo: dict[Any, Any] | None = {} if share else None
@@ -532,6 +536,15 @@ def _checked_records(
             )
         if rec.household.id in ids:
             raise PackageError(f"Hộ ở dòng {lineno} bị trùng mã định danh trong gói.")
+        hid = rec.household.id
+        for entry in rec.revs:
+            owner = rev_owners.setdefault(entry.rev, hid)
+            if owner != hid:
+                raise PackageError(
+                    f"Hộ {rec.household.code} (dòng {lineno}) ghi trong lịch sử một phiên bản"
+                    f" của hộ {ids[owner]} trong cùng gói: gói đã bị sửa tay hoặc bị hỏng,"
+                    " không nhập."
+                )
         if not rec.deleted and rec.household.code in codes:
             raise PackageError(
                 f"Mã hộ '{rec.household.code}' xuất hiện hai lần trong gói (dòng {lineno})."
@@ -542,7 +555,7 @@ def _checked_records(
             raise PackageError(
                 f"Hộ {rec.household.code} có kết quả của một kỳ rà soát không có trong gói."
             )
-        ids.add(rec.household.id)
+        ids[hid] = rec.household.code
         if not rec.deleted:
             codes.add(rec.household.code)
         counter.add(rec)

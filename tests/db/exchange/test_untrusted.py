@@ -122,6 +122,58 @@ def test_a_rev_id_is_short(tmp_path: Path) -> None:
         read_package(pkg)
 
 
+def test_a_rev_of_one_household_listed_under_another_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A rev names one household (``household_revs.rev``): a second household listing it
+    would have that history entry silently dropped, or vouched for by the first's. Refused
+    naming both households, before any commune file is opened."""
+    from tests.db.exchange.commune import make_commune
+
+    recs = records(3)
+    pkg = tmp_path / "p.rasoat"
+    recs[2].revs = [RevEntry(rev="2-own", parent_rev=recs[0].rev), *recs[2].revs]
+    write_package(pkg, HEADER, {"villages": []}, recs)
+    assert len(read_package(pkg).records) == 3  # a parent of another household's: named only
+    recs[2].revs = [RevEntry(rev=recs[0].rev, parent_rev=None), *recs[2].revs[1:]]
+    write_package(pkg, HEADER, {"villages": []}, recs)
+    with pytest.raises(PackageError, match="Hộ HO00002 \\(dòng 3\\) .* của hộ HO00000"):
+        read_package(pkg)
+    ours = make_commune(tmp_path / "xa.db", 2)
+    before = ours.read_bytes()
+    assert main(["import", str(ours), str(pkg)]) == 2
+    assert "của hộ HO00000 trong cùng gói" in capsys.readouterr().err
+    assert ours.read_bytes() == before
+
+
+def test_a_new_households_rev_already_another_households_here_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A household new to the file whose history lists a rev this file keeps as another
+    household's: its entry would be dropped (``INSERT OR IGNORE``), so the package is
+    refused naming both, and the merge's transaction leaves the file as it was."""
+    from db import driver
+    from tests.db.exchange.commune import make_commune
+
+    ours = make_commune(tmp_path / "xa.db", 2)
+    with driver.connect(ours) as conn:
+        here_rev, here_code = conn.execute(
+            "SELECT rev, code FROM households ORDER BY code LIMIT 1"
+        ).fetchone()
+    recs = records(3, seed=9)
+    recs[2].revs = [RevEntry(rev=here_rev, parent_rev=None), *recs[2].revs]  # new here
+    pkg = tmp_path / "p.rasoat"
+    write_package(pkg, HEADER, {"villages": []}, recs)
+    before = ours.read_bytes()
+    assert main(["import", str(ours), str(pkg)]) == 2
+    said = capsys.readouterr().err
+    assert f"Hộ {recs[2].household.code} của gói" in said
+    assert f"của hộ {here_code} đã có trong tệp này" in said
+    assert ours.read_bytes() == before
+    with driver.connect(ours) as conn:
+        assert conn.execute("SELECT COUNT(*) FROM households").fetchone()[0] == 2
+
+
 # --- workbooks ----------------------------------------------------------------------------
 
 
