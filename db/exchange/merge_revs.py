@@ -40,9 +40,9 @@ def put_history(store: Store, *records: PackageRecord) -> int:
 
 
 def revs_elsewhere(store: Store, records: list[PackageRecord]) -> str | None:
-    """What to tell the officer when a rev of ``records`` (households new to this file) is
-    already here as another household's (a rev names one household: the package was edited
-    by hand or damaged); None when none is."""
+    """What to tell the officer when a rev of ``records`` is here already as another
+    household's (a rev names one household: the package was edited by hand or damaged);
+    None when none is."""
     owner = {r.rev: rec.household for rec in records for r in rec.revs}
     for revs, marks in chunks(sorted(owner)):
         for rev, hid, code in store.conn.execute(

@@ -36,7 +36,9 @@ def records(n: int, seed: int = 1) -> list[PackageRecord]:
     out = []
     for i in range(n):
         h = household(i, rng)
-        rev = f"1-{i:04x}"
+        # A rev names one household, as the app's (uuid4) do: two packages of these
+        # records (other households, as their ids are) never list one rev twice.
+        rev = f"1-{h.id[:13]}-{i:04x}"
         out.append(
             PackageRecord(
                 household=h,

@@ -14,7 +14,7 @@ from openpyxl import Workbook, load_workbook
 
 from db.exchange.errors import PackageError
 from db.exchange.excel_lists import MAX_COLUMNS, open_workbook, parse_sheet
-from db.exchange.package import MAX_REVS, RevEntry, read_package, write_package
+from db.exchange.package import MAX_REVS, PackageRecord, RevEntry, read_package, write_package
 from rasoat.cli import main
 from tests.db.exchange.records import records
 from tests.db.exchange.workbook import build, person
@@ -172,6 +172,42 @@ def test_a_new_households_rev_already_another_households_here_is_refused(
     assert ours.read_bytes() == before
     with driver.connect(ours) as conn:
         assert conn.execute("SELECT COUNT(*) FROM households").fetchone()[0] == 2
+
+
+def test_an_update_listing_another_households_rev_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A household here sent back edited, its history listing a rev this file keeps as
+    another household's: refused naming both, nothing written."""
+    from db import driver
+    from db.store import Store
+    from tests.db.exchange.commune import make_commune
+
+    ours = make_commune(tmp_path / "xa.db", 2)
+    with Store.open(ours, user="Cán bộ xã", device="may-xa") as store:
+        (a_id, a_rev, a_code), (b_id, b_rev, b_code) = store.conn.execute(
+            "SELECT id, rev, code FROM households ORDER BY code"
+        ).fetchall()
+        b = store.get_household(b_id)
+        assert b is not None
+        history = [RevEntry(r[0], r[1], r[2], r[3], r[4]) for r in store.household_revs(b_id)]
+    b.note = "sửa ở máy khác"
+    edited = PackageRecord(
+        household=b,
+        rev="2-edited",
+        revs=[*history, RevEntry("2-edited", b_rev), RevEntry(a_rev, None)],
+    )
+    pkg = tmp_path / "p.rasoat"
+    write_package(pkg, HEADER, {"villages": []}, [edited])
+    before = ours.read_bytes()
+    assert main(["import", str(ours), str(pkg)]) == 2
+    said = capsys.readouterr().err
+    assert f"Hộ {b_code} của gói ghi trong lịch sử một phiên bản của hộ {a_code}" in said
+    assert ours.read_bytes() == before
+    with driver.connect(ours) as conn:
+        assert conn.execute("SELECT rev FROM households WHERE id = ?", (b_id,)).fetchone()[0] == (
+            b_rev
+        )
 
 
 # --- workbooks ----------------------------------------------------------------------------
