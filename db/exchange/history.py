@@ -121,6 +121,8 @@ class Ancestry:
         self._records = records
         # rev -> its parents here, for every rev here of the households ``read_local`` read
         self._local: dict[str, list[str]] = {}
+        # rev -> the household it is here, for the same revs (``owner``)
+        self._owners: dict[str, str] = {}
 
     def add(self, parents: Mapping[str, Iterable[str | None]]) -> None:
         for rev, ps in parents.items():
@@ -143,10 +145,11 @@ class Ancestry:
         in one query: a rev is one household's (``household_revs.rev`` is its key), and
         each of its parents, its second (``exchange_merge_parents``) too, one row's."""
         self._local = {}
+        self._owners = {}
         if not household_ids:
             return
-        for rev, parent, merge_parent in self.conn.execute(
-            "SELECT r.rev, r.parent_rev, p.merge_parent FROM household_revs r"
+        for rev, household_id, parent, merge_parent in self.conn.execute(
+            "SELECT r.rev, r.household_id, r.parent_rev, p.merge_parent FROM household_revs r"
             " LEFT JOIN exchange_merge_parents p ON p.rev = r.rev"
             " WHERE r.household_id IN (SELECT value FROM json_each(?))",
             (json.dumps(list(household_ids)),),
@@ -155,6 +158,12 @@ class Ancestry:
             if merge_parent is not None:  # as ``_local_parents`` reads them
                 parents.append(merge_parent)
             self._local[rev] = parents
+            self._owners[rev] = household_id
+
+    def owner(self, rev: str) -> str | None:
+        """The household ``rev`` is here, of the revs ``read_local`` read last; None for
+        another rev (new to this file, or another household's not read)."""
+        return self._owners.get(rev)
 
     def _local_parents(self, rev: str) -> list[str]:
         held = self._local.get(rev)

@@ -194,7 +194,9 @@ def merge_package(
     written) when it is another commune's; when a laptop this file does not know signed it,
     or a key other than the one kept for that laptop, unless the officer confirmed that
     fingerprint (``trusted``); when it deletes households here, unless ``allow_deletions``
-    (the officer saw the list). An unsigned package is merged with a warning, its history
+    (the officer saw the list); when a household's history lists a rev this file keeps as
+    another household's (``merge_plan``; for a household new to the file, as it is written,
+    the transaction rolled back). An unsigned package is merged with a warning, its history
     and "updated by" marked unverified. ``own_key``: this laptop's public key (default: the
     key the application provides, ``db.exchange.own_key``), whose packages need no
     confirmation. A slim package for the upper level is refused unless ``upper_level_copy``

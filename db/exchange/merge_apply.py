@@ -16,13 +16,12 @@ from typing import Any
 
 from db import certificates
 from db.exchange import devices, year_round_part
-from db.exchange.errors import PackageError
 from db.exchange.merge_new import add_new, bulk_candidates, write_first_results
 from db.exchange.merge_one import apply, write_results
 from db.exchange.merge_plan import Planned
 from db.exchange.merge_prepare import fitting
 from db.exchange.merge_purges import purge_here
-from db.exchange.merge_revs import join_revs, put_history, revs_elsewhere
+from db.exchange.merge_revs import join_revs, put_history
 from db.exchange.merge_stream import (
     LEAN_RESULT,
     again,
@@ -84,14 +83,6 @@ def write_merge(
                     else s
                     for s in rest
                 ]
-            # A rev this file keeps as another household's (a rev names one household): the
-            # package refused before the chunk's households here are written (those new to
-            # the file: ``add_new``, by the count of revs it writes).
-            why = revs_elsewhere(
-                store, [s.record for s in part if s.record.household.id not in fresh_ids]
-            )
-            if why is not None:
-                raise PackageError(why)
             if fresh:
                 prepared = add_new(store, package, fresh, at, memo)
                 # Their answers and results (a surveyor's package carries them for nearly
@@ -132,9 +123,6 @@ def write_merge(
                         round_map.get(k, k): v for k, v in step.record.results.items()
                     }
                     _store_conflict(store, step, package.package_id, source, at)
-        why = revs_elsewhere(store, [s.record for s in to_join])
-        if why is not None:
-            raise PackageError(why)
         for step in to_join:
             put_history(store, step.record)
             join_revs(store, step.record.household.id, step.record.rev, at, made=None)

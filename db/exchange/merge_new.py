@@ -24,9 +24,10 @@ from db.records import Round
 from db.store import Store
 from forms.text import fold
 
+# Defensive only: with the foreign keys on, a rev of a household new to the file that is not
+# written is another household's here, which ``revs_elsewhere`` names.
 _HISTORY_MISMATCH = (
-    "Lịch sử phiên bản trong gói không khớp với tệp này: gói đã bị sửa tay hoặc bị hỏng,"
-    " không nhập."
+    "Lịch sử phiên bản trong gói không khớp với tệp này: gói đã bị sửa tay hoặc bị hỏng."
 )
 
 

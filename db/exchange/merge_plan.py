@@ -68,6 +68,7 @@ def plan(
     }
     purged = {r[0] for r in conn.execute("SELECT id FROM purged_households")}
     out: list[Planned] = []
+    unheard: list[tuple[str, Household]] = []  # (rev, household) to look up (``_not_its_own``)
     # Of a lean package (``merge_stream``), the steps whose results are compared with this
     # file's: decided once the package is read again for them (read only).
     pending: dict[str, int] = {}
@@ -81,6 +82,11 @@ def plan(
             ancestry.read_local(known.rows)
         h = rec.household
         row = known.rows.get(h.id)
+        if row is not None:
+            # Its revs here are all read (``read_local``): one another household's refuses
+            # the package; the others (new to the file, or another household's) are looked
+            # up after the loop, about one a household updated.
+            unheard += _not_its_own(conn, ancestry, rec)
         if h.id in purged:
             if h.id in carried:  # purged there too (the purge travelled): nothing to say
                 out.append(Planned(rec, "purged", row[0] if row else None))
@@ -102,6 +108,8 @@ def plan(
                 continue
             taken = known.code_owner(h.code, h.id)
             if taken:
+                # Kept for the officer's decision, which writes its revs then.
+                unheard += [(r.rev, h) for r in rec.revs]
                 out.append(
                     Planned(rec, "code_taken", None, f"mã hộ đã dùng cho hộ của {taken} ở đây")
                 )
@@ -140,6 +148,7 @@ def plan(
             out.append(Planned(rec, "unchanged", local_rev, detail, join=True))
         else:
             out.append(Planned(rec, "conflict", local_rev, "cả hai bên đều đã sửa hộ này"))
+    _refuse_revs_elsewhere(conn, unheard)
     for whole in again(package, pending) if pending else ():
         i = pending[whole.household.id]
         kept = out[i]
@@ -147,6 +156,47 @@ def plan(
         if step is not None:
             out[i] = step
     return out
+
+
+def rev_elsewhere(code: str, other: str) -> str:
+    """A package's household ``code`` listing in its history a rev this file keeps as the
+    household ``other``'s: what the officer reads (a rev names one household)."""
+    return (
+        f"Hộ {code} của gói ghi trong lịch sử một phiên bản của hộ {other} đã có trong tệp"
+        " này: gói đã bị sửa tay hoặc bị hỏng."
+    )
+
+
+def _not_its_own(
+    conn: driver.Connection, ancestry: history.Ancestry, rec: PackageRecord
+) -> list[tuple[str, Household]]:
+    """The revs of ``rec`` (a household here, its revs here read by ``ancestry``) that are
+    not its own here, to look up; raises ``PackageError`` for one that is another
+    household's among those read."""
+    h = rec.household
+    out = []
+    for r in rec.revs:
+        owner = ancestry.owner(r.rev)
+        if owner is None:
+            out.append((r.rev, h))
+        elif owner != h.id:
+            other = conn.execute("SELECT code FROM households WHERE id = ?", (owner,)).fetchone()
+            raise PackageError(rev_elsewhere(h.code, other[0] if other else "?"))
+    return out
+
+
+def _refuse_revs_elsewhere(conn: driver.Connection, revs: list[tuple[str, Household]]) -> None:
+    """Raises ``PackageError`` when one of ``revs`` (rev, the package's household listing
+    it) is here as another household's."""
+    listing = dict(revs)
+    for part, marks in chunks(sorted(listing)):
+        for rev, household_id, code in conn.execute(
+            "SELECT r.rev, r.household_id, h.code FROM household_revs r"
+            f" JOIN households h ON h.id = r.household_id WHERE r.rev IN ({marks})",
+            part,
+        ):
+            if household_id != listing[rev].id:
+                raise PackageError(rev_elsewhere(listing[rev].code, code))
 
 
 # Records whose rows in this file are read at once while planning.

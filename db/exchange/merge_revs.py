@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import uuid
 
-from db.exchange.merge_plan import chunks
+from db.exchange.merge_plan import chunks, rev_elsewhere
 from db.exchange.package import PackageRecord
 from db.store import Store
 
@@ -51,10 +51,7 @@ def revs_elsewhere(store: Store, records: list[PackageRecord]) -> str | None:
             revs,
         ):
             if hid != owner[rev].id:
-                return (
-                    f"Hộ {owner[rev].code} của gói ghi trong lịch sử một phiên bản của hộ {code}"
-                    " đã có trong tệp này: gói đã bị sửa tay hoặc bị hỏng, không nhập."
-                )
+                return rev_elsewhere(owner[rev].code, code)
     return None
 
 

@@ -542,8 +542,7 @@ def _checked_records(
             if owner != hid:
                 raise PackageError(
                     f"Hộ {rec.household.code} (dòng {lineno}) ghi trong lịch sử một phiên bản"
-                    f" của hộ {ids[owner]} trong cùng gói: gói đã bị sửa tay hoặc bị hỏng,"
-                    " không nhập."
+                    f" của hộ {ids[owner]} trong cùng gói: gói đã bị sửa tay hoặc bị hỏng."
                 )
         if not rec.deleted and rec.household.code in codes:
             raise PackageError(

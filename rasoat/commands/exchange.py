@@ -452,9 +452,10 @@ def _import(args: argparse.Namespace) -> int:
     try:
         package = _read(path, _recovery_key(args), args.password_file)
         # Every refusal that can be made before opening is made here, read-only; what is
-        # left (a lean package changed before its second reading, ``merge_stream``) rolls
-        # the merge back, and "last seen" waits for it to commit: a refused package leaves
-        # the commune file byte-identical.
+        # left (a lean package changed before its second reading, ``merge_stream``; a
+        # household new to the file whose history lists a rev kept here as another's,
+        # ``merge_new.add_new``) rolls the merge back, and "last seen" waits for it to
+        # commit: a refused package leaves the commune file byte-identical.
         precheck(
             Path(args.db),
             package,

@@ -285,10 +285,10 @@ def test_append_inserts_is_append(tmp_path: Path) -> None:
     append, any text (a control character: quoted by the encoder)."""
     rng = random.Random(15)
     # Written in the statement (``bulk.literal``): quotes and brackets as any other text.
-    # A "%" as itself: the payloads are formatted from a pattern holding the names.
+    # A "%" as itself, should a payload ever be formatted from a pattern holding the names.
     SOURCE = "gói (của 'Lò' )) 100%d %b %%"
     docs = [dumps({"id": _text(rng), "a": [_text(rng), "\\\"'"]}) for _ in range(300)]
-    # Ids quoted as themselves (a merge's: all quoted for the batch at once), "%" included.
+    # Ids that need no escaping, as a merge's are (UUIDs), "%" included.
     plain = [f"{rng.getrandbits(64):x}-Ngô %s%d{n}" for n in range(600)]
     batches = [
         [(rng.choice(("households", "members")), _text(rng), _text(rng), doc) for doc in docs],

@@ -36,8 +36,8 @@ def records(n: int, seed: int = 1) -> list[PackageRecord]:
     out = []
     for i in range(n):
         h = household(i, rng)
-        # A rev names one household, as the app's (uuid4) do: two packages of these
-        # records (other households, as their ids are) never list one rev twice.
+        # A rev names one household, as the app's do (each made for one household): two
+        # packages of these records (other households, as their ids are) never share one.
         rev = f"1-{h.id[:13]}-{i:04x}"
         out.append(
             PackageRecord(

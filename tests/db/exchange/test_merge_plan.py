@@ -109,8 +109,10 @@ def test_an_updated_package_reads_the_files_history_once_a_chunk(tmp_path: Path)
     package = export_from(a, "may-a", tmp_path / "a.rasoat")
     planned, statements = _planned_traced(base, read_package(package))
     assert [s.action for s in planned] == ["updated"] * 30
-    # Before: two statements a rev looked up here, four a household (120).
-    assert sum("household_revs" in s for s in statements) == 1
+    # Before: two statements a rev looked up here, four a household (120). Now the file's
+    # history read once, and the revs new to it (one a household edited) looked up once:
+    # a rev here as another household's refuses the package (``_refuse_revs_elsewhere``).
+    assert sum("household_revs" in s for s in statements) == 2
     assert sum("exchange_merge_parents" in s for s in statements) == 1
 
 

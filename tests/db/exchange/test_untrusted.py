@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import json
 import random
+import uuid
 import zipfile
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -174,40 +176,61 @@ def test_a_new_households_rev_already_another_households_here_is_refused(
         assert conn.execute("SELECT COUNT(*) FROM households").fetchone()[0] == 2
 
 
-def test_an_update_listing_another_households_rev_is_refused(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+@pytest.mark.parametrize("how", ["edited", "beside_its_owner", "code_taken", "deleted_both"])
+def test_a_household_listing_another_households_rev_here_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], how: str
 ) -> None:
-    """A household here sent back edited, its history listing a rev this file keeps as
-    another household's: refused naming both, nothing written."""
+    """A household here sent back (edited; beside the household whose rev it lists, whose
+    history planning reads too; deleted on both sides, which joins their histories), or a new
+    one whose code is taken here (kept for the officer, who writes its history later), its
+    history listing a rev this file keeps as another household's: refused in planning,
+    naming both, nothing written."""
     from db import driver
     from db.store import Store
     from tests.db.exchange.commune import make_commune
 
     ours = make_commune(tmp_path / "xa.db", 2)
     with Store.open(ours, user="Cán bộ xã", device="may-xa") as store:
+        if how == "beside_its_owner":  # a second version of a, which the package lacks
+            (first,) = store.conn.execute("SELECT id FROM households ORDER BY code LIMIT 1")
+            edited_here = store.get_household(first[0])
+            assert edited_here is not None
+            edited_here.note = "sửa ở đây"
+            store.save_household(edited_here)
         (a_id, a_rev, a_code), (b_id, b_rev, b_code) = store.conn.execute(
             "SELECT id, rev, code FROM households ORDER BY code"
         ).fetchall()
-        b = store.get_household(b_id)
+        a, b = store.get_household(a_id), store.get_household(b_id)
+        assert a is not None
         assert b is not None
-        history = [RevEntry(r[0], r[1], r[2], r[3], r[4]) for r in store.household_revs(b_id)]
+        revs = {h: [RevEntry(*r) for r in store.household_revs(h)] for h in (a_id, b_id)}
+        if how == "deleted_both":
+            store.delete_household(b_id)
+    after = ours.read_bytes()
     b.note = "sửa ở máy khác"
-    edited = PackageRecord(
-        household=b,
-        rev="2-edited",
-        revs=[*history, RevEntry("2-edited", b_rev), RevEntry(a_rev, None)],
-    )
+    if how == "code_taken":  # another household, with b's code
+        b = replace(b, id=str(uuid.uuid4()), members=[replace(m) for m in b.members])
+        revs[b_id] = []
+    sent = [
+        PackageRecord(
+            household=b,
+            rev="2-edited",
+            revs=[*revs[b_id], RevEntry("2-edited", b_rev), RevEntry(a_rev, None)],
+            deleted=how == "deleted_both",
+        )
+    ]
+    if how == "beside_its_owner":  # a as the laptop had it, a version behind: older
+        first_rev = revs[a_id][0]
+        sent.insert(0, PackageRecord(household=a, rev=first_rev.rev, revs=[first_rev]))
     pkg = tmp_path / "p.rasoat"
-    write_package(pkg, HEADER, {"villages": []}, [edited])
-    before = ours.read_bytes()
+    write_package(pkg, HEADER, {"villages": []}, sent)
     assert main(["import", str(ours), str(pkg)]) == 2
     said = capsys.readouterr().err
     assert f"Hộ {b_code} của gói ghi trong lịch sử một phiên bản của hộ {a_code}" in said
-    assert ours.read_bytes() == before
+    assert ours.read_bytes() == after
     with driver.connect(ours) as conn:
-        assert conn.execute("SELECT rev FROM households WHERE id = ?", (b_id,)).fetchone()[0] == (
-            b_rev
-        )
+        assert conn.execute("SELECT COUNT(*) FROM households").fetchone()[0] == 2
+        assert conn.execute("SELECT COUNT(*) FROM exchange_conflicts").fetchone()[0] == 0
 
 
 # --- workbooks ----------------------------------------------------------------------------
