@@ -196,11 +196,12 @@ def merge_package(
     fingerprint (``trusted``); when it deletes households here, unless ``allow_deletions``
     (the officer saw the list); when a household's history lists a rev this file keeps as
     another household's (``merge_plan``; for a household new to the file, as it is written,
-    the transaction rolled back). An unsigned package is merged with a warning, its history
-    and "updated by" marked unverified. ``own_key``: this laptop's public key (default: the
-    key the application provides, ``db.exchange.own_key``), whose packages need no
-    confirmation. A slim package for the upper level is refused unless ``upper_level_copy``
-    (the upper level's temporary commune file, ``upper_level.commune_file``)."""
+    the transaction rolled back: ``merge_new.add_new``, ``merge_apply.write_merge``). An
+    unsigned package is merged with a warning, its history and "updated by" marked
+    unverified. ``own_key``: this laptop's public key (default: the key the application
+    provides, ``db.exchange.own_key``), whose packages need no confirmation. A slim package
+    for the upper level is refused unless ``upper_level_copy`` (the upper level's temporary
+    commune file, ``upper_level.commune_file``)."""
     store.require(RoleAction.IMPORT)
     if not upper_level_copy:
         refuse_upper_level_copy(package)

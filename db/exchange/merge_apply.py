@@ -16,12 +16,13 @@ from typing import Any
 
 from db import certificates
 from db.exchange import devices, year_round_part
+from db.exchange.errors import PackageError
 from db.exchange.merge_new import add_new, bulk_candidates, write_first_results
 from db.exchange.merge_one import apply, write_results
 from db.exchange.merge_plan import Planned
 from db.exchange.merge_prepare import fitting
 from db.exchange.merge_purges import purge_here
-from db.exchange.merge_revs import join_revs, put_history
+from db.exchange.merge_revs import join_revs, put_history, revs_elsewhere
 from db.exchange.merge_stream import (
     LEAN_RESULT,
     again,
@@ -83,6 +84,11 @@ def write_merge(
                     else s
                     for s in rest
                 ]
+            # A new household written one by one (a member of it already here: nearly never)
+            # is checked as ``add_new`` checks its own: a rev here as another household's.
+            moved = [s.record for s in rest if s.action == "added"]
+            if moved and (why := revs_elsewhere(store, moved)) is not None:
+                raise PackageError(why)
             if fresh:
                 prepared = add_new(store, package, fresh, at, memo)
                 # Their answers and results (a surveyor's package carries them for nearly

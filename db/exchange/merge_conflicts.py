@@ -15,7 +15,7 @@ from db.exchange import year_round_part
 from db.exchange.errors import PackageError
 from db.exchange.merge_one import apply, write_content, write_results
 from db.exchange.merge_plan import Lookups
-from db.exchange.merge_revs import join_revs, put_history
+from db.exchange.merge_revs import join_revs, put_history, revs_elsewhere
 from db.exchange.package import PackageRecord, record_from_dict
 from db.households import household_from_docs
 from db.records import Change
@@ -161,6 +161,11 @@ def resolve_conflict(store: Store, conflict_id: str, choice: Choice) -> None:
                 f"Mã hộ {rec.household.code} vẫn đang dùng cho hộ của {owner}: hãy đổi "
                 "mã của một trong hai hộ rồi chọn lại."
             )
+    # Its history as the merge checked it (``merge_plan``): a rev another package has since
+    # brought here as another household's refuses the decision, before anything is written.
+    why = revs_elsewhere(store, [rec])
+    if why is not None:
+        raise PackageError(why)
     with store.transaction(source=source):
         if c.kind == "code_taken" and c.local_rev is None:
             if choice == "take_theirs":

@@ -233,6 +233,75 @@ def test_a_household_listing_another_households_rev_here_is_refused(
         assert conn.execute("SELECT COUNT(*) FROM exchange_conflicts").fetchone()[0] == 0
 
 
+def test_a_new_household_with_a_member_here_listing_another_households_rev_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A household new to the file with a member already here (who moved) is written one by
+    one, not in bulk (``bulk_candidates``): its history is checked all the same."""
+    from db.store import Store
+    from forms.model import Household
+    from tests.db.exchange.commune import make_commune
+
+    ours = make_commune(tmp_path / "xa.db", 2)
+    with Store.open(ours, user="Cán bộ xã", device="may-xa") as store:
+        (a_id, _a_rev, _a_code), (_b_id, b_rev, b_code) = store.conn.execute(
+            "SELECT id, rev, code FROM households ORDER BY code"
+        ).fetchall()
+        a = store.get_household(a_id)
+        assert a is not None
+    moved = Household(code="HO-MOI", village=a.village, members=[a.members[0]])
+    sent = PackageRecord(
+        household=moved, rev="2-new", revs=[RevEntry(b_rev, None), RevEntry("2-new", b_rev)]
+    )
+    pkg = tmp_path / "p.rasoat"
+    write_package(pkg, HEADER, {"villages": []}, [sent])
+    before = ours.read_bytes()
+    assert main(["import", str(ours), str(pkg)]) == 2
+    assert f"Hộ HO-MOI của gói ghi trong lịch sử một phiên bản của hộ {b_code}" in (
+        capsys.readouterr().err
+    )
+    assert ours.read_bytes() == before
+
+
+def test_a_conflicts_rev_brought_since_as_another_households_refuses_the_decision(
+    tmp_path: Path,
+) -> None:
+    """A conflict's history is written when the officer decides it: a package merged in
+    between that gave one of its revs to another household makes the decision refused,
+    nothing written."""
+    from db.exchange.merge import import_package
+    from db.exchange.merge_conflicts import open_conflicts, resolve_conflict
+    from db.store import Store
+    from forms.model import Household
+    from tests.db.exchange.commune import make_commune
+
+    ours = make_commune(tmp_path / "xa.db", 2)
+    with Store.open(ours, user="Cán bộ xã", device="may-xa") as store:
+        b_id = store.conn.execute("SELECT id FROM households ORDER BY code DESC").fetchone()[0]
+        b = store.get_household(b_id)
+        assert b is not None
+        (first,) = [RevEntry(*r) for r in store.household_revs(b_id)]
+        b.note = "sửa ở xã"
+        store.save_household(b)
+    theirs = replace(b, note="sửa ở máy", members=list(b.members))
+    p1, p2 = tmp_path / "p1.rasoat", tmp_path / "p2.rasoat"
+    laptop = [first, RevEntry("3-laptop", first.rev)]
+    write_package(p1, HEADER, {"villages": []}, [PackageRecord(theirs, "3-laptop", laptop)])
+    other = Household(code="HO-KHAC", village=b.village)
+    taken = [RevEntry("3-laptop", None)]
+    write_package(p2, HEADER, {"villages": []}, [PackageRecord(other, "3-laptop", taken)])
+    with Store.open(ours, user="Cán bộ xã", device="may-xa") as store:
+        assert import_package(store, p1).count("conflict") == 1
+        assert import_package(store, p2).count("added") == 1
+        (conflict,) = open_conflicts(store)
+        tables = ("households", "household_revs", "exchange_merge_parents")
+        before = [store.conn.execute(f"SELECT * FROM {t}").fetchall() for t in tables]
+        with pytest.raises(PackageError, match="của hộ HO-KHAC đã có trong tệp này"):
+            resolve_conflict(store, conflict.id, "take_theirs")
+        assert len(open_conflicts(store)) == 1
+        assert [store.conn.execute(f"SELECT * FROM {t}").fetchall() for t in tables] == before
+
+
 # --- workbooks ----------------------------------------------------------------------------
 
 
