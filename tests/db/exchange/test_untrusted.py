@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook, load_workbook
 
+from db.exchange import merge_plan
 from db.exchange.errors import PackageError
 from db.exchange.excel_lists import MAX_COLUMNS, open_workbook, parse_sheet
 from db.exchange.package import MAX_REVS, PackageRecord, RevEntry, read_package, write_package
@@ -176,9 +177,11 @@ def test_a_new_households_rev_already_another_households_here_is_refused(
         assert conn.execute("SELECT COUNT(*) FROM households").fetchone()[0] == 2
 
 
-@pytest.mark.parametrize("how", ["edited", "beside_its_owner", "code_taken", "deleted_both"])
+@pytest.mark.parametrize(
+    "how", ["edited", "beside_its_owner", "owner_chunk_before", "code_taken", "deleted_both"]
+)
 def test_a_household_listing_another_households_rev_here_is_refused(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str], how: str
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, how: str
 ) -> None:
     """A household here sent back (edited; beside the household whose rev it lists, whose
     history planning reads too; deleted on both sides, which joins their histories), or a new
@@ -189,9 +192,11 @@ def test_a_household_listing_another_households_rev_here_is_refused(
     from db.store import Store
     from tests.db.exchange.commune import make_commune
 
+    if how == "owner_chunk_before":  # its owner planned a chunk before, forgotten since
+        monkeypatch.setattr(merge_plan, "LOOKUP_CHUNK", 1)
     ours = make_commune(tmp_path / "xa.db", 2)
     with Store.open(ours, user="Cán bộ xã", device="may-xa") as store:
-        if how == "beside_its_owner":  # a second version of a, which the package lacks
+        if how in ("beside_its_owner", "owner_chunk_before"):  # a second version of a
             (first,) = store.conn.execute("SELECT id FROM households ORDER BY code LIMIT 1")
             edited_here = store.get_household(first[0])
             assert edited_here is not None
@@ -219,7 +224,7 @@ def test_a_household_listing_another_households_rev_here_is_refused(
             deleted=how == "deleted_both",
         )
     ]
-    if how == "beside_its_owner":  # a as the laptop had it, a version behind: older
+    if how in ("beside_its_owner", "owner_chunk_before"):  # a as the laptop had it: older
         first_rev = revs[a_id][0]
         sent.insert(0, PackageRecord(household=a, rev=first_rev.rev, revs=[first_rev]))
     pkg = tmp_path / "p.rasoat"
