@@ -1,5 +1,6 @@
 """A throwaway PostgreSQL cluster: ``initdb`` into a temporary folder, the server on a Unix
-socket in another temporary folder and no TCP at all, stopped and removed at the end.
+socket in another temporary folder and no TCP at all, stopped and removed at the end (or, when
+its run was killed before the end, by the next cluster started: ``sweep_stale``).
 
 Used by the registry tests and ``make bench``; also handy to try the registry on a laptop.
 Debian's server refuses to run as root, so as root every server program runs as the
@@ -16,6 +17,7 @@ import re
 import shutil
 import subprocess
 import tempfile
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -119,6 +121,63 @@ def _login_name() -> str:
     return getpass.getuser()
 
 
+PREFIX = "rasoat-pg-"
+OWNER = "owner"
+# A folder without its owner yet is being made now, unless it is older than this (seconds).
+UNCLAIMED_AFTER = 3600
+
+
+def _process_tag(pid: int) -> str:
+    """``pid`` and its start time (Linux: ``/proc``), so that a pid used again by another
+    process is not taken for the cluster's owner still running; the pid alone elsewhere."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return str(pid)
+    return f"{pid} {stat.rsplit(')', 1)[1].split()[19]}"
+
+
+def _alive(tag: str) -> bool:
+    pid = int(tag.split()[0])
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process: alive
+        pass
+    return len(tag.split()) < 2 or _process_tag(pid) == tag
+
+
+def sweep_stale(bindir: Path, prefix: list[str]) -> list[Path]:
+    """Stops the servers of clusters whose owner died without stopping them, and removes
+    their folders; returns those folders. Another run's cluster, its owner alive, is left."""
+    swept = []
+    for root in Path(tempfile.gettempdir()).glob(PREFIX + "*"):
+        try:
+            tag = (root / OWNER).read_text().strip()
+            if not tag:
+                continue
+            if _alive(tag):
+                continue
+        except FileNotFoundError:
+            try:
+                old = root.stat().st_mtime < time.time() - UNCLAIMED_AFTER
+            except OSError:
+                continue
+            if not old:
+                continue
+        except (OSError, ValueError):
+            continue
+        data = root / "data"
+        if (data / "postmaster.pid").exists():
+            Cluster(bindir, data, root / "sock", 0, prefix).run(
+                "pg_ctl", "-D", str(data), "-m", "immediate", "-w", "stop"
+            )
+        shutil.rmtree(root, ignore_errors=True)
+        swept.append(root)
+    return swept
+
+
 @contextlib.contextmanager
 def throwaway_cluster(
     *, port: int = 5432, settings: dict[str, str] | None = None
@@ -127,7 +186,11 @@ def throwaway_cluster(
     also when starting failed half-way or the body raised."""
     bindir = find_bindir()
     prefix = _as_server_user()
-    root = Path(tempfile.mkdtemp(prefix="rasoat-pg-"))
+    sweep_stale(bindir, prefix)
+    root = Path(tempfile.mkdtemp(prefix=PREFIX))
+    # Whose cluster it is: a run that dies without its ``finally`` (an abort, a kill) leaves
+    # the server running, which the next cluster started here stops (``sweep_stale``).
+    (root / OWNER).write_text(_process_tag(os.getpid()))
     data, sockets = root / "data", root / "sock"
     cluster = Cluster(bindir, data, sockets, port, prefix)
     started = False

@@ -41,3 +41,46 @@ def test_a_failing_body_still_stops_and_removes_the_cluster(pg_cluster: Cluster)
         body()
     assert len(roots) == 1
     assert not roots[0].exists()
+
+
+def test_a_cluster_whose_run_died_is_stopped_by_the_next(pg_cluster: Cluster) -> None:
+    """A run killed (or aborted) inside its cluster never reaches its ``finally``: the server
+    keeps running. The next cluster started here stops it and removes its folders; a cluster
+    whose run is alive (this session's) is left."""
+    import signal
+    import subprocess
+    import sys
+
+    child = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import sys, time\n"
+            "from registry.throwaway import throwaway_cluster\n"
+            "with throwaway_cluster(port=5441) as c:\n"
+            "    print(c.data, flush=True)\n"
+            "    time.sleep(120)\n",
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert child.stdout is not None
+    data = Path(child.stdout.readline().strip())
+    server = int((data / "postmaster.pid").read_text().split()[0])
+    child.send_signal(signal.SIGKILL)
+    child.wait()
+    assert _running(server)  # its run gone
+    with throwaway_cluster(port=5442):
+        assert not data.parent.exists()
+        assert not _running(server)
+        assert pg_cluster.data.exists()
+
+
+def _running(pid: int) -> bool:
+    """A process ``pid`` running (a zombie, ended but not reaped by whoever adopted it, is
+    not: a container's first process may never reap it)."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except FileNotFoundError:
+        return False
+    return stat.rsplit(")", 1)[1].split()[0] != "Z"
