@@ -554,6 +554,50 @@ def commune_rows(rounds: int = 1) -> None:
                     print(f"10 x 500 {label}, {how}: {spent[0]:.2f} s, {_cpu(spent)}", flush=True)
 
 
+def alternated(rounds: int = 5, packages: int = 20, per: int = 5_000) -> list[float]:
+    """The merge against SQLite alone, each round against its own: the packages merged into
+    a file held open and read ahead (A), by ``rasoat merge`` end to end (C), then the same
+    rows written by SQLite alone (S), ``rounds`` times on the same packages; each round and
+    the medians of A/S and C/S printed, those two medians returned. On a machine whose speed
+    moves within minutes (issue 22: SQLite alone 16-21 s in one quarter of an hour) one run
+    of each, minutes apart, measures the machine as much as the merge:
+    ``.venv/bin/python -c 'from bench.bench_merge import alternated; alternated()'``."""
+    import os
+    import statistics
+
+    rng = random.Random(8)
+    ahead_ratios: list[float] = []
+    merge_ratios: list[float] = []
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        paths = [folder / f"may-{i}.rasoat" for i in range(packages)]
+        for i, p in enumerate(paths):
+            _package(p, i, per, rng)
+        for n in range(rounds):
+            held, cli = folder / f"a{n}.db", folder / f"c{n}.db"
+            for f in (held, cli):
+                Store.create(f, COMMUNE, user="Cán bộ xã", device="may-xa").close()
+            with Store.open(held, user="Cán bộ xã", device="may-xa") as store, _timed() as a:
+                _merge_ahead(store, paths)
+            with _timed() as c:
+                _cli_merge(cli, paths, ahead=True)
+            s = _sqlite_only(held, folder / f"s{n}.db", packages, per)
+            ahead_ratios.append(a()[0] / s[0])
+            merge_ratios.append(c()[0] / s[0])
+            print(
+                f"load {os.getloadavg()[0]:.2f}: A {a()[0]:.2f} s ({_cpu(a())}), C {c()[0]:.2f} s"
+                f" ({_cpu(c())}), S {s[0]:.2f} s (CPU {s[1]:.2f} s): A/S {ahead_ratios[-1]:.2f}x,"
+                f" C/S {merge_ratios[-1]:.2f}x",
+                flush=True,
+            )
+            for f in folder.iterdir():  # this round's files: the next round's disk as this one's
+                if f.suffix != ".rasoat":
+                    shutil.rmtree(f) if f.is_dir() else f.unlink()
+    medians = [statistics.median(ahead_ratios), statistics.median(merge_ratios)]
+    print(f"median A/S {medians[0]:.2f}x, C/S {medians[1]:.2f}x", flush=True)
+    return medians
+
+
 KEPT = Path("/var/tmp/rasoat-bench-keep/xa-100000.rasoat.sqlite")
 
 
