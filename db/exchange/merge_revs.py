@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import uuid
 
-from db.exchange.merge_plan import chunks, rev_elsewhere
+from db.exchange.merge_plan import rev_clash
 from db.exchange.package import PackageRecord
 from db.store import Store
 
@@ -43,16 +43,7 @@ def revs_elsewhere(store: Store, records: list[PackageRecord]) -> str | None:
     """What to tell the officer when a rev of ``records`` is here already as another
     household's (a rev names one household: the package was edited by hand or damaged);
     None when none is."""
-    owner = {r.rev: rec.household for rec in records for r in rec.revs}
-    for revs, marks in chunks(sorted(owner)):
-        for rev, hid, code in store.conn.execute(
-            "SELECT r.rev, r.household_id, h.code FROM household_revs r"
-            f" JOIN households h ON h.id = r.household_id WHERE r.rev IN ({marks})",
-            revs,
-        ):
-            if hid != owner[rev].id:
-                return rev_elsewhere(owner[rev].code, code)
-    return None
+    return rev_clash(store.conn, {r.rev: rec.household for rec in records for r in rec.revs})
 
 
 def join_revs(
