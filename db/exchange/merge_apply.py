@@ -7,6 +7,7 @@ records and purges, and the import's row with its receipt.
 
 from __future__ import annotations
 
+import functools
 import json
 import uuid
 from collections.abc import Callable, Iterator, Mapping
@@ -225,18 +226,15 @@ class _Decoded(Mapping[str, Household | str]):
     def __init__(self, package: Package, steps: list[Planned]) -> None:
         self._package = package
         self._steps = steps
-        self._by_id: dict[str, PackageRecord] | None = None
 
-    @property
+    @functools.cached_property
     def _records(self) -> dict[str, PackageRecord]:
         # Made when first read: a package without year-round records reads none.
-        if self._by_id is None:
-            self._by_id = {
-                s.record.household.id: s.record
-                for s in self._steps
-                if not is_lean(s.record) or is_held(s.record)
-            }
-        return self._by_id
+        return {
+            s.record.household.id: s.record
+            for s in self._steps
+            if not is_lean(s.record) or is_held(s.record)
+        }
 
     def __getitem__(self, hid: str) -> Household | str:
         rec = self._records[hid]

@@ -68,7 +68,7 @@ def plan(
     }
     purged = {r[0] for r in conn.execute("SELECT id FROM purged_households")}
     out: list[Planned] = []
-    unheard: list[tuple[str, Household]] = []  # (rev, household) to look up (``_not_its_own``)
+    unheard: dict[str, Household] = {}  # rev -> the household listing it, to look up
     # Of a lean package (``merge_stream``), the steps whose results are compared with this
     # file's: decided once the package is read again for them (read only).
     pending: dict[str, int] = {}
@@ -86,7 +86,7 @@ def plan(
             # Its revs here are all read (``read_local``): one another household's refuses
             # the package; the others (new to the file, or another household's) are looked
             # up after the loop, about one a household updated.
-            unheard += _not_its_own(conn, ancestry, rec)
+            unheard.update(_not_its_own(conn, ancestry, rec))
         if h.id in purged:
             if h.id in carried:  # purged there too (the purge travelled): nothing to say
                 out.append(Planned(rec, "purged", row[0] if row else None))
@@ -109,7 +109,7 @@ def plan(
             taken = known.code_owner(h.code, h.id)
             if taken:
                 # Kept for the officer's decision, which writes its revs then.
-                unheard += [(r.rev, h) for r in rec.revs]
+                unheard.update((r.rev, h) for r in rec.revs)
                 out.append(
                     Planned(rec, "code_taken", None, f"mã hộ đã dùng cho hộ của {taken} ở đây")
                 )
@@ -148,7 +148,9 @@ def plan(
             out.append(Planned(rec, "unchanged", local_rev, detail, join=True))
         else:
             out.append(Planned(rec, "conflict", local_rev, "cả hai bên đều đã sửa hộ này"))
-    _refuse_revs_elsewhere(conn, unheard)
+    why = rev_clash(conn, unheard)
+    if why is not None:
+        raise PackageError(why)
     for whole in again(package, pending) if pending else ():
         i = pending[whole.household.id]
         kept = out[i]
@@ -183,14 +185,6 @@ def _not_its_own(
             other = conn.execute("SELECT code FROM households WHERE id = ?", (owner,)).fetchone()
             raise PackageError(rev_elsewhere(h.code, other[0] if other else "?"))
     return out
-
-
-def _refuse_revs_elsewhere(conn: driver.Connection, revs: list[tuple[str, Household]]) -> None:
-    """Raises ``PackageError`` when one of ``revs`` (rev, the package's household listing
-    it) is here as another household's."""
-    why = rev_clash(conn, dict(revs))
-    if why is not None:
-        raise PackageError(why)
 
 
 def rev_clash(conn: driver.Connection, listing: Mapping[str, Household]) -> str | None:

@@ -111,7 +111,7 @@ def test_an_updated_package_reads_the_files_history_once_a_chunk(tmp_path: Path)
     assert [s.action for s in planned] == ["updated"] * 30
     # Before: two statements a rev looked up here, four a household (120). Now the file's
     # history read once, and the revs new to it (one a household edited) looked up once:
-    # a rev here as another household's refuses the package (``_refuse_revs_elsewhere``).
+    # a rev here as another household's refuses the package (``merge_plan.rev_clash``).
     assert sum("household_revs" in s for s in statements) == 2
     assert sum("exchange_merge_parents" in s for s in statements) == 1
 
