@@ -162,6 +162,7 @@ def write_merge(
                 receipt_utf8(receipt),
             ),
         )
+        counts = receipt.counts()
         store.record_change(
             "exchange_imports",
             package.package_id,
@@ -169,7 +170,7 @@ def write_merge(
             "insert",
             None,
             {
-                a: receipt.count(a)
+                a: counts[a]
                 for a in ("added", "updated", "deleted", "conflict", "code_taken")
                 + (("purged_by_package",) if to_purge else ())
             },

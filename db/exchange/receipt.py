@@ -7,6 +7,7 @@ Printable as plain Vietnamese text and kept as JSON in the commune file
 from __future__ import annotations
 
 import json
+from collections import Counter
 from dataclasses import dataclass, field, fields
 from typing import Any, Literal
 
@@ -80,6 +81,12 @@ class Receipt:
     def count(self, action: str) -> int:
         return sum(1 for e in self.entries if e.action == action)
 
+    def counts(self) -> Counter[str]:
+        """How many entries of each action, in one pass (``count`` for each of the ten
+        actions, twice over in ``summary``, was 28 ms of every 5,000-household package a
+        merge printed: issue 22)."""
+        return Counter(e.action for e in self.entries)
+
     @property
     def changed(self) -> int:
         return sum(1 for e in self.entries if e.action in ("added", "updated", "deleted"))
@@ -89,10 +96,11 @@ class Receipt:
         return [e for e in self.entries if e.action in ("conflict", "code_taken")]
 
     def summary(self) -> str:
+        counts = self.counts()
         parts = [
-            f"{ACTION_LABELS[a].split(' (')[0].lower()}: {self.count(a)}"
+            f"{ACTION_LABELS[a].split(' (')[0].lower()}: {counts[a]}"
             for a in ACTION_LABELS
-            if self.count(a)
+            if counts[a]
         ]
         return f"{len(self.entries)} hộ trong gói — " + (", ".join(parts) or "không có hộ nào")
 

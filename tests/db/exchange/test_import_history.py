@@ -7,7 +7,7 @@ from pathlib import Path
 
 from db.exchange.history import imports
 from db.exchange.merge import import_package, open_conflicts, resolve_conflict
-from db.exchange.receipt import Receipt
+from db.exchange.receipt import Entry, Receipt
 from db.store import Store
 from tests.db.exchange.test_merge import two_surveyor_packages
 
@@ -42,3 +42,15 @@ def test_a_receipt_with_keys_of_a_later_version_still_reads() -> None:
     r = Receipt("p", "a.rasoat", "10105", "Xã Tân Lập", "cả xã", "2026", "ĐTV", "may-a")
     data = r.to_dict() | {"signed_by": "x"}
     assert Receipt.from_dict(data) == r
+
+
+def test_a_receipt_summary_counts_each_action_in_the_labels_order() -> None:
+    """The line a merge prints for each package: the actions in ``ACTION_LABELS``' order,
+    those no household took left out, each counted once (``Receipt.counts``)."""
+    r = Receipt("p", "a.rasoat", "10105", "Xã Tân Lập", "cả xã", "2026", "ĐTV", "may-a")
+    assert r.summary() == "0 hộ trong gói — không có hộ nào"
+    for n, action in enumerate(["conflict", "added", "added", "older", "added", "conflict"]):
+        r.entries.append(Entry(f"h{n}", f"HO{n:05d}", "", "Thôn 1", action))  # type: ignore[arg-type]
+    assert r.summary() == "6 hộ trong gói — hộ mới: 3, bản cũ hơn: 1, xung đột: 2"
+    assert r.counts() == {"added": 3, "older": 1, "conflict": 2}
+    assert [r.count(a) for a in ("added", "older", "conflict", "updated")] == [3, 1, 2, 0]
