@@ -8,7 +8,7 @@ each page and every page carries "Trang x/y". Data cells are plain strings wrapp
 from __future__ import annotations
 
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -283,6 +283,35 @@ class _PartStart(Flowable):
         self.canv.part_starts.append(self.canv.getPageNumber())
 
 
+class _Story(list):  # type: ignore[type-arg]
+    """The flowables reportlab lays out, made a part at a time as it reaches them.
+
+    ``BaseDocTemplate.build`` takes the story as a list and only ever asks ``len`` of it,
+    reads and deletes at its front and puts split pieces back there; it keeps nothing it has
+    drawn. A part's flowables (a certificate's paragraphs, tables and signatures) made for
+    every part before the build began were held to its end: the commune's 16,500 certificates
+    of 100,000 households peaked at 1,024 MB (issue 22: every command under 500 MB). Asked
+    its length, the story adds the next part's flowables once it holds no more than the last
+    part added: the part being laid out is then always whole in it, with the next one's
+    beginning, so what reportlab looks ahead at (a chain of ``keepWithNext``, never across a
+    part's page break) is there as it was in the whole story."""
+
+    def __init__(self, parts: Iterator[list[Flowable]]) -> None:
+        super().__init__()
+        self._parts: Iterator[list[Flowable]] | None = parts
+        self._last = 0  # how many flowables the last part added had
+
+    def __len__(self) -> int:
+        while self._parts is not None and list.__len__(self) <= self._last:
+            made = next(self._parts, None)
+            if made is None:
+                self._parts = None
+                break
+            self.extend(made)
+            self._last = len(made)
+        return list.__len__(self)
+
+
 def page_size(doc: Document) -> tuple[float, float]:
     return landscape(A4) if doc.landscape else A4
 
@@ -315,7 +344,6 @@ def render_pdf(doc: Document, out: Path, progress: Progress | None = None) -> Pa
         author="Rà soát",
         creator="Rà soát (rasoat)",
     )
-    story: list[Flowable] = []
     total_rows = sum(len(t.rows) for t in doc.tables()) or 1
     offset = [0]  # rows of the tables laid out before the current one
 
@@ -329,20 +357,24 @@ def render_pdf(doc: Document, out: Path, progress: Progress | None = None) -> Pa
 
         return report
 
-    for index, part in enumerate(doc.parts):
-        flag = _landscape(doc, part)
-        size = landscape(A4) if flag else A4
-        if index:
-            if flag != _landscape(doc, doc.parts[index - 1]):
-                story.append(NextPageTemplate(names[flag]))
-            story.append(PageBreak())
-        if doc.pages_per_part:
-            story.append(_PartStart())
-        width = size[0] - 2 * MARGIN
-        # What a flowable may use at the top of a page: the frame less its 6 pt paddings.
-        frame_height = size[1] - top - bottom - 12
-        story.extend(_part(part, styles, width, frame_height, tick_for))
-    template.build(story, canvasmaker=_NumberedCanvas)
+    def flowables() -> Iterator[list[Flowable]]:
+        for index, part in enumerate(doc.parts):
+            flag = _landscape(doc, part)
+            size = landscape(A4) if flag else A4
+            made: list[Flowable] = []
+            if index:
+                if flag != _landscape(doc, doc.parts[index - 1]):
+                    made.append(NextPageTemplate(names[flag]))
+                made.append(PageBreak())
+            if doc.pages_per_part:
+                made.append(_PartStart())
+            width = size[0] - 2 * MARGIN
+            # What a flowable may use at the top of a page: the frame less its 6 pt paddings.
+            frame_height = size[1] - top - bottom - 12
+            made.extend(_part(part, styles, width, frame_height, tick_for))
+            yield made
+
+    template.build(_Story(flowables()), canvasmaker=_NumberedCanvas)
     if progress is not None:
         progress(total_rows, total_rows)
     return out

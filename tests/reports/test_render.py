@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from datetime import date
 from pathlib import Path
 
+import pytest
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
@@ -122,3 +124,43 @@ def test_markup_characters_in_data_and_missing_glyphs(tmp_path: Path) -> None:
     )
     text = "\n".join(_pages(render_pdf(Document("t", "t", [part]), tmp_path / "a.pdf")))
     assert "thu nhập < 1.500.000 & nhà tạm -> đề nghị xét" in text
+
+
+def test_parts_are_made_into_flowables_as_the_layout_reaches_them(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A batch of certificates (a part, its own page numbers, each) is laid out a part at a
+    time: when a part begins on its page, no part after the next one has been made into
+    reportlab's flowables yet (issue 22: made all before the build, the commune's 16,500
+    certificates of 100,000 households held 1 GB), and every part is printed, numbered
+    within itself, in order."""
+    import reports.pdf as pdf
+
+    made: list[int] = []
+    at_start: list[int] = []
+    part = pdf._part
+    start = pdf._PartStart.draw
+
+    def counted(*args: object, **kwargs: object) -> object:
+        made.append(len(made))
+        return part(*args, **kwargs)  # type: ignore[arg-type]
+
+    def noted(self: pdf._PartStart) -> None:
+        at_start.append(len(made))
+        start(self)
+
+    monkeypatch.setattr(pdf, "_part", counted)
+    monkeypatch.setattr(pdf._PartStart, "draw", noted)
+    parts = []
+    for n in range(40):
+        one = _doc(3 if n % 2 else 60, name=f"Hộ {n:02d}").parts[0]  # one page, or three
+        one.title = f"Giấy chứng nhận {n:02d}"
+        parts.append(one)
+    doc = Document("certificate", "Giấy chứng nhận", parts, pages_per_part=True)
+    pages = _pages(render_pdf(doc, tmp_path / "c.pdf"))
+    assert len(at_start) == 40
+    assert max(m - started for started, m in enumerate(at_start, start=1)) <= 1
+    firsts = [p for p in pages if "GIẤY CHỨNG NHẬN" in p]
+    assert [f"GIẤY CHỨNG NHẬN {n:02d}" in p for n, p in enumerate(firsts)] == [True] * 40
+    assert len(pages) > 40
+    assert all(re.search(r"Trang 1/\d", p) for p in firsts)
