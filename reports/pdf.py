@@ -292,9 +292,14 @@ class _Story(list):  # type: ignore[type-arg]
     every part before the build began were held to its end: the commune's 16,500 certificates
     of 100,000 households peaked at 1,024 MB (issue 22: every command under 500 MB). Asked
     its length, the story adds the next part's flowables once it holds no more than the last
-    part added: the part being laid out is then always whole in it, with the next one's
-    beginning, so what reportlab looks ahead at (a chain of ``keepWithNext``, never across a
-    part's page break) is there as it was in the whole story."""
+    part added: the part being laid out is then always whole in it, with the next one whole
+    too, so what reportlab looks ahead at (a chain of ``keepWithNext``, never across a part's
+    page break) is there as it was in the whole story. It cannot be iterated: a reportlab
+    that walked the story (``multiBuild`` does) would miss the parts not made yet, and leave
+    them out of the document without a word."""
+
+    def __iter__(self) -> Iterator[Flowable]:
+        raise TypeError("the story is made a part at a time: read it only from its front")
 
     def __init__(self, parts: Iterator[list[Flowable]]) -> None:
         super().__init__()
