@@ -494,26 +494,23 @@ def log_lines(
     household_id: str | None = None,
     since: str | None = None,
     until: str | None = None,
+    newest: int | None = None,
 ) -> list[LogLine]:
     """Audit rows oldest first: one household's (its index), or those written from ``since``
-    up to but not including ``until`` (UTC ISO times, as the log stores them)."""
-    where, params = [], []
-    if household_id is not None:
-        where.append("a.household_id = ?")
-        params.append(household_id)
-    if since is not None:
-        where.append("a.at >= ?")
-        params.append(since)
-    if until is not None:
-        where.append("a.at < ?")
-        params.append(until)
+    up to but not including ``until`` (UTC ISO times, as the log stores them); ``newest``:
+    only that many, the newest (a screen's page: a district file merged this month has a
+    million rows in its log)."""
+    where, params = _log_where(household_id, since, until)
     sql = (
         "SELECT a.id, a.at, a.user, a.device, a.tbl, a.row_id, a.household_id, h.code,"
         " a.action, a.old, CASE WHEN a.new_in_row = 1 THEN NULL ELSE a.new END, a.source"
         " FROM audit a LEFT JOIN households h ON h.id = a.household_id"
-        + (" WHERE " + " AND ".join(where) if where else "")
-        + " ORDER BY a.id"
+        + where
+        + (" ORDER BY a.id" if newest is None else " ORDER BY a.id DESC LIMIT ?")
     )
+    rows = conn.execute(sql, params if newest is None else [*params, newest]).fetchall()
+    if newest is not None:
+        rows.reverse()
     return [
         LogLine(
             int(r[0]),
@@ -529,8 +526,37 @@ def log_lines(
             _json(r[10]),
             r[11],
         )
-        for r in conn.execute(sql, params)
+        for r in rows
     ]
+
+
+def log_count(
+    conn: driver.Connection,
+    *,
+    household_id: str | None = None,
+    since: str | None = None,
+    until: str | None = None,
+) -> int:
+    """How many rows ``log_lines`` would give for the same choice (all of them), counted
+    without reading them."""
+    where, params = _log_where(household_id, since, until)
+    return int(conn.execute("SELECT COUNT(*) FROM audit a" + where, params).fetchone()[0])
+
+
+def _log_where(
+    household_id: str | None, since: str | None, until: str | None
+) -> tuple[str, list[str]]:
+    where, params = [], []
+    if household_id is not None:
+        where.append("a.household_id = ?")
+        params.append(household_id)
+    if since is not None:
+        where.append("a.at >= ?")
+        params.append(since)
+    if until is not None:
+        where.append("a.at < ?")
+        params.append(until)
+    return (" WHERE " + " AND ".join(where) if where else ""), params
 
 
 def _json(text: str | None) -> dict[str, Any] | None:

@@ -3,8 +3,9 @@ one household's history (by its code; the household selected in the list is prop
 log of a period, with the state of the log's hash chain; both saved as PDF or Excel through
 ``reports.audit_log`` (the save itself is recorded in the log, as every printed document).
 
-The lines are read in the GUI thread (one household's are a few dozen; a period's screen
-shows the newest ``SCREEN_LIMIT`` and the saved document all of them); the chain check and
+The lines are read in the GUI thread (one household's are a few dozen; a period's are
+counted and only the newest ``SCREEN_LIMIT`` read, the saved document has all of them); the
+chain check and
 the document are made in a worker on a Store of its own (``desktop.worker``)."""
 
 from __future__ import annotations
@@ -123,7 +124,7 @@ class AuditDialog(QDialog):
         return self.store.household_by_code(code) if code else None
 
     def reload(self) -> None:
-        from db.audit import log_lines
+        from db.audit import log_count, log_lines
         from reports.audit_log import content, day_start_utc
 
         if self.by_household.isChecked():
@@ -144,16 +145,16 @@ class AuditDialog(QDialog):
         else:
             self.household_id = None
             start, end = _pydate(self.start.date()), _pydate(self.end.date())
-            lines = log_lines(
-                self.store.conn,
-                since=day_start_utc(start),
-                until=day_start_utc(end + timedelta(days=1)),
-            )
-            shown = lines[-SCREEN_LIMIT:]
+            since, until = day_start_utc(start), day_start_utc(end + timedelta(days=1))
+            # Counted, and only the rows shown read: a district file merged this month has a
+            # million (issue 22: all of them read here took 16 s on the GUI thread and 1.8 GB;
+            # counted and the newest read, 0.2 s).
+            total = log_count(self.store.conn, since=since, until=until)
+            shown = log_lines(self.store.conn, since=since, until=until, newest=SCREEN_LIMIT)
             text = self.tr("{n} dòng nhật ký từ {a} đến {b}.").format(
-                n=len(lines), a=f"{start:%d/%m/%Y}", b=f"{end:%d/%m/%Y}"
+                n=total, a=f"{start:%d/%m/%Y}", b=f"{end:%d/%m/%Y}"
             )
-            if len(shown) < len(lines):
+            if len(shown) < total:
                 text += " " + self.tr(
                     "Màn hình chỉ hiện {k} dòng mới nhất; tệp lưu ra có đủ cả."
                 ).format(k=len(shown))
