@@ -5,8 +5,8 @@ log of a period, with the state of the log's hash chain; both saved as PDF or Ex
 
 The lines are read in the GUI thread (one household's are a few dozen; a period's are
 counted and only the newest ``SCREEN_LIMIT`` read, the saved document has all of them); the
-chain check and
-the document are made in a worker on a Store of its own (``desktop.worker``)."""
+chain check and the document are made in a worker on a Store of its own
+(``desktop.worker``)."""
 
 from __future__ import annotations
 

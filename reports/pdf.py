@@ -298,9 +298,6 @@ class _Story(list):  # type: ignore[type-arg]
     that walked the story (``multiBuild`` does) would miss the parts not made yet, and leave
     them out of the document without a word."""
 
-    def __iter__(self) -> Iterator[Flowable]:
-        raise TypeError("the story is made a part at a time: read it only from its front")
-
     def __init__(self, parts: Iterator[list[Flowable]]) -> None:
         super().__init__()
         self._parts: Iterator[list[Flowable]] | None = parts
@@ -315,6 +312,9 @@ class _Story(list):  # type: ignore[type-arg]
             self.extend(made)
             self._last = len(made)
         return list.__len__(self)
+
+    def __iter__(self) -> Iterator[Flowable]:
+        raise TypeError("the story is made a part at a time: read it only from its front")
 
 
 def page_size(doc: Document) -> tuple[float, float]:
