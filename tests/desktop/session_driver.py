@@ -1579,6 +1579,22 @@ class Session:
         yield from self.wait(lambda: "Đang kiểm tra" not in dialog.chain.text(), "the chain")
         if "nguyên vẹn" not in dialog.chain.text() or dialog.table.rowCount() == 0:
             raise SessionFailure(f"audit log: {dialog.chain.text()!r}, {dialog.table.rowCount()}")
+        # The last 30 days' log (Alt+T, Alt+X): counted, the newest lines shown (issue 22).
+        self.step("audit log: Alt+T, Alt+X, the period's log")
+        yield from self.key(Qt.Key.Key_T, ALT)
+        yield from self.wait(dialog.by_period.isChecked, "by period")
+        yield from self.key(Qt.Key.Key_X, ALT)
+        yield from self.wait(lambda: "dòng nhật ký từ" in dialog.summary.text(), "the period")
+        from db.audit import log_count
+
+        total = log_count(self.window.store.conn)
+        shown = dialog.table.rowCount()
+        if not dialog.summary.text().startswith(f"{total} dòng") or shown != min(total, 2000):
+            raise SessionFailure(f"audit log period: {dialog.summary.text()!r}, {shown} shown")
+        # A mnemonic presses its button for 100 ms (Qt's animated click); Esc meanwhile only
+        # lets go of the button, as it would under an officer's finger.
+        pressed = (dialog.by_period, dialog.show_button)
+        yield from self.wait(lambda: not any(b.isDown() for b in pressed), "the buttons up")
         yield from self.key(Qt.Key.Key_Escape)
         yield from self.back_to_window()
         self.expected_modals = ()
