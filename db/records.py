@@ -111,6 +111,10 @@ class Complaint:
     received: date
     outcome: str | None = None
     resolved_at: str | None = None
+    # The household's code and head as stored now, read with the complaint for its table
+    # (a household deleted since keeps them).
+    household_code: str | None = None
+    household_head: str | None = None
 
 
 @dataclass(frozen=True)

@@ -319,10 +319,14 @@ class Review:
 
     def complaints(self, round_id: str) -> list[Complaint]:
         return [
-            Complaint(r[0], r[1], r[2], r[3], r[4], date.fromisoformat(r[5]), r[6], r[7])
+            Complaint(
+                r[0], r[1], r[2], r[3], r[4], date.fromisoformat(r[5]), r[6], r[7], r[8], r[9]
+            )
             for r in self._store.conn.execute(
-                "SELECT id, round_id, household_id, complainant, content, received, outcome,"
-                " resolved_at FROM complaints WHERE round_id = ? ORDER BY received, created_at",
+                "SELECT c.id, c.round_id, c.household_id, c.complainant, c.content, c.received,"
+                " c.outcome, c.resolved_at, h.code, h.head_name FROM complaints c"
+                " LEFT JOIN households h ON h.id = c.household_id"
+                " WHERE c.round_id = ? ORDER BY c.received, c.created_at",
                 (round_id,),
             )
         ]

@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 
 from desktop.labels import enum_choices, label
 from desktop.small_screens import WrappingRow
+from desktop.tab_keys import pass_ctrl_tab
 from forms.model import Category, Transition
 
 PAGE = 200
@@ -292,6 +293,7 @@ class HouseholdList(QWidget):
         self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        pass_ctrl_tab(self.view)  # Ctrl+Tab: the next tab, not the next cell
         self.view.setAlternatingRowColors(True)
         self.view.verticalHeader().setVisible(False)
         # Fixed row heights: Qt then never asks for every row's size hint (100,000 rows).

@@ -20,7 +20,9 @@ from typing import Any
 from PySide6.QtCore import (
     QT_TRANSLATE_NOOP,
     QAbstractTableModel,
+    QEvent,
     QModelIndex,
+    QObject,
     QPersistentModelIndex,
     QRegularExpression,
     Qt,
@@ -52,6 +54,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.labels import label
+from desktop.tab_keys import is_ctrl_tab, pass_ctrl_tab
 from forms.meeting import PROPOSED_CATEGORIES, PROPOSED_TRANSITIONS, passed
 from forms.model import Category, Transition
 
@@ -274,6 +277,14 @@ class MeetingTableModel(QAbstractTableModel):
 class _VoteDelegate(QStyledItemDelegate):
     """Number cells take digits only; the note cell a plain line."""
 
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        # The delegate takes Tab in a cell being typed in, Ctrl held or not: Ctrl+Tab goes
+        # on to the tabs (the cell is saved as its editor loses the focus).
+        if is_ctrl_tab(event):
+            event.ignore()
+            return True
+        return super().eventFilter(watched, event)
+
     def createEditor(
         self,
         parent: QWidget,
@@ -378,6 +389,7 @@ class MeetingMode(QWidget):
         self.table = _VoteTable()
         self.table.setModel(self.model)
         self.table.setItemDelegate(_VoteDelegate(self.table))
+        pass_ctrl_tab(self.table)
         self.table.setEditTriggers(
             QAbstractItemView.EditTrigger.AnyKeyPressed
             | QAbstractItemView.EditTrigger.EditKeyPressed

@@ -50,6 +50,13 @@ def date_edit(value: date) -> QDateEdit:
     return edit
 
 
+def _label(text: str, buddy: QWidget) -> QLabel:
+    """A field's label whose Alt+letter (the underlined one) goes to the field."""
+    label = QLabel(text)
+    label.setBuddy(buddy)
+    return label
+
+
 class PostingPage(QWidget):
     def __init__(
         self,
@@ -76,13 +83,13 @@ class PostingPage(QWidget):
         self.village = QComboBox()
         self.start = date_edit(self.today)
         self.end = date_edit(self.today + timedelta(days=posting_days()))
-        self.save_posting_button = QPushButton(self.tr("Lưu niêm yết"))
+        self.save_posting_button = QPushButton(self.tr("&Lưu niêm yết"))
         for text, w in (
-            (self.tr("Thôn:"), self.village),
-            (self.tr("Từ ngày:"), self.start),
+            (self.tr("Thô&n:"), self.village),
+            (self.tr("Từ ngà&y:"), self.start),
             (self.tr("đến ngày:"), self.end),
         ):
-            form.addWidget(QLabel(text))
+            form.addWidget(_label(text, w))
             form.addWidget(w)
         form.addStretch()
         form.addWidget(self.save_posting_button)
@@ -95,17 +102,19 @@ class PostingPage(QWidget):
         c_layout = QVBoxLayout(complaints)
         entry = QFormLayout()
         self.complainant = QLineEdit()
-        self.about = QComboBox()
+        from desktop.household_picker import HouseholdPicker
+
+        self.about = HouseholdPicker(store)
         self.content = QLineEdit()
         self.received = date_edit(self.today)
-        entry.addRow(self.tr("Người khiếu nại:"), self.complainant)
-        entry.addRow(self.tr("Về hộ:"), self.about)
-        entry.addRow(self.tr("Nội dung:"), self.content)
+        entry.addRow(self.tr("Người &khiếu nại:"), self.complainant)
+        entry.addRow(self.tr("&Về hộ:"), self.about)
+        entry.addRow(self.tr("Nội d&ung:"), self.content)
         entry.addRow(self.tr("Ngày nhận:"), self.received)
         c_layout.addLayout(entry)
         buttons = QHBoxLayout()
-        self.add_button = QPushButton(self.tr("Thêm khiếu nại"))
-        self.resolve_button = QPushButton(self.tr("Ghi kết quả kiểm tra lại…"))
+        self.add_button = QPushButton(self.tr("Thê&m khiếu nại"))
+        self.resolve_button = QPushButton(self.tr("Ghi kết quả kiểm t&ra lại…"))
         buttons.addWidget(self.add_button)
         buttons.addWidget(self.resolve_button)
         buttons.addStretch()
@@ -126,6 +135,9 @@ class PostingPage(QWidget):
         self.table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         c_layout.addWidget(self.table, 1)
+        from desktop.tab_keys import pass_ctrl_tab
+
+        pass_ctrl_tab(self.table)
         layout.addWidget(complaints, 1)
 
         decision = QGroupBox(self.tr("Quyết định công nhận của Chủ tịch UBND xã"))
@@ -134,13 +146,13 @@ class PostingPage(QWidget):
         self.number.setPlaceholderText(self.tr("ví dụ 125/QĐ-UBND"))
         self.decision_date = date_edit(self.today)
         self.signer = QLineEdit()
-        self.save_decision_button = QPushButton(self.tr("Lưu quyết định"))
+        self.save_decision_button = QPushButton(self.tr("Lưu &quyết định"))
         for text, w in (
-            (self.tr("Số:"), self.number),
+            (self.tr("&Số:"), self.number),
             (self.tr("Ngày:"), self.decision_date),
-            (self.tr("Người ký:"), self.signer),
+            (self.tr("Ngườ&i ký:"), self.signer),
         ):
-            d_form.addWidget(QLabel(text))
+            d_form.addWidget(_label(text, w))
             d_form.addWidget(w)
         d_form.addWidget(self.save_decision_button)
         layout.addWidget(decision)
@@ -165,18 +177,10 @@ class PostingPage(QWidget):
         self.village.clear()
         for v in self.store.villages():
             self.village.addItem(v.name, v.name)
-        self.about.clear()
-        self.about.addItem(self.tr("(không nhắm vào hộ cụ thể)"), None)
         round_id = self.round_id()
         if round_id is None:
             self._say(self.tr("Chưa có kỳ rà soát: hãy bắt đầu một kỳ rà soát trước."), error=True)
             return
-        from db.store import HouseholdQuery
-
-        for row in self.store.list_households(
-            HouseholdQuery(round_id=round_id, limit=2000, offset=0)
-        ):
-            self.about.addItem(f"{row.code} — {row.head_name}", str(row.id))
         posted = self.store.postings(round_id)
         self.postings.setText(
             "; ".join(
@@ -193,14 +197,15 @@ class PostingPage(QWidget):
             self.signer.setText(decision.signer)
 
     def _fill_complaints(self, round_id: str) -> None:
-        names = {self.about.itemData(i): self.about.itemText(i) for i in range(self.about.count())}
+        from desktop.household_picker import household_label
+
         complaints = self.store.complaints(round_id)
         self.table.setRowCount(len(complaints))
         for r, c in enumerate(complaints):
             values = [
                 c.received.strftime("%d/%m/%Y"),
                 c.complainant,
-                names.get(c.household_id, "") if c.household_id else "",
+                household_label(c.household_code or "", c.household_head or ""),
                 c.content,
                 c.outcome or self.tr("Đang kiểm tra lại"),
             ]
@@ -235,14 +240,26 @@ class PostingPage(QWidget):
         if not who or not what:
             self._say(self.tr("Hãy nhập người khiếu nại và nội dung khiếu nại."), error=True)
             return False
+        if self.about.unresolved():
+            self._say(
+                self.tr(
+                    "Không tìm thấy đúng một hộ theo «{t}»: hãy chọn hộ trong danh sách gợi ý,"
+                    " hoặc để trống nếu khiếu nại không nhắm vào hộ nào."
+                ).format(t=self.about.text().strip()),
+                error=True,
+            )
+            self.about.setFocus()
+            return False
+        household_id = self.about.household_id()
         ok = self._write(
             lambda: self.store.add_complaint(
-                round_id, self.about.currentData(), who, what, _pydate(self.received.date())
+                round_id, household_id, who, what, _pydate(self.received.date())
             ),
             self.tr("Đã ghi nhận khiếu nại."),
         )
         if ok:
             self.complainant.clear()
+            self.about.clear_choice()
             self.content.clear()
         return ok
 

@@ -1130,6 +1130,108 @@ class Session:
         if window.tabs.currentWidget() is not window.list:
             raise SessionFailure("Ctrl+Tab did not go back to the list")
 
+    def posting_and_complaint(self) -> Steps:
+        """Ctrl+Tab twice to Niêm yết, khiếu nại, quyết định, every field by its Alt+letter:
+        a village's posting saved; a complaint about a household found by its head's name
+        typed without diacritics (the "Về hộ" box asks the file, not a capped list), its
+        re-check written in Qt's input dialog; the commune's decision dated the day after
+        the posting ends, so nothing is asked. Ctrl+Shift+Tab twice back to the list."""
+        from datetime import date, timedelta
+
+        from PySide6.QtWidgets import QInputDialog
+
+        from forms.text import fold
+
+        window = self.window
+        store = window.store
+        round_id = store.current_round().id
+        self.step("posting: Ctrl+Tab twice to Niêm yết, khiếu nại, quyết định")
+        yield from self.focus_list()
+        yield from self.key(Qt.Key.Key_Tab, CTRL)
+        yield from self.key(Qt.Key.Key_Tab, CTRL)
+        page = window.posting
+        if window.tabs.currentWidget() is not page:
+            raise SessionFailure("Ctrl+Tab twice did not show the posting tab")
+
+        village = VILLAGES[1]
+        self.step(f"posting: {village}")
+        yield from self.key(_mnemonic(page, page.village), ALT)  # Thôn
+        yield from self.choose(page.village, village, "posting village")
+        yield from self.key(Qt.Key.Key_L, ALT)  # Lưu niêm yết
+        yield from self.wait(
+            lambda: any(p.village == village for p in store.postings(round_id)), "posting saved"
+        )
+        (posted,) = [p for p in store.postings(round_id) if p.village == village]
+
+        # The household complained about: the only one its head's name finds.
+        about = next(
+            h for h in reversed(self.entered) if len(store.search(fold(h.members[0].name))) == 1
+        )
+        self.step(f"complaint about {about.code}")
+        yield from self.key(_mnemonic(page, page.complainant), ALT)  # Người khiếu nại
+        yield from self.type("Hoàng Văn Tú")
+        yield from self.key(_mnemonic(page, page.about), ALT)  # Về hộ
+        self.expect_focus(page.about, "Về hộ")
+        yield from self.type(fold(about.members[0].name))
+        popup = page.about.completer().popup()
+        yield from self.wait(popup.isVisible, "the households the name fits")
+        yield from self.key(Qt.Key.Key_Down)
+        yield from self.key(Qt.Key.Key_Return)
+        if page.about.household_id() != about.id:
+            raise SessionFailure(f"Về hộ: {page.about.text()!r} chosen for {about.code}")
+        yield from self.key(_mnemonic(page, page.content), ALT)  # Nội dung
+        yield from self.type("Hộ mới mua xe máy, đề nghị kiểm tra lại")
+        yield from self.key(Qt.Key.Key_M, ALT)  # Thêm khiếu nại
+        yield from self.wait(lambda: bool(store.complaints(round_id)), "complaint saved")
+        (complaint,) = store.complaints(round_id)
+        if complaint.household_id != about.id or about.code not in page.table.item(0, 2).text():
+            raise SessionFailure(f"complaint saved as {complaint}")
+
+        self.step("complaint: its re-check written")
+        yield from self.tab_to(page.table, "complaints table")
+        if page.table.currentRow() != 0:
+            yield from self.key(Qt.Key.Key_Home)
+        self.expected_modals = (QInputDialog,)
+        yield from self.key(Qt.Key.Key_R, ALT)  # Ghi kết quả kiểm tra lại…: clicked by a timer
+        yield from self.wait(
+            lambda: (
+                isinstance(QApplication.activeModalWidget(), QInputDialog)
+                and QApplication.activeModalWidget().isAncestorOf(QApplication.focusWidget())
+            ),
+            "Kết quả, its box focused",
+        )
+        outcome = "Đã kiểm tra: xe máy của con đi làm xa, giữ kết quả"
+        yield from self.type(outcome)
+        yield from self.key(Qt.Key.Key_Return)
+        yield from self.back_to_window()
+        self.expected_modals = ()
+        if store.complaints(round_id)[0].outcome != outcome:
+            raise SessionFailure(f"re-check saved as {store.complaints(round_id)[0]}")
+
+        decided = posted.end + timedelta(days=1)
+        self.step(f"decision dated {decided:%d/%m/%Y}")
+        yield from self.key(_mnemonic(page, page.number), ALT)  # Số
+        yield from self.type("125/QĐ-UBND")
+        yield from self.tab_to(page.decision_date, "decision date")
+        yield from self.type(decided.strftime("%d/%m/%Y"))
+        if page.decision_date.date().toPython() != decided:
+            raise SessionFailure(f"decision date typed {decided}, shows {page.decision_date}")
+        yield from self.key(_mnemonic(page, page.signer), ALT)  # Người ký
+        yield from self.type("Nguyễn Văn Hùng")
+        yield from self.key(Qt.Key.Key_Q, ALT)  # Lưu quyết định
+        yield from self.wait(lambda: store.decision(round_id) is not None, "decision saved")
+        decision = store.decision(round_id)
+        if (decision.number, decision.date, decision.signer) != (
+            "125/QĐ-UBND",
+            decided,
+            "Nguyễn Văn Hùng",
+        ) or not isinstance(decision.date, date):
+            raise SessionFailure(f"decision saved as {decision}")
+        yield from self.key(Qt.Key.Key_Tab, CTRL | SHIFT)
+        yield from self.key(Qt.Key.Key_Tab, CTRL | SHIFT)
+        if window.tabs.currentWidget() is not window.list:
+            raise SessionFailure("Ctrl+Shift+Tab twice did not go back to the list")
+
     def focus_list(self) -> Steps:
         if self.window.stack.currentWidget() is not self.window.tabs:
             raise SessionFailure("the household list is not shown")

@@ -76,6 +76,9 @@ def test_a_surveyors_afternoon(session: Session, tmp_path: Path) -> None:
     assert any(a * 2 < t for a, t in session.votes.values())
     # The dashboard's counts per village, counted in a worker (issue 22).
     session.run(session.dashboard())
+    # A village's posting, a complaint about a household found by name and its re-check,
+    # the commune's decision: all from the keyboard.
+    session.run(session.posting_and_complaint())
     # Support and a cadre on a household's page (issue 24); they travel in the package below.
     session.run(session.support_and_cadre())
     # A low-income worker's application recorded, accepted and the list printed (issue 18).

@@ -24,7 +24,7 @@ def test_posting_complaint_and_decision_are_saved(qtbot: QtBot, app: Any, store:
     assert not page.add_complaint()
     assert "người khiếu nại" in page.message.text()
     page.complainant.setText("Hoàng Văn Tú")
-    page.about.setCurrentIndex(1)
+    page.about.setText("P1")  # the code in full: resolved when the complaint is added
     page.content.setText("Hộ mới xây nhà kiên cố")
     assert page.add_complaint()
     (complaint,) = store.complaints(round_id)
