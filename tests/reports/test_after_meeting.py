@@ -156,3 +156,39 @@ def test_no_document_says_how_sure_a_rule_is(small_store: Store, tmp_path: Path,
             continue
         text = _text(out).casefold()
         assert [w for w in ("xác nhận", "đối chiếu", "dự thảo") if w in text] == [], (kind, fmt)
+
+
+def test_reading_a_round_in_chunks_costs_what_reading_it_at_once_does(
+    small_store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each chunk reads its own rows, not the whole round again: SQLite's work (its virtual
+    machine's steps, counted, not timed) hardly grows with the number of chunks. Paging by
+    ``code > ? LIMIT`` sorted every household of the round for every chunk (issue 22: 95 s
+    for a one-page notice of 100,000 households)."""
+    rnd = small_store.current_round()
+    assert rnd is not None
+    conn = report_queries.connection(small_store)
+
+    def read(chunk: int) -> tuple[list[tuple[str, bool]], int]:
+        monkeypatch.setattr(report_queries, "_CHUNK", chunk)
+        steps = [0]
+
+        def count() -> int:
+            steps[0] += 1
+            return 0
+
+        conn.set_progress_handler(count, 100)
+        try:
+            rows = [
+                (x.household.code, x.sent_back) for x in report_queries.after_meeting(conn, rnd.id)
+            ]
+        finally:
+            conn.set_progress_handler(None, 0)
+        return rows, steps[0]
+
+    at_once, once_steps = read(1000)
+    chunked, chunked_steps = read(10)  # 16 chunks of the 160 households
+    assert chunked == at_once
+    assert [code for code, _back in at_once] == sorted(code for code, _back in at_once)
+    assert len(at_once) == 160
+    assert chunked_steps < 1.5 * once_steps, (chunked_steps, once_steps)
