@@ -53,6 +53,8 @@ class AuditDialog(QDialog):
     def __init__(self, store: Any, parent: QWidget | None = None, household_code: str = "") -> None:
         super().__init__(parent)
         self.store = store
+        # Why the period shown cannot be saved as one document (``too_many``), or None.
+        self.refusal: str | None = None
         self.setWindowTitle(self.tr("Nhật ký thay đổi"))
         self.resize(1000, 640)
         layout = QVBoxLayout(self)
@@ -125,18 +127,20 @@ class AuditDialog(QDialog):
 
     def reload(self) -> None:
         from db.audit import log_count, log_lines
-        from reports.audit_log import content, day_start_utc
+        from reports.audit_log import content, day_start_utc, too_many
 
         if self.by_household.isChecked():
             h = self._household()
             if h is None:
                 self.household_id = None
+                self.refusal = None
                 self.table.setRowCount(0)
                 self.summary.setText(
                     self.tr("Không có hộ nào mang mã “{c}”.").format(c=self.code.text().strip())
                 )
                 return
             self.household_id = h.id
+            self.refusal = None  # a household's own history: hundreds of lines, not more
             lines = log_lines(self.store.conn, household_id=h.id)
             self.summary.setText(
                 self.tr("Hộ {c}: {n} dòng nhật ký, cũ nhất trước.").format(c=h.code, n=len(lines))
@@ -154,7 +158,13 @@ class AuditDialog(QDialog):
             text = self.tr("{n} dòng nhật ký từ {a} đến {b}.").format(
                 n=total, a=f"{start:%d/%m/%Y}", b=f"{end:%d/%m/%Y}"
             )
-            if len(shown) < total:
+            self.refusal = too_many(total, f"Từ ngày {start:%d/%m/%Y} đến ngày {end:%d/%m/%Y}")
+            if self.refusal:
+                text += " " + self.tr(
+                    "Màn hình chỉ hiện {k} dòng mới nhất. Quá nhiều để lưu thành một tệp: hãy "
+                    "chọn khoảng thời gian ngắn hơn trước khi lưu."
+                ).format(k=len(shown))
+            elif len(shown) < total:
                 text += " " + self.tr(
                     "Màn hình chỉ hiện {k} dòng mới nhất; tệp lưu ra có đủ cả."
                 ).format(k=len(shown))
@@ -200,6 +210,10 @@ class AuditDialog(QDialog):
 
     # --- saving -------------------------------------------------------------------------
     def _ask_save(self, fmt: str) -> None:
+        if self.refusal and not self.by_household.isChecked():
+            # Said before a file name is asked for, not after the officer chose one.
+            QMessageBox.information(self, self.tr("Nhật ký thay đổi"), self.refusal)
+            return
         stem = (
             f"lich-su-ho-{self.code.text().strip()}"
             if self.by_household.isChecked()

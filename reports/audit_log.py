@@ -1,6 +1,6 @@
 """The audit log on paper (issue 20 item 3): one household's history, and the log of a period.
 
-Both read ``db.audit.log_lines`` and say, for each row, when, who on which laptop, what was
+Both read ``db.audit.each_log_line`` and say, for each row, when, who on which laptop, what was
 done and to what. A household's history shows the values that changed (the officer sees that
 household anyway); the period log names the household by its code and the fields changed,
 never their values, so a page of it carries no one's personal data. Inserts pointing at their
@@ -10,12 +10,13 @@ log's hash chain (``db.audit.verify``).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import UTC, date, datetime, time, timedelta
 from functools import cache
 from typing import Any
 
-from db.audit import EVENTS, LogLine, local_time, log_lines, verify
-from reports.document import Column, Document, Header, Para, Part, Table
+from db.audit import EVENTS, LogLine, each_log_line, local_time, log_count, verify
+from reports.document import Column, Document, Header, Para, Part, Table, format_number
 from reports.review import ReportError
 
 # Fields of the stored documents that no form question names.
@@ -42,6 +43,11 @@ _IMPORT_COUNTS = {
     "code_taken": "trùng mã",
 }
 _VALUE_LIMIT = 60
+# The most lines one saved log holds: about 3,800 landscape pages, or a sheet that opens on the
+# laptops; the 97,000 of a 10,000-household commune's first month take 190 MB (XLSX) and 214
+# MB (PDF) to save, 55 s of CPU (issue 22: every command under 500 MB). A longer log is saved
+# a shorter period at a time.
+LINES_LIMIT = 100_000
 # Bookkeeping a reader of the history has no use for (the result's reasons are on the
 # household's own screen).
 _HIDDEN = frozenset(
@@ -182,7 +188,18 @@ def _chain_text(store: Any) -> str:
     return broken.message
 
 
-def _table(lines: list[LogLine], *, household: bool, caption: str) -> Table:
+def too_many(count: int, what: str) -> str | None:
+    """Why a log of ``count`` lines is not saved as one document, or None when it can be."""
+    if count <= LINES_LIMIT:
+        return None
+    return (
+        f"{what} có {format_number(count, 'int')} dòng nhật ký, quá nhiều cho một tài liệu "
+        f"(tối đa {format_number(LINES_LIMIT, 'int')} dòng): hãy lưu từng khoảng thời gian "
+        "ngắn hơn."
+    )
+
+
+def _table(lines: Iterable[LogLine], *, household: bool, caption: str) -> Table:
     columns = [
         Column("Thời gian", width=1.6),
         Column("Người thực hiện", width=1.4),
@@ -213,14 +230,19 @@ def household_history(store: Any, household_id: str) -> Document:
     if h is None:
         raise ReportError("Không tìm thấy hộ này trong tệp xã.")
     header, commune = _header(store)
-    lines = log_lines(store.conn, household_id=household_id)
+    count = log_count(store.conn, household_id=household_id)
+    refused = too_many(count, f"Hộ {h.code}")
+    if refused:
+        raise ReportError(refused)
+    caption = _chain_text(store)  # before the lines are stepped through: one statement at once
+    lines = each_log_line(store.conn, household_id=household_id)
     part = Part(
         header,
         f"LỊCH SỬ THAY ĐỔI CỦA HỘ {h.code}",
         [f"Chủ hộ: {h.head_name() or '—'} — {h.village or '—'}, {commune}"],
         [
-            Para(f"Có {len(lines)} dòng nhật ký về hộ này (cũ nhất trước)."),
-            _table(lines, household=True, caption=_chain_text(store)),
+            Para(f"Có {count} dòng nhật ký về hộ này (cũ nhất trước)."),
+            _table(lines, household=True, caption=caption),
         ],
         landscape=True,
     )
@@ -237,19 +259,23 @@ def period_log(store: Any, start: date, end: date) -> Document:
     if end < start:
         raise ReportError("Ngày kết thúc phải sau ngày bắt đầu.")
     header, commune = _header(store)
-    lines = log_lines(
-        store.conn, since=day_start_utc(start), until=day_start_utc(end + timedelta(1))
-    )
+    since, until = day_start_utc(start), day_start_utc(end + timedelta(1))
+    count = log_count(store.conn, since=since, until=until)
+    refused = too_many(count, f"Từ ngày {start:%d/%m/%Y} đến ngày {end:%d/%m/%Y}")
+    if refused:
+        raise ReportError(refused)
+    caption = _chain_text(store)
+    lines = each_log_line(store.conn, since=since, until=until)
     part = Part(
         header,
         "NHẬT KÝ THAO TÁC TRÊN TỆP DỮ LIỆU RÀ SOÁT",
         [f"{commune}, từ ngày {start:%d/%m/%Y} đến ngày {end:%d/%m/%Y}"],
         [
             Para(
-                f"Có {len(lines)} dòng nhật ký. Cột “Nội dung” chỉ nêu tên các trường đã thay "
+                f"Có {count} dòng nhật ký. Cột “Nội dung” chỉ nêu tên các trường đã thay "
                 "đổi; giá trị xem trong lịch sử của từng hộ."
             ),
-            _table(lines, household=False, caption=_chain_text(store)),
+            _table(lines, household=False, caption=caption),
         ],
         landscape=True,
     )

@@ -119,3 +119,34 @@ def test_a_long_period_is_counted_and_only_its_newest_lines_read(
         assert texts(dialog, 3) == [line.what for line in every[-7:]]
         assert f"{len(every)} dòng nhật ký" in dialog.summary.text()
         assert "chỉ hiện 7 dòng mới nhất" in dialog.summary.text()
+
+
+def test_a_period_too_long_to_save_is_said_before_a_file_is_asked_for(
+    qtbot: Any, app: Any, tmp_path: Path, monkeypatch: Any
+) -> None:
+    from PySide6.QtWidgets import QFileDialog
+
+    from reports import audit_log
+
+    said: list[str] = []
+    monkeypatch.setattr(QMessageBox, "information", lambda _p, _t, text, *a, **k: said.append(text))
+    asked: list[Any] = []
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: asked.append(a) or ("", ""))
+    path = create_demo_commune(tmp_path / "demo.rasoat.sqlite", households=5)
+    monkeypatch.setattr(audit_log, "LINES_LIMIT", 10)
+    with Store.open(path, user="Cán bộ Lan", device="may-xa") as store:
+        dialog = AuditDialog(store)
+        qtbot.addWidget(dialog)
+        dialog.by_period.setChecked(True)
+        dialog.reload()
+        assert "Quá nhiều để lưu thành một tệp" in dialog.summary.text()
+        dialog._ask_save("pdf")
+        assert asked == []
+        (text,) = said
+        assert "quá nhiều cho một tài liệu (tối đa 10 dòng)" in text
+
+        monkeypatch.setattr(audit_log, "LINES_LIMIT", 100_000)
+        dialog.reload()
+        assert "Quá nhiều" not in dialog.summary.text()
+        dialog._ask_save("pdf")
+        assert len(asked) == 1  # the file is asked for: the period can be saved

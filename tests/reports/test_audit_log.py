@@ -79,3 +79,32 @@ def test_a_period_ending_before_it_starts_is_refused(demo: Path) -> None:
         pytest.raises(reports.ReportError, match="Ngày kết thúc"),
     ):
         period_log(store, date(2026, 5, 2), date(2026, 5, 1))
+
+
+def test_a_log_longer_than_one_document_holds_is_refused_with_its_count(
+    demo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from db.audit import log_count
+    from reports import audit_log
+    from reports.audit_log import day_start_utc
+
+    today = date.today()
+    with Store.open(demo, user="Cán bộ Lan", device="may-xa") as store:
+        count = log_count(
+            store.conn, since=day_start_utc(today), until=day_start_utc(today + timedelta(1))
+        )
+        assert count > 100
+        monkeypatch.setattr(audit_log, "LINES_LIMIT", count)  # exactly as many: saved whole
+        document = period_log(store, today, today)
+        (table,) = [b for b in document.parts[0].blocks if hasattr(b, "rows")]
+        assert len(table.rows) == count
+        assert any(
+            f"Có {count} dòng nhật ký" in getattr(b, "text", "") for b in document.parts[0].blocks
+        )
+
+        monkeypatch.setattr(audit_log, "LINES_LIMIT", count - 1)
+        with pytest.raises(reports.ReportError) as refused:
+            period_log(store, today, today)
+    assert f"{today:%d/%m/%Y}" in refused.value.message
+    assert "quá nhiều cho một tài liệu" in refused.value.message
+    assert f"tối đa {count - 1:,} dòng".replace(",", ".") in refused.value.message
