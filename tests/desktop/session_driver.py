@@ -1662,13 +1662,16 @@ class Session:
         yield from self.back_to_window()
         self.expected_modals = ()
 
-    def audit_log(self) -> Steps:
+    def audit_log(self, folder: Path, number: int = 1) -> Steps:
         """Tệp → Nhật ký thay đổi…: the log has rows and its hash chain is whole after
-        everything the session did (saves, votes, prints, a package out and in); Esc."""
+        everything the session did (saves, votes, prints, a package out and in); the last 30
+        days' log saved as Excel (Alt+E, Qt's save dialog, written in a worker, "Đã lưu"
+        closed with Enter), every line of the period in it; Esc."""
         from desktop.audit_dialog import AuditDialog
 
+        out = folder / f"nhat-ky-{number}.xlsx"
         self.step("audit log: Tệp → Nhật ký thay đổi…")
-        self.expected_modals = (AuditDialog,)
+        self.expected_modals = (AuditDialog, QFileDialog, QMessageBox)
         yield from self.focus_list()
         QTimer.singleShot(0, lambda: _menu_action(self.window, "Nhật ký thay đổi").trigger())
         yield
@@ -1693,9 +1696,26 @@ class Session:
         shown = dialog.table.rowCount()
         if not dialog.summary.text().startswith(f"{total} dòng") or shown != min(total, 2000):
             raise SessionFailure(f"audit log period: {dialog.summary.text()!r}, {shown} shown")
+        self.step("audit log: Alt+E, the period saved as Excel in a worker")
+        yield from self.post(Qt.Key.Key_E, ALT)
+        yield from self.active_file_dialog(dialog, "the log's save dialog")
+        yield from self.key(Qt.Key.Key_A, CTRL)
+        yield from self.type(str(out))
+        yield from self.post(Qt.Key.Key_Return)
+        saved = yield from self.modal(QMessageBox, "Đã lưu")
+        if str(out) not in saved.text():
+            raise SessionFailure(f"audit log saved: {saved.text()!r}")
+        yield from self.key(Qt.Key.Key_Return)
+        yield from self.back_to(dialog, "back in Nhật ký thay đổi")
+        import openpyxl
+
+        sheet = openpyxl.load_workbook(out, read_only=True).worksheets[0]
+        codes = {r[4] for r in sheet.iter_rows(values_only=True) if len(r) > 4 and r[4]}
+        if not {h.code for h in self.entered} <= codes:
+            raise SessionFailure(f"audit log saved: {len(codes)} household codes in {out.name}")
         # A mnemonic presses its button for 100 ms (Qt's animated click); Esc meanwhile only
         # lets go of the button, as it would under an officer's finger.
-        pressed = (dialog.by_period, dialog.show_button)
+        pressed = (dialog.by_period, dialog.show_button, dialog.xlsx_button)
         yield from self.wait(lambda: not any(b.isDown() for b in pressed), "the buttons up")
         yield from self.key(Qt.Key.Key_Escape)
         yield from self.back_to_window()
@@ -2116,7 +2136,7 @@ def soak(target_events: int, seed: int, folder: Path) -> tuple[Figures, Watchdog
         if rounds == 1:
             session.run(session.export_for_upper_level(folder, rounds))
         session.run(session.known_devices())
-        session.run(session.audit_log())
+        session.run(session.audit_log(folder, rounds))
         if session.receipt.conflicts or session.receipt.changed:
             raise SessionFailure(f"re-import changed something: {session.receipt.summary()}")
         session.run(session.reopen_file())

@@ -136,7 +136,7 @@ def test_a_surveyors_afternoon(session: Session, tmp_path: Path) -> None:
     assert gone.id not in {r.id for r in store.list_households(HouseholdQuery())}
     assert store.search(gone.code) == []
     assert audit.verify(store.conn) is None
-    session.run(session.audit_log())
+    session.run(session.audit_log(tmp_path))
     session.run(session.restore_window())
     # Users and roles (issue 20 item 2): an officer and a surveyor, a refusal, the lock.
     session.run(session.users_and_lock())
