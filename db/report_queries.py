@@ -156,15 +156,17 @@ def after_meeting(
     village: str | None = None,
     *,
     on: date | None = None,
+    household_id: str | None = None,
 ) -> Iterator[Listed]:
     """The list after the meeting: every live household classified in a round, with its
     result, stored transition, vote and whether the meeting sent it back, in code order.
     With ``village``, only that village's rows are read and decoded (a village list of a
-    large commune must not decode the whole commune). With ``on``, the lists in force on
-    that date: a periodic round's rows updated by the regular rounds decided by then
+    large commune must not decode the whole commune); with ``household_id``, only that
+    household's (one household's form). With ``on``, the lists in force on that date: a
+    periodic round's rows updated by the regular rounds decided by then
     (``updating_rounds``); each row's vote is that of the round its result comes from."""
     updating = updating_rounds(conn, round_id, on) if on is not None else []
-    for rows in _listed_rows(conn, round_id, village, updating):
+    for rows in _listed_rows(conn, round_id, village, household_id, updating):
         ids = [r[0] for r in rows]
         members: dict[str, list[str]] = {hid: [] for hid in ids}
         marks = ",".join("?" * len(ids))
@@ -201,7 +203,11 @@ _LISTED_COLUMNS = (
 
 
 def _listed_rows(
-    conn: driver.Connection, round_id: str, village: str | None, updating: list[str]
+    conn: driver.Connection,
+    round_id: str,
+    village: str | None,
+    household_id: str | None,
+    updating: list[str],
 ) -> Iterator[list[Any]]:
     """``after_meeting``'s rows, ``_CHUNK`` at a time in code order.
 
@@ -214,6 +220,9 @@ def _listed_rows(
     a few (issue 22)."""
     village_sql = " AND h.village = ?" if village is not None else ""
     village_params = [village] if village is not None else []
+    if household_id is not None:
+        village_sql += " AND h.id = ?"
+        village_params.append(household_id)
     if not updating:
         keys = conn.execute(
             "SELECT h.id FROM results r JOIN households h ON h.id = r.household_id"

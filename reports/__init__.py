@@ -61,6 +61,7 @@ def build_document(
         village=village if "village" in spec.params else None,
         upper_level=upper_level,
         current_in_force=spec.in_force,
+        household_id=household_id if spec.one_household else None,
     )
     data.identity = identity
     if cadre is not None:

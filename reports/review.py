@@ -365,11 +365,15 @@ def load_review(
     upper_level: str = "",
     in_force_on: date | None = None,
     current_in_force: bool = False,
+    household_id: str | None = None,
 ) -> ReviewData:
     """Read one round from an open ``db.store.Store``. ``in_force_on``: the lists in force
     on that date (the round's rows updated by the regular rounds decided by then).
     ``current_in_force``: the lists in force today when the round read is the one the
-    household list shows (``Store.current_round``), the round as decided otherwise."""
+    household list shows (``Store.current_round``), the round as decided otherwise.
+    ``household_id``: only that household's entry (a document of one household that needs
+    nothing of the others: its form, not its certificate, whose numbering is the
+    commune's)."""
     from db import certificates, report_queries
 
     rounds = list(store.rounds())
@@ -390,7 +394,7 @@ def load_review(
     before = store.previous_round(current.id)
     if current_in_force and in_force_on is None and store.current_round() == current:
         in_force_on = date.today()
-    entries = _entries(conn, current.id, village, progress, in_force_on)
+    entries = _entries(conn, current.id, village, progress, in_force_on, household_id)
     try:
         standard: Standard | None = load_standard(current.standard_id)
     except StandardError:
@@ -416,6 +420,7 @@ def _entries(
     village: str | None,
     progress: Progress | None,
     on: date | None,
+    household_id: str | None = None,
 ) -> list[Entry]:
     from db import report_queries
 
@@ -424,7 +429,8 @@ def _entries(
     # the rest is read again for the rows printed (issue 22).
     entries: list[Entry] = []
     reader = _Reader(conn, entries)
-    for item in report_queries.after_meeting(conn, round_id, village, on=on):
+    listed = report_queries.after_meeting(conn, round_id, village, on=on, household_id=household_id)
+    for item in listed:
         entry = Entry(
             item.household,
             item.result,
