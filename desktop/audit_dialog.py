@@ -53,8 +53,6 @@ class AuditDialog(QDialog):
     def __init__(self, store: Any, parent: QWidget | None = None, household_code: str = "") -> None:
         super().__init__(parent)
         self.store = store
-        # Why the period shown cannot be saved as one document (``too_many``), or None.
-        self.refusal: str | None = None
         self.setWindowTitle(self.tr("Nhật ký thay đổi"))
         self.resize(1000, 640)
         layout = QVBoxLayout(self)
@@ -127,20 +125,18 @@ class AuditDialog(QDialog):
 
     def reload(self) -> None:
         from db.audit import log_count, log_lines
-        from reports.audit_log import content, day_start_utc, too_many
+        from reports.audit_log import LINES_LIMIT, content, day_start_utc
 
         if self.by_household.isChecked():
             h = self._household()
             if h is None:
                 self.household_id = None
-                self.refusal = None
                 self.table.setRowCount(0)
                 self.summary.setText(
                     self.tr("Không có hộ nào mang mã “{c}”.").format(c=self.code.text().strip())
                 )
                 return
             self.household_id = h.id
-            self.refusal = None  # a household's own history: hundreds of lines, not more
             lines = log_lines(self.store.conn, household_id=h.id)
             self.summary.setText(
                 self.tr("Hộ {c}: {n} dòng nhật ký, cũ nhất trước.").format(c=h.code, n=len(lines))
@@ -158,8 +154,7 @@ class AuditDialog(QDialog):
             text = self.tr("{n} dòng nhật ký từ {a} đến {b}.").format(
                 n=total, a=f"{start:%d/%m/%Y}", b=f"{end:%d/%m/%Y}"
             )
-            self.refusal = too_many(total, f"Từ ngày {start:%d/%m/%Y} đến ngày {end:%d/%m/%Y}")
-            if self.refusal:
+            if total > LINES_LIMIT:
                 text += " " + self.tr(
                     "Màn hình chỉ hiện {k} dòng mới nhất. Quá nhiều để lưu thành một tệp: hãy "
                     "chọn khoảng thời gian ngắn hơn trước khi lưu."
@@ -209,10 +204,24 @@ class AuditDialog(QDialog):
         )
 
     # --- saving -------------------------------------------------------------------------
+    def _period_refusal(self) -> str | None:
+        """Why the period in the date boxes (shown or not) cannot be saved as one document."""
+        from db.audit import log_count
+        from reports.audit_log import day_start_utc, too_many
+
+        start, end = _pydate(self.start.date()), _pydate(self.end.date())
+        total = log_count(
+            self.store.conn,
+            since=day_start_utc(start),
+            until=day_start_utc(end + timedelta(days=1)),
+        )
+        return too_many(total, f"Từ ngày {start:%d/%m/%Y} đến ngày {end:%d/%m/%Y}")
+
     def _ask_save(self, fmt: str) -> None:
-        if self.refusal and not self.by_household.isChecked():
+        refusal = None if self.by_household.isChecked() else self._period_refusal()
+        if refusal:
             # Said before a file name is asked for, not after the officer chose one.
-            QMessageBox.information(self, self.tr("Nhật ký thay đổi"), self.refusal)
+            QMessageBox.information(self, self.tr("Nhật ký thay đổi"), refusal)
             return
         stem = (
             f"lich-su-ho-{self.code.text().strip()}"

@@ -100,12 +100,25 @@ class HouseholdPicker(QLineEdit):
         self.setText(label)
 
     def resolve(self) -> str | None:
-        """The household the text names: the one chosen, else the one whose code it is, else
-        the only one it matches. Chooses it (the box then shows its label)."""
+        """The household the text names: the one chosen; else a match's label (an arrow key
+        in the popup puts it in the box without choosing); else the household whose code it
+        is; else the only one it matches. Chooses it (the box then shows its label)."""
         chosen = self.household_id()
         text = self.text().strip()
         if chosen is not None or not text:
             return chosen
+        for row in range(self._model.rowCount()):
+            item = self._model.item(row)
+            if item.data(LABEL_ROLE) == text:
+                household_id = str(item.data(ID_ROLE))
+                self._choose(household_id, text)
+                return household_id
+        # The code in full, looked up as it is: a search page of 20 need not hold it ("1"
+        # starts "10" … "199" as well).
+        found = self.store.household_by_code(text)
+        if found is not None:
+            self._choose(found.id, household_label(found.code, found.head_name()))
+            return found.id
         rows = self._matches(text)
         exact = [r for r in rows if r.code.casefold() == text.casefold()]
         fits = exact if len(exact) == 1 else rows
@@ -115,7 +128,14 @@ class HouseholdPicker(QLineEdit):
         return fits[0].id
 
     def focusOutEvent(self, event: QFocusEvent) -> None:
+        # Only when the officer moves on (Tab, a click elsewhere): not for the popup, a menu
+        # or another window, nor while the window closes its file (the file is gone then).
+        moving_on = event.reason() in (
+            Qt.FocusReason.TabFocusReason,
+            Qt.FocusReason.BacktabFocusReason,
+            Qt.FocusReason.MouseFocusReason,
+        )
         popup = self._completer.popup()
-        if not (popup is not None and popup.isVisible()):
+        if moving_on and not (popup is not None and popup.isVisible()):
             self.resolve()
         super().focusOutEvent(event)

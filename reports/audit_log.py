@@ -188,14 +188,15 @@ def _chain_text(store: Any) -> str:
     return broken.message
 
 
-def too_many(count: int, what: str) -> str | None:
+def too_many(
+    count: int, what: str, advice: str = "hãy lưu từng khoảng thời gian ngắn hơn"
+) -> str | None:
     """Why a log of ``count`` lines is not saved as one document, or None when it can be."""
     if count <= LINES_LIMIT:
         return None
     return (
         f"{what} có {format_number(count, 'int')} dòng nhật ký, quá nhiều cho một tài liệu "
-        f"(tối đa {format_number(LINES_LIMIT, 'int')} dòng): hãy lưu từng khoảng thời gian "
-        "ngắn hơn."
+        f"(tối đa {format_number(LINES_LIMIT, 'int')} dòng): {advice}."
     )
 
 
@@ -231,18 +232,21 @@ def household_history(store: Any, household_id: str) -> Document:
         raise ReportError("Không tìm thấy hộ này trong tệp xã.")
     header, commune = _header(store)
     count = log_count(store.conn, household_id=household_id)
-    refused = too_many(count, f"Hộ {h.code}")
+    refused = too_many(count, f"Hộ {h.code}", "hãy lưu nhật ký theo từng khoảng thời gian")
     if refused:
         raise ReportError(refused)
     caption = _chain_text(store)  # before the lines are stepped through: one statement at once
-    lines = each_log_line(store.conn, household_id=household_id)
+    table = _table(
+        each_log_line(store.conn, household_id=household_id), household=True, caption=caption
+    )
     part = Part(
         header,
         f"LỊCH SỬ THAY ĐỔI CỦA HỘ {h.code}",
         [f"Chủ hộ: {h.head_name() or '—'} — {h.village or '—'}, {commune}"],
         [
-            Para(f"Có {count} dòng nhật ký về hộ này (cũ nhất trước)."),
-            _table(lines, household=True, caption=caption),
+            # The lines read, not the count before: a save meanwhile may have added one.
+            Para(f"Có {len(table.rows)} dòng nhật ký về hộ này (cũ nhất trước)."),
+            table,
         ],
         landscape=True,
     )
@@ -265,17 +269,19 @@ def period_log(store: Any, start: date, end: date) -> Document:
     if refused:
         raise ReportError(refused)
     caption = _chain_text(store)
-    lines = each_log_line(store.conn, since=since, until=until)
+    table = _table(
+        each_log_line(store.conn, since=since, until=until), household=False, caption=caption
+    )
     part = Part(
         header,
         "NHẬT KÝ THAO TÁC TRÊN TỆP DỮ LIỆU RÀ SOÁT",
         [f"{commune}, từ ngày {start:%d/%m/%Y} đến ngày {end:%d/%m/%Y}"],
         [
             Para(
-                f"Có {count} dòng nhật ký. Cột “Nội dung” chỉ nêu tên các trường đã thay "
+                f"Có {len(table.rows)} dòng nhật ký. Cột “Nội dung” chỉ nêu tên các trường đã thay "
                 "đổi; giá trị xem trong lịch sử của từng hộ."
             ),
-            _table(lines, household=False, caption=caption),
+            table,
         ],
         landscape=True,
     )

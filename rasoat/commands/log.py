@@ -47,15 +47,20 @@ def _fail(message: str, code: int = 2) -> int:
 
 
 def parse_day(text: str) -> date | None:
-    """dd/mm/yyyy as officers write it (d/m/yyyy too), or yyyy-mm-dd; None if neither."""
+    """dd/mm/yyyy as officers write it (d/m/yyyy too), or yyyy-mm-dd; None if neither, and
+    for a year not written in full ("01/12/26" is not the year 26)."""
     text = text.strip()
     try:
         if "/" in text:
-            day, month, year = (int(part) for part in text.split("/"))
-            return date(year, month, day)
-        return date.fromisoformat(text)
+            day, month, year = text.split("/")
+            if len(year) != 4:
+                return None
+            parsed = date(int(year), int(month), int(day))
+        else:
+            parsed = date.fromisoformat(text)
     except ValueError:
         return None
+    return parsed if parsed.year >= 1900 else None
 
 
 def run(args: argparse.Namespace) -> int:

@@ -150,3 +150,31 @@ def test_a_period_too_long_to_save_is_said_before_a_file_is_asked_for(
         assert "Quá nhiều" not in dialog.summary.text()
         dialog._ask_save("pdf")
         assert len(asked) == 1  # the file is asked for: the period can be saved
+
+
+def test_the_period_is_counted_when_saved_even_if_not_shown(
+    qtbot: Any, app: Any, tmp_path: Path, monkeypatch: Any
+) -> None:
+    """Alt+T then Lưu without Xem: the dates in the boxes are counted at the save."""
+    from PySide6.QtWidgets import QFileDialog
+
+    from reports import audit_log
+
+    said: list[str] = []
+    monkeypatch.setattr(QMessageBox, "information", lambda _p, _t, text, *a, **k: said.append(text))
+    asked: list[Any] = []
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: asked.append(a) or ("", ""))
+    path = create_demo_commune(tmp_path / "demo.rasoat.sqlite", households=5)
+    with Store.open(path, user="Cán bộ Lan", device="may-xa") as store:
+        code = store.list_households(HouseholdQuery(limit=1))[0].code
+        dialog = AuditDialog(store, household_code=code)  # opens on the household
+        qtbot.addWidget(dialog)
+        monkeypatch.setattr(audit_log, "LINES_LIMIT", 10)
+        dialog.by_period.setChecked(True)  # not shown: no Xem
+        dialog._ask_save("xlsx")
+        assert asked == []
+        assert "tối đa 10 dòng" in said[-1]
+        dialog.start.setDate(dialog.start.date().addYears(-5))
+        dialog.end.setDate(dialog.start.date().addDays(1))  # five years ago: nothing then
+        dialog._ask_save("xlsx")
+        assert len(asked) == 1

@@ -8,12 +8,14 @@ from datetime import date
 from typing import Any
 
 from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
 from pytestqt.qtbot import QtBot
 
 from desktop.household_picker import HouseholdPicker
 from desktop.posting_page import PostingPage
 from tests.desktop.conftest import poor_household, save_classified
 
+NO_MOD = Qt.KeyboardModifier.NoModifier
 # More than the old box's 2,000: the last ones were not in it, so a complaint could not name
 # them.
 MANY = 2_050
@@ -99,4 +101,78 @@ def test_editing_the_chosen_name_unchooses_it(qtbot: QtBot, app: Any, store: Any
     qtbot.keyClicks(picker, "P1")
     assert picker.resolve() is not None
     qtbot.keyClick(picker, Qt.Key.Key_Backspace)
+    assert picker.household_id() is None
+
+
+def test_a_code_found_among_more_than_a_page_of_matches(qtbot: QtBot, app: Any, store: Any) -> None:
+    """ "1" starts "10" … "129" too: the search's page of 20 need not hold "1" itself."""
+    template = poor_household("X", "Thôn Nà Lầu")
+    store.save_households(
+        [
+            (dataclasses.replace(template, id=f"h{n}", code=str(n)), None)
+            for n in (*range(10, 130), 1)
+        ]
+    )
+    picker = HouseholdPicker(store)
+    qtbot.addWidget(picker)
+    qtbot.keyClicks(picker, "1")
+    assert picker.resolve() == "h1"
+    assert picker.text().startswith("1 — ")
+
+
+def test_arrows_alone_choose_nothing_and_a_label_typed_in_full_is_found(
+    qtbot: QtBot, app: Any, store: Any
+) -> None:
+    for code in ("P1", "P10", "P11"):
+        save_classified(store, poor_household(code, "Thôn Nà Lầu", f"Lò Văn {code}"))
+    picker = HouseholdPicker(store)
+    qtbot.addWidget(picker)
+    picker.show()
+    qtbot.waitExposed(picker)
+    picker.setFocus()
+    qtbot.keyClicks(picker, "lo van")
+    popup = picker.completer().popup()
+    qtbot.waitUntil(popup.isVisible)
+    qtbot.keyClick(popup, Qt.Key.Key_Down)
+    qtbot.keyClick(popup, Qt.Key.Key_Down)
+    popup.hide()  # closed by a click elsewhere, without Enter
+    assert picker.text() == "lo van"  # the box keeps what was typed
+    assert picker.resolve() is None  # three fit: the officer chooses, not the box
+
+    picker.clear_choice()
+    for ch in "P10 — Lò Văn P10":  # a match's label as the popup shows it, typed
+        # One event a character: QTest.keyClicks aborts beyond Latin-1.
+        QTest.sendKeyEvent(QTest.KeyAction.Click, picker, Qt.Key.Key_unknown, ch, NO_MOD)
+    assert picker.resolve() == store.household_by_code("P10").id
+
+
+def test_leaving_the_box_by_tab_chooses_and_closing_the_file_does_not_search(
+    qtbot: QtBot, app: Any, store: Any
+) -> None:
+    from PySide6.QtWidgets import QLineEdit, QVBoxLayout, QWidget
+
+    save_classified(store, poor_household("P1", "Thôn Nà Lầu"))
+    page = QWidget()
+    picker = HouseholdPicker(store, page)
+    other = QLineEdit(page)
+    layout = QVBoxLayout(page)
+    layout.addWidget(picker)
+    layout.addWidget(other)
+    qtbot.addWidget(page)
+    page.show()
+    page.activateWindow()
+    qtbot.waitUntil(page.isActiveWindow)
+    picker.setFocus()
+    qtbot.keyClicks(picker, "P1")
+    picker.completer().popup().hide()
+    qtbot.keyClick(picker, Qt.Key.Key_Tab)
+    assert other.hasFocus()
+    assert picker.text() == "P1 — Lò Văn Pản"
+
+    picker.setFocus()
+    picker.clear_choice()
+    qtbot.keyClicks(picker, "P")
+    picker.completer().popup().hide()
+    store.close()  # as the window does before it goes: leaving now must not ask the file
+    other.setFocus(Qt.FocusReason.ActiveWindowFocusReason)
     assert picker.household_id() is None

@@ -87,4 +87,6 @@ def test_dates_as_officers_write_them() -> None:
     assert parse_day("1/12/2026") == parse_day("01/12/2026") == date(2026, 12, 1)
     assert parse_day("2026-12-01") == date(2026, 12, 1)
     assert parse_day("12/2026") is None
+    assert parse_day("01/12/26") is None  # not the year 26
+    assert parse_day("0026-12-01") is None
     assert parse_day("hôm nay") is None

@@ -163,7 +163,7 @@ def test_reading_a_round_in_chunks_costs_what_reading_it_at_once_does(
 ) -> None:
     """Each chunk reads its own rows, not the whole round again: SQLite's work (its virtual
     machine's steps, counted, not timed) hardly grows with the number of chunks. Paging by
-    ``code > ? LIMIT`` sorted every household of the round for every chunk (issue 22: 95 s
+    ``code > ? LIMIT`` sorted every household of the round for every chunk (issue 22: 93-187 s
     for a one-page notice of 100,000 households)."""
     rnd = small_store.current_round()
     assert rnd is not None
