@@ -55,6 +55,19 @@ def test_ctrl_tab_leaves_each_table_for_the_next_tab(qtbot: QtBot, qapp: Any, st
     qtbot.keyClick(meeting.table, Qt.Key.Key_Tab, CTRL | SHIFT)
     assert tabs.currentWidget() is window.list
 
+    # Back from a cell being typed in, to the list: the vote typed is kept.
+    tabs.setCurrentWidget(window.meeting)
+    meeting.table.setFocus()
+    meeting.table.setCurrentIndex(meeting.table.model().index(0, COL_AGREE))
+    meeting.table.edit(meeting.table.currentIndex())
+    editor = QApplication.focusWidget()
+    assert isinstance(editor, QLineEdit)
+    editor.selectAll()
+    qtbot.keyClicks(editor, "27")
+    qtbot.keyClick(editor, Qt.Key.Key_Backtab, CTRL | SHIFT)
+    assert tabs.currentWidget() is window.list
+    qtbot.waitUntil(lambda: store.meeting_votes(store.current_round().id)[0].agree == 27)
+
     tabs.setCurrentWidget(window.posting)
     window.posting.table.setFocus()
     qtbot.keyClick(window.posting.table, Qt.Key.Key_Tab, CTRL)
