@@ -292,9 +292,10 @@ class MergeConflictsDialog(QDialog):
     def reload(self) -> None:
         from db import certificates
         from db.exchange import year_round_part
-        from db.exchange.merge import open_conflicts
+        from db.exchange.merge_conflicts import conflict_rows
 
-        self.conflicts = open_conflicts(self.store)
+        # Listed without decoding; the one shown is read whole (``_show``).
+        self.conflicts = conflict_rows(self.store)
         self.certificate_conflicts = certificates.open_conflicts(self.store.conn)
         self.year_round_conflicts = year_round_part.open_conflicts(self.store.conn)
         self.entries = [*self.conflicts, *self.certificate_conflicts, *self.year_round_conflicts]
@@ -302,10 +303,10 @@ class MergeConflictsDialog(QDialog):
         self.list.blockSignals(True)
         self.list.clear()
         for c in self.conflicts:
-            text = f"{c.code} — {c.incoming.household.head_name()}"
-            if c.local_deletion is not None:
+            text = f"{c.code} — {c.head_name}"
+            if c.deleted_here:
                 text += self.tr(" (đã xoá ở xã)")
-            elif c.incoming.deleted:
+            elif c.incoming_deleted:
                 text += self.tr(" (gói xoá hộ)")
             self.list.addItem(QListWidgetItem(text))
         for n in self.certificate_conflicts:
@@ -326,13 +327,12 @@ class MergeConflictsDialog(QDialog):
             item = QListWidgetItem(f"{who} — {what}")
             item.setToolTip(y.describe())
             self.list.addItem(item)
-        self.list.blockSignals(False)
         if self.entries:
             # The next waiting conflict stays where the decided one was: Enter by Enter.
             self.list.setCurrentRow(min(row, len(self.entries) - 1))
-            self._show(self.list.currentRow())
-        else:
-            self._show(-1)
+        self.list.blockSignals(False)
+        # Shown once, here (the row's change is not heard): each showing reads the conflict.
+        self._show(self.list.currentRow() if self.entries else -1)
 
     def _show(self, row: int) -> None:
         has = 0 <= row < len(self.entries)
@@ -349,7 +349,12 @@ class MergeConflictsDialog(QDialog):
         if isinstance(self.entries[row], YearRoundConflict):
             self._show_year_round(self.entries[row])
             return
-        c = self.conflicts[row]
+        from db.exchange.merge_conflicts import conflict
+
+        c = conflict(self.store, self.conflicts[row].id)
+        if c is None:  # decided meanwhile (another window, the command line): list again
+            self.reload()
+            return
         gone = c.local_deletion
         rec = c.incoming
         if c.kind == "code_taken":
@@ -486,9 +491,9 @@ class MergeConflictsDialog(QDialog):
             keep, take = self.tr("&Giữ cán bộ của xã"), self.tr("&Nhận cán bộ trong gói")
         elif isinstance(c, YearRoundConflict):
             keep, take = self.tr("&Giữ bản của xã"), self.tr("&Nhận bản trong gói")
-        elif c is not None and c.local_deletion is not None and not c.incoming.deleted:
+        elif c is not None and c.deleted_here and not c.incoming_deleted:
             keep, take = self.tr("&Giữ việc xoá hộ"), self.tr("&Khôi phục hộ theo bản trong gói")
-        elif c is not None and c.incoming.deleted and c.local_deletion is None:
+        elif c is not None and c.incoming_deleted and not c.deleted_here:
             keep, take = self.tr("&Giữ hộ (bản của xã)"), self.tr("&Xoá hộ theo gói")
         else:
             keep, take = self.tr("&Giữ bản của xã"), self.tr("&Nhận bản trong gói")

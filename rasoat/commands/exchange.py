@@ -596,7 +596,8 @@ def run_conflicts(args: argparse.Namespace) -> int:
     from db.errors import StoreError
     from db.exchange import year_round_part
     from db.exchange.errors import PackageError
-    from db.exchange.merge import open_conflicts, resolve_conflict
+    from db.exchange.merge import resolve_conflict
+    from db.exchange.merge_conflicts import conflict, conflict_rows
 
     try:
         with _open_store(args.db, args) as store:
@@ -604,7 +605,8 @@ def run_conflicts(args: argparse.Namespace) -> int:
             if chosen:
                 # Household, certificate-number, application and cadre conflicts share one
                 # id space for the officer: an id prefix naming two is refused as ambiguous.
-                matches: list[Any] = [c for c in open_conflicts(store) if c.id.startswith(chosen)]
+                # Households' conflicts by their ids alone: none decoded to find one.
+                matches: list[Any] = [c for c in conflict_rows(store) if c.id.startswith(chosen)]
                 matches += [
                     c for c in certificates.open_conflicts(store.conn) if c.id.startswith(chosen)
                 ]
@@ -627,12 +629,15 @@ def run_conflicts(args: argparse.Namespace) -> int:
                     resolve_conflict(store, found.id, choice)
                     print(f"Đã giải quyết xung đột của hộ {found.code}.")
                 return 0
-            conflicts = open_conflicts(store)
+            conflicts = conflict_rows(store)
             numbers = certificates.open_conflicts(store.conn)
             year_round = year_round_part.open_conflicts(store.conn)
             if not conflicts and not numbers and not year_round:
                 print("Không có xung đột nào chờ quyết định.")
-            for c in conflicts:
+            for row in conflicts:  # each decoded as it is printed, not all held at once
+                c = conflict(store, row.id)
+                if c is None:
+                    continue
                 local = c.local.head_name() if c.local else "(không có)"
                 if c.local_deletion is not None:
                     gone = c.local_deletion

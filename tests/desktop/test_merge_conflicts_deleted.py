@@ -91,3 +91,59 @@ def test_keeping_it_deleted(qtbot: Any, app: Any, deleted_here: Path) -> None:
         dialog.keep_button.click()
         assert dialog.list.count() == 0
         assert store.household_by_code("HO00001") is None
+
+
+def test_the_list_decodes_nothing_and_the_conflict_shown_alone_is_read(
+    qtbot: Any, app: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Three households changed on both sides, a fourth deleted here: the list says each one
+    as the decoded conflicts do, and only the conflict shown is decoded (2,000 decoded at
+    every decision took 2 s of the GUI thread, issue 22)."""
+    from db.exchange import merge_conflicts
+    from db.exchange.merge import open_conflicts
+
+    base = make_commune(tmp_path / "xa.db", 5)
+    a = copy_to(base, tmp_path / "a.db")
+    codes = ["HO00001", "HO00002", "HO00003", "HO00004"]
+    edit(a, "may-a", codes, "sửa ở thôn")
+    edit(base, "may-xa", codes[:3], "sửa ở xã")
+    with Store.open(base, user="Cán bộ Hà", device="may-xa") as office:
+        gone = office.household_by_code(codes[3])
+        assert gone is not None
+        office.delete_household(gone.id)
+    pkg = export_from(a, "may-a", tmp_path / "a.rasoat")
+    with Store.open(base, user="Cán bộ xã", device="may-xa") as store:
+        import_package(store, pkg)
+        whole = open_conflicts(store)
+        assert len(whole) == 4
+        rows = merge_conflicts.conflict_rows(store)
+        assert [(r.id, r.code, r.head_name, r.incoming_deleted, r.deleted_here) for r in rows] == [
+            (
+                c.id,
+                c.code,
+                c.incoming.household.head_name(),
+                c.incoming.deleted,
+                c.local_deletion is not None,
+            )
+            for c in whole
+        ]
+        decoded: list[str] = []
+        real = merge_conflicts.record_from_dict
+
+        def counted(obj: Any, *args: Any, **kwargs: Any) -> Any:
+            decoded.append(obj["household"]["code"])
+            return real(obj, *args, **kwargs)
+
+        monkeypatch.setattr(merge_conflicts, "record_from_dict", counted)
+        dialog = MergeConflictsDialog(store)
+        qtbot.addWidget(dialog)
+        assert dialog.list.count() == 4
+        assert [dialog.list.item(i).text().endswith("(đã xoá ở xã)") for i in range(4)] == [
+            r.deleted_here for r in rows
+        ]
+        assert decoded == [rows[0].code]  # the one shown
+        dialog.list.setCurrentRow(3)
+        assert decoded == [rows[0].code, rows[3].code]
+        assert dialog.keep_button.text().replace("&", "") == (
+            "Giữ việc xoá hộ" if rows[3].deleted_here else "Giữ bản của xã"
+        )
