@@ -1,6 +1,7 @@
 """Conflicts waiting for the officer: a household changed on both sides (or a new household
 whose code is taken here), stored by the merge with both versions. ``open_conflicts`` reads
-them back, ``waiting`` counts every kind left to decide, ``resolve_conflict`` writes the
+them back decoded, ``conflict_rows`` lists them without decoding and ``conflict`` reads one,
+``waiting`` counts every kind left to decide, ``resolve_conflict`` writes the
 officer's decision, audited, with a rev joining both sides.
 """
 

@@ -700,13 +700,18 @@ class Session:
         """A dialog's print: Alt+``key`` opens its save dialog (``report_runner.ask_where``),
         the path typed over the name proposed, Enter; the PDF waited for, whole; the
         keyboard back in ``dialog`` (called ``what``)."""
-        yield from self.key(key, ALT)
+        yield from self.save_as(dialog, key, out, what)
+        yield from self.wait(lambda: _document_ready(out, None, "pdf"), f"{out.name} written")
+        yield from self.back_to(dialog, f"back in {what}")
+
+    def save_as(self, dialog: QWidget, key: Qt.Key, out: Path, what: str) -> Steps:
+        """Alt+``key`` opens ``dialog``'s save dialog (Qt's own); the path typed over the name
+        proposed, Enter."""
+        yield from self.post(key, ALT)
         yield from self.active_file_dialog(dialog, f"{what}: the save dialog")
         yield from self.key(Qt.Key.Key_A, CTRL)
         yield from self.type(str(out))
         yield from self.post(Qt.Key.Key_Return)
-        yield from self.wait(lambda: _document_ready(out, None, "pdf"), f"{out.name} written")
-        yield from self.back_to(dialog, f"back in {what}")
 
     # --- the province's standard file, in Thiết lập -----------------------------------------
     def province_file(self, folder: Path) -> Steps:
@@ -1697,11 +1702,7 @@ class Session:
         if not dialog.summary.text().startswith(f"{total} dòng") or shown != min(total, 2000):
             raise SessionFailure(f"audit log period: {dialog.summary.text()!r}, {shown} shown")
         self.step("audit log: Alt+E, the period saved as Excel in a worker")
-        yield from self.post(Qt.Key.Key_E, ALT)
-        yield from self.active_file_dialog(dialog, "the log's save dialog")
-        yield from self.key(Qt.Key.Key_A, CTRL)
-        yield from self.type(str(out))
-        yield from self.post(Qt.Key.Key_Return)
+        yield from self.save_as(dialog, Qt.Key.Key_E, out, "Nhật ký thay đổi")
         saved = yield from self.modal(QMessageBox, "Đã lưu")
         if str(out) not in saved.text():
             raise SessionFailure(f"audit log saved: {saved.text()!r}")
@@ -1756,11 +1757,7 @@ class Session:
         if dialog.table.item(0, 3).text() != str(len(self.entered)):
             raise SessionFailure(f"upper level: {dialog.table.item(0, 3).text()} households")
         self.step("upper level: Alt+P, saved as PDF in a worker")
-        yield from self.post(Qt.Key.Key_P, ALT)
-        yield from self.active_file_dialog(dialog, "the summary's save dialog")
-        yield from self.key(Qt.Key.Key_A, CTRL)
-        yield from self.type(str(out))
-        yield from self.post(Qt.Key.Key_Return)
+        yield from self.save_as(dialog, Qt.Key.Key_P, out, "Tổng hợp nhiều xã")
         yield from self.back_to(dialog, "back in Tổng hợp nhiều xã")
         yield from self.wait(lambda: dialog.saved_path == out, "the summary saved")
         if not out.read_bytes().startswith(b"%PDF") or str(out) not in dialog.saved_note.text():

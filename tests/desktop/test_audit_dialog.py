@@ -121,17 +121,24 @@ def test_a_long_period_is_counted_and_only_its_newest_lines_read(
         assert "chỉ hiện 7 dòng mới nhất" in dialog.summary.text()
 
 
-def test_a_period_too_long_to_save_is_said_before_a_file_is_asked_for(
-    qtbot: Any, app: Any, tmp_path: Path, monkeypatch: Any
-) -> None:
+def _said_and_asked(monkeypatch: Any) -> tuple[list[str], list[Any]]:
+    """What the dialog says in a message box, and each time it asks for a file name (none
+    given: the officer cancelled)."""
     from PySide6.QtWidgets import QFileDialog
-
-    from reports import audit_log
 
     said: list[str] = []
     monkeypatch.setattr(QMessageBox, "information", lambda _p, _t, text, *a, **k: said.append(text))
     asked: list[Any] = []
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: asked.append(a) or ("", ""))
+    return said, asked
+
+
+def test_a_period_too_long_to_save_is_said_before_a_file_is_asked_for(
+    qtbot: Any, app: Any, tmp_path: Path, monkeypatch: Any
+) -> None:
+    from reports import audit_log
+
+    said, asked = _said_and_asked(monkeypatch)
     path = create_demo_commune(tmp_path / "demo.rasoat.sqlite", households=5)
     monkeypatch.setattr(audit_log, "LINES_LIMIT", 10)
     with Store.open(path, user="Cán bộ Lan", device="may-xa") as store:
@@ -156,14 +163,9 @@ def test_the_period_is_counted_when_saved_even_if_not_shown(
     qtbot: Any, app: Any, tmp_path: Path, monkeypatch: Any
 ) -> None:
     """Alt+T then Lưu without Xem: the dates in the boxes are counted at the save."""
-    from PySide6.QtWidgets import QFileDialog
-
     from reports import audit_log
 
-    said: list[str] = []
-    monkeypatch.setattr(QMessageBox, "information", lambda _p, _t, text, *a, **k: said.append(text))
-    asked: list[Any] = []
-    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: asked.append(a) or ("", ""))
+    said, asked = _said_and_asked(monkeypatch)
     path = create_demo_commune(tmp_path / "demo.rasoat.sqlite", households=5)
     with Store.open(path, user="Cán bộ Lan", device="may-xa") as store:
         code = store.list_households(HouseholdQuery(limit=1))[0].code
