@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from db import at_rest, backup, driver
+from db import at_rest, backup, backup_check, driver
 from db.demo import create_demo_commune
 from db.errors import StoreError
 
@@ -224,7 +224,7 @@ def test_a_copy_on_a_read_only_stick_is_checked_in_full(
         # read-only check cannot see, is not let through as good (it was, returning []),
         # and neither is the good copy, which cannot be told from it.
         for copy in (made, good):
-            assert backup.check_backup(usb / copy.name) == [backup.NOT_CHECKED], copy
+            assert backup.check_backup(usb / copy.name) == [backup_check.NOT_CHECKED], copy
         assert _files(usb) == before
 
 
@@ -369,7 +369,7 @@ def test_a_table_of_many_rows_names_its_refused_rows_a_slice_at_a_time(
     assert all(n in text for n in named), text
     assert [text.index(n) for n in named] == sorted(text.index(n) for n in named)
     assert len(held) == 4
-    assert max(held) <= backup.ROWS_AT_ONCE
+    assert max(held) <= backup_check.ROWS_AT_ONCE
 
 
 def test_rows_refused_in_a_table_keyed_without_rowid(
@@ -387,8 +387,8 @@ def test_rows_refused_in_a_table_keyed_without_rowid(
     conn.execute("UPDATE t SET v = 2 WHERE (a, b) IN (('x', 2), ('x', 3), ('y', 6), ('z', 0))")
     conn.execute("PRAGMA ignore_check_constraints = OFF")
     for per in (1, 2, 3, 5, 1000):
-        monkeypatch.setattr(backup, "ROWS_AT_ONCE", per)
-        said = backup._rows_refused(conn, "t")
+        monkeypatch.setattr(backup_check, "ROWS_AT_ONCE", per)
+        said = backup_check._rows_refused(conn, "t")
         assert said.startswith("bảng t có 4 hàng mang giá trị không được phép: "), (per, said)
         assert said.count("cột v mang giá trị ngoài các giá trị cho phép") == 4, (per, said)
     conn.close()
