@@ -100,9 +100,10 @@ class HouseholdPicker(QLineEdit):
         self.setText(label)
 
     def resolve(self) -> str | None:
-        """The household the text names: the one chosen; else a match's label (an arrow key
-        in the popup puts it in the box without choosing); else the household whose code it
-        is; else the only one it matches. Chooses it (the box then shows its label)."""
+        """The household the text names: the one chosen; else a match's label typed or pasted
+        in full; else the household whose code it is; else the only one it matches. Chooses
+        it (the box then shows its label). Arrow keys in the popup only move its highlight
+        (``UnfilteredPopupCompletion``): Enter chooses."""
         chosen = self.household_id()
         text = self.text().strip()
         if chosen is not None or not text:
