@@ -79,7 +79,7 @@ class Receipt:
     sender_fingerprint: str = ""
 
     def count(self, action: str) -> int:
-        return sum(1 for e in self.entries if e.action == action)
+        return self.counts()[action]
 
     def counts(self) -> Counter[str]:
         """How many entries of each action, in one pass (``count`` for each of the ten
