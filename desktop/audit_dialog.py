@@ -125,7 +125,7 @@ class AuditDialog(QDialog):
 
     def reload(self) -> None:
         from db.audit import log_count, log_lines
-        from reports.audit_log import LINES_LIMIT, content, day_start_utc
+        from reports.audit_log import LINES_LIMIT, content, period_bounds
 
         if self.by_household.isChecked():
             h = self._household()
@@ -145,7 +145,7 @@ class AuditDialog(QDialog):
         else:
             self.household_id = None
             start, end = _pydate(self.start.date()), _pydate(self.end.date())
-            since, until = day_start_utc(start), day_start_utc(end + timedelta(days=1))
+            since, until = period_bounds(start, end)
             # Counted, and only the rows shown read: a district file merged this month has a
             # million (issue 22: all of them read here took 16 s on the GUI thread and 1.8 GB;
             # counted and the newest read, 0.2 s).
@@ -204,21 +204,14 @@ class AuditDialog(QDialog):
         )
 
     # --- saving -------------------------------------------------------------------------
-    def _period_refusal(self) -> str | None:
-        """Why the period in the date boxes (shown or not) cannot be saved as one document."""
-        from db.audit import log_count
-        from reports.audit_log import day_start_utc, too_many
-
-        start, end = _pydate(self.start.date()), _pydate(self.end.date())
-        total = log_count(
-            self.store.conn,
-            since=day_start_utc(start),
-            until=day_start_utc(end + timedelta(days=1)),
-        )
-        return too_many(total, f"Từ ngày {start:%d/%m/%Y} đến ngày {end:%d/%m/%Y}")
-
     def _ask_save(self, fmt: str) -> None:
-        refusal = None if self.by_household.isChecked() else self._period_refusal()
+        from reports.audit_log import period_refusal
+
+        # The dates in the boxes, shown or not: what the document would be made of.
+        start, end = _pydate(self.start.date()), _pydate(self.end.date())
+        refusal = (
+            None if self.by_household.isChecked() else period_refusal(self.store.conn, start, end)
+        )
         if refusal:
             # Said before a file name is asked for, not after the officer chose one.
             QMessageBox.information(self, self.tr("Nhật ký thay đổi"), refusal)

@@ -258,16 +258,29 @@ def day_start_utc(day: date) -> str:
     return moment.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
+def period_bounds(start: date, end: date) -> tuple[str, str]:
+    """The log's times (UTC) from the laptop's local day ``start`` up to, not including, the
+    day after ``end``: what ``db.audit.log_lines`` and ``log_count`` take for a period."""
+    return day_start_utc(start), day_start_utc(end + timedelta(1))
+
+
+def period_refusal(conn: Any, start: date, end: date) -> str | None:
+    """Why the log from ``start`` to ``end`` is not saved as one document (``too_many``), or
+    None: ``period_log``'s own check, which the dialog asks before a file name."""
+    since, until = period_bounds(start, end)
+    count = log_count(conn, since=since, until=until)
+    return too_many(count, f"Từ ngày {start:%d/%m/%Y} đến ngày {end:%d/%m/%Y}")
+
+
 def period_log(store: Any, start: date, end: date) -> Document:
     """The log from ``start`` to ``end`` (both included, the laptop's local days)."""
     if end < start:
         raise ReportError("Ngày kết thúc phải sau ngày bắt đầu.")
     header, commune = _header(store)
-    since, until = day_start_utc(start), day_start_utc(end + timedelta(1))
-    count = log_count(store.conn, since=since, until=until)
-    refused = too_many(count, f"Từ ngày {start:%d/%m/%Y} đến ngày {end:%d/%m/%Y}")
+    refused = period_refusal(store.conn, start, end)
     if refused:
         raise ReportError(refused)
+    since, until = period_bounds(start, end)
     caption = _chain_text(store)
     table = _table(
         each_log_line(store.conn, since=since, until=until), household=False, caption=caption

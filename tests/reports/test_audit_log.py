@@ -86,13 +86,12 @@ def test_a_log_longer_than_one_document_holds_is_refused_with_its_count(
 ) -> None:
     from db.audit import log_count
     from reports import audit_log
-    from reports.audit_log import day_start_utc
+    from reports.audit_log import period_bounds
 
     today = date.today()
     with Store.open(demo, user="Cán bộ Lan", device="may-xa") as store:
-        count = log_count(
-            store.conn, since=day_start_utc(today), until=day_start_utc(today + timedelta(1))
-        )
+        since, until = period_bounds(today, today)
+        count = log_count(store.conn, since=since, until=until)
         assert count > 100
         monkeypatch.setattr(audit_log, "LINES_LIMIT", count)  # exactly as many: saved whole
         document = period_log(store, today, today)
