@@ -23,8 +23,16 @@ lint: setup
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy
 
+# The suite in two parts: first the tests marked `alone` by themselves (the long session: its
+# watchdog fails on any second the GUI thread does not answer, and another test's writes and
+# fsyncs beside it can be that second), then every other test in TEST_JOBS processes
+# (pytest-xdist; 2, the CI machine's cores). Both parts run whatever the first one says.
+TEST_JOBS ?= 2
 test: lint
-	QT_QPA_PLATFORM=offscreen $(VENV)/bin/pytest -q
+	@status=0; \
+	QT_QPA_PLATFORM=offscreen $(VENV)/bin/pytest -q -m alone || status=$$?; \
+	QT_QPA_PLATFORM=offscreen $(VENV)/bin/pytest -q -m "not alone" -n $(TEST_JOBS) || status=$$?; \
+	exit $$status
 
 # The suite on every supported Python found on this machine (3.11-3.13), one venv each.
 test-pythons:

@@ -49,6 +49,7 @@ def session(qtbot: QtBot, app: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPa
 
 
 @pytest.mark.slow
+@pytest.mark.alone
 def test_a_surveyors_afternoon(session: Session, tmp_path: Path) -> None:
     window = session.window
 
