@@ -23,14 +23,18 @@ lint: setup
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy
 
-# The suite in two parts: first the tests marked `alone` by themselves (the long session: its
+# The suite in two parts: first the tests marked `alone`, by themselves (the long session: its
 # watchdog fails on any second the GUI thread does not answer, and another test's writes and
-# fsyncs beside it can be that second), then every other test in TEST_JOBS processes
-# (pytest-xdist; 2, the CI machine's cores). Both parts run whatever the first one says.
+# fsyncs beside it can be that second; a test that a second process's clusters would race),
+# then every other test in TEST_JOBS processes (pytest-xdist; 2, the CI machine's cores).
+# The second part runs whatever the first one says, unless the first was interrupted (Ctrl+C).
 TEST_JOBS ?= 2
 test: lint
 	@status=0; \
+	echo "pytest -m alone (by themselves)"; \
 	QT_QPA_PLATFORM=offscreen $(VENV)/bin/pytest -q -m alone || status=$$?; \
+	if [ $$status -eq 2 ]; then exit 2; fi; \
+	echo "pytest -m 'not alone' -n $(TEST_JOBS)"; \
 	QT_QPA_PLATFORM=offscreen $(VENV)/bin/pytest -q -m "not alone" -n $(TEST_JOBS) || status=$$?; \
 	exit $$status
 

@@ -28,6 +28,10 @@ from tests.desktop.session_driver import (
     paper_households,
 )
 
+# Every test here times the GUI thread with a watchdog: `make test` runs them before the
+# others, by themselves (a second test process's disk writes once held this thread 1.8 s).
+pytestmark = pytest.mark.alone
+
 SEED = 20261202
 HOUSEHOLDS = 30
 MIN_EVENTS = 5_000
@@ -49,7 +53,6 @@ def session(qtbot: QtBot, app: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPa
 
 
 @pytest.mark.slow
-@pytest.mark.alone
 def test_a_surveyors_afternoon(session: Session, tmp_path: Path) -> None:
     window = session.window
 

@@ -43,6 +43,9 @@ def test_a_failing_body_still_stops_and_removes_the_cluster(pg_cluster: Cluster)
     assert not roots[0].exists()
 
 
+# Run with nothing beside it (`make test`'s first part): a cluster started meanwhile by
+# another test process sweeps the killed run's cluster too, before this test looks at it.
+@pytest.mark.alone
 def test_a_cluster_whose_run_died_is_stopped_by_the_next(pg_cluster: Cluster) -> None:
     """A run killed (or aborted) inside its cluster never reaches its ``finally``: the server
     keeps running. The next cluster started here stops it and removes its folders; a cluster
