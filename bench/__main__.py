@@ -1,8 +1,13 @@
-"""Runs the benchmarks and rewrites docs/benchmarks.md.
+"""Runs the benchmarks and writes their tables into docs/benchmarks.md.
 
 python -m bench            # all
 python -m bench db forms   # only bench_db.py and bench_forms.py
 python -m bench --quick    # smaller sizes, to check the benchmarks themselves run
+
+A run replaces, in each section it runs, the introduction and the table under the title; the
+dated notes written by hand under a table (earlier runs, profiles, what was tried), the
+sections no benchmark writes and the page's opening are kept (``render``): a run that wiped
+them would lose the only record of what was measured when.
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from bench import Row
+from bench.page import render
 
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "docs" / "benchmarks.md"
@@ -57,7 +63,10 @@ def main() -> int:
     names = sorted(p.stem for p in (ROOT / "bench").glob("bench_*.py"))
     if args.only:
         names = [n for n in names if n.removeprefix("bench_") in args.only]
-    sections: list[str] = []
+    commit = subprocess.run(
+        ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True
+    ).stdout.strip()
+    sections: list[tuple[str, str, str]] = []
     for name in names:
         module = importlib.import_module(f"bench.{name}")
         print(f"== {name}", flush=True)
@@ -65,9 +74,8 @@ def main() -> int:
         # measure memory or cold starts spawn their own subprocesses.
         rows: list[Row] = module.run(args.quick)
         lines = [
-            f"## {name.removeprefix('bench_')}",
-            "",
-            (module.__doc__ or "").strip(),
+            f"Run by `make bench` on {datetime.now(UTC):%Y-%m-%d %H:%M} UTC at {commit}:"
+            f" {machine()}; load average {_load()}.",
             "",
             "| measure | value | unit | bare baseline | ratio | goal | note |",
             "|---|---|---|---|---|---|---|",
@@ -79,34 +87,22 @@ def main() -> int:
                 f"| {r.goal} | {r.note} |"
             )
             print(f"   {r.name}: {fmt(r.value)} {r.unit} {ratio}", flush=True)
-        sections.append("\n".join(lines))
+        title = f"## {name.removeprefix('bench_')}"
+        sections.append((title, (module.__doc__ or "").strip(), "\n".join(lines)))
     if args.quick:
         print("(--quick: docs/benchmarks.md left unchanged)")
         return 0
-    commit = subprocess.run(
-        ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True
-    ).stdout.strip()
-    header = [
-        "# Benchmarks",
-        "",
-        "Written by `make bench`; do not edit by hand.",
-        "",
-        f"- Date: {datetime.now(UTC):%Y-%m-%d %H:%M} UTC",
-        f"- Machine: {machine()}",
-        f"- Commit: {commit}",
-        "",
-    ]
-    if args.only and OUT.exists():
-        # Keep the other sections of the last full run.
-        old = OUT.read_text(encoding="utf-8").split("\n## ")[1:]
-        # Stripped, or every partial run would add a blank line between sections.
-        kept = {s.split("\n", 1)[0]: ("## " + s).rstrip() for s in old}
-        for s in sections:
-            kept[s.split("\n", 1)[0].removeprefix("## ")] = s
-        sections = [kept[k] for k in sorted(kept)]
-    OUT.write_text("\n".join(header) + "\n" + "\n\n".join(sections) + "\n", encoding="utf-8")
+    old = OUT.read_text(encoding="utf-8") if OUT.exists() else None
+    OUT.write_text(render(old, sections), encoding="utf-8")
     print(f"wrote {OUT}")
     return 0
+
+
+def _load() -> str:
+    try:
+        return f"{os.getloadavg()[0]:.1f}"
+    except OSError:
+        return "unknown"
 
 
 if __name__ == "__main__":
