@@ -4,10 +4,11 @@ python -m bench            # all
 python -m bench db forms   # only bench_db.py and bench_forms.py
 python -m bench --quick    # smaller sizes, to check the benchmarks themselves run
 
-A run replaces, in each section it runs, the introduction and the table under the title; the
-dated notes written by hand under a table (earlier runs, profiles, what was tried), the
-sections no benchmark writes and the page's opening are kept (``render``): a run that wiped
-them would lose the only record of what was measured when.
+A run puts, in each section it runs, the introduction and its new table under the title,
+above everything the section held: the earlier tables and the dated notes written by hand
+under them (earlier runs, profiles, what was tried). The sections no benchmark writes and the
+page's opening are kept (``bench.page.render``): a run that wiped them would lose the only
+record of what was measured when.
 """
 
 from __future__ import annotations

@@ -22,10 +22,8 @@ def render(old: str | None, sections: list[tuple[str, str, str]]) -> str:
     opening and the sections not run now are kept as they were, in their order; a section
     new to the page is added at the end."""
     new = {title: (intro, table) for title, intro, table in sections}
-    if old is None:
-        made = [_section(k, *new[k], "") for k in sorted(new)]
-        return HEADER + "\n\n" + "\n\n".join(made) + "\n"
-    opening, *parts = old.split("\n## ")
+    # A first page is the opening alone, every section then new to it.
+    opening, *parts = (HEADER if old is None else old).split("\n## ")
     out = [opening.rstrip()]
     for part in parts:
         title, _, body = part.partition("\n")
