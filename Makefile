@@ -65,11 +65,14 @@ soak: setup
 	QT_QPA_PLATFORM=offscreen $(PY) -m tests.desktop.session_driver --events 50000
 
 # Mutation fuzzing (issue 17): 12,000 damaged or forged packages, workbooks and household
-# JSON files through rasoat import / excel-import / classify, each in a forked child on a fresh
-# copy of a demo commune (bench/fuzz.py; figures in docs/reliability.md). Fails on any internal
-# error, crash, hang or file written by a refused input. `make test` runs a few hundred.
+# JSON files through rasoat import / excel-import / classify, then 1,500 packages through
+# rasoat merge (each three times: the third read by the merge's reader process), each in a
+# forked child on a fresh copy of a demo commune (bench/fuzz.py; figures in
+# docs/reliability.md). Fails on any internal error, crash, hang or file written by a refused
+# input. `make test` runs a few hundred.
 fuzz: setup
 	nice $(PY) -m bench.fuzz
+	nice $(PY) -m bench.fuzz --kinds merge --count 1500 --seed 18
 
 package: setup
 	@tools/package.sh

@@ -50,6 +50,10 @@ FUZZ_PASSWORD = "ruộng bậc thang mùa lúa chín"
 TIME_LIMIT_S = 60  # per input; a child still running then is a hang (class "timeout")
 MEMORY_LIMIT = 3 * 1024**3  # address space of a child: a memory bomb fails instead of swapping
 KINDS = ("package", "workbook", "json")
+# ``rasoat merge`` of a package mutant given three times: the third is read by the merge's
+# reader process. About a second each (the reader's start), so a run of its own
+# (``--kinds merge``), not in the default turn.
+ALL_KINDS = (*KINDS, "merge")
 PRELOAD = (
     "rasoat.cli",
     "db.exchange.merge",
@@ -471,7 +475,7 @@ class Case:
 
 
 def make_case(seeds: Seeds, kind: str, rng: random.Random, raw: bool = False) -> Case:
-    if kind == "package":
+    if kind in ("package", "merge"):
         enc = rng.random() < 0.3
         seed_bytes = seeds.encrypted if enc else seeds.plain
         data = (
@@ -481,6 +485,18 @@ def make_case(seeds: Seeds, kind: str, rng: random.Random, raw: bool = False) ->
         if rng.random() < 0.9:
             trust = [seeds.forger_fp, seeds.signer_fp]
             flags = [*(f"--trust-device={fp}" for fp in trust), "--allow-deletions"]
+        if kind == "merge":
+            # The first two read in the command's process, the third in its reader process
+            # (``merge_ahead``), each refused or taken as ``import`` would; refused, none is
+            # taken and the commune file is never opened for writing.
+            return Case(
+                kind,
+                "encrypted" if enc else "plain",
+                data,
+                lambda db, f: ["merge", str(db), str(f), str(f), str(f), *flags],
+                True,
+                ".rasoat",
+            )
         return Case(
             kind,
             "encrypted" if enc else "plain",
@@ -635,6 +651,9 @@ def run_forked(case: Case, work: Path, seeds: Seeds) -> Outcome:
     return judge(case, code, sig, seconds, usage.ru_maxrss, text, before, work)
 
 
+_REFUSED = ": KHÔNG NHẬP — "  # how ``rasoat merge`` names a package it refused
+
+
 def judge(
     case: Case,
     code: int | None,
@@ -657,7 +676,11 @@ def judge(
             flags.append("not_vietnamese")
     if "Traceback (most recent call last)" in text:
         flags.append("traceback")
-    message = next((line for line in text.splitlines() if line.startswith("rasoat ")), "")
+    # A command's own failure ("rasoat import: …"), or a package merge refused by name.
+    message = next(
+        (line for line in text.splitlines() if line.startswith("rasoat ") or _REFUSED in line),
+        "",
+    )
     if klass not in ("ok", "refused", "unusable"):
         message = text.strip()[-300:]
     return Outcome(
@@ -677,7 +700,7 @@ def summarise(outcomes: list[Outcome], elapsed: float, seed: int) -> str:
         "crash / timeout | written on refusal | worst time | worst peak memory |",
         "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
-    for kind in KINDS:
+    for kind in ALL_KINDS:
         rows = [o for o in outcomes if o.kind == kind]
         if not rows:
             continue
@@ -692,9 +715,11 @@ def summarise(outcomes: list[Outcome], elapsed: float, seed: int) -> str:
         )
     lines.append("")
     lines.append("Most frequent reasons given, per input (first words of the message):")
-    for kind in KINDS:
+    for kind in (k for k in ALL_KINDS if any(o.kind == k for o in outcomes)):
         reasons = Counter(
-            re.sub(r"[0-9]+", "N", o.message.partition(": ")[2])[:70]
+            re.sub(
+                r"[0-9]+", "N", o.message.partition(_REFUSED)[2] or o.message.partition(": ")[2]
+            )[:70]
             for o in outcomes
             if o.kind == kind and o.klass in ("refused", "unusable")
         )
@@ -717,6 +742,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--keep", help="folder to keep the inputs that showed a bug in")
     args = parser.parse_args(argv)
     kinds = tuple(k for k in args.kinds.split(",") if k)
+    if not kinds or set(kinds) - set(ALL_KINDS):
+        parser.error(f"--kinds: some of {', '.join(ALL_KINDS)}")
     # Loaded once here, so the children measure the input, not the imports.
     import importlib
 

@@ -1,5 +1,6 @@
-"""`make fuzz` in small (bench/fuzz.py): mutated packages, workbooks and household JSON
-through the real commands, each on a fresh copy of a demo commune file. Every outcome is done
+"""`make fuzz` in small (bench/fuzz.py): mutated packages (imported, and merged three at a
+time with the merge's reader process), workbooks and household JSON through the real
+commands, each on a fresh copy of a demo commune file. Every outcome is done
 (0), refused with reasons (1) or unusable input (2) with a Vietnamese message; never an
 internal error (70) or a traceback; a refusal leaves the commune file and its -wal
 byte-identical. Seeds are fixed (derandomized), so CI runs the same mutants every time."""
@@ -111,3 +112,12 @@ def test_a_refusal_that_wrote_would_be_caught(tmp_path: Path) -> None:
     assert fuzz.written_bytes(before, fuzz.folder_state(tmp_path)) == 0
     (tmp_path / "xa.sqlite-wal").write_bytes(b"frame")
     assert fuzz.written_bytes(before, fuzz.folder_state(tmp_path)) == 5
+
+
+@fixed(16)
+@given(number=st.integers(0, 2**32))
+def test_mutated_packages_merged(
+    seeds: fuzz.Seeds, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, number: int
+) -> None:
+    """``rasoat merge`` of the mutant three times: the third read by its reader process."""
+    check(run(seeds, "merge", number, tmp_path, monkeypatch))
