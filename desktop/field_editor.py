@@ -15,11 +15,12 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor, QDoubleValidator, QIntValidator
 from PySide6.QtWidgets import (
     QCheckBox,
-    QComboBox,
     QHBoxLayout,
     QLineEdit,
     QWidget,
 )
+
+from desktop.eliding_combo import ElidingComboBox
 
 Choice = tuple[str, str]  # (stored value, Vietnamese label)
 
@@ -127,7 +128,7 @@ class ChoiceEditor(_Single):
         *,
         former: Sequence[Choice] = (),
     ) -> None:
-        self.combo = QComboBox()
+        self.combo = ElidingComboBox()
         super().__init__(self.combo, parent)
         self.former = dict(former)
         self.combo.addItem("—", None)

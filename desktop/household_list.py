@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.eliding_combo import ElidingComboBox
 from desktop.labels import enum_choices, label
 from desktop.small_screens import WrappingRow
 from desktop.tab_keys import pass_ctrl_tab
@@ -96,7 +97,7 @@ def _filter_combo() -> QComboBox:
     """A filter box that shares the row's width instead of claiming its longest choice (a
     transition label is 40 characters): the search box keeps room for its whole hint at the
     default window size. The open list still shows every choice in full."""
-    combo = QComboBox()
+    combo = ElidingComboBox()
     combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
     combo.setMinimumContentsLength(FILTER_MIN_CHARS)
     # A little narrower than that rather than breaking the row at the default window size.

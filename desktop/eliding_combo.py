@@ -1,0 +1,47 @@
+"""A drop-down list whose chosen text ends in "…" when the box is too narrow for it.
+
+Qt cuts the text of a narrow combo box off at the edge, mid-letter: at 1,366 pixels, the
+width of most commune laptops' screens, the list's filters read "Mọi cán bộ phụ trácl" and
+"Kỳ rà soát 2026 (hiệ". An officer cannot tell such a text from a broken one; "…" says
+that there is more, and the open list shows every choice whole.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QPaintEvent
+from PySide6.QtWidgets import QComboBox, QStyle, QStyleOptionComboBox, QStylePainter
+
+
+class ElidingComboBox(QComboBox):
+    """A ``QComboBox`` (not editable) that elides its shown text on the right."""
+
+    def shown_text(self) -> str:
+        """The current choice's text as it is painted: whole when it fits the box's text
+        field, else cut with "…"."""
+        option = QStyleOptionComboBox()
+        self.initStyleOption(option)
+        return self._elided(option)
+
+    def _elided(self, option: QStyleOptionComboBox) -> str:
+        field = self.style().subControlRect(
+            QStyle.ComplexControl.CC_ComboBox,
+            option,
+            QStyle.SubControl.SC_ComboBoxEditField,
+            self,
+        )
+        return self.fontMetrics().elidedText(
+            option.currentText, Qt.TextElideMode.ElideRight, field.width()
+        )
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        if self.isEditable():  # the line edit paints its own text
+            super().paintEvent(event)
+            return
+        # What QComboBox.paintEvent draws, the label's text elided first.
+        painter = QStylePainter(self)
+        option = QStyleOptionComboBox()
+        self.initStyleOption(option)
+        painter.drawComplexControl(QStyle.ComplexControl.CC_ComboBox, option)
+        option.currentText = self._elided(option)
+        painter.drawControl(QStyle.ControlElement.CE_ComboBoxLabel, option)

@@ -1,0 +1,76 @@
+"""A drop-down list too narrow for its choice shows it cut with "…", never cut mid-letter:
+the list's filters at the default window size (1,366 pixels wide), and every choice field of
+the forms (``desktop.eliding_combo``)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtGui import QImage
+from PySide6.QtWidgets import QComboBox
+from pytestqt.qtbot import QtBot
+
+from desktop.eliding_combo import ElidingComboBox
+from desktop.field_editor import ChoiceEditor
+from tests.desktop.test_household_list import fill
+
+LONG = "Mọi cán bộ phụ trách (của hộ, hoặc của thôn)"
+
+
+def _box(qtbot: QtBot, text: str, width: int) -> ElidingComboBox:
+    combo = ElidingComboBox()
+    qtbot.addWidget(combo)
+    combo.addItem(text)
+    combo.resize(width, combo.sizeHint().height())
+    combo.show()
+    qtbot.waitExposed(combo)
+    return combo
+
+
+def _painted(combo: ElidingComboBox) -> QImage:
+    return combo.grab().toImage()
+
+
+def test_a_narrow_box_cuts_its_choice_with_an_ellipsis(qtbot: QtBot, app: Any) -> None:
+    narrow = _box(qtbot, LONG, 140)
+    shown = narrow.shown_text()
+    assert shown.endswith("…")
+    assert LONG.startswith(shown[:-1])
+    assert len(shown) > 4
+    # What is painted is that text: the same box holding the cut text itself looks the same.
+    assert _painted(narrow) == _painted(_box(qtbot, shown, 140))
+    # A plain box of the same size cuts the text at its edge instead.
+    plain = QComboBox()
+    qtbot.addWidget(plain)
+    plain.addItem(LONG)
+    plain.resize(narrow.size())
+    plain.show()
+    qtbot.waitExposed(plain)
+    assert plain.grab().toImage() != _painted(narrow)
+
+
+def test_a_box_wide_enough_shows_its_choice_whole(qtbot: QtBot, app: Any) -> None:
+    wide = _box(qtbot, LONG, 600)
+    assert wide.shown_text() == LONG
+
+
+def test_the_lists_filters_and_the_forms_choices_elide(qtbot: QtBot, app: Any, store: Any) -> None:
+    from desktop.main_window import DEFAULT_SIZE, MainWindow
+
+    fill(store)
+    window = MainWindow(store)
+    qtbot.addWidget(window)
+    window.resize(DEFAULT_SIZE)
+    window.show()
+    qtbot.waitExposed(window)
+    filters = window.list
+    combos = (filters.round, filters.village, filters.category, filters.transition)
+    for combo in (*combos, filters.cadre):
+        assert isinstance(combo, ElidingComboBox)
+    for combo in (*combos, filters.cadre):
+        whole, shown = combo.currentText(), combo.shown_text()
+        assert shown == whole or (shown.endswith("…") and whole.startswith(shown[:-1]))
+    # At the default size the round's filter is narrower than its choice ("Kỳ rà soát 2026
+    # (hiện hành)" or the like): cut with "…", where Qt cut it mid-letter.
+    assert filters.round.shown_text().endswith("…")
+    assert isinstance(ChoiceEditor([("a", LONG)]).combo, ElidingComboBox)
