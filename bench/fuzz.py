@@ -51,8 +51,9 @@ TIME_LIMIT_S = 60  # per input; a child still running then is a hang (class "tim
 MEMORY_LIMIT = 3 * 1024**3  # address space of a child: a memory bomb fails instead of swapping
 KINDS = ("package", "workbook", "json")
 # ``rasoat merge`` of a package mutant given three times: the third is read by the merge's
-# reader process. About a second each (the reader's start), so a run of its own
-# (``--kinds merge``), not in the default turn.
+# reader process when its manifest passes (read first in the command, for its password).
+# About half a second each (the reader's start), so a run of its own (``--kinds merge``),
+# not in the default turn.
 ALL_KINDS = (*KINDS, "merge")
 PRELOAD = (
     "rasoat.cli",
@@ -487,8 +488,8 @@ def make_case(seeds: Seeds, kind: str, rng: random.Random, raw: bool = False) ->
             flags = [*(f"--trust-device={fp}" for fp in trust), "--allow-deletions"]
         if kind == "merge":
             # The first two read in the command's process, the third in its reader process
-            # (``merge_ahead``), each refused or taken as ``import`` would; refused, none is
-            # taken and the commune file is never opened for writing.
+            # (``merge_ahead``) once its manifest has been read here, each refused or taken
+            # as ``import`` would; refused, none is taken and nothing is written.
             return Case(
                 kind,
                 "encrypted" if enc else "plain",
@@ -671,8 +672,10 @@ def judge(
         written = written_bytes(before, folder_state(work))
         if written:
             flags.append("written_on_refusal")
+        # Each package a merge refused: its reason, after the Vietnamese words naming it.
+        reasons = [line.partition(_REFUSED)[2] for line in text.splitlines() if _REFUSED in line]
         lines = [line for line in text.splitlines() if line.startswith("rasoat ")] or [text]
-        if not any(ord(ch) > 127 for ch in "".join(lines)):
+        if not all(any(ord(ch) > 127 for ch in reason) for reason in reasons or ["".join(lines)]):
             flags.append("not_vietnamese")
     if "Traceback (most recent call last)" in text:
         flags.append("traceback")

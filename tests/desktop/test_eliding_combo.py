@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtGui import QImage
-from PySide6.QtWidgets import QComboBox
+from PySide6.QtWidgets import QComboBox, QStyle, QStyleOptionComboBox
 from pytestqt.qtbot import QtBot
 
 from desktop.eliding_combo import ElidingComboBox
@@ -49,6 +49,29 @@ def test_a_narrow_box_cuts_its_choice_with_an_ellipsis(qtbot: QtBot, app: Any) -
     assert plain.grab().toImage() != _painted(narrow)
 
 
+def test_the_ellipsis_is_never_cut_off(qtbot: QtBot, app: Any) -> None:
+    """At every width the cut text, "…" included, fits where the styles draw it: the text
+    field less 1 pixel each side (Qt's common drawing, Fusion's) and less 4 each side
+    (Windows 11's, the laptops' default)."""
+    combo = _box(qtbot, LONG, 100)
+    option = QStyleOptionComboBox()
+    cut = 0
+    for width in range(60, 400, 3):
+        combo.resize(width, combo.height())
+        combo.initStyleOption(option)
+        field = combo.style().subControlRect(
+            QStyle.ComplexControl.CC_ComboBox,
+            option,
+            QStyle.SubControl.SC_ComboBoxEditField,
+            combo,
+        )
+        shown = combo.shown_text()
+        if shown != LONG:
+            cut += 1
+            assert combo.fontMetrics().horizontalAdvance(shown) <= field.width() - 2 * 4
+    assert cut > 10
+
+
 def test_a_box_wide_enough_shows_its_choice_whole(qtbot: QtBot, app: Any) -> None:
     wide = _box(qtbot, LONG, 600)
     assert wide.shown_text() == LONG
@@ -73,4 +96,6 @@ def test_the_lists_filters_and_the_forms_choices_elide(qtbot: QtBot, app: Any, s
     # At the default size the round's filter is narrower than its choice ("Kỳ rà soát 2026
     # (hiện hành)" or the like): cut with "…", where Qt cut it mid-letter.
     assert filters.round.shown_text().endswith("…")
-    assert isinstance(ChoiceEditor([("a", LONG)]).combo, ElidingComboBox)
+    choice = ChoiceEditor([("a", LONG)])
+    qtbot.addWidget(choice)
+    assert isinstance(choice.combo, ElidingComboBox)

@@ -119,5 +119,7 @@ def test_a_refusal_that_wrote_would_be_caught(tmp_path: Path) -> None:
 def test_mutated_packages_merged(
     seeds: fuzz.Seeds, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, number: int
 ) -> None:
-    """``rasoat merge`` of the mutant three times: the third read by its reader process."""
+    """``rasoat merge`` of the mutant three times: the third read by its reader process
+    once its manifest has passed in the command. (The reader writes to the test's own
+    output, not the command's: a traceback there shows in ``make fuzz``, not here.)"""
     check(run(seeds, "merge", number, tmp_path, monkeypatch))
