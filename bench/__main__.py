@@ -15,39 +15,10 @@ from __future__ import annotations
 
 import argparse
 import importlib
-import os
-import platform
-import subprocess
 import sys
-from datetime import UTC, datetime
-from pathlib import Path
 
 from bench import Row
-from bench.page import render
-
-ROOT = Path(__file__).resolve().parents[1]
-OUT = ROOT / "docs" / "benchmarks.md"
-
-
-def machine() -> str:
-    cpu = platform.processor() or platform.machine()
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    mem = ""
-    try:
-        pages = os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
-        mem = f", {pages / 2**30:.0f} GiB RAM"
-    except (ValueError, OSError):
-        pass
-    return (
-        f"{platform.system()} {platform.release()}, {os.cpu_count()} cores ({cpu}){mem}, "
-        f"Python {platform.python_version()}"
-    )
+from bench.page import OUT, ROOT, render, run_line
 
 
 def fmt(value: float | None) -> str:
@@ -64,9 +35,6 @@ def main() -> int:
     names = sorted(p.stem for p in (ROOT / "bench").glob("bench_*.py"))
     if args.only:
         names = [n for n in names if n.removeprefix("bench_") in args.only]
-    commit = subprocess.run(
-        ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True
-    ).stdout.strip()
     sections: list[tuple[str, str, str]] = []
     for name in names:
         module = importlib.import_module(f"bench.{name}")
@@ -75,8 +43,7 @@ def main() -> int:
         # measure memory or cold starts spawn their own subprocesses.
         rows: list[Row] = module.run(args.quick)
         lines = [
-            f"Run by `make bench` on {datetime.now(UTC):%Y-%m-%d %H:%M} UTC at {commit}:"
-            f" {machine()}; load average {_load()}.",
+            run_line("make bench"),
             "",
             "| measure | value | unit | bare baseline | ratio | goal | note |",
             "|---|---|---|---|---|---|---|",
@@ -97,13 +64,6 @@ def main() -> int:
     OUT.write_text(render(old, sections), encoding="utf-8")
     print(f"wrote {OUT}")
     return 0
-
-
-def _load() -> str:
-    try:
-        return f"{os.getloadavg()[0]:.1f}"
-    except OSError:
-        return "unknown"
 
 
 if __name__ == "__main__":

@@ -7,6 +7,15 @@ when; ``render`` puts each new table in, above what its section already held."""
 
 from __future__ import annotations
 
+import os
+import platform
+import subprocess
+from datetime import UTC, datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+OUT = ROOT / "docs" / "benchmarks.md"
+
 HEADER = """# Benchmarks
 
 The tables are written by `make bench` (`bench/`), each under a line naming its run (date,
@@ -42,3 +51,42 @@ def render(old: str | None, sections: list[tuple[str, str, str]]) -> str:
 
 def _section(title: str, intro: str, table: str, notes: str) -> str:
     return "\n\n".join(part for part in (title, intro, table, notes) if part)
+
+
+def machine() -> str:
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    mem = ""
+    try:
+        pages = os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+        mem = f", {pages / 2**30:.0f} GiB RAM"
+    except (ValueError, OSError):
+        pass
+    return (
+        f"{platform.system()} {platform.release()}, {os.cpu_count()} cores ({cpu}){mem}, "
+        f"Python {platform.python_version()}"
+    )
+
+
+def load() -> str:
+    try:
+        return f"{os.getloadavg()[0]:.1f}"
+    except OSError:
+        return "unknown"
+
+
+def run_line(command: str) -> str:
+    """The line above a run's table: which command, when, at which commit, on what."""
+    commit = subprocess.run(
+        ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True
+    ).stdout.strip()
+    return (
+        f"Run by `{command}` on {datetime.now(UTC):%Y-%m-%d %H:%M} UTC at {commit}:"
+        f" {machine()}; load average {load()}."
+    )

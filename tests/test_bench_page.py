@@ -78,3 +78,26 @@ def test_every_line_of_the_real_page_survives_a_run_of_every_section() -> None:
     missing = [line for line in old.splitlines() if line not in kept]
     assert missing == []
     assert page.count("| x | 7 |") == len(titles)
+
+
+def test_make_soak_puts_its_table_in_and_keeps_the_page(tmp_path: Path) -> None:
+    """The long session's driver writes the "soak" section as ``make bench`` writes its
+    own: before session 20 it rewrote that section whole and sorted the page's sections."""
+    from types import SimpleNamespace
+
+    from tests.desktop.session_driver import SOAK_INTRO, Figures, write_figures
+
+    out = tmp_path / "benchmarks.md"
+    old = PAGE.read_text(encoding="utf-8")
+    out.write_text(old, encoding="utf-8")
+    figures = Figures(events=51_234, households=200, prints=250, packages=10, seconds=400.0)
+    watchdog = SimpleNamespace(worst=SimpleNamespace(seconds=0.25, step="in tests"), stalls=[])
+    write_figures(figures, watchdog, out)  # type: ignore[arg-type]
+    page = out.read_text(encoding="utf-8")
+    kept = page.splitlines()
+    assert [line for line in old.splitlines() if line not in kept] == []
+    soak = page.split("\n## soak\n", 1)[1].split("\n## ", 1)[0]
+    assert soak.count(SOAK_INTRO) == 1
+    assert soak.index("| keys and choices | 51,234 |") < soak.index("| keys and choices | 53,496 |")
+    titles = [line for line in page.splitlines() if line.startswith("## ")]
+    assert titles == [line for line in old.splitlines() if line.startswith("## ")]

@@ -2172,31 +2172,33 @@ def main(argv: list[str] | None = None) -> int:
     return 1 if watchdog.stalls else 0
 
 
-def write_figures(figures: Figures, watchdog: Watchdog) -> None:
-    """The "soak" section of docs/benchmarks.md, in that file's style; the other sections
-    are kept as they are (``make bench`` writes them)."""
-    import platform
-    from datetime import UTC, datetime
+# The "soak" section's introduction: what every run of ``make soak`` does.
+SOAK_INTRO = "\n\n".join(
+    [
+        "Written by `make soak` (the long-session test's driver, "
+        "`tests/desktop/session_driver.py`), not by `make bench`.",
+        "The real main window, offscreen, driven from the keyboard: a commune created in the "
+        "first-run dialog, then rounds of 20 households typed in (roster, Phiếu A, B1, B2 and "
+        "the members' answers; every round checked through the Store), the village meeting's "
+        "votes, every document of the Báo cáo menu in each format through the report worker, "
+        "and a package exported and imported back through their dialogs. A GUI-thread timer "
+        "ticks every 50 ms; a stall is a gap of over 1 s between two ticks.",
+    ]
+)
 
-    out = Path(__file__).resolve().parents[2] / "docs" / "benchmarks.md"
+
+def write_figures(figures: Figures, watchdog: Watchdog, out: Path | None = None) -> None:
+    """The run's table into the "soak" section of docs/benchmarks.md (``out``), above what
+    the section held, as ``make bench`` puts its tables (``bench.page.render``): the earlier
+    runs and the notes written by hand under them are kept, and so is the rest of the page."""
+    from bench.page import OUT, render, run_line
+
+    out = OUT if out is None else out
     rate = figures.events / figures.seconds
     worst = watchdog.worst
-    section = "\n".join(
+    table = "\n".join(
         [
-            "## soak",
-            "",
-            "Written by `make soak` (the long-session test's driver, "
-            "`tests/desktop/session_driver.py`), not by `make bench`.",
-            f"Date: {datetime.now(UTC):%Y-%m-%d %H:%M} UTC; machine: {platform.system()} "
-            f"{platform.release()}, {os.cpu_count()} cores, Python {platform.python_version()}"
-            f"; load average {os.getloadavg()[0]:.1f} at the end (the machine is shared).",
-            "",
-            "The real main window, offscreen, driven from the keyboard: a commune created in the "
-            "first-run dialog, then rounds of 20 households typed in (roster, Phiếu A, B1, B2 and "
-            "the members' answers; every round checked through the Store), the village meeting's "
-            "votes, every document of the Báo cáo menu in each format through the report worker, "
-            "and a package exported and imported back through their dialogs. A GUI-thread timer "
-            "ticks every 50 ms; a stall is a gap of over 1 s between two ticks.",
+            run_line("make soak") + " (The load average is the one at the end.)",
             "",
             "| measure | value | unit | bare baseline | ratio | goal | note |",
             "|---|---|---|---|---|---|---|",
@@ -2213,14 +2215,8 @@ def write_figures(figures: Figures, watchdog: Watchdog) -> None:
             "modal boxes nobody asked for |",
         ]
     )
-    text = out.read_text(encoding="utf-8")
-    head, *parts = text.split("\n## ")
-    kept = {p.split("\n", 1)[0]: ("## " + p).rstrip() for p in parts}
-    kept["soak"] = section
-    out.write_text(
-        head.rstrip() + "\n\n" + "\n\n".join(kept[k] for k in sorted(kept)) + "\n",
-        encoding="utf-8",
-    )
+    old = out.read_text(encoding="utf-8") if out.exists() else None
+    out.write_text(render(old, [("## soak", SOAK_INTRO, table)]), encoding="utf-8")
 
 
 if __name__ == "__main__":
