@@ -9,7 +9,7 @@ that there is more, and the open list shows every choice whole.
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QPaintEvent
+from PySide6.QtGui import QPaintEvent, QPalette
 from PySide6.QtWidgets import QComboBox, QStyle, QStyleOptionComboBox, QStylePainter
 
 # What the styles take off the text field before they draw the label in it: Qt's common
@@ -51,10 +51,14 @@ class ElidingComboBox(QComboBox):
         if self.isEditable():  # the line edit paints its own text
             super().paintEvent(event)
             return
-        # What QComboBox.paintEvent draws, the label's text elided first.
+        # What QComboBox.paintEvent draws (Qt 6), the label's text elided first.
         painter = QStylePainter(self)
+        painter.setPen(self.palette().color(QPalette.ColorRole.Text))
         option = QStyleOptionComboBox()
         self.initStyleOption(option)
         painter.drawComplexControl(QStyle.ComplexControl.CC_ComboBox, option)
+        if self.currentIndex() < 0 and self.placeholderText():
+            option.palette.setBrush(QPalette.ColorRole.ButtonText, option.palette.placeholderText())
+            option.currentText = self.placeholderText()
         option.currentText = self._elided(option)
         painter.drawControl(QStyle.ControlElement.CE_ComboBoxLabel, option)

@@ -77,6 +77,26 @@ def test_a_box_wide_enough_shows_its_choice_whole(qtbot: QtBot, app: Any) -> Non
     assert wide.shown_text() == LONG
 
 
+def test_a_choice_that_fits_is_painted_as_a_plain_box_paints_it(qtbot: QtBot, app: Any) -> None:
+    """Enabled, disabled, and with nothing chosen but a placeholder: the same pixels as
+    Qt's own box (the text's colour, the frame, the arrow)."""
+    for enabled, placeholder in ((True, ""), (False, ""), (True, "Chọn thôn")):
+        ours, plain = ElidingComboBox(), QComboBox()
+        for combo in (ours, plain):
+            qtbot.addWidget(combo)
+            if placeholder:
+                combo.setPlaceholderText(placeholder)
+                combo.addItem("Thôn Nà Lầu")
+                combo.setCurrentIndex(-1)
+            else:
+                combo.addItem("Thôn Nà Lầu")
+            combo.setEnabled(enabled)
+            combo.resize(300, combo.sizeHint().height())
+            combo.show()
+            qtbot.waitExposed(combo)
+        assert ours.grab().toImage() == plain.grab().toImage(), (enabled, placeholder)
+
+
 def test_the_lists_filters_and_the_forms_choices_elide(qtbot: QtBot, app: Any, store: Any) -> None:
     from desktop.main_window import DEFAULT_SIZE, MainWindow
 
