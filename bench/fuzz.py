@@ -486,23 +486,16 @@ def make_case(seeds: Seeds, kind: str, rng: random.Random, raw: bool = False) ->
         if rng.random() < 0.9:
             trust = [seeds.forger_fp, seeds.signer_fp]
             flags = [*(f"--trust-device={fp}" for fp in trust), "--allow-deletions"]
-        if kind == "merge":
-            # The first two read in the command's process, the third in its reader process
-            # (``merge_ahead``) once its manifest has been read here, each refused or taken
-            # as ``import`` would; refused, none is taken and nothing is written.
-            return Case(
-                kind,
-                "encrypted" if enc else "plain",
-                data,
-                lambda db, f: ["merge", str(db), str(f), str(f), str(f), *flags],
-                True,
-                ".rasoat",
-            )
+        # ``merge`` gives the mutant three times: the first two read in the command's
+        # process, the third in its reader process (``merge_ahead``) once its manifest has
+        # been read here, each refused or taken as ``import`` would; refused, none is taken
+        # and nothing is written.
+        command, copies = ("merge", 3) if kind == "merge" else ("import", 1)
         return Case(
             kind,
             "encrypted" if enc else "plain",
             data,
-            lambda db, f: ["import", str(db), str(f), *flags],
+            lambda db, f: [command, str(db), *[str(f)] * copies, *flags],
             True,
             ".rasoat",
         )
@@ -666,6 +659,7 @@ def judge(
     work: Path,
 ) -> Outcome:
     klass = classify_exit(code, sig)
+    said = text.splitlines()
     flags = []
     written = 0
     if klass in ("refused", "unusable"):
@@ -673,17 +667,14 @@ def judge(
         if written:
             flags.append("written_on_refusal")
         # Each package a merge refused: its reason, after the Vietnamese words naming it.
-        reasons = [line.partition(_REFUSED)[2] for line in text.splitlines() if _REFUSED in line]
-        lines = [line for line in text.splitlines() if line.startswith("rasoat ")] or [text]
+        reasons = [line.partition(_REFUSED)[2] for line in said if _REFUSED in line]
+        lines = [line for line in said if line.startswith("rasoat ")] or [text]
         if not all(any(ord(ch) > 127 for ch in reason) for reason in reasons or ["".join(lines)]):
             flags.append("not_vietnamese")
     if "Traceback (most recent call last)" in text:
         flags.append("traceback")
     # A command's own failure ("rasoat import: …"), or a package merge refused by name.
-    message = next(
-        (line for line in text.splitlines() if line.startswith("rasoat ") or _REFUSED in line),
-        "",
-    )
+    message = next((line for line in said if line.startswith("rasoat ") or _REFUSED in line), "")
     if klass not in ("ok", "refused", "unusable"):
         message = text.strip()[-300:]
     return Outcome(
