@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QLabel, QScrollArea, QVBoxLayout, QWidget
 
 from desktop.i18n import data_tr
 from desktop.labels import label
+from forms.classify import DIRECT
 
 CATEGORY_COLOURS = {
     "poor": "#c0392b",
@@ -92,26 +93,7 @@ class ClassificationPanel(QWidget):
             f"background: {colour}; color: white; font-size: 16pt; font-weight: bold;"
             "border-radius: 4px; padding: 4px;"
         )
-        b1 = "—" if result.b1_score is None else str(result.b1_score)
-        if result.income is None:
-            # A new household has neither a B1 score nor an income yet: say what is missing
-            # rather than "— ()".
-            income = self.tr("chưa có (cần điểm B1 hoặc thu nhập)")
-        else:
-            income = "<b>{v} đ</b>".format(v=f"{result.income:,}".replace(",", "."))
-            if result.income_basis:
-                income += f" ({escape(result.income_basis)})"
-        self.summary.setText(
-            self.tr(
-                "Điểm B1: <b>{b1}</b><br>Thu nhập bình quân: {income}<br>"
-                "Số chỉ số thiếu hụt: <b>{count}</b> (điểm B2: {b2})"
-            ).format(
-                b1=b1,
-                income=income,
-                count=result.deprivation_count,
-                b2=result.deprivation_score,
-            )
-        )
+        self.summary.setText(self._summary(result))
         rows = []
         for o in result.indicators:
             mark, colour = STATUS_MARKS.get(str(o.status.value), ("?", "#7f8c8d"))
@@ -123,6 +105,33 @@ class ClassificationPanel(QWidget):
         self.indicators.setText("".join(rows))
         notes = [*result.reasons, *result.warnings]
         self.notes.setText("\n".join(f"• {n}" for n in notes))
+
+    def _summary(self, result: Any) -> str:
+        """B1 score, income and deprivations, the side that decided the income marked on its
+        line: a score decides when the standard has a threshold for it (the result keeps the
+        threshold applied), and an income entered beside it then only places the household in
+        the middle band; so neither line may read as if the other were missing."""
+        decides = self.tr(" (căn cứ xét thu nhập)")
+        if result.b1_score is None:
+            b1 = "—"
+        else:
+            b1 = f"<b>{result.b1_score}</b>"
+            if result.b1_threshold is not None:
+                b1 += decides
+        if result.income is not None:
+            income = "<b>{v} đ</b>".format(v=f"{result.income:,}".replace(",", "."))
+            if result.income_basis == DIRECT:
+                income += decides
+        elif result.b1_score is None:
+            # A new household has neither a B1 score nor an income yet: say what is missing
+            # rather than "— ()".
+            income = self.tr("chưa có (cần điểm B1 hoặc thu nhập)")
+        else:
+            income = self.tr("chưa nhập")
+        return self.tr(
+            "Điểm B1: {b1}<br>Thu nhập bình quân: {income}<br>"
+            "Số chỉ số thiếu hụt: <b>{count}</b> (điểm B2: {b2})"
+        ).format(b1=b1, income=income, count=result.deprivation_count, b2=result.deprivation_score)
 
     def show_other(self, years: str, what: Any) -> None:
         """``what``: a ``forms.classify.WhatIf`` (this standard first, the other second), or
