@@ -356,9 +356,20 @@ def _proposal(e: Entry) -> str:
     return label
 
 
+def sentences(texts: list[str]) -> str:
+    """Reasons joined as the sentences they are (each ends with a full stop, one space
+    between), not with "; " after their own full stops."""
+    out = []
+    for text in texts:
+        text = text.strip()
+        if text:
+            out.append(text if text[-1] in ".!?…" else text + ".")
+    return " ".join(out)
+
+
 def _missing(e: Entry) -> str:
     names = [o.name for o in e.result.indicators if o.id in set(e.result.unknown_ids)]
-    reasons = "; ".join(e.result.reasons)
+    reasons = sentences(e.result.reasons)
     if names:
         return f"Thiếu thông tin chỉ số: {'; '.join(names)}" + (f". {reasons}" if reasons else "")
     return reasons or "Thiếu thông tin để phân loại"

@@ -28,3 +28,21 @@ def test_an_undetermined_household_is_on_the_resurvey_list(
     ).stdout
     for code in codes:
         assert code in text
+
+
+def test_its_reasons_read_as_sentences(small_store: Store, tmp_path: Path) -> None:
+    """Each reason is a sentence with its own full stop: joined with "; " they printed ".;"."""
+    out = reports.build("resurvey_list", small_store, tmp_path / "rs.pdf")
+    text = subprocess.run(
+        ["pdftotext", "-raw", str(out), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    assert "Kết luận: chưa xác định." in text
+    assert ".;" not in text
+
+
+def test_sentences_end_each_text_once() -> None:
+    from reports.lists import sentences
+
+    assert sentences(["Thu nhập 1 đồng.", "Thiếu hụt 2/12 chỉ số", " ", "Kết luận: x."]) == (
+        "Thu nhập 1 đồng. Thiếu hụt 2/12 chỉ số. Kết luận: x."
+    )
