@@ -82,17 +82,10 @@ def minutes_part(data: ReviewData, village: str) -> Part:
         for n, e in enumerate(chosen, start=1):
             v = e.vote
             if v is None:
-                table.add(
-                    [
-                        n,
-                        e.household.head_name(),
-                        e.code,
-                        None,
-                        None,
-                        None,
-                        "Chưa biểu quyết",
-                    ]
-                )
+                # The form printed before the meeting leaves the result to be written in by
+                # hand; once some votes are in, the ones still missing are said.
+                pending = "Chưa biểu quyết" if votes else None
+                table.add([n, e.household.head_name(), e.code, None, None, None, pending])
                 continue
             share = 100 * v.agree / v.attendees if v.attendees else None
             outcome = "Thống nhất" if v.passed else "Không thống nhất, rà soát lại"

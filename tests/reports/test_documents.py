@@ -4,7 +4,9 @@ counts and totals checked against the Store's own answers, in the PDF and in the
 from __future__ import annotations
 
 import re
+import shutil
 import subprocess
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -417,3 +419,38 @@ def test_children_table_counts_children_of_poor_households(
     total = next(r for r in cells if r[1] == "Tổng cộng")
     assert total[2] == len(kids)
     assert total[3] == sum(1 for m in kids if m.health_insurance is False)
+
+
+def test_minutes_printed_before_the_meeting_leave_each_result_to_be_written_in(
+    small_store: Store, small_file: Path, tmp_path: Path
+) -> None:
+    """No vote typed in for the village: a blank form, no "Chưa biểu quyết" printed in every
+    row for the secretary to cross out; once votes are in, the ones missing are said."""
+    rnd = small_store.current_round()
+    assert rnd is not None
+    voted = {v.household_id for v in small_store.meeting_votes(rnd.id)}
+    village = VILLAGES[1]
+    listed = (Category.POOR, Category.NEAR_POOR)
+    put = [h for h, c, _t in proposed(small_store) if h.village == village and c in listed]
+    assert len(put) > 1
+    assert not voted & {h.id for h in put}
+    blank = flat(
+        pdf_text(
+            reports.build("meeting_minutes", small_store, tmp_path / "bb.pdf", village=village)
+        )
+    )
+    assert all(h.code in blank for h in put)
+    assert "Chưa biểu quyết" not in blank
+    assert "…… hộ được thống nhất" in blank
+
+    copy = tmp_path / "xa.sqlite"  # the session's file is shared: a vote on a copy
+    shutil.copy(small_file, copy)
+    with Store.open(copy, user="t", device="t") as store:
+        store.save_meeting_vote(
+            put[0].id, rnd.id, agree=30, attendees=40, meeting_date=date(2026, 11, 10)
+        )
+        some = flat(
+            pdf_text(reports.build("meeting_minutes", store, tmp_path / "bb2.pdf", village=village))
+        )
+    assert "Thống nhất" in some
+    assert "Chưa biểu quyết" in some  # the others
