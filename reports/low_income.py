@@ -41,7 +41,7 @@ def low_income_list(data: ReviewData, village: str | None = None) -> Document:
             Column("Kiểm tra điều kiện", "I", 2.6),
             Column("Kết quả", "K", 1.1),
         ],
-        sheet="Lao dong thu nhap thap",
+        sheet="Lao động thu nhập thấp",
         show_codes=True,
     )
     for n, (a, found) in enumerate(rows, start=1):

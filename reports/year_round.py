@@ -103,7 +103,7 @@ def application_form(store: Any, application_id: str) -> Document:
             Column("Quan hệ với chủ hộ", "", 1.2),
             Column("Tình trạng", "", 1.4),
         ],
-        sheet="Thanh vien",
+        sheet="Thành viên",
         caption="Các thành viên trong hộ gia đình:",
     )
     for n, m in enumerate(h.members, start=1):
@@ -167,7 +167,7 @@ def monthly_report(data: ReviewData, village: str | None = None) -> Document:
             Column("Sau rà soát", "F", 1.1),
             Column("Biến động", "G", 1.6),
         ],
-        sheet=f"Thang {month}",
+        sheet=f"Tháng {month}",
         show_codes=True,
     )
     counts: dict[str, list[int]] = {}
@@ -187,7 +187,7 @@ def monthly_report(data: ReviewData, village: str | None = None) -> Document:
             Column("Số hộ", "1", 0.8, "int"),
             Column("Số khẩu", "2", 0.8, "int"),
         ],
-        sheet="Tong hop",
+        sheet="Tổng hợp",
         caption="Tổng hợp theo biến động",
     )
     for change, (households, persons) in sorted(counts.items()):
@@ -334,7 +334,7 @@ def needs_without_support(data: ReviewData, village: str | None = None) -> Docum
             Column("Nhu cầu chưa được hỗ trợ", "F", 3.0),
             Column("Cán bộ phụ trách", "G", 1.4),
         ],
-        sheet="Nhu cau chua ho tro",
+        sheet="Nhu cầu chưa hỗ trợ",
         show_codes=True,
     )
     for n, r in enumerate(rows, start=1):
@@ -416,7 +416,7 @@ def cadre_list(data: ReviewData, cadre: str | None = None) -> Document:
             Column("Đã hỗ trợ", "H", 2.4),
             Column("Ghi chú", "I", 1.1),
         ],
-        sheet="Ho phu trach",
+        sheet="Hộ phụ trách",
         show_codes=True,
     )
     results = {e.id: e.category for e in data.entries}
