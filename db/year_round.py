@@ -632,6 +632,37 @@ def needs_without_support(
     return rows
 
 
+def categories_in_force(
+    store: Any, household_ids: list[str], on: date | None = None
+) -> tuple[Round | None, dict[str, Category]]:
+    """The periodic round of the lists in force on ``on`` (default today, ``list_in_force``)
+    and each given household's category there, updated by the regular rounds decided by
+    then, as ``needs_without_support`` reads them. A household the round's meeting sent back
+    for re-survey, or not classified in it, has none."""
+    from db import report_queries
+
+    on = on or date.today()
+    rnd = list_in_force(store, on)
+    found: dict[str, Category] = {}
+    if rnd is None:
+        return None, found
+    in_force, round_params = report_queries.in_force_round(
+        rnd.id, report_queries.updating_rounds(store.conn, rnd.id, on)
+    )
+    for start in range(0, len(household_ids), 500):
+        chunk = household_ids[start : start + 500]
+        for hid, cat in store.conn.execute(
+            "SELECT h.id, r.category FROM households h"
+            f" JOIN results r ON r.household_id = h.id AND r.round_id = {in_force}"
+            " LEFT JOIN meeting_votes v ON v.household_id = h.id AND v.round_id = r.round_id"
+            f" WHERE h.id IN ({','.join('?' * len(chunk))})"
+            f" AND NOT {report_queries.SENT_BACK}",
+            (*round_params, *chunk),
+        ):
+            found[hid] = Category(cat)
+    return rnd, found
+
+
 def support_by_kind_and_village(store: Any, period: SupportPeriod) -> dict[str, dict[str, int]]:
     """village → support kind → number of supports given in ``period``."""
     out: dict[str, dict[str, int]] = defaultdict(dict)

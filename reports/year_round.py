@@ -13,6 +13,7 @@ from datetime import date
 from typing import Any
 
 from db import year_round
+from db.records import Round
 from forms import catalog
 from forms.applications import ApplicationKind, form_number
 from forms.labels import CATEGORY_LABELS, TRANSITION_LABELS, label
@@ -395,6 +396,11 @@ def stash_cadre(store: Any, data: ReviewData, on: date | None = None) -> None:
             rows.append((h, support.get(hid, [])))
     data.__dict__["cadre_rows"] = rows
     data.__dict__["support_period"] = period
+    # The categories of the lists in force, as the paper says and as the needs without
+    # support read them: while a newer review is open, its results are not yet a list.
+    listed, categories = year_round.categories_in_force(store, ids, on)
+    data.__dict__["cadre_listed"] = listed
+    data.__dict__["cadre_categories"] = categories
 
 
 def cadre_list(data: ReviewData, cadre: str | None = None) -> Document:
@@ -419,9 +425,10 @@ def cadre_list(data: ReviewData, cadre: str | None = None) -> Document:
         sheet="Hộ phụ trách",
         show_codes=True,
     )
-    results = {e.id: e.category for e in data.entries}
+    categories: dict[str, Category] = data.__dict__.get("cadre_categories", {})
+    listed: Round | None = data.__dict__.get("cadre_listed")
     for n, (h, support) in enumerate(rows, start=1):
-        cat = results.get(h.id)
+        cat = categories.get(h.id)
         table.add(
             [
                 n,
@@ -446,6 +453,7 @@ def cadre_list(data: ReviewData, cadre: str | None = None) -> Document:
                 f"{len(rows)} hộ"
                 + (f" ở {', '.join(village_title(v) for v in villages)}" if villages else "")
                 + "; phân loại theo danh sách hiện hành"
+                + (f" (kỳ rà soát năm {listed.year})" if listed else "")
                 + (f", hỗ trợ đã nhận từ ngày {period.start:%d/%m/%Y}." if period else ".")
             ),
             table,

@@ -67,3 +67,39 @@ def test_the_current_lists_follow_a_monthly_decision(tmp_path: Path) -> None:
             "01-0002": "Không nghèo",
             "01-0003": "Hộ nghèo",
         }
+
+
+def test_a_cadres_households_keep_the_list_in_force_while_a_new_review_is_open(
+    tmp_path: Path,
+) -> None:
+    """The paper says "phân loại theo danh sách hiện hành": while this year's review is open
+    (no decision yet), its results are not a list; the cadre's households are shown as the
+    decided lists have them, as the needs without support read them."""
+    from forms.classify import classify
+    from tests.db.test_year_round import STANDARD
+
+    info = commune_info()
+    with Store.create(tmp_path / "xa.rasoat.sqlite", info, user="Cán bộ", device="l1") as store:
+        store.add_village("Thôn Đồng Tâm")
+        a, b = _poor("01-0001", "Lò Thị Ánh"), _poor("01-0002", "Đinh Văn Hùng")
+        _periodic(store, a, b)
+        year_round.assign_cadre(store, "Hà Thị Mai", "Trưởng thôn", village="Thôn Đồng Tâm")
+        # This year's review, open and undecided: a escapes in it.
+        review = store.start_round(2026, STANDARD.id)
+        _escaped(a)
+        for h in (a, b):
+            store.save_household(h, round_id=review.id, result=classify(h, STANDARD, 2026))
+        assert store.current_round() == review
+
+        doc = cadre_households(store, "Hà Thị Mai")
+        cells = {r.cells[1]: r.cells[4] for r in doc.parts[0].tables()[0].data_rows()}
+        unmet = year_round.needs_without_support(store, year_round.support_period(store))
+        catalog_doc = build_document("cadre_households", store, cadre="Hà Thị Mai")
+    assert cells == {"01-0001": "Hộ nghèo", "01-0002": "Hộ nghèo"}
+    assert {r.code: r.category for r in unmet} == {
+        "01-0001": Category.POOR,
+        "01-0002": Category.POOR,
+    }
+    text = " ".join(str(b.text) for b in doc.parts[0].blocks if hasattr(b, "text"))
+    assert "phân loại theo danh sách hiện hành (kỳ rà soát năm 2025)" in text
+    assert {r.cells[1]: r.cells[4] for r in catalog_doc.parts[0].tables()[0].data_rows()} == cells
