@@ -110,11 +110,15 @@ def whatif_report(
     titles: dict[str, str] = {}
     reasons: dict[str, str] = {}
     b1_only = 0
+    sent_back = 0
     for e in data.entries:
+        if village is not None and e.village != village:
+            continue
         # The households of the list after the meeting: one the meeting sent back for
         # re-survey is on no list until a new vote, this comparison included
-        # (reports.review.sent_back).
-        if e.sent_back or (village is not None and e.village != village):
+        # (reports.review.sent_back); the note below says how many.
+        if e.sent_back:
+            sent_back += 1
             continue
         c = _compared(e.household, main, other, data)
         counts.setdefault(c.village, _Counts()).add(c)
@@ -182,6 +186,14 @@ def whatif_report(
             "body",
         )
     ]
+    if sent_back:
+        notes.append(
+            Para(
+                f"Không tính {sent_back} hộ cuộc họp thôn chưa thống nhất, phải rà soát lại "
+                "(chưa thuộc danh sách nào cho đến khi họp lại).",
+                "body",
+            )
+        )
     if b1_only:
         from forms.model import Area
 

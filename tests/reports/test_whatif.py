@@ -84,6 +84,26 @@ def test_households_that_change_why_and_totals_by_village(tmp_path: Path) -> Non
     assert "Còn thiếu: Chuẩn nghèo đa chiều giai đoạn 2026–2030 chưa có ngưỡng điểm B1" in said
 
 
+def test_a_household_sent_back_by_the_meeting_is_left_out_and_counted(tmp_path: Path) -> None:
+    """On no list until a new vote, it is left out of the comparison; the note says how many,
+    so the totals are not taken for the commune's whole."""
+    path = commune(tmp_path / "xa.rasoat.sqlite")
+    with Store.open(path, user="t", device="t") as store:
+        rnd = store.current_round()
+        assert rnd is not None
+        b1 = next(h for h in store.iter_households() if h.code == "B1")  # poor: on the agenda
+        store.save_meeting_vote(b1.id, rnd.id, agree=3, attendees=30)
+        part = build_document("whatif", store).parts[0]
+        alone = build_document("whatif", store, village="Thôn Nà Lầu").parts[0]
+    changes, totals = [b for b in part.blocks if isinstance(b, Table)]
+    assert [r[2] for r in rows(changes)] == ["A1"]
+    assert rows(totals)[-1][:2] == ["Tổng cộng", 2]
+    said = " ".join(b.text for b in part.blocks if hasattr(b, "text"))
+    assert "Không tính 1 hộ cuộc họp thôn chưa thống nhất, phải rà soát lại" in said
+    # Another village's household sent back is not this village's to mention.
+    assert "Không tính" not in " ".join(b.text for b in alone.blocks if hasattr(b, "text"))
+
+
 def test_cli_writes_pdf_and_xlsx_and_uses_a_province_b1_file(tmp_path: Path) -> None:
     from db import round_basis
 
