@@ -105,6 +105,12 @@ def _value(value: Any, path: str = "") -> str:
         text = ", ".join(_value(v) for v in value)
     elif isinstance(value, dict):
         text = "; ".join(f"{field_label(k)}: {_value(v)}" for k, v in value.items())
+    elif isinstance(value, int) and abs(value) >= 10_000:
+        # An amount (an income, a support's value) as the forms show it: 1.060.000; years
+        # and scores stay as they are.
+        text = format_number(value, "int")
+    elif isinstance(value, float):
+        text = format_number(value, "float").removesuffix(",0")
     else:
         text = str(value)
     return text if len(text) <= _VALUE_LIMIT else text[:_VALUE_LIMIT] + "…"
@@ -142,11 +148,22 @@ def _event_text(line: LogLine) -> str:
         return f"từ bản sao lưu {d.get('backup', '')}{kept}"
     if kind == "round_started":
         kind_text = "định kỳ" if d.get("kind") == "periodic" else "thường xuyên"
-        return f"Năm {d.get('year', '')}, {kind_text}, chuẩn {d.get('standard', '')}"
+        return f"Năm {d.get('year', '')}, {kind_text}, {_standard_name(d.get('standard'))}"
     if kind == "settings":
         changed = d.get("changed") or {}
         return "; ".join(f"{k}: {_value(v[0])} → {_value(v[1])}" for k, v in changed.items())
     return _value(d)
+
+
+def _standard_name(standard_id: Any) -> str:
+    """The standard as officers know it ("Chuẩn nghèo đa chiều giai đoạn 2022–2025"), its
+    file's id only when this laptop has no such standard."""
+    from forms.standards import StandardError, load_standard
+
+    try:
+        return load_standard(str(standard_id)).name
+    except StandardError:
+        return f"chuẩn {standard_id}"
 
 
 def content(line: LogLine, *, values: bool) -> str:
@@ -204,12 +221,12 @@ def _table(lines: Iterable[LogLine], *, household: bool, caption: str) -> Table:
     columns = [
         Column("Thời gian", width=1.6),
         Column("Người thực hiện", width=1.4),
-        Column("Máy", width=0.9),
+        Column("Máy", width=1.2),  # a laptop's twelve-character id on one line
         Column("Việc", width=1.5),
     ]
     if not household:
         columns.append(Column("Mã hộ", width=0.9))
-    columns += [Column("Nội dung", width=4.0 if household else 3.0), Column("Nguồn", width=1.6)]
+    columns += [Column("Nội dung", width=3.7 if household else 2.7), Column("Nguồn", width=1.6)]
     table = Table(columns, sheet="Nhật ký", caption=caption)
     for line in lines:
         cells: list[Any] = [

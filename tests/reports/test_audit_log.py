@@ -61,6 +61,32 @@ def test_history_and_period_log_as_pdf_and_xlsx(demo: Path, tmp_path: Path) -> N
     assert not [i for i in ids if i in text]
 
 
+def test_amounts_read_as_the_forms_show_them_and_a_standard_by_its_name(
+    demo: Path, tmp_path: Path
+) -> None:
+    """An income printed 1.060.000 (not 1060000), a year as it is; the round's standard named
+    as officers know it, not by its file's id."""
+    with Store.open(demo, user="Cán bộ Lan", device="may-xa") as store:
+        h = store.get_household(store.list_households(HouseholdQuery(limit=1))[0].id)
+        assert h is not None
+        h.income_per_capita = 1_060_000
+        store.save_household(h)
+        h.income_per_capita = 980_000
+        h.members[0].birth_year = 1974
+        store.save_household(h)
+        history = household_history(store, h.id)
+        reports.save_document(history, store, tmp_path / "ls.xlsx", fmt="xlsx", household_id=h.id)
+        today = date.today()
+        period = period_log(store, today - timedelta(days=1), today)
+        reports.save_document(period, store, tmp_path / "nk.xlsx", fmt="xlsx")
+    text = "\n".join(cells(tmp_path / "ls.xlsx"))
+    assert "1.060.000 → 980.000" in text
+    assert "→ 1974" in text
+    logged = "\n".join(cells(tmp_path / "nk.xlsx"))
+    assert "Chuẩn nghèo đa chiều giai đoạn" in logged
+    assert "chuẩn nd" not in logged
+
+
 def test_the_report_says_when_the_chain_is_broken(demo: Path, tmp_path: Path) -> None:
     conn = driver.connect(demo)
     with conn:
