@@ -53,24 +53,26 @@ SUPPORT_WIDTHS = (10.5, 11.1, 11.1, 11.2, 10.9, 11.2)
 def columns(group: str) -> list[Column]:
     # Weights in millimetres of A4 landscape at 10 pt: the household's flags under one group
     # with the short names of the final list (said in full in the note above the table), so
-    # no header runs to six lines; "Mã hộ" as wide as a code.
+    # no header runs to six lines; "Mã hộ" as wide as a code, a year as wide as four digits,
+    # "Dân tộc" as "H'Mông", "Quan hệ" as "Vợ/chồng", "Không có KNLĐ" on three lines as
+    # "Cận nghèo mới" beside it.
     word = "nghèo" if group == POOR else "cận nghèo"
     split = f"Chia hộ {word} theo"
     return [
         Column("STT chủ hộ", "A", 9, "plain"),
         Column("STT thành viên", "B", 12.2, "plain"),
-        Column("Họ, tên chủ hộ và thành viên trong hộ", "C", 33),
-        Column("Mã hộ", "D", 17.5),
-        Column("Nam", "1", 10, "year", group="Năm sinh"),
-        Column("Nữ", "2", 10, "year", group="Năm sinh"),
-        Column("Dân tộc", "E", 13),
-        Column("Quan hệ với chủ hộ", "F", 16.5),
+        Column("Họ, tên chủ hộ và thành viên trong hộ", "C", 30),
+        Column("Mã hộ", "D", 19.5),
+        Column("Nam", "1", 11, "year", group="Năm sinh"),
+        Column("Nữ", "2", 11, "year", group="Năm sinh"),
+        Column("Dân tộc", "E", 14.5),
+        Column("Quan hệ với chủ hộ", "F", 19.5),
         Column(f"{word.capitalize()} mới", "G", 13.5, group=split),
         Column(f"Tái {word}", "H", 13.5, group=split),
         Column(f"{word.capitalize()} cũ", "I", 13.5, group=split),
         Column("Có công", "J", 11.5, group="Đặc điểm hộ"),
         Column("DTTS", "K", 12, group="Đặc điểm hộ"),
-        Column("Không có KNLĐ", "L", 19, group="Đặc điểm hộ"),
+        Column("Không có KNLĐ", "L", 13.5, group="Đặc điểm hộ"),
         *[
             Column(title, chr(ord("M") + i), SUPPORT_WIDTHS[i], group="Chính sách hỗ trợ")
             for i, (title, _ids) in enumerate(SUPPORT)

@@ -47,7 +47,7 @@ def household_columns(with_village: bool) -> list[Column]:
     cols = [
         Column("STT", "A", 9.5, "plain"),
         Column("Họ và tên chủ hộ", "B", 36 if with_village else 40),
-        Column("Mã hộ", "C", 18),
+        Column("Mã hộ", "C", 19.5),  # "04-0044" whole: the 4s are the widest digits
     ]
     if with_village:
         cols.append(Column("Thôn", "D", 20))
@@ -60,7 +60,7 @@ def household_columns(with_village: bool) -> list[Column]:
         Column("DTTS", "G", 12, group="Đặc điểm hộ"),
         Column("Không có KNLĐ", "H", 19, group="Đặc điểm hộ"),
         Column("Có công", "I", 11.5, group="Đặc điểm hộ"),
-        Column("Nguyên nhân nghèo", "J", 49 if with_village else 63),
+        Column("Nguyên nhân nghèo", "J", 47.5 if with_village else 61.5),
         Column("Ghi chú", "K", 15.2),  # empty until the meeting writes in it: narrow
     ]
     # Letters for text columns run on without a gap whether or not "Thôn" is shown.
@@ -228,7 +228,7 @@ def final_columns() -> list[Column]:
     # takes two or three lines, not five.
     return [
         Column("STT", "A", 9, "plain"),
-        Column("Mã hộ", "B", 18),
+        Column("Mã hộ", "B", 19.5),
         Column("Họ và tên chủ hộ", "C", 31),  # also holds the total: "Tổng cộng: … hộ, … khẩu"
         Column("Thôn", "D", 20),
         Column("Dân tộc", "E", 14.5),
@@ -241,7 +241,7 @@ def final_columns() -> list[Column]:
         Column("Không có KNLĐ", "I", 19, group="Đặc điểm hộ"),
         Column("Có công", "J", 11.5, group="Đặc điểm hộ"),
         Column("Bảo trợ xã hội", "K", 15.5, group="Đặc điểm hộ"),
-        Column("Nguyên nhân nghèo", "L", 38),
+        Column("Nguyên nhân nghèo", "L", 36.5),
     ]
 
 

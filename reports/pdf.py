@@ -634,6 +634,31 @@ CHUNK_ROWS = 400
 TAIL_ROWS = 2  # the rows a signature block keeps with it (the last household, the total)
 
 
+def column_widths(doc: Document, part: Part, table: Table) -> list[float]:
+    """The widths ``table``'s columns get on ``part``'s pages (points)."""
+    size = landscape(A4) if _landscape(doc, part) else A4
+    return _widths(table.columns, size[0] - 2 * MARGIN)
+
+
+def wrap_cell(text: str, font: str, inner: float) -> list[str]:
+    """``text`` in lines no wider than ``inner`` at the table's size: at spaces, and a word
+    too long for the cell ("Vợ/chồng", a laptop's id) cut after a "/" or "-" where one
+    fits, else where the cell ends, rather than drawn over the next cell."""
+    size = TABLE_FONT_SIZE
+    lines = []
+    for line in simpleSplit(text, font, size, inner):
+        while len(line) > 1 and pdfmetrics.stringWidth(line, font, size) > inner:
+            fit = 1
+            while fit < len(line) and pdfmetrics.stringWidth(line[: fit + 1], font, size) <= inner:
+                fit += 1
+            cut = max(line.rfind("/", 0, fit), line.rfind("-", 0, fit)) + 1
+            head, line = line[: cut or fit].rstrip(), line[cut or fit :].lstrip()
+            lines.append(head)
+        if line:
+            lines.append(line)
+    return lines
+
+
 def _table(
     table: Table,
     styles: dict[str, ParagraphStyle],
@@ -718,7 +743,7 @@ def _table(
                 # "Tổng cộng: 1.234 hộ, 5.678 khẩu" on one line over the empty cells beside it.
                 inner = sum(widths[i : reach.get(i, i) + 1]) - pad
                 if pdfmetrics.stringWidth(text, font, TABLE_FONT_SIZE) > inner:
-                    text = "\n".join(simpleSplit(text, font, TABLE_FONT_SIZE, inner))
+                    text = "\n".join(wrap_cell(text, font, inner))
             out.append(text)
         return out
 

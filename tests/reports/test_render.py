@@ -6,11 +6,13 @@ import re
 import unicodedata
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
+import reports
 from reports.document import (
     Column,
     Document,
@@ -164,3 +166,63 @@ def test_parts_are_made_into_flowables_as_the_layout_reaches_them(
     assert [f"GIẤY CHỨNG NHẬN {n:02d}" in p for n, p in enumerate(firsts)] == [True] * 40
     assert len(pages) > 40
     assert all(re.search(r"Trang 1/\d", p) for p in firsts)
+
+
+def test_a_word_too_long_for_its_cell_is_cut_not_drawn_over_the_next() -> None:
+    """simpleSplit breaks at spaces only: "Vợ/chồng" or a laptop's id ran into the cell beside
+    it. Cut after a "/" or "-" where one fits, else where the cell ends."""
+    from reportlab.lib.units import mm
+    from reportlab.pdfbase import pdfmetrics
+
+    from reports.pdf import FONT, TABLE_FONT_SIZE, register_fonts, wrap_cell
+
+    register_fonts()
+    inner = 15 * mm
+    for text, first in [
+        ("Vợ/chồng", "Vợ/"),
+        ("e526e958ecc6", None),
+        ("03-0009-0001-0002", None),
+        ("Không có quan hệ họ hàng", "Không"),
+    ]:
+        lines = wrap_cell(text, FONT, inner)
+        assert all(pdfmetrics.stringWidth(x, FONT, TABLE_FONT_SIZE) <= inner for x in lines)
+        assert "".join(lines).replace(" ", "") == text.replace(" ", "")
+        if first is not None:
+            assert lines[0] == first, lines
+    assert wrap_cell("Con", FONT, inner) == ["Con"]
+
+
+def test_no_word_of_a_catalog_document_is_wider_than_its_column(small_store: Any) -> None:
+    """Every PDF of the catalog laid out for the small commune: a household code, a year, a
+    relationship ("Vợ/chồng"), an ethnic group ("H'Mông") fits its column whole. Too narrow,
+    it was drawn over the next cell, and now is cut (``wrap_cell``): "02-" / "0044"."""
+    from reportlab.pdfbase import pdfmetrics
+
+    from reports.catalog import DOCUMENTS
+    from reports.pdf import CELL_PAD, FONT, FONT_BOLD, column_widths, register_fonts
+    from tests.reports.conftest import cadre_for
+
+    register_fonts()
+    checked = 0
+    too_wide: dict[tuple[str, str], set[str]] = {}
+    for kind in sorted(k for k, spec in DOCUMENTS.items() if "pdf" in spec.formats):
+        try:
+            doc = reports.build_document(kind, small_store, cadre=cadre_for(kind))
+        except reports.ReportError:
+            continue
+        for part in doc.parts:
+            for table in part.tables():
+                widths = column_widths(doc, part, table)
+                for row in table.rows:
+                    if row.style == "section":
+                        continue
+                    font = FONT_BOLD if row.style == "total" else FONT
+                    for col, width, value in zip(table.columns, widths, row.cells, strict=False):
+                        if col.kind != "text" or not isinstance(value, str):
+                            continue
+                        checked += 1
+                        for word in value.split():
+                            if pdfmetrics.stringWidth(word, font, 10) > width - CELL_PAD:
+                                too_wide.setdefault((kind, col.title), set()).add(word)
+    assert checked > 1000
+    assert too_wide == {}
