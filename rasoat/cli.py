@@ -92,6 +92,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         from rasoat.signin import exit_code
         from rasoat.unlock import unlock
 
+        why = output_refusal(args)
+        if why is not None:
+            print(why, file=sys.stderr)
+            return 2
         try:
             unlock(args)
         except StoreError as exc:
@@ -102,6 +106,38 @@ def main(argv: Sequence[str] | None = None) -> int:
     from rasoat.launch import launch
 
     return launch(None)
+
+
+# Every option and argument that names a file a command writes, and every one that names a
+# file it reads: no command writes over what it reads, or over a commune file (db.output_guard).
+OUTPUTS = ("out", "receipt", "xlsx", "pdf", "recovery_key_pdf", "receipts")
+INPUTS = ("file", "db", "package", "packages", "input")
+
+
+def output_refusal(args: argparse.Namespace) -> str | None:
+    """Why a command's output may not be written where it was named, before anything runs
+    (nothing read, nothing changed), or None."""
+    from pathlib import Path
+
+    from db.output_guard import refusal
+
+    read: list[Path] = []
+    for name in INPUTS:
+        value = getattr(args, name, None)
+        for item in value if isinstance(value, list) else [value]:
+            if isinstance(item, str | Path) and str(item):
+                read.append(Path(item))
+    for name in OUTPUTS:
+        value = getattr(args, name, None)
+        if not isinstance(value, str | Path) or not str(value):
+            continue
+        folder = name == "receipts" or (
+            getattr(args, "registry_command", None) == "export" and name == "out"
+        )
+        why = refusal(Path(value), read, folder=folder)
+        if why is not None:
+            return why
+    return None
 
 
 def _commands(parser: argparse.ArgumentParser) -> set[str]:

@@ -320,9 +320,11 @@ def encrypt_file(args: argparse.Namespace) -> int:
         return _fail(exc.message, signin.exit_code(exc, 1))
     try:
         sheet = _print_recovery_key(path, args, who, recovery)
-    except (StoreError, ReportError) as exc:
-        # The file is encrypted; only the page is missing: the key is still shown below.
-        print(getattr(exc, "message", str(exc)), file=sys.stderr)
+    except (StoreError, ReportError, OSError) as exc:
+        # The file is encrypted; only the page is missing: the key is still shown below,
+        # whatever stopped the page (a folder named, a read-only stick).
+        why = getattr(exc, "message", None) or getattr(exc, "strerror", None) or exc
+        print(f"Không lưu được trang mã khôi phục ({why}).", file=sys.stderr)
         sheet = None
     print(f"Đã mã hoá tệp {path} (bản sao lưu trước khi mã hoá: {made}).")
     print(f"Tệp khoá: {at_rest.key_file(path)} (để cạnh tệp xã; bản sao trong thư mục sao lưu).")

@@ -368,7 +368,13 @@ def run_export(args: argparse.Namespace) -> int:
             result = export_package(
                 store, Path(args.out), scope, password=password, recovery_key=recovery
             )
-            key_pdf = _print_recovery_key(store, args, result.recovery_key)
+            try:
+                key_pdf = _print_recovery_key(store, args, result.recovery_key)
+            except (StoreError, ReportError, OSError) as exc:
+                # The package is written: its key is shown below, only the page is missing.
+                why = getattr(exc, "message", None) or getattr(exc, "strerror", None) or exc
+                print(f"Không lưu được trang khoá khôi phục ({why}).", file=sys.stderr)
+                key_pdf = None
     except (StoreError, PackageError, ReportError) as exc:
         return _fail("export", exc)
     print(

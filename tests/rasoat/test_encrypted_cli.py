@@ -277,3 +277,34 @@ def test_no_terminal_names_the_option_that_gives_the_passphrase_on_this_command(
     said = run("db", "check", str(path))
     assert "dùng --passphrase-file TEP" in said
     assert path.read_bytes() == before
+
+
+def test_a_recovery_key_page_that_cannot_be_written_never_loses_the_key(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The file is encrypted (the package written) before the page is made: a page that
+    cannot be written (here under a file, not a folder) is said, and the key is still
+    printed, the only time it is shown. An OSError there ended the command with "Lỗi không
+    mong muốn" and the key unseen."""
+    path = create_demo_commune(tmp_path / "xa.sqlite", households=5)
+    secret = _write(tmp_path / "mk.txt", PASSPHRASE)
+    blocker = tmp_path / "khong-phai-thu-muc"
+    blocker.write_text("x")
+    sheet = str(blocker / "ma.pdf")
+    args = ["db", "encrypt", str(path), "--new-passphrase-file", secret]
+    assert main([*args, "--recovery-key-pdf", sheet]) == 0
+    captured = capsys.readouterr()
+    assert "Không lưu được trang mã khôi phục" in captured.err
+    recovery = captured.out.split("MÃ KHÔI PHỤC", 1)[1].splitlines()[1].strip()
+    assert at_rest.normalise(recovery) == recovery
+    assert at_rest.is_encrypted(path)
+    driver.forget(path)
+
+    plain = create_demo_commune(tmp_path / "xa2.sqlite", households=5)
+    package = tmp_path / "goi.rasoat"
+    export = ["export", str(plain), str(package), "--password-file", secret]
+    assert main([*export, "--recovery-key-pdf", sheet]) == 0
+    captured = capsys.readouterr()
+    assert "Không lưu được trang khoá khôi phục" in captured.err
+    assert "KHOÁ KHÔI PHỤC" in captured.out
+    assert package.is_file()

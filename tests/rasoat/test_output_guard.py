@@ -1,0 +1,87 @@
+"""No command writes over the files it reads or over a commune file: the commune file named
+as a report's, a receipt's, a package's or a workbook's output used to be replaced, with no
+backup made (rc 0, or rc 1 with "dữ liệu đã lưu vẫn an toàn")."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from db.demo import create_demo_commune
+from db.output_guard import refusal
+from rasoat.cli import main
+
+
+def digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return create_demo_commune(tmp_path_factory.mktemp("demo") / "xa.sqlite", households=8)
+
+
+@pytest.fixture
+def commune(demo: Path, tmp_path: Path) -> Path:
+    path = tmp_path / "xa.sqlite"
+    shutil.copy(demo, path)
+    return path
+
+
+def test_every_output_option_refuses_the_commune_file(
+    commune: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    package = tmp_path / "goi.rasoat"
+    assert main(["export", str(commune), str(package), "--no-password"]) == 0
+    other = tmp_path / "xa-khac.sqlite"
+    shutil.copy(commune, other)
+    capsys.readouterr()
+    before, before_other = digest(commune), digest(other)
+    f = str(commune)
+    for argv in (
+        ["export", f, f, "--no-password"],
+        ["report", "final_list", f, "--out", f],
+        ["person", "find", f, "Hùng", "--pdf", f],
+        ["import", f, str(package), "--receipt", f],
+        ["summary", str(package), "--xlsx", f],
+        ["whatif", f, "--standard", "nd351-2026-2030", "--out", f],
+        ["log", f, "--from", "01/01/2026", "--out", f],
+        # Not the file read, but a commune file all the same.
+        ["report", "final_list", f, "--out", str(other)],
+        # Its write-ahead journal.
+        ["report", "final_list", f, "--out", f + "-wal"],
+    ):
+        assert main(argv) == 2, argv
+        err = capsys.readouterr().err
+        assert "Hãy đặt tên khác" in err or "tệp của phần mềm" in err, (argv, err)
+        assert "Traceback" not in err
+    assert digest(commune) == before
+    assert digest(other) == before_other
+    assert not os.path.exists(f + "-wal") or os.path.getsize(f + "-wal") == 0
+
+
+def test_a_folder_or_a_backup_named_as_the_output_is_refused_before_anything_runs(
+    commune: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    before = digest(commune)
+    assert main(["report", "final_list", str(commune), "--out", str(tmp_path)]) == 2
+    assert "là một thư mục" in capsys.readouterr().err
+    backups = commune.with_name(commune.name + ".backups")
+    backups.mkdir(exist_ok=True)
+    assert main(["report", "final_list", str(commune), "--out", str(backups / "x.pdf")]) == 2
+    assert "bản sao lưu" in capsys.readouterr().err
+    assert digest(commune) == before
+    assert main(["report", "final_list", str(commune), "--out", str(tmp_path / "ds.pdf")]) == 0
+
+
+def test_refusal_lets_new_files_and_old_documents_be_written(tmp_path: Path) -> None:
+    old_pdf = tmp_path / "cu.pdf"
+    old_pdf.write_bytes(b"%PDF-1.4 an old list")
+    assert refusal(tmp_path / "moi.pdf", [tmp_path / "xa.sqlite"]) is None
+    assert refusal(old_pdf, [tmp_path / "xa.sqlite"]) is None
+    assert refusal(tmp_path, [], folder=True) is None
+    assert refusal(tmp_path / "xa.sqlite", [tmp_path / "xa.sqlite"]) is not None
