@@ -120,7 +120,10 @@ def add_application(
     submitted_on: date,
     submitted_by: str,
     request: str = "",
+    *,
+    today: date | None = None,
 ) -> Application:
+    """``today``: what "the future" is for the date received (the validator's)."""
     # Receiving what a household hands in is entering its data: a surveyor does it in their
     # villages (forms.roles); the outcome is the commune's, at the round's decision.
     store.require(Action.RECEIVE_APPLICATION, store.households.village_of(household_id))
@@ -129,6 +132,17 @@ def add_application(
     if not submitted_by:
         raise StoreError("Hãy ghi tên người nộp giấy đề nghị.")
     store.households.require_stored(household_id)
+    from forms.validate import application_problems
+
+    problems = application_problems(
+        _household_code(store, household_id),
+        submitted_on=submitted_on,
+        submitted_by=submitted_by,
+        request=request,
+        today=today or date.today(),
+    )
+    if problems:
+        raise StoreError(" ".join(problems))
     at = _now()
     app_id = _uuid()
     new = {

@@ -556,6 +556,37 @@ def support_problems(
     return found
 
 
+# An application (Mẫu số 01 / 04) is handed in on a day the officer writes down: not before
+# the product's first review years, not after today.
+EARLIEST_APPLICATION = date(2000, 1, 1)
+
+
+def application_problems(
+    household_code: str, *, submitted_on: object, submitted_by: str, request: str, today: date
+) -> list[str]:
+    """Why a household's application cannot be stored, each naming the household and the
+    field (empty when it may be)."""
+    who = f"Hộ {printable(household_code, 40)}"
+    found: list[str] = []
+    if not isinstance(submitted_on, date):
+        found.append(f"{who}: ngày nhận giấy đề nghị chưa ghi.")
+    elif submitted_on > today:
+        found.append(f"{who}: ngày nhận giấy đề nghị {submitted_on:%d/%m/%Y} ở tương lai.")
+    elif submitted_on < EARLIEST_APPLICATION:
+        found.append(
+            f"{who}: ngày nhận giấy đề nghị {submitted_on:%d/%m/%Y} trước năm "
+            f"{EARLIEST_APPLICATION.year}."
+        )
+    for label, value, limit, multiline in (
+        ("người nộp giấy đề nghị", submitted_by, MAX_NAME, False),
+        ("lý do đề nghị", request, MAX_NOTE, True),
+    ):
+        problem = text_problem(value, limit, multiline=multiline)
+        if problem:
+            found.append(f"{who}: {label} {problem}.")
+    return found
+
+
 def cadre_problems(name: str, role: str, target: str) -> list[str]:
     """Why a cadre assignment cannot be stored; ``target`` names the household ("Hộ 01-0005")
     or the village ("Thôn Bản Lề") it is for."""

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from rasoat import signin
+from rasoat.days import day_problem, parse_day
 
 KINDS = {"01": "periodic_review", "04": "regular_review", "thoat": "escape"}
 
@@ -75,14 +76,23 @@ def run(args: argparse.Namespace) -> int:
                 if h is None:
                     print(f"rasoat application: không có hộ mã {args.household}.", file=sys.stderr)
                     return 2
-                when = date.fromisoformat(args.date) if args.date else date.today()
+                when = parse_day(args.date) if args.date else date.today()
+                if when is None:
+                    print(
+                        f"rasoat application: {day_problem(args.date, 'ngày nhận')}",
+                        file=sys.stderr,
+                    )
+                    return 2
                 app = year_round.add_application(
                     store, h.id, KINDS[args.kind], when, args.by, args.request
                 )
                 print(app.id)
                 return 0
             if args.action == "list":
-                today = date.fromisoformat(args.today) if args.today else date.today()
+                today = parse_day(args.today) if args.today else date.today()
+                if today is None:
+                    print(f"rasoat application: {day_problem(args.today, 'ngày')}", file=sys.stderr)
+                    return 2
                 for a in year_round.applications(store, open_only=not args.all):
                     late = a.lateness(today)
                     mark = "TRỄ HẠN" if late.late else ""
@@ -103,9 +113,16 @@ def run(args: argparse.Namespace) -> int:
                 return 0
             if args.action == "round":
                 today = date.today()
-                month, year = args.month or today.month, args.year or today.year
+                month = today.month if args.month is None else args.month
+                year = today.year if args.year is None else args.year
                 if not 1 <= month <= 12:
                     print("rasoat application: tháng phải từ 1 đến 12.", file=sys.stderr)
+                    return 2
+                if not 2000 <= year <= today.year + 1:
+                    print(
+                        f"rasoat application: năm phải từ 2000 đến {today.year + 1}.",
+                        file=sys.stderr,
+                    )
                     return 2
                 opened = year_round.start_regular_round(store, year, month)
                 n = len(year_round.round_household_ids(store, opened.id))

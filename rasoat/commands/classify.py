@@ -10,6 +10,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from rasoat.days import day_problem, parse_day
+
 
 def register(subparsers: Any) -> None:
     parser = subparsers.add_parser(
@@ -83,12 +85,12 @@ def run(args: argparse.Namespace) -> int:
     if problems:
         return _refuse(problems)
     year = args.year or doc.review_year or today.year
-    try:
-        reference = (
-            date.fromisoformat(args.reference_date) if args.reference_date else doc.reference_date
-        )
-    except ValueError:
-        return _fail(f"ngày tính tuổi không hợp lệ: {args.reference_date!r}")
+    reference = parse_day(args.reference_date) if args.reference_date else doc.reference_date
+    if args.reference_date and reference is None:
+        return _fail(day_problem(args.reference_date, "ngày tính tuổi") or "")
+    if reference is not None and not 2000 <= reference.year <= 2100:
+        # Ages on such a day are no one's (-1982 tuổi): a typing slip, said as one.
+        return _fail(f"ngày tính tuổi {reference:%d/%m/%Y} phải trong các năm 2000–2100.")
 
     def pick(name: str) -> Standard:
         if name.endswith(".toml") or Path(name).exists():

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from rasoat import signin
+from rasoat.days import parse_day
 
 
 def register(subparsers: Any) -> None:
@@ -44,23 +45,6 @@ def register(subparsers: Any) -> None:
 def _fail(message: str, code: int = 2) -> int:
     print(f"rasoat log: {message}", file=sys.stderr)
     return code
-
-
-def parse_day(text: str) -> date | None:
-    """dd/mm/yyyy as officers write it (d/m/yyyy too), or yyyy-mm-dd; None if neither, and
-    for a year not written in full ("01/12/26" is not the year 26)."""
-    text = text.strip()
-    try:
-        if "/" in text:
-            day, month, year = text.split("/")
-            if len(year) != 4:
-                return None
-            parsed = date(int(year), int(month), int(day))
-        else:
-            parsed = date.fromisoformat(text)
-    except ValueError:
-        return None
-    return parsed if parsed.year >= 1900 else None
 
 
 def run(args: argparse.Namespace) -> int:

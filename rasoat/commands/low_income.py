@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from rasoat import signin
+from rasoat.days import day_problem, parse_day
 
 OUTCOMES = {"cho": "pending", "dat": "accepted", "khong-dat": "refused"}
 PROG = "rasoat low-income"
@@ -85,7 +86,9 @@ def _add(store: Any, rnd: Any, args: argparse.Namespace) -> int:
     if len(found) != 1:
         names = ", ".join(m.name for m in h.members)
         return _fail(f"hộ {h.code} không có đúng một thành viên tên {args.member} ({names}).")
-    when = date.fromisoformat(args.date) if args.date else date.today()
+    when = parse_day(args.date) if args.date else date.today()
+    if when is None:
+        return _fail(day_problem(args.date, "ngày nhận đơn") or "")
     app = low_income.add_application(store, rnd.id, h.id, found[0].id, when, args.income, args.note)
     print(app.id)
     _print_check(low_income.check(store, app))

@@ -13,7 +13,7 @@ import pytest
 from db.demo import create_demo_commune
 from db.store import HouseholdQuery, Store
 from rasoat.cli import main
-from rasoat.commands.log import parse_day
+from rasoat.days import parse_day
 
 
 @pytest.fixture

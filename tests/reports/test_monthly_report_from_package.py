@@ -47,7 +47,9 @@ def _commune_with_a_decided_march(tmp_path: Path) -> tuple[Path, list[str]]:
         ]
         movers = poor[:2]
         for h in movers:
-            year_round.add_application(store, h.id, "escape", date(2027, 3, 3), h.head_name())
+            year_round.add_application(
+                store, h.id, "escape", date(2027, 3, 3), h.head_name(), today=date(2027, 3, 3)
+            )
             h.b1_total, h.income_per_capita = 260, 4_000_000
             store.save_household(h)
         rnd = year_round.start_regular_round(store, 2027, 3)

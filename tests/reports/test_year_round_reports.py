@@ -43,7 +43,9 @@ def _two_escape(store: Store, round_id: str) -> list[Household]:
     ]
     movers = poor[:2]
     for h in movers:
-        year_round.add_application(store, h.id, "escape", date(2027, 3, 3), h.head_name())
+        year_round.add_application(
+            store, h.id, "escape", date(2027, 3, 3), h.head_name(), today=date(2027, 3, 3)
+        )
         h.b1_total, h.income_per_capita = 260, 4_000_000
         store.save_household(h)
     return movers
