@@ -39,6 +39,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from forms.file_errors import os_reason, toml_reason
 from forms.model import Area, Household, Region
 
 FORMAT_VERSION = 2
@@ -371,9 +372,9 @@ def load_b1_table(path: str | Path) -> B1Table:
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except OSError as exc:
-        raise B1TableError(f"Không đọc được tệp bảng điểm B1 {path.name}: {exc}.") from exc
+        raise B1TableError(f"Bảng điểm B1: {os_reason(exc, path.name)}") from exc
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise B1TableError(f"Tệp {path.name} không đúng định dạng TOML: {exc}.") from exc
+        raise B1TableError(f"Bảng điểm B1: {toml_reason(exc, path.name)}") from exc
     return parse_b1_table(data)
 
 

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from forms.codec import CodecError, household_from_dict, to_dict
+from forms.file_errors import json_reason, os_reason
 from forms.model import Household, Member
 
 FORMAT_VERSION = 1
@@ -96,7 +97,7 @@ def read_document(path: str | Path) -> HouseholdDocument:
         with path.open("rb") as f:
             raw = f.read(MAX_BYTES + 1)
     except OSError as exc:
-        raise HouseholdJsonError(f"Không đọc được tệp {path.name}: {exc}.") from exc
+        raise HouseholdJsonError(os_reason(exc, path.name)) from exc
     return load_document(parse_bounded(raw, path.name))
 
 
@@ -105,9 +106,10 @@ def parse_bounded(raw: bytes, name: str = "dữ liệu") -> Any:
     if len(raw) > MAX_BYTES:
         raise HouseholdJsonError(f"Tệp {name} lớn quá {MAX_BYTES // (1024 * 1024)} MB.")
     try:
-        data = json.loads(raw.decode("utf-8"))
+        # utf-8-sig: Notepad and Excel begin a UTF-8 file with a byte-order mark.
+        data = json.loads(raw.decode("utf-8-sig"))
     except (ValueError, RecursionError) as exc:  # a number over 4,300 digits: ValueError
-        raise HouseholdJsonError(f"Tệp {name} không phải JSON hợp lệ: {exc}.") from exc
+        raise HouseholdJsonError(json_reason(exc, name)) from exc
     if _depth(data) > MAX_DEPTH:
         raise HouseholdJsonError(f"Tệp {name} lồng quá {MAX_DEPTH} cấp: không phải tệp hộ.")
     return data

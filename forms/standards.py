@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from forms.b1 import B1Table, B1TableError, parse_b1_table
+from forms.file_errors import os_reason, toml_reason
 
 # An indicator's spec lives beside the rules its plan looks up, so that forms.indicators needs
 # nothing from here (issue 23); still importable from here, where standard files are read.
@@ -126,13 +127,11 @@ def load_standard_file(path: str | Path) -> Standard:
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        raise StandardError(f"Không đọc được tệp chuẩn nghèo {path.name}: {exc}.") from exc
+        raise StandardError(f"Chuẩn nghèo: {os_reason(exc, path.name)}") from exc
     try:
-        text = raw.decode("utf-8")
+        text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise StandardError(
-            f"Tệp chuẩn nghèo {path.name} không đúng định dạng TOML: {exc}."
-        ) from exc
+        raise StandardError(f"Chuẩn nghèo: {toml_reason(exc, path.name)}") from exc
     return parse_standard_text(text, path.name)
 
 
@@ -154,9 +153,7 @@ def _parse_standard_text(text: str, name: str) -> Standard:
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise StandardError(
-            f"Tệp chuẩn nghèo {path.name} không đúng định dạng TOML: {exc}."
-        ) from exc
+        raise StandardError(f"Chuẩn nghèo: {toml_reason(exc, path.name)}") from exc
     base_id = data.pop("base", None)
     if base_id is not None:
         if not isinstance(base_id, str) or base_id not in NATIONAL_IDS:
