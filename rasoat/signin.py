@@ -63,9 +63,20 @@ def read_password(
             raise StoreError(f"Tệp mật khẩu {Path(file).name} không có mật khẩu ở dòng đầu.")
         return password
     try:
-        return getpass.getpass(prompt)
-    except (EOFError, OSError) as exc:
+        return typed(prompt)
+    except (EOFError, OSError, getpass.GetPassWarning) as exc:
         raise StoreError(NO_TERMINAL.format(what=what, option=option)) from exc
+
+
+def typed(prompt: str) -> str:
+    """A secret typed on the terminal. With no terminal, getpass would warn in English
+    ("Password input may be echoed") and read standard input: its warning is raised instead
+    (``getpass.GetPassWarning``), for the caller to say in Vietnamese which option to use."""
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", getpass.GetPassWarning)
+        return getpass.getpass(prompt)
 
 
 def sign_in(store: Any, args: argparse.Namespace) -> None:

@@ -203,7 +203,7 @@ def _recovery_key(args: argparse.Namespace) -> str | None:
         return text.strip()
     if not getattr(args, "recovery_key", False):
         return None
-    return os.environ.get("RASOAT_RECOVERY_KEY") or getpass.getpass("Khoá khôi phục: ")
+    return os.environ.get("RASOAT_RECOVERY_KEY") or _ask("Khoá khôi phục: ")
 
 
 def _confirmations(p: Any) -> None:
@@ -278,10 +278,11 @@ def _ask(prompt: str) -> str:
     """A password typed on the terminal; ``PackageError`` when there is no terminal to ask on
     (getpass then reads standard input, which may be closed or empty)."""
     from db.exchange.errors import PackageError
+    from rasoat.signin import typed
 
     try:
-        return getpass.getpass(prompt)
-    except (EOFError, OSError) as exc:
+        return typed(prompt)
+    except (EOFError, OSError, getpass.GetPassWarning) as exc:
         raise PackageError(NO_TERMINAL) from exc
 
 

@@ -85,3 +85,27 @@ def test_refusal_lets_new_files_and_old_documents_be_written(tmp_path: Path) -> 
     assert refusal(old_pdf, [tmp_path / "xa.sqlite"]) is None
     assert refusal(tmp_path, [], folder=True) is None
     assert refusal(tmp_path / "xa.sqlite", [tmp_path / "xa.sqlite"]) is not None
+
+
+def test_no_terminal_to_type_a_password_on_is_said_without_pythons_warning(
+    commune: Path, tmp_path: Path
+) -> None:
+    """Run from another program (no terminal: a new session, standard input empty), getpass
+    printed "GetPassWarning: Can not control echo … Password input may be echoed" first."""
+    import subprocess
+    import sys
+
+    done = subprocess.run(
+        [sys.executable, "-m", "rasoat", "export", str(commune), str(tmp_path / "goi.rasoat")],
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        start_new_session=True,
+        timeout=120,
+        env={**os.environ, "RASOAT_HOME": str(tmp_path / "home")},
+    )
+    assert done.returncode == 2
+    assert "Không có bàn phím để hỏi mật khẩu" in done.stderr
+    assert "Warning" not in done.stderr
+    assert "echoed" not in done.stderr
+    assert not (tmp_path / "goi.rasoat").exists()
