@@ -74,6 +74,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     # `rasoat FILE` opens that commune file in the GUI (what a file association calls).
     single = args_list[0] if len(args_list) == 1 else "-"
     if not single.startswith("-") and single not in _commands(parser):
+        why = _not_a_file(single, _commands(parser))
+        if why is not None:
+            print(why, file=sys.stderr)
+            return 2
         from rasoat.launch import launch
 
         return launch(single)
@@ -138,6 +142,22 @@ def output_refusal(args: argparse.Namespace) -> str | None:
         if why is not None:
             return why
     return None
+
+
+def _not_a_file(word: str, commands: set[str]) -> str | None:
+    """Why ``rasoat WORD`` opens nothing: no file of that name and no such command (a typo
+    opened the sample commune with exit 0), or None when the file is there."""
+    import difflib
+    from pathlib import Path
+
+    path = Path(word)
+    if path.exists():
+        return None
+    if any(sep in word for sep in "/\\") or path.suffix:
+        return f"Không tìm thấy tệp {path.name} ở thư mục {path.parent}."
+    close = difflib.get_close_matches(word, sorted(commands), n=1)
+    hint = f" Có phải là lệnh '{close[0]}'?" if close else ""
+    return f"rasoat: không có lệnh '{word}'.{hint} Xem các lệnh: rasoat --help."
 
 
 def _commands(parser: argparse.ArgumentParser) -> set[str]:

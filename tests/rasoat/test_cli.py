@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -89,3 +90,18 @@ def test_help_documents_the_exit_codes(capsys: pytest.CaptureFixture[str]) -> No
     out = " ".join(capsys.readouterr().out.split())
     assert "Mã thoát của mọi lệnh: 0 xong; 1 từ chối" in out
     assert "2 đầu vào không dùng được" in out
+
+
+def test_a_word_that_is_no_command_and_no_file_opens_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`rasoat WORD` opens the commune file WORD (a file association's call); a typo or a
+    path to nothing used to open the sample commune (with no screen, its meeting list) and
+    exit 0."""
+    assert main(["reprot"]) == 2
+    assert "không có lệnh 'reprot'. Có phải là lệnh 'report'?" in capsys.readouterr().err
+    assert main(["khong-phai-lenh"]) == 2
+    assert "không có lệnh" in capsys.readouterr().err
+    assert main([str(tmp_path / "xa.sqlite")]) == 2
+    assert "Không tìm thấy tệp xa.sqlite" in capsys.readouterr().err
+    assert list(tmp_path.iterdir()) == []
