@@ -94,6 +94,14 @@ class Setup:
         if kind not in ("periodic", "adhoc"):
             raise ValueError(f"unknown round kind {kind!r}")
         self._store.require(Action.ROUND)
+        from forms.standards import NATIONAL_IDS
+
+        # A province's file replaces one of these, under its id (db.round_basis): a round of
+        # any other id would print "Căn cứ chuẩn nghèo khong-co" on its decision.
+        if standard_id not in NATIONAL_IDS:
+            raise StoreError(
+                f"Không có chuẩn nghèo '{standard_id}'. Các chuẩn: {', '.join(NATIONAL_IDS)}."
+            )
         if kind == "periodic" and any(
             r.year == year and r.kind == "periodic" for r in self.rounds()
         ):

@@ -150,6 +150,13 @@ def test_excel_import_checks_first_and_writes_on_request(
         )
         == 1
     )
+    # A standard no one has: the decision printed from such a round read "Căn cứ chuẩn nghèo
+    # khong-co". Refused, nothing written.
+    before = db.read_bytes()
+    unknown = ["--standard", "khong-co", "--write"]
+    assert main(["excel-import", str(db), str(xlsx), "--year", "2025", *unknown]) == 2
+    assert "Không có chuẩn nghèo 'khong-co'" in capsys.readouterr().err
+    assert db.read_bytes() == before
     assert main(["excel-import", str(db), str(xlsx), "--year", "2025", "--write"]) == 0
     assert "Đã ghi 3 hộ" in capsys.readouterr().out
 
