@@ -15,6 +15,7 @@ each into those parts (``db.store_calls``).
 from __future__ import annotations
 
 import logging
+import os
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -149,6 +150,18 @@ def _write_failure(path: Path, exc: BaseException) -> str | None:
             "Hãy cắm lại, đóng rồi mở lại tệp, và nhập lại thay đổi vừa rồi."
         )
     return None
+
+
+def _read_only_place(path: Path) -> str | None:
+    """A healthy file SQLite cannot open because it may not write beside it (a read-only
+    stick or share, a CD: its ``-shm`` cannot be made), said as that, not as damage whose
+    way out, a restore, the file does not need."""
+    if os.access(path, os.W_OK) and os.access(path.parent, os.W_OK):
+        return None
+    return (
+        f"Không ghi được vào tệp {path} (tệp hoặc thư mục chỉ cho đọc). "
+        "Hãy chép tệp vào máy rồi mở lại."
+    )
 
 
 class Store(StoreCalls):
@@ -361,7 +374,7 @@ class Store(StoreCalls):
             conn.close()
             if _wal_gone_elsewhere(path, exc):
                 raise WalGoneElsewhere(path) from exc
-            message = _write_failure(path, exc)
+            message = _write_failure(path, exc) or _read_only_place(path)
             if message is not None:
                 raise StoreError(message) from exc
             raise DatabaseDamaged(path, backup.newest_good(path), str(exc)) from exc
@@ -369,6 +382,9 @@ class Store(StoreCalls):
             conn.close()
             if _wal_gone_elsewhere(path, exc):
                 raise WalGoneElsewhere(path) from exc
+            message = _read_only_place(path)
+            if message is not None:
+                raise StoreError(message) from exc
             raise DatabaseDamaged(path, backup.newest_good(path), str(exc)) from exc
         return store
 
