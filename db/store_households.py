@@ -430,6 +430,7 @@ class Households:
             ):
                 existing[mid] = (hid, position, doc_text, deleted)
         changed = False
+        left: set[str] = set()  # households a member moved here from
         for position, doc in enumerate(docs):
             mid = doc["id"]
             text = dumps(doc)
@@ -458,6 +459,7 @@ class Households:
                 before["deleted"], after["deleted"] = True, False
             if old_hid != household_id:
                 before["household_id"], after["household_id"] = old_hid, household_id
+                left.add(old_hid)
             self._store.conn.execute(
                 "UPDATE members SET household_id = ?, position = ?, name = ?, id_number = ?,"
                 " doc = ?, updated_at = ?, updated_device = ?, deleted = 0 WHERE id = ?",
@@ -469,7 +471,24 @@ class Households:
             if hid == household_id and mid not in ids and not deleted:
                 self._delete_member(mid, household_id, old_text, at)
                 changed = True
+        self._refresh_left(left)
         return changed
+
+    def _refresh_left(self, household_ids: set[str]) -> None:
+        """The households members moved away from (a member moved between households, by a
+        save or a merged package): their indexed copies (head's name, size) and search words
+        follow their members rows, which now hold the member elsewhere. No revision of theirs
+        is made here: their history is the laptop's that edits them (a package moving the
+        member carries them too when it carries their change)."""
+        for hid in sorted(household_ids):
+            h = self.get(hid)
+            if h is None:
+                continue
+            self._store.conn.execute(
+                "UPDATE households SET head_name = ?, size = ? WHERE id = ?",
+                (nfc(h.head_name()), h.size(), hid),
+            )
+            self.reindex([hid], known={hid: h})
 
     def _delete_member(self, member_id: str, household_id: str, old_text: str, at: str) -> None:
         self._store.conn.execute(

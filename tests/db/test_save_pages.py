@@ -137,3 +137,33 @@ def test_a_member_moved_from_another_household_is_found_there(commune: Store) ->
     again = commune.household_by_code("01-0001")
     assert again is not None
     assert [m.id for m in again.members][-1] == moving.id
+
+
+def test_the_household_a_member_left_is_counted_and_searched_without_them(
+    commune: Store,
+) -> None:
+    """Saving the household a member moved to (a merged package that carries only that one,
+    as a village's export may) left the other's head, size and search words as before: its
+    list row counted the member, and a search for their name found it. Its history is not
+    touched (no revision): the laptop that edits it sends its own."""
+    a = commune.household_by_code("01-0001")
+    b = commune.household_by_code("01-0002")
+    assert a is not None
+    assert b is not None
+    head = b.members[0]
+    size_before = b.size()
+    rev_before = commune.conn.execute("SELECT rev FROM households WHERE id = ?", (b.id,)).fetchone()
+    head.name = "Pờ Thị Mới Chuyển"
+    a.members.append(head)
+    commune.save_household(a)
+    row = commune.conn.execute(
+        "SELECT head_name, size, rev FROM households WHERE id = ?", (b.id,)
+    ).fetchone()
+    left = commune.household_by_code("01-0002")
+    assert left is not None
+    assert row[1] == size_before - 1 == left.size()
+    assert row[0] == left.head_name()
+    assert row[2] == rev_before[0]
+    found = {r.id for r in commune.search("Pờ Thị Mới Chuyển")}
+    assert found == {a.id}
+    assert commune.integrity_problems() == []
