@@ -242,6 +242,10 @@ def _audit(
     store.record_change("users", name, None, action, old, new, now_utc())  # type: ignore[arg-type]
 
 
+# A sign-in name is typed at every start: a word, not a paragraph.
+MAX_USER_NAME = 64
+
+
 def add_user(
     store: Store,
     name: str,
@@ -257,6 +261,16 @@ def add_user(
     places = tuple(_nfc(v).strip() for v in villages if v.strip())
     if not name or any(c.isspace() for c in name):
         raise StoreError("Tên đăng nhập không được để trống và không có dấu cách.")
+    from forms.validate import MAX_NAME, text_problem
+
+    for label, value, limit in (
+        ("Tên đăng nhập", name, MAX_USER_NAME),
+        ("Họ tên người dùng", display_name, MAX_NAME),
+        *(("Tên thôn", v, MAX_NAME) for v in places),
+    ):
+        bad = text_problem(value, limit)
+        if bad:
+            raise StoreError(f"{label} {bad}.")
     problem = password_problem(password)
     if problem:
         raise StoreError(problem)

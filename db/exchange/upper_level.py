@@ -41,6 +41,7 @@ class CommuneSummary:
     by_transition: Counter[Transition] = field(default_factory=Counter)
     unclassified: int = 0  # households with no result in that year
     source: str = ""
+    review_years: tuple[int, ...] = ()  # the years of the package's periodic reviews
 
 
 @dataclass
@@ -197,6 +198,7 @@ def summarise(
         province_name=str(commune.get("province_name", "")),
         year=year,
         source=source,
+        review_years=tuple(years),
     )
     for rec, by_year in lists_in_force(package, records):
         size = len(rec.household.members)

@@ -20,14 +20,18 @@ def register(subparsers: Any) -> None:
     parser.set_defaults(func=run)
 
 
+# The largest file the application is measured at (a merged district: docs/benchmarks.md).
+MAX_HOUSEHOLDS = 100_000
+
+
 def run(args: argparse.Namespace) -> int:
     from db.demo import create_demo_commune
     from db.errors import StoreError
     from db.store import HouseholdQuery, Store
     from forms.classify import CATEGORY_VI
 
-    if args.households < 0:
-        print("Số hộ phải từ 0 trở lên.", file=sys.stderr)
+    if not 0 <= args.households <= MAX_HOUSEHOLDS:
+        print(f"Số hộ phải từ 0 đến {MAX_HOUSEHOLDS:,}.".replace(",", "."), file=sys.stderr)
         return 2
     path = Path(args.out)
     try:

@@ -811,6 +811,8 @@ def run_summary(args: argparse.Namespace) -> int:
     from db.exchange.upper_level import read_summaries
     from forms.model import Category
 
+    if args.year is not None and not 2000 <= args.year <= 2100:
+        return _fail("summary", f"năm rà soát {args.year} ngoài khoảng 2000–2100.")
     try:
         recovery = _recovery_key(args)
     except PackageError as exc:
@@ -829,6 +831,16 @@ def run_summary(args: argparse.Namespace) -> int:
     )
     for f in failed:
         print(f"{f.path.name}: KHÔNG MỞ ĐƯỢC — {f.message}")
+    missing = [r for r in rows if args.year is not None and args.year not in r.review_years]
+    for r in missing:
+        # Counted as "chưa phân loại" every household would be, as if the commune had not
+        # classified any: said as what it is.
+        have = ", ".join(map(str, r.review_years)) or "không có kỳ nào"
+        print(
+            f"{r.commune_name} ({r.source}): gói không có kỳ rà soát định kỳ năm {args.year} "
+            f"(các năm có: {have}).",
+            file=sys.stderr,
+        )
     print("Mã xã | Xã | Năm | Số hộ | Hộ nghèo | Hộ cận nghèo | Chưa phân loại")
     for r in rows:
         print(
@@ -842,4 +854,4 @@ def run_summary(args: argparse.Namespace) -> int:
 
         render_xlsx(upper_level_document(rows), Path(args.xlsx))
         print(f"Đã ghi bảng tổng hợp vào {args.xlsx}.")
-    return 1 if failed else 0
+    return 1 if failed or missing else 0
