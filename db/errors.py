@@ -155,6 +155,7 @@ _SQLITE_CANTOPEN, _SQLITE_NOTADB = 14, 26
 _DISK_FULL = "ổ đĩa đã đầy; hãy giải phóng chỗ trống hoặc chọn nơi khác."
 _NO_RIGHT = "không có quyền ghi hoặc đọc ở đó (thư mục hay ổ đĩa chỉ cho đọc); hãy chọn nơi khác."
 _GONE = "tệp hoặc thư mục không còn ở đó (USB hay thẻ nhớ đã bị rút, hoặc tệp đã bị chuyển đi)."
+_FOLDER = "đó là một thư mục, không phải tệp; hãy chọn tệp ở trong thư mục đó."
 _DISK_ERROR = "lỗi đọc ghi ổ đĩa (USB hay thẻ nhớ bị rút ra, hoặc ổ đĩa bị lỗi)."
 _BUSY = "tệp dữ liệu đang bận (một việc khác đang ghi vào tệp); hãy thử lại sau ít phút."
 _NO_MEMORY = "máy không đủ bộ nhớ; hãy đóng bớt các chương trình khác rồi thử lại."
@@ -190,6 +191,8 @@ def failure_reason(exc: BaseException) -> str | None:
             return _GONE
         if exc.errno == errno.EIO:
             return _DISK_ERROR
+        if exc.errno == errno.EISDIR:
+            return _FOLDER
         return None
     code = getattr(exc, "sqlite_errorcode", None)
     if not isinstance(code, int):

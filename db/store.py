@@ -309,6 +309,8 @@ class Store(StoreCalls):
         seen: bool = True,
         upgrade: bool = True,
     ) -> Store:
+        if path.is_dir():
+            raise StoreError(f"{path} là một thư mục, không phải tệp dữ liệu xã: hãy chọn tệp xã.")
         if not path.is_file():
             raise FileMissing(path)
         with path.open("rb") as f:

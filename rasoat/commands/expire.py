@@ -28,6 +28,10 @@ def run(args: argparse.Namespace) -> int:
     if not path.is_file():
         print(f"rasoat expire: không có tệp {path}.", file=sys.stderr)
         return 2
+    if not _commune_file(path):
+        # Another program's database: its folder of copies is not ours to thin out.
+        print(f"rasoat expire: tệp {path} không phải tệp dữ liệu rà soát của xã.", file=sys.stderr)
+        return 2
     days = args.days if args.days is not None else int(settings.get("backup_retention_days"))
     if days < 1:
         print("rasoat expire: --days phải từ 1 trở lên.", file=sys.stderr)
@@ -41,3 +45,21 @@ def run(args: argparse.Namespace) -> int:
         "quá thời hạn giữ."
     )
     return 0
+
+
+def _commune_file(path: Path) -> bool:
+    """A commune file, plain (its application id read, read-only) or encrypted (told from
+    its bytes and key file: ``db.at_rest.is_encrypted``)."""
+    from db import at_rest, driver
+    from db.store import APPLICATION_ID
+
+    if at_rest.is_encrypted(path):
+        return True
+    try:
+        conn = driver.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            return int(conn.execute("PRAGMA application_id").fetchone()[0]) == APPLICATION_ID
+        finally:
+            conn.close()
+    except driver.Error:
+        return False

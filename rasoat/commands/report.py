@@ -131,6 +131,12 @@ def run(args: argparse.Namespace) -> int:
         allowed = ", ".join(f.upper() for f in spec.formats)
         return _fail(f"'{spec.title}' chỉ xuất được dạng {allowed}.")
     out = Path(args.out) if args.out else None
+    if out is not None and out.suffix.lower() != f".{fmt}":
+        # r.docx held a PDF, r.pdf an Excel workbook: neither opens where the name says.
+        return _fail(
+            f"tệp {out.name} sẽ là tệp {fmt.upper()}: hãy đặt tên có đuôi .{fmt} "
+            f"(ví dụ {out.with_suffix('.' + fmt).name})."
+        )
     replaced = out is not None and out.exists()
 
     import reports
@@ -219,6 +225,12 @@ def _from_package(args: argparse.Namespace) -> int:
         return _fail(f"không tìm thấy gói {path}.")
     fmt = _format(args, spec.formats)
     out = Path(args.out) if args.out else None
+    if out is not None and out.suffix.lower() != f".{fmt}":
+        # r.docx held a PDF, r.pdf an Excel workbook: neither opens where the name says.
+        return _fail(
+            f"tệp {out.name} sẽ là tệp {fmt.upper()}: hãy đặt tên có đuôi .{fmt} "
+            f"(ví dụ {out.with_suffix('.' + fmt).name})."
+        )
     replaced = out is not None and out.exists()
     try:
         package = _read(path, _recovery_key(args), args.password_file)

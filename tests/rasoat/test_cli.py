@@ -90,6 +90,8 @@ def test_help_documents_the_exit_codes(capsys: pytest.CaptureFixture[str]) -> No
     out = " ".join(capsys.readouterr().out.split())
     assert "Mã thoát của mọi lệnh: 0 xong; 1 từ chối" in out
     assert "2 đầu vào không dùng được" in out
+    # A merge of several packages keeps those it took when a later one is refused.
+    assert "riêng lệnh merge xét từng gói" in out
 
 
 def test_a_word_that_is_no_command_and_no_file_opens_nothing(

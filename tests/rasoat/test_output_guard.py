@@ -109,3 +109,27 @@ def test_no_terminal_to_type_a_password_on_is_said_without_pythons_warning(
     assert "Warning" not in done.stderr
     assert "echoed" not in done.stderr
     assert not (tmp_path / "goi.rasoat").exists()
+
+
+def test_a_folder_for_a_file_a_misnamed_output_and_another_programs_database(
+    commune: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A folder given as the commune file was "USB đã bị rút", as a package "mã lỗi 21";
+    r.docx held a PDF and r.pdf an Excel workbook; `expire` thinned another program's
+    database's folder of copies with exit 0."""
+    import sqlite3
+
+    assert main(["db", "check", str(tmp_path)]) != 0
+    assert "là một thư mục, không phải tệp dữ liệu xã" in capsys.readouterr().err
+    assert main(["import", str(commune), str(tmp_path)]) == 2
+    assert "đó là một thư mục, không phải tệp" in capsys.readouterr().err
+    before = digest(commune)
+    for out, fmt in ((tmp_path / "r.docx", []), (tmp_path / "r.pdf", ["--format", "xlsx"])):
+        assert main(["report", "final_list", str(commune), "--out", str(out), *fmt]) == 2
+        assert "hãy đặt tên có đuôi" in capsys.readouterr().err
+        assert not out.exists()
+    assert digest(commune) == before
+    other = tmp_path / "khac.sqlite"
+    sqlite3.connect(other).execute("CREATE TABLE t (a)").connection.close()
+    assert main(["expire", str(other)]) == 2
+    assert "không phải tệp dữ liệu rà soát" in capsys.readouterr().err
