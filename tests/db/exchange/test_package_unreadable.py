@@ -29,14 +29,20 @@ def test_a_package_gone_says_it_is_no_longer_there(tmp_path: Path) -> None:
     assert "No such file" not in message
 
 
-@pytest.mark.skipif(sys.platform != "linux", reason="a folder opened as a file is EISDIR on Linux")
-def test_another_read_failure_gives_its_code(tmp_path: Path) -> None:
+@pytest.mark.skipif(sys.platform != "linux", reason="EISDIR and ELOOP as Linux gives them")
+def test_a_folder_is_said_and_another_read_failure_gives_its_code(tmp_path: Path) -> None:
     folder = tmp_path / "thon-3.rasoat"  # a folder named like a package: EISDIR
     folder.mkdir()
     message = refusal(folder)
     assert message.startswith("Không đọc được tệp gói thon-3.rasoat: ")
-    assert "mã lỗi 21" in message
+    assert "đó là một thư mục, không phải tệp" in message
     assert "Is a directory" not in message
+    loop = tmp_path / "thon-4.rasoat"  # a link to itself: ELOOP, no reason of its own
+    loop.symlink_to(loop)
+    message = refusal(loop)
+    assert message.startswith("Không đọc được tệp gói thon-4.rasoat: ")
+    assert "mã lỗi 40" in message
+    assert "symbolic" not in message
     assert str(tmp_path) not in message
 
 
