@@ -32,6 +32,8 @@ class Column:
 class TableRow:
     cells: list[CellValue]
     style: RowStyle = "data"  # "section": one text over the whole row (a village, a category)
+    # On paper, never the last row of a page: a unit's "Hộ" row with its "Nhân khẩu" row.
+    keep_with_next: bool = False
 
 
 @dataclass
@@ -46,8 +48,10 @@ class Table:
     title_cell: str = ""
     first_data_row: int = 0
 
-    def add(self, cells: list[CellValue], style: RowStyle = "data") -> None:
-        self.rows.append(TableRow(cells, style))
+    def add(
+        self, cells: list[CellValue], style: RowStyle = "data", *, keep_with_next: bool = False
+    ) -> None:
+        self.rows.append(TableRow(cells, style, keep_with_next))
 
     def section(self, text: str) -> None:
         self.rows.append(TableRow([text], "section"))

@@ -751,8 +751,10 @@ def _table(
         return [head]
     total = len(rows)
     sections = {r for r, name, _v in row_styles if name == "ALIGN"}  # section rows
-    # A section row (a list's "II. HỘ CẬN NGHÈO", a village) never ends a page: each run of
-    # section rows is tied to the first row after it.
+    # A section row (a list's "II. HỘ CẬN NGHÈO", a village) never ends a page, nor a row
+    # kept with the next (a unit's "Hộ" row above its "Nhân khẩu" row): each run of them is
+    # tied to the first row after it.
+    sections |= {r for r, row in enumerate(rows) if row.keep_with_next}
     ties: list[tuple[int, int]] = []
     r = 0
     while r < total:

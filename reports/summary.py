@@ -276,6 +276,7 @@ def movement_table(data: ReviewData, category: Category, number: int) -> Table:
                     *cells,
                 ],
                 "total" if is_total else "data",
+                keep_with_next=unit == "Hộ",  # a unit's two rows on one page
             )
     return table
 

@@ -226,3 +226,22 @@ def test_no_word_of_a_catalog_document_is_wider_than_its_column(small_store: Any
                                 too_wide.setdefault((kind, col.title), set()).add(word)
     assert checked > 1000
     assert too_wide == {}
+
+
+def test_a_row_kept_with_the_next_never_ends_a_page(tmp_path: Path) -> None:
+    """A summary's unit takes two rows (Hộ, Nhân khẩu): the total's "Hộ" row ended a page,
+    its "Nhân khẩu" row alone on the next under a repeated header. Every page here ends on a
+    unit's second row, though units of two rows cannot all fall evenly."""
+    table = Table(
+        [Column("Thôn", "A", 3), Column("Đơn vị", "B", 1), Column("Số", "1", 1, "int")],
+        sheet="Diễn biến",
+    )
+    for i in range(150):
+        table.add([f"Thôn số {i}", "Hộ", i], keep_with_next=True)
+        table.add(["", "Nhân khẩu", 4 * i])
+    part = Part(Header(["UBND xã Đắk Sắk"], "Đắk Sắk"), "Tổng hợp", [], [table])
+    pages = _pages(render_pdf(Document("t", "Tổng hợp", [part]), tmp_path / "t.pdf"))
+    assert len(pages) > 3
+    for text in pages:
+        last = [w for w in text.split() if w in ("Hộ", "khẩu")][-1]
+        assert last == "khẩu", text[-200:]
