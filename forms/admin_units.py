@@ -24,6 +24,22 @@ def clean(name: str) -> str:
     return " ".join(unicodedata.normalize("NFC", name).split())
 
 
+def official_code(code: str) -> str:
+    """A commune's code as the official lists write it, five digits with its leading zero
+    ("02947"); a file may hold "2947" (a spreadsheet dropped the zero)."""
+    text = str(code).strip()
+    return text.zfill(5) if text.isdigit() else text
+
+
+def short_name(name: str) -> str:
+    """ "Bảo Yên" of "Xã Bảo Yên": the place a document is dated at."""
+    name = clean(name)
+    for prefix in ("Xã ", "Phường ", "Đặc khu ", "Thị trấn "):
+        if name.startswith(prefix):
+            return name[len(prefix) :]
+    return name
+
+
 def province_name(raw: str, kind: str) -> str:
     """A province's name as officers write it: "Lào Cai" whether the data says "Tỉnh Lào Cai"."""
     name = clean(raw)

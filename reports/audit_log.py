@@ -187,13 +187,11 @@ def content(line: LogLine, *, values: bool) -> str:
 
 
 def _header(store: Any) -> tuple[Header, str]:
+    from forms.admin_units import short_name
+
     commune = store.commune()
     name = " ".join(commune.commune_name.split())
-    short = name
-    for prefix in ("Xã ", "Phường ", "Đặc khu ", "Thị trấn "):
-        if name.startswith(prefix):
-            short = name[len(prefix) :]
-    return Header(["ỦY BAN NHÂN DÂN", name.upper()], short, when=date.today()), name
+    return Header(["ỦY BAN NHÂN DÂN", name.upper()], short_name(name), when=date.today()), name
 
 
 def _chain_text(store: Any) -> str:

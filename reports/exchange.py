@@ -106,9 +106,10 @@ def category_text(category: Category) -> str:
 
 
 def commune_code(code: str) -> str:
-    """Commune codes are five digits, leading zero kept ("02947"); a file may hold "2947"."""
-    text = str(code).strip()
-    return text.zfill(5) if text.isdigit() else text
+    """Commune codes are five digits, leading zero kept (``forms.admin_units.official_code``)."""
+    from forms.admin_units import official_code
+
+    return official_code(code)
 
 
 def relationship_text(m: Member, head: Member | None) -> str:

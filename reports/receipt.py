@@ -8,7 +8,17 @@ from pathlib import Path
 from typing import Any
 
 from db.exchange.receipt import ACTION_LABELS, Receipt
-from reports.document import Column, Document, Header, Para, Part, Table
+from forms.admin_units import short_name
+from reports.document import (
+    Column,
+    Document,
+    Header,
+    Para,
+    Part,
+    SignatureBox,
+    Signatures,
+    Table,
+)
 from reports.pdf import render_pdf
 
 
@@ -43,8 +53,14 @@ def receipt_document(receipt: Receipt) -> Document:
     blocks += [Para(f"Lưu ý: {w}", "italic") for w in receipt.warnings]
     if table.rows:
         blocks.append(table)
+    # Dated at the commune (", ngày …" had no place) and signed by whoever received it.
+    blocks.append(Signatures([SignatureBox("NGƯỜI NHẬN GÓI")]))
     part = Part(
-        header=Header(issuer=[f"UBND {receipt.commune_name.upper()}"], place="", when=date.today()),
+        header=Header(
+            issuer=[f"UBND {receipt.commune_name.upper()}"],
+            place=short_name(receipt.commune_name),
+            when=date.today(),
+        ),
         title="BIÊN NHẬN NHẬP GÓI DỮ LIỆU RÀ SOÁT",
         blocks=blocks,
     )

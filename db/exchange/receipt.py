@@ -105,13 +105,19 @@ class Receipt:
         return f"{len(self.entries)} hộ trong gói — " + (", ".join(parts) or "không có hộ nào")
 
     def text(self) -> str:
+        from db.audit import local_time
+        from forms.admin_units import official_code
+
+        # Times as the officer reads them (local, dd/mm/yyyy), the code as the lists write it;
+        # the JSON (to_json) keeps the stamps as they were made.
         lines = [
             "BIÊN NHẬN NHẬP GÓI DỮ LIỆU RÀ SOÁT",
             f"Gói: {self.source} (mã gói {self.package_id})",
-            f"Xã: {self.commune_name} ({self.commune_code}) — phạm vi: {self.scope}",
-            f"Gói tạo lúc {self.package_created_at} bởi {self.package_created_by} "
+            f"Xã: {self.commune_name} ({official_code(self.commune_code)}) — phạm vi: {self.scope}",
+            f"Gói tạo lúc {local_time(self.package_created_at)} bởi {self.package_created_by} "
             f"trên máy {self.package_device}",
-            f"Nhập lúc {self.imported_at} bởi {self.imported_by} trên máy {self.device}",
+            f"Nhập lúc {local_time(self.imported_at)} bởi {self.imported_by} trên máy "
+            f"{self.device}",
         ]
         if self.sender:
             fp = f" (dấu vân tay {self.sender_fingerprint})" if self.sender_fingerprint else ""
