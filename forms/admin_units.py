@@ -31,6 +31,20 @@ def official_code(code: str) -> str:
     return text.zfill(5) if text.isdigit() else text
 
 
+def province_in_address(name: str) -> str:
+    """The province as an address ends: "tỉnh Lào Cai", "thành phố Hà Nội" (names are kept
+    without "Tỉnh", cities with their "Thành phố": ``province_name``)."""
+    name = clean(name)
+    for word in ("Tỉnh ", "tỉnh "):  # a file made before names dropped it
+        name = name.removeprefix(word)
+    if not name:
+        return name
+    city = "Thành phố "
+    if name.startswith(city):
+        return "thành phố " + name[len(city) :]
+    return "tỉnh " + name
+
+
 def short_name(name: str) -> str:
     """ "Bảo Yên" of "Xã Bảo Yên": the place a document is dated at."""
     name = clean(name)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from forms.admin_units import province_in_address
 from forms.labels import RELATIONSHIP_LABELS
 from forms.model import Category, Sex
 from reports.document import (
@@ -63,10 +64,11 @@ def certificate_part(data: ReviewData, number: int | None, e: Entry) -> Part:
         f"{data.commune_full} về việc {data.decision_subject};"
     )
     residence = ""
-    places = (h.address, village_title(h.village), data.commune_full, data.commune.province_name)
-    for piece in places:
-        # Addresses often already name the village or commune: say each place once.
-        if piece and piece.casefold() not in residence.casefold():
+    province = data.commune.province_name
+    places = ((h.address, ""), (village_title(h.village), ""), (data.commune_full, ""))
+    for piece, bare in (*places, (province_in_address(province), province)):
+        # Addresses often already name the village, commune or province: each place once.
+        if piece and (bare or piece).casefold() not in residence.casefold():
             residence = f"{residence}, {piece}" if residence else piece
     members = Table(
         [

@@ -40,3 +40,14 @@ def test_units_are_found_by_code() -> None:
     assert commune.name == "Xã Bảo Yên"
     assert admin_units.province(999) is None
     assert admin_units.commune(-1) is None
+
+
+def test_a_province_as_an_address_ends() -> None:
+    assert admin_units.province_in_address("Lào Cai") == "tỉnh Lào Cai"
+    assert admin_units.province_in_address("Tỉnh Lai Châu") == "tỉnh Lai Châu"
+    assert admin_units.province_in_address("Thành phố Hà Nội") == "thành phố Hà Nội"
+    assert admin_units.province_in_address("") == ""
+    assert admin_units.short_name("Xã Bảo Yên") == "Bảo Yên"
+    assert admin_units.short_name("Phường Ba Đình") == "Ba Đình"
+    assert admin_units.official_code("2947") == "02947"
+    assert admin_units.official_code("03430") == "03430"

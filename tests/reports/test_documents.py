@@ -267,6 +267,8 @@ def test_certificate_number_is_the_same_alone_and_in_the_batch(
     )
     assert "Số: 0002/GCN-HN.HCN" in alone
     assert "Trang 1/1" in alone
+    # An address ends with "tỉnh …" (the file says "Tỉnh Lai Châu"), never a bare name.
+    assert "xã Bình Lư, tỉnh Lai Châu" in " ".join(alone.split())
     for m in second.members:
         assert m.name in alone
     assert "Lò Văn Thành" in alone
