@@ -129,21 +129,30 @@ def render_xlsx(doc: Document, out: Path, progress: Progress | None = None) -> P
     return out
 
 
-def _titles(ws: _Rows, part: Part, table: Table) -> int:
-    """The issuer, title and subtitle rows from row 1; returns the first header row."""
+def _titles(ws: _Rows, part: Part, table: Table, notes: list[str]) -> int:
+    """The issuer, title and subtitle rows from row 1, then the notes the PDF prints above
+    the table ("Kính gửi: …", the key to its columns), then the table's caption, as the PDF
+    orders them (the caption "Biểu 1 …" came before "Kính gửi"); returns the first header
+    row."""
     ncol = len(table.columns)
     row = 1
     titles = [part.header.issuer[-1].upper()] if part.header.issuer else []
     titles += [part.title.upper(), *part.subtitles]
-    if table.caption:
-        titles.append(table.caption)
     for i, text in enumerate(titles):
-        cell = ws.cell(row=row, column=1, value=clean(text))
-        cell.font = Font(bold=True, size=13 if i == 1 else 11)
-        cell.alignment = Alignment(horizontal="center" if i else "left")
-        if i and ncol > 1:
-            ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=ncol)
-        row += 1
+        row = _title_row(ws, row, text, ncol, size=13 if i == 1 else 11, left=i == 0)
+    if notes:
+        row = _notes(ws, row + 1, notes, table) - 1
+    if table.caption:
+        row = _title_row(ws, row, table.caption, ncol, size=11, left=False)
+    return row + 1
+
+
+def _title_row(ws: _Rows, row: int, text: str, ncol: int, *, size: int, left: bool) -> int:
+    cell = ws.cell(row=row, column=1, value=clean(text))
+    cell.font = Font(bold=True, size=size)
+    cell.alignment = Alignment(horizontal="left" if left else "center")
+    if not left and ncol > 1:
+        ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=ncol)
     return row + 1
 
 
@@ -242,9 +251,7 @@ def _write(ws: _Rows, part: Part, table: Table, notes: list[str] | None = None) 
     if table.title_cell:
         row = _fixed_titles(ws, part, table, header_rows)
     else:
-        row = _titles(ws, part, table)
-        if notes:
-            row = _notes(ws, row - 1, notes, table)
+        row = _titles(ws, part, table, notes or [])
     first_header = row
     if grouped:
         i = 0

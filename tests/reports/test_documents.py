@@ -456,3 +456,16 @@ def test_minutes_printed_before_the_meeting_leave_each_result_to_be_written_in(
         )
     assert "Thống nhất" in some
     assert "Chưa biểu quyết" in some  # the others
+
+
+def test_a_workbook_orders_its_titles_as_the_pdf(small_store: Store, tmp_path: Path) -> None:
+    """Titles, then the notes above the table ("Kính gửi: …"), then the table's caption: the
+    caption "Biểu 1 …" came before "Kính gửi"."""
+    xlsx = reports.build("summary", small_store, tmp_path / "bc.xlsx", fmt="xlsx")
+    first = [r[0] for r in sheet_rows(xlsx)[:12]]
+    texts = [str(v) for v in first if v is not None]
+    addressed = next(i for i, t in enumerate(texts) if t.startswith("Kính gửi"))
+    caption = next(i for i, t in enumerate(texts) if t.startswith("Biểu 1."))
+    assert texts[0] == "XÃ BÌNH LƯ"
+    assert addressed < caption
+    assert texts[caption + 1] == "STT"
