@@ -10,7 +10,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any, TypeVar
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QDate, Qt
+from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QComboBox,
@@ -30,9 +30,11 @@ from PySide6.QtWidgets import (
 )
 
 from db import year_round
+from desktop.qdates import limit_to, pydate, qdate
 from forms.applications import KIND_LABELS, STATUS_LABELS, ApplicationKind, ApplicationStatus
 from forms.labels import CATEGORY_LABELS
 from forms.roles import Action
+from forms.validate import EARLIEST_APPLICATION
 
 T = TypeVar("T")
 
@@ -63,8 +65,9 @@ class ApplicationsDialog(QDialog):
         self.kind = QComboBox()
         for kind in ApplicationKind:
             self.kind.addItem(self.tr(KIND_LABELS[kind]), kind.value)
-        self.submitted_on = QDateEdit(QDate(self.today.year, self.today.month, self.today.day))
+        self.submitted_on = QDateEdit(qdate(self.today))
         self.submitted_on.setCalendarPopup(True)
+        limit_to(self.submitted_on, EARLIEST_APPLICATION, self.today)
         self.submitted_on.setDisplayFormat("dd/MM/yyyy")
         self.submitted_by = QLineEdit()
         self.request = QLineEdit()
@@ -250,13 +253,13 @@ class ApplicationsDialog(QDialog):
         if h is None:
             self._fail(self.tr("Không có hộ mã “{c}”.").format(c=self.code.text().strip()))
             return False
-        d = self.submitted_on.date()
+        d = pydate(self.submitted_on.date())
         added, _ = self._attempt(
             lambda: year_round.add_application(
                 self.store,
                 h.id,
                 self.kind.currentData(),
-                date(d.year(), d.month(), d.day()),
+                d,
                 self.submitted_by.text() or h.head_name(),
                 self.request.text(),
             )

@@ -14,7 +14,6 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QDate
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QButtonGroup,
@@ -36,17 +35,10 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.labels import local_time
+from desktop.qdates import pydate, qdate
 from desktop.worker import error_text, start_job
 
 SCREEN_LIMIT = 2_000
-
-
-def _qdate(d: date) -> QDate:
-    return QDate(d.year, d.month, d.day)
-
-
-def _pydate(d: QDate) -> date:
-    return date(d.year(), d.month(), d.day())
 
 
 class AuditDialog(QDialog):
@@ -63,8 +55,8 @@ class AuditDialog(QDialog):
         group.addButton(self.by_household)
         group.addButton(self.by_period)
         self.code = QLineEdit(household_code)
-        self.start = QDateEdit(_qdate(date.today() - timedelta(days=30)))
-        self.end = QDateEdit(_qdate(date.today()))
+        self.start = QDateEdit(qdate(date.today() - timedelta(days=30)))
+        self.end = QDateEdit(qdate(date.today()))
         for edit in (self.start, self.end):
             edit.setCalendarPopup(True)
             edit.setDisplayFormat("dd/MM/yyyy")
@@ -144,7 +136,7 @@ class AuditDialog(QDialog):
             shown = lines
         else:
             self.household_id = None
-            start, end = _pydate(self.start.date()), _pydate(self.end.date())
+            start, end = pydate(self.start.date()), pydate(self.end.date())
             since, until = period_bounds(start, end)
             # Counted, and only the rows shown read: a district file merged this month has a
             # million (issue 22: all of them read here took 16 s on the GUI thread and 1.8 GB;
@@ -208,7 +200,7 @@ class AuditDialog(QDialog):
         from reports.audit_log import period_refusal
 
         # The dates in the boxes, shown or not: what the document would be made of.
-        start, end = _pydate(self.start.date()), _pydate(self.end.date())
+        start, end = pydate(self.start.date()), pydate(self.end.date())
         refusal = (
             None if self.by_household.isChecked() else period_refusal(self.store.conn, start, end)
         )
@@ -219,7 +211,7 @@ class AuditDialog(QDialog):
         stem = (
             f"lich-su-ho-{self.code.text().strip()}"
             if self.by_household.isChecked()
-            else f"nhat-ky-{_pydate(self.start.date()):%Y%m%d}-{_pydate(self.end.date()):%Y%m%d}"
+            else f"nhat-ky-{pydate(self.start.date()):%Y%m%d}-{pydate(self.end.date()):%Y%m%d}"
         )
         pattern = "PDF (*.pdf)" if fmt == "pdf" else "Excel (*.xlsx)"
         name, _ = QFileDialog.getSaveFileName(
@@ -236,7 +228,7 @@ class AuditDialog(QDialog):
                 self, self.tr("Nhật ký thay đổi"), self.tr("Hãy nhập mã một hộ có trong tệp.")
             )
             return None
-        start, end = _pydate(self.start.date()), _pydate(self.end.date())
+        start, end = pydate(self.start.date()), pydate(self.end.date())
         store_path, user, device = Path(self.store.path), self.store.user, self.store.device
 
         def work(_progress: Any) -> Path:

@@ -10,7 +10,6 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QDate
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
@@ -29,8 +28,10 @@ from PySide6.QtWidgets import (
 )
 
 from db import low_income
+from desktop.qdates import limit_to, pydate, qdate
 from forms.low_income import OUTCOME_LABELS, Outcome
 from forms.roles import Action
+from forms.validate import EARLIEST_APPLICATION
 
 CHECK_LABELS = {True: "Đạt", False: "Không đạt", None: "Thiếu thông tin"}
 
@@ -59,8 +60,9 @@ class LowIncomeDialog(QDialog):
         self.code.setPlaceholderText(self.tr("Mã hộ, ví dụ 01-0005"))
         self.code.editingFinished.connect(self.fill_members)
         self.member = QComboBox()
-        self.applied_on = QDateEdit(QDate(self.today.year, self.today.month, self.today.day))
+        self.applied_on = QDateEdit(qdate(self.today))
         self.applied_on.setCalendarPopup(True)
+        limit_to(self.applied_on, EARLIEST_APPLICATION, self.today)
         self.applied_on.setDisplayFormat("dd/MM/yyyy")
         self.income = QSpinBox()
         self.income.setRange(0, low_income.MAX_DECLARED_INCOME)
@@ -183,14 +185,14 @@ class LowIncomeDialog(QDialog):
         if member_id is None:
             self._fail(self.tr("Hộ {c}: hãy chọn thành viên nộp đơn.").format(c=code))
             return False
-        d = self.applied_on.date()
+        d = pydate(self.applied_on.date())
         try:
             app = low_income.add_application(
                 self.store,
                 self.round.id,
                 h.id,
                 member_id,
-                date(d.year(), d.month(), d.day()),
+                d,
                 self.income.value(),
                 self.note.text(),
             )

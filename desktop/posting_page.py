@@ -7,7 +7,7 @@ import logging
 from datetime import date, timedelta
 from typing import Any
 
-from PySide6.QtCore import QDate, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
@@ -25,6 +25,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.qdates import pydate, qdate
+
 log = logging.getLogger(__name__)
 
 
@@ -35,16 +37,8 @@ def posting_days() -> int:
     return int(settings.get("posting_days"))
 
 
-def _qdate(value: date) -> QDate:
-    return QDate(value.year, value.month, value.day)
-
-
-def _pydate(value: QDate) -> date:
-    return date(value.year(), value.month(), value.day())
-
-
 def date_edit(value: date) -> QDateEdit:
-    edit = QDateEdit(_qdate(value))
+    edit = QDateEdit(qdate(value))
     edit.setDisplayFormat("dd/MM/yyyy")
     edit.setCalendarPopup(True)
     return edit
@@ -193,7 +187,7 @@ class PostingPage(QWidget):
         decision = self.store.decision(round_id)
         if decision is not None:
             self.number.setText(decision.number)
-            self.decision_date.setDate(_qdate(decision.date))
+            self.decision_date.setDate(qdate(decision.date))
             self.signer.setText(decision.signer)
 
     def _fill_complaints(self, round_id: str) -> None:
@@ -220,7 +214,7 @@ class PostingPage(QWidget):
 
     def save_posting(self) -> bool:
         round_id, village = self.round_id(), self.village.currentData()
-        start, end = _pydate(self.start.date()), _pydate(self.end.date())
+        start, end = pydate(self.start.date()), pydate(self.end.date())
         if round_id is None or village is None:
             self._say(self.tr("Hãy chọn thôn."), error=True)
             return False
@@ -253,7 +247,7 @@ class PostingPage(QWidget):
         household_id = self.about.household_id()
         ok = self._write(
             lambda: self.store.add_complaint(
-                round_id, household_id, who, what, _pydate(self.received.date())
+                round_id, household_id, who, what, pydate(self.received.date())
             ),
             self.tr("Đã ghi nhận khiếu nại."),
         )
@@ -296,7 +290,7 @@ class PostingPage(QWidget):
             return False
         return self._write(
             lambda: self.store.save_decision(
-                round_id, number, _pydate(self.decision_date.date()), signer
+                round_id, number, pydate(self.decision_date.date()), signer
             ),
             self.tr("Đã lưu quyết định số {n}.").format(n=number),
         )
@@ -309,7 +303,7 @@ class PostingPage(QWidget):
             return []
         periods = [PostingPeriod(p.village, p.start, p.end) for p in self.store.postings(round_id)]
         open_complaints = sum(1 for c in self.store.complaints(round_id) if not c.outcome)
-        return decision_remarks(_pydate(self.decision_date.date()), periods, open_complaints)
+        return decision_remarks(pydate(self.decision_date.date()), periods, open_complaints)
 
     def confirm_decision_anyway(self, remarks: list[str]) -> bool:
         """The decision date breaks the order of the steps: say how, keep the date by default."""

@@ -12,7 +12,7 @@ from datetime import date
 from html import escape
 from typing import Any
 
-from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QComboBox,
@@ -34,6 +34,8 @@ from PySide6.QtWidgets import (
 
 from desktop.confirm import confirm_destructive
 from desktop.i18n import data_tr
+from desktop.qdates import limit_to, pydate, qdate
+from forms.validate import EARLIEST_SUPPORT
 
 UNMET = QColor("#b3261e")
 MET = QColor("#1e7e34")
@@ -141,8 +143,9 @@ class SupportPage(QWidget):
         self.kind = QComboBox()
         for kind in self.kinds.values():
             self.kind.addItem(data_tr(kind.label), kind.id)
-        self.given_on = QDateEdit(QDate(self.today.year, self.today.month, self.today.day))
+        self.given_on = QDateEdit(qdate(self.today))
         self.given_on.setCalendarPopup(True)
+        limit_to(self.given_on, EARLIEST_SUPPORT, self.today)
         self.given_on.setDisplayFormat("dd/MM/yyyy")
         self.programme = QLineEdit()
         self.given_by = QLineEdit()
@@ -279,14 +282,14 @@ class SupportPage(QWidget):
 
         if self.household_id is None:
             return False
-        d = self.given_on.date()
+        d = pydate(self.given_on.date())
         amount = parse_money(self.amount.text())
         try:
             year_round.add_support(
                 self.store,
                 self.household_id,
                 str(self.kind.currentData()),
-                date(d.year(), d.month(), d.day()),
+                d,
                 programme=self.programme.text(),
                 given_by=self.given_by.text(),
                 amount=amount,  # type: ignore[arg-type]  # text: the validator names it
