@@ -7,30 +7,16 @@ from __future__ import annotations
 
 import hashlib
 import json
-import shutil
 from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
 
 from db import year_round
-from db.demo import create_demo_commune
 from db.errors import StoreError
 from db.store import Store
 from forms.applications import ApplicationKind, deadline
 from rasoat.cli import main
-
-
-@pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return create_demo_commune(tmp_path_factory.mktemp("demo") / "xa.sqlite", households=6)
-
-
-@pytest.fixture
-def commune(demo: Path, tmp_path: Path) -> Path:
-    path = tmp_path / "xa.sqlite"
-    shutil.copy(demo, path)
-    return path
 
 
 def digest(path: Path) -> str:

@@ -11,25 +11,12 @@ from pathlib import Path
 
 import pytest
 
-from db.demo import create_demo_commune
 from db.output_guard import refusal
 from rasoat.cli import main
 
 
 def digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-@pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return create_demo_commune(tmp_path_factory.mktemp("demo") / "xa.sqlite", households=8)
-
-
-@pytest.fixture
-def commune(demo: Path, tmp_path: Path) -> Path:
-    path = tmp_path / "xa.sqlite"
-    shutil.copy(demo, path)
-    return path
 
 
 def test_every_output_option_refuses_the_commune_file(
