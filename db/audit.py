@@ -355,7 +355,7 @@ def local_time(at: str) -> str:
     """An audit time (UTC ISO) as the officer reads it: local "HH:MM ngày dd/mm/yyyy"."""
     try:
         moment = datetime.fromisoformat(at.replace("Z", "+00:00")).astimezone()
-    except ValueError:
+    except (ValueError, OverflowError):  # OverflowError: a wrong clock's year 9999, east of UTC
         return at
     return moment.strftime("%H:%M ngày %d/%m/%Y")
 

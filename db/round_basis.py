@@ -136,7 +136,7 @@ def load_province_file(store: Any, path: str | Path) -> ProvinceStandard:
             f"Tệp {path.name}: chuẩn '{std.id}' không thay cho chuẩn quốc gia nào; cần "
             f"base = một trong {', '.join(standards.NATIONAL_IDS)}."
         )
-    text = path.read_text(encoding="utf-8")
+    text = path.read_text(encoding="utf-8-sig")  # kept without a byte-order mark
     source = _source_of(std)
     at = now_utc()
     with store.transaction():

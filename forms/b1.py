@@ -370,7 +370,7 @@ def parse_b1_table(data: dict[str, Any]) -> B1Table:
 def load_b1_table(path: str | Path) -> B1Table:
     path = Path(path)
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        data = tomllib.loads(path.read_text(encoding="utf-8-sig"))
     except OSError as exc:
         raise B1TableError(f"Bảng điểm B1: {os_reason(exc, path.name)}") from exc
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:

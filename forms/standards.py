@@ -151,7 +151,9 @@ def parse_standard_text(text: str, name: str) -> Standard:
 def _parse_standard_text(text: str, name: str) -> Standard:
     path = Path(name)
     try:
-        data = tomllib.loads(text)
+        # A file saved by Notepad begins with a byte-order mark; kept in a commune file as it
+        # was read, it would fail here at every use and the province's file go unused.
+        data = tomllib.loads(text.removeprefix("\ufeff"))
     except tomllib.TOMLDecodeError as exc:
         raise StandardError(f"Chuẩn nghèo: {toml_reason(exc, path.name)}") from exc
     base_id = data.pop("base", None)

@@ -116,7 +116,24 @@ def main(argv: Sequence[str] | None = None) -> int:
 # Every option and argument that names a file a command writes, and every one that names a
 # file it reads: no command writes over what it reads, or over a commune file (db.output_guard).
 OUTPUTS = ("out", "receipt", "xlsx", "pdf", "recovery_key_pdf", "receipts")
-INPUTS = ("file", "db", "package", "packages", "input")
+INPUTS = (
+    "file",
+    "db",
+    "package",
+    "packages",
+    "input",
+    "source",  # db restore --from
+    "standard",  # an id, or a province's file
+    "b1_table",
+    "password_file",
+    "passphrase_file",
+    "user_password_file",
+    "new_password_file",
+    "new_passphrase_file",
+    "recovery_key_file",
+    "commune_passphrase_file",
+    "commune_recovery_key_file",
+)
 
 
 def output_refusal(args: argparse.Namespace) -> str | None:
@@ -126,13 +143,16 @@ def output_refusal(args: argparse.Namespace) -> str | None:
 
     from db.output_guard import refusal
 
+    # The same name is a workbook read by excel-import and one written by summary.
+    outputs = [n for n in OUTPUTS if n != "xlsx" or args.command == "summary"]
+    inputs = [*INPUTS, *(["xlsx"] if args.command == "excel-import" else [])]
     read: list[Path] = []
-    for name in INPUTS:
+    for name in inputs:
         value = getattr(args, name, None)
         for item in value if isinstance(value, list) else [value]:
             if isinstance(item, str | Path) and str(item):
                 read.append(Path(item))
-    for name in OUTPUTS:
+    for name in outputs:
         value = getattr(args, name, None)
         if not isinstance(value, str | Path) or not str(value):
             continue
@@ -146,8 +166,9 @@ def output_refusal(args: argparse.Namespace) -> str | None:
 
 
 def _not_a_file(word: str, commands: set[str]) -> str | None:
-    """Why ``rasoat WORD`` opens nothing: no file of that name and no such command (a typo
-    opened the sample commune with exit 0), or None when the file is there."""
+    """Why ``rasoat WORD`` opens nothing: no such command and no file of that name (a typo
+    opened the sample commune with exit 0), or None when the file is there or the window
+    will say it is not."""
     import difflib
     from pathlib import Path
 
@@ -155,7 +176,12 @@ def _not_a_file(word: str, commands: set[str]) -> str | None:
     if path.exists():
         return None
     if any(sep in word for sep in "/\\") or path.suffix:
-        return f"Không tìm thấy tệp {path.name} ở thư mục {path.parent}."
+        # A path (a shortcut's, a file association's): with a screen the window says it
+        # cannot open it, where a user of the Windows program, which has no console, reads
+        # it; without one, here.
+        from rasoat.display import has_display
+
+        return None if has_display() else f"Không tìm thấy tệp {path.name} ở thư mục {path.parent}."
     close = difflib.get_close_matches(word, sorted(commands), n=1)
     hint = f" Có phải là lệnh '{close[0]}'?" if close else ""
     return f"rasoat: không có lệnh '{word}'.{hint} Xem các lệnh: rasoat --help."

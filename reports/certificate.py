@@ -64,12 +64,19 @@ def certificate_part(data: ReviewData, number: int | None, e: Entry) -> Part:
         f"{data.commune_full} về việc {data.decision_subject};"
     )
     residence = ""
-    province = data.commune.province_name
-    places = ((h.address, ""), (village_title(h.village), ""), (data.commune_full, ""))
-    for piece, bare in (*places, (province_in_address(province), province)):
-        # Addresses often already name the village, commune or province: each place once.
-        if piece and (bare or piece).casefold() not in residence.casefold():
+    for piece in (h.address, village_title(h.village), data.commune_full):
+        # Addresses often already name the village or commune: say each place once.
+        if piece and piece.casefold() not in residence.casefold():
             residence = f"{residence}, {piece}" if residence else piece
+    # The province last, unless the household's own address already names it ("…, tỉnh Lào
+    # Cai" anywhere, or ending "…, Lào Cai"): a ward may bear the province's name (Phường Lào
+    # Cai, tỉnh Lào Cai), so the commune's name never counts as naming it.
+    province = province_in_address(data.commune.province_name)
+    bare = province.split(" ", 1)[-1].casefold() if province else ""
+    address = (h.address or "").casefold().rstrip(" .")
+    named = province.casefold() in address or address == bare or address.endswith(f", {bare}")
+    if province and not named:
+        residence = f"{residence}, {province}" if residence else province
     members = Table(
         [
             Column("STT", "", 0.5, "plain"),

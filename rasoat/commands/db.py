@@ -305,7 +305,7 @@ def _may_encrypt(path: Path, args: argparse.Namespace, key: bytes | None = None)
 
 def encrypt_file(args: argparse.Namespace) -> int:
     from db import at_rest
-    from db.errors import FileMissing, StoreError
+    from db.errors import FileMissing, StoreError, failure_reason
     from reports.review import ReportError
 
     path = Path(args.file)
@@ -323,7 +323,7 @@ def encrypt_file(args: argparse.Namespace) -> int:
     except (StoreError, ReportError, OSError) as exc:
         # The file is encrypted; only the page is missing: the key is still shown below,
         # whatever stopped the page (a folder named, a read-only stick).
-        why = getattr(exc, "message", None) or getattr(exc, "strerror", None) or exc
+        why = failure_reason(exc) or "không ghi được tệp"
         print(f"Không lưu được trang mã khôi phục ({why}).", file=sys.stderr)
         sheet = None
     print(f"Đã mã hoá tệp {path} (bản sao lưu trước khi mã hoá: {made}).")

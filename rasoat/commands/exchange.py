@@ -341,7 +341,7 @@ def _export_password(args: argparse.Namespace) -> str | None:
 
 
 def run_export(args: argparse.Namespace) -> int:
-    from db.errors import StoreError
+    from db.errors import StoreError, failure_reason
     from db.exchange.errors import PackageError
     from db.exchange.export import ExportScope, export_package
     from reports.review import ReportError
@@ -373,7 +373,7 @@ def run_export(args: argparse.Namespace) -> int:
                 key_pdf = _print_recovery_key(store, args, result.recovery_key)
             except (StoreError, ReportError, OSError) as exc:
                 # The package is written: its key is shown below, only the page is missing.
-                why = getattr(exc, "message", None) or getattr(exc, "strerror", None) or exc
+                why = failure_reason(exc) or "không ghi được tệp"
                 print(f"Không lưu được trang khoá khôi phục ({why}).", file=sys.stderr)
                 key_pdf = None
     except (StoreError, PackageError, ReportError) as exc:
@@ -841,6 +841,9 @@ def run_summary(args: argparse.Namespace) -> int:
             f"(các năm có: {have}).",
             file=sys.stderr,
         )
+    # Those communes are left out of the table and the workbook sent up: every household
+    # "chưa phân loại" would read as a commune that classified no one.
+    rows = [r for r in rows if r not in missing]
     print("Mã xã | Xã | Năm | Số hộ | Hộ nghèo | Hộ cận nghèo | Chưa phân loại")
     for r in rows:
         print(

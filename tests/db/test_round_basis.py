@@ -86,3 +86,15 @@ def test_an_unusable_province_file_is_refused_in_words_and_not_kept(
     with pytest.raises(StandardError, match=said):
         round_basis.load_province_file(store, path)
     assert round_basis.province_standards(store) == []
+
+
+def test_a_province_file_saved_with_a_byte_order_mark_is_kept_and_used(
+    store: Store, tmp_path: Path
+) -> None:
+    """Notepad begins a UTF-8 file with a byte-order mark: the file was checked, said loaded,
+    then failed at every use and was skipped, the households classified without it."""
+    path = tmp_path / "lao-cai-b1.toml"
+    path.write_bytes(b"\xef\xbb\xbf" + PROVINCE_B1.encode("utf-8"))
+    round_basis.load_province_file(store, path)
+    assert [p.file_name for p in round_basis.province_standards(store)] == ["lao-cai-b1.toml"]
+    assert round_basis.resolve(store, "nd351-2026-2030").b1_thresholds[Area.RURAL] == 150

@@ -50,3 +50,22 @@ def test_a_sample_commune_is_bounded(tmp_path: Path, capsys: pytest.CaptureFixtu
     assert main(["demo", "--households", "99999999", "--out", str(tmp_path / "x.sqlite")]) == 2
     assert "Số hộ phải từ 0 đến 100.000" in capsys.readouterr().err
     assert not (tmp_path / "x.sqlite").exists()
+
+
+def test_a_commune_without_the_year_is_not_in_the_table_sent_up(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from openpyxl import load_workbook
+
+    path = create_demo_commune(tmp_path / "xa.sqlite", households=3)
+    package = tmp_path / "xa.rasoat"
+    assert main(["export", str(path), str(package), "--no-password"]) == 0
+    capsys.readouterr()
+    book = tmp_path / "tong-hop.xlsx"
+    assert main(["summary", str(package), "--year", "2030", "--xlsx", str(book)]) == 1
+    out = capsys.readouterr().out
+    assert "| 2030 |" not in out
+    cells = [
+        c for row in load_workbook(book).worksheets[0].iter_rows(values_only=True) for c in row
+    ]
+    assert 2030 not in cells

@@ -104,12 +104,12 @@ def test_a_folder_for_a_file_a_misnamed_output_and_another_programs_database(
     """A folder given as the commune file was "USB đã bị rút", as a package "mã lỗi 21";
     r.docx held a PDF and r.pdf an Excel workbook; `expire` thinned another program's
     database's folder of copies with exit 0."""
-    import sqlite3
+    from db import driver
 
     assert main(["db", "check", str(tmp_path)]) != 0
     assert "là một thư mục, không phải tệp dữ liệu xã" in capsys.readouterr().err
     assert main(["import", str(commune), str(tmp_path)]) == 2
-    assert "đó là một thư mục, không phải tệp" in capsys.readouterr().err
+    assert "ở đó là một thư mục, không phải tệp" in capsys.readouterr().err
     before = digest(commune)
     for out, fmt in ((tmp_path / "r.docx", []), (tmp_path / "r.pdf", ["--format", "xlsx"])):
         assert main(["report", "final_list", str(commune), "--out", str(out), *fmt]) == 2
@@ -117,6 +117,28 @@ def test_a_folder_for_a_file_a_misnamed_output_and_another_programs_database(
         assert not out.exists()
     assert digest(commune) == before
     other = tmp_path / "khac.sqlite"
-    sqlite3.connect(other).execute("CREATE TABLE t (a)").connection.close()
+    conn = driver.connect(str(other))  # another program's database
+    conn.execute("CREATE TABLE t (a)")
+    conn.close()
     assert main(["expire", str(other)]) == 2
     assert "không phải tệp dữ liệu rà soát" in capsys.readouterr().err
+
+
+def test_no_output_over_a_file_the_command_reads_by_an_option(
+    commune: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A password or recovery key file read by an option is read too: a workbook written over
+    the only copy of a recovery key lost it. excel-import's workbook is read, not written."""
+    package = tmp_path / "goi.rasoat"
+    assert main(["export", str(commune), str(package), "--no-password"]) == 0
+    key = tmp_path / "khoa.txt"
+    key.write_text("AAAA-BBBB\n", encoding="utf-8")
+    capsys.readouterr()
+    argv = ["summary", str(package), "--recovery-key-file", str(key), "--xlsx", str(key)]
+    assert main(argv) == 2
+    assert "trùng với tệp đang đọc" in capsys.readouterr().err
+    assert key.read_text(encoding="utf-8") == "AAAA-BBBB\n"
+    sheet = tmp_path / "ds.xlsx"
+    sheet.write_bytes(b"not a workbook")
+    assert main(["excel-import", str(commune), str(sheet), "--year", "2025"]) != 0
+    assert "Tệp kết quả" not in capsys.readouterr().err

@@ -469,3 +469,28 @@ def test_a_workbook_orders_its_titles_as_the_pdf(small_store: Store, tmp_path: P
     assert texts[0] == "XÃ BÌNH LƯ"
     assert addressed < caption
     assert texts[caption + 1] == "STT"
+
+
+def test_a_certificate_names_the_province_once_even_in_a_place_named_after_it(
+    small_store: Store,
+) -> None:
+    """The province's name found anywhere in the residence left it off: a village or ward
+    named after its province (Bản Lai Châu, Phường Lào Cai) lost "tỉnh …"; an address
+    ending with it keeps one."""
+    from reports.certificate import certificate_part
+    from reports.review import load_review
+
+    data = load_review(small_store)
+    entry = next(e for e in data.entries if e.category is Category.POOR)
+    entry.household.village = "Bản Lai Châu"  # a place named after its province
+
+    def residence(address: str) -> str:
+        entry.household.address = address
+        part = certificate_part(data, 1, entry)
+        return next(
+            str(b.text) for b in part.blocks if str(getattr(b, "text", "")).startswith("Nơi")
+        )
+
+    assert residence("Tổ 5").endswith("Bản Lai Châu, xã Bình Lư, tỉnh Lai Châu")
+    assert residence("Tổ 5, tỉnh Lai Châu").count("tỉnh Lai Châu") == 1
+    assert "tỉnh" not in residence("Tổ 5, Lai Châu")

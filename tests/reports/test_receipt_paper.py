@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from pypdf import PdfReader
 
 from db.exchange.receipt import Entry, Receipt
@@ -42,3 +43,20 @@ def test_the_printed_receipt_reads_as_a_commune_paper(tmp_path: Path) -> None:
     assert "NGƯỜI NHẬN GÓI" in text
     sent = json.loads(save_receipt(receipt(), tmp_path / "bien-nhan.json").read_text("utf-8"))
     assert sent["imported_at"] == "2026-12-05T02:29:01.380Z"
+
+
+def test_a_wrong_clock_far_in_the_future_still_prints(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The year 9999 at UTC moved to Vietnam's time (UTC+7) overflowed: the receipt, made
+    after the merge was written, ended the import with exit 70."""
+    import time
+
+    monkeypatch.setenv("TZ", "Asia/Ho_Chi_Minh")
+    time.tzset()
+    try:
+        far = receipt()
+        far.package_created_at = "9999-12-31T23:59:59+00:00"
+        assert "9999-12-31T23:59:59+00:00" in far.text()  # as it came, not a crash
+        assert "09:29 ngày 05/12/2026" in far.text()  # the import's own time, local
+    finally:
+        monkeypatch.undo()
+        time.tzset()

@@ -35,7 +35,7 @@ def test_a_folder_is_said_and_another_read_failure_gives_its_code(tmp_path: Path
     folder.mkdir()
     message = refusal(folder)
     assert message.startswith("Không đọc được tệp gói thon-3.rasoat: ")
-    assert "đó là một thư mục, không phải tệp" in message
+    assert "ở đó là một thư mục, không phải tệp" in message
     assert "Is a directory" not in message
     loop = tmp_path / "thon-4.rasoat"  # a link to itself: ELOOP, no reason of its own
     loop.symlink_to(loop)
