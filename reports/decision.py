@@ -100,6 +100,7 @@ def decision_part(data: ReviewData) -> Part:
             [
                 SignatureBox(
                     "Nơi nhận:",
+                    recipients=True,
                     note="- Như Điều 3;<br/>"
                     + (f"- {data.upper_level} (báo cáo);<br/>" if data.upper_level else "")
                     + "- Lưu: VT.",

@@ -73,6 +73,9 @@ class SignatureBox:
     note: str = "(Ký, ghi rõ họ tên)"
     name: str = ""
     above: str = ""  # a line over the title, e.g. "TM. ỦY BAN NHÂN DÂN"
+    # "Nơi nhận:" and its lines, set left as Decree 30/2020/NĐ-CP sets them (bold italic
+    # title, the recipients under it), with no room to sign.
+    recipients: bool = False
 
 
 @dataclass

@@ -56,6 +56,7 @@ def posting_notice(data: ReviewData, village: str | None = None) -> Document:
                 # No "Như trên": the notice has no "Kính gửi" for it to point back to.
                 SignatureBox(
                     "Nơi nhận:",
+                    recipients=True,
                     note="- Trưởng các thôn (để niêm yết);<br/>- Ban chỉ đạo rà soát "
                     f"{data.commune_full};<br/>- Lưu: VT.",
                 ),

@@ -138,6 +138,18 @@ def _styles() -> dict[str, ParagraphStyle]:
         "sig_note": ParagraphStyle(
             "sig_note", base, fontName=FONT_ITALIC, fontSize=12, leading=15, alignment=TA_CENTER
         ),
+        # Decree 30/2020/NĐ-CP: "Nơi nhận" 12 pt bold italic, its lines 11 pt, set left.
+        "recipients_title": ParagraphStyle(
+            "recipients_title",
+            base,
+            fontName=FONT_BOLDITALIC,
+            fontSize=12,
+            leading=15,
+            alignment=TA_LEFT,
+        ),  # fmt: skip
+        "recipients": ParagraphStyle(
+            "recipients", base, fontName=FONT, fontSize=11, leading=13.5, alignment=TA_LEFT
+        ),
         "mark": ParagraphStyle(
             "mark", base, fontName=FONT_ITALIC, fontSize=11, leading=13.5, alignment=TA_CENTER
         ),
@@ -838,6 +850,12 @@ def _signatures(
     cells: list[list[Flowable]] = []
     for box in block.boxes:
         cell: list[Flowable] = []
+        if box.recipients:
+            cell.append(_p(box.title, styles["recipients_title"]))
+            if box.note:
+                cell.append(_p(box.note, styles["recipients"]))
+            cells.append(cell)
+            continue
         if box.above:
             cell.append(_p(box.above, styles["sig"]))
         cell.append(_p(box.title, styles["sig"]))

@@ -245,3 +245,36 @@ def test_a_row_kept_with_the_next_never_ends_a_page(tmp_path: Path) -> None:
     for text in pages:
         last = [w for w in text.split() if w in ("Hộ", "khẩu")][-1]
         assert last == "khẩu", text[-200:]
+
+
+def test_the_recipients_are_set_left_as_the_decree_sets_them(tmp_path: Path) -> None:
+    """ "Nơi nhận:" and its lines start at the left margin (Decree 30/2020/NĐ-CP), not centred
+    under a signature's title."""
+    from reportlab.lib.units import mm
+
+    part = Part(
+        Header(["UBND xã Đắk Sắk"], "Đắk Sắk"),
+        "Quyết định",
+        [],
+        [
+            Para("Điều 3. Thi hành."),
+            Signatures(
+                [
+                    SignatureBox("Nơi nhận:", recipients=True, note="- Như Điều 3;<br/>- Lưu: VT."),
+                    SignatureBox("CHỦ TỊCH", note="(Ký, đóng dấu)"),
+                ]
+            ),
+        ],
+    )
+    out = render_pdf(Document("t", "Quyết định", [part]), tmp_path / "qd.pdf")
+    starts: dict[str, float] = {}
+
+    def seen(text: str, cm: Any, tm: Any, _font: Any, _size: Any) -> None:
+        if text.strip():  # where the text starts on the page: its matrix within the page's
+            starts.setdefault(text.strip(), cm[0] * tm[4] + cm[2] * tm[5] + cm[4])
+
+    PdfReader(out).pages[0].extract_text(visitor_text=seen)
+    left = 15 * mm
+    assert abs(starts["Nơi nhận:"] - left) < 8
+    assert abs(starts["- Lưu: VT."] - left) < 8
+    assert starts["CHỦ TỊCH"] > left + 60 * mm
