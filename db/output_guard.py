@@ -13,8 +13,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
-from db.errors import StoreError
-
 _PLAIN_HEADER = b"SQLite format 3\x00"
 _JOURNALS = ("-wal", "-shm", "-journal")
 
@@ -69,10 +67,3 @@ def refusal(out: Path, protected: Iterable[Path] = (), *, folder: bool = False) 
             "nó. Hãy đặt tên khác cho tệp kết quả."
         )
     return None
-
-
-def check_output(out: Path, protected: Iterable[Path] = (), *, folder: bool = False) -> None:
-    """``refusal`` raised as a ``StoreError``."""
-    why = refusal(out, protected, folder=folder)
-    if why is not None:
-        raise StoreError(why)
