@@ -31,10 +31,11 @@ import json
 import multiprocessing
 import os
 import re
+import stat
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from itertools import chain, repeat
 from multiprocessing.connection import Connection
 from pathlib import Path
@@ -42,13 +43,16 @@ from typing import Any, Literal
 
 import psycopg
 
-from db.exchange.errors import PackageError
+from db.audit import local_time
+from db.exchange.container import DEFAULT_LIMITS
+from db.exchange.errors import PackageError, PasswordRequiredError, WrongPasswordError
 from db.exchange.package import Package, PackageRecord, Streamed, for_upper_level, open_package
 from db.exchange.receipt import Action, Entry, Receipt
 from db.exchange.upper_level import InForce, lists_in_force
 from forms.admin_units import communes
 from forms.codec import to_dict
 from forms.collector import collector_paused
+from forms.file_errors import os_reason
 from forms.validate import text_problem
 from registry.database import province_name, registry_province
 
@@ -292,6 +296,9 @@ def prepare(path: Path, password: str | None, recovery_key: str | None) -> Prepa
                 counts={table: len(lines) for table, lines in copies.items()},
             )
         return prepared
+    except (PasswordRequiredError, WrongPasswordError) as exc:
+        # Not damage: the package is fine, the password is missing or wrong.
+        return f"Gói {path.name}: {exc}"
     except PackageError as exc:
         return f"Gói {path.name} bị hỏng hoặc không hợp lệ: {exc}"
     except UnicodeEncodeError:
@@ -408,11 +415,17 @@ def _read_ahead(
     free = list(readers)
 
     def start(path: Path) -> None:
-        try:
-            sha = _sha256(path)
-        except OSError as exc:
-            message = f"Không đọc được tệp {path.name}: {exc.strerror or exc}."
-            queue.append((path, "", LoadOutcome(path, "refused", message)))
+        # What is not a package file is said before anything is read: a folder, a missing
+        # file, a device or a pipe (hashing /dev/zero never ended), one over the size any
+        # package may have (a 20 GB file was hashed for 37 s before its refusal).
+        why = _not_a_package_file(path)
+        if why is None:
+            try:
+                sha = _sha256(path)
+            except OSError as exc:
+                why = os_reason(exc, path.name)
+        if why is not None:
+            queue.append((path, "", LoadOutcome(path, "refused", why)))
             return
         known = conn.execute(
             "SELECT id, commune_code, loaded_at FROM loads WHERE province_code = %s"
@@ -488,21 +501,42 @@ def _write(
             "SELECT pg_advisory_xact_lock(hashtext(%s))", (f"registry:{province}:{commune}",)
         )
         again = conn.execute(
-            "SELECT id, commune_code, loaded_at FROM loads WHERE province_code = %s"
-            " AND (package_id = %s OR package_sha256 = %s)",
+            "SELECT id, commune_code, loaded_at, package_sha256 FROM loads"
+            " WHERE province_code = %s AND (package_id = %s OR package_sha256 = %s)",
             (province, package.package_id, sha),
         ).fetchone()
+        if again is not None and again[3] != sha:
+            # The same package id, other bytes: a package edited outside the application
+            # (said "không có gì thay đổi", its changes were silently left out).
+            return refused(
+                f"Gói {path.name} mang mã của một gói đã nạp nhưng nội dung khác: gói đã bị sửa "
+                "ngoài phần mềm; không nạp. Hãy xin xã xuất lại gói.",
+                commune,
+            )
         if again is not None:
-            return _unchanged(path, again)
+            return _unchanged(path, again[:3])
+        made = created_time(created)
+        if made is None:
+            return refused(
+                f"Gói {path.name}: ngày tạo gói '{created[:40]}' không hợp lệ: không nạp.",
+                commune,
+            )
+        if made > datetime.now(UTC) + CLOCK_AHEAD:
+            return refused(
+                f"Gói {path.name} của {commune_name} ghi tạo lúc {local_time(created)}, ở tương "
+                "lai: đồng hồ máy xuất gói sai. Hãy chỉnh giờ máy đó rồi xuất lại gói; không nạp.",
+                commune,
+            )
         current = conn.execute(
             "SELECT id, package_created_at FROM loads WHERE province_code = %s"
             " AND commune_code = %s AND valid_to IS NULL",
             (province, commune),
         ).fetchone()
-        if current is not None and created <= current[1]:
+        loaded = created_time(str(current[1])) if current is not None else None
+        if current is not None and (made <= loaded if loaded else created <= current[1]):
             return refused(
-                f"Gói {path.name} của {commune_name} tạo lúc {created or '?'}, không mới hơn "
-                f"gói đã nạp (tạo lúc {current[1]}): không nạp.",
+                f"Gói {path.name} của {commune_name} tạo lúc {local_time(created)}, không mới "
+                f"hơn gói đã nạp (tạo lúc {local_time(str(current[1]))}): không nạp.",
                 commune,
             )
         previous: dict[str, tuple[str, bool]] = {}
@@ -564,6 +598,36 @@ def _write(
         load_id,
         commune,
     )
+
+
+def _not_a_package_file(path: Path) -> str | None:
+    """Why ``path`` cannot be a package, told from the file system alone, or None."""
+    try:
+        info = path.stat()
+    except OSError as exc:
+        return os_reason(exc, path.name)
+    if stat.S_ISDIR(info.st_mode):
+        return f"{path.name} là một thư mục, không phải tệp gói."
+    if not stat.S_ISREG(info.st_mode):
+        return f"{path.name} không phải một tệp gói (là thiết bị hoặc đường ống của hệ thống)."
+    if info.st_size > DEFAULT_LIMITS.package_bytes:
+        return f"Tệp {path.name} quá lớn để là một gói dữ liệu: không nạp."
+    return None
+
+
+def created_time(text: str) -> datetime | None:
+    """A package's ``created_at`` as a time (UTC when it names no zone), or None when it is
+    not one: compared as text, "zzz" came after every real time."""
+    try:
+        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+
+
+# A laptop's clock may be somewhat ahead; a package dated further ahead would keep every
+# later, true package of its commune out ("không mới hơn gói đã nạp").
+CLOCK_AHEAD = timedelta(days=2)
 
 
 def _unchanged(path: Path, known: tuple[Any, ...]) -> LoadOutcome:

@@ -118,10 +118,18 @@ def run_load(args: argparse.Namespace) -> int:
     def report(outcome: LoadOutcome) -> None:
         stream = sys.stderr if outcome.status == "refused" else sys.stdout
         print(outcome.message, file=stream, flush=True)
+        if outcome.receipt is not None:
+            # What the receipt warns of (households gone since the last package, a slim
+            # package that cannot be classified again) said here too, not only in its file.
+            for warning in outcome.receipt.warnings:
+                print(f"  Lưu ý: {warning}", flush=True)
         if args.receipts is not None and outcome.receipt is not None:
+            # Named after the commune and the package: two communes' packages are often
+            # both called goi.rasoat, and the second receipt replaced the first.
             stem = outcome.path.name.removesuffix(".rasoat")
+            name = f"bien-nhan-{outcome.commune_code}-{stem}-{outcome.receipt.package_id[:8]}"
             for suffix in (".pdf", ".json"):
-                save_receipt(outcome.receipt, args.receipts / f"bien-nhan-{stem}{suffix}")
+                save_receipt(outcome.receipt, args.receipts / f"{name}{suffix}")
 
     password = os.environ.get("RASOAT_PASSWORD") or None
     if args.password_file:

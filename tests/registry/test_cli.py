@@ -20,8 +20,11 @@ def test_init_load_and_receipts(
     assert main(["registry", "load", pg_dsn, str(pkg), "--receipts", str(receipts)]) == 0
     out = capsys.readouterr().out
     assert "Đã nạp gói bao-yen.rasoat của Xã Bảo Yên" in out
-    assert (receipts / "bien-nhan-bao-yen.pdf").read_bytes().startswith(b"%PDF")
-    assert '"commune_code": "02947"' in (receipts / "bien-nhan-bao-yen.json").read_text()
+    # Named after the commune and the package: two communes' goi.rasoat kept apart.
+    [pdf] = receipts.glob("bien-nhan-02947-bao-yen-*.pdf")
+    [sent] = receipts.glob("bien-nhan-02947-bao-yen-*.json")
+    assert pdf.read_bytes().startswith(b"%PDF")
+    assert '"commune_code": "02947"' in sent.read_text()
     assert main(["registry", "load", pg_dsn, str(pkg)]) == 0
     assert "không có gì thay đổi" in capsys.readouterr().out
     other = make_package(

@@ -289,3 +289,74 @@ def test_receipts_let_go_once_told_are_told_whole(registry: str, tmp_path: Path)
     assert [o.status for o in outcomes] == ["loaded", "loaded"]
     assert [o.receipt for o in outcomes] == [None, None]
     assert told == [("02947", 7), ("02674", 5)]
+
+
+def _edited_copy(src: Path, dest: Path, **manifest: Any) -> Path:
+    """``src`` with a member's name changed and its manifest's fields set, parts' sums made
+    again and its signature removed: what an edit outside the application looks like."""
+    import hashlib
+    import json
+    import zipfile
+
+    with zipfile.ZipFile(src) as z:
+        parts = {n: z.read(n) for n in z.namelist() if n != "manifest.json"}
+        head = json.loads(z.read("manifest.json"))
+    lines = parts["households.jsonl"].decode().splitlines()
+    first = json.loads(lines[0])
+    first["household"]["members"][0]["name"] = "Tên Đã Sửa"
+    lines[0] = json.dumps(first, ensure_ascii=False)
+    parts["households.jsonl"] = ("\n".join(lines) + "\n").encode()
+    head.pop("signature", None)
+    head.update(manifest)
+    head["parts"] = {
+        n: {"sha256": hashlib.sha256(v).hexdigest(), "size": len(v)} for n, v in parts.items()
+    }
+    with zipfile.ZipFile(dest, "w", zipfile.ZIP_DEFLATED) as z:
+        for n, v in parts.items():
+            z.writestr(n, v)
+        z.writestr("manifest.json", json.dumps(head, ensure_ascii=False))
+    return dest
+
+
+def test_what_is_no_package_file_and_a_wrong_clock_are_refused_writing_nothing(
+    registry: str, tmp_path: Path
+) -> None:
+    """A folder, a device, a pipe were hashed (/dev/zero for ever); a package dated ahead of
+    this clock, or with a date that is no time ("zzz" came after every real time), would keep
+    every later true package of its commune out; one bearing a loaded package's id with other
+    bytes was said unchanged, its edit left out silently."""
+    import os
+
+    base = make_package(tmp_path / "base.rasoat", n=4, created_at="2026-10-05T08:00:00+00:00")
+    load(registry, base)
+    before = dump(registry)
+    folder = tmp_path / "thu-muc.rasoat"
+    folder.mkdir()
+    pipe = tmp_path / "ong.rasoat"
+    os.mkfifo(pipe)
+    ahead = make_package(tmp_path / "ahead.rasoat", n=4, seed=3, created_at="2099-01-01T00:00:00Z")
+    new_id = "0b6f9c39-1d2e-4c1a-9a4e-3f0c2d1e5b7a"
+    no_time = _edited_copy(base, tmp_path / "zzz.rasoat", created_at="zzz", package_id=new_id)
+    same_id = _edited_copy(base, tmp_path / "sua.rasoat")
+    outcomes = load(registry, folder, pipe, Path("/dev/zero"), ahead, no_time, same_id)
+    assert [o.status for o in outcomes] == ["refused"] * 6
+    said = [o.message for o in outcomes]
+    assert "là một thư mục" in said[0]
+    assert "thiết bị hoặc đường ống" in said[1]
+    assert "thiết bị hoặc đường ống" in said[2]
+    assert "ở tương lai: đồng hồ máy xuất gói sai" in said[3]
+    assert "ngày tạo gói 'zzz' không hợp lệ" in said[4]
+    assert "nội dung khác: gói đã bị sửa ngoài phần mềm" in said[5]
+    assert dump(registry) == before
+    newer = make_package(tmp_path / "newer.rasoat", n=4, created_at="2026-11-05T08:00:00+00:00")
+    assert [o.status for o in load(registry, newer)] == ["loaded"]
+
+
+def test_a_package_with_a_password_given_none_is_not_called_damaged(
+    registry: str, tmp_path: Path
+) -> None:
+    locked = make_package(tmp_path / "khoa.rasoat", n=2, password="mật khẩu đủ dài")
+    [outcome] = load(registry, locked)
+    assert outcome.status == "refused"
+    assert "có mật khẩu: hãy nhập mật khẩu" in outcome.message
+    assert "bị hỏng" not in outcome.message
