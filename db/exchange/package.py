@@ -305,6 +305,7 @@ class Streamed:
         self.manifest = opened.manifest
         self.signer = opened.signer
         self.commune = _parse_commune(opened.read_part(COMMUNE_PART))
+        _same_commune(self.manifest, self.commune)
         self._opened = opened
         self._progress = progress
         self._decode = decode
@@ -418,6 +419,35 @@ def _parse_certificates(commune: Mapping[str, Any], codes: Mapping[str, str]) ->
             )
         )
     return out
+
+
+def _same_commune(manifest: Mapping[str, Any], commune: Mapping[str, Any]) -> None:
+    """The commune the manifest names (what a merge and the registry file the package under)
+    is the one ``commune.json`` describes: a manifest edited to another commune's code
+    counted a commune's households a second time under that code in the registry."""
+    said = manifest.get("commune")
+    held = commune.get("commune")
+    if not isinstance(said, dict) or not isinstance(held, dict):
+        return  # a package made before commune.json named its commune
+
+    def code(value: Any) -> str:
+        text = str(value or "").strip()
+        return str(int(text)) if text.isdigit() else text
+
+    def name(value: Any) -> str:
+        return " ".join(str(value or "").split())
+
+    pairs = (
+        (code(said.get("code")), code(held.get("commune_code"))),
+        (code(said.get("province_code")), code(held.get("province_code"))),
+        (name(said.get("name")), name(held.get("commune_name"))),
+    )
+    # A field one side leaves out is not compared (packages of earlier versions).
+    if any(a != b for a, b in pairs if a and b):
+        raise PackageError(
+            "Xã ghi trong bản kê của gói khác xã trong phần thông tin xã: gói đã bị sửa ngoài "
+            "phần mềm."
+        )
 
 
 def _parse_commune(raw: bytes) -> dict[str, Any]:

@@ -360,3 +360,19 @@ def test_a_package_with_a_password_given_none_is_not_called_damaged(
     assert outcome.status == "refused"
     assert "có mật khẩu: hãy nhập mật khẩu" in outcome.message
     assert "bị hỏng" not in outcome.message
+
+
+def test_a_manifest_naming_another_commune_than_its_commune_part_is_refused(
+    registry: str, tmp_path: Path
+) -> None:
+    """A manifest edited to another commune's code (of the same province) counted the
+    commune's households a second time under that code, the province's total doubled."""
+    base = make_package(tmp_path / "base.rasoat", n=3)
+    commune = {"code": "02674", "name": "Xã Bảo Yên", "province_code": "15"}
+    other_id = "6a1f0c7e-5b2d-4e3f-8a9b-0c1d2e3f4a5b"
+    moved = _edited_copy(base, tmp_path / "xa-khac.rasoat", commune=commune, package_id=other_id)
+    before = dump(registry)
+    [outcome] = load(registry, moved)
+    assert outcome.status == "refused"
+    assert "Xã ghi trong bản kê của gói khác xã trong phần thông tin xã" in outcome.message
+    assert dump(registry) == before
