@@ -55,6 +55,29 @@ def connect(dsn: str, password: str | None = None) -> psycopg.Connection[Any]:
         ) from exc
 
 
+def server_failure(exc: psycopg.Error, dsn: str = "") -> RegistryError:
+    """What the server refused or lost half-way, in Vietnamese: psycopg's texts are the
+    server's English ("permission denied for table loads", "server closed the connection
+    unexpectedly"), and each command writes a package in one transaction, so nothing of the
+    one under way is kept."""
+    if isinstance(exc, psycopg.errors.InsufficientPrivilege):
+        return RegistryError(
+            "Tài khoản dùng để kết nối không có quyền làm việc này trên cơ sở dữ liệu của tỉnh "
+            "(khởi tạo, nạp gói cần quyền ghi). Hãy dùng tài khoản của người quản trị cơ sở "
+            "dữ liệu tỉnh."
+        )
+    if isinstance(exc, psycopg.OperationalError):
+        return RegistryError(
+            "Mất kết nối với máy chủ cơ sở dữ liệu của tỉnh giữa chừng: gói đang nạp chưa được "
+            "ghi (các gói đã nạp trước đó vẫn giữ). Hãy làm lại khi máy chủ hoạt động."
+        )
+    code = getattr(exc, "sqlstate", None) or "?"
+    return RegistryError(
+        f"Máy chủ cơ sở dữ liệu của tỉnh từ chối việc này (mã lỗi {code}); chưa có gì được ghi. "
+        "Hãy báo người quản trị cơ sở dữ liệu."
+    )
+
+
 def province_name(code: str) -> str:
     for p in provinces():
         if f"{p.code:02d}" == code:

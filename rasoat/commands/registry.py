@@ -91,7 +91,9 @@ def _unavailable() -> int:
 
 def run_init(args: argparse.Namespace) -> int:
     try:
-        from registry.database import RegistryError, connect, init
+        import psycopg
+
+        from registry.database import RegistryError, connect, init, server_failure
     except ImportError:
         return _unavailable()
     try:
@@ -100,13 +102,18 @@ def run_init(args: argparse.Namespace) -> int:
     except RegistryError as exc:
         print(f"rasoat registry init: {exc.message}", file=sys.stderr)
         return 1
+    except psycopg.Error as exc:
+        print(f"rasoat registry init: {server_failure(exc).message}", file=sys.stderr)
+        return 1
     print(f"Cơ sở dữ liệu của tỉnh sẵn sàng (cấu trúc phiên bản {version}).")
     return 0
 
 
 def run_load(args: argparse.Namespace) -> int:
     try:
-        from registry.database import RegistryError, connect
+        import psycopg
+
+        from registry.database import RegistryError, connect, server_failure
         from registry.load import LoadOutcome, load_packages
     except ImportError:
         return _unavailable()
@@ -150,6 +157,9 @@ def run_load(args: argparse.Namespace) -> int:
     except RegistryError as exc:
         print(f"rasoat registry load: {exc.message}", file=sys.stderr)
         return 1
+    except psycopg.Error as exc:
+        print(f"rasoat registry load: {server_failure(exc).message}", file=sys.stderr)
+        return 1
     loaded = sum(o.status == "loaded" for o in outcomes)
     same = sum(o.status == "unchanged" for o in outcomes)
     refused = sum(o.status == "refused" for o in outcomes)
@@ -159,8 +169,10 @@ def run_load(args: argparse.Namespace) -> int:
 
 def run_report(args: argparse.Namespace) -> int:
     try:
+        import psycopg
+
         from registry import queries
-        from registry.database import RegistryError, connect
+        from registry.database import RegistryError, connect, server_failure
         from reports.registry_summary import list_document, summary_document
     except ImportError:
         return _unavailable()
@@ -182,6 +194,9 @@ def run_report(args: argparse.Namespace) -> int:
     except RegistryError as exc:
         print(f"rasoat registry report: {exc.message}", file=sys.stderr)
         return 1
+    except psycopg.Error as exc:
+        print(f"rasoat registry report: {server_failure(exc).message}", file=sys.stderr)
+        return 1
     args.out.parent.mkdir(parents=True, exist_ok=True)
     if fmt == "pdf":
         from reports.pdf import render_pdf
@@ -197,7 +212,9 @@ def run_report(args: argparse.Namespace) -> int:
 
 def run_export(args: argparse.Namespace) -> int:
     try:
-        from registry.database import RegistryError, connect
+        import psycopg
+
+        from registry.database import RegistryError, connect, server_failure
         from registry.export import export_parquet
     except ImportError:
         return _unavailable()
@@ -207,6 +224,9 @@ def run_export(args: argparse.Namespace) -> int:
     except RegistryError as exc:
         print(f"rasoat registry export: {exc.message}", file=sys.stderr)
         return 1
+    except psycopg.Error as exc:
+        print(f"rasoat registry export: {server_failure(exc).message}", file=sys.stderr)
+        return 1
     for path in written.values():
         print(path)
     return 0
@@ -214,7 +234,9 @@ def run_export(args: argparse.Namespace) -> int:
 
 def run_whatif(args: argparse.Namespace) -> int:
     try:
-        from registry.database import RegistryError, connect
+        import psycopg
+
+        from registry.database import RegistryError, connect, server_failure
         from registry.whatif import province_whatif
     except ImportError:
         return _unavailable()
@@ -227,6 +249,9 @@ def run_whatif(args: argparse.Namespace) -> int:
             result = province_whatif(conn, args.standard, args.year, workers=args.workers)
     except (RegistryError, StandardError) as exc:
         print(f"rasoat registry whatif: {getattr(exc, 'message', exc)}", file=sys.stderr)
+        return 1
+    except psycopg.Error as exc:
+        print(f"rasoat registry whatif: {server_failure(exc).message}", file=sys.stderr)
         return 1
     poor, near = Category.POOR.value, Category.NEAR_POOR.value
     print(

@@ -58,3 +58,28 @@ def test_a_protected_package_takes_its_password_from_a_file_never_argv(
     missing = tmp_path / "khong-co.txt"
     assert main(["registry", "load", pg_dsn, str(pkg), "--password-file", str(missing)]) == 2
     assert "Không đọc được tệp mật khẩu khong-co.txt" in capsys.readouterr().err
+
+
+def test_a_role_without_the_rights_is_told_so_in_vietnamese(
+    pg_dsn: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The server's refusal ("permission denied for table loads") ended the command as
+    "Lỗi không mong muốn (InsufficientPrivilege …)" with exit 70."""
+    import re
+
+    import psycopg
+
+    with psycopg.connect(pg_dsn, autocommit=True) as conn:
+        conn.execute("DROP ROLE IF EXISTS chi_xem")
+        conn.execute("CREATE ROLE chi_xem LOGIN")
+    viewer = re.sub(r"user=\S+", "user=chi_xem", pg_dsn)
+    assert main(["registry", "init", viewer, "--province", "15"]) == 1
+    said = capsys.readouterr().err
+    assert "không có quyền làm việc này trên cơ sở dữ liệu của tỉnh" in said
+    assert "permission" not in said
+    assert main(["registry", "init", pg_dsn, "--province", "15"]) == 0
+    pkg = make_package(tmp_path / "xa.rasoat", n=2)
+    assert main(["registry", "load", viewer, str(pkg)]) == 1
+    said = capsys.readouterr().err
+    assert "không có quyền" in said
+    assert "Lỗi không mong muốn" not in said
