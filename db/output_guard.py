@@ -40,6 +40,22 @@ def _is_database(path: Path) -> bool:
 def refusal(out: Path, protected: Iterable[Path] = (), *, folder: bool = False) -> str | None:
     """Why ``out`` may not be written (Vietnamese, complete), or None. ``folder``: a folder
     is asked for (the registry's receipts), so only the protected files are checked."""
+    try:
+        return _refusal(out, protected, folder)
+    except OSError as exc:  # a name too long, a path through something unreadable
+        import errno
+
+        from db.errors import failure_reason
+
+        why = (
+            "tên tệp quá dài"
+            if exc.errno == errno.ENAMETOOLONG
+            else failure_reason(exc) or f"hệ điều hành báo lỗi số {exc.errno}"
+        )
+        return f"Không ghi được tệp kết quả {out.name[:60]}: {why}."
+
+
+def _refusal(out: Path, protected: Iterable[Path], folder: bool) -> str | None:
     for p in protected:
         if _same(out, p):
             return (
@@ -52,6 +68,10 @@ def refusal(out: Path, protected: Iterable[Path] = (), *, folder: bool = False) 
                     f"Tệp kết quả {out} là tệp đi kèm của {p.name}: ghi vào đó sẽ hỏng tệp "
                     "dữ liệu. Hãy đặt tên khác cho tệp kết quả."
                 )
+    # A path under a file ("goi.rasoat/ket-qua.pdf"): no folder can be made there.
+    above = next((p for p in out.parents if p.exists()), None)
+    if above is not None and not above.is_dir():
+        return f"Không ghi được vào {out}: {above.name} là một tệp, không phải thư mục."
     if folder:
         return None
     if out.is_dir():

@@ -283,28 +283,49 @@ def test_a_recovery_key_page_that_cannot_be_written_never_loses_the_key(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """The file is encrypted (the package written) before the page is made: a page that
-    cannot be written (here under a file, not a folder) is said, and the key is still
-    printed, the only time it is shown. An OSError there ended the command with "Lỗi không
-    mong muốn" and the key unseen."""
+    cannot be written is said, and the key is still printed, the only time it is shown. An
+    OSError there ended the command with "Lỗi không mong muốn" and the key unseen. A path
+    that cannot be a file's (under a file) is refused before anything is done; one the
+    system refuses only when written (a name too long) reaches the page."""
     path = create_demo_commune(tmp_path / "xa.sqlite", households=5)
     secret = _write(tmp_path / "mk.txt", PASSPHRASE)
     blocker = tmp_path / "khong-phai-thu-muc"
     blocker.write_text("x")
-    sheet = str(blocker / "ma.pdf")
     args = ["db", "encrypt", str(path), "--new-passphrase-file", secret]
-    assert main([*args, "--recovery-key-pdf", sheet]) == 0
-    captured = capsys.readouterr()
-    assert "Không lưu được trang mã khôi phục" in captured.err
-    recovery = captured.out.split("MÃ KHÔI PHỤC", 1)[1].splitlines()[1].strip()
-    assert at_rest.normalise(recovery) == recovery
-    assert at_rest.is_encrypted(path)
-    driver.forget(path)
+    assert main([*args, "--recovery-key-pdf", str(blocker / "ma.pdf")]) == 2
+    assert "là một tệp, không phải thư mục" in capsys.readouterr().err
+    assert not at_rest.is_encrypted(path)
+    too_long = str(tmp_path / ("m" * 300 + ".pdf"))
+    assert main([*args, "--recovery-key-pdf", too_long]) == 2
+    assert "tên tệp quá dài" in capsys.readouterr().err
+    assert not at_rest.is_encrypted(path)
+    # What only writing tells: a folder on a read-only mount (made where the machine lets
+    # root mount; CI runs as root), where the page fails once the file is encrypted.
+    import subprocess
 
-    plain = create_demo_commune(tmp_path / "xa2.sqlite", households=5)
-    package = tmp_path / "goi.rasoat"
-    export = ["export", str(plain), str(package), "--password-file", secret]
-    assert main([*export, "--recovery-key-pdf", sheet]) == 0
-    captured = capsys.readouterr()
-    assert "Không lưu được trang khoá khôi phục" in captured.err
-    assert "KHOÁ KHÔI PHỤC" in captured.out
-    assert package.is_file()
+    ro = tmp_path / "chi-doc"
+    ro.mkdir()
+    if subprocess.run(["mount", "--bind", str(ro), str(ro)], capture_output=True).returncode:
+        pytest.skip("no bind mount here")
+    try:
+        if subprocess.run(["mount", "-o", "remount,ro,bind", str(ro)]).returncode:
+            pytest.skip("no read-only remount here")
+        sheet = str(ro / "ma.pdf")
+        assert main([*args, "--recovery-key-pdf", sheet]) == 0
+        captured = capsys.readouterr()
+        assert "Không lưu được trang mã khôi phục" in captured.err
+        recovery = captured.out.split("MÃ KHÔI PHỤC", 1)[1].splitlines()[1].strip()
+        assert at_rest.normalise(recovery) == recovery
+        assert at_rest.is_encrypted(path)
+        driver.forget(path)
+
+        plain = create_demo_commune(tmp_path / "xa2.sqlite", households=5)
+        package = tmp_path / "goi.rasoat"
+        export = ["export", str(plain), str(package), "--password-file", secret]
+        assert main([*export, "--recovery-key-pdf", sheet]) == 0
+        captured = capsys.readouterr()
+        assert "Không lưu được trang khoá khôi phục" in captured.err
+        assert "KHOÁ KHÔI PHỤC" in captured.out
+        assert package.is_file()
+    finally:
+        subprocess.run(["umount", str(ro)], check=True)

@@ -142,3 +142,14 @@ def test_no_output_over_a_file_the_command_reads_by_an_option(
     sheet.write_bytes(b"not a workbook")
     assert main(["excel-import", str(commune), str(sheet), "--year", "2025"]) != 0
     assert "Tệp kết quả" not in capsys.readouterr().err
+
+
+def test_a_path_under_a_file_is_refused_before_anything_runs(
+    commune: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """No folder can be made under a file: the report ran, then failed on making it with
+    "Lỗi không mong muốn (FileExistsError …)"."""
+    blocker = tmp_path / "goi.rasoat"
+    blocker.write_bytes(b"x")
+    assert main(["report", "final_list", str(commune), "--out", str(blocker / "ds.pdf")]) == 2
+    assert "goi.rasoat là một tệp, không phải thư mục" in capsys.readouterr().err
