@@ -31,12 +31,17 @@ def test_a_user_name_is_a_word_not_a_paragraph(
     )
 
 
+@pytest.fixture
+def package(commune: Path, tmp_path: Path) -> Path:
+    """The demo commune's package (its periodic reviews: 2025, 2026)."""
+    out = tmp_path / "xa.rasoat"
+    assert main(["export", str(commune), str(out), "--no-password"]) == 0
+    return out
+
+
 def test_a_review_year_no_package_has_is_said(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    package: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    path = create_demo_commune(tmp_path / "xa.sqlite", households=3)
-    package = tmp_path / "xa.rasoat"
-    assert main(["export", str(path), str(package), "--no-password"]) == 0
     capsys.readouterr()
     assert main(["summary", str(package), "--year", "99999"]) == 2
     assert "ngoài khoảng 2000–2100" in capsys.readouterr().err
@@ -53,13 +58,10 @@ def test_a_sample_commune_is_bounded(tmp_path: Path, capsys: pytest.CaptureFixtu
 
 
 def test_a_commune_without_the_year_is_not_in_the_table_sent_up(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    package: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     from openpyxl import load_workbook
 
-    path = create_demo_commune(tmp_path / "xa.sqlite", households=3)
-    package = tmp_path / "xa.rasoat"
-    assert main(["export", str(path), str(package), "--no-password"]) == 0
     capsys.readouterr()
     book = tmp_path / "tong-hop.xlsx"
     assert main(["summary", str(package), "--year", "2030", "--xlsx", str(book)]) == 1
