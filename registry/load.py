@@ -528,7 +528,7 @@ def _write(
                 commune,
             )
         current = conn.execute(
-            "SELECT id, package_created_at FROM loads WHERE province_code = %s"
+            "SELECT id, package_created_at, signer FROM loads WHERE province_code = %s"
             " AND commune_code = %s AND valid_to IS NULL",
             (province, commune),
         ).fetchone()
@@ -550,6 +550,9 @@ def _write(
                 )
             }
         receipt = _receipt(package, path, commune, commune_name, previous, who)
+        said = _signer_warning(package.signer, str(current[2] or "") if current else None)
+        if said:
+            receipt.warnings.append(said)
         counts = package.manifest.get("counts", {}) or {}
         if current is not None:  # closed first: one open load per commune (loads_current)
             conn.execute(
@@ -641,6 +644,24 @@ def _unchanged(path: Path, known: tuple[Any, ...]) -> LoadOutcome:
         int(load_id),
         str(commune),
     )
+
+
+def _signer_warning(signer: str, before: str | None) -> str:
+    """What to tell the province when a commune's package is not signed, or signed by
+    another key than its previous load (another laptop, or a package made outside the
+    application): it is loaded, as a commune's merge of an unknown laptop's package is once
+    the officer confirms it, but never without a word (docs/registry.md)."""
+    if not signer:
+        return (
+            "gói không có chữ ký của máy xuất gói: không biết chắc gói do xã làm ra; hãy hỏi "
+            "xã xác nhận trước khi dùng số liệu."
+        )
+    if before is not None and before and before != signer:
+        return (
+            f"gói được ký bằng khoá khác lần nạp trước (dấu vân tay {signer}, trước đây "
+            f"{before}): xã đã đổi máy, hoặc gói không do xã làm ra; hãy hỏi xã xác nhận."
+        )
+    return ""
 
 
 def _receipt(

@@ -50,6 +50,7 @@ def make_package(
     shift: int = 0,
     gap: int = 0,
     reference_date: str | None = None,
+    signer: Any = None,
 ) -> Path:
     """``shift``: the k-th year's results are those of the household ``k * shift`` places
     on, so households move between categories from year to year (the same demo households
@@ -119,6 +120,12 @@ def make_package(
     }
     # A low scrypt cost where a password is given: the tests' time, not the format.
     write_package(
-        path, header, commune_part, records, password=password, scrypt_n=2**10 if password else None
+        path,
+        header,
+        commune_part,
+        records,
+        password=password,
+        scrypt_n=2**10 if password else None,
+        signer=signer,  # an Ed25519 private key: a signed package (format 2)
     )
     return path
