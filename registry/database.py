@@ -55,7 +55,7 @@ def connect(dsn: str, password: str | None = None) -> psycopg.Connection[Any]:
         ) from exc
 
 
-def server_failure(exc: psycopg.Error, dsn: str = "") -> RegistryError:
+def server_failure(exc: psycopg.Error) -> RegistryError:
     """What the server refused or lost half-way, in Vietnamese: psycopg's texts are the
     server's English ("permission denied for table loads", "server closed the connection
     unexpectedly"), and each command writes a package in one transaction, so nothing of the

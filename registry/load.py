@@ -550,7 +550,7 @@ def _write(
                 )
             }
         receipt = _receipt(package, path, commune, commune_name, previous, who)
-        said = _signer_warning(package.signer, str(current[2] or "") if current else None)
+        said = _signer_warning(package.signer, str(current[2] or "") if current else "")
         if said:
             receipt.warnings.append(said)
         counts = package.manifest.get("counts", {}) or {}
@@ -646,7 +646,7 @@ def _unchanged(path: Path, known: tuple[Any, ...]) -> LoadOutcome:
     )
 
 
-def _signer_warning(signer: str, before: str | None) -> str:
+def _signer_warning(signer: str, before: str) -> str:
     """What to tell the province when a commune's package is not signed, or signed by
     another key than its previous load (another laptop, or a package made outside the
     application): it is loaded, as a commune's merge of an unknown laptop's package is once
@@ -656,7 +656,7 @@ def _signer_warning(signer: str, before: str | None) -> str:
             "gói không có chữ ký của máy xuất gói: không biết chắc gói do xã làm ra; hãy hỏi "
             "xã xác nhận trước khi dùng số liệu."
         )
-    if before is not None and before and before != signer:
+    if before and before != signer:
         return (
             f"gói được ký bằng khoá khác lần nạp trước (dấu vân tay {signer}, trước đây "
             f"{before}): xã đã đổi máy, hoặc gói không do xã làm ra; hãy hỏi xã xác nhận."

@@ -15,6 +15,7 @@ from typing import Any
 from db.records import CommuneInfo, Decision, MeetingVote, Posting, Round
 from db.report_queries import Recognised
 from forms import catalog
+from forms.admin_units import short_name
 from forms.classify import Result
 from forms.model import Area, Category, Household, Transition
 from forms.standards import Standard, StandardError, load_standard
@@ -314,11 +315,7 @@ class ReviewData:
     @property
     def commune_short(self) -> str:
         """ "Xã An Bình" → "An Bình" (the name without its kind)."""
-        name = " ".join(self.commune.commune_name.split())
-        for prefix in ("Xã ", "Phường ", "Đặc khu ", "Thị trấn "):
-            if name.startswith(prefix):
-                return name[len(prefix) :]
-        return name
+        return short_name(self.commune.commune_name)
 
     @property
     def commune_full(self) -> str:

@@ -131,12 +131,8 @@ def run(args: argparse.Namespace) -> int:
         allowed = ", ".join(f.upper() for f in spec.formats)
         return _fail(f"'{spec.title}' chỉ xuất được dạng {allowed}.")
     out = Path(args.out) if args.out else None
-    if out is not None and out.suffix.lower() != f".{fmt}":
-        # r.docx held a PDF, r.pdf an Excel workbook: neither opens where the name says.
-        return _fail(
-            f"tệp {out.name} sẽ là tệp {fmt.upper()}: hãy đặt tên có đuôi .{fmt} "
-            f"(ví dụ {out.with_suffix('.' + fmt).name})."
-        )
+    if out is not None and (misnamed := _misnamed(out, fmt)):
+        return _fail(misnamed)
     replaced = out is not None and out.exists()
 
     import reports
@@ -209,6 +205,17 @@ def _format(args: argparse.Namespace, formats: tuple[str, ...]) -> str:
     return fmt
 
 
+def _misnamed(out: Path, fmt: str) -> str | None:
+    """Why ``out`` may not hold a ``fmt`` document: r.docx held a PDF, r.pdf an Excel
+    workbook, neither opening where its name says."""
+    if out.suffix.lower() == f".{fmt}":
+        return None
+    return (
+        f"tệp {out.name} sẽ là tệp {fmt.upper()}: hãy đặt tên có đuôi .{fmt} "
+        f"(ví dụ {out.with_suffix('.' + fmt).name})."
+    )
+
+
 def _from_package(args: argparse.Namespace) -> int:
     """The upper level's print of a commune's monthly report, from the commune's package."""
     import reports
@@ -225,12 +232,8 @@ def _from_package(args: argparse.Namespace) -> int:
         return _fail(f"không tìm thấy gói {path}.")
     fmt = _format(args, spec.formats)
     out = Path(args.out) if args.out else None
-    if out is not None and out.suffix.lower() != f".{fmt}":
-        # r.docx held a PDF, r.pdf an Excel workbook: neither opens where the name says.
-        return _fail(
-            f"tệp {out.name} sẽ là tệp {fmt.upper()}: hãy đặt tên có đuôi .{fmt} "
-            f"(ví dụ {out.with_suffix('.' + fmt).name})."
-        )
+    if out is not None and (misnamed := _misnamed(out, fmt)):
+        return _fail(misnamed)
     replaced = out is not None and out.exists()
     try:
         package = _read(path, _recovery_key(args), args.password_file)
