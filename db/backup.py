@@ -30,11 +30,11 @@ from db import driver
 from db.backup_check import (  # check_backup stays callable as backup.check_backup
     DEEP_LIMIT,
     _plain_on_disk,
-    _private,
     _read_in_place,
     check_backup,
     copy_problems,
     looks_whole,
+    private_copy,
 )
 from db.errors import BackupFailed, DamagedRecords, InUseElsewhere, StoreError
 from forms.roles import Action, User
@@ -489,7 +489,9 @@ def restore(
                 target = f"{chosen.resolve().as_uri()}?mode=ro"
             else:
                 target = (
-                    stack.enter_context(_private(chosen, "rasoat-khoi-phuc-")).resolve().as_uri()
+                    stack.enter_context(private_copy(chosen, "rasoat-khoi-phuc-"))
+                    .resolve()
+                    .as_uri()
                 )
             # The private copy's name is not the chosen one's, whose key it needs.
             key = None if _plain_on_disk(chosen) else driver.known_key(chosen)

@@ -204,7 +204,7 @@ def _read_in_place(p: Path) -> bool:
     """Whether the copy at ``p`` reads as it is without anything written beside it: plain,
     in rollback mode, with no ``-wal``, ``-shm`` or journal. Any other copy (encrypted, in
     WAL mode, a journal or WAL beside it) is read through a private copy, as it was checked
-    (``_private``)."""
+    (``private_copy``)."""
     try:
         with p.open("rb") as f:
             head = f.read(100)
@@ -223,7 +223,7 @@ def _plain_on_disk(p: Path) -> bool:
 
 
 @contextlib.contextmanager
-def _private(p: Path, prefix: str) -> Iterator[Path]:
+def private_copy(p: Path, prefix: str) -> Iterator[Path]:
     """A copy of ``p`` with its WAL or journal in a private temporary folder (only its owner
     reads it), removed after."""
     with tempfile.TemporaryDirectory(prefix=prefix) as folder:
@@ -263,7 +263,7 @@ def _check_in_place(p: Path, size: int, deep: bool) -> list[str] | None:
 def _check_private_copy(p: Path, key: bytes | None, size: int, deep: bool) -> list[str]:
     """The check on a copy of ``p`` (with its WAL or journal) in a private temporary folder,
     opened as SQLite opens any file (the WAL or journal replayed there, not into ``p``)."""
-    with _private(p, "rasoat-kiem-tra-") as copy:
+    with private_copy(p, "rasoat-kiem-tra-") as copy:
         return _checked_on(copy, size, deep, key=key)
 
 

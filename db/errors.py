@@ -43,6 +43,19 @@ class FileMissing(StoreError):
         )
 
 
+class ReadOnlyPlace(StoreError):
+    """A file that cannot be written where it lies (a write-protected stick, a CD, a share
+    read only): opened for work it must be copied to the machine; ``rasoat db check`` checks
+    it where it is (``db.as_is_check``)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        super().__init__(
+            f"Không ghi được vào tệp {path} (tệp hoặc thư mục chỉ cho đọc). "
+            "Hãy chép tệp vào máy rồi mở lại."
+        )
+
+
 class NotACommuneFile(StoreError):
     def __init__(self, path: Path) -> None:
         self.path = path

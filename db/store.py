@@ -19,7 +19,6 @@ import os
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
@@ -33,6 +32,7 @@ from db.errors import (
     FileMissing,
     NotACommuneFile,
     OlderVersion,
+    ReadOnlyPlace,
     StoreError,
     TooNewVersion,
     WalGoneElsewhere,
@@ -152,16 +152,13 @@ def _write_failure(path: Path, exc: BaseException) -> str | None:
     return None
 
 
-def _read_only_place(path: Path) -> str | None:
+def read_only_place(path: Path) -> ReadOnlyPlace | None:
     """A healthy file SQLite cannot open because it may not write beside it (a read-only
     stick or share, a CD: its ``-shm`` cannot be made), said as that, not as damage whose
     way out, a restore, the file does not need."""
     if os.access(path, os.W_OK) and os.access(path.parent, os.W_OK):
         return None
-    return (
-        f"Không ghi được vào tệp {path} (tệp hoặc thư mục chỉ cho đọc). "
-        "Hãy chép tệp vào máy rồi mở lại."
-    )
+    return ReadOnlyPlace(path)
 
 
 class Store(StoreCalls):
@@ -277,7 +274,7 @@ class Store(StoreCalls):
 
         ``upgrade=False``: an older file is neither backed up nor migrated: ``OlderVersion``
         is raised once its header, key and version are read, nothing set or checked yet
-        (``rasoat db check`` then checks it as it is, ``check_older_file``).
+        (``rasoat db check`` then checks it as it is, ``db.as_is_check``).
         """
         path = Path(path)
         for attempt in range(WAL_GONE_TRIES):
@@ -376,17 +373,18 @@ class Store(StoreCalls):
             conn.close()
             if _wal_gone_elsewhere(path, exc):
                 raise WalGoneElsewhere(path) from exc
-            message = _write_failure(path, exc) or _read_only_place(path)
+            message = _write_failure(path, exc)
             if message is not None:
                 raise StoreError(message) from exc
+            if (read_only := read_only_place(path)) is not None:
+                raise read_only from exc
             raise DatabaseDamaged(path, backup.newest_good(path), str(exc)) from exc
         except driver.DatabaseError as exc:
             conn.close()
             if _wal_gone_elsewhere(path, exc):
                 raise WalGoneElsewhere(path) from exc
-            message = _read_only_place(path)
-            if message is not None:
-                raise StoreError(message) from exc
+            if (read_only := read_only_place(path)) is not None:
+                raise read_only from exc
             raise DatabaseDamaged(path, backup.newest_good(path), str(exc)) from exc
         return store
 
@@ -701,10 +699,10 @@ class Store(StoreCalls):
 
     def integrity_problems(self) -> list[str]:
         """Empty when ``PRAGMA integrity_check`` and the foreign keys are fine."""
-        return _integrity_problems(self.conn)
+        return integrity_problems_of(self.conn)
 
 
-def _integrity_problems(conn: driver.Connection) -> list[str]:
+def integrity_problems_of(conn: driver.Connection) -> list[str]:
     problems = [r[0] for r in conn.execute("PRAGMA integrity_check")]
     problems = [] if problems == ["ok"] else problems
     for table, rowid, parent, _ in conn.execute("PRAGMA foreign_key_check"):
@@ -758,52 +756,3 @@ def check_file(path: str | Path) -> DatabaseDamaged | FileMissing | None:
 
 # The schema step that chained the audit log (m0012): an older file has no chain to verify.
 AUDIT_CHAIN_FROM = STEPS.index(m0012_audit_chain.apply) + 1
-
-
-@dataclass(frozen=True)
-class OlderFileCheck:
-    """What ``check_older_file`` found; ``chained``: whether the file's schema has the audit
-    chain (``broken`` is None without one)."""
-
-    version: int
-    commune_name: str
-    province_name: str
-    households: int
-    problems: list[str]
-    bad: list[tuple[str, str]]
-    broken: audit.Broken | None
-    chained: bool
-
-
-def check_older_file(path: Path, *, deep: bool) -> OlderFileCheck:
-    """`rasoat db check` of a file an older Rà soát made (``OlderVersion``), as it is: on a
-    read-only connection, never backed up or migrated (migrating would change the bytes of a
-    file kept for a later look), with the checks its schema allows: SQLite's pages and
-    foreign keys, every document decoded when ``deep`` (their JSON kept its form since step
-    1; the tables and columns read are step 1's), and the audit chain from its step on."""
-    from db.deep_check import bad_documents
-
-    try:
-        conn = driver.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
-        try:
-            version = int(conn.execute("PRAGMA user_version").fetchone()[0])
-            problems = _integrity_problems(conn)
-            bad = bad_documents(conn) if deep and not problems else []
-            chained = version >= AUDIT_CHAIN_FROM
-            broken = audit.verify(conn) if chained and not problems else None
-            row = conn.execute("SELECT commune_name, province_name FROM commune").fetchone()
-            count = conn.execute("SELECT count(*) FROM households WHERE deleted = 0").fetchone()
-        finally:
-            conn.close()
-    except driver.DatabaseError as exc:  # pages SQLite cannot read: what Store.open says
-        raise DatabaseDamaged(path, backup.newest_good(path), str(exc)) from exc
-    return OlderFileCheck(
-        version,
-        str(row[0]) if row else "",
-        str(row[1]) if row else "",
-        int(count[0]),
-        problems,
-        bad,
-        broken,
-        chained,
-    )

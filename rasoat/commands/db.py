@@ -12,7 +12,7 @@ from rasoat import signin
 
 if TYPE_CHECKING:
     from db.audit import Broken
-    from db.errors import OlderVersion
+    from db.errors import StoreError
 
 
 def register(subparsers: Any) -> None:
@@ -101,23 +101,66 @@ def _fail(message: str, code: int = 1) -> int:
     return code
 
 
+# A file on a medium that cannot be written: checked on a private copy (``db check``).
+READ_ONLY_NOTE = (
+    "Tệp nằm trên ổ chỉ cho đọc: đã kiểm tra một bản chép tạm trên máy (đã xoá ngay sau khi "
+    "kiểm tra), tệp trên ổ giữ nguyên. Muốn làm việc với tệp, hãy chép tệp vào máy rồi mở "
+    "bản chép."
+)
+NO_ROOM = (
+    "Tệp {path} nằm trên ổ chỉ cho đọc nên phải chép tạm ra máy để kiểm tra, nhưng không chép "
+    "được ({why}). Hãy giải phóng chỗ trống trên ổ đĩa của máy rồi thử lại."
+)
+
+
 def check_file(args: argparse.Namespace) -> int:
-    from db import audit
-    from db.errors import OlderVersion, StoreError
-    from db.migrations import LATEST
-    from db.store import HouseholdQuery, is_large_file
+    from db import driver
+    from db.backup_check import private_copy
+    from db.errors import ReadOnlyPlace
+    from db.store import is_large_file
+    from forms.file_errors import os_reason
 
     path = Path(args.file)
     deep = args.deep or not is_large_file(path)
     try:
+        return _check(path, path, deep)
+    except ReadOnlyPlace:
+        pass
+    # A write-protected stick, a CD: SQLite cannot make the file's -shm there. The file is
+    # checked, whole and with its -wal, on a copy in a private temporary folder, as a backup
+    # on such a stick is (``db.backup_check``), and the copy removed at once.
+    try:
+        with private_copy(path, "rasoat-kiem-tra-") as copy:
+            key = driver.known_key(path)
+            if key is not None:
+                driver.remember(copy, key)
+            return _check(copy, path, deep, READ_ONLY_NOTE)
+    except OSError as exc:
+        return _fail(NO_ROOM.format(path=path, why=os_reason(exc)))
+
+
+def _check(target: Path, path: Path, deep: bool, note: str = "") -> int:
+    """The check of the file at ``target``, said of ``path`` (the file the officer named:
+    ``target`` may be its private copy); ``note``: a line said before the verdict."""
+    from db import audit
+    from db.errors import OlderVersion, ReadOnlyPlace, StoreError
+    from db.migrations import LATEST
+    from db.store import HouseholdQuery
+
+    try:
         # Only read: "last seen" not written (``Store.open(seen=False)``) and an older file
         # not migrated (``upgrade=False``), so a file kept as it is for a later look (a
         # damaged one, a broken audit chain) keeps its bytes.
-        store = _open(path, seen=False, upgrade=False)
+        store = _open(target, seen=False, upgrade=False)
     except OlderVersion as exc:
-        return _check_older(path, exc, deep)
+        older = (
+            f"{_said_of(exc, target, path)} Lần kiểm tra này để nguyên tệp như cũ, không nâng cấp."
+        )
+        return _check_as_is(target, path, deep, " ".join(filter(None, (older, note))))
+    except ReadOnlyPlace:
+        raise  # check_file checks a private copy
     except StoreError as exc:
-        return _fail(exc.message, signin.exit_code(exc, 1))
+        return _fail(_said_of(exc, target, path), signin.exit_code(exc, 1))
     with store:
         problems = store.integrity_problems()
         bad = store.damaged_records() if deep and not problems else []
@@ -128,7 +171,23 @@ def check_file(args: argparse.Namespace) -> int:
         print(f"Cấu trúc dữ liệu số: {LATEST}")
         print(f"Số hộ: {store.count_households(HouseholdQuery()):,}".replace(",", "."))
         print("Kỳ rà soát: " + (", ".join(str(r.year) for r in store.rounds()) or "chưa có"))
+    if note:
+        print(note)
     return _verdict(path, problems, bad, broken, deep, "nhật ký thay đổi nguyên vẹn")
+
+
+def _said_of(exc: StoreError, target: Path, path: Path) -> str:
+    """What a failure on the private copy ``target`` means for the file ``path`` the officer
+    named: the copy's name replaced by the file's, and damage pointed to the file's own
+    backups (the copy has none)."""
+    from db import backup
+    from db.errors import DatabaseDamaged
+
+    if target == path:
+        return exc.message
+    if isinstance(exc, DatabaseDamaged):
+        return DatabaseDamaged(path, backup.newest_good(path), exc.detail).message
+    return exc.message.replace(str(target), str(path)).replace(target.name, path.name)
 
 
 def _verdict(
@@ -177,21 +236,22 @@ def _verdict(
     return 0
 
 
-def _check_older(path: Path, older: OlderVersion, deep: bool) -> int:
-    """A file an older Rà soát made, checked as it is (``db.store.check_older_file``): the
-    checks its schema allows, and what opening it normally will do."""
+def _check_as_is(target: Path, path: Path, deep: bool, note: str) -> int:
+    """A file an older Rà soát made, checked as it is, never written (``db.as_is_check``);
+    ``target``, ``path``: as ``_check``'s, ``note`` said before the verdict."""
+    from db.as_is_check import check_as_is
     from db.errors import StoreError
-    from db.store import AUDIT_CHAIN_FROM, check_older_file
+    from db.store import AUDIT_CHAIN_FROM
 
     try:
-        found = check_older_file(path, deep=deep)
+        found = check_as_is(target, deep=deep)
     except StoreError as exc:
-        return _fail(exc.message, signin.exit_code(exc, 1))
+        return _fail(_said_of(exc, target, path), signin.exit_code(exc, 1))
     print(f"Tệp: {path}")
     print(f"Xã: {found.commune_name}, {found.province_name}")
     print(f"Cấu trúc dữ liệu số: {found.version} (phiên bản cũ)")
     print(f"Số hộ: {found.households:,}".replace(",", "."))
-    print(f"{older.message} Lần kiểm tra này để nguyên tệp như cũ, không nâng cấp.")
+    print(note)
     log = (
         "nhật ký thay đổi nguyên vẹn"
         if found.chained

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -168,3 +169,122 @@ def test_check_of_a_first_version_file_finds_a_damaged_household_and_leaves_its_
     assert f"Hộ {code}: thông tin hộ bị hỏng, không đọc được." in captured.err
     assert path.read_bytes() == raw
     assert backup.list_backups(path, "migration") == []
+
+
+def test_check_of_a_file_on_a_read_only_stick_checks_a_private_copy(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A write-protected stick or a CD: the file cannot be opened there (SQLite cannot make
+    its -shm), and `db check` refused it with the words said when opening it. It checks a
+    copy in a private temporary folder, as a backup on such a stick is checked, and removes
+    the copy; damage is found there as anywhere, pointed to the file's own backups."""
+    import hashlib
+    import tempfile
+
+    from tests.db.test_reliability import read_only_view
+
+    stick = tmp_path / "usb"
+    stick.mkdir()
+    good, bad = stick / "xa.sqlite", stick / "hong.sqlite"
+    assert main(["demo", "--households", "12", "--out", str(good)]) == 0
+    shutil.copy(good, bad)
+    with bad.open("r+b") as f:
+        for offset in range(4096 * 4, bad.stat().st_size - 4096, 4096 * 5):
+            f.seek(offset)
+            f.write(b"\xff" * 2048)
+    before = {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in (good, bad)}
+    temp = sorted(Path(tempfile.gettempdir()).glob("rasoat-kiem-tra-*"))
+    capsys.readouterr()
+    with read_only_view(stick, tmp_path / "ro") as ro:
+        assert main(["db", "check", str(ro / good.name)]) == 0
+        out = capsys.readouterr().out
+        assert f"Tệp: {ro / good.name}" in out
+        assert "Số hộ: 12" in out
+        assert "ổ chỉ cho đọc: đã kiểm tra một bản chép tạm trên máy" in out
+        assert "tệp không có lỗi (từng hồ sơ đều đọc được); nhật ký thay đổi nguyên vẹn" in out
+        assert "ban-sao" not in out
+
+        assert main(["db", "check", str(ro / bad.name)]) == 1
+        err = capsys.readouterr().err
+        assert "bị hỏng" in err or "Tệp có lỗi" in err
+        assert "ban-sao" not in err
+        assert "Traceback" not in err
+    assert {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in (good, bad)} == before
+    assert sorted(p.name for p in stick.iterdir()) == sorted(
+        [good.name, bad.name, good.name + ".backups"]
+    )
+    assert sorted(Path(tempfile.gettempdir()).glob("rasoat-kiem-tra-*")) == temp
+
+
+def test_check_on_a_read_only_stick_of_a_file_whose_session_did_not_end(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The file copied while it was open, its -wal beside it holding what was saved last:
+    the check reads both, as opening them on the machine would."""
+    from db.store import Store
+    from forms.model import Household
+    from tests.db.test_reliability import read_only_view
+
+    path = tmp_path / "xa.sqlite"
+    assert main(["demo", "--households", "5", "--out", str(path)]) == 0
+    stick = tmp_path / "usb"
+    stick.mkdir()
+    store = Store.open(path, user="a", device="b")
+    try:
+        store.save_household(Household(code="MOI-1", village="Thôn 1"))
+        wal = path.with_name(path.name + "-wal")
+        assert wal.stat().st_size > 0
+        shutil.copy(path, stick / path.name)
+        shutil.copy(wal, stick / wal.name)
+    finally:
+        store.close()
+    capsys.readouterr()
+    with read_only_view(stick, tmp_path / "ro") as ro:
+        assert main(["db", "check", str(ro / path.name)]) == 0
+    out = capsys.readouterr().out
+    assert "Số hộ: 6" in out
+    assert "tệp không có lỗi" in out
+
+
+@pytest.mark.parametrize("kind", ["another program's", "older", "encrypted"])
+def test_check_on_a_read_only_stick_of_other_files(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], kind: str
+) -> None:
+    from db import at_rest, driver
+    from tests.db.test_audit_pointing import BEFORE_M0017, as_before_m0017
+    from tests.db.test_reliability import read_only_view
+
+    stick = tmp_path / "usb"
+    stick.mkdir()
+    path = stick / "tep.sqlite"
+    options: list[str] = []
+    if kind == "another program's":
+        conn = driver.connect(path)
+        conn.execute("PRAGMA journal_mode = WAL")
+        conn.execute("CREATE TABLE t (x)")
+        conn.commit()
+        conn.close()
+    else:
+        assert main(["demo", "--households", "7", "--out", str(path)]) == 0
+    if kind == "older":
+        as_before_m0017(path)
+    if kind == "encrypted":
+        at_rest.encrypt_file(path, "ruộng bậc thang mùa lúa chín")
+        secret = tmp_path / "mk.txt"
+        secret.write_text("ruộng bậc thang mùa lúa chín\n", encoding="utf-8")
+        options = ["--passphrase-file", str(secret)]
+    capsys.readouterr()
+    with read_only_view(stick, tmp_path / "ro") as ro:
+        code = main(["db", "check", str(ro / path.name), *options])
+    captured = capsys.readouterr()
+    assert "ban-sao" not in captured.out + captured.err
+    if kind == "another program's":
+        assert code == 1
+        assert f"Tệp {ro / path.name} không phải tệp dữ liệu rà soát của xã." in captured.err
+        return
+    assert code == 0, captured.err
+    assert "Số hộ: 7" in captured.out
+    assert "tệp không có lỗi" in captured.out
+    if kind == "older":
+        assert f"Cấu trúc dữ liệu số: {BEFORE_M0017} (phiên bản cũ)" in captured.out
+        assert "ổ chỉ cho đọc" in captured.out

@@ -134,23 +134,14 @@ def test_a_healthy_file_on_a_read_only_stick_is_not_called_damaged(
     file's -shm there and fails to open it; that was said as a damaged file to restore.
     Root writes through permissions, not through a read-only mount: one is made here where
     the machine allows it (CI runs as root), else the test is skipped."""
-    import subprocess
+    from tests.db.test_reliability import read_only_view
 
     store.close()
-    ro = tmp_path / "ro"
-    ro.mkdir()
-    made = subprocess.run(["mount", "--bind", str(db_path.parent), str(ro)], capture_output=True)
-    if made.returncode != 0:
-        pytest.skip("no bind mount here")
-    try:
-        if subprocess.run(["mount", "-o", "remount,ro,bind", str(ro)]).returncode != 0:
-            pytest.skip("no read-only remount here")
+    with read_only_view(db_path.parent, tmp_path / "ro") as ro:
         with pytest.raises(StoreError) as exc:
             Store.open(ro / db_path.name, user="a", device="b")
         assert not isinstance(exc.value, DatabaseDamaged)
         assert "chỉ cho đọc" in exc.value.message
-    finally:
-        subprocess.run(["umount", str(ro)], check=True)
 
 
 def test_disk_full_is_a_clear_message(db_path: Path, store: Store) -> None:

@@ -506,6 +506,23 @@ def _immutable(p: Path) -> Iterator[None]:
         subprocess.run(["chattr", "-i", str(p)], check=True)
 
 
+@contextmanager
+def read_only_view(folder: Path, at: Path) -> Iterator[Path]:
+    """``folder`` seen read-only at ``at`` (a bind mount remounted read-only): a
+    write-protected stick or a CD, which not even root writes to. Skipped where the machine
+    does not allow mounts (CI runs as root)."""
+    at.mkdir()
+    made = subprocess.run(["mount", "--bind", str(folder), str(at)], capture_output=True)
+    if made.returncode != 0:
+        pytest.skip("no bind mount here")
+    try:
+        if subprocess.run(["mount", "-o", "remount,ro,bind", str(at)]).returncode != 0:
+            pytest.skip("no read-only remount here")
+        yield at
+    finally:
+        subprocess.run(["umount", str(at)], check=True)
+
+
 def test_a_read_only_backup_folder_is_said_so_and_nothing_is_lost(tmp_path: Path) -> None:
     path = tmp_path / "xa.sqlite"
     _file_with(path, 3)
