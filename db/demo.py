@@ -9,11 +9,17 @@ transitions, history and every screen have something to show.
 
 from __future__ import annotations
 
+import contextlib
 import copy
+import os
 import random
+import shutil
+import tempfile
+import time
 from datetime import date
 from pathlib import Path
 
+from db.errors import AlreadyExists
 from db.records import CommuneInfo
 from db.store import Store
 from forms.classify import classify
@@ -46,11 +52,62 @@ def demo_commune_info() -> CommuneInfo:
     )
 
 
+# The folder, beside the file to be, where a demo commune is made before it is moved into
+# place; one older than this is what a killed run left, and is removed.
+MAKING_PREFIX = ".rasoat-dang-tao-"
+STALE_AFTER_S = 3600
+
+
 def create_demo_commune(path: str | Path, households: int = 300, seed: int = 1) -> Path:
-    """Write a new demo commune file at ``path`` (which must not exist yet)."""
+    """Write a new demo commune file at ``path`` (which must not exist yet).
+
+    Whole or not at all: made in a folder of its own beside ``path`` and moved into place,
+    with its backups folder, once closed. A run stopped part-way (the window closed during
+    `make run`'s first start, ``rasoat demo`` killed) left a file holding part of the demo,
+    which the next start opened as the demo commune for good."""
+    path = Path(path)
+    if path.exists():
+        raise AlreadyExists(path)
+    _remove_stale(path.parent)
+    making = Path(tempfile.mkdtemp(prefix=MAKING_PREFIX, dir=path.parent))
+    try:
+        made = _fill(making / path.name, households, seed)
+        _move_into_place(made, path)
+        backups = made.with_name(made.name + ".backups")
+        if backups.exists() and not path.with_name(path.name + ".backups").exists():
+            backups.rename(path.with_name(path.name + ".backups"))
+    finally:
+        shutil.rmtree(making, ignore_errors=True)
+    return path
+
+
+def _remove_stale(folder: Path) -> None:
+    now = time.time()
+    for old in folder.glob(MAKING_PREFIX + "*"):
+        with contextlib.suppress(OSError):
+            if now - old.stat().st_mtime > STALE_AFTER_S:
+                shutil.rmtree(old)
+
+
+def _move_into_place(made: Path, path: Path) -> None:
+    """``made`` renamed to ``path``, never over a file made there meanwhile: a hard link
+    where the filesystem has them (it fails when ``path`` exists), else a rename after a
+    last look (a USB stick's FAT)."""
+    try:
+        os.link(made, path)
+    except FileExistsError as exc:
+        raise AlreadyExists(path) from exc
+    except OSError:
+        if path.exists():
+            raise AlreadyExists(path) from None
+        made.rename(path)
+    else:
+        made.unlink()
+
+
+def _fill(path: Path, households: int, seed: int) -> Path:
     from forms.standards import load_standard
 
-    path = Path(path)
     standard = load_standard(DEMO_STANDARD)
     rng = random.Random(seed)
     with Store.create(path, demo_commune_info(), user=DEMO_USER, device=DEMO_DEVICE) as store:

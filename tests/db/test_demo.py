@@ -76,3 +76,45 @@ def test_demo_commune_does_not_overwrite(tmp_path: Path) -> None:
     path = create_demo_commune(tmp_path / "mau.sqlite", households=3)
     with pytest.raises(AlreadyExists):
         create_demo_commune(path, households=3)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["mau.sqlite", "mau.sqlite.backups"]
+
+
+def test_a_demo_stopped_part_way_leaves_no_file_to_open(tmp_path: Path) -> None:
+    """`make run`'s first start makes the demo commune: stopped part-way (the window closed,
+    the command killed), it left a file holding part of the demo, which every later start
+    opened as the demo for good. Nothing is at the path until the demo is whole; a later run
+    makes it, and removes what a run stopped long ago left."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from db.demo import MAKING_PREFIX, STALE_AFTER_S
+
+    path = tmp_path / "mau.sqlite"
+    child = subprocess.Popen(
+        [sys.executable, "-m", "rasoat", "demo", "--households", "20000", "--out", str(path)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while not any(p.suffix == ".sqlite" for p in tmp_path.glob(f"{MAKING_PREFIX}*/*")):
+            assert time.monotonic() < deadline, "the demo never started"
+            assert child.poll() is None, "the demo ended before it could be stopped"
+            time.sleep(0.05)
+        time.sleep(0.3)  # well into filling it
+    finally:
+        child.send_signal(signal.SIGKILL)
+        child.wait()
+    assert not path.exists()
+    [left] = tmp_path.glob(f"{MAKING_PREFIX}*")
+    old = time.time() - STALE_AFTER_S - 60
+    os.utime(left, (old, old))
+
+    create_demo_commune(path, households=5)
+    with Store.open(path, user="a", device="b") as store:
+        assert store.count_households(HouseholdQuery()) == 5
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["mau.sqlite", "mau.sqlite.backups"]
+    assert list((tmp_path / "mau.sqlite.backups").iterdir())
