@@ -49,10 +49,11 @@ from db.exchange.errors import PackageError, PasswordRequiredError, WrongPasswor
 from db.exchange.package import Package, PackageRecord, Streamed, for_upper_level, open_package
 from db.exchange.receipt import Action, Entry, Receipt
 from db.exchange.upper_level import InForce, lists_in_force
-from forms.admin_units import communes
+from forms.admin_units import communes, short_name
 from forms.codec import to_dict
 from forms.collector import collector_paused
 from forms.file_errors import os_reason
+from forms.model import nfc
 from forms.validate import text_problem
 from registry.database import province_name, registry_province
 
@@ -480,7 +481,8 @@ def _write(
             f"(mã {province}): không nạp.",
             commune,
         )
-    if not commune.isdigit() or int(commune) not in {c.code for c in communes(int(province))}:
+    listed = {c.code: c.name for c in communes(int(province))}
+    if not commune.isdigit() or int(commune) not in listed:
         return refused(
             f"Gói {path.name}: mã xã '{commune}' không thuộc {province_name(province)} theo "
             "danh mục đơn vị hành chính năm 2025: không nạp.",
@@ -551,6 +553,9 @@ def _write(
             }
         receipt = _receipt(package, path, commune, commune_name, previous, who)
         said = _signer_warning(package.signer, str(current[2] or "") if current else "")
+        if said:
+            receipt.warnings.append(said)
+        said = _name_warning(commune_name, listed[int(commune)], commune)
         if said:
             receipt.warnings.append(said)
         counts = package.manifest.get("counts", {}) or {}
@@ -662,6 +667,19 @@ def _signer_warning(signer: str, before: str) -> str:
             f"{before}): xã đã đổi máy, hoặc gói không do xã làm ra; hãy hỏi xã xác nhận."
         )
     return ""
+
+
+def _name_warning(name: str, listed: str, code: str) -> str:
+    """What to tell the province when a commune's package names it otherwise than the 2025
+    list does for its code (a name typed by hand, a code picked wrong at the first start):
+    loaded under the commune's own name, as the code decides where its rows go, but said.
+    Written with or without "Xã"/"Phường", and in either Unicode form, it is the same name."""
+    if short_name(nfc(name)) == short_name(nfc(listed)):
+        return ""
+    return (
+        f"tên xã trong gói ('{name}') khác tên trong danh mục đơn vị hành chính năm 2025 của "
+        f"mã {code} ('{listed}'): hãy hỏi xã kiểm tra lại mã xã và tên xã."
+    )
 
 
 def _receipt(

@@ -51,12 +51,14 @@ def make_package(
     gap: int = 0,
     reference_date: str | None = None,
     signer: Any = None,
+    name: str | None = None,
 ) -> Path:
     """``shift``: the k-th year's results are those of the household ``k * shift`` places
     on, so households move between categories from year to year (the same demo households
     classify alike every year); the reader checks a result's form, not whose it is.
     ``gap``: every gap-th household has no result in the second year (not reviewed then).
-    ``reference_date``: the rounds' (any text, as a sending file may hold)."""
+    ``reference_date``: the rounds' (any text, as a sending file may hold). ``name``: the
+    commune's, the 2025 list's for its code by default."""
     homes = homes if homes is not None else households(n, seed)
     rounds = []
     results: dict[str, dict[int, dict[str, Any]]] = {}
@@ -96,7 +98,7 @@ def make_package(
                 results=by_round,
             )
         )
-    name = COMMUNES.get(commune, f"Xã {commune}")
+    name = name if name is not None else COMMUNES.get(commune, f"Xã {commune}")
     header = {
         "app_version": "test",
         "created_by": "Cán bộ xã",

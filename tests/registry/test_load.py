@@ -4,6 +4,7 @@ nothing written."""
 
 from __future__ import annotations
 
+import unicodedata
 from pathlib import Path
 from typing import Any
 
@@ -402,3 +403,26 @@ def test_an_unsigned_package_or_another_key_is_loaded_with_a_word(
     [bare] = load(registry, package("d.rasoat", 4, None))
     assert bare.status == "loaded"
     assert any("không có chữ ký" in w for w in bare.receipt.warnings)
+
+
+def test_a_commune_named_otherwise_than_the_2025_list_is_loaded_with_a_word(
+    registry: str, tmp_path: Path
+) -> None:
+    """The code decides where a commune's rows go; a name that is not the 2025 list's for it
+    (typed by hand, or a code picked wrong at the first start) was taken without a word."""
+    at = "2026-10-0{}T08:00:00+00:00"
+    as_listed = make_package(tmp_path / "a.rasoat", n=2, created_at=at.format(1))
+    short = make_package(tmp_path / "b.rasoat", n=2, created_at=at.format(2), name="Bảo Yên")
+    # The same name decomposed (NFD), as some keyboards type it.
+    nfd = unicodedata.normalize("NFD", "Xã Bảo Yên")
+    decomposed = make_package(tmp_path / "c.rasoat", n=2, created_at=at.format(3), name=nfd)
+    other = make_package(tmp_path / "d.rasoat", n=2, created_at=at.format(4), name="Xã Bảo Hà")
+    outcomes = load(registry, as_listed, short, decomposed, other)
+    assert [o.status for o in outcomes] == ["loaded"] * 4
+    for fine in outcomes[:3]:
+        assert not [w for w in fine.receipt.warnings if "danh mục" in w]
+    [said] = [w for w in outcomes[3].receipt.warnings if "danh mục" in w]
+    assert said == (
+        "tên xã trong gói ('Xã Bảo Hà') khác tên trong danh mục đơn vị hành chính năm 2025 "
+        "của mã 02947 ('Xã Bảo Yên'): hãy hỏi xã kiểm tra lại mã xã và tên xã."
+    )
