@@ -26,9 +26,10 @@ def clean(name: str) -> str:
 
 def official_code(code: str) -> str:
     """A commune's code as the official lists write it, five digits with its leading zero
-    ("02947"); a file may hold "2947" (a spreadsheet dropped the zero)."""
+    ("02947"); a file may hold "2947" (a spreadsheet dropped the zero) or "002947" (one
+    padded it twice): the number decides, as the registry files a commune by it."""
     text = str(code).strip()
-    return text.zfill(5) if text.isdigit() else text
+    return f"{int(text):05d}" if text.isdigit() else text
 
 
 def province_in_address(name: str) -> str:

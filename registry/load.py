@@ -49,7 +49,7 @@ from db.exchange.errors import PackageError, PasswordRequiredError, WrongPasswor
 from db.exchange.package import Package, PackageRecord, Streamed, for_upper_level, open_package
 from db.exchange.receipt import Action, Entry, Receipt
 from db.exchange.upper_level import InForce, lists_in_force
-from forms.admin_units import communes, short_name
+from forms.admin_units import communes, official_code, short_name
 from forms.codec import to_dict
 from forms.collector import collector_paused
 from forms.file_errors import os_reason
@@ -135,8 +135,7 @@ class Prepared:
 
 
 def commune_code_of(value: Any) -> str:
-    text = str(value or "").strip()
-    return f"{int(text):05d}" if text.isdigit() else text
+    return official_code(str(value or ""))
 
 
 def province_code_of(value: Any) -> str:
