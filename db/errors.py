@@ -46,7 +46,7 @@ class FileMissing(StoreError):
 class ReadOnlyPlace(StoreError):
     """A file that cannot be written where it lies (a write-protected stick, a CD, a share
     read only): opened for work it must be copied to the machine; ``rasoat db check`` checks
-    it where it is (``db.as_is_check``)."""
+    a private copy of it (``rasoat.commands.db.check_file``)."""
 
     def __init__(self, path: Path) -> None:
         self.path = path

@@ -259,7 +259,7 @@ class MeetingTableModel(QAbstractTableModel):
                 if row.vote is not None:
                     return False  # a saved vote keeps its numbers; type new ones instead
                 number = None
-            elif text.isdigit() and int(text) <= MAX_PEOPLE:
+            elif text.isascii() and text.isdigit() and int(text) <= MAX_PEOPLE:
                 number = int(text)
             else:
                 return False

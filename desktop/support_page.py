@@ -35,24 +35,11 @@ from PySide6.QtWidgets import (
 from desktop.confirm import confirm_destructive
 from desktop.i18n import data_tr
 from desktop.qdates import limit_to, pydate, qdate
+from forms.amounts import amount_text, parse_amount
 from forms.validate import EARLIEST_SUPPORT
 
 UNMET = QColor("#b3261e")
 MET = QColor("#1e7e34")
-
-
-def money(amount: int | None) -> str:
-    """Vietnamese grouping: 20.000.000 đ."""
-    return "" if amount is None else f"{amount:,} đ".replace(",", ".")
-
-
-def parse_money(text: str) -> int | None | str:
-    """The amount typed (dots, commas and spaces as grouping), None when empty, the text
-    itself when it is no whole number (the validator then names the field)."""
-    digits = text.replace(".", "").replace(",", "").replace(" ", "").removesuffix("đ")
-    if not digits:
-        return None
-    return int(digits) if digits.isdigit() else text
 
 
 def _item(text: str) -> QTableWidgetItem:
@@ -221,7 +208,7 @@ class SupportPage(QWidget):
                 data_tr(kind.label) if kind else s.kind,
                 s.programme,
                 s.given_by,
-                money(s.amount),
+                amount_text(s.amount),
             ]
             for col, text in enumerate(cells):
                 item = _item(text)
@@ -283,7 +270,7 @@ class SupportPage(QWidget):
         if self.household_id is None:
             return False
         d = pydate(self.given_on.date())
-        amount = parse_money(self.amount.text())
+        amount = parse_amount(self.amount.text())
         try:
             year_round.add_support(
                 self.store,

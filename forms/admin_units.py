@@ -29,7 +29,8 @@ def official_code(code: str) -> str:
     ("02947"); a file may hold "2947" (a spreadsheet dropped the zero) or "002947" (one
     padded it twice): the number decides, as the registry files a commune by it."""
     text = str(code).strip()
-    return f"{int(text):05d}" if text.isdigit() else text
+    # ASCII digits only: "²".isdigit() holds, but int() refuses it.
+    return f"{int(text):05d}" if text.isascii() and text.isdigit() else text
 
 
 def province_in_address(name: str) -> str:

@@ -89,7 +89,7 @@ def init(conn: psycopg.Connection[Any], province_code: str) -> int:
     """Creates or upgrades the schema and records the province the registry serves. A
     registry already made for another province is refused."""
     code = province_code.strip()
-    if code.isdigit():
+    if code.isascii() and code.isdigit():
         code = f"{int(code):02d}"
     if not province_name(code):
         raise RegistryError(f"Mã tỉnh '{province_code}' không có trong danh mục năm 2025.")

@@ -140,7 +140,7 @@ def commune_code_of(value: Any) -> str:
 
 def province_code_of(value: Any) -> str:
     text = str(value or "").strip()
-    return f"{int(text):02d}" if text.isdigit() else text
+    return f"{int(text):02d}" if text.isascii() and text.isdigit() else text
 
 
 def _sha256(path: Path) -> str:
@@ -481,7 +481,7 @@ def _write(
             commune,
         )
     listed = {c.code: c.name for c in communes(int(province))}
-    if not commune.isdigit() or int(commune) not in listed:
+    if not (commune.isascii() and commune.isdigit()) or int(commune) not in listed:
         return refused(
             f"Gói {path.name}: mã xã '{commune}' không thuộc {province_name(province)} theo "
             "danh mục đơn vị hành chính năm 2025: không nạp.",

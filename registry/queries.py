@@ -20,6 +20,7 @@ from typing import Any
 
 import psycopg
 
+from forms.admin_units import official_code
 from forms.model import Category, Transition
 from forms.transitions import transition
 from registry.database import RegistryError, province_name, registry_province
@@ -161,7 +162,7 @@ def commune_list(
     """One commune's live households with their category in ``year`` (and the year
     before), by village and code; only ``categories`` when given."""
     province = registry_province(conn)
-    code = f"{int(commune):05d}" if commune.isdigit() else commune
+    code = official_code(commune)
     chosen, previous = _year(conn, province, year)
     found = conn.execute(
         "SELECT id, commune_name FROM loads WHERE province_code = %s AND commune_code = %s"

@@ -432,7 +432,7 @@ def _same_commune(manifest: Mapping[str, Any], commune: Mapping[str, Any]) -> No
 
     def code(value: Any) -> str:
         text = str(value or "").strip()
-        return str(int(text)) if text.isdigit() else text
+        return str(int(text)) if text.isascii() and text.isdigit() else text
 
     def name(value: Any) -> str:
         return " ".join(str(value or "").split())

@@ -200,6 +200,8 @@ def test_typed_agree_over_attendance_is_red_and_not_saved(
     assert meeting.result_text(0) == "Chưa biểu quyết"
     # Letters never reach a number cell.
     assert not meeting.model.setData(agree, "ba", Qt.ItemDataRole.EditRole)
+    # Nor digits int() refuses (pasted "²": the slot raised ValueError).
+    assert not meeting.model.setData(agree, "2²", Qt.ItemDataRole.EditRole)
 
 
 def test_a_village_of_thousands_opens_as_one_light_table(

@@ -52,3 +52,4 @@ def test_a_province_as_an_address_ends() -> None:
     assert admin_units.official_code("2947") == "02947"
     assert admin_units.official_code("03430") == "03430"
     assert admin_units.official_code("002947") == "02947"  # as the registry files it
+    assert admin_units.official_code("²⁹⁴⁷") == "²⁹⁴⁷"  # digits int() refuses, left as typed

@@ -223,3 +223,20 @@ def test_a_refused_record_names_its_household_and_field_once(good: Path, tmp_pat
 
     with pytest.raises(PackageError, match="^Hộ ở dòng 3 của gói không hợp lệ: "):
         read_package(_with_line(good, tmp_path, 2, no_code))
+
+
+@pytest.mark.parametrize("code", ["²⁹⁴⁷", "٢٩٤٧"])
+def test_a_commune_code_of_digits_int_refuses_is_read_as_text(tmp_path: Path, code: str) -> None:
+    """ "²⁹⁴⁷" is digits to str.isdigit and not to int: reading the package raised ValueError
+    (`rasoat import`: "Lỗi không mong muốn", exit 70). It is a code like any other text, then
+    refused as another commune's."""
+    from rasoat.cli import main
+    from tests.db.exchange.commune import make_commune
+
+    header = {"app_version": "0.1.0", "commune": {"code": code, "name": "Xã Tân Lập"}}
+    commune = {"commune": {"commune_code": code, "commune_name": "Xã Tân Lập"}, "villages": []}
+    path = tmp_path / "xa.rasoat"
+    write_package(path, header, commune, records(2))
+    assert read_package(path).manifest["commune"]["code"] == code
+    base = make_commune(tmp_path / "xa.db", 2)
+    assert main(["import", str(base), str(path)]) == 2
