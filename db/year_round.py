@@ -533,6 +533,27 @@ def support_by_household(
     return found
 
 
+def support_records(
+    store: Any, household_id: str | None = None
+) -> list[tuple[SupportRecord, str, str]]:
+    """Every support recorded for a household still in the file (``household_id``'s only
+    when given), oldest first, with the household's code and its head's name
+    (``rasoat support list``)."""
+    sql = (
+        "SELECT s.id, s.household_id, s.kind, s.given_on, s.programme, s.given_by, s.amount,"
+        " s.note, h.code, h.head_name FROM support_records s"
+        " JOIN households h ON h.id = s.household_id WHERE s.deleted = 0 AND h.deleted = 0"
+    )
+    args: tuple[str, ...] = ()
+    if household_id is not None:
+        sql += " AND s.household_id = ?"
+        args = (household_id,)
+    return [
+        (_support(r[:8]), str(r[8]), str(r[9]))
+        for r in store.conn.execute(sql + " ORDER BY s.given_on, h.code, s.rowid", args)
+    ]
+
+
 @dataclass(frozen=True)
 class NeedLine:
     need: str  # needs.toml id

@@ -16,9 +16,12 @@ Thiết lập (``rasoat.retention``).
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import logging.handlers
+import os
 import re
+import select
 import sys
 import traceback
 from collections.abc import Callable
@@ -139,6 +142,31 @@ def failure_text(exc: BaseException) -> str:
     return f"gặp lỗi không lường trước; chi tiết đã được ghi vào nhật ký {file}."
 
 
+# A command whose output's reader stopped reading (`rasoat support list X | head`): what
+# a shell gives a program SIGPIPE ends (128 + 13), no message, nothing logged.
+STDOUT_CLOSED = 141
+
+
+def _reader_gone() -> bool:
+    """Whether it is the standard output whose reader went away (its pipe reports an error
+    to poll), not another pipe of the command's. The standard output is then pointed at the
+    null device, so that the interpreter's own flush at exit says nothing. Where poll is
+    missing (Windows), never: the error is said as any other."""
+    if not hasattr(select, "poll"):
+        return False
+    try:
+        fd = sys.stdout.fileno()
+        poller = select.poll()
+        poller.register(fd, select.POLLOUT)
+        gone = any(event & select.POLLERR for _, event in poller.poll(0))
+    except (OSError, ValueError, AttributeError):
+        return False
+    if gone:
+        with contextlib.suppress(OSError):
+            os.dup2(os.open(os.devnull, os.O_WRONLY), fd)
+    return gone
+
+
 def run_command(func: Callable[[Any], int | None], args: Any) -> int:
     """Runs a CLI subcommand; an exception it did not handle becomes a short Vietnamese message
     on stderr naming the log file, where the traceback goes (the same promise the GUI's error
@@ -152,6 +180,8 @@ def run_command(func: Callable[[Any], int | None], args: Any) -> int:
     try:
         return int(func(args) or 0)
     except Exception as exc:
+        if isinstance(exc, BrokenPipeError) and _reader_gone():
+            return STDOUT_CLOSED
         command = getattr(args, "command", "?")
         if failure_reason(exc) is not None:
             print(
