@@ -640,6 +640,50 @@ def _encrypt_held(path: Path, src: driver.Connection, passphrase: str) -> tuple[
     recovery = new_recovery_key()
     key = file_key(recovery)
     tmp = path.with_name(path.name + ".encrypting")
+    try:
+        write_encrypted_copy(src, tmp, key)
+    except RowsRefused as exc:
+        raise StoreError(
+            f"Không mã hoá được tệp {path.name}: {exc.message}. Tệp chưa bị thay đổi "
+            f"(bản sao lưu: {made.name}). Hãy kiểm tra tệp bằng lệnh rasoat db check "
+            f'"{path}"; sửa các hàng đó (hoặc khôi phục một bản sao lưu không có chúng) '
+            "rồi mã hoá lại."
+        ) from exc
+    except CopyNotVerified as exc:
+        raise StoreError(
+            f"Bản mã hoá của tệp {path.name} không qua được kiểm tra; tệp chưa bị thay đổi "
+            f"(bản sao lưu: {made.name})."
+        ) from exc
+    write_key_file(key_file(path), recovery, passphrase)
+    write_key_file(backup_key_file(path), recovery, passphrase)
+    backup.fsync_path(tmp)
+    _release_for_replace(src)
+    backup._phase("encrypt:replace")
+    if os.name == "nt":
+        # Windows refuses to replace or delete a file that is open (SQLite opens it without
+        # delete sharing), so the hold ends here, just before the replace; POSIX replaces the
+        # name under an open file, and the hold lasts until the encrypted file has it.
+        src.close()
+    # The held connection's (emptied) journal and any -wal, -shm must not sit beside the
+    # encrypted file: SQLite would read them as its own.
+    for suffix in ("-wal", "-shm", "-journal"):
+        path.with_name(path.name + suffix).unlink(missing_ok=True)
+    os.replace(tmp, path)
+    driver.remember(path, key)
+    return recovery, made
+
+
+class CopyNotVerified(StoreError):
+    """The encrypted copy ``write_encrypted_copy`` wrote does not match its source."""
+
+
+def write_encrypted_copy(src: driver.Connection, tmp: Path, key: bytes) -> None:
+    """Every row of the plain database on ``src`` written to ``tmp`` encrypted under ``key``
+    (``export``), in WAL mode with the source's header numbers, then checked: SQLite's check,
+    every table's row count and the schema against the source. Raises ``RowsRefused`` (a row
+    the schema forbids) or ``CopyNotVerified``, ``tmp`` and its side files removed."""
+    from db import backup
+
     sides = (tmp, *(tmp.with_name(tmp.name + s) for s in ("-wal", "-shm", "-journal")))
     for side in sides:
         side.unlink(missing_ok=True)
@@ -667,20 +711,13 @@ def _encrypt_held(path: Path, src: driver.Connection, passphrase: str) -> tuple[
         # writes nothing else, such as a refused import's.
         src.execute("PRAGMA enc.journal_mode = WAL")
         src.execute("DETACH DATABASE enc")
-    except BaseException as exc:
+    except BaseException:
         # Detached first: in exclusive locking mode the copy's rollback journal is kept
         # (zeroed) until then, and would be left beside the plain file.
         with contextlib.suppress(driver.Error):
             src.execute("DETACH DATABASE enc")
         for side in sides:
             side.unlink(missing_ok=True)
-        if isinstance(exc, RowsRefused):
-            raise StoreError(
-                f"Không mã hoá được tệp {path.name}: {exc.message}. Tệp chưa bị thay đổi "
-                f"(bản sao lưu: {made.name}). Hãy kiểm tra tệp bằng lệnh rasoat db check "
-                f'"{path}"; sửa các hàng đó (hoặc khôi phục một bản sao lưu không có chúng) '
-                "rồi mã hoá lại."
-            ) from exc
         raise
     backup._phase("encrypt:check")
     check = driver.connect(str(tmp), key=key)
@@ -698,25 +735,6 @@ def _encrypt_held(path: Path, src: driver.Connection, passphrase: str) -> tuple[
     finally:
         check.close()
     if problems != ["ok"] or wrong:
-        tmp.unlink(missing_ok=True)
-        raise StoreError(
-            f"Bản mã hoá của tệp {path.name} không qua được kiểm tra; tệp chưa bị thay đổi "
-            f"(bản sao lưu: {made.name})."
-        )
-    write_key_file(key_file(path), recovery, passphrase)
-    write_key_file(backup_key_file(path), recovery, passphrase)
-    backup.fsync_path(tmp)
-    _release_for_replace(src)
-    backup._phase("encrypt:replace")
-    if os.name == "nt":
-        # Windows refuses to replace or delete a file that is open (SQLite opens it without
-        # delete sharing), so the hold ends here, just before the replace; POSIX replaces the
-        # name under an open file, and the hold lasts until the encrypted file has it.
-        src.close()
-    # The held connection's (emptied) journal and any -wal, -shm must not sit beside the
-    # encrypted file: SQLite would read them as its own.
-    for suffix in ("-wal", "-shm", "-journal"):
-        path.with_name(path.name + suffix).unlink(missing_ok=True)
-    os.replace(tmp, path)
-    driver.remember(path, key)
-    return recovery, made
+        for side in sides:
+            side.unlink(missing_ok=True)
+        raise CopyNotVerified(f"{problems[:3]} {wrong}")

@@ -37,6 +37,7 @@ from db.backup_check import (  # check_backup stays callable as backup.check_bac
     private_copy,
 )
 from db.errors import BackupFailed, DamagedRecords, InUseElsewhere, StoreError
+from forms.admin_units import official_code
 from forms.roles import Action, User
 
 if TYPE_CHECKING:
@@ -477,6 +478,9 @@ def restore(
                 f"Bản sao lưu {chosen} bị hỏng ({problems[0]}); không dùng nó, tệp {path} "
                 f"chưa bị thay đổi. {offer}"
             )
+    # The key of the file being replaced when it is encrypted and unlocked (the window has
+    # it open, the command asked its passphrase).
+    now_key = driver.known_key(path) if path.exists() and not _plain_on_disk(path) else None
     tmp = path.with_name(path.name + ".restoring")
     try:
         _remove(tmp)
@@ -497,7 +501,20 @@ def restore(
             key = None if _plain_on_disk(chosen) else driver.known_key(chosen)
             source = driver.connect(target, uri=True, key=key)
             try:
-                _write_copy(source, tmp, "restore")
+                other = _other_commune(path, source, chosen)
+                if other is not None:
+                    raise StoreError(other)
+                if now_key is not None and key is None:
+                    # A plain copy (the one made before the file was encrypted) restored
+                    # over an encrypted file: written encrypted under the file's key, so
+                    # its key files still open it; restored as it was, it silently took
+                    # the file's protection away.
+                    from db import at_rest
+
+                    at_rest.write_encrypted_copy(source, tmp, now_key)
+                    fsync_path(tmp)
+                else:
+                    _write_copy(source, tmp, "restore")
             finally:
                 source.close()
     except (OSError, driver.Error) as exc:
@@ -525,6 +542,55 @@ def restore(
     fsync_path(path.parent)
     _record_restore(path, chosen, kept, user, device)
     return chosen, kept
+
+
+def _commune_on(conn: driver.Connection) -> tuple[str, str, str, str] | None:
+    """(province code, province name, commune code, commune name) of the database on
+    ``conn``; None when it cannot be read."""
+    try:
+        row = conn.execute(
+            "SELECT province_code, province_name, commune_code, commune_name FROM commune"
+        ).fetchone()
+    except driver.Error:
+        return None
+    return None if row is None else (str(row[0]), str(row[1]), str(row[2]), str(row[3]))
+
+
+def _commune_of_file(p: Path) -> tuple[str, str, str, str] | None:
+    try:
+        key = None if _plain_on_disk(p) else driver.known_key(p)
+        conn = driver.connect(f"{p.resolve().as_uri()}?mode=ro", uri=True, key=key)
+    except (OSError, driver.Error):
+        return None
+    try:
+        return _commune_on(conn)
+    finally:
+        conn.close()
+
+
+def _other_commune(path: Path, source: driver.Connection, chosen: Path) -> str | None:
+    """Why ``chosen`` (read on ``source``) must not replace ``path``: it is another
+    commune's file (a restore checked only that the copy was whole: another commune's
+    file, user-less and plain, took the place of an encrypted file with users). The commune
+    is the file's own, or, the file unreadable, its newest backup's; None when neither can
+    be read (nothing to compare with) or the communes agree."""
+    theirs = _commune_on(source)
+    ours = _commune_of_file(path) if path.exists() else None
+    if ours is None:
+        for candidate in reversed(list_backups(path)):
+            if candidate.resolve() != chosen.resolve():
+                ours = _commune_of_file(candidate)
+                if ours is not None:
+                    break
+    if theirs is None or ours is None:
+        return None
+    if official_code(theirs[2]) == official_code(ours[2]):  # commune codes are national
+        return None
+    return (
+        f"Bản {chosen.name} là tệp của {theirs[3]}, {theirs[1]} (mã xã {theirs[2]}), không "
+        f"phải của {ours[3]}, {ours[1]} (mã xã {ours[2]}): không khôi phục. Tệp {path} chưa "
+        "bị thay đổi."
+    )
 
 
 def _record_restore(path: Path, chosen: Path, kept: Path | None, user: str, device: str) -> None:

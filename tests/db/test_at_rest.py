@@ -183,6 +183,41 @@ def test_backups_of_an_encrypted_file_are_encrypted_and_restore(
     assert _first_name(path, key) == name
 
 
+def test_the_backup_from_before_the_encryption_restores_encrypted(
+    encrypted: tuple[Path, str, str],
+) -> None:
+    """Restoring the ``before-encrypt`` backup over the encrypted, unlocked file put the
+    plain copy in its place: the file was silently decrypted, its key file beside it. It is
+    written encrypted under the file's key: the passphrase and the recovery key still open
+    it, and it holds the backup's rows."""
+    from db import backup, driver
+    from db.store import HouseholdQuery, Store
+
+    path, recovery, name = encrypted
+    [before] = backup.list_backups(path, "before-encrypt")
+    assert before.read_bytes().startswith(at_rest.PLAIN_HEADER)
+    key = at_rest.key_from_passphrase(path, PASSPHRASE)
+    with Store.open(path, user="Cán bộ xã", device="may-xa", key=key) as store:
+        [h] = [h for h in store.iter_households() if h.head_name() == name]
+        store.delete_household(h.id)  # a change the restore takes back
+        left = store.count_households(HouseholdQuery())
+    used, _kept = backup.restore(path, before, user="Cán bộ xã", device="may-xa")
+    assert used == before
+    raw = path.read_bytes()
+    assert not raw.startswith(at_rest.PLAIN_HEADER)
+    assert name.encode() not in raw
+    assert at_rest.is_encrypted(path)
+    driver.forget(path)  # a new process: the key files open it as before
+    for key in (
+        at_rest.key_from_passphrase(path, PASSPHRASE),
+        at_rest.key_from_recovery(path, recovery),
+    ):
+        with Store.open(path, user="Cán bộ xã", device="may-xa", key=key) as store:
+            assert store.count_households(HouseholdQuery()) == left + 1
+            assert store.integrity_problems() == []
+        driver.forget(path)
+
+
 def test_restoring_an_encrypted_file_with_users_still_needs_an_officer(
     encrypted: tuple[Path, str, str],
 ) -> None:

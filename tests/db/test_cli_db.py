@@ -288,3 +288,46 @@ def test_check_on_a_read_only_stick_of_other_files(
     if kind == "older":
         assert f"Cấu trúc dữ liệu số: {BEFORE_M0017} (phiên bản cũ)" in captured.out
         assert "ổ chỉ cho đọc" in captured.out
+
+
+def test_restore_refuses_another_communes_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A restore checked only that the copy was whole: another commune's file took the
+    place of this one (user-less and plain over an encrypted file with users), exit 0. It is
+    refused, the file byte-identical; so it is when the file is too damaged to read, against
+    its newest backup's commune. A copy of the same commune (another laptop's) restores."""
+    import hashlib
+
+    from db.records import CommuneInfo
+    from db.store import Store
+    from forms.model import Area
+
+    path = tmp_path / "xa.sqlite"
+    assert main(["demo", "--households", "6", "--out", str(path)]) == 0
+    other = tmp_path / "phuong-khac.sqlite"
+    info = CommuneInfo("01", "Hà Nội", "00004", "Phường Ba Đình", Area.URBAN)
+    Store.create(other, info, user="a", device="b").close()
+    capsys.readouterr()
+
+    before = hashlib.sha256(path.read_bytes()).hexdigest()
+    assert main(["db", "restore", str(path), "--from", str(other)]) == 1
+    err = capsys.readouterr().err
+    assert (
+        "là tệp của Phường Ba Đình, Hà Nội (mã xã 00004), không phải của Xã Bảo Yên, Lào Cai "
+        "(mã xã 2947): không khôi phục" in err
+    )
+    assert hashlib.sha256(path.read_bytes()).hexdigest() == before
+
+    with path.open("r+b") as f:  # the file itself unreadable: its backups say whose it is
+        f.write(b"\x00" * 4096)
+    damaged = path.read_bytes()
+    assert main(["db", "restore", str(path), "--from", str(other)]) == 1
+    assert "không phải của Xã Bảo Yên" in capsys.readouterr().err
+    assert path.read_bytes() == damaged
+
+    same = tmp_path / "may-khac.sqlite"  # the same commune's file from another laptop
+    [newest] = backup.list_backups(path)[-1:]
+    shutil.copy(newest, same)
+    assert main(["db", "restore", str(path), "--from", str(same)]) == 0
+    assert main(["db", "check", str(path)]) == 0
