@@ -196,6 +196,7 @@ class ImportDialog(JobDialog):
         )
 
     def _on_checked(self, path: Path, package: Any, pre: Any) -> None:
+        from db.exchange.devices import UNSIGNED_OK
         from db.exchange.merge import merge_package
 
         trusted: list[str] = []
@@ -203,7 +204,7 @@ class ImportDialog(JobDialog):
             if not self.confirm_sender(pre.sender):
                 self._cancelled(self.tr("Chưa xác nhận máy gửi gói."))
                 return
-            trusted.append(pre.sender.fingerprint)
+            trusted.append(pre.sender.fingerprint or UNSIGNED_OK)
         allow_deletions = bool(pre.deletions)
         if pre.deletions and not self.confirm_deletions(pre.deletions):
             self._cancelled(self.tr("Chưa đồng ý cho gói xoá hộ."))
@@ -234,12 +235,19 @@ class ImportDialog(JobDialog):
         )
         box.setWindowTitle(self.tr("Xác nhận máy gửi gói"))
         box.setText(check.message())
-        box.setInformativeText(
-            self.tr(
-                "Máy: {device} — người tạo: {name}\nDấu vân tay: {fingerprint}\n"
-                "Chỉ nhận khi người gửi đọc đúng dấu vân tay này."
-            ).format(device=check.device, name=check.name or "?", fingerprint=check.fingerprint)
-        )
+        if check.fingerprint:
+            box.setInformativeText(
+                self.tr(
+                    "Máy: {device} — người tạo: {name}\nDấu vân tay: {fingerprint}\n"
+                    "Chỉ nhận khi người gửi đọc đúng dấu vân tay này."
+                ).format(device=check.device, name=check.name or "?", fingerprint=check.fingerprint)
+            )
+        else:
+            box.setInformativeText(
+                self.tr("Máy: {device} — người tạo: {name}").format(
+                    device=check.device or "?", name=check.name or "?"
+                )
+            )
         take = box.addButton(self.tr("&Nhận gói của máy này"), QMessageBox.ButtonRole.AcceptRole)
         refuse = box.addButton(self.tr("&Không nhập"), QMessageBox.ButtonRole.RejectRole)
         box.setDefaultButton(refuse)

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Literal
 
 from db import driver
 from db.exchange import own_key
-from db.exchange.errors import DeletionsNotConfirmed, SenderNotTrusted
+from db.exchange.errors import DeletionsNotConfirmed, PackageRefused, SenderNotTrusted
 from db.exchange.package import Package
 from db.exchange.signing import normalise_fingerprint
 from forms.roles import Action
@@ -31,8 +31,10 @@ from forms.roles import Action
 if TYPE_CHECKING:
     from db.store import Store
 
-Status = Literal["own", "known", "unknown", "changed", "unsigned"]
+Status = Literal["own", "known", "unknown", "changed", "unsigned", "unsigned_known"]
 UNVERIFIED = " (chưa xác thực)"
+# What ``trusted`` holds when the officer takes an unsigned package (it has no fingerprint).
+UNSIGNED_OK = "unsigned"
 
 
 @dataclass(frozen=True)
@@ -45,7 +47,7 @@ class SenderCheck:
 
     @property
     def needs_confirmation(self) -> bool:
-        return self.status in ("unknown", "changed")
+        return self.status in ("unknown", "changed", "unsigned")
 
     def message(self) -> str:
         """What the officer reads (Vietnamese); '' when there is nothing to say."""
@@ -63,11 +65,19 @@ class SenderCheck:
                 f"{self.fingerprint}). Có thể máy đã cài lại, hoặc gói bị làm giả. Chỉ nhận khi "
                 "đã gọi điện cho người gửi và đối chiếu dấu vân tay mới."
             )
+        if self.status == "unsigned_known":
+            return (
+                f"CẢNH BÁO: gói mang tên {who} nhưng KHÔNG có chữ ký, trong khi tệp của xã đã "
+                f"biết khoá của máy đó (dấu vân tay {self.known_fingerprint}) và mọi gói của "
+                "máy đều được ký. Có thể gói đã bị sửa rồi bỏ chữ ký: không nhận. Hãy xuất lại "
+                "gói bằng Rà soát trên máy đó và gửi lại."
+            )
         if self.status == "unsigned":
             return (
                 "Gói không có chữ ký (tạo bằng phiên bản cũ): không xác thực được người tạo, "
                 "lịch sử và người sửa ghi trong gói; các thông tin này được ghi kèm "
-                "“chưa xác thực”."
+                "“chưa xác thực”. Chỉ nhận khi đã hỏi người gửi rằng máy của họ còn dùng "
+                "phiên bản cũ."
             )
         return ""
 
@@ -88,12 +98,26 @@ def check_sender(
     device = str(package.manifest.get("device", ""))
     name = str(package.manifest.get("created_by", ""))
     if package.signer is None:
+        # A package naming no laptop has no kept key to stand against (a forger names any).
+        kept = _kept(conn, device) if device else []
+        if kept:
+            return SenderCheck("unsigned_known", device, name, "", kept[-1])
         return SenderCheck("unsigned", device, name)
     fp = package.signer.fingerprint
     if own_public_key is not None and package.signer.public_key == own_public_key:
         return SenderCheck("own", device, name, fp)
+    kept = _kept(conn, device)
+    if fp in kept:
+        return SenderCheck("known", device, name, fp)
+    if kept:
+        return SenderCheck("changed", device, name, fp, kept[-1])
+    return SenderCheck("unknown", device, name, fp)
+
+
+def _kept(conn: driver.Connection, device: str) -> list[str]:
+    """The fingerprints this file trusts for ``device``, oldest first."""
     try:
-        kept = [
+        return [
             r[0]
             for r in conn.execute(
                 "SELECT fingerprint FROM exchange_devices WHERE device = ?"
@@ -102,19 +126,22 @@ def check_sender(
             )
         ]
     except driver.OperationalError:  # a file from before m0009, read before migrating
-        kept = []
-    if fp in kept:
-        return SenderCheck("known", device, name, fp)
-    if kept:
-        return SenderCheck("changed", device, name, fp, kept[-1])
-    return SenderCheck("unknown", device, name, fp)
+        return []
 
 
 def refuse_untrusted(check: SenderCheck, trusted: Collection[str]) -> None:
     """Raises ``SenderNotTrusted`` unless the check passes or the officer confirmed this
-    very fingerprint (``trusted``, as typed: any case, dashes optional)."""
+    very fingerprint (``trusted``, as typed: any case, dashes optional), or, for an unsigned
+    package, took it (``UNSIGNED_OK``); ``PackageRefused``, whatever was confirmed, for an
+    unsigned package naming a laptop whose key is kept."""
+    if check.status == "unsigned_known":
+        raise PackageRefused(check.message())
     if not check.needs_confirmation:
         return
+    if check.status == "unsigned":
+        if UNSIGNED_OK in trusted:
+            return
+        raise SenderNotTrusted(check.message(), check)
     if check.fingerprint in {normalise_fingerprint(t) for t in trusted}:
         return
     raise SenderNotTrusted(check.message(), check)

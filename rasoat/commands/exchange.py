@@ -220,6 +220,25 @@ def _confirmations(p: Any) -> None:
         action="store_true",
         help="đồng ý để gói xoá các hộ được liệt kê (mặc định: từ chối gói có xoá hộ)",
     )
+    p.add_argument(
+        "--allow-unsigned",
+        action="store_true",
+        help="nhận gói không có chữ ký (của phiên bản cũ), sau khi đã hỏi người gửi",
+    )
+
+
+def _trusted(args: argparse.Namespace) -> list[str]:
+    """What the officer confirmed: fingerprints, and unsigned packages when allowed."""
+    from db.exchange.devices import UNSIGNED_OK
+
+    return [*args.trust_device, *([UNSIGNED_OK] if args.allow_unsigned else [])]
+
+
+def _how_to_confirm(exc: Any) -> str:
+    """The option that takes a package the officer was asked about."""
+    if exc.check.status == "unsigned":
+        return "--allow-unsigned"
+    return f"--trust-device {exc.check.fingerprint}"
 
 
 def _fail(command: str, failure: str | BaseException) -> int:
@@ -241,8 +260,7 @@ def _refused(command: str, exc: Exception) -> int:
     print(f"rasoat {command}: {exc}", file=sys.stderr)
     if isinstance(exc, SenderNotTrusted):
         print(
-            f"Khi đã đối chiếu dấu vân tay với người gửi, chạy lại với "
-            f"--trust-device {exc.check.fingerprint}",
+            f"Khi đã đối chiếu với người gửi, chạy lại với {_how_to_confirm(exc)}",
             file=sys.stderr,
         )
     if isinstance(exc, DeletionsNotConfirmed):
@@ -466,7 +484,7 @@ def _import(args: argparse.Namespace) -> int:
         precheck(
             Path(args.db),
             package,
-            trusted=args.trust_device,
+            trusted=_trusted(args),
             allow_deletions=args.allow_deletions,
         )
         with _open_store(args.db, args) as store:
@@ -474,7 +492,7 @@ def _import(args: argparse.Namespace) -> int:
                 store,
                 package,
                 source_name=path.name,
-                trusted=args.trust_device,
+                trusted=_trusted(args),
                 allow_deletions=args.allow_deletions,
             )
             numbers = sum(
@@ -562,7 +580,7 @@ def _merge(args: argparse.Namespace, *, ahead: bool = True) -> int:
                     precheck(
                         Path(args.db),
                         package,
-                        trusted=args.trust_device,
+                        trusted=_trusted(args),
                         allow_deletions=args.allow_deletions,
                     )
                     if store is None:
@@ -572,14 +590,14 @@ def _merge(args: argparse.Namespace, *, ahead: bool = True) -> int:
                         store,
                         package,
                         source_name=path.name,
-                        trusted=args.trust_device,
+                        trusted=_trusted(args),
                         allow_deletions=args.allow_deletions,
                     )
                 except PackageError as exc:
                     failures += 1
                     print(f"{path.name}: KHÔNG NHẬP — {exc}")
                     if isinstance(exc, SenderNotTrusted):
-                        print(f"  (đã đối chiếu thì thêm --trust-device {exc.check.fingerprint})")
+                        print(f"  (đã đối chiếu với người gửi thì thêm {_how_to_confirm(exc)})")
                     continue
                 finally:
                     del package  # not held while the next one is waited for

@@ -72,7 +72,15 @@ def _dump(path: Path) -> list[tuple[str, list[tuple[object, ...]]]]:
 
 def _merge(db: Path, paths: list[Path], *, ahead: bool, extra: tuple[str, ...] = ()) -> int:
     args = build_parser().parse_args(
-        ["merge", str(db), *map(str, paths), "--trust-device", TRUSTED[0], *extra]
+        [
+            "merge",
+            str(db),
+            *map(str, paths),
+            "--trust-device",
+            TRUSTED[0],
+            "--allow-unsigned",
+            *extra,
+        ]
     )
     return exchange.run_merge(args, ahead=ahead)
 

@@ -20,6 +20,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from db import users
 from db.exchange import merge_stream, signing
+from db.exchange.devices import UNSIGNED_OK
 from db.exchange.errors import PackageError
 from db.exchange.merge import import_package, merge_package
 from db.exchange.merge_stream import LeanPackage, read_for_merge
@@ -34,7 +35,8 @@ from tests.db.exchange.commune import COMMUNE
 from tests.db.exchange.records import household, records
 
 KEY = Ed25519PrivateKey.generate()
-TRUSTED = [signing.fingerprint(signing.public_bytes(KEY))]
+# The test key, and the unsigned packages these tests also write (the officer takes them).
+TRUSTED = [signing.fingerprint(signing.public_bytes(KEY)), UNSIGNED_OK]
 ROUND = {"id": "ky-2026", "year": 2026, "standard_id": "nd351-2026-2030", "kind": "periodic"}
 TABLES = {
     "households": "SELECT id, code, village, head_name, doc, rev, updated_by FROM households",
@@ -134,8 +136,8 @@ def test_results_brought_later_read_again(tmp_path: Path) -> None:
     write_package(pkg, header, {"rounds": [ROUND]}, recs)
     for path, hold in ((a, 10_000), (b, 0)):
         with Store.open(path, user="Cán bộ xã", device="may-xa") as store:
-            import_package(store, bare, hold=hold)
-            receipt = import_package(store, pkg, hold=hold)
+            import_package(store, bare, hold=hold, trusted=[UNSIGNED_OK])
+            receipt = import_package(store, pkg, hold=hold, trusted=[UNSIGNED_OK])
         assert receipt.count("updated") == 4, receipt.summary()
     assert _rows(a) == _rows(b)
     assert len(_rows(b)["results"]) == 4
@@ -148,7 +150,7 @@ def test_unsigned_lean_marked(tmp_path: Path) -> None:
     pkg = _package(tmp_path / "p.rasoat", 5, signed=False)
     for path, hold in ((a, 10_000), (b, 0)):
         with Store.open(path, user="Cán bộ xã", device="may-xa") as store:
-            import_package(store, pkg, hold=hold)
+            import_package(store, pkg, hold=hold, trusted=[UNSIGNED_OK])
     rows = _rows(b)
     assert rows == _rows(a)
     theirs = [r for r in rows["households"] if str(r[1]).startswith("HO")]

@@ -16,7 +16,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from db.exchange import signing
 from db.exchange.container import read_manifest
-from db.exchange.devices import UNVERIFIED
+from db.exchange.devices import UNSIGNED_OK, UNVERIFIED
 from db.exchange.errors import PackageError, SenderNotTrusted
 from db.exchange.export import ExportScope, export_package
 from db.exchange.merge import import_package, precheck
@@ -183,6 +183,65 @@ def test_a_changed_key_for_a_known_laptop_is_refused_loudly(tmp_path: Path) -> N
     assert refused.value.check.known_fingerprint == signing.fingerprint(signing.public_bytes(key))
 
 
+def test_a_known_laptops_package_with_its_signature_stripped_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A signed package rewritten as an unsigned one of format 1, naming a laptop whose key
+    the file keeps, was taken with only the old-version warning, and changed a household.
+    Every version since signing signs: it is refused, whatever fingerprint is confirmed."""
+    key = Ed25519PrivateKey.generate()
+    fp = signing.fingerprint(signing.public_bytes(key))
+    base, pkg = laptop_package(tmp_path, key)
+    with Store.open(base, user="Cán bộ xã", device="may-xa") as office:
+        import_package(office, pkg, trusted=[fp])
+    edit(tmp_path / "may-a.db", "may-a", ["HO00002"], "sửa rồi bỏ chữ ký")
+    stripped = tmp_path / "stripped.rasoat"
+    with Store.open(tmp_path / "may-a.db", user="Lò Thị Mai", device="may-a") as store:
+        export_package(store, stripped, ExportScope(kind="surveyor", device="may-a"), signer=key)
+    _strip_signature(stripped)
+    assert read_package(stripped).signer is None
+    before = sha(base)
+    capsys.readouterr()
+    assert main(["import", str(base), str(stripped), "--trust-device", fp]) == 1
+    err = capsys.readouterr().err
+    assert "KHÔNG có chữ ký, trong khi tệp của xã đã biết khoá của máy đó" in err
+    assert fp in err
+    assert "--trust-device" not in err
+    assert sha(base) == before
+    with (
+        Store.open(base, user="Cán bộ xã", device="may-xa") as office,
+        pytest.raises(PackageError, match="không nhận"),
+    ):
+        import_package(office, stripped, trusted=[fp])
+    # An unsigned package of a laptop the file has no key for reads as an older one's.
+    other = tmp_path / "may-b.rasoat"
+    with Store.open(tmp_path / "may-a.db", user="Lò Thị Mai", device="may-b") as store:
+        export_package(
+            store,
+            other,
+            ExportScope(kind="surveyor", device="may-b"),
+            signer=Ed25519PrivateKey.generate(),
+        )
+    _strip_signature(other)
+    assert main(["import", str(base), str(other)]) == 1
+    assert "chạy lại với --allow-unsigned" in capsys.readouterr().err
+    assert main(["import", str(base), str(other), "--allow-unsigned"]) == 0
+    assert "KHÔNG CÓ CHỮ KÝ" in capsys.readouterr().out
+
+
+def _strip_signature(pkg: Path) -> None:
+    """A signed package rewritten as an unsigned one of format 1, its checksums made again."""
+    parts = zip_parts(pkg)
+    manifest = json.loads(parts["manifest.json"])
+    del manifest["signature"]
+    manifest["format_version"] = 1
+    for name in list(manifest["parts"]):
+        data = parts[name]
+        manifest["parts"][name] = {"sha256": hashlib.sha256(data).hexdigest(), "size": len(data)}
+    parts["manifest.json"] = json.dumps(manifest, ensure_ascii=False).encode()
+    write_parts(pkg, parts)
+
+
 def test_the_cli_refuses_an_unknown_laptop_with_exit_1_and_its_fingerprint(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -199,9 +258,12 @@ def test_the_cli_refuses_an_unknown_laptop_with_exit_1_and_its_fingerprint(
     assert "máy gửi mới, cán bộ đã xác nhận" in capsys.readouterr().out
 
 
-def test_an_older_unsigned_package_reads_with_a_warning_and_unverified_history(
+def test_an_older_unsigned_package_is_taken_when_confirmed_with_unverified_history(
     tmp_path: Path,
 ) -> None:
+    """Anyone can write an unsigned package: taken with a warning alone, it made the
+    signatures worthless (a forger writes format 1). The officer takes it, or it is refused
+    as an unknown laptop's is, nothing written."""
     base = make_commune(tmp_path / "xa.db", 0)
     pkg = tmp_path / "old.rasoat"
     recs = records(2)
@@ -210,8 +272,18 @@ def test_an_older_unsigned_package_reads_with_a_warning_and_unverified_history(
     package = read_package(pkg)
     assert package.manifest["format_version"] == 1
     assert package.signer is None
+    before = sha(base)
+    with pytest.raises(SenderNotTrusted, match="Chỉ nhận khi đã hỏi người gửi") as asked:
+        precheck(base, read_package(pkg))
+    assert asked.value.check.status == "unsigned"
+    assert sha(base) == before  # asked before the file was opened for writing
+    with (
+        Store.open(base, user="Cán bộ xã", device="may-xa") as office,
+        pytest.raises(SenderNotTrusted),
+    ):
+        import_package(office, pkg)  # the merge checks again
     with Store.open(base, user="Cán bộ xã", device="may-xa") as office:
-        receipt = import_package(office, pkg)
+        receipt = import_package(office, pkg, trusted=[UNSIGNED_OK])
         assert receipt.sender == "unsigned"
         assert any("không có chữ ký" in w for w in receipt.warnings)
         assert "KHÔNG CÓ CHỮ KÝ" in receipt.text()

@@ -15,6 +15,7 @@ import pytest
 from openpyxl import Workbook, load_workbook
 
 from db.exchange import merge_plan
+from db.exchange.devices import UNSIGNED_OK
 from db.exchange.errors import PackageError
 from db.exchange.excel_lists import MAX_COLUMNS, open_workbook, parse_sheet
 from db.exchange.package import MAX_REVS, PackageRecord, RevEntry, read_package, write_package
@@ -40,7 +41,7 @@ def _import_refused(db: Path, pkg: Path, capsys: pytest.CaptureFixture[str]) -> 
     """``rasoat import`` of ``pkg`` into ``db`` refused as unusable input (exit 2), the commune
     file left byte-identical; what it said."""
     before = db.read_bytes()
-    assert main(["import", str(db), str(pkg)]) == 2
+    assert main(["import", str(db), str(pkg), "--allow-unsigned"]) == 2
     assert db.read_bytes() == before
     return capsys.readouterr().err
 
@@ -293,8 +294,8 @@ def test_a_conflicts_rev_brought_since_as_another_households_refuses_the_decisio
     taken = [RevEntry("3-laptop", None)]
     write_package(p2, HEADER, {"villages": []}, [PackageRecord(other, "3-laptop", taken)])
     with Store.open(ours, user="Cán bộ xã", device="may-xa") as store:
-        assert import_package(store, p1).count("conflict") == 1
-        assert import_package(store, p2).count("added") == 1
+        assert import_package(store, p1, trusted=[UNSIGNED_OK]).count("conflict") == 1
+        assert import_package(store, p2, trusted=[UNSIGNED_OK]).count("added") == 1
         (conflict,) = open_conflicts(store)
         tables = ("households", "household_revs", "exchange_merge_parents")
         before = [store.conn.execute(f"SELECT * FROM {t}").fetchall() for t in tables]
