@@ -11,8 +11,8 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QColor, QDoubleValidator, QIntValidator
+from PySide6.QtCore import QRegularExpression, Qt, Signal
+from PySide6.QtGui import QColor, QRegularExpressionValidator
 from PySide6.QtWidgets import (
     QCheckBox,
     QHBoxLayout,
@@ -76,7 +76,13 @@ class TextEditor(_Single):
 
 class NumberEditor(TextEditor):
     """Whole or decimal numbers; blank means unknown. Out-of-range input is left for the
-    validation messages rather than blocked, so the surveyor sees why."""
+    validation messages rather than blocked, so the surveyor sees why.
+
+    Read by ``forms.amounts`` whatever the laptop's language setting: Qt's validators took
+    "1.500.000" by the system's locale (accepted under Vietnamese, then read as nothing and
+    stored as unknown, the box still showing it) and rewrote "12,5" as "125" under English
+    while 12.5 was stored. Only digits and grouping or decimal marks can be typed; what
+    cannot be read is said on the field; once the field is left, it shows what is stored."""
 
     def __init__(
         self,
@@ -87,27 +93,50 @@ class NumberEditor(TextEditor):
     ) -> None:
         super().__init__(parent, placeholder=unit)
         self.decimal = decimal
-        if decimal:
-            validator = QDoubleValidator(0.0, 1e12, 2, self.edit)
-            validator.setNotation(QDoubleValidator.Notation.StandardNotation)
-            self.edit.setValidator(validator)
-        else:
-            self.edit.setValidator(QIntValidator(0, 2_000_000_000, self.edit))
+        allowed = r"[0-9][0-9., ]*" + (r"(m²|m2)?" if decimal else r"(đ|đồng)?")
+        self.edit.setValidator(
+            QRegularExpressionValidator(QRegularExpression(f"^ *({allowed})? *$"), self.edit)
+        )
+        self.edit.editingFinished.connect(self._show_stored)
+        self._said = ""
+
+    def _read(self) -> int | float | None | str:
+        from forms.amounts import parse_decimal, parse_whole
+
+        text = self.edit.text()
+        return parse_decimal(text) if self.decimal else parse_whole(text)
 
     def value(self) -> int | float | None:
-        text = self.edit.text().strip().replace(",", ".")
-        if not text:
-            return None
-        try:
-            return float(text) if self.decimal else int(text)
-        except ValueError:
-            return None
+        read = self._read()
+        return None if isinstance(read, str) else read
+
+    def unreadable(self) -> str:
+        """What is wrong with the text typed, Vietnamese; "" when it reads as a number."""
+        read = self._read()
+        if not isinstance(read, str):
+            return ""
+        example = "12,5" if self.decimal else "1.500.000"
+        return f"Không đọc được số “{read.strip()}”: hãy viết như {example}."
+
+    def set_problem(self, message: str) -> None:
+        # The page's validation knows only the value stored (None for an unreadable text):
+        # the field keeps saying why it stored nothing.
+        super().set_problem(self.unreadable() or message)
+
+    def _show_stored(self) -> None:
+        read = self._read()
+        if isinstance(read, str):
+            self.set_problem("")  # says why, until the text reads
+            return
+        self.set_value(read)
 
     def set_value(self, value: Any) -> None:
+        from forms.amounts import decimal_text
+
         if value is None:
             self.edit.setText("")
         elif self.decimal:
-            self.edit.setText(f"{float(value):g}")
+            self.edit.setText(decimal_text(float(value)))
         else:
             self.edit.setText(str(int(value)))
 

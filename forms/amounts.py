@@ -1,8 +1,10 @@
-"""Amounts of money as officers type them: "50.000.000", "50,000,000", "50 000 000 đ".
+"""Numbers as officers type them: money with grouping ("50.000.000", "50,000,000",
+"50 000 000 đ"), decimals with the Vietnamese comma ("12,5") or a point.
 
-One reading for the window's support page and ``rasoat support add``; what it cannot read is
-given back as typed, for the validator (``forms.validate.support_problems``) to name the
-field."""
+One reading for the window's number fields, its support page and ``rasoat support add``,
+whatever the laptop's language setting (Qt's validators read "1.500.000" by the system's
+locale, and the field then stored nothing). What cannot be read is given back as typed, for
+the field or the validator to name."""
 
 from __future__ import annotations
 
@@ -21,3 +23,52 @@ def parse_amount(text: str) -> int | None | str:
 def amount_text(amount: int | None) -> str:
     """Vietnamese grouping: 20.000.000 đ."""
     return "" if amount is None else f"{amount:,} đ".replace(",", ".")
+
+
+def parse_whole(text: str) -> int | None | str:
+    """A whole number typed with or without grouping ("1.500.000", "1,500,000", "1 500 000",
+    "1.500.000 đ"): the number, None when empty, the text itself when unreadable."""
+    return parse_amount(text)
+
+
+def parse_decimal(text: str) -> float | None | str:
+    """A decimal number as officers type it: the Vietnamese decimal comma ("12,5", "1.200,5"
+    with dots grouping), or a point ("12.5"). A point followed by exactly three digits is
+    grouping, as Vietnamese writes thousands ("1.200" is 1200; "1.2" is 1.2). None when
+    empty, the text itself when unreadable (the field then says so)."""
+    bare = "".join(text.split()).removesuffix("m²").removesuffix("m2")
+    if not bare:
+        return None
+    number: str | None
+    if "," in bare:
+        head, _comma, fraction = bare.rpartition(",")
+        if "," in head or "." in fraction:
+            return text
+        whole = _ungrouped(head)
+        number = f"{whole}.{fraction}" if whole is not None else None
+    elif bare.count(".") == 1 and len(bare.partition(".")[2]) != 3:
+        number = bare
+    else:
+        number = _ungrouped(bare)
+    if number is None or not number.replace(".", "", 1).isascii():
+        return text
+    digits = number.replace(".", "", 1)
+    if not digits.isdigit() or number.startswith(".") or number.endswith("."):
+        return text
+    return float(number)
+
+
+def _ungrouped(text: str) -> str | None:
+    """``text`` without its grouping dots ("1.200.000" → "1200000"), None when the groups
+    are not of three digits."""
+    head, *groups = text.split(".")
+    if not head or any(len(g) != 3 for g in groups):
+        return None
+    return head + "".join(groups)
+
+
+def decimal_text(value: float) -> str:
+    """12.5 → "12,5", 1200.0 → "1200": what ``parse_decimal`` reads back as ``value`` (to six
+    decimals; never an exponent)."""
+    text = f"{value:.6f}".rstrip("0").rstrip(".")
+    return text.replace(".", ",")

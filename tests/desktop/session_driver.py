@@ -42,6 +42,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from forms.amounts import decimal_text
 from forms.model import (
     Area,
     Category,
@@ -997,7 +998,12 @@ class Session:
         elif kind == "date":
             yield from self.type(value.strftime("%d/%m/%Y") if value else "")
         elif kind == "float":
-            yield from self.type("" if value is None else f"{value:g}")
+            # As Vietnamese writes decimals, with a comma (forms.amounts reads either).
+            yield from self.type("" if value is None else decimal_text(value))
+        elif kind == "int" and value is not None and value >= 10_000:
+            # Money as officers write it, "1.650.000": under a Vietnamese setting Qt's
+            # validator took it, and the field stored nothing.
+            yield from self.type(f"{value:,}".replace(",", "."))
         else:
             yield from self.type("" if value is None else str(value))
         yield from self.tab()

@@ -1,8 +1,10 @@
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import date
 
-from PySide6.QtCore import Qt
+import pytest
+from PySide6.QtCore import QLocale, Qt
 from PySide6.QtTest import QTest
 from pytestqt.qtbot import QtBot
 
@@ -38,6 +40,64 @@ def test_numbers_blank_means_unknown_and_letters_are_refused(qtbot: QtBot) -> No
     qtbot.addWidget(area)
     type_text(area.edit, "12,5")
     assert area.value() == 12.5
+
+
+@pytest.fixture(params=["vi_VN", "en_US", "C"])
+def system_locale(request: pytest.FixtureRequest) -> Iterator[str]:
+    """The laptop's language setting, which Qt's validators read numbers by."""
+    before = QLocale()
+    QLocale.setDefault(QLocale(request.param))
+    yield request.param
+    QLocale.setDefault(before)
+
+
+@pytest.mark.parametrize(
+    ("kind", "typed", "stored", "shown"),
+    [
+        ("int", "1.500.000", 1_500_000, "1500000"),
+        ("int", "1,500,000", 1_500_000, "1500000"),
+        ("int", "1 500 000 đ", 1_500_000, "1500000"),
+        ("float", "12,5", 12.5, "12,5"),
+        ("float", "12.5", 12.5, "12,5"),
+        ("float", "1.200", 1200.0, "1200"),
+        ("float", "1.200,5", 1200.5, "1200,5"),
+        ("float", "48", 48.0, "48"),
+    ],
+)
+def test_a_number_typed_as_officers_write_it_is_stored_and_shown_as_stored(
+    qtbot: QtBot, system_locale: str, kind: str, typed: str, stored: float, shown: str
+) -> None:
+    """Under a Vietnamese setting "1.500.000" was accepted, stored as unknown, and left in
+    the box; under English "12,5" was stored as 12.5 and shown as "125" once left."""
+    editor = make_editor(kind)
+    qtbot.addWidget(editor)
+    type_text(editor.edit, typed)
+    assert editor.value() == stored
+    editor.edit.editingFinished.emit()  # the field left (Tab)
+    assert editor.edit.text() == shown
+    assert editor.value() == stored
+    assert editor.toolTip() == ""
+
+
+def test_a_number_that_cannot_be_read_says_so_on_its_field(
+    qtbot: QtBot, system_locale: str
+) -> None:
+    area = make_editor("float")
+    qtbot.addWidget(area)
+    type_text(area.edit, "1,2,3")
+    assert area.value() is None
+    area.set_problem("")  # the page's validation, knowing only the stored None
+    assert area.toolTip() == "Không đọc được số “1,2,3”: hãy viết như 12,5."
+    area.edit.editingFinished.emit()
+    assert area.edit.text() == "1,2,3"  # left as typed, to be corrected
+    area.edit.clear()
+    type_text(area.edit, "12,5")
+    area.set_problem("")
+    assert area.toolTip() == ""
+    money = make_editor("int")
+    qtbot.addWidget(money)
+    type_text(money.edit, "abc")  # letters cannot be typed
+    assert money.edit.text() == ""
 
 
 def test_text_takes_vietnamese_characters(qtbot: QtBot) -> None:

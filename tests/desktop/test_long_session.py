@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from PySide6.QtCore import QLocale
 from pytestqt.qtbot import QtBot
 
 from desktop.main_window import MainWindow
@@ -40,6 +41,9 @@ MIN_EVENTS = 5_000
 @pytest.fixture
 def session(qtbot: QtBot, app: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Any:
     monkeypatch.setenv("RASOAT_HOME", str(tmp_path / "home"))
+    # A laptop set to Vietnamese, as most are: Qt reads numbers by it ("1.500.000").
+    before = QLocale()
+    QLocale.setDefault(QLocale("vi_VN"))
     window = MainWindow()
     qtbot.addWidget(window)
     window.show()
@@ -50,6 +54,7 @@ def session(qtbot: QtBot, app: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPa
     yield session
     session.watchdog.stop()
     window.close()
+    QLocale.setDefault(before)
 
 
 @pytest.mark.slow

@@ -3,7 +3,9 @@
 
 from __future__ import annotations
 
-from forms.amounts import amount_text, parse_amount
+import pytest
+
+from forms.amounts import amount_text, decimal_text, parse_amount, parse_decimal
 
 
 def test_amounts_as_typed() -> None:
@@ -28,3 +30,33 @@ def test_amount_text() -> None:
     assert amount_text(20_000_000) == "20.000.000 đ"
     assert amount_text(None) == ""
     assert parse_amount(amount_text(1_234_567)) == 1_234_567
+
+
+@pytest.mark.parametrize(
+    ("typed", "read"),
+    [
+        ("12,5", 12.5),
+        ("12.5", 12.5),
+        ("1.200", 1200.0),  # Vietnamese thousands
+        ("1.200,5", 1200.5),
+        ("1.2", 1.2),
+        ("0,5", 0.5),
+        ("50 m²", 50.0),
+        ("", None),
+        ("1,2,3", "1,2,3"),
+        ("1.2.3", "1.2.3"),
+        ("12,", "12,"),
+        (",5", ",5"),
+        ("١٢", "١٢"),
+        ("abc", "abc"),
+    ],
+)
+def test_decimals_as_typed(typed: str, read: float | str | None) -> None:
+    assert parse_decimal(typed) == read
+
+
+@pytest.mark.parametrize("value", [12.5, 1200.0, 1.255, 0.5, 7.975, 1e6, 0.0])
+def test_decimal_text_reads_back(value: float) -> None:
+    text = decimal_text(value)
+    assert "e" not in text
+    assert parse_decimal(text) == value
