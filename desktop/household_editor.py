@@ -462,12 +462,32 @@ class HouseholdEditor(QWidget):
         self.saved.emit(self.household.id)
         return True
 
+    def may_leave(self) -> bool:
+        """Whether the household may be left: saved, or nothing to save, or the officer chose
+        to drop what could not be saved (a code already used, a full disk). Esc, the next
+        household and closing the window left it whatever the save said: a new household
+        with a used code was lost without a word."""
+        if not self.dirty or self.save():
+            return True
+        from desktop.confirm import confirm_destructive
+
+        drop = confirm_destructive(
+            self,
+            self.tr("Hộ chưa lưu được"),
+            self.last_error,
+            self.tr("&Bỏ thay đổi"),
+            self.tr("Ở &lại sửa"),
+            self.tr("Ở lại để sửa, hay bỏ những gì vừa nhập cho hộ này?"),
+        )
+        if drop:
+            self.dirty = False
+            self._autosave.stop()
+        return drop
+
     def _navigate(self, step: int) -> None:
-        if self.dirty:
-            self.save()
-        self.navigate.emit(step)
+        if self.may_leave():
+            self.navigate.emit(step)
 
     def close_editor(self) -> None:
-        if self.dirty:
-            self.save()
-        self.closed.emit()
+        if self.may_leave():
+            self.closed.emit()

@@ -699,6 +699,15 @@ class MainWindow(QMainWindow):
         )
 
     def delete_selected(self) -> bool:
+        # In the household editor, the member of the focused roster row.
+        if self._editor is not None and self.stack.currentWidget() is self._editor:
+            if self._editor.identity.roster.remove_focused():
+                return True
+            self.statusBar().showMessage(
+                self.tr("Xoá thành viên: đặt con trỏ vào dòng của thành viên rồi bấm Ctrl+Del."),
+                5000,
+            )
+            return False
         # Only on the list, where the selected household is in sight: on another tab the list's
         # selection is hidden, and Ctrl+Del in the meeting table means its own row.
         on_list = (
@@ -753,6 +762,8 @@ class MainWindow(QMainWindow):
         from desktop.commune_file import needs_deferred_check, open_store
         from desktop.passphrase_dialog import open_unlocked
 
+        if not self.editor_may_leave():
+            return False
         try:
             # An encrypted file: its passphrase (or recovery key) asked until it opens it;
             # giving up leaves the window as it was.
@@ -888,6 +899,8 @@ class MainWindow(QMainWindow):
         from desktop.commune_file import create_from_choice
         from desktop.first_run_dialog import FirstRunDialog
 
+        if not self.editor_may_leave():
+            return
         dialog = FirstRunDialog(self)
         if not dialog.exec() or dialog.choice is None:
             return
@@ -945,7 +958,15 @@ class MainWindow(QMainWindow):
                     QMessageBox.warning(self, self.tr("Chưa sao lưu được"), message)
         self.store = None
 
+    def editor_may_leave(self) -> bool:
+        """Whether the household being edited may be left (``HouseholdEditor.may_leave``):
+        asked before the window closes or another file takes its place."""
+        return self._editor is None or self._editor.may_leave()
+
     def closeEvent(self, event: Any) -> None:
+        if not self.editor_may_leave():
+            event.ignore()
+            return
         self._close_store()
         super().closeEvent(event)
 

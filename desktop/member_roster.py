@@ -13,6 +13,7 @@ from typing import Any
 from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
+    QApplication,
     QGridLayout,
     QHBoxLayout,
     QLabel,
@@ -211,6 +212,43 @@ class MemberRoster(QWidget):
         self.changed.emit()
         return member
 
+    def remove_focused(self) -> bool:
+        """Ctrl+Del in the household editor (the window's "Xoá" shortcut, which hands it
+        here): the member of the row holding the focus, asked as the row's Xoá asks (the
+        row's Xoá is left out of Tab, which walks the answers). False when no row has it."""
+        focus = QApplication.focusWidget()
+        for i, row in enumerate(self.rows):
+            if any(e is focus or e.isAncestorOf(focus) for e in row.editors.values()):
+                if not self.ask_remove(row.member):
+                    return False
+                # The focus stays in the roster: the row now at that place, else the last.
+                if self.rows:
+                    self.rows[min(i, len(self.rows) - 1)].editors["name"].setFocus()
+                else:
+                    self.add_button.setFocus()
+                return True
+        return False
+
+    def ask_remove(self, member: Member) -> bool:
+        """The row's Xoá: a member with anything typed is removed only once the officer says
+        so, named (it went at once, saved a moment later, with no undo)."""
+        from desktop.confirm import confirm_destructive
+
+        if member != Member(id=member.id, relationship=member.relationship):
+            position = self.household.members.index(member) + 1
+            who = member.name.strip() or self.tr("thành viên thứ {n}").format(n=position)
+            if not confirm_destructive(
+                self,
+                self.tr("Xoá thành viên"),
+                self.tr("Xoá {who} khỏi danh sách thành viên của hộ?").format(who=who),
+                self.tr("&Xoá"),
+                self.tr("&Không xoá"),
+                self.tr("Các câu trả lời của thành viên này (phiếu B2) cũng bị xoá."),
+            ):
+                return False
+        self.remove_member(member)
+        return True
+
     def remove_member(self, member: Member) -> None:
         for i, row in enumerate(self.rows):
             if row.member is member:
@@ -242,6 +280,7 @@ class MemberRoster(QWidget):
             return row
         editors: dict[str, FieldEditor] = {}
         remove = QPushButton(self.tr("Xoá"))
+        remove.setToolTip(self.tr("Xoá thành viên này (Ctrl+Del)"))
         row = MemberRow(member, editors, remove)
         for attr, kind, header in COLUMNS:
             choices = enum_choices(ENUMS[attr]) if attr in ENUMS else ()
@@ -261,7 +300,7 @@ class MemberRoster(QWidget):
         self._fill(row)
         remove.setMaximumWidth(56)
         remove.setFocusPolicy(Qt.FocusPolicy.ClickFocus)  # Tab goes to the next member, not here
-        remove.clicked.connect(lambda _c=False: self.remove_member(row.member))
+        remove.clicked.connect(lambda _c=False: self.ask_remove(row.member))
         self.rows.append(row)
         if place:
             self._place()

@@ -301,6 +301,6 @@ def restore_into(window: Any, path: Path, chosen: Path) -> str:
 
 def open_restore_dialog(window: Any) -> None:
     store = window.store
-    if store is None:
+    if store is None or not window.editor_may_leave():
         return
     RestoreDialog(Path(store.path), window).exec()

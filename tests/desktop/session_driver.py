@@ -912,6 +912,8 @@ class Session:
         self.expect_focus(identity.code, "household code")
         h.code = identity.code.text()  # the proposed code, kept with Tab
         h.id = saved.id
+        if number == 2 and self.entered:
+            yield from self.used_code(identity.code, self.entered[0].code, h.code)
         self.step(f"household {number}: identity")
         yield from self.tab()
         yield from self.choose(identity.village, h.village, "village")
@@ -941,6 +943,8 @@ class Session:
             yield from self.type(m.ethnicity or "")
             yield from self.tab()
             yield from self.type(m.id_number or "")
+        if number == 3:
+            yield from self.member_by_mistake(number, roster, len(h.members))
 
         for step, title, page in (
             (1, "Phiếu A", editor.pages[0]),
@@ -968,6 +972,53 @@ class Session:
             raise SessionFailure(f"household {number} not saved: {editor.last_error}")
         self.entered.append(h)
         self.figures.households += 1
+
+    def member_by_mistake(self, number: int, roster: Any, members: int) -> Steps:
+        """A member row added and named by mistake, removed with Ctrl+Del: asked, named (the
+        row's Xoá removed at once, with no undo)."""
+        self.step(f"household {number}: a member typed by mistake, Ctrl+Del")
+        yield from self.key(Qt.Key.Key_N, CTRL | SHIFT)
+        row = roster.rows[-1]
+        self.expect_focus(row.editors["name"], "the member added by mistake")
+        yield from self.type("Người nhập nhầm")
+        yield from self.confirm(lambda: self.post(Qt.Key.Key_Delete, CTRL), "Xoá")
+        if len(roster.household.members) != members:
+            raise SessionFailure(f"Ctrl+Del left {len(roster.household.members)} members")
+        window = self.window
+        if not window.isActiveWindow():  # no window manager here to give it back
+            window.activateWindow()
+            yield from self.wait(window.isActiveWindow, "the window again")
+        self.expect_focus(roster.rows[-1].editors["name"], "the last member left, after Ctrl+Del")
+
+    def used_code(self, code: QWidget, taken: str, proposed: str) -> Steps:
+        """A code already used typed over the proposed one, then Esc: the household cannot
+        be saved, and the editor asks rather than leave it unsaved (it left, and the
+        household was lost); Enter stays, and the proposed code is typed back."""
+        window = self.window
+        self.step(f"household code {taken} again: Esc asks, Enter stays")
+        self.expected_modals = (*self.expected_modals, QMessageBox)
+        self.expect_focus(code, "household code")
+        yield from self.key(Qt.Key.Key_A, CTRL)
+        yield from self.type(taken)
+        yield from self.post(Qt.Key.Key_Escape)
+        yield from self.wait(
+            lambda: isinstance(QApplication.activeModalWidget(), QMessageBox), "the question"
+        )
+        box = QApplication.activeModalWidget()
+        if f"Mã hộ {taken} đã được dùng" not in box.text():
+            raise SessionFailure(f"Esc with a used code asked {box.text()!r}")
+        yield from self.key(Qt.Key.Key_Return)  # the default: stay and correct it
+        yield from self.wait(lambda: QApplication.activeModalWidget() is None, "stayed")
+        self.expected_modals = self.expected_modals[:-1]
+        if window.stack.currentWidget() is not window.editor:
+            raise SessionFailure("Esc left a household that could not be saved")
+        if not code.hasFocus():
+            window.activateWindow()
+            yield from self.wait(lambda: window.isActiveWindow(), "the window again")
+            code.setFocus()
+        self.expect_focus(code, "household code, to correct it")
+        yield from self.key(Qt.Key.Key_A, CTRL)
+        yield from self.type(proposed)
 
     def answer_form(self, page: Any, obj: Any, title: str) -> Steps:
         """Each question the page shows, in order, answered from the paper with Tab between:

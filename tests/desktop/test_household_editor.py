@@ -292,6 +292,11 @@ def test_roster_rows_reused_for_the_next_household_edit_its_members(
     assert all(r.editors["name"].isVisible() for r in roster.rows)
     removed = roster.rows[2]
     ba = removed.member
+    from PySide6.QtWidgets import QMessageBox
+
+    from tests.desktop.conftest import when_modal
+
+    when_modal(lambda box: _press(box, "Xoá"), QMessageBox)  # a named member: asked
     removed.remove.click()
     assert [m.name for m in shown.members] == ["Lò Văn Lớn", "Lò Thị Hai"]
     assert len(roster.rows) == 2
@@ -302,7 +307,123 @@ def test_roster_rows_reused_for_the_next_household_edit_its_members(
     assert roster.rows[2].member is added
     assert removed.editors["name"].isVisible()
     assert removed.editors["name"].value() in ("", None)
-    type_text("Lò Văn Tư")
+    retype(removed.editors["name"].edit, "Lò Văn Tư")  # the window active again after the question
     assert added.name == "Lò Văn Tư"
     assert ba.name == "Lò Văn Ba"  # the member that row showed before, removed
     window.close()
+
+
+def retype(edit: Any, text: str) -> None:
+    """``text`` typed over what ``edit`` holds, key by key into it (its window made active
+    again first: a message box just closed may have left none active)."""
+    edit.window().activateWindow()
+    QApplication.processEvents()
+    edit.setFocus()
+    edit.selectAll()
+    for ch in text:
+        QTest.sendKeyEvent(
+            QTest.KeyAction.Click, edit, Qt.Key.Key_unknown, ch, Qt.KeyboardModifier.NoModifier
+        )
+
+
+def _press(box: Any, text: str) -> None:
+    [button] = [b for b in box.buttons() if b.text().replace("&", "") == text]
+    button.click()
+
+
+def test_a_household_that_cannot_be_saved_is_not_left_without_a_word(
+    qtbot: QtBot, app: Any, store: Any, commune_path: Path
+) -> None:
+    """A new household given a code already used could not be saved; Esc and closing the
+    window left it anyway, the refusal shown only in the editor's status line: lost. The
+    officer is asked: stay (the default) and correct it, or drop it."""
+    from PySide6.QtWidgets import QMessageBox
+
+    from forms.model import Household
+    from tests.desktop.conftest import when_modal
+
+    taken = "01-0001"
+    store.save_household(Household(code=taken, village=store.villages()[0].name))
+    window = open_window(qtbot, store)
+    window.add_household()
+    editor = window.editor
+    try:
+        new_id = editor.household.id
+        code = editor.identity.code
+        proposed = code.text()
+        retype(code, taken)
+        asked: list[str] = []
+
+        def stay(box: Any) -> None:
+            asked.append(box.text())
+            _press(box, "Ở lại sửa")
+
+        when_modal(stay, QMessageBox)
+        shortcut(Qt.Key.Key_Escape, Qt.KeyboardModifier.NoModifier)
+        qtbot.waitUntil(lambda: bool(asked), timeout=5000)
+        assert f"Mã hộ {taken} đã được dùng" in asked[0]
+        assert window.stack.currentWidget() is editor  # still there, to be corrected
+        assert editor.household.id == new_id
+
+        # Closing the window asks too; staying keeps it open.
+        when_modal(stay, QMessageBox)
+        window.close()
+        qtbot.waitUntil(lambda: len(asked) == 2, timeout=5000)
+        assert window.isVisible()
+
+        retype(code, proposed)
+        shortcut(Qt.Key.Key_Escape, Qt.KeyboardModifier.NoModifier)  # saves, then leaves
+        qtbot.waitUntil(lambda: window.stack.currentWidget() is not editor, timeout=5000)
+        assert store.get_household(new_id) is not None
+
+        # Dropping what cannot be saved leaves, and nothing of it is stored.
+        window.add_household()
+        dropped = editor.household.id
+        retype(code, taken)
+        when_modal(lambda box: _press(box, "Bỏ thay đổi"), QMessageBox)
+        shortcut(Qt.Key.Key_Escape, Qt.KeyboardModifier.NoModifier)
+        qtbot.waitUntil(lambda: window.stack.currentWidget() is not editor, timeout=5000)
+        assert store.get_household(dropped) is None
+    finally:
+        editor.dirty = False  # never a question left for the teardown to wait on
+
+
+def test_a_member_is_removed_only_once_the_officer_says_so(
+    qtbot: QtBot, app: Any, store: Any
+) -> None:
+    """The row's Xoá removed a member at once, saved a moment later, with no undo."""
+    from PySide6.QtWidgets import QMessageBox
+
+    from tests.desktop.conftest import when_modal
+
+    window = open_window(qtbot, store)
+    window.add_household()
+    editor = window.editor
+    roster = editor.identity.roster
+    first = editor.household.members[0]
+    retype(roster.editor(first, "name").edit, "Lò Văn Páo")
+    blank = roster.add_member()
+    asked: list[str] = []
+
+    def answer(text: str) -> Any:
+        def act(box: Any) -> None:
+            asked.append(box.text())
+            _press(box, text)
+
+        return act
+
+    try:
+        row = next(r for r in roster.rows if r.member is first)
+        when_modal(answer("Không xoá"), QMessageBox)
+        row.remove.click()
+        assert asked == ["Xoá Lò Văn Páo khỏi danh sách thành viên của hộ?"]
+        assert first in editor.household.members
+        when_modal(answer("Xoá"), QMessageBox)
+        row.remove.click()
+        assert first not in editor.household.members
+        # A row with nothing typed goes without a question.
+        next(r for r in roster.rows if r.member is blank).remove.click()
+        assert len(asked) == 2
+        assert editor.household.members == []
+    finally:
+        editor.dirty = False

@@ -209,6 +209,22 @@ def test_a_viewer_who_unlocks_keeps_the_input_in_the_form_unsaved(
     assert not window.editor.isEnabled()  # a viewer may not save it
     assert window.store.household_by_code(code) is None
     assert "chưa lưu" in window.statusBar().currentMessage()
+    # Closing the window says the input cannot be saved, and drops it only when told.
+    from PySide6.QtWidgets import QMessageBox
+
+    from tests.desktop.conftest import when_modal
+
+    asked: list[str] = []
+
+    def drop(box: Any) -> None:
+        asked.append(box.text())
+        [button] = [b for b in box.buttons() if b.text().replace("&", "") == "Bỏ thay đổi"]
+        button.click()
+
+    when_modal(drop, QMessageBox)
+    window.close()
+    assert asked
+    assert not window.isVisible()
 
 
 def test_input_typed_just_before_the_lock_is_saved_after_the_same_users_unlock(
