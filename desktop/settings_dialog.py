@@ -14,18 +14,29 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFileDialog,
     QFormLayout,
+    QFrame,
     QGroupBox,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QMessageBox,
     QPushButton,
+    QScrollArea,
     QSpinBox,
     QVBoxLayout,
     QWidget,
 )
 
 from rasoat import paths, settings
+
+
+def fitting_size(dialog: QWidget, content: QWidget, buttons: QWidget) -> tuple[int, int]:
+    """The dialog's size: its content whole where the screen has room, else the screen's
+    height less a margin for the title bar and the taskbar (the content then scrolls)."""
+    screen = dialog.screen().availableGeometry()
+    wanted = content.sizeHint().height() + buttons.sizeHint().height() + 40
+    width = min(max(560, content.sizeHint().width() + 40), screen.width() - 40)
+    return width, max(240, min(wanted, screen.height() - 80))
 
 
 class SettingsDialog(QDialog):
@@ -80,7 +91,10 @@ class SettingsDialog(QDialog):
         buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("Hủy"))
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
+        # Everything but the buttons scrolls: the settings are taller than a 768-pixel
+        # laptop screen, and Lưu/Hủy went below its edge, out of reach.
+        content = QWidget()
+        layout = QVBoxLayout(content)
         layout.addLayout(form)
         if self.store is not None:
             layout.addWidget(self._province_box())
@@ -94,8 +108,17 @@ class SettingsDialog(QDialog):
             row.addStretch(1)
             layout.addLayout(row)
         layout.addWidget(note)
-        layout.addWidget(buttons)
-        self.resize(560, self.sizeHint().height())
+        layout.addStretch(1)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Tab goes to the settings, not the frame
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll.setWidget(content)
+        outer = QVBoxLayout(self)
+        outer.addWidget(scroll, 1)
+        outer.addWidget(buttons)
+        self.resize(*fitting_size(self, content, buttons))
 
     def _editor(self, setting: settings.Setting, value: Any) -> QLineEdit | QSpinBox:
         if setting.type is int:

@@ -228,3 +228,23 @@ def test_the_province_file_is_loaded_from_the_keyboard_inside_a_modal_thiet_lap(
     assert seen == ["False"]  # Esc: the settings themselves not saved
     assert session.figures.modals == []
     assert round_basis.resolve(store, "nd351-2026-2030").b1_thresholds[Area.RURAL] == 150
+
+
+def test_save_and_cancel_stay_on_a_small_screen(qtbot: QtBot, app: Any, store: Any) -> None:
+    """With a commune file open the settings were 1,144 pixels tall: on a 768-pixel laptop
+    screen Lưu and Hủy were below its edge, out of reach. The content scrolls; the buttons
+    stay in sight."""
+    from PySide6.QtWidgets import QDialogButtonBox
+
+    dialog = SettingsDialog(store=store)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    screen = dialog.screen().availableGeometry()
+    assert dialog.frameGeometry().height() <= screen.height()
+    buttons = dialog.findChild(QDialogButtonBox)
+    save = buttons.button(QDialogButtonBox.StandardButton.Ok)
+    bottom = save.mapToGlobal(save.rect().bottomLeft())
+    assert save.isVisible()
+    assert screen.contains(bottom), (bottom, screen)
+    assert save.text() == "Lưu"
