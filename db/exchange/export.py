@@ -19,7 +19,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from db import certificates
 from db.audit import record_event
-from db.errors import StoreError
+from db.errors import NotPermitted, StoreError
 from db.exchange import own_key, purged_part, year_round_part
 from db.exchange.container import SLIM_FORMAT_VERSION, Written
 from db.exchange.package import CERTIFICATES_KEY, PackageRecord, RevEntry, write_package
@@ -27,7 +27,7 @@ from db.households import household_from_docs
 from db.store import Store
 from db.version import __version__
 from forms.model import Household, Member
-from forms.roles import Action
+from forms.roles import Action, Role
 
 ScopeKind = Literal["commune", "surveyor", "villages"]
 Progress = Callable[[int, int], None]
@@ -74,6 +74,27 @@ class ExportResult:
     recovery_key: str | None = None
 
 
+def _assigned_villages(store: Store) -> tuple[str, ...]:
+    """The villages a signed-in surveyor is assigned to (empty: not limited): their package
+    holds those villages' households only. A surveyor of one village exported the whole
+    commune, ID numbers included, by asking for a surveyor's or every village's package."""
+    user = getattr(store, "signed_in", None)
+    if user is None or user.role != Role.SURVEYOR:
+        return ()
+    return tuple(user.villages)
+
+
+def _refuse_other_villages(store: Store, scope: ExportScope) -> None:
+    limit = _assigned_villages(store)
+    others = [v for v in scope.villages if limit and v not in limit]
+    if others:
+        user = store.signed_in
+        who = user.display_name or user.name if user is not None else ""
+        raise NotPermitted(
+            f"{who} chỉ được xuất gói của {', '.join(limit)}; không xuất được {', '.join(others)}."
+        )
+
+
 def _selected_ids(store: Store, scope: ExportScope) -> list[str]:
     conn = store.conn
     if scope.kind == "commune":
@@ -100,6 +121,14 @@ def _selected_ids(store: Store, scope: ExportScope) -> list[str]:
             params.append(scope.device)
         rows = conn.execute(sql + " ORDER BY code", params).fetchall()
     ids = [r[0] for r in rows]
+    limit = _assigned_villages(store)
+    if limit:
+        marks = ",".join("?" * len(limit))
+        theirs = {
+            r[0]
+            for r in conn.execute(f"SELECT id FROM households WHERE village IN ({marks})", limit)
+        }
+        ids = [hid for hid in ids if hid in theirs]
     # Every package carries the purges (their bare records and tombstones), whatever its
     # scope: a laptop still holding such a household purges it on import (purged_part).
     chosen = set(ids)
@@ -313,6 +342,7 @@ def export_package(
     provides: ``rasoat.identity.signing_key``, made on first use): a package is always signed
     by the laptop that made it."""
     store.require(Action.EXPORT_UPPER if scope.kind == "commune" else Action.EXPORT_PACKAGE)
+    _refuse_other_villages(store, scope)
     if scope.for_upper_level and scope.kind != "commune":
         raise StoreError("Bản rút gọn gửi cấp trên chỉ xuất được cho toàn bộ xã.")
     if signer is None:
