@@ -210,12 +210,25 @@ class Store(StoreCalls):
 
     # --- opening and closing -----------------------------------------------------------
     @classmethod
-    def create(cls, path: str | Path, commune: CommuneInfo, *, user: str, device: str) -> Store:
+    def create(
+        cls,
+        path: str | Path,
+        commune: CommuneInfo,
+        *,
+        user: str,
+        device: str,
+        key: bytes | None = None,
+    ) -> Store:
+        """A new commune file at ``path``; ``key``: encrypted from its first page under that
+        raw key (remembered for it: ``db.driver.remember``), as the upper level's temporary
+        copy of a package is, so that a process killed leaves no personal data readable."""
         path = Path(path)
         if path.exists() and path.stat().st_size > 0:
             raise AlreadyExists(path)
         path.parent.mkdir(parents=True, exist_ok=True)
-        conn = _connect(path)
+        if key is not None:
+            driver.remember(path, key)
+        conn = _connect(path, key)
         try:
             _configure(conn)
             conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")

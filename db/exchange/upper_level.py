@@ -9,6 +9,7 @@ which a commune's own documents print.
 
 from __future__ import annotations
 
+import secrets
 import tempfile
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -18,7 +19,9 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from db import driver
 from db.errors import StoreError
+from db.exchange import devices
 from db.exchange.errors import PackageError
 from db.exchange.merge import merge_package
 from db.exchange.package import Package, PackageRecord, Streamed, open_package, read_package
@@ -284,25 +287,38 @@ def commune_file(package: Package, *, source_name: str, device: str) -> Iterator
         raise PackageError("Phần thông tin xã của gói bị hỏng.") from exc
     with tempfile.TemporaryDirectory(prefix="rasoat-goi-") as folder:
         path = Path(folder) / "xa.rasoat.sqlite"
-        with Store.create(path, info, user="cấp trên", device=device) as store:
-            for village in package.commune.get("villages", []) or []:
-                name = village.get("name") if isinstance(village, dict) else None
-                if isinstance(name, str) and name.strip():
-                    with suppress(StoreError):  # a name twice: the first one stands
-                        store.add_village(name, village.get("code") or None)
-            # This file is the package's copy, nobody's to confirm: its signer is taken.
-            trusted = [package.signer.fingerprint] if package.signer else []
-            # A slim package (export.ExportScope.for_upper_level) is made for this copy.
-            merge_package(
-                store,
-                package,
-                source_name=source_name,
-                trusted=trusted,
-                own_key=b"",
-                upper_level_copy=True,
-            )
-            _decisions_and_verdicts(store, package)
-            yield store
+        # Encrypted under a key that lives in this process only: a process killed while it
+        # prints (a shutdown's SIGTERM) left the package's households, ID numbers and all,
+        # readable in the temporary folder; now it leaves ciphertext.
+        key = secrets.token_bytes(driver.KEY_BYTES)
+        try:
+            with Store.create(path, info, user="cấp trên", device=device, key=key) as store:
+                yield from _filled(store, package, source_name)
+        finally:
+            driver.forget(path)
+
+
+def _filled(store: Store, package: Package, source_name: str) -> Iterator[Store]:
+    """``store`` given the package's villages, households, decisions and verdicts."""
+    for village in package.commune.get("villages", []) or []:
+        name = village.get("name") if isinstance(village, dict) else None
+        if isinstance(name, str) and name.strip():
+            with suppress(StoreError):  # a name twice: the first one stands
+                store.add_village(name, village.get("code") or None)
+    # This file is the package's copy, nobody's to confirm: its signer, or its lack of one
+    # (the summary that reads it says so), is taken.
+    trusted = [package.signer.fingerprint] if package.signer else [devices.UNSIGNED_OK]
+    # A slim package (export.ExportScope.for_upper_level) is made for this copy.
+    merge_package(
+        store,
+        package,
+        source_name=source_name,
+        trusted=trusted,
+        own_key=b"",
+        upper_level_copy=True,
+    )
+    _decisions_and_verdicts(store, package)
+    yield store
 
 
 def _decisions_and_verdicts(store: Store, package: Package) -> None:

@@ -4,6 +4,7 @@ nothing is lost, re-import is a no-op, and the officer's decisions are audited."
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -11,6 +12,7 @@ import pytest
 from db.exchange.errors import PackageError
 from db.exchange.export import ExportScope, export_package
 from db.exchange.merge import import_package, open_conflicts, resolve_conflict
+from db.records import HouseholdQuery
 from db.store import Store
 from forms.model import Household, Member, Relationship
 from tests.db.exchange.commune import copy_to, make_commune, table_dump
@@ -349,3 +351,29 @@ def test_new_households_arrive_with_the_transitions_they_had(tmp_path: Path) -> 
     assert any(t for _, _, t in theirs)
     with commune_file(read_package(pkg), source_name="xa.rasoat", device="cap-tren") as copy:
         assert copy.conn.execute(query).fetchall() == theirs
+
+
+def test_the_upper_levels_copy_of_a_package_is_encrypted_on_disk(tmp_path: Path) -> None:
+    """The upper level prints a commune's documents from a temporary commune file made of its
+    package: a process killed meanwhile (a shutdown's SIGTERM) left it, every ID number
+    readable, in the temporary folder. It is encrypted under a key held by the process; an
+    unsigned package (which the copy takes, as its reader asked) is copied too."""
+    from db import driver
+    from db.exchange.package import read_package
+    from db.exchange.upper_level import commune_file
+
+    base = make_commune(tmp_path / "xa.db", 6)
+    pkg = tmp_path / "xa.rasoat"
+    with Store.open(base, user="x", device="y") as store:
+        export_package(store, pkg)
+        names = [h.head_name() for h in store.iter_households()]
+    for package in (read_package(pkg), replace(read_package(pkg), signer=None)):
+        with commune_file(package, source_name="xa.rasoat", device="cap-tren") as copy:
+            assert copy.count_households(HouseholdQuery()) == 6
+            path = Path(copy.path)
+            copy.checkpoint()
+            raw = path.read_bytes() + path.with_name(path.name + "-wal").read_bytes()
+            assert not raw.startswith(driver.PLAIN_HEADER)
+            assert all(n.encode() not in raw for n in names if n)
+        assert not path.exists()
+        assert driver.known_key(path) is None  # the key went with it
