@@ -138,6 +138,8 @@ class ImportDialog(JobDialog):
             except PackageError as exc:
                 self.about.setText(self.tr("Không dùng được tệp này: {error}").format(error=exc))
         if self.manifest is not None:
+            from db.audit import local_time
+
             m = self.manifest
             commune = m.get("commune") or {}
             counts = m.get("counts") or {}
@@ -152,7 +154,9 @@ class ImportDialog(JobDialog):
                     commune=commune.get("name", "?"), code=commune.get("code", "?"), scope=scope
                 ),
                 self.tr("Tạo lúc {at} bởi {user} trên máy {device}, phần mềm {version}").format(
-                    at=m.get("created_at", "?"),
+                    # The laptop's local time, as the audit log says times (it printed the
+                    # manifest's UTC stamp as it is).
+                    at=local_time(str(m.get("created_at", "?"))),
                     user=m.get("created_by", "?"),
                     device=m.get("device", "?"),
                     version=m.get("app_version", "?"),

@@ -149,7 +149,7 @@ def precheck(
         if row is not None and package.commune_code != str(row[0]):
             name = package.manifest.get("commune", {}).get("name", "")
             raise PackageError(
-                f"Gói này là của xã {name} (mã {package.commune_code}), không phải của "
+                f"Gói này là của {name or 'xã khác'} (mã {package.commune_code}), không phải của "
                 f"{row[1]} (mã {row[0]}): không gộp."
             )
         key = own_key if own_key is not None else devices.own_public_key()
@@ -209,7 +209,7 @@ def merge_package(
     if package.commune_code != commune.commune_code:
         name = package.manifest.get("commune", {}).get("name", "")
         raise PackageError(
-            f"Gói này là của xã {name} (mã {package.commune_code}), không phải của "
+            f"Gói này là của {name or 'xã khác'} (mã {package.commune_code}), không phải của "
             f"{commune.commune_name} (mã {commune.commune_code}): không gộp."
         )
     key = own_key if own_key is not None else devices.own_public_key()

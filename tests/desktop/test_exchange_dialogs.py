@@ -127,6 +127,13 @@ def test_import_shows_receipt_then_conflicts_are_decided(qtbot: Any, tmp_path: P
         qtbot.addWidget(dialog)
         dialog.set_package(pkg)
         assert "Xã Tân Lập" in dialog.about.text()
+        # Made when, in the laptop's local time, as the audit log says times.
+        from db.audit import local_time
+        from db.exchange.container import read_manifest
+
+        made = local_time(read_manifest(pkg)["created_at"])
+        assert f"Tạo lúc {made} bởi" in dialog.about.text()
+        assert "+00:00" not in dialog.about.text()
         assert dialog.import_button.isEnabled()
         dialog.start_import()
         qtbot.waitUntil(lambda: dialog.receipt is not None, timeout=20000)

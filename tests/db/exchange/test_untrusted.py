@@ -424,7 +424,8 @@ def test_a_refused_import_leaves_the_commune_file_byte_identical(
         store.start_round(2026, "nd351-2026-2030")
     pkg = tmp_path / "khac.rasoat"
     assert main(["export", str(other), str(pkg), "--no-password"]) == 0
-    assert "không phải của Xã Tân Lập" in _import_refused(ours, pkg, capsys)
+    said = _import_refused(ours, pkg, capsys)
+    assert "Gói này là của Xã Khác (mã 99999), không phải của Xã Tân Lập" in said  # not "xã Xã"
 
 
 def test_excel_import_bad_options_are_unusable_input_not_internal_errors(
