@@ -707,7 +707,7 @@ def _receipt(
         written=True,
     )
     seen: set[str] = set()
-    for hid, code, head, village, rev, deleted in package.entries:
+    for hid, code, _head, village, rev, deleted in package.entries:
         seen.add(hid)
         before = previous.get(hid)
         action: Action
@@ -719,7 +719,7 @@ def _receipt(
             action = "updated"
         else:
             action = "unchanged"
-        receipt.entries.append(Entry(hid, code, head, village, action))
+        receipt.entries.append(Entry(hid, code, village, action))
     if for_upper_level(manifest):
         receipt.warnings.append(
             "Gói rút gọn gửi cấp trên: đủ cho số liệu tổng hợp và danh sách, nhưng không có câu"

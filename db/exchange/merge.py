@@ -278,8 +278,7 @@ def _merge(
         )
     for step in steps:
         h = step.record.household
-        head = "" if step.action in ("purged", "purged_by_package") else h.head_name()
-        receipt.entries.append(Entry(h.id, h.code, head, h.village, step.action, step.detail))
+        receipt.entries.append(Entry(h.id, h.code, h.village, step.action, step.detail))
         if step.warn:
             receipt.warnings.append(f"Hộ {h.code}: {step.detail}.")
     to_write = [s for s in steps if s.action in ("added", "updated", "deleted")]

@@ -49,9 +49,12 @@ SENDER_LABELS: dict[str, str] = {
 
 @dataclass
 class Entry:
+    """One household of the package: by code and village, never by its head's name (the
+    receipt goes back to the commune as a file: docs/privacy.md). A receipt kept before
+    held the name; it is read back without it (``from_dict`` keeps the keys it knows)."""
+
     household_id: str
     code: str
-    head_name: str
     village: str
     action: Action
     detail: str = ""

@@ -27,7 +27,7 @@ def receipt() -> Receipt:
         imported_at="2026-12-05T02:29:01.380Z",
         imported_by="Cán bộ xã",
         device="may-xa",
-        entries=[Entry("h1", "01-0001", "", "Thôn Làng Mới", "updated")],
+        entries=[Entry("h1", "01-0001", "Thôn Làng Mới", "updated")],
         written=True,
     )
 

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from openpyxl import load_workbook
 
+from db.store import Store
 from rasoat.cli import main
 from tests.db.exchange.commune import copy_to, make_commune
 from tests.db.exchange.test_merge import edit
@@ -40,7 +41,15 @@ def test_export_with_password_then_import_with_the_recovery_key(
     out = capsys.readouterr().out
     assert "BIÊN NHẬN NHẬP GÓI" in out
     assert "cập nhật: 1" in out
-    assert json.loads(receipt.read_text(encoding="utf-8"))["written"] is True
+    sent = json.loads(receipt.read_text(encoding="utf-8"))
+    assert sent["written"] is True
+    # Households by code and village, never by their head's name (docs/privacy.md).
+    assert sent["entries"]
+    assert all("head_name" not in e for e in sent["entries"])
+    with Store.open(base, user="a", device="b") as store:
+        heads = [h.head_name() for h in store.iter_households() if h.head_name()]
+    assert heads
+    assert not any(name in receipt.read_text(encoding="utf-8") for name in heads)
     pdf = tmp_path / "bien-nhan.pdf"
     monkeypatch.setenv("RASOAT_RECOVERY_KEY", key)  # or asked on the terminal
     assert main(["import", str(base), str(pkg), "--recovery-key", "--receipt", str(pdf)]) == 0

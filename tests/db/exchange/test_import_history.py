@@ -50,7 +50,7 @@ def test_a_receipt_summary_counts_each_action_in_the_labels_order() -> None:
     r = Receipt("p", "a.rasoat", "10105", "Xã Tân Lập", "cả xã", "2026", "ĐTV", "may-a")
     assert r.summary() == "0 hộ trong gói — không có hộ nào"
     for n, action in enumerate(["conflict", "added", "added", "older", "added", "conflict"]):
-        r.entries.append(Entry(f"h{n}", f"HO{n:05d}", "", "Thôn 1", action))  # type: ignore[arg-type]
+        r.entries.append(Entry(f"h{n}", f"HO{n:05d}", "Thôn 1", action))  # type: ignore[arg-type]
     assert r.summary() == "6 hộ trong gói — hộ mới: 3, bản cũ hơn: 1, xung đột: 2"
     assert r.counts() == {"added": 3, "older": 1, "conflict": 2}
     assert [r.count(a) for a in ("added", "older", "conflict", "updated")] == [3, 1, 2, 0]
