@@ -452,7 +452,7 @@ def parse_sheet(
                     err(
                         excel_row,
                         "category",
-                        f"không hiểu phân loại “{cat_text}” (cần: nghèo, cận nghèo, "
+                        "không hiểu phân loại ghi ở ô này (cần: nghèo, cận nghèo, "
                         "thoát nghèo, thoát cận nghèo, mức sống trung bình).",
                     )
             elif default_category is None:
@@ -463,7 +463,7 @@ def parse_sheet(
                 try:
                     b1 = int(float(str(b1_raw).replace(",", ".")))
                 except (ValueError, OverflowError):  # "nan", "inf"
-                    err(excel_row, "b1_score", f"điểm B1 “{b1_raw}” không phải là số.")
+                    err(excel_row, "b1_score", "điểm B1 ghi ở ô này không phải là số.")
                 if b1 is not None and not 0 <= b1 <= MAX_B1_TOTAL:
                     err(excel_row, "b1_score", f"điểm B1 {b1} ngoài khoảng 0–{MAX_B1_TOTAL}.")
                     b1 = None
@@ -496,7 +496,9 @@ def parse_sheet(
                 err(
                     excel_row,
                     "relationship",
-                    f"không hiểu quan hệ “{rel_text}”; ghi là “quan hệ khác”.",
+                    # The cell is not quoted: a column chosen wrong puts names here, and the
+                    # messages reach the terminal and receipts (docs/privacy.md).
+                    "không hiểu quan hệ ghi ở ô này; ghi là “quan hệ khác”.",
                     "warning",
                 )
                 parsed = Relationship.OTHER

@@ -60,6 +60,8 @@ def test_validation_report_names_row_column_and_problem(tmp_path: Path) -> None:
     rows[2][6] = "12345"  # not a CCCD
     rows[3][14] = "Hộ khá"  # not a category
     rows[5][6] = "010068001234"  # same CCCD as row 6
+    rows[4][3] = "Lò Thị Plonk"  # a name in the relationship column (a column chosen wrong)
+    rows[3][17] = "Lò Văn Páo"  # and one where the B1 score goes
     layouts, sheets = open_workbook(build(tmp_path / "ds.xlsx", rows))
     parsed = parse_sheet(sheets[0], layouts[0])
     texts = [i.text() for i in parsed.errors]
@@ -67,12 +69,18 @@ def test_validation_report_names_row_column_and_problem(tmp_path: Path) -> None:
         "Lỗi — Dòng 7, cột E (Ngày sinh (dd/mm/yyyy)): ngày sinh không đọc được "
         "(cần dd/mm/yyyy hoặc năm 4 chữ số)." in texts
     )
-    # Row and column lead to the cell; its value (a birth date, a CCCD) is not repeated.
-    assert all("31/02/1970" not in t and "12345" not in t for t in texts)
+    # Row and column lead to the cell; its value (a birth date, a CCCD, a category, a name
+    # where a relationship or a score goes) is not repeated.
+    every = [i.text() for i in parsed.issues]
+    for value in ("31/02/1970", "12345", "Hộ khá", "Lò Thị Plonk", "Lò Văn Páo"):
+        assert all(value not in t for t in every), value
+    assert any(
+        "Dòng 10, cột D (Quan hệ với chủ hộ): không hiểu quan hệ ghi ở ô này" in t for t in every
+    )
     assert any(t.startswith("Lỗi — Dòng 8, cột G (Số CCCD)") for t in texts)
     assert any(t.startswith("Lỗi — Dòng 9, cột O (Phân loại hộ)") for t in texts)
     assert any("Dòng 11" in t and "trùng với người ở dòng 6" in t for t in texts)
-    assert "4 lỗi" in parsed.report()
+    assert "5 lỗi" in parsed.report()
 
 
 def test_without_category_column_the_user_gives_one_for_the_sheet(tmp_path: Path) -> None:
