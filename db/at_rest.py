@@ -55,6 +55,10 @@ class WrongPassphrase(StoreError):
         )
 
 
+class MalformedRecoveryKey(StoreError):
+    """What was typed as the recovery key cannot be one (unusable input, as a wrong one)."""
+
+
 class PassphraseNeeded(StoreError):
     """The file is encrypted and no key was given to open it."""
 
@@ -128,7 +132,7 @@ def normalise(recovery_key: str) -> str:
     try:
         return crypto.normalise_recovery_key(recovery_key)
     except PackageError as exc:
-        raise StoreError(str(exc).replace("Khoá khôi phục", "Mã khôi phục")) from exc
+        raise MalformedRecoveryKey(str(exc).replace("Khoá khôi phục", "Mã khôi phục")) from exc
 
 
 def new_recovery_key() -> str:

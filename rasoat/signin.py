@@ -98,15 +98,16 @@ def exit_code(exc: BaseException, other: int) -> int:
     """The exit code of a command that failed with ``exc``, the same in every command
     (``rasoat --help``, docs/exchange-format.md): a role's refusal, or a file with users and
     nobody signed in, is 1 (refused, the reason said, nothing written); a wrong user name or
-    password, or a wrong passphrase or recovery key of an encrypted commune file, is 2
+    password, or a wrong (or malformed) passphrase or recovery key of an encrypted commune
+    file, is 2
     (unusable input, as a package's wrong password); anything else ``other``, the command's
     own code for it."""
-    from db.at_rest import WrongPassphrase
+    from db.at_rest import MalformedRecoveryKey, WrongPassphrase
     from db.errors import NotPermitted, SignInFailed
 
     if isinstance(exc, NotPermitted):
         return 1
-    if isinstance(exc, SignInFailed | WrongPassphrase):
+    if isinstance(exc, SignInFailed | WrongPassphrase | MalformedRecoveryKey):
         return 2
     return other
 

@@ -58,6 +58,11 @@ def test_encrypt_then_every_command_asks_the_passphrase(
     assert "không đúng" in err
     assert "Traceback" not in err
     driver.forget(path)
+    # A recovery key file holding something else (a password) is unusable input too, not a
+    # refusal (it exited 1).
+    assert main(["db", "check", str(path), "--recovery-key-file", wrong]) == 2
+    assert "Mã khôi phục không đúng dạng" in capsys.readouterr().err
+    driver.forget(path)
 
     # Forgotten passphrase: the recovery key opens it and sets a new one.
     rec = _write(tmp_path / "khoiphuc.txt", recovery.lower())
