@@ -156,6 +156,8 @@ class PostingPage(QWidget):
 
         self.save_posting_button.clicked.connect(self.save_posting)
         self.add_button.clicked.connect(self.add_complaint)
+        # Enter in the content, as in a form: the complaint is added (only Alt+M did).
+        self.content.returnPressed.connect(self.add_complaint)
         self.resolve_button.clicked.connect(self._ask_resolve)
         self.save_decision_button.clicked.connect(self.save_decision)
         self.start.dateChanged.connect(lambda d: self.end.setDate(d.addDays(posting_days())))
