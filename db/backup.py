@@ -587,9 +587,9 @@ def _other_commune(path: Path, source: driver.Connection, chosen: Path) -> str |
     if official_code(theirs[2]) == official_code(ours[2]):  # commune codes are national
         return None
     return (
-        f"Bản {chosen.name} là tệp của {theirs[3]}, {theirs[1]} (mã xã {theirs[2]}), không "
-        f"phải của {ours[3]}, {ours[1]} (mã xã {ours[2]}): không khôi phục. Tệp {path} chưa "
-        "bị thay đổi."
+        f"Bản {chosen.name} là tệp của {theirs[3]}, {theirs[1]} (mã xã "
+        f"{official_code(theirs[2])}), không phải của {ours[3]}, {ours[1]} (mã xã "
+        f"{official_code(ours[2])}): không khôi phục. Tệp {path} chưa bị thay đổi."
     )
 
 

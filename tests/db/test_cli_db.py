@@ -315,7 +315,7 @@ def test_restore_refuses_another_communes_file(
     err = capsys.readouterr().err
     assert (
         "là tệp của Phường Ba Đình, Hà Nội (mã xã 00004), không phải của Xã Bảo Yên, Lào Cai "
-        "(mã xã 2947): không khôi phục" in err
+        "(mã xã 02947): không khôi phục" in err
     )
     assert hashlib.sha256(path.read_bytes()).hexdigest() == before
 
