@@ -369,12 +369,6 @@ def run_export(args: argparse.Namespace) -> int:
         recovery = _recovery_key(args) if password else None
     except PackageError as exc:
         return _fail("export", str(exc))
-    if password is None:
-        print(
-            "Lưu ý: gói KHÔNG có mật khẩu (--no-password); chỉ chuyển tay, không gửi qua thư "
-            "điện tử hay mạng.",
-            file=sys.stderr,
-        )
     scope = ExportScope(
         kind=args.scope,
         since=args.since,
@@ -402,6 +396,13 @@ def run_export(args: argparse.Namespace) -> int:
     )
     print(f"Gói được ký bởi máy này; dấu vân tay khoá: {_signed_by(result.written.manifest)}")
     print(PERSONAL_DATA)
+    if password is None:
+        # Said of a package written (it was said before a refused export too).
+        print(
+            "Lưu ý: gói KHÔNG có mật khẩu (--no-password); chỉ chuyển tay, không gửi qua thư "
+            "điện tử hay mạng.",
+            file=sys.stderr,
+        )
     if result.recovery_key:
         print()
         print("KHOÁ KHÔI PHỤC — in hoặc chép lại và cất giữ cẩn thận; chỉ hiện một lần:")

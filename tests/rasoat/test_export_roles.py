@@ -52,6 +52,7 @@ def test_a_surveyors_package_holds_their_villages_only(
     assert main([*args, *mai]) == 1
     err = capsys.readouterr().err
     assert f"chỉ được xuất gói của {village}; không xuất được {others[0]}" in err
+    assert "KHÔNG có mật khẩu" not in err  # said of a package written, not of a refusal
     assert not refused.exists()
     mine = tmp_path / "thon.rasoat"
     args = ["export", str(commune), str(mine), "--scope", "villages", "--village", village]
