@@ -363,13 +363,13 @@ class UpperLevelDialog(JobDialog):
                 for s in self.rows
             ]
         )
-        self.problems.setVisible(bool(failed))
-        self.problems.setPlainText(
-            "\n".join(
-                self.tr("{f}: không mở được — {m}").format(f=f.path.name, m=f.message)
-                for f in failed
-            )
-        )
+        from db.exchange.upper_level import unsigned_warnings
+
+        said = [
+            self.tr("{f}: không mở được — {m}").format(f=f.path.name, m=f.message) for f in failed
+        ] + [self.tr("Lưu ý: {w}").format(w=w) for w in unsigned_warnings(self.rows)]
+        self.problems.setVisible(bool(said))
+        self.problems.setPlainText("\n".join(said))
         self._sync()
 
     def _on_failed(self, message: str) -> None:  # read_summaries reports failures as rows

@@ -45,6 +45,18 @@ class CommuneSummary:
     unclassified: int = 0  # households with no result in that year
     source: str = ""
     review_years: tuple[int, ...] = ()  # the years of the package's periodic reviews
+    signed: bool = True  # the package bears the signature of the laptop that made it
+
+
+def unsigned_warnings(rows: Iterable[CommuneSummary]) -> list[str]:
+    """What to say of the rows counted from unsigned packages (anyone can write one; a
+    commune's import asks before taking one): counted, but never without a word."""
+    return [
+        f"{r.commune_name} ({r.source}): gói không có chữ ký của máy xuất gói, không biết chắc "
+        "gói do xã làm ra; hãy hỏi xã xác nhận trước khi dùng số liệu."
+        for r in rows
+        if not r.signed
+    ]
 
 
 @dataclass
@@ -202,6 +214,7 @@ def summarise(
         year=year,
         source=source,
         review_years=tuple(years),
+        signed=package.signer is not None,
     )
     for rec, by_year in lists_in_force(package, records):
         size = len(rec.household.members)

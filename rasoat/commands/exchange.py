@@ -827,7 +827,7 @@ def run_excel_import(args: argparse.Namespace) -> int:
 
 def run_summary(args: argparse.Namespace) -> int:
     from db.exchange.errors import PackageError
-    from db.exchange.upper_level import read_summaries
+    from db.exchange.upper_level import read_summaries, unsigned_warnings
     from forms.model import Category
 
     if args.year is not None and not 2000 <= args.year <= 2100:
@@ -850,6 +850,8 @@ def run_summary(args: argparse.Namespace) -> int:
     )
     for f in failed:
         print(f"{f.path.name}: KHÔNG MỞ ĐƯỢC — {f.message}")
+    for warning in unsigned_warnings(rows):
+        print(f"Lưu ý: {warning}", file=sys.stderr)
     missing = [r for r in rows if args.year is not None and args.year not in r.review_years]
     for r in missing:
         # Counted as "chưa phân loại" every household would be, as if the commune had not

@@ -113,3 +113,18 @@ def test_a_commune_without_a_monthly_round_is_said(qtbot: QtBot, app: Any, tmp_p
     qtbot.waitUntil(lambda: bool(dialog.problems.toPlainText()), timeout=5_000)
     assert dialog.problems.toPlainText() == "Xã Tân Lập chưa có kỳ rà soát thường xuyên."
     assert not (tmp_path / "thang.pdf").exists()
+
+
+def test_an_unsigned_package_is_counted_with_a_word(qtbot: QtBot, app: Any, tmp_path: Path) -> None:
+    from tests.db.exchange.test_signing import _strip_signature
+
+    package = commune_package(tmp_path, COMMUNE, {"TL-1": Category.POOR})
+    _strip_signature(package)
+    dialog = UpperLevelDialog()
+    qtbot.addWidget(dialog)
+    dialog.load([package])
+    qtbot.waitUntil(lambda: dialog.table.rowCount() == 1, timeout=10_000)
+    assert dialog.problems.isVisibleTo(dialog)
+    assert dialog.problems.toPlainText().startswith(
+        "Lưu ý: Xã Tân Lập (10105.rasoat): gói không có chữ ký của máy xuất gói"
+    )

@@ -5,10 +5,12 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
+import pytest
+
 from db.exchange.excel_lists import open_workbook, parse_sheet
 from db.exchange.excel_store import write_excel_lists
 from db.exchange.export import export_package
-from db.exchange.upper_level import open_packages, read_summaries, summaries
+from db.exchange.upper_level import open_packages, read_summaries, summaries, unsigned_warnings
 from db.records import CommuneInfo
 from db.store import Store
 from forms.classify import Result
@@ -68,3 +70,31 @@ def test_counts_per_commune_by_category_and_transition(tmp_path: Path) -> None:
     assert streamed == rows
     assert [(f.path, f.message) for f in refused] == [(f.path, f.message) for f in failed]
     assert sources == {"10105": a, "10999": b}
+
+
+def test_an_unsigned_package_is_counted_with_a_word(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Anyone can write an unsigned package (a commune's import now asks before taking one):
+    the summary counted it without a word."""
+    from rasoat.cli import main
+    from tests.db.exchange.test_signing import _strip_signature
+
+    signed = commune_package(tmp_path, COMMUNE, {"TL-1": Category.POOR})
+    other = replace(COMMUNE, commune_code="10999", commune_name="Xã Bản Xèo")
+    unsigned = commune_package(tmp_path, other, {"TL-1": Category.POOR})
+    _strip_signature(unsigned)
+    rows, _failed, _sources = read_summaries([signed, unsigned], year=2026)
+    assert [(r.commune_name, r.signed) for r in rows] == [
+        ("Xã Tân Lập", True),
+        ("Xã Bản Xèo", False),
+    ]
+    assert unsigned_warnings(rows) == [
+        "Xã Bản Xèo (10999.rasoat): gói không có chữ ký của máy xuất gói, không biết chắc gói "
+        "do xã làm ra; hãy hỏi xã xác nhận trước khi dùng số liệu."
+    ]
+    assert main(["summary", str(signed), str(unsigned), "--year", "2026"]) == 0
+    captured = capsys.readouterr()
+    assert "Lưu ý: Xã Bản Xèo (10999.rasoat): gói không có chữ ký" in captured.err
+    assert "Xã Tân Lập (10105.rasoat)" not in captured.err
+    assert "10999 | Xã Bản Xèo" in captured.out  # still counted
