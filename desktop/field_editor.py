@@ -98,13 +98,12 @@ class NumberEditor(TextEditor):
             QRegularExpressionValidator(QRegularExpression(f"^ *({allowed})? *$"), self.edit)
         )
         self.edit.editingFinished.connect(self._show_stored)
-        self._said = ""
 
     def _read(self) -> int | float | None | str:
-        from forms.amounts import parse_decimal, parse_whole
+        from forms.amounts import parse_amount, parse_decimal
 
         text = self.edit.text()
-        return parse_decimal(text) if self.decimal else parse_whole(text)
+        return parse_decimal(text) if self.decimal else parse_amount(text)
 
     def value(self) -> int | float | None:
         read = self._read()

@@ -8,7 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSize, Qt
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -27,16 +27,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.small_screens import fit_to_screen
 from rasoat import paths, settings
-
-
-def fitting_size(dialog: QWidget, content: QWidget, buttons: QWidget) -> tuple[int, int]:
-    """The dialog's size: its content whole where the screen has room, else the screen's
-    height less a margin for the title bar and the taskbar (the content then scrolls)."""
-    screen = dialog.screen().availableGeometry()
-    wanted = content.sizeHint().height() + buttons.sizeHint().height() + 40
-    width = min(max(560, content.sizeHint().width() + 40), screen.width() - 40)
-    return width, max(240, min(wanted, screen.height() - 80))
 
 
 class SettingsDialog(QDialog):
@@ -118,7 +110,10 @@ class SettingsDialog(QDialog):
         outer = QVBoxLayout(self)
         outer.addWidget(scroll, 1)
         outer.addWidget(buttons)
-        self.resize(*fitting_size(self, content, buttons))
+        # Its content whole where the screen has room; else as tall as the screen allows,
+        # the content scrolling.
+        hint, under = content.sizeHint(), buttons.sizeHint()
+        fit_to_screen(self, QSize(max(560, hint.width() + 40), hint.height() + under.height() + 40))
 
     def _editor(self, setting: settings.Setting, value: Any) -> QLineEdit | QSpinBox:
         if setting.type is int:

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 
 def parse_amount(text: str) -> int | None | str:
-    """The whole number of đồng typed (dots, commas and spaces as grouping, a trailing "đ"),
-    None when empty, the text itself when it is no whole number. ASCII digits only: "²" is a
-    digit to ``str.isdigit`` that ``int`` refuses."""
+    """A whole number typed with or without grouping: đồng ("1.500.000", "1,500,000",
+    "1 500 000 đ") or any count. The number, None when empty, the text itself when it is no
+    whole number. ASCII digits only: "²" is a digit to ``str.isdigit`` that ``int`` refuses."""
     digits = text.strip().removesuffix("đ").removesuffix("đồng")
     digits = digits.replace(".", "").replace(",", "").replace(" ", "")
     if not digits:
@@ -23,12 +23,6 @@ def parse_amount(text: str) -> int | None | str:
 def amount_text(amount: int | None) -> str:
     """Vietnamese grouping: 20.000.000 đ."""
     return "" if amount is None else f"{amount:,} đ".replace(",", ".")
-
-
-def parse_whole(text: str) -> int | None | str:
-    """A whole number typed with or without grouping ("1.500.000", "1,500,000", "1 500 000",
-    "1.500.000 đ"): the number, None when empty, the text itself when unreadable."""
-    return parse_amount(text)
 
 
 def parse_decimal(text: str) -> float | None | str:

@@ -89,7 +89,7 @@ def _refuse_other_villages(store: Store, scope: ExportScope) -> None:
     others = [v for v in scope.villages if limit and v not in limit]
     if others:
         user = store.signed_in
-        who = user.display_name or user.name if user is not None else ""
+        who = (user.display_name or user.name) if user is not None else ""
         raise NotPermitted(
             f"{who} chỉ được xuất gói của {', '.join(limit)}; không xuất được {', '.join(others)}."
         )
