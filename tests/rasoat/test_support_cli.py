@@ -120,3 +120,21 @@ def test_output_read_by_a_reader_that_stops_early_ends_quietly(tmp_path: Path) -
     err = child.stderr.read().decode()
     assert child.wait(timeout=120) == STDOUT_CLOSED
     assert err == ""
+
+
+def test_the_kinds_come_from_the_catalogue_when_asked_not_at_every_start(
+    commune: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The parser every `rasoat` builds (the window's start included) read the catalogue,
+    with forms.model, for the --kind choices: about 28 ms of every start."""
+    code = _first_code(commune)
+    before = hashlib.sha256(commune.read_bytes()).hexdigest()
+    assert main(["support", "add", str(commune), "--household", code, "--kind", "khong"]) == 2
+    assert "loại hỗ trợ 'khong' không có trong danh mục" in capsys.readouterr().err
+    assert hashlib.sha256(commune.read_bytes()).hexdigest() == before
+    assert main(["support", "kinds"]) == 0
+    assert "credit: Vay vốn tín dụng ưu đãi" in capsys.readouterr().out.splitlines()
+    probe = "import sys; from rasoat.cli import build_parser; build_parser(); "
+    probe += "print('forms.catalog' in sys.modules)"
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
+    assert done.stdout.strip() == "False", done.stderr
