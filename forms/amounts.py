@@ -8,16 +8,30 @@ the field or the validator to name."""
 
 from __future__ import annotations
 
+import re
+
 
 def parse_amount(text: str) -> int | None | str:
     """A whole number typed with or without grouping: đồng ("1.500.000", "1,500,000",
     "1 500 000 đ") or any count. The number, None when empty, the text itself when it is no
-    whole number. ASCII digits only: "²" is a digit to ``str.isdigit`` that ``int`` refuses."""
-    digits = text.strip().removesuffix("đ").removesuffix("đồng")
-    digits = digits.replace(".", "").replace(",", "").replace(" ", "")
-    if not digits:
+    whole number, for the field or the validator to name.
+
+    Grouping marks count only between groups of three digits, one kind of mark a number:
+    "1,5" or "1.500.000,00" are no whole number of đồng, and reading them as 15 or
+    150,000,000 stored a figure nobody typed. ASCII digits only: "²" is a digit to
+    ``str.isdigit`` that ``int`` refuses."""
+    body = text.strip().removesuffix("đ").removesuffix("đồng").strip()
+    if not body:
         return None
-    return int(digits) if digits.isascii() and digits.isdigit() else text
+    if _GROUPED.fullmatch(body) is None:
+        return text
+    return int(_GROUP_MARKS.sub("", body))
+
+
+# Digits alone, or groups of three after a first group of one to three, all separated by
+# the same mark (a dot, a comma, a space or a no-break space).
+_GROUPED = re.compile(r"[0-9]+|[0-9]{1,3}([., \u00a0])[0-9]{3}(?:\1[0-9]{3})*")
+_GROUP_MARKS = re.compile(r"[., \u00a0]")
 
 
 def amount_text(amount: int | None) -> str:

@@ -13,11 +13,18 @@ def test_amounts_as_typed() -> None:
     assert parse_amount("50,000,000") == 50_000_000
     assert parse_amount("50 000 000 đ") == 50_000_000
     assert parse_amount("50.000.000đồng") == 50_000_000
-    assert parse_amount(" 1,5 ") == 15  # grouping marks only: no decimals in đồng
+    assert parse_amount("1\u00a0500\u00a0000") == 1_500_000  # pasted from a document
     assert parse_amount("") is None
     assert parse_amount("   ") is None
     assert parse_amount("abc") == "abc"
     assert parse_amount("-5") == "-5"  # the validator names it
+
+
+@pytest.mark.parametrize("typed", [" 1,5 ", "1.5", "1.500.000,00", "1.500,000", "1000.000", "1.50"])
+def test_marks_not_between_groups_of_three_are_not_read(typed: str) -> None:
+    """ "1,5" was read as 15 đồng and "1.500.000,00" as 150.000.000: a grouping mark counts
+    only between groups of three digits, one kind of mark in a number."""
+    assert parse_amount(typed) == typed
 
 
 def test_digits_int_refuses_are_given_back_for_the_validator() -> None:
