@@ -31,7 +31,7 @@ def data_tr(text: str) -> str:
 def data_strings() -> list[str]:
     """Every data text the desktop passes through ``data_tr``, sorted, without repeats."""
     from forms import catalog, definitions, labels, standards
-    from reports.catalog import DOCUMENTS
+    from reports.catalog import DOCUMENTS, GROUPS
 
     found: set[str] = set()
     forms = [definitions.phieu_a(), definitions.phieu_b1(), definitions.member_questions()]
@@ -52,6 +52,7 @@ def data_strings() -> list[str]:
         found.update(spec.name for spec in standard.indicators)
         found.update(spec.dimension for spec in standard.indicators)
     found.update(doc.title for doc in DOCUMENTS.values())
+    found.update(title for title, _kinds in GROUPS)
     return sorted(s for s in found if s)
 
 

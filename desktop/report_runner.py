@@ -88,27 +88,61 @@ def build_report(
         )
 
 
-def fill_report_menu(window: Any, menu: QMenu) -> None:
-    from reports.catalog import DOCUMENTS
+# The groups' keys (Alt+B, then the letter): each group's first letter, except "Theo dõi
+# trong năm", whose T is "Tổng hợp"'s.
+_MNEMONICS = {"Theo dõi trong năm": "d"}
 
-    for kind, spec in DOCUMENTS.items():
-        for fmt in _formats(spec):
-            text = f"{_title(kind, spec)} ({fmt.upper()})"
-            action = QAction(text, window)
-            action.triggered.connect(lambda _c=False, k=kind, f=fmt: run_report(window, k, f))
-            menu.addAction(action)
-        if kind == "exchange_workbook":
-            # The workbook sent up leaves out full birth dates and CCCD numbers unless this is
-            # ticked for one print (docs/privacy.md): unticked again once the print starts.
-            identity = QAction(
-                QCoreApplication.translate(
-                    "MainWindow", "Tệp Excel gửi cấp trên: lần in tới kèm ngày sinh, số CCCD"
-                ),
-                window,
-            )
-            identity.setCheckable(True)
-            menu.addAction(identity)
-            window.exchange_identity = identity
+
+def _with_mnemonic(title: str) -> str:
+    letter = _MNEMONICS.get(title)
+    if letter is None:
+        return "&" + title
+    at = title.index(letter)
+    return f"{title[:at]}&{title[at:]}"
+
+
+def fill_report_menu(window: Any, menu: QMenu) -> None:
+    """A submenu per step of the review (``reports.catalog.GROUPS``), an entry per document
+    and format in it. Each entry's data is ``(kind, format)``, which ``report_actions`` gives
+    back."""
+    from reports.catalog import DOCUMENTS, GROUPS
+
+    for title, kinds in GROUPS:
+        group = menu.addMenu(_with_mnemonic(data_tr(title)))
+        for kind in kinds:
+            spec = DOCUMENTS[kind]
+            for fmt in _formats(spec):
+                text = f"{_title(kind, spec)} ({fmt.upper()})"
+                action = QAction(text, window)
+                action.setData((kind, fmt))
+                action.triggered.connect(lambda _c=False, k=kind, f=fmt: run_report(window, k, f))
+                group.addAction(action)
+            if kind == "exchange_workbook":
+                # The workbook sent up leaves out full birth dates and CCCD numbers unless
+                # this is ticked for one print (docs/privacy.md): unticked again once the
+                # print starts.
+                identity = QAction(
+                    QCoreApplication.translate(
+                        "MainWindow", "Tệp Excel gửi cấp trên: lần in tới kèm ngày sinh, số CCCD"
+                    ),
+                    window,
+                )
+                identity.setCheckable(True)
+                group.addAction(identity)
+                window.exchange_identity = identity
+
+
+def report_actions(menu: QMenu) -> dict[tuple[str, str], QAction]:
+    """The print entries under ``menu`` and its submenus, by (kind, format)."""
+    found: dict[tuple[str, str], QAction] = {}
+    for action in menu.actions():
+        sub = action.menu()
+        if isinstance(sub, QMenu):
+            found.update(report_actions(sub))
+        elif isinstance(action.data(), tuple | list):  # a binding may give a list
+            kind, fmt = action.data()
+            found[str(kind), str(fmt)] = action
+    return found
 
 
 def proposed_path(

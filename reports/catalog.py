@@ -157,3 +157,22 @@ DOCUMENTS: dict[str, DocumentSpec] = {
         prepare=low_income.stash_applications,
     ),
 }
+
+
+# The documents by the step of the review they serve: the Báo cáo menu's submenus and the
+# headings of ``rasoat report --list``. A flat menu of every document in every format was 33
+# entries, taller than a 768-pixel screen; an officer looks for "the meeting's papers", not
+# for a title among 33. Every document is in exactly one group (tests/reports/test_catalog.py).
+GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("Họp dân ở thôn", ("meeting_list", "meeting_minutes", "resurvey_list")),
+    (
+        "Niêm yết, công nhận",
+        ("posting_list", "posting_notice", "final_list", "decision", "escaped_list"),
+    ),
+    ("Của từng hộ", ("household_form", "certificate")),
+    ("Tổng hợp, gửi cấp trên", ("summary", "detail_list", "exchange_workbook", "whatif")),
+    (
+        "Theo dõi trong năm",
+        ("monthly_report", "needs_without_support", "cadre_households", "low_income_list"),
+    ),
+)

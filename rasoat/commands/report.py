@@ -88,21 +88,27 @@ def _upper_level(given: str | None) -> str:
 
 
 def list_kinds() -> str:
-    from reports.catalog import DOCUMENTS
+    """The kinds under the Báo cáo menu's headings, each with its formats and options."""
+    from reports.catalog import DOCUMENTS, GROUPS
 
     width = max(len(k) for k in DOCUMENTS)
     lines = []
-    for kind, spec in DOCUMENTS.items():
-        extra = []
-        if "village" in spec.params:
-            extra.append("--village")
-        if "household" in spec.params:
-            extra.append("--household" + (" (bắt buộc)" if spec.needs_household else ""))
-        if "cadre" in spec.params:
-            extra.append("--cadre (bắt buộc)")
-        formats = "/".join(f.upper() for f in spec.formats)
-        options = f"; {', '.join(extra)}" if extra else ""
-        lines.append(f"{kind.ljust(width)}  {spec.title} [{formats}{options}]")
+    for title, kinds in GROUPS:
+        if lines:
+            lines.append("")
+        lines.append(f"{title}:")
+        for kind in kinds:
+            spec = DOCUMENTS[kind]
+            extra = []
+            if "village" in spec.params:
+                extra.append("--village")
+            if "household" in spec.params:
+                extra.append("--household" + (" (bắt buộc)" if spec.needs_household else ""))
+            if "cadre" in spec.params:
+                extra.append("--cadre (bắt buộc)")
+            formats = "/".join(f.upper() for f in spec.formats)
+            options = f"; {', '.join(extra)}" if extra else ""
+            lines.append(f"  {kind.ljust(width)}  {spec.title} [{formats}{options}]")
     return "\n".join(lines)
 
 

@@ -1322,6 +1322,7 @@ class Session:
         """Every document of the Báo cáo menu in each format, through the menu's own actions
         and the report worker; each file checked as it lands."""
         from db import year_round
+        from desktop.report_runner import report_actions
         from rasoat import settings
         from reports.catalog import DOCUMENTS
 
@@ -1341,13 +1342,13 @@ class Session:
         yield from self.key(Qt.Key.Key_Return)  # into the list, first match selected
         if window.list.current_id() != chosen.id:
             raise SessionFailure(f"searching {chosen.code} did not select it")
-        actions = [a for a in window.menus["report"].actions() if a.text().endswith(")")]
+        by_kind = report_actions(window.menus["report"])  # the entries of every submenu
         wanted = {(k, f) for k, spec in DOCUMENTS.items() for f in spec.formats}
-        if len(actions) != len(wanted):
-            raise SessionFailure(f"{len(actions)} report actions for {len(wanted)} documents")
+        if by_kind.keys() != wanted:
+            raise SessionFailure(f"report entries {sorted(by_kind)} for {sorted(wanted)}")
         self.printed: list[Path] = []
         for _ in range(rounds):
-            for action, (kind, fmt) in zip(actions, _menu_order(DOCUMENTS), strict=True):
+            for (kind, fmt), action in by_kind.items():
                 self.step(f"print {kind} ({fmt})")
                 if kind == "cadre_households" and not year_round.cadres(window.store):
                     # No cadre assigned (the soak assigns none): the officer is told to
@@ -1937,13 +1938,12 @@ class Session:
         """A print from the Báo cáo menu, the idle lock falling while its worker runs: the
         document is written, but the message naming it (and the system's viewer) waits for
         the unlock, nothing of it on the lock's cover; then said, and closed with Esc."""
-        from reports.catalog import DOCUMENTS
+        from desktop.report_runner import report_actions
 
         window = self.window
         self.step("idle lock: a print finishing while locked is said after the unlock")
         self.expected_modals = (QFileDialog,)
-        text = f"{DOCUMENTS['summary'].title} (PDF)"
-        action = next(a for a in window.menus["report"].actions() if a.text() == text)
+        action = report_actions(window.menus["report"])["summary", "pdf"]
         yield from self.focus_list()
         QTimer.singleShot(0, action.trigger)
         yield
@@ -2106,10 +2106,6 @@ def _mnemonic(parent: QWidget, buddy: QWidget) -> Qt.Key:
             letter = label.text().split("&", 1)[1][0]
             return Qt.Key(ord(letter.upper()))
     raise SessionFailure(f"no label with a mnemonic names {type(buddy).__name__}")
-
-
-def _menu_order(documents: dict[str, Any]) -> list[tuple[str, str]]:
-    return [(k, f) for k, spec in documents.items() for f in spec.formats]
 
 
 def _menu_action(window: Any, starts: str) -> Any:
