@@ -40,6 +40,9 @@ class SettingsDialog(QDialog):
         self.editors: dict[str, QLineEdit | QSpinBox] = {}
         current = settings.load()
         form = QFormLayout()
+        # The province's settings, folded away under their own button while none is set:
+        # a commune officer has no use for a PostgreSQL connection string.
+        province_form = QFormLayout()
         for setting in settings.SETTINGS:
             if not setting.editable:
                 continue
@@ -69,7 +72,7 @@ class SettingsDialog(QDialog):
             column_layout.setContentsMargins(0, 0, 0, 0)
             column_layout.addWidget(field)
             column_layout.addWidget(help_label)
-            form.addRow(setting.label_vi, column)
+            (province_form if setting.province_only else form).addRow(setting.label_vi, column)
         note = QLabel(
             self.tr("Dữ liệu và thiết lập của chương trình nằm ở:\n{folder}").format(
                 folder=paths.data_dir()
@@ -88,6 +91,10 @@ class SettingsDialog(QDialog):
         content = QWidget()
         layout = QVBoxLayout(content)
         layout.addLayout(form)
+        if province_form.rowCount():
+            # Its labels as wide as the others, so the fields line up when unfolded.
+            _align_labels(province_form, form)
+            layout.addWidget(self._province_fold(province_form, current))
         if self.store is not None:
             layout.addWidget(self._province_box())
             users_button = QPushButton(self.tr("Người &dùng…"))
@@ -114,6 +121,33 @@ class SettingsDialog(QDialog):
         # the content scrolling.
         hint, under = content.sizeHint(), buttons.sizeHint()
         fit_to_screen(self, QSize(max(560, hint.width() + 40), hint.height() + under.height() + 40))
+
+    def _province_fold(self, rows: QFormLayout, current: dict[str, Any]) -> QWidget:
+        """A button "Máy của tỉnh" showing or hiding the province-only settings; shown at
+        first only when one of them is set. Hidden, they are saved as they are."""
+        box = QWidget()
+        column = QVBoxLayout(box)
+        column.setContentsMargins(0, 0, 0, 0)
+        self.registry_fold = QPushButton(self.tr("Thiết lập cho máy của &tỉnh"))
+        self.registry_fold.setCheckable(True)
+        self.registry_fold.setToolTip(
+            self.tr("Chỉ máy của tỉnh cần: kết nối cơ sở dữ liệu của tỉnh. Máy của xã để trống.")
+        )
+        self.registry_rows = QWidget()
+        self.registry_rows.setLayout(rows)
+        rows.setContentsMargins(0, 0, 0, 0)
+        row = QHBoxLayout()
+        row.addWidget(self.registry_fold)
+        row.addStretch(1)
+        column.addLayout(row)
+        column.addWidget(self.registry_rows)
+        self.registry_fold.toggled.connect(self.registry_rows.setVisible)
+        is_set = any(
+            current.get(s.key) for s in settings.SETTINGS if s.province_only and s.editable
+        )
+        self.registry_fold.setChecked(is_set)
+        self.registry_rows.setVisible(is_set)
+        return box
 
     def _editor(self, setting: settings.Setting, value: Any) -> QLineEdit | QSpinBox:
         if setting.type is int:
@@ -359,3 +393,19 @@ class SettingsDialog(QDialog):
 def open_settings(parent: QWidget | None = None) -> bool:
     """Shows the dialog; True when the user saved."""
     return SettingsDialog(parent).exec() == QDialog.DialogCode.Accepted
+
+
+def _align_labels(form: QFormLayout, like: QFormLayout) -> None:
+    """``form``'s labels at least as wide as the widest of ``like``'s."""
+
+    def labels(layout: QFormLayout) -> list[QWidget]:
+        found = []
+        for row in range(layout.rowCount()):
+            item = layout.itemAt(row, QFormLayout.ItemRole.LabelRole)
+            if item is not None and item.widget() is not None:
+                found.append(item.widget())
+        return found
+
+    width = max((w.sizeHint().width() for w in labels(like)), default=0)
+    for label in labels(form):
+        label.setMinimumWidth(width)

@@ -41,6 +41,9 @@ class Setting:
     folder: bool = False  # a str that names a folder: the dialog offers a folder chooser
     editable: bool = True  # False: remembered by the app, not shown in the settings dialog
     secret_free: bool = False  # a connection string: refused when it carries a password
+    # Set on a province office's machine only: the settings dialog keeps it under "Máy của
+    # tỉnh", folded away while empty, so a commune officer is not asked about PostgreSQL.
+    province_only: bool = False
 
 
 SETTINGS: tuple[Setting, ...] = (
@@ -140,6 +143,7 @@ SETTINGS: tuple[Setting, ...] = (
         "dụ “host=10.0.0.5 dbname=rasoat_tinh user=rasoat”. Không ghi mật khẩu ở đây: mật khẩu "
         "được hỏi khi kết nối. Để trống ở máy của xã.",
         secret_free=True,
+        province_only=True,
     ),
     Setting(
         "last_file",

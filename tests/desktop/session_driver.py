@@ -734,6 +734,16 @@ class Session:
         dialog = QApplication.activeModalWidget()
         assert isinstance(dialog, SettingsDialog)
         yield from self.load_province_file(dialog, path)
+        # The province registry's connection is folded away on this commune laptop; Alt+T
+        # shows it and hides it again.
+        self.step("settings: Alt+T, the province machine's settings, twice")
+        dsn = dialog.editors["registry_dsn"]
+        if dsn.isVisible():
+            raise SessionFailure("the registry's connection string shown on a commune laptop")
+        yield from self.key(Qt.Key.Key_T, ALT)
+        yield from self.wait(dsn.isVisible, "the province settings unfolded")
+        yield from self.key(Qt.Key.Key_T, ALT)
+        yield from self.wait(lambda: not dsn.isVisible(), "the province settings folded")
         yield from self.key(Qt.Key.Key_Escape)
         yield from self.back_to_window()
         self.expected_modals = ()

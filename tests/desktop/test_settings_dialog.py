@@ -248,3 +248,35 @@ def test_save_and_cancel_stay_on_a_small_screen(qtbot: QtBot, app: Any, store: A
     assert save.isVisible()
     assert screen.contains(bottom), (bottom, screen)
     assert save.text() == "Lưu"
+
+
+def test_the_province_connection_is_folded_away_on_a_commune_machine(qtbot) -> None:
+    """A commune officer was shown a PostgreSQL connection string and "Kiểm tra kết nối"
+    among the settings; they stay under "Thiết lập cho máy của tỉnh", folded while unset."""
+    dialog = SettingsDialog()
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    dsn = dialog.editors["registry_dsn"]
+    assert not dsn.isVisible()
+    assert not dialog.registry_check_button.isVisible()
+    dialog.activateWindow()
+    qtbot.waitUntil(dialog.isActiveWindow)
+    target = QApplication.focusWidget() or dialog
+    QTest.keyClick(target, Qt.Key.Key_T, Qt.KeyboardModifier.AltModifier)  # the fold's key
+    qtbot.waitUntil(dialog.registry_fold.isChecked)  # a button's key clicks it animated
+    assert dsn.isVisible()
+    assert isinstance(dsn, QLineEdit)
+    type_text(dsn, "host=10.0.0.5 dbname=rasoat_tinh user=rasoat")
+    dialog.registry_fold.click()  # folded again: what was typed is still saved
+    assert not dsn.isVisible()
+    dialog.accept()
+    assert settings.get("registry_dsn") == "host=10.0.0.5 dbname=rasoat_tinh user=rasoat"
+
+    # On the province's machine, where it is set, it is shown unfolded.
+    again = SettingsDialog()
+    qtbot.addWidget(again)
+    again.show()
+    qtbot.waitExposed(again)
+    assert again.registry_fold.isChecked()
+    assert again.editors["registry_dsn"].isVisible()
