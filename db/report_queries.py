@@ -463,6 +463,7 @@ class Recognised:
     category: Category
     persons: int
     deleted: bool  # since removed from the file (died, moved away): an "other decrease"
+    code: str = ""  # the household's code, for a refusal naming it
 
 
 LISTED = _sql_list((Category.POOR, Category.NEAR_POOR))
@@ -475,7 +476,7 @@ def recognised(conn: driver.Connection, round_id: str) -> list[Recognised]:
     year's Excel file are results of that year's round and count the same way. Persons are
     the members the file holds now (a household's size last year is not stored)."""
     sql = (
-        "SELECT h.id, h.village, r.category, h.deleted,"
+        "SELECT h.id, h.village, r.category, h.deleted, h.code,"
         " (SELECT COUNT(*) FROM members m WHERE m.household_id = h.id"
         "  AND (m.deleted = 0 OR h.deleted = 1))"
         " FROM results r JOIN households h ON h.id = r.household_id"
@@ -484,6 +485,6 @@ def recognised(conn: driver.Connection, round_id: str) -> list[Recognised]:
         f" AND NOT {SENT_BACK} ORDER BY h.code"
     )
     return [
-        Recognised(hid, village, Category(category), persons, bool(deleted))
-        for hid, village, category, deleted, persons in conn.execute(sql, (round_id,))
+        Recognised(hid, village, Category(category), persons, bool(deleted), code)
+        for hid, village, category, deleted, code, persons in conn.execute(sql, (round_id,))
     ]

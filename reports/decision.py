@@ -8,7 +8,8 @@ lists attached cite it; its counts are the lists after the village meeting.
 
 from __future__ import annotations
 
-from forms.model import Transition
+from db.report_queries import Recognised
+from forms.model import Category, Transition
 from reports.document import Document, Header, Para, Part, SignatureBox, Signatures
 from reports.lists import final_part
 from reports.review import (
@@ -30,6 +31,25 @@ def _count(entries: list[Entry]) -> str:
 
 def _of(entries: list[Entry], moves: set[Transition]) -> list[Entry]:
     return [e for e in entries if e.transition in moves]
+
+
+def _removed_line(data: ReviewData) -> list[Para]:
+    """Điều 1's households of last year's lists no longer in the commune (documents.md §4:
+    "removed — died, moved away"); the summary counts them as "Giảm khác". None: no line."""
+    poor, near = removed(data, Category.POOR), removed(data, Category.NEAR_POOR)
+    if not poor and not near:
+        return []
+
+    def count(rows: list[Recognised]) -> str:
+        return f"{len(rows)} hộ, {sum(r.persons for r in rows)} khẩu"
+
+    return [
+        Para(
+            f"5. Hộ có tên trong danh sách năm {data.previous_year} đưa ra khỏi danh sách do "
+            "không còn trên địa bàn (chuyển đi, không còn thành viên, nhập vào hộ khác): hộ "
+            f"nghèo {count(poor)}; hộ cận nghèo {count(near)}."
+        )
+    ]
 
 
 def decision_part(data: ReviewData) -> Part:
@@ -83,6 +103,7 @@ def decision_part(data: ReviewData) -> Part:
             f"{_count(_of(out_near, {T.NEAR_POOR_TO_POOR}))}; thoát cận nghèo vượt chuẩn: "
             f"{_count(_of(out_near, {T.ESCAPED_NEAR_POVERTY}))}."
         ),
+        *_removed_line(data),
         Para("(Có danh sách chi tiết từng loại hộ kèm theo)", "italic"),
         Para(
             f"<b>Điều 2.</b> Danh sách hộ nghèo, hộ cận nghèo tại Điều 1 được áp dụng từ ngày "
@@ -123,10 +144,64 @@ def decision_part(data: ReviewData) -> Part:
     )
 
 
+# How many households a refusal names before "và … hộ khác".
+NAMED = 10
+
+
+def unsettled(data: ReviewData) -> list[Entry]:
+    """Households of the round with no category after the meeting: not determined (answers
+    missing or contradicting) or sent back by the village meeting for a new survey."""
+    return [e for e in data.entries if e.category is Category.UNDETERMINED]
+
+
+def not_reviewed(data: ReviewData) -> list[Recognised]:
+    """Households of last year's lists still in the file with no result in this round."""
+    reviewed = {e.id for e in data.entries}
+    return [r for r in data.previous or [] if not r.deleted and r.household_id not in reviewed]
+
+
+def removed(data: ReviewData, category: Category) -> list[Recognised]:
+    """Households of last year's ``category`` list deleted from the file since (died, moved
+    away, joined another household): off the list (documents.md §4, Điều 1)."""
+    return [r for r in data.previous or [] if r.deleted and r.category is category]
+
+
+def _refuse_unsettled(data: ReviewData) -> None:
+    """A decision recognises the lists: printed while households had no result, it left
+    them out without a word, and those of last year's lists lost their status from 1
+    January with no act naming them. Refused, naming them (last year's first), until the
+    review settles them."""
+    listed = {r.household_id for r in data.previous or []}
+    order = {v: i for i, v in enumerate(data.villages)}
+    pending = sorted(
+        [(e.code, e.village, e.id in listed) for e in unsettled(data)]
+        + [(r.code, r.village, True) for r in not_reviewed(data)],
+        key=lambda p: (not p[2], order.get(p[1], len(order)), p[0]),
+    )
+    if not pending:
+        return
+    named = ", ".join(f"{code} ({village})" for code, village, _l in pending[:NAMED])
+    more = f" và {len(pending) - NAMED} hộ khác" if len(pending) > NAMED else ""
+    last_year = sum(on_list for _c, _v, on_list in pending)
+    of_which = (
+        f", trong đó {last_year} hộ có tên trong danh sách năm {data.previous_year}"
+        if last_year and data.previous_year
+        else ""
+    )
+    raise ReportError(
+        f"Chưa lập được quyết định công nhận: {len(pending)} hộ chưa có kết quả rà soát "
+        f"năm {data.year}{of_which}: {named}{more}. Hãy nhập đủ phiếu của các hộ chưa xác "
+        "định và bình xét lại các hộ cuộc họp thôn chưa thống nhất (Danh sách hộ cần rà "
+        "soát lại), rồi lập quyết định."
+    )
+
+
 def recognition_decision(data: ReviewData, village: str | None = None) -> Document:
-    """The decision, then its four lists (each its own part: signed and numbered alone)."""
+    """The decision, then its four lists (each its own part: signed and numbered alone).
+    Refused while a household of the round has no category (``unsettled``)."""
     if village is not None:
         raise ReportError("Quyết định công nhận lập cho cả xã, không theo từng thôn.")
+    _refuse_unsettled(data)
     parts = [
         decision_part(data),
         final_part(data, POOR, "Danh sách hộ nghèo"),

@@ -1357,6 +1357,17 @@ class Session:
         if by_kind.keys() != wanted:
             raise SessionFailure(f"report entries {sorted(by_kind)} for {sorted(wanted)}")
         self.printed: list[Path] = []
+        # The decision is refused while households have no category, naming them: the
+        # afternoon's meeting sends one household back in each village.
+        from reports.decision import unsettled
+        from reports.review import load_review
+
+        self.refused = dict(REFUSED)
+        pending = unsettled(load_review(window.store))
+        if pending:
+            self.refused["decision"] = (
+                f"Chưa lập được quyết định công nhận: {len(pending)} hộ chưa có kết quả"
+            )
         for _ in range(rounds):
             for (kind, fmt), action in by_kind.items():
                 self.step(f"print {kind} ({fmt})")
@@ -1382,9 +1393,9 @@ class Session:
                     raise SessionFailure(f"print {kind}: proposed {out}")
                 yield from self.key(Qt.Key.Key_Return)
                 self.expected_modals = ()
-                if kind in REFUSED:
+                if kind in self.refused:
                     # Refused, with the reason, in this kind of round: the message is the test.
-                    self.allowed_refusal = REFUSED[kind]
+                    self.allowed_refusal = self.refused[kind]
                     seen = len(self.figures.modals)
                     yield from self.wait(
                         lambda seen=seen: len(self.figures.modals) > seen, f"{kind} refused"

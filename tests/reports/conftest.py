@@ -28,6 +28,13 @@ STANDARD = "nd07-2022-2025"
 CADRE = "Hoàng Văn Dũng"  # the small file's cadre of VILLAGES[0]
 
 
+def store_for(kind: str, request: pytest.FixtureRequest) -> Store:
+    """The store a test prints ``kind`` from: the small commune, finished (``settle``) for the
+    decision, which is refused while a household has no category."""
+    store: Store = request.getfixturevalue("settled_store" if kind == "decision" else "small_store")
+    return store
+
+
 def cadre_for(kind: str) -> str | None:
     """The cadre a document of ``kind`` is printed for in these tests (None: not a cadre's)."""
     from reports.catalog import DOCUMENTS
@@ -86,6 +93,42 @@ def small_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture
 def small_store(small_file: Path) -> Iterator[Store]:
     with Store.open(small_file, user="Kiểm thử", device="test") as store:
+        yield store
+
+
+def settle(store: Store) -> None:
+    """Every household of the current round given a category, as a review finished before
+    its decision is: the household the meeting sent back agreed at a second vote, those
+    whose answers cannot be settled deleted (moved away)."""
+    from reports.decision import unsettled
+    from reports.review import load_review
+
+    rnd = store.current_round()
+    assert rnd is not None
+    for entry in unsettled(load_review(store)):
+        if entry.sent_back:
+            store.save_meeting_vote(
+                entry.id, rnd.id, agree=25, attendees=30, meeting_date=date(2026, 11, 20)
+            )
+        else:
+            store.delete_household(entry.id)
+
+
+@pytest.fixture(scope="session")
+def settled_file(small_file: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """``small_file`` with its review finished (``settle``): what a decision is made from."""
+    import shutil
+
+    path = tmp_path_factory.mktemp("settled") / "xa.rasoat.sqlite"
+    shutil.copyfile(small_file, path)  # closed, so whole (a Store checkpoints as it closes)
+    with Store.open(path, user="Kiểm thử", device="test") as store:
+        settle(store)
+    return path
+
+
+@pytest.fixture
+def settled_store(settled_file: Path) -> Iterator[Store]:
+    with Store.open(settled_file, user="Kiểm thử", device="test") as store:
         yield store
 
 

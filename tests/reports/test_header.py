@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 import reports
-from db.store import Store
+from tests.reports.conftest import store_for
 
 
 def runs(path: Path) -> list[tuple[str, str]]:
@@ -27,12 +27,12 @@ def runs(path: Path) -> list[tuple[str, str]]:
 
 @pytest.mark.parametrize("kind", ["decision", "posting_notice", "summary"])
 def test_both_issuer_lines_and_the_national_name_are_bold(
-    small_store: Store, tmp_path: Path, kind: str
+    request: pytest.FixtureRequest, tmp_path: Path, kind: str
 ) -> None:
     """Decree 30/2020/NĐ-CP's header: the issuing body's two lines (the council above, the
     commune below in capitals) and "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in bold; the date
     line in italics. It once set the upper line in the regular weight."""
-    pdf = reports.build(kind, small_store, tmp_path / f"{kind}.pdf")
+    pdf = reports.build(kind, store_for(kind, request), tmp_path / f"{kind}.pdf")
     fonts = dict(runs(pdf))
     assert fonts["ỦY BAN NHÂN DÂN"].endswith("-Bold"), fonts
     commune = next(t for t in fonts if t.startswith("XÃ ") and t.isupper())

@@ -13,7 +13,7 @@ import pytest
 import reports
 from db.store import Store
 from reports.catalog import DOCUMENTS
-from tests.reports.conftest import VILLAGES, cadre_for
+from tests.reports.conftest import VILLAGES, cadre_for, store_for
 
 SIGNATURE_STARTS = ("NGƯỜI LẬP", "THƯ KÝ", "TM. ỦY BAN", "CHỦ TỊCH", "TRƯỞNG THÔN", "(Ký")
 HEADING = re.compile(r"^(?:[IVX]+\.?\s+[A-ZĐÀ-Ỹ ,]+|Biểu \d+\..*)$")
@@ -61,8 +61,11 @@ PDF_KINDS = [
 
 
 @pytest.mark.parametrize("kind", PDF_KINDS)
-def test_no_lonely_signatures_or_headings(small_store: Store, tmp_path: Path, kind: str) -> None:
-    pdf = reports.build(kind, small_store, tmp_path / f"{kind}.pdf", cadre=cadre_for(kind))
+def test_no_lonely_signatures_or_headings(
+    request: pytest.FixtureRequest, tmp_path: Path, kind: str
+) -> None:
+    store = store_for(kind, request)
+    pdf = reports.build(kind, store, tmp_path / f"{kind}.pdf", cadre=cadre_for(kind))
     assert problems(pdf, VILLAGES) == []
 
 
@@ -133,9 +136,10 @@ def font_sizes(path: Path) -> set[float]:
 
 
 @pytest.mark.parametrize("kind", [k for k, s in DOCUMENTS.items() if "pdf" in s.formats])
-def test_no_text_under_10_pt(small_store: Store, tmp_path: Path, kind: str) -> None:
+def test_no_text_under_10_pt(request: pytest.FixtureRequest, tmp_path: Path, kind: str) -> None:
     """Issue 15, item 12: body 13 pt as in Decree 30/2020/NĐ-CP practice, nothing under 10 pt
     (table cells, column codes and "Trang x/y" included)."""
+    small_store = store_for(kind, request)
     household = None
     if DOCUMENTS[kind].needs_household:
         rnd = small_store.current_round()

@@ -13,8 +13,8 @@ from openpyxl import load_workbook
 import reports
 from db.store import Store
 from reports.catalog import DOCUMENTS
-from reports.review import load_review
-from tests.reports.conftest import VILLAGES, cadre_for
+from reports.review import ReportError, load_review
+from tests.reports.conftest import VILLAGES, cadre_for, store_for
 
 
 def pdf_pages(path: Path) -> list[str]:
@@ -119,9 +119,10 @@ def test_final_list_has_ethnicity_and_the_flags(small_store: Store, tmp_path: Pa
     assert "Quyết định số 125/QĐ-UBND ngày 10/12/2026 của Chủ tịch UBND xã Bình Lư" in text
 
 
-def test_the_recognition_decision_with_its_lists(small_store: Store, tmp_path: Path) -> None:
+def test_the_recognition_decision_with_its_lists(settled_store: Store, tmp_path: Path) -> None:
     from forms.model import Category
 
+    small_store = settled_store  # a finished review: the decision is refused before
     pdf = reports.build("decision", small_store, tmp_path / "qd.pdf")
     pages = pdf_pages(pdf)
     info = subprocess.run(
@@ -166,8 +167,9 @@ def test_the_recognition_decision_with_its_lists(small_store: Store, tmp_path: P
 
 @pytest.mark.parametrize("kind", [k for k in DOCUMENTS if k != "exchange_workbook"])
 def test_every_document_names_the_standard_applied(
-    small_store: Store, tmp_path: Path, kind: str
+    request: pytest.FixtureRequest, tmp_path: Path, kind: str
 ) -> None:
+    small_store = store_for(kind, request)
     data = load_review(small_store)
     assert data.standard is not None
     household = next(e.household.id for e in data.entries if e.groups())
@@ -186,3 +188,80 @@ def test_every_document_names_the_standard_applied(
         for page in pdf_pages(pdf):
             if "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in page:  # each part's first page
                 assert data.standard.name in page, kind
+
+
+def test_the_decision_is_refused_while_households_have_no_category(
+    small_store: Store, settled_store: Store, tmp_path: Path
+) -> None:
+    """Printed while households were not determined or sent back by the meeting, the decision
+    left them out without a word: those of last year's lists lost their status from 1
+    January with no act naming them. Refused, naming them, last year's first."""
+    from reports.decision import unsettled
+
+    data = load_review(small_store)
+    pending = unsettled(data)
+    sent_back = [e for e in pending if e.sent_back]
+    assert sent_back
+    assert len(pending) > len(sent_back)
+    out = tmp_path / "qd.pdf"
+    with pytest.raises(ReportError) as refused:
+        reports.build("decision", small_store, out)
+    message = refused.value.message
+    assert message.startswith(f"Chưa lập được quyết định công nhận: {len(pending)} hộ")
+    assert f"{sent_back[0].code} ({sent_back[0].village})" in message
+    listed = {r.household_id for r in data.previous or []}
+    first_named = message.split(": ", 2)[2].split(" (", 1)[0]
+    if any(e.id in listed for e in pending):
+        assert next(e for e in pending if e.code == first_named).id in listed
+    assert not out.exists()
+    # Once every household has its category, it prints.
+    assert unsettled(load_review(settled_store)) == []
+    assert reports.build("decision", settled_store, out).exists()
+
+
+def test_last_years_households_gone_or_not_reviewed(settled_file: Path, tmp_path: Path) -> None:
+    """Điều 1 counts last year's households deleted since (documents.md §4, "removed"), as the
+    summary's "Giảm khác" does; one of last year's lists still in the file but not reviewed
+    this year stops the decision, named, as an undetermined one does."""
+    import shutil
+
+    from db.store import Store
+    from forms.classify import classify
+    from forms.demo import generate_households
+    from forms.model import Category
+    from forms.standards import load_standard
+    from reports.decision import removed
+
+    path = tmp_path / "xa.sqlite"
+    shutil.copyfile(settled_file, path)
+    with Store.open(path, user="Kiểm thử", device="test") as store:
+        data = load_review(store)
+        gone = removed(data, Category.POOR) + removed(data, Category.NEAR_POOR)
+        assert gone  # the settled commune deleted undetermined households of last year's lists
+        poor, near = removed(data, Category.POOR), removed(data, Category.NEAR_POOR)
+        text = flat_text(reports.build("decision", store, tmp_path / "qd.pdf"))
+        assert (
+            "5. Hộ có tên trong danh sách năm 2025 đưa ra khỏi danh sách do không còn trên địa "
+            f"bàn (chuyển đi, không còn thành viên, nhập vào hộ khác): hộ nghèo {len(poor)} hộ, "
+            f"{sum(r.persons for r in poor)} khẩu; hộ cận nghèo {len(near)} hộ, "
+            f"{sum(r.persons for r in near)} khẩu."
+        ) in " ".join(text.split())
+
+        # A household on last year's poor list, not reviewed this year.
+        last = next(r for r in store.rounds() if r.year == 2025)
+        standard = load_standard("nd07-2022-2025")
+        household = next(
+            h
+            for h in generate_households(400, seed=11, villages=VILLAGES)
+            if classify(h, standard, 2025).category is Category.POOR
+        )
+        household.code = "09-0001"
+        store.save_household(
+            household, round_id=last.id, result=classify(household, standard, 2025)
+        )
+        with pytest.raises(ReportError) as refused:
+            reports.build("decision", store, tmp_path / "qd2.pdf")
+    assert (
+        "1 hộ chưa có kết quả rà soát năm 2026, trong đó 1 hộ có tên trong danh sách năm "
+        "2025: 09-0001" in refused.value.message
+    )
