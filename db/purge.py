@@ -40,6 +40,7 @@ from db.store import Store, now_utc
 from db.store_stamps import dumps as _dumps
 from forms.model import Household
 from forms.roles import Action
+from forms.validate import MAX_NOTE, text_problem
 
 # Rows about one household, removed whole: (table, its household column).
 _HOUSEHOLD_TABLES = (
@@ -131,6 +132,11 @@ def purge_household(store: Store, household_id: str, reason: str) -> Tombstone:
         )
     if not reason:
         raise StoreError(f"Hộ {code}: cần ghi lý do xoá hẳn dữ liệu cá nhân.")
+    # As every package that carries the tombstone checks it: a reason it refuses made each
+    # later package of the commune unreadable elsewhere, and a purge is never undone.
+    problem = text_problem(reason, MAX_NOTE)
+    if problem:
+        raise StoreError(f"Hộ {code}: lý do xoá hẳn dữ liệu {problem}.")
     at = now_utc()
     stone = Tombstone(household_id, code, village, at, store.user, reason)
     with secure_delete(store):

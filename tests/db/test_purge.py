@@ -119,6 +119,13 @@ def test_purge_refusals(commune: tuple[Path, Path, str]) -> None:
             purge.purge_household(store, live.id, "lý do")
         with pytest.raises(StoreError, match="cần ghi lý do"):
             purge.purge_household(store, hid, "   ")
+        # What every package carrying the tombstone refuses: stored, it made each later
+        # package of the commune unreadable elsewhere, for good.
+        with pytest.raises(StoreError, match="lý do xoá hẳn dữ liệu chứa ký tự điều khiển"):
+            purge.purge_household(store, hid, "Theo yêu cầu \x1b[2J")
+        with pytest.raises(StoreError, match="lý do xoá hẳn dữ liệu dài 5.200 ký tự"):
+            purge.purge_household(store, hid, "x" * 5200)
+        assert purge.tombstone(store, hid) is None
         purge.purge_household(store, hid, "Yêu cầu của chủ hộ")
         with pytest.raises(StoreError, match="đã được xoá hẳn"):
             purge.purge_household(store, hid, "lần nữa")
