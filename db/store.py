@@ -62,6 +62,7 @@ from db.store_setup import Setup
 from db.store_stamps import dumps, now_utc
 from forms.model import Area, nfc
 from forms.roles import Action, User
+from forms.validate import printable
 
 if TYPE_CHECKING:
     from db import deep_check
@@ -93,6 +94,7 @@ FULL_CHECK_LIMIT = 256 * 2**20  # bytes; about 15,000 households
 # Opening while another program's -wal is gone (WalGoneElsewhere) is tried this many times,
 # WAL_GONE_WAIT seconds apart: that program may be writing its saves back at this moment.
 WAL_GONE_TRIES = 5
+MAX_SOURCE = 200  # characters of an audit row's source (a package's or workbook's name)
 WAL_GONE_WAIT = 0.2
 
 
@@ -534,7 +536,9 @@ class Store(StoreCalls):
         self._depth += 1
         outer_source = self._source
         if source is not None:
-            self._source = source
+            # Often a file's name (a package, a workbook), which may hold anything: the audit
+            # log is append-only, and an ESC kept there made every later Excel of it fail.
+            self._source = printable(source, MAX_SOURCE)
         pending_before = len(self._pending)
         try:
             if depth == 0 and self._unseen:

@@ -7,6 +7,7 @@ of one document cannot disagree.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Literal
@@ -137,9 +138,20 @@ def esc(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
+# What neither a PDF's text nor a workbook's cell may hold (openpyxl raises
+# IllegalCharacterError): C0 controls but tab and newline, DEL, C1 controls.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
 def clean(value: CellValue) -> CellValue:
-    """Text is drawn in NFC: reportlab does no shaping, decomposed marks would print loose."""
-    return nfc(value) if isinstance(value, str) else value
+    """Text is drawn in NFC: reportlab does no shaping, decomposed marks would print loose.
+    A control character (stored by an older version, or in an append-only audit row) is
+    printed as "?": kept, it made the document fail to save."""
+    if not isinstance(value, str):
+        return value
+    if not value.isprintable():  # in C; only such texts need the pattern
+        value = _CONTROL.sub("?", value)
+    return nfc(value)
 
 
 def format_number(value: CellValue, kind: ColumnKind) -> str:

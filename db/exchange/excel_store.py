@@ -17,6 +17,7 @@ from db.exchange.excel_lists import ImportedHousehold, ParsedSheet
 from db.store import Store
 from forms.classify import Result
 from forms.roles import Action
+from forms.validate import printable
 
 # Households written between two reports of progress.
 _PROGRESS_STEP = 250
@@ -79,7 +80,10 @@ def write_excel_lists(
     if clashes:
         raise PackageError("Chưa ghi gì:\n" + "\n".join(clashes[:50]))
     rounds = [r for r in store.rounds() if r.year == year and r.kind == "periodic"]
-    with store.transaction(source=f"Excel {source.name}"):
+    # The file's name as every result's reason quotes it: a name may hold a newline or a
+    # control character, and a package carrying such a reason is refused by its receiver.
+    shown = printable(source.name, 200)
+    with store.transaction(source=f"Excel {shown}"):
         rnd = rounds[0] if rounds else store.start_round(year, standard_id)
         known = {v.name for v in store.villages()}
         total = len(parsed.households)
@@ -92,7 +96,7 @@ def write_excel_lists(
         for start in range(0, total, _PROGRESS_STEP):
             chunk = parsed.households[start : start + _PROGRESS_STEP]
             store.save_households(
-                [(i.household, _result(i, year, rnd.standard_id, source.name)) for i in chunk],
+                [(i.household, _result(i, year, rnd.standard_id, shown)) for i in chunk],
                 round_id=rnd.id,
             )
             if progress is not None:

@@ -44,9 +44,10 @@ from db.exchange.merge_stream import HOLD, mark_unverified, read_for_merge
 from db.exchange.package import Package
 from db.exchange.receipt import Entry, Receipt
 from db.records import CommuneInfo
-from db.store import Store, now_utc
+from db.store import MAX_SOURCE, Store, now_utc
 from forms.collector import collector_paused
 from forms.roles import Action as RoleAction
+from forms.validate import printable
 
 __all__ = [
     "SLIM_REFUSED",
@@ -98,7 +99,9 @@ def import_package(
         receipt = merge_package(
             store,
             package,
-            source_name=path.name,
+            # The file's name as the receipt, the import history and the audit keep it: it
+            # may hold anything (an ESC kept there made every later Excel of the log fail).
+            source_name=printable(path.name, MAX_SOURCE),
             progress=progress,
             trusted=trusted,
             allow_deletions=allow_deletions,

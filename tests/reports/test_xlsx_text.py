@@ -63,3 +63,14 @@ def test_a_household_name_from_data_stays_text_in_a_report(
         out = tmp_path / f"{kind}.xlsx"
         assert main(["report", kind, str(path), "--out", str(out)]) == 0
         assert formulas(out) == [], kind
+
+
+def test_a_control_character_in_data_is_printed_as_a_question_mark(tmp_path: Path) -> None:
+    """An older file (or an append-only audit row) may hold an ESC: openpyxl refused the
+    whole workbook (IllegalCharacterError, exit 70) and the PDF drew it as a box."""
+    from reports.pdf import render_pdf
+
+    out = render_xlsx(_doc(3, name="Lò\x1bVăn\x85Páo"), tmp_path / "a.xlsx")
+    ws = load_workbook(out)["Danh sách"]
+    assert "Lò?Văn?Páo 0" in [c.value for row in ws.iter_rows() for c in row]
+    assert render_pdf(_doc(3, name="Lò\x1bVăn Páo"), tmp_path / "a.pdf").exists()
