@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import getpass
+import logging
 import os
+import re
 import uuid
 
 from cryptography.hazmat.primitives import serialization
@@ -12,22 +14,37 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from db.errors import StoreError
 from rasoat import paths
 
+log = logging.getLogger(__name__)
+
 
 class SigningKeyDamaged(StoreError, OSError):
     """Ours (its ``message`` said as is, ``db.errors.failure_reason``), and an OSError for
     the callers that catch a key they cannot read as one."""
 
 
+# What a device id may be: ours are 12 hex digits; letters, digits, '.', '_' and '-' are
+# taken from a hand-made one (a laptop set up by the district, say).
+_DEVICE_ID = re.compile(r"[A-Za-z0-9._-]{1,64}")
+
+
 def device_id() -> str:
     """A random id made once per laptop (per user profile) and kept in the config folder;
-    unlike the host name it stays unique when laptops are cloned from one image."""
+    unlike the host name it stays unique when laptops are cloned from one image.
+
+    A file holding anything else (damaged, or edited by hand) is set aside as
+    ``device-id.hong`` and a new id made: stamped on every change, a damaged id had every
+    receiver refuse the laptop's packages."""
     path = paths.config_dir() / "device-id"
     try:
-        value = path.read_text(encoding="utf-8").strip()
-        if value:
-            return value
-    except OSError:
+        with path.open("rb") as fh:
+            value = fh.read(256).decode("utf-8", "replace").strip()
+    except FileNotFoundError:
         pass
+    else:
+        if _DEVICE_ID.fullmatch(value):
+            return value
+        log.warning("device id file %s unusable: set aside, a new id made", path)
+        os.replace(path, path.with_name("device-id.hong"))
     value = uuid.uuid4().hex[:12]
     path.write_text(value + "\n", encoding="utf-8")
     return value
