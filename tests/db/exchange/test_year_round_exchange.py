@@ -214,6 +214,40 @@ def test_a_broken_year_round_part_refuses_the_package(
             read_package(bad)
 
 
+def test_year_round_rows_the_command_line_refuses_refuse_the_package(
+    laptops: tuple[Path, Path], tmp_path: Path
+) -> None:
+    """What ``rasoat application add`` and ``cadre assign`` refuse, a package may not bring:
+    an application of no household stopped the import and a whole merge on the table's NOT
+    NULL ("Lỗi không mong muốn"); dates of year 1 or 9999 and blank names were stored."""
+    commune, _ = laptops
+    ids = _ids(commune)
+    with Store.open(commune, user="Cán bộ xã", device="may-xa") as store:
+        year_round.add_support(store, ids[0], "credit", date(2026, 3, 2), amount=1_000)
+        year_round.add_application(
+            store, ids[1], "periodic_review", date(2026, 3, 2), "Lò Văn Páo", "Ốm đau"
+        )
+        year_round.assign_cadre(store, "Hà Thị Mai", "Trưởng thôn", village=VILLAGES[0])
+    good = read_package(export_all(commune, "may-xa", tmp_path / "xa.rasoat"))
+    for table, change, message in (
+        ("support_records", {"household_id": None}, "không của hộ nào"),
+        ("applications", {"household_id": None}, "không của hộ nào"),
+        ("applications", {"submitted_on": "0001-01-01"}, "trước năm 2000"),
+        ("applications", {"submitted_on": "9999-12-31"}, "ở tương lai"),
+        ("applications", {"submitted_by": "   "}, "người nộp"),
+        ("support_records", {"given_on": "9999-12-31"}, "ở tương lai"),
+        ("cadre_assignments", {"cadre_name": "   "}, "tên, chức vụ cán bộ"),
+    ):
+        [row] = good.year_round[table]
+        commune_doc = json.loads(json.dumps(good.commune))
+        commune_doc["year_round"][table] = [{**row, **change}]
+        bad = tmp_path / "bad.rasoat"
+        header = {k: v for k, v in good.manifest.items() if k not in MADE_BY_WRITING}
+        write_package(bad, header, commune_doc, good.records)
+        with pytest.raises(PackageError, match=message):
+            read_package(bad)
+
+
 def test_a_household_arriving_in_a_village_with_a_cadre_is_found_by_the_cadres_name(
     laptops: tuple[Path, Path], tmp_path: Path
 ) -> None:
