@@ -26,12 +26,16 @@ import argparse
 import contextlib
 import functools
 import getpass
+import logging
 import os
 import sys
 from pathlib import Path
 from typing import Any
 
+from rasoat import logs
 from rasoat.logs import failure_text
+
+log = logging.getLogger(__name__)
 
 PERSONAL_DATA = (
     "Lưu ý: gói chứa họ tên và số CCCD của người dân (dữ liệu cá nhân). Chỉ chuyển cho người "
@@ -546,7 +550,7 @@ def _merge(args: argparse.Namespace, *, ahead: bool = True) -> int:
     from db.exchange.merge import merge_package, precheck, waiting
     from db.exchange.merge_ahead import Kept, read_ahead
 
-    failures = 0
+    failures = unexpected = 0
     pending: int | None = None
     try:
         recovery = _recovery_key(args)
@@ -600,13 +604,26 @@ def _merge(args: argparse.Namespace, *, ahead: bool = True) -> int:
                     if isinstance(exc, SenderNotTrusted):
                         print(f"  (đã đối chiếu với người gửi thì thêm {_how_to_confirm(exc)})")
                     continue
+                except StoreError:
+                    raise  # the commune file itself: said once, below
+                except Exception as exc:
+                    # Our fault with this package (its transaction rolled back): said, logged,
+                    # and the next package still judged on its own, as merge promises.
+                    unexpected += 1
+                    logs.setup_logging()
+                    log.critical("merging %s failed", path.name, exc_info=exc)
+                    print(
+                        f"{path.name}: KHÔNG NHẬP — lỗi không mong muốn "
+                        f"({logs.redacted_exception(exc)}); chi tiết trong nhật ký"
+                    )
+                    continue
                 finally:
                     del package  # not held while the next one is waited for
                 print(f"{path.name}: {receipt.summary()}")
                 for warning in receipt.warnings:  # possible duplicates, differing results
                     print(f"  Lưu ý: {warning}")
             if store is None:
-                return 1 if failures else 0
+                return _merge_exit(failures, unexpected)
             pending = waiting(store)
     except StoreError as exc:
         if pending is None:
@@ -614,7 +631,12 @@ def _merge(args: argparse.Namespace, *, ahead: bool = True) -> int:
         print(f"Lưu ý: việc gộp đã được lưu, nhưng {exc.message}", file=sys.stderr)
     if pending:
         print(f"Còn {pending} xung đột chờ quyết định: rasoat conflicts {args.db}")
-    return 1 if failures else 0
+    return _merge_exit(failures, unexpected)
+
+
+def _merge_exit(refused: int, unexpected: int) -> int:
+    """70 when a package met an error of ours, else 1 when one was refused, else 0."""
+    return 70 if unexpected else 1 if refused else 0
 
 
 def run_conflicts(args: argparse.Namespace) -> int:

@@ -280,3 +280,40 @@ def test_import_and_merge_pause_the_cycle_collector_from_reading_to_writing(
     assert gc.isenabled()
     assert calls == [("read", False), ("merge", False)] * 2
     assert "cập nhật: 1" in capsys.readouterr().out
+
+
+def test_merge_judges_the_next_package_after_an_error_of_ours(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An error the checks did not foresee in one package (here a fault put into the commune
+    file: a trigger refusing any change of HO00001, laptop A's edit) stopped the whole merge
+    with exit 70, and the good packages after it were never read. That package is rolled
+    back and said; the next is merged; the exit is still 70, and the log has the details."""
+    from db import driver
+
+    monkeypatch.setenv("RASOAT_PASSWORD", "mật khẩu đủ dài")
+    base = make_commune(tmp_path / "xa.db", 4)
+    a = copy_to(base, tmp_path / "a.db")
+    b = copy_to(base, tmp_path / "b.db")
+    edit(a, "may-a", ["HO00001"], "A")
+    edit(b, "may-b", ["HO00002"], "B")
+    for laptop, name in ((a, "a.rasoat"), (b, "b.rasoat")):
+        assert main(["export", str(laptop), str(tmp_path / name)]) == 0
+    conn = driver.connect(base)
+    conn.execute(
+        "CREATE TRIGGER fault BEFORE UPDATE ON households WHEN NEW.code = 'HO00001'"
+        " BEGIN SELECT RAISE(ABORT, 'injected fault'); END"
+    )
+    conn.close()
+    capsys.readouterr()
+    packages = [str(tmp_path / "a.rasoat"), str(tmp_path / "b.rasoat")]
+    assert main(["merge", str(base), *packages]) == 70
+    out = capsys.readouterr().out
+    assert "a.rasoat: KHÔNG NHẬP — lỗi không mong muốn" in out
+    assert "b.rasoat: " in out
+    with Store.open(base, user="Cán bộ xã", device="may-xa") as store:
+        first, second = store.household_by_code("HO00001"), store.household_by_code("HO00002")
+        assert first is not None
+        assert second is not None
+        assert first.note != "A"  # rolled back
+        assert second.note == "B"
