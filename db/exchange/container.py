@@ -39,7 +39,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from db.errors import failure_reason
 from db.exchange import crypto, signing
 from db.exchange.errors import PackageError, PasswordRequiredError, WrongPasswordError
-from forms.validate import is_uuid, text_problem
+from forms.validate import is_uuid, printable, text_problem
 
 FORMAT_NAME = "rasoat-package"
 # 2: signed (Ed25519 over the manifest), encrypted parts compressed before sealing and bound
@@ -793,6 +793,14 @@ def _header_shape_problem(manifest: Mapping[str, Any]) -> str | None:
     for key in _HEADER_TEXTS:
         if not isinstance(manifest.get(key), str | None):
             return f"trường '{key}' sai"
+    # Shown as the package's time in the receipt, the import history and the upper level's
+    # table, and ordering a commune's packages there: a moment, not any text.
+    created = manifest.get("created_at")
+    if created is not None:
+        try:
+            datetime.fromisoformat(created)
+        except ValueError:
+            return f"ngày tạo gói '{printable(created, 40)}' không hợp lệ"
     return None
 
 

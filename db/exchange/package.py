@@ -19,7 +19,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from operator import itemgetter
 from pathlib import Path
 from typing import Any
@@ -33,6 +33,7 @@ from db.exchange.signing import Signer
 from forms.classify import result_from_dict
 from forms.codec import CodecError, household_from_dict, loads, to_dict
 from forms.model import Household
+from forms.standards import NATIONAL_IDS
 from forms.validate import (
     MAX_CODE,
     check_household,
@@ -466,6 +467,22 @@ def _parse_commune(raw: bytes) -> dict[str, Any]:
     return data
 
 
+def _is_date(value: Any) -> bool:
+    """None, or a day as ``date.isoformat`` writes it."""
+    try:
+        return value is None or date.fromisoformat(value).isoformat() == value
+    except (TypeError, ValueError):
+        return False
+
+
+def _is_time(value: Any) -> bool:
+    """None, or a moment ``datetime.fromisoformat`` reads (``now_utc`` writes them)."""
+    try:
+        return value is None or bool(datetime.fromisoformat(value))
+    except (TypeError, ValueError):
+        return False
+
+
 def _round_ok(r: Mapping[str, Any]) -> bool:
     year = r.get("year")
     if type(year) is not int or not 2000 <= year <= 2100:
@@ -482,6 +499,16 @@ def _round_ok(r: Mapping[str, Any]) -> bool:
             continue
         if not isinstance(value, str) or not value or text_problem(value, 100):
             return False
+    # A round of a standard this version does not know would print "Căn cứ chuẩn nghèo
+    # khong-co-chuan" on its decision: ``Store.start_round`` refuses such ids too.
+    if r["standard_id"] not in NATIONAL_IDS:
+        return False
+    # Read back as a date and a time by ``Store.rounds``: junk stopped the merge half-way
+    # through its transaction with a traceback and a false word about the -wal file.
+    if not _is_time(r.get("started_at")):
+        return False
+    if not _is_date(r.get("reference_date")) or not _is_date(r.get("decided_on")):
+        return False
     # Since issue 24: the households its meeting sent back (``export.sent_back``); absent
     # from older packages.
     voted_down = r.get("sent_back", [])

@@ -41,11 +41,16 @@ def load(dsn: str, *paths: Path, workers: int | None = None) -> list[Any]:
         return load_packages(conn, paths, user="Cán bộ tỉnh", workers=workers)
 
 
-def load_new(cluster: Any, name: str, paths: list[Path], workers: int) -> tuple[str, list[Any]]:
-    """``paths`` loaded into a new registry database ``name``."""
+def load_new(
+    cluster: Any, name: str, paths: list[Path], workers: int, fault: str = ""
+) -> tuple[str, list[Any]]:
+    """``paths`` loaded into a new registry database ``name`` (``fault``: SQL run on it
+    first, a server-side refusal put in on purpose)."""
     dsn = cluster.create_database(name)
     with connect(dsn) as conn:
         init(conn, "15")
+        if fault:
+            conn.execute(fault)
     return dsn, load(dsn, *paths, workers=workers)
 
 
@@ -248,21 +253,40 @@ def test_odd_texts_of_a_household_travel_into_the_registry_unchanged(
     assert row == (homes[0].code, homes[0].village, homes[0].head_name(), homes[0].note)
 
 
+# The server refusing one commune's 2026 results, after its households and earlier results
+# were sent, as it refuses a value out of a column's range (a data exception): what the
+# reader takes and the server does not (the rounds' junk dates served until the reader
+# refused them too).
+REFUSE_02674 = """
+CREATE FUNCTION refuse_02674() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF NEW.commune_code = '02674' AND NEW.year = 2026 THEN
+        RAISE EXCEPTION 'injected fault' USING ERRCODE = 'data_exception';
+    END IF;
+    RETURN NEW;
+END $$;
+CREATE TRIGGER refuse_02674 BEFORE INSERT ON results
+    FOR EACH ROW EXECUTE FUNCTION refuse_02674();
+"""
+
+
 def test_a_value_the_server_refuses_half_way_leaves_the_reader_in_step(
     pg_cluster: Any, tmp_path: Path
 ) -> None:
-    """A package whose round date the reader takes and the server refuses: its transaction
+    """A package whose data the reader takes and the server refuses: its transaction
     rolls back with its rows half sent by a reader process, which then reads and sends the
     following packages as reading here does."""
     paths = [
         make_package(tmp_path / "a.rasoat", n=8, seed=3),
-        make_package(tmp_path / "b.rasoat", "02674", n=5, seed=5, reference_date="30/02/2026"),
+        make_package(tmp_path / "b.rasoat", "02674", n=5, seed=5),
         make_package(tmp_path / "c.rasoat", "02647", n=4, seed=6),
         make_package(tmp_path / "d.rasoat", n=6, seed=4, created_at="2026-10-05T08:00:00Z"),
     ]
     seen = []
     for workers in (0, 2):
-        dsn, outcomes = load_new(pg_cluster, f"refused_half_way_{workers}", paths, workers)
+        dsn, outcomes = load_new(
+            pg_cluster, f"refused_half_way_{workers}", paths, workers, REFUSE_02674
+        )
         seen.append(([(o.status, o.message) for o in outcomes], dump(dsn, when=False)))
     statuses = [s for s, _m in seen[0][0]]
     assert statuses == ["loaded", "refused", "loaded", "loaded"]

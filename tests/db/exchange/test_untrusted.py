@@ -439,3 +439,46 @@ def test_excel_import_bad_options_are_unusable_input_not_internal_errors(
     assert "ngoài khoảng" in capsys.readouterr().err
     assert main(["excel-import", str(db), str(xlsx), "--year", "2025", "--map", "sex=1"]) == 2
     assert "không phải tên cột" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"reference_date": "ngay-mai"},
+        {"reference_date": "2026-02-30"},
+        {"started_at": "không phải ngày"},
+        {"decided_on": "10/12/2026"},
+        {"standard_id": "khong-co-chuan"},
+    ],
+)
+def test_a_round_with_junk_dates_or_an_unknown_standard_is_refused(
+    tmp_path: Path, change: dict[str, str]
+) -> None:
+    """A junk reference date stopped the merge inside its transaction (a traceback, then a
+    false word about the -wal file); an unknown standard printed "Căn cứ chuẩn nghèo
+    khong-co-chuan" on the round's decision. Refused as the Store refuses to start them."""
+    good = {
+        "id": str(uuid.uuid4()),
+        "year": 2026,
+        "standard_id": "nd351-2026-2030",
+        "kind": "adhoc",
+        "started_at": "2026-03-01T08:00:00.000Z",
+        "reference_date": "2026-03-01",
+    }
+    pkg = tmp_path / "ok.rasoat"
+    write_package(pkg, HEADER, {"villages": [], "rounds": [good]}, records(1))
+    read_package(pkg)
+    pkg = tmp_path / "p.rasoat"
+    write_package(pkg, HEADER, {"villages": [], "rounds": [{**good, **change}]}, records(1))
+    with pytest.raises(PackageError, match="Một kỳ rà soát trong gói không hợp lệ"):
+        read_package(pkg)
+
+
+def test_a_package_time_that_is_no_time_is_refused(tmp_path: Path) -> None:
+    """Kept as typed, "hôm qua" was shown as the package's time and ordered a commune's
+    packages at the upper level."""
+    pkg = tmp_path / "p.rasoat"
+    write_package(pkg, HEADER, {"villages": []}, records(2))
+    rewrite_manifest(pkg, created_at="hôm qua")
+    with pytest.raises(PackageError, match="ngày tạo gói 'hôm qua' không hợp lệ"):
+        read_package(pkg)
