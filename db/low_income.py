@@ -27,6 +27,7 @@ from forms.low_income import (
 )
 from forms.model import Household, Member, nfc
 from forms.roles import Action
+from forms.validate import text_problem
 
 # A household's income per person per month far above any bound is a typing slip.
 MAX_DECLARED_INCOME = 1_000_000_000
@@ -128,9 +129,7 @@ def add_application(
         )
     if applied_on > date.today():
         raise StoreError(f"Hộ {h.code}, {member.name}: ngày nhận đơn ở tương lai.")
-    note = " ".join(nfc(note).split())
-    if len(note) > MAX_NOTE:
-        raise StoreError(f"Hộ {h.code}, {member.name}: ghi chú dài quá {MAX_NOTE} ký tự.")
+    note = _note(note, f"Hộ {h.code}, {member.name}")
     taken = store.conn.execute(
         "SELECT 1 FROM low_income_applications WHERE round_id = ? AND member_id = ?",
         (round_id, member_id),
@@ -174,6 +173,16 @@ def add_application(
     return found
 
 
+def _note(note: str, who: str) -> str:
+    """The note as stored (spaces made single), or StoreError naming ``who`` and the fault:
+    a control character kept made the low-income list fail to save as Excel."""
+    note = " ".join(nfc(note).split())
+    problem = text_problem(note, MAX_NOTE)
+    if problem:
+        raise StoreError(f"{who}: ghi chú {problem}.")
+    return note
+
+
 def set_outcome(
     store: Any, application_id: str, outcome: Outcome | str, note: str | None = None
 ) -> LowIncomeApplication:
@@ -184,7 +193,9 @@ def set_outcome(
         raise NotFound("Không tìm thấy đơn của người lao động có thu nhập thấp.")
     changes: dict[str, Any] = {"outcome": Outcome(outcome).value}
     if note is not None:
-        changes["note"] = " ".join(nfc(note).split())[:MAX_NOTE]
+        # Refused when too long, as when the application is recorded: it was cut to 500
+        # characters without a word.
+        changes["note"] = _note(note, f"Hộ {app.code}, {app.member_name}")
     old = {"outcome": app.outcome.value, "note": app.note}
     before = {k: old[k] for k in changes if old[k] != changes[k]}
     after = {k: changes[k] for k in before}

@@ -132,6 +132,17 @@ def test_refusals_name_the_household_and_member(store: Store) -> None:
         )
     with pytest.raises(StoreError, match="không có thành viên"):
         low_income.add_application(store, rid, h.id, "x", date(2026, 10, 2), 1)
+    # A control character made the list fail to save as Excel; a long outcome note was cut
+    # to 500 characters without a word.
+    binh = _member(h, "Lò Thị Bình")
+    with pytest.raises(StoreError, match=r"01-0004, Lò Thị Bình: ghi chú chứa ký tự điều khiển"):
+        low_income.add_application(store, rid, h.id, binh, date(2026, 10, 2), 1, note="xem lại\x1b")
+    app = low_income.add_application(store, rid, h.id, binh, date(2026, 10, 2), 1)
+    with pytest.raises(StoreError, match=r"01-0004, Lò Thị Bình: ghi chú dài 5.000 ký tự"):
+        low_income.set_outcome(store, app.id, "accepted", note="x" * 5000)
+    with pytest.raises(StoreError, match="ghi chú chứa ký tự điều khiển"):
+        low_income.set_outcome(store, app.id, "accepted", note="\x07")
+    assert low_income.application(store, app.id) == app
 
 
 def test_candidates_are_suggested_until_they_apply(store: Store) -> None:
