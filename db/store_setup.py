@@ -13,6 +13,7 @@ from db.records import Change, Round, RoundKind, Village
 from db.store_stamps import new_id, now_utc
 from forms.model import nfc
 from forms.roles import Action
+from forms.validate import village_problem
 
 if TYPE_CHECKING:
     from db.store import Store
@@ -35,6 +36,9 @@ class Setup:
         name = " ".join(nfc(name).split())
         if not name:
             raise StoreError("Tên thôn/bản không được để trống.")
+        problem = village_problem(name, code)
+        if problem:
+            raise StoreError(problem)
         if any(v.name == name for v in self.villages()):
             raise StoreError(f"Thôn/bản “{name}” đã có.")
         at = now_utc()

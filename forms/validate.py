@@ -125,6 +125,26 @@ def is_uuid(value: object) -> bool:
     return isinstance(value, str) and len(value) == 36 and _UUID.fullmatch(value) is not None
 
 
+MAX_VILLAGE_CODE = 20  # a village's code in the administrative list, when one is kept
+
+
+def village_problem(name: object, code: object = None) -> str | None:
+    """Why a village (its name, and its code when it has one) cannot be stored, Vietnamese;
+    None when it can. One check for the window, the command line and packages."""
+    if not isinstance(name, str) or not name.strip():
+        return "Tên thôn/bản không được để trống."
+    problem = text_problem(name, MAX_SHORT)
+    if problem:
+        return f"Tên thôn/bản “{printable(name, 40)}” {problem}."
+    if code is not None:
+        if not isinstance(code, str):
+            return f"Mã của thôn/bản “{printable(name, 40)}” không phải là chữ."
+        problem = text_problem(code, MAX_VILLAGE_CODE)
+        if problem:
+            return f"Mã của thôn/bản “{printable(name, 40)}” {problem}."
+    return None
+
+
 def code_problem(code: str) -> str | None:
     if not code.strip():
         return "để trống"

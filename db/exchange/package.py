@@ -42,6 +42,7 @@ from forms.validate import (
     result_problem,
     result_readable,
     text_problem,
+    village_problem,
 )
 
 COMMUNE_PART = "commune.json"
@@ -54,6 +55,7 @@ MAX_REVS = 1_000
 MAX_PACKAGE_REVS = 300_000
 MAX_RESULTS = 50  # rounds per household
 MAX_ROUNDS = 100
+MAX_VILLAGES = 2000  # a commune has tens; a merged district file a few thousand at most
 # ``commune.json``'s "certificate_numbers": the certificate numbers of the package's
 # households. Readers before it ignore the key, so no format version moved.
 CERTIFICATES_KEY = "certificate_numbers"
@@ -464,6 +466,18 @@ def _parse_commune(raw: bytes) -> dict[str, Any]:
     for r in rounds:
         if not isinstance(r, dict) or not _round_ok(r):
             raise PackageError("Một kỳ rà soát trong gói không hợp lệ.")
+    # Added to the upper level's copy of the commune (``upper_level._filled``): a code that
+    # was a list stopped it with an internal error; a name had no bound.
+    villages = data.get("villages", [])
+    if not isinstance(villages, list) or len(villages) > MAX_VILLAGES:
+        raise PackageError("Danh sách thôn/bản trong gói bị hỏng.")
+    for v in villages:
+        if isinstance(v, dict):
+            problem = village_problem(v.get("name"), v.get("code"))
+        else:  # a bare name, as tests and hand-made packages write them
+            problem = village_problem(v) if isinstance(v, str) else "Thôn/bản bị hỏng."
+        if problem:
+            raise PackageError(f"Danh sách thôn/bản trong gói: {problem}")
     return data
 
 

@@ -482,3 +482,41 @@ def test_a_package_time_that_is_no_time_is_refused(tmp_path: Path) -> None:
     rewrite_manifest(pkg, created_at="hôm qua")
     with pytest.raises(PackageError, match="ngày tạo gói 'hôm qua' không hợp lệ"):
         read_package(pkg)
+
+
+@pytest.mark.parametrize(
+    ("village", "said"),
+    [
+        ({"id": "v1", "name": "Thôn Mới", "code": ["A", 1]}, "không phải là chữ"),
+        ({"id": "v1", "name": "Thôn\x1bMới", "code": None}, "ký tự điều khiển"),
+        ({"id": "v1", "name": "x" * 5000, "code": None}, "dài 5.000 ký tự"),
+        ({"id": "v1", "name": "  ", "code": None}, "không được để trống"),
+        (5, "bị hỏng"),
+        ("Thôn\x00", "ký tự điều khiển"),
+    ],
+)
+def test_a_village_list_that_is_no_list_of_villages_is_refused(
+    tmp_path: Path, village: object, said: str
+) -> None:
+    """The upper level adds the package's villages to its copy of the commune: a code that
+    was a list stopped it with an internal error (exit 70); a name had no bound."""
+    pkg = tmp_path / "p.rasoat"
+    good = {"id": "v0", "name": "Thôn Cũ", "code": "01"}
+    write_package(pkg, HEADER, {"villages": [good]}, records(1))
+    read_package(pkg)
+    write_package(pkg, HEADER, {"villages": [good, village]}, records(1))
+    with pytest.raises(PackageError, match=said):
+        read_package(pkg)
+
+
+def test_a_village_is_named_in_printable_words_of_a_bounded_length(tmp_path: Path) -> None:
+    from db.errors import StoreError
+    from db.store import Store
+    from tests.db.exchange.commune import COMMUNE
+
+    with Store.create(tmp_path / "xa.db", COMMUNE, user="Cán bộ", device="may-xa") as store:
+        with pytest.raises(StoreError, match="ký tự điều khiển"):
+            store.add_village("Thôn\x1bMới")
+        with pytest.raises(StoreError, match="dài 201 ký tự"):
+            store.add_village("x" * 201)
+        assert store.add_village("Thôn Mới", "05").code == "05"
