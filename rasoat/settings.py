@@ -27,6 +27,10 @@ from rasoat import paths
 log = logging.getLogger(__name__)
 
 RECENT_MAX = 10  # the default of "recent_files_kept"
+MAX_TEXT = 500  # a name or a connection string
+MAX_PATH = 4096  # a folder or a file's path
+MAX_ITEMS = 100  # entries of a list setting (the recent files keep at most 30)
+MAX_FILE_BYTES = 1 << 20  # the settings file is a few hundred bytes
 
 
 @dataclass(frozen=True)
@@ -180,6 +184,8 @@ def defaults() -> dict[str, Any]:
 
 def validate(key: str, value: Any) -> Any:
     """The value as stored (NFC text, stripped), or SettingError."""
+    from forms.validate import text_problem  # here: not every command reads the settings
+
     setting = BY_KEY.get(key)
     if setting is None:
         raise SettingError(f"Không có thiết lập “{key}”.")
@@ -196,6 +202,11 @@ def validate(key: str, value: Any) -> Any:
         if not isinstance(value, str):
             raise SettingError(f"{setting.label_vi}: cần một chuỗi chữ.")
         text = unicodedata.normalize("NFC", value).strip()
+        # Printed (the upper level's name heads reports), shown and logged: a name of 150,000
+        # characters with ESC in it made a 70-page report.
+        problem = text_problem(text, MAX_PATH if setting.folder else MAX_TEXT)
+        if problem:
+            raise SettingError(f"{setting.label_vi}: {problem}.")
         if setting.secret_free and has_password(text):
             raise SettingError(
                 f"{setting.label_vi}: không ghi mật khẩu vào chuỗi kết nối (mật khẩu sẽ được "
@@ -205,6 +216,8 @@ def validate(key: str, value: Any) -> Any:
     if setting.type is list:
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
             raise SettingError(f"{setting.label_vi}: cần một danh sách chuỗi chữ.")
+        if len(value) > MAX_ITEMS or any(text_problem(v, MAX_PATH) for v in value):
+            raise SettingError(f"{setting.label_vi}: danh sách quá dài hoặc có mục hỏng.")
         return [unicodedata.normalize("NFC", v) for v in value]
     raise SettingError(f"{setting.label_vi}: kiểu {setting.type.__name__} chưa được hỗ trợ.")
 
@@ -223,16 +236,12 @@ def load() -> dict[str, Any]:
     values = defaults()
     file = paths.settings_file()
     try:
-        text = file.read_text(encoding="utf-8")
+        data = _read(file)
     except FileNotFoundError:
         return values
     except OSError:
         log.warning("cannot read settings %s; using defaults", file, exc_info=True)
         return values
-    try:
-        data = json.loads(text)
-        if not isinstance(data, dict):
-            raise ValueError("settings file is not a JSON object")
     except ValueError:
         log.warning("settings %s are damaged; using defaults", file, exc_info=True)
         _keep_damaged(file)
@@ -318,12 +327,30 @@ def remember_file(path: Path) -> None:
     save({"last_file": text, "recent_files": [text, *recent][: values["recent_files_kept"]]})
 
 
+def _read(file: Path) -> dict[str, Any]:
+    """The file's object; ValueError when it is no settings file (not UTF-8, not JSON, not
+    an object, nested too deep or too big), OSError when it cannot be read. A UTF-16 or a
+    deeply nested file raised past ``load`` (and past the crash handler, which reads the
+    settings too)."""
+    with file.open("rb") as fh:
+        raw = fh.read(MAX_FILE_BYTES + 1)
+    if len(raw) > MAX_FILE_BYTES:
+        raise ValueError("settings file too big")
+    try:
+        data = json.loads(raw.decode("utf-8"))
+    except RecursionError as exc:
+        raise ValueError("settings file nested too deep") from exc
+    if not isinstance(data, dict):
+        raise ValueError("settings file is not a JSON object")
+    return data
+
+
 def _unknown_entries() -> dict[str, Any]:
     try:
-        data = json.loads(paths.settings_file().read_text(encoding="utf-8"))
+        data = _read(paths.settings_file())
     except (OSError, ValueError):
         return {}
-    return {k: v for k, v in data.items() if k not in BY_KEY} if isinstance(data, dict) else {}
+    return {k: v for k, v in data.items() if k not in BY_KEY}
 
 
 def _keep_damaged(file: Path) -> None:

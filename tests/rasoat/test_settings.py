@@ -60,6 +60,11 @@ def test_text_is_stored_nfc() -> None:
         ("recent_files_kept", 31),
         ("recent_files_kept", "5"),
         ("no_such_key", 1),
+        # Printed and shown: a name of 150,000 characters with ESC made a 70-page report.
+        ("upper_level_name", "UBND tỉnh \x1b[2J"),
+        ("upper_level_name", "x" * 150_000),
+        ("recent_files", ["/a.sqlite"] * 101),
+        ("recent_files", ["/a\x00.sqlite"]),
     ],
 )
 def test_invalid_values_are_refused_and_nothing_is_written(key: str, value: object) -> None:
@@ -87,6 +92,24 @@ def test_damaged_file_falls_back_to_defaults_with_a_warning(
 def test_not_an_object_counts_as_damaged() -> None:
     paths.settings_file().write_text("[1, 2]", encoding="utf-8")
     assert settings.load() == settings.defaults()
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        '{"posting_days": 5}'.encode("utf-16"),  # saved by a Windows editor as "Unicode"
+        b"[" * 100_000 + b"]" * 100_000,  # deeper than the JSON reader goes
+        b'{"surveyor_name": "' + b"x" * (2 << 20) + b'"}',  # bigger than any settings file
+    ],
+)
+def test_a_file_that_is_no_settings_file_counts_as_damaged(content: bytes) -> None:
+    """A UTF-16 or deeply nested file raised past ``load`` (a traceback, exit 1, and the
+    crash handler, reading the settings too, failed with it)."""
+    paths.settings_file().write_bytes(content)
+    assert settings.load() == settings.defaults()
+    assert paths.settings_file().with_name("settings.json.damaged").exists()
+    settings.update(posting_days=4)
+    assert settings.get("posting_days") == 4
 
 
 def test_one_bad_value_falls_back_alone(caplog: pytest.LogCaptureFixture) -> None:
