@@ -36,6 +36,7 @@ from db.exchange.errors import PackageError
 KEY_FILE_SUFFIX = ".khoa"
 KEY_FILE_FORMAT = "rasoat-khoa-tep-xa"
 KEY_FILE_VERSION = 1
+KEY_FILE_MAX = 64 * 1024  # bytes; a key file is a few hundred
 # Names the product and the format version: a key derived for anything else differs.
 FILE_KEY_INFO = b"rasoat commune file SQLCipher key v1"
 _AAD = b"rasoat-khoa-tep-xa-v1"
@@ -175,7 +176,13 @@ def write_key_file(target: Path, recovery_key: str, passphrase: str) -> None:
 
 def _read_key_file(kf: Path) -> tuple[crypto.KdfParams, bytes, bytes]:
     try:
-        doc = json.loads(kf.read_text(encoding="utf-8"))
+        with kf.open("rb") as fh:
+            raw = fh.read(KEY_FILE_MAX + 1)
+        if len(raw) > KEY_FILE_MAX:
+            raise ValueError("too big for a key file")
+        doc = json.loads(raw.decode("utf-8"))
+        if not isinstance(doc, dict):
+            raise ValueError("not an object")
         if doc.get("format") != KEY_FILE_FORMAT or doc.get("version") != KEY_FILE_VERSION:
             raise ValueError("format")
         kdf = doc["kdf"]
@@ -186,7 +193,12 @@ def _read_key_file(kf: Path) -> tuple[crypto.KdfParams, bytes, bytes]:
         )
         params.check()
         return params, base64.b64decode(doc["nonce"]), base64.b64decode(doc["sealed"])
-    except (OSError, ValueError, KeyError, TypeError, PackageError) as exc:
+    # OverflowError: "n": 1e400; RecursionError: nested deeper than json goes. Both went
+    # past every handler as a traceback.
+    except (
+        OSError, ValueError, KeyError, TypeError, AttributeError, OverflowError,
+        RecursionError, PackageError,
+    ) as exc:  # fmt: skip
         raise StoreError(
             f"Tệp khoá {kf.name} bị hỏng hoặc không đọc được. Hãy mở tệp xã bằng mã khôi "
             "phục rồi đặt lại mật khẩu (một tệp khoá mới sẽ được ghi)."

@@ -41,6 +41,27 @@ def test_no_or_damaged_key_file_is_a_false_check_and_a_clear_error(tmp_path: Pat
     assert "bị hỏng" in exc.value.message
 
 
+@pytest.mark.parametrize(
+    "damage",
+    [
+        lambda doc: json.dumps(doc).replace(f'"n": {doc["kdf"]["n"]}', '"n": 1e400'),
+        lambda doc: "[" * 100_000 + "]" * 100_000,
+        lambda doc: "[1, 2]",
+        lambda doc: json.dumps(doc).encode("utf-8").decode("latin-1") + "\ufeff" * 40_000,
+    ],
+)
+def test_any_damage_to_the_key_file_is_said_as_damage(tmp_path: Path, damage: object) -> None:
+    """ "n": 1e400 (OverflowError) and deep nesting (RecursionError) went past every handler
+    as a traceback, exit 1, for every command given a passphrase."""
+    path = tmp_path / "xa.sqlite"
+    kf = at_rest.key_file(path)
+    at_rest.write_key_file(kf, at_rest.new_recovery_key(), PASSPHRASE)
+    assert callable(damage)
+    kf.write_text(damage(json.loads(kf.read_text(encoding="utf-8"))), encoding="utf-8")
+    with pytest.raises(StoreError, match="bị hỏng hoặc không đọc được"):
+        at_rest.key_from_passphrase(path, PASSPHRASE)
+
+
 def test_key_file_holds_no_secret_in_clear_and_names_its_parameters(tmp_path: Path) -> None:
     path = tmp_path / "xa.sqlite"
     recovery = at_rest.new_recovery_key()
