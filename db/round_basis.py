@@ -18,6 +18,7 @@ from typing import Any
 
 from db.report_queries import connection
 from forms import standards
+from forms.file_errors import TooBig, os_reason, read_limited, toml_reason
 from forms.roles import Action
 from forms.standards import Standard, StandardError
 
@@ -124,19 +125,24 @@ def load_province_file(store: Any, path: str | Path) -> ProvinceStandard:
     from db.store import now_utc
 
     path = Path(path)
+    # Read once, bounded: what is checked is what is kept (read twice, the file could change
+    # between), and a size from stat() is 0 for /dev/zero or a pipe, read then for ever.
     try:
-        size = path.stat().st_size
+        raw = read_limited(path, MAX_FILE_BYTES)
     except OSError as exc:
-        raise StandardError(f"Không đọc được tệp chuẩn nghèo {path.name}: {exc}.") from exc
-    if size > MAX_FILE_BYTES:
-        raise StandardError(f"Tệp {path.name} quá lớn để là một tệp chuẩn nghèo.")
-    std = standards.load_standard_file(path)
+        raise StandardError(f"Chuẩn nghèo: {os_reason(exc, path.name)}") from exc
+    except TooBig as exc:
+        raise StandardError(f"Tệp {path.name} quá lớn để là một tệp chuẩn nghèo.") from exc
+    try:
+        text = raw.decode("utf-8-sig")  # kept without a byte-order mark
+    except UnicodeDecodeError as exc:
+        raise StandardError(f"Chuẩn nghèo: {toml_reason(exc, path.name)}") from exc
+    std = standards.parse_standard_text(text, path.name)
     if std.id not in standards.NATIONAL_IDS:
         raise StandardError(
             f"Tệp {path.name}: chuẩn '{std.id}' không thay cho chuẩn quốc gia nào; cần "
             f"base = một trong {', '.join(standards.NATIONAL_IDS)}."
         )
-    text = path.read_text(encoding="utf-8-sig")  # kept without a byte-order mark
     source = _source_of(std)
     at = now_utc()
     with store.transaction():

@@ -39,7 +39,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from forms.file_errors import os_reason, toml_reason
+from forms.file_errors import TooBig, os_reason, read_limited, toml_reason
 from forms.model import Area, Household, Region
 
 FORMAT_VERSION = 2
@@ -370,9 +370,11 @@ def parse_b1_table(data: dict[str, Any]) -> B1Table:
 def load_b1_table(path: str | Path) -> B1Table:
     path = Path(path)
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8-sig"))
+        data = tomllib.loads(read_limited(path).decode("utf-8-sig"))
     except OSError as exc:
         raise B1TableError(f"Bảng điểm B1: {os_reason(exc, path.name)}") from exc
+    except TooBig as exc:
+        raise B1TableError(f"Bảng điểm B1: {exc.message}") from exc
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise B1TableError(f"Bảng điểm B1: {toml_reason(exc, path.name)}") from exc
     return parse_b1_table(data)

@@ -8,8 +8,33 @@ from __future__ import annotations
 import errno
 import json
 import re
+from pathlib import Path
 
 _AT = re.compile(r"\(at line (\d+), column (\d+)\)")
+
+
+# A standard's or a B1 table's file is a few kilobytes; a province's, with its comments,
+# tens. What the commune file keeps of one is bounded the same (db.round_basis).
+SIDE_FILE_MAX = 256 * 1024
+
+
+class TooBig(Exception):
+    """A file larger than any file of its kind; ``message`` is Vietnamese."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+def read_limited(path: Path, limit: int = SIDE_FILE_MAX) -> bytes:
+    """``path``'s bytes when there are at most ``limit``; ``TooBig`` otherwise, having read
+    no more than ``limit`` + 1 (read whole, /dev/zero given as a standard filled the memory,
+    and a 300 MB file took 630 MB). ``OSError`` as opening and reading raise it."""
+    with path.open("rb") as fh:
+        data = fh.read(limit + 1)
+    if len(data) > limit:
+        raise TooBig(f"Tệp {path.name} quá lớn (hơn {limit // 1024} KB): không phải tệp cần dùng.")
+    return data
 
 
 def os_reason(exc: OSError, name: str) -> str:

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from forms.b1 import B1Table, B1TableError, parse_b1_table
-from forms.file_errors import os_reason, toml_reason
+from forms.file_errors import TooBig, os_reason, read_limited, toml_reason
 
 # An indicator's spec lives beside the rules its plan looks up, so that forms.indicators needs
 # nothing from here (issue 23); still importable from here, where standard files are read.
@@ -125,9 +125,11 @@ def load_standard_file(path: str | Path) -> Standard:
     """A province's standard file: complete, or ``base = "<national id>"`` plus changes."""
     path = Path(path)
     try:
-        raw = path.read_bytes()
+        raw = read_limited(path)
     except OSError as exc:
         raise StandardError(f"Chuẩn nghèo: {os_reason(exc, path.name)}") from exc
+    except TooBig as exc:
+        raise StandardError(f"Chuẩn nghèo: {exc.message}") from exc
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

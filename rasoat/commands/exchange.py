@@ -37,6 +37,8 @@ from rasoat.logs import failure_text
 
 log = logging.getLogger(__name__)
 
+RECOVERY_SHEET_MAX = 64 * 1024  # the key sheet the window saves is under a kilobyte
+
 PERSONAL_DATA = (
     "Lưu ý: gói chứa họ tên và số CCCD của người dân (dữ liệu cá nhân). Chỉ chuyển cho người "
     "có trách nhiệm; nên đặt mật khẩu khi gửi qua thư điện tử hoặc USB."
@@ -193,12 +195,16 @@ def _recovery_key(args: argparse.Namespace) -> str | None:
     from db.exchange.errors import PackageError
 
     if getattr(args, "recovery_key_file", None):
+        from forms.file_errors import TooBig, read_limited
+
+        given = Path(args.recovery_key_file)
         try:
-            text = Path(args.recovery_key_file).read_text(encoding="utf-8")
+            text = read_limited(given, RECOVERY_SHEET_MAX).decode("utf-8")
+        except TooBig as exc:
+            raise PackageError(exc.message) from exc
         except (OSError, UnicodeDecodeError) as exc:
             raise PackageError(
-                f"Không đọc được tệp khoá khôi phục {Path(args.recovery_key_file).name}: "
-                f"{failure_text(exc)}"
+                f"Không đọc được tệp khoá khôi phục {given.name}: {failure_text(exc)}"
             ) from exc
         # The key sheet the dialog saves has a title and advice around the key.
         for line in text.splitlines():

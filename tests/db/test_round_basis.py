@@ -88,6 +88,13 @@ def test_an_unusable_province_file_is_refused_in_words_and_not_kept(
     assert round_basis.province_standards(store) == []
 
 
+def test_a_device_given_as_the_province_file_is_refused_unread(store: Store) -> None:
+    """Its size from stat() is 0: checked by size, /dev/zero was then read for ever."""
+    with pytest.raises(StandardError, match="quá lớn"):
+        round_basis.load_province_file(store, Path("/dev/zero"))
+    assert round_basis.province_standards(store) == []
+
+
 def test_a_province_file_saved_with_a_byte_order_mark_is_kept_and_used(
     store: Store, tmp_path: Path
 ) -> None:

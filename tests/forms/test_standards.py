@@ -151,3 +151,25 @@ def test_a_province_text_is_parsed_once_and_a_changed_text_again() -> None:
         parse_standard_text('base = "nd07"\n', "tinh.toml")
     with pytest.raises(StandardError):  # a refusal is not kept: refused again
         parse_standard_text('base = "nd07"\n', "tinh.toml")
+
+
+@pytest.mark.parametrize("given", ["/dev/zero", "big"])
+def test_a_standard_b1_table_or_recovery_sheet_too_big_is_refused_unread(
+    tmp_path: Path, given: str
+) -> None:
+    """Read whole, /dev/zero given as a standard filled the memory and a 300 MB file took
+    630 MB: a side file is read to its kind's bound and refused past it."""
+    from forms.b1 import B1TableError, load_b1_table
+    from rasoat.cli import main
+
+    path = Path(given)
+    if given == "big":
+        path = tmp_path / "tinh.toml"
+        path.write_bytes(b"# " + b"x" * (2 << 20))
+    with pytest.raises(StandardError, match="quá lớn"):
+        load_standard_file(path)
+    with pytest.raises(B1TableError, match="quá lớn"):
+        load_b1_table(path)
+    doc = tmp_path / "ho.json"
+    doc.write_text('{"format_version": 1, "households": []}', encoding="utf-8")
+    assert main(["classify", str(doc), "--standard", str(path)]) == 2

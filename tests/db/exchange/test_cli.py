@@ -317,3 +317,17 @@ def test_merge_judges_the_next_package_after_an_error_of_ours(
         assert second is not None
         assert first.note != "A"  # rolled back
         assert second.note == "B"
+
+
+def test_a_recovery_key_file_too_big_is_refused_unread(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Read whole, /dev/zero given as the recovery key file filled the memory."""
+    base = make_commune(tmp_path / "xa.db", 2)
+    before = base.read_bytes()
+    assert (
+        main(["import", str(base), str(tmp_path / "x.rasoat"), "--recovery-key-file", "/dev/zero"])
+        == 2
+    )
+    assert "quá lớn" in capsys.readouterr().err
+    assert base.read_bytes() == before
