@@ -11,7 +11,8 @@ HOW = "hãy viết dd/mm/yyyy, ví dụ 01/12/2026"
 
 def parse_day(text: str) -> date | None:
     """The day, or None: not a day of the calendar, or a year not written in full
-    ("01/12/26" is not the year 26), or before 1900."""
+    ("01/12/26" is not the year 26), or before 1900 or after 2100 (31/12/9999 ended
+    ``rasoat log --to`` with an internal error a day later)."""
     text = text.strip()
     try:
         if "/" in text:
@@ -23,7 +24,7 @@ def parse_day(text: str) -> date | None:
             parsed = date.fromisoformat(text)
     except ValueError:
         return None
-    return parsed if parsed.year >= 1900 else None
+    return parsed if 1900 <= parsed.year <= 2100 else None
 
 
 def day_problem(text: str, what: str) -> str | None:

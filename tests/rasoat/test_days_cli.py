@@ -34,7 +34,8 @@ def test_impossible_and_future_days_are_refused_and_the_list_still_lists(
     for day, rc, said in (
         ("2025-02-30", 2, "không hợp lệ"),
         ("30/02/2025", 2, "không hợp lệ"),
-        ("9999-12-31", 1, "ở tương lai"),
+        ("2099-12-31", 1, "ở tương lai"),
+        ("9999-12-31", 2, "không hợp lệ"),  # no year a command is given: past 2100
         ("1999-12-31", 1, "trước năm 2000"),
     ):
         assert main([*add, "--date", day]) == rc, day
@@ -43,6 +44,9 @@ def test_impossible_and_future_days_are_refused_and_the_list_still_lists(
         assert "Lỗi không mong muốn" not in err
     assert digest(commune) == before
     assert main([*add, "--date", "03/03/2026"]) == 0
+    # A day after 9999-12-31 does not exist: the log's period ended with an internal error.
+    assert main(["log", f, "--from", "01/01/2026", "--to", "31/12/9999"]) == 2
+    assert "Lỗi không mong muốn" not in capsys.readouterr().err
     capsys.readouterr()
     assert main(["application", "list", f, "--today", "2026-13-01"]) == 2
     assert "không hợp lệ" in capsys.readouterr().err
