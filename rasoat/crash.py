@@ -40,6 +40,7 @@ LOCK_NAME = "session.lock"
 FATAL_NAME = "fatal.log"
 LAST_ACTIONS = 20
 FATAL_READ_MAX = 64_000  # bytes of a fault trace read back: all threads, with room to spare
+TRACE_READ_MAX = 1 << 20  # bytes of the session trace read back: it is a few kilobytes
 FATAL_KEEP_MAX = 1_000_000  # fatal.log starts again past this
 
 
@@ -199,11 +200,14 @@ class Session:
 
     def _read_previous(self) -> PreviousSession | None:
         try:
-            raw = json.loads(self.state_path.read_text(encoding="utf-8"))
+            with open(self.state_path, "rb") as f:
+                raw = json.loads(f.read(TRACE_READ_MAX).decode("utf-8"))
         except FileNotFoundError:
             return None
-        except (OSError, ValueError):
+        except (OSError, ValueError, RecursionError):
             raw = {}  # a damaged trace still means the session did not end cleanly
+        if not isinstance(raw, dict):
+            raw = {}  # a list or a text: read as .get, it stopped the window opening
         with contextlib.suppress(FileNotFoundError):
             self.state_path.unlink()
         previous = PreviousSession(
@@ -256,7 +260,11 @@ def end() -> None:
 
 # --- small helpers ---------------------------------------------------------------------------
 def _number(value: Any) -> float:
-    return float(value) if isinstance(value, int | float) else 0.0
+    """A time or an offset from the trace, 0 when it is none: 1e308 as the fatal log's
+    offset made seek() overflow."""
+    if not isinstance(value, int | float) or not 0 <= value < 2**53:  # NaN compares False
+        return 0.0
+    return float(value)
 
 
 def _clock(t: float, *, with_date: bool = False) -> str:

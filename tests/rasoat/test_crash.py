@@ -126,8 +126,19 @@ def test_a_second_window_does_not_call_the_first_one_crashed(rasoat_home: Path) 
         holder.wait()
 
 
-def test_a_damaged_trace_still_counts_as_an_unclean_exit(rasoat_home: Path) -> None:
-    (paths.log_dir() / crash.STATE_NAME).write_text("{not json", encoding="utf-8")
+@pytest.mark.parametrize(
+    "trace",
+    [
+        "{not json",
+        # Read as a dict, these stopped the window from opening (AttributeError, exit 1).
+        "[1, 2]",
+        '"một chuỗi"',
+        '{"started": 1e308, "fatal_offset": 1e308, "household_saved": NaN}',
+        "[" * 100_000 + "]" * 100_000,
+    ],
+)
+def test_a_damaged_trace_still_counts_as_an_unclean_exit(rasoat_home: Path, trace: str) -> None:
+    (paths.log_dir() / crash.STATE_NAME).write_text(trace, encoding="utf-8")
     session = crash.Session(paths.log_dir())
     try:
         previous = session.start(catch_faults=False)
