@@ -28,7 +28,9 @@ def posting_notice(data: ReviewData, village: str | None = None) -> Document:
     places = [(f"Trụ sở UBND {data.commune_full}", _own(data, ""))]
     places += [(f"Nhà văn hóa {village_title(v)}", _own(data, v)) for v in data.villages]
     blocks: list = [
-        Para("Căn cứ Nghị định số 07/2021/NĐ-CP của Chính phủ quy định chuẩn nghèo đa chiều;"),
+        # The round's standard with its legal source, as the decision cites it: Decree
+        # 07/2021 alone was printed whatever standard the round was scored on.
+        Para(f"Căn cứ {data.standard_title};"),
         Para(
             "Căn cứ Quyết định số 24/2021/QĐ-TTg của Thủ tướng Chính phủ quy định quy trình rà "
             "soát hộ nghèo, hộ cận nghèo hằng năm;"

@@ -265,3 +265,15 @@ def test_last_years_households_gone_or_not_reviewed(settled_file: Path, tmp_path
         "1 hộ chưa có kết quả rà soát năm 2026, trong đó 1 hộ có tên trong danh sách năm "
         "2025: 09-0001" in refused.value.message
     )
+
+
+def test_the_posting_notice_cites_the_rounds_standard_as_the_decision_does(
+    small_store: Store, tmp_path: Path
+) -> None:
+    """It printed Decree 07/2021 alone whatever standard the round was scored on."""
+    data = load_review(small_store)
+    assert data.standard is not None
+    text = " ".join(
+        flat_text(reports.build("posting_notice", small_store, tmp_path / "tb.pdf")).split()
+    )
+    assert f"Căn cứ {data.standard.title};" in text
