@@ -244,7 +244,7 @@ class UpperLevelDialog(JobDialog):
                     r.by_category[Category.POOR.value],
                     r.by_category[Category.NEAR_POOR.value],
                     r.by_category[Category.MIDDLE.value],
-                    r.unclassified,
+                    r.not_classified,
                 ]
                 for r in result.rows
             ]
@@ -358,7 +358,7 @@ class UpperLevelDialog(JobDialog):
                     s.by_category[Category.POOR],
                     s.by_category[Category.NEAR_POOR],
                     s.by_category[Category.MIDDLE],
-                    s.unclassified,
+                    s.not_classified,
                 ]
                 for s in self.rows
             ]

@@ -40,8 +40,12 @@ class CommuneRow:
     by_transition: Counter[Transition] = field(default_factory=Counter)
 
     @property
-    def unclassified(self) -> int:
-        return self.households - sum(self.by_category.values())
+    def not_classified(self) -> int:
+        """Households with no category this year: no result, or one not determined (answers
+        missing, or sent back by the village meeting). Counted as classified, 21 such
+        households of a commune showed as 0 under "Chưa phân loại"."""
+        undetermined = Category.UNDETERMINED.value
+        return self.households - sum(n for c, n in self.by_category.items() if c != undetermined)
 
 
 @dataclass

@@ -76,7 +76,7 @@ def results_table(summary: Summary) -> Table:
         cells += [
             r.persons_by_category[Category.POOR],
             r.persons_by_category[Category.NEAR_POOR],
-            r.unclassified,
+            r.not_classified,
         ]
         table.add(cells, style)  # type: ignore[arg-type]
     return table

@@ -45,7 +45,7 @@ def upper_level_document(rows: Sequence[CommuneSummary]) -> Document:
                 r.persons,
                 *[r.by_category[c] for c in cats],
                 *[r.by_transition[t] for t, _ in moves],
-                r.unclassified,
+                r.not_classified,
             ]
         )
     total = [
@@ -56,7 +56,7 @@ def upper_level_document(rows: Sequence[CommuneSummary]) -> Document:
         sum(r.persons for r in rows),
         *[sum(r.by_category[c] for r in rows) for c in cats],
         *[sum(r.by_transition[t] for r in rows) for t, _ in moves],
-        sum(r.unclassified for r in rows),
+        sum(r.not_classified for r in rows),
     ]
     table.add(total, style="total")
     province = next((r.province_name for r in rows if r.province_name), "")

@@ -47,6 +47,12 @@ class CommuneSummary:
     review_years: tuple[int, ...] = ()  # the years of the package's periodic reviews
     signed: bool = True  # the package bears the signature of the laptop that made it
 
+    @property
+    def not_classified(self) -> int:
+        """What "Chưa phân loại" counts: no result that year, or one not determined (answers
+        missing, or sent back by the village meeting); the second were shown as classified."""
+        return self.unclassified + self.by_category[Category.UNDETERMINED]
+
 
 def unsigned_warnings(rows: Iterable[CommuneSummary]) -> list[str]:
     """What to say of the rows counted from unsigned packages (anyone can write one; a

@@ -898,7 +898,7 @@ def run_summary(args: argparse.Namespace) -> int:
         print(
             f"{r.commune_code} | {r.commune_name} | {r.year or ''} | {r.households} | "
             f"{r.by_category[Category.POOR]} | {r.by_category[Category.NEAR_POOR]} | "
-            f"{r.unclassified}"
+            f"{r.not_classified}"
         )
     if args.xlsx:
         from reports.upper_level import upper_level_document

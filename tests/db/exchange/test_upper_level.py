@@ -98,3 +98,20 @@ def test_an_unsigned_package_is_counted_with_a_word(
     assert "Lưu ý: Xã Bản Xèo (10999.rasoat): gói không có chữ ký" in captured.err
     assert "Xã Tân Lập (10105.rasoat)" not in captured.err
     assert "10999 | Xã Bản Xèo" in captured.out  # still counted
+
+
+def test_an_undetermined_household_is_not_classified(tmp_path: Path) -> None:
+    """Counted among the categories, a household not determined (answers missing, or sent
+    back by its meeting) showed as 0 under "Chưa phân loại" in the upper level's table."""
+    from reports.upper_level import upper_level_document
+
+    package = commune_package(
+        tmp_path, COMMUNE, {"TL-1": Category.UNDETERMINED, "TL-2": Category.POOR}
+    )
+    opened, failed = open_packages([package])
+    assert failed == []
+    [row] = summaries(opened, year=2026)
+    assert row.unclassified == 1  # TL-3: no result in 2026
+    assert row.not_classified == 2
+    [table] = upper_level_document([row]).tables()
+    assert table.rows[0].cells[-1] == 2
