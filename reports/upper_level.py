@@ -19,6 +19,9 @@ def upper_level_document(rows: Sequence[CommuneSummary]) -> Document:
         (Transition.STAYED_POOR, "Nghèo cũ"),
         (Transition.NEWLY_POOR, "Nghèo phát sinh mới"),
         (Transition.FELL_BACK_POOR, "Tái nghèo"),
+        # With the three above, every poor household: without it the columns added up to
+        # fewer than "Hộ nghèo" (31 against 33).
+        (Transition.NEAR_POOR_TO_POOR, "Cận nghèo thành nghèo"),
         (Transition.ESCAPED_POVERTY, "Thoát nghèo"),
         (Transition.POOR_TO_NEAR_POOR, "Thoát nghèo thành cận nghèo"),
         (Transition.ESCAPED_NEAR_POVERTY, "Thoát cận nghèo"),

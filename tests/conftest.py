@@ -36,3 +36,16 @@ def _restore_root_logger() -> Iterator[None]:
             h.close()
     root.handlers[:] = handlers
     root.setLevel(level)
+
+
+@pytest.fixture(autouse=True)
+def _collector_left_running() -> Iterator[None]:
+    # The app pauses the cyclic garbage collector around bulk work (forms.collector) and a
+    # registry worker process for its life: a test that leaves it paused (running a worker's
+    # start in this process did) fails, not a later test of the pause.
+    import gc
+
+    yield
+    if not gc.isenabled():
+        gc.enable()
+        pytest.fail("the cyclic garbage collector was left paused")

@@ -27,6 +27,7 @@ from db.exchange.merge import merge_package
 from db.exchange.package import Package, PackageRecord, Streamed, open_package, read_package
 from db.records import CommuneInfo
 from db.store import Store
+from forms.admin_units import official_code
 from forms.model import Area, Category, Transition
 from forms.transitions import transition_from_history
 
@@ -214,7 +215,9 @@ def summarise(
         year = years[-1]
     commune: dict[str, Any] = package.manifest.get("commune", {}) or {}
     s = CommuneSummary(
-        commune_code=str(commune.get("code", "")),
+        # As the official lists and the workbook sent up write it: "2947" was printed here
+        # beside "02947" there.
+        commune_code=official_code(str(commune.get("code", ""))),
         commune_name=str(commune.get("name", "")),
         province_name=str(commune.get("province_name", "")),
         year=year,
@@ -248,7 +251,7 @@ def summaries(
     latest: dict[str, tuple[str, Path, Package]] = {}
     for path, pkg in packages:
         created = str(pkg.manifest.get("created_at", ""))
-        code = pkg.commune_code
+        code = official_code(pkg.commune_code)  # "2947" and "02947" are one commune
         if code not in latest or created > latest[code][0]:
             latest[code] = (created, path, pkg)
     return [summarise(pkg, year, source=path.name) for _, (_, path, pkg) in sorted(latest.items())]
@@ -273,7 +276,7 @@ def read_summaries(
             with open_package(Path(path), password=password, recovery_key=recovery_key) as stream:
                 row = summarise(stream, year, source=Path(path).name, records=stream.records())
             created = str(stream.manifest.get("created_at", ""))
-            code = str(stream.manifest.get("commune", {}).get("code", ""))
+            code = row.commune_code  # "2947" and "02947" are one commune
             if code not in latest or created > latest[code][0]:
                 latest[code] = (created, Path(path), row)
         except PackageError as exc:

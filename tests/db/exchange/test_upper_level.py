@@ -115,3 +115,21 @@ def test_an_undetermined_household_is_not_classified(tmp_path: Path) -> None:
     assert row.not_classified == 2
     [table] = upper_level_document([row]).tables()
     assert table.rows[0].cells[-1] == 2
+
+
+def test_the_poor_movement_columns_add_up_to_the_poor(tmp_path: Path) -> None:
+    """A near-poor household that became poor had no column: the movement columns of the
+    poor added up to fewer than "Hộ nghèo"."""
+    from reports.upper_level import upper_level_document
+
+    package = commune_package(
+        tmp_path, COMMUNE, {"TL-1": Category.POOR, "TL-2": Category.POOR, "TL-3": Category.POOR}
+    )
+    opened, _failed = open_packages([package])
+    [row] = summaries(opened, year=2026)
+    [table] = upper_level_document([row]).tables()
+    titles = [c.title for c in table.columns]
+    cells = dict(zip(titles, table.rows[0].cells, strict=True))
+    moves = ("Nghèo cũ", "Nghèo phát sinh mới", "Tái nghèo", "Cận nghèo thành nghèo")
+    assert cells["Cận nghèo thành nghèo"] == 1  # TL-2
+    assert sum(cells[t] for t in moves) == cells["Hộ nghèo"] == 3
