@@ -6,11 +6,12 @@ applications and support records."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from db.audit import local_time
 from db.people import Person
-from forms import labels
+from forms import catalog, labels
 from forms.applications import KIND_LABELS, STATUS_LABELS
 from reports.audit_log import _header, field_label
 from reports.document import Column, Document, Para, Part, Table
@@ -19,6 +20,7 @@ from reports.review import ReportError
 _CATEGORIES: dict[Any, str] = labels.CATEGORY_LABELS
 _ACTIONS = {"insert": "Ghi mới", "update": "Sửa", "delete": "Xoá khỏi danh sách"}
 _SKIP = frozenset({"id"})
+_DAYS = frozenset({"birth_date"})  # ISO in the file, dd/mm/yyyy on paper
 
 
 # Member fields holding an option: its Vietnamese label, not the stored value.
@@ -31,9 +33,21 @@ _OPTIONS: dict[str, dict[Any, str]] = {
 }
 
 
+def _day(value: Any) -> str:
+    """An ISO day as documents write it (dd/mm/yyyy); anything else as it is."""
+    if isinstance(value, str):
+        try:
+            return date.fromisoformat(value).strftime("%d/%m/%Y")
+        except ValueError:
+            pass
+    return _value(value)
+
+
 def _value(value: Any, key: str = "") -> str:
     if key in _OPTIONS and isinstance(value, str):
         return _OPTIONS[key].get(value, value)
+    if key in _DAYS:
+        return _day(value)
     if value is None or value == "" or value == [] or value == {}:
         return "—"
     if value is True:
@@ -114,7 +128,7 @@ def person_data(store: Any, people: list[Person]) -> Document:
             for a in p.applications:
                 apps.add(
                     [
-                        a["submitted_on"],
+                        _day(a["submitted_on"]),
                         KIND_LABELS.get(a["kind"], a["kind"]),
                         a["submitted_by"],
                         STATUS_LABELS.get(a["status"], a["status"]),
@@ -131,9 +145,12 @@ def person_data(store: Any, people: list[Person]) -> Document:
                 ],
                 caption="Hỗ trợ hộ đã nhận",
             )
+            kinds = catalog.support_kinds()
             for s in p.support:
                 amount = "" if s["amount"] is None else f"{s['amount']:,}".replace(",", ".")
-                support.add([s["given_on"], s["kind"], s["programme"], amount])
+                # The catalogue's words: "production_means" was printed as stored.
+                kind = catalog.label_of(kinds, s["kind"])
+                support.add([_day(s["given_on"]), kind, s["programme"], amount])
             blocks.append(support)
         parts.append(
             Part(

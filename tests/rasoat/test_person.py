@@ -75,6 +75,35 @@ def test_find_by_cccd_and_by_name_without_diacritics(
         )
 
 
+def test_the_printout_speaks_the_forms_words_and_writes_days_as_documents_do(
+    commune: tuple[Path, str], tmp_path: Path
+) -> None:
+    """The support's kind was printed as stored ("production_means"), days as ISO
+    ("2026-05-10", a birth date "1972-04-08")."""
+    from datetime import date
+
+    from db import year_round
+    from reports.person_data import person_data
+
+    path, hid = commune
+    with Store.open(path, user="Cán bộ xã", device="may-xa") as store:
+        h = store.get_household(hid)
+        assert h is not None
+        h.members[0].birth_date = date(1972, 4, 8)
+        store.save_household(h)
+        year_round.add_support(store, hid, "production_means", date(2026, 5, 10))
+        year_round.add_application(
+            store, hid, "periodic_review", date(2026, 9, 2), "Hoàng Văn A", "Ốm"
+        )
+        doc = person_data(store, people.find(store, CCCD))
+    cells = [str(c) for t in doc.tables() for row in t.rows for c in row.cells]
+    assert "production_means" not in cells
+    assert "10/05/2026" in cells
+    assert "02/09/2026" in cells
+    assert "08/04/1972" in cells
+    assert not [c for c in cells if c[:4].isdigit() and c[4:5] == "-"]
+
+
 def test_erasing_a_removed_member_is_audited(
     commune: tuple[Path, str], capsys: pytest.CaptureFixture[str]
 ) -> None:
