@@ -7,6 +7,7 @@ each page and every page carries "Trang x/y". Data cells are plain strings wrapp
 
 from __future__ import annotations
 
+import re
 import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -159,15 +160,41 @@ def _styles() -> dict[str, ParagraphStyle]:
 # Signs that data files and labels use but Be Vietnam Pro has no glyph for: drawn as a gap
 # otherwise. Everything text-like passes through ``_printable``.
 FALLBACK = str.maketrans({"→": "->", "⇒": "=>", "←": "<-", "✓": "x", "✔": "x", "✗": "x"})
+# Arrows ("điểm B1: 120 → 135", "Phiếu A: … → không thuộc diện") are drawn from the PDF's
+# standard Symbol font, which every viewer has: as "->" they read as a programmer's arrow.
+ARROWS = {a: f'<font name="Symbol">{a}</font>' for a in ("→", "⇒", "←")}
+_ARROWED = re.compile("|".join(ARROWS))
 
 
 def _printable(text: str) -> str:
     return str(clean(text)).translate(FALLBACK)
 
 
+_CELL_STYLES: dict[str, ParagraphStyle] = {}
+
+
+def _cell_style(font: str) -> ParagraphStyle:
+    """A table cell's text as a paragraph: its font and size, reportlab's leading for them."""
+    style = _CELL_STYLES.get(font)
+    if style is None:
+        style = _CELL_STYLES[font] = ParagraphStyle(
+            f"cell-{font}", fontName=font, fontSize=TABLE_FONT_SIZE, leading=TABLE_FONT_SIZE * 1.2
+        )
+    return style
+
+
+_SIGNS = str.maketrans({k: v for k, v in FALLBACK.items() if chr(k) not in ARROWS})
+
+
+def _with_arrows(markup: str) -> str:
+    """Paragraph markup with its arrows in the Symbol font, the other signs as ``_printable``
+    draws them."""
+    return _ARROWED.sub(lambda m: ARROWS[m[0]], str(clean(markup)).translate(_SIGNS))
+
+
 def _p(text: str, style: ParagraphStyle) -> Paragraph:
     # Paragraph markup: our texts may carry <b>/<i>/<br/> on purpose, so no escaping here.
-    return Paragraph(_printable(text), style)
+    return Paragraph(_with_arrows(text), style)
 
 
 class _NumberedCanvas(Canvas):
@@ -733,16 +760,21 @@ def _table(
         elif row.style == "member":
             row_styles.append((r, "TEXTCOLOR", colors.Color(0.2, 0.2, 0.2)))
 
-    def cells(r: int) -> list[str]:
+    def cells(r: int) -> list[Any]:
         row = rows[r]
+        out: list[Any]
         if row.style == "section":
             out = [""] * len(cols)
-            text = _printable(str(row.cells[0] or ""))
+            text = str(clean(str(row.cells[0] or "")))
             mark, dot, rest = text.partition(". ")
             if label > 0 and dot and mark in ROMAN_MARKS:
                 out[0], text = mark, rest
+            if _ARROWED.search(text):  # a paragraph, as a text cell with arrows is
+                out[label] = Paragraph(_with_arrows(esc(text)), _cell_style(FONT_BOLD))
+                return out
             inner = widths[label] - pad
-            out[label] = "\n".join(simpleSplit(text, FONT_BOLD, TABLE_FONT_SIZE, inner))
+            lines = simpleSplit(text.translate(FALLBACK), FONT_BOLD, TABLE_FONT_SIZE, inner)
+            out[label] = "\n".join(lines)
             return out
         font = FONT_BOLD if row.style == "total" else FONT
         reach = reaches.get(r, {})
@@ -750,6 +782,11 @@ def _table(
         for i, col in enumerate(cols):
             value = row.cells[i] if i < len(row.cells) else None
             text = format_number(clean(value), col.kind)
+            if col.kind == "text" and text and _ARROWED.search(text) and i not in reach:
+                # A paragraph, so its arrows are drawn (few cells: the rest stay strings,
+                # which keep a long list close to a bare reportlab table).
+                out.append(Paragraph(_with_arrows(esc(text)), _cell_style(font)))
+                continue
             if col.kind == "text" and text:
                 text = text.translate(FALLBACK)
                 # "Tổng cộng: 1.234 hộ, 5.678 khẩu" on one line over the empty cells beside it.

@@ -125,7 +125,7 @@ def test_markup_characters_in_data_and_missing_glyphs(tmp_path: Path) -> None:
         [Para("Ý kiến: thu nhập < 1.500.000 & nhà tạm → đề nghị xét"), _doc(2).parts[0].blocks[1]],
     )
     text = "\n".join(_pages(render_pdf(Document("t", "t", [part]), tmp_path / "a.pdf")))
-    assert "thu nhập < 1.500.000 & nhà tạm -> đề nghị xét" in text
+    assert "thu nhập < 1.500.000 & nhà tạm → đề nghị xét" in text  # Symbol font arrow
 
 
 def test_parts_are_made_into_flowables_as_the_layout_reaches_them(
@@ -278,3 +278,23 @@ def test_the_recipients_are_set_left_as_the_decree_sets_them(tmp_path: Path) -> 
     assert abs(starts["Nơi nhận:"] - left) < 8
     assert abs(starts["- Lưu: VT."] - left) < 8
     assert starts["CHỦ TỊCH"] > left + 60 * mm
+
+
+def test_arrows_are_drawn_as_arrows_in_paragraphs_cells_and_sections(tmp_path: Path) -> None:
+    """Be Vietnam Pro has no arrow: "Chuẩn thu nhập: 1.500.000 đồng -> 2.200.000 đồng" and
+    "có một tiêu chí -> không thuộc diện" read as a programmer's arrow on the officer's
+    paper. They are drawn from the PDF's Symbol font; other text is unchanged."""
+    import subprocess
+
+    doc = _doc(3, name="Điểm B1: 120 → 135 <a&b>")
+    table = doc.parts[0].tables()[0]
+    table.section("Tiêu chí loại trừ (có một tiêu chí → không thuộc diện)")
+    doc.parts[0].blocks.insert(0, Para("Chuẩn thu nhập: 1.500.000 đồng → 2.200.000 đồng."))
+    path = render_pdf(doc, tmp_path / "a.pdf")
+    text = subprocess.run(
+        ["pdftotext", str(path), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    assert "->" not in text
+    assert "Chuẩn thu nhập: 1.500.000 đồng → 2.200.000 đồng." in text
+    assert "Điểm B1: 120 → 135 <a&b> 0" in text
+    assert "Tiêu chí loại trừ (có một tiêu chí → không thuộc diện)" in " ".join(text.split())
