@@ -132,9 +132,9 @@ def certificate_part(data: ReviewData, number: int | None, e: Entry) -> Part:
             Signatures(
                 [
                     SignatureBox("", note=""),
+                    # "Chủ tịch Ủy ban nhân dân xã … chứng nhận": the chairman's own act.
                     SignatureBox(
                         "CHỦ TỊCH",
-                        above="TM. ỦY BAN NHÂN DÂN",
                         note="(Ký, đóng dấu)",
                         name=decision.signer if decision else "",
                     ),

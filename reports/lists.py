@@ -302,11 +302,12 @@ def final_part(data: ReviewData, group: str, title: str) -> Part:
         [
             Para(indicator_note(data), "small"),
             table,
+            # Attached to the chairman's own decision ("của Chủ tịch UBND xã", as the line above
+            # says): signed as it is, "CHỦ TỊCH", not on the committee's behalf ("TM.").
             Signatures(
                 [
                     SignatureBox(
                         "CHỦ TỊCH",
-                        above="TM. ỦY BAN NHÂN DÂN",
                         note="(Ký, đóng dấu)",
                         name=data.decision.signer if data.decision else "",
                     )

@@ -75,7 +75,12 @@ def low_income_list(data: ReviewData, village: str | None = None) -> Document:
                 f"{len(rows)} đơn, {accepted} người được công nhận."
             ),
             table,
-            Signatures([SignatureBox("NGƯỜI LẬP BIỂU"), SignatureBox("CHỦ TỊCH UBND")]),
+            Signatures(
+                [
+                    SignatureBox("NGƯỜI LẬP BIỂU"),
+                    SignatureBox("CHỦ TỊCH", above="TM. ỦY BAN NHÂN DÂN", note="(Ký, đóng dấu)"),
+                ]
+            ),
         ],
     )
     return Document("low_income_list", part.title, [part], landscape=True)

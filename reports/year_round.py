@@ -220,7 +220,7 @@ def monthly_report(data: ReviewData, village: str | None = None) -> Document:
             Signatures(
                 [
                     SignatureBox("NGƯỜI LẬP BIỂU"),
-                    SignatureBox("CHỦ TỊCH", above="TM. ỦY BAN NHÂN DÂN"),
+                    SignatureBox("CHỦ TỊCH", above="TM. ỦY BAN NHÂN DÂN", note="(Ký, đóng dấu)"),
                 ]
             ),
         ],

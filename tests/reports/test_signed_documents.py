@@ -277,3 +277,19 @@ def test_the_posting_notice_cites_the_rounds_standard_as_the_decision_does(
         flat_text(reports.build("posting_notice", small_store, tmp_path / "tb.pdf")).split()
     )
     assert f"Căn cứ {data.standard.title};" in text
+
+
+def test_the_chairmans_own_acts_are_signed_by_the_chairman(
+    settled_store: Store, tmp_path: Path
+) -> None:
+    """The decision is the chairman's (Decree 30/2020/NĐ-CP: "TM." signs for a collective
+    body): its attached lists, which say "Kèm theo Quyết định … của Chủ tịch UBND xã", and
+    the certificate, whose chairman "chứng nhận", were signed "TM. ỦY BAN NHÂN DÂN"."""
+    decision = flat_text(reports.build("decision", settled_store, tmp_path / "qd.pdf"))
+    final = flat_text(reports.build("final_list", settled_store, tmp_path / "ds.pdf"))
+    certificate = flat_text(reports.build("certificate", settled_store, tmp_path / "gcn.pdf"))
+    for text in (decision, final, certificate):
+        assert "CHỦ TỊCH" in text
+        assert "TM. ỦY BAN NHÂN DÂN" not in text
+    notice = flat_text(reports.build("posting_notice", settled_store, tmp_path / "tb.pdf"))
+    assert "TM. ỦY BAN NHÂN DÂN" in notice  # the committee's notice
