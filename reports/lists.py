@@ -33,11 +33,21 @@ def period(start: date | None, end: date | None) -> str:
     return f"Thời gian niêm yết: từ ngày {start:%d/%m/%Y} đến ngày {end:%d/%m/%Y}"
 
 
-def kind_label(entry: Entry) -> str:
-    """Nghèo cũ / nghèo mới / tái nghèo … — what the lists call the household's movement."""
-    if entry.transition is None or entry.transition is Transition.UNKNOWN:
+# A household whose previous year was not determined: whether it is new, fallen back or old
+# on its list is an open reading (docs/domain.md); the cell says why it names none, as an
+# empty cell did not.
+NO_PREVIOUS = "Năm trước chưa xác định"
+
+
+def kind_label(entry: Entry, proposed: bool = False) -> str:
+    """Nghèo cũ / nghèo mới / tái nghèo … — what the lists call the household's movement;
+    ``proposed``: as put to the village meeting (a household it sent back has none after)."""
+    moved = entry.proposed if proposed else entry.transition
+    if moved is None:
         return ""
-    return TRANSITION_LABELS[entry.transition]
+    if moved is Transition.UNKNOWN:
+        return NO_PREVIOUS
+    return TRANSITION_LABELS[moved]
 
 
 def household_columns(with_village: bool) -> list[Column]:
@@ -71,7 +81,9 @@ def household_columns(with_village: bool) -> list[Column]:
     return cols
 
 
-def household_cells(n: int, e: Entry, ref: date, with_village: bool, note: str = "") -> list:
+def household_cells(
+    n: int, e: Entry, ref: date, with_village: bool, note: str = "", proposed: bool = False
+) -> list:
     h, r = e.household, e.result
     head = h.head()
     cells: list = [n, h.head_name(), h.code]
@@ -82,7 +94,7 @@ def household_cells(n: int, e: Entry, ref: date, with_village: bool, note: str =
         h.size(),
         r.b1_score,
         r.deprivation_score,
-        kind_label(e),
+        kind_label(e, proposed),
         X if e.flag("ethnic_minority", ref) else "",
         X if e.flag("no_labour", ref) else "",
         X if h.meritorious_household else "",
@@ -124,7 +136,7 @@ def grouped_table(
                 table.section(village_title(v))
             for e in entries:
                 n += 1
-                table.add(household_cells(n, e, ref, with_village))
+                table.add(household_cells(n, e, ref, with_village, proposed=proposed))
         table.add(total_cells(chosen, with_village), "total")
     return table
 

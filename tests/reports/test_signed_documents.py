@@ -293,3 +293,29 @@ def test_the_chairmans_own_acts_are_signed_by_the_chairman(
         assert "TM. ỦY BAN NHÂN DÂN" not in text
     notice = flat_text(reports.build("posting_notice", settled_store, tmp_path / "tb.pdf"))
     assert "TM. ỦY BAN NHÂN DÂN" in notice  # the committee's notice
+
+
+def test_the_phan_loai_cell_is_never_left_empty_on_a_list(
+    small_store: Store, tmp_path: Path
+) -> None:
+    """A household the meeting sent back had an empty "Phân loại" on the meeting list (its
+    proposal's movement was not read); one whose previous year was not determined had one
+    on every list, with nothing saying why."""
+    from forms.model import Transition
+    from reports.lists import NO_PREVIOUS, household_cells, kind_label
+
+    data = load_review(small_store)
+    sent_back = next(e for e in data.entries if e.sent_back)
+    assert sent_back.proposed is not None
+    assert kind_label(sent_back, proposed=True) not in ("", NO_PREVIOUS)
+    cells = household_cells(1, sent_back, data.reference, True, proposed=True)
+    assert kind_label(sent_back, proposed=True) in cells
+    listed = [e for e in data.entries if e.groups()]
+    assert all(kind_label(e) for e in listed)
+    unknown = [e for e in listed if e.transition is Transition.UNKNOWN]
+    if unknown:
+        assert kind_label(unknown[0]) == NO_PREVIOUS
+    text = flat_text(
+        reports.build("meeting_list", small_store, tmp_path / "hop.pdf", village=VILLAGES[0])
+    )
+    assert sent_back.code in text
