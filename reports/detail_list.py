@@ -125,17 +125,25 @@ def detail_part(data: ReviewData, group: str, village: str | None) -> Part:
             rows_for(table, n, e, group, data)
     persons = sum(e.size for e in chosen)
     table.add([None, None, f"Tổng cộng: {len(chosen)} hộ, {persons} khẩu"], "total")
+    place = data.place_title(village)
+    # An empty list says so in words: its table of headers over "Tổng cộng: 0 hộ" under the
+    # commune's name read as "the commune has no poor households".
+    body: list = (
+        [table]
+        if chosen
+        else [Para(f"{place} không có {word} nào theo kết quả rà soát năm {data.year}.")]
+    )
     return Part(
         Header(data.commune_issuer(), data.commune_short),
         f"Danh sách chi tiết {word}",
-        [f"{data.commune_title} - kết quả rà soát năm {data.year}"],
+        [f"{place} - kết quả rà soát năm {data.year}"],
         [
             Para(
                 "Đặc điểm hộ: Có công: hộ chính sách có công với cách mạng; "
                 "DTTS: hộ dân tộc thiểu số; Không có KNLĐ: hộ không có khả năng lao động.",
                 "small",
             ),
-            table,
+            *body,
             Signatures(
                 [
                     SignatureBox("NGƯỜI LẬP BIỂU"),

@@ -199,7 +199,7 @@ def posting_list(data: ReviewData, village: str | None = None) -> Document:
         header,
         "Danh sách niêm yết công khai hộ nghèo, hộ cận nghèo, hộ thoát nghèo, hộ thoát cận nghèo",
         [
-            f"{data.commune_title} - Kỳ rà soát năm {data.year}",
+            f"{data.place_title(village)} - Kỳ rà soát năm {data.year}",
             period(posting.start if posting else None, posting.end if posting else None),
         ],
         [

@@ -322,6 +322,13 @@ class ReviewData:
         """ "xã An Bình" as running text writes it."""
         return f"{self.commune_kind} {self.commune_short}"
 
+    def place_title(self, village: str | None) -> str:
+        """ "Xã An Bình", or "Thôn Nà Lầu, xã An Bình" for a village's document: a village's
+        list headed by the commune's name alone read as the whole commune's."""
+        if village is None:
+            return self.commune_title
+        return f"{village_title(village)}, {self.commune_full}"
+
     @property
     def commune_title(self) -> str:
         """ "Xã An Bình" at the start of a line (str.capitalize would lower the name)."""

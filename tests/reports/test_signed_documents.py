@@ -319,3 +319,36 @@ def test_the_phan_loai_cell_is_never_left_empty_on_a_list(
         reports.build("meeting_list", small_store, tmp_path / "hop.pdf", village=VILLAGES[0])
     )
     assert sent_back.code in text
+
+
+def test_a_villages_lists_name_the_village_and_an_empty_one_says_so(
+    small_file: Path, tmp_path: Path
+) -> None:
+    """A village's detail list was headed "Xã Bình Lư" and printed a bare table over
+    "Tổng cộng: 0 hộ, 0 khẩu", which read as the commune having no poor household."""
+    import shutil
+
+    from db.store import Store
+
+    path = tmp_path / "xa.sqlite"
+    shutil.copyfile(small_file, path)
+    with Store.open(path, user="Kiểm thử", device="test") as store:
+        store.add_village("Thôn Trống")
+        text = " ".join(
+            flat_text(
+                reports.build("detail_list", store, tmp_path / "ct.pdf", village="Thôn Trống")
+            ).split()
+        )
+        assert "Thôn Trống, xã Bình Lư - kết quả rà soát năm 2026" in text
+        assert "Thôn Trống, xã Bình Lư không có hộ nghèo nào theo kết quả rà soát năm 2026." in text
+        assert "Tổng cộng: 0 hộ" not in text
+        xlsx = reports.build(
+            "detail_list", store, tmp_path / "ct.xlsx", fmt="xlsx", village="Thôn Trống"
+        )
+        assert xlsx.exists()
+        posting = " ".join(
+            flat_text(
+                reports.build("posting_list", store, tmp_path / "ny.pdf", village=VILLAGES[0])
+            ).split()
+        )
+        assert f"{VILLAGES[0]}, xã Bình Lư - Kỳ rà soát năm 2026" in posting
