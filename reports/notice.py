@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from db.records import Posting
 from reports.document import Document, Header, Para, Part, SignatureBox, Signatures
-from reports.lists import period
+from reports.lists import period, posting_list
 from reports.review import GROUP_TITLES, LIST_GROUPS, ReviewData, village_title
 
 
@@ -75,4 +75,13 @@ def posting_notice(data: ReviewData, village: str | None = None) -> Document:
         ],
         blocks,
     )
-    return Document("posting_notice", "Thông báo niêm yết công khai", [part])
+    # "(danh sách kèm theo)": the commune office's posting list goes with the notice, as the
+    # decision's lists go with it (documents.md §3, "printed with the four lists attached");
+    # the notice alone pointed at lists nobody had been handed. Each signed on its own pages.
+    attached = posting_list(data).parts
+    for p in attached:
+        p.landscape = True
+    part.landscape = False
+    return Document(
+        "posting_notice", "Thông báo niêm yết công khai", [part, *attached], pages_per_part=True
+    )

@@ -352,3 +352,20 @@ def test_a_villages_lists_name_the_village_and_an_empty_one_says_so(
             ).split()
         )
         assert f"{VILLAGES[0]}, xã Bình Lư - Kỳ rà soát năm 2026" in posting
+
+
+def test_the_posting_notice_comes_with_its_list(small_store: Store, tmp_path: Path) -> None:
+    """It said "(Có danh sách kèm theo)" and came alone (documents.md §3: printed with the
+    lists attached): the commune office's posting list follows, landscape, its pages counted
+    on their own."""
+    pages = pdf_pages(reports.build("posting_notice", small_store, tmp_path / "tb.pdf"))
+    mark = re.search(r"Trang 1/(\d+)\s*$", pages[0])
+    assert mark is not None
+    own = int(mark[1])
+    assert "(Có danh sách kèm theo)" in " ".join(pages[:own])
+    listed = " ".join(pages[own:])
+    assert "DANH SÁCH NIÊM YẾT CÔNG KHAI" in listed
+    data = load_review(small_store)
+    poor = data.in_group("poor")
+    assert poor[0].code in listed
+    assert pages[own].rstrip().endswith("Trang 1/" + pages[own].rstrip()[-1])
