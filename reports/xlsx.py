@@ -33,7 +33,7 @@ from openpyxl.worksheet.cell_range import CellRange
 from openpyxl.worksheet.page import PageMargins
 from openpyxl.worksheet.worksheet import Worksheet
 
-from reports.document import Document, Para, Part, Table, clean
+from reports.document import Document, Para, Part, SignatureBox, Signatures, Table, clean
 from reports.xlsx_text import keep_as_text
 
 Progress = Callable[[int, int], None]
@@ -129,17 +129,52 @@ def render_xlsx(doc: Document, out: Path, progress: Progress | None = None) -> P
     return out
 
 
+def _admin_header(ws: _Rows, part: Part, ncol: int) -> int:
+    """The administrative header as the PDF sets it (documents.md: every document): the
+    issuing body and the number on the left, the national name, the motto and the place and
+    date on the right; returns the row after it. A signed list's workbook once began with the
+    commune's name alone, no national name, no date, no number."""
+    header = part.header
+    left = [] if header.motto_only else list(header.issuer)
+    numbered = [header.number] if header.number and not header.motto_only else []
+    right = ["CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc"]
+    right.append(header.date_line())
+    split = max(2, round(ncol * 0.4))  # the left 40 % for the issuer, as on paper
+    if split >= ncol:  # too few columns for two sides: one under the other
+        lines = [*left, *numbered, *right]
+        for i, text in enumerate(lines):
+            cell = ws.cell(row=i + 1, column=1, value=clean(text))
+            cell.font = Font(bold=i < len(left) + len(numbered) + 2 and text not in numbered)
+            cell.alignment = Alignment(horizontal="center")
+            if ncol > 1:
+                ws.merge_cells(start_row=i + 1, start_column=1, end_row=i + 1, end_column=ncol)
+        return len(lines) + 2
+    left_lines = [*left, *numbered]
+    for i in range(max(len(left_lines), len(right))):
+        r = i + 1
+        if i < len(left_lines):
+            cell = ws.cell(row=r, column=1, value=clean(left_lines[i]))
+            cell.font = Font(bold=i < len(left))
+            cell.alignment = Alignment(horizontal="center")
+            ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=split)
+        if i < len(right):
+            cell = ws.cell(row=r, column=split + 1, value=clean(right[i]))
+            cell.font = Font(bold=i < 2, italic=i == 2)
+            cell.alignment = Alignment(horizontal="center")
+            ws.merge_cells(start_row=r, start_column=split + 1, end_row=r, end_column=ncol)
+    return max(len(left_lines), len(right)) + 2  # a row left empty under it
+
+
 def _titles(ws: _Rows, part: Part, table: Table, notes: list[str]) -> int:
-    """The issuer, title and subtitle rows from row 1, then the notes the PDF prints above
-    the table ("Kính gửi: …", the key to its columns), then the table's caption, as the PDF
-    orders them (the caption "Biểu 1 …" came before "Kính gửi"); returns the first header
-    row."""
+    """The administrative header, the title and subtitle rows, then the notes the PDF prints
+    above the table ("Kính gửi: …", the key to its columns), then the table's caption, as the
+    PDF orders them (the caption "Biểu 1 …" came before "Kính gửi"); returns the first
+    header row."""
     ncol = len(table.columns)
-    row = 1
-    titles = [part.header.issuer[-1].upper()] if part.header.issuer else []
-    titles += [part.title.upper(), *part.subtitles]
+    row = _admin_header(ws, part, ncol)
+    titles = [part.title.upper(), *part.subtitles]
     for i, text in enumerate(titles):
-        row = _title_row(ws, row, text, ncol, size=13 if i == 1 else 11, left=i == 0)
+        row = _title_row(ws, row, text, ncol, size=13 if i == 0 else 11, left=False)
     if notes:
         row = _notes(ws, row + 1, notes, table) - 1
     if table.caption:
@@ -332,7 +367,88 @@ def _write(ws: _Rows, part: Part, table: Table, notes: list[str] | None = None) 
             cells.append(cell)
         ws.append(cells)
         row += 1
+    if not table.title_cell:  # a workbook read by positions ends with its rows
+        row = _closing(ws, row + 1, closing_blocks(part, table), table)
     ws.flush()
+
+
+def closing_blocks(part: Part, table: Table) -> list[Para | Signatures]:
+    """What the PDF prints after ``table`` when it is its part's last: the paragraphs (the
+    minutes' "III. Ý KIẾN KHÁC", its closing sentence) and the signatures."""
+    blocks = part.blocks
+    at = next((i for i, b in enumerate(blocks) if b is table), len(blocks))
+    after = blocks[at + 1 :]
+    if any(isinstance(b, Table) for b in after):
+        return []
+    return [b for b in after if isinstance(b, Para | Signatures)]
+
+
+def _plain(text: str, markup: bool) -> str:
+    if markup:
+        text = html.unescape(TAG.sub(" ", text.replace("<br/>", "\n")))
+    return "\n".join(" ".join(line.split()) for line in text.split("\n")).strip()
+
+
+def _closing(ws: _Rows, row: int, blocks: list[Para | Signatures], table: Table) -> int:
+    """The paragraphs and signatures under the table, as the PDF prints them; a signed list's
+    workbook once ended at its total, nobody to sign it. Returns the row after them."""
+    ncol = len(table.columns)
+    chars = sum(char_widths(table))
+    for block in blocks:
+        if isinstance(block, Para):
+            text = str(clean(_plain(block.text, block.markup)))
+            if not text:
+                continue
+            cell = ws.cell(row=row, column=1, value=text)
+            cell.font = Font(bold=block.style == "heading", italic=block.style == "italic")
+            cell.alignment = Alignment(horizontal="left", vertical="top", wrap_text=True)
+            if ncol > 1:
+                ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=ncol)
+            lines = sum(max(1, math.ceil(len(line) / chars)) for line in text.split("\n"))
+            ws.ws.row_dimensions[row].height = NOTE_LINE_HEIGHT * lines
+            row += 1
+            continue
+        # Side by side, as many as there are columns for (a narrow table: the rest below).
+        for start in range(0, len(block.boxes), ncol):
+            row = _signature_row(ws, row + 1, block.boxes[start : start + ncol], ncol)
+    return row
+
+
+def _signature_row(ws: _Rows, row: int, boxes: list[SignatureBox], ncol: int) -> int:
+    """Boxes side by side from ``row``: the line over the title, the title, the note (a
+    recipient list's lines left), the signer's name under room to sign; the row after."""
+    spans = _spans(ncol, len(boxes))
+    columns = [
+        [
+            (box.above, Font(bold=True)),
+            (box.title, Font(bold=True, italic=box.recipients)),
+            *[(line, Font(italic=not box.recipients)) for line in box.note.split("<br/>")],
+            *([("", Font()), ("", Font()), (box.name, Font(bold=True))] if box.name else []),
+        ]
+        for box in boxes
+    ]
+    height = max(len(c) for c in columns)
+    for i in range(height):
+        for (first, last), box, lines in zip(spans, boxes, columns, strict=True):
+            if i >= len(lines) or not lines[i][0]:
+                continue
+            text, font = lines[i]
+            cell = ws.cell(row=row + i, column=first, value=clean(_plain(text, True)))
+            cell.font = font
+            cell.alignment = Alignment(horizontal="left" if box.recipients else "center")
+            if last > first:
+                ws.merge_cells(
+                    start_row=row + i, start_column=first, end_row=row + i, end_column=last
+                )
+    return row + height
+
+
+def _spans(ncol: int, n: int) -> list[tuple[int, int]]:
+    """``n`` runs of columns side by side over ``ncol`` columns, as equal as they come."""
+    n = max(1, min(n, ncol))
+    edges = [round(ncol * k / n) for k in range(n + 1)]
+    spans = [(edges[k] + 1, max(edges[k] + 1, edges[k + 1])) for k in range(n)]
+    return spans
 
 
 def _page_setup(ws: WriteOnlyWorksheet, first_header: int, last_header: int) -> None:

@@ -106,7 +106,10 @@ def test_xlsx_keeps_numbers_as_numbers_and_freezes_the_header(tmp_path: Path) ->
     assert cells[header_row + 3][0] == "Thôn Đồng Tâm"
     first = cells[header_row + 4]
     assert first[:5] == [1, "Nguyễn Thị Ánh 0", 1970, None, 1000]
-    assert cells[-1][4] == sum(1000 + i for i in range(50))
+    total = next(r for r in cells if r[1] == "Tổng cộng")
+    assert total[4] == sum(1000 + i for i in range(50))
+    assert cells[-2][0] == "THƯ KÝ"  # the part's signatures under its table
+    assert cells[-1][0] == "(Ký, ghi rõ họ tên)"
     assert ws.column_dimensions["B"].width > ws.column_dimensions["A"].width
 
 

@@ -104,7 +104,7 @@ def test_final_list_has_ethnicity_and_the_flags(small_store: Store, tmp_path: Pa
     xlsx = reports.build("final_list", small_store, tmp_path / "ds.xlsx", fmt="xlsx")
     ws = load_workbook(xlsx)["Hộ nghèo"]
     rows = [[c.value for c in r] for r in ws.iter_rows()]
-    header = [v for r in rows[:10] for v in r if isinstance(v, str)]
+    header = [v for r in rows[:14] for v in r if isinstance(v, str)]
     for title in ("Dân tộc", "DTTS", "Không có KNLĐ", "Có công", "Bảo trợ xã hội"):
         assert title in header
     data = load_review(small_store)
@@ -369,3 +369,38 @@ def test_the_posting_notice_comes_with_its_list(small_store: Store, tmp_path: Pa
     poor = data.in_group("poor")
     assert poor[0].code in listed
     assert pages[own].rstrip().endswith("Trang 1/" + pages[own].rstrip()[-1])
+
+
+def test_a_signed_documents_workbook_has_its_header_and_its_signatures(
+    small_store: Store, tmp_path: Path
+) -> None:
+    """The Excel of a signed list began with the commune's name alone (no national name, no
+    place and date, no number) and ended at its total; the minutes' lost "III. Ý KIẾN KHÁC",
+    the closing sentence and the three signatures."""
+    final = load_workbook(
+        reports.build("final_list", small_store, tmp_path / "ds.xlsx", fmt="xlsx")
+    )
+    cells = [v for ws in final.worksheets[:1] for r in ws.iter_rows() for v in (c.value for c in r)]
+    texts = [str(v) for v in cells if v is not None]
+    for expected in (
+        "ỦY BAN NHÂN DÂN",
+        "XÃ BÌNH LƯ",
+        "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+        "Độc lập - Tự do - Hạnh phúc",
+        "Bình Lư, ngày 10 tháng 12 năm 2026",
+        "CHỦ TỊCH",
+        "(Ký, đóng dấu)",
+        "Lò Văn Thành",
+    ):
+        assert expected in texts, expected
+    minutes = load_workbook(
+        reports.build(
+            "meeting_minutes", small_store, tmp_path / "bb.xlsx", fmt="xlsx", village=VILLAGES[0]
+        )
+    )
+    texts = [
+        str(c.value) for ws in minutes.worksheets for r in ws.iter_rows() for c in r if c.value
+    ]
+    for expected in ("III. Ý KIẾN KHÁC", "THƯ KÝ", "ĐẠI DIỆN CÁC HỘ GIA ĐÌNH", "CHỦ TRÌ"):
+        assert expected in texts, expected
+    assert any(t.startswith("Cuộc họp kết thúc") for t in texts)

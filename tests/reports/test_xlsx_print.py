@@ -71,7 +71,16 @@ def test_the_workbook_holds_the_rows_of_the_pdf(
     for ws, table in zip(xlsx.worksheets, tables, strict=True):
         frozen = ws[ws.freeze_panes].row
         rows = [[c.value for c in r] for r in ws.iter_rows(min_row=frozen)]
+        # The table's rows, then what the PDF prints under its part's last table: the
+        # signatures (the workbook once ended at the total, nobody to sign it).
+        rows, closing = rows[: len(table.rows)], rows[len(table.rows) :]
         assert len(rows) == len(table.rows), ws.title
+        assert [c for c in rows[-1] if c is not None][:1] == [
+            c for c in table.rows[-1].cells if c is not None
+        ][:1]
+        last = table is [t for t in document.parts if table in t.tables()][0].tables()[-1]
+        signs = [v for r in closing for v in r if isinstance(v, str) and v.startswith("(Ký")]
+        assert bool(signs) == last, ws.title
         codes = [r[table_code_column(table)] for r in rows if r and isinstance(r[0], int)]
         for code in codes:
             assert str(code) in text, (ws.title, code)
