@@ -43,6 +43,13 @@ PERSONAL_DATA = (
     "Lưu ý: gói chứa họ tên và số CCCD của người dân (dữ liệu cá nhân). Chỉ chuyển cho người "
     "có trách nhiệm; nên đặt mật khẩu khi gửi qua thư điện tử hoặc USB."
 )
+# The upper level's slim package (``export.slim_record``) leaves ID numbers out: saying it
+# holds them was untrue, and taught officers to distrust the slim package's purpose.
+PERSONAL_DATA_SLIM = (
+    "Lưu ý: gói cho cấp trên chứa họ tên và năm sinh của người dân (dữ liệu cá nhân), không "
+    "có số CCCD, ngày tháng sinh, thu nhập, sức khoẻ. Chỉ chuyển cho người có trách nhiệm; nên "
+    "đặt mật khẩu khi gửi qua thư điện tử hoặc USB."
+)
 
 
 def register(subparsers: Any) -> None:
@@ -405,7 +412,7 @@ def run_export(args: argparse.Namespace) -> int:
         f"vào {args.out}."
     )
     print(f"Gói được ký bởi máy này; dấu vân tay khoá: {_signed_by(result.written.manifest)}")
-    print(PERSONAL_DATA)
+    print(PERSONAL_DATA_SLIM if scope.for_upper_level else PERSONAL_DATA)
     if password is None:
         # Said of a package written (it was said before a refused export too).
         print(

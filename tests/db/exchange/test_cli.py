@@ -331,3 +331,18 @@ def test_a_recovery_key_file_too_big_is_refused_unread(
     )
     assert "quá lớn" in capsys.readouterr().err
     assert base.read_bytes() == before
+
+
+def test_the_upper_levels_package_is_not_said_to_hold_id_numbers(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Its export said "gói chứa họ tên và số CCCD" of a package that leaves them out."""
+    monkeypatch.setenv("RASOAT_PASSWORD", "mật khẩu đủ dài")
+    base = make_commune(tmp_path / "xa.db", 2)
+    out = tmp_path / "cap-tren.rasoat"
+    assert main(["export", str(base), str(out), "--scope", "commune", "--for-upper-level"]) == 0
+    said = capsys.readouterr().out
+    assert "không có số CCCD" in said
+    assert "họ tên và số CCCD" not in said
+    assert main(["export", str(base), str(tmp_path / "du.rasoat")]) == 0
+    assert "họ tên và số CCCD" in capsys.readouterr().out
