@@ -14,6 +14,7 @@ from forms.model import (
     Employment,
     InfoAsset,
     Latrine,
+    Member,
     Region,
     Relationship,
     Schooling,
@@ -183,3 +184,27 @@ def _index() -> None:
 
 
 _index()
+
+
+def relationship_of(m: Member, head: Member | None = None) -> str:
+    """A member's relationship to the head as a person is called ("Vợ", "Bố", "Chị"); the
+    combined labels ("Vợ/chồng", "Bố/mẹ") only when the sex (or, for a sibling, who is older)
+    is not known. Paper printed "Vợ/chồng" beside a member whose sex it showed."""
+    rel, sex = m.relationship, m.sex
+    if rel is None:
+        return ""
+    by_sex = {
+        Relationship.SPOUSE: ("Chồng", "Vợ"),
+        Relationship.PARENT: ("Bố", "Mẹ"),
+        Relationship.GRANDPARENT: ("Ông", "Bà"),
+    }
+    if rel in by_sex and sex is not None:
+        male, female = by_sex[rel]
+        return male if sex is Sex.MALE else female
+    if rel is Relationship.SIBLING and sex is not None and head is not None:
+        mine, theirs = m.year_of_birth(), head.year_of_birth()
+        if mine is not None and theirs is not None:
+            if mine > theirs:
+                return "Em"
+            return "Anh" if sex is Sex.MALE else "Chị"
+    return RELATIONSHIP_LABELS[rel]

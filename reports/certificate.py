@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from forms.admin_units import province_in_address
-from forms.labels import RELATIONSHIP_LABELS
+from forms.labels import relationship_of
 from forms.model import Category, Sex
 from reports.document import (
     Column,
@@ -96,7 +96,7 @@ def certificate_part(data: ReviewData, number: int | None, e: Entry) -> Part:
                 n,
                 m.name,
                 m.ethnicity or "",
-                RELATIONSHIP_LABELS[m.relationship] if m.relationship else "",
+                relationship_of(m, head),
                 year if m.sex is Sex.MALE else None,
                 year if m.sex is Sex.FEMALE else None,
                 m.note,

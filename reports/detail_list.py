@@ -8,7 +8,7 @@ of the lists communes exchange; the grouping is ours, not a legal text.
 
 from __future__ import annotations
 
-from forms.labels import RELATIONSHIP_LABELS
+from forms.labels import relationship_of
 from forms.model import Member, Sex, Transition
 from reports.document import (
     Column,
@@ -80,7 +80,7 @@ def columns(group: str) -> list[Column]:
     ]
 
 
-def _member_cells(m: Member) -> list:
+def _member_cells(m: Member, head: Member | None = None) -> list:
     year = m.year_of_birth()
     return [
         m.name,
@@ -88,7 +88,7 @@ def _member_cells(m: Member) -> list:
         year if m.sex is Sex.MALE else None,
         year if m.sex is Sex.FEMALE else None,
         m.ethnicity or "",
-        RELATIONSHIP_LABELS[m.relationship] if m.relationship else "",
+        relationship_of(m, head),
     ]
 
 
@@ -105,7 +105,7 @@ def rows_for(table: Table, n: int, e: Entry, group: str, data: ReviewData) -> No
     ]
     support = [X if ids & set(h.needs) else "" for _title, ids in SUPPORT]
     for i, m in enumerate(ordered):
-        cells = _member_cells(m)
+        cells = _member_cells(m, head)
         cells[1] = h.code if i == 0 else ""
         if i == 0:
             table.add([n, None, *cells, *marks, *flags, *support])

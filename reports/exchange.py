@@ -15,8 +15,8 @@ number (``rasoat report exchange_workbook --full-identity``, the Báo cáo menu'
 
 from __future__ import annotations
 
-from forms.labels import CATEGORY_LABELS, RELATIONSHIP_LABELS, SEX_LABELS
-from forms.model import Category, Member, Relationship, Sex
+from forms.labels import CATEGORY_LABELS, SEX_LABELS, relationship_of
+from forms.model import Category, Member, Relationship
 from reports.document import Column, Document, Header, Part, Table
 from reports.review import (
     ESCAPED_NEAR_POVERTY,
@@ -114,27 +114,10 @@ def commune_code(code: str) -> str:
 
 def relationship_text(m: Member, head: Member | None) -> str:
     """As exchanged files write it, per person ("Vợ", "Bố", "Chị"), which our Excel import and
-    others read back; the combined labels ("Bố/mẹ") only when the sex is not known."""
-    rel, sex = m.relationship, m.sex
-    if rel is None:
-        return ""
-    by_sex = {
-        Relationship.SPOUSE: ("Chồng", "Vợ"),
-        Relationship.PARENT: ("Bố", "Mẹ"),
-        Relationship.GRANDPARENT: ("Ông", "Bà"),
-    }
-    if rel in by_sex and sex is not None:
-        male, female = by_sex[rel]
-        return male if sex is Sex.MALE else female
-    if rel is Relationship.SIBLING and sex is not None and head is not None:
-        mine, theirs = m.year_of_birth(), head.year_of_birth()
-        if mine is not None and theirs is not None:
-            if mine > theirs:
-                return "Em"
-            return "Anh" if sex is Sex.MALE else "Chị"
-    if rel is Relationship.OTHER:
+    others read back (``forms.labels.relationship_of``), "Khác" for no relation."""
+    if m.relationship is Relationship.OTHER:
         return "Khác"
-    return RELATIONSHIP_LABELS[rel]
+    return relationship_of(m, head)
 
 
 def birth_text(m: Member) -> str:

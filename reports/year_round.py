@@ -16,7 +16,7 @@ from db import year_round
 from db.records import Round
 from forms import catalog
 from forms.applications import ApplicationKind, form_number
-from forms.labels import CATEGORY_LABELS, TRANSITION_LABELS, label
+from forms.labels import CATEGORY_LABELS, TRANSITION_LABELS, label, relationship_of
 from forms.model import Category, Transition
 from forms.support_period import SupportPeriod
 from reports.document import (
@@ -109,7 +109,7 @@ def application_form(store: Any, application_id: str) -> Document:
     )
     for n, m in enumerate(h.members, start=1):
         born = _dmy(m.birth_date) if m.birth_date else str(m.year_of_birth() or "")
-        members.add([n, m.name, label(m.sex), born, label(m.relationship), _status(m)])
+        members.add([n, m.name, label(m.sex), born, relationship_of(m, head), _status(m)])
     blocks += [
         members,
         Para(f"Lý do đề nghị: {esc(app.request or BLANK)}", markup=True),

@@ -12,6 +12,7 @@ from openpyxl import load_workbook
 
 import reports
 from db.store import Store
+from forms.model import Relationship
 from reports.catalog import DOCUMENTS
 from reports.review import ReportError, load_review
 from tests.reports.conftest import VILLAGES, cadre_for, store_for
@@ -404,3 +405,32 @@ def test_a_signed_documents_workbook_has_its_header_and_its_signatures(
     for expected in ("III. Ý KIẾN KHÁC", "THƯ KÝ", "ĐẠI DIỆN CÁC HỘ GIA ĐÌNH", "CHỦ TRÌ"):
         assert expected in texts, expected
     assert any(t.startswith("Cuộc họp kết thúc") for t in texts)
+
+
+@pytest.mark.parametrize("kind", ["detail_list", "certificate"])
+def test_members_are_called_as_people_are(small_store: Store, kind: str) -> None:
+    """ "Vợ/chồng", "Bố/mẹ" were printed beside members whose sex the same row showed."""
+    from forms.labels import relationship_of
+
+    document = reports.build_document(kind, small_store)
+    said = {str(c) for t in document.tables() for row in t.rows for c in row.cells}
+    data = load_review(small_store)
+    spouses = [
+        m
+        for e in data.entries
+        if e.groups()
+        for m in e.household.members
+        if m.relationship is Relationship.SPOUSE and m.sex is not None
+    ]
+    assert spouses
+    unknown = sum(
+        1
+        for e in data.entries
+        if e.groups()
+        for m in e.household.members
+        if m.relationship is Relationship.SPOUSE and m.sex is None
+    )
+    if not unknown:
+        assert "Vợ/chồng" not in said
+    assert {relationship_of(m) for m in spouses} <= {"Vợ", "Chồng"}
+    assert said & {"Vợ", "Chồng"}
