@@ -15,7 +15,7 @@ from typing import Any
 
 from reportlab import rl_config
 from reportlab.lib import colors
-from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT
+from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT, TA_RIGHT
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
@@ -151,8 +151,9 @@ def _styles() -> dict[str, ParagraphStyle]:
         "recipients": ParagraphStyle(
             "recipients", base, fontName=FONT, fontSize=11, leading=13.5, alignment=TA_LEFT
         ),
+        # "Mẫu số 01" at the top right, as the annex forms carry it (documents.md).
         "mark": ParagraphStyle(
-            "mark", base, fontName=FONT_ITALIC, fontSize=11, leading=13.5, alignment=TA_CENTER
+            "mark", base, fontName=FONT_ITALIC, fontSize=11, leading=13.5, alignment=TA_RIGHT
         ),
     }
 

@@ -53,3 +53,27 @@ def test_an_empty_note_column_leaves_its_width_to_the_causes() -> None:
         columns = household_columns(with_village=with_village)
         widths = dict(zip([c.title for c in columns], _widths(columns, 770.0), strict=True))
         assert widths["Nguyên nhân nghèo"] >= 3 * widths["Ghi chú"], widths
+
+
+def test_the_form_mark_sits_at_the_top_right(tmp_path: Path) -> None:
+    """ "Mẫu số 01" was centred over the national name; the annex forms carry it at the top
+    right (documents.md)."""
+    from pypdf import PdfReader
+
+    from reports.document import Document, Header, Para, Part
+    from reports.pdf import render_pdf
+
+    header = Header([], "Bảo Yên", form_mark="Mẫu số 01", motto_only=True)
+    doc = Document("t", "t", [Part(header, "Giấy đề nghị", [], [Para("Kính gửi: …")])])
+    path = render_pdf(doc, tmp_path / "a.pdf")
+    page = PdfReader(path).pages[0]
+    width = float(page.mediabox.width)
+    where: dict[str, float] = {}
+
+    def visit(text: str, cm: list[float], tm: list[float], _font: object, _size: object) -> None:
+        if text.strip():
+            where[text.strip()] = cm[4] + tm[4]
+
+    page.extract_text(visitor_text=visit)
+    assert where["Mẫu số 01"] > width * 0.7
+    assert where["CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"] < width * 0.4
