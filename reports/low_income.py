@@ -31,15 +31,15 @@ def low_income_list(data: ReviewData, village: str | None = None) -> Document:
     table = Table(
         [
             Column("STT", "A", 0.4, "plain"),
-            Column("Mã hộ", "B", 0.9),
+            Column("Mã hộ", "B", 1.05),  # "01-0024" on one line
             Column("Thôn", "C", 1.1),
             Column("Họ và tên người lao động", "D", 1.6),
             Column("Chủ hộ", "E", 1.4),
-            Column("Ngày nhận đơn", "F", 1.15),
+            Column("Ngày nhận đơn", "F", 1.3),  # "05/12/2026" on one line
             Column("Thu nhập bình quân kê khai (đồng/người/tháng)", "G", 1.2, "int"),
             Column("Mức thu nhập tối đa (đồng/người/tháng)", "H", 1.1, "int"),
-            Column("Kiểm tra điều kiện", "I", 2.6),
-            Column("Kết quả", "K", 1.1),
+            Column("Kiểm tra điều kiện", "I", 2.3),
+            Column("Kết quả", "J", 1.1),
         ],
         sheet="Lao động thu nhập thấp",
         show_codes=True,
@@ -74,7 +74,8 @@ def low_income_list(data: ReviewData, village: str | None = None) -> Document:
                 "quân đầu người không quá mức quy định (Nghị định 30/2025/NĐ-CP): "
                 f"{len(rows)} đơn, {accepted} người được công nhận."
             ),
-            table,
+            # No application: said in words, not an empty table under signatures.
+            table if rows else Para("Không có đơn nào trong kỳ rà soát này."),
             Signatures(
                 [
                     SignatureBox("NGƯỜI LẬP BIỂU"),

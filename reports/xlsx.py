@@ -33,7 +33,16 @@ from openpyxl.worksheet.cell_range import CellRange
 from openpyxl.worksheet.page import PageMargins
 from openpyxl.worksheet.worksheet import Worksheet
 
-from reports.document import Document, Para, Part, SignatureBox, Signatures, Table, clean
+from reports.document import (
+    Column,
+    Document,
+    Para,
+    Part,
+    SignatureBox,
+    Signatures,
+    Table,
+    clean,
+)
 from reports.xlsx_text import keep_as_text
 
 Progress = Callable[[int, int], None]
@@ -115,18 +124,44 @@ def render_xlsx(doc: Document, out: Path, progress: Progress | None = None) -> P
     pairs = [(part, table) for part in doc.parts for table in part.tables()]
     total = sum(len(t.rows) for _, t in pairs) or 1
     done = 0
-    for part, table in pairs:
-        ws = wb.create_sheet(sheet_name(table.sheet or table.caption or part.title, taken))
-        _write(_Rows(ws), part, table, notes_for(part, table))
-        done += len(table.rows)
-        if progress is not None:
-            progress(done, total)
-    if not pairs:  # a workbook needs a sheet; a normal one starts with "Sheet"
+    for part in doc.parts:
+        if not part.tables():
+            # A part that says in words it has nothing to list (a village with no poor
+            # household): its sheet has the header, the words and the signatures.
+            ws = wb.create_sheet(sheet_name(part.title, taken))
+            _write_words(_Rows(ws), part)
+            continue
+        for table in part.tables():
+            ws = wb.create_sheet(sheet_name(table.sheet or table.caption or part.title, taken))
+            _write(_Rows(ws), part, table, notes_for(part, table))
+            done += len(table.rows)
+            if progress is not None:
+                progress(done, total)
+    if not doc.parts:  # a workbook needs a sheet; a normal one starts with "Sheet"
         wb.create_sheet("Sheet")
     wb.properties.title = str(clean(doc.title))
     wb.properties.creator = "Rà soát"
     wb.save(out)
     return out
+
+
+# The columns a sheet of words is laid out on (its header's two sides, the signatures).
+_WORDS_LAYOUT = Table([Column("", width=2.0) for _ in range(8)])
+
+
+def _write_words(ws: _Rows, part: Part) -> None:
+    """A part with no table as a sheet: the administrative header, the title and subtitles,
+    its paragraphs and signatures, printed A4 landscape."""
+    ncol = len(_WORDS_LAYOUT.columns)
+    row = _admin_header(ws, part, ncol)
+    for i, text in enumerate([part.title.upper(), *part.subtitles]):
+        row = _title_row(ws, row, text, ncol, size=13 if i == 0 else 11, left=False)
+    for i, width in enumerate(char_widths(_WORDS_LAYOUT)):
+        ws.ws.column_dimensions[get_column_letter(i + 1)].width = width
+    _page_setup(ws.ws, 1, None)
+    blocks = [b for b in part.blocks if isinstance(b, Para | Signatures)]
+    _closing(ws, row + 1, blocks, _WORDS_LAYOUT)
+    ws.flush()
 
 
 def _admin_header(ws: _Rows, part: Part, ncol: int) -> int:
@@ -451,7 +486,7 @@ def _spans(ncol: int, n: int) -> list[tuple[int, int]]:
     return spans
 
 
-def _page_setup(ws: WriteOnlyWorksheet, first_header: int, last_header: int) -> None:
+def _page_setup(ws: WriteOnlyWorksheet, first_header: int, last_header: int | None) -> None:
     """Printed from Excel as the PDF prints: A4 landscape, one page wide, the header rows on
     every page, "Trang x/y" at the foot."""
     ws.page_setup.paperSize = Worksheet.PAPERSIZE_A4
@@ -459,7 +494,8 @@ def _page_setup(ws: WriteOnlyWorksheet, first_header: int, last_header: int) -> 
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0  # as many pages down as the rows need
     ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.print_title_rows = f"{first_header}:{last_header}"
+    if last_header is not None:  # a sheet of words has no table header to repeat
+        ws.print_title_rows = f"{first_header}:{last_header}"
     ws.print_options.horizontalCentered = True
     ws.page_margins = PageMargins(left=0.4, right=0.4, top=0.5, bottom=0.6, footer=0.3)
     ws.oddFooter.center.text = "Trang &P/&N"

@@ -208,3 +208,12 @@ def test_the_list_prints_as_pdf_and_xlsx_and_the_cli_goes_from_submission_to_out
         # The same list through the report catalog (the Báo cáo menu), for one village.
         out_pdf = build("low_income_list", again, tmp_path / "v.pdf", village="Thôn Đồng Tâm")
         assert out_pdf.exists()
+        # A village with none: said in words, not an empty table signed for.
+        again.add_village("Thôn Trống")
+        empty = build("low_income_list", again, tmp_path / "e.pdf", village="Thôn Trống")
+    said = subprocess.run(
+        ["pdftotext", "-layout", str(empty), "-"], check=True, capture_output=True, text=True
+    ).stdout
+    assert "Không có đơn nào trong kỳ rà soát này." in said
+    assert "Thu nhập bình quân" not in said
+    assert "01-0008" in text.replace("\n", " ")  # the code on one line, not "01-" / "0008"

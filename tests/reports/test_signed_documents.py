@@ -346,7 +346,19 @@ def test_a_villages_lists_name_the_village_and_an_empty_one_says_so(
         xlsx = reports.build(
             "detail_list", store, tmp_path / "ct.xlsx", fmt="xlsx", village="Thôn Trống"
         )
-        assert xlsx.exists()
+        book = load_workbook(xlsx)
+        words = [
+            str(c.value) for ws in book.worksheets for r in ws.iter_rows() for c in r if c.value
+        ]
+        assert (
+            "Thôn Trống, xã Bình Lư không có hộ nghèo nào theo kết quả rà soát năm 2026." in words
+        )
+        assert (
+            "Thôn Trống, xã Bình Lư không có hộ cận nghèo nào theo kết quả rà soát năm 2026."
+            in words
+        )
+        assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in words
+        assert "(Ký, đóng dấu)" in words
         posting = " ".join(
             flat_text(
                 reports.build("posting_list", store, tmp_path / "ny.pdf", village=VILLAGES[0])
