@@ -321,10 +321,8 @@ class Store(StoreCalls):
         seen: bool = True,
         upgrade: bool = True,
     ) -> Store:
-        if path.is_dir():
-            raise StoreError(f"{path} là một thư mục, không phải tệp dữ liệu xã: hãy chọn tệp xã.")
         if not path.is_file():
-            raise FileMissing(path)
+            raise not_a_file(path)
         with path.open("rb") as f:
             head = f.read(len(_HEADER))
         if head != _HEADER:
@@ -747,13 +745,26 @@ def is_large_file(path: str | Path) -> bool:
         return False
 
 
-def check_file(path: str | Path) -> DatabaseDamaged | FileMissing | None:
+def not_a_file(path: Path) -> StoreError:
+    """Why ``path``, which is no regular file, cannot be a commune file: a folder, a device or
+    a pipe (/dev/null was said to be "not found", the stick pulled out), or nothing there."""
+    if path.is_dir():
+        return StoreError(f"{path} là một thư mục, không phải tệp dữ liệu xã: hãy chọn tệp xã.")
+    if path.exists():
+        return StoreError(
+            f"{path} là một thiết bị hoặc đường ống, không phải tệp dữ liệu xã: hãy chọn tệp xã."
+        )
+    return FileMissing(path)
+
+
+def check_file(path: str | Path) -> StoreError | None:
     """The open-time check on a read-only connection of its own (safe from a worker thread
     while a Store has the file open): None when fine, else the error to show the user (a
-    file gone from where it was, a stick pulled out, is missing, not damaged)."""
+    file gone from where it was, a stick pulled out, is missing, not damaged; a folder or a
+    device is neither)."""
     path = Path(path)
     if not path.is_file():
-        return FileMissing(path)
+        return not_a_file(path)
     try:
         conn = driver.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
     except driver.Error as exc:

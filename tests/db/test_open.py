@@ -45,6 +45,22 @@ def test_check_file_says_a_file_gone_is_missing_not_damaged(db_path: Path, store
             Store.open(path, user="a", device="b")
 
 
+def test_a_device_or_a_pipe_is_not_said_to_be_missing(tmp_path: Path) -> None:
+    """ "rasoat db check /dev/null" said the file was not found, the stick pulled out."""
+    from db.errors import StoreError
+    from db.store import check_file
+
+    pipe = tmp_path / "ong.sqlite"
+    os.mkfifo(pipe)
+    for path in (Path("/dev/null"), pipe):
+        found = check_file(path)
+        assert found is not None
+        assert not isinstance(found, FileMissing)
+        assert "là một thiết bị hoặc đường ống, không phải tệp dữ liệu xã" in found.message
+        with pytest.raises(StoreError, match="thiết bị hoặc đường ống"):
+            Store.open(path, user="a", device="b")
+
+
 def test_text_file_is_not_a_commune_file(tmp_path: Path) -> None:
     path = tmp_path / "ghi-chu.txt"
     path.write_text("danh sách hộ nghèo", encoding="utf-8")
