@@ -56,6 +56,21 @@ class WrongPassphrase(StoreError):
         )
 
 
+class KeyFileNotThisFile(StoreError):
+    """The passphrase opens the key file, whose key does not open the commune file: the key
+    file of another file copied beside it, or the file damaged. Said as a wrong passphrase,
+    the officer retyped a right one again and again."""
+
+    def __init__(self, path: Path, key_file: Path) -> None:
+        self.path = path
+        super().__init__(
+            f"Mật khẩu đúng với tệp khoá {key_file.name}, nhưng khoá trong đó không mở được tệp "
+            f"{path.name}: tệp khoá có thể là của một tệp xã khác (chép nhầm), hoặc tệp xã đã "
+            "hỏng. Hãy chép đúng tệp khoá đi kèm tệp xã này, hoặc mở bằng mã khôi phục đã in "
+            "khi mã hoá tệp."
+        )
+
+
 class MalformedRecoveryKey(StoreError):
     """What was typed as the recovery key cannot be one (unusable input, as a wrong one)."""
 
@@ -230,11 +245,16 @@ def check_passphrase(path: str | Path, passphrase: str) -> bool:
 
 
 def key_from_passphrase(path: Path, passphrase: str) -> bytes:
-    """The file key of ``path`` unlocked by ``passphrase``; ``WrongPassphrase`` if wrong."""
+    """The file key of ``path`` unlocked by ``passphrase``; ``WrongPassphrase`` if wrong,
+    ``KeyFileNotThisFile`` when the passphrase opens the key file but its key does not open
+    the file beside it."""
     recovery = recovery_from_passphrase(path, passphrase)
     if recovery is None:
         raise WrongPassphrase(path)
-    return file_key(recovery)
+    key = file_key(recovery)
+    if path.is_file() and not _opens(path, key):
+        raise KeyFileNotThisFile(path, find_key_file(path) or key_file(path))
+    return key
 
 
 def key_from_recovery(path: Path, recovery_key: str) -> bytes:

@@ -102,12 +102,12 @@ def exit_code(exc: BaseException, other: int) -> int:
     file, is 2
     (unusable input, as a package's wrong password); anything else ``other``, the command's
     own code for it."""
-    from db.at_rest import MalformedRecoveryKey, WrongPassphrase
+    from db.at_rest import KeyFileNotThisFile, MalformedRecoveryKey, WrongPassphrase
     from db.errors import NotPermitted, SignInFailed
 
     if isinstance(exc, NotPermitted):
         return 1
-    if isinstance(exc, SignInFailed | WrongPassphrase | MalformedRecoveryKey):
+    if isinstance(exc, SignInFailed | WrongPassphrase | MalformedRecoveryKey | KeyFileNotThisFile):
         return 2
     return other
 

@@ -389,3 +389,29 @@ def test_the_encrypted_file_is_in_wal_mode_and_an_opening_that_writes_nothing_ke
     assert switched != older
     open_and_close()
     assert sha() == switched
+
+
+def test_another_files_key_file_is_not_called_a_wrong_passphrase(
+    tmp_path: Path, encrypted: tuple[Path, str, str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The key file of another encrypted commune copied beside this one: the passphrase
+    opens it, its key does not open the file. Said "Mật khẩu không đúng", the officer typed
+    the right passphrase again and again."""
+    from db import driver
+    from rasoat.cli import main
+
+    path, _recovery, _name = encrypted
+    other = tmp_path / "khac" / "xa.sqlite"
+    other.parent.mkdir()
+    _plain_commune(other)
+    at_rest.encrypt_file(other, PASSPHRASE)
+    driver.forget(other)
+    at_rest.key_file(path).write_bytes(at_rest.key_file(other).read_bytes())
+    with pytest.raises(at_rest.KeyFileNotThisFile, match="không mở được tệp xa.sqlite"):
+        at_rest.key_from_passphrase(path, PASSPHRASE)
+    phrase = tmp_path / "mk.txt"
+    phrase.write_text(PASSPHRASE, encoding="utf-8")
+    assert main(["db", "check", str(path), "--passphrase-file", str(phrase)]) == 2
+    said = capsys.readouterr().err
+    assert "tệp khoá có thể là của một tệp xã khác" in said
+    assert "không đúng" not in said
