@@ -252,16 +252,35 @@ def key_from_passphrase(path: Path, passphrase: str) -> bytes:
     if recovery is None:
         raise WrongPassphrase(path)
     key = file_key(recovery)
-    if path.is_file() and not _opens(path, key):
+    if path.is_file() and _refuses(path, key):
         raise KeyFileNotThisFile(path, find_key_file(path) or key_file(path))
     return key
+
+
+def _refuses(path: Path, key: bytes) -> bool:
+    """Whether ``key`` is told not to be the key of the file at ``path`` (SQLite's "not a
+    database" on its first page): a file that cannot be opened at all here (a read-only
+    stick's WAL-mode file) is not taken for that."""
+    from db import driver
+
+    try:
+        conn = driver.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, key=key)
+    except driver.Error:
+        return False
+    try:
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        return False
+    except driver.DatabaseError as exc:
+        return "not a database" in str(exc)
+    finally:
+        conn.close()
 
 
 def key_from_recovery(path: Path, recovery_key: str) -> bytes:
     """The file key of ``path`` from its printed recovery key, checked against the file
     (``WrongPassphrase`` when it does not open it)."""
     key = file_key(recovery_key)
-    if not _opens(path, key):
+    if not opens(path, key):
         raise WrongPassphrase(path, recovery=True)
     return key
 
@@ -277,7 +296,8 @@ def open_key(
     return key_from_passphrase(path, passphrase)
 
 
-def _opens(path: Path, key: bytes) -> bool:
+def opens(path: Path, key: bytes) -> bool:
+    """Whether ``key`` opens the encrypted file at ``path`` (its schema read under it)."""
     from db import driver
 
     try:

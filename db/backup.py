@@ -465,6 +465,7 @@ def restore(
         chosen = backup
         if not chosen.is_file():
             raise StoreError(f"Không tìm thấy bản sao lưu {chosen}.")
+        _refuse_foreign_key(path, chosen)
         problems = check_backup(chosen)
         if problems:
             good = newest_good(path, skip=[chosen])
@@ -566,6 +567,29 @@ def _commune_of_file(p: Path) -> tuple[str, str, str, str] | None:
         return _commune_on(conn)
     finally:
         conn.close()
+
+
+def _refuse_foreign_key(path: Path, chosen: Path) -> None:
+    """An encrypted copy whose key this process does not know for it (a copy from another
+    encrypted commune file's backup folder) is no backup of ``path``: said as such. It was
+    said to be damaged, and its own file's newest backup offered in its place."""
+    from db import at_rest
+
+    if _plain_on_disk(chosen):
+        return
+    ours = driver.known_key(path) if path.exists() else None
+    theirs = driver.known_key(chosen)
+    if theirs is not None and (ours is None or theirs == ours):
+        return
+    if theirs is None and ours is not None and at_rest.opens(chosen, ours):
+        driver.remember(chosen, ours)  # this file's copy, carried out of its backup folder
+        return
+    if theirs is not None or at_rest.is_encrypted(chosen):
+        raise StoreError(
+            f"Bản sao lưu {chosen} được mã hoá bằng khoá của một tệp xã khác, không phải của "
+            f"tệp {path.name}: có thể là bản sao lưu của xã khác. Không dùng nó; tệp {path} "
+            "chưa bị thay đổi. Hãy chọn bản sao lưu trong thư mục sao lưu của chính tệp này."
+        )
 
 
 def _other_commune(path: Path, source: driver.Connection, chosen: Path) -> str | None:

@@ -415,3 +415,44 @@ def test_another_files_key_file_is_not_called_a_wrong_passphrase(
     said = capsys.readouterr().err
     assert "tệp khoá có thể là của một tệp xã khác" in said
     assert "không đúng" not in said
+
+
+def test_a_backup_of_another_encrypted_file_is_not_called_damaged(
+    tmp_path: Path, encrypted: tuple[Path, str, str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Another commune's encrypted backup was refused as "bị hỏng", this file's newest backup
+    offered instead; this file's own backup copied to a stick was refused the same way. The
+    first is said to be another file's; the second is restored."""
+    import shutil
+
+    from db import driver
+    from rasoat.cli import main
+
+    path, _recovery, _name = encrypted
+    other = tmp_path / "khac" / "xa.sqlite"
+    other.parent.mkdir()
+    _plain_commune(other)
+    at_rest.encrypt_file(other, PASSPHRASE)
+    driver.forget(other)
+    phrase = tmp_path / "mk.txt"
+    phrase.write_text(PASSPHRASE, encoding="utf-8")
+    for commune in (path, other):
+        assert main(["db", "backup", str(commune), "--passphrase-file", str(phrase)]) == 0
+    capsys.readouterr()
+    theirs = sorted(other.with_name("xa.sqlite.backups").glob("*manual*.sqlite"))[-1]
+    before = path.read_bytes()
+    argv = ["db", "restore", str(path), "--passphrase-file", str(phrase), "--from"]
+    assert main([*argv, str(theirs)]) == 1
+    said = capsys.readouterr().err
+    assert "được mã hoá bằng khoá của một tệp xã khác" in said
+    assert "hỏng" not in said
+    assert path.read_bytes() == before
+    driver.forget(other)  # as a new process, which knows only this file's key
+    assert main([*argv, str(theirs)]) == 1
+    assert "được mã hoá bằng khoá của một tệp xã khác" in capsys.readouterr().err
+    assert path.read_bytes() == before
+    mine = sorted(path.with_name("xa.sqlite.backups").glob("*manual*.sqlite"))[-1]
+    stick = tmp_path / "usb" / "sao-luu.sqlite"
+    stick.parent.mkdir()
+    shutil.copyfile(mine, stick)
+    assert main([*argv, str(stick)]) == 0
