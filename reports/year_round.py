@@ -200,17 +200,19 @@ def monthly_report(data: ReviewData, village: str | None = None) -> Document:
         if decision
         else "Chưa có quyết định công nhận của Chủ tịch UBND."
         if opened
-        else "Chưa mở kỳ rà soát thường xuyên nào (Tệp → Rà soát thường xuyên tháng…)."
+        # Paper, not the window: no menu path on it.
+        else "Chưa có kỳ rà soát thường xuyên nào trong tháng."
     )
     part = Part(
         Header(data.commune_issuer(), data.commune_short, number="Số: …/BC-UBND"),
         f"BÁO CÁO KẾT QUẢ RÀ SOÁT HỘ NGHÈO, HỘ CẬN NGHÈO THƯỜNG XUYÊN THÁNG {month or '…'}/"
         f"{data.round.year}",
+        [data.commune_title],
         [
-            f"{data.commune_title}"
-            + (f" — Kính gửi: {data.upper_level}" if data.upper_level else "")
-        ],
-        [
+            # As the summary report addresses it: a line of its own, dots to fill by hand
+            # when the settings name no upper level (it was squeezed into the subtitle, or
+            # missing).
+            Para(f"Kính gửi: {data.upper_level or '…' * 20}", "center"),
             Para(
                 f"Số hộ được rà soát trong tháng: {len(entries)} (hộ có giấy đề nghị hoặc "
                 f"có thay đổi). {said}"

@@ -80,6 +80,9 @@ def test_the_monthly_round_and_its_report(tmp_path: Path) -> None:
     text = _text(pdf)
     assert "THƯỜNG XUYÊN THÁNG 3/2027" in text
     assert "05/QĐ-UBND" in text
+    # Addressed on a line of its own, dots to fill when no upper level is set; no menu path.
+    assert "Kính gửi: ……" in text
+    assert "Tệp →" not in text
     for h in movers:
         assert h.code in text
     codes_of_movers = {h.code for h in movers}
