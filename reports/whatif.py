@@ -206,7 +206,7 @@ def whatif_report(
             Para(
                 f"Còn thiếu: {other.name} chưa có ngưỡng điểm B1 tương ứng chuẩn thu nhập "
                 f"({', '.join(missing)}); {b1_only} hộ chỉ có tổng điểm B1 nên chưa xác "
-                "định được. Cần nạp ngưỡng điểm B1 hoặc chuẩn của tỉnh (Thiết lập) hoặc nhập "
+                "định được. Cần có ngưỡng điểm B1 hoặc chuẩn của tỉnh, hoặc nhập "
                 "thu nhập bình quân đầu người của các hộ này.",
                 "body",
             )

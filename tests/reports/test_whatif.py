@@ -161,3 +161,10 @@ def test_pdf_reads_as_before_and_every_page_counts_to_the_total(
         assert text.count("Trang ") == 1
         assert text.rstrip().endswith(f"Trang {number}/{len(pages)}")
     assert "\f".join(pages) == GOLDEN.read_text(encoding="utf-8")
+
+
+def test_no_menu_path_on_paper(small_store: Store, tmp_path: Path) -> None:
+    """ "(Thiết lập)" told the reader of the printed comparison where to click."""
+    text = "\n".join(whatif_pages(small_store, tmp_path / "so-sanh.pdf"))
+    assert "(Thiết lập)" not in text
+    assert "Tệp →" not in text
