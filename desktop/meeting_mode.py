@@ -160,9 +160,15 @@ class MeetingTableModel(QAbstractTableModel):
         if state == "pending":
             return self.tr("Chưa biểu quyết")
         if state == "again":
-            return self.tr("Cần rà soát lại")
-        share = 100 * vote.agree // max(1, vote.attendees)
-        return self.tr("Thông qua ({p}%)").format(p=share)
+            said = self.tr("Cần rà soát lại")
+        else:
+            share = 100 * vote.agree // max(1, vote.attendees)
+            said = self.tr("Thông qua ({p}%)").format(p=share)
+        if self.over_count(r):
+            # The numbers typed over a saved vote were refused: the cells show them in red,
+            # and the result said the saved vote alone, as if they had been taken.
+            said += self.tr("; số vừa nhập chưa lưu")
+        return said
 
     def counts(self) -> Counter[str]:
         return Counter(self.state(r) for r in range(len(self.rows)))

@@ -337,3 +337,22 @@ def test_a_vote_typed_on_the_wrong_household_is_cleared_after_a_confirmation(
     again = _village_meeting(qtbot, store)
     assert again.result_text(0) == "Chưa biểu quyết"
     assert again.result_text(1).startswith("Thông qua")
+
+
+def test_numbers_refused_over_a_saved_vote_are_said_unsaved(
+    qtbot: QtBot, app: Any, store: Any
+) -> None:
+    """Typed over a saved vote, more agreeing than present was refused and shown in red,
+    while the result still read "Thông qua", as if the new numbers were taken."""
+    save_classified(store, poor_household("P1", "Thôn Nà Lầu"))
+    meeting = MeetingMode(store)
+    qtbot.addWidget(meeting)
+    meeting.village.setCurrentIndex(meeting.village.findData("Thôn Nà Lầu"))
+    assert meeting.set_vote(0, 20, 30)
+    assert meeting.result_text(0) == "Thông qua (66%)"
+    assert not meeting.set_vote(0, 31, 30)
+    assert meeting.result_text(0) == "Thông qua (66%); số vừa nhập chưa lưu"
+    [vote] = store.meeting_votes(store.current_round().id)
+    assert (vote.agree, vote.attendees) == (20, 30)
+    assert meeting.set_vote(0, 25, 30)
+    assert meeting.result_text(0) == "Thông qua (83%)"
