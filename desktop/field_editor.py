@@ -235,7 +235,7 @@ class DateEditor(TextEditor):
     """dd/mm/yyyy, as Vietnamese forms write dates; blank or unreadable means unknown."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent, placeholder="dd/mm/yyyy")
+        super().__init__(parent, placeholder="ngày/tháng/năm")
 
     def value(self) -> date | None:
         return parse_date(self.edit.text())

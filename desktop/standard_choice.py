@@ -52,7 +52,7 @@ class StandardChoice(QWidget):
         self.number.setPlaceholderText(self.tr("ví dụ: 2150/UBND-VX"))
         form.addRow(self.tr("Số &văn bản hướng dẫn:"), self.number)
         self.date = DateEditor()
-        form.addRow(self.tr("Ngày ban hành (&dd/mm/yyyy):"), self.date)
+        form.addRow(self.tr("Ngày ban &hành (ngày/tháng/năm):"), self.date)
         self.year = 0
         self.proposed_id = ""
         self.standard.currentIndexChanged.connect(self._changed)

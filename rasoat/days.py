@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import date
 
-HOW = "hãy viết dd/mm/yyyy, ví dụ 01/12/2026"
+HOW = "hãy viết ngày/tháng/năm, ví dụ 01/12/2026"
 
 
 def parse_day(text: str) -> date | None:

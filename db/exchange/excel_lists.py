@@ -517,7 +517,7 @@ def parse_sheet(
             err(
                 excel_row,
                 "birth_date",
-                "ngày sinh không đọc được (cần dd/mm/yyyy hoặc năm 4 chữ số).",
+                "ngày sinh không đọc được (cần ngày/tháng/năm như 08/04/1972, hoặc năm 4 chữ số).",
             )
         if member.birth_date and member.birth_date > date.today():
             err(excel_row, "birth_date", "ngày sinh ở tương lai.")

@@ -28,9 +28,11 @@ def register(subparsers: Any) -> None:
     )
     parser.add_argument("file", metavar="TỆP_XÃ", help="tệp dữ liệu xã (.sqlite)")
     parser.add_argument("--household", metavar="MÃ_HỘ", help="lịch sử của hộ mang mã này")
-    parser.add_argument("--from", dest="start", metavar="NGÀY", help="nhật ký từ ngày (dd/mm/yyyy)")
     parser.add_argument(
-        "--to", dest="end", metavar="NGÀY", help="đến ngày (dd/mm/yyyy; mặc định hôm nay)"
+        "--from", dest="start", metavar="NGÀY", help="nhật ký từ ngày (ngày/tháng/năm)"
+    )
+    parser.add_argument(
+        "--to", dest="end", metavar="NGÀY", help="đến ngày (ngày/tháng/năm; mặc định hôm nay)"
     )
     parser.add_argument(
         "--out",
@@ -66,7 +68,7 @@ def run(args: argparse.Namespace) -> int:
         end = parse_day(args.end) if args.end is not None else date.today()
         if start is None or end is None:
             wrong = args.start if start is None else args.end
-            return _fail(f"ngày '{wrong}' không hợp lệ: hãy viết dd/mm/yyyy, ví dụ 01/12/2026.")
+            return _fail(f"ngày '{wrong}' không hợp lệ: hãy viết ngày/tháng/năm, ví dụ 01/12/2026.")
         period = (start, end)
     out = Path(args.out) if args.out else None
     fmt = args.format or (out.suffix.lower().lstrip(".") if out is not None else "pdf")

@@ -38,7 +38,9 @@ def register(subparsers: Any) -> None:
         metavar="LOẠI",
         help="mã loại hỗ trợ trong danh mục (xem: rasoat support kinds)",
     )
-    add.add_argument("--date", metavar="NGÀY", help="ngày hỗ trợ, dd/mm/yyyy (mặc định: hôm nay)")
+    add.add_argument(
+        "--date", metavar="NGÀY", help="ngày hỗ trợ, ngày/tháng/năm (mặc định: hôm nay)"
+    )
     add.add_argument("--programme", metavar="CHƯƠNG_TRÌNH", default="", help="chương trình, nguồn")
     add.add_argument("--by", metavar="ĐƠN_VỊ", default="", help="đơn vị, người hỗ trợ")
     add.add_argument("--amount", metavar="SỐ_TIỀN", help="số tiền (đồng), ví dụ 50.000.000")

@@ -67,7 +67,7 @@ def test_validation_report_names_row_column_and_problem(tmp_path: Path) -> None:
     texts = [i.text() for i in parsed.errors]
     assert (
         "Lỗi — Dòng 7, cột E (Ngày sinh (dd/mm/yyyy)): ngày sinh không đọc được "
-        "(cần dd/mm/yyyy hoặc năm 4 chữ số)." in texts
+        "(cần ngày/tháng/năm như 08/04/1972, hoặc năm 4 chữ số)." in texts
     )
     # Row and column lead to the cell; its value (a birth date, a CCCD, a category, a name
     # where a relationship or a score goes) is not repeated.
