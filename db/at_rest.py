@@ -261,19 +261,7 @@ def _refuses(path: Path, key: bytes) -> bool:
     """Whether ``key`` is told not to be the key of the file at ``path`` (SQLite's "not a
     database" on its first page): a file that cannot be opened at all here (a read-only
     stick's WAL-mode file) is not taken for that."""
-    from db import driver
-
-    try:
-        conn = driver.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, key=key)
-    except driver.Error:
-        return False
-    try:
-        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
-        return False
-    except driver.DatabaseError as exc:
-        return "not a database" in str(exc)
-    finally:
-        conn.close()
+    return _tried(path, key) is False
 
 
 def key_from_recovery(path: Path, recovery_key: str) -> bytes:
@@ -298,17 +286,24 @@ def open_key(
 
 def opens(path: Path, key: bytes) -> bool:
     """Whether ``key`` opens the encrypted file at ``path`` (its schema read under it)."""
+    return _tried(path, key) is True
+
+
+def _tried(path: Path, key: bytes) -> bool | None:
+    """``key`` on the file at ``path``: True when its schema reads, False when SQLite says
+    it is "not a database" under it (another key), None when it cannot tell (the file not
+    openable here, another fault)."""
     from db import driver
 
     try:
         conn = driver.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, key=key)
     except driver.Error:
-        return False
+        return None
     try:
         conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
         return True
-    except driver.DatabaseError:
-        return False
+    except driver.DatabaseError as exc:
+        return False if "not a database" in str(exc) else None
     finally:
         conn.close()
 

@@ -391,21 +391,29 @@ def test_the_encrypted_file_is_in_wal_mode_and_an_opening_that_writes_nothing_ke
     assert sha() == switched
 
 
+def _another_encrypted(tmp_path: Path) -> Path:
+    """Another encrypted commune file of the same name, under the same passphrase, in its
+    own folder; its key forgotten, as by a process that never opened it."""
+    from db import driver
+
+    other = tmp_path / "khac" / "xa.sqlite"
+    other.parent.mkdir()
+    _plain_commune(other)
+    at_rest.encrypt_file(other, PASSPHRASE)
+    driver.forget(other)
+    return other
+
+
 def test_another_files_key_file_is_not_called_a_wrong_passphrase(
     tmp_path: Path, encrypted: tuple[Path, str, str], capsys: pytest.CaptureFixture[str]
 ) -> None:
     """The key file of another encrypted commune copied beside this one: the passphrase
     opens it, its key does not open the file. Said "Mật khẩu không đúng", the officer typed
     the right passphrase again and again."""
-    from db import driver
     from rasoat.cli import main
 
     path, _recovery, _name = encrypted
-    other = tmp_path / "khac" / "xa.sqlite"
-    other.parent.mkdir()
-    _plain_commune(other)
-    at_rest.encrypt_file(other, PASSPHRASE)
-    driver.forget(other)
+    other = _another_encrypted(tmp_path)
     at_rest.key_file(path).write_bytes(at_rest.key_file(other).read_bytes())
     with pytest.raises(at_rest.KeyFileNotThisFile, match="không mở được tệp xa.sqlite"):
         at_rest.key_from_passphrase(path, PASSPHRASE)
@@ -429,11 +437,7 @@ def test_a_backup_of_another_encrypted_file_is_not_called_damaged(
     from rasoat.cli import main
 
     path, _recovery, _name = encrypted
-    other = tmp_path / "khac" / "xa.sqlite"
-    other.parent.mkdir()
-    _plain_commune(other)
-    at_rest.encrypt_file(other, PASSPHRASE)
-    driver.forget(other)
+    other = _another_encrypted(tmp_path)
     phrase = tmp_path / "mk.txt"
     phrase.write_text(PASSPHRASE, encoding="utf-8")
     for commune in (path, other):
