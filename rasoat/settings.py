@@ -48,6 +48,7 @@ class Setting:
     # Set on a province office's machine only: the settings dialog keeps it under "Máy của
     # tỉnh", folded away while empty, so a commune officer is not asked about PostgreSQL.
     province_only: bool = False
+    path: bool = False  # a file's path: bounded as paths are, not as names
 
 
 SETTINGS: tuple[Setting, ...] = (
@@ -156,6 +157,7 @@ SETTINGS: tuple[Setting, ...] = (
         "Tệp xã mở lần trước",
         "Tệp được mở lại khi khởi động chương trình.",
         editable=False,
+        path=True,
     ),
     Setting(
         "recent_files",
@@ -204,7 +206,7 @@ def validate(key: str, value: Any) -> Any:
         text = unicodedata.normalize("NFC", value).strip()
         # Printed (the upper level's name heads reports), shown and logged: a name of 150,000
         # characters with ESC in it made a 70-page report.
-        problem = text_problem(text, MAX_PATH if setting.folder else MAX_TEXT)
+        problem = text_problem(text, MAX_PATH if setting.folder or setting.path else MAX_TEXT)
         if problem:
             raise SettingError(f"{setting.label_vi}: {problem}.")
         if setting.secret_free and has_password(text):
@@ -324,7 +326,12 @@ def remember_file(path: Path) -> None:
     text = str(Path(path).resolve())
     values = load()
     recent = [p for p in values["recent_files"] if p != text]
-    save({"last_file": text, "recent_files": [text, *recent][: values["recent_files_kept"]]})
+    try:
+        save({"last_file": text, "recent_files": [text, *recent][: values["recent_files_kept"]]})
+    except SettingError:
+        # A path no setting keeps (over 4,096 characters, a control character in a name):
+        # the file is open all the same; it is only not offered again at the next start.
+        log.warning("not remembering %r as the last file", text[:200])
 
 
 def _read(file: Path) -> dict[str, Any]:

@@ -155,7 +155,11 @@ def unsettled(data: ReviewData) -> list[Entry]:
 
 
 def not_reviewed(data: ReviewData) -> list[Recognised]:
-    """Households of last year's lists still in the file with no result in this round."""
+    """Households of last year's lists still in the file with no result in this periodic
+    round; none for a monthly round, which holds only the households that applied or
+    changed (its decision recognises those)."""
+    if data.round.kind != "periodic":
+        return []
     reviewed = {e.id for e in data.entries}
     return [r for r in data.previous or [] if not r.deleted and r.household_id not in reviewed]
 

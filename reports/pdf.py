@@ -160,7 +160,9 @@ def _styles() -> dict[str, ParagraphStyle]:
 
 # Signs that data files and labels use but Be Vietnam Pro has no glyph for: drawn as a gap
 # otherwise. Everything text-like passes through ``_printable``.
-FALLBACK = str.maketrans({"→": "->", "⇒": "=>", "←": "<-", "✓": "x", "✔": "x", "✗": "x"})
+# In a table's cells, drawn as plain strings (a paragraph a cell made a what-if's or a
+# history's thousands of rows about 8 times slower to print), an arrow is the font's "»".
+FALLBACK = str.maketrans({"→": "»", "⇒": "»", "←": "«", "✓": "x", "✔": "x", "✗": "x"})
 # Arrows ("điểm B1: 120 → 135", "Phiếu A: … → không thuộc diện") are drawn from the PDF's
 # standard Symbol font, which every viewer has: as "->" they read as a programmer's arrow.
 ARROWS = {a: f'<font name="Symbol">{a}</font>' for a in ("→", "⇒", "←")}
@@ -770,7 +772,7 @@ def _table(
             mark, dot, rest = text.partition(". ")
             if label > 0 and dot and mark in ROMAN_MARKS:
                 out[0], text = mark, rest
-            if _ARROWED.search(text):  # a paragraph, as a text cell with arrows is
+            if _ARROWED.search(text):  # a paragraph, its arrows drawn (a table has few)
                 out[label] = Paragraph(_with_arrows(esc(text)), _cell_style(FONT_BOLD))
                 return out
             inner = widths[label] - pad
@@ -783,11 +785,6 @@ def _table(
         for i, col in enumerate(cols):
             value = row.cells[i] if i < len(row.cells) else None
             text = format_number(clean(value), col.kind)
-            if col.kind == "text" and text and _ARROWED.search(text) and i not in reach:
-                # A paragraph, so its arrows are drawn (few cells: the rest stay strings,
-                # which keep a long list close to a bare reportlab table).
-                out.append(Paragraph(_with_arrows(esc(text)), _cell_style(font)))
-                continue
             if col.kind == "text" and text:
                 text = text.translate(FALLBACK)
                 # "Tổng cộng: 1.234 hộ, 5.678 khẩu" on one line over the empty cells beside it.

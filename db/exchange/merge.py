@@ -99,9 +99,7 @@ def import_package(
         receipt = merge_package(
             store,
             package,
-            # The file's name as the receipt, the import history and the audit keep it: it
-            # may hold anything (an ESC kept there made every later Excel of the log fail).
-            source_name=printable(path.name, MAX_SOURCE),
+            source_name=path.name,
             progress=progress,
             trusted=trusted,
             allow_deletions=allow_deletions,
@@ -205,6 +203,9 @@ def merge_package(
     provides, ``db.exchange.own_key``), whose packages need no confirmation. A slim package
     for the upper level is refused unless ``upper_level_copy`` (the upper level's temporary
     commune file, ``upper_level.commune_file``)."""
+    # The file's name as the receipt, the import history and the audit keep it: whoever
+    # named the file chose it (an ESC kept there made every later Excel of the log fail).
+    source_name = printable(source_name, MAX_SOURCE)
     store.require(RoleAction.IMPORT)
     if not upper_level_copy:
         refuse_upper_level_copy(package)

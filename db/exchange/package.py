@@ -55,7 +55,7 @@ MAX_REVS = 1_000
 MAX_PACKAGE_REVS = 300_000
 MAX_RESULTS = 50  # rounds per household
 MAX_ROUNDS = 100
-MAX_VILLAGES = 2000  # a commune has tens; a merged district file a few thousand at most
+MAX_VILLAGES = 20_000  # a commune has tens; a merged district or province file thousands
 # ``commune.json``'s "certificate_numbers": the certificate numbers of the package's
 # households. Readers before it ignore the key, so no format version moved.
 CERTIFICATES_KEY = "certificate_numbers"

@@ -192,3 +192,16 @@ def test_documents_are_proposed_in_the_documents_folder_then_where_last_saved(
     assert settings.output_folder() == tmp_path / "Documents"
     settings.remember_output_folder(tmp_path / "Documents" / ".." / "Biểu in xã")
     assert settings.output_folder() == tmp_path / "Biểu in xã"
+
+
+def test_a_long_or_odd_path_opened_is_remembered_or_skipped_never_refused(tmp_path: Path) -> None:
+    """The last file is a path: capped as names are (500), a commune file deep in folders
+    could not be opened in the window (remembering it raised). One no setting keeps is
+    simply not remembered."""
+    deep = tmp_path / ("thu-muc-" + "x" * 90) / ("y" * 200) / ("z" * 200) / "xa.sqlite"
+    assert len(str(deep)) > 500
+    settings.remember_file(deep)
+    assert settings.last_file() == deep.resolve()
+    odd = tmp_path / "xa\x1b.sqlite"
+    settings.remember_file(odd)  # a control character in a Linux file name: not kept
+    assert settings.last_file() == deep.resolve()

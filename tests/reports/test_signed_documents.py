@@ -446,3 +446,26 @@ def test_members_are_called_as_people_are(small_store: Store, kind: str) -> None
         assert "Vợ/chồng" not in said
     assert {relationship_of(m) for m in spouses} <= {"Vợ", "Chồng"}
     assert said & {"Vợ", "Chồng"}
+
+
+def test_a_monthly_rounds_decision_is_not_refused_for_the_households_it_does_not_hold(
+    settled_file: Path, tmp_path: Path
+) -> None:
+    """A monthly round holds only the households that applied or changed: every household of
+    last year's lists counted as "not reviewed", and its decision was always refused."""
+    import shutil
+    from datetime import date
+
+    from db import year_round
+    from db.store import Store
+    from reports.decision import recognition_decision, unsettled
+
+    path = tmp_path / "xa.sqlite"
+    shutil.copyfile(settled_file, path)
+    with Store.open(path, user="Kiểm thử", device="test") as store:
+        rnd = year_round.start_regular_round(store, 2027, 3)
+        store.save_decision(rnd.id, "05/QĐ-UBND", date(2027, 3, 17), "Lò Văn Thành")
+        data = load_review(store, round_id=rnd.id)
+        assert data.round.kind == "adhoc"
+        assert unsettled(data) == []
+        assert recognition_decision(data).parts

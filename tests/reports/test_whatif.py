@@ -153,8 +153,7 @@ def test_pdf_reads_as_before_and_every_page_counts_to_the_total(
     """The what-if of the small file (160 households, one sent back by its meeting) prints
     the text it printed before its pages were written as they were laid out (issue 22);
     ``GOLDEN`` was made by the renderer that held every page until the end, then made again
-    when cells with arrows became paragraphs drawing them (the same words, its cells' lines
-    broken where a paragraph breaks them)."""
+    when the cells' arrows became "»" (the font has no arrow; "->" before)."""
     pages = whatif_pages(small_store, tmp_path / "so-sanh.pdf")
     assert len(pages) > 10
     for number, text in enumerate(pages, start=1):

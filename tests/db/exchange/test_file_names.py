@@ -62,3 +62,20 @@ def test_a_workbook_named_with_a_newline(tmp_path: Path) -> None:
     with Store.create(other, COMMUNE, user="Cán bộ", device="may-khac") as store:
         receipt = import_package(store, tmp_path / "xa.rasoat")
         assert receipt.count("added") == 3
+
+
+def test_the_commands_and_the_window_import_with_a_printable_name(tmp_path: Path) -> None:
+    """Cleaned in import_package only (what tests call), the name reached the receipt and
+    the import history raw through merge_package, which the commands and the window call."""
+    from db.exchange.merge import merge_package
+    from db.exchange.package import read_package
+
+    base = make_commune(tmp_path / "xa.db", 3)
+    laptop = copy_to(base, tmp_path / "a.db")
+    edit(laptop, "may-a", ["HO00001"], "A")
+    package = read_package(export_from(laptop, "may-a", tmp_path / "a.rasoat"))
+    with Store.open(base, user="Cán bộ xã", device="may-xa") as office:
+        receipt = merge_package(office, package, source_name="goi \x1b thang.rasoat")
+        assert receipt.source == "goi ? thang.rasoat"
+        [(stored,)] = office.conn.execute("SELECT source FROM exchange_imports").fetchall()
+        assert stored == "goi ? thang.rasoat"

@@ -219,7 +219,9 @@ def test_year_round_rows_the_command_line_refuses_refuse_the_package(
 ) -> None:
     """What ``rasoat application add`` and ``cadre assign`` refuse, a package may not bring:
     an application of no household stopped the import and a whole merge on the table's NOT
-    NULL ("Lỗi không mong muốn"); dates of year 1 or 9999 and blank names were stored."""
+    NULL ("Lỗi không mong muốn"); blank names were stored. The day's bounds are not applied
+    (records made before they existed would have every package of their commune refused),
+    and a request of several lines is taken, as the window takes it."""
     commune, _ = laptops
     ids = _ids(commune)
     with Store.open(commune, user="Cán bộ xã", device="may-xa") as store:
@@ -230,12 +232,10 @@ def test_year_round_rows_the_command_line_refuses_refuse_the_package(
         year_round.assign_cadre(store, "Hà Thị Mai", "Trưởng thôn", village=VILLAGES[0])
     good = read_package(export_all(commune, "may-xa", tmp_path / "xa.rasoat"))
     for table, change, message in (
-        ("support_records", {"household_id": None}, "không của hộ nào"),
-        ("applications", {"household_id": None}, "không của hộ nào"),
-        ("applications", {"submitted_on": "0001-01-01"}, "trước năm 2000"),
-        ("applications", {"submitted_on": "9999-12-31"}, "ở tương lai"),
+        ("support_records", {"household_id": None}, "không thuộc hộ nào"),
+        ("applications", {"household_id": None}, "không thuộc hộ nào"),
         ("applications", {"submitted_by": "   "}, "người nộp"),
-        ("support_records", {"given_on": "9999-12-31"}, "ở tương lai"),
+        ("applications", {"request": "Ốm\x1b"}, "người nộp, lý do"),
         ("cadre_assignments", {"cadre_name": "   "}, "tên, chức vụ cán bộ"),
     ):
         [row] = good.year_round[table]
@@ -246,6 +246,14 @@ def test_year_round_rows_the_command_line_refuses_refuse_the_package(
         write_package(bad, header, commune_doc, good.records)
         with pytest.raises(PackageError, match=message):
             read_package(bad)
+    [row] = good.year_round["applications"]
+    commune_doc = json.loads(json.dumps(good.commune))
+    old = {"submitted_on": "2062-03-02", "request": "Ốm đau\nmất việc"}
+    commune_doc["year_round"]["applications"] = [{**row, **old}]
+    taken = tmp_path / "cu.rasoat"
+    header = {k: v for k, v in good.manifest.items() if k not in MADE_BY_WRITING}
+    write_package(taken, header, commune_doc, good.records)
+    read_package(taken)
 
 
 def test_a_household_arriving_in_a_village_with_a_cadre_is_found_by_the_cadres_name(
