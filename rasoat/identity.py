@@ -5,13 +5,13 @@ from __future__ import annotations
 import getpass
 import logging
 import os
-import re
 import uuid
 
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from db.errors import StoreError
+from forms.validate import text_problem
 from rasoat import paths
 
 log = logging.getLogger(__name__)
@@ -22,26 +22,28 @@ class SigningKeyDamaged(StoreError, OSError):
     the callers that catch a key they cannot read as one."""
 
 
-# What a device id may be: ours are 12 hex digits; letters, digits, '.', '_' and '-' are
-# taken from a hand-made one (a laptop set up by the district, say).
-_DEVICE_ID = re.compile(r"[A-Za-z0-9._-]{1,64}")
+# The longest device id a package's reader takes (its stamps: printable, 200 characters at
+# most); ours are 12 hex digits, a hand-made one (a laptop set up by the district) may be
+# any printable name within it.
+MAX_DEVICE_ID = 200
 
 
 def device_id() -> str:
     """A random id made once per laptop (per user profile) and kept in the config folder;
     unlike the host name it stays unique when laptops are cloned from one image.
 
-    A file holding anything else (damaged, or edited by hand) is set aside as
-    ``device-id.hong`` and a new id made: stamped on every change, a damaged id had every
-    receiver refuse the laptop's packages."""
+    A file holding what no package reader takes (empty, over 200 characters, a control
+    character: damaged) is set aside as ``device-id.hong`` and a new id made: stamped on
+    every change, such an id had every receiver refuse the laptop's packages."""
     path = paths.config_dir() / "device-id"
     try:
         with path.open("rb") as fh:
-            value = fh.read(256).decode("utf-8", "replace").strip()
+            value = fh.read(4 * MAX_DEVICE_ID).decode("utf-8", "replace").strip()
     except FileNotFoundError:
         pass
     else:
-        if _DEVICE_ID.fullmatch(value):
+        value = value.removeprefix("\ufeff")  # saved by Notepad
+        if value and text_problem(value, MAX_DEVICE_ID) is None:
             return value
         log.warning("device id file %s unusable: set aside, a new id made", path)
         os.replace(path, path.with_name("device-id.hong"))

@@ -20,6 +20,8 @@ def test_a_damaged_device_id_is_set_aside_and_replaced() -> None:
     assert text_problem(made, 200) is None
     assert path.with_name("device-id.hong").read_text(encoding="utf-8").startswith("xxx")
     assert device_id() == made
-    # A hand-made id of letters, digits and dashes is kept.
+    # A hand-made id a package's reader takes is kept, Vietnamese letters and spaces too.
     path.write_text("may-xa-02\n", encoding="utf-8")
     assert device_id() == "may-xa-02"
+    path.write_text("\ufeffMáy xã Bảo Yên 2\n", encoding="utf-8")
+    assert device_id() == "Máy xã Bảo Yên 2"
