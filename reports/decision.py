@@ -36,6 +36,8 @@ def _of(entries: list[Entry], moves: set[Transition]) -> list[Entry]:
 def _removed_line(data: ReviewData) -> list[Para]:
     """Điều 1's households of last year's lists no longer in the commune (documents.md §4:
     "removed — died, moved away"); the summary counts them as "Giảm khác". None: no line."""
+    if data.round.kind != "periodic":  # a month's decision recognises the month's changes
+        return []
     poor, near = removed(data, Category.POOR), removed(data, Category.NEAR_POOR)
     if not poor and not near:
         return []
