@@ -4,6 +4,7 @@ movement of poor and near-poor households since the last review."""
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable
 
 from forms import catalog
@@ -329,6 +330,61 @@ def children_table(data: ReviewData, number: int) -> Table:
     return table
 
 
+# Ethnic groups given a column of their own in the by-ethnicity table, beside Kinh; the
+# rest are summed in "Dân tộc khác" (a commune has a few main groups; a wider table would
+# not fit the page).
+ETHNIC_COLUMNS = 4
+
+
+def ethnicity_table(data: ReviewData, number: int) -> Table:
+    """Poor and near-poor households by the head's ethnicity (documents.md §7, "By
+    ethnicity: Kinh, each main local group, other"): Kinh, the commune's most frequent
+    groups among them, the other groups, and households whose head's ethnicity is not
+    recorded. Each household read once (issue 22)."""
+    listed = (Category.POOR, Category.NEAR_POOR)
+    per_village: list[tuple[str, Counter[tuple[Category, str]]]] = []
+    total: Counter[tuple[Category, str]] = Counter()
+    for v, es in data.village_order([e for e in data.entries if e.category in listed]):
+        counts: Counter[tuple[Category, str]] = Counter()
+        for e in es:
+            head = e.household.head()
+            counts[e.category, " ".join((head.ethnicity or "").split()) if head else ""] += 1
+        per_village.append((village_title(v), counts))
+        total.update(counts)
+    by_group: Counter[str] = Counter()
+    for (_category, group), n in total.items():
+        by_group[group] += n
+    main = [g for g, _n in by_group.most_common() if g and g != "Kinh"][:ETHNIC_COLUMNS]
+    titles = ["Kinh", *main, "Dân tộc khác", "Chưa ghi dân tộc"]
+    cols = [Column("STT", "A", 0.5, "plain"), Column("Thôn", "B", 1.8)]
+    for label in ("Hộ nghèo", "Hộ cận nghèo"):
+        cols.append(Column("Tổng số", "", 0.8, "int", group=label))
+        cols += [Column(t, "", 0.85, "int", group=label) for t in titles]
+    for i, c in enumerate(cols[2:], start=1):
+        c.code = str(i)
+    table = Table(
+        cols,
+        sheet="Theo dân tộc",
+        caption=f"Biểu {number}. Hộ nghèo, hộ cận nghèo theo dân tộc của chủ hộ",
+        show_codes=True,
+    )
+
+    def cells(counts: Counter[tuple[Category, str]]) -> list[int]:
+        out: list[int] = []
+        for category in listed:
+            mine = {g: n for (c, g), n in counts.items() if c is category}
+            named = {"Kinh", *main, ""}
+            out.append(sum(mine.values()))
+            out += [mine.get(g, 0) for g in ("Kinh", *main)]
+            out.append(sum(n for g, n in mine.items() if g not in named))
+            out.append(mine.get("", 0))
+        return out
+
+    for n, (label, counts) in enumerate([*per_village, ("Tổng cộng", total)], start=1):
+        _add(table, label, cells(counts), n)
+    return table
+
+
 def _count(es: list[Entry]) -> int:
     return len(es)
 
@@ -354,6 +410,7 @@ def summary_report(data: ReviewData, village: str | None = None) -> Document:
         movement_table(data, Category.POOR, 6),
         movement_table(data, Category.NEAR_POOR, 7),
         children_table(data, 8),
+        ethnicity_table(data, 9),
     ]
     part = Part(
         Header(data.commune_issuer(), data.commune_short, number="Số: …/BC-UBND"),

@@ -472,3 +472,29 @@ def test_a_monthly_rounds_decision_is_not_refused_for_the_households_it_does_not
             str(getattr(b, "text", "")) for b in recognition_decision(data).parts[0].blocks
         )
         assert "5. Hộ có tên trong danh sách" not in text  # last year's removals: periodic only
+
+
+def test_the_summary_counts_the_poor_by_the_heads_ethnicity(small_store: Store) -> None:
+    """documents.md §7 asks for the poor and near-poor by ethnicity (Kinh, each main local
+    group, other); the summary had no such table."""
+    from collections import Counter
+
+    from forms.model import Category
+
+    document = reports.build_document("summary", small_store)
+    [table] = [t for t in document.tables() if t.sheet == "Theo dân tộc"]
+    titles = [c.title for c in table.columns]
+    total = table.rows[-1].cells
+    data = load_review(small_store)
+    for k, category in enumerate((Category.POOR, Category.NEAR_POOR)):
+        chosen = [e for e in data.entries if e.category is category]
+        heads = Counter(
+            (e.household.head().ethnicity or "") if e.household.head() else "" for e in chosen
+        )
+        width = (len(titles) - 2) // 2
+        cells = total[2 + k * width : 2 + (k + 1) * width]
+        assert cells[0] == len(chosen)
+        assert sum(cells[1:]) == len(chosen)  # every household in one column
+        assert cells[1] == heads["Kinh"]
+    assert titles[3] == "Kinh"
+    assert "Dân tộc khác" in titles
