@@ -245,10 +245,7 @@ def notes_for(part: Part, table: Table) -> list[str]:
         if isinstance(block, Table):
             notes = []
         elif isinstance(block, Para):
-            text = block.text
-            if block.markup:
-                text = html.unescape(TAG.sub(" ", text.replace("<br/>", "\n")))
-            text = "\n".join(" ".join(line.split()) for line in text.split("\n")).strip()
+            text = _plain(block.text, block.markup)
             if text:
                 notes.append(str(clean(text)))
     return []
@@ -257,18 +254,27 @@ def notes_for(part: Part, table: Table) -> list[str]:
 def _notes(ws: _Rows, row: int, notes: list[str], table: Table) -> int:
     """Each note on its own row over the table's width, wrapped, tall enough for its lines;
     returns the row after them (one left empty above the header)."""
-    ncol = len(table.columns)
-    chars = sum(char_widths(table))
     for text in notes:
-        cell = ws.cell(row=row, column=1, value=text)
-        cell.font = Font(italic=True, size=10)
-        cell.alignment = Alignment(horizontal="left", vertical="top", wrap_text=True)
-        if ncol > 1:
-            ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=ncol)
         # A 10 pt character is narrower than the 11 pt one a column width counts in.
-        lines = sum(max(1, math.ceil(len(line) / (chars * 1.1))) for line in text.split("\n"))
-        ws.ws.row_dimensions[row].height = NOTE_LINE_HEIGHT * lines
-        row += 1
+        row = _text_row(ws, row, text, table, Font(italic=True, size=10), narrower=1.1)
+    return row + 1
+
+
+def _text_row(
+    ws: _Rows, row: int, text: str, table: Table, font: Font, narrower: float = 1.0
+) -> int:
+    """``text`` on its own row over the table's width, wrapped, tall enough for its lines
+    (``narrower``: how many more of the font's characters a column width holds); the row
+    after it."""
+    ncol = len(table.columns)
+    cell = ws.cell(row=row, column=1, value=text)
+    cell.font = font
+    cell.alignment = Alignment(horizontal="left", vertical="top", wrap_text=True)
+    if ncol > 1:
+        ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=ncol)
+    chars = sum(char_widths(table)) * narrower
+    lines = sum(max(1, math.ceil(len(line) / chars)) for line in text.split("\n"))
+    ws.ws.row_dimensions[row].height = NOTE_LINE_HEIGHT * lines
     return row + 1
 
 
@@ -428,20 +434,12 @@ def _closing(ws: _Rows, row: int, blocks: list[Para | Signatures], table: Table)
     """The paragraphs and signatures under the table, as the PDF prints them; a signed list's
     workbook once ended at its total, nobody to sign it. Returns the row after them."""
     ncol = len(table.columns)
-    chars = sum(char_widths(table))
     for block in blocks:
         if isinstance(block, Para):
             text = str(clean(_plain(block.text, block.markup)))
-            if not text:
-                continue
-            cell = ws.cell(row=row, column=1, value=text)
-            cell.font = Font(bold=block.style == "heading", italic=block.style == "italic")
-            cell.alignment = Alignment(horizontal="left", vertical="top", wrap_text=True)
-            if ncol > 1:
-                ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=ncol)
-            lines = sum(max(1, math.ceil(len(line) / chars)) for line in text.split("\n"))
-            ws.ws.row_dimensions[row].height = NOTE_LINE_HEIGHT * lines
-            row += 1
+            if text:
+                font = Font(bold=block.style == "heading", italic=block.style == "italic")
+                row = _text_row(ws, row, text, table, font)
             continue
         # Side by side, as many as there are columns for (a narrow table: the rest below).
         for start in range(0, len(block.boxes), ncol):
@@ -482,8 +480,7 @@ def _spans(ncol: int, n: int) -> list[tuple[int, int]]:
     """``n`` runs of columns side by side over ``ncol`` columns, as equal as they come."""
     n = max(1, min(n, ncol))
     edges = [round(ncol * k / n) for k in range(n + 1)]
-    spans = [(edges[k] + 1, max(edges[k] + 1, edges[k + 1])) for k in range(n)]
-    return spans
+    return [(edges[k] + 1, max(edges[k] + 1, edges[k + 1])) for k in range(n)]
 
 
 def _page_setup(ws: WriteOnlyWorksheet, first_header: int, last_header: int | None) -> None:
