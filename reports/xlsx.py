@@ -164,10 +164,11 @@ def _write_words(ws: _Rows, part: Part) -> None:
     ws.flush()
 
 
-def _admin_header(ws: _Rows, part: Part, ncol: int) -> int:
+def _admin_header(ws: _Rows, part: Part, ncol: int, rows: int | None = None) -> int:
     """The administrative header as the PDF sets it (documents.md: every document): the
     issuing body and the number on the left, the national name, the motto and the place and
-    date on the right; returns the row after it. A signed list's workbook once began with the
+    date on the right, in at most ``rows`` rows (a workbook read by fixed positions has its
+    title below them); returns the row after it. A signed list's workbook once began with the
     commune's name alone, no national name, no date, no number."""
     header = part.header
     left = [] if header.motto_only else list(header.issuer)
@@ -185,7 +186,8 @@ def _admin_header(ws: _Rows, part: Part, ncol: int) -> int:
                 ws.merge_cells(start_row=i + 1, start_column=1, end_row=i + 1, end_column=ncol)
         return len(lines) + 2
     left_lines = [*left, *numbered]
-    for i in range(max(len(left_lines), len(right))):
+    height = max(len(left_lines), len(right))
+    for i in range(height if rows is None else min(rows, height)):
         r = i + 1
         if i < len(left_lines):
             cell = ws.cell(row=r, column=1, value=clean(left_lines[i]))
@@ -197,7 +199,7 @@ def _admin_header(ws: _Rows, part: Part, ncol: int) -> int:
             cell.font = Font(bold=i < 2, italic=i == 2)
             cell.alignment = Alignment(horizontal="center")
             ws.merge_cells(start_row=r, start_column=split + 1, end_row=r, end_column=ncol)
-    return max(len(left_lines), len(right)) + 2  # a row left empty under it
+    return height + 2  # a row left empty under it
 
 
 def _titles(ws: _Rows, part: Part, table: Table, notes: list[str]) -> int:
@@ -290,23 +292,7 @@ def _fixed_titles(ws: _Rows, part: Part, table: Table, header_rows: int) -> int:
         raise ValueError(
             f"{table.title_cell} leaves no room for a header above row {table.first_data_row}"
         )
-    split = max(2, round(ncol * 0.4))  # the left 40 % for the issuer, as on paper
-    left = list(part.header.issuer)
-    right = ["CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc"]
-    if not part.header.motto_only:
-        right.append(part.header.date_line())
-    for i in range(min(title_row - 1, max(len(left), len(right)))):
-        r = i + 1
-        if i < len(left):
-            cell = ws.cell(row=r, column=1, value=clean(left[i]))
-            cell.font = Font(bold=True)
-            cell.alignment = Alignment(horizontal="center")
-            ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=split)
-        if i < len(right) and split < ncol:
-            cell = ws.cell(row=r, column=split + 1, value=clean(right[i]))
-            cell.font = Font(bold=i < 2, italic=i == 2)
-            cell.alignment = Alignment(horizontal="center")
-            ws.merge_cells(start_row=r, start_column=split + 1, end_row=r, end_column=ncol)
+    _admin_header(ws, part, ncol, rows=title_row - 1)
     lines = [part.title.upper(), *part.subtitles][: header_row - title_row]
     for i, text in enumerate(lines):
         r = title_row + i
