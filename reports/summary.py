@@ -44,6 +44,15 @@ def _add(table: Table, label: str, cells: list, n: int, total_label: str = "Tổ
     )
 
 
+def _village_table(columns: list[Column], sheet: str, caption: str) -> Table:
+    """A table of a row per village then the total: STT and Thôn, then ``columns``, which
+    are given the codes 1, 2, 3 …"""
+    for i, c in enumerate(columns, start=1):
+        c.code = str(i)
+    heads = [Column("STT", "A", 0.5, "plain"), Column("Thôn", "B", 1.8)]
+    return Table([*heads, *columns], sheet=sheet, caption=caption, show_codes=True)
+
+
 def results_table(data: ReviewData) -> Table:
     cols = [
         Column("STT", "A", 0.5, "plain"),
@@ -115,22 +124,16 @@ def groups_table(data: ReviewData, ref_flags: list[str]) -> Table:
     flags = {f.id: f for f in catalog.household_flags()}
     shown = [f for f in ref_flags if f in flags]
     short = {"ethnic_minority": "Hộ DTTS", "no_labour": "Không có KNLĐ", "meritorious": "Có công"}
-    cols = [Column("STT", "A", 0.5, "plain"), Column("Thôn", "B", 1.8)]
+    cols: list[Column] = []
     for group in ("Hộ nghèo", "Hộ cận nghèo"):
         cols.append(Column("Tổng số", "", 0.8, "int", group=group))
         cols += [Column(short.get(f, flags[f].label), "", 0.9, "int", group=group) for f in shown]
         cols.append(Column("Khác", "", 0.8, "int", group=group))
-    for i, c in enumerate(cols[2:], start=1):
-        c.code = str(i)
-    table = Table(
+    table = _village_table(
         cols,
-        sheet="Theo nhóm đối tượng",
-        caption=(
-            "Biểu 4. Hộ nghèo, hộ cận nghèo theo nhóm đối tượng (một hộ có thể thuộc nhiều "
-            "nhóm, nên các cột nhóm cộng lại có thể lớn hơn Tổng số; cột Khác: hộ không "
-            "thuộc nhóm nào)"
-        ),
-        show_codes=True,
+        "Theo nhóm đối tượng",
+        "Biểu 4. Hộ nghèo, hộ cận nghèo theo nhóm đối tượng (một hộ có thể thuộc nhiều nhóm, "
+        "nên các cột nhóm cộng lại có thể lớn hơn Tổng số; cột Khác: hộ không thuộc nhóm nào)",
     )
     ref = data.reference
 
@@ -150,20 +153,12 @@ def groups_table(data: ReviewData, ref_flags: list[str]) -> Table:
 
 def causes_table(data: ReviewData) -> Table:
     causes = catalog.causes()
-    cols = [
-        Column("STT", "A", 0.5, "plain"),
-        Column("Thôn", "B", 1.8),
-        Column("Số hộ nghèo", "1", 0.8, "int"),
-    ]
-    cols += [
-        Column(c.label, str(i + 2), 0.9, "int", group="Nguyên nhân nghèo (số hộ)")
-        for i, c in enumerate(causes)
-    ]
-    table = Table(
+    cols = [Column("Số hộ nghèo", "", 0.8, "int")]
+    cols += [Column(c.label, "", 0.9, "int", group="Nguyên nhân nghèo (số hộ)") for c in causes]
+    table = _village_table(
         cols,
-        sheet="Nguyên nhân nghèo",
-        caption="Biểu 5. Nguyên nhân nghèo (một hộ có thể có nhiều nguyên nhân)",
-        show_codes=True,
+        "Nguyên nhân nghèo",
+        "Biểu 5. Nguyên nhân nghèo (một hộ có thể có nhiều nguyên nhân)",
     )
     for n, (label, es) in enumerate(_rows(data), start=1):
         chosen = [e for e in es if e.category is Category.POOR]
@@ -286,7 +281,7 @@ def children_table(data: ReviewData, number: int) -> Table:
     """Children under 16 in poor and near-poor households and what they lack (facts answered
     "no" only: unknown answers are not counted as lacking)."""
     ref = data.reference
-    cols = [Column("STT", "A", 0.5, "plain"), Column("Thôn", "B", 1.8)]
+    cols: list[Column] = []
     for group in ("Trẻ em trong hộ nghèo", "Trẻ em trong hộ cận nghèo"):
         cols += [
             Column("Dưới 16 tuổi", "", 0.9, "int", group=group),
@@ -294,13 +289,8 @@ def children_table(data: ReviewData, number: int) -> Table:
             Column("Suy dinh dưỡng", "", 0.9, "int", group=group),
             Column("3-15 tuổi không đi học", "", 1.0, "int", group=group),
         ]
-    for i, c in enumerate(cols[2:], start=1):
-        c.code = str(i)
-    table = Table(
-        cols,
-        sheet="Trẻ em",
-        caption=f"Biểu {number}. Trẻ em dưới 16 tuổi trong hộ nghèo, hộ cận nghèo",
-        show_codes=True,
+    table = _village_table(
+        cols, "Trẻ em", f"Biểu {number}. Trẻ em dưới 16 tuổi trong hộ nghèo, hộ cận nghèo"
     )
 
     def age(m: Member) -> int | None:
@@ -356,17 +346,12 @@ def ethnicity_table(data: ReviewData, number: int) -> Table:
         by_group[group] += n
     main = [g for g, _n in by_group.most_common() if g and g != "Kinh"][:ETHNIC_COLUMNS]
     titles = ["Kinh", *main, "Dân tộc khác", "Chưa ghi dân tộc"]
-    cols = [Column("STT", "A", 0.5, "plain"), Column("Thôn", "B", 1.8)]
+    cols: list[Column] = []
     for label in ("Hộ nghèo", "Hộ cận nghèo"):
         cols.append(Column("Tổng số", "", 0.8, "int", group=label))
         cols += [Column(t, "", 0.85, "int", group=label) for t in titles]
-    for i, c in enumerate(cols[2:], start=1):
-        c.code = str(i)
-    table = Table(
-        cols,
-        sheet="Theo dân tộc",
-        caption=f"Biểu {number}. Hộ nghèo, hộ cận nghèo theo dân tộc của chủ hộ",
-        show_codes=True,
+    table = _village_table(
+        cols, "Theo dân tộc", f"Biểu {number}. Hộ nghèo, hộ cận nghèo theo dân tộc của chủ hộ"
     )
 
     def cells(counts: Counter[tuple[Category, str]]) -> list[int]:
