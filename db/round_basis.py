@@ -18,7 +18,7 @@ from typing import Any
 
 from db.report_queries import connection
 from forms import standards
-from forms.file_errors import TooBig, os_reason, read_limited, toml_reason
+from forms.file_errors import TooBig
 from forms.roles import Action
 from forms.standards import Standard, StandardError
 
@@ -128,15 +128,9 @@ def load_province_file(store: Any, path: str | Path) -> ProvinceStandard:
     # Read once, bounded: what is checked is what is kept (read twice, the file could change
     # between), and a size from stat() is 0 for /dev/zero or a pipe, read then for ever.
     try:
-        raw = read_limited(path, MAX_FILE_BYTES)
-    except OSError as exc:
-        raise StandardError(f"Chuẩn nghèo: {os_reason(exc, path.name)}") from exc
+        text = standards.read_standard_text(path, MAX_FILE_BYTES)  # without a byte-order mark
     except TooBig as exc:
         raise StandardError(f"Tệp {path.name} quá lớn để là một tệp chuẩn nghèo.") from exc
-    try:
-        text = raw.decode("utf-8-sig")  # kept without a byte-order mark
-    except UnicodeDecodeError as exc:
-        raise StandardError(f"Chuẩn nghèo: {toml_reason(exc, path.name)}") from exc
     std = standards.parse_standard_text(text, path.name)
     if std.id not in standards.NATIONAL_IDS:
         raise StandardError(

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from forms.b1 import B1Table, B1TableError, parse_b1_table
-from forms.file_errors import TooBig, os_reason, read_limited, toml_reason
+from forms.file_errors import SIDE_FILE_MAX, TooBig, os_reason, read_limited, toml_reason
 
 # An indicator's spec lives beside the rules its plan looks up, so that forms.indicators needs
 # nothing from here (issue 23); still importable from here, where standard files are read.
@@ -125,16 +125,23 @@ def load_standard_file(path: str | Path) -> Standard:
     """A province's standard file: complete, or ``base = "<national id>"`` plus changes."""
     path = Path(path)
     try:
-        raw = read_limited(path)
-    except OSError as exc:
-        raise StandardError(f"Chuẩn nghèo: {os_reason(exc, path.name)}") from exc
+        text = read_standard_text(path)
     except TooBig as exc:
         raise StandardError(f"Chuẩn nghèo: {exc.message}") from exc
+    return parse_standard_text(text, path.name)
+
+
+def read_standard_text(path: Path, limit: int = SIDE_FILE_MAX) -> str:
+    """A standard file's text, read once and to ``limit`` bytes (``TooBig`` past it, for the
+    caller to word); ``StandardError`` when it cannot be read or is not UTF-8."""
     try:
-        text = raw.decode("utf-8-sig")
+        raw = read_limited(path, limit)
+    except OSError as exc:
+        raise StandardError(f"Chuẩn nghèo: {os_reason(exc, path.name)}") from exc
+    try:
+        return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise StandardError(f"Chuẩn nghèo: {toml_reason(exc, path.name)}") from exc
-    return parse_standard_text(text, path.name)
 
 
 def parse_standard_text(text: str, name: str) -> Standard:
