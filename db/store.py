@@ -94,8 +94,8 @@ FULL_CHECK_LIMIT = 256 * 2**20  # bytes; about 15,000 households
 # Opening while another program's -wal is gone (WalGoneElsewhere) is tried this many times,
 # WAL_GONE_WAIT seconds apart: that program may be writing its saves back at this moment.
 WAL_GONE_TRIES = 5
-MAX_SOURCE = 200  # characters of an audit row's source (a package's or workbook's name)
 WAL_GONE_WAIT = 0.2
+MAX_SOURCE = 200  # characters of an audit row's source (a package's or workbook's name)
 
 
 def _connect(path: Path, key: bytes | None = None) -> driver.Connection:
