@@ -13,13 +13,13 @@ import json
 import zlib
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date
 from operator import itemgetter
 from typing import TYPE_CHECKING, Any
 
 from db.store_stamps import dumps
 from forms.indicators import IndicatorStatus
 from forms.model import Category
+from forms.validate import is_iso_day
 
 if TYPE_CHECKING:
     from forms.classify import Result
@@ -169,7 +169,7 @@ def _fast_text(d: Mapping[str, Any], memo: dict[int, Any]) -> str | None:
     ):
         return None
     ref = d["reference_date"]
-    if ref is not None and (type(ref) is not str or not _iso_date(ref)):
+    if ref is not None and not is_iso_day(ref):
         return None
     texts = []
     for o in d["indicators"]:
@@ -293,11 +293,3 @@ def _indicator_text(o: Any, memo: dict[Any, Any]) -> str | None:
         f'"member_ids":{dumps(ids) if named is None else f"[{named}]"},'
         f'"unconfirmed":{"true" if unconfirmed else "false"}}}'
     )
-
-
-def _iso_date(text: str) -> bool:
-    """Whether ``date.fromisoformat(text).isoformat()`` gives ``text`` back."""
-    try:
-        return date.fromisoformat(text).isoformat() == text
-    except ValueError:
-        return False

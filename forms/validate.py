@@ -120,6 +120,16 @@ _UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}
 _UUIDS = re.compile(f"(?:{_UUID.pattern})*")  # ids of 36 characters each, joined
 
 
+def is_iso_day(value: object) -> bool:
+    """A day as ``date.isoformat`` writes it ("2026-12-31"): what a file's day is read as."""
+    if type(value) is not str:
+        return False
+    try:
+        return date.fromisoformat(value).isoformat() == value
+    except ValueError:
+        return False
+
+
 def is_uuid(value: object) -> bool:
     """A canonical UUID text (36 characters, lower or upper case hex)."""
     return isinstance(value, str) and len(value) == 36 and _UUID.fullmatch(value) is not None

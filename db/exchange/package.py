@@ -38,6 +38,7 @@ from forms.validate import (
     MAX_CODE,
     check_household,
     code_problem,
+    is_iso_day,
     printable,
     result_problem,
     result_readable,
@@ -481,14 +482,6 @@ def _parse_commune(raw: bytes) -> dict[str, Any]:
     return data
 
 
-def _is_date(value: Any) -> bool:
-    """None, or a day as ``date.isoformat`` writes it."""
-    try:
-        return value is None or date.fromisoformat(value).isoformat() == value
-    except (TypeError, ValueError):
-        return False
-
-
 def _is_time(value: Any) -> bool:
     """None, or a moment ``datetime.fromisoformat`` reads (``now_utc`` writes them)."""
     try:
@@ -521,7 +514,7 @@ def _round_ok(r: Mapping[str, Any]) -> bool:
     # through its transaction with a traceback and a false word about the -wal file.
     if not _is_time(r.get("started_at")):
         return False
-    if not _is_date(r.get("reference_date")) or not _is_date(r.get("decided_on")):
+    if any(r.get(k) is not None and not is_iso_day(r[k]) for k in ("reference_date", "decided_on")):
         return False
     # Since issue 24: the households its meeting sent back (``export.sent_back``); absent
     # from older packages.

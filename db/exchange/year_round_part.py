@@ -50,6 +50,7 @@ from forms.validate import (
     MAX_NAME,
     MAX_NOTE,
     MAX_SHORT,
+    is_iso_day,
     is_uuid,
     support_problems,
     text_problem,
@@ -212,13 +213,6 @@ def _named(value: Any, limit: int) -> bool:
     return _text_ok(value, limit) and bool(value.strip())
 
 
-def _date_ok(value: Any) -> bool:
-    try:
-        return isinstance(value, str) and date.fromisoformat(value).isoformat() == value
-    except ValueError:
-        return False
-
-
 def _row_problem(
     table: str,
     row: Any,
@@ -253,7 +247,7 @@ def _row_problem(
     if hid is not None and hid not in households:
         return "hộ không có trong gói"
     if table == "support_records":
-        if not _date_ok(row["given_on"]):
+        if not is_iso_day(row["given_on"]):
             return "ngày hỗ trợ"
         found = support_problems(
             "",
@@ -271,7 +265,7 @@ def _row_problem(
     if table == "applications":
         if row["kind"] not in set(ApplicationKind) or row["status"] not in set(ApplicationStatus):
             return "loại hoặc trạng thái"
-        if not _date_ok(row["submitted_on"]):
+        if not is_iso_day(row["submitted_on"]):
             return "ngày nhận"
         # Names and the request as ``year_round.add_application`` takes them. Its bounds on
         # the day are not applied: applications recorded before those bounds existed (a
