@@ -81,7 +81,6 @@ def posting_notice(data: ReviewData, village: str | None = None) -> Document:
     attached = posting_list(data).parts
     for p in attached:
         p.landscape = True
-    part.landscape = False
     return Document(
         "posting_notice", "Thông báo niêm yết công khai", [part, *attached], pages_per_part=True
     )
