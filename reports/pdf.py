@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import tempfile
 from collections.abc import Callable, Iterator
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -173,17 +174,13 @@ def _printable(text: str) -> str:
     return str(clean(text)).translate(FALLBACK)
 
 
-_CELL_STYLES: dict[str, ParagraphStyle] = {}
-
-
-def _cell_style(font: str) -> ParagraphStyle:
-    """A table cell's text as a paragraph: its font and size, reportlab's leading for them."""
-    style = _CELL_STYLES.get(font)
-    if style is None:
-        style = _CELL_STYLES[font] = ParagraphStyle(
-            f"cell-{font}", fontName=font, fontSize=TABLE_FONT_SIZE, leading=TABLE_FONT_SIZE * 1.2
-        )
-    return style
+@cache
+def _section_style() -> ParagraphStyle:
+    """A section row's text as a paragraph (one holding an arrow): bold at the table's size,
+    reportlab's leading for it, as the row's string would be."""
+    return ParagraphStyle(
+        "section", fontName=FONT_BOLD, fontSize=TABLE_FONT_SIZE, leading=TABLE_FONT_SIZE * 1.2
+    )
 
 
 _SIGNS = str.maketrans({k: v for k, v in FALLBACK.items() if chr(k) not in ARROWS})
@@ -773,7 +770,7 @@ def _table(
             if label > 0 and dot and mark in ROMAN_MARKS:
                 out[0], text = mark, rest
             if _ARROWED.search(text):  # a paragraph, its arrows drawn (a table has few)
-                out[label] = Paragraph(_with_arrows(esc(text)), _cell_style(FONT_BOLD))
+                out[label] = Paragraph(_with_arrows(esc(text)), _section_style())
                 return out
             inner = widths[label] - pad
             lines = simpleSplit(text.translate(FALLBACK), FONT_BOLD, TABLE_FONT_SIZE, inner)
