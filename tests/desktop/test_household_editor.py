@@ -54,6 +54,15 @@ def open_window(qtbot: QtBot, store: Any) -> MainWindow:
     return window
 
 
+def new_household(qtbot: QtBot, store: Any) -> tuple[MainWindow, Any, Any, Any]:
+    """The window open on a new household: (window, its editor, the roster, the first
+    member)."""
+    window = open_window(qtbot, store)
+    window.add_household()
+    editor = window.editor
+    return window, editor, editor.identity.roster, editor.household.members[0]
+
+
 def test_whole_household_by_keyboard_is_poor_and_survives_reopening(
     qtbot: QtBot, app: Any, store: Any, commune_path: Path
 ) -> None:
@@ -122,11 +131,7 @@ def test_whole_household_by_keyboard_is_poor_and_survives_reopening(
 def test_invalid_id_number_is_named_and_blocks_nothing_else(
     qtbot: QtBot, app: Any, store: Any
 ) -> None:
-    window = open_window(qtbot, store)
-    window.add_household()
-    editor = window.editor
-    roster = editor.identity.roster
-    member = editor.household.members[0]
+    window, editor, roster, member = new_household(qtbot, store)
     roster.editor(member, "id_number").setFocus()
     type_text("12345")
     assert "12 chữ số" in roster.messages.text()
@@ -181,11 +186,7 @@ def test_next_and_previous_household_shortcuts(qtbot: QtBot, app: Any, store: An
 def test_typing_is_saved_after_a_pause_and_on_close(
     qtbot: QtBot, app: Any, store: Any, commune_path: Path
 ) -> None:
-    window = open_window(qtbot, store)
-    window.add_household()
-    editor = window.editor
-    roster = editor.identity.roster
-    member = editor.household.members[0]
+    window, editor, roster, member = new_household(qtbot, store)
     roster.editor(member, "name").setFocus()
     type_text("Triệu Thị Lan")
     assert editor.dirty
@@ -396,11 +397,7 @@ def test_a_member_is_removed_only_once_the_officer_says_so(
 
     from tests.desktop.conftest import when_modal
 
-    window = open_window(qtbot, store)
-    window.add_household()
-    editor = window.editor
-    roster = editor.identity.roster
-    first = editor.household.members[0]
+    window, editor, roster, first = new_household(qtbot, store)
     retype(roster.editor(first, "name").edit, "Lò Văn Páo")
     blank = roster.add_member()
     asked: list[str] = []
