@@ -162,9 +162,13 @@ class Setup:
         return waiting[-1] if waiting else None
 
     def previous_round(self, round_id: str) -> Round | None:
-        """The latest round of an earlier year: what transitions compare against."""
+        """The periodic review of an earlier year whose recognised lists a round's documents
+        start from ("Đầu kỳ", last year's listed households): the latest. Never a monthly
+        regular round, which holds only the households reviewed that month: one opened in
+        September after the periodic review was, or in December after its decision, is the
+        year's latest round, and its handful of households were taken for last year's lists."""
         this = self.round(round_id)
         if this is None:
             return None
-        earlier = [r for r in self.rounds() if r.year < this.year]
+        earlier = [r for r in self.rounds() if r.year < this.year and r.kind == "periodic"]
         return earlier[-1] if earlier else None

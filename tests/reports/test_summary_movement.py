@@ -11,7 +11,7 @@ from pathlib import Path
 from openpyxl import load_workbook
 
 import reports
-from db import driver
+from db import driver, year_round
 from db.store import Store
 from forms.model import Category
 from tests.reports.test_documents import pdf_text
@@ -22,7 +22,7 @@ def recognised_last_year(path: Path, category: Category) -> int:
     with driver.connect(path) as conn:
         (count,) = conn.execute(
             "SELECT COUNT(*) FROM results r JOIN rounds o ON o.id = r.round_id"
-            " WHERE o.year = 2025 AND r.category = ?",
+            " WHERE o.year = 2025 AND o.kind = 'periodic' AND r.category = ?",
             (category.value,),
         ).fetchone()
     return int(count)
@@ -60,6 +60,28 @@ def test_start_is_last_years_list_and_every_row_adds_up(small_file: Path, tmp_pa
     assert "một hộ có thể thuộc nhiều" in " ".join(text.split())
     heads = [c.value for row in load_workbook(xlsx)["Diễn biến hộ nghèo"].iter_rows() for c in row]
     assert "Đầu kỳ (danh sách công nhận năm 2025)" in heads
+
+
+def test_start_is_last_years_periodic_list_after_a_later_monthly_round(
+    small_file: Path, tmp_path: Path
+) -> None:
+    """A monthly regular round of 2025 opened after the 2025 review (September's, or
+    December's after the decision) is 2025's latest round, yet holds only the households
+    reviewed that month: "Đầu kỳ" stays the periodic review's lists (it was that round's
+    handful of households: here none, and every 2025 poor household came out "tăng khác")."""
+    path = shutil.copyfile(small_file, tmp_path / "xa.sqlite")
+    with Store.open(path, user="t", device="t") as store:
+        last_year = next(r for r in store.rounds() if r.year == 2025)
+        results = store.results_for_round(last_year.id)
+        poor = next(h for h, r in results if r.category is Category.POOR)
+        december = year_round.start_regular_round(store, 2025, 12)
+        poor.income_per_capita, poor.b1_total = 4_000_000, 260
+        store.save_household(poor)
+        year_round.add_to_round(store, december.id, poor.id)
+        xlsx = reports.build("summary", store, tmp_path / "bc.xlsx", fmt="xlsx")
+    rows = movement_rows(xlsx, "Diễn biến hộ nghèo")
+    total = next(r for r in rows if r[1] == "Tổng cộng")
+    assert total[3] == recognised_last_year(path, Category.POOR) > 0
 
 
 def test_rate_rows_print_one_decimal_everywhere(small_store: Store, tmp_path: Path) -> None:
