@@ -238,10 +238,11 @@ class Results:
         return summary, values
 
     def refresh_later_transitions(self, household_id: str, rnd: Round, at: str) -> None:
-        """A corrected category changes the transitions of the years after it."""
-        for later in self._store.setup.rounds():
-            if later.year <= rnd.year:
-                continue
+        """A corrected category changes the transitions of the rounds after it (a monthly
+        round of the same year included: it moves from the lists its correction changed)."""
+        rounds = self._store.setup.rounds()
+        start = next((i for i, r in enumerate(rounds) if r.id == rnd.id), len(rounds))
+        for later in rounds[start + 1 :]:
             row = self._store.conn.execute(
                 "SELECT id, category, transition FROM results WHERE household_id = ?"
                 " AND round_id = ?",
@@ -249,7 +250,7 @@ class Results:
             ).fetchone()
             if row is None:
                 continue
-            found = self._transition(household_id, later, Category(row[1]))
+            found = self._transition(household_id, later, Category(row[1]), rounds)
             value = found.value if found else None
             if value != row[2]:
                 self._store.conn.execute(
@@ -276,16 +277,19 @@ class Results:
         *,
         fresh: bool = False,
     ) -> Transition | None:
-        """Against the household's categories in earlier years; None in a file's first year.
+        """Against the household's categories in the rounds before ``rnd``, as
+        ``forms.transitions.history_before`` picks them; None in a file's first year.
         ``fresh``: a household inserted in this transaction, with no earlier results."""
-        from forms.transitions import transition_from_history
+        from forms.transitions import history_before, transition_from_history
 
-        earlier = [r for r in (rounds or self._store.setup.rounds()) if r.year < rnd.year]
-        if not earlier:
+        rounds = rounds or self._store.setup.rounds()
+        at = next((i for i, r in enumerate(rounds) if r.id == rnd.id), None)
+        if at is None:
             return None
-        marks = ",".join("?" * len(earlier))
+        earlier = rounds[:at]
         found: dict[str, Category] = {}
-        if not fresh:
+        if not fresh and earlier:
+            marks = ",".join("?" * len(earlier))
             found = {
                 round_id: Category(category)
                 for round_id, category in self._store.conn.execute(
@@ -294,12 +298,9 @@ class Results:
                     (household_id, *[r.id for r in earlier]),
                 )
             }
-        # One entry per year: the year's last round that classified the household.
-        by_year: dict[int, Category | None] = {}
-        for r in earlier:
-            if r.id in found or r.year not in by_year:
-                by_year[r.year] = found.get(r.id, by_year.get(r.year))
-        history = [by_year[y] for y in sorted(by_year)]
+        history = history_before([(r.id, r.kind == "periodic") for r in rounds], at, found)
+        if history is None:
+            return None
         return transition_from_history(history, current)
 
     def for_round(self, round_id: str) -> Iterator[tuple[Household, Result]]:

@@ -3,7 +3,7 @@ official report tables (nghèo cũ, thoát nghèo, tái nghèo, phát sinh mới
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from forms.model import Category, Transition
 
@@ -57,6 +57,47 @@ def transition_from_history(history: Sequence[Category | None], current: Categor
         ever_poor=Category.POOR in earlier,
         ever_near_poor=Category.NEAR_POOR in earlier,
     )
+
+
+def history_before(
+    rounds: Sequence[tuple[str, bool]],
+    at: int,
+    found: Mapping[str, Category],
+) -> list[Category | None] | None:
+    """A household's past categories that the result of ``rounds[at]`` moves from, oldest
+    first, for ``transition_from_history``; None when there is nothing to compare with (no
+    periodic review before it: the file's first year).
+
+    ``rounds``: every round of the file or package as (id, periodic), in order (year, then
+    start); ``found``: the household's category in each round that classified it.
+
+    A periodic review compares with the previous periodic review (the lists it recognised,
+    docs/domain.md §4): the monthly regular rounds opened after that one (in its last months
+    or in this year's first) are left out, so a household that left the list by a March
+    decision and is poor again in the autumn is "nghèo cũ", as the summary's movement table,
+    which starts from last year's periodic lists, counts it. A monthly round compares with
+    the lists as they stand before it: the last periodic review and the monthly rounds since,
+    so a household out since March and poor again in June fell back (tái nghèo), and one
+    that left in a December round after the decision left the list just decided.
+
+    A periodic review that did not classify the household counts as on no list (None); a
+    monthly round holds only the households reviewed that month, so it counts only where it
+    did. Every earlier round still tells whether the household was ever poor or near-poor."""
+    periodic = rounds[at][1]
+    last = None  # the periodic review compared with
+    for i in range(at - 1, -1, -1):
+        if rounds[i][1]:
+            last = i
+            break
+    if last is None:
+        return None
+    end = last + 1 if periodic else at
+    history: list[Category | None] = []
+    for round_id, is_periodic in rounds[:end]:
+        category = found.get(round_id)
+        if category is not None or is_periodic:
+            history.append(category)
+    return history
 
 
 def counts_as_escaped_poverty(t: Transition) -> bool:

@@ -74,7 +74,7 @@ def write_results(
     rounds: list[Round] | None = None,
     docs: Docs | None = None,
 ) -> None:
-    """Oldest year first: a result's transition is worked out against the years already in
+    """Oldest round first: a result's transition is worked out against the years already in
     the file, so a package listing 2026 before 2025 gave a new household "not poor in either
     period" where it had escaped poverty. A household already in the file (``fresh`` False)
     may hold results of years after the package's last one: their transitions are worked out
@@ -85,9 +85,12 @@ def write_results(
     ``docs``: the household's documents just encoded."""
     rounds = rounds or store.rounds()
     year = {r.id: r.year for r in rounds}
+    # In the file's order of rounds (year, then start): a monthly round of December moves
+    # from that year's periodic review, so the review's result is written first.
+    order = {r.id: i for i, r in enumerate(rounds)}
     ordered = sorted(
         ((round_map.get(rid, rid), res) for rid, res in rec.results.items()),
-        key=lambda item: year.get(item[0], 0),
+        key=lambda item: order.get(item[0], -1),
     )
     answered: set[str] = set()
     for local_round, res in ordered:

@@ -6,7 +6,12 @@ import pytest
 
 from forms.labels import TRANSITION_LABELS
 from forms.model import Category, Transition
-from forms.transitions import counts_as_escaped_poverty, transition, transition_from_history
+from forms.transitions import (
+    counts_as_escaped_poverty,
+    history_before,
+    transition,
+    transition_from_history,
+)
 
 P, NP, M, OUT, UND = (
     Category.POOR,
@@ -60,3 +65,56 @@ def test_escaped_poverty_column_counts_both_escapes() -> None:
     assert counts_as_escaped_poverty(Transition.POOR_TO_NEAR_POOR)
     assert counts_as_escaped_poverty(Transition.ESCAPED_POVERTY)
     assert not counts_as_escaped_poverty(Transition.ESCAPED_NEAR_POVERTY)
+
+
+# Rounds as history_before takes them: (id, periodic), in the file's order.
+P24, P25, DEC25, MAR26, JUN26, P26 = (
+    ("p24", True),
+    ("p25", True),
+    ("dec25", False),
+    ("mar26", False),
+    ("jun26", False),
+    ("p26", True),
+)
+ROUNDS = [P24, P25, DEC25, MAR26, JUN26, P26]
+
+
+def test_history_before_the_first_periodic_review_is_none() -> None:
+    assert history_before(ROUNDS, 0, {"p24": P}) is None
+    assert history_before([("m", False), ("p", True)], 1, {"m": P}) is None
+
+
+def test_a_periodic_review_moves_from_the_last_one_not_from_monthly_rounds_since() -> None:
+    """Poor in 2025, out by a December and a March decision, poor again in the autumn:
+    "nghèo cũ" against the lists the 2025 review recognised (docs/domain.md §4)."""
+    found = {"p25": P, "dec25": OUT, "mar26": OUT, "p26": P}
+    history = history_before(ROUNDS, 5, found)
+    assert history == [None, P]
+    assert transition_from_history(history, P) is Transition.STAYED_POOR
+    assert transition_from_history(history, OUT) is Transition.ESCAPED_POVERTY
+
+
+def test_a_monthly_round_moves_from_the_lists_as_they_stand_before_it() -> None:
+    # December after the 2025 decision: from the list just decided, not from 2024's.
+    assert transition_from_history(history_before(ROUNDS, 2, {"p25": P}), OUT) is (
+        Transition.ESCAPED_POVERTY
+    )
+    # Out since March, poor again in June: fell back, not "nghèo cũ".
+    found = {"p25": P, "mar26": OUT}
+    assert history_before(ROUNDS, 4, found) == [None, P, OUT]
+    assert transition_from_history(history_before(ROUNDS, 4, found), P) is (
+        Transition.FELL_BACK_POOR
+    )
+    # A month that did not review the household says nothing of it; a periodic review
+    # that did not is "on no list".
+    assert history_before(ROUNDS, 4, {"mar26": NP}) == [None, None, NP]
+
+
+def test_monthly_rounds_between_two_reviews_still_count_as_ever_poor() -> None:
+    """Poor only in a monthly round of 2026, out again by the 2026 review: poor in 2027 is
+    a fall back, not newly poor."""
+    rounds = [*ROUNDS, ("p27", True)]
+    found = {"p25": OUT, "mar26": P, "p26": OUT}
+    history = history_before(rounds, 6, found)
+    assert history == [None, OUT, P, OUT]
+    assert transition_from_history(history, P) is Transition.FELL_BACK_POOR

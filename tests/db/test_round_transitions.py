@@ -1,0 +1,95 @@
+"""Transitions stored with a round's results (``forms.transitions.history_before``): a
+periodic review moves from the last periodic review, a monthly regular round from the lists
+as they stand before it; a category corrected in one round moves the rounds after it."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from db import year_round
+from db.store import Store
+from forms.classify import classify
+from forms.model import Household, Transition
+from tests.db.conftest import commune_info
+from tests.db.test_year_round import STANDARD, _escaped, _periodic, _poor
+
+
+def _transitions(store: Store, round_id: str) -> dict[str, Transition | None]:
+    return {
+        code: Transition(value) if value else None
+        for code, value in store.conn.execute(
+            "SELECT h.code, r.transition FROM results r JOIN households h"
+            " ON h.id = r.household_id WHERE r.round_id = ?",
+            (round_id,),
+        )
+    }
+
+
+def _monthly(store: Store, year: int, month: int, *households: Household) -> str:
+    rnd = year_round.start_regular_round(store, year, month)
+    for h in households:
+        store.save_household(h)
+        year_round.add_to_round(store, rnd.id, h.id)
+    return str(rnd.id)
+
+
+def test_a_december_exit_then_the_next_review_and_a_june_return(tmp_path: Path) -> None:
+    with Store.create(tmp_path / "xa.sqlite", commune_info(), user="Cán bộ", device="l1") as store:
+        store.add_village("Thôn Đồng Tâm")
+        a, b, c = (_poor(f"01-000{i}", n) for i, n in enumerate(("Ánh", "Hùng", "Sơn"), 1))
+        _periodic(store, a, b, c)
+        _escaped(a)
+        december = _monthly(store, 2025, 12, a)
+        store.save_decision(december, "40/QĐ-UBND", date(2025, 12, 28), "Nguyễn Văn Hùng")
+        # From the list the 2025 review had just recognised, not from 2024's (none here).
+        assert _transitions(store, december) == {"01-0001": Transition.ESCAPED_POVERTY}
+
+        _escaped(b)
+        march = _monthly(store, 2026, 3, b)
+        b.b1_total, b.income_per_capita = _poor("01-0002", "Hùng").b1_total, 500_000
+        june = _monthly(store, 2026, 6, b)
+        assert _transitions(store, march) == {"01-0002": Transition.ESCAPED_POVERTY}
+        # Out since March: back on the list in June is a fall back, reported that month.
+        assert _transitions(store, june) == {"01-0002": Transition.FELL_BACK_POOR}
+
+        autumn = store.start_round(2026, STANDARD.id)
+        for h in (a, b, c):
+            store.save_household(h, round_id=autumn.id, result=classify(h, STANDARD, 2026))
+        # Against the lists the 2025 review recognised (the summary's "Đầu kỳ").
+        assert _transitions(store, autumn.id) == {
+            "01-0001": Transition.ESCAPED_POVERTY,
+            "01-0002": Transition.STAYED_POOR,
+            "01-0003": Transition.STAYED_POOR,
+        }
+
+        # A correction in the March round moves June's transition with it.
+        b2 = store.get_household(b.id)
+        assert b2 is not None
+        b2.income_per_capita, b2.b1_total = 500_000, _poor("01-0002", "Hùng").b1_total
+        store.save_household(b2, round_id=march, result=classify(b2, STANDARD, 2026))
+        assert _transitions(store, march) == {"01-0002": Transition.STAYED_POOR}
+        assert _transitions(store, june) == {"01-0002": Transition.STAYED_POOR}
+
+
+def test_a_merged_file_stores_the_same_transitions(tmp_path: Path) -> None:
+    """A new household's results are written in the file's order of rounds (year, then
+    start), so December's moves from the 2025 review merged before it."""
+    from db.exchange.export import ExportScope, export_package
+    from db.exchange.merge import import_package
+
+    source = tmp_path / "xa.sqlite"
+    with Store.create(source, commune_info(), user="Cán bộ", device="l1") as store:
+        store.add_village("Thôn Đồng Tâm")
+        a, b = (_poor(f"01-000{i}", n) for i, n in enumerate(("Ánh", "Hùng"), 1))
+        _periodic(store, a, b)
+        _escaped(a)
+        _monthly(store, 2025, 12, a)
+        export_package(store, tmp_path / "xa.rasoat", ExportScope(kind="commune"))
+        rounds = {(r.year, r.kind): _transitions(store, r.id) for r in store.rounds()}
+    target = tmp_path / "may-khac.sqlite"
+    with Store.create(target, commune_info(), user="Cán bộ", device="l2") as store:
+        assert import_package(store, tmp_path / "xa.rasoat").written
+        merged = {(r.year, r.kind): _transitions(store, r.id) for r in store.rounds()}
+    assert merged == rounds
+    assert rounds[2025, "adhoc"] == {"01-0001": Transition.ESCAPED_POVERTY}
