@@ -48,12 +48,12 @@ from db.exchange.container import DEFAULT_LIMITS
 from db.exchange.errors import PackageError, PasswordRequiredError, WrongPasswordError
 from db.exchange.package import Package, PackageRecord, Streamed, for_upper_level, open_package
 from db.exchange.receipt import Action, Entry, Receipt
-from db.exchange.upper_level import InForce, lists_in_force
+from db.exchange.upper_level import InForce, lists_in_force, movement_inputs
 from forms.admin_units import communes, official_code, short_name
 from forms.codec import to_dict
 from forms.collector import collector_paused
 from forms.file_errors import os_reason
-from forms.model import nfc
+from forms.model import Category, nfc
 from forms.validate import text_problem
 from registry.database import province_name, registry_province
 
@@ -778,10 +778,17 @@ class _Rows:
             )  # fmt: skip
         self.rounds = rounds
         self.years = {r[0]: r[1] for r in rounds}
+        # As the commune file orders them (year, then start): the movements' rounds.
+        self.order = [
+            (r[0], r[1], r[3] == "periodic")
+            for r in sorted(rounds, key=lambda r: (r[1], str(r[4] or "")))
+        ]
         self.households: list[Row] = []
         self.members: list[Row] = []
         self.results: list[Row] = []
         self.picked: list[Row] = []
+        # Each picked row's movement inputs (``upper_level.movement_inputs``), in its order.
+        self.moves: list[tuple[Category | None, bool, bool]] = []
 
     def add(self, rec: PackageRecord, found_texts: Texts, in_force: dict[int, InForce]) -> Row:
         """The record's rows (``in_force``: its lists in force by review year, as
@@ -815,6 +822,7 @@ class _Rows:
         for year, found in in_force.items():
             r = by_round[found.round_id]
             self.picked.append((hid, year, r[1], r[3], found.category.value, r[7], r[8], size))
+            self.moves.append(movement_inputs(self.order, rec.results, year))
         return household
 
     def move_lines(self, copies: dict[str, list[bytes]]) -> None:
@@ -830,8 +838,7 @@ class _Rows:
             rows.clear()
 
     def tables(self) -> tuple[list[Row], ...]:
-        review_years = [r[1] for r in self.rounds if r[3] == "periodic"]
-        counts, deprivations = year_counts(self.picked, review_years)
+        counts, deprivations = year_counts(self.picked, self.moves)
         return (self.rounds, self.households, self.members, self.results, self.picked, counts,
                 deprivations)  # fmt: skip
 
@@ -839,31 +846,23 @@ class _Rows:
 _dumps = json.JSONEncoder(ensure_ascii=False, check_circular=False).encode
 
 
-def year_counts(picked: list[Row], review_years: Iterable[int]) -> tuple[list[Row], list[Row]]:
+def year_counts(
+    picked: list[Row], moves: list[tuple[Category | None, bool, bool]]
+) -> tuple[list[Row], list[Row]]:
     """One load's household_years rows (``picked``) summed as the province summary counts
-    them (migration 6, which makes the same rows in SQL for loads made before it): per
-    review year, category, standard and the movement's inputs (the category in the load's
-    review year before, None when the household was on no list then or there is none;
-    whether it was poor, near-poor in any year before that: what
-    ``forms.transitions.transition`` takes) the households, persons and deprivations; and
-    per year, category and indicator the households deprived in it. Made once per load,
-    where the summary worked them out from every household of the province each time."""
-    years = sorted(set(review_years))
-    previous = {y: (years[i - 1] if i else None) for i, y in enumerate(years)}
-    history: dict[str, dict[int, str]] = {}
-    for hid, year, _round, _standard, category, *_rest in picked:
-        history.setdefault(hid, {})[year] = category
+    them (migrations 6 and 7 make the same rows in SQL for loads made before them): per
+    review year, category, standard and the movement's inputs (``moves``, one a picked row:
+    ``upper_level.movement_inputs``, the household's category in the previous periodic
+    review, None when it was on no list then or there is none, and whether it was poor,
+    near-poor in any round before that: what ``forms.transitions.transition`` takes) the
+    households, persons and deprivations; and per year, category and indicator the
+    households deprived in it. Made once per load, where the summary worked them out from
+    every household of the province each time."""
     counts: dict[Row, list[int]] = {}
     deprived: dict[Row, int] = {}
-    for hid, year, _round, standard, category, deprivation_count, indicators, size in picked:
-        before: str | None = None
-        earlier: tuple[str, ...] = ()
-        last = previous.get(year)  # a year no periodic round has: no movement's inputs
-        if last is not None:
-            past = history[hid]
-            before = past.get(last)
-            earlier = tuple(c for y, c in past.items() if y < last)
-        key = (year, category, standard, before, "poor" in earlier, "near_poor" in earlier)
+    for row, (before, poor, near_poor) in zip(picked, moves, strict=True):
+        _hid, year, _round, standard, category, deprivation_count, indicators, size = row
+        key = (year, category, standard, before.value if before else None, poor, near_poor)
         total = counts.get(key)
         if total is None:
             total = counts[key] = [0, 0, 0]

@@ -12,7 +12,7 @@ from __future__ import annotations
 import secrets
 import tempfile
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import date
@@ -29,7 +29,7 @@ from db.records import CommuneInfo
 from db.store import Store
 from forms.admin_units import official_code
 from forms.model import Area, Category, Transition
-from forms.transitions import transition_from_history
+from forms.transitions import history_before, transition
 
 
 @dataclass
@@ -225,6 +225,7 @@ def summarise(
         review_years=tuple(years),
         signed=package.signer is not None,
     )
+    order = ordered_rounds(package)
     for rec, by_year in lists_in_force(package, records):
         size = len(rec.household.members)
         s.households += 1
@@ -235,12 +236,42 @@ def summarise(
         current = by_year[year].category
         s.by_category[current] += 1
         s.persons_by_category[current] += size
-        history = [by_year[y].category if y in by_year else None for y in years if y < year]
-        # Years before the household's first review are not "not poor": drop leading gaps.
-        while history and history[0] is None:
-            history.pop(0)
-        s.by_transition[transition_from_history(history, current)] += 1
+        before, poor, near_poor = movement_inputs(order, rec.results, year)
+        s.by_transition[transition(before, current, ever_poor=poor, ever_near_poor=near_poor)] += 1
     return s
+
+
+def ordered_rounds(package: Package | Streamed) -> list[tuple[str, int, bool]]:
+    """The package's rounds as (id, year, periodic) in the commune file's order (year, then
+    start), as ``movement_inputs`` takes them."""
+    rounds = _rounds(package)
+    return [
+        (rid, r.year, r.periodic)
+        for rid, r in sorted(rounds.items(), key=lambda kv: (kv[1].year, kv[1].started))
+    ]
+
+
+def movement_inputs(
+    order: Sequence[tuple[str, int, bool]], results: Mapping[str, Any], year: int
+) -> tuple[Category | None, bool, bool]:
+    """What a household's movement into its category of the review ``year`` is worked out
+    from (``forms.transitions.transition``): its category in the previous periodic review
+    (None: on no list, or no review before), and whether it was poor, near-poor in any
+    round before that; the rounds the commune's own transitions move from
+    (``forms.transitions.history_before``), so this table and the commune's movement table
+    count a household alike. ``results``: the household's by round id (``category`` read)."""
+    at = None
+    for i, (_rid, y, periodic) in enumerate(order):
+        if periodic and y == year:
+            at = i  # the year's latest periodic round, as lists_in_force takes it
+    if at is None:
+        return None, False, False
+    found = {rid: Category(res["category"]) for rid, res in results.items()}
+    history = history_before([(rid, periodic) for rid, _y, periodic in order], at, found)
+    if not history:
+        return None, False, False
+    *earlier, before = history
+    return before, Category.POOR in earlier, Category.NEAR_POOR in earlier
 
 
 def summaries(

@@ -15,6 +15,7 @@ from registry.migrations import (
     m0004_upper_level_copies,
     m0005_lz4_documents,
     m0006_year_counts,
+    m0007_periodic_movements,
 )
 
 STEPS: list[tuple[int, str, str]] = [
@@ -24,6 +25,7 @@ STEPS: list[tuple[int, str, str]] = [
     (4, "upper_level_copies", m0004_upper_level_copies.SQL),
     (5, "lz4_documents", m0005_lz4_documents.SQL),
     (6, "year_counts", m0006_year_counts.SQL),
+    (7, "periodic_movements", m0007_periodic_movements.SQL),
 ]
 LATEST = STEPS[-1][0]
 
