@@ -82,8 +82,14 @@ def test_a_note_edit_leaves_the_indexes_of_unchanged_columns_alone(commune: Stor
     for note in ("Hẹn quay lại", "Vắng nhà"):
         h.note = note
         commune.save_household(h)
-    h.note = "Đã đến nhà hỏi lại"
-    assert pages_written(commune, h) <= 8
+    # The fewest of three edits: ids are random, so which leaves the revision and audit
+    # rows land in is too, and one edit in about thirty still splits a full leaf (9 pages);
+    # a save rewriting the unchanged columns' index entries writes 12 every time.
+    written = []
+    for note in ("Hẹn lần sau", "Đi nương", "Đã đến nhà hỏi lại"):
+        h.note = note
+        written.append(pages_written(commune, h))
+    assert min(written) <= 8, written
     again = commune.household_by_code("01-0020")
     assert again is not None
     assert again.note == "Đã đến nhà hỏi lại"
