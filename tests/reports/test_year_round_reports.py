@@ -454,3 +454,26 @@ def test_a_household_a_monthly_meeting_sent_back_is_not_counted_as_changed(
     [row] = summaries(opened)
     assert row.year == 2026
     assert {c: n for c, n in row.by_category.items() if n} == {c: n for c, n in after.items() if n}
+
+
+def test_the_monthly_report_reads_before_from_the_lists_as_they_stand(tmp_path: Path) -> None:
+    """Out of the list since March, poor again in June: the June report says it was on no
+    list and fell back (it said "Hộ nghèo" before, "Hộ nghèo cũ" as its change, and the
+    upper level never heard of the return)."""
+    from tests.db.conftest import commune_info
+    from tests.db.test_round_transitions import _monthly
+    from tests.db.test_year_round import _escaped, _periodic, _poor
+
+    with Store.create(tmp_path / "xa.sqlite", commune_info(), user="Cán bộ", device="l1") as store:
+        store.add_village("Thôn Đồng Tâm")
+        b = _poor("01-0002", "Đinh Văn Hùng")
+        b_poor = (b.b1_total, b.income_per_capita)
+        _periodic(store, b)
+        _escaped(b)
+        march = _monthly(store, 2026, 3, b)
+        store.save_decision(march, "31/QĐ-UBND", date(2026, 3, 20), "Nguyễn Văn Hùng")
+        b.b1_total, b.income_per_capita = b_poor
+        june = _monthly(store, 2026, 6, b)
+        rows = build_document("monthly_report", store, round_id=june).parts[0].tables()[0]
+        [row] = [r for r in rows.data_rows() if r.cells[1] == "01-0002"]
+    assert row.cells[5:] == ["Ngoài danh sách", "Hộ nghèo", "Tái nghèo"]
