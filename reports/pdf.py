@@ -192,6 +192,34 @@ def _with_arrows(markup: str) -> str:
     return _ARROWED.sub(lambda m: ARROWS[m[0]], str(clean(markup)).translate(_SIGNS))
 
 
+def balanced_title(text: str, style: ParagraphStyle, width: float) -> str:
+    """A title too long for one line, broken into two of about the same length (after a
+    comma where one comes near the middle), as a title is set by hand: wrapped as it comes,
+    "DANH SÁCH NIÊM YẾT CÔNG KHAI … HỘ THOÁT CẬN" filled the line and left "NGHÈO" alone
+    under it. One that fits, or needs three lines, is left to the paragraph."""
+    font, size = style.fontName, style.fontSize
+
+    def wide(words: str) -> float:
+        return float(pdfmetrics.stringWidth(words, font, size))
+
+    if "<" in text or wide(text) <= width:
+        return text
+    best: tuple[float, int] | None = None
+    for i, c in enumerate(text):
+        if c != " ":
+            continue
+        first, second = wide(text[:i]), wide(text[i + 1 :])
+        if max(first, second) > width:
+            continue
+        # A comma ends a phrase: worth a tenth of the line over a break between two words.
+        score = max(first, second) - (0.1 * width if text[i - 1] == "," else 0)
+        if best is None or score < best[0]:
+            best = (score, i)
+    if best is None:
+        return text
+    return f"{text[: best[1]]}<br/>{text[best[1] + 1 :]}"
+
+
 def _p(text: str, style: ParagraphStyle) -> Paragraph:
     # Paragraph markup: our texts may carry <b>/<i>/<br/> on purpose, so no escaping here.
     return Paragraph(_with_arrows(text), style)
@@ -432,7 +460,7 @@ def _part(
     tick_for: Callable[[int], Callable[[int], None]],
 ) -> list[Flowable]:
     out: list[Flowable] = [_header(part.header, styles, width), Spacer(1, 5 * mm)]
-    out.append(_p(part.title.upper(), styles["title"]))
+    out.append(_p(balanced_title(part.title.upper(), styles["title"], width), styles["title"]))
     for line in part.subtitles:
         out.append(_p(line, styles["subtitle"]))
     out.append(Spacer(1, 4 * mm))

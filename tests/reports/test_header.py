@@ -8,6 +8,8 @@ from pathlib import Path
 import pytest
 
 import reports
+from db.store import Store
+from reports import pdf
 from tests.reports.conftest import store_for
 
 
@@ -77,3 +79,23 @@ def test_the_form_mark_sits_at_the_top_right(tmp_path: Path) -> None:
     page.extract_text(visitor_text=visit)
     assert where["Mẫu số 01"] > width * 0.7
     assert where["CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"] < width * 0.4
+
+
+def test_a_long_title_breaks_into_two_balanced_lines(small_store: Store, tmp_path: Path) -> None:
+    """Wrapped as it came, the posting list's title filled a landscape line and left
+    "NGHÈO" alone under it; a title that fits stays one line."""
+    from tests.reports.test_documents import pdf_text
+
+    text = pdf_text(reports.build("posting_list", small_store, tmp_path / "ny.pdf"))
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    first = next(i for i, line in enumerate(lines) if line.startswith("DANH SÁCH NIÊM YẾT"))
+    assert lines[first : first + 2] == [
+        "DANH SÁCH NIÊM YẾT CÔNG KHAI HỘ NGHÈO,",
+        "HỘ CẬN NGHÈO, HỘ THOÁT NGHÈO, HỘ THOÁT CẬN NGHÈO",
+    ]
+    style = pdf._styles()["title"]
+    assert pdf.balanced_title("DANH SÁCH HỘ NGHÈO", style, 400) == "DANH SÁCH HỘ NGHÈO"
+    title = "BÁO CÁO KẾT QUẢ RÀ SOÁT HỘ NGHÈO, HỘ CẬN NGHÈO NĂM 2026 CỦA XÃ BẢO YÊN"
+    first_line, second_line = pdf.balanced_title(title, style, 400).split("<br/>")
+    assert first_line.endswith(",")
+    assert abs(len(first_line) - len(second_line)) < 25
