@@ -133,17 +133,18 @@ class ClassificationPanel(QWidget):
             "Số chỉ số thiếu hụt: <b>{count}</b> (điểm B2: {b2})"
         ).format(b1=b1, income=income, count=result.deprivation_count, b2=result.deprivation_score)
 
-    def show_other(self, years: str, what: Any) -> None:
+    def show_other(self, name: str, what: Any) -> None:
         """``what``: a ``forms.classify.WhatIf`` (this standard first, the other second), or
-        None to hide the line."""
+        None to hide the line; ``name``: the other standard's, as its decree names it (its
+        years of use, 2027–2030, read against "giai đoạn 2026–2030" as another standard)."""
         if what is None:
             self.other.hide()
             self.other.clear()
             return
         other = what.second
         lines = [
-            self.tr("Theo chuẩn {years}: {category}").format(
-                years=years, category=label(other.category)
+            self.tr("Theo {name}: {category}").format(
+                name=name[:1].lower() + name[1:], category=label(other.category)
             )
         ]
         differences = [d for d in what.differences if not d.startswith("Phân loại:")]

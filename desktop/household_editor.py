@@ -436,8 +436,7 @@ class HouseholdEditor(QWidget):
             log.exception("what-if failed for household %s", self.household.id)
             self.panel.show_other("", None)
             return
-        years = f"{min(other.valid_years)}–{max(other.valid_years)}"
-        self.panel.show_other(years, what)
+        self.panel.show_other(other.name, what)
 
     # --- saving --------------------------------------------------------------------------
     def save(self) -> bool:

@@ -195,13 +195,16 @@ def classify(
         )
         if b1_score is not None:
             warnings.append(
-                f"{standard.name} chưa có ngưỡng điểm B1 ({where}): "
-                "phân loại theo thu nhập nhập trực tiếp."
+                f"Phân loại theo thu nhập nhập trực tiếp: điểm B1 chưa quy đổi được ra thu "
+                f"nhập theo chuẩn {money(line)} ({where})."
             )
     elif b1_score is not None:
+        # What happened to this household and what the officer can do: that no B1
+        # threshold is known for a standard is docs/domain.md's, not the panel's or paper's.
         reasons.append(
-            f"{standard.name} chưa có ngưỡng điểm B1 tương ứng chuẩn {money(line)} ({where}): "
-            "cần nhập thu nhập bình quân đầu người hoặc nạp chuẩn của tỉnh có ngưỡng B1."
+            f"Điểm B1 chưa quy đổi được ra thu nhập theo chuẩn {money(line)} ({where}): "
+            "cần nhập thu nhập bình quân đầu người của hộ, hoặc nạp tệp chuẩn của tỉnh có "
+            "ngưỡng điểm B1."
         )
     else:
         reasons.append("Chưa có điểm B1 hoặc thu nhập bình quân đầu người.")

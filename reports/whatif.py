@@ -204,10 +204,10 @@ def whatif_report(
         ]
         notes.append(
             Para(
-                f"Còn thiếu: {other.name} chưa có ngưỡng điểm B1 tương ứng chuẩn thu nhập "
-                f"({', '.join(missing)}); {b1_only} hộ chỉ có tổng điểm B1 nên chưa xác "
-                "định được. Cần có ngưỡng điểm B1 hoặc chuẩn của tỉnh, hoặc nhập "
-                "thu nhập bình quân đầu người của các hộ này.",
+                f"{b1_only} hộ chỉ có tổng điểm B1, chưa quy đổi được ra thu nhập theo "
+                f"{other.name[:1].lower()}{other.name[1:]} ({', '.join(missing)}) nên chưa xác "
+                "định được: cần nhập thu nhập bình quân đầu người của các hộ này, hoặc nạp tệp "
+                "chuẩn của tỉnh có ngưỡng điểm B1.",
                 "body",
             )
         )

@@ -41,17 +41,20 @@ def test_a_2026_household_shows_the_2027_2030_result_and_what_is_missing(
     assert panel.category_text() == "Hộ nghèo"
     text = panel.other.text()
     assert panel.other.isVisibleTo(panel)
-    assert text.startswith("Theo chuẩn 2027–2030: Chưa xác định")
+    # Named as its decree names it: "2027–2030", its years of use, read as another standard.
+    assert text.startswith("Theo chuẩn nghèo đa chiều giai đoạn 2026–2030: Chưa xác định")
     assert "Chuẩn thu nhập: 1.500.000 đồng → 2.200.000 đồng." in text
     # Exactly what is missing: the B1 threshold for the new line, or the income itself.
-    assert "chưa có ngưỡng điểm B1 tương ứng chuẩn 2.200.000 đồng" in text
-    assert "nạp chuẩn của tỉnh có ngưỡng B1" in text
+    assert "Điểm B1 chưa quy đổi được ra thu nhập theo chuẩn 2.200.000 đồng" in text
+    assert "nạp tệp chuẩn của tỉnh có ngưỡng điểm B1" in text
 
     path = tmp_path / "tinh-b1.toml"
     path.write_text(PROVINCE_B1, encoding="utf-8")
     round_basis.load_province_file(store, path)
     window.editor.recompute()
-    assert panel.other.text().startswith("Theo chuẩn 2027–2030: Hộ nghèo")  # 120 ≤ 150
+    assert panel.other.text().startswith(
+        "Theo chuẩn nghèo đa chiều giai đoạn 2026–2030: Hộ nghèo"
+    )  # 120 ≤ 150
 
 
 def test_outside_the_transition_years_there_is_no_second_result(

@@ -224,7 +224,8 @@ def test_urban_lines_2027(b: Any) -> None:
 def test_b1_score_alone_cannot_decide_under_2027_rules(b: Any) -> None:
     r = classify(deprive(b.household(b1_total=120), 3), load_standard(ND351), 2027)
     assert r.category is Category.UNDETERMINED
-    assert "chưa có ngưỡng điểm B1" in r.reasons[0]
+    assert r.reasons[0].startswith("Điểm B1 chưa quy đổi được ra thu nhập theo chuẩn")
+    assert "cần nhập thu nhập bình quân đầu người" in r.reasons[0]
 
 
 def test_2027_middle_band_is_unknown_so_no_middle_households(b: Any) -> None:

@@ -73,7 +73,7 @@ def test_households_that_change_why_and_totals_by_village(tmp_path: Path) -> Non
     assert got["A1"][:2] == ("không thuộc hộ nghèo, cận nghèo", "hộ nghèo")
     assert "Chuẩn thu nhập: 1.500.000 đồng → 2.200.000 đồng." in got["A1"][2]
     assert got["B1"][:2] == ("hộ nghèo", "chưa xác định")
-    assert "chưa có ngưỡng điểm B1 tương ứng chuẩn 2.200.000 đồng" in got["B1"][2]
+    assert "Điểm B1 chưa quy đổi được ra thu nhập theo chuẩn 2.200.000 đồng" in got["B1"][2]
     assert rows(totals) == [
         ["Thôn Nà Lầu", 2, 0, 0, 1, 0, 0, 1],
         ["Bản Khuổi Phìn", 1, 1, 0, 0, 0, 1, 1],
@@ -81,7 +81,11 @@ def test_households_that_change_why_and_totals_by_village(tmp_path: Path) -> Non
     ]
     said = " ".join(b.text for b in part.blocks if hasattr(b, "text"))
     assert "2 hộ có phân loại khác" in said
-    assert "Còn thiếu: Chuẩn nghèo đa chiều giai đoạn 2026–2030 chưa có ngưỡng điểm B1" in said
+    assert (
+        "1 hộ chỉ có tổng điểm B1, chưa quy đổi được ra thu nhập theo chuẩn nghèo đa chiều "
+        "giai đoạn 2026–2030 (nông thôn, thành thị)" in said
+    )
+    assert "chưa có ngưỡng" not in said
 
 
 def test_a_household_sent_back_by_the_meeting_is_left_out_and_counted(tmp_path: Path) -> None:
