@@ -8,8 +8,10 @@ that there is more, and the open list shows every choice whole.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QPaintEvent, QPalette
+import math
+
+from PySide6.QtCore import QPoint, QRect, QSize, Qt
+from PySide6.QtGui import QFontMetricsF, QPaintEvent, QPalette
 from PySide6.QtWidgets import QComboBox, QStyle, QStyleOptionComboBox, QStylePainter
 
 # What the styles take off the text field before they draw the label in it: Qt's common
@@ -29,6 +31,28 @@ class ElidingComboBox(QComboBox):
         option = QStyleOptionComboBox()
         self.initStyleOption(option)
         return self._elided(option)
+
+    def sizeHint(self) -> QSize:
+        return self._widened(super().sizeHint())
+
+    def minimumSizeHint(self) -> QSize:
+        return self._widened(super().minimumSizeHint())
+
+    def _widened(self, hint: QSize) -> QSize:
+        """``hint`` widened until the longest choice shows whole in a box of that width: Qt
+        fits it in the style's own text field, and the label is cut ``STYLE_INSETS`` inside
+        that (``_room``), so under Qt's common drawing a box at its own hint showed "Nam" as
+        "N…" (the roster's sex column)."""
+        if hint.width() <= 0 or self.count() == 0:
+            return hint
+        option = QStyleOptionComboBox()
+        self.initStyleOption(option)
+        option.rect = QRect(QPoint(0, 0), hint)
+        # Fractional: "Nam" is 29.45 pixels, and elided in a room of 29.
+        metrics = QFontMetricsF(self.font())
+        widest = max(metrics.horizontalAdvance(self.itemText(i)) for i in range(self.count()))
+        short = math.ceil(widest) - self._room(option)
+        return QSize(hint.width() + short, hint.height()) if short > 0 else hint
 
     def _room(self, option: QStyleOptionComboBox) -> int:
         field = self.style().subControlRect(

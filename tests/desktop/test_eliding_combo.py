@@ -72,6 +72,22 @@ def test_a_box_wide_enough_shows_its_choice_whole(qtbot: QtBot, app: Any) -> Non
     assert wide.shown_text() == LONG
 
 
+def test_a_box_at_its_own_size_shows_every_choice_whole(qtbot: QtBot, app: Any) -> None:
+    """Qt's size fits the longest choice in the style's text field; the text is cut inside
+    it, so the roster's sex column, at its size, showed "Nam" as "N…" (session 24)."""
+    for choices in (["—", "Nam", "Nữ"], ["Chủ hộ", "Vợ/chồng", "Con"], [LONG, "Thôn Nà Lầu"]):
+        combo = ElidingComboBox()
+        qtbot.addWidget(combo)
+        combo.addItems(choices)
+        combo.resize(combo.sizeHint())
+        combo.show()
+        qtbot.waitExposed(combo)
+        for i, choice in enumerate(choices):
+            combo.setCurrentIndex(i)
+            assert combo.shown_text() == choice
+        assert combo.minimumSizeHint().width() <= combo.sizeHint().width()
+
+
 def test_a_choice_that_fits_is_painted_as_a_plain_box_paints_it(qtbot: QtBot, app: Any) -> None:
     """Enabled, disabled, and with nothing chosen but a placeholder: the same pixels as
     Qt's own box (the text's colour, the frame, the arrow)."""
