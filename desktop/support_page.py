@@ -74,6 +74,9 @@ class SupportPage(QWidget):
         outer.addWidget(self.scroll_area)
         layout = QVBoxLayout(inner)
         self.heading = QLabel()
+        # Wrapped: on one line, the support period's decision ("… số 215/QĐ-UBND ngày …,
+        # kỳ rà soát năm 2025") made the page wider than a 1024 px screen leaves it.
+        self.heading.setWordWrap(True)
         layout.addWidget(self.heading)
 
         cadre_row = QHBoxLayout()
@@ -239,6 +242,8 @@ class SupportPage(QWidget):
         own = found is not None and found.household_id == self.household_id
         self.cadre_name.setText(found.cadre_name if own and found else "")
         self.cadre_role.setText(found.cadre_role if own and found else "")
+        for field in (self.cadre_name, self.cadre_role):
+            field.setCursorPosition(0)  # a narrow field shows a text's start, not its end
         if found is not None and not own:
             # Names come from packages: shown as text, never as markup.
             self.cadre_note.setText(

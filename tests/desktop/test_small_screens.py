@@ -186,3 +186,32 @@ def test_every_step_of_the_household_editor_fits_a_small_screen(
         assert hint.width() <= 1008, (title, hint)
         assert hint.height() <= 688, (title, hint)
     window.close()
+
+
+def test_the_support_step_fits_a_small_screens_width(qtbot: QtBot, app: Any, store: Any) -> None:
+    """Step 7 of a household of a decided list: the support period's line named the decision
+    on one line and made the page wider than the 1024 px window leaves it (a horizontal
+    scroll bar, the tables and the cadre's role cut at the right)."""
+    from datetime import date
+
+    from desktop.main_window import MainWindow
+    from desktop.support_page import SupportPage
+    from tests.desktop.test_wheel_guard import poor_household, save_classified
+
+    household = poor_household("H-0001", "Thôn Nà Lầu")
+    save_classified(store, household)
+    store.save_decision(
+        store.current_round().id, "215/QĐ-UBND-2026", date(2026, 11, 30), "Nguyễn Văn Hùng"
+    )
+    window = MainWindow(store)
+    qtbot.addWidget(window)
+    window.resize(1008, 688)
+    window.show()
+    qtbot.waitExposed(window)
+    assert window.open_household(household.id)
+    page = next(p for _t, p in window.editor.steps if isinstance(p, SupportPage))
+    window.editor.stack.setCurrentWidget(page)
+    QApplication.processEvents()
+    assert "215/QĐ-UBND-2026" in page.heading.text()
+    assert page.scroll_area.horizontalScrollBar().maximum() == 0
+    window.close()
