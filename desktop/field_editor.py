@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.eliding_combo import ElidingComboBox
+from desktop.flow_layout import ColumnFlowLayout
 
 Choice = tuple[str, str]  # (stored value, Vietnamese label)
 
@@ -208,7 +209,9 @@ class YesNoEditor(ChoiceEditor):
 class MultiChoiceEditor(FieldEditor):
     def __init__(self, choices: Sequence[Choice], parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        layout = QHBoxLayout(self)
+        # In as many columns as the page's width holds (desktop.flow_layout): one row of
+        # Phiếu B1's eight income sources made the page 1,900 px wide.
+        layout = ColumnFlowLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         self.boxes: list[tuple[str, QCheckBox]] = []
         for value, label in choices:
@@ -216,7 +219,6 @@ class MultiChoiceEditor(FieldEditor):
             box.toggled.connect(lambda _c: self.changed.emit())
             layout.addWidget(box)
             self.boxes.append((value, box))
-        layout.addStretch()
         if self.boxes:
             self.setFocusProxy(self.boxes[0][1])
 

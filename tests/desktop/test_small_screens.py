@@ -6,7 +6,7 @@ from typing import Any
 
 from PySide6.QtCore import QEvent, QPoint, QRect, QSize, Qt
 from PySide6.QtGui import QHelpEvent
-from PySide6.QtWidgets import QApplication, QLineEdit, QWidget
+from PySide6.QtWidgets import QApplication, QLineEdit, QScrollArea, QWidget
 from pytestqt.qtbot import QtBot
 
 from desktop.small_screens import (
@@ -188,7 +188,7 @@ def test_every_step_of_the_household_editor_fits_a_small_screen(
     window.close()
 
 
-def test_the_support_step_fits_a_small_screens_width(qtbot: QtBot, app: Any, store: Any) -> None:
+def test_no_step_scrolls_sideways_on_a_small_screen(qtbot: QtBot, app: Any, store: Any) -> None:
     """Step 7 of a household of a decided list: the support period's line named the decision
     on one line and made the page wider than the 1024 px window leaves it (a horizontal
     scroll bar, the tables and the cadre's role cut at the right)."""
@@ -199,6 +199,7 @@ def test_the_support_step_fits_a_small_screens_width(qtbot: QtBot, app: Any, sto
     from tests.desktop.test_wheel_guard import poor_household, save_classified
 
     household = poor_household("H-0001", "Thôn Nà Lầu")
+    household.income_per_capita = 1_080_000  # Phiếu B1 then asks for the income's sources
     save_classified(store, household)
     store.save_decision(
         store.current_round().id, "215/QĐ-UBND-2026", date(2026, 11, 30), "Nguyễn Văn Hùng"
@@ -209,9 +210,36 @@ def test_the_support_step_fits_a_small_screens_width(qtbot: QtBot, app: Any, sto
     window.show()
     qtbot.waitExposed(window)
     assert window.open_household(household.id)
-    page = next(p for _t, p in window.editor.steps if isinstance(p, SupportPage))
-    window.editor.stack.setCurrentWidget(page)
-    QApplication.processEvents()
-    assert "215/QĐ-UBND-2026" in page.heading.text()
-    assert page.scroll_area.horizontalScrollBar().maximum() == 0
+    support = next(p for _t, p in window.editor.steps if isinstance(p, SupportPage))
+    assert "215/QĐ-UBND-2026" in support.heading.text()
+    # Nor any other step: Phiếu B1's income sources, one row of check boxes, scrolled the
+    # page sideways even at 1366 px.
+    for title, page in window.editor.steps:
+        window.editor.stack.setCurrentWidget(page)
+        QApplication.processEvents()
+        for area in page.findChildren(QScrollArea):
+            assert area.horizontalScrollBar().maximum() == 0, title
     window.close()
+
+
+def test_check_boxes_take_as_many_columns_as_the_width_holds(qtbot: QtBot, app: Any) -> None:
+    """``desktop.flow_layout``: one column when narrow, more when wide, in reading order
+    (the Tab order), never wider than the room it is given."""
+    from desktop.field_editor import MultiChoiceEditor
+
+    choices = [(str(i), f"Nguồn thu nhập số {i}") for i in range(8)]
+    editor = MultiChoiceEditor(choices)
+    qtbot.addWidget(editor)
+    layout = editor.layout()
+    cell = max(box.sizeHint().width() for _v, box in editor.boxes)
+    assert editor.minimumSizeHint().width() <= cell + 1
+    for width, columns in ((cell, 1), (3 * cell + 20, 3), (20 * cell, 8)):
+        editor.resize(width, layout.heightForWidth(width))
+        editor.show()
+        QApplication.processEvents()
+        assert layout.columns(width) == columns
+        lefts = sorted({box.geometry().left() for _v, box in editor.boxes})
+        assert len(lefts) == columns
+        tops = [box.geometry().top() for _v, box in editor.boxes]
+        assert tops == sorted(tops)  # row by row, as Tab walks them
+        assert all(box.geometry().right() < width for _v, box in editor.boxes)
