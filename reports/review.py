@@ -389,7 +389,10 @@ def load_review(
         found = [r for r in rounds if r.id == round_id or str(r.year) == str(round_id)]
         if not found:
             raise ReportError(f"Không tìm thấy kỳ rà soát {round_id}.")
-        current = found[-1]
+        # A year names its periodic review, not the year's latest round: "--round 2026"
+        # printed December's monthly round as the 2026 summary and decision.
+        periodic = [r for r in found if r.kind == "periodic"]
+        current = (periodic or found)[-1]
     villages = [v.name for v in store.villages()]
     if village is not None and village not in villages:
         known = ", ".join(villages) or "(chưa có thôn nào)"

@@ -477,3 +477,17 @@ def test_the_monthly_report_reads_before_from_the_lists_as_they_stand(tmp_path: 
         rows = build_document("monthly_report", store, round_id=june).parts[0].tables()[0]
         [row] = [r for r in rows.data_rows() if r.cells[1] == "01-0002"]
     assert row.cells[5:] == ["Ngoài danh sách", "Hộ nghèo", "Tái nghèo"]
+
+
+def test_a_year_names_its_periodic_review_not_its_latest_round(tmp_path: Path) -> None:
+    """``rasoat report summary --round 2026`` after a December monthly round printed that
+    round as the 2026 summary (and its decision with "Hộ nghèo: 0 hộ")."""
+    from reports.review import load_review
+
+    path = _demo(tmp_path)
+    with Store.open(path, user="Cán bộ", device="laptop-1") as store:
+        review = year_round.last_periodic(store)
+        assert review is not None
+        december = year_round.start_regular_round(store, review.year, 12)
+        assert load_review(store, str(review.year)).round == review
+        assert load_review(store, december.id).round == december
