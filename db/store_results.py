@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import zlib
 from collections.abc import Iterator, Sequence
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from db.deep_check import naming_damage
@@ -119,6 +120,10 @@ class Results:
                 _INSERT_RESULT,
                 self._new_result(household_id, rnd, ResultDoc.of(result), at, rounds, fresh=fresh),
             )
+            if not fresh and rnd.id != rounds[-1].id:
+                # A first result in an earlier round (a review surveyed after September's
+                # monthly round was opened) moves the rounds after it, as a changed one does.
+                self.refresh_later_transitions(household_id, rnd, at, rounds)
             return
         summary, values = self._summary(household_id, rnd, ResultDoc.of(result), rounds)
         doc = values[-1]
@@ -237,10 +242,37 @@ class Results:
         )
         return summary, values
 
-    def refresh_later_transitions(self, household_id: str, rnd: Round, at: str) -> None:
+    def refresh_after(self, round_id: str, at: str, household_id: str | None = None) -> None:
+        """The transitions of the rounds after ``round_id`` worked out again, of
+        ``household_id`` or of every household they hold: a decision saved for it, a meeting's
+        verdict in it, or a first result in it changes which lists they move from
+        (``forms.transitions.history_before``). Nothing to do, and one query, when it is the
+        latest round, as a review being entered is."""
+        rounds = self._store.setup.rounds()
+        start = next((i for i, r in enumerate(rounds) if r.id == round_id), None)
+        if start is None or start == len(rounds) - 1:
+            return
+        later = [r.id for r in rounds[start + 1 :]]
+        if household_id is not None:
+            ids = [household_id]
+        else:
+            marks = ",".join("?" * len(later))
+            ids = [
+                hid
+                for (hid,) in self._store.conn.execute(
+                    f"SELECT DISTINCT household_id FROM results WHERE round_id IN ({marks})",
+                    later,
+                )
+            ]
+        for hid in ids:
+            self.refresh_later_transitions(hid, rounds[start], at, rounds)
+
+    def refresh_later_transitions(
+        self, household_id: str, rnd: Round, at: str, rounds: list[Round] | None = None
+    ) -> None:
         """A corrected category changes the transitions of the rounds after it (a monthly
         round of the same year included: it moves from the lists its correction changed)."""
-        rounds = self._store.setup.rounds()
+        rounds = rounds or self._store.setup.rounds()
         start = next((i for i, r in enumerate(rounds) if r.id == rnd.id), len(rounds))
         for later in rounds[start + 1 :]:
             row = self._store.conn.execute(
@@ -278,9 +310,11 @@ class Results:
         fresh: bool = False,
     ) -> Transition | None:
         """Against the household's categories in the rounds before ``rnd``, as
-        ``forms.transitions.history_before`` picks them; None in a file's first year.
-        ``fresh``: a household inserted in this transaction, with no earlier results."""
-        from forms.transitions import history_before, transition_from_history
+        ``forms.transitions.history_before`` picks them, each as its meeting left it; None
+        in a file's first year. ``fresh``: a household inserted in this transaction, with no
+        earlier results."""
+        from db.report_queries import SENT_BACK
+        from forms.transitions import RoundPlace, history_before, transition_from_history
 
         rounds = rounds or self._store.setup.rounds()
         at = next((i for i, r in enumerate(rounds) if r.id == rnd.id), None)
@@ -288,17 +322,36 @@ class Results:
             return None
         earlier = rounds[:at]
         found: dict[str, Category] = {}
+        decided: dict[str, date] = {}
         if not fresh and earlier:
+            periodic = {r.id for r in earlier if r.kind == "periodic"}
             marks = ",".join("?" * len(earlier))
-            found = {
-                round_id: Category(category)
-                for round_id, category in self._store.conn.execute(
-                    f"SELECT round_id, category FROM results WHERE household_id = ?"
-                    f" AND round_id IN ({marks})",
-                    (household_id, *[r.id for r in earlier]),
+            for round_id, category, sent_back in self._store.conn.execute(
+                f"SELECT r.round_id, r.category, {SENT_BACK} FROM results r"
+                " LEFT JOIN meeting_votes v ON v.household_id = r.household_id"
+                " AND v.round_id = r.round_id"
+                f" WHERE r.household_id = ? AND r.round_id IN ({marks})",
+                (household_id, *[r.id for r in earlier]),
+            ):
+                if not sent_back:
+                    found[round_id] = Category(category)
+                elif round_id in periodic:  # not determined until voted again
+                    found[round_id] = Category.UNDETERMINED
+                # A month's meeting that sent it back left it where it was.
+            # Which lists stood when a monthly round began: its decisions' dates. A new
+            # household (``fresh``) has nothing earlier, so its history is all "on no list"
+            # whichever review it is compared with.
+            decided = {
+                round_id: date.fromisoformat(day)
+                for round_id, day in self._store.conn.execute(
+                    "SELECT round_id, date FROM decisions"
                 )
             }
-        history = history_before([(r.id, r.kind == "periodic") for r in rounds], at, found)
+        places = [
+            RoundPlace(r.id, r.kind == "periodic", decided.get(r.id), r.reference_date)
+            for r in rounds
+        ]
+        history = history_before(places, at, found)
         if history is None:
             return None
         return transition_from_history(history, current)

@@ -95,6 +95,8 @@ class Review:
                     self._store.record_change(
                         "meeting_votes", vote_id, household_id, "update", before, after, at
                     )
+            # Whether the meeting sent it back is where the rounds after move from.
+            self._store.results.refresh_after(round_id, at, household_id)
             self._store.notify(Change("meeting", [household_id]))
         return MeetingVote(vote_id, household_id, round_id, agree, attendees, new["note"], when)
 
@@ -124,9 +126,11 @@ class Review:
                 "note": note,
                 "meeting_date": meeting_date,
             }
+            at = now_utc()
             self._store.record_change(
-                "meeting_votes", vote_id, household_id, "delete", old, None, now_utc()
+                "meeting_votes", vote_id, household_id, "delete", old, None, at
             )
+            self._store.results.refresh_after(round_id, at, household_id)
             self._store.notify(Change("meeting", [household_id]))
         return MeetingVote(
             vote_id,
@@ -373,6 +377,8 @@ class Review:
                     self._store.record_change(
                         "decisions", decision_id, None, "update", before, after, at
                     )
+            # A decided month (or review) is a list the monthly rounds after it move from.
+            self._store.results.refresh_after(round_id, at)
             self._store.notify(Change("decision", [decision_id]))
         return Decision(decision_id, round_id, number, date, signer)
 

@@ -4,6 +4,8 @@ official report tables (nghèo cũ, thoát nghèo, tái nghèo, phát sinh mới
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from datetime import date
+from typing import NamedTuple
 
 from forms.model import Category, Transition
 
@@ -59,8 +61,17 @@ def transition_from_history(history: Sequence[Category | None], current: Categor
     )
 
 
+class RoundPlace(NamedTuple):
+    """A round as ``history_before`` places it among the others."""
+
+    id: str
+    periodic: bool
+    decided_on: date | None  # its decision's date; None while undecided
+    reference: date | None  # a monthly round's: the 15th of its month
+
+
 def history_before(
-    rounds: Sequence[tuple[str, bool]],
+    rounds: Sequence[RoundPlace],
     at: int,
     found: Mapping[str, Category],
 ) -> list[Category | None] | None:
@@ -68,34 +79,60 @@ def history_before(
     first, for ``transition_from_history``; None when there is nothing to compare with (no
     periodic review before it: the file's first year).
 
-    ``rounds``: every round of the file or package as (id, periodic), in order (year, then
-    start); ``found``: the household's category in each round that classified it.
+    ``rounds``: every round of the file or package, in order (year, then start); ``found``:
+    the household's category in each round that classified it, as its meeting left it (the
+    caller's part): a periodic review's meeting that sent it back left it not determined
+    (UNDETERMINED), and a month's meeting that sent it back left it where it was (left out).
 
     A periodic review compares with the previous periodic review (the lists it recognised,
-    docs/domain.md §4): the monthly regular rounds opened after that one (in its last months
-    or in this year's first) are left out, so a household that left the list by a March
-    decision and is poor again in the autumn is "nghèo cũ", as the summary's movement table,
-    which starts from last year's periodic lists, counts it. A monthly round compares with
-    the lists as they stand before it: the last periodic review and the monthly rounds since,
-    so a household out since March and poor again in June fell back (tái nghèo), and one
-    that left in a December round after the decision left the list just decided.
+    docs/domain.md §4): the monthly regular rounds after that one (in its last months or in
+    this year's first) are left out, so a household that left the list by a March decision
+    and is poor again in the autumn is "nghèo cũ", as the summary's movement table, which
+    starts from last year's periodic lists, counts it. A monthly round compares with the
+    lists in force when it begins (its reference date): the periodic review decided by then
+    (before any decision, the latest one) and the monthly rounds decided since, so a
+    household out since March and poor again in June fell back (tái nghèo), one that left in
+    a December round after the decision left the list just decided, and a review opened in
+    September but not yet decided is not yet a list.
 
     A periodic review that did not classify the household counts as on no list (None); a
     monthly round holds only the households reviewed that month, so it counts only where it
-    did. Every earlier round still tells whether the household was ever poor or near-poor."""
-    periodic = rounds[at][1]
-    last = None  # the periodic review compared with
+    did, and only once decided. Every such earlier round still tells whether the household
+    was ever poor or near-poor."""
+    target = rounds[at]
+    base = None  # the periodic review compared with
     for i in range(at - 1, -1, -1):
-        if rounds[i][1]:
-            last = i
+        r = rounds[i]
+        if not r.periodic:
+            continue
+        if base is None:
+            base = i  # the latest: a periodic review's, and a month's before any decision
+            if target.periodic:
+                break
+        if r.decided_on is not None and (
+            target.reference is None or r.decided_on <= target.reference
+        ):
+            base = i
             break
-    if last is None:
+    if base is None:
         return None
-    end = last + 1 if periodic else at
     history: list[Category | None] = []
-    for round_id, is_periodic in rounds[:end]:
-        category = found.get(round_id)
-        if category is not None or is_periodic:
+    for i in range(at):
+        r = rounds[i]
+        if r.periodic:
+            if i <= base:
+                history.append(found.get(r.id))
+            continue
+        if (
+            r.decided_on is None
+            or i > base
+            and (
+                target.periodic or target.reference is not None and r.decided_on > target.reference
+            )
+        ):
+            continue  # a month that changed no list yet, or none before this round
+        category = found.get(r.id)
+        if category is not None:
             history.append(category)
     return history
 

@@ -48,7 +48,7 @@ from db.exchange.container import DEFAULT_LIMITS
 from db.exchange.errors import PackageError, PasswordRequiredError, WrongPasswordError
 from db.exchange.package import Package, PackageRecord, Streamed, for_upper_level, open_package
 from db.exchange.receipt import Action, Entry, Receipt
-from db.exchange.upper_level import InForce, lists_in_force, movement_inputs
+from db.exchange.upper_level import InForce, lists_in_force, movement_inputs, ordered
 from forms.admin_units import communes, official_code, short_name
 from forms.codec import to_dict
 from forms.collector import collector_paused
@@ -779,10 +779,9 @@ class _Rows:
         self.rounds = rounds
         self.years = {r[0]: r[1] for r in rounds}
         # As the commune file orders them (year, then start): the movements' rounds.
-        self.order = [
-            (r[0], r[1], r[3] == "periodic")
-            for r in sorted(rounds, key=lambda r: (r[1], str(r[4] or "")))
-        ]
+        self.order = ordered(
+            (r[0], r[1], r[3] == "periodic", str(r[4] or ""), r[6], r[7]) for r in rounds
+        )
         self.households: list[Row] = []
         self.members: list[Row] = []
         self.results: list[Row] = []
@@ -822,7 +821,7 @@ class _Rows:
         for year, found in in_force.items():
             r = by_round[found.round_id]
             self.picked.append((hid, year, r[1], r[3], found.category.value, r[7], r[8], size))
-            self.moves.append(movement_inputs(self.order, rec.results, year))
+            self.moves.append(movement_inputs(self.order, hid, rec.results, year))
         return household
 
     def move_lines(self, copies: dict[str, list[bytes]]) -> None:

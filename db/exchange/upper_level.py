@@ -17,7 +17,7 @@ from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from db import driver
 from db.errors import StoreError
@@ -29,7 +29,7 @@ from db.records import CommuneInfo
 from db.store import Store
 from forms.admin_units import official_code
 from forms.model import Area, Category, Transition
-from forms.transitions import history_before, transition
+from forms.transitions import RoundPlace, history_before, transition
 
 
 @dataclass
@@ -236,38 +236,66 @@ def summarise(
         current = by_year[year].category
         s.by_category[current] += 1
         s.persons_by_category[current] += size
-        before, poor, near_poor = movement_inputs(order, rec.results, year)
+        before, poor, near_poor = movement_inputs(order, rec.household.id, rec.results, year)
         s.by_transition[transition(before, current, ever_poor=poor, ever_near_poor=near_poor)] += 1
     return s
 
 
-def ordered_rounds(package: Package | Streamed) -> list[tuple[str, int, bool]]:
-    """The package's rounds as (id, year, periodic) in the commune file's order (year, then
-    start), as ``movement_inputs`` takes them."""
-    rounds = _rounds(package)
+class Ordered(NamedTuple):
+    """A round as ``movement_inputs`` takes it."""
+
+    place: RoundPlace
+    year: int
+    sent_back: frozenset[str]  # the households its meeting sent back
+
+
+def ordered(
+    rounds: Iterable[tuple[str, int, bool, str, Any, Iterable[str]]],
+) -> list[Ordered]:
+    """Rounds given as (id, year, periodic, start, decision date, sent back) in the commune
+    file's order (year, then start), as ``movement_inputs`` takes them."""
     return [
-        (rid, r.year, r.periodic)
-        for rid, r in sorted(rounds.items(), key=lambda kv: (kv[1].year, kv[1].started))
+        Ordered(RoundPlace(rid, periodic, _day(decided), None), year, frozenset(sent_back))
+        for rid, year, periodic, _started, decided, sent_back in sorted(
+            rounds, key=lambda r: (r[1], r[3])
+        )
     ]
 
 
+def ordered_rounds(package: Package | Streamed) -> list[Ordered]:
+    """The package's rounds as ``movement_inputs`` takes them."""
+    return ordered(
+        (rid, r.year, r.periodic, r.started, r.decided_on, r.sent_back)
+        for rid, r in _rounds(package).items()
+    )
+
+
 def movement_inputs(
-    order: Sequence[tuple[str, int, bool]], results: Mapping[str, Any], year: int
+    order: Sequence[Ordered], household_id: str, results: Mapping[str, Any], year: int
 ) -> tuple[Category | None, bool, bool]:
     """What a household's movement into its category of the review ``year`` is worked out
     from (``forms.transitions.transition``): its category in the previous periodic review
     (None: on no list, or no review before), and whether it was poor, near-poor in any
     round before that; the rounds the commune's own transitions move from
-    (``forms.transitions.history_before``), so this table and the commune's movement table
-    count a household alike. ``results``: the household's by round id (``category`` read)."""
+    (``forms.transitions.history_before``), each as its meeting left the household, so this
+    table and the commune's movement table count a household alike. ``results``: the
+    household's by round id (``category`` read)."""
     at = None
-    for i, (_rid, y, periodic) in enumerate(order):
-        if periodic and y == year:
+    for i, r in enumerate(order):
+        if r.place.periodic and r.year == year:
             at = i  # the year's latest periodic round, as lists_in_force takes it
     if at is None:
         return None, False, False
-    found = {rid: Category(res["category"]) for rid, res in results.items()}
-    history = history_before([(rid, periodic) for rid, _y, periodic in order], at, found)
+    found: dict[str, Category] = {}
+    for r in order[:at]:
+        res = results.get(r.place.id)
+        if res is None:
+            continue
+        if household_id not in r.sent_back:
+            found[r.place.id] = Category(res["category"])
+        elif r.place.periodic:  # not determined until voted again
+            found[r.place.id] = Category.UNDETERMINED
+    history = history_before([r.place for r in order], at, found)
     if not history:
         return None, False, False
     *earlier, before = history

@@ -16,6 +16,7 @@ from registry.migrations import (
     m0005_lz4_documents,
     m0006_year_counts,
     m0007_periodic_movements,
+    m0008_meeting_movements,
 )
 
 STEPS: list[tuple[int, str, str]] = [
@@ -26,6 +27,7 @@ STEPS: list[tuple[int, str, str]] = [
     (5, "lz4_documents", m0005_lz4_documents.SQL),
     (6, "year_counts", m0006_year_counts.SQL),
     (7, "periodic_movements", m0007_periodic_movements.SQL),
+    (8, "meeting_movements", m0008_meeting_movements.SQL),
 ]
 LATEST = STEPS[-1][0]
 

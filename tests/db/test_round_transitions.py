@@ -49,6 +49,9 @@ def test_a_december_exit_then_the_next_review_and_a_june_return(tmp_path: Path) 
         march = _monthly(store, 2026, 3, b)
         b.b1_total, b.income_per_capita = _poor("01-0002", "Hùng").b1_total, 500_000
         june = _monthly(store, 2026, 6, b)
+        # Undecided, March changed no list yet: June moves from the 2025 review's.
+        assert _transitions(store, june) == {"01-0002": Transition.STAYED_POOR}
+        store.save_decision(march, "31/QĐ-UBND", date(2026, 3, 20), "Nguyễn Văn Hùng")
         assert _transitions(store, march) == {"01-0002": Transition.ESCAPED_POVERTY}
         # Out since March: back on the list in June is a fall back, reported that month.
         assert _transitions(store, june) == {"01-0002": Transition.FELL_BACK_POOR}
@@ -93,3 +96,61 @@ def test_a_merged_file_stores_the_same_transitions(tmp_path: Path) -> None:
         merged = {(r.year, r.kind): _transitions(store, r.id) for r in store.rounds()}
     assert merged == rounds
     assert rounds[2025, "adhoc"] == {"01-0001": Transition.ESCAPED_POVERTY}
+
+
+def test_each_earlier_round_counts_as_its_meeting_and_decision_left_it(tmp_path: Path) -> None:
+    """A month moves from the lists in force when it begins: not from a review opened but
+    not decided, nor from a month its meeting sent the household back in; a review's
+    household its meeting sent back was not determined; and a result entered later in an
+    earlier round moves the rounds after it (the stored values followed the typing order)."""
+    with Store.create(tmp_path / "xa.sqlite", commune_info(), user="Cán bộ", device="l1") as store:
+        store.add_village("Thôn Đồng Tâm")
+        a, b, c = (_poor(f"01-000{i}", n) for i, n in enumerate(("Ánh", "Hùng", "Sơn"), 1))
+        review25 = _periodic(store, a, b, c)
+        # May: A applies to escape; the meeting sends it back. A stays poor.
+        _escaped(a)
+        may = _monthly(store, 2026, 5, a)
+        store.save_meeting_vote(a.id, may, agree=2, attendees=10)
+        store.save_decision(may, "20/QĐ-UBND", date(2026, 5, 25), "Nguyễn Văn Hùng")
+        # The 2026 review opened; September's month begins before it is decided.
+        review26 = store.start_round(2026, STANDARD.id)
+        september = _monthly(store, 2026, 9, a)
+        assert _transitions(store, september) == {"01-0001": Transition.ESCAPED_POVERTY}
+        # C surveyed not poor in the open review, then reviewed poor in September: it moves
+        # from the 2025 list, still in force, not from the review's proposal.
+        poor_answers = (c.b1_total, c.income_per_capita)
+        _escaped(c)
+        store.save_household(c, round_id=review26.id, result=classify(c, STANDARD, 2026))
+        c.b1_total, c.income_per_capita = poor_answers
+        store.save_household(c)
+        year_round.add_to_round(store, september, c.id)
+        assert _transitions(store, september)["01-0003"] is Transition.STAYED_POOR
+
+    # The 2025 meeting sent B back: in 2026 it moves from "not determined", not "poor".
+    with Store.create(tmp_path / "b.sqlite", commune_info(), user="Cán bộ", device="l1") as store:
+        store.add_village("Thôn Đồng Tâm")
+        b = _poor("01-0002", "Hùng")
+        review25 = _periodic(store, b)
+        review26 = store.start_round(2026, STANDARD.id)
+        store.save_household(b, round_id=review26.id, result=classify(b, STANDARD, 2026))
+        assert _transitions(store, review26.id) == {"01-0002": Transition.STAYED_POOR}
+        store.save_meeting_vote(b.id, review25, agree=1, attendees=10)
+        assert _transitions(store, review26.id) == {"01-0002": Transition.UNKNOWN}
+        store.delete_meeting_vote(b.id, review25)
+        assert _transitions(store, review26.id) == {"01-0002": Transition.STAYED_POOR}
+
+
+def test_a_result_entered_in_an_earlier_round_moves_the_later_ones(tmp_path: Path) -> None:
+    with Store.create(tmp_path / "xa.sqlite", commune_info(), user="Cán bộ", device="l1") as store:
+        store.add_village("Thôn Đồng Tâm")
+        a, b = (_poor(f"01-000{i}", n) for i, n in enumerate(("Ánh", "Hùng"), 1))
+        review25 = store.start_round(2025, STANDARD.id)
+        store.save_household(a, round_id=review25.id, result=classify(a, STANDARD, 2025))
+        store.save_decision(review25.id, "12/QĐ-UBND", date(2025, 12, 10), "Nguyễn Văn Hùng")
+        store.save_household(b)
+        march = _monthly(store, 2026, 3, b)
+        assert _transitions(store, march) == {"01-0002": Transition.NEWLY_POOR}
+        # B's 2025 result typed in afterwards (from last year's paper): March now moves
+        # from it, as it would have had it been typed first.
+        store.save_household(b, round_id=review25.id, result=classify(b, STANDARD, 2025))
+        assert _transitions(store, march) == {"01-0002": Transition.STAYED_POOR}

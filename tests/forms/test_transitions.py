@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
 from forms.labels import TRANSITION_LABELS
 from forms.model import Category, Transition
 from forms.transitions import (
+    RoundPlace,
     counts_as_escaped_poverty,
     history_before,
     transition,
@@ -67,21 +70,23 @@ def test_escaped_poverty_column_counts_both_escapes() -> None:
     assert not counts_as_escaped_poverty(Transition.ESCAPED_NEAR_POVERTY)
 
 
-# Rounds as history_before takes them: (id, periodic), in the file's order.
-P24, P25, DEC25, MAR26, JUN26, P26 = (
-    ("p24", True),
-    ("p25", True),
-    ("dec25", False),
-    ("mar26", False),
-    ("jun26", False),
-    ("p26", True),
+# Rounds as history_before takes them, in the file's order: the 2024 and 2025 reviews decided
+# in December, monthly rounds decided within their month.
+P24, P25 = (
+    RoundPlace("p24", True, date(2024, 12, 10), None),
+    RoundPlace("p25", True, date(2025, 12, 10), None),
 )
+DEC25 = RoundPlace("dec25", False, date(2025, 12, 28), date(2025, 12, 15))
+MAR26 = RoundPlace("mar26", False, date(2026, 3, 20), date(2026, 3, 15))
+JUN26 = RoundPlace("jun26", False, date(2026, 6, 20), date(2026, 6, 15))
+P26 = RoundPlace("p26", True, None, None)
 ROUNDS = [P24, P25, DEC25, MAR26, JUN26, P26]
 
 
 def test_history_before_the_first_periodic_review_is_none() -> None:
     assert history_before(ROUNDS, 0, {"p24": P}) is None
-    assert history_before([("m", False), ("p", True)], 1, {"m": P}) is None
+    month = RoundPlace("m", False, date(2024, 3, 20), date(2024, 3, 15))
+    assert history_before([month, RoundPlace("p", True, None, None)], 1, {"m": P}) is None
 
 
 def test_a_periodic_review_moves_from_the_last_one_not_from_monthly_rounds_since() -> None:
@@ -110,10 +115,27 @@ def test_a_monthly_round_moves_from_the_lists_as_they_stand_before_it() -> None:
     assert history_before(ROUNDS, 4, {"mar26": NP}) == [None, None, NP]
 
 
+def test_a_month_moves_from_the_lists_in_force_not_from_an_open_review() -> None:
+    """September 2026, the 2026 review opened before it and not decided: its results are
+    not yet a list, nor is a month decided after September's 15th, nor one never decided."""
+    sep = RoundPlace("sep26", False, None, date(2026, 9, 15))
+    jul = RoundPlace("jul26", False, date(2026, 9, 20), date(2026, 7, 15))
+    aug = RoundPlace("aug26", False, None, date(2026, 8, 15))
+    rounds = [P24, P25, MAR26, jul, aug, P26, sep]
+    found = {"p25": P, "mar26": NP, "jul26": OUT, "aug26": OUT, "p26": OUT}
+    assert history_before(rounds, 6, found) == [None, P, NP]
+    # Once the review is decided, by the next month, the list is the review's (July's,
+    # decided before it, counts too).
+    decided = RoundPlace("p26", True, date(2026, 9, 30), None)
+    october = RoundPlace("oct26", False, None, date(2026, 10, 15))
+    assert history_before([*rounds[:5], decided, october], 6, found) == [None, P, NP, OUT, OUT]
+
+
 def test_monthly_rounds_between_two_reviews_still_count_as_ever_poor() -> None:
     """Poor only in a monthly round of 2026, out again by the 2026 review: poor in 2027 is
     a fall back, not newly poor."""
-    rounds = [*ROUNDS, ("p27", True)]
+    rounds = [*ROUNDS[:5], RoundPlace("p26", True, date(2026, 12, 10), None)]
+    rounds.append(RoundPlace("p27", True, None, None))
     found = {"p25": OUT, "mar26": P, "p26": OUT}
     history = history_before(rounds, 6, found)
     assert history == [None, OUT, P, OUT]

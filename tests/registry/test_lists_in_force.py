@@ -19,7 +19,7 @@ from forms.model import Category, Transition
 from registry import queries
 from registry.database import connect, init
 from registry.load import commune_code_of, load_packages
-from registry.migrations import LATEST, m0002_household_years, m0007_periodic_movements
+from registry.migrations import LATEST, m0002_household_years, m0008_meeting_movements
 from registry.throwaway import Cluster
 from tests.registry.packages import make_package
 from tests.reports.test_year_round_reports import _demo, march_verdicts
@@ -149,8 +149,8 @@ def test_the_movements_are_the_communes_own(pg_cluster: Cluster, tmp_path: Path)
         load_packages(conn, [tmp_path / "xa.rasoat"], user="Cán bộ tỉnh")
         [province] = queries.summary(conn, 2026).rows
         assert +Counter(province.by_transition) == commune
-        # Migration 7 makes the same counts of a load made before it.
+        # Migration 8 makes the same counts of a load made before it.
         query = "SELECT * FROM year_counts ORDER BY 1, 2, 3, 4, 5, 6, 7, 8, 9"
         written = conn.execute(query).fetchall()
-        conn.execute(m0007_periodic_movements.SQL)
+        conn.execute(m0008_meeting_movements.SQL)
         assert conn.execute(query).fetchall() == written

@@ -69,6 +69,7 @@ def test_init_is_repeatable_and_keeps_its_province(registry: str) -> None:
         (5, "lz4_documents"),
         (6, "year_counts"),
         (7, "periodic_movements"),
+        (8, "meeting_movements"),
     ]
 
 
