@@ -135,8 +135,8 @@ def application_form(store: Any, application_id: str) -> Document:
 
 
 # --- the monthly report ------------------------------------------------------------------
-def _before(entry: Any) -> str:
-    t: Transition | None = entry.transition
+def _before(t: Transition | None) -> str:
+    """The category a transition moves from, as the monthly report's "Trước" says it."""
     if t in (Transition.STAYED_POOR, Transition.POOR_TO_NEAR_POOR, Transition.ESCAPED_POVERTY):
         return CATEGORY_LABELS[Category.POOR]
     if t in (
@@ -146,6 +146,9 @@ def _before(entry: Any) -> str:
     ):
         return CATEGORY_LABELS[Category.NEAR_POOR]
     return "Ngoài danh sách" if t not in (None, Transition.UNKNOWN) else ""
+
+
+KEPT = "Giữ nguyên (họp thôn chưa thông qua)"
 
 
 def monthly_report(data: ReviewData, village: str | None = None) -> Document:
@@ -174,9 +177,18 @@ def monthly_report(data: ReviewData, village: str | None = None) -> Document:
     counts: dict[str, list[int]] = {}
     for n, e in enumerate(entries, start=1):
         h = e.household
+        if e.sent_back:
+            # The month's meeting refused the change: it stays where it was (as the lists in
+            # force keep it), and is no change in the totals. Its proposal was printed as
+            # the result ("Sau rà soát: Không nghèo") beside an empty "Trước".
+            before = after = _before(e.proposed)
+            table.add([n, h.code, h.head_name(), h.village, h.size(), before, after, KEPT])
+            continue
         after = CATEGORY_LABELS[e.result.category]
         change = TRANSITION_LABELS[e.transition] if e.transition else ""
-        table.add([n, h.code, h.head_name(), h.village, h.size(), _before(e), after, change])
+        table.add(
+            [n, h.code, h.head_name(), h.village, h.size(), _before(e.transition), after, change]
+        )
         if change:
             counts.setdefault(change, [0, 0])
             counts[change][0] += 1

@@ -494,3 +494,26 @@ def test_a_year_names_its_periodic_review_not_its_latest_round(tmp_path: Path) -
         december = year_round.start_regular_round(store, review.year, 12)
         assert load_review(store, str(review.year)).round == review
         assert load_review(store, december.id).round == december
+
+
+def test_the_monthly_report_keeps_a_household_its_meeting_sent_back_where_it_was(
+    tmp_path: Path,
+) -> None:
+    """It printed the refused proposal as the result ("Sau rà soát: Không nghèo") beside an
+    empty "Trước", and counted nothing; the lists in force keep it poor."""
+    from reports.year_round import KEPT
+
+    path = _demo(tmp_path)
+    with Store.open(path, user="Cán bộ", device="laptop-1") as store:
+        current = store.current_round()
+        assert current is not None
+        store.save_decision(current.id, "300/QĐ-UBND", date(2026, 12, 15), "Nguyễn Văn Hùng")
+        rnd, agreed, voted_down = march_verdicts(store, current.id)
+        doc = build_document("monthly_report", store, round_id=rnd.id)
+    rows = {r.cells[1]: r.cells[5:] for r in doc.parts[0].tables()[0].data_rows()}
+    assert rows[voted_down.code] == ["Hộ nghèo", "Hộ nghèo", KEPT]
+    assert rows[agreed.code][0] == "Hộ nghèo"
+    assert rows[agreed.code][2].startswith("Thoát nghèo")
+    totals = {r.cells[0]: r.cells[1] for r in doc.parts[0].tables()[1].data_rows()}
+    assert KEPT not in totals
+    assert sum(n for n in totals.values() if isinstance(n, int)) == 1
