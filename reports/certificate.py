@@ -110,7 +110,7 @@ def certificate_part(data: ReviewData, number: int | None, e: Entry) -> Part:
             number=f"Số: {number:04d}/GCN-HN.HCN" if number else "Số: ……/GCN-HN.HCN",
         ),
         "Giấy chứng nhận hộ nghèo, hộ cận nghèo",
-        [f"Năm {data.year + 1}"],
+        [f"Năm {data.list_year}"],
         [
             Para(
                 "Căn cứ Quyết định số 24/2021/QĐ-TTg của Thủ tướng Chính phủ quy định quy trình "
@@ -126,7 +126,7 @@ def certificate_part(data: ReviewData, number: int | None, e: Entry) -> Part:
                 "; ngày cấp: ……………"
             ),
             Para(f"Nơi thường trú: {residence}"),
-            Para(f"Là <b>{kind}</b> năm {data.year + 1}.", markup=True),
+            Para(f"Là <b>{kind}</b> năm {data.list_year}.", markup=True),
             Para("I. Danh sách thành viên hộ gia đình", "heading"),
             members,
             Signatures(

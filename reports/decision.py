@@ -62,7 +62,7 @@ def decision_part(data: ReviewData) -> Part:
     protected = [e for e in poor if e.flag("social_protection", ref)]
     merit = [e for e in poor if e.household.meritorious_household or e.flag("meritorious", ref)]
     chairman = f"CHỦ TỊCH ỦY BAN NHÂN DÂN {data.commune_kind.upper()} {data.commune_short.upper()}"
-    y = data.year + 1
+    y = data.list_year
     blocks: list = [
         Para(f"<b>{chairman}</b>", "center", markup=True),
         Para("Căn cứ Luật Tổ chức chính quyền địa phương;", "italic"),
@@ -80,13 +80,13 @@ def decision_part(data: ReviewData) -> Part:
         ),
         Para(
             f"Xét đề nghị của Ban chỉ đạo rà soát hộ nghèo, hộ cận nghèo {data.commune_full} "
-            f"về kết quả rà soát năm {data.year},",
+            f"về kết quả {data.review_name},",
             "italic",
         ),
         Para("<b>QUYẾT ĐỊNH:</b>", "center", markup=True),
         Para(
-            f"<b>Điều 1.</b> Công nhận hộ nghèo, hộ cận nghèo, hộ thoát nghèo, hộ thoát cận "
-            f"nghèo năm {y} trên địa bàn {data.commune_full}, cụ thể:",
+            f"<b>Điều 1.</b> {data.decision_subject[:1].upper()}{data.decision_subject[1:]} "
+            f"trên địa bàn {data.commune_full}, cụ thể:",
             markup=True,
         ),
         Para(
@@ -108,9 +108,17 @@ def decision_part(data: ReviewData) -> Part:
         *_removed_line(data),
         Para("(Có danh sách chi tiết từng loại hộ kèm theo)", "italic"),
         Para(
-            f"<b>Điều 2.</b> Danh sách hộ nghèo, hộ cận nghèo tại Điều 1 được áp dụng từ ngày "
-            f"01 tháng 01 năm {y} đến ngày 31 tháng 12 năm {y}. Quyết định có hiệu lực kể từ "
-            "ngày ký.",
+            (
+                f"<b>Điều 2.</b> Các hộ tại Điều 1 được cập nhật vào danh sách hộ nghèo, hộ cận "
+                f"nghèo năm {y} của {data.commune_full}, áp dụng từ ngày ký đến ngày 31 tháng 12 "
+                f"năm {y}. Quyết định có hiệu lực kể từ ngày ký."
+            )
+            if data.monthly
+            else (
+                f"<b>Điều 2.</b> Danh sách hộ nghèo, hộ cận nghèo tại Điều 1 được áp dụng từ "
+                f"ngày 01 tháng 01 năm {y} đến ngày 31 tháng 12 năm {y}. Quyết định có hiệu "
+                "lực kể từ ngày ký."
+            ),
             markup=True,
         ),
         Para(

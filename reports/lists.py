@@ -308,7 +308,10 @@ def final_part(data: ReviewData, group: str, title: str) -> Part:
         ),
         title,
         [
-            f"{data.commune_title} - kết quả rà soát năm {data.year}, áp dụng năm {data.year + 1}",
+            f"{data.commune_title} - kết quả {data.review_name}, áp dụng từ ngày quyết định"
+            if data.monthly
+            else f"{data.commune_title} - kết quả rà soát năm {data.year}, "
+            f"áp dụng năm {data.list_year}",
             _decision_line(data),
         ],
         [

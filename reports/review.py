@@ -240,10 +240,31 @@ class ReviewData:
     # only when asked: the upper level's own lists and tables need names, year of birth and
     # counts (docs/privacy.md, "What the upper level gets").
     identity: bool = False
+    # The year whose lists the round's decision makes or updates: a review's, the next year
+    # (the 2026 review's lists apply in 2027); a month's, the year of the lists in force when
+    # it begins (a March 2026 month updates the lists in force in 2026, a December one after
+    # the 2026 decision those of 2027). None: the review's.
+    lists_year: int | None = None
 
     @property
     def year(self) -> int:
         return self.round.year
+
+    @property
+    def monthly(self) -> bool:
+        """A monthly regular round (kind "adhoc"), not a periodic review."""
+        return self.round.kind != "periodic"
+
+    @property
+    def list_year(self) -> int:
+        return self.lists_year if self.lists_year is not None else self.year + 1
+
+    @property
+    def review_name(self) -> str:
+        """ "rà soát năm 2026", or "rà soát thường xuyên tháng 3/2026" for a monthly round."""
+        if self.monthly and self.round.reference_date is not None:
+            return f"rà soát thường xuyên tháng {self.round.reference_date.month}/{self.year}"
+        return f"rà soát năm {self.year}"
 
     @property
     def standard_name(self) -> str:
@@ -267,10 +288,13 @@ class ReviewData:
     def decision_subject(self) -> str:
         """What the commune chairman's decision recognises; the certificate and the attached
         lists cite it in the same words."""
-        return (
+        subject = (
             "công nhận hộ nghèo, hộ cận nghèo, hộ thoát nghèo, hộ thoát cận nghèo năm "
-            f"{self.year + 1}"
+            f"{self.list_year}"
         )
+        # A month's decision recognises that month's changes to the lists in force: it said
+        # "năm 2027", applying from 1 January, for a March 2026 month.
+        return f"{subject} qua {self.review_name}" if self.monthly else subject
 
     @property
     def reference(self) -> date:
@@ -360,6 +384,16 @@ def village_title(village: str) -> str:
     return f"Thôn {name}"
 
 
+def _lists_year(store: Any, rnd: Round) -> int:
+    """``ReviewData.lists_year`` of ``rnd``."""
+    if rnd.kind == "periodic":
+        return rnd.year + 1
+    from db import year_round
+
+    base = year_round.list_in_force(store, rnd.reference_date or date(rnd.year, 12, 31))
+    return base.year + 1 if base is not None else rnd.year
+
+
 def load_review(
     store: Any,
     round_id: str | None = None,
@@ -418,6 +452,7 @@ def load_review(
         certificate_numbers=certificates.numbers(conn, current.id),
         previous=report_queries.recognised(conn, before.id) if before else None,
         previous_year=before.year if before else None,
+        lists_year=_lists_year(store, current),
     )
 
 
