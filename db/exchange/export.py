@@ -108,17 +108,30 @@ def _selected_ids(store: Store, scope: ExportScope) -> list[str]:
             list(scope.villages),
         ).fetchall()
     else:
+        # A household re-surveyed with the same answers keeps its revision and its time:
+        # the new round's answers and result are what the surveyor wrote, so they count
+        # too (such households were left out, and the commune's review lacked them).
         sql = "SELECT id FROM households h WHERE 1 = 1"
         params: list[Any] = []
         if scope.since:
-            sql += " AND h.updated_at >= ?"
-            params.append(scope.since)
+            sql += (
+                " AND (h.updated_at >= ?"
+                " OR EXISTS (SELECT 1 FROM results x WHERE x.household_id = h.id"
+                " AND x.updated_at >= ?)"
+                " OR EXISTS (SELECT 1 FROM answers x WHERE x.household_id = h.id"
+                " AND x.updated_at >= ?))"
+            )
+            params += [scope.since] * 3
         if scope.device:
             sql += (
-                " AND EXISTS (SELECT 1 FROM household_revs r WHERE r.household_id = h.id"
+                " AND (EXISTS (SELECT 1 FROM household_revs r WHERE r.household_id = h.id"
                 " AND r.device = ?)"
+                " OR EXISTS (SELECT 1 FROM results x WHERE x.household_id = h.id"
+                " AND (x.created_device = ? OR x.updated_device = ?))"
+                " OR EXISTS (SELECT 1 FROM answers x WHERE x.household_id = h.id"
+                " AND (x.created_device = ? OR x.updated_device = ?)))"
             )
-            params.append(scope.device)
+            params += [scope.device] * 5
         rows = conn.execute(sql + " ORDER BY code", params).fetchall()
     ids = [r[0] for r in rows]
     limit = _assigned_villages(store)

@@ -7,6 +7,7 @@ from pathlib import Path
 from db.exchange.export import ExportScope, export_package
 from db.exchange.package import read_package
 from db.store import Store
+from db.store_stamps import now_utc
 from tests.db.exchange.commune import copy_to, make_commune
 from tests.db.exchange.test_merge import edit
 
@@ -41,3 +42,40 @@ def test_scopes(tmp_path: Path) -> None:
     # The history travels: the commune's first rev and the laptop's edit on top of it.
     assert [r.device for r in rec.revs] == ["may-xa", "may-a"]
     assert rec.revs[1].parent_rev == rec.revs[0].rev
+
+
+def test_a_surveyors_part_carries_the_households_resurveyed_unchanged(tmp_path: Path) -> None:
+    """Re-surveyed in the 2026 review with the same answers, a household keeps its revision
+    and its time: only the changed one went, and the commune's review lacked the other's
+    result (its decision then refused)."""
+    from db.exchange.merge import import_package
+    from forms.classify import classify
+    from tests.db.conftest import commune_info
+    from tests.db.test_year_round import STANDARD, _escaped, _periodic, _poor
+
+    with Store.create(tmp_path / "xa.sqlite", commune_info(), user="Cán bộ", device="xa") as xa:
+        xa.add_village("Thôn Đồng Tâm")
+        same, changed = _poor("01-0001", "Lò Thị Ánh"), _poor("01-0002", "Đinh Văn Hùng")
+        _periodic(xa, same, changed)
+        export_package(xa, tmp_path / "full.rasoat", ExportScope(kind="commune"))
+        with Store.create(
+            tmp_path / "sv.sqlite", commune_info(), user="Điều tra viên", device="may-dtv"
+        ) as sv:
+            import_package(sv, tmp_path / "full.rasoat")
+            since = now_utc()
+            review = sv.start_round(2026, STANDARD.id)
+            for h in (same, changed):
+                h = sv.get_household(h.id)
+                if h.code == "01-0002":
+                    _escaped(h)
+                sv.save_household(h, round_id=review.id, result=classify(h, STANDARD, 2026))
+            for scope in (
+                ExportScope(kind="surveyor", device="may-dtv"),
+                ExportScope(kind="surveyor", since=since),
+            ):
+                export_package(sv, tmp_path / "dtv.rasoat", scope)
+                assert codes(tmp_path / "dtv.rasoat") == ["01-0001", "01-0002"], scope
+        import_package(xa, tmp_path / "dtv.rasoat")
+        [review] = [r for r in xa.rounds() if r.year == 2026]
+        merged = sorted(h.code for h, _r in xa.results_for_round(review.id))
+        assert merged == ["01-0001", "01-0002"]
