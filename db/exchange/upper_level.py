@@ -134,13 +134,16 @@ def _updating(rounds: dict[str, _Round], base_id: str) -> list[str]:
     base = rounds[base_id]
     later = [r for r in rounds.values() if r.periodic and _after(r, base)]
     nxt = min(later, key=lambda r: (r.year, r.started)) if later else None
+    # Until the next review's decision replaces these lists, not until it starts: a month
+    # opened in September, while the next review was surveyed, and decided before that
+    # review's decision updated these lists and was counted in no year's.
     found = [
         (r.decided_on, r.year, r.started, rid)
         for rid, r in rounds.items()
         if not r.periodic
         and r.decided_on is not None
         and _after(r, base)
-        and (nxt is None or not _after(r, nxt))
+        and (nxt is None or nxt.decided_on is None or r.decided_on < nxt.decided_on)
         and (base.decided_on is None or r.decided_on >= base.decided_on)
     ]
     return [rid for *_, rid in sorted(found)]
@@ -172,6 +175,12 @@ def lists_in_force(
     (``Streamed.records``); by default ``package.records``."""
     rounds = _rounds(package)
     updating = {rid: _updating(rounds, rid) for rid, r in rounds.items() if r.periodic}
+    latest: dict[int, tuple[str, str]] = {}  # review year → (start, id) of its latest review
+    for rid, review in rounds.items():
+        if review.periodic and (
+            review.year not in latest or review.started > latest[review.year][0]
+        ):
+            latest[review.year] = (review.started, rid)
     if records is None:
         assert isinstance(package, Package)
         records = package.records
@@ -197,6 +206,16 @@ def lists_in_force(
                     found = InForce(Category(rec.results[update]["category"]), update)
             if r.year not in by_year or r.started > by_year[r.year][0]:
                 by_year[r.year] = (r.started, found)
+        # A household a review did not classify (new since, split off, moved in) that a
+        # month decided since put on the lists is on the lists in force (it was counted as
+        # not classified).
+        for year, (_started, base_id) in latest.items():
+            if year in by_year:
+                continue
+            for update in reversed(updating.get(base_id, [])):
+                if update in rec.results and hid not in rounds[update].sent_back:
+                    by_year[year] = ("", InForce(Category(rec.results[update]["category"]), update))
+                    break
         yield rec, {year: found for year, (_started, found) in by_year.items()}
 
 

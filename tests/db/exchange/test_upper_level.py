@@ -133,3 +133,41 @@ def test_the_poor_movement_columns_add_up_to_the_poor(tmp_path: Path) -> None:
     moves = ("Nghèo cũ", "Nghèo phát sinh mới", "Tái nghèo", "Cận nghèo thành nghèo")
     assert cells["Cận nghèo thành nghèo"] == 1  # TL-2
     assert sum(cells[t] for t in moves) == cells["Hộ nghèo"] == 3
+
+
+def test_the_lists_in_force_take_every_month_decided_before_the_next_review(
+    tmp_path: Path,
+) -> None:
+    """The 2025 row is the 2025 lists as they stood until the 2026 review's decision: a
+    September month, opened while that review was surveyed and decided before it, counted in
+    no year's row; and a household no review classified that a month put on the list was
+    "not classified"."""
+    from datetime import date
+
+    from forms.classify import classify
+    from tests.db.conftest import commune_info
+    from tests.db.test_round_transitions import _monthly
+    from tests.db.test_year_round import STANDARD, _escaped, _periodic, _poor
+
+    path = tmp_path / "xa.sqlite"
+    with Store.create(path, commune_info(), user="Cán bộ", device="xa") as store:
+        store.add_village("Thôn Đồng Tâm")
+        a, b = _poor("01-0001", "Lò Thị Ánh"), _poor("01-0002", "Đinh Văn Hùng")
+        _periodic(store, a)
+        store.save_household(b)  # moved in after the 2025 review
+        june = _monthly(store, 2026, 6, b)
+        store.save_decision(june, "40/QĐ-UBND", date(2026, 6, 25), "Nguyễn Văn Hùng")
+        review = store.start_round(2026, STANDARD.id)
+        _escaped(a)
+        september = _monthly(store, 2026, 9, a)
+        store.save_decision(september, "60/QĐ-UBND", date(2026, 9, 25), "Nguyễn Văn Hùng")
+        for h in (a, b):
+            store.save_household(h, round_id=review.id, result=classify(h, STANDARD, 2026))
+        store.save_decision(review.id, "130/QĐ-UBND", date(2026, 11, 30), "Nguyễn Văn Hùng")
+        export_package(store, tmp_path / "xa.rasoat")
+    opened, failed = open_packages([tmp_path / "xa.rasoat"])
+    assert failed == []
+    [row] = summaries(opened, 2025)
+    assert row.by_category[Category.POOR] == 1  # B, by June's decision
+    assert row.by_category[Category.NOT_POOR] == 1  # A, out by September's
+    assert row.not_classified == 0
