@@ -228,9 +228,14 @@ def _decision_line(data: ReviewData) -> str:
             f"(Kèm theo Quyết định số …/QĐ-UBND ngày …/…/{data.year} của Chủ tịch UBND "
             f"{data.commune_full})"
         )
+    # Printed as the lists now stand, it names the monthly decisions that changed them: the
+    # list with the same heading as the one attached to the decision held other households.
+    updates = "".join(
+        f"; cập nhật theo Quyết định số {u.number} ngày {u.date:%d/%m/%Y}" for u in data.updated_by
+    )
     return (
         f"(Kèm theo Quyết định số {d.number} ngày {d.date:%d/%m/%Y} của Chủ tịch UBND "
-        f"{data.commune_full})"
+        f"{data.commune_full}{updates})"
     )
 
 

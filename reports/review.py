@@ -245,6 +245,8 @@ class ReviewData:
     # it begins (a March 2026 month updates the lists in force in 2026, a December one after
     # the 2026 decision those of 2027). None: the review's.
     lists_year: int | None = None
+    # The monthly decisions whose results stand in the entries (read as the lists in force).
+    updated_by: list[Decision] = field(default_factory=list)
 
     @property
     def year(self) -> int:
@@ -436,6 +438,12 @@ def load_review(
     if current_in_force and in_force_on is None and store.current_round() == current:
         in_force_on = date.today()
     entries = _entries(conn, current.id, village, progress, in_force_on, household_id)
+    # The monthly decisions whose results stand in these lists (the lists in force): the
+    # list printed today says it was updated by them, not only the review's decision.
+    standing = {e._round_id for e in entries} - {current.id, ""}
+    updated_by = sorted(
+        (d for d in map(store.decision, standing) if d is not None), key=lambda d: d.date
+    )
     try:
         standard: Standard | None = load_standard(current.standard_id)
     except StandardError:
@@ -453,6 +461,7 @@ def load_review(
         previous=report_queries.recognised(conn, before.id) if before else None,
         previous_year=before.year if before else None,
         lists_year=_lists_year(store, current),
+        updated_by=updated_by,
     )
 
 

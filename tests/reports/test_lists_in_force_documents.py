@@ -51,7 +51,14 @@ def test_the_current_lists_follow_a_monthly_decision(tmp_path: Path) -> None:
         before = load_review(store, periodic, in_force_on=date(2026, 3, 19))
         assert {e.result.category for e in before.entries} == {Category.POOR}
 
-        assert _codes(build_document("final_list", store)) == {"01-0003"}
+        final = build_document("final_list", store)
+        assert _codes(final) == {"01-0003"}
+        # It names the decision that changed it, beside the review's it was attached to.
+        assert any(
+            line.startswith("(Kèm theo Quyết định số 12/QĐ-UBND ngày 10/12/2025")
+            and line.endswith("; cập nhật theo Quyết định số 31/QĐ-UBND ngày 20/03/2026)")
+            for line in final.parts[0].subtitles
+        )
         assert _codes(build_document("detail_list", store)) == {"01-0003"}
         unmet = year_round.needs_without_support(store, year_round.support_period(store))
         assert [r.code for r in unmet] == ["01-0003"]
