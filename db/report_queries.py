@@ -7,6 +7,7 @@ takes the Store's own connection (the caller's thread owns it).
 from __future__ import annotations
 
 import json
+import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -18,6 +19,7 @@ from db import driver
 from db.deep_check import Cancel, Cancelled, naming_damage
 from db.households import household_from_docs
 from db.records import HouseholdQuery, MeetingVote
+from db.result_docs import answers_read
 from forms.classify import Result, result_from_dict
 from forms.meeting import PROPOSED_CATEGORIES, PROPOSED_TRANSITIONS
 from forms.model import Category, Household, Transition
@@ -473,18 +475,41 @@ def recognised(conn: driver.Connection, round_id: str) -> list[Recognised]:
     """A round's recognised poor and near-poor lists, as the next year's summary starts from
     them ("Đầu kỳ"): its poor and near-poor results the meeting did not send back, households
     deleted since included (they left the list as "khác giảm"). Lists imported from last
-    year's Excel file are results of that year's round and count the same way. Persons are
-    the members the file holds now (a household's size last year is not stored)."""
+    year's Excel file are results of that year's round and count the same way.
+
+    The village and persons are the household's as that round's answers hold them, as last
+    year's summary counted it: a household that moved village since stays in its old
+    village's "Đầu kỳ" (and leaves it as "khác giảm", entering the new one as "khác tăng"),
+    where it moved with the household. Without answers, the file's village and members now."""
     sql = (
         "SELECT h.id, h.village, r.category, h.deleted, h.code,"
         " (SELECT COUNT(*) FROM members m WHERE m.household_id = h.id"
-        "  AND (m.deleted = 0 OR h.deleted = 1))"
+        "  AND (m.deleted = 0 OR h.deleted = 1)),"
+        " (SELECT a.doc FROM answers a WHERE a.household_id = h.id AND a.round_id = r.round_id)"
         " FROM results r JOIN households h ON h.id = r.household_id"
         " LEFT JOIN meeting_votes v ON v.household_id = h.id AND v.round_id = r.round_id"
         f" WHERE r.round_id = ? AND r.category IN ({LISTED})"
         f" AND NOT {SENT_BACK} ORDER BY h.code"
     )
-    return [
-        Recognised(hid, village, Category(category), persons, bool(deleted), code)
-        for hid, village, category, deleted, code, persons in conn.execute(sql, (round_id,))
-    ]
+    out = []
+    for hid, village, category, deleted, code, persons, answers in conn.execute(sql, (round_id,)):
+        then = _answered(answers)
+        if then is not None:
+            village, persons = then
+        out.append(Recognised(hid, village, Category(category), persons, bool(deleted), code))
+    return out
+
+
+def _answered(blob: bytes | None) -> tuple[str, int] | None:
+    """(village, persons) as a round's stored answers hold the household, or None when
+    there are none or they cannot be read (the caller keeps the file's own)."""
+    if blob is None:
+        return None
+    try:
+        doc = answers_read(blob)
+    except (zlib.error, ValueError):
+        return None
+    village, members = doc.get("village"), doc.get("members")
+    if not isinstance(village, str) or not village or not isinstance(members, list):
+        return None
+    return village, len(members)

@@ -43,6 +43,12 @@ def answers_bytes(text: str) -> bytes:
     return zlib.compress(text.encode(), _LEVEL)
 
 
+def answers_read(blob: bytes) -> Any:
+    """A round's stored answers (``answers_bytes``) as their JSON document. ``zlib.error``
+    or ``ValueError`` when damaged."""
+    return json.loads(zlib.decompress(blob))
+
+
 def answers_json(doc_text: str, member_texts: Sequence[str]) -> str:
     """The text ``answers_stored`` compresses, from the documents' texts the caller has just
     encoded for the household's and members' rows (``doc_text``: ``dumps`` of the household's

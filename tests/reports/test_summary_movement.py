@@ -92,3 +92,32 @@ def test_rate_rows_print_one_decimal_everywhere(small_store: Store, tmp_path: Pa
         values = line.split("Tỷ lệ (%)", 1)[1].split()
         assert values
         assert all(re.fullmatch(r"\d{1,3}(\.\d{3})*,\d", v) for v in values), line
+
+
+def test_a_household_that_moved_village_starts_in_its_old_one(
+    small_file: Path, tmp_path: Path
+) -> None:
+    """ "Đầu kỳ" by village is last year's list as it was: a household recognised poor in
+    Thôn A that moved to Thôn B since was counted in B's start, and A's start no longer
+    matched what last year's summary said (it leaves A as "giảm khác", enters B as "tăng
+    khác")."""
+    path = shutil.copyfile(small_file, tmp_path / "xa.sqlite")
+    with Store.open(path, user="t", device="t") as store:
+        before = movement_rows(
+            reports.build("summary", store, tmp_path / "a.xlsx", fmt="xlsx"), "Diễn biến hộ nghèo"
+        )
+        last_year = next(r for r in store.rounds() if r.year == 2025)
+        mover = next(
+            h for h, r in store.results_for_round(last_year.id) if r.category is Category.POOR
+        )
+        other = next(v.name for v in store.villages() if v.name != mover.village)
+        mover.village = other
+        store.save_household(mover)
+        after = movement_rows(
+            reports.build("summary", store, tmp_path / "b.xlsx", fmt="xlsx"), "Diễn biến hộ nghèo"
+        )
+    starts = {r[1]: r[3] for r in before if r[1]}
+    assert {r[1]: r[3] for r in after if r[1]} == starts
+    for row in after:
+        start, out1, out2, other_out, in1, in2, in3, other_in, end = row[3:12]
+        assert end == start - out1 - out2 - other_out + in1 + in2 + in3 + other_in, row
