@@ -38,6 +38,9 @@ class CommuneRow:
     deprived: Counter[tuple[str, str]] = field(default_factory=Counter)
     deprivations: Counter[str] = field(default_factory=Counter)  # category -> sum of counts
     by_transition: Counter[Transition] = field(default_factory=Counter)
+    # False: the year is the commune's first review in its load, with none before to move
+    # from: no movement is counted (as upper_level.CommuneSummary.movements).
+    movements: bool = True
 
     @property
     def not_classified(self) -> int:
@@ -106,6 +109,19 @@ def summary(conn: psycopg.Connection[Any], year: int | None = None) -> Summary:
             params,
         )
     }
+    # A commune whose load has no review before this year moves from nothing.
+    moving = {
+        code
+        for (code,) in conn.execute(
+            "SELECT DISTINCT l.commune_code FROM loads l JOIN rounds r"
+            " ON r.province_code = l.province_code AND r.load_id = l.id"
+            " WHERE l.province_code = %(p)s AND l.valid_to IS NULL AND r.kind = 'periodic'"
+            " AND r.year < %(y)s",
+            params,
+        )
+    }
+    for code, row in rows.items():
+        row.movements = code in moving
     standards: Counter[str] = Counter()
     # Each load's counts, made when it was loaded (year_counts, migration 6): a few dozen
     # rows a commune, where working them out from household_years read every household of
@@ -130,6 +146,8 @@ def summary(conn: psycopg.Connection[Any], year: int | None = None) -> Summary:
         # a household's movement is from no list. One rule (forms.transitions) for the
         # commune, the upper level and the province: the inputs are counted, the movement
         # worked out here.
+        if not row.movements:
+            continue
         moved = transition(
             Category(before) if before else None,
             Category(category),

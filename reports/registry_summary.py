@@ -139,10 +139,9 @@ def movement_table(summary: Summary) -> Table:
         show_codes=True,
     )
     for r, style in [(r, "data") for r in summary.rows] + [(_total(summary.rows), "total")]:
-        table.add(
-            [r.commune_code, r.commune_name, *[r.by_transition[t] for t, _l in MOVES]],
-            style,  # type: ignore[arg-type]
-        )
+        # Blank in a commune's first review year: nothing before to move from.
+        moves = [r.by_transition[t] if r.movements else None for t, _l in MOVES]
+        table.add([r.commune_code, r.commune_name, *moves], style)  # type: ignore[arg-type]
     return table
 
 

@@ -47,7 +47,8 @@ def upper_level_document(rows: Sequence[CommuneSummary]) -> Document:
                 r.households,
                 r.persons,
                 *[r.by_category[c] for c in cats],
-                *[r.by_transition[t] for t, _ in moves],
+                # Blank in a commune's first review year: nothing before to move from.
+                *[r.by_transition[t] if r.movements else None for t, _ in moves],
                 r.not_classified,
             ]
         )

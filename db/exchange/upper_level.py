@@ -47,6 +47,9 @@ class CommuneSummary:
     source: str = ""
     review_years: tuple[int, ...] = ()  # the years of the package's periodic reviews
     signed: bool = True  # the package bears the signature of the laptop that made it
+    # False: the year is the package's first review, with none before to move from: no
+    # movement is counted, as the commune's own papers show none (all were "phát sinh mới").
+    movements: bool = True
 
     @property
     def not_classified(self) -> int:
@@ -245,6 +248,7 @@ def summarise(
         signed=package.signer is not None,
     )
     order = ordered_rounds(package)
+    s.movements = year is not None and any(y < year for y in years)
     for rec, by_year in lists_in_force(package, records):
         size = len(rec.household.members)
         s.households += 1
@@ -255,6 +259,8 @@ def summarise(
         current = by_year[year].category
         s.by_category[current] += 1
         s.persons_by_category[current] += size
+        if not s.movements:
+            continue
         before, poor, near_poor = movement_inputs(order, rec.household.id, rec.results, year)
         s.by_transition[transition(before, current, ever_poor=poor, ever_near_poor=near_poor)] += 1
     return s

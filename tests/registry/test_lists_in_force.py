@@ -73,6 +73,9 @@ def test_the_province_counts_the_lists_in_force_as_the_upper_level_does(
             province = queries.summary(conn, year)
             upper = summaries(opened, province.year)
             assert [_counts(r) for r in province.rows] == [_counts(u) for u in upper]
+            # The packages' first review year moves from nothing, at both levels.
+            assert [r.movements for r in province.rows] == [u.movements for u in upper]
+            assert all(r.movements is (province.year != 2025) for r in province.rows)
         mine = {r.commune_code: r for r in queries.summary(conn).rows}["02947"]
         assert mine.by_category[Category.UNDETERMINED] >= 1  # the 2026 meeting's
         # Under "Chưa phân loại", as the upper level counts it: it showed 0.

@@ -89,6 +89,8 @@ def straightforward(conn: Any, year: int) -> dict[str, dict[str, Any]]:
             c["deprivations"][category] += count
             for indicator in deprived:
                 c["deprived"][(category, indicator)] += 1
+        if not any(e < year for e in review[load]):
+            continue  # the load's first review year: nothing before to move from
         past = history[(load, hid)]
         before = [Category(past[e]) if e in past else None for e in review[load] if e < year]
         while before and before[0] is None:  # not yet a household then

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import replace
 from pathlib import Path
 
@@ -15,6 +16,7 @@ from db.records import CommuneInfo
 from db.store import Store
 from forms.classify import Result
 from forms.model import Category, Transition
+from reports.upper_level import upper_level_document
 from tests.db.exchange.commune import COMMUNE
 from tests.db.exchange.workbook import build
 
@@ -65,6 +67,15 @@ def test_counts_per_commune_by_category_and_transition(tmp_path: Path) -> None:
         Transition.ESCAPED_POVERTY: 1,
     }
     assert second.persons_by_category[Category.POOR] == 3
+    # 2025, the packages' first review (the lists imported from Excel), moves from nothing:
+    # no movement counted, and the table leaves its cells blank (all were "phát sinh mới",
+    # where the commune's papers show none).
+    assert all(r.movements for r in rows)
+    first_year = summaries(opened, year=2025)
+    assert [(r.movements, +r.by_transition) for r in first_year] == [(False, Counter())] * 2
+    assert first_year[0].by_category[Category.POOR] > 0
+    printed = upper_level_document(first_year).parts[0].tables()[0].data_rows()[0].cells
+    assert printed[8:15] == [None] * 7
     # Read one record at a time (issue 22): the same rows, the same refusal.
     streamed, refused, sources = read_summaries([b, a, broken], year=2026)
     assert streamed == rows
