@@ -306,6 +306,19 @@ def decode_listed(
         return household_from_docs(doc, member_docs), result_from_dict(json.loads(result_doc))
 
 
+def unsettled_count(conn: driver.Connection, round_id: str) -> int:
+    """Live households of the round with no category after its meeting: not determined, or
+    sent back by the meeting (``reports.decision.unsettled``, counted without reading them)."""
+    (n,) = conn.execute(
+        "SELECT COUNT(*) FROM results r JOIN households h ON h.id = r.household_id"
+        " LEFT JOIN meeting_votes v ON v.household_id = r.household_id"
+        " AND v.round_id = r.round_id"
+        f" WHERE r.round_id = ? AND h.deleted = 0 AND (r.category = ? OR {SENT_BACK})",
+        (round_id, Category.UNDETERMINED.value),
+    ).fetchone()
+    return int(n)
+
+
 def after_meeting_counts(store: Any, q: HouseholdQuery) -> dict[Category, int]:
     """``Store.category_counts`` after the meeting: a household sent back for re-survey is
     on no list until a new vote, so it counts as not yet determined (Chưa xác định), not

@@ -304,19 +304,27 @@ class PostingPage(QWidget):
         if round_id is None:
             return []
         periods = [PostingPeriod(p.village, p.start, p.end) for p in self.store.postings(round_id)]
+        from db.report_queries import unsettled_count
+
         open_complaints = sum(1 for c in self.store.complaints(round_id) if not c.outcome)
-        return decision_remarks(pydate(self.decision_date.date()), periods, open_complaints)
+        return decision_remarks(
+            pydate(self.decision_date.date()),
+            periods,
+            open_complaints,
+            unsettled_count(self.store.conn, round_id),
+        )
 
     def confirm_decision_anyway(self, remarks: list[str]) -> bool:
-        """The decision date breaks the order of the steps: say how, keep the date by default."""
+        """The decision breaks the order of the steps (its date, complaints not re-checked,
+        households the meeting left without a category): say how, go back by default."""
         from desktop.confirm import confirm_destructive
 
         return confirm_destructive(
             self,
-            self.tr("Ngày quyết định"),
-            self.tr("Kiểm tra lại ngày quyết định trước khi lưu:"),
+            self.tr("Lưu quyết định"),
+            self.tr("Kiểm tra lại trước khi lưu quyết định:"),
             self.tr("&Vẫn lưu"),
-            self.tr("&Sửa ngày"),
+            self.tr("&Quay lại sửa"),
             "\n".join(f"• {r}" for r in remarks),
         )
 

@@ -22,10 +22,20 @@ def _d(value: date) -> str:
 
 
 def decision_remarks(
-    decision: date, postings: Sequence[PostingPeriod], unresolved_complaints: int
+    decision: date,
+    postings: Sequence[PostingPeriod],
+    unresolved_complaints: int,
+    unsettled: int = 0,
 ) -> list[str]:
-    """What is wrong with signing the decision on ``decision``, in Vietnamese; [] when nothing."""
+    """What is wrong with signing the decision on ``decision``, in Vietnamese; [] when nothing.
+    ``unsettled``: households of the round with no category after the meeting (not
+    determined, or sent back by the village meeting), which no decision can name yet."""
     remarks: list[str] = []
+    if unsettled:
+        remarks.append(
+            f"Còn {unsettled} hộ chưa có kết quả sau họp thôn (chưa xác định, hoặc cuộc họp "
+            "chưa thông qua và phải rà soát lại): quyết định chưa công nhận được các hộ này."
+        )
     if not postings:
         remarks.append("Chưa ghi thời gian niêm yết công khai của thôn nào.")
     for p in sorted(postings, key=lambda p: (p.end, p.village)):

@@ -100,3 +100,19 @@ def test_dashboard_counts_households_per_village(qtbot: QtBot, app: Any, store: 
     assert indicators.groups  # one bar group per indicator of the standard
     deprived = dict(indicators.series)["2026"]
     assert max(deprived) == 3.0
+
+
+def test_a_household_sent_back_is_named_before_the_decision(
+    qtbot: QtBot, app: Any, store: Any
+) -> None:
+    household = poor_household("P1", "Thôn Nà Lầu", "Lò Văn Pản")
+    save_classified(store, household)
+    page = PostingPage(store, today=date(2026, 11, 2))
+    qtbot.addWidget(page)
+    page.village.setCurrentIndex(page.village.findData("Thôn Nà Lầu"))
+    assert page.save_posting()
+    page.decision_date.setDate(date(2026, 11, 10))
+    assert page.decision_remarks() == []
+    store.save_meeting_vote(household.id, page.round_id(), agree=3, attendees=10)
+    [remark] = page.decision_remarks()
+    assert remark.startswith("Còn 1 hộ chưa có kết quả sau họp thôn")

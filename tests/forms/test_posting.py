@@ -29,3 +29,10 @@ def test_no_posting_recorded() -> None:
     assert decision_remarks(date(2026, 11, 3), [], 0) == [
         "Chưa ghi thời gian niêm yết công khai của thôn nào."
     ]
+
+
+def test_households_left_without_a_category_by_the_meeting() -> None:
+    """Saved anyway, a decision left them on no list while next year's transitions moved
+    from the proposal the meeting refused."""
+    (remark,) = decision_remarks(date(2026, 11, 13), [NA_LAU, KHUOI], 0, unsettled=3)
+    assert remark.startswith("Còn 3 hộ chưa có kết quả sau họp thôn")
