@@ -845,15 +845,18 @@ class Session:
         assert isinstance(dialog, PersonDialog)
         return dialog
 
-    def confirm(self, ask: Callable[[], Steps], do: str) -> Steps:
+    def confirm(self, ask: Callable[[], Steps], do: str, says: str = "") -> Steps:
         """A destructive step's question (``desktop.confirm``): its do-button chosen by its
-        Alt+letter, since Enter and Esc keep things as they are."""
+        Alt+letter, since Enter and Esc keep things as they are; ``says``: words the question
+        must hold."""
         self.expected_modals = (*self.expected_modals, QMessageBox)
         yield from ask()
         yield from self.wait(
             lambda: isinstance(QApplication.activeModalWidget(), QMessageBox), f"{do}?"
         )
         box = QApplication.activeModalWidget()
+        if says and says not in f"{box.text()}\n{box.informativeText()}":
+            raise SessionFailure(f"{do}? asked {box.text()!r} {box.informativeText()!r}")
         button = next((b for b in box.buttons() if b.text().replace("&", "") == do), None)
         if button is None or "&" not in button.text():
             raise SessionFailure(f"{do}? has buttons {[b.text() for b in box.buttons()]}")
@@ -1292,7 +1295,22 @@ class Session:
             raise SessionFailure(f"decision date typed {decided}, shows {page.decision_date}")
         yield from self.key(_mnemonic(page, page.signer), ALT)  # Người ký
         yield from self.type("Nguyễn Văn Hùng")
-        yield from self.key(Qt.Key.Key_Q, ALT)  # Lưu quyết định
+        # The meeting sent one household back in each village: saving asks first, naming
+        # how many are left without a category; the officer saves anyway (the decision
+        # document names them again and is refused until they are settled).
+        from db.report_queries import unsettled_count
+
+        pending = unsettled_count(store.conn, round_id)
+        if pending:
+
+            def save() -> Steps:
+                yield from self.post(Qt.Key.Key_Q, ALT)  # Lưu quyết định: it asks
+
+            said = f"Còn {pending} hộ chưa có kết quả sau họp thôn"
+            yield from self.confirm(save, "Vẫn lưu", says=said)
+            yield from self.back_to_window()
+        else:
+            yield from self.key(Qt.Key.Key_Q, ALT)  # Lưu quyết định
         yield from self.wait(lambda: store.decision(round_id) is not None, "decision saved")
         decision = store.decision(round_id)
         if (decision.number, decision.date, decision.signer) != (

@@ -86,7 +86,8 @@ def test_a_surveyors_afternoon(session: Session, tmp_path: Path) -> None:
     # The dashboard's counts per village, counted in a worker (issue 22).
     session.run(session.dashboard())
     # A village's posting, a complaint about a household found by name and its re-check,
-    # the commune's decision: all from the keyboard.
+    # the commune's decision (asked first: the meeting left households without a category),
+    # all from the keyboard.
     session.run(session.posting_and_complaint())
     # Support and a cadre on a household's page (issue 24); they travel in the package below.
     session.run(session.support_and_cadre())
