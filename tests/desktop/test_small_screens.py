@@ -166,32 +166,9 @@ def test_every_step_of_the_household_editor_fits_a_small_screen(
 ) -> None:
     """1024x768 less a 40 px taskbar and the window's frame: no step may ask for more (a step
     that is not scrolled, or the dashboard's three charts, grew the window to 797 px, past the
-    screen's bottom edge)."""
-    from desktop.main_window import MainWindow
-    from tests.desktop.test_wheel_guard import poor_household, save_classified
-
-    household = poor_household("H-0001", "Thôn Nà Lầu")
-    save_classified(store, household)
-    window = MainWindow(store)
-    qtbot.addWidget(window)
-    window.resize(1008, 688)
-    window.show()
-    qtbot.waitExposed(window)
-    assert window.open_household(household.id)
-    editor = window.editor
-    for title, page in editor.steps:
-        editor.stack.setCurrentWidget(page)
-        QApplication.processEvents()
-        hint = window.minimumSizeHint()
-        assert hint.width() <= 1008, (title, hint)
-        assert hint.height() <= 688, (title, hint)
-    window.close()
-
-
-def test_no_step_scrolls_sideways_on_a_small_screen(qtbot: QtBot, app: Any, store: Any) -> None:
-    """Step 7 of a household of a decided list: the support period's line named the decision
-    on one line and made the page wider than the 1024 px window leaves it (a horizontal
-    scroll bar, the tables and the cadre's role cut at the right)."""
+    screen's bottom edge), nor scroll sideways: Phiếu B1's income sources, one row of check
+    boxes, did even at 1366 px, and step 7 of a household of a decided list named the
+    decision on one line, wider than the page (the tables and the cadre's role cut)."""
     from datetime import date
 
     from desktop.main_window import MainWindow
@@ -210,13 +187,15 @@ def test_no_step_scrolls_sideways_on_a_small_screen(qtbot: QtBot, app: Any, stor
     window.show()
     qtbot.waitExposed(window)
     assert window.open_household(household.id)
-    support = next(p for _t, p in window.editor.steps if isinstance(p, SupportPage))
+    editor = window.editor
+    support = next(p for _t, p in editor.steps if isinstance(p, SupportPage))
     assert "215/QĐ-UBND-2026" in support.heading.text()
-    # Nor any other step: Phiếu B1's income sources, one row of check boxes, scrolled the
-    # page sideways even at 1366 px.
-    for title, page in window.editor.steps:
-        window.editor.stack.setCurrentWidget(page)
+    for title, page in editor.steps:
+        editor.stack.setCurrentWidget(page)
         QApplication.processEvents()
+        hint = window.minimumSizeHint()
+        assert hint.width() <= 1008, (title, hint)
+        assert hint.height() <= 688, (title, hint)
         for area in page.findChildren(QScrollArea):
             assert area.horizontalScrollBar().maximum() == 0, title
     window.close()
