@@ -7,7 +7,6 @@ takes the Store's own connection (the caller's thread owns it).
 from __future__ import annotations
 
 import json
-import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -19,7 +18,7 @@ from db import driver
 from db.deep_check import Cancel, Cancelled, naming_damage
 from db.households import household_from_docs
 from db.records import HouseholdQuery, MeetingVote
-from db.result_docs import answers_read
+from db.result_docs import answered_village
 from forms.classify import Result, result_from_dict
 from forms.meeting import PROPOSED_CATEGORIES, PROPOSED_TRANSITIONS
 from forms.model import Category, Household, Transition
@@ -308,12 +307,15 @@ def decode_listed(
 
 def unsettled_count(conn: driver.Connection, round_id: str) -> int:
     """Live households of the round with no category after its meeting: not determined, or
-    sent back by the meeting (``reports.decision.unsettled``, counted without reading them)."""
+    sent back by a periodic review's meeting (``reports.decision.unsettled``, counted without
+    reading them). A month's meeting that sends a household back leaves it where it was."""
     (n,) = conn.execute(
         "SELECT COUNT(*) FROM results r JOIN households h ON h.id = r.household_id"
+        " JOIN rounds o ON o.id = r.round_id"
         " LEFT JOIN meeting_votes v ON v.household_id = r.household_id"
         " AND v.round_id = r.round_id"
-        f" WHERE r.round_id = ? AND h.deleted = 0 AND (r.category = ? OR {SENT_BACK})",
+        " WHERE r.round_id = ? AND h.deleted = 0"
+        f" AND (r.category = ? AND NOT {SENT_BACK} OR o.kind = 'periodic' AND {SENT_BACK})",
         (round_id, Category.UNDETERMINED.value),
     ).fetchone()
     return int(n)
@@ -488,12 +490,15 @@ def recognised(conn: driver.Connection, round_id: str) -> list[Recognised]:
     """A round's recognised poor and near-poor lists, as the next year's summary starts from
     them ("Đầu kỳ"): its poor and near-poor results the meeting did not send back, households
     deleted since included (they left the list as "khác giảm"). Lists imported from last
-    year's Excel file are results of that year's round and count the same way.
+    year's Excel file are results of that year's round and count the same way. Persons are
+    the members the file holds now (a household's size last year is not stored apart).
 
-    The village and persons are the household's as that round's answers hold them, as last
-    year's summary counted it: a household that moved village since stays in its old
-    village's "Đầu kỳ" (and leaves it as "khác giảm", entering the new one as "khác tăng"),
-    where it moved with the household. Without answers, the file's village and members now."""
+    The village is the household's as that round's answers hold it, as last year's summary
+    counted it: a household that moved village since stays in its old village's "Đầu kỳ"
+    (and leaves it as "khác giảm", entering the new one as "khác tăng"), where it moved with
+    the household. A village renamed since (its old name no village now), or no answers:
+    the file's village now."""
+    villages = {name for (name,) in conn.execute("SELECT name FROM villages")}
     sql = (
         "SELECT h.id, h.village, r.category, h.deleted, h.code,"
         " (SELECT COUNT(*) FROM members m WHERE m.household_id = h.id"
@@ -506,23 +511,8 @@ def recognised(conn: driver.Connection, round_id: str) -> list[Recognised]:
     )
     out = []
     for hid, village, category, deleted, code, persons, answers in conn.execute(sql, (round_id,)):
-        then = _answered(answers)
-        if then is not None:
-            village, persons = then
+        then = answered_village(answers)
+        if then in villages:
+            village = then
         out.append(Recognised(hid, village, Category(category), persons, bool(deleted), code))
     return out
-
-
-def _answered(blob: bytes | None) -> tuple[str, int] | None:
-    """(village, persons) as a round's stored answers hold the household, or None when
-    there are none or they cannot be read (the caller keeps the file's own)."""
-    if blob is None:
-        return None
-    try:
-        doc = answers_read(blob)
-    except (zlib.error, ValueError):
-        return None
-    village, members = doc.get("village"), doc.get("members")
-    if not isinstance(village, str) or not village or not isinstance(members, list):
-        return None
-    return village, len(members)

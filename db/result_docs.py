@@ -10,6 +10,7 @@ answers text with the join (``db.deep_check``)."""
 from __future__ import annotations
 
 import json
+import re
 import zlib
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -43,10 +44,29 @@ def answers_bytes(text: str) -> bytes:
     return zlib.compress(text.encode(), _LEVEL)
 
 
-def answers_read(blob: bytes) -> Any:
-    """A round's stored answers (``answers_bytes``) as their JSON document. ``zlib.error``
-    or ``ValueError`` when damaged."""
-    return json.loads(zlib.decompress(blob))
+# The village is the household document's third key (``forms.codec``'s field order):
+# found in its first bytes, without inflating and parsing the whole round's answers.
+_VILLAGE = re.compile(rb'"village":("(?:[^"\\]|\\.)*")')
+_HEAD = 512
+
+
+def answered_village(blob: bytes | None) -> str | None:
+    """The village a round's stored answers (``answers_bytes``) hold, or None when there
+    are none or they cannot be read."""
+    if blob is None:
+        return None
+    try:
+        head = zlib.decompressobj().decompress(blob, _HEAD)
+    except zlib.error:
+        return None
+    found = _VILLAGE.search(head)
+    if found is None:
+        return None
+    try:
+        village = json.loads(found.group(1))
+    except ValueError:
+        return None
+    return village if isinstance(village, str) and village else None
 
 
 def answers_json(doc_text: str, member_texts: Sequence[str]) -> str:

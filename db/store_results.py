@@ -120,9 +120,14 @@ class Results:
                 _INSERT_RESULT,
                 self._new_result(household_id, rnd, ResultDoc.of(result), at, rounds, fresh=fresh),
             )
-            if not fresh and rnd.id != rounds[-1].id:
+            if (
+                not fresh
+                and len(rounds) > 1
+                and (rnd.id != rounds[-1].id or rnd.kind != "periodic")
+            ):
                 # A first result in an earlier round (a review surveyed after September's
-                # monthly round was opened) moves the rounds after it, as a changed one does.
+                # monthly round was opened, a month typed in late) moves the rounds that move
+                # from it, as a changed one does.
                 self.refresh_later_transitions(household_id, rnd, at, rounds)
             return
         summary, values = self._summary(household_id, rnd, ResultDoc.of(result), rounds)
@@ -242,63 +247,121 @@ class Results:
         )
         return summary, values
 
-    def refresh_after(self, round_id: str, at: str, household_id: str | None = None) -> None:
-        """The transitions of the rounds after ``round_id`` worked out again, of
-        ``household_id`` or of every household they hold: a decision saved for it, a meeting's
-        verdict in it, or a first result in it changes which lists they move from
-        (``forms.transitions.history_before``). Nothing to do, and one query, when it is the
-        latest round, as a review being entered is."""
+    def refresh_after(
+        self, round_id: str, at: str, household_id: str | None = None, *, decision: bool = False
+    ) -> None:
+        """The transitions that ``round_id`` is part of worked out again: of ``household_id``
+        (a meeting's verdict in it, a first or corrected result in it), or, for a decision
+        saved for it (``decision``), of the households it can move: for a month's, those it
+        reviewed; for a review's, those of every monthly round, which move from the review
+        decided by their day (``forms.transitions.history_before``). One query when nothing
+        can move, as while a review is being entered."""
         rounds = self._store.setup.rounds()
-        start = next((i for i, r in enumerate(rounds) if r.id == round_id), None)
-        if start is None or start == len(rounds) - 1:
+        changed = next((r for r in rounds if r.id == round_id), None)
+        if changed is None:
             return
-        later = [r.id for r in rounds[start + 1 :]]
+        months = [r.id for r in rounds if r.kind != "periodic" and r.id != round_id]
         if household_id is not None:
             ids = [household_id]
+        elif changed.kind != "periodic":
+            ids = [hid for (hid,) in self._store.conn.execute(
+                "SELECT household_id FROM results WHERE round_id = ?", (round_id,)
+            )]  # fmt: skip
+        elif months:
+            marks = ",".join("?" * len(months))
+            ids = [hid for (hid,) in self._store.conn.execute(
+                f"SELECT DISTINCT household_id FROM results WHERE round_id IN ({marks})", months
+            )]  # fmt: skip
         else:
-            marks = ",".join("?" * len(later))
-            ids = [
-                hid
-                for (hid,) in self._store.conn.execute(
-                    f"SELECT DISTINCT household_id FROM results WHERE round_id IN ({marks})",
-                    later,
-                )
-            ]
+            return
+        only_months = decision and changed.kind == "periodic"
         for hid in ids:
-            self.refresh_later_transitions(hid, rounds[start], at, rounds)
+            self.refresh_later_transitions(hid, changed, at, rounds, only_months=only_months)
 
     def refresh_later_transitions(
-        self, household_id: str, rnd: Round, at: str, rounds: list[Round] | None = None
+        self,
+        household_id: str,
+        rnd: Round,
+        at: str,
+        rounds: list[Round] | None = None,
+        *,
+        only_months: bool = False,
     ) -> None:
-        """A corrected category changes the transitions of the rounds after it (a monthly
-        round of the same year included: it moves from the lists its correction changed)."""
+        """A corrected category (or a verdict, a decision, a first result) in ``rnd`` changes
+        the transitions of the rounds that move from it: the periodic reviews after it and
+        the monthly rounds, which move from the lists in force on their day wherever they sit
+        in the file's order (``only_months``: those alone). The household's rows are read
+        once for all of them."""
         rounds = rounds or self._store.setup.rounds()
         start = next((i for i, r in enumerate(rounds) if r.id == rnd.id), len(rounds))
-        for later in rounds[start + 1 :]:
-            row = self._store.conn.execute(
-                "SELECT id, category, transition FROM results WHERE household_id = ?"
-                " AND round_id = ?",
-                (household_id, later.id),
-            ).fetchone()
-            if row is None:
-                continue
-            found = self._transition(household_id, later, Category(row[1]), rounds)
+        targets = {
+            r.id: r
+            for i, r in enumerate(rounds)
+            if r.id != rnd.id and (r.kind != "periodic" or (i > start and not only_months))
+        }
+        if not targets:
+            return
+        rows = [
+            row
+            for row in self._store.conn.execute(
+                "SELECT id, round_id, category, transition FROM results WHERE household_id = ?",
+                (household_id,),
+            )
+            if row[1] in targets
+        ]
+        if not rows:
+            return
+        inputs = self._history_inputs(household_id, rounds)
+        for result_id, target, category, stored in rows:
+            found = self._transition(
+                household_id, targets[target], Category(category), rounds, inputs=inputs
+            )
             value = found.value if found else None
-            if value != row[2]:
+            if value != stored:
                 self._store.conn.execute(
                     "UPDATE results SET transition = ?, updated_at = ?, updated_device = ?"
                     " WHERE id = ?",
-                    (value, at, self._store.device, row[0]),
+                    (value, at, self._store.device, result_id),
                 )
                 self._store.record_change(
                     "results",
-                    row[0],
+                    result_id,
                     household_id,
                     "update",
-                    {"transition": row[2]},
+                    {"transition": stored},
                     {"transition": value},
                     at,
                 )
+
+    def _history_inputs(
+        self, household_id: str, rounds: list[Round]
+    ) -> tuple[dict[str, Category], dict[str, date]]:
+        """What a household's transitions are worked out from: its category in each round,
+        as the round's meeting left it (a review's household sent back not determined, a
+        month's sent back left out: it stayed where it was), and the decisions' dates (read
+        only when a monthly round exists: only months depend on them)."""
+        from db.report_queries import SENT_BACK
+
+        periodic = {r.id for r in rounds if r.kind == "periodic"}
+        found: dict[str, Category] = {}
+        for round_id, category, sent_back in self._store.conn.execute(
+            f"SELECT r.round_id, r.category, {SENT_BACK} FROM results r"
+            " LEFT JOIN meeting_votes v ON v.household_id = r.household_id"
+            " AND v.round_id = r.round_id WHERE r.household_id = ?",
+            (household_id,),
+        ):
+            if not sent_back:
+                found[round_id] = Category(category)
+            elif round_id in periodic:  # not determined until voted again
+                found[round_id] = Category.UNDETERMINED
+        return found, self._decided() if len(periodic) < len(rounds) else {}
+
+    def _decided(self) -> dict[str, date]:
+        """Each decided round's decision date."""
+        return {
+            round_id: date.fromisoformat(day)
+            for round_id, day in self._store.conn.execute("SELECT round_id, date FROM decisions")
+        }
 
     def _transition(
         self,
@@ -308,47 +371,27 @@ class Results:
         rounds: list[Round] | None = None,
         *,
         fresh: bool = False,
+        inputs: tuple[dict[str, Category], dict[str, date]] | None = None,
     ) -> Transition | None:
-        """Against the household's categories in the rounds before ``rnd``, as
+        """Against the household's categories in the rounds ``rnd`` moves from, as
         ``forms.transitions.history_before`` picks them, each as its meeting left it; None
         in a file's first year. ``fresh``: a household inserted in this transaction, with no
-        earlier results."""
-        from db.report_queries import SENT_BACK
+        other results (its history all "on no list", whichever review it is compared with);
+        ``inputs``: ``_history_inputs`` just read."""
         from forms.transitions import RoundPlace, history_before, transition_from_history
 
         rounds = rounds or self._store.setup.rounds()
         at = next((i for i, r in enumerate(rounds) if r.id == rnd.id), None)
         if at is None:
             return None
-        earlier = rounds[:at]
         found: dict[str, Category] = {}
         decided: dict[str, date] = {}
-        if not fresh and earlier:
-            periodic = {r.id for r in earlier if r.kind == "periodic"}
-            marks = ",".join("?" * len(earlier))
-            for round_id, category, sent_back in self._store.conn.execute(
-                f"SELECT r.round_id, r.category, {SENT_BACK} FROM results r"
-                " LEFT JOIN meeting_votes v ON v.household_id = r.household_id"
-                " AND v.round_id = r.round_id"
-                f" WHERE r.household_id = ? AND r.round_id IN ({marks})",
-                (household_id, *[r.id for r in earlier]),
-            ):
-                if not sent_back:
-                    found[round_id] = Category(category)
-                elif round_id in periodic:  # not determined until voted again
-                    found[round_id] = Category.UNDETERMINED
-                # A month's meeting that sent it back left it where it was.
-            # Which lists stood when a monthly round began: its decisions' dates. A new
-            # household (``fresh``) has nothing earlier, so its history is all "on no list"
-            # whichever review it is compared with.
-            decided = {
-                round_id: date.fromisoformat(day)
-                for round_id, day in self._store.conn.execute(
-                    "SELECT round_id, date FROM decisions"
-                )
-            }
+        if not fresh and len(rounds) > 1:
+            found, decided = inputs or self._history_inputs(household_id, rounds)
+        elif rnd.kind != "periodic" and len(rounds) > 1:
+            decided = self._decided()  # which review a month moves from, even for a new one
         places = [
-            RoundPlace(r.id, r.kind == "periodic", decided.get(r.id), r.reference_date)
+            RoundPlace(r.id, r.kind == "periodic", decided.get(r.id), r.reference_date, r.year)
             for r in rounds
         ]
         history = history_before(places, at, found)

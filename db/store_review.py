@@ -377,8 +377,10 @@ class Review:
                     self._store.record_change(
                         "decisions", decision_id, None, "update", before, after, at
                     )
-            # A decided month (or review) is a list the monthly rounds after it move from.
-            self._store.results.refresh_after(round_id, at)
+            # A decided month (or review) is a list the monthly rounds move from, from its
+            # date; saved again with the same date (its number, its signer) it moves nothing.
+            if old is None or old[2] != new["date"]:
+                self._store.results.refresh_after(round_id, at, decision=True)
             self._store.notify(Change("decision", [decision_id]))
         return Decision(decision_id, round_id, number, date, signer)
 

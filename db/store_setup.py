@@ -138,7 +138,7 @@ class Setup:
             Round(r[0], r[1], r[2], r[3], r[4], date.fromisoformat(r[5]) if r[5] else None)
             for r in self._store.conn.execute(
                 "SELECT id, year, standard_id, kind, started_at, reference_date FROM rounds "
-                "ORDER BY year, started_at"
+                "ORDER BY year, started_at, id"
             )
         ]
 

@@ -190,8 +190,9 @@ class Dashboard(QWidget):
             self.by_indicator.set_data(ChartData())
             self.support.set_data(ChartData())
             return
-        earlier = [r for r in self.store.rounds() if r.year < current.year]
-        self._earlier = max(earlier, key=lambda r: r.year) if earlier else None
+        # Last year's review, as the summary's "Đầu kỳ" (the first round of that year was
+        # taken: a March month's few households stood for last year).
+        self._earlier = self.store.previous_round(current.id)
         self.heading.setText(self.tr("<h3>Tổng hợp kỳ rà soát năm {y}</h3>").format(y=current.year))
         for chart, title in self._titles(current.year):
             chart.set_data(ChartData(title=title, empty=self.tr("Đang đếm…")))

@@ -22,6 +22,13 @@ STYLE_INSETS = 2 * 4
 ICON_GAP = 4  # between an item's icon and its text, as the styles draw it
 
 
+# The policies under which Qt sizes a box to its longest choice.
+_FITS_CONTENTS = (
+    QComboBox.SizeAdjustPolicy.AdjustToContents,
+    QComboBox.SizeAdjustPolicy.AdjustToContentsOnFirstShow,
+)
+
+
 class ElidingComboBox(QComboBox):
     """A ``QComboBox`` (not editable) that elides its shown text on the right."""
 
@@ -43,8 +50,9 @@ class ElidingComboBox(QComboBox):
         fits it in the style's own text field, and the label is cut ``STYLE_INSETS`` inside
         that (``_room``), so under Qt's common drawing a box at its own hint showed "Nam" as
         "N…" (the roster's sex column)."""
-        if hint.width() <= 0 or self.count() == 0:
-            return hint
+        policy = self.sizeAdjustPolicy()
+        if hint.width() <= 0 or self.count() == 0 or policy not in _FITS_CONTENTS:
+            return hint  # a box sized to a few characters (the list's filters) stays so
         option = QStyleOptionComboBox()
         self.initStyleOption(option)
         option.rect = QRect(QPoint(0, 0), hint)

@@ -10,7 +10,9 @@ which is also the Tab order (Qt's "flow layout" example, in columns).
 from __future__ import annotations
 
 from PySide6.QtCore import QPoint, QRect, QSize, Qt
-from PySide6.QtWidgets import QLayout, QLayoutItem, QSizePolicy, QWidget
+from PySide6.QtWidgets import QLayout, QLayoutItem, QStyle, QWidget
+
+from desktop.small_screens import layout_spacing
 
 
 class ColumnFlowLayout(QLayout):
@@ -48,7 +50,7 @@ class ColumnFlowLayout(QLayout):
         """Every item on one line: what the layout would like, given the room."""
         cell = self._cell()
         n = len(self._items)
-        gap = self._gap(QSizePolicy.ControlType.CheckBox, Qt.Orientation.Horizontal)
+        gap = self._gap(Qt.Orientation.Horizontal)
         return self._margins(QSize(n * cell.width() + max(n - 1, 0) * gap, cell.height()))
 
     def minimumSize(self) -> QSize:
@@ -62,11 +64,16 @@ class ColumnFlowLayout(QLayout):
             size = size.expandedTo(item.sizeHint())
         return size
 
-    def _gap(self, control: QSizePolicy.ControlType, orientation: Qt.Orientation) -> int:
-        parent = self.parentWidget()
-        if parent is None:
-            return 6
-        return parent.style().layoutSpacing(control, control, orientation)
+    def _gap(self, orientation: Qt.Orientation) -> int:
+        """The space between two boxes: the layout's own, else the style's (Fusion and the
+        Windows style give no spacing between two check boxes, -1: they overlapped by a
+        pixel), as ``desktop.small_screens`` reads it."""
+        metric = (
+            QStyle.PixelMetric.PM_LayoutHorizontalSpacing
+            if orientation is Qt.Orientation.Horizontal
+            else QStyle.PixelMetric.PM_LayoutVerticalSpacing
+        )
+        return layout_spacing(self, metric)
 
     def _margins(self, size: QSize) -> QSize:
         m = self.contentsMargins()
@@ -77,7 +84,7 @@ class ColumnFlowLayout(QLayout):
         m = self.contentsMargins()
         room = width - m.left() - m.right()
         cell = self._cell().width()
-        gap = self._gap(QSizePolicy.ControlType.CheckBox, Qt.Orientation.Horizontal)
+        gap = self._gap(Qt.Orientation.Horizontal)
         if cell <= 0:
             return 1
         return max(1, min(len(self._items), (room + gap) // (cell + gap)))
@@ -87,8 +94,8 @@ class ColumnFlowLayout(QLayout):
         m = self.contentsMargins()
         cell = self._cell()
         across = self.columns(rect.width())
-        gap_x = self._gap(QSizePolicy.ControlType.CheckBox, Qt.Orientation.Horizontal)
-        gap_y = self._gap(QSizePolicy.ControlType.CheckBox, Qt.Orientation.Vertical)
+        gap_x = self._gap(Qt.Orientation.Horizontal)
+        gap_y = self._gap(Qt.Orientation.Vertical)
         left, top = rect.x() + m.left(), rect.y() + m.top()
         rows = 0
         for i, item in enumerate(self._items):

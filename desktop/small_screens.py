@@ -28,7 +28,8 @@ FRAME_ALLOWANCE = QSize(16, 40)
 ELIDED_MIN_CHARS = 8
 
 
-def _spacing(layout: QLayout, metric: QStyle.PixelMetric) -> int:
+def layout_spacing(layout: QLayout, metric: QStyle.PixelMetric) -> int:
+    """A layout's spacing: its own, else its style's, else 6 (a style may give -1)."""
     if layout.spacing() >= 0:
         return layout.spacing()
     parent = layout.parentWidget()
@@ -132,10 +133,10 @@ class WrappingRow(QLayout):
 
     # --- arranging -----------------------------------------------------------------------
     def _hspace(self) -> int:
-        return _spacing(self, QStyle.PixelMetric.PM_LayoutHorizontalSpacing)
+        return layout_spacing(self, QStyle.PixelMetric.PM_LayoutHorizontalSpacing)
 
     def _vspace(self) -> int:
-        return _spacing(self, QStyle.PixelMetric.PM_LayoutVerticalSpacing)
+        return layout_spacing(self, QStyle.PixelMetric.PM_LayoutVerticalSpacing)
 
     def _with_margins(self, size: QSize) -> QSize:
         m = self.contentsMargins()

@@ -7,6 +7,7 @@ from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import NamedTuple
 
+from forms.applications import PERIODIC_END
 from forms.model import Category, Transition
 
 _IN = (Category.POOR, Category.NEAR_POOR)
@@ -68,6 +69,7 @@ class RoundPlace(NamedTuple):
     periodic: bool
     decided_on: date | None  # its decision's date; None while undecided
     reference: date | None  # a monthly round's: the 15th of its month
+    year: int = 0
 
 
 def history_before(
@@ -88,52 +90,93 @@ def history_before(
     docs/domain.md §4): the monthly regular rounds after that one (in its last months or in
     this year's first) are left out, so a household that left the list by a March decision
     and is poor again in the autumn is "nghèo cũ", as the summary's movement table, which
-    starts from last year's periodic lists, counts it. A monthly round compares with the
-    lists in force when it begins (its reference date): the periodic review decided by then
-    (before any decision, the latest one) and the monthly rounds decided since, so a
-    household out since March and poor again in June fell back (tái nghèo), one that left in
-    a December round after the decision left the list just decided, and a review opened in
-    September but not yet decided is not yet a list.
+    starts from last year's periodic lists, counts it.
+
+    A monthly round compares with the lists in force when it begins (its reference date), as
+    ``db.report_queries.decided_base`` and ``updating_rounds`` make them: the periodic review
+    with the latest decision by then (before any decision, the latest review of an earlier
+    year: a review opened but not decided is not yet a list), updated by the months opened
+    after it and decided by then, not before its own decision, in the order of their
+    decisions (a month typed in late, or decided out of order, counts by its decision). So a
+    household out since March and poor again in June fell back (tái nghèo), and one that
+    left in a December round after the decision left the list just decided.
 
     A periodic review that did not classify the household counts as on no list (None); a
     monthly round holds only the households reviewed that month, so it counts only where it
     did, and only once decided. Every such earlier round still tells whether the household
     was ever poor or near-poor."""
     target = rounds[at]
-    base = None  # the periodic review compared with
-    for i in range(at - 1, -1, -1):
-        r = rounds[i]
-        if not r.periodic:
-            continue
+    if target.id in found:  # its own result is what moves, not where it moves from
+        found = {k: v for k, v in found.items() if k != target.id}
+    if target.periodic:
+        base = next((i for i in range(at - 1, -1, -1) if rounds[i].periodic), None)
         if base is None:
-            base = i  # the latest: a periodic review's, and a month's before any decision
-            if target.periodic:
-                break
-        if r.decided_on is not None and (
-            target.reference is None or r.decided_on <= target.reference
-        ):
-            base = i
-            break
+            return None
+        return _up_to(rounds, base, found)
+    ref = target.reference
+    base = month_base(rounds, at)
     if base is None:
         return None
-    history: list[Category | None] = []
-    for i in range(at):
-        r = rounds[i]
-        if r.periodic:
-            if i <= base:
-                history.append(found.get(r.id))
-            continue
-        if (
-            r.decided_on is None
-            or i > base
-            and (
-                target.periodic or target.reference is not None and r.decided_on > target.reference
-            )
-        ):
-            continue  # a month that changed no list yet, or none before this round
-        category = found.get(r.id)
+    history = _up_to(rounds, base, found)
+    since = rounds[base].decided_on
+    updates = sorted(
+        (r.decided_on, i)
+        for i, r in enumerate(rounds)
+        if i > base
+        and i != at
+        and not r.periodic
+        and r.decided_on is not None
+        and (ref is None or r.decided_on <= ref)
+        and (since is None or r.decided_on >= since)
+    )
+    for _day, i in updates:
+        category = found.get(rounds[i].id)
         if category is not None:
             history.append(category)
+    return history
+
+
+def month_base(rounds: Sequence[RoundPlace], at: int) -> int | None:
+    """The periodic review whose lists were in force when the monthly round ``rounds[at]``
+    began (its reference date): the one with the latest decision by then. No decision known
+    (lists imported from Excel carry none, nor does a surveyor's copy): the latest review
+    before the month that its day finds over, an earlier year's or this year's once its
+    deadline (14 December) has passed; a review still being surveyed is not yet a list.
+    None when there is none."""
+    target = rounds[at]
+    ref = target.reference
+    decided = [
+        i
+        for i, r in enumerate(rounds)
+        if r.periodic and r.decided_on is not None and (ref is None or r.decided_on <= ref)
+    ]
+    if decided:
+        return max(decided, key=lambda i: (rounds[i].decided_on, i))
+    over = [
+        i
+        for i, r in enumerate(rounds[:at])
+        if r.periodic
+        and (
+            r.year < target.year
+            or ref is not None
+            and r.year == target.year
+            and ref > date(r.year, *PERIODIC_END)
+        )
+    ]
+    return over[-1] if over else None
+
+
+def _up_to(
+    rounds: Sequence[RoundPlace], base: int, found: Mapping[str, Category]
+) -> list[Category | None]:
+    """The history up to and with the review ``rounds[base]``: every periodic review (None
+    where it did not classify the household) and every decided month that did."""
+    history: list[Category | None] = []
+    for r in rounds[: base + 1]:
+        if r.periodic:
+            history.append(found.get(r.id))
+        elif r.decided_on is not None and r.id in found:
+            history.append(found[r.id])
     return history
 
 

@@ -160,7 +160,11 @@ NAMED = 10
 
 def unsettled(data: ReviewData) -> list[Entry]:
     """Households of the round with no category after the meeting: not determined (answers
-    missing or contradicting) or sent back by the village meeting for a new survey."""
+    missing or contradicting) or sent back by a periodic review's meeting for a new survey.
+    A month's meeting that sends a household back leaves it where it was (the lists in force
+    keep it): its decision names the others, and was refused for it."""
+    if data.monthly:
+        return [e for e in data.entries if not e.sent_back and e.category is Category.UNDETERMINED]
     return [e for e in data.entries if e.category is Category.UNDETERMINED]
 
 

@@ -387,13 +387,21 @@ def village_title(village: str) -> str:
 
 
 def _lists_year(store: Any, rnd: Round) -> int:
-    """``ReviewData.lists_year`` of ``rnd``."""
+    """``ReviewData.lists_year`` of ``rnd``: a month's, the year of the lists in force when it
+    began, as its transitions take them (``forms.transitions.month_base``)."""
     if rnd.kind == "periodic":
         return rnd.year + 1
-    from db import year_round
+    from forms.transitions import RoundPlace, month_base
 
-    base = year_round.list_in_force(store, rnd.reference_date or date(rnd.year, 12, 31))
-    return base.year + 1 if base is not None else rnd.year
+    rounds = store.rounds()
+    decided = {r.id: d.date for r in rounds if (d := store.decision(r.id)) is not None}
+    places = [
+        RoundPlace(r.id, r.kind == "periodic", decided.get(r.id), r.reference_date, r.year)
+        for r in rounds
+    ]
+    at = next(i for i, r in enumerate(rounds) if r.id == rnd.id)
+    base = month_base(places, at)
+    return rounds[base].year + 1 if base is not None else rnd.year
 
 
 def load_review(

@@ -109,29 +109,25 @@ def _selected_ids(store: Store, scope: ExportScope) -> list[str]:
         ).fetchall()
     else:
         # A household re-surveyed with the same answers keeps its revision and its time:
-        # the new round's answers and result are what the surveyor wrote, so they count
-        # too (such households were left out, and the commune's review lacked them).
+        # the new round's answers and result written on this laptop count too (such
+        # households were left out, and the commune's review lacked them). Written here by
+        # hand: their audit rows carry no source, as a merge's (the package) and an Excel
+        # import's do, so a copy of the commune taken in is not "the surveyor's work".
+        typed = (
+            "EXISTS (SELECT 1 FROM audit a WHERE a.household_id = h.id"
+            " AND a.tbl IN ('results', 'answers') AND a.source IS NULL AND {})"
+        )
         sql = "SELECT id FROM households h WHERE 1 = 1"
         params: list[Any] = []
         if scope.since:
-            sql += (
-                " AND (h.updated_at >= ?"
-                " OR EXISTS (SELECT 1 FROM results x WHERE x.household_id = h.id"
-                " AND x.updated_at >= ?)"
-                " OR EXISTS (SELECT 1 FROM answers x WHERE x.household_id = h.id"
-                " AND x.updated_at >= ?))"
-            )
-            params += [scope.since] * 3
+            sql += f" AND (h.updated_at >= ? OR {typed.format('a.at >= ?')})"
+            params += [scope.since] * 2
         if scope.device:
             sql += (
                 " AND (EXISTS (SELECT 1 FROM household_revs r WHERE r.household_id = h.id"
-                " AND r.device = ?)"
-                " OR EXISTS (SELECT 1 FROM results x WHERE x.household_id = h.id"
-                " AND (x.created_device = ? OR x.updated_device = ?))"
-                " OR EXISTS (SELECT 1 FROM answers x WHERE x.household_id = h.id"
-                " AND (x.created_device = ? OR x.updated_device = ?)))"
+                f" AND r.device = ?) OR {typed.format('a.device = ?')})"
             )
-            params += [scope.device] * 5
+            params += [scope.device] * 2
         rows = conn.execute(sql + " ORDER BY code", params).fetchall()
     ids = [r[0] for r in rows]
     limit = _assigned_villages(store)

@@ -115,7 +115,7 @@ def _rounds(package: Package | Streamed) -> dict[str, _Round]:
             decided = r.get("decided_on")
             out[r["id"]] = _Round(
                 r["year"],
-                str(r.get("started_at", "")),
+                str(r.get("started_at") or ""),  # a missing start first, as the loader has it
                 r.get("kind", "periodic") != "adhoc",
                 decided if isinstance(decided, str) else None,
                 frozenset(r.get("sent_back", [])),
@@ -280,9 +280,9 @@ def ordered(
     """Rounds given as (id, year, periodic, start, decision date, sent back) in the commune
     file's order (year, then start), as ``movement_inputs`` takes them."""
     return [
-        Ordered(RoundPlace(rid, periodic, _day(decided), None), year, frozenset(sent_back))
+        Ordered(RoundPlace(rid, periodic, _day(decided), None, year), year, frozenset(sent_back))
         for rid, year, periodic, _started, decided, sent_back in sorted(
-            rounds, key=lambda r: (r[1], r[3])
+            rounds, key=lambda r: (r[1], r[3], r[0])
         )
     ]
 

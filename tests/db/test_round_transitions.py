@@ -154,3 +154,24 @@ def test_a_result_entered_in_an_earlier_round_moves_the_later_ones(tmp_path: Pat
         # from it, as it would have had it been typed first.
         store.save_household(b, round_id=review25.id, result=classify(b, STANDARD, 2025))
         assert _transitions(store, march) == {"01-0002": Transition.STAYED_POOR}
+
+
+def test_a_month_typed_in_late_moves_the_months_it_came_before(tmp_path: Path) -> None:
+    """March's paper typed in after June's round was opened: June moves from it all the
+    same (its decision, 20 March, came before June's day); and a decision saved again with
+    its day unchanged moves nothing."""
+    with Store.create(tmp_path / "xa.sqlite", commune_info(), user="Cán bộ", device="l1") as store:
+        store.add_village("Thôn Đồng Tâm")
+        b = _poor("01-0002", "Hùng")
+        _periodic(store, b)
+        june = _monthly(store, 2026, 6, b)
+        assert _transitions(store, june) == {"01-0002": Transition.STAYED_POOR}
+        poor = (b.b1_total, b.income_per_capita)
+        _escaped(b)
+        march = year_round.start_regular_round(store, 2026, 3).id
+        store.save_household(b, round_id=march, result=classify(b, STANDARD, 2026))
+        store.save_decision(march, "31/QĐ-UBND", date(2026, 3, 20), "Nguyễn Văn Hùng")
+        assert _transitions(store, june) == {"01-0002": Transition.FELL_BACK_POOR}
+        b.b1_total, b.income_per_capita = poor
+        store.save_decision(march, "31/QĐ-UBND", date(2026, 3, 20), "Người khác ký")
+        assert _transitions(store, june) == {"01-0002": Transition.FELL_BACK_POOR}

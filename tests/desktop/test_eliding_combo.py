@@ -130,3 +130,19 @@ def test_the_lists_filters_and_the_forms_choices_elide(qtbot: QtBot, app: Any, s
     choice = ChoiceEditor([("a", LONG)])
     qtbot.addWidget(choice)
     assert isinstance(choice.combo, ElidingComboBox)
+
+
+def test_a_box_sized_to_a_few_characters_stays_so(qtbot: QtBot, app: Any) -> None:
+    """The list's filters are sized to a few characters and elide the rest (they grew to
+    their longest choice when the size hint was widened for every box)."""
+    combo = ElidingComboBox()
+    qtbot.addWidget(combo)
+    combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+    combo.setMinimumContentsLength(8)
+    combo.addItems([LONG, "Thôn Nà Lầu"])
+    plain = QComboBox()
+    qtbot.addWidget(plain)
+    plain.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+    plain.setMinimumContentsLength(8)
+    plain.addItems([LONG, "Thôn Nà Lầu"])
+    assert combo.sizeHint() == plain.sizeHint()

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 from pytestqt.qtbot import QtBot
@@ -116,3 +117,24 @@ def test_a_household_sent_back_is_named_before_the_decision(
     store.save_meeting_vote(household.id, page.round_id(), agree=3, attendees=10)
     [remark] = page.decision_remarks()
     assert remark.startswith("Còn 1 hộ chưa có kết quả sau họp thôn")
+
+
+def test_the_dashboard_compares_with_last_years_review(
+    qtbot: QtBot, app: Any, tmp_path: Path
+) -> None:
+    """Not the first round of last year: a March month's few households stood for it."""
+    from db import year_round
+    from db.store import Store
+    from tests.db.conftest import commune_info
+
+    with Store.create(tmp_path / "xa.sqlite", commune_info(), user="Cán bộ", device="l1") as store:
+        store.add_village("Thôn Nà Lầu")
+        store.start_round(2024, "nd07-2022-2025")
+        year_round.start_regular_round(store, 2025, 3)
+        review25 = store.start_round(2025, "nd07-2022-2025")
+        store.start_round(2026, "nd07-2022-2025")
+        board = Dashboard(store)
+        qtbot.addWidget(board)
+        board.refresh()
+        qtbot.waitUntil(lambda: not board.busy(), timeout=5000)
+        assert board._earlier == review25

@@ -222,3 +222,6 @@ def test_check_boxes_take_as_many_columns_as_the_width_holds(qtbot: QtBot, app: 
         tops = [box.geometry().top() for _v, box in editor.boxes]
         assert tops == sorted(tops)  # row by row, as Tab walks them
         assert all(box.geometry().right() < width for _v, box in editor.boxes)
+        # Apart, never overlapping: the style gives no spacing between two check boxes (-1).
+        boxes = [box.geometry() for _v, box in editor.boxes]
+        assert not any(a.intersects(b) for i, a in enumerate(boxes) for b in boxes[i + 1 :])

@@ -140,3 +140,25 @@ def test_monthly_rounds_between_two_reviews_still_count_as_ever_poor() -> None:
     history = history_before(rounds, 6, found)
     assert history == [None, OUT, P, OUT]
     assert transition_from_history(history, P) is Transition.FELL_BACK_POOR
+
+
+def test_a_month_moves_from_the_lists_in_force_as_their_decisions_made_them() -> None:
+    """As ``db.report_queries.updating_rounds``: a month decided before the review's own
+    decision was replaced by it; a month typed in late counts by its decision, not by where
+    it sits; with no decision known (lists imported from Excel, a surveyor's copy), a review
+    is a list once its deadline, 14 December, has passed."""
+    p25 = RoundPlace("p25", True, date(2025, 12, 10), None, 2025)
+    p26 = RoundPlace("p26", True, date(2026, 12, 10), None, 2026)
+    sep = RoundPlace("sep26", False, date(2026, 9, 30), date(2026, 9, 15), 2026)
+    dec = RoundPlace("dec26", False, None, date(2026, 12, 15), 2026)
+    found = {"p25": P, "sep26": OUT, "p26": P}
+    assert history_before([p25, p26, sep, dec], 3, found) == [P, P]
+
+    june = RoundPlace("jun26", False, date(2026, 6, 25), date(2026, 6, 15), 2026)
+    march = RoundPlace("mar26", False, date(2026, 3, 20), date(2026, 3, 15), 2026)
+    history = history_before([p25, june, march], 1, {"p25": P, "mar26": OUT})
+    assert transition_from_history(history, P) is Transition.FELL_BACK_POOR
+
+    undecided = [r._replace(decided_on=None) for r in (p25, p26)]
+    assert history_before([*undecided, sep._replace(decided_on=None)], 2, found) == [P]
+    assert history_before([*undecided, dec], 2, found) == [P, P]

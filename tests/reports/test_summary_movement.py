@@ -14,6 +14,7 @@ import reports
 from db import driver, year_round
 from db.store import Store
 from forms.model import Category
+from reports.review import village_title
 from tests.reports.test_documents import pdf_text
 
 
@@ -121,3 +122,23 @@ def test_a_household_that_moved_village_starts_in_its_old_one(
     for row in after:
         start, out1, out2, other_out, in1, in2, in3, other_in, end = row[3:12]
         assert end == start - out1 - out2 - other_out + in1 + in2 + in3 + other_in, row
+
+
+def test_a_renamed_village_keeps_its_start(small_file: Path, tmp_path: Path) -> None:
+    """Last year's answers hold the old name: read as a village of its own, the renamed one
+    split in two rows (start 1 and "giảm khác" under the old name, "tăng khác" under the
+    new)."""
+    path = shutil.copyfile(small_file, tmp_path / "xa.sqlite")
+    with Store.open(path, user="t", device="t") as store:
+        before = movement_rows(
+            reports.build("summary", store, tmp_path / "a.xlsx", fmt="xlsx"), "Diễn biến hộ nghèo"
+        )
+        village = store.villages()[0]
+        store.rename_village(village.id, "Thôn Mới Đổi Tên")
+        after = movement_rows(
+            reports.build("summary", store, tmp_path / "b.xlsx", fmt="xlsx"), "Diễn biến hộ nghèo"
+        )
+    old = next(r for r in before if r[1] == village_title(village.name))
+    new = next(r for r in after if r[1] == village_title("Thôn Mới Đổi Tên"))
+    assert new[3:] == old[3:]
+    assert not any(r[1] == village_title(village.name) for r in after)

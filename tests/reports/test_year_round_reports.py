@@ -541,3 +541,37 @@ def test_a_months_decision_updates_the_lists_in_force_from_its_day(tmp_path: Pat
     assert "2027" not in said
     assert "kết quả rà soát thường xuyên tháng 3/2026, áp dụng từ ngày quyết định" in final
     assert "Năm 2027" in periodic  # the 2026 review's lists apply in 2027, as before
+
+
+def test_a_months_decision_is_not_held_up_by_a_household_its_meeting_kept(
+    tmp_path: Path,
+) -> None:
+    """A month's meeting that refuses a change leaves the household where it was: the
+    decision was refused, and saving it asked, as if it had no category."""
+    from db.report_queries import unsettled_count
+
+    path = _demo(tmp_path)
+    with Store.open(path, user="Cán bộ", device="laptop-1") as store:
+        current = store.current_round()
+        assert current is not None
+        store.save_decision(current.id, "300/QĐ-UBND", date(2026, 12, 15), "Nguyễn Văn Hùng")
+        rnd, agreed, voted_down = march_verdicts(store, current.id)
+        assert unsettled_count(store.conn, rnd.id) == 0
+        text = " ".join(
+            _text(build("decision", store, tmp_path / "qd.pdf", round_id=rnd.id)).split()
+        )
+    assert "3. Hộ thoát nghèo: 1 hộ" in text
+
+
+def test_a_months_lists_year_with_no_review_decided(tmp_path: Path) -> None:
+    """Lists imported from Excel carry no decision: a March 2026 month updates the 2025
+    lists (in force in 2026) even once the 2026 review is opened (it said 2027 then)."""
+    from reports.review import load_review
+    from tests.db.conftest import commune_info
+
+    with Store.create(tmp_path / "xa.sqlite", commune_info(), user="Cán bộ", device="l1") as store:
+        store.start_round(2025, "nd07-2022-2025")
+        march = year_round.start_regular_round(store, 2026, 3)
+        assert load_review(store, march.id).list_year == 2026
+        store.start_round(2026, "nd07-2022-2025")
+        assert load_review(store, march.id).list_year == 2026

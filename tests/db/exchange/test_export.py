@@ -79,3 +79,27 @@ def test_a_surveyors_part_carries_the_households_resurveyed_unchanged(tmp_path: 
         [review] = [r for r in xa.rounds() if r.year == 2026]
         merged = sorted(h.code for h, _r in xa.results_for_round(review.id))
         assert merged == ["01-0001", "01-0002"]
+
+
+def test_a_copy_of_the_commune_taken_in_is_not_the_surveyors_work(tmp_path: Path) -> None:
+    """The merge writes the results and answers it takes in on this laptop: they made the
+    whole commune "the surveyor's part" before anything was surveyed."""
+    from db.exchange.merge import import_package
+    from tests.db.conftest import commune_info
+    from tests.db.test_year_round import _periodic, _poor
+
+    with Store.create(tmp_path / "xa.sqlite", commune_info(), user="Cán bộ", device="xa") as xa:
+        xa.add_village("Thôn Đồng Tâm")
+        _periodic(xa, _poor("01-0001", "Lò Thị Ánh"), _poor("01-0002", "Đinh Văn Hùng"))
+        export_package(xa, tmp_path / "full.rasoat", ExportScope(kind="commune"))
+    since = now_utc()
+    with Store.create(
+        tmp_path / "sv.sqlite", commune_info(), user="Điều tra viên", device="may-dtv"
+    ) as sv:
+        import_package(sv, tmp_path / "full.rasoat")
+        for scope in (
+            ExportScope(kind="surveyor", device="may-dtv"),
+            ExportScope(kind="surveyor", since=since),
+        ):
+            export_package(sv, tmp_path / "dtv.rasoat", scope)
+            assert codes(tmp_path / "dtv.rasoat") == [], scope
