@@ -94,10 +94,10 @@ def history_before(
 
     A monthly round compares with the lists in force when it begins (its reference date), as
     ``db.report_queries.decided_base`` and ``updating_rounds`` make them: the periodic review
-    with the latest decision by then (before any decision, the latest review of an earlier
-    year: a review opened but not decided is not yet a list), updated by the months opened
-    after it and decided by then, not before its own decision, in the order of their
-    decisions (a month typed in late, or decided out of order, counts by its decision). So a
+    ``month_base`` finds (the latest decided by then; a review opened but not decided is not
+    yet a list), updated by the months opened after it and decided by then, not before its
+    own decision, in the order of their decisions (a month typed in late, or decided out of
+    order, counts by its decision). So a
     household out since March and poor again in June fell back (tái nghèo), and one that
     left in a December round after the decision left the list just decided.
 
