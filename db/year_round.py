@@ -345,6 +345,13 @@ def add_to_round(store: Any, round_id: str, household_id: str) -> None:
     rnd = store.round(round_id)
     if rnd is None:
         raise NotFound("Không tìm thấy kỳ rà soát.")
+    if rnd.kind == REGULAR and store.decision(round_id) is not None:
+        # Its decision is made: a household added now would be "decided" on a day before it
+        # applied, and the lists in force since would change after the fact.
+        raise StoreError(
+            f"Kỳ rà soát thường xuyên tháng {regular_month(rnd)}/{rnd.year} đã có quyết định: "
+            "hãy đưa hộ vào kỳ rà soát của tháng sau."
+        )
     h = store.get_household(household_id)
     if h is None:
         raise NotFound("Không tìm thấy hộ.")

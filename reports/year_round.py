@@ -247,9 +247,12 @@ def latest_regular(store: Any, data: ReviewData) -> None:
     the monthly report is that of the newest regular round."""
     if data.round.kind == year_round.REGULAR:
         return
-    rounds = year_round.regular_rounds(store)
-    if rounds:
-        data.__dict__["monthly"] = load_review(store, rounds[-1].id, upper_level=data.upper_level)
+    if year_round.regular_rounds(store):
+        # The latest month, as ``monthly_round`` picks it for the upper level's print from
+        # the package (it was the round opened last: May typed in after June printed May
+        # here and June there).
+        latest = monthly_round(store)
+        data.__dict__["monthly"] = load_review(store, latest.id, upper_level=data.upper_level)
 
 
 def monthly_round(store: Any, month: int | None = None, year: int | None = None) -> Any:

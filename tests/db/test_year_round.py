@@ -202,3 +202,16 @@ def test_support_in_january_counts_against_the_lists_still_in_force(store: Store
     december = year_round.support_period(store, date(2026, 12, 10))
     assert (december.start, december.end) == (date(2026, 1, 1), date(2026, 12, 15))
     assert [s.kind for s in year_round.support_for(store, a.id, december)] == ["credit"]
+
+
+def test_a_decided_month_takes_no_more_households(store: Store) -> None:
+    """Added after its decision, a household was "decided" on a day before it applied, and
+    the lists in force since changed after the fact."""
+    a, b = _poor("01-0001", "Lò Thị Ánh"), _poor("01-0002", "Đinh Văn Hùng")
+    _periodic(store, a, b)
+    june = year_round.start_regular_round(store, 2026, 6)
+    year_round.add_to_round(store, june.id, a.id)
+    store.save_decision(june.id, "40/QĐ-UBND", date(2026, 6, 18), "Nguyễn Văn Hùng")
+    with pytest.raises(StoreError, match="đã có quyết định"):
+        year_round.add_to_round(store, june.id, b.id)
+    assert [h.code for h, _r in store.results_for_round(june.id)] == ["01-0001"]

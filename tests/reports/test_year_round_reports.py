@@ -575,3 +575,23 @@ def test_a_months_lists_year_with_no_review_decided(tmp_path: Path) -> None:
         assert load_review(store, march.id).list_year == 2026
         store.start_round(2026, "nd07-2022-2025")
         assert load_review(store, march.id).list_year == 2026
+
+
+def test_the_menus_monthly_report_is_the_latest_month_not_the_last_opened(
+    tmp_path: Path,
+) -> None:
+    """May's round typed in after June's: the menu printed May, the upper level's print
+    from the package June (``monthly_round``)."""
+    from reports.review import load_review
+    from reports.year_round import latest_regular, monthly_round
+
+    path = _demo(tmp_path)
+    with Store.open(path, user="Cán bộ", device="laptop-1") as store:
+        review = year_round.last_periodic(store)
+        assert review is not None
+        store.save_decision(review.id, "300/QĐ-UBND", date(2026, 12, 1), "Nguyễn Văn Hùng")
+        june = year_round.start_regular_round(store, 2027, 6)
+        year_round.start_regular_round(store, 2027, 5)
+        data = load_review(store, review.id)
+        latest_regular(store, data)
+        assert data.__dict__["monthly"].round == june == monthly_round(store)
