@@ -1,4 +1,8 @@
-"""Certificate numbers: given once per commune and round, stored, reprinted unchanged.
+"""Certificate numbers: given once per commune and year's lists, stored, reprinted unchanged.
+
+A year's lists are a periodic review's and the monthly rounds that update them
+(``series_of``): their certificates share one series, a month's new households taking the
+next free numbers and a household re-certified for the same list keeping its number.
 
 Only a file holding the round's decision numbers certificates (the certificate cites the
 decision, and the commune officer's laptop is the one that records it): a surveyor's laptop
@@ -50,7 +54,7 @@ def assign(store: Any, round_id: str) -> int:
     listed = ",".join(f"'{c.value}'" for c in _LISTED)
     order = " ".join(f"WHEN '{c.value}' THEN {i}" for i, c in enumerate(_LISTED))
     sql = (
-        "SELECT h.id FROM results r JOIN households h ON h.id = r.household_id"
+        "SELECT h.id, r.category FROM results r JOIN households h ON h.id = r.household_id"
         " LEFT JOIN meeting_votes v ON v.household_id = h.id AND v.round_id = r.round_id"
         " LEFT JOIN villages vi ON vi.name = h.village"
         " LEFT JOIN certificate_numbers c ON c.round_id = r.round_id AND c.household_id = h.id"
@@ -61,20 +65,65 @@ def assign(store: Any, round_id: str) -> int:
     )
     if not has_decision(conn, round_id):
         return 0
-    missing = [row[0] for row in conn.execute(sql, (round_id,))]
+    missing = conn.execute(sql, (round_id,)).fetchall()
     if not missing:
         return 0
     from db.store import now_utc
 
+    series = series_of(store, round_id)
     with store.transaction():
-        top = highest(conn, round_id)
+        top = max(highest(conn, rid) for rid in series)
+        held = _held(conn, [rid for rid in series if rid != round_id])
         at = now_utc()
+        rows = []
+        for hid, category in missing:
+            kept = held.get(hid)
+            if kept is not None and kept[1] == category:
+                number = kept[0]  # its certificate of these lists, as it was given
+            else:
+                top += 1
+                number = top
+            rows.append((round_id, hid, number, at, store.device))
         conn.executemany(
             "INSERT INTO certificate_numbers (round_id, household_id, number, assigned_at,"
             " assigned_device) VALUES (?, ?, ?, ?, ?)",
-            [(round_id, hid, top + i, at, store.device) for i, hid in enumerate(missing, start=1)],
+            rows,
         )
     return len(missing)
+
+
+def series_of(store: Any, round_id: str) -> list[str]:
+    """The rounds whose certificates share one series of numbers: a year's lists, as the
+    periodic review made them and the monthly rounds updating them
+    (``db.year_round.lists_of``). A month numbered on its own from 1 gave "Số 0002, hộ
+    nghèo năm 2026" to two families, and a second number to a household already certified
+    for the year."""
+    from db.year_round import lists_of
+
+    rounds, bases = lists_of(store)
+    at = next((i for i, r in enumerate(rounds) if r.id == round_id), None)
+    if at is None or bases[at] is None:
+        return [round_id]
+    return [r.id for r, base in zip(rounds, bases, strict=True) if base == bases[at]]
+
+
+def _held(conn: driver.Connection, round_ids: list[str]) -> dict[str, tuple[int, str]]:
+    """household id → (its number, its category where numbered) in ``round_ids``, the
+    latest round's where it has several."""
+    if not round_ids:
+        return {}
+    marks = ",".join("?" * len(round_ids))
+    held: dict[str, tuple[int, str]] = {}
+    order = {rid: i for i, rid in enumerate(round_ids)}
+    rows = conn.execute(
+        "SELECT c.round_id, c.household_id, c.number, r.category FROM certificate_numbers c"
+        " JOIN results r ON r.household_id = c.household_id AND r.round_id = c.round_id"
+        f" WHERE c.round_id IN ({marks})",
+        round_ids,
+    ).fetchall()
+    for _rid, hid, number, category in sorted(rows, key=lambda row: order[row[0]]):
+        held[hid] = (int(number), str(category))
+    return held
 
 
 def has_decision(conn: driver.Connection, round_id: str) -> bool:

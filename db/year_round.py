@@ -303,6 +303,22 @@ def regular_month(rnd: Round) -> int | None:
     return rnd.reference_date.month if rnd.reference_date else None
 
 
+def lists_of(store: Any) -> tuple[list[Round], list[int | None]]:
+    """The file's rounds, and for each the index of the periodic review whose lists it makes
+    or updates: a review its own, a month the review in force when it began
+    (``forms.transitions.month_base``; None when there is none). A year's lists and their
+    certificates' numbers are those of one review and its months."""
+    from forms.transitions import RoundPlace, month_base
+
+    rounds = store.rounds()
+    decided = {r.id: d.date for r in rounds if (d := store.decision(r.id)) is not None}
+    places = [
+        RoundPlace(r.id, r.kind == "periodic", decided.get(r.id), r.reference_date, r.year)
+        for r in rounds
+    ]
+    return rounds, [i if p.periodic else month_base(places, i) for i, p in enumerate(places)]
+
+
 def last_periodic(store: Any) -> Round | None:
     periodic = [r for r in store.rounds() if r.kind == "periodic"]
     return periodic[-1] if periodic else None

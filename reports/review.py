@@ -388,19 +388,13 @@ def village_title(village: str) -> str:
 
 def _lists_year(store: Any, rnd: Round) -> int:
     """``ReviewData.lists_year`` of ``rnd``: a month's, the year of the lists in force when it
-    began, as its transitions take them (``forms.transitions.month_base``)."""
+    began, as its transitions take them (``db.year_round.lists_of``)."""
     if rnd.kind == "periodic":
         return rnd.year + 1
-    from forms.transitions import RoundPlace, month_base
+    from db.year_round import lists_of
 
-    rounds = store.rounds()
-    decided = {r.id: d.date for r in rounds if (d := store.decision(r.id)) is not None}
-    places = [
-        RoundPlace(r.id, r.kind == "periodic", decided.get(r.id), r.reference_date, r.year)
-        for r in rounds
-    ]
-    at = next(i for i, r in enumerate(rounds) if r.id == rnd.id)
-    base = month_base(places, at)
+    rounds, bases = lists_of(store)
+    base = next((b for r, b in zip(rounds, bases, strict=True) if r.id == rnd.id), None)
     return rounds[base].year + 1 if base is not None else rnd.year
 
 

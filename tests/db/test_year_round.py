@@ -215,3 +215,24 @@ def test_a_decided_month_takes_no_more_households(store: Store) -> None:
     with pytest.raises(StoreError, match="đã có quyết định"):
         year_round.add_to_round(store, june.id, b.id)
     assert [h.code for h, _r in store.results_for_round(june.id)] == ["01-0001"]
+
+
+def test_a_months_certificates_continue_the_years_numbers(store: Store) -> None:
+    """A month numbered its certificates from 1: "Số 0002, hộ nghèo năm 2026" held by two
+    families, and a household already certified for the year given a second number."""
+    from db import certificates
+
+    a, b, c = (_poor(f"01-000{i}", n) for i, n in enumerate(("Ánh", "Hùng", "Sơn"), 1))
+    review = _periodic(store, a, b, c)
+    assert certificates.assign(store, review) == 3
+    year_numbers = certificates.numbers(store.conn, review)
+    d = _poor("01-0004", "Giang")
+    store.save_household(d)  # moved in during the year
+    june = year_round.start_regular_round(store, 2026, 6)
+    for h in (a, d):
+        year_round.add_to_round(store, june.id, h.id)
+    store.save_decision(june.id, "40/QĐ-UBND", date(2026, 6, 18), "Nguyễn Văn Hùng")
+    assert certificates.assign(store, june.id) == 2
+    month = certificates.numbers(store.conn, june.id)
+    assert month[a.id] == year_numbers[a.id]  # the same certificate of the same lists
+    assert month[d.id] == max(year_numbers.values()) + 1
