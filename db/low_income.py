@@ -25,7 +25,7 @@ from forms.low_income import (
     check_application,
     low_income_workers,
 )
-from forms.model import Household, Member, nfc
+from forms.model import Category, Household, Member, nfc
 from forms.roles import Action
 from forms.validate import text_problem
 
@@ -246,14 +246,18 @@ def check(store: Any, app: LowIncomeApplication) -> ApplicationCheck:
     if h is None or member is None:
         return ApplicationCheck(None, None, ["Không còn thành viên này trong hộ."])
     reference = rnd.reference_date or default_reference_date(rnd.year)
-    return check_application(
-        h,
-        member,
-        app.declared_income,
-        result.category if result is not None else None,
-        standard,
-        reference,
-    )
+    category = result.category if result is not None else None
+    decision = store.decision(app.round_id)
+    if decision is not None and decision.date <= app.applied_on:
+        # "Hộ đang thuộc danh sách": the lists as they stood on the day it applied, the
+        # round's as the monthly decisions since changed them (a household out of the poor
+        # list by a March decision was told it was on it in July).
+        from db.year_round import categories_in_force
+
+        category = categories_in_force(store, [app.household_id], app.applied_on)[1].get(
+            app.household_id, Category.NOT_POOR if category is not None else None
+        )
+    return check_application(h, member, app.declared_income, category, standard, reference)
 
 
 def candidates(store: Any, round_id: str) -> list[Candidate]:

@@ -217,3 +217,29 @@ def test_the_list_prints_as_pdf_and_xlsx_and_the_cli_goes_from_submission_to_out
     assert "Không có đơn nào trong kỳ rà soát này." in said
     assert "Thu nhập bình quân" not in said
     assert "01-0008" in text.replace("\n", " ")  # the code on one line, not "01-" / "0008"
+
+
+def test_on_the_list_means_the_lists_as_they_stood_on_the_day_it_applied(
+    store: Store,
+) -> None:
+    """Near-poor in the 2025 review, out by a March 2026 decision: a worker applying in
+    July was told "Hộ đang thuộc danh sách hộ nghèo, hộ cận nghèo"."""
+    from db import year_round
+
+    near = household(b1_total=None, income_per_capita=1_000_000)  # ≤ line, 0 deprivations
+    near.code = "01-0002"
+    rid = _round(store, ND07.id, 2025, near)
+    store.save_decision(rid, "130/QĐ-UBND", date(2025, 12, 10), "Nguyễn Văn Hùng")
+    near.income_per_capita = 2_100_000
+    store.save_household(near)
+    march = year_round.start_regular_round(store, 2026, 3)
+    year_round.add_to_round(store, march.id, near.id)
+    store.save_decision(march.id, "31/QĐ-UBND", date(2026, 3, 20), "Nguyễn Văn Hùng")
+    before = low_income.add_application(
+        store, rid, near.id, _member(near, "Lò Văn An"), date(2025, 12, 20), 2_100_000
+    )
+    assert "hộ cận nghèo" in low_income.check(store, before).reasons[0]
+    after = low_income.add_application(
+        store, rid, near.id, _member(near, "Lò Thị Bình"), date(2026, 7, 1), 2_100_000
+    )
+    assert not any("danh sách" in r for r in low_income.check(store, after).reasons)
