@@ -381,6 +381,9 @@ class Review:
             # date; saved again with the same date (its number, its signer) it moves nothing.
             if old is None or old[2] != new["date"]:
                 self._store.results.refresh_after(round_id, at, decision=True)
+            from db import year_round
+
+            year_round.take_periodic_requests(self._store, round_id, date, at)
             self._store.notify(Change("decision", [decision_id]))
         return Decision(decision_id, round_id, number, date, signer)
 

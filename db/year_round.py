@@ -18,6 +18,7 @@ from db.errors import NotFound, StoreError
 from db.records import Change, Round
 from forms import catalog
 from forms.applications import (
+    PERIODIC_END,
     ApplicationKind,
     ApplicationStatus,
     Lateness,
@@ -255,6 +256,29 @@ def _set_application(store: Any, app: Application, changes: dict[str, Any], at: 
     )
     store.record_change("applications", app.id, app.household_id, "update", before, after, at)
     store.notify(Change("application", [app.id]))
+
+
+def take_periodic_requests(store: Any, round_id: str, decided_on: date, at: str) -> None:
+    """A periodic review's decision settles the Mẫu 01 requests it answered: those of
+    households it classified, received by the decision and by the review's deadline
+    (14 December of its year), not yet in a round. Nothing linked them: they stayed "Mới
+    nhận" after the decision and turned late on 15 December. Called in the decision's
+    transaction."""
+    rnd = store.round(round_id)
+    if rnd is None or rnd.kind != "periodic":
+        return
+    last = min(decided_on, date(rnd.year, *PERIODIC_END))
+    classified = set(round_household_ids(store, round_id))
+    for a in applications(store, open_only=True):
+        if (
+            a.kind is ApplicationKind.PERIODIC_REVIEW
+            and a.round_id is None
+            and a.household_id in classified
+            and a.submitted_on <= last
+        ):
+            _set_application(
+                store, a, {"status": ApplicationStatus.IN_REVIEW.value, "round_id": round_id}, at
+            )
 
 
 def withdraw_application(store: Any, application_id: str) -> None:

@@ -236,3 +236,25 @@ def test_a_months_certificates_continue_the_years_numbers(store: Store) -> None:
     month = certificates.numbers(store.conn, june.id)
     assert month[a.id] == year_numbers[a.id]  # the same certificate of the same lists
     assert month[d.id] == max(year_numbers.values()) + 1
+
+
+def test_a_periodic_review_request_is_settled_by_the_reviews_decision(store: Store) -> None:
+    """A Mẫu 01 request stayed "Mới nhận" after the review classified and decided the
+    household, and turned late on 15 December."""
+    d = _poor("01-0004", "Dung")
+    _periodic(store, d)
+    early = year_round.add_application(
+        store, d.id, "periodic_review", date(2026, 5, 10), "Dung", "Đề nghị rà soát"
+    )
+    review = store.start_round(2026, STANDARD.id)
+    store.save_household(d, round_id=review.id, result=classify(d, STANDARD, 2026))
+    store.save_decision(review.id, "120/QĐ-UBND", date(2026, 12, 1), "Nguyễn Văn Hùng")
+    late = year_round.add_application(
+        store, d.id, "periodic_review", date(2026, 12, 3), "Dung", "Đề nghị lần sau"
+    )
+    found = {a.id: a for a in year_round.applications(store)}
+    assert found[early.id].status is ApplicationStatus.DECIDED
+    assert found[early.id].round_id == review.id
+    assert not found[early.id].lateness(date(2026, 12, 15)).late
+    # Received after the decision: due with next year's review.
+    assert found[late.id].status is ApplicationStatus.OPEN
