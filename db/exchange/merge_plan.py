@@ -14,6 +14,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from db import certificates, driver
@@ -422,8 +423,30 @@ def round_map(store: Store, package: Package) -> dict[str, str]:
                     f"Hộ {rec.household.code} có kết quả của một kỳ rà soát không có trong gói."
                 )
             same = [x for x in local if x.year == r["year"] and x.kind == "periodic" == r["kind"]]
+            if r["kind"] == "adhoc":
+                # One regular round a month: another laptop's round of the same month is
+                # this one's (two laptops opening November left the file with two, and the
+                # screen and the upper level's monthly report read different ones).
+                month = _month(r.get("reference_date"))
+                same = [
+                    x
+                    for x in local
+                    if x.kind == "adhoc"
+                    and x.year == r["year"]
+                    and month is not None
+                    and x.reference_date is not None
+                    and x.reference_date.month == month
+                ]
             mapping[round_id] = same[0].id if same else round_id
     return mapping
+
+
+def _month(value: Any) -> int | None:
+    """The month of a package round's reference date (ISO text), None when it has none."""
+    try:
+        return date.fromisoformat(value).month if isinstance(value, str) else None
+    except ValueError:
+        return None
 
 
 def live_after(store: Store, steps: list[Planned]) -> set[str]:

@@ -103,3 +103,34 @@ def test_a_copy_of_the_commune_taken_in_is_not_the_surveyors_work(tmp_path: Path
         ):
             export_package(sv, tmp_path / "dtv.rasoat", scope)
             assert codes(tmp_path / "dtv.rasoat") == [], scope
+
+
+def test_two_laptops_november_rounds_are_one_after_a_merge(tmp_path: Path) -> None:
+    """Both laptops opened November: the merge left two November rounds, the screen and the
+    upper level's monthly report reading different ones, and November could no longer be
+    opened here though two were there."""
+    import shutil
+
+    from db import year_round
+    from db.exchange.merge import import_package
+    from tests.db.conftest import commune_info
+    from tests.db.test_year_round import _periodic, _poor
+
+    here, there = tmp_path / "xa.sqlite", tmp_path / "dtv.sqlite"
+    with Store.create(here, commune_info(), user="Cán bộ", device="xa") as xa:
+        xa.add_village("Thôn Đồng Tâm")
+        a, b = _poor("01-0001", "Lò Thị Ánh"), _poor("01-0002", "Đinh Văn Hùng")
+        _periodic(xa, a, b)
+    shutil.copyfile(here, there)
+    with Store.open(here, user="Cán bộ", device="xa") as xa:
+        mine = year_round.start_regular_round(xa, 2026, 11)
+        year_round.add_to_round(xa, mine.id, a.id)
+    with Store.open(there, user="Điều tra viên", device="may-dtv") as sv:
+        theirs = year_round.start_regular_round(sv, 2026, 11)
+        year_round.add_to_round(sv, theirs.id, b.id)
+        export_package(sv, tmp_path / "dtv.rasoat", ExportScope(kind="commune"))
+    with Store.open(here, user="Cán bộ", device="xa") as xa:
+        import_package(xa, tmp_path / "dtv.rasoat")
+        [november] = year_round.regular_rounds(xa, 2026)
+        assert november.id == mine.id
+        assert sorted(year_round.round_household_ids(xa, november.id)) == sorted([a.id, b.id])
