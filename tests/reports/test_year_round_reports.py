@@ -554,3 +554,27 @@ def test_the_menus_monthly_report_is_the_latest_month_not_the_last_opened(
         data = load_review(store, review.id)
         latest_regular(store, data)
         assert data.__dict__["monthly"].round == june == monthly_round(store)
+
+
+def test_a_months_decision_updates_the_lists_in_force_from_its_day(tmp_path: Path) -> None:
+    """The demo's March 2026 month (the 2025 lists in force): its decision recognised the
+    households "năm 2027", applying "từ ngày 01 tháng 01 năm 2027", and its list said
+    "áp dụng năm 2027"."""
+    from reports.review import load_review
+
+    path = _demo(tmp_path)
+    with Store.open(path, user="Cán bộ", device="laptop-1") as store:
+        march = next(r for r in store.rounds() if r.kind == "adhoc")
+        assert load_review(store, march.id).list_year == 2026
+        decision = _text(build("decision", store, tmp_path / "qd.pdf", round_id=march.id))
+        final = _text(build("final_list", store, tmp_path / "ds.pdf", round_id=march.id))
+        review = year_round.last_periodic(store)
+        assert review is not None
+        periodic = _text(build("certificate", store, tmp_path / "gcn.pdf", round_id=review.id))
+    said = " ".join(decision.split())
+    assert "hộ thoát cận nghèo năm 2026 qua rà soát thường xuyên tháng 3/2026 trên địa bàn" in said
+    assert "về kết quả rà soát thường xuyên tháng 3/2026" in said
+    assert "cập nhật vào danh sách hộ nghèo, hộ cận nghèo năm 2026" in said
+    assert "2027" not in said
+    assert "kết quả rà soát thường xuyên tháng 3/2026, áp dụng từ ngày quyết định" in final
+    assert "Năm 2027" in periodic  # the 2026 review's lists apply in 2027, as before
