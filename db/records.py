@@ -7,6 +7,7 @@ from datetime import date
 from typing import Any, Literal
 
 from forms.model import Area, Category, Transition
+from forms.transitions import RoundPlace
 
 RoundKind = Literal["periodic", "adhoc"]
 AuditAction = Literal["insert", "update", "delete"]
@@ -36,6 +37,13 @@ class Round:
     kind: RoundKind
     started_at: str
     reference_date: date | None = None
+
+    def place(self, decided_on: date | None) -> RoundPlace:
+        """The round as ``forms.transitions.history_before`` places it among the others,
+        its decision made on ``decided_on`` (None: undecided)."""
+        return RoundPlace(
+            self.id, self.kind == "periodic", decided_on, self.reference_date, self.year
+        )
 
 
 @dataclass(frozen=True)

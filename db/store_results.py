@@ -341,6 +341,7 @@ class Results:
         month's sent back left out: it stayed where it was), and the decisions' dates (read
         only when a monthly round exists: only months depend on them)."""
         from db.report_queries import SENT_BACK
+        from forms.transitions import as_meeting_left
 
         periodic = {r.id for r in rounds if r.kind == "periodic"}
         found: dict[str, Category] = {}
@@ -350,13 +351,12 @@ class Results:
             " AND v.round_id = r.round_id WHERE r.household_id = ?",
             (household_id,),
         ):
-            if not sent_back:
-                found[round_id] = Category(category)
-            elif round_id in periodic:  # not determined until voted again
-                found[round_id] = Category.UNDETERMINED
-        return found, self._decided() if len(periodic) < len(rounds) else {}
+            left = as_meeting_left(Category(category), bool(sent_back), round_id in periodic)
+            if left is not None:
+                found[round_id] = left
+        return found, self.decided_on() if len(periodic) < len(rounds) else {}
 
-    def _decided(self) -> dict[str, date]:
+    def decided_on(self) -> dict[str, date]:
         """Each decided round's decision date."""
         return {
             round_id: date.fromisoformat(day)
@@ -378,7 +378,7 @@ class Results:
         in a file's first year. ``fresh``: a household inserted in this transaction, with no
         other results (its history all "on no list", whichever review it is compared with);
         ``inputs``: ``_history_inputs`` just read."""
-        from forms.transitions import RoundPlace, history_before, transition_from_history
+        from forms.transitions import history_before, transition_from_history
 
         rounds = rounds or self._store.setup.rounds()
         at = next((i for i, r in enumerate(rounds) if r.id == rnd.id), None)
@@ -389,12 +389,8 @@ class Results:
         if not fresh and len(rounds) > 1:
             found, decided = inputs or self._history_inputs(household_id, rounds)
         elif rnd.kind != "periodic" and len(rounds) > 1:
-            decided = self._decided()  # which review a month moves from, even for a new one
-        places = [
-            RoundPlace(r.id, r.kind == "periodic", decided.get(r.id), r.reference_date, r.year)
-            for r in rounds
-        ]
-        history = history_before(places, at, found)
+            decided = self.decided_on()  # which review a month moves from, even for a new one
+        history = history_before([r.place(decided.get(r.id)) for r in rounds], at, found)
         if history is None:
             return None
         return transition_from_history(history, current)

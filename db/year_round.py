@@ -332,14 +332,11 @@ def lists_of(store: Any) -> tuple[list[Round], list[int | None]]:
     or updates: a review its own, a month the review in force when it began
     (``forms.transitions.month_base``; None when there is none). A year's lists and their
     certificates' numbers are those of one review and its months."""
-    from forms.transitions import RoundPlace, month_base
+    from forms.transitions import month_base
 
     rounds = store.rounds()
-    decided = {r.id: d.date for r in rounds if (d := store.decision(r.id)) is not None}
-    places = [
-        RoundPlace(r.id, r.kind == "periodic", decided.get(r.id), r.reference_date, r.year)
-        for r in rounds
-    ]
+    decided = store.results.decided_on()
+    places = [r.place(decided.get(r.id)) for r in rounds]
     return rounds, [i if p.periodic else month_base(places, i) for i, p in enumerate(places)]
 
 

@@ -72,6 +72,16 @@ class RoundPlace(NamedTuple):
     year: int = 0
 
 
+def as_meeting_left(category: Category, sent_back: bool, periodic: bool) -> Category | None:
+    """A household's category in a round as that round's meeting left it, for
+    ``history_before``'s ``found``: a periodic review's meeting that sent it back left it
+    not determined until voted again; a month's left it where it was (None: the month says
+    nothing of it)."""
+    if not sent_back:
+        return category
+    return Category.UNDETERMINED if periodic else None
+
+
 def history_before(
     rounds: Sequence[RoundPlace],
     at: int,

@@ -29,7 +29,7 @@ from db.records import CommuneInfo
 from db.store import Store
 from forms.admin_units import official_code
 from forms.model import Area, Category, Transition
-from forms.transitions import RoundPlace, history_before, transition
+from forms.transitions import RoundPlace, as_meeting_left, history_before, transition
 
 
 @dataclass
@@ -316,10 +316,10 @@ def movement_inputs(
         res = results.get(r.place.id)
         if res is None:
             continue
-        if household_id not in r.sent_back:
-            found[r.place.id] = Category(res["category"])
-        elif r.place.periodic:  # not determined until voted again
-            found[r.place.id] = Category.UNDETERMINED
+        sent_back = household_id in r.sent_back
+        left = as_meeting_left(Category(res["category"]), sent_back, r.place.periodic)
+        if left is not None:
+            found[r.place.id] = left
     history = history_before([r.place for r in order], at, found)
     if not history:
         return None, False, False
