@@ -208,10 +208,15 @@ def year_round_rows(c: YearRoundConflict) -> list[tuple[str, str, str]]:
             (YEAR_ROUND_LABELS["request"], both("request")),
         ]
     else:
-        fields = [
-            (YEAR_ROUND_LABELS["cadre_name"], both("cadre_name")),
-            (YEAR_ROUND_LABELS["cadre_role"], both("cadre_role")),
-        ]
+        # A side that ended the assignment shows no cadre, whatever its tombstone names.
+        ended = QCoreApplication.translate("MergeConflictsDialog", "(bỏ phân công)")
+        (name_here, name_there), (role_here, role_there) = both("cadre_name"), both("cadre_role")
+        if not mine:
+            name_here = ended
+        if theirs["deleted"]:
+            name_there, role_there = ended, "—"
+        name, role = (name_here, name_there), (role_here, role_there)
+        fields = [(YEAR_ROUND_LABELS["cadre_name"], name), (YEAR_ROUND_LABELS["cadre_role"], role)]
     fields.append((YEAR_ROUND_LABELS["updated_at"], both("updated_at", local_time)))
     fields.append((YEAR_ROUND_LABELS["updated_device"], both("updated_device")))
     return [
@@ -488,7 +493,13 @@ class MergeConflictsDialog(QDialog):
         if isinstance(c, CertificateConflict):
             keep, take = self.tr("&Giữ số của xã"), self.tr("&Nhận số trong gói")
         elif isinstance(c, YearRoundConflict) and c.table == "cadre_assignments":
-            keep, take = self.tr("&Giữ cán bộ của xã"), self.tr("&Nhận cán bộ trong gói")
+            if c.local is None:  # this file ended the assignment
+                keep, take = self.tr("&Giữ việc bỏ phân công"), self.tr("&Nhận cán bộ trong gói")
+            elif c.incoming["deleted"]:  # the package ended it
+                keep = self.tr("&Giữ cán bộ của xã")
+                take = self.tr("&Nhận việc bỏ phân công trong gói")
+            else:
+                keep, take = self.tr("&Giữ cán bộ của xã"), self.tr("&Nhận cán bộ trong gói")
         elif isinstance(c, YearRoundConflict):
             keep, take = self.tr("&Giữ bản của xã"), self.tr("&Nhận bản trong gói")
         elif c is not None and c.deleted_here and not c.incoming_deleted:

@@ -11,12 +11,15 @@ UUID, as households do, never overwriting silently.
   old assignment and a new one: a package bringing a new cadre for a village or household
   whose assignment here it also tombstones saw this file's and replaced it, and is taken.
   Two live cadres for the same target, each assigned without seeing the other, are a
-  conflict, stored (m0015) for the officer; this file's stays until then. The same cadre
+  conflict, stored (m0016) for the officer; this file's stays until then. The same cadre
   (name and role) assigned on both laptops is not: the assignment with the smaller id stays
-  on both, the other becomes a tombstone.
+  on both, the other becomes a tombstone. An assignment ended on both sides apart (the
+  package's tombstone of a row this file holds as a tombstone of another version) with a new
+  cadre on one side only is a conflict too (``_plan_new_cadre``, ``_plan_ended_there``): a
+  removal is not undone, nor a replacement dropped, by a package that did not see it.
 - An application changes status (in review, decided, withdrawn). Its versions are named by
   their ``updated_at``/``updated_device`` and their history is kept (``year_round_revs``,
-  m0015, written by a trigger) and carried beside the rows (``"year_round_history"``). As
+  m0016, written by a trigger) and carried beside the rows (``"year_round_history"``). As
   for households (``db.exchange.history``): the package's version is taken when this file's
   is one of its ancestors (changed only there), nothing happens when the package's is one of
   this file's, and otherwise both changed it: a conflict stored for the officer, this file's
@@ -287,7 +290,7 @@ _KINDS = ("applications", "cadre_assignments")  # the tables whose records can c
 
 
 def version(row: Mapping[str, Any]) -> str:
-    """A record's version as m0015 names it: when, and on which laptop, it was written."""
+    """A record's version as m0016 names it: when, and on which laptop, it was written."""
     return f"{row['updated_at']} {row['updated_device']}"
 
 
@@ -389,6 +392,10 @@ def plan(
     for r in conn.execute(f"SELECT {', '.join(cols)} FROM cadre_assignments WHERE deleted = 0"):
         row = dict(zip(cols, r, strict=True))
         cadre_targets[_target(row)] = row
+    live_here = dict(cadre_targets)  # before the package's rows are planned
+    # Targets whose cadre both sides ended, each without seeing the other's doing: the
+    # package's tombstone of an assignment this file holds as a tombstone of another version.
+    ended_apart: dict[tuple[str, str], dict[str, Any]] = {}
     versions = _Versions(
         conn, [r["id"] for r in incoming.get("applications", [])], incoming.get("history", [])
     )
@@ -418,7 +425,7 @@ def plan(
                 if row["deleted"]:
                     continue
                 if table == "cadre_assignments":
-                    _plan_new_cadre(out, row, cadre_targets, replaced, known, codes)
+                    _plan_new_cadre(out, row, cadre_targets, replaced, ended_apart, known, codes)
                 else:
                     out.inserts.append((table, row))
                 continue
@@ -428,9 +435,14 @@ def plan(
                 _plan_application(out, mine, row, versions, known, codes)
                 continue
             if mine["deleted"]:
+                ended = table == "cadre_assignments" and row["deleted"]
+                if ended and version(mine) != version(row):
+                    ended_apart[_target(row)] = row
                 continue  # never changed but by a tombstone: the tombstone wins
             if row["deleted"]:
                 out.updates.append((table, mine, {"deleted": 1, **_stamps(row)}))
+    cadres = incoming.get("cadre_assignments", [])
+    _plan_ended_there(out, cadres, live_here, ended_apart, known, codes)
     return out
 
 
@@ -479,11 +491,17 @@ def _plan_new_cadre(
     row: dict[str, Any],
     targets: dict[tuple[str, str], dict[str, Any]],
     replaced: set[str],
+    ended_apart: Mapping[tuple[str, str], dict[str, Any]],
     known: Mapping[tuple[str, str, str], bool],
     codes: Mapping[str, str],
 ) -> None:
     target = _target(row)
     other = targets.get(target)
+    if other is None and target in ended_apart:
+        # This file ended the cadre the package replaced, without seeing the replacement: a
+        # removal here is a wish like the other laptop's new cadre, not to be undone silently.
+        _conflict(out, row, ended_apart[target], known, codes)
+        return
     if other is None or other["id"] in replaced:
         # Nobody here, or the package replaced this file's (its tombstone is planned).
         out.inserts.append(("cadre_assignments", row))
@@ -499,13 +517,46 @@ def _plan_new_cadre(
         else:
             out.inserts.append(("cadre_assignments", {**row, "deleted": 1}))
         return
+    _conflict(out, row, other, known, codes)
+
+
+def _conflict(
+    out: Plan,
+    row: dict[str, Any],
+    mine: dict[str, Any],
+    known: Mapping[tuple[str, str, str], bool],
+    codes: Mapping[str, str],
+) -> None:
+    """A cadre conflict stored for the officer (said again while it waits); ``mine`` is this
+    file's live assignment of the target, or its tombstone when it has none."""
+    shown = None if mine["deleted"] else mine
     key = ("cadre_assignments", row["id"], version(row))
     if key in known:
         if not known[key]:
-            out.conflicts.append(_describe("cadre_assignments", _who(row, codes), other, row))
+            out.conflicts.append(_describe("cadre_assignments", _who(row, codes), shown, row))
         return
-    out.stored.append(Stored("cadre_assignments", other, row))
-    out.conflicts.append(_describe("cadre_assignments", _who(row, codes), other, row))
+    out.stored.append(Stored("cadre_assignments", mine, row))
+    out.conflicts.append(_describe("cadre_assignments", _who(row, codes), shown, row))
+
+
+def _plan_ended_there(
+    out: Plan,
+    rows: list[dict[str, Any]],
+    live_here: Mapping[tuple[str, str], dict[str, Any]],
+    ended_apart: Mapping[tuple[str, str], dict[str, Any]],
+    known: Mapping[tuple[str, str, str], bool],
+    codes: Mapping[str, str],
+) -> None:
+    """The other side of ``_plan_new_cadre``'s conflict: this file replaced a cadre the
+    package ended, neither seeing the other. The package neither knows this file's cadre nor
+    brings one of its own for the target (two cadres: ``_plan_new_cadre``'s conflict)."""
+    carried = {r["id"] for r in rows}
+    brought = {_target(r) for r in rows if not r["deleted"]}
+    for target, tombstone in ended_apart.items():
+        here = live_here.get(target)
+        if here is None or here["id"] in carried or target in brought:
+            continue
+        _conflict(out, tombstone, here, known, codes)
 
 
 def _target(row: Mapping[str, Any]) -> tuple[str, str]:
@@ -524,10 +575,19 @@ def _describe(
 ) -> str:
     """A year-round conflict in Vietnamese: the receipt, the command line, the screen."""
     if table == "cadre_assignments":
-        here = mine["cadre_name"] if mine is not None else "không có"
+        if mine is not None and not theirs["deleted"]:
+            here = mine["cadre_name"]
+            return (
+                f"{who}: cán bộ phụ trách đã được ghi ở cả hai máy (máy này: {here}; trong gói:"
+                f" {theirs['cadre_name']}); giữ {here} cho đến khi cán bộ quyết định."
+            )
+        # One side ended the assignment (``_plan_new_cadre``, ``_plan_ended_there``).
+        here = mine["cadre_name"] if mine is not None else "bỏ phân công"
+        there = "bỏ phân công" if theirs["deleted"] else theirs["cadre_name"]
+        kept = f"giữ {here}" if mine is not None else "chưa giao cho ai"
         return (
-            f"{who}: cán bộ phụ trách đã được ghi ở cả hai máy (máy này: {here}; trong gói: "
-            f"{theirs['cadre_name']}); giữ {here} cho đến khi cán bộ quyết định."
+            f"{who}: phân công cán bộ phụ trách đã được thay đổi ở cả hai máy (máy này: {here};"
+            f" trong gói: {there}); {kept} cho đến khi cán bộ quyết định."
         )
     here = _state(mine) if mine is not None else "không có"
     kept = "việc xoá" if mine is not None and mine["deleted"] else "bản của máy này"
@@ -827,3 +887,26 @@ def _decide_cadre(store: Any, c: YearRoundConflict, choice: Choice, at: str) -> 
         _insert(
             store, [("cadre_assignments", {**theirs, "deleted": int(choice == "keep_mine")})], at
         )
+    elif theirs["deleted"]:
+        # The package's ending of an assignment this file had ended too (``_plan_ended_there``):
+        # this file's tombstone takes the package's version, so that this file's next
+        # package shows the other laptop a removal it has seen, and asks nothing again.
+        cols = _columns("cadre_assignments")
+        found = store.conn.execute(
+            f"SELECT {', '.join(cols)} FROM cadre_assignments WHERE id = ?", (theirs["id"],)
+        ).fetchone()
+        mine = dict(zip(cols, found, strict=True))
+        if version(mine) != version(theirs):
+            store.conn.execute(
+                "UPDATE cadre_assignments SET updated_at = ?, updated_device = ? WHERE id = ?",
+                (theirs["updated_at"], theirs["updated_device"], mine["id"]),
+            )
+            store.record_change(
+                "cadre_assignments",
+                mine["id"],
+                mine["household_id"],
+                "update",
+                {"version": version(mine)},
+                {"version": version(theirs)},
+                at,
+            )

@@ -1597,8 +1597,10 @@ class Session:
 
     def year_round_conflict(self, folder: Path) -> Steps:
         """Issue 24: a village given a cadre here and another one on a second laptop (a copy
-        of this file, before), that laptop's package merged; the conflict waits on Tệp →
-        Xung đột khi gộp…, where the package's cadre is taken from the keyboard (Alt+N)."""
+        of this file, before), and a household's cadre removed here and replaced there; that
+        laptop's package merged, the two conflicts wait on Tệp → Xung đột khi gộp…, where the
+        package's cadre of the village is taken (Alt+N) and the removal kept (Alt+G), from
+        the keyboard."""
         from db import year_round
         from db.exchange.export import ExportScope, export_package
         from db.exchange.merge import import_package
@@ -1607,14 +1609,20 @@ class Session:
 
         window = self.window
         village, theirs = VILLAGES[2], "Nông Thị Hoa"
+        hid, code = window.store.conn.execute(
+            "SELECT id, code FROM households WHERE deleted = 0 ORDER BY code"
+        ).fetchone()
+        year_round.assign_cadre(window.store, "Lò Văn Pản", "", household_id=hid)
         copy, package = folder / "may-dtv.db", folder / "may-dtv.rasoat"
         window.store.conn.execute("VACUUM INTO ?", (str(copy),))
         with Store.open(copy, user="Điều tra viên", device="may-dtv") as other:
             year_round.assign_cadre(other, theirs, "", village=village)
+            year_round.assign_cadre(other, "Vàng A Sùng", "", household_id=hid)
             export_package(other, package, ExportScope(kind="commune"))
         year_round.assign_cadre(window.store, "Hoàng Văn Dũng", "Trưởng thôn", village=village)
-        if not import_package(window.store, package).warnings:
-            raise SessionFailure("two cadres for one village merged without a word")
+        year_round.assign_cadre(window.store, "", household_id=hid)
+        if len(import_package(window.store, package).warnings) < 2:
+            raise SessionFailure("cadres changed on both laptops merged without a word")
 
         self.step("year-round conflict: Tệp → Xung đột khi gộp…")
         self.expected_modals = (MergeConflictsDialog,)
@@ -1628,16 +1636,22 @@ class Session:
         dialog = QApplication.activeModalWidget()
         assert isinstance(dialog, MergeConflictsDialog)
         shown = [dialog.list.item(i).text() for i in range(dialog.list.count())]
-        if shown != [f"{village} — cán bộ phụ trách"]:
+        if shown != [f"{village} — cán bộ phụ trách", f"{code} — cán bộ phụ trách"]:
             raise SessionFailure(f"the conflicts screen lists {shown}")
         yield from self.key(Qt.Key.Key_N, ALT)  # Nhận cán bộ trong gói
-        yield from self.wait(lambda: dialog.list.count() == 0, "the decision")
+        yield from self.wait(lambda: dialog.list.count() == 1, "the village's decision")
+        if dialog.keep_button.text() != "&Giữ việc bỏ phân công":
+            raise SessionFailure(f"the removal's choice reads {dialog.keep_button.text()!r}")
+        yield from self.key(Qt.Key.Key_G, ALT)  # Giữ việc bỏ phân công
+        yield from self.wait(lambda: dialog.list.count() == 0, "the household's decision")
         yield from self.key(Qt.Key.Key_Escape)
         yield from self.back_to_window()
         self.expected_modals = ()
         kept = {a.village: a.cadre_name for a in year_round.assignments(window.store)}
         if kept.get(village) != theirs:
             raise SessionFailure(f"{village}'s cadre after the decision: {kept.get(village)}")
+        if any(a.household_id == hid for a in year_round.assignments(window.store)):
+            raise SessionFailure(f"household {code}'s removed cadre came back")
 
     def household_menu_dialog(self, starts: str, kind: type) -> Generator[Any, None, Any]:
         """The Hộ gia đình menu's entry starting with ``starts`` triggered from the list

@@ -5,6 +5,7 @@ this file's, Alt+N takes the package's); the import screen leads to them."""
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +18,7 @@ from db.store import Store
 from desktop.merge_conflicts_dialog import MergeConflictsDialog
 from tests.db.exchange.test_year_round_conflicts import DTV, XA, conflicting
 from tests.desktop.test_merge_conflicts_certificates import cells
-from tests.reports.conftest import VILLAGES
+from tests.reports.conftest import VILLAGES, build_commune
 
 
 def test_year_round_conflicts_are_shown_and_decided_from_the_keyboard(
@@ -89,3 +90,38 @@ def test_the_import_dialog_offers_the_year_round_conflicts(
         # No household conflict: only the year-round ones wait, and the officer is led there.
         assert dialog.receipt.conflicts == []
         assert dialog.conflicts_button.isEnabled()
+
+
+def test_a_cadre_ended_on_one_side_shows_no_cadre_there(
+    qtbot: Any, app: Any, tmp_path: Path
+) -> None:
+    """Removed here and replaced there, seen from each laptop: the side that ended the
+    assignment shows none (not the name its tombstone holds), and the choices say so."""
+    from tests.db.exchange.test_year_round_conflicts import removed_and_replaced
+
+    base = build_commune(tmp_path / "xa.db", 6, VILLAGES)
+    files = (Path(shutil.copy(base, tmp_path / "a.db")), Path(shutil.copy(base, tmp_path / "b.db")))
+    trip, _hid = removed_and_replaced(files, tmp_path)
+    trip.send(DTV, XA)
+    trip.send(XA, DTV)
+    expected = {
+        XA: (
+            ("(bỏ phân công)", "Nông Thị Hoa"),
+            ("&Giữ việc bỏ phân công", "&Nhận cán bộ trong gói"),
+        ),
+        DTV: (
+            ("Nông Thị Hoa", "(bỏ phân công)"),
+            ("&Giữ cán bộ của xã", "&Nhận việc bỏ phân công trong gói"),
+        ),
+    }
+    for laptop, (names, buttons) in expected.items():
+        with trip.store(laptop) as store:
+            dialog = MergeConflictsDialog(store)
+            qtbot.addWidget(dialog)
+            dialog.show()
+            assert dialog.list.count() == 1
+            assert cells(dialog)["Cán bộ phụ trách"] == names
+            assert (dialog.keep_button.text(), dialog.take_button.text()) == buttons
+            assert "đã được thay đổi ở cả hai máy" in dialog.detail.text()
+            dialog.grab().save(str(tmp_path / f"ended-{laptop}.png"))
+            dialog.close()

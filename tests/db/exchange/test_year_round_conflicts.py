@@ -278,3 +278,113 @@ def test_only_an_officer_decides_a_year_round_conflict(
         users.sign_in(store, "thu", "mat-khau-9x")
         year_round_part.resolve(store, c.id, "take_theirs")
         assert year_round_part.open_conflicts(store.conn) == []
+
+
+def removed_and_replaced(laptops: tuple[Path, Path], tmp_path: Path) -> tuple[Trip, str]:
+    """A household's own cadre, known to both laptops, removed on the commune's laptop and
+    replaced on the surveyor's, neither seeing the other's: the trip and the household's id."""
+    trip = Trip(tmp_path, laptops)
+    hid = _ids(laptops[0])[0]
+    with trip.store(XA) as store:
+        year_round.assign_cadre(store, "Hoàng Văn Dũng", "Trưởng thôn", household_id=hid)
+    assert trip.send(XA, DTV) == (True, [])
+    with trip.store(XA) as store:
+        year_round.assign_cadre(store, "", household_id=hid)  # removed
+    with trip.store(DTV) as store:
+        year_round.assign_cadre(store, "Nông Thị Hoa", "", household_id=hid)  # replaced
+    return trip, hid
+
+
+def _cadre(trip: Trip, laptop: str, hid: str) -> str | None:
+    with trip.store(laptop) as store:
+        return year_round.cadre_names(store).get(hid)
+
+
+@pytest.mark.parametrize("choice", ["keep_mine", "take_theirs"])
+def test_a_cadre_removed_here_and_replaced_there_is_a_conflict(
+    laptops: tuple[Path, Path], tmp_path: Path, choice: year_round_part.Choice
+) -> None:
+    """The removal is not undone by the other laptop's replacement made without seeing it:
+    a conflict, nobody assigned until the officer decides, and the decision travels."""
+    trip, hid = removed_and_replaced(laptops, tmp_path)
+    written, [conflict] = trip.send(DTV, XA)
+    assert written
+    code = conflict.split(":")[0]
+    assert conflict == (
+        f"{code}: phân công cán bộ phụ trách đã được thay đổi ở cả hai máy (máy này: bỏ phân"
+        " công; trong gói: Nông Thị Hoa); chưa giao cho ai cho đến khi cán bộ quyết định."
+    )
+    assert _cadre(trip, XA, hid) is None
+    with trip.store(XA) as store:
+        [c] = year_round_part.open_conflicts(store.conn)
+        assert (c.table, c.household_id, c.local) == ("cadre_assignments", hid, None)
+        year_round_part.resolve(store, c.id, choice)
+    expected = None if choice == "keep_mine" else "Nông Thị Hoa"
+    assert _cadre(trip, XA, hid) == expected
+    before = table_dump(laptops[0])
+    with trip.store(XA) as store:  # the same package again: decided, nothing written
+        assert import_package(store, trip.last).written is False
+    assert table_dump(laptops[0]) == before
+    assert trip.send(XA, DTV)[1] == []  # the surveyor's laptop takes the decision
+    assert _cadre(trip, DTV, hid) == expected
+    assert trip.send(DTV, XA) == (False, [])
+    for laptop in (XA, DTV):
+        with trip.store(laptop) as store:
+            assert year_round_part.open_conflicts(store.conn) == []
+
+
+@pytest.mark.parametrize("choice", ["keep_mine", "take_theirs"])
+def test_a_cadre_replaced_here_and_removed_there_is_a_conflict(
+    laptops: tuple[Path, Path], tmp_path: Path, choice: year_round_part.Choice
+) -> None:
+    """The same two changes seen from the other laptop: its replacement stays until the
+    officer decides, the removal not silently dropped; the decision travels."""
+    trip, hid = removed_and_replaced(laptops, tmp_path)
+    written, [conflict] = trip.send(XA, DTV)
+    assert written
+    code = conflict.split(":")[0]
+    assert conflict == (
+        f"{code}: phân công cán bộ phụ trách đã được thay đổi ở cả hai máy (máy này: Nông Thị"
+        " Hoa; trong gói: bỏ phân công); giữ Nông Thị Hoa cho đến khi cán bộ quyết định."
+    )
+    assert _cadre(trip, DTV, hid) == "Nông Thị Hoa"
+    with trip.store(DTV) as store:
+        [c] = year_round_part.open_conflicts(store.conn)
+        assert c.local is not None
+        assert c.local["cadre_name"] == "Nông Thị Hoa"
+        assert c.incoming["deleted"]
+        year_round_part.resolve(store, c.id, choice)
+    expected = "Nông Thị Hoa" if choice == "keep_mine" else None
+    assert _cadre(trip, DTV, hid) == expected
+    assert trip.send(DTV, XA)[1] == []  # the commune's laptop takes the decision
+    assert _cadre(trip, XA, hid) == expected
+    assert trip.send(XA, DTV) == (False, [])
+    for laptop in (XA, DTV):
+        with trip.store(laptop) as store:
+            assert year_round_part.open_conflicts(store.conn) == []
+
+
+def test_a_cadre_removed_then_assigned_again_after_seeing_it_is_no_conflict(
+    laptops: tuple[Path, Path], tmp_path: Path
+) -> None:
+    trip = Trip(tmp_path, laptops)
+    hid = _ids(laptops[0])[0]
+    with trip.store(XA) as store:
+        year_round.assign_cadre(store, "Hoàng Văn Dũng", "", household_id=hid)
+    trip.send(XA, DTV)
+    with trip.store(XA) as store:
+        year_round.assign_cadre(store, "", household_id=hid)
+    assert trip.send(XA, DTV) == (True, [])
+    with trip.store(DTV) as store:  # after seeing the removal: a new assignment
+        year_round.assign_cadre(store, "Nông Thị Hoa", "", household_id=hid)
+    assert trip.send(DTV, XA) == (True, [])
+    assert _cadre(trip, XA, hid) == "Nông Thị Hoa"
+    # Removed on both laptops, each without the other: the same wish, no conflict.
+    with trip.store(XA) as store:
+        year_round.assign_cadre(store, "", household_id=hid)
+    with trip.store(DTV) as store:
+        year_round.assign_cadre(store, "", household_id=hid)
+    assert trip.send(DTV, XA)[1] == []
+    assert trip.send(XA, DTV)[1] == []
+    assert _cadre(trip, XA, hid) is None
+    assert _cadre(trip, DTV, hid) is None
