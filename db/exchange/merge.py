@@ -303,6 +303,7 @@ def _merge(
         receipt.warnings.append(merge_plan.certificate_warning(store, kind, c, mine, other))
     year_round = merge_plan.plan_year_round(store, package, steps, round_map, live)
     receipt.warnings.extend(year_round.conflicts)
+    receipt.warnings.extend(year_round.notes)
     if (
         not to_write
         and not new_conflicts

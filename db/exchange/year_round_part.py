@@ -7,7 +7,9 @@ UUID, as households do, never overwriting silently.
   seen here is not added.
 - Support records and cadre assignments never change after they are written, only get a
   tombstone: a tombstone from either side wins (deleting is what someone did on purpose), so
-  support records, only ever added, cannot conflict. A cadre is changed by a tombstone on the
+  support records, only ever added, cannot conflict; one typed on both laptops apart (same
+  household, kind and day) is kept once when alike, both kept and said when not
+  (``_plan_new_support``). A cadre is changed by a tombstone on the
   old assignment and a new one: a package bringing a new cadre for a village or household
   whose assignment here it also tombstones saw this file's and replaced it, and is taken.
   Two live cadres for the same target, each assigned without seeing the other, are a
@@ -48,6 +50,7 @@ from db import driver
 from db.exchange import history
 from db.exchange.errors import PackageError
 from forms import catalog
+from forms.amounts import amount_text
 from forms.applications import STATUS_LABELS, ApplicationKind, ApplicationStatus
 from forms.validate import (
     MAX_NAME,
@@ -315,6 +318,7 @@ class Plan:
     history: list[tuple[str, str, str]] = field(default_factory=list)  # (record, rev, parent)
     stored: list[Stored] = field(default_factory=list)  # new conflicts
     conflicts: list[str] = field(default_factory=list)  # Vietnamese, for the receipt
+    notes: list[str] = field(default_factory=list)  # Vietnamese, for the receipt: no decision
 
     @property
     def empty(self) -> bool:
@@ -399,6 +403,7 @@ def plan(
     versions = _Versions(
         conn, [r["id"] for r in incoming.get("applications", [])], incoming.get("history", [])
     )
+    unseen = _unseen_support(conn, incoming.get("support_records", []))
     # Assignments the package gives a tombstone: a new one for the same target replaced them.
     replaced = {r["id"] for r in incoming.get("cadre_assignments", []) if r["deleted"]}
     for table in TABLES:
@@ -426,6 +431,8 @@ def plan(
                     continue
                 if table == "cadre_assignments":
                     _plan_new_cadre(out, row, cadre_targets, replaced, ended_apart, known, codes)
+                elif table == "support_records":
+                    _plan_new_support(out, row, unseen, codes)
                 else:
                     out.inserts.append((table, row))
                 continue
@@ -557,6 +564,71 @@ def _plan_ended_there(
         if here is None or here["id"] in carried or target in brought:
             continue
         _conflict(out, tombstone, here, known, codes)
+
+
+def _unseen_support(
+    conn: driver.Connection, rows: list[dict[str, Any]]
+) -> dict[tuple[str, str, str], list[dict[str, Any]]]:
+    """This file's live support records of the package's households that the package does
+    not carry (its laptop never had them), by household, kind and day: a new record of the
+    package for the same ones was typed there without seeing this file's."""
+    carried = {r["id"] for r in rows}
+    cols = _columns("support_records")
+    out: dict[tuple[str, str, str], list[dict[str, Any]]] = {}
+    for chunk, marks in _chunks(sorted({r["household_id"] for r in rows if not r["deleted"]})):
+        for r in conn.execute(
+            f"SELECT {', '.join(cols)} FROM support_records"
+            f" WHERE deleted = 0 AND household_id IN ({marks}) ORDER BY id",
+            chunk,
+        ):
+            mine = dict(zip(cols, r, strict=True))
+            if mine["id"] not in carried:
+                key = (mine["household_id"], mine["kind"], mine["given_on"])
+                out.setdefault(key, []).append(mine)
+    return out
+
+
+def _plan_new_support(
+    out: Plan,
+    row: dict[str, Any],
+    unseen: dict[tuple[str, str, str], list[dict[str, Any]]],
+    codes: Mapping[str, str],
+) -> None:
+    """A support record new here. Another one of the same household, kind and day that the
+    package's laptop never saw is the same support typed on both laptops (a correction made
+    on each, or the same delivery recorded twice): with the same content it is kept once,
+    the same on both laptops (the smaller id stays, the other becomes a tombstone, as the
+    same cadre twice does); different, both stay and the receipt says so, for the officer
+    to remove the wrong one (a support deleted by mistake would be lost without a word)."""
+    here = unseen.get((row["household_id"], row["kind"], row["given_on"]), [])
+    content = CONTENT["support_records"]
+    same = next((m for m in here if all(m[k] == row[k] for k in content)), None)
+    if same is None:
+        out.inserts.append(("support_records", row))
+        if here:
+            out.notes.append(_support_note(row, here[0], codes))
+        return
+    here.remove(same)  # matched once: a third like record is a support of its own
+    if row["id"] < same["id"]:
+        out.updates.append(("support_records", same, {"deleted": 1, **_stamps(row)}))
+        out.inserts.append(("support_records", row))
+    else:
+        out.inserts.append(("support_records", {**row, "deleted": 1}))
+
+
+def _support_note(
+    theirs: Mapping[str, Any], mine: Mapping[str, Any], codes: Mapping[str, str]
+) -> str:
+    def said(r: Mapping[str, Any]) -> str:
+        parts = [amount_text(r["amount"]), r["programme"], r["given_by"], r["note"]]
+        return ", ".join(p for p in parts if p) or "không ghi thêm"
+
+    kind = catalog.label_of(catalog.support_kinds(), theirs["kind"])
+    return (
+        f"{_who(theirs, codes)}: {kind} ngày {_vn_date(theirs['given_on'])} được ghi ở cả hai"
+        f" máy, khác nhau (máy này: {said(mine)}; trong gói: {said(theirs)}); đã giữ cả hai:"
+        " hãy xem lại và xoá lần ghi thừa ở phần hỗ trợ của hộ."
+    )
 
 
 def _target(row: Mapping[str, Any]) -> tuple[str, str]:

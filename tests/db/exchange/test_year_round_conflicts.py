@@ -388,3 +388,96 @@ def test_a_cadre_removed_then_assigned_again_after_seeing_it_is_no_conflict(
     assert trip.send(XA, DTV)[1] == []
     assert _cadre(trip, XA, hid) is None
     assert _cadre(trip, DTV, hid) is None
+
+
+def _supports(trip: Trip, laptop: str, hid: str) -> list[tuple[str, int | None, str]]:
+    with trip.store(laptop) as store:
+        return sorted(
+            (s.kind, s.amount, s.note) for s, _, _ in year_round.support_records(store, hid)
+        )
+
+
+def _support_twice(trip: Trip, hid: str, xa: tuple[int, str], dtv: tuple[int, str]) -> None:
+    """A loan known to both laptops, then corrected (deleted and typed again) on each
+    without seeing the other's: ``xa`` and ``dtv`` the amount and note each typed."""
+    day = date(2026, 3, 2)
+    with trip.store(XA) as store:
+        first = year_round.add_support(store, hid, "credit", day, amount=5_000_000)
+    assert trip.send(XA, DTV)[0]
+    for laptop, (amount, note) in ((XA, xa), (DTV, dtv)):
+        with trip.store(laptop) as store:
+            year_round.delete_support(store, first.id)
+            year_round.add_support(store, hid, "credit", day, amount=amount, note=note)
+
+
+def test_a_support_corrected_alike_on_both_laptops_is_kept_once(
+    laptops: tuple[Path, Path], tmp_path: Path
+) -> None:
+    """The same correction typed on both laptops: one support, the same on both, not the
+    loan counted twice in the year's support."""
+    trip = Trip(tmp_path, laptops)
+    hid = _ids(laptops[0])[0]
+    _support_twice(trip, hid, (50_000_000, "Vay NHCSXH"), (50_000_000, "Vay NHCSXH"))
+    written, said = trip.send(DTV, XA)
+    assert written
+    assert said == []
+    assert _supports(trip, XA, hid) == [("credit", 50_000_000, "Vay NHCSXH")]
+    # Written or not, by which of the two stays (the smaller id): the same on both after.
+    assert trip.send(XA, DTV)[1] == []
+    assert _supports(trip, DTV, hid) == [("credit", 50_000_000, "Vay NHCSXH")]
+    assert trip.send(DTV, XA)[0] is False
+    with trip.store(XA) as xa, trip.store(DTV) as dtv:
+        assert year_round.support_records(xa) == year_round.support_records(dtv)
+
+
+def test_a_support_corrected_apart_on_both_laptops_is_kept_twice_and_said(
+    laptops: tuple[Path, Path], tmp_path: Path
+) -> None:
+    trip = Trip(tmp_path, laptops)
+    hid = _ids(laptops[0])[0]
+    _support_twice(trip, hid, (50_000_000, ""), (30_000_000, ""))
+    package = tmp_path / "dtv.rasoat"
+    with trip.store(DTV) as store:
+        from db.exchange.export import ExportScope, export_package
+
+        export_package(store, package, ExportScope(kind="commune"))
+    with trip.store(XA) as store:
+        code = store.conn.execute("SELECT code FROM households WHERE id = ?", (hid,)).fetchone()[0]
+        receipt = import_package(store, package)
+        said = [w for w in receipt.warnings if "hỗ trợ" in w]
+        assert said == [
+            f"Hộ {code}: Vay vốn tín dụng ưu đãi ngày 02/03/2026 được ghi ở cả hai máy, khác"
+            " nhau (máy này: 50.000.000 đ; trong gói: 30.000.000 đ); đã giữ cả hai:"
+            " hãy xem lại và xoá lần ghi thừa ở phần hỗ trợ của hộ."
+        ]
+        assert import_package(store, package).written is False  # said once
+    both = [("credit", 30_000_000, ""), ("credit", 50_000_000, "")]
+    assert _supports(trip, XA, hid) == both
+    assert trip.send(XA, DTV) == (True, [])
+    assert _supports(trip, DTV, hid) == both
+    with trip.store(DTV) as store:
+        assert import_package(store, trip.last).warnings == []
+
+
+def test_a_second_support_typed_after_seeing_the_first_is_no_duplicate(
+    laptops: tuple[Path, Path], tmp_path: Path
+) -> None:
+    """Two like supports given on purpose (the package's laptop knew the first): both stay,
+    nothing said."""
+    trip = Trip(tmp_path, laptops)
+    hid = _ids(laptops[0])[0]
+    day = date(2026, 3, 2)
+    with trip.store(XA) as store:
+        year_round.add_support(store, hid, "housing", day)
+    trip.send(XA, DTV)
+    with trip.store(DTV) as store:
+        year_round.add_support(store, hid, "housing", day)
+    with trip.store(DTV) as store:
+        from db.exchange.export import ExportScope, export_package
+
+        export_package(store, tmp_path / "p.rasoat", ExportScope(kind="commune"))
+    with trip.store(XA) as store:
+        receipt = import_package(store, tmp_path / "p.rasoat")
+        assert receipt.written
+        assert [w for w in receipt.warnings if "hỗ trợ" in w] == []
+    assert _supports(trip, XA, hid) == [("housing", None, ""), ("housing", None, "")]
