@@ -418,7 +418,7 @@ def _read_ahead(
         # What is not a package file is said before anything is read: a folder, a missing
         # file, a device or a pipe (hashing /dev/zero never ended), one over the size any
         # package may have (a 20 GB file was hashed for 37 s before its refusal).
-        why = _not_a_package_file(path)
+        why = not_a_package_file(path)
         if why is None:
             try:
                 sha = _sha256(path)
@@ -607,7 +607,7 @@ def _write(
     )
 
 
-def _not_a_package_file(path: Path) -> str | None:
+def not_a_package_file(path: Path) -> str | None:
     """Why ``path`` cannot be a package, told from the file system alone, or None."""
     try:
         info = path.stat()

@@ -2,6 +2,8 @@
 
     rasoat registry init DSN --province MÃ_TỈNH
     rasoat registry load DSN GÓI… [--receipts THƯ_MỤC]
+    rasoat registry keys DSN [--all] | --trust GÓI [--commune MÃ] [--fingerprint DẤU_VÂN_TAY]
+                         [--label TÊN] | --untrust DẤU_VÂN_TAY [--commune MÃ]
     rasoat registry report DSN --kind summary|list [--commune MÃ] [--year NĂM] --out TỆP
     rasoat registry export DSN --out THƯ_MỤC [--history]
     rasoat registry whatif DSN --standard MÃ_CHUẨN [--year NĂM] [--workers 2]
@@ -54,6 +56,35 @@ def register(subparsers: Any) -> None:
         help="lưu biên nhận của từng gói đã nạp (PDF để in, JSON để gửi lại xã)",
     )
     load.set_defaults(func=run_load)
+    keys = sub.add_parser(
+        "keys",
+        help="khoá của các xã được tin cậy: xem, tin cậy khoá đã ký một gói, thôi tin cậy",
+        description=(
+            "Tỉnh chỉ nạp gói được ký bằng khoá đã được tin cậy cho xã của gói. Không có "
+            "--trust/--untrust: liệt kê các khoá đang được tin cậy."
+        ),
+        allow_abbrev=False,
+    )
+    keys.add_argument("dsn", metavar="DSN", help="chuỗi kết nối PostgreSQL")
+    action = keys.add_mutually_exclusive_group()
+    action.add_argument(
+        "--trust",
+        metavar="GÓI",
+        type=Path,
+        help="tin cậy khoá đã ký gói này cho xã của gói (chữ ký của gói phải hợp lệ)",
+    )
+    action.add_argument(
+        "--untrust", metavar="DẤU_VÂN_TAY", help="thôi tin cậy khoá có dấu vân tay này"
+    )
+    keys.add_argument("--commune", metavar="MÃ_XÃ", help="chỉ cho xã này")
+    keys.add_argument(
+        "--fingerprint",
+        metavar="DẤU_VÂN_TAY",
+        help="với --trust: dấu vân tay xã đọc qua điện thoại; chỉ tin cậy khi khớp với gói",
+    )
+    keys.add_argument("--label", metavar="TÊN", help="với --trust: tên ghi cho khoá")
+    keys.add_argument("--all", action="store_true", help="liệt kê cả các khoá đã thôi tin cậy")
+    keys.set_defaults(func=run_keys)
     report = sub.add_parser("report", help="báo cáo tổng hợp theo xã, danh sách hộ của một xã")
     report.add_argument("dsn", metavar="DSN", help="chuỗi kết nối PostgreSQL")
     report.add_argument("--kind", choices=("summary", "list"), required=True)
@@ -152,7 +183,11 @@ def run_load(args: argparse.Namespace) -> int:
         with connect(args.dsn) as conn:
             # Each receipt is printed and saved as its package is loaded, then let go.
             outcomes = load_packages(
-                conn, args.packages, password=password, progress=report, keep_receipts=False
+                conn,
+                args.packages,
+                password=password,
+                progress=report,
+                keep_receipts=False,
             )
     except RegistryError as exc:
         print(f"rasoat registry load: {exc.message}", file=sys.stderr)
@@ -165,6 +200,80 @@ def run_load(args: argparse.Namespace) -> int:
     refused = sum(o.status == "refused" for o in outcomes)
     print(f"Đã nạp {loaded} gói, {same} gói đã có từ trước, {refused} gói bị từ chối.")
     return 1 if refused else 0
+
+
+def run_keys(args: argparse.Namespace) -> int:
+    try:
+        import psycopg
+
+        from registry import keys
+        from registry.database import RegistryError, connect, server_failure
+    except ImportError:
+        return _unavailable()
+    if (args.fingerprint or args.label is not None) and args.trust is None:
+        print(
+            "rasoat registry keys: --fingerprint và --label chỉ dùng với --trust.", file=sys.stderr
+        )
+        return 2
+    try:
+        with connect(args.dsn) as conn:
+            if args.trust is not None:
+                done = keys.trust_from_package(
+                    conn,
+                    args.trust,
+                    commune=args.commune,
+                    fingerprint=args.fingerprint,
+                    label=args.label,
+                )
+                where = f"{done.commune_name} (mã {done.commune_code})"
+                named = f" ({done.label})" if done.label else ""
+                if done.added:
+                    print(
+                        f"Đã tin cậy khoá có dấu vân tay {done.fingerprint}{named} cho "
+                        f"{where}: từ nay tỉnh nạp các gói của xã được ký bằng khoá này."
+                    )
+                else:
+                    since = keys.when(done.since) if done.since else "trước"
+                    print(
+                        f"Khoá có dấu vân tay {done.fingerprint} đã được tin cậy cho {where} "
+                        f"từ {since}: không có gì thay đổi."
+                    )
+                return 0
+            if args.untrust is not None:
+                for key in keys.untrust(conn, args.untrust, commune=args.commune):
+                    named = f" ({key.label})" if key.label else ""
+                    print(
+                        f"Đã thôi tin cậy khoá có dấu vân tay {key.fingerprint}{named} cho "
+                        f"{key.commune_name} (mã {key.commune_code}): gói sau của xã được ký "
+                        "bằng khoá này sẽ bị từ chối."
+                    )
+                return 0
+            rows = keys.keys(conn, retired=args.all)
+    except RegistryError as exc:
+        print(f"rasoat registry keys: {exc.message}", file=sys.stderr)
+        return 1
+    except psycopg.Error as exc:
+        print(f"rasoat registry keys: {server_failure(exc).message}", file=sys.stderr)
+        return 1
+    if args.commune:
+        from registry.load import commune_code_of
+
+        rows = [k for k in rows if k.commune_code == commune_code_of(args.commune)]
+    if not rows:
+        print("Chưa có khoá nào được tin cậy." if not args.all else "Chưa có khoá nào.")
+        return 0
+    print(
+        "Mã xã | Xã | Dấu vân tay | Tên | Tin cậy từ | Người tin cậy | Số gói đã nạp | Trạng thái"
+    )
+    for k in rows:
+        state = "đang tin cậy"
+        if k.retired_at is not None:
+            state = f"thôi tin cậy lúc {keys.when(k.retired_at)}, do {k.retired_by}"
+        print(
+            f"{k.commune_code} | {k.commune_name} | {k.fingerprint} | {k.label} | "
+            f"{keys.when(k.trusted_at)} ({k.trusted_how}) | {k.trusted_by} | {k.loads} | {state}"
+        )
+    return 0
 
 
 def run_report(args: argparse.Namespace) -> int:

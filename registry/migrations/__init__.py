@@ -17,6 +17,7 @@ from registry.migrations import (
     m0006_year_counts,
     m0007_periodic_movements,
     m0008_meeting_movements,
+    m0009_commune_keys,
 )
 
 STEPS: list[tuple[int, str, str]] = [
@@ -28,6 +29,7 @@ STEPS: list[tuple[int, str, str]] = [
     (6, "year_counts", m0006_year_counts.SQL),
     (7, "periodic_movements", m0007_periodic_movements.SQL),
     (8, "meeting_movements", m0008_meeting_movements.SQL),
+    (9, "commune_keys", m0009_commune_keys.SQL),
 ]
 LATEST = STEPS[-1][0]
 

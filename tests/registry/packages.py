@@ -1,15 +1,22 @@
 """Commune packages for the registry tests and the benchmark: demo households
 (``forms.demo``) classified with ``forms.classify`` and written by the exporter's package
-writer (``db.exchange.package.write_package``), as a commune laptop exports its whole file."""
+writer (``db.exchange.package.write_package``), as a commune laptop exports its whole file,
+signed as a laptop signs it: by default with the commune's own test key (``commune_key``),
+which ``trust_communes`` trusts in a registry as ``rasoat registry keys --trust`` does."""
 
 from __future__ import annotations
 
+import hashlib
 import uuid
+from collections.abc import Iterable
 from datetime import date
 from pathlib import Path
 from typing import Any
 
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
 from db.exchange.package import PackageRecord, RevEntry, write_package
+from db.exchange.signing import fingerprint, public_bytes
 from forms.classify import classify_many, result_to_dict
 from forms.demo import generate_households
 from forms.model import Household
@@ -19,6 +26,45 @@ PROVINCE = "15"  # Lào Cai
 PROVINCE_NAME = "Lào Cai"
 # Communes of Lào Cai in the 2025 list (forms.admin_units.communes(15)).
 COMMUNES = {"02947": "Xã Bảo Yên", "02674": "Phường Cam Đường", "02647": "Phường Lào Cai"}
+
+
+# ``make_package``'s default signer: the commune's test key (``commune_key``).
+COMMUNE_KEY = "commune"
+
+
+def commune_key(commune: str) -> Ed25519PrivateKey:
+    """The test laptop's signing key of ``commune``: the same in every run and process (the
+    benchmark's cached packages are signed with it too)."""
+    seed = hashlib.sha256(f"rasoat registry test key {commune}".encode()).digest()
+    return Ed25519PrivateKey.from_private_bytes(seed)
+
+
+def key_fingerprint(key: Ed25519PrivateKey) -> str:
+    return fingerprint(public_bytes(key))
+
+
+def trust_communes(conn: Any, codes: Iterable[str] = COMMUNES) -> None:
+    """The communes' test keys trusted in the registry on ``conn`` (initialised), as the
+    officer trusts a laptop's key after comparing its fingerprint with the commune
+    (``registry.keys.trust``, what ``rasoat registry keys --trust`` writes)."""
+    import base64
+
+    from registry import keys
+    from registry.database import registry_province
+
+    province = registry_province(conn)
+    with conn.transaction():
+        for code in codes:
+            keys.trust(
+                conn,
+                province,
+                code,
+                public_key=base64.b64encode(public_bytes(commune_key(code))).decode(),
+                label="Cán bộ xã (máy may-xa)",
+                source="thử",
+                user="Cán bộ tỉnh",
+                how=keys.BY_COMMAND,
+            )
 
 
 def households(n: int, seed: int) -> list[Household]:
@@ -50,7 +96,7 @@ def make_package(
     shift: int = 0,
     gap: int = 0,
     reference_date: str | None = None,
-    signer: Any = None,
+    signer: Any = COMMUNE_KEY,
     name: str | None = None,
 ) -> Path:
     """``shift``: the k-th year's results are those of the household ``k * shift`` places
@@ -58,7 +104,9 @@ def make_package(
     classify alike every year); the reader checks a result's form, not whose it is.
     ``gap``: every gap-th household has no result in the second year (not reviewed then).
     ``reference_date``: the rounds' (any text, as a sending file may hold). ``name``: the
-    commune's, the 2025 list's for its code by default."""
+    commune's, the 2025 list's for its code by default. ``signer``: an Ed25519 private key,
+    the commune's test key by default (``commune_key``), None for an unsigned package (format
+    1, as the first release wrote)."""
     homes = homes if homes is not None else households(n, seed)
     rounds = []
     results: dict[str, dict[int, dict[str, Any]]] = {}
@@ -128,6 +176,6 @@ def make_package(
         records,
         password=password,
         scrypt_n=2**10 if password else None,
-        signer=signer,  # an Ed25519 private key: a signed package (format 2)
+        signer=commune_key(commune) if signer == COMMUNE_KEY else signer,
     )
     return path

@@ -114,7 +114,7 @@ def test_loads_made_before_keep_the_periodic_rounds_results(
     with connect(dsn) as conn:
         init(conn, "15")
         load_packages(conn, [march], user="Cán bộ tỉnh")
-        conn.execute("DROP TABLE household_years, year_counts, year_deprivations")
+        conn.execute("DROP TABLE household_years, year_counts, year_deprivations, commune_keys")
         conn.execute("ALTER TABLE rounds DROP COLUMN decided_on, DROP COLUMN sent_back")
         conn.execute("DELETE FROM schema_migrations WHERE version >= 3")
         conn.execute("DELETE FROM schema_migrations WHERE version = 2")

@@ -14,7 +14,7 @@ import pytest
 from registry.database import RegistryError, connect, init
 from registry.load import copy_text, load_packages
 from registry.migrations import LATEST
-from tests.registry.packages import households, make_package
+from tests.registry.packages import commune_key, households, make_package
 
 TABLES = ("loads", "rounds", "households", "members", "results")
 
@@ -70,6 +70,7 @@ def test_init_is_repeatable_and_keeps_its_province(registry: str) -> None:
         (6, "year_counts"),
         (7, "periodic_movements"),
         (8, "meeting_movements"),
+        (9, "commune_keys"),
     ]
 
 
@@ -87,8 +88,8 @@ def test_household_years_made_by_the_loader_are_what_the_migration_makes_of_old_
         written = conn.execute(query).fetchall()
         assert len(written) == (12 + 9) * 2
         assert {r[4] for r in written} == {2025, 2026}
-        # As if made by m0001 only: no tables, steps 2, 3 and 6 not run.
-        conn.execute("DROP TABLE household_years, year_counts, year_deprivations")
+        # As if made by m0001 only: no tables, steps 2, 3, 6 and 9 not run.
+        conn.execute("DROP TABLE household_years, year_counts, year_deprivations, commune_keys")
         conn.execute("ALTER TABLE rounds DROP COLUMN decided_on, DROP COLUMN sent_back")
         conn.execute("DELETE FROM schema_migrations WHERE version >= 2")
         assert init(conn, "15") == LATEST
@@ -321,10 +322,14 @@ def test_receipts_let_go_once_told_are_told_whole(registry: str, tmp_path: Path)
 
 def _edited_copy(src: Path, dest: Path, **manifest: Any) -> Path:
     """``src`` with a member's name changed and its manifest's fields set, parts' sums made
-    again and its signature removed: what an edit outside the application looks like."""
+    again and signed again with the commune's test key (trusted: the checks after the
+    signer's are what refuse it): what an edit outside the application, by someone holding
+    the laptop's key, looks like."""
     import hashlib
     import json
     import zipfile
+
+    from db.exchange.signing import SIGNATURE_FIELD, sign
 
     with zipfile.ZipFile(src) as z:
         parts = {n: z.read(n) for n in z.namelist() if n != "manifest.json"}
@@ -339,6 +344,7 @@ def _edited_copy(src: Path, dest: Path, **manifest: Any) -> Path:
     head["parts"] = {
         n: {"sha256": hashlib.sha256(v).hexdigest(), "size": len(v)} for n, v in parts.items()
     }
+    head[SIGNATURE_FIELD] = sign(head, commune_key("02947"))
     with zipfile.ZipFile(dest, "w", zipfile.ZIP_DEFLATED) as z:
         for n, v in parts.items():
             z.writestr(n, v)

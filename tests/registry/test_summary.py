@@ -165,7 +165,7 @@ def test_counts_made_by_the_loader_are_what_migrations_6_and_7_make_of_loads_bef
         assert None in previous
         assert "poor" in previous
         assert any(r[7] for r in written["year_counts"])
-        conn.execute("DROP TABLE year_counts, year_deprivations")
+        conn.execute("DROP TABLE year_counts, year_deprivations, commune_keys")
         conn.execute("DELETE FROM schema_migrations WHERE version >= 6")
         assert init(conn, "15") == LATEST
         for t in tables:
