@@ -100,7 +100,7 @@ def run(
             shutil.rmtree(folder, ignore_errors=True)
     # Kept between runs like the demo communes (100 packages of 3,000: about 8 minutes to
     # make on the shared machine); each run loads them into new databases.
-    folder = CACHE / f"registry-{PROVINCE}-{per}"
+    folder = CACHE / f"registry-{PROVINCE}-{per}-signed"
     folder.mkdir(parents=True, exist_ok=True)
     return _measure(_packages(folder, codes, per), codes, packages, per, grown, on_row, bare_after)
 
@@ -116,7 +116,7 @@ def run_load(
     a commune's list and the load's memory; no what-if (``run_whatif`` measures it). At
     100 × 3,000 about a quarter of the full ``run``'s hour."""
     codes = [f"{c.code:05d}" for c in communes(int(PROVINCE))][:packages]
-    folder = CACHE / f"registry-{PROVINCE}-{per}"
+    folder = CACHE / f"registry-{PROVINCE}-{per}-signed"
     folder.mkdir(parents=True, exist_ok=True)
     paths = _packages(folder, codes, per)
     return _measure(paths, codes, packages, per, None, on_row, bare_after, whatif=False)
@@ -178,7 +178,10 @@ def _measure(
             own, children, server_cpu = time.thread_time(), _children_cpu(), server.cpu()
             with timer() as load_elapsed:
                 # As the command line: each receipt let go once told (here to no one).
-                outcomes = load_packages(conn, paths, user="bench", keep_receipts=False)
+                # Each commune's first package: its test key trusted with it (--trust-new).
+                outcomes = load_packages(
+                    conn, paths, user="bench", keep_receipts=False, trust_new=True
+                )
             cpu = (
                 time.thread_time() - own,
                 _children_cpu() - children,
@@ -315,7 +318,7 @@ def run_whatif(
     of its hour); the what-if reads only documents and stored categories, so copies of
     fewer loaded households measure it the same (the demo mix of every package)."""
     codes = [f"{c.code:05d}" for c in communes(int(PROVINCE))][:packages]
-    folder = CACHE / f"registry-{PROVINCE}-{per}"
+    folder = CACHE / f"registry-{PROVINCE}-{per}-signed"
     folder.mkdir(parents=True, exist_ok=True)
     paths = _packages(folder, codes, per)
     total = packages * per
@@ -325,7 +328,7 @@ def run_whatif(
         dsn = cluster.create_database("registry")
         with connect(dsn) as conn:
             init(conn, PROVINCE)
-            outcomes = load_packages(conn, paths, user="bench")
+            outcomes = load_packages(conn, paths, user="bench", trust_new=True)
             assert {o.status for o in outcomes} == {"loaded"}, [o.message for o in outcomes][:3]
             conn.execute("ANALYZE")
             rows.append(_whatif(conn, server, total, TreeMemory(server)))

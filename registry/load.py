@@ -18,8 +18,10 @@ package's rows (it held two or three, 35 MB each at 3,000 households, plus their
 
 Refused, with nothing written: a damaged or invalid file, a package of another province or of
 a commune not in the province's 2025 list, a package with only part of a commune (a
-surveyor's or a few villages'), and a package older than (or as old as) the one the commune
-already has. A package loaded before is recognised by its id or its bytes and changes nothing.
+surveyor's or a few villages'), a package unsigned or signed by a key not trusted for its
+commune (``registry.keys``; ``trust_new`` trusts the key of a commune that has none), and a
+package older than (or as old as) the one the commune already has. A package loaded before
+is recognised by its id or its bytes and changes nothing.
 """
 
 from __future__ import annotations
@@ -56,6 +58,7 @@ from forms.file_errors import os_reason
 from forms.model import Category, nfc
 from forms.validate import text_problem
 from registry.database import province_name, registry_province
+from registry.keys import BY_FIRST_LOAD, check_signer, label_of, trust
 
 Status = Literal["loaded", "unchanged", "refused"]
 
@@ -113,11 +116,12 @@ class Prepared:
 
     manifest: dict[str, Any]
     package_id: str
-    signer: str
+    signer: str  # the signing key's fingerprint, "" when unsigned
     entries: list[ReceiptLine]
     copies: dict[str, list[bytes]] = field(default_factory=dict)  # table -> COPY lines
     counts: dict[str, int] = field(default_factory=dict)  # table -> rows
     reader: _Reader | None = field(default=None, repr=False, compare=False)
+    signer_key: str = ""  # the signing key, base64 (``Signer.public_b64``), "" when unsigned
 
     def tables(self, head: bytes) -> Iterator[tuple[str, Iterator[bytes]]]:
         """Each table with rows, and its rows as COPY text in pieces, each line after
@@ -154,6 +158,11 @@ def _sha256(path: Path) -> str:
 def _fingerprint(package: Package | Streamed) -> str:
     signer = getattr(package, "signer", None)  # packages gained signatures (format 2)
     return str(getattr(signer, "fingerprint", "") or "") if signer is not None else ""
+
+
+def _public_key(package: Package | Streamed) -> str:
+    signer = getattr(package, "signer", None)
+    return str(getattr(signer, "public_b64", "") or "") if signer is not None else ""
 
 
 # A household's document and its results' (round id -> document), as text of its line.
@@ -291,6 +300,7 @@ def prepare(path: Path, password: str | None, recovery_key: str | None) -> Prepa
                 manifest=stream.manifest,
                 package_id=stream.package_id,
                 signer=_fingerprint(stream),
+                signer_key=_public_key(stream),
                 entries=entries,
                 copies=copies,
                 counts={table: len(lines) for table, lines in copies.items()},
@@ -355,11 +365,15 @@ def load_packages(
     progress: Callable[[LoadOutcome], None] | None = None,
     workers: int | None = None,
     keep_receipts: bool = True,
+    trust_new: bool = False,
 ) -> list[LoadOutcome]:
     """Loads each package in its own transaction; a refused one does not stop the others.
     ``workers``: processes reading ahead (None: ``_reader_count``; 0: read here).
     ``keep_receipts=False``: each outcome's receipt is let go once ``progress`` has had it
-    (a receipt holds a line per household: 100 packages of 3,000 kept about 150 MB)."""
+    (a receipt holds a line per household: 100 packages of 3,000 kept about 150 MB).
+    ``trust_new``: the key of a commune that has never had a trusted key is trusted with its
+    package (``registry.keys.check_signer``), said on its receipt; else such a package is
+    refused like one signed by an unknown key."""
     province = registry_province(conn)
     who = user or getpass.getuser()
     files = [Path(p) for p in paths]
@@ -378,7 +392,7 @@ def load_packages(
                 outcome = LoadOutcome(path, "refused", read)
             else:
                 try:
-                    outcome = _write(conn, path, sha, province, read, who)
+                    outcome = _write(conn, path, sha, province, read, who, trust_new)
                 except psycopg.DataError:
                     # The server refused a value the reader took; the package's transaction
                     # rolled back. Its message may quote the value: not shown (personal data).
@@ -464,7 +478,13 @@ def _read_ahead(
 
 
 def _write(
-    conn: psycopg.Connection[Any], path: Path, sha: str, province: str, package: Prepared, who: str
+    conn: psycopg.Connection[Any],
+    path: Path,
+    sha: str,
+    province: str,
+    package: Prepared,
+    who: str,
+    trust_new: bool = False,
 ) -> LoadOutcome:
     def refused(message: str, commune: str = "") -> LoadOutcome:
         return LoadOutcome(path, "refused", message, commune_code=commune)
@@ -516,6 +536,25 @@ def _write(
             )
         if again is not None:
             return _unchanged(path, again[:3])
+        current = conn.execute(
+            "SELECT id, package_created_at, signer FROM loads WHERE province_code = %s"
+            " AND commune_code = %s AND valid_to IS NULL",
+            (province, commune),
+        ).fetchone()
+        # Authenticated before believed: only a key trusted for this commune (or, with
+        # trust_new, the first key of a commune that has none) lets the package in.
+        key = check_signer(
+            conn,
+            province,
+            commune,
+            commune_name,
+            path.name,
+            package.signer,
+            str(current[2] or "") if current is not None else None,
+            trust_new,
+        )
+        if key.refusal:
+            return refused(key.refusal, commune)
         made = created_time(created)
         if made is None:
             return refused(
@@ -528,11 +567,6 @@ def _write(
                 "lai: đồng hồ máy xuất gói sai. Hãy chỉnh giờ máy đó rồi xuất lại gói; không nạp.",
                 commune,
             )
-        current = conn.execute(
-            "SELECT id, package_created_at, signer FROM loads WHERE province_code = %s"
-            " AND commune_code = %s AND valid_to IS NULL",
-            (province, commune),
-        ).fetchone()
         loaded = created_time(str(current[1])) if current is not None else None
         if current is not None and (made <= loaded if loaded else created <= current[1]):
             return refused(
@@ -551,9 +585,22 @@ def _write(
                 )
             }
         receipt = _receipt(package, path, commune, commune_name, previous, who)
-        said = _signer_warning(package.signer, str(current[2] or "") if current else "")
-        if said:
-            receipt.warnings.append(said)
+        if key.trust:  # written with the load, in its transaction: refused, neither is kept
+            trust(
+                conn,
+                province,
+                commune,
+                public_key=package.signer_key,
+                label=label_of(package.manifest),
+                source=path.name,
+                user=who,
+                how=BY_FIRST_LOAD,
+            )
+            receipt.warnings.append(
+                f"khoá của máy xuất gói (dấu vân tay {package.signer}) được tỉnh tin cậy cho "
+                f"xã từ lần nạp này (--trust-new, {who}): các gói sau của xã phải được ký bằng "
+                "khoá này hoặc một khoá khác tỉnh đã tin cậy cho xã."
+            )
         said = _name_warning(commune_name, listed[int(commune)], commune)
         if said:
             receipt.warnings.append(said)
@@ -648,24 +695,6 @@ def _unchanged(path: Path, known: tuple[Any, ...]) -> LoadOutcome:
         int(load_id),
         str(commune),
     )
-
-
-def _signer_warning(signer: str, before: str) -> str:
-    """What to tell the province when a commune's package is not signed, or signed by
-    another key than its previous load (another laptop, or a package made outside the
-    application): it is loaded, as a commune's merge of an unknown laptop's package is once
-    the officer confirms it, but never without a word (docs/registry.md)."""
-    if not signer:
-        return (
-            "gói không có chữ ký của máy xuất gói: không biết chắc gói do xã làm ra; hãy hỏi "
-            "xã xác nhận trước khi dùng số liệu."
-        )
-    if before and before != signer:
-        return (
-            f"gói được ký bằng khoá khác lần nạp trước (dấu vân tay {signer}, trước đây "
-            f"{before}): xã đã đổi máy, hoặc gói không do xã làm ra; hãy hỏi xã xác nhận."
-        )
-    return ""
 
 
 def _name_warning(name: str, listed: str, code: str) -> str:

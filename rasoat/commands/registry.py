@@ -1,7 +1,7 @@
 """`rasoat registry …`: the province registry on PostgreSQL (issue 21).
 
     rasoat registry init DSN --province MÃ_TỈNH
-    rasoat registry load DSN GÓI… [--receipts THƯ_MỤC]
+    rasoat registry load DSN GÓI… [--receipts THƯ_MỤC] [--trust-new]
     rasoat registry keys DSN [--all] | --trust GÓI [--commune MÃ] [--fingerprint DẤU_VÂN_TAY]
                          [--label TÊN] | --untrust DẤU_VÂN_TAY [--commune MÃ]
     rasoat registry report DSN --kind summary|list [--commune MÃ] [--year NĂM] --out TỆP
@@ -54,6 +54,12 @@ def register(subparsers: Any) -> None:
         metavar="THƯ_MỤC",
         type=Path,
         help="lưu biên nhận của từng gói đã nạp (PDF để in, JSON để gửi lại xã)",
+    )
+    load.add_argument(
+        "--trust-new",
+        action="store_true",
+        help="tin cậy khoá đã ký gói của các xã chưa từng có khoá nào được tin cậy (chỉ dùng "
+        "khi đã đối chiếu dấu vân tay với xã); các xã đã có khoá không bị ảnh hưởng",
     )
     load.set_defaults(func=run_load)
     keys = sub.add_parser(
@@ -188,6 +194,7 @@ def run_load(args: argparse.Namespace) -> int:
                 password=password,
                 progress=report,
                 keep_receipts=False,
+                trust_new=args.trust_new,
             )
     except RegistryError as exc:
         print(f"rasoat registry load: {exc.message}", file=sys.stderr)

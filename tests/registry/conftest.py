@@ -16,7 +16,7 @@ import pytest
 from registry.database import connect, init
 from registry.load import load_packages
 from registry.throwaway import Cluster, ClusterUnavailable, throwaway_cluster
-from tests.registry.packages import make_package
+from tests.registry.packages import make_package, trust_communes
 
 _numbers = itertools.count(1)
 
@@ -42,9 +42,11 @@ def pg_dsn(pg_cluster: Cluster) -> str:
 
 @pytest.fixture
 def province(pg_dsn: str, tmp_path: Path) -> str:
-    """Three communes of Lào Cai loaded, one of them twice (its first load superseded)."""
+    """Three communes of Lào Cai loaded, one of them twice (its first load superseded),
+    their laptops' keys trusted first."""
     with connect(pg_dsn) as conn:
         init(conn, "15")
+        trust_communes(conn)
         paths = [
             make_package(tmp_path / "a0.rasoat", "02947", n=30, seed=1, created_at="2026-10-01"),
             make_package(tmp_path / "a1.rasoat", "02947", n=40, seed=1, created_at="2026-10-09"),

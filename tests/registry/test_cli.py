@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from rasoat.cli import main
-from tests.registry.packages import make_package
+from tests.registry.packages import commune_key, key_fingerprint, make_package
 
 
 def test_init_load_and_receipts(
@@ -17,9 +17,13 @@ def test_init_load_and_receipts(
     assert main(["registry", "init", pg_dsn, "--province", "15"]) == 0
     pkg = make_package(tmp_path / "bao-yen.rasoat", n=6)
     receipts = tmp_path / "bien-nhan"
-    assert main(["registry", "load", pg_dsn, str(pkg), "--receipts", str(receipts)]) == 0
+    # The commune's first package: its key trusted with it, as the officer said (--trust-new).
+    load = ["registry", "load", pg_dsn, str(pkg), "--receipts", str(receipts), "--trust-new"]
+    assert main(load) == 0
     out = capsys.readouterr().out
     assert "Đã nạp gói bao-yen.rasoat của Xã Bảo Yên" in out
+    fingerprint = key_fingerprint(commune_key("02947"))
+    assert f"Lưu ý: khoá của máy xuất gói (dấu vân tay {fingerprint}) được tỉnh tin cậy" in out
     # Named after the commune and the package: two communes' goi.rasoat kept apart.
     [pdf] = receipts.glob("bien-nhan-02947-bao-yen-*.pdf")
     [sent] = receipts.glob("bien-nhan-02947-bao-yen-*.json")
@@ -53,7 +57,8 @@ def test_a_protected_package_takes_its_password_from_a_file_never_argv(
     capsys.readouterr()
     secret = tmp_path / "mat-khau.txt"
     secret.write_text("Nuoc-chay-da-mon-2026\n", encoding="utf-8")
-    assert main(["registry", "load", pg_dsn, str(pkg), "--password-file", str(secret)]) == 0
+    load = ["registry", "load", pg_dsn, str(pkg), "--password-file", str(secret), "--trust-new"]
+    assert main(load) == 0
     assert "Đã nạp gói bao-yen.rasoat" in capsys.readouterr().out
     missing = tmp_path / "khong-co.txt"
     assert main(["registry", "load", pg_dsn, str(pkg), "--password-file", str(missing)]) == 2

@@ -22,7 +22,7 @@ from rasoat import settings
 from registry.database import connect, init
 from registry.load import load_packages
 from tests.desktop.test_upper_level_dialog import saved
-from tests.registry.packages import make_package
+from tests.registry.packages import make_package, trust_communes
 
 SECRET = "mat-khau-bi-mat-42"
 
@@ -37,6 +37,7 @@ def app(qapp: Any) -> Any:
 def two_communes(pg_dsn: str, tmp_path: Path) -> str:
     with connect(pg_dsn) as conn:
         init(conn, "15")
+        trust_communes(conn)
         paths = [
             make_package(tmp_path / "a.rasoat", "02947", n=12, seed=1),
             make_package(tmp_path / "b.rasoat", "02674", n=8, seed=2),

@@ -14,7 +14,12 @@ import pytest
 from registry.database import RegistryError, connect, init
 from registry.load import copy_text, load_packages
 from registry.migrations import LATEST
-from tests.registry.packages import commune_key, households, make_package
+from tests.registry.packages import (
+    commune_key,
+    households,
+    make_package,
+    trust_communes,
+)
 
 TABLES = ("loads", "rounds", "households", "members", "results")
 
@@ -32,8 +37,10 @@ def dump(dsn: str, *, when: bool = True) -> dict[str, list[tuple[Any, ...]]]:
 
 @pytest.fixture
 def registry(pg_dsn: str) -> str:
+    """A registry of Lào Cai with the test communes' keys trusted (``trust_communes``)."""
     with connect(pg_dsn) as conn:
         init(conn, "15")
+        trust_communes(conn)
     return pg_dsn
 
 
@@ -50,6 +57,7 @@ def load_new(
     dsn = cluster.create_database(name)
     with connect(dsn) as conn:
         init(conn, "15")
+        trust_communes(conn)
         if fault:
             conn.execute(fault)
     return dsn, load(dsn, *paths, workers=workers)
@@ -410,32 +418,6 @@ def test_a_manifest_naming_another_commune_than_its_commune_part_is_refused(
     assert outcome.status == "refused"
     assert "Xã ghi trong bản kê của gói khác xã trong phần thông tin xã" in outcome.message
     assert dump(registry) == before
-
-
-def test_an_unsigned_package_or_another_key_is_loaded_with_a_word(
-    registry: str, tmp_path: Path
-) -> None:
-    """A package unsigned, or signed by another key than the commune's previous load, replaced
-    the signed one without a word (the registry takes any key: docs/registry.md)."""
-    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-
-    laptop, other = Ed25519PrivateKey.generate(), Ed25519PrivateKey.generate()
-
-    def package(name: str, day: int, key: Any) -> Path:
-        at = f"2026-10-{day:02d}T08:00:00+00:00"
-        return make_package(tmp_path / name, n=3, created_at=at, signer=key)
-
-    [first] = load(registry, package("a.rasoat", 1, laptop))
-    assert first.status == "loaded"
-    assert not [w for w in first.receipt.warnings if "khoá" in w or "chữ ký" in w]
-    [same_key] = load(registry, package("b.rasoat", 2, laptop))
-    assert not [w for w in same_key.receipt.warnings if "khoá" in w or "chữ ký" in w]
-    [moved] = load(registry, package("c.rasoat", 3, other))
-    assert moved.status == "loaded"
-    assert any("ký bằng khoá khác lần nạp trước" in w for w in moved.receipt.warnings)
-    [bare] = load(registry, package("d.rasoat", 4, None))
-    assert bare.status == "loaded"
-    assert any("không có chữ ký" in w for w in bare.receipt.warnings)
 
 
 def test_a_commune_named_otherwise_than_the_2025_list_is_loaded_with_a_word(

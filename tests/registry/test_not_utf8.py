@@ -25,7 +25,7 @@ from forms.model import Area
 from rasoat import identity
 from registry.database import connect, init
 from registry.load import prepare
-from tests.registry.packages import make_package
+from tests.registry.packages import make_package, trust_communes
 from tests.registry.test_load import dump, load
 
 
@@ -33,6 +33,7 @@ from tests.registry.test_load import dump, load
 def registry(pg_dsn: str) -> str:
     with connect(pg_dsn) as conn:
         init(conn, "15")
+        trust_communes(conn)
     return pg_dsn
 
 

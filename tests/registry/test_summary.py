@@ -19,7 +19,7 @@ from registry import queries
 from registry.database import connect, init
 from registry.load import load_packages
 from registry.migrations import LATEST
-from tests.registry.packages import make_package
+from tests.registry.packages import make_package, trust_communes
 from tests.registry.test_lists_in_force import _counts
 
 YEARS = (2024, 2025, 2026)
@@ -43,6 +43,7 @@ def moving(pg_dsn: str, tmp_path: Path) -> tuple[str, list[Path]]:
     ]  # fmt: skip
     with connect(pg_dsn) as conn:
         init(conn, "15")
+        trust_communes(conn)
         assert {o.status for o in load_packages(conn, paths, workers=0)} == {"loaded"}
     return pg_dsn, paths
 

@@ -79,7 +79,9 @@ def test_the_registry_loads_the_slim_package_as_the_full_one(
         dsn = pg_cluster.create_database(f"registry_slim_{name}")
         with connect(dsn) as conn:
             init(conn, "15")
-            [outcome] = load_packages(conn, [tmp_path / f"{name}.rasoat"], user="Cán bộ tỉnh")
+            [outcome] = load_packages(
+                conn, [tmp_path / f"{name}.rasoat"], user="Cán bộ tỉnh", trust_new=True
+            )
         assert outcome.status == "loaded", outcome.message
         loaded[name] = _rows(dsn)
     full, slim = loaded["full"], loaded["slim"]
@@ -105,7 +107,9 @@ def test_the_what_if_leaves_out_a_commune_whose_load_is_slim_and_names_it(
     dsn = pg_cluster.create_database("registry_slim_whatif")
     with connect(dsn) as conn:
         init(conn, "15")
-        outcomes = load_packages(conn, [tmp_path / "slim.rasoat", other], user="Cán bộ tỉnh")
+        outcomes = load_packages(
+            conn, [tmp_path / "slim.rasoat", other], user="Cán bộ tỉnh", trust_new=True
+        )
         assert [o.status for o in outcomes] == ["loaded", "loaded"]
         slim_receipt = outcomes[0].receipt
         assert slim_receipt is not None

@@ -18,7 +18,7 @@ from registry import whatif
 from registry.database import RegistryError, connect, init
 from registry.load import load_packages
 from registry.whatif import Share, province_whatif, share_rows
-from tests.registry.packages import households, make_package
+from tests.registry.packages import households, make_package, trust_communes
 
 STANDARD = "nd351-2026-2030"
 
@@ -105,6 +105,7 @@ def test_whatif_reads_documents_whose_texts_hold_backslashes_and_quotes(
             h.members[0].note = '\\u00e9 là chữ \\\\ "é"'
     with connect(pg_dsn) as conn:
         init(conn, "15")
+        trust_communes(conn)
         path = make_package(tmp_path / "x.rasoat", "02947", homes=homes, seed=5)
         assert [o.status for o in load_packages(conn, [path])] == ["loaded"]
         (load_id,) = conn.execute("SELECT id FROM loads").fetchone() or (0,)
