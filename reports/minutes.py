@@ -7,6 +7,7 @@ per household against the ≥ 50% rule, and the three signatures.
 
 from __future__ import annotations
 
+from db.records import MeetingVote
 from reports.document import Column, Document, Header, Para, Part, SignatureBox, Signatures, Table
 from reports.lists import ROMAN
 from reports.review import (
@@ -21,14 +22,50 @@ from reports.review import (
 DOTS = "……………"
 
 
-def minutes_part(data: ReviewData, village: str) -> Part:
-    vt = village_title(village)
+def minutes_parts(data: ReviewData, village: str) -> list[Part]:
+    """The village's minutes, one set per meeting: votes typed with different meeting dates
+    were taken at different meetings (a household sent back and put to a later one), each
+    signed on its day. Households not voted on yet go to the latest meeting's."""
     entries = agenda(data, village)
+    days = sorted({e.vote.meeting_date for e in entries if e.vote is not None})
+    if len(days) <= 1:
+        return [minutes_part(data, village, entries)]
+    return [
+        minutes_part(
+            data,
+            village,
+            [
+                e
+                for e in entries
+                if (e.vote.meeting_date == day if e.vote is not None else day == days[-1])
+            ],
+        )
+        for day in days
+    ]
+
+
+def _attendance(votes: list[MeetingVote]) -> str:
+    """The line's count: the same at every vote, or the fewest and the most (people come
+    and go during a meeting; each household's count is in the table)."""
+    counts = sorted({v.attendees for v in votes})
+    if not counts:
+        return "…… người."
+    if len(counts) == 1:
+        return f"{counts[0]} người."
+    return (
+        f"từ {counts[0]} đến {counts[-1]} người (số người dự họp khi biểu quyết từng hộ ghi ở "
+        "bảng dưới)."
+    )
+
+
+def minutes_part(data: ReviewData, village: str, entries: list[Entry]) -> Part:
+    """One meeting's minutes: ``entries`` the households put to it."""
+    vt = village_title(village)
     votes = [e.vote for e in entries if e.vote is not None]
     meeting_date = max((v.meeting_date for v in votes), default=None)
-    attendees = max((v.attendees for v in votes), default=0)
     # The households put to the meeting, not every household of the village.
     reviewed = len(entries)
+    put = {e.household.id for e in entries}
     when = f"ngày {meeting_date:%d/%m/%Y}" if meeting_date else "ngày …… tháng …… năm ……"
     blocks: list = [
         Para(
@@ -46,7 +83,7 @@ def minutes_part(data: ReviewData, village: str) -> Part:
             f"- Đại diện …… hộ gia đình trên tổng số {reviewed} hộ có tên trong Danh sách hộ "
             "gia đình cần rà soát, chiếm tỷ lệ …… %."
         ),
-        Para(f"- Tổng số người dự họp và biểu quyết: {attendees or '……'} người."),
+        Para(f"- Tổng số người dự họp và biểu quyết: {_attendance(votes)}"),
         Para("- Rà soát viên: …… người."),
         Para("II. KẾT QUẢ HỌP DÂN", "heading"),
     ]
@@ -65,7 +102,10 @@ def minutes_part(data: ReviewData, village: str) -> Part:
     )
     summary: list[Para] = []
     for gi, group in enumerate(LIST_GROUPS):
-        chosen = sorted(data.in_group(group, village, proposed=True), key=lambda e: e.code)
+        chosen = sorted(
+            (e for e in data.in_group(group, village, proposed=True) if e.household.id in put),
+            key=lambda e: e.code,
+        )
         passed = [e for e in chosen if e.vote is not None and e.vote.passed]
         # Before any vote is typed in, a count of 0 would read as "nobody agreed": the
         # secretary fills the blank in by hand instead.
@@ -140,6 +180,6 @@ def meeting_minutes(data: ReviewData, village: str | None = None) -> Document:
     return Document(
         "meeting_minutes",
         "Biên bản họp dân",
-        [minutes_part(data, v) for v in held],
+        [part for v in held for part in minutes_parts(data, v)],
         pages_per_part=True,  # each village's minutes are signed on their own
     )

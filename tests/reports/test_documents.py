@@ -494,3 +494,57 @@ def test_a_certificate_names_the_province_once_even_in_a_place_named_after_it(
     assert residence("Tổ 5").endswith("Bản Lai Châu, xã Bình Lư, tỉnh Lai Châu")
     assert residence("Tổ 5, tỉnh Lai Châu").count("tỉnh Lai Châu") == 1
     assert "tỉnh" not in residence("Tổ 5, Lai Châu")
+
+
+def test_minutes_say_the_attendance_of_each_vote_and_each_meeting_apart(
+    small_store: Store, small_file: Path, tmp_path: Path
+) -> None:
+    """Counts that differ from vote to vote are not printed as one total (the most of them);
+    a household sent back and voted on at a later meeting has that meeting's own minutes,
+    with its day, not the first meeting's households under the later day."""
+    rnd = small_store.current_round()
+    assert rnd is not None
+    village = VILLAGES[0]
+    votes = {v.household_id: v for v in small_store.meeting_votes(rnd.id)}
+    codes = {h.id: h.code for h, _c, _t in proposed(small_store) if h.village == village}
+    listed = (Category.POOR, Category.NEAR_POOR)
+    third = next(
+        h.id
+        for h, c, _t in proposed(small_store)
+        if h.village == village and c in listed and h.id not in votes
+    )
+    back = next(v.household_id for v in votes.values() if not v.passed)
+    other = next(hid for hid, v in votes.items() if v.passed)
+    text = flat(
+        pdf_text(reports.build("meeting_minutes", small_store, tmp_path / "a.pdf", village=village))
+    )
+    assert "Tổng số người dự họp và biểu quyết: 30 người." in text
+
+    copy = tmp_path / "xa.sqlite"  # the session's file is shared: votes on a copy
+    shutil.copy(small_file, copy)
+    with Store.open(copy, user="t", device="t") as store:
+        store.save_meeting_vote(
+            other, rnd.id, agree=30, attendees=44, meeting_date=date(2026, 11, 10)
+        )
+        store.save_meeting_vote(
+            third, rnd.id, agree=30, attendees=30, meeting_date=date(2026, 11, 10)
+        )
+        store.save_meeting_vote(
+            back, rnd.id, agree=25, attendees=29, meeting_date=date(2026, 11, 20)
+        )
+        path = reports.build("meeting_minutes", store, tmp_path / "b.pdf", village=village)
+    pages = [flat(p) for p in pdf_text(path).split("\f") if p.strip()]
+    first = [p for p in pages if "ngày 10/11/2026" in p]
+    second = [p for p in pages if "ngày 20/11/2026" in p]
+    assert first
+    assert second
+    assert "Tổng số người dự họp và biểu quyết: từ 30 đến 44 người" in first[0]
+    assert "Tổng số người dự họp và biểu quyết: 29 người." in second[0]
+    assert codes[back] in " ".join(second)
+    assert codes[back] not in " ".join(first)
+    assert codes[other] in " ".join(first)
+    assert codes[third] in " ".join(first)
+    assert codes[other] not in " ".join(second)
+    # Households not voted on yet wait in the latest meeting's minutes.
+    assert "Chưa biểu quyết" in " ".join(second)
+    assert "Chưa biểu quyết" not in " ".join(first)
