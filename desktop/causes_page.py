@@ -48,6 +48,10 @@ class CausesPage(QWidget):
         outer.addWidget(self.scroll_area, 1)
         self.groups: list[QGroupBox] = []
         self.boxes: dict[str, dict[str, QCheckBox]] = {"causes": {}, "needs": {}}
+        # Per list, the ids a newer version wrote (none of the boxes): kept, shown greyed.
+        self.kept: dict[str, list[str]] = {"causes": [], "needs": []}
+        self.kept_boxes: dict[str, list[QCheckBox]] = {"causes": [], "needs": []}
+        self.lists: dict[str, QVBoxLayout] = {}
         for attr, title, items in (
             ("causes", self.tr("Nguyên nhân nghèo"), catalog.causes()),
             ("needs", self.tr("Nhu cầu hỗ trợ"), catalog.needs()),
@@ -60,6 +64,7 @@ class CausesPage(QWidget):
                 box.toggled.connect(lambda _c, a=attr: self._edited(a))
                 layout.addWidget(box)
                 self.boxes[attr][item.id] = box
+            self.lists[attr] = layout
             layout.addStretch()
             self.columns.addWidget(group)
             self.groups.append(group)
@@ -82,6 +87,8 @@ class CausesPage(QWidget):
         self.household = household
         for attr, boxes in self.boxes.items():
             chosen = set(getattr(household, attr))
+            self.kept[attr] = [i for i in getattr(household, attr) if i not in boxes]
+            self._show_kept(attr)
             for item_id, box in boxes.items():
                 box.blockSignals(True)
                 box.setChecked(item_id in chosen)
@@ -104,6 +111,16 @@ class CausesPage(QWidget):
                 box.setFocus()
                 return
 
+    def _show_kept(self, attr: str) -> None:
+        from desktop.field_editor import keep_shown
+
+        layout = self.lists[attr]
+        stretch = layout.takeAt(layout.count() - 1)  # the boxes above the stretch
+        keep_shown(layout, self.kept_boxes[attr], self.kept[attr])
+        if stretch is not None:
+            layout.addItem(stretch)
+
     def _edited(self, attr: str) -> None:
-        setattr(self.household, attr, [i for i, box in self.boxes[attr].items() if box.isChecked()])
+        ticked = [i for i, box in self.boxes[attr].items() if box.isChecked()]
+        setattr(self.household, attr, [*self.kept[attr], *ticked])
         self.changed.emit()

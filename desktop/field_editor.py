@@ -211,26 +211,51 @@ class MultiChoiceEditor(FieldEditor):
         super().__init__(parent)
         # In as many columns as the page's width holds (desktop.flow_layout): one row of
         # Phiếu B1's eight income sources made the page 1,900 px wide.
-        layout = ColumnFlowLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
+        self.flow = ColumnFlowLayout(self)
+        self.flow.setContentsMargins(0, 0, 0, 0)
         self.boxes: list[tuple[str, QCheckBox]] = []
         for value, label in choices:
             box = QCheckBox(label)
             box.toggled.connect(lambda _c: self.changed.emit())
-            layout.addWidget(box)
+            self.flow.addWidget(box)
             self.boxes.append((value, box))
         if self.boxes:
             self.setFocusProxy(self.boxes[0][1])
+        # Answers none of the boxes offers (written by a newer version), kept as they are.
+        self.kept: list[str] = []
+        self.kept_boxes: list[QCheckBox] = []
 
     def value(self) -> list[str]:
-        return [value for value, box in self.boxes if box.isChecked()]
+        return [*self.kept, *(value for value, box in self.boxes if box.isChecked())]
 
     def set_value(self, value: Any) -> None:
-        chosen = {v.value if hasattr(v, "value") else v for v in (value or [])}
+        chosen = [v.value if hasattr(v, "value") else v for v in (value or [])]
+        offered = {key for key, _box in self.boxes}
+        self.kept = [v for v in chosen if v not in offered]
+        keep_shown(self.flow, self.kept_boxes, self.kept)
         for key, box in self.boxes:
             box.blockSignals(True)
             box.setChecked(key in chosen)
             box.blockSignals(False)
+
+
+def keep_shown(layout: Any, shown: list[QCheckBox], kept: list[str]) -> None:
+    """``kept`` (ids this version does not offer) shown in ``layout`` as ticked boxes the
+    officer cannot untick, replacing ``shown`` (updated in place): the officer sees the
+    household holds them, and no edit drops them (``forms.catalog.unknown_label``)."""
+    from forms.catalog import unknown_label
+
+    for box in shown:
+        layout.removeWidget(box)
+        box.setParent(None)  # gone now, not when the event loop next turns
+        box.deleteLater()
+    shown.clear()
+    for item_id in kept:
+        box = QCheckBox(unknown_label(item_id))
+        box.setChecked(True)
+        box.setEnabled(False)
+        layout.addWidget(box)
+        shown.append(box)
 
 
 class DateEditor(TextEditor):

@@ -66,7 +66,14 @@ def label_of(items: list[CatalogItem], item_id: str) -> str:
     for item in items:
         if item.id == item_id:
             return item.label
-    return item_id
+    return unknown_label(item_id)
+
+
+def unknown_label(item_id: str) -> str:
+    """How an id none of this version's items has is shown and printed: a household's causes,
+    needs or income sources may hold one written by a newer version (a package from a laptop
+    updated first), kept as it is; its id is all this version knows of it."""
+    return f"{item_id} (mục do phiên bản phần mềm mới hơn ghi)"
 
 
 # Activities that show a member can work; anyone aged 15+ with one of them gives the household

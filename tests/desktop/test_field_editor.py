@@ -6,6 +6,7 @@ from datetime import date
 import pytest
 from PySide6.QtCore import QLocale, Qt
 from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QCheckBox
 from pytestqt.qtbot import QtBot
 
 from desktop.field_editor import make_editor, parse_date
@@ -134,3 +135,37 @@ def test_a_long_section_title_puts_its_explanation_under_it() -> None:
     assert split_title("Điểm B1 (điểm A)") == ("Điểm B1 (điểm A)", "")  # short: kept whole
     long_plain = "Nước sinh hoạt, vệ sinh và môi trường của hộ gia đình đang ở"
     assert split_title(long_plain) == (long_plain, "")
+
+
+def test_a_choice_a_newer_version_wrote_is_kept_when_another_is_ticked(qtbot: QtBot) -> None:
+    """A household's income sources or causes may hold an id this version does not offer (a
+    package from a laptop with a newer version): ticking a box keeps it, shown ticked and
+    greyed, rather than dropping it with the officer's edit."""
+    editor = make_editor("multi", [("agriculture", "Nông nghiệp"), ("forestry", "Lâm nghiệp")])
+    qtbot.addWidget(editor)
+    editor.set_value(["remittances_abroad", "agriculture"])
+    kept = [b for b in editor.findChildren(QCheckBox) if not b.isEnabled()]
+    assert [(b.text(), b.isChecked()) for b in kept] == [
+        ("remittances_abroad (mục do phiên bản phần mềm mới hơn ghi)", True)
+    ]
+    editor.boxes[1][1].setChecked(True)
+    assert editor.value() == ["remittances_abroad", "agriculture", "forestry"]
+    editor.set_value(["forestry"])  # another household: nothing of the first one's kept
+    assert editor.value() == ["forestry"]
+    assert [b for b in editor.findChildren(QCheckBox) if not b.isEnabled()] == []
+
+
+def test_the_causes_page_keeps_a_cause_a_newer_version_wrote(qtbot: QtBot) -> None:
+    from desktop.causes_page import CausesPage
+    from forms.model import Household
+
+    page = CausesPage()
+    qtbot.addWidget(page)
+    household = Household(code="01-0001", causes=["climate_migration", "capital"], needs=[])
+    page.set_household(household)
+    page.boxes["causes"]["land"].setChecked(True)
+    assert household.causes == ["climate_migration", "capital", "land"]
+    page.boxes["causes"]["capital"].setChecked(False)
+    assert household.causes == ["climate_migration", "land"]
+    shown = [b.text() for b in page.findChildren(QCheckBox) if not b.isEnabled()]
+    assert shown == ["climate_migration (mục do phiên bản phần mềm mới hơn ghi)"]
