@@ -5,19 +5,31 @@ done and to what. A household's history shows the values that changed (the offic
 household anyway); the period log names the household by its code and the fields changed,
 never their values, so a page of it carries no one's personal data. Inserts pointing at their
 row's document are shown as added, never copied out whole. Each closes with the state of the
-log's hash chain (``db.audit.verify``).
+log's hash chain (``db.audit.verify_recent``: from the last whole walk, and the rows shown).
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable
 from datetime import UTC, date, datetime, time, timedelta
 from functools import cache
 from typing import Any
 
-from db.audit import EVENTS, LogLine, each_log_line, local_time, log_count, verify
+from db.audit import (
+    EVENTS,
+    Checked,
+    LogLine,
+    each_log_line,
+    local_time,
+    log_count,
+    record_checkpoint,
+    verify_recent,
+)
 from reports.document import Column, Document, Header, Para, Part, Table, format_number
 from reports.review import ReportError
+
+log = logging.getLogger(__name__)
 
 # Fields of the stored documents that no form question names.
 _OTHER_FIELDS = {
@@ -194,13 +206,54 @@ def _header(store: Any) -> tuple[Header, str]:
     return Header(["ỦY BAN NHÂN DÂN", name.upper()], short_name(name), when=date.today()), name
 
 
-def _chain_text(store: Any) -> str:
+def _chain_text(
+    store: Any,
+    *,
+    household_id: str | None = None,
+    since: str | None = None,
+    until: str | None = None,
+) -> str:
     """The chain's state, as the caption of the table (the XLSX keeps captions, not
-    paragraphs)."""
-    broken = verify(store.conn)
-    if broken is None:
-        return "Nhật ký thay đổi nguyên vẹn: chuỗi mã kiểm tra khớp đến dòng cuối."
-    return broken.message
+    paragraphs): checked from the checkpoint (``db.audit.verify_recent``: the rows written
+    since the last whole walk, and the rows this document shows), the whole log when there is
+    none, and then what it found kept as the checkpoint for the next document. What was
+    checked is said: a row of another household, written before the checkpoint and edited
+    since, is found by the whole check (Tệp → Kiểm tra tệp dữ liệu…, ``rasoat db check``),
+    not here."""
+    checked = verify_recent(store.conn, household_id=household_id, since=since, until=until)
+    if checked.broken is not None:
+        return checked.broken.message
+    _keep_checkpoint(store, checked)
+    if checked.whole_at is None:
+        text = "Nhật ký thay đổi nguyên vẹn: chuỗi mã kiểm tra khớp đến dòng cuối."
+        if checked.rejected:
+            text += (
+                " (Dấu kiểm tra lần trước không khớp — có thể đã bị sửa ngoài phần mềm — nên "
+                "toàn bộ nhật ký vừa được kiểm tra lại.)"
+            )
+        return text
+    shown = "mọi dòng của hộ này" if household_id is not None else "mọi dòng trong khoảng này"
+    return (
+        f"Chuỗi mã kiểm tra khớp đến dòng cuối (dòng số {checked.last}): toàn bộ nhật ký "
+        f"được kiểm tra lần gần nhất lúc {local_time(checked.whole_at)}; các dòng ghi sau "
+        f"đó được kiểm tra nối tiếp, và {shown} được kiểm tra lại khi lưu tài liệu này. "
+        "Muốn kiểm tra lại toàn bộ nhật ký: Tệp → Kiểm tra tệp dữ liệu… (hoặc rasoat db "
+        "check)."
+    )
+
+
+def _keep_checkpoint(store: Any, checked: Checked) -> None:
+    """The chain found whole kept as the checkpoint (``db.audit.record_checkpoint``), the
+    time of the last whole walk with it; written as an event is (``event_write``: any user
+    who may print may keep it). Not kept is only slower next time: a failure is logged."""
+    from db.store import now_utc
+    from db.users import event_write
+
+    try:
+        with event_write(store), store.transaction():
+            record_checkpoint(store.conn, checked.last, checked.whole_at or now_utc())
+    except Exception:  # a read-only place, a locked file: the document is still made
+        log.warning("the audit checkpoint was not kept", exc_info=True)
 
 
 def too_many(
@@ -250,7 +303,8 @@ def household_history(store: Any, household_id: str) -> Document:
     refused = too_many(count, f"Hộ {h.code}", "hãy lưu nhật ký theo từng khoảng thời gian")
     if refused:
         raise ReportError(refused)
-    caption = _chain_text(store)  # before the lines are stepped through: one statement at once
+    # Before the lines are stepped through: one statement at once.
+    caption = _chain_text(store, household_id=household_id)
     table = _table(
         each_log_line(store.conn, household_id=household_id), household=True, caption=caption
     )
@@ -296,7 +350,7 @@ def period_log(store: Any, start: date, end: date) -> Document:
     if refused:
         raise ReportError(refused)
     since, until = period_bounds(start, end)
-    caption = _chain_text(store)
+    caption = _chain_text(store, since=since, until=until)
     table = _table(
         each_log_line(store.conn, since=since, until=until), household=False, caption=caption
     )

@@ -29,6 +29,7 @@ from db.migrations import (
     m0016_year_round_conflicts,
     m0017_audit_pointing,
     m0018_no_updated_at_index,
+    m0019_audit_checkpoint,
 )
 
 Step = Callable[[driver.Connection], None]
@@ -52,6 +53,7 @@ STEPS: list[Step] = [
     m0016_year_round_conflicts.apply,
     m0017_audit_pointing.apply,
     m0018_no_updated_at_index.apply,
+    m0019_audit_checkpoint.apply,
 ]
 LATEST = len(STEPS)
 
