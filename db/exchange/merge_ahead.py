@@ -23,8 +23,13 @@ as its Vietnamese message; a lean package (beyond ``merge_stream.HOLD`` records)
 lean and is read again by the writer, its manifest and checksums compared
 (``merge_stream.again``), so a package changed after the child read it is refused as
 before. The child stopping (killed, out of memory) is said in Vietnamese for the package it
-was reading, never waited for: the pipe closes with it. The rest are then read here, one
-after another, as they are when the second process cannot start (or on one core). Any
+was reading, never waited for: the pipe closes with it. So is the child hung (alive and
+silent: a dying USB stick it waits on for ever, a deadlock): while it reads it says how far
+it has come (a heartbeat with the records read, ``_serve``), and the writer, waiting for a
+package, ends it once ``READ_WAIT`` seconds pass with neither the package nor a heartbeat
+(``_Reader.receive``). A slow but working stick keeps it going: every 500 records read is a
+heartbeat. The rest are then read here, one after another, as they are when the second
+process cannot start (or on one core). Any
 other failure of the child's reading (a fault of the program, not of the package) has the
 package read again here, where it fails as it did before this module; so is a child that
 stopped before it said it had started (the frozen program without ``freeze_support``).
@@ -85,6 +90,26 @@ PART = 500
 # even. A package with results is larger for as many households, and slower to read and
 # write in proportion. The commune's 500 with results is 0.18 MB; a 5,000, 1.1 MB (1.75).
 LARGE = 600_000
+# How long the writer waits for the package it asked the child for, with neither the package
+# nor a heartbeat (the child's "beat": it has read 500 more records, worked out the rows of
+# the package or pickled a part of it), before taking the child for hung (``_Reader.receive``):
+# ended, and that package refused (``HUNG``), the rest read here. Two minutes: a working stick
+# stalls, but not for that long with nothing read: Linux's SCSI layer gives a USB stick's
+# command 30 s before it resets the device and tries again, Windows' disk driver as long
+# (TimeOutValue), so a read that fails once and then succeeds has stalled about a minute;
+# twice ``CHECK_WAIT``, whose own reasoning (a child on a core of its own) does not cover a
+# medium. 500 records is 100-200 KB of a package: the slowest stick still read is one under
+# about 1 KB/s, which would take half an hour for a commune's 5,000 households (1.75 MB with
+# results). A heartbeat is sent at most ``BEATS`` times a window (no more pipe messages than
+# that, however fast the reading).
+READ_WAIT = 120.0
+BEATS = 6
+HUNG = (
+    "Không đọc xong gói {name}: tiến trình đọc gói không đọc thêm được gì trong {seconds} "
+    "giây (có thể ổ USB hoặc thẻ nhớ chứa gói bị lỗi), nên đã bị dừng. Gói này chưa được "
+    "gộp; các gói đã gộp trước đó vẫn giữ nguyên, các gói sau được đọc tiếp. Hãy chép gói "
+    "{name} vào máy rồi gộp lại."
+)
 # How long the backup waits for the child's part of its check, past its own part, before
 # taking the child for hung and checking that part itself (``_Reader.check``): this many
 # seconds at least, or six times what its own part took since it asked (a sound child,
@@ -103,6 +128,7 @@ def read_ahead(
     ahead: bool = True,
     hold: int | None = None,
     kept: Kept | None = None,
+    wait: float = READ_WAIT,
 ) -> Generator[tuple[Path, Package | PackageError], None, None]:
     """Each of ``paths`` with its package read and checked whole, or what refused it, in
     order. ``ahead=False`` (or two packages at most, or one core): all read here, one after
@@ -110,12 +136,14 @@ def read_ahead(
     ``hold``: as ``read_for_merge`` (default ``merge_stream.HOLD`` as it is now, in the
     child too). Close the iterator (``contextlib.closing``) to end the child early.
     ``kept``: the child, once every package has been given, is handed to it instead of
-    ended (the closing backup's check, ``Kept``)."""
+    ended (the closing backup's check, ``Kept``). ``wait``: the seconds with neither the
+    package nor a heartbeat after which the child is taken for hung (``READ_WAIT``; tests
+    take less)."""
     paths = [Path(p) for p in paths]
     hold = merge_stream.HOLD if hold is None else hold
     reader: _Reader | None = None
     if ahead and len(paths) > 2 and _cores() > 1:
-        reader = _Reader.start()
+        reader = _Reader.start(wait)
     ready: dict[int, Package | PackageError] = {}
     asked: int | None = None  # the package the child is reading
     asked_keys: tuple[str | None, str | None] = (None, None)
@@ -246,10 +274,12 @@ def _cores() -> int:
 class _Reader:
     """The child process and this end of its pipe."""
 
-    def __init__(self, process: Any, conn: Connection) -> None:
+    def __init__(self, process: Any, conn: Connection, wait: float = READ_WAIT) -> None:
         self._process = process
         self._conn = conn
+        self.wait = wait
         self.stopped = False
+        self.hung = False  # ended for it: neither a package nor a heartbeat for ``wait``
         # Whether it said it had started: one that ends before (a frozen program without
         # ``freeze_support``, a module it cannot import) never read anything: the package
         # it was given is read here, as when no second process can start.
@@ -257,20 +287,25 @@ class _Reader:
         self._owed = False  # a package asked for and not yet received
 
     @classmethod
-    def start(cls) -> _Reader | None:
+    def start(cls, wait: float = READ_WAIT, pace: float = 0.0) -> _Reader | None:
         """A reader started, or None when no second process can start here (then every
-        package is read in this process)."""
+        package is read in this process). ``wait``: as ``read_ahead``'s. ``pace``: for tests
+        only, a slow medium: the child sleeps this long at each step that may send a heartbeat
+        (``_serve``)."""
         context = multiprocessing.get_context("spawn")
         try:
             conn, child = context.Pipe()
             process = context.Process(
-                target=_serve, args=(child,), name="rasoat merge reader", daemon=True
+                target=_serve,
+                args=(child, wait / BEATS, pace),
+                name="rasoat merge reader",
+                daemon=True,
             )
             process.start()
         except (OSError, RuntimeError, ValueError):
             return None
         child.close()  # its end held only by the child: it stopping closes the pipe
-        return cls(process, conn)
+        return cls(process, conn, wait)
 
     @property
     def pid(self) -> int | None:
@@ -319,36 +354,53 @@ class _Reader:
 
         return checked
 
-    def _message(self, until: float | None = None) -> tuple[str, Any] | None:
-        """The child's next message but its "up" (noted); None once it has stopped (the
-        pipe closed with it), or, with nothing by ``until`` (``time.monotonic``), ended."""
+    def _message(
+        self, until: float | None = None, silence: float | None = None
+    ) -> tuple[str, Any] | None:
+        """The child's next message but its "up" (noted) and heartbeats; None once it has
+        stopped (the pipe closed with it), or ended: with nothing by ``until``
+        (``time.monotonic``), or nothing for ``silence`` seconds (a heartbeat or its "up"
+        starts the ``silence`` again; ``hung`` then set)."""
+        if silence is not None:
+            until = time.monotonic() + silence
         while not self.stopped:
             if until is not None and not self._conn.poll(max(0.0, until - time.monotonic())):
-                self._process.terminate()
-                self._process.join(5)
-                if self._process.is_alive():  # SIGTERM not taken (Windows slow to end it)
-                    self._process.kill()
-                    self._process.join(5)
-                self.stopped = True
+                self._end()
+                self.hung = silence is not None
                 break
             try:
                 kind, got = self._conn.recv()
             except (EOFError, OSError):
                 self.stopped = True
                 break
-            if kind == "up":
+            if kind in ("up", "beat"):
                 self._up = True
+                if silence is not None:
+                    until = time.monotonic() + silence
                 continue
             return kind, got
         return None
 
+    def _end(self) -> None:
+        """The child ended (taken for hung), never waited for beyond a few seconds."""
+        self._process.terminate()
+        self._process.join(5)
+        if self._process.is_alive():  # SIGTERM not taken (Windows slow to end it)
+            self._process.kill()
+            self._process.join(5)
+        self.stopped = True
+
     def receive(self, name: str) -> Package | PackageError | None:
         """The package read, its refusal, or None when the child failed otherwise or never
-        started (the package is then read here)."""
+        started (the package is then read here). A child silent for ``wait`` seconds (no
+        heartbeat: ``READ_WAIT``) is ended and the package refused as ``HUNG``: read here, it
+        would hang this process as well."""
         self._owed = False
-        message = self._message()
+        message = self._message(silence=self.wait)
         if message is None:
-            return PackageError(STOPPED.format(name=name)) if self._up else None
+            if not self._up:
+                return None
+            return PackageError(self._said(name))
         kind, got = message
         if kind == "read":  # its pickle follows
             return self._unpickled(name)
@@ -361,7 +413,7 @@ class _Reader:
         child failed to pickle it (its end came first), or unpickling failed here (the
         child, out of step, is then ended at once). The child stopping half-way is said for
         it, as when it stops reading."""
-        frames = _Frames(self._conn)
+        frames = _Frames(self._conn, self.wait)
         try:
             package = pickle.Unpickler(frames).load()
             while (part := pickle.Unpickler(frames).load()) is not None:  # ``_parts``
@@ -371,13 +423,23 @@ class _Reader:
                     package.prepared.update(prepared)
             frames.finish()
         except Exception:
-            if frames.gone:
+            if frames.silent:  # its frames are all made before the first is sent
+                self._end()
+                self.hung = True
+            if frames.gone or frames.silent:
                 self.stopped = True
-                return PackageError(STOPPED.format(name=name))
+                return PackageError(self._said(name))
             if not frames.ended:
                 self.stopped = self._owed = True  # close() ends it at once
             return None
         return package  # type: ignore[no-any-return]
+
+    def _said(self, name: str) -> str:
+        """Why the package ``name`` the child was reading is not merged: it stopped, or
+        was ended as hung."""
+        if self.hung:
+            return HUNG.format(name=name, seconds=f"{self.wait:g}")
+        return STOPPED.format(name=name)
 
     def close(self) -> None:
         if self._owed:  # left reading, or sending, a package nobody will take (a failure)
@@ -396,16 +458,21 @@ class _Frames:
     file: one message a frame, an empty one after the last (or instead of the rest, when
     pickling failed there)."""
 
-    def __init__(self, conn: Connection) -> None:
+    def __init__(self, conn: Connection, wait: float | None = None) -> None:
         self._conn = conn
+        self._wait = wait
         self._frame = b""
         self._at = 0
         self.ended = False  # the empty message came
         self.gone = False  # the pipe closed: the child stopped
+        self.silent = False  # no frame for ``wait`` seconds: the child hung
 
     def _next(self) -> bool:
         if self.ended:
             return False
+        if self._wait is not None and not self._conn.poll(self._wait):
+            self.silent = True
+            raise EOFError("no frame")
         try:
             self._frame = self._conn.recv_bytes()
         except (EOFError, OSError):
@@ -469,11 +536,27 @@ class _Check(NamedTuple):
     part: Part
 
 
-def _serve(conn: Connection) -> None:
+def _serve(conn: Connection, every: float = READ_WAIT / BEATS, pace: float = 0.0) -> None:
     """The child: for each (path, password, recovery key, hold) received, the package read
     and checked whole (``read_for_merge``) and sent back, or its refusal's type and message;
     for each ``_Check``, its damaged documents (``deep_check.check_part``); ends at None or
-    when the parent goes away."""
+    when the parent goes away. While it reads, a heartbeat ("beat", the records read) at
+    most every ``every`` seconds, each time it has come further (500 records read, the
+    package's rows worked out, a part of it pickled): never from a thread of its own, which
+    would go on beating while the reading hangs. ``pace``: ``_Reader.start``'s."""
+    read = [0]
+    beaten = [time.monotonic()]
+
+    def beat(done: int | None = None) -> None:
+        if pace:
+            time.sleep(pace)
+        if done is not None:
+            read[0] = done
+        now = time.monotonic()
+        if now - beaten[0] >= every:
+            beaten[0] = now
+            conn.send(("beat", read[0]))
+
     with contextlib.suppress(EOFError, BrokenPipeError, KeyboardInterrupt):
         conn.send(("up", None))
         while (asked := conn.recv()) is not None:
@@ -486,14 +569,21 @@ def _serve(conn: Connection) -> None:
                 conn.send(("failed", None) if found is None else ("checked", found))
                 continue
             path, password, recovery_key, hold = asked
+            read[0], beaten[0] = 0, time.monotonic()
             with collector_paused():
                 try:
                     package = merge_stream.read_for_merge(
-                        Path(path), password=password, recovery_key=recovery_key, hold=hold
+                        Path(path),
+                        password=password,
+                        recovery_key=recovery_key,
+                        hold=hold,
+                        progress=lambda done, _total: beat(done),
                     )
+                    beat()
                     # Its new households' rows worked out here, on the second core: the
                     # writer inserts them (``merge_prepare``).
                     package = prepare_package(package)
+                    beat()
                 except PackageError as exc:
                     kind = type(exc).__name__
                     conn.send((kind if kind in _KINDS else "PackageError", str(exc)))
@@ -501,22 +591,25 @@ def _serve(conn: Connection) -> None:
                 except Exception:  # read again by the parent, which fails as before
                     conn.send(("failed", None))
                     continue
-                _send(conn, package)
+                _send(conn, package, beat)
                 del package
 
 
-def _send(conn: Connection, package: Package) -> None:
+def _send(conn: Connection, package: Package, beat: Callable[[], None] | None = None) -> None:
     """``package`` pickled in parts (``_parts``), then sent into the pipe a frame a message,
     an empty message after it. The pickle is made whole here before the first frame is
     sent: made as it was sent, its making waited on the writer, which takes the frames
     only once it has written the package before, so the reader's pickling (a held record's
     own pickle compressed: 0.34 s a 5,000-household package, 0.71 s with results) was the
     writer's time. Held here, it is 16 MB a 5,000-household package (31 MB with results);
-    the parent still unpickles it as it comes (``_Frames``), never holding it whole."""
+    the parent still unpickles it as it comes (``_Frames``), never holding it whole.
+    ``beat``: called as each part is pickled (the heartbeat, ``_serve``)."""
     made = _Made()
     try:
         for part in _parts(package):
             ForkingPickler(made).dump(part)
+            if beat is not None:
+                beat()
     except Exception:  # out of memory: the parent reads the package itself, no traceback
         del made
         conn.send(("failed", None))
