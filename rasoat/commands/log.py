@@ -79,8 +79,9 @@ def run(args: argparse.Namespace) -> int:
     import reports
 
     try:
-        # Only the print's audit row is written (``seen=False``): a refused log (no such
-        # household, a period too long) leaves the file byte-identical.
+        # Only the print's audit row and the chain's checkpoint (``reports.audit_log``) are
+        # written (``seen=False``): a refused log (no such household, a period too long)
+        # leaves the file byte-identical.
         with signin.open_store(path, args, user="rasoat log") as store:
             household_id = None
             if period is None:
