@@ -37,6 +37,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -375,7 +376,25 @@ def _rows(conn: driver.Connection) -> Iterator[tuple[Any, ...]]:
 def verify(conn: driver.Connection) -> Broken | None:
     """Walk the whole log in order; None when every row's hash is right and nothing is
     missing from the end, else the first broken row."""
-    return _whole(conn)[0]
+    with _one_state(conn):
+        return _whole(conn)[0]
+
+
+@contextmanager
+def _one_state(conn: driver.Connection) -> Iterator[None]:
+    """The check's statements all read one state of the file (a read transaction): each
+    statement read its own, so a save by another connection (the window's, while a worker
+    checks) between the walk and the sequence's reading looked like a row cut from the end.
+    Inside the caller's transaction, that one."""
+    if conn.in_transaction:
+        yield
+        return
+    conn.execute("BEGIN")
+    try:
+        yield
+    finally:
+        if conn.in_transaction:  # not when a failure of SQLite's already ended it
+            conn.execute("ROLLBACK")  # nothing written: only the reading ended
 
 
 def _whole(conn: driver.Connection) -> tuple[Broken | None, int]:
@@ -538,6 +557,13 @@ def verify_recent(
     it; no row up to it missing. The whole log walked instead when there is no checkpoint
     or it does not match its seal. Anything found is named as ``verify`` names it (the
     whole log then walked, for its first broken row)."""
+    with _one_state(conn):
+        return _recent(conn, household_id, since, until)
+
+
+def _recent(
+    conn: driver.Connection, household_id: str | None, since: str | None, until: str | None
+) -> Checked:
     mark, rejected = checkpoint(conn)
     if mark is None:
         broken, last = _whole(conn)

@@ -178,3 +178,44 @@ def test_a_period_s_rows_before_the_checkpoint_are_checked_by_its_log(checked: P
         today = date.today()
         caption = _caption(period_log(store, today, today))
     assert f"dòng số {target}" in caption
+
+
+class _SaveBeforeTheSequence:
+    """A connection on which another connection's save lands right after the walk, before
+    the sequence is read (the window saving while a worker checks the chain)."""
+
+    def __init__(self, conn: driver.Connection, other: Store) -> None:
+        self._conn = conn
+        self._other = other
+        self.saved = False
+
+    def execute(self, statement: str, *params: object) -> object:
+        if "sqlite_sequence" in statement and not self.saved:
+            self.saved = True
+            saved(self._other, "01-0009", "Hờ A Sử")
+        return self._conn.execute(statement, *params)
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self._conn, name)
+
+
+@pytest.mark.parametrize("check", ["verify", "verify_recent"])
+def test_a_save_landing_during_a_check_is_not_taken_for_rows_cut(checked: Path, check: str) -> None:
+    """The walk and the sequence read one state of the file: a save between them is not
+    named as rows cut from the end of the log (it was: "2 dòng cuối" said removed)."""
+    conn = driver.connect(checked)
+    try:
+        # Open before the check: its closing waits for no reader.
+        with Store.open(checked, user="Cán bộ xã", device="may-xa") as other:
+            racing = _SaveBeforeTheSequence(conn, other)
+            if check == "verify":
+                found = audit.verify(racing)  # type: ignore[arg-type]
+            else:
+                found = audit.verify_recent(racing).broken  # type: ignore[arg-type]
+    finally:
+        conn.close()
+    assert racing.saved
+    assert found is None, found
+    with Store.open(checked, user="x", device="y") as store:
+        assert store.household_by_code("01-0009") is not None
+        assert audit.verify(store.conn) is None
