@@ -157,8 +157,8 @@ def test_a_reader_gone_before_the_second_has_it_read_here(
     monkeypatch.setattr(merge_ahead, "LARGE", 0)
     started = merge_ahead._Reader.start
 
-    def gone() -> merge_ahead._Reader | None:
-        reader = started()
+    def gone(wait: float = merge_ahead.READ_WAIT) -> merge_ahead._Reader | None:
+        reader = started(wait)
         assert reader is not None
         os.kill(reader.pid or 0, signal.SIGKILL)
         reader._process.join(30)
