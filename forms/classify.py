@@ -42,7 +42,7 @@ __all__ = [
 ]
 
 # Bump when a rule changes what a household is classified as; stored with every result.
-ENGINE_VERSION = "1.1"
+ENGINE_VERSION = "1.2"
 
 AREA_VI = {Area.RURAL: "nông thôn", Area.URBAN: "thành thị"}
 CATEGORY_VI = {

@@ -18,7 +18,7 @@ from importlib import resources
 from typing import TYPE_CHECKING, Any
 
 from forms import catalog, labels
-from forms.model import Household, Member, Relationship
+from forms.model import MAX_AGE, Household, Member, Relationship
 
 if TYPE_CHECKING:
     from forms.b1 import B1Table
@@ -398,7 +398,7 @@ def validate_household(
             else:
                 seen_ids[m.id_number] = who
         year = m.year_of_birth()
-        if year is not None and not ref.year - 120 <= year <= ref.year:
+        if year is not None and not ref.year - MAX_AGE <= year <= ref.year:
             target = "birth_date" if m.birth_date else "birth_year"
             issues.append(Issue(target, m.id, f"{who}: năm sinh {year} không hợp lý.", "error"))
         if m.birth_date is not None and m.birth_date > ref:

@@ -221,6 +221,11 @@ def ages_on(members: Sequence[Member], reference: date) -> list[int | None]:
     return [age for _, _, age in roster_on(members, reference)]
 
 
+# The oldest age the forms accept (forms.definitions: a birth year more than this before the
+# reference year is "không hợp lý"); beyond it, or below 0, an age is unknown (roster_on).
+MAX_AGE = 120
+
+
 def roster_on(members: Sequence[Member], reference: date) -> list[tuple[int, Member, int | None]]:
     """Each member as (index, member, age in whole years on the review's reference date),
     the age None when neither a birth date nor a birth year is known. Made once per
@@ -229,6 +234,10 @@ def roster_on(members: Sequence[Member], reference: date) -> list[tuple[int, Mem
 
     With only a birth year known the member is taken to have had this year's birthday by
     the reference date (forms ask year of birth; see docs/domain.md, 'Ages').
+
+    An age outside 0–``MAX_AGE`` is None too: a birth year typed 19811 (age −17785) or 1091
+    is a typo the form flags, and as an age it made the member a child or an elder and could
+    put the household on the poor list; unknown, the rules say what is missing instead.
     """
     year = reference.year
     day = (reference.month, reference.day)
@@ -237,10 +246,11 @@ def roster_on(members: Sequence[Member], reference: date) -> list[tuple[int, Mem
     for i, m in enumerate(members):
         b = m.birth_date
         if b is not None:
-            append((i, m, year - b.year - (day < (b.month, b.day))))
+            age: int | None = year - b.year - (day < (b.month, b.day))
         else:
             y = m.birth_year
-            append((i, m, None if y is None else year - y))
+            age = None if y is None else year - y
+        append((i, m, age if age is None or 0 <= age <= MAX_AGE else None))
     return roster
 
 

@@ -193,7 +193,7 @@ def test_phieu_a_exclusion_with_an_income_below_the_line_is_a_contradiction(b: A
     assert "Phiếu A loại hộ nhưng thu nhập ở mức nghèo: hai căn cứ mâu thuẫn, " in " ".join(
         r.reasons
     )
-    assert r.engine_version == "1.1"
+    assert tuple(map(int, r.engine_version.split("."))) >= (1, 1)
 
 
 # --- the same household under the 2026 and 2027 rules ---------------------------------------
@@ -343,3 +343,28 @@ def test_outcomes_are_shared_only_where_they_cannot_differ() -> None:
     assert [result_to_dict(r) for r in again] == stored
     water = {id(o) for r in again for o in r.indicators if rule_of[o.id] == "water"}
     assert len(water) < len(again) / 10
+
+
+@pytest.mark.parametrize("typed", [19811, 1091, 2031])
+def test_a_birth_year_typo_is_an_unknown_age_not_a_child_or_an_elder(typed: int) -> None:
+    """A year the form flags as implausible (a key pressed twice, a digit dropped) gave an age
+    of −17785 or 935: the member counted as a dependant child or elder and could put the
+    household on the poor list. Unknown, the rules say what is missing instead."""
+    from forms.model import MAX_AGE, Member, Relationship, Sex, roster_on
+
+    ref = date(2026, 12, 31)
+    people = [
+        Member(name="Lò Văn Páo", relationship=Relationship.HEAD, sex=Sex.MALE, birth_year=1978),
+        Member(name="Lò Thị Hương", relationship=Relationship.SPOUSE, sex=Sex.FEMALE),
+    ]
+    people[1].birth_year = typed
+    assert [age for _, _, age in roster_on(people, ref)] == [48, None]
+    assert people[1].age_on(ref) is None
+    edge = Member(name="Cụ Mùa", birth_year=ref.year - MAX_AGE)
+    assert edge.age_on(ref) == MAX_AGE
+    h = Household(code="01-0009", area=Area.RURAL, members=people, income_per_capita=1_000_000)
+    r = classify(h, load_standard("nd07-2022-2025"), 2026, ref)
+    dependants = next(o for o in r.indicators if o.id == "dependants")
+    assert dependants.status is IndicatorStatus.UNKNOWN
+    assert "Lò Thị Hương" in dependants.reason
+    assert "-" not in dependants.reason.split(":")[-1]
