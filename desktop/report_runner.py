@@ -105,6 +105,7 @@ def fill_report_menu(window: Any, menu: QMenu) -> None:
     """A submenu per step of the review (``reports.catalog.GROUPS``), an entry per document
     and format in it. Each entry's data is ``(kind, format)``, which ``report_actions`` gives
     back."""
+    from forms.roles import Action
     from reports.catalog import DOCUMENTS, GROUPS
 
     for title, kinds in GROUPS:
@@ -130,6 +131,8 @@ def fill_report_menu(window: Any, menu: QMenu) -> None:
                 identity.setCheckable(True)
                 group.addAction(identity)
                 window.exchange_identity = identity
+                # Greyed, saying why, for a role that does not send data up (apply_role).
+                window.role_actions.append((identity, Action.EXPORT_UPPER))
 
 
 def report_actions(menu: QMenu) -> dict[tuple[str, str], QAction]:

@@ -55,6 +55,12 @@ def build_document(
         raise ReportError(
             "Chỉ tệp Excel gửi cấp trên mới có tuỳ chọn kèm ngày sinh đầy đủ và số CCCD."
         )
+    if identity:
+        # Full birth dates and ID numbers go up only as the officer sends data up: any role
+        # prints the workbook, not with them (docs/privacy.md).
+        from forms.roles import Action
+
+        store.require(Action.EXPORT_UPPER)
     data = load_review(
         store,
         round_id,

@@ -103,10 +103,14 @@ def test_switching_user_changes_what_is_offered(qtbot: QtBot, app: Any, with_use
     assert not window.household_actions[0].isEnabled()
     assert "chỉ" not in window.household_actions[0].toolTip()
     assert "người xem" in window.household_actions[0].toolTip()
+    # The workbook sent up is printed by any role, its ID numbers only by the officer.
+    assert not window.exchange_identity.isEnabled()
+    assert "xuất dữ liệu lên cấp trên" in window.exchange_identity.toolTip()
     _when_modal(qtbot, lambda d: _type_and_enter(qtbot, d, "thu", PASS))
     assert window.switch_user()
     assert window.store.user == "thu"
     assert window.new_round_action.isEnabled()
+    assert window.exchange_identity.isEnabled()
     assert window.users_action.isEnabled()
     assert window.meeting.isEnabled()
     assert "Cán bộ xã" in window.user_label.text()

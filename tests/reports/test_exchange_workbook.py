@@ -139,3 +139,36 @@ def test_only_the_exchange_workbook_takes_the_identity_option(
 ) -> None:
     with pytest.raises(reports.ReportError, match="kèm ngày sinh đầy đủ và số CCCD"):
         reports.build("final_list", small_store, tmp_path / "x.pdf", identity=True)
+
+
+def test_only_a_role_that_sends_data_up_prints_the_identity_columns(
+    small_file: Path, tmp_path: Path
+) -> None:
+    """A viewer or surveyor prints the workbook, never with full birth dates and ID numbers:
+    refused in the Store, not only greyed in the menu."""
+    import shutil
+
+    from db import users
+    from db.errors import NotPermitted
+    from forms.roles import Role
+
+    copy = tmp_path / "xa.sqlite"
+    shutil.copy(small_file, copy)
+    secret = "mat-khau-9x"
+    with Store.open(copy, user="máy", device="t") as store:
+        users.add_user(store, "can_bo", "Hoàng Văn Thụ", Role.OFFICER, secret)
+        users.add_user(store, "xem", "Vàng A Páo", Role.VIEWER, secret)
+        users.add_user(store, "mai", "Lò Thị Mai", Role.SURVEYOR, secret, ["Thôn Đồng Tâm"])
+    for name in ("xem", "mai"):
+        with Store.open(copy, user="máy", device="t") as store:
+            users.sign_in(store, name, secret)
+            with pytest.raises(NotPermitted, match="xuất dữ liệu lên cấp trên"):
+                reports.build(
+                    "exchange_workbook", store, tmp_path / "x.xlsx", fmt="xlsx", identity=True
+                )
+            plain = reports.build("exchange_workbook", store, tmp_path / f"{name}.xlsx", fmt="xlsx")
+            assert plain.exists()
+    with Store.open(copy, user="máy", device="t") as store:
+        users.sign_in(store, "can_bo", secret)
+        full = tmp_path / "full.xlsx"
+        assert reports.build("exchange_workbook", store, full, fmt="xlsx", identity=True)
