@@ -101,15 +101,10 @@ def purged_ids(store: Store) -> set[str]:
 
 def deleted_households(store: Store) -> list[tuple[str, str, str, str]]:
     """(id, code, village, deleted at) of households deleted but not yet purged, newest
-    first: what the purge can be asked for."""
-    return [
-        (r[0], r[1], r[2], r[3])
-        for r in store.conn.execute(
-            "SELECT h.id, h.code, h.village, h.updated_at FROM households h"
-            " WHERE h.deleted = 1 AND h.id NOT IN (SELECT id FROM purged_households)"
-            " ORDER BY h.updated_at DESC, h.code"
-        )
-    ]
+    first: what the purge can be asked for (``db.undelete.deleted``, which restoring lists)."""
+    from db.undelete import deleted
+
+    return [(d.id, d.code, d.village, d.deleted_at) for d in deleted(store)]
 
 
 def purge_household(store: Store, household_id: str, reason: str) -> Tombstone:

@@ -105,6 +105,11 @@ class StoreCalls:
     def delete_household(self, household_id: str) -> None:
         self.households.delete(household_id)
 
+    def restore_household(self, household_id: str) -> Household:
+        from db import undelete
+
+        return undelete.restore(self, household_id)
+
     def get_household(self, household_id: str) -> Household | None:
         return self.households.get(household_id)
 

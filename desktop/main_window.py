@@ -212,6 +212,13 @@ class MainWindow(QMainWindow):
                 "household", self.tr("&Cán bộ phụ trách thôn…"), lambda: open_cadre_dialog(self)
             )
         )
+        from desktop.deleted_households_dialog import open_deleted_households
+
+        self.household_actions.append(
+            self._action(
+                "household", self.tr("&Khôi phục hộ đã xoá…"), lambda: open_deleted_households(self)
+            )
+        )
         from desktop.legal_basis_dialog import open_legal_basis
 
         # What each role may not do is disabled, its tooltip saying why (apply_role).
@@ -233,6 +240,7 @@ class MainWindow(QMainWindow):
             (self.household_actions[4], Action.RECEIVE_APPLICATION),
             (self.household_actions[5], Action.RECEIVE_APPLICATION),
             (self.household_actions[6], Action.CADRES),
+            (self.household_actions[7], Action.DELETE_HOUSEHOLD),  # restores what it deletes
         ]
         self._action("help", self.tr("&Căn cứ pháp lý…"), lambda: open_legal_basis(self))
         self._action("help", self.tr("&Giới thiệu"), self.show_about)
@@ -695,7 +703,7 @@ class MainWindow(QMainWindow):
             self.tr("Xoá hộ {h} khỏi danh sách?").format(h=text),
             self.tr("&Xoá hộ"),
             self.tr("&Không xoá"),
-            self.tr("Lịch sử của hộ vẫn được giữ lại."),
+            self.tr("Hộ đã xoá vẫn được giữ lại: khôi phục ở Hộ gia đình → Khôi phục hộ đã xoá…"),
         )
 
     def delete_selected(self) -> bool:
@@ -729,6 +737,13 @@ class MainWindow(QMainWindow):
             return False
         self.store.delete_household(household_id)
         self._refresh_views()
+        # A deletion by mistake is taken back there, not by restoring a backup.
+        self.statusBar().showMessage(
+            self.tr("Đã xoá hộ {code}. Xoá nhầm: Hộ gia đình → Khôi phục hộ đã xoá…").format(
+                code=row.code
+            ),
+            15000,
+        )
         return True
 
     def focus_search(self) -> None:

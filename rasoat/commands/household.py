@@ -1,5 +1,6 @@
-"""`rasoat household deleted|purge TỆP_XÃ …`: the households deleted from the lists, and
-purging a deleted household's personal data for good (issue 20 item 4, ``db.purge``)."""
+"""`rasoat household deleted|purge|restore TỆP_XÃ …`: the households deleted from the lists,
+purging a deleted household's personal data for good (issue 20 item 4, ``db.purge``), and
+taking back one deleted by mistake (``db.undelete``)."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from rasoat import signin
 def register(subparsers: Any) -> None:
     parser = subparsers.add_parser(
         "household",
-        help="hộ đã xoá: xem danh sách, xoá hẳn dữ liệu cá nhân",
+        help="hộ đã xoá: xem danh sách, khôi phục, xoá hẳn dữ liệu cá nhân",
         description="Xem các hộ đã xoá khỏi danh sách và xoá hẳn dữ liệu cá nhân của một hộ "
         "đã xoá (chỉ còn lại mã hộ, thôn, người xoá, lúc nào, lý do).",
     )
@@ -29,6 +30,10 @@ def register(subparsers: Any) -> None:
         "--yes", action="store_true", help="đã chắc chắn: không hỏi lại (không thể hoàn tác)"
     )
     signin.add_options(purge)
+    restore = sub.add_parser("restore", help="khôi phục một hộ đã xoá nhầm vào danh sách")
+    restore.add_argument("file", metavar="TỆP_XÃ")
+    restore.add_argument("code", metavar="MÃ_HỘ")
+    signin.add_options(restore)
     parser.set_defaults(func=run)
 
 
@@ -50,6 +55,8 @@ def run(args: argparse.Namespace) -> int:
                     print(f"{t.code}\t{t.village}\tđã xoá hẳn {t.purged_at[:10]}\t{t.purged_by}")
                 return 0
             found = [h for h in purge.deleted_households(store) if h[1] == args.code]
+            if args.action == "restore":
+                return _restore(store, args.code, found)
             if not found:
                 print(
                     f"rasoat household: không có hộ đã xoá mã {args.code} (hộ phải được xoá "
@@ -78,3 +85,18 @@ def run(args: argparse.Namespace) -> int:
     except StoreError as exc:
         print(f"rasoat household: {exc.message}", file=sys.stderr)
         return signin.exit_code(exc, 1)
+
+
+def _restore(store: Any, code: str, found: list[tuple[str, str, str, str]]) -> int:
+    """The household deleted with this code back in the lists (``db.undelete``); several
+    deleted under one code: the one deleted last, as the window lists it first."""
+    if not found:
+        print(
+            f"rasoat household: không có hộ đã xoá mã {code} (hộ đã xoá hẳn dữ liệu thì không "
+            "khôi phục được).",
+            file=sys.stderr,
+        )
+        return 1
+    household = store.restore_household(found[0][0])
+    print(f"Đã khôi phục hộ {household.code} ({household.village}) vào danh sách.")
+    return 0

@@ -804,9 +804,38 @@ class Session:
         yield from self.key(Qt.Key.Key_Return)
         if window.list.current_id() != gone.id:
             raise SessionFailure(f"searching {gone.code} did not select it")
-        yield from self.confirm(lambda: self.post(Qt.Key.Key_Delete, CTRL), "Xoá hộ")
-        yield from self.wait(lambda: window.store.get_household(gone.id) is None, "deleted")
+        yield from self.delete_selected_household(gone)
+
+        # Deleted by mistake: taken back from Hộ gia đình → Khôi phục hộ đã xoá… (Alt+K on
+        # its row), then deleted again for the purge below.
+        self.step(f"person data: household {gone.code} restored after a deletion by mistake")
+        from desktop.deleted_households_dialog import DeletedHouseholdsDialog
+
+        self.expected_modals = (DeletedHouseholdsDialog,)
+        restoring = yield from self.household_menu_dialog(
+            "Khôi phục hộ đã xoá", DeletedHouseholdsDialog
+        )
+        row = next((i for i, d in enumerate(restoring.rows) if d.id == gone.id), None)
+        if row is None:
+            raise SessionFailure(f"{gone.code} not among the households to restore")
+        while restoring.table.currentRow() != row:
+            yield from self.key(Qt.Key.Key_Down)
+        yield from self.key(Qt.Key.Key_K, ALT)
+        yield from self.wait(lambda: window.store.get_household(gone.id) is not None, "restored")
+        if gone.code not in restoring.message.text():
+            raise SessionFailure(f"the restore said {restoring.message.text()!r}")
+        yield from self.key(Qt.Key.Key_Escape)
         yield from self.back_to_window()
+        back = window.store.get_household(gone.id)
+        if back is None or [m.name for m in back.members] != [m.name for m in gone.members]:
+            raise SessionFailure(f"{gone.code} came back otherwise than it was deleted")
+        yield from self.focus_list()
+        yield from self.type(gone.code)
+        yield from self.pause(400)
+        yield from self.key(Qt.Key.Key_Return)
+        if window.list.current_id() != gone.id:
+            raise SessionFailure(f"{gone.code} restored but not in the list")
+        yield from self.delete_selected_household(gone)
 
         self.step(f"person data: household {gone.code} purged")
         dialog = yield from self.open_person_dialog()
@@ -829,6 +858,17 @@ class Session:
         self.entered.remove(gone)
         self.expected_modals = ()
         self.purged = gone
+
+    def delete_selected_household(self, gone: Household) -> Steps:
+        """Ctrl+Del on the list's selected household ``gone``, confirmed (Alt+X)."""
+        window = self.window
+        yield from self.confirm(lambda: self.post(Qt.Key.Key_Delete, CTRL), "Xoá hộ")
+        yield from self.wait(lambda: window.store.get_household(gone.id) is None, "deleted")
+        yield from self.back_to_window()
+        if "Khôi phục hộ đã xoá" not in window.statusBar().currentMessage():
+            raise SessionFailure(
+                f"deleted: the status bar says {window.statusBar().currentMessage()!r}"
+            )
 
     def open_person_dialog(self) -> Iterator[Any]:
         from desktop.person_dialog import PersonDialog

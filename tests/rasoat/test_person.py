@@ -154,6 +154,14 @@ def test_household_purge_from_the_command_line(
         store.delete_household(hid)
     assert main(["household", "deleted", str(path)]) == 0
     assert "HO-R1" in capsys.readouterr().out
+    # Deleted by mistake: restored, then deleted again for the purge.
+    assert main(["household", "restore", str(path), "HO-R1"]) == 0
+    assert "Đã khôi phục hộ HO-R1" in capsys.readouterr().out
+    assert main(["household", "restore", str(path), "HO-R1"]) == 1
+    assert "không có hộ đã xoá mã HO-R1" in capsys.readouterr().err
+    with Store.open(path, user="Cán bộ xã", device="may-xa") as store:
+        assert store.household_by_code("HO-R1") is not None
+        store.delete_household(hid)
     assert main(args) == 0
     assert "Đã xoá hẳn dữ liệu cá nhân của hộ HO-R1" in capsys.readouterr().out
     assert main(["person", "find", str(path), CCCD]) == 0
