@@ -22,6 +22,10 @@ class CatalogItem:
     field: str = ""  # flags only: the Household attribute or derivation it reads
     meets: tuple[str, ...] = ()  # support kinds only: the needs (needs.toml) they answer
     amount: bool = False  # support kinds only: recorded with an amount in VND
+    # "province": the item is named by a provincial document (``source`` names it), not by a
+    # national legal text (forms.standards.BASES); ``source`` is what the Căn cứ pháp lý screen
+    # shows, plain Vietnamese (developer notes stay in the file's comments).
+    basis: str = ""
 
 
 @cache
@@ -36,6 +40,7 @@ def _load(name: str) -> tuple[CatalogItem, ...]:
             field=raw.get("field", ""),
             meets=tuple(raw.get("meets", ())),
             amount=bool(raw.get("amount", False)),
+            basis=raw.get("basis", ""),
         )
         for raw in tomllib.loads(text)["items"]
     )

@@ -911,8 +911,11 @@ class IndicatorSpec:
     dimension: str  # Vietnamese
     rule: str  # the function in RULES
     unconfirmed: bool
-    source: str
+    source: str  # what the Căn cứ pháp lý screen shows: plain Vietnamese, no developer notes
     params: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)
+    # "province": the measure is stated by a provincial document (``source`` names it), not by
+    # a national legal text; "" for a national text (or, with ``unconfirmed``, none).
+    basis: str = field(default="", compare=False)
 
     @cached_property
     def plan(self) -> tuple[Any, ...]:

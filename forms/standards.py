@@ -27,6 +27,9 @@ from forms.model import Area, Region
 
 FORMAT_VERSION = 1
 NATIONAL_IDS = ("nd07-2022-2025", "nd351-2026-2030")
+# An indicator's ``basis``: "" a national legal text (or none, with ``unconfirmed``),
+# "province" a provincial document its ``source`` names.
+BASES = ("", "province")
 
 
 class StandardError(ValueError):
@@ -57,6 +60,9 @@ class Standard:
     b1_table: B1Table | None = field(default=None, hash=False, compare=False)
     b1_regions: list[Region] = field(default_factory=list, hash=False, compare=False)
     sources: dict[str, str] = field(default_factory=dict, hash=False, compare=False)
+    # Each entry of ``unconfirmed`` -> the key of ``sources`` (or "indicator:<id>") it belongs
+    # to, so the Căn cứ pháp lý screen shows it with its own source.
+    unconfirmed_keys: dict[str, str] = field(default_factory=dict, hash=False, compare=False)
 
     @cached_property
     def plans(self) -> tuple[tuple[Any, ...], ...]:
@@ -233,6 +239,11 @@ def parse_standard(data: dict[str, Any], *, where: str, local: bool = False) -> 
         raise StandardError(f"Tệp {where}: 'deprivation_threshold' phải lớn hơn 0.")
     unconfirmed: list[str] = []
     sources: dict[str, str] = {}
+    keys: dict[str, str] = {}
+
+    def flag(entry: str, key: str) -> None:
+        unconfirmed.append(entry)
+        keys[entry] = key
 
     lines_t = _req(data, "income_lines", dict, where)
     lines: dict[Area, int] = {}
@@ -243,7 +254,7 @@ def parse_standard(data: dict[str, Any], *, where: str, local: bool = False) -> 
         lines[area] = value
     sources["income_lines"] = str(lines_t.get("source", source))
     if lines_t.get("unconfirmed"):
-        unconfirmed.append("Chuẩn thu nhập (mức thu nhập bình quân)")
+        flag("Chuẩn thu nhập (mức thu nhập bình quân)", "income_lines")
 
     band_t = data.get("middle_band", {})
     bands: dict[Area, tuple[int, int] | None] = {}
@@ -256,16 +267,18 @@ def parse_standard(data: dict[str, Any], *, where: str, local: bool = False) -> 
             )
         bands[area] = (lines[area], upper) if upper is not None else None
         if upper is None:
-            unconfirmed.append(f"Ngưỡng thu nhập hộ có mức sống trung bình ({_area_vi(area)})")
+            flag(f"Ngưỡng thu nhập hộ có mức sống trung bình ({_area_vi(area)})", "middle_band")
     if band_t.get("unconfirmed") and any(bands.values()):
-        unconfirmed.append("Ngưỡng thu nhập hộ có mức sống trung bình")
+        flag("Ngưỡng thu nhập hộ có mức sống trung bình", "middle_band")
     sources["middle_band"] = str(band_t.get("source", source))
 
     low_t = data.get("low_income_workers", {})
     low: dict[Area, int | None] = {a: _money(low_t, f"{a.value}_upper", where) for a in Area}
     sources["low_income_workers"] = str(low_t.get("source", ""))
+    # Which members count: its own source (what the decree leaves open and what the app does).
+    sources["low_income_members"] = str(low_t.get("workers_source", sources["low_income_workers"]))
     if low_t.get("workers_unconfirmed"):
-        unconfirmed.append("Người lao động có thu nhập thấp: thành viên nào được tính")
+        flag("Người lao động có thu nhập thấp: thành viên nào được tính", "low_income_members")
 
     b1_t = data.get("b1_thresholds", {})
     b1: dict[Area, int | None] = {}
@@ -275,15 +288,22 @@ def parse_standard(data: dict[str, Any], *, where: str, local: bool = False) -> 
             raise StandardError(f"Tệp {where}: ngưỡng điểm B1 '{area.value}' phải là số nguyên.")
         b1[area] = value
         if value is None:
-            unconfirmed.append(f"Ngưỡng điểm B1 tương ứng chuẩn thu nhập ({_area_vi(area)})")
+            flag(f"Ngưỡng điểm B1 tương ứng chuẩn thu nhập ({_area_vi(area)})", "b1_thresholds")
     if b1_t.get("unconfirmed") and any(v is not None for v in b1.values()):
-        unconfirmed.append("Ngưỡng điểm B1")
+        flag("Ngưỡng điểm B1", "b1_thresholds")
     sources["b1_thresholds"] = str(b1_t.get("source", source))
 
-    b1_table, b1_regions = _b1_tables(data.get("b1_tables", {}), where, unconfirmed, sources)
+    b1_table, b1_regions = _b1_tables(data.get("b1_tables", {}), where, sources)
+    if b1_table is None:
+        flag("Bảng điểm B1 (điểm từng câu hỏi, theo khu vực và vùng)", "b1_tables")
+    elif data.get("b1_tables", {}).get("unconfirmed"):
+        flag("Bảng điểm B1", "b1_tables")
 
+    # The rule "deprived in N indicators, P points each": its own source when the file gives
+    # one (the decree for N, the circular for P), else the standard's.
+    sources["deprivation"] = str(data.get("deprivation_source", source))
     if data.get("deprivation_points_unconfirmed"):
-        unconfirmed.append("Điểm cho mỗi chỉ số thiếu hụt (điểm B2)")
+        flag("Điểm cho mỗi chỉ số thiếu hụt (điểm B2)", "deprivation")
 
     specs: list[IndicatorSpec] = []
     raw_indicators = _req(data, "indicators", list, where)
@@ -305,8 +325,13 @@ def parse_standard(data: dict[str, Any], *, where: str, local: bool = False) -> 
         params = {
             k: v
             for k, v in raw.items()
-            if k not in {"id", "name", "dimension", "rule", "unconfirmed", "source"}
+            if k not in {"id", "name", "dimension", "rule", "unconfirmed", "source", "basis"}
         }
+        basis = raw.get("basis", "")
+        if basis not in BASES:
+            raise StandardError(
+                f"Tệp {where}: chỉ số '{iid}': 'basis' chỉ nhận {', '.join(map(repr, BASES))}."
+            )
         problem = check_params(rule, params)
         if problem:
             raise StandardError(f"Tệp {where}: chỉ số '{iid}': {problem}")
@@ -318,9 +343,10 @@ def parse_standard(data: dict[str, Any], *, where: str, local: bool = False) -> 
             unconfirmed=bool(raw.get("unconfirmed", False)),
             source=str(raw.get("source", "")),
             params=prepare(rule, params),
+            basis=basis,
         )
         if spec.unconfirmed:
-            unconfirmed.append(f"Chỉ số '{spec.name}': cách đo, ngưỡng")
+            flag(f"Chỉ số '{spec.name}': cách đo, ngưỡng", f"indicator:{iid}")
         specs.append(spec)
     return Standard(
         id=sid,
@@ -338,13 +364,14 @@ def parse_standard(data: dict[str, Any], *, where: str, local: bool = False) -> 
         low_income_upper=low,
         local=local,
         sources=sources,
+        unconfirmed_keys=keys,
         b1_table=b1_table,
         b1_regions=b1_regions,
     )
 
 
 def _b1_tables(
-    raw: Any, where: str, unconfirmed: list[str], sources: dict[str, str]
+    raw: Any, where: str, sources: dict[str, str]
 ) -> tuple[B1Table | None, list[Region]]:
     """``[b1_tables]``: the scheme (regions, source, confidence) and, in a province's file,
     the tables themselves (format 2 of ``forms.b1``: ``[[b1_tables.tables]]``)."""
@@ -373,10 +400,6 @@ def _b1_tables(
             table = parse_b1_table(data)
         except B1TableError as exc:
             raise StandardError(f"Tệp {where}, [b1_tables]: {exc}") from exc
-    if table is None:
-        unconfirmed.append("Bảng điểm B1 (điểm từng câu hỏi, theo khu vực và vùng)")
-    elif raw.get("unconfirmed"):
-        unconfirmed.append("Bảng điểm B1")
     return table, regions
 
 
