@@ -1,6 +1,8 @@
 """Trợ giúp → Căn cứ pháp lý…: each rule the app applies, the text it rests on, and how sure
 we are of it (``forms.legal_basis``). The one screen where legal confidence is shown: forms,
-the classification panel and printed documents never say how sure a rule is."""
+the classification panel and printed documents never say how sure a rule is. What it shows is
+what an officer may cite to the upper level: legal texts by number and article, provincial
+documents by name, the app's own interim choices said as such; never a developer's note."""
 
 from __future__ import annotations
 
@@ -36,10 +38,11 @@ class LegalBasisDialog(QDialog):
         layout = QVBoxLayout(self)
         intro = QLabel(
             self.tr(
-                "Mỗi quy tắc phần mềm áp dụng khi phân loại hộ, văn bản làm căn cứ, và mức "
-                "chắc chắn. Dòng tô vàng là điều văn bản chúng tôi có chưa nêu rõ: phần mềm "
-                "làm theo cách thông dụng nhất; khi tỉnh có hướng dẫn khác, hãy báo cho người "
-                "quản lý phần mềm."
+                "Các quy tắc phần mềm áp dụng khi phân loại hộ, văn bản làm căn cứ và mức chắc "
+                "chắn của từng quy tắc. Dòng tô vàng là điều chưa có nghị định, thông tư hay "
+                "quyết định của Trung ương nêu rõ: phần mềm làm theo văn bản cấp tỉnh được ghi "
+                "tên, hoặc tạm áp dụng cách làm thông dụng cho đến khi có hướng dẫn. Nếu tỉnh "
+                "đã có hướng dẫn khác, hãy báo cho người quản lý phần mềm."
             )
         )
         intro.setWordWrap(True)
@@ -52,7 +55,9 @@ class LegalBasisDialog(QDialog):
             self.standard.setCurrentIndex(max(0, self.standard.findData(standard_id)))
         form.addRow(self.tr("&Chuẩn:"), self.standard)
         layout.addLayout(form)
-        self.only_unsure = QCheckBox(self.tr("C&hỉ hiện những điều chưa có văn bản nêu rõ"))
+        self.only_unsure = QCheckBox(
+            self.tr("C&hỉ hiện những điều chưa có văn bản của Trung ương nêu rõ (dòng tô vàng)")
+        )
         layout.addWidget(self.only_unsure)
         self.table = QTableWidget(0, 4)
         self.table.setHorizontalHeaderLabels(
@@ -65,7 +70,10 @@ class LegalBasisDialog(QDialog):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
         header.resizeSection(0, 170)  # group names wrap rather than take the rules' room
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        # The sources are the longer texts (a decree and what the app applies meanwhile): the
+        # rules keep a fixed share, the sources take the rest.
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Interactive)
+        header.resizeSection(1, 300)
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(3, QHeaderView.ResizeMode.ResizeToContents)
         # Row heights follow the wrapped text at the columns' real widths (known once shown).
@@ -82,16 +90,25 @@ class LegalBasisDialog(QDialog):
         self.fill()
         self.resize(980, 620)
 
+    def status_text(self, status: Any) -> str:
+        from forms.legal_basis import Status
+
+        return {
+            Status.LAW: self.tr("Có văn bản"),
+            Status.PROVINCE: self.tr("Theo văn bản cấp tỉnh"),
+            Status.NONE: self.tr("Chưa có văn bản nêu rõ"),
+        }[status]
+
     def fill(self) -> None:
-        from forms.legal_basis import legal_basis
+        from forms.legal_basis import Status, legal_basis
         from forms.standards import load_standard
 
         every = legal_basis(load_standard(str(self.standard.currentData())))
-        unsure = sum(not b.confirmed for b in every)
+        counts = {s: sum(b.status is s for b in every) for s in Status}
         rows = [b for b in every if not b.confirmed] if self.only_unsure.isChecked() else every
         self.table.setRowCount(len(rows))
         for r, basis in enumerate(rows):
-            sure = self.tr("Có văn bản") if basis.confirmed else self.tr("Chưa có văn bản nêu rõ")
+            sure = self.status_text(basis.status)
             for c, text in enumerate((basis.topic, basis.rule, basis.source, sure)):
                 item = QTableWidgetItem(text)  # plain text: never read as markup
                 item.setToolTip(text)
@@ -100,8 +117,14 @@ class LegalBasisDialog(QDialog):
                 self.table.setItem(r, c, item)
         self.table.resizeRowsToContents()
         self.summary.setText(
-            self.tr("{n} quy tắc, trong đó {u} chưa có văn bản nêu rõ.").format(
-                n=len(every), u=unsure
+            self.tr(
+                "{n} quy tắc: {law} có văn bản, {province} theo văn bản cấp tỉnh, {none} chưa "
+                "có văn bản nêu rõ."
+            ).format(
+                n=len(every),
+                law=counts[Status.LAW],
+                province=counts[Status.PROVINCE],
+                none=counts[Status.NONE],
             )
         )
 

@@ -5,11 +5,18 @@ Legal confidence is for the people who keep the rules, not a status of a househo
 the classification panel and printed documents never say "chưa xác nhận". It is said here,
 once, with the source, read from the same data the engine uses (standards, forms,
 catalogues), so it cannot drift from what the app does. ``docs/domain.md`` explains each.
+
+What this screen shows an officer is what they may cite to the upper level: each ``source``
+in the data is plain Vietnamese (a decree or circular with its article, a provincial
+document named as officers know it, or "Phần mềm tạm áp dụng …; chờ hướng dẫn của cấp
+trên"); which working document a value came from and why it is unconfirmed stay in the data
+files' comments and in docs/domain.md (``tests/forms/test_legal_basis.py`` checks).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import StrEnum
 
 from forms import catalog, definitions
 from forms.model import Area
@@ -18,16 +25,53 @@ from forms.standards import Standard
 AREA_VI = {Area.RURAL: "nông thôn", Area.URBAN: "thành thị"}
 
 
+class Status(StrEnum):
+    """How sure a rule is, as docs/domain.md marks it: [confirmed], [seed], [unconfirmed]."""
+
+    LAW = "law"  # a national legal text states this very rule
+    PROVINCE = "province"  # a provincial document states it; no national text we hold does
+    NONE = "none"  # no text states it: the app's own choice until guidance comes
+
+
+STATUS_VI = {
+    Status.LAW: "Có văn bản",
+    Status.PROVINCE: "Theo văn bản cấp tỉnh",
+    Status.NONE: "Chưa có văn bản nêu rõ",
+}
+
+
 @dataclass(frozen=True)
 class Basis:
     topic: str  # the group it belongs to, e.g. "Chuẩn nghèo", "Chỉ số thiếu hụt"
     rule: str  # what the app does, in a line
-    source: str  # the text it rests on, as the data cites it
-    confirmed: bool  # False: no source we hold states it (see docs/domain.md)
+    source: str  # the text it rests on, in the words an officer cites
+    status: Status
+
+    @property
+    def confirmed(self) -> bool:
+        """A national legal text states it (the only rows not highlighted)."""
+        return self.status is Status.LAW
+
+    @property
+    def status_vi(self) -> str:
+        return STATUS_VI[self.status]
 
 
 def _money(value: int) -> str:
     return f"{value:,}".replace(",", ".") + " đồng"
+
+
+def _status(unconfirmed: bool, basis: str = "") -> Status:
+    if unconfirmed:
+        return Status.NONE
+    return Status.PROVINCE if basis == "province" else Status.LAW
+
+
+def indicator_label(name: str, dimension: str) -> str:
+    """ "Dinh dưỡng (thuộc chiều y tế)"; an indicator named as its dimension ("Việc làm") once."""
+    if name.casefold() == dimension.casefold():
+        return name
+    return f"{name} (thuộc chiều {dimension[:1].lower()}{dimension[1:]})"
 
 
 # Entries of ``Standard.unconfirmed`` (forms.standards) that flag a value shown below with
@@ -38,6 +82,18 @@ _FLAGS = {
     "band": "Ngưỡng thu nhập hộ có mức sống trung bình",
     "points": "Điểm cho mỗi chỉ số thiếu hụt (điểm B2)",
 }
+
+# The group of an entry of ``Standard.unconfirmed`` with a line of its own, by the key of
+# ``Standard.sources`` it belongs to.
+_TOPIC_OF_KEY = {"low_income_members": "Người lao động có thu nhập thấp"}
+
+_POSTING = Basis(
+    "Niêm yết công khai",
+    "Số ngày niêm yết công khai danh sách: xã tự đặt trong Thiết lập (mặc định 7 ngày)",
+    "Quyết định 24/2021/QĐ-TTg (quy trình rà soát) không nêu số ngày niêm yết; thông báo của "
+    "các xã thường ghi 3–7 ngày. Phần mềm để xã tự đặt theo hướng dẫn của tỉnh.",
+    Status.NONE,
+)
 
 
 def legal_basis(standard: Standard) -> list[Basis]:
@@ -51,7 +107,7 @@ def legal_basis(standard: Standard) -> list[Basis]:
             "Chuẩn nghèo",
             f"{standard.name}: chuẩn thu nhập {lines}/người/tháng",
             src.get("income_lines", standard.source),
-            _FLAGS["income"] not in flagged,
+            _status(_FLAGS["income"] in flagged),
         )
     )
     for area, threshold in standard.b1_thresholds.items():
@@ -62,7 +118,7 @@ def legal_basis(standard: Standard) -> list[Basis]:
                     f"Phiếu B1 ({AREA_VI[area]}): từ {threshold} điểm trở xuống là thu nhập "
                     "không vượt chuẩn",
                     src.get("b1_thresholds", standard.source),
-                    _FLAGS["b1"] not in flagged,
+                    _status(_FLAGS["b1"] in flagged),
                 )
             )
     for area, band in standard.middle_bands.items():
@@ -73,7 +129,7 @@ def legal_basis(standard: Standard) -> list[Basis]:
                     f"Hộ có mức sống trung bình ({AREA_VI[area]}): thu nhập trên "
                     f"{_money(band[0])} đến {_money(band[1])}/người/tháng",
                     src.get("middle_band", standard.source),
-                    _FLAGS["band"] not in flagged,
+                    _status(_FLAGS["band"] in flagged),
                 )
             )
     out.append(
@@ -82,44 +138,43 @@ def legal_basis(standard: Standard) -> list[Basis]:
             f"Hộ nghèo: thu nhập không vượt chuẩn và thiếu hụt từ "
             f"{standard.deprivation_threshold} chỉ số trở lên (mỗi chỉ số "
             f"{standard.deprivation_points} điểm)",
-            standard.source,
-            _FLAGS["points"] not in flagged,
+            src.get("deprivation", standard.source),
+            _status(_FLAGS["points"] in flagged),
         )
     )
     for spec in standard.indicators:
         out.append(
             Basis(
                 "Chỉ số thiếu hụt",
-                f"{spec.name} ({spec.dimension})",
+                indicator_label(spec.name, spec.dimension),
                 spec.source,
-                not spec.unconfirmed,
+                _status(spec.unconfirmed, spec.basis),
             )
         )
-    out += [
-        Basis("Chưa có trong văn bản", u, standard.source, False)
-        for u in standard.unconfirmed
-        if u not in _FLAGS.values()
-    ]
+    # What the standard leaves open beyond the lines above, each with its own source; an
+    # indicator's measure is said on the indicator's line, not twice.
+    for entry in standard.unconfirmed:
+        key = standard.unconfirmed_keys.get(entry, "")
+        if entry in _FLAGS.values() or key.startswith("indicator:"):
+            continue
+        topic = _TOPIC_OF_KEY.get(key, "Chuẩn nghèo")
+        rule = entry.removeprefix(f"{topic}: ")  # not "X | X: …"
+        out.append(
+            Basis(topic, rule[:1].upper() + rule[1:], src.get(key) or standard.source, Status.NONE)
+        )
     for form in (definitions.phieu_a(), definitions.phieu_b1(), definitions.phieu_b2(standard)):
         for q in form.questions():
             if q.unconfirmed:
-                out.append(Basis(form.title, q.label, form.source, False))
+                out.append(Basis(form.title, q.label, form.source, Status.NONE))
     for name, items in (
         ("Nguyên nhân nghèo", catalog.causes()),
         ("Nhu cầu hỗ trợ", catalog.needs()),
     ):
         for item in items:
-            if item.unconfirmed:
-                out.append(Basis(name, item.label, item.source, False))
-    out.append(
-        Basis(
-            "Niêm yết công khai",
-            "Số ngày niêm yết là một thiết lập của xã (mặc định 7 ngày): văn bản chúng tôi có "
-            "không nêu số ngày; thông báo của các địa phương thường ghi 3–7 ngày",
-            "Quyết định 24/2021/QĐ-TTg (quy trình rà soát)",
-            False,
-        )
-    )
+            status = _status(item.unconfirmed, item.basis)
+            if status is not Status.LAW:
+                out.append(Basis(name, item.label, item.source, status))
+    out.append(_POSTING)
     return out
 
 

@@ -7,6 +7,7 @@ import subprocess
 from pathlib import Path
 from typing import Any
 
+import pytest
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QAbstractButton, QApplication, QLabel
 from pytestqt.qtbot import QtBot
@@ -45,7 +46,8 @@ def test_the_screen_lists_every_rule_of_the_rounds_standard(
     expected = legal_basis(standard)
     assert [r[1] for r in seen["rows"]] == [b.rule for b in expected]
     assert len(seen["unsure"]) == sum(not b.confirmed for b in expected)
-    assert all(r[3] == "Chưa có văn bản nêu rõ" for r in seen["unsure"])
+    assert {r[3] for r in seen["unsure"]} <= {"Chưa có văn bản nêu rõ", "Theo văn bản cấp tỉnh"}
+    assert [r[3] for r in seen["rows"]] == [b.status_vi for b in expected]
     window.close()
 
 
@@ -57,6 +59,27 @@ def test_switching_the_standard_shows_its_rules(qtbot: QtBot, app: Any) -> None:
     after = dialog.rows()
     assert before != after
     assert any("2026–2030" in r[1] for r in after)
+
+
+@pytest.mark.parametrize("standard_id", ["nd07-2022-2025", "nd351-2026-2030"])
+def test_the_screen_shows_no_developer_note(qtbot: QtBot, app: Any, standard_id: str) -> None:
+    """Everything the officer reads on the screen: the intro, the choices, every cell and
+    its tooltip, the summary."""
+    from tests.forms.test_legal_basis import ASCII_ID, DEVELOPER_TOKENS
+
+    dialog = LegalBasisDialog(standard_id)
+    qtbot.addWidget(dialog)
+    texts = officer_texts(dialog) + [t for row in dialog.rows() for t in row]
+    table = dialog.table
+    texts += [table.item(r, c).toolTip() for r in range(table.rowCount()) for c in range(4)]
+    found = sorted({t for text in texts for t in DEVELOPER_TOKENS if t in text.casefold()})
+    assert found == []
+    assert [i for text in texts for i in ASCII_ID.findall(text)] == []
+    intro = " ".join(officer_texts(dialog))
+    assert "chúng tôi" not in intro
+    assert "Theo văn bản cấp tỉnh" in [row[3] for row in dialog.rows()] or standard_id != (
+        "nd07-2022-2025"
+    )
 
 
 def officer_texts(widget: Any) -> list[str]:

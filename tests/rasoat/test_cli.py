@@ -77,9 +77,12 @@ def test_can_cu_prints_each_rule_with_its_source(capsys: pytest.CaptureFixture[s
     rows = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
     expected = legal_basis(load_standard("nd351-2026-2030"))
     assert [r["rule"] for r in rows] == [b.rule for b in expected]
+    assert [r["status_vi"] for r in rows] == [b.status_vi for b in expected]
     assert main(["can-cu", "--standard", "nd351-2026-2030", "--chua-ro"]) == 0
     out = capsys.readouterr().out
-    assert out.count("CHƯA CÓ VĂN BẢN NÊU RÕ") == sum(not b.confirmed for b in expected)
+    assert out.count("CHƯA CÓ VĂN BẢN NÊU RÕ") == sum(b.status == "none" for b in expected)
+    assert out.count("THEO VĂN BẢN CẤP TỈNH") == sum(b.status == "province" for b in expected)
+    assert "(có văn bản)" not in out
     assert main(["can-cu", "--standard", "khong-co"]) == 2
     assert "Không có chuẩn nghèo" in capsys.readouterr().err
 
