@@ -183,7 +183,6 @@ STRINGS = (
     QT_TRANSLATE_NOOP('FormData', 'Thấm dội nước'),
     QT_TRANSLATE_NOOP('FormData', 'Thấm dội nước / chìm có ống thông hơi (cách ghi cũ, cần chọn lại)'),
     QT_TRANSLATE_NOOP('FormData', 'Ti vi'),
-    QT_TRANSLATE_NOOP('FormData', 'Tiêu chí chưa đối chiếu với văn bản; xã có thể thay bằng tiêu chí của Phiếu A chính thức.'),
     QT_TRANSLATE_NOOP('FormData', 'Tiêu chí loại trừ (có một tiêu chí → không thuộc diện rà soát hộ nghèo, cận nghèo)'),
     QT_TRANSLATE_NOOP('FormData', 'Tiền lương, tiền công'),
     QT_TRANSLATE_NOOP('FormData', 'Tiền người thân gửi về'),
