@@ -91,6 +91,9 @@ class FirstRunDialog(QDialog):
         self.province = QComboBox()
         make_folding(self.province)
         set_items(self.province, ((unit.name, unit.code) for unit in admin_units.provinces()))
+        # Nothing chosen at first: a commune left as the list's first (Hà Nội, Ba Đình) made a
+        # file under another commune's name and code without a word.
+        self.province.setCurrentIndex(-1)
         form.addRow(self.tr("&Tỉnh/thành phố:"), self.province)
 
         self.commune = QComboBox()
@@ -126,12 +129,14 @@ class FirstRunDialog(QDialog):
         form.addRow(self.standard_choice)
 
         self.path = QLineEdit()
-        browse = QPushButton(self.tr("Chọn…"))
+        browse = QPushButton(self.tr("Chọn &khác…"))
         browse.clicked.connect(self._browse_save)
         path_row = QHBoxLayout()
         path_row.addWidget(self.path, 1)
         path_row.addWidget(browse)
-        form.addRow(self.tr("Lưu tệp tại:"), path_row)
+        path_label = QLabel(self.tr("&Lưu tệp tại:"))
+        path_label.setBuddy(self.path)
+        form.addRow(path_label, path_row)
 
         self.error = QLabel()
         self.error.setStyleSheet("color: #b00020")
@@ -140,12 +145,12 @@ class FirstRunDialog(QDialog):
 
         buttons = QDialogButtonBox()
         self.create_button = buttons.addButton(
-            self.tr("Tạo tệp xã"), QDialogButtonBox.ButtonRole.AcceptRole
+            self.tr("Tạ&o tệp xã"), QDialogButtonBox.ButtonRole.AcceptRole
         )
         self.open_button = buttons.addButton(
-            self.tr("Mở tệp có sẵn…"), QDialogButtonBox.ButtonRole.ActionRole
+            self.tr("&Mở tệp có sẵn…"), QDialogButtonBox.ButtonRole.ActionRole
         )
-        cancel = buttons.addButton(self.tr("Hủy"), QDialogButtonBox.ButtonRole.RejectRole)
+        cancel = buttons.addButton(self.tr("Hủ&y"), QDialogButtonBox.ButtonRole.RejectRole)
         self.create_button.clicked.connect(self._accept_create)
         self.open_button.clicked.connect(self._open_existing)
         cancel.clicked.connect(self.reject)
@@ -155,10 +160,17 @@ class FirstRunDialog(QDialog):
         self.commune.currentIndexChanged.connect(self._commune_changed)
         self.province.currentIndexChanged.connect(self._clear_stale_error)
         self.commune.currentIndexChanged.connect(self._clear_stale_error)
+        # Each field mended takes its message away (or shows the next one): the villages'
+        # message stayed after they were typed.
+        self.villages.textChanged.connect(self._clear_stale_error)
+        self.surveyor.textChanged.connect(self._clear_stale_error)
+        self.path.textChanged.connect(self._clear_stale_error)
         self.year.valueChanged.connect(self.standard_choice.set_year)
         self._fill_communes()
         self.standard_choice.set_year(self.year.value())
-        self.resize(680, 700)
+        # Within the screen left above a taskbar (a 1024×768 laptop keeps about 728 px).
+        screen = self.screen().availableGeometry()
+        self.resize(min(680, screen.width()), min(700, screen.height() - 40))
 
     def _fill_communes(self) -> None:
         code = self.province.currentData()
@@ -191,7 +203,7 @@ class FirstRunDialog(QDialog):
         return None
 
     def _clear_stale_error(self) -> None:
-        # A message about the province or commune goes once a right one is chosen.
+        # A message goes once what it asked for is given (the next problem shown instead).
         if self.error.text():
             self.error.setText(self.validate())
 

@@ -170,3 +170,26 @@ def test_the_end_of_2026_review_under_the_new_standard_records_the_instruction(
         )
     finally:
         store.close()
+
+
+def test_nothing_is_chosen_for_the_officer_and_a_mended_field_takes_its_message(
+    qtbot: QtBot, app: Any
+) -> None:
+    """No province or commune chosen at first (a file was made for the list's first commune,
+    Hà Nội's Ba Đình, when the officer did not notice); the message asking for the villages
+    goes once they are typed, the next one shown."""
+    dialog = FirstRunDialog(today=date(2026, 9, 1))
+    qtbot.addWidget(dialog)
+    assert dialog.selected_province() is None
+    assert dialog.selected_commune() is None
+    assert dialog.commune.count() == 0
+    dialog.create_button.click()
+    assert dialog.error.text() == "Hãy chọn tỉnh/thành phố trong danh sách."
+    pick(dialog, "Tuyên Quang")
+    dialog.create_button.click()
+    assert "thôn" in dialog.error.text()
+    type_text(dialog.villages, "Thôn Nà Lầu")
+    assert dialog.error.text() == "Hãy nhập họ và tên người rà soát."
+    type_text(dialog.surveyor, "Lò Thị Mai")
+    assert "thôn" not in dialog.error.text()
+    assert dialog.height() <= dialog.screen().availableGeometry().height()

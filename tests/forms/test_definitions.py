@@ -217,3 +217,12 @@ def test_phieu_a_a4_speaks_of_the_one_income_line() -> None:
     assert "cận nghèo" not in a4.label
     assert "cao hơn chuẩn thu nhập của chuẩn nghèo" in a4.label
     assert a4.effect == "exclude"
+
+
+def test_a_mistyped_birth_year_is_said_once_naming_the_member(b: Any) -> None:
+    """19811 for 1981: one message naming whose year it is, not a second one comparing it
+    with a maximum of 2100 that names no one."""
+    h = b.household()
+    h.members[0].birth_year = 19811
+    said = [m for m in messages(h) if "19811" in m]
+    assert said == ["Lò Văn An: năm sinh 19811 không hợp lý."]
