@@ -1,9 +1,15 @@
 """Everything the commune file holds about one person (issue 20 item 5): a person asks what
 is held about them, to have it corrected or erased.
 
-A person is found by CCCD/CMND number (exactly) or by name (diacritic-free, every word of the
-query in the name, as the household list's search folds it), across live and deleted
-households (a purged household holds no one any more) and members removed from a roster.
+It answers one person's request, so it is the commune officer's (``Action.PERSON_DATA``,
+asked here as every restricted ``db`` operation asks its action) and it finds one person,
+never a list of the commune: the query is a whole CCCD (12 digits) or CMND (9 digits)
+number, matched exactly, or a name of at least two words each matching a whole word of the
+person's name (diacritics and case ignored, as the household list's search folds them: "lo
+thi mai" finds "Lò Thị Mai", "Mai" or "Lo Th" finds nobody), and a query matching more than
+``MAX_FOUND`` people is refused, asking for the number or the full name. Found across live
+and deleted households (a purged household holds no one any more) and members removed from
+a roster.
 For each person found: their household, their own record as it stands, the rounds whose
 answers list them (with the household's category that round), the changes of their record
 in the audit log, and the household's applications and support records.
@@ -16,8 +22,27 @@ import zlib
 from dataclasses import dataclass, field
 from typing import Any
 
+from db.errors import StoreError
 from db.store import Store
+from forms.roles import Action
 from forms.text import fold
+
+# More people than this for one query is a list, not a person: refused (a common name typed
+# without the middle name, "Nguyen Van"); the same full name a few times stays found.
+MAX_FOUND = 10
+ID_LENGTHS = (9, 12)  # CMND, CCCD
+BAD_NUMBER = (
+    "Số CCCD có 12 chữ số, số CMND có 9 chữ số; số đã gõ có {n} chữ số. Hãy gõ đủ số, hoặc "
+    "tìm theo họ tên."
+)
+SHORT_NAME = (
+    "Hãy gõ đủ số CCCD/CMND, hoặc họ tên có ít nhất hai chữ (ví dụ: Hoàng Văn An), mỗi chữ "
+    "gõ đủ: việc tra cứu là để trả lời yêu cầu của một người, không để liệt kê cả xã."
+)
+TOO_MANY = (
+    "Có {n} người khớp với họ tên đã gõ (nhiều hơn {limit}): hãy gõ đủ họ tên, hoặc tìm theo số "
+    "CCCD/CMND."
+)
 
 
 @dataclass(frozen=True)
@@ -57,12 +82,26 @@ def _is_number(query: str) -> bool:
     return query.replace(" ", "").isdigit()
 
 
-def find(store: Store, query: str, limit: int = 200) -> list[Person]:
-    """The people whose CCCD/CMND is ``query`` (digits) or whose name holds every word of it
-    (diacritics ignored), live households first, then by household code and place."""
+def query_problem(query: str) -> str | None:
+    """Why ``query`` cannot be looked up (Vietnamese), or None: a number of other than 9 or
+    12 digits, a name of fewer than two words."""
+    if _is_number(query):
+        n = len(query.replace(" ", ""))
+        return None if n in ID_LENGTHS else BAD_NUMBER.format(n=n)
+    return None if len(fold(query).split()) >= 2 else SHORT_NAME
+
+
+def find(store: Store, query: str) -> list[Person]:
+    """The people whose CCCD/CMND is ``query`` (9 or 12 digits) or whose name holds each
+    word of it as a whole word (at least two; diacritics ignored), live households first,
+    then by household code and place. The signed-in user must be an officer
+    (``NotPermitted``); a query that could list many people is refused (``StoreError``:
+    ``query_problem``, ``MAX_FOUND``)."""
+    store.require(Action.PERSON_DATA)
     query = query.strip()
-    if not query:
-        return []
+    problem = query_problem(query)
+    if problem is not None:
+        raise StoreError(problem)
     conn = store.conn
     base = (
         "SELECT m.id, m.household_id, h.code, h.village, m.position, m.name, m.id_number,"
@@ -72,9 +111,9 @@ def find(store: Store, query: str, limit: int = 200) -> list[Person]:
         rows = conn.execute(base + " WHERE m.id_number = ?", (query.replace(" ", ""),)).fetchall()
     else:
         words = fold(query).split()
-        rows = [r for r in conn.execute(base) if all(w in fold(r[5]).split() for w in words)]
-        if not rows:  # a word typed in part ("Xuyen" for "Xuyến"): containment
-            rows = [r for r in conn.execute(base) if all(w in fold(r[5]) for w in words)]
+        rows = [r for r in conn.execute(base) if _whole_words(words, fold(r[5]).split())]
+    if len(rows) > MAX_FOUND:
+        raise StoreError(TOO_MANY.format(n=len(rows), limit=MAX_FOUND))
     rows.sort(key=lambda r: (bool(r[8]), bool(r[9]), r[2], r[4]))
     people = [
         Person(
@@ -89,11 +128,21 @@ def find(store: Store, query: str, limit: int = 200) -> list[Person]:
             household_deleted=bool(r[8]),
             member_deleted=bool(r[9]),
         )
-        for r in rows[:limit]
+        for r in rows
     ]
     for p in people:
         _fill(store, p)
     return people
+
+
+def _whole_words(words: list[str], name: list[str]) -> bool:
+    """Each query word is a word of the name, a word typed twice ("Lò Văn Lò") there twice."""
+    left = list(name)
+    for w in words:
+        if w not in left:
+            return False
+        left.remove(w)
+    return True
 
 
 def _fill(store: Store, p: Person) -> None:

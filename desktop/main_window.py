@@ -178,7 +178,9 @@ class MainWindow(QMainWindow):
         self._action("file", self.tr("&Nhật ký thay đổi…"), lambda: open_audit_dialog(self))
         from desktop.person_dialog import open_person_dialog
 
-        self._action("file", self.tr("Dữ liệu &cá nhân…"), lambda: open_person_dialog(self))
+        person_data = self._action(
+            "file", self.tr("Dữ liệu &cá nhân…"), lambda: open_person_dialog(self)
+        )
         self.menus["file"].addSeparator()
         self._action("file", self.tr("Th&oát"), self.close, QKeySequence.StandardKey.Quit)
         self.household_actions = [
@@ -233,6 +235,8 @@ class MainWindow(QMainWindow):
             (devices, Action.SETTINGS),
             (excel, Action.IMPORT),
             (restore, Action.RESTORE),
+            # One person's data, and purging a deleted household's: the officer's.
+            (person_data, Action.PERSON_DATA),
             (self.household_actions[0], Action.EDIT_HOUSEHOLD),
             (self.household_actions[2], Action.DELETE_HOUSEHOLD),
             # Low-income applications and Mẫu 01/04 are received by a surveyor too; the

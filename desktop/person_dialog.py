@@ -3,7 +3,13 @@ and 5). The officer finds a person by CCCD or name (diacritics ignored; ``db.peo
 prints what is held about them (``reports.person_data``), opens their household to correct
 it, or erases the data of a member already removed from the roster; and purges the personal
 data of a deleted household (``db.purge``), a second explicit step with a reason, asked with
-No as the default. Every one of these is in the audit log."""
+No as the default. Every one of these is in the audit log.
+
+All of it is the commune officer's (the menu is greyed for other roles, ``forms.roles``):
+opened all the same, the search, the erasure and the purge are greyed with the reason, as
+``db.people`` and ``db.purge`` refuse them underneath. A query that could list many people
+(part of a word, a single word, a part of a number) is refused with what to type
+(``db.people.query_problem``)."""
 
 from __future__ import annotations
 
@@ -42,12 +48,15 @@ class PersonDialog(QDialog):
         row = QHBoxLayout()
         label = QLabel(self.tr("&Tìm người (số CCCD hoặc họ tên):"))
         self.query = QLineEdit()
-        self.query.setPlaceholderText(self.tr("gõ có dấu hay không dấu đều được"))
+        self.query.setPlaceholderText(
+            self.tr("đủ số CCCD/CMND, hoặc đủ họ tên; có dấu hay không dấu đều được")
+        )
         label.setBuddy(self.query)
         self.query.returnPressed.connect(self.search)
         find = QPushButton(self.tr("Tìm"))
         find.setAutoDefault(False)
         find.clicked.connect(self.search)
+        self.find_button = find
         row.addWidget(label)
         row.addWidget(self.query, 1)
         row.addWidget(find)
@@ -128,12 +137,24 @@ class PersonDialog(QDialog):
         self.open_button.setEnabled(chosen is not None and not chosen.household_deleted)
         self.erase_button.setEnabled(chosen is not None and chosen.member_deleted)
         self.purge_button.setEnabled(self._selected(self.deleted_table) is not None)
+        # What the role may not do stays greyed, saying why (refused underneath as well).
+        from desktop.role_gate import gate
+        from forms.roles import Action
+
+        gate(self.store, Action.PERSON_DATA, self.query, self.find_button, self.print_button)
+        gate(self.store, Action.ERASE_PERSON, self.erase_button)
+        gate(self.store, Action.PURGE, self.purge_button)
 
     # --- finding a person ---------------------------------------------------------------
     def search(self) -> None:
         from db import people
+        from db.errors import StoreError
 
-        self.people = people.find(self.store, self.query.text())
+        try:
+            self.people = people.find(self.store, self.query.text())
+        except StoreError as exc:
+            self._refuse(exc.message)
+            return
         people.record_lookup(self.store, len(self.people))
         self._fill(
             self.table,

@@ -49,6 +49,7 @@ class Action(StrEnum):
     ENCRYPT_FILE = "encrypt_file"
     PURGE = "purge"
     ERASE_PERSON = "erase_person"
+    PERSON_DATA = "person_data"  # one person's data looked up (Tệp → Dữ liệu cá nhân…)
     PRINT = "print"
     READ = "read"
 
@@ -76,6 +77,7 @@ ACTION_NAMES: dict[Action, str] = {
     Action.ENCRYPT_FILE: "mã hoá tệp xã, đổi mật khẩu tệp xã",
     Action.PURGE: "xoá hẳn dữ liệu cá nhân của hộ",
     Action.ERASE_PERSON: "xoá dữ liệu cá nhân của một người",
+    Action.PERSON_DATA: "tra cứu dữ liệu cá nhân của một người",
     Action.PRINT: "in tài liệu",
     Action.READ: "xem dữ liệu",
 }
@@ -113,6 +115,9 @@ ACTION_ROLES: dict[Action, frozenset[Role]] = {
     Action.ENCRYPT_FILE: _OFFICER,
     Action.PURGE: _OFFICER,
     Action.ERASE_PERSON: _OFFICER,
+    # A person's request for what is held about them is the officer's to answer: the
+    # lookup crosses every household, deleted ones and removed members included.
+    Action.PERSON_DATA: _OFFICER,
     Action.PRINT: _ALL,
     Action.READ: _ALL,
 }

@@ -23,7 +23,7 @@ def test_find_print_and_purge(qtbot: QtBot, app: Any, store: Any, tmp_path: Path
     dialog = PersonDialog(store)
     qtbot.addWidget(dialog)
     dialog.show()
-    qtbot.keyClicks(dialog.query, "xuyendialog")
+    qtbot.keyClicks(dialog.query, "lo thi xuyendialog")
     dialog.search()
     assert [p.code for p in dialog.people] == ["H-0009"]
     assert dialog.open_button.isEnabled()
@@ -37,7 +37,7 @@ def test_find_print_and_purge(qtbot: QtBot, app: Any, store: Any, tmp_path: Path
     dialog.grab().save(str(tmp_path / "person-dialog.png"))
     dialog.purge(gone.id, "Hộ chuyển khỏi xã, có đơn")
     assert dialog.deleted == []
-    dialog.query.setText("sudialog")
+    dialog.query.setText("Vang Van Sudialog")
     dialog.search()
     assert dialog.people == []
     assert audit.verify(store.conn) is None
@@ -60,7 +60,7 @@ def test_the_print_is_proposed_in_the_print_folder_with_the_household_code(
     qtbot.addWidget(dialog)
     dialog.show()
     qtbot.waitExposed(dialog)
-    dialog.query.setText("thanhdialog")
+    dialog.query.setText("lo thanhdialog")
     dialog.search()
     chooser = dialog._ask_print()  # deletes itself on close: not given to qtbot
     qtbot.waitUntil(chooser.isVisible)

@@ -227,6 +227,43 @@ def test_year_round_screens_grey_what_the_role_may_not_do(
     assert "phân công cán bộ phụ trách" in page.cadre_name.toolTip()
 
 
+def test_one_person_s_data_is_the_officer_s(qtbot: QtBot, app: Any, with_users: Path) -> None:
+    """Tệp → Dữ liệu cá nhân… was offered to every role, its purge button enabled for a
+    surveyor although refused underneath: greyed, each saying why (issue 20)."""
+    from desktop.person_dialog import PersonDialog
+
+    with Store.open(with_users, user="máy", device="test") as s:
+        users.sign_in(s, "thu", PASS)
+        gone = poor_household("KP-02", "Bản Khuổi Phìn")
+        s.save_household(gone)
+        s.delete_household(gone.id)
+    window = _open_as(qtbot, with_users, "mai")
+    (menu,) = [a for a, _ in window.role_actions if "cá nhân" in a.text()]
+    assert not menu.isEnabled()
+    assert "không được tra cứu dữ liệu cá nhân của một người" in menu.toolTip()
+    dialog = PersonDialog(window.store, window)
+    qtbot.addWidget(dialog)
+    dialog.deleted_table.selectRow(0)
+    for widget, what in (
+        (dialog.find_button, "tra cứu dữ liệu cá nhân"),
+        (dialog.query, "tra cứu dữ liệu cá nhân"),
+        (dialog.print_button, "tra cứu dữ liệu cá nhân"),
+        (dialog.erase_button, "xoá dữ liệu cá nhân của một người"),
+        (dialog.purge_button, "xoá hẳn dữ liệu cá nhân của hộ"),
+    ):
+        assert not widget.isEnabled(), what
+        assert what in widget.toolTip()
+    _when_modal(qtbot, lambda d: _type_and_enter(qtbot, d, "thu", PASS))
+    assert window.switch_user()
+    assert menu.isEnabled()
+    officer = PersonDialog(window.store, window)
+    qtbot.addWidget(officer)
+    officer.deleted_table.selectRow(0)
+    assert officer.purge_button.isEnabled()
+    assert officer.find_button.isEnabled()
+    assert officer.purge_button.toolTip() == ""
+
+
 def test_a_dialog_open_at_lock_time_is_covered_and_asked_above(
     qtbot: QtBot, app: Any, with_users: Path
 ) -> None:
