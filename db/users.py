@@ -2,11 +2,14 @@
 every restricted write (issue 20 item 2; the roles themselves are ``forms.roles``).
 
 A file without users works as before: anyone at the keyboard may do anything and the audit
-names the officer from the settings. The first user created must be a commune officer;
-from then on every write needs a signed-in user (``check_write``, called by
-``Store.transaction``), and each restricted one the role for it (``require``). Only events
-(a print, a person looked up) are recorded without one, under the name the caller gave the
-Store: reading and printing do not need a user.
+names the officer from the settings. The first user created must be a commune officer; from
+then on every write needs a signed-in user (``check_write``, called by
+``Store.transaction``), and each restricted one the role for it (``require``). Events (a
+print, a person looked up) pass for any role, a viewer's too, and with nobody signed in
+(under the name the caller gave the Store). Reading is guarded where the file is opened, not
+here: the window signs in before showing anything and every command that opens the file
+signs in first (``rasoat.signin.open_store``); what only some roles may read asks
+``require`` as writes do (one person's data, ``db.people``).
 
 Passwords: scrypt (``cryptography``) with the package cost of ``db.exchange.crypto``
 (N=2^15, r=8, p=1: about 0.1 s and 32 MB a try here), a random 16-byte salt per user,

@@ -1,20 +1,30 @@
-"""Signing in on the command line (issue 20 item 2): ``--user NAME`` on the commands that
-change a commune file, the password asked on the terminal or read from the first line of
+"""Signing in on the command line (issue 20 item 2): ``--user NAME`` on every command that
+opens a commune file, the password asked on the terminal or read from the first line of
 ``--password-file`` (never taken on the command line, where other users of the machine
-read it). A file without users needs neither. Refusals come from the Store itself
-(``db.users``): a command without ``--user`` on a file with users is refused with the
-message saying how to sign in."""
+read it). A file without users needs neither. On a file with users every command that
+opens it needs a signed-in user, reading and printing included (``open_store``): a user an
+officer disabled could otherwise read everything by leaving ``--user`` out. What the user
+may then read follows the role as in the window (``forms.roles``); the refusals come from
+the Store itself (``db.users``), a missing ``--user`` with the message saying how to sign
+in. The few commands that open no household data are named in docs/privacy.md."""
 
 from __future__ import annotations
 
 import argparse
 import getpass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from forms.roles import Action
 
 # What is asked, and the option that gives it from a file instead, are the command's own:
 # ``--password-file`` is a package's password on ``report``/``import``, where the user's
 # password and the commune file's passphrase have other options.
+SIGN_IN_FIRST = (
+    "Tệp xã này có người dùng: hãy đăng nhập bằng --user TÊN (mật khẩu được hỏi, hoặc đọc "
+    "từ dòng đầu của {option} TEP), kể cả để xem hay in."
+)
 NO_TERMINAL = (
     "Không có bàn phím để hỏi {what} (lệnh chạy từ một chương trình khác): dùng {option} TEP."
 )
@@ -112,18 +122,43 @@ def exit_code(exc: BaseException, other: int) -> int:
     return other
 
 
-def open_store(path: Path, args: argparse.Namespace, *, user: str, seen: bool = False) -> Any:
-    """``Store.open`` then ``sign_in``; the Store is closed again when signing in fails.
+def require(store: Any, args: argparse.Namespace, action: Action) -> None:
+    """Refuse (``NotPermitted``, exit 1) a command on a file with users when nobody signed
+    in (saying how: ``--user`` and the command's own password option) or when the
+    signed-in role may not do ``action``."""
+    from db.errors import NotPermitted
+
+    if store.has_users and store.signed_in is None:
+        option = getattr(args, "user_password_option", "--password-file")
+        raise NotPermitted(SIGN_IN_FIRST.format(option=option))
+    store.require(action)
+
+
+def open_store(
+    path: Path,
+    args: argparse.Namespace,
+    *,
+    user: str | None = None,
+    seen: bool = False,
+    action: Action | None = None,
+) -> Any:
+    """``Store.open`` then ``sign_in``, then ``require``: on a file with users nobody reads
+    it without signing in, and the role may do ``action`` (default ``Action.READ``, which
+    every role may). The Store is closed again when signing in or the check fails.
+    ``user``: the audit's name in a file without users, the computer's login name by
+    default (docs/privacy.md); a signed-in user replaces it.
     A command records its user as "last seen" with its first write that commits, not at
     opening (``Store.open(seen=False)``): a command refused once the file is open (a role, a
     member id matching nobody, a package changed before its second reading) or one that
     only reads leaves the file byte-identical."""
     from db.store import Store
-    from rasoat.identity import device_id
+    from forms.roles import Action
+    from rasoat.identity import device_id, os_user
 
-    store = Store.open(path, user=user, device=device_id(), seen=seen)
+    store = Store.open(path, user=user or os_user(), device=device_id(), seen=seen)
     try:
         sign_in(store, args)
+        require(store, args, action or Action.READ)
     except BaseException:
         store.close()
         raise

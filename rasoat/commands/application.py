@@ -42,10 +42,12 @@ def register(subparsers: Any) -> None:
     lst.add_argument("file", metavar="TỆP_XÃ")
     lst.add_argument("--all", action="store_true", help="cả giấy đã giải quyết hoặc đã rút")
     lst.add_argument("--today", metavar="YYYY-MM-DD", help="tính trễ hạn theo ngày này")
+    signin.add_options(lst)
     prn = sub.add_parser("print", help="in giấy đề nghị (PDF)")
     prn.add_argument("file", metavar="TỆP_XÃ")
     prn.add_argument("id", metavar="MÃ_GIẤY", help="mã giấy (cột đầu của `list`), đủ vài ký tự đầu")
     prn.add_argument("--out", metavar="TỆP", help="tệp PDF")
+    signin.add_options(prn)
     rnd = sub.add_parser(
         "round", help="mở kỳ rà soát thường xuyên của một tháng (gồm các hộ có giấy đề nghị)"
     )
@@ -70,7 +72,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"rasoat application: không tìm thấy tệp xã {path}.", file=sys.stderr)
         return 2
     try:
-        with signin.open_store(path, args, user="rasoat application") as store:
+        with signin.open_store(path, args) as store:
             if args.action == "add":
                 h = store.household_by_code(args.household)
                 if h is None:

@@ -53,7 +53,7 @@ def run(args: argparse.Namespace) -> int:
     if not path.is_file():
         return _fail(f"không tìm thấy tệp xã {path}.")
     try:
-        with signin.open_store(path, args, user="rasoat cadre", seen=False) as store:
+        with signin.open_store(path, args) as store:
             if args.action == "list":
                 for a in year_round.assignments(store):
                     if a.household_id is not None:

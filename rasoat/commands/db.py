@@ -39,6 +39,7 @@ def register(subparsers: Any) -> None:
     check.set_defaults(func=check_file)
     save = sub.add_parser("backup", help="sao lưu tệp ngay bây giờ")
     save.add_argument("file", metavar="TỆP_XÃ")
+    signin.add_options(save)
     save.set_defaults(func=backup_file)
     restore = sub.add_parser(
         "restore",
@@ -267,7 +268,9 @@ def backup_file(args: argparse.Namespace) -> int:
 
     path = Path(args.file)
     try:
-        with _open(path) as store:
+        # A whole copy of everyone's data: on a file with users, a signed-in user's, as
+        # reading is (a backup writes nothing into the file itself: seen=False).
+        with signin.open_store(path, args) as store:
             made = backup.make_backup(path, "manual", store.conn)
     except StoreError as exc:
         return _fail(exc.message, signin.exit_code(exc, 1))

@@ -292,15 +292,16 @@ def _user_options(p: Any) -> None:
     signin.add_options(p, password_file="--user-password-file")
 
 
-def _open_store(path: str, args: argparse.Namespace) -> Any:
+def _open_store(path: str, args: argparse.Namespace, action: Any = None) -> Any:
     """The commune file opened, and ``--user`` signed in. "Last seen" is written by the
     first write that commits (``Store.open(seen=False)``), not at opening: a package refused
     after opening (a lean one changed before its second reading), a role's refusal, a list
-    of conflicts or devices, an untrusting answered no, all leave the file byte-identical."""
+    of conflicts or devices, an untrusting answered no, all leave the file byte-identical.
+    On a file with users nobody opens it without signing in; ``action``: what the role must
+    also be allowed (``rasoat.signin.open_store``)."""
     from rasoat import signin
-    from rasoat.identity import os_user
 
-    return signin.open_store(Path(path), args, user=os_user(), seen=False)
+    return signin.open_store(Path(path), args, action=action)
 
 
 NO_TERMINAL = (
@@ -659,9 +660,12 @@ def run_conflicts(args: argparse.Namespace) -> int:
     from db.exchange.errors import PackageError
     from db.exchange.merge import resolve_conflict
     from db.exchange.merge_conflicts import conflict, conflict_rows
+    from forms.roles import Action
 
     try:
-        with _open_store(args.db, args) as store:
+        # Listed as decided by whoever decides them, as the window greys Xung đột khi gộp…:
+        # the list names both versions' heads.
+        with _open_store(args.db, args, Action.IMPORT) as store:
             chosen = args.keep_mine or args.take_theirs
             if chosen:
                 # Household, certificate-number, application and cadre conflicts share one
@@ -738,6 +742,7 @@ def run_conflicts(args: argparse.Namespace) -> int:
 def run_devices(args: argparse.Namespace) -> int:
     from db.errors import StoreError
     from db.exchange.devices import known_devices, own_fingerprint, stop_trusting
+    from forms.roles import Action
 
     if args.own:
         from rasoat.identity import device_id
@@ -751,7 +756,8 @@ def run_devices(args: argparse.Namespace) -> int:
     if not args.db:
         return _fail("devices", "cần tệp dữ liệu của xã (hoặc --own).")
     try:
-        with _open_store(args.db, args) as store:
+        # The known laptops are the officer's setting (the window's Các máy đã biết…).
+        with _open_store(args.db, args, Action.SETTINGS) as store:
             if args.untrust:
                 if not args.yes and not _agree(
                     f"Thôi tin cậy máy có dấu vân tay {args.untrust}? Gói sau của máy đó sẽ "

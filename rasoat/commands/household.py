@@ -22,6 +22,7 @@ def register(subparsers: Any) -> None:
     sub = parser.add_subparsers(dest="action", metavar="VIỆC", required=True)
     lst = sub.add_parser("deleted", help="liệt kê hộ đã xoá và hộ đã xoá hẳn dữ liệu")
     lst.add_argument("file", metavar="TỆP_XÃ")
+    signin.add_options(lst)
     purge = sub.add_parser("purge", help="xoá hẳn dữ liệu cá nhân của một hộ đã xoá")
     purge.add_argument("file", metavar="TỆP_XÃ")
     purge.add_argument("code", metavar="MÃ_HỘ")
@@ -40,14 +41,13 @@ def register(subparsers: Any) -> None:
 def run(args: argparse.Namespace) -> int:
     from db import purge
     from db.errors import StoreError
-    from rasoat.identity import os_user
 
     path = Path(args.file)
     if not path.exists():
         print(f"rasoat household: không tìm thấy tệp xã {path}.", file=sys.stderr)
         return 2
     try:
-        with signin.open_store(path, args, user=os_user()) as store:
+        with signin.open_store(path, args) as store:
             if args.action == "deleted":
                 for _hid, code, village, at in purge.deleted_households(store):
                     print(f"{code}\t{village}\tđã xoá {at[:10]}")

@@ -82,7 +82,7 @@ def run(args: argparse.Namespace) -> int:
         # Only the print's audit row and the chain's checkpoint (``reports.audit_log``) are
         # written (``seen=False``): a refused log (no such household, a period too long)
         # leaves the file byte-identical.
-        with signin.open_store(path, args, user="rasoat log") as store:
+        with signin.open_store(path, args) as store:
             household_id = None
             if period is None:
                 household = store.household_by_code(args.household)

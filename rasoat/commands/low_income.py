@@ -42,13 +42,13 @@ def register(subparsers: Any) -> None:
     out.add_argument("id", metavar="MÃ_ĐƠN", help="mã đơn (cột đầu của `list`), đủ vài ký tự đầu")
     out.add_argument("result", choices=sorted(OUTCOMES), help="dat, khong-dat hoặc cho")
     out.add_argument("--note", metavar="GHI_CHÚ")
-    signin.add_options(add)
-    signin.add_options(out)
     sug = sub.add_parser("suggest", help="gợi ý thành viên có thể thuộc diện (chưa có đơn)")
     sug.add_argument("file", metavar="TỆP_XÃ")
     prn = sub.add_parser("print", help="in danh sách đơn (PDF hoặc XLSX)")
     prn.add_argument("file", metavar="TỆP_XÃ")
     prn.add_argument("--out", metavar="TỆP", help="tệp .pdf hoặc .xlsx")
+    for p in (add, lst, out, sug, prn):
+        signin.add_options(p)
     parser.set_defaults(func=run)
 
 
@@ -65,7 +65,7 @@ def run(args: argparse.Namespace) -> int:
     if not path.exists():
         return _fail(f"không tìm thấy tệp xã {path}.")
     try:
-        with signin.open_store(path, args, user=PROG) as store:
+        with signin.open_store(path, args) as store:
             rnd = store.current_round()
             if rnd is None:
                 return _fail("tệp xã chưa có kỳ rà soát nào.")

@@ -1,6 +1,7 @@
 """`rasoat person find|erase TỆP_XÃ …`: everything the commune file holds about one person,
-found by CCCD or name (diacritics ignored), printed for them; and erasing the data of a
-person removed from a household's roster (issue 20 item 5; ``db.people``, ``db.purge``).
+found by a full CCCD/CMND number or a full name (diacritics ignored), printed for them; and
+erasing the data of a person removed from a household's roster (issue 20 item 5;
+``db.people``, ``db.purge``). Both are the commune officer's, signed in on a file with users.
 A whole household's data goes with `rasoat household purge`."""
 
 from __future__ import annotations
@@ -17,15 +18,21 @@ def register(subparsers: Any) -> None:
     parser = subparsers.add_parser(
         "person",
         help="dữ liệu về một người: tìm theo CCCD hoặc tên, in ra, xoá theo yêu cầu",
-        description="Tìm mọi thông tin đang lưu về một người (theo số CCCD/CMND hoặc họ tên, "
-        "gõ có dấu hay không dấu đều được), in ra giấy, hoặc xoá dữ liệu của người đã bỏ "
-        "khỏi danh sách nhân khẩu khi có yêu cầu chính đáng.",
+        description="Tìm mọi thông tin đang lưu về một người (theo đủ số CCCD 12 chữ số hoặc "
+        "CMND 9 chữ số, hoặc theo họ tên từ hai chữ trở lên, mỗi chữ gõ đủ, có dấu hay không "
+        "dấu đều được), in ra giấy, hoặc xoá dữ liệu của người đã bỏ khỏi danh sách nhân khẩu "
+        "khi có yêu cầu chính đáng. Việc của cán bộ xã.",
     )
     sub = parser.add_subparsers(dest="action", metavar="VIỆC", required=True)
     find = sub.add_parser("find", help="tìm và liệt kê; --pdf để in")
     find.add_argument("file", metavar="TỆP_XÃ")
-    find.add_argument("query", metavar="CCCD_HOẶC_TÊN")
+    find.add_argument(
+        "query",
+        metavar="CCCD_HOẶC_HỌ_TÊN",
+        help="đủ số CCCD/CMND, hoặc họ tên (ít nhất hai chữ, mỗi chữ gõ đủ)",
+    )
     find.add_argument("--pdf", metavar="TỆP", help="in thông tin tìm được ra tệp PDF")
+    signin.add_options(find)
     erase = sub.add_parser("erase", help="xoá dữ liệu của một người đã bỏ khỏi hộ")
     erase.add_argument("file", metavar="TỆP_XÃ")
     erase.add_argument("member", metavar="MÃ_NGƯỜI", help="mã người (cột đầu của `find`)")
@@ -37,7 +44,7 @@ def register(subparsers: Any) -> None:
 def run(args: argparse.Namespace) -> int:
     from db import people, purge
     from db.errors import StoreError
-    from rasoat.identity import os_user
+    from forms.roles import Action
     from reports.review import ReportError
 
     path = Path(args.file)
@@ -45,7 +52,10 @@ def run(args: argparse.Namespace) -> int:
         print(f"rasoat person: không tìm thấy tệp xã {path}.", file=sys.stderr)
         return 2
     try:
-        with signin.open_store(path, args, user=os_user()) as store:
+        # Looking a person up is the officer's (``db.people.find`` asks it too); erasing
+        # asks its own action.
+        finding = args.action == "find"
+        with signin.open_store(path, args, action=Action.PERSON_DATA if finding else None) as store:
             if args.action == "erase":
                 found = [
                     r[0]

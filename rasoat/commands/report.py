@@ -14,6 +14,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from rasoat import signin
+
 
 def register(subparsers: Any) -> None:
     parser = subparsers.add_parser(
@@ -71,12 +73,14 @@ def register(subparsers: Any) -> None:
 
     _password_file_option(parser)
     _recovery_options(parser, "--package: mở gói bằng khoá khôi phục thay cho mật khẩu")
+    # --password-file is the package's here: the user's password has a name of its own.
+    signin.add_options(parser, password_file="--user-password-file")
     parser.set_defaults(func=run)
 
 
-def _fail(message: str) -> int:
+def _fail(message: str, code: int = 2) -> int:
     print(f"rasoat report: {message}", file=sys.stderr)
-    return 2
+    return code
 
 
 def _upper_level(given: str | None) -> str:
@@ -143,13 +147,14 @@ def run(args: argparse.Namespace) -> int:
 
     import reports
     from db.errors import StoreError
-    from db.store import Store
-    from rasoat.identity import device_id
+    from forms.roles import Action
 
     try:
         # "Last seen" with the print's audit row, not at opening: a report refused (no such
-        # household, village or round) leaves the file byte-identical.
-        with Store.open(path, user="rasoat report", device=device_id(), seen=False) as store:
+        # household, village or round) leaves the file byte-identical. On a file with users
+        # only a signed-in user prints; the print is recorded under their name (else the
+        # computer's login name).
+        with signin.open_store(path, args, action=Action.PRINT) as store:
             household_id = None
             if args.household:
                 household = store.household_by_code(args.household)
@@ -185,7 +190,9 @@ def run(args: argparse.Namespace) -> int:
                 identity=args.full_identity,
                 cadre=args.cadre,
             )
-    except (StoreError, reports.ReportError) as exc:
+    except StoreError as exc:
+        return _fail(exc.message, signin.exit_code(exc, 2))
+    except reports.ReportError as exc:
         return _fail(exc.message)
     # A file named with --out is the user's choice to replace; said, never silent.
     print(f"Đã lưu {spec.title}: {written}" + (" (thay tệp cũ cùng tên)" if replaced else ""))

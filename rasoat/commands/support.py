@@ -92,7 +92,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         # Only what the command does is written (``seen=False``): a refused one leaves the
         # file as it was.
-        with signin.open_store(path, args, user="rasoat support", seen=False) as store:
+        with signin.open_store(path, args) as store:
             if args.action == "add":
                 return _add(store, args, when)
             if args.action == "list":

@@ -52,7 +52,7 @@ def register(subparsers: Any) -> None:
             metavar="TEP",
             help="đọc mật khẩu mới từ dòng đầu của tệp thay vì hỏi",
         )
-    for p in (add, off, pwd):
+    for p in (add, lst, off, pwd):
         signin.add_options(p)
     parser.set_defaults(func=run)
 
@@ -73,14 +73,15 @@ def run(args: argparse.Namespace) -> int:
     from db import users
     from db.errors import NotPermitted, StoreError
     from forms.roles import ROLE_NAMES, Action, Role
-    from rasoat.identity import os_user
 
     path = Path(args.file)
     if not path.exists():
         print(f"{PROG}: không tìm thấy tệp xã {path}.", file=sys.stderr)
         return 2
     try:
-        with signin.open_store(path, args, user=os_user()) as store:
+        # The list of users is the officer's, as the window's Người dùng và vai trò….
+        listing = args.action == "list"
+        with signin.open_store(path, args, action=Action.USERS if listing else None) as store:
             if args.action == "list":
                 for u in users.list_users(store):
                     villages = ", ".join(u.villages) or "mọi thôn"

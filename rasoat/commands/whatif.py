@@ -8,6 +8,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from rasoat import signin
+
 
 def register(subparsers: Any) -> None:
     parser = subparsers.add_parser(
@@ -21,15 +23,15 @@ def register(subparsers: Any) -> None:
     parser.add_argument("file", metavar="TỆP_XÃ", help="tệp dữ liệu xã (.rasoat.sqlite)")
     parser.add_argument("--standard", metavar="MÃ_CHUẨN", required=True, help="mã chuẩn để so sánh")
     parser.add_argument("--out", metavar="TỆP", help="tệp kết quả, .pdf hoặc .xlsx")
+    signin.add_options(parser)
     parser.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
     from db import round_basis
     from db.errors import StoreError
-    from db.store import Store
+    from forms.roles import Action
     from forms.standards import StandardError
-    from rasoat.identity import device_id, os_user
     from reports.review import ReportError, load_review
     from reports.whatif import whatif_report
 
@@ -44,7 +46,8 @@ def run(args: argparse.Namespace) -> int:
         return 2
     try:
         # "Last seen" with the print's audit row: a refusal leaves the file byte-identical.
-        with Store.open(path, user=os_user(), device=device_id(), seen=False) as store:
+        # On a file with users only a signed-in user prints it.
+        with signin.open_store(path, args, action=Action.PRINT) as store:
             other = round_basis.resolve(store, args.standard)
             data = load_review(store, None)
             if data.standard is not None:
@@ -59,7 +62,7 @@ def run(args: argparse.Namespace) -> int:
         return 2
     except StoreError as exc:
         print(f"rasoat whatif: {exc.message}", file=sys.stderr)
-        return 1
+        return signin.exit_code(exc, 1)
     except ReportError as exc:
         print(f"rasoat whatif: {exc.message}", file=sys.stderr)
         return 1

@@ -80,7 +80,7 @@ def test_check_and_a_refused_restore_leave_the_file_byte_identical(
     assert main(["users", "add", f, "thu", "--role", "can-bo", "--new-password-file", p]) == 0
     viewer = ["users", "add", f, "xem", "--role", "nguoi-xem", "--new-password-file", p]
     assert main([*viewer, "--user", "thu", "--password-file", p]) == 0
-    assert main(["db", "backup", f]) == 0
+    assert main(["db", "backup", f, "--user", "thu", "--password-file", p]) == 0
     capsys.readouterr()
     before = hashlib.sha256(path.read_bytes()).hexdigest()
     assert main(["db", "check", f]) == 0

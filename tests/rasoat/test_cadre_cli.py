@@ -11,6 +11,7 @@ import pytest
 from db import year_round
 from db.store import Store
 from rasoat.cli import main
+from rasoat.identity import os_user
 
 
 def _household(path: Path) -> tuple[str, str, str]:
@@ -58,7 +59,8 @@ def test_a_village_then_one_of_its_households_then_taken_back(
             "SELECT action, user FROM audit WHERE tbl = 'cadre_assignments' AND household_id = ?",
             (hid,),
         ).fetchall()
-        assert audit == [("insert", "rasoat cadre")]
+        # A file without users: the computer's login name, as every command (privacy.md).
+        assert audit == [("insert", os_user())]
     capsys.readouterr()
     assert main(["cadre", "list", f]) == 0
     lines = capsys.readouterr().out.splitlines()

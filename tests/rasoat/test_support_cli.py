@@ -15,6 +15,7 @@ import pytest
 from db import year_round
 from db.store import Store
 from rasoat.cli import main
+from rasoat.identity import os_user
 from rasoat.logs import STDOUT_CLOSED
 
 
@@ -44,7 +45,8 @@ def test_support_added_listed_and_deleted(
         changes = store.conn.execute(
             "SELECT action, user FROM audit WHERE tbl = 'support_records' AND row_id = ?", (made,)
         ).fetchall()
-        assert changes == [("insert", "rasoat support")]
+        # A file without users: the computer's login name, as every command (privacy.md).
+        assert changes == [("insert", os_user())]
 
     assert main(["support", "list", f, "--household", code]) == 0
     [line] = [x for x in capsys.readouterr().out.splitlines() if x.startswith(made[:8])]

@@ -51,7 +51,7 @@ def test_users_from_the_command_line(
     signed = ["--user", "thu", "--password-file", s]
     assert main([*add_mai, "--new-password-file", s, *signed]) == 0
     capsys.readouterr()
-    assert main(["users", "list", f]) == 0
+    assert main(["users", "list", f, *signed]) == 0
     out = capsys.readouterr().out
     assert "mai\tmai\tĐiều tra viên\tđang dùng\tThôn 1" in out
     # A surveyor may not purge; a wrong password says only that it is wrong.
