@@ -120,22 +120,20 @@ def add_application(
     h = store.get_household(household_id)
     if h is None:
         raise NotFound("Không tìm thấy hộ.")
-    member = next((m for m in h.members if m.id == member_id), None)
-    if member is None:
+    if not any(m.id == member_id for m in h.members):
         raise StoreError(f"Hộ {h.code}: không có thành viên này trong hộ.")
+    who = _who(h, member_id)
     if declared_income is not None and not 0 <= declared_income <= MAX_DECLARED_INCOME:
-        raise StoreError(
-            f"Hộ {h.code}, {member.name}: thu nhập kê khai phải từ 0 đến 1.000.000.000 đồng."
-        )
+        raise StoreError(f"{who}: thu nhập kê khai phải từ 0 đến 1.000.000.000 đồng.")
     if applied_on > date.today():
-        raise StoreError(f"Hộ {h.code}, {member.name}: ngày nhận đơn ở tương lai.")
-    note = _note(note, f"Hộ {h.code}, {member.name}")
+        raise StoreError(f"{who}: ngày nhận đơn ở tương lai.")
+    note = _note(note, who)
     taken = store.conn.execute(
         "SELECT 1 FROM low_income_applications WHERE round_id = ? AND member_id = ?",
         (round_id, member_id),
     ).fetchone()
     if taken:
-        raise StoreError(f"Hộ {h.code}: {member.name} đã có đơn trong kỳ rà soát này.")
+        raise StoreError(f"{who}: đã có đơn trong kỳ rà soát này.")
     app_id = str(uuid.uuid4())
     at = _now()
     new = {
@@ -173,6 +171,13 @@ def add_application(
     return found
 
 
+def _who(h: Any, member_id: str) -> str:
+    """ "Hộ 01-0004, thành viên thứ 2": a member said by the household's code and their place
+    on its roster, never by name (docs/privacy.md, "What messages and logs hold")."""
+    place = next((i for i, m in enumerate(h.members, 1) if m.id == member_id), None)
+    return f"Hộ {h.code}, thành viên thứ {place}" if place else f"Hộ {h.code}"
+
+
 def _note(note: str, who: str) -> str:
     """The note as stored (spaces made single), or StoreError naming ``who`` and the fault:
     a control character kept made the low-income list fail to save as Excel."""
@@ -195,7 +200,8 @@ def set_outcome(
     if note is not None:
         # Refused when too long, as when the application is recorded: it was cut to 500
         # characters without a word.
-        changes["note"] = _note(note, f"Hộ {app.code}, {app.member_name}")
+        h = store.get_household(app.household_id)
+        changes["note"] = _note(note, _who(h, app.member_id) if h else f"Hộ {app.code}")
     old = {"outcome": app.outcome.value, "note": app.note}
     before = {k: old[k] for k in changes if old[k] != changes[k]}
     after = {k: changes[k] for k in before}

@@ -29,7 +29,12 @@ def register(subparsers: Any) -> None:
     add = sub.add_parser("add", help="ghi đơn của một thành viên")
     add.add_argument("file", metavar="TỆP_XÃ")
     add.add_argument("--household", metavar="MÃ_HỘ", required=True, help="mã hộ")
-    add.add_argument("--member", metavar="HỌ_TÊN", required=True, help="họ tên thành viên")
+    add.add_argument(
+        "--member",
+        metavar="HỌ_TÊN",
+        required=True,
+        help="họ tên thành viên (như trong danh sách nhân khẩu), hoặc số thứ tự của thành viên",
+    )
     add.add_argument("--date", metavar="YYYY-MM-DD", help="ngày nhận đơn (mặc định: hôm nay)")
     add.add_argument(
         "--income", metavar="ĐỒNG", type=int, help="thu nhập bình quân đầu người/tháng kê khai"
@@ -76,23 +81,49 @@ def run(args: argparse.Namespace) -> int:
 
 def _add(store: Any, rnd: Any, args: argparse.Namespace) -> int:
     from db import low_income
-    from forms.text import fold
+    from forms.roles import Action
 
     h = store.household_by_code(args.household)
     if h is None:
         return _fail(f"không có hộ mã {args.household}.")
-    wanted = fold(args.member)
-    found = [m for m in h.members if fold(m.name) == wanted]
-    if len(found) != 1:
-        names = ", ".join(m.name for m in h.members)
-        return _fail(f"hộ {h.code} không có đúng một thành viên tên {args.member} ({names}).")
+    # The role first: a refused user learns nothing of the household's members.
+    store.require(Action.RECEIVE_APPLICATION, h.village)
+    member, why = _member(h, args.member)
+    if member is None:
+        return _fail(why)
     when = parse_day(args.date) if args.date else date.today()
     if when is None:
         return _fail(day_problem(args.date, "ngày nhận đơn") or "")
-    app = low_income.add_application(store, rnd.id, h.id, found[0].id, when, args.income, args.note)
+    app = low_income.add_application(store, rnd.id, h.id, member.id, when, args.income, args.note)
     print(app.id)
     _print_check(low_income.check(store, app))
     return 0
+
+
+def _member(h: Any, given: str) -> tuple[Any, str]:
+    """The member ``given`` names (their full name, diacritics ignored, or their place on
+    the roster), else None and why: members said by place, never by name (docs/privacy.md)."""
+    from forms.text import fold
+
+    count = len(h.members)
+    if given.strip().isdigit():
+        place = int(given)
+        if 1 <= place <= count:
+            return h.members[place - 1], ""
+        return None, f"hộ {h.code} có {count} thành viên: không có thành viên thứ {place}."
+    places = [i for i, m in enumerate(h.members, 1) if fold(m.name) == fold(given)]
+    if len(places) == 1:
+        return h.members[places[0] - 1], ""
+    if places:
+        listed = ", ".join(f"thứ {i}" for i in places)
+        return None, (
+            f"hộ {h.code} có {len(places)} thành viên cùng họ tên này ({listed}): "
+            "hãy ghi số thứ tự của thành viên (--member 2)."
+        )
+    return None, (
+        f"hộ {h.code} không có thành viên nào mang họ tên đã gõ: hãy gõ đủ họ tên như trong "
+        f"danh sách nhân khẩu, hoặc số thứ tự của thành viên (1 đến {count})."
+    )
 
 
 def _print_check(found: Any) -> None:

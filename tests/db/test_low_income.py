@@ -120,13 +120,14 @@ def test_a_poor_household_member_fails_and_the_2027_standard_has_no_bound(
 
 
 def test_refusals_name_the_household_and_member(store: Store) -> None:
+    """By the household's code and the member's place, never by name (docs/privacy.md)."""
     h = _not_poor("01-0004", 2_000_000)
     rid = _round(store, ND07.id, 2026, h)
     an = _member(h, "Lò Văn An")
     low_income.add_application(store, rid, h.id, an, date(2026, 10, 1), 2_000_000)
-    with pytest.raises(StoreError, match=r"01-0004: Lò Văn An đã có đơn"):
+    with pytest.raises(StoreError, match=r"^Hộ 01-0004, thành viên thứ 1: đã có đơn"):
         low_income.add_application(store, rid, h.id, an, date(2026, 10, 2), 2_000_000)
-    with pytest.raises(StoreError, match=r"01-0004, Lò Thị Bình: thu nhập kê khai"):
+    with pytest.raises(StoreError, match=r"^Hộ 01-0004, thành viên thứ 2: thu nhập kê khai"):
         low_income.add_application(
             store, rid, h.id, _member(h, "Lò Thị Bình"), date(2026, 10, 2), -5
         )
@@ -135,10 +136,10 @@ def test_refusals_name_the_household_and_member(store: Store) -> None:
     # A control character made the list fail to save as Excel; a long outcome note was cut
     # to 500 characters without a word.
     binh = _member(h, "Lò Thị Bình")
-    with pytest.raises(StoreError, match=r"01-0004, Lò Thị Bình: ghi chú chứa ký tự điều khiển"):
+    with pytest.raises(StoreError, match=r"^Hộ 01-0004, thành viên thứ 2: ghi chú chứa ký tự"):
         low_income.add_application(store, rid, h.id, binh, date(2026, 10, 2), 1, note="xem lại\x1b")
     app = low_income.add_application(store, rid, h.id, binh, date(2026, 10, 2), 1)
-    with pytest.raises(StoreError, match=r"01-0004, Lò Thị Bình: ghi chú dài 5.000 ký tự"):
+    with pytest.raises(StoreError, match=r"^Hộ 01-0004, thành viên thứ 2: ghi chú dài 5.000 ký"):
         low_income.set_outcome(store, app.id, "accepted", note="x" * 5000)
     with pytest.raises(StoreError, match="ghi chú chứa ký tự điều khiển"):
         low_income.set_outcome(store, app.id, "accepted", note="\x07")
@@ -182,7 +183,12 @@ def test_the_list_prints_as_pdf_and_xlsx_and_the_cli_goes_from_submission_to_out
     app_id, check = capsys.readouterr().out.splitlines()
     assert check.startswith("Kiểm tra tự động: Đạt.")
     assert main([*argv, "--member", "Lò Văn Nam", "--income", "1"]) == 2
-    assert "không có đúng một thành viên tên Lò Văn Nam" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    # No member named: the household's names were listed in the message (docs/privacy.md).
+    assert "hộ 01-0008 không có thành viên nào mang họ tên đã gõ" in err
+    assert "(1 đến 4)" in err
+    assert "Lò Văn An" not in err
+    assert "Lò Thị Bình" not in err
     assert main(["low-income", "outcome", str(db_path), app_id[:8], "dat"]) == 0
     assert capsys.readouterr().out.strip() == "01-0008\tLò Văn An\tĐược công nhận"
 

@@ -62,7 +62,8 @@ def test_an_application_typed_checked_decided_and_printed(
     dialog.code.setText("01-0001")
     dialog.fill_members()
     assert not dialog.add()  # the same member twice in one round
-    assert said == ["Hộ 01-0001: Lò Văn Pản đã có đơn trong kỳ rà soát này."]
+    # The member by place on the roster, never by name (docs/privacy.md).
+    assert said == ["Hộ 01-0001, thành viên thứ 1: đã có đơn trong kỳ rà soát này."]
     dialog.code.setText("09-9999")
     assert not dialog.add()
     assert said[-1] == "Không có hộ mã “09-9999”."

@@ -279,3 +279,29 @@ def test_person_find_is_bounded_and_names_the_officer(
             "SELECT user FROM audit WHERE tbl = 'events' AND row_id = 'person_lookup'"
         ).fetchall()
     assert rows == [("thu",)]
+
+
+def test_low_income_add_asks_the_role_before_naming_anyone(
+    files: Files, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A viewer's `low-income add --member x` printed every member's name, then was refused;
+    and a member was said by name in its messages."""
+    path = _copy(files.with_users, tmp_path)
+    add = ["low-income", "add", str(path), "--household", "HO-D1", "--member", "x"]
+    capsys.readouterr()
+    assert main([*add, "--user", "xem", "--password-file", str(files.secret)]) == 1
+    said = capsys.readouterr()
+    assert "(người xem) không được ghi giấy đề nghị" in said.err
+    _said_nothing_personal(said.err.replace("HO-D1", ""))
+    signed = ["--user", "mai", "--password-file", str(files.secret)]
+    assert main([*add, *signed]) == 2
+    said = capsys.readouterr()
+    assert "hộ HO-D1 không có thành viên nào mang họ tên đã gõ" in said.err
+    assert NAME not in said.err
+    # By place on the roster: recorded, then refused a second time by place, not name.
+    assert main([*add[:-1], "1", *signed]) == 0
+    capsys.readouterr()
+    assert main([*add[:-1], "hoang thi xuyenread", *signed]) == 1
+    said = capsys.readouterr()
+    assert "Hộ HO-D1, thành viên thứ 1: đã có đơn trong kỳ rà soát này." in said.err
+    assert NAME not in said.err
