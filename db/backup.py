@@ -82,6 +82,30 @@ def list_backups(path: Path, reason: str | None = None) -> list[Path]:
     return found
 
 
+# Why each backup was made, as its name says (``make_backup``'s ``reason``), for the officer.
+REASONS = {
+    "close": "khi đóng tệp",
+    "manual": "sao lưu ngay",
+    "migration": "trước khi nâng cấp tệp",
+    BEFORE_RESTORE: "trước khi khôi phục",
+    "before-encrypt": "trước khi mã hoá",
+}
+
+
+def described(p: Path) -> tuple[datetime | None, str]:
+    """When a backup was made (UTC, from its name; None when the name does not say) and why,
+    in Vietnamese: how the restore list shows it rather than its file name."""
+    parts = p.stem.split("-")
+    for i, part in enumerate(parts):
+        try:
+            made = datetime.strptime(part, "%Y%m%dT%H%M%S%fZ").replace(tzinfo=UTC)
+        except ValueError:
+            continue
+        reason = "-".join(parts[i + 1 :])
+        return made, REASONS.get(reason, reason)
+    return None, ""
+
+
 def list_set_aside(path: Path) -> list[Path]:
     """Copies that are not backups but are kept for the user: damaged copies and files a
     restore moved aside raw (``.old`` with its ``-wal``), oldest first."""

@@ -155,8 +155,12 @@ class MainWindow(QMainWindow):
         excel = self._action(
             "file", self.tr("Nhập danh sách từ &Excel…"), lambda: open_excel_import_dialog(self)
         )
+        from desktop.backup_now import backup_now
         from desktop.restore_dialog import open_restore_dialog
 
+        self.backup_action = self._action(
+            "file", self.tr("Sao lưu ng&ay"), lambda: backup_now(self)
+        )
         restore = self._action(
             "file", self.tr("&Khôi phục từ bản sao lưu…"), lambda: open_restore_dialog(self)
         )
@@ -310,6 +314,7 @@ class MainWindow(QMainWindow):
     def set_store(self, store: Any) -> None:
         for action in self.household_actions:
             action.setEnabled(store is not None)
+        self.backup_action.setEnabled(store is not None)
         if store is None:
             placeholder = QLabel(
                 self.tr("Chưa mở tệp dữ liệu xã. Vào Tệp → Tạo tệp xã mới… hoặc Mở tệp xã…")

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
+from desktop.labels import local_time
 from desktop.worker import error_text, job_running, start_job
 
 # What the check job hands back: the backup's problems (empty: it passed) and, when it has
@@ -53,7 +54,12 @@ class RestoreDialog(QDialog):
         layout.addWidget(note)
         self.list = QListWidget()
         for p in reversed(backup.list_backups(path)):
-            item = QListWidgetItem(p.name)
+            # When and why, in local time, rather than the file's name in UTC (the name stays
+            # in the tooltip, for whoever looks in the folder).
+            made, why = backup.described(p)
+            text = f"{local_time(made.isoformat())} — {why}" if made is not None else p.name
+            item = QListWidgetItem(text)
+            item.setToolTip(p.name)
             item.setData(Qt.ItemDataRole.UserRole, str(p))
             self.list.addItem(item)
         if self.list.count():
@@ -75,10 +81,10 @@ class RestoreDialog(QDialog):
         layout.addWidget(self.status)
         buttons = QDialogButtonBox()
         self.restore_button = buttons.addButton(
-            self.tr("Khôi phục"), QDialogButtonBox.ButtonRole.AcceptRole
+            self.tr("&Khôi phục"), QDialogButtonBox.ButtonRole.AcceptRole
         )
         self.close_button = buttons.addButton(
-            self.tr("Đóng"), QDialogButtonBox.ButtonRole.RejectRole
+            self.tr("Đó&ng"), QDialogButtonBox.ButtonRole.RejectRole
         )
         self.restore_button.setEnabled(self.list.count() > 0)
         buttons.accepted.connect(self._accept)

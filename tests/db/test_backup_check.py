@@ -461,3 +461,22 @@ def test_fsync_opens_what_each_system_can_flush(tmp_path: Path) -> None:
     kept.chmod(0o444)
     backup.fsync_path(kept)
     backup.fsync_path(tmp_path)
+
+
+def test_a_backup_says_when_and_why_it_was_made(demo_source: Path, tmp_path: Path) -> None:
+    """The restore list shows a backup by when (UTC, from its name) and why in Vietnamese,
+    not by its file name; a name it does not know is shown as it is."""
+    from datetime import UTC, datetime
+
+    path = Path(shutil.copy(demo_source, tmp_path / "xa-thuong-lam.rasoat.sqlite"))
+    before = datetime.now(UTC)
+    made = backup.make_backup(path, "manual")
+    when, why = backup.described(made)
+    assert why == "sao lưu ngay"
+    assert when is not None
+    assert before.replace(microsecond=0) <= when <= datetime.now(UTC)
+    assert backup.described(made.with_name("xa-20261205T120754501693Z-close.sqlite")) == (
+        datetime(2026, 12, 5, 12, 7, 54, 501693, tzinfo=UTC),
+        "khi đóng tệp",
+    )
+    assert backup.described(made.with_name("ban-chep-tay.sqlite")) == (None, "")

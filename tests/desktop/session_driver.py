@@ -1920,9 +1920,31 @@ class Session:
         self.expected_modals = ()
 
     def restore_window(self) -> Steps:
-        """Tệp → Khôi phục từ bản sao lưu…: the reopened file's backups are listed (the
-        closes made them), nothing is being checked until asked; Esc closes it."""
+        """Tệp → Sao lưu ngay: a checked backup made in a worker, said in a message box
+        (Enter); then Tệp → Khôi phục từ bản sao lưu…: the reopened file's backups are
+        listed by when and why (the closes made them, and that one first), nothing is being
+        checked until asked; Esc closes it."""
         from desktop.restore_dialog import RestoreDialog
+
+        window = self.window
+        self.step("backup now: Tệp → Sao lưu ngay")
+        self.expected_modals = (QMessageBox,)
+        yield from self.focus_list()
+        QTimer.singleShot(0, lambda: _menu_action(window, "Sao lưu ngay").trigger())
+        yield
+        yield from self.wait(
+            lambda: (
+                getattr(window, "backup_job", None) is None
+                and isinstance(QApplication.activeModalWidget(), QMessageBox)
+            ),
+            "the backup's message",
+        )
+        box = QApplication.activeModalWidget()
+        assert isinstance(box, QMessageBox)
+        if box.windowTitle() != "Đã sao lưu":
+            raise SessionFailure(f"backup now: {box.windowTitle()}: {box.text()}")
+        yield from self.key(Qt.Key.Key_Return)
+        yield from self.back_to_window()
 
         self.step("restore window: Tệp → Khôi phục từ bản sao lưu…")
         self.expected_modals = (RestoreDialog,)
@@ -1936,6 +1958,8 @@ class Session:
         assert isinstance(dialog, RestoreDialog)
         if dialog.list.count() == 0 or not dialog.restore_button.isEnabled() or dialog.busy():
             raise SessionFailure(f"restore window: {dialog.list.count()} backups listed")
+        if not dialog.list.item(0).text().endswith(" — sao lưu ngay"):
+            raise SessionFailure(f"restore window: first listed {dialog.list.item(0).text()!r}")
         yield from self.key(Qt.Key.Key_Escape)
         yield from self.back_to_window()
         self.expected_modals = ()

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
 
 from db import driver
+from desktop.labels import local_time
 from desktop.main_window import MainWindow
 from desktop.worker import Job, on_gui_thread
 
@@ -72,7 +73,12 @@ def test_the_check_and_the_restore_run_off_the_gui_thread(
     monkeypatch.setattr(QMessageBox, "question", question)
     monkeypatch.setattr(QMessageBox, "information", lambda _p, _t, text: told.append(text))
 
-    assert dialog.list.item(0).text() == bad.name
+    # When and why in local time, the file's name in the tooltip.
+    made, why = backup.described(bad)
+    assert made is not None
+    assert why
+    assert dialog.list.item(0).text() == f"{local_time(made.isoformat())} — {why}"
+    assert dialog.list.item(0).toolTip() == bad.name
     qtbot.mouseClick(dialog.restore_button, Qt.MouseButton.LeftButton)
     assert "Đang kiểm tra" in dialog.status.text()
     assert not dialog.restore_button.isEnabled()
