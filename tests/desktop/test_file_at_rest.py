@@ -71,7 +71,7 @@ def test_restore_from_the_window_keeps_the_open_file_and_undoes(
     qtbot.addWidget(window)
     dialog = RestoreDialog(path, window)
     qtbot.addWidget(dialog)
-    assert dialog.list.item(0).text() == old.name
+    assert dialog.list.item(0).toolTip() == old.name
     bad = old.with_name(old.name.replace("manual", "close").replace("2026", "2099", 1))
     bad.write_bytes(old.read_bytes()[:8192])
     assert backup.check_backup(bad)

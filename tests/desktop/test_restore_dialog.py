@@ -94,7 +94,7 @@ def test_the_check_and_the_restore_run_off_the_gui_thread(
     assert dialog.restore_button.isEnabled()
 
     dialog.list.setCurrentRow(1)
-    assert dialog.list.currentItem().text() == good.name
+    assert dialog.list.currentItem().toolTip() == good.name
     qtbot.mouseClick(dialog.restore_button, Qt.MouseButton.LeftButton)
     assert not dialog.restore_button.isEnabled()
     qtbot.waitUntil(lambda: bool(told), timeout=20_000)
