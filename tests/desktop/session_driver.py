@@ -1939,7 +1939,7 @@ class Session:
             ),
             "the backup's message",
         )
-        box = QApplication.activeModalWidget()
+        box = yield from self.modal(QMessageBox, "the backup's message")
         assert isinstance(box, QMessageBox)
         if box.windowTitle() != "Đã sao lưu":
             raise SessionFailure(f"backup now: {box.windowTitle()}: {box.text()}")
