@@ -22,8 +22,10 @@ import json
 import os
 import re
 import secrets
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
@@ -658,9 +660,18 @@ def _what_refused(src: driver.Connection, table: str, reason: str) -> str:
     return "giá trị không hợp lệ"
 
 
-def encrypt_file(path: Path, passphrase: str) -> tuple[str, Path]:
-    """Convert the plain commune file at ``path`` to an encrypted one; returns (the recovery
-    key, to show once, the verified backup made first).
+class Encrypted(NamedTuple):
+    """What ``encrypt_file`` did: the recovery key (to show once), the checked backup made
+    first (``…-before-encrypt.sqlite``, encrypted by now unless ``backups`` says otherwise)
+    and what became of the file's backups."""
+
+    recovery: str
+    made: Path
+    backups: BackupsEncrypted
+
+
+def encrypt_file(path: Path, passphrase: str) -> Encrypted:
+    """Convert the plain commune file at ``path`` to an encrypted one.
 
     A checked backup first; then ``export`` writes an encrypted copy beside the file, which
     is checked (integrity_check, every table's row count and the schema against the plain
@@ -668,7 +679,13 @@ def encrypt_file(path: Path, passphrase: str) -> tuple[str, Path]:
     the replace, so the encrypted file never exists without it. Refused while the file is
     open elsewhere (nothing is touched); from that check to the replace the file is held
     exclusively (``_hold``), so a program starting meanwhile is refused rather than writing
-    into a file about to be replaced."""
+    into a file about to be replaced.
+
+    Then every plain backup of the file, the one just made included, is converted to an
+    encrypted one under the same key (``encrypt_backups``): "the file and every backup of it
+    encrypted" is what the officer was told. The before-encrypt copy goes last, and only once
+    the encrypted file has opened under the key its key file gives for ``passphrase``: the
+    one thing a plain copy could still undo is a file the passphrase does not open."""
     problem = crypto.passphrase_problem(passphrase)
     if problem is not None:
         raise StoreError(problem)
@@ -683,7 +700,7 @@ def encrypt_file(path: Path, passphrase: str) -> tuple[str, Path]:
         src.close()  # a second close (Windows, before the replace) does nothing
 
 
-def _encrypt_held(path: Path, src: driver.Connection, passphrase: str) -> tuple[str, Path]:
+def _encrypt_held(path: Path, src: driver.Connection, passphrase: str) -> Encrypted:
     from db import backup
 
     # The backup through the holding connection: any other would be refused.
@@ -721,17 +738,47 @@ def _encrypt_held(path: Path, src: driver.Connection, passphrase: str) -> tuple[
         path.with_name(path.name + suffix).unlink(missing_ok=True)
     os.replace(tmp, path)
     driver.remember(path, key)
-    return recovery, made
+    # The encrypted file held as the plain one was, until its backups are converted too: the
+    # encryption is one step from outside (a program opening the file meanwhile is refused
+    # as before, and finds it and its backups encrypted once it may open it).
+    try:
+        held: driver.Connection | None = _hold(path)
+    except (InUseElsewhere, driver.Error):
+        held = None  # opened already by another program: the backups need no hold
+    try:
+        reopened = _reopens(path, passphrase, key, held)
+        backups = encrypt_backups(path, key, keep_plain=() if reopened else (made,), read_on=held)
+    finally:
+        if held is not None:
+            held.close()
+    return Encrypted(recovery, made, backups)
+
+
+def _reopens(path: Path, passphrase: str, key: bytes, held: driver.Connection | None) -> bool:
+    """Whether the encrypted file at ``path`` opens under the key its key file gives for
+    ``passphrase`` (read through ``held``, the connection holding it, when there is one)."""
+    try:
+        if key_from_passphrase(path, passphrase) != key:
+            return False
+        if held is None:
+            return opens(path, key)
+        held.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    except (StoreError, driver.Error):
+        return False
+    return True
 
 
 class CopyNotVerified(StoreError):
     """The encrypted copy ``write_encrypted_copy`` wrote does not match its source."""
 
 
-def write_encrypted_copy(src: driver.Connection, tmp: Path, key: bytes) -> None:
+def write_encrypted_copy(
+    src: driver.Connection, tmp: Path, key: bytes, *, journal: str = "wal", step: str = "encrypt"
+) -> None:
     """Every row of the plain database on ``src`` written to ``tmp`` encrypted under ``key``
-    (``export``), in WAL mode with the source's header numbers, then checked: SQLite's check,
-    every table's row count and the schema against the source. Raises ``RowsRefused`` (a row
+    (``export``), in ``journal`` mode (WAL, a commune file's; ``delete``, a backup's) with the
+    source's header numbers, then checked: SQLite's check, every table's row count and the
+    schema against the source, and no plain header on disk. Raises ``RowsRefused`` (a row
     the schema forbids) or ``CopyNotVerified``, ``tmp`` and its side files removed."""
     from db import backup
 
@@ -739,7 +786,7 @@ def write_encrypted_copy(src: driver.Connection, tmp: Path, key: bytes) -> None:
     for side in sides:
         side.unlink(missing_ok=True)
     try:
-        backup._phase("encrypt:export")  # the hooks the kill and lock tests use
+        backup._phase(f"{step}:export")  # the hooks the kill and lock tests use
         version = int(src.execute("PRAGMA user_version").fetchone()[0])
         app_id = int(src.execute("PRAGMA application_id").fetchone()[0])
         tables = [
@@ -759,8 +806,9 @@ def write_encrypted_copy(src: driver.Connection, tmp: Path, key: bytes) -> None:
         src.execute(f"PRAGMA enc.application_id = {app_id}")
         # A commune file is in WAL mode (Store.open's _configure); a file left in rollback
         # mode would be rewritten by its next opening (its header's mode), even by one that
-        # writes nothing else, such as a refused import's.
-        src.execute("PRAGMA enc.journal_mode = WAL")
+        # writes nothing else, such as a refused import's. A backup is in rollback mode: no
+        # -wal ever sits beside it (db.backup._write_copy).
+        src.execute(f"PRAGMA enc.journal_mode = {journal.upper()}")
         src.execute("DETACH DATABASE enc")
     except BaseException:
         # Detached first: in exclusive locking mode the copy's rollback journal is kept
@@ -770,7 +818,7 @@ def write_encrypted_copy(src: driver.Connection, tmp: Path, key: bytes) -> None:
         for side in sides:
             side.unlink(missing_ok=True)
         raise
-    backup._phase("encrypt:check")
+    backup._phase(f"{step}:check")
     check = driver.connect(str(tmp), key=key)
     try:
         problems = [r[0] for r in check.execute("PRAGMA integrity_check")]
@@ -781,11 +829,178 @@ def write_encrypted_copy(src: driver.Connection, tmp: Path, key: bytes) -> None:
         ]
         if check.execute(_SCHEMA).fetchall() != schema:
             wrong.append("sqlite_schema")
-        if check.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+        if check.execute("PRAGMA journal_mode").fetchone()[0] != journal.lower():
             wrong.append("journal_mode")
     finally:
         check.close()
+    if _plain_on_disk(tmp):
+        wrong.append("plain header")
     if problems != ["ok"] or wrong:
         for side in sides:
             side.unlink(missing_ok=True)
         raise CopyNotVerified(f"{problems[:3]} {wrong}")
+
+
+def _plain_on_disk(p: Path) -> bool:
+    try:
+        with p.open("rb") as f:
+            return f.read(len(PLAIN_HEADER)) == PLAIN_HEADER
+    except OSError:
+        return False
+
+
+@dataclass(frozen=True)
+class BackupsEncrypted:
+    """What ``encrypt_backups`` did to the backup folder of an encrypted file: the backups
+    it converted (each now encrypted under the file's key), and every copy still plain there
+    with why (Vietnamese), so the officer is told exactly which copies still hold names."""
+
+    path: Path
+    converted: tuple[Path, ...] = ()
+    left: tuple[tuple[Path, str], ...] = ()
+
+    def said(self) -> str:
+        """What happened, in Vietnamese, for the command's output and the window's page."""
+        lines: list[str] = []
+        if self.converted:
+            lines.append(
+                f"Đã mã hoá {len(self.converted)} bản sao lưu có sẵn của tệp (cùng khoá: mở "
+                "bằng cùng mật khẩu và mã khôi phục)."
+            )
+        else:
+            lines.append("Không có bản sao lưu chưa mã hoá nào cần mã hoá.")
+        if self.left:
+            lines.append(
+                f"{len(self.left)} bản trong thư mục sao lưu vẫn CHƯA mã hoá (ai có máy đều đọc "
+                "được tên người trong đó):"
+            )
+            lines += [f"  {p.name}: {why}" for p, why in self.left]
+            lines.append(
+                "Khi không cần đến chúng nữa, hãy xoá chúng; hoặc sửa nguyên nhân rồi chạy "
+                f'lại lệnh rasoat db encrypt "{self.path}" để mã hoá nốt.'
+            )
+        return "\n".join(lines)
+
+
+# Why a copy in the backup folder was left plain (``BackupsEncrypted.left``).
+SET_ASIDE_LEFT = (
+    "bản để riêng (hỏng, hoặc tệp cũ để lại khi khôi phục), được giữ nguyên từng byte để cứu "
+    "dữ liệu nên không mã hoá; xoá nó khi không cần cứu dữ liệu nữa"
+)
+NOT_THIS_FILE = "không phải bản sao lưu của tệp này (tên hoặc xã khác) nên không đụng đến"
+KEPT_UNTIL_OPENED = (
+    "tệp xã vừa mã hoá chưa mở lại được bằng mật khẩu vừa đặt, nên bản sao lưu trước khi mã "
+    "hoá được giữ nguyên (chưa mã hoá) để không mất dữ liệu"
+)
+
+
+def plain_copies(path: Path) -> list[Path]:
+    """The copies in the backup folder of ``path`` still plain on disk (backups and copies
+    set aside), oldest first."""
+    from db import backup
+
+    return [p for p in backup.list_backups(path) + backup.list_set_aside(path) if _plain_on_disk(p)]
+
+
+def encrypt_backups(
+    path: Path,
+    key: bytes,
+    *,
+    keep_plain: Iterable[Path] = (),
+    read_on: driver.Connection | None = None,
+) -> BackupsEncrypted:
+    """Every plain backup of the encrypted file at ``path`` converted to an encrypted one
+    under its ``key`` (the file's key, so its key file, the folder's copy of it and the
+    recovery key open them all); ``keep_plain``: backups to leave as they are (said why);
+    ``read_on``: a connection to the file (the one holding it), else one is opened.
+
+    Each one on its own, atomically (``_encrypt_backup``): an encrypted copy written beside
+    it, checked, given its time (the retention counts a backup's age from it) and only then
+    renamed over it; a failure leaves that backup as it was, said in ``left`` with why.
+    Only this file's backups: a copy whose name is not this file's (``<stem>-…``) or whose
+    commune is another's is left alone. Copies set aside (``.damaged``, ``.old``) are kept
+    byte for byte for a rescue, so not converted; said too."""
+    from db import backup
+
+    keep = {p.resolve() for p in keep_plain}
+    ours = backup._commune_on(read_on) if read_on is not None else backup._commune_of_file(path)
+    folder = backup.backup_dir(path)
+    if folder.is_dir():
+        for stale in folder.glob("*" + ENCRYPTING):  # a conversion killed part-way
+            backup._remove(stale)
+    converted: list[Path] = []
+    left: list[tuple[Path, str]] = []
+    for p in plain_copies(path):
+        if p.suffix != backup.SUFFIX:
+            left.append((p, SET_ASIDE_LEFT))
+        elif not p.name.startswith(path.stem + "-") or not _same_commune(ours, p):
+            left.append((p, NOT_THIS_FILE))
+        elif p.resolve() in keep:
+            left.append((p, KEPT_UNTIL_OPENED))
+        else:
+            why = _encrypt_backup(p, key)
+            if why is None:
+                converted.append(p)
+            else:
+                left.append((p, why))
+    return BackupsEncrypted(path, tuple(converted), tuple(left))
+
+
+ENCRYPTING = ".encrypting"
+
+
+def _same_commune(ours: tuple[str, str, str, str] | None, p: Path) -> bool:
+    from db import backup
+    from forms.admin_units import official_code
+
+    theirs = backup._commune_of_file(p)
+    if ours is None or theirs is None:
+        return True  # nothing to compare: the name alone says it is this file's
+    return official_code(theirs[2]) == official_code(ours[2])
+
+
+def _encrypt_backup(p: Path, key: bytes) -> str | None:
+    """The plain backup at ``p`` replaced by an encrypted copy under ``key``: written to
+    ``<p>.encrypting`` (``write_encrypted_copy``, rollback mode as every backup, checked:
+    SQLite's check, every table's rows, the schema, no plain header), opened again under
+    ``key``, synced, given ``p``'s times and renamed over ``p``. None when done; else why
+    not (Vietnamese), ``p`` as it was and nothing left beside it."""
+    from db import backup
+    from db.backup_check import copy_problems
+    from db.errors import failure_reason
+
+    tmp = p.with_name(p.name + ENCRYPTING)
+    try:
+        before = p.stat()
+        src = driver.connect(str(p), isolation_level=None)
+        try:
+            # A copy SQLite finds damage in (or rows its schema forbids) cannot be shown to
+            # match its encrypted copy, which would also hide what was wrong with it: kept
+            # as it is, for a rescue, and said.
+            problems = copy_problems(src, before.st_size, deep=False)
+            if problems:
+                return (
+                    "có lỗi nên được giữ nguyên để cứu dữ liệu, không mã hoá (xoá nó khi không "
+                    f"cần nữa): {problems[0]}"
+                )
+            write_encrypted_copy(src, tmp, key, journal="delete", step="encrypt-backup")
+        finally:
+            src.close()
+        if not opens(tmp, key):
+            raise CopyNotVerified("the copy does not open under the key")
+        os.utime(tmp, ns=(before.st_atime_ns, before.st_mtime_ns))
+        backup.fsync_path(tmp)
+        backup._phase("encrypt-backup:replace")
+        os.replace(tmp, p)
+        backup.fsync_path(p.parent)
+    except RowsRefused as exc:
+        backup._remove(tmp)
+        return f"không mã hoá được vì {exc.message}"
+    except CopyNotVerified:
+        backup._remove(tmp)
+        return "bản mã hoá của nó không qua được kiểm tra; bản sao lưu giữ nguyên"
+    except (OSError, driver.Error) as exc:
+        backup._remove(tmp)
+        reason = failure_reason(exc) or "không đọc hoặc ghi được tệp"
+        return f"không mã hoá được: {reason.rstrip('.')}; bản sao lưu giữ nguyên"
+    return None

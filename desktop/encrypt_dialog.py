@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtGui import QCloseEvent, QFont
@@ -28,6 +28,9 @@ from PySide6.QtWidgets import (
 
 from desktop.new_passphrase_dialog import NewPassphraseDialog
 
+if TYPE_CHECKING:
+    from db.at_rest import Encrypted
+
 
 def _tr(text: str) -> str:
     return QCoreApplication.translate("EncryptDialog", text)
@@ -37,7 +40,7 @@ class EncryptDialog(NewPassphraseDialog):
     def __init__(self, window: Any) -> None:
         path = Path(window.store.path)
 
-        def work(_current: str, new: str) -> tuple[str, Path]:
+        def work(_current: str, new: str) -> Encrypted:
             from db import at_rest
 
             return at_rest.encrypt_file(path, new)
@@ -48,8 +51,9 @@ class EncryptDialog(NewPassphraseDialog):
             explanation=_tr(
                 "Tệp xã và mọi bản sao lưu của nó sẽ được mã hoá: không có mật khẩu tệp xã "
                 "(hoặc mã khôi phục, hiện ra một lần ngay sau đây) thì không ai đọc được, kể cả "
-                "khi mất máy. Trước đó một bản sao lưu được tạo và kiểm tra; từ nay mỗi lần mở "
-                "tệp, chương trình sẽ hỏi mật khẩu này."
+                "khi mất máy. Trước đó một bản sao lưu được tạo và kiểm tra; bản sao lưu nào "
+                "không mã hoá được sẽ được nêu tên và lý do. Từ nay mỗi lần mở tệp, chương "
+                "trình sẽ hỏi mật khẩu này."
             ),
             ok_text=_tr("&Mã hoá"),
             parent=window,
@@ -57,6 +61,7 @@ class EncryptDialog(NewPassphraseDialog):
         self.window_ = window
         self.path = path
         self.recovery_key = ""
+        self.backups_said = ""  # what became of the file's backups (Vietnamese)
         self.printed: Path | None = None
         self.own_store: Any = None
         # Who encrypts: the window's user, signed in with their password, whose role was
@@ -77,8 +82,8 @@ class EncryptDialog(NewPassphraseDialog):
         self.window_.open_path(self.path)
 
     def finished_work(self, result: Any) -> None:
-        recovery, _made = result
-        self.recovery_key = recovery
+        self.recovery_key = result.recovery
+        self.backups_said = result.backups.said()
         self.window_.open_path(self.path)
         self._show_recovery_key()
 
@@ -94,6 +99,8 @@ class EncryptDialog(NewPassphraseDialog):
                 "cất giữ như con dấu. Khi quên mật khẩu hoặc mất tệp khoá, mã này mở được tệp "
                 "và mọi bản sao lưu."
             ).format(f=self.path.name)
+            + "\n\n"
+            + self.backups_said
         )
         self.key_field = QLineEdit(self.recovery_key)
         self.key_field.setObjectName("recovery-key")

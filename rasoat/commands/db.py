@@ -374,13 +374,16 @@ def encrypt_file(args: argparse.Namespace) -> int:
     path = Path(args.file)
     try:
         if at_rest.is_encrypted(path):
-            return _fail(f"Tệp {path.name} đã được mã hoá rồi.")
+            if not [p for p in at_rest.plain_copies(path) if p.suffix == ".sqlite"]:
+                return _fail(f"Tệp {path.name} đã được mã hoá rồi.")
+            return _encrypt_left_backups(path, args)
         if not path.is_file():
             return _fail(FileMissing(path).message)
         who = _may_encrypt(path, args)
-        recovery, made = at_rest.encrypt_file(path, _new_passphrase(args))
+        done = at_rest.encrypt_file(path, _new_passphrase(args))
     except StoreError as exc:
         return _fail(exc.message, signin.exit_code(exc, 1))
+    recovery = done.recovery
     try:
         sheet = _print_recovery_key(path, args, who, recovery)
     except (StoreError, ReportError, OSError) as exc:
@@ -389,7 +392,7 @@ def encrypt_file(args: argparse.Namespace) -> int:
         why = failure_reason(exc) or "không ghi được tệp"
         print(f"Không lưu được trang mã khôi phục ({why}).", file=sys.stderr)
         sheet = None
-    print(f"Đã mã hoá tệp {path} (bản sao lưu trước khi mã hoá: {made}).")
+    print(f"Đã mã hoá tệp {path} (bản sao lưu trước khi mã hoá: {done.made}).")
     print(f"Tệp khoá: {at_rest.key_file(path)} (để cạnh tệp xã; bản sao trong thư mục sao lưu).")
     print("MÃ KHÔI PHỤC (chỉ hiện một lần, hãy in hoặc chép ra giấy, cất nơi an toàn):")
     print(f"    {recovery}")
@@ -397,11 +400,29 @@ def encrypt_file(args: argparse.Namespace) -> int:
     print(f'(rasoat db passphrase "{path}" --recovery-key-file TEP).')
     if sheet is not None:
         print(f"Trang mã khôi phục để in: {sheet} (in ra rồi xoá tệp này đi).")
-    print(
-        f"Bản sao lưu {made.name} vẫn chưa mã hoá: khi đã cất mã khôi phục, hãy xoá nó "
-        "(hoặc để nó hết hạn theo thời gian giữ bản sao lưu trong Thiết lập)."
-    )
+    # Every plain backup converted, or each one left plain named with why: on the error
+    # output then, the file itself being encrypted all the same (exit 0).
+    print(done.backups.said(), file=sys.stderr if done.backups.left else sys.stdout)
     return 0
+
+
+def _encrypt_left_backups(path: Path, args: argparse.Namespace) -> int:
+    """``rasoat db encrypt`` again on an encrypted file whose backup folder still holds plain
+    backups (a conversion stopped part-way, a backup copied back from a stick, one refused
+    before and fixed since): the file unlocked with its passphrase (or recovery key), then
+    those backups converted (``db.at_rest.encrypt_backups``). Exit 1 while any is left."""
+    from db import at_rest, driver
+    from rasoat.unlock import unlock
+
+    unlock(argparse.Namespace(**{**vars(args), "unlock": True}))
+    key = driver.known_key(path)
+    if key is None:  # not expected: unlock remembers the key or refuses
+        return _fail(at_rest.PassphraseNeeded(path).message)
+    _may_encrypt(path, args, key)
+    done = at_rest.encrypt_backups(path, key)
+    print(f"Tệp {path.name} đã được mã hoá rồi; đã mã hoá nốt các bản sao lưu chưa mã hoá.")
+    print(done.said(), file=sys.stderr if done.left else sys.stdout)
+    return 1 if done.left else 0
 
 
 def _print_recovery_key(path: Path, args: argparse.Namespace, who: str, key: str) -> Path | None:

@@ -102,15 +102,24 @@ def _first_name(path: Path, key: bytes | None = None) -> str:
     return name
 
 
+def _carried_out(path: Path) -> Path:
+    return path.parent / "ban-chep-ngoai" / "xa-truoc-khi-ma-hoa.sqlite"
+
+
 @pytest.fixture
 def encrypted(tmp_path: Path) -> tuple[Path, str, str]:
-    """(an encrypted commune file, its recovery key, a household member's name in it)."""
-    from db import driver
+    """(an encrypted commune file, its recovery key, a household member's name in it).
+    A plain copy of the file from before, carried out of its backup folder, lies in
+    ``tmp_path / "ban-chep-ngoai"`` (``_carried_out``)."""
+    from db import backup, driver
 
     path = tmp_path / "xa.sqlite"
     _plain_commune(path)
     name = _first_name(path)
-    recovery, made = at_rest.encrypt_file(path, PASSPHRASE)
+    carried = backup.make_backup(path, "manual")
+    _carried_out(path).parent.mkdir()
+    carried.replace(_carried_out(path))
+    recovery, made, _backups = at_rest.encrypt_file(path, PASSPHRASE)
     assert made.is_file()
     assert "before-encrypt" in made.name
     driver.forget(path)  # as a new process: nothing remembered
@@ -120,17 +129,21 @@ def encrypted(tmp_path: Path) -> tuple[Path, str, str]:
 def test_encrypt_keeps_every_row_and_no_name_is_readable(
     tmp_path: Path, encrypted: tuple[Path, str, str]
 ) -> None:
-    from db import backup
+    from db import backup, driver
 
     path, recovery, name = encrypted
     assert at_rest.is_encrypted(path)
     assert name.encode() not in path.read_bytes()
     [made] = backup.list_backups(path, "before-encrypt")
-    assert name.encode() in made.read_bytes()  # the verified plain backup made first
+    # The verified backup made first is encrypted too, once the file opened encrypted.
+    assert name.encode() not in made.read_bytes()
+    assert not made.read_bytes().startswith(at_rest.PLAIN_HEADER)
     key = at_rest.key_from_passphrase(path, PASSPHRASE)
     assert _first_name(path, key) == name
     assert at_rest.key_from_recovery(path, recovery) == key
+    driver.remember(path, key)
     assert backup.check_backup(made) == []
+    assert _first_name(made, key) == name
     with pytest.raises(StoreError) as exc:
         at_rest.encrypt_file(path, PASSPHRASE)
     assert "đã được mã hoá" in exc.value.message
@@ -207,15 +220,16 @@ def test_backups_of_an_encrypted_file_are_encrypted_and_restore(
 def test_the_backup_from_before_the_encryption_restores_encrypted(
     encrypted: tuple[Path, str, str],
 ) -> None:
-    """Restoring the ``before-encrypt`` backup over the encrypted, unlocked file put the
-    plain copy in its place: the file was silently decrypted, its key file beside it. It is
-    written encrypted under the file's key: the passphrase and the recovery key still open
-    it, and it holds the backup's rows."""
+    """Restoring a plain backup from before the encryption (the ``before-encrypt`` one, until
+    the encryption converted it too; here a copy carried out of the backup folder) over the
+    encrypted, unlocked file put the plain copy in its place: the file was silently
+    decrypted, its key file beside it. It is written encrypted under the file's key: the
+    passphrase and the recovery key still open it, and it holds the backup's rows."""
     from db import backup, driver
     from db.store import HouseholdQuery, Store
 
     path, recovery, name = encrypted
-    [before] = backup.list_backups(path, "before-encrypt")
+    before = _carried_out(path)
     assert before.read_bytes().startswith(at_rest.PLAIN_HEADER)
     key = at_rest.key_from_passphrase(path, PASSPHRASE)
     with Store.open(path, user="Cán bộ xã", device="may-xa", key=key) as store:
@@ -309,7 +323,7 @@ def test_encrypting_holds_the_file_so_a_second_program_is_refused_and_nothing_is
 
     backup.phase_hooks.append(second_program)
     try:
-        _recovery, _made = at_rest.encrypt_file(path, PASSPHRASE)
+        _recovery, _made, _backups = at_rest.encrypt_file(path, PASSPHRASE)
     finally:
         backup.phase_hooks.remove(second_program)
     phases = [p for p, _ in attempts]

@@ -44,7 +44,8 @@ def _contents(path: Path, key: bytes | None = None) -> dict[str, Any]:
 
 @pytest.fixture
 def converted(tmp_path: Path) -> tuple[Path, Path, bytes, str]:
-    """(an encrypted commune file, the plain backup made before, its key, its recovery key).
+    """(an encrypted commune file, a plain copy of it from just before, its key, its recovery
+    key).
     Before encrypting, the first household's row (and its search entry) moved to a rowid
     past the others and a gap left in meta's rowids: a copy that numbered rows afresh would
     search the wrong households."""
@@ -63,10 +64,16 @@ def converted(tmp_path: Path) -> tuple[Path, Path, bytes, str]:
         conn.execute("COMMIT")
     finally:
         conn.close()
-    recovery, made = at_rest.encrypt_file(path, PASSPHRASE)
+    plain = tmp_path / "ngoai" / "xa-truoc.sqlite"  # kept outside the backup folder
+    plain.parent.mkdir()
+    backup.make_backup(path, "manual").replace(plain)
+    recovery, made, _backups = at_rest.encrypt_file(path, PASSPHRASE)
     driver.forget(path)  # as a new process
     key = at_rest.key_from_passphrase(path, PASSPHRASE)
-    return path, made, key, recovery
+    # The backup made first holds the same, encrypted too (db.at_rest.encrypt_backups).
+    assert made.read_bytes()[:16] != at_rest.PLAIN_HEADER
+    assert _contents(made, key) == _contents(plain)
+    return path, plain, key, recovery
 
 
 def test_the_encrypted_copy_holds_the_same_schema_and_rows_with_their_rowids(
@@ -78,7 +85,7 @@ def test_the_encrypted_copy_holds_the_same_schema_and_rows_with_their_rowids(
     assert _contents(path, key) == plain
     assert at_rest.key_from_recovery(path, recovery) == key
     assert backup.check_backup(made) == []
-    assert made.read_bytes()[:16] == at_rest.PLAIN_HEADER  # the backup made first, plain
+    assert made.read_bytes()[:16] == at_rest.PLAIN_HEADER  # the copy from before, plain
 
 
 def test_the_encrypted_copy_searches_checks_and_chains_as_the_plain_file(

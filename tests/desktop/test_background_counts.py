@@ -93,7 +93,7 @@ def test_closing_the_window_during_a_count(qtbot: QtBot, app: Any, store: Any) -
 def test_an_encrypted_files_counts(qtbot: QtBot, app: Any, commune_path: Path) -> None:
     with Store.open(commune_path, user="máy", device="test") as plain:
         _fill(plain)
-    recovery, _backup = at_rest.encrypt_file(commune_path, "ruộng bậc thang mùa lúa chín")
+    recovery = at_rest.encrypt_file(commune_path, "ruộng bậc thang mùa lúa chín").recovery
     driver.forget(commune_path)
     key = at_rest.key_from_recovery(commune_path, recovery)
     try:

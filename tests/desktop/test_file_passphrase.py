@@ -36,7 +36,7 @@ def plain(commune_path: Path) -> Iterator[Path]:
 
 @pytest.fixture
 def encrypted(plain: Path) -> tuple[Path, str]:
-    recovery, _made = at_rest.encrypt_file(plain, PASSPHRASE)
+    recovery = at_rest.encrypt_file(plain, PASSPHRASE).recovery
     driver.forget(plain)  # as a new session: nothing remembered
     return plain, recovery
 
@@ -164,6 +164,7 @@ def test_encrypt_through_the_menu_shows_the_key_once_and_prints_it(
         _type_and_enter(qtbot, dialog.again, PASSPHRASE)
         qtbot.waitUntil(lambda: bool(dialog.recovery_key), timeout=30_000)
         seen["key"] = dialog.key_field.text()
+        seen["said"] = dialog.explanation.text()
         dialog.reject()  # shown once: Esc does not lose it
         assert dialog.isVisible()
         seen["pdf"] = dialog.print_to(tmp_path / "ma-khoi-phuc.pdf")
@@ -180,6 +181,13 @@ def test_encrypt_through_the_menu_shows_the_key_once_and_prints_it(
     assert HEAD.encode() not in plain.read_bytes()
     assert at_rest.check_passphrase(plain, PASSPHRASE)
     assert at_rest.key_from_recovery(plain, seen["key"])
+    # Its backups too, as the first page promised, and the page says so.
+    from db import backup
+
+    made = backup.list_backups(plain)
+    assert any(p.stem.endswith("-before-encrypt") for p in made)
+    assert all(HEAD.encode() not in p.read_bytes() for p in made)
+    assert f"Đã mã hoá {len(made)} bản sao lưu có sẵn" in seen["said"]
     # The window has the file back, encrypted, and offers the other command now.
     assert _heads(window) == [HEAD]
     assert window.file_passphrase_action.isVisible()
