@@ -79,6 +79,7 @@ def run_gui(path: str | None = None) -> int:
     install_excepthook()
     # A fatal error leaves its trace in the log folder; the last unclean exit is reported.
     previous = crash.start()
+    sweep_spool()
     from desktop.main_window import MainWindow
 
     window = MainWindow()
@@ -94,6 +95,22 @@ def run_gui(path: str | None = None) -> int:
         return app.exec()
     finally:
         crash.end()
+
+
+def sweep_spool() -> None:
+    """What a workbook being written when a previous Rà soát was killed left in its spool
+    folder (a list's names in plain text, ``reports.spool``) removed at the start."""
+    import logging
+
+    from reports import spool
+
+    try:
+        removed = spool.sweep()
+    except OSError:
+        logging.getLogger(__name__).warning("spool sweep failed", exc_info=True)
+        return
+    if removed:
+        logging.getLogger(__name__).info("removed %d spool folder(s) left", len(removed))
 
 
 def open_startup_file(window: Any, path: str | None) -> None:

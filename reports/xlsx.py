@@ -10,13 +10,18 @@ Written in openpyxl's write-only mode (issue 22: the exchange workbook of 100,00
 held every cell as an object, 1 GB): each sheet's title and header rows are gathered first
 (``_Rows``), its column widths, frozen panes and print settings set before the first row goes
 out, then the data rows streamed one by one; merged ranges are written at the sheet's end.
+Each sheet streams into the workbook's own owner-only folder (``reports.spool``), removed
+when the workbook is written or fails, never into ``$TMPDIR/openpyxl.*``.
 """
 
 from __future__ import annotations
 
+import contextlib
 import html
 import math
+import os
 import re
+import tempfile
 from collections.abc import Callable
 from copy import copy
 from pathlib import Path
@@ -29,6 +34,7 @@ from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+from openpyxl.worksheet._writer import ALL_TEMP_FILES, WorksheetWriter
 from openpyxl.worksheet.cell_range import CellRange
 from openpyxl.worksheet.page import PageMargins
 from openpyxl.worksheet.worksheet import Worksheet
@@ -77,8 +83,9 @@ class _Rows:
     """The cells of a write-only sheet's rows not written yet, set in any order (the titles
     and the header, a few dozen cells), then sent out in row order by ``flush``."""
 
-    def __init__(self, ws: WriteOnlyWorksheet) -> None:
+    def __init__(self, ws: WriteOnlyWorksheet, spooled: _Spooled) -> None:
         self.ws = ws
+        self.spooled = spooled
         self.pending: dict[int, dict[int, Cell]] = {}
         self.written = 0  # rows already sent to the sheet
 
@@ -103,6 +110,7 @@ class _Rows:
         self.flush()
         for cell in cells:
             keep_as_text(cell)
+        self.spooled.writer_for(self.ws)
         self.ws.append(cells)
         self.written += 1
 
@@ -114,12 +122,63 @@ class _Rows:
             for column, cell in cells.items():
                 keep_as_text(cell)
                 line[column - 1] = cell
+            self.spooled.writer_for(self.ws)
             self.ws.append(line)
         self.written = max(self.written, last)
 
 
+class _Spooled:
+    """The sheet files of one workbook, in its own folder (``reports.spool``)."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.files: list[str] = []
+
+    def writer_for(self, ws: WriteOnlyWorksheet) -> None:
+        """``ws``'s writer, made as openpyxl's ``_get_writer`` makes it on the first row
+        (after the column widths, panes and print settings it writes first), with its file
+        in the workbook's folder (0600) rather than ``$TMPDIR``. Listed where openpyxl lists
+        its own, since its save removes each sheet's file from that list once zipped."""
+        if ws._writer is not None:
+            return
+        fd, name = tempfile.mkstemp(prefix="trang-", suffix=".xml", dir=self.folder)
+        os.close(fd)
+        self.files.append(name)
+        ALL_TEMP_FILES.append(name)
+        ws._writer = WorksheetWriter(ws, out=name)
+        ws._writer.write_top()
+
+    def close(self, wb: Workbook) -> None:
+        """Each sheet's stream closed (its file handle let go) and its file off openpyxl's
+        list: after a failure the folder is removed, and nothing is left for openpyxl's
+        exit handler."""
+        for ws in wb.worksheets:
+            # The rows' stream first (it ends its element on the sheet's stream), then the
+            # sheet's (its file); both no-ops once the workbook was saved.
+            for stream in (getattr(ws, "_rows", None), getattr(ws, "_writer", None)):
+                if stream is not None:
+                    with contextlib.suppress(Exception):
+                        stream.close()
+        for name in self.files:
+            with contextlib.suppress(ValueError):
+                ALL_TEMP_FILES.remove(name)
+
+
 def render_xlsx(doc: Document, out: Path, progress: Progress | None = None) -> Path:
-    wb = Workbook(write_only=True)
+    from reports import spool
+
+    with spool.spool_folder() as folder:
+        wb = Workbook(write_only=True)
+        spooled = _Spooled(folder)
+        try:
+            return _render(doc, wb, spooled, out, progress)
+        finally:
+            spooled.close(wb)
+
+
+def _render(
+    doc: Document, wb: Workbook, spooled: _Spooled, out: Path, progress: Progress | None
+) -> Path:
     taken: set[str] = set()
     pairs = [(part, table) for part in doc.parts for table in part.tables()]
     total = sum(len(t.rows) for _, t in pairs) or 1
@@ -129,11 +188,11 @@ def render_xlsx(doc: Document, out: Path, progress: Progress | None = None) -> P
             # A part that says in words it has nothing to list (a village with no poor
             # household): its sheet has the header, the words and the signatures.
             ws = wb.create_sheet(sheet_name(part.title, taken))
-            _write_words(_Rows(ws), part)
+            _write_words(_Rows(ws, spooled), part)
             continue
         for table in part.tables():
             ws = wb.create_sheet(sheet_name(table.sheet or table.caption or part.title, taken))
-            _write(_Rows(ws), part, table, notes_for(part, table))
+            _write(_Rows(ws, spooled), part, table, notes_for(part, table))
             done += len(table.rows)
             if progress is not None:
                 progress(done, total)
@@ -141,6 +200,8 @@ def render_xlsx(doc: Document, out: Path, progress: Progress | None = None) -> P
         wb.create_sheet("Sheet")
     wb.properties.title = str(clean(doc.title))
     wb.properties.creator = "Rà soát"
+    for ws in wb.worksheets:  # a sheet with no row written yet gets its writer now too
+        spooled.writer_for(ws)
     wb.save(out)
     return out
 

@@ -1,0 +1,131 @@
+"""Where a workbook's sheets are spooled while it is written (issue 20, the audit's MEDIUM
+finding on XLSX temporary files).
+
+openpyxl's write-only mode (``reports.xlsx``) streams each sheet to a file before zipping it
+into the ``.xlsx``: by itself to ``$TMPDIR/openpyxl.*`` (``create_temporary_file``), shared
+with every account on the machine's temporary folder and removed only at a normal exit
+(``atexit``): a kill, a crash or a power cut left every name, ID number and income of the
+list there in plain text, even for an encrypted commune file.
+
+Here each workbook spools into a folder of its own (``spool_folder``), made owner-only (0700,
+``tempfile.mkdtemp``; the sheet files 0600) under the application's own folder for such
+files (``db.private_tmp``: ``<data folder>/tam``, on the stick for a portable copy), and
+removed when the workbook is written or fails. The folder
+holds a lock file (an OS lock, as ``rasoat.crash`` holds its session lock: ``fcntl.flock`` or
+``msvcrt.locking``) for as long as its workbook is being written; the system releases it when
+the process dies, so ``sweep`` (at the window's start and before each workbook) removes every
+folder whose lock it can take: the leftovers of dead processes, never a workbook being
+written by a live one, in this process (another thread) or another.
+
+Not a process-wide ``tempfile.tempdir`` nor a patch of openpyxl's ``create_temporary_file``:
+both are global, so a workbook written in a worker would depend on what another thread set
+or undid meanwhile, and every other temporary file of the process would move too. Each
+sheet is given its writer, with its file in the workbook's folder, just before its first row
+(``reports.xlsx._spool``), as openpyxl's own ``_get_writer`` makes it then.
+
+Without a provided root (a library caller that never imported ``rasoat``), the folder is
+made in the system's temporary folder: still owner-only and removed after, but not swept.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import shutil
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import IO
+
+PREFIX = "bang-tinh-"
+LOCK_NAME = ".dang-ghi"
+# A folder found without its lock file is being made (mkdtemp, then the lock) unless older.
+MAKING_S = 60.0
+
+
+def root() -> Path | None:
+    """The app's own folder for them (``db.private_tmp``); None when none was provided."""
+    from db import private_tmp
+
+    return private_tmp.root()
+
+
+@contextlib.contextmanager
+def spool_folder() -> Iterator[Path]:
+    """A new owner-only folder for one workbook's sheets, locked while in use, removed after
+    (written or failed). Leftovers of dead processes are swept first."""
+    base = root()
+    if base is not None:
+        sweep(base)
+    folder = Path(tempfile.mkdtemp(prefix=PREFIX, dir=base))
+    try:
+        lock = open(folder / LOCK_NAME, "a+b")  # noqa: SIM115 - held while the folder is used
+    except BaseException:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
+    try:
+        try_lock(lock)
+        yield folder
+    finally:
+        unlock(lock)
+        lock.close()
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def sweep(base: Path | None = None) -> list[Path]:
+    """Remove the spool folders under ``base`` (default: the provided root) whose lock is
+    free: their process is gone. Returns those removed."""
+    base = base if base is not None else root()
+    if base is None:
+        return []
+    removed: list[Path] = []
+    for folder in sorted(base.glob(PREFIX + "*")):
+        lock_path = folder / LOCK_NAME
+        try:
+            if not folder.is_dir():
+                continue
+            if not lock_path.exists() and time.time() - folder.stat().st_mtime < MAKING_S:
+                continue  # just made by a live process, its lock not yet there
+            with open(lock_path, "a+b") as lock:
+                free = try_lock(lock)
+                if free:
+                    unlock(lock)
+        except OSError:
+            continue
+        if free:
+            shutil.rmtree(folder, ignore_errors=True)
+            if not folder.exists():
+                removed.append(folder)
+    return removed
+
+
+def try_lock(f: IO[bytes]) -> bool:
+    """An exclusive, non-blocking OS lock on ``f`` (``rasoat.crash._try_lock``'s way; that
+    package is above this one)."""
+    try:
+        if sys.platform == "win32":
+            import msvcrt
+
+            f.seek(0)
+            msvcrt.locking(f.fileno(), msvcrt.LK_NBLCK, 1)
+        else:
+            import fcntl
+
+            fcntl.flock(f.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        return False
+    return True
+
+
+def unlock(f: IO[bytes]) -> None:
+    with contextlib.suppress(OSError):
+        if sys.platform == "win32":
+            import msvcrt
+
+            f.seek(0)
+            msvcrt.locking(f.fileno(), msvcrt.LK_UNLCK, 1)
+        else:
+            import fcntl
+
+            fcntl.flock(f.fileno(), fcntl.LOCK_UN)
