@@ -30,7 +30,7 @@ from typing import NamedTuple
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
-from db import driver
+from db import driver, private_tmp
 from db.errors import FileMissing, InUseElsewhere, StoreError
 from db.exchange import crypto
 from db.exchange.errors import PackageError
@@ -180,6 +180,7 @@ def write_key_file(target: Path, recovery_key: str, passphrase: str) -> None:
     tmp = target.with_name(target.name + ".tmp")
     target.parent.mkdir(parents=True, exist_ok=True)
     try:
+        private_tmp.owner_only(tmp, create=True)
         with tmp.open("w", encoding="utf-8") as f:
             json.dump(doc, f, indent=1)
             f.flush()
@@ -798,6 +799,7 @@ def write_encrypted_copy(
         ]
         counts = {t: src.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0] for t in tables}
         schema = src.execute(_SCHEMA).fetchall()
+        private_tmp.owner_only(tmp, create=True)  # the commune file or backup it becomes
         src.execute(f"ATTACH DATABASE ? AS enc KEY \"x'{key.hex()}'\"", (str(tmp),))
         src.execute(f"PRAGMA enc.cipher_hmac_algorithm = {driver.HMAC}")
         export(src, "enc")

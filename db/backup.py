@@ -26,7 +26,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from db import driver
+from db import driver, private_tmp
 from db.backup_check import (  # check_backup stays callable as backup.check_backup
     DEEP_LIMIT,
     _plain_on_disk,
@@ -236,6 +236,7 @@ def _write_copy(
     _phase(f"{step}:copy")
     # The copy of an encrypted file is encrypted under the same key (SQLCipher's backup
     # copies pages as they are; it refuses between a plain and an encrypted connection).
+    private_tmp.owner_only(tmp, create=True)  # 0600 before a row is copied into it
     dest = driver.connect(tmp, key=driver.key_of(source))
     try:
         # No sync of its own at the copy's commit: the whole copy is synced below, before it
@@ -384,6 +385,7 @@ def _keep_key_file(path: Path) -> None:
     beside = key_file(path)
     if beside.is_file():
         tmp = backup_key_file(path).with_name(backup_key_file(path).name + PARTIAL)
+        private_tmp.owner_only(tmp, create=True)
         shutil.copyfile(beside, tmp)
         tmp.replace(backup_key_file(path))
 
@@ -669,9 +671,11 @@ def _keep_displaced(path: Path) -> Path:
     kept = backup_dir(path) / f"{path.stem}-{_stamp()}-{BEFORE_RESTORE}{OLD}"
     try:
         kept.parent.mkdir(parents=True, exist_ok=True)
+        private_tmp.owner_only(kept, create=True)
         shutil.copyfile(path, kept)
         side = path.with_name(path.name + "-wal")
         if side.exists():
+            private_tmp.owner_only(kept.with_name(kept.name + "-wal"), create=True)
             shutil.copyfile(side, kept.with_name(kept.name + "-wal"))
         fsync_path(kept)
     except OSError:

@@ -12,6 +12,7 @@ up for it. Kept free of imports: ``rasoat`` imports it at start-up.
 
 from __future__ import annotations
 
+import contextlib
 import os
 from collections.abc import Callable
 from pathlib import Path
@@ -35,3 +36,23 @@ def root() -> Path | None:
     if os.name != "nt":  # Windows: the folder is in the user's own profile already
         os.chmod(folder, 0o700)
     return folder
+
+
+def owner_only(path: Path, *, create: bool = False) -> None:
+    """The file at ``path`` readable and writable by its owner alone (0600), as a commune
+    file, its backups, its key file and a printed recovery key must be (issue 20: they were
+    0644, readable by every account on a shared laptop). ``create``: made empty with that
+    mode first when missing, so that what is written into it next is never readable by
+    others, even for a moment.
+
+    POSIX only: on Windows a file takes its folder's access list (the user's own profile
+    folders are the user's), which a mode cannot say; a filesystem without modes (a FAT or
+    exFAT stick) refuses the change, and the file stays as that filesystem makes it."""
+    if os.name == "nt":
+        return
+    # Any failure here (a folder that refuses the file, a stick without modes) is the
+    # caller's own creation's to report, as it did before.
+    with contextlib.suppress(OSError):
+        if create:
+            os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600))
+        os.chmod(path, 0o600)

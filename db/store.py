@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 import sqlite_utils
 
-from db import at_rest, audit, backup, driver, users
+from db import at_rest, audit, backup, driver, private_tmp, users
 from db.errors import (
     AlreadyExists,
     DatabaseDamaged,
@@ -230,6 +230,8 @@ class Store(StoreCalls):
         path.parent.mkdir(parents=True, exist_ok=True)
         if key is not None:
             driver.remember(path, key)
+        # Owner-only before SQLite writes into it; its -wal, -shm and journals take its mode.
+        private_tmp.owner_only(path, create=True)
         conn = _connect(path, key)
         try:
             _configure(conn)

@@ -88,6 +88,7 @@ def save_recovery_key(
 ) -> Path:
     """The page as a PDF at ``out``, for the commune of ``store``, recorded in its audit
     log as a print (the document and the file's name; never the key)."""
+    from db.private_tmp import owner_only
     from reports import save_document
 
     commune = store.commune()
@@ -99,4 +100,8 @@ def save_recovery_key(
         day or date.today(),
         package=package,
     )
+    # Whoever reads the page opens the file: owner-only (0600) before the key is written
+    # into it (reportlab writes over the file, its mode kept).
+    out.parent.mkdir(parents=True, exist_ok=True)
+    owner_only(out, create=True)
     return save_document(doc, store, out, fmt="pdf")
