@@ -62,8 +62,11 @@ def register(subparsers: Any) -> None:
         help="mã hoá tệp xã (cần mật khẩu tệp xã; in mã khôi phục một lần)",
         description=(
             "Mã hoá tệp xã: sao lưu (đã kiểm tra) trước, ghi bản mã hoá, kiểm tra nó rồi mới "
-            "thay tệp. Mật khẩu tệp xã được hỏi hai lần (hoặc đọc từ --new-passphrase-file); "
-            "mã khôi phục hiện một lần duy nhất: hãy in hoặc chép ra giấy, cất nơi an toàn."
+            "thay tệp; sau đó mã hoá mọi bản sao lưu chưa mã hoá của tệp (bản nào không mã "
+            "hoá được thì được nêu tên và lý do). Mật khẩu tệp xã được hỏi hai lần (hoặc đọc "
+            "từ --new-passphrase-file); mã khôi phục hiện một lần duy nhất: hãy in hoặc chép "
+            "ra giấy, cất nơi an toàn. Chạy lại trên tệp đã mã hoá: mã hoá nốt các bản sao lưu "
+            "còn chưa mã hoá (hỏi mật khẩu tệp xã)."
         ),
     )
     encrypt.add_argument("file", metavar="TỆP_XÃ")
