@@ -537,7 +537,17 @@ class MainWindow(QMainWindow):
         them when they arrive (a newer count drops an older one's result)."""
         if self.list is None or self.store is None:
             return
-        self.background_counts.count(Path(self.store.path), self.list.counts_query())
+        query = self.list.counts_query()
+        # Counts of a search or filter are not the commune's: the line says which it shows.
+        self._counts_filtered = bool(
+            query.text.strip()
+            or query.village
+            or query.category
+            or query.transition
+            or query.needs_resurvey
+            or query.cadre
+        )
+        self.background_counts.count(Path(self.store.path), query)
 
     def _show_counts(self, counts: dict[Any, int]) -> None:
         if self.list is None or self.store is None:
@@ -546,7 +556,12 @@ class MainWindow(QMainWindow):
         for category in Category:
             n = int(counts.get(category, counts.get(category.value, 0)))
             parts.append(f"{label(category)}: {n}")
-        self.counts.setText("  ·  ".join(parts))
+        whose = (
+            self.tr("Theo danh sách đang lọc")
+            if getattr(self, "_counts_filtered", False)
+            else self.tr("Cả xã")
+        )
+        self.counts.setText(f"{whose} — " + "  ·  ".join(parts))
 
     def _counts_failed(self, exc: BaseException) -> None:
         from desktop.worker import error_text

@@ -61,7 +61,7 @@ class ReportSavedDialog(QDialog):
         buttons = QDialogButtonBox()
         self.folder_button = QPushButton(self.tr("Mở thư &mục"))
         self.file_button = QPushButton(self.tr("Mở &tệp"))
-        self.close_button = QPushButton(self.tr("Đóng"))
+        self.close_button = QPushButton(self.tr("Đó&ng"))
         buttons.addButton(self.folder_button, QDialogButtonBox.ButtonRole.ActionRole)
         buttons.addButton(self.file_button, QDialogButtonBox.ButtonRole.ActionRole)
         buttons.addButton(self.close_button, QDialogButtonBox.ButtonRole.RejectRole)
@@ -86,17 +86,26 @@ class ReportSavedDialog(QDialog):
             self.raise_()  # still open from an earlier print, perhaps behind the window
 
     def open_file(self) -> bool:
-        return self._open(self.path, self.tr("Không mở được tệp tự động; tệp ở: {p}"))
+        return self._open(
+            self.path,
+            self.tr(
+                "Không mở được tệp tự động: máy này chưa có chương trình mở loại tệp này. Tệp "
+                "đã lưu ở đường dẫn trên: chép sang máy có chương trình đó để xem và in."
+            ),
+        )
 
     def open_folder(self) -> bool:
         folder = self.path.parent if self.path is not None else None
-        return self._open(folder, self.tr("Không mở được thư mục tự động; tệp ở: {p}"))
+        return self._open(
+            folder,
+            self.tr("Không mở được thư mục tự động. Tệp đã lưu ở đường dẫn trên."),
+        )
 
     def _open(self, target: Path | None, failed: str) -> bool:
         if target is None or self.path is None:
             return False
         opened = open_in_system(target)
         if not opened:
-            self.note.setText(failed.format(p=self.path))
+            self.note.setText(failed)  # the path is on the line above, once
         self.note.setVisible(not opened)
         return opened

@@ -53,6 +53,12 @@ def test_a_searchs_counts_arrive_and_are_the_stores(qtbot: QtBot, app: Any, stor
     window.update_counts()
     qtbot.waitUntil(lambda: "Hộ nghèo: 2" in window.counts.text())
     assert "Chưa xác định: 1" in window.counts.text()
+    # A search's counts say they are the search's, not the commune's.
+    assert window.counts.text().startswith("Theo danh sách đang lọc — ")
+    window.list.search.setText("")
+    window.list.apply_search()
+    window.update_counts()
+    qtbot.waitUntil(lambda: window.counts.text().startswith("Cả xã — "))
 
 
 def test_an_older_counts_result_is_dropped(qtbot: QtBot, app: Any, store: Any) -> None:

@@ -200,12 +200,14 @@ def test_the_saved_message_opens_the_file_or_its_folder_and_closes_with_esc(
 @pytest.mark.qt_log_ignore("does not support QPlatformServices::openDocument")
 def test_no_viewer_on_the_machine_is_not_an_error(qtbot: QtBot, window: MainWindow) -> None:
     # Offscreen Qt has no viewer at all: openUrl returns False, as on a machine with no PDF
-    # reader. The message says where the file is instead.
+    # reader. The message says why and points to the path shown once above it.
     path = print_from_menu(qtbot, window, "final_list", "pdf")
     dialog = window.report_saved
     qtbot.mouseClick(dialog.file_button, Qt.MouseButton.LeftButton)
     assert dialog.note.isVisible()
-    assert dialog.note.text() == f"Không mở được tệp tự động; tệp ở: {path}"
+    assert dialog.note.text().startswith("Không mở được tệp tự động: máy này chưa có chương")
+    assert str(path) not in dialog.note.text()
+    assert dialog.path_label.text() == str(path)
     assert dialog.isVisible()
 
 
