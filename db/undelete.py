@@ -71,12 +71,21 @@ def restore(store: Any, household_id: str) -> Household:
             f"Hộ {code}: mã hộ này nay đã dùng cho một hộ khác. Hãy đổi mã của hộ kia rồi "
             "khôi phục lại."
         )
+    # The members deleted with it share the deletion's time: its audit row's, which is also
+    # the household row's after a deletion typed here, not after one merged from a package
+    # (the row then keeps the package's time; its members were deleted here, now).
+    found = store.conn.execute(
+        "SELECT at FROM audit WHERE household_id = ? AND tbl = 'households' AND row_id = ?"
+        " AND action = 'delete' ORDER BY id DESC LIMIT 1",
+        (household_id, household_id),
+    ).fetchone()
+    deleted_at = found[0] if found is not None else at
     members = [
         text
         for (text,) in store.conn.execute(
             "SELECT doc FROM members WHERE household_id = ? AND deleted = 1 AND updated_at = ?"
             " ORDER BY position",
-            (household_id, at),
+            (household_id, deleted_at),
         )
     ]
     with naming_damage(store.conn, store.path):

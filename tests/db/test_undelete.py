@@ -98,3 +98,38 @@ def test_only_a_role_that_deletes_there_restores(store: Store, tmp_path: Path) -
         store.restore_household(h.id)
     users.sign_in(store, "can_bo", secret)
     assert store.restore_household(h.id).code == "HO-K1"
+
+
+def test_a_deletion_merged_from_another_laptop_is_restored_with_its_members(
+    tmp_path: Path,
+) -> None:
+    """Deleted on the surveyor's laptop, merged here (the household row keeps the package's
+    time, its members are deleted here, later), restored here: with its members, and so on
+    the other laptop once the next package goes back."""
+    import shutil
+
+    from db.exchange.export import ExportScope, export_package
+    from db.exchange.merge import import_package
+
+    base = make_commune(tmp_path / "base.db", 3)
+    here, there = (Path(shutil.copy(base, tmp_path / n)) for n in ("xa.db", "dtv.db"))
+    h = _household()
+    with Store.open(here, user="Cán bộ xã", device="may-xa") as store:
+        store.save_household(h)
+    for sender, receiver, n in ((here, there, 1), (there, here, 2), (here, there, 3)):
+        package = tmp_path / f"{n}.rasoat"
+        with Store.open(sender, user="Cán bộ", device=sender.stem) as store:
+            if n == 2:
+                store.delete_household(h.id)
+            export_package(store, package, ExportScope(kind="commune"))
+        with Store.open(receiver, user="Cán bộ", device=receiver.stem) as store:
+            assert import_package(store, package, allow_deletions=True).written
+            if n == 2:
+                assert store.get_household(h.id) is None
+                back = store.restore_household(h.id)
+                assert [m.name for m in back.members] == [m.name for m in h.members]
+    for path in (here, there):
+        with Store.open(path, user="t", device="t") as store:
+            got = store.get_household(h.id)
+            assert got is not None
+            assert [m.name for m in got.members] == [m.name for m in h.members]
