@@ -399,7 +399,7 @@ def plan(
     live_here = dict(cadre_targets)  # before the package's rows are planned
     # Targets whose cadre both sides ended, each without seeing the other's doing: the
     # package's tombstone of an assignment this file holds as a tombstone of another version.
-    ended_apart: dict[tuple[str, str], dict[str, Any]] = {}
+    ended_apart: dict[tuple[str, str], tuple[dict[str, Any], dict[str, Any]]] = {}
     versions = _Versions(
         conn, [r["id"] for r in incoming.get("applications", [])], incoming.get("history", [])
     )
@@ -444,7 +444,7 @@ def plan(
             if mine["deleted"]:
                 ended = table == "cadre_assignments" and row["deleted"]
                 if ended and version(mine) != version(row):
-                    ended_apart[_target(row)] = row
+                    ended_apart[_target(row)] = (mine, row)
                 continue  # never changed but by a tombstone: the tombstone wins
             if row["deleted"]:
                 out.updates.append((table, mine, {"deleted": 1, **_stamps(row)}))
@@ -498,7 +498,7 @@ def _plan_new_cadre(
     row: dict[str, Any],
     targets: dict[tuple[str, str], dict[str, Any]],
     replaced: set[str],
-    ended_apart: Mapping[tuple[str, str], dict[str, Any]],
+    ended_apart: Mapping[tuple[str, str], tuple[dict[str, Any], dict[str, Any]]],
     known: Mapping[tuple[str, str, str], bool],
     codes: Mapping[str, str],
 ) -> None:
@@ -507,7 +507,7 @@ def _plan_new_cadre(
     if other is None and target in ended_apart:
         # This file ended the cadre the package replaced, without seeing the replacement: a
         # removal here is a wish like the other laptop's new cadre, not to be undone silently.
-        _conflict(out, row, ended_apart[target], known, codes)
+        _conflict(out, row, ended_apart[target][0], known, codes)
         return
     if other is None or other["id"] in replaced:
         # Nobody here, or the package replaced this file's (its tombstone is planned).
@@ -550,16 +550,23 @@ def _plan_ended_there(
     out: Plan,
     rows: list[dict[str, Any]],
     live_here: Mapping[tuple[str, str], dict[str, Any]],
-    ended_apart: Mapping[tuple[str, str], dict[str, Any]],
+    ended_apart: Mapping[tuple[str, str], tuple[dict[str, Any], dict[str, Any]]],
     known: Mapping[tuple[str, str, str], bool],
     codes: Mapping[str, str],
 ) -> None:
     """The other side of ``_plan_new_cadre``'s conflict: this file replaced a cadre the
     package ended, neither seeing the other. The package neither knows this file's cadre nor
-    brings one of its own for the target (two cadres: ``_plan_new_cadre``'s conflict)."""
+    brings one of its own for the target (two cadres: ``_plan_new_cadre``'s conflict).
+
+    Each assignment both sides ended apart then takes the smaller of its two tombstones'
+    versions, on both laptops alike: once seen, two endings of one assignment are one, and
+    a cadre given later, seeing everything, is not taken for one given without seeing it
+    (the versions kept apart made every later assignment of that target a conflict)."""
     carried = {r["id"] for r in rows}
     brought = {_target(r) for r in rows if not r["deleted"]}
-    for target, tombstone in ended_apart.items():
+    for target, (mine, tombstone) in ended_apart.items():
+        if version(tombstone) < version(mine):
+            out.updates.append(("cadre_assignments", mine, _stamps(tombstone)))
         here = live_here.get(target)
         if here is None or here["id"] in carried or target in brought:
             continue
@@ -765,13 +772,18 @@ def _update(
     store.conn.execute(f"UPDATE {table} SET {sets} WHERE id = ?", (*changes.values(), mine["id"]))
     shown = [k for k in changes if k not in ("updated_at", "updated_device")]
     action = "delete" if changes.get("deleted") else "update"
+    if not shown:  # only the version taken (two tombstones of one record made one)
+        before, after = {"version": version(mine)}, {"version": version({**mine, **changes})}
+    else:
+        before = {k: mine[k] for k in shown}
+        after = {k: changes[k] for k in shown}
     store.record_change(
         table,
         mine["id"],
         mine["household_id"],
         action,
-        {k: mine[k] for k in shown},
-        None if action == "delete" else {k: changes[k] for k in shown},
+        before,
+        None if action == "delete" else after,
         at,
     )
 

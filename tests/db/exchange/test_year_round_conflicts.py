@@ -388,6 +388,21 @@ def test_a_cadre_removed_then_assigned_again_after_seeing_it_is_no_conflict(
     assert trip.send(XA, DTV)[1] == []
     assert _cadre(trip, XA, hid) is None
     assert _cadre(trip, DTV, hid) is None
+    # Later, seeing everything, each laptop in turn gives the household a cadre: no conflict
+    # (the two endings of the old assignment are one once seen, the same version on both).
+    with trip.store(XA) as store:
+        year_round.assign_cadre(store, "Vàng A Sùng", "", household_id=hid)
+    assert trip.send(XA, DTV) == (True, [])
+    assert _cadre(trip, DTV, hid) == "Vàng A Sùng"
+    with trip.store(DTV) as store:
+        year_round.assign_cadre(store, "", household_id=hid)
+        year_round.assign_cadre(store, "Hà Thị Mỷ", "", household_id=hid)
+    assert trip.send(DTV, XA) == (True, [])
+    assert _cadre(trip, XA, hid) == "Hà Thị Mỷ"
+    for laptop in (XA, DTV):
+        with trip.store(laptop) as store:
+            assert year_round_part.open_conflicts(store.conn) == []
+            assert audit.verify(store.conn) is None
 
 
 def _supports(trip: Trip, laptop: str, hid: str) -> list[tuple[str, int | None, str]]:
