@@ -626,9 +626,11 @@ def _plan_new_support(
 def _support_note(
     theirs: Mapping[str, Any], mine: Mapping[str, Any], codes: Mapping[str, str]
 ) -> str:
+    # The amount and the programme only: who gave it and the note are free text that may
+    # name a person, and no name goes into a receipt (docs/privacy.md).
     def said(r: Mapping[str, Any]) -> str:
-        parts = [amount_text(r["amount"]), r["programme"], r["given_by"], r["note"]]
-        return ", ".join(p for p in parts if p) or "không ghi thêm"
+        parts = [amount_text(r["amount"]), r["programme"]]
+        return ", ".join(p for p in parts if p) or "khác ở người trao hoặc ghi chú"
 
     kind = catalog.label_of(catalog.support_kinds(), theirs["kind"])
     return (

@@ -450,7 +450,7 @@ def test_a_support_corrected_apart_on_both_laptops_is_kept_twice_and_said(
 ) -> None:
     trip = Trip(tmp_path, laptops)
     hid = _ids(laptops[0])[0]
-    _support_twice(trip, hid, (50_000_000, ""), (30_000_000, ""))
+    _support_twice(trip, hid, (50_000_000, "Lò Văn Pản nhận thay"), (30_000_000, ""))
     package = tmp_path / "dtv.rasoat"
     with trip.store(DTV) as store:
         from db.exchange.export import ExportScope, export_package
@@ -466,7 +466,7 @@ def test_a_support_corrected_apart_on_both_laptops_is_kept_twice_and_said(
             " hãy xem lại và xoá lần ghi thừa ở phần hỗ trợ của hộ."
         ]
         assert import_package(store, package).written is False  # said once
-    both = [("credit", 30_000_000, ""), ("credit", 50_000_000, "")]
+    both = [("credit", 30_000_000, ""), ("credit", 50_000_000, "Lò Văn Pản nhận thay")]
     assert _supports(trip, XA, hid) == both
     assert trip.send(XA, DTV) == (True, [])
     assert _supports(trip, DTV, hid) == both
