@@ -58,14 +58,21 @@ def spool_folder() -> Iterator[Path]:
     base = root()
     if base is not None:
         sweep(base)
-    folder = Path(tempfile.mkdtemp(prefix=PREFIX, dir=base))
-    try:
-        lock = open(folder / LOCK_NAME, "a+b")  # noqa: SIM115 - held while the folder is used
-    except BaseException:
+    # A sweep of another process may hold the new lock for a moment (it found the folder
+    # between its making and its locking), and removes it holding that lock: then a new
+    # folder, never one the sweep is taking away.
+    for attempt in range(5):
+        folder = Path(tempfile.mkdtemp(prefix=PREFIX, dir=base))
+        try:
+            lock = open(folder / LOCK_NAME, "a+b")  # noqa: SIM115 - held while in use
+        except BaseException:
+            shutil.rmtree(folder, ignore_errors=True)
+            raise
+        if (try_lock(lock) and (folder / LOCK_NAME).exists()) or attempt == 4:
+            break
+        lock.close()
         shutil.rmtree(folder, ignore_errors=True)
-        raise
     try:
-        try_lock(lock)
         yield folder
     finally:
         unlock(lock)
@@ -90,13 +97,14 @@ def sweep(base: Path | None = None) -> list[Path]:
             with open(lock_path, "a+b") as lock:
                 free = try_lock(lock)
                 if free:
+                    # Removed while the lock is held: a process making this folder just now
+                    # cannot take it meanwhile (``spool_folder`` then makes another).
+                    shutil.rmtree(folder, ignore_errors=True)
                     unlock(lock)
         except OSError:
             continue
-        if free:
-            shutil.rmtree(folder, ignore_errors=True)
-            if not folder.exists():
-                removed.append(folder)
+        if free and not folder.exists():
+            removed.append(folder)
     return removed
 
 

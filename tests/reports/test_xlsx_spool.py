@@ -11,6 +11,7 @@ import stat
 import tempfile
 import threading
 from pathlib import Path
+from typing import Any
 
 import pytest
 from openpyxl import load_workbook
@@ -149,3 +150,30 @@ def test_the_sweep_never_takes_a_workbook_being_written(tmp_path: Path) -> None:
         release.set()
         t.join()
     assert not live[0].exists()
+
+
+def test_a_folder_a_sweep_holds_is_not_the_one_a_workbook_is_given(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A sweep of another process that locked a new folder between its making and its
+    locking removes it holding the lock: the workbook is given a new folder, locked, never
+    the one being taken away (the sweep's lock is stood in for here by taking every new
+    folder's lock before ``spool_folder`` does, the first time)."""
+    real_mkdtemp = spool.tempfile.mkdtemp
+    taken: list[Any] = []
+
+    def mkdtemp(*args: Any, **kwargs: Any) -> str:
+        made = real_mkdtemp(*args, **kwargs)
+        if not taken:  # a sweep got there first: it holds the lock, then removes the folder
+            lock = open(Path(made) / spool.LOCK_NAME, "a+b")  # noqa: SIM115
+            assert spool.try_lock(lock)
+            taken.append((Path(made), lock))
+        return made
+
+    monkeypatch.setattr(spool.tempfile, "mkdtemp", mkdtemp)
+    with spool.spool_folder() as folder:
+        swept, lock = taken[0]
+        assert folder != swept
+        with open(folder / spool.LOCK_NAME, "a+b") as other:
+            assert not spool.try_lock(other)  # this one's lock is held
+        lock.close()
