@@ -81,14 +81,22 @@ TABLES: dict[str, tuple[str, pa.Schema]] = {
 
 
 def export_parquet(
-    conn: psycopg.Connection[Any], folder: Path, *, history: bool = False
+    conn: psycopg.Connection[Any],
+    folder: Path,
+    *,
+    history: bool = False,
+    id_numbers: bool = False,
 ) -> dict[str, Path]:
     """``folder/households.parquet``, ``members.parquet``, ``results.parquet``; returns them.
-    Personal data (names, ID numbers): the files are for the province's own analysts."""
+    Personal data (names): the files are for the province's own analysts. The members' ID
+    numbers are left empty unless ``id_numbers`` (matching people against another register):
+    counting and analysing need none (docs/privacy.md)."""
     province = registry_province(conn)
     folder.mkdir(parents=True, exist_ok=True)
     written: dict[str, Path] = {}
     for name, (select, schema) in TABLES.items():
+        if name == "members" and not id_numbers:
+            select = select.replace("t.id_number", "NULL::text AS id_number")
         sql = select + (
             " JOIN loads l ON l.province_code = t.province_code AND l.id = t.load_id"
             " WHERE t.province_code = %s"

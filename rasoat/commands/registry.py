@@ -5,7 +5,7 @@
     rasoat registry keys DSN [--all] | --trust GÓI [--commune MÃ] [--fingerprint DẤU_VÂN_TAY]
                          [--label TÊN] | --untrust DẤU_VÂN_TAY [--commune MÃ]
     rasoat registry report DSN --kind summary|list [--commune MÃ] [--year NĂM] --out TỆP
-    rasoat registry export DSN --out THƯ_MỤC [--history]
+    rasoat registry export DSN --out THƯ_MỤC [--history] [--with-id-numbers]
     rasoat registry whatif DSN --standard MÃ_CHUẨN [--year NĂM] [--workers 2]
 
 The registry, psycopg and pyarrow are not in the commune laptops' bundle
@@ -108,6 +108,11 @@ def register(subparsers: Any) -> None:
     export.add_argument("dsn", metavar="DSN", help="chuỗi kết nối PostgreSQL")
     export.add_argument("--out", metavar="THƯ_MỤC", type=Path, required=True)
     export.add_argument("--history", action="store_true", help="gồm cả các gói đã thay thế")
+    export.add_argument(
+        "--with-id-numbers",
+        action="store_true",
+        help="kèm số CCCD/CMND của thành viên (chỉ khi cần đối chiếu với cơ sở dữ liệu khác)",
+    )
     export.set_defaults(func=run_export)
     whatif = sub.add_parser("whatif", help="phân loại lại toàn tỉnh theo một chuẩn khác")
     whatif.add_argument("dsn", metavar="DSN", help="chuỗi kết nối PostgreSQL")
@@ -336,7 +341,9 @@ def run_export(args: argparse.Namespace) -> int:
         return _unavailable()
     try:
         with connect(args.dsn) as conn:
-            written = export_parquet(conn, args.out, history=args.history)
+            written = export_parquet(
+                conn, args.out, history=args.history, id_numbers=args.with_id_numbers
+            )
     except RegistryError as exc:
         print(f"rasoat registry export: {exc.message}", file=sys.stderr)
         return 1

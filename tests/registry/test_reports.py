@@ -77,6 +77,12 @@ def test_parquet_files_read_back(province: str, tmp_path: Path) -> None:
             " WHERE l.valid_to IS NULL"
         ).fetchone()
     assert (members.num_rows,) == current_members
+    # ID numbers only when asked for (matching against another register).
+    assert set(members.column("id_number").to_pylist()) == {None}
+    with connect(province) as conn:
+        named = export_parquet(conn, tmp_path / "cccd", id_numbers=True)
+    numbers = pq.read_table(named["members"]).column("id_number").to_pylist()
+    assert any(n for n in numbers)
     results = pq.read_table(files["results"]).to_pylist()
     assert len(results) == 160
     assert {r["year"] for r in results} == {2025, 2026}
