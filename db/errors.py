@@ -98,6 +98,14 @@ class NotFound(StoreError):
     """A row the caller named does not exist (or was deleted)."""
 
 
+class CodeTaken(StoreError):
+    """A household saved with a code another live household has: said beside the code."""
+
+    def __init__(self, code: str) -> None:
+        self.code = code
+        super().__init__(f"Mã hộ {code} đã được dùng cho một hộ khác.")
+
+
 class BackupFailed(StoreError):
     """A backup could not be written (full disk, read-only folder, removed stick). Nothing
     partial is left behind and the commune file itself is untouched."""

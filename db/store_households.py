@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from db.bulk import insert_rows
 from db.deep_check import naming_damage
-from db.errors import NotFound, StoreError
+from db.errors import CodeTaken, NotFound, StoreError
 from db.households import diff, household_doc, household_from_docs
 from db.records import Change, Round
 from db.search import index_text, year_round_words, year_round_words_of
@@ -298,7 +298,7 @@ class Households:
                 (code, h.id),
             ).fetchone()
             if clash:
-                raise StoreError(f"Mã hộ {code} đã được dùng cho một hộ khác.")
+                raise CodeTaken(code)
         doc, member_docs = docs or household_doc(h)
         doc = dict(doc, code=code)
         # Members reference their household: a new household row must come first.

@@ -70,6 +70,13 @@ class IdentityPage(QWidget):
         layout.addLayout(form)
         self.code = QLineEdit()
         form.addRow(self.tr("Mã hộ:"), self.code)
+        # Why the household could not be saved when it is its code (used by another), beside
+        # the code rather than in the editor's corner.
+        self.code_error = QLabel()
+        self.code_error.setStyleSheet("color: #b00020")
+        self.code_error.setWordWrap(True)
+        self.code_error.setVisible(False)
+        form.addRow("", self.code_error)
         self.village = QComboBox()
         for name in villages:
             self.village.addItem(name, name)
@@ -104,8 +111,15 @@ class IdentityPage(QWidget):
         self.area.changed.connect(self._edited)
         self.roster.changed.connect(self.changed)
 
+    def show_code_error(self, message: str) -> None:
+        """``message`` under the code, the field marked; "" takes both away."""
+        self.code_error.setText(message)
+        self.code_error.setVisible(bool(message))
+        self.code.setStyleSheet("border: 2px solid #b00020" if message else "")
+
     def set_household(self, household: Household) -> None:
         self.household = household
+        self.show_code_error("")
         for w in (self.code, self.address, self.village, self.area):
             w.blockSignals(True)
         self.code.setText(household.code)
@@ -450,13 +464,22 @@ class HouseholdEditor(QWidget):
                 self.household, round_id=round_id, result=result if round_id else None
             )
         except Exception as exc:
+            from db.errors import CodeTaken
+
             message = getattr(exc, "message", "") or self.tr("Không lưu được hộ (đã ghi nhật ký).")
             log.exception("saving household %s failed", self.household.id)
             self.last_error = message
-            self.status.setText(message)
+            if isinstance(exc, CodeTaken):
+                self.identity.show_code_error(
+                    message + self.tr(" Hãy sửa mã hộ: hộ chưa được lưu.")
+                )
+                self.status.setText(self.tr("Chưa lưu: mã hộ đã được dùng"))
+            else:
+                self.status.setText(message)
             return False
         self.dirty = False
         self.last_error = ""
+        self.identity.show_code_error("")
         self.status.setText(self.tr("Đã lưu"))
         self.saved.emit(self.household.id)
         return True

@@ -1067,6 +1067,9 @@ class Session:
         self.expected_modals = self.expected_modals[:-1]
         if window.stack.currentWidget() is not window.editor:
             raise SessionFailure("Esc left a household that could not be saved")
+        said = window.editor.identity.code_error
+        if not said.isVisible() or f"Mã hộ {taken} đã được dùng" not in said.text():
+            raise SessionFailure(f"the used code not said beside it: {said.text()!r}")
         if not code.hasFocus():
             window.activateWindow()
             yield from self.wait(lambda: window.isActiveWindow(), "the window again")

@@ -364,6 +364,11 @@ def test_a_household_that_cannot_be_saved_is_not_left_without_a_word(
         qtbot.waitUntil(lambda: bool(asked), timeout=5000)
         assert f"Mã hộ {taken} đã được dùng" in asked[0]
         assert window.stack.currentWidget() is editor  # still there, to be corrected
+        # Said beside the code, in red, the field marked; not only in the editor's corner.
+        said = editor.identity.code_error
+        assert said.isVisible()
+        assert said.text().startswith(f"Mã hộ {taken} đã được dùng cho một hộ khác.")
+        assert "b00020" in code.styleSheet()
         assert editor.household.id == new_id
 
         # Closing the window asks too; staying keeps it open.
@@ -376,6 +381,8 @@ def test_a_household_that_cannot_be_saved_is_not_left_without_a_word(
         shortcut(Qt.Key.Key_Escape, Qt.KeyboardModifier.NoModifier)  # saves, then leaves
         qtbot.waitUntil(lambda: window.stack.currentWidget() is not editor, timeout=5000)
         assert store.get_household(new_id) is not None
+        assert not said.isVisible()
+        assert code.styleSheet() == ""
 
         # Dropping what cannot be saved leaves, and nothing of it is stored.
         window.add_household()
