@@ -241,16 +241,20 @@ def roster_on(members: Sequence[Member], reference: date) -> list[tuple[int, Mem
     """
     year = reference.year
     day = (reference.month, reference.day)
+    top = MAX_AGE  # a local: read for every member of every household classified
     roster: list[tuple[int, Member, int | None]] = []
     append = roster.append
     for i, m in enumerate(members):
         b = m.birth_date
         if b is not None:
-            age: int | None = year - b.year - (day < (b.month, b.day))
+            age = year - b.year - (day < (b.month, b.day))
         else:
             y = m.birth_year
-            age = None if y is None else year - y
-        append((i, m, age if age is None or 0 <= age <= MAX_AGE else None))
+            if y is None:
+                append((i, m, None))
+                continue
+            age = year - y
+        append((i, m, age if 0 <= age <= top else None))
     return roster
 
 
