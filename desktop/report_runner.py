@@ -101,6 +101,19 @@ def _with_mnemonic(title: str) -> str:
     return f"{title[:at]}&{title[at:]}"
 
 
+def with_free_mnemonic(text: str, used: set[str]) -> str:
+    """``text`` with an Alt+letter none of ``used`` has (added to it): the first plain
+    letter starting a word, else any plain letter (a letter with a diacritic cannot be
+    typed with Alt on the laptops' keyboards); unchanged when none is left."""
+    letters = [(i, c) for i, c in enumerate(text) if c.isascii() and c.isalpha()]
+    starts = [(i, c) for i, c in letters if i == 0 or not text[i - 1].isalnum()]
+    for i, c in [*starts, *letters]:
+        if c.casefold() not in used:
+            used.add(c.casefold())
+            return f"{text[:i]}&{text[i:]}"
+    return text
+
+
 def fill_report_menu(window: Any, menu: QMenu) -> None:
     """A submenu per step of the review (``reports.catalog.GROUPS``), an entry per document
     and format in it. Each entry's data is ``(kind, format)``, which ``report_actions`` gives
@@ -110,10 +123,11 @@ def fill_report_menu(window: Any, menu: QMenu) -> None:
 
     for title, kinds in GROUPS:
         group = menu.addMenu(_with_mnemonic(data_tr(title)))
+        used: set[str] = set()  # each entry of the submenu its own Alt+letter
         for kind in kinds:
             spec = DOCUMENTS[kind]
             for fmt in _formats(spec):
-                text = f"{_title(kind, spec)} ({fmt.upper()})"
+                text = with_free_mnemonic(f"{_title(kind, spec)} ({fmt.upper()})", used)
                 action = QAction(text, window)
                 action.setData((kind, fmt))
                 action.triggered.connect(lambda _c=False, k=kind, f=fmt: run_report(window, k, f))
@@ -123,8 +137,12 @@ def fill_report_menu(window: Any, menu: QMenu) -> None:
                 # this is ticked for one print (docs/privacy.md): unticked again once the
                 # print starts.
                 identity = QAction(
-                    QCoreApplication.translate(
-                        "MainWindow", "Tệp Excel gửi cấp trên: lần in tới kèm ngày sinh, số CCCD"
+                    with_free_mnemonic(
+                        QCoreApplication.translate(
+                            "MainWindow",
+                            "Tệp Excel gửi cấp trên: lần in tới kèm ngày sinh, số CCCD",
+                        ),
+                        used,
                     ),
                     window,
                 )

@@ -148,3 +148,18 @@ def test_every_dialog(qtbot: QtBot, window: MainWindow) -> None:
         found[name] = clashes(reachable(dialog))
         dialog.close()
     assert {k: v for k, v in found.items() if v} == {}
+
+
+def test_every_print_entry_has_a_letter_of_its_own_in_its_submenu(qtbot: QtBot, app: Any) -> None:
+    """Báo cáo's submenus list a dozen documents each: each entry takes a plain letter none
+    of its neighbours has (a letter with a diacritic cannot be typed with Alt)."""
+    window = MainWindow()
+    qtbot.addWidget(window)
+    for entry in window.menus["report"].actions():
+        sub = entry.menu()
+        if sub is None:
+            continue
+        texts = [a.text() for a in sub.actions() if a.text()]
+        keys = [mnemonic(t) for t in texts]
+        assert all(k is not None and k.isascii() for k in keys), texts
+        assert clashes(texts) == {}, texts
