@@ -178,6 +178,7 @@ class FirstRunDialog(QDialog):
         self.commune.clear()
         if code is not None:
             set_items(self.commune, ((u.name, u.code) for u in admin_units.communes(int(code))))
+        self.commune.setCurrentIndex(-1)  # the officer chooses it, as the province
         self.commune.blockSignals(False)
         self._commune_changed()
 

@@ -538,11 +538,11 @@ class MainWindow(QMainWindow):
         if self.list is None or self.store is None:
             return
         query = self.list.counts_query()
-        # Counts of a search or filter are not the commune's: the line says which it shows.
+        # Counts of a search or filter are not the commune's: the line says which it shows
+        # (the category filter is not one: the counts are of every category, by design).
         self._counts_filtered = bool(
             query.text.strip()
             or query.village
-            or query.category
             or query.transition
             or query.needs_resurvey
             or query.cadre

@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
+from db.os_lock import try_lock, unlock
 from rasoat import __version__
 
 log = logging.getLogger(__name__)
@@ -118,7 +119,7 @@ class Session:
         faulthandler alone (a test runner has its own)."""
         self.folder.mkdir(parents=True, exist_ok=True)
         lock = open(self.folder / LOCK_NAME, "a+b")  # noqa: SIM115 - held for the process life
-        if not _try_lock(lock):
+        if not try_lock(lock):
             lock.close()
             log.info("another Rà soát is running with the same data folder; no crash trace kept")
             return None
@@ -182,7 +183,7 @@ class Session:
         with contextlib.suppress(FileNotFoundError):
             self.state_path.unlink()
         assert self._lock is not None
-        _unlock(self._lock)
+        unlock(self._lock)
         self._lock.close()
         self._lock = None
 
@@ -276,32 +277,3 @@ def _clock(t: float, *, with_date: bool = False) -> str:
 
 def _iso(t: float) -> str:
     return time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(t)) if t else "?"
-
-
-def _try_lock(f: IO[bytes]) -> bool:
-    try:
-        if sys.platform == "win32":
-            import msvcrt
-
-            f.seek(0)
-            msvcrt.locking(f.fileno(), msvcrt.LK_NBLCK, 1)
-        else:
-            import fcntl
-
-            fcntl.flock(f.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except OSError:
-        return False
-    return True
-
-
-def _unlock(f: IO[bytes]) -> None:
-    with contextlib.suppress(OSError):
-        if sys.platform == "win32":
-            import msvcrt
-
-            f.seek(0)
-            msvcrt.locking(f.fileno(), msvcrt.LK_UNLCK, 1)
-        else:
-            import fcntl
-
-            fcntl.flock(f.fileno(), fcntl.LOCK_UN)

@@ -62,8 +62,10 @@ _VALUE_LIMIT = 60
 LINES_LIMIT = 100_000
 # Bookkeeping a reader of the history has no use for (the result's reasons are on the
 # household's own screen).
+# ("version": two laptops' tombstones of one cadre assignment made one, db.exchange.
+# year_round_part: its time and laptop's id say nothing to the officer.)
 _HIDDEN = frozenset(
-    {"reasons", "engine_version", "standard_version", "household_rev", "round_id", "id"}
+    {"reasons", "engine_version", "standard_version", "household_rev", "round_id", "id", "version"}
 )
 
 

@@ -31,12 +31,12 @@ from __future__ import annotations
 
 import contextlib
 import shutil
-import sys
 import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
-from typing import IO
+
+from db.os_lock import try_lock, unlock
 
 PREFIX = "bang-tinh-"
 LOCK_NAME = ".dang-ghi"
@@ -106,34 +106,3 @@ def sweep(base: Path | None = None) -> list[Path]:
         if free and not folder.exists():
             removed.append(folder)
     return removed
-
-
-def try_lock(f: IO[bytes]) -> bool:
-    """An exclusive, non-blocking OS lock on ``f`` (``rasoat.crash._try_lock``'s way; that
-    package is above this one)."""
-    try:
-        if sys.platform == "win32":
-            import msvcrt
-
-            f.seek(0)
-            msvcrt.locking(f.fileno(), msvcrt.LK_NBLCK, 1)
-        else:
-            import fcntl
-
-            fcntl.flock(f.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except OSError:
-        return False
-    return True
-
-
-def unlock(f: IO[bytes]) -> None:
-    with contextlib.suppress(OSError):
-        if sys.platform == "win32":
-            import msvcrt
-
-            f.seek(0)
-            msvcrt.locking(f.fileno(), msvcrt.LK_UNLCK, 1)
-        else:
-            import fcntl
-
-            fcntl.flock(f.fileno(), fcntl.LOCK_UN)

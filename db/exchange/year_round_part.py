@@ -630,13 +630,18 @@ def _support_note(
     # name a person, and no name goes into a receipt (docs/privacy.md).
     def said(r: Mapping[str, Any]) -> str:
         parts = [amount_text(r["amount"]), r["programme"]]
-        return ", ".join(p for p in parts if p) or "khác ở người trao hoặc ghi chú"
+        return ", ".join(p for p in parts if p) or "không ghi số tiền, chương trình"
 
     kind = catalog.label_of(catalog.support_kinds(), theirs["kind"])
+    here, there = said(mine), said(theirs)
+    how = (
+        f"khác nhau (máy này: {here}; trong gói: {there})"
+        if here != there
+        else f"khác nhau ở người trao hoặc ghi chú ({here})"
+    )
     return (
         f"{_who(theirs, codes)}: {kind} ngày {_vn_date(theirs['given_on'])} được ghi ở cả hai"
-        f" máy, khác nhau (máy này: {said(mine)}; trong gói: {said(theirs)}); đã giữ cả hai:"
-        " hãy xem lại và xoá lần ghi thừa ở phần hỗ trợ của hộ."
+        f" máy, {how}; đã giữ cả hai: hãy xem lại và xoá lần ghi thừa ở phần hỗ trợ của hộ."
     )
 
 

@@ -3,6 +3,7 @@ read-only connection of their own (issue 22): real files, the real worker thread
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 from typing import Any
 
@@ -59,6 +60,12 @@ def test_a_searchs_counts_arrive_and_are_the_stores(qtbot: QtBot, app: Any, stor
     window.list.apply_search()
     window.update_counts()
     qtbot.waitUntil(lambda: window.counts.text().startswith("Cả xã — "))
+    # A category chosen alone: the counts stay the commune's, every category (by design).
+    window.list.model.query = dataclasses.replace(window.list.model.query, category=Category.POOR)
+    window.counts.setText("")
+    window.update_counts()
+    qtbot.waitUntil(lambda: window.counts.text() != "")
+    assert window.counts.text().startswith("Cả xã — ")
 
 
 def test_an_older_counts_result_is_dropped(qtbot: QtBot, app: Any, store: Any) -> None:

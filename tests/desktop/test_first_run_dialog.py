@@ -110,8 +110,9 @@ def test_pickers_ignore_diacritics_and_match_anywhere(qtbot: QtBot, app: Any) ->
     type_into_picker(qtbot, dialog.province, "lang s")
     assert dialog.selected_province() is not None
     assert dialog.selected_province().name == "Lạng Sơn"
-    # The message about the province went with the right choice.
-    assert "tỉnh" not in dialog.error.text()
+    # The message about the province went with the right choice; the next one asks for the
+    # commune, which is not chosen for the officer.
+    assert dialog.error.text() == "Hãy chọn xã/phường trong danh sách của tỉnh đã chọn."
 
     commune_completer = dialog.commune.completer()
     for typed in ("van quan", "Văn Q", "xa van qu"):
@@ -185,6 +186,10 @@ def test_nothing_is_chosen_for_the_officer_and_a_mended_field_takes_its_message(
     assert dialog.commune.count() == 0
     dialog.create_button.click()
     assert dialog.error.text() == "Hãy chọn tỉnh/thành phố trong danh sách."
+    dialog.province.setCurrentIndex(dialog.province.findText("Tuyên Quang"))
+    assert dialog.selected_commune() is None  # not the province's first, unasked
+    dialog.create_button.click()
+    assert dialog.error.text() == "Hãy chọn xã/phường trong danh sách của tỉnh đã chọn."
     pick(dialog, "Tuyên Quang")
     dialog.create_button.click()
     assert "thôn" in dialog.error.text()

@@ -133,3 +133,11 @@ def test_a_log_longer_than_one_document_holds_is_refused_with_its_count(
     assert f"{today:%d/%m/%Y}" in refused.value.message
     assert "quá nhiều cho một tài liệu" in refused.value.message
     assert f"tối đa {count - 1:,} dòng".replace(",", ".") in refused.value.message
+
+
+def test_a_records_version_alone_is_not_shown_to_the_officer() -> None:
+    """Two laptops' endings of one cadre assignment made one change only the record's version
+    (a UTC time and a laptop id): nothing for the history to show."""
+    from reports.audit_log import _changes
+
+    assert _changes({"version": "2026-12-05T13:02:45.308Z B"}, {"version": "x A"}) == []

@@ -474,6 +474,24 @@ def test_a_support_corrected_apart_on_both_laptops_is_kept_twice_and_said(
         assert import_package(store, trip.last).warnings == []
 
 
+def test_a_support_corrected_apart_only_in_its_note_is_said_so(
+    laptops: tuple[Path, Path], tmp_path: Path
+) -> None:
+    trip = Trip(tmp_path, laptops)
+    hid = _ids(laptops[0])[0]
+    _support_twice(trip, hid, (50_000_000, "Lò Văn Pản nhận thay"), (50_000_000, "Chủ hộ nhận"))
+    package = tmp_path / "dtv.rasoat"
+    with trip.store(DTV) as store:
+        from db.exchange.export import ExportScope, export_package
+
+        export_package(store, package, ExportScope(kind="commune"))
+    with trip.store(XA) as store:
+        receipt = import_package(store, package)
+    [said] = [w for w in receipt.warnings if "hỗ trợ" in w]
+    assert "khác nhau ở người trao hoặc ghi chú (50.000.000 đ)" in said
+    assert "Lò Văn Pản" not in said
+
+
 def test_a_second_support_typed_after_seeing_the_first_is_no_duplicate(
     laptops: tuple[Path, Path], tmp_path: Path
 ) -> None:
