@@ -84,3 +84,15 @@ def _failed(window: Any, exc: BaseException) -> None:
         window,
     )
     window.backup_saved.open()
+
+
+def finish_backup(window: Any) -> None:
+    """Before the window's file closes (closing the window, opening another file): a backup
+    being made now is waited for, its answer given. Else the close's own backup removes its
+    unfinished copy as a killed backup's, and its connection keeps the close from emptying
+    the file's -wal. A commune file's copy and check take a second or two."""
+    job = getattr(window, "backup_job", None)
+    if job is None:
+        return
+    job.worker_thread.wait()
+    QCoreApplication.sendPostedEvents(job)  # its answer (done or failed) delivered now

@@ -964,6 +964,9 @@ class MainWindow(QMainWindow):
         offer_first_officer(self, dialog.choice.surveyor)
 
     def _close_store(self) -> None:
+        from desktop.backup_now import finish_backup
+
+        finish_backup(self)  # a backup made now finished first, not removed by the close's
         # A pending recount would otherwise run against the closed store.
         if self.list is not None:
             self._counts_timer.stop()
