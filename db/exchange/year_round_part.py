@@ -317,12 +317,15 @@ class Plan:
     updates: list[tuple[str, dict[str, Any], dict[str, Any]]] = field(default_factory=list)
     history: list[tuple[str, str, str]] = field(default_factory=list)  # (record, rev, parent)
     stored: list[Stored] = field(default_factory=list)  # new conflicts
+    # Open cadre conflicts the package shows decided on the other laptop: (conflict id, the
+    # choice its outcome amounts to here, the conflict's household id or None).
+    settled: list[tuple[str, Choice, str | None]] = field(default_factory=list)
     conflicts: list[str] = field(default_factory=list)  # Vietnamese, for the receipt
     notes: list[str] = field(default_factory=list)  # Vietnamese, for the receipt: no decision
 
     @property
     def empty(self) -> bool:
-        return not (self.inserts or self.updates or self.history or self.stored)
+        return not (self.inserts or self.updates or self.history or self.stored or self.settled)
 
     def count(self) -> int:
         return len(self.inserts) + len(self.updates)
@@ -406,6 +409,10 @@ def plan(
     unseen = _unseen_support(conn, incoming.get("support_records", []))
     # Assignments the package gives a tombstone: a new one for the same target replaced them.
     replaced = {r["id"] for r in incoming.get("cadre_assignments", []) if r["deleted"]}
+    # Open cadre conflicts: those the package shows decided over there are settled here by
+    # that decision; the others hold their incoming assignment back until the officer
+    # decides (sent again, it is not taken as if no one had asked).
+    waiting_ids, taken_ids = _settle_cadres(out, conn, incoming.get("cadre_assignments", []), codes)
     for table in TABLES:
         rows = incoming.get(table, [])
         if table == "cadre_assignments":  # tombstones first: they free their targets
@@ -429,8 +436,13 @@ def plan(
             if mine is None:
                 if row["deleted"]:
                     continue
-                if table == "cadre_assignments":
-                    _plan_new_cadre(out, row, cadre_targets, replaced, ended_apart, known, codes)
+                if table == "cadre_assignments" and row["id"] in waiting_ids:
+                    out.conflicts.append(waiting_ids[row["id"]])  # said again, still waiting
+                elif table == "cadre_assignments":
+                    # One the other laptop kept after its conflict is taken as a new cadre,
+                    # not asked about again for the endings the conflict was about.
+                    apart = {} if row["id"] in taken_ids else ended_apart
+                    _plan_new_cadre(out, row, cadre_targets, replaced, apart, known, codes)
                 elif table == "support_records":
                     _plan_new_support(out, row, unseen, codes)
                 else:
@@ -451,6 +463,52 @@ def plan(
     cadres = incoming.get("cadre_assignments", [])
     _plan_ended_there(out, cadres, live_here, ended_apart, known, codes)
     return out
+
+
+def _settle_cadres(
+    out: Plan, conn: driver.Connection, rows: list[dict[str, Any]], codes: Mapping[str, str]
+) -> tuple[dict[str, str], set[str]]:
+    """Plans the settling of the open cadre conflicts the package shows decided on the other
+    laptop: that laptop ended the assignment this file was asked to take, or kept it (its
+    decision gave it a new version, ``_decide_cadre``), or has seen this file's own
+    assignment (kept it or ended it). Returns the others' incoming assignments, by id, with
+    the conflict's words (held back, said again), and the assignments kept there, to take."""
+    carried = {r["id"]: r for r in rows}
+    waiting: dict[str, str] = {}
+    taken: set[str] = set()
+    for cid, record, local_id, local_json, incoming_json, asked in conn.execute(
+        "SELECT id, record_id, local_id, local, incoming, incoming_rev"
+        " FROM year_round_conflicts WHERE tbl = 'cadre_assignments' AND resolved_at IS NULL"
+    ):
+        theirs, mine = json.loads(incoming_json), json.loads(local_json or "null")
+        mine_live = mine is not None and not mine["deleted"]
+        came = carried.get(record)
+        ended_there = not theirs["deleted"] and came is not None and came["deleted"]
+        kept_there = (
+            not theirs["deleted"] and came is not None and not came["deleted"]
+        ) and version(came) != asked
+        seen_there = mine_live and local_id in carried
+        if kept_there:
+            taken.add(record)
+        if not (ended_there or kept_there or seen_there):
+            waiting[record] = _describe(
+                "cadre_assignments", _who(theirs, codes), mine if mine_live else None, theirs
+            )
+            continue
+        if theirs["deleted"]:  # this file replaced it, the package ended it: is ours ended?
+            choice: Choice = "take_theirs" if carried[local_id]["deleted"] else "keep_mine"
+        elif ended_there:  # the package's assignment ended over there: nobody, or ours
+            choice = "keep_mine"
+        elif kept_there:  # kept over there after its conflict: taken here
+            choice = "take_theirs"
+        else:  # ours seen there: kept (theirs ended) or ended (theirs taken)
+            choice = "take_theirs" if carried[local_id]["deleted"] else "keep_mine"
+        out.settled.append((cid, choice, theirs["household_id"]))
+        out.notes.append(
+            f"{_who(theirs, codes)}: phân công cán bộ phụ trách đã được quyết định ở máy kia; "
+            "tệp này theo quyết định đó."
+        )
+    return waiting, taken
 
 
 def _plan_application(
@@ -729,6 +787,22 @@ def apply(
     )
     for s in p.stored:
         _store_conflict(store, s, package_id, source, at)
+    for cid, choice, household_id in p.settled:
+        # Decided on the other laptop: its outcome came with the package (planned above).
+        store.conn.execute(
+            "UPDATE year_round_conflicts SET resolved_at = ?, resolution = ?, resolved_by = ?"
+            " WHERE id = ? AND resolved_at IS NULL",
+            (at, choice, "máy kia (theo gói)", cid),
+        )
+        store.record_change(
+            "year_round_conflicts",
+            cid,
+            household_id,
+            "update",
+            {"resolution": None},
+            {"resolution": choice, "source": source or package_id},
+            at,
+        )
     # Not ``decoded or {}``: a merge's mapping is made when first read (its length too).
     known = {} if decoded is None else decoded
     store.reindex(households, known=known)
@@ -966,7 +1040,9 @@ def _decide_cadre(store: Any, c: YearRoundConflict, choice: Choice, at: str) -> 
     present = store.conn.execute(
         "SELECT 1 FROM cadre_assignments WHERE id = ?", (theirs["id"],)
     ).fetchone()
-    if choice == "take_theirs" and c.local is not None:
+    # Taking the package's ends this file's live cadre of the target, never the package's
+    # own assignment should it be that one by now.
+    if choice == "take_theirs" and c.local is not None and c.local["id"] != theirs["id"]:
         _update(
             store,
             "cadre_assignments",
@@ -979,25 +1055,24 @@ def _decide_cadre(store: Any, c: YearRoundConflict, choice: Choice, at: str) -> 
             store, [("cadre_assignments", {**theirs, "deleted": int(choice == "keep_mine")})], at
         )
     elif theirs["deleted"]:
+        if choice == "keep_mine" and c.local is not None:
+            # This file's cadre kept over the package's ending: a new version of it, the
+            # other laptop's sign that its own conflict was decided here (``_settle_cadres``).
+            _update(
+                store,
+                "cadre_assignments",
+                c.local,
+                {"updated_at": at, "updated_device": store.device},
+                at,
+            )
         # The package's ending of an assignment this file had ended too (``_plan_ended_there``):
-        # this file's tombstone takes the package's version, so that this file's next
-        # package shows the other laptop a removal it has seen, and asks nothing again.
+        # the two tombstones one, at the smaller version, as every merge makes them (taking
+        # the package's undid what a merge had aligned, and a package sent before the other
+        # laptop's own decision asked again).
         cols = _columns("cadre_assignments")
         found = store.conn.execute(
             f"SELECT {', '.join(cols)} FROM cadre_assignments WHERE id = ?", (theirs["id"],)
         ).fetchone()
         mine = dict(zip(cols, found, strict=True))
-        if version(mine) != version(theirs):
-            store.conn.execute(
-                "UPDATE cadre_assignments SET updated_at = ?, updated_device = ? WHERE id = ?",
-                (theirs["updated_at"], theirs["updated_device"], mine["id"]),
-            )
-            store.record_change(
-                "cadre_assignments",
-                mine["id"],
-                mine["household_id"],
-                "update",
-                {"version": version(mine)},
-                {"version": version(theirs)},
-                at,
-            )
+        if version(theirs) < version(mine):
+            _update(store, "cadre_assignments", mine, _stamps(theirs), at)

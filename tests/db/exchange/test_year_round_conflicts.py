@@ -514,3 +514,63 @@ def test_a_second_support_typed_after_seeing_the_first_is_no_duplicate(
         assert receipt.written
         assert [w for w in receipt.warnings if "hỗ trợ" in w] == []
     assert _supports(trip, XA, hid) == [("housing", None, ""), ("housing", None, "")]
+
+
+@pytest.mark.parametrize("choice", ["keep_mine", "take_theirs"])
+@pytest.mark.parametrize("decides", [XA, DTV])
+def test_a_cadre_conflict_stored_on_both_laptops_is_decided_once(
+    laptops: tuple[Path, Path], tmp_path: Path, choice: year_round_part.Choice, decides: str
+) -> None:
+    """Removed here, replaced there, and the packages crossed before anyone decided: each
+    laptop holds the conflict. Decided on one, the other takes that decision with the next
+    package (its own conflict settled, said on the receipt), not asked again, and both end
+    with the same cadre; the one still asking never takes the package's assignment as if no
+    one had asked (a package sent again before the decision keeps it waiting)."""
+    trip, hid = removed_and_replaced(laptops, tmp_path)
+    assert len(trip.send(DTV, XA)[1]) == 1
+    assert len(trip.send(XA, DTV)[1]) == 1
+    # Sent again before any decision: still waiting on both, nothing taken.
+    assert len(trip.send(DTV, XA)[1]) == 1
+    assert _cadre(trip, XA, hid) is None
+    other = DTV if decides == XA else XA
+    with trip.store(decides) as store:
+        [c] = year_round_part.open_conflicts(store.conn)
+        year_round_part.resolve(store, c.id, choice)
+    decided = _cadre(trip, decides, hid)
+    written, said = trip.send(decides, other)
+    assert said == []
+    with trip.store(other) as store:
+        assert year_round_part.open_conflicts(store.conn) == []
+        receipt = import_package(store, trip.last)  # the same package again: nothing
+        assert receipt.written is False
+    assert _cadre(trip, other, hid) == decided
+    assert trip.send(other, decides)[1] == []
+    assert _cadre(trip, decides, hid) == decided
+    for laptop in (XA, DTV):
+        with trip.store(laptop) as store:
+            assert year_round_part.open_conflicts(store.conn) == []
+            assert audit.verify(store.conn) is None
+
+
+@pytest.mark.parametrize("choice", ["keep_mine", "take_theirs"])
+def test_two_cadres_stored_on_both_laptops_are_decided_once(
+    laptops: tuple[Path, Path], tmp_path: Path, choice: year_round_part.Choice
+) -> None:
+    trip = Trip(tmp_path, laptops)
+    village = VILLAGES[0]
+    with trip.store(XA) as store:
+        year_round.assign_cadre(store, "Hoàng Văn Dũng", "Trưởng thôn", village=village)
+    with trip.store(DTV) as store:
+        year_round.assign_cadre(store, "Nông Thị Hoa", "", village=village)
+    assert len(trip.send(DTV, XA)[1]) == 1
+    assert len(trip.send(XA, DTV)[1]) == 1
+    with trip.store(XA) as store:
+        [c] = year_round_part.open_conflicts(store.conn)
+        year_round_part.resolve(store, c.id, choice)
+    expected = "Hoàng Văn Dũng" if choice == "keep_mine" else "Nông Thị Hoa"
+    assert trip.send(XA, DTV)[1] == []
+    assert trip.send(DTV, XA)[1] == []
+    for laptop in (XA, DTV):
+        with trip.store(laptop) as store:
+            assert year_round_part.open_conflicts(store.conn) == []
+            assert [a.cadre_name for a in year_round.assignments(store)] == [expected]
