@@ -970,8 +970,10 @@ def waiting(conn: driver.Connection, package_id: str | None = None) -> int:
 def resolve(store: Any, conflict_id: str, choice: Choice) -> YearRoundConflict:
     """The officer's decision, audited. ``keep_mine``: this file's application stays, or its
     cadre; ``take_theirs``: the package's. An application gets a new version whose parents
-    are both sides', and a cadre not kept a tombstone, so neither laptop's next package
-    brings the conflict back and the other laptop takes the decision without one."""
+    are both sides', and a cadre not kept a tombstone (one kept over a package's ending a
+    new version), so neither laptop's next package brings the conflict back and the other
+    laptop takes the decision: without a conflict, or settling the one it holds
+    (``_settle_cadres``)."""
     from db.errors import StoreError
     from db.records import Change
     from db.store import now_utc
