@@ -11,18 +11,16 @@ from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QDialog,
     QDialogButtonBox,
-    QHeaderView,
     QLabel,
-    QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
 from desktop.labels import local_time
+from desktop.record_table import record_table
 
 
 class DeletedHouseholdsDialog(QDialog):
@@ -37,8 +35,7 @@ class DeletedHouseholdsDialog(QDialog):
         self.intro.setWordWrap(True)
         self.intro.setTextFormat(Qt.TextFormat.PlainText)
         layout.addWidget(self.intro)
-        self.table = QTableWidget(0, 5)
-        self.table.setHorizontalHeaderLabels(
+        self.table = record_table(
             [
                 self.tr("Mã hộ"),
                 self.tr("Chủ hộ"),
@@ -47,14 +44,7 @@ class DeletedHouseholdsDialog(QDialog):
                 self.tr("Người xoá"),
             ]
         )
-        self.table.verticalHeader().setVisible(False)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setTabKeyNavigation(False)  # Tab leaves the table for the buttons
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setStretchLastSection(True)
+        self.table.horizontalHeader().setStretchLastSection(True)
         self.table.currentCellChanged.connect(lambda *_: self._update_buttons())
         self.table.cellActivated.connect(lambda *_: self.restore_current())  # Enter
         layout.addWidget(self.table, 1)

@@ -13,7 +13,6 @@ from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QDialog,
     QDialogButtonBox,
     QFileDialog,
@@ -22,13 +21,13 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPlainTextEdit,
     QSplitter,
-    QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
 from desktop.labels import local_time
+from desktop.record_table import record_table
 
 
 class ImportHistoryDialog(QDialog):
@@ -43,8 +42,7 @@ class ImportHistoryDialog(QDialog):
         self.intro.setWordWrap(True)
         layout.addWidget(self.intro)
         split = QSplitter(Qt.Orientation.Vertical)
-        self.table = QTableWidget(0, 9)
-        self.table.setHorizontalHeaderLabels(
+        self.table = record_table(
             [
                 self.tr("Ngày nhập"),
                 self.tr("Gói"),
@@ -57,14 +55,7 @@ class ImportHistoryDialog(QDialog):
                 self.tr("Người nhập"),
             ]
         )
-        self.table.verticalHeader().setVisible(False)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setTabKeyNavigation(False)  # Tab leaves the table for the buttons
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         self.table.currentCellChanged.connect(lambda row, *_: self._show(row))
         split.addWidget(self.table)
         self.receipt_text = QPlainTextEdit()

@@ -16,13 +16,10 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QDialog,
     QDialogButtonBox,
-    QHeaderView,
     QLabel,
     QMessageBox,
-    QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
     QWidget,
@@ -30,6 +27,7 @@ from PySide6.QtWidgets import (
 
 from desktop.confirm import confirm_destructive
 from desktop.labels import local_time
+from desktop.record_table import record_table
 from desktop.worker import failure_text
 
 log = logging.getLogger(__name__)
@@ -47,8 +45,7 @@ class KnownDevicesDialog(QDialog):
         self.intro.setWordWrap(True)
         self.intro.setTextFormat(Qt.TextFormat.PlainText)
         layout.addWidget(self.intro)
-        self.table = QTableWidget(0, 8)
-        self.table.setHorizontalHeaderLabels(
+        self.table = record_table(
             [
                 self.tr("Máy"),
                 self.tr("Người tạo gói"),
@@ -60,14 +57,7 @@ class KnownDevicesDialog(QDialog):
                 self.tr("Người xác nhận"),
             ]
         )
-        self.table.verticalHeader().setVisible(False)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setTabKeyNavigation(False)  # Tab leaves the table for the buttons
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setStretchLastSection(True)
+        self.table.horizontalHeader().setStretchLastSection(True)
         self.table.currentCellChanged.connect(lambda *_: self._update_buttons())
         layout.addWidget(self.table, 1)
         # This laptop's fingerprint, hidden until asked for: large, fixed-width and selectable,
