@@ -394,6 +394,9 @@ def plan(
             "SELECT tbl, record_id, incoming_rev, resolved_at FROM year_round_conflicts"
         )
     }
+    # Assignments a decision here already judged: ended afterwards on the other laptop too,
+    # they are no new question ("removed there" of a cadre this file's decision had ended).
+    decided = {rid for (t, rid, _rev), done in known.items() if done and t == "cadre_assignments"}
     cadre_targets: dict[tuple[str, str], dict[str, Any]] = {}
     cols = _columns("cadre_assignments")
     for r in conn.execute(f"SELECT {', '.join(cols)} FROM cadre_assignments WHERE deleted = 0"):
@@ -455,8 +458,10 @@ def plan(
                 continue
             if mine["deleted"]:
                 ended = table == "cadre_assignments" and row["deleted"]
-                if ended and version(mine) != version(row):
+                if ended and version(mine) != version(row) and row["id"] not in decided:
                     ended_apart[_target(row)] = (mine, row)
+                elif ended and version(row) < version(mine):
+                    out.updates.append((table, mine, _stamps(row)))  # one tombstone, aligned
                 continue  # never changed but by a tombstone: the tombstone wins
             if row["deleted"]:
                 out.updates.append((table, mine, {"deleted": 1, **_stamps(row)}))
@@ -487,7 +492,10 @@ def _settle_cadres(
         kept_there = (
             not theirs["deleted"] and came is not None and not came["deleted"]
         ) and version(came) != asked
-        seen_there = mine_live and local_id in carried
+        # This file's own assignment seen there: ended, or given a new version by a decision
+        # there (``_decide_cadre``); a third laptop merely passing it on is no decision.
+        seen = carried.get(local_id) if mine_live else None
+        seen_there = seen is not None and (seen["deleted"] or version(seen) != version(mine))
         if kept_there:
             taken.add(record)
         if not (ended_there or kept_there or seen_there):
@@ -562,7 +570,7 @@ def _plan_new_cadre(
 ) -> None:
     target = _target(row)
     other = targets.get(target)
-    if other is None and target in ended_apart:
+    if other is None and target in ended_apart and _replaced(row, ended_apart[target][1]):
         # This file ended the cadre the package replaced, without seeing the replacement: a
         # removal here is a wish like the other laptop's new cadre, not to be undone silently.
         _conflict(out, row, ended_apart[target][0], known, codes)
@@ -580,9 +588,22 @@ def _plan_new_cadre(
             out.inserts.append(("cadre_assignments", row))
             targets[target] = row
         else:
-            out.inserts.append(("cadre_assignments", {**row, "deleted": 1}))
+            # Its tombstone takes the winner's version, as the other laptop's does (there it
+            # was live and took this one's): two versions of one tombstone read later as an
+            # assignment ended apart on each laptop.
+            out.inserts.append(("cadre_assignments", {**row, "deleted": 1, **_stamps(other)}))
         return
     _conflict(out, row, other, known, codes)
+
+
+def _replaced(new: Mapping[str, Any], ended: Mapping[str, Any]) -> bool:
+    """Whether ``new`` replaced ``ended``: ``assign_cadre`` ends the old assignment and makes
+    the new one in one moment, on one laptop. A cadre given apart from an ending (before it,
+    or after it on a laptop that had seen it) replaced nothing, and asks nothing."""
+    return (new["created_at"], new["created_device"]) == (
+        ended["updated_at"],
+        ended["updated_device"],
+    )
 
 
 def _conflict(
@@ -628,6 +649,8 @@ def _plan_ended_there(
         here = live_here.get(target)
         if here is None or here["id"] in carried or target in brought:
             continue
+        if not _replaced(here, mine):
+            continue  # given here apart from the ending (before it, or later): no question
         _conflict(out, tombstone, here, known, codes)
 
 
@@ -1038,35 +1061,24 @@ def _decide_application(store: Any, c: YearRoundConflict, choice: Choice, at: st
 
 
 def _decide_cadre(store: Any, c: YearRoundConflict, choice: Choice, at: str) -> None:
+    """What the officer chose, written so that the other laptop reads it from this file's
+    next package (``_settle_cadres``): the assignment that stays gets a new version, the one
+    that goes a tombstone; a relay passing the old rows on is then no decision."""
     theirs = c.incoming
+    now = {"updated_at": at, "updated_device": store.device}
     present = store.conn.execute(
         "SELECT 1 FROM cadre_assignments WHERE id = ?", (theirs["id"],)
     ).fetchone()
     # Taking the package's ends this file's live cadre of the target, never the package's
-    # own assignment should it be that one by now.
-    if choice == "take_theirs" and c.local is not None and c.local["id"] != theirs["id"]:
-        _update(
-            store,
-            "cadre_assignments",
-            c.local,
-            {"deleted": 1, "updated_at": at, "updated_device": store.device},
-            at,
-        )
+    # own assignment should it be that one by now; keeping it gives it a new version.
+    if c.local is not None and c.local["id"] != theirs["id"]:
+        ended = {"deleted": 1} if choice == "take_theirs" else {}
+        _update(store, "cadre_assignments", c.local, {**ended, **now}, at)
     if present is None:
-        _insert(
-            store, [("cadre_assignments", {**theirs, "deleted": int(choice == "keep_mine")})], at
-        )
+        taken = choice == "take_theirs" and not theirs["deleted"]
+        row = {**theirs, **now, "deleted": 0} if taken else {**theirs, "deleted": 1}
+        _insert(store, [("cadre_assignments", row)], at)
     elif theirs["deleted"]:
-        if choice == "keep_mine" and c.local is not None:
-            # This file's cadre kept over the package's ending: a new version of it, the
-            # other laptop's sign that its own conflict was decided here (``_settle_cadres``).
-            _update(
-                store,
-                "cadre_assignments",
-                c.local,
-                {"updated_at": at, "updated_device": store.device},
-                at,
-            )
         # The package's ending of an assignment this file had ended too (``_plan_ended_there``):
         # the two tombstones one, at the smaller version, as every merge makes them (taking
         # the package's undid what a merge had aligned, and a package sent before the other

@@ -574,3 +574,82 @@ def test_two_cadres_stored_on_both_laptops_are_decided_once(
         with trip.store(laptop) as store:
             assert year_round_part.open_conflicts(store.conn) == []
             assert [a.cadre_name for a in year_round.assignments(store)] == [expected]
+
+
+def test_a_third_laptop_passing_a_cadre_on_settles_no_conflict(tmp_path: Path) -> None:
+    """The commune's laptop holds a conflict (its cadre against a surveyor's); another
+    surveyor's routine package, carrying the commune's cadre as it got it, is no decision:
+    the conflict stays open, nothing said as decided."""
+    base = build_commune(tmp_path / "base.db", 6, VILLAGES)
+    files = [Path(shutil.copy(base, tmp_path / f"{n}.db")) for n in ("xa", "b", "c")]
+    trip = Trip(tmp_path, (files[0], files[1]))
+    trip.files["c"] = files[2]
+    village = VILLAGES[0]
+    with trip.store(XA) as store:
+        year_round.assign_cadre(store, "Hoàng Văn Dũng", "Trưởng thôn", village=village)
+    trip.send(XA, "c")
+    with trip.store(DTV) as store:
+        year_round.assign_cadre(store, "Nông Thị Hoa", "", village=village)
+    assert len(trip.send(DTV, XA)[1]) == 1
+    written, said = trip.send("c", XA)
+    with trip.store(XA) as store:
+        assert len(year_round_part.open_conflicts(store.conn)) == 1
+        receipt = import_package(store, trip.last)
+    assert not [w for w in receipt.warnings if "quyết định ở máy kia" in w]
+
+
+def test_the_same_cadre_twice_then_removed_and_given_again_is_no_conflict(
+    laptops: tuple[Path, Path], tmp_path: Path
+) -> None:
+    """The same cadre given on both laptops, the packages crossing: the losing row's
+    tombstone has one version on both. Removed later on one, a new cadre given on the other
+    after seeing the removal is no conflict."""
+    trip = Trip(tmp_path, laptops)
+    hid = _ids(laptops[0])[0]
+    for laptop in (XA, DTV):
+        with trip.store(laptop) as store:
+            year_round.assign_cadre(store, "Lò Văn Pản", "", household_id=hid)
+    first = tmp_path / "xa-first.rasoat"
+    second = tmp_path / "dtv-first.rasoat"
+    from db.exchange.export import ExportScope, export_package
+
+    with trip.store(XA) as store:
+        export_package(store, first, ExportScope(kind="commune"))
+    with trip.store(DTV) as store:
+        export_package(store, second, ExportScope(kind="commune"))
+        import_package(store, first)
+    with trip.store(XA) as store:
+        import_package(store, second)
+    with trip.store(XA) as store:
+        year_round.assign_cadre(store, "", household_id=hid)
+    assert trip.send(XA, DTV)[1] == []
+    with trip.store(DTV) as store:
+        year_round.assign_cadre(store, "Nông Thị Hoa", "", household_id=hid)
+    assert trip.send(DTV, XA) == (True, [])
+    assert _cadre(trip, XA, hid) == "Nông Thị Hoa"
+
+
+def test_a_cadre_the_decision_ended_and_its_laptop_removed_is_no_new_question(
+    laptops: tuple[Path, Path], tmp_path: Path
+) -> None:
+    """Two cadres for a village, the officer keeps the commune's; the surveyor, not knowing
+    yet, removes the one it had given: its next package asks nothing again."""
+    trip = Trip(tmp_path, laptops)
+    village = VILLAGES[0]
+    with trip.store(XA) as store:
+        year_round.assign_cadre(store, "Hoàng Văn Dũng", "Trưởng thôn", village=village)
+    with trip.store(DTV) as store:
+        year_round.assign_cadre(store, "Nông Thị Hoa", "", village=village)
+    assert len(trip.send(DTV, XA)[1]) == 1
+    with trip.store(XA) as store:
+        [c] = year_round_part.open_conflicts(store.conn)
+        year_round_part.resolve(store, c.id, "keep_mine")
+    with trip.store(DTV) as store:
+        year_round.assign_cadre(store, "", village=village)
+    assert trip.send(DTV, XA)[1] == []
+    with trip.store(XA) as store:
+        assert year_round_part.open_conflicts(store.conn) == []
+        assert [a.cadre_name for a in year_round.assignments(store)] == ["Hoàng Văn Dũng"]
+    assert trip.send(XA, DTV)[1] == []
+    with trip.store(DTV) as store:
+        assert [a.cadre_name for a in year_round.assignments(store)] == ["Hoàng Văn Dũng"]
