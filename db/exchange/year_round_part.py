@@ -499,9 +499,10 @@ def _settle_cadres(
         if kept_there:
             taken.add(record)
         if not (ended_there or kept_there or seen_there):
-            waiting[record] = _describe(
-                "cadre_assignments", _who(theirs, codes), mine if mine_live else None, theirs
-            )
+            # Said as this file stands now (as the conflicts screen shows it), not as it was
+            # when the conflict was stored: its cadre may have changed since.
+            now = _live_cadre(conn, theirs)
+            waiting[record] = _describe("cadre_assignments", _who(theirs, codes), now, theirs)
             continue
         if theirs["deleted"]:  # this file replaced it, the package ended it: is ours ended?
             choice: Choice = "take_theirs" if carried[local_id]["deleted"] else "keep_mine"
@@ -594,6 +595,17 @@ def _plan_new_cadre(
             out.inserts.append(("cadre_assignments", {**row, "deleted": 1, **_stamps(other)}))
         return
     _conflict(out, row, other, known, codes)
+
+
+def _live_cadre(conn: driver.Connection, row: Mapping[str, Any]) -> dict[str, Any] | None:
+    """This file's live assignment of ``row``'s target (household or village), as it is now."""
+    column, value = _target(row)
+    cols = _columns("cadre_assignments")
+    found = conn.execute(
+        f"SELECT {', '.join(cols)} FROM cadre_assignments WHERE deleted = 0 AND {column} = ?",
+        (value,),
+    ).fetchone()
+    return dict(zip(cols, found, strict=True)) if found else None
 
 
 def _replaced(new: Mapping[str, Any], ended: Mapping[str, Any]) -> bool:
@@ -968,13 +980,7 @@ def open_conflicts(conn: driver.Connection) -> list[YearRoundConflict]:
         if table == "applications":
             local = _local_rows(conn, table, [record]).get(record)
         else:
-            column, value = _target(theirs)
-            cols = _columns(table)
-            found = conn.execute(
-                f"SELECT {', '.join(cols)} FROM {table} WHERE deleted = 0 AND {column} = ?",
-                (value,),
-            ).fetchone()
-            local = dict(zip(cols, found, strict=True)) if found else None
+            local = _live_cadre(conn, theirs)
         out.append(
             YearRoundConflict(cid, table, hid, code, village, local, theirs, package_id, source, at)
         )

@@ -653,3 +653,21 @@ def test_a_cadre_the_decision_ended_and_its_laptop_removed_is_no_new_question(
     assert trip.send(XA, DTV)[1] == []
     with trip.store(DTV) as store:
         assert [a.cadre_name for a in year_round.assignments(store)] == ["Hoàng Văn Dũng"]
+
+
+def test_a_waiting_cadre_conflict_is_said_again_as_this_file_stands_now(
+    laptops: tuple[Path, Path], tmp_path: Path
+) -> None:
+    trip = Trip(tmp_path, laptops)
+    village = VILLAGES[0]
+    with trip.store(XA) as store:
+        year_round.assign_cadre(store, "Hoàng Văn Dũng", "Trưởng thôn", village=village)
+    with trip.store(DTV) as store:
+        year_round.assign_cadre(store, "Nông Thị Hoa", "", village=village)
+    assert len(trip.send(DTV, XA)[1]) == 1
+    with trip.store(XA) as store:  # changed here while the conflict waits
+        year_round.assign_cadre(store, "Vàng A Sùng", "", village=village)
+        receipt = import_package(store, trip.last)
+    [said] = [w for w in receipt.warnings if "cả hai máy" in w]
+    assert "máy này: Vàng A Sùng" in said
+    assert "Hoàng Văn Dũng" not in said
