@@ -31,6 +31,7 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from db import driver, private_tmp
+from db.backup_check import _plain_on_disk
 from db.errors import FileMissing, InUseElsewhere, StoreError
 from db.exchange import crypto
 from db.exchange.errors import PackageError
@@ -841,14 +842,6 @@ def write_encrypted_copy(
         for side in sides:
             side.unlink(missing_ok=True)
         raise CopyNotVerified(f"{problems[:3]} {wrong}")
-
-
-def _plain_on_disk(p: Path) -> bool:
-    try:
-        with p.open("rb") as f:
-            return f.read(len(PLAIN_HEADER)) == PLAIN_HEADER
-    except OSError:
-        return False
 
 
 @dataclass(frozen=True)
