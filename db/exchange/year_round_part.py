@@ -1072,27 +1072,19 @@ def _decide_cadre(store: Any, c: YearRoundConflict, choice: Choice, at: str) -> 
     that goes a tombstone; a relay passing the old rows on is then no decision."""
     theirs = c.incoming
     now = {"updated_at": at, "updated_device": store.device}
-    present = store.conn.execute(
-        "SELECT 1 FROM cadre_assignments WHERE id = ?", (theirs["id"],)
-    ).fetchone()
+    held = _local_rows(store.conn, "cadre_assignments", [theirs["id"]]).get(theirs["id"])
     # Taking the package's ends this file's live cadre of the target, never the package's
     # own assignment should it be that one by now; keeping it gives it a new version.
     if c.local is not None and c.local["id"] != theirs["id"]:
         ended = {"deleted": 1} if choice == "take_theirs" else {}
         _update(store, "cadre_assignments", c.local, {**ended, **now}, at)
-    if present is None:
+    if held is None:
         taken = choice == "take_theirs" and not theirs["deleted"]
         row = {**theirs, **now, "deleted": 0} if taken else {**theirs, "deleted": 1}
         _insert(store, [("cadre_assignments", row)], at)
-    elif theirs["deleted"]:
+    elif theirs["deleted"] and version(theirs) < version(held):
         # The package's ending of an assignment this file had ended too (``_plan_ended_there``):
         # the two tombstones one, at the smaller version, as every merge makes them (taking
         # the package's undid what a merge had aligned, and a package sent before the other
         # laptop's own decision asked again).
-        cols = _columns("cadre_assignments")
-        found = store.conn.execute(
-            f"SELECT {', '.join(cols)} FROM cadre_assignments WHERE id = ?", (theirs["id"],)
-        ).fetchone()
-        mine = dict(zip(cols, found, strict=True))
-        if version(theirs) < version(mine):
-            _update(store, "cadre_assignments", mine, _stamps(theirs), at)
+        _update(store, "cadre_assignments", held, _stamps(theirs), at)
