@@ -18,7 +18,9 @@ UUID, as households do, never overwriting silently.
   on both, the other becomes a tombstone. An assignment ended on both sides apart (the
   package's tombstone of a row this file holds as a tombstone of another version) with a new
   cadre on one side only is a conflict too (``_plan_new_cadre``, ``_plan_ended_there``): a
-  removal is not undone, nor a replacement dropped, by a package that did not see it.
+  removal is not undone, nor a replacement dropped, by a package that did not see it. Such a
+  conflict decided on both laptops the opposite ways, apart, is asked again
+  (``_decided_apart``), never left with nobody.
 - An application changes status (in review, decided, withdrawn). Its versions are named by
   their ``updated_at``/``updated_device`` and their history is kept (``year_round_revs``,
   m0016, written by a trigger) and carried beside the rows (``"year_round_history"``). As
@@ -415,7 +417,16 @@ def plan(
     # Open cadre conflicts: those the package shows decided over there are settled here by
     # that decision; the others hold their incoming assignment back until the officer
     # decides (sent again, it is not taken as if no one had asked).
-    waiting_ids, taken_ids = _settle_cadres(out, conn, incoming.get("cadre_assignments", []), codes)
+    cadres = incoming.get("cadre_assignments", [])
+    decided_here = _decisions_here(conn)
+    waiting_ids, taken_ids = _settle_cadres(
+        out, conn, cadres, codes, {ended for ended, _seen, _kept in decided_here}
+    )
+    # Decided here and over there the opposite ways, neither seeing the other's decision:
+    # asked again, this file's cadre kept meanwhile (the package's ending of it held back).
+    opened = {r for (t, r, _rev), done in known.items() if not done and t == "cadre_assignments"}
+    settled_now = opened - waiting_ids.keys()
+    held = _decided_apart(out, conn, cadres, decided_here, settled_now, known, codes)
     for table in TABLES:
         rows = incoming.get(table, [])
         if table == "cadre_assignments":  # tombstones first: they free their targets
@@ -457,27 +468,40 @@ def plan(
                 _plan_application(out, mine, row, versions, known, codes)
                 continue
             if mine["deleted"]:
+                if not row["deleted"] and row["id"] in taken_ids:
+                    # Asked again after the two laptops decided apart, and kept over there:
+                    # taken, this file's earlier decision ending it undone.
+                    out.updates.append((table, mine, {"deleted": 0, **_stamps(row)}))
+                    continue
                 ended = table == "cadre_assignments" and row["deleted"]
                 if ended and version(mine) != version(row) and row["id"] not in decided:
                     ended_apart[_target(row)] = (mine, row)
                 elif ended and version(row) < version(mine):
                     out.updates.append((table, mine, _stamps(row)))  # one tombstone, aligned
                 continue  # never changed but by a tombstone: the tombstone wins
-            if row["deleted"]:
+            if row["deleted"] and row["id"] not in held:
                 out.updates.append((table, mine, {"deleted": 1, **_stamps(row)}))
-    cadres = incoming.get("cadre_assignments", [])
     _plan_ended_there(out, cadres, live_here, ended_apart, known, codes)
     return out
 
 
 def _settle_cadres(
-    out: Plan, conn: driver.Connection, rows: list[dict[str, Any]], codes: Mapping[str, str]
+    out: Plan,
+    conn: driver.Connection,
+    rows: list[dict[str, Any]],
+    codes: Mapping[str, str],
+    ended_here: set[str],
 ) -> tuple[dict[str, str], set[str]]:
     """Plans the settling of the open cadre conflicts the package shows decided on the other
     laptop: that laptop ended the assignment this file was asked to take, or kept it (its
     decision gave it a new version, ``_decide_cadre``), or has seen this file's own
     assignment (kept it or ended it). Returns the others' incoming assignments, by id, with
-    the conflict's words (held back, said again), and the assignments kept there, to take."""
+    the conflict's words (held back, said again), and the assignments kept there, to take.
+
+    A conflict asked again after the laptops decided apart (``_decided_apart``: its
+    assignment one that a decision here had ended, ``ended_here``) is settled only by what
+    the other laptop did to that assignment since: its package still ends this file's cadre
+    by the old decision, which is no answer to the new question."""
     carried = {r["id"]: r for r in rows}
     waiting: dict[str, str] = {}
     taken: set[str] = set()
@@ -495,7 +519,11 @@ def _settle_cadres(
         # This file's own assignment seen there: ended, or given a new version by a decision
         # there (``_decide_cadre``); a third laptop merely passing it on is no decision.
         seen = carried.get(local_id) if mine_live else None
-        seen_there = seen is not None and (seen["deleted"] or version(seen) != version(mine))
+        seen_there = (
+            record not in ended_here
+            and seen is not None
+            and (seen["deleted"] or version(seen) != version(mine))
+        )
         if kept_there:
             taken.add(record)
         if not (ended_there or kept_there or seen_there):
@@ -518,6 +546,61 @@ def _settle_cadres(
             "tệp này theo quyết định đó."
         )
     return waiting, taken
+
+
+def _decisions_here(conn: driver.Connection) -> list[tuple[str, str, str]]:
+    """The cadre conflicts between two live assignments decided here, oldest first, as (the
+    assignment the decision ended, its version as the question showed it, the one kept)."""
+    out = []
+    for record, local_id, choice, asked, local_json, incoming_json in conn.execute(
+        "SELECT record_id, local_id, resolution, incoming_rev, local, incoming"
+        " FROM year_round_conflicts WHERE tbl = 'cadre_assignments'"
+        " AND resolved_at IS NOT NULL ORDER BY resolved_at, id"
+    ):
+        mine, theirs = json.loads(local_json or "null"), json.loads(incoming_json)
+        if mine is None or mine["deleted"] or theirs["deleted"] or local_id == record:
+            continue  # an ending against a cadre: no assignment of its own was ended
+        if choice == "keep_mine":
+            out.append((record, asked, local_id))
+        else:
+            out.append((local_id, version(mine), record))
+    return out
+
+
+def _decided_apart(
+    out: Plan,
+    conn: driver.Connection,
+    rows: list[dict[str, Any]],
+    decisions: list[tuple[str, str, str]],
+    settled: set[str],
+    known: Mapping[tuple[str, str, str], bool],
+    codes: Mapping[str, str],
+) -> set[str]:
+    """Two cadres for one target decided on both laptops before either saw the other's
+    decision, the opposite ways (each kept its own, or each took the other's): the package
+    brings the assignment this file's decision ended with a version of the other laptop's
+    decision, and ends the one this file kept. Taken as it comes, the village or household
+    would be left with nobody and neither officer told; instead the question is asked again
+    (stored, or said again while it waits) and this file's cadre stays until it is
+    decided. Returns the assignments whose ending in the package is held back; ``settled``:
+    the assignments of conflicts this package settles."""
+    carried = {r["id"]: r for r in rows}
+    held: set[str] = set()
+    asked: set[tuple[str, str]] = set()
+    for ended, seen, kept in decisions:
+        came, gone = carried.get(ended), carried.get(kept)
+        if came is None or came["deleted"] or version(came) == seen or ended in settled:
+            continue
+        if gone is None or not gone["deleted"]:
+            continue
+        here = _local_rows(conn, "cadre_assignments", [kept]).get(kept)
+        if here is None or here["deleted"]:
+            continue  # ended here since: what came after the decision stands
+        held.add(kept)
+        if (ended, version(came)) not in asked:
+            asked.add((ended, version(came)))
+            _conflict(out, dict(came), here, known, codes)
+    return held
 
 
 def _plan_application(
@@ -1082,6 +1165,10 @@ def _decide_cadre(store: Any, c: YearRoundConflict, choice: Choice, at: str) -> 
         taken = choice == "take_theirs" and not theirs["deleted"]
         row = {**theirs, **now, "deleted": 0} if taken else {**theirs, "deleted": 1}
         _insert(store, [("cadre_assignments", row)], at)
+    elif choice == "take_theirs" and not theirs["deleted"] and held["deleted"]:
+        # Asked again after the laptops decided apart (``_decided_apart``): the package's
+        # cadre, which an earlier decision here ended, given back at a version of its own.
+        _update(store, "cadre_assignments", held, {"deleted": 0, **now}, at)
     elif theirs["deleted"] and version(theirs) < version(held):
         # The package's ending of an assignment this file had ended too (``_plan_ended_there``):
         # the two tombstones one, at the smaller version, as every merge makes them (taking

@@ -671,3 +671,59 @@ def test_a_waiting_cadre_conflict_is_said_again_as_this_file_stands_now(
     [said] = [w for w in receipt.warnings if "cả hai máy" in w]
     assert "máy này: Vàng A Sùng" in said
     assert "Hoàng Văn Dũng" not in said
+
+
+def _names(trip: Trip, laptop: str) -> list[str]:
+    with trip.store(laptop) as store:
+        return [a.cadre_name for a in year_round.assignments(store)]
+
+
+@pytest.mark.parametrize("second", ["keep_mine", "take_theirs"])
+@pytest.mark.parametrize("choice", ["keep_mine", "take_theirs"])
+def test_two_cadres_decided_apart_the_opposite_ways_are_asked_again(
+    laptops: tuple[Path, Path],
+    tmp_path: Path,
+    choice: year_round_part.Choice,
+    second: year_round_part.Choice,
+) -> None:
+    """Two cadres for a village, the packages crossed, and each laptop's officer decided
+    before seeing the other's decision, so that each kept a different cadre (each its own, or
+    each the other's). The next packages must neither leave the village with nobody nor
+    pick one silently: the question is asked again on both laptops, each keeping its cadre
+    meanwhile, and decided once (either way) it holds on both."""
+    trip = Trip(tmp_path, laptops)
+    village = VILLAGES[0]
+    with trip.store(XA) as store:
+        year_round.assign_cadre(store, "Hoàng Văn Dũng", "Trưởng thôn", village=village)
+    with trip.store(DTV) as store:
+        year_round.assign_cadre(store, "Nông Thị Hoa", "", village=village)
+    assert len(trip.send(DTV, XA)[1]) == 1
+    assert len(trip.send(XA, DTV)[1]) == 1
+    for laptop in (XA, DTV):
+        with trip.store(laptop) as store:
+            [c] = year_round_part.open_conflicts(store.conn)
+            year_round_part.resolve(store, c.id, choice)
+    kept = {XA: _names(trip, XA), DTV: _names(trip, DTV)}
+    assert kept[XA] != kept[DTV]
+    assert len(kept[XA]) == len(kept[DTV]) == 1
+    assert len(trip.send(DTV, XA)[1]) == 1
+    assert _names(trip, XA) == kept[XA]
+    assert len(trip.send(XA, DTV)[1]) == 1
+    assert _names(trip, DTV) == kept[DTV]
+    assert len(trip.send(DTV, XA)[1]) == 1  # said again while it waits, not stored twice
+    with trip.store(XA) as store:
+        [c] = year_round_part.open_conflicts(store.conn)
+        assert c.local is not None
+        assert [c.local["cadre_name"]] == kept[XA]
+        assert [c.incoming["cadre_name"]] == kept[DTV]
+        year_round_part.resolve(store, c.id, second)
+    expected = kept[XA] if second == "keep_mine" else kept[DTV]
+    assert _names(trip, XA) == expected
+    assert trip.send(XA, DTV)[1] == []
+    assert _names(trip, DTV) == expected
+    assert trip.send(DTV, XA)[1] == []
+    for laptop in (XA, DTV):
+        with trip.store(laptop) as store:
+            assert year_round_part.open_conflicts(store.conn) == []
+            assert [a.cadre_name for a in year_round.assignments(store)] == expected
+            assert audit.verify(store.conn) is None
