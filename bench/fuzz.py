@@ -646,6 +646,7 @@ def run_forked(case: Case, work: Path, seeds: Seeds) -> Outcome:
 
 
 _REFUSED = ": KHÔNG NHẬP — "  # how ``rasoat merge`` names a package it refused
+_ROW_ERROR = "Lỗi — "  # how ``rasoat excel-import`` names a row it refused
 
 
 def judge(
@@ -673,8 +674,12 @@ def judge(
             flags.append("not_vietnamese")
     if "Traceback (most recent call last)" in text:
         flags.append("traceback")
-    # A command's own failure ("rasoat import: …"), or a package merge refused by name.
+    # A command's own failure ("rasoat import: …"), or a package merge refused by name, or
+    # the first row a workbook was refused for ("Lỗi — Dòng 7, cột C: …", excel-import's
+    # report, exit 1).
     message = next((line for line in said if line.startswith("rasoat ") or _REFUSED in line), "")
+    if not message:
+        message = next((line for line in said if line.startswith(_ROW_ERROR)), "")
     if klass not in ("ok", "refused", "unusable"):
         message = text.strip()[-300:]
     return Outcome(
