@@ -347,7 +347,8 @@ def last_periodic(store: Any) -> Round | None:
 
 def start_regular_round(store: Any, year: int, month: int, standard_id: str | None = None) -> Round:
     """Opens the month's regular review: a round of its own (kind "adhoc") holding the
-    households whose in-year applications (Mẫu số 04) are open, each classified on its current
+    households whose in-year applications (Mẫu số 01 to be reviewed, 04 to be recognised as
+    escaped) are open, each classified on its current
     answers. The standard is the one the lists in force were made with unless named."""
     store.require(Action.ROUND)
     if any(regular_month(r) == month for r in regular_rounds(store, year)):

@@ -1,10 +1,12 @@
 """A household's application to be reviewed (issue 24): its kinds, the form it is made on and
 the deadline the procedure sets for the commune's decision. Pure: no storage, no Qt.
 
-Decision 24/2021/QĐ-TTg: a household asks to be reviewed in the periodic review on Mẫu số 01
-(the review runs 1 September – 14 December); during the year, in the regular review held each
-month, it asks on Mẫu số 04 to be reviewed or to be recognised as having escaped poverty, and
-the commune decides within 15 days of the request (``docs/domain.md`` §5, [confirmed]).
+Decision 24/2021/QĐ-TTg: a household asks to be reviewed on Mẫu số 01 ("Giấy đề nghị rà soát
+hộ nghèo, hộ cận nghèo"), in the periodic review (1 September – 14 December) and in the
+regular review held each month alike; Mẫu số 04 is the request to be recognised as having
+escaped ("Giấy đề nghị công nhận hộ thoát nghèo, hộ thoát cận nghèo"). The commune decides a
+request of the year within 15 days (``docs/domain.md`` §5, [confirmed]). Until session 26 the
+regular review's request was printed as Mẫu số 04, the escape form.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ PERIODIC_END = (12, 14)
 
 class ApplicationKind(StrEnum):
     PERIODIC_REVIEW = "periodic_review"  # Mẫu số 01, reviewed in the periodic review
-    REGULAR_REVIEW = "regular_review"  # Mẫu số 04, reviewed in the month's regular review
+    REGULAR_REVIEW = "regular_review"  # Mẫu số 01, reviewed in the month's regular review
     ESCAPE = "escape"  # Mẫu số 04, to be recognised as having escaped
 
 
@@ -46,8 +48,9 @@ STATUS_LABELS = {
 
 
 def form_number(kind: ApplicationKind) -> str:
-    """The official form the application is made on."""
-    return "01" if kind is ApplicationKind.PERIODIC_REVIEW else "04"
+    """The official form the application is made on: Mẫu số 04 is only the request to be
+    recognised as escaped; every request to be reviewed is Mẫu số 01."""
+    return "04" if kind is ApplicationKind.ESCAPE else "01"
 
 
 def deadline(kind: ApplicationKind, submitted: date) -> date:

@@ -14,7 +14,14 @@ from typing import Any
 from rasoat import signin
 from rasoat.days import day_problem, parse_day
 
-KINDS = {"01": "periodic_review", "04": "regular_review", "thoat": "escape"}
+# By the form each is made on (Decision 24/2021/QĐ-TTg): "04" is the escape request, as its
+# number says (until session 26 it meant the regular review's request, which is Mẫu số 01).
+KINDS = {
+    "01": "periodic_review",
+    "thuong-xuyen": "regular_review",
+    "04": "escape",
+    "thoat": "escape",
+}
 
 
 def register(subparsers: Any) -> None:
@@ -32,7 +39,8 @@ def register(subparsers: Any) -> None:
         "--kind",
         choices=sorted(KINDS),
         required=True,
-        help="01: rà soát kỳ định kỳ; 04: rà soát trong năm; thoat: công nhận thoát nghèo",
+        help="01: rà soát kỳ định kỳ (Mẫu số 01); thuong-xuyen: rà soát trong năm (Mẫu số "
+        "01); 04 hoặc thoat: công nhận thoát nghèo, thoát cận nghèo (Mẫu số 04)",
     )
     add.add_argument("--date", metavar="YYYY-MM-DD", help="ngày nhận (mặc định: hôm nay)")
     add.add_argument("--by", metavar="TÊN", required=True, help="người nộp")

@@ -111,7 +111,11 @@ def test_the_request_form_and_a_cadres_households(tmp_path: Path) -> None:
             cadre_households(store, "Hoàng Văn Dũng", date(2026, 10, 1)), tmp_path / "cb.pdf"
         )
     text = _text(form)
-    assert "Mẫu số 04" in text
+    # Decision 24/2021/QĐ-TTg: the regular review is asked for on Mẫu số 01 (Giấy đề nghị rà
+    # soát hộ nghèo, hộ cận nghèo), as the periodic one; Mẫu số 04 is the request to be
+    # recognised as escaped (Giấy đề nghị công nhận hộ thoát nghèo, hộ thoát cận nghèo).
+    assert "Mẫu số 01" in text
+    assert "Mẫu số 04" not in text
     assert "GIẤY ĐỀ NGHỊ" in text
     assert "Chồng mất việc làm" in text
     assert h.members[-1].name in text
@@ -251,6 +255,35 @@ def test_cli_application_add_list_print(tmp_path: Path, capsys: object) -> None:
     out = tmp_path / "don.pdf"
     assert main(["application", "print", str(path), app_id[:8], "--out", str(out)]) == 0
     assert "Mẫu số 04" in _text(out)
+
+
+def test_each_request_is_printed_on_the_form_decision_24_gives_it(
+    tmp_path: Path, capsys: object
+) -> None:
+    """Decision 24/2021/QĐ-TTg's annex: Mẫu số 01 is the request to be reviewed (periodic or
+    regular review alike), Mẫu số 04 the request to be recognised as escaped ("Giấy đề nghị
+    công nhận hộ thoát nghèo, hộ thoát cận nghèo"). `--kind 04` is that request, as its number
+    says; the regular review's request is `--kind thuong-xuyen`."""
+    path = _demo(tmp_path)
+    with Store.open(path, user="x", device="y") as store:
+        code = next(iter(store.iter_households())).code
+    printed = {}
+    for kind in ("thuong-xuyen", "04"):
+        add = ["application", "add", str(path), "--household", code, "--kind", kind]
+        assert main([*add, "--date", "2026-05-01", "--by", "Lò Văn Ín"]) == 0
+        app_id = capsys.readouterr().out.strip()  # type: ignore[attr-defined]
+        out = tmp_path / f"don-{kind}.pdf"
+        assert main(["application", "print", str(path), app_id[:8], "--out", str(out)]) == 0
+        capsys.readouterr()  # type: ignore[attr-defined]
+        printed[kind] = _text(out)
+    assert "Mẫu số 01" in printed["thuong-xuyen"]
+    assert "Mẫu số 04" not in printed["thuong-xuyen"]
+    assert "Mẫu số 04" in printed["04"]
+    assert "Công nhận hộ thoát nghèo, hộ thoát cận nghèo" in printed["04"]
+    assert main(["application", "list", str(path), "--today", "2026-05-02"]) == 0
+    listed = capsys.readouterr().out  # type: ignore[attr-defined]
+    assert "Đề nghị rà soát trong năm (thường xuyên)" in listed
+    assert "Đề nghị công nhận thoát nghèo, thoát cận nghèo" in listed
 
 
 def test_cli_opens_a_monthly_round_and_puts_a_changed_household_in_it(
