@@ -277,6 +277,10 @@ def parse_standard(data: dict[str, Any], *, where: str, local: bool = False) -> 
     sources["low_income_workers"] = str(low_t.get("source", ""))
     # Which members count: its own source (what the decree leaves open and what the app does).
     sources["low_income_members"] = str(low_t.get("workers_source", sources["low_income_workers"]))
+    if all(v is None for v in low.values()):
+        # No bound: the app identifies no low-income worker under this standard; the Căn cứ
+        # pháp lý screen says so with the table's own source.
+        flag("Người lao động có thu nhập thấp: mức thu nhập", "low_income_workers")
     if low_t.get("workers_unconfirmed"):
         flag("Người lao động có thu nhập thấp: thành viên nào được tính", "low_income_members")
 

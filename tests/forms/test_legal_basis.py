@@ -175,3 +175,60 @@ def test_every_catalogue_source_is_officer_text(items: object) -> None:
         assert item.source
         assert [t for t in DEVELOPER_TOKENS if t in item.source.casefold()] == [], item
         assert item.basis in ("", "province")
+
+
+def test_the_decree_is_named_as_where_each_2022_2025_threshold_is() -> None:
+    """Decree 07/2021/NĐ-CP names the 12 indicators in Art. 3 and sets each one's deprivation
+    threshold in its annex ("ngưỡng thiếu hụt quy định tại Phụ lục ban hành kèm theo Nghị định
+    này"): an officer checking the app's measure must be sent there, not told only that the
+    decree names the indicator."""
+    standard = load_standard("nd07-2022-2025")
+    for b in legal_basis(standard):
+        if b.topic == "Chỉ số thiếu hụt":
+            assert "Phụ lục" in b.source, b
+
+
+@pytest.mark.parametrize("standard_id", IDS)
+def test_no_source_says_a_legal_text_is_silent_without_having_read_it(standard_id: str) -> None:
+    """ "Quyết định 24/2021/QĐ-TTg … không nêu số ngày niêm yết" was a claim no source we hold
+    makes (the statutory posting length is unconfirmed): the row says what the decision
+    governs and that the commune sets the days."""
+    silent = re.compile(r"(Nghị định|Quyết định|Thông tư)[^.;]*không (nêu|quy định)")
+    assert [b for b in legal_basis(load_standard(standard_id)) if silent.search(b.source)] == []
+    [posting] = [
+        b for b in legal_basis(load_standard(standard_id)) if b.topic == "Niêm yết công khai"
+    ]
+    assert "Quyết định 24/2021/QĐ-TTg" in posting.source
+    assert posting.status is Status.NONE
+
+
+def test_the_middle_band_names_the_households_it_is_for() -> None:
+    """The engine classes only farming, forestry, fishery and salt-making households as
+    middle-living-standard (Decision 24/2021/QĐ-TTg's procedure is for them): the screen's
+    line says so and cites the decision beside the decree's band."""
+    rows = [
+        b for b in legal_basis(load_standard("nd07-2022-2025")) if "mức sống trung bình" in b.rule
+    ]
+    assert len(rows) == 2
+    for b in rows:
+        assert "nông nghiệp, lâm nghiệp, ngư nghiệp, diêm nghiệp" in b.rule, b
+        assert "Nghị định 07/2021/NĐ-CP" in b.source
+        assert "Quyết định 24/2021/QĐ-TTg" in b.source
+        assert b.status is Status.LAW
+
+
+def test_the_low_income_workers_bound_is_listed_with_its_decree() -> None:
+    """The low-income check applies Decree 30/2025/NĐ-CP's bound (2.250.000 rural, 3.000.000
+    urban): a rule the app applies is on the screen with its source; under 2026–2030, with no
+    bound known, the line says the app does not apply one."""
+    rows = legal_basis(load_standard("nd07-2022-2025"))
+    [bound] = [
+        b for b in rows if b.topic == "Người lao động có thu nhập thấp" and "2.250.000" in b.rule
+    ]
+    assert "3.000.000" in bound.rule
+    assert "Nghị định 30/2025/NĐ-CP" in bound.source
+    assert bound.status is Status.LAW
+    later = legal_basis(load_standard("nd351-2026-2030"))
+    [open_bound] = [b for b in later if b.topic == "Người lao động có thu nhập thấp"]
+    assert open_bound.status is Status.NONE
+    assert "2026–2030" in open_bound.source
