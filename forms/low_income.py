@@ -101,7 +101,13 @@ def check_application(
         reasons.append("Hộ chưa ghi khu vực (thành thị / nông thôn).")
         verdicts.append(None)
     elif bound is None:
-        reasons.append(f"{standard.name} chưa có mức thu nhập của người lao động thu nhập thấp.")
+        # What happened and what the commune can do: that no bound is known for a standard
+        # is docs/domain.md's and the Căn cứ pháp lý screen's, not this printed list's (until
+        # session 26: "<standard> chưa có mức thu nhập …", a claim about the decree).
+        reasons.append(
+            f"Chưa so được thu nhập kê khai với mức của người lao động có thu nhập thấp theo "
+            f"{standard.name}: cần nạp tệp chuẩn của tỉnh có mức thu nhập này."
+        )
         verdicts.append(None)
     elif declared_income is None:
         reasons.append("Chưa ghi thu nhập bình quân đầu người kê khai.")

@@ -45,3 +45,23 @@ def test_2027_standard_has_no_bound_yet(b: Any) -> None:
     nd351 = load_standard("nd351-2026-2030")
     h = b.household(b1_total=None, income_per_capita=2_900_000)
     assert low_income_workers(h, classify(h, nd351, 2027), nd351) is None
+
+
+def test_an_application_under_a_standard_without_a_bound_says_what_to_do(b: Any) -> None:
+    """The check's reasons are printed on the low-income list: they say what happened and
+    what the commune can do, not that Decree 351/2025's standard has no bound (no source we
+    hold says so; docs/domain.md §7 lists it as unconfirmed)."""
+    from datetime import date
+
+    from forms.low_income import check_application
+    from forms.model import Category
+
+    nd351 = load_standard("nd351-2026-2030")
+    h = b.household(b1_total=None, income_per_capita=2_900_000)
+    found = check_application(
+        h, h.members[0], 2_900_000, Category.NOT_POOR, nd351, date(2027, 12, 31)
+    )
+    assert found.meets is None
+    said = " ".join(found.reasons)
+    assert nd351.name + " chưa có" not in said
+    assert "nạp tệp chuẩn của tỉnh" in said
