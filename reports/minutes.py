@@ -143,8 +143,11 @@ def minutes_part(data: ReviewData, village: str, entries: list[Entry]) -> Part:
         blocks.append(Para(f"{DOTS}{DOTS}{DOTS}"))
     blocks.append(
         Para(
+            # Decision 24/2021/QĐ-TTg: "01 bản lưu ở thôn, 01 bản gửi Ban Chỉ đạo rà soát cấp
+            # xã" (until session 26: "gửi UBND xã").
             "Cuộc họp kết thúc vào hồi …… giờ …… cùng ngày. Biên bản được lập thành 02 bản: "
-            f"thôn giữ 01 bản, gửi UBND {data.commune_full} 01 bản."
+            "thôn giữ 01 bản, gửi Ban Chỉ đạo rà soát hộ nghèo, hộ cận nghèo "
+            f"{data.commune_full} 01 bản."
         )
     )
     blocks.append(

@@ -155,6 +155,9 @@ def test_minutes_count_the_votes_and_apply_the_half_rule(
     assert "ngày 10/11/2026" in text
     for title in ("THƯ KÝ", "ĐẠI DIỆN CÁC HỘ GIA ĐÌNH", "CHỦ TRÌ"):
         assert title in text
+    # Decision 24/2021/QĐ-TTg: two copies, one kept by the village, one sent to the commune's
+    # review steering committee (not "UBND xã").
+    assert "thôn giữ 01 bản, gửi Ban Chỉ đạo rà soát" in text
 
 
 def test_posting_list_leaves_out_a_rejected_household(small_store: Store, tmp_path: Path) -> None:
