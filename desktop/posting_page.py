@@ -37,6 +37,13 @@ def posting_days() -> int:
     return int(settings.get("posting_days"))
 
 
+def last_posting_day(start: date) -> date:
+    """The last day of a posting begun on ``start``, the first day counted: 7 days from 2
+    November end on 8 November, as communes write it ("từ ngày 22/10 đến hết ngày 28/10").
+    Until session 26 it was start + 7, a posting one day longer than the setting."""
+    return start + timedelta(days=max(posting_days() - 1, 0))
+
+
 def date_edit(value: date) -> QDateEdit:
     edit = QDateEdit(qdate(value))
     edit.setDisplayFormat("dd/MM/yyyy")
@@ -76,7 +83,7 @@ class PostingPage(QWidget):
         form = QHBoxLayout(posting)
         self.village = QComboBox()
         self.start = date_edit(self.today)
-        self.end = date_edit(self.today + timedelta(days=posting_days()))
+        self.end = date_edit(last_posting_day(self.today))
         self.save_posting_button = QPushButton(self.tr("&Lưu niêm yết"))
         for text, w in (
             (self.tr("Thô&n:"), self.village),
@@ -160,7 +167,7 @@ class PostingPage(QWidget):
         self.content.returnPressed.connect(self.add_complaint)
         self.resolve_button.clicked.connect(self._ask_resolve)
         self.save_decision_button.clicked.connect(self.save_decision)
-        self.start.dateChanged.connect(lambda d: self.end.setDate(d.addDays(posting_days())))
+        self.start.dateChanged.connect(lambda d: self.end.setDate(last_posting_day(pydate(d))))
         if autoload:  # the main window loads the tab when it is first shown
             self.refresh()
 

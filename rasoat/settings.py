@@ -72,8 +72,8 @@ SETTINGS: tuple[Setting, ...] = (
         int,
         7,
         "Số ngày niêm yết công khai",
-        "Số ngày niêm yết công khai danh sách tại nhà văn hoá thôn và trụ sở xã, theo hướng "
-        "dẫn của tỉnh (các địa phương thường ghi 3–7 ngày).",
+        "Số ngày niêm yết công khai danh sách tại nhà văn hoá thôn và trụ sở xã, kể cả ngày "
+        "bắt đầu, theo hướng dẫn của tỉnh (các địa phương thường ghi 3–7 ngày).",
         minimum=1,
         maximum=60,
     ),

@@ -1282,6 +1282,13 @@ class Session:
             lambda: any(p.village == village for p in store.postings(round_id)), "posting saved"
         )
         (posted,) = [p for p in store.postings(round_id) if p.village == village]
+        from desktop.posting_page import posting_days
+
+        # The setting's days, the first day counted (it was one day longer until session 26).
+        if (posted.end - posted.start).days + 1 != posting_days():
+            raise SessionFailure(
+                f"posting {posted.start} – {posted.end} is not {posting_days()} days long"
+            )
 
         # The household complained about: the only one its head's name finds.
         about = next(

@@ -15,7 +15,12 @@ def test_posting_complaint_and_decision_are_saved(qtbot: QtBot, app: Any, store:
     save_classified(store, poor_household("P1", "Thôn Nà Lầu", "Lò Văn Pản"))
     page = PostingPage(store, today=date(2026, 11, 2))
     qtbot.addWidget(page)
-    assert page.end.date().toPython() == date(2026, 11, 9)  # 7 days by default
+    # 7 days by default, the first day counted: 2 to 8 November, as communes write a 7-day
+    # posting ("từ ngày 22/10 đến hết ngày 28/10"); the last day was 9 November, 8 days.
+    assert page.end.date().toPython() == date(2026, 11, 8)
+    page.start.setDate(date(2026, 11, 12))
+    assert page.end.date().toPython() == date(2026, 11, 18)
+    page.start.setDate(date(2026, 11, 2))
     page.village.setCurrentIndex(page.village.findData("Thôn Nà Lầu"))
     assert page.save_posting()
     round_id = store.current_round().id
@@ -68,7 +73,7 @@ def test_a_decision_dated_within_the_posting_asks_first(qtbot: QtBot, app: Any, 
     answer(Qt.Key.Key_Return)  # Enter keeps the safe choice: change the date
     assert not page.save_decision()
     assert "Thôn Nà Lầu" in asked[-1]
-    assert "02/11/2026 – 09/11/2026" in asked[-1]
+    assert "02/11/2026 – 08/11/2026" in asked[-1]  # the 7 days of the default posting
     assert store.decision(store.current_round().id) is None
     assert "niêm yết" in page.message.text()
 
