@@ -232,3 +232,13 @@ def test_the_low_income_workers_bound_is_listed_with_its_decree() -> None:
     [open_bound] = [b for b in later if b.topic == "Người lao động có thu nhập thấp"]
     assert open_bound.status is Status.NONE
     assert "2026–2030" in open_bound.source
+
+
+def test_the_farming_income_sources_cite_the_procedure_that_names_them() -> None:
+    """Which households may be middle-living-standard (those living from agriculture,
+    forestry, fishery or salt-making) is what Decision 24/2021/QĐ-TTg's procedure and Circular
+    07/2021/TT-BLĐTBXH name in their titles; Decree 07/2021's Art. 3 gives the band alone."""
+    farming = {"agriculture", "forestry", "fishery", "salt"}
+    for item in catalog.income_sources():
+        if item.id in farming:
+            assert "Quyết định 24/2021/QĐ-TTg" in item.source, item
