@@ -24,7 +24,7 @@ from reports.document import (
     Table,
     esc,
 )
-from reports.review import Entry, ReportError, ReviewData, village_title
+from reports.review import PROCEDURE_BASIS, Entry, ReportError, ReviewData, village_title
 
 
 def assign_numbers(store: Any, data: ReviewData) -> None:
@@ -112,11 +112,7 @@ def certificate_part(data: ReviewData, number: int | None, e: Entry) -> Part:
         "Giấy chứng nhận hộ nghèo, hộ cận nghèo",
         [f"Năm {data.list_year}"],
         [
-            Para(
-                "Căn cứ Quyết định số 24/2021/QĐ-TTg của Thủ tướng Chính phủ quy định quy trình "
-                "rà soát hộ nghèo, hộ cận nghèo hằng năm;",
-                "italic",
-            ),
+            Para(f"Căn cứ {PROCEDURE_BASIS};", "italic"),
             Para(basis, "italic"),
             Para(f"Chủ tịch Ủy ban nhân dân {data.commune_full} chứng nhận:"),
             Para(f"Hộ {who}: <b>{esc(h.head_name())}</b>; mã hộ: {esc(h.code)}", markup=True),

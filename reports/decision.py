@@ -15,8 +15,10 @@ from reports.lists import final_part
 from reports.review import (
     ESCAPED_NEAR_POVERTY,
     ESCAPED_POVERTY,
+    METHOD_BASIS,
     NEAR_POOR,
     POOR,
+    PROCEDURE_BASIS,
     Entry,
     ReportError,
     ReviewData,
@@ -67,17 +69,8 @@ def decision_part(data: ReviewData) -> Part:
         Para(f"<b>{chairman}</b>", "center", markup=True),
         Para("Căn cứ Luật Tổ chức chính quyền địa phương;", "italic"),
         Para(f"Căn cứ {data.standard_title};", "italic"),
-        Para(
-            "Căn cứ Quyết định số 24/2021/QĐ-TTg của Thủ tướng Chính phủ quy định quy trình rà "
-            "soát hộ nghèo, hộ cận nghèo hằng năm và quy trình xác định hộ làm nông nghiệp, lâm "
-            "nghiệp, ngư nghiệp và diêm nghiệp có mức sống trung bình;",
-            "italic",
-        ),
-        Para(
-            "Căn cứ Thông tư số 07/2021/TT-BLĐTBXH của Bộ trưởng Bộ Lao động - Thương binh và "
-            "Xã hội hướng dẫn phương pháp rà soát, phân loại hộ nghèo, hộ cận nghèo;",
-            "italic",
-        ),
+        Para(f"Căn cứ {PROCEDURE_BASIS};", "italic"),
+        Para(f"Căn cứ {METHOD_BASIS};", "italic"),
         Para(
             f"Xét đề nghị của Ban chỉ đạo rà soát hộ nghèo, hộ cận nghèo {data.commune_full} "
             f"về kết quả {data.review_name},",

@@ -5,7 +5,13 @@ from __future__ import annotations
 from db.records import Posting
 from reports.document import Document, Header, Para, Part, SignatureBox, Signatures
 from reports.lists import period, posting_list
-from reports.review import GROUP_TITLES, LIST_GROUPS, ReviewData, village_title
+from reports.review import (
+    GROUP_TITLES,
+    LIST_GROUPS,
+    PROCEDURE_BASIS,
+    ReviewData,
+    village_title,
+)
 
 
 def _own(data: ReviewData, village: str) -> Posting | None:
@@ -31,10 +37,7 @@ def posting_notice(data: ReviewData, village: str | None = None) -> Document:
         # The round's standard with its legal source, as the decision cites it: Decree
         # 07/2021 alone was printed whatever standard the round was scored on.
         Para(f"Căn cứ {data.standard_title};"),
-        Para(
-            "Căn cứ Quyết định số 24/2021/QĐ-TTg của Thủ tướng Chính phủ quy định quy trình rà "
-            "soát hộ nghèo, hộ cận nghèo hằng năm;"
-        ),
+        Para(f"Căn cứ {PROCEDURE_BASIS};"),
         Para(
             f"Căn cứ Kế hoạch rà soát hộ nghèo, hộ cận nghèo năm {data.year} của cấp trên và "
             f"của UBND {data.commune_full};"

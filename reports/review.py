@@ -43,6 +43,22 @@ ESCAPES_POVERTY = {Transition.POOR_TO_NEAR_POOR, Transition.ESCAPED_POVERTY}
 LEAVES_NEAR_POVERTY = {Transition.ESCAPED_NEAR_POVERTY, Transition.NEAR_POOR_TO_POOR}
 VILLAGE_WORDS = ("thôn", "bản", "buôn", "ấp", "khóm", "sóc", "tổ", "khu", "xóm", "làng", "plei")
 
+# The national texts the documents cite as their legal basis ("Căn cứ …"), each by number,
+# date, issuer and title, written once for the decision, the posting notice and the
+# certificate (until session 26 each wrote its own, without the dates). Titles as communes
+# and provinces cite them (e.g. UBND tỉnh An Giang, Quyết định 1373/QĐ-UBND ngày 28/8/2023).
+PROCEDURE_BASIS = (
+    "Quyết định số 24/2021/QĐ-TTg ngày 16 tháng 7 năm 2021 của Thủ tướng Chính phủ quy định "
+    "quy trình rà soát hộ nghèo, hộ cận nghèo hằng năm và quy trình xác định hộ làm nông "
+    "nghiệp, lâm nghiệp, ngư nghiệp và diêm nghiệp có mức sống trung bình giai đoạn 2022 - 2025"
+)
+METHOD_BASIS = (
+    "Thông tư số 07/2021/TT-BLĐTBXH ngày 18 tháng 7 năm 2021 của Bộ trưởng Bộ Lao động - "
+    "Thương binh và Xã hội hướng dẫn phương pháp rà soát, phân loại hộ nghèo, hộ cận nghèo; "
+    "xác định thu nhập của hộ làm nông nghiệp, lâm nghiệp, ngư nghiệp, diêm nghiệp có mức sống "
+    "trung bình"
+)
+
 
 class ReportError(Exception):
     """A document that cannot be made; ``message`` is Vietnamese, for the user."""

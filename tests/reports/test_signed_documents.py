@@ -498,3 +498,18 @@ def test_the_summary_counts_the_poor_by_the_heads_ethnicity(small_store: Store) 
         assert cells[1] == heads["Kinh"]
     assert titles[3] == "Kinh"
     assert "Dân tộc khác" in titles
+
+
+def test_documents_cite_the_national_texts_with_their_dates(
+    settled_store: Store, tmp_path: Path
+) -> None:
+    """A legal basis ("Căn cứ …") names the text by number, date, issuer and title: the
+    decision, the posting notice and the certificate cited Decision 24/2021/QĐ-TTg, and the
+    decision Circular 07/2021/TT-BLĐTBXH, without their dates (16/7/2021, 18/7/2021)."""
+    procedure = "Quyết định số 24/2021/QĐ-TTg ngày 16 tháng 7 năm 2021 của Thủ tướng Chính phủ"
+    method = "Thông tư số 07/2021/TT-BLĐTBXH ngày 18 tháng 7 năm 2021 của Bộ trưởng Bộ Lao động"
+    for kind in ("decision", "posting_notice", "certificate"):
+        text = flat_text(reports.build(kind, settled_store, tmp_path / f"{kind}.pdf"))
+        assert procedure in text, kind
+        if kind == "decision":
+            assert method in text
