@@ -86,13 +86,25 @@ class StandardChoice(QWidget):
         self.proposed_id = proposed.id
         self.standard.setCurrentIndex(max(0, self.standard.findData(proposed.id)))
         self.standard.blockSignals(False)
-        lines.append(
-            self.tr(
-                "Năm {year}: đề xuất <b>{name}</b>. Như năm 2021, tỉnh có thể hướng dẫn rà soát "
-                "cuối năm 2026 theo chuẩn giai đoạn mới để có danh sách đầu kỳ; chỉ chọn chuẩn "
-                "khác khi có văn bản hướng dẫn và ghi số, ngày của văn bản đó."
-            ).format(year=year, name=escape(data_tr(proposed.name)))
-        )
+        following = standards.standard_for_year(year + 1)
+        if following.id != proposed.id and year in proposed.valid_years:
+            # The last review year of a standard (2026): its year-end review makes the lists of
+            # the next period's first year. Said for that year only: for 2028 it spoke of the
+            # end-of-2026 review (until session 26).
+            lines.append(
+                self.tr(
+                    "Năm {year}: đề xuất <b>{name}</b>. Như năm 2021, tỉnh có thể hướng dẫn rà "
+                    "soát cuối năm {year} theo chuẩn giai đoạn mới để có danh sách đầu kỳ; chỉ "
+                    "chọn chuẩn khác khi có văn bản hướng dẫn và ghi số, ngày của văn bản đó."
+                ).format(year=year, name=escape(data_tr(proposed.name)))
+            )
+        else:
+            lines.append(
+                self.tr(
+                    "Năm {year}: đề xuất <b>{name}</b>. Chỉ chọn chuẩn khác khi có văn bản hướng "
+                    "dẫn và ghi số, ngày của văn bản đó."
+                ).format(year=year, name=escape(data_tr(proposed.name)))
+            )
         self.about.setText("".join(f"<p style='margin:0 0 3px 0'>{line}</p>" for line in lines))
         self._changed()
 

@@ -198,3 +198,22 @@ def test_nothing_is_chosen_for_the_officer_and_a_mended_field_takes_its_message(
     type_text(dialog.surveyor, "Lò Thị Mai")
     assert "thôn" not in dialog.error.text()
     assert dialog.height() <= dialog.screen().availableGeometry().height()
+
+
+def test_only_the_last_year_of_a_standard_is_told_of_the_new_period(qtbot: QtBot, app: Any) -> None:
+    """The note that a province may order the year-end review under the next period's standard
+    (as in 2021) belongs to 2026, the last review year of the 2022–2025 standard; for 2028 it
+    spoke of "rà soát cuối năm 2026" as if the officer were choosing for that year."""
+    from desktop.standard_choice import StandardChoice
+
+    choice = StandardChoice(today=date(2028, 9, 1))
+    qtbot.addWidget(choice)
+    choice.set_year(2026)
+    assert "Như năm 2021" in choice.about.text()
+    assert "cuối năm 2026" in choice.about.text()
+    for year in (2024, 2028):
+        choice.set_year(year)
+        text = choice.about.text()
+        assert f"Năm {year}: đề xuất" in text
+        assert "Như năm 2021" not in text
+        assert "cuối năm 2026" not in text
