@@ -5,7 +5,8 @@ Decision 24/2021/QĐ-TTg: a household asks to be reviewed on Mẫu số 01 ("Gi�
 hộ nghèo, hộ cận nghèo"), in the periodic review (1 September – 14 December) and in the
 regular review held each month alike; Mẫu số 04 is the request to be recognised as having
 escaped ("Giấy đề nghị công nhận hộ thoát nghèo, hộ thoát cận nghèo"). The commune decides a
-request of the year within 15 days (``docs/domain.md`` §5, [confirmed]). Until session 26 the
+request of the year within 15 days from the start of the month's regular review that takes it
+(held from the 15th of each month; ``docs/domain.md`` §5, [confirmed]). Until session 26 the
 regular review's request was printed as Mẫu số 04, the escape form.
 """
 
@@ -15,8 +16,11 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
 
-# Decision 24/2021/QĐ-TTg: the regular review's decision within 15 days of the request.
+# Decision 24/2021/QĐ-TTg, Art. 5: the regular review's decision (and certificates) within 15
+# days from the day the month's review begins, Art. 3.1.b: each month from the 15th. Until
+# session 26 the days ran from the request, marking requests late before their review began.
 REGULAR_DECISION_DAYS = 15
+REGULAR_REVIEW_DAY = 15
 # Decision 24/2021/QĐ-TTg: the periodic review ends by 14 December of its year.
 PERIODIC_END = (12, 14)
 
@@ -53,6 +57,16 @@ def form_number(kind: ApplicationKind) -> str:
     return "04" if kind is ApplicationKind.ESCAPE else "01"
 
 
+def regular_review_start(submitted: date) -> date:
+    """The first day of the monthly regular review that takes a request received on
+    ``submitted``: the 15th of its month, or of the next month once that day has passed."""
+    if submitted.day <= REGULAR_REVIEW_DAY:
+        return submitted.replace(day=REGULAR_REVIEW_DAY)
+    if submitted.month == 12:
+        return date(submitted.year + 1, 1, REGULAR_REVIEW_DAY)
+    return date(submitted.year, submitted.month + 1, REGULAR_REVIEW_DAY)
+
+
 def deadline(kind: ApplicationKind, submitted: date) -> date:
     """The day by which the commune must decide (the calendar's last day at most: a date
     near it, from a package whose laptop's clock was wrong, still lists)."""
@@ -61,7 +75,7 @@ def deadline(kind: ApplicationKind, submitted: date) -> date:
             end = date(submitted.year, *PERIODIC_END)
             # A request received after the periodic review ended waits for next year's.
             return end if submitted <= end else date(submitted.year + 1, *PERIODIC_END)
-        return submitted + timedelta(days=REGULAR_DECISION_DAYS)
+        return regular_review_start(submitted) + timedelta(days=REGULAR_DECISION_DAYS)
     except (OverflowError, ValueError):
         return date.max
 

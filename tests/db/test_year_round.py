@@ -58,7 +58,8 @@ def test_application_from_submission_to_decision_and_a_late_one(store: Store) ->
         store, b.id, "regular_review", date(2026, 2, 1), "Đinh Văn Hùng", "Đề nghị rà soát lại"
     )
     assert on_time.status is ApplicationStatus.OPEN
-    assert on_time.lateness(date(2026, 3, 10)).deadline == date(2026, 3, 17)
+    # 15 days from the start of March's regular review (15/03), not from the request.
+    assert on_time.lateness(date(2026, 3, 10)).deadline == date(2026, 3, 30)
     assert late.lateness(date(2026, 3, 10)).late  # 15 days passed with no decision
     assert not on_time.lateness(date(2026, 3, 10)).late
 

@@ -26,7 +26,8 @@ def test_applications_late_new_printed_and_the_regular_round(
         dialog = ApplicationsDialog(store, today=date(2026, 10, 5))
         qtbot.addWidget(dialog)
         texts = [dialog.table.item(r, 6).text() for r in range(dialog.table.rowCount())]
-        assert "Trễ 39 ngày" in texts  # the demo's August request, due on 27/08
+        # The demo's August request (12/08), due 15 days after August's review began on 15/08.
+        assert "Trễ 36 ngày" in texts
         code = next(iter(store.iter_households())).code
         dialog.code.setText(code)
         dialog.request.setText("Xin công nhận thoát nghèo")
@@ -93,9 +94,9 @@ def test_decided_applications_on_asking_read_only_with_their_decision(
         qtbot.keyClick(dialog.shown, Qt.Key.Key_Down)
         assert dialog.shown.currentText() == "Tất cả"
         assert dialog.table.rowCount() == 3
-        # Lateness only for the ones still waiting: the August request, due on 27/08.
+        # Lateness only for the ones still waiting: the August request, due on 30/08.
         late = [dialog.table.item(r, 6).text() for r in range(3)]
-        assert sorted(late) == ["", "", "Trễ 39 ngày"]
+        assert sorted(late) == ["", "", "Trễ 36 ngày"]
         dialog.grab().save(str(tmp_path / "applications-all.png"))
 
 

@@ -250,7 +250,7 @@ def test_cli_application_add_list_print(tmp_path: Path, capsys: object) -> None:
     assert main(["application", "list", str(path), "--today", "2026-06-01"]) == 0
     listed = capsys.readouterr().out  # type: ignore[attr-defined]
     assert code in listed
-    assert "hạn 16/05/2026" in listed
+    assert "hạn 30/05/2026" in listed  # May's review began on 15/05
     assert "TRỄ HẠN" in listed
     out = tmp_path / "don.pdf"
     assert main(["application", "print", str(path), app_id[:8], "--out", str(out)]) == 0
