@@ -21,7 +21,8 @@ from enum import StrEnum
 # session 26 the days ran from the request, marking requests late before their review began.
 REGULAR_DECISION_DAYS = 15
 REGULAR_REVIEW_DAY = 15
-# Decision 24/2021/QĐ-TTg: the periodic review ends by 14 December of its year.
+# Decision 24/2021/QĐ-TTg, Art. 3: the periodic review runs 1 September – 14 December.
+PERIODIC_START = (9, 1)
 PERIODIC_END = (12, 14)
 
 

@@ -19,6 +19,13 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from forms import catalog, definitions
+from forms.applications import (
+    PERIODIC_END,
+    PERIODIC_START,
+    REGULAR_DECISION_DAYS,
+    REGULAR_REVIEW_DAY,
+)
+from forms.meeting import PASS_PERCENT
 from forms.model import Area
 from forms.standards import Standard
 
@@ -89,6 +96,33 @@ _TOPIC_OF_KEY = {
     "low_income_members": "Người lao động có thu nhập thấp",
     "low_income_workers": "Người lao động có thu nhập thấp",
 }
+
+# The procedure's rules the app applies (forms.meeting, forms.applications), from the same
+# constants, with the decision they come from [confirmed: docs/domain.md §5].
+_PROCEDURE = "Quy trình rà soát"
+_PROCEDURE_RULES = (
+    Basis(
+        _PROCEDURE,
+        f"Họp dân: kết quả của hộ được thống nhất khi có từ {PASS_PERCENT}% số người dự họp "
+        f"đồng ý; dưới {PASS_PERCENT}% thì rà soát lại và họp lại",
+        "Quyết định 24/2021/QĐ-TTg, Điều 4 (bước tổ chức họp dân để thống nhất kết quả rà soát)",
+        Status.LAW,
+    ),
+    Basis(
+        _PROCEDURE,
+        f"Rà soát định kỳ mỗi năm một lần, từ ngày {PERIODIC_START[1]:02d}/{PERIODIC_START[0]} "
+        f"đến ngày {PERIODIC_END[1]}/{PERIODIC_END[0]}",
+        "Quyết định 24/2021/QĐ-TTg, Điều 3, khoản 1",
+        Status.LAW,
+    ),
+    Basis(
+        _PROCEDURE,
+        f"Rà soát thường xuyên mỗi tháng một lần, từ ngày {REGULAR_REVIEW_DAY} hằng tháng; "
+        f"quyết định công nhận trong {REGULAR_DECISION_DAYS} ngày kể từ ngày bắt đầu rà soát",
+        "Quyết định 24/2021/QĐ-TTg, Điều 3, khoản 1 và Điều 5",
+        Status.LAW,
+    ),
+)
 
 # The statutory posting length is not in any source we hold (docs/domain.md §7): the line
 # names the decision's step and leaves the days to the commune, without saying the decision
@@ -196,6 +230,7 @@ def legal_basis(standard: Standard) -> list[Basis]:
             status = _status(item.unconfirmed, item.basis)
             if status is not Status.LAW:
                 out.append(Basis(name, item.label, item.source, status))
+    out += _PROCEDURE_RULES
     out.append(_POSTING)
     return out
 

@@ -28,9 +28,14 @@ class Standing(Enum):
     SENT_BACK = "sent_back"  # under half agreed: re-survey, then a new vote
 
 
+# Decision 24/2021/QĐ-TTg: "ý kiến thống nhất của ít nhất 50% tổng số người tham dự cuộc họp";
+# under 50%, re-survey and meet again. Shown on the Căn cứ pháp lý screen (forms.legal_basis).
+PASS_PERCENT = 50
+
+
 def passed(agree: int, attendees: int) -> bool:
     """The result stands with at least half of those present agreeing."""
-    return attendees > 0 and agree * 2 >= attendees
+    return attendees > 0 and agree * 100 >= PASS_PERCENT * attendees
 
 
 def put_to_meeting(category: Category, transition: Transition | None) -> bool:

@@ -242,3 +242,21 @@ def test_the_farming_income_sources_cite_the_procedure_that_names_them() -> None
     for item in catalog.income_sources():
         if item.id in farming:
             assert "Quyết định 24/2021/QĐ-TTg" in item.source, item
+
+
+def test_the_procedures_rules_the_app_applies_are_listed_with_the_decision() -> None:
+    """The village vote (at least half of those present), the periodic review's window (1/9 –
+    14/12) and the monthly review's 15 days: rules the app applies (forms.meeting,
+    forms.applications), each on the screen with Decision 24/2021/QĐ-TTg, as the posting is."""
+    rows = [
+        b for b in legal_basis(load_standard("nd07-2022-2025")) if b.topic == "Quy trình rà soát"
+    ]
+    said = " ".join(b.rule for b in rows)
+    assert "từ 50% số người dự họp" in said
+    assert "01/9" in said
+    assert "14/12" in said
+    assert "ngày 15" in said
+    assert "15 ngày" in said
+    for b in rows:
+        assert "Quyết định 24/2021/QĐ-TTg" in b.source, b
+        assert b.status is Status.LAW, b
