@@ -192,7 +192,8 @@ def legal_basis(standard: Standard) -> list[Basis]:
         Basis(
             "Chuẩn nghèo",
             f"Hộ nghèo: thu nhập không vượt chuẩn và thiếu hụt từ "
-            f"{standard.deprivation_threshold} chỉ số trở lên (mỗi chỉ số "
+            f"{standard.deprivation_threshold} chỉ số trở lên; hộ cận nghèo: thu nhập không vượt "
+            f"chuẩn và thiếu hụt dưới {standard.deprivation_threshold} chỉ số (mỗi chỉ số "
             f"{standard.deprivation_points} điểm)",
             src.get("deprivation", standard.source),
             _status(_FLAGS["points"] in flagged),

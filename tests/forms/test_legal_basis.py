@@ -260,3 +260,14 @@ def test_the_procedures_rules_the_app_applies_are_listed_with_the_decision() -> 
     for b in rows:
         assert "Quyết định 24/2021/QĐ-TTg" in b.source, b
         assert b.status is Status.LAW, b
+
+
+@pytest.mark.parametrize("standard_id", IDS)
+def test_the_near_poor_rule_is_said_beside_the_poor_one(standard_id: str) -> None:
+    """Decree 07/2021 Art. 3 (and Decree 351/2025) set both: at or below the income line, poor
+    with 3 deprivations or more, near-poor with fewer. The engine applies both; the screen
+    said only the first."""
+    standard = load_standard(standard_id)
+    [row] = [b for b in legal_basis(standard) if b.rule.startswith("Hộ nghèo:")]
+    n = standard.deprivation_threshold
+    assert f"hộ cận nghèo: thu nhập không vượt chuẩn và thiếu hụt dưới {n} chỉ số" in row.rule
