@@ -74,48 +74,57 @@ YEAR_ROUND_LABELS = {
 }
 
 
-def _text(value: Any) -> str:
-    if value is None:
-        return "—"
+def _describe(m: Any) -> str:
+    from forms.household_diff import value_text
+
+    text = value_text("members", m)
+    if m.id_number:
+        # "CCCD" as this screen has always said it, through its translation.
+        text = text.replace(
+            f"CCCD {m.id_number}",
+            QCoreApplication.translate("MergeConflictsDialog", "CCCD {number}").format(
+                number=m.id_number
+            ),
+        )
+    return text
+
+
+def _label(target: str, *, member: bool = False) -> str:
+    from desktop.i18n import data_tr
+    from forms.household_diff import field_label
+
+    if not member and target in FIELD_LABELS:
+        return QCoreApplication.translate("MergeConflictsDialog", FIELD_LABELS[target])
+    return data_tr(field_label(target, member=member))
+
+
+def _value(target: str, value: Any) -> str:
+    from desktop.i18n import data_tr
+    from forms.household_diff import value_text
+
     if isinstance(value, bool):
         return (
             QCoreApplication.translate("MergeConflictsDialog", "Có")
             if value
             else QCoreApplication.translate("MergeConflictsDialog", "Không")
         )
-    if isinstance(value, list | dict):
-        return (
-            ", ".join(f"{k}: {v}" for k, v in value.items())
-            if isinstance(value, dict)
-            else ", ".join(map(str, value))
-        )
-    return str(value)
-
-
-def _describe(m: Any) -> str:
-    parts = [m.name, str(m.year_of_birth() or "")]
-    if m.id_number:
-        parts.append(
-            QCoreApplication.translate("MergeConflictsDialog", "CCCD {number}").format(
-                number=m.id_number
-            )
-        )
-    return " · ".join(p for p in parts if p)
+    return data_tr(value_text(target, value))
 
 
 def comparison_rows(
     local: Household | None, incoming: Household | None
 ) -> list[tuple[str, str, str]]:
-    """(label, here, in the package) for every field, members one line each."""
-    from forms.codec import to_dict
+    """(label, here, in the package) for every field of the household, a form's answers one
+    question a row where they differ; then each member, matched by id (never by place: a
+    member deleted on one side showed every later member as changed), one line each, and
+    under it a line for every one of that member's answers that differs (an edit to a
+    member's health insurance or schooling was not shown at all, and taking the other
+    version lost it unseen)."""
+    import dataclasses
 
-    a = to_dict(local) if local is not None else {}
-    b = to_dict(incoming) if incoming is not None else {}
+    from forms.household_diff import differences
+
     rows: list[tuple[str, str, str]] = []
-    keys = [k for k in (a.keys() | b.keys()) if k not in ("id", "members")]
-    ordered = [k for k in FIELD_LABELS if k in keys] + sorted(
-        k for k in keys if k not in FIELD_LABELS
-    )
     rows.append(
         (
             QCoreApplication.translate("MergeConflictsDialog", "Chủ hộ"),
@@ -130,25 +139,43 @@ def comparison_rows(
             str(incoming.size()) if incoming else "—",
         )
     )
+    names = [f.name for f in dataclasses.fields(Household) if f.name not in ("id", "members")]
+    ordered = [k for k in FIELD_LABELS if k in names] + sorted(
+        k for k in names if k not in FIELD_LABELS
+    )
+    diffs = differences(local, incoming)
     for key in ordered:
-        name = (
-            QCoreApplication.translate("MergeConflictsDialog", FIELD_LABELS[key])
-            if key in FIELD_LABELS
-            else key
-        )
-        rows.append((name, _text(a.get(key)), _text(b.get(key))))
-    ma = local.members if local else []
-    mb = incoming.members if incoming else []
-    for i in range(max(len(ma), len(mb))):
+        a = getattr(local, key) if local is not None else None
+        b = getattr(incoming, key) if incoming is not None else None
+        split = [d for d in diffs if d.member is None and d.target.startswith(key + ".")]
+        if split:
+            rows += [
+                (_label(d.target), _value(d.target, d.here), _value(d.target, d.there))
+                for d in split
+            ]
+        else:
+            rows.append((_label(key), _value(key, a), _value(key, b)))
+    ma = {m.id: m for m in (local.members if local else [])}
+    mb = {m.id: m for m in (incoming.members if incoming else [])}
+    order = [*ma, *(k for k in mb if k not in ma)]
+    for n, member_id in enumerate(order, 1):
+        here, there = ma.get(member_id), mb.get(member_id)
         rows.append(
             (
-                QCoreApplication.translate("MergeConflictsDialog", "Thành viên {n}").format(
-                    n=i + 1
-                ),
-                _describe(ma[i]) if i < len(ma) else "—",
-                _describe(mb[i]) if i < len(mb) else "—",
+                QCoreApplication.translate("MergeConflictsDialog", "Thành viên {n}").format(n=n),
+                _describe(here) if here is not None else "—",
+                _describe(there) if there is not None else "—",
             )
         )
+        for d in diffs:
+            if d.member_id == member_id and d.target != "members":
+                rows.append(
+                    (
+                        f"    {_label(d.target, member=True)}",
+                        _value(d.target, d.here),
+                        _value(d.target, d.there),
+                    )
+                )
     return rows
 
 
@@ -372,6 +399,15 @@ class MergeConflictsDialog(QDialog):
         else:
             kind = self.tr("Cả hai bên đều đã sửa hộ này.")
         lines = [kind]
+        if gone is None and not rec.deleted:
+            from forms.household_diff import differences, summary
+
+            # Named first: among some forty lines the one that differs is easy to miss.
+            lines.append(
+                self.tr("Khác nhau ở: {fields}.").format(
+                    fields=summary(differences(c.local, rec.household)) or "—"
+                )
+            )
         if gone is not None:
             lines.append(self._deleted_here(gone))
         lines.append(self.tr("Gói: {source}").format(source=c.source))

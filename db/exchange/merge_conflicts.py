@@ -103,7 +103,7 @@ class ConflictRow:
 
     id: str
     code: str
-    head_name: str  # of the package's version
+    head_name: str  # of the package's version; this file's when the package deletes it
     incoming_deleted: bool  # the package deletes the household
     deleted_here: bool  # the commune file has deleted it
 
@@ -113,9 +113,11 @@ def conflict_rows(store: Store) -> list[ConflictRow]:
     return [
         ConflictRow(cid, code, head or "", bool(gone), bool(deleted))
         for cid, code, head, gone, deleted in store.conn.execute(
-            "SELECT c.id, c.code, (SELECT json_extract(m.value, '$.name')"
+            # A package deleting the household carries no members: the head is then this
+            # file's (the list showed "05-0001 —  (gói xoá hộ)", nobody's name).
+            "SELECT c.id, c.code, COALESCE((SELECT json_extract(m.value, '$.name')"
             " FROM json_each(c.incoming, '$.household.members') m"
-            " WHERE json_extract(m.value, '$.relationship') = 'head' LIMIT 1),"
+            " WHERE json_extract(m.value, '$.relationship') = 'head' LIMIT 1), h.head_name),"
             " json_extract(c.incoming, '$.deleted'), h.deleted"
             " FROM exchange_conflicts c LEFT JOIN households h ON h.id = c.household_id"
             " WHERE c.resolved_at IS NULL ORDER BY c.created_at, c.code"

@@ -703,14 +703,7 @@ def run_conflicts(args: argparse.Namespace) -> int:
                 c = conflict(store, row.id)
                 if c is None:
                     continue
-                local = c.local.head_name() if c.local else "(không có)"
-                if c.local_deletion is not None:
-                    gone = c.local_deletion
-                    local = f"(đã xoá lúc {gone.at} bởi {gone.user} trên máy {gone.device})"
-                print(
-                    f"{c.id[:8]}  hộ {c.code}  ở xã: {local}  trong gói: "
-                    f"{c.incoming.household.head_name()}  ({c.source})"
-                )
+                _print_conflict(c)
             if numbers:
                 print(
                     "Số giấy chứng nhận (--keep-mine: giữ số của xã, --take-theirs: nhận số "
@@ -737,6 +730,29 @@ def run_conflicts(args: argparse.Namespace) -> int:
     except (StoreError, PackageError) as exc:
         return _fail("conflicts", exc)
     return 0
+
+
+def _print_conflict(c: Any) -> None:
+    """A household's conflict, then what differs, a line a field with both values: the
+    officer deciding here saw the heads' names alone, the same on both sides, with nothing
+    to tell what keeping one version would drop. A deletion on either side is said so (a
+    package deleting the household showed "trong gói:" and nothing)."""
+    from db.audit import local_time
+    from forms.household_diff import differences, value_text
+
+    local = c.local.head_name() if c.local else "(không có)"
+    if c.local_deletion is not None:
+        gone = c.local_deletion
+        at = local_time(gone.at) if gone.at else "?"
+        local = f"(đã xoá lúc {at} bởi {gone.user} trên máy {gone.device})"
+    theirs = "(gói xoá hộ này)" if c.incoming.deleted else c.incoming.household.head_name()
+    print(f"{c.id[:8]}  hộ {c.code}  ở xã: {local}  trong gói: {theirs}  ({c.source})")
+    for d in differences(c.local, None if c.incoming.deleted else c.incoming.household):
+        what = d.label if d.member is None else f"thành viên thứ {d.member}, {d.label}"
+        print(
+            f"    {what} — ở xã: {value_text(d.target, d.here)}; trong gói: "
+            f"{value_text(d.target, d.there)}"
+        )
 
 
 def run_devices(args: argparse.Namespace) -> int:

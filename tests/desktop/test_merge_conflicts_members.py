@@ -1,0 +1,93 @@
+"""The conflicts screen for a household two village heads edited apart, one in its roster:
+members side by side by id (a member deleted on one side is shown as that member, not as
+every later member changed), every answer of a member that differs on a line of its own,
+and the differences named above the table. Decided from the keyboard."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import Qt
+
+from db.store import Store
+from desktop.merge_conflicts_dialog import DIFF_BRUSH, MergeConflictsDialog
+from tests.db.exchange.test_conflict_fields import roster_conflict
+
+
+def _rows(dialog: MergeConflictsDialog) -> list[tuple[str, str, str]]:
+    t = dialog.table
+    return [
+        (t.item(r, 0).text(), t.item(r, 1).text(), t.item(r, 2).text()) for r in range(t.rowCount())
+    ]
+
+
+def _show(dialog: MergeConflictsDialog, code: str) -> None:
+    for i in range(dialog.list.count()):
+        if dialog.list.item(i).text().startswith(code):
+            dialog.list.setCurrentRow(i)
+            return
+    raise AssertionError(code)
+
+
+def test_a_member_answer_edited_on_one_side_is_shown_and_marked(
+    qtbot: Any, app: Any, tmp_path: Path
+) -> None:
+    base = roster_conflict(tmp_path)
+    with Store.open(base, user="Cán bộ xã", device="may-xa") as store:
+        dialog = MergeConflictsDialog(store)
+        qtbot.addWidget(dialog)
+        _show(dialog, "HO-R")
+        rows = _rows(dialog)
+        differing = [r for r in rows if r[1] != r[2]]
+        assert ("    Có thẻ bảo hiểm y tế còn hạn?", "Có", "—") in differing
+        assert ("Địa chỉ", "Nhà số 1", "Nhà số 9") in differing
+        members = [r for r in rows if r[0].startswith("Thành viên")]
+        # By id: the son laptop A deleted is one line, present in the package only.
+        assert members == [
+            ("Thành viên 1", "Lò Văn Páo · 1970", "Lò Văn Páo · 1970"),
+            ("Thành viên 2", "Lò Thị Ón · 1972", "Lò Thị Ón · 1972"),
+            ("Thành viên 3", "—", "Lò Văn Pằn · 2002"),
+        ]
+        at = rows.index(("    Có thẻ bảo hiểm y tế còn hạn?", "Có", "—"))
+        assert dialog.table.item(at, 1).background() == DIFF_BRUSH
+        assert "Khác nhau ở: Địa chỉ; thành viên thứ 3 chỉ có trong gói; thành viên thứ 1: " in (
+            dialog.detail.text()
+        )
+        # Choices are labelled in Vietnamese, never the field's name in English.
+        assert not any("_" in r[0] for r in rows)
+        assert ("Vùng", "—", "—") in rows or all(r[0] != "region" for r in rows)
+
+
+def test_a_package_deleting_the_household_is_listed_by_its_head_here(
+    qtbot: Any, app: Any, tmp_path: Path
+) -> None:
+    base = roster_conflict(tmp_path)
+    with Store.open(base, user="Cán bộ xã", device="may-xa") as store:
+        head = store.household_by_code("HO00000").head_name()  # type: ignore[union-attr]
+        dialog = MergeConflictsDialog(store)
+        qtbot.addWidget(dialog)
+        texts = [dialog.list.item(i).text() for i in range(dialog.list.count())]
+        assert f"HO00000 — {head} (gói xoá hộ)" in texts
+
+
+def test_every_conflict_is_decided_from_the_keyboard(qtbot: Any, app: Any, tmp_path: Path) -> None:
+    base = roster_conflict(tmp_path)
+    with Store.open(base, user="Cán bộ xã", device="may-xa") as store:
+        dialog = MergeConflictsDialog(store)
+        qtbot.addWidget(dialog)
+        dialog.show()
+        dialog.activateWindow()
+        qtbot.waitUntil(dialog.isActiveWindow, timeout=5000)
+        assert dialog.list.hasFocus()  # the list first: arrows go from conflict to conflict
+        assert dialog.list.count() == 2
+        qtbot.keyClick(dialog.list, Qt.Key.Key_Down)
+        qtbot.keyClick(dialog.list, Qt.Key.Key_Up)
+        # A mnemonic clicks its button animated: the click lands a moment later.
+        qtbot.keyClick(dialog.list, Qt.Key.Key_N, Qt.KeyboardModifier.AltModifier)  # nhận gói
+        qtbot.waitUntil(lambda: dialog.list.count() == 1, timeout=5000)
+        qtbot.keyClick(dialog.focusWidget(), Qt.Key.Key_G, Qt.KeyboardModifier.AltModifier)
+        qtbot.waitUntil(lambda: dialog.list.count() == 0, timeout=5000)
+        h = store.household_by_code("HO-R")
+        assert h is not None
+        assert h.address == "Nhà số 9"
