@@ -1668,9 +1668,19 @@ class Session:
         with Store.open(copy, user="Điều tra viên", device="may-dtv") as other:
             year_round.assign_cadre(other, theirs, "", village=village)
             year_round.assign_cadre(other, "Vàng A Sùng", "", household_id=hid)
+            # The head's disability changed there, the note here: the screen must name the
+            # member's answer, which it did not show at all.
+            there = other.get_household(hid)
+            assert there is not None
+            there.members[0].disability = not there.members[0].disability
+            other.save_household(there)
             export_package(other, package, ExportScope(kind="commune"))
         year_round.assign_cadre(window.store, "Hoàng Văn Dũng", "Trưởng thôn", village=village)
         year_round.assign_cadre(window.store, "", household_id=hid)
+        here = window.store.get_household(hid)
+        assert here is not None
+        here.note = "sửa ở xã trong phiên dài"
+        window.store.save_household(here)
         if len(import_package(window.store, package).warnings) < 2:
             raise SessionFailure("cadres changed on both laptops merged without a word")
 
@@ -1686,8 +1696,15 @@ class Session:
         dialog = QApplication.activeModalWidget()
         assert isinstance(dialog, MergeConflictsDialog)
         shown = [dialog.list.item(i).text() for i in range(dialog.list.count())]
-        if shown != [f"{village} — cán bộ phụ trách", f"{code} — cán bộ phụ trách"]:
+        if shown[1:] != [f"{village} — cán bộ phụ trách", f"{code} — cán bộ phụ trách"]:
             raise SessionFailure(f"the conflicts screen lists {shown}")
+        if not shown[0].startswith(f"{code} — "):
+            raise SessionFailure(f"the household's conflict is listed as {shown[0]!r}")
+        said = dialog.detail.text()
+        if "Khác nhau ở: Ghi chú; thành viên thứ 1: Là người khuyết tật." not in said:
+            raise SessionFailure(f"the household's conflict says {said!r}")
+        yield from self.key(Qt.Key.Key_G, ALT)  # Giữ bản của xã
+        yield from self.wait(lambda: dialog.list.count() == 2, "the household's decision")
         yield from self.key(Qt.Key.Key_N, ALT)  # Nhận cán bộ trong gói
         yield from self.wait(lambda: dialog.list.count() == 1, "the village's decision")
         if dialog.keep_button.text() != "&Giữ việc bỏ phân công":

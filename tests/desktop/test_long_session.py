@@ -123,7 +123,7 @@ def test_a_surveyors_afternoon(session: Session, tmp_path: Path) -> None:
     session.run(session.export_for_upper_level(tmp_path))
     session.run(session.upper_level(tmp_path, package=tmp_path / "cap-tren-1.rasoat"))
     # A village given two cadres, here and on a copy of this file, merged: decided on the
-    # conflicts screen (issue 24).
+    # conflicts screen (issue 24), with a household edited on both, its member's answer named.
     session.run(session.year_round_conflict(tmp_path))
     # A decided application seen on its screen, read-only with its decision (issue 24).
     session.run(session.decided_application())
