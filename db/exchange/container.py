@@ -20,10 +20,13 @@ from __future__ import annotations
 
 import base64
 import binascii
+import contextlib
+import glob
 import hashlib
 import json
 import os
 import struct
+import time
 import uuid
 import zipfile
 import zlib
@@ -36,6 +39,7 @@ from typing import IO, Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
+from db.backup import fsync_path
 from db.errors import failure_reason
 from db.exchange import crypto, signing
 from db.exchange.errors import PackageError, PasswordRequiredError, WrongPasswordError
@@ -194,7 +198,7 @@ def write_container(
         return _write_format_1(path, manifest_fields, parts, data_key, new_recovery)
 
     path = Path(path)
-    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex[:8]}.tmp")
+    tmp = _temporary(path)
     part_info: dict[str, dict[str, Any]] = {}
     try:
         with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=6) as zf:
@@ -212,7 +216,7 @@ def write_container(
             manifest[signing.SIGNATURE_FIELD] = signing.sign(manifest, signer)
             manifest_bytes = json.dumps(manifest, ensure_ascii=False, indent=2).encode("utf-8")
             zf.writestr(MANIFEST_NAME, manifest_bytes)
-        os.replace(tmp, path)
+        _publish(tmp, path)
     finally:
         tmp.unlink(missing_ok=True)
     return Written(
@@ -369,7 +373,7 @@ def _write_format_1(
         part_info[name] = info
     manifest["parts"] = part_info
     path = Path(path)
-    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex[:8]}.tmp")
+    tmp = _temporary(path)
     try:
         with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=6) as zf:
             manifest_bytes = json.dumps(manifest, ensure_ascii=False, indent=2).encode("utf-8")
@@ -377,12 +381,42 @@ def _write_format_1(
             for name, data in stored.items():
                 method = zipfile.ZIP_STORED if encrypted else zipfile.ZIP_DEFLATED
                 zf.writestr(name, data, compress_type=method)
-        os.replace(tmp, path)
+        _publish(tmp, path)
     finally:
         tmp.unlink(missing_ok=True)
     return Written(
         path=path, manifest=manifest, recovery_key=new_recovery, size=path.stat().st_size
     )
+
+
+# A temporary package not written to for this long is an export's that was stopped (the
+# laptop's power cut, the program ended from Task Manager): one under way writes it all along.
+STALE_PARTIAL_SECONDS = 600
+
+
+def _temporary(path: Path) -> Path:
+    """A new temporary name beside ``path``, once the stale ones of that name are gone: an
+    export stopped half-way left its ``.GOI.rasoat.xxxxxxxx.tmp`` on the USB stick for good,
+    the households' names and ID numbers in it (in clear without a password), and every
+    retry left one more."""
+    now = time.time()
+    for old in path.parent.glob(f".{glob.escape(path.name)}.*.tmp"):
+        if len(old.name) != len(path.name) + 14:  # "." name "." 8 hex ".tmp": ours only
+            continue
+        with contextlib.suppress(OSError):
+            if now - old.stat().st_mtime > STALE_PARTIAL_SECONDS:
+                old.unlink()
+    return path.with_name(f".{path.name}.{uuid.uuid4().hex[:8]}.tmp")
+
+
+def _publish(tmp: Path, path: Path) -> None:
+    """``tmp`` renamed to ``path`` once its bytes are on the disk, and the new name too: the
+    export says "Đã xuất" and the officer pulls the USB stick; bytes still in the system's
+    cache were lost with it, leaving a package cut short under its final name."""
+    fsync_path(tmp)
+    os.replace(tmp, path)
+    with contextlib.suppress(OSError):  # some file systems cannot sync a folder
+        fsync_path(path.parent)
 
 
 def read_manifest(path: Path, *, limits: Limits = DEFAULT_LIMITS) -> dict[str, Any]:
