@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from datetime import date
 from typing import Any, Literal
 
 from db import certificates
@@ -89,7 +90,9 @@ def _conflict(store: Store, row: tuple[Any, ...]) -> Conflict:
         source=source,
         local=store.get_household(hid),
         local_rev=current[0] if current else None,
-        incoming=record_from_dict(json.loads(incoming)),
+        # Checked against the package's dates when it arrived (``package._made_on``); this
+        # laptop's clock, behind the package's or moved back since, is no reason to refuse it.
+        incoming=record_from_dict(json.loads(incoming), today=date.max),
         created_at=created_at,
         local_deletion=_deletion(store, hid, current[0]) if current and current[1] else None,
     )

@@ -19,7 +19,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from operator import itemgetter
 from pathlib import Path
 from typing import Any
@@ -343,6 +343,7 @@ class Streamed:
                 {r["id"] for r in self.commune.get("rounds", [])},
                 self.manifest.get("counts"),
                 self._share,
+                _made_on(self.manifest),
             ):
                 (deleted if rec.deleted else live)[rec.household.id] = rec.household.code
                 yield rec
@@ -551,6 +552,22 @@ def _lines(pieces: Iterable[bytes]) -> Iterator[bytes]:
     yield rest
 
 
+def _made_on(manifest: dict[str, Any]) -> date | None:
+    """The last day the package's dates may reach: the day it was made (its signed
+    ``created_at``), and one more, a Vietnamese morning being yesterday in UTC. A laptop
+    whose clock is behind (a flat CMOS battery, a year set wrong) refused every package
+    holding a child born since its clock's today ("Năm sinh ngoài khoảng 1880–2025"):
+    the whole village's work, for the receiving laptop's fault. A date after the day the
+    sender made the package is still refused."""
+    created = manifest.get("created_at")
+    if not isinstance(created, str):
+        return None
+    try:
+        return datetime.fromisoformat(created).date() + timedelta(days=1)
+    except ValueError:
+        return None
+
+
 def _checked_records(
     lines: Iterable[bytes],
     progress: Callable[[int, int], None] | None,
@@ -559,6 +576,7 @@ def _checked_records(
     rounds: set[str],
     declared: Any,
     share: bool = True,
+    made_on: date | None = None,
 ) -> Iterator[PackageRecord]:
     ids: dict[str, str] = {}  # household id -> its code
     codes: set[str] = set()
@@ -570,8 +588,9 @@ def _checked_records(
     total_revs = 0
     memo: dict[Any, Any] | None = {} if share else None
     # "The future" for every household of the package: the clock read once (about 0.5 µs a
-    # record when each household's check read it).
-    today = date.today()
+    # record when each household's check read it), or the day the package was made when
+    # that is later (``_made_on``).
+    today = max(date.today(), made_on) if made_on is not None else date.today()
     for lineno, raw in enumerate(lines, start=1):
         if progress is not None and lineno % 500 == 0:
             progress(lineno, max(total, lineno))
