@@ -14,6 +14,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFileDialog,
@@ -47,7 +49,11 @@ class ImportDialog(JobDialog):
         self.path.setPlaceholderText(self.tr("Chọn tệp gói dữ liệu (.rasoat)"))
         self.path.editingFinished.connect(self.load_manifest)
         browse = QPushButton(self.tr("Chọn…"))
+        # Never the button Enter presses: a path typed or pasted then Enter opened the file
+        # browser, the first button of the dialog being its default.
+        browse.setAutoDefault(False)
         browse.clicked.connect(self._browse)
+        self.path.installEventFilter(self)
         row.addWidget(self.path)
         row.addWidget(browse)
         layout.addLayout(row)
@@ -81,10 +87,28 @@ class ImportDialog(JobDialog):
         buttons.addButton(self.tr("Đóng"), QDialogButtonBox.ButtonRole.RejectRole)
         buttons.rejected.connect(self.reject)
         self.import_button.clicked.connect(self.start_import)
+        # Enter in the password (or the key) imports, as its button does.
+        self.import_button.setDefault(True)
         self.save_button.clicked.connect(self._save_receipt)
         self.conflicts_button.clicked.connect(self.show_conflicts)
         layout.addWidget(buttons)
         self._sync()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """Enter in the path reads the package and moves on: to the password when it has
+        one, else to Nhập / gộp (Enter again imports), never importing at once."""
+        if (
+            watched is self.path
+            and event.type() == QEvent.Type.KeyPress
+            and isinstance(event, QKeyEvent)
+            and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+        ):
+            self.load_manifest()
+            if self.manifest is not None:
+                nxt = self.password if self.password.isEnabled() else self.import_button
+                nxt.setFocus()
+            return True
+        return super().eventFilter(watched, event)
 
     def _sync(self) -> None:
         from db.exchange.container import is_encrypted

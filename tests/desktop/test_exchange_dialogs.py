@@ -264,3 +264,48 @@ def test_export_dialog_reads_on_a_1024_by_768_screen(qtbot: Any, tmp_path: Path)
             rect = dialog.villages.visualItemRect(item)
             assert rect.width() >= fm.horizontalAdvance(item.text()), item.text()
             assert dialog.villages.viewport().rect().contains(rect), item.text()
+
+
+def test_a_path_typed_then_enter_reads_the_package_and_enter_again_imports(
+    qtbot: Any, tmp_path: Path
+) -> None:
+    # Enter after the path opened the file browser ("Chọn…" was the dialog's default
+    # button): an officer pasting the path from Explorer was sent to look for it again.
+    from PySide6.QtCore import Qt, QTimer
+    from PySide6.QtWidgets import QApplication
+
+    base = make_commune(tmp_path / "xa.db", 3)
+    a = copy_to(base, tmp_path / "a.db")
+    edit(a, "may-a", ["HO00001"], "sửa ở máy A")
+    pkg = export_from(a, "may-a", tmp_path / "a.rasoat")
+    with Store.open(base, user="Cán bộ xã", device="may-xa") as store:
+        dialog = ImportDialog(store)
+        qtbot.addWidget(dialog)
+        dialog.show()
+        dialog.activateWindow()
+        qtbot.waitUntil(dialog.isActiveWindow, timeout=5000)
+        opened: list[str] = []
+
+        def close_modals() -> None:
+            box = QApplication.activeModalWidget()
+            if box is not None and box is not dialog:
+                opened.append(type(box).__name__)
+                box.close()
+            if dialog.isVisible():
+                QTimer.singleShot(50, close_modals)
+
+        QTimer.singleShot(50, close_modals)
+        assert dialog.path.hasFocus()
+        dialog.path.setText(str(pkg))
+        qtbot.keyClick(dialog.path, Qt.Key.Key_Return)
+        qtbot.wait(300)
+        assert opened == []
+        assert dialog.manifest is not None
+        assert dialog.import_button.hasFocus()  # a plain package: no password to type
+        qtbot.keyClick(dialog.import_button, Qt.Key.Key_Return)
+        qtbot.waitUntil(lambda: dialog.receipt is not None, timeout=20000)
+        assert opened == []  # this laptop's own key signed it: nothing to confirm
+        h = store.household_by_code("HO00001")
+        assert h is not None
+        assert h.note == "sửa ở máy A"
+        dialog.close()
