@@ -106,6 +106,19 @@ class CodeTaken(StoreError):
         super().__init__(f"Mã hộ {code} đã được dùng cho một hộ khác.")
 
 
+class ChangedElsewhere(StoreError):
+    """A household saved from a copy read before another write changed it (a package
+    merged while it was open in the editor): writing the copy would put back what that
+    write changed, with nothing to say so. Nothing is written."""
+
+    def __init__(self, code: str) -> None:
+        self.code = code
+        super().__init__(
+            f"Hộ {code} vừa được cập nhật trong tệp (nhập, gộp gói dữ liệu) sau khi mở: bản "
+            "đang mở đã cũ nên không được lưu đè lên."
+        )
+
+
 class BackupFailed(StoreError):
     """A backup could not be written (full disk, read-only folder, removed stick). Nothing
     partial is left behind and the commune file itself is untouched."""

@@ -81,9 +81,14 @@ class StoreCalls:
         return self.households.next_code(village)
 
     def save_household(
-        self, h: Household, *, round_id: str | None = None, result: Result | None = None
+        self,
+        h: Household,
+        *,
+        round_id: str | None = None,
+        result: Result | None = None,
+        expected_rev: str | None = None,
     ) -> None:
-        self.households.save(h, round_id=round_id, result=result)
+        self.households.save(h, round_id=round_id, result=result, expected_rev=expected_rev)
 
     def save_households(
         self,

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from db.bulk import insert_rows
 from db.deep_check import naming_damage
-from db.errors import CodeTaken, NotFound, StoreError
+from db.errors import ChangedElsewhere, CodeTaken, NotFound, StoreError
 from db.households import diff, household_doc, household_from_docs
 from db.records import Change, Round
 from db.search import index_text, year_round_words, year_round_words_of
@@ -66,11 +66,14 @@ class Households:
         *,
         round_id: str | None = None,
         result: Result | None = None,
+        expected_rev: str | None = None,
     ) -> None:
         """Household, members, causes/needs, search index, audit, history and (with
         ``round_id``) the round's answers and result, in one transaction.
 
-        A household without a code gets the next free one (``h.code`` is set).
+        A household without a code gets the next free one (``h.code`` is set). With
+        ``expected_rev`` (the rev the caller's copy was read at) the household must still be
+        at it, or ``ChangedElsewhere`` is raised and nothing written.
         """
         if result is not None and round_id is None:
             raise ValueError("a result needs the round it belongs to")
@@ -91,6 +94,10 @@ class Households:
         # the insert and the save rolls back; nothing is overwritten unseen).
         fresh = stored_village is None
         with self._store.transaction(), self._store.audit_batch():
+            if expected_rev is not None:
+                now = self.rev(h.id)
+                if now is None or now[0] != expected_rev:
+                    raise ChangedElsewhere(h.code)
             rev = self.write(h, now_utc(), docs)
             if rnd is not None:
                 self._store.results.write_answers(

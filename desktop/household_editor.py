@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QListWidget,
+    QMessageBox,
     QPushButton,
     QSplitter,
     QStackedWidget,
@@ -166,6 +167,10 @@ class HouseholdEditor(QWidget):
 
         self.store = store
         self.household: Household | None = None
+        # The file's version the household was read (or last saved) at, and the copy as
+        # it was then: a save goes onto that version only (``_keep_base``).
+        self._base_rev: str | None = None
+        self._saved_copy: Household | None = None
         self.round: Any = None
         self.standard: Any = None
         self.dirty = False
@@ -281,6 +286,7 @@ class HouseholdEditor(QWidget):
             self.save()
         self.household = household
         self.dirty = False
+        self._keep_base(household)
         reference = self.reference_date()
         self.members.reference_date = reference
         self.identity.set_household(household)
@@ -461,10 +467,17 @@ class HouseholdEditor(QWidget):
         round_id = self.round.id if self.round is not None else None
         try:
             self.store.save_household(
-                self.household, round_id=round_id, result=result if round_id else None
+                self.household,
+                round_id=round_id,
+                result=result if round_id else None,
+                expected_rev=self._base_rev,
             )
         except Exception as exc:
-            from db.errors import CodeTaken
+            from db.errors import ChangedElsewhere, CodeTaken
+
+            if isinstance(exc, ChangedElsewhere):
+                self._changed_elsewhere(exc.message)
+                return False
 
             message = getattr(exc, "message", "") or self.tr("Không lưu được hộ (đã ghi nhật ký).")
             log.exception("saving household %s failed", self.household.id)
@@ -478,11 +491,70 @@ class HouseholdEditor(QWidget):
                 self.status.setText(message)
             return False
         self.dirty = False
+        self._keep_base(self.household)
         self.last_error = ""
         self.identity.show_code_error("")
         self.status.setText(self.tr("Đã lưu"))
         self.saved.emit(self.household.id)
         return True
+
+    # --- a household changed in the file while open ---------------------------------------
+    # A package merged while a household was open (Tệp → Nhập / gộp… is reached from the
+    # editor) changed it in the file; the editor's next save wrote its copy, read before,
+    # over it: the package's answers were gone, with nothing to say so and no conflict, the
+    # new version descending from the package's. The editor keeps the version it read and
+    # saves only onto that one (``expected_rev``).
+    def _keep_base(self, household: Household) -> None:
+        import copy
+
+        stored = self.store.household_rev(household.id)
+        self._base_rev = stored[0] if stored else None
+        self._saved_copy = copy.deepcopy(household)
+
+    def refresh_if_changed(self) -> None:
+        """The household shown again from the file when something else changed it there
+        (a package merged) and nothing typed here waits to be saved; with unsaved typing,
+        its save says what happened (``_changed_elsewhere``)."""
+        if self.household is None or self.dirty or self._base_rev is None:
+            return
+        stored = self.store.household_rev(self.household.id)
+        if stored is not None and stored[0] != self._base_rev:
+            self._reopen_from_file(
+                self.tr(
+                    "Hộ vừa được cập nhật trong tệp (nhập, gộp gói dữ liệu): đang hiện bản mới."
+                )
+            )
+
+    def _changed_elsewhere(self, message: str) -> None:
+        from forms.household_diff import differences, summary
+
+        assert self.household is not None
+        typed = summary(differences(self._saved_copy, self.household))  # what was typed
+        text = (
+            message
+            + " "
+            + self.tr(
+                "Đã mở lại bản mới nhất trong tệp; những gì vừa sửa chưa được lưu ({fields}): hãy "
+                "nhập lại nếu vẫn cần."
+            ).format(fields=typed or "—")
+        )
+        self.last_error = text
+        self.dirty = False
+        self._autosave.stop()
+        self._reopen_from_file(text)
+        QMessageBox.warning(self, self.tr("Hộ vừa được cập nhật"), text)
+
+    def _reopen_from_file(self, note: str) -> None:
+        assert self.household is not None
+        fresh = self.store.get_household(self.household.id)
+        if fresh is None:  # the package deleted it
+            self.household = None
+            self.closed.emit()
+            return
+        step = self.stack.currentIndex()
+        self.open_household(fresh)
+        self.go_to_step(step)
+        self.status.setText(note)
 
     def may_leave(self) -> bool:
         """Whether the household may be left: saved, or nothing to save, or the officer chose

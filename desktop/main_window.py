@@ -583,6 +583,10 @@ class MainWindow(QMainWindow):
         self._list_stale = True
         if self.stack.currentWidget() is self.tabs and self.tabs.currentWidget() is self.list:
             self._refresh_views()
+        elif kind == "household" and self._editor is not None:
+            # A package merged from the editor (Tệp → Nhập / gộp…) may have changed the
+            # household shown: shown again from the file, never saved over it.
+            self._editor.refresh_if_changed()
 
     def _refresh_views(self) -> None:
         self._list_stale = False

@@ -524,3 +524,27 @@ def test_meeting_agenda_is_the_village_proposed_households_with_their_votes(
     assert not saved.passed
     assert agenda("Bản Nà Hin") == [("02-0001", "Nguyễn Thị Ánh", None)]
     assert store.meeting_agenda(r2026.id, "Thôn Đồng Tâm", categories=[], transitions=[]) == []
+
+
+def test_a_copy_read_before_another_write_is_not_saved_over_it(store: Store) -> None:
+    # The editor saves onto the version it read (``expected_rev``): a package merged in
+    # between changed the household, and the editor's copy would have put it back unseen.
+    from db.errors import ChangedElsewhere
+
+    h = household("H-01")
+    store.save_household(h)
+    stored = store.household_rev(h.id)
+    assert stored is not None
+    read_at = stored[0]
+    stale = store.get_household(h.id)
+    assert stale is not None
+    changed = store.get_household(h.id)
+    assert changed is not None
+    changed.note = "từ gói"
+    store.save_household(changed, expected_rev=read_at)  # still at it: saved
+    stale.address = "gõ trên bản cũ"
+    with pytest.raises(ChangedElsewhere, match="Hộ H-01 vừa được cập nhật"):
+        store.save_household(stale, expected_rev=read_at)
+    now = store.get_household(h.id)
+    assert now is not None
+    assert (now.note, now.address) == ("từ gói", "")
