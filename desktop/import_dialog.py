@@ -342,3 +342,5 @@ def open_import_dialog(window: Any) -> None:
     if getattr(window, "store", None) is None:
         return
     ImportDialog(window.store, window).exec()
+    if hasattr(window, "update_conflicts_waiting"):
+        window.update_conflicts_waiting()

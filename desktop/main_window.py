@@ -66,6 +66,14 @@ class MainWindow(QMainWindow):
         self.user_label.setObjectName("signed-in-user")
         self.statusBar().addPermanentWidget(self.user_label)
         self.user_label.hide()
+        # Conflicts left by an import wait for the officer: said here until decided. Said
+        # nowhere once the import's window was closed, they were forgotten while lists and
+        # decisions were printed from this file's versions alone.
+        self.conflicts_label = QLabel()
+        self.conflicts_label.setObjectName("conflicts-waiting")
+        self.conflicts_label.setStyleSheet("color: #b00020; font-weight: bold")
+        self.statusBar().addPermanentWidget(self.conflicts_label)
+        self.conflicts_label.hide()
         self.locked: Any = None  # the lock's state while the window is locked (desktop.idle_lock)
         from desktop.idle_lock import IdleLock
 
@@ -323,6 +331,7 @@ class MainWindow(QMainWindow):
             self.setCentralWidget(placeholder)
             self.statusBar().showMessage(self.tr("Sẵn sàng"))
             self.apply_role()
+            self.update_conflicts_waiting()
             return
         from desktop.household_list import HouseholdList
         from desktop.store_bridge import StoreBridge
@@ -377,6 +386,7 @@ class MainWindow(QMainWindow):
         # it); the list's own count is already under it.
         self._counts_timer.start()
         self.apply_role()
+        self.update_conflicts_waiting()
         self.list.search.setFocus()
 
     def _open_settings(self) -> None:
@@ -576,6 +586,20 @@ class MainWindow(QMainWindow):
             ),
             10_000,
         )
+
+    def update_conflicts_waiting(self) -> None:
+        """The status bar's count of what imports left to decide (households, certificate
+        numbers, applications, cadres), after a file is opened, an import, a decision."""
+        count = 0
+        if self.store is not None:
+            from db.exchange.merge import waiting
+
+            count = waiting(self.store)
+        self.conflicts_label.setText(
+            self.tr("Còn {count} xung đột chờ quyết định").format(count=count)
+        )
+        self.conflicts_label.setToolTip(self.tr("Quyết định ở Tệp → Xung đột khi gộp…"))
+        self.conflicts_label.setVisible(count > 0)
 
     def _store_changed(self, kind: str, _ids: list[str]) -> None:
         # The editor saves continuously, the meeting on every vote: refresh the list (and

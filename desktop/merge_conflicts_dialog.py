@@ -579,3 +579,5 @@ def open_conflicts_dialog(window: Any) -> None:
     if getattr(window, "store", None) is None:
         return
     MergeConflictsDialog(window.store, window).exec()
+    if hasattr(window, "update_conflicts_waiting"):
+        window.update_conflicts_waiting()

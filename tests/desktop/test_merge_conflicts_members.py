@@ -91,3 +91,31 @@ def test_every_conflict_is_decided_from_the_keyboard(qtbot: Any, app: Any, tmp_p
         h = store.household_by_code("HO-R")
         assert h is not None
         assert h.address == "Nhà số 9"
+
+
+def test_the_window_says_conflicts_wait_until_they_are_decided(
+    qtbot: Any, app: Any, tmp_path: Path
+) -> None:
+    # Once the import's window was closed nothing said two households waited: lists and
+    # decisions went on being printed from this file's versions alone.
+    from desktop.main_window import MainWindow
+    from desktop.merge_conflicts_dialog import open_conflicts_dialog
+    from tests.desktop.conftest import when_modal
+
+    base = roster_conflict(tmp_path)
+    with Store.open(base, user="Cán bộ xã", device="may-xa") as store:
+        window = MainWindow(store)
+        qtbot.addWidget(window)
+        label = window.conflicts_label
+        assert not label.isHidden()
+        assert label.text() == "Còn 2 xung đột chờ quyết định"
+        assert label.toolTip() == "Quyết định ở Tệp → Xung đột khi gộp…"
+
+        def decide_all(dialog: Any) -> None:
+            while dialog.list.count():
+                dialog.keep_button.click()
+            dialog.accept()
+
+        when_modal(decide_all, MergeConflictsDialog)
+        open_conflicts_dialog(window)
+        assert label.isHidden()
