@@ -30,6 +30,7 @@ from db.certificates import Carried
 from db.exchange import container, purged_part, year_round_part
 from db.exchange.errors import PackageError
 from db.exchange.signing import Signer
+from db.version import __version__
 from forms.classify import result_from_dict
 from forms.codec import CodecError, household_from_dict, loads, to_dict
 from forms.model import Household
@@ -308,7 +309,13 @@ class Streamed:
     ) -> None:
         self.manifest = opened.manifest
         self.signer = opened.signer
-        self.commune = _parse_commune(opened.read_part(COMMUNE_PART))
+        try:
+            self.commune = _parse_commune(opened.read_part(COMMUNE_PART))
+        except PackageError as exc:
+            # A standard or a field of a newer version, likely as not.
+            if newer := newer_app(self.manifest):
+                raise PackageError(f"{exc} {newer}") from exc
+            raise
         _same_commune(self.manifest, self.commune)
         self._opened = opened
         self._progress = progress
@@ -351,12 +358,15 @@ class Streamed:
             self.certificates = _parse_certificates(commune, live)
             self.year_round = year_round_part.parse(commune, set(live) | set(deleted))
             self.purged = purged_part.parse(commune, deleted)
-        except PackageError:
+        except PackageError as exc:
             # A part whose checksum fails is refused as damaged even when a record before
             # its end failed first: its bytes are read on to tell the two apart (a record
             # refused in a sound part names its line).
             for _ in stream:
                 pass
+            newer = newer_app(self.manifest)
+            if newer:
+                raise PackageError(f"{exc} {newer}") from exc
             raise
 
 
@@ -550,6 +560,27 @@ def _lines(pieces: Iterable[bytes]) -> Iterator[bytes]:
         rest = lines.pop()
         yield from lines
     yield rest
+
+
+def _version(text: str) -> tuple[int, ...] | None:
+    found = re.match(r"(\d{1,6})\.(\d{1,6})(?:\.(\d{1,6}))?", text)
+    return tuple(int(g or 0) for g in found.groups()) if found else None
+
+
+def newer_app(manifest: Mapping[str, Any]) -> str:
+    """What to do when a record of a package made by a newer version of the program is
+    refused: a field, a choice or a bound this version does not know yet. Refused with
+    only "trường không biết: …", the officer had no idea that updating would take it."""
+    theirs = manifest.get("app_version")
+    if not isinstance(theirs, str):
+        return ""
+    made, here = _version(theirs), _version(__version__)
+    if made is None or here is None or made <= here:
+        return ""
+    return (
+        f"Gói do phần mềm phiên bản {printable(theirs, 20)} tạo, mới hơn phiên bản trên máy này"
+        f" ({__version__}): hãy cập nhật phần mềm rồi nhập lại."
+    )
 
 
 def _made_on(manifest: dict[str, Any]) -> date | None:

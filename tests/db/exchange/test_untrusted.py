@@ -520,3 +520,26 @@ def test_a_village_is_named_in_printable_words_of_a_bounded_length(tmp_path: Pat
         with pytest.raises(StoreError, match="dài 201 ký tự"):
             store.add_village("x" * 201)
         assert store.add_village("Thôn Mới", "05").code == "05"
+
+
+def test_a_record_refused_from_a_newer_program_says_to_update(tmp_path: Path) -> None:
+    # A newer version's field or choice is "unknown" here: the officer was told only that,
+    # not that updating the program would take the package.
+    from db.version import __version__
+
+    recs = records(2)
+    recs[1].household.members[0].birth_year = 3000
+    newer = tmp_path / "moi.rasoat"
+    write_package(newer, {**HEADER, "app_version": "99.0.0"}, {"villages": []}, recs)
+    with pytest.raises(PackageError) as refused:
+        read_package(newer)
+    assert str(refused.value).startswith(f"Hộ {recs[1].household.code} (dòng 2 của gói)")
+    assert str(refused.value).endswith(
+        f"Gói do phần mềm phiên bản 99.0.0 tạo, mới hơn phiên bản trên máy này ({__version__}):"
+        " hãy cập nhật phần mềm rồi nhập lại."
+    )
+    same = tmp_path / "cung.rasoat"
+    write_package(same, {**HEADER, "app_version": __version__}, {"villages": []}, recs)
+    with pytest.raises(PackageError) as refused:
+        read_package(same)
+    assert "cập nhật phần mềm" not in str(refused.value)
