@@ -20,7 +20,7 @@ from db.exchange import devices, year_round_part
 from db.exchange.errors import PackageError
 from db.exchange.merge_new import add_new, bulk_candidates, write_first_results
 from db.exchange.merge_one import apply, write_results
-from db.exchange.merge_plan import Planned
+from db.exchange.merge_plan import BOTH_CHANGED, Planned
 from db.exchange.merge_prepare import fitting
 from db.exchange.merge_purges import purge_here
 from db.exchange.merge_revs import join_revs, put_history, revs_elsewhere
@@ -38,6 +38,7 @@ from db.exchange.package import Package, PackageRecord, record_to_dict
 from db.exchange.receipt import Receipt
 from db.records import Change
 from db.store import Store, now_utc
+from forms.household_diff import differences, summary
 from forms.model import Household
 
 Progress = Callable[[int, int], None]
@@ -130,6 +131,8 @@ def write_merge(
                         round_map.get(k, k): v for k, v in step.record.results.items()
                     }
                     _store_conflict(store, step, package.package_id, source, at)
+                    if step.action == "conflict" and step.detail == BOTH_CHANGED:
+                        name_fields(store, receipt, step.record)
         for step in to_join:
             put_history(store, step.record)
             join_revs(store, step.record.household.id, step.record.rev, at, made=None)
@@ -315,6 +318,19 @@ def _ensure_rounds(store: Store, package: Package, mapping: dict[str, str]) -> N
                 ),
             )
             store.notify(Change("round", [r["id"]]))
+
+
+def name_fields(store: Store, receipt: Receipt, rec: PackageRecord) -> None:
+    """The receipt's line of a household changed on both sides names the fields that differ
+    (labels and members' places only: receipts carry no personal data), so that the officer
+    knows what to look at; the record is whole here, whatever the package's size."""
+    named = summary(differences(store.get_household(rec.household.id), rec.household))
+    if not named:
+        return
+    for i, e in enumerate(receipt.entries):
+        if e.household_id == rec.household.id and e.action == "conflict":
+            receipt.entries[i] = replace(e, detail=f"{BOTH_CHANGED} (khác nhau ở: {named})")
+            return
 
 
 def _store_conflict(store: Store, step: Planned, package_id: str, source: str, at: str) -> None:

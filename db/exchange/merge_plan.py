@@ -25,7 +25,6 @@ from db.exchange.merge_stream import LEAN_RESULT, again, id_numbers, is_lean
 from db.exchange.package import Package, PackageRecord
 from db.exchange.receipt import Action
 from db.store import Store
-from forms.household_diff import differences, summary
 from forms.model import Household
 
 
@@ -149,9 +148,7 @@ def plan(
             detail = "cả hai bên đều đã xoá hộ này"
             out.append(Planned(rec, "unchanged", local_rev, detail, join=True))
         else:
-            out.append(
-                Planned(rec, "conflict", local_rev, _conflict_detail(store, rec, local_deleted))
-            )
+            out.append(Planned(rec, "conflict", local_rev, _conflict_detail(local_deleted, rec)))
     why = rev_clash(conn, unheard)
     if why is not None:
         raise PackageError(why)
@@ -164,22 +161,19 @@ def plan(
     return out
 
 
-def _conflict_detail(store: Store, rec: PackageRecord, local_deleted: bool) -> str:
-    """What the receipt says of a household changed on both sides: which side deleted it,
-    or which fields differ (labels and members' places only: receipts carry no personal
-    data). Every such conflict said "cả hai bên đều đã sửa hộ này", a deletion on either side
-    too, and named no field, so the officer could not tell from the receipt what to check.
-    A record read lean (a package of over ``merge_stream.HOLD`` households) is not decoded
-    here for it: the conflicts screen shows its differences."""
+BOTH_CHANGED = "cả hai bên đều đã sửa hộ này"
+
+
+def _conflict_detail(local_deleted: bool, rec: PackageRecord) -> str:
+    """What the receipt says of a household changed on both sides: which side deleted it
+    (every such conflict said "cả hai bên đều đã sửa hộ này", a deletion on either side
+    too). The fields that differ are named when the conflict is stored, its record whole
+    (``merge_apply.name_fields``)."""
     if local_deleted:
         return "tệp này đã xoá hộ, máy gửi vẫn sửa tiếp"
     if rec.deleted:
         return "máy gửi đã xoá hộ, tệp này đã sửa tiếp"
-    both = "cả hai bên đều đã sửa hộ này"
-    if type(rec.household) is not Household:  # lean or held (merge_stream)
-        return both
-    fields = summary(differences(store.households.get(rec.household.id), rec.household))
-    return f"{both} (khác nhau ở: {fields})" if fields else both
+    return BOTH_CHANGED
 
 
 def rev_elsewhere(code: str, other: str) -> str:

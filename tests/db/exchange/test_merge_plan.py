@@ -67,7 +67,7 @@ def test_households_here_are_planned_by_their_history_beside_new_ones(
         "HO00001": ("updated", False, ""),
         "HO00002": ("updated", False, ""),
         "HO00003": ("older", False, ""),
-        "HO00004": ("conflict", False, "cả hai bên đều đã sửa hộ này (khác nhau ở: Ghi chú)"),
+        "HO00004": ("conflict", False, "cả hai bên đều đã sửa hộ này"),
         "HO00005": ("unchanged", True, both),
         "HO-A1": ("added", False, ""),
         "HO-A2": ("added", False, ""),
@@ -82,7 +82,7 @@ def test_households_here_are_planned_by_their_history_beside_new_ones(
         "HO00001": ("unchanged", False, ""),
         "HO00002": ("unchanged", False, ""),
         "HO00003": ("older", False, ""),
-        "HO00004": ("conflict", False, "cả hai bên đều đã sửa hộ này (khác nhau ở: Ghi chú)"),
+        "HO00004": ("conflict", False, "cả hai bên đều đã sửa hộ này"),
         "HO00005": ("older", False, ""),  # the join's second parent
         "HO-A1": ("unchanged", False, ""),
         "HO-A2": ("unchanged", False, ""),
