@@ -389,7 +389,17 @@ class MergeConflictsDialog(QDialog):
             return
         gone = c.local_deletion
         rec = c.incoming
-        if c.kind == "code_taken":
+        holder = None
+        if c.kind == "code_taken" and c.local is None:
+            # Beside the household that holds the code here: the same family surveyed twice,
+            # or another family given the same next code on two laptops?
+            holder = self.store.household_by_code(rec.household.code)
+            kind = self.tr(
+                "Mã hộ {code} đang dùng cho hộ của {head} trong tệp của xã, nhưng đây là một hộ "
+                "khác. Nếu là cùng một gia đình được khảo sát hai lần: giữ hộ đang có. Nếu là "
+                "hai gia đình khác nhau: nhận hộ trong gói, hộ được cấp mã mới của thôn."
+            ).format(code=rec.household.code, head=holder.head_name() if holder else "?")
+        elif c.kind == "code_taken":
             kind = self.tr("Mã hộ này đang dùng cho một hộ khác trong tệp của xã.")
         elif gone is not None and not rec.deleted:
             kind = self.tr(
@@ -421,7 +431,7 @@ class MergeConflictsDialog(QDialog):
         if rec.deleted:
             lines.append(self.tr("Bản trong gói là lệnh XOÁ hộ."))
         self.detail.setText("\n".join(lines))
-        local = gone.last if gone is not None else c.local
+        local = gone.last if gone is not None else (c.local or holder)
         rows = comparison_rows(local, None if rec.deleted else rec.household)
         if gone is not None or rec.deleted:
             rows.insert(
@@ -437,6 +447,8 @@ class MergeConflictsDialog(QDialog):
                 "",
                 self.tr("Bản trong tệp của xã (ĐÃ XOÁ)")
                 if gone is not None
+                else self.tr("Hộ đang có mã này trong tệp của xã")
+                if holder is not None
                 else self.tr("Bản trong tệp của xã"),
                 self.tr("Bản trong gói"),
             ]
@@ -538,6 +550,9 @@ class MergeConflictsDialog(QDialog):
                 keep, take = self.tr("&Giữ cán bộ của xã"), self.tr("&Nhận cán bộ trong gói")
         elif isinstance(c, YearRoundConflict):
             keep, take = self.tr("&Giữ bản của xã"), self.tr("&Nhận bản trong gói")
+        elif c is not None and getattr(c, "new_under_taken_code", False):
+            keep = self.tr("&Giữ hộ đang có, không nhận hộ trong gói")
+            take = self.tr("&Nhận hộ trong gói, cấp mã mới")
         elif c is not None and c.deleted_here and not c.incoming_deleted:
             keep, take = self.tr("&Giữ việc xoá hộ"), self.tr("&Khôi phục hộ theo bản trong gói")
         elif c is not None and c.incoming_deleted and not c.deleted_here:
@@ -567,7 +582,17 @@ class MergeConflictsDialog(QDialog):
             elif isinstance(c, YearRoundConflict):
                 year_round_part.resolve(self.store, c.id, choice)  # type: ignore[arg-type]
             else:
-                resolve_conflict(self.store, c.id, choice)  # type: ignore[arg-type]
+                new_code = resolve_conflict(self.store, c.id, choice)  # type: ignore[arg-type]
+                if new_code is not None:
+                    QMessageBox.information(
+                        self,
+                        self.tr("Đã nhận hộ với mã mới"),
+                        self.tr(
+                            "Hộ của {head} được nhận với mã mới {code} (mã {old} vẫn là của "
+                            "hộ đang có). Máy đã gửi gói sẽ nhận mã mới ở gói sau của xã; hãy "
+                            "sửa mã trên phiếu giấy của hộ."
+                        ).format(head=c.head_name, code=new_code, old=c.code),
+                    )
         except (PackageError, StoreError) as exc:
             message = getattr(exc, "message", "") or str(exc)
             QMessageBox.warning(self, self.tr("Chưa giải quyết được"), message)

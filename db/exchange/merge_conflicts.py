@@ -109,19 +109,23 @@ class ConflictRow:
     head_name: str  # of the package's version; this file's when the package deletes it
     incoming_deleted: bool  # the package deletes the household
     deleted_here: bool  # the commune file has deleted it
+    # A household new to this file whose code another household here holds: another
+    # family, taken under a new code or left out (``resolve_conflict``).
+    new_under_taken_code: bool = False
 
 
 def conflict_rows(store: Store) -> list[ConflictRow]:
     """The conflicts still waiting, oldest first, as ``open_conflicts`` orders them."""
     return [
-        ConflictRow(cid, code, head or "", bool(gone), bool(deleted))
-        for cid, code, head, gone, deleted in store.conn.execute(
+        ConflictRow(cid, code, head or "", bool(gone), bool(deleted), bool(new))
+        for cid, code, head, gone, deleted, new in store.conn.execute(
             # A package deleting the household carries no members: the head is then this
             # file's (the list showed "05-0001 —  (gói xoá hộ)", nobody's name).
             "SELECT c.id, c.code, COALESCE((SELECT json_extract(m.value, '$.name')"
             " FROM json_each(c.incoming, '$.household.members') m"
             " WHERE json_extract(m.value, '$.relationship') = 'head' LIMIT 1), h.head_name),"
-            " json_extract(c.incoming, '$.deleted'), h.deleted"
+            " json_extract(c.incoming, '$.deleted'), h.deleted,"
+            " c.kind = 'code_taken' AND h.id IS NULL"
             " FROM exchange_conflicts c LEFT JOIN households h ON h.id = c.household_id"
             " WHERE c.resolved_at IS NULL ORDER BY c.created_at, c.code"
         )
@@ -175,12 +179,20 @@ def _deletion(store: Store, household_id: str, rev: str) -> Deletion:
     return Deletion(at, user, device, audited[3] if audited else None, last)
 
 
-def resolve_conflict(store: Store, conflict_id: str, choice: Choice) -> None:
+def resolve_conflict(store: Store, conflict_id: str, choice: Choice) -> str | None:
     """The officer's decision, audited. ``keep_mine`` keeps the commune file's version;
     ``take_theirs`` takes the package's. Either way a new rev records both sides as parents,
     so neither laptop's next package brings the conflict back. When the commune file had
     deleted the household (``Conflict.local_deletion``), ``keep_mine`` keeps it deleted and
-    ``take_theirs`` restores it with the package's content and results."""
+    ``take_theirs`` restores it with the package's content and results.
+
+    A household new to this file whose code another household holds here (``code_taken``:
+    two laptops of one village each gave their next code to a new family) is another
+    family: ``keep_mine`` leaves it out, ``take_theirs`` adds it under the next free code of
+    its village (a version of this file's, after the package's, so the laptop takes the new
+    code from the commune's next package), returned. Taking it was refused until the other
+    household's code was changed by hand, so the officer chose the only button that
+    worked, "giữ bản của xã", and the family was left out of the commune's file."""
     store.require(RoleAction.IMPORT)
     found = [c for c in open_conflicts(store) if c.id == conflict_id]
     if not found:
@@ -194,13 +206,17 @@ def resolve_conflict(store: Store, conflict_id: str, choice: Choice) -> None:
         label = "giữ bản của xã" if choice == "keep_mine" else "nhận bản trong gói"
     source = f"giải quyết xung đột ({label}): {c.source}"
     round_map = {rid: rid for rid in rec.results}
+    new_household = c.kind == "code_taken" and c.local_rev is None
+    new_code: str | None = None
     if choice == "take_theirs" and not rec.deleted:
         # Taking a version back (a deleted household restored, or a new code) must not take a
         # code another household uses now: checked before anything is written.
         owner = Lookups(store.conn, [rec.household]).code_owner(
             rec.household.code, rec.household.id
         )
-        if owner:
+        if owner and new_household:
+            new_code = store.next_code(rec.household.village)
+        elif owner:
             raise PackageError(
                 f"Mã hộ {rec.household.code} vẫn đang dùng cho hộ của {owner}: hãy đổi "
                 "mã của một trong hai hộ rồi chọn lại."
@@ -211,9 +227,15 @@ def resolve_conflict(store: Store, conflict_id: str, choice: Choice) -> None:
     if why is not None:
         raise PackageError(why)
     with store.transaction(source=source):
-        if c.kind == "code_taken" and c.local_rev is None:
+        if new_household:
             if choice == "take_theirs":
+                if new_code is not None:
+                    rec.household.code = new_code
                 apply(store, rec, round_map, at)
+                if new_code is not None:
+                    # A version of this file's after the package's: the laptop that surveyed
+                    # the family takes the new code from the commune's next package.
+                    join_revs(store, c.household_id, rec.rev, at, made=None)
         elif choice == "keep_mine":
             put_history(store, rec)
             join_revs(store, c.household_id, rec.rev, at, made=None)
@@ -240,7 +262,9 @@ def resolve_conflict(store: Store, conflict_id: str, choice: Choice) -> None:
             c.household_id if store.household_rev(c.household_id) else None,
             "update",
             {"resolution": None},
-            {"resolution": choice, "incoming_rev": rec.rev, "local_rev": c.local_rev},
+            {"resolution": choice, "incoming_rev": rec.rev, "local_rev": c.local_rev}
+            | ({"code": new_code} if new_code else {}),
             at,
         )
         store.notify(Change("household", [c.household_id]))
+    return new_code

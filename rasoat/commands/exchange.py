@@ -691,8 +691,13 @@ def run_conflicts(args: argparse.Namespace) -> int:
                     whose = f"hộ {found.code}" if found.household_id else str(found.village)
                     print(f"Đã giải quyết xung đột {what} của {whose}.")
                 else:
-                    resolve_conflict(store, found.id, choice)
+                    new_code = resolve_conflict(store, found.id, choice)
                     print(f"Đã giải quyết xung đột của hộ {found.code}.")
+                    if new_code is not None:
+                        print(
+                            f"Hộ trong gói được nhận với mã mới {new_code} (mã {found.code} vẫn "
+                            "là của hộ đang có); hãy sửa mã trên phiếu giấy của hộ."
+                        )
                 return 0
             conflicts = conflict_rows(store)
             numbers = certificates.open_conflicts(store.conn)
@@ -703,7 +708,7 @@ def run_conflicts(args: argparse.Namespace) -> int:
                 c = conflict(store, row.id)
                 if c is None:
                     continue
-                _print_conflict(c)
+                _print_conflict(store, c)
             if numbers:
                 print(
                     "Số giấy chứng nhận (--keep-mine: giữ số của xã, --take-theirs: nhận số "
@@ -732,7 +737,7 @@ def run_conflicts(args: argparse.Namespace) -> int:
     return 0
 
 
-def _print_conflict(c: Any) -> None:
+def _print_conflict(store: Any, c: Any) -> None:
     """A household's conflict, then what differs, a line a field with both values: the
     officer deciding here saw the heads' names alone, the same on both sides, with nothing
     to tell what keeping one version would drop. A deletion on either side is said so (a
@@ -741,6 +746,12 @@ def _print_conflict(c: Any) -> None:
     from forms.household_diff import differences, value_text
 
     local = c.local.head_name() if c.local else "(không có)"
+    if c.kind == "code_taken" and c.local is None:
+        holder = store.household_by_code(c.incoming.household.code)
+        local = (
+            f"(mã này là của hộ {holder.head_name() if holder else '?'}; --keep-mine: không "
+            "nhận hộ trong gói, --take-theirs: nhận với mã mới)"
+        )
     if c.local_deletion is not None:
         gone = c.local_deletion
         at = local_time(gone.at) if gone.at else "?"

@@ -119,3 +119,41 @@ def test_the_window_says_conflicts_wait_until_they_are_decided(
         when_modal(decide_all, MergeConflictsDialog)
         open_conflicts_dialog(window)
         assert label.isHidden()
+
+
+def test_another_family_under_a_code_taken_here_is_shown_beside_its_holder_and_taken(
+    qtbot: Any, app: Any, tmp_path: Path
+) -> None:
+    from PySide6.QtWidgets import QMessageBox
+
+    from tests.db.exchange.test_code_taken import two_families
+    from tests.desktop.conftest import when_modal
+
+    base, a_id, b_id, code = two_families(tmp_path)
+    with Store.open(base, user="Cán bộ xã", device="may-xa") as store:
+        dialog = MergeConflictsDialog(store)
+        qtbot.addWidget(dialog)
+        assert dialog.keep_button.text() == "&Giữ hộ đang có, không nhận hộ trong gói"
+        assert dialog.take_button.text() == "&Nhận hộ trong gói, cấp mã mới"
+        assert f"Mã hộ {code} đang dùng cho hộ của Lò Văn Páo" in dialog.detail.text()
+        rows = _rows(dialog)
+        assert rows[0] == ("Chủ hộ", "Lò Văn Páo", "Hà Thị Mơ")
+        header = dialog.table.horizontalHeaderItem(1).text()
+        assert header == "Hộ đang có mã này trong tệp của xã"
+        said: list[str] = []
+
+        def read(box: Any) -> None:
+            said.append(box.text())
+            box.accept()
+
+        when_modal(read, QMessageBox)
+        dialog.take_button.click()
+        assert dialog.list.count() == 0
+        taken = store.get_household(b_id)
+        assert taken is not None
+        assert taken.code != code
+        assert said == [
+            f"Hộ của Hà Thị Mơ được nhận với mã mới {taken.code} (mã {code} vẫn là của hộ đang "
+            "có). Máy đã gửi gói sẽ nhận mã mới ở gói sau của xã; hãy sửa mã trên phiếu giấy "
+            "của hộ."
+        ]
