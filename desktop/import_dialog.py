@@ -163,6 +163,7 @@ class ImportDialog(JobDialog):
                 self.about.setText(self.tr("Không dùng được tệp này: {error}").format(error=exc))
         if self.manifest is not None:
             from db.audit import local_time
+            from forms.admin_units import official_code
 
             m = self.manifest
             commune = m.get("commune") or {}
@@ -175,7 +176,10 @@ class ImportDialog(JobDialog):
                 sizes = self.tr("{households} hộ, {members} nhân khẩu")
             lines = [
                 self.tr("Gói của {commune} (mã {code}) — {scope}").format(
-                    commune=commune.get("name", "?"), code=commune.get("code", "?"), scope=scope
+                    commune=commune.get("name", "?"),
+                    # As the receipt and the official lists write it ("02947", not "2947").
+                    code=official_code(str(commune.get("code", "?"))),
+                    scope=scope,
                 ),
                 self.tr("Tạo lúc {at} bởi {user} trên máy {device}, phần mềm {version}").format(
                     # The laptop's local time, as the audit log says times (it printed the

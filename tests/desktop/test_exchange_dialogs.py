@@ -309,3 +309,19 @@ def test_a_path_typed_then_enter_reads_the_package_and_enter_again_imports(
         assert h is not None
         assert h.note == "sửa ở máy A"
         dialog.close()
+
+
+def test_the_package_is_said_to_be_of_the_commune_code_as_the_receipt_writes_it(
+    qtbot: Any, tmp_path: Path
+) -> None:
+    # The dialog said "mã 2947" where the receipt and the official list say "02947".
+    from db.demo import create_demo_commune
+    from db.exchange.export import ExportScope, export_package
+
+    db = create_demo_commune(tmp_path / "xa.db", households=2)
+    with Store.open(db, user="Cán bộ xã", device="may-xa") as store:
+        export_package(store, tmp_path / "xa.rasoat", ExportScope(kind="commune"))
+        dialog = ImportDialog(store)
+        qtbot.addWidget(dialog)
+        dialog.set_package(tmp_path / "xa.rasoat")
+        assert "(mã 02947)" in dialog.about.text()
