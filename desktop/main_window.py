@@ -285,6 +285,25 @@ class MainWindow(QMainWindow):
             self._editor.navigate.connect(self.step_household)
         return self._editor
 
+    def drop_editor_of_another_round(self) -> None:
+        """The editor fixes its round, standard and Phiếu B2 when it is built; once the file's
+        current round is another (Kỳ rà soát mới…, a package bringing a newer review) it is
+        built again when next wanted. Kept, it saved this year's answers into last year's
+        round, over the result its decision recognised, and left the household unreviewed
+        this year. Only an editor with nothing waiting to be saved: callers let it leave
+        first."""
+        old = self._editor
+        if old is None or old.dirty or self.store is None:
+            return
+        current = self.store.current_round()
+        if getattr(old.round, "id", None) == getattr(current, "id", None):
+            return
+        if self.stack.currentWidget() is old:
+            self.stack.setCurrentWidget(self.tabs)
+        self.stack.removeWidget(old)
+        old.deleteLater()
+        self._editor = None
+
     def _command_used(self, action: QAction) -> None:
         crash.record(self.tr("Lệnh: {c}").format(c=action.text().replace("&", "")))
 
@@ -700,6 +719,7 @@ class MainWindow(QMainWindow):
         if household is None:
             self.statusBar().showMessage(self.tr("Không tìm thấy hộ này (có thể đã bị xoá)."), 5000)
             return False
+        self.drop_editor_of_another_round()
         self.editor.open_household(household)
         # Read only where the signed-in user may not edit (a viewer; a surveyor outside their
         # villages): the fields are shown greyed, and the status bar says why.
@@ -719,6 +739,7 @@ class MainWindow(QMainWindow):
             self.open_household(household_id)
 
     def add_household(self) -> None:
+        self.drop_editor_of_another_round()
         if self.editor is None:
             return
         villages = [v.name for v in self.store.villages()]

@@ -99,10 +99,14 @@ class NewRoundDialog(QDialog):
 
 
 def open_new_round_dialog(window: Any) -> None:
-    if getattr(window, "store", None) is None:
+    if getattr(window, "store", None) is None or not window.editor_may_leave():
         return
     dialog = NewRoundDialog(window.store, window)
     if dialog.exec() and dialog.started is not None:
+        # A household left open in the editor belongs to last year's round: back to the
+        # list, the editor built again for this year's when a household is next opened.
+        window.show_list()
+        window.drop_editor_of_another_round()
         window.list.refresh()
         window.list.set_round(str(dialog.started.id))
         window.statusBar().showMessage(

@@ -130,3 +130,69 @@ def test_the_proposed_standard_needs_no_instruction(qtbot: QtBot, app: Any, stor
     kept = round_basis.choice(store, dialog.started.id)
     assert kept is not None
     assert (kept.standard_id, kept.instruction_number) == ("nd351-2026-2030", "")
+
+
+def _start_next_year_from_the_menu(window: MainWindow, year: int) -> None:
+    def start() -> None:
+        dialog = QApplication.activeModalWidget()
+        assert isinstance(dialog, NewRoundDialog)
+        dialog.year.setValue(year)
+        dialog.standard.setCurrentIndex(dialog.standard.findData("nd07-2022-2025"))
+        dialog.choice.number.setText("15/HD-UBND")
+        dialog.choice.date.set_value(date(2026, 11, 2))
+        dialog.start_button.click()
+
+    QTimer.singleShot(100, start)
+    window.new_round_action.trigger()
+
+
+def test_a_household_edited_after_the_new_round_is_saved_into_it_not_last_years(
+    qtbot: QtBot, app: Any, store: Any
+) -> None:
+    """The editor is built the first time a household is opened and kept: one built under
+    last year's round, still open in the window when Kỳ rà soát mới… started this year's,
+    saved this year's answers into last year's round (its decided result overwritten) and
+    left the household unreviewed this year."""
+    household = poor_household("H-0001", "Thôn Nà Lầu")
+    assert save_classified(store, household).category is Category.POOR
+    last_year = store.current_round()
+    window = MainWindow(store)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    window.open_household(household.id)  # the editor is built under last year's round
+    window.editor.close_editor()
+    _start_next_year_from_the_menu(window, last_year.year + 1)
+    this_year = store.current_round()
+    assert this_year.year == last_year.year + 1
+
+    window.open_household(household.id)
+    editor = window.editor
+    assert editor.round.id == this_year.id
+    assert editor.review_year() == this_year.year
+    qtbot.keyClicks(editor.identity.address, " so 12")
+    assert editor.save()
+    assert store.result_for(household.id, this_year.id) is not None
+    kept = store.answers_for(household.id, last_year.id)
+    assert kept is not None
+    assert "so 12" not in kept.address
+    window.close()
+
+
+def test_a_household_open_when_the_new_round_starts_is_closed_with_last_years_round(
+    qtbot: QtBot, app: Any, store: Any
+) -> None:
+    """Tệp → Kỳ rà soát mới… from inside the household editor: the editor, which saves into
+    last year's round, is left for the list instead of staying open for more typing."""
+    household = poor_household("H-0001", "Thôn Nà Lầu")
+    save_classified(store, household)
+    window = MainWindow(store)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    window.open_household(household.id)
+    assert window.stack.currentWidget() is window.editor
+    _start_next_year_from_the_menu(window, store.current_round().year + 1)
+    assert window.stack.currentWidget() is window.tabs
+    assert window.editor.round.id == store.current_round().id
+    window.close()
