@@ -300,10 +300,33 @@ class HouseholdEditor(QWidget):
         self.go_to_step(0)
         self.recompute()
         self.status.setText(self.tr("Đã lưu"))
+        carried = self.carried_from(household)
         state = self.meeting_state(household)
-        self.meeting_note.setText(state)
         colour = "#b00020" if state.startswith(self.tr("Cần rà soát lại")) else "#1e7e34"
+        if carried is not None:
+            # Last year's answers, shown with this year's classification beside them, read
+            # as this year's review already done ("Đã lưu").
+            state = self.tr(
+                "Thông tin đang hiện là của kỳ rà soát năm {last}: hộ chưa được rà soát "
+                "trong kỳ năm {year}. Hỏi lại hộ, sửa những gì đã thay đổi rồi lưu."
+            ).format(last=carried, year=self.review_year())
+            colour = "#a04000"
+            self.status.setText(self.tr("Chưa rà soát năm {year}").format(year=self.review_year()))
+        self.meeting_note.setText(state)
         self.meeting_note.setStyleSheet(f"color: {colour}; font-weight: bold")
+
+    def carried_from(self, household: Household) -> int | None:
+        """The year of the earlier review whose answers the household still shows, when it
+        has no result in this round yet (carried forward by Kỳ rà soát mới…); None for a
+        household reviewed this round, or one never reviewed (a new one being typed)."""
+        if self.round is None or self.round.kind != "periodic":
+            return None
+        if self.store.result_for(household.id, self.round.id) is not None:
+            return None
+        previous = self.store.previous_round(self.round.id)
+        if previous is None or self.store.result_for(household.id, previous.id) is None:
+            return None
+        return int(previous.year)
 
     def meeting_state(self, household: Household) -> str:
         """The village meeting's word on this household in this round, if it has spoken."""
@@ -495,6 +518,8 @@ class HouseholdEditor(QWidget):
         self.last_error = ""
         self.identity.show_code_error("")
         self.status.setText(self.tr("Đã lưu"))
+        if self.meeting_note.text().startswith(self.tr("Thông tin đang hiện là của kỳ")):
+            self.meeting_note.setText("")  # reviewed in this round now
         self.saved.emit(self.household.id)
         return True
 

@@ -196,3 +196,34 @@ def test_a_household_open_when_the_new_round_starts_is_closed_with_last_years_ro
     assert window.stack.currentWidget() is window.tabs
     assert window.editor.round.id == store.current_round().id
     window.close()
+
+
+def test_last_years_answers_are_marked_until_the_household_is_reviewed_this_year(
+    qtbot: QtBot, app: Any, store: Any
+) -> None:
+    """Carried forward, a household shows last year's answers with this year's
+    classification beside them: the editor says they are last year's, and "Đã lưu" is not
+    said until it is saved in this round."""
+    household = poor_household("H-0001", "Thôn Nà Lầu")
+    save_classified(store, household)
+    last_year = store.current_round().year
+    window = MainWindow(store)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    window.open_household(household.id)
+    assert window.editor.meeting_note.text() == ""  # reviewed in its own round
+    window.editor.close_editor()
+    _start_next_year_from_the_menu(window, last_year + 1)
+    window.open_household(household.id)
+    editor = window.editor
+    note = editor.meeting_note.text()
+    assert f"kỳ rà soát năm {last_year}" in note
+    assert f"chưa được rà soát trong kỳ năm {last_year + 1}" in note
+    assert editor.status.text() == f"Chưa rà soát năm {last_year + 1}"
+    assert editor.save()
+    assert editor.meeting_note.text() == ""
+    assert editor.status.text() == "Đã lưu"
+    window.open_household(household.id)
+    assert editor.meeting_note.text() == ""
+    window.close()
