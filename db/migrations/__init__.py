@@ -59,22 +59,26 @@ LATEST = len(STEPS)
 
 
 def migrate(conn: driver.Connection, target: int = LATEST) -> int:
-    """Run the steps after the file's version up to ``target``, one transaction each.
+    """Run the steps after the file's version up to ``target``, all in one transaction: a
+    file is left at the version it had or at ``target``, never between. One transaction a
+    step left a file whose later step failed (a full disk, a bug) at a version no released
+    Rà soát wrote: the laptops still on the version that made it refused it as newer.
 
     Returns the version reached. ``conn`` must be in autocommit mode (isolation_level=None).
     """
     version = int(conn.execute("PRAGMA user_version").fetchone()[0])
-    while version < target:
-        step = STEPS[version]
-        conn.execute("BEGIN IMMEDIATE")
-        try:
-            step(conn)
-            conn.execute(f"PRAGMA user_version = {version + 1}")
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
-        conn.execute("COMMIT")
-        version += 1
+    if version >= target:
+        return version
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        while version < target:
+            STEPS[version](conn)
+            version += 1
+        conn.execute(f"PRAGMA user_version = {version}")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    conn.execute("COMMIT")
     return version
 
 

@@ -113,6 +113,26 @@ def test_failed_step_rolls_back(tmp_path: Path) -> None:
     conn.close()
 
 
+def test_an_upgrade_that_fails_leaves_the_file_at_its_old_version(tmp_path: Path) -> None:
+    """An upgrade is whole or not at all: a file of version 10 whose step 13 fails (a full
+    disk, a bug) stayed at version 12 with steps 11 and 12 done, a schema no released
+    Rà soát wrote; the laptops still on the version that made it then refused it as made by
+    a newer one, and it was neither the file they had nor the one this version wanted."""
+    path = tmp_path / "old.rasoat.sqlite"
+    ids = version_one_file(path, 5)
+    conn = driver.connect(path, isolation_level=None)
+    assert migrate(conn, target=10) == 10
+    conn.execute("CREATE TABLE purged_households (x)")  # makes step 13 fail
+    before = tables(conn)
+
+    with pytest.raises(driver.OperationalError):
+        migrate(conn)
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == 10
+    assert tables(conn) == before  # step 11's certificate_conflicts not left behind
+    assert conn.execute("SELECT count(*) FROM households").fetchone()[0] == len(ids)
+    conn.close()
+
+
 def test_exchange_tables_made_before_their_migration_are_kept(tmp_path: Path) -> None:
     # Before step 4 the merge created its tables on first use: such a file upgrades cleanly
     # and keeps the conflicts already waiting for the officer.
