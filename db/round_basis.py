@@ -104,17 +104,63 @@ def choice(store: Any, round_id: str) -> RoundChoice | None:
     )
 
 
+def proposed_year(store: Any, today: date) -> int:
+    """The year a new periodic review is proposed for: this year, or the year after the
+    file's latest round when that is later, never a year that already has its review."""
+    rounds = store.rounds()
+    taken = {r.year for r in rounds if r.kind == "periodic"}
+    year = max(today.year, rounds[-1].year + 1) if rounds else today.year
+    while year in taken:
+        year += 1
+    return year
+
+
+def choice_problem(
+    year: int,
+    standard_id: str,
+    instruction_number: str,
+    instruction_date: date | None,
+    today: date,
+) -> str:
+    """Why a round's standard cannot be recorded as chosen, in Vietnamese; "" when it can.
+    A standard other than the one proposed for the year is chosen only on an instruction
+    from above, its number and date kept with the round (docs/domain.md §1)."""
+    number = " ".join(instruction_number.split())
+    if instruction_date is not None and instruction_date > today:
+        return "Ngày ban hành văn bản sau ngày hôm nay."
+    if standard_id != standards.standard_for_year(year).id and not (number and instruction_date):
+        return (
+            f"Chọn chuẩn khác chuẩn đề xuất cho năm {year}: hãy ghi số và ngày ban hành của "
+            "văn bản hướng dẫn."
+        )
+    return ""
+
+
 def start_round(
     store: Any,
     year: int,
     standard_id: str,
     instruction_number: str = "",
     instruction_date: date | None = None,
+    *,
+    today: date | None = None,
 ) -> Any:
-    """Starts a periodic round and records the choice with it (what the dialogs call)."""
+    """Starts a periodic round and records the choice with it, in one transaction (what the
+    dialogs and ``rasoat round new`` call). Raises ``StoreError`` (Vietnamese) for a choice
+    that cannot be recorded (``choice_problem``), before anything is written."""
+    from db.errors import StoreError
+
+    problem = choice_problem(
+        year, standard_id, instruction_number, instruction_date, today or date.today()
+    )
+    if problem:
+        raise StoreError(problem)
     proposed = standards.standard_for_year(year).id
-    started = store.start_round(year, standard_id, "periodic")
-    record_choice(store, started.id, standard_id, proposed, instruction_number, instruction_date)
+    with store.transaction():
+        started = store.start_round(year, standard_id, "periodic")
+        record_choice(
+            store, started.id, standard_id, proposed, instruction_number, instruction_date
+        )
     return started
 
 

@@ -50,11 +50,9 @@ class NewRoundDialog(QDialog):
         form = QFormLayout()
         self.year = QSpinBox()
         self.year.setRange(2016, 2100)
-        years = {r.year for r in rounds if r.kind == "periodic"}
-        proposed = max(today.year, (last.year + 1) if last else today.year)
-        while proposed in years:
-            proposed += 1
-        self.year.setValue(proposed)
+        from db.round_basis import proposed_year
+
+        self.year.setValue(proposed_year(store, today))
         form.addRow(self.tr("&Năm rà soát:"), self.year)
         layout.addLayout(form)
         self.choice = StandardChoice(today=today)
@@ -89,7 +87,12 @@ class NewRoundDialog(QDialog):
         number, when = self.choice.instruction()
         try:
             self.started = round_basis.start_round(
-                self.store, self.year.value(), self.choice.standard_id(), number, when
+                self.store,
+                self.year.value(),
+                self.choice.standard_id(),
+                number,
+                when,
+                today=self.choice.today,
             )
         except Exception as exc:
             message = getattr(exc, "message", "") or str(exc)

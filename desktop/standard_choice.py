@@ -116,17 +116,12 @@ class StandardChoice(QWidget):
 
     def problem(self) -> str:
         """Why the choice cannot be recorded yet, in Vietnamese; "" when it can."""
+        from db.round_basis import choice_problem
+
         number, when = self.instruction()
         if self.date.edit.text().strip() and when is None:
             return self.tr("Ngày ban hành văn bản không đúng dạng ngày/tháng/năm.")
-        if when is not None and when > self.today:
-            return self.tr("Ngày ban hành văn bản sau ngày hôm nay.")
-        if self.standard_id() != self.proposed_id and not (number and when):
-            return self.tr(
-                "Chọn chuẩn khác chuẩn đề xuất cho năm {year}: hãy ghi số và ngày ban hành của "
-                "văn bản hướng dẫn."
-            ).format(year=self.year)
-        return ""
+        return choice_problem(self.year, self.standard_id(), number, when, self.today)
 
     def _changed(self, _index: Any = None) -> None:
         if self.standard_id() != self.proposed_id:

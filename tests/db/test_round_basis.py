@@ -105,3 +105,32 @@ def test_a_province_file_saved_with_a_byte_order_mark_is_kept_and_used(
     round_basis.load_province_file(store, path)
     assert [p.file_name for p in round_basis.province_standards(store)] == ["lao-cai-b1.toml"]
     assert round_basis.resolve(store, "nd351-2026-2030").b1_thresholds[Area.RURAL] == 150
+
+
+def test_another_standard_than_proposed_is_refused_without_its_instruction(store: Store) -> None:
+    """The rule was the dialogs' alone: a round started through ``start_round`` by anything
+    else (the command line) was scored on the other standard with no instruction kept."""
+    from db.errors import StoreError
+
+    before = store.rounds()
+    with pytest.raises(StoreError, match="số và ngày ban hành"):
+        round_basis.start_round(store, 2027, "nd07-2022-2025", today=date(2026, 12, 1))
+    with pytest.raises(StoreError, match="sau ngày hôm nay"):
+        round_basis.start_round(
+            store, 2027, "nd07-2022-2025", "15/HD-UBND", date(2026, 12, 2), today=date(2026, 12, 1)
+        )
+    assert store.rounds() == before
+    started = round_basis.start_round(
+        store, 2027, "nd07-2022-2025", "15/HD-UBND", date(2026, 11, 2), today=date(2026, 12, 1)
+    )
+    kept = round_basis.choice(store, started.id)
+    assert kept is not None
+    assert (kept.proposed_standard_id, kept.instruction_number) == ("nd351-2026-2030", "15/HD-UBND")
+
+
+def test_the_year_proposed_follows_the_files_latest_review(store: Store) -> None:
+    assert round_basis.proposed_year(store, date(2026, 9, 15)) == 2026
+    round_basis.start_round(store, 2025, "nd07-2022-2025", today=date(2026, 9, 15))
+    assert round_basis.proposed_year(store, date(2026, 9, 15)) == 2026  # 2025's review done
+    round_basis.start_round(store, 2026, "nd07-2022-2025", today=date(2026, 9, 15))
+    assert round_basis.proposed_year(store, date(2026, 9, 15)) == 2027
