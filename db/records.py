@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from pathlib import Path
 from typing import Any, Literal
 
 from forms.model import Area, Category, Transition
@@ -43,6 +44,26 @@ class Round:
         its decision made on ``decided_on`` (None: undecided)."""
         return RoundPlace(
             self.id, self.kind == "periodic", decided_on, self.reference_date, self.year
+        )
+
+
+@dataclass(frozen=True)
+class Upgrade:
+    """An older file upgraded as it was opened (``Store.upgraded``): what the user is told,
+    since the laptops still on the version that made it can no longer open it."""
+
+    path: Path
+    found: int  # the schema version it had
+    latest: int  # the one it has now
+    backup: Path  # the copy from before
+
+    @property
+    def message(self) -> str:
+        return (
+            f"Tệp {self.path.name} được tạo bằng phiên bản Rà soát cũ hơn và vừa được nâng "
+            f"cấp từ cấu trúc dữ liệu số {self.found} lên số {self.latest}. Bản sao của tệp "
+            f"trước khi nâng cấp: {self.backup}. Từ nay máy còn dùng phiên bản cũ không mở "
+            "được tệp này: hãy cập nhật Rà soát trên các máy đó trước khi chép tệp sang."
         )
 
 

@@ -50,6 +50,7 @@ from db.records import (
     MeetingVote,
     Posting,
     Round,
+    Upgrade,
     Village,
 )
 from db.store_calls import StoreCalls
@@ -183,6 +184,8 @@ class Store(StoreCalls):
         self._wal_id: tuple[int, int] | None = None
         # Vietnamese notices for the user the GUI shows when idle (a vanished -wal).
         self.notices: list[str] = []
+        # Set by ``open`` when it upgraded an older file (the user is told: ``Upgrade``).
+        self.upgraded: Upgrade | None = None
         # How many rolling backups close() keeps; None: db.backup's default. The desktop
         # sets it from the user's settings (storage does not read settings itself).
         self.backups_kept: int | None = None
@@ -346,6 +349,7 @@ class Store(StoreCalls):
                     raise at_rest.WrongPassphrase(path) from exc
                 raise
             version = int(conn.execute("PRAGMA user_version").fetchone()[0])
+            upgraded: Upgrade | None = None
             if app_id != APPLICATION_ID:
                 raise NotACommuneFile(path)
             if version > LATEST:
@@ -369,9 +373,11 @@ class Store(StoreCalls):
                     # whose copy is checked by path: else an encrypted file opened in a new
                     # process (the window's passphrase) could not be upgraded.
                     driver.remember(path, key)
-                backup.make_backup(path, "migration", conn, deep=False)
+                kept = backup.make_backup(path, "migration", conn, deep=False)
                 migrate(conn)
+                upgraded = Upgrade(path, version, LATEST, kept)
             store = cls(path, conn, user, device)
+            store.upgraded = upgraded
             if seen:
                 with store.transaction():
                     store._seen()

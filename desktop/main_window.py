@@ -401,12 +401,30 @@ class MainWindow(QMainWindow):
             )
         )
         self.statusBar().showMessage(str(getattr(store, "path", "")), 5000)
+        self._say_upgraded(store)
         # The counts follow the first paint (at 100,000 households they were 0.2-0.5 s of
         # it); the list's own count is already under it.
         self._counts_timer.start()
         self.apply_role()
         self.update_conflicts_waiting()
         self.list.search.setFocus()
+
+    def _say_upgraded(self, store: Any) -> None:
+        """An older file upgraded as it opened: the laptops still on the version that made
+        it can no longer open it, which the officer (and the province's IT officer copying
+        files between laptops) must know, with where the copy from before is."""
+        upgraded = getattr(store, "upgraded", None)
+        if upgraded is None:
+            return
+        self.statusBar().showMessage(upgraded.message, 30_000)
+        box = QMessageBox(
+            QMessageBox.Icon.Information,
+            self.tr("Tệp đã được nâng cấp"),
+            upgraded.message,
+            parent=self,
+        )
+        box.setObjectName("upgraded_notice")
+        box.open()  # not exec(): the window opens its file first
 
     def _open_settings(self) -> None:
         from desktop.settings_dialog import open_settings

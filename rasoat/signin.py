@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import getpass
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -156,6 +157,8 @@ def open_store(
     from rasoat.identity import device_id, os_user
 
     store = Store.open(path, user=user or os_user(), device=device_id(), seen=seen)
+    if store.upgraded is not None:  # the laptops still on the older version must know
+        print(store.upgraded.message, file=sys.stderr)
     try:
         sign_in(store, args)
         require(store, args, action or Action.READ)

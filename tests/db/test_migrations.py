@@ -221,3 +221,25 @@ def test_members_moved_before_step_6_keep_their_insert(tmp_path: Path) -> None:
         assert inserted.new == json.loads(doc)
         names = {r[1] for r in store.conn.execute("PRAGMA index_list(audit)")}
         assert "audit_row" not in names
+
+
+def test_an_upgraded_file_says_so_with_its_backup(tmp_path: Path) -> None:
+    """Opened by a newer Rà soát, an older file was upgraded without a word: the laptops
+    still on the version that made it could no longer open it, and nobody knew why or
+    where the copy from before was."""
+    path = tmp_path / "old.rasoat.sqlite"
+    version_one_file(path, 3)
+    conn = driver.connect(path, isolation_level=None)
+    migrate(conn, target=10)
+    conn.close()
+    with Store.open(path, user="a", device="b") as store:
+        upgraded = store.upgraded
+        assert upgraded is not None
+        assert (upgraded.found, upgraded.latest) == (10, LATEST)
+        [kept] = backup.list_backups(path, "migration")
+        assert upgraded.backup == kept
+        assert f"cấu trúc dữ liệu số 10 lên số {LATEST}" in upgraded.message
+        assert kept.name in upgraded.message
+        assert "phiên bản cũ" in upgraded.message
+    with Store.open(path, user="a", device="b") as store:
+        assert store.upgraded is None  # said once, when it happened

@@ -359,3 +359,36 @@ def test_the_tabs_beside_the_list_are_built_when_first_shown(qtbot: QtBot, qapp,
     assert window.tabs.indexOf(posting) == 2
     assert window.tabs.currentWidget() is window.list
     window.close()
+
+
+def test_an_older_file_opened_says_it_was_upgraded_and_where_the_copy_is(
+    qtbot: QtBot, qapp, tmp_path
+) -> None:
+    """The laptops still on the version that made it can no longer open it: the window says
+    so, with the copy from before the upgrade, instead of upgrading it without a word."""
+    from pathlib import Path
+
+    from PySide6.QtWidgets import QMessageBox
+
+    from db import backup, driver
+    from db.migrations import LATEST, migrate
+    from db.store import APPLICATION_ID
+
+    path = Path(tmp_path) / "xa-cu.sqlite"
+    conn = driver.connect(path, isolation_level=None)
+    conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+    migrate(conn, target=10)
+    conn.execute("INSERT INTO commune VALUES (1, '15', 'Lào Cai', '2947', 'Xã Bảo Yên', 'rural')")
+    conn.close()
+    window = MainWindow()
+    qtbot.addWidget(window)
+    window.show()
+    assert window.open_path(path)
+    box = window.findChild(QMessageBox, "upgraded_notice")
+    assert box is not None
+    assert box.isVisible()
+    [kept] = backup.list_backups(path, "migration")
+    assert f"cấu trúc dữ liệu số 10 lên số {LATEST}" in box.text()
+    assert str(kept) in box.text()
+    box.close()
+    window.close()

@@ -62,3 +62,25 @@ def test_another_standard_needs_its_instruction_and_a_refusal_changes_nothing(
         kept = round_basis.choice(store, store.current_round().id)
         assert kept is not None
         assert (kept.standard_id, kept.instruction_number) == ("nd07-2022-2025", "15/HD-UBND")
+
+
+def test_a_command_on_an_older_file_says_it_upgraded_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from db import backup, driver
+    from db.migrations import LATEST, migrate
+    from db.store import APPLICATION_ID
+
+    path = tmp_path / "xa-cu.sqlite"
+    conn = driver.connect(path, isolation_level=None)
+    conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+    migrate(conn, target=10)
+    conn.execute("INSERT INTO commune VALUES (1, '15', 'Lào Cai', '2947', 'Xã Bảo Yên', 'rural')")
+    conn.close()
+    assert main(["round", "list", str(path)]) == 0
+    err = capsys.readouterr().err
+    [kept] = backup.list_backups(path, "migration")
+    assert f"cấu trúc dữ liệu số 10 lên số {LATEST}" in err
+    assert str(kept) in err
+    assert main(["round", "list", str(path)]) == 0
+    assert capsys.readouterr().err == ""
