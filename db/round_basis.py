@@ -106,10 +106,11 @@ def choice(store: Any, round_id: str) -> RoundChoice | None:
 
 def proposed_year(store: Any, today: date) -> int:
     """The year a new periodic review is proposed for: this year, or the year after the
-    file's latest round when that is later, never a year that already has its review."""
-    rounds = store.rounds()
-    taken = {r.year for r in rounds if r.kind == "periodic"}
-    year = max(today.year, rounds[-1].year + 1) if rounds else today.year
+    file's latest periodic review when that is later, never a year that already has its
+    review. Monthly regular rounds do not count: March 2026's, after the 2025 review, made
+    September's proposal the 2027 review under the 2026-2030 standard."""
+    taken = {r.year for r in store.rounds() if r.kind == "periodic"}
+    year = max(today.year, max(taken) + 1) if taken else today.year
     while year in taken:
         year += 1
     return year

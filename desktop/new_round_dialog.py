@@ -33,8 +33,8 @@ class NewRoundDialog(QDialog):
         self.started: Any = None
         self.setWindowTitle(self.tr("Kỳ rà soát mới"))
         today = today or date.today()
-        rounds = store.rounds()
-        last = rounds[-1] if rounds else None
+        # The previous review: the latest periodic one, never a monthly regular round.
+        last = store.current_round()
         layout = QVBoxLayout(self)
         intro = QLabel(
             self.tr(

@@ -134,3 +134,14 @@ def test_the_year_proposed_follows_the_files_latest_review(store: Store) -> None
     assert round_basis.proposed_year(store, date(2026, 9, 15)) == 2026  # 2025's review done
     round_basis.start_round(store, 2026, "nd07-2022-2025", today=date(2026, 9, 15))
     assert round_basis.proposed_year(store, date(2026, 9, 15)) == 2027
+
+
+def test_a_months_regular_round_does_not_move_the_proposed_year(store: Store) -> None:
+    """A monthly regular round (kind adhoc) of 2026, held in March after the 2025 review,
+    made the September 2026 proposal the 2027 review, and with it the 2026-2030 standard,
+    accepted without an instruction since it was the proposal."""
+    from db import year_round
+
+    round_basis.start_round(store, 2025, "nd07-2022-2025", today=date(2025, 10, 1))
+    year_round.start_regular_round(store, 2026, 3)
+    assert round_basis.proposed_year(store, date(2026, 9, 15)) == 2026

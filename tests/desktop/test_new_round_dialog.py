@@ -7,7 +7,7 @@ from datetime import date
 from typing import Any
 
 from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QLabel
 from pytestqt.qtbot import QtBot
 
 from db.records import HouseholdQuery
@@ -227,3 +227,27 @@ def test_last_years_answers_are_marked_until_the_household_is_reviewed_this_year
     window.open_household(household.id)
     assert editor.meeting_note.text() == ""
     window.close()
+
+
+def test_in_september_after_a_months_round_the_dialog_proposes_this_years_review(
+    qtbot: QtBot, app: Any, tmp_path: Any
+) -> None:
+    """The 2025 review, then a monthly regular round in March 2026: in September the dialog
+    proposed the 2027 review under the 2026-2030 standard, and named March's round as the
+    previous review ("năm 2026")."""
+    from db import year_round
+    from db.store import CommuneInfo, Store
+    from forms.model import Area
+
+    info = CommuneInfo("8", "Tuyên Quang", "2269", "Xã Thượng Lâm", Area.RURAL)
+    with Store.create(tmp_path / "xa.sqlite", info, user="Lò Văn Ín", device="laptop-1") as store:
+        store.add_village("Thôn Nà Lầu")
+        store.start_round(2025, "nd07-2022-2025", "periodic")
+        year_round.start_regular_round(store, 2026, 3)
+        dialog = NewRoundDialog(store, today=date(2026, 9, 15))
+        qtbot.addWidget(dialog)
+        assert dialog.year.value() == 2026
+        assert dialog.standard.currentData() == "nd07-2022-2025"
+        intro = dialog.findChildren(QLabel)[0].text()
+        assert "Kết quả của kỳ trước (năm 2025)" in intro
+        dialog.close()
