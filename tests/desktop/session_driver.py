@@ -2222,6 +2222,68 @@ class Session:
             raise SessionFailure(f"encrypt: the counts under the list failed: {not_counted}")
         self.expected_modals = ()
 
+    def next_review_year(self) -> Steps:
+        """Tệp → Kỳ rà soát mới… with a household's editor already built under this year's
+        round: next year's review started from the keyboard (the year and the standard the
+        app proposes, Alt+B), then the first household opened (Ctrl+E) says its answers are
+        last year's until saved; Ctrl+S saves it into next year's round, last year's result
+        untouched (the editor once kept its round and saved over last year's); Esc."""
+        from desktop.new_round_dialog import NewRoundDialog
+
+        window = self.window
+        store = window.store
+        last_year = store.current_round()
+        self.step("next year: a household opened this year (Ctrl+E), Esc")
+        yield from self.focus_list()
+        window.list.view.selectRow(0)
+        yield from self.key(Qt.Key.Key_E, CTRL)
+        if window.editor.round.id != last_year.id:
+            raise SessionFailure("next year: the editor was not built under this year's round")
+        yield from self.key(Qt.Key.Key_Escape)
+        yield from self.wait(lambda: window.stack.currentWidget() is window.tabs, "the list")
+        self.step("next year: Tệp → Kỳ rà soát mới…")
+        self.expected_modals = (NewRoundDialog,)
+        yield from self.focus_list()
+        QTimer.singleShot(0, lambda: _menu_action(window, "Kỳ rà soát mới").trigger())
+        yield
+        dialog = yield from self.modal(NewRoundDialog, "the new round dialog")
+        if dialog.year.value() != last_year.year + 1:
+            raise SessionFailure(f"next year: {dialog.year.value()} proposed")
+        yield from self.key(Qt.Key.Key_B, ALT)
+        yield from self.back_to_window()
+        this_year = store.current_round()
+        if this_year.year != last_year.year + 1:
+            raise SessionFailure(f"next year: the current round is {this_year.year}")
+        self.step("next year: the first household opened (Ctrl+E)")
+        yield from self.focus_list()
+        window.list.view.selectRow(0)
+        household_id = window.list.current_id()
+        kept = store.result_for(household_id, last_year.id)
+        yield from self.key(Qt.Key.Key_E, CTRL)
+        editor = window.editor
+        if window.stack.currentWidget() is not editor or household_id is None:
+            raise SessionFailure("next year: Ctrl+E did not open the household")
+        if editor.round.id != this_year.id:
+            raise SessionFailure(f"next year: the editor saves into {editor.round.year}")
+        if f"kỳ rà soát năm {last_year.year}" not in editor.meeting_note.text():
+            raise SessionFailure(
+                f"next year: no mark of last year's answers: {editor.status.text()}"
+            )
+        yield from self.key(Qt.Key.Key_S, CTRL)
+        if store.result_for(household_id, this_year.id) is None:
+            raise SessionFailure("next year: Ctrl+S saved nothing into next year's round")
+        if store.result_for(household_id, last_year.id) != kept:
+            raise SessionFailure("next year: last year's result changed")
+        if editor.meeting_note.text():
+            raise SessionFailure(
+                f"next year: still marked after saving: {editor.meeting_note.text()}"
+            )
+        yield from self.key(Qt.Key.Key_Escape)
+        yield from self.wait(
+            lambda: window.stack.currentWidget() is window.tabs, "back to the list"
+        )
+        self.expected_modals = ()
+
 
 # A province's B1 threshold file for the session (a test file: its source says so).
 PROVINCE_B1 = """base = "nd351-2026-2030"
