@@ -251,3 +251,17 @@ def test_in_september_after_a_months_round_the_dialog_proposes_this_years_review
         intro = dialog.findChildren(QLabel)[0].text()
         assert "Kết quả của kỳ trước (năm 2025)" in intro
         dialog.close()
+
+
+def test_the_2026_transition_is_explained_for_2026_only(qtbot: QtBot, app: Any, store: Any) -> None:
+    """'Như năm 2021, tỉnh có thể hướng dẫn rà soát cuối năm 2026 theo chuẩn giai đoạn mới'
+    was said for every year, the 2028 review included, where it explains nothing."""
+    dialog = NewRoundDialog(store, today=date(2026, 12, 2))
+    qtbot.addWidget(dialog)
+    dialog.year.setValue(2026 + 2)
+    about = dialog.choice.about.text()
+    assert "Năm 2028: đề xuất <b>Chuẩn nghèo đa chiều giai đoạn 2026–2030</b>." in about
+    assert "cuối năm 2026" not in about
+    assert "chỉ chọn chuẩn khác khi có văn bản hướng dẫn" in about.lower()
+    dialog.year.setValue(2026)
+    assert "Như năm 2021" in dialog.choice.about.text()
