@@ -240,3 +240,40 @@ def test_a_commune_code_of_digits_int_refuses_is_read_as_text(tmp_path: Path, co
     assert read_package(path).manifest["commune"]["code"] == code
     base = make_commune(tmp_path / "xa.db", 2)
     assert main(["import", str(base), str(path)]) == 2
+
+
+def test_a_record_a_newer_version_wrote_asks_for_an_update(tmp_path: Path) -> None:
+    """A package of the same format made by a newer Rà soát, whose households carry a field
+    this version does not know: refused (nothing dropped), and said to be the newer
+    version's, not only "Hộ … không hợp lệ", which had the officer think the data broken."""
+    from db.exchange.crypto import sha256_hex
+
+    src = tmp_path / "newer.rasoat"
+    write_package(src, {**HEADER, "app_version": "99.1.0"}, {}, records(2))
+    with zipfile.ZipFile(src) as zf:
+        lines = zf.read(HOUSEHOLDS_PART).decode().splitlines()
+    first = json.loads(lines[0])
+    first["household"]["solar_panel"] = True  # asked by the newer version's form
+    data = ("\n".join([json.dumps(first), *lines[1:]]) + "\n").encode()
+    if not zipfile.ZipFile(src).read(HOUSEHOLDS_PART).endswith(b"\n"):
+        data = data[:-1]
+    manifest = _manifest(src)
+    manifest["parts"][HOUSEHOLDS_PART] = {"sha256": sha256_hex(data), "size": len(data)}
+    bad = tmp_path / "bad.rasoat"
+    _rewrite(src, bad, {HOUSEHOLDS_PART: data, "manifest.json": json.dumps(manifest).encode()})
+    with pytest.raises(PackageError) as refused:
+        read_package(bad)
+    message = str(refused.value)
+    assert "solar_panel" in message
+    assert "phiên bản 99.1.0" in message
+    assert "cập nhật phần mềm" in message
+    # Made by this version, the same record says only what is wrong with it.
+    same = tmp_path / "same.rasoat"
+    write_package(same, HEADER, {}, records(2))
+    manifest = _manifest(same)
+    manifest["parts"][HOUSEHOLDS_PART] = {"sha256": sha256_hex(data), "size": len(data)}
+    again = tmp_path / "again.rasoat"
+    _rewrite(same, again, {HOUSEHOLDS_PART: data, "manifest.json": json.dumps(manifest).encode()})
+    with pytest.raises(PackageError) as refused:
+        read_package(again)
+    assert "cập nhật" not in str(refused.value)
