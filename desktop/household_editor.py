@@ -317,16 +317,20 @@ class HouseholdEditor(QWidget):
 
     def carried_from(self, household: Household) -> int | None:
         """The year of the earlier review whose answers the household still shows, when it
-        has no result in this round yet (carried forward by Kỳ rà soát mới…); None for a
+        has no result in this round yet (carried forward by Kỳ rà soát mới…): the latest
+        periodic review that classified it, a year left unreviewed passed over; None for a
         household reviewed this round, or one never reviewed (a new one being typed)."""
         if self.round is None or self.round.kind != "periodic":
             return None
         if self.store.result_for(household.id, self.round.id) is not None:
             return None
-        previous = self.store.previous_round(self.round.id)
-        if previous is None or self.store.result_for(household.id, previous.id) is None:
-            return None
-        return int(previous.year)
+        earlier = [
+            r for r in self.store.rounds() if r.kind == "periodic" and r.year < self.round.year
+        ]
+        for rnd in reversed(earlier):
+            if self.store.result_for(household.id, rnd.id) is not None:
+                return int(rnd.year)
+        return None
 
     def meeting_state(self, household: Household) -> str:
         """The village meeting's word on this household in this round, if it has spoken."""

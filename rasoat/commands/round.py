@@ -107,9 +107,9 @@ def _new(store: Any, args: argparse.Namespace, when: date | None) -> int:
         )
     if previous is not None:
         print(
-            f"Các hộ mang sang với câu trả lời của kỳ năm {previous.year}: mỗi hộ chưa được rà "
-            f"soát trong kỳ năm {started.year} cho đến khi được hỏi lại và lưu; kết quả năm "
-            f"{previous.year} là mốc tính biến động."
+            "Các hộ được mang sang với thông tin của lần rà soát gần nhất: mỗi hộ chưa được "
+            f"rà soát trong kỳ năm {started.year} cho đến khi được hỏi lại và lưu; kết quả kỳ "
+            f"năm {previous.year} là mốc tính biến động."
         )
     return 0
 

@@ -265,3 +265,24 @@ def test_the_2026_transition_is_explained_for_2026_only(qtbot: QtBot, app: Any, 
     assert "chỉ chọn chuẩn khác khi có văn bản hướng dẫn" in about.lower()
     dialog.year.setValue(2026)
     assert "Như năm 2021" in dialog.choice.about.text()
+
+
+def test_a_year_left_unreviewed_still_marks_the_answers_with_the_year_they_are_of(
+    qtbot: QtBot, app: Any, store: Any
+) -> None:
+    """Reviewed in 2026, not in 2027 (the review opened and left), opened in 2028: its
+    answers are 2026's. Only the review just before was looked at, so the household showed
+    them as "Đã lưu" with no mark."""
+    household = poor_household("H-0001", "Thôn Nà Lầu")
+    save_classified(store, household)
+    reviewed = store.current_round().year
+    window = MainWindow(store)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    _start_next_year_from_the_menu(window, reviewed + 1)
+    _start_next_year_from_the_menu(window, reviewed + 2)
+    window.open_household(household.id)
+    assert f"kỳ rà soát năm {reviewed}:" in window.editor.meeting_note.text()
+    assert window.editor.status.text() == f"Chưa rà soát năm {reviewed + 2}"
+    window.close()

@@ -32,7 +32,8 @@ def test_next_years_review_started_and_listed(
     assert main(["round", "new", f, "--year", "2027"]) == 0
     out = capsys.readouterr().out
     assert "Đã bắt đầu kỳ rà soát năm 2027, theo Chuẩn nghèo đa chiều giai đoạn 2026–2030." in out
-    assert "câu trả lời của kỳ năm 2026" in out
+    assert "chưa được rà soát trong kỳ năm 2027" in out
+    assert "kết quả kỳ năm 2026 là mốc tính biến động" in out
     with Store.open(commune, user="a", device="b") as store:
         current = store.current_round()
         assert (current.year, current.standard_id) == (2027, "nd351-2026-2030")
