@@ -12,7 +12,7 @@ afterwards (``live_after``), the year-round records taken (``plan_year_round``).
 from __future__ import annotations
 
 import functools
-from collections.abc import Collection, Iterator, Mapping
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -60,6 +60,7 @@ def plan(
     carried = {t.id for t in package.purged}
     ancestry = history.Ancestry(conn, package.records)
     in_package = _package_id_numbers(package)
+    holds = PackageHolds(package.records)
     decided: set[tuple[str, str]] = {
         (r[0], r[1])
         for r in conn.execute(
@@ -115,7 +116,7 @@ def plan(
                     Planned(rec, "code_taken", None, f"mã hộ đã dùng cho hộ của {taken} ở đây")
                 )
                 continue
-            hint = known.duplicate_hint(h, in_package)
+            hint = known.duplicate_hint(h, in_package, holds)
             out.append(Planned(rec, "added", None, hint, warn=bool(hint)))
             continue
         local_rev, local_deleted, _code = row[0], bool(row[1]), row[2]
@@ -142,7 +143,7 @@ def plan(
                 action: Action = "unchanged"
             else:
                 action = "deleted" if rec.deleted else "updated"
-            hint = known.duplicate_hint(h, in_package)
+            hint = known.duplicate_hint(h, in_package, holds)
             out.append(Planned(rec, action, local_rev, hint, warn=bool(hint)))
         elif rec.deleted and local_deleted:
             detail = "cả hai bên đều đã xoá hộ này"
@@ -377,17 +378,27 @@ class Lookups:
         return found[1] if found is not None and found[0] != household_id else None
 
     def duplicate_hint(
-        self, h: Household, in_package: Mapping[str, Collection[tuple[str, str]]] | None = None
+        self,
+        h: Household,
+        in_package: Mapping[str, Collection[tuple[str, str]]] | None = None,
+        holds: PackageHolds | None = None,
     ) -> str:
         """Members' ID numbers that already belong to another household here, or to another
         household of the same package: the same household may have been entered twice under
         two codes (on one laptop, or on two). Flagged, never merged automatically. ``h``:
-        one of the households looked up."""
+        one of the households looked up. ``holds``: the package's own versions, so that a
+        household here whose version in the package no longer carries the number (a member
+        who left it for a household split off, tách hộ) hints at nothing."""
         numbers = id_numbers(h)
         in_package = in_package or {}
         if self.id_numbers.keys().isdisjoint(numbers) and in_package.keys().isdisjoint(numbers):
             return ""  # most households: none of their numbers is another's
-        here = {code for n in numbers for hid, code in self.id_numbers.get(n, ()) if hid != h.id}
+        here = {
+            code
+            for n in numbers
+            for hid, code in self.id_numbers.get(n, ())
+            if hid != h.id and (holds is None or holds.carries(hid, n) is not False)
+        }
         packed = {
             code for n in numbers for hid, code in in_package.get(n, ()) if hid != h.id
         } - here
@@ -402,6 +413,26 @@ class Lookups:
                 " (cùng số CCCD của thành viên)"
             )
         return "; ".join(hints)
+
+
+class PackageHolds:
+    """Which ID numbers the package's own version of a household carries, looked up only
+    for the few households a duplicate hint names (the index built at the first)."""
+
+    def __init__(self, records: Sequence[PackageRecord]) -> None:
+        self._records = records
+        self._at: dict[str, int] | None = None
+
+    def carries(self, household_id: str, number: str) -> bool | None:
+        """Whether the package's version of the household carries ``number`` (False when
+        the package deletes it); None when the package does not hold the household."""
+        if self._at is None:
+            self._at = {r.household.id: i for i, r in enumerate(self._records)}
+        at = self._at.get(household_id)
+        if at is None:
+            return None
+        rec = self._records[at]
+        return not rec.deleted and number in id_numbers(rec.household)
 
 
 def round_map(store: Store, package: Package) -> dict[str, str]:

@@ -91,3 +91,45 @@ def test_the_commands_show_the_flag(
     assert main(["merge", str(other), str(pkg)]) == 0
     out = capsys.readouterr().out
     assert "Lưu ý: Hộ HO-N1: có thể trùng hộ mã HO-N2 trong cùng gói" in out
+
+
+def test_a_household_split_off_on_a_laptop_is_no_duplicate_of_the_one_it_left(
+    tmp_path: Path,
+) -> None:
+    """Tách hộ: on the surveyor's laptop a son leaves his parents' household for one of his
+    own. Both households travel; here the son was still in his parents' household, so the
+    new one was flagged "có thể trùng hộ mã …" though once merged he is in one household
+    only. A household that keeps the number in the package is still flagged."""
+    from forms.model import Member, Relationship
+
+    base = make_commune(tmp_path / "xa.db", 1)
+    with Store.open(base, user="ĐTV", device="may-xa") as store:
+        from forms.model import Household
+
+        parents = Household(
+            code="HO-CHA",
+            village="Thôn 1",
+            members=[
+                Member(name="Lò Văn Páo", relationship=Relationship.HEAD, id_number=SAME_ID),
+                Member(name="Lò Văn Pó", relationship=Relationship.CHILD, id_number="010068001111"),
+            ],
+        )
+        store.save_household(parents)
+    a = copy_to(base, tmp_path / "a.db")
+    with Store.open(a, user="ĐTV", device="may-a") as laptop:
+        left = laptop.household_by_code("HO-CHA")
+        assert left is not None
+        son = left.members.pop()
+        laptop.save_household(left)
+        son.relationship = Relationship.HEAD
+        laptop.save_household(Household(code="HO-CON", village="Thôn 1", members=[son]))
+    pkg = export_from(a, "may-a", tmp_path / "a.rasoat")
+    with Store.open(base, user="Cán bộ xã", device="may-xa") as office:
+        receipt = import_package(office, pkg)
+        moved = office.household_by_code("HO-CON")
+        assert moved is not None
+        assert [m.name for m in moved.members] == ["Lò Văn Pó"]
+    details = {e.code: e.detail for e in receipt.entries}
+    assert details["HO-CON"] == ""
+    assert details["HO-CHA"] == ""
+    assert receipt.warnings == []
