@@ -47,6 +47,21 @@ class NewRoundDialog(QDialog):
         )
         intro.setWordWrap(True)
         layout.addWidget(intro)
+        self.undecided = QLabel()
+        self.undecided.setWordWrap(True)
+        self.undecided.setStyleSheet("color: #a04000")
+        if last is not None and last.kind == "periodic" and store.decision(last.id) is None:
+            # Last year's lists are not in force in this file until its decision is typed
+            # in: its certificates, the support period and the lists in force wait for it.
+            self.undecided.setText(
+                self.tr(
+                    "Lưu ý: kỳ rà soát năm {y} chưa ghi quyết định công nhận. Khi xã đã có "
+                    "quyết định, hãy ghi ở thẻ Niêm yết, khiếu nại, quyết định, chọn kỳ "
+                    "“Rà soát định kỳ năm {y}”."
+                ).format(y=last.year)
+            )
+        self.undecided.setVisible(bool(self.undecided.text()))
+        layout.addWidget(self.undecided)
         form = QFormLayout()
         self.year = QSpinBox()
         self.year.setRange(2016, 2100)

@@ -50,8 +50,9 @@ class RoundChoice(QWidget):
         self.combo.currentIndexChanged.connect(lambda _i: self.changed.emit())
 
     def refresh(self, store: Any) -> None:
-        """The current periodic round first, then the regular rounds, newest first; the
-        choice is kept while it exists (silently: the owner reloads itself)."""
+        """The current periodic round first, then the earlier periodic rounds not yet decided,
+        then the regular rounds, newest first; the choice is kept while it exists (silently:
+        the owner reloads itself)."""
         from db import year_round
 
         chosen = self.round_id()
@@ -60,6 +61,13 @@ class RoundChoice(QWidget):
             r.id for r in store.rounds() if r.kind == year_round.REGULAR and store.decision(r.id)
         }
         rounds = [current] if current is not None else []
+        # An earlier year's review still waiting for its decision: once next year's review
+        # began it was offered nowhere, and last year's decision could no longer be typed in.
+        rounds += [
+            r
+            for r in reversed(store.rounds())
+            if r.kind == "periodic" and r != current and store.decision(r.id) is None
+        ]
         regular = [r for r in year_round.regular_rounds(store) if current is None or r != current]
         rounds += list(reversed(regular))[:SHOWN_REGULAR]
         self.combo.blockSignals(True)

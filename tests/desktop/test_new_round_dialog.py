@@ -286,3 +286,50 @@ def test_a_year_left_unreviewed_still_marks_the_answers_with_the_year_they_are_o
     assert f"kỳ rà soát năm {reviewed}:" in window.editor.meeting_note.text()
     assert window.editor.status.text() == f"Chưa rà soát năm {reviewed + 2}"
     window.close()
+
+
+def test_last_years_review_without_its_decision_is_pointed_out(
+    qtbot: QtBot, app: Any, store: Any
+) -> None:
+    """Next year begun while last year's decision was never typed in: its lists are not in
+    force in the file (certificates, the support period wait for it), which the dialog now
+    says; with the decision there it says nothing."""
+    from datetime import date as day
+
+    last = store.current_round()
+    dialog = NewRoundDialog(store, today=day(2026, 12, 2))
+    qtbot.addWidget(dialog)
+    assert f"kỳ rà soát năm {last.year} chưa ghi quyết định công nhận" in dialog.undecided.text()
+    assert not dialog.undecided.isHidden()
+    store.save_decision(last.id, "215/QĐ-UBND", day(2026, 12, 1), "Nguyễn Văn Hùng")
+    again = NewRoundDialog(store, today=day(2026, 12, 2))
+    qtbot.addWidget(again)
+    assert again.undecided.text() == ""
+    assert again.undecided.isHidden()
+
+
+def test_last_years_decision_can_still_be_typed_in_after_next_year_began(
+    qtbot: QtBot, app: Any, store: Any
+) -> None:
+    """The meeting and posting screens offered the current review and the monthly rounds
+    only: once next year's review began, last year's, still undecided, was offered nowhere
+    and its decision could never be recorded (no command records one either)."""
+    last = store.current_round()
+    window = MainWindow(store)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    _start_next_year_from_the_menu(window, last.year + 1)
+    window.tabs.setCurrentIndex(2)
+    page = window.posting
+    offered = [page.round_choice.combo.itemData(i) for i in range(page.round_choice.combo.count())]
+    assert offered[:2] == [str(store.current_round().id), str(last.id)]
+    page.round_choice.choose(last.id)
+    assert page.round_id() == str(last.id)
+    assert f"Rà soát định kỳ năm {last.year}" in page.round_choice.combo.currentText()
+    # Decided, it is offered no more: the lists it recognised are done with.
+    store.save_decision(last.id, "215/QĐ-UBND", date(2026, 12, 1), "Nguyễn Văn Hùng")
+    page.refresh()
+    offered = [page.round_choice.combo.itemData(i) for i in range(page.round_choice.combo.count())]
+    assert str(last.id) not in offered
+    window.close()
