@@ -14,16 +14,32 @@ from registry.queries import CommuneRow, ListedHousehold, Summary
 from reports.document import Column, Document, Header, Para, Part, Table
 
 T = Transition
-MOVES = (
-    (T.STAYED_POOR, "Nghèo cũ"),
-    (T.NEWLY_POOR, "Nghèo phát sinh mới"),
-    (T.FELL_BACK_POOR, "Tái nghèo"),
-    (T.NEAR_POOR_TO_POOR, "Cận nghèo thành nghèo"),
-    (T.ESCAPED_POVERTY, "Thoát nghèo"),
-    (T.POOR_TO_NEAR_POOR, "Thoát nghèo thành cận nghèo"),
-    (T.NEWLY_NEAR_POOR, "Cận nghèo phát sinh mới"),
-    (T.ESCAPED_NEAR_POVERTY, "Thoát cận nghèo"),
+# Biểu 4's columns: (group, title, the movements counted). Each list group holds every
+# household of its category this year, as the commune's Biểu 6-7 do with their "khác"
+# columns: OTHER is the rest of the category's households (its movement unknown, e.g. not
+# determined last year). Until session 26 the table had no "cận nghèo cũ" nor "tái cận
+# nghèo", and the near-poor columns explained a tenth of Biểu 1's near-poor households.
+OTHER = "Khác (năm trước chưa xác định)"
+POOR_GROUP, NEAR_POOR_GROUP, LEFT_GROUP = (
+    "Hộ nghèo năm {y}",
+    "Hộ cận nghèo năm {y}",
+    "Ra khỏi danh sách",
 )
+MOVES: tuple[tuple[str, str, Transition | None], ...] = (
+    (POOR_GROUP, "Nghèo cũ", T.STAYED_POOR),
+    (POOR_GROUP, "Cận nghèo thành nghèo", T.NEAR_POOR_TO_POOR),
+    (POOR_GROUP, "Tái nghèo", T.FELL_BACK_POOR),
+    (POOR_GROUP, "Nghèo phát sinh mới", T.NEWLY_POOR),
+    (POOR_GROUP, OTHER, None),
+    (NEAR_POOR_GROUP, "Cận nghèo cũ", T.STAYED_NEAR_POOR),
+    (NEAR_POOR_GROUP, "Thoát nghèo thành cận nghèo", T.POOR_TO_NEAR_POOR),
+    (NEAR_POOR_GROUP, "Tái cận nghèo", T.FELL_BACK_NEAR_POOR),
+    (NEAR_POOR_GROUP, "Cận nghèo phát sinh mới", T.NEWLY_NEAR_POOR),
+    (NEAR_POOR_GROUP, OTHER, None),
+    (LEFT_GROUP, "Thoát nghèo, vượt chuẩn cận nghèo", T.ESCAPED_POVERTY),
+    (LEFT_GROUP, "Thoát cận nghèo", T.ESCAPED_NEAR_POVERTY),
+)
+_GROUP_CATEGORY = {POOR_GROUP: Category.POOR, NEAR_POOR_GROUP: Category.NEAR_POOR}
 
 
 def _rate(part: int, whole: int) -> float | None:
@@ -127,22 +143,35 @@ def deprivation_table(summary: Summary, category: Category, number: int) -> Tabl
 
 
 def movement_table(summary: Summary) -> Table:
+    year = summary.year
     cols = [Column("Mã xã", "A", 0.7), Column("Xã, phường", "B", 1.6)]
     cols += [
-        Column(label, str(i + 1), 0.9, "int", group=f"Diễn biến so với năm {summary.previous_year}")
-        for i, (_t, label) in enumerate(MOVES)
+        Column(label, str(i + 1), 0.8, "int", group=group.format(y=year))
+        for i, (group, label, _t) in enumerate(MOVES)
     ]
     table = Table(
         cols,
         sheet="Diễn biến",
-        caption="Biểu 4. Diễn biến hộ nghèo, hộ cận nghèo so với năm trước, theo xã (số hộ)",
+        caption=(
+            f"Biểu 4. Diễn biến hộ nghèo, hộ cận nghèo so với năm {summary.previous_year}, "
+            "theo xã (số hộ; cột 1-5 cộng lại bằng số hộ nghèo, cột 6-10 bằng số hộ cận "
+            "nghèo của Biểu 1)"
+        ),
         show_codes=True,
     )
     for r, style in [(r, "data") for r in summary.rows] + [(_total(summary.rows), "total")]:
         # Blank in a commune's first review year: nothing before to move from.
-        moves = [r.by_transition[t] if r.movements else None for t, _l in MOVES]
+        moves = [_moved(r, group, t) if r.movements else None for group, _l, t in MOVES]
         table.add([r.commune_code, r.commune_name, *moves], style)  # type: ignore[arg-type]
     return table
+
+
+def _moved(row: CommuneRow, group: str, t: Transition | None) -> int:
+    if t is not None:
+        return row.by_transition[t]
+    category = _GROUP_CATEGORY[group]
+    counted = sum(row.by_transition[m] for g, _l, m in MOVES if g == group and m is not None)
+    return row.by_category[category] - counted
 
 
 def _header(summary: Summary) -> Header:
