@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
+from forms import admin_units
 from forms.labels import CATEGORY_LABELS
 from forms.model import Category, Transition
 from forms.standards import StandardError, load_standard
@@ -175,8 +176,14 @@ def _moved(row: CommuneRow, group: str, t: Transition | None) -> int:
 
 
 def _header(summary: Summary) -> Header:
-    name = summary.province_name.upper()
-    return Header(issuer=[f"UBND {name}" if name else "CẤP TỈNH"], place="", when=date.today())
+    """The province's People's Committee ("UBND TỈNH LÀO CAI"), dated at the province
+    ("Lào Cai, ngày …"): the date line had no place, ", ngày 05 tháng 12 năm 2026"."""
+    name = summary.province_name
+    if not name:
+        return Header(issuer=["CẤP TỈNH"], place="", when=date.today())
+    place = admin_units.clean(name).removeprefix("Thành phố ").removeprefix("Tỉnh ")
+    issuer = f"UBND {admin_units.province_in_address(name).upper()}"
+    return Header(issuer=[issuer], place=place, when=date.today())
 
 
 def summary_document(summary: Summary) -> Document:

@@ -149,3 +149,17 @@ def test_the_movement_columns_add_up_to_the_poor_and_the_near_poor(
     )
     group, other = "Hộ cận nghèo năm 2026", "Khác (năm trước chưa xác định)"
     assert (b[(group, "Tái cận nghèo")], b[(group, other)], b[(group, "Cận nghèo cũ")]) == (1, 1, 2)
+
+
+def test_the_summary_is_dated_at_the_province_by_its_peoples_committee() -> None:
+    """The date line read ", ngày 05 tháng 12 năm 2026" (no place) under "UBND LÀO CAI"."""
+    from reports.registry_summary import summary_document
+
+    for name, issuer, place in (
+        ("Lào Cai", "UBND TỈNH LÀO CAI", "Lào Cai"),
+        ("Thành phố Hà Nội", "UBND THÀNH PHỐ HÀ NỘI", "Hà Nội"),
+    ):
+        summary = queries.Summary("15", name, 2026, 2025, "nd07-2022-2025", [])
+        header = summary_document(summary).parts[0].header
+        assert header.issuer == [issuer]
+        assert header.date_line().startswith(f"{place}, ngày ")
