@@ -92,31 +92,47 @@ def export_parquet(
     numbers are left empty unless ``id_numbers`` (matching people against another register):
     counting and analysing need none (docs/privacy.md)."""
     province = registry_province(conn)
+    made = not folder.exists()
     folder.mkdir(parents=True, exist_ok=True)
-    written: dict[str, Path] = {}
-    for name, (select, schema) in TABLES.items():
-        if name == "members" and not id_numbers:
-            select = select.replace("t.id_number", "NULL::text AS id_number")
-        sql = select + (
-            " JOIN loads l ON l.province_code = t.province_code AND l.id = t.load_id"
-            " WHERE t.province_code = %s"
-        )
-        if not history:
-            sql += " AND l.valid_to IS NULL"
-        out = folder / f"{name}.parquet"
-        with (
-            pq.ParquetWriter(out, schema) as writer,
-            conn.transaction(),
-            conn.cursor(name=f"rasoat_export_{name}") as cur,
-        ):
-            cur.execute(sql, (province,))
-            while rows := cur.fetchmany(BATCH):
-                columns = list(zip(*rows, strict=True))
-                writer.write_batch(
-                    pa.RecordBatch.from_arrays(
-                        [pa.array(c, type=f.type) for c, f in zip(columns, schema, strict=True)],
-                        schema=schema,
+    # Each file is written under a name of its own and the three put in place together once
+    # all are whole: an export refused half-way (a login not allowed the ID numbers, a lost
+    # connection) left households.parquet new and members.parquet a valid file of 0 rows.
+    making: dict[str, Path] = {}
+    try:
+        for name, (select, schema) in TABLES.items():
+            if name == "members" and not id_numbers:
+                select = select.replace("t.id_number", "NULL::text AS id_number")
+            sql = select + (
+                " JOIN loads l ON l.province_code = t.province_code AND l.id = t.load_id"
+                " WHERE t.province_code = %s"
+            )
+            if not history:
+                sql += " AND l.valid_to IS NULL"
+            making[name] = folder / f".{name}.parquet.dang-ghi"
+            with (
+                pq.ParquetWriter(making[name], schema) as writer,
+                conn.transaction(),
+                conn.cursor(name=f"rasoat_export_{name}") as cur,
+            ):
+                cur.execute(sql, (province,))
+                while rows := cur.fetchmany(BATCH):
+                    columns = list(zip(*rows, strict=True))
+                    writer.write_batch(
+                        pa.RecordBatch.from_arrays(
+                            [
+                                pa.array(c, type=f.type)
+                                for c, f in zip(columns, schema, strict=True)
+                            ],
+                            schema=schema,
+                        )
                     )
-                )
-        written[name] = out
+    except BaseException:
+        for part in making.values():
+            part.unlink(missing_ok=True)
+        if made and not any(folder.iterdir()):
+            folder.rmdir()
+        raise
+    written: dict[str, Path] = {}
+    for name, part in making.items():
+        written[name] = part.replace(folder / f"{name}.parquet")
     return written

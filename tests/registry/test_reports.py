@@ -10,6 +10,7 @@ from pathlib import Path
 import openpyxl
 import psycopg
 import pyarrow.parquet as pq
+import pytest
 
 from forms.classify import classify
 from forms.codec import household_from_dict, to_dict
@@ -163,3 +164,48 @@ def test_the_summary_is_dated_at_the_province_by_its_peoples_committee() -> None
         header = summary_document(summary).parts[0].header
         assert header.issuer == [issuer]
         assert header.date_line().startswith(f"{place}, ngày ")
+
+
+def _viewer(dsn: str, role: str) -> str:
+    """A login for the Department's staff: every table, but not the members' ID numbers
+    nor the households' documents (which hold them too)."""
+    import re
+
+    with psycopg.connect(dsn, autocommit=True) as conn:
+        # Roles are the cluster's, shared by the session's databases; grants are each one's.
+        if not conn.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", (role,)).fetchone():
+            conn.execute(f"CREATE ROLE {role} LOGIN")
+        conn.execute(
+            "GRANT SELECT ON loads, rounds, results, household_years, year_counts,"
+            f" year_deprivations, registry_settings, schema_migrations, commune_keys TO {role}"
+        )
+        conn.execute(
+            "GRANT SELECT (province_code, commune_code, load_id, household_id, code, village,"
+            f" head_name, size, deleted, rev, updated_at) ON households TO {role}"
+        )
+        conn.execute(
+            "GRANT SELECT (province_code, commune_code, load_id, household_id, position,"
+            f" member_id, name, relationship, sex, birth_year, ethnicity) ON members TO {role}"
+        )
+    return re.sub(r"user=\S+", f"user={role}", dsn)
+
+
+def test_an_export_refused_half_way_leaves_no_files(
+    province: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A login not allowed the ID numbers asked for them: households.parquet was written,
+    then members.parquet left as a valid file of 0 rows, which an analyst read as "no
+    members". Now the three files appear together or not at all, and an earlier export in
+    the folder stays as it was."""
+    viewer = _viewer(province, "can_bo_so")
+    out = tmp_path / "parquet"
+    assert main(["registry", "export", viewer, "--out", str(out)]) == 0
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    assert sorted(before) == ["households.parquet", "members.parquet", "results.parquet"]
+    capsys.readouterr()
+    assert main(["registry", "export", viewer, "--out", str(out), "--with-id-numbers"]) == 1
+    assert "không có quyền" in capsys.readouterr().err
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+    fresh = tmp_path / "moi"
+    assert main(["registry", "export", viewer, "--out", str(fresh), "--with-id-numbers"]) == 1
+    assert not fresh.exists() or not any(fresh.iterdir())
