@@ -63,7 +63,8 @@ def server_failure(exc: psycopg.Error) -> RegistryError:
     if isinstance(exc, psycopg.errors.InsufficientPrivilege):
         return RegistryError(
             "Tài khoản dùng để kết nối không có quyền làm việc này trên cơ sở dữ liệu của tỉnh "
-            "(khởi tạo, nạp gói cần quyền ghi). Hãy dùng tài khoản của người quản trị cơ sở "
+            "(khởi tạo, nạp gói, tin cậy khoá cần quyền ghi; số CCCD của người dân chỉ tài "
+            "khoản được cấp quyền mới đọc được). Hãy dùng tài khoản của người quản trị cơ sở "
             "dữ liệu tỉnh."
         )
     if isinstance(exc, psycopg.OperationalError):

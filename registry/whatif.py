@@ -180,6 +180,14 @@ def classify_share(share: Share) -> tuple[str, Pairs]:
         raise RegistryError(
             f"Không tính lại được {_household(data)} của xã {share.commune_code}: {exc}"
         ) from exc
+    except psycopg.errors.InsufficientPrivilege as exc:
+        # A login of the Department's staff, not allowed the households' documents (they
+        # hold the ID numbers): no run again mends it, as "lost connection" said.
+        raise RegistryError(
+            "Tài khoản dùng để kết nối không có quyền đọc dữ liệu đầy đủ của hộ (câu trả lời "
+            "phiếu, số CCCD) mà việc tính lại theo chuẩn khác cần. Hãy dùng tài khoản được "
+            "cấp quyền này (xem docs/registry.md, Quyền của từng tài khoản)."
+        ) from exc
     except psycopg.Error as exc:
         raise RegistryError(
             "Mất kết nối tới cơ sở dữ liệu của tỉnh khi đang tính lại xã "

@@ -20,7 +20,7 @@ from registry import queries
 from registry.database import connect, init
 from registry.export import export_parquet
 from registry.load import load_packages
-from tests.registry.packages import households
+from tests.registry.packages import households, staff_login
 
 
 def expected(n: int, seed: int, year: int = 2026) -> Counter[str]:
@@ -166,30 +166,6 @@ def test_the_summary_is_dated_at_the_province_by_its_peoples_committee() -> None
         assert header.date_line().startswith(f"{place}, ngày ")
 
 
-def _viewer(dsn: str, role: str) -> str:
-    """A login for the Department's staff: every table, but not the members' ID numbers
-    nor the households' documents (which hold them too)."""
-    import re
-
-    with psycopg.connect(dsn, autocommit=True) as conn:
-        # Roles are the cluster's, shared by the session's databases; grants are each one's.
-        if not conn.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", (role,)).fetchone():
-            conn.execute(f"CREATE ROLE {role} LOGIN")
-        conn.execute(
-            "GRANT SELECT ON loads, rounds, results, household_years, year_counts,"
-            f" year_deprivations, registry_settings, schema_migrations, commune_keys TO {role}"
-        )
-        conn.execute(
-            "GRANT SELECT (province_code, commune_code, load_id, household_id, code, village,"
-            f" head_name, size, deleted, rev, updated_at) ON households TO {role}"
-        )
-        conn.execute(
-            "GRANT SELECT (province_code, commune_code, load_id, household_id, position,"
-            f" member_id, name, relationship, sex, birth_year, ethnicity) ON members TO {role}"
-        )
-    return re.sub(r"user=\S+", f"user={role}", dsn)
-
-
 def test_an_export_refused_half_way_leaves_no_files(
     province: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -197,7 +173,7 @@ def test_an_export_refused_half_way_leaves_no_files(
     then members.parquet left as a valid file of 0 rows, which an analyst read as "no
     members". Now the three files appear together or not at all, and an earlier export in
     the folder stays as it was."""
-    viewer = _viewer(province, "can_bo_so")
+    viewer = staff_login(province, "can_bo_so")
     out = tmp_path / "parquet"
     assert main(["registry", "export", viewer, "--out", str(out)]) == 0
     before = {p.name: p.read_bytes() for p in out.iterdir()}

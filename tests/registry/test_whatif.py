@@ -18,7 +18,7 @@ from registry import whatif
 from registry.database import RegistryError, connect, init
 from registry.load import load_packages
 from registry.whatif import Share, province_whatif, share_rows
-from tests.registry.packages import households, make_package, trust_communes
+from tests.registry.packages import households, make_package, staff_login, trust_communes
 
 STANDARD = "nd351-2026-2030"
 
@@ -175,3 +175,15 @@ def test_a_document_that_is_not_a_household_names_it_in_vietnamese(province: str
     message = str(caught.value)
     assert message.startswith("Không tính lại được một hộ của xã 02647: ")
     assert "Error" not in message
+
+
+def test_a_login_not_allowed_the_answers_is_told_so_not_a_lost_connection(
+    province: str,
+) -> None:
+    """A login of the Department's staff, not allowed the households' documents, was told
+    "Mất kết nối tới cơ sở dữ liệu của tỉnh … Chạy lại lệnh", which no run again mends."""
+    viewer = staff_login(province, "can_bo_so_whatif")
+    with connect(viewer) as conn, pytest.raises(RegistryError) as caught:
+        province_whatif(conn, STANDARD, workers=1)
+    assert "không có quyền" in caught.value.message
+    assert "Mất kết nối" not in caught.value.message
