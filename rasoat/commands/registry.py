@@ -377,19 +377,32 @@ def run_whatif(args: argparse.Namespace) -> int:
         print(f"rasoat registry whatif: {server_failure(exc).message}", file=sys.stderr)
         return 1
     poor, near = Category.POOR.value, Category.NEAR_POOR.value
+    unknown = Category.UNDETERMINED.value
     print(
         f"{result.province_name}, năm {result.year}, theo {result.standard_name}: "
         f"{result.households} hộ tính lại."
     )
+    # The households the new standard cannot classify, said: most are known by their B1
+    # score alone, with no income to hold against the new lines; "Đổi phân loại" counted
+    # them as changed, with no word of why.
     print(
         f"Mã xã | Xã | Số hộ | {CATEGORY_LABELS[Category.POOR]} (đã lưu → mới) | "
-        f"{CATEGORY_LABELS[Category.NEAR_POOR]} (đã lưu → mới) | Đổi phân loại"
+        f"{CATEGORY_LABELS[Category.NEAR_POOR]} (đã lưu → mới) | Chưa xác định theo chuẩn mới"
+        " | Đổi phân loại"
     )
     for c in result.communes:
         print(
             f"{c.commune_code} | {c.commune_name} | {c.households} | "
             f"{c.stored(poor)} → {c.under_new(poor)} | {c.stored(near)} → {c.under_new(near)} | "
-            f"{c.changed}"
+            f"{c.under_new(unknown)} | {c.changed}"
+        )
+    undetermined = sum(c.under_new(unknown) for c in result.communes)
+    if undetermined:
+        print(
+            f"{undetermined} hộ chưa xác định được theo {result.standard_name}: hộ chỉ có tổng "
+            "điểm B1, chưa quy đổi được ra thu nhập theo chuẩn này, hoặc thiếu câu trả lời "
+            "phiếu; cột Đổi phân loại tính cả các hộ này. Cần thu nhập bình quân đầu người "
+            "của các hộ (xã nhập rồi gửi lại gói) hoặc tệp chuẩn của tỉnh có ngưỡng điểm B1."
         )
     for code, name in result.left_out:
         print(
