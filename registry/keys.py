@@ -31,7 +31,7 @@ from typing import Any
 import psycopg
 
 from db.exchange import container, signing
-from db.exchange.errors import PackageError
+from db.exchange.errors import NewerFormat, PackageError
 from forms.admin_units import communes
 from registry.database import RegistryError, province_name, registry_province
 
@@ -219,7 +219,12 @@ def trust_from_package(
     when the package is another commune's); ``fingerprint``: what the commune read out by
     phone (refused when it is not the package's). No password is needed: the manifest and
     its signature are not encrypted."""
-    from registry.load import commune_code_of, not_a_package_file, province_code_of
+    from registry.load import (
+        commune_code_of,
+        newer_format,
+        not_a_package_file,
+        province_code_of,
+    )
 
     province = registry_province(conn)
     why = not_a_package_file(path)
@@ -228,6 +233,8 @@ def trust_from_package(
     try:
         manifest = container.read_manifest(path)
         signer = signing.verify(manifest) if manifest.get("format_version", 1) >= 2 else None
+    except NewerFormat as exc:
+        raise RegistryError(f"{newer_format(path, exc)} Chưa tin cậy khoá nào.") from exc
     except PackageError as exc:
         raise RegistryError(
             f"Gói {path.name} bị hỏng hoặc không hợp lệ: {exc} Không tin cậy khoá nào."

@@ -47,7 +47,12 @@ import psycopg
 
 from db.audit import local_time
 from db.exchange.container import DEFAULT_LIMITS
-from db.exchange.errors import PackageError, PasswordRequiredError, WrongPasswordError
+from db.exchange.errors import (
+    NewerFormat,
+    PackageError,
+    PasswordRequiredError,
+    WrongPasswordError,
+)
 from db.exchange.package import Package, PackageRecord, Streamed, for_upper_level, open_package
 from db.exchange.receipt import Action, Entry, Receipt
 from db.exchange.upper_level import InForce, lists_in_force, movement_inputs, ordered
@@ -309,6 +314,8 @@ def prepare(path: Path, password: str | None, recovery_key: str | None) -> Prepa
     except (PasswordRequiredError, WrongPasswordError) as exc:
         # Not damage: the package is fine, the password is missing or wrong.
         return f"Gói {path.name}: {exc}"
+    except NewerFormat as exc:
+        return newer_format(path, exc)
     except PackageError as exc:
         return f"Gói {path.name} bị hỏng hoặc không hợp lệ: {exc}"
     except UnicodeEncodeError:
@@ -651,6 +658,16 @@ def _write(
         receipt,
         load_id,
         commune,
+    )
+
+
+def newer_format(path: Path, exc: NewerFormat) -> str:
+    """Not damage: the commune's Rà soát is newer than this install, which must be updated
+    (the commune need not send it again)."""
+    return (
+        f"Gói {path.name} do phiên bản Rà soát mới hơn tạo (gói vẫn dùng được): {exc} Trên máy "
+        "của tỉnh, cài phiên bản mới của rasoat (phần registry) rồi nạp lại gói này; xã không "
+        "cần gửi lại."
     )
 
 

@@ -42,7 +42,12 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from db.backup import fsync_path
 from db.errors import failure_reason
 from db.exchange import crypto, signing
-from db.exchange.errors import PackageError, PasswordRequiredError, WrongPasswordError
+from db.exchange.errors import (
+    NewerFormat,
+    PackageError,
+    PasswordRequiredError,
+    WrongPasswordError,
+)
 from forms.validate import is_uuid, printable, text_problem
 
 FORMAT_NAME = "rasoat-package"
@@ -776,7 +781,7 @@ def _parse_manifest(raw: bytes) -> dict[str, Any]:
     if not isinstance(version, int) or isinstance(version, bool):
         raise PackageError("Bản kê của gói không ghi phiên bản định dạng.")
     if version > NEWEST_FORMAT_VERSION:
-        raise PackageError(
+        raise NewerFormat(
             f"Gói được tạo bằng phiên bản định dạng {version}, mới hơn phiên bản phần mềm này "
             f"đọc được ({NEWEST_FORMAT_VERSION}). Hãy cập nhật phần mềm Rà soát."
         )

@@ -16,6 +16,11 @@ class PackageError(ValueError):
     """A package that cannot be used; nothing has been written when this is raised."""
 
 
+class NewerFormat(PackageError):
+    """Made by a newer version of Rà soát, in a format this one cannot read: not damaged;
+    the reading side needs the update (the province's registry says so)."""
+
+
 class WrongPasswordError(PackageError):
     """Neither the password nor the recovery key opens the package."""
 

@@ -441,3 +441,28 @@ def test_a_commune_named_otherwise_than_the_2025_list_is_loaded_with_a_word(
         "tên xã trong gói ('Xã Bảo Hà') khác tên trong danh mục đơn vị hành chính năm 2025 "
         "của mã 02947 ('Xã Bảo Yên'): hãy hỏi xã kiểm tra lại mã xã và tên xã."
     )
+
+
+def test_a_package_of_a_newer_version_is_not_called_damaged(registry: str, tmp_path: Path) -> None:
+    """A commune on a newer Rà soát sent a package of a format this install does not read:
+    the province was told "bị hỏng hoặc không hợp lệ" and would ask the commune for another
+    copy, when it is the province's install that needs the update. ``keys --trust`` too."""
+    from registry.keys import trust_from_package
+
+    newer = _edited_copy(
+        make_package(tmp_path / "base.rasoat", n=2),
+        tmp_path / "moi.rasoat",
+        format_version=99,
+        package_id="6a1f0c7e-5b2d-4e3f-8a9b-0c1d2e3f4a5c",
+    )
+    before = dump(registry)
+    [outcome] = load(registry, newer)
+    assert outcome.status == "refused"
+    assert "bị hỏng" not in outcome.message
+    assert "phiên bản Rà soát mới hơn" in outcome.message
+    assert "máy của tỉnh" in outcome.message
+    assert dump(registry) == before
+    with connect(registry) as conn, pytest.raises(RegistryError) as caught:
+        trust_from_package(conn, newer)
+    assert "bị hỏng" not in caught.value.message
+    assert "phiên bản Rà soát mới hơn" in caught.value.message
