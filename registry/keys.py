@@ -23,6 +23,7 @@ import base64
 import binascii
 import dataclasses
 import getpass
+import shlex
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -92,14 +93,18 @@ def check_signer(
     signer: str,
     current_signer: str | None,
     trust_new: bool,
+    given: str = "",
 ) -> KeyCheck:
     """Whether a package of ``commune`` signed by ``signer`` (its fingerprint, "" when
     unsigned) may be loaded, inside the loader's transaction and lock. ``current_signer``:
     the signer of the commune's current load (None when it has none). ``trust_new``: the
     officer said to trust the key of a commune that has never had one; it does not when the
     commune's current load was signed by another key (a key the province already believed
-    for this commune stands against it: ``keys --trust`` after a call to the commune)."""
+    for this commune stands against it: ``keys --trust`` after a call to the commune).
+    ``given``: the package's path as the officer gave it, for the command the message
+    proposes (the file's name alone was not found when the batch was ``goi/*.rasoat``)."""
     who = f"{commune_name} (mã {commune})"
+    command = f"{TRUST_COMMAND} {shlex.quote(given or file_name)}"
     if not signer:
         return KeyCheck(
             f"Gói {file_name} của {who} không có chữ ký của máy xuất gói (gói do phiên bản cũ "
@@ -124,7 +129,7 @@ def check_signer(
                 f"Gói {file_name} của {who} được ký bằng khoá có dấu vân tay {signer}, khác "
                 f"khoá của gói đã nạp trước của xã ({current_signer}): --trust-new không tin "
                 f"cậy khoá này; không nạp. {phone}; nếu đúng, tin cậy khoá bằng "
-                f"'{TRUST_COMMAND} {file_name}' rồi nạp lại."
+                f"'{command}' rồi nạp lại."
             )
         if trust_new:
             return KeyCheck(trust=True)
@@ -132,7 +137,7 @@ def check_signer(
             f"{who} chưa có khoá nào được tỉnh tin cậy: gói {file_name} được ký bằng khoá có "
             f"dấu vân tay {signer}; không nạp. {phone}, rồi nạp lại với --trust-new (tin cậy "
             "khoá của các xã chưa có khoá nào) hoặc tin cậy khoá này bằng "
-            f"'{TRUST_COMMAND} {file_name}'."
+            f"'{command}'."
         )
     retired = [(at, by) for fp, at, by in rows if fp == signer and at is not None]
     said = (
@@ -146,8 +151,7 @@ def check_signer(
     return KeyCheck(
         f"Gói {file_name} của {who} được ký bằng khoá chưa được tin cậy cho xã này (dấu vân "
         f"tay {signer}; {said}): không nạp. Có thể xã đã đổi hoặc cài lại máy, hoặc gói không "
-        f"do xã làm ra. {phone}; nếu đúng, tin cậy khoá bằng '{TRUST_COMMAND} {file_name}' "
-        "rồi nạp lại."
+        f"do xã làm ra. {phone}; nếu đúng, tin cậy khoá bằng '{command}' rồi nạp lại."
     )
 
 

@@ -559,6 +559,7 @@ def _write(
             package.signer,
             str(current[2] or "") if current is not None else None,
             trust_new,
+            given=str(path),
         )
         if key.refusal:
             return refused(key.refusal, commune)
