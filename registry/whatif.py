@@ -47,6 +47,9 @@ class CommuneWhatIf:
     commune_code: str
     commune_name: str
     pairs: Pairs = field(default_factory=Counter)
+    # Households the year's review meeting sent back, left out as the commune's what-if
+    # leaves them (on no list until voted again).
+    sent_back: int = 0
 
     @property
     def households(self) -> int:
@@ -89,15 +92,39 @@ class Share(NamedTuple):
     limit: int | None = None
 
 
+# The households the year's review (its latest periodic round) sent back at its meeting.
+_SENT_BACK = """
+    (SELECT r.sent_back FROM rounds r
+     WHERE r.province_code = {p} AND r.load_id = {load} AND r.year = {y} AND r.kind = 'periodic'
+     ORDER BY r.started_at DESC, r.round_id DESC LIMIT 1)
+"""
+
 # Each live household of a load with its category stored for the year
-# (``household_years``): the primary key's prefix (province, load) finds them.
-_SHARE = """
+# (``household_years``): the primary key's prefix (province, load) finds them. Not those
+# the year's meeting sent back: the commune's what-if leaves them out (on no list until a
+# new vote), and the province counted them, "not determined" against a new category.
+_SHARE = (
+    """
     SELECT hy.category, h.doc::text
     FROM households h
     LEFT JOIN household_years hy ON hy.province_code = h.province_code
          AND hy.load_id = h.load_id AND hy.household_id = h.household_id AND hy.year = {y}
     WHERE h.province_code = {p} AND h.load_id = {load} AND NOT h.deleted
+      AND NOT h.household_id = ANY(COALESCE("""
+    + _SENT_BACK
+    + """, '{{}}'))
 """
+)
+
+_SENT_BACK_COUNT = (
+    """
+    SELECT count(*) FROM households h
+    WHERE h.province_code = {p} AND h.load_id = {load} AND NOT h.deleted
+      AND h.household_id = ANY(COALESCE("""
+    + _SENT_BACK
+    + """, '{{}}'))
+"""
+)
 
 
 # A worker's state, set once by ``_init_worker``.
@@ -243,6 +270,12 @@ def province_whatif(
             (province,),
         ).fetchall()
         totals = {c: CommuneWhatIf(c, n) for _id, c, n, slim, _n in current if not slim}
+        for load_id, c, _name, slim, _n in current:
+            if slim:
+                continue
+            query = pgsql.SQL(_SENT_BACK_COUNT).format(p=province, y=chosen, load=load_id)
+            found = conn.execute(query).fetchone()
+            totals[c].sent_back = int(found[0]) if found else 0
         left_out = [(c, n) for _id, c, n, slim, _n in current if slim]
         shares = _shares([(i, c, n) for i, c, _name, slim, n in current if not slim], limit)
         done = 0

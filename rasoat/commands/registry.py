@@ -396,6 +396,12 @@ def run_whatif(args: argparse.Namespace) -> int:
             f"{c.stored(poor)} → {c.under_new(poor)} | {c.stored(near)} → {c.under_new(near)} | "
             f"{c.under_new(unknown)} | {c.changed}"
         )
+    sent_back = sum(c.sent_back for c in result.communes)
+    if sent_back:
+        print(
+            f"Không tính {sent_back} hộ cuộc họp thôn chưa thống nhất, phải rà soát lại (chưa "
+            "thuộc danh sách nào cho đến khi họp lại), như báo cáo so sánh của xã."
+        )
     undetermined = sum(c.under_new(unknown) for c in result.communes)
     if undetermined:
         print(

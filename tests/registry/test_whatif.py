@@ -212,3 +212,37 @@ def test_the_command_says_how_many_the_new_standard_cannot_classify(
             assert int(cells[column]) == undetermined[cells[0]]
     total = sum(undetermined.values())
     assert f"{total} hộ chưa xác định được theo" in out
+
+
+def test_households_their_meeting_sent_back_are_left_out_as_the_commune_leaves_them(
+    pg_dsn: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The commune's what-if leaves out a household its village meeting sent back ("Không
+    tính 1 hộ cuộc họp thôn chưa thống nhất"): it is on no list until voted again. The
+    province's counted it, its stored "not determined" against a new category, so a commune
+    showed 151 households and one more changed than its own what-if of the same file."""
+    from db.demo import create_demo_commune
+    from db.exchange.export import export_package
+    from db.records import HouseholdQuery
+    from db.store import Store
+    from rasoat.cli import main
+    from reports.review import load_review
+
+    path = create_demo_commune(tmp_path / "demo.rasoat.sqlite", households=80)
+    with Store.open(path, user="Cán bộ", device="laptop-1") as store:
+        current = store.current_round()
+        assert current is not None
+        sent = {e.household.id for e in load_review(store, current.id).entries if e.sent_back}
+        live = store.count_households(HouseholdQuery())
+        export_package(store, tmp_path / "xa.rasoat")
+    assert sent
+    with connect(pg_dsn) as conn:
+        init(conn, "15")
+        [loaded] = load_packages(conn, [tmp_path / "xa.rasoat"], trust_new=True)
+        assert loaded.status == "loaded"
+        result = province_whatif(conn, STANDARD, 2026, workers=1)
+    [commune] = result.communes
+    assert commune.households == live - len(sent)
+    assert commune.sent_back == len(sent)
+    assert main(["registry", "whatif", pg_dsn, "--standard", STANDARD]) == 0
+    assert f"Không tính {len(sent)} hộ cuộc họp thôn chưa thống nhất" in capsys.readouterr().out
