@@ -46,6 +46,7 @@ from typing import Any, Literal
 import psycopg
 
 from db.audit import local_time
+from db.exchange import container
 from db.exchange.container import DEFAULT_LIMITS
 from db.exchange.errors import (
     NewerFormat,
@@ -56,6 +57,7 @@ from db.exchange.errors import (
 from db.exchange.package import Package, PackageRecord, Streamed, for_upper_level, open_package
 from db.exchange.receipt import Action, Entry, Receipt
 from db.exchange.upper_level import InForce, lists_in_force, movement_inputs, ordered
+from db.version import __version__
 from forms.admin_units import communes, official_code, short_name
 from forms.codec import to_dict
 from forms.collector import collector_paused
@@ -317,6 +319,16 @@ def prepare(path: Path, password: str | None, recovery_key: str | None) -> Prepa
     except NewerFormat as exc:
         return newer_format(path, exc)
     except PackageError as exc:
+        newer = _newer_release(path)
+        if newer:
+            # A newer release may write what this one refuses (records refuse unknown keys):
+            # the province's install is behind, the commune's package need not be damaged.
+            return (
+                f"Gói {path.name} do Rà soát {newer}, mới hơn bản trên máy của tỉnh "
+                f"({__version__}), tạo; bản này chưa đọc được: {exc} Cài phiên bản mới của "
+                "rasoat (phần registry) trên máy của tỉnh rồi nạp lại gói; nếu vẫn bị từ chối, "
+                "đề nghị xã gửi lại gói."
+            )
         return f"Gói {path.name} bị hỏng hoặc không hợp lệ: {exc}"
     except UnicodeEncodeError:
         return not_utf8
@@ -660,6 +672,25 @@ def _write(
         load_id,
         commune,
     )
+
+
+def _release(text: object) -> tuple[int, ...] | None:
+    """ "1.2.0" as (1, 2, 0); None for what is not such a number ("test", "1.2.0rc1")."""
+    parts = str(text).split(".")
+    if not all(p.isascii() and p.isdigit() for p in parts):
+        return None
+    return tuple(int(p) for p in parts)
+
+
+def _newer_release(path: Path) -> str:
+    """The release of Rà soát that made the package when it is newer than this one, else ""
+    (also when its manifest cannot be read)."""
+    try:
+        made_by = container.read_manifest(path).get("app_version")
+    except (PackageError, OSError):
+        return ""
+    theirs, ours = _release(made_by), _release(__version__)
+    return str(made_by) if theirs and ours and theirs > ours else ""
 
 
 def newer_format(path: Path, exc: NewerFormat) -> str:

@@ -328,7 +328,7 @@ def test_receipts_let_go_once_told_are_told_whole(registry: str, tmp_path: Path)
     assert told == [("02947", 7), ("02674", 5)]
 
 
-def _edited_copy(src: Path, dest: Path, **manifest: Any) -> Path:
+def _edited_copy(src: Path, dest: Path, *, member_field: str = "", **manifest: Any) -> Path:
     """``src`` with a member's name changed and its manifest's fields set, parts' sums made
     again and signed again with the commune's test key (trusted: the checks after the
     signer's are what refuse it): what an edit outside the application, by someone holding
@@ -345,6 +345,8 @@ def _edited_copy(src: Path, dest: Path, **manifest: Any) -> Path:
     lines = parts["households.jsonl"].decode().splitlines()
     first = json.loads(lines[0])
     first["household"]["members"][0]["name"] = "Tên Đã Sửa"
+    if member_field:  # what a newer release's record may carry
+        first["household"]["members"][0][member_field] = 1
     lines[0] = json.dumps(first, ensure_ascii=False)
     parts["households.jsonl"] = ("\n".join(lines) + "\n").encode()
     head.pop("signature", None)
@@ -466,3 +468,37 @@ def test_a_package_of_a_newer_version_is_not_called_damaged(registry: str, tmp_p
         trust_from_package(conn, newer)
     assert "bị hỏng" not in caught.value.message
     assert "phiên bản Rà soát mới hơn" in caught.value.message
+
+
+def test_a_package_of_a_newer_release_with_a_field_unknown_here_asks_for_an_update(
+    registry: str, tmp_path: Path
+) -> None:
+    """Rà soát 99.0 at the commune wrote a member's field this install does not know (the
+    format's records refuse unknown keys): the province was told the package "bị hỏng",
+    when its own install is the one behind."""
+    from db.version import __version__
+
+    newer = _edited_copy(
+        make_package(tmp_path / "base.rasoat", n=2),
+        tmp_path / "ban-moi.rasoat",
+        member_field="truong_moi",
+        app_version="99.0.0",
+        package_id="6a1f0c7e-5b2d-4e3f-8a9b-0c1d2e3f4a5d",
+    )
+    before = dump(registry)
+    [outcome] = load(registry, newer)
+    assert outcome.status == "refused"
+    assert "truong_moi" in outcome.message  # what this install could not read, still said
+    assert "bị hỏng" not in outcome.message
+    assert f"Rà soát 99.0.0, mới hơn bản trên máy của tỉnh ({__version__})" in outcome.message
+    assert dump(registry) == before
+    # The same field from a release not newer than this one is damage, said as before.
+    same = _edited_copy(
+        make_package(tmp_path / "base2.rasoat", n=2),
+        tmp_path / "sua-tay.rasoat",
+        member_field="truong_moi",
+        app_version=__version__,
+        package_id="6a1f0c7e-5b2d-4e3f-8a9b-0c1d2e3f4a5e",
+    )
+    [outcome] = load(registry, same)
+    assert "bị hỏng hoặc không hợp lệ" in outcome.message
