@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import re
 from typing import Any
 
@@ -9,6 +10,12 @@ import psycopg
 
 from forms.admin_units import provinces
 from registry.migrations import LATEST, current_version, migrate
+
+# psycopg logs what it could not clean up after a lost connection ("error ignored
+# terminating <psycopg.Copy [BAD]…>" with the server's context, which quotes the row being
+# copied: a head of household's name). With no logging set up (the command line) Python
+# printed it on stderr before our Vietnamese message; the failure itself is raised and said.
+logging.getLogger("psycopg").addHandler(logging.NullHandler())
 
 
 class RegistryError(Exception):

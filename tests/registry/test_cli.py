@@ -88,3 +88,58 @@ def test_a_role_without_the_rights_is_told_so_in_vietnamese(
     said = capsys.readouterr().err
     assert "không có quyền" in said
     assert "Lỗi không mong muốn" not in said
+
+
+def test_a_connection_lost_during_a_load_is_said_in_vietnamese_only(
+    pg_dsn: str, tmp_path: Path
+) -> None:
+    """The server's connection lost in the middle of a package's COPY: the officer read,
+    before the Vietnamese line, psycopg's own "error ignored terminating <psycopg.Copy [BAD]
+    at 0x…>: …" with the server's context, which quotes the row being written (a head of
+    household's name). Run as a command, as the officer runs it."""
+    import os
+    import subprocess
+    import sys
+    import time
+
+    import psycopg
+
+    assert main(["registry", "init", pg_dsn, "--province", "15"]) == 0
+    # More rows than the socket's buffers hold: the loader is still sending when cut.
+    pkg = make_package(tmp_path / "xa.rasoat", n=1500)
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])}
+    with psycopg.connect(pg_dsn, autocommit=True) as admin:
+        # Each household row takes the server a while, so the connection is cut with the
+        # COPY under way (the loader's data sent, the server still writing it).
+        admin.execute(
+            "CREATE FUNCTION slow() RETURNS trigger LANGUAGE plpgsql AS"
+            " $$ BEGIN PERFORM pg_sleep(0.5); RETURN NEW; END $$"
+        )
+        admin.execute(
+            "CREATE TRIGGER slow BEFORE INSERT ON households FOR EACH ROW EXECUTE FUNCTION slow()"
+        )
+        run = subprocess.Popen(
+            [sys.executable, "-m", "rasoat", "registry", "load", pg_dsn, str(pkg), "--trust-new"],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            found = admin.execute(
+                "SELECT pid FROM pg_stat_activity WHERE query LIKE 'COPY households%%'"
+                " AND wait_event = 'PgSleep' AND pid <> pg_backend_pid()"
+            ).fetchone()
+            if found:
+                admin.execute("SELECT pg_terminate_backend(%s)", (found[0],))
+                break
+            time.sleep(0.05)
+        else:
+            run.kill()
+            raise AssertionError("the load never reached its COPY")
+        out, err = run.communicate(timeout=60)
+    assert run.returncode == 1, (out, err)
+    assert "Mất kết nối với máy chủ cơ sở dữ liệu của tỉnh giữa chừng" in err
+    assert "psycopg" not in err, err
+    assert "COPY households" not in err, err  # no row of the package quoted
