@@ -20,7 +20,8 @@ EXIT_CODES = (
     "liệu hộ không thể có, gói của máy chưa xác nhận, xoá hộ chưa đồng ý, vai trò của người "
     "dùng không được làm việc đó hoặc chưa đăng nhập); 2 đầu vào "
     "không dùng được (tệp không đọc được, gói hỏng hoặc của xã khác, sai mật khẩu, tuỳ chọn "
-    "sai); 70 lỗi của phần mềm (chi tiết trong nhật ký). Khi bị từ chối (1, 2), tệp của xã "
+    "sai); 70 lỗi của phần mềm (chi tiết trong nhật ký); 130 dừng bằng Ctrl+C (việc đang làm "
+    "dở không được ghi). Khi bị từ chối (1, 2), tệp của xã "
     "không bị thay đổi; riêng lệnh merge xét từng gói: gói bị từ chối không được ghi gì, "
     "các gói khác đã nhận vẫn được giữ (mỗi gói một dòng kết quả)."
 )

@@ -167,6 +167,10 @@ def _reader_gone() -> bool:
     return gone
 
 
+# The shell's status for a command stopped by Ctrl+C (128 + SIGINT).
+INTERRUPTED = 130
+
+
 def run_command(func: Callable[[Any], int | None], args: Any) -> int:
     """Runs a CLI subcommand; an exception it did not handle becomes a short Vietnamese message
     on stderr naming the log file, where the traceback goes (the same promise the GUI's error
@@ -179,6 +183,16 @@ def run_command(func: Callable[[Any], int | None], args: Any) -> int:
 
     try:
         return int(func(args) or 0)
+    except KeyboardInterrupt:
+        # Ctrl+C (a province's load of 100 packages runs for minutes): said, not Python's
+        # traceback. Every write is a transaction: the one under way is not kept.
+        command = getattr(args, "command", "?")
+        print(
+            f"\nrasoat {command}: Đã dừng theo yêu cầu (Ctrl+C). Việc đang làm dở không được "
+            "ghi; những gì đã lưu trước đó (các dòng đã báo xong ở trên) vẫn giữ nguyên.",
+            file=sys.stderr,
+        )
+        return INTERRUPTED
     except Exception as exc:
         if isinstance(exc, BrokenPipeError) and _reader_gone():
             return STDOUT_CLOSED

@@ -3,11 +3,19 @@ receipts, a refusal's exit status."""
 
 from __future__ import annotations
 
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from rasoat.cli import main
+from registry.database import connect
 from tests.registry.packages import commune_key, key_fingerprint, make_package
 
 
@@ -90,27 +98,17 @@ def test_a_role_without_the_rights_is_told_so_in_vietnamese(
     assert "Lỗi không mong muốn" not in said
 
 
-def test_a_connection_lost_during_a_load_is_said_in_vietnamese_only(
-    pg_dsn: str, tmp_path: Path
-) -> None:
-    """The server's connection lost in the middle of a package's COPY: the officer read,
-    before the Vietnamese line, psycopg's own "error ignored terminating <psycopg.Copy [BAD]
-    at 0x…>: …" with the server's context, which quotes the row being written (a head of
-    household's name). Run as a command, as the officer runs it."""
-    import os
-    import subprocess
-    import sys
-    import time
-
+def _cut_in_its_copy(
+    dsn: str, pkg: Path, cut: Callable[[Any, subprocess.Popen[str], int], None]
+) -> tuple[int, str, str]:
+    """``rasoat registry load DSN PKG --trust-new`` run as the officer runs it, and ``cut``
+    (the admin's connection, the command, its server process) called once its COPY of the
+    households is under way: each row takes the server half a second (a trigger), so the
+    command is caught in the middle of it. Its exit status, stdout and stderr."""
     import psycopg
 
-    assert main(["registry", "init", pg_dsn, "--province", "15"]) == 0
-    # More rows than the socket's buffers hold: the loader is still sending when cut.
-    pkg = make_package(tmp_path / "xa.rasoat", n=1500)
     env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])}
-    with psycopg.connect(pg_dsn, autocommit=True) as admin:
-        # Each household row takes the server a while, so the connection is cut with the
-        # COPY under way (the loader's data sent, the server still writing it).
+    with psycopg.connect(dsn, autocommit=True) as admin:
         admin.execute(
             "CREATE FUNCTION slow() RETURNS trigger LANGUAGE plpgsql AS"
             " $$ BEGIN PERFORM pg_sleep(0.5); RETURN NEW; END $$"
@@ -119,7 +117,7 @@ def test_a_connection_lost_during_a_load_is_said_in_vietnamese_only(
             "CREATE TRIGGER slow BEFORE INSERT ON households FOR EACH ROW EXECUTE FUNCTION slow()"
         )
         run = subprocess.Popen(
-            [sys.executable, "-m", "rasoat", "registry", "load", pg_dsn, str(pkg), "--trust-new"],
+            [sys.executable, "-m", "rasoat", "registry", "load", dsn, str(pkg), "--trust-new"],
             env=env,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
@@ -132,14 +130,51 @@ def test_a_connection_lost_during_a_load_is_said_in_vietnamese_only(
                 " AND wait_event = 'PgSleep' AND pid <> pg_backend_pid()"
             ).fetchone()
             if found:
-                admin.execute("SELECT pg_terminate_backend(%s)", (found[0],))
+                cut(admin, run, found[0])
                 break
             time.sleep(0.05)
         else:
             run.kill()
             raise AssertionError("the load never reached its COPY")
         out, err = run.communicate(timeout=60)
-    assert run.returncode == 1, (out, err)
+    return run.returncode, out, err
+
+
+def test_a_connection_lost_during_a_load_is_said_in_vietnamese_only(
+    pg_dsn: str, tmp_path: Path
+) -> None:
+    """The server's connection lost in the middle of a package's COPY: the officer read,
+    before the Vietnamese line, psycopg's own "error ignored terminating <psycopg.Copy [BAD]
+    at 0x…>: …" with the server's context, which quotes the row being written (a head of
+    household's name)."""
+    assert main(["registry", "init", pg_dsn, "--province", "15"]) == 0
+    # More rows than the socket's buffers hold: the loader is still sending when cut.
+    pkg = make_package(tmp_path / "xa.rasoat", n=1500)
+
+    def terminate(admin: Any, _run: subprocess.Popen[str], pid: int) -> None:
+        admin.execute("SELECT pg_terminate_backend(%s)", (pid,))
+
+    code, out, err = _cut_in_its_copy(pg_dsn, pkg, terminate)
+    assert code == 1, (out, err)
     assert "Mất kết nối với máy chủ cơ sở dữ liệu của tỉnh giữa chừng" in err
     assert "psycopg" not in err, err
     assert "COPY households" not in err, err  # no row of the package quoted
+
+
+def test_a_load_stopped_with_ctrl_c_says_so_without_a_traceback(
+    pg_dsn: str, tmp_path: Path
+) -> None:
+    """Ctrl+C in the middle of a load printed Python's traceback ending "KeyboardInterrupt".
+    The package under way is not written; the command says so and exits 130."""
+    assert main(["registry", "init", pg_dsn, "--province", "15"]) == 0
+    pkg = make_package(tmp_path / "xa.rasoat", n=30)
+
+    def interrupt(_admin: Any, run: subprocess.Popen[str], _pid: int) -> None:
+        run.send_signal(signal.SIGINT)
+
+    code, out, err = _cut_in_its_copy(pg_dsn, pkg, interrupt)
+    assert code == 130, (out, err)
+    assert "Traceback" not in err, err
+    assert "Đã dừng theo yêu cầu (Ctrl+C)" in err
+    with connect(pg_dsn) as conn:
+        assert conn.execute("SELECT count(*) FROM loads").fetchone() == (0,)
