@@ -56,6 +56,15 @@ def short_name(name: str) -> str:
     return name
 
 
+def province_short_name(name: str) -> str:
+    """ "Lào Cai" of "Lào Cai" or "Tỉnh Lào Cai", "Hà Nội" of "Thành phố Hà Nội": the place
+    a province's document is dated at."""
+    name = clean(name)
+    for prefix in ("Thành phố ", "Tỉnh ", "tỉnh "):
+        name = name.removeprefix(prefix)
+    return name
+
+
 def province_name(raw: str, kind: str) -> str:
     """A province's name as officers write it: "Lào Cai" whether the data says "Tỉnh Lào Cai"."""
     name = clean(raw)

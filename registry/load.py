@@ -605,6 +605,7 @@ def _write(
                 )
             }
         receipt = _receipt(package, path, commune, commune_name, previous, who)
+        receipt.province_name = province_name(province)
         if key.trust:  # written with the load, in its transaction: refused, neither is kept
             trust(
                 conn,

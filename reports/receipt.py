@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from db.exchange.receipt import ACTION_LABELS, Receipt
-from forms.admin_units import short_name
+from forms.admin_units import province_in_address, province_short_name, short_name
 from reports.document import (
     Column,
     Document,
@@ -53,14 +53,16 @@ def receipt_document(receipt: Receipt) -> Document:
     blocks += [Para(f"Lưu ý: {w}", "italic") for w in receipt.warnings]
     if table.rows:
         blocks.append(table)
-    # Dated at the commune (", ngày …" had no place) and signed by whoever received it.
+    # Dated where it was received (", ngày …" had no place) and signed by whoever received
+    # it: the commune, or the province's registry (it was headed by the commune too).
     blocks.append(Signatures([SignatureBox("NGƯỜI NHẬN GÓI")]))
+    issuer = f"UBND {receipt.commune_name.upper()}"
+    place = short_name(receipt.commune_name)
+    if receipt.province_name:
+        issuer = f"UBND {province_in_address(receipt.province_name).upper()}"
+        place = province_short_name(receipt.province_name)
     part = Part(
-        header=Header(
-            issuer=[f"UBND {receipt.commune_name.upper()}"],
-            place=short_name(receipt.commune_name),
-            when=date.today(),
-        ),
+        header=Header(issuer=[issuer], place=place, when=date.today()),
         title="BIÊN NHẬN NHẬP GÓI DỮ LIỆU RÀ SOÁT",
         blocks=blocks,
     )

@@ -181,7 +181,7 @@ def _header(summary: Summary) -> Header:
     name = summary.province_name
     if not name:
         return Header(issuer=["CẤP TỈNH"], place="", when=date.today())
-    place = admin_units.clean(name).removeprefix("Thành phố ").removeprefix("Tỉnh ")
+    place = admin_units.province_short_name(name)
     issuer = f"UBND {admin_units.province_in_address(name).upper()}"
     return Header(issuer=[issuer], place=place, when=date.today())
 

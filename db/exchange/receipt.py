@@ -80,6 +80,9 @@ class Receipt:
     # officer), unsigned; "" in receipts kept before packages were signed.
     sender: str = ""
     sender_fingerprint: str = ""
+    # The province whose registry received the package ("Lào Cai"; the receipt is headed by
+    # its People's Committee); "" for a commune file's import, headed by its commune.
+    province_name: str = ""
 
     def count(self, action: str) -> int:
         return self.counts()[action]

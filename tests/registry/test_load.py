@@ -502,3 +502,22 @@ def test_a_package_of_a_newer_release_with_a_field_unknown_here_asks_for_an_upda
     )
     [outcome] = load(registry, same)
     assert "bị hỏng hoặc không hợp lệ" in outcome.message
+
+
+def test_the_province_s_receipt_is_headed_by_the_province(registry: str, tmp_path: Path) -> None:
+    """The registry's receipt reused the commune import's header: "UBND XÃ BẢO YÊN", dated
+    "Bảo Yên, ngày …", above "Nhập lúc … trên máy cơ sở dữ liệu của tỉnh", as if the commune
+    had issued it. The commune import's own receipt keeps its commune's header."""
+    from db.exchange.receipt import Receipt
+    from reports.receipt import receipt_document
+
+    [outcome] = load(registry, make_package(tmp_path / "xa.rasoat", n=3))
+    assert outcome.receipt is not None
+    header = receipt_document(outcome.receipt).parts[0].header
+    assert header.issuer == ["UBND TỈNH LÀO CAI"]
+    assert header.date_line().startswith("Lào Cai, ngày ")
+    # Sent back as JSON, it reads back with whom it was issued by.
+    again = Receipt.from_json(outcome.receipt.to_json())
+    assert receipt_document(again).parts[0].header.issuer == ["UBND TỈNH LÀO CAI"]
+    commune = Receipt("id", "goi.rasoat", "02947", "Xã Bảo Yên", "", "", "", "")
+    assert receipt_document(commune).parts[0].header.issuer == ["UBND XÃ BẢO YÊN"]
