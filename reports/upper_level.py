@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from datetime import date
 
 from db.exchange.upper_level import CommuneSummary
+from forms import admin_units
 from forms.labels import CATEGORY_LABELS
 from forms.model import Category, Transition
 from reports.document import Column, Document, Header, Part, Table
@@ -64,8 +65,14 @@ def upper_level_document(rows: Sequence[CommuneSummary]) -> Document:
     ]
     table.add(total, style="total")
     province = next((r.province_name for r in rows if r.province_name), "")
+    # The province's People's Committee, dated at the province: it was headed "LÀO CAI" and
+    # dated ", ngày …" with no place.
+    issuer, place = "CẤP TỈNH", ""
+    if province:
+        issuer = f"UBND {admin_units.province_in_address(province).upper()}"
+        place = admin_units.province_short_name(province)
     part = Part(
-        header=Header(issuer=[province.upper() or "CẤP TỈNH"], place="", when=date.today()),
+        header=Header(issuer=[issuer], place=place, when=date.today()),
         title="TỔNG HỢP KẾT QUẢ RÀ SOÁT HỘ NGHÈO, HỘ CẬN NGHÈO THEO XÃ",
         blocks=[table],
     )

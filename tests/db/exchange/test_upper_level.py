@@ -182,3 +182,13 @@ def test_the_lists_in_force_take_every_month_decided_before_the_next_review(
     assert row.by_category[Category.POOR] == 1  # B, by June's decision
     assert row.by_category[Category.NOT_POOR] == 1  # A, out by September's
     assert row.not_classified == 0
+
+
+def test_the_table_is_headed_and_dated_by_the_province(tmp_path: Path) -> None:
+    """Headed by the province's bare name in capitals and dated ", ngày …" with no place."""
+    package = commune_package(tmp_path, COMMUNE, {"TL-1": Category.POOR})
+    opened, _failed = open_packages([package])
+    header = upper_level_document(summaries(opened, year=2026)).parts[0].header
+    assert COMMUNE.province_name == "Tỉnh Lào Cai"  # as a file made before names dropped it
+    assert header.issuer == ["UBND TỈNH LÀO CAI"]
+    assert header.date_line().startswith("Lào Cai, ngày ")
