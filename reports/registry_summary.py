@@ -9,38 +9,11 @@ from datetime import date
 
 from forms import admin_units
 from forms.labels import CATEGORY_LABELS
-from forms.model import Category, Transition
+from forms.model import Category
 from forms.standards import StandardError, load_standard
 from registry.queries import CommuneRow, ListedHousehold, Summary
 from reports.document import Column, Document, Header, Para, Part, Table
-
-T = Transition
-# Biểu 4's columns: (group, title, the movements counted). Each list group holds every
-# household of its category this year, as the commune's Biểu 6-7 do with their "khác"
-# columns: OTHER is the rest of the category's households (its movement unknown, e.g. not
-# determined last year). Until session 26 the table had no "cận nghèo cũ" nor "tái cận
-# nghèo", and the near-poor columns explained a tenth of Biểu 1's near-poor households.
-OTHER = "Khác (năm trước chưa xác định)"
-POOR_GROUP, NEAR_POOR_GROUP, LEFT_GROUP = (
-    "Hộ nghèo năm {y}",
-    "Hộ cận nghèo năm {y}",
-    "Ra khỏi danh sách",
-)
-MOVES: tuple[tuple[str, str, Transition | None], ...] = (
-    (POOR_GROUP, "Nghèo cũ", T.STAYED_POOR),
-    (POOR_GROUP, "Cận nghèo thành nghèo", T.NEAR_POOR_TO_POOR),
-    (POOR_GROUP, "Tái nghèo", T.FELL_BACK_POOR),
-    (POOR_GROUP, "Nghèo phát sinh mới", T.NEWLY_POOR),
-    (POOR_GROUP, OTHER, None),
-    (NEAR_POOR_GROUP, "Cận nghèo cũ", T.STAYED_NEAR_POOR),
-    (NEAR_POOR_GROUP, "Thoát nghèo thành cận nghèo", T.POOR_TO_NEAR_POOR),
-    (NEAR_POOR_GROUP, "Tái cận nghèo", T.FELL_BACK_NEAR_POOR),
-    (NEAR_POOR_GROUP, "Cận nghèo phát sinh mới", T.NEWLY_NEAR_POOR),
-    (NEAR_POOR_GROUP, OTHER, None),
-    (LEFT_GROUP, "Thoát nghèo, vượt chuẩn cận nghèo", T.ESCAPED_POVERTY),
-    (LEFT_GROUP, "Thoát cận nghèo", T.ESCAPED_NEAR_POVERTY),
-)
-_GROUP_CATEGORY = {POOR_GROUP: Category.POOR, NEAR_POOR_GROUP: Category.NEAR_POOR}
+from reports.movement_columns import MOVES, group_title, moved
 
 
 def _rate(part: int, whole: int) -> float | None:
@@ -144,10 +117,9 @@ def deprivation_table(summary: Summary, category: Category, number: int) -> Tabl
 
 
 def movement_table(summary: Summary) -> Table:
-    year = summary.year
     cols = [Column("Mã xã", "A", 0.7), Column("Xã, phường", "B", 1.6)]
     cols += [
-        Column(label, str(i + 1), 0.8, "int", group=group.format(y=year))
+        Column(label, str(i + 1), 0.8, "int", group=group_title(group, summary.year))
         for i, (group, label, _t) in enumerate(MOVES)
     ]
     table = Table(
@@ -160,19 +132,19 @@ def movement_table(summary: Summary) -> Table:
         ),
         show_codes=True,
     )
-    for r, style in [(r, "data") for r in summary.rows] + [(_total(summary.rows), "total")]:
+    totals = [0] * len(MOVES)
+    for r in summary.rows:
         # Blank in a commune's first review year: nothing before to move from.
-        moves = [_moved(r, group, t) if r.movements else None for group, _l, t in MOVES]
-        table.add([r.commune_code, r.commune_name, *moves], style)  # type: ignore[arg-type]
+        moves = [
+            moved(r.by_category, r.by_transition, group, t) if r.movements else None
+            for group, _l, t in MOVES
+        ]
+        table.add([r.commune_code, r.commune_name, *moves])
+        # The total adds up the rows above: a first year's commune, blank there, would
+        # otherwise put all its households of each list in "khác".
+        totals = [n + (m or 0) for n, m in zip(totals, moves, strict=True)]
+    table.add(["", "Tổng cộng", *totals], "total")
     return table
-
-
-def _moved(row: CommuneRow, group: str, t: Transition | None) -> int:
-    if t is not None:
-        return row.by_transition[t]
-    category = _GROUP_CATEGORY[group]
-    counted = sum(row.by_transition[m] for g, _l, m in MOVES if g == group and m is not None)
-    return row.by_category[category] - counted
 
 
 def _header(summary: Summary) -> Header:

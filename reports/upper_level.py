@@ -9,24 +9,14 @@ from datetime import date
 from db.exchange.upper_level import CommuneSummary
 from forms import admin_units
 from forms.labels import CATEGORY_LABELS
-from forms.model import Category, Transition
+from forms.model import Category
 from reports.document import Column, Document, Header, Part, Table
+from reports.movement_columns import LEFT_GROUP, MOVES, group_title, moved
 
 
 def upper_level_document(rows: Sequence[CommuneSummary]) -> Document:
     """The upper level's table across communes, built from ``reports`` blocks (one row per
     commune; households by category and by movement)."""
-    moves = [
-        (Transition.STAYED_POOR, "Nghèo cũ"),
-        (Transition.NEWLY_POOR, "Nghèo phát sinh mới"),
-        (Transition.FELL_BACK_POOR, "Tái nghèo"),
-        # With the three above, every poor household: without it the columns added up to
-        # fewer than "Hộ nghèo" (31 against 33).
-        (Transition.NEAR_POOR_TO_POOR, "Cận nghèo thành nghèo"),
-        (Transition.ESCAPED_POVERTY, "Thoát nghèo"),
-        (Transition.POOR_TO_NEAR_POOR, "Thoát nghèo thành cận nghèo"),
-        (Transition.ESCAPED_NEAR_POVERTY, "Thoát cận nghèo"),
-    ]
     cats = [Category.POOR, Category.NEAR_POOR, Category.MIDDLE]
     columns = [
         Column("Mã xã", width=1.0),
@@ -35,7 +25,14 @@ def upper_level_document(rows: Sequence[CommuneSummary]) -> Document:
         Column("Tổng số hộ", width=1.0, kind="int"),
         Column("Tổng số khẩu", width=1.0, kind="int"),
         *[Column(str(CATEGORY_LABELS[c]), width=1.0, kind="int", group="Số hộ") for c in cats],
-        *[Column(label, width=1.1, kind="int", group="Diễn biến (hộ)") for _, label in moves],
+        # Each list's households by where they came from (reports.movement_columns): the
+        # near-poor had no "cận nghèo cũ", "cận nghèo phát sinh mới" nor "tái cận nghèo".
+        *[
+            Column(label, width=1.0, kind="int", group=f"{group_title(group)}: diễn biến (hộ)")
+            if group != LEFT_GROUP
+            else Column(label, width=1.0, kind="int", group=group_title(group))
+            for group, label, _t in MOVES
+        ],
         Column("Chưa phân loại", width=1.0, kind="int"),
     ]
     table = Table(columns, sheet="Tổng hợp", caption="Kết quả rà soát theo xã")
@@ -49,7 +46,10 @@ def upper_level_document(rows: Sequence[CommuneSummary]) -> Document:
                 r.persons,
                 *[r.by_category[c] for c in cats],
                 # Blank in a commune's first review year: nothing before to move from.
-                *[r.by_transition[t] if r.movements else None for t, _ in moves],
+                *[
+                    moved(r.by_category, r.by_transition, g, t) if r.movements else None
+                    for g, _l, t in MOVES
+                ],
                 r.not_classified,
             ]
         )
@@ -60,7 +60,10 @@ def upper_level_document(rows: Sequence[CommuneSummary]) -> Document:
         sum(r.households for r in rows),
         sum(r.persons for r in rows),
         *[sum(r.by_category[c] for r in rows) for c in cats],
-        *[sum(r.by_transition[t] for r in rows) for t, _ in moves],
+        *[
+            sum(moved(r.by_category, r.by_transition, g, t) for r in rows if r.movements)
+            for g, _l, t in MOVES
+        ],
         sum(r.not_classified for r in rows),
     ]
     table.add(total, style="total")

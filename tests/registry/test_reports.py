@@ -132,19 +132,29 @@ def test_the_movement_columns_add_up_to_the_poor_and_the_near_poor(
                 shift=1,
                 years=(2024, 2025, 2026),
             ),
+            # Its first review year: no movement, its cells blank.
+            make_package(tmp_path / "c.rasoat", "02647", n=40, seed=6, years=(2026,)),
         ]
         assert {o.status for o in load_packages(conn, paths)} == {"loaded"}
         summary = queries.summary(conn)
     [results, *_deprivations, movements] = summary_document(summary).tables()
     by_code = {r.cells[0]: r.cells for r in results.rows}
     titles = [(c.group, c.title) for c in movements.columns]
-    for row in movements.rows:
+    for row in movements.rows[:-1]:
         code = row.cells[0]
+        if row.cells[2] is None:  # its first review year
+            continue
         cells = dict(zip(titles, row.cells, strict=True))
         for col, group in ((4, "Hộ nghèo năm 2026"), (6, "Hộ cận nghèo năm 2026")):
             parts = [n for (g, _t), n in cells.items() if g == group]
             assert len(parts) == 5
             assert sum(parts) == by_code[code][col], (code, group)
+    # The total adds up the rows: the first year's commune, blank above, is in no column.
+    *communes, total = movements.rows
+    assert [r.cells[0] for r in communes] == ["02647", "02674", "02947"]
+    assert communes[0].cells[2:] == [None] * 12
+    for i in range(2, 14):
+        assert total.cells[i] == sum(r.cells[i] or 0 for r in communes)
     b = dict(
         zip(titles, next(r.cells for r in movements.rows if r.cells[0] == "02674"), strict=True)
     )

@@ -192,3 +192,24 @@ def test_the_table_is_headed_and_dated_by_the_province(tmp_path: Path) -> None:
     assert COMMUNE.province_name == "Tỉnh Lào Cai"  # as a file made before names dropped it
     assert header.issuer == ["UBND TỈNH LÀO CAI"]
     assert header.date_line().startswith("Lào Cai, ngày ")
+
+
+def test_the_near_poor_movement_columns_add_up_to_the_near_poor(tmp_path: Path) -> None:
+    """The table had no column for a household near-poor both years, none for one newly
+    near-poor and none for one near-poor again: its near-poor columns added up to 0 against
+    "Hộ cận nghèo" 2 here. As the registry's Biểu 4 now: each list's columns add up."""
+    package = commune_package(
+        tmp_path, COMMUNE, {"TL-1": Category.NEAR_POOR, "TL-2": Category.NEAR_POOR}
+    )
+    opened, _failed = open_packages([package])
+    [table] = upper_level_document(summaries(opened, year=2026)).tables()
+    columns = table.columns
+    cells = table.rows[0].cells
+    near = [n for c, n in zip(columns, cells, strict=True) if c.group.startswith("Hộ cận nghèo")]
+    poor = [n for c, n in zip(columns, cells, strict=True) if c.group.startswith("Hộ nghèo")]
+    by_title = {c.title: n for c, n in zip(columns, cells, strict=True) if not c.group}
+    counts = {c.title: n for c, n in zip(columns, cells, strict=True) if c.group == "Số hộ"}
+    assert len(near) == len(poor) == 5
+    assert sum(near) == counts["Hộ cận nghèo"] == 2
+    assert sum(poor) == counts["Hộ nghèo"]
+    assert by_title["Tổng số hộ"] == 3
