@@ -85,11 +85,33 @@ def years(conn: psycopg.Connection[Any], province: str) -> list[int]:
     return [int(r[0]) for r in rows]
 
 
+def default_year(conn: psycopg.Connection[Any], province: str) -> int | None:
+    """The review year the province's documents show unless asked another: the latest year
+    at least half the communes' current loads have a periodic round of. The latest of any
+    commune was the default: one commune that had started next year's review turned the
+    summary into that year, every other commune's households "not classified"."""
+    loads = conn.execute(
+        "SELECT count(*) FROM loads WHERE province_code = %s AND valid_to IS NULL", (province,)
+    ).fetchone()
+    communes = int(loads[0]) if loads else 0
+    reviewed = conn.execute(
+        "SELECT ro.year, count(DISTINCT l.commune_code) FROM rounds ro JOIN loads l"
+        " ON l.province_code = ro.province_code AND l.id = ro.load_id"
+        " WHERE l.province_code = %s AND l.valid_to IS NULL AND ro.kind = 'periodic'"
+        " GROUP BY ro.year ORDER BY ro.year",
+        (province,),
+    ).fetchall()
+    most = [int(y) for y, n in reviewed if 2 * int(n) >= communes]
+    if most:
+        return most[-1]
+    return int(reviewed[-1][0]) if reviewed else None
+
+
 def _year(conn: psycopg.Connection[Any], province: str, year: int | None) -> tuple[int, int | None]:
     known = years(conn, province)
     if not known:
         raise RegistryError("Cơ sở dữ liệu của tỉnh chưa có gói nào của xã.")
-    chosen = known[-1] if year is None else year
+    chosen = (default_year(conn, province) or known[-1]) if year is None else year
     if chosen not in known:
         raise RegistryError(f"Chưa có xã nào có kỳ rà soát năm {chosen}.")
     before = [y for y in known if y < chosen]

@@ -195,3 +195,31 @@ def test_an_export_refused_half_way_leaves_no_files(
     fresh = tmp_path / "moi"
     assert main(["registry", "export", viewer, "--out", str(fresh), "--with-id-numbers"]) == 1
     assert not fresh.exists() or not any(fresh.iterdir())
+
+
+def test_one_commune_starting_next_years_review_does_not_move_the_province_s_year(
+    province: str, tmp_path: Path
+) -> None:
+    """The default year was the latest of any commune: one commune that had started its
+    2027 review (five households surveyed) turned the province's summary into "Lào Cai năm
+    2027", 1 poor household of 8,647 and 8,644 not classified. The default is now the latest
+    year at least half the communes have reviewed; --year still chooses any."""
+    from tests.registry.packages import make_package
+
+    later = "2026-11-20T08:00:00+00:00"
+    ahead = make_package(
+        tmp_path / "b2027.rasoat", "02674", n=25, seed=2, years=(2025, 2026, 2027), created_at=later
+    )
+    with connect(province) as conn:
+        assert [o.status for o in load_packages(conn, [ahead])] == ["loaded"]
+        assert queries.years(conn, "15") == [2025, 2026, 2027]
+        assert (queries.summary(conn).year, queries.summary(conn).previous_year) == (2026, 2025)
+        assert queries.commune_list(conn, "02947")[0].year == 2026
+        assert queries.summary(conn, 2027).year == 2027
+    # Two communes of three in 2027: the province's year is 2027.
+    second = make_package(
+        tmp_path / "c2027.rasoat", "02647", n=15, seed=3, years=(2025, 2026, 2027), created_at=later
+    )
+    with connect(province) as conn:
+        assert [o.status for o in load_packages(conn, [second])] == ["loaded"]
+        assert queries.summary(conn).year == 2027
