@@ -210,15 +210,19 @@ def classify_share(share: Share) -> tuple[str, Pairs]:
     except psycopg.errors.InsufficientPrivilege as exc:
         # A login of the Department's staff, not allowed the households' documents (they
         # hold the ID numbers): no run again mends it, as "lost connection" said.
-        raise RegistryError(
-            "Tài khoản dùng để kết nối không có quyền đọc dữ liệu đầy đủ của hộ (câu trả lời "
-            "phiếu, số CCCD) mà việc tính lại theo chuẩn khác cần. Hãy dùng tài khoản được "
-            "cấp quyền này (xem docs/registry.md, Quyền của từng tài khoản)."
+        raise _ended(
+            RegistryError(
+                "Tài khoản dùng để kết nối không có quyền đọc dữ liệu đầy đủ của hộ (câu trả "
+                "lời phiếu, số CCCD) mà việc tính lại theo chuẩn khác cần. Hãy dùng tài khoản "
+                "được cấp quyền này (docs/registry.md, “Who may read what”)."
+            )
         ) from exc
     except psycopg.Error as exc:
-        raise RegistryError(
-            "Mất kết nối tới cơ sở dữ liệu của tỉnh khi đang tính lại xã "
-            f"{share.commune_code}. Chạy lại lệnh."
+        raise _ended(
+            RegistryError(
+                "Mất kết nối tới cơ sở dữ liệu của tỉnh khi đang tính lại xã "
+                f"{share.commune_code}. Chạy lại lệnh."
+            )
         ) from exc
     except (ValueError, TypeError, AttributeError, KeyError, IndexError) as exc:
         # A document that is not a household's at all (not JSON, not an object): only a
@@ -228,6 +232,15 @@ def classify_share(share: Share) -> tuple[str, Pairs]:
             "của hộ trong cơ sở dữ liệu của tỉnh không đọc được. Nạp lại gói của xã này."
         ) from exc
     return share.commune_code, Counter({(s, c.value): n for (s, c), n in counts.items()})
+
+
+def _ended(failure: RegistryError) -> RegistryError:
+    """``failure``, kept as this worker's: the server's error aborted the worker's one
+    transaction, so its next share would fail on that ("Mất kết nối …") and, finishing
+    first, be the one said."""
+    global _failure
+    _failure = failure
+    return failure
 
 
 def _household(data: Any) -> str:

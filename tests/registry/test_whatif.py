@@ -246,3 +246,34 @@ def test_households_their_meeting_sent_back_are_left_out_as_the_commune_leaves_t
     assert commune.sent_back == len(sent)
     assert main(["registry", "whatif", pg_dsn, "--standard", STANDARD]) == 0
     assert f"Không tính {len(sent)} hộ cuộc họp thôn chưa thống nhất" in capsys.readouterr().out
+
+
+def test_a_worker_s_next_share_after_a_refusal_says_the_same(
+    province: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Run here, as a worker runs its shares one after another: after the server refused the
+    first (a login not allowed the answers), the next ran in the transaction that refusal
+    had aborted and said "Mất kết nối … Chạy lại lệnh"; the what-if showed whichever
+    finished first, so the message changed from run to run."""
+    import gc
+
+    viewer = staff_login(province, "can_bo_so_share")
+    for name in ("_standard", "_conn", "_failure"):
+        monkeypatch.setattr(whatif, name, getattr(whatif, name))
+    with connect(province) as owner:
+        owner.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+        (snapshot,) = owner.execute("SELECT pg_export_snapshot()").fetchone() or ("",)
+        loads = owner.execute(
+            "SELECT id, commune_code FROM loads WHERE valid_to IS NULL ORDER BY commune_code"
+        ).fetchall()
+        whatif._init_worker(STANDARD, 2026, "15", viewer, snapshot, 100)
+        try:
+            for load_id, commune in loads[:2]:
+                with pytest.raises(RegistryError) as caught:
+                    whatif.classify_share(Share(load_id, commune))
+                assert "không có quyền" in caught.value.message, commune
+        finally:
+            if whatif._conn is not None:
+                whatif._conn.close()
+            gc.enable()
+            owner.execute("ROLLBACK")
