@@ -41,6 +41,9 @@ class CommuneRow:
     # False: the year is the commune's first review in its load, with none before to move
     # from: no movement is counted (as upper_level.CommuneSummary.movements).
     movements: bool = True
+    # False: the commune's load holds no review of the year (a package of an earlier year):
+    # its households are all "not classified", and the summary names it.
+    reviewed: bool = True
 
     @property
     def not_classified(self) -> int:
@@ -142,8 +145,19 @@ def summary(conn: psycopg.Connection[Any], year: int | None = None) -> Summary:
             params,
         )
     }
+    reviewed = {
+        code
+        for (code,) in conn.execute(
+            "SELECT DISTINCT l.commune_code FROM loads l JOIN rounds r"
+            " ON r.province_code = l.province_code AND r.load_id = l.id"
+            " WHERE l.province_code = %(p)s AND l.valid_to IS NULL AND r.kind = 'periodic'"
+            " AND r.year = %(y)s",
+            params,
+        )
+    }
     for code, row in rows.items():
         row.movements = code in moving
+        row.reviewed = code in reviewed
     standards: Counter[str] = Counter()
     # Each load's counts, made when it was loaded (year_counts, migration 6): a few dozen
     # rows a commune, where working them out from household_years read every household of

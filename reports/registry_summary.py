@@ -165,6 +165,19 @@ def summary_document(summary: Summary) -> Document:
             f"gửi lên; phân loại theo kỳ rà soát năm {summary.year}.",
             "small",
         ),
+    ]
+    behind = [f"{r.commune_name} (mã {r.commune_code})" for r in summary.rows if not r.reviewed]
+    if behind:
+        # Their rows are all "Chưa phân loại": said why, and what to ask of them.
+        blocks.append(
+            Para(
+                f"Chưa có kỳ rà soát năm {summary.year}: {', '.join(behind)} — gói mới nhất "
+                f"của xã chưa có kỳ rà soát năm {summary.year}, các hộ được tính vào cột Chưa "
+                "phân loại; cần xã gửi gói mới.",
+                "small",
+            )
+        )
+    blocks += [
         results_table(summary),
         deprivation_table(summary, Category.POOR, 2),
         deprivation_table(summary, Category.NEAR_POOR, 3),

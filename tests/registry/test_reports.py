@@ -223,3 +223,23 @@ def test_one_commune_starting_next_years_review_does_not_move_the_province_s_yea
     with connect(province) as conn:
         assert [o.status for o in load_packages(conn, [second])] == ["loaded"]
         assert queries.summary(conn).year == 2027
+
+
+def test_the_summary_names_the_communes_without_the_year_s_review(
+    province: str, tmp_path: Path
+) -> None:
+    """A commune whose package holds no review of the year was a row of households all "Chưa
+    phân loại", with no word of why; the summary now names it."""
+    from reports.registry_summary import summary_document
+    from tests.registry.packages import make_package
+
+    behind = make_package(
+        tmp_path / "c2025.rasoat", "02647", n=15, seed=3, years=(2025,), created_at="2026-11-20"
+    )
+    with connect(province) as conn:
+        assert [o.status for o in load_packages(conn, [behind])] == ["loaded"]
+        summary = queries.summary(conn)
+    assert summary.year == 2026
+    assert [r.commune_code for r in summary.rows if not r.reviewed] == ["02647"]
+    text = " ".join(b.text for b in summary_document(summary).parts[0].blocks if hasattr(b, "text"))
+    assert "Chưa có kỳ rà soát năm 2026: Phường Lào Cai (mã 02647)" in text
