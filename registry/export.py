@@ -1,6 +1,7 @@
 """Parquet files for analysts: households, members and results of every commune's current
-load (or of every load with ``history``), written in batches from server-side cursors with
-pyarrow, so a province of a million households never sits in memory."""
+load (or of every load with ``history``), and those loads, written in batches from
+server-side cursors with pyarrow, so a province of a million households never sits in
+memory."""
 
 from __future__ import annotations
 
@@ -16,6 +17,31 @@ from registry.database import registry_province
 BATCH = 20_000
 
 TABLES: dict[str, tuple[str, pa.Schema]] = {
+    # Each load the other files' rows are of: with --history a commune's superseded rows sit
+    # beside its current ones, and the load id said nothing without it. The self-join keeps
+    # the shape the others have (``t`` the table, ``l`` its load).
+    "loads": (
+        "SELECT t.province_code, t.commune_code, t.id, t.commune_name, t.package_id,"
+        " t.package_created_at, t.loaded_at, t.valid_from, t.valid_to, t.superseded_by,"
+        " t.households, t.members, t.for_upper_level FROM loads t",
+        pa.schema(
+            [
+                ("province_code", pa.string()),
+                ("commune_code", pa.string()),
+                ("load_id", pa.int64()),
+                ("commune_name", pa.string()),
+                ("package_id", pa.string()),
+                ("package_created_at", pa.string()),
+                ("loaded_at", pa.timestamp("us", tz="UTC")),
+                ("valid_from", pa.timestamp("us", tz="UTC")),
+                ("valid_to", pa.timestamp("us", tz="UTC")),
+                ("superseded_by", pa.int64()),
+                ("households", pa.int32()),
+                ("members", pa.int32()),
+                ("for_upper_level", pa.bool_()),
+            ]
+        ),
+    ),
     "households": (
         "SELECT t.province_code, t.commune_code, t.load_id, t.household_id, t.code, t.village,"
         " t.head_name, t.size, t.deleted, t.rev, t.updated_at FROM households t",
@@ -87,7 +113,8 @@ def export_parquet(
     history: bool = False,
     id_numbers: bool = False,
 ) -> dict[str, Path]:
-    """``folder/households.parquet``, ``members.parquet``, ``results.parquet``; returns them.
+    """``folder/loads.parquet``, ``households.parquet``, ``members.parquet``,
+    ``results.parquet``; returns them.
     Personal data (names): the files are for the province's own analysts. The members' ID
     numbers are left empty unless ``id_numbers`` (matching people against another register):
     counting and analysing need none (docs/privacy.md)."""
@@ -102,8 +129,9 @@ def export_parquet(
         for name, (select, schema) in TABLES.items():
             if name == "members" and not id_numbers:
                 select = select.replace("t.id_number", "NULL::text AS id_number")
+            own_id = "t.id" if name == "loads" else "t.load_id"
             sql = select + (
-                " JOIN loads l ON l.province_code = t.province_code AND l.id = t.load_id"
+                f" JOIN loads l ON l.province_code = t.province_code AND l.id = {own_id}"
                 " WHERE t.province_code = %s"
             )
             if not history:

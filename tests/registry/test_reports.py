@@ -187,7 +187,12 @@ def test_an_export_refused_half_way_leaves_no_files(
     out = tmp_path / "parquet"
     assert main(["registry", "export", viewer, "--out", str(out)]) == 0
     before = {p.name: p.read_bytes() for p in out.iterdir()}
-    assert sorted(before) == ["households.parquet", "members.parquet", "results.parquet"]
+    assert sorted(before) == [
+        "households.parquet",
+        "loads.parquet",
+        "members.parquet",
+        "results.parquet",
+    ]
     capsys.readouterr()
     assert main(["registry", "export", viewer, "--out", str(out), "--with-id-numbers"]) == 1
     assert "không có quyền" in capsys.readouterr().err
@@ -243,3 +248,22 @@ def test_the_summary_names_the_communes_without_the_year_s_review(
     assert [r.commune_code for r in summary.rows if not r.reviewed] == ["02647"]
     text = " ".join(b.text for b in summary_document(summary).parts[0].blocks if hasattr(b, "text"))
     assert "Chưa có kỳ rà soát năm 2026: Phường Lào Cai (mã 02647)" in text
+
+
+def test_the_export_says_which_load_each_row_is_of(province: str, tmp_path: Path) -> None:
+    """With --history the rows of a commune's superseded load sat beside its current ones,
+    told apart only by a load id that no file explained: loads.parquet now says each load's
+    commune, package, when it was loaded and whether (and when) it was superseded."""
+    assert main(["registry", "export", province, "--out", str(tmp_path / "p"), "--history"]) == 0
+    loads = pq.read_table(tmp_path / "p" / "loads.parquet").to_pylist()
+    assert len(loads) == 4
+    bao_yen = sorted((r for r in loads if r["commune_code"] == "02947"), key=lambda r: r["load_id"])
+    assert [r["households"] for r in bao_yen] == [30, 40]
+    assert bao_yen[0]["valid_to"] is not None
+    assert bao_yen[0]["superseded_by"] == bao_yen[1]["load_id"]
+    assert bao_yen[1]["valid_to"] is None
+    households = pq.read_table(tmp_path / "p" / "households.parquet")
+    assert set(households.column("load_id").to_pylist()) == {r["load_id"] for r in loads}
+    assert main(["registry", "export", province, "--out", str(tmp_path / "q")]) == 0
+    current = pq.read_table(tmp_path / "q" / "loads.parquet").to_pylist()
+    assert sorted(r["commune_code"] for r in current) == ["02647", "02674", "02947"]
