@@ -77,6 +77,9 @@ class ProvinceWhatIf:
     # Communes whose current load is a slim package for the upper level (code, name): it
     # carries no form answers, so they are not reclassified, and the report names them.
     left_out: list[tuple[str, str]] = field(default_factory=list)
+    # Communes whose current load holds no review of the year (code, name): every household
+    # had no stored category and so counted as changed; they are left out and named.
+    not_reviewed: list[tuple[str, str]] = field(default_factory=list)
 
     @property
     def households(self) -> int:
@@ -282,6 +285,17 @@ def province_whatif(
             " WHERE province_code = %s AND valid_to IS NULL ORDER BY commune_code",
             (province,),
         ).fetchall()
+        reviewed = {
+            int(load_id)
+            for (load_id,) in conn.execute(
+                "SELECT DISTINCT l.id FROM loads l JOIN rounds r ON r.province_code ="
+                " l.province_code AND r.load_id = l.id WHERE l.province_code = %s"
+                " AND l.valid_to IS NULL AND r.kind = 'periodic' AND r.year = %s",
+                (province, chosen),
+            )
+        }
+        not_reviewed = [(c, n) for i, c, n, slim, _n in current if not slim and i not in reviewed]
+        current = [row for row in current if row[3] or row[0] in reviewed]
         totals = {c: CommuneWhatIf(c, n) for _id, c, n, slim, _n in current if not slim}
         for load_id, c, _name, slim, _n in current:
             if slim:
@@ -328,6 +342,7 @@ def province_whatif(
         standard.name,
         [totals[c] for c in sorted(totals)],
         left_out,
+        not_reviewed,
     )
 
 

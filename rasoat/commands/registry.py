@@ -410,6 +410,11 @@ def run_whatif(args: argparse.Namespace) -> int:
             "phiếu; cột Đổi phân loại tính cả các hộ này. Cần thu nhập bình quân đầu người "
             "của các hộ (xã nhập rồi gửi lại gói) hoặc tệp chuẩn của tỉnh có ngưỡng điểm B1."
         )
+    for code, name in result.not_reviewed:
+        print(
+            f"{code} | {name} | chưa tính lại: gói mới nhất của xã chưa có kỳ rà soát năm "
+            f"{result.year} (cần xã gửi gói mới)"
+        )
     for code, name in result.left_out:
         print(
             f"{code} | {name} | chưa tính lại: gói xã gửi là bản rút gọn gửi cấp trên, không có"

@@ -277,3 +277,27 @@ def test_a_worker_s_next_share_after_a_refusal_says_the_same(
                 whatif._conn.close()
             gc.enable()
             owner.execute("ROLLBACK")
+
+
+def test_a_commune_without_the_year_s_review_is_named_not_counted_as_changed(
+    province: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A commune whose latest package holds no review of the year had every household
+    counted, its stored category none, so all of them "changed" under the new standard.
+    It is now left out and named, as a slim package is."""
+    from rasoat.cli import main
+
+    behind = make_package(
+        tmp_path / "c2025.rasoat", "02647", n=15, seed=3, years=(2025,), created_at="2026-11-20"
+    )
+    with connect(province) as conn:
+        assert [o.status for o in load_packages(conn, [behind])] == ["loaded"]
+        result = province_whatif(conn, STANDARD, 2026, workers=1)
+    assert [c.commune_code for c in result.communes] == ["02674", "02947"]
+    assert result.not_reviewed == [("02647", "Phường Lào Cai")]
+    assert main(["registry", "whatif", province, "--standard", STANDARD, "--workers", "1"]) == 0
+    out = capsys.readouterr().out
+    assert (
+        "02647 | Phường Lào Cai | chưa tính lại: gói mới nhất của xã chưa có kỳ rà soát năm 2026"
+        in out
+    )
