@@ -38,6 +38,7 @@ class CommuneRow:
     deprived: Counter[tuple[str, str]] = field(default_factory=Counter)
     deprivations: Counter[str] = field(default_factory=Counter)  # category -> sum of counts
     by_transition: Counter[Transition] = field(default_factory=Counter)
+    persons_by_transition: Counter[Transition] = field(default_factory=Counter)
     # False: the year is the commune's first review in its load, with none before to move
     # from: no movement is counted (as upper_level.CommuneSummary.movements).
     movements: bool = True
@@ -191,6 +192,7 @@ def summary(conn: psycopg.Connection[Any], year: int | None = None) -> Summary:
             ever_near_poor=near_poor,
         )
         row.by_transition[moved] += n
+        row.persons_by_transition[moved] += persons
     sql = """
     SELECT d.commune_code, d.category, d.indicator, d.households
     FROM year_deprivations d

@@ -117,7 +117,9 @@ def deprivation_table(summary: Summary, category: Category, number: int) -> Tabl
 
 
 def movement_table(summary: Summary) -> Table:
-    cols = [Column("Mã xã", "A", 0.7), Column("Xã, phường", "B", 1.6)]
+    """Two rows a commune, households then persons, as the commune's Biểu 6-7 count them
+    (they had households only); each list's columns add up to Biểu 1's."""
+    cols = [Column("Mã xã", "A", 0.7), Column("Xã, phường", "B", 1.6), Column("Đơn vị", "C", 1.0)]
     cols += [
         Column(label, str(i + 1), 0.8, "int", group=group_title(group, summary.year))
         for i, (group, label, _t) in enumerate(MOVES)
@@ -127,23 +129,34 @@ def movement_table(summary: Summary) -> Table:
         sheet="Diễn biến",
         caption=(
             f"Biểu 4. Diễn biến hộ nghèo, hộ cận nghèo so với năm {summary.previous_year}, "
-            "theo xã (số hộ; cột 1-5 cộng lại bằng số hộ nghèo, cột 6-10 bằng số hộ cận "
-            "nghèo của Biểu 1)"
+            "theo xã (cột 1-5 cộng lại bằng số hộ nghèo, khẩu nghèo; cột 6-10 bằng số hộ "
+            "cận nghèo, khẩu cận nghèo của Biểu 1)"
         ),
         show_codes=True,
     )
-    totals = [0] * len(MOVES)
+    totals = {"Hộ": [0] * len(MOVES), "Nhân khẩu": [0] * len(MOVES)}
     for r in summary.rows:
-        # Blank in a commune's first review year: nothing before to move from.
-        moves = [
-            moved(r.by_category, r.by_transition, group, t) if r.movements else None
-            for group, _l, t in MOVES
-        ]
-        table.add([r.commune_code, r.commune_name, *moves])
-        # The total adds up the rows above: a first year's commune, blank there, would
-        # otherwise put all its households of each list in "khác".
-        totals = [n + (m or 0) for n, m in zip(totals, moves, strict=True)]
-    table.add(["", "Tổng cộng", *totals], "total")
+        units = (
+            ("Hộ", r.by_category, r.by_transition),
+            ("Nhân khẩu", r.persons_by_category, r.persons_by_transition),
+        )
+        for unit, by_category, by_transition in units:
+            # Blank in a commune's first review year: nothing before to move from.
+            moves = [
+                moved(by_category, by_transition, group, t) if r.movements else None
+                for group, _l, t in MOVES
+            ]
+            first = unit == "Hộ"
+            table.add(
+                [r.commune_code if first else "", r.commune_name if first else "", unit, *moves],
+                keep_with_next=first,  # a commune's two rows on one page
+            )
+            # The total adds up the rows above: a first year's commune, blank there, would
+            # otherwise put all its households of each list in "khác".
+            totals[unit] = [n + (m or 0) for n, m in zip(totals[unit], moves, strict=True)]
+    for unit, cells in totals.items():
+        first = unit == "Hộ"
+        table.add(["", "Tổng cộng" if first else "", unit, *cells], "total", keep_with_next=first)
     return table
 
 

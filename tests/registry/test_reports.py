@@ -140,24 +140,33 @@ def test_the_movement_columns_add_up_to_the_poor_and_the_near_poor(
     [results, *_deprivations, movements] = summary_document(summary).tables()
     by_code = {r.cells[0]: r.cells for r in results.rows}
     titles = [(c.group, c.title) for c in movements.columns]
-    for row in movements.rows[:-1]:
-        code = row.cells[0]
-        if row.cells[2] is None:  # its first review year
+    # Two rows a commune as in the commune's Biểu 6-7: households, then persons ("Nhân
+    # khẩu", the code column left empty), each list's columns adding up to Biểu 1's.
+    rows = movements.rows
+    assert [r.cells[2] for r in rows] == ["Hộ", "Nhân khẩu"] * 4
+    for homes, persons in zip(rows[:-2:2], rows[1:-2:2], strict=True):
+        code = homes.cells[0]
+        assert persons.cells[0] in ("", None)
+        if homes.cells[3] is None:  # its first review year
+            assert persons.cells[3:] == [None] * 12
             continue
-        cells = dict(zip(titles, row.cells, strict=True))
-        for col, group in ((4, "Hộ nghèo năm 2026"), (6, "Hộ cận nghèo năm 2026")):
-            parts = [n for (g, _t), n in cells.items() if g == group]
-            assert len(parts) == 5
-            assert sum(parts) == by_code[code][col], (code, group)
+        for row, poor_col, near_col in ((homes, 4, 6), (persons, 10, 11)):
+            cells = dict(zip(titles, row.cells, strict=True))
+            for col, group in (
+                (poor_col, "Hộ nghèo năm 2026"),
+                (near_col, "Hộ cận nghèo năm 2026"),
+            ):
+                parts = [n for (g, _t), n in cells.items() if g == group]
+                assert len(parts) == 5
+                assert sum(parts) == by_code[code][col], (code, row.cells[2], group)
     # The total adds up the rows: the first year's commune, blank above, is in no column.
-    *communes, total = movements.rows
-    assert [r.cells[0] for r in communes] == ["02647", "02674", "02947"]
-    assert communes[0].cells[2:] == [None] * 12
-    for i in range(2, 14):
-        assert total.cells[i] == sum(r.cells[i] or 0 for r in communes)
-    b = dict(
-        zip(titles, next(r.cells for r in movements.rows if r.cells[0] == "02674"), strict=True)
-    )
+    communes, totals = rows[:-2], rows[-2:]
+    assert [r.cells[0] for r in communes[::2]] == ["02647", "02674", "02947"]
+    for unit, total in zip(("Hộ", "Nhân khẩu"), totals, strict=True):
+        assert total.cells[2] == unit
+        for i in range(3, 15):
+            assert total.cells[i] == sum(r.cells[i] or 0 for r in communes if r.cells[2] == unit)
+    b = dict(zip(titles, next(r.cells for r in rows if r.cells[0] == "02674"), strict=True))
     group, other = "Hộ cận nghèo năm 2026", "Khác (năm trước chưa xác định)"
     assert (b[(group, "Tái cận nghèo")], b[(group, other)], b[(group, "Cận nghèo cũ")]) == (1, 1, 2)
 
