@@ -238,7 +238,8 @@ def trust_from_package(
         manifest = container.read_manifest(path)
         signer = signing.verify(manifest) if manifest.get("format_version", 1) >= 2 else None
     except NewerFormat as exc:
-        raise RegistryError(f"{newer_format(path, exc)} Chưa tin cậy khoá nào.") from exc
+        again = "chạy lại lệnh tin cậy khoá này"
+        raise RegistryError(f"{newer_format(path, exc, again)} Chưa tin cậy khoá nào.") from exc
     except PackageError as exc:
         raise RegistryError(
             f"Gói {path.name} bị hỏng hoặc không hợp lệ: {exc} Không tin cậy khoá nào."

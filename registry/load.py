@@ -694,13 +694,13 @@ def _newer_release(path: Path) -> str:
     return str(made_by) if theirs and ours and theirs > ours else ""
 
 
-def newer_format(path: Path, exc: NewerFormat) -> str:
+def newer_format(path: Path, exc: NewerFormat, again: str = "nạp lại gói này") -> str:
     """Not damage: the commune's Rà soát is newer than this install, which must be updated
-    (the commune need not send it again)."""
+    (the commune need not send it again); ``again``: what to do then."""
     return (
         f"Gói {path.name} do phiên bản Rà soát mới hơn tạo (gói vẫn dùng được): {exc} Trên máy "
-        "của tỉnh, cài phiên bản mới của rasoat (phần registry) rồi nạp lại gói này; xã không "
-        "cần gửi lại."
+        f"của tỉnh, cài phiên bản mới của rasoat (phần registry) rồi {again}; xã không cần "
+        "gửi lại."
     )
 
 

@@ -468,6 +468,7 @@ def test_a_package_of_a_newer_version_is_not_called_damaged(registry: str, tmp_p
         trust_from_package(conn, newer)
     assert "bị hỏng" not in caught.value.message
     assert "phiên bản Rà soát mới hơn" in caught.value.message
+    assert "rồi chạy lại lệnh tin cậy khoá này" in caught.value.message  # not "nạp lại"
 
 
 def test_a_package_of_a_newer_release_with_a_field_unknown_here_asks_for_an_update(
