@@ -50,11 +50,19 @@ from db.exchange import container
 from db.exchange.container import DEFAULT_LIMITS
 from db.exchange.errors import (
     NewerFormat,
+    NewerRelease,
     PackageError,
     PasswordRequiredError,
     WrongPasswordError,
 )
-from db.exchange.package import Package, PackageRecord, Streamed, for_upper_level, open_package
+from db.exchange.package import (
+    Package,
+    PackageRecord,
+    Streamed,
+    for_upper_level,
+    newer_release,
+    open_package,
+)
 from db.exchange.receipt import Action, Entry, Receipt
 from db.exchange.upper_level import InForce, lists_in_force, movement_inputs, ordered
 from db.version import __version__
@@ -319,13 +327,15 @@ def prepare(path: Path, password: str | None, recovery_key: str | None) -> Prepa
     except NewerFormat as exc:
         return newer_format(path, exc)
     except PackageError as exc:
-        newer = _newer_release(path)
+        reason, newer = str(exc), _newer_release(path)
+        if isinstance(exc, NewerRelease):  # the commune officer's advice left out
+            reason, newer = exc.reason, exc.version
         if newer:
             # A newer release may write what this one refuses (records refuse unknown keys):
             # the province's install is behind, the commune's package need not be damaged.
             return (
                 f"Gói {path.name} do Rà soát {newer}, mới hơn bản trên máy của tỉnh "
-                f"({__version__}), tạo; bản này chưa đọc được: {exc} Cài phiên bản mới của "
+                f"({__version__}), tạo; bản này chưa đọc được: {reason} Cài phiên bản mới của "
                 "rasoat (phần registry) trên máy của tỉnh rồi nạp lại gói; nếu vẫn bị từ chối, "
                 "đề nghị xã gửi lại gói."
             )
@@ -675,23 +685,13 @@ def _write(
     )
 
 
-def _release(text: object) -> tuple[int, ...] | None:
-    """ "1.2.0" as (1, 2, 0); None for what is not such a number ("test", "1.2.0rc1")."""
-    parts = str(text).split(".")
-    if not all(p.isascii() and p.isdigit() for p in parts):
-        return None
-    return tuple(int(p) for p in parts)
-
-
 def _newer_release(path: Path) -> str:
     """The release of Rà soát that made the package when it is newer than this one, else ""
     (also when its manifest cannot be read)."""
     try:
-        made_by = container.read_manifest(path).get("app_version")
+        return newer_release(container.read_manifest(path))
     except (PackageError, OSError):
         return ""
-    theirs, ours = _release(made_by), _release(__version__)
-    return str(made_by) if theirs and ours and theirs > ours else ""
 
 
 def newer_format(path: Path, exc: NewerFormat, again: str = "nạp lại gói này") -> str:

@@ -21,6 +21,19 @@ class NewerFormat(PackageError):
     the reading side needs the update (the province's registry says so)."""
 
 
+class NewerRelease(PackageError):
+    """A record refused in a package made by a newer release of Rà soát (same format): a
+    field, a choice or a bound this one does not know yet, likely as not, rather than damage.
+    The message ends with the commune officer's advice (update, then import again);
+    ``reason`` is the record's own refusal and ``version`` the newer release, for a reader
+    that gives its own advice (the province's registry)."""
+
+    def __init__(self, reason: str, version: str, advice: str) -> None:
+        super().__init__(f"{reason} {advice}")
+        self.reason = reason
+        self.version = version
+
+
 class WrongPasswordError(PackageError):
     """Neither the password nor the recovery key opens the package."""
 

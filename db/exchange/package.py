@@ -28,7 +28,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from db.certificates import Carried
 from db.exchange import container, purged_part, year_round_part
-from db.exchange.errors import PackageError
+from db.exchange.errors import NewerRelease, PackageError
 from db.exchange.signing import Signer
 from db.version import __version__
 from forms.classify import result_from_dict
@@ -313,8 +313,8 @@ class Streamed:
             self.commune = _parse_commune(opened.read_part(COMMUNE_PART))
         except PackageError as exc:
             # A standard or a field of a newer version, likely as not.
-            if newer := newer_app(self.manifest):
-                raise PackageError(f"{exc} {newer}") from exc
+            if newer := newer_release(self.manifest):
+                raise _newer(exc, newer) from exc
             raise
         _same_commune(self.manifest, self.commune)
         self._opened = opened
@@ -364,9 +364,8 @@ class Streamed:
             # refused in a sound part names its line).
             for _ in stream:
                 pass
-            newer = newer_app(self.manifest)
-            if newer:
-                raise PackageError(f"{exc} {newer}") from exc
+            if newer := newer_release(self.manifest):
+                raise _newer(exc, newer) from exc
             raise
 
 
@@ -567,19 +566,26 @@ def _version(text: str) -> tuple[int, ...] | None:
     return tuple(int(g or 0) for g in found.groups()) if found else None
 
 
-def newer_app(manifest: Mapping[str, Any]) -> str:
-    """What to do when a record of a package made by a newer version of the program is
-    refused: a field, a choice or a bound this version does not know yet. Refused with
-    only "trường không biết: …", the officer had no idea that updating would take it."""
+def newer_release(manifest: Mapping[str, Any]) -> str:
+    """The release of Rà soát that made the package (its manifest's ``app_version``,
+    printable) when it is newer than this one, else "" (unknown or unreadable too)."""
     theirs = manifest.get("app_version")
     if not isinstance(theirs, str):
         return ""
     made, here = _version(theirs), _version(__version__)
     if made is None or here is None or made <= here:
         return ""
-    return (
-        f"Gói do phần mềm phiên bản {printable(theirs, 20)} tạo, mới hơn phiên bản trên máy này"
-        f" ({__version__}): hãy cập nhật phần mềm rồi nhập lại."
+    return printable(theirs, 20)
+
+
+def _newer(exc: PackageError, version: str) -> NewerRelease:
+    """A record of a package made by a newer release, refused: refused with only "trường
+    không biết: …", the officer had no idea that updating would take it."""
+    return NewerRelease(
+        str(exc),
+        version,
+        f"Gói do phần mềm phiên bản {version} tạo, mới hơn phiên bản trên máy này"
+        f" ({__version__}): hãy cập nhật phần mềm rồi nhập lại.",
     )
 
 

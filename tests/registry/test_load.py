@@ -492,6 +492,9 @@ def test_a_package_of_a_newer_release_with_a_field_unknown_here_asks_for_an_upda
     assert "truong_moi" in outcome.message  # what this install could not read, still said
     assert "bị hỏng" not in outcome.message
     assert f"Rà soát 99.0.0, mới hơn bản trên máy của tỉnh ({__version__})" in outcome.message
+    # The province's advice only, the release named once: not the commune officer's too.
+    assert "hãy cập nhật phần mềm rồi nhập lại" not in outcome.message
+    assert outcome.message.count("99.0.0") == 1
     assert dump(registry) == before
     # The same field from a release not newer than this one is damage, said as before.
     same = _edited_copy(
