@@ -71,11 +71,19 @@ def household_from_dict(data: dict[str, Any]) -> Household:
         return _from_dict(Household, data, "hộ")
 
 
-def member_from_dict(data: dict[str, Any]) -> Member:
+def member_from_dict(data: dict[str, Any], what: str = "thành viên") -> Member:
     try:
         return _fast_member(data)
     except Exception:
-        return _from_dict(Member, data, "thành viên")
+        return _from_dict(Member, data, what)
+
+
+def _members_from_list(value: Any) -> list[Member]:
+    """A household's members; one refused is named by its place in the roster (an officer
+    finds "thành viên thứ 3" on the paper form; "thành viên" alone left four to check)."""
+    if type(value) is not list:
+        raise TypeError("expected a list")
+    return [member_from_dict(m, f"thành viên thứ {i}") for i, m in enumerate(value, 1)]
 
 
 def _from_dict(cls: type[T], data: dict[str, Any], what: str) -> T:
@@ -90,10 +98,11 @@ def _from_dict(cls: type[T], data: dict[str, Any], what: str) -> T:
             raise CodecError(f"Dữ liệu {what} có trường không biết: {', '.join(unknown)}.")
         try:
             kwargs[name] = decode(value)
-        except CodecError as exc:
-            # A member's own field: say which, not the whole roster back (fuzzing found
+        except CodecError:
+            # A member's own field, which names the member and the field: not wrapped in
+            # the household's "members", nor the whole roster quoted back (fuzzing found
             # messages of hundreds of kilobytes quoting every member).
-            raise CodecError(f"Trường '{name}' của {what}: {exc}") from exc
+            raise
         except (TypeError, ValueError) as exc:
             # A person's name, ID number, birth or income is not repeated back (these messages
             # reach the terminal and logs: issue 20 item 6, docs/privacy.md), nor any value
@@ -101,8 +110,19 @@ def _from_dict(cls: type[T], data: dict[str, Any], what: str) -> T:
             # misspelt option, is quoted to help find it.
             quotable = isinstance(value, str) and _OPTION_LIKE.fullmatch(value) is not None
             shown = f": {_quoted(value)}" if quotable and name not in PERSONAL_FIELDS else ""
-            raise CodecError(f"Trường '{name}' của {what} không hợp lệ{shown}.") from exc
+            field = _field_name(name, member=cls is Member)
+            raise CodecError(f"Trường {field} của {what} không hợp lệ{shown}.") from exc
     return cls(**kwargs)
+
+
+def _field_name(name: str, *, member: bool) -> str:
+    """A field as a refusal names it: the form's Vietnamese words, for the officer, and the
+    file's key, for whoever made the file ("“Tình trạng đi học” (schooling)"); the key
+    alone where the forms have no words for it."""
+    from forms.household_diff import field_label  # the forms' labels: read on refusal only
+
+    label = field_label(name, member=member)
+    return f"“{label.rstrip('?')}” ({name})" if label != name else f"'{name}'"
 
 
 # Fields whose value a message never quotes (personal data; a container quotes its members).
@@ -201,6 +221,8 @@ def _decoder(hint: Any) -> Converter:
         return lambda v: None if v is None else dec(v)
     origin = typing.get_origin(hint)
     if origin is list:
+        if typing.get_args(hint)[0] is Member:
+            return _members_from_list
         item = _decoder(typing.get_args(hint)[0])
 
         def decode_list(v: Any) -> list[Any]:

@@ -168,10 +168,21 @@ def test_generated_decoders_accept_what_the_field_by_field_decoder_accepts() -> 
 
 
 def test_a_refused_household_is_named_by_the_field_by_field_message() -> None:
+    """The member by its place in the roster and the field by the form's words (with the
+    file's key): "Trường 'members' của hộ: Trường 'sex' của thành viên" sent the officer to
+    check every member for a field whose name the forms never show."""
     data = to_dict(sample())
     data["members"][1]["sex"] = "nam"
-    with pytest.raises(CodecError, match="Trường 'members' của hộ"):
+    with pytest.raises(CodecError) as refused:
         household_from_dict(json.loads(json.dumps(data)))
+    assert str(refused.value) == (
+        "Trường “Giới tính” (sex) của thành viên thứ 2 không hợp lệ: 'nam'."
+    )
+    data = to_dict(sample())
+    data["water_source"] = "giếng"
+    with pytest.raises(CodecError) as refused:
+        household_from_dict(json.loads(json.dumps(data)))
+    assert str(refused.value) == "Trường “Nguồn nước” (water_source) của hộ không hợp lệ."
 
 
 def test_generated_encoders_give_what_the_field_by_field_encoder_gives() -> None:

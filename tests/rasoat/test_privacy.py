@@ -84,7 +84,10 @@ def test_classify_refusals_name_code_and_field_only(
     assert "Hộ H1, thành viên thứ 1: Ngày sinh ở tương lai" in outputs[0]
     assert "Năm sinh ngoài khoảng" in outputs[1]
     assert "Số định danh cá nhân (CCCD)" in outputs[2]
-    assert "Trường 'id_number' của thành viên không hợp lệ." in outputs[3]
+    assert (
+        "Hộ thứ 1: Trường “Số định danh cá nhân (CCCD)” (id_number) của thành viên thứ 1 không "
+        "hợp lệ." in outputs[3]
+    )
     assert [leaked(o) for o in outputs] == [[]] * len(outputs)
     assert leaked(log_texts(rasoat_home)) == []
 
