@@ -7,6 +7,7 @@ takes the Store's own connection (the caller's thread owns it).
 from __future__ import annotations
 
 import json
+import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -20,6 +21,7 @@ from db.households import household_from_docs
 from db.records import HouseholdQuery, MeetingVote
 from db.result_docs import answered_village
 from forms.classify import Result, result_from_dict
+from forms.codec import household_from_dict
 from forms.meeting import PROPOSED_CATEGORIES, PROPOSED_TRANSITIONS
 from forms.model import Category, Household, Transition
 
@@ -158,6 +160,7 @@ def after_meeting(
     *,
     on: date | None = None,
     household_id: str | None = None,
+    earlier: str | None = None,
 ) -> Iterator[Listed]:
     """The list after the meeting: every live household classified in a round, with its
     result, stored transition, vote and whether the meeting sent it back, in code order.
@@ -165,28 +168,29 @@ def after_meeting(
     large commune must not decode the whole commune); with ``household_id``, only that
     household's (one household's form). With ``on``, the lists in force on that date: a
     periodic round's rows updated by the regular rounds decided by then
-    (``updating_rounds``); each row's vote is that of the round its result comes from."""
+    (``updating_rounds``); each row's vote is that of the round its result comes from.
+
+    ``earlier``: the round is an earlier one than the file's current round, its lists made
+    when it was decided (``as_decided_since``, a time): each household is read as that round
+    answered it (its ``answers`` snapshot: the members of then, not those of a household
+    split since), households deleted after that time included (they were on its lists) and
+    a village's rows those the round answered in that village. A row with no snapshot (a
+    list imported from an Excel file) is read as the file holds it now."""
     updating = updating_rounds(conn, round_id, on) if on is not None else []
-    for rows in _listed_rows(conn, round_id, village, household_id, updating):
-        ids = [r[0] for r in rows]
-        members: dict[str, list[str]] = {hid: [] for hid in ids}
-        marks = ",".join("?" * len(ids))
-        for hid, doc in conn.execute(
-            f"SELECT household_id, doc FROM members WHERE deleted = 0 AND household_id IN ({marks})"
-            " ORDER BY household_id, position",
-            ids,
-        ):
-            members[hid].append(doc)
+    for rows in _listed_rows(conn, round_id, village, household_id, updating, earlier):
+        members = _members(conn, [r[0] for r in rows if r[_ANSWERS] is None])
         listed = []
         with naming_damage(conn):  # a damaged household is named, with every other one
             for row in rows:
-                hid, _code, doc, result_doc, transition, vid, agree, att, note, day, back, rid = row
+                hid, _c, doc, result_doc, transition, vid, agree, att, note, day, back, rid, _v = (
+                    row[:_ANSWERS]
+                )
                 vote = None
                 if vid is not None:
                     vote = MeetingVote(vid, hid, rid, agree, att, note, date.fromisoformat(day))
                 listed.append(
                     Listed(
-                        household_from_docs(doc, members[hid]),
+                        _household(row[_ANSWERS] or doc, members.get(hid, [])),
                         result_from_dict(json.loads(result_doc)),
                         _transition(transition),
                         vote,
@@ -197,10 +201,73 @@ def after_meeting(
         yield from listed
 
 
+def as_decided_since(conn: driver.Connection, round_id: str) -> str:
+    """When an earlier round's lists were made: its decision's recording in the file, or,
+    with no decision, the start of the first round after it. A household deleted after
+    that was on its lists; one deleted before (moved away during the review) was not."""
+    found = conn.execute(
+        "SELECT COALESCE((SELECT created_at FROM decisions WHERE round_id = b.id),"
+        " (SELECT MIN(r.started_at) FROM rounds r WHERE r.year > b.year"
+        " OR (r.year = b.year AND r.started_at > b.started_at)), '9999')"
+        " FROM rounds b WHERE b.id = ?",
+        (round_id,),
+    ).fetchone()
+    return str(found[0]) if found else "9999"
+
+
+def _members(conn: driver.Connection, ids: list[str]) -> dict[str, list[str]]:
+    """Household id → its members' documents in order: the live ones, or a deleted
+    household's members as it was deleted with them (an earlier round's lists hold it)."""
+    members: dict[str, list[str]] = {hid: [] for hid in ids}
+    if not ids:
+        return members
+    marks = ",".join("?" * len(ids))
+    for hid, doc in conn.execute(
+        "SELECT m.household_id, m.doc FROM members m JOIN households h ON h.id = m.household_id"
+        f" WHERE (m.deleted = 0 OR h.deleted = 1) AND m.household_id IN ({marks})"
+        " ORDER BY m.household_id, m.position",
+        ids,
+    ):
+        members[hid].append(doc)
+    return members
+
+
+def _household(doc: str | bytes, member_docs: list[str]) -> Household:
+    """A household from its document's text and its members', or from a round's answers
+    snapshot (``bytes``: compressed, the members inside)."""
+    if isinstance(doc, bytes):
+        return household_from_dict(json.loads(zlib.decompress(doc)))
+    return household_from_docs(doc, member_docs)
+
+
 _LISTED_COLUMNS = (
     "SELECT h.id, h.code, h.doc, r.doc, r.transition, v.id, v.agree, v.attendees, v.note,"
-    f" v.meeting_date, {SENT_BACK}, r.round_id"
+    f" v.meeting_date, {SENT_BACK}, r.round_id, h.village"
 )
+_ANSWERS = 13  # a row's answers snapshot, after _LISTED_COLUMNS' (an earlier round's only)
+
+
+def _answered(earlier: str | None) -> tuple[str, str, list[str]]:
+    """(the answers column, its join, the households' condition and its parameters): an
+    earlier round's snapshot and the households deleted after its lists were made, or,
+    for the current round, nothing and the live households."""
+    if earlier is None:
+        return ", NULL", "", ["h.deleted = 0"]
+    return (
+        ", a.doc",
+        " LEFT JOIN answers a ON a.household_id = h.id AND a.round_id = r.round_id"
+        " AND a.deleted = 0",
+        ["(h.deleted = 0 OR h.updated_at > ?)", earlier],
+    )
+
+
+def _in_village(rows: list[Any], village: str | None, earlier: str | None) -> list[Any]:
+    """An earlier round's rows of a village: those its answers place there (a household
+    that moved village since is on its old village's lists); without answers, the file's
+    village."""
+    if village is None or earlier is None:
+        return rows
+    return [r for r in rows if (answered_village(r[_ANSWERS]) or r[_ANSWERS - 1]) == village]
 
 
 def _listed_rows(
@@ -209,6 +276,7 @@ def _listed_rows(
     village: str | None,
     household_id: str | None,
     updating: list[str],
+    earlier: str | None = None,
 ) -> Iterator[list[Any]]:
     """``after_meeting``'s rows, ``_CHUNK`` at a time in code order.
 
@@ -218,68 +286,77 @@ def _listed_rows(
     documents with them, for every chunk: quadratic, 93-187 s of CPU for a one-page notice
     of a 100,000-household file, now 42 s (SQLite's share at 10,000: 2.1 s, now 0.3 s).
     Not by walking the households' code index instead (``CROSS JOIN``): that walks every
-    household for a monthly round of a few (issue 22)."""
-    only_sql = " AND h.village = ?" if village is not None else ""
-    only_params = [village] if village is not None else []
+    household for a monthly round of a few (issue 22).
+
+    An earlier round's village (``earlier``) is the one its answers hold, known only once
+    a chunk's snapshots are read: its rows are chosen chunk by chunk, the round's every
+    snapshot read once, a chunk at a time."""
+    answers, join, (live, *live_params) = _answered(earlier)
+    only_sql = " AND h.village = ?" if village is not None and earlier is None else ""
+    only_params = [village] if village is not None and earlier is None else []
     if household_id is not None:
         only_sql += " AND h.id = ?"
         only_params.append(household_id)
     if not updating:
         keys = conn.execute(
             "SELECT h.id FROM results r JOIN households h ON h.id = r.household_id"
-            f" WHERE r.round_id = ? AND h.deleted = 0{only_sql} ORDER BY h.code",
-            [round_id, *only_params],
+            f" WHERE r.round_id = ? AND {live}{only_sql} ORDER BY h.code",
+            [round_id, *live_params, *only_params],
         ).fetchall()
         for start in range(0, len(keys), _CHUNK):
             ids = [k[0] for k in keys[start : start + _CHUNK]]
             marks = ",".join("?" * len(ids))
             rows = conn.execute(
-                _LISTED_COLUMNS + " FROM households h JOIN results r ON r.household_id = h.id"
+                _LISTED_COLUMNS
+                + answers
+                + " FROM households h JOIN results r ON r.household_id = h.id"
                 " AND r.round_id = ? LEFT JOIN meeting_votes v ON v.household_id = h.id"
-                f" AND v.round_id = r.round_id WHERE h.id IN ({marks})",
+                f" AND v.round_id = r.round_id{join} WHERE h.id IN ({marks})",
                 [round_id, *ids],
             ).fetchall()
-            yield sorted(rows, key=lambda r: r[1])  # the codes' order, as the keys
+            rows = _in_village(rows, village, earlier)
+            if rows:
+                yield sorted(rows, key=lambda r: r[1])  # the codes' order, as the keys
         return
     expression, chosen = in_force_round(round_id, updating)
     last = ""
     while True:
         rows = conn.execute(
-            _LISTED_COLUMNS + " FROM households h JOIN results r ON r.household_id = h.id"
+            _LISTED_COLUMNS + answers + " FROM households h JOIN results r ON r.household_id = h.id"
             f" AND r.round_id = {expression}"
-            " LEFT JOIN meeting_votes v ON v.household_id = h.id AND v.round_id = r.round_id"
-            f" WHERE h.deleted = 0 AND h.code > ?{only_sql} ORDER BY h.code LIMIT {_CHUNK}",
-            [*chosen, last, *only_params],
+            f" LEFT JOIN meeting_votes v ON v.household_id = h.id AND v.round_id = r.round_id{join}"
+            f" WHERE {live} AND h.code > ?{only_sql} ORDER BY h.code LIMIT {_CHUNK}",
+            [*chosen, *live_params, last, *only_params],
         ).fetchall()
         if not rows:
             return
-        yield rows
         last = rows[-1][1]
+        rows = _in_village(rows, village, earlier)
+        if rows:
+            yield rows
 
 
 def listed_docs(
-    conn: driver.Connection, keys: list[tuple[str, str]]
-) -> dict[str, tuple[str, list[str], str]]:
+    conn: driver.Connection, keys: list[tuple[str, str]], *, earlier: bool = False
+) -> dict[str, tuple[str | bytes, list[str], str]]:
     """The stored texts of households as ``after_meeting`` read them, by (household id,
-    round id of its result): household id → (its document, its live members' documents in
-    order, the result's document). For a report that keeps a few fields a household and
+    round id of its result): household id → (its document, its members' documents in
+    order, the result's document); ``earlier``: as ``after_meeting(earlier=)`` read them,
+    the round's answers snapshot (compressed, its members inside) in place of the
+    document where there is one. For a report that keeps a few fields a household and
     reads the rest again when a row is printed (``reports.review``, issue 22)."""
     if not keys:
         return {}
     ids = [hid for hid, _rid in keys]
     marks = ",".join("?" * len(ids))
-    docs = dict(conn.execute(f"SELECT id, doc FROM households WHERE id IN ({marks})", ids))
-    members: dict[str, list[str]] = {hid: [] for hid in ids}
-    for hid, doc in conn.execute(
-        f"SELECT household_id, doc FROM members WHERE deleted = 0 AND household_id IN ({marks})"
-        " ORDER BY household_id, position",
-        ids,
-    ):
-        members[hid].append(doc)
+    docs: dict[str, str | bytes] = dict(
+        conn.execute(f"SELECT id, doc FROM households WHERE id IN ({marks})", ids)
+    )
     results: dict[str, str] = {}
     by_round: dict[str, list[str]] = {}
     for hid, rid in keys:
         by_round.setdefault(rid, []).append(hid)
+    answered: set[str] = set()
     for rid, hids in by_round.items():
         marks = ",".join("?" * len(hids))
         results.update(
@@ -289,20 +366,29 @@ def listed_docs(
                 [rid, *hids],
             )
         )
+        if earlier:
+            for hid, blob in conn.execute(
+                "SELECT household_id, doc FROM answers WHERE round_id = ? AND deleted = 0"
+                f" AND household_id IN ({marks})",
+                [rid, *hids],
+            ):
+                docs[hid] = blob
+                answered.add(hid)
+    members = _members(conn, [hid for hid in ids if hid not in answered])
     return {
-        hid: (docs[hid], members[hid], results[hid])
+        hid: (docs[hid], members.get(hid, []), results[hid])
         for hid in ids
         if hid in docs and hid in results
     }
 
 
 def decode_listed(
-    conn: driver.Connection, texts: tuple[str, list[str], str]
+    conn: driver.Connection, texts: tuple[str | bytes, list[str], str]
 ) -> tuple[Household, Result]:
     """A household and its result from ``listed_docs``' texts, a damaged one named."""
     doc, member_docs, result_doc = texts
     with naming_damage(conn):
-        return household_from_docs(doc, member_docs), result_from_dict(json.loads(result_doc))
+        return _household(doc, member_docs), result_from_dict(json.loads(result_doc))
 
 
 def unsettled_count(conn: driver.Connection, round_id: str) -> int:

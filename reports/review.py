@@ -197,10 +197,11 @@ class _Reader:
     WINDOW = 128
     KEEP = 512
 
-    def __init__(self, conn: Any, entries: list[Entry]) -> None:
+    def __init__(self, conn: Any, entries: list[Entry], *, earlier: bool = False) -> None:
         self.conn = conn
         self.entries = entries  # the round's entries as read: an entry's _index is here
-        self.texts: dict[str, tuple[str, list[str], str]] = {}
+        self.earlier = earlier  # read as an earlier round answered them (``after_meeting``)
+        self.texts: dict[str, tuple[str | bytes, list[str], str]] = {}
         self.decoded: dict[str, tuple[Household, Result]] = {}
         # The order a document is about to go through (``plan``): a list of the poor, say,
         # is read in windows of its own entries, not of every household between them.
@@ -225,7 +226,7 @@ class _Reader:
                 else:
                     window = self.entries[entry._index : entry._index + self.WINDOW]
                 self.texts = report_queries.listed_docs(
-                    self.conn, [(e.id, e._round_id) for e in window]
+                    self.conn, [(e.id, e._round_id) for e in window], earlier=self.earlier
                 )
                 texts = self.texts[entry.id]
             found = report_queries.decode_listed(self.conn, texts)
@@ -453,9 +454,17 @@ def load_review(
         raise ReportError(f"Không có thôn '{village}' trong tệp xã. Các thôn: {known}.")
     conn = report_queries.connection(store)
     before = store.previous_round(current.id)
-    if current_in_force and in_force_on is None and store.current_round() == current:
+    latest = store.current_round()
+    if current_in_force and in_force_on is None and latest == current:
         in_force_on = date.today()
-    entries = _entries(conn, current.id, village, progress, in_force_on, household_id)
+    # An earlier round than the household list's (its lists decided, next year's review
+    # begun) is printed as it was decided: its households as it answered them, those
+    # deleted since included. Read live, a member split off since was missing from its
+    # certificate and a household moved away from the list under its decision.
+    earlier = None
+    if latest is not None and rounds.index(current) < rounds.index(latest):
+        earlier = report_queries.as_decided_since(conn, current.id)
+    entries = _entries(conn, current.id, village, progress, in_force_on, household_id, earlier)
     # The monthly decisions whose results stand in these lists (the lists in force): the
     # list printed today says it was updated by them, not only the review's decision.
     standing = {e._round_id for e in entries} - {current.id, ""}
@@ -490,6 +499,7 @@ def _entries(
     progress: Progress | None,
     on: date | None,
     household_id: str | None = None,
+    earlier: str | None = None,
 ) -> list[Entry]:
     from db import report_queries
 
@@ -497,8 +507,10 @@ def _entries(
     # with its name, whichever list it is on), and kept as the few fields an Entry holds;
     # the rest is read again for the rows printed (issue 22).
     entries: list[Entry] = []
-    reader = _Reader(conn, entries)
-    listed = report_queries.after_meeting(conn, round_id, village, on=on, household_id=household_id)
+    reader = _Reader(conn, entries, earlier=earlier is not None)
+    listed = report_queries.after_meeting(
+        conn, round_id, village, on=on, household_id=household_id, earlier=earlier
+    )
     for item in listed:
         entry = Entry(
             item.household,
