@@ -136,6 +136,9 @@ def test_a_village_list_of_the_decided_review_has_its_households_of_then(
             for v in VILLAGES
         )
         now = build_document("posting_list", store, round_id=commune.now_id, village=VILLAGES[1])
+        minutes = build_document(
+            "meeting_minutes", store, round_id=commune.last_id, village=VILLAGES[0]
+        )
 
     def codes(document: object) -> set[str]:
         return {str(r.cells[2]) for t in document.tables() for r in t.data_rows()}  # type: ignore[attr-defined]
@@ -144,6 +147,8 @@ def test_a_village_list_of_the_decided_review_has_its_households_of_then(
     assert commune.moved.code not in codes(new)
     assert commune.gone.code in codes(old) | codes(new)
     assert commune.moved.code in codes(now)  # this year's list: where it lives now
+    said = {str(c) for t in minutes.tables() for r in t.data_rows() for c in r.cells}
+    assert commune.moved.head_name() in said
 
 
 def test_the_decision_of_the_decided_review_lists_it_as_decided(commune: Commune) -> None:
