@@ -202,15 +202,13 @@ def after_meeting(
 
 
 def as_decided_since(conn: driver.Connection, round_id: str) -> str:
-    """When an earlier round's lists were made: its decision's recording in the file, or,
-    with no decision, the start of the first round after it. A household deleted after
-    that was on its lists; one deleted before (moved away during the review) was not."""
+    """When an earlier round's lists were made: its decision's recording in the file. A
+    household deleted after that was on its lists; one deleted before (moved away during
+    the review) was not. A round with no decision made no lists yet: the one its decision,
+    when it comes, will recognise holds no household deleted by then, so none is kept
+    (a time after every other)."""
     found = conn.execute(
-        "SELECT COALESCE((SELECT created_at FROM decisions WHERE round_id = b.id),"
-        " (SELECT MIN(r.started_at) FROM rounds r WHERE r.year > b.year"
-        " OR (r.year = b.year AND r.started_at > b.started_at)), '9999')"
-        " FROM rounds b WHERE b.id = ?",
-        (round_id,),
+        "SELECT created_at FROM decisions WHERE round_id = ?", (round_id,)
     ).fetchone()
     return str(found[0]) if found else "9999"
 

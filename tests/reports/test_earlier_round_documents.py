@@ -36,6 +36,10 @@ class Commune:
 
 @pytest.fixture
 def commune(tmp_path: Path) -> Commune:
+    return build(tmp_path)
+
+
+def build(tmp_path: Path, *, decided: bool = True) -> Commune:
     standard = load_standard(STANDARD)
     path = tmp_path / "xa.rasoat.sqlite"
     households = list(generate_households(80, seed=7, villages=VILLAGES))
@@ -55,7 +59,8 @@ def commune(tmp_path: Path) -> Commune:
         for h in households:
             if results[h.id].category is Category.UNDETERMINED:
                 store.delete_household(h.id)
-        store.save_decision(last.id, "88/QĐ-UBND", date(2025, 12, 15), "Lò Văn Thành")
+        if decided:
+            store.save_decision(last.id, "88/QĐ-UBND", date(2025, 12, 15), "Lò Văn Thành")
         split = next(h for h in poor if len(h.members) >= 3)
         gone = next(h for h in poor if h is not split)
         moved = next(h for h in poor if h.village == VILLAGES[0] and h not in (split, gone))
@@ -159,3 +164,14 @@ def test_the_decision_of_the_decided_review_lists_it_as_decided(commune: Commune
     assert len(rows) == commune.poor_2025
     assert rows[commune.split.code][5] == len(commune.split.members)
     assert commune.gone.code in rows
+
+
+def test_a_review_never_decided_keeps_no_household_deleted_since(tmp_path: Path) -> None:
+    """No decision recognised its lists yet: the one still to come recognises nobody who
+    has moved away by then, but each household as the review answered it."""
+    commune = build(tmp_path, decided=False)
+    with Store.open(commune.path, user="t", device="t") as store:
+        rows = _poor_rows(store, commune.last_id)
+    assert commune.gone.code not in rows
+    assert len(rows) == commune.poor_2025 - 1
+    assert rows[commune.split.code][5] == len(commune.split.members)
