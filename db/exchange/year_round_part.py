@@ -505,6 +505,7 @@ def _settle_cadres(
     carried = {r["id"]: r for r in rows}
     waiting: dict[str, str] = {}
     taken: set[str] = set()
+    shown = _versions_shown(conn)
     for cid, record, local_id, local_json, incoming_json, asked in conn.execute(
         "SELECT id, record_id, local_id, local, incoming, incoming_rev"
         " FROM year_round_conflicts WHERE tbl = 'cadre_assignments' AND resolved_at IS NULL"
@@ -513,9 +514,11 @@ def _settle_cadres(
         mine_live = mine is not None and not mine["deleted"]
         came = carried.get(record)
         ended_there = not theirs["deleted"] and came is not None and came["deleted"]
+        # Kept there: a version no question here showed (a question asked again, its cadre
+        # passed on by a third laptop as it was first given, is no decision there).
         kept_there = (
             not theirs["deleted"] and came is not None and not came["deleted"]
-        ) and version(came) != asked
+        ) and version(came) not in shown.get(record, {asked})
         # This file's own assignment seen there: ended, or given a new version by a decision
         # there (``_decide_cadre``); a third laptop merely passing it on is no decision.
         seen = carried.get(local_id) if mine_live else None
@@ -546,6 +549,21 @@ def _settle_cadres(
             "tệp này theo quyết định đó."
         )
     return waiting, taken
+
+
+def _versions_shown(conn: driver.Connection) -> dict[str, set[str]]:
+    """Every version of an assignment that a cadre question here showed, asked or decided
+    (the package's assignment, or this file's cadre), by assignment."""
+    out: dict[str, set[str]] = {}
+    for record, asked, local_json in conn.execute(
+        "SELECT record_id, incoming_rev, local FROM year_round_conflicts"
+        " WHERE tbl = 'cadre_assignments'"
+    ):
+        out.setdefault(record, set()).add(asked)
+        if local_json:
+            local = json.loads(local_json)
+            out.setdefault(local["id"], set()).add(version(local))
+    return out
 
 
 def _decisions_here(conn: driver.Connection) -> list[tuple[str, str, str]]:

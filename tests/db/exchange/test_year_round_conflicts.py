@@ -727,3 +727,62 @@ def test_two_cadres_decided_apart_the_opposite_ways_are_asked_again(
             assert year_round_part.open_conflicts(store.conn) == []
             assert [a.cadre_name for a in year_round.assignments(store)] == expected
             assert audit.verify(store.conn) is None
+
+
+def _three(tmp_path: Path) -> Trip:
+    """The commune's laptop, a surveyor's, and another surveyor's (``"c"``)."""
+    base = build_commune(tmp_path / "base.db", 6, VILLAGES)
+    files = [Path(shutil.copy(base, tmp_path / f"{n}.db")) for n in ("xa", "b", "c")]
+    trip = Trip(tmp_path, (files[0], files[1]))
+    trip.files["c"] = files[2]
+    return trip
+
+
+@pytest.mark.parametrize("choice", ["keep_mine", "take_theirs"])
+def test_a_third_laptop_passing_a_cadre_as_first_given_settles_no_question_asked_again(
+    tmp_path: Path, choice: year_round_part.Choice
+) -> None:
+    """Two cadres decided apart the opposite ways, the question asked again on both laptops.
+    A third laptop that got the surveyor's cadre before any decision passes it on as it was
+    first given: no decision over there (not "kept there", not taken back beside this
+    file's cadre), the question still waits, one cadre. The import used to stop on the
+    database's one-cadre-a-village rule, every time that laptop's package came."""
+    trip = _three(tmp_path)
+    village = VILLAGES[0]
+    with trip.store(XA) as store:
+        year_round.assign_cadre(store, "Hoàng Văn Dũng", "Trưởng thôn", village=village)
+    with trip.store(DTV) as store:
+        year_round.assign_cadre(store, "Nông Thị Hoa", "", village=village)
+    trip.send(DTV, "c")
+    assert len(trip.send(DTV, XA)[1]) == 1
+    assert len(trip.send(XA, DTV)[1]) == 1
+    for laptop in (XA, DTV):
+        with trip.store(laptop) as store:
+            [c] = year_round_part.open_conflicts(store.conn)
+            year_round_part.resolve(store, c.id, choice)
+    assert len(trip.send(DTV, XA)[1]) == 1
+    assert len(trip.send(XA, DTV)[1]) == 1
+    # The laptop whose decision ended the surveyor's cadre: the commune's when each kept
+    # its own, the surveyor's when each took the other's.
+    ended_it = XA if choice == "keep_mine" else DTV
+    kept = _names(trip, ended_it)
+    package = tmp_path / "c.rasoat"
+    with trip.store("c") as store:
+        export_package(store, package, ExportScope(kind="commune"))
+    with trip.store(ended_it) as store:
+        receipt = import_package(store, package)
+        assert not [w for w in receipt.warnings if "quyết định ở máy kia" in w]
+        assert len(year_round_part.open_conflicts(store.conn)) == 1
+        assert audit.verify(store.conn) is None
+    assert _names(trip, ended_it) == kept
+    with trip.store(ended_it) as store:
+        [c] = year_round_part.open_conflicts(store.conn)
+        year_round_part.resolve(store, c.id, "keep_mine")
+    other = DTV if ended_it == XA else XA
+    assert trip.send(ended_it, other)[1] == []
+    assert trip.send(other, ended_it)[1] == []
+    for laptop in (XA, DTV):
+        with trip.store(laptop) as store:
+            assert year_round_part.open_conflicts(store.conn) == []
+            assert [a.cadre_name for a in year_round.assignments(store)] == kept
+            assert audit.verify(store.conn) is None
