@@ -18,9 +18,11 @@ UUID, as households do, never overwriting silently.
   on both, the other becomes a tombstone. An assignment ended on both sides apart (the
   package's tombstone of a row this file holds as a tombstone of another version) with a new
   cadre on one side only is a conflict too (``_plan_new_cadre``, ``_plan_ended_there``): a
-  removal is not undone, nor a replacement dropped, by a package that did not see it. Such a
-  conflict decided on both laptops the opposite ways, apart, is asked again
-  (``_decided_apart``), never left with nobody.
+  removal is not undone, nor a replacement dropped, by a package that did not see it. Two
+  live cadres' conflict decided on both laptops the opposite ways, apart, is asked again
+  (``_decided_apart``), never left with nobody; the cadre that stays after it is given
+  again as a new assignment (``_decide_cadre``), so that the first decisions' endings of
+  it, still passed on by a third laptop, do not end it again.
 - An application changes status (in review, decided, withdrawn). Its versions are named by
   their ``updated_at``/``updated_device`` and their history is kept (``year_round_revs``,
   m0016, written by a trigger) and carried beside the rows (``"year_round_history"``). As
@@ -469,8 +471,9 @@ def plan(
                 continue
             if mine["deleted"]:
                 if not row["deleted"] and row["id"] in taken_ids:
-                    # Asked again after the two laptops decided apart, and kept over there:
-                    # taken, this file's earlier decision ending it undone.
+                    # Asked again after the two laptops decided apart, and kept over there
+                    # by a laptop whose program gave the old assignment back rather than a
+                    # new one (``_decide_cadre``): taken, this file's earlier ending undone.
                     out.updates.append((table, mine, {"deleted": 0, **_stamps(row)}))
                     continue
                 ended = table == "cadre_assignments" and row["deleted"]
@@ -503,6 +506,7 @@ def _settle_cadres(
     the other laptop did to that assignment since: its package still ends this file's cadre
     by the old decision, which is no answer to the new question."""
     carried = {r["id"]: r for r in rows}
+    live_rows = [r for r in rows if not r["deleted"]]
     waiting: dict[str, str] = {}
     taken: set[str] = set()
     shown = _versions_shown(conn)
@@ -527,6 +531,16 @@ def _settle_cadres(
             and seen is not None
             and (seen["deleted"] or version(seen) != version(mine))
         )
+        # Kept there as a question asked again is decided (``_decide_cadre``): ended, and
+        # given again as a new assignment in the same moment.
+        given_again = ended_there and any(
+            came is not None
+            and r["id"] != record
+            and _target(r) == _target(theirs)
+            and (r["cadre_name"], r["cadre_role"]) == (theirs["cadre_name"], theirs["cadre_role"])
+            and _replaced(r, came)
+            for r in live_rows
+        )
         if kept_there:
             taken.add(record)
         if not (ended_there or kept_there or seen_there):
@@ -538,7 +552,7 @@ def _settle_cadres(
         if theirs["deleted"]:  # this file replaced it, the package ended it: is ours ended?
             choice: Choice = "take_theirs" if carried[local_id]["deleted"] else "keep_mine"
         elif ended_there:  # the package's assignment ended over there: nobody, or ours
-            choice = "keep_mine"
+            choice = "take_theirs" if given_again else "keep_mine"
         elif kept_there:  # kept over there after its conflict: taken here
             choice = "take_theirs"
         else:  # ours seen there: kept (theirs ended) or ended (theirs taken)
@@ -1174,22 +1188,35 @@ def _decide_cadre(store: Any, c: YearRoundConflict, choice: Choice, at: str) -> 
     theirs = c.incoming
     now = {"updated_at": at, "updated_device": store.device}
     held = _local_rows(store.conn, "cadre_assignments", [theirs["id"]]).get(theirs["id"])
+    # Asked again after the laptops decided apart (``_decided_apart``): the package's cadre
+    # is held here as the tombstone an earlier decision here gave it. Whichever cadre stays
+    # stays as a new assignment, the old one ended in the same moment (a replacement, as
+    # ``assign_cadre`` makes one), never an old assignment brought back to life: endings of
+    # it made by the first decisions are still on their way (a third laptop holds them),
+    # and a tombstone wins wherever it comes.
+    again = held is not None and not theirs["deleted"]
     # Taking the package's ends this file's live cadre of the target, never the package's
     # own assignment should it be that one by now; keeping it gives it a new version.
     if c.local is not None and c.local["id"] != theirs["id"]:
-        ended = {"deleted": 1} if choice == "take_theirs" else {}
+        ended = {"deleted": 1} if choice == "take_theirs" or again else {}
         _update(store, "cadre_assignments", c.local, {**ended, **now}, at)
+        if again and choice == "keep_mine":
+            _insert(store, [("cadre_assignments", _given_again(c.local, now))], at)
     if held is None:
         taken = choice == "take_theirs" and not theirs["deleted"]
         row = {**theirs, **now, "deleted": 0} if taken else {**theirs, "deleted": 1}
         _insert(store, [("cadre_assignments", row)], at)
-    elif choice == "take_theirs" and not theirs["deleted"] and held["deleted"]:
-        # Asked again after the laptops decided apart (``_decided_apart``): the package's
-        # cadre, which an earlier decision here ended, given back at a version of its own.
-        _update(store, "cadre_assignments", held, {"deleted": 0, **now}, at)
+    elif again and choice == "take_theirs":
+        _insert(store, [("cadre_assignments", _given_again(theirs, now))], at)
     elif theirs["deleted"] and version(theirs) < version(held):
         # The package's ending of an assignment this file had ended too (``_plan_ended_there``):
         # the two tombstones one, at the smaller version, as every merge makes them (taking
         # the package's undid what a merge had aligned, and a package sent before the other
         # laptop's own decision asked again).
         _update(store, "cadre_assignments", held, _stamps(theirs), at)
+
+
+def _given_again(row: Mapping[str, Any], now: Mapping[str, str]) -> dict[str, Any]:
+    """``row``'s cadre as a new assignment made ``now`` (``_decide_cadre``)."""
+    stamps = {"created_at": now["updated_at"], "created_device": now["updated_device"]}
+    return {**row, "id": str(uuid.uuid4()), **stamps, **now, "deleted": 0}

@@ -786,3 +786,51 @@ def test_a_third_laptop_passing_a_cadre_as_first_given_settles_no_question_asked
             assert year_round_part.open_conflicts(store.conn) == []
             assert [a.cadre_name for a in year_round.assignments(store)] == kept
             assert audit.verify(store.conn) is None
+
+
+@pytest.mark.parametrize("first", [XA, DTV])
+def test_a_cadre_given_back_by_the_question_asked_again_survives_an_old_ending(
+    tmp_path: Path, first: str
+) -> None:
+    """Two cadres decided apart (each laptop kept its own), the question asked again and
+    answered on the commune's laptop: its cadre. The surveyor's laptop, whose first decision
+    had ended that cadre, takes it back. A third laptop that took the surveyor's first
+    decision still holds that ending: passed on, it is an answer already overruled, and
+    must not end the cadre again (it did, on every laptop in turn: nobody, and no word)."""
+    trip = _three(tmp_path)
+    village = VILLAGES[0]
+    with trip.store(XA) as store:
+        year_round.assign_cadre(store, "Hoàng Văn Dũng", "Trưởng thôn", village=village)
+    with trip.store(DTV) as store:
+        year_round.assign_cadre(store, "Nông Thị Hoa", "", village=village)
+    trip.send(XA, "c")
+    assert len(trip.send(DTV, XA)[1]) == 1
+    assert len(trip.send(XA, DTV)[1]) == 1
+    for laptop in (XA, DTV):
+        with trip.store(laptop) as store:
+            [c] = year_round_part.open_conflicts(store.conn)
+            year_round_part.resolve(store, c.id, "keep_mine")
+    trip.send(DTV, "c")  # the third laptop takes the surveyor's decision: its cadre
+    assert _names(trip, "c") == ["Nông Thị Hoa"]
+    assert len(trip.send(DTV, XA)[1]) == 1
+    assert len(trip.send(XA, DTV)[1]) == 1
+    with trip.store(XA) as store:
+        [c] = year_round_part.open_conflicts(store.conn)
+        year_round_part.resolve(store, c.id, "keep_mine")
+    assert trip.send(XA, DTV)[1] == []
+    assert _names(trip, DTV) == ["Hoàng Văn Dũng"]
+    with trip.store(DTV) as store:  # settled there as what it is: the other laptop's cadre
+        [(said,)] = store.conn.execute(
+            "SELECT resolution FROM year_round_conflicts ORDER BY resolved_at DESC LIMIT 1"
+        )
+        assert said == "take_theirs"
+    trip.send("c", first)
+    for sender, receiver in [("c", XA if first == DTV else DTV), (XA, "c"), (DTV, XA)]:
+        trip.send(sender, receiver)
+    for sender, receiver in [(XA, DTV), (DTV, "c"), ("c", XA)]:
+        assert trip.send(sender, receiver)[1] == []
+    for laptop in (XA, DTV, "c"):
+        with trip.store(laptop) as store:
+            assert year_round_part.open_conflicts(store.conn) == []
+            assert [a.cadre_name for a in year_round.assignments(store)] == ["Hoàng Văn Dũng"]
+            assert audit.verify(store.conn) is None
