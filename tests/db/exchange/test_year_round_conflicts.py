@@ -909,3 +909,83 @@ def test_removed_here_replaced_there_decided_apart_the_opposite_ways_is_asked_ag
     for laptop in (XA, DTV):
         with trip.store(laptop) as store:
             assert len(year_round_part.open_conflicts(store.conn)) == 1
+
+
+def _decided_apart(trip: Trip, choice: year_round_part.Choice, hid: str | None) -> None:
+    """Two cadres for the first village (or household ``hid``), decided apart the
+    opposite ways with ``choice`` on both laptops, and asked again on both."""
+    target = {"household_id": hid} if hid else {"village": VILLAGES[0]}
+    with trip.store(XA) as store:
+        year_round.assign_cadre(store, "Hoàng Văn Dũng", "Trưởng thôn", **target)
+    with trip.store(DTV) as store:
+        year_round.assign_cadre(store, "Nông Thị Hoa", "", **target)
+    assert len(trip.send(DTV, XA)[1]) == 1
+    assert len(trip.send(XA, DTV)[1]) == 1
+    for laptop in (XA, DTV):
+        with trip.store(laptop) as store:
+            [c] = year_round_part.open_conflicts(store.conn)
+            year_round_part.resolve(store, c.id, choice)
+    assert len(trip.send(DTV, XA)[1]) == 1
+    assert len(trip.send(XA, DTV)[1]) == 1
+
+
+def _cadres_of(trip: Trip, laptop: str) -> list[str]:
+    with trip.store(laptop) as store:
+        assert audit.verify(store.conn) is None
+        return [a.cadre_name for a in year_round.assignments(store)]
+
+
+@pytest.mark.parametrize(("xa", "dtv"), [("keep_mine", "keep_mine"), ("keep_mine", "take_theirs")])
+@pytest.mark.parametrize("choice", ["keep_mine", "take_theirs"])
+def test_a_question_asked_again_decided_apart_again(
+    laptops: tuple[Path, Path],
+    tmp_path: Path,
+    choice: year_round_part.Choice,
+    xa: year_round_part.Choice,
+    dtv: year_round_part.Choice,
+) -> None:
+    """The question asked again, decided on both laptops apart once more: the opposite ways
+    (each keeps its own) → asked a third time, never nobody; the same way → one cadre on
+    both, nothing asked."""
+    trip = Trip(tmp_path, laptops)
+    hid = _ids(laptops[0])[0]
+    _decided_apart(trip, choice, hid)
+    for laptop, second in ((XA, xa), (DTV, dtv)):
+        with trip.store(laptop) as store:
+            [c] = year_round_part.open_conflicts(store.conn)
+            year_round_part.resolve(store, c.id, second)
+    opposite = xa == dtv
+    said = [trip.send(DTV, XA)[1], trip.send(XA, DTV)[1]]
+    assert [len(s) for s in said] == ([1, 1] if opposite else [0, 0])
+    if opposite:
+        assert len(_cadres_of(trip, XA)) == len(_cadres_of(trip, DTV)) == 1
+        with trip.store(DTV) as store:
+            [c] = year_round_part.open_conflicts(store.conn)
+            year_round_part.resolve(store, c.id, "keep_mine")
+        assert trip.send(DTV, XA)[1] == []
+        assert trip.send(XA, DTV)[1] == []
+    assert _cadres_of(trip, XA) == _cadres_of(trip, DTV)
+    assert len(_cadres_of(trip, XA)) == 1
+    for laptop in (XA, DTV):
+        with trip.store(laptop) as store:
+            assert year_round_part.open_conflicts(store.conn) == []
+
+
+@pytest.mark.parametrize("by", [XA, DTV])
+@pytest.mark.parametrize("choice", ["keep_mine", "take_theirs"])
+def test_a_cadre_given_by_hand_while_the_question_asked_again_waits_stands(
+    laptops: tuple[Path, Path], tmp_path: Path, choice: year_round_part.Choice, by: str
+) -> None:
+    """While the question asked again waits, an officer gives the village a third cadre by
+    hand: seen everywhere, it is the cadre on both laptops, no question left."""
+    trip = Trip(tmp_path, laptops)
+    _decided_apart(trip, choice, None)
+    with trip.store(by) as store:
+        year_round.assign_cadre(store, "Vàng A Sùng", "", village=VILLAGES[0])
+    other = DTV if by == XA else XA
+    for sender, receiver in ((by, other), (other, by), (by, other)):
+        trip.send(sender, receiver)
+    for laptop in (XA, DTV):
+        assert _cadres_of(trip, laptop) == ["Vàng A Sùng"]
+        with trip.store(laptop) as store:
+            assert year_round_part.open_conflicts(store.conn) == []
