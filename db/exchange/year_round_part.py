@@ -18,11 +18,12 @@ UUID, as households do, never overwriting silently.
   on both, the other becomes a tombstone. An assignment ended on both sides apart (the
   package's tombstone of a row this file holds as a tombstone of another version) with a new
   cadre on one side only is a conflict too (``_plan_new_cadre``, ``_plan_ended_there``): a
-  removal is not undone, nor a replacement dropped, by a package that did not see it. Two
-  live cadres' conflict decided on both laptops the opposite ways, apart, is asked again
-  (``_decided_apart``), never left with nobody; the cadre that stays after it is given
-  again as a new assignment (``_decide_cadre``), so that the first decisions' endings of
-  it, still passed on by a third laptop, do not end it again.
+  removal is not undone, nor a replacement dropped, by a package that did not see it.
+  Either conflict decided on both laptops the opposite ways, apart, is asked again
+  (``_decided_apart``, ``_removals_decided_apart``), never settled by the tombstone alone;
+  the cadre that stays after it is given again as a new assignment (``_decide_cadre``), so
+  that the first decisions' endings of it, still passed on by a third laptop, do not end
+  it again.
 - An application changes status (in review, decided, withdrawn). Its versions are named by
   their ``updated_at``/``updated_device`` and their history is kept (``year_round_revs``,
   m0016, written by a trigger) and carried beside the rows (``"year_round_history"``). As
@@ -429,6 +430,7 @@ def plan(
     opened = {r for (t, r, _rev), done in known.items() if not done and t == "cadre_assignments"}
     settled_now = opened - waiting_ids.keys()
     held = _decided_apart(out, conn, cadres, decided_here, settled_now, known, codes)
+    held |= _removals_decided_apart(out, conn, cadres, live_here, known, codes)
     for table in TABLES:
         rows = incoming.get(table, [])
         if table == "cadre_assignments":  # tombstones first: they free their targets
@@ -477,7 +479,10 @@ def plan(
                     out.updates.append((table, mine, {"deleted": 0, **_stamps(row)}))
                     continue
                 ended = table == "cadre_assignments" and row["deleted"]
-                if ended and version(mine) != version(row) and row["id"] not in decided:
+                # Judged by a decision here, or by the one this package settles: no new
+                # question (its new cadre, given again there, is the answer).
+                judged = row["id"] in decided or row["id"] in settled_now
+                if ended and version(mine) != version(row) and not judged:
                     ended_apart[_target(row)] = (mine, row)
                 elif ended and version(row) < version(mine):
                     out.updates.append((table, mine, _stamps(row)))  # one tombstone, aligned
@@ -530,16 +535,15 @@ def _settle_cadres(
             record not in ended_here
             and seen is not None
             and (seen["deleted"] or version(seen) != version(mine))
+            # A removal asked again against this very cadre (``_removals_decided_apart``):
+            # its ending as the question showed it is the question, not an answer.
+            and not (local_id == record and version(seen) == asked)
         )
         # Kept there as a question asked again is decided (``_decide_cadre``): ended, and
         # given again as a new assignment in the same moment.
-        given_again = ended_there and any(
-            came is not None
-            and r["id"] != record
-            and _target(r) == _target(theirs)
-            and (r["cadre_name"], r["cadre_role"]) == (theirs["cadre_name"], theirs["cadre_role"])
-            and _replaced(r, came)
-            for r in live_rows
+        given_again = ended_there and came is not None and _given_again_in(came, theirs, live_rows)
+        mine_given_again = (
+            seen is not None and seen["deleted"] and _given_again_in(seen, mine, live_rows)
         )
         if kept_there:
             taken.add(record)
@@ -550,13 +554,15 @@ def _settle_cadres(
             waiting[record] = _describe("cadre_assignments", _who(theirs, codes), now, theirs)
             continue
         if theirs["deleted"]:  # this file replaced it, the package ended it: is ours ended?
-            choice: Choice = "take_theirs" if carried[local_id]["deleted"] else "keep_mine"
+            ours_ended = carried[local_id]["deleted"] and not mine_given_again
+            choice: Choice = "take_theirs" if ours_ended else "keep_mine"
         elif ended_there:  # the package's assignment ended over there: nobody, or ours
             choice = "take_theirs" if given_again else "keep_mine"
         elif kept_there:  # kept over there after its conflict: taken here
             choice = "take_theirs"
         else:  # ours seen there: kept (theirs ended) or ended (theirs taken)
-            choice = "take_theirs" if carried[local_id]["deleted"] else "keep_mine"
+            ours_ended = carried[local_id]["deleted"] and not mine_given_again
+            choice = "take_theirs" if ours_ended else "keep_mine"
         out.settled.append((cid, choice, theirs["household_id"]))
         out.notes.append(
             f"{_who(theirs, codes)}: phân công cán bộ phụ trách đã được quyết định ở máy kia; "
@@ -631,6 +637,69 @@ def _decided_apart(
         held.add(kept)
         if (ended, version(came)) not in asked:
             asked.add((ended, version(came)))
+            _conflict(out, dict(came), here, known, codes)
+    return held
+
+
+def _given_again_in(
+    ended: Mapping[str, Any], cadre: Mapping[str, Any], rows: list[dict[str, Any]]
+) -> bool:
+    """Whether ``rows`` (live, of a package) give ``cadre`` again as a new assignment made
+    with the ending ``ended`` (``_decide_cadre`` on a question asked again)."""
+    return any(
+        r["id"] != ended["id"]
+        and _target(r) == _target(ended)
+        and (r["cadre_name"], r["cadre_role"]) == (cadre["cadre_name"], cadre["cadre_role"])
+        and _replaced(r, ended)
+        for r in rows
+    )
+
+
+def _removals_decided_apart(
+    out: Plan,
+    conn: driver.Connection,
+    rows: list[dict[str, Any]],
+    live_here: Mapping[tuple[str, str], dict[str, Any]],
+    known: Mapping[tuple[str, str, str], bool],
+    codes: Mapping[str, str],
+) -> set[str]:
+    """A cadre removed on one laptop and replaced on the other (``_plan_new_cadre``,
+    ``_plan_ended_there``), decided on both apart the opposite ways: one kept (or took) the
+    cadre, the other the removal. Taken as it comes the tombstone wins and the officer who
+    kept the cadre is overruled without a word; instead the question is asked again, on
+    both laptops, each keeping its side meanwhile. This file ended the cadre: the package
+    brings it live at a version the question did not show (kept there), and the target has
+    nobody here. This file kept it: the package brings its tombstone at the version the
+    question showed it, or at the removal's (``_decide_cadre`` ends a cadre taking a
+    removal at that version, the sign of it): ended there without seeing this decision.
+    Returns the assignments whose ending in the package is held back."""
+    carried = {r["id"]: r for r in rows}
+    held: set[str] = set()
+    for record, local_id, choice, asked, local_json, incoming_json in conn.execute(
+        "SELECT record_id, local_id, resolution, incoming_rev, local, incoming"
+        " FROM year_round_conflicts WHERE tbl = 'cadre_assignments'"
+        " AND resolved_at IS NOT NULL ORDER BY resolved_at, id"
+    ):
+        mine, theirs = json.loads(local_json or "null"), json.loads(incoming_json)
+        if mine is None or local_id == record or mine["deleted"] == theirs["deleted"]:
+            continue  # two live cadres (``_decided_apart``), or a question asked again
+        if mine["deleted"]:  # a cadre there, this file's removal
+            cadre, shown, removal, ended_here = record, asked, version(mine), choice == "keep_mine"
+        else:  # a removal there, this file's cadre
+            cadre, shown, removal = local_id, version(mine), version(theirs)
+            ended_here = choice == "take_theirs"
+        came = carried.get(cadre)
+        here = _local_rows(conn, "cadre_assignments", [cadre]).get(cadre)
+        if came is None or here is None:
+            continue
+        if ended_here:
+            if came["deleted"] or not here["deleted"] or version(came) == shown:
+                continue
+            if _target(came) in live_here:
+                continue  # given a cadre here since: what came after the decision stands
+            _conflict(out, dict(came), here, known, codes)
+        elif came["deleted"] and not here["deleted"] and version(came) in (shown, removal):
+            held.add(cadre)
             _conflict(out, dict(came), here, known, codes)
     return held
 
@@ -1195,19 +1264,37 @@ def _decide_cadre(store: Any, c: YearRoundConflict, choice: Choice, at: str) -> 
     # it made by the first decisions are still on their way (a third laptop holds them),
     # and a tombstone wins wherever it comes.
     again = held is not None and not theirs["deleted"]
+    if held is not None and theirs["deleted"] and not held["deleted"]:
+        # A removal there asked again against this very cadre (``_removals_decided_apart``):
+        # ended now, and kept as a new assignment made in that moment.
+        _update(store, "cadre_assignments", held, {"deleted": 1, **now}, at)
+        if choice == "keep_mine":
+            _insert(store, [("cadre_assignments", _given_again(held, now))], at)
+        return
     # Taking the package's ends this file's live cadre of the target, never the package's
-    # own assignment should it be that one by now; keeping it gives it a new version.
+    # own assignment should it be that one by now; keeping it gives it a new version. A
+    # removal taken ends it at the removal's version: the sign by which the other laptop,
+    # had it kept that cadre apart, knows its cadre ended without its decision seen.
     if c.local is not None and c.local["id"] != theirs["id"]:
-        ended = {"deleted": 1} if choice == "take_theirs" or again else {}
-        _update(store, "cadre_assignments", c.local, {**ended, **now}, at)
+        if choice == "take_theirs" and theirs["deleted"]:
+            ended = {"deleted": 1, **_stamps(theirs)}
+        elif choice == "take_theirs" or again:
+            ended = {"deleted": 1, **now}
+        else:
+            ended = now
+        _update(store, "cadre_assignments", c.local, ended, at)
         if again and choice == "keep_mine":
             _insert(store, [("cadre_assignments", _given_again(c.local, now))], at)
     if held is None:
         taken = choice == "take_theirs" and not theirs["deleted"]
         row = {**theirs, **now, "deleted": 0} if taken else {**theirs, "deleted": 1}
         _insert(store, [("cadre_assignments", row)], at)
-    elif again and choice == "take_theirs":
-        _insert(store, [("cadre_assignments", _given_again(theirs, now))], at)
+    elif again:
+        # Its tombstone given this decision's version: the answer the other laptop reads
+        # (a removal kept, or the cadre given again as a new assignment, replacing it).
+        _update(store, "cadre_assignments", held, now, at)
+        if choice == "take_theirs":
+            _insert(store, [("cadre_assignments", _given_again(theirs, now))], at)
     elif theirs["deleted"] and version(theirs) < version(held):
         # The package's ending of an assignment this file had ended too (``_plan_ended_there``):
         # the two tombstones one, at the smaller version, as every merge makes them (taking

@@ -880,22 +880,20 @@ def test_a_cadre_given_back_by_the_question_asked_again_survives_an_old_ending(
             assert audit.verify(store.conn) is None
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="not fixed: a decision against a removal leaves no sign the other laptop can read"
-    " (taking the removal ends this file's cadre at a fresh version, as a later removal by"
-    " hand would; keeping the removal leaves the tombstone at the version first given), and"
-    " the question asked again would be one whose two sides are the same assignment",
-)
+@pytest.mark.parametrize("second", ["keep_mine", "take_theirs"])
 @pytest.mark.parametrize("choice", ["keep_mine", "take_theirs"])
 def test_removed_here_replaced_there_decided_apart_the_opposite_ways_is_asked_again(
-    laptops: tuple[Path, Path], tmp_path: Path, choice: year_round_part.Choice
+    laptops: tuple[Path, Path],
+    tmp_path: Path,
+    choice: year_round_part.Choice,
+    second: year_round_part.Choice,
 ) -> None:
     """Removed on one laptop, replaced on the other, the packages crossed, and each officer
     decided before seeing the other's decision, the opposite ways (each kept its own side,
-    or each took the other's): one kept a cadre, the other nobody. The next packages leave
-    the household with nobody on both and say nothing: the officer who kept (or took) the
-    cadre is overruled without a word, as two live cadres decided apart no longer are."""
+    or each took the other's): one kept a cadre, the other nobody. The next packages left
+    the household with nobody on both and said nothing, the officer who kept (or took) the
+    cadre overruled without a word. Now the question is asked again on both, each keeping
+    its side meanwhile; decided once (either way) it holds on both."""
     trip, hid = removed_and_replaced(laptops, tmp_path)
     assert len(trip.send(DTV, XA)[1]) == 1
     assert len(trip.send(XA, DTV)[1]) == 1
@@ -903,12 +901,52 @@ def test_removed_here_replaced_there_decided_apart_the_opposite_ways_is_asked_ag
         with trip.store(laptop) as store:
             [c] = year_round_part.open_conflicts(store.conn)
             year_round_part.resolve(store, c.id, choice)
-    assert {_cadre(trip, XA, hid), _cadre(trip, DTV, hid)} == {None, "Nông Thị Hoa"}
-    trip.send(DTV, XA)
-    trip.send(XA, DTV)
+    kept = {XA: _cadre(trip, XA, hid), DTV: _cadre(trip, DTV, hid)}
+    assert set(kept.values()) == {None, "Nông Thị Hoa"}
+    assert len(trip.send(DTV, XA)[1]) == 1
+    assert len(trip.send(XA, DTV)[1]) == 1
+    assert len(trip.send(DTV, XA)[1]) == 1  # said again while it waits, not stored twice
     for laptop in (XA, DTV):
+        assert _cadre(trip, laptop, hid) == kept[laptop]
+    with trip.store(XA) as store:
+        [c] = year_round_part.open_conflicts(store.conn)
+        year_round_part.resolve(store, c.id, second)
+    expected = kept[XA] if second == "keep_mine" else kept[DTV]
+    assert _cadre(trip, XA, hid) == expected
+    assert trip.send(XA, DTV)[1] == []
+    with trip.store(DTV) as store:  # settled there as what it is
+        [(said,)] = store.conn.execute(
+            "SELECT resolution FROM year_round_conflicts ORDER BY resolved_at DESC LIMIT 1"
+        )
+        assert said == ("keep_mine" if expected == kept[DTV] else "take_theirs")
+    assert trip.send(DTV, XA)[1] == []
+    for laptop in (XA, DTV):
+        assert _cadre(trip, laptop, hid) == expected
         with trip.store(laptop) as store:
-            assert len(year_round_part.open_conflicts(store.conn)) == 1
+            assert year_round_part.open_conflicts(store.conn) == []
+            assert audit.verify(store.conn) is None
+
+
+@pytest.mark.parametrize("xa", ["keep_mine", "take_theirs"])
+def test_removed_here_replaced_there_decided_apart_the_same_way_asks_nothing(
+    laptops: tuple[Path, Path], tmp_path: Path, xa: year_round_part.Choice
+) -> None:
+    trip, hid = removed_and_replaced(laptops, tmp_path)
+    assert len(trip.send(DTV, XA)[1]) == 1
+    assert len(trip.send(XA, DTV)[1]) == 1
+    dtv: year_round_part.Choice = "take_theirs" if xa == "keep_mine" else "keep_mine"
+    for laptop, choice in ((XA, xa), (DTV, dtv)):
+        with trip.store(laptop) as store:
+            [c] = year_round_part.open_conflicts(store.conn)
+            year_round_part.resolve(store, c.id, choice)
+    expected = _cadre(trip, XA, hid)
+    assert _cadre(trip, DTV, hid) == expected
+    assert trip.send(DTV, XA)[1] == []
+    assert trip.send(XA, DTV)[1] == []
+    for laptop in (XA, DTV):
+        assert _cadre(trip, laptop, hid) == expected
+        with trip.store(laptop) as store:
+            assert year_round_part.open_conflicts(store.conn) == []
 
 
 def _decided_apart(trip: Trip, choice: year_round_part.Choice, hid: str | None) -> None:
