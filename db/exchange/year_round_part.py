@@ -431,6 +431,7 @@ def plan(
     settled_now = opened - waiting_ids.keys()
     held = _decided_apart(out, conn, cadres, decided_here, settled_now, known, codes)
     held |= _removals_decided_apart(out, conn, cadres, live_here, known, codes)
+    replaced -= held  # an ending held back frees nothing: a new cadre beside it is a question
     for table in TABLES:
         rows = incoming.get(table, [])
         if table == "cadre_assignments":  # tombstones first: they free their targets
@@ -521,6 +522,12 @@ def _settle_cadres(
     ):
         theirs, mine = json.loads(incoming_json), json.loads(local_json or "null")
         mine_live = mine is not None and not mine["deleted"]
+        own = _local_rows(conn, "cadre_assignments", [record]).get(record) if mine_live else None
+        if local_id == record and own is not None and own["deleted"]:
+            # A removal there asked again against this file's cadre, which this file has
+            # ended since (replaced by hand): nothing left to keep, no question.
+            out.settled.append((cid, "take_theirs", theirs["household_id"]))
+            continue
         came = carried.get(record)
         ended_there = not theirs["deleted"] and came is not None and came["deleted"]
         # Kept there: a version no question here showed (a question asked again, its cadre

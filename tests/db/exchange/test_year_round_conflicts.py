@@ -1027,3 +1027,44 @@ def test_a_cadre_given_by_hand_while_the_question_asked_again_waits_stands(
         assert _cadres_of(trip, laptop) == ["Vàng A Sùng"]
         with trip.store(laptop) as store:
             assert year_round_part.open_conflicts(store.conn) == []
+
+
+@pytest.mark.parametrize("by", ["nobody", "cadre"])
+@pytest.mark.parametrize("choice", ["keep_mine", "take_theirs"])
+def test_a_cadre_given_by_hand_while_a_removal_asked_again_waits(
+    laptops: tuple[Path, Path], tmp_path: Path, choice: year_round_part.Choice, by: str
+) -> None:
+    """Removed here, replaced there, decided apart the opposite ways, asked again; then one
+    laptop gives the household a third cadre by hand. Given where there was nobody, it is a
+    cadre beside the other laptop's (held, not ended): a question there, not two cadres at
+    once (the import stopped on the one-cadre rule). Given in place of the cadre kept, that
+    cadre is gone: the question about keeping it is closed, not asked forever."""
+    trip, hid = removed_and_replaced(laptops, tmp_path)
+    assert len(trip.send(DTV, XA)[1]) == 1
+    assert len(trip.send(XA, DTV)[1]) == 1
+    for laptop in (XA, DTV):
+        with trip.store(laptop) as store:
+            [c] = year_round_part.open_conflicts(store.conn)
+            year_round_part.resolve(store, c.id, choice)
+    assert len(trip.send(DTV, XA)[1]) == 1
+    assert len(trip.send(XA, DTV)[1]) == 1
+    nobody = XA if _cadre(trip, XA, hid) is None else DTV
+    cadre = DTV if nobody == XA else XA
+    hand = nobody if by == "nobody" else cadre
+    other = cadre if hand == nobody else nobody
+    with trip.store(hand) as store:
+        year_round.assign_cadre(store, "Vàng A Sùng", "", household_id=hid)
+    trip.send(hand, other)
+    trip.send(other, hand)
+    if by == "nobody":  # asked: the hand's cadre against the other laptop's
+        with trip.store(other) as store:
+            assert _cadre(trip, other, hid) == "Nông Thị Hoa"
+            for c in year_round_part.open_conflicts(store.conn):
+                year_round_part.resolve(store, c.id, "take_theirs")
+        trip.send(other, hand)
+        trip.send(hand, other)
+    for laptop in (XA, DTV):
+        assert _cadre(trip, laptop, hid) == "Vàng A Sùng"
+        with trip.store(laptop) as store:
+            assert year_round_part.open_conflicts(store.conn) == []
+            assert audit.verify(store.conn) is None
