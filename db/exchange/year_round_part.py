@@ -432,6 +432,7 @@ def plan(
     held = _decided_apart(out, conn, cadres, decided_here, settled_now, known, codes)
     held |= _removals_decided_apart(out, conn, cadres, live_here, known, codes)
     replaced -= held  # an ending held back frees nothing: a new cadre beside it is a question
+    fresh = [r for r in cadres if not r["deleted"]]
     for table in TABLES:
         rows = incoming.get(table, [])
         if table == "cadre_assignments":  # tombstones first: they free their targets
@@ -481,8 +482,12 @@ def plan(
                     continue
                 ended = table == "cadre_assignments" and row["deleted"]
                 # Judged by a decision here, or by the one this package settles: no new
-                # question (its new cadre, given again there, is the answer).
-                judged = row["id"] in decided or row["id"] in settled_now
+                # question (its new cadre, given again there, is the answer). Unless one
+                # side's ending of it came with a new cadre (a question asked again answered
+                # apart once more: the cadre given again on one, the removal kept on the
+                # other): that is a removal against a replacement, asked.
+                again = _replaced_by(row, fresh) or _replaced_by(mine, live_here.values())
+                judged = (row["id"] in decided and not again) or row["id"] in settled_now
                 if ended and version(mine) != version(row) and not judged:
                     ended_apart[_target(row)] = (mine, row)
                 elif ended and version(row) < version(mine):
@@ -658,6 +663,14 @@ def _given_again_in(
         and _target(r) == _target(ended)
         and (r["cadre_name"], r["cadre_role"]) == (cadre["cadre_name"], cadre["cadre_role"])
         and _replaced(r, ended)
+        for r in rows
+    )
+
+
+def _replaced_by(ended: Mapping[str, Any], rows: Iterable[Mapping[str, Any]]) -> bool:
+    """Whether one of ``rows`` is a new cadre of ``ended``'s target made with its ending."""
+    return any(
+        r["id"] != ended["id"] and _target(r) == _target(ended) and _replaced(r, ended)
         for r in rows
     )
 

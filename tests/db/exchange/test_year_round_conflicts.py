@@ -1068,3 +1068,39 @@ def test_a_cadre_given_by_hand_while_a_removal_asked_again_waits(
         with trip.store(laptop) as store:
             assert year_round_part.open_conflicts(store.conn) == []
             assert audit.verify(store.conn) is None
+
+
+@pytest.mark.parametrize("again", ["keep_mine", "take_theirs"])
+@pytest.mark.parametrize("choice", ["keep_mine", "take_theirs"])
+def test_a_removal_asked_again_decided_apart_again_is_asked_once_more(
+    laptops: tuple[Path, Path],
+    tmp_path: Path,
+    choice: year_round_part.Choice,
+    again: year_round_part.Choice,
+) -> None:
+    """Removed here, replaced there, decided apart the opposite ways, asked again, and
+    decided apart the opposite ways once more: the cadre given again on one laptop is not
+    taken silently by the other that kept the removal (it was), but asked once more."""
+    trip, hid = removed_and_replaced(laptops, tmp_path)
+    assert len(trip.send(DTV, XA)[1]) == 1
+    assert len(trip.send(XA, DTV)[1]) == 1
+    for decision in (choice, again):
+        for laptop in (XA, DTV):
+            with trip.store(laptop) as store:
+                [c] = year_round_part.open_conflicts(store.conn)
+                year_round_part.resolve(store, c.id, decision)
+        kept = {XA: _cadre(trip, XA, hid), DTV: _cadre(trip, DTV, hid)}
+        assert set(kept.values()) == {None, "Nông Thị Hoa"}
+        assert len(trip.send(DTV, XA)[1]) == 1
+        assert len(trip.send(XA, DTV)[1]) == 1
+        assert {XA: _cadre(trip, XA, hid), DTV: _cadre(trip, DTV, hid)} == kept
+    with trip.store(DTV) as store:
+        [c] = year_round_part.open_conflicts(store.conn)
+        year_round_part.resolve(store, c.id, "keep_mine")
+    assert trip.send(DTV, XA)[1] == []
+    assert trip.send(XA, DTV)[1] == []
+    for laptop in (XA, DTV):
+        assert _cadre(trip, laptop, hid) == kept[DTV]
+        with trip.store(laptop) as store:
+            assert year_round_part.open_conflicts(store.conn) == []
+            assert audit.verify(store.conn) is None
