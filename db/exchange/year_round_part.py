@@ -433,6 +433,7 @@ def plan(
     held |= _removals_decided_apart(out, conn, cadres, live_here, known, codes)
     replaced -= held  # an ending held back frees nothing: a new cadre beside it is a question
     fresh = [r for r in cadres if not r["deleted"]]
+    shown = _versions_shown(conn)
     for table in TABLES:
         rows = incoming.get(table, [])
         if table == "cadre_assignments":  # tombstones first: they free their targets
@@ -486,8 +487,14 @@ def plan(
                 # side's ending of it came with a new cadre (a question asked again answered
                 # apart once more: the cadre given again on one, the removal kept on the
                 # other): that is a removal against a replacement, asked.
+                # A tombstone at a version a question here showed is that question's,
+                # judged, come late (an older package imported after a newer one).
                 again = _replaced_by(row, fresh) or _replaced_by(mine, live_here.values())
-                judged = (row["id"] in decided and not again) or row["id"] in settled_now
+                judged = (
+                    (row["id"] in decided and not again)
+                    or row["id"] in settled_now
+                    or version(row) in shown.get(row["id"], ())
+                )
                 if ended and version(mine) != version(row) and not judged:
                     ended_apart[_target(row)] = (mine, row)
                 elif ended and version(row) < version(mine):
