@@ -422,8 +422,9 @@ def plan(
     # decides (sent again, it is not taken as if no one had asked).
     cadres = incoming.get("cadre_assignments", [])
     decided_here = _decisions_here(conn)
+    shown = _versions_shown(conn)
     waiting_ids, taken_ids = _settle_cadres(
-        out, conn, cadres, codes, {ended for ended, _seen, _kept in decided_here}
+        out, conn, cadres, codes, {ended for ended, _seen, _kept in decided_here}, shown
     )
     # Decided here and over there the opposite ways, neither seeing the other's decision:
     # asked again, this file's cadre kept meanwhile (the package's ending of it held back).
@@ -433,7 +434,6 @@ def plan(
     held |= _removals_decided_apart(out, conn, cadres, live_here, known, codes)
     replaced -= held  # an ending held back frees nothing: a new cadre beside it is a question
     fresh = [r for r in cadres if not r["deleted"]]
-    shown = _versions_shown(conn)
     for table in TABLES:
         rows = incoming.get(table, [])
         if table == "cadre_assignments":  # tombstones first: they free their targets
@@ -512,6 +512,7 @@ def _settle_cadres(
     rows: list[dict[str, Any]],
     codes: Mapping[str, str],
     ended_here: set[str],
+    shown: Mapping[str, set[str]],
 ) -> tuple[dict[str, str], set[str]]:
     """Plans the settling of the open cadre conflicts the package shows decided on the other
     laptop: that laptop ended the assignment this file was asked to take, or kept it (its
@@ -522,12 +523,12 @@ def _settle_cadres(
     A conflict asked again after the laptops decided apart (``_decided_apart``: its
     assignment one that a decision here had ended, ``ended_here``) is settled only by what
     the other laptop did to that assignment since: its package still ends this file's cadre
-    by the old decision, which is no answer to the new question."""
+    by the old decision, which is no answer to the new question. ``shown``: the versions of
+    each assignment a question here showed (``_versions_shown``)."""
     carried = {r["id"]: r for r in rows}
     live_rows = [r for r in rows if not r["deleted"]]
     waiting: dict[str, str] = {}
     taken: set[str] = set()
-    shown = _versions_shown(conn)
     for cid, record, local_id, local_json, incoming_json, asked in conn.execute(
         "SELECT id, record_id, local_id, local, incoming, incoming_rev"
         " FROM year_round_conflicts WHERE tbl = 'cadre_assignments' AND resolved_at IS NULL"
