@@ -535,8 +535,10 @@ def _settle_cadres(
     ):
         theirs, mine = json.loads(incoming_json), json.loads(local_json or "null")
         mine_live = mine is not None and not mine["deleted"]
-        own = _local_rows(conn, "cadre_assignments", [record]).get(record) if mine_live else None
-        if local_id == record and own is not None and own["deleted"]:
+        own = None
+        if mine_live and local_id == record:
+            own = _local_rows(conn, "cadre_assignments", [record]).get(record)
+        if own is not None and own["deleted"]:
             # A removal there asked again against this file's cadre, which this file has
             # ended since (replaced by hand): nothing left to keep, no question.
             out.settled.append((cid, "take_theirs", theirs["household_id"]))
