@@ -160,7 +160,7 @@ def test_a_document_the_engine_cannot_read_names_its_household_and_field(provinc
     the what-if stops with the household's code, its commune and the field, in Vietnamese."""
     with connect(province) as conn:
         code = _replace_first_doc(conn, "jsonb_set(doc::jsonb, '{area}', '\"moon\"')::json")
-        with pytest.raises(RegistryError, match=f"hộ {code} của xã 02647: .*'area'"):
+        with pytest.raises(RegistryError, match=f"hộ {code} của xã 02647: .*“Khu vực” \\(area\\)"):
             province_whatif(conn, STANDARD, 2026, workers=1)
 
 
