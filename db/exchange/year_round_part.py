@@ -475,12 +475,6 @@ def plan(
                 _plan_application(out, mine, row, versions, known, codes)
                 continue
             if mine["deleted"]:
-                if not row["deleted"] and row["id"] in taken_ids:
-                    # Asked again after the two laptops decided apart, and kept over there
-                    # by a laptop whose program gave the old assignment back rather than a
-                    # new one (``_decide_cadre``): taken, this file's earlier ending undone.
-                    out.updates.append((table, mine, {"deleted": 0, **_stamps(row)}))
-                    continue
                 ended = table == "cadre_assignments" and row["deleted"]
                 # Judged by a decision here, or by the one this package settles: no new
                 # question (its new cadre, given again there, is the answer). Unless one
