@@ -16,7 +16,7 @@ from dataclasses import fields, replace
 from typing import Any
 
 from db import certificates
-from db.exchange import devices, year_round_part
+from db.exchange import devices, year_round_part, year_round_rows
 from db.exchange.errors import PackageError
 from db.exchange.merge_new import add_new, bulk_candidates, write_first_results
 from db.exchange.merge_one import apply, write_results
@@ -59,7 +59,7 @@ def write_merge(
     to_join: list[Planned],
     to_purge: list[Planned],
     numbers: certificates.MergePlan,
-    year_round: year_round_part.Plan,
+    year_round: year_round_rows.Plan,
 ) -> None:
     """The merge's one transaction."""
     at = receipt.imported_at

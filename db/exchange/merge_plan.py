@@ -18,7 +18,7 @@ from datetime import date
 from typing import Any
 
 from db import certificates, driver
-from db.exchange import history, purged_part, year_round_part
+from db.exchange import history, purged_part, year_round_part, year_round_rows
 from db.exchange.errors import PackageError
 from db.exchange.merge_results import result_gaps, settle_results
 from db.exchange.merge_stream import LEAN_RESULT, again, id_numbers, is_lean
@@ -515,11 +515,11 @@ def plan_year_round(
     steps: list[Planned],
     round_map: dict[str, str],
     live: set[str],
-) -> year_round_part.Plan:
+) -> year_round_rows.Plan:
     """Applications, support and cadres of the households live here once the merge is
     written (``db.exchange.year_round_part``); nothing read for a package carrying none."""
     if not year_round_part.carries_rows(package.year_round):
-        return year_round_part.Plan()
+        return year_round_rows.Plan()
     codes = {r.household.id: r.household.code for r in package.records}
     villages = {" ".join(v.name.split()) for v in store.villages()}
     villages |= {
