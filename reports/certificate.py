@@ -146,6 +146,13 @@ def certificates(
     chosen = numbered(data)
     if household_id is not None:
         chosen = [(n, e) for n, e in chosen if e.id == household_id]
+        if not chosen and not any(e.id == household_id for e in data.entries):
+            # No result in the round (added since, or carried into it and not reviewed yet):
+            # "not on the lists" read as a decision about the family.
+            raise ReportError(
+                f"Hộ này chưa được phân loại trong kỳ rà soát năm {data.year}: chưa cấp được "
+                "giấy chứng nhận (hãy rà soát hộ trước)."
+            )
         if not chosen:
             raise ReportError(
                 "Hộ này không thuộc danh sách hộ nghèo, hộ cận nghèo của kỳ rà soát: "

@@ -281,6 +281,27 @@ def test_certificate_number_is_the_same_alone_and_in_the_batch(
     assert "không cấp giấy chứng nhận" in err.value.message
 
 
+def test_a_certificate_of_a_household_not_yet_classified_says_so(
+    small_file: Path, tmp_path: Path
+) -> None:
+    """A household added after the round's classification (or carried into a new round and
+    not yet reviewed) has no result in it: the refusal says it is not classified yet, not
+    that it is off the lists, which an officer reads as a decision about the family."""
+    path = Path(shutil.copy(small_file, tmp_path / "xa.db"))
+    with Store.open(path, user="Kiểm thử", device="test") as store:
+        added = Household(village=VILLAGES[0])
+        store.save_household(added)
+        with pytest.raises(reports.ReportError) as err:
+            reports.build("certificate", store, tmp_path / "x.pdf", household_id=added.id)
+        rnd = store.current_round()
+    assert rnd is not None
+    year = rnd.year
+    assert err.value.message == (
+        f"Hộ này chưa được phân loại trong kỳ rà soát năm {year}: chưa cấp được giấy chứng "
+        "nhận (hãy rà soát hộ trước)."
+    )
+
+
 def test_household_form_prints_the_answers(small_store: Store, tmp_path: Path) -> None:
     h = next(h for h, c, _t in current(small_store) if c is Category.POOR)
     text = pdf_text(
