@@ -3,6 +3,7 @@ packages (one superseded). The what-if's tests: ``test_whatif.py``."""
 
 from __future__ import annotations
 
+import os
 import uuid
 from collections import Counter
 from pathlib import Path
@@ -276,3 +277,19 @@ def test_the_export_says_which_load_each_row_is_of(province: str, tmp_path: Path
     assert main(["registry", "export", province, "--out", str(tmp_path / "q")]) == 0
     current = pq.read_table(tmp_path / "q" / "loads.parquet").to_pylist()
     assert sorted(r["commune_code"] for r in current) == ["02647", "02674", "02947"]
+
+
+@pytest.mark.skipif(os.name == "nt", reason="a file's access on Windows is its folder's list")
+def test_the_export_is_readable_by_its_owner_alone(province: str, tmp_path: Path) -> None:
+    """Names and households of the whole province (ID numbers with --with-id-numbers) on a
+    server several staff log in to: written 0644, any account could read them."""
+    out = tmp_path / "p"
+    assert main(["registry", "export", province, "--out", str(out), "--with-id-numbers"]) == 0
+    files = sorted(out.glob("*.parquet"))
+    assert [f.name for f in files] == [
+        "households.parquet",
+        "loads.parquet",
+        "members.parquet",
+        "results.parquet",
+    ]
+    assert [oct(f.stat().st_mode & 0o777) for f in files] == [oct(0o600)] * len(files)
