@@ -43,6 +43,7 @@ from db.backup import fsync_path
 from db.errors import failure_reason
 from db.exchange import crypto, signing
 from db.exchange.errors import (
+    DamagedPackage,
     NewerFormat,
     PackageError,
     PasswordRequiredError,
@@ -121,11 +122,11 @@ def _b64(data: bytes) -> str:
 
 def _unb64(value: Any, what: str) -> bytes:
     if not isinstance(value, str) or len(value) > 4096:
-        raise PackageError(f"Thông tin mã hoá của gói bị hỏng ({what}).")
+        raise DamagedPackage(f"Thông tin mã hoá của gói bị hỏng ({what}).")
     try:
         return base64.b64decode(value, validate=True)
     except (binascii.Error, ValueError) as exc:
-        raise PackageError(f"Thông tin mã hoá của gói bị hỏng ({what}).") from exc
+        raise DamagedPackage(f"Thông tin mã hoá của gói bị hỏng ({what}).") from exc
 
 
 def _aad(package_id: str, name: str, digest: str, header: str = "") -> bytes:
@@ -500,7 +501,7 @@ class Opened:
         for piece in pieces:
             size += len(piece)
             if size > expected_size:
-                raise PackageError("Gói dữ liệu có kích thước phần không khớp với bản kê.")
+                raise DamagedPackage("Gói dữ liệu có kích thước phần không khớp với bản kê.")
             digest.update(piece)
             yield piece
         if size != expected_size or digest.hexdigest() != info["sha256"]:
@@ -511,7 +512,7 @@ class Opened:
     def _manifest_part(self, name: str) -> dict[str, Any]:
         info = self.manifest["parts"].get(name)
         if not isinstance(info, dict) or name not in self._infos:
-            raise PackageError("Gói dữ liệu thiếu phần dữ liệu bắt buộc.")
+            raise DamagedPackage("Gói dữ liệu thiếu phần dữ liệu bắt buộc.")
         return info
 
     def _sealed_whole(self, name: str, info: dict[str, Any], entry: zipfile.ZipInfo) -> bytes:
@@ -522,7 +523,7 @@ class Opened:
         if compressed:
             stored_size = info.get("stored_size")
             if type(stored_size) is not int or not 16 <= stored_size <= self._limits.part_bytes:
-                raise PackageError("Bản kê của gói ghi sai kích thước phần mã hoá.")
+                raise DamagedPackage("Bản kê của gói ghi sai kích thước phần mã hoá.")
             ceiling = stored_size
         else:
             ceiling = expected_size + 16
@@ -546,14 +547,14 @@ class Opened:
         stored_size = info.get("stored_size")
         chunk_bytes = self.manifest["encryption"].get("chunk_bytes")
         if type(chunk_bytes) is not int or not 1024 <= chunk_bytes <= limits.max_chunk_bytes:
-            raise PackageError("Thông tin mã hoá của gói bị hỏng (chunk_bytes).")
+            raise DamagedPackage("Thông tin mã hoá của gói bị hỏng (chunk_bytes).")
         if (
             info.get("compression") != "zlib"
             or type(stored_size) is not int
             or not 16 <= stored_size <= limits.part_bytes
             or entry.file_size != stored_size
         ):
-            raise PackageError("Bản kê của gói ghi sai kích thước phần mã hoá.")
+            raise DamagedPackage("Bản kê của gói ghi sai kích thước phần mã hoá.")
         # A declared size far beyond what its deflated bytes can hold is a bomb, refused
         # before anything is inflated (the zip's own ratio says nothing: the entry is stored).
         if expected_size > 1024 * 1024 and expected_size > limits.max_ratio * stored_size:
@@ -585,20 +586,20 @@ class Opened:
                 try:
                     out = inflater.decompress(opened, min(READ_BYTES, expected_size + 1 - produced))
                 except zlib.error as exc:
-                    raise PackageError("Gói dữ liệu đã bị hỏng (không giải nén được).") from exc
+                    raise DamagedPackage("Gói dữ liệu đã bị hỏng (không giải nén được).") from exc
                 produced += len(out)
                 if produced > expected_size:
-                    raise PackageError("Gói dữ liệu có kích thước phần không khớp với bản kê.")
+                    raise DamagedPackage("Gói dữ liệu có kích thước phần không khớp với bản kê.")
                 if out:
                     yield out
                 opened = inflater.unconsumed_tail
             current, index = following, index + 1
         if not inflater.eof or inflater.unused_data:
-            raise PackageError("Gói dữ liệu có kích thước phần không khớp với bản kê.")
+            raise DamagedPackage("Gói dữ liệu có kích thước phần không khớp với bản kê.")
 
 
 def _not_authentic() -> PackageError:
-    return PackageError("Gói dữ liệu đã bị thay đổi hoặc hỏng (phần mã hoá không xác thực được).")
+    return DamagedPackage("Gói dữ liệu đã bị thay đổi hoặc hỏng (phần mã hoá không xác thực được).")
 
 
 @contextmanager
@@ -618,9 +619,9 @@ def open_container(
         declared = manifest["parts"]
         present = set(infos) - {MANIFEST_NAME}
         if set(declared) != present:
-            raise PackageError("Gói dữ liệu không đầy đủ: danh sách phần trong gói không khớp.")
+            raise DamagedPackage("Gói dữ liệu không đầy đủ: danh sách phần trong gói không khớp.")
         if set(declared) != set(allowed_parts):
-            raise PackageError("Gói dữ liệu thiếu phần dữ liệu bắt buộc.")
+            raise DamagedPackage("Gói dữ liệu thiếu phần dữ liệu bắt buộc.")
         for info in declared.values():
             if info["size"] > limits.part_bytes:
                 raise PackageError("Gói dữ liệu quá lớn để mở an toàn.")
@@ -638,14 +639,14 @@ def _entry_pieces(
     """The entry's bytes in pieces of ``piece`` (the last shorter), never more than
     ``ceiling`` in all whatever its header says."""
     if info.file_size > ceiling:
-        raise PackageError("Gói dữ liệu có kích thước phần không khớp với bản kê.")
+        raise DamagedPackage("Gói dữ liệu có kích thước phần không khớp với bản kê.")
     total = 0
     try:
         with zf.open(info) as fh:
             while data := _read_full(fh, piece):
                 total += len(data)
                 if total > ceiling:
-                    raise PackageError("Gói dữ liệu có kích thước phần không khớp với bản kê.")
+                    raise DamagedPackage("Gói dữ liệu có kích thước phần không khớp với bản kê.")
                 yield data
     except (
         zipfile.BadZipFile,
@@ -656,7 +657,7 @@ def _entry_pieces(
         NotImplementedError,
         RuntimeError,
     ) as exc:
-        raise PackageError("Gói dữ liệu đã bị hỏng (không giải nén được).") from exc
+        raise DamagedPackage("Gói dữ liệu đã bị hỏng (không giải nén được).") from exc
 
 
 def _read_full(fh: IO[bytes], size: int) -> bytes:
@@ -677,9 +678,9 @@ def _inflate(data: bytes, expected_size: int) -> bytes:
     try:
         out = inflater.decompress(data, expected_size + 1)
     except zlib.error as exc:
-        raise PackageError("Gói dữ liệu đã bị hỏng (không giải nén được).") from exc
+        raise DamagedPackage("Gói dữ liệu đã bị hỏng (không giải nén được).") from exc
     if len(out) != expected_size or not inflater.eof:
-        raise PackageError("Gói dữ liệu có kích thước phần không khớp với bản kê.")
+        raise DamagedPackage("Gói dữ liệu có kích thước phần không khớp với bản kê.")
     return out
 
 
@@ -713,7 +714,7 @@ class _ZipGuard:
             struct.error,
             UnicodeDecodeError,
         ) as exc:
-            raise PackageError(
+            raise DamagedPackage(
                 "Tệp không phải gói dữ liệu Rà soát, hoặc đã bị cắt cụt / hỏng."
             ) from exc
 
@@ -774,7 +775,7 @@ def _parse_manifest(raw: bytes) -> dict[str, Any]:
     try:
         manifest = json.loads(raw.decode("utf-8"))
     except (ValueError, RecursionError) as exc:  # a number over 4,300 digits: ValueError
-        raise PackageError("Bản kê (manifest) của gói bị hỏng.") from exc
+        raise DamagedPackage("Bản kê (manifest) của gói bị hỏng.") from exc
     if not isinstance(manifest, dict) or manifest.get("format") != FORMAT_NAME:
         raise PackageError("Tệp không phải gói dữ liệu Rà soát.")
     version = manifest.get("format_version")

@@ -16,6 +16,22 @@ class PackageError(ValueError):
     """A package that cannot be used; nothing has been written when this is raised."""
 
 
+# What to do with a package damaged on its way (copied half-way, a stick pulled too soon, a
+# bad stick): the refusal alone ("bị hỏng") left the officer with nothing to try.
+COPY_AGAIN = (
+    "Hãy chép lại tệp gói từ máy đã xuất (chờ chép xong rồi mới rút USB) và nhập lại; nếu "
+    "vẫn lỗi, đề nghị máy đó xuất lại gói."
+)
+
+
+class DamagedPackage(PackageError):
+    """A package whose bytes are not what its sender wrote: cut short, altered, or not a
+    package at all; the message ends with what to do (``COPY_AGAIN``)."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(f"{message} {COPY_AGAIN}")
+
+
 class NewerFormat(PackageError):
     """Made by a newer version of Rà soát, in a format this one cannot read: not damaged;
     the reading side needs the update (the province's registry says so)."""

@@ -25,7 +25,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import (
 )
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
-from db.exchange.errors import PackageError
+from db.exchange.errors import DamagedPackage, PackageError
 
 ALGORITHM = "Ed25519"
 SIGNATURE_FIELD = "signature"
@@ -89,7 +89,7 @@ def verify(manifest: Mapping[str, Any]) -> Signer:
         value = base64.b64decode(str(sig.get("value", "")), validate=True)
         Ed25519PublicKey.from_public_bytes(public).verify(value, canonical(manifest))
     except (binascii.Error, ValueError, InvalidSignature) as exc:
-        raise PackageError(
+        raise DamagedPackage(
             "Chữ ký của gói không khớp: bản kê hoặc dữ liệu đã bị sửa sau khi ký "
             "(người tạo, số liệu hoặc một phần dữ liệu). Không nhập."
         ) from exc

@@ -543,3 +543,27 @@ def test_a_record_refused_from_a_newer_program_says_to_update(tmp_path: Path) ->
     with pytest.raises(PackageError) as refused:
         read_package(same)
     assert "cập nhật phần mềm" not in str(refused.value)
+
+
+@pytest.mark.parametrize("cut", [0.1, 0.5, 0.99])
+def test_a_package_copied_half_way_says_to_copy_it_again(
+    tmp_path: Path, cut: float, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A package cut short on its way (a stick pulled before the copy ended): refused, and
+    told what to do, not only "bị hỏng" (the officer had nothing to try); a package that is
+    sound but of another commune is told its own reason alone."""
+    from db.exchange.errors import COPY_AGAIN
+    from tests.db.exchange.commune import make_commune
+
+    ours = make_commune(tmp_path / "xa.db", 2)
+    whole = tmp_path / "whole.rasoat"
+    write_package(whole, HEADER, {"villages": []}, records(2))
+    data = whole.read_bytes()
+    cut_short = tmp_path / "cut.rasoat"
+    cut_short.write_bytes(data[: int(len(data) * cut)])
+    assert COPY_AGAIN in _import_refused(ours, cut_short, capsys)
+    other = tmp_path / "other.rasoat"
+    write_package(other, {**HEADER, "commune": {"code": "02947", "name": "Xã Bảo Yên"}}, {}, [])
+    said = _import_refused(ours, other, capsys)
+    assert "xã" in said.lower()
+    assert COPY_AGAIN not in said
