@@ -49,6 +49,7 @@ from db.audit import local_time
 from db.exchange import container
 from db.exchange.container import DEFAULT_LIMITS
 from db.exchange.errors import (
+    DamagedPackage,
     NewerFormat,
     NewerRelease,
     PackageError,
@@ -338,6 +339,11 @@ def prepare(path: Path, password: str | None, recovery_key: str | None) -> Prepa
                 f"({__version__}), tạo; bản này chưa đọc được: {reason} Cài phiên bản mới của "
                 "rasoat (phần registry) trên máy của tỉnh rồi nạp lại gói; nếu vẫn bị từ chối, "
                 "đề nghị xã gửi lại gói."
+            )
+        if isinstance(exc, DamagedPackage):  # the commune officer's advice left out
+            return (
+                f"Gói {path.name} bị hỏng hoặc không hợp lệ: {exc.reason} Đề nghị xã chép "
+                "lại hoặc xuất lại gói và gửi lại."
             )
         return f"Gói {path.name} bị hỏng hoặc không hợp lệ: {exc}"
     except UnicodeEncodeError:

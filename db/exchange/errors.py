@@ -30,6 +30,7 @@ class DamagedPackage(PackageError):
 
     def __init__(self, message: str) -> None:
         super().__init__(f"{message} {COPY_AGAIN}")
+        self.reason = message  # without the advice, for a reader that gives its own
 
 
 class NewerFormat(PackageError):

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from db.exchange.errors import PackageError
+from db.exchange.errors import DamagedPackage, PackageError
 from db.exchange.package import read_package
 from registry.load import Located, Prepared, copy_data, prefixed, prepare, rows_of
 from tests.registry.packages import households, make_package
@@ -58,7 +58,15 @@ def test_prepare_refuses_as_the_commune_import_does(tmp_path: Path) -> None:
         said = prepare(refused_path, None, None)
         with pytest.raises(PackageError) as refused:
             read_package(refused_path)
-        assert said == f"Gói {refused_path.name} bị hỏng hoặc không hợp lệ: {refused.value}"
+        assert isinstance(refused.value, DamagedPackage) == (refused_path is damaged)
+        if isinstance(refused.value, DamagedPackage):
+            # The commune's reason, with the province's advice rather than the commune's.
+            assert said == (
+                f"Gói {refused_path.name} bị hỏng hoặc không hợp lệ: {refused.value.reason}"
+                " Đề nghị xã chép lại hoặc xuất lại gói và gửi lại."
+            )
+        else:
+            assert said == f"Gói {refused_path.name} bị hỏng hoặc không hợp lệ: {refused.value}"
     assert "dòng 18" in str(said)
 
 
