@@ -50,6 +50,24 @@ class Trip:
         return Store.open(self.files[laptop], user="Cán bộ", device=laptop)
 
 
+def _two_cadres(trip: Trip, village: str) -> None:
+    """The commune's laptop and the surveyor's each give ``village`` a cadre of its own,
+    neither seeing the other's."""
+    with trip.store(XA) as store:
+        year_round.assign_cadre(store, "Hoàng Văn Dũng", "Trưởng thôn", village=village)
+    with trip.store(DTV) as store:
+        year_round.assign_cadre(store, "Nông Thị Hoa", "", village=village)
+
+
+def _decide_on_both(trip: Trip, choice: year_round_part.Choice) -> None:
+    """Each laptop's officer decides the one cadre question it holds the same way round
+    (each keeping its own, or each taking the other's): opposite outcomes."""
+    for laptop in (XA, DTV):
+        with trip.store(laptop) as store:
+            [c] = year_round_part.open_conflicts(store.conn)
+            year_round_part.resolve(store, c.id, choice)
+
+
 def conflicting(tmp_path: Path) -> tuple[Trip, str, str]:
     """An application sent from the commune's laptop and changed on both, and a village given
     a cadre on each laptop without seeing the other's; returns the trip (the surveyor's package
@@ -195,10 +213,7 @@ def test_two_cadres_for_one_village_are_a_stored_conflict_decided(
 ) -> None:
     trip = Trip(tmp_path, laptops)
     village = VILLAGES[0]
-    with trip.store(XA) as store:
-        year_round.assign_cadre(store, "Hoàng Văn Dũng", "Trưởng thôn", village=village)
-    with trip.store(DTV) as store:
-        year_round.assign_cadre(store, "Nông Thị Hoa", "", village=village)
+    _two_cadres(trip, village)
     written, [conflict] = trip.send(DTV, XA)
     assert written
     assert conflict == (
@@ -558,10 +573,7 @@ def test_two_cadres_stored_on_both_laptops_are_decided_once(
 ) -> None:
     trip = Trip(tmp_path, laptops)
     village = VILLAGES[0]
-    with trip.store(XA) as store:
-        year_round.assign_cadre(store, "Hoàng Văn Dũng", "Trưởng thôn", village=village)
-    with trip.store(DTV) as store:
-        year_round.assign_cadre(store, "Nông Thị Hoa", "", village=village)
+    _two_cadres(trip, village)
     assert len(trip.send(DTV, XA)[1]) == 1
     assert len(trip.send(XA, DTV)[1]) == 1
     with trip.store(XA) as store:
@@ -636,10 +648,7 @@ def test_a_cadre_the_decision_ended_and_its_laptop_removed_is_no_new_question(
     yet, removes the one it had given: its next package asks nothing again."""
     trip = Trip(tmp_path, laptops)
     village = VILLAGES[0]
-    with trip.store(XA) as store:
-        year_round.assign_cadre(store, "Hoàng Văn Dũng", "Trưởng thôn", village=village)
-    with trip.store(DTV) as store:
-        year_round.assign_cadre(store, "Nông Thị Hoa", "", village=village)
+    _two_cadres(trip, village)
     assert len(trip.send(DTV, XA)[1]) == 1
     with trip.store(XA) as store:
         [c] = year_round_part.open_conflicts(store.conn)
@@ -660,10 +669,7 @@ def test_a_waiting_cadre_conflict_is_said_again_as_this_file_stands_now(
 ) -> None:
     trip = Trip(tmp_path, laptops)
     village = VILLAGES[0]
-    with trip.store(XA) as store:
-        year_round.assign_cadre(store, "Hoàng Văn Dũng", "Trưởng thôn", village=village)
-    with trip.store(DTV) as store:
-        year_round.assign_cadre(store, "Nông Thị Hoa", "", village=village)
+    _two_cadres(trip, village)
     assert len(trip.send(DTV, XA)[1]) == 1
     with trip.store(XA) as store:  # changed here while the conflict waits
         year_round.assign_cadre(store, "Vàng A Sùng", "", village=village)
@@ -693,16 +699,10 @@ def test_two_cadres_decided_apart_the_opposite_ways_are_asked_again(
     meanwhile, and decided once (either way) it holds on both."""
     trip = Trip(tmp_path, laptops)
     village = VILLAGES[0]
-    with trip.store(XA) as store:
-        year_round.assign_cadre(store, "Hoàng Văn Dũng", "Trưởng thôn", village=village)
-    with trip.store(DTV) as store:
-        year_round.assign_cadre(store, "Nông Thị Hoa", "", village=village)
+    _two_cadres(trip, village)
     assert len(trip.send(DTV, XA)[1]) == 1
     assert len(trip.send(XA, DTV)[1]) == 1
-    for laptop in (XA, DTV):
-        with trip.store(laptop) as store:
-            [c] = year_round_part.open_conflicts(store.conn)
-            year_round_part.resolve(store, c.id, choice)
+    _decide_on_both(trip, choice)
     kept = {XA: _names(trip, XA), DTV: _names(trip, DTV)}
     assert kept[XA] != kept[DTV]
     assert len(kept[XA]) == len(kept[DTV]) == 1
@@ -749,17 +749,11 @@ def test_a_third_laptop_passing_a_cadre_as_first_given_settles_no_question_asked
     database's one-cadre-a-village rule, every time that laptop's package came."""
     trip = _three(tmp_path)
     village = VILLAGES[0]
-    with trip.store(XA) as store:
-        year_round.assign_cadre(store, "Hoàng Văn Dũng", "Trưởng thôn", village=village)
-    with trip.store(DTV) as store:
-        year_round.assign_cadre(store, "Nông Thị Hoa", "", village=village)
+    _two_cadres(trip, village)
     trip.send(DTV, "c")
     assert len(trip.send(DTV, XA)[1]) == 1
     assert len(trip.send(XA, DTV)[1]) == 1
-    for laptop in (XA, DTV):
-        with trip.store(laptop) as store:
-            [c] = year_round_part.open_conflicts(store.conn)
-            year_round_part.resolve(store, c.id, choice)
+    _decide_on_both(trip, choice)
     assert len(trip.send(DTV, XA)[1]) == 1
     assert len(trip.send(XA, DTV)[1]) == 1
     # The laptop whose decision ended the surveyor's cadre: the commune's when each kept
@@ -804,17 +798,11 @@ def test_a_third_laptop_passing_this_files_own_ending_back_decides_nothing(
     said on the receipt as decided over there and the question closed."""
     trip = _three(tmp_path)
     village = VILLAGES[0]
-    with trip.store(XA) as store:
-        year_round.assign_cadre(store, "Hoàng Văn Dũng", "Trưởng thôn", village=village)
-    with trip.store(DTV) as store:
-        year_round.assign_cadre(store, "Nông Thị Hoa", "", village=village)
+    _two_cadres(trip, village)
     trip.send(DTV, "c")
     assert len(trip.send(DTV, XA)[1]) == 1
     assert len(trip.send(XA, DTV)[1]) == 1
-    for laptop in (XA, DTV):
-        with trip.store(laptop) as store:
-            [c] = year_round_part.open_conflicts(store.conn)
-            year_round_part.resolve(store, c.id, choice)
+    _decide_on_both(trip, choice)
     ended_it = XA if choice == "keep_mine" else DTV
     trip.send(ended_it, "c")  # the third laptop takes this file's first decision
     assert _names(trip, "c") == _names(trip, ended_it)
@@ -843,10 +831,7 @@ def test_a_cadre_given_back_by_the_question_asked_again_survives_an_old_ending(
     must not end the cadre again (it did, on every laptop in turn: nobody, and no word)."""
     trip = _three(tmp_path)
     village = VILLAGES[0]
-    with trip.store(XA) as store:
-        year_round.assign_cadre(store, "Hoàng Văn Dũng", "Trưởng thôn", village=village)
-    with trip.store(DTV) as store:
-        year_round.assign_cadre(store, "Nông Thị Hoa", "", village=village)
+    _two_cadres(trip, village)
     trip.send(XA, "c")
     assert len(trip.send(DTV, XA)[1]) == 1
     assert len(trip.send(XA, DTV)[1]) == 1
@@ -897,10 +882,7 @@ def test_removed_here_replaced_there_decided_apart_the_opposite_ways_is_asked_ag
     trip, hid = removed_and_replaced(laptops, tmp_path)
     assert len(trip.send(DTV, XA)[1]) == 1
     assert len(trip.send(XA, DTV)[1]) == 1
-    for laptop in (XA, DTV):
-        with trip.store(laptop) as store:
-            [c] = year_round_part.open_conflicts(store.conn)
-            year_round_part.resolve(store, c.id, choice)
+    _decide_on_both(trip, choice)
     kept = {XA: _cadre(trip, XA, hid), DTV: _cadre(trip, DTV, hid)}
     assert set(kept.values()) == {None, "Nông Thị Hoa"}
     assert len(trip.send(DTV, XA)[1]) == 1
@@ -959,10 +941,7 @@ def _decided_apart(trip: Trip, choice: year_round_part.Choice, hid: str | None) 
         year_round.assign_cadre(store, "Nông Thị Hoa", "", **target)
     assert len(trip.send(DTV, XA)[1]) == 1
     assert len(trip.send(XA, DTV)[1]) == 1
-    for laptop in (XA, DTV):
-        with trip.store(laptop) as store:
-            [c] = year_round_part.open_conflicts(store.conn)
-            year_round_part.resolve(store, c.id, choice)
+    _decide_on_both(trip, choice)
     assert len(trip.send(DTV, XA)[1]) == 1
     assert len(trip.send(XA, DTV)[1]) == 1
 
@@ -1042,10 +1021,7 @@ def test_a_cadre_given_by_hand_while_a_removal_asked_again_waits(
     trip, hid = removed_and_replaced(laptops, tmp_path)
     assert len(trip.send(DTV, XA)[1]) == 1
     assert len(trip.send(XA, DTV)[1]) == 1
-    for laptop in (XA, DTV):
-        with trip.store(laptop) as store:
-            [c] = year_round_part.open_conflicts(store.conn)
-            year_round_part.resolve(store, c.id, choice)
+    _decide_on_both(trip, choice)
     assert len(trip.send(DTV, XA)[1]) == 1
     assert len(trip.send(XA, DTV)[1]) == 1
     nobody = XA if _cadre(trip, XA, hid) is None else DTV
@@ -1136,10 +1112,7 @@ def test_a_removal_asked_again_answered_then_the_older_package_imported_asks_not
     trip, hid = removed_and_replaced(laptops, tmp_path)
     assert len(trip.send(DTV, XA)[1]) == 1
     assert len(trip.send(XA, DTV)[1]) == 1
-    for laptop in (XA, DTV):
-        with trip.store(laptop) as store:
-            [c] = year_round_part.open_conflicts(store.conn)
-            year_round_part.resolve(store, c.id, choice)
+    _decide_on_both(trip, choice)
     assert len(trip.send(DTV, XA)[1]) == 1
     older, newer = tmp_path / "older.rasoat", tmp_path / "newer.rasoat"
     with trip.store(XA) as store:
