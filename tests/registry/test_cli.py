@@ -98,6 +98,10 @@ def test_a_role_without_the_rights_is_told_so_in_vietnamese(
     assert "Lỗi không mong muốn" not in said
 
 
+def _ctrl_c_as_at_a_terminal() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def _cut_in_its_copy(
     dsn: str, pkg: Path, cut: Callable[[Any, subprocess.Popen[str], int], None]
 ) -> tuple[int, str, str]:
@@ -122,6 +126,9 @@ def _cut_in_its_copy(
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
+            # Ctrl+C as at the officer's terminal: a suite started in the background by a
+            # shell without job control inherits SIGINT ignored, and Python keeps it so.
+            preexec_fn=_ctrl_c_as_at_a_terminal,
         )
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
