@@ -319,6 +319,11 @@ def run_report(args: argparse.Namespace) -> int:
         print(f"rasoat registry report: {server_failure(exc).message}", file=sys.stderr)
         return 1
     args.out.parent.mkdir(parents=True, exist_ok=True)
+    # Owner-only before a byte is written, as the Parquet export: a commune's list names its
+    # households' heads, on a server several staff log in to.
+    from db.private_tmp import owner_only
+
+    owner_only(args.out, create=True)
     if fmt == "pdf":
         from reports.pdf import render_pdf
 

@@ -66,6 +66,9 @@ def test_summary_and_list_print_as_pdf_and_xlsx(province: str, tmp_path: Path) -
     codes = {c for row in sheet.iter_rows(values_only=True) for c in row}
     assert {r.code for r in rows} <= codes
     assert main([*args, "--out", str(tmp_path / "ds.pdf")]) == 0
+    if os.name != "nt":  # a list of names of a commune, on a server several staff log in to
+        modes = [oct((tmp_path / n).stat().st_mode & 0o777) for n in ("ds.xlsx", "ds.pdf")]
+        assert modes == [oct(0o600)] * 2
 
 
 def test_parquet_files_read_back(province: str, tmp_path: Path) -> None:
