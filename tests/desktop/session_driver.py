@@ -1720,6 +1720,54 @@ class Session:
         if any(a.household_id == hid for a in year_round.assignments(window.store)):
             raise SessionFailure(f"household {code}'s removed cadre came back")
 
+    def import_while_editing(self, folder: Path) -> Steps:
+        """A household open in the editor (Ctrl+E) while a package from a village head's
+        laptop, which changed it, is merged, as Tệp → Nhập / gộp… does from the editor (on a
+        Store of its own, then the screens told): the editor shows the package's version,
+        and Ctrl+S saves onto it; the editor's older copy once went back over the village
+        head's answers without a word."""
+        from db.exchange.export import ExportScope, export_package
+        from db.exchange.merge import import_package
+        from db.store import Store
+        from desktop.export_dialog import announce
+
+        window = self.window
+        store = window.store
+        self.step("import while editing: a household opened (Ctrl+E)")
+        yield from self.focus_list()
+        window.list.view.selectRow(0)
+        household_id = window.list.current_id()
+        yield from self.key(Qt.Key.Key_E, CTRL)
+        editor = window.editor
+        if window.stack.currentWidget() is not editor or household_id is None:
+            raise SessionFailure("import while editing: Ctrl+E did not open the household")
+        copy, package = folder / "may-truong-thon.db", folder / "may-truong-thon.rasoat"
+        store.conn.execute("VACUUM INTO ?", (str(copy),))
+        theirs = "sửa ở máy trưởng thôn trong phiên dài"
+        with Store.open(copy, user="Trưởng thôn", device="may-truong-thon") as other:
+            there = other.get_household(household_id)
+            assert there is not None
+            there.note = theirs
+            other.save_household(there)
+            export_package(other, package, ExportScope(kind="commune"))
+        self.step("import while editing: the village head's package merged")
+        with Store.open(store.path, user=store.user, device=store.device) as worker:
+            import_package(worker, package)
+        announce(store)
+        yield
+        if editor.household is None or editor.household.note != theirs:
+            raise SessionFailure("import while editing: the editor still shows its old copy")
+        if "vừa được cập nhật" not in editor.status.text():
+            raise SessionFailure(f"import while editing: the editor says {editor.status.text()!r}")
+        yield from self.key(Qt.Key.Key_S, CTRL)
+        saved = store.get_household(household_id)
+        if saved is None or saved.note != theirs:
+            raise SessionFailure("import while editing: Ctrl+S put the editor's old copy back")
+        yield from self.key(Qt.Key.Key_Escape)
+        yield from self.wait(
+            lambda: window.stack.currentWidget() is window.tabs, "back to the list"
+        )
+
     def household_menu_dialog(self, starts: str, kind: type) -> Generator[Any, None, Any]:
         """The Hộ gia đình menu's entry starting with ``starts`` triggered from the list
         (its dialog's exec() runs inside the trigger, hence the timer) and its dialog, of

@@ -125,6 +125,9 @@ def test_a_surveyors_afternoon(session: Session, tmp_path: Path) -> None:
     # A village given two cadres, here and on a copy of this file, merged: decided on the
     # conflicts screen (issue 24), with a household edited on both, its member's answer named.
     session.run(session.year_round_conflict(tmp_path))
+    # A household open in the editor while a village head's package changing it is merged:
+    # shown anew and saved onto the package's version, never its older copy back over it.
+    session.run(session.import_while_editing(tmp_path))
     # A decided application seen on its screen, read-only with its decision (issue 24).
     session.run(session.decided_application())
     # Closed and opened again (Tệp xã mở gần đây): every stored document is checked after
