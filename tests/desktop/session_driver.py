@@ -1582,6 +1582,17 @@ class Session:
             raise SessionFailure("the upper level's package is not the slim whole commune")
         self.expected_modals = ()
 
+    def open_first_household(self, what: str) -> Generator[Any, None, str]:
+        """The list's first household opened in the editor with Ctrl+E; its id."""
+        window = self.window
+        yield from self.focus_list()
+        window.list.view.selectRow(0)
+        household_id = window.list.current_id()
+        yield from self.key(Qt.Key.Key_E, CTRL)
+        if window.stack.currentWidget() is not window.editor or household_id is None:
+            raise SessionFailure(f"{what}: Ctrl+E did not open the household")
+        return household_id
+
     def support_and_cadre(self, amount: str = "20.000.000") -> Steps:
         """The first household of the list opened (Ctrl+E), its step 7: a preferential loan
         recorded from the keyboard (Alt+M) and a cadre of its own (Alt+P); Esc (issue 24)."""
@@ -1589,13 +1600,8 @@ class Session:
 
         window = self.window
         self.step("support: the first household opened (Ctrl+E)")
-        yield from self.focus_list()
-        window.list.view.selectRow(0)
-        household_id = window.list.current_id()
-        yield from self.key(Qt.Key.Key_E, CTRL)
+        household_id = yield from self.open_first_household("support")
         editor = window.editor
-        if window.stack.currentWidget() is not editor or household_id is None:
-            raise SessionFailure("Ctrl+E did not open the household")
         before = len(year_round.support_for(window.store, household_id))
         while editor.current_step() < 6:
             step = editor.current_step()
@@ -1734,13 +1740,8 @@ class Session:
         window = self.window
         store = window.store
         self.step("import while editing: a household opened (Ctrl+E)")
-        yield from self.focus_list()
-        window.list.view.selectRow(0)
-        household_id = window.list.current_id()
-        yield from self.key(Qt.Key.Key_E, CTRL)
+        household_id = yield from self.open_first_household("import while editing")
         editor = window.editor
-        if window.stack.currentWidget() is not editor or household_id is None:
-            raise SessionFailure("import while editing: Ctrl+E did not open the household")
         copy, package = folder / "may-truong-thon.db", folder / "may-truong-thon.rasoat"
         store.conn.execute("VACUUM INTO ?", (str(copy),))
         theirs = "sửa ở máy trưởng thôn trong phiên dài"
@@ -2282,9 +2283,7 @@ class Session:
         store = window.store
         last_year = store.current_round()
         self.step("next year: a household opened this year (Ctrl+E), Esc")
-        yield from self.focus_list()
-        window.list.view.selectRow(0)
-        yield from self.key(Qt.Key.Key_E, CTRL)
+        yield from self.open_first_household("next year")
         if window.editor.round.id != last_year.id:
             raise SessionFailure("next year: the editor was not built under this year's round")
         yield from self.key(Qt.Key.Key_Escape)
@@ -2303,14 +2302,9 @@ class Session:
         if this_year.year != last_year.year + 1:
             raise SessionFailure(f"next year: the current round is {this_year.year}")
         self.step("next year: the first household opened (Ctrl+E)")
-        yield from self.focus_list()
-        window.list.view.selectRow(0)
-        household_id = window.list.current_id()
-        kept = store.result_for(household_id, last_year.id)
-        yield from self.key(Qt.Key.Key_E, CTRL)
+        household_id = yield from self.open_first_household("next year")
+        kept = store.result_for(household_id, last_year.id)  # opening writes nothing
         editor = window.editor
-        if window.stack.currentWidget() is not editor or household_id is None:
-            raise SessionFailure("next year: Ctrl+E did not open the household")
         if editor.round.id != this_year.id:
             raise SessionFailure(f"next year: the editor saves into {editor.round.year}")
         if f"kỳ rà soát năm {last_year.year}" not in editor.meeting_note.text():
