@@ -25,36 +25,40 @@ from typing import Any
 from forms import catalog, definitions
 from forms.labels import BY_ENUM
 from forms.model import Household, Member
+from forms.validate import FIELD_LABELS
 
-# Short labels for the fields where a form question's text is long or there is none.
+# Short labels for the fields where a form question's text is long or there is none: the
+# validators' own (forms.validate.FIELD_LABELS) where they name the field, then those only a
+# comparison names; the floor area with its unit, as values are shown bare.
 _SHORT = {
-    "code": "Mã hộ",
-    "village": "Thôn",
-    "address": "Địa chỉ",
+    **{
+        k: FIELD_LABELS[k]
+        for k in (
+            "code",
+            "village",
+            "address",
+            "b1_total",
+            "income_per_capita",
+            "note",
+            "screening",
+            "b1_answers",
+            "income_sources",
+            "causes",
+            "needs",
+            "members",
+        )
+    },
     "area": "Khu vực",
     "region": "Vùng",
     "meritorious_household": "Hộ có người có công",
     "social_protection": "Hộ bảo trợ xã hội",
     "agri_forestry_fishery": "Hộ nông, lâm, ngư, diêm nghiệp",
-    "b1_total": "Tổng điểm B1",
-    "income_per_capita": "Thu nhập bình quân",
     "floor_area_m2": "Diện tích nhà (m²)",
     "water_source": "Nguồn nước",
     "latrine": "Nhà tiêu",
-    "note": "Ghi chú",
-    "screening": "Phiếu A",
-    "b1_answers": "Phiếu B1",
-    "income_sources": "Nguồn thu nhập",
-    "causes": "Nguyên nhân nghèo",
-    "needs": "Nhu cầu hỗ trợ",
     "info_assets_answered": "Đã hỏi phương tiện tiếp cận thông tin",
-    "members": "Thành viên",
 }
-_MEMBER_SHORT = {
-    "name": "Họ và tên",
-    "birth_date": "Ngày sinh",
-    "note": "Ghi chú",
-}
+_MEMBER_SHORT = {k: FIELD_LABELS[k] for k in ("name", "birth_date", "note")}
 
 
 @dataclass(frozen=True)
