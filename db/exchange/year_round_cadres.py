@@ -134,16 +134,29 @@ def versions_shown(conn: driver.Connection) -> dict[str, set[str]]:
     return out
 
 
-def decisions_here(conn: driver.Connection) -> list[tuple[str, str, str]]:
+# A cadre question decided here: (the package's assignment, this file's, the choice, the
+# version asked, this file's row and the package's as the question showed them).
+Resolved = tuple[str, str, str, str, dict[str, Any] | None, dict[str, Any]]
+
+
+def resolved_questions(conn: driver.Connection) -> list[Resolved]:
+    """The cadre questions decided here, oldest first: read once an import, for
+    ``decisions_here`` and ``removals_decided_apart``."""
+    return [
+        (record, local_id, choice, asked, json.loads(local or "null"), json.loads(incoming))
+        for record, local_id, choice, asked, local, incoming in conn.execute(
+            "SELECT record_id, local_id, resolution, incoming_rev, local, incoming"
+            " FROM year_round_conflicts WHERE tbl = 'cadre_assignments'"
+            " AND resolved_at IS NOT NULL ORDER BY resolved_at, id"
+        )
+    ]
+
+
+def decisions_here(resolved: list[Resolved]) -> list[tuple[str, str, str]]:
     """The cadre conflicts between two live assignments decided here, oldest first, as (the
     assignment the decision ended, its version as the question showed it, the one kept)."""
     out = []
-    for record, local_id, choice, asked, local_json, incoming_json in conn.execute(
-        "SELECT record_id, local_id, resolution, incoming_rev, local, incoming"
-        " FROM year_round_conflicts WHERE tbl = 'cadre_assignments'"
-        " AND resolved_at IS NOT NULL ORDER BY resolved_at, id"
-    ):
-        mine, theirs = json.loads(local_json or "null"), json.loads(incoming_json)
+    for record, local_id, choice, asked, mine, theirs in resolved:
         if mine is None or mine["deleted"] or theirs["deleted"] or local_id == record:
             continue  # an ending against a cadre: no assignment of its own was ended
         if choice == "keep_mine":
@@ -215,6 +228,7 @@ def removals_decided_apart(
     out: Plan,
     conn: driver.Connection,
     rows: list[dict[str, Any]],
+    resolved: list[Resolved],
     live_here: Mapping[tuple[str, str], dict[str, Any]],
     known: Mapping[tuple[str, str, str], bool],
     codes: Mapping[str, str],
@@ -231,12 +245,7 @@ def removals_decided_apart(
     Returns the assignments whose ending in the package is held back."""
     carried = {r["id"]: r for r in rows}
     held: set[str] = set()
-    for record, local_id, choice, asked, local_json, incoming_json in conn.execute(
-        "SELECT record_id, local_id, resolution, incoming_rev, local, incoming"
-        " FROM year_round_conflicts WHERE tbl = 'cadre_assignments'"
-        " AND resolved_at IS NOT NULL ORDER BY resolved_at, id"
-    ):
-        mine, theirs = json.loads(local_json or "null"), json.loads(incoming_json)
+    for record, local_id, choice, asked, mine, theirs in resolved:
         if mine is None or local_id == record or mine["deleted"] == theirs["deleted"]:
             continue  # two live cadres (``decided_apart``), or a question asked again
         if mine["deleted"]:  # a cadre there, this file's removal

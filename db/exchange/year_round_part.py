@@ -65,6 +65,7 @@ from db.exchange.year_round_cadres import (
     plan_new_cadre,
     removals_decided_apart,
     replaced_by,
+    resolved_questions,
     settle_cadres,
     versions_shown,
 )
@@ -369,7 +370,8 @@ def plan(
     # that decision; the others hold their incoming assignment back until the officer
     # decides (sent again, it is not taken as if no one had asked).
     cadres = incoming.get("cadre_assignments", [])
-    decided_here = decisions_here(conn)
+    resolved = resolved_questions(conn)
+    decided_here = decisions_here(resolved)
     shown = versions_shown(conn)
     waiting_ids, taken_ids = settle_cadres(
         out, conn, cadres, codes, {ended for ended, _seen, _kept in decided_here}, shown
@@ -379,7 +381,7 @@ def plan(
     opened = {r for (t, r, _rev), done in known.items() if not done and t == "cadre_assignments"}
     settled_now = opened - waiting_ids.keys()
     held = decided_apart(out, conn, cadres, decided_here, settled_now, known, codes)
-    held |= removals_decided_apart(out, conn, cadres, live_here, known, codes)
+    held |= removals_decided_apart(out, conn, cadres, resolved, live_here, known, codes)
     replaced -= held  # an ending held back frees nothing: a new cadre beside it is a question
     fresh = [r for r in cadres if not r["deleted"]]
     for table in TABLES:
