@@ -8,7 +8,6 @@ decoding error.
 
 from __future__ import annotations
 
-import json
 import threading
 import time
 import zlib
@@ -67,13 +66,14 @@ def _decoders() -> dict[str, Callable[[Any], object]]:
     """Each kind's decoder, from the document as stored, as a report decodes it
     (``db.households.household_from_docs``, ``StoreResults.answers``, ``.result``); texts
     read by ``forms.codec.loads``, json.loads's answers in one call of its scanner."""
+    from db.result_docs import answers_household
     from forms.classify import result_from_dict
     from forms.codec import household_from_dict, loads, member_from_dict
 
     return {
         "households": lambda d: household_from_dict(loads(d)),
         "members": lambda d: member_from_dict(loads(d)),
-        "answers": lambda d: household_from_dict(json.loads(zlib.decompress(d))),
+        "answers": answers_household,
         "results": lambda d: result_from_dict(loads(d)),
     }
 

@@ -7,7 +7,6 @@ takes the Store's own connection (the caller's thread owns it).
 from __future__ import annotations
 
 import json
-import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -19,9 +18,8 @@ from db import driver
 from db.deep_check import Cancel, Cancelled, naming_damage
 from db.households import household_from_docs
 from db.records import HouseholdQuery, MeetingVote
-from db.result_docs import answered_village
+from db.result_docs import answered_village, answers_household
 from forms.classify import Result, result_from_dict
-from forms.codec import household_from_dict
 from forms.meeting import PROPOSED_CATEGORIES, PROPOSED_TRANSITIONS
 from forms.model import Category, Household, Transition
 
@@ -234,7 +232,7 @@ def _household(doc: str | bytes, member_docs: list[str]) -> Household:
     """A household from its document's text and its members', or from a round's answers
     snapshot (``bytes``: compressed, the members inside)."""
     if isinstance(doc, bytes):
-        return household_from_dict(json.loads(zlib.decompress(doc)))
+        return answers_household(doc)
     return household_from_docs(doc, member_docs)
 
 

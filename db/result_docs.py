@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from db.store_stamps import dumps
 from forms.indicators import IndicatorStatus
-from forms.model import Category
+from forms.model import Category, Household
 from forms.validate import is_iso_day
 
 if TYPE_CHECKING:
@@ -42,6 +42,14 @@ def answers_stored(docs: tuple[dict[str, Any], list[dict[str, Any]]]) -> bytes:
 def answers_bytes(text: str) -> bytes:
     """A round's answers text (``answers_json``) as stored: compressed."""
     return zlib.compress(text.encode(), _LEVEL)
+
+
+def answers_household(blob: bytes) -> Household:
+    """A round's stored answers (``answers_stored``) as the household they hold, its members
+    inside."""
+    from forms.codec import household_from_dict
+
+    return household_from_dict(json.loads(zlib.decompress(blob)))
 
 
 # The village is the household document's third key (``forms.codec``'s field order):

@@ -15,7 +15,7 @@ from db.deep_check import naming_damage
 from db.errors import NotFound
 from db.households import diff, household_doc, household_from_docs
 from db.records import Change, Round
-from db.result_docs import ResultDoc, answers_stored
+from db.result_docs import ResultDoc, answers_household, answers_stored
 from db.store_stamps import new_id, now_utc
 from forms.codec import loads
 from forms.model import Category, Household, Transition
@@ -436,8 +436,6 @@ class Results:
 
     def answers(self, household_id: str, round_id: str) -> Household | None:
         """The household as it was answered in that round (its last save in the round)."""
-        from forms.codec import household_from_dict
-
         row = self._store.conn.execute(
             "SELECT doc FROM answers WHERE household_id = ? AND round_id = ? AND deleted = 0",
             (household_id, round_id),
@@ -445,4 +443,4 @@ class Results:
         if row is None:
             return None
         with naming_damage(self._store.conn, self._store.path):
-            return household_from_dict(json.loads(zlib.decompress(row[0])))
+            return answers_household(row[0])
