@@ -15,7 +15,11 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import json
+import subprocess
 import sys
+import tempfile
+from pathlib import Path
 
 from bench import Row
 from bench.page import OUT, ROOT, render, run_line
@@ -36,12 +40,15 @@ def main() -> int:
     if args.only:
         names = [n for n in names if n.removeprefix("bench_") in args.only]
     sections: list[tuple[str, str, str]] = []
+    failed = False
     for name in names:
         module = importlib.import_module(f"bench.{name}")
         print(f"== {name}", flush=True)
-        # Each benchmark in its own process would be fairer for memory; the ones that
-        # measure memory or cold starts spawn their own subprocesses.
-        rows: list[Row] = module.run(args.quick)
+        rows = _run_alone(name, args.quick)
+        if rows is None:
+            print(f"   {name} failed: its section is left as it was", flush=True)
+            failed = True
+            continue
         lines = [
             run_line("make bench"),
             "",
@@ -63,7 +70,19 @@ def main() -> int:
     old = OUT.read_text(encoding="utf-8") if OUT.exists() else None
     OUT.write_text(render(old, sections), encoding="utf-8")
     print(f"wrote {OUT}")
-    return 0
+    return 1 if failed else 0
+
+
+def _run_alone(name: str, quick: bool) -> list[Row] | None:
+    """One module's rows, measured in a process of its own (``bench.one``): a module's peak
+    memory is then its own, not the largest of every module run before it in this process.
+    None when it failed (its traceback is on stderr)."""
+    with tempfile.TemporaryDirectory(prefix="rasoat-bench-") as tmp:
+        out = Path(tmp) / "rows.json"
+        command = [sys.executable, "-m", "bench.one", name, str(out)]
+        if subprocess.run(command + (["--quick"] if quick else [])).returncode != 0:
+            return None
+        return [Row(**fields) for fields in json.loads(out.read_text(encoding="utf-8"))]
 
 
 if __name__ == "__main__":

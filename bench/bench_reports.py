@@ -10,11 +10,13 @@ one round read through the Store), where decoding the households dominates.
 Then the resident memory of whole commands on the 100,000-household file (issue 22: every
 command under 500 MB, the laptops have 4 GB): each run as ``python -m rasoat`` in a process of
 its own on a copy of the cached file (a print writes its audit row), its peak RSS from the
-kernel (``wait4``). Skipped when the file is not cached (building it takes about 45 minutes:
+kernel (``wait4``, through ``bench.peak``: started straight from this process, a command
+inherits its peak). Skipped when the file is not cached (building it takes about 45 minutes:
 ``python -m bench gui``)."""
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -94,19 +96,20 @@ COMMANDS = (
 
 
 def command_peak(args: list[str]) -> tuple[float, float, float]:
-    """(peak RSS in MB, wall s, CPU s) of ``python -m rasoat args`` in a process of its own."""
+    """(peak RSS in MB, wall s, CPU s) of ``python -m rasoat args`` in a process of its own,
+    started through ``bench.peak`` so that its peak is not this benchmark's."""
     started = time.perf_counter()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "rasoat", *args],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
+    done = subprocess.run(
+        [sys.executable, "-m", "bench.peak", sys.executable, "-m", "rasoat", *args],
+        capture_output=True,
+        check=False,
     )
-    _pid, status, usage = os.wait4(proc.pid, 0)
     wall = time.perf_counter() - started
-    if status != 0:
-        err = proc.stderr.read().decode() if proc.stderr else ""
-        raise RuntimeError(f"rasoat {' '.join(args)} failed ({status}): {err[-500:]}")
-    return usage.ru_maxrss / 1024, wall, usage.ru_utime + usage.ru_stime
+    figures = json.loads(done.stdout) if done.returncode == 0 else {"status": done.returncode}
+    if figures["status"] != 0:
+        err = done.stderr.decode(errors="replace")
+        raise RuntimeError(f"rasoat {' '.join(args)} failed ({figures['status']}): {err[-500:]}")
+    return figures["peak_mb"], wall, figures["cpu_s"]
 
 
 def command_rows(folder: Path) -> list[Row]:
