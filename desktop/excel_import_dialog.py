@@ -68,7 +68,7 @@ class ExcelImportDialog(JobDialog):
         row = QHBoxLayout()
         self.path = QLineEdit()
         self.path.setPlaceholderText(self.tr("Chọn tệp Excel (.xlsx)"))
-        browse = QPushButton(self.tr("Chọn…"))
+        browse = QPushButton(self.tr("&Chọn…"))
         browse.clicked.connect(self._browse)
         row.addWidget(self.path)
         row.addWidget(browse)
@@ -76,24 +76,24 @@ class ExcelImportDialog(JobDialog):
         form = QFormLayout()
         self.sheet = QComboBox()
         self.sheet.currentIndexChanged.connect(self._show_mapping)
-        form.addRow(self.tr("Trang tính:"), self.sheet)
+        form.addRow(self.tr("&Trang tính:"), self.sheet)
         self.year = QSpinBox()
         self.year.setRange(2016, 2100)
         self.year.setValue(date.today().year - 1)
-        form.addRow(self.tr("Danh sách của năm:"), self.year)
+        form.addRow(self.tr("&Danh sách của năm:"), self.year)
         self.standard = QComboBox()
         for sid, label in STANDARDS:
             self.standard.addItem(self.tr(label), sid)
-        form.addRow(self.tr("Chuẩn nghèo áp dụng năm đó:"), self.standard)
+        form.addRow(self.tr("Chuẩn &nghèo áp dụng năm đó:"), self.standard)
         self.category = QComboBox()
         for value, label in CATEGORY_CHOICES:
             self.category.addItem(self.tr(label), value)
-        form.addRow(self.tr("Loại hộ cho cả trang:"), self.category)
+        form.addRow(self.tr("&Loại hộ cho cả trang:"), self.category)
         self.prefix = QLineEdit()
         self.prefix.setPlaceholderText(
             self.tr("ví dụ HN2025- (ghép với STT hộ khi không có cột Mã hộ)")
         )
-        form.addRow(self.tr("Tiền tố mã hộ:"), self.prefix)
+        form.addRow(self.tr("Tiền tố &mã hộ:"), self.prefix)
         layout.addLayout(form)
         self.mapping = QTableWidget(0, 2)
         self.mapping.setHorizontalHeaderLabels([self.tr("Thông tin"), self.tr("Lấy từ cột")])
@@ -108,10 +108,10 @@ class ExcelImportDialog(JobDialog):
         layout.addWidget(self.progress)
         buttons = QDialogButtonBox()
         self.check_button = buttons.addButton(
-            self.tr("Kiểm tra"), QDialogButtonBox.ButtonRole.ActionRole
+            self.tr("&Kiểm tra"), QDialogButtonBox.ButtonRole.ActionRole
         )
         self.write_button = buttons.addButton(
-            self.tr("Ghi vào tệp của xã"), QDialogButtonBox.ButtonRole.ActionRole
+            self.tr("&Ghi vào tệp của xã"), QDialogButtonBox.ButtonRole.ActionRole
         )
         buttons.addButton(self.tr("Đóng"), QDialogButtonBox.ButtonRole.RejectRole)
         buttons.rejected.connect(self.reject)

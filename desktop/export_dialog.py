@@ -185,11 +185,13 @@ class ExportDialog(JobDialog):
         # the sentences (issue 19 item 9: it was squashed to 406 px, the villages three rows).
         scope_box = QGroupBox(self.tr("Phạm vi"))
         scope_layout = QVBoxLayout(scope_box)
-        self.scope_commune = QRadioButton(self.tr("Toàn bộ dữ liệu của xã (gửi cấp trên, sao lưu)"))
-        self.scope_surveyor = QRadioButton(
-            self.tr("Phần việc của một máy / từ một ngày (gửi cán bộ xã)")
+        self.scope_commune = QRadioButton(
+            self.tr("&Toàn bộ dữ liệu của xã (gửi cấp trên, sao lưu)")
         )
-        self.scope_villages = QRadioButton(self.tr("Một số thôn"))
+        self.scope_surveyor = QRadioButton(
+            self.tr("&Phần việc của một máy / từ một ngày (gửi cán bộ xã)")
+        )
+        self.scope_villages = QRadioButton(self.tr("Một &số thôn"))
         self.scope_group = QButtonGroup(self)
         for b in (self.scope_commune, self.scope_surveyor, self.scope_villages):
             self.scope_group.addButton(b)
@@ -224,12 +226,12 @@ class ExportDialog(JobDialog):
         self.device_detail.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.device.currentIndexChanged.connect(self._show_device_detail)
         self._show_device_detail()
-        self.use_since = QCheckBox(self.tr("Chỉ các hộ thay đổi từ ngày"))
+        self.use_since = QCheckBox(self.tr("Chỉ các hộ thay đổi từ &ngày"))
         self.since = QDateEdit(QDate.currentDate().addDays(-30))
         self.since.setCalendarPopup(True)
         self.since.setDisplayFormat("dd/MM/yyyy")
         surveyor_form = QFormLayout()
-        device_label = QLabel(self.tr("Máy:"))
+        device_label = QLabel(self.tr("Má&y:"))
         device_label.setBuddy(self.device)
         device_row = QHBoxLayout()
         device_row.addWidget(self.device)
@@ -265,12 +267,14 @@ class ExportDialog(JobDialog):
         path_row = QHBoxLayout()
         self.path = QLineEdit(str(default_package_path(store)))
         self.path.setMinimumWidth(360)
-        browse = QPushButton(self.tr("Chọn…"))
+        browse = QPushButton(self.tr("&Chọn…"))
         browse.clicked.connect(self._browse)
         path_row.addWidget(self.path)
         path_row.addWidget(browse)
-        form.addRow(self.tr("Lưu vào tệp:"), path_row)
-        self.protect = QCheckBox(self.tr("Đặt mật khẩu cho gói"))
+        path_label = QLabel(self.tr("Lưu &vào tệp:"))
+        path_label.setBuddy(self.path)
+        form.addRow(path_label, path_row)
+        self.protect = QCheckBox(self.tr("Đặt mật khẩu cho &gói"))
         # On by default: every package holds names and ID numbers (issue 17).
         self.protect.setChecked(True)
         self.password = QLineEdit()
@@ -280,9 +284,9 @@ class ExportDialog(JobDialog):
         self.recovery_in = QLineEdit()
         self.recovery_in.setPlaceholderText(self.tr("để trống: tạo khoá khôi phục mới"))
         form.addRow(self.protect)
-        form.addRow(self.tr("Mật khẩu:"), self.password)
-        form.addRow(self.tr("Nhập lại mật khẩu:"), self.password2)
-        form.addRow(self.tr("Khoá khôi phục đã in:"), self.recovery_in)
+        form.addRow(self.tr("&Mật khẩu:"), self.password)
+        form.addRow(self.tr("Nhập &lại mật khẩu:"), self.password2)
+        form.addRow(self.tr("&Khoá khôi phục đã in:"), self.recovery_in)
         layout.addLayout(form)
         self.protect.toggled.connect(self._sync)
 
@@ -303,7 +307,7 @@ class ExportDialog(JobDialog):
         # to keep apart. It names the package and says who the key lets in, and the print
         # is audited (kind, who, when). A plain .txt "Lưu khoá ra tệp…" beside it said none
         # of that and was not audited: one more copy of the key nobody knew of.
-        self.print_button = QPushButton(self.tr("In hoặc lưu khoá khôi phục…"))
+        self.print_button = QPushButton(self.tr("&In hoặc lưu khoá khôi phục…"))
         self.print_button.setToolTip(
             self.tr(
                 "Lưu trang khoá khôi phục thành tệp PDF để in hoặc cất giữ; việc in được ghi "
@@ -318,7 +322,7 @@ class ExportDialog(JobDialog):
 
         self.buttons = QDialogButtonBox()
         self.export_button = self.buttons.addButton(
-            self.tr("Xuất gói"), QDialogButtonBox.ButtonRole.AcceptRole
+            self.tr("&Xuất gói"), QDialogButtonBox.ButtonRole.AcceptRole
         )
         self.buttons.addButton(self.tr("Đóng"), QDialogButtonBox.ButtonRole.RejectRole)
         self.export_button.clicked.connect(self.start_export)

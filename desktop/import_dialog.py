@@ -48,7 +48,7 @@ class ImportDialog(JobDialog):
         self.path = QLineEdit()
         self.path.setPlaceholderText(self.tr("Chọn tệp gói dữ liệu (.rasoat)"))
         self.path.editingFinished.connect(self.load_manifest)
-        browse = QPushButton(self.tr("Chọn…"))
+        browse = QPushButton(self.tr("&Chọn…"))
         # Never the button Enter presses: a path typed or pasted then Enter opened the file
         # browser, the first button of the dialog being its default.
         browse.setAutoDefault(False)
@@ -65,8 +65,8 @@ class ImportDialog(JobDialog):
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
         self.recovery = QLineEdit()
         self.recovery.setPlaceholderText(self.tr("chỉ khi quên mật khẩu: 8 nhóm 4 ký tự"))
-        form.addRow(self.tr("Mật khẩu của gói:"), self.password)
-        form.addRow(self.tr("hoặc khoá khôi phục:"), self.recovery)
+        form.addRow(self.tr("&Mật khẩu của gói:"), self.password)
+        form.addRow(self.tr("hoặc &khoá khôi phục:"), self.recovery)
         layout.addLayout(form)
         self.progress = QProgressBar()
         self.progress.setVisible(False)
@@ -76,15 +76,15 @@ class ImportDialog(JobDialog):
         layout.addWidget(self.text, 1)
         buttons = QDialogButtonBox()
         self.import_button = buttons.addButton(
-            self.tr("Nhập / gộp"), QDialogButtonBox.ButtonRole.ActionRole
+            self.tr("&Nhập / gộp"), QDialogButtonBox.ButtonRole.ActionRole
         )
         self.save_button = buttons.addButton(
-            self.tr("Lưu biên nhận…"), QDialogButtonBox.ButtonRole.ActionRole
+            self.tr("&Lưu biên nhận…"), QDialogButtonBox.ButtonRole.ActionRole
         )
         self.conflicts_button = buttons.addButton(
-            self.tr("Xem xung đột…"), QDialogButtonBox.ButtonRole.ActionRole
+            self.tr("Xem &xung đột…"), QDialogButtonBox.ButtonRole.ActionRole
         )
-        buttons.addButton(self.tr("Đóng"), QDialogButtonBox.ButtonRole.RejectRole)
+        buttons.addButton(self.tr("Đón&g"), QDialogButtonBox.ButtonRole.RejectRole)
         buttons.rejected.connect(self.reject)
         self.import_button.clicked.connect(self.start_import)
         # Enter in the password (or the key) imports, as its button does.

@@ -53,7 +53,7 @@ class PersonDialog(QDialog):
         )
         label.setBuddy(self.query)
         self.query.returnPressed.connect(self.search)
-        find = QPushButton(self.tr("Tìm"))
+        find = QPushButton(self.tr("Tìm &kiếm"))
         find.setAutoDefault(False)
         find.clicked.connect(self.search)
         self.find_button = find

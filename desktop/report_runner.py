@@ -24,6 +24,7 @@ from PySide6.QtWidgets import QFileDialog, QInputDialog, QMenu, QMessageBox, QPr
 
 from desktop.i18n import data_tr
 from desktop.idle_lock import when_unlocked
+from desktop.mnemonics import with_free_mnemonic
 from desktop.report_saved_dialog import ReportSavedDialog, opens_automatically
 from desktop.worker import error_text, start_job
 
@@ -99,19 +100,6 @@ def _with_mnemonic(title: str) -> str:
         return "&" + title
     at = title.index(letter)
     return f"{title[:at]}&{title[at:]}"
-
-
-def with_free_mnemonic(text: str, used: set[str]) -> str:
-    """``text`` with an Alt+letter none of ``used`` has (added to it): the first plain
-    letter starting a word, else any plain letter (a letter with a diacritic cannot be
-    typed with Alt on the laptops' keyboards); unchanged when none is left."""
-    letters = [(i, c) for i, c in enumerate(text) if c.isascii() and c.isalpha()]
-    starts = [(i, c) for i, c in letters if i == 0 or not text[i - 1].isalnum()]
-    for i, c in [*starts, *letters]:
-        if c.casefold() not in used:
-            used.add(c.casefold())
-            return f"{text[:i]}&{text[i:]}"
-    return text
 
 
 def fill_report_menu(window: Any, menu: QMenu) -> None:

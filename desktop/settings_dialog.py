@@ -27,8 +27,25 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.mnemonics import marking_word, taken
 from desktop.small_screens import fit_to_screen
 from rasoat import paths, settings
+
+# The word of each setting's label whose first letter is its Alt+letter: none of them taken
+# twice, none of the buttons' (tests/desktop/test_mnemonics.py). A label without a word here
+# (a setting added later) gets the first free letter.
+_LETTER_WORDS = {
+    "surveyor_name": "rà",  # Người rà soát
+    "upper_level_name": "báo",  # Cấp trên nhận báo cáo
+    "posting_days": "yết",  # Số ngày niêm yết công khai
+    "backups_kept": "giữ",  # Số bản sao lưu giữ lại
+    "backup_retention_days": "sao",  # Thời hạn giữ bản sao lưu (ngày)
+    "log_retention_days": "hạn",  # Thời hạn giữ nhật ký (ngày)
+    "idle_lock_minutes": "màn",  # Khoá màn hình sau (phút)
+    "recent_files_kept": "xã",  # Số tệp xã mở gần đây
+    "output_dir": "in",  # Thư mục lưu biểu in
+    "registry_dsn": "liệu",  # Cơ sở dữ liệu của tỉnh
+}
 
 
 class SettingsDialog(QDialog):
@@ -43,6 +60,9 @@ class SettingsDialog(QDialog):
         # The province's settings, folded away under their own button while none is set:
         # a commune officer has no use for a PostgreSQL connection string.
         province_form = QFormLayout()
+        # Each field's Alt+letter, after the buttons' own (Người dùng…, Thiết lập cho máy của
+        # tỉnh, Nạp tệp của tỉnh…, Kiểm tra kết nối, Chọn…); Lưu answers Enter, Hủy Esc.
+        used = taken("Người &dùng…", "Thiết lập cho máy của &tỉnh", "&Nạp", "&Kiểm tra", "&Chọn…")
         for setting in settings.SETTINGS:
             if not setting.editable:
                 continue
@@ -72,7 +92,11 @@ class SettingsDialog(QDialog):
             column_layout.setContentsMargins(0, 0, 0, 0)
             column_layout.addWidget(field)
             column_layout.addWidget(help_label)
-            (province_form if setting.province_only else form).addRow(setting.label_vi, column)
+            label = QLabel(marking_word(setting.label_vi, _LETTER_WORDS.get(setting.key, ""), used))
+            # The field itself, not the column holding it and its help: a label's Alt+letter
+            # does nothing when its buddy takes no focus.
+            label.setBuddy(editor)
+            (province_form if setting.province_only else form).addRow(label, column)
         note = QLabel(
             self.tr("Dữ liệu và thiết lập của chương trình nằm ở:\n{folder}").format(
                 folder=paths.data_dir()
@@ -169,7 +193,7 @@ class SettingsDialog(QDialog):
         row = QHBoxLayout(box)
         row.setContentsMargins(0, 0, 0, 0)
         row.addWidget(line)
-        choose = QPushButton(self.tr("Chọn…"))
+        choose = QPushButton(self.tr("&Chọn…"))
         row.addWidget(choose)
 
         def pick() -> None:

@@ -1508,18 +1508,21 @@ class Session:
             yield from self.key(Qt.Key.Key_Space)
             if not dialog.for_upper_level.isChecked():
                 raise SessionFailure("Space did not tick the upper level's slim package")
-        yield from self.tab_to(dialog.path, "package file name")
+        # The dialog's Alt letters, as the officer reads them off its labels and buttons.
+        yield from self.key(Qt.Key.Key_V, ALT)  # Lưu &vào tệp
+        self.expect_focus(dialog.path, "Alt+V: the package file name")
         yield from self.key(Qt.Key.Key_A, CTRL)
         yield from self.type(str(package))
         # Packages hold personal data: the password is asked for by default.
         if not dialog.protect.isChecked():
             raise SessionFailure("the export dialog does not protect the package by default")
-        yield from self.tab_to(dialog.password, "password")
+        yield from self.key(Qt.Key.Key_M, ALT)  # &Mật khẩu
+        self.expect_focus(dialog.password, "Alt+M: the password")
         yield from self.type(PASSWORD)
-        yield from self.tab_to(dialog.password2, "password again")
+        yield from self.key(Qt.Key.Key_L, ALT)  # Nhập &lại mật khẩu
+        self.expect_focus(dialog.password2, "Alt+L: the password again")
         yield from self.type(PASSWORD)
-        yield from self.tab_to(dialog.export_button, "Xuất gói")
-        yield from self.key(Qt.Key.Key_Space)
+        yield from self.key(Qt.Key.Key_X, ALT)  # &Xuất gói
         yield from self.wait(
             lambda: dialog.result_info is not None and not job_running(dialog), "the export"
         )
@@ -1554,10 +1557,11 @@ class Session:
         yield from self.type(str(package))
         yield from self.tab()  # leaving the field reads the package's manifest
         yield from self.wait(lambda: importer.manifest is not None, "the package's manifest")
-        yield from self.tab_to(importer.password, "the package's password")
+        # The dialog's Alt letters, as the officer reads them off its labels and buttons.
+        yield from self.key(Qt.Key.Key_M, ALT)  # &Mật khẩu của gói
+        self.expect_focus(importer.password, "Alt+M: the package's password")
         yield from self.type(PASSWORD)
-        yield from self.tab_to(importer.import_button, "Nhập / gộp")
-        yield from self.key(Qt.Key.Key_Space)
+        yield from self.key(Qt.Key.Key_N, ALT)  # &Nhập / gộp
         yield from self.wait(
             lambda: importer.receipt is not None and not job_running(importer), "the import"
         )

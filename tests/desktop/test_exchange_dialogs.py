@@ -34,7 +34,7 @@ def test_export_with_password_shows_the_recovery_key_once(qtbot: Any, tmp_path: 
         # One way out of the dialog for the key: its page, audited (the plain .txt that
         # "Lưu khoá ra tệp…" wrote, unaudited and without a word of warning, is gone).
         assert not dialog.print_button.isHidden()
-        assert dialog.print_button.text() == "In hoặc lưu khoá khôi phục…"
+        assert dialog.print_button.text() == "&In hoặc lưu khoá khôi phục…"
         assert not hasattr(dialog, "write_key")
         from pypdf import PdfReader
 

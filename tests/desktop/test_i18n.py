@@ -108,14 +108,14 @@ def test_the_exchange_dialogs_texts_reach_linguist(tmp_path: Path) -> None:
     }
     for wanted in (
         ("ImportDialog", "Nhập / gộp gói dữ liệu"),
-        ("ImportDialog", "Lưu biên nhận…"),
+        ("ImportDialog", "&Lưu biên nhận…"),
         ("ImportDialog", "Không dùng được tệp này: {error}"),
         ("JobDialog", "Đang xử lý, hãy chờ đến khi xong rồi đóng."),
         ("ExportDialog", "Xuất gói dữ liệu"),
-        ("ExportDialog", "In hoặc lưu khoá khôi phục…"),
+        ("ExportDialog", "&In hoặc lưu khoá khôi phục…"),
         ("ExportDialog", "Hai lần nhập mật khẩu không khớp."),
         ("ExcelImportDialog", "Nhập danh sách hộ nghèo, cận nghèo năm trước từ Excel"),
-        ("ExcelImportDialog", "Ghi vào tệp của xã"),
+        ("ExcelImportDialog", "&Ghi vào tệp của xã"),
         ("ExcelImportDialog", "Hộ cận nghèo"),  # a choice listed at module level
         ("MergeConflictsDialog", "Xung đột khi gộp dữ liệu"),
         ("MergeConflictsDialog", "Đóng"),
