@@ -115,6 +115,10 @@ def init(conn: psycopg.Connection[Any], province_code: str) -> int:
                 f"Cơ sở dữ liệu này đã lập cho tỉnh {province_name(row[0])} ({row[0]}), "
                 f"không phải {province_name(code)} ({code})."
             )
+    # A table an upgrade added has no grants: the staff's logins read it from now on too.
+    from registry.staff import grant_all
+
+    grant_all(conn)
     return version
 
 

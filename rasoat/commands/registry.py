@@ -7,6 +7,7 @@
     rasoat registry report DSN --kind summary|list [--commune MÃ] [--year NĂM] --out TỆP
     rasoat registry export DSN --out THƯ_MỤC [--history] [--with-id-numbers]
     rasoat registry whatif DSN --standard MÃ_CHUẨN [--year NĂM] [--workers 2]
+    rasoat registry staff DSN [TÊN [--revoke] [--password-file TỆP]]
 
 The registry, psycopg and pyarrow are not in the commune laptops' bundle
 (packaging/rasoat.spec excludes them): there this command says so instead of failing. Every
@@ -120,6 +121,25 @@ def register(subparsers: Any) -> None:
     whatif.add_argument("--year", type=int, metavar="NĂM")
     whatif.add_argument("--workers", type=int, default=2, metavar="SỐ", help="số tiến trình")
     whatif.set_defaults(func=run_whatif)
+    staff = sub.add_parser(
+        "staff",
+        help="tài khoản xem cho cán bộ của Sở: lập, cấp quyền xem, thu hồi; liệt kê",
+        description=(
+            "Tài khoản của cán bộ Sở chỉ xem được số liệu tổng hợp và danh sách hộ (không có số "
+            "CCCD, không sửa được gì). Không có TÊN: liệt kê các tài khoản đã cấp quyền xem. Có "
+            "TÊN: lập tài khoản (nếu chưa có; mật khẩu được hỏi) và cấp quyền xem."
+        ),
+        allow_abbrev=False,
+    )
+    staff.add_argument("dsn", metavar="DSN", help="chuỗi kết nối PostgreSQL (của người quản trị)")
+    staff.add_argument("name", metavar="TÊN", nargs="?", help="tên tài khoản, ví dụ can_bo_so")
+    staff.add_argument("--revoke", action="store_true", help="thu hồi quyền xem của tài khoản này")
+    staff.add_argument(
+        "--password-file",
+        metavar="TEP",
+        help="mật khẩu của tài khoản mới ở dòng đầu của tệp thay vì hỏi",
+    )
+    staff.set_defaults(func=run_staff)
 
 
 def _unavailable() -> int:
@@ -426,3 +446,78 @@ def run_whatif(args: argparse.Namespace) -> int:
             " câu trả lời phiếu (cần gói đầy đủ của xã)"
         )
     return 0
+
+
+def run_staff(args: argparse.Namespace) -> int:
+    """Lists the staff logins, or makes one (password asked twice, or from a file) and grants
+    it the staff's reads, or takes them back (``registry.staff``)."""
+    try:
+        import psycopg
+
+        from registry import staff
+        from registry.database import RegistryError, connect, server_failure
+    except ImportError:
+        return _unavailable()
+    from db.errors import StoreError
+
+    prog = "rasoat registry staff"
+    if args.name is None and (args.revoke or args.password_file):
+        print(f"{prog}: --revoke và --password-file cần TÊN tài khoản.", file=sys.stderr)
+        return 2
+    try:
+        if args.name is not None:
+            staff.check_name(args.name)
+        with connect(args.dsn) as conn:
+            staff.owner(conn)  # an uninitialised database said before a password is asked
+            if args.name is None:
+                logins = staff.staff_logins(conn)
+                if not logins:
+                    print("Chưa có tài khoản xem nào (lập bằng: rasoat registry staff DSN TÊN).")
+                for name in logins:
+                    print(name)
+                return 0
+            if args.revoke:
+                staff.revoke(conn, args.name)
+                print(f"Đã thu hồi quyền xem cơ sở dữ liệu của tỉnh của tài khoản {args.name}.")
+                return 0
+            made = not staff.exists(conn, args.name)
+            if made:
+                try:
+                    staff.create_login(conn, args.name, _new_login_password(args))
+                except psycopg.errors.InsufficientPrivilege:
+                    print(
+                        f"{prog}: tài khoản đang kết nối không được lập tài khoản mới. Nhờ "
+                        f"người quản trị máy chủ lập (sudo -u postgres createuser --pwprompt "
+                        f"{args.name}), rồi chạy lại lệnh này để cấp quyền xem.",
+                        file=sys.stderr,
+                    )
+                    return 1
+            staff.grant(conn, args.name)
+    except (RegistryError, StoreError) as exc:
+        print(f"{prog}: {exc.message}", file=sys.stderr)
+        return 1
+    except psycopg.Error as exc:
+        print(f"{prog}: {server_failure(exc).message}", file=sys.stderr)
+        return 1
+    what = "Đã lập tài khoản" if made else "Tài khoản"
+    print(
+        f"{what} {args.name}: xem được số liệu tổng hợp, danh sách hộ và Tổng hợp nhiều xã; "
+        "không xem được số CCCD, không sửa được gì."
+    )
+    return 0
+
+
+def _new_login_password(args: argparse.Namespace) -> str:
+    """The new login's password: the first line of --password-file, else typed twice."""
+    from db.errors import StoreError
+    from rasoat import signin
+
+    asked = {"what": "mật khẩu của tài khoản mới", "option": "--password-file"}
+    if args.password_file:
+        return signin.read_password(args.password_file, **asked)
+    first = signin.read_password(None, f"Mật khẩu của tài khoản {args.name}: ", **asked)
+    if not first:
+        raise StoreError("Mật khẩu không được để trống.")
+    if signin.read_password(None, "Nhập lại mật khẩu: ", **asked) != first:
+        raise StoreError("Hai lần nhập mật khẩu không giống nhau.")
+    return first

@@ -182,27 +182,18 @@ def make_package(
 
 
 def staff_login(dsn: str, role: str) -> str:
-    """``dsn`` as ``role``, a login for the Department's staff as docs/registry.md makes it
-    (after ``init``): every table, but not the members' ID numbers nor the households'
-    documents (which hold them too)."""
+    """``dsn`` as ``role``, a login for the Department's staff as `rasoat registry staff`
+    grants it (after ``init``): every table, but not the members' ID numbers nor the
+    households' documents (which hold them too)."""
     import re
 
     import psycopg
 
+    from registry import staff
+
     with psycopg.connect(dsn, autocommit=True) as conn:
         # Roles are the cluster's, shared by the session's databases; grants are each one's.
-        if not conn.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", (role,)).fetchone():
+        if not staff.exists(conn, role):
             conn.execute(f"CREATE ROLE {role} LOGIN")
-        conn.execute(
-            "GRANT SELECT ON loads, rounds, results, household_years, year_counts,"
-            f" year_deprivations, registry_settings, schema_migrations, commune_keys TO {role}"
-        )
-        conn.execute(
-            "GRANT SELECT (province_code, commune_code, load_id, household_id, code, village,"
-            f" head_name, size, deleted, rev, updated_at) ON households TO {role}"
-        )
-        conn.execute(
-            "GRANT SELECT (province_code, commune_code, load_id, household_id, position,"
-            f" member_id, name, relationship, sex, birth_year, ethnicity) ON members TO {role}"
-        )
+        staff.grant(conn, role)
     return re.sub(r"user=\S+", f"user={role}", dsn)
