@@ -19,7 +19,7 @@ from db.errors import ChangedElsewhere, CodeTaken, NotFound, StoreError
 from db.households import diff, household_doc, household_from_docs
 from db.records import Change, Round
 from db.search import index_text, year_round_words, year_round_words_of
-from db.store_stamps import dumps, new_id, now_utc
+from db.store_stamps import dumps, later_than, new_id, now_utc
 from forms.model import Household, nfc
 from forms.roles import Action
 
@@ -515,7 +515,14 @@ class Households:
             raise NotFound("Không tìm thấy hộ cần xoá.")
         self._store.require(Action.DELETE_HOUSEHOLD, self.village_of(household_id))
         rowid, doc_text, parent, _ = row
-        at = now_utc()
+        # After every member removed before: restoring tells the members deleted with the
+        # household from those by this time (db.undelete), and a removal saved in the same
+        # millisecond came back with it.
+        removed = self._store.conn.execute(
+            "SELECT max(updated_at) FROM members WHERE household_id = ? AND deleted = 1",
+            (household_id,),
+        ).fetchone()[0]
+        at = later_than(now_utc(), removed)
         rev = new_id()
         with self._store.transaction():
             for mid, text in self._store.conn.execute(

@@ -8,12 +8,22 @@ import json
 import os
 import threading
 import time
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 
 def now_utc() -> str:
     return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def later_than(stamp: str, earliest: str | None) -> str:
+    """``stamp``, or the millisecond after ``earliest`` when ``stamp`` is not after it: for a
+    write whose time must sort after an earlier one of the same rows, which the clock may
+    not have moved past yet (a millisecond) or may be behind."""
+    if earliest is None or stamp > earliest:
+        return stamp
+    after = datetime.fromisoformat(earliest.replace("Z", "+00:00")) + timedelta(milliseconds=1)
+    return after.isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
 _MS_MASK = (1 << 48) - 1
