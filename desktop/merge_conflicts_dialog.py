@@ -14,8 +14,9 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
-from PySide6.QtGui import QBrush, QColor, QFont
+from PySide6.QtGui import QBrush, QColor, QFont, QShowEvent
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QDialog,
     QHBoxLayout,
     QHeaderView,
@@ -39,6 +40,8 @@ from forms.model import Household
 
 DIFF_BRUSH = QBrush(QColor("#ffe9b3"))
 DELETED_BRUSH = QBrush(QColor("#8a8a8a"))
+# A member's answers are listed under the member's own line, indented by this much.
+MEMBER_ANSWER_INDENT = "    "
 
 # The helpers below have no ``self``: they translate under the dialog's context.
 FIELD_LABELS = {
@@ -171,12 +174,21 @@ def comparison_rows(
             if d.member_id == member_id and d.target != "members":
                 rows.append(
                     (
-                        f"    {_label(d.target, member=True)}",
+                        f"{MEMBER_ANSWER_INDENT}{_label(d.target, member=True)}",
                         _value(d.target, d.here),
                         _value(d.target, d.there),
                     )
                 )
     return rows
+
+
+def _mark_different(item: QTableWidgetItem) -> None:
+    """A line that differs between the two versions: shaded and in bold, so it stands out
+    on a dim laptop screen and to an officer who tells the shade from white badly."""
+    item.setBackground(DIFF_BRUSH)
+    font = QFont(item.font())
+    font.setBold(True)
+    item.setFont(font)
 
 
 def _number(n: int | None) -> str:
@@ -272,6 +284,7 @@ class MergeConflictsDialog(QDialog):
         self.certificate_conflicts: list[CertificateConflict] = []
         self.year_round_conflicts: list[YearRoundConflict] = []
         self.entries: list[Any] = []
+        self._first_difference: int | None = None  # the shown conflict's, in the table
         self.setWindowTitle(self.tr("Xung đột khi gộp dữ liệu"))
         self.resize(900, 560)
         layout = QVBoxLayout(self)
@@ -371,6 +384,7 @@ class MergeConflictsDialog(QDialog):
         self.keep_button.setEnabled(has)
         self.take_button.setEnabled(has)
         self.table.setRowCount(0)
+        self._first_difference = None
         self._label_buttons(self.entries[row] if has else None)
         if not has:
             self.detail.setText(self.tr("Không còn xung đột nào chờ quyết định."))
@@ -458,7 +472,7 @@ class MergeConflictsDialog(QDialog):
             for col, value in enumerate((label, here, there)):
                 item = QTableWidgetItem(value)
                 if here != there:
-                    item.setBackground(DIFF_BRUSH)
+                    _mark_different(item)
                 if i == 0 and col == 1 and gone is not None:
                     item.setToolTip(self._deleted_here(gone))
                 if col == 1 and gone is not None and i > 0:
@@ -468,6 +482,10 @@ class MergeConflictsDialog(QDialog):
                     item.setFont(font)
                     item.setForeground(DELETED_BRUSH)
                 self.table.setItem(i, col, item)
+        self._first_difference = next(
+            (i for i, (_, here, there) in enumerate(rows) if here != there), None
+        )
+        self._scroll_to_difference()
 
     def _show_certificate(self, c: CertificateConflict) -> None:
         year = next((r.year for r in self.store.rounds() if r.id == c.round_id), None)
@@ -519,12 +537,42 @@ class MergeConflictsDialog(QDialog):
             ["", self.tr("Trong tệp của xã"), self.tr("Trong gói")]
         )
         self.table.setRowCount(len(rows))
+        differs = [here != there and bool(here or mark_empty) for _, here, there in rows]
         for i, (label, here, there) in enumerate(rows):
             for col, value in enumerate((label, here, there)):
                 item = QTableWidgetItem(value)
-                if here != there and (here or mark_empty):
-                    item.setBackground(DIFF_BRUSH)
+                if differs[i]:
+                    _mark_different(item)
                 self.table.setItem(i, col, item)
+        self._first_difference = differs.index(True) if True in differs else None
+        self._scroll_to_difference()
+
+    def _scroll_to_difference(self) -> None:
+        """The first differing row in sight without scrolling: a household's difference is
+        often a member's answer some forty lines down, below the fold (issue: the officer
+        saw identical rows and took a version without seeing what differed). Left at the
+        top when it is in sight from there; otherwise scrolled so that the row, or the
+        member line it belongs to, is the table's first line, the member's other differing
+        answers under it. Every row stays where it is, reachable by scrolling."""
+        first = self._first_difference
+        header = self.table.verticalHeader()
+        if first is None or (
+            header.sectionPosition(first) + header.sectionSize(first)
+            <= self.table.viewport().height()
+        ):
+            self.table.scrollToTop()
+            return
+        anchor = first
+        while anchor > 0 and self.table.item(anchor, 0).text().startswith(MEMBER_ANSWER_INDENT):
+            anchor -= 1
+        self.table.scrollToItem(
+            self.table.item(anchor, 0), QAbstractItemView.ScrollHint.PositionAtTop
+        )
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        # The table was filled before the dialog had its size: what is in sight is known now.
+        self._scroll_to_difference()
 
     def _deleted_here(self, gone: Any) -> str:
         text = self.tr("Đã xoá lúc {at} bởi {user} trên máy {device}").format(

@@ -8,6 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import pytest
 from PySide6.QtCore import Qt
 
 from db.store import Store
@@ -157,3 +158,95 @@ def test_another_family_under_a_code_taken_here_is_shown_beside_its_holder_and_t
             "có). Máy đã gửi gói sẽ nhận mã mới ở gói sau của xã; hãy sửa mã trên phiếu giấy "
             "của hộ."
         ]
+
+
+def _long_roster_conflict(tmp_path: Path) -> Path:
+    """HO-L, a head and eleven children, waits as a conflict that differs only in the last
+    child: laptop A ticked its health insurance card, laptop B its disability. Made as
+    ``roster_conflict`` makes HO-R: edited on two copies, exported, both imported."""
+    from db.exchange.merge import import_package
+    from forms.model import Household, Member, Relationship
+    from tests.db.exchange.commune import copy_to, make_commune
+    from tests.db.exchange.test_conflict_fields import _change
+    from tests.db.exchange.test_merge import export_from
+
+    base = make_commune(tmp_path / "xa.db", 2)
+    members = [Member(name="Lò Văn Páo", relationship=Relationship.HEAD, birth_year=1950)]
+    members += [
+        Member(name=f"Lò Văn Con {i}", relationship=Relationship.CHILD, birth_year=1980 + i)
+        for i in range(1, 12)
+    ]
+    with Store.open(base, user="Cán bộ xã", device="may-xa") as office:
+        office.save_household(
+            Household(code="HO-L", village="Thôn 1", address="Nhà số 1", members=members)
+        )
+    a = copy_to(base, tmp_path / "a.db")
+    b = copy_to(base, tmp_path / "b.db")
+    _change(a, "may-a", "HO-L", lambda h: setattr(h.members[-1], "health_insurance", True))
+    _change(b, "may-b", "HO-L", lambda h: setattr(h.members[-1], "disability", True))
+    pa = export_from(a, "may-a", tmp_path / "a.rasoat")
+    pb = export_from(b, "may-b", tmp_path / "b.rasoat")
+    with Store.open(base, user="Cán bộ xã", device="may-xa") as office:
+        import_package(office, pa)
+        import_package(office, pb)
+    return base
+
+
+def _in_sight(dialog: MergeConflictsDialog, row: int) -> bool:
+    table = dialog.table
+    return table.viewport().rect().contains(table.visualItemRect(table.item(row, 0)))
+
+
+@pytest.mark.parametrize("screen", [(1366, 768), (1024, 768)])
+def test_a_difference_in_the_last_member_is_in_sight_without_scrolling(
+    qtbot: Any, app: Any, tmp_path: Path, screen: tuple[int, int]
+) -> None:
+    # The only lines that differed were some forty lines down, below the fold: the officer
+    # saw identical lines and could take a version without seeing what differed.
+    width, height = screen
+    base = _long_roster_conflict(tmp_path)
+    with Store.open(base, user="Cán bộ xã", device="may-xa") as store:
+        # As it opens (its own size, within the screen) and maximised (less the task bar and
+        # the window's frame).
+        for size in ((min(900, width), min(560, height - 80)), (width - 16, height - 80)):
+            dialog = MergeConflictsDialog(store)
+            qtbot.addWidget(dialog)
+            dialog.resize(*size)
+            dialog.show()
+            qtbot.waitExposed(dialog)
+            rows = _rows(dialog)
+            differing = [i for i, r in enumerate(rows) if r[1] != r[2]]
+            assert [rows[i] for i in differing] == [
+                ("    Có thẻ bảo hiểm y tế còn hạn?", "Có", "—"),
+                ("    Là người khuyết tật?", "—", "Có"),
+            ]
+            for i in differing:
+                assert _in_sight(dialog, i), (size, rows[i])
+            assert not _in_sight(dialog, 0)  # the fold is real: the table had to scroll
+            # And whose answers they are: the member's own line above them.
+            assert rows[differing[0] - 1][0] == "Thành viên 12"
+            assert _in_sight(dialog, differing[0] - 1), size
+            # Marked by more than a pale shade.
+            assert dialog.table.item(differing[0], 0).font().bold()
+            assert not dialog.table.item(differing[0] - 1, 0).font().bold()
+            # Every line still there, in the form's order, the first a scroll away.
+            assert rows[0][0] == "Chủ hộ"
+            dialog.table.scrollToTop()
+            assert _in_sight(dialog, 0)
+            dialog.close()
+
+
+def test_a_difference_near_the_top_leaves_the_table_at_its_top(
+    qtbot: Any, app: Any, tmp_path: Path
+) -> None:
+    base = roster_conflict(tmp_path)
+    with Store.open(base, user="Cán bộ xã", device="may-xa") as store:
+        dialog = MergeConflictsDialog(store)
+        qtbot.addWidget(dialog)
+        dialog.show()
+        qtbot.waitExposed(dialog)
+        _show(dialog, "HO-R")
+        rows = _rows(dialog)
+        assert rows[4] == ("Địa chỉ", "Nhà số 1", "Nhà số 9")
+        assert _in_sight(dialog, 0)  # "Chủ hộ": which household this is
+        assert _in_sight(dialog, 4)
