@@ -42,9 +42,9 @@ class DeletedHouseholdsDialog(QDialog):
                 self.tr("Thôn"),
                 self.tr("Xoá lúc"),
                 self.tr("Người xoá"),
-            ]
+            ],
+            text=(1, 2, 4),
         )
-        self.table.horizontalHeader().setStretchLastSection(True)
         self.table.currentCellChanged.connect(lambda *_: self._update_buttons())
         self.table.cellActivated.connect(lambda *_: self.restore_current())  # Enter
         layout.addWidget(self.table, 1)

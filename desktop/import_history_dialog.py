@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFileDialog,
-    QHeaderView,
     QLabel,
     QMessageBox,
     QPlainTextEdit,
@@ -53,9 +52,9 @@ class ImportHistoryDialog(QDialog):
                 self.tr("Đã xoá"),
                 self.tr("Xung đột (còn chờ)"),
                 self.tr("Người nhập"),
-            ]
+            ],
+            text=(1, 2, 8),
         )
-        self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         self.table.currentCellChanged.connect(lambda row, *_: self._show(row))
         split.addWidget(self.table)
         self.receipt_text = QPlainTextEdit()

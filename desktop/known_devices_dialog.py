@@ -55,9 +55,9 @@ class KnownDevicesDialog(QDialog):
                 self.tr("Số gói"),
                 self.tr("Tình trạng"),
                 self.tr("Người xác nhận"),
-            ]
+            ],
+            text=(1, 6, 7),
         )
-        self.table.horizontalHeader().setStretchLastSection(True)
         self.table.currentCellChanged.connect(lambda *_: self._update_buttons())
         layout.addWidget(self.table, 1)
         # This laptop's fingerprint, hidden until asked for: large, fixed-width and selectable,
