@@ -420,6 +420,11 @@ class MergeConflictsDialog(QDialog):
                 "Tệp của xã đã XOÁ hộ này, nhưng trong gói hộ vẫn được sửa tiếp. Chọn giữ "
                 "việc xoá hộ, hoặc khôi phục hộ với dữ liệu trong gói."
             )
+        elif rec.deleted and gone is None:
+            kind = self.tr(
+                "Tệp của xã đã sửa hộ này, nhưng trong gói hộ đã bị XOÁ. Chọn giữ bản của xã "
+                "(hộ vẫn còn), hoặc nhận bản trong gói (xoá hộ)."
+            )
         else:
             kind = self.tr("Cả hai bên đều đã sửa hộ này.")
         lines = [kind]

@@ -70,6 +70,12 @@ def test_a_package_deleting_the_household_is_listed_by_its_head_here(
         qtbot.addWidget(dialog)
         texts = [dialog.list.item(i).text() for i in range(dialog.list.count())]
         assert f"HO00000 — {head} (gói xoá hộ)" in texts
+        # What the conflict is, said as it is: the screen said "Cả hai bên đều đã sửa hộ
+        # này." above "Bản trong gói là lệnh XOÁ hộ.".
+        _show(dialog, "HO00000")
+        said = dialog.detail.text()
+        assert said.startswith("Tệp của xã đã sửa hộ này, nhưng trong gói hộ đã bị XOÁ.")
+        assert "Cả hai bên" not in said
 
 
 def test_every_conflict_is_decided_from_the_keyboard(qtbot: Any, app: Any, tmp_path: Path) -> None:
