@@ -11,9 +11,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from db import audit, backup, driver
-from db.errors import DatabaseDamaged, NotACommuneFile, TooNewVersion
-from db.migrations import LATEST
-from db.store import APPLICATION_ID, AUDIT_CHAIN_FROM, integrity_problems_of
+from db.errors import DatabaseDamaged
+from db.store import AUDIT_CHAIN_FROM, integrity_problems_of, refuse_foreign_or_newer
 
 
 @dataclass(frozen=True)
@@ -42,10 +41,7 @@ def check_as_is(path: Path, *, deep: bool) -> FileCheck:
         try:
             app_id = int(conn.execute("PRAGMA application_id").fetchone()[0])
             version = int(conn.execute("PRAGMA user_version").fetchone()[0])
-            if app_id != APPLICATION_ID:
-                raise NotACommuneFile(path)
-            if version > LATEST:
-                raise TooNewVersion(path, version, LATEST)
+            refuse_foreign_or_newer(path, app_id, version)
             problems = integrity_problems_of(conn)
             bad = bad_documents(conn) if deep and not problems else []
             chained = version >= AUDIT_CHAIN_FROM

@@ -326,20 +326,7 @@ class Store(StoreCalls):
         seen: bool = True,
         upgrade: bool = True,
     ) -> Store:
-        if not path.is_file():
-            raise not_a_file(path)
-        with path.open("rb") as f:
-            head = f.read(len(_HEADER))
-        if head != _HEADER:
-            key = key if key is not None else driver.known_key(path)
-            if key is None and not at_rest.is_encrypted(path):
-                if backup.latest_backup(path) is not None:
-                    raise DatabaseDamaged(path, backup.newest_good(path), "bad header")
-                raise NotACommuneFile(path)
-            if key is None:
-                raise at_rest.PassphraseNeeded(path)
-        else:
-            key = None  # a plain file: a key would make SQLite read it as encrypted
+        key = _key_to_read(path, key)
         conn = _connect(path, key)
         try:
             try:
@@ -350,10 +337,7 @@ class Store(StoreCalls):
                 raise
             version = int(conn.execute("PRAGMA user_version").fetchone()[0])
             upgraded: Upgrade | None = None
-            if app_id != APPLICATION_ID:
-                raise NotACommuneFile(path)
-            if version > LATEST:
-                raise TooNewVersion(path, version, LATEST)
+            refuse_foreign_or_newer(path, app_id, version)
             if version < LATEST and not upgrade:
                 # Before _configure: even the journal mode (WAL) is not set on such a file.
                 raise OlderVersion(path, version, LATEST)
@@ -763,6 +747,59 @@ def not_a_file(path: Path) -> StoreError:
             f"{path} là một thiết bị hoặc đường ống, không phải tệp dữ liệu xã: hãy chọn tệp xã."
         )
     return FileMissing(path)
+
+
+def _key_to_read(path: Path, key: bytes | None) -> bytes | None:
+    """The key ``path`` is read with (None: a plain file, where a key would make SQLite read
+    it as encrypted), or what its name and header refuse: no file there, not a commune file
+    (a damaged one when it has backups), an encrypted one with no key given or known."""
+    if not path.is_file():
+        raise not_a_file(path)
+    with path.open("rb") as f:
+        head = f.read(len(_HEADER))
+    if head == _HEADER:
+        return None
+    key = key if key is not None else driver.known_key(path)
+    if key is None and not at_rest.is_encrypted(path):
+        if backup.latest_backup(path) is not None:
+            raise DatabaseDamaged(path, backup.newest_good(path), "bad header")
+        raise NotACommuneFile(path)
+    if key is None:
+        raise at_rest.PassphraseNeeded(path)
+    return key
+
+
+def refuse_foreign_or_newer(path: Path, app_id: int, version: int) -> None:
+    """Another program's SQLite file, or a commune file a newer Rà soát made (its schema
+    this version cannot read), as its ``application_id`` and ``user_version`` say."""
+    if app_id != APPLICATION_ID:
+        raise NotACommuneFile(path)
+    if version > LATEST:
+        raise TooNewVersion(path, version, LATEST)
+
+
+def check_openable(path: str | Path) -> None:
+    """Raises what ``Store.open`` refuses before reading anything of the file (not there,
+    not a commune file, made by a newer Rà soát: ``TooNewVersion``), read on a read-only
+    connection that writes nothing. For a command that asks for a password (a package's, a
+    new one) before opening the file: a file it cannot open is said before the officer
+    types anything, not after. An encrypted file is read with its key known to this process
+    (``rasoat.unlock`` asks its passphrase first: nothing of it is readable before), and
+    raises ``PassphraseNeeded`` without one. What this connection cannot read (damage, a
+    wrong key, a ``-wal`` without its ``-shm`` on a read-only stick) is left to
+    ``Store.open``, which says it in full."""
+    path = Path(path)
+    key = _key_to_read(path, None)
+    try:
+        conn = driver.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, key=key)
+        try:
+            app_id = int(conn.execute("PRAGMA application_id").fetchone()[0])
+            version = int(conn.execute("PRAGMA user_version").fetchone()[0])
+        finally:
+            conn.close()
+    except driver.Error:
+        return
+    refuse_foreign_or_newer(path, app_id, version)
 
 
 def check_file(path: str | Path) -> StoreError | None:

@@ -304,6 +304,17 @@ def _open_store(path: str, args: argparse.Namespace, action: Any = None) -> Any:
     return signin.open_store(Path(path), args, action=action)
 
 
+def _openable(path: str) -> None:
+    """The commune file's refusals that need no password (not there, not a commune file, made
+    by a newer Rà soát: ``db.store.check_openable``), before a package's password or
+    recovery key is asked: an officer typed a new package's password twice, only to read
+    then that this version could not open the file. Raised as ``Store.open`` raises them,
+    said as the command says them after opening."""
+    from db.store import check_openable
+
+    check_openable(Path(path))
+
+
 NO_TERMINAL = (
     "Không có bàn phím để hỏi mật khẩu (lệnh chạy từ một chương trình khác): dùng "
     "--password-file TEP hoặc biến môi trường RASOAT_PASSWORD."
@@ -383,8 +394,11 @@ def run_export(args: argparse.Namespace) -> int:
     from reports.review import ReportError
 
     try:
+        _openable(args.db)
         password = _export_password(args)
         recovery = _recovery_key(args) if password else None
+    except StoreError as exc:
+        return _fail("export", exc)
     except PackageError as exc:
         return _fail("export", str(exc))
     scope = ExportScope(
@@ -494,6 +508,7 @@ def _import(args: argparse.Namespace) -> int:
     after = ""
     numbers = 0  # this package's certificate-number, application and cadre conflicts waiting
     try:
+        _openable(args.db)
         package = _read(path, _recovery_key(args), args.password_file)
         # Every refusal that can be made before opening is made here, read-only; what is
         # left (a lean package changed before its second reading, ``merge_stream``; a
@@ -567,7 +582,10 @@ def _merge(args: argparse.Namespace, *, ahead: bool = True) -> int:
     failures = unexpected = 0
     pending: int | None = None
     try:
+        _openable(args.db)
         recovery = _recovery_key(args)
+    except StoreError as exc:
+        return _fail("merge", exc)
     except PackageError as exc:
         return _fail("merge", str(exc))
 
