@@ -13,9 +13,13 @@ conflict for the officer (``merge_incoming``, ``resolve``), never overwriting a 
 
 The order of first assignment is the commune's list after the meeting (poor, then near-poor;
 villages in the commune's order; household code), so a commune that prints all its
-certificates at once gets them numbered as its list reads. A household that joins the list
-later (a new vote after re-survey) gets the next free number; one that leaves keeps its
-number unused, so no two families ever hold the same number of a round.
+certificates at once gets them numbered as its list reads; an earlier round's (next year's
+review begun before its certificates were first printed) as it was decided, its households'
+villages and codes of then and those deleted since included, as its certificates print them
+(``assign``'s ``earlier``). A number is stored by household id: a reprint carries it
+whatever the household became since (moved, given a new code, deleted). A household that
+joins the list later (a new vote after re-survey) gets the next free number; one that leaves
+keeps its number unused, so no two families ever hold the same number of a round.
 """
 
 from __future__ import annotations
@@ -26,7 +30,8 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from db import driver
-from db.report_queries import SENT_BACK, connection
+from db.report_queries import SENT_BACK, as_answered, connection
+from db.result_docs import answered_code, answered_village
 from forms.model import Category
 from forms.roles import Action
 
@@ -43,29 +48,24 @@ def numbers(conn: driver.Connection, round_id: str) -> dict[str, int]:
     )
 
 
-def assign(store: Any, round_id: str) -> int:
+def assign(store: Any, round_id: str, *, earlier: str | None = None) -> int:
     """Numbers the households on the round's poor and near-poor lists after the meeting that
     have none yet; returns how many were numbered. One transaction, so two prints at once
     cannot hand out the same number (the UNIQUE constraint would refuse it anyway).
 
+    ``earlier``: the round is earlier than the file's current round, its lists made at that
+    time (``report_queries.as_decided_since``); its list is numbered as its certificates
+    print it (``report_queries.after_meeting``): in the village and code order its answers
+    hold, households deleted after its lists were made included. Read from today's file, a
+    household that moved or changed code since took its place in today's order, and one
+    deleted after the decision got no number at all ("Số: ……" on its certificate).
+
     Nothing is numbered while the round has no decision in this file: see the module."""
     store.require(Action.CERTIFICATES)
     conn = connection(store)
-    listed = ",".join(f"'{c.value}'" for c in _LISTED)
-    order = " ".join(f"WHEN '{c.value}' THEN {i}" for i, c in enumerate(_LISTED))
-    sql = (
-        "SELECT h.id, r.category FROM results r JOIN households h ON h.id = r.household_id"
-        " LEFT JOIN meeting_votes v ON v.household_id = h.id AND v.round_id = r.round_id"
-        " LEFT JOIN villages vi ON vi.name = h.village"
-        " LEFT JOIN certificate_numbers c ON c.round_id = r.round_id AND c.household_id = h.id"
-        f" WHERE r.round_id = ? AND h.deleted = 0 AND r.category IN ({listed})"
-        f" AND NOT {SENT_BACK} AND c.household_id IS NULL"
-        f" ORDER BY CASE r.category {order} END, vi.position IS NULL, vi.position, h.village,"
-        " h.code"
-    )
     if not has_decision(conn, round_id):
         return 0
-    missing = conn.execute(sql, (round_id,)).fetchall()
+    missing = _unnumbered(conn, round_id, earlier)
     if not missing:
         return 0
     from db.store import now_utc
@@ -90,6 +90,41 @@ def assign(store: Any, round_id: str) -> int:
             rows,
         )
     return len(missing)
+
+
+def _unnumbered(
+    conn: driver.Connection, round_id: str, earlier: str | None
+) -> list[tuple[str, str]]:
+    """(household id, category) of the round's listed households without a number, in the
+    order of the commune's list after the meeting: poor, then near-poor; villages in the
+    commune's order (any other after, by name); household code (``assign``'s ``earlier``:
+    the village and code of the round's answers)."""
+    answers, join, (live, *live_params) = as_answered(earlier)
+    listed = ",".join(f"'{c.value}'" for c in _LISTED)
+    rows = conn.execute(
+        "SELECT h.id, r.category, h.village, h.code" + answers + " FROM results r"
+        " JOIN households h ON h.id = r.household_id"
+        " LEFT JOIN meeting_votes v ON v.household_id = h.id AND v.round_id = r.round_id"
+        " LEFT JOIN certificate_numbers c ON c.round_id = r.round_id AND c.household_id = h.id"
+        f"{join} WHERE r.round_id = ? AND {live} AND r.category IN ({listed})"
+        f" AND NOT {SENT_BACK} AND c.household_id IS NULL",
+        [round_id, *live_params],
+    )
+    position = {
+        str(name): i
+        for i, (name,) in enumerate(
+            conn.execute("SELECT name FROM villages ORDER BY position, name")
+        )
+    }
+    rank = {c.value: i for i, c in enumerate(_LISTED)}
+    keyed = []
+    for hid, category, village, code, blob in rows:  # a snapshot at a time, not all held
+        village = answered_village(blob) or village
+        at = position.get(village)
+        order = (rank[category], at is None, at or 0, village, answered_code(blob) or code)
+        keyed.append((order, str(hid), str(category)))
+    keyed.sort()
+    return [(hid, category) for _order, hid, category in keyed]
 
 
 def series_of(store: Any, round_id: str) -> list[str]:

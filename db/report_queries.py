@@ -243,10 +243,11 @@ _LISTED_COLUMNS = (
 _ANSWERS = 13  # a row's answers snapshot, after _LISTED_COLUMNS' (an earlier round's only)
 
 
-def _answered(earlier: str | None) -> tuple[str, str, list[str]]:
+def as_answered(earlier: str | None) -> tuple[str, str, list[str]]:
     """(the answers column, its join, the households' condition and its parameters): an
     earlier round's snapshot and the households deleted after its lists were made, or,
-    for the current round, nothing and the live households."""
+    for the current round, nothing and the live households. Read by ``after_meeting`` and by
+    the certificate numbers given to the same rows (``db.certificates.assign``)."""
     if earlier is None:
         return ", NULL", "", ["h.deleted = 0"]
     return (
@@ -287,7 +288,7 @@ def _listed_rows(
     An earlier round's village (``earlier``) is the one its answers hold, known only once
     a chunk's snapshots are read: its rows are chosen chunk by chunk, the round's every
     snapshot read once, a chunk at a time."""
-    answers, join, (live, *live_params) = _answered(earlier)
+    answers, join, (live, *live_params) = as_answered(earlier)
     only_sql = " AND h.village = ?" if village is not None and earlier is None else ""
     only_params = [village] if village is not None and earlier is None else []
     if household_id is not None:

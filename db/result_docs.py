@@ -52,8 +52,10 @@ def answers_household(blob: bytes) -> Household:
     return household_from_dict(json.loads(zlib.decompress(blob)))
 
 
-# The village is the household document's third key (``forms.codec``'s field order):
-# found in its first bytes, without inflating and parsing the whole round's answers.
+# The code and the village are the household document's first and third keys
+# (``forms.codec``'s field order): found in its first bytes, without inflating and parsing
+# the whole round's answers.
+_CODE = re.compile(rb'^\{"code":("(?:[^"\\]|\\.)*")')
 _VILLAGE = re.compile(rb'"village":("(?:[^"\\]|\\.)*")')
 _HEAD = 512
 
@@ -61,20 +63,29 @@ _HEAD = 512
 def answered_village(blob: bytes | None) -> str | None:
     """The village a round's stored answers (``answers_bytes``) hold, or None when there
     are none or they cannot be read."""
+    return _answered_text(blob, _VILLAGE)
+
+
+def answered_code(blob: bytes | None) -> str | None:
+    """The household code a round's stored answers hold (the code it had then), or None."""
+    return _answered_text(blob, _CODE)
+
+
+def _answered_text(blob: bytes | None, key: re.Pattern[bytes]) -> str | None:
     if blob is None:
         return None
     try:
         head = zlib.decompressobj().decompress(blob, _HEAD)
     except zlib.error:
         return None
-    found = _VILLAGE.search(head)
+    found = key.search(head)
     if found is None:
         return None
     try:
-        village = json.loads(found.group(1))
+        text = json.loads(found.group(1))
     except ValueError:
         return None
-    return village if isinstance(village, str) and village else None
+    return text if isinstance(text, str) and text else None
 
 
 def answers_json(doc_text: str, member_texts: Sequence[str]) -> str:

@@ -29,11 +29,12 @@ from reports.review import PROCEDURE_BASIS, Entry, ReportError, ReviewData, vill
 
 def assign_numbers(store: Any, data: ReviewData) -> None:
     """Give numbers to the commune's listed households that have none, then read them all
-    (the village batch needs the commune's numbering, not its own)."""
+    (the village batch needs the commune's numbering, not its own); an earlier round's as
+    its list was decided, as its certificates print it (``ReviewData.earlier``)."""
     from db import certificates
     from db.report_queries import connection
 
-    if certificates.assign(store, data.round.id):
+    if certificates.assign(store, data.round.id, earlier=data.earlier):
         data.certificate_numbers = certificates.numbers(connection(store), data.round.id)
 
 

@@ -249,6 +249,10 @@ class ReviewData:
     # file, so the caller passes it; empty prints a line to fill in by hand.
     upper_level: str = ""
     certificate_numbers: dict[str, int] = field(default_factory=dict)  # household id → number
+    # An earlier round than the file's current one: when its lists were made
+    # (``report_queries.as_decided_since``), its households read as it answered them; its
+    # certificates are numbered so too (``db.certificates.assign``). None: the live file.
+    earlier: str | None = None
     # Last year's recognised lists (the previous round after its meeting): the summary's
     # "Đầu kỳ". None: the file holds no earlier round.
     previous: list[Recognised] | None = None
@@ -485,6 +489,7 @@ def load_review(
         decision=store.decision(current.id),
         upper_level=" ".join(upper_level.split()),
         certificate_numbers=certificates.numbers(conn, current.id),
+        earlier=earlier,
         previous=report_queries.recognised(conn, before.id) if before else None,
         previous_year=before.year if before else None,
         lists_year=_lists_year(store, current),

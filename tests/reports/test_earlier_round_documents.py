@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from db import certificates
 from db.store import Store
 from forms.classify import classify
 from forms.demo import generate_households
@@ -31,7 +32,11 @@ class Commune:
     split: Household  # a poor household of 2025 one of whose members split off in 2026
     gone: Household  # a poor household of 2025 deleted in 2026 (moved away)
     moved: Household  # a poor household of 2025 that moved to the other village in 2026
+    recoded: Household  # a poor household of 2025 given another code in 2026
     poor_2025: int  # on the 2025 decision's poor list
+    # household id -> its certificate number, when the 2025 certificates were printed
+    # before 2026 began (``build(printed=True)``)
+    numbers: dict[str, int]
 
 
 @pytest.fixture
@@ -39,7 +44,9 @@ def commune(tmp_path: Path) -> Commune:
     return build(tmp_path)
 
 
-def build(tmp_path: Path, *, decided: bool = True) -> Commune:
+def build(tmp_path: Path, *, decided: bool = True, printed: bool = False) -> Commune:
+    """``printed``: the 2025 certificates printed (their numbers given) once decided, before
+    anything of 2026 happened."""
     standard = load_standard(STANDARD)
     path = tmp_path / "xa.rasoat.sqlite"
     households = list(generate_households(80, seed=7, villages=VILLAGES))
@@ -59,11 +66,20 @@ def build(tmp_path: Path, *, decided: bool = True) -> Commune:
         for h in households:
             if results[h.id].category is Category.UNDETERMINED:
                 store.delete_household(h.id)
+        numbers: dict[str, int] = {}
         if decided:
             store.save_decision(last.id, "88/QĐ-UBND", date(2025, 12, 15), "Lò Văn Thành")
+        if printed:
+            build_document("certificate", store, round_id=last.id)
+            numbers = certificates.numbers(store.conn, last.id)
         split = next(h for h in poor if len(h.members) >= 3)
         gone = next(h for h in poor if h is not split)
         moved = next(h for h in poor if h.village == VILLAGES[0] and h not in (split, gone))
+        # The first code of its village's poor, given a new one that sorts after them all.
+        recoded = min(
+            (h for h in poor if h.village == VILLAGES[1] and h not in (split, gone, moved)),
+            key=lambda h: h.code,
+        )
         now = store.start_round(2026, STANDARD, reference_date=date(2026, 12, 31))
         # 2026: the split household's last member leaves to found a household of their own
         # (tách hộ); another household moves away and is deleted.
@@ -80,7 +96,10 @@ def build(tmp_path: Path, *, decided: bool = True) -> Commune:
         there = copy.deepcopy(moved)
         there.village = VILLAGES[1]
         store.save_household(there, round_id=now.id, result=classify(there, standard, 2026))
-        return Commune(path, last.id, now.id, split, gone, moved, len(poor))
+        renamed = copy.deepcopy(recoded)
+        renamed.code = store.next_code(recoded.village)
+        store.save_household(renamed, round_id=now.id, result=classify(renamed, standard, 2026))
+        return Commune(path, last.id, now.id, split, gone, moved, recoded, len(poor), numbers)
 
 
 def _poor_rows(store: Store, round_id: str) -> dict[str, list[object]]:
