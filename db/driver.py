@@ -18,6 +18,8 @@ backup from before encryption) is always opened without one.
 
 from __future__ import annotations
 
+import logging
+import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -100,13 +102,25 @@ HMAC = "HMAC_SHA256"
 OLD_HMACS = ("HMAC_SHA512",)
 _hmacs: dict[bytes, str] = {}
 _log_silenced = False
+log = logging.getLogger(__name__)
 
 
 class KeyedConnection(Connection):
     """A connection that knows the key it was opened with (None: a plain file), so that a
-    copy made from it (a backup) is written under the same key."""
+    copy made from it (a backup) is written under the same key.
+
+    A read-only connection (``mode=ro``) to a file in WAL mode makes its ``-wal`` and
+    ``-shm`` when none are there, and cannot remove them at its close (``_left_beside``):
+    ``rasoat_made_beside`` is then that file, and ``close`` removes them as SQLite would."""
 
     rasoat_key: bytes | None = None
+    rasoat_made_beside: Path | None = None
+
+    def close(self) -> None:
+        super().close()
+        path, self.rasoat_made_beside = self.rasoat_made_beside, None
+        if path is not None:
+            _remove_left_beside(path, self.rasoat_key)
 
 
 def _path_of(target: str | Path, uri: bool) -> Path | None:
@@ -196,6 +210,16 @@ def connect(
     before it, with SQLCipher's default HMAC-SHA512: which one is told by reading the file's
     first page under each (``_authenticated``), once per key."""
     path = _path_of(target, uri)
+    conn = _authenticated_connection(target, uri, kwargs, key, path)
+    if path is not None and uri and _read_only(str(target)) and not _beside(path):
+        conn.rasoat_made_beside = path
+    return conn
+
+
+def _authenticated_connection(
+    target: str | Path, uri: bool, kwargs: dict[str, Any], key: bytes | None, path: Path | None
+) -> KeyedConnection:
+    """``connect``'s connection, its HMAC algorithm told from the file (``connect``)."""
     conn = _keyed(target, uri, kwargs, key, None)
     key = conn.rasoat_key
     if key is None or key in _hmacs or path is None or not _has_pages(path):
@@ -263,3 +287,58 @@ def hmac_of(key: bytes) -> str:
     """The HMAC algorithm of the files encrypted under ``key``: the one found when one of them
     was opened, else the one new files get (``HMAC``)."""
     return _hmacs.get(key, HMAC)
+
+
+# --- what a read-only connection leaves beside its file -----------------------------------
+# SQLite's last connection to a file in WAL mode checkpoints it at its close and removes its
+# -wal and -shm, but only a connection that may write: a read-only one (``mode=ro``) makes
+# them when they are not there (it needs the -shm's index, and opens the -wal to read it) and
+# leaves them behind, an empty -wal and a 32 KB -shm. Beside a commune file on a stick they
+# made an officer wonder whether a copy of the .sqlite alone was complete, after a check, a
+# refused import, an expiry: every read that must leave the folder as it found it.
+_BESIDE = ("-wal", "-shm", "-journal")
+
+
+def _read_only(uri: str) -> bool:
+    """Whether the ``file:`` URI opens read-only, making what it may leave beside its file
+    (``immutable=1`` makes nothing: no locks, no -wal or -shm)."""
+    from urllib.parse import parse_qs, urlsplit
+
+    query = parse_qs(urlsplit(uri).query)
+    return query.get("mode") == ["ro"] and query.get("immutable", ["0"]) == ["0"]
+
+
+def _beside(path: Path) -> bool:
+    """Whether a -wal, -shm or journal lies beside ``path`` (a file open elsewhere, or not
+    closed cleanly: never removed here)."""
+    return any(path.with_name(path.name + s).exists() for s in _BESIDE)
+
+
+def _remove_left_beside(path: Path, key: bytes | None) -> None:
+    """The -wal and -shm a read-only connection made for ``path``, removed after its close:
+    a connection that may write is opened, reads the schema (which opens the WAL) and
+    closes, so SQLite itself checkpoints (nothing: no frames) and removes them, and only
+    when it is the last connection to the file; while another program has the file open
+    (the window, a merge) they are its own and stay. A -wal holding frames (another
+    connection's saves, which this one could not have written) or a journal is never
+    touched; a place that may not be written gets nothing tried (the read-only connection
+    made nothing there). Best effort: they are harmless, and opening the file for writing
+    removes them at its close."""
+    wal = path.with_name(path.name + "-wal")
+    try:
+        if wal.exists() and wal.stat().st_size > 0:
+            return
+    except OSError:
+        return
+    if not _beside(path) or path.with_name(path.name + "-journal").exists():
+        return
+    if not (os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)):
+        return
+    try:
+        conn = connect(f"{_resolved(path).as_uri()}?mode=rw", uri=True, key=key)
+        try:
+            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        finally:
+            conn.close()
+    except Error:
+        log.debug("the -wal and -shm of %s were left", path, exc_info=True)
