@@ -105,14 +105,21 @@ def _connect(path: Path, key: bytes | None = None) -> driver.Connection:
     return conn
 
 
-def _configure(conn: driver.Connection) -> None:
-    conn.execute("PRAGMA journal_mode = WAL")
+def _configure(conn: driver.Connection, *, wal: bool = True) -> None:
+    """``wal=False``: the journal mode left as the file has it (``Store.open(upgrade=False)``
+    on a file still in rollback mode: switching rewrites its header)."""
+    if wal:
+        conn.execute("PRAGMA journal_mode = WAL")
     # FULL: a save that returned survives a power cut too, not only a crash of the app.
     conn.execute("PRAGMA synchronous = FULL")
     conn.execute("PRAGMA foreign_keys = ON")
     conn.execute("PRAGMA cache_size = -65536")
     # Savepoints (nested transactions) keep their journals in memory, not in temp files.
     conn.execute("PRAGMA temp_store = MEMORY")
+
+
+def _in_wal_mode(conn: driver.Connection) -> bool:
+    return str(conn.execute("PRAGMA journal_mode").fetchone()[0]).lower() == "wal"
 
 
 def _wal_gone_elsewhere(path: Path, exc: BaseException) -> bool:
@@ -186,6 +193,9 @@ class Store(StoreCalls):
         self.notices: list[str] = []
         # Set by ``open`` when it upgraded an older file (the user is told: ``Upgrade``).
         self.upgraded: Upgrade | None = None
+        # False: a file in rollback mode opened as it is (``open(upgrade=False)``), which has
+        # no -wal to watch (``_recover_vanished_wal``).
+        self.in_wal = True
         # How many rolling backups close() keeps; None: db.backup's default. The desktop
         # sets it from the user's settings (storage does not read settings itself).
         self.backups_kept: int | None = None
@@ -294,7 +304,8 @@ class Store(StoreCalls):
 
         ``upgrade=False``: an older file is neither backed up nor migrated: ``OlderVersion``
         is raised once its header, key and version are read, nothing set or checked yet
-        (``rasoat db check`` then checks it as it is, ``db.as_is_check``).
+        (``rasoat db check`` then checks it as it is, ``db.as_is_check``); a file still in
+        rollback-journal mode is not switched to WAL (``in_wal`` False).
         """
         path = Path(path)
         for attempt in range(WAL_GONE_TRIES):
@@ -341,7 +352,10 @@ class Store(StoreCalls):
             if version < LATEST and not upgrade:
                 # Before _configure: even the journal mode (WAL) is not set on such a file.
                 raise OlderVersion(path, version, LATEST)
-            _configure(conn)
+            # A file still in rollback mode is switched to WAL (its header rewritten), except
+            # by an opening that keeps the file as it is (``upgrade=False``).
+            in_wal = upgrade or _in_wal_mode(conn)
+            _configure(conn, wal=in_wal)
             if check:
                 problems = _open_check(conn, path)
                 if problems:
@@ -362,6 +376,7 @@ class Store(StoreCalls):
                 upgraded = Upgrade(path, version, LATEST, kept)
             store = cls(path, conn, user, device)
             store.upgraded = upgraded
+            store.in_wal = in_wal
             if seen:
                 with store.transaction():
                     store._seen()
@@ -467,7 +482,7 @@ class Store(StoreCalls):
         WAL, and the user is told (``notices``). A ``-wal`` that is there but is not the one
         this connection writes to (another program, trying to open the file meanwhile,
         created an empty one) is gone just the same."""
-        if self._closed or self._depth:
+        if self._closed or self._depth or not self.in_wal:
             return
         current = self._wal_identity()
         if current is not None and (self._wal_id is None or current == self._wal_id):

@@ -160,3 +160,28 @@ def test_a_check_of_an_older_file_leaves_the_folder_as_it_found_it(
     assert folder_of(path) == before
     assert main(["expire", str(path), *options]) == 0
     assert folder_of(path) == before
+
+
+@pytest.mark.parametrize("encrypted", [False, True], ids=["plain", "encrypted"])
+def test_a_check_of_a_file_in_rollback_mode_leaves_its_bytes(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], encrypted: bool
+) -> None:
+    """A file of today's schema still in rollback-journal mode (encrypted by an older
+    version, or a backup copied into place by hand): opening it switches it to WAL, which
+    rewrites its header, and ``rasoat db check`` did so too. The check keeps it as it is;
+    opening it normally still switches it."""
+    path = commune_file(tmp_path, encrypted=encrypted)
+    options: list[str] = []
+    if encrypted:
+        secret = tmp_path / "mk.txt"
+        secret.write_text(PASSPHRASE + "\n", encoding="utf-8")
+        options = ["--passphrase-file", str(secret)]
+    conn = driver.connect(path, isolation_level=None)
+    assert conn.execute("PRAGMA journal_mode = DELETE").fetchone()[0] == "delete"
+    conn.close()
+    before = folder_of(path)
+    assert main(["db", "check", str(path), *options]) == 0
+    assert "tệp không có lỗi" in capsys.readouterr().out
+    assert folder_of(path) == before
+    with Store.open(path, user="a", device="b", seen=False) as store:
+        assert store.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
