@@ -94,11 +94,14 @@ def test_a_newer_file_is_refused_before_any_password_is_asked(
 ) -> None:
     _mark_newer(commune)
     before = commune.read_bytes()
+    beside = sorted(p.name for p in commune.parent.iterdir())
     second = tmp_path / "goi-moi.rasoat" if command == "export" else package
     assert main([command, str(commune), str(second), *extra]) == 2
     assert asked == []
     _refused_as_newer(capsys.readouterr().err)
     assert commune.read_bytes() == before
+    # The version read on a read-only connection left no -wal or -shm beside the file.
+    assert sorted(p.name for p in commune.parent.iterdir()) == beside
     if command == "export":
         assert not second.exists()
 
