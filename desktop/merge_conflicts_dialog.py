@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QEvent, QObject, QTimer
 from PySide6.QtGui import QBrush, QColor, QFont, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -313,6 +313,16 @@ class MergeConflictsDialog(QDialog):
         )
         self.table.verticalHeader().setVisible(False)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        # A long label or answer ("Hộ nông, lâm, ngư, diêm nghiệp có mức sống trung bình")
+        # wraps onto a taller row instead of ending in "…" at 900 pixels, as the columns
+        # narrow with the window.
+        self.table.setWordWrap(True)
+        # Fitted again once the columns have their new widths (the event loop's next turn).
+        self._refit = QTimer(self)
+        self._refit.setSingleShot(True)
+        self._refit.setInterval(0)
+        self._refit.timeout.connect(self.table.resizeRowsToContents)
+        self.table.viewport().installEventFilter(self)
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         right_layout.addWidget(self.table)
         buttons = QHBoxLayout()
@@ -490,7 +500,7 @@ class MergeConflictsDialog(QDialog):
         self._first_difference = next(
             (i for i, (_, here, there) in enumerate(rows) if here != there), None
         )
-        self._scroll_to_difference()
+        self._fit_rows()
 
     def _show_certificate(self, c: CertificateConflict) -> None:
         year = next((r.year for r in self.store.rounds() if r.id == c.round_id), None)
@@ -550,6 +560,17 @@ class MergeConflictsDialog(QDialog):
                     _mark_different(item)
                 self.table.setItem(i, col, item)
         self._first_difference = differs.index(True) if True in differs else None
+        self._fit_rows()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.table.viewport() and event.type() == QEvent.Type.Resize:
+            self._refit.start()
+        return super().eventFilter(watched, event)
+
+    def _fit_rows(self) -> None:
+        """Each row as tall as its wrapped cells at the columns' widths now, then the first
+        difference in sight (the rows above it may have grown)."""
+        self.table.resizeRowsToContents()
         self._scroll_to_difference()
 
     def _scroll_to_difference(self) -> None:

@@ -256,3 +256,25 @@ def test_a_difference_near_the_top_leaves_the_table_at_its_top(
         assert rows[4] == ("Địa chỉ", "Nhà số 1", "Nhà số 9")
         assert _in_sight(dialog, 0)  # "Chủ hộ": which household this is
         assert _in_sight(dialog, 4)
+
+
+def test_no_line_is_cut_short_at_the_dialogs_own_width(
+    qtbot: Any, app: Any, tmp_path: Path
+) -> None:
+    """The three columns share the width: at 900 pixels a long label ("Hộ nông, lâm, ngư,
+    diêm …") or answer ended in "…". Now such a line wraps onto a taller row, also after the
+    window is made narrower (from maximised on a 1024 px screen to its own size)."""
+    from tests.desktop.test_record_table import cut_short
+
+    base = roster_conflict(tmp_path)
+    with Store.open(base, user="Cán bộ xã", device="may-xa") as store:
+        dialog = MergeConflictsDialog(store)
+        qtbot.addWidget(dialog)
+        dialog.resize(1008, 688)  # maximised on a 1024x768 screen
+        dialog.show()
+        qtbot.waitExposed(dialog)
+        _show(dialog, "HO-R")
+        assert cut_short(dialog.table) == []
+        dialog.resize(900, 560)  # its own size
+        qtbot.wait(50)
+        assert cut_short(dialog.table) == []
