@@ -18,7 +18,7 @@ from db import driver
 from db.deep_check import Cancel, Cancelled, naming_damage
 from db.households import household_from_docs
 from db.records import HouseholdQuery, MeetingVote
-from db.result_docs import answered_village, answers_household
+from db.result_docs import answered_code, answered_village, answers_household
 from forms.classify import Result, result_from_dict
 from forms.meeting import PROPOSED_CATEGORIES, PROPOSED_TRANSITIONS
 from forms.model import Category, Household, Transition
@@ -256,6 +256,56 @@ def as_answered(earlier: str | None) -> tuple[str, str, list[str]]:
         " AND a.deleted = 0",
         ["(h.deleted = 0 OR h.updated_at > ?)", earlier],
     )
+
+
+@dataclass(frozen=True)
+class Answered:
+    """A household of an earlier round's documents, as they name it."""
+
+    id: str
+    code: str  # its code in the round's answers, printed on its documents of the round
+    head_name: str  # its head then
+    village: str  # its village then
+    code_now: str  # its code in the file today
+    deleted: bool  # deleted since
+
+
+def answered_with_code(
+    conn: driver.Connection,
+    round_id: str,
+    earlier: str,
+    code: str | None,
+    *,
+    household_id: str | None = None,
+) -> list[Answered]:
+    """The households an earlier round's documents (``after_meeting(earlier=)``) print with
+    ``code``: the code of its answers (a row without them, the file's), deleted households
+    included where its lists hold them; with ``household_id`` (``code`` None), that
+    household as they print it, if they do. What an officer reprinting last year's
+    certificate has is the code on the old paper; looked up among today's codes, a
+    household deleted since could not be found and one given a new code since had to be
+    named by it (and was printed with another). Every row of the round is read (only the
+    first bytes of its answers): two households may have answered it with one code (a code
+    freed by a deletion and given again), and both are returned."""
+    answers, join, (live, *live_params) = as_answered(earlier)
+    only = " AND h.id = ?" if household_id is not None else ""
+    rows = conn.execute(
+        "SELECT h.id, h.code, h.village, h.head_name, h.deleted" + answers + " FROM results r"
+        f" JOIN households h ON h.id = r.household_id{join}"
+        f" WHERE r.round_id = ? AND {live}{only}",
+        [round_id, *live_params, *([household_id] if household_id is not None else [])],
+    )
+    found = []
+    for hid, now, village, head, deleted, blob in rows:
+        then = answered_code(blob) or now
+        if code is not None and then != code:
+            continue
+        if blob is not None:
+            with naming_damage(conn):  # a damaged snapshot named, as the documents do
+                household = answers_household(blob)
+            head, village = household.head_name(), household.village
+        found.append(Answered(hid, then, head, village, now, bool(deleted)))
+    return sorted(found, key=lambda a: (a.village, a.head_name, a.id))
 
 
 def _in_village(rows: list[Any], village: str | None, earlier: str | None) -> list[Any]:

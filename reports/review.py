@@ -284,10 +284,7 @@ class ReviewData:
 
     @property
     def review_name(self) -> str:
-        """ "rà soát năm 2026", or "rà soát thường xuyên tháng 3/2026" for a monthly round."""
-        if self.monthly and self.round.reference_date is not None:
-            return f"rà soát thường xuyên tháng {self.round.reference_date.month}/{self.year}"
-        return f"rà soát năm {self.year}"
+        return review_name(self.round)
 
     @property
     def standard_name(self) -> str:
@@ -399,6 +396,13 @@ class ReviewData:
         return None
 
 
+def review_name(rnd: Round) -> str:
+    """ "rà soát năm 2026", or "rà soát thường xuyên tháng 3/2026" for a monthly round."""
+    if rnd.kind != "periodic" and rnd.reference_date is not None:
+        return f"rà soát thường xuyên tháng {rnd.reference_date.month}/{rnd.year}"
+    return f"rà soát năm {rnd.year}"
+
+
 def village_title(village: str) -> str:
     """ "Đông" → "Thôn Đông"; names that already say what they are stay as they are."""
     name = " ".join(village.split())
@@ -417,6 +421,40 @@ def _lists_year(store: Any, rnd: Round) -> int:
     rounds, bases = lists_of(store)
     base = next((b for r, b in zip(rounds, bases, strict=True) if r.id == rnd.id), None)
     return rounds[base].year + 1 if base is not None else rnd.year
+
+
+def chosen_round(store: Any, round_id: str | None) -> Round:
+    """The round a document is asked for: its id or its year (``--round``), else the
+    household list's."""
+    if round_id is None:
+        current: Round | None = store.current_round()
+        if current is None:
+            raise ReportError("Tệp xã chưa có kỳ rà soát nào: hãy mở một kỳ rà soát trước.")
+        return current
+    found = [r for r in store.rounds() if r.id == round_id or str(r.year) == str(round_id)]
+    if not found:
+        raise ReportError(f"Không tìm thấy kỳ rà soát {round_id}.")
+    # A year names its periodic review, not the year's latest round: "--round 2026"
+    # printed December's monthly round as the 2026 summary and decision.
+    periodic = [r for r in found if r.kind == "periodic"]
+    return (periodic or found)[-1]
+
+
+def as_decided(store: Any, rnd: Round) -> str | None:
+    """``ReviewData.earlier`` of ``rnd``: when its lists were made, for a round earlier than
+    the household list's; None for that round itself.
+
+    An earlier round (its lists decided, next year's review begun) is printed as it was
+    decided: its households as it answered them, those deleted since included. Read live,
+    a member split off since was missing from its certificate and a household moved away
+    from the list under its decision."""
+    from db import report_queries
+
+    rounds = list(store.rounds())
+    latest = store.current_round()
+    if latest is None or rounds.index(rnd) >= rounds.index(latest):
+        return None
+    return report_queries.as_decided_since(report_queries.connection(store), rnd.id)
 
 
 def load_review(
@@ -439,19 +477,7 @@ def load_review(
     commune's)."""
     from db import certificates, report_queries
 
-    rounds = list(store.rounds())
-    if round_id is None:
-        current = store.current_round()
-        if current is None:
-            raise ReportError("Tệp xã chưa có kỳ rà soát nào: hãy mở một kỳ rà soát trước.")
-    else:
-        found = [r for r in rounds if r.id == round_id or str(r.year) == str(round_id)]
-        if not found:
-            raise ReportError(f"Không tìm thấy kỳ rà soát {round_id}.")
-        # A year names its periodic review, not the year's latest round: "--round 2026"
-        # printed December's monthly round as the 2026 summary and decision.
-        periodic = [r for r in found if r.kind == "periodic"]
-        current = (periodic or found)[-1]
+    current = chosen_round(store, round_id)
     villages = [v.name for v in store.villages()]
     if village is not None and village not in villages:
         known = ", ".join(villages) or "(chưa có thôn nào)"
@@ -461,13 +487,7 @@ def load_review(
     latest = store.current_round()
     if current_in_force and in_force_on is None and latest == current:
         in_force_on = date.today()
-    # An earlier round than the household list's (its lists decided, next year's review
-    # begun) is printed as it was decided: its households as it answered them, those
-    # deleted since included. Read live, a member split off since was missing from its
-    # certificate and a household moved away from the list under its decision.
-    earlier = None
-    if latest is not None and rounds.index(current) < rounds.index(latest):
-        earlier = report_queries.as_decided_since(conn, current.id)
+    earlier = as_decided(store, current)
     entries = _entries(conn, current.id, village, progress, in_force_on, household_id, earlier)
     # The monthly decisions whose results stand in these lists (the lists in force): the
     # list printed today says it was updated by them, not only the review's decision.

@@ -49,7 +49,12 @@ def register(subparsers: Any) -> None:
     )
     parser.add_argument("--village", metavar="THÔN", help="chỉ một thôn (tên như trong tệp xã)")
     parser.add_argument("--round", metavar="NĂM", help="kỳ rà soát (năm); mặc định kỳ mới nhất")
-    parser.add_argument("--household", metavar="MÃ_HỘ", help="mã hộ (phiếu, giấy chứng nhận)")
+    parser.add_argument(
+        "--household",
+        metavar="MÃ_HỘ",
+        help="mã hộ (phiếu, giấy chứng nhận); với kỳ trước (--round): mã hộ của kỳ đó, như in"
+        " trên giấy chứng nhận, danh sách của kỳ đó",
+    )
     parser.add_argument(
         "--cadre",
         metavar="CÁN_BỘ",
@@ -157,10 +162,14 @@ def run(args: argparse.Namespace) -> int:
         with signin.open_store(path, args, action=Action.PRINT) as store:
             household_id = None
             if args.household:
-                household = store.household_by_code(args.household)
-                if household is None:
+                from reports.household_code import household_for_code
+
+                # An earlier round's household by the code it printed then (its old paper).
+                household_id = household_for_code(
+                    store, args.household, args.round, by_village="village" in spec.params
+                )
+                if household_id is None:
                     return _fail(f"không có hộ mã '{args.household}' trong tệp xã.")
-                household_id = household.id
             if out is None:  # a Vietnamese name with village and date, never over a file
                 from reports.file_names import default_file_name, free_path
 
