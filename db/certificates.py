@@ -9,7 +9,8 @@ decision, and the commune officer's laptop is the one that records it): a survey
 prints them with "Số: ……" and gets the numbers by package. Packages carry the numbers of
 their households (``exported``); a merge takes a number this file lacks and records any
 disagreement — a household with two numbers, a number held by two households — as a
-conflict for the officer (``merge_incoming``, ``resolve``), never overwriting a number.
+conflict for the officer (``plan_incoming``, ``resolve``), never overwriting a number; a
+household deleted in this file takes its number too (the family may hold the paper).
 
 The order of first assignment is the commune's list after the meeting (poor, then near-poor;
 villages in the commune's order; household code), so a commune that prints all its
@@ -262,7 +263,7 @@ class MergePlan:
 
     take: list[Carried]  # numbers this file lacks, free here: stored as they are
     conflicts: list[tuple[ConflictKind, Carried, int | None, str | None]]
-    skipped: list[Carried]  # households or rounds not in this file after the merge
+    skipped: list[Carried]  # households or rounds this file does not hold after the merge
 
     @property
     def empty(self) -> bool:
@@ -277,7 +278,18 @@ def plan_incoming(
 ) -> MergePlan:
     """``round_map``: the package's round id → this file's; ``present``: household ids that
     are live here once the merge's households are written. A number already known as a
-    conflict (open or decided) is not raised again."""
+    conflict (open or decided) is not raised again.
+
+    A household deleted here (moved away, or purged) still takes the number the package
+    gives it, or raises its conflict: the other laptop gave it, may have printed it and
+    handed it to the family, and a number given is never given to another household
+    (``highest``), as one given here before a deletion stays (a reprint of the round it
+    was decided in still carries it). Skipped, this file did not know the number was held,
+    and the next household to join the list here took it. Only a household this file does
+    not hold at all (a new one waiting for the officer in a code conflict) is skipped: no
+    row to keep the number under, a later package bringing it again once decided."""
+    carried = list(carried)
+    held_here = present | _households_here(conn, {c.household_id for c in carried} - present)
     take: list[Carried] = []
     conflicts: list[tuple[ConflictKind, Carried, int | None, str | None]] = []
     skipped: list[Carried] = []
@@ -285,7 +297,7 @@ def plan_incoming(
     by_round: dict[str, tuple[dict[str, int], dict[int, str]]] = {}
     for c in carried:
         rid = round_map.get(c.round_id, c.round_id)
-        if rid not in local_rounds or c.household_id not in present:
+        if rid not in local_rounds or c.household_id not in held_here:
             skipped.append(c)
             continue
         if rid not in by_round:
@@ -316,6 +328,19 @@ def plan_incoming(
             of_household[c.household_id] = c.number
             of_number[c.number] = c.household_id
     return MergePlan(take, conflicts, skipped)
+
+
+def _households_here(conn: driver.Connection, ids: set[str]) -> set[str]:
+    """Those of ``ids`` this file holds a row of: deleted and purged households included."""
+    wanted = sorted(ids)
+    here: set[str] = set()
+    for start in range(0, len(wanted), 900):
+        part = wanted[start : start + 900]
+        marks = ",".join("?" * len(part))
+        here.update(
+            r[0] for r in conn.execute(f"SELECT id FROM households WHERE id IN ({marks})", part)
+        )
+    return here
 
 
 def apply_incoming(

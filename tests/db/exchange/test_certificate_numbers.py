@@ -18,8 +18,12 @@ from db.exchange.export import ExportScope, export_package
 from db.exchange.merge import import_package
 from db.exchange.package import read_package, write_package
 from db.store import Store
+from forms.model import Category
+from rasoat.cli import main
 from tests.db.exchange.commune import table_dump
-from tests.reports.conftest import VILLAGES, build_commune
+from tests.reports.conftest import STANDARD, VILLAGES, build_commune
+from tests.reports.test_cli_report import pdf_text
+from tests.reports.test_earlier_round_certificates import _CODE, _NUMBER
 
 
 def numbers(path: Path) -> dict[str, int]:
@@ -167,3 +171,67 @@ def test_a_package_giving_one_number_twice_is_refused(base: Path, tmp_path: Path
         read_package(path)
     with driver.connect(base) as conn:
         assert conn.execute("SELECT COUNT(*) FROM certificate_conflicts").fetchone()[0] == 0
+
+
+def test_a_number_given_there_to_a_household_deleted_here_is_kept(
+    base: Path, tmp_path: Path
+) -> None:
+    """The other laptop numbered the list (its certificates printed, maybe handed to the
+    families) while the officer's file deleted one of its households (moved away). The
+    merge skipped that household's number: this file never knew it was given, so the next
+    household to join the list here (a new vote after re-survey) took it, and two families
+    held one number of the year's lists. The number is kept here, under the deleted
+    household, as a number is kept when a household is deleted after its certificate."""
+    commune = shutil.copy(base, tmp_path / "xa-can-bo.db")
+    other = shutil.copy(base, tmp_path / "may-b.db")
+    with Store.open(other, user="t", device="t") as store:
+        rnd = store.current_round()
+        assert rnd is not None
+        listed = sorted(
+            h.code
+            for h, r in store.results_for_round(rnd.id)
+            if r.category in (Category.POOR, Category.NEAR_POOR)
+        )
+    resurveyed = listed[0]  # sent back by the meeting: no certificate yet
+    decide_and_number(other, "may-b", vote_down=resurveyed)
+    theirs = numbers(other)
+    assert resurveyed not in theirs
+    top = max(theirs.values())
+    gone = next(code for code, n in theirs.items() if n == top)
+    with Store.open(commune, user="Cán bộ", device="may-xa") as store:
+        rnd = store.current_round()
+        assert rnd is not None
+        store.save_decision(rnd.id, "125/QĐ-UBND", date(2026, 12, 10), "Lò Văn Thành")
+        h = store.household_by_code(gone)
+        assert h is not None
+        gone_id = h.id
+        store.delete_household(gone_id)
+    package = export_all(other, "may-b", tmp_path / "b.rasoat")
+    with Store.open(commune, user="Cán bộ", device="may-xa") as store:
+        receipt = import_package(store, package)
+        rnd = store.current_round()
+        assert rnd is not None
+        kept = certificates.numbers(store.conn, rnd.id)
+        # Re-surveyed, the household is agreed to at a second meeting: it joins the list.
+        y = store.household_by_code(resurveyed)
+        assert y is not None
+        store.save_meeting_vote(
+            y.id, rnd.id, agree=25, attendees=30, meeting_date=date(2026, 12, 20)
+        )
+    assert not receipt.warnings
+    assert kept.get(gone_id) == top
+    out = tmp_path / "gcn.pdf"
+    assert main(["report", "certificate", str(commune), "--out", str(out)]) == 0
+    text = pdf_text(out)
+    printed = dict(zip(_CODE.findall(text), _NUMBER.findall(text), strict=True))
+    assert gone not in printed  # deleted: not on this year's certificates
+    assert printed[resurveyed] == f"{top + 1:04d}"  # never the number the other laptop gave
+    assert len(set(printed.values())) == len(printed)
+    # Next year, the family that moved away asks for a copy of its lost certificate: found
+    # by the code on its old paper, printed with the number it holds.
+    with Store.open(commune, user="Cán bộ", device="may-xa") as store:
+        store.start_round(2027, STANDARD, reference_date=date(2027, 12, 31))
+    args = ["report", "certificate", str(commune), "--round", "2026", "--household", gone]
+    assert main([*args, "--out", str(tmp_path / "ban-sao.pdf")]) == 0
+    copy = pdf_text(tmp_path / "ban-sao.pdf")
+    assert (_CODE.findall(copy), _NUMBER.findall(copy)) == ([gone], [f"{top:04d}"])
