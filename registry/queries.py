@@ -16,13 +16,15 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 import psycopg
 
+from db.exchange.upper_level import ordered
 from forms.admin_units import official_code
 from forms.model import Category, Transition
-from forms.transitions import transition
+from forms.transitions import as_meeting_left, transition
 from registry.database import RegistryError, province_name, registry_province
 
 
@@ -75,6 +77,32 @@ class ListedHousehold:
     deprivation_count: int | None
     deprived: tuple[str, ...]
     previous: str | None  # the category the year before
+
+
+@dataclass(frozen=True)
+class MovedHousehold:
+    """A household on one of a review's lists of those who left a list (``escaped``)."""
+
+    code: str
+    head_name: str
+    village: str
+    size: int
+    b1_score: int | None
+    deprivation_count: int
+    transition: Transition  # from the previous periodic review to this one
+
+
+@dataclass
+class Escaped:
+    """One commune's households that left the poor or the near-poor list in a year's review
+    (``escaped``), with what the document names: the commune, the review's year, the year
+    of the review they moved from (None: the load holds no review before, nothing to move
+    from) and the review's decision's date."""
+
+    head: Summary
+    previous_year: int | None
+    decided_on: date | None
+    households: list[MovedHousehold]
 
 
 def years(conn: psycopg.Connection[Any], province: str) -> list[int]:
@@ -224,13 +252,7 @@ def commune_list(
     province = registry_province(conn)
     code = official_code(commune)
     chosen, previous = _year(conn, province, year)
-    found = conn.execute(
-        "SELECT id, commune_name FROM loads WHERE province_code = %s AND commune_code = %s"
-        " AND valid_to IS NULL",
-        (province, code),
-    ).fetchone()
-    if found is None:
-        raise RegistryError(f"Chưa có gói nào của xã mã {code}.")
+    found = _current_load(conn, province, code)
     sql = """
     SELECT h.code, h.head_name, h.village, h.size, now_.category, now_.deprivation_count,
            now_.deprived, before.category
@@ -259,3 +281,93 @@ def commune_list(
     head = Summary(province, province_name(province), chosen, previous, "", [])
     head.rows.append(CommuneRow(code, str(found[1])))
     return head, listed
+
+
+def _current_load(conn: psycopg.Connection[Any], province: str, code: str) -> tuple[int, str]:
+    """The id and commune name of the commune's current load."""
+    found = conn.execute(
+        "SELECT id, commune_name FROM loads WHERE province_code = %s AND commune_code = %s"
+        " AND valid_to IS NULL",
+        (province, code),
+    ).fetchone()
+    if found is None:
+        raise RegistryError(f"Chưa có gói nào của xã mã {code}.")
+    return int(found[0]), str(found[1])
+
+
+def escaped(conn: psycopg.Connection[Any], commune: str, year: int | None = None) -> Escaped:
+    """The households of one commune that left the poor list (thoát nghèo, to the near-poor
+    list or above it) and the near-poor list (thoát cận nghèo, above it or down to the poor
+    list) in the review of ``year``, as the commune's own "Danh sách hộ thoát nghèo, thoát
+    cận nghèo" lists them (``reports.lists.escaped_list``): the year's periodic review as
+    its meeting left it (a household it sent back is on no list until voted again), each
+    household's movement from the previous periodic review as that review's meeting left
+    it (``forms.transitions.history_before``), worked out by ``forms.transitions.
+    transition``. The review and the one before are those ``year_counts`` counts from
+    (``upper_level.ordered``: year, start, then id). Not the lists in force: a month
+    decided after the review changes the summary's row, not the review's lists. Only the
+    households still in the commune's package (its deleted ones carry no size to list)."""
+    province = registry_province(conn)
+    code = official_code(commune)
+    chosen, _previous = _year(conn, province, year)
+    load, name = _current_load(conn, province, code)
+    rounds = ordered(
+        (rid, int(y), kind == "periodic", str(started or ""), decided, sent_back or [])
+        for rid, y, kind, started, decided, sent_back in conn.execute(
+            "SELECT round_id, year, kind, started_at, decided_on, sent_back FROM rounds"
+            " WHERE province_code = %s AND load_id = %s",
+            (province, load),
+        )
+    )
+    periodic = [i for i, r in enumerate(rounds) if r.place.periodic]
+    at = max((i for i in periodic if rounds[i].year == chosen), default=None)
+    if at is None:
+        raise RegistryError(
+            f"Gói mới nhất của {name} (mã {code}) chưa có kỳ rà soát năm {chosen}: cần xã gửi "
+            "gói mới."
+        )
+    review = rounds[at]
+    head = Summary(province, province_name(province), chosen, None, "", [CommuneRow(code, name)])
+    base = max((i for i in periodic if i < at), default=None)
+    if base is None:  # the commune's first review in its package: nothing to move from
+        return Escaped(head, None, review.place.decided_on, [])
+    before = rounds[base]
+    head.previous_year = before.year
+    # Only households on a list after the review before can have left one.
+    sql = """
+    SELECT h.household_id, h.code, h.head_name, h.village, h.size, now_.category,
+           now_.b1_score, now_.deprivation_count, before.category
+    FROM households h
+    JOIN results now_ ON now_.province_code = h.province_code AND now_.load_id = h.load_id
+         AND now_.household_id = h.household_id AND now_.round_id = %(review)s
+    JOIN results before ON before.province_code = h.province_code
+         AND before.load_id = h.load_id AND before.household_id = h.household_id
+         AND before.round_id = %(before)s AND before.category IN ('poor', 'near_poor')
+    WHERE h.province_code = %(p)s AND h.load_id = %(load)s AND NOT h.deleted
+    ORDER BY h.village, h.code
+    """
+    params = {"p": province, "load": load, "review": review.place.id, "before": before.place.id}
+    listed = []
+    for hid, hc, head_name, village, size, now_, b1, count, then in conn.execute(sql, params):
+        # Each review as its meeting left the household: one sent back is not determined.
+        current = as_meeting_left(Category(now_), hid in review.sent_back, True)
+        previous = as_meeting_left(Category(then), hid in before.sent_back, True)
+        assert current is not None  # a review's meeting never leaves it None
+        assert previous is not None
+        # From the poor or near-poor list, the earlier rounds (ever poor …) change nothing.
+        moved = transition(previous, current)
+        if moved in LEFT_A_LIST:
+            listed.append(MovedHousehold(hc, head_name, village, size, b1, count, moved))
+    return Escaped(head, before.year, review.place.decided_on, listed)
+
+
+# The movements of a household that left a list (``reports.review``'s ESCAPES_POVERTY and
+# LEAVES_NEAR_POVERTY: a near-poor household that became poor left the near-poor list).
+LEFT_A_LIST = frozenset(
+    {
+        Transition.POOR_TO_NEAR_POOR,
+        Transition.ESCAPED_POVERTY,
+        Transition.ESCAPED_NEAR_POVERTY,
+        Transition.NEAR_POOR_TO_POOR,
+    }
+)

@@ -1,6 +1,7 @@
 """The province's documents from the registry (``registry.queries``): the summary by commune
-(the commune summary's Biểu 1-3 and the movements, one row per commune) and one commune's
-list. Printed by ``rasoat registry report``; nothing of the commune GUI prints them."""
+(the commune summary's Biểu 1-3 and the movements, one row per commune), one commune's
+list and one commune's lists of households that left poverty and near-poverty. Printed by
+``rasoat registry report``; nothing of the commune GUI prints them."""
 
 from __future__ import annotations
 
@@ -8,12 +9,13 @@ from collections.abc import Sequence
 from datetime import date
 
 from forms import admin_units
-from forms.labels import CATEGORY_LABELS
+from forms.labels import CATEGORY_LABELS, TRANSITION_LABELS
 from forms.model import Category
 from forms.standards import StandardError, load_standard
-from registry.queries import CommuneRow, ListedHousehold, Summary
+from registry.queries import CommuneRow, Escaped, ListedHousehold, MovedHousehold, Summary
 from reports.document import Column, Document, Header, Para, Part, Table
 from reports.movement_columns import MOVES, group_title, moved
+from reports.review import ESCAPES_POVERTY, LEAVES_NEAR_POVERTY
 
 
 def _rate(part: int, whole: int) -> float | None:
@@ -247,3 +249,85 @@ def list_document(
         [Para(f"Tổng số: {len(rows)} hộ.", "bold"), table],
     )
     return Document("registry_list", part.title, [part], landscape=True)
+
+
+def escaped_document(lists: Escaped) -> Document:
+    """The commune's two lists of the year's review, as its own "Danh sách hộ thoát nghèo,
+    thoát cận nghèo" has them (``reports.lists.escaped_list``): those who left the poor list
+    (to the near-poor list or above it) and those who left the near-poor list (above it, or
+    down to the poor list), each list on its own pages with its total."""
+    head = lists.head
+    commune = head.rows[0]
+    parts = []
+    for title, sheet, moves in (
+        ("Danh sách hộ thoát nghèo", "Hộ thoát nghèo", ESCAPES_POVERTY),
+        ("Danh sách hộ thoát cận nghèo", "Hộ thoát cận nghèo", LEAVES_NEAR_POVERTY),
+    ):
+        chosen = [h for h in lists.households if h.transition in moves]
+        blocks: list[object] = []
+        if lists.previous_year is None:
+            # The commune's first review in its package: its own papers show no movement.
+            blocks.append(
+                Para(
+                    f"Gói mới nhất của xã không có kỳ rà soát nào trước năm {head.year}: chưa "
+                    "có kỳ trước để so sánh, danh sách không có hộ nào.",
+                    "small",
+                )
+            )
+        blocks.append(_moved_table(chosen, sheet))
+        decided = (
+            f"quyết định ngày {lists.decided_on:%d/%m/%Y}"
+            if lists.decided_on
+            else "chưa có ngày quyết định trong gói"
+        )
+        since = f"so với kỳ rà soát năm {lists.previous_year}; " if lists.previous_year else ""
+        parts.append(
+            Part(
+                _header(head),
+                f"{title} của {commune.commune_name}",
+                [
+                    f"(Kết quả rà soát năm {head.year}, {since}{decided}; mã xã "
+                    f"{commune.commune_code})"
+                ],
+                blocks,  # type: ignore[arg-type]
+            )
+        )
+    return Document(
+        "registry_escaped",
+        "Danh sách hộ thoát nghèo, thoát cận nghèo",
+        parts,
+        landscape=True,
+        pages_per_part=True,  # each list stands on its own, as the commune's
+    )
+
+
+def _moved_table(rows: Sequence[MovedHousehold], sheet: str) -> Table:
+    table = Table(
+        [
+            Column("STT", "", 0.5, "plain"),
+            Column("Mã hộ", "", 1.0),
+            Column("Họ tên chủ hộ", "", 2.2),
+            Column("Thôn", "", 1.6),
+            Column("Số khẩu", "", 0.7, "int"),
+            Column("Phân loại", "", 2.8),
+            Column("Điểm B1", "", 0.7, "int"),
+            Column("Số chỉ số thiếu hụt", "", 0.9, "int"),
+        ],
+        sheet=sheet,
+    )
+    for n, h in enumerate(rows, start=1):
+        table.add(
+            [
+                n,
+                h.code,
+                h.head_name,
+                h.village,
+                h.size,
+                TRANSITION_LABELS[h.transition],
+                h.b1_score,
+                h.deprivation_count,
+            ]
+        )
+    persons = sum(h.size for h in rows)
+    table.add([None, None, f"Tổng cộng: {len(rows)} hộ, {persons} khẩu", None, persons], "total")
+    return table

@@ -4,7 +4,7 @@
     rasoat registry load DSN GÓI… [--receipts THƯ_MỤC] [--trust-new]
     rasoat registry keys DSN [--all] | --trust GÓI [--commune MÃ] [--fingerprint DẤU_VÂN_TAY]
                          [--label TÊN] | --untrust DẤU_VÂN_TAY [--commune MÃ]
-    rasoat registry report DSN --kind summary|list [--commune MÃ] [--year NĂM] --out TỆP
+    rasoat registry report DSN --kind summary|list|escaped [--commune MÃ] [--year NĂM] --out TỆP
     rasoat registry export DSN --out THƯ_MỤC [--history] [--with-id-numbers]
     rasoat registry whatif DSN --standard MÃ_CHUẨN [--year NĂM] [--workers 2]
     rasoat registry staff DSN [TÊN [--revoke] [--password-file TỆP]]
@@ -92,10 +92,20 @@ def register(subparsers: Any) -> None:
     keys.add_argument("--label", metavar="TÊN", help="với --trust: tên ghi cho khoá")
     keys.add_argument("--all", action="store_true", help="liệt kê cả các khoá đã thôi tin cậy")
     keys.set_defaults(func=run_keys)
-    report = sub.add_parser("report", help="báo cáo tổng hợp theo xã, danh sách hộ của một xã")
+    report = sub.add_parser(
+        "report",
+        help="báo cáo tổng hợp theo xã, danh sách hộ của một xã, danh sách hộ thoát nghèo, "
+        "thoát cận nghèo của một xã",
+    )
     report.add_argument("dsn", metavar="DSN", help="chuỗi kết nối PostgreSQL")
-    report.add_argument("--kind", choices=("summary", "list"), required=True)
-    report.add_argument("--commune", metavar="MÃ_XÃ", help="mã xã (cho danh sách)")
+    report.add_argument(
+        "--kind",
+        choices=("summary", "list", "escaped"),
+        required=True,
+        help="summary: tổng hợp theo xã; list: danh sách hộ của một xã; escaped: danh sách hộ "
+        "thoát nghèo, thoát cận nghèo của một xã trong kỳ rà soát năm",
+    )
+    report.add_argument("--commune", metavar="MÃ_XÃ", help="mã xã (cho các danh sách)")
     report.add_argument(
         "--category",
         action="append",
@@ -314,20 +324,22 @@ def run_report(args: argparse.Namespace) -> int:
 
         from registry import queries
         from registry.database import RegistryError, connect, server_failure
-        from reports.registry_summary import list_document, summary_document
+        from reports.registry_summary import escaped_document, list_document, summary_document
     except ImportError:
         return _unavailable()
     fmt = args.out.suffix.lower().lstrip(".")
     if fmt not in ("pdf", "xlsx"):
         print("rasoat registry report: --out phải là tệp .pdf hoặc .xlsx.", file=sys.stderr)
         return 2
-    if args.kind == "list" and not args.commune:
+    if args.kind in ("list", "escaped") and not args.commune:
         print("rasoat registry report: danh sách cần --commune MÃ_XÃ.", file=sys.stderr)
         return 2
     try:
         with connect(args.dsn) as conn:
             if args.kind == "summary":
                 document = summary_document(queries.summary(conn, args.year))
+            elif args.kind == "escaped":
+                document = escaped_document(queries.escaped(conn, args.commune, args.year))
             else:
                 categories = tuple(args.category or ())
                 head, rows = queries.commune_list(conn, args.commune, args.year, categories)
