@@ -94,8 +94,9 @@ def province_name(code: str) -> str:
 
 
 def init(conn: psycopg.Connection[Any], province_code: str) -> int:
-    """Creates or upgrades the schema and records the province the registry serves. A
-    registry already made for another province is refused."""
+    """Creates or upgrades the schema, records the province the registry serves and makes
+    again the rows of the loads an older rule made (``registry.derived``). A registry
+    already made for another province is refused."""
     code = province_code.strip()
     if code.isascii() and code.isdigit():
         code = f"{int(code):02d}"
@@ -119,6 +120,11 @@ def init(conn: psycopg.Connection[Any], province_code: str) -> int:
     from registry.staff import grant_all
 
     grant_all(conn)
+    # The loads whose lists in force and counts an older rule made, made again (their
+    # reports were the old rule's until the commune's next package).
+    from registry.derived import bring_up_to_date
+
+    bring_up_to_date(conn)
     return version
 
 

@@ -108,6 +108,14 @@ DEPRIVATION_COLUMNS = (
 )  # fmt: skip
 
 
+# The rule a load's household_years, year_counts and year_deprivations are made by
+# (``loads.rules``, migration 10): raised whenever ``upper_level.lists_in_force`` or
+# ``movement_inputs`` changes what they make, so ``rasoat registry init`` makes the rows of
+# the loads made before again from their results and rounds (``registry.derived``). 1: the
+# months decided before the next review's decision, the households only a month put on the
+# lists, rounds of one start taken in id order (session 27).
+RULES = 1
+
 Row = tuple[Any, ...]
 # Per household, what the receipt needs: id, code, head's name, village, rev, deleted.
 ReceiptLine = tuple[str, str, str, str, str, bool]
@@ -650,8 +658,9 @@ def _write(
         inserted = conn.execute(
             "INSERT INTO loads (province_code, commune_code, commune_name, province_name,"
             " package_id, package_sha256, package_created_at, package_created_by, package_device,"
-            " signer, source, loaded_by, households, members, results, receipt, for_upper_level)"
-            " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"
+            " signer, source, loaded_by, households, members, results, receipt, for_upper_level,"
+            " rules)"
+            " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"
             " RETURNING id",
             (
                 province,
@@ -671,6 +680,7 @@ def _write(
                 package.counts["results"],
                 receipt.to_json(indent=None),
                 for_upper_level(package.manifest),
+                RULES,
             ),
         ).fetchone()
         assert inserted is not None
@@ -903,11 +913,25 @@ class _Rows:
                    deprived, docs[round_id] if round_id in docs else dumps(res))  # fmt: skip
             self.results.append(row)
             by_round[round_id] = row
+        self.add_years(hid, size, rec.results, by_round, in_force)
+        return household
+
+    def add_years(
+        self,
+        hid: str,
+        size: int,
+        results: Mapping[str, Mapping[str, Any]],
+        by_round: Mapping[str, Row],
+        in_force: dict[int, InForce],
+    ) -> None:
+        """A live household's household_years rows and their movement inputs: ``results``
+        its results by round (``category`` read), ``by_round`` their results rows
+        (``RESULT_COLUMNS`` without the first three), ``in_force`` its lists in force by
+        review year. Also what ``registry.derived`` remakes an older load's rows with."""
         for year, found in in_force.items():
             r = by_round[found.round_id]
             self.picked.append((hid, year, r[1], r[3], found.category.value, r[7], r[8], size))
-            self.moves.append(movement_inputs(self.order, hid, rec.results, year))
-        return household
+            self.moves.append(movement_inputs(self.order, hid, results, year))
 
     def move_lines(self, copies: dict[str, list[bytes]]) -> None:
         """The households', members' and results' rows made so far appended to ``copies``

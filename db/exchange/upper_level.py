@@ -178,10 +178,13 @@ def lists_in_force(
     (``Streamed.records``); by default ``package.records``."""
     rounds = _rounds(package)
     updating = {rid: _updating(rounds, rid) for rid, r in rounds.items() if r.periodic}
+    # A year's latest review is the last in the commune file's order (year, start, then id:
+    # ``ordered``), whatever order the package lists its rounds in: two reviews of a year
+    # with one start took the one listed first, and ``movement_inputs`` the other.
     latest: dict[int, tuple[str, str]] = {}  # review year → (start, id) of its latest review
     for rid, review in rounds.items():
         if review.periodic and (
-            review.year not in latest or review.started > latest[review.year][0]
+            review.year not in latest or (review.started, rid) > latest[review.year]
         ):
             latest[review.year] = (review.started, rid)
     if records is None:
@@ -191,7 +194,7 @@ def lists_in_force(
         if rec.deleted:
             continue
         hid = rec.household.id
-        by_year: dict[int, tuple[str, InForce]] = {}
+        by_year: dict[int, tuple[tuple[str, str], InForce]] = {}
         for round_id, res in rec.results.items():
             r = rounds.get(round_id)
             if r is None or not r.periodic:
@@ -207,8 +210,8 @@ def lists_in_force(
             for update in updating.get(round_id, []):
                 if update in rec.results and hid not in rounds[update].sent_back:
                     found = InForce(Category(rec.results[update]["category"]), update)
-            if r.year not in by_year or r.started > by_year[r.year][0]:
-                by_year[r.year] = (r.started, found)
+            if r.year not in by_year or (r.started, round_id) > by_year[r.year][0]:
+                by_year[r.year] = ((r.started, round_id), found)
         # A household a review did not classify (new since, split off, moved in) that a
         # month decided since put on the lists is on the lists in force (it was counted as
         # not classified).
@@ -217,7 +220,8 @@ def lists_in_force(
                 continue
             for update in reversed(updating.get(base_id, [])):
                 if update in rec.results and hid not in rounds[update].sent_back:
-                    by_year[year] = ("", InForce(Category(rec.results[update]["category"]), update))
+                    found = InForce(Category(rec.results[update]["category"]), update)
+                    by_year[year] = (("", ""), found)
                     break
         yield rec, {year: found for year, (_started, found) in by_year.items()}
 

@@ -18,6 +18,7 @@ from registry.migrations import (
     m0007_periodic_movements,
     m0008_meeting_movements,
     m0009_commune_keys,
+    m0010_load_rules,
 )
 
 STEPS: list[tuple[int, str, str]] = [
@@ -30,6 +31,7 @@ STEPS: list[tuple[int, str, str]] = [
     (7, "periodic_movements", m0007_periodic_movements.SQL),
     (8, "meeting_movements", m0008_meeting_movements.SQL),
     (9, "commune_keys", m0009_commune_keys.SQL),
+    (10, "load_rules", m0010_load_rules.SQL),
 ]
 LATEST = STEPS[-1][0]
 

@@ -79,6 +79,7 @@ def test_init_is_repeatable_and_keeps_its_province(registry: str) -> None:
         (7, "periodic_movements"),
         (8, "meeting_movements"),
         (9, "commune_keys"),
+        (10, "load_rules"),
     ]
 
 

@@ -213,3 +213,30 @@ def test_the_near_poor_movement_columns_add_up_to_the_near_poor(tmp_path: Path) 
     assert sum(near) == counts["Hộ cận nghèo"] == 2
     assert sum(poor) == counts["Hộ nghèo"]
     assert by_title["Tổng số hộ"] == 3
+
+
+def test_two_reviews_of_one_year_and_one_start_are_taken_in_id_order() -> None:
+    """The year's review is the last in the commune file's order (year, start, then id),
+    whatever order the package lists its rounds and results in, as ``movement_inputs``
+    takes it: the first listed was taken, so the registry's row of a load made again from
+    its tables (``registry.derived``) could differ from the package's, and the lists in
+    force came from one review and the movement was worked out for the other."""
+    from db.exchange.package import Package, PackageRecord
+    from db.exchange.upper_level import lists_in_force, movement_inputs, ordered_rounds
+    from forms.model import Household
+
+    def review(rid: str, year: int) -> dict[str, object]:
+        return {"id": rid, "year": year, "standard_id": "nd07-2022-2025", "kind": "periodic",
+                "started_at": f"{year}-09-01T00:00:00Z"}  # fmt: skip
+
+    for listed in (["a", "b"], ["b", "a"]):
+        rounds = [review("r2025", 2025), *(review(rid, 2026) for rid in listed)]
+        categories = {"r2025": "poor", "a": "poor", "b": "near_poor"}
+        results = {rid: {"category": categories[rid]} for rid in ["r2025", *listed]}
+        rec = PackageRecord(household=Household(id="h1"), rev="", revs=[], results=results)
+        package = Package(manifest={}, commune={"rounds": rounds}, records=[rec])
+        [(_rec, in_force)] = list(lists_in_force(package))
+        assert (in_force[2026].round_id, in_force[2026].category) == ("b", Category.NEAR_POOR)
+        # Its movement from the review before it in that order: "a", poor.
+        before = movement_inputs(ordered_rounds(package), "h1", results, 2026)
+        assert before == (Category.POOR, True, False)
