@@ -210,8 +210,11 @@ def connect(
     before it, with SQLCipher's default HMAC-SHA512: which one is told by reading the file's
     first page under each (``_authenticated``), once per key."""
     path = _path_of(target, uri)
+    # Asked before connecting: telling an encrypted file's HMAC algorithm reads it, which
+    # already makes the -wal and -shm of a read-only connection.
+    made = path is not None and uri and _read_only(str(target)) and not _beside(path)
     conn = _authenticated_connection(target, uri, kwargs, key, path)
-    if path is not None and uri and _read_only(str(target)) and not _beside(path):
+    if made:
         conn.rasoat_made_beside = path
     return conn
 

@@ -185,3 +185,29 @@ def test_a_check_of_a_file_in_rollback_mode_leaves_its_bytes(
     assert folder_of(path) == before
     with Store.open(path, user="a", device="b", seen=False) as store:
         assert store.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+def test_an_encrypted_file_first_read_in_a_process_leaves_the_folder_as_it_found_it(
+    tmp_path: Path,
+) -> None:
+    """``rasoat expire`` of an encrypted file, in a process of its own as an officer runs it:
+    the passphrase is tried on a read-only connection, the first under that key in the
+    process, whose opening already reads the file (which HMAC its pages have) and so made
+    the -wal and -shm before it was asked whether they were there: they were left."""
+    import os
+    import subprocess
+    import sys
+
+    path = commune_file(tmp_path, encrypted=True)
+    secret = tmp_path / "mk.txt"
+    secret.write_text(PASSPHRASE + "\n", encoding="utf-8")
+    before = folder_of(path)
+    done = subprocess.run(
+        [sys.executable, "-m", "rasoat", "expire", str(path), "--passphrase-file", str(secret)],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])},
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    assert folder_of(path) == before
