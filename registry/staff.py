@@ -90,6 +90,19 @@ def owner(conn: Any) -> str:
     return str(row[0])
 
 
+def check_staff(conn: Any, name: str) -> None:
+    """Refuses ``name`` when it is the owner or a superuser: both read everything, and the
+    owner may revoke its own privileges, so that a `--revoke` of its name took its loads
+    and its upgrades away."""
+    row = conn.execute("SELECT rolsuper FROM pg_roles WHERE rolname = %s", (name,)).fetchone()
+    if name == owner(conn) or (row is not None and row[0]):
+        raise RegistryError(
+            f"Tài khoản {name} đọc và sửa được toàn bộ cơ sở dữ liệu của tỉnh, kể cả số CCCD "
+            "(chủ cơ sở dữ liệu hoặc người quản trị máy chủ): không phải tài khoản xem của "
+            "cán bộ Sở, quyền của nó không cấp hay thu hồi ở đây."
+        )
+
+
 def staff_logins(conn: Any) -> list[str]:
     """The logins given the staff's reads: SELECT on ``loads`` granted to them directly."""
     rows = conn.execute(

@@ -488,6 +488,7 @@ def run_staff(args: argparse.Namespace) -> int:
                 for name in logins:
                     print(name)
                 return 0
+            staff.check_staff(conn, args.name)
             if args.revoke:
                 staff.revoke(conn, args.name)
                 print(f"Đã thu hồi quyền xem cơ sở dữ liệu của tỉnh của tài khoản {args.name}.")

@@ -135,3 +135,28 @@ def test_a_login_not_allowed_to_make_logins_is_told_who_can(
     err = capsys.readouterr().err
     assert "không được lập tài khoản mới" in err
     assert f"createuser --pwprompt {name}" in err
+
+
+def test_the_owner_is_not_a_staff_login(
+    pg_cluster: Cluster, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The owner's name typed where a staff login's was: `--revoke` took the owner's own
+    reads and writes on every table away (the owner may revoke them from itself), so that
+    `load` and `init` were refused from then on, told to use the administrator's login they
+    were using; without it the owner was told it could not read the ID numbers. A
+    superuser, which reads everything, was told the same."""
+    owner = fresh_name()
+    with psycopg.connect(pg_cluster.dsn(), autocommit=True) as conn:
+        conn.execute(f"CREATE ROLE {owner} LOGIN")
+        conn.execute(f"CREATE DATABASE {owner} OWNER {owner}")
+    dsn = as_login(pg_cluster.dsn(owner), owner)
+    assert main(["registry", "init", dsn, "--province", "15"]) == 0
+    capsys.readouterr()
+    for args in ([owner, "--revoke"], [owner], [pg_cluster.user]):
+        assert main(["registry", "staff", dsn, *args]) == 1
+        err = capsys.readouterr().err
+        assert f"Tài khoản {args[0]} đọc và sửa được toàn bộ cơ sở dữ liệu" in err
+    assert reads(dsn, "SELECT id_number FROM members")
+    assert main(["registry", "init", dsn, "--province", "15"]) == 0
+    assert main(["registry", "staff", dsn]) == 0
+    assert "Chưa có tài khoản xem nào" in capsys.readouterr().out
