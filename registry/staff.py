@@ -149,6 +149,11 @@ def revoke(conn: Any, name: str) -> None:
     """Every read of ``name`` on the registry's tables taken back (the login itself stays:
     it may be the server's for other databases)."""
     role = sql.Identifier(check_name(name))
+    if not exists(conn, name):
+        raise RegistryError(
+            f"Không có tài khoản {name} trên máy chủ cơ sở dữ liệu của tỉnh: xem tên các "
+            "tài khoản xem bằng 'rasoat registry staff DSN'."
+        )
     tables = (*TABLES, *COLUMNS)
     with conn.transaction():
         # Revoking a table's privileges takes back its columns' too (PostgreSQL's REVOKE).

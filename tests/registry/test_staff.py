@@ -160,3 +160,15 @@ def test_the_owner_is_not_a_staff_login(
     assert main(["registry", "init", dsn, "--province", "15"]) == 0
     assert main(["registry", "staff", dsn]) == 0
     assert "Chưa có tài khoản xem nào" in capsys.readouterr().out
+
+
+def test_revoking_a_login_the_server_does_not_have_names_it(
+    province: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A name mistyped after --revoke was "refused by the server (error code 42704)" and
+    "tell the database's administrator", who is the one typing it."""
+    name = fresh_name()
+    assert main(["registry", "staff", province, name, "--revoke"]) == 1
+    err = capsys.readouterr().err
+    assert f"Không có tài khoản {name}" in err
+    assert "42704" not in err
