@@ -104,11 +104,14 @@ def check_staff(conn: Any, name: str) -> None:
 
 
 def staff_logins(conn: Any) -> list[str]:
-    """The logins given the staff's reads: SELECT on ``loads`` granted to them directly."""
+    """The logins given the staff's reads: SELECT on ``loads`` granted to them directly, by
+    their names on the server (PUBLIC is not one)."""
     rows = conn.execute(
         "SELECT DISTINCT grantee FROM information_schema.table_privileges"
         " WHERE table_schema = current_schema() AND table_name = 'loads'"
-        " AND privilege_type = 'SELECT' AND grantee <> %s ORDER BY grantee",
+        " AND privilege_type = 'SELECT' AND grantee <> %s"
+        # PUBLIC (every login) is no login of its own.
+        " AND grantee::text IN (SELECT rolname::text FROM pg_roles) ORDER BY grantee",
         (owner(conn),),
     ).fetchall()
     return [str(r[0]) for r in rows]
@@ -130,7 +133,13 @@ def create_login(conn: Any, name: str, password: str) -> None:
 
 def grant(conn: Any, name: str) -> None:
     """The staff's reads to ``name``, in one transaction: all of them or none."""
-    role = sql.Identifier(check_name(name))
+    _grant(conn, check_name(name))
+
+
+def _grant(conn: Any, name: str) -> None:
+    """``grant`` to a login the server has, named as it is there (quoted: a name made by
+    hand before this command may have capitals or a hyphen)."""
+    role = sql.Identifier(name)
     with conn.transaction():
         conn.execute(
             sql.SQL("GRANT SELECT ON {} TO {}").format(
@@ -169,5 +178,5 @@ def grant_all(conn: Any) -> list[str]:
     migration added, or made again, has no grants of its own)."""
     logins = staff_logins(conn)
     for name in logins:
-        grant(conn, name)
+        _grant(conn, name)
     return logins

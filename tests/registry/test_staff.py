@@ -172,3 +172,22 @@ def test_revoking_a_login_the_server_does_not_have_names_it(
     err = capsys.readouterr().err
     assert f"Không có tài khoản {name}" in err
     assert "42704" not in err
+
+
+def test_an_upgrade_is_not_stopped_by_a_reader_named_otherwise(
+    province: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A reader granted by hand before this command (a quoted name, with capitals or a
+    hyphen) or loads granted to PUBLIC: `init` granted every one of them again through the
+    check of a name typed here, and refused the upgrade with "the account name 'PUBLIC'
+    cannot be used", every time it ran."""
+    name = f"Bao-Cao-{uuid.uuid4().hex[:6]}"
+    with psycopg.connect(province, autocommit=True) as conn:
+        conn.execute(f'CREATE ROLE "{name}" LOGIN')
+        conn.execute(f'GRANT SELECT ON loads TO "{name}"')
+        conn.execute("GRANT SELECT ON loads TO PUBLIC")
+    assert main(["registry", "init", province, "--province", "15"]) == 0
+    assert reads(as_login(province, f"'{name}'"), "SELECT * FROM year_counts")
+    capsys.readouterr()
+    assert main(["registry", "staff", province]) == 0
+    assert capsys.readouterr().out.split() == [name]
