@@ -517,6 +517,12 @@ def run_staff(args: argparse.Namespace) -> int:
         f"{what} {args.name}: xem được số liệu tổng hợp, danh sách hộ và Tổng hợp nhiều xã; "
         "không xem được số CCCD, không sửa được gì."
     )
+    if not made and args.password_file:
+        print(
+            f"Mật khẩu của tài khoản {args.name} không đổi: tài khoản đã có từ trước, tệp "
+            f"{Path(args.password_file).name} không được dùng (người quản trị máy chủ đổi mật "
+            f"khẩu bằng: sudo -u postgres psql -c '\\password {args.name}')."
+        )
     return 0
 
 

@@ -191,3 +191,16 @@ def test_an_upgrade_is_not_stopped_by_a_reader_named_otherwise(
     capsys.readouterr()
     assert main(["registry", "staff", province]) == 0
     assert capsys.readouterr().out.split() == [name]
+
+
+def test_a_password_file_for_a_login_already_there_is_said_unused(
+    province: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Run again with --password-file (a staff member forgot theirs), the command granted
+    the reads and said nothing of the password, which stayed the old one."""
+    name = fresh_name()
+    with psycopg.connect(province, autocommit=True) as conn:
+        conn.execute(f"CREATE ROLE {name} LOGIN PASSWORD 'cu'")
+    args = ["registry", "staff", province, name, "--password-file", password_file(tmp_path)]
+    assert main(args) == 0
+    assert f"Mật khẩu của tài khoản {name} không đổi" in capsys.readouterr().out
