@@ -90,6 +90,21 @@ def owner(conn: Any) -> str:
     return str(row[0])
 
 
+def require_tables(conn: Any) -> None:
+    """Refuses a database not initialised, or not upgraded to this release (a table granted
+    here missing: its grant failed after the login was made). Read from the catalog, which
+    any login may read, whatever it may read of the tables."""
+    owner(conn)
+    tables = [*TABLES, *COLUMNS]
+    found = conn.execute(
+        "SELECT count(*) FROM unnest(%s::text[]) t WHERE to_regclass(t) IS NOT NULL", (tables,)
+    ).fetchone()[0]
+    if found < len(tables):
+        raise RegistryError(
+            "Cơ sở dữ liệu của tỉnh dùng cấu trúc cũ: chạy 'rasoat registry init' để nâng cấp."
+        )
+
+
 def check_staff(conn: Any, name: str) -> None:
     """Refuses ``name`` when it is the owner or a superuser: both read everything, and the
     owner may revoke its own privileges, so that a `--revoke` of its name took its loads

@@ -480,7 +480,9 @@ def run_staff(args: argparse.Namespace) -> int:
         if args.name is not None:
             staff.check_name(args.name)
         with connect(args.dsn) as conn:
-            staff.owner(conn)  # an uninitialised database said before a password is asked
+            # A database not initialised, or not upgraded yet (a table to grant missing),
+            # said before a password is asked or a login made.
+            staff.require_tables(conn)
             if args.name is None:
                 logins = staff.staff_logins(conn)
                 if not logins:

@@ -204,3 +204,21 @@ def test_a_password_file_for_a_login_already_there_is_said_unused(
     args = ["registry", "staff", province, name, "--password-file", password_file(tmp_path)]
     assert main(args) == 0
     assert f"Mật khẩu của tài khoản {name} không đổi" in capsys.readouterr().out
+
+
+def test_a_registry_not_yet_upgraded_says_so_before_making_the_login(
+    province: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Run after installing a release whose registry adds a table, before `init`: the login
+    was made, then its grants refused as "error code 42P01, tell the administrator"."""
+    with psycopg.connect(province, autocommit=True) as conn:
+        conn.execute("DELETE FROM schema_migrations WHERE version = 9")
+        conn.execute("DROP TABLE commune_keys")
+    name = fresh_name()
+    assert (
+        main(["registry", "staff", province, name, "--password-file", password_file(tmp_path)]) == 1
+    )
+    err = capsys.readouterr().err
+    assert "chạy 'rasoat registry init' để nâng cấp" in err
+    with psycopg.connect(province, autocommit=True) as conn:
+        assert not conn.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", (name,)).fetchone()
