@@ -62,7 +62,7 @@ COLUMNS = {
 
 # A login's name as it goes into a DSN (user=…) unquoted: PostgreSQL folds unquoted names
 # to lower case, so an upper-case name made here could not be typed back there.
-_NAME = re.compile(r"[a-z_][a-z0-9_]{0,62}")
+_NAME = re.compile(r"[a-z][a-z0-9_]{0,62}")
 
 
 def check_name(name: str) -> str:

@@ -110,6 +110,9 @@ def test_refusals_say_why_before_anything_is_asked_or_made(
     # A name that could not be typed back into a DSN.
     assert main(["registry", "staff", province, "Cán Bộ"]) == 1
     assert "Tên tài khoản 'Cán Bộ' không dùng được" in capsys.readouterr().err
+    # As the message says: a name starts with a letter.
+    assert main(["registry", "staff", province, "_can_bo"]) == 1
+    assert "bắt đầu bằng chữ" in capsys.readouterr().err
     # A new login with no terminal to ask its password on: which option gives it.
     name = fresh_name()
     assert main(["registry", "staff", province, name]) == 1
