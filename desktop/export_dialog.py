@@ -200,7 +200,7 @@ class ExportDialog(JobDialog):
         # birth days, incomes or health (db.exchange.export.slim_record).
         self.for_upper_level = QCheckBox(
             self.tr(
-                "Bản rút gọn gửi cấp trên (bỏ số CCCD, ngày tháng sinh, thu nhập, sức khoẻ, "
+                "Bản &rút gọn gửi cấp trên (bỏ số CCCD, ngày tháng sinh, thu nhập, sức khoẻ, "
                 "ghi chú)"
             )
         )
