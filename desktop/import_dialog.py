@@ -54,6 +54,10 @@ class ImportDialog(JobDialog):
         browse.setAutoDefault(False)
         browse.clicked.connect(self._browse)
         self.path.installEventFilter(self)
+        # Alt+T back to the package's name, as the password and key have their letters.
+        path_label = QLabel(self.tr("&Tệp gói:"))
+        path_label.setBuddy(self.path)
+        row.addWidget(path_label)
         row.addWidget(self.path)
         row.addWidget(browse)
         layout.addLayout(row)

@@ -1554,7 +1554,8 @@ class Session:
         )
         importer = QApplication.activeModalWidget()
         assert isinstance(importer, ImportDialog)
-        yield from self.tab_to(importer.path, "package to import")
+        yield from self.key(Qt.Key.Key_T, ALT)  # &Tệp gói
+        self.expect_focus(importer.path, "Alt+T: the package to import")
         yield from self.type(str(package))
         yield from self.tab()  # leaving the field reads the package's manifest
         yield from self.wait(lambda: importer.manifest is not None, "the package's manifest")
