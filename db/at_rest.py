@@ -296,11 +296,22 @@ def opens(path: Path, key: bytes) -> bool:
 def _tried(path: Path, key: bytes) -> bool | None:
     """``key`` on the file at ``path``: True when its schema reads, False when SQLite says
     it is "not a database" under it (another key), None when it cannot tell (the file not
-    openable here, another fault)."""
-    from db import driver
+    openable here, another fault). On a place that cannot be written (a write-protected
+    stick), where SQLite cannot open a file in WAL mode, the file is read as immutable:
+    nothing there changes under the reading, and the key is told from the main file's
+    pages (a printed recovery key was said to be wrong there)."""
+    told = _tried_on(f"{path.resolve().as_uri()}?mode=ro", key)
+    if told is None and os.path.isfile(path):
+        from db.store import read_only_place
 
+        if read_only_place(path, probe=False) is not None:
+            return _tried_on(f"{path.resolve().as_uri()}?mode=ro&immutable=1", key)
+    return told
+
+
+def _tried_on(uri: str, key: bytes) -> bool | None:
     try:
-        conn = driver.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, key=key)
+        conn = driver.connect(uri, uri=True, key=key)
     except driver.Error:
         return None
     try:

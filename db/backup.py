@@ -177,7 +177,7 @@ def choose(path: Path, skip: Iterable[Path] = ()) -> tuple[Path | None, list[Pat
     return None, skipped
 
 
-def _folder_refuses(folder: Path) -> int | None:
+def folder_refuses(folder: Path) -> int | None:
     """Why a file cannot be created in ``folder`` (an errno), None when it can. SQLite says
     only "unable to open database file"; this tells a read-only folder (errno EACCES,
     EPERM, EROFS, also for root on an immutable folder) from a vanished one (ENOENT)."""
@@ -197,7 +197,7 @@ def _folder_refuses(folder: Path) -> int | None:
 def _failure(folder: Path, exc: BaseException) -> str:
     text = str(exc)
     if isinstance(exc, driver.Error) and "unable to open" in text:
-        refused = _folder_refuses(folder)
+        refused = folder_refuses(folder)
         if refused in (errno.EACCES, errno.EPERM, errno.EROFS):
             exc = PermissionError(refused, text)
         elif refused in (errno.ENOENT, errno.ENOTDIR):

@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     # The stubs are the standard library's: sqlcipher3 mirrors its API exactly.
     from sqlite3 import (
         SQLITE_BUSY,
+        SQLITE_CORRUPT,
         SQLITE_IOERR,
         SQLITE_LOCKED,
         SQLITE_NOTADB,
@@ -42,6 +43,7 @@ if TYPE_CHECKING:
 else:
     from sqlcipher3.dbapi2 import (
         SQLITE_BUSY,
+        SQLITE_CORRUPT,
         SQLITE_IOERR,
         SQLITE_LOCKED,
         SQLITE_NOTADB,
@@ -69,8 +71,10 @@ else:
 
 __all__ = [
     "SQLITE_BUSY",
+    "SQLITE_CORRUPT",
     "SQLITE_IOERR",
     "SQLITE_LOCKED",
+    "SQLITE_NOTADB",
     "Connection",
     "Cursor",
     "DatabaseError",

@@ -46,13 +46,29 @@ class FileMissing(StoreError):
 class ReadOnlyPlace(StoreError):
     """A file that cannot be written where it lies (a write-protected stick, a CD, a share
     read only): opened for work it must be copied to the machine; ``rasoat db check`` checks
-    a private copy of it (``rasoat.commands.db.check_file``)."""
+    a private copy of it (``rasoat.commands.db.check_file``). The one wording of that place
+    for every command and window that meets it, never damage nor another program's file.
+    A ``-wal`` holding saves lies beside the file when its last session did not end there
+    (the file copied while open): it is named, since a copy of the file alone lacks them."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
+        wal = path.with_name(path.name + "-wal")
+        try:
+            with_wal = wal.stat().st_size > 0
+        except OSError:
+            with_wal = False
+        copy = (
+            f"Hãy chép tệp vào máy (ổ đĩa của máy tính), cùng tệp {wal.name} nằm cạnh nó "
+            "(trong đó có những lần lưu chưa ghi vào tệp chính), rồi mở bản chép; "
+            if with_wal
+            else "Hãy chép tệp vào máy (ổ đĩa của máy tính) rồi mở bản chép; "
+        )
         super().__init__(
-            f"Không ghi được vào tệp {path} (tệp hoặc thư mục chỉ cho đọc). "
-            "Hãy chép tệp vào máy rồi mở lại."
+            f"Không ghi được vào tệp {path}: tệp nằm ở nơi chỉ cho đọc (USB đang bật khoá "
+            "chống ghi, đĩa CD, thư mục hay ổ mạng chỉ cho đọc). "
+            + copy
+            + "hoặc tắt khoá chống ghi của USB rồi mở lại."
         )
 
 

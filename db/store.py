@@ -14,6 +14,7 @@ each into those parts (``db.store_calls``).
 
 from __future__ import annotations
 
+import errno
 import logging
 import os
 import time
@@ -138,23 +139,22 @@ def _wal_gone_elsewhere(path: Path, exc: BaseException) -> bool:
         return False
 
 
-def _write_failure(path: Path, exc: BaseException) -> str | None:
-    """The Vietnamese message for a write SQLite refused for a reason the user can fix."""
+def _write_failure(path: Path, exc: BaseException) -> StoreError | None:
+    """The error to raise for a write SQLite refused for a reason the user can fix."""
     if not isinstance(exc, driver.OperationalError):
         return None
     text = str(exc)
     if "full" in text:
-        return f"Ổ đĩa đã đầy, không lưu được vào {path}. Hãy giải phóng chỗ trống rồi lưu lại."
-    if "readonly" in text or "read-only" in text:
-        return (
-            f"Không ghi được vào tệp {path} (tệp hoặc thư mục chỉ cho đọc). "
-            "Hãy chép tệp vào máy rồi mở lại."
+        return StoreError(
+            f"Ổ đĩa đã đầy, không lưu được vào {path}. Hãy giải phóng chỗ trống rồi lưu lại."
         )
+    if "readonly" in text or "read-only" in text:
+        return ReadOnlyPlace(path)
     if "locked" in text or "busy" in text:
-        return f"Tệp {path} đang được một chương trình khác ghi; hãy thử lại sau."
+        return StoreError(f"Tệp {path} đang được một chương trình khác ghi; hãy thử lại sau.")
     if "disk I/O error" in text:
         # What a pulled-out stick or a failing card gives: the write did not happen.
-        return (
+        return StoreError(
             f"Không ghi được vào tệp {path} (lỗi đọc ghi ổ đĩa: USB hay thẻ nhớ bị rút ra, "
             "hoặc hỏng?). Lần lưu này chưa được ghi; những lần lưu trước không bị ảnh hưởng. "
             "Hãy cắm lại, đóng rồi mở lại tệp, và nhập lại thay đổi vừa rồi."
@@ -162,13 +162,22 @@ def _write_failure(path: Path, exc: BaseException) -> str | None:
     return None
 
 
-def read_only_place(path: Path) -> ReadOnlyPlace | None:
-    """A healthy file SQLite cannot open because it may not write beside it (a read-only
-    stick or share, a CD: its ``-shm`` cannot be made), said as that, not as damage whose
-    way out, a restore, the file does not need."""
-    if os.access(path, os.W_OK) and os.access(path.parent, os.W_OK):
-        return None
-    return ReadOnlyPlace(path)
+def read_only_place(path: Path, *, probe: bool = True) -> ReadOnlyPlace | None:
+    """A file that cannot be written where it lies (a write-protected stick, a read-only
+    mount or share, a CD), said as that, never as damage (whose way out, a restore, the file
+    does not need) nor as another program's file: SQLite cannot open a file in WAL mode there
+    (its ``-shm`` cannot be made), or opens it read-only when its ``-wal`` and ``-shm`` lie
+    beside it (its last session did not end there), and every save, "last seen" and close
+    then fails. The system's word first (``os.access``: a read-only mount, a read-only file,
+    an immutable one, even for root); ``probe``: after SQLite failed, a file is tried in
+    the folder too (``backup.folder_refuses``), since on Windows ``os.access`` looks only at
+    a file's read-only attribute and a write-protected stick has none. Not at every opening:
+    the probe is a file made and removed in the officer's folder."""
+    if not (os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)):
+        return ReadOnlyPlace(path)
+    if probe and backup.folder_refuses(path.parent) in (errno.EACCES, errno.EPERM, errno.EROFS):
+        return ReadOnlyPlace(path)
+    return None
 
 
 class Store(StoreCalls):
@@ -338,6 +347,12 @@ class Store(StoreCalls):
         upgrade: bool = True,
     ) -> Store:
         key = _key_to_read(path, key)
+        if (read_only := read_only_place(path, probe=False)) is not None:
+            # Refused before SQLite opens it: with a -wal and -shm beside it (a session that
+            # did not end there) SQLite opens it read-only without a word, every listing then
+            # ended in a close that could not write ("attempt to write a readonly database")
+            # and an import with nothing to write said it was saved.
+            raise read_only
         conn = _connect(path, key)
         try:
             try:
@@ -393,9 +408,9 @@ class Store(StoreCalls):
             conn.close()
             if _wal_gone_elsewhere(path, exc):
                 raise WalGoneElsewhere(path) from exc
-            message = _write_failure(path, exc)
-            if message is not None:
-                raise StoreError(message) from exc
+            failure = _write_failure(path, exc)
+            if failure is not None:
+                raise failure from exc
             if (read_only := read_only_place(path)) is not None:
                 raise read_only from exc
             raise DatabaseDamaged(path, backup.newest_good(path), str(exc)) from exc
@@ -560,9 +575,9 @@ class Store(StoreCalls):
                     self.conn.execute(f"ROLLBACK TO sp{depth}")
                     self.conn.execute(f"RELEASE sp{depth}")
                 del self._pending[pending_before:]
-            message = _write_failure(self.path, exc)
-            if message is not None and depth == 0:
-                raise StoreError(message) from exc
+            failure = _write_failure(self.path, exc)
+            if failure is not None and depth == 0:
+                raise failure from exc
             raise
         else:
             if depth == 0:
@@ -573,10 +588,10 @@ class Store(StoreCalls):
                     if self.conn.in_transaction:
                         self.conn.execute("ROLLBACK")
                     self._pending.clear()
-                    message = _write_failure(self.path, exc)
-                    if message is None:
+                    failure = _write_failure(self.path, exc)
+                    if failure is None:
                         raise
-                    raise StoreError(message) from exc
+                    raise failure from exc
             else:
                 self.conn.execute(f"RELEASE sp{depth}")
         finally:
@@ -800,11 +815,15 @@ def check_openable(path: str | Path) -> None:
     new one) before opening the file: a file it cannot open is said before the officer
     types anything, not after. An encrypted file is read with its key known to this process
     (``rasoat.unlock`` asks its passphrase first: nothing of it is readable before), and
-    raises ``PassphraseNeeded`` without one. What this connection cannot read (damage, a
-    wrong key, a ``-wal`` without its ``-shm`` on a read-only stick) is left to
-    ``Store.open``, which says it in full."""
+    raises ``PassphraseNeeded`` without one. A file on a place that cannot be written
+    (``ReadOnlyPlace``), which ``Store.open`` refuses as soon as it has read the header, is
+    refused here too, before a package's password is typed for nothing. What this
+    connection cannot read (damage, a wrong key) is left to ``Store.open``, which says it in
+    full."""
     path = Path(path)
     key = _key_to_read(path, None)
+    if (read_only := read_only_place(path, probe=False)) is not None:
+        raise read_only
     try:
         conn = driver.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, key=key)
         try:
@@ -821,25 +840,38 @@ def check_file(path: str | Path) -> StoreError | None:
     """The open-time check on a read-only connection of its own (safe from a worker thread
     while a Store has the file open): None when fine, else the error to show the user (a
     file gone from where it was, a stick pulled out, is missing, not damaged; a folder or a
-    device is neither)."""
+    device is neither; a file SQLite cannot open on a place that cannot be written, a
+    write-protected stick, is ``ReadOnlyPlace``)."""
     path = Path(path)
     if not path.is_file():
         return not_a_file(path)
     try:
         conn = driver.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
     except driver.Error as exc:
-        if not path.is_file():  # gone between the two
-            return FileMissing(path)
-        return DatabaseDamaged(path, backup.newest_good(path), str(exc))
+        return _unreadable(path, exc)
     try:
         problems = _open_check(conn, path)
     except driver.DatabaseError as exc:
-        problems = str(exc)
+        return _unreadable(path, exc)
     except FileNotFoundError:  # its size asked for after it went
         return FileMissing(path)
     finally:
         conn.close()
     return DatabaseDamaged(path, backup.newest_good(path), problems) if problems else None
+
+
+def _unreadable(path: Path, exc: driver.Error) -> StoreError:
+    """Why ``check_file`` could not read the file at ``path``: gone (between the two); not
+    opened on a place that cannot be written (SQLite cannot make its ``-shm`` there: it was
+    never read, so nothing says it is damaged); else damaged, as SQLite's own verdict of its
+    pages (corrupt, not a database) always is."""
+    if not path.is_file():
+        return FileMissing(path)
+    code = getattr(exc, "sqlite_errorcode", None)
+    judged = code is not None and code & 0xFF in (driver.SQLITE_CORRUPT, driver.SQLITE_NOTADB)
+    if not judged and (read_only := read_only_place(path)) is not None:
+        return read_only
+    return DatabaseDamaged(path, backup.newest_good(path), str(exc))
 
 
 # The schema step that chained the audit log (m0012): an older file has no chain to verify.

@@ -21,6 +21,7 @@ def register(subparsers: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from db.backup import expire
+    from db.store import read_only_place
     from rasoat import settings
     from rasoat.retention import expire_logs
 
@@ -28,9 +29,22 @@ def run(args: argparse.Namespace) -> int:
     if not path.is_file():
         print(f"rasoat expire: không có tệp {path}.", file=sys.stderr)
         return 2
-    if not _commune_file(path):
-        # Another program's database: its folder of copies is not ours to thin out.
-        print(f"rasoat expire: tệp {path} không phải tệp dữ liệu rà soát của xã.", file=sys.stderr)
+    # A write-protected stick: no backup there can be removed, and SQLite cannot open the
+    # file there to read its application id (that failure was said as "not a commune file").
+    read_only = read_only_place(path, probe=False)
+    if read_only is None and not _commune_file(path):
+        # Told from SQLite's failure too where the system does not say the place is
+        # read-only (Windows: a write-protected stick's files have no read-only attribute).
+        read_only = read_only_place(path)
+        if read_only is None:
+            # Another program's database: its folder of copies is not ours to thin out.
+            print(
+                f"rasoat expire: tệp {path} không phải tệp dữ liệu rà soát của xã.",
+                file=sys.stderr,
+            )
+            return 2
+    if read_only is not None:
+        print(f"rasoat expire: {read_only.message}", file=sys.stderr)
         return 2
     days = args.days if args.days is not None else int(settings.get("backup_retention_days"))
     if days < 1:

@@ -12,6 +12,7 @@ from db.errors import (
     DatabaseDamaged,
     FileMissing,
     NotACommuneFile,
+    ReadOnlyPlace,
     StoreError,
     TooNewVersion,
 )
@@ -158,6 +159,61 @@ def test_a_healthy_file_on_a_read_only_stick_is_not_called_damaged(
             Store.open(ro / db_path.name, user="a", device="b")
         assert not isinstance(exc.value, DatabaseDamaged)
         assert "chỉ cho đọc" in exc.value.message
+
+
+def test_the_check_of_a_file_on_a_read_only_stick_does_not_call_it_damaged(
+    db_path: Path, store: Store, tmp_path: Path
+) -> None:
+    """``check_file`` (the window's check in a worker, on a read-only connection of its own)
+    could not open a healthy file on a write-protected stick (SQLite cannot make its -shm
+    there) and said it was damaged, offering a restore. It says the place, as opening does;
+    damage SQLite finds in the pages there is still damage."""
+    from db.store import check_file
+    from tests.db.test_reliability import read_only_view
+
+    store.close()
+    backup.make_backup(db_path, "manual")  # one a 'damaged' message would offer
+    with read_only_view(db_path.parent, tmp_path / "ro") as ro:
+        found = check_file(ro / db_path.name)
+        assert isinstance(found, ReadOnlyPlace)
+        with pytest.raises(ReadOnlyPlace) as opening:
+            Store.open(ro / db_path.name, user="a", device="b")
+    assert found.message == opening.value.message
+    assert "hỏng" not in found.message
+    assert "restore" not in found.message
+    assert "chỉ cho đọc" in found.message
+    assert "khoá chống ghi" in found.message
+    assert "Hãy chép tệp vào máy" in found.message
+
+
+def test_a_file_whose_session_did_not_end_on_a_read_only_stick_is_refused_at_opening(
+    db_path: Path, store: Store, tmp_path: Path
+) -> None:
+    """The file copied onto a stick while open: its -wal (holding the last saves) and -shm
+    beside it, which let SQLite open it read-only there without a word. A command then read
+    it and ended in a close that could not write ("attempt to write a readonly database"),
+    and an import with nothing to write said it was saved. It is refused at opening, and
+    before a package's password (``check_openable``), naming the -wal to copy with it."""
+    import shutil
+
+    from db.store import check_file, check_openable
+    from tests.db.test_reliability import read_only_view
+
+    stick = tmp_path / "usb"
+    stick.mkdir()
+    store.add_village("Thôn Mới")
+    for suffix in ("", "-wal", "-shm"):
+        shutil.copy(f"{db_path}{suffix}", stick / f"{db_path.name}{suffix}")
+    store.close()
+    with read_only_view(stick, tmp_path / "ro") as ro:
+        path = ro / db_path.name
+        with pytest.raises(ReadOnlyPlace) as exc:
+            Store.open(path, user="a", device="b", seen=False)
+        with pytest.raises(ReadOnlyPlace):
+            check_openable(path)
+        assert check_file(path) is None  # readable there: a check has nothing to say
+    assert f"cùng tệp {db_path.name}-wal nằm cạnh nó" in exc.value.message
+    assert "chỉ cho đọc" in exc.value.message
 
 
 def test_disk_full_is_a_clear_message(db_path: Path, store: Store) -> None:
