@@ -13,7 +13,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QObject, Signal
 
-from db.errors import FileMissing, StoreError
+from db.errors import FileMissing, ReadOnlyPlace, StoreError
 from desktop.worker import Progress, start_job
 
 log = logging.getLogger(__name__)
@@ -21,12 +21,15 @@ log = logging.getLogger(__name__)
 
 class IntegrityCheck(QObject):
     """``damaged(message)`` when the file fails, ``missing(message)`` when it is no longer
-    where it was opened (a stick pulled out); ``done()`` either way. Lives in the GUI thread
-    and emits there (``desktop.worker`` brings the result back), so whatever is connected to
-    it may touch widgets."""
+    where it was opened (a stick pulled out), ``unwritable(message)`` when it could not be
+    read on a place that cannot be written (a stick write-protected, or remounted read-only
+    by the system after an error, since it was opened): neither of these two is damage.
+    ``done()`` either way. Lives in the GUI thread and emits there (``desktop.worker`` brings
+    the result back), so whatever is connected to it may touch widgets."""
 
     damaged = Signal(str)
     missing = Signal(str)
+    unwritable = Signal(str)
     done = Signal()
 
     def __init__(self, path: Path, parent: QObject) -> None:
@@ -36,6 +39,8 @@ class IntegrityCheck(QObject):
     def found(self, problem: StoreError | None) -> None:
         if isinstance(problem, FileMissing):
             self.missing.emit(problem.message)
+        elif isinstance(problem, ReadOnlyPlace):
+            self.unwritable.emit(problem.message)
         elif problem is not None:
             self.damaged.emit(problem.message)
         self.done.emit()

@@ -924,6 +924,11 @@ class MainWindow(QMainWindow):
         check.missing.connect(
             lambda message: self._file_damaged(message, path, self.tr("Không tìm thấy tệp dữ liệu"))
         )
+        check.unwritable.connect(
+            lambda message: self._file_damaged(
+                message, path, self.tr("Tệp dữ liệu nằm ở nơi chỉ cho đọc")
+            )
+        )
         check.done.connect(lambda: self._check_done(path, say))
 
     def _is_open(self, path: Path) -> bool:
@@ -981,7 +986,8 @@ class MainWindow(QMainWindow):
     def _file_damaged(self, message: str, path: Path | None = None, title: str = "") -> None:
         """The deferred check failed: close the file (nothing more is written to it) and say
         how to restore it, as opening a damaged commune file says; or, ``title`` saying so,
-        the file is no longer where it was opened (a stick pulled out), said as missing."""
+        the file is no longer where it was opened (a stick pulled out), said as missing, or
+        cannot be read where it lies, a place that cannot be written (``ReadOnlyPlace``)."""
         if path is not None and not self._is_open(path):
             return
         log.error("deferred integrity check failed: %s", message)

@@ -166,6 +166,31 @@ def test_a_damaged_large_file_is_closed_with_the_way_out(
     boxes[0].close()
 
 
+def test_a_file_its_check_cannot_read_on_a_read_only_place_is_not_called_damaged(
+    qtbot: QtBot, qapp, commune_path, monkeypatch
+) -> None:
+    """The check behind every opening (``db.store.check_file``) meeting a place that cannot
+    be written (a stick the system remounted read-only after an error) closes the file
+    saying so, not under "Tệp dữ liệu bị hỏng"."""
+    from pathlib import Path
+
+    from PySide6.QtWidgets import QMessageBox
+
+    from db.errors import ReadOnlyPlace
+
+    configure_app(qapp)
+    monkeypatch.setattr("db.store.check_file", lambda path: ReadOnlyPlace(Path(path)))
+    window = MainWindow()
+    qtbot.addWidget(window)
+    assert window.open_path(commune_path)
+    qtbot.waitUntil(lambda: window.store is None, timeout=10_000)
+    assert window.damaged_message.startswith(f"Không ghi được vào tệp {commune_path}: tệp nằm ở")
+    assert "hỏng" not in window.damaged_message
+    boxes = [w for w in window.findChildren(QMessageBox) if w.isVisible()]
+    assert [b.windowTitle() for b in boxes] == ["Tệp dữ liệu nằm ở nơi chỉ cho đọc"]
+    boxes[0].close()
+
+
 def test_meeting_votes_refresh_the_list_when_it_is_shown_again(qtbot: QtBot, qapp, store) -> None:
     from tests.desktop.conftest import poor_household, save_classified
 
