@@ -10,7 +10,9 @@ prints them with "Số: ……" and gets the numbers by package. Packages carry 
 their households (``exported``); a merge takes a number this file lacks and records any
 disagreement — a household with two numbers, a number held by two households — as a
 conflict for the officer (``plan_incoming``, ``resolve``), never overwriting a number; a
-household deleted in this file takes its number too (the family may hold the paper).
+household deleted in this file takes its number too (the family may hold the paper). The
+numbers of households deleted in the sending file travel too, and a number given to a
+household this file has no row of is held apart until it arrives (``db.certificate_reserve``).
 
 The order of first assignment is the commune's list after the meeting (poor, then near-poor;
 villages in the commune's order; household code), so a commune that prints all its
@@ -27,7 +29,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from db import driver
@@ -168,14 +170,16 @@ def has_decision(conn: driver.Connection, round_id: str) -> bool:
 
 
 def highest(conn: driver.Connection, round_id: str) -> int:
-    """The highest number ever seen for the round: stored here, or met in a package's
-    conflict. A number taken from a household by a decision (``resolve``) or held by another
-    laptop's certificate is never handed out again."""
+    """The highest number ever seen for the round: stored here, held for a household this
+    file has no row of (``certificate_reserved``), or met in a package's conflict. A number
+    taken from a household by a decision (``resolve``) or held by another laptop's
+    certificate is never handed out again."""
     row = conn.execute(
         "SELECT MAX(n) FROM (SELECT MAX(number) AS n FROM certificate_numbers WHERE round_id = ?"
+        " UNION ALL SELECT MAX(number) FROM certificate_reserved WHERE round_id = ?"
         " UNION ALL SELECT MAX(MAX(incoming_number), COALESCE(MAX(local_number), 0))"
         " FROM certificate_conflicts WHERE round_id = ?)",
-        (round_id, round_id),
+        (round_id, round_id, round_id),
     ).fetchone()
     return int(row[0] or 0)
 
@@ -193,6 +197,10 @@ class Carried:
     number: int
     assigned_at: str
     assigned_device: str
+    # The household's code as the sender knew it: carried with the numbers of households
+    # the package does not bring live ("certificate_numbers_kept"), which this file may hold
+    # no row of, for the officer to read in a conflict; "" when not known.
+    code: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -202,6 +210,10 @@ class Carried:
             "assigned_at": self.assigned_at,
             "assigned_device": self.assigned_device,
         }
+
+    def kept_dict(self) -> dict[str, Any]:
+        """An entry of "certificate_numbers_kept" (``docs/exchange-format.md``)."""
+        return {**self.to_dict(), "code": self.code}
 
 
 def exported(conn: driver.Connection, household_ids: Iterable[str]) -> list[Carried]:
@@ -251,9 +263,11 @@ class CertificateConflict:
                 f"Hộ {self.code}: giấy chứng nhận mang số {mine} ở tệp này nhưng {theirs} "
                 "trong gói; giữ số của tệp này cho đến khi cán bộ quyết định."
             )
+        # Held for a household this file has no row of (``certificate_reserved``).
+        other = f"hộ {self.other_code}" if self.other_code else "một hộ chưa có ở tệp này"
         return (
-            f"Hộ {self.code}: gói cấp {theirs}, nhưng số này ở tệp này là của hộ "
-            f"{self.other_code}; giữ số của hộ {self.other_code} cho đến khi cán bộ quyết định."
+            f"Hộ {self.code}: gói cấp {theirs}, nhưng số này ở tệp này là của {other}; "
+            f"giữ số của {other} cho đến khi cán bộ quyết định."
         )
 
 
@@ -263,11 +277,14 @@ class MergePlan:
 
     take: list[Carried]  # numbers this file lacks, free here: stored as they are
     conflicts: list[tuple[ConflictKind, Carried, int | None, str | None]]
-    skipped: list[Carried]  # households or rounds this file does not hold after the merge
+    skipped: list[Carried]  # rounds this file does not hold after the merge
+    # Numbers of households this file has no row of, held in ``certificate_reserved``
+    # until the household arrives (``db.certificate_reserve``).
+    reserve: list[Carried] = field(default_factory=list)
 
     @property
     def empty(self) -> bool:
-        return not self.take and not self.conflicts
+        return not self.take and not self.conflicts and not self.reserve
 
 
 def plan_incoming(
@@ -275,9 +292,11 @@ def plan_incoming(
     carried: Iterable[Carried],
     round_map: Mapping[str, str],
     present: set[str],
+    codes: Mapping[str, str] | None = None,
 ) -> MergePlan:
     """``round_map``: the package's round id → this file's; ``present``: household ids that
-    are live here once the merge's households are written. A number already known as a
+    are live here once the merge's households are written; ``codes``: household id → code
+    of the package's households (kept with a reserved number). A number already known as a
     conflict (open or decided) is not raised again.
 
     A household deleted here (moved away, or purged) still takes the number the package
@@ -285,30 +304,51 @@ def plan_incoming(
     handed it to the family, and a number given is never given to another household
     (``highest``), as one given here before a deletion stays (a reprint of the round it
     was decided in still carries it). Skipped, this file did not know the number was held,
-    and the next household to join the list here took it. Only a household this file does
-    not hold at all (a new one waiting for the officer in a code conflict) is skipped: no
-    row to keep the number under, a later package bringing it again once decided."""
+    and the next household to join the list here took it. A household this file has no row
+    of (a new one waiting for the officer in a code conflict, one deleted on the sending
+    laptop before it ever came here) has its number reserved (``certificate_reserved``):
+    skipped, as it was until session 27, this file gave it to the next household to join
+    its list. A reserved number counts as held: another household arriving with it raises
+    ``number_taken``."""
     carried = list(carried)
+    codes = codes or {}
     held_here = present | _households_here(conn, {c.household_id for c in carried} - present)
     take: list[Carried] = []
     conflicts: list[tuple[ConflictKind, Carried, int | None, str | None]] = []
     skipped: list[Carried] = []
+    reserve: list[Carried] = []
     local_rounds = {r[0] for r in conn.execute("SELECT id FROM rounds")}
     by_round: dict[str, tuple[dict[str, int], dict[int, str]]] = {}
+    reserved: dict[str, set[tuple[str, int]]] = {}
     for c in carried:
         rid = round_map.get(c.round_id, c.round_id)
-        if rid not in local_rounds or c.household_id not in held_here:
+        if rid not in local_rounds:
             skipped.append(c)
             continue
         if rid not in by_round:
             rows = conn.execute(
                 "SELECT household_id, number FROM certificate_numbers WHERE round_id = ?", (rid,)
             ).fetchall()
-            by_round[rid] = (dict(rows), {n: h for h, n in rows})
+            held = conn.execute(
+                "SELECT household_id, number FROM certificate_reserved WHERE round_id = ?",
+                (rid,),
+            ).fetchall()
+            reserved[rid] = {(h, n) for h, n in held}
+            # A number stored here is its household's; one reserved, the absent household's.
+            by_round[rid] = (dict(rows), {n: h for h, n in held} | {n: h for h, n in rows})
         of_household, of_number = by_round[rid]
-        local = Carried(rid, c.household_id, c.number, c.assigned_at, c.assigned_device)
+        code = c.code or codes.get(c.household_id, "")
+        local = Carried(rid, c.household_id, c.number, c.assigned_at, c.assigned_device, code)
+        if c.household_id not in held_here:
+            if (c.household_id, c.number) not in reserved[rid]:
+                reserve.append(local)
+                reserved[rid].add((c.household_id, c.number))
+                of_number.setdefault(c.number, c.household_id)
+            continue
         mine = of_household.get(c.household_id)
         holder = of_number.get(c.number)
+        if holder == c.household_id:
+            holder = None  # its own number, reserved until it arrived (``settle``)
         if mine == c.number:
             continue
         known = conn.execute(
@@ -327,7 +367,7 @@ def plan_incoming(
             # Later entries of the same package see this one as taken.
             of_household[c.household_id] = c.number
             of_number[c.number] = c.household_id
-    return MergePlan(take, conflicts, skipped)
+    return MergePlan(take, conflicts, skipped, reserve)
 
 
 def _households_here(conn: driver.Connection, ids: set[str]) -> set[str]:
@@ -378,15 +418,36 @@ def apply_incoming(
             for kind, c, mine, other in plan.conflicts
         ],
     )
+    conn.executemany(
+        "INSERT OR IGNORE INTO certificate_reserved (round_id, household_id, code, number,"
+        " assigned_at, assigned_device, package_id, source, created_at)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            (
+                c.round_id,
+                c.household_id,
+                c.code,
+                c.number,
+                c.assigned_at,
+                c.assigned_device,
+                package_id,
+                source,
+                at,
+            )
+            for c in plan.reserve
+        ],
+    )
 
 
 _CONFLICT_SQL = (
     "SELECT c.id, c.round_id, c.household_id, h.code, c.kind, c.incoming_number,"
     " (SELECT number FROM certificate_numbers n WHERE n.round_id = c.round_id"
     " AND n.household_id = c.household_id),"
-    " (SELECT o.code FROM certificate_numbers n JOIN households o ON o.id = n.household_id"
-    " WHERE n.round_id = c.round_id AND n.number = c.incoming_number"
-    " AND n.household_id <> c.household_id),"
+    " COALESCE((SELECT o.code FROM certificate_numbers n JOIN households o"
+    " ON o.id = n.household_id WHERE n.round_id = c.round_id AND n.number = c.incoming_number"
+    " AND n.household_id <> c.household_id), (SELECT r.code FROM certificate_reserved r"
+    " WHERE r.round_id = c.round_id AND r.number = c.incoming_number"
+    " AND r.household_id = c.other_household_id)),"
     " c.incoming_device, c.package_id, c.source, c.created_at"
     " FROM certificate_conflicts c JOIN households h ON h.id = c.household_id"
 )

@@ -17,12 +17,18 @@ from typing import Any, Literal
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from db import certificates
+from db import certificate_reserve, certificates
 from db.audit import record_event
 from db.errors import NotPermitted, StoreError
 from db.exchange import own_key, purged_part, year_round_part
 from db.exchange.container import SLIM_FORMAT_VERSION, Written
-from db.exchange.package import CERTIFICATES_KEY, PackageRecord, RevEntry, write_package
+from db.exchange.package import (
+    CERTIFICATES_KEPT_KEY,
+    CERTIFICATES_KEY,
+    PackageRecord,
+    RevEntry,
+    write_package,
+)
 from db.households import household_from_docs
 from db.store import Store
 from db.version import __version__
@@ -411,6 +417,12 @@ def _add_exchange_parts(
     # or shows a disagreement as a conflict). commune.json, not the household records: an
     # older reader ignores an extra key there but refuses unknown fields in a record.
     commune_doc[CERTIFICATES_KEY] = [c.to_dict() for c in certificates.exported(store.conn, live)]
+    # And beside them, under a key of their own, the numbers of households it does not
+    # carry live: deleted here (whatever the scope), or held here for a household this file
+    # has no row of (db.certificate_reserve). A number printed for a family that moved away
+    # was carried nowhere, and a file that never had it gave it to another household.
+    kept = certificate_reserve.kept(store.conn)
+    commune_doc[CERTIFICATES_KEPT_KEY] = [c.kept_dict() for c in kept]
     # Applications, support and cadres of the package's households (issue 24); the same
     # place and reason as the certificate numbers.
     commune_doc[year_round_part.KEY] = year_round_part.exported(

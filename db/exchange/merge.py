@@ -296,9 +296,15 @@ def _merge(
     # Every live household of the file is read for this (half a second a merge at 100,000
     # households), and only a package carrying certificate numbers or year-round records
     # asks it anything: for any other, no household is looked up in it.
-    carried = bool(package.certificates) or year_round_part.carries_rows(package.year_round)
+    given = package.certificates + package.certificates_kept
+    carried = bool(given) or year_round_part.carries_rows(package.year_round)
     live = merge_plan.live_after(store, steps) if carried else set()
-    numbers = certificates.plan_incoming(store.conn, package.certificates, round_map, live)
+    # A household waiting in a code conflict has no row here: its number is reserved
+    # (db.certificate_reserve) under the code the package gives it.
+    waiting = {
+        s.record.household.id: s.record.household.code for s in steps if s.action == "code_taken"
+    }
+    numbers = certificates.plan_incoming(store.conn, given, round_map, live, waiting)
     for kind, c, mine, other in numbers.conflicts:
         receipt.warnings.append(merge_plan.certificate_warning(store, kind, c, mine, other))
     year_round = merge_plan.plan_year_round(store, package, steps, round_map, live)

@@ -15,12 +15,12 @@ from contextlib import nullcontext
 from dataclasses import fields, replace
 from typing import Any
 
-from db import certificates
+from db import certificate_reserve, certificates
 from db.exchange import devices, year_round_part, year_round_rows
 from db.exchange.errors import PackageError
 from db.exchange.merge_new import add_new, bulk_candidates, write_first_results
 from db.exchange.merge_one import apply, write_results
-from db.exchange.merge_plan import BOTH_CHANGED, Planned
+from db.exchange.merge_plan import BOTH_CHANGED, Planned, certificate_warning
 from db.exchange.merge_prepare import fitting
 from db.exchange.merge_purges import purge_here
 from db.exchange.merge_revs import join_revs, put_history, revs_elsewhere
@@ -137,6 +137,11 @@ def write_merge(
             put_history(store, step.record)
             join_revs(store, step.record.household.id, step.record.rev, at, made=None)
         certificates.apply_incoming(store.conn, numbers, package.package_id, source, at)
+        # Numbers reserved for households this merge has just written (a later package
+        # bringing a household an earlier one's number was held for).
+        settled = certificate_reserve.settle(store.conn, at)
+        for kind, c, mine, other in settled.conflicts:
+            receipt.warnings.append(certificate_warning(store, kind, c, mine, other))
         year_round_part.apply(
             store,
             year_round,

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, Literal
 
-from db import certificates
+from db import certificate_reserve, certificates
 from db.exchange import year_round_part
 from db.exchange.errors import PackageError
 from db.exchange.merge_one import apply, write_content, write_results
@@ -232,6 +232,9 @@ def resolve_conflict(store: Store, conflict_id: str, choice: Choice) -> str | No
                 if new_code is not None:
                     rec.household.code = new_code
                 apply(store, rec, round_map, at)
+                # The number its package carried, held while it waited (m0020): a
+                # certificate the family may hold, stored now under its row.
+                certificate_reserve.settle(store.conn, at, [c.household_id])
                 if new_code is not None:
                     # A version of this file's after the package's: the laptop that surveyed
                     # the family takes the new code from the commune's next package.

@@ -537,9 +537,13 @@ def certificate_warning(
     mine: int | None,
     other: str | None,
 ) -> str:
+    # A number held for a household with no row here: the code it was reserved under.
     codes = dict(
         store.conn.execute(
-            "SELECT id, code FROM households WHERE id IN (?, ?)", (c.household_id, other or "")
+            "SELECT household_id, code FROM certificate_reserved"
+            " WHERE household_id = ? AND round_id = ? AND number = ?"
+            " UNION ALL SELECT id, code FROM households WHERE id IN (?, ?)",
+            (other or "", c.round_id, c.number, c.household_id, other or ""),
         ).fetchall()
     )
     return certificates.CertificateConflict(
@@ -550,7 +554,7 @@ def certificate_warning(
         kind=kind,
         incoming_number=c.number,
         local_number=mine,
-        other_code=codes.get(other or "", other),
+        other_code=codes.get(other or "", other) or None,
         incoming_device=c.assigned_device,
         package_id="",
         source="",

@@ -260,6 +260,7 @@ def read_for_merge(
         "records": records,
         "signer": stream.signer,
         "certificates": stream.certificates,
+        "certificates_kept": stream.certificates_kept,
         "year_round": stream.year_round,
         "purged": stream.purged,
     }

@@ -61,6 +61,11 @@ MAX_VILLAGES = 20_000  # a commune has tens; a merged district or province file 
 # ``commune.json``'s "certificate_numbers": the certificate numbers of the package's
 # households. Readers before it ignore the key, so no format version moved.
 CERTIFICATES_KEY = "certificate_numbers"
+# Its "certificate_numbers_kept": the numbers of households the package does not carry live
+# (deleted in the sending file, or held there for a household it has no row of:
+# ``db.certificate_reserve``). A key of its own: a reader before it refuses a package whose
+# "certificate_numbers" names a household that is not live in it, and ignores this one.
+CERTIFICATES_KEPT_KEY = "certificate_numbers_kept"
 # What the records of a package share (``_share_in_place``) is held at most this many
 # entries: the floor-area reasons are nearly all distinct, and a reader streaming 100,000
 # households (``open_package``) must not keep one of each alive to the end.
@@ -114,6 +119,8 @@ class Package:
     signer: Signer | None = None
     # The households' certificate numbers (``db.certificates``), checked on reading.
     certificates: list[Carried] = field(default_factory=list)
+    # Those of households it does not carry live (``CERTIFICATES_KEPT_KEY``).
+    certificates_kept: list[Carried] = field(default_factory=list)
     # Applications, support records, cadre assignments (``db.exchange.year_round_part``).
     year_round: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     # Households purged on the sending laptop (``db.exchange.purged_part``).
@@ -286,6 +293,7 @@ def read_package(
         records=records,
         signer=stream.signer,
         certificates=stream.certificates,
+        certificates_kept=stream.certificates_kept,
         year_round=stream.year_round,
         purged=stream.purged,
     )
@@ -323,6 +331,7 @@ class Streamed:
         self._share = share
         self._started = False
         self.certificates: list[Carried] = []
+        self.certificates_kept: list[Carried] = []
         self.year_round: dict[str, list[dict[str, Any]]] = {}
         self.purged: list[purged_part.Carried] = []
 
@@ -356,6 +365,7 @@ class Streamed:
                 yield rec
             commune = self.commune
             self.certificates = _parse_certificates(commune, live)
+            self.certificates_kept = _parse_kept(commune, live)
             self.year_round = year_round_part.parse(commune, set(live) | set(deleted))
             self.purged = purged_part.parse(commune, deleted)
         except PackageError as exc:
@@ -430,6 +440,54 @@ def _parse_certificates(commune: Mapping[str, Any], codes: Mapping[str, str]) ->
                 item["number"],
                 item["assigned_at"],
                 item["assigned_device"],
+            )
+        )
+    return out
+
+
+def _parse_kept(commune: Mapping[str, Any], live: Mapping[str, str]) -> list[Carried]:
+    """The numbers of households the package does not carry live, each of a round of the
+    package, never of one of its live households (whose numbers are in
+    ``CERTIFICATES_KEY``), with the code the sender knew ("" when it did not); an entry at
+    most once. A household may hold two numbers here and a number two households: the
+    sending file's reserve keeps such disagreements for the officer (m0020)."""
+    raw = commune.get(CERTIFICATES_KEPT_KEY, [])
+    if not isinstance(raw, list):
+        raise PackageError("Danh sách số giấy chứng nhận trong gói bị hỏng.")
+    rounds = {r["id"] for r in commune.get("rounds", [])}
+    keys = {"round", "household", "number", "assigned_at", "assigned_device", "code"}
+    out: list[Carried] = []
+    seen: set[tuple[str, str, int]] = set()
+    for item in raw:
+        ok = (
+            isinstance(item, dict)
+            and set(item) == keys
+            and item["round"] in rounds
+            and isinstance(item["household"], str)
+            and bool(item["household"])
+            and not text_problem(item["household"], MAX_TEXT)
+            and item["household"] not in live
+            and type(item["number"]) is int
+            and 0 < item["number"] <= MAX_CERTIFICATE
+            and all(
+                isinstance(item[k], str) and not text_problem(item[k], MAX_TEXT)
+                for k in ("assigned_at", "assigned_device", "code")
+            )
+        )
+        if not ok:
+            raise PackageError("Một số giấy chứng nhận trong gói không hợp lệ.")
+        key = (item["round"], item["household"], item["number"])
+        if key in seen:
+            raise PackageError("Gói ghi một số giấy chứng nhận hai lần.")
+        seen.add(key)
+        out.append(
+            Carried(
+                item["round"],
+                item["household"],
+                item["number"],
+                item["assigned_at"],
+                item["assigned_device"],
+                item["code"],
             )
         )
     return out

@@ -30,6 +30,7 @@ from db.migrations import (
     m0017_audit_pointing,
     m0018_no_updated_at_index,
     m0019_audit_checkpoint,
+    m0020_certificate_reserved,
 )
 
 Step = Callable[[driver.Connection], None]
@@ -54,6 +55,7 @@ STEPS: list[Step] = [
     m0017_audit_pointing.apply,
     m0018_no_updated_at_index.apply,
     m0019_audit_checkpoint.apply,
+    m0020_certificate_reserved.apply,
 ]
 LATEST = len(STEPS)
 
