@@ -71,6 +71,21 @@ def _no_abbreviations(parser: argparse.ArgumentParser) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    try:
+        return _main(argv)
+    except KeyboardInterrupt:
+        # Ctrl+C outside a command (a command's own is said by rasoat.logs.run_command): at
+        # an encrypted file's passphrase prompt it printed Python's traceback.
+        print(
+            "\nrasoat: Đã dừng theo yêu cầu (Ctrl+C). Việc đang làm dở không được ghi.",
+            file=sys.stderr,
+        )
+        from rasoat.logs import INTERRUPTED
+
+        return INTERRUPTED
+
+
+def _main(argv: Sequence[str] | None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
     parser = build_parser()
     # `rasoat FILE` opens that commune file in the GUI (what a file association calls).

@@ -1,0 +1,62 @@
+"""The command line as an IT officer meets it on a machine with no screen, run as a real
+process: Ctrl+C at a prompt, a mistyped option, a number that is not one, a commune file
+named where there is no window to open it in."""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from pathlib import Path
+
+from db.demo import create_demo_commune
+from rasoat.cli import main
+
+PASSPHRASE = "ruộng bậc thang mùa lúa chín"
+
+
+def _on_a_terminal(args: list[str], wait_for: bytes) -> tuple[int, str]:
+    """``rasoat ARGS`` on a terminal of its own; Ctrl+C typed once ``wait_for`` is shown.
+    (the exit code, everything the terminal showed)."""
+    import pty
+    import select
+
+    pid, fd = pty.fork()
+    if pid == 0:  # the child: the command, on the terminal
+        os.execv(sys.executable, [sys.executable, "-m", "rasoat", *args])
+    shown = b""
+    typed = False
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        ready, _, _ = select.select([fd], [], [], 0.2)
+        if ready:
+            try:
+                data = os.read(fd, 4096)
+            except OSError:  # the command ended: its side of the terminal closed
+                break
+            if not data:
+                break
+            shown += data
+        if not typed and wait_for in shown:
+            os.write(fd, b"\x03")
+            typed = True
+    _, status = os.waitpid(pid, 0)
+    os.close(fd)
+    return os.waitstatus_to_exitcode(status), shown.decode("utf-8", errors="replace")
+
+
+def test_ctrl_c_at_the_passphrase_prompt_says_so_without_a_traceback(tmp_path: Path) -> None:
+    """An encrypted commune file's passphrase is asked before the command runs: Ctrl+C
+    there printed Python's traceback ending "KeyboardInterrupt" and the process died of the
+    signal. It is said as a Ctrl+C in the command is (exit 130), the file untouched."""
+    path = create_demo_commune(tmp_path / "xa.sqlite", households=5)
+    secret = tmp_path / "mk.txt"
+    secret.write_text(PASSPHRASE + "\n", encoding="utf-8")
+    assert main(["db", "encrypt", str(path), "--new-passphrase-file", str(secret)]) == 0
+    before = path.read_bytes()
+    code, shown = _on_a_terminal(["round", "list", str(path)], "Mật khẩu tệp xã".encode())
+    assert "Traceback" not in shown, shown
+    assert "KeyboardInterrupt" not in shown, shown
+    assert "Đã dừng theo yêu cầu (Ctrl+C)" in shown, shown
+    assert code == 130, shown
+    assert path.read_bytes() == before
