@@ -10,6 +10,7 @@ the table (one a later Python adds) stays in English rather than breaking anythi
 from __future__ import annotations
 
 import argparse
+from typing import Any
 
 TEXTS = {
     "usage: ": "cách dùng: ",
@@ -59,3 +60,27 @@ def install() -> None:
     """From now on argparse writes Vietnamese (idempotent)."""
     argparse._ = _gettext  # type: ignore[attr-defined]
     argparse.ngettext = _ngettext  # type: ignore[attr-defined]
+
+
+class ArgumentParser(argparse.ArgumentParser):
+    """``argparse.ArgumentParser`` that says an argument nobody takes under the usage of the
+    command it was typed after. argparse leaves a subcommand's unknown arguments to the top
+    parser, which said "rasoat: lỗi: không hiểu các tham số: --nope" under the usage of
+    ``rasoat`` itself (LỆNH ...), not of ``rasoat db check``. Subcommands' parsers are made
+    of the same class (``add_subparsers`` uses the parent's by default)."""
+
+    def parse_args(self, args: Any = None, namespace: Any = None) -> Any:
+        parsed, extras = self.parse_known_args(args, namespace)
+        if extras:
+            _chosen(self, parsed).error(_gettext("unrecognized arguments: %s") % " ".join(extras))
+        return parsed
+
+
+def _chosen(parser: argparse.ArgumentParser, parsed: argparse.Namespace) -> argparse.ArgumentParser:
+    """The parser of the deepest command ``parsed`` names (``rasoat db check``)."""
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            child = action.choices.get(getattr(parsed, action.dest, None) or "")
+            if child is not None:
+                return _chosen(child, parsed)
+    return parser

@@ -31,7 +31,7 @@ def build_parser() -> argparse.ArgumentParser:
     from rasoat import argparse_vi
 
     argparse_vi.install()
-    parser = argparse.ArgumentParser(
+    parser = argparse_vi.ArgumentParser(
         prog="rasoat",
         description="Rà soát hộ nghèo, hộ cận nghèo. Không có lệnh con: mở giao diện.",
         # The same for every command (docs/exchange-format.md); scripts rely on them.

@@ -5,9 +5,12 @@ named where there is no window to open it in."""
 from __future__ import annotations
 
 import os
+import subprocess
 import sys
 import time
 from pathlib import Path
+
+import pytest
 
 from db.demo import create_demo_commune
 from rasoat.cli import main
@@ -60,3 +63,37 @@ def test_ctrl_c_at_the_passphrase_prompt_says_so_without_a_traceback(tmp_path: P
     assert "Đã dừng theo yêu cầu (Ctrl+C)" in shown, shown
     assert code == 130, shown
     assert path.read_bytes() == before
+
+
+def _rasoat(*args: str) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY")}
+    return subprocess.run(
+        [sys.executable, "-m", "rasoat", *args],
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
+
+
+@pytest.mark.parametrize(
+    ("args", "usage"),
+    [
+        (["db", "check", "--nope", "xa.sqlite"], "cách dùng: rasoat db check "),
+        (["export", "xa.sqlite", "goi.rasoat", "--nope"], "cách dùng: rasoat export "),
+        (["round", "list", "xa.sqlite", "thua"], "cách dùng: rasoat round list "),
+    ],
+)
+def test_an_option_the_command_does_not_have_is_said_with_that_commands_usage(
+    args: list[str], usage: str, tmp_path: Path
+) -> None:
+    """`rasoat db check --nope X` said "rasoat: lỗi: không hiểu các tham số: --nope" under
+    the usage of `rasoat` itself (LỆNH ...), not of the command typed, whose options the
+    officer then had to look up with --help."""
+    done = _rasoat(*args)
+    assert done.returncode == 2, done.stderr
+    assert done.stderr.startswith(usage), done.stderr
+    unknown = "--nope" if "--nope" in args else args[-1]
+    said = f"{usage.removeprefix('cách dùng: ')}: lỗi: không hiểu các tham số: {unknown}"
+    assert said.replace(" :", ":") in done.stderr
