@@ -67,13 +67,27 @@ class ArgumentParser(argparse.ArgumentParser):
     command it was typed after. argparse leaves a subcommand's unknown arguments to the top
     parser, which said "rasoat: lỗi: không hiểu các tham số: --nope" under the usage of
     ``rasoat`` itself (LỆNH ...), not of ``rasoat db check``. Subcommands' parsers are made
-    of the same class (``add_subparsers`` uses the parent's by default)."""
+    of the same class (``add_subparsers`` uses the parent's by default). A whole number
+    that is not one is said in Vietnamese: argparse names the type by Python's name for it
+    ("cần kiểu int")."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # What ``type=int`` is read with, in this parser and its argument groups.
+        self.register("type", int, _whole_number)
 
     def parse_args(self, args: Any = None, namespace: Any = None) -> Any:
         parsed, extras = self.parse_known_args(args, namespace)
         if extras:
             _chosen(self, parsed).error(_gettext("unrecognized arguments: %s") % " ".join(extras))
         return parsed
+
+
+def _whole_number(text: str) -> int:
+    try:
+        return int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text[:40]}' không phải một số nguyên") from None
 
 
 def _chosen(parser: argparse.ArgumentParser, parsed: argparse.Namespace) -> argparse.ArgumentParser:

@@ -97,3 +97,18 @@ def test_an_option_the_command_does_not_have_is_said_with_that_commands_usage(
     unknown = "--nope" if "--nope" in args else args[-1]
     said = f"{usage.removeprefix('cách dùng: ')}: lỗi: không hiểu các tham số: {unknown}"
     assert said.replace(" :", ":") in done.stderr
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["demo", "--households", "ba trăm", "--out", "xa.sqlite"],
+        ["summary", "goi.rasoat", "--year", "2026a"],
+    ],
+)
+def test_a_number_that_is_not_one_is_said_in_vietnamese(args: list[str]) -> None:
+    """`rasoat demo --households abc` said "(cần kiểu int)": Python's name of the type."""
+    done = _rasoat(*args)
+    assert done.returncode == 2, done.stderr
+    assert "int)" not in done.stderr, done.stderr
+    assert "không phải một số nguyên" in done.stderr, done.stderr
