@@ -11,6 +11,17 @@ def launch(path: str | None) -> int:
     from rasoat.logs import setup_logging
 
     setup_logging()
+    if not has_display() and path is not None:
+        # The headless job works on the sample commune: run for a file named, it printed the
+        # sample's meeting list with exit 0, as if this file had been opened.
+        print(
+            f"Không tìm thấy màn hình (DISPLAY) nên không mở được cửa sổ để làm việc với tệp "
+            f"{path}. Trên dòng lệnh: rasoat db check TỆP_XÃ (kiểm tra tệp), rasoat report "
+            "--list (các tài liệu in được, rồi rasoat report LOẠI TỆP_XÃ), rasoat --help "
+            "(mọi lệnh).",
+            file=sys.stderr,
+        )
+        return 1
     if not has_display():
         print(
             "Không tìm thấy màn hình (DISPLAY) nên không mở được cửa sổ. "

@@ -112,3 +112,23 @@ def test_a_number_that_is_not_one_is_said_in_vietnamese(args: list[str]) -> None
     assert done.returncode == 2, done.stderr
     assert "int)" not in done.stderr, done.stderr
     assert "không phải một số nguyên" in done.stderr, done.stderr
+
+
+def test_a_commune_file_named_with_no_screen_is_not_swapped_for_the_sample(
+    tmp_path: Path,
+) -> None:
+    """`rasoat xa.sqlite` on a machine with no screen printed the sample commune's meeting
+    list and exited 0, as if the file named had been opened. It now says the window cannot
+    open, names the file and the commands that work on it, and writes nothing."""
+    from rasoat import paths
+
+    path = create_demo_commune(tmp_path / "xa.sqlite", households=5)
+    before = path.read_bytes()
+    done = _rasoat(str(path))
+    assert done.returncode == 1, done.stderr
+    assert "xa.sqlite" in done.stderr
+    assert "rasoat report" in done.stderr
+    assert "rasoat --help" in done.stderr
+    assert "mẫu" not in done.stdout + done.stderr
+    assert not paths.demo_file().exists()
+    assert path.read_bytes() == before
