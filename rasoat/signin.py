@@ -135,6 +135,19 @@ def require(store: Any, args: argparse.Namespace, action: Action) -> None:
     store.require(action)
 
 
+def not_a_commune_file(path: Path) -> str | None:
+    """Why ``path`` cannot be the commune file before anything opens it (to follow "rasoat
+    COMMAND: "; exit 2), or None when a file is there. A folder or a device is said as such
+    (``db.store.not_a_file``), never "not found", and never opened to be refused with 1."""
+    if path.is_file():
+        return None
+    if not path.exists():
+        return f"không tìm thấy tệp xã {path}."
+    from db.store import not_a_file
+
+    return not_a_file(path).message
+
+
 def open_store(
     path: Path,
     args: argparse.Namespace,

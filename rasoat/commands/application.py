@@ -76,8 +76,9 @@ def run(args: argparse.Namespace) -> int:
     from forms.applications import KIND_LABELS, STATUS_LABELS
 
     path = Path(args.file)
-    if not path.exists():
-        print(f"rasoat application: không tìm thấy tệp xã {path}.", file=sys.stderr)
+    why = signin.not_a_commune_file(path)
+    if why is not None:
+        print(f"rasoat application: {why}", file=sys.stderr)
         return 2
     try:
         with signin.open_store(path, args) as store:

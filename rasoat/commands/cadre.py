@@ -50,8 +50,9 @@ def run(args: argparse.Namespace) -> int:
     from db.errors import StoreError
 
     path = Path(args.file)
-    if not path.is_file():
-        return _fail(f"không tìm thấy tệp xã {path}.")
+    why = signin.not_a_commune_file(path)
+    if why is not None:
+        return _fail(why)
     try:
         with signin.open_store(path, args) as store:
             if args.action == "list":

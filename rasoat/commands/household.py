@@ -43,8 +43,9 @@ def run(args: argparse.Namespace) -> int:
     from db.errors import StoreError
 
     path = Path(args.file)
-    if not path.exists():
-        print(f"rasoat household: không tìm thấy tệp xã {path}.", file=sys.stderr)
+    why = signin.not_a_commune_file(path)
+    if why is not None:
+        print(f"rasoat household: {why}", file=sys.stderr)
         return 2
     try:
         with signin.open_store(path, args) as store:

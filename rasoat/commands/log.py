@@ -56,8 +56,9 @@ def run(args: argparse.Namespace) -> int:
     from reports.review import ReportError
 
     path = Path(args.file)
-    if not path.is_file():
-        return _fail(f"không tìm thấy tệp xã {path}.")
+    why = signin.not_a_commune_file(path)
+    if why is not None:
+        return _fail(why)
     if (args.household is None) == (args.start is None):
         return _fail("cần --household MÃ_HỘ hoặc --from NGÀY (một trong hai).")
     if args.household is not None and args.end is not None:

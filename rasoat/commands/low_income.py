@@ -67,8 +67,9 @@ def run(args: argparse.Namespace) -> int:
     from reports.review import ReportError
 
     path = Path(args.file)
-    if not path.exists():
-        return _fail(f"không tìm thấy tệp xã {path}.")
+    why = signin.not_a_commune_file(path)
+    if why is not None:
+        return _fail(why)
     try:
         with signin.open_store(path, args) as store:
             rnd = store.current_round()

@@ -48,8 +48,9 @@ def run(args: argparse.Namespace) -> int:
     from reports.review import ReportError
 
     path = Path(args.file)
-    if not path.exists():
-        print(f"rasoat person: không tìm thấy tệp xã {path}.", file=sys.stderr)
+    why = signin.not_a_commune_file(path)
+    if why is not None:
+        print(f"rasoat person: {why}", file=sys.stderr)
         return 2
     try:
         # Looking a person up is the officer's (``db.people.find`` asks it too); erasing

@@ -139,8 +139,9 @@ def run(args: argparse.Namespace) -> int:
         return _fail("--month chỉ dùng cho monthly_report.")
     spec = DOCUMENTS[args.kind]
     path = Path(args.file)
-    if not path.is_file():
-        return _fail(f"không tìm thấy tệp xã {path}.")
+    why = signin.not_a_commune_file(path)
+    if why is not None:
+        return _fail(why)
     fmt = _format(args, spec.formats)
     if fmt not in spec.formats:
         allowed = ", ".join(f.upper() for f in spec.formats)

@@ -81,8 +81,9 @@ def run(args: argparse.Namespace) -> int:
             + " (rasoat support kinds)."
         )
     path = Path(args.file)
-    if not path.is_file():
-        return _fail(f"không tìm thấy tệp xã {path}.")
+    why = signin.not_a_commune_file(path)
+    if why is not None:
+        return _fail(why)
     when = date.today()
     if getattr(args, "date", None):
         day = parse_day(args.date)

@@ -75,8 +75,9 @@ def run(args: argparse.Namespace) -> int:
     from forms.roles import ROLE_NAMES, Action, Role
 
     path = Path(args.file)
-    if not path.exists():
-        print(f"{PROG}: không tìm thấy tệp xã {path}.", file=sys.stderr)
+    why = signin.not_a_commune_file(path)
+    if why is not None:
+        print(f"{PROG}: {why}", file=sys.stderr)
         return 2
     try:
         # The list of users is the officer's, as the window's Người dùng và vai trò….

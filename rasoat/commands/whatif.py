@@ -36,8 +36,9 @@ def run(args: argparse.Namespace) -> int:
     from reports.whatif import whatif_report
 
     path = Path(args.file)
-    if not path.exists():
-        print(f"rasoat whatif: không tìm thấy tệp xã {path}.", file=sys.stderr)
+    why = signin.not_a_commune_file(path)
+    if why is not None:
+        print(f"rasoat whatif: {why}", file=sys.stderr)
         return 2
     out = Path(args.out or path.with_suffix("").name + "-so-sanh.pdf")
     fmt = out.suffix.lower().lstrip(".")

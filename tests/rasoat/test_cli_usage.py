@@ -132,3 +132,35 @@ def test_a_commune_file_named_with_no_screen_is_not_swapped_for_the_sample(
     assert "mẫu" not in done.stdout + done.stderr
     assert not paths.demo_file().exists()
     assert path.read_bytes() == before
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["users", "list", "{}"],
+        ["household", "deleted", "{}"],
+        ["report", "meeting_list", "{}"],
+        ["log", "{}", "--from", "01/01/2026"],
+        ["support", "list", "{}"],
+        ["round", "list", "{}"],
+        ["cadre", "list", "{}"],
+        ["whatif", "{}", "--standard", "nd351-2026-2030"],
+        ["person", "find", "{}", "Hoàng Văn An"],
+        ["application", "list", "{}"],
+        ["low-income", "list", "{}"],
+    ],
+)
+def test_a_folder_named_as_the_commune_file_is_said_to_be_a_folder(
+    args: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A folder given for the commune file was "không tìm thấy tệp xã" (not found) in some
+    commands, and in others opened and refused with exit 1; in every command it is now
+    said to be a folder, as `db check`, `export` or `import` say it, exit 2 (unusable
+    input, `rasoat --help`), nothing written in it."""
+    folder = tmp_path / "thu-muc"
+    folder.mkdir()
+    assert main([a.format(folder) for a in args]) == 2
+    err = capsys.readouterr().err
+    assert "là một thư mục, không phải tệp dữ liệu xã" in err, err
+    assert "không tìm thấy" not in err.lower(), err
+    assert list(folder.iterdir()) == []
