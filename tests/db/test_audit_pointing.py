@@ -66,9 +66,11 @@ BEFORE_M0017 = STEPS.index(m0017_audit_pointing.apply)
 
 def as_before_m0017(path: Path) -> None:
     """The file as schema version 16 left it: m0017 changed nothing but this index, and the
-    later steps nothing but the index by time of change m0018 dropped and the audit
-    checkpoint's table m0019 added."""
+    later steps nothing but the index by time of change m0018 dropped, the audit
+    checkpoint's table m0019 added and the reserved certificate numbers' table m0020
+    added."""
     conn = driver.connect(path, isolation_level=None)
+    conn.execute("DROP TABLE certificate_reserved")
     conn.execute("DROP TABLE audit_checkpoint")
     conn.execute("DROP INDEX audit_household")
     conn.execute("CREATE INDEX audit_household ON audit (household_id, id)")
