@@ -5,6 +5,7 @@ named where there is no window to open it in."""
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -26,6 +27,10 @@ def _on_a_terminal(args: list[str], wait_for: bytes) -> tuple[int, str]:
 
     pid, fd = pty.fork()
     if pid == 0:  # the child: the command, on the terminal
+        # As a terminal's shell starts a command in the foreground: Ctrl+C interrupts it. A
+        # shell without job control (CI's) starts this run with SIGINT ignored, which the
+        # command would inherit and keep, waiting at its prompt for ever.
+        signal.signal(signal.SIGINT, signal.SIG_DFL)
         os.execv(sys.executable, [sys.executable, "-m", "rasoat", *args])
     shown = b""
     typed = False
@@ -43,6 +48,8 @@ def _on_a_terminal(args: list[str], wait_for: bytes) -> tuple[int, str]:
         if not typed and wait_for in shown:
             os.write(fd, b"\x03")
             typed = True
+    else:  # still running after two minutes: ended, so that the test fails, not hangs
+        os.kill(pid, signal.SIGKILL)
     _, status = os.waitpid(pid, 0)
     os.close(fd)
     return os.waitstatus_to_exitcode(status), shown.decode("utf-8", errors="replace")
