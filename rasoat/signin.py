@@ -24,10 +24,10 @@ if TYPE_CHECKING:
 # password and the commune file's passphrase have other options.
 SIGN_IN_FIRST = (
     "Tệp xã này có người dùng: hãy đăng nhập bằng --user TÊN (mật khẩu được hỏi, hoặc đọc "
-    "từ dòng đầu của {option} TEP), kể cả để xem hay in."
+    "từ dòng đầu của {option} TỆP), kể cả để xem hay in."
 )
 NO_TERMINAL = (
-    "Không có bàn phím để hỏi {what} (lệnh chạy từ một chương trình khác): dùng {option} TEP."
+    "Không có bàn phím để hỏi {what} (lệnh chạy từ một chương trình khác): dùng {option} TỆP."
 )
 
 
@@ -42,7 +42,7 @@ def add_options(parser: argparse.ArgumentParser, *, password_file: str = "--pass
     parser.add_argument(
         password_file,
         dest="user_password_file",
-        metavar="TEP",
+        metavar="TỆP",
         help="đọc mật khẩu người dùng từ dòng đầu của tệp thay vì hỏi",
     )
     parser.set_defaults(user_password_option=password_file)

@@ -1,7 +1,7 @@
 """The passphrase of an encrypted commune file on the command line (issue 20 item 1).
 
 Every command that names a commune file (its ``file`` or ``db`` argument) gets
-``--passphrase-file TEP`` and ``--recovery-key-file TEP``; when that file is encrypted, the
+``--passphrase-file TỆP`` and ``--recovery-key-file TỆP``; when that file is encrypted, the
 key is unlocked before the command runs (from the first line of the file given, else asked
 on the terminal, never taken on the command line where other users of the machine read it)
 and remembered for the process (``db.driver.remember``), so every opening of the file and
@@ -31,13 +31,13 @@ def add_options(parser: argparse.ArgumentParser) -> None:
         parser.add_argument(
             option,
             dest="commune_passphrase_file",
-            metavar="TEP",
+            metavar="TỆP",
             help="tệp xã đã mã hoá: đọc mật khẩu tệp xã từ dòng đầu của tệp này thay vì hỏi",
         )
         parser.add_argument(
             "--recovery-key-file" if own else "--commune-recovery-key-file",
             dest="commune_recovery_key_file",
-            metavar="TEP",
+            metavar="TỆP",
             help="tệp xã đã mã hoá: mở bằng mã khôi phục ở dòng đầu của tệp này",
         )
     for action in parser._actions:

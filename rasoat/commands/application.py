@@ -42,14 +42,14 @@ def register(subparsers: Any) -> None:
         help="01: rà soát kỳ định kỳ (Mẫu số 01); thuong-xuyen: rà soát trong năm (Mẫu số "
         "01); 04 hoặc thoat: công nhận thoát nghèo, thoát cận nghèo (Mẫu số 04)",
     )
-    add.add_argument("--date", metavar="YYYY-MM-DD", help="ngày nhận (mặc định: hôm nay)")
+    add.add_argument("--date", metavar="NGÀY", help="ngày nhận (mặc định: hôm nay)")
     add.add_argument("--by", metavar="TÊN", required=True, help="người nộp")
     add.add_argument("--request", metavar="NỘI_DUNG", default="", help="lý do đề nghị")
     signin.add_options(add)
     lst = sub.add_parser("list", help="liệt kê giấy đề nghị, hạn giải quyết, giấy trễ hạn")
     lst.add_argument("file", metavar="TỆP_XÃ")
     lst.add_argument("--all", action="store_true", help="cả giấy đã giải quyết hoặc đã rút")
-    lst.add_argument("--today", metavar="YYYY-MM-DD", help="tính trễ hạn theo ngày này")
+    lst.add_argument("--today", metavar="NGÀY", help="tính trễ hạn theo ngày này")
     signin.add_options(lst)
     prn = sub.add_parser("print", help="in giấy đề nghị (PDF)")
     prn.add_argument("file", metavar="TỆP_XÃ")

@@ -22,17 +22,22 @@ def register(subparsers: Any) -> None:
             "(docs/household-json.md; '-' là đầu vào chuẩn). Đầu ra: mỗi hộ một dòng JSON."
         ),
     )
-    parser.add_argument("input", help="tệp JSON các hộ gia đình, hoặc '-'")
+    parser.add_argument("input", metavar="TỆP_JSON", help="tệp JSON các hộ gia đình, hoặc '-'")
     parser.add_argument(
         "--standard",
+        metavar="MÃ_CHUẨN",
         help="mã chuẩn nghèo (nd07-2022-2025, nd351-2026-2030) hoặc tệp chuẩn của tỉnh (.toml)",
     )
-    parser.add_argument("--year", type=int, help="năm rà soát (mặc định: theo tệp, hoặc năm nay)")
-    parser.add_argument("--reference-date", help="ngày tính tuổi, YYYY-MM-DD")
-    parser.add_argument("--b1-table", help="tệp bảng điểm B1 (.toml) để tính điểm từng câu")
+    parser.add_argument(
+        "--year", type=int, metavar="NĂM", help="năm rà soát (mặc định: theo tệp, hoặc năm nay)"
+    )
+    parser.add_argument("--reference-date", metavar="NGÀY", help="ngày tính tuổi, YYYY-MM-DD")
+    parser.add_argument(
+        "--b1-table", metavar="TỆP", help="tệp bảng điểm B1 (.toml) để tính điểm từng câu"
+    )
     parser.add_argument(
         "--what-if",
-        metavar="STANDARD",
+        metavar="MÃ_CHUẨN",
         help="phân loại thêm theo một chuẩn khác (mã hoặc tệp) và liệt kê khác biệt",
     )
     parser.set_defaults(func=run)

@@ -70,10 +70,10 @@ def register(subparsers: Any) -> None:
         ),
     )
     encrypt.add_argument("file", metavar="TỆP_XÃ")
-    encrypt.add_argument("--new-passphrase-file", metavar="TEP", help="đọc mật khẩu mới từ tệp")
+    encrypt.add_argument("--new-passphrase-file", metavar="TỆP", help="đọc mật khẩu mới từ tệp")
     encrypt.add_argument(
         "--recovery-key-pdf",
-        metavar="TEP",
+        metavar="TỆP",
         help="ghi trang mã khôi phục ra tệp PDF này để in (như trong cửa sổ)",
     )
     signin.add_options(encrypt)
@@ -87,7 +87,7 @@ def register(subparsers: Any) -> None:
         ),
     )
     passphrase.add_argument("file", metavar="TỆP_XÃ")
-    passphrase.add_argument("--new-passphrase-file", metavar="TEP", help="đọc mật khẩu mới từ tệp")
+    passphrase.add_argument("--new-passphrase-file", metavar="TỆP", help="đọc mật khẩu mới từ tệp")
     signin.add_options(passphrase)
     # It asks the old passphrase itself (rasoat.unlock would ask it a first time).
     passphrase.set_defaults(func=change_passphrase, unlock=False)
@@ -400,7 +400,7 @@ def encrypt_file(args: argparse.Namespace) -> int:
     print("MÃ KHÔI PHỤC (chỉ hiện một lần, hãy in hoặc chép ra giấy, cất nơi an toàn):")
     print(f"    {recovery}")
     print("Quên mật khẩu hay mất tệp khoá: mở bằng mã này rồi đặt mật khẩu mới")
-    print(f'(rasoat db passphrase "{path}" --recovery-key-file TEP).')
+    print(f'(rasoat db passphrase "{path}" --recovery-key-file TỆP).')
     if sheet is not None:
         print(f"Trang mã khôi phục để in: {sheet} (in ra rồi xoá tệp này đi).")
     # Every plain backup converted, or each one left plain named with why: on the error

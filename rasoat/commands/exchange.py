@@ -4,7 +4,7 @@
   rasoat import  XA.db GOI.rasoat [--receipt BIENNHAN.txt]    nhập / gộp một gói
   rasoat merge   XA.db GOI1.rasoat GOI2.rasoat …              gộp nhiều gói một lượt
   rasoat conflicts XA.db [--keep-mine ID | --take-theirs ID]  xem / giải quyết xung đột
-  rasoat devices XA.db [--untrust DAU_VAN_TAY] | --own        các máy đã biết, dấu vân tay
+  rasoat devices XA.db [--untrust DẤU_VÂN_TAY] | --own        các máy đã biết, dấu vân tay
   rasoat excel-import XA.db DS.xlsx [--map truong=COT] [--write]  nhập danh sách năm trước
   rasoat summary GOI1.rasoat … [--xlsx TONGHOP.xlsx]          tổng hợp nhiều xã (cấp trên)
 
@@ -54,8 +54,8 @@ PERSONAL_DATA_SLIM = (
 
 def register(subparsers: Any) -> None:
     p = subparsers.add_parser("export", help="xuất gói dữ liệu (.rasoat) từ tệp của xã")
-    p.add_argument("db", help="tệp dữ liệu của xã")
-    p.add_argument("out", help="tệp gói sẽ tạo (.rasoat)")
+    p.add_argument("db", metavar="TỆP_XÃ", help="tệp dữ liệu của xã")
+    p.add_argument("out", metavar="GÓI", help="tệp gói sẽ tạo (.rasoat)")
     p.add_argument(
         "--scope",
         choices=["commune", "surveyor", "villages"],
@@ -63,9 +63,13 @@ def register(subparsers: Any) -> None:
         help="commune: cả xã (gửi cấp trên); surveyor: phần việc của một máy/từ một ngày; "
         "villages: một số thôn",
     )
-    p.add_argument("--since", help="chỉ các hộ thay đổi từ thời điểm này (YYYY-MM-DD)")
-    p.add_argument("--device", help="chỉ các hộ do máy này sửa (mã máy)")
-    p.add_argument("--village", action="append", default=[], help="tên thôn (lặp lại được)")
+    p.add_argument(
+        "--since", metavar="NGÀY", help="chỉ các hộ thay đổi từ thời điểm này (YYYY-MM-DD)"
+    )
+    p.add_argument("--device", metavar="MÃ_MÁY", help="chỉ các hộ do máy này sửa (mã máy)")
+    p.add_argument(
+        "--village", action="append", default=[], metavar="THÔN", help="tên thôn (lặp lại được)"
+    )
     p.add_argument(
         "--for-upper-level",
         action="store_true",
@@ -82,7 +86,7 @@ def register(subparsers: Any) -> None:
     protect.add_argument(
         "--password-file",
         "--passphrase-file",
-        metavar="TEP",
+        metavar="TỆP",
         help="đọc mật khẩu cho gói từ dòng đầu của tệp",
     )
     protect.add_argument(
@@ -93,25 +97,27 @@ def register(subparsers: Any) -> None:
     _recovery_options(p, "dùng khoá khôi phục đã in của xã (nếu không: tạo mới)")
     p.add_argument(
         "--recovery-key-pdf",
-        metavar="TEP",
+        metavar="TỆP",
         help="ghi trang khoá khôi phục của gói ra tệp PDF này để in (như trong cửa sổ)",
     )
     _user_options(p)
     p.set_defaults(func=run_export)
 
     p = subparsers.add_parser("import", help="nhập / gộp một gói dữ liệu vào tệp của xã")
-    p.add_argument("db", help="tệp dữ liệu của xã")
-    p.add_argument("package", help="gói dữ liệu (.rasoat)")
+    p.add_argument("db", metavar="TỆP_XÃ", help="tệp dữ liệu của xã")
+    p.add_argument("package", metavar="GÓI", help="gói dữ liệu (.rasoat)")
     _password_file_option(p)
     _recovery_options(p, "mở gói bằng khoá khôi phục thay cho mật khẩu")
-    p.add_argument("--receipt", help="ghi biên nhận ra tệp (.txt, .json hoặc .pdf để in)")
+    p.add_argument(
+        "--receipt", metavar="TỆP", help="ghi biên nhận ra tệp (.txt, .json hoặc .pdf để in)"
+    )
     _confirmations(p)
     _user_options(p)
     p.set_defaults(func=run_import)
 
     p = subparsers.add_parser("merge", help="gộp nhiều gói dữ liệu vào tệp của xã")
-    p.add_argument("db", help="tệp dữ liệu của xã")
-    p.add_argument("packages", nargs="+", help="các gói dữ liệu (.rasoat)")
+    p.add_argument("db", metavar="TỆP_XÃ", help="tệp dữ liệu của xã")
+    p.add_argument("packages", nargs="+", metavar="GÓI", help="các gói dữ liệu (.rasoat)")
     _password_file_option(p)
     _recovery_options(p, "mở các gói bằng khoá khôi phục")
     _confirmations(p)
@@ -119,7 +125,7 @@ def register(subparsers: Any) -> None:
     p.set_defaults(func=run_merge)
 
     p = subparsers.add_parser("conflicts", help="xem và giải quyết các xung đột khi gộp")
-    p.add_argument("db", help="tệp dữ liệu của xã")
+    p.add_argument("db", metavar="TỆP_XÃ", help="tệp dữ liệu của xã")
     g = p.add_mutually_exclusive_group()
     g.add_argument("--keep-mine", metavar="ID", help="giữ bản của xã cho xung đột này")
     g.add_argument("--take-theirs", metavar="ID", help="nhận bản trong gói cho xung đột này")
@@ -129,16 +135,18 @@ def register(subparsers: Any) -> None:
     p = subparsers.add_parser(
         "devices", help="các máy đã gửi gói cho tệp của xã (dấu vân tay, tin cậy hay không)"
     )
-    p.add_argument("db", nargs="?", help="tệp dữ liệu của xã")
+    p.add_argument("db", nargs="?", metavar="TỆP_XÃ", help="tệp dữ liệu của xã")
     p.add_argument(
         "--own", action="store_true", help="in dấu vân tay của máy này (để đọc qua điện thoại)"
     )
     p.add_argument(
         "--untrust",
-        metavar="DAU_VAN_TAY",
+        metavar="DẤU_VÂN_TAY",
         help="thôi tin cậy máy có dấu vân tay này: gói sau của máy đó phải xác nhận lại",
     )
-    p.add_argument("--device", help="mã máy, khi cùng một dấu vân tay có ở nhiều máy")
+    p.add_argument(
+        "--device", metavar="MÃ_MÁY", help="mã máy, khi cùng một dấu vân tay có ở nhiều máy"
+    )
     p.add_argument("--yes", action="store_true", help="không hỏi lại khi thôi tin cậy")
     _user_options(p)
     p.set_defaults(func=run_devices)
@@ -146,34 +154,42 @@ def register(subparsers: Any) -> None:
     p = subparsers.add_parser(
         "excel-import", help="nhập danh sách hộ nghèo, cận nghèo năm trước từ Excel"
     )
-    p.add_argument("db", help="tệp dữ liệu của xã")
-    p.add_argument("xlsx", help="tệp Excel danh sách")
-    p.add_argument("--sheet", type=int, default=1, help="số thứ tự trang tính (từ 1)")
+    p.add_argument("db", metavar="TỆP_XÃ", help="tệp dữ liệu của xã")
+    p.add_argument("xlsx", metavar="TỆP_EXCEL", help="tệp Excel danh sách")
+    p.add_argument("--sheet", type=int, default=1, metavar="SỐ", help="số thứ tự trang tính (từ 1)")
     p.add_argument(
         "--map",
         action="append",
         default=[],
-        metavar="TRUONG=COT",
+        metavar="TRƯỜNG=CỘT",
         help="chọn cột cho một trường, ví dụ category=O (xem danh sách trường khi chạy)",
     )
-    p.add_argument("--year", type=int, required=True, help="năm của danh sách (kỳ rà soát)")
-    p.add_argument("--standard", default="nd07-2022-2025", help="chuẩn nghèo của năm đó")
+    p.add_argument(
+        "--year", type=int, required=True, metavar="NĂM", help="năm của danh sách (kỳ rà soát)"
+    )
+    p.add_argument(
+        "--standard", default="nd07-2022-2025", metavar="MÃ_CHUẨN", help="chuẩn nghèo của năm đó"
+    )
     p.add_argument(
         "--category",
         choices=["poor", "near_poor", "middle", "not_poor"],
         help="loại hộ chung cho cả trang khi không có cột phân loại",
     )
-    p.add_argument("--code-prefix", default="", help="tiền tố ghép với STT hộ thành mã hộ")
+    p.add_argument(
+        "--code-prefix", default="", metavar="TIỀN_TỐ", help="tiền tố ghép với STT hộ thành mã hộ"
+    )
     p.add_argument("--write", action="store_true", help="ghi vào tệp (mặc định chỉ kiểm tra)")
     _user_options(p)
     p.set_defaults(func=run_excel_import)
 
     p = subparsers.add_parser("summary", help="tổng hợp nhiều gói của các xã (cấp trên)")
-    p.add_argument("packages", nargs="+", help="các gói dữ liệu (.rasoat)")
-    p.add_argument("--year", type=int, help="năm rà soát (mặc định: kỳ mới nhất của mỗi xã)")
+    p.add_argument("packages", nargs="+", metavar="GÓI", help="các gói dữ liệu (.rasoat)")
+    p.add_argument(
+        "--year", type=int, metavar="NĂM", help="năm rà soát (mặc định: kỳ mới nhất của mỗi xã)"
+    )
     _password_file_option(p)
     _recovery_options(p, "mở các gói bằng khoá khôi phục")
-    p.add_argument("--xlsx", help="ghi bảng tổng hợp ra tệp Excel")
+    p.add_argument("--xlsx", metavar="TỆP", help="ghi bảng tổng hợp ra tệp Excel")
     p.set_defaults(func=run_summary)
 
 
@@ -181,7 +197,7 @@ def _password_file_option(p: Any) -> None:
     p.add_argument(
         "--password-file",
         "--passphrase-file",
-        metavar="TEP",
+        metavar="TỆP",
         help="đọc mật khẩu của gói từ dòng đầu của tệp (nếu không: hỏi, hoặc biến môi "
         "trường RASOAT_PASSWORD)",
     )
@@ -194,7 +210,7 @@ def _recovery_options(p: Any, what: str) -> None:
         action="store_true",
         help=what + " (sẽ hỏi; hoặc biến môi trường RASOAT_RECOVERY_KEY)",
     )
-    p.add_argument("--recovery-key-file", metavar="TEP", help=what + ", đọc từ tệp")
+    p.add_argument("--recovery-key-file", metavar="TỆP", help=what + ", đọc từ tệp")
 
 
 def _recovery_key(args: argparse.Namespace) -> str | None:
@@ -228,7 +244,7 @@ def _confirmations(p: Any) -> None:
         "--trust-device",
         action="append",
         default=[],
-        metavar="DAU_VAN_TAY",
+        metavar="DẤU_VÂN_TAY",
         help="nhận gói của máy mới hoặc máy đã đổi khoá có dấu vân tay này (sau khi đã đối "
         "chiếu với người gửi); lặp lại được",
     )
@@ -317,7 +333,7 @@ def _openable(path: str) -> None:
 
 NO_TERMINAL = (
     "Không có bàn phím để hỏi mật khẩu (lệnh chạy từ một chương trình khác): dùng "
-    "--password-file TEP hoặc biến môi trường RASOAT_PASSWORD."
+    "--password-file TỆP hoặc biến môi trường RASOAT_PASSWORD."
 )
 
 

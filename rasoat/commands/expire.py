@@ -14,8 +14,13 @@ def register(subparsers: Any) -> None:
         "expire",
         help="xoá bản sao lưu và nhật ký quá thời hạn giữ (giữ lại bản sao lưu tốt gần nhất)",
     )
-    p.add_argument("db", help="tệp dữ liệu của xã")
-    p.add_argument("--days", type=int, help="thời hạn giữ bản sao lưu (ngày), thay cho thiết lập")
+    p.add_argument("db", metavar="TỆP_XÃ", help="tệp dữ liệu của xã")
+    p.add_argument(
+        "--days",
+        type=int,
+        metavar="SỐ_NGÀY",
+        help="thời hạn giữ bản sao lưu (ngày), thay cho thiết lập",
+    )
     p.set_defaults(func=run)
 
 

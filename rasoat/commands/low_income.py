@@ -35,7 +35,7 @@ def register(subparsers: Any) -> None:
         required=True,
         help="họ tên thành viên (như trong danh sách nhân khẩu), hoặc số thứ tự của thành viên",
     )
-    add.add_argument("--date", metavar="YYYY-MM-DD", help="ngày nhận đơn (mặc định: hôm nay)")
+    add.add_argument("--date", metavar="NGÀY", help="ngày nhận đơn (mặc định: hôm nay)")
     add.add_argument(
         "--income", metavar="ĐỒNG", type=int, help="thu nhập bình quân đầu người/tháng kê khai"
     )

@@ -46,7 +46,7 @@ def register(subparsers: Any) -> None:
     load.add_argument(
         "--password-file",
         "--passphrase-file",
-        metavar="TEP",
+        metavar="TỆP",
         help="đọc mật khẩu của các gói có mật khẩu từ dòng đầu của tệp (hoặc biến môi trường "
         "RASOAT_PASSWORD)",
     )
@@ -146,7 +146,7 @@ def register(subparsers: Any) -> None:
     staff.add_argument("--revoke", action="store_true", help="thu hồi quyền xem của tài khoản này")
     staff.add_argument(
         "--password-file",
-        metavar="TEP",
+        metavar="TỆP",
         help="mật khẩu của tài khoản mới ở dòng đầu của tệp thay vì hỏi",
     )
     staff.set_defaults(func=run_staff)

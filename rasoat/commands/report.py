@@ -3,7 +3,7 @@
 `rasoat report --list` lists them.
 
 `rasoat report monthly_report --package GOI.rasoat [--month N] [--round YEAR]
-[--password-file TEP]`: the upper level prints a commune's monthly report from the package
+[--password-file TỆP]`: the upper level prints a commune's monthly report from the package
 the commune sent up (``reports.year_round.monthly_report_from_package``), the same document."""
 
 from __future__ import annotations

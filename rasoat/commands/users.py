@@ -49,7 +49,7 @@ def register(subparsers: Any) -> None:
     for p in (add, pwd):
         p.add_argument(
             "--new-password-file",
-            metavar="TEP",
+            metavar="TỆP",
             help="đọc mật khẩu mới từ dòng đầu của tệp thay vì hỏi",
         )
     for p in (add, lst, off, pwd):

@@ -152,7 +152,7 @@ def test_a_file_with_users_is_not_read_without_signing_in(
     assert main(argv(str(path), tmp_path, files.app_id)) == 1
     said = capsys.readouterr()
     assert "Tệp xã này có người dùng: hãy đăng nhập bằng --user TÊN" in said.err
-    assert f"{option} TEP" in said.err  # the command's own option for the password
+    assert f"{option} TỆP" in said.err  # the command's own option for the password
     assert said.out == ""
     _said_nothing_personal(said.err)
     assert "Traceback" not in said.err

@@ -278,9 +278,9 @@ def test_no_terminal_names_the_option_that_gives_the_passphrase_on_this_command(
 
     said = run("report", "summary", str(path), "--out", str(tmp_path / "tong-hop.pdf"))
     assert "hỏi mật khẩu tệp xã" in said
-    assert "dùng --commune-passphrase-file TEP" in said
+    assert "dùng --commune-passphrase-file TỆP" in said
     said = run("db", "check", str(path))
-    assert "dùng --passphrase-file TEP" in said
+    assert "dùng --passphrase-file TỆP" in said
     assert path.read_bytes() == before
 
 
