@@ -171,3 +171,31 @@ def test_a_folder_named_as_the_commune_file_is_said_to_be_a_folder(
     assert "là một thư mục, không phải tệp dữ liệu xã" in err, err
     assert "không tìm thấy" not in err.lower(), err
     assert list(folder.iterdir()) == []
+
+
+def test_every_value_in_the_usage_is_named_in_vietnamese() -> None:
+    """The usage and --help named values by their Python names (db, out, SINCE, DEVICE,
+    REFERENCE_DATE) or without their diacritics (TEP, 284 times; DAU_VAN_TAY): every value
+    an option or argument takes is now named (metavar) or listed (choices), and no name is
+    one of those."""
+    import argparse
+
+    from rasoat.cli import build_parser
+
+    unnamed: list[str] = []
+    plain = {"TEP", "DAU_VAN_TAY", "TRUONG=COT", "STANDARD", "YYYY-MM-DD"}
+
+    def walk(parser: argparse.ArgumentParser, command: str) -> None:
+        for action in parser._actions:
+            if isinstance(action, argparse._SubParsersAction):
+                for name, sub in action.choices.items():
+                    walk(sub, f"{command} {name}")
+            elif action.nargs != 0 and not isinstance(action, argparse._HelpAction):
+                where = f"{command} {'/'.join(action.option_strings) or action.dest}"
+                if action.metavar is None and action.choices is None:
+                    unnamed.append(where)
+                elif action.metavar in plain:
+                    unnamed.append(f"{where}: {action.metavar}")
+
+    walk(build_parser(), "rasoat")
+    assert unnamed == []
