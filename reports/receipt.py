@@ -24,6 +24,8 @@ from reports.pdf import render_pdf
 
 def save_receipt(receipt: Receipt, out: Path) -> Path:
     """The receipt as text, JSON (to send back) or a PDF to print, by the file's suffix."""
+    # A folder named and not made yet is made, as a report's is (``reports.build``).
+    out.parent.mkdir(parents=True, exist_ok=True)
     suffix = out.suffix.lower()
     if suffix == ".json":
         out.write_text(receipt.to_json(), encoding="utf-8")

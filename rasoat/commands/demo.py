@@ -35,6 +35,7 @@ def run(args: argparse.Namespace) -> int:
         return 2
     path = Path(args.out)
     try:
+        path.parent.mkdir(parents=True, exist_ok=True)
         create_demo_commune(path, households=args.households, seed=args.seed)
         with Store.open(path, user="rasoat demo", device="demo") as store:
             counts = store.category_counts(HouseholdQuery())

@@ -978,6 +978,7 @@ def run_summary(args: argparse.Namespace) -> int:
         from reports.upper_level import upper_level_document
         from reports.xlsx import render_xlsx
 
+        Path(args.xlsx).parent.mkdir(parents=True, exist_ok=True)
         render_xlsx(upper_level_document(rows), Path(args.xlsx))
         print(f"Đã ghi bảng tổng hợp vào {args.xlsx}.")
     return 1 if failed or missing else 0

@@ -199,3 +199,23 @@ def test_every_value_in_the_usage_is_named_in_vietnamese() -> None:
 
     walk(build_parser(), "rasoat")
     assert unnamed == []
+
+
+def test_a_folder_not_made_yet_is_made_for_what_a_command_writes(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`rasoat demo --out moi/xa.sqlite`, `summary --xlsx moi/t.xlsx` and `import --receipt
+    moi/bn.txt` failed, the last after the import was saved, saying the stick had been pulled
+    out ("không còn ở đó"), where `report` and `export` make the folder."""
+    commune = tmp_path / "moi" / "xa.sqlite"
+    assert main(["demo", "--households", "5", "--out", str(commune)]) == 0
+    package = tmp_path / "goi.rasoat"
+    assert main(["export", str(commune), str(package), "--no-password"]) == 0
+    table = tmp_path / "bang" / "tong-hop.xlsx"
+    assert main(["summary", str(package), "--xlsx", str(table)]) == 0
+    receipt = tmp_path / "bien-nhan" / "bn.txt"
+    assert main(["import", str(commune), str(package), "--receipt", str(receipt)]) == 0
+    assert commune.is_file()
+    assert table.is_file()
+    assert receipt.is_file()
+    assert "không còn ở đó" not in capsys.readouterr().err
