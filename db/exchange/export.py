@@ -32,7 +32,7 @@ from db.exchange.package import (
 from db.households import household_from_docs
 from db.store import Store
 from db.version import __version__
-from forms.model import Household, Member
+from forms.model import Household, Member, nfc
 from forms.roles import Action, Role
 
 ScopeKind = Literal["commune", "surveyor", "villages"]
@@ -101,6 +101,33 @@ def _refuse_other_villages(store: Store, scope: ExportScope) -> None:
         )
 
 
+def _refuse_unknown_villages(store: Store, scope: ExportScope) -> None:
+    """A package of some villages names at least one, each a village of this file: a name
+    mistyped on the command line (`--village "Thon 1"`) or none given made a package of no
+    household, said as exported."""
+    if scope.kind != "villages":
+        return
+    # The commune's villages, and any a household names that the list does not (a file
+    # filled from a workbook or a package before its villages were listed).
+    known = [v.name for v in store.villages()]
+    known += [
+        v
+        for (v,) in store.conn.execute("SELECT DISTINCT village FROM households ORDER BY village")
+        if v and v not in known
+    ]
+    if not scope.villages:
+        raise StoreError(
+            "Chưa chọn thôn nào để xuất: hãy chọn ít nhất một thôn (trên dòng lệnh: "
+            "--village TÊN_THÔN)."
+        )
+    unknown = [v for v in scope.villages if nfc(v) not in known]
+    if unknown:
+        raise StoreError(
+            f"Tệp xã không có thôn {', '.join(repr(v) for v in unknown)}; các thôn của xã: "
+            f"{', '.join(known) or 'chưa có'}."
+        )
+
+
 def _selected_ids(store: Store, scope: ExportScope) -> list[str]:
     conn = store.conn
     if scope.kind == "commune":
@@ -111,7 +138,7 @@ def _selected_ids(store: Store, scope: ExportScope) -> list[str]:
         marks = ",".join("?" * len(scope.villages))
         rows = conn.execute(
             f"SELECT id FROM households WHERE village IN ({marks}) ORDER BY code",
-            list(scope.villages),
+            [nfc(v) for v in scope.villages],
         ).fetchall()
     else:
         # A household re-surveyed with the same answers keeps its revision and its time:
@@ -360,6 +387,7 @@ def export_package(
     _refuse_other_villages(store, scope)
     if scope.for_upper_level and scope.kind != "commune":
         raise StoreError("Bản rút gọn gửi cấp trên chỉ xuất được cho toàn bộ xã.")
+    _refuse_unknown_villages(store, scope)
     if signer is None:
         signer = own_key.signing_key()
     from db.deep_check import naming_damage

@@ -219,3 +219,28 @@ def test_a_folder_not_made_yet_is_made_for_what_a_command_writes(
     assert table.is_file()
     assert receipt.is_file()
     assert "không còn ở đó" not in capsys.readouterr().err
+
+
+def test_a_package_of_villages_names_villages_of_the_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`export --scope villages` with no --village, or a village mistyped, wrote a package of
+    no household and said it was exported (exit 0)."""
+    commune = tmp_path / "xa.sqlite"
+    assert main(["demo", "--households", "5", "--out", str(commune)]) == 0
+    capsys.readouterr()
+    package = tmp_path / "goi.rasoat"
+    base = ["export", str(commune), str(package), "--no-password", "--scope", "villages"]
+    # Refused as what was typed (exit 2), as a file that cannot be used is.
+    assert main(base) == 2
+    assert "Chưa chọn thôn nào để xuất" in capsys.readouterr().err
+    assert main([*base, "--village", "Thon Khong Co"]) == 2
+    said = capsys.readouterr().err
+    assert "Tệp xã không có thôn 'Thon Khong Co'" in said
+    assert not package.exists()
+    from db.store import Store
+
+    with Store.open(commune, user="t", device="t") as store:
+        village = store.villages()[0].name
+    assert main([*base, "--village", village]) == 0
+    assert package.is_file()
