@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
+from dataclasses import dataclass
 from typing import Any
 
 import psycopg
@@ -93,7 +94,22 @@ def province_name(code: str) -> str:
     return ""
 
 
+@dataclass(frozen=True)
+class Initialised:
+    """What ``upgrade`` did: the schema version reached, and how many loads an older rule had
+    made were made again (the first ``init`` after an upgrade reads each one's results: a
+    province's history takes some seconds, said rather than left to look hung)."""
+
+    version: int
+    remade: int
+
+
 def init(conn: psycopg.Connection[Any], province_code: str) -> int:
+    """``upgrade``; the schema version reached."""
+    return upgrade(conn, province_code).version
+
+
+def upgrade(conn: psycopg.Connection[Any], province_code: str) -> Initialised:
     """Creates or upgrades the schema, records the province the registry serves and makes
     again the rows of the loads an older rule made (``registry.derived``). A registry
     already made for another province is refused."""
@@ -124,8 +140,7 @@ def init(conn: psycopg.Connection[Any], province_code: str) -> int:
     # reports were the old rule's until the commune's next package).
     from registry.derived import bring_up_to_date
 
-    bring_up_to_date(conn)
-    return version
+    return Initialised(version, bring_up_to_date(conn))
 
 
 def registry_province(conn: psycopg.Connection[Any]) -> str:

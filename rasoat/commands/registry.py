@@ -165,19 +165,24 @@ def run_init(args: argparse.Namespace) -> int:
     try:
         import psycopg
 
-        from registry.database import RegistryError, connect, init, server_failure
+        from registry.database import RegistryError, connect, server_failure, upgrade
     except ImportError:
         return _unavailable()
     try:
         with connect(args.dsn) as conn:
-            version = init(conn, args.province)
+            done = upgrade(conn, args.province)
     except RegistryError as exc:
         print(f"rasoat registry init: {exc.message}", file=sys.stderr)
         return 1
     except psycopg.Error as exc:
         print(f"rasoat registry init: {server_failure(exc).message}", file=sys.stderr)
         return 1
-    print(f"Cơ sở dữ liệu của tỉnh sẵn sàng (cấu trúc phiên bản {version}).")
+    if done.remade:
+        print(
+            f"Đã tính lại số liệu tổng hợp của {done.remade} lần nạp gói theo cách tính của "
+            "phiên bản này."
+        )
+    print(f"Cơ sở dữ liệu của tỉnh sẵn sàng (cấu trúc phiên bản {done.version}).")
     return 0
 
 

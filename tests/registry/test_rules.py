@@ -8,6 +8,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from db.exchange.export import export_package
 from db.store import Store
 from forms.classify import classify
@@ -123,3 +125,22 @@ def test_init_makes_again_what_an_older_rule_made(pg_cluster: Cluster, tmp_path:
         # Made once: init again changes nothing.
         init(conn, "15")
         assert _rows(conn) == rows
+
+
+def test_init_says_how_many_loads_it_made_again(
+    pg_cluster: Cluster, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The first init after an upgrade reads every older load's results again, some seconds
+    for a province's history, and said nothing of it: it now says how many it made again,
+    and nothing of it when there is none."""
+    from rasoat.cli import main
+
+    path = _package(tmp_path)
+    old = _loaded(pg_cluster, "registry_rules_said", path)
+    with connect(old) as conn:
+        _as_the_old_rule_made_it(conn)
+    assert main(["registry", "init", old, "--province", "15"]) == 0
+    said = capsys.readouterr().out
+    assert "Đã tính lại số liệu tổng hợp của 1 lần nạp gói" in said
+    assert main(["registry", "init", old, "--province", "15"]) == 0
+    assert "Đã tính lại" not in capsys.readouterr().out
