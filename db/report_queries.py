@@ -254,7 +254,10 @@ def as_answered(earlier: str | None) -> tuple[str, str, list[str]]:
         ", a.doc",
         " LEFT JOIN answers a ON a.household_id = h.id AND a.round_id = r.round_id"
         " AND a.deleted = 0",
-        ["(h.deleted = 0 OR h.updated_at > ?)", earlier],
+        # A deletion in the decision's own millisecond counts as after it: the lists were
+        # made of the households there when it was recorded, and a family holding its
+        # certificate must not drop off a reprint (a test did both in one millisecond).
+        ["(h.deleted = 0 OR h.updated_at >= ?)", earlier],
     )
 
 

@@ -173,6 +173,23 @@ def test_a_package_giving_one_number_twice_is_refused(base: Path, tmp_path: Path
         assert conn.execute("SELECT COUNT(*) FROM certificate_conflicts").fetchone()[0] == 0
 
 
+@pytest.fixture(params=["apart", "same_millisecond"])
+def clock(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The decision and the deletion as they come (a millisecond or more apart), or in one
+    millisecond: then the household was dropped from the decided lists (`updated_at >`), and
+    CI saw this test fail once."""
+    if request.param == "same_millisecond":
+        import db.store_households
+        import db.store_review
+
+        def instant() -> str:
+            return "2026-12-10T03:04:05.678Z"
+
+        monkeypatch.setattr(db.store_review, "now_utc", instant)
+        monkeypatch.setattr(db.store_households, "now_utc", instant)
+
+
+@pytest.mark.usefixtures("clock")
 def test_a_number_given_there_to_a_household_deleted_here_is_kept(
     base: Path, tmp_path: Path
 ) -> None:
