@@ -401,38 +401,34 @@ def open_package(
         yield Streamed(opened, progress, decode, share)
 
 
-def _parse_certificates(commune: Mapping[str, Any], codes: Mapping[str, str]) -> list[Carried]:
-    """The certificate numbers, each of a live household (``codes``: id -> code) and a
-    round of the package, a number and a household at most once per round (the sending
-    file's UNIQUE constraints)."""
-    raw = commune.get(CERTIFICATES_KEY, [])
+def _certificate_entries(
+    commune: Mapping[str, Any],
+    key: str,
+    texts: tuple[str, ...],
+    household_ok: Callable[[str], bool],
+) -> list[Carried]:
+    """The entries under ``key``, each checked as the sending file writes them: of a round
+    of the package, a household ``household_ok`` takes, a number in range and ``texts``
+    short plain strings, nothing else. One reading for both lists of numbers."""
+    raw = commune.get(key, [])
     if not isinstance(raw, list):
         raise PackageError("Danh sách số giấy chứng nhận trong gói bị hỏng.")
     rounds = {r["id"] for r in commune.get("rounds", [])}
+    fields = {"round", "household", "number", *texts}
     out: list[Carried] = []
-    seen: set[tuple[str, object]] = set()
     for item in raw:
         ok = (
             isinstance(item, dict)
-            and set(item) == {"round", "household", "number", "assigned_at", "assigned_device"}
+            and set(item) == fields
             and item["round"] in rounds
-            and item["household"] in codes
+            and isinstance(item["household"], str)
+            and household_ok(item["household"])
             and type(item["number"]) is int
             and 0 < item["number"] <= MAX_CERTIFICATE
-            and all(
-                isinstance(item[k], str) and not text_problem(item[k], MAX_TEXT)
-                for k in ("assigned_at", "assigned_device")
-            )
+            and all(isinstance(item[k], str) and not text_problem(item[k], MAX_TEXT) for k in texts)
         )
         if not ok:
             raise PackageError("Một số giấy chứng nhận trong gói không hợp lệ.")
-        for key in ((item["round"], item["household"]), (item["round"], item["number"])):
-            if key in seen:
-                raise PackageError(
-                    f"Gói ghi hai số giấy chứng nhận cho hộ {codes[item['household']]}, hoặc "
-                    "một số cho hai hộ, trong cùng một kỳ."
-                )
-            seen.add(key)
         out.append(
             Carried(
                 item["round"],
@@ -440,8 +436,28 @@ def _parse_certificates(commune: Mapping[str, Any], codes: Mapping[str, str]) ->
                 item["number"],
                 item["assigned_at"],
                 item["assigned_device"],
+                item.get("code", ""),
             )
         )
+    return out
+
+
+def _parse_certificates(commune: Mapping[str, Any], codes: Mapping[str, str]) -> list[Carried]:
+    """The certificate numbers, each of a live household (``codes``: id -> code) and a
+    round of the package, a number and a household at most once per round (the sending
+    file's UNIQUE constraints)."""
+    out = _certificate_entries(
+        commune, CERTIFICATES_KEY, ("assigned_at", "assigned_device"), codes.__contains__
+    )
+    seen: set[tuple[str, object]] = set()
+    for c in out:
+        for key in ((c.round_id, c.household_id), (c.round_id, c.number)):
+            if key in seen:
+                raise PackageError(
+                    f"Gói ghi hai số giấy chứng nhận cho hộ {codes[c.household_id]}, hoặc "
+                    "một số cho hai hộ, trong cùng một kỳ."
+                )
+            seen.add(key)
     return out
 
 
@@ -451,45 +467,17 @@ def _parse_kept(commune: Mapping[str, Any], live: Mapping[str, str]) -> list[Car
     ``CERTIFICATES_KEY``), with the code the sender knew ("" when it did not); an entry at
     most once. A household may hold two numbers here and a number two households: the
     sending file's reserve keeps such disagreements for the officer (m0020)."""
-    raw = commune.get(CERTIFICATES_KEPT_KEY, [])
-    if not isinstance(raw, list):
-        raise PackageError("Danh sách số giấy chứng nhận trong gói bị hỏng.")
-    rounds = {r["id"] for r in commune.get("rounds", [])}
-    keys = {"round", "household", "number", "assigned_at", "assigned_device", "code"}
-    out: list[Carried] = []
+    out = _certificate_entries(
+        commune,
+        CERTIFICATES_KEPT_KEY,
+        ("assigned_at", "assigned_device", "code"),
+        lambda h: bool(h) and not text_problem(h, MAX_TEXT) and h not in live,
+    )
     seen: set[tuple[str, str, int]] = set()
-    for item in raw:
-        ok = (
-            isinstance(item, dict)
-            and set(item) == keys
-            and item["round"] in rounds
-            and isinstance(item["household"], str)
-            and bool(item["household"])
-            and not text_problem(item["household"], MAX_TEXT)
-            and item["household"] not in live
-            and type(item["number"]) is int
-            and 0 < item["number"] <= MAX_CERTIFICATE
-            and all(
-                isinstance(item[k], str) and not text_problem(item[k], MAX_TEXT)
-                for k in ("assigned_at", "assigned_device", "code")
-            )
-        )
-        if not ok:
-            raise PackageError("Một số giấy chứng nhận trong gói không hợp lệ.")
-        key = (item["round"], item["household"], item["number"])
-        if key in seen:
+    for c in out:
+        if (c.round_id, c.household_id, c.number) in seen:
             raise PackageError("Gói ghi một số giấy chứng nhận hai lần.")
-        seen.add(key)
-        out.append(
-            Carried(
-                item["round"],
-                item["household"],
-                item["number"],
-                item["assigned_at"],
-                item["assigned_device"],
-                item["code"],
-            )
-        )
+        seen.add((c.round_id, c.household_id, c.number))
     return out
 
 

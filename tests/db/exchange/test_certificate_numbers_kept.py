@@ -259,3 +259,21 @@ def test_a_kept_number_of_a_household_live_in_the_package_is_refused(
     write_package(path, header, forged, good.records)
     with pytest.raises(PackageError, match="số giấy chứng nhận trong gói không hợp lệ"):
         read_package(path)
+
+
+@pytest.mark.parametrize("household", [["x"], {"id": "x"}, 7, ""])
+def test_an_entry_naming_no_household_is_refused_in_either_list(household: object) -> None:
+    """Both lists of numbers are read by one check: a household that is not a text (a list
+    in "certificate_numbers" ended the reading in a TypeError, an internal error) is
+    refused as an invalid number, in either list."""
+    from db.exchange.errors import PackageError
+    from db.exchange.package import _parse_certificates, _parse_kept
+
+    entry = {"round": "r", "household": household, "number": 1}
+    entry |= {"assigned_at": "2026-12-01T00:00:00.000Z", "assigned_device": "may-b"}
+    commune = {"rounds": [{"id": "r"}], "certificate_numbers": [entry]}
+    with pytest.raises(PackageError, match="không hợp lệ"):
+        _parse_certificates(commune, {"h": "HO1"})
+    commune = {"rounds": [{"id": "r"}], "certificate_numbers_kept": [entry | {"code": "HO9"}]}
+    with pytest.raises(PackageError, match="không hợp lệ"):
+        _parse_kept(commune, {"h": "HO1"})
